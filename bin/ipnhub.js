@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+// Entry for the `ipnhub` command: runs the compiled CLI (built by `npm install` via `prepare`).
+import { main } from '../dist/main.js';
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err) => { console.error(err instanceof Error ? err.message : String(err)); process.exitCode = 1; },
+);

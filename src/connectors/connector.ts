@@ -1,0 +1,74 @@
+/**
+ * The outbound extension point (DESIGN.md §4). A connector delivers one canonical event to one
+ * target system for one connection. It never touches the database; everything it may use
+ * comes in through {@link DeliveryContext}.
+ *
+ * A connector is one folder named by its id under `src/connectors/`, holding a factory that
+ * returns a plain object which `satisfies Connector<Config>`, its config schema, fixtures and
+ * tests. It never imports another connector; shared machinery (field mapping, templates)
+ * lives beside this file. The registry (`registry.ts`) lists them all.
+ *
+ * Contract:
+ * - `deliver` returns an outcome value; it does not throw for target errors:
+ *   - `delivered`: the target accepted the event (HTTP 2xx, mail handed to SMTP).
+ *   - `skipped`: nothing to do for this event (e.g. no action configured for its type).
+ *   - `retry`: a transient problem (timeout, 408, 429, 5xx, connection refused); the worker
+ *     reschedules by the retry policy, honouring `retryAfterSeconds` when given.
+ *   - `failed`: a permanent problem (other 4xx, invalid credentials, validation error);
+ *     retrying would not help, so the delivery stops and the error e-mail goes out.
+ *   A thrown error means a bug; `runConnector` turns it into `retry` and logs it.
+ * - Deliveries may be attempted more than once (retries, crashes between the call and the
+ *   commit, manual redelivery). `ctx.deliveryId` is stable across attempts: send it as the
+ *   idempotency key where the target supports one, and design writes as upserts.
+ * - `testConnection` is cheap, authenticated and changes nothing at the target.
+ * - `configSchema` carries labels and help (`.meta({ title, description })`) for every field so
+ *   the admin UI can render a form from its JSON Schema; secrets are listed in `secretFields`
+ *   and marked `writeOnly` in the schema.
+ */
+import type { z } from 'zod';
+import type { CanonicalEvent } from '../core/events.js';
+import type { Clock } from '../lib/clock.js';
+import type { HttpClient } from '../lib/http-client.js';
+import type { Logger } from '../lib/logger.js';
+import type { Mailer } from '../lib/mailer.js';
+
+export type DeliveryResult =
+  | { outcome: 'delivered'; statusCode?: number; response?: string }
+  | { outcome: 'skipped'; reason: string }
+  | { outcome: 'retry'; reason: string; statusCode?: number; response?: string; retryAfterSeconds?: number; overloaded?: boolean }
+  | { outcome: 'failed'; reason: string; statusCode?: number; response?: string };
+
+export interface DeliveryContext {
+  /** The delivery's id: stable across attempts, the idempotency key for the target. */
+  deliveryId: string;
+  connectionId: string;
+  connectionName: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  trigger: 'scheduled' | 'manual';
+  /** Outbound HTTP with timeouts, the SSRF guard and response truncation. */
+  http: HttpClient;
+  mailer: Mailer;
+  logger: Logger;
+  clock: Clock;
+  signal: AbortSignal;
+}
+
+export interface TestContext {
+  http: HttpClient;
+  mailer: Mailer;
+  logger: Logger;
+  clock: Clock;
+  signal: AbortSignal;
+}
+
+export interface Connector<Config = unknown> {
+  id: string;
+  displayName: string;
+  description: string;
+  configSchema: z.ZodType<Config>;
+  /** Names of config fields that are secrets (dot paths for nested fields). */
+  secretFields: readonly string[];
+  deliver(event: CanonicalEvent, config: Config, ctx: DeliveryContext): Promise<DeliveryResult>;
+  testConnection(config: Config, ctx: TestContext): Promise<{ ok: boolean; message: string }>;
+}

@@ -1,0 +1,59 @@
+/**
+ * The error catalogue: every error a client of ipnhub can see has a stable UPPER_SNAKE code,
+ * an HTTP status and a message. Codes are never reused or renamed; `docs/errors.md` lists
+ * them all and `errors.test.ts` keeps the two in sync.
+ */
+
+export const ERROR_CATALOGUE = {
+  // Inbound (POST /ipn/:sourceId)
+  SOURCE_NOT_FOUND: { status: 404, message: 'No source with this id.' },
+  UNSUPPORTED_CONTENT_TYPE: { status: 415, message: 'The body must be application/x-www-form-urlencoded.' },
+  BODY_TOO_LARGE: { status: 413, message: 'The body is larger than the configured limit.' },
+  MALFORMED_BODY: { status: 400, message: 'The body could not be parsed.' },
+  DUPLICATE_FIELD: { status: 400, message: 'A field name occurs more than once in the body.' },
+  MISSING_FIELD: { status: 400, message: 'A required field is missing.' },
+  SIGNATURE_MISSING: { status: 403, message: 'The notification carries no signature.' },
+  SIGNATURE_NOT_CONFIGURED: { status: 403, message: 'The sender has no signing passphrase configured.' },
+  SIGNATURE_INVALID: { status: 403, message: 'The signature does not match.' },
+  INGEST_FAILED: { status: 500, message: 'The notification could not be stored; the sender should retry.' },
+  // Admin API
+  UNAUTHORIZED: { status: 401, message: 'A valid Bearer token is required.' },
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  ROUTE_NOT_FOUND: { status: 404, message: 'No such route.' },
+  UNKNOWN_PROVIDER: { status: 400, message: 'No provider with this id.' },
+  UNKNOWN_CONNECTOR: { status: 400, message: 'No connector with this id.' },
+  INVALID_CONFIG: { status: 400, message: 'The configuration is not valid for this provider or connector.' },
+  INVALID_CURSOR: { status: 400, message: 'The pagination cursor is not valid.' },
+  DELIVERY_IN_PROGRESS: { status: 409, message: 'The delivery is being attempted right now.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests.' },
+  // Outbound
+  TARGET_NOT_ALLOWED: { status: 400, message: 'The target address is private, loopback, link-local or metadata and not on the allow-list.' },
+  // Startup / configuration
+  CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },
+  MASTER_KEY_REQUIRED: { status: 500, message: 'IPNHUB_MASTER_KEY is required when the database is not the embedded default.' },
+  SECRET_DECRYPT_FAILED: { status: 500, message: 'A stored secret could not be decrypted with the master key.' },
+  INTERNAL: { status: 500, message: 'Internal error.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** An error a client is meant to see: code from the catalogue, optional detail for this case. */
+export class IpnhubError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly detail: string | undefined;
+
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+    const entry = ERROR_CATALOGUE[code];
+    super(detail ? `${entry.message} ${detail}` : entry.message, options);
+    this.name = 'IpnhubError';
+    this.code = code;
+    this.status = entry.status;
+    this.detail = detail;
+  }
+}
+
+export function isIpnhubError(err: unknown): err is IpnhubError {
+  return err instanceof IpnhubError;
+}

@@ -1,0 +1,78 @@
+/**
+ * Opens the database named by the configuration: the embedded SQLite file under the data
+ * directory by default, PostgreSQL when a `postgres://` URL is given. The only module that
+ * imports the drivers.
+ *
+ * SQLite runs in WAL mode with `synchronous=FULL`, so a committed transaction survives a power
+ * cut, which is what "acknowledged only after a durable commit" needs; `busy_timeout` lets a
+ * second process (a separate `ipnhub worker`) wait for the write lock instead of failing.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { postgresAdapter, sqliteAdapter } from './dialect-adapter.js';
+import type { DbAdapter } from './dialect-adapter.js';
+import type { Database } from './schema.js';
+
+export interface Db {
+  db: Kysely<Database>;
+  adapter: DbAdapter;
+  close(): Promise<void>;
+}
+
+export type DbTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize?: number };
+
+const INT8_OID = 20;
+
+export function openDb(target: DbTarget): Db {
+  return target.kind === 'sqlite' ? openSqlite(target.file) : openPostgres(target.url, target.poolSize ?? 10);
+}
+
+function openSqlite(file: string): Db {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const database = new SqliteDatabase(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('busy_timeout = 10000');
+  database.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { db, adapter: sqliteAdapter(), close: () => db.destroy() };
+}
+
+function openPostgres(url: string, poolSize: number): Db {
+  // BIGINT columns (amounts, counts) come back as numbers; amounts stay far below 2^53.
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  const listeners = new Set<pg.Client>();
+  const adapter = postgresAdapter({
+    async listen(channel, onNotify) {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      client.on('notification', (msg) => {
+        if (msg.channel === channel) onNotify();
+      });
+      client.on('error', () => undefined);
+      await client.query(`LISTEN "${channel.replace(/"/g, '')}"`);
+      listeners.add(client);
+      return async () => {
+        listeners.delete(client);
+        await client.end().catch(() => undefined);
+      };
+    },
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    adapter,
+    async close() {
+      await Promise.all([...listeners].map((c) => c.end().catch(() => undefined)));
+      listeners.clear();
+      await db.destroy();
+    },
+  };
+}

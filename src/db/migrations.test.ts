@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrateToLatest } from './migrations.js';
+import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
+import type { TestDb } from '../../test/helpers/test-db.js';
+
+for (const dialect of enabledDialects()) {
+  describe(`migrations on ${dialect}`, () => {
+    let handle: TestDb;
+    beforeAll(async () => {
+      handle = await createTestDb(dialect);
+    });
+    afterAll(async () => handle.dispose());
+
+    it('creates every table and is idempotent on a second run', async () => {
+      const again = await migrateToLatest(handle.db, handle.adapter);
+      expect(again.error).toBeUndefined();
+      expect(again.results).toEqual([]);
+      const tables = (await handle.db.introspection.getTables()).map((t) => t.name);
+      for (const t of ['sources', 'inbound_requests', 'events', 'deliveries', 'attempts', 'access', 'settings']) {
+        expect(tables).toContain(t);
+      }
+    });
+
+    it('stores raw bodies byte-exact and reports unique violations through the adapter', async () => {
+      const body = Buffer.from([0x00, 0xff, 0xe4, 0x26, 0x3d]);
+      const row = {
+        id: 'req_1', source_id: null, provider: null, received_at: '2026-01-01T00:00:00.000Z', method: 'POST', url: '/ipn/x',
+        headers: '{}', raw_body: body, remote_address: '127.0.0.1', verdict: 'rejected' as const, verdict_code: null,
+        verdict_reason: null, verification: null, event_ids: '[]',
+      };
+      await handle.db.insertInto('inbound_requests').values(row).execute();
+      const back = await handle.db.selectFrom('inbound_requests').select('raw_body').where('id', '=', 'req_1').executeTakeFirstOrThrow();
+      expect(Buffer.compare(Buffer.from(back.raw_body), body)).toBe(0);
+      const err = await handle.db.insertInto('inbound_requests').values(row).execute().then(() => null, (e: unknown) => e);
+      expect(handle.adapter.isUniqueViolation(err)).toBe(true);
+      expect(handle.adapter.isUniqueViolation(new Error('other'))).toBe(false);
+    });
+  });
+}

@@ -1,0 +1,235 @@
+/**
+ * Schema migrations for both dialects, in code (no files to ship). Each migration is written
+ * once with Kysely's schema builder; the only dialect-specific piece, the binary column type,
+ * comes from the adapter. Migrations run on start and by `ipnhub migrate`; Kysely's migrator
+ * takes a lock (an advisory lock on PostgreSQL) so several processes starting together apply
+ * each migration once.
+ */
+import { Migrator } from 'kysely';
+import type { Kysely, Migration, MigrationProvider, MigrationResultSet } from 'kysely';
+import type { DbAdapter } from './dialect-adapter.js';
+import type { Database } from './schema.js';
+
+function initial(adapter: DbAdapter): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('sources')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('config', 'text', (c) => c.notNull())
+        .addColumn('secrets', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('inbound_requests')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('source_id', 'text')
+        .addColumn('provider', 'text')
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('headers', 'text', (c) => c.notNull())
+        .addColumn('raw_body', adapter.binaryType, (c) => c.notNull())
+        .addColumn('remote_address', 'text', (c) => c.notNull())
+        .addColumn('verdict', 'text', (c) => c.notNull())
+        .addColumn('verdict_code', 'text')
+        .addColumn('verdict_reason', 'text')
+        .addColumn('verification', 'text')
+        .addColumn('event_ids', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('inbound_requests_source').on('inbound_requests').columns(['source_id', 'id']).execute();
+      await db.schema.createIndex('inbound_requests_verdict').on('inbound_requests').columns(['verdict', 'id']).execute();
+
+      await db.schema
+        .createTable('events')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('source_id', 'text', (c) => c.notNull())
+        .addColumn('inbound_request_id', 'text', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('dedup_key', 'text', (c) => c.notNull().unique())
+        .addColumn('order_ref', 'text')
+        .addColumn('customer_email', 'text')
+        .addColumn('test', 'integer', (c) => c.notNull())
+        .addColumn('occurred_at', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('events_source').on('events').columns(['source_id', 'id']).execute();
+      await db.schema.createIndex('events_type').on('events').columns(['type', 'id']).execute();
+      await db.schema.createIndex('events_order').on('events').columns(['order_ref', 'id']).execute();
+
+      await db.schema
+        .createTable('customers')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull().unique())
+        .addColumn('first_name', 'text')
+        .addColumn('last_name', 'text')
+        .addColumn('company', 'text')
+        .addColumn('phone', 'text')
+        .addColumn('address', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('orders')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('source_id', 'text', (c) => c.notNull())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('external_id', 'text', (c) => c.notNull())
+        .addColumn('customer_id', 'text')
+        .addColumn('billing_type', 'text')
+        .addColumn('currency', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('test', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('orders_source_external', ['source_id', 'external_id'])
+        .execute();
+      await db.schema.createIndex('orders_customer').on('orders').column('customer_id').execute();
+
+      await db.schema
+        .createTable('order_items')
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('product_id', 'text', (c) => c.notNull())
+        .addColumn('name', 'text')
+        .addColumn('quantity', 'integer', (c) => c.notNull())
+        .addColumn('is_addon', 'integer', (c) => c.notNull())
+        .addColumn('amount', 'bigint')
+        .addPrimaryKeyConstraint('order_items_pk', ['order_id', 'product_id'])
+        .execute();
+
+      await db.schema
+        .createTable('transactions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull().unique())
+        .addColumn('external_id', 'text')
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('amount', 'bigint')
+        .addColumn('currency', 'text')
+        .addColumn('pay_sequence_no', 'integer')
+        .addColumn('occurred_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('transactions_order').on('transactions').columns(['order_id', 'occurred_at']).execute();
+
+      await db.schema
+        .createTable('subscriptions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('order_id', 'text', (c) => c.notNull().unique())
+        .addColumn('billing_type', 'text')
+        .addColumn('pay_sequence_no', 'integer')
+        .addColumn('next_payment_at', 'text')
+        .addColumn('cancelled', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('access')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('product_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('paid_until', 'text')
+        .addColumn('granted_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('access_order_product', ['order_id', 'product_id'])
+        .execute();
+      await db.schema.createIndex('access_customer_product').on('access').columns(['customer_id', 'product_id']).execute();
+
+      await db.schema
+        .createTable('connections')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('connector', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('active', 'integer', (c) => c.notNull())
+        .addColumn('filters', 'text', (c) => c.notNull())
+        .addColumn('config', 'text', (c) => c.notNull())
+        .addColumn('secrets', 'text', (c) => c.notNull())
+        .addColumn('error_emails', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('deliveries')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('connection_id', 'text', (c) => c.notNull())
+        .addColumn('order_key', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_expires_at', 'text')
+        .addColumn('trigger', 'text', (c) => c.notNull())
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('completed_at', 'text')
+        .addUniqueConstraint('deliveries_event_connection', ['event_id', 'connection_id'])
+        .execute();
+      await db.schema.createIndex('deliveries_due').on('deliveries').columns(['status', 'next_attempt_at']).execute();
+      await db.schema.createIndex('deliveries_order').on('deliveries').columns(['connection_id', 'order_key', 'event_id']).execute();
+
+      await db.schema
+        .createTable('attempts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('delivery_id', 'text', (c) => c.notNull())
+        .addColumn('attempt_no', 'integer', (c) => c.notNull())
+        .addColumn('trigger', 'text', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('duration_ms', 'integer', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('status_code', 'integer')
+        .addColumn('response', 'text')
+        .addColumn('error', 'text')
+        .execute();
+      await db.schema.createIndex('attempts_delivery').on('attempts').columns(['delivery_id', 'attempt_no']).execute();
+
+      await db.schema
+        .createTable('connection_alerts')
+        .addColumn('connection_id', 'text', (c) => c.primaryKey())
+        .addColumn('last_sent_at', 'text', (c) => c.notNull())
+        .addColumn('suppressed', 'integer', (c) => c.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('settings')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
+export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
+  return { '0001_initial': initial(adapter) };
+}
+
+class InCodeMigrationProvider implements MigrationProvider {
+  readonly #migrations: Record<string, Migration>;
+  constructor(migrations: Record<string, Migration>) {
+    this.#migrations = migrations;
+  }
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return this.#migrations;
+  }
+}
+
+/** Applies every pending migration. Returns Kysely's result set; `error` is set on failure. */
+export async function migrateToLatest(db: Kysely<Database>, adapter: DbAdapter): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db,
+    provider: new InCodeMigrationProvider(migrationsFor(adapter)),
+    migrationTableName: 'ipnhub_migrations',
+    migrationLockTableName: 'ipnhub_migrations_lock',
+  });
+  return migrator.migrateToLatest();
+}

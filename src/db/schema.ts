@@ -1,0 +1,206 @@
+/**
+ * Table types for Kysely. Both dialects store the same shapes:
+ * - timestamps as ISO 8601 UTC text (`2026-01-01T00:00:00.000Z`), which sorts and compares
+ *   correctly as text on SQLite and PostgreSQL alike;
+ * - booleans as integers 0/1;
+ * - JSON as text (parsed by the repositories);
+ * - raw bodies as BLOB / BYTEA (a Buffer either way).
+ * Keeping one encoding keeps every query outside `src/db/` dialect-free.
+ */
+export type Bool = 0 | 1;
+
+export interface SourcesTable {
+  id: string;
+  provider: string;
+  name: string;
+  /** Non-secret config as JSON. */
+  config: string;
+  /** Secret config fields as JSON, encrypted with the master key (see connections/secret-box.ts). */
+  secrets: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type InboundVerdict = 'accepted' | 'duplicate' | 'ignored' | 'test' | 'rejected' | 'error';
+
+export interface InboundRequestsTable {
+  id: string;
+  source_id: string | null;
+  provider: string | null;
+  received_at: string;
+  method: string;
+  url: string;
+  headers: string;
+  raw_body: Buffer;
+  remote_address: string;
+  verdict: InboundVerdict;
+  verdict_code: string | null;
+  verdict_reason: string | null;
+  /** How the signature was verified (e.g. `sha512 variant A`). */
+  verification: string | null;
+  event_ids: string;
+}
+
+export interface EventsTable {
+  id: string;
+  source_id: string;
+  inbound_request_id: string;
+  type: string;
+  dedup_key: string;
+  /** The provider's order id, for filtering and per-order ordering. */
+  order_ref: string | null;
+  customer_email: string | null;
+  test: Bool;
+  occurred_at: string;
+  received_at: string;
+  /** The CanonicalEvent as JSON. */
+  payload: string;
+}
+
+export interface CustomersTable {
+  id: string;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  company: string | null;
+  phone: string | null;
+  address: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OrdersTable {
+  id: string;
+  source_id: string;
+  provider: string;
+  external_id: string;
+  customer_id: string | null;
+  billing_type: string | null;
+  currency: string | null;
+  /** 'open' | 'paid' | 'refunded' | 'charged_back' */
+  status: string;
+  test: Bool;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OrderItemsTable {
+  order_id: string;
+  product_id: string;
+  name: string | null;
+  quantity: number;
+  is_addon: Bool;
+  amount: number | null;
+}
+
+export interface TransactionsTable {
+  id: string;
+  order_id: string;
+  event_id: string;
+  external_id: string | null;
+  /** 'payment' | 'refund' | 'chargeback' | 'chargeback_reversed' */
+  kind: string;
+  amount: number | null;
+  currency: string | null;
+  pay_sequence_no: number | null;
+  occurred_at: string;
+}
+
+export interface SubscriptionsTable {
+  id: string;
+  order_id: string;
+  billing_type: string | null;
+  pay_sequence_no: number | null;
+  next_payment_at: string | null;
+  cancelled: Bool;
+  /** 'active' | 'suspended' | 'cancelled' | 'ended' | 'revoked' */
+  status: string;
+  updated_at: string;
+}
+
+export interface AccessTable {
+  id: string;
+  customer_id: string;
+  order_id: string;
+  product_id: string;
+  /** 'active' | 'suspended' | 'ended' | 'revoked' */
+  status: string;
+  paid_until: string | null;
+  granted_at: string;
+  updated_at: string;
+}
+
+export interface ConnectionsTable {
+  id: string;
+  connector: string;
+  name: string;
+  active: Bool;
+  filters: string;
+  config: string;
+  secrets: string;
+  error_emails: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'skipped' | 'failed' | 'dead';
+
+export interface DeliveriesTable {
+  id: string;
+  event_id: string;
+  connection_id: string;
+  /** Deliveries with the same connection and order key go out in event-id order. */
+  order_key: string;
+  status: DeliveryStatus;
+  attempts: number;
+  next_attempt_at: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  /** 'scheduled' | 'manual': what queued the next attempt. */
+  trigger: string;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+export interface AttemptsTable {
+  id: string;
+  delivery_id: string;
+  attempt_no: number;
+  trigger: string;
+  started_at: string;
+  duration_ms: number;
+  outcome: string;
+  status_code: number | null;
+  response: string | null;
+  error: string | null;
+}
+
+export interface ConnectionAlertsTable {
+  connection_id: string;
+  last_sent_at: string;
+  suppressed: number;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface Database {
+  sources: SourcesTable;
+  inbound_requests: InboundRequestsTable;
+  events: EventsTable;
+  customers: CustomersTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
+  transactions: TransactionsTable;
+  subscriptions: SubscriptionsTable;
+  access: AccessTable;
+  connections: ConnectionsTable;
+  deliveries: DeliveriesTable;
+  attempts: AttemptsTable;
+  connection_alerts: ConnectionAlertsTable;
+  settings: SettingsTable;
+}

@@ -1,0 +1,80 @@
+/**
+ * The inbound extension point (DESIGN.md §4). A provider turns one raw HTTP request from a
+ * payment system into verified, canonical events. It sees a neutral {@link InboundRequest},
+ * never a Fastify object, and never touches the database: the ingest pipeline stores the raw
+ * request, calls `verify`, then `normalize`, and writes the result in one transaction.
+ *
+ * A provider is one folder named by its id under `src/providers/`, holding a factory that
+ * returns a plain object which `satisfies Provider<Config>`, its config schema, fixtures and
+ * tests. It never imports another provider. The registry (`registry.ts`) lists them all and
+ * the `ProviderId` union is derived from it.
+ *
+ * Contract:
+ * - `verify` decides authenticity only. It never throws on a bad or missing signature; it
+ *   returns `{ ok: false, code, reason }` with a code from the error catalogue. Fail closed:
+ *   anything it cannot check is a rejection.
+ * - `normalize` is pure and deterministic for a given request and config: fixtures in,
+ *   events out. Malformed input is `{ kind: 'invalid', code, reason }`, not an exception.
+ *   A well-formed message the hub does not act on (an unknown event type) is
+ *   `{ kind: 'ignored', reason }`; it is still recorded and acknowledged.
+ * - `acknowledge` renders what the sender expects back for an outcome: Digistore24 wants the
+ *   text `OK`, PayPal an empty 200. It is called after the durable commit, never before.
+ */
+import type { z } from 'zod';
+import type { EventDraft } from '../core/events.js';
+import type { ErrorCode } from '../core/errors.js';
+import type { Clock } from '../lib/clock.js';
+
+/** The request exactly as received. `rawBody` is byte-exact: signatures are computed over it. */
+export interface InboundRequest {
+  receivedAt: Date;
+  method: string;
+  /** Path and query as received, e.g. `/ipn/src_01J…`. */
+  url: string;
+  /** Header names lower-cased; repeated headers joined with `, ` as Node does. */
+  headers: Readonly<Record<string, string>>;
+  rawBody: Buffer;
+  remoteAddress: string;
+}
+
+export type Verification =
+  | { ok: true; /** How it was verified, for the audit trail (e.g. `sha512 variant A`). */ method: string }
+  | { ok: false; code: ErrorCode; reason: string };
+
+export type Normalized =
+  | { kind: 'events'; events: EventDraft[] }
+  | { kind: 'ignored'; reason: string; /** Raw fields, kept for the log. */ fields: Record<string, string> }
+  | { kind: 'invalid'; code: ErrorCode; reason: string };
+
+/** What happened to a request, as far as the sender's answer is concerned. */
+export type IngestOutcome =
+  | { kind: 'accepted'; eventIds: string[] }
+  | { kind: 'duplicate' }
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'rejected'; code: ErrorCode; reason: string; status: number }
+  | { kind: 'error' };
+
+export interface Acknowledgement {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+export interface ProviderContext {
+  clock: Clock;
+}
+
+export interface Provider<Config = unknown> {
+  id: string;
+  /** Human name for the admin UI and CLI. */
+  displayName: string;
+  /** Validates a source's config; secret fields are part of it (encrypted at rest by the core). */
+  configSchema: z.ZodType<Config>;
+  /** Names of config fields that are secrets: encrypted at rest, never echoed by the API. */
+  secretFields: readonly string[];
+  /** Content types this provider accepts on its inbound route (lower-case, without parameters). */
+  contentTypes: readonly string[];
+  verify(req: InboundRequest, config: Config, ctx: ProviderContext): Promise<Verification>;
+  normalize(req: InboundRequest, config: Config): Normalized;
+  acknowledge(outcome: IngestOutcome): Acknowledgement;
+}
