@@ -27,6 +27,7 @@ export const configSchema = z.object({
   mailFrom: z.string().default('ipnhub <ipnhub@localhost>'),
   publicBaseUrl: z.string().url().optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  trustProxy: z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean()).default(false),
   bodyLimitBytes: intFrom(256 * 1024, 1024),
   inboundRateLimitPerMinute: intFrom(600, 0),
   outboundAllowList: csv.default([]),

@@ -137,6 +137,7 @@ function initial(adapter: DbAdapter): Migration {
         .addColumn('product_id', 'text', (c) => c.notNull())
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('paid_until', 'text')
+        .addColumn('status_at', 'text', (c) => c.notNull())
         .addColumn('granted_at', 'text', (c) => c.notNull())
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addUniqueConstraint('access_order_product', ['order_id', 'product_id'])

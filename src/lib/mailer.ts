@@ -3,6 +3,11 @@
  * sends through nodemailer; without one it writes each message as an `.eml` file under the
  * data directory, so a fresh install loses no mail and the log says where it went.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createTransport } from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
+import type { Logger } from './logger.js';
 
 export interface MailMessage {
   to: readonly string[];
@@ -13,6 +18,11 @@ export interface MailMessage {
   from?: string;
   replyTo?: string;
   headers?: Record<string, string>;
+  /**
+   * The `Message-ID` header (`<id@host>`); generated when absent. Callers that may send the
+   * same message again (retries) pass a stable one so receivers can recognise the duplicate.
+   */
+  messageId?: string;
 }
 
 export type MailResult =
@@ -24,4 +34,124 @@ export interface Mailer {
   /** Checks the SMTP connection and login without sending anything. */
   verify(): Promise<{ ok: boolean; message: string }>;
   close(): Promise<void>;
+}
+
+export interface MailerOptions {
+  /** `smtp://user:pass@host:587` or `smtps://…`; without it mails are written to files. */
+  smtpUrl?: string;
+  /** Default sender, e.g. `ipnhub <ipnhub@example.com>`. */
+  from: string;
+  /** Mails are written to `<dataDir>/mail/` when there is no SMTP URL. */
+  dataDir: string;
+  logger: Logger;
+}
+
+const SMTP_TIMEOUT_MS = 10_000;
+/** Problems with the message or the envelope itself: the same mail will fail the same way. */
+const PERMANENT_CODES = new Set(['EENVELOPE', 'EMESSAGE', 'EAUTH', 'EREQUIRETLS']);
+
+/** Sorts a nodemailer failure into transient (retry) or permanent, with a readable text. */
+export function classifySmtpError(err: unknown): { transient: boolean; error: string } {
+  const fields = (typeof err === 'object' && err !== null ? err : {}) as { message?: unknown; code?: unknown; responseCode?: unknown; response?: unknown };
+  const message = typeof fields.message === 'string' ? fields.message : String(err);
+  const response = typeof fields.response === 'string' ? fields.response.trim() : '';
+  const error = response && !message.includes(response) ? `${message} (${response})` : message;
+  if (typeof fields.responseCode === 'number') {
+    return { transient: fields.responseCode >= 400 && fields.responseCode < 500, error };
+  }
+  const code = typeof fields.code === 'string' ? fields.code : '';
+  if (PERMANENT_CODES.has(code)) return { transient: false, error };
+  // Connection problems (ECONNECTION, ETIMEDOUT, ESOCKET, EDNS, …) and anything unknown are
+  // retried: the retry schedule ends in `dead` anyway, and a lost mail is worse than a late one.
+  return { transient: true, error };
+}
+
+function toMailOptions(message: MailMessage, defaultFrom: string): SendMailOptions {
+  return {
+    from: message.from ?? defaultFrom,
+    to: [...message.to],
+    subject: message.subject,
+    text: message.text,
+    ...(message.html !== undefined ? { html: message.html } : {}),
+    ...(message.replyTo !== undefined ? { replyTo: message.replyTo } : {}),
+    ...(message.headers !== undefined ? { headers: message.headers } : {}),
+    ...(message.messageId !== undefined ? { messageId: message.messageId } : {}),
+  };
+}
+
+function fileStamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace('.', '');
+}
+
+function fileSafeId(messageId: string): string {
+  const local = messageId.replace(/^</, '').replace(/>$/, '').split('@')[0] ?? '';
+  const safe = local.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
+  return safe.length > 0 ? safe : 'message';
+}
+
+function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer {
+  const transporter: Transporter = createTransport({
+    url: options.smtpUrl,
+    pool: false,
+    connectionTimeout: SMTP_TIMEOUT_MS,
+    greetingTimeout: SMTP_TIMEOUT_MS,
+    socketTimeout: SMTP_TIMEOUT_MS,
+  });
+  return {
+    async send(message) {
+      try {
+        const info = (await transporter.sendMail(toMailOptions(message, options.from))) as { messageId: string; rejected?: unknown[] };
+        if (Array.isArray(info.rejected) && info.rejected.length > 0) {
+          // Some recipients were refused but the others got the mail; resending would
+          // duplicate it for them, so this counts as sent and the refusal is logged.
+          options.logger.warn({ messageId: info.messageId, rejected: info.rejected.length }, 'SMTP server refused some recipients');
+        }
+        return { ok: true, messageId: info.messageId };
+      } catch (err) {
+        return { ok: false, ...classifySmtpError(err) };
+      }
+    },
+    async verify() {
+      try {
+        await transporter.verify();
+        return { ok: true, message: 'SMTP server reachable and login accepted' };
+      } catch (err) {
+        return { ok: false, message: `SMTP check failed: ${classifySmtpError(err).error}` };
+      }
+    },
+    async close() {
+      transporter.close();
+    },
+  };
+}
+
+function createFileMailer(options: MailerOptions): Mailer {
+  const directory = join(options.dataDir, 'mail');
+  const transporter: Transporter = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    async send(message) {
+      try {
+        const info = (await transporter.sendMail(toMailOptions(message, options.from))) as { messageId: string; message: Buffer };
+        await mkdir(directory, { recursive: true });
+        const file = join(directory, `${fileStamp(new Date())}-${fileSafeId(info.messageId)}.eml`);
+        await writeFile(file, info.message);
+        options.logger.info({ file }, 'no SMTP server configured (IPNHUB_SMTP_URL); mail written to a file');
+        return { ok: true, messageId: info.messageId, file };
+      } catch (err) {
+        // A full disk or a bad data directory heals only by hand, but retrying costs nothing.
+        return { ok: false, transient: true, error: `could not write the mail file: ${err instanceof Error ? err.message : String(err)}` };
+      }
+    },
+    async verify() {
+      return { ok: true, message: `no SMTP server configured (IPNHUB_SMTP_URL); mails are written as .eml files to ${directory}` };
+    },
+    async close() {
+      transporter.close();
+    },
+  };
+}
+
+/** An SMTP mailer when `smtpUrl` is set, otherwise one that writes `.eml` files. */
+export function createMailer(options: MailerOptions): Mailer {
+  return options.smtpUrl ? createSmtpMailer({ ...options, smtpUrl: options.smtpUrl }) : createFileMailer(options);
 }

@@ -1,0 +1,24 @@
+/**
+ * Every outbound connector, by id. The `ConnectorId` union is derived from this object.
+ */
+import { emailConnector } from './email/email-connector.js';
+import { webhookConnector } from './webhook/webhook-connector.js';
+import type { Connector } from './connector.js';
+
+export const connectors = {
+  webhook: webhookConnector(),
+  email: emailConnector(),
+} as const satisfies Record<string, Connector<never>>;
+
+export type ConnectorId = keyof typeof connectors;
+
+export const CONNECTOR_IDS = Object.keys(connectors) as ConnectorId[];
+
+export function isConnectorId(id: string): id is ConnectorId {
+  return Object.hasOwn(connectors, id);
+}
+
+/** The connector as its general interface, for code that handles any connector's config as data. */
+export function getConnector(id: ConnectorId): Connector<unknown> {
+  return connectors[id] as unknown as Connector<unknown>;
+}

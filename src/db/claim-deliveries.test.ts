@@ -1,0 +1,101 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { claimDueDeliveries } from './claim-deliveries.js';
+import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
+import type { TestDb } from '../../test/helpers/test-db.js';
+
+const T0 = '2026-01-01T00:00:00.000Z';
+const T1 = '2026-01-01T00:00:10.000Z';
+const LATER = '2026-01-01T01:00:00.000Z';
+
+function delivery(id: string, eventId: string, orderKey: string, overrides: Record<string, unknown> = {}) {
+  return {
+    id,
+    event_id: eventId,
+    connection_id: 'con_1',
+    order_key: orderKey,
+    status: 'pending' as const,
+    attempts: 0,
+    next_attempt_at: T0,
+    lease_owner: null,
+    lease_expires_at: null,
+    trigger: 'scheduled',
+    last_error: null,
+    created_at: T0,
+    updated_at: T0,
+    completed_at: null,
+    ...overrides,
+  };
+}
+
+for (const dialect of enabledDialects()) {
+  describe(`claimDueDeliveries on ${dialect}`, () => {
+    let h: TestDb;
+    beforeEach(async () => {
+      h = await createTestDb(dialect);
+    });
+    afterEach(async () => h.dispose());
+
+    const claim = (owner: string, now = T1, limit = 10) => claimDueDeliveries(h.db, h.adapter, { now, owner, leaseUntil: LATER, limit });
+
+    it('claims due deliveries once and leases them to the claimer', async () => {
+      await h.db.insertInto('deliveries').values([delivery('dlv_a', 'evt_1', 'o1'), delivery('dlv_b', 'evt_2', 'o2')]).execute();
+      const first = await claim('w1');
+      expect(first.map((d) => d.id).sort()).toEqual(['dlv_a', 'dlv_b']);
+      expect(first.every((d) => d.status === 'delivering' && d.lease_owner === 'w1' && d.lease_expires_at === LATER)).toBe(true);
+      expect(await claim('w2')).toEqual([]);
+    });
+
+    it('does not claim deliveries scheduled for later', async () => {
+      await h.db.insertInto('deliveries').values(delivery('dlv_a', 'evt_1', 'o1', { next_attempt_at: LATER })).execute();
+      expect(await claim('w1')).toEqual([]);
+      expect((await claim('w1', LATER)).map((d) => d.id)).toEqual(['dlv_a']);
+    });
+
+    it('holds a later event of the same order and connection back while an earlier one is unfinished', async () => {
+      await h.db
+        .insertInto('deliveries')
+        .values([
+          delivery('dlv_pay', 'evt_1', 'o1', { next_attempt_at: LATER }),
+          delivery('dlv_refund', 'evt_2', 'o1'),
+          delivery('dlv_other', 'evt_3', 'o2'),
+          delivery('dlv_other_con', 'evt_4', 'o1', { connection_id: 'con_2' }),
+        ])
+        .execute();
+      expect((await claim('w1')).map((d) => d.id).sort()).toEqual(['dlv_other', 'dlv_other_con']);
+      await h.db.updateTable('deliveries').set({ status: 'dead' }).where('id', '=', 'dlv_pay').execute();
+      expect((await claim('w1')).map((d) => d.id)).toEqual(['dlv_refund']);
+    });
+
+    it('takes over deliveries whose lease expired (crashed worker)', async () => {
+      await h.db
+        .insertInto('deliveries')
+        .values([
+          delivery('dlv_stuck', 'evt_1', 'o1', { status: 'delivering', lease_owner: 'dead-worker', lease_expires_at: T0 }),
+          delivery('dlv_busy', 'evt_2', 'o2', { status: 'delivering', lease_owner: 'live-worker', lease_expires_at: LATER }),
+        ])
+        .execute();
+      const taken = await claim('w2');
+      expect(taken.map((d) => [d.id, d.lease_owner])).toEqual([['dlv_stuck', 'w2']]);
+    });
+
+    it('respects the limit and claims oldest due first', async () => {
+      await h.db
+        .insertInto('deliveries')
+        .values([delivery('dlv_1', 'evt_1', 'a'), delivery('dlv_2', 'evt_2', 'b', { next_attempt_at: '2025-12-31T00:00:00.000Z' }), delivery('dlv_3', 'evt_3', 'c')])
+        .execute();
+      expect((await claim('w1', T1, 1)).map((d) => d.id)).toEqual(['dlv_2']);
+      expect((await claim('w1', T1, 0))).toEqual([]);
+    });
+
+    it('never hands one delivery to two concurrent claimers', async () => {
+      const rows = Array.from({ length: 60 }, (_, i) => delivery(`dlv_${String(i).padStart(3, '0')}`, `evt_${String(i).padStart(3, '0')}`, `o${i}`));
+      await h.db.insertInto('deliveries').values(rows).execute();
+      const results = await Promise.all(['w1', 'w2', 'w3', 'w4'].map((w) => claim(w, T1, 20)));
+      const ids = results.flat().map((d) => d.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(ids.length).toBeLessThanOrEqual(60);
+      const again = await claim('w5', T1, 100);
+      expect(ids.length + again.length).toBe(60);
+    });
+  });
+}

@@ -1,0 +1,256 @@
+/**
+ * Applies one new (non-duplicate) canonical event to the ledger: customers, orders, items,
+ * transactions, subscriptions and access. Runs inside the ingest transaction, after the
+ * event row was inserted, so a duplicate never gets here.
+ *
+ * Access follows Digistore24's guidance (reference digistore24.md §3.1, target-apis.md §6):
+ * grant on payment, suspend on payment_missed, end on last_paid_day, revoke on refund and
+ * chargeback; rebill_cancelled and rebill_resumed change the subscription, never access.
+ * Providers do not guarantee order, so an access row only moves to a new status when the
+ * event is at least as recent (provider time) as the one that set the current status: a
+ * re-sent old payment cannot undo a later refund.
+ */
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { CanonicalEvent, EventType } from '../core/events.js';
+import { newId } from '../core/ids.js';
+import type { Database } from '../db/schema.js';
+
+type AccessStatus = 'active' | 'suspended' | 'ended' | 'revoked';
+
+const ACCESS_EFFECT: Partial<Record<EventType, AccessStatus>> = {
+  payment: 'active',
+  chargeback_reversed: 'active',
+  payment_missed: 'suspended',
+  subscription_suspended: 'suspended',
+  last_paid_day: 'ended',
+  refund: 'revoked',
+  chargeback: 'revoked',
+};
+
+/** Effects that may create an access row; the others only change existing rows. */
+const CREATES_ACCESS: ReadonlySet<AccessStatus> = new Set(['active', 'revoked']);
+
+const ORDER_STATUS: Partial<Record<EventType, string>> = {
+  payment: 'paid',
+  chargeback_reversed: 'paid',
+  refund: 'refunded',
+  chargeback: 'charged_back',
+  payment_pending: 'pending',
+  payment_denied: 'denied',
+};
+
+const TRANSACTION_KINDS: ReadonlySet<EventType> = new Set(['payment', 'refund', 'chargeback', 'chargeback_reversed']);
+
+export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent, now: string): Promise<void> {
+  const customerId = await upsertCustomer(trx, event, now);
+  const order = event.order;
+  if (!order) return;
+
+  const orderId = await upsertOrder(trx, event, customerId, now);
+  for (const item of order.items) {
+    await trx
+      .insertInto('order_items')
+      .values({
+        order_id: orderId,
+        product_id: item.productId,
+        name: item.name,
+        quantity: item.quantity,
+        is_addon: item.isAddon ? 1 : 0,
+        amount: item.amount,
+      })
+      .onConflict((oc) => oc.columns(['order_id', 'product_id']).doUpdateSet((eb) => ({ name: eb.fn.coalesce('excluded.name', 'order_items.name') })))
+      .execute();
+  }
+
+  if (TRANSACTION_KINDS.has(event.type)) {
+    await trx
+      .insertInto('transactions')
+      .values({
+        id: newId('transaction'),
+        order_id: orderId,
+        event_id: event.id,
+        external_id: order.transactionId,
+        kind: event.type,
+        amount: order.amount,
+        currency: order.currency,
+        pay_sequence_no: order.paySequenceNo,
+        occurred_at: event.occurredAt,
+      })
+      .execute();
+  }
+
+  if (order.billingType === 'subscription' || order.billingType === 'installment') {
+    await updateSubscription(trx, event, orderId, now);
+  }
+
+  const effect = ACCESS_EFFECT[event.type];
+  if (effect && customerId) {
+    for (const item of order.items) {
+      await updateAccess(trx, { customerId, orderId, productId: item.productId, status: effect, event, now });
+    }
+  }
+}
+
+async function upsertCustomer(trx: Kysely<Database>, event: CanonicalEvent, now: string): Promise<string | null> {
+  const buyer = event.buyer;
+  if (!buyer?.email || event.type === 'affiliation') return null;
+  const row = await trx
+    .insertInto('customers')
+    .values({
+      id: newId('customer'),
+      email: buyer.email,
+      first_name: buyer.firstName,
+      last_name: buyer.lastName,
+      company: buyer.company,
+      phone: buyer.phone,
+      address: buyer.address ? JSON.stringify(buyer.address) : null,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc.column('email').doUpdateSet((eb) => ({
+        // Keep what we knew when a later notification leaves a field empty.
+        first_name: eb.fn.coalesce('excluded.first_name', 'customers.first_name'),
+        last_name: eb.fn.coalesce('excluded.last_name', 'customers.last_name'),
+        company: eb.fn.coalesce('excluded.company', 'customers.company'),
+        phone: eb.fn.coalesce('excluded.phone', 'customers.phone'),
+        address: eb.fn.coalesce('excluded.address', 'customers.address'),
+        updated_at: now,
+      })),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function upsertOrder(trx: Kysely<Database>, event: CanonicalEvent, customerId: string | null, now: string): Promise<string> {
+  const order = event.order;
+  if (!order) throw new Error('upsertOrder needs an order');
+  const status = ORDER_STATUS[event.type];
+  const row = await trx
+    .insertInto('orders')
+    .values({
+      id: newId('order'),
+      source_id: event.source.id,
+      provider: event.source.provider,
+      external_id: order.id,
+      customer_id: customerId,
+      billing_type: order.billingType,
+      currency: order.currency,
+      status: status ?? 'open',
+      test: event.source.test ? 1 : 0,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) =>
+      oc.columns(['source_id', 'external_id']).doUpdateSet((eb) => ({
+        customer_id: eb.fn.coalesce('orders.customer_id', 'excluded.customer_id'),
+        billing_type: eb.fn.coalesce('excluded.billing_type', 'orders.billing_type'),
+        currency: eb.fn.coalesce('orders.currency', 'excluded.currency'),
+        status: status ? sql<string>`excluded.status` : sql<string>`orders.status`,
+        updated_at: now,
+      })),
+    )
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function updateSubscription(trx: Kysely<Database>, event: CanonicalEvent, orderId: string, now: string): Promise<void> {
+  const order = event.order;
+  if (!order) return;
+  const existing = await trx.selectFrom('subscriptions').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+  const seq = Math.max(existing?.pay_sequence_no ?? 0, order.paySequenceNo ?? 0);
+  let status = existing?.status ?? 'active';
+  let cancelled = existing?.cancelled ?? 0;
+  let nextPaymentAt = existing?.next_payment_at ?? null;
+  switch (event.type) {
+    case 'payment':
+      status = cancelled ? 'cancelled' : 'active';
+      if ((order.paySequenceNo ?? 0) >= (existing?.pay_sequence_no ?? 0)) nextPaymentAt = order.nextPaymentAt ?? nextPaymentAt;
+      break;
+    case 'payment_missed':
+    case 'subscription_suspended':
+      status = 'suspended';
+      break;
+    case 'rebill_cancelled':
+      cancelled = 1;
+      status = status === 'suspended' ? status : 'cancelled';
+      nextPaymentAt = null;
+      break;
+    case 'rebill_resumed':
+      cancelled = 0;
+      if (status === 'cancelled') status = 'active';
+      break;
+    case 'last_paid_day':
+      status = 'ended';
+      nextPaymentAt = null;
+      break;
+    case 'refund':
+    case 'chargeback':
+      status = 'revoked';
+      nextPaymentAt = null;
+      break;
+    default:
+      break;
+  }
+  if (existing) {
+    await trx
+      .updateTable('subscriptions')
+      .set({ pay_sequence_no: seq, next_payment_at: nextPaymentAt, cancelled, status, billing_type: order.billingType ?? existing.billing_type, updated_at: now })
+      .where('id', '=', existing.id)
+      .execute();
+  } else {
+    await trx
+      .insertInto('subscriptions')
+      .values({ id: newId('subscription'), order_id: orderId, billing_type: order.billingType, pay_sequence_no: seq, next_payment_at: nextPaymentAt, cancelled, status, updated_at: now })
+      .execute();
+  }
+}
+
+interface AccessChange {
+  customerId: string;
+  orderId: string;
+  productId: string;
+  status: AccessStatus;
+  event: CanonicalEvent;
+  now: string;
+}
+
+async function updateAccess(trx: Kysely<Database>, change: AccessChange): Promise<void> {
+  const { event } = change;
+  const paidUntil = change.status === 'active' ? event.order?.nextPaymentAt ?? null : null;
+  const existing = await trx
+    .selectFrom('access')
+    .select(['id', 'status', 'status_at'])
+    .where('order_id', '=', change.orderId)
+    .where('product_id', '=', change.productId)
+    .executeTakeFirst();
+  if (!existing) {
+    if (!CREATES_ACCESS.has(change.status)) return;
+    await trx
+      .insertInto('access')
+      .values({
+        id: newId('access'),
+        customer_id: change.customerId,
+        order_id: change.orderId,
+        product_id: change.productId,
+        status: change.status,
+        paid_until: paidUntil,
+        status_at: event.occurredAt,
+        granted_at: change.now,
+        updated_at: change.now,
+      })
+      .execute();
+    return;
+  }
+  if (event.occurredAt < existing.status_at) return;
+  // Only a payment (or a reversed chargeback) lifts a suspension; ended and revoked stay
+  // unless money comes in again.
+  await trx
+    .updateTable('access')
+    .set({ status: change.status, paid_until: change.status === 'active' ? paidUntil : null, status_at: event.occurredAt, updated_at: change.now })
+    .where('id', '=', existing.id)
+    .execute();
+}

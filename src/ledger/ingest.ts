@@ -1,0 +1,223 @@
+/**
+ * The ingest pipeline (DESIGN.md §2): one raw request in, one durable commit, one answer out.
+ *
+ * 1. Find the source and its provider (unknown source: 404, nothing stored — random URLs
+ *    must not fill the disk).
+ * 2. Content type, signature (`provider.verify`) and shape (`provider.normalize`) checks. A
+ *    rejected request is still stored, with its verdict and code, before the answer.
+ * 3. One transaction (shared with concurrent requests through the group committer): the
+ *    raw request, each event under its unique dedup key (a conflict = a provider resend:
+ *    nothing else happens for it), the ledger update, and one delivery row per matching
+ *    connection.
+ * 4. Only after the commit: the provider's acknowledgement (`OK` for Digistore24).
+ * If anything in 3 fails, the raw request is stored on its own with verdict `error` and the
+ * sender gets a 5xx, so it retries; nothing acknowledged is lost.
+ */
+import type { Kysely } from 'kysely';
+import type { CanonicalEvent, EventDraft } from '../core/events.js';
+import { ERROR_CATALOGUE } from '../core/errors.js';
+import type { ErrorCode } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import type { Database, InboundVerdict } from '../db/schema.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import { fanOut } from '../outbox/fan-out.js';
+import type { ConnectionTarget } from '../outbox/fan-out.js';
+import type { Acknowledgement, InboundRequest, IngestOutcome, Provider } from '../providers/provider.js';
+import { getProvider, isProviderId } from '../providers/registry.js';
+import { applyToLedger } from './apply-event.js';
+import type { GroupCommitter } from './group-commit.js';
+
+export interface IngestSources {
+  loadForIngest(id: string): Promise<{ id: string; provider: string; name: string; config: unknown } | null>;
+}
+
+export interface IngestConnections {
+  activeFilters(trx?: Kysely<Database>): Promise<ConnectionTarget[]>;
+}
+
+export interface IngestObserver {
+  request(verdict: InboundVerdict): void;
+  events(events: readonly CanonicalEvent[], deliveries: number): void;
+}
+
+export interface IngestDeps {
+  committer: GroupCommitter;
+  sources: IngestSources;
+  connections: IngestConnections;
+  clock: Clock;
+  logger: Logger;
+  observer?: IngestObserver;
+  /** Called after a commit that created deliveries (wakes the worker). */
+  onDeliveriesCreated?: () => void;
+}
+
+export interface IngestResult {
+  /** The stored inbound request, or null when nothing was stored (unknown source). */
+  inboundId: string | null;
+  outcome: IngestOutcome;
+  ack: Acknowledgement;
+}
+
+/** A rejection decided before the provider could look at the request (e.g. body too large). */
+export interface Precheck {
+  code: ErrorCode;
+  reason: string;
+}
+
+export interface Ingest {
+  receive(sourceId: string, req: InboundRequest, precheck?: Precheck): Promise<IngestResult>;
+}
+
+function jsonError(code: ErrorCode, reason: string): Acknowledgement {
+  const entry = ERROR_CATALOGUE[code];
+  return { status: entry.status, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: { code, message: reason } }) };
+}
+
+function mediaType(headers: Readonly<Record<string, string>>): string {
+  return (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+export function toCanonical(draft: EventDraft, source: { id: string; provider: string }, receivedAt: string): CanonicalEvent {
+  return {
+    id: newId('event'),
+    type: draft.type,
+    occurredAt: draft.occurredAt ?? receivedAt,
+    receivedAt,
+    source: { id: source.id, provider: source.provider, test: draft.test },
+    order: draft.order,
+    buyer: draft.buyer,
+    affiliate: draft.affiliate,
+    subscription: draft.subscription,
+    raw: draft.raw,
+  };
+}
+
+export function createIngest(deps: IngestDeps): Ingest {
+  const { committer, logger } = deps;
+
+  function inboundRow(id: string, sourceId: string | null, provider: string | null, req: InboundRequest) {
+    return {
+      id,
+      source_id: sourceId,
+      provider,
+      received_at: req.receivedAt.toISOString(),
+      method: req.method,
+      url: req.url,
+      headers: JSON.stringify(req.headers),
+      raw_body: req.rawBody,
+      remote_address: req.remoteAddress,
+      verdict_code: null as string | null,
+      verdict_reason: null as string | null,
+      verification: null as string | null,
+      event_ids: '[]',
+    };
+  }
+
+  async function record(row: ReturnType<typeof inboundRow> & { verdict: InboundVerdict }): Promise<void> {
+    await committer.submit(async (trx) => {
+      await trx.insertInto('inbound_requests').values(row).execute();
+    });
+    deps.observer?.request(row.verdict);
+  }
+
+  async function reject(provider: Provider<unknown>, base: ReturnType<typeof inboundRow>, code: ErrorCode, reason: string): Promise<IngestResult> {
+    await record({ ...base, verdict: 'rejected', verdict_code: code, verdict_reason: reason });
+    logger.info({ inboundId: base.id, sourceId: base.source_id, code }, 'inbound request rejected');
+    const outcome: IngestOutcome = { kind: 'rejected', code, reason, status: ERROR_CATALOGUE[code].status };
+    return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
+  }
+
+  return {
+    async receive(sourceId, req, precheck) {
+      const source = await deps.sources.loadForIngest(sourceId);
+      if (!source || !isProviderId(source.provider)) {
+        const reason = `No source with id ${JSON.stringify(sourceId)}.`;
+        deps.observer?.request('rejected');
+        return { inboundId: null, outcome: { kind: 'rejected', code: 'SOURCE_NOT_FOUND', reason, status: 404 }, ack: jsonError('SOURCE_NOT_FOUND', reason) };
+      }
+      const provider = getProvider(source.provider);
+      const base = inboundRow(newId('inbound'), source.id, source.provider, req);
+      try {
+        if (precheck) return await reject(provider, base, precheck.code, precheck.reason);
+        const type = mediaType(req.headers);
+        if (!provider.contentTypes.includes(type)) {
+          return await reject(provider, base, 'UNSUPPORTED_CONTENT_TYPE', `Got ${type || 'no content type'}; ${provider.displayName} sends ${provider.contentTypes.join(' or ')}.`);
+        }
+        const verification = await provider.verify(req, source.config, { clock: deps.clock });
+        if (!verification.ok) return await reject(provider, base, verification.code, verification.reason);
+        base.verification = verification.method;
+
+        const normalized = provider.normalize(req, source.config);
+        if (normalized.kind === 'invalid') return await reject(provider, base, normalized.code, normalized.reason);
+        if (normalized.kind === 'ignored') {
+          await record({ ...base, verdict: 'ignored', verdict_reason: normalized.reason });
+          const outcome: IngestOutcome = { kind: 'ignored', reason: normalized.reason };
+          return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
+        }
+
+        const drafts = normalized.events;
+        if (drafts.length > 0 && drafts.every((d) => d.type === 'connection_test')) {
+          await record({ ...base, verdict: 'test', verdict_reason: 'connection test' });
+          const outcome: IngestOutcome = { kind: 'accepted', eventIds: [] };
+          return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
+        }
+
+        const receivedAt = req.receivedAt.toISOString();
+        const events = drafts.filter((d) => d.type !== 'connection_test').map((d) => ({ event: toCanonical(d, source, receivedAt), dedupKey: `${source.id}:${d.dedupKey}` }));
+        const result = await committer.submit(async (trx) => {
+          const now = deps.clock.now().toISOString();
+          const inserted: CanonicalEvent[] = [];
+          for (const { event, dedupKey } of events) {
+            const row = await trx
+              .insertInto('events')
+              .values({
+                id: event.id,
+                source_id: source.id,
+                inbound_request_id: base.id,
+                type: event.type,
+                dedup_key: dedupKey,
+                order_ref: event.order?.id ?? null,
+                customer_email: event.buyer?.email ?? null,
+                test: event.source.test ? 1 : 0,
+                occurred_at: event.occurredAt,
+                received_at: event.receivedAt,
+                payload: JSON.stringify(event),
+              })
+              .onConflict((oc) => oc.column('dedup_key').doNothing())
+              .returning('id')
+              .executeTakeFirst();
+            if (!row) continue;
+            await applyToLedger(trx, event, now);
+            inserted.push(event);
+          }
+          let deliveries = 0;
+          if (inserted.length > 0) {
+            const targets = await deps.connections.activeFilters(trx);
+            for (const event of inserted) deliveries += await fanOut(trx, event, targets, now);
+          }
+          const verdict: InboundVerdict = inserted.length > 0 ? 'accepted' : 'duplicate';
+          await trx
+            .insertInto('inbound_requests')
+            .values({ ...base, verdict, event_ids: JSON.stringify(inserted.map((e) => e.id)) })
+            .execute();
+          return { inserted, deliveries, verdict };
+        });
+        deps.observer?.request(result.verdict);
+        if (result.inserted.length > 0) deps.observer?.events(result.inserted, result.deliveries);
+        if (result.deliveries > 0) deps.onDeliveriesCreated?.();
+        const outcome: IngestOutcome = result.inserted.length > 0 ? { kind: 'accepted', eventIds: result.inserted.map((e) => e.id) } : { kind: 'duplicate' };
+        return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
+      } catch (err) {
+        logger.error({ err, inboundId: base.id, sourceId: source.id }, 'ingest failed; storing the raw request for replay');
+        try {
+          await record({ ...base, verdict: 'error', verdict_code: 'INGEST_FAILED', verdict_reason: err instanceof Error ? err.message : String(err) });
+        } catch (recordErr) {
+          logger.error({ err: recordErr, inboundId: base.id }, 'could not store the raw request either; the sender will retry');
+        }
+        const outcome: IngestOutcome = { kind: 'error' };
+        return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
+      }
+    },
+  };
+}

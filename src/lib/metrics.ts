@@ -1,0 +1,53 @@
+/**
+ * Prometheus metrics for `/metrics`: inbound requests by verdict, events by type, delivery
+ * attempts by outcome, delivery latency, and the queue depth (read from the database when
+ * scraped, so it is right across processes). One registry per app instance, so tests can run
+ * several side by side.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { CanonicalEvent } from '../core/events.js';
+import type { InboundVerdict } from '../db/schema.js';
+
+export interface Metrics {
+  registry: Registry;
+  request(verdict: InboundVerdict): void;
+  events(events: readonly CanonicalEvent[], deliveries: number): void;
+  delivery(outcome: string, durationMs: number): void;
+}
+
+export function createMetrics(queueDepth: () => Promise<Record<string, number>>): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'ipnhub_process_' });
+  const requests = new Counter({ name: 'ipnhub_inbound_requests_total', help: 'Inbound notifications by verdict.', labelNames: ['verdict'], registers: [registry] });
+  const events = new Counter({ name: 'ipnhub_events_total', help: 'New (non-duplicate) events by type.', labelNames: ['type'], registers: [registry] });
+  const deliveriesCreated = new Counter({ name: 'ipnhub_deliveries_created_total', help: 'Delivery rows created by fan-out.', registers: [registry] });
+  const attempts = new Counter({ name: 'ipnhub_delivery_attempts_total', help: 'Delivery attempts by resulting status (delivered, skipped, failed, retry, dead).', labelNames: ['outcome'], registers: [registry] });
+  const latency = new Histogram({
+    name: 'ipnhub_delivery_duration_seconds',
+    help: 'Duration of delivery attempts.',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'ipnhub_queue_depth',
+    help: 'Deliveries by status that are not finished (pending, delivering) or need attention (dead).',
+    labelNames: ['status'],
+    registers: [registry],
+    async collect() {
+      const depth = await queueDepth();
+      for (const status of ['pending', 'delivering', 'dead']) this.set({ status }, depth[status] ?? 0);
+    },
+  });
+  return {
+    registry,
+    request: (verdict) => requests.inc({ verdict }),
+    events(list, created) {
+      for (const event of list) events.inc({ type: event.type });
+      deliveriesCreated.inc(created);
+    },
+    delivery(outcome, durationMs) {
+      attempts.inc({ outcome });
+      latency.observe(durationMs / 1000);
+    },
+  };
+}

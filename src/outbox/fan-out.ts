@@ -1,0 +1,48 @@
+/**
+ * Fan-out, the write half of the transactional outbox: one delivery row per event and
+ * matching connection, inserted in the same transaction as the event, so an acknowledged
+ * notification always has its deliveries and a rolled-back one has none.
+ */
+import type { Kysely } from 'kysely';
+import type { CanonicalEvent } from '../core/events.js';
+import { newId } from '../core/ids.js';
+import { matchesFilters } from '../connections/filters.js';
+import type { ConnectionFilters } from '../connections/filters.js';
+import type { Database } from '../db/schema.js';
+
+export interface ConnectionTarget {
+  id: string;
+  filters: ConnectionFilters;
+}
+
+/**
+ * Deliveries of one order to one connection go out in event order; the order key groups
+ * them. Events without an order (affiliations) are independent of each other.
+ */
+export function orderKey(event: CanonicalEvent): string {
+  return event.order ? `${event.source.id}:${event.order.id}` : event.id;
+}
+
+export async function fanOut(trx: Kysely<Database>, event: CanonicalEvent, connections: readonly ConnectionTarget[], now: string): Promise<number> {
+  const rows = connections
+    .filter((connection) => matchesFilters(event, connection.filters))
+    .map((connection) => ({
+      id: newId('delivery'),
+      event_id: event.id,
+      connection_id: connection.id,
+      order_key: orderKey(event),
+      status: 'pending' as const,
+      attempts: 0,
+      next_attempt_at: now,
+      lease_owner: null,
+      lease_expires_at: null,
+      trigger: 'scheduled',
+      last_error: null,
+      created_at: now,
+      updated_at: now,
+      completed_at: null,
+    }));
+  if (rows.length === 0) return 0;
+  await trx.insertInto('deliveries').values(rows).execute();
+  return rows.length;
+}

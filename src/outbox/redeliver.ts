@@ -1,0 +1,29 @@
+/**
+ * Manual redelivery: puts a delivery back in the queue for one more attempt, recorded with
+ * trigger `manual`. Works on any delivery that is not being attempted right now, including
+ * delivered ones (a target that lost its data). A manual attempt that fails is not retried on
+ * the schedule; it ends `dead` (or `failed`) again and can be redelivered again.
+ */
+import type { Kysely } from 'kysely';
+import { IpnhubError } from '../core/errors.js';
+import type { DbAdapter } from '../db/dialect-adapter.js';
+import type { Database } from '../db/schema.js';
+import type { Clock } from '../lib/clock.js';
+import { DELIVERIES_CHANNEL } from './worker.js';
+
+export async function redeliver(deps: { db: Kysely<Database>; adapter: DbAdapter; clock: Clock }, deliveryId: string): Promise<void> {
+  const now = deps.clock.now().toISOString();
+  await deps.adapter.writeTransaction(deps.db, async (trx) => {
+    const row = await trx.selectFrom('deliveries').select(['id', 'status', 'lease_expires_at']).where('id', '=', deliveryId).executeTakeFirst();
+    if (!row) throw new IpnhubError('NOT_FOUND', `No delivery ${deliveryId}.`);
+    if (row.status === 'delivering' && row.lease_expires_at !== null && row.lease_expires_at >= now) {
+      throw new IpnhubError('DELIVERY_IN_PROGRESS', `Delivery ${deliveryId} is being attempted right now.`);
+    }
+    await trx
+      .updateTable('deliveries')
+      .set({ status: 'pending', trigger: 'manual', next_attempt_at: now, lease_owner: null, lease_expires_at: null, completed_at: null, updated_at: now })
+      .where('id', '=', deliveryId)
+      .execute();
+  });
+  await deps.adapter.notify(deps.db, DELIVERIES_CHANNEL);
+}

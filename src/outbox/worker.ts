@@ -1,0 +1,294 @@
+/**
+ * The delivery worker: claims due deliveries (with a lease), runs the connection's connector,
+ * records one attempt row per try and moves the delivery on: delivered, skipped, failed,
+ * rescheduled by the retry policy, or dead when the schedule is exhausted. Runs in the
+ * `serve` process by default, or alone as `ipnhub worker`; on PostgreSQL any number of
+ * workers share one queue.
+ *
+ * Crash safety: a delivery is `delivering` only while its lease holds. A worker that dies
+ * mid-attempt leaves the lease to expire and another worker (or the restarted one) takes it
+ * again, so every delivery is attempted at least once more; targets see the same delivery id
+ * (the idempotency key) on the retry. Every write of an outcome checks the lease owner, so a
+ * worker that lost its lease cannot overwrite a newer result.
+ */
+import { hostname } from 'node:os';
+import type { Kysely } from 'kysely';
+import type { CanonicalEvent } from '../core/events.js';
+import { newId } from '../core/ids.js';
+import { nextRetryDelay } from '../core/retry-policy.js';
+import type { RetryPolicy } from '../core/retry-policy.js';
+import type { DeliveryResult } from '../connectors/connector.js';
+import { getConnector, isConnectorId } from '../connectors/registry.js';
+import { runConnector } from '../connectors/run-connector.js';
+import { claimDueDeliveries, nextDueAt } from '../db/claim-deliveries.js';
+import type { DeliveryRow } from '../db/claim-deliveries.js';
+import type { DbAdapter } from '../db/dialect-adapter.js';
+import type { Database, DeliveryStatus } from '../db/schema.js';
+import type { Clock } from '../lib/clock.js';
+import type { HttpClient } from '../lib/http-client.js';
+import type { Logger } from '../lib/logger.js';
+import type { Mailer } from '../lib/mailer.js';
+import type { Alerter } from './alerts.js';
+
+export const DELIVERIES_CHANNEL = 'ipnhub_deliveries';
+const RESPONSE_EXCERPT_CHARS = 4096;
+
+export interface LoadedConnection {
+  id: string;
+  connector: string;
+  name: string;
+  active: boolean;
+  config: unknown;
+  errorEmails: readonly string[];
+}
+
+export interface WorkerObserver {
+  delivery(outcome: string, durationMs: number): void;
+}
+
+export interface WorkerDeps {
+  db: Kysely<Database>;
+  adapter: DbAdapter;
+  connections: { loadForDelivery(id: string): Promise<LoadedConnection | null> };
+  http: HttpClient;
+  mailer: Mailer;
+  alerter: Alerter;
+  clock: Clock;
+  logger: Logger;
+  policy: RetryPolicy;
+  concurrency: number;
+  leaseMs: number;
+  pollMs: number;
+  deliveryTimeoutMs: number;
+  /** Send a "failing" alert when a delivery has failed this many attempts in a row. */
+  failingAfterAttempts: number;
+  observer?: WorkerObserver;
+  random?: () => number;
+  owner?: string;
+}
+
+export interface Worker {
+  readonly owner: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Wakes an idle loop: new deliveries were committed. */
+  wake(): void;
+  /** Claims and processes every delivery due now, until none is left; returns how many attempts ran. */
+  runOnce(): Promise<number>;
+}
+
+interface Settled {
+  status: DeliveryStatus;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+}
+
+function excerpt(text: string | undefined): string | null {
+  if (text === undefined || text === '') return null;
+  return text.length > RESPONSE_EXCERPT_CHARS ? `${text.slice(0, RESPONSE_EXCERPT_CHARS)}…[truncated]` : text;
+}
+
+export function createWorker(deps: WorkerDeps): Worker {
+  const owner = deps.owner ?? `${hostname()}:${process.pid}:${newId('delivery').slice(-6)}`;
+  const inFlight = new Set<Promise<void>>();
+  let running = false;
+  let loop: Promise<void> | null = null;
+  let wakeUp: (() => void) | null = null;
+  let unlisten: (() => Promise<void>) | null = null;
+  const controller = new AbortController();
+
+  function settle(delivery: DeliveryRow, result: DeliveryResult, attemptNo: number): Settled {
+    const now = deps.clock.now();
+    switch (result.outcome) {
+      case 'delivered':
+        return { status: 'delivered', nextAttemptAt: null, lastError: null };
+      case 'skipped':
+        return { status: 'skipped', nextAttemptAt: null, lastError: result.reason };
+      case 'failed':
+        return { status: 'failed', nextAttemptAt: null, lastError: result.reason };
+      case 'retry': {
+        // A manual redelivery is one extra try, not a new schedule (as Svix does it).
+        if (delivery.trigger === 'manual') return { status: 'dead', nextAttemptAt: null, lastError: result.reason };
+        const delay = nextRetryDelay(deps.policy, {
+          attemptsMade: attemptNo,
+          overloaded: result.overloaded ?? false,
+          retryAfterSeconds: result.retryAfterSeconds ?? null,
+          random: deps.random,
+        });
+        if (delay === null) return { status: 'dead', nextAttemptAt: null, lastError: result.reason };
+        return { status: 'pending', nextAttemptAt: new Date(now.getTime() + delay).toISOString(), lastError: result.reason };
+      }
+    }
+  }
+
+  async function loadEvent(eventId: string): Promise<CanonicalEvent | null> {
+    const row = await deps.db.selectFrom('events').select('payload').where('id', '=', eventId).executeTakeFirst();
+    return row ? (JSON.parse(row.payload) as CanonicalEvent) : null;
+  }
+
+  async function attempt(delivery: DeliveryRow): Promise<void> {
+    const startedAt = deps.clock.now();
+    const started = performance.now();
+    const attemptNo = delivery.attempts + 1;
+    const [event, connection] = await Promise.all([loadEvent(delivery.event_id), deps.connections.loadForDelivery(delivery.connection_id)]);
+    let result: DeliveryResult;
+    if (!event) result = { outcome: 'failed', reason: `event ${delivery.event_id} not found` };
+    else if (!connection) result = { outcome: 'skipped', reason: 'connection was removed' };
+    else if (!connection.active && delivery.trigger !== 'manual') result = { outcome: 'skipped', reason: 'connection is inactive' };
+    else if (!isConnectorId(connection.connector)) result = { outcome: 'failed', reason: `unknown connector ${connection.connector}` };
+    else {
+      const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(deps.deliveryTimeoutMs)]);
+      result = await runConnector(getConnector(connection.connector), event, connection.config, {
+        deliveryId: delivery.id,
+        connectionId: connection.id,
+        connectionName: connection.name,
+        attempt: attemptNo,
+        trigger: delivery.trigger === 'manual' ? 'manual' : 'scheduled',
+        http: deps.http,
+        mailer: deps.mailer,
+        logger: deps.logger.child({ deliveryId: delivery.id, connectionId: connection.id }),
+        clock: deps.clock,
+        signal,
+      });
+    }
+    const durationMs = Math.round(performance.now() - started);
+    const settled = settle(delivery, result, attemptNo);
+    const now = deps.clock.now().toISOString();
+    const terminal = settled.status !== 'pending';
+    const updated = await deps.adapter.writeTransaction(deps.db, async (trx) => {
+      const res = await trx
+        .updateTable('deliveries')
+        .set({
+          status: settled.status,
+          attempts: attemptNo,
+          next_attempt_at: settled.nextAttemptAt ?? delivery.next_attempt_at,
+          lease_owner: null,
+          lease_expires_at: null,
+          trigger: 'scheduled',
+          last_error: settled.lastError,
+          updated_at: now,
+          completed_at: terminal ? now : null,
+        })
+        .where('id', '=', delivery.id)
+        .where('lease_owner', '=', owner)
+        .where('status', '=', 'delivering')
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) return false;
+      await trx
+        .insertInto('attempts')
+        .values({
+          id: newId('attempt'),
+          delivery_id: delivery.id,
+          attempt_no: attemptNo,
+          trigger: delivery.trigger === 'manual' ? 'manual' : 'scheduled',
+          started_at: startedAt.toISOString(),
+          duration_ms: durationMs,
+          outcome: result.outcome,
+          status_code: 'statusCode' in result ? result.statusCode ?? null : null,
+          response: excerpt('response' in result ? result.response : undefined),
+          error: result.outcome === 'delivered' ? null : result.reason,
+        })
+        .execute();
+      return true;
+    });
+    deps.observer?.delivery(settled.status === 'pending' ? 'retry' : settled.status, durationMs);
+    if (!updated) {
+      deps.logger.warn({ deliveryId: delivery.id }, 'lease lost before the outcome was recorded; another worker owns this delivery now');
+      return;
+    }
+    deps.logger.info({ deliveryId: delivery.id, attempt: attemptNo, outcome: result.outcome, status: settled.status, durationMs }, 'delivery attempt');
+    if (connection && (settled.status === 'dead' || settled.status === 'failed' || (settled.status === 'pending' && attemptNo === deps.failingAfterAttempts))) {
+      const kind = settled.status === 'pending' ? 'failing' : settled.status;
+      await deps.alerter
+        .notify({ kind, connection, deliveryId: delivery.id, attempts: attemptNo, reason: settled.lastError ?? 'unknown', event })
+        .catch((err: unknown) => deps.logger.error({ err, deliveryId: delivery.id }, 'error e-mail failed'));
+    }
+  }
+
+  async function claim(limit: number): Promise<DeliveryRow[]> {
+    const now = deps.clock.now();
+    return claimDueDeliveries(deps.db, deps.adapter, {
+      now: now.toISOString(),
+      owner,
+      leaseUntil: new Date(now.getTime() + deps.leaseMs).toISOString(),
+      limit,
+    });
+  }
+
+  function track(delivery: DeliveryRow): void {
+    const p = attempt(delivery)
+      .catch((err: unknown) => deps.logger.error({ err, deliveryId: delivery.id }, 'delivery attempt crashed; the lease will expire and it will be retried'))
+      .finally(() => {
+        inFlight.delete(p);
+        wakeUp?.();
+      });
+    inFlight.add(p);
+  }
+
+  async function sleep(): Promise<void> {
+    const next = await nextDueAt(deps.db).catch(() => null);
+    const untilDue = next ? Date.parse(next) - deps.clock.now().getTime() : deps.pollMs;
+    const ms = Math.max(5, Math.min(deps.pollMs, untilDue));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        wakeUp = null;
+        resolve();
+      }
+      wakeUp = done;
+    });
+  }
+
+  async function run(): Promise<void> {
+    while (running) {
+      const free = deps.concurrency - inFlight.size;
+      let claimed: DeliveryRow[] = [];
+      if (free > 0) {
+        try {
+          claimed = await claim(free);
+        } catch (err) {
+          deps.logger.error({ err }, 'claiming deliveries failed');
+        }
+      }
+      for (const delivery of claimed) track(delivery);
+      if (claimed.length === 0 || inFlight.size >= deps.concurrency) await sleep();
+    }
+  }
+
+  return {
+    owner,
+    async start() {
+      if (running) return;
+      running = true;
+      unlisten = await deps.adapter.listen(DELIVERIES_CHANNEL, () => wakeUp?.()).catch((err: unknown) => {
+        deps.logger.warn({ err }, 'cannot listen for new deliveries; polling only');
+        return null;
+      });
+      loop = run();
+      deps.logger.info({ owner, concurrency: deps.concurrency }, 'delivery worker started');
+    },
+    async stop() {
+      running = false;
+      wakeUp?.();
+      await loop;
+      controller.abort();
+      await Promise.allSettled([...inFlight]);
+      await unlisten?.();
+      unlisten = null;
+    },
+    wake() {
+      wakeUp?.();
+    },
+    async runOnce() {
+      let total = 0;
+      for (;;) {
+        const claimed = await claim(deps.concurrency);
+        if (claimed.length === 0) break;
+        await Promise.all(claimed.map((d) => attempt(d)));
+        total += claimed.length;
+      }
+      return total;
+    },
+  };
+}

@@ -1,0 +1,24 @@
+/**
+ * Every inbound provider, by id. The `ProviderId` union and the id list for config validation
+ * are derived from this object, so a provider missing here is a compile error wherever an id
+ * is switched on.
+ */
+import { digistore24Provider } from './digistore24/digistore24-provider.js';
+import type { Provider } from './provider.js';
+
+export const providers = {
+  digistore24: digistore24Provider(),
+} as const satisfies Record<string, Provider<never>>;
+
+export type ProviderId = keyof typeof providers;
+
+export const PROVIDER_IDS = Object.keys(providers) as ProviderId[];
+
+export function isProviderId(id: string): id is ProviderId {
+  return Object.hasOwn(providers, id);
+}
+
+/** The provider as its general interface, for code that handles any provider's config as data. */
+export function getProvider(id: ProviderId): Provider<unknown> {
+  return providers[id] as unknown as Provider<unknown>;
+}

@@ -1,0 +1,226 @@
+/**
+ * Assembles ipnhub from its configuration: database (migrated), secrets, services, ingest
+ * pipeline, mailer, guarded HTTP client, worker and metrics. `serve`, `worker`, the CLI
+ * commands, the end-to-end tests and the benchmark all start from here, so they run the same
+ * wiring. Nothing here listens on a port or starts the worker loop; callers decide.
+ */
+import { join, resolve } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import type { Config } from './config/config.js';
+import { IpnhubError } from './core/errors.js';
+import { newId } from './core/ids.js';
+import { ensureAdminToken } from './connections/admin-token.js';
+import type { AdminTokenVerifier } from './connections/admin-token.js';
+import { createConnectionsService } from './connections/connections-service.js';
+import type { ConnectionsService } from './connections/connections-service.js';
+import { resolveMasterKey } from './connections/master-key.js';
+import { createSecretBox } from './connections/secret-box.js';
+import { createSourcesService } from './connections/sources-service.js';
+import type { SourcesService } from './connections/sources-service.js';
+import type { DeliveryResult } from './connectors/connector.js';
+import { getConnector, isConnectorId } from './connectors/registry.js';
+import { runConnector } from './connectors/run-connector.js';
+import { sampleEvent } from './connectors/sample-event.js';
+import { openDb } from './db/connect.js';
+import type { Db, DbTarget } from './db/connect.js';
+import { migrateToLatest } from './db/migrations.js';
+import type { AdminDeps } from './http/admin/admin-deps.js';
+import { createGroupCommitter } from './ledger/group-commit.js';
+import type { GroupCommitter } from './ledger/group-commit.js';
+import { createIngest } from './ledger/ingest.js';
+import type { Ingest } from './ledger/ingest.js';
+import { systemClock } from './lib/clock.js';
+import type { Clock } from './lib/clock.js';
+import { createHttpClient } from './lib/http-client.js';
+import type { HttpClient } from './lib/http-client.js';
+import { createLogger } from './lib/logger.js';
+import type { Logger } from './lib/logger.js';
+import { createMailer } from './lib/mailer.js';
+import type { Mailer } from './lib/mailer.js';
+import { createMetrics } from './lib/metrics.js';
+import type { Metrics } from './lib/metrics.js';
+import { createAlerter } from './outbox/alerts.js';
+import { redeliver } from './outbox/redeliver.js';
+import { createWorker, DELIVERIES_CHANNEL } from './outbox/worker.js';
+import type { Worker } from './outbox/worker.js';
+
+export interface RuntimeOptions {
+  clock?: Clock;
+  logger?: Logger;
+  /** Where a generated admin token is shown, once. Defaults to a warn log line. */
+  announceToken?: (token: string) => void;
+  /** Randomness for retry jitter (tests pass a constant). */
+  random?: () => number;
+  /** Skip the admin token setup (CLI commands that do not serve the API). */
+  skipAdminToken?: boolean;
+}
+
+export interface Runtime {
+  config: Config;
+  dbHandle: Db;
+  logger: Logger;
+  clock: Clock;
+  sources: SourcesService;
+  connections: ConnectionsService;
+  committer: GroupCommitter;
+  ingest: Ingest;
+  http: HttpClient;
+  mailer: Mailer;
+  metrics: Metrics;
+  worker: Worker;
+  admin: AdminDeps;
+  inboundUrl(sourceId: string): string;
+  buildApp(): Promise<FastifyInstance>;
+  close(): Promise<void>;
+}
+
+export function dbTarget(config: Config): DbTarget {
+  return config.databaseUrl
+    ? { kind: 'postgres', url: config.databaseUrl, poolSize: config.pgPoolSize }
+    : { kind: 'sqlite', file: join(resolve(config.dataDir), 'ipnhub.db') };
+}
+
+export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
+  const target = dbTarget(config);
+  const dbHandle = openDb(target);
+  const { db, adapter } = dbHandle;
+  try {
+    const migration = await migrateToLatest(db, adapter);
+    if (migration.error) throw migration.error;
+    for (const result of migration.results ?? []) {
+      if (result.status === 'Success') logger.info({ migration: result.migrationName }, 'migration applied');
+    }
+
+    const masterKey = resolveMasterKey({ configured: config.masterKey, dataDir: resolve(config.dataDir), embedded: target.kind === 'sqlite', logger });
+    const secretBox = createSecretBox(masterKey);
+    const sources = createSourcesService({ db, adapter, secretBox, clock, publicBaseUrl: config.publicBaseUrl });
+    const connections = createConnectionsService({ db, adapter, secretBox, clock });
+    const http = createHttpClient({ timeoutMs: config.outboundTimeoutMs, allowList: config.outboundAllowList, userAgent: 'ipnhub/0.1' });
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: resolve(config.dataDir), logger });
+    const metrics = createMetrics(async () => {
+      const rows = await db
+        .selectFrom('deliveries')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('status', 'in', ['pending', 'delivering', 'dead'])
+        .groupBy('status')
+        .execute();
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    });
+    const alerter = createAlerter({ db, adapter, mailer, clock, throttleMs: config.errorMailThrottleMinutes * 60_000, logger });
+    const worker = createWorker({
+      db,
+      adapter,
+      connections,
+      http,
+      mailer,
+      alerter,
+      clock,
+      logger,
+      policy: { schedule: config.retrySchedule, jitter: config.retryJitter, overloadPenaltySeconds: 60 },
+      concurrency: config.workerConcurrency,
+      leaseMs: config.leaseSeconds * 1000,
+      pollMs: config.workerPollMs,
+      deliveryTimeoutMs: config.outboundTimeoutMs + 5000,
+      failingAfterAttempts: config.failingAlertAfterAttempts,
+      observer: metrics,
+      random: options.random,
+    });
+    const committer = createGroupCommitter(db, adapter);
+    const ingest = createIngest({
+      committer,
+      sources,
+      connections,
+      clock,
+      logger,
+      observer: metrics,
+      onDeliveriesCreated: () => {
+        worker.wake();
+        adapter.notify(db, DELIVERIES_CHANNEL).catch((err: unknown) => logger.warn({ err }, 'notify failed'));
+      },
+    });
+
+    const auth: AdminTokenVerifier = options.skipAdminToken
+      ? { verify: () => false }
+      : await ensureAdminToken({
+          db,
+          adapter,
+          configured: config.adminToken,
+          announce: options.announceToken ?? ((token) => logger.warn({ token }, 'generated an admin API token; it is shown once — store it now (or set IPNHUB_ADMIN_TOKEN)')),
+        });
+
+    async function testConnection(connectionId: string): Promise<DeliveryResult> {
+      const connection = await connections.loadForDelivery(connectionId);
+      if (!connection) throw new IpnhubError('NOT_FOUND', `No connection ${connectionId}.`);
+      if (!isConnectorId(connection.connector)) throw new IpnhubError('UNKNOWN_CONNECTOR', connection.connector);
+      const event = sampleEvent('connection_test');
+      return runConnector(getConnector(connection.connector), event, connection.config, {
+        deliveryId: newId('delivery'),
+        connectionId: connection.id,
+        connectionName: connection.name,
+        attempt: 1,
+        trigger: 'manual',
+        http,
+        mailer,
+        logger: logger.child({ connectionId }),
+        clock,
+        signal: AbortSignal.timeout(config.outboundTimeoutMs + 5000),
+      });
+    }
+
+    const admin: AdminDeps = {
+      db,
+      adapter,
+      clock,
+      auth,
+      sources,
+      connections,
+      testConnection,
+      redeliver: (deliveryId) => redeliver({ db, adapter, clock }, deliveryId),
+    };
+
+    const runtime: Runtime = {
+      config,
+      dbHandle,
+      logger,
+      clock,
+      sources,
+      connections,
+      committer,
+      ingest,
+      http,
+      mailer,
+      metrics,
+      worker,
+      admin,
+      inboundUrl: (sourceId) => `${config.publicBaseUrl ?? `http://${config.host}:${config.port}`}/ipn/${sourceId}`,
+      buildApp: () =>
+        buildApp({
+          logger,
+          ingest,
+          metrics,
+          admin,
+          bodyLimitBytes: config.bodyLimitBytes,
+          inboundRateLimitPerMinute: config.inboundRateLimitPerMinute,
+          trustProxy: config.trustProxy,
+          async ready() {
+            await db.selectFrom('settings').select('key').limit(1).execute();
+            return { ok: true, checks: { database: `ok (${adapter.label})` } };
+          },
+        }),
+      async close() {
+        await worker.stop();
+        await committer.flush();
+        await mailer.close();
+        await http.close?.();
+        await dbHandle.close();
+      },
+    };
+    return runtime;
+  } catch (err) {
+    await dbHandle.close().catch(() => undefined);
+    throw err;
+  }
+}
