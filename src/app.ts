@@ -4,7 +4,7 @@
  * through {@link AppDeps}, so tests assemble apps against any database.
  */
 import Fastify from 'fastify';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import { ERROR_CATALOGUE, isIpnhubError } from './core/errors.js';
 import type { ErrorCode } from './core/errors.js';
 import { adminApi } from './http/admin/admin-api.js';
@@ -32,7 +32,7 @@ function errorBody(code: ErrorCode, message: string): { error: { code: ErrorCode
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    loggerInstance: deps.logger,
+    loggerInstance: deps.logger as FastifyBaseLogger,
     disableRequestLogging: true,
     trustProxy: deps.trustProxy,
     bodyLimit: 1024 * 1024,

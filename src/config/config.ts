@@ -29,7 +29,7 @@ export const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   trustProxy: z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean()).default(false),
   bodyLimitBytes: intFrom(256 * 1024, 1024),
-  inboundRateLimitPerMinute: intFrom(600, 0),
+  inboundRateLimitPerMinute: intFrom(3000, 0),
   outboundAllowList: csv.default([]),
   outboundTimeoutMs: intFrom(15000, 100),
   retrySchedule: z.preprocess(

@@ -8,7 +8,7 @@ import type { Connector } from './connector.js';
 export const connectors = {
   webhook: webhookConnector(),
   email: emailConnector(),
-} as const satisfies Record<string, Connector<never>>;
+} as const;
 
 export type ConnectorId = keyof typeof connectors;
 

@@ -126,10 +126,7 @@ export interface AccessTable {
   /** 'active' | 'suspended' | 'ended' | 'revoked' */
   status: string;
   paid_until: string | null;
-  /**
-   * When (provider time) the event that set `status` happened. An event older than this does
-   * not change the status, so a resent old payment cannot undo a later refund.
-   */
+  /** When the event that set `status` happened (provider time, else receive time). */
   status_at: string;
   granted_at: string;
   updated_at: string;

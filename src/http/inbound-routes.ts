@@ -5,8 +5,8 @@
  * bad length), goes through the ingest pipeline, so a rejected request from a known source is
  * recorded and answered in the format its provider understands.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { rateLimit } from '@fastify/rate-limit';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { fastifyRateLimit } from '@fastify/rate-limit';
 import type { ErrorCode } from '../core/errors.js';
 import type { Ingest, Precheck } from '../ledger/ingest.js';
 import type { InboundRequest } from '../providers/provider.js';
@@ -43,7 +43,7 @@ export async function inboundRoutes(app: FastifyInstance, options: InboundRouteO
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimitBytes }, (_req, body, done) => done(null, body));
 
   if (options.rateLimitPerMinute > 0) {
-    await app.register(rateLimit, {
+    await app.register(fastifyRateLimit, {
       max: options.rateLimitPerMinute,
       timeWindow: 60_000,
       errorResponseBuilder: (_req, context) => ({
@@ -53,7 +53,7 @@ export async function inboundRoutes(app: FastifyInstance, options: InboundRouteO
     });
   }
 
-  app.setErrorHandler(async (err, req, reply) => {
+  app.setErrorHandler<FastifyError>(async (err, req, reply) => {
     const params = req.params as { sourceId?: string } | undefined;
     const known = typeof err.code === 'string' ? PARSER_ERRORS[err.code] : undefined;
     if (!params?.sourceId || !known) throw err;

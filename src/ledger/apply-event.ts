@@ -6,9 +6,11 @@
  * Access follows Digistore24's guidance (reference digistore24.md §3.1, target-apis.md §6):
  * grant on payment, suspend on payment_missed, end on last_paid_day, revoke on refund and
  * chargeback; rebill_cancelled and rebill_resumed change the subscription, never access.
- * Providers do not guarantee order, so an access row only moves to a new status when the
- * event is at least as recent (provider time) as the one that set the current status: a
- * re-sent old payment cannot undo a later refund.
+ * Providers do not guarantee order (a payment whose first IPN failed may arrive after its
+ * refund), so two guards use the transactions already recorded: a payment does not re-grant
+ * access that a refund or chargeback of the same order revoked at or after the payment's
+ * time, and a missed payment does not suspend access when the payment it reports missing
+ * (same or later pay sequence number) has already arrived.
  */
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
@@ -223,7 +225,7 @@ async function updateAccess(trx: Kysely<Database>, change: AccessChange): Promis
   const paidUntil = change.status === 'active' ? event.order?.nextPaymentAt ?? null : null;
   const existing = await trx
     .selectFrom('access')
-    .select(['id', 'status', 'status_at'])
+    .select(['id', 'status'])
     .where('order_id', '=', change.orderId)
     .where('product_id', '=', change.productId)
     .executeTakeFirst();
@@ -245,12 +247,38 @@ async function updateAccess(trx: Kysely<Database>, change: AccessChange): Promis
       .execute();
     return;
   }
-  if (event.occurredAt < existing.status_at) return;
-  // Only a payment (or a reversed chargeback) lifts a suspension; ended and revoked stay
-  // unless money comes in again.
+  if (await isOutrun(trx, change, existing.status)) return;
   await trx
     .updateTable('access')
     .set({ status: change.status, paid_until: change.status === 'active' ? paidUntil : null, status_at: event.occurredAt, updated_at: change.now })
     .where('id', '=', existing.id)
     .execute();
+}
+
+/** True when a fact already in the ledger is newer than this event (it arrived out of order). */
+async function isOutrun(trx: Kysely<Database>, change: AccessChange, current: string): Promise<boolean> {
+  const { event } = change;
+  if (event.type === 'payment' && current === 'revoked') {
+    const reversal = await trx
+      .selectFrom('transactions')
+      .select('id')
+      .where('order_id', '=', change.orderId)
+      .where('kind', 'in', ['refund', 'chargeback'])
+      .where('occurred_at', '>=', event.occurredAt)
+      .executeTakeFirst();
+    return reversal !== undefined;
+  }
+  if (event.type === 'payment_missed') {
+    const missedSeq = event.order?.paySequenceNo ?? null;
+    if (missedSeq === null) return false;
+    const paid = await trx
+      .selectFrom('transactions')
+      .select('id')
+      .where('order_id', '=', change.orderId)
+      .where('kind', '=', 'payment')
+      .where('pay_sequence_no', '>=', missedSeq)
+      .executeTakeFirst();
+    return paid !== undefined;
+  }
+  return false;
 }

@@ -8,7 +8,7 @@ import type { Provider } from './provider.js';
 
 export const providers = {
   digistore24: digistore24Provider(),
-} as const satisfies Record<string, Provider<never>>;
+} as const;
 
 export type ProviderId = keyof typeof providers;
 

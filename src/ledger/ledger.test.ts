@@ -1,0 +1,153 @@
+/**
+ * The ledger as Digistore24 event sequences drive it (reference digistore24.md §3.4), through
+ * the real ingest pipeline, on both dialects.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestRuntime } from '../../test/helpers/test-runtime.js';
+import type { TestRuntime } from '../../test/helpers/test-runtime.js';
+import { enabledDialects } from '../../test/helpers/test-db.js';
+import { ds24Request } from '../../test/helpers/ds24.js';
+import type { Digistore24SampleOverrides } from '../providers/digistore24/sign-request.js';
+
+const PASS = 'ledger-pass';
+
+for (const dialect of enabledDialects()) {
+  describe(`ledger on ${dialect}`, () => {
+    let rt: TestRuntime;
+    let sourceId: string;
+
+    beforeEach(async () => {
+      rt = await createTestRuntime(dialect);
+      sourceId = (await rt.sources.create({ provider: 'digistore24', name: 'ds24', config: { passphrase: PASS } })).id;
+    });
+    afterEach(async () => rt.dispose());
+
+    const send = (event: string, overrides: Digistore24SampleOverrides & { extra?: Record<string, string> } = {}) =>
+      rt.ingest.receive(sourceId, ds24Request(sourceId, PASS, event, { email: 'anna@example.com', productId: '777', ...overrides }));
+
+    async function access(orderId: string) {
+      return rt.dbHandle.db
+        .selectFrom('access')
+        .innerJoin('orders', 'orders.id', 'access.order_id')
+        .select(['access.status', 'access.paid_until', 'access.product_id'])
+        .where('orders.external_id', '=', orderId)
+        .execute();
+    }
+
+    async function subscription(orderId: string) {
+      return rt.dbHandle.db
+        .selectFrom('subscriptions')
+        .innerJoin('orders', 'orders.id', 'subscriptions.order_id')
+        .select(['subscriptions.status', 'subscriptions.cancelled', 'subscriptions.pay_sequence_no', 'subscriptions.next_payment_at'])
+        .where('orders.external_id', '=', orderId)
+        .executeTakeFirst();
+    }
+
+    async function counts() {
+      const tables = ['events', 'customers', 'orders', 'order_items', 'transactions', 'subscriptions', 'access', 'deliveries'] as const;
+      const out: Record<string, number> = {};
+      for (const t of tables) {
+        const row = await rt.dbHandle.db.selectFrom(t).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        out[t] = Number(row.n);
+      }
+      return out;
+    }
+
+    it('grants on payment and revokes on refund; the refund is recorded as a transaction', async () => {
+      expect((await send('on_payment', { orderId: 'ORD1', transactionId: '1' })).outcome.kind).toBe('accepted');
+      expect(await access('ORD1')).toEqual([{ status: 'active', paid_until: null, product_id: '777' }]);
+      await send('on_refund', { orderId: 'ORD1', transactionId: '2' });
+      expect(await access('ORD1')).toEqual([{ status: 'revoked', paid_until: null, product_id: '777' }]);
+      const kinds = await rt.dbHandle.db.selectFrom('transactions').select(['kind', 'amount', 'external_id']).orderBy('external_id').execute();
+      expect(kinds).toEqual([
+        { kind: 'payment', amount: 9700, external_id: '1' },
+        { kind: 'refund', amount: 9700, external_id: '2' },
+      ]);
+      const order = await rt.dbHandle.db.selectFrom('orders').select(['status', 'currency']).where('external_id', '=', 'ORD1').executeTakeFirstOrThrow();
+      expect(order).toEqual({ status: 'refunded', currency: 'EUR' });
+    });
+
+    it('changes nothing when the same transaction is sent again', async () => {
+      await send('on_payment', { orderId: 'ORD2', transactionId: '10' });
+      const before = await counts();
+      const again = await send('on_payment', { orderId: 'ORD2', transactionId: '10' });
+      expect(again.outcome.kind).toBe('duplicate');
+      expect(again.ack.body).toBe('OK');
+      expect(await counts()).toEqual(before);
+    });
+
+    it('follows a subscription: pay, miss (suspend), pay again, cancel (still active), last paid day (ended)', async () => {
+      const sub = { orderId: 'SUB1', billingType: 'subscription' as const };
+      await send('on_payment', { ...sub, transactionId: '100', paySequenceNo: 1, extra: { next_payment_at: '2024-06-01' } });
+      expect(await access('SUB1')).toEqual([{ status: 'active', paid_until: '2024-06-01', product_id: '777' }]);
+      expect(await subscription('SUB1')).toMatchObject({ status: 'active', cancelled: 0, pay_sequence_no: 1, next_payment_at: '2024-06-01' });
+
+      await send('on_payment_missed', { ...sub, paySequenceNo: 2 });
+      expect((await access('SUB1'))[0]?.status).toBe('suspended');
+      expect((await subscription('SUB1'))?.status).toBe('suspended');
+
+      await send('on_payment', { ...sub, transactionId: '101', paySequenceNo: 2, extra: { next_payment_at: '2024-07-01' } });
+      expect(await access('SUB1')).toEqual([{ status: 'active', paid_until: '2024-07-01', product_id: '777' }]);
+
+      await send('on_rebill_cancelled', { ...sub, paySequenceNo: 2 });
+      expect((await access('SUB1'))[0]?.status).toBe('active');
+      expect(await subscription('SUB1')).toMatchObject({ status: 'cancelled', cancelled: 1 });
+
+      await send('on_rebill_resumed', { ...sub, paySequenceNo: 2 });
+      expect(await subscription('SUB1')).toMatchObject({ status: 'active', cancelled: 0 });
+      await send('on_rebill_cancelled', { ...sub, paySequenceNo: 2, extra: { rebill_stop_noted_at: '2024-06-20 10:00:00' } });
+      expect(await subscription('SUB1')).toMatchObject({ cancelled: 1 });
+
+      await send('last_paid_day', { ...sub, paySequenceNo: 2 });
+      expect((await access('SUB1'))[0]?.status).toBe('ended');
+      expect((await subscription('SUB1'))?.status).toBe('ended');
+    });
+
+    it('does not re-grant when a payment arrives after the refund that reversed it', async () => {
+      await send('on_refund', { orderId: 'ORD3', transactionId: '21' });
+      expect((await access('ORD3'))[0]?.status).toBe('revoked');
+      await send('on_payment', { orderId: 'ORD3', transactionId: '20' });
+      expect((await access('ORD3'))[0]?.status).toBe('revoked');
+    });
+
+    it('does not suspend for a missed payment that has already been paid', async () => {
+      const sub = { orderId: 'SUB2', billingType: 'subscription' as const };
+      await send('on_payment', { ...sub, transactionId: '200', paySequenceNo: 3 });
+      await send('on_payment_missed', { ...sub, paySequenceNo: 3 });
+      expect((await access('SUB2'))[0]?.status).toBe('active');
+    });
+
+    it('rebill_resumed and rebill_cancelled never create access', async () => {
+      await send('on_rebill_resumed', { orderId: 'SUB3', billingType: 'subscription' });
+      await send('on_rebill_cancelled', { orderId: 'SUB4', billingType: 'subscription' });
+      expect(await access('SUB3')).toEqual([]);
+      expect(await access('SUB4')).toEqual([]);
+    });
+
+    it('keeps one customer per e-mail and keeps known names when a later IPN leaves them empty', async () => {
+      await send('on_payment', { orderId: 'ORD5', transactionId: '30', email: 'Mixed.Case@Example.com' });
+      await send('on_payment', { orderId: 'ORD6', transactionId: '31', email: 'mixed.case@example.com', extra: { address_first_name: '', buyer_first_name: '' } });
+      const customers = await rt.dbHandle.db.selectFrom('customers').select(['email', 'first_name']).execute();
+      expect(customers).toEqual([{ email: 'mixed.case@example.com', first_name: 'Anna' }]);
+      const orders = await rt.dbHandle.db.selectFrom('orders').select('customer_id').execute();
+      expect(new Set(orders.map((o) => o.customer_id)).size).toBe(1);
+    });
+
+    it('stores every request, also rejected and ignored ones, with its verdict', async () => {
+      await rt.ingest.receive(sourceId, ds24Request(sourceId, 'wrong', 'on_payment', { orderId: 'X1' }));
+      await rt.ingest.receive(sourceId, ds24Request(sourceId, PASS, 'eticket', { orderId: 'X2' }));
+      const rows = await rt.dbHandle.db.selectFrom('inbound_requests').select(['verdict', 'verdict_code']).orderBy('id').execute();
+      expect(rows).toEqual([
+        { verdict: 'rejected', verdict_code: 'SIGNATURE_INVALID' },
+        { verdict: 'ignored', verdict_code: null },
+      ]);
+      expect((await counts()).events).toBe(0);
+    });
+
+    it('commits concurrent notifications together and acknowledges each only after its commit', async () => {
+      const results = await Promise.all(Array.from({ length: 40 }, (_, i) => send('on_payment', { orderId: `CC${i}`, transactionId: String(5000 + i) })));
+      expect(results.every((r) => r.outcome.kind === 'accepted' && r.ack.body === 'OK')).toBe(true);
+      expect((await counts()).events).toBe(40);
+    });
+  });
+}
