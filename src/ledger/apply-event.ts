@@ -45,6 +45,8 @@ const ORDER_STATUS: Partial<Record<EventType, string>> = {
 const TRANSACTION_KINDS: ReadonlySet<EventType> = new Set(['payment', 'refund', 'chargeback', 'chargeback_reversed']);
 
 export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent, now: string): Promise<void> {
+  // An affiliation is about a partner, not a purchase: nothing for the buyer ledger.
+  if (event.type === 'affiliation') return;
   const customerId = await upsertCustomer(trx, event, now);
   const order = event.order;
   if (!order) return;
@@ -96,7 +98,7 @@ export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent
 
 async function upsertCustomer(trx: Kysely<Database>, event: CanonicalEvent, now: string): Promise<string | null> {
   const buyer = event.buyer;
-  if (!buyer?.email || event.type === 'affiliation') return null;
+  if (!buyer?.email) return null;
   const row = await trx
     .insertInto('customers')
     .values({

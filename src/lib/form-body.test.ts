@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { parseFormBody } from './form-body.js';
+
+function parse(body: string | Buffer) {
+  return parseFormBody(typeof body === 'string' ? Buffer.from(body, 'utf8') : body);
+}
+
+function okFields(body: string | Buffer): { fields: Record<string, string>; order: string[] } {
+  const result = parse(body);
+  if (!result.ok) throw new Error(`expected ok, got ${result.code}: ${result.reason}`);
+  return { fields: { ...result.fields }, order: result.order };
+}
+
+describe('parseFormBody', () => {
+  it('treats an empty body as zero fields', () => {
+    expect(okFields('')).toEqual({ fields: {}, order: [] });
+  });
+
+  it('decodes + as space, %XX once, and UTF-8', () => {
+    const body =
+      'event=on_refund&address_first_name=J%C3%B6rg&address_last_name=M%C3%BCller+%26+S%C3%B6hne' +
+      '&custom=crm%3D42%3Bsrc%3Dfb%2Bads&double=%2541&placeholder_TITLE=Basic';
+    expect(okFields(body)).toEqual({
+      fields: {
+        event: 'on_refund',
+        address_first_name: 'Jörg',
+        address_last_name: 'Müller & Söhne',
+        custom: 'crm=42;src=fb+ads',
+        double: '%41',
+        placeholder_TITLE: 'Basic',
+      },
+      order: ['event', 'address_first_name', 'address_last_name', 'custom', 'double', 'placeholder_TITLE'],
+    });
+  });
+
+  it('keeps the body order of the names', () => {
+    expect(okFields('z=1&a=2&M=3').order).toEqual(['z', 'a', 'M']);
+  });
+
+  it('matches URLSearchParams on well-formed bodies', () => {
+    const bodies = [
+      'a=1&&b=2&',
+      '&&&',
+      'novalue&empty=&eq==x=y',
+      'sp+ace=a+b+%20c',
+      'umlaut=Stra%C3%9Fe&raw=Straße',
+      'emoji=%F0%9F%98%80&mixed=%c3%a4',
+      'bom=%EF%BB%BFx',
+      'semi=a;b&question=?x',
+    ];
+    for (const body of bodies) {
+      const expected: Record<string, string> = {};
+      for (const [name, value] of new URLSearchParams(body)) expected[name] = value;
+      expect(okFields(body).fields, body).toEqual(expected);
+    }
+  });
+
+  it('keeps a leading byte-order mark inside a value', () => {
+    expect(okFields('bom=%EF%BB%BFx').fields.bom).toBe('\uFEFFx');
+  });
+
+  it('reads a field without = as an empty value', () => {
+    expect(okFields('flag&x=1')).toEqual({ fields: { flag: '', x: '1' }, order: ['flag', 'x'] });
+  });
+
+  it('stores __proto__ and constructor as plain fields', () => {
+    const result = parse('__proto__=x&constructor=y');
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(Object.keys(result.fields)).toEqual(['__proto__', 'constructor']);
+    expect(result.fields['__proto__']).toBe('x');
+    expect(result.fields['constructor']).toBe('y');
+    expect(Object.getPrototypeOf(result.fields)).toBe(null);
+  });
+
+  it('handles 1 MB of & as zero fields', () => {
+    expect(okFields(Buffer.alloc(1024 * 1024, '&'))).toEqual({ fields: {}, order: [] });
+  });
+
+  describe('rejects', () => {
+    const cases: Array<[string, string | Buffer, 'MALFORMED_BODY' | 'DUPLICATE_FIELD', string]> = [
+      ['a non-hex escape', 'a=%ZZ', 'MALFORMED_BODY', 'invalid percent escape at byte 2'],
+      ['a truncated escape at the end', 'a=%E4%', 'MALFORMED_BODY', 'invalid percent escape at byte 5'],
+      ['a one-digit escape before &', 'a=%4&b=1', 'MALFORMED_BODY', 'invalid percent escape at byte 2'],
+      ['a bad escape in a name', 'x%G1=1', 'MALFORMED_BODY', 'invalid percent escape at byte 1'],
+      ['a lone continuation byte', 'b=1&a=%80', 'MALFORMED_BODY', 'invalid UTF-8 in the pair starting at byte 6'],
+      ['a truncated multi-byte sequence', 'a=%E4', 'MALFORMED_BODY', 'invalid UTF-8 in the pair starting at byte 2'],
+      ['an overlong encoding', 'a=%C0%AF', 'MALFORMED_BODY', 'invalid UTF-8 in the pair starting at byte 2'],
+      ['a raw latin-1 byte', Buffer.from([0x61, 0x3d, 0xe4]), 'MALFORMED_BODY', 'invalid UTF-8 in the pair starting at byte 2'],
+      ['an empty name', 'a=1&=2', 'MALFORMED_BODY', 'empty field name at byte 4'],
+      ['an empty name without value', 'a=1&=', 'MALFORMED_BODY', 'empty field name at byte 4'],
+      ['a duplicate name', 'a=1&b=2&a=3', 'DUPLICATE_FIELD', 'field "a" occurs more than once'],
+      ['a duplicate after decoding', 'a=1&%61=2', 'DUPLICATE_FIELD', 'field "a" occurs more than once'],
+      ['a duplicate with empty values', 'a&a=', 'DUPLICATE_FIELD', 'field "a" occurs more than once'],
+    ];
+    for (const [label, body, code, reason] of cases) {
+      it(label, () => {
+        expect(parse(body)).toEqual({ ok: false, code, reason });
+      });
+    }
+
+    it('quotes at most 64 characters of a long duplicate name', () => {
+      const name = 'n'.repeat(100);
+      expect(parse(`${name}=1&${name}=2`)).toEqual({
+        ok: false,
+        code: 'DUPLICATE_FIELD',
+        reason: `field "${'n'.repeat(64)}…" occurs more than once`,
+      });
+    });
+  });
+});

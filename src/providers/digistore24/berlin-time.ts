@@ -1,0 +1,64 @@
+/**
+ * Digistore24 wall-clock times to UTC. DS24 sends dates and times without a zone; reference
+ * digistore24.md §4 ("Common formats") leaves the zone UNCONFIRMED, probably the DS24 server
+ * time, Europe/Berlin. This module assumes Europe/Berlin, with the real DST rules from Intl.
+ */
+
+const berlin = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'Europe/Berlin',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
+const HOUR_MS = 3_600_000;
+
+/** Berlin's offset from UTC in ms at the instant `utcMs` (whole seconds). */
+function berlinOffsetAt(utcMs: number): number {
+  const parts: Record<string, number> = {};
+  for (const part of berlin.formatToParts(new Date(utcMs))) parts[part.type] = Number(part.value);
+  const wall = Date.UTC(
+    parts['year'] ?? 0,
+    (parts['month'] ?? 1) - 1,
+    parts['day'] ?? 1,
+    parts['hour'] ?? 0,
+    parts['minute'] ?? 0,
+    parts['second'] ?? 0,
+  );
+  return wall - utcMs;
+}
+
+/**
+ * `2024-05-14` + `09:12:45` (Berlin wall time) → `2024-05-14T07:12:45.000Z`. Null when the date
+ * or time is malformed or out of range. In the autumn hour that occurs twice, the first (summer
+ * time) occurrence is taken; a time inside the spring gap is read with the winter offset, i.e.
+ * moved forward by the hour that does not exist.
+ */
+export function berlinWallTimeToIso(date: string, time: string): string | null {
+  const d = DATE.exec(date);
+  const t = TIME.exec(time);
+  if (!d || !t) return null;
+  const [year, month, day] = [Number(d[1]), Number(d[2]), Number(d[3])];
+  const [hour, minute, second] = [Number(t[1]), Number(t[2]), Number(t[3] ?? '0')];
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (new Date(wall).getUTCDate() !== day) return null;
+  // Offsets a day before and after bracket any DST switch; each is right if it maps back onto itself.
+  const before = berlinOffsetAt(wall - 24 * HOUR_MS);
+  const after = berlinOffsetAt(wall + 24 * HOUR_MS);
+  const valid = [wall - before, wall - after].filter((utc) => wall - berlinOffsetAt(utc) === utc);
+  const utc = valid.length > 0 ? Math.min(...valid) : wall - before;
+  return new Date(utc).toISOString();
+}
+
+/** `2024-02-01 18:40:02` (Berlin wall time, space or `T` between) → ISO UTC, or null. */
+export function berlinDateTimeToIso(value: string): string | null {
+  const match = /^(\S+)[ T](\S+)$/.exec(value.trim());
+  return match ? berlinWallTimeToIso(match[1] ?? '', match[2] ?? '') : null;
+}

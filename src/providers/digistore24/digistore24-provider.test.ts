@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { ManualClock } from '../../lib/clock.js';
+import type { InboundRequest } from '../provider.js';
+import { runProviderContract } from '../provider-contract.js';
+import type { ProviderContractCase } from '../provider-contract.js';
+import type { Digistore24Config } from './config.js';
+import { digistore24Provider } from './digistore24-provider.js';
+import { encodeDigistore24Body } from './sign-request.js';
+import { loadDigistore24Fixture, wireBody } from './test-support/ipn-examples.js';
+
+const fixture = loadDigistore24Fixture();
+const config: Digistore24Config = { passphrase: fixture.example_payloads.passphrase };
+const provider = digistore24Provider();
+const ctx = { clock: new ManualClock('2024-05-14T07:12:46.000Z') };
+
+function request(body: string | Buffer): InboundRequest {
+  const rawBody = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  return {
+    receivedAt: new Date('2024-05-14T07:12:46.000Z'),
+    method: 'POST',
+    url: '/ipn/src_01HZX0000000000000000000',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(rawBody.length) },
+    rawBody,
+    remoteAddress: '127.0.0.1',
+  };
+}
+
+const payment = fixture.example_payloads.items[0];
+if (!payment) throw new Error('fixture has no payloads');
+const paymentBody = wireBody(payment).toString('utf8');
+
+const cases: Array<ProviderContractCase<Digistore24Config>> = [
+  ...fixture.example_payloads.items.map((item) => ({
+    name: item.title,
+    request: request(wireBody(item)),
+    config,
+    expect: 'verified' as const,
+  })),
+  {
+    name: 'an unknown event, signed',
+    request: request(encodeDigistore24Body({ event: 'eticket', eticket_id: '9', api_mode: 'live' }, config.passphrase)),
+    config,
+    expect: 'verified',
+  },
+  { name: 'the wrong passphrase', request: request(paymentBody), config: { passphrase: 'not-the-passphrase' }, expect: { rejected: 'SIGNATURE_INVALID' } },
+  {
+    name: 'a tampered amount',
+    request: request(paymentBody.replace('amount=97.00', 'amount=9.70')),
+    config,
+    expect: { rejected: 'SIGNATURE_INVALID' },
+  },
+  {
+    name: 'no sha_sign',
+    request: request(paymentBody.replace(/&sha_sign=[0-9A-F]+$/, '')),
+    config,
+    expect: { rejected: 'SIGNATURE_MISSING' },
+  },
+  {
+    name: 'no passphrase on the DS24 side',
+    request: request('event=connection_test&api_mode=live&sha_sign=no_signature_passphrase_provided'),
+    config,
+    expect: { rejected: 'SIGNATURE_NOT_CONFIGURED' },
+  },
+  { name: 'a duplicate field', request: request(`${paymentBody}&event=on_refund`), config, expect: { rejected: 'DUPLICATE_FIELD' } },
+  { name: 'a bad percent escape', request: request(`${paymentBody}&x=%ZZ`), config, expect: { rejected: 'MALFORMED_BODY' } },
+];
+
+runProviderContract(provider, cases);
+
+describe('digistore24Provider', () => {
+  it('describes itself', () => {
+    expect(provider.id).toBe('digistore24');
+    expect(provider.displayName).toBe('Digistore24');
+    expect(provider.contentTypes).toEqual(['application/x-www-form-urlencoded']);
+    expect(provider.secretFields).toEqual(['passphrase']);
+  });
+
+  it('publishes the passphrase as a write-only, labelled field', () => {
+    const schema = z.toJSONSchema(provider.configSchema);
+    expect(schema.required).toEqual(['passphrase']);
+    expect(schema.properties?.['passphrase']).toMatchObject({ type: 'string', minLength: 1, maxLength: 200, title: 'IPN passphrase', writeOnly: true });
+    expect(provider.configSchema.safeParse({ passphrase: '' }).success).toBe(false);
+  });
+
+  describe('verify', () => {
+    it('names the variant that matched', async () => {
+      expect(await provider.verify(request(paymentBody), config, ctx)).toEqual({ ok: true, method: 'sha512 variant A' });
+      const b = fixture.worked_examples.find((e) => e.name === 'B-utf8-special-uppercase-keys');
+      const c = fixture.worked_examples.find((e) => e.name === 'C-entity-legacy-html-decoded');
+      if (!b || !c) throw new Error('worked examples missing');
+      const body = (params: Record<string, string>, signature: string) =>
+        request(new URLSearchParams({ ...params, sha_sign: signature }).toString());
+      expect(await provider.verify(body(b.params, b.expected), { passphrase: b.passphrase }, ctx)).toEqual({ ok: true, method: 'sha512 variant B' });
+      expect(await provider.verify(body(c.params, c.expected), { passphrase: c.passphrase }, ctx)).toEqual({ ok: true, method: 'sha512 variant C' });
+    });
+
+    it('verifies the wire form of worked example B, with + and %26 in values', async () => {
+      const wire =
+        'event=on_refund&order_id=K7QX2M9P&orderform_id=1&address_first_name=J%C3%B6rg&address_last_name=M%C3%BCller+%26+S%C3%B6hne' +
+        '&custom=crm%3D42%3Bsrc%3Dfb%2Bads&placeholder_TITLE=Basic&transaction_type=refund' +
+        '&sha_sign=9543E5438CD06DF0D3538D7AD7B50E477DA6C7AD9626359DCFC31DC120F24D4BA52B47835CD7A26A99CF4ED42FD9A77C6AD4D2A9A97F0E421E72AC51A337FA00';
+      expect(await provider.verify(request(wire), { passphrase: 'Test-Passphrase-42' }, ctx)).toEqual({ ok: true, method: 'sha512 variant A' });
+    });
+
+    it('passes on the parser reason for a malformed body', async () => {
+      expect(await provider.verify(request('a=%E4%'), config, ctx)).toEqual({
+        ok: false,
+        code: 'MALFORMED_BODY',
+        reason: 'invalid percent escape at byte 5',
+      });
+    });
+  });
+
+  describe('normalize', () => {
+    it('normalizes the wire body of example 1', () => {
+      const result = provider.normalize(request(paymentBody), config);
+      expect(result.kind).toBe('events');
+      if (result.kind !== 'events') return;
+      expect(result.events.map((e) => [e.type, e.dedupKey, e.order?.amount])).toEqual([['payment', 'ds24:K7QX2M9P:on_payment:91000001', 9700]]);
+      expect(result.events[0]?.raw['address_street']).toBe('Musterstraße 5');
+      expect(result.events[0]?.raw['sha_sign']).toBe(undefined);
+    });
+
+    it('returns the parser error as invalid', () => {
+      expect(provider.normalize(request('a=1&a=2'), config)).toEqual({
+        kind: 'invalid',
+        code: 'DUPLICATE_FIELD',
+        reason: 'field "a" occurs more than once',
+      });
+    });
+
+    it('ignores an unknown event', () => {
+      const result = provider.normalize(request(encodeDigistore24Body({ event: 'eticket', eticket_id: '9' }, 'p')), config);
+      expect(result).toMatchObject({ kind: 'ignored', reason: 'Digistore24 event "eticket" is not handled', fields: { event: 'eticket', eticket_id: '9' } });
+    });
+  });
+
+  describe('acknowledge', () => {
+    const ok = { status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' };
+
+    it('answers OK for accepted, duplicate and ignored notifications', () => {
+      expect(provider.acknowledge({ kind: 'accepted', eventIds: ['evt_1'] })).toEqual(ok);
+      expect(provider.acknowledge({ kind: 'duplicate' })).toEqual(ok);
+      expect(provider.acknowledge({ kind: 'ignored', reason: 'unknown event' })).toEqual(ok);
+    });
+
+    it('answers a one-line plain-text error with the rejection status', () => {
+      expect(
+        provider.acknowledge({ kind: 'rejected', code: 'SIGNATURE_INVALID', reason: 'sha_sign does not match\r\nthe passphrase', status: 403 }),
+      ).toEqual({ status: 403, contentType: 'text/plain; charset=utf-8', body: 'ERROR: SIGNATURE_INVALID: sha_sign does not match the passphrase' });
+    });
+
+    it('asks for a retry when storing failed', () => {
+      expect(provider.acknowledge({ kind: 'error' })).toEqual({
+        status: 500,
+        contentType: 'text/plain; charset=utf-8',
+        body: 'ERROR: INGEST_FAILED: temporary failure, please retry',
+      });
+    });
+  });
+});

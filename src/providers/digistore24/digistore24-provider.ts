@@ -1,0 +1,59 @@
+/**
+ * The Digistore24 provider: a Generic IPN connection posting form-encoded UTF-8 fields
+ * (reference digistore24.md §1 transport), signed with `sha_sign` (§2), one event per call
+ * (§3, §4), answered with plain text that starts with `OK` on success (§1.1).
+ */
+import { parseFormBody } from '../../lib/form-body.js';
+import type { Acknowledgement, IngestOutcome, InboundRequest, Provider, Verification } from '../provider.js';
+import { digistore24ConfigSchema } from './config.js';
+import type { Digistore24Config } from './config.js';
+import { normalizeDigistore24 } from './normalize.js';
+import { verifyShaSign } from './sha-sign.js';
+
+const TEXT = 'text/plain; charset=utf-8';
+
+function verify(req: InboundRequest, config: Digistore24Config): Verification {
+  const parsed = parseFormBody(req.rawBody);
+  if (!parsed.ok) return { ok: false, code: parsed.code, reason: parsed.reason };
+  const verdict = verifyShaSign(parsed.fields, config.passphrase);
+  return verdict.ok ? { ok: true, method: `sha512 variant ${verdict.variant}` } : verdict;
+}
+
+/**
+ * §1.1: DS24 counts a call as delivered only when the body starts with `OK`; anything else is
+ * retried (about 20 times over 10 days) and shown verbatim in the vendor's IPN log, so an error
+ * names its code and cause in one plain-text line.
+ */
+function acknowledge(outcome: IngestOutcome): Acknowledgement {
+  switch (outcome.kind) {
+    case 'accepted':
+    case 'duplicate':
+    case 'ignored':
+      return { status: 200, contentType: TEXT, body: 'OK' };
+    case 'rejected':
+      return {
+        status: outcome.status,
+        contentType: TEXT,
+        body: `ERROR: ${outcome.code}: ${outcome.reason.replace(/[\r\n]+/g, ' ')}`,
+      };
+    case 'error':
+      return { status: 500, contentType: TEXT, body: 'ERROR: INGEST_FAILED: temporary failure, please retry' };
+  }
+}
+
+/** The Digistore24 inbound provider (id `digistore24`); config: the IPN passphrase. */
+export function digistore24Provider(): Provider<Digistore24Config> {
+  return {
+    id: 'digistore24',
+    displayName: 'Digistore24',
+    configSchema: digistore24ConfigSchema,
+    secretFields: ['passphrase'],
+    contentTypes: ['application/x-www-form-urlencoded'],
+    verify: async (req, config) => verify(req, config),
+    normalize: (req) => {
+      const parsed = parseFormBody(req.rawBody);
+      return parsed.ok ? normalizeDigistore24(parsed.fields) : { kind: 'invalid', code: parsed.code, reason: parsed.reason };
+    },
+    acknowledge,
+  } satisfies Provider<Digistore24Config>;
+}

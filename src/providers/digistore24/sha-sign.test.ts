@@ -1,0 +1,189 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { computeShaSign, NO_PASSPHRASE_SIGNATURE, verifyShaSign } from './sha-sign.js';
+import type { ShaSignOptions } from './sha-sign.js';
+import { loadDigistore24Fixture, signedParams } from './test-support/ipn-examples.js';
+
+const fixture = loadDigistore24Fixture();
+
+function sha512Upper(text: string): string {
+  return createHash('sha512').update(text, 'utf8').digest('hex').toUpperCase();
+}
+
+function optionsFor(variant: string): ShaSignOptions {
+  if (variant.startsWith('B')) return { upperCaseKeys: true };
+  if (variant.startsWith('C')) return { htmlDecode: true };
+  return {};
+}
+
+function workedExample(name: string) {
+  const example = fixture.worked_examples.find((e) => e.name === name);
+  if (!example) throw new Error(`no worked example ${name}`);
+  return example;
+}
+
+describe('computeShaSign', () => {
+  it('covers all five worked examples of the fixture', () => {
+    expect(fixture.worked_examples.map((e) => e.name)).toEqual([
+      'A-basic',
+      'B-utf8-special',
+      'B-utf8-special-uppercase-keys',
+      'C-entity-raw',
+      'C-entity-legacy-html-decoded',
+    ]);
+  });
+
+  for (const example of fixture.worked_examples) {
+    it(`reproduces worked example ${example.name} (variant ${example.variant})`, () => {
+      expect(computeShaSign(example.params, example.passphrase, optionsFor(example.variant))).toBe(example.expected);
+    });
+  }
+
+  it('covers all nine example payloads of the fixture', () => {
+    expect(fixture.example_payloads.items.map((item) => item.params['event'])).toEqual([
+      'on_payment',
+      'on_payment',
+      'on_refund',
+      'on_chargeback',
+      'on_payment_missed',
+      'on_rebill_cancelled',
+      'last_paid_day',
+      'on_affiliation',
+      'connection_test',
+    ]);
+  });
+
+  for (const item of fixture.example_payloads.items) {
+    it(`reproduces the sha_sign of ${item.title}`, () => {
+      expect(computeShaSign(item.params, fixture.example_payloads.passphrase)).toBe(item.sha_sign);
+    });
+  }
+
+  it('hashes name=value+passphrase per non-empty field in byte order of the names', () => {
+    const fields = { tag2: 'c', alpha: 'a', tag10: 'b', Zeta: 'z', placeholder_TITLE: 'T', placeholder_name: 'n', tag1: '0', empty: '' };
+    const expected = sha512Upper('Zeta=zp' + 'alpha=ap' + 'placeholder_TITLE=Tp' + 'placeholder_name=np' + 'tag1=0p' + 'tag10=bp' + 'tag2=cp');
+    expect(computeShaSign(fields, 'p')).toBe(expected);
+  });
+
+  it('sorts and writes upper-cased names in variant B, breaking ties by the original name', () => {
+    const fields = { order_id: 'X', orderform_id: '1', a: 'lower', A: 'upper' };
+    const expected = sha512Upper('A=upperp' + 'A=lowerp' + 'ORDERFORM_ID=1p' + 'ORDER_ID=Xp');
+    expect(computeShaSign(fields, 'p', { upperCaseKeys: true })).toBe(expected);
+  });
+
+  it('upper-cases only ASCII letters in variant B, like PHP 8 strtoupper', () => {
+    expect(computeShaSign({ straße: 'x' }, 'p', { upperCaseKeys: true })).toBe(sha512Upper('STRAßE=xp'));
+  });
+
+  it('ignores sha_sign and SHASIGN but counts every other field', () => {
+    const base = { event: 'connection_test', api_mode: 'live' };
+    const plain = computeShaSign(base, 'p');
+    expect(computeShaSign({ ...base, sha_sign: 'A', SHASIGN: 'B' }, 'p')).toBe(plain);
+    expect(computeShaSign({ ...base, Sha_Sign: 'A' }, 'p')).not.toBe(plain);
+  });
+
+  it('decodes entities only when they end with ";" in variant C, as PHP html_entity_decode does', () => {
+    expect(computeShaSign({ a: 'x &amp y &quot;z&#039;' }, 'p', { htmlDecode: true })).toBe(sha512Upper(`a=x &amp y "z'p`));
+  });
+
+  it('skips a value that is empty only after HTML decoding in variant C', () => {
+    expect(computeShaSign({ a: '1', b: '' }, 'p', { htmlDecode: true })).toBe(sha512Upper('a=1p'));
+  });
+
+  it(`returns ${NO_PASSPHRASE_SIGNATURE} for an empty passphrase (and "0", which PHP treats as empty)`, () => {
+    expect(computeShaSign({ event: 'on_payment' }, '')).toBe('no_signature_passphrase_provided');
+    expect(computeShaSign({ event: 'on_payment' }, '0')).toBe('no_signature_passphrase_provided');
+  });
+});
+
+describe('verifyShaSign', () => {
+  const passphrase = fixture.example_payloads.passphrase;
+  const payment = fixture.example_payloads.items[0];
+  if (!payment) throw new Error('fixture has no payloads');
+  const signed = signedParams(payment);
+
+  for (const item of fixture.example_payloads.items) {
+    it(`accepts ${item.title} as variant A`, () => {
+      expect(verifyShaSign(signedParams(item), passphrase)).toEqual({ ok: true, variant: 'A' });
+    });
+  }
+
+  it('accepts the fields in any order', () => {
+    const reversed = Object.fromEntries(Object.entries(signed).reverse());
+    expect(Object.keys(reversed)[0]).toBe('sha_sign');
+    expect(verifyShaSign(reversed, passphrase)).toEqual({ ok: true, variant: 'A' });
+  });
+
+  it('accepts lower-case hex', () => {
+    expect(verifyShaSign({ ...signed, sha_sign: payment.sha_sign.toLowerCase() }, passphrase)).toEqual({ ok: true, variant: 'A' });
+  });
+
+  it('accepts the upper-case spelling SHASIGN', () => {
+    const { sha_sign: signature, ...rest } = signed;
+    expect(signature).toBe(payment.sha_sign);
+    expect(verifyShaSign({ ...rest, SHASIGN: payment.sha_sign }, passphrase)).toEqual({ ok: true, variant: 'A' });
+  });
+
+  it('accepts variant B (upper-case keys)', () => {
+    const example = workedExample('B-utf8-special-uppercase-keys');
+    expect(verifyShaSign({ ...example.params, sha_sign: example.expected }, example.passphrase)).toEqual({ ok: true, variant: 'B' });
+  });
+
+  it('accepts variant C (legacy HTML-decoded values) for a value with &amp;', () => {
+    const example = workedExample('C-entity-legacy-html-decoded');
+    expect(example.params['address_last_name']).toBe('Müller &amp; Söhne');
+    expect(verifyShaSign({ ...example.params, sha_sign: example.expected }, example.passphrase)).toEqual({ ok: true, variant: 'C' });
+  });
+
+  it('accepts a value with &amp; hashed literally as variant A', () => {
+    const example = workedExample('C-entity-raw');
+    expect(verifyShaSign({ ...example.params, sha_sign: example.expected }, example.passphrase)).toEqual({ ok: true, variant: 'A' });
+  });
+
+  const invalid = { ok: false, code: 'SIGNATURE_INVALID', reason: 'sha_sign does not match the configured passphrase' };
+
+  it('rejects one changed value', () => {
+    expect(verifyShaSign({ ...signed, amount: '9.70' }, passphrase)).toEqual(invalid);
+  });
+
+  it('rejects an added field (every field counts, no whitelist)', () => {
+    expect(verifyShaSign({ ...signed, extra: 'x' }, passphrase)).toEqual(invalid);
+  });
+
+  it('treats an empty value as absent: emptying an empty field keeps the signature valid, emptying a filled one does not', () => {
+    expect(verifyShaSign({ ...signed, voucher_code: '' }, passphrase)).toEqual({ ok: true, variant: 'A' });
+    expect(verifyShaSign({ ...signed, custom: '' }, passphrase)).toEqual(invalid);
+  });
+
+  it('rejects the wrong passphrase', () => {
+    expect(verifyShaSign(signed, `${passphrase}x`)).toEqual(invalid);
+  });
+
+  it('rejects a signature that is not 128 hex digits', () => {
+    expect(verifyShaSign({ ...signed, sha_sign: payment.sha_sign.slice(1) }, passphrase)).toEqual(invalid);
+    expect(verifyShaSign({ ...signed, sha_sign: `${payment.sha_sign.slice(1)}G` }, passphrase)).toEqual(invalid);
+    expect(verifyShaSign({ ...signed, sha_sign: ` ${payment.sha_sign}` }, passphrase)).toEqual(invalid);
+  });
+
+  it('rejects a missing or empty sha_sign as SIGNATURE_MISSING', () => {
+    const missing = { ok: false, code: 'SIGNATURE_MISSING', reason: 'the notification has no sha_sign field' };
+    expect(verifyShaSign(payment.params, passphrase)).toEqual(missing);
+    expect(verifyShaSign({ ...payment.params, sha_sign: '' }, passphrase)).toEqual(missing);
+  });
+
+  it(`rejects ${NO_PASSPHRASE_SIGNATURE} as SIGNATURE_NOT_CONFIGURED`, () => {
+    expect(verifyShaSign({ ...payment.params, sha_sign: 'no_signature_passphrase_provided' }, passphrase)).toEqual({
+      ok: false,
+      code: 'SIGNATURE_NOT_CONFIGURED',
+      reason: 'Digistore24 sent no signature: set the IPN passphrase in the Digistore24 IPN connection',
+    });
+  });
+
+  it('rejects everything when the source has no passphrase', () => {
+    expect(verifyShaSign(signed, '')).toEqual({
+      ok: false,
+      code: 'SIGNATURE_NOT_CONFIGURED',
+      reason: 'no IPN passphrase is configured for this source',
+    });
+  });
+});

@@ -1,0 +1,118 @@
+/**
+ * Digistore24's IPN signature, `sha_sign` (reference digistore24.md §2.2 algorithm, §2.3
+ * variants and the hub's acceptance rule, §2.5 fail-closed rules).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { decodeHTMLStrict } from 'entities';
+
+/** What DS24 sends (and its reference function returns) when no passphrase is configured (§2.1). */
+export const NO_PASSPHRASE_SIGNATURE = 'no_signature_passphrase_provided';
+
+/** The two names the reference function removes before hashing (§2.2 item 4). */
+export const SIGNATURE_FIELDS = ['sha_sign', 'SHASIGN'] as const;
+
+export interface ShaSignOptions {
+  /** Variant B: names upper-cased for sorting and in the hashed string. */
+  upperCaseKeys?: boolean;
+  /** Variant C: every value HTML-entity-decoded before the empty check and hashing. */
+  htmlDecode?: boolean;
+}
+
+export type ShaSignVariant = 'A' | 'B' | 'C';
+
+export type ShaSignVerdict =
+  | { ok: true; variant: ShaSignVariant }
+  | { ok: false; code: 'SIGNATURE_MISSING' | 'SIGNATURE_NOT_CONFIGURED' | 'SIGNATURE_INVALID'; reason: string };
+
+const SIGNATURE_HEX = /^[0-9A-Fa-f]{128}$/;
+
+function asciiUpper(name: string): string {
+  // PHP 8's strtoupper is ASCII-only; String#toUpperCase would also change non-ASCII letters.
+  return name.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+}
+
+function isSignatureField(name: string): boolean {
+  return name === 'sha_sign' || name === 'SHASIGN';
+}
+
+function isEmptyPassphrase(passphrase: string): boolean {
+  // The reference tests `!$sha_passphrase`, which PHP also holds for the string "0".
+  return passphrase === '' || passphrase === '0';
+}
+
+function receivedSignature(fields: Readonly<Record<string, string>>): string | null {
+  for (const name of SIGNATURE_FIELDS) {
+    const value = Object.hasOwn(fields, name) ? fields[name] : undefined;
+    if (value !== undefined && value !== '') return value;
+  }
+  return null;
+}
+
+/**
+ * The `sha_sign` DS24 computes for `fields` (decoded form values): names sorted as byte
+ * strings, empty values skipped, `name=value` + passphrase per field, SHA-512, upper-case hex.
+ * An empty passphrase yields {@link NO_PASSPHRASE_SIGNATURE}, as the reference function does.
+ */
+export function computeShaSign(
+  fields: Readonly<Record<string, string>>,
+  passphrase: string,
+  options: ShaSignOptions = {},
+): string {
+  if (isEmptyPassphrase(passphrase)) return NO_PASSPHRASE_SIGNATURE;
+  const upper = options.upperCaseKeys === true;
+  const names = Object.keys(fields)
+    .filter((name) => !isSignatureField(name))
+    .map((name) => {
+      const outName = upper ? asciiUpper(name) : name;
+      return { name, outName, sortKey: Buffer.from(outName, 'utf8'), tieKey: Buffer.from(name, 'utf8') };
+    });
+  // Byte order like PHP's SORT_STRING (never localeCompare); array_multisort breaks ties of
+  // the upper-cased keys by the original name.
+  names.sort((a, b) => Buffer.compare(a.sortKey, b.sortKey) || Buffer.compare(a.tieKey, b.tieKey));
+  const hash = createHash('sha512');
+  for (const { name, outName } of names) {
+    const raw = fields[name] ?? '';
+    const value = options.htmlDecode === true ? decodeHTMLStrict(raw) : raw;
+    if (value === '') continue;
+    hash.update(`${outName}=${value}${passphrase}`, 'utf8');
+  }
+  return hash.digest('hex').toUpperCase();
+}
+
+function matches(received: Buffer, expected: string): boolean {
+  const computed = Buffer.from(expected, 'ascii');
+  return computed.length === received.length && timingSafeEqual(computed, received);
+}
+
+/**
+ * Checks the signature of a decoded IPN the way reference §2.3 recommends for the hub: variant
+ * A, then B, then C only when some value contains `&` (C differs from A only then). The hex is
+ * compared case-insensitively in constant time. Fails closed: no signature, DS24's "no
+ * passphrase" marker, or an empty configured passphrase are rejections.
+ */
+export function verifyShaSign(fields: Readonly<Record<string, string>>, passphrase: string): ShaSignVerdict {
+  const received = receivedSignature(fields);
+  if (received === null) {
+    return { ok: false, code: 'SIGNATURE_MISSING', reason: 'the notification has no sha_sign field' };
+  }
+  if (received === NO_PASSPHRASE_SIGNATURE) {
+    return {
+      ok: false,
+      code: 'SIGNATURE_NOT_CONFIGURED',
+      reason: 'Digistore24 sent no signature: set the IPN passphrase in the Digistore24 IPN connection',
+    };
+  }
+  if (isEmptyPassphrase(passphrase)) {
+    return { ok: false, code: 'SIGNATURE_NOT_CONFIGURED', reason: 'no IPN passphrase is configured for this source' };
+  }
+  const invalid = { ok: false, code: 'SIGNATURE_INVALID', reason: 'sha_sign does not match the configured passphrase' } as const;
+  if (!SIGNATURE_HEX.test(received)) return invalid;
+  const receivedBytes = Buffer.from(received.toUpperCase(), 'ascii');
+  if (matches(receivedBytes, computeShaSign(fields, passphrase))) return { ok: true, variant: 'A' };
+  if (matches(receivedBytes, computeShaSign(fields, passphrase, { upperCaseKeys: true }))) return { ok: true, variant: 'B' };
+  const hasAmpersand = Object.keys(fields).some((name) => !isSignatureField(name) && (fields[name] ?? '').includes('&'));
+  if (hasAmpersand && matches(receivedBytes, computeShaSign(fields, passphrase, { htmlDecode: true }))) {
+    return { ok: true, variant: 'C' };
+  }
+  return invalid;
+}
