@@ -148,7 +148,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
           db,
           adapter,
           configured: config.adminToken,
-          announce: options.announceToken ?? ((token) => logger.warn({ token }, 'generated an admin API token; it is shown once — store it now (or set IPNHUB_ADMIN_TOKEN)')),
+          announce: options.announceToken ?? ((token) => logger.warn({ adminToken: token }, 'generated an admin API token; it is shown once — store it now (or set IPNHUB_ADMIN_TOKEN)')),
         });
 
     async function testConnection(connectionId: string): Promise<DeliveryResult> {

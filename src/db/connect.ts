@@ -48,6 +48,9 @@ function openPostgres(url: string, poolSize: number): Db {
       oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
   };
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  // An idle client dropped by the server (restart, failover) is removed from the pool; the
+  // next query reconnects. Without a listener pg would crash the process.
+  pool.on('error', () => undefined);
   const listeners = new Set<pg.Client>();
   const adapter = postgresAdapter({
     async listen(channel, onNotify) {

@@ -1,0 +1,91 @@
+/**
+ * The admin API's Bearer token (DESIGN.md §7, §8). Configured with `IPNHUB_ADMIN_TOKEN`, or
+ * generated on first start: only its SHA-256 is stored (settings row `admin_token_sha256`),
+ * and the token itself is handed to `announce` exactly once, across every process sharing
+ * the database, so the server can print it for the operator.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DbAdapter } from '../db/dialect-adapter.js';
+import type { Database } from '../db/schema.js';
+
+export const ADMIN_TOKEN_SETTING = 'admin_token_sha256';
+export const ADMIN_TOKEN_PREFIX = 'iph_';
+
+export interface AdminTokenVerifier {
+  /** True when `presented` is the admin token; compares digests in constant time. */
+  verify(presented: string | undefined): boolean;
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/** A new token: `iph_` + 32 random bytes in base64url. */
+export function generateAdminToken(): string {
+  return `${ADMIN_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+}
+
+function verifierFor(digest: Buffer): AdminTokenVerifier {
+  return {
+    verify(presented) {
+      if (presented === undefined || presented.length === 0) return false;
+      // Both sides are 32-byte digests, so the comparison never leaks the token's length.
+      return timingSafeEqual(sha256(presented), digest);
+    },
+  };
+}
+
+async function readStoredDigest(db: Kysely<Database>): Promise<Buffer | undefined> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', ADMIN_TOKEN_SETTING).executeTakeFirst();
+  return row ? Buffer.from(row.value, 'hex') : undefined;
+}
+
+/**
+ * Returns the verifier for the admin token. With `configured` (`IPNHUB_ADMIN_TOKEN`) that
+ * token is used and the database is not touched. Otherwise the stored digest is used; when
+ * there is none, a token is generated, its digest inserted (insert-or-ignore, so of several
+ * processes starting together exactly one wins) and `announce(token)` called by the winner
+ * only. The verifier holds the digest read at start: a rotation takes effect on restart.
+ */
+export async function ensureAdminToken(deps: {
+  db: Kysely<Database>;
+  adapter: DbAdapter;
+  configured?: string;
+  announce: (token: string) => void;
+}): Promise<AdminTokenVerifier> {
+  const { db, configured, announce } = deps;
+  if (configured !== undefined) return verifierFor(sha256(configured));
+
+  const stored = await readStoredDigest(db);
+  if (stored) return verifierFor(stored);
+
+  const token = generateAdminToken();
+  const digest = sha256(token);
+  await db
+    .insertInto('settings')
+    .values({ key: ADMIN_TOKEN_SETTING, value: digest.toString('hex') })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  // Re-read rather than trust the insert count: the row is the single source of truth.
+  const winner = await readStoredDigest(db);
+  if (!winner) throw new Error(`settings row ${ADMIN_TOKEN_SETTING} missing right after insert`);
+  if (winner.equals(digest)) announce(token);
+  return verifierFor(winner);
+}
+
+/**
+ * Replaces the stored admin token with a new one and returns it (for `ipnhub token rotate`).
+ * Running servers keep accepting the old token until they restart. Has no effect on a
+ * token configured with `IPNHUB_ADMIN_TOKEN`, which always wins.
+ */
+export async function rotateAdminToken(deps: { db: Kysely<Database> }): Promise<string> {
+  const token = generateAdminToken();
+  const value = sha256(token).toString('hex');
+  await deps.db
+    .insertInto('settings')
+    .values({ key: ADMIN_TOKEN_SETTING, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+  return token;
+}

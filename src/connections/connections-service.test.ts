@@ -1,0 +1,416 @@
+import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Connector } from '../connectors/connector.js';
+import { IpnhubError } from '../core/errors.js';
+import { openDb } from '../db/connect.js';
+import { ManualClock } from '../lib/clock.js';
+import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
+import type { TestDb } from '../../test/helpers/test-db.js';
+import { createConnectionsService } from './connections-service.js';
+import type { ConnectionsService } from './connections-service.js';
+import { DEFAULT_FILTERS } from './filters.js';
+import { createSecretBox } from './secret-box.js';
+import type { SecretBox } from './secret-box.js';
+
+const SIGNING_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const HEADER_TOKEN = 'Bearer tok-5c1f0e77a2b94d1e';
+const PASSWORD = 'crm-Password-31337';
+
+const hookSchema = z
+  .object({
+    url: z.url().meta({ title: 'URL' }),
+    secret: z
+      .string()
+      .startsWith('whsec_')
+      .default(() => `whsec_${randomBytes(24).toString('base64')}`)
+      .meta({ title: 'Signing secret', writeOnly: true }),
+    headers: z.record(z.string(), z.string().regex(/^[\x20-\x7e]*$/)).default({}).meta({ title: 'Headers' }),
+    timeoutMs: z.number().int().positive().optional().meta({ title: 'Timeout' }),
+  })
+  .strict();
+
+const hookConnector: Connector<z.infer<typeof hookSchema>> = {
+  id: 'hook',
+  displayName: 'Fake webhook',
+  description: 'test double',
+  configSchema: hookSchema,
+  secretFields: ['secret', 'headers'],
+  deliver: async () => ({ outcome: 'delivered' }),
+  testConnection: async () => ({ ok: true, message: 'ok' }),
+};
+
+const crmSchema = z
+  .object({
+    instanceUrl: z.url(),
+    auth: z.object({ user: z.string().min(1), password: z.string().min(1) }).strict(),
+    tags: z.array(z.string()).default([]),
+  })
+  .strict();
+
+const crmConnector: Connector<z.infer<typeof crmSchema>> = {
+  id: 'crm',
+  displayName: 'Fake CRM',
+  description: 'test double with a nested secret',
+  configSchema: crmSchema,
+  secretFields: ['auth.password'],
+  deliver: async () => ({ outcome: 'delivered' }),
+  testConnection: async () => ({ ok: true, message: 'ok' }),
+};
+
+const registry: Record<string, Connector<unknown>> = {
+  hook: hookConnector as Connector<unknown>,
+  crm: crmConnector as Connector<unknown>,
+};
+
+function countingBox(key: Buffer): SecretBox & { decrypts: number } {
+  const inner = createSecretBox(key);
+  const box = {
+    decrypts: 0,
+    encrypt: (plain: string) => inner.encrypt(plain),
+    decrypt: (token: string) => {
+      box.decrypts += 1;
+      return inner.decrypt(token);
+    },
+  };
+  return box;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<IpnhubError> {
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (err instanceof IpnhubError) return err;
+  throw new Error(`expected an IpnhubError, got ${String(err)}`);
+}
+
+for (const dialect of enabledDialects()) {
+  describe(`connections service on ${dialect}`, () => {
+    let handle: TestDb;
+    let clock: ManualClock;
+    let key: Buffer;
+    let box: ReturnType<typeof countingBox>;
+    let service: ConnectionsService;
+
+    beforeEach(async () => {
+      handle = await createTestDb(dialect);
+      clock = new ManualClock('2026-03-01T10:00:00.000Z');
+      key = randomBytes(32);
+      box = countingBox(key);
+      service = createConnectionsService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock, registry });
+    });
+    afterEach(async () => handle.dispose());
+
+    const rawRow = async (id: string) => handle.db.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+    it('creates a connection with defaults and returns a generated secret exactly once', async () => {
+      const { connection, generatedSecrets } = await service.create({ connector: 'hook', name: 'Billing', config: { url: 'https://billing.example.com/ipn' } });
+      expect(connection.id).toMatch(/^con_[0-9A-Z]{26}$/);
+      expect(connection).toEqual({
+        id: connection.id,
+        connector: 'hook',
+        name: 'Billing',
+        active: true,
+        filters: DEFAULT_FILTERS,
+        config: { url: 'https://billing.example.com/ipn' },
+        secretFields: { secret: 'set', headers: 'set' },
+        errorEmails: [],
+        createdAt: '2026-03-01T10:00:00.000Z',
+        updatedAt: '2026-03-01T10:00:00.000Z',
+      });
+      expect(Object.keys(generatedSecrets)).toEqual(['secret']);
+      const secret = generatedSecrets.secret ?? '';
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+
+      // The generated secret is the one stored and used for delivery…
+      expect((await service.loadForDelivery(connection.id))?.config).toEqual({ url: 'https://billing.example.com/ipn', secret, headers: {} });
+      // …and is never returned again, nor stored in clear.
+      const later = JSON.stringify([await service.get(connection.id), await service.list(), await service.update(connection.id, { name: 'Billing 2' })]);
+      expect(later).not.toContain(secret);
+      expect(JSON.stringify(await rawRow(connection.id))).not.toContain(secret.slice(6));
+    });
+
+    it('reports no generated secret when the user supplied it', async () => {
+      const result = await service.create({ connector: 'hook', name: 'Billing', config: { url: 'https://billing.example.com/ipn', secret: SIGNING_SECRET } });
+      expect(result.generatedSecrets).toEqual({});
+    });
+
+    it('stores every secret encrypted and shows none in views', async () => {
+      const { connection } = await service.create({
+        connector: 'hook',
+        name: 'Billing',
+        active: false,
+        filters: { eventTypes: ['payment', 'refund'], productIds: ['543210'], includeTest: true },
+        config: { url: 'https://billing.example.com/ipn', secret: SIGNING_SECRET, headers: { authorization: HEADER_TOKEN }, timeoutMs: 5000 },
+        errorEmails: [' ops@example.com ', 'dev@example.com', 'OPS@example.com'],
+      });
+      expect(connection.active).toBe(false);
+      expect(connection.filters).toEqual({ ...DEFAULT_FILTERS, eventTypes: ['payment', 'refund'], productIds: ['543210'], includeTest: true });
+      expect(connection.config).toEqual({ url: 'https://billing.example.com/ipn', timeoutMs: 5000 });
+      expect(connection.errorEmails).toEqual(['ops@example.com', 'dev@example.com']);
+
+      const row = await rawRow(connection.id);
+      expect(JSON.parse(row.config)).toEqual({ url: 'https://billing.example.com/ipn', timeoutMs: 5000 });
+      expect(Object.keys(JSON.parse(row.secrets) as object).sort()).toEqual(['headers', 'secret']);
+      const rowJson = JSON.stringify(row);
+      expect(rowJson).not.toContain(SIGNING_SECRET.slice(6));
+      expect(rowJson).not.toContain('tok-5c1f0e77a2b94d1e');
+
+      const views = JSON.stringify([connection, await service.get(connection.id), await service.list()]);
+      expect(views).not.toContain(SIGNING_SECRET.slice(6));
+      expect(views).not.toContain('tok-5c1f0e77a2b94d1e');
+
+      expect(await service.loadForDelivery(connection.id)).toEqual({
+        id: connection.id,
+        connector: 'hook',
+        name: 'Billing',
+        active: false,
+        config: { url: 'https://billing.example.com/ipn', secret: SIGNING_SECRET, headers: { authorization: HEADER_TOKEN }, timeoutMs: 5000 },
+        errorEmails: ['ops@example.com', 'dev@example.com'],
+      });
+    });
+
+    it('validates connector, name, active, filters, e-mails and config, naming the field and storing nothing', async () => {
+      const url = 'https://billing.example.com/ipn';
+      expect((await rejection(service.create({ connector: 'salesforce-classic', name: 'x', config: { url } }))).code).toBe('UNKNOWN_CONNECTOR');
+      expect((await rejection(service.create({ connector: 'toString', name: 'x', config: { url } }))).code).toBe('UNKNOWN_CONNECTOR');
+
+      const name = await rejection(service.create({ connector: 'hook', name: '', config: { url } }));
+      expect([name.code, name.detail]).toEqual(['VALIDATION_FAILED', 'name: must be a non-empty text of at most 200 characters']);
+
+      const active = await rejection(service.create({ connector: 'hook', name: 'x', active: 'yes' as unknown as boolean, config: { url } }));
+      expect([active.code, active.detail]).toEqual(['VALIDATION_FAILED', 'active: expected true or false']);
+
+      const filters = await rejection(service.create({ connector: 'hook', name: 'x', filters: { eventTypes: ['payment', 'paid'] }, config: { url } }));
+      expect(filters.code).toBe('VALIDATION_FAILED');
+      expect(filters.detail).toMatch(/^filters\.eventTypes\.1: Invalid option: expected one of "payment"\|/);
+
+      const unknownFilter = await rejection(service.create({ connector: 'hook', name: 'x', filters: { product: '1' }, config: { url } }));
+      expect(unknownFilter.detail).toBe('filters: Unrecognized key: "product"');
+
+      const emails = await rejection(service.create({ connector: 'hook', name: 'x', errorEmails: ['ops@example.com', 'not-an-address'], config: { url } }));
+      expect([emails.code, emails.detail]).toEqual(['VALIDATION_FAILED', 'errorEmails.1: Invalid email address']);
+      const emailsType = await rejection(service.create({ connector: 'hook', name: 'x', errorEmails: 'ops@example.com', config: { url } }));
+      expect(emailsType.detail).toBe('errorEmails: Invalid input: expected array, received string');
+
+      const config = await rejection(service.create({ connector: 'hook', name: 'x', config: { url: 'not a url' } }));
+      expect([config.code, config.detail]).toEqual(['INVALID_CONFIG', 'url: Invalid URL']);
+
+      expect(await service.list()).toEqual([]);
+    });
+
+    it('does not echo secrets in config validation messages', async () => {
+      const leakyHeader = 'Bearer tok-\u0001-leak-9911';
+      const err = await rejection(
+        service.create({ connector: 'hook', name: 'x', config: { url: 'https://a.example.com', secret: 'plain-Leaky-Secret-77', headers: { authorization: leakyHeader } } }),
+      );
+      expect(err.code).toBe('INVALID_CONFIG');
+      expect(err.message).not.toContain('plain-Leaky-Secret-77');
+      expect(err.message).not.toContain('leak-9911');
+      expect(err.detail).toBe('secret: Invalid string: must start with "whsec_"; headers.authorization: Invalid string: must match pattern /^[\\x20-\\x7e]*$/');
+    });
+
+    it('updates name, active, filters (as a whole) and error e-mails, keeping secrets', async () => {
+      const { connection } = await service.create({
+        connector: 'hook',
+        name: 'Billing',
+        filters: { eventTypes: ['payment'], languages: ['de'] },
+        config: { url: 'https://billing.example.com/ipn', secret: SIGNING_SECRET, headers: { authorization: HEADER_TOKEN } },
+        errorEmails: ['ops@example.com'],
+      });
+      clock.advance(1000);
+      const result = await service.update(connection.id, { name: 'Billing v2', active: false, filters: { productIds: ['1'] }, errorEmails: [] });
+      expect(result).toEqual({
+        connection: {
+          ...connection,
+          name: 'Billing v2',
+          active: false,
+          filters: { ...DEFAULT_FILTERS, productIds: ['1'] },
+          errorEmails: [],
+          updatedAt: '2026-03-01T10:00:01.000Z',
+        },
+        generatedSecrets: {},
+      });
+      expect(await service.get(connection.id)).toEqual(result?.connection);
+      expect((await service.loadForDelivery(connection.id))?.config).toEqual({
+        url: 'https://billing.example.com/ipn',
+        secret: SIGNING_SECRET,
+        headers: { authorization: HEADER_TOKEN },
+      });
+      expect((await rejection(service.update(connection.id, { filters: { addons: 'maybe' } }))).detail).toBe(
+        'filters.addons: Invalid option: expected one of "include"|"exclude"|"only"',
+      );
+      expect((await rejection(service.update(connection.id, { errorEmails: ['@'] }))).detail).toBe('errorEmails.0: Invalid email address');
+      expect(await service.get(connection.id)).toEqual(result?.connection);
+    });
+
+    it('patches config partially; removing a generated secret generates and returns a new one', async () => {
+      const { connection } = await service.create({
+        connector: 'hook',
+        name: 'Billing',
+        config: { url: 'https://billing.example.com/ipn', secret: SIGNING_SECRET, headers: { authorization: HEADER_TOKEN } },
+      });
+      const moved = await service.update(connection.id, { config: { url: 'https://new.example.com/hook', timeoutMs: 3000 } });
+      expect(moved?.connection.config).toEqual({ url: 'https://new.example.com/hook', timeoutMs: 3000 });
+      expect(moved?.generatedSecrets).toEqual({});
+      expect((await service.loadForDelivery(connection.id))?.config).toEqual({
+        url: 'https://new.example.com/hook',
+        timeoutMs: 3000,
+        secret: SIGNING_SECRET,
+        headers: { authorization: HEADER_TOKEN },
+      });
+
+      const rotated = await service.update(connection.id, { config: { secret: null, headers: {}, timeoutMs: null } });
+      const fresh = rotated?.generatedSecrets.secret ?? '';
+      expect(fresh).toMatch(/^whsec_/);
+      expect(fresh).not.toBe(SIGNING_SECRET);
+      expect(Object.keys(rotated?.generatedSecrets ?? {})).toEqual(['secret']);
+      expect((await service.loadForDelivery(connection.id))?.config).toEqual({ url: 'https://new.example.com/hook', secret: fresh, headers: {} });
+      expect(JSON.stringify(await rawRow(connection.id))).not.toContain(fresh.slice(6));
+
+      const invalid = await rejection(service.update(connection.id, { config: { url: 'ftp//nope', secret: 'Leaky-Value-123' } }));
+      expect(invalid.code).toBe('INVALID_CONFIG');
+      expect(invalid.message).not.toContain('Leaky-Value-123');
+      expect((await service.loadForDelivery(connection.id))?.config).toEqual({ url: 'https://new.example.com/hook', secret: fresh, headers: {} });
+    });
+
+    it('encrypts a nested secret field and keeps it when its parent object is patched', async () => {
+      const { connection } = await service.create({
+        connector: 'crm',
+        name: 'CRM',
+        config: { instanceUrl: 'https://crm.example.com', auth: { user: 'api', password: PASSWORD } },
+      });
+      expect(connection.config).toEqual({ instanceUrl: 'https://crm.example.com', auth: { user: 'api' }, tags: [] });
+      expect(connection.secretFields).toEqual({ 'auth.password': 'set' });
+      expect(JSON.stringify(await rawRow(connection.id))).not.toContain(PASSWORD);
+
+      const renamedUser = await service.update(connection.id, { config: { auth: { user: 'api2' } } });
+      expect(renamedUser?.connection.config).toEqual({ instanceUrl: 'https://crm.example.com', auth: { user: 'api2' }, tags: [] });
+      expect((await service.loadForDelivery(connection.id))?.config).toEqual({
+        instanceUrl: 'https://crm.example.com',
+        auth: { user: 'api2', password: PASSWORD },
+        tags: [],
+      });
+      await service.update(connection.id, { config: { auth: { user: 'api3', password: 'other-password' } } });
+      expect((await service.loadForDelivery(connection.id))?.config).toMatchObject({ auth: { user: 'api3', password: 'other-password' } });
+    });
+
+    it('answers null/false for unknown ids', async () => {
+      expect(await service.get('con_missing')).toBeNull();
+      expect(await service.update('con_missing', { active: false })).toBeNull();
+      expect(await service.remove('con_missing')).toBe(false);
+      expect(await service.loadForDelivery('con_missing')).toBeNull();
+    });
+
+    it('removes a connection', async () => {
+      const a = await service.create({ connector: 'hook', name: 'A', config: { url: 'https://a.example.com' } });
+      const b = await service.create({ connector: 'hook', name: 'B', config: { url: 'https://b.example.com' } });
+      expect(await service.loadForDelivery(a.connection.id)).not.toBeNull();
+      expect((await service.activeFilters()).map((t) => t.id)).toEqual([a.connection.id, b.connection.id]);
+      expect(await service.remove(a.connection.id)).toBe(true);
+      expect(await service.remove(a.connection.id)).toBe(false);
+      expect(await service.loadForDelivery(a.connection.id)).toBeNull();
+      expect((await service.list()).map((c) => c.id)).toEqual([b.connection.id]);
+      expect((await service.activeFilters()).map((t) => t.id)).toEqual([b.connection.id]);
+    });
+
+    it('lists active filters without decrypting, inside a transaction, cached per row version', async () => {
+      const a = await service.create({ connector: 'hook', name: 'A', filters: { eventTypes: ['refund'] }, config: { url: 'https://a.example.com' } });
+      const b = await service.create({ connector: 'hook', name: 'B', active: false, config: { url: 'https://b.example.com' } });
+      const c = await service.create({ connector: 'crm', name: 'C', filters: { languages: ['de'] }, config: { instanceUrl: 'https://crm.example.com', auth: { user: 'u', password: PASSWORD } } });
+      box.decrypts = 0;
+
+      const first = await handle.adapter.writeTransaction(handle.db, (trx) => service.activeFilters(trx));
+      expect(first).toEqual([
+        { id: a.connection.id, filters: { ...DEFAULT_FILTERS, eventTypes: ['refund'] } },
+        { id: c.connection.id, filters: { ...DEFAULT_FILTERS, languages: ['de'] } },
+      ]);
+      const second = await service.activeFilters();
+      expect(second[0]).toBe(first[0]);
+      expect(second[1]).toBe(first[1]);
+      expect(Object.isFrozen(first[0]?.filters)).toBe(true);
+      expect(box.decrypts).toBe(0);
+
+      await service.update(b.connection.id, { active: true });
+      await service.update(a.connection.id, { filters: { eventTypes: ['payment'] } });
+      await service.update(c.connection.id, { active: false });
+      const third = await service.activeFilters();
+      expect(third).toEqual([
+        { id: a.connection.id, filters: { ...DEFAULT_FILTERS, eventTypes: ['payment'] } },
+        { id: b.connection.id, filters: DEFAULT_FILTERS },
+      ]);
+      expect(box.decrypts).toBe(0);
+    });
+
+    it('caches the config for delivery per row version: no decrypt while unchanged', async () => {
+      const { connection } = await service.create({
+        connector: 'hook',
+        name: 'A',
+        config: { url: 'https://a.example.com', secret: SIGNING_SECRET, headers: { authorization: HEADER_TOKEN } },
+      });
+      box.decrypts = 0;
+      const first = await service.loadForDelivery(connection.id);
+      expect(box.decrypts).toBe(2);
+      const second = await service.loadForDelivery(connection.id);
+      expect(second).toBe(first);
+      expect(box.decrypts).toBe(2);
+      expect(Object.isFrozen(first?.config)).toBe(true);
+
+      // An update in this process is seen at once, even with the clock standing still.
+      await service.update(connection.id, { active: false });
+      const third = await service.loadForDelivery(connection.id);
+      expect(third?.active).toBe(false);
+      expect(box.decrypts).toBe(4);
+    });
+
+    it('sees changes made by another process in both caches', async () => {
+      const other = openDb(handle.target);
+      try {
+        const elsewhere = createConnectionsService({ db: other.db, adapter: other.adapter, secretBox: createSecretBox(key), clock, registry });
+        const { connection } = await service.create({ connector: 'hook', name: 'A', config: { url: 'https://a.example.com', secret: SIGNING_SECRET } });
+        expect((await service.activeFilters()).map((t) => t.filters.eventTypes)).toEqual([[]]);
+        expect((await service.loadForDelivery(connection.id))?.name).toBe('A');
+
+        await elsewhere.update(connection.id, { name: 'A2', filters: { eventTypes: ['chargeback'] }, config: { url: 'https://a2.example.com' } });
+        expect((await service.activeFilters()).map((t) => t.filters.eventTypes)).toEqual([['chargeback']]);
+        expect(await service.loadForDelivery(connection.id)).toMatchObject({ name: 'A2', config: { url: 'https://a2.example.com', secret: SIGNING_SECRET } });
+
+        await elsewhere.remove(connection.id);
+        expect(await service.activeFilters()).toEqual([]);
+        expect(await service.loadForDelivery(connection.id)).toBeNull();
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('works with the installed connectors (webhook, email) by default', async () => {
+      const installed = createConnectionsService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock });
+      const hook = await installed.create({ connector: 'webhook', name: 'Own billing', config: { url: 'https://billing.example.com/ipn', headers: { authorization: HEADER_TOKEN } } });
+      expect(hook.connection).toMatchObject({ connector: 'webhook', config: { url: 'https://billing.example.com/ipn' }, secretFields: { secret: 'set', headers: 'set' } });
+      const secret = hook.generatedSecrets.secret ?? '';
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+      expect(JSON.stringify(await rawRow(hook.connection.id))).not.toContain(secret.slice(6));
+      expect(JSON.stringify(await rawRow(hook.connection.id))).not.toContain('tok-5c1f0e77a2b94d1e');
+      expect((await installed.loadForDelivery(hook.connection.id))?.config).toEqual({
+        url: 'https://billing.example.com/ipn',
+        secret,
+        headers: { authorization: HEADER_TOKEN },
+      });
+
+      const mail = await installed.create({ connector: 'email', name: 'Seller mail', config: { to: ['seller@example.com'] } });
+      expect(mail.generatedSecrets).toEqual({});
+      expect(mail.connection.secretFields).toEqual({});
+      expect(mail.connection.config).toMatchObject({ to: ['seller@example.com'] });
+      expect((await rejection(installed.create({ connector: 'hook', name: 'x', config: {} }))).code).toBe('UNKNOWN_CONNECTOR');
+    });
+
+    it('fails loudly when the master key is wrong, while views and filters still work', async () => {
+      const { connection } = await service.create({ connector: 'hook', name: 'A', config: { url: 'https://a.example.com' } });
+      const wrong = createConnectionsService({ db: handle.db, adapter: handle.adapter, secretBox: createSecretBox(randomBytes(32)), clock, registry });
+      expect((await rejection(wrong.loadForDelivery(connection.id))).code).toBe('SECRET_DECRYPT_FAILED');
+      expect((await wrong.get(connection.id))?.secretFields).toEqual({ secret: 'set', headers: 'set' });
+      expect((await wrong.activeFilters()).map((t) => t.id)).toEqual([connection.id]);
+    });
+  });
+}

@@ -1,0 +1,372 @@
+/**
+ * Connections (DESIGN.md §3): configured outbound targets — connector, filters, config
+ * (credentials encrypted at rest, never in a view) and error e-mail addresses. The ingest
+ * pipeline reads the active connections' filters inside its transaction; the delivery worker
+ * loads one connection's decrypted config per delivery. Both reads are cached per row
+ * version (`updated_at`), so the hot paths do one indexed read and no decryption while
+ * nothing changed, and see a change made by any process on the next call.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import { z } from 'zod';
+import type { Connector } from '../connectors/connector.js';
+import { CONNECTOR_IDS, getConnector } from '../connectors/registry.js';
+import { IpnhubError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import type { DbAdapter } from '../db/dialect-adapter.js';
+import type { ConnectionsTable, Database } from '../db/schema.js';
+import type { Clock } from '../lib/clock.js';
+import { deepFreeze } from './deep-freeze.js';
+import { parseDisplayName } from './display-name.js';
+import { filtersSchema } from './filters.js';
+import type { ConnectionFilters } from './filters.js';
+import { issueMessage } from './issue-message.js';
+import { nextUpdatedAt } from './row-version.js';
+import type { SecretBox } from './secret-box.js';
+import {
+  generatedSecrets,
+  isConfigObject,
+  mergeConfigPatch,
+  openSecrets,
+  parseConfigColumn,
+  sealSecrets,
+  secretStatus,
+  secretStrings,
+} from './secret-fields.js';
+import type { ConfigObject, SecretStatus } from './secret-fields.js';
+
+/** A connection as the admin API and CLI show it: never any secret value. */
+export interface ConnectionView {
+  id: string;
+  connector: string;
+  name: string;
+  active: boolean;
+  filters: ConnectionFilters;
+  /** The non-secret config fields. */
+  config: ConfigObject;
+  /** Whether each of the connector's secret fields holds a value. */
+  secretFields: Record<string, SecretStatus>;
+  errorEmails: string[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A create or update: the view, plus secrets the connector's schema generated (shown once). */
+export interface ConnectionWriteResult {
+  connection: ConnectionView;
+  /**
+   * Secret fields the user did not submit and the schema filled in (e.g. the webhook
+   * connector's `whsec_` signing secret): the only time they are ever returned.
+   */
+  generatedSecrets: Record<string, string>;
+}
+
+/** One active connection's filters, for the fan-out in the ingest transaction. */
+export interface ConnectionFilterTarget {
+  id: string;
+  filters: ConnectionFilters;
+}
+
+/**
+ * What the delivery worker needs: the full config with secrets decrypted, parsed by the
+ * connector's schema (left unparsed when the connector is not installed in this build).
+ * Frozen: it is shared by every call until the connection changes.
+ */
+export interface ConnectionForDelivery {
+  id: string;
+  connector: string;
+  name: string;
+  active: boolean;
+  config: unknown;
+  errorEmails: readonly string[];
+}
+
+export interface CreateConnectionInput {
+  connector: string;
+  name: string;
+  /** Default true. */
+  active?: boolean;
+  /** Validated with `filtersSchema`; missing keys take its defaults (everything matches). */
+  filters?: unknown;
+  /** The connector's config, secrets included; validated with its `configSchema`. */
+  config?: unknown;
+  /** Addresses that get the error e-mails; default none. */
+  errorEmails?: unknown;
+}
+
+export interface ConnectionPatch {
+  name?: string;
+  active?: boolean;
+  /** Replaces the filters as a whole. */
+  filters?: unknown;
+  /**
+   * Fields to change (JSON Merge Patch at the top level): given keys replace, `null` removes,
+   * keys not given — secrets included — keep their value. The merged config is re-validated.
+   */
+  config?: unknown;
+  /** Replaces the list as a whole. */
+  errorEmails?: unknown;
+}
+
+export interface ConnectionsService {
+  /**
+   * Unknown connector → `IpnhubError('UNKNOWN_CONNECTOR')`; bad name, `active`, filters or
+   * error e-mails → `VALIDATION_FAILED` naming the field; a config the connector's schema
+   * rejects → `INVALID_CONFIG` with `<path>: <message>` (secret values scrubbed).
+   */
+  create(input: CreateConnectionInput): Promise<ConnectionWriteResult>;
+  /** Every connection, oldest first. */
+  list(): Promise<ConnectionView[]>;
+  get(id: string): Promise<ConnectionView | null>;
+  /** Null when there is no such connection; validation as for `create`. */
+  update(id: string, patch: ConnectionPatch): Promise<ConnectionWriteResult | null>;
+  /** False when there was no such connection. */
+  remove(id: string): Promise<boolean>;
+  /**
+   * The active connections' filters, oldest first. Called inside the ingest transaction:
+   * pass it as `db`. Decrypts nothing; parsed filters are cached per row version.
+   */
+  activeFilters(db?: Kysely<Database>): Promise<ConnectionFilterTarget[]>;
+  /**
+   * One connection with its decrypted, parsed config, cached per row version; null when
+   * there is no such connection (inactive ones are returned, `active` says so). A stored
+   * config the connector's schema no longer accepts → `IpnhubError('INVALID_CONFIG')`.
+   */
+  loadForDelivery(id: string, db?: Kysely<Database>): Promise<ConnectionForDelivery | null>;
+}
+
+export interface ConnectionsServiceDeps {
+  db: Kysely<Database>;
+  adapter: DbAdapter;
+  secretBox: SecretBox;
+  clock: Clock;
+  /** Connectors by id; defaults to every installed connector. */
+  registry?: Record<string, Connector<unknown>>;
+}
+
+type ConnectionRow = Selectable<ConnectionsTable>;
+
+const MAX_UPDATE_ATTEMPTS = 10;
+
+const errorEmailsSchema = z.array(z.string().trim().pipe(z.email()));
+const storedEmailsSchema = z.array(z.string());
+
+function installedConnectors(): Record<string, Connector<unknown>> {
+  return Object.fromEntries(CONNECTOR_IDS.map((id) => [id, getConnector(id)]));
+}
+
+function parseActive(value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new IpnhubError('VALIDATION_FAILED', 'active: expected true or false');
+  return value;
+}
+
+function parseFilters(value: unknown): ConnectionFilters {
+  const parsed = filtersSchema.safeParse(value);
+  if (!parsed.success) throw new IpnhubError('VALIDATION_FAILED', issueMessage(parsed.error, { prefix: 'filters' }));
+  return parsed.data;
+}
+
+/** Trimmed, duplicates (ignoring case) dropped, order kept. */
+function parseErrorEmails(value: unknown): string[] {
+  const parsed = errorEmailsSchema.safeParse(value);
+  if (!parsed.success) throw new IpnhubError('VALIDATION_FAILED', issueMessage(parsed.error, { prefix: 'errorEmails' }));
+  const seen = new Set<string>();
+  return parsed.data.filter((email) => {
+    const key = email.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function storedFilters(row: ConnectionRow): ConnectionFilters {
+  return filtersSchema.parse(JSON.parse(row.filters));
+}
+
+function storedEmails(row: ConnectionRow): string[] {
+  return storedEmailsSchema.parse(JSON.parse(row.error_emails));
+}
+
+export function createConnectionsService(deps: ConnectionsServiceDeps): ConnectionsService {
+  const { db, secretBox, clock } = deps;
+  const registry = deps.registry ?? installedConnectors();
+  const filterCache = new Map<string, { updatedAt: string; target: ConnectionFilterTarget }>();
+  const deliveryCache = new Map<string, { updatedAt: string; connection: ConnectionForDelivery }>();
+
+  const connectorOf = (id: string): Connector<unknown> | undefined => (Object.hasOwn(registry, id) ? registry[id] : undefined);
+
+  function toView(row: ConnectionRow): ConnectionView {
+    return {
+      id: row.id,
+      connector: row.connector,
+      name: row.name,
+      active: row.active === 1,
+      filters: storedFilters(row),
+      config: parseConfigColumn(row.config),
+      secretFields: secretStatus(row.secrets, connectorOf(row.connector)?.secretFields),
+      errorEmails: storedEmails(row),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  /** Validates a complete config; `submitted` are the values to scrub from messages. */
+  function validateConfig(connector: Connector<unknown>, config: unknown, submitted: readonly unknown[]): ConfigObject {
+    const parsed = connector.configSchema.safeParse(config);
+    if (!parsed.success) {
+      throw new IpnhubError('INVALID_CONFIG', issueMessage(parsed.error, { redact: secretStrings(submitted, connector.secretFields) }));
+    }
+    if (!isConfigObject(parsed.data)) throw new Error(`connector ${connector.id}: configSchema must produce an object`);
+    return parsed.data;
+  }
+
+  async function findRow(id: string, executor: Kysely<Database> = db): Promise<ConnectionRow | undefined> {
+    return executor.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  function forget(id: string): void {
+    filterCache.delete(id);
+    deliveryCache.delete(id);
+  }
+
+  function decodeForDelivery(row: ConnectionRow): ConnectionForDelivery {
+    const connector = connectorOf(row.connector);
+    const full = openSecrets(parseConfigColumn(row.config), row.secrets, secretBox);
+    let config: unknown = full;
+    if (connector) {
+      const parsed = connector.configSchema.safeParse(full);
+      if (!parsed.success) {
+        const detail = issueMessage(parsed.error, { redact: secretStrings([full], connector.secretFields) });
+        throw new IpnhubError('INVALID_CONFIG', `connection ${row.id}: ${detail}`);
+      }
+      config = parsed.data;
+    }
+    return deepFreeze({ id: row.id, connector: row.connector, name: row.name, active: row.active === 1, config, errorEmails: storedEmails(row) });
+  }
+
+  return {
+    async create(input) {
+      const connector = connectorOf(input.connector);
+      if (!connector) throw new IpnhubError('UNKNOWN_CONNECTOR', `"${input.connector}"`);
+      const name = parseDisplayName(input.name);
+      const active = input.active === undefined ? true : parseActive(input.active);
+      const filters = parseFilters(input.filters ?? {});
+      const errorEmails = parseErrorEmails(input.errorEmails ?? []);
+      const submitted = input.config ?? {};
+      const config = validateConfig(connector, submitted, [submitted]);
+      const { plain, secrets } = sealSecrets(config, connector.secretFields, secretBox);
+      const now = clock.now();
+      const row: ConnectionRow = {
+        id: newId('connection', now.getTime()),
+        connector: input.connector,
+        name,
+        active: active ? 1 : 0,
+        filters: JSON.stringify(filters),
+        config: JSON.stringify(plain),
+        secrets,
+        error_emails: JSON.stringify(errorEmails),
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      };
+      await db.insertInto('connections').values(row).execute();
+      return { connection: toView(row), generatedSecrets: generatedSecrets(submitted, config, connector.secretFields) };
+    },
+
+    async list() {
+      const rows = await db.selectFrom('connections').selectAll().orderBy('id').execute();
+      return rows.map(toView);
+    },
+
+    async get(id) {
+      const row = await findRow(id);
+      return row ? toView(row) : null;
+    },
+
+    async update(id, patch) {
+      // Compare-and-set on `updated_at`: a concurrent update in another process makes ours
+      // match no row, and we merge again onto what it wrote instead of overwriting it.
+      for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+        const row = await findRow(id);
+        if (!row) return null;
+        const next: ConnectionRow = { ...row };
+        let generated: Record<string, string> = {};
+        if (patch.name !== undefined) next.name = parseDisplayName(patch.name);
+        if (patch.active !== undefined) next.active = parseActive(patch.active) ? 1 : 0;
+        if (patch.filters !== undefined) next.filters = JSON.stringify(parseFilters(patch.filters));
+        if (patch.errorEmails !== undefined) next.error_emails = JSON.stringify(parseErrorEmails(patch.errorEmails));
+        if (patch.config !== undefined) {
+          const connector = connectorOf(row.connector);
+          if (!connector) throw new IpnhubError('UNKNOWN_CONNECTOR', `"${row.connector}"`);
+          if (!isConfigObject(patch.config)) throw new IpnhubError('INVALID_CONFIG', '(root): expected an object with the fields to change');
+          const current = openSecrets(parseConfigColumn(row.config), row.secrets, secretBox);
+          const merged = mergeConfigPatch(current, patch.config, connector.secretFields);
+          const config = validateConfig(connector, merged, [merged, patch.config]);
+          const sealed = sealSecrets(config, connector.secretFields, secretBox);
+          next.config = JSON.stringify(sealed.plain);
+          next.secrets = sealed.secrets;
+          generated = generatedSecrets(merged, config, connector.secretFields);
+        }
+        const changes = [patch.name, patch.active, patch.filters, patch.errorEmails, patch.config];
+        if (changes.every((change) => change === undefined)) return { connection: toView(row), generatedSecrets: {} };
+        next.updated_at = nextUpdatedAt(clock.now(), row.updated_at);
+        const result = await db
+          .updateTable('connections')
+          .set({
+            name: next.name,
+            active: next.active,
+            filters: next.filters,
+            config: next.config,
+            secrets: next.secrets,
+            error_emails: next.error_emails,
+            updated_at: next.updated_at,
+          })
+          .where('id', '=', id)
+          .where('updated_at', '=', row.updated_at)
+          .executeTakeFirst();
+        if (result.numUpdatedRows > 0n) {
+          forget(id);
+          return { connection: toView(next), generatedSecrets: generated };
+        }
+      }
+      throw new Error(`connection ${id}: gave up after ${MAX_UPDATE_ATTEMPTS} concurrent updates`);
+    },
+
+    async remove(id) {
+      const result = await db.deleteFrom('connections').where('id', '=', id).executeTakeFirst();
+      forget(id);
+      return result.numDeletedRows > 0n;
+    },
+
+    async activeFilters(executor = db) {
+      const rows = await executor
+        .selectFrom('connections')
+        .select(['id', 'filters', 'updated_at'])
+        .where('active', '=', 1)
+        .orderBy('id')
+        .execute();
+      const targets = rows.map((row) => {
+        const cached = filterCache.get(row.id);
+        if (cached && cached.updatedAt === row.updated_at) return cached.target;
+        const target = deepFreeze({ id: row.id, filters: filtersSchema.parse(JSON.parse(row.filters)) });
+        filterCache.set(row.id, { updatedAt: row.updated_at, target });
+        return target;
+      });
+      // Keep the cache to the active set, so removed or deactivated connections do not linger.
+      const active = new Set(rows.map((row) => row.id));
+      for (const id of filterCache.keys()) if (!active.has(id)) filterCache.delete(id);
+      return targets;
+    },
+
+    async loadForDelivery(id, executor) {
+      const row = await findRow(id, executor);
+      if (!row) {
+        forget(id);
+        return null;
+      }
+      const cached = deliveryCache.get(id);
+      if (cached && cached.updatedAt === row.updated_at) return cached.connection;
+      const connection = decodeForDelivery(row);
+      deliveryCache.set(id, { updatedAt: row.updated_at, connection });
+      return connection;
+    },
+  };
+}

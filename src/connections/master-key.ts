@@ -1,0 +1,95 @@
+/**
+ * The master key that encrypts secrets at rest (DESIGN.md §8). Configured with
+ * `IPNHUB_MASTER_KEY`; on the embedded SQLite default a key is generated on first start and
+ * kept beside the database, so `ipnhub serve` works with zero setup. Shared databases
+ * (PostgreSQL) need the key configured: every process must use the same one, and a file on
+ * one machine cannot guarantee that.
+ */
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { IpnhubError } from '../core/errors.js';
+import type { Logger } from '../lib/logger.js';
+
+export const MASTER_KEY_BYTES = 32;
+export const MASTER_KEY_FILE = 'master.key';
+
+const HEX = /^[0-9a-fA-F]{64}$/;
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/** 64 hex characters or base64/base64url of exactly 32 bytes; anything else → undefined. */
+export function parseMasterKey(text: string): Buffer | undefined {
+  const value = text.trim();
+  if (HEX.test(value)) return Buffer.from(value, 'hex');
+  if (!BASE64.test(value)) return undefined;
+  const bytes = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+  if (bytes.length !== MASTER_KEY_BYTES) return undefined;
+  // Refuse encodings that only decode by ignoring stray bits or characters.
+  const canonical = bytes.toString('base64');
+  const normalized = value.replace(/-/g, '+').replace(/_/g, '/');
+  return normalized === canonical || `${normalized}=` === canonical ? bytes : undefined;
+}
+
+function errorCode(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
+}
+
+function readKeyFile(file: string): Buffer {
+  const key = parseMasterKey(readFileSync(file, 'utf8'));
+  if (!key) throw new IpnhubError('CONFIG_INVALID', `masterKey (${file}): must be 32 bytes, base64 or hex`);
+  return key;
+}
+
+/**
+ * Writes a fresh key without ever exposing a half-written file: the key goes to a private
+ * temporary file that is then hard-linked into place, which fails if another process won
+ * the race — in that case its key is the one to use.
+ */
+function createKeyFile(dataDir: string, file: string): { key: Buffer; created: boolean } {
+  mkdirSync(dataDir, { recursive: true });
+  const key = randomBytes(MASTER_KEY_BYTES);
+  const temp = join(dataDir, `.${MASTER_KEY_FILE}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  writeFileSync(temp, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(temp, file);
+    return { key, created: true };
+  } catch (err) {
+    if (errorCode(err) !== 'EEXIST') throw err;
+    return { key: readKeyFile(file), created: false };
+  } finally {
+    unlinkSync(temp);
+  }
+}
+
+/**
+ * Resolves the 32-byte master key.
+ * - `configured` (`IPNHUB_MASTER_KEY`): 32 bytes as base64 or 64 hex characters, else
+ *   `IpnhubError('CONFIG_INVALID')` naming the field.
+ * - Not configured, `embedded` (SQLite under `dataDir`): reads `<dataDir>/master.key`; when
+ *   absent, generates one (file mode 0600, `dataDir` created as needed) and logs one warning
+ *   saying where it is and that it must be backed up with the data. The key is never logged.
+ * - Not configured, not embedded → `IpnhubError('MASTER_KEY_REQUIRED')`.
+ */
+export function resolveMasterKey(options: { configured?: string; dataDir: string; embedded: boolean; logger: Logger }): Buffer {
+  const { configured, dataDir, embedded, logger } = options;
+  if (configured !== undefined) {
+    const key = parseMasterKey(configured);
+    if (!key) throw new IpnhubError('CONFIG_INVALID', 'masterKey (IPNHUB_MASTER_KEY): must be 32 bytes, base64 or hex');
+    return key;
+  }
+  if (!embedded) throw new IpnhubError('MASTER_KEY_REQUIRED');
+  const file = join(dataDir, MASTER_KEY_FILE);
+  try {
+    return readKeyFile(file);
+  } catch (err) {
+    if (errorCode(err) !== 'ENOENT') throw err;
+  }
+  const { key, created } = createKeyFile(dataDir, file);
+  if (created) {
+    logger.warn(
+      { file },
+      `generated a new master key at ${file}; back it up together with the data directory — without it the stored secrets cannot be decrypted (or set IPNHUB_MASTER_KEY)`,
+    );
+  }
+  return key;
+}

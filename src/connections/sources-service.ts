@@ -1,0 +1,243 @@
+/**
+ * Sources (DESIGN.md §3): configured inbound accounts, one per provider account, reachable at
+ * `/ipn/<sourceId>`. Configs are validated with the provider's schema; secret fields are
+ * encrypted at rest and never appear in a view.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import { IpnhubError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import type { DbAdapter } from '../db/dialect-adapter.js';
+import type { Database, SourcesTable } from '../db/schema.js';
+import type { Clock } from '../lib/clock.js';
+import type { Provider } from '../providers/provider.js';
+import { PROVIDER_IDS, getProvider } from '../providers/registry.js';
+import { deepFreeze } from './deep-freeze.js';
+import { parseDisplayName } from './display-name.js';
+import { issueMessage } from './issue-message.js';
+import { nextUpdatedAt } from './row-version.js';
+import type { SecretBox } from './secret-box.js';
+import { isConfigObject, mergeConfigPatch, openSecrets, parseConfigColumn, sealSecrets, secretStatus, secretStrings } from './secret-fields.js';
+import type { ConfigObject, SecretStatus } from './secret-fields.js';
+
+/** A source as the admin API and CLI show it: never any secret value. */
+export interface SourceView {
+  id: string;
+  provider: string;
+  name: string;
+  /** The non-secret config fields. */
+  config: ConfigObject;
+  /** Whether each of the provider's secret fields holds a value. */
+  secretFields: Record<string, SecretStatus>;
+  /** `<publicBaseUrl>/ipn/<id>`, or just the path when no public base URL is configured. */
+  inboundUrl: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * What the ingest pipeline needs: the full config with secrets decrypted, parsed by the
+ * provider's schema (left unparsed when the provider is not installed in this build).
+ * Frozen: it is shared by every call until the source changes.
+ */
+export interface SourceForIngest {
+  id: string;
+  provider: string;
+  name: string;
+  config: unknown;
+}
+
+export interface CreateSourceInput {
+  provider: string;
+  name: string;
+  /** The provider's config, secrets included; validated with its `configSchema`. */
+  config?: unknown;
+}
+
+export interface SourcePatch {
+  name?: string;
+  /**
+   * Fields to change (JSON Merge Patch at the top level): given keys replace, `null` removes,
+   * keys not given — secrets included — keep their value. The merged config is re-validated.
+   */
+  config?: unknown;
+}
+
+export interface SourcesService {
+  /**
+   * Unknown provider → `IpnhubError('UNKNOWN_PROVIDER')`; a bad name → `VALIDATION_FAILED`;
+   * a config the provider's schema rejects → `INVALID_CONFIG` with `<path>: <message>`
+   * (secret values scrubbed).
+   */
+  create(input: CreateSourceInput): Promise<SourceView>;
+  /** Every source, oldest first. */
+  list(): Promise<SourceView[]>;
+  get(id: string): Promise<SourceView | null>;
+  /** Null when there is no such source; validation as for `create`. */
+  update(id: string, patch: SourcePatch): Promise<SourceView | null>;
+  /** False when there was no such source. */
+  remove(id: string): Promise<boolean>;
+  /**
+   * The hot path (every IPN): one indexed read; the decrypted, parsed config is cached per
+   * source and row version (`updated_at`), so nothing is decrypted while the source is
+   * unchanged, and a change made by any process is seen on the next call. Pass the
+   * transaction when calling inside one. Null when there is no such source. A stored config
+   * the provider's schema no longer accepts → `IpnhubError('INVALID_CONFIG')`.
+   */
+  loadForIngest(id: string, db?: Kysely<Database>): Promise<SourceForIngest | null>;
+}
+
+export interface SourcesServiceDeps {
+  db: Kysely<Database>;
+  adapter: DbAdapter;
+  secretBox: SecretBox;
+  clock: Clock;
+  /** e.g. `https://hub.example.com`; inbound URLs are paths without it. */
+  publicBaseUrl?: string;
+  /** Providers by id; defaults to every installed provider. */
+  registry?: Record<string, Provider<unknown>>;
+}
+
+type SourceRow = Selectable<SourcesTable>;
+
+const MAX_UPDATE_ATTEMPTS = 10;
+
+function installedProviders(): Record<string, Provider<unknown>> {
+  return Object.fromEntries(PROVIDER_IDS.map((id) => [id, getProvider(id)]));
+}
+
+export function createSourcesService(deps: SourcesServiceDeps): SourcesService {
+  const { db, secretBox, clock } = deps;
+  const registry = deps.registry ?? installedProviders();
+  const baseUrl = (deps.publicBaseUrl ?? '').replace(/\/+$/, '');
+  const ingestCache = new Map<string, { updatedAt: string; source: SourceForIngest }>();
+
+  const providerOf = (id: string): Provider<unknown> | undefined => (Object.hasOwn(registry, id) ? registry[id] : undefined);
+
+  function toView(row: SourceRow): SourceView {
+    return {
+      id: row.id,
+      provider: row.provider,
+      name: row.name,
+      config: parseConfigColumn(row.config),
+      secretFields: secretStatus(row.secrets, providerOf(row.provider)?.secretFields),
+      inboundUrl: `${baseUrl}/ipn/${row.id}`,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  /** Validates a complete config; `submitted` are the values to scrub from messages. */
+  function validateConfig(provider: Provider<unknown>, config: unknown, submitted: readonly unknown[]): ConfigObject {
+    const parsed = provider.configSchema.safeParse(config);
+    if (!parsed.success) {
+      throw new IpnhubError('INVALID_CONFIG', issueMessage(parsed.error, { redact: secretStrings(submitted, provider.secretFields) }));
+    }
+    if (!isConfigObject(parsed.data)) throw new Error(`provider ${provider.id}: configSchema must produce an object`);
+    return parsed.data;
+  }
+
+  async function findRow(id: string, executor: Kysely<Database> = db): Promise<SourceRow | undefined> {
+    return executor.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  function decodeForIngest(row: SourceRow): SourceForIngest {
+    const provider = providerOf(row.provider);
+    const full = openSecrets(parseConfigColumn(row.config), row.secrets, secretBox);
+    let config: unknown = full;
+    if (provider) {
+      const parsed = provider.configSchema.safeParse(full);
+      if (!parsed.success) {
+        const detail = issueMessage(parsed.error, { redact: secretStrings([full], provider.secretFields) });
+        throw new IpnhubError('INVALID_CONFIG', `source ${row.id}: ${detail}`);
+      }
+      config = parsed.data;
+    }
+    return deepFreeze({ id: row.id, provider: row.provider, name: row.name, config });
+  }
+
+  return {
+    async create(input) {
+      const provider = providerOf(input.provider);
+      if (!provider) throw new IpnhubError('UNKNOWN_PROVIDER', `"${input.provider}"`);
+      const name = parseDisplayName(input.name);
+      const config = validateConfig(provider, input.config ?? {}, [input.config]);
+      const { plain, secrets } = sealSecrets(config, provider.secretFields, secretBox);
+      const now = clock.now();
+      const row: SourceRow = {
+        id: newId('source', now.getTime()),
+        provider: input.provider,
+        name,
+        config: JSON.stringify(plain),
+        secrets,
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      };
+      await db.insertInto('sources').values(row).execute();
+      return toView(row);
+    },
+
+    async list() {
+      const rows = await db.selectFrom('sources').selectAll().orderBy('id').execute();
+      return rows.map(toView);
+    },
+
+    async get(id) {
+      const row = await findRow(id);
+      return row ? toView(row) : null;
+    },
+
+    async update(id, patch) {
+      // Compare-and-set on `updated_at`: a concurrent update in another process makes ours
+      // match no row, and we merge again onto what it wrote instead of overwriting it.
+      for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+        const row = await findRow(id);
+        if (!row) return null;
+        const next: SourceRow = { ...row };
+        if (patch.name !== undefined) next.name = parseDisplayName(patch.name);
+        if (patch.config !== undefined) {
+          const provider = providerOf(row.provider);
+          if (!provider) throw new IpnhubError('UNKNOWN_PROVIDER', `"${row.provider}"`);
+          if (!isConfigObject(patch.config)) throw new IpnhubError('INVALID_CONFIG', '(root): expected an object with the fields to change');
+          const current = openSecrets(parseConfigColumn(row.config), row.secrets, secretBox);
+          const merged = mergeConfigPatch(current, patch.config, provider.secretFields);
+          const config = validateConfig(provider, merged, [merged, patch.config]);
+          const sealed = sealSecrets(config, provider.secretFields, secretBox);
+          next.config = JSON.stringify(sealed.plain);
+          next.secrets = sealed.secrets;
+        }
+        if (patch.name === undefined && patch.config === undefined) return toView(row);
+        next.updated_at = nextUpdatedAt(clock.now(), row.updated_at);
+        const result = await db
+          .updateTable('sources')
+          .set({ name: next.name, config: next.config, secrets: next.secrets, updated_at: next.updated_at })
+          .where('id', '=', id)
+          .where('updated_at', '=', row.updated_at)
+          .executeTakeFirst();
+        if (result.numUpdatedRows > 0n) {
+          ingestCache.delete(id);
+          return toView(next);
+        }
+      }
+      throw new Error(`source ${id}: gave up after ${MAX_UPDATE_ATTEMPTS} concurrent updates`);
+    },
+
+    async remove(id) {
+      const result = await db.deleteFrom('sources').where('id', '=', id).executeTakeFirst();
+      ingestCache.delete(id);
+      return result.numDeletedRows > 0n;
+    },
+
+    async loadForIngest(id, executor) {
+      const row = await findRow(id, executor);
+      if (!row) {
+        ingestCache.delete(id);
+        return null;
+      }
+      const cached = ingestCache.get(id);
+      if (cached && cached.updatedAt === row.updated_at) return cached.source;
+      const source = decodeForIngest(row);
+      ingestCache.set(id, { updatedAt: row.updated_at, source });
+      return source;
+    },
+  };
+}
