@@ -123,7 +123,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       concurrency: config.workerConcurrency,
       leaseMs: config.leaseSeconds * 1000,
       pollMs: config.workerPollMs,
-      deliveryTimeoutMs: config.outboundTimeoutMs + 5000,
+      // Connections may set their own timeout (up to 60 s); the deadline covers the longest.
+      deliveryTimeoutMs: Math.max(config.outboundTimeoutMs, 60_000) + 5000,
       failingAfterAttempts: config.failingAlertAfterAttempts,
       observer: metrics,
       random: options.random,

@@ -177,10 +177,13 @@ export function createHttpClient(options: HttpClientOptions): HttpClient & { clo
       const res = await agent.request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
-        method: req.method.toUpperCase() as 'POST',
+        method: req.method.toUpperCase(),
         headers,
         body: req.body ?? null,
         signal: controller.signal,
+        // Per request, so a connection's longer timeout is not cut short by the agent's default.
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
       });
       const chunks: Buffer[] = [];
       let size = 0;
@@ -236,11 +239,10 @@ function classifyError(
   const chain = errorChain(err);
   const blocked = chain.find((e): e is BlockedAddressError => e instanceof BlockedAddressError);
   if (blocked) return fail('blocked', blocked.message);
-  if (state.timedOut) return fail('timeout', `no complete answer within ${state.timeoutMs} ms`);
-  if (state.callerAborted) return fail('aborted', 'the request was aborted');
   const codes = chain.map(errorCode).filter((c): c is string => c !== undefined);
+  if (state.timedOut || codes.some((c) => TIMEOUT_CODES.has(c))) return fail('timeout', `no complete answer within ${state.timeoutMs} ms`);
+  if (state.callerAborted) return fail('aborted', 'the request was aborted');
   const message = chain.map((e) => (e as Error).message).filter((m) => m.length > 0).join(': ') || String(err);
-  if (codes.some((c) => TIMEOUT_CODES.has(c))) return fail('timeout', message);
   if (codes.includes('UND_ERR_INVALID_ARG')) return fail('invalid_url', message);
   return fail('connection', message);
 }

@@ -90,9 +90,10 @@ function fileSafeId(messageId: string): string {
 }
 
 function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer {
+  // The plain (non-pooled) SMTP transport: one connection per mail, nothing left open between
+  // deliveries that could go stale.
   const transporter: Transporter = createTransport({
     url: options.smtpUrl,
-    pool: false,
     connectionTimeout: SMTP_TIMEOUT_MS,
     greetingTimeout: SMTP_TIMEOUT_MS,
     socketTimeout: SMTP_TIMEOUT_MS,

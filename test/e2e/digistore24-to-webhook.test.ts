@@ -39,8 +39,8 @@ for (const dialect of enabledDialects()) {
     afterAll(async () => smtp.close());
 
     beforeEach(async () => {
-      sink = await startWebhookSink({ secret: SECRET });
       clock = new ManualClock('2026-03-01T10:00:00.000Z');
+      sink = await startWebhookSink({ secret: SECRET, clock });
       runtime = await createTestRuntime(dialect, { clock, config: { smtpUrl: smtp.url } });
       app = await runtime.buildApp();
       base = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,0 +1,183 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { sampleEvent } from './sample-event.js';
+import { applyMapping, mappingSchema, renderTemplate, resolvePath, templateScope, validateMapping, validateTemplate } from './template.js';
+
+const scope = templateScope(sampleEvent('payment'));
+
+describe('templateScope', () => {
+  it('adds the aliases event, product, amount and raw', () => {
+    expect(scope.event).toBe('payment');
+    expect(scope.product).toEqual({ productId: '543210', name: 'Online Course Basic', quantity: 1, isAddon: false, amount: 9700 });
+    expect(scope.amount).toBe('97.00');
+    expect(scope.raw).toEqual(sampleEvent().raw);
+    expect(scope.id).toBe('evt_01HXZ3M8Q4000000000000SAMP');
+  });
+
+  it('formats the amount in the order currency and is null without an order or amount', () => {
+    const base = sampleEvent();
+    const order = base.order;
+    if (!order) throw new Error('sample has an order');
+    expect(templateScope(sampleEvent('payment', { order: { ...order, currency: 'JPY', amount: 1200 } })).amount).toBe('1200');
+    expect(templateScope(sampleEvent('payment', { order: { ...order, amount: null } })).amount).toBeNull();
+    const bare = templateScope(sampleEvent('connection_test', { order: null }));
+    expect(bare.amount).toBeNull();
+    expect(bare.product).toBeNull();
+    expect(bare.event).toBe('connection_test');
+  });
+});
+
+describe('resolvePath', () => {
+  it.each([
+    ['buyer.email', 'anna.beispiel@example.com'],
+    ['buyer.address.city', 'Berlin'],
+    ['order.items.0.productId', '543210'],
+    ['order.amount', 9700],
+    ['source.test', false],
+    ['raw.custom', 'crm_contact=42'],
+    ['buyer.company', null],
+    ['order.items.1.productId', null],
+    ['order.items.x', null],
+    ['buyer.email.length', null],
+    ['nothing.here', null],
+    ['buyer.toString', null],
+    ['', null],
+  ])('%s → %o', (path, expected) => {
+    expect(resolvePath(scope, path)).toEqual(expected);
+  });
+
+  it('returns objects and arrays as they are', () => {
+    expect(resolvePath(scope, 'order.items')).toEqual([{ productId: '543210', name: 'Online Course Basic', quantity: 1, isAddon: false, amount: 9700 }]);
+    expect(resolvePath(scope, 'affiliate')).toBeNull();
+  });
+});
+
+describe('renderTemplate', () => {
+  it.each([
+    ['[ipnhub] {event} — order {order.id}', '[ipnhub] payment — order K7QX2M9P'],
+    ['{buyer.firstName} {buyer.lastName} <{buyer.email}>', 'Anna Beispiel <anna.beispiel@example.com>'],
+    ['{order.amount}', '9700'],
+    ['{order.amount|money} {order.currency}', '97.00 EUR'],
+    ['{amount}', '97.00'],
+    ['{buyer.company}', ''],
+    ['{buyer.company|default:private customer}', 'private customer'],
+    ['{buyer.firstName|default:x}', 'Anna'],
+    ['{buyer.email|upper}', 'ANNA.BEISPIEL@EXAMPLE.COM'],
+    ['{order.currency|lower}', 'eur'],
+    ['{buyer.company|upper|default:n/a}', 'n/a'],
+    ['{ buyer.city | default : none }', ' none '],
+    ['{source.test}', 'false'],
+    ['{order.items.0}', '{"productId":"543210","name":"Online Course Basic","quantity":1,"isAddon":false,"amount":9700}'],
+    ['{{literal}} and {{{event}}}', '{literal} and {payment}'],
+    ['no placeholders', 'no placeholders'],
+    ['', ''],
+  ])('%s → %s', (template, expected) => {
+    expect(renderTemplate(template, scope)).toBe(expected);
+  });
+
+  it('formats money by the currency of the order', () => {
+    const order = sampleEvent().order;
+    if (!order) throw new Error('sample has an order');
+    const kwd = templateScope(sampleEvent('payment', { order: { ...order, currency: 'KWD', amount: 12345 } }));
+    expect(renderTemplate('{order.amount|money}', kwd)).toBe('12.345');
+    expect(renderTemplate('{raw.quantity|money}', kwd)).toBe('0.001');
+    expect(renderTemplate('{buyer.email|money}', kwd)).toBe('anna.beispiel@example.com');
+    expect(renderTemplate('{buyer.company|money}', kwd)).toBe('');
+  });
+
+  it('leaves placeholders with an unknown filter or a bad path unchanged', () => {
+    expect(renderTemplate('Hi {buyer.firstName|shout}!', scope)).toBe('Hi {buyer.firstName|shout}!');
+    expect(renderTemplate('{buyer.firstName|lower:x}', scope)).toBe('{buyer.firstName|lower:x}');
+    expect(renderTemplate('{not a path}', scope)).toBe('{not a path}');
+    expect(renderTemplate('{}', scope)).toBe('{}');
+  });
+
+  it('keeps stray braces as text', () => {
+    expect(renderTemplate('a { b', scope)).toBe('a { b');
+    expect(renderTemplate('a } b {event}', scope)).toBe('a } b payment');
+    expect(renderTemplate('{ {event}', scope)).toBe('{ payment');
+  });
+});
+
+describe('validateTemplate', () => {
+  it('finds nothing wrong in good templates', () => {
+    expect(validateTemplate('[ipnhub] {event} — {order.amount|money} {order.currency|upper} {buyer.company|default:-} {{x}}')).toEqual([]);
+  });
+
+  it('reports unknown filters, bad paths, arguments and stray braces', () => {
+    expect(validateTemplate('{buyer.email|shout}')).toEqual(['{buyer.email|shout}: unknown filter "shout" (known: money, lower, upper, default)']);
+    expect(validateTemplate('{a b}')).toEqual(['{a b}: "a b" is not a path (letters, digits, _ and - separated by dots)']);
+    expect(validateTemplate('{x|upper:1}')).toEqual(['{x|upper:1}: filter "upper" takes no argument']);
+    expect(validateTemplate('open { here')).toEqual(['unclosed "{" at position 5 (write "{{" for a literal brace)']);
+    expect(validateTemplate('close } here')).toEqual(['unmatched "}" at position 6 (write "}}" for a literal brace)']);
+  });
+});
+
+describe('applyMapping', () => {
+  it('keeps JSON types for paths and renders templates to text', () => {
+    expect(
+      applyMapping(
+        {
+          email: 'buyer.email',
+          amount_cents: 'order.amount',
+          amount: '{order.amount|money}',
+          test: 'source.test',
+          company: 'buyer.company',
+          items: 'order.items',
+          missing: 'no.such.field',
+          name: '{buyer.firstName} {buyer.lastName}',
+        },
+        scope,
+      ),
+    ).toEqual({
+      email: 'anna.beispiel@example.com',
+      amount_cents: 9700,
+      amount: '97.00',
+      test: false,
+      company: null,
+      items: [{ productId: '543210', name: 'Online Course Basic', quantity: 1, isAddon: false, amount: 9700 }],
+      missing: null,
+      name: 'Anna Beispiel',
+    });
+  });
+
+  it('builds nested objects from dotted target keys', () => {
+    expect(applyMapping({ 'customer.email': 'buyer.email', 'customer.address.city': 'buyer.address.city', 'order': 'order.id' }, scope)).toEqual({
+      customer: { email: 'anna.beispiel@example.com', address: { city: 'Berlin' } },
+      order: 'K7QX2M9P',
+    });
+  });
+
+  it('never writes to the prototype', () => {
+    const result = applyMapping({ '__proto__.polluted': 'buyer.email', 'a.__proto__': 'buyer.email', ok: 'event' }, scope);
+    expect(result).toEqual({ ok: 'payment' });
+    expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('mappingSchema and validateMapping', () => {
+  it('accepts a good mapping', () => {
+    const mapping = { 'customer.email': 'buyer.email', subject: 'Order {order.id}' };
+    expect(mappingSchema.parse(mapping)).toEqual(mapping);
+    expect(validateMapping(mapping)).toEqual([]);
+  });
+
+  it('refuses bad templates, bad paths, colliding and malformed keys', () => {
+    const problems = validateMapping({ a: 'x', 'a.b': 'y', 'c..d': 'z', e: '{x|nope}', f: 'not a path', '__proto__.x': 'event' });
+    expect(problems).toEqual([
+      'target "a" is both a value and the parent of "a.b"',
+      'target "c..d": empty part in the dotted name',
+      'target "e": {x|nope}: unknown filter "nope" (known: money, lower, upper, default)',
+      'target "f": "not a path" is neither a path nor a template with {placeholders}',
+      'target "__proto__.x": "__proto__" is not allowed',
+    ]);
+    const parsed = mappingSchema.safeParse({ e: '{x|nope}' });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => i.message)).toEqual(['target "e": {x|nope}: unknown filter "nope" (known: money, lower, upper, default)']);
+  });
+
+  it('produces a JSON Schema of string values', () => {
+    expect(z.toJSONSchema(mappingSchema)).toMatchObject({ type: 'object', additionalProperties: { type: 'string' } });
+  });
+});

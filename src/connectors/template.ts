@@ -1,0 +1,231 @@
+/**
+ * The field-mapping engine shared by every connector: a connection's mapping turns the
+ * canonical event into the target's fields, and its templates render subjects and texts.
+ *
+ * Scope: the canonical event plus a few aliases (`templateScope`). Paths are dotted and may
+ * index arrays: `buyer.email`, `order.items.0.productId`, `raw.custom`.
+ *
+ * Template syntax: `{path}` is replaced by the value's text (absent → empty, objects → JSON);
+ * `{{` and `}}` are literal braces; filters follow a bar and chain left to right:
+ * - `{order.amount|money}` minor units → decimal in the order's currency (`9700` → `97.00`);
+ * - `{buyer.email|lower}`, `{order.currency|upper}`;
+ * - `{buyer.company|default:private customer}` when the value is absent or empty.
+ * A placeholder with an unknown filter or a malformed path is left in the text unchanged;
+ * `validateTemplate` reports it so the admin API can refuse it before it is stored.
+ */
+import { z } from 'zod';
+import type { CanonicalEvent } from '../core/events.js';
+import { formatMoney } from '../core/money.js';
+
+/** The names templates and mappings can use: the event's own fields plus these aliases. */
+export function templateScope(event: CanonicalEvent): Record<string, unknown> {
+  const order = event.order;
+  return {
+    ...event,
+    event: event.type,
+    product: order?.items[0] ?? null,
+    amount: order && order.amount !== null ? formatMoney(order.amount, order.currency) : null,
+    raw: event.raw,
+  };
+}
+
+const PATH = /^[A-Za-z0-9_$-]+(?:\.[A-Za-z0-9_$-]+)*$/;
+const INDEX = /^\d+$/;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The value at a dotted path (`order.items.0.productId`); anything absent is `null`. */
+export function resolvePath(scope: Record<string, unknown>, path: string): unknown {
+  if (path.length === 0) return null;
+  let current: unknown = scope;
+  for (const segment of path.split('.')) {
+    if (Array.isArray(current) && INDEX.test(segment)) current = current[Number(segment)];
+    else if (isRecord(current) && Object.hasOwn(current, segment)) current = current[segment];
+    else return null;
+  }
+  return current ?? null;
+}
+
+function stringify(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value);
+}
+
+type FilterFn = (value: unknown, arg: string | undefined, scope: Record<string, unknown>) => unknown;
+
+const FILTERS: Readonly<Record<string, { fn: FilterFn; takesArgument: boolean }>> = {
+  money: {
+    takesArgument: false,
+    fn: (value, _arg, scope) => {
+      const currency = resolvePath(scope, 'order.currency');
+      const code = typeof currency === 'string' ? currency : null;
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return formatMoney(value, code);
+      if (typeof value === 'string' && /^-?\d+$/.test(value)) return formatMoney(Number(value), code);
+      return value;
+    },
+  },
+  lower: { takesArgument: false, fn: (value) => (value === null || value === undefined ? value : stringify(value).toLowerCase()) },
+  upper: { takesArgument: false, fn: (value) => (value === null || value === undefined ? value : stringify(value).toUpperCase()) },
+  default: { takesArgument: true, fn: (value, arg) => (value === null || value === undefined || value === '' ? (arg ?? '') : value) },
+};
+
+type Segment =
+  | { kind: 'text'; text: string }
+  | { kind: 'placeholder'; source: string; path: string; filters: Array<{ name: string; arg: string | undefined }>; valid: boolean };
+
+function parsePlaceholder(source: string, inner: string, problems: string[]): Segment {
+  const [rawPath = '', ...rawFilters] = inner.split('|');
+  const path = rawPath.trim();
+  let valid = true;
+  if (!PATH.test(path)) {
+    problems.push(`${source}: "${path}" is not a path (letters, digits, _ and - separated by dots)`);
+    valid = false;
+  }
+  const filters = rawFilters.map((rawFilter) => {
+    const colon = rawFilter.indexOf(':');
+    const name = (colon === -1 ? rawFilter : rawFilter.slice(0, colon)).trim();
+    const arg = colon === -1 ? undefined : rawFilter.slice(colon + 1);
+    const known = Object.hasOwn(FILTERS, name) ? FILTERS[name] : undefined;
+    if (!known) {
+      problems.push(`${source}: unknown filter "${name}" (known: ${Object.keys(FILTERS).join(', ')})`);
+      valid = false;
+    } else if (!known.takesArgument && arg !== undefined) {
+      problems.push(`${source}: filter "${name}" takes no argument`);
+      valid = false;
+    }
+    return { name, arg };
+  });
+  return { kind: 'placeholder', source, path, filters, valid };
+}
+
+function parseTemplate(template: string): { segments: Segment[]; problems: string[] } {
+  const segments: Segment[] = [];
+  const problems: string[] = [];
+  let text = '';
+  let i = 0;
+  while (i < template.length) {
+    const char = template[i];
+    const next = template[i + 1];
+    if (char === '{' && next === '{') {
+      text += '{';
+      i += 2;
+    } else if (char === '}' && next === '}') {
+      text += '}';
+      i += 2;
+    } else if (char === '}') {
+      problems.push(`unmatched "}" at position ${i} (write "}}" for a literal brace)`);
+      text += '}';
+      i += 1;
+    } else if (char === '{') {
+      const close = template.indexOf('}', i + 1);
+      const reopen = template.indexOf('{', i + 1);
+      if (close === -1 || (reopen !== -1 && reopen < close)) {
+        problems.push(`unclosed "{" at position ${i} (write "{{" for a literal brace)`);
+        text += '{';
+        i += 1;
+        continue;
+      }
+      if (text) segments.push({ kind: 'text', text });
+      text = '';
+      const source = template.slice(i, close + 1);
+      segments.push(parsePlaceholder(source, template.slice(i + 1, close), problems));
+      i = close + 1;
+    } else {
+      text += char;
+      i += 1;
+    }
+  }
+  if (text) segments.push({ kind: 'text', text });
+  return { segments, problems };
+}
+
+function evaluate(segment: Extract<Segment, { kind: 'placeholder' }>, scope: Record<string, unknown>): unknown {
+  let value = resolvePath(scope, segment.path);
+  for (const filter of segment.filters) {
+    const known = FILTERS[filter.name];
+    if (known) value = known.fn(value, filter.arg, scope);
+  }
+  return value;
+}
+
+/** Renders `{path|filter}` placeholders against the scope; never throws. */
+export function renderTemplate(template: string, scope: Record<string, unknown>): string {
+  return parseTemplate(template)
+    .segments.map((segment) => {
+      if (segment.kind === 'text') return segment.text;
+      return segment.valid ? stringify(evaluate(segment, scope)) : segment.source;
+    })
+    .join('');
+}
+
+/** Problems in a template (unknown filters, bad paths, stray braces); empty when it is fine. */
+export function validateTemplate(template: string): string[] {
+  return parseTemplate(template).problems;
+}
+
+/** A mapping spec with a `{` is a template (the result is text); otherwise it is a path. */
+function isTemplateSpec(spec: string): boolean {
+  return spec.includes('{');
+}
+
+function splitKey(key: string): string[] {
+  return key.split('.').filter((part) => part.length > 0);
+}
+
+/** A key segment that would reach an object's prototype instead of creating a field. */
+const FORBIDDEN_KEY_SEGMENT = '__proto__';
+
+/**
+ * Builds the target's body: each target key gets its spec's value. A spec containing `{` is a
+ * template and yields text; otherwise it is a path and keeps the value's JSON type (numbers,
+ * booleans, null, arrays, objects). Dotted target keys build nested objects
+ * (`customer.email` → `{ customer: { email } }`).
+ */
+export function applyMapping(mapping: Record<string, string>, scope: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(mapping)) {
+    const parts = splitKey(key);
+    const last = parts.pop();
+    if (last === undefined || last === FORBIDDEN_KEY_SEGMENT || parts.includes(FORBIDDEN_KEY_SEGMENT)) continue;
+    let node = result;
+    for (const part of parts) {
+      const child = node[part];
+      if (isRecord(child)) node = child;
+      else {
+        const created: Record<string, unknown> = {};
+        node[part] = created;
+        node = created;
+      }
+    }
+    node[last] = isTemplateSpec(spec) ? renderTemplate(spec, scope) : resolvePath(scope, spec.trim());
+  }
+  return result;
+}
+
+/** Problems in a whole mapping: bad target keys, keys that collide, bad paths and templates. */
+export function validateMapping(mapping: Record<string, string>): string[] {
+  const problems: string[] = [];
+  const keys = Object.keys(mapping);
+  for (const key of keys) {
+    const parts = key.split('.');
+    if (parts.some((part) => part.length === 0)) problems.push(`target "${key}": empty part in the dotted name`);
+    if (parts.includes(FORBIDDEN_KEY_SEGMENT)) problems.push(`target "${key}": "${FORBIDDEN_KEY_SEGMENT}" is not allowed`);
+    const nested = keys.find((other) => other.startsWith(`${key}.`));
+    if (nested) problems.push(`target "${key}" is both a value and the parent of "${nested}"`);
+    const spec = mapping[key] ?? '';
+    if (isTemplateSpec(spec)) problems.push(...validateTemplate(spec).map((p) => `target "${key}": ${p}`));
+    else if (!PATH.test(spec.trim())) problems.push(`target "${key}": "${spec}" is neither a path nor a template with {placeholders}`);
+  }
+  return problems;
+}
+
+/** A mapping: target field name (dots nest) ← path or template. Refuses what `validateMapping` flags. */
+export const mappingSchema = z.record(z.string(), z.string()).superRefine((mapping, ctx) => {
+  for (const problem of validateMapping(mapping)) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+export type Mapping = z.infer<typeof mappingSchema>;

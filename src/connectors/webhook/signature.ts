@@ -1,0 +1,12 @@
+/**
+ * The Standard Webhooks v1 symmetric signature (reference target-apis.md §5.1): HMAC-SHA256
+ * over `<webhook-id>.<webhook-timestamp>.<body>` keyed with the decoded secret, sent as
+ * `v1,<base64>`. The body is signed as the exact bytes that go on the wire.
+ */
+import { createHmac } from 'node:crypto';
+
+/** The `webhook-signature` header value for one attempt. */
+export function signWebhook(key: Buffer, id: string, timestampSeconds: number, body: Buffer): string {
+  const mac = createHmac('sha256', key).update(`${id}.${timestampSeconds}.`, 'utf8').update(body).digest('base64');
+  return `v1,${mac}`;
+}
