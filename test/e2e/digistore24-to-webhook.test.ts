@@ -80,7 +80,7 @@ for (const dialect of enabledDialects()) {
 
     async function deliveries() {
       const res = await app.inject({ method: 'GET', url: `/api/v1/deliveries?connectionId=${connectionId}`, headers: auth });
-      return res.json<{ data: Array<{ id: string; status: string; attempts: number; nextAttemptAt: string }> }>().data;
+      return res.json<{ data: Array<{ id: string; status: string; attemptCount: number; nextAttemptAt: string }> }>().data;
     }
 
     it('verifies, records, grants access and delivers a signed webhook once, even when the IPN is resent', async () => {
@@ -156,7 +156,7 @@ for (const dialect of enabledDialects()) {
         expect(await runtime.worker.runOnce()).toBe(1);
       }
       const [dead] = await deliveries();
-      expect(dead).toMatchObject({ status: 'dead', attempts: 8 });
+      expect(dead).toMatchObject({ status: 'dead', attemptCount: 8 });
       expect(sink.requests).toHaveLength(8);
 
       // One "failing" mail at the 4th attempt, one "gave up" mail when it died: never one per attempt.
@@ -171,7 +171,7 @@ for (const dialect of enabledDialects()) {
       expect(redo.statusCode).toBe(202);
       expect(await runtime.worker.runOnce()).toBe(1);
       const [done] = await deliveries();
-      expect(done).toMatchObject({ status: 'delivered', attempts: 9 });
+      expect(done).toMatchObject({ status: 'delivered', attemptCount: 9 });
       const detail = await app.inject({ method: 'GET', url: `/api/v1/deliveries/${dead!.id}`, headers: auth });
       const attempts = detail.json<{ attempts: Array<{ trigger: string; outcome: string; statusCode: number | null }> }>().attempts;
       expect(attempts).toHaveLength(9);
