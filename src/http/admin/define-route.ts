@@ -1,0 +1,105 @@
+/**
+ * One admin API route as data: method, path, documentation, the Zod schemas of its input and
+ * its handler. The route table (route-table.ts) lists them all; the plugin (admin-api.ts)
+ * registers exactly those and the OpenAPI document (openapi.ts) is generated from the same
+ * list, so the two cannot drift apart.
+ *
+ * Input is parsed with the route's schemas before the handler runs; a failure is
+ * `IpnhubError('VALIDATION_FAILED', '<field>: <message>')`. Handlers return the response
+ * body; the status is the route's declared `response.status`.
+ */
+import type { z } from 'zod';
+import { IpnhubError } from '../../core/errors.js';
+import type { ErrorCode } from '../../core/errors.js';
+import type { AdminDeps } from './admin-deps.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** What a handler may use besides its parsed input. */
+export interface RouteContext {
+  deps: AdminDeps;
+  /** The generated OpenAPI document (served by `GET /openapi.json`). */
+  openApiDocument(): Record<string, unknown>;
+}
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined> {
+  method: HttpMethod;
+  /** Fastify path below the API prefix, e.g. `/sources/:id`. */
+  path: string;
+  operationId: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  /** Reachable without the Bearer token (only the OpenAPI document). */
+  public?: boolean;
+  params?: P;
+  query?: Q;
+  body?: B;
+  response: { status: number; description: string };
+  /** Error codes this route answers with besides the ones every route of its shape has. */
+  errors?: readonly ErrorCode[];
+  handler(input: { params: Parsed<P>; query: Parsed<Q>; body: Parsed<B> } & RouteContext): Promise<unknown>;
+}
+
+/** A route with its input types erased, as the table, the plugin and the document see it. */
+export interface AdminRoute {
+  method: HttpMethod;
+  path: string;
+  operationId: string;
+  tag: string;
+  summary: string;
+  description: string | undefined;
+  public: boolean;
+  schemas: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
+  response: { status: number; description: string };
+  errors: readonly ErrorCode[];
+  /** Parses the raw request parts and runs the handler; resolves to the response body. */
+  run(raw: { params: unknown; query: unknown; body: unknown }, context: RouteContext): Promise<unknown>;
+}
+
+function fieldName(location: string, path: readonly PropertyKey[]): string {
+  return path.length === 0 ? location : path.map(String).join('.');
+}
+
+/** Parses `value` with `schema`, or throws `IpnhubError('VALIDATION_FAILED')` naming every bad field. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, location: 'params' | 'query' | 'body'): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const detail = result.error.issues.map((issue) => `${fieldName(location, issue.path)}: ${issue.message}`).join('; ');
+  throw new IpnhubError('VALIDATION_FAILED', detail);
+}
+
+function parsePart<S extends z.ZodType | undefined>(schema: S, value: unknown, location: 'params' | 'query' | 'body'): Parsed<S> {
+  // Parsed<S> is undefined exactly when no schema is given.
+  return (schema === undefined ? undefined : parseInput(schema, value, location)) as Parsed<S>;
+}
+
+export function defineRoute<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
+  spec: RouteSpec<P, Q, B>,
+): AdminRoute {
+  const schemas: AdminRoute['schemas'] = {};
+  if (spec.params) schemas.params = spec.params;
+  if (spec.query) schemas.query = spec.query;
+  if (spec.body) schemas.body = spec.body;
+  return {
+    method: spec.method,
+    path: spec.path,
+    operationId: spec.operationId,
+    tag: spec.tag,
+    summary: spec.summary,
+    description: spec.description,
+    public: spec.public ?? false,
+    schemas,
+    response: spec.response,
+    errors: spec.errors ?? [],
+    async run(raw, context) {
+      // An optional property reads as `P | undefined`; P itself is undefined when it is absent.
+      const params = parsePart(spec.params as P, raw.params, 'params');
+      const query = parsePart(spec.query as Q, raw.query, 'query');
+      const body = parsePart(spec.body as B, raw.body, 'body');
+      return spec.handler({ params, query, body, ...context });
+    },
+  };
+}

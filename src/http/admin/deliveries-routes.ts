@@ -1,0 +1,61 @@
+/**
+ * `/deliveries`: the delivery log (one row per event × matching connection) with attempts,
+ * and `POST /deliveries/:id/redeliver` for a manual attempt.
+ */
+import { z } from 'zod';
+import { getDelivery, listDeliveries } from '../../outbox/delivery-queries.js';
+import { idParams, nonEmpty, pageQuery } from './common-schemas.js';
+import { defineRoute } from './define-route.js';
+import type { AdminRoute } from './define-route.js';
+import { found } from './found.js';
+
+const TAG = 'deliveries';
+
+export const DELIVERY_STATUSES = ['pending', 'delivering', 'delivered', 'skipped', 'failed', 'dead'] as const;
+
+export const listDeliveriesQuery = pageQuery.extend({
+  status: z.enum(DELIVERY_STATUSES).optional().meta({ description: 'Delivery status.' }),
+  connectionId: nonEmpty.optional().meta({ description: 'Connection id.' }),
+  eventId: nonEmpty.optional().meta({ description: 'Event id.' }),
+});
+
+export const deliveriesRoutes: readonly AdminRoute[] = [
+  defineRoute({
+    method: 'GET',
+    path: '/deliveries',
+    operationId: 'listDeliveries',
+    tag: TAG,
+    summary: 'List deliveries',
+    description: 'Newest first. `status=dead` lists what needs attention.',
+    query: listDeliveriesQuery,
+    response: { status: 200, description: '`{ data: DeliveryListItem[], nextCursor }`' },
+    handler: async ({ query, deps }) => listDeliveries(deps.db, query),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/deliveries/:id',
+    operationId: 'getDelivery',
+    tag: TAG,
+    summary: 'Get a delivery',
+    description: 'With its `attempts`, oldest first.',
+    params: idParams,
+    response: { status: 200, description: 'The delivery with its attempts.' },
+    handler: async ({ params, deps }) => found(await getDelivery(deps.db, params.id), 'delivery', params.id),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/deliveries/:id/redeliver',
+    operationId: 'redeliverDelivery',
+    tag: TAG,
+    summary: 'Redeliver',
+    description:
+      'Queues one more attempt now, recorded with trigger `manual` (any status, delivered included). A running worker picks it up. 409 while an attempt is in progress.',
+    params: idParams,
+    errors: ['DELIVERY_IN_PROGRESS'],
+    response: { status: 202, description: '`{ id, status: "pending" }`' },
+    handler: async ({ params, deps }) => {
+      await deps.redeliver(params.id);
+      return { id: params.id, status: 'pending' as const };
+    },
+  }),
+];

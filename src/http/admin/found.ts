@@ -1,0 +1,7 @@
+import { IpnhubError } from '../../core/errors.js';
+
+/** `value`, or `IpnhubError('NOT_FOUND')` naming what was looked for when a query found nothing. */
+export function found<T>(value: T | null, what: string, id: string): T {
+  if (value === null) throw new IpnhubError('NOT_FOUND', `No ${what} ${id}.`);
+  return value;
+}

@@ -1,0 +1,45 @@
+/**
+ * `/inbound-requests`: the audit trail of every POST to `/ipn/:sourceId` as received, with
+ * its verdict. The detail shows headers and the raw body; a provider's body carries no secret
+ * of ours (Digistore24 sends only the signature), so showing it is safe.
+ */
+import { z } from 'zod';
+import { getInboundRequest, listInboundRequests } from '../../ledger/queries/inbound-requests-query.js';
+import { idParams, nonEmpty, pageQuery } from './common-schemas.js';
+import { defineRoute } from './define-route.js';
+import type { AdminRoute } from './define-route.js';
+import { found } from './found.js';
+
+const TAG = 'inbound requests';
+
+export const INBOUND_VERDICTS = ['accepted', 'duplicate', 'ignored', 'test', 'rejected', 'error'] as const;
+
+export const listInboundRequestsQuery = pageQuery.extend({
+  verdict: z.enum(INBOUND_VERDICTS).optional().meta({ description: 'The verification/ingest verdict.' }),
+  sourceId: nonEmpty.optional().meta({ description: 'Source id.' }),
+});
+
+export const inboundRequestsRoutes: readonly AdminRoute[] = [
+  defineRoute({
+    method: 'GET',
+    path: '/inbound-requests',
+    operationId: 'listInboundRequests',
+    tag: TAG,
+    summary: 'List inbound requests',
+    description: 'Newest first, without bodies (`bodyBytes` gives the size).',
+    query: listInboundRequestsQuery,
+    response: { status: 200, description: '`{ data: InboundRequestListItem[], nextCursor }`' },
+    handler: async ({ query, deps }) => listInboundRequests(deps.db, query),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/inbound-requests/:id',
+    operationId: 'getInboundRequest',
+    tag: TAG,
+    summary: 'Get an inbound request',
+    description: 'With `headers`, the body as UTF-8 text (`body`) and byte-exact (`bodyBase64`).',
+    params: idParams,
+    response: { status: 200, description: 'The request with headers and body.' },
+    handler: async ({ params, deps }) => found(await getInboundRequest(deps.db, params.id), 'inbound request', params.id),
+  }),
+];

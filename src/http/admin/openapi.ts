@@ -1,0 +1,157 @@
+/**
+ * The OpenAPI 3.1 document of the admin API, generated from the route table: every route's
+ * method, path, summary, tag, input schemas (via `z.toJSONSchema`, JSON Schema 2020-12 as
+ * OpenAPI 3.1 uses) and responses, including the error codes it can answer with. Served at
+ * `GET /api/v1/openapi.json`, the one route that needs no token.
+ */
+import { z } from 'zod';
+import { ERROR_CATALOGUE } from '../../core/errors.js';
+import type { ErrorCode } from '../../core/errors.js';
+import { defineRoute } from './define-route.js';
+import type { AdminRoute } from './define-route.js';
+
+type JsonObject = Record<string, unknown>;
+
+export interface OpenApiOptions {
+  /** The prefix the API is mounted under, e.g. `/api/v1`. */
+  basePath: string;
+}
+
+const TAGS: ReadonlyArray<{ name: string; description: string }> = [
+  { name: 'sources', description: 'Inbound accounts: where providers send their notifications.' },
+  { name: 'connections', description: 'Outbound targets with filters, config and credentials.' },
+  { name: 'catalogue', description: 'Installed providers and connectors with their config schemas.' },
+  { name: 'events', description: 'Canonical events.' },
+  { name: 'inbound requests', description: 'Every notification as received, with its verdict.' },
+  { name: 'deliveries', description: 'The delivery log, attempts and manual redelivery.' },
+  { name: 'ledger', description: 'Customers, orders, subscriptions and access.' },
+  { name: 'meta', description: 'This document.' },
+];
+
+const ERROR_SCHEMA: JsonObject = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { type: 'string', enum: Object.keys(ERROR_CATALOGUE), description: 'Stable code from the error catalogue (docs/errors.md).' },
+        message: { type: 'string' },
+      },
+    },
+  },
+};
+
+/** `/sources/:id` → `/sources/{id}` */
+export function toOpenApiPath(path: string): string {
+  return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+/** The input side (what a client sends), without `$schema`: OpenAPI 3.1 implies draft 2020-12. */
+function jsonSchemaOf(schema: z.ZodType): JsonObject {
+  const json: JsonObject = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  delete json.$schema;
+  return json;
+}
+
+function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** One OpenAPI parameter per property of an object schema (path params are always required). */
+function parametersOf(schema: z.ZodType | undefined, location: 'path' | 'query'): JsonObject[] {
+  if (!schema) return [];
+  const json = jsonSchemaOf(schema);
+  const properties = isJsonObject(json.properties) ? json.properties : {};
+  const required = new Set(Array.isArray(json.required) ? json.required : []);
+  return Object.entries(properties).map(([name, property]) => {
+    const parameter: JsonObject = { name, in: location, required: location === 'path' || required.has(name), schema: property };
+    if (isJsonObject(property) && typeof property.description === 'string') parameter.description = property.description;
+    return parameter;
+  });
+}
+
+/** The error codes a route can answer with: those implied by its shape plus its own. */
+export function errorCodesOf(route: AdminRoute): ErrorCode[] {
+  const codes = new Set<ErrorCode>();
+  if (!route.public) codes.add('UNAUTHORIZED');
+  if (route.schemas.params || route.schemas.query || route.schemas.body) codes.add('VALIDATION_FAILED');
+  if (route.schemas.body) {
+    codes.add('MALFORMED_BODY');
+    codes.add('UNSUPPORTED_CONTENT_TYPE');
+  }
+  if (route.schemas.query instanceof z.ZodObject && 'cursor' in route.schemas.query.shape) codes.add('INVALID_CURSOR');
+  if (route.schemas.params) codes.add('NOT_FOUND');
+  for (const code of route.errors) codes.add(code);
+  return [...codes];
+}
+
+function responsesOf(route: AdminRoute): JsonObject {
+  const responses: JsonObject = {};
+  responses[String(route.response.status)] =
+    route.response.status === 204
+      ? { description: route.response.description }
+      : { description: route.response.description, content: { 'application/json': { schema: {} } } };
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of errorCodesOf(route)) {
+    const status = ERROR_CATALOGUE[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    responses[String(status)] = {
+      description: codes.map((code) => `${code}: ${ERROR_CATALOGUE[code].message}`).join(' '),
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
+  }
+  return responses;
+}
+
+function operationOf(route: AdminRoute): JsonObject {
+  const operation: JsonObject = { operationId: route.operationId, tags: [route.tag], summary: route.summary };
+  if (route.description) operation.description = route.description;
+  const parameters = [...parametersOf(route.schemas.params, 'path'), ...parametersOf(route.schemas.query, 'query')];
+  if (parameters.length > 0) operation.parameters = parameters;
+  if (route.schemas.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchemaOf(route.schemas.body) } } };
+  operation.responses = responsesOf(route);
+  if (route.public) operation.security = [];
+  return operation;
+}
+
+export function buildOpenApiDocument(routes: readonly AdminRoute[], options: OpenApiOptions): JsonObject {
+  const paths: Record<string, JsonObject> = {};
+  for (const route of routes) {
+    const path = toOpenApiPath(route.path);
+    const item = (paths[path] ??= {});
+    item[route.method.toLowerCase()] = operationOf(route);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'ipnhub admin API',
+      version: '1',
+      description: 'Manage sources and connections, read the event and delivery logs and the ledger. Every route except this document needs `Authorization: Bearer <IPNHUB_ADMIN_TOKEN>`. Lists are newest first with cursor pagination: `{ data, nextCursor }`; pass `nextCursor` as `cursor` for the next page. Errors are `{ error: { code, message } }`. Secret config values are write-only and never returned.',
+    },
+    servers: [{ url: options.basePath || '/' }],
+    tags: TAGS,
+    security: [{ bearerAuth: [] }],
+    paths,
+    components: {
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'IPNHUB_ADMIN_TOKEN, or the token printed once on first start.' } },
+      schemas: { Error: ERROR_SCHEMA },
+    },
+  };
+}
+
+export const openApiRoutes: readonly AdminRoute[] = [
+  defineRoute({
+    method: 'GET',
+    path: '/openapi.json',
+    operationId: 'getOpenApiDocument',
+    tag: 'meta',
+    summary: 'This OpenAPI document',
+    public: true,
+    response: { status: 200, description: 'The OpenAPI 3.1 document.' },
+    handler: async ({ openApiDocument }) => openApiDocument(),
+  }),
+];

@@ -1,0 +1,42 @@
+/**
+ * `/orders`: the ledger's orders, with items, transactions, subscription and access.
+ */
+import { z } from 'zod';
+import { getOrder, listOrders } from '../../ledger/queries/orders-query.js';
+import { emailFilter, idParams, nonEmpty, pageQuery } from './common-schemas.js';
+import { defineRoute } from './define-route.js';
+import type { AdminRoute } from './define-route.js';
+import { found } from './found.js';
+
+const TAG = 'ledger';
+
+export const listOrdersQuery = pageQuery.extend({
+  sourceId: nonEmpty.optional().meta({ description: 'Source id.' }),
+  email: emailFilter.optional().meta({ description: "The buyer's e-mail (case-insensitive, exact)." }),
+  status: z.string().trim().min(1).max(50).optional().meta({ description: 'open, pending, paid, denied, refunded or charged_back.' }),
+});
+
+export const ordersRoutes: readonly AdminRoute[] = [
+  defineRoute({
+    method: 'GET',
+    path: '/orders',
+    operationId: 'listOrders',
+    tag: TAG,
+    summary: 'List orders',
+    description: 'Newest first. `externalId` is the provider’s order id.',
+    query: listOrdersQuery,
+    response: { status: 200, description: '`{ data: OrderListItem[], nextCursor }`' },
+    handler: async ({ query, deps }) => listOrders(deps.db, query),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/orders/:id',
+    operationId: 'getOrder',
+    tag: TAG,
+    summary: 'Get an order',
+    description: 'With `items`, `transactions` (oldest first), `subscription` (null for single payments) and `access`.',
+    params: idParams,
+    response: { status: 200, description: 'The order with its details.' },
+    handler: async ({ params, deps }) => found(await getOrder(deps.db, params.id), 'order', params.id),
+  }),
+];

@@ -1,0 +1,32 @@
+/**
+ * Every route of the admin API, in one list. The plugin registers exactly these and the
+ * OpenAPI document is generated from the same list.
+ */
+import { accessRoutes } from './access-routes.js';
+import { connectionsRoutes } from './connections-routes.js';
+import { connectorsRoutes } from './connectors-routes.js';
+import { customersRoutes } from './customers-routes.js';
+import { deliveriesRoutes } from './deliveries-routes.js';
+import type { AdminRoute } from './define-route.js';
+import { eventsRoutes } from './events-routes.js';
+import { inboundRequestsRoutes } from './inbound-requests-routes.js';
+import { openApiRoutes } from './openapi.js';
+import { ordersRoutes } from './orders-routes.js';
+import { providersRoutes } from './providers-routes.js';
+import { sourcesRoutes } from './sources-routes.js';
+import { subscriptionsRoutes } from './subscriptions-routes.js';
+
+export const adminRoutes: readonly AdminRoute[] = [
+  ...sourcesRoutes,
+  ...connectionsRoutes,
+  ...connectorsRoutes,
+  ...providersRoutes,
+  ...eventsRoutes,
+  ...inboundRequestsRoutes,
+  ...deliveriesRoutes,
+  ...customersRoutes,
+  ...ordersRoutes,
+  ...subscriptionsRoutes,
+  ...accessRoutes,
+  ...openApiRoutes,
+];

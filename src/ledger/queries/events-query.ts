@@ -1,0 +1,82 @@
+/**
+ * Read queries over canonical events, shared by the admin API and the CLI. Newest first by
+ * id (receive order), cursor-paged.
+ */
+import type { Kysely } from 'kysely';
+import type { CanonicalEvent, EventType } from '../../core/events.js';
+import type { Database } from '../../db/schema.js';
+import { deliveriesForEvent } from '../../outbox/delivery-queries.js';
+import type { DeliveryListItem } from '../../outbox/delivery-queries.js';
+import { normalizeEmail } from './normalize-email.js';
+import { decodeCursor, pageLimit, toPage } from './page.js';
+import type { Page, PageRequest } from './page.js';
+
+export interface EventFilters extends PageRequest {
+  type?: EventType | undefined;
+  sourceId?: string | undefined;
+  /** The provider's order id. */
+  orderId?: string | undefined;
+  /** The buyer's e-mail; compared trimmed and lower-cased. */
+  email?: string | undefined;
+  /** ISO 8601 UTC; events that occurred at or after this instant. */
+  from?: string | undefined;
+  /** ISO 8601 UTC; events that occurred before this instant. */
+  to?: string | undefined;
+}
+
+export interface EventListItem {
+  id: string;
+  type: string;
+  sourceId: string;
+  /** The provider's order id, when the event belongs to an order. */
+  orderId: string | null;
+  email: string | null;
+  test: boolean;
+  occurredAt: string;
+  receivedAt: string;
+}
+
+/** The canonical event as stored, plus where it came from and where it went. */
+export interface EventDetail extends CanonicalEvent {
+  inboundRequestId: string;
+  dedupKey: string;
+  deliveries: DeliveryListItem[];
+}
+
+/** Events newest first; a cursor that is not an event cursor → `IpnhubError('INVALID_CURSOR')`. */
+export async function listEvents(db: Kysely<Database>, filters: EventFilters = {}): Promise<Page<EventListItem>> {
+  const limit = pageLimit(filters.limit);
+  let query = db
+    .selectFrom('events')
+    .select(['id', 'type', 'source_id', 'order_ref', 'customer_email', 'test', 'occurred_at', 'received_at'])
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
+  if (filters.cursor !== undefined) query = query.where('id', '<', decodeCursor(filters.cursor, 'event'));
+  if (filters.type !== undefined) query = query.where('type', '=', filters.type);
+  if (filters.sourceId !== undefined) query = query.where('source_id', '=', filters.sourceId);
+  if (filters.orderId !== undefined) query = query.where('order_ref', '=', filters.orderId);
+  if (filters.email !== undefined) query = query.where('customer_email', '=', normalizeEmail(filters.email));
+  if (filters.from !== undefined) query = query.where('occurred_at', '>=', filters.from);
+  if (filters.to !== undefined) query = query.where('occurred_at', '<', filters.to);
+  const rows = await query.execute();
+  return toPage(rows, limit, (row) => ({
+    id: row.id,
+    type: row.type,
+    sourceId: row.source_id,
+    orderId: row.order_ref,
+    email: row.customer_email,
+    test: Number(row.test) === 1,
+    occurredAt: row.occurred_at,
+    receivedAt: row.received_at,
+  }));
+}
+
+/** One event with its deliveries, or null when there is none with this id. */
+export async function getEvent(db: Kysely<Database>, id: string): Promise<EventDetail | null> {
+  const row = await db.selectFrom('events').select(['id', 'inbound_request_id', 'dedup_key', 'payload']).where('id', '=', id).executeTakeFirst();
+  if (!row) return null;
+  const parsed: unknown = JSON.parse(row.payload);
+  // The payload column is written only by the ingest pipeline, from a CanonicalEvent.
+  const event = parsed as CanonicalEvent;
+  return { ...event, id: row.id, inboundRequestId: row.inbound_request_id, dedupKey: row.dedup_key, deliveries: await deliveriesForEvent(db, row.id) };
+}

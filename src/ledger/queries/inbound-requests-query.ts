@@ -1,0 +1,109 @@
+/**
+ * Read queries over the inbound request log (the audit trail: every POST as received, with
+ * its verdict), shared by the admin API and the CLI. Newest first, cursor-paged. Lists leave
+ * the body out; the detail has it byte-exact as base64 and, for reading, as UTF-8 text.
+ */
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { Database, InboundVerdict } from '../../db/schema.js';
+import { decodeCursor, pageLimit, toPage } from './page.js';
+import type { Page, PageRequest } from './page.js';
+
+export interface InboundRequestFilters extends PageRequest {
+  verdict?: InboundVerdict | undefined;
+  sourceId?: string | undefined;
+}
+
+export interface InboundRequestListItem {
+  id: string;
+  sourceId: string | null;
+  provider: string | null;
+  receivedAt: string;
+  method: string;
+  url: string;
+  remoteAddress: string;
+  verdict: InboundVerdict;
+  /** The error code of a rejection (e.g. `SIGNATURE_INVALID`). */
+  verdictCode: string | null;
+  verdictReason: string | null;
+  /** How the signature was verified (e.g. `sha512 variant A`). */
+  verification: string | null;
+  eventIds: string[];
+  bodyBytes: number;
+}
+
+export interface InboundRequestDetail extends InboundRequestListItem {
+  headers: Record<string, string>;
+  /** The raw body decoded as UTF-8 (invalid sequences replaced); `bodyBase64` is exact. */
+  body: string;
+  bodyBase64: string;
+}
+
+function columns(db: Kysely<Database>) {
+  return db
+    .selectFrom('inbound_requests')
+    .select([
+      'id',
+      'source_id',
+      'provider',
+      'received_at',
+      'method',
+      'url',
+      'remote_address',
+      'verdict',
+      'verdict_code',
+      'verdict_reason',
+      'verification',
+      'event_ids',
+      sql<number>`length(raw_body)`.as('body_bytes'),
+    ]);
+}
+
+type ListRow = Awaited<ReturnType<ReturnType<typeof columns>['executeTakeFirstOrThrow']>>;
+
+function stringArray(json: string): string[] {
+  const value: unknown = JSON.parse(json);
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function stringRecord(json: string): Record<string, string> {
+  const value: unknown = JSON.parse(json);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+function toListItem(row: ListRow): InboundRequestListItem {
+  return {
+    id: row.id,
+    sourceId: row.source_id,
+    provider: row.provider,
+    receivedAt: row.received_at,
+    method: row.method,
+    url: row.url,
+    remoteAddress: row.remote_address,
+    verdict: row.verdict,
+    verdictCode: row.verdict_code,
+    verdictReason: row.verdict_reason,
+    verification: row.verification,
+    eventIds: stringArray(row.event_ids),
+    bodyBytes: Number(row.body_bytes),
+  };
+}
+
+/** Inbound requests newest first; a bad cursor → `IpnhubError('INVALID_CURSOR')`. */
+export async function listInboundRequests(db: Kysely<Database>, filters: InboundRequestFilters = {}): Promise<Page<InboundRequestListItem>> {
+  const limit = pageLimit(filters.limit);
+  let query = columns(db).orderBy('id', 'desc').limit(limit + 1);
+  if (filters.cursor !== undefined) query = query.where('id', '<', decodeCursor(filters.cursor, 'inbound'));
+  if (filters.verdict !== undefined) query = query.where('verdict', '=', filters.verdict);
+  if (filters.sourceId !== undefined) query = query.where('source_id', '=', filters.sourceId);
+  return toPage(await query.execute(), limit, toListItem);
+}
+
+/** One inbound request with headers and body, or null when there is none with this id. */
+export async function getInboundRequest(db: Kysely<Database>, id: string): Promise<InboundRequestDetail | null> {
+  const row = await columns(db).select(['headers', 'raw_body']).where('id', '=', id).executeTakeFirst();
+  if (!row) return null;
+  const body = Buffer.from(row.raw_body);
+  return { ...toListItem(row), headers: stringRecord(row.headers), body: body.toString('utf8'), bodyBase64: body.toString('base64') };
+}

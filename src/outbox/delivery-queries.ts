@@ -1,0 +1,138 @@
+/**
+ * Read queries over the delivery log, shared by the admin API and the CLI. Newest first,
+ * cursor-paged (see ledger/queries/page.ts).
+ */
+import type { Kysely } from 'kysely';
+import type { Database, DeliveryStatus } from '../db/schema.js';
+import { decodeCursor, pageLimit, toPage } from '../ledger/queries/page.js';
+import type { Page, PageRequest } from '../ledger/queries/page.js';
+
+export interface DeliveryFilters extends PageRequest {
+  status?: DeliveryStatus | undefined;
+  connectionId?: string | undefined;
+  eventId?: string | undefined;
+}
+
+export interface DeliveryListItem {
+  id: string;
+  eventId: string;
+  /** Null when the event row is gone (never expected; the log survives it). */
+  eventType: string | null;
+  connectionId: string;
+  /** Null when the connection has been removed since. */
+  connectionName: string | null;
+  status: DeliveryStatus;
+  /** Attempts made so far. */
+  attemptCount: number;
+  nextAttemptAt: string;
+  /** What queued the next attempt: `scheduled` or `manual`. */
+  trigger: string;
+  lastError: string | null;
+  leaseOwner: string | null;
+  leaseExpiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+export interface AttemptView {
+  id: string;
+  attemptNo: number;
+  trigger: string;
+  startedAt: string;
+  durationMs: number;
+  outcome: string;
+  statusCode: number | null;
+  /** The target's response, truncated. */
+  response: string | null;
+  error: string | null;
+}
+
+export interface DeliveryDetail extends DeliveryListItem {
+  /** Oldest first. */
+  attempts: AttemptView[];
+}
+
+function baseQuery(db: Kysely<Database>) {
+  return db
+    .selectFrom('deliveries')
+    .leftJoin('events', 'events.id', 'deliveries.event_id')
+    .leftJoin('connections', 'connections.id', 'deliveries.connection_id')
+    .select([
+      'deliveries.id as id',
+      'deliveries.event_id as event_id',
+      'events.type as event_type',
+      'deliveries.connection_id as connection_id',
+      'connections.name as connection_name',
+      'deliveries.status as status',
+      'deliveries.attempts as attempts',
+      'deliveries.next_attempt_at as next_attempt_at',
+      'deliveries.trigger as trigger',
+      'deliveries.last_error as last_error',
+      'deliveries.lease_owner as lease_owner',
+      'deliveries.lease_expires_at as lease_expires_at',
+      'deliveries.created_at as created_at',
+      'deliveries.updated_at as updated_at',
+      'deliveries.completed_at as completed_at',
+    ]);
+}
+
+type DeliveryRow = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
+
+function toListItem(row: DeliveryRow): DeliveryListItem {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    eventType: row.event_type,
+    connectionId: row.connection_id,
+    connectionName: row.connection_name,
+    status: row.status,
+    attemptCount: Number(row.attempts),
+    nextAttemptAt: row.next_attempt_at,
+    trigger: row.trigger,
+    lastError: row.last_error,
+    leaseOwner: row.lease_owner,
+    leaseExpiresAt: row.lease_expires_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    completedAt: row.completed_at,
+  };
+}
+
+/** Deliveries newest first; a cursor that is not a delivery cursor → `IpnhubError('INVALID_CURSOR')`. */
+export async function listDeliveries(db: Kysely<Database>, filters: DeliveryFilters = {}): Promise<Page<DeliveryListItem>> {
+  const limit = pageLimit(filters.limit);
+  let query = baseQuery(db).orderBy('deliveries.id', 'desc').limit(limit + 1);
+  if (filters.cursor !== undefined) query = query.where('deliveries.id', '<', decodeCursor(filters.cursor, 'delivery'));
+  if (filters.status !== undefined) query = query.where('deliveries.status', '=', filters.status);
+  if (filters.connectionId !== undefined) query = query.where('deliveries.connection_id', '=', filters.connectionId);
+  if (filters.eventId !== undefined) query = query.where('deliveries.event_id', '=', filters.eventId);
+  return toPage(await query.execute(), limit, toListItem);
+}
+
+/** Every delivery of one event (one per matching connection), oldest first. */
+export async function deliveriesForEvent(db: Kysely<Database>, eventId: string): Promise<DeliveryListItem[]> {
+  const rows = await baseQuery(db).where('deliveries.event_id', '=', eventId).orderBy('deliveries.id', 'asc').execute();
+  return rows.map(toListItem);
+}
+
+/** One delivery with its attempts, or null when there is none with this id. */
+export async function getDelivery(db: Kysely<Database>, id: string): Promise<DeliveryDetail | null> {
+  const row = await baseQuery(db).where('deliveries.id', '=', id).executeTakeFirst();
+  if (!row) return null;
+  const attempts = await db.selectFrom('attempts').selectAll().where('delivery_id', '=', id).orderBy('attempt_no', 'asc').orderBy('id', 'asc').execute();
+  return {
+    ...toListItem(row),
+    attempts: attempts.map((a) => ({
+      id: a.id,
+      attemptNo: Number(a.attempt_no),
+      trigger: a.trigger,
+      startedAt: a.started_at,
+      durationMs: Number(a.duration_ms),
+      outcome: a.outcome,
+      statusCode: a.status_code === null ? null : Number(a.status_code),
+      response: a.response,
+      error: a.error,
+    })),
+  };
+}
