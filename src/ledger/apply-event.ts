@@ -165,7 +165,9 @@ async function updateSubscription(trx: Kysely<Database>, event: CanonicalEvent, 
   const order = event.order;
   if (!order) return;
   const existing = await trx.selectFrom('subscriptions').selectAll().where('order_id', '=', orderId).executeTakeFirst();
-  const seq = Math.max(existing?.pay_sequence_no ?? 0, order.paySequenceNo ?? 0);
+  // The subscription's sequence number is the last *paid* one; a missed payment reports the
+  // number that was not paid.
+  const seq = event.type === 'payment' ? Math.max(existing?.pay_sequence_no ?? 0, order.paySequenceNo ?? 0) : existing?.pay_sequence_no ?? null;
   let status = existing?.status ?? 'active';
   let cancelled = existing?.cancelled ?? 0;
   let nextPaymentAt = existing?.next_payment_at ?? null;

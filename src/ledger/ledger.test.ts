@@ -84,10 +84,11 @@ for (const dialect of enabledDialects()) {
 
       await send('on_payment_missed', { ...sub, paySequenceNo: 2 });
       expect((await access('SUB1'))[0]?.status).toBe('suspended');
-      expect((await subscription('SUB1'))?.status).toBe('suspended');
+      expect(await subscription('SUB1')).toMatchObject({ status: 'suspended', pay_sequence_no: 1 });
 
       await send('on_payment', { ...sub, transactionId: '101', paySequenceNo: 2, extra: { next_payment_at: '2024-07-01' } });
       expect(await access('SUB1')).toEqual([{ status: 'active', paid_until: '2024-07-01', product_id: '777' }]);
+      expect(await subscription('SUB1')).toMatchObject({ status: 'active', pay_sequence_no: 2, next_payment_at: '2024-07-01' });
 
       await send('on_rebill_cancelled', { ...sub, paySequenceNo: 2 });
       expect((await access('SUB1'))[0]?.status).toBe('active');
