@@ -1,0 +1,48 @@
+/**
+ * Where the CLI reads and writes: injected so tests run `main()` in-process and read exactly
+ * what a user would see, and so nothing in the CLI touches `process` except {@link processIo}.
+ */
+
+export interface CliIo {
+  /** Receives complete chunks of standard output (lines end with `\n`). */
+  stdout: (s: string) => void;
+  /** Receives complete chunks of standard error. */
+  stderr: (s: string) => void;
+  /** The environment the configuration is read from (`loadConfig(env)`). */
+  env: NodeJS.ProcessEnv;
+  /**
+   * Resolves when a long-running command (`serve`, `worker`) should shut down gracefully.
+   * When absent, those commands wait for SIGINT or SIGTERM.
+   */
+  shutdownSignal?: Promise<void>;
+}
+
+/** The real process: stdout, stderr and `process.env`; shutdown on SIGINT/SIGTERM. */
+export function processIo(): CliIo {
+  return {
+    stdout: (s) => {
+      process.stdout.write(s);
+    },
+    stderr: (s) => {
+      process.stderr.write(s);
+    },
+    env: process.env,
+  };
+}
+
+/**
+ * The promise a long-running command waits on: the injected one, or the first SIGINT/SIGTERM.
+ * The signal handlers are removed once one fires, so a second Ctrl-C during a slow shutdown
+ * gets Node's default behaviour (terminate) instead of being swallowed.
+ */
+export function waitForShutdown(io: CliIo): Promise<string> {
+  if (io.shutdownSignal) return io.shutdownSignal.then(() => 'shutdown requested');
+  return new Promise((resolve) => {
+    const signals = ['SIGINT', 'SIGTERM'] as const;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      for (const s of signals) process.off(s, onSignal);
+      resolve(signal);
+    };
+    for (const s of signals) process.on(s, onSignal);
+  });
+}

@@ -1,0 +1,133 @@
+/**
+ * `ipnhub deliveries list|show|redeliver`: the delivery log (DESIGN.md §3, §6). `redeliver`
+ * only queues a manual attempt; the running worker (`serve` or `worker`) performs it.
+ */
+import type { Command } from 'commander';
+import { IpnhubError } from '../../core/errors.js';
+import type { DeliveryStatus } from '../../db/schema.js';
+import { MAX_PAGE_LIMIT } from '../../ledger/queries/page.js';
+import { getDelivery, listDeliveries } from '../../outbox/delivery-queries.js';
+import type { DeliveryDetail, DeliveryListItem } from '../../outbox/delivery-queries.js';
+import type { CliIo } from '../cli-io.js';
+import type { CommandContext } from '../command-context.js';
+import { withDbRuntime } from '../db-runtime.js';
+import { integerAtLeast, oneOf } from '../option-parsers.js';
+import { formatTable, printJson, printLines, truncate } from '../output.js';
+
+const STATUSES = ['pending', 'delivering', 'delivered', 'skipped', 'failed', 'dead'] as const satisfies readonly DeliveryStatus[];
+
+interface ListOptions {
+  status?: DeliveryStatus;
+  connection?: string;
+  event?: string;
+  limit?: number;
+  cursor?: string;
+  json?: boolean;
+}
+
+function parseLimit(value: string): number {
+  const n = integerAtLeast(1)(value);
+  return Math.min(n, MAX_PAGE_LIMIT);
+}
+
+function printList(io: CliIo, items: DeliveryListItem[], nextCursor: string | null): void {
+  io.stdout(
+    formatTable(
+      [
+        { header: 'id', value: (d: DeliveryListItem) => d.id },
+        { header: 'status', value: (d) => d.status },
+        { header: 'attempts', value: (d) => String(d.attemptCount) },
+        { header: 'event', value: (d) => `${d.eventType ?? '?'} ${d.eventId}` },
+        { header: 'connection', value: (d) => d.connectionName ?? `${d.connectionId} (removed)` },
+        { header: 'next attempt', value: (d) => (d.status === 'pending' ? d.nextAttemptAt : '-') },
+        { header: 'last error', value: (d) => truncate(d.lastError ?? '', 60) },
+      ],
+      items,
+      'No deliveries match.',
+    ),
+  );
+  if (nextCursor !== null) printLines(io, `More: add --cursor ${nextCursor}`);
+}
+
+function printDetail(io: CliIo, d: DeliveryDetail): void {
+  const lines = [
+    `Delivery ${d.id}: ${d.status}, ${d.attemptCount} attempt(s)`,
+    `Event:      ${d.eventType ?? '?'} ${d.eventId}`,
+    `Connection: ${d.connectionName ?? '(removed)'} ${d.connectionId}`,
+  ];
+  if (d.status === 'pending') lines.push(`Next:       ${d.nextAttemptAt} (${d.trigger})`);
+  if (d.lastError !== null) lines.push(`Last error: ${d.lastError}`);
+  io.stdout(`${lines.join('\n')}\n\n`);
+  io.stdout(
+    formatTable(
+      [
+        { header: '#', value: (a: DeliveryDetail['attempts'][number]) => String(a.attemptNo) },
+        { header: 'started', value: (a) => a.startedAt },
+        { header: 'trigger', value: (a) => a.trigger },
+        { header: 'outcome', value: (a) => a.outcome },
+        { header: 'http', value: (a) => (a.statusCode === null ? '-' : String(a.statusCode)) },
+        { header: 'ms', value: (a) => String(a.durationMs) },
+        { header: 'error / response', value: (a) => truncate(a.error ?? a.response ?? '', 80) },
+      ],
+      d.attempts,
+      'No attempts yet.',
+    ),
+  );
+}
+
+/** Adds `deliveries list|show|redeliver`. */
+export function registerDeliveriesCommand(program: Command, ctx: CommandContext): void {
+  const deliveries = program.command('deliveries').description('Inspect the delivery log and redeliver by hand.');
+
+  deliveries
+    .command('list')
+    .description('List deliveries, newest first.')
+    .option('--status <status>', `only this status: ${STATUSES.join(', ')}`, oneOf(STATUSES))
+    .option('--connection <id>', 'only deliveries to this connection id')
+    .option('--event <id>', 'only deliveries of this event id')
+    .option('--limit <n>', `at most n rows (default 50, max ${MAX_PAGE_LIMIT})`, parseLimit)
+    .option('--cursor <cursor>', 'continue after a previous page (the value printed after "More:")')
+    .option('--json', 'print the page as JSON ({ data, nextCursor })')
+    .action(async (options: ListOptions) => {
+      await withDbRuntime(ctx.io, async (runtime) => {
+        const page = await listDeliveries(runtime.dbHandle.db, {
+          status: options.status,
+          connectionId: options.connection,
+          eventId: options.event,
+          limit: options.limit,
+          cursor: options.cursor,
+        });
+        if (options.json === true) printJson(ctx.io, page);
+        else printList(ctx.io, page.data, page.nextCursor);
+      });
+    });
+
+  deliveries
+    .command('show')
+    .description('Show one delivery with all its attempts.')
+    .argument('<id>', 'delivery id (dlv_…)')
+    .option('--json', 'print the delivery as JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      await withDbRuntime(ctx.io, async (runtime) => {
+        const detail = await getDelivery(runtime.dbHandle.db, id);
+        if (!detail) throw new IpnhubError('NOT_FOUND', `No delivery ${id}.`);
+        if (options.json === true) printJson(ctx.io, detail);
+        else printDetail(ctx.io, detail);
+      });
+    });
+
+  deliveries
+    .command('redeliver')
+    .description(
+      'Queue one more (manual) attempt of a delivery, whatever its status (dead, failed, even delivered). A running `ipnhub serve` or `ipnhub worker` performs it.',
+    )
+    .argument('<id>', 'delivery id (dlv_…)')
+    .option('--json', 'print the result as JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      await withDbRuntime(ctx.io, async (runtime) => {
+        await runtime.admin.redeliver(id);
+        if (options.json === true) printJson(ctx.io, { id, status: 'pending', trigger: 'manual' });
+        else printLines(ctx.io, `Delivery ${id} is queued for a manual attempt; the running worker (ipnhub serve or ipnhub worker) picks it up.`);
+      });
+    });
+}

@@ -1,0 +1,55 @@
+/**
+ * `ipnhub serve [--no-worker]`: the HTTP server (inbound IPNs, admin API, health, metrics)
+ * plus, by default, the delivery worker in the same process (DESIGN.md §6). Logs go to stdout
+ * as JSON lines; a generated admin token is printed once as a plain line.
+ *
+ * Shutdown order on SIGINT/SIGTERM: the server closes first, so requests in flight finish and
+ * their ingest transactions commit before anything else stops; then the worker finishes its
+ * attempts; then the runtime closes the database.
+ */
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../config/config.js';
+import { createRuntime, dbTarget } from '../../runtime.js';
+import { waitForShutdown } from '../cli-io.js';
+import type { CommandContext } from '../command-context.js';
+import { describeDatabase } from '../describe-database.js';
+import { ioLogger } from '../io-logger.js';
+
+/** Adds `serve`; its action resolves only after a graceful shutdown. */
+export function registerServeCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('serve')
+    .description(
+      'Run the HTTP server (POST /ipn/:sourceId, admin API under /api/v1, /healthz, /readyz, /metrics) and the delivery worker. Stops gracefully on SIGINT/SIGTERM.',
+    )
+    .option('--no-worker', 'do not run the delivery worker in this process (run `ipnhub worker` separately)')
+    .action(async (options: { worker: boolean }) => {
+      const { io } = ctx;
+      const config = loadConfig(io.env);
+      const logger = ioLogger(config.logLevel, io.stdout);
+      const runtime = await createRuntime(config, {
+        logger,
+        announceToken: (token) => io.stdout(`Admin API token (shown once): ${token}\n`),
+      });
+      let app: FastifyInstance | undefined;
+      try {
+        app = await runtime.buildApp();
+        const url = await app.listen({ host: config.host, port: config.port });
+        logger.info(
+          { url, database: describeDatabase(dbTarget(config)), dataDir: resolve(config.dataDir), worker: options.worker },
+          `ipnhub listening on ${url}`,
+        );
+        if (options.worker) await runtime.worker.start();
+        const reason = await waitForShutdown(io);
+        logger.info({ reason }, 'shutting down');
+      } finally {
+        // Also on a failed start (port in use): nothing may keep the process alive.
+        await app?.close();
+        await runtime.worker.stop();
+        await runtime.close();
+      }
+      logger.info('stopped');
+    });
+}

@@ -1,0 +1,33 @@
+/**
+ * `ipnhub token rotate`: replaces the stored admin API token with a new one and prints it
+ * once. Only its SHA-256 is stored, so a lost token cannot be shown again, only replaced.
+ */
+import type { Command } from 'commander';
+import { rotateAdminToken } from '../../connections/admin-token.js';
+import type { CommandContext } from '../command-context.js';
+import { withDbRuntime } from '../db-runtime.js';
+import { printJson, printLines } from '../output.js';
+
+/** Adds `token rotate`. */
+export function registerTokenCommand(program: Command, ctx: CommandContext): void {
+  const token = program.command('token').description('Manage the admin API token.');
+
+  token
+    .command('rotate')
+    .description(
+      'Generate a new admin API token, store its hash and print it once. Running servers accept the old token until they restart; IPNHUB_ADMIN_TOKEN, when set, takes precedence.',
+    )
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { json?: boolean }) => {
+      await withDbRuntime(ctx.io, async (runtime) => {
+        const value = await rotateAdminToken({ db: runtime.dbHandle.db });
+        const overridden = runtime.config.adminToken !== undefined;
+        if (options.json === true) {
+          printJson(ctx.io, { token: value, overriddenByConfig: overridden });
+          return;
+        }
+        printLines(ctx.io, `New admin API token (shown once): ${value}`, 'Restart running servers for it to take effect; the old token stops working then.');
+        if (overridden) ctx.io.stderr('warning: IPNHUB_ADMIN_TOKEN is set and takes precedence; the new token is only used once it is unset.\n');
+      });
+    });
+}

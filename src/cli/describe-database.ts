@@ -1,0 +1,16 @@
+/**
+ * Names the database a command works on for people: the SQLite file path, or the PostgreSQL
+ * URL with its password masked (it would otherwise end up in logs and terminal scrollback).
+ */
+import type { DbTarget } from '../db/connect.js';
+
+export function describeDatabase(target: DbTarget): string {
+  if (target.kind === 'sqlite') return `sqlite:${target.file}`;
+  try {
+    const url = new URL(target.url);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgres (unparseable URL)';
+  }
+}

@@ -1,0 +1,97 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildProgram } from '../main.js';
+import { createCliEnv } from './test-support/cli-harness.js';
+import type { CliEnv } from './test-support/cli-harness.js';
+
+const COMMANDS = ['serve', 'worker', 'migrate', 'source', 'connection', 'deliveries', 'simulate', 'token'];
+
+function leaves(command: Command, path: string[] = []): Array<{ path: string[]; command: Command }> {
+  if (command.commands.length === 0) return [{ path, command }];
+  return command.commands.flatMap((sub) => leaves(sub, [...path, sub.name()]));
+}
+
+describe('ipnhub CLI', () => {
+  let cli: CliEnv;
+  afterEach(() => cli.dispose());
+
+  it('--help lists every command and exits 0', async () => {
+    cli = createCliEnv();
+    const result = await cli.run(['--help']);
+    expect(result.code).toBe(0);
+    for (const name of COMMANDS) expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+    expect(result.stdout).toContain('IPNHUB_DATA_DIR');
+  });
+
+  it('--version prints the version from package.json', async () => {
+    cli = createCliEnv();
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const result = await cli.run(['--version']);
+    expect(result).toEqual({ code: 0, stdout: `${pkg.version}\n`, stderr: '' });
+  });
+
+  it('every command and option carries a description, and --help shows each option', async () => {
+    cli = createCliEnv();
+    const program = buildProgram({ io: { stdout: () => undefined, stderr: () => undefined, env: {} }, setExitCode: () => undefined });
+    const all = leaves(program);
+    expect(all.map((l) => l.path.join(' ')).sort()).toEqual(
+      [
+        'connection add', 'connection list', 'connection remove', 'connection test',
+        'deliveries list', 'deliveries redeliver', 'deliveries show',
+        'migrate', 'serve', 'simulate digistore24', 'source add', 'source list', 'source remove', 'token rotate', 'worker',
+      ].sort(),
+    );
+    for (const { path, command } of all) {
+      expect(command.description(), path.join(' ')).not.toBe('');
+      for (const option of command.options) expect(option.description, `${path.join(' ')} ${option.flags}`).not.toBe('');
+      const help = await cli.run([...path, '--help']);
+      expect(help.code).toBe(0);
+      for (const option of command.options) expect(help.stdout, `${path.join(' ')} --help`).toContain(option.long ?? option.flags);
+    }
+  });
+
+  it('every listing and creating command accepts --json', () => {
+    const program = buildProgram({ io: { stdout: () => undefined, stderr: () => undefined, env: {} }, setExitCode: () => undefined });
+    const withoutJson = leaves(program)
+      .filter(({ command }) => !command.options.some((o) => o.long === '--json'))
+      .map(({ path }) => path.join(' '));
+    expect(withoutJson.sort()).toEqual(['serve', 'worker']);
+  });
+
+  it('an unknown command is a usage error with exit code 1', async () => {
+    cli = createCliEnv();
+    const result = await cli.run(['frobnicate']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("unknown command 'frobnicate'");
+    expect(result.stdout).toBe('');
+  });
+
+  it('a bad option value names the option', async () => {
+    cli = createCliEnv();
+    const result = await cli.run(['deliveries', 'list', '--status', 'lost']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("option '--status <status>' argument 'lost' is invalid. expected one of pending, delivering, delivered, skipped, failed, dead");
+  });
+
+  it('a bad configuration is reported with its code, in text and in JSON', async () => {
+    cli = createCliEnv({ IPNHUB_PORT: 'eighty' });
+    const text = await cli.run(['source', 'list']);
+    expect(text.code).toBe(1);
+    expect(text.stderr).toMatch(/^error CONFIG_INVALID: The configuration is not valid\. port \(IPNHUB_PORT\): .+\n$/);
+    const json = await cli.run(['source', 'list', '--json']);
+    expect(json.code).toBe(1);
+    const parsed = JSON.parse(json.stderr) as { error: { code: string; message: string } };
+    expect(parsed.error.code).toBe('CONFIG_INVALID');
+    expect(parsed.error.message).toContain('port (IPNHUB_PORT)');
+  });
+
+  it('migrate applies the schema once, then reports it up to date', async () => {
+    cli = createCliEnv();
+    const first = await cli.run(['migrate', '--json']);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toEqual({ database: `sqlite:${cli.dataDir}/ipnhub.db`, applied: ['0001_initial'], upToDate: false });
+    const second = await cli.run(['migrate']);
+    expect(second).toEqual({ code: 0, stdout: `Database sqlite:${cli.dataDir}/ipnhub.db is up to date.\n`, stderr: '' });
+  });
+});

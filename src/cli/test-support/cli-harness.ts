@@ -1,0 +1,134 @@
+/**
+ * Runs the CLI in-process the way a user would, with captured output and an isolated data
+ * directory, and a tiny HTTP target for connection and worker tests.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../main.js';
+import type { CliIo } from '../cli-io.js';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliEnv {
+  env: NodeJS.ProcessEnv;
+  dataDir: string;
+  /** Runs `ipnhub <argv>` to completion. */
+  run(argv: string[], extraEnv?: NodeJS.ProcessEnv): Promise<CliRun>;
+  /**
+   * Starts a long-running command (`serve`, `worker`); `stop()` triggers its graceful
+   * shutdown and resolves with its result. `output()` is what it printed so far.
+   */
+  start(argv: string[], extraEnv?: NodeJS.ProcessEnv): RunningCli;
+  dispose(): void;
+}
+
+export interface RunningCli {
+  output(): string;
+  stop(): Promise<CliRun>;
+  /** Resolves with the first stdout text matching `pattern`; rejects after `timeoutMs`. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+}
+
+export function createCliEnv(base: NodeJS.ProcessEnv = {}): CliEnv {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ipnhub-cli-'));
+  const env: NodeJS.ProcessEnv = { IPNHUB_DATA_DIR: dataDir, IPNHUB_LOG_LEVEL: 'silent', ...base };
+
+  function capture(extraEnv: NodeJS.ProcessEnv, shutdownSignal?: Promise<void>): { io: CliIo; out: string[]; err: string[] } {
+    const out: string[] = [];
+    const err: string[] = [];
+    const io: CliIo = { stdout: (s) => out.push(s), stderr: (s) => err.push(s), env: { ...env, ...extraEnv }, shutdownSignal };
+    return { io, out, err };
+  }
+
+  return {
+    env,
+    dataDir,
+    async run(argv, extraEnv = {}) {
+      const { io, out, err } = capture(extraEnv);
+      const code = await main(argv, io);
+      return { code, stdout: out.join(''), stderr: err.join('') };
+    },
+    start(argv, extraEnv = {}) {
+      let requestStop: () => void = () => undefined;
+      const signal = new Promise<void>((resolve) => (requestStop = resolve));
+      const { io, out, err } = capture(extraEnv, signal);
+      const done = main(argv, io);
+      return {
+        output: () => out.join(''),
+        async stop() {
+          requestStop();
+          const code = await done;
+          return { code, stdout: out.join(''), stderr: err.join('') };
+        },
+        async waitFor(pattern, timeoutMs = 10_000) {
+          const deadline = Date.now() + timeoutMs;
+          let finished = false;
+          void done.finally(() => (finished = true));
+          for (;;) {
+            const match = pattern.exec(out.join(''));
+            if (match) return match;
+            if (finished) throw new Error(`command ended before printing ${pattern}; stderr: ${err.join('')}`);
+            if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms; stdout: ${out.join('')}; stderr: ${err.join('')}`);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        },
+      };
+    },
+    dispose() {
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ReceivedRequest {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface HttpTarget {
+  url: string;
+  requests: ReceivedRequest[];
+  /** Status code for the following requests (default 200). */
+  status: number;
+  waitForRequests(n: number, timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A real HTTP server on 127.0.0.1 that records requests and answers with `status`. */
+export async function startHttpTarget(): Promise<HttpTarget> {
+  const requests: ReceivedRequest[] = [];
+  const target: HttpTarget = {
+    url: '',
+    requests,
+    status: 200,
+    async waitForRequests(n, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (requests.length < n) {
+        if (Date.now() > deadline) throw new Error(`expected ${n} requests, got ${requests.length}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      res.writeHead(target.status, { 'content-type': 'text/plain' }).end(target.status < 300 ? 'thanks' : 'nope');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  target.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return target;
+}

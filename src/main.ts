@@ -1,0 +1,89 @@
+/**
+ * The `ipnhub` command line (bin/ipnhub.js calls {@link main}). Every command lives in
+ * src/cli/commands/, one file per group; this file only assembles them and turns outcomes
+ * into an exit code. Nothing here calls `process.exit`: output goes to the injected
+ * {@link CliIo} and the exit code is returned, so tests run the CLI in-process.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { isIpnhubError } from './core/errors.js';
+import { processIo } from './cli/cli-io.js';
+import type { CliIo } from './cli/cli-io.js';
+import type { CommandContext } from './cli/command-context.js';
+import { registerConnectionCommand } from './cli/commands/connection.js';
+import { registerDeliveriesCommand } from './cli/commands/deliveries.js';
+import { registerMigrateCommand } from './cli/commands/migrate.js';
+import { registerServeCommand } from './cli/commands/serve.js';
+import { registerSimulateCommand } from './cli/commands/simulate.js';
+import { registerSourceCommand } from './cli/commands/source.js';
+import { registerTokenCommand } from './cli/commands/token.js';
+import { registerWorkerCommand } from './cli/commands/worker.js';
+import { printError } from './cli/output.js';
+
+export { processIo };
+export type { CliIo };
+
+/** package.json sits one level above both src/ (tsx) and dist/ (built). */
+function packageVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  const parsed: unknown = JSON.parse(text);
+  const version = typeof parsed === 'object' && parsed !== null && 'version' in parsed ? parsed.version : undefined;
+  return typeof version === 'string' ? version : '0.0.0';
+}
+
+/** Builds the command tree; exported for tests that inspect it. */
+export function buildProgram(ctx: CommandContext): Command {
+  const program = new Command('ipnhub')
+    .description('Self-hosted hub for payment notifications: receive, verify, record and route Digistore24 and PayPal IPNs.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .helpCommand('help [command]', 'show help for a command')
+    .exitOverride()
+    .configureOutput({ writeOut: ctx.io.stdout, writeErr: ctx.io.stderr })
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      '\nConfiguration comes from IPNHUB_* environment variables (e.g. IPNHUB_DATA_DIR, DATABASE_URL, IPNHUB_PORT, IPNHUB_PUBLIC_BASE_URL) or a JSON file named by IPNHUB_CONFIG.',
+    );
+  registerServeCommand(program, ctx);
+  registerWorkerCommand(program, ctx);
+  registerMigrateCommand(program, ctx);
+  registerSourceCommand(program, ctx);
+  registerConnectionCommand(program, ctx);
+  registerDeliveriesCommand(program, ctx);
+  registerSimulateCommand(program, ctx);
+  registerTokenCommand(program, ctx);
+  return program;
+}
+
+/** Whether the user asked for JSON, decided from argv so that errors raised before or
+ *  during option parsing are reported in the same format. Arguments after `--` do not count. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/**
+ * Runs the CLI with `argv` (without the node and script paths) and returns the exit code:
+ * 0 on success; 1 for an `IpnhubError` (printed as `error CODE: message`, or
+ * `{"error":{"code","message"}}` with `--json`), a failed check (`connection test`,
+ * `simulate`) or a usage error. Long-running commands resolve only after a graceful shutdown.
+ */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode = 0;
+  const program = buildProgram({ io, setExitCode: (code) => (exitCode = code) });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    // Commander has already printed help, the version or the usage error itself.
+    if (err instanceof CommanderError) return err.exitCode;
+    if (isIpnhubError(err)) {
+      printError(io, wantsJson(argv), err.code, err.message);
+      return 1;
+    }
+    // Anything else is a bug or the environment (port in use, database unreachable).
+    printError(io, wantsJson(argv), 'INTERNAL', err instanceof Error ? err.message : String(err));
+    return 1;
+  }
+}
