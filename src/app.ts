@@ -3,7 +3,7 @@
  * `serve` command does; tests use `inject` or listen on port 0). All dependencies come in
  * through {@link AppDeps}, so tests assemble apps against any database.
  */
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import { ERROR_CATALOGUE, isIpnhubError } from './core/errors.js';
 import type { ErrorCode } from './core/errors.js';
@@ -33,7 +33,8 @@ function errorBody(code: ErrorCode, message: string): { error: { code: ErrorCode
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // The pipeline logs what matters (verdicts, attempts); per-request lines would double it.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: deps.trustProxy,
     bodyLimit: 1024 * 1024,
   });
