@@ -10,6 +10,7 @@ import { buildApp } from './app.js';
 import type { Config } from './config/config.js';
 import { IpnhubError } from './core/errors.js';
 import { newId } from './core/ids.js';
+import { DEFAULT_RETRY_POLICY } from './core/retry-policy.js';
 import { ensureAdminToken } from './connections/admin-token.js';
 import type { AdminTokenVerifier } from './connections/admin-token.js';
 import { createConnectionsService } from './connections/connections-service.js';
@@ -119,7 +120,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       alerter,
       clock,
       logger,
-      policy: { schedule: config.retrySchedule, jitter: config.retryJitter, overloadPenaltySeconds: 60 },
+      policy: { ...DEFAULT_RETRY_POLICY, schedule: config.retrySchedule, jitter: config.retryJitter },
       concurrency: config.workerConcurrency,
       leaseMs: config.leaseSeconds * 1000,
       pollMs: config.workerPollMs,

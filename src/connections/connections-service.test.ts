@@ -2,16 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Connector } from '../connectors/connector.js';
-import { IpnhubError } from '../core/errors.js';
 import { openDb } from '../db/connect.js';
 import { ManualClock } from '../lib/clock.js';
+import { countingBox } from '../../test/helpers/counting-secret-box.js';
+import { rejection } from '../../test/helpers/rejection.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
 import { createConnectionsService } from './connections-service.js';
 import type { ConnectionsService } from './connections-service.js';
 import { DEFAULT_FILTERS } from './filters.js';
 import { createSecretBox } from './secret-box.js';
-import type { SecretBox } from './secret-box.js';
 
 const SIGNING_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const HEADER_TOKEN = 'Bearer tok-5c1f0e77a2b94d1e';
@@ -62,28 +62,6 @@ const registry: Record<string, Connector<unknown>> = {
   hook: hookConnector as Connector<unknown>,
   crm: crmConnector as Connector<unknown>,
 };
-
-function countingBox(key: Buffer): SecretBox & { decrypts: number } {
-  const inner = createSecretBox(key);
-  const box = {
-    decrypts: 0,
-    encrypt: (plain: string) => inner.encrypt(plain),
-    decrypt: (token: string) => {
-      box.decrypts += 1;
-      return inner.decrypt(token);
-    },
-  };
-  return box;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<IpnhubError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (err instanceof IpnhubError) return err;
-  throw new Error(`expected an IpnhubError, got ${String(err)}`);
-}
 
 for (const dialect of enabledDialects()) {
   describe(`connections service on ${dialect}`, () => {

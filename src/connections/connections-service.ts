@@ -15,6 +15,7 @@ import { newId } from '../core/ids.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { ConnectionsTable, Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
+import { updateWithCompareAndSet } from './compare-and-set.js';
 import { deepFreeze } from './deep-freeze.js';
 import { parseDisplayName } from './display-name.js';
 import { filtersSchema } from './filters.js';
@@ -22,17 +23,10 @@ import type { ConnectionFilters } from './filters.js';
 import { issueMessage } from './issue-message.js';
 import { nextUpdatedAt } from './row-version.js';
 import type { SecretBox } from './secret-box.js';
-import {
-  generatedSecrets,
-  isConfigObject,
-  mergeConfigPatch,
-  openSecrets,
-  parseConfigColumn,
-  sealSecrets,
-  secretStatus,
-  secretStrings,
-} from './secret-fields.js';
+import { createSecuredConfigCodec } from './secured-config.js';
+import { generatedSecrets, parseConfigColumn, secretStatus } from './secret-fields.js';
 import type { ConfigObject, SecretStatus } from './secret-fields.js';
+import { createVersionCache } from './version-cache.js';
 
 /** A connection as the admin API and CLI show it: never any secret value. */
 export interface ConnectionView {
@@ -145,8 +139,6 @@ export interface ConnectionsServiceDeps {
 
 type ConnectionRow = Selectable<ConnectionsTable>;
 
-const MAX_UPDATE_ATTEMPTS = 10;
-
 const errorEmailsSchema = z.array(z.string().trim().pipe(z.email()));
 const storedEmailsSchema = z.array(z.string());
 
@@ -189,8 +181,9 @@ function storedEmails(row: ConnectionRow): string[] {
 export function createConnectionsService(deps: ConnectionsServiceDeps): ConnectionsService {
   const { db, secretBox, clock } = deps;
   const registry = deps.registry ?? installedConnectors();
-  const filterCache = new Map<string, { updatedAt: string; target: ConnectionFilterTarget }>();
-  const deliveryCache = new Map<string, { updatedAt: string; connection: ConnectionForDelivery }>();
+  const codec = createSecuredConfigCodec(secretBox, 'connector');
+  const filterCache = createVersionCache<ConnectionFilterTarget>();
+  const deliveryCache = createVersionCache<ConnectionForDelivery>();
 
   const connectorOf = (id: string): Connector<unknown> | undefined => (Object.hasOwn(registry, id) ? registry[id] : undefined);
 
@@ -209,16 +202,6 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
     };
   }
 
-  /** Validates a complete config; `submitted` are the values to scrub from messages. */
-  function validateConfig(connector: Connector<unknown>, config: unknown, submitted: readonly unknown[]): ConfigObject {
-    const parsed = connector.configSchema.safeParse(config);
-    if (!parsed.success) {
-      throw new IpnhubError('INVALID_CONFIG', issueMessage(parsed.error, { redact: secretStrings(submitted, connector.secretFields) }));
-    }
-    if (!isConfigObject(parsed.data)) throw new Error(`connector ${connector.id}: configSchema must produce an object`);
-    return parsed.data;
-  }
-
   async function findRow(id: string, executor: Kysely<Database> = db): Promise<ConnectionRow | undefined> {
     return executor.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
   }
@@ -229,17 +212,7 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
   }
 
   function decodeForDelivery(row: ConnectionRow): ConnectionForDelivery {
-    const connector = connectorOf(row.connector);
-    const full = openSecrets(parseConfigColumn(row.config), row.secrets, secretBox);
-    let config: unknown = full;
-    if (connector) {
-      const parsed = connector.configSchema.safeParse(full);
-      if (!parsed.success) {
-        const detail = issueMessage(parsed.error, { redact: secretStrings([full], connector.secretFields) });
-        throw new IpnhubError('INVALID_CONFIG', `connection ${row.id}: ${detail}`);
-      }
-      config = parsed.data;
-    }
+    const config = codec.open(connectorOf(row.connector), row, `connection ${row.id}`);
     return deepFreeze({ id: row.id, connector: row.connector, name: row.name, active: row.active === 1, config, errorEmails: storedEmails(row) });
   }
 
@@ -252,8 +225,7 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
       const filters = parseFilters(input.filters ?? {});
       const errorEmails = parseErrorEmails(input.errorEmails ?? []);
       const submitted = input.config ?? {};
-      const config = validateConfig(connector, submitted, [submitted]);
-      const { plain, secrets } = sealSecrets(config, connector.secretFields, secretBox);
+      const { stored, config } = codec.seal(connector, submitted);
       const now = clock.now();
       const row: ConnectionRow = {
         id: newId('connection', now.getTime()),
@@ -261,8 +233,7 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
         name,
         active: active ? 1 : 0,
         filters: JSON.stringify(filters),
-        config: JSON.stringify(plain),
-        secrets,
+        ...stored,
         error_emails: JSON.stringify(errorEmails),
         created_at: now.toISOString(),
         updated_at: now.toISOString(),
@@ -282,11 +253,9 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
     },
 
     async update(id, patch) {
-      // Compare-and-set on `updated_at`: a concurrent update in another process makes ours
-      // match no row, and we merge again onto what it wrote instead of overwriting it.
-      for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      return updateWithCompareAndSet(`connection ${id}`, async () => {
         const row = await findRow(id);
-        if (!row) return null;
+        if (!row) return { done: null };
         const next: ConnectionRow = { ...row };
         let generated: Record<string, string> = {};
         if (patch.name !== undefined) next.name = parseDisplayName(patch.name);
@@ -296,17 +265,13 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
         if (patch.config !== undefined) {
           const connector = connectorOf(row.connector);
           if (!connector) throw new IpnhubError('UNKNOWN_CONNECTOR', `"${row.connector}"`);
-          if (!isConfigObject(patch.config)) throw new IpnhubError('INVALID_CONFIG', '(root): expected an object with the fields to change');
-          const current = openSecrets(parseConfigColumn(row.config), row.secrets, secretBox);
-          const merged = mergeConfigPatch(current, patch.config, connector.secretFields);
-          const config = validateConfig(connector, merged, [merged, patch.config]);
-          const sealed = sealSecrets(config, connector.secretFields, secretBox);
-          next.config = JSON.stringify(sealed.plain);
-          next.secrets = sealed.secrets;
+          const { stored, config, merged } = codec.patch(connector, row, patch.config);
+          next.config = stored.config;
+          next.secrets = stored.secrets;
           generated = generatedSecrets(merged, config, connector.secretFields);
         }
         const changes = [patch.name, patch.active, patch.filters, patch.errorEmails, patch.config];
-        if (changes.every((change) => change === undefined)) return { connection: toView(row), generatedSecrets: {} };
+        if (changes.every((change) => change === undefined)) return { done: { connection: toView(row), generatedSecrets: {} } };
         next.updated_at = nextUpdatedAt(clock.now(), row.updated_at);
         const result = await db
           .updateTable('connections')
@@ -322,12 +287,10 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
           .where('id', '=', id)
           .where('updated_at', '=', row.updated_at)
           .executeTakeFirst();
-        if (result.numUpdatedRows > 0n) {
-          forget(id);
-          return { connection: toView(next), generatedSecrets: generated };
-        }
-      }
-      throw new Error(`connection ${id}: gave up after ${MAX_UPDATE_ATTEMPTS} concurrent updates`);
+        if (result.numUpdatedRows === 0n) return undefined;
+        forget(id);
+        return { done: { connection: toView(next), generatedSecrets: generated } };
+      });
     },
 
     async remove(id) {
@@ -343,16 +306,11 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
         .where('active', '=', 1)
         .orderBy('id')
         .execute();
-      const targets = rows.map((row) => {
-        const cached = filterCache.get(row.id);
-        if (cached && cached.updatedAt === row.updated_at) return cached.target;
-        const target = deepFreeze({ id: row.id, filters: filtersSchema.parse(JSON.parse(row.filters)) });
-        filterCache.set(row.id, { updatedAt: row.updated_at, target });
-        return target;
-      });
+      const targets = rows.map((row) =>
+        filterCache.get(row.id, row.updated_at, () => deepFreeze({ id: row.id, filters: filtersSchema.parse(JSON.parse(row.filters)) })),
+      );
       // Keep the cache to the active set, so removed or deactivated connections do not linger.
-      const active = new Set(rows.map((row) => row.id));
-      for (const id of filterCache.keys()) if (!active.has(id)) filterCache.delete(id);
+      filterCache.retain(new Set(rows.map((row) => row.id)));
       return targets;
     },
 
@@ -362,11 +320,7 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
         forget(id);
         return null;
       }
-      const cached = deliveryCache.get(id);
-      if (cached && cached.updatedAt === row.updated_at) return cached.connection;
-      const connection = decodeForDelivery(row);
-      deliveryCache.set(id, { updatedAt: row.updated_at, connection });
-      return connection;
+      return deliveryCache.get(id, row.updated_at, () => decodeForDelivery(row));
     },
   };
 }

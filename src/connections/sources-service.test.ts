@@ -6,10 +6,11 @@ import { openDb } from '../db/connect.js';
 import type { Db } from '../db/connect.js';
 import { ManualClock } from '../lib/clock.js';
 import type { Provider } from '../providers/provider.js';
+import { countingBox } from '../../test/helpers/counting-secret-box.js';
+import { rejection } from '../../test/helpers/rejection.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
 import { createSecretBox } from './secret-box.js';
-import type { SecretBox } from './secret-box.js';
 import { createSourcesService } from './sources-service.js';
 import type { SourcesService } from './sources-service.js';
 
@@ -42,28 +43,6 @@ const fakeProvider: Provider<z.infer<typeof fakeConfigSchema>> = {
 };
 
 const registry: Record<string, Provider<unknown>> = { fake: fakeProvider as Provider<unknown> };
-
-function countingBox(key: Buffer): SecretBox & { decrypts: number } {
-  const inner = createSecretBox(key);
-  const box = {
-    decrypts: 0,
-    encrypt: (plain: string) => inner.encrypt(plain),
-    decrypt: (token: string) => {
-      box.decrypts += 1;
-      return inner.decrypt(token);
-    },
-  };
-  return box;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<IpnhubError> {
-  const err = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  if (err instanceof IpnhubError) return err;
-  throw new Error(`expected an IpnhubError, got ${String(err)}`);
-}
 
 for (const dialect of enabledDialects()) {
   describe(`sources service on ${dialect}`, () => {

@@ -11,13 +11,15 @@ import type { Database, SourcesTable } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Provider } from '../providers/provider.js';
 import { PROVIDER_IDS, getProvider } from '../providers/registry.js';
+import { updateWithCompareAndSet } from './compare-and-set.js';
 import { deepFreeze } from './deep-freeze.js';
 import { parseDisplayName } from './display-name.js';
-import { issueMessage } from './issue-message.js';
 import { nextUpdatedAt } from './row-version.js';
 import type { SecretBox } from './secret-box.js';
-import { isConfigObject, mergeConfigPatch, openSecrets, parseConfigColumn, sealSecrets, secretStatus, secretStrings } from './secret-fields.js';
+import { createSecuredConfigCodec } from './secured-config.js';
+import { parseConfigColumn, secretStatus } from './secret-fields.js';
 import type { ConfigObject, SecretStatus } from './secret-fields.js';
+import { createVersionCache } from './version-cache.js';
 
 /** A source as the admin API and CLI show it: never any secret value. */
 export interface SourceView {
@@ -99,8 +101,6 @@ export interface SourcesServiceDeps {
 
 type SourceRow = Selectable<SourcesTable>;
 
-const MAX_UPDATE_ATTEMPTS = 10;
-
 function installedProviders(): Record<string, Provider<unknown>> {
   return Object.fromEntries(PROVIDER_IDS.map((id) => [id, getProvider(id)]));
 }
@@ -109,7 +109,8 @@ export function createSourcesService(deps: SourcesServiceDeps): SourcesService {
   const { db, secretBox, clock } = deps;
   const registry = deps.registry ?? installedProviders();
   const baseUrl = (deps.publicBaseUrl ?? '').replace(/\/+$/, '');
-  const ingestCache = new Map<string, { updatedAt: string; source: SourceForIngest }>();
+  const codec = createSecuredConfigCodec(secretBox, 'provider');
+  const ingestCache = createVersionCache<SourceForIngest>();
 
   const providerOf = (id: string): Provider<unknown> | undefined => (Object.hasOwn(registry, id) ? registry[id] : undefined);
 
@@ -126,32 +127,12 @@ export function createSourcesService(deps: SourcesServiceDeps): SourcesService {
     };
   }
 
-  /** Validates a complete config; `submitted` are the values to scrub from messages. */
-  function validateConfig(provider: Provider<unknown>, config: unknown, submitted: readonly unknown[]): ConfigObject {
-    const parsed = provider.configSchema.safeParse(config);
-    if (!parsed.success) {
-      throw new IpnhubError('INVALID_CONFIG', issueMessage(parsed.error, { redact: secretStrings(submitted, provider.secretFields) }));
-    }
-    if (!isConfigObject(parsed.data)) throw new Error(`provider ${provider.id}: configSchema must produce an object`);
-    return parsed.data;
-  }
-
   async function findRow(id: string, executor: Kysely<Database> = db): Promise<SourceRow | undefined> {
     return executor.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
   function decodeForIngest(row: SourceRow): SourceForIngest {
-    const provider = providerOf(row.provider);
-    const full = openSecrets(parseConfigColumn(row.config), row.secrets, secretBox);
-    let config: unknown = full;
-    if (provider) {
-      const parsed = provider.configSchema.safeParse(full);
-      if (!parsed.success) {
-        const detail = issueMessage(parsed.error, { redact: secretStrings([full], provider.secretFields) });
-        throw new IpnhubError('INVALID_CONFIG', `source ${row.id}: ${detail}`);
-      }
-      config = parsed.data;
-    }
+    const config = codec.open(providerOf(row.provider), row, `source ${row.id}`);
     return deepFreeze({ id: row.id, provider: row.provider, name: row.name, config });
   }
 
@@ -160,15 +141,13 @@ export function createSourcesService(deps: SourcesServiceDeps): SourcesService {
       const provider = providerOf(input.provider);
       if (!provider) throw new IpnhubError('UNKNOWN_PROVIDER', `"${input.provider}"`);
       const name = parseDisplayName(input.name);
-      const config = validateConfig(provider, input.config ?? {}, [input.config]);
-      const { plain, secrets } = sealSecrets(config, provider.secretFields, secretBox);
+      const { stored } = codec.seal(provider, input.config ?? {});
       const now = clock.now();
       const row: SourceRow = {
         id: newId('source', now.getTime()),
         provider: input.provider,
         name,
-        config: JSON.stringify(plain),
-        secrets,
+        ...stored,
         created_at: now.toISOString(),
         updated_at: now.toISOString(),
       };
@@ -187,25 +166,19 @@ export function createSourcesService(deps: SourcesServiceDeps): SourcesService {
     },
 
     async update(id, patch) {
-      // Compare-and-set on `updated_at`: a concurrent update in another process makes ours
-      // match no row, and we merge again onto what it wrote instead of overwriting it.
-      for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      return updateWithCompareAndSet(`source ${id}`, async () => {
         const row = await findRow(id);
-        if (!row) return null;
+        if (!row) return { done: null };
         const next: SourceRow = { ...row };
         if (patch.name !== undefined) next.name = parseDisplayName(patch.name);
         if (patch.config !== undefined) {
           const provider = providerOf(row.provider);
           if (!provider) throw new IpnhubError('UNKNOWN_PROVIDER', `"${row.provider}"`);
-          if (!isConfigObject(patch.config)) throw new IpnhubError('INVALID_CONFIG', '(root): expected an object with the fields to change');
-          const current = openSecrets(parseConfigColumn(row.config), row.secrets, secretBox);
-          const merged = mergeConfigPatch(current, patch.config, provider.secretFields);
-          const config = validateConfig(provider, merged, [merged, patch.config]);
-          const sealed = sealSecrets(config, provider.secretFields, secretBox);
-          next.config = JSON.stringify(sealed.plain);
-          next.secrets = sealed.secrets;
+          const { stored } = codec.patch(provider, row, patch.config);
+          next.config = stored.config;
+          next.secrets = stored.secrets;
         }
-        if (patch.name === undefined && patch.config === undefined) return toView(row);
+        if (patch.name === undefined && patch.config === undefined) return { done: toView(row) };
         next.updated_at = nextUpdatedAt(clock.now(), row.updated_at);
         const result = await db
           .updateTable('sources')
@@ -213,12 +186,10 @@ export function createSourcesService(deps: SourcesServiceDeps): SourcesService {
           .where('id', '=', id)
           .where('updated_at', '=', row.updated_at)
           .executeTakeFirst();
-        if (result.numUpdatedRows > 0n) {
-          ingestCache.delete(id);
-          return toView(next);
-        }
-      }
-      throw new Error(`source ${id}: gave up after ${MAX_UPDATE_ATTEMPTS} concurrent updates`);
+        if (result.numUpdatedRows === 0n) return undefined;
+        ingestCache.delete(id);
+        return { done: toView(next) };
+      });
     },
 
     async remove(id) {
@@ -233,11 +204,7 @@ export function createSourcesService(deps: SourcesServiceDeps): SourcesService {
         ingestCache.delete(id);
         return null;
       }
-      const cached = ingestCache.get(id);
-      if (cached && cached.updatedAt === row.updated_at) return cached.source;
-      const source = decodeForIngest(row);
-      ingestCache.set(id, { updatedAt: row.updated_at, source });
-      return source;
+      return ingestCache.get(id, row.updated_at, () => decodeForIngest(row));
     },
   };
 }

@@ -21,12 +21,14 @@ describe('nextRetryDelay', () => {
     expect(nextRetryDelay(DEFAULT_RETRY_POLICY, { attemptsMade: 1, overloaded: true, retryAfterSeconds: null, random: mid })).toBe(60000);
   });
 
-  it('honours Retry-After, clamped between the scheduled delay and twice it', () => {
-    const at = (retryAfterSeconds: number, attemptsMade = 2) => nextRetryDelay(DEFAULT_RETRY_POLICY, { attemptsMade, overloaded: true, retryAfterSeconds, random: mid });
+  it('honours Retry-After when it asks for longer than the schedule, up to the cap', () => {
+    const at = (retryAfterSeconds: number, attemptsMade = 2, overloaded = true) => nextRetryDelay(DEFAULT_RETRY_POLICY, { attemptsMade, overloaded, retryAfterSeconds, random: mid });
     expect(at(400)).toBe(400000);
     expect(at(10)).toBe(300000);
-    expect(at(100000)).toBe(600000);
-    expect(at(7, 1)).toBe(7000);
+    expect(at(100000)).toBe(3600000);
+    expect(at(120, 1)).toBe(120000);
+    expect(at(7, 1, false)).toBe(7000);
+    expect(at(7, 1)).toBe(60000);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
  * Retry policy as data (DESIGN.md §6, after Svix's worker): a schedule of delays, jitter, a
- * minimum penalty after overload signals, and a clamped `Retry-After`. `nextRetryDelay`
+ * minimum penalty after overload signals, and `Retry-After` honoured up to a cap. `nextRetryDelay`
  * returns the delay before the next attempt in milliseconds, or `null` when the schedule is
  * exhausted and the delivery is dead.
  */
@@ -15,6 +15,8 @@ export interface RetryPolicy {
   jitter: number;
   /** After a 429 or a timeout the delay is at least this many seconds. */
   overloadPenaltySeconds: number;
+  /** The longest wait a `Retry-After` header can ask for. */
+  maxRetryAfterSeconds: number;
 }
 
 /** Svix's schedule after the immediate first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
@@ -22,6 +24,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   schedule: [5, 300, 1800, 7200, 18000, 36000, 36000],
   jitter: 0.2,
   overloadPenaltySeconds: 60,
+  maxRetryAfterSeconds: 3600,
 };
 
 export interface RetryInput {
@@ -42,10 +45,10 @@ export function nextRetryDelay(policy: RetryPolicy, input: RetryInput): number |
   let seconds = scheduled * (1 + policy.jitter * (2 * random() - 1));
   if (input.overloaded) seconds = Math.max(seconds, policy.overloadPenaltySeconds);
   if (input.retryAfterSeconds !== null && input.retryAfterSeconds > 0) {
-    // Honour Retry-After, but keep it between the scheduled delay and twice that, so a
-    // target cannot make us hammer it nor park a delivery for days.
-    const floor = Math.max(scheduled, 1);
-    seconds = Math.min(Math.max(input.retryAfterSeconds, floor), 2 * floor);
+    // Honour Retry-After when it asks for more patience than the schedule, up to a cap, so
+    // a target can slow us down but cannot park a delivery for days. It never shortens the
+    // scheduled wait.
+    seconds = Math.max(seconds, Math.min(input.retryAfterSeconds, policy.maxRetryAfterSeconds));
   }
   return Math.round(seconds * 1000);
 }

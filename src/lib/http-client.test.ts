@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort } from '../../test/helpers/closed-port.js';
 import { createHttpClient } from './http-client.js';
 import type { HttpClient, HttpResult } from './http-client.js';
 
@@ -27,14 +28,6 @@ function expectFailure(result: HttpResult): { kind: string; message: string; dur
 function expectResponse(result: HttpResult) {
   if (!result.ok) throw new Error(`expected a response, got ${result.kind}: ${result.message}`);
   return result.response;
-}
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const free = (probe.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return free;
 }
 
 beforeAll(async () => {

@@ -1,23 +1,14 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort } from '../../test/helpers/closed-port.js';
 import { startSmtpSink } from '../../test/fakes/smtp-sink.js';
 import type { SmtpSink } from '../../test/fakes/smtp-sink.js';
 import { createLogger, silentLogger } from './logger.js';
 import { classifySmtpError, createMailer } from './mailer.js';
 import type { Mailer, MailResult } from './mailer.js';
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
 
 function expectFailure(result: MailResult): { transient: boolean; error: string } {
   if (result.ok) throw new Error(`expected a failure, got ${result.messageId}`);

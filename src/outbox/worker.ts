@@ -13,6 +13,7 @@
  */
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
+import type { ConnectionForDelivery } from '../connections/connections-service.js';
 import type { CanonicalEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { nextRetryDelay } from '../core/retry-policy.js';
@@ -32,15 +33,7 @@ import type { Alerter } from './alerts.js';
 
 export const DELIVERIES_CHANNEL = 'ipnhub_deliveries';
 const RESPONSE_EXCERPT_CHARS = 4096;
-
-export interface LoadedConnection {
-  id: string;
-  connector: string;
-  name: string;
-  active: boolean;
-  config: unknown;
-  errorEmails: readonly string[];
-}
+const STOP_GRACE_MS = 10_000;
 
 export interface WorkerObserver {
   delivery(outcome: string, durationMs: number): void;
@@ -49,7 +42,7 @@ export interface WorkerObserver {
 export interface WorkerDeps {
   db: Kysely<Database>;
   adapter: DbAdapter;
-  connections: { loadForDelivery(id: string): Promise<LoadedConnection | null> };
+  connections: { loadForDelivery(id: string): Promise<ConnectionForDelivery | null> };
   http: HttpClient;
   mailer: Mailer;
   alerter: Alerter;
@@ -272,6 +265,10 @@ export function createWorker(deps: WorkerDeps): Worker {
       running = false;
       wakeUp?.();
       await loop;
+      // Let attempts in flight finish and record their outcome; abort only the stragglers
+      // (they are recorded as retries, or their lease expires and another worker retries).
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref());
+      await Promise.race([Promise.allSettled([...inFlight]), grace]);
       controller.abort();
       await Promise.allSettled([...inFlight]);
       await unlisten?.();

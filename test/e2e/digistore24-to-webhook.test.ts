@@ -179,6 +179,21 @@ for (const dialect of enabledDialects()) {
       expect(attempts.filter((a) => a.outcome === 'retry' && a.statusCode === 500)).toHaveLength(8);
     });
 
+    it('honours Retry-After from a throttling target and keeps the webhook-id on the retry', async () => {
+      sink.respondWith({ status: 429, headers: { 'retry-after': '120' } });
+      await postIpn('on_payment', { orderId: 'E2EORD06', transactionId: '8001' });
+      expect(await runtime.worker.runOnce()).toBe(1);
+      const [throttled] = await deliveries();
+      expect(Date.parse(throttled!.nextAttemptAt) - clock.now().getTime()).toBe(120_000);
+      clock.advance(119_000);
+      expect(await runtime.worker.runOnce()).toBe(0);
+      clock.advance(1_000);
+      expect(await runtime.worker.runOnce()).toBe(1);
+      expect((await deliveries())[0]?.status).toBe('delivered');
+      expect(sink.uniqueIds()).toHaveLength(1);
+      expect(sink.requests.map((r) => r.headers['webhook-timestamp'])).toEqual([String(Date.parse('2026-03-01T10:00:00.000Z') / 1000), String(Date.parse('2026-03-01T10:02:00.000Z') / 1000)]);
+    });
+
     it('does not deliver events the connection filters out', async () => {
       await postIpn('on_payment', { orderId: 'E2EORD04', productId: '999999' });
       await postIpn('on_chargeback', { orderId: 'E2EORD05' });

@@ -1,10 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort } from '../../../test/helpers/closed-port.js';
 import { startSmtpSink } from '../../../test/fakes/smtp-sink.js';
 import type { SinkMessage, SmtpSink } from '../../../test/fakes/smtp-sink.js';
 import { ManualClock } from '../../lib/clock.js';
@@ -43,14 +42,6 @@ function testContext(mailer: Mailer): TestContext {
 
 function config(input: Record<string, unknown>): EmailConfig {
   return connector.configSchema.parse(input);
-}
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 function smtpMailer(url: string): Mailer {

@@ -1,7 +1,6 @@
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { closedPort } from '../../../test/helpers/closed-port.js';
 import { startWebhookSink } from '../../../test/fakes/webhook-sink.js';
 import type { SinkRequest, WebhookSink } from '../../../test/fakes/webhook-sink.js';
 import { ManualClock } from '../../lib/clock.js';
@@ -35,14 +34,6 @@ function testContext(overrides: Partial<TestContext> = {}): TestContext {
 
 function config(input: Record<string, unknown>): WebhookConfig {
   return connector.configSchema.parse({ secret: SECRET, ...input });
-}
-
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 function requestsFor(sink: WebhookSink, deliveryId: string): SinkRequest[] {
