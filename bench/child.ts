@@ -1,0 +1,152 @@
+/**
+ * The parent's handle on one scenario process (`bench/server.ts`): spawns it, waits for its
+ * `READY` line, sends commands on stdin and reads the `<TAG> {json}` answers from stdout. The
+ * child's stderr (its warn-level logs) passes through to ours.
+ *
+ * The servers run as compiled JavaScript on plain node, as `ipnhub serve` does in production:
+ * under tsx the same process holds ~55 MB more (the loader and its transform cache), which
+ * would be charged to ipnhub's RSS. {@link buildServer} compiles `bench/server.ts` and the
+ * sources it imports into the OS temp dir, so the repository stays untouched.
+ */
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { readySchema } from './protocol.js';
+import type { Ready, ServerOptions } from './protocol.js';
+
+const SERVER_SOURCE = fileURLToPath(new URL('./server.ts', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** How to start the server: compiled JavaScript on plain node, or the TypeScript source under tsx. */
+export type ServerEntry = { kind: 'compiled'; script: string } | { kind: 'tsx'; script: string };
+
+export function tsxEntry(): ServerEntry {
+  return { kind: 'tsx', script: SERVER_SOURCE };
+}
+
+/**
+ * Compiles `bench/server.ts` and everything it imports with the project's TypeScript into
+ * `<tmp>/ipnhub-bench/build` (type errors are not this step's business: `tsc --noEmit` is).
+ * A `node_modules` link beside the output lets the compiled files resolve the dependencies.
+ */
+export async function buildServer(): Promise<ServerEntry> {
+  const root = join(tmpdir(), 'ipnhub-bench');
+  const outDir = join(root, 'build');
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(root, { recursive: true });
+  const link = join(root, 'node_modules');
+  if (!existsSync(link)) symlinkSync(join(REPO_ROOT, 'node_modules'), link, 'dir');
+  const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const flags = [
+    SERVER_SOURCE, '--outDir', outDir, '--rootDir', REPO_ROOT,
+    '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
+    '--esModuleInterop', '--verbatimModuleSyntax', '--resolveJsonModule', '--skipLibCheck', '--types', 'node',
+    '--sourceMap', 'false', '--declaration', 'false', '--noEmitOnError', 'false',
+  ];
+  await new Promise<void>((resolve) => execFile(process.execPath, [tsc, ...flags], { cwd: REPO_ROOT }, () => resolve()));
+  const script = join(outDir, 'bench', 'server.js');
+  if (!existsSync(script)) throw new Error(`compiling ${SERVER_SOURCE} produced no ${script}`);
+  // The output is ESM, like the project; without this node would have to guess per file.
+  writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
+  return { kind: 'compiled', script };
+}
+
+export interface ChildOptions {
+  /** Extra node flags, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+  nodeFlags?: readonly string[];
+  /** How long to wait for any one answer. */
+  timeoutMs?: number;
+}
+
+export interface ScenarioChild {
+  ready: Ready;
+  /** Sends `command` and resolves with the JSON of the next line tagged `tag`, parsed by `schema`. */
+  ask<T>(command: string, tag: string, schema: z.ZodType<T>): Promise<T>;
+  /** Resolves when the process has exited. */
+  exited: Promise<number | null>;
+  /** Ends the process (by its pid) if it is still running. */
+  kill(): void;
+}
+
+interface Line {
+  tag: string;
+  json: string;
+}
+
+export async function startScenarioChild(entry: ServerEntry, options: ServerOptions, childOptions: ChildOptions = {}): Promise<ScenarioChild> {
+  const timeoutMs = childOptions.timeoutMs ?? 180_000;
+  const loader = entry.kind === 'tsx' ? ['--import', 'tsx'] : [];
+  const child: ChildProcess = spawn(process.execPath, [...(childOptions.nodeFlags ?? []), ...loader, entry.script, JSON.stringify(options)], {
+    cwd: REPO_ROOT,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const waiting: Array<{ tag: string; resolve: (line: Line) => void; reject: (err: Error) => void }> = [];
+  const stdout = child.stdout;
+  const stdin = child.stdin;
+  if (stdout === null || stdin === null) throw new Error('the scenario child has no stdio pipes');
+
+  createInterface({ input: stdout }).on('line', (text) => {
+    const match = /^([A-Z]+) (.*)$/.exec(text);
+    if (!match) return;
+    const line = { tag: match[1] ?? '', json: match[2] ?? '' };
+    if (line.tag === 'ERROR') {
+      for (const w of waiting.splice(0)) w.reject(new Error(`${options.scenario}: ${line.json}`));
+      return;
+    }
+    const index = waiting.findIndex((w) => w.tag === line.tag);
+    if (index >= 0) waiting.splice(index, 1)[0]?.resolve(line);
+  });
+  void exited.then((code) => {
+    for (const w of waiting.splice(0)) w.reject(new Error(`${options.scenario}: the process exited (code ${code}) before answering ${w.tag}`));
+  });
+
+  function next(tag: string): Promise<Line> {
+    return new Promise<Line>((resolve, reject) => {
+      const waiter = {
+        tag,
+        resolve: (line: Line) => {
+          clearTimeout(timer);
+          resolve(line);
+        },
+        reject: (err: Error) => {
+          clearTimeout(timer);
+          reject(err);
+        },
+      };
+      const timer = setTimeout(() => {
+        const index = waiting.indexOf(waiter);
+        if (index >= 0) waiting.splice(index, 1);
+        reject(new Error(`${options.scenario}: no ${tag} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiting.push(waiter);
+    });
+  }
+
+  function kill(): void {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+
+  try {
+    const readyLine = await next('READY');
+    const ready = readySchema.parse(JSON.parse(readyLine.json));
+    return {
+      ready,
+      exited,
+      kill,
+      async ask(command, tag, schema) {
+        const answer = next(tag);
+        stdin.write(`${command}\n`);
+        return schema.parse(JSON.parse((await answer).json));
+      },
+    };
+  } catch (err) {
+    kill();
+    throw err;
+  }
+}

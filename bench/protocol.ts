@@ -1,0 +1,53 @@
+/**
+ * What the benchmark parent and a scenario child (`bench/server.ts`) say to each other: the
+ * child's options (one JSON argument) and the JSON of its `READY`, `STATS`, `DELIVERED` and
+ * `DONE` lines. Both sides parse with these schemas, so a changed field fails loudly.
+ */
+import { z } from 'zod';
+
+export const SCENARIOS = ['baseline', 'ipnhub-sqlite', 'ipnhub-postgres'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export const serverOptionsSchema = z.object({
+  scenario: z.enum(SCENARIOS),
+  passphrase: z.string().min(1),
+  /** PostgreSQL database URL, for `ipnhub-postgres` only. */
+  databaseUrl: z.string().optional(),
+  workerConcurrency: z.number().int().min(1).default(16),
+  /** Longest wait for the delivery queue to drain. */
+  deliveryTimeoutMs: z.number().int().min(1000).default(90_000),
+});
+export type ServerOptions = z.infer<typeof serverOptionsSchema>;
+
+/** `peakRssKiB`: the peak RSS once the server listens, before any load. */
+export const readySchema = z.object({ scenario: z.enum(SCENARIOS), port: z.number().int(), path: z.string(), pid: z.number().int(), peakRssKiB: z.number() });
+export type Ready = z.infer<typeof readySchema>;
+
+/** Rows stored so far (ipnhub scenarios; the baseline stores nothing) and the peak RSS until now. */
+export const statsSchema = z.object({
+  inboundRequests: z.number().int().optional(),
+  events: z.number().int().optional(),
+  deliveries: z.number().int().optional(),
+  peakRssKiB: z.number(),
+});
+export type Stats = z.infer<typeof statsSchema>;
+
+export const deliveredSchema = z.object({
+  /** Deliveries pending when the worker started. */
+  queued: z.number().int(),
+  delivered: z.number().int(),
+  /** Deliveries in any other status when the phase ended. */
+  notDelivered: z.number().int(),
+  sinkRequests: z.number().int(),
+  /** False when the queue was not empty after the phase's time limit. */
+  drained: z.boolean(),
+  /** From `worker.start()` until the last recorded outcome. */
+  seconds: z.number(),
+  perSecond: z.number(),
+  peakRssKiB: z.number(),
+});
+export type Delivered = z.infer<typeof deliveredSchema>;
+
+/** `rssSource`: `VmHWM` (Linux, this process image only) or `maxRSS` (elsewhere; includes the parent's peak). */
+export const doneSchema = z.object({ peakRssKiB: z.number(), rssSource: z.enum(['VmHWM', 'maxRSS']) });
+export type Done = z.infer<typeof doneSchema>;

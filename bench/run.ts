@@ -1,0 +1,262 @@
+/**
+ * `npm run bench`: ingest and delivery figures for ipnhub, as ratios to a bare Fastify baseline
+ * measured in the same run (these machines are noisy). Each server runs in its own child
+ * process; the load generator runs here. Scenarios, in order: `baseline`, `ipnhub-sqlite`,
+ * `ipnhub-postgres` (on an embedded PostgreSQL started for the run). docs/benchmarks.md
+ * explains the method and records the figures.
+ *
+ * Flags (or environment variables for quick runs):
+ *   --duration <s>     measured seconds per ingest phase (BENCH_DURATION, default 10)
+ *   --warmup <s>       warm-up seconds before each (BENCH_WARMUP, default 2)
+ *   --scenario <name>  ipnhub scenario(s) to run, repeatable or comma-separated
+ *                      (BENCH_SCENARIO, default both); the baseline always runs
+ *   --delivery-limit <s>  longest delivery phase; a queue not empty by then is reported as
+ *                      not drained (BENCH_DELIVERY_LIMIT, default 90)
+ *   --cpu-prof <dir>   write a V8 CPU profile of each server process to <dir> (BENCH_CPU_PROF)
+ *   --tsx              run the servers from source under tsx instead of compiling them first
+ *                      (BENCH_TSX=1; quicker to start, but their RSS includes the loader)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { startPostgres } from '../test/helpers/postgres-server.js';
+import type { RunningPostgres } from '../test/helpers/postgres-server.js';
+import { buildServer, startScenarioChild, tsxEntry } from './child.js';
+import type { ServerEntry } from './child.js';
+import { runLoad } from './load.js';
+import { signedPaymentBodies } from './payloads.js';
+import { deliveredSchema, doneSchema, SCENARIOS, statsSchema } from './protocol.js';
+import type { Delivered, ScenarioName, ServerOptions } from './protocol.js';
+import { formatTable, formatVerdicts, megabytes, ratioTo, verdicts } from './report.js';
+import type { ScenarioResult } from './report.js';
+
+const PASSPHRASE = 'bench-ipn-passphrase-2026';
+const CONCURRENCY = 50;
+const WORKER_CONCURRENCY = 16;
+/** Distinct bodies the baseline cycles through; it stores nothing, so reuse costs it nothing extra. */
+const BASELINE_BODIES = 5000;
+
+interface Settings {
+  durationS: number;
+  warmupS: number;
+  deliveryLimitS: number;
+  scenarios: ScenarioName[];
+  cpuProfDir: string | null;
+  tsx: boolean;
+}
+
+function positiveNumber(name: string, text: string | undefined, fallback: number): number {
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}: expected a positive number of seconds, got ${JSON.stringify(text)}`);
+  return value;
+}
+
+function isScenario(name: string): name is ScenarioName {
+  return (SCENARIOS as readonly string[]).includes(name);
+}
+
+function readSettings(): Settings {
+  const { values } = parseArgs({
+    options: {
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      'delivery-limit': { type: 'string' },
+      scenario: { type: 'string', multiple: true },
+      'cpu-prof': { type: 'string' },
+      tsx: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const env = process.env;
+  const requested = (values.scenario ?? (env.BENCH_SCENARIO ? [env.BENCH_SCENARIO] : []))
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && s !== 'baseline');
+  for (const name of requested) {
+    if (!isScenario(name)) throw new Error(`--scenario: unknown scenario ${JSON.stringify(name)}; known: ${SCENARIOS.join(', ')}`);
+  }
+  const ipnhub = SCENARIOS.filter((s) => s !== 'baseline' && (requested.length === 0 || requested.includes(s)));
+  const cpuProf = values['cpu-prof'] ?? env.BENCH_CPU_PROF;
+  return {
+    durationS: positiveNumber('--duration', values.duration ?? env.BENCH_DURATION, 10),
+    warmupS: positiveNumber('--warmup', values.warmup ?? env.BENCH_WARMUP, 2),
+    deliveryLimitS: positiveNumber('--delivery-limit', values['delivery-limit'] ?? env.BENCH_DELIVERY_LIMIT, 90),
+    scenarios: ['baseline', ...ipnhub],
+    cpuProfDir: cpuProf ? resolve(cpuProf) : null,
+    tsx: values.tsx === true || env.BENCH_TSX === '1',
+  };
+}
+
+function log(message: string): void {
+  process.stdout.write(`${message}\n`);
+}
+
+interface PostgresInfo {
+  server: RunningPostgres;
+  url: string;
+  version: string;
+  fsync: string;
+  synchronousCommit: string;
+}
+
+async function startBenchPostgres(): Promise<PostgresInfo> {
+  const server = await startPostgres();
+  const admin = new pg.Client({ connectionString: server.adminUrl });
+  await admin.connect();
+  try {
+    await admin.query('CREATE DATABASE ipnhub_bench');
+    const setting = async (name: string): Promise<string> => {
+      const res = await admin.query<{ value: string }>('SELECT current_setting($1) AS value', [name]);
+      return res.rows[0]?.value ?? '?';
+    };
+    return {
+      server,
+      url: server.url('ipnhub_bench'),
+      version: await setting('server_version'),
+      fsync: await setting('fsync'),
+      synchronousCommit: await setting('synchronous_commit'),
+    };
+  } finally {
+    await admin.end();
+  }
+}
+
+async function runScenario(
+  entry: ServerEntry,
+  name: ScenarioName,
+  settings: Settings,
+  bodies: readonly Buffer[],
+  options: { cycle: boolean; databaseUrl?: string },
+): Promise<ScenarioResult> {
+  const serverOptions: ServerOptions = {
+    scenario: name,
+    passphrase: PASSPHRASE,
+    databaseUrl: options.databaseUrl,
+    workerConcurrency: WORKER_CONCURRENCY,
+    deliveryTimeoutMs: Math.max(1000, Math.round(settings.deliveryLimitS * 1000)),
+  };
+  const nodeFlags = settings.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const loadAverage = loadavg()[0] ?? 0;
+  // The delivery answer may take the whole delivery limit, plus closing down.
+  const child = await startScenarioChild(entry, serverOptions, { nodeFlags, timeoutMs: serverOptions.deliveryTimeoutMs + 60_000 });
+  try {
+    let next = 0;
+    const ingest = await runLoad({
+      origin: `http://127.0.0.1:${child.ready.port}`,
+      path: child.ready.path,
+      concurrency: CONCURRENCY,
+      warmupMs: settings.warmupS * 1000,
+      durationMs: settings.durationS * 1000,
+      nextBody: () => (options.cycle ? bodies[next++ % bodies.length] : bodies[next++]),
+    });
+    log(
+      `  ingest: ${ingest.throughput.toFixed(0)} req/s, p50 ${ingest.p50Ms.toFixed(1)} ms, p99 ${ingest.p99Ms.toFixed(1)} ms, ` +
+        `${ingest.errors} errors, ${ingest.okTotal} OK answers in all, load generator at ${ingest.clientCpuCores.toFixed(2)} cores${ingest.exhausted ? ' — RAN OUT OF BODIES, window cut short' : ''}`,
+    );
+    for (const sample of ingest.errorSamples) log(`    error: ${sample}`);
+    const stored = await child.ask('stats', 'STATS', statsSchema);
+    let delivery: Delivered | null = null;
+    if (name !== 'baseline') {
+      log(`  stored: ${stored.inboundRequests} inbound requests, ${stored.events} events, ${stored.deliveries} deliveries; delivering…`);
+      delivery = await child.ask('deliver', 'DELIVERED', deliveredSchema);
+      log(
+        `  delivery: ${delivery.delivered} of ${delivery.queued} in ${delivery.seconds.toFixed(1)} s = ${delivery.perSecond.toFixed(0)}/s` +
+          `${delivery.drained ? '' : ' — QUEUE NOT DRAINED'}, sink saw ${delivery.sinkRequests}`,
+      );
+    }
+    const done = await child.ask('stop', 'DONE', doneSchema);
+    await child.exited;
+    log(`  peak RSS ${megabytes(done.peakRssKiB).toFixed(0)} MB by ${done.rssSource} (at start ${megabytes(child.ready.peakRssKiB).toFixed(0)} MB, after ingest ${megabytes(stored.peakRssKiB).toFixed(0)} MB)`);
+    return {
+      name,
+      ingest,
+      stored: name === 'baseline' ? null : stored,
+      delivery,
+      loadAverage,
+      peakRssKiB: done.peakRssKiB,
+      rssSource: done.rssSource,
+      startRssKiB: child.ready.peakRssKiB,
+      ingestRssKiB: stored.peakRssKiB,
+    };
+  } finally {
+    child.kill();
+  }
+}
+
+function generateBodies(count: number, prefix: string): Buffer[] {
+  const started = performance.now();
+  const bodies = signedPaymentBodies(count, { passphrase: PASSPHRASE, prefix });
+  log(`  ${count} signed on_payment bodies generated in ${((performance.now() - started) / 1000).toFixed(1)} s (before timing)`);
+  return bodies;
+}
+
+async function main(): Promise<void> {
+  const settings = readSettings();
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const cpu = cpus();
+  const startedAt = new Date().toISOString();
+  log(`ipnhub benchmark — ${startedAt}`);
+  log(`node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? '?'}; ${CONCURRENCY} connections, ${settings.warmupS} s warm-up + ${settings.durationS} s per ingest phase`);
+
+  let postgres: PostgresInfo | null = null;
+  const results: ScenarioResult[] = [];
+  try {
+    const built = performance.now();
+    const entry = settings.tsx ? tsxEntry() : await buildServer();
+    log(entry.kind === 'tsx' ? 'servers run from source under tsx' : `servers compiled to ${entry.script} in ${((performance.now() - built) / 1000).toFixed(1)} s; they run on plain node`);
+    if (settings.scenarios.includes('ipnhub-postgres')) {
+      postgres = await startBenchPostgres();
+      log(`embedded PostgreSQL ${postgres.version}: fsync=${postgres.fsync}, synchronous_commit=${postgres.synchronousCommit}`);
+    }
+    // Each ipnhub scenario has its own empty database, so one set of unique bodies serves both:
+    // within a scenario no body is sent twice.
+    let unique: Buffer[] = [];
+    for (const name of settings.scenarios) {
+      // Other processes on this machine skew every figure; the load average makes that visible.
+      log(`\n[${name}] load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+      if (name === 'baseline') {
+        results.push(await runScenario(entry, name, settings, generateBodies(BASELINE_BODIES, 'BB'), { cycle: true }));
+        continue;
+      }
+      if (unique.length === 0) {
+        // Enough for the whole phase: ipnhub does strictly more work per request than the
+        // baseline, so the baseline's rate plus a margin bounds what it can consume.
+        const baselineRate = results[0]?.ingest.throughput ?? 0;
+        unique = generateBodies(Math.ceil(baselineRate * (settings.warmupS + settings.durationS) * 1.25) + 1000, 'BU');
+      }
+      results.push(await runScenario(entry, name, settings, unique, { cycle: false, databaseUrl: name === 'ipnhub-postgres' ? postgres?.url : undefined }));
+    }
+  } finally {
+    await postgres?.server.stop();
+  }
+
+  const list = verdicts(results);
+  log(`\n${formatTable(results)}\n`);
+  log(formatVerdicts(list));
+
+  const baseline = results.find((r) => r.name === 'baseline');
+  const outDir = join(tmpdir(), 'ipnhub-bench');
+  mkdirSync(outDir, { recursive: true });
+  const outFile = join(outDir, 'latest.json');
+  const report = {
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    command,
+    machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? null, node: process.version, platform: `${process.platform} ${process.arch}` },
+    settings: { ...settings, concurrency: CONCURRENCY, workerConcurrency: WORKER_CONCURRENCY },
+    postgres: postgres ? { version: postgres.version, fsync: postgres.fsync, synchronousCommit: postgres.synchronousCommit } : null,
+    scenarios: results.map((r) => ({ ...r, ratioToBaseline: ratioTo(baseline, r), peakRssMB: megabytes(r.peakRssKiB) })),
+    verdicts: list,
+  };
+  writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
+  log(`\nresults: ${outFile}`);
+  if (settings.cpuProfDir) log(`CPU profiles: ${settings.cpuProfDir}`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});
