@@ -34,6 +34,8 @@ export function tsxEntry(): ServerEntry {
  * `<tmp>/ipnhub-bench/build` (type errors are not this step's business: `tsc --noEmit` is).
  * A `node_modules` link beside the output lets the compiled files resolve the dependencies.
  */
+const THREAD_ENTRIES = [join(REPO_ROOT, 'src', 'ledger', 'ingest-writer-thread.ts')];
+
 export async function buildServer(): Promise<ServerEntry> {
   const root = join(tmpdir(), 'ipnhub-bench');
   const outDir = join(root, 'build');
@@ -43,7 +45,8 @@ export async function buildServer(): Promise<ServerEntry> {
   if (!existsSync(link)) symlinkSync(join(REPO_ROOT, 'node_modules'), link, 'dir');
   const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const flags = [
-    SERVER_SOURCE, '--outDir', outDir, '--rootDir', REPO_ROOT,
+    // Threads are started from a URL, not an import: name their entries too.
+    SERVER_SOURCE, ...THREAD_ENTRIES, '--outDir', outDir, '--rootDir', REPO_ROOT,
     '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
     '--esModuleInterop', '--verbatimModuleSyntax', '--resolveJsonModule', '--skipLibCheck', '--types', 'node',
     '--sourceMap', 'false', '--declaration', 'false', '--noEmitOnError', 'false',

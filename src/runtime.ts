@@ -28,7 +28,9 @@ import type { Db, DbTarget } from './db/connect.js';
 import { migrateToLatest } from './db/migrations.js';
 import type { AdminDeps } from './http/admin/admin-deps.js';
 import { createGroupCommitter } from './ledger/group-commit.js';
-import type { GroupCommitter } from './ledger/group-commit.js';
+import { createLocalIngestStore } from './ledger/ingest-store.js';
+import type { IngestStore } from './ledger/ingest-store.js';
+import { createThreadedIngestStore } from './ledger/threaded-ingest-store.js';
 import { createIngest } from './ledger/ingest.js';
 import type { Ingest } from './ledger/ingest.js';
 import { systemClock } from './lib/clock.js';
@@ -64,7 +66,7 @@ export interface Runtime {
   clock: Clock;
   sources: SourcesService;
   connections: ConnectionsService;
-  committer: GroupCommitter;
+  ingestStore: IngestStore;
   ingest: Ingest;
   http: HttpClient;
   mailer: Mailer;
@@ -130,11 +132,13 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       observer: metrics,
       random: options.random,
     });
-    const committer = createGroupCommitter(db, adapter);
+    const ingestStore: IngestStore =
+      adapter.writesBestFromOwnThread && config.ingestWriterThread
+        ? createThreadedIngestStore({ target, logger })
+        : createLocalIngestStore(createGroupCommitter(db, adapter), (trx) => connections.activeFilters(trx));
     const ingest = createIngest({
-      committer,
+      store: ingestStore,
       sources,
-      connections,
       clock,
       logger,
       observer: metrics,
@@ -190,7 +194,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       clock,
       sources,
       connections,
-      committer,
+      ingestStore,
       ingest,
       http,
       mailer,
@@ -214,7 +218,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         }),
       async close() {
         await worker.stop();
-        await committer.flush();
+        await ingestStore.close();
         await mailer.close();
         await http.close?.();
         await dbHandle.close();

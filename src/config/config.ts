@@ -15,6 +15,7 @@ const csv = z.preprocess(
   z.array(z.string()),
 );
 const intFrom = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+const flag = (def: boolean) => z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes', 'on'].includes(v.trim().toLowerCase()) : v), z.boolean()).default(def);
 
 export const configSchema = z.object({
   port: intFrom(8080, 0).pipe(z.number().max(65535)),
@@ -27,7 +28,7 @@ export const configSchema = z.object({
   mailFrom: z.string().default('ipnhub <ipnhub@localhost>'),
   publicBaseUrl: z.string().url().optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  trustProxy: z.preprocess((v) => (typeof v === 'string' ? ['1', 'true', 'yes'].includes(v.toLowerCase()) : v), z.boolean()).default(false),
+  trustProxy: flag(false),
   bodyLimitBytes: intFrom(256 * 1024, 1024),
   inboundRateLimitPerMinute: intFrom(3000, 0),
   outboundAllowList: csv.default([]),
@@ -43,6 +44,7 @@ export const configSchema = z.object({
   errorMailThrottleMinutes: intFrom(60, 0),
   failingAlertAfterAttempts: intFrom(4, 1),
   pgPoolSize: intFrom(10, 1),
+  ingestWriterThread: flag(true),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -6,6 +6,8 @@
  * version (`updated_at`), so the hot paths do one indexed read and no decryption while
  * nothing changed, and see a change made by any process on the next call.
  */
+import { createActiveFiltersLoader } from './active-filters.js';
+import type { ConnectionFilterTarget } from './active-filters.js';
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Connector } from '../connectors/connector.js';
@@ -29,6 +31,8 @@ import type { ConfigObject, SecretStatus } from './secret-fields.js';
 import { createVersionCache } from './version-cache.js';
 
 /** A connection as the admin API and CLI show it: never any secret value. */
+export type { ConnectionFilterTarget };
+
 export interface ConnectionView {
   id: string;
   connector: string;
@@ -55,10 +59,6 @@ export interface ConnectionWriteResult {
 }
 
 /** One active connection's filters, for the fan-out in the ingest transaction. */
-export interface ConnectionFilterTarget {
-  id: string;
-  filters: ConnectionFilters;
-}
 
 /**
  * What the delivery worker needs: the full config with secrets decrypted, parsed by the
@@ -182,7 +182,7 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
   const { db, secretBox, clock } = deps;
   const registry = deps.registry ?? installedConnectors();
   const codec = createSecuredConfigCodec(secretBox, 'connector');
-  const filterCache = createVersionCache<ConnectionFilterTarget>();
+  const loadActiveFilters = createActiveFiltersLoader();
   const deliveryCache = createVersionCache<ConnectionForDelivery>();
 
   const connectorOf = (id: string): Connector<unknown> | undefined => (Object.hasOwn(registry, id) ? registry[id] : undefined);
@@ -207,7 +207,6 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
   }
 
   function forget(id: string): void {
-    filterCache.delete(id);
     deliveryCache.delete(id);
   }
 
@@ -299,19 +298,8 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
       return result.numDeletedRows > 0n;
     },
 
-    async activeFilters(executor = db) {
-      const rows = await executor
-        .selectFrom('connections')
-        .select(['id', 'filters', 'updated_at'])
-        .where('active', '=', 1)
-        .orderBy('id')
-        .execute();
-      const targets = rows.map((row) =>
-        filterCache.get(row.id, row.updated_at, () => deepFreeze({ id: row.id, filters: filtersSchema.parse(JSON.parse(row.filters)) })),
-      );
-      // Keep the cache to the active set, so removed or deactivated connections do not linger.
-      filterCache.retain(new Set(rows.map((row) => row.id)));
-      return targets;
+    activeFilters(executor = db) {
+      return loadActiveFilters(executor);
     },
 
     async loadForDelivery(id, executor) {

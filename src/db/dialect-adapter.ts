@@ -24,6 +24,11 @@ export interface DbAdapter {
   readonly supportsSkipLocked: boolean;
   /** True when several processes can share the database over the network. */
   readonly supportsMultipleHosts: boolean;
+  /**
+   * True when the driver blocks its thread (better-sqlite3): ingest writes then run best on
+   * their own connection in a worker thread, overlapping with the HTTP work.
+   */
+  readonly writesBestFromOwnThread: boolean;
   writeTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   isUniqueViolation(err: unknown): boolean;
   notify(db: Kysely<Database>, channel: string): Promise<void>;
@@ -43,6 +48,7 @@ export const sqliteAdapter = (): DbAdapter => ({
   binaryType: 'blob',
   supportsSkipLocked: false,
   supportsMultipleHosts: false,
+  writesBestFromOwnThread: true,
   async writeTransaction(db, fn) {
     // Kysely's SQLite driver has one connection; `connection()` holds it for the whole
     // callback, so nothing else interleaves between BEGIN IMMEDIATE and COMMIT.
@@ -77,6 +83,7 @@ export const postgresAdapter = (listener: PostgresListenSource): DbAdapter => ({
   binaryType: 'bytea',
   supportsSkipLocked: true,
   supportsMultipleHosts: true,
+  writesBestFromOwnThread: false,
   async writeTransaction(db, fn) {
     return db.transaction().execute(fn);
   },

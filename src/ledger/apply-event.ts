@@ -51,7 +51,7 @@ export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent
   const order = event.order;
   if (!order) return;
 
-  const orderId = await upsertOrder(trx, event, customerId, now);
+  const { id: orderId, created } = await upsertOrder(trx, event, customerId, now);
   for (const item of order.items) {
     await trx
       .insertInto('order_items')
@@ -85,13 +85,13 @@ export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent
   }
 
   if (order.billingType === 'subscription' || order.billingType === 'installment') {
-    await updateSubscription(trx, event, orderId, now);
+    await updateSubscription(trx, event, orderId, now, created);
   }
 
   const effect = ACCESS_EFFECT[event.type];
   if (effect && customerId) {
     for (const item of order.items) {
-      await updateAccess(trx, { customerId, orderId, productId: item.productId, status: effect, event, now });
+      await updateAccess(trx, { customerId, orderId, productId: item.productId, status: effect, event, now }, created);
     }
   }
 }
@@ -128,14 +128,20 @@ async function upsertCustomer(trx: Kysely<Database>, event: CanonicalEvent, now:
   return row.id;
 }
 
-async function upsertOrder(trx: Kysely<Database>, event: CanonicalEvent, customerId: string | null, now: string): Promise<string> {
+/**
+ * Inserts or updates the order. `created` is true when this call inserted it (the returned id
+ * is the one it proposed), so the caller knows no subscription or access rows exist yet and
+ * can skip reading them — the common case of a first payment.
+ */
+async function upsertOrder(trx: Kysely<Database>, event: CanonicalEvent, customerId: string | null, now: string): Promise<{ id: string; created: boolean }> {
   const order = event.order;
   if (!order) throw new Error('upsertOrder needs an order');
   const status = ORDER_STATUS[event.type];
+  const proposedId = newId('order');
   const row = await trx
     .insertInto('orders')
     .values({
-      id: newId('order'),
+      id: proposedId,
       source_id: event.source.id,
       provider: event.source.provider,
       external_id: order.id,
@@ -158,13 +164,13 @@ async function upsertOrder(trx: Kysely<Database>, event: CanonicalEvent, custome
     )
     .returning('id')
     .executeTakeFirstOrThrow();
-  return row.id;
+  return { id: row.id, created: row.id === proposedId };
 }
 
-async function updateSubscription(trx: Kysely<Database>, event: CanonicalEvent, orderId: string, now: string): Promise<void> {
+async function updateSubscription(trx: Kysely<Database>, event: CanonicalEvent, orderId: string, now: string, orderCreated: boolean): Promise<void> {
   const order = event.order;
   if (!order) return;
-  const existing = await trx.selectFrom('subscriptions').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+  const existing = orderCreated ? undefined : await trx.selectFrom('subscriptions').selectAll().where('order_id', '=', orderId).executeTakeFirst();
   // The subscription's sequence number is the last *paid* one; a missed payment reports the
   // number that was not paid.
   const seq = event.type === 'payment' ? Math.max(existing?.pay_sequence_no ?? 0, order.paySequenceNo ?? 0) : existing?.pay_sequence_no ?? null;
@@ -224,10 +230,12 @@ interface AccessChange {
   now: string;
 }
 
-async function updateAccess(trx: Kysely<Database>, change: AccessChange): Promise<void> {
+async function updateAccess(trx: Kysely<Database>, change: AccessChange, orderCreated: boolean): Promise<void> {
   const { event } = change;
   const paidUntil = change.status === 'active' ? event.order?.nextPaymentAt ?? null : null;
-  const existing = await trx
+  const existing = orderCreated
+    ? undefined
+    : await trx
     .selectFrom('access')
     .select(['id', 'status'])
     .where('order_id', '=', change.orderId)

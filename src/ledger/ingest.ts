@@ -13,27 +13,19 @@
  * If anything in 3 fails, the raw request is stored on its own with verdict `error` and the
  * sender gets a 5xx, so it retries; nothing acknowledged is lost.
  */
-import type { Kysely } from 'kysely';
 import type { CanonicalEvent, EventDraft } from '../core/events.js';
 import { ERROR_CATALOGUE } from '../core/errors.js';
 import type { ErrorCode } from '../core/errors.js';
 import { newId } from '../core/ids.js';
-import type { Database, InboundVerdict } from '../db/schema.js';
+import type { InboundVerdict } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { fanOut } from '../outbox/fan-out.js';
-import type { ConnectionTarget } from '../outbox/fan-out.js';
 import type { Acknowledgement, InboundRequest, IngestOutcome, Provider } from '../providers/provider.js';
 import { getProvider, isProviderId } from '../providers/registry.js';
-import { applyToLedger } from './apply-event.js';
-import type { GroupCommitter } from './group-commit.js';
+import type { IngestStore, InboundRow } from './ingest-store.js';
 
 export interface IngestSources {
   loadForIngest(id: string): Promise<{ id: string; provider: string; name: string; config: unknown } | null>;
-}
-
-export interface IngestConnections {
-  activeFilters(trx?: Kysely<Database>): Promise<ConnectionTarget[]>;
 }
 
 export interface IngestObserver {
@@ -42,9 +34,8 @@ export interface IngestObserver {
 }
 
 export interface IngestDeps {
-  committer: GroupCommitter;
+  store: IngestStore;
   sources: IngestSources;
-  connections: IngestConnections;
   clock: Clock;
   logger: Logger;
   observer?: IngestObserver;
@@ -94,7 +85,7 @@ export function toCanonical(draft: EventDraft, source: { id: string; provider: s
 }
 
 export function createIngest(deps: IngestDeps): Ingest {
-  const { committer, logger } = deps;
+  const { store, logger } = deps;
 
   function inboundRow(id: string, sourceId: string | null, provider: string | null, req: InboundRequest) {
     return {
@@ -114,10 +105,8 @@ export function createIngest(deps: IngestDeps): Ingest {
     };
   }
 
-  async function record(row: ReturnType<typeof inboundRow> & { verdict: InboundVerdict }): Promise<void> {
-    await committer.submit(async (trx) => {
-      await trx.insertInto('inbound_requests').values(row).execute();
-    });
+  async function record(row: InboundRow): Promise<void> {
+    await store.record(row);
     deps.observer?.request(row.verdict);
   }
 
@@ -165,48 +154,14 @@ export function createIngest(deps: IngestDeps): Ingest {
 
         const receivedAt = req.receivedAt.toISOString();
         const events = drafts.filter((d) => d.type !== 'connection_test').map((d) => ({ event: toCanonical(d, source, receivedAt), dedupKey: `${source.id}:${d.dedupKey}` }));
-        const result = await committer.submit(async (trx) => {
-          const now = deps.clock.now().toISOString();
-          const inserted: CanonicalEvent[] = [];
-          for (const { event, dedupKey } of events) {
-            const row = await trx
-              .insertInto('events')
-              .values({
-                id: event.id,
-                source_id: source.id,
-                inbound_request_id: base.id,
-                type: event.type,
-                dedup_key: dedupKey,
-                order_ref: event.order?.id ?? null,
-                customer_email: event.buyer?.email ?? null,
-                test: event.source.test ? 1 : 0,
-                occurred_at: event.occurredAt,
-                received_at: event.receivedAt,
-                payload: JSON.stringify(event),
-              })
-              .onConflict((oc) => oc.column('dedup_key').doNothing())
-              .returning('id')
-              .executeTakeFirst();
-            if (!row) continue;
-            await applyToLedger(trx, event, now);
-            inserted.push(event);
-          }
-          let deliveries = 0;
-          if (inserted.length > 0) {
-            const targets = await deps.connections.activeFilters(trx);
-            for (const event of inserted) deliveries += await fanOut(trx, event, targets, now);
-          }
-          const verdict: InboundVerdict = inserted.length > 0 ? 'accepted' : 'duplicate';
-          await trx
-            .insertInto('inbound_requests')
-            .values({ ...base, verdict, event_ids: JSON.stringify(inserted.map((e) => e.id)) })
-            .execute();
-          return { inserted, deliveries, verdict };
-        });
-        deps.observer?.request(result.verdict);
-        if (result.inserted.length > 0) deps.observer?.events(result.inserted, result.deliveries);
+        const byId = new Map(events.map(({ event }) => [event.id, event]));
+        const result = await store.commit({ ...base, verdict: 'accepted' }, events, deps.clock.now().toISOString());
+        const inserted = result.inserted.flatMap((id) => byId.get(id) ?? []);
+        const verdict: InboundVerdict = inserted.length > 0 ? 'accepted' : 'duplicate';
+        deps.observer?.request(verdict);
+        if (inserted.length > 0) deps.observer?.events(inserted, result.deliveries);
         if (result.deliveries > 0) deps.onDeliveriesCreated?.();
-        const outcome: IngestOutcome = result.inserted.length > 0 ? { kind: 'accepted', eventIds: result.inserted.map((e) => e.id) } : { kind: 'duplicate' };
+        const outcome: IngestOutcome = inserted.length > 0 ? { kind: 'accepted', eventIds: result.inserted } : { kind: 'duplicate' };
         return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
       } catch (err) {
         logger.error({ err, inboundId: base.id, sourceId: source.id }, 'ingest failed; storing the raw request for replay');

@@ -47,6 +47,16 @@ function hexValue(byte: number | undefined): number {
 
 /** Decodes `body[start, end)`: `+` → space, `%XX` → byte, then the bytes as strict UTF-8. */
 function decodeComponent(body: Buffer, start: number, end: number): Decoded {
+  // Most names and many values are plain ASCII without escapes: no copy, no decoder.
+  let plain = true;
+  for (let i = start; i < end; i++) {
+    const byte = body[i] as number;
+    if (byte === PLUS || byte === PERCENT || byte >= 0x80) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return { ok: true, text: body.toString('latin1', start, end) };
   const out = Buffer.allocUnsafe(end - start);
   let length = 0;
   for (let i = start; i < end; i++) {

@@ -19,8 +19,23 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
 const HOUR_MS = 3_600_000;
 
+// Berlin changes its offset only on whole UTC hours (01:00 UTC), so the offset is constant
+// within an hour: remember it per hour instead of asking Intl for every notification.
+const offsetByHour = new Map<number, number>();
+const MAX_CACHED_HOURS = 4096;
+
 /** Berlin's offset from UTC in ms at the instant `utcMs` (whole seconds). */
 function berlinOffsetAt(utcMs: number): number {
+  const hour = Math.floor(utcMs / HOUR_MS);
+  const cached = offsetByHour.get(hour);
+  if (cached !== undefined) return cached;
+  const offset = computeOffset(hour * HOUR_MS);
+  if (offsetByHour.size >= MAX_CACHED_HOURS) offsetByHour.clear();
+  offsetByHour.set(hour, offset);
+  return offset;
+}
+
+function computeOffset(utcMs: number): number {
   const parts: Record<string, number> = {};
   for (const part of berlin.formatToParts(new Date(utcMs))) parts[part.type] = Number(part.value);
   const wall = Date.UTC(

@@ -4,6 +4,7 @@
  * (§3, §4), answered with plain text that starts with `OK` on success (§1.1).
  */
 import { parseFormBody } from '../../lib/form-body.js';
+import type { FormBodyResult } from '../../lib/form-body.js';
 import type { Acknowledgement, IngestOutcome, InboundRequest, Provider, Verification } from '../provider.js';
 import { digistore24ConfigSchema } from './config.js';
 import type { Digistore24Config } from './config.js';
@@ -12,8 +13,20 @@ import { verifyShaSign } from './sha-sign.js';
 
 const TEXT = 'text/plain; charset=utf-8';
 
+// verify and normalize see the same request; parse its body once.
+const parsedBodies = new WeakMap<Buffer, FormBodyResult>();
+
+function parse(req: InboundRequest): FormBodyResult {
+  let parsed = parsedBodies.get(req.rawBody);
+  if (!parsed) {
+    parsed = parseFormBody(req.rawBody);
+    parsedBodies.set(req.rawBody, parsed);
+  }
+  return parsed;
+}
+
 function verify(req: InboundRequest, config: Digistore24Config): Verification {
-  const parsed = parseFormBody(req.rawBody);
+  const parsed = parse(req);
   if (!parsed.ok) return { ok: false, code: parsed.code, reason: parsed.reason };
   const verdict = verifyShaSign(parsed.fields, config.passphrase);
   return verdict.ok ? { ok: true, method: `sha512 variant ${verdict.variant}` } : verdict;
@@ -51,7 +64,7 @@ export function digistore24Provider(): Provider<Digistore24Config> {
     contentTypes: ['application/x-www-form-urlencoded'],
     verify: async (req, config) => verify(req, config),
     normalize: (req) => {
-      const parsed = parseFormBody(req.rawBody);
+      const parsed = parse(req);
       return parsed.ok ? normalizeDigistore24(parsed.fields) : { kind: 'invalid', code: parsed.code, reason: parsed.reason };
     },
     acknowledge,

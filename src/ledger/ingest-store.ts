@@ -1,0 +1,113 @@
+/**
+ * The write side of ingest: everything the pipeline stores goes through an `IngestStore`, so
+ * where the writes run is a deployment choice, not a pipeline concern.
+ *
+ * - `record` stores a request that produced no new facts (rejected, ignored, connection test,
+ *   or an ingest error), durably, before the sender is answered.
+ * - `commit` stores a request with its canonical events in one durable transaction: each event
+ *   under its unique dedup key (a conflict means a provider resend and nothing else happens for
+ *   it), the ledger update, and one delivery per matching connection. It resolves only after
+ *   the commit, with the ids of the events that were new.
+ *
+ * The local store runs the writes on the caller's database handle through the group
+ * committer. `threaded-ingest-store.ts` runs the same functions on a second connection in a
+ * worker thread, which lets an embedded SQLite database write on one core while the HTTP
+ * server parses and verifies on the other.
+ */
+import type { Kysely } from 'kysely';
+import type { CanonicalEvent } from '../core/events.js';
+import type { Database, InboundRequestsTable } from '../db/schema.js';
+import type { ConnectionTarget } from '../outbox/fan-out.js';
+import { fanOut } from '../outbox/fan-out.js';
+import { applyToLedger } from './apply-event.js';
+import type { GroupCommitter } from './group-commit.js';
+
+export type InboundRow = InboundRequestsTable;
+
+export interface KeyedEvent {
+  event: CanonicalEvent;
+  /** Unique per source: `<sourceId>:<provider dedup key>`. */
+  dedupKey: string;
+}
+
+export interface CommitResult {
+  /** Ids of the events that were new (the others were duplicates). */
+  inserted: string[];
+  /** Delivery rows created for the new events. */
+  deliveries: number;
+}
+
+export interface IngestStore {
+  record(row: InboundRow): Promise<void>;
+  /** `now` (ISO) stamps the ledger rows; the caller's clock decides it. */
+  commit(row: InboundRow, events: readonly KeyedEvent[], now: string): Promise<CommitResult>;
+  /** Resolves when everything submitted so far is committed or failed. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type ActiveTargets = (trx: Kysely<Database>) => Promise<ConnectionTarget[]>;
+
+export async function writeRecord(trx: Kysely<Database>, row: InboundRow): Promise<void> {
+  await trx.insertInto('inbound_requests').values(row).execute();
+}
+
+export async function writeCommit(trx: Kysely<Database>, activeTargets: ActiveTargets, row: InboundRow, events: readonly KeyedEvent[], now: string): Promise<CommitResult> {
+  const inserted: CanonicalEvent[] = [];
+  for (const { event, dedupKey } of events) {
+    const created = await trx
+      .insertInto('events')
+      .values({
+        id: event.id,
+        source_id: event.source.id,
+        inbound_request_id: row.id,
+        type: event.type,
+        dedup_key: dedupKey,
+        order_ref: event.order?.id ?? null,
+        customer_email: event.buyer?.email ?? null,
+        test: event.source.test ? 1 : 0,
+        occurred_at: event.occurredAt,
+        received_at: event.receivedAt,
+        payload: JSON.stringify(event),
+      })
+      .onConflict((oc) => oc.column('dedup_key').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!created) continue;
+    await applyToLedger(trx, event, now);
+    inserted.push(event);
+  }
+  let deliveries = 0;
+  if (inserted.length > 0) {
+    const targets = await activeTargets(trx);
+    for (const event of inserted) deliveries += await fanOut(trx, event, targets, now);
+  }
+  await writeRecord(trx, { ...row, verdict: inserted.length > 0 ? 'accepted' : 'duplicate', event_ids: JSON.stringify(inserted.map((e) => e.id)) });
+  return { inserted: inserted.map((e) => e.id), deliveries };
+}
+
+/**
+ * Units of one group-commit batch share its transaction object: read the active connections
+ * once per batch, not once per notification (the same snapshot either way).
+ */
+export function perTransaction(load: ActiveTargets): ActiveTargets {
+  const cache = new WeakMap<object, Promise<ConnectionTarget[]>>();
+  return (trx) => {
+    let targets = cache.get(trx);
+    if (!targets) {
+      targets = load(trx);
+      cache.set(trx, targets);
+    }
+    return targets;
+  };
+}
+
+export function createLocalIngestStore(committer: GroupCommitter, activeFilters: ActiveTargets): IngestStore {
+  const targets = perTransaction(activeFilters);
+  return {
+    record: (row) => committer.submit((trx) => writeRecord(trx, row)),
+    commit: (row, events, now) => committer.submit((trx) => writeCommit(trx, targets, row, events, now)),
+    flush: () => committer.flush(),
+    close: () => committer.flush(),
+  };
+}

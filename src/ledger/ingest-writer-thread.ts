@@ -1,0 +1,46 @@
+/**
+ * Entry of the ingest writer thread (see threaded-ingest-store.ts): opens its own connection to
+ * the database, runs the same write functions as the local store through its own group
+ * committer, and answers each job once its transaction has committed.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { createActiveFiltersLoader } from '../connections/active-filters.js';
+import { openDb } from '../db/connect.js';
+import type { DbTarget } from '../db/connect.js';
+import { createGroupCommitter } from './group-commit.js';
+import { createLocalIngestStore } from './ingest-store.js';
+import type { IngestStore } from './ingest-store.js';
+import type { WriterReply, WriterRequest } from './writer-protocol.js';
+import { reviveRow } from './writer-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('ingest-writer-thread must run in a worker thread');
+
+const { target } = workerData as { target: DbTarget };
+const handle = openDb(target);
+const store: IngestStore = createLocalIngestStore(createGroupCommitter(handle.db, handle.adapter), createActiveFiltersLoader());
+
+async function run(request: WriterRequest): Promise<WriterReply> {
+  try {
+    switch (request.op) {
+      case 'record':
+        await store.record(reviveRow(request.row));
+        return { id: request.id, ok: true, result: null };
+      case 'commit':
+        return { id: request.id, ok: true, result: await store.commit(reviveRow(request.row), request.events, request.now) };
+      case 'flush':
+        await store.flush();
+        return { id: request.id, ok: true, result: null };
+      case 'close':
+        await store.close();
+        await handle.close();
+        return { id: request.id, ok: true, result: null };
+    }
+  } catch (err) {
+    return { id: request.id, ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+port.on('message', (request: WriterRequest) => {
+  void run(request).then((reply) => port.postMessage(reply));
+});

@@ -1,0 +1,112 @@
+/**
+ * An {@link IngestStore} whose writes run in a worker thread on their own database
+ * connection. better-sqlite3 is synchronous: on the main thread every statement and every
+ * commit of the embedded database blocks the HTTP server. In a writer thread the two overlap,
+ * one core parsing and verifying requests while the other writes, and the answer to each
+ * request still waits for its commit.
+ *
+ * If the thread dies, the jobs it held fail (their senders get a 5xx and retry; nothing was
+ * acknowledged) and the next job starts a new thread.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { DbTarget } from '../db/connect.js';
+import type { Logger } from '../lib/logger.js';
+import type { CommitResult, IngestStore } from './ingest-store.js';
+import type { WriterReply, WriterRequest } from './writer-protocol.js';
+
+// Runs as the thread's first script: loads TypeScript sources through tsx when ipnhub itself
+// runs from source (tests, `npm run bench -- --tsx`), plain JavaScript otherwise.
+const BOOT = `
+const { workerData } = require('node:worker_threads');
+(async () => {
+  if (workerData.tsx) (await import(workerData.tsx)).register();
+  await import(workerData.entry);
+})().catch((err) => setImmediate(() => { throw err; }));
+`;
+
+/** tsx's ESM register API (its CommonJS build cannot register hooks from a thread). */
+function tsxApiUrl(): string {
+  const packageJson = createRequire(import.meta.url).resolve('tsx/package.json');
+  return pathToFileURL(join(dirname(packageJson), 'dist/esm/api/index.mjs')).href;
+}
+
+const WRITER_YOUNG_GENERATION_MB = 8;
+// Far above what the thread keeps alive (a batch of rows and the statement cache); if a burst
+// ever exceeded it, the thread would die, its jobs would be answered 5xx (senders retry) and a
+// new thread would start.
+const WRITER_OLD_GENERATION_MB = 96;
+
+type Pending = { resolve: (reply: WriterReply) => void; reject: (err: Error) => void };
+type Job = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+export function createThreadedIngestStore(options: { target: DbTarget; logger: Logger }): IngestStore {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const entry = new URL(`./ingest-writer-thread.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
+  const pending = new Map<number, Pending>();
+  let worker: Worker | null = null;
+  let nextId = 1;
+
+  function failAll(err: Error): void {
+    for (const job of pending.values()) job.reject(err);
+    pending.clear();
+  }
+
+  function spawn(): Worker {
+    const thread = new Worker(BOOT, {
+      eval: true,
+      // The thread keeps little state; a small young generation keeps its memory small
+      // (scavenges of short-lived rows are cheap).
+      resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WRITER_OLD_GENERATION_MB },
+      workerData: { target: options.target, entry, tsx: fromSource ? tsxApiUrl() : null },
+    });
+    thread.on('message', (reply: WriterReply) => {
+      const job = pending.get(reply.id);
+      pending.delete(reply.id);
+      job?.resolve(reply);
+    });
+    thread.on('error', (err) => {
+      options.logger.error({ err }, 'ingest writer thread failed');
+      failAll(err);
+    });
+    thread.on('exit', (code) => {
+      if (worker === thread) worker = null;
+      failAll(new Error(`ingest writer thread exited (code ${code})`));
+    });
+    return thread;
+  }
+
+  async function send(job: Job): Promise<CommitResult | null> {
+    worker ??= spawn();
+    const id = nextId++;
+    const reply = await new Promise<WriterReply>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker?.postMessage({ ...job, id });
+    });
+    if (!reply.ok) throw new Error(reply.error);
+    return reply.result;
+  }
+
+  return {
+    async record(row) {
+      await send({ op: 'record', row });
+    },
+    async commit(row, events, now) {
+      const result = await send({ op: 'commit', row, events, now });
+      if (!result) throw new Error('ingest writer thread returned no commit result');
+      return result;
+    },
+    async flush() {
+      if (worker) await send({ op: 'flush' });
+    },
+    async close() {
+      const thread = worker;
+      if (!thread) return;
+      await send({ op: 'close' }).catch(() => null);
+      worker = null;
+      await thread.terminate();
+    },
+  };
+}
