@@ -1,3 +1,5 @@
+import { sqliteAdapter } from '../db/dialect-adapter.js';
+import { migrationsFor } from '../db/migrations.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -90,7 +92,7 @@ describe('ipnhub CLI', () => {
     cli = createCliEnv();
     const first = await cli.run(['migrate', '--json']);
     expect(first.code).toBe(0);
-    expect(JSON.parse(first.stdout)).toEqual({ database: `sqlite:${cli.dataDir}/ipnhub.db`, applied: ['0001_initial'], upToDate: false });
+    expect(JSON.parse(first.stdout)).toEqual({ database: `sqlite:${cli.dataDir}/ipnhub.db`, applied: Object.keys(migrationsFor(sqliteAdapter())), upToDate: false });
     const second = await cli.run(['migrate']);
     expect(second).toEqual({ code: 0, stdout: `Database sqlite:${cli.dataDir}/ipnhub.db is up to date.\n`, stderr: '' });
   });

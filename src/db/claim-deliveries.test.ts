@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { claimDueDeliveries } from './claim-deliveries.js';
+import { claimDueDeliveries, nextDueAt } from './claim-deliveries.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
 
@@ -85,6 +85,54 @@ for (const dialect of enabledDialects()) {
         .execute();
       expect((await claim('w1', T1, 1)).map((d) => d.id)).toEqual(['dlv_2']);
       expect((await claim('w1', T1, 0))).toEqual([]);
+    });
+
+    it('takes expired leases first, then pending deliveries by due time and event id, up to the limit', async () => {
+      await h.db
+        .insertInto('deliveries')
+        .values([
+          delivery('dlv_p2', 'evt_5', 'a', { next_attempt_at: T0 }),
+          delivery('dlv_p1', 'evt_6', 'b', { next_attempt_at: '2025-12-31T00:00:00.000Z' }),
+          delivery('dlv_p3', 'evt_4', 'c', { next_attempt_at: T0 }),
+          delivery('dlv_x2', 'evt_2', 'd', { status: 'delivering', lease_owner: 'gone', lease_expires_at: T0 }),
+          delivery('dlv_x1', 'evt_3', 'e', { status: 'delivering', lease_owner: 'gone', lease_expires_at: '2025-12-31T12:00:00.000Z' }),
+          delivery('dlv_late', 'evt_1', 'f', { next_attempt_at: LATER }),
+        ])
+        .execute();
+      expect((await claim('w1', T1, 4)).map((d) => d.id)).toEqual(['dlv_x1', 'dlv_x2', 'dlv_p1', 'dlv_p3']);
+      expect((await claim('w1', T1, 4)).map((d) => d.id)).toEqual(['dlv_p2']);
+    });
+
+    it('puts at most one delivery of a connection and order key in a batch', async () => {
+      await h.db
+        .insertInto('deliveries')
+        .values([
+          delivery('dlv_1', 'evt_1', 'o1'),
+          delivery('dlv_2', 'evt_2', 'o1'),
+          delivery('dlv_3', 'evt_3', 'o2'),
+          delivery('dlv_4', 'evt_4', 'o1'),
+          delivery('dlv_5', 'evt_5', 'o2'),
+        ])
+        .execute();
+      expect((await claim('w1', T1, 10)).map((d) => d.id)).toEqual(['dlv_1', 'dlv_3']);
+      expect(await claim('w1', T1, 10)).toEqual([]);
+      await h.db.updateTable('deliveries').set({ status: 'delivered' }).where('id', 'in', ['dlv_1', 'dlv_3']).execute();
+      expect((await claim('w1', T1, 10)).map((d) => d.id)).toEqual(['dlv_2', 'dlv_5']);
+    });
+
+    it('reports the next due time of pending deliveries, or the next one after a given time', async () => {
+      expect(await nextDueAt(h.db)).toBeNull();
+      await h.db
+        .insertInto('deliveries')
+        .values([
+          delivery('dlv_1', 'evt_1', 'o1', { next_attempt_at: T0 }),
+          delivery('dlv_2', 'evt_2', 'o2', { next_attempt_at: LATER }),
+          delivery('dlv_3', 'evt_3', 'o3', { status: 'delivering', next_attempt_at: '2025-01-01T00:00:00.000Z' }),
+        ])
+        .execute();
+      expect(await nextDueAt(h.db)).toBe(T0);
+      expect(await nextDueAt(h.db, T0)).toBe(LATER);
+      expect(await nextDueAt(h.db, LATER)).toBeNull();
     });
 
     it('never hands one delivery to two concurrent claimers', async () => {

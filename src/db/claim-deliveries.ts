@@ -10,7 +10,7 @@
  * serialises claimers across processes on the same file.
  */
 import { sql } from 'kysely';
-import type { Kysely, Selectable } from 'kysely';
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { DbAdapter } from './dialect-adapter.js';
 import type { Database, DeliveriesTable } from './schema.js';
 
@@ -23,54 +23,89 @@ export interface ClaimOptions {
   limit: number;
 }
 
-function dueIds(db: Kysely<Database>, now: string, limit: number) {
+type DeliveryScope = ExpressionBuilder<Database & { d: DeliveriesTable }, 'd'>;
+
+// The FIFO rule; answered from the (connection_id, order_key, event_id) index per candidate.
+function noEarlierUnfinished({ not, exists, selectFrom }: DeliveryScope) {
+  return not(
+    exists(
+      selectFrom('deliveries as e')
+        .select(sql<number>`1`.as('one'))
+        .whereRef('e.connection_id', '=', 'd.connection_id')
+        .whereRef('e.order_key', '=', 'd.order_key')
+        .whereRef('e.event_id', '<', 'd.event_id')
+        .where('e.status', 'in', ['pending', 'delivering']),
+    ),
+  );
+}
+
+// The two kinds of due rows are read by separate queries, each walking its own index in the
+// order it wants, so LIMIT ends the scan. One query with an OR between them made both
+// dialects collect and sort every due row first, a cost that grew with the backlog.
+function expiredLeaseIds(db: Kysely<Database>, now: string, limit: number, lock: boolean) {
   return db
     .selectFrom('deliveries as d')
     .select('d.id')
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('d.status', '=', 'pending'), eb('d.next_attempt_at', '<=', now)]),
-        eb.and([eb('d.status', '=', 'delivering'), eb('d.lease_expires_at', '<', now)]),
-      ]),
-    )
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('deliveries as e')
-            .select(sql<number>`1`.as('one'))
-            .whereRef('e.connection_id', '=', 'd.connection_id')
-            .whereRef('e.order_key', '=', 'd.order_key')
-            .whereRef('e.event_id', '<', 'd.event_id')
-            .where('e.status', 'in', ['pending', 'delivering']),
-        ),
-      ),
-    )
-    .orderBy('d.next_attempt_at')
-    .orderBy('d.event_id')
-    .limit(limit);
+    .where('d.status', '=', 'delivering')
+    .where('d.lease_expires_at', '<', now)
+    .where(noEarlierUnfinished)
+    .orderBy('d.lease_expires_at')
+    .limit(limit)
+    .$if(lock, (q) => q.forUpdate().skipLocked());
 }
 
+function pendingDueIds(db: Kysely<Database>, now: string, limit: number, lock: boolean) {
+  return db
+    .selectFrom('deliveries as d')
+    .select('d.id')
+    .where('d.status', '=', 'pending')
+    .where('d.next_attempt_at', '<=', now)
+    .where(noEarlierUnfinished)
+    .orderBy('d.next_attempt_at')
+    .orderBy('d.event_id')
+    .limit(limit)
+    .$if(lock, (q) => q.forUpdate().skipLocked());
+}
+
+/**
+ * Leases up to `limit` due deliveries to `owner` until `leaseUntil` and returns them as they
+ * are now (`delivering`): deliveries whose lease expired first (they have waited longest),
+ * then pending ones by `next_attempt_at`, then event id. Never returns two deliveries of the
+ * same connection and order key, and never one a concurrent claimer got.
+ */
 export async function claimDueDeliveries(db: Kysely<Database>, adapter: DbAdapter, options: ClaimOptions): Promise<DeliveryRow[]> {
   if (options.limit <= 0) return [];
+  const lock = adapter.supportsSkipLocked;
   return adapter.writeTransaction(db, async (trx) => {
-    const candidates = adapter.supportsSkipLocked ? dueIds(trx, options.now, options.limit).forUpdate().skipLocked() : dueIds(trx, options.now, options.limit);
-    const ids = (await candidates.execute()).map((row) => row.id);
+    const ids = (await expiredLeaseIds(trx, options.now, options.limit, lock).execute()).map((row) => row.id);
+    if (ids.length < options.limit) {
+      // Rows taken over above stay `delivering`, so the FIFO rule sees the same unfinished set here.
+      const pending = await pendingDueIds(trx, options.now, options.limit - ids.length, lock).execute();
+      for (const row of pending) ids.push(row.id);
+    }
     if (ids.length === 0) return [];
-    return trx
+    const rows = await trx
       .updateTable('deliveries')
       .set({ status: 'delivering', lease_owner: options.owner, lease_expires_at: options.leaseUntil, updated_at: options.now })
       .where('id', 'in', ids)
       .returningAll()
       .execute();
+    const rank = new Map(ids.map((id, i) => [id, i]));
+    return rows.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
   });
 }
 
-/** The earliest time a pending delivery becomes due, for the worker's sleep. */
-export async function nextDueAt(db: Kysely<Database>): Promise<string | null> {
+/**
+ * The earliest time a pending delivery becomes due, for the worker's sleep; with `after`, the
+ * earliest one later than that (what is due already but held back by the FIFO rule becomes
+ * claimable when the delivery ahead of it finishes, not at its own time).
+ */
+export async function nextDueAt(db: Kysely<Database>, after?: string): Promise<string | null> {
   const row = await db
     .selectFrom('deliveries')
     .select((eb) => eb.fn.min('next_attempt_at').as('next'))
     .where('status', '=', 'pending')
+    .$if(after !== undefined, (q) => q.where('next_attempt_at', '>', after ?? ''))
     .executeTakeFirst();
   return row?.next ?? null;
 }

@@ -210,8 +210,22 @@ function initial(adapter: DbAdapter): Migration {
   };
 }
 
+/**
+ * Indexes for the split claim (src/db/claim-deliveries.ts): due pending deliveries are read in
+ * claim order (`next_attempt_at`, `event_id`) straight from an index, so `LIMIT` stops the scan
+ * instead of sorting every due row; expired leases are found by their own index. The old
+ * `deliveries_due` is a prefix of the new pending index and goes.
+ */
+const claimIndexes: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.createIndex('deliveries_pending_due').on('deliveries').columns(['status', 'next_attempt_at', 'event_id']).execute();
+    await db.schema.createIndex('deliveries_lease').on('deliveries').columns(['status', 'lease_expires_at']).execute();
+    await db.schema.dropIndex('deliveries_due').execute();
+  },
+};
+
 export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
-  return { '0001_initial': initial(adapter) };
+  return { '0001_initial': initial(adapter), '0002_claim_indexes': claimIndexes };
 }
 
 class InCodeMigrationProvider implements MigrationProvider {

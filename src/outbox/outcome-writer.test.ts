@@ -1,0 +1,119 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DbAdapter } from '../db/dialect-adapter.js';
+import { ManualClock } from '../lib/clock.js';
+import { createOutcomeWriter } from './outcome-writer.js';
+import type { AttemptOutcome } from './outcome-writer.js';
+import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
+import type { TestDb } from '../../test/helpers/test-db.js';
+
+const T0 = '2026-01-01T00:00:00.000Z';
+const T1 = '2026-01-01T00:00:30.000Z';
+const LATER = '2026-01-01T01:00:00.000Z';
+
+function delivering(id: string, owner: string) {
+  return {
+    id,
+    event_id: `evt_${id}`,
+    connection_id: 'con_1',
+    order_key: id,
+    status: 'delivering' as const,
+    attempts: 0,
+    next_attempt_at: T0,
+    lease_owner: owner,
+    lease_expires_at: LATER,
+    trigger: 'scheduled',
+    last_error: null,
+    created_at: T0,
+    updated_at: T0,
+    completed_at: null,
+  };
+}
+
+function delivered(deliveryId: string, overrides: Partial<AttemptOutcome> = {}): AttemptOutcome {
+  return {
+    deliveryId,
+    status: 'delivered',
+    attemptNo: 1,
+    nextAttemptAt: null,
+    lastError: null,
+    attempt: { trigger: 'scheduled', started_at: T0, duration_ms: 12, outcome: 'delivered', status_code: 204, response: null, error: null },
+    ...overrides,
+  };
+}
+
+for (const dialect of enabledDialects()) {
+  describe(`outcome writer on ${dialect}`, () => {
+    let h: TestDb;
+    let transactions: number;
+    let adapter: DbAdapter;
+    const clock = new ManualClock(T1);
+
+    beforeEach(async () => {
+      h = await createTestDb(dialect);
+      transactions = 0;
+      const base = h.adapter;
+      adapter = {
+        ...base,
+        writeTransaction(db, fn) {
+          transactions++;
+          return base.writeTransaction(db, fn);
+        },
+      };
+    });
+    afterEach(async () => h.dispose());
+
+    const writer = () => createOutcomeWriter({ db: h.db, adapter, clock, owner: 'w1' });
+    const rows = () => h.db.selectFrom('deliveries').selectAll().orderBy('id').execute();
+    const attempts = () => h.db.selectFrom('attempts').select(['delivery_id', 'attempt_no', 'outcome', 'duration_ms']).orderBy('delivery_id').execute();
+
+    it('writes outcomes that arrive together in one transaction, each guarded by the lease', async () => {
+      await h.db.insertInto('deliveries').values([delivering('d1', 'w1'), delivering('d2', 'w1'), delivering('d3', 'w2'), delivering('d4', 'w1')]).execute();
+      const w = writer();
+      const retry: Partial<AttemptOutcome> = {
+        status: 'pending',
+        nextAttemptAt: LATER,
+        lastError: 'HTTP 503',
+        attempt: { trigger: 'scheduled', started_at: T0, duration_ms: 7, outcome: 'retry', status_code: 503, response: 'busy', error: 'HTTP 503' },
+      };
+      const results = await Promise.all([w.record(delivered('d1')), w.record(delivered('d2')), w.record(delivered('d3')), w.record(delivered('d4', retry))]);
+      expect(results).toEqual([true, true, false, true]);
+      expect(transactions).toBe(1);
+      expect((await rows()).map((r) => [r.id, r.status, Number(r.attempts), r.next_attempt_at, r.lease_owner, r.lease_expires_at, r.last_error, r.updated_at, r.completed_at])).toEqual([
+        ['d1', 'delivered', 1, T0, null, null, null, T1, T1],
+        ['d2', 'delivered', 1, T0, null, null, null, T1, T1],
+        ['d3', 'delivering', 0, T0, 'w2', LATER, null, T0, null],
+        ['d4', 'pending', 1, LATER, null, null, 'HTTP 503', T1, null],
+      ]);
+      expect((await attempts()).map((a) => [a.delivery_id, Number(a.attempt_no), a.outcome, Number(a.duration_ms)])).toEqual([
+        ['d1', 1, 'delivered', 12],
+        ['d2', 1, 'delivered', 12],
+        ['d4', 1, 'retry', 7],
+      ]);
+    });
+
+    it('writes each outcome alone when the batch fails, so one bad outcome fails only itself', async () => {
+      await h.db.insertInto('deliveries').values([delivering('d1', 'w1'), delivering('d2', 'w1'), delivering('d3', 'w1')]).execute();
+      const w = writer();
+      // A NaN duration breaks the attempt row's NOT NULL integer column on both dialects.
+      const broken = delivered('d2', { attempt: { trigger: 'scheduled', started_at: T0, duration_ms: Number.NaN, outcome: 'delivered', status_code: 204, response: null, error: null } });
+      const results = await Promise.allSettled([w.record(delivered('d1')), w.record(broken), w.record(delivered('d3'))]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : null))).toEqual([true, null, true]);
+      expect(transactions).toBe(4);
+      expect((await rows()).map((r) => [r.id, r.status, r.lease_owner])).toEqual([
+        ['d1', 'delivered', null],
+        ['d2', 'delivering', 'w1'],
+        ['d3', 'delivered', null],
+      ]);
+      expect((await attempts()).map((a) => a.delivery_id)).toEqual(['d1', 'd3']);
+    });
+
+    it('writes two outcomes for one delivery one after the other: the second finds the lease released', async () => {
+      await h.db.insertInto('deliveries').values(delivering('d1', 'w1')).execute();
+      const w = writer();
+      expect(await Promise.all([w.record(delivered('d1')), w.record(delivered('d1'))])).toEqual([true, false]);
+      expect(transactions).toBe(2);
+      expect((await attempts()).map((a) => [a.delivery_id, Number(a.attempt_no)])).toEqual([['d1', 1]]);
+    });
+  });
+}
