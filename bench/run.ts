@@ -34,7 +34,7 @@ import type { ScenarioResult } from './report.js';
 
 const PASSPHRASE = 'bench-ipn-passphrase-2026';
 const CONCURRENCY = 50;
-const WORKER_CONCURRENCY = 16;
+const WORKER_CONCURRENCY = 8;
 /** Distinct bodies the baseline cycles through; it stores nothing, so reuse costs it nothing extra. */
 const BASELINE_BODIES = 5000;
 

