@@ -88,6 +88,27 @@ interface Settled {
   lastError: string | null;
 }
 
+/**
+ * An abort signal for one attempt: fires when the worker stops or the deadline passes, and is
+ * released as soon as the attempt ends. (AbortSignal.timeout + AbortSignal.any would keep a
+ * timer and a dependant signal alive for the whole deadline after every attempt: at a few
+ * thousand deliveries per second that is tens of megabytes held for a minute.)
+ */
+function attemptDeadline(stop: AbortSignal, ms: number): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const onStop = (): void => controller.abort(stop.reason);
+  const timer = setTimeout(() => controller.abort(new Error(`delivery attempt timed out after ${ms} ms`)), ms);
+  if (stop.aborted) onStop();
+  else stop.addEventListener('abort', onStop, { once: true });
+  return {
+    signal: controller.signal,
+    release() {
+      clearTimeout(timer);
+      stop.removeEventListener('abort', onStop);
+    },
+  };
+}
+
 function excerpt(text: string | undefined): string | null {
   if (text === undefined || text === '') return null;
   return text.length > RESPONSE_EXCERPT_CHARS ? `${text.slice(0, RESPONSE_EXCERPT_CHARS)}…[truncated]` : text;
@@ -167,7 +188,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     else if (!connection.active && delivery.trigger !== 'manual') result = { outcome: 'skipped', reason: 'connection is inactive' };
     else if (!isConnectorId(connection.connector)) result = { outcome: 'failed', reason: `unknown connector ${connection.connector}` };
     else {
-      const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(deps.deliveryTimeoutMs)]);
+      const deadline = attemptDeadline(controller.signal, deps.deliveryTimeoutMs);
       result = await runConnector(getConnector(connection.connector), event, connection.config, {
         deliveryId: delivery.id,
         connectionId: connection.id,
@@ -178,8 +199,8 @@ export function createWorker(deps: WorkerDeps): Worker {
         mailer: deps.mailer,
         logger: deps.logger.child({ deliveryId: delivery.id, connectionId: connection.id }),
         clock: deps.clock,
-        signal,
-      });
+        signal: deadline.signal,
+      }).finally(() => deadline.release());
     }
     const durationMs = Math.round(performance.now() - started);
     const settled = settle(delivery, result, attemptNo);
