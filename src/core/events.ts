@@ -33,10 +33,6 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export function isEventType(value: string): value is EventType {
-  return (EVENT_TYPES as readonly string[]).includes(value);
-}
-
 export type BillingType = 'single_payment' | 'subscription' | 'installment';
 
 export interface EventItem {

@@ -22,8 +22,6 @@ export interface DbAdapter {
   readonly label: string;
   readonly binaryType: 'blob' | 'bytea';
   readonly supportsSkipLocked: boolean;
-  /** True when several processes can share the database over the network. */
-  readonly supportsMultipleHosts: boolean;
   /**
    * True when the driver blocks its thread (better-sqlite3): ingest writes then run best on
    * their own connection in a worker thread, overlapping with the HTTP work.
@@ -47,7 +45,6 @@ export const sqliteAdapter = (): DbAdapter => ({
   label: 'sqlite',
   binaryType: 'blob',
   supportsSkipLocked: false,
-  supportsMultipleHosts: false,
   writesBestFromOwnThread: true,
   async writeTransaction(db, fn) {
     // Kysely's SQLite driver has one connection; `connection()` holds it for the whole
@@ -82,7 +79,6 @@ export const postgresAdapter = (listener: PostgresListenSource): DbAdapter => ({
   label: 'postgres',
   binaryType: 'bytea',
   supportsSkipLocked: true,
-  supportsMultipleHosts: true,
   writesBestFromOwnThread: false,
   async writeTransaction(db, fn) {
     return db.transaction().execute(fn);

@@ -17,7 +17,7 @@
 import type { Kysely } from 'kysely';
 import type { CanonicalEvent } from '../core/events.js';
 import type { Database, InboundRequestsTable } from '../db/schema.js';
-import type { ConnectionTarget } from '../outbox/fan-out.js';
+import type { ConnectionFilterTarget } from '../connections/active-filters.js';
 import { fanOut } from '../outbox/fan-out.js';
 import { applyToLedger } from './apply-event.js';
 import type { GroupCommitter } from './group-commit.js';
@@ -46,7 +46,7 @@ export interface IngestStore {
   close(): Promise<void>;
 }
 
-export type ActiveTargets = (trx: Kysely<Database>) => Promise<ConnectionTarget[]>;
+export type ActiveTargets = (trx: Kysely<Database>) => Promise<ConnectionFilterTarget[]>;
 
 export async function writeRecord(trx: Kysely<Database>, row: InboundRow): Promise<void> {
   await trx.insertInto('inbound_requests').values(row).execute();
@@ -91,7 +91,7 @@ export async function writeCommit(trx: Kysely<Database>, activeTargets: ActiveTa
  * once per batch, not once per notification (the same snapshot either way).
  */
 export function perTransaction(load: ActiveTargets): ActiveTargets {
-  const cache = new WeakMap<object, Promise<ConnectionTarget[]>>();
+  const cache = new WeakMap<object, Promise<ConnectionFilterTarget[]>>();
   return (trx) => {
     let targets = cache.get(trx);
     if (!targets) {

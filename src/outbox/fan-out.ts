@@ -6,14 +6,9 @@
 import type { Kysely } from 'kysely';
 import type { CanonicalEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
+import type { ConnectionFilterTarget } from '../connections/active-filters.js';
 import { matchesFilters } from '../connections/filters.js';
-import type { ConnectionFilters } from '../connections/filters.js';
 import type { Database } from '../db/schema.js';
-
-export interface ConnectionTarget {
-  id: string;
-  filters: ConnectionFilters;
-}
 
 /**
  * Deliveries of one order to one connection go out in event order; the order key groups
@@ -23,7 +18,7 @@ export function orderKey(event: CanonicalEvent): string {
   return event.order ? `${event.source.id}:${event.order.id}` : event.id;
 }
 
-export async function fanOut(trx: Kysely<Database>, event: CanonicalEvent, connections: readonly ConnectionTarget[], now: string): Promise<number> {
+export async function fanOut(trx: Kysely<Database>, event: CanonicalEvent, connections: readonly ConnectionFilterTarget[], now: string): Promise<number> {
   const rows = connections
     .filter((connection) => matchesFilters(event, connection.filters))
     .map((connection) => ({

@@ -20,7 +20,8 @@ export function classifyWebhookResponse(result: HttpResult, now: Date): Delivery
       case 'aborted':
         return { outcome: 'retry', reason: `aborted: ${result.message}` };
       case 'blocked':
-        return { outcome: 'failed', reason: result.message };
+        // The catalogue code, so the delivery log and the error e-mail name it (docs/errors.md).
+        return { outcome: 'failed', reason: `TARGET_NOT_ALLOWED: ${result.message}` };
       case 'invalid_url':
         return { outcome: 'failed', reason: `invalid URL: ${result.message}` };
     }

@@ -184,7 +184,7 @@ describe('webhook connector', () => {
     const result = await connector.deliver(sampleEvent(), config({ url: sink.url }), context({ http: guarded }));
     await guarded.close();
     expect(result.outcome).toBe('failed');
-    expect(result.outcome === 'failed' ? result.reason : '').toMatch(/^127\.0\.0\.1 is a loopback address .*IPNHUB_OUTBOUND_ALLOW_LIST/);
+    expect(result.outcome === 'failed' ? result.reason : '').toMatch(/^TARGET_NOT_ALLOWED: 127\.0\.0\.1 is a loopback address .*IPNHUB_OUTBOUND_ALLOW_LIST/);
     expect(sink.requests).toEqual([]);
   });
 
