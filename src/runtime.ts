@@ -140,6 +140,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       store: ingestStore,
       sources,
       clock,
+      http,
       logger,
       observer: metrics,
       onDeliveriesCreated: () => {

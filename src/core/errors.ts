@@ -16,6 +16,15 @@ export const ERROR_CATALOGUE = {
   SIGNATURE_NOT_CONFIGURED: { status: 403, message: 'The sender has no signing passphrase configured.' },
   SIGNATURE_INVALID: { status: 403, message: 'The signature does not match.' },
   INGEST_FAILED: { status: 500, message: 'The notification could not be stored; the sender should retry.' },
+  UNSUPPORTED_CHARSET: { status: 400, message: 'The notification names a character set this server cannot decode.' },
+  MALFORMED_JSON: { status: 400, message: 'The body is not a JSON object of the expected shape.' },
+  POSTBACK_INVALID: { status: 403, message: 'PayPal answered INVALID to the verification postback: the message did not come from PayPal.' },
+  RECEIVER_MISMATCH: { status: 403, message: 'The payment was made to another PayPal account than this source is configured for.' },
+  TEST_MESSAGE_ON_LIVE_SOURCE: { status: 403, message: 'A sandbox or simulator message (test_ipn=1) reached a live source.' },
+  AMOUNT_MISMATCH: { status: 403, message: 'The amount or currency differs from the expected price configured for the item.' },
+  CERTIFICATE_URL_NOT_ALLOWED: { status: 403, message: 'The signing certificate URL is not an HTTPS URL on a PayPal host.' },
+  CERTIFICATE_INVALID: { status: 403, message: 'The signing certificate is expired, not yet valid or cannot be parsed.' },
+  VERIFICATION_UNAVAILABLE: { status: 503, message: 'The signature could not be checked right now (certificate or verification service unreachable); the sender should retry.' },
   // Admin API
   UNAUTHORIZED: { status: 401, message: 'A valid Bearer token is required.' },
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
@@ -28,6 +37,8 @@ export const ERROR_CATALOGUE = {
   DELIVERY_IN_PROGRESS: { status: 409, message: 'The delivery is being attempted right now.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },
   // Outbound
+  TARGET_AUTH_FAILED: { status: 400, message: 'The target rejected the connection\'s credentials; fix them in the connection settings.' },
+  TARGET_VALIDATION_FAILED: { status: 400, message: 'The target rejected the data as invalid; its message says which field.' },
   TARGET_NOT_ALLOWED: { status: 400, message: 'The target address is private, loopback, link-local or metadata and not on the allow-list.' },
   // Startup / configuration
   CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },

@@ -21,7 +21,8 @@ export interface SourcesTable {
   updated_at: string;
 }
 
-export type InboundVerdict = 'accepted' | 'duplicate' | 'ignored' | 'test' | 'rejected' | 'error';
+/** `pending`: stored and acknowledged, authenticity not yet confirmed (PayPal IPN postback). */
+export type InboundVerdict = 'accepted' | 'duplicate' | 'ignored' | 'test' | 'rejected' | 'error' | 'pending';
 
 export interface InboundRequestsTable {
   id: string;

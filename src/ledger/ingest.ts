@@ -19,6 +19,7 @@ import type { ErrorCode } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { InboundVerdict } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
+import type { HttpClient } from '../lib/http-client.js';
 import type { Logger } from '../lib/logger.js';
 import type { Acknowledgement, InboundRequest, IngestOutcome, Provider } from '../providers/provider.js';
 import { getProvider, isProviderId } from '../providers/registry.js';
@@ -37,6 +38,8 @@ export interface IngestDeps {
   store: IngestStore;
   sources: IngestSources;
   clock: Clock;
+  /** For providers that call out while verifying (certificate downloads). */
+  http: HttpClient;
   logger: Logger;
   observer?: IngestObserver;
   /** Called after a commit that created deliveries (wakes the worker). */
@@ -133,7 +136,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         if (!provider.contentTypes.includes(type)) {
           return await reject(provider, base, 'UNSUPPORTED_CONTENT_TYPE', `Got ${type || 'no content type'}; ${provider.displayName} sends ${provider.contentTypes.join(' or ')}.`);
         }
-        const verification = await provider.verify(req, source.config, { clock: deps.clock });
+        const verification = await provider.verify(req, source.config, { clock: deps.clock, http: deps.http });
         if (!verification.ok) return await reject(provider, base, verification.code, verification.reason);
         base.verification = verification.method;
 

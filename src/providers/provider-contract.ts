@@ -18,6 +18,7 @@ import { EVENT_TYPES } from '../core/events.js';
 import type { EventDraft } from '../core/events.js';
 import type { ErrorCode } from '../core/errors.js';
 import { ManualClock } from '../lib/clock.js';
+import { offlineHttpClient } from '../lib/offline-http-client.js';
 import type { IngestOutcome, InboundRequest, Provider, ProviderContext } from './provider.js';
 
 export interface ProviderContractCase<Config> {
@@ -65,8 +66,8 @@ function moneyOf(event: EventDraft): Array<[string, number | null]> {
 }
 
 /** Registers the contract suite for `provider` with Vitest (`describe`/`it`). `cases` must not be empty. */
-export function runProviderContract<Config>(provider: Provider<Config>, cases: ReadonlyArray<ProviderContractCase<Config>>): void {
-  const ctx: ProviderContext = { clock: new ManualClock('2024-05-14T07:12:46.000Z') };
+export function runProviderContract<Config>(provider: Provider<Config>, cases: ReadonlyArray<ProviderContractCase<Config>>, context: Partial<ProviderContext> = {}): void {
+  const ctx: ProviderContext = { clock: new ManualClock('2024-05-14T07:12:46.000Z'), http: offlineHttpClient(), ...context };
 
   describe(`provider contract: ${provider.id}`, () => {
     it('has cases, including a verified one and a rejected one', () => {

@@ -19,11 +19,17 @@
  *   `{ kind: 'ignored', reason }`; it is still recorded and acknowledged.
  * - `acknowledge` renders what the sender expects back for an outcome: Digistore24 wants the
  *   text `OK`, PayPal an empty 200. It is called after the durable commit, never before.
+ * - `confirm` is for providers whose authenticity is proven by asking the sender afterwards
+ *   (PayPal IPN's postback). When present, `verify` only checks what it can locally (shape,
+ *   charset); the pipeline then stores the raw request as `pending`, acknowledges it, and the
+ *   worker calls `confirm` until it answers `ok: true` (then `normalize` and the commit run),
+ *   `ok: false` (the request is rejected) or gives up retrying after the policy's schedule.
  */
 import type { z } from 'zod';
 import type { EventDraft } from '../core/events.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { Clock } from '../lib/clock.js';
+import type { HttpClient } from '../lib/http-client.js';
 
 /** The request exactly as received. `rawBody` is byte-exact: signatures are computed over it. */
 export interface InboundRequest {
@@ -41,6 +47,12 @@ export type Verification =
   | { ok: true; /** How it was verified, for the audit trail (e.g. `sha512 variant A`). */ method: string }
   | { ok: false; code: ErrorCode; reason: string };
 
+/** The answer of a deferred check (`confirm`). `retry`: the sender's service did not answer usefully; ask again later. */
+export type Confirmation =
+  | { ok: true; method: string }
+  | { ok: false; code: ErrorCode; reason: string }
+  | { ok: 'retry'; reason: string; retryAfterSeconds?: number };
+
 export type Normalized =
   | { kind: 'events'; events: EventDraft[] }
   | { kind: 'ignored'; reason: string; /** Raw fields, kept for the log. */ fields: Record<string, string> }
@@ -50,6 +62,8 @@ export type Normalized =
 export type IngestOutcome =
   | { kind: 'accepted'; eventIds: string[] }
   | { kind: 'duplicate' }
+  /** Stored durably, authenticity to be confirmed later (`Provider.confirm`). */
+  | { kind: 'pending' }
   | { kind: 'ignored'; reason: string }
   | { kind: 'rejected'; code: ErrorCode; reason: string; status: number }
   | { kind: 'error' };
@@ -62,6 +76,8 @@ export interface Acknowledgement {
 
 export interface ProviderContext {
   clock: Clock;
+  /** Guarded outbound HTTP (certificate downloads, postbacks, verification APIs). */
+  http: HttpClient;
 }
 
 export interface Provider<Config = unknown> {
@@ -77,4 +93,6 @@ export interface Provider<Config = unknown> {
   verify(req: InboundRequest, config: Config, ctx: ProviderContext): Promise<Verification>;
   normalize(req: InboundRequest, config: Config): Normalized;
   acknowledge(outcome: IngestOutcome): Acknowledgement;
+  /** Deferred authenticity check, run by the worker after the acknowledgement (see above). */
+  confirm?(req: InboundRequest, config: Config, ctx: ProviderContext): Promise<Confirmation>;
 }

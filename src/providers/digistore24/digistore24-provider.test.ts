@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ManualClock } from '../../lib/clock.js';
+import { offlineHttpClient } from '../../lib/offline-http-client.js';
 import type { InboundRequest } from '../provider.js';
 import { runProviderContract } from '../provider-contract.js';
 import type { ProviderContractCase } from '../provider-contract.js';
@@ -12,7 +13,7 @@ import { loadDigistore24Fixture, wireBody } from './test-support/ipn-examples.js
 const fixture = loadDigistore24Fixture();
 const config: Digistore24Config = { passphrase: fixture.example_payloads.passphrase };
 const provider = digistore24Provider();
-const ctx = { clock: new ManualClock('2024-05-14T07:12:46.000Z') };
+const ctx = { clock: new ManualClock('2024-05-14T07:12:46.000Z'), http: offlineHttpClient() };
 
 function request(body: string | Buffer): InboundRequest {
   const rawBody = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;

@@ -42,6 +42,7 @@ function acknowledge(outcome: IngestOutcome): Acknowledgement {
     case 'accepted':
     case 'duplicate':
     case 'ignored':
+    case 'pending':
       return { status: 200, contentType: TEXT, body: 'OK' };
     case 'rejected':
       return {
