@@ -1,13 +1,21 @@
 /**
  * Every outbound connector, by id. The `ConnectorId` union is derived from this object.
  */
+import { activeCampaignConnector } from './activecampaign/activecampaign-connector.js';
 import { emailConnector } from './email/email-connector.js';
+import { klickTippConnector } from './klicktipp/klicktipp-connector.js';
+import { quentnConnector } from './quentn/quentn-connector.js';
+import { salesforceConnector } from './salesforce/salesforce-connector.js';
 import { webhookConnector } from './webhook/webhook-connector.js';
 import type { Connector } from './connector.js';
 
 export const connectors = {
   webhook: webhookConnector(),
   email: emailConnector(),
+  salesforce: salesforceConnector(),
+  activecampaign: activeCampaignConnector(),
+  quentn: quentnConnector(),
+  klicktipp: klickTippConnector(),
 } as const;
 
 export type ConnectorId = keyof typeof connectors;

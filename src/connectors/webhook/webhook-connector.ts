@@ -6,7 +6,7 @@
  *   `{ type, timestamp, data: <canonical event> }`.
  * - `webhook-id` is the delivery id, stable across retries, so receivers can deduplicate;
  *   `webhook-timestamp` is the attempt's time; `webhook-signature` signs the exact bytes sent.
- * - Outcomes follow `classifyWebhookResponse`.
+ * - Outcomes follow `classifyHttpResult`.
  */
 import { randomBytes } from 'node:crypto';
 import type { CanonicalEvent } from '../../core/events.js';
@@ -15,7 +15,7 @@ import type { HttpClient } from '../../lib/http-client.js';
 import type { Connector, DeliveryResult } from '../connector.js';
 import { sampleEvent } from '../sample-event.js';
 import { applyMapping, templateScope } from '../template.js';
-import { classifyWebhookResponse } from './classify-response.js';
+import { classifyHttpResult } from '../classify-response.js';
 import { webhookConfigSchema } from './config.js';
 import type { WebhookConfig } from './config.js';
 import { decodeWebhookSecret } from './secret.js';
@@ -60,7 +60,7 @@ async function post(
     ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
     signal: deps.signal,
   });
-  return classifyWebhookResponse(result, deps.clock.now());
+  return classifyHttpResult(result, deps.clock.now());
 }
 
 /** The webhook connector; a plain object that satisfies `Connector<WebhookConfig>`. */

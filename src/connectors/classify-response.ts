@@ -1,16 +1,17 @@
 /**
- * How an HTTP answer becomes a delivery outcome for generic webhooks (reference
+ * How an HTTP answer becomes a delivery outcome, for generic webhooks and as the default for
+ * every HTTP target (reference
  * target-apis.md §5.1 "Delivery semantics"): any 2xx is success; 408, 429 and 5xx are retried
  * (429 signals overload, `Retry-After` honoured); 3xx is a failure because redirects are not
  * followed; 410 Gone and other 4xx are permanent. Network failures: timeouts and refused or
  * reset connections are retried, a guard refusal or a bad URL is permanent.
  */
-import { parseRetryAfter } from '../../core/retry-policy.js';
-import type { HttpResult } from '../../lib/http-client.js';
-import type { DeliveryResult } from '../connector.js';
+import { parseRetryAfter } from '../core/retry-policy.js';
+import type { HttpResult } from '../lib/http-client.js';
+import type { DeliveryResult } from './connector.js';
 
 /** The delivery outcome for one HTTP result; `now` resolves `Retry-After` dates. */
-export function classifyWebhookResponse(result: HttpResult, now: Date): DeliveryResult {
+export function classifyHttpResult(result: HttpResult, now: Date): DeliveryResult {
   if (!result.ok) {
     switch (result.kind) {
       case 'timeout':

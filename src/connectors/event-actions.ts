@@ -1,0 +1,41 @@
+/**
+ * Per-event actions for CRM and e-mail marketing connectors (issue 4): what a connection does
+ * on a payment, a refund, a chargeback, … Each connector defines its own action shape (tags to
+ * add and remove, lists, opportunity stages) and its defaults; this module builds the config
+ * field and looks an event's action up.
+ *
+ * The `actions` field replaces the defaults as a whole when given: a user who configures only
+ * `payment` gets no action on refunds, which is what "only on payment" means. Events without an
+ * action are `skipped` by the connector.
+ */
+import { z } from 'zod';
+import { EVENT_TYPES } from '../core/events.js';
+import type { EventType } from '../core/events.js';
+
+/** Every event type a connection can act on (`connection_test` is the connection test itself). */
+export const ACTIONABLE_EVENT_TYPES = EVENT_TYPES.filter((t): t is Exclude<EventType, 'connection_test'> => t !== 'connection_test');
+export type ActionableEventType = (typeof ACTIONABLE_EVENT_TYPES)[number];
+
+export type EventActions<A> = Partial<Record<ActionableEventType, A>>;
+
+/**
+ * The `actions` config field: an object with an optional `action` per event type, defaulting to
+ * `defaults` when the whole field is absent. `help` explains the action shape in the UI.
+ */
+export function eventActionsSchema<A extends z.ZodType>(action: A, defaults: EventActions<z.input<A>>, help: string) {
+  const shape = Object.fromEntries(ACTIONABLE_EVENT_TYPES.map((type) => [type, action.optional()])) as Record<ActionableEventType, z.ZodOptional<A>>;
+  return z
+    .object(shape)
+    .strict()
+    .default(defaults as never)
+    .meta({
+      title: 'Actions per event',
+      description: `${help} Event types without an entry are skipped. Leave the whole field out to use the defaults shown.`,
+    });
+}
+
+/** The configured action for `type`, or null when the connection does nothing on it. */
+export function actionFor<A>(actions: EventActions<A>, type: EventType): A | null {
+  if (type === 'connection_test') return null;
+  return actions[type] ?? null;
+}

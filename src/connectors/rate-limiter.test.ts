@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { createRateLimiter } from './rate-limiter.js';
+import type { Ticker } from './rate-limiter.js';
+
+/** A ticker whose sleeps advance its own time, so waits are observable without sleeping. */
+function virtualTicker(): Ticker & { slept: number[] } {
+  let now = 0;
+  const slept: number[] = [];
+  return {
+    slept,
+    nowMs: () => now,
+    sleep: async (ms) => {
+      slept.push(Math.round(ms));
+      now += ms;
+    },
+  };
+}
+
+describe('rate limiter', () => {
+  it('lets a burst of `perSecond` through, then spaces requests 1/perSecond apart', async () => {
+    const ticker = virtualTicker();
+    const limiter = createRateLimiter({ perSecond: 5, ticker });
+    for (let i = 0; i < 5; i++) await limiter.acquire();
+    expect(ticker.slept).toEqual([]);
+    await limiter.acquire();
+    await limiter.acquire();
+    expect(ticker.slept).toEqual([200, 200]);
+  });
+
+  it('refills while idle, up to the burst size', async () => {
+    const ticker = virtualTicker();
+    const limiter = createRateLimiter({ perSecond: 2, burst: 2, ticker });
+    await limiter.acquire();
+    await limiter.acquire();
+    await ticker.sleep(10_000);
+    ticker.slept.length = 0;
+    await limiter.acquire();
+    await limiter.acquire();
+    await limiter.acquire();
+    expect(ticker.slept).toEqual([500]);
+  });
+
+  it('queues concurrent callers in arrival order with growing waits', async () => {
+    let now = 0;
+    const waits: number[] = [];
+    const limiter = createRateLimiter({
+      perSecond: 10,
+      burst: 1,
+      ticker: { nowMs: () => now, sleep: async (ms) => void waits.push(Math.round(ms)) },
+    });
+    await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()]);
+    expect(waits).toEqual([100, 200]);
+  });
+
+  it('stops waiting when the signal aborts', async () => {
+    const limiter = createRateLimiter({ perSecond: 1, burst: 1 });
+    await limiter.acquire();
+    const controller = new AbortController();
+    const waiting = limiter.acquire(controller.signal);
+    controller.abort(new Error('delivery deadline'));
+    await expect(waiting).rejects.toThrow('delivery deadline');
+  });
+});
