@@ -32,6 +32,7 @@ import { createLocalIngestStore } from './ledger/ingest-store.js';
 import type { IngestStore } from './ledger/ingest-store.js';
 import { createThreadedIngestStore } from './ledger/threaded-ingest-store.js';
 import { createIngest } from './ledger/ingest.js';
+import { createVerifier } from './ledger/verifier.js';
 import type { Ingest } from './ledger/ingest.js';
 import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
@@ -113,7 +114,27 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
     });
     const alerter = createAlerter({ db, adapter, mailer, clock, throttleMs: config.errorMailThrottleMinutes * 60_000, logger });
-    const worker = createWorker({
+    const policy = { ...DEFAULT_RETRY_POLICY, schedule: config.retrySchedule, jitter: config.retryJitter };
+    const notifyDeliveries = (): void => {
+      worker.wake();
+      adapter.notify(db, DELIVERIES_CHANNEL).catch((err: unknown) => logger.warn({ err }, 'notify failed'));
+    };
+    const verifier = createVerifier({
+      db,
+      adapter,
+      sources,
+      activeTargets: (trx) => connections.activeFilters(trx),
+      http,
+      clock,
+      logger,
+      policy,
+      leaseMs: config.leaseSeconds * 1000,
+      concurrency: 4,
+      observer: metrics,
+      onDeliveriesCreated: notifyDeliveries,
+      random: options.random,
+    });
+    const worker: Worker = createWorker({
       db,
       adapter,
       connections,
@@ -122,7 +143,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       alerter,
       clock,
       logger,
-      policy: { ...DEFAULT_RETRY_POLICY, schedule: config.retrySchedule, jitter: config.retryJitter },
+      policy,
       concurrency: config.workerConcurrency,
       leaseMs: config.leaseSeconds * 1000,
       pollMs: config.workerPollMs,
@@ -131,6 +152,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       failingAfterAttempts: config.failingAlertAfterAttempts,
       observer: metrics,
       random: options.random,
+      verifier,
     });
     const ingestStore: IngestStore =
       adapter.writesBestFromOwnThread && config.ingestWriterThread
@@ -143,10 +165,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       http,
       logger,
       observer: metrics,
-      onDeliveriesCreated: () => {
-        worker.wake();
-        adapter.notify(db, DELIVERIES_CHANNEL).catch((err: unknown) => logger.warn({ err }, 'notify failed'));
-      },
+      onDeliveriesCreated: notifyDeliveries,
+      onPending: () => worker.wakeVerifier(),
     });
 
     const auth: AdminTokenVerifier = options.skipAdminToken

@@ -52,6 +52,18 @@ export interface DeliveryContext {
   logger: Logger;
   clock: Clock;
   signal: AbortSignal;
+  /**
+   * The stored inbound request the event came from, body byte-exact, for connectors that
+   * forward the original notification (`paypal-ipn-forward`). Loaded on demand; null when it
+   * is gone. Absent in contexts without a database (connection tests).
+   */
+  originalRequest?(): Promise<OriginalRequest | null>;
+}
+
+export interface OriginalRequest {
+  body: Buffer;
+  /** The `content-type` header as received, or null. */
+  contentType: string | null;
 }
 
 export interface TestContext {

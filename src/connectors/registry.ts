@@ -4,6 +4,7 @@
 import { activeCampaignConnector } from './activecampaign/activecampaign-connector.js';
 import { emailConnector } from './email/email-connector.js';
 import { klickTippConnector } from './klicktipp/klicktipp-connector.js';
+import { paypalIpnForwardConnector } from './paypal-ipn-forward/paypal-ipn-forward-connector.js';
 import { quentnConnector } from './quentn/quentn-connector.js';
 import { salesforceConnector } from './salesforce/salesforce-connector.js';
 import { webhookConnector } from './webhook/webhook-connector.js';
@@ -12,6 +13,7 @@ import type { Connector } from './connector.js';
 export const connectors = {
   webhook: webhookConnector(),
   email: emailConnector(),
+  'paypal-ipn-forward': paypalIpnForwardConnector(),
   salesforce: salesforceConnector(),
   activecampaign: activeCampaignConnector(),
   quentn: quentnConnector(),

@@ -224,8 +224,24 @@ const claimIndexes: Migration = {
   },
 };
 
+/** Deferred verification of stored inbound requests (PayPal IPN postback), see schema.ts. */
+const verifications: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('verifications')
+      .addColumn('inbound_request_id', 'text', (c) => c.primaryKey())
+      .addColumn('source_id', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+      .addColumn('lease_until', 'text')
+      .addColumn('last_error', 'text')
+      .execute();
+    await db.schema.createIndex('verifications_due').on('verifications').columns(['next_attempt_at']).execute();
+  },
+};
+
 export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
-  return { '0001_initial': initial(adapter), '0002_claim_indexes': claimIndexes };
+  return { '0001_initial': initial(adapter), '0002_claim_indexes': claimIndexes, '0003_verifications': verifications };
 }
 
 class InCodeMigrationProvider implements MigrationProvider {

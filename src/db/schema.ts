@@ -42,6 +42,21 @@ export interface InboundRequestsTable {
   event_ids: string;
 }
 
+/**
+ * A stored inbound request whose authenticity is still to be confirmed with the sender
+ * (PayPal IPN postback). The row lives until the request is verified (then committed like any
+ * other), rejected, or its source is gone; transient failures move `next_attempt_at` on.
+ */
+export interface VerificationsTable {
+  inbound_request_id: string;
+  source_id: string;
+  attempts: number;
+  next_attempt_at: string;
+  /** A verifier holds the row until then; null when free. */
+  lease_until: string | null;
+  last_error: string | null;
+}
+
 export interface EventsTable {
   id: string;
   source_id: string;
@@ -206,4 +221,5 @@ export interface Database {
   attempts: AttemptsTable;
   connection_alerts: ConnectionAlertsTable;
   settings: SettingsTable;
+  verifications: VerificationsTable;
 }

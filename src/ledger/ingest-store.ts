@@ -48,11 +48,38 @@ export interface IngestStore {
 
 export type ActiveTargets = (trx: Kysely<Database>) => Promise<ConnectionFilterTarget[]>;
 
+/** Stores a request; a `pending` one also gets its verification job, in the same transaction. */
 export async function writeRecord(trx: Kysely<Database>, row: InboundRow): Promise<void> {
   await trx.insertInto('inbound_requests').values(row).execute();
+  if (row.verdict === 'pending' && row.source_id !== null) {
+    await trx
+      .insertInto('verifications')
+      .values({ inbound_request_id: row.id, source_id: row.source_id, attempts: 0, next_attempt_at: row.received_at, lease_until: null, last_error: null })
+      .execute();
+  }
 }
 
-export async function writeCommit(trx: Kysely<Database>, activeTargets: ActiveTargets, row: InboundRow, events: readonly KeyedEvent[], now: string): Promise<CommitResult> {
+/** Settles a stored request: its final verdict replaces the stored one (a `pending` request once verified). */
+export async function writeVerdict(trx: Kysely<Database>, row: Pick<InboundRow, 'id' | 'verdict' | 'verdict_code' | 'verdict_reason' | 'verification' | 'event_ids'>): Promise<void> {
+  await trx
+    .updateTable('inbound_requests')
+    .set({ verdict: row.verdict, verdict_code: row.verdict_code, verdict_reason: row.verdict_reason, verification: row.verification, event_ids: row.event_ids })
+    .where('id', '=', row.id)
+    .execute();
+}
+
+/**
+ * The commit of one request's events (see the module comment). `stored`: the request row was
+ * written before (a `pending` request now verified), so its verdict is updated instead.
+ */
+export async function writeCommit(
+  trx: Kysely<Database>,
+  activeTargets: ActiveTargets,
+  row: InboundRow,
+  events: readonly KeyedEvent[],
+  now: string,
+  stored = false,
+): Promise<CommitResult> {
   const inserted: CanonicalEvent[] = [];
   for (const { event, dedupKey } of events) {
     const created = await trx
@@ -82,7 +109,9 @@ export async function writeCommit(trx: Kysely<Database>, activeTargets: ActiveTa
     const targets = await activeTargets(trx);
     for (const event of inserted) deliveries += await fanOut(trx, event, targets, now);
   }
-  await writeRecord(trx, { ...row, verdict: inserted.length > 0 ? 'accepted' : 'duplicate', event_ids: JSON.stringify(inserted.map((e) => e.id)) });
+  const settled: InboundRow = { ...row, verdict: inserted.length > 0 ? 'accepted' : 'duplicate', event_ids: JSON.stringify(inserted.map((e) => e.id)) };
+  if (stored) await writeVerdict(trx, settled);
+  else await writeRecord(trx, settled);
   return { inserted: inserted.map((e) => e.id), deliveries };
 }
 

@@ -10,6 +10,8 @@
  *    nothing else happens for it), the ledger update, and one delivery row per matching
  *    connection.
  * 4. Only after the commit: the provider's acknowledgement (`OK` for Digistore24).
+ * Providers that confirm authenticity with the sender afterwards (PayPal IPN) stop after 2's
+ * local checks: the request is stored as `pending` and acknowledged; `verifier.ts` finishes it.
  * If anything in 3 fails, the raw request is stored on its own with verdict `error` and the
  * sender gets a 5xx, so it retries; nothing acknowledged is lost.
  */
@@ -23,7 +25,7 @@ import type { HttpClient } from '../lib/http-client.js';
 import type { Logger } from '../lib/logger.js';
 import type { Acknowledgement, InboundRequest, IngestOutcome, Provider } from '../providers/provider.js';
 import { getProvider, isProviderId } from '../providers/registry.js';
-import type { IngestStore, InboundRow } from './ingest-store.js';
+import type { IngestStore, InboundRow, KeyedEvent } from './ingest-store.js';
 
 export interface IngestSources {
   loadForIngest(id: string): Promise<{ id: string; provider: string; name: string; config: unknown } | null>;
@@ -44,6 +46,8 @@ export interface IngestDeps {
   observer?: IngestObserver;
   /** Called after a commit that created deliveries (wakes the worker). */
   onDeliveriesCreated?: () => void;
+  /** Called after a request was stored for deferred verification (wakes the verifier). */
+  onPending?: () => void;
 }
 
 export interface IngestResult {
@@ -85,6 +89,11 @@ export function toCanonical(draft: EventDraft, source: { id: string; provider: s
     subscription: draft.subscription,
     raw: draft.raw,
   };
+}
+
+/** The events to commit for a request: every draft but connection tests, under source-scoped dedup keys. */
+export function keyEvents(drafts: readonly EventDraft[], source: { id: string; provider: string }, receivedAt: string): KeyedEvent[] {
+  return drafts.filter((d) => d.type !== 'connection_test').map((d) => ({ event: toCanonical(d, source, receivedAt), dedupKey: `${source.id}:${d.dedupKey}` }));
 }
 
 export function createIngest(deps: IngestDeps): Ingest {
@@ -140,6 +149,15 @@ export function createIngest(deps: IngestDeps): Ingest {
         if (!verification.ok) return await reject(provider, base, verification.code, verification.reason);
         base.verification = verification.method;
 
+        if (provider.confirm) {
+          // Authenticity is confirmed later by asking the sender (PayPal's postback): store the
+          // request durably with its verification job, acknowledge, and let the worker go on.
+          await record({ ...base, verdict: 'pending' });
+          deps.onPending?.();
+          const outcome: IngestOutcome = { kind: 'pending' };
+          return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
+        }
+
         const normalized = provider.normalize(req, source.config);
         if (normalized.kind === 'invalid') return await reject(provider, base, normalized.code, normalized.reason);
         if (normalized.kind === 'ignored') {
@@ -155,8 +173,7 @@ export function createIngest(deps: IngestDeps): Ingest {
           return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
         }
 
-        const receivedAt = req.receivedAt.toISOString();
-        const events = drafts.filter((d) => d.type !== 'connection_test').map((d) => ({ event: toCanonical(d, source, receivedAt), dedupKey: `${source.id}:${d.dedupKey}` }));
+        const events = keyEvents(drafts, source, req.receivedAt.toISOString());
         const byId = new Map(events.map(({ event }) => [event.id, event]));
         const result = await store.commit({ ...base, verdict: 'accepted' }, events, deps.clock.now().toISOString());
         const inserted = result.inserted.flatMap((id) => byId.get(id) ?? []);

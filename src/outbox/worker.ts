@@ -23,7 +23,7 @@ import type { CanonicalEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { nextRetryDelay } from '../core/retry-policy.js';
 import type { RetryPolicy } from '../core/retry-policy.js';
-import type { DeliveryResult } from '../connectors/connector.js';
+import type { DeliveryResult, OriginalRequest } from '../connectors/connector.js';
 import { getConnector, isConnectorId } from '../connectors/registry.js';
 import { runConnector } from '../connectors/run-connector.js';
 import { claimDueDeliveries, nextDueAt } from '../db/claim-deliveries.js';
@@ -34,6 +34,7 @@ import type { Clock } from '../lib/clock.js';
 import type { HttpClient } from '../lib/http-client.js';
 import type { Logger } from '../lib/logger.js';
 import type { Mailer } from '../lib/mailer.js';
+import type { Verifier } from '../ledger/verifier.js';
 import type { Alerter } from './alerts.js';
 import { createOutcomeWriter } from './outcome-writer.js';
 
@@ -64,6 +65,8 @@ export interface WorkerDeps {
   observer?: WorkerObserver;
   random?: () => number;
   owner?: string;
+  /** Deferred verification of stored requests (PayPal IPN); runs beside the delivery loop. */
+  verifier?: Verifier;
 }
 
 export interface Worker {
@@ -72,7 +75,12 @@ export interface Worker {
   stop(): Promise<void>;
   /** Wakes an idle loop: new deliveries were committed. */
   wake(): void;
-  /** Claims and processes every delivery due now, until none is left; returns how many attempts ran. */
+  /** Wakes the verification loop: a request was stored for deferred verification. */
+  wakeVerifier(): void;
+  /**
+   * Verifies every stored request due now, then claims and processes every delivery due now,
+   * until none is left; returns how many delivery attempts ran.
+   */
   runOnce(): Promise<number>;
 }
 
@@ -119,6 +127,9 @@ export function createWorker(deps: WorkerDeps): Worker {
   const inFlight = new Set<Promise<void>>();
   let running = false;
   let loop: Promise<void> | null = null;
+  let verifyLoop: Promise<void> | null = null;
+  let verifierWoken = false;
+  let wakeVerifierNow: (() => void) | null = null;
   let wakeUp: (() => void) | null = null;
   let unlisten: (() => Promise<void>) | null = null;
   // Set by every wake-up call, so one that comes while the loop is busy claiming is not lost.
@@ -177,6 +188,18 @@ export function createWorker(deps: WorkerDeps): Worker {
     };
   }
 
+  async function originalRequest(eventId: string): Promise<OriginalRequest | null> {
+    const row = await deps.db
+      .selectFrom('events')
+      .innerJoin('inbound_requests', 'inbound_requests.id', 'events.inbound_request_id')
+      .select(['inbound_requests.raw_body', 'inbound_requests.headers'])
+      .where('events.id', '=', eventId)
+      .executeTakeFirst();
+    if (!row) return null;
+    const headers = JSON.parse(row.headers) as Record<string, string>;
+    return { body: Buffer.from(row.raw_body), contentType: headers['content-type'] ?? null };
+  }
+
   async function attempt(delivery: DeliveryRow, inputs: Inputs): Promise<void> {
     const startedAt = deps.clock.now();
     const started = performance.now();
@@ -200,6 +223,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         logger: deps.logger.child({ deliveryId: delivery.id, connectionId: connection.id }),
         clock: deps.clock,
         signal: deadline.signal,
+        originalRequest: () => originalRequest(delivery.event_id),
       }).finally(() => deadline.release());
     }
     const durationMs = Math.round(performance.now() - started);
@@ -305,11 +329,38 @@ export function createWorker(deps: WorkerDeps): Worker {
     }
   }
 
+  async function runVerifications(verifier: Verifier): Promise<void> {
+    while (running) {
+      verifierWoken = false;
+      try {
+        await verifier.runOnce();
+      } catch (err) {
+        deps.logger.error({ err }, 'verifying stored requests failed');
+      }
+      if (verifierWoken || !running) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, deps.pollMs);
+        function done(): void {
+          clearTimeout(timer);
+          wakeVerifierNow = null;
+          resolve();
+        }
+        wakeVerifierNow = done;
+      });
+    }
+  }
+
+  function wakeVerifier(): void {
+    verifierWoken = true;
+    wakeVerifierNow?.();
+  }
+
   return {
     owner,
     async start() {
       if (running) return;
       running = true;
+      if (deps.verifier) verifyLoop = runVerifications(deps.verifier);
       unlisten = await deps.adapter.listen(DELIVERIES_CHANNEL, wake).catch((err: unknown) => {
         deps.logger.warn({ err }, 'cannot listen for new deliveries; polling only');
         return null;
@@ -320,7 +371,8 @@ export function createWorker(deps: WorkerDeps): Worker {
     async stop() {
       running = false;
       wake();
-      await loop;
+      wakeVerifier();
+      await Promise.all([loop, verifyLoop]);
       // Let attempts in flight finish and record their outcome; abort only the stragglers
       // (they are recorded as retries, or their lease expires and another worker retries).
       const grace = new Promise<void>((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref());
@@ -331,7 +383,9 @@ export function createWorker(deps: WorkerDeps): Worker {
       unlisten = null;
     },
     wake,
+    wakeVerifier,
     async runOnce() {
+      await deps.verifier?.runOnce();
       let total = 0;
       for (;;) {
         const claimed = await claim(deps.concurrency);

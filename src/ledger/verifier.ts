@@ -1,0 +1,202 @@
+/**
+ * Deferred verification (DESIGN.md §2, reference paypal.md §A2): requests of providers that
+ * confirm authenticity with the sender afterwards (PayPal IPN's postback) are stored as
+ * `pending` with a row in `verifications` and acknowledged at once. The verifier takes due
+ * rows under a lease, asks the provider to `confirm`, and then:
+ * - confirmed: `normalize` and the usual commit (events under their dedup keys, ledger,
+ *   deliveries), updating the stored request's verdict, in one transaction;
+ * - refused (PayPal said INVALID) or invalid after confirmation (wrong receiver, …): verdict
+ *   `rejected` with the provider's code; nothing is delivered;
+ * - no answer worth the name (timeout, 5xx, other text): tried again by the retry policy's
+ *   schedule, and after its last step at that step's interval for as long as it takes — an
+ *   acknowledged request is never dropped. The row carries the last error for the admin view.
+ * Leases make a crashed verifier's rows come back; every final write checks the lease, so two
+ * verifiers cannot both settle one request.
+ */
+import type { Kysely } from 'kysely';
+import type { ErrorCode } from '../core/errors.js';
+import type { RetryPolicy } from '../core/retry-policy.js';
+import { nextRetryDelay } from '../core/retry-policy.js';
+import type { DbAdapter } from '../db/dialect-adapter.js';
+import type { Database, InboundVerdict, VerificationsTable } from '../db/schema.js';
+import type { Clock } from '../lib/clock.js';
+import type { HttpClient } from '../lib/http-client.js';
+import type { Logger } from '../lib/logger.js';
+import type { InboundRequest } from '../providers/provider.js';
+import { getProvider, isProviderId } from '../providers/registry.js';
+import type { IngestObserver, IngestSources } from './ingest.js';
+import { keyEvents } from './ingest.js';
+import type { ActiveTargets } from './ingest-store.js';
+import { writeCommit, writeVerdict } from './ingest-store.js';
+
+export interface VerifierDeps {
+  db: Kysely<Database>;
+  adapter: DbAdapter;
+  sources: IngestSources;
+  activeTargets: ActiveTargets;
+  http: HttpClient;
+  clock: Clock;
+  logger: Logger;
+  policy: RetryPolicy;
+  leaseMs: number;
+  /** Requests verified at once (each is one postback to the provider). */
+  concurrency: number;
+  observer?: IngestObserver;
+  onDeliveriesCreated?: () => void;
+  random?: () => number;
+}
+
+export interface Verifier {
+  /** Verifies every request due now, until none is left; returns how many were tried. */
+  runOnce(): Promise<number>;
+  /** When the next stored request is due for verification (ISO), or null. */
+  nextDueAt(): Promise<string | null>;
+}
+
+type Settlement =
+  | { kind: 'retry'; reason: string; retryAfterSeconds?: number }
+  | { kind: 'final'; verdict: InboundVerdict; code: ErrorCode | null; reason: string | null; verification: string | null };
+
+export function createVerifier(deps: VerifierDeps): Verifier {
+  const { db, logger } = deps;
+
+  /** Takes up to `limit` due rows under a lease (compare-and-set per row, so verifiers never share one). */
+  async function claim(limit: number): Promise<Array<VerificationsTable & { lease_until: string }>> {
+    const now = deps.clock.now();
+    const nowIso = now.toISOString();
+    const leaseUntil = new Date(now.getTime() + deps.leaseMs).toISOString();
+    const due = await db
+      .selectFrom('verifications')
+      .selectAll()
+      .where('next_attempt_at', '<=', nowIso)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]))
+      .orderBy('next_attempt_at')
+      .limit(limit)
+      .execute();
+    const claimed: Array<VerificationsTable & { lease_until: string }> = [];
+    for (const row of due) {
+      const taken = await db
+        .updateTable('verifications')
+        .set({ lease_until: leaseUntil })
+        .where('inbound_request_id', '=', row.inbound_request_id)
+        .where((eb) => (row.lease_until === null ? eb('lease_until', 'is', null) : eb('lease_until', '=', row.lease_until)))
+        .executeTakeFirst();
+      if (Number(taken.numUpdatedRows) === 1) claimed.push({ ...row, lease_until: leaseUntil });
+    }
+    return claimed;
+  }
+
+  /** Deletes the job if this verifier still holds it; false (and a rollback) when the lease was lost. */
+  async function release(trx: Kysely<Database>, job: VerificationsTable & { lease_until: string }): Promise<void> {
+    const deleted = await trx
+      .deleteFrom('verifications')
+      .where('inbound_request_id', '=', job.inbound_request_id)
+      .where('lease_until', '=', job.lease_until)
+      .executeTakeFirst();
+    if (Number(deleted.numDeletedRows) !== 1) throw new LeaseLost(job.inbound_request_id);
+  }
+
+  async function settleFinal(job: VerificationsTable & { lease_until: string }, s: Extract<Settlement, { kind: 'final' }>): Promise<void> {
+    await deps.adapter.writeTransaction(db, async (trx) => {
+      await release(trx, job);
+      await writeVerdict(trx, { id: job.inbound_request_id, verdict: s.verdict, verdict_code: s.code, verdict_reason: s.reason, verification: s.verification, event_ids: '[]' });
+    });
+    deps.observer?.request(s.verdict);
+    logger.info({ inboundId: job.inbound_request_id, verdict: s.verdict, code: s.code }, 'deferred verification settled');
+  }
+
+  async function reschedule(job: VerificationsTable & { lease_until: string }, s: Extract<Settlement, { kind: 'retry' }>): Promise<void> {
+    const attempts = job.attempts + 1;
+    const lastStep = deps.policy.schedule[deps.policy.schedule.length - 1] ?? 3600;
+    const delayMs =
+      nextRetryDelay(deps.policy, { attemptsMade: attempts, overloaded: false, retryAfterSeconds: s.retryAfterSeconds ?? null, random: deps.random }) ??
+      Math.max(lastStep * 1000, (s.retryAfterSeconds ?? 0) * 1000);
+    const next = new Date(deps.clock.now().getTime() + delayMs).toISOString();
+    await db
+      .updateTable('verifications')
+      .set({ attempts, next_attempt_at: next, lease_until: null, last_error: s.reason })
+      .where('inbound_request_id', '=', job.inbound_request_id)
+      .where('lease_until', '=', job.lease_until)
+      .execute();
+    logger.warn({ inboundId: job.inbound_request_id, attempts, next, reason: s.reason }, 'deferred verification inconclusive; trying again later');
+  }
+
+  async function verify(job: VerificationsTable & { lease_until: string }): Promise<void> {
+    const row = await db.selectFrom('inbound_requests').selectAll().where('id', '=', job.inbound_request_id).executeTakeFirst();
+    const source = await deps.sources.loadForIngest(job.source_id);
+    if (!row || !source || !isProviderId(source.provider)) {
+      return settleFinal(job, { kind: 'final', verdict: 'error', code: 'SOURCE_NOT_FOUND', reason: 'The source was removed before the request could be verified.', verification: null });
+    }
+    const provider = getProvider(source.provider);
+    if (!provider.confirm) {
+      return settleFinal(job, { kind: 'final', verdict: 'error', code: 'INTERNAL', reason: `provider ${provider.id} has no deferred verification`, verification: null });
+    }
+    const req: InboundRequest = {
+      receivedAt: new Date(row.received_at),
+      method: row.method,
+      url: row.url,
+      headers: JSON.parse(row.headers) as Record<string, string>,
+      rawBody: Buffer.from(row.raw_body),
+      remoteAddress: row.remote_address,
+    };
+    const confirmation = await provider.confirm(req, source.config, { clock: deps.clock, http: deps.http });
+    if (confirmation.ok === 'retry') {
+      return reschedule(job, { kind: 'retry', reason: confirmation.reason, ...(confirmation.retryAfterSeconds !== undefined ? { retryAfterSeconds: confirmation.retryAfterSeconds } : {}) });
+    }
+    if (!confirmation.ok) {
+      return settleFinal(job, { kind: 'final', verdict: 'rejected', code: confirmation.code, reason: confirmation.reason, verification: null });
+    }
+    const normalized = provider.normalize(req, source.config);
+    const verification = confirmation.method;
+    if (normalized.kind === 'invalid') return settleFinal(job, { kind: 'final', verdict: 'rejected', code: normalized.code, reason: normalized.reason, verification });
+    if (normalized.kind === 'ignored') return settleFinal(job, { kind: 'final', verdict: 'ignored', code: null, reason: normalized.reason, verification });
+    const events = keyEvents(normalized.events, source, row.received_at);
+    if (events.length === 0) return settleFinal(job, { kind: 'final', verdict: 'test', code: null, reason: 'connection test', verification });
+
+    const now = deps.clock.now().toISOString();
+    const result = await deps.adapter.writeTransaction(db, async (trx) => {
+      await release(trx, job);
+      return writeCommit(trx, deps.activeTargets, { ...row, verification, verdict: 'accepted' }, events, now, true);
+    });
+    const inserted = new Set(result.inserted);
+    deps.observer?.request(inserted.size > 0 ? 'accepted' : 'duplicate');
+    if (inserted.size > 0) deps.observer?.events(events.map((e) => e.event).filter((e) => inserted.has(e.id)), result.deliveries);
+    if (result.deliveries > 0) deps.onDeliveriesCreated?.();
+    logger.info({ inboundId: job.inbound_request_id, events: result.inserted.length, deliveries: result.deliveries }, 'deferred verification confirmed');
+  }
+
+  async function verifyGuarded(job: VerificationsTable & { lease_until: string }): Promise<void> {
+    try {
+      await verify(job);
+    } catch (err) {
+      if (err instanceof LeaseLost) {
+        logger.warn({ inboundId: job.inbound_request_id }, 'verification lease lost; another verifier settled this request');
+        return;
+      }
+      // A bug or a database failure: the lease expires and the request is verified again.
+      logger.error({ err, inboundId: job.inbound_request_id }, 'deferred verification crashed; it will be retried when the lease expires');
+    }
+  }
+
+  return {
+    async runOnce() {
+      let total = 0;
+      for (;;) {
+        const jobs = await claim(deps.concurrency);
+        if (jobs.length === 0) return total;
+        await Promise.all(jobs.map(verifyGuarded));
+        total += jobs.length;
+      }
+    },
+    async nextDueAt() {
+      const row = await db.selectFrom('verifications').select('next_attempt_at').orderBy('next_attempt_at').limit(1).executeTakeFirst();
+      return row?.next_attempt_at ?? null;
+    },
+  };
+}
+
+class LeaseLost extends Error {
+  constructor(inboundId: string) {
+    super(`verification lease on ${inboundId} was lost`);
+  }
+}
