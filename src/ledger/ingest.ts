@@ -24,7 +24,8 @@ import type { Clock } from '../lib/clock.js';
 import type { HttpClient } from '../lib/http-client.js';
 import type { Logger } from '../lib/logger.js';
 import type { Acknowledgement, InboundRequest, IngestOutcome, Provider } from '../providers/provider.js';
-import { getProvider, isProviderId } from '../providers/registry.js';
+import { installedProvider } from '../providers/registry.js';
+import type { ProviderLookup } from '../providers/registry.js';
 import type { IngestStore, InboundRow, KeyedEvent } from './ingest-store.js';
 
 export interface IngestSources {
@@ -37,6 +38,8 @@ export interface IngestObserver {
 }
 
 export interface IngestDeps {
+  /** Providers by id; defaults to the installed ones. */
+  providers?: ProviderLookup;
   store: IngestStore;
   sources: IngestSources;
   clock: Clock;
@@ -98,6 +101,7 @@ export function keyEvents(drafts: readonly EventDraft[], source: { id: string; p
 
 export function createIngest(deps: IngestDeps): Ingest {
   const { store, logger } = deps;
+  const lookup = deps.providers ?? installedProvider;
 
   function inboundRow(id: string, sourceId: string | null, provider: string | null, req: InboundRequest) {
     return {
@@ -132,12 +136,12 @@ export function createIngest(deps: IngestDeps): Ingest {
   return {
     async receive(sourceId, req, precheck) {
       const source = await deps.sources.loadForIngest(sourceId);
-      if (!source || !isProviderId(source.provider)) {
+      const provider = source ? lookup(source.provider) : null;
+      if (!source || !provider) {
         const reason = `No source with id ${JSON.stringify(sourceId)}.`;
         deps.observer?.request('rejected');
         return { inboundId: null, outcome: { kind: 'rejected', code: 'SOURCE_NOT_FOUND', reason, status: 404 }, ack: jsonError('SOURCE_NOT_FOUND', reason) };
       }
-      const provider = getProvider(source.provider);
       const base = inboundRow(newId('inbound'), source.id, source.provider, req);
       try {
         if (precheck) return await reject(provider, base, precheck.code, precheck.reason);

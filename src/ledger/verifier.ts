@@ -23,13 +23,16 @@ import type { Clock } from '../lib/clock.js';
 import type { HttpClient } from '../lib/http-client.js';
 import type { Logger } from '../lib/logger.js';
 import type { InboundRequest } from '../providers/provider.js';
-import { getProvider, isProviderId } from '../providers/registry.js';
+import { installedProvider } from '../providers/registry.js';
+import type { ProviderLookup } from '../providers/registry.js';
 import type { IngestObserver, IngestSources } from './ingest.js';
 import { keyEvents } from './ingest.js';
 import type { ActiveTargets } from './ingest-store.js';
 import { writeCommit, writeVerdict } from './ingest-store.js';
 
 export interface VerifierDeps {
+  /** Providers by id; defaults to the installed ones. */
+  providers?: ProviderLookup;
   db: Kysely<Database>;
   adapter: DbAdapter;
   sources: IngestSources;
@@ -59,6 +62,7 @@ type Settlement =
 
 export function createVerifier(deps: VerifierDeps): Verifier {
   const { db, logger } = deps;
+  const lookup = deps.providers ?? installedProvider;
 
   /** Takes up to `limit` due rows under a lease (compare-and-set per row, so verifiers never share one). */
   async function claim(limit: number): Promise<Array<VerificationsTable & { lease_until: string }>> {
@@ -124,10 +128,10 @@ export function createVerifier(deps: VerifierDeps): Verifier {
   async function verify(job: VerificationsTable & { lease_until: string }): Promise<void> {
     const row = await db.selectFrom('inbound_requests').selectAll().where('id', '=', job.inbound_request_id).executeTakeFirst();
     const source = await deps.sources.loadForIngest(job.source_id);
-    if (!row || !source || !isProviderId(source.provider)) {
+    const provider = source ? lookup(source.provider) : null;
+    if (!row || !source || !provider) {
       return settleFinal(job, { kind: 'final', verdict: 'error', code: 'SOURCE_NOT_FOUND', reason: 'The source was removed before the request could be verified.', verification: null });
     }
-    const provider = getProvider(source.provider);
     if (!provider.confirm) {
       return settleFinal(job, { kind: 'final', verdict: 'error', code: 'INTERNAL', reason: `provider ${provider.id} has no deferred verification`, verification: null });
     }
