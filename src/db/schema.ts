@@ -22,7 +22,8 @@ export interface SourcesTable {
 }
 
 /** `pending`: stored and acknowledged, authenticity not yet confirmed (PayPal IPN postback). */
-export type InboundVerdict = 'accepted' | 'duplicate' | 'ignored' | 'test' | 'rejected' | 'error' | 'pending';
+export const INBOUND_VERDICTS = ['accepted', 'duplicate', 'ignored', 'test', 'rejected', 'error', 'pending'] as const;
+export type InboundVerdict = (typeof INBOUND_VERDICTS)[number];
 
 export interface InboundRequestsTable {
   id: string;

@@ -4,6 +4,7 @@
  * of ours (Digistore24 sends only the signature), so showing it is safe.
  */
 import { z } from 'zod';
+import { INBOUND_VERDICTS } from '../../db/schema.js';
 import { getInboundRequest, listInboundRequests } from '../../ledger/queries/inbound-requests-query.js';
 import { idParams, nonEmpty, pageQuery } from './common-schemas.js';
 import { defineRoute } from './define-route.js';
@@ -12,10 +13,9 @@ import { found } from './found.js';
 
 const TAG = 'inbound requests';
 
-export const INBOUND_VERDICTS = ['accepted', 'duplicate', 'ignored', 'test', 'rejected', 'error'] as const;
 
 export const listInboundRequestsQuery = pageQuery.extend({
-  verdict: z.enum(INBOUND_VERDICTS).optional().meta({ description: 'The verification/ingest verdict.' }),
+  verdict: z.enum(INBOUND_VERDICTS).optional().meta({ description: 'The verification/ingest verdict; `pending` = stored and acknowledged, waiting for deferred verification (PayPal IPN postback).' }),
   sourceId: nonEmpty.optional().meta({ description: 'Source id.' }),
 });
 

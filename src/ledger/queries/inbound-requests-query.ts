@@ -32,8 +32,18 @@ export interface InboundRequestListItem {
   bodyBytes: number;
 }
 
+/** Where a `pending` request's deferred verification stands (PayPal IPN postback). */
+export interface PendingVerification {
+  attempts: number;
+  nextAttemptAt: string;
+  /** Why the last attempt was inconclusive (e.g. `HTTP 503`), or null before the first. */
+  lastError: string | null;
+}
+
 export interface InboundRequestDetail extends InboundRequestListItem {
   headers: Record<string, string>;
+  /** Present while the request waits for verification. */
+  pendingVerification: PendingVerification | null;
   /** The raw body decoded as UTF-8 (invalid sequences replaced); `bodyBase64` is exact. */
   body: string;
   bodyBase64: string;
@@ -105,5 +115,7 @@ export async function getInboundRequest(db: Kysely<Database>, id: string): Promi
   const row = await columns(db).select(['headers', 'raw_body']).where('id', '=', id).executeTakeFirst();
   if (!row) return null;
   const body = Buffer.from(row.raw_body);
-  return { ...toListItem(row), headers: stringRecord(row.headers), body: body.toString('utf8'), bodyBase64: body.toString('base64') };
+  const job = await db.selectFrom('verifications').select(['attempts', 'next_attempt_at', 'last_error']).where('inbound_request_id', '=', id).executeTakeFirst();
+  const pendingVerification = job ? { attempts: job.attempts, nextAttemptAt: job.next_attempt_at, lastError: job.last_error } : null;
+  return { ...toListItem(row), headers: stringRecord(row.headers), pendingVerification, body: body.toString('utf8'), bodyBase64: body.toString('base64') };
 }
