@@ -4,7 +4,8 @@
  * add and remove, lists, opportunity stages) and its defaults; this module builds the config
  * field and looks an event's action up.
  *
- * The `actions` field replaces the defaults as a whole when given: a user who configures only
+ * The `actions` field replaces the defaults as a whole when given (the defaults are parsed like
+ * user input, so their inner defaults apply): a user who configures only
  * `payment` gets no action on refunds, which is what "only on payment" means. Events without an
  * action are `skipped` by the connector.
  */
@@ -27,7 +28,7 @@ export function eventActionsSchema<A extends z.ZodType>(action: A, defaults: Eve
   return z
     .object(shape)
     .strict()
-    .default(defaults as never)
+    .prefault(defaults as never)
     .meta({
       title: 'Actions per event',
       description: `${help} Event types without an entry are skipped. Leave the whole field out to use the defaults shown.`,

@@ -112,6 +112,11 @@ describe('target client', () => {
     expect(result).toEqual({ ok: false, result: { outcome: 'retry', reason: 'Acme CRM login failed: HTTP 503', retryAfterSeconds: 30 } });
   });
 
+  it('fails without retrying when the login hits a permanent problem', async () => {
+    const result = await client({ session: sessions([], [{ ok: false, auth: false, permanent: true, message: 'TARGET_NOT_ALLOWED: 10.0.0.5 is a private address' }]) }).call({ method: 'GET', path: '/me' });
+    expect(result).toEqual({ ok: false, result: { outcome: 'failed', reason: 'Acme CRM login failed: TARGET_NOT_ALLOWED: 10.0.0.5 is a private address' } });
+  });
+
   it('retries 429 after Retry-After, marked as overload', async () => {
     handler = (_req, _body, res) => json(res, 429, { message: 'slow down' }, { 'retry-after': '7' });
     const result = await client().call({ method: 'GET', path: '/x' });

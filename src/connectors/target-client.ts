@@ -139,7 +139,9 @@ export function createTargetClient<S>(options: TargetClientOptions<S>): TargetCl
     if (result.ok) return result;
     const failure: RetryOrFailed = result.auth
       ? authFailure(name, result.message)
-      : { outcome: 'retry', reason: `${name} login failed: ${result.message}`, ...(result.retryAfterSeconds !== undefined ? { retryAfterSeconds: result.retryAfterSeconds } : {}) };
+      : result.permanent
+        ? { outcome: 'failed', reason: `${name} login failed: ${result.message}` }
+        : { outcome: 'retry', reason: `${name} login failed: ${result.message}`, ...(result.retryAfterSeconds !== undefined ? { retryAfterSeconds: result.retryAfterSeconds } : {}) };
     return { ok: false, result: { ok: false, result: failure } };
   }
 
@@ -158,6 +160,18 @@ export function createTargetClient<S>(options: TargetClientOptions<S>): TargetCl
       return (await send(http, second.session)).result;
     },
   };
+}
+
+/**
+ * The login outcome for a failed login call (made through a target client of its own):
+ * transient problems retry, an HTTP refusal is an auth failure, and a request that could not
+ * be sent for good (address guard, bad URL) is permanent. `detail` replaces the reason of a refusal.
+ */
+export function loginFailure(failed: Extract<CallResult, { ok: false }>, detail?: string): LoginResult<never> {
+  const { result } = failed;
+  if (result.outcome === 'retry') return { ok: false, auth: false, message: result.reason, ...(result.retryAfterSeconds !== undefined ? { retryAfterSeconds: result.retryAfterSeconds } : {}) };
+  if (failed.status === undefined) return { ok: false, auth: false, permanent: true, message: result.reason };
+  return { ok: false, auth: true, message: `login refused (HTTP ${failed.status}): ${detail ?? result.reason}` };
 }
 
 /** A connection-test answer from a call: ok with `success`, else the failure's reason. */
