@@ -224,7 +224,7 @@ const claimIndexes: Migration = {
   },
 };
 
-/** Deferred verification of stored inbound requests (PayPal IPN postback), see schema.ts. */
+/** Deferred verification of stored inbound requests (PayPal IPN postback), see schema.ts; transactions by external id. */
 const verifications: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
@@ -237,6 +237,8 @@ const verifications: Migration = {
       .addColumn('last_error', 'text')
       .execute();
     await db.schema.createIndex('verifications_due').on('verifications').columns(['next_attempt_at']).execute();
+    // Refunds find the order of the payment they reverse by its transaction id (apply-event.ts).
+    await db.schema.createIndex('transactions_external').on('transactions').columns(['external_id']).execute();
   },
 };
 

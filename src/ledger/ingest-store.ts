@@ -19,7 +19,7 @@ import type { CanonicalEvent } from '../core/events.js';
 import type { Database, InboundRequestsTable } from '../db/schema.js';
 import type { ConnectionFilterTarget } from '../connections/active-filters.js';
 import { fanOut } from '../outbox/fan-out.js';
-import { applyToLedger } from './apply-event.js';
+import { applyToLedger, resolveOrderOf } from './apply-event.js';
 import type { GroupCommitter } from './group-commit.js';
 
 export type InboundRow = InboundRequestsTable;
@@ -81,7 +81,9 @@ export async function writeCommit(
   stored = false,
 ): Promise<CommitResult> {
   const inserted: CanonicalEvent[] = [];
-  for (const { event, dedupKey } of events) {
+  for (const keyed of events) {
+    const event = await resolveOrderOf(trx, keyed.event);
+    const { dedupKey } = keyed;
     const created = await trx
       .insertInto('events')
       .values({

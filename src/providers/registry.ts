@@ -4,10 +4,12 @@
  * is switched on.
  */
 import { digistore24Provider } from './digistore24/digistore24-provider.js';
+import { paypalIpnProvider } from './paypal-ipn/paypal-ipn-provider.js';
 import type { Provider } from './provider.js';
 
 export const providers = {
   digistore24: digistore24Provider(),
+  'paypal-ipn': paypalIpnProvider(),
 } as const;
 
 export type ProviderId = keyof typeof providers;

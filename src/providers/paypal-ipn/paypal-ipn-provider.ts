@@ -1,0 +1,75 @@
+/**
+ * The classic PayPal IPN provider (reference paypal.md part A): form-encoded messages in the
+ * charset they name (§A1), proven authentic only by posting them back to PayPal (§A2), so
+ * `verify` checks the shape locally and `confirm` asks PayPal later, from the worker; the
+ * checks after VERIFIED (§A3) run in `normalize`, which has the source's config. PayPal wants
+ * an empty 200 for everything it should not resend (§A1 "What the listener must answer").
+ */
+import type { Acknowledgement, IngestOutcome, InboundRequest, Provider, Verification } from '../provider.js';
+import { missingEssentialField } from './classify.js';
+import { paypalIpnConfigSchema, postbackUrl } from './config.js';
+import type { PayPalIpnConfig } from './config.js';
+import { parseIpnBody } from './ipn-body.js';
+import type { IpnBodyResult } from './ipn-body.js';
+import { normalizePayPalIpn } from './normalize.js';
+import { postBack } from './postback.js';
+
+const TEXT = 'text/plain; charset=utf-8';
+
+// verify and normalize see the same request; decode its body once.
+const parsedBodies = new WeakMap<Buffer, IpnBodyResult>();
+
+function parse(req: InboundRequest): IpnBodyResult {
+  let parsed = parsedBodies.get(req.rawBody);
+  if (!parsed) {
+    parsed = parseIpnBody(req.rawBody);
+    parsedBodies.set(req.rawBody, parsed);
+  }
+  return parsed;
+}
+
+/** The local part of verification: a decodable IPN. Authenticity is `confirm`'s job. */
+function verify(req: InboundRequest): Verification {
+  const parsed = parse(req);
+  if (!parsed.ok) return { ok: false, code: parsed.code, reason: parsed.reason };
+  const missing = missingEssentialField(parsed.fields);
+  if (missing !== null) return { ok: false, code: 'MISSING_FIELD', reason: `${missing} is missing: not a PayPal IPN` };
+  return { ok: true, method: 'postback pending' };
+}
+
+/**
+ * Empty 200 for everything stored (PayPal resends on anything else, for about four days); a
+ * rejection gets its status and one line of text for PayPal's IPN History; a failure to store
+ * gets a 500 so PayPal tries again.
+ */
+function acknowledge(outcome: IngestOutcome): Acknowledgement {
+  switch (outcome.kind) {
+    case 'accepted':
+    case 'duplicate':
+    case 'ignored':
+    case 'pending':
+      return { status: 200, contentType: TEXT, body: '' };
+    case 'rejected':
+      return { status: outcome.status, contentType: TEXT, body: `ERROR: ${outcome.code}: ${outcome.reason.replace(/[\r\n]+/g, ' ')}` };
+    case 'error':
+      return { status: 500, contentType: TEXT, body: 'ERROR: INGEST_FAILED: temporary failure, please retry' };
+  }
+}
+
+/** The classic PayPal IPN inbound provider (id `paypal-ipn`); config: account, environment, optional prices. */
+export function paypalIpnProvider(): Provider<PayPalIpnConfig> {
+  return {
+    id: 'paypal-ipn',
+    displayName: 'PayPal IPN',
+    configSchema: paypalIpnConfigSchema,
+    secretFields: [],
+    contentTypes: ['application/x-www-form-urlencoded'],
+    verify: async (req) => verify(req),
+    normalize: (req, config) => {
+      const parsed = parse(req);
+      return parsed.ok ? normalizePayPalIpn(parsed.fields, config) : { kind: 'invalid', code: parsed.code, reason: parsed.reason };
+    },
+    acknowledge,
+    confirm: (req, config, ctx) => postBack(req.rawBody, postbackUrl(config), ctx.http, ctx.clock),
+  } satisfies Provider<PayPalIpnConfig>;
+}

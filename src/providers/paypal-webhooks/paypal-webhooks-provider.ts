@@ -1,0 +1,54 @@
+/**
+ * The PayPal REST webhooks provider: JSON event envelopes (reference paypal.md §B1), signed
+ * with PayPal's certificate and verified inline before the acknowledgement (§B2), one event id
+ * per delivery as the idempotency key (§B3). PayPal counts any 2xx as delivered and retries
+ * everything else up to 25 times over 3 days (§B3).
+ */
+import type { Acknowledgement, IngestOutcome, Provider } from '../provider.js';
+import { paypalWebhooksConfigSchema } from './config.js';
+import type { PayPalWebhooksConfig } from './config.js';
+import { normalizePayPalWebhook } from './normalize.js';
+import { parsePayPalEnvelope } from './parse-event.js';
+import { verifyPayPalWebhook } from './verify.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function jsonError(status: number, code: string, message: string): Acknowledgement {
+  return { status, contentType: JSON_TYPE, body: JSON.stringify({ error: { code, message } }) };
+}
+
+/**
+ * §B3: a 2xx ends PayPal's retries, so everything stored (accepted, duplicate, ignored, pending)
+ * gets an empty 200. A rejection names its code; VERIFICATION_UNAVAILABLE is always 503 and a
+ * storage error 500, so PayPal delivers the message again.
+ */
+function acknowledge(outcome: IngestOutcome): Acknowledgement {
+  switch (outcome.kind) {
+    case 'accepted':
+    case 'duplicate':
+    case 'ignored':
+    case 'pending':
+      return { status: 200, contentType: 'text/plain; charset=utf-8', body: '' };
+    case 'rejected':
+      return jsonError(outcome.code === 'VERIFICATION_UNAVAILABLE' ? 503 : outcome.status, outcome.code, outcome.reason);
+    case 'error':
+      return jsonError(500, 'INGEST_FAILED', 'temporary failure, please retry');
+  }
+}
+
+/** The PayPal REST webhooks inbound provider (id `paypal-webhooks`); config: webhook ID and verification method. */
+export function paypalWebhooksProvider(): Provider<PayPalWebhooksConfig> {
+  return {
+    id: 'paypal-webhooks',
+    displayName: 'PayPal webhooks',
+    configSchema: paypalWebhooksConfigSchema,
+    secretFields: ['clientSecret'],
+    contentTypes: ['application/json'],
+    verify: verifyPayPalWebhook,
+    normalize: (req, config) => {
+      const parsed = parsePayPalEnvelope(req.rawBody);
+      return parsed.ok ? normalizePayPalWebhook(parsed.envelope, config) : { kind: 'invalid', code: parsed.code, reason: parsed.reason };
+    },
+    acknowledge,
+  } satisfies Provider<PayPalWebhooksConfig>;
+}
