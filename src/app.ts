@@ -11,11 +11,13 @@ import { adminApi } from './http/admin/admin-api.js';
 import type { AdminDeps } from './http/admin/admin-deps.js';
 import { inboundRoutes } from './http/inbound-routes.js';
 import type { Ingest } from './ledger/ingest.js';
+import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import type { Metrics } from './lib/metrics.js';
 
 export interface AppDeps {
   logger: Logger;
+  clock: Clock;
   ingest: Ingest;
   metrics: Metrics;
   admin: AdminDeps;
@@ -53,7 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody('ROUTE_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`)));
 
-  await app.register(inboundRoutes, { ingest: deps.ingest, bodyLimitBytes: deps.bodyLimitBytes, rateLimitPerMinute: deps.inboundRateLimitPerMinute });
+  await app.register(inboundRoutes, { ingest: deps.ingest, clock: deps.clock, bodyLimitBytes: deps.bodyLimitBytes, rateLimitPerMinute: deps.inboundRateLimitPerMinute });
   await app.register(adminApi, { prefix: '/api/v1', deps: deps.admin });
 
   app.get('/healthz', async () => ({ status: 'ok' }));

@@ -226,6 +226,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       buildApp: () =>
         buildApp({
           logger,
+          clock,
           ingest,
           metrics,
           admin,

@@ -7,7 +7,7 @@
 export const ERROR_CATALOGUE = {
   // Inbound (POST /ipn/:sourceId)
   SOURCE_NOT_FOUND: { status: 404, message: 'No source with this id.' },
-  UNSUPPORTED_CONTENT_TYPE: { status: 415, message: 'The body must be application/x-www-form-urlencoded.' },
+  UNSUPPORTED_CONTENT_TYPE: { status: 415, message: 'The body is not of the content type this provider sends.' },
   BODY_TOO_LARGE: { status: 413, message: 'The body is larger than the configured limit.' },
   MALFORMED_BODY: { status: 400, message: 'The body could not be parsed.' },
   DUPLICATE_FIELD: { status: 400, message: 'A field name occurs more than once in the body.' },

@@ -9,10 +9,13 @@ import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { fastifyRateLimit } from '@fastify/rate-limit';
 import type { ErrorCode } from '../core/errors.js';
 import type { Ingest, Precheck } from '../ledger/ingest.js';
+import type { Clock } from '../lib/clock.js';
 import type { InboundRequest } from '../providers/provider.js';
 
 export interface InboundRouteOptions {
   ingest: Ingest;
+  /** Stamps `receivedAt`; schedules (deferred verification) start from it. */
+  clock: Clock;
   bodyLimitBytes: number;
   /** Requests per minute and client address; 0 turns the limit off. */
   rateLimitPerMinute: number;
@@ -27,8 +30,8 @@ function headersOf(req: FastifyRequest): Record<string, string> {
   return out;
 }
 
-function toInbound(req: FastifyRequest, body: Buffer): InboundRequest {
-  return { receivedAt: new Date(), method: req.method, url: req.url, headers: headersOf(req), rawBody: body, remoteAddress: req.ip };
+function toInbound(req: FastifyRequest, body: Buffer, clock: Clock): InboundRequest {
+  return { receivedAt: clock.now(), method: req.method, url: req.url, headers: headersOf(req), rawBody: body, remoteAddress: req.ip };
 }
 
 const PARSER_ERRORS: Record<string, { code: ErrorCode; reason: string }> = {
@@ -58,13 +61,13 @@ export async function inboundRoutes(app: FastifyInstance, options: InboundRouteO
     const known = typeof err.code === 'string' ? PARSER_ERRORS[err.code] : undefined;
     if (!params?.sourceId || !known) throw err;
     const precheck: Precheck = known;
-    const result = await options.ingest.receive(params.sourceId, toInbound(req, Buffer.alloc(0)), precheck);
+    const result = await options.ingest.receive(params.sourceId, toInbound(req, Buffer.alloc(0), options.clock), precheck);
     return reply.code(result.ack.status).type(result.ack.contentType).send(result.ack.body);
   });
 
   app.post<{ Params: { sourceId: string }; Body: Buffer | undefined }>('/ipn/:sourceId', async (req, reply) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const result = await options.ingest.receive(req.params.sourceId, toInbound(req, body));
+    const result = await options.ingest.receive(req.params.sourceId, toInbound(req, body, options.clock));
     return reply.code(result.ack.status).type(result.ack.contentType).send(result.ack.body);
   });
 }

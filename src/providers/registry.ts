@@ -5,11 +5,13 @@
  */
 import { digistore24Provider } from './digistore24/digistore24-provider.js';
 import { paypalIpnProvider } from './paypal-ipn/paypal-ipn-provider.js';
+import { paypalWebhooksProvider } from './paypal-webhooks/paypal-webhooks-provider.js';
 import type { Provider } from './provider.js';
 
 export const providers = {
   digistore24: digistore24Provider(),
   'paypal-ipn': paypalIpnProvider(),
+  'paypal-webhooks': paypalWebhooksProvider(),
 } as const;
 
 export type ProviderId = keyof typeof providers;

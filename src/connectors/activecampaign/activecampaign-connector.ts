@@ -1,17 +1,123 @@
-// PLACEHOLDER — being written by its helper; replaced wholesale.
-import { z } from 'zod';
-import type { Connector } from '../connector.js';
+/**
+ * The `activecampaign` connector (reference target-apis.md §2 and §7): per event, the contact
+ * is upserted by e-mail with `contact/sync` (mapped standard fields plus values for EXISTING
+ * custom fields), then the event's action adds and removes tags (created on first use) and
+ * subscribes to or unsubscribes from lists; payments can also be recorded as Deep Data
+ * e-commerce orders. Every write is an upsert or checked first, so a retried delivery changes
+ * nothing twice. All calls of a delivery share one client: the account's 5 requests/s budget,
+ * 403 → `TARGET_AUTH_FAILED` without retries, 429/503 → retry after `Retry-After`.
+ */
+import type { CanonicalEvent } from '../../core/events.js';
+import type { Clock } from '../../lib/clock.js';
+import type { HttpClient } from '../../lib/http-client.js';
+import type { Connector, DeliveryResult } from '../connector.js';
+import { actionFor } from '../event-actions.js';
+import { testResult } from '../target-client.js';
+import { templateScope } from '../template.js';
+import { createActiveCampaignClient } from './client.js';
+import { activeCampaignConfigSchema } from './config.js';
+import type { ActiveCampaignAction, ActiveCampaignConfig } from './config.js';
+import { mappedText, syncContact } from './contact.js';
+import { fetchFields, fieldValues, missingFields, missingFieldsMessage } from './custom-fields.js';
+import type { FieldValue } from './custom-fields.js';
+import { recordOrder } from './deep-data.js';
+import { applyLists } from './lists.js';
+import { applyTags, renderTags } from './tags.js';
 
-const configSchema = z.object({ placeholder: z.string().optional().meta({ title: 'placeholder' }) });
+export type { ActiveCampaignConfig } from './config.js';
 
-export function activeCampaignConnector() {
+export interface ActiveCampaignConnectorOptions {
+  /** The account's request budget; ActiveCampaign allows 5 per second (§2.4). Tests raise it. */
+  requestsPerSecond?: number;
+}
+
+interface Deps {
+  http: HttpClient;
+  clock: Clock;
+  signal: AbortSignal;
+  requestsPerSecond: number | undefined;
+}
+
+function clientFor(config: ActiveCampaignConfig, deps: Deps) {
+  return createActiveCampaignClient({
+    accountUrl: config.accountUrl,
+    apiToken: config.apiToken,
+    http: deps.http,
+    clock: deps.clock,
+    signal: deps.signal,
+    ...(deps.requestsPerSecond !== undefined ? { requestsPerSecond: deps.requestsPerSecond } : {}),
+  });
+}
+
+async function deliver(event: CanonicalEvent, config: ActiveCampaignConfig, action: ActiveCampaignAction, deps: Deps): Promise<DeliveryResult> {
+  const scope = templateScope(event);
+  const contact = mappedText(config.contact, scope);
+  const email = contact.email ?? '';
+  if (email === '') {
+    return { outcome: 'failed', reason: `ActiveCampaign identifies contacts by e-mail and this ${event.type} event has none (contact field "email" ← "${config.contact.email ?? ''}")` };
+  }
+  const client = clientFor(config, deps);
+
+  let values: FieldValue[] = [];
+  const customKeys = Object.keys(config.customFields);
+  if (customKeys.length > 0) {
+    const fields = await fetchFields(client);
+    if (!fields.ok) return fields.result;
+    const missing = missingFields(fields.value, customKeys);
+    if (missing.length > 0) return { outcome: 'failed', reason: `TARGET_VALIDATION_FAILED: ${missingFieldsMessage(missing)}` };
+    values = fieldValues(fields.value, mappedText(config.customFields, scope));
+  }
+
+  const synced = await syncContact(client, contact, values);
+  if (!synced.ok) return synced.result;
+  const contactId = synced.value;
+  const summary = [`contact ${contactId} upserted`];
+
+  const tags = await applyTags(client, contactId, renderTags(action.addTags, scope), renderTags(action.removeTags, scope));
+  if (!tags.ok) return tags.result;
+  summary.push(`tags +${tags.value.added} -${tags.value.removed}`);
+
+  if (action.subscribeLists.length > 0 || action.unsubscribeLists.length > 0) {
+    const lists = await applyLists(client, contactId, action.subscribeLists, action.unsubscribeLists);
+    if (!lists.ok) return lists.result;
+    summary.push(`lists +${lists.value.subscribed} -${lists.value.unsubscribed}`);
+  }
+
+  if (config.deepData.enabled && event.type === 'payment') {
+    const order = await recordOrder(client, event, email, config.deepData);
+    if (!order.ok) return order.result;
+    summary.push(order.value);
+  }
+  return { outcome: 'delivered', response: summary.join(', ') };
+}
+
+/** The ActiveCampaign connector; a plain object that satisfies `Connector<ActiveCampaignConfig>`. */
+export function activeCampaignConnector(options: ActiveCampaignConnectorOptions = {}) {
   return {
     id: 'activecampaign',
     displayName: 'ActiveCampaign',
-    description: 'not built yet',
-    configSchema,
-    secretFields: [],
-    deliver: async () => ({ outcome: 'failed', reason: 'not built yet' }),
-    testConnection: async () => ({ ok: false, message: 'not built yet' }),
-  } satisfies Connector<z.infer<typeof configSchema>>;
+    description:
+      'Creates or updates the buyer as an ActiveCampaign contact (matched by e-mail), fills existing custom fields, adds and removes tags per event (created on first use; templates such as "{product.name}" or "paypal-integration-{event}"), optionally subscribes to or unsubscribes from lists and records payments as Deep Data e-commerce orders. Custom fields must already exist: ipnhub never creates fields. Stays within ActiveCampaign\'s 5 requests per second per account. The connection test reads the account\'s custom fields (nothing is written) and checks the configured ones exist.',
+    configSchema: activeCampaignConfigSchema,
+    secretFields: ['apiToken'],
+
+    async deliver(event, config, ctx) {
+      const action = actionFor(config.actions, event.type);
+      if (!action) return { outcome: 'skipped', reason: `no ActiveCampaign action is configured for ${event.type} events` };
+      return deliver(event, config, action, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, requestsPerSecond: options.requestsPerSecond });
+    },
+
+    async testConnection(config, ctx) {
+      const client = clientFor(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, requestsPerSecond: options.requestsPerSecond });
+      const fields = await fetchFields(client);
+      if (!fields.ok) return testResult({ ok: false, result: fields.result }, '');
+      const missing = missingFields(fields.value, Object.keys(config.customFields));
+      if (missing.length > 0) return { ok: false, message: `connected, but ${missingFieldsMessage(missing)}` };
+      const configured = Object.keys(config.customFields).length;
+      return {
+        ok: true,
+        message: `connected to ActiveCampaign: the API key works and the account has ${fields.value.length} custom field${fields.value.length === 1 ? '' : 's'}${configured > 0 ? `, including the ${configured} configured` : ''}`,
+      };
+    },
+  } satisfies Connector<ActiveCampaignConfig>;
 }

@@ -1,0 +1,123 @@
+/**
+ * The ActiveCampaign API v3 client of one delivery (reference target-apis.md §2.1, §2.4): the
+ * `Api-Token` header on every call, the account's 5 requests/s budget shared by every
+ * connection of the account, and ActiveCampaign's error bodies turned into messages. 403 (bad
+ * token) fails at once with `TARGET_AUTH_FAILED`; 429 and 503 are retried after `Retry-After`.
+ */
+import type { Clock } from '../../lib/clock.js';
+import type { HttpClient } from '../../lib/http-client.js';
+import type { RetryOrFailed, TargetClient } from '../target-client.js';
+import { createTargetClient } from '../target-client.js';
+import { sharedRateLimiter } from '../rate-limiter.js';
+import { apiBase } from './config.js';
+
+export const TARGET_NAME = 'ActiveCampaign';
+
+/** ActiveCampaign's budget per account (§2.4). */
+export const ACCOUNT_REQUESTS_PER_SECOND = 5;
+
+/** A step's outcome: its value, or the delivery result that ends the delivery. */
+export type Step<T> = { ok: true; value: T } | { ok: false; result: RetryOrFailed };
+
+export interface ActiveCampaignClientOptions {
+  accountUrl: string;
+  apiToken: string;
+  http: HttpClient;
+  clock: Clock;
+  signal?: AbortSignal;
+  requestsPerSecond?: number;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The message in ActiveCampaign's error bodies: `{message}`, `{errors:[{title,detail}]}` (422) or `{error}`. */
+export function activeCampaignErrorMessage(body: unknown): string | undefined {
+  if (!isRecord(body)) return undefined;
+  if (Array.isArray(body.errors)) {
+    const titles = body.errors
+      .filter(isRecord)
+      .map((e) => [e.title, e.detail].filter((part): part is string => typeof part === 'string' && part.length > 0).join(': '))
+      .filter((text) => text.length > 0);
+    if (titles.length > 0) return titles.join('; ');
+  }
+  const parts = [body.message, body.error].filter((part): part is string => typeof part === 'string' && part.length > 0);
+  return parts.length > 0 ? parts.join(': ') : undefined;
+}
+
+export function createActiveCampaignClient(options: ActiveCampaignClientOptions): TargetClient {
+  const base = apiBase(options.accountUrl);
+  return createTargetClient<undefined>({
+    name: TARGET_NAME,
+    http: options.http,
+    clock: options.clock,
+    ...(options.signal ? { signal: options.signal } : {}),
+    limiter: sharedRateLimiter(base.toLowerCase(), options.requestsPerSecond ?? ACCOUNT_REQUESTS_PER_SECOND),
+    prepare: (req) => ({ ...req, url: `${base}${req.url}`, headers: { ...req.headers, 'api-token': options.apiToken } }),
+    errorMessage: activeCampaignErrorMessage,
+  });
+}
+
+/** The object under `key` in a 2xx body (`{"contact":{…}}`), or null. */
+export function unwrap(body: unknown, key: string): Record<string, unknown> | null {
+  if (!isRecord(body)) return null;
+  const value = body[key];
+  return isRecord(value) ? value : null;
+}
+
+/** The id of the object under `key`; ActiveCampaign sends ids as strings (numbers accepted too). */
+export function idOf(body: unknown, key: string): string | null {
+  const id = unwrap(body, key)?.id;
+  if (typeof id === 'string' && id.length > 0) return id;
+  if (typeof id === 'number') return String(id);
+  return null;
+}
+
+/** A text field of a record (ids and values come back as strings). */
+export function text(record: Record<string, unknown>, key: string): string | null {
+  const value = record[key];
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  return null;
+}
+
+/**
+ * Whether a refused create may mean "it exists already": ActiveCampaign refuses duplicate tags,
+ * connections, customers and orders with a client error whose exact status is UNCONFIRMED
+ * (§2.2), so the caller looks the object up again before treating the refusal as a failure.
+ */
+export function mayBeDuplicate(status: number | undefined): boolean {
+  return status === 400 || status === 409 || status === 422;
+}
+
+export function unexpectedAnswer(what: string, body: unknown): RetryOrFailed {
+  // A 2xx without the object we asked for is not the target's API as documented; retrying
+  // will not change it, so it is reported with what came back.
+  const shown = typeof body === 'string' ? body : JSON.stringify(body);
+  return { outcome: 'failed', reason: `${TARGET_NAME} answered ${what} without the expected data: ${(shown ?? '').slice(0, 200)}` };
+}
+
+const PAGE = 100;
+/** Enough for 10 000 entries; beyond that something else is wrong. */
+const MAX_PAGES = 100;
+
+/**
+ * Every entry of a list endpoint (`{"<key>":[…],"meta":{"total":"…"}}`), page by page: the
+ * default page size is 20 (§2.2, a plugin broke on the 21st tag), so `limit` is always given.
+ */
+export async function listAll(client: TargetClient, path: string, key: string): Promise<Step<Array<Record<string, unknown>>>> {
+  const all: Array<Record<string, unknown>> = [];
+  const separator = path.includes('?') ? '&' : '?';
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const answer = await client.call({ method: 'GET', path: `${path}${separator}limit=${PAGE}&offset=${page * PAGE}` });
+    if (!answer.ok) return { ok: false, result: answer.result };
+    const items = isRecord(answer.body) ? answer.body[key] : undefined;
+    if (!Array.isArray(items)) return { ok: false, result: unexpectedAnswer(`GET ${path}`, answer.body) };
+    all.push(...items.filter(isRecord));
+    const meta = isRecord(answer.body) ? answer.body.meta : undefined;
+    const total = isRecord(meta) ? Number(meta.total) : Number.NaN;
+    if (items.length < PAGE || (Number.isFinite(total) && all.length >= total)) break;
+  }
+  return { ok: true, value: all };
+}

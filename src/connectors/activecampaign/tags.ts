@@ -1,0 +1,129 @@
+/**
+ * Tags (reference target-apis.md §2.2 "Tags", §2.5): names are rendered from templates, looked
+ * up by search (a partial, case-insensitive match, so names are compared exactly here), created
+ * on first use, and attached through `contactTags`. The contact's current tags are read first,
+ * so a tag it already has is not attached again and removing needs the association's id.
+ */
+import type { TargetClient } from '../target-client.js';
+import { renderTemplate, resolvePath } from '../template.js';
+import type { Step } from './client.js';
+import { idOf, listAll, mayBeDuplicate, text, unexpectedAnswer } from './client.js';
+
+const PLACEHOLDER = /\{([^{}]*)\}/g;
+
+/** True when a placeholder of `template` has no value in the event (and no `default` filter). */
+function lacksValue(template: string, scope: Record<string, unknown>): boolean {
+  const placeholders = template.replace(/\{\{|\}\}/g, '').matchAll(PLACEHOLDER);
+  for (const [, inner = ''] of placeholders) {
+    const [path = '', ...filters] = inner.split('|');
+    if (filters.some((f) => f.trim().startsWith('default'))) continue;
+    const value = resolvePath(scope, path.trim());
+    if (value === null || value === '') return true;
+  }
+  return false;
+}
+
+export function tagKey(name: string): string {
+  return name.toLowerCase();
+}
+
+/**
+ * The tag names for `templates`: rendered, whitespace collapsed, duplicates (ignoring case, as
+ * ActiveCampaign does) dropped. A template with a placeholder the event has no value for
+ * (`{product.name}` on an event without products) yields no tag rather than a stray "-refund".
+ */
+export function renderTags(templates: readonly string[], scope: Record<string, unknown>): string[] {
+  const seen = new Set<string>();
+  const names: string[] = [];
+  for (const template of templates) {
+    if (lacksValue(template, scope)) continue;
+    const name = renderTemplate(template, scope).replace(/\s+/g, ' ').trim();
+    if (name === '' || seen.has(tagKey(name))) continue;
+    seen.add(tagKey(name));
+    names.push(name);
+  }
+  return names;
+}
+
+/** The id of the contact tag named `name` (exact, ignoring case), or null. */
+export async function findTag(client: TargetClient, name: string): Promise<Step<string | null>> {
+  const listed = await listAll(client, `/api/3/tags?search=${encodeURIComponent(name)}`, 'tags');
+  if (!listed.ok) return listed;
+  const match = listed.value.find((t) => (text(t, 'tagType') ?? 'contact') === 'contact' && tagKey(text(t, 'tag') ?? '') === tagKey(name));
+  return { ok: true, value: match ? text(match, 'id') : null };
+}
+
+/** The tag's id, creating the tag when it does not exist yet. */
+export async function ensureTag(client: TargetClient, name: string): Promise<Step<string>> {
+  const found = await findTag(client, name);
+  if (!found.ok) return found;
+  if (found.value) return { ok: true, value: found.value };
+  const created = await client.call({ method: 'POST', path: '/api/3/tags', json: { tag: { tag: name, tagType: 'contact', description: '' } } });
+  if (created.ok) {
+    const id = idOf(created.body, 'tag');
+    return id ? { ok: true, value: id } : { ok: false, result: unexpectedAnswer('POST /api/3/tags', created.body) };
+  }
+  // A concurrent delivery may have created it in between; duplicates are refused (§2.2).
+  if (mayBeDuplicate(created.status)) {
+    const again = await findTag(client, name);
+    if (again.ok && again.value) return { ok: true, value: again.value };
+  }
+  return { ok: false, result: created.result };
+}
+
+interface ContactTag {
+  id: string;
+  tag: string;
+}
+
+async function contactTags(client: TargetClient, contactId: string): Promise<Step<ContactTag[]>> {
+  const listed = await listAll(client, `/api/3/contacts/${encodeURIComponent(contactId)}/contactTags`, 'contactTags');
+  if (!listed.ok) return listed;
+  return {
+    ok: true,
+    value: listed.value.flatMap((ct) => {
+      const id = text(ct, 'id');
+      const tag = text(ct, 'tag');
+      return id && tag ? [{ id, tag }] : [];
+    }),
+  };
+}
+
+/**
+ * Removes `remove` and adds `add` (tag names) on the contact; a name in both is only added.
+ * Returns how many tags were actually attached and taken off.
+ */
+export async function applyTags(
+  client: TargetClient,
+  contactId: string,
+  add: readonly string[],
+  remove: readonly string[],
+): Promise<Step<{ added: number; removed: number }>> {
+  const adding = new Set(add.map(tagKey));
+  const removing = remove.filter((name) => !adding.has(tagKey(name)));
+  if (add.length === 0 && removing.length === 0) return { ok: true, value: { added: 0, removed: 0 } };
+
+  const current = await contactTags(client, contactId);
+  if (!current.ok) return current;
+  let removed = 0;
+  for (const name of removing) {
+    const tag = await findTag(client, name);
+    if (!tag.ok) return tag;
+    for (const link of current.value.filter((ct) => ct.tag === tag.value)) {
+      const deleted = await client.call({ method: 'DELETE', path: `/api/3/contactTags/${encodeURIComponent(link.id)}` });
+      // 404: already taken off (e.g. by an earlier attempt of this delivery).
+      if (!deleted.ok && deleted.status !== 404) return { ok: false, result: deleted.result };
+      if (deleted.ok) removed += 1;
+    }
+  }
+  let added = 0;
+  for (const name of add) {
+    const tag = await ensureTag(client, name);
+    if (!tag.ok) return tag;
+    if (current.value.some((ct) => ct.tag === tag.value)) continue;
+    const attached = await client.call({ method: 'POST', path: '/api/3/contactTags', json: { contactTag: { contact: contactId, tag: tag.value } } });
+    if (!attached.ok) return { ok: false, result: attached.result };
+    added += 1;
+  }
+  return { ok: true, value: { added, removed } };
+}

@@ -1,0 +1,32 @@
+/**
+ * Shared pieces of the ActiveCampaign connector tests: contexts over the real guarded HTTP
+ * client (loopback allow-listed, as the fake listens there) and configs for a fake account.
+ */
+import { ManualClock } from '../../../lib/clock.js';
+import type { HttpClient } from '../../../lib/http-client.js';
+import { silentLogger } from '../../../lib/logger.js';
+import type { Mailer } from '../../../lib/mailer.js';
+import type { DeliveryContext, TestContext } from '../../connector.js';
+import { makeDeliveryContext } from '../../connector-contract.js';
+import { activeCampaignConfigSchema } from '../config.js';
+import type { ActiveCampaignConfig } from '../config.js';
+
+/** The connector never mails; a mailer that says so if it ever tries. */
+export const unusedMailer: Mailer = {
+  send: async () => ({ ok: false, transient: false, error: 'the activecampaign connector must not send mail' }),
+  verify: async () => ({ ok: false, message: 'unused' }),
+  close: async () => undefined,
+};
+
+export function deliveryContext(http: HttpClient, overrides: Partial<DeliveryContext> = {}): DeliveryContext {
+  return makeDeliveryContext({ http, mailer: unusedMailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), ...overrides });
+}
+
+export function testContext(http: HttpClient, overrides: Partial<TestContext> = {}): TestContext {
+  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock('2026-03-01T10:00:00.000Z'), signal: new AbortController().signal, ...overrides };
+}
+
+/** A parsed config for the account at `url`; `input` overrides fields. */
+export function acConfig(url: string, apiToken: string, input: Record<string, unknown> = {}): ActiveCampaignConfig {
+  return activeCampaignConfigSchema.parse({ accountUrl: url, apiToken, ...input });
+}
