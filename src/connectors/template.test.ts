@@ -46,6 +46,15 @@ describe('resolvePath', () => {
     expect(resolvePath(scope, path)).toEqual(expected);
   });
 
+  it('reaches flat keys with dots in them, as PayPal webhook fields are kept in raw', () => {
+    const flat = { raw: { 'resource.id': '8MC585209K746392H', 'resource.amount.value': '19.99', resource: 'not this' } };
+    expect(resolvePath(flat, 'raw.resource.id')).toBe('8MC585209K746392H');
+    expect(resolvePath(flat, 'raw.resource.amount.value')).toBe('19.99');
+    expect(resolvePath(flat, 'raw.resource')).toBe('not this');
+    expect(resolvePath(flat, 'raw.resource.missing')).toBeNull();
+    expect(renderTemplate('{raw.resource.id}', flat)).toBe('8MC585209K746392H');
+  });
+
   it('returns objects and arrays as they are', () => {
     expect(resolvePath(scope, 'order.items')).toEqual([{ productId: '543210', name: 'Online Course Basic', quantity: 1, isAddon: false, amount: 9700 }]);
     expect(resolvePath(scope, 'affiliate')).toBeNull();

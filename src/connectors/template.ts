@@ -36,11 +36,21 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** The value at a dotted path (`order.items.0.productId`); anything absent is `null`. */
+/**
+ * The value at a dotted path (`order.items.0.productId`); anything absent is `null`. A record
+ * may hold flat keys with dots in them (`raw` of a PayPal webhook: `resource.id`), so where the
+ * rest of the path is itself a key, that key wins.
+ */
 export function resolvePath(scope: Record<string, unknown>, path: string): unknown {
   if (path.length === 0) return null;
+  const segments = path.split('.');
   let current: unknown = scope;
-  for (const segment of path.split('.')) {
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] ?? '';
+    if (isRecord(current) && i < segments.length - 1) {
+      const rest = segments.slice(i).join('.');
+      if (Object.hasOwn(current, rest)) return current[rest] ?? null;
+    }
     if (Array.isArray(current) && INDEX.test(segment)) current = current[Number(segment)];
     else if (isRecord(current) && Object.hasOwn(current, segment)) current = current[segment];
     else return null;

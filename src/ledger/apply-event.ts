@@ -90,12 +90,12 @@ export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent
 
   const effect = ACCESS_EFFECT[event.type];
   if (effect && customerId) {
-    // A notification without items (a PayPal refund, a subscription's end of term) is about
-    // the whole order: it changes every product the order gave access to.
+    // A notification without items (a PayPal refund, a subscription renewal or end of term)
+    // is about the whole order: it applies to every product the order holds.
     const productIds =
       order.items.length > 0 || created
         ? order.items.map((item) => item.productId)
-        : (await trx.selectFrom('access').select('product_id').where('order_id', '=', orderId).execute()).map((row) => row.product_id);
+        : (await trx.selectFrom('order_items').select('product_id').where('order_id', '=', orderId).execute()).map((row) => row.product_id);
     for (const productId of productIds) {
       await updateAccess(trx, { customerId, orderId, productId, status: effect, event, now }, created);
     }
