@@ -12,6 +12,7 @@ import type { CliIo } from './cli/cli-io.js';
 import type { CommandContext } from './cli/command-context.js';
 import { registerConnectionCommand } from './cli/commands/connection.js';
 import { registerDeliveriesCommand } from './cli/commands/deliveries.js';
+import { registerDevCommand } from './cli/commands/dev.js';
 import { registerMigrateCommand } from './cli/commands/migrate.js';
 import { registerServeCommand } from './cli/commands/serve.js';
 import { registerSimulateCommand } from './cli/commands/simulate.js';
@@ -53,6 +54,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerDeliveriesCommand(program, ctx);
   registerSimulateCommand(program, ctx);
   registerTokenCommand(program, ctx);
+  registerDevCommand(program, ctx);
   return program;
 }
 

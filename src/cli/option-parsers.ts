@@ -3,6 +3,7 @@
  * `InvalidArgumentError`, which commander reports as a usage error naming the option.
  */
 import { InvalidArgumentError } from 'commander';
+import { parseMoney } from '../core/money.js';
 
 /** For repeatable options: `--event payment --event refund` → ['payment', 'refund']. */
 export function collect(value: string, previous: string[] | undefined): string[] {
@@ -32,4 +33,28 @@ export function oneOf<const T extends string>(choices: readonly T[]): (value: st
 export function collectOneOf<const T extends string>(choices: readonly T[]): (value: string, previous: T[] | undefined) => T[] {
   const parse = oneOf(choices);
   return (value, previous) => [...(previous ?? []), parse(value)];
+}
+
+/** An absolute http:// or https:// URL. */
+export function httpUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('expected an http:// or https:// URL.');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('expected an http:// or https:// URL.');
+  return url.toString();
+}
+
+/** A positive decimal amount such as `97.00`, kept as text. */
+export function moneyAmount(value: string): string {
+  if (parseMoney(value, 'EUR') === null || value.trim().startsWith('-')) throw new InvalidArgumentError(`expected a decimal amount like 97.00, got "${value}".`);
+  return value.trim();
+}
+
+/** A three-letter ISO 4217 code, upper-cased. */
+export function currencyCode(value: string): string {
+  if (!/^[A-Za-z]{3}$/.test(value)) throw new InvalidArgumentError(`expected a 3-letter ISO currency code, got "${value}".`);
+  return value.toUpperCase();
 }

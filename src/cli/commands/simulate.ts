@@ -1,5 +1,5 @@
 /**
- * `ipnhub simulate digistore24 <event>`: sends a correctly signed Digistore24 IPN to any URL,
+ * `ipnhub simulate digistore24 <event>` (PayPal's are in simulate-paypal.ts): sends a correctly signed Digistore24 IPN to any URL,
  * like PayPal's IPN simulator, so a user can test their own hub (and its connections) end to
  * end. Fields come from `sampleDigistore24Fields` (reference digistore24.md §7 examples), the
  * signature is variant A of §2.2, the transport a form-encoded POST as in §1. No SSRF guard:
@@ -7,21 +7,19 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
-import { request } from 'undici';
-import { parseMoney } from '../../core/money.js';
 import { DIGISTORE24_SAMPLE_EVENTS, encodeDigistore24Body, sampleDigistore24Fields } from '../../providers/digistore24/sign-request.js';
 import type { Digistore24SampleOverrides } from '../../providers/digistore24/sign-request.js';
 import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
-import { integerAtLeast, oneOf } from '../option-parsers.js';
+import { httpUrl, integerAtLeast, moneyAmount, oneOf, currencyCode } from '../option-parsers.js';
+import { postNotification } from '../post-notification.js';
+import { registerPayPalSimulations } from './simulate-paypal.js';
 import { printJson, printLines, truncate } from '../output.js';
 
 const BILLING_TYPES = ['single_payment', 'subscription', 'installment'] as const;
 /** Events whose sample carries a transaction id (the others have none, reference §7). */
 const TRANSACTION_EVENTS: ReadonlySet<string> = new Set(['on_payment', 'on_refund', 'on_chargeback']);
 const ORDER_ID_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-const TIMEOUT_MS = 30_000;
 
 /** The `simulate digistore24` options, as commander parses them. */
 export interface SimulateOptions {
@@ -53,27 +51,6 @@ export interface SimulateResult {
   error?: string;
 }
 
-function parseUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InvalidArgumentError('expected an http:// or https:// URL.');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('expected an http:// or https:// URL.');
-  return url.toString();
-}
-
-function parseAmount(value: string): string {
-  if (parseMoney(value, 'EUR') === null || value.trim().startsWith('-')) throw new InvalidArgumentError(`expected a decimal amount like 97.00, got "${value}".`);
-  return value.trim();
-}
-
-function parseCurrency(value: string): string {
-  if (!/^[A-Za-z]{3}$/.test(value)) throw new InvalidArgumentError(`expected a 3-letter ISO currency code, got "${value}".`);
-  return value.toUpperCase();
-}
-
 function randomOrderId(): string {
   return Array.from({ length: 8 }, () => ORDER_ID_ALPHABET[randomInt(ORDER_ID_ALPHABET.length)]).join('');
 }
@@ -101,19 +78,9 @@ export async function simulateDigistore24(event: string, options: SimulateOption
   const fields = sampleDigistore24Fields(event, overridesFrom(event, options));
   const body = encodeDigistore24Body(fields, options.passphrase);
   const base = { url: options.to, event, orderId: fields.order_id ?? null, transactionId: fields.transaction_id ?? null };
-  try {
-    const response = await request(options.to, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'ipnhub-simulate/0.1' },
-      body,
-      headersTimeout: TIMEOUT_MS,
-      bodyTimeout: TIMEOUT_MS,
-    });
-    const text = await response.body.text();
-    return { ...base, ok: response.statusCode === 200 && text.startsWith('OK'), status: response.statusCode, body: text };
-  } catch (err) {
-    return { ...base, ok: false, status: null, body: null, error: err instanceof Error ? err.message : String(err) };
-  }
+  const answer = await postNotification(options.to, body, { 'content-type': 'application/x-www-form-urlencoded' });
+  if (!answer.ok) return { ...base, ok: false, status: null, body: null, error: answer.error };
+  return { ...base, ok: answer.status === 200 && answer.body.startsWith('OK'), status: answer.status, body: answer.body };
 }
 
 function printHuman(io: CliIo, result: SimulateResult): void {
@@ -125,7 +92,7 @@ function printHuman(io: CliIo, result: SimulateResult): void {
   printLines(io, ...lines);
 }
 
-/** Adds `simulate digistore24`; sets exit code 1 unless the answer is HTTP 200 starting with `OK`. */
+/** Adds `simulate digistore24` (exit code 1 unless the answer is HTTP 200 starting with `OK`) and the PayPal simulations. */
 export function registerSimulateCommand(program: Command, ctx: CommandContext): void {
   const simulate = program
     .command('simulate')
@@ -137,14 +104,14 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
       'POST a signed Digistore24 IPN to <url>, as Digistore24 would. Succeeds (exit 0) only when the answer is HTTP 200 starting with "OK".',
     )
     .argument('<event>', `Digistore24 event name: ${DIGISTORE24_SAMPLE_EVENTS.join(', ')}`)
-    .requiredOption('--to <url>', 'inbound URL of the source (required), e.g. http://127.0.0.1:8080/ipn/src_…', parseUrl)
+    .requiredOption('--to <url>', 'inbound URL of the source (required), e.g. http://127.0.0.1:8080/ipn/src_…', httpUrl)
     .requiredOption('--passphrase <passphrase>', "the source's IPN passphrase (required; signs the request)")
     .option('--product <id>', 'product id')
     .option('--email <email>', 'buyer e-mail address')
     .option('--order <id>', 'order id (default: a new random id per run)')
     .option('--transaction <id>', 'transaction id (default: a new random id for payment, refund and chargeback)')
-    .option('--amount <amount>', 'gross amount as a decimal, e.g. 97.00', parseAmount)
-    .option('--currency <code>', 'ISO currency code, e.g. EUR', parseCurrency)
+    .option('--amount <amount>', 'gross amount as a decimal, e.g. 97.00', moneyAmount)
+    .option('--currency <code>', 'ISO currency code, e.g. EUR', currencyCode)
     .option('--billing <type>', `billing type: ${BILLING_TYPES.join(', ')}`, oneOf(BILLING_TYPES))
     .option('--pay-sequence <n>', 'pay sequence number (0 single payment, 1 first payment, 2+ rebills)', integerAtLeast(0))
     .option('--language <code>', 'order and buyer language, e.g. de')
@@ -160,4 +127,6 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
       else printHuman(ctx.io, result);
       ctx.setExitCode(result.ok ? 0 : 1);
     });
+
+  registerPayPalSimulations(simulate, ctx);
 }

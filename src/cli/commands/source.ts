@@ -38,6 +38,10 @@ function secretSummary(view: SourceView): string {
 const SETUP_ADVICE: Readonly<Record<string, string>> = {
   digistore24:
     'Digistore24: paste this URL in Settings → Integrations (IPN) → Generic, enter the same passphrase, and enable the events, including last_paid_day, on_rebill_cancelled and on_rebill_resumed.',
+  'paypal-ipn':
+    'PayPal: paste this URL in Account Settings → Notifications → Instant payment notifications, and enable message delivery. Each IPN is answered with an empty 200 once stored and verified with PayPal afterwards; keep existing listeners working with a paypal-ipn-forward connection.',
+  'paypal-webhooks':
+    'PayPal: in the developer dashboard (Apps & Credentials → your app → Webhooks), add this URL, subscribe to the payment, checkout, billing subscription and dispute events, and copy the webhook id into this source (webhookId).',
 };
 
 function printAdded(io: CliIo, runtime: Runtime, view: SourceView): void {
