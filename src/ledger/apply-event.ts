@@ -51,7 +51,8 @@ export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent
   const order = event.order;
   if (!order) return;
 
-  const { id: orderId, created } = await upsertOrder(trx, event, customerId, now);
+  // A renewal or refund that does not name the buyer (PayPal webhooks) is the order's buyer's.
+  const { id: orderId, created, customerId: orderCustomerId } = await upsertOrder(trx, event, customerId, now);
   for (const item of order.items) {
     await trx
       .insertInto('order_items')
@@ -89,7 +90,8 @@ export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent
   }
 
   const effect = ACCESS_EFFECT[event.type];
-  if (effect && customerId) {
+  const accessCustomerId = customerId ?? orderCustomerId;
+  if (effect && accessCustomerId) {
     // A notification without items (a PayPal refund, a subscription renewal or end of term)
     // is about the whole order: it applies to every product the order holds.
     const productIds =
@@ -97,7 +99,7 @@ export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent
         ? order.items.map((item) => item.productId)
         : (await trx.selectFrom('order_items').select('product_id').where('order_id', '=', orderId).execute()).map((row) => row.product_id);
     for (const productId of productIds) {
-      await updateAccess(trx, { customerId, orderId, productId, status: effect, event, now }, created);
+      await updateAccess(trx, { customerId: accessCustomerId, orderId, productId, status: effect, event, now }, created);
     }
   }
 }
@@ -163,7 +165,7 @@ async function upsertCustomer(trx: Kysely<Database>, event: CanonicalEvent, now:
  * is the one it proposed), so the caller knows no subscription or access rows exist yet and
  * can skip reading them — the common case of a first payment.
  */
-async function upsertOrder(trx: Kysely<Database>, event: CanonicalEvent, customerId: string | null, now: string): Promise<{ id: string; created: boolean }> {
+async function upsertOrder(trx: Kysely<Database>, event: CanonicalEvent, customerId: string | null, now: string): Promise<{ id: string; created: boolean; customerId: string | null }> {
   const order = event.order;
   if (!order) throw new Error('upsertOrder needs an order');
   const status = ORDER_STATUS[event.type];
@@ -192,9 +194,9 @@ async function upsertOrder(trx: Kysely<Database>, event: CanonicalEvent, custome
         updated_at: now,
       })),
     )
-    .returning('id')
+    .returning(['id', 'customer_id'])
     .executeTakeFirstOrThrow();
-  return { id: row.id, created: row.id === proposedId };
+  return { id: row.id, created: row.id === proposedId, customerId: row.customer_id };
 }
 
 async function updateSubscription(trx: Kysely<Database>, event: CanonicalEvent, orderId: string, now: string, orderCreated: boolean): Promise<void> {
