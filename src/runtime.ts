@@ -9,7 +9,6 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config/config.js';
 import { IpnhubError } from './core/errors.js';
-import { newId } from './core/ids.js';
 import { DEFAULT_RETRY_POLICY } from './core/retry-policy.js';
 import { ensureAdminToken } from './connections/admin-token.js';
 import type { AdminTokenVerifier } from './connections/admin-token.js';
@@ -19,10 +18,8 @@ import { resolveMasterKey } from './connections/master-key.js';
 import { createSecretBox } from './connections/secret-box.js';
 import { createSourcesService } from './connections/sources-service.js';
 import type { SourcesService } from './connections/sources-service.js';
-import type { DeliveryResult } from './connectors/connector.js';
 import { getConnector, isConnectorId } from './connectors/registry.js';
-import { runConnector } from './connectors/run-connector.js';
-import { sampleEvent } from './connectors/sample-event.js';
+import { runConnectionTest } from './connectors/run-connector.js';
 import { openDb } from './db/connect.js';
 import type { Db, DbTarget } from './db/connect.js';
 import { migrateToLatest } from './db/migrations.js';
@@ -178,17 +175,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
           announce: options.announceToken ?? ((token) => logger.warn({ adminToken: token }, 'generated an admin API token; it is shown once — store it now (or set IPNHUB_ADMIN_TOKEN)')),
         });
 
-    async function testConnection(connectionId: string): Promise<DeliveryResult> {
+    async function testConnection(connectionId: string): Promise<{ ok: boolean; message: string }> {
       const connection = await connections.loadForDelivery(connectionId);
       if (!connection) throw new IpnhubError('NOT_FOUND', `No connection ${connectionId}.`);
       if (!isConnectorId(connection.connector)) throw new IpnhubError('UNKNOWN_CONNECTOR', connection.connector);
-      const event = sampleEvent('connection_test');
-      return runConnector(getConnector(connection.connector), event, connection.config, {
-        deliveryId: newId('delivery'),
-        connectionId: connection.id,
-        connectionName: connection.name,
-        attempt: 1,
-        trigger: 'manual',
+      return runConnectionTest(getConnector(connection.connector), connection.config, {
         http,
         mailer,
         logger: logger.child({ connectionId }),

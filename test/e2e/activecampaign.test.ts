@@ -129,5 +129,16 @@ for (const dialect of enabledDialects()) {
       expect(mail?.to).toEqual(['ops@example.com']);
       expect(mail?.text).toContain('TARGET_AUTH_FAILED: ActiveCampaign rejected the credentials (HTTP 403)');
     });
+
+    it('tests a connection through the API with an authenticated read that writes nothing', async () => {
+      const good = await connect(fake.apiToken);
+      const bad = await connect('wrong-key');
+      const passed = await app.inject({ method: 'POST', url: `/api/v1/connections/${good}/test`, headers: auth });
+      expect(passed.json()).toMatchObject({ ok: true, message: expect.any(String) });
+      const refused = await app.inject({ method: 'POST', url: `/api/v1/connections/${bad}/test`, headers: auth });
+      expect(refused.json()).toMatchObject({ ok: false, message: expect.stringContaining('TARGET_AUTH_FAILED') });
+      expect(fake.requests.map((r) => r.method)).toEqual(['GET', 'GET']);
+      expect(fake.state.contacts).toEqual([]);
+    });
   });
 }

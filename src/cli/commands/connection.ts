@@ -7,7 +7,6 @@
 import type { Command } from 'commander';
 import type { ConnectionView } from '../../connections/connections-service.js';
 import type { ConnectionFilters } from '../../connections/filters.js';
-import type { DeliveryResult } from '../../connectors/connector.js';
 import { CONNECTOR_IDS } from '../../connectors/registry.js';
 import { IpnhubError } from '../../core/errors.js';
 import { EVENT_TYPES } from '../../core/events.js';
@@ -96,12 +95,6 @@ function printAdded(io: CliIo, view: ConnectionView, generatedSecrets: Record<st
   printLines(io, ...lines);
 }
 
-function describeResult(result: DeliveryResult): string {
-  const status = 'statusCode' in result && result.statusCode !== undefined ? ` (HTTP ${result.statusCode})` : '';
-  const reason = 'reason' in result ? `: ${result.reason}` : '';
-  return `${result.outcome}${status}${reason}`;
-}
-
 /** Adds `connection add|list|test|remove`; `test` sets exit code 1 unless the outcome is `delivered`. */
 export function registerConnectionCommand(program: Command, ctx: CommandContext): void {
   const connection = program
@@ -173,16 +166,15 @@ export function registerConnectionCommand(program: Command, ctx: CommandContext)
 
   connection
     .command('test')
-    .description('Send a connection_test event through the connection right now and print the outcome (exit code 1 unless delivered).')
+    .description("Run the connection's test right now and print the result (exit code 1 unless it passed): a webhook gets a signed connection_test event, e-mail checks the SMTP login, CRM connectors make an authenticated read.")
     .argument('<id>', 'connection id (con_…)')
     .option('--json', 'print the outcome as JSON')
     .action(async (id: string, options: { json?: boolean }) => {
       await withDbRuntime(ctx.io, async (runtime) => {
         const result = await runtime.admin.testConnection(id);
-        const ok = result.outcome === 'delivered';
-        if (options.json === true) printJson(ctx.io, { ok, ...result });
-        else printLines(ctx.io, `${ok ? 'ok' : 'not ok'}: ${describeResult(result)}`);
-        ctx.setExitCode(ok ? 0 : 1);
+        if (options.json === true) printJson(ctx.io, result);
+        else printLines(ctx.io, `${result.ok ? 'ok' : 'not ok'}: ${result.message}`);
+        ctx.setExitCode(result.ok ? 0 : 1);
       });
     });
 

@@ -6,7 +6,6 @@ import type { Kysely } from 'kysely';
 import type { AdminTokenVerifier } from '../../connections/admin-token.js';
 import type { ConnectionsService } from '../../connections/connections-service.js';
 import type { SourcesService } from '../../connections/sources-service.js';
-import type { DeliveryResult } from '../../connectors/connector.js';
 import type { DbAdapter } from '../../db/dialect-adapter.js';
 import type { Database } from '../../db/schema.js';
 import type { Clock } from '../../lib/clock.js';
@@ -19,7 +18,8 @@ export interface AdminDeps {
   sources: SourcesService;
   connections: ConnectionsService;
   /** Sends a `connection_test` event through the connection's connector, right now. */
-  testConnection(connectionId: string): Promise<DeliveryResult>;
+  /** Runs the connection's connector test (see `Connector.testConnection`). */
+  testConnection(connectionId: string): Promise<{ ok: boolean; message: string }>;
   /** Queues a delivery for one more (manual) attempt. */
   redeliver(deliveryId: string): Promise<void>;
 }

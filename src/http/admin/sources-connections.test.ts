@@ -200,21 +200,21 @@ for (const dialect of enabledDialects()) {
         expect(badActive.json<ErrorBody>().error).toEqual({ code: 'VALIDATION_FAILED', message: 'The request is not valid. active: Invalid input: expected boolean, received string' });
       });
 
-      it('tests a connection by sending a connection_test event through its connector', async () => {
+      it("tests a connection with its connector's test: a webhook gets a signed connection_test event", async () => {
         const good = await startEndpoint(200);
         const bad = await startEndpoint(500);
         try {
           const okId = (await h.call('POST', '/connections', { connector: 'webhook', name: 'ok', config: { url: good.url, secret: WEBHOOK_SECRET } })).json<{ id: string }>().id;
           const res = await h.call('POST', `/connections/${okId}/test`);
           expect(res.status).toBe(200);
-          expect(res.json()).toEqual({ ok: true, outcome: 'delivered', statusCode: 200 });
+          expect(res.json()).toEqual({ ok: true, message: 'the endpoint accepted a signed test event (HTTP 200)' });
           expect(good.hits).toHaveLength(1);
           expect(JSON.parse(good.hits[0] ?? '{}')).toMatchObject({ type: 'connection_test' });
 
           const failingId = (await h.call('POST', '/connections', { connector: 'webhook', name: 'bad', config: { url: bad.url } })).json<{ id: string }>().id;
           const failing = await h.call('POST', `/connections/${failingId}/test`);
           expect(failing.status).toBe(200);
-          expect(failing.json()).toEqual({ ok: false, outcome: 'retry', reason: expect.any(String), statusCode: 500 });
+          expect(failing.json()).toEqual({ ok: false, message: 'the endpoint did not accept the test event: HTTP 500' });
 
           const missing = await h.call('POST', '/connections/con_missing/test');
           expect(missing.status).toBe(404);
