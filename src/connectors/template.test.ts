@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sampleEvent } from './sample-event.js';
-import { applyMapping, mappingSchema, renderTemplate, resolvePath, templateScope, validateMapping, validateTemplate } from './template.js';
+import { applyMapping, mappingSchema, renderComplete, renderTagNames, renderTemplate, resolvePath, templateScope, validateMapping, validateTemplate } from './template.js';
 
 const scope = templateScope(sampleEvent('payment'));
 
@@ -58,6 +58,23 @@ describe('resolvePath', () => {
   it('returns objects and arrays as they are', () => {
     expect(resolvePath(scope, 'order.items')).toEqual([{ productId: '543210', name: 'Online Course Basic', quantity: 1, isAddon: false, amount: 9700 }]);
     expect(resolvePath(scope, 'affiliate')).toBeNull();
+  });
+});
+
+describe('renderComplete and renderTagNames', () => {
+  const withProduct = { event: 'refund', product: { name: 'Kurs' }, order: { id: 'O1' } };
+  const withoutProduct = { event: 'refund', product: null, order: { id: 'O1' } };
+
+  it('renders only when every placeholder has a value; a default filter counts as a value', () => {
+    expect(renderComplete('{product.name}-{event}', withProduct)).toBe('Kurs-refund');
+    expect(renderComplete('{product.name}-{event}', withoutProduct)).toBeNull();
+    expect(renderComplete('{product.name|default:all}-{event}', withoutProduct)).toBe('all-refund');
+    expect(renderComplete('plain {{braces}}', withoutProduct)).toBe('plain {braces}');
+  });
+
+  it('makes tag names without fragments, whitespace collapsed, duplicates ignoring case dropped', () => {
+    expect(renderTagNames(['{product.name}', '{product.name}-{event}', 'paypal-integration', 'PayPal-Integration', '  a   b '], withoutProduct)).toEqual(['paypal-integration', 'a b']);
+    expect(renderTagNames(['{product.name}', '{product.name}-{event}', 'kurs'], withProduct)).toEqual(['Kurs', 'Kurs-refund']);
   });
 });
 

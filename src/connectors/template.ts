@@ -162,6 +162,35 @@ function evaluate(segment: Extract<Segment, { kind: 'placeholder' }>, scope: Rec
   return value;
 }
 
+/**
+ * Renders like {@link renderTemplate}, but only when every placeholder has a value (after its
+ * filters, so `|default:…` counts): null otherwise. For names built from templates (tags),
+ * where `{product.name}-refund` without a product must not become the fragment `-refund`.
+ */
+export function renderComplete(template: string, scope: Record<string, unknown>): string | null {
+  let out = '';
+  for (const segment of parseTemplate(template).segments) {
+    if (segment.kind === 'text') out += segment.text;
+    else if (!segment.valid) out += segment.source;
+    else {
+      const value = evaluate(segment, scope);
+      if (value === null || value === undefined || value === '') return null;
+      out += stringify(value);
+    }
+  }
+  return out;
+}
+
+/** Tag names from templates: complete renders only, whitespace collapsed, duplicates (ignoring case) dropped. */
+export function renderTagNames(templates: readonly string[], scope: Record<string, unknown>): string[] {
+  const names = new Map<string, string>();
+  for (const template of templates) {
+    const name = renderComplete(template, scope)?.replace(/\s+/g, ' ').trim();
+    if (name && !names.has(name.toLowerCase())) names.set(name.toLowerCase(), name);
+  }
+  return [...names.values()];
+}
+
 /** Renders `{path|filter}` placeholders against the scope; never throws. */
 export function renderTemplate(template: string, scope: Record<string, unknown>): string {
   return parseTemplate(template)

@@ -5,23 +5,9 @@
  * so a tag it already has is not attached again and removing needs the association's id.
  */
 import type { TargetClient } from '../target-client.js';
-import { renderTemplate, resolvePath } from '../template.js';
+import { renderTagNames } from '../template.js';
 import type { Step } from './client.js';
 import { idOf, listAll, mayBeDuplicate, text, unexpectedAnswer } from './client.js';
-
-const PLACEHOLDER = /\{([^{}]*)\}/g;
-
-/** True when a placeholder of `template` has no value in the event (and no `default` filter). */
-function lacksValue(template: string, scope: Record<string, unknown>): boolean {
-  const placeholders = template.replace(/\{\{|\}\}/g, '').matchAll(PLACEHOLDER);
-  for (const [, inner = ''] of placeholders) {
-    const [path = '', ...filters] = inner.split('|');
-    if (filters.some((f) => f.trim().startsWith('default'))) continue;
-    const value = resolvePath(scope, path.trim());
-    if (value === null || value === '') return true;
-  }
-  return false;
-}
 
 export function tagKey(name: string): string {
   return name.toLowerCase();
@@ -33,16 +19,7 @@ export function tagKey(name: string): string {
  * (`{product.name}` on an event without products) yields no tag rather than a stray "-refund".
  */
 export function renderTags(templates: readonly string[], scope: Record<string, unknown>): string[] {
-  const seen = new Set<string>();
-  const names: string[] = [];
-  for (const template of templates) {
-    if (lacksValue(template, scope)) continue;
-    const name = renderTemplate(template, scope).replace(/\s+/g, ' ').trim();
-    if (name === '' || seen.has(tagKey(name))) continue;
-    seen.add(tagKey(name));
-    names.push(name);
-  }
-  return names;
+  return renderTagNames(templates, scope);
 }
 
 /** The id of the contact tag named `name` (exact, ignoring case), or null. */

@@ -6,7 +6,7 @@
  * tags share a name, uses the lowest id.
  */
 import type { CanonicalEvent } from '../../core/events.js';
-import { renderTemplate, templateScope } from '../template.js';
+import { renderTagNames as renderTags, templateScope } from '../template.js';
 import type { RetryOrFailed, TargetClient } from '../target-client.js';
 import { TARGET_NAME } from './klicktipp-client.js';
 
@@ -22,9 +22,7 @@ export type TagsResult = { ok: true; tags: ResolvedTags } | { ok: false; result:
 
 /** Rendered, trimmed, de-duplicated names; a template that renders empty (no product) is dropped. */
 export function renderTagNames(templates: readonly string[], event: CanonicalEvent): string[] {
-  const scope = templateScope(event);
-  const names = templates.map((template) => renderTemplate(template, scope).trim()).filter((name) => name.length > 0);
-  return [...new Set(names)];
+  return renderTags(templates, templateScope(event));
 }
 
 function toId(value: unknown): number | null {

@@ -5,45 +5,11 @@
  * Quentn treats term names (reference target-apis.md §3.2).
  */
 import type { CanonicalEvent } from '../../core/events.js';
-import { renderTemplate, resolvePath, templateScope } from '../template.js';
+import { renderTagNames as renderTags, templateScope } from '../template.js';
 
-interface Placeholder {
-  path: string;
-  hasDefault: boolean;
-}
-
-/** The `{path|filters}` placeholders of a template (`{{` and `}}` are literal braces). */
-function placeholders(template: string): Placeholder[] {
-  const found: Placeholder[] = [];
-  let i = 0;
-  while (i < template.length) {
-    const char = template[i];
-    if ((char === '{' || char === '}') && template[i + 1] === char) {
-      i += 2;
-    } else if (char === '{') {
-      const close = template.indexOf('}', i + 1);
-      if (close === -1) break;
-      const [path = '', ...filters] = template.slice(i + 1, close).split('|');
-      found.push({ path: path.trim(), hasDefault: filters.some((filter) => filter.trim().startsWith('default')) });
-      i = close + 1;
-    } else {
-      i += 1;
-    }
-  }
-  return found;
-}
-
+/** True when the template names the product: it is rendered once per item of the order. */
 function usesProduct(template: string): boolean {
-  return placeholders(template).some((p) => p.path === 'product' || p.path.startsWith('product.'));
-}
-
-/** True when a placeholder without a `default` filter has no value: the tag would be a fragment. */
-function hasEmptyPlaceholder(template: string, scope: Record<string, unknown>): boolean {
-  return placeholders(template).some((p) => {
-    if (p.hasDefault) return false;
-    const value = resolvePath(scope, p.path);
-    return value === null || value === '';
-  });
+  return /\{\s*product(?:\.|\s*[|}])/.test(template.replace(/\{\{|\}\}/g, ''));
 }
 
 /** The tag names `templates` produce for `event`, in template order, without duplicates. */
@@ -53,11 +19,7 @@ export function renderTagNames(templates: readonly string[], event: CanonicalEve
   const names = new Map<string, string>();
   for (const template of templates) {
     const scopes = usesProduct(template) && items.length > 0 ? items.map((item) => ({ ...base, product: item })) : [base];
-    for (const scope of scopes) {
-      if (hasEmptyPlaceholder(template, scope)) continue;
-      const name = renderTemplate(template, scope).trim();
-      if (name !== '' && !names.has(name.toLowerCase())) names.set(name.toLowerCase(), name);
-    }
+    for (const scope of scopes) for (const name of renderTags([template], scope)) if (!names.has(name.toLowerCase())) names.set(name.toLowerCase(), name);
   }
   return [...names.values()];
 }

@@ -4,7 +4,7 @@
  * connection may name such a field; tags are compared case-insensitively and added or removed
  * as a set, which makes a repeated delivery a no-op.
  */
-import { renderTemplate } from '../template.js';
+import { renderTagNames } from '../template.js';
 
 const SEPARATOR = ';';
 
@@ -17,14 +17,9 @@ export function parseTags(value: unknown): string[] {
     .filter((tag) => tag.length > 0);
 }
 
-/** Renders tag templates; empty results are dropped and `;` (the separator) becomes `,`. */
+/** Renders tag templates (incomplete renders are dropped, see `renderTagNames`); `;` (the separator) becomes `,`. */
 export function renderTags(templates: readonly string[], scope: Record<string, unknown>): string[] {
-  const tags: string[] = [];
-  for (const template of templates) {
-    const tag = renderTemplate(template, scope).replaceAll(SEPARATOR, ',').trim();
-    if (tag.length > 0 && !tags.some((t) => t.toLowerCase() === tag.toLowerCase())) tags.push(tag);
-  }
-  return tags;
+  return renderTagNames(templates, scope).map((tag) => tag.replaceAll(SEPARATOR, ','));
 }
 
 export interface TagChange {
