@@ -104,30 +104,6 @@ export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent
   }
 }
 
-const FOLLOW_UPS: ReadonlySet<EventType> = new Set(['refund', 'chargeback', 'chargeback_reversed']);
-
-/**
- * The event with its order id pointing at the order its parent transaction belongs to, when
- * that order is known under another id. PayPal refunds name the refunded payment
- * (`parent_txn_id`) but not always the subscription it paid for; the refund belongs to that
- * subscription's order all the same (for the ledger, per-order delivery order and filters).
- * Runs before the event is stored, so the stored event, its deliveries and the ledger agree.
- */
-export async function resolveOrderOf(trx: Kysely<Database>, event: CanonicalEvent): Promise<CanonicalEvent> {
-  const order = event.order;
-  if (!order?.parentTransactionId || !FOLLOW_UPS.has(event.type)) return event;
-  const parent = await trx
-    .selectFrom('transactions')
-    .innerJoin('orders', 'orders.id', 'transactions.order_id')
-    .select('orders.external_id')
-    .where('transactions.external_id', '=', order.parentTransactionId)
-    .where('orders.source_id', '=', event.source.id)
-    .limit(1)
-    .executeTakeFirst();
-  if (!parent || parent.external_id === order.id) return event;
-  return { ...event, order: { ...order, id: parent.external_id } };
-}
-
 async function upsertCustomer(trx: Kysely<Database>, event: CanonicalEvent, now: string): Promise<string | null> {
   const buyer = event.buyer;
   if (!buyer?.email) return null;

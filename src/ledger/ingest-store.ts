@@ -19,7 +19,8 @@ import type { CanonicalEvent } from '../core/events.js';
 import type { Database, InboundRequestsTable } from '../db/schema.js';
 import type { ConnectionFilterTarget } from '../connections/active-filters.js';
 import { fanOut } from '../outbox/fan-out.js';
-import { applyToLedger, resolveOrderOf } from './apply-event.js';
+import { applyToLedger } from './apply-event.js';
+import { completeFromLedger } from './complete-event.js';
 import type { GroupCommitter } from './group-commit.js';
 
 export type InboundRow = InboundRequestsTable;
@@ -82,7 +83,7 @@ export async function writeCommit(
 ): Promise<CommitResult> {
   const inserted: CanonicalEvent[] = [];
   for (const keyed of events) {
-    const event = await resolveOrderOf(trx, keyed.event);
+    const event = await completeFromLedger(trx, keyed.event);
     const { dedupKey } = keyed;
     const created = await trx
       .insertInto('events')

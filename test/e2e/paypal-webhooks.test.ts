@@ -146,6 +146,22 @@ for (const dialect of enabledDialects()) {
         ['refund', 'I-E2ESUBSCR0001'],
       ]);
       expect(await access()).toMatchObject({ hasAccess: false, status: 'revoked' });
+
+      // The renewal and the refund name neither buyer nor product: they are completed from the
+      // ledger, so product filters and CRM connectors see them like a Digistore24 event.
+      const planOnly = await app.inject({
+        method: 'POST',
+        url: '/api/v1/connections',
+        headers: auth,
+        payload: { connector: 'webhook', name: 'Plan only', filters: { includeTest: true, productIds: ['P-E2EPLAN0001'] }, config: { url: `${sink.url}/plan`, secret: SECRET } },
+      });
+      expect(planOnly.statusCode).toBe(201);
+      await post(sourceId, delivery('PAYMENT.SALE.COMPLETED', { ...subscription, eventId: 'WH-E2E-SUB-4', transactionId: 'SALEE2E00000002', subscriptionSale: true }));
+      await runtime.worker.runOnce();
+      const toPlan = sink.requests.filter((r) => r.path === '/plan').map((r) => r.json as { type: string; data: { buyer: { email: string }; order: { items: Array<{ productId: string }> } } });
+      expect(toPlan.map((r) => [r.type, r.data.buyer.email, r.data.order.items.map((i) => i.productId)])).toEqual([['payment', 'kim@example.com', ['P-E2EPLAN0001']]]);
+      const refund = sink.requests.find((r) => r.path === '/billing' && (r.json as { type: string }).type === 'refund');
+      expect(refund?.json).toMatchObject({ data: { buyer: { email: 'kim@example.com' }, order: { id: 'I-E2ESUBSCR0001', items: [{ productId: 'P-E2EPLAN0001', amount: null }] } } });
     });
   });
 }

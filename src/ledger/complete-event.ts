@@ -1,0 +1,87 @@
+/**
+ * Completes an event from what the ledger already knows, before it is stored, so the stored
+ * event, its deliveries (filters, templates, CRM writes) and the ledger agree:
+ * - a refund, chargeback or reversal that names the payment it reverses
+ *   (`parentTransactionId`) but not that payment's order joins that order (PayPal refunds name
+ *   the refunded payment, not always the subscription it paid for);
+ * - a notification about a known order without items (PayPal renewals and refunds) gets the
+ *   order's items, with their amounts left out (they were the payment's, not this event's);
+ * - one without the buyer's e-mail (PayPal webhook renewals and refunds) gets the order's buyer.
+ * Events that carry all of this (every Digistore24 event) cost no query.
+ */
+import type { Kysely } from 'kysely';
+import type { CanonicalEvent, EventBuyer, EventType } from '../core/events.js';
+import type { Database } from '../db/schema.js';
+
+const FOLLOW_UPS: ReadonlySet<EventType> = new Set(['refund', 'chargeback', 'chargeback_reversed']);
+
+/** The event with its order id pointing at the order its parent transaction belongs to, when that order is known under another id. */
+async function resolveOrderOf(trx: Kysely<Database>, event: CanonicalEvent): Promise<CanonicalEvent> {
+  const order = event.order;
+  if (!order?.parentTransactionId || !FOLLOW_UPS.has(event.type)) return event;
+  const parent = await trx
+    .selectFrom('transactions')
+    .innerJoin('orders', 'orders.id', 'transactions.order_id')
+    .select('orders.external_id')
+    .where('transactions.external_id', '=', order.parentTransactionId)
+    .where('orders.source_id', '=', event.source.id)
+    .limit(1)
+    .executeTakeFirst();
+  if (!parent || parent.external_id === order.id) return event;
+  return { ...event, order: { ...order, id: parent.external_id } };
+}
+
+function addressOf(json: string | null): EventBuyer['address'] {
+  if (json === null) return null;
+  try {
+    return JSON.parse(json) as EventBuyer['address'];
+  } catch {
+    return null;
+  }
+}
+
+export async function completeFromLedger(trx: Kysely<Database>, event: CanonicalEvent): Promise<CanonicalEvent> {
+  const resolved = await resolveOrderOf(trx, event);
+  const order = resolved.order;
+  if (!order) return resolved;
+  const needsItems = order.items.length === 0;
+  const needsBuyer = !resolved.buyer?.email;
+  if (!needsItems && !needsBuyer) return resolved;
+  const known = await trx
+    .selectFrom('orders')
+    .select(['id', 'customer_id'])
+    .where('source_id', '=', resolved.source.id)
+    .where('external_id', '=', order.id)
+    .executeTakeFirst();
+  if (!known) return resolved;
+  let completed = resolved;
+  if (needsItems) {
+    const items = await trx.selectFrom('order_items').select(['product_id', 'name', 'quantity', 'is_addon']).where('order_id', '=', known.id).orderBy('product_id').execute();
+    if (items.length > 0) {
+      completed = {
+        ...completed,
+        order: { ...order, items: items.map((item) => ({ productId: item.product_id, name: item.name, quantity: item.quantity, isAddon: item.is_addon === 1, amount: null })) },
+      };
+    }
+  }
+  if (needsBuyer && known.customer_id !== null) {
+    const customer = await trx.selectFrom('customers').selectAll().where('id', '=', known.customer_id).executeTakeFirst();
+    if (customer) {
+      const given = completed.buyer;
+      completed = {
+        ...completed,
+        buyer: {
+          email: customer.email,
+          firstName: given?.firstName ?? customer.first_name,
+          lastName: given?.lastName ?? customer.last_name,
+          company: given?.company ?? customer.company,
+          phone: given?.phone ?? customer.phone,
+          address: given?.address ?? addressOf(customer.address),
+          newsletterConsent: given?.newsletterConsent ?? null,
+          language: given?.language ?? null,
+        },
+      };
+    }
+  }
+  return completed;
+}
