@@ -41,7 +41,7 @@ describe('ipnhub CLI', () => {
       [
         'connection add', 'connection list', 'connection remove', 'connection test',
         'deliveries list', 'deliveries redeliver', 'deliveries show',
-        'dev fake-paypal', 'migrate', 'serve', 'simulate digistore24', 'simulate paypal-ipn', 'simulate paypal-webhook', 'source add', 'source list', 'source remove', 'token rotate', 'worker',
+        'dev fake-paypal', 'migrate', 'serve', 'simulate digistore24', 'simulate paypal-ipn', 'simulate paypal-webhook', 'source add', 'source list', 'source remove', 'source update', 'token rotate', 'worker',
       ].sort(),
     );
     for (const { path, command } of all) {

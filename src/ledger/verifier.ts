@@ -114,7 +114,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     const lastStep = deps.policy.schedule[deps.policy.schedule.length - 1] ?? 3600;
     const delayMs =
       nextRetryDelay(deps.policy, { attemptsMade: attempts, overloaded: false, retryAfterSeconds: s.retryAfterSeconds ?? null, random: deps.random }) ??
-      Math.max(lastStep * 1000, (s.retryAfterSeconds ?? 0) * 1000);
+      Math.max(lastStep, Math.min(s.retryAfterSeconds ?? 0, deps.policy.maxRetryAfterSeconds)) * 1000;
     const next = new Date(deps.clock.now().getTime() + delayMs).toISOString();
     await db
       .updateTable('verifications')

@@ -52,7 +52,7 @@ export function registerDevCommand(program: Command, ctx: CommandContext): void 
           printLines(
             ctx.io,
             `Fake PayPal listening on ${server.url} — INSECURE, for local tests only.`,
-            `IPN: set a paypal-ipn source's verificationUrl to ${endpoints.ipnVerificationUrl}, then: ipnhub simulate paypal-ipn web_accept --to <inbound URL>`,
+            `IPN: set a paypal-ipn source's verificationUrl to ${endpoints.ipnVerificationUrl} (and receiverEmail=seller@example.com, the simulator's receiver), then: ipnhub simulate paypal-ipn web_accept --to <inbound URL>`,
             `Webhooks: set a paypal-webhooks source's apiBaseUrl to ${server.url} (API mode: clientId ${options.clientId}, clientSecret ${options.clientSecret}), then: ipnhub simulate paypal-webhook PAYMENT.CAPTURE.COMPLETED --to <inbound URL> --webhook-id <id> --paypal ${server.url}`,
             'ipnhub must be allowed to reach it: IPNHUB_OUTBOUND_ALLOW_LIST=127.0.0.1',
           );

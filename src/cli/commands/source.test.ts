@@ -72,6 +72,32 @@ describe('ipnhub source', () => {
     expect(badJson.stderr).toMatch(/^error VALIDATION_FAILED: .*--config: not valid JSON/);
   });
 
+  it('update sets the webhook id PayPal shows after the URL is registered, keeps secrets, and names a missing source', async () => {
+    const added = await cli.run([
+      'source', 'add', '--provider', 'paypal-webhooks', '--name', 'PayPal REST', '--set', 'webhookId=PLACEHOLDER',
+      '--set', 'verification=api', '--set', 'clientId=app-client', '--set', 'clientSecret=very-secret-client-secret', '--json',
+    ]);
+    expect(added.code).toBe(0);
+    const { id } = JSON.parse(added.stdout) as { id: string };
+    expect(added.stdout).not.toContain('very-secret-client-secret');
+
+    const updated = await cli.run(['source', 'update', id, '--set', 'webhookId=8PT597110X687430LKGECATA', '--name', 'PayPal live', '--json']);
+    expect(updated.code).toBe(0);
+    const view = JSON.parse(updated.stdout) as { name: string; config: Record<string, unknown>; secretFields: Record<string, string> };
+    expect(view.name).toBe('PayPal live');
+    expect(view.config).toMatchObject({ webhookId: '8PT597110X687430LKGECATA', verification: 'api', clientId: 'app-client' });
+    expect(view.secretFields).toEqual({ clientSecret: 'set' });
+    expect(updated.stdout).not.toContain('very-secret-client-secret');
+
+    const human = await cli.run(['source', 'update', id, '--name', 'PayPal']);
+    expect(human.stdout).toBe(`Updated source ${id} (paypal-webhooks, "PayPal").\nInbound URL: https://hub.example.com/ipn/${id}\n`);
+    const invalid = await cli.run(['source', 'update', id, '--set', 'environment=moon']);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toMatch(/^error INVALID_CONFIG: .*environment/);
+    const missing = await cli.run(['source', 'update', 'src_01JAAAAAAAAAAAAAAAAAAAAAAA', '--name', 'x']);
+    expect(missing.stderr).toBe('error NOT_FOUND: Not found. No source src_01JAAAAAAAAAAAAAAAAAAAAAAA.\n');
+  });
+
   it('remove deletes the source; removing it again is NOT_FOUND', async () => {
     const added = await cli.run(['source', 'add', '--provider', 'digistore24', '--name', 'Gone', '--passphrase', PASSPHRASE, '--json']);
     const { id } = JSON.parse(added.stdout) as { id: string };

@@ -41,7 +41,7 @@ const SETUP_ADVICE: Readonly<Record<string, string>> = {
   'paypal-ipn':
     'PayPal: paste this URL in Account Settings → Notifications → Instant payment notifications, and enable message delivery. Each IPN is answered with an empty 200 once stored and verified with PayPal afterwards; keep existing listeners working with a paypal-ipn-forward connection.',
   'paypal-webhooks':
-    'PayPal: in the developer dashboard (Apps & Credentials → your app → Webhooks), add this URL, subscribe to the payment, checkout, billing subscription and dispute events, and copy the webhook id into this source (webhookId).',
+    'PayPal: in the developer dashboard (Apps & Credentials → your app → Webhooks), add this URL, subscribe to the payment, checkout, billing subscription and dispute events, then store the webhook id PayPal shows: ipnhub source update <id> --set webhookId=<id from PayPal>.',
 };
 
 function printAdded(io: CliIo, runtime: Runtime, view: SourceView): void {
@@ -101,6 +101,28 @@ export function registerSourceCommand(program: Command, ctx: CommandContext): vo
             'No sources yet. Add one with: ipnhub source add --provider digistore24 --name <name> --passphrase <passphrase>',
           ),
         );
+      });
+    });
+
+  source
+    .command('update')
+    .description('Change a source: rename it, or set config fields (fields not given keep their value, secrets included), e.g. the webhook id PayPal shows once the URL is registered.')
+    .argument('<id>', 'source id (src_…)')
+    .option('--name <name>', 'a new name')
+    .option('--passphrase <passphrase>', 'a new IPN passphrase (Digistore24); stored encrypted, never shown again')
+    .option('--config <json>', 'config fields to change, as a JSON object (null removes a field)')
+    .option('--set <key=value>', 'set one config field; key:=json for a typed value (repeatable)', collect)
+    .option('--json', 'print the updated source as JSON')
+    .action(async (id: string, options: Omit<AddOptions, 'provider' | 'name'> & { name?: string }) => {
+      const config = buildConfigInput({ json: options.config, sets: options.set });
+      if (options.passphrase !== undefined) config.passphrase = options.passphrase;
+      await withDbRuntime(ctx.io, async (runtime) => {
+        const patch = { ...(options.name !== undefined ? { name: options.name } : {}), ...(Object.keys(config).length > 0 ? { config } : {}) };
+        const updated = await runtime.sources.update(id, patch);
+        if (!updated) throw new IpnhubError('NOT_FOUND', `No source ${id}.`);
+        const view = withFullUrl(runtime, updated);
+        if (options.json === true) printJson(ctx.io, view);
+        else printLines(ctx.io, `Updated source ${view.id} (${view.provider}, "${view.name}").`, `Inbound URL: ${view.inboundUrl}`);
       });
     });
 
