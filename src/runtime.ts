@@ -34,6 +34,7 @@ import type { Ingest } from './ledger/ingest.js';
 import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
 import { createHttpClient } from './lib/http-client.js';
+import { tuneHeapForServer } from './lib/heap-tuning.js';
 import type { HttpClient } from './lib/http-client.js';
 import { createLogger } from './lib/logger.js';
 import type { Logger } from './lib/logger.js';
@@ -83,6 +84,7 @@ export function dbTarget(config: Config): DbTarget {
 }
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  tuneHeapForServer();
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const target = dbTarget(config);

@@ -242,16 +242,27 @@ for (const dialect of enabledDialects()) {
       });
     });
 
-    it('sees updates made by another process', async () => {
+    it('sees updates made by another process once its recheck interval has passed, without a query per call before', async () => {
       const other: Db = openDb(handle.target);
+      let now = 0;
+      const local = createSourcesService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock, registry, ingestRecheckMs: 1000, monotonicNow: () => now });
       try {
         const elsewhere = createSourcesService({ db: other.db, adapter: other.adapter, secretBox: createSecretBox(key), clock, registry });
-        const created = await service.create({ provider: 'fake', name: 'Shop', config: { passphrase: PASSPHRASE } });
-        expect((await service.loadForIngest(created.id))?.name).toBe('Shop');
+        const created = await local.create({ provider: 'fake', name: 'Shop', config: { passphrase: PASSPHRASE } });
+        expect((await local.loadForIngest(created.id))?.name).toBe('Shop');
         await elsewhere.update(created.id, { config: { passphrase: 'changed-elsewhere' } });
-        expect((await service.loadForIngest(created.id))?.config).toEqual({ passphrase: 'changed-elsewhere', label: 'main', sandbox: false });
+        now = 999;
+        expect((await local.loadForIngest(created.id))?.config).toEqual({ passphrase: PASSPHRASE, label: 'main', sandbox: false });
+        now = 1000;
+        expect((await local.loadForIngest(created.id))?.config).toEqual({ passphrase: 'changed-elsewhere', label: 'main', sandbox: false });
         await elsewhere.remove(created.id);
-        expect(await service.loadForIngest(created.id)).toBeNull();
+        now = 2500;
+        expect(await local.loadForIngest(created.id)).toBeNull();
+        // Inside a transaction the row is always read.
+        const again = await local.create({ provider: 'fake', name: 'Again', config: { passphrase: PASSPHRASE } });
+        await local.loadForIngest(again.id);
+        await elsewhere.update(again.id, { name: 'Renamed elsewhere' });
+        expect((await local.loadForIngest(again.id, handle.db))?.name).toBe('Renamed elsewhere');
       } finally {
         await other.close();
       }

@@ -79,9 +79,10 @@ export interface SourcesService {
   /** False when there was no such source. */
   remove(id: string): Promise<boolean>;
   /**
-   * The hot path (every IPN): one indexed read; the decrypted, parsed config is cached per
-   * source and row version (`updated_at`), so nothing is decrypted while the source is
-   * unchanged, and a change made by any process is seen on the next call. Pass the
+   * The hot path (every IPN): the decrypted, parsed config is cached per source and row version
+   * (`updated_at`), and the version is read again at most every `ingestRecheckMs`, so a busy
+   * source costs no query per notification; a change made through this service is seen at
+   * once, one made by another process within the interval. Pass the
    * transaction when calling inside one. Null when there is no such source. A stored config
    * the provider's schema no longer accepts → `IpnhubError('INVALID_CONFIG')`.
    */
@@ -97,6 +98,14 @@ export interface SourcesServiceDeps {
   publicBaseUrl?: string;
   /** Providers by id; defaults to every installed provider. */
   registry?: Record<string, Provider<unknown>>;
+  /**
+   * How long `loadForIngest` trusts its cached row before reading the version again, in ms
+   * (default 1000). Changes made through this service are seen at once; changes made by
+   * another process (the CLI next to a running server) within this interval.
+   */
+  ingestRecheckMs?: number;
+  /** Monotonic milliseconds for the recheck interval; tests pass their own. */
+  monotonicNow?: () => number;
 }
 
 type SourceRow = Selectable<SourcesTable>;
@@ -111,6 +120,14 @@ export function createSourcesService(deps: SourcesServiceDeps): SourcesService {
   const baseUrl = (deps.publicBaseUrl ?? '').replace(/\/+$/, '');
   const codec = createSecuredConfigCodec(secretBox, 'provider');
   const ingestCache = createVersionCache<SourceForIngest>();
+  // When each source's row version was last read; entries go with the cache's.
+  const checkedAt = new Map<string, number>();
+  const recheckMs = deps.ingestRecheckMs ?? 1000;
+  const monotonicNow = deps.monotonicNow ?? (() => performance.now());
+  const forget = (id: string): void => {
+    ingestCache.delete(id);
+    checkedAt.delete(id);
+  };
 
   const providerOf = (id: string): Provider<unknown> | undefined => (Object.hasOwn(registry, id) ? registry[id] : undefined);
 
@@ -187,23 +204,30 @@ export function createSourcesService(deps: SourcesServiceDeps): SourcesService {
           .where('updated_at', '=', row.updated_at)
           .executeTakeFirst();
         if (result.numUpdatedRows === 0n) return undefined;
-        ingestCache.delete(id);
+        forget(id);
         return { done: toView(next) };
       });
     },
 
     async remove(id) {
       const result = await db.deleteFrom('sources').where('id', '=', id).executeTakeFirst();
-      ingestCache.delete(id);
+      forget(id);
       return result.numDeletedRows > 0n;
     },
 
     async loadForIngest(id, executor) {
+      const now = monotonicNow();
+      if (executor === undefined) {
+        const fresh = ingestCache.peek(id);
+        const at = checkedAt.get(id);
+        if (fresh !== undefined && at !== undefined && now - at < recheckMs) return fresh;
+      }
       const row = await findRow(id, executor);
       if (!row) {
-        ingestCache.delete(id);
+        forget(id);
         return null;
       }
+      checkedAt.set(id, now);
       return ingestCache.get(id, row.updated_at, () => decodeForIngest(row));
     },
   };

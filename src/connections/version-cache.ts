@@ -6,6 +6,8 @@
 export interface VersionCache<T> {
   /** The cached value for this id and version, or `derive()`'s result, cached in its place. */
   get(id: string, version: string, derive: () => T): T;
+  /** The cached value for this id, whatever its version, or undefined. */
+  peek(id: string): T | undefined;
   delete(id: string): void;
   /** Drops every entry whose id is not in `ids`. */
   retain(ids: ReadonlySet<string>): void;
@@ -20,6 +22,9 @@ export function createVersionCache<T>(): VersionCache<T> {
       const value = derive();
       entries.set(id, { version, value });
       return value;
+    },
+    peek(id) {
+      return entries.get(id)?.value;
     },
     delete(id) {
       entries.delete(id);

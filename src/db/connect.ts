@@ -11,7 +11,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import { postgresAdapter, sqliteAdapter } from './dialect-adapter.js';
 import type { DbAdapter } from './dialect-adapter.js';
 import type { Database } from './schema.js';
@@ -74,6 +75,8 @@ function withStatementCache(database: SqliteDatabase.Database): { close(): void;
 }
 
 function openPostgres(url: string, poolSize: number): Db {
+  // Loaded here, not at the top: an embedded (SQLite) server never pays for the driver.
+  const pg = createRequire(import.meta.url)('pg') as typeof import('pg').default;
   // BIGINT columns (amounts, counts) come back as numbers; amounts stay far below 2^53.
   const types = {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>

@@ -13,10 +13,12 @@
  * (same or later pay sequence number) has already arrived.
  */
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { CanonicalEvent, EventType } from '../core/events.js';
 import { newId } from '../core/ids.js';
-import type { Database } from '../db/schema.js';
+import { runTemplate } from '../db/query-template.js';
+import type { QueryTemplate } from '../db/query-template.js';
+import type { AccessTable, CustomersTable, Database, OrderItemsTable, OrdersTable, TransactionsTable } from '../db/schema.js';
 
 type AccessStatus = 'active' | 'suspended' | 'ended' | 'revoked';
 
@@ -44,6 +46,69 @@ const ORDER_STATUS: Partial<Record<EventType, string>> = {
 
 const TRANSACTION_KINDS: ReadonlySet<EventType> = new Set(['payment', 'refund', 'chargeback', 'chargeback_reversed']);
 
+// The statements every notification runs, as templates (src/db/query-template.ts).
+const UPSERT_CUSTOMER: QueryTemplate<Insertable<CustomersTable>, { id: string }> = {
+  key: 'ledger:upsert-customer',
+  build: (db, values) =>
+    db
+      .insertInto('customers')
+      .values(values)
+      .onConflict((oc) =>
+        oc.column('email').doUpdateSet((eb) => ({
+          // Keep what we knew when a later notification leaves a field empty.
+          first_name: eb.fn.coalesce('excluded.first_name', 'customers.first_name'),
+          last_name: eb.fn.coalesce('excluded.last_name', 'customers.last_name'),
+          company: eb.fn.coalesce('excluded.company', 'customers.company'),
+          phone: eb.fn.coalesce('excluded.phone', 'customers.phone'),
+          address: eb.fn.coalesce('excluded.address', 'customers.address'),
+          updated_at: sql<string>`excluded.updated_at`,
+        })),
+      )
+      .returning('id'),
+};
+
+/** The order upsert; `withStatus`: the event sets the order's status (a payment, a refund, …). */
+function upsertOrderTemplate(withStatus: boolean): QueryTemplate<Insertable<OrdersTable>, { id: string; customer_id: string | null }> {
+  return {
+    key: `ledger:upsert-order:${withStatus ? 'status' : 'keep-status'}`,
+    build: (db, values) =>
+      db
+        .insertInto('orders')
+        .values(values)
+        .onConflict((oc) =>
+          oc.columns(['source_id', 'external_id']).doUpdateSet((eb) => ({
+            customer_id: eb.fn.coalesce('orders.customer_id', 'excluded.customer_id'),
+            billing_type: eb.fn.coalesce('excluded.billing_type', 'orders.billing_type'),
+            currency: eb.fn.coalesce('orders.currency', 'excluded.currency'),
+            status: withStatus ? sql<string>`excluded.status` : sql<string>`orders.status`,
+            updated_at: sql<string>`excluded.updated_at`,
+          })),
+        )
+        .returning(['id', 'customer_id']),
+  };
+}
+const UPSERT_ORDER_WITH_STATUS = upsertOrderTemplate(true);
+const UPSERT_ORDER = upsertOrderTemplate(false);
+
+const UPSERT_ORDER_ITEM: QueryTemplate<Insertable<OrderItemsTable>, never> = {
+  key: 'ledger:upsert-order-item',
+  build: (db, values) =>
+    db
+      .insertInto('order_items')
+      .values(values)
+      .onConflict((oc) => oc.columns(['order_id', 'product_id']).doUpdateSet((eb) => ({ name: eb.fn.coalesce('excluded.name', 'order_items.name') }))),
+};
+
+const INSERT_TRANSACTION: QueryTemplate<Insertable<TransactionsTable>, never> = {
+  key: 'ledger:insert-transaction',
+  build: (db, values) => db.insertInto('transactions').values(values),
+};
+
+const INSERT_ACCESS: QueryTemplate<Insertable<AccessTable>, never> = {
+  key: 'ledger:insert-access',
+  build: (db, values) => db.insertInto('access').values(values),
+};
+
 export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent, now: string): Promise<void> {
   // An affiliation is about a partner, not a purchase: nothing for the buyer ledger.
   if (event.type === 'affiliation') return;
@@ -54,35 +119,28 @@ export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent
   // A renewal or refund that does not name the buyer (PayPal webhooks) is the order's buyer's.
   const { id: orderId, created, customerId: orderCustomerId } = await upsertOrder(trx, event, customerId, now);
   for (const item of order.items) {
-    await trx
-      .insertInto('order_items')
-      .values({
-        order_id: orderId,
-        product_id: item.productId,
-        name: item.name,
-        quantity: item.quantity,
-        is_addon: item.isAddon ? 1 : 0,
-        amount: item.amount,
-      })
-      .onConflict((oc) => oc.columns(['order_id', 'product_id']).doUpdateSet((eb) => ({ name: eb.fn.coalesce('excluded.name', 'order_items.name') })))
-      .execute();
+    await runTemplate(trx, UPSERT_ORDER_ITEM, {
+      order_id: orderId,
+      product_id: item.productId,
+      name: item.name,
+      quantity: item.quantity,
+      is_addon: item.isAddon ? 1 : 0,
+      amount: item.amount,
+    });
   }
 
   if (TRANSACTION_KINDS.has(event.type)) {
-    await trx
-      .insertInto('transactions')
-      .values({
-        id: newId('transaction'),
-        order_id: orderId,
-        event_id: event.id,
-        external_id: order.transactionId,
-        kind: event.type,
-        amount: order.amount,
-        currency: order.currency,
-        pay_sequence_no: order.paySequenceNo,
-        occurred_at: event.occurredAt,
-      })
-      .execute();
+    await runTemplate(trx, INSERT_TRANSACTION, {
+      id: newId('transaction'),
+      order_id: orderId,
+      event_id: event.id,
+      external_id: order.transactionId,
+      kind: event.type,
+      amount: order.amount,
+      currency: order.currency,
+      pay_sequence_no: order.paySequenceNo,
+      occurred_at: event.occurredAt,
+    });
   }
 
   if (order.billingType === 'subscription' || order.billingType === 'installment') {
@@ -107,32 +165,19 @@ export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent
 async function upsertCustomer(trx: Kysely<Database>, event: CanonicalEvent, now: string): Promise<string | null> {
   const buyer = event.buyer;
   if (!buyer?.email) return null;
-  const row = await trx
-    .insertInto('customers')
-    .values({
-      id: newId('customer'),
-      email: buyer.email,
-      first_name: buyer.firstName,
-      last_name: buyer.lastName,
-      company: buyer.company,
-      phone: buyer.phone,
-      address: buyer.address ? JSON.stringify(buyer.address) : null,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) =>
-      oc.column('email').doUpdateSet((eb) => ({
-        // Keep what we knew when a later notification leaves a field empty.
-        first_name: eb.fn.coalesce('excluded.first_name', 'customers.first_name'),
-        last_name: eb.fn.coalesce('excluded.last_name', 'customers.last_name'),
-        company: eb.fn.coalesce('excluded.company', 'customers.company'),
-        phone: eb.fn.coalesce('excluded.phone', 'customers.phone'),
-        address: eb.fn.coalesce('excluded.address', 'customers.address'),
-        updated_at: now,
-      })),
-    )
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const result = await runTemplate(trx, UPSERT_CUSTOMER, {
+    id: newId('customer'),
+    email: buyer.email,
+    first_name: buyer.firstName,
+    last_name: buyer.lastName,
+    company: buyer.company,
+    phone: buyer.phone,
+    address: buyer.address ? JSON.stringify(buyer.address) : null,
+    created_at: now,
+    updated_at: now,
+  });
+  const row = result.rows[0];
+  if (!row) throw new Error('customer upsert returned no row');
   return row.id;
 }
 
@@ -146,32 +191,21 @@ async function upsertOrder(trx: Kysely<Database>, event: CanonicalEvent, custome
   if (!order) throw new Error('upsertOrder needs an order');
   const status = ORDER_STATUS[event.type];
   const proposedId = newId('order');
-  const row = await trx
-    .insertInto('orders')
-    .values({
-      id: proposedId,
-      source_id: event.source.id,
-      provider: event.source.provider,
-      external_id: order.id,
-      customer_id: customerId,
-      billing_type: order.billingType,
-      currency: order.currency,
-      status: status ?? 'open',
-      test: event.source.test ? 1 : 0,
-      created_at: now,
-      updated_at: now,
-    })
-    .onConflict((oc) =>
-      oc.columns(['source_id', 'external_id']).doUpdateSet((eb) => ({
-        customer_id: eb.fn.coalesce('orders.customer_id', 'excluded.customer_id'),
-        billing_type: eb.fn.coalesce('excluded.billing_type', 'orders.billing_type'),
-        currency: eb.fn.coalesce('orders.currency', 'excluded.currency'),
-        status: status ? sql<string>`excluded.status` : sql<string>`orders.status`,
-        updated_at: now,
-      })),
-    )
-    .returning(['id', 'customer_id'])
-    .executeTakeFirstOrThrow();
+  const result = await runTemplate(trx, status ? UPSERT_ORDER_WITH_STATUS : UPSERT_ORDER, {
+    id: proposedId,
+    source_id: event.source.id,
+    provider: event.source.provider,
+    external_id: order.id,
+    customer_id: customerId,
+    billing_type: order.billingType,
+    currency: order.currency,
+    status: status ?? 'open',
+    test: event.source.test ? 1 : 0,
+    created_at: now,
+    updated_at: now,
+  });
+  const row = result.rows[0];
+  if (!row) throw new Error('order upsert returned no row');
   return { id: row.id, created: row.id === proposedId, customerId: row.customer_id };
 }
 
@@ -251,20 +285,17 @@ async function updateAccess(trx: Kysely<Database>, change: AccessChange, orderCr
     .executeTakeFirst();
   if (!existing) {
     if (!CREATES_ACCESS.has(change.status)) return;
-    await trx
-      .insertInto('access')
-      .values({
-        id: newId('access'),
-        customer_id: change.customerId,
-        order_id: change.orderId,
-        product_id: change.productId,
-        status: change.status,
-        paid_until: paidUntil,
-        status_at: event.occurredAt,
-        granted_at: change.now,
-        updated_at: change.now,
-      })
-      .execute();
+    await runTemplate(trx, INSERT_ACCESS, {
+      id: newId('access'),
+      customer_id: change.customerId,
+      order_id: change.orderId,
+      product_id: change.productId,
+      status: change.status,
+      paid_until: paidUntil,
+      status_at: event.occurredAt,
+      granted_at: change.now,
+      updated_at: change.now,
+    });
     return;
   }
   if (await isOutrun(trx, change, existing.status)) return;

@@ -14,9 +14,11 @@
  * worker thread, which lets an embedded SQLite database write on one core while the HTTP
  * server parses and verifies on the other.
  */
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
+import { runTemplate } from '../db/query-template.js';
+import type { QueryTemplate } from '../db/query-template.js';
 import type { CanonicalEvent } from '../core/events.js';
-import type { Database, InboundRequestsTable } from '../db/schema.js';
+import type { Database, EventsTable, InboundRequestsTable } from '../db/schema.js';
 import type { ConnectionFilterTarget } from '../connections/active-filters.js';
 import { fanOut } from '../outbox/fan-out.js';
 import { applyToLedger } from './apply-event.js';
@@ -50,8 +52,23 @@ export interface IngestStore {
 export type ActiveTargets = (trx: Kysely<Database>) => Promise<ConnectionFilterTarget[]>;
 
 /** Stores a request; a `pending` one also gets its verification job, in the same transaction. */
+const INSERT_INBOUND: QueryTemplate<InboundRow, never> = {
+  key: 'ingest:insert-inbound',
+  build: (db, values) => db.insertInto('inbound_requests').values(values),
+};
+
+const INSERT_EVENT: QueryTemplate<Insertable<EventsTable>, { id: string }> = {
+  key: 'ingest:insert-event',
+  build: (db, values) =>
+    db
+      .insertInto('events')
+      .values(values)
+      .onConflict((oc) => oc.column('dedup_key').doNothing())
+      .returning('id'),
+};
+
 export async function writeRecord(trx: Kysely<Database>, row: InboundRow): Promise<void> {
-  await trx.insertInto('inbound_requests').values(row).execute();
+  await runTemplate(trx, INSERT_INBOUND, row);
   if (row.verdict === 'pending' && row.source_id !== null) {
     await trx
       .insertInto('verifications')
@@ -85,25 +102,20 @@ export async function writeCommit(
   for (const keyed of events) {
     const event = await completeFromLedger(trx, keyed.event);
     const { dedupKey } = keyed;
-    const created = await trx
-      .insertInto('events')
-      .values({
-        id: event.id,
-        source_id: event.source.id,
-        inbound_request_id: row.id,
-        type: event.type,
-        dedup_key: dedupKey,
-        order_ref: event.order?.id ?? null,
-        customer_email: event.buyer?.email ?? null,
-        test: event.source.test ? 1 : 0,
-        occurred_at: event.occurredAt,
-        received_at: event.receivedAt,
-        payload: JSON.stringify(event),
-      })
-      .onConflict((oc) => oc.column('dedup_key').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (!created) continue;
+    const created = await runTemplate(trx, INSERT_EVENT, {
+      id: event.id,
+      source_id: event.source.id,
+      inbound_request_id: row.id,
+      type: event.type,
+      dedup_key: dedupKey,
+      order_ref: event.order?.id ?? null,
+      customer_email: event.buyer?.email ?? null,
+      test: event.source.test ? 1 : 0,
+      occurred_at: event.occurredAt,
+      received_at: event.receivedAt,
+      payload: JSON.stringify(event),
+    });
+    if (created.rows.length === 0) continue;
     await applyToLedger(trx, event, now);
     inserted.push(event);
   }

@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTransport } from 'nodemailer';
+import { createRequire } from 'node:module';
 import type { SendMailOptions, Transporter } from 'nodemailer';
 import type { Logger } from './logger.js';
 
@@ -89,19 +89,40 @@ function fileSafeId(messageId: string): string {
   return safe.length > 0 ? safe : 'message';
 }
 
+/**
+ * A transport made on first use: nodemailer (~10 MB of memory once loaded) is loaded only by
+ * processes that send mail, not by every server that might.
+ */
+function lazyTransport(create: (nodemailer: typeof import('nodemailer')) => Transporter): { get(): Transporter; close(): void } {
+  let transporter: Transporter | null = null;
+  return {
+    get() {
+      if (transporter === null) {
+        transporter = create(createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer'));
+      }
+      return transporter;
+    },
+    close() {
+      transporter?.close();
+    },
+  };
+}
+
 function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer {
   // The plain (non-pooled) SMTP transport: one connection per mail, nothing left open between
   // deliveries that could go stale.
-  const transporter: Transporter = createTransport({
-    url: options.smtpUrl,
-    connectionTimeout: SMTP_TIMEOUT_MS,
-    greetingTimeout: SMTP_TIMEOUT_MS,
-    socketTimeout: SMTP_TIMEOUT_MS,
-  });
+  const transport = lazyTransport((nodemailer) =>
+    nodemailer.createTransport({
+      url: options.smtpUrl,
+      connectionTimeout: SMTP_TIMEOUT_MS,
+      greetingTimeout: SMTP_TIMEOUT_MS,
+      socketTimeout: SMTP_TIMEOUT_MS,
+    }),
+  );
   return {
     async send(message) {
       try {
-        const info = (await transporter.sendMail(toMailOptions(message, options.from))) as { messageId: string; rejected?: unknown[] };
+        const info = (await transport.get().sendMail(toMailOptions(message, options.from))) as { messageId: string; rejected?: unknown[] };
         if (Array.isArray(info.rejected) && info.rejected.length > 0) {
           // Some recipients were refused but the others got the mail; resending would
           // duplicate it for them, so this counts as sent and the refusal is logged.
@@ -114,25 +135,25 @@ function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer 
     },
     async verify() {
       try {
-        await transporter.verify();
+        await transport.get().verify();
         return { ok: true, message: 'SMTP server reachable and login accepted' };
       } catch (err) {
         return { ok: false, message: `SMTP check failed: ${classifySmtpError(err).error}` };
       }
     },
     async close() {
-      transporter.close();
+      transport.close();
     },
   };
 }
 
 function createFileMailer(options: MailerOptions): Mailer {
   const directory = join(options.dataDir, 'mail');
-  const transporter: Transporter = createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const transport = lazyTransport((nodemailer) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
   return {
     async send(message) {
       try {
-        const info = (await transporter.sendMail(toMailOptions(message, options.from))) as { messageId: string; message: Buffer };
+        const info = (await transport.get().sendMail(toMailOptions(message, options.from))) as { messageId: string; message: Buffer };
         await mkdir(directory, { recursive: true });
         const file = join(directory, `${fileStamp(new Date())}-${fileSafeId(info.messageId)}.eml`);
         await writeFile(file, info.message);
@@ -147,7 +168,7 @@ function createFileMailer(options: MailerOptions): Mailer {
       return { ok: true, message: `no SMTP server configured (IPNHUB_SMTP_URL); mails are written as .eml files to ${directory}` };
     },
     async close() {
-      transporter.close();
+      transport.close();
     },
   };
 }

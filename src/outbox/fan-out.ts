@@ -3,12 +3,14 @@
  * matching connection, inserted in the same transaction as the event, so an acknowledged
  * notification always has its deliveries and a rolled-back one has none.
  */
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { CanonicalEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import type { ConnectionFilterTarget } from '../connections/active-filters.js';
 import { matchesFilters } from '../connections/filters.js';
-import type { Database } from '../db/schema.js';
+import { runTemplate } from '../db/query-template.js';
+import type { QueryTemplate } from '../db/query-template.js';
+import type { Database, DeliveriesTable } from '../db/schema.js';
 
 /**
  * Deliveries of one order to one connection go out in event order; the order key groups
@@ -17,6 +19,11 @@ import type { Database } from '../db/schema.js';
 export function orderKey(event: CanonicalEvent): string {
   return event.order ? `${event.source.id}:${event.order.id}` : event.id;
 }
+
+const INSERT_DELIVERY: QueryTemplate<Insertable<DeliveriesTable>, never> = {
+  key: 'outbox:insert-delivery',
+  build: (db, values) => db.insertInto('deliveries').values(values),
+};
 
 export async function fanOut(trx: Kysely<Database>, event: CanonicalEvent, connections: readonly ConnectionFilterTarget[], now: string): Promise<number> {
   const rows = connections
@@ -37,7 +44,6 @@ export async function fanOut(trx: Kysely<Database>, event: CanonicalEvent, conne
       updated_at: now,
       completed_at: null,
     }));
-  if (rows.length === 0) return 0;
-  await trx.insertInto('deliveries').values(rows).execute();
+  for (const row of rows) await runTemplate(trx, INSERT_DELIVERY, row);
   return rows.length;
 }

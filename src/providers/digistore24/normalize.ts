@@ -59,8 +59,13 @@ function integer(value: string | null): number | null {
 }
 
 function withoutSignature(fields: Fields): Record<string, string> {
-  // fromEntries defines own properties, so even a field named __proto__ stays a plain field.
-  return Object.fromEntries(Object.entries(fields).filter(([name]) => name !== 'sha_sign' && name !== 'SHASIGN'));
+  // A prototype-less object, so even a field named __proto__ stays a plain field; one pass
+  // without the entry arrays of fromEntries/filter (this runs for every notification).
+  const raw = Object.create(null) as Record<string, string>;
+  for (const name of Object.keys(fields)) {
+    if (name !== 'sha_sign' && name !== 'SHASIGN') raw[name] = fields[name] ?? '';
+  }
+  return raw;
 }
 
 /**

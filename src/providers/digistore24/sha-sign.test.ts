@@ -65,6 +65,13 @@ describe('computeShaSign', () => {
     expect(computeShaSign(fields, 'p')).toBe(expected);
   });
 
+  it('sorts by UTF-8 bytes, not UTF-16 code units, when a name holds a character beyond U+FFFF', () => {
+    // U+FF21 (EF BC A1) sorts before U+1F600 (F0 9F 98 80) in bytes, after it in code units.
+    const fields = { 'x\u{1F600}': 'emoji', 'x\uFF21': 'fullwidth', x: 'plain' };
+    const expected = sha512Upper('x=plainp' + 'x\uFF21=fullwidthp' + 'x\u{1F600}=emojip');
+    expect(computeShaSign(fields, 'p')).toBe(expected);
+  });
+
   it('sorts and writes upper-cased names in variant B, breaking ties by the original name', () => {
     const fields = { order_id: 'X', orderform_id: '1', a: 'lower', A: 'upper' };
     const expected = sha512Upper('A=upperp' + 'A=lowerp' + 'ORDERFORM_ID=1p' + 'ORDER_ID=Xp');

@@ -62,21 +62,35 @@ export function computeShaSign(
   const upper = options.upperCaseKeys === true;
   const names = Object.keys(fields)
     .filter((name) => !isSignatureField(name))
-    .map((name) => {
-      const outName = upper ? asciiUpper(name) : name;
-      return { name, outName, sortKey: Buffer.from(outName, 'utf8'), tieKey: Buffer.from(name, 'utf8') };
-    });
+    .map((name) => ({ name, outName: upper ? asciiUpper(name) : name }));
   // Byte order like PHP's SORT_STRING (never localeCompare); array_multisort breaks ties of
   // the upper-cased keys by the original name.
-  names.sort((a, b) => Buffer.compare(a.sortKey, b.sortKey) || Buffer.compare(a.tieKey, b.tieKey));
-  const hash = createHash('sha512');
+  names.sort(byteOrder(names) ? (a, b) => compareBytes(a.outName, b.outName) || compareBytes(a.name, b.name) : (a, b) => compareCodeUnits(a.outName, b.outName) || compareCodeUnits(a.name, b.name));
+  const parts: string[] = [];
   for (const { name, outName } of names) {
     const raw = fields[name] ?? '';
     const value = options.htmlDecode === true ? decodeHTMLStrict(raw) : raw;
     if (value === '') continue;
-    hash.update(`${outName}=${value}${passphrase}`, 'utf8');
+    parts.push(`${outName}=${value}${passphrase}`);
   }
+  const hash = createHash('sha512').update(parts.join(''), 'utf8');
   return hash.digest('hex').toUpperCase();
+}
+
+// UTF-16 code unit order equals UTF-8 byte order for every string without surrogates or
+// characters from U+E000 up; names are ASCII in practice, so the cheap comparison is the rule.
+const NOT_CODE_UNIT_ORDERED = /[\uD800-\uFFFF]/;
+
+function byteOrder(names: ReadonlyArray<{ name: string; outName: string }>): boolean {
+  return names.some(({ name }) => NOT_CODE_UNIT_ORDERED.test(name));
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareBytes(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
 function matches(received: Buffer, expected: string): boolean {

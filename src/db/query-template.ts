@@ -1,0 +1,56 @@
+/**
+ * Statements on the ingest hot path, built with Kysely once per transaction and then run with
+ * new parameters. Building a query (builder objects, frozen operation nodes, compilation)
+ * costs several times what SQLite needs to run one of our small inserts; a group-commit batch
+ * runs the same few statements for every notification in it, so each is built once per batch.
+ *
+ * A template is written like any Kysely query, over a `values` object. It is compiled with a
+ * unique marker in place of each value; the compiled parameters tell in which order the values
+ * go. Kysely compiles for the dialect of the transaction, so templates stay dialect-free.
+ */
+import { CompiledQuery } from 'kysely';
+import type { Compilable, Kysely, QueryResult } from 'kysely';
+import type { Database } from './schema.js';
+
+export interface QueryTemplate<V extends object, R> {
+  /** Unique among templates; templates with variants (e.g. per event type) name each variant. */
+  key: string;
+  build(db: Kysely<Database>, values: V): Compilable<R>;
+}
+
+type Slot = { key: string } | { constant: unknown };
+
+interface Compiled {
+  sql: string;
+  slots: Slot[];
+}
+
+const MARK = '\u0001ipnhub-param:';
+const compiledByTransaction = new WeakMap<Kysely<Database>, Map<string, Compiled>>();
+
+function compile<V extends object, R>(db: Kysely<Database>, template: QueryTemplate<V, R>, values: V): Compiled {
+  const marked = Object.fromEntries(Object.keys(values).map((key) => [key, `${MARK}${key}`])) as V;
+  const query = template.build(db, marked).compile();
+  const slots = query.parameters.map((parameter): Slot => {
+    if (typeof parameter === 'string' && parameter.startsWith(MARK)) return { key: parameter.slice(MARK.length) };
+    return { constant: parameter };
+  });
+  return { sql: query.sql, slots };
+}
+
+/** Runs `template` with `values` in `trx`, compiling it on its first use in this transaction. */
+export async function runTemplate<V extends object, R>(trx: Kysely<Database>, template: QueryTemplate<V, R>, values: V): Promise<QueryResult<R>> {
+  let compiled = compiledByTransaction.get(trx);
+  if (!compiled) {
+    compiled = new Map();
+    compiledByTransaction.set(trx, compiled);
+  }
+  let query = compiled.get(template.key);
+  if (!query) {
+    query = compile(trx, template, values);
+    compiled.set(template.key, query);
+  }
+  const byKey = values as Record<string, unknown>;
+  const parameters = query.slots.map((slot) => ('key' in slot ? byKey[slot.key] : slot.constant));
+  return trx.executeQuery<R>(CompiledQuery.raw(query.sql, parameters));
+}
