@@ -8,8 +8,9 @@
  * ```
  *
  * It checks what the worker, the API and the admin UI rely on:
- * - the config schema renders as JSON Schema, every top-level field has a title or description
- *   and every secret field exists and is `writeOnly`;
+ * - the config schema renders as JSON Schema, every field at every depth has a title or
+ *   description (the admin UI renders forms from it) and every secret field exists and is
+ *   `writeOnly`;
  * - a sample payment is delivered and the fake received it;
  * - delivering the same delivery id twice is safe (the fake decides what "safe" means:
  *   the same idempotency key, an upsert, …);
@@ -67,7 +68,33 @@ export function makeDeliveryContext(parts: Pick<DeliveryContext, 'http' | 'maile
   };
 }
 
-type JsonSchemaNode = { properties?: Record<string, JsonSchemaNode>; title?: unknown; description?: unknown; writeOnly?: unknown };
+type JsonSchemaNode = {
+  properties?: Record<string, JsonSchemaNode>;
+  items?: JsonSchemaNode;
+  additionalProperties?: JsonSchemaNode | boolean;
+  anyOf?: JsonSchemaNode[];
+  title?: unknown;
+  description?: unknown;
+  writeOnly?: unknown;
+};
+
+function labelled(node: JsonSchemaNode): boolean {
+  return typeof node.title === 'string' || typeof node.description === 'string' || (node.anyOf ?? []).some(labelled);
+}
+
+/** Dot paths of every property, at any depth, that has neither a title nor a description. */
+export function unlabelledFields(node: JsonSchemaNode, path = ''): string[] {
+  const out: string[] = [];
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    const at = path ? `${path}.${key}` : key;
+    if (!labelled(child)) out.push(at);
+    out.push(...unlabelledFields(child, at));
+    for (const alternative of child.anyOf ?? []) out.push(...unlabelledFields(alternative, at));
+    if (child.items) out.push(...unlabelledFields(child.items, `${at}[]`));
+    if (typeof child.additionalProperties === 'object') out.push(...unlabelledFields(child.additionalProperties, `${at}{}`));
+  }
+  return [...new Set(out)];
+}
 
 function schemaAt(root: JsonSchemaNode, dotPath: string): JsonSchemaNode | undefined {
   let node: JsonSchemaNode | undefined = root;
@@ -98,12 +125,10 @@ export function runConnectorContract<Config>(name: string, harness: ConnectorHar
       expect(connector.description.length).toBeGreaterThan(0);
     });
 
-    it('describes its config as JSON Schema with labels, and marks every secret field writeOnly', () => {
+    it('describes its config as JSON Schema with a label on every field at every depth, and marks every secret field writeOnly', () => {
       const schema = z.toJSONSchema(connector.configSchema, { io: 'input' }) as JsonSchemaNode;
-      const properties = Object.entries(schema.properties ?? {});
-      expect(properties.length).toBeGreaterThan(0);
-      const unlabelled = properties.filter(([, prop]) => typeof prop.title !== 'string' && typeof prop.description !== 'string').map(([key]) => key);
-      expect(unlabelled).toEqual([]);
+      expect(Object.keys(schema.properties ?? {}).length).toBeGreaterThan(0);
+      expect(unlabelledFields(schema)).toEqual([]);
       for (const field of connector.secretFields) {
         expect(schemaAt(schema, field), `secret field ${field} exists`).toBeDefined();
         expect(schemaAt(schema, field)?.writeOnly, `secret field ${field} is writeOnly`).toBe(true);

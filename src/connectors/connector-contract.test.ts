@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { unlabelledFields } from './connector-contract.js';
+
+describe('unlabelledFields (connector contract)', () => {
+  it('finds fields without title or description at any depth, in arrays, records and unions', () => {
+    const schema = z.object({
+      url: z.string().meta({ title: 'URL' }),
+      plain: z.string(),
+      nested: z.object({ ok: z.number().meta({ description: 'fine' }), missing: z.boolean() }).meta({ title: 'Nested' }),
+      list: z.array(z.object({ name: z.string() })).meta({ title: 'List' }),
+      map: z.record(z.string(), z.object({ tag: z.string() })).meta({ title: 'Map' }),
+      either: z.union([z.object({ a: z.string() }), z.string()]).meta({ title: 'Either' }),
+    });
+    expect(unlabelledFields(z.toJSONSchema(schema, { io: 'input' }) as never).sort()).toEqual(['either.a', 'list[].name', 'map{}.tag', 'nested.missing', 'plain']);
+  });
+
+  it('passes a fully labelled schema', () => {
+    const schema = z.object({ a: z.object({ b: z.string().meta({ title: 'B' }) }).meta({ title: 'A' }) });
+    expect(unlabelledFields(z.toJSONSchema(schema) as never)).toEqual([]);
+  });
+});
