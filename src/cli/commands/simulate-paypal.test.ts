@@ -5,6 +5,7 @@
  * its signature with the fake's certificate, and both become events.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestTarget, enabledDialects } from '../../../test/helpers/test-db.js';
 import { createCliEnv } from '../test-support/cli-harness.js';
 import type { CliEnv, RunningCli } from '../test-support/cli-harness.js';
 
@@ -18,8 +19,9 @@ interface Result {
   messageId: string | null;
 }
 
-describe('ipnhub simulate paypal-ipn / paypal-webhook with ipnhub dev fake-paypal', () => {
+for (const dialect of enabledDialects()) describe(`ipnhub simulate paypal-ipn / paypal-webhook with ipnhub dev fake-paypal on ${dialect}`, () => {
   let cli: CliEnv;
+  let drop: () => Promise<void>;
   let fake: RunningCli;
   let server: RunningCli;
   let fakeUrl: string;
@@ -27,7 +29,10 @@ describe('ipnhub simulate paypal-ipn / paypal-webhook with ipnhub dev fake-paypa
   let token: string;
 
   beforeEach(async () => {
-    cli = createCliEnv({ IPNHUB_OUTBOUND_ALLOW_LIST: '127.0.0.1', IPNHUB_PORT: '0', IPNHUB_WORKER_POLL_MS: '50' });
+    const target = await createTestTarget(dialect);
+    drop = target.drop;
+    const database = target.target.kind === 'postgres' ? { DATABASE_URL: target.target.url, IPNHUB_MASTER_KEY: Buffer.alloc(32, 4).toString('base64') } : {};
+    cli = createCliEnv({ IPNHUB_OUTBOUND_ALLOW_LIST: '127.0.0.1', IPNHUB_PORT: '0', IPNHUB_WORKER_POLL_MS: '50', ...database });
     fake = cli.start(['dev', 'fake-paypal', '--port', '0', '--json']);
     fakeUrl = (await fake.waitFor(FAKE_URL))[1] ?? '';
     server = cli.start(['serve'], { IPNHUB_LOG_LEVEL: 'info' });
@@ -39,6 +44,7 @@ describe('ipnhub simulate paypal-ipn / paypal-webhook with ipnhub dev fake-paypa
     expect((await server.stop()).code).toBe(0);
     expect((await fake.stop()).code).toBe(0);
     cli.dispose();
+    await drop();
   });
 
   async function addSource(provider: string, sets: string[]): Promise<string> {
