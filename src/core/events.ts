@@ -94,6 +94,28 @@ export interface EventOrder {
   custom: string | null;
 }
 
+/** An order with nothing known but its id; providers fill in what their notification says. */
+export function emptyOrder(id: string): EventOrder {
+  return {
+    id,
+    transactionId: null,
+    parentTransactionId: null,
+    billingType: null,
+    paySequenceNo: null,
+    currency: null,
+    amount: null,
+    vat: null,
+    net: null,
+    fee: null,
+    language: null,
+    items: [],
+    invoiceUrl: null,
+    receiptUrl: null,
+    nextPaymentAt: null,
+    custom: null,
+  };
+}
+
 export interface EventAffiliate {
   id: string | null;
   name: string | null;

@@ -93,7 +93,35 @@ function quoteName(name: string): string {
 export function parseFormBody(body: Buffer): FormBodyResult {
   const fields = Object.create(null) as Record<string, string>;
   const order: string[] = [];
-  const seen = new Set<string>();
+  const failure = forEachFormPair(body, (start, split, end) => {
+    const name = decodeComponent(body, start, split);
+    if (!name.ok) return { code: 'MALFORMED_BODY', reason: name.reason };
+    if (name.text === '') return { code: 'MALFORMED_BODY', reason: `empty field name at byte ${start}` };
+    const value = split < end ? decodeComponent(body, split + 1, end) : ({ ok: true, text: '' } as const);
+    if (!value.ok) return { code: 'MALFORMED_BODY', reason: value.reason };
+    if (Object.hasOwn(fields, name.text)) return { code: 'DUPLICATE_FIELD', reason: `field ${quoteName(name.text)} occurs more than once` };
+    order.push(name.text);
+    fields[name.text] = value.text;
+    return undefined;
+  });
+  return failure ? { ok: false, ...failure } : { ok: true, fields, order };
+}
+
+export interface FormPairFailure<Code extends string = FormBodyErrorCode> {
+  code: Code;
+  reason: string;
+}
+
+/**
+ * Calls `visit` with the byte ranges of each non-empty `name=value` pair of a form body, in
+ * order: the pair is `[start, end)`, the name `[start, split)`, the value `[split + 1, end)`
+ * (`split === end` when there is no `=`). Splits raw bytes only, so a value holding an escaped
+ * `&` or `=` stays whole; decoding is the caller's. Stops at the first failure `visit` returns.
+ */
+export function forEachFormPair<Code extends string>(
+  body: Buffer,
+  visit: (start: number, split: number, end: number) => FormPairFailure<Code> | undefined,
+): FormPairFailure<Code> | undefined {
   let start = 0;
   while (start <= body.length) {
     let end = body.indexOf(AMPERSAND, start);
@@ -101,19 +129,10 @@ export function parseFormBody(body: Buffer): FormBodyResult {
     if (end > start) {
       let split = body.indexOf(EQUALS, start);
       if (split === -1 || split > end) split = end;
-      const name = decodeComponent(body, start, split);
-      if (!name.ok) return { ok: false, code: 'MALFORMED_BODY', reason: name.reason };
-      if (name.text === '') return { ok: false, code: 'MALFORMED_BODY', reason: `empty field name at byte ${start}` };
-      const value = split < end ? decodeComponent(body, split + 1, end) : ({ ok: true, text: '' } as const);
-      if (!value.ok) return { ok: false, code: 'MALFORMED_BODY', reason: value.reason };
-      if (seen.has(name.text)) {
-        return { ok: false, code: 'DUPLICATE_FIELD', reason: `field ${quoteName(name.text)} occurs more than once` };
-      }
-      seen.add(name.text);
-      order.push(name.text);
-      fields[name.text] = value.text;
+      const failure = visit(start, split, end);
+      if (failure) return failure;
     }
     start = end + 1;
   }
-  return { ok: true, fields, order };
+  return undefined;
 }

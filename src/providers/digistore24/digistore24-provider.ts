@@ -5,24 +5,17 @@
  */
 import { parseFormBody } from '../../lib/form-body.js';
 import type { FormBodyResult } from '../../lib/form-body.js';
-import type { Acknowledgement, IngestOutcome, InboundRequest, Provider, Verification } from '../provider.js';
+import type { InboundRequest, Provider, Verification } from '../provider.js';
+import { parsedOnce, textAcknowledgement } from '../provider-support.js';
 import { digistore24ConfigSchema } from './config.js';
 import type { Digistore24Config } from './config.js';
 import { normalizeDigistore24 } from './normalize.js';
 import { verifyShaSign } from './sha-sign.js';
 
-const TEXT = 'text/plain; charset=utf-8';
-
-// verify and normalize see the same request; parse its body once.
-const parsedBodies = new WeakMap<Buffer, FormBodyResult>();
+const parseBody = parsedOnce(parseFormBody);
 
 function parse(req: InboundRequest): FormBodyResult {
-  let parsed = parsedBodies.get(req.rawBody);
-  if (!parsed) {
-    parsed = parseFormBody(req.rawBody);
-    parsedBodies.set(req.rawBody, parsed);
-  }
-  return parsed;
+  return parseBody(req.rawBody);
 }
 
 function verify(req: InboundRequest, config: Digistore24Config): Verification {
@@ -37,23 +30,7 @@ function verify(req: InboundRequest, config: Digistore24Config): Verification {
  * retried (about 20 times over 10 days) and shown verbatim in the vendor's IPN log, so an error
  * names its code and cause in one plain-text line.
  */
-function acknowledge(outcome: IngestOutcome): Acknowledgement {
-  switch (outcome.kind) {
-    case 'accepted':
-    case 'duplicate':
-    case 'ignored':
-    case 'pending':
-      return { status: 200, contentType: TEXT, body: 'OK' };
-    case 'rejected':
-      return {
-        status: outcome.status,
-        contentType: TEXT,
-        body: `ERROR: ${outcome.code}: ${outcome.reason.replace(/[\r\n]+/g, ' ')}`,
-      };
-    case 'error':
-      return { status: 500, contentType: TEXT, body: 'ERROR: INGEST_FAILED: temporary failure, please retry' };
-  }
-}
+const acknowledge = textAcknowledgement('OK');
 
 /** The Digistore24 inbound provider (id `digistore24`); config: the IPN passphrase. */
 export function digistore24Provider(): Provider<Digistore24Config> {

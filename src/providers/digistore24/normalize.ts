@@ -2,6 +2,7 @@
  * Digistore24 IPN fields → canonical event draft (reference digistore24.md §3 events, §4
  * parameters, §5 billing and idempotency). Pure: decoded fields in, one draft out.
  */
+import { emptyOrder } from '../../core/events.js';
 import type { BillingType, EventAddress, EventBuyer, EventDraft, EventItem, EventOrder, EventSubscription, EventType } from '../../core/events.js';
 import { parseMoney } from '../../core/money.js';
 import type { Normalized } from '../provider.js';
@@ -264,24 +265,9 @@ function affiliationEvent(fields: Fields): EventDraft {
     occurredAt: null,
     test: get(fields, 'api_mode') === 'test',
     order: {
-      id: key,
-      transactionId: null,
-      parentTransactionId: null,
-      billingType: null,
-      paySequenceNo: null,
-      currency: null,
-      amount: null,
-      vat: null,
-      net: null,
-      fee: null,
+      ...emptyOrder(key),
       language: first(fields, 'language', 'product_language'),
-      items: productId === null
-        ? []
-        : [{ productId, name: get(fields, 'product_name'), quantity: 1, isAddon: false, amount: null }],
-      invoiceUrl: null,
-      receiptUrl: null,
-      nextPaymentAt: null,
-      custom: null,
+      items: productId === null ? [] : [{ productId, name: get(fields, 'product_name'), quantity: 1, isAddon: false, amount: null }],
     },
     buyer: contact,
     affiliate: { id: get(fields, 'affiliate_id'), name, email: contact?.email ?? null },

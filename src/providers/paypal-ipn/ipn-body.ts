@@ -6,6 +6,7 @@
  * a merchant's `custom=a%3D1%26b%3D2` stays one value.
  */
 import { TextDecoder } from 'node:util';
+import { forEachFormPair } from '../../lib/form-body.js';
 import { decodeWindows1252 } from './windows-1252.js';
 
 export type IpnBodyErrorCode = 'MALFORMED_BODY' | 'DUPLICATE_FIELD' | 'UNSUPPORTED_CHARSET';
@@ -27,8 +28,6 @@ export type IpnBodyResult =
 /** What PayPal and django-paypal assume when a message names no charset (§A1). */
 export const DEFAULT_IPN_CHARSET = 'windows-1252';
 
-const AMPERSAND = 0x26;
-const EQUALS = 0x3d;
 const PLUS = 0x2b;
 const PERCENT = 0x25;
 const SPACE = 0x20;
@@ -120,22 +119,16 @@ function quote(text: string): string {
  */
 export function parseIpnBody(body: Buffer): IpnBodyResult {
   const pairs: Array<{ name: Buffer; value: Buffer; at: number }> = [];
-  let start = 0;
-  while (start <= body.length) {
-    let end = body.indexOf(AMPERSAND, start);
-    if (end === -1) end = body.length;
-    if (end > start) {
-      let split = body.indexOf(EQUALS, start);
-      if (split === -1 || split > end) split = end;
-      const name = unescape(body, start, split);
-      if (!name.ok) return { ok: false, code: 'MALFORMED_BODY', reason: name.reason };
-      if (name.bytes.length === 0) return { ok: false, code: 'MALFORMED_BODY', reason: `empty field name at byte ${start}` };
-      const value = split < end ? unescape(body, split + 1, end) : ({ ok: true, bytes: Buffer.alloc(0) } as const);
-      if (!value.ok) return { ok: false, code: 'MALFORMED_BODY', reason: value.reason };
-      pairs.push({ name: name.bytes, value: value.bytes, at: start });
-    }
-    start = end + 1;
-  }
+  const failure = forEachFormPair(body, (start, split, end) => {
+    const name = unescape(body, start, split);
+    if (!name.ok) return { code: 'MALFORMED_BODY', reason: name.reason };
+    if (name.bytes.length === 0) return { code: 'MALFORMED_BODY', reason: `empty field name at byte ${start}` };
+    const value = split < end ? unescape(body, split + 1, end) : ({ ok: true, bytes: Buffer.alloc(0) } as const);
+    if (!value.ok) return { code: 'MALFORMED_BODY', reason: value.reason };
+    pairs.push({ name: name.bytes, value: value.bytes, at: start });
+    return undefined;
+  });
+  if (failure) return { ok: false, ...failure };
 
   // The charset value is plain ASCII in every encoding PayPal uses, so it can be read first.
   const charsetPair = pairs.find((pair) => pair.name.equals(CHARSET_NAME));

@@ -5,7 +5,8 @@
  * checks after VERIFIED (§A3) run in `normalize`, which has the source's config. PayPal wants
  * an empty 200 for everything it should not resend (§A1 "What the listener must answer").
  */
-import type { Acknowledgement, IngestOutcome, InboundRequest, Provider, Verification } from '../provider.js';
+import type { InboundRequest, Provider, Verification } from '../provider.js';
+import { parsedOnce, textAcknowledgement } from '../provider-support.js';
 import { missingEssentialField } from './classify.js';
 import { paypalIpnConfigSchema, postbackUrl } from './config.js';
 import type { PayPalIpnConfig } from './config.js';
@@ -14,18 +15,10 @@ import type { IpnBodyResult } from './ipn-body.js';
 import { normalizePayPalIpn } from './normalize.js';
 import { postBack } from './postback.js';
 
-const TEXT = 'text/plain; charset=utf-8';
-
-// verify and normalize see the same request; decode its body once.
-const parsedBodies = new WeakMap<Buffer, IpnBodyResult>();
+const parseBody = parsedOnce(parseIpnBody);
 
 function parse(req: InboundRequest): IpnBodyResult {
-  let parsed = parsedBodies.get(req.rawBody);
-  if (!parsed) {
-    parsed = parseIpnBody(req.rawBody);
-    parsedBodies.set(req.rawBody, parsed);
-  }
-  return parsed;
+  return parseBody(req.rawBody);
 }
 
 /** The local part of verification: a decodable IPN. Authenticity is `confirm`'s job. */
@@ -42,19 +35,7 @@ function verify(req: InboundRequest): Verification {
  * rejection gets its status and one line of text for PayPal's IPN History; a failure to store
  * gets a 500 so PayPal tries again.
  */
-function acknowledge(outcome: IngestOutcome): Acknowledgement {
-  switch (outcome.kind) {
-    case 'accepted':
-    case 'duplicate':
-    case 'ignored':
-    case 'pending':
-      return { status: 200, contentType: TEXT, body: '' };
-    case 'rejected':
-      return { status: outcome.status, contentType: TEXT, body: `ERROR: ${outcome.code}: ${outcome.reason.replace(/[\r\n]+/g, ' ')}` };
-    case 'error':
-      return { status: 500, contentType: TEXT, body: 'ERROR: INGEST_FAILED: temporary failure, please retry' };
-  }
-}
+const acknowledge = textAcknowledgement('');
 
 /** The classic PayPal IPN inbound provider (id `paypal-ipn`); config: account, environment, optional prices. */
 export function paypalIpnProvider(): Provider<PayPalIpnConfig> {

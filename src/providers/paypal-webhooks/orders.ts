@@ -15,32 +15,12 @@
  * Canonical refunds and chargebacks carry positive amounts; PayPal's v1 refunds are negative.
  * `net` is the amount without VAT (as for Digistore24), so only set where the tax is known.
  */
+import { emptyOrder } from '../../core/events.js';
 import type { EventItem, EventOrder, EventType } from '../../core/events.js';
 import { parseMoney } from '../../core/money.js';
 import type { JsonObject } from './parse-event.js';
 import { firstText, isoDate, list, money, object, text } from './json-fields.js';
 import type { Money } from './json-fields.js';
-
-function emptyOrder(id: string): EventOrder {
-  return {
-    id,
-    transactionId: null,
-    parentTransactionId: null,
-    billingType: null,
-    paySequenceNo: null,
-    currency: null,
-    amount: null,
-    vat: null,
-    net: null,
-    fee: null,
-    language: null,
-    items: [],
-    invoiceUrl: null,
-    receiptUrl: null,
-    nextPaymentAt: null,
-    custom: null,
-  };
-}
 
 function positive(minor: number | null | undefined): number | null {
   return minor === null || minor === undefined ? null : Math.abs(minor);

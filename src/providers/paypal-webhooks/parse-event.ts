@@ -4,6 +4,7 @@
  * need it, so the parse of one request body is kept and shared.
  */
 import type { ErrorCode } from '../../core/errors.js';
+import { parsedOnce } from '../provider-support.js';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -23,8 +24,6 @@ export function isJsonObject(value: unknown): value is JsonObject {
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-const parsed = new WeakMap<Buffer, ParsedEnvelope>();
-
 function malformed(reason: string): ParsedEnvelope {
   return { ok: false, code: 'MALFORMED_JSON', reason };
 }
@@ -50,11 +49,4 @@ function parse(rawBody: Buffer): ParsedEnvelope {
 }
 
 /** Parses (once per body buffer) and checks the envelope; never throws. */
-export function parsePayPalEnvelope(rawBody: Buffer): ParsedEnvelope {
-  let result = parsed.get(rawBody);
-  if (!result) {
-    result = parse(rawBody);
-    parsed.set(rawBody, result);
-  }
-  return result;
-}
+export const parsePayPalEnvelope: (rawBody: Buffer) => ParsedEnvelope = parsedOnce(parse);
