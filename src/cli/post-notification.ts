@@ -9,6 +9,24 @@ const TIMEOUT_MS = 30_000;
 
 export type PostAnswer = { ok: true; status: number; body: string } | { ok: false; error: string };
 
+/** What every simulator reports besides its own fields: accepted or not, and the answer. */
+export interface PostOutcome {
+  ok: boolean;
+  status: number | null;
+  body: string | null;
+  error?: string;
+}
+
+/**
+ * POSTs like {@link postNotification} and judges the answer with `accepted` (each provider
+ * has its own idea of success: `OK`, an empty 200, any 2xx).
+ */
+export async function postAndJudge(url: string, body: Buffer | string, headers: Record<string, string>, accepted: (status: number, body: string) => boolean): Promise<PostOutcome> {
+  const answer = await postNotification(url, body, headers);
+  if (!answer.ok) return { ok: false, status: null, body: null, error: answer.error };
+  return { ok: accepted(answer.status, answer.body), status: answer.status, body: answer.body };
+}
+
 export async function postNotification(url: string, body: Buffer | string, headers: Record<string, string>): Promise<PostAnswer> {
   try {
     const response = await request(url, {

@@ -25,7 +25,8 @@ import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
 import { currencyCode, httpUrl, moneyAmount, oneOf } from '../option-parsers.js';
 import { printJson, printLines, truncate } from '../output.js';
-import { postNotification } from '../post-notification.js';
+import { postAndJudge } from '../post-notification.js';
+import type { PostOutcome } from '../post-notification.js';
 
 export const DEFAULT_FAKE_PAYPAL_URL = 'http://127.0.0.1:8081';
 const CHARSETS = ['windows-1252', 'UTF-8'] as const;
@@ -64,15 +65,11 @@ interface PayPalWebhookOptions {
 }
 
 /** What a PayPal simulation reports: what it sent and the answer (or why there was none). */
-export interface PayPalSimulateResult {
-  ok: boolean;
+export interface PayPalSimulateResult extends PostOutcome {
   url: string;
   kind: string;
   /** The IPN's `txn_id` or the webhook event's `id`. */
   messageId: string | null;
-  status: number | null;
-  body: string | null;
-  error?: string;
 }
 
 /** A PayPal-shaped transaction id: 17 upper-case letters and digits. */
@@ -101,9 +98,7 @@ export async function simulatePayPalIpn(kind: string, options: PayPalIpnOptions)
   const body = withDevVerifySign(encodePayPalIpnBody(fields, options.charset, { spaces: options.spaces }));
   const txnId = fields.find(([name]) => name === 'txn_id')?.[1] ?? null;
   const base = { url: options.to, kind, messageId: txnId };
-  const answer = await postNotification(options.to, body, { 'content-type': 'application/x-www-form-urlencoded' });
-  if (!answer.ok) return { ...base, ok: false, status: null, body: null, error: answer.error };
-  return { ...base, ok: answer.status === 200 && answer.body === '', status: answer.status, body: answer.body };
+  return { ...base, ...(await postAndJudge(options.to, body, { 'content-type': 'application/x-www-form-urlencoded' }, (status, text) => status === 200 && text === '')) };
 }
 
 function webhookOverrides(options: PayPalWebhookOptions): PayPalWebhookSampleOverrides {
@@ -123,9 +118,7 @@ export async function simulatePayPalWebhook(eventType: PayPalWebhookEventType, o
   const privateKeyPem = options.privateKey !== undefined ? readFileSync(options.privateKey, 'utf8') : DEV_PRIVATE_KEY_PEM;
   const headers = signPayPalWebhook({ body, webhookId: options.webhookId, transmissionId: randomUUID(), certUrl: `${options.paypal.replace(/\/+$/, '')}${DEV_CERTIFICATE_PATH}`, privateKeyPem });
   const base = { url: options.to, kind: eventType, messageId: typeof event.id === 'string' ? event.id : null };
-  const answer = await postNotification(options.to, body, { 'content-type': 'application/json', ...headers });
-  if (!answer.ok) return { ...base, ok: false, status: null, body: null, error: answer.error };
-  return { ...base, ok: answer.status >= 200 && answer.status < 300, status: answer.status, body: answer.body };
+  return { ...base, ...(await postAndJudge(options.to, body, { 'content-type': 'application/json', ...headers }, (status) => status >= 200 && status < 300)) };
 }
 
 function printResult(io: CliIo, result: PayPalSimulateResult, what: string): void {

@@ -12,7 +12,8 @@ import type { Digistore24SampleOverrides } from '../../providers/digistore24/sig
 import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
 import { httpUrl, integerAtLeast, moneyAmount, oneOf, currencyCode } from '../option-parsers.js';
-import { postNotification } from '../post-notification.js';
+import { postAndJudge } from '../post-notification.js';
+import type { PostOutcome } from '../post-notification.js';
 import { registerPayPalSimulations } from './simulate-paypal.js';
 import { printJson, printLines, truncate } from '../output.js';
 
@@ -40,15 +41,11 @@ export interface SimulateOptions {
 }
 
 /** What `simulate` reports: the request it sent and the answer it got (or why it got none). */
-export interface SimulateResult {
-  ok: boolean;
+export interface SimulateResult extends PostOutcome {
   url: string;
   event: string;
   orderId: string | null;
   transactionId: string | null;
-  status: number | null;
-  body: string | null;
-  error?: string;
 }
 
 function randomOrderId(): string {
@@ -78,9 +75,8 @@ export async function simulateDigistore24(event: string, options: SimulateOption
   const fields = sampleDigistore24Fields(event, overridesFrom(event, options));
   const body = encodeDigistore24Body(fields, options.passphrase);
   const base = { url: options.to, event, orderId: fields.order_id ?? null, transactionId: fields.transaction_id ?? null };
-  const answer = await postNotification(options.to, body, { 'content-type': 'application/x-www-form-urlencoded' });
-  if (!answer.ok) return { ...base, ok: false, status: null, body: null, error: answer.error };
-  return { ...base, ok: answer.status === 200 && answer.body.startsWith('OK'), status: answer.status, body: answer.body };
+  const outcome = await postAndJudge(options.to, body, { 'content-type': 'application/x-www-form-urlencoded' }, (status, text) => status === 200 && text.startsWith('OK'));
+  return { ...base, ...outcome };
 }
 
 function printHuman(io: CliIo, result: SimulateResult): void {
