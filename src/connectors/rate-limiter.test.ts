@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter } from './rate-limiter.js';
+import { createRateLimiter, sharedRateLimiter } from './rate-limiter.js';
 import type { Ticker } from './rate-limiter.js';
 
 /** A ticker whose sleeps advance its own time, so waits are observable without sleeping. */
@@ -59,5 +59,16 @@ describe('rate limiter', () => {
     const waiting = limiter.acquire(controller.signal);
     controller.abort(new Error('delivery deadline'));
     await expect(waiting).rejects.toThrow('delivery deadline');
+  });
+
+  it('shares one limiter per account, at the lowest rate any connection asked for', () => {
+    const key = `https://acct-${Math.random()}.example.com`;
+    const fast = sharedRateLimiter(key, 10);
+    expect(sharedRateLimiter(key, 10)).toBe(fast);
+    expect(sharedRateLimiter(key, 20)).toBe(fast);
+    const slow = sharedRateLimiter(key, 5);
+    expect(slow).not.toBe(fast);
+    expect(sharedRateLimiter(key, 10)).toBe(slow);
+    expect(sharedRateLimiter(`${key}/other`, 10)).not.toBe(slow);
   });
 });

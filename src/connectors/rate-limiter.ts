@@ -52,15 +52,17 @@ export function createRateLimiter(options: { perSecond: number; burst?: number; 
   };
 }
 
-const shared = new Map<string, RateLimiter>();
+const shared = new Map<string, { perSecond: number; limiter: RateLimiter }>();
 
-/** The process-wide limiter for `key` (e.g. the target account URL), created on first use. */
+/**
+ * The process-wide limiter for `key` (the target account), created on first use. Connections
+ * to one account share it whatever rate each asks for: the lowest rate asked for wins, since
+ * the account's limit is the account's, not the connection's.
+ */
 export function sharedRateLimiter(key: string, perSecond: number): RateLimiter {
-  const id = `${perSecond}:${key}`;
-  let limiter = shared.get(id);
-  if (!limiter) {
-    limiter = createRateLimiter({ perSecond });
-    shared.set(id, limiter);
-  }
+  const existing = shared.get(key);
+  if (existing && existing.perSecond <= perSecond) return existing.limiter;
+  const limiter = createRateLimiter({ perSecond });
+  shared.set(key, { perSecond, limiter });
   return limiter;
 }
