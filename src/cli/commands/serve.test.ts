@@ -43,6 +43,7 @@ describe('ipnhub serve, worker, deliveries and token', () => {
     const token = /^Admin API token \(shown once\): (iph_[A-Za-z0-9_-]+)$/m.exec(server.output())?.[1] ?? '';
     expect(token).not.toBe('');
     expect(server.output()).toContain(`"database":"sqlite:${cli.dataDir}/ipnhub.db"`);
+    expect(server.output()).toContain('no worker in this process: deliveries and the PayPal IPN postback verification wait for `ipnhub worker` to run');
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect((await fetch(`${base}/api/v1/sources`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
 

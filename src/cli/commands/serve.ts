@@ -42,6 +42,7 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
           `ipnhub listening on ${url}`,
         );
         if (options.worker) await runtime.worker.start();
+        else logger.warn('no worker in this process: deliveries and the PayPal IPN postback verification wait for `ipnhub worker` to run');
         const reason = await waitForShutdown(io);
         logger.info({ reason }, 'shutting down');
       } finally {
