@@ -164,7 +164,6 @@ for (const dialect of enabledDialects()) {
       const v = verifier([5, 300]);
       await v.runOnce();
       expect(await jobs()).toMatchObject([{ attempts: 1, next_attempt_at: '2026-05-01T12:00:05.000Z', lease_until: null, last_error: 'HTTP 503' }]);
-      expect(await v.nextDueAt()).toBe('2026-05-01T12:00:05.000Z');
 
       clock.advance(4_000);
       expect(await v.runOnce()).toBe(0);

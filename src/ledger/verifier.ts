@@ -52,8 +52,6 @@ export interface VerifierDeps {
 export interface Verifier {
   /** Verifies every request due now, until none is left; returns how many were tried. */
   runOnce(): Promise<number>;
-  /** When the next stored request is due for verification (ISO), or null. */
-  nextDueAt(): Promise<string | null>;
 }
 
 type Settlement =
@@ -191,10 +189,6 @@ export function createVerifier(deps: VerifierDeps): Verifier {
         await Promise.all(jobs.map(verifyGuarded));
         total += jobs.length;
       }
-    },
-    async nextDueAt() {
-      const row = await db.selectFrom('verifications').select('next_attempt_at').orderBy('next_attempt_at').limit(1).executeTakeFirst();
-      return row?.next_attempt_at ?? null;
     },
   };
 }
