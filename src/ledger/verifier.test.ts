@@ -22,12 +22,35 @@ import type { Verifier } from './verifier.js';
 
 const SOURCE = { id: 'src_postback', provider: 'stub-postback', name: 'stub', config: { receiver: 'shop@example.com' } };
 
-/** A provider that confirms by script: `key` names the fact, `receiver` is checked after confirmation. */
-function scriptedProvider(script: Array<Confirmation | 'throw'>): Provider<{ receiver: string }> & { confirms: string[] } {
+/** One step of the script: an answer, a thrown bug, or an answer the test hands over later. */
+type Step = Confirmation | 'throw' | Promise<Confirmation>;
+
+/**
+ * A provider that confirms by script: `key` names the fact, `receiver` is checked after
+ * confirmation. A request with a `tag` field gets `byTag[tag]`; the others take the next step
+ * of `script` in call order (which, for requests verified together, is not fixed). `asked(n)`
+ * and `normalized(n)` resolve once `n` requests got that far.
+ */
+function scriptedProvider(
+  script: Step[],
+  byTag: Record<string, Step> = {},
+): Provider<{ receiver: string }> & { confirms: string[]; asked(n: number): Promise<void>; normalized(n: number): Promise<void> } {
   const confirms: string[] = [];
+  let normalizedCount = 0;
+  const waiters: Array<() => void> = [];
+  const notify = (): void => {
+    for (const waiter of waiters.splice(0)) waiter();
+  };
+  const until = (ready: () => boolean): Promise<void> =>
+    new Promise((resolve) => {
+      const check = (): void => (ready() ? resolve() : void waiters.push(check));
+      check();
+    });
   const fields = (req: InboundRequest) => new URLSearchParams(req.rawBody.toString('utf8'));
   return {
     confirms,
+    asked: (n) => until(() => confirms.length >= n),
+    normalized: (n) => until(() => normalizedCount >= n),
     id: 'stub-postback',
     displayName: 'Stub postback provider',
     configSchema: z.object({ receiver: z.string() }),
@@ -35,12 +58,17 @@ function scriptedProvider(script: Array<Confirmation | 'throw'>): Provider<{ rec
     contentTypes: ['application/x-www-form-urlencoded'],
     verify: async () => ({ ok: true, method: 'shape only' }),
     async confirm(req) {
-      confirms.push(fields(req).get('key') ?? '');
-      const next = script.shift() ?? { ok: true, method: 'postback VERIFIED' };
+      const f = fields(req);
+      confirms.push(f.get('key') ?? '');
+      const tag = f.get('tag');
+      const next = (tag === null ? script.shift() : byTag[tag]) ?? { ok: true, method: 'postback VERIFIED' };
+      notify();
       if (next === 'throw') throw new Error('provider bug');
       return next;
     },
     normalize(req, config) {
+      normalizedCount++;
+      notify();
       const f = fields(req);
       if (f.get('receiver') !== config.receiver) return { kind: 'invalid', code: 'RECEIVER_MISMATCH', reason: `paid to ${f.get('receiver')}` };
       if (f.get('type') === 'unknown') return { kind: 'ignored', reason: 'unknown type', fields: {} };
@@ -90,8 +118,8 @@ for (const dialect of enabledDialects()) {
       });
     }
 
-    function setup(script: Array<Confirmation | 'throw'>): void {
-      provider = scriptedProvider(script);
+    function setup(script: Step[], byTag: Record<string, Step> = {}): void {
+      provider = scriptedProvider(script, byTag);
       ingest = createIngest({
         store: createLocalIngestStore(createGroupCommitter(testDb.db, testDb.adapter), createActiveFiltersLoader()),
         sources,
@@ -105,7 +133,7 @@ for (const dialect of enabledDialects()) {
     async function inbound(id: string) {
       return testDb.db.selectFrom('inbound_requests').select(['verdict', 'verdict_code', 'verdict_reason', 'verification', 'event_ids']).where('id', '=', id).executeTakeFirstOrThrow();
     }
-    const jobs = () => testDb.db.selectFrom('verifications').selectAll().execute();
+    const jobs = () => testDb.db.selectFrom('verifications').selectAll().orderBy('inbound_request_id').execute();
     const eventCount = async () => (await testDb.db.selectFrom('events').select('id').execute()).length;
 
     beforeEach(async () => {
@@ -195,9 +223,46 @@ for (const dialect of enabledDialects()) {
       const first = await ingest.receive(SOURCE.id, request(clock, 'key=F1&receiver=shop@example.com'));
       const copy = await ingest.receive(SOURCE.id, request(clock, 'key=F1&receiver=shop@example.com'));
       await verifier().runOnce();
-      const verdicts = [(await inbound(first.inboundId!)).verdict, (await inbound(copy.inboundId!)).verdict].sort();
-      expect(verdicts).toEqual(['accepted', 'duplicate']);
+      expect((await inbound(first.inboundId!)).verdict).toBe('accepted');
+      expect((await inbound(copy.inboundId!)).verdict).toBe('duplicate');
       expect(await eventCount()).toBe(1);
+    });
+
+    it('commits a round in the order the requests were received, whichever answer comes back first', async () => {
+      let answerFirst: (c: Confirmation) => void = () => undefined;
+      // The first request's answer is held; the two after it are answered at once.
+      setup([], { held: new Promise<Confirmation>((resolve) => (answerFirst = resolve)) });
+      const first = await ingest.receive(SOURCE.id, request(clock, 'key=K1&tag=held&receiver=shop@example.com'));
+      const other = await ingest.receive(SOURCE.id, request(clock, 'key=K2&receiver=shop@example.com'));
+      const copy = await ingest.receive(SOURCE.id, request(clock, 'key=K1&receiver=shop@example.com'));
+
+      const round = verifier().runOnce();
+      await provider.asked(3);
+      await provider.normalized(2);
+      // Every chance for the later requests to be committed ahead of the first, before its answer comes.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      answerFirst({ ok: true, method: 'postback VERIFIED' });
+      expect(await round).toBe(3);
+
+      expect([(await inbound(first.inboundId!)).verdict, (await inbound(other.inboundId!)).verdict, (await inbound(copy.inboundId!)).verdict]).toEqual(['accepted', 'accepted', 'duplicate']);
+      // Event ids order one order's deliveries: they follow the receipt order too.
+      const events = await testDb.db.selectFrom('events').select(['inbound_request_id']).orderBy('id').execute();
+      expect(events.map((e) => e.inbound_request_id)).toEqual([first.inboundId, other.inboundId]);
+    });
+
+    it('still settles the rest of a round when one request crashes', async () => {
+      setup([], { crash: 'throw', retry: { ok: 'retry', reason: 'HTTP 503' } });
+      const crashed = await ingest.receive(SOURCE.id, request(clock, 'key=L1&tag=crash&receiver=shop@example.com'));
+      const retried = await ingest.receive(SOURCE.id, request(clock, 'key=L2&tag=retry&receiver=shop@example.com'));
+      const confirmed = await ingest.receive(SOURCE.id, request(clock, 'key=L3&receiver=shop@example.com'));
+      expect(await verifier().runOnce()).toBe(3);
+      expect((await inbound(crashed.inboundId!)).verdict).toBe('pending');
+      expect((await inbound(retried.inboundId!)).verdict).toBe('pending');
+      expect((await inbound(confirmed.inboundId!)).verdict).toBe('accepted');
+      expect((await jobs()).map((j) => [j.inbound_request_id, Number(j.attempts), j.lease_until, j.last_error])).toEqual([
+        [crashed.inboundId, 0, '2026-05-01T12:01:00.000Z', null],
+        [retried.inboundId, 1, null, 'HTTP 503'],
+      ]);
     });
 
     it('does not count a copy whose first arrival was refused as a duplicate', async () => {

@@ -1,5 +1,6 @@
 /**
- * Deferred verification (DESIGN.md §2, reference paypal.md §A2): requests of providers that
+ * Deferred verification (docs/architecture.md, "Deferred verification"; PayPal's postback in
+ * docs/providers.md): requests of providers that
  * confirm authenticity with the sender afterwards (PayPal IPN's postback) are stored as
  * `pending` with a row in `verifications` and acknowledged at once. The verifier takes due
  * rows under a lease, asks the provider to `confirm`, and then:
@@ -12,13 +13,21 @@
  *   acknowledged request is never dropped. The row carries the last error for the admin view.
  * Leases make a crashed verifier's rows come back; every final write checks the lease, so two
  * verifiers cannot both settle one request.
+ *
+ * A round asks the provider about all its requests at once, but commits them one after the
+ * other in the order they were received (by request id), whatever order the answers come
+ * back in. So a resend verified together with its original is the `duplicate`, and two
+ * notifications of one order (PayPal sends `subscr_signup` and `subscr_payment` within a
+ * second) reach the ledger and the connections in the order PayPal sent them. Event ids are
+ * made at commit time for the same reason: the outbox delivers one order's events in id order.
  */
 import type { Kysely } from 'kysely';
 import type { ErrorCode } from '../core/errors.js';
+import type { EventDraft } from '../core/events.js';
 import type { RetryPolicy } from '../core/retry-policy.js';
 import { nextRetryDelay } from '../core/retry-policy.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
-import type { Database, InboundVerdict, VerificationsTable } from '../db/schema.js';
+import type { Database, InboundRequestsTable, InboundVerdict, VerificationsTable } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { HttpClient } from '../lib/http-client.js';
 import type { Logger } from '../lib/logger.js';
@@ -54,16 +63,20 @@ export interface Verifier {
   runOnce(): Promise<number>;
 }
 
+type Job = VerificationsTable & { lease_until: string };
+
+/** What asking the provider decided for one request; the database writes follow in receipt order. */
 type Settlement =
   | { kind: 'retry'; reason: string; retryAfterSeconds?: number }
-  | { kind: 'final'; verdict: InboundVerdict; code: ErrorCode | null; reason: string | null; verification: string | null };
+  | { kind: 'final'; verdict: InboundVerdict; code: ErrorCode | null; reason: string | null; verification: string | null }
+  | { kind: 'commit'; row: InboundRequestsTable; source: { id: string; provider: string }; drafts: readonly EventDraft[]; verification: string };
 
 export function createVerifier(deps: VerifierDeps): Verifier {
   const { db, logger } = deps;
   const lookup = deps.providers ?? installedProvider;
 
   /** Takes up to `limit` due rows under a lease (compare-and-set per row, so verifiers never share one). */
-  async function claim(limit: number): Promise<Array<VerificationsTable & { lease_until: string }>> {
+  async function claim(limit: number): Promise<Job[]> {
     const now = deps.clock.now();
     const nowIso = now.toISOString();
     const leaseUntil = new Date(now.getTime() + deps.leaseMs).toISOString();
@@ -73,9 +86,10 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       .where('next_attempt_at', '<=', nowIso)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]))
       .orderBy('next_attempt_at')
+      .orderBy('inbound_request_id')
       .limit(limit)
       .execute();
-    const claimed: Array<VerificationsTable & { lease_until: string }> = [];
+    const claimed: Job[] = [];
     for (const row of due) {
       const taken = await db
         .updateTable('verifications')
@@ -89,7 +103,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
   }
 
   /** Deletes the job if this verifier still holds it; false (and a rollback) when the lease was lost. */
-  async function release(trx: Kysely<Database>, job: VerificationsTable & { lease_until: string }): Promise<void> {
+  async function release(trx: Kysely<Database>, job: Job): Promise<void> {
     const deleted = await trx
       .deleteFrom('verifications')
       .where('inbound_request_id', '=', job.inbound_request_id)
@@ -98,7 +112,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     if (Number(deleted.numDeletedRows) !== 1) throw new LeaseLost(job.inbound_request_id);
   }
 
-  async function settleFinal(job: VerificationsTable & { lease_until: string }, s: Extract<Settlement, { kind: 'final' }>): Promise<void> {
+  async function settleFinal(job: Job, s: Extract<Settlement, { kind: 'final' }>): Promise<void> {
     await deps.adapter.writeTransaction(db, async (trx) => {
       await release(trx, job);
       await writeVerdict(trx, { id: job.inbound_request_id, verdict: s.verdict, verdict_code: s.code, verdict_reason: s.reason, verification: s.verification, event_ids: '[]' });
@@ -107,7 +121,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     logger.info({ inboundId: job.inbound_request_id, verdict: s.verdict, code: s.code }, 'deferred verification settled');
   }
 
-  async function reschedule(job: VerificationsTable & { lease_until: string }, s: Extract<Settlement, { kind: 'retry' }>): Promise<void> {
+  async function reschedule(job: Job, s: Extract<Settlement, { kind: 'retry' }>): Promise<void> {
     const attempts = job.attempts + 1;
     const lastStep = deps.policy.schedule[deps.policy.schedule.length - 1] ?? 3600;
     const delayMs =
@@ -123,15 +137,32 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     logger.warn({ inboundId: job.inbound_request_id, attempts, next, reason: s.reason }, 'deferred verification inconclusive; trying again later');
   }
 
-  async function verify(job: VerificationsTable & { lease_until: string }): Promise<void> {
+  async function commit(job: Job, s: Extract<Settlement, { kind: 'commit' }>): Promise<void> {
+    // Made here, not when the answer came: event ids must follow the commit order.
+    const events = keyEvents(s.drafts, s.source, s.row.received_at);
+    if (events.length === 0) return settleFinal(job, { kind: 'final', verdict: 'test', code: null, reason: 'connection test', verification: s.verification });
+    const now = deps.clock.now().toISOString();
+    const result = await deps.adapter.writeTransaction(db, async (trx) => {
+      await release(trx, job);
+      return writeCommit(trx, deps.activeTargets, { ...s.row, verification: s.verification, verdict: 'accepted' }, events, now, true);
+    });
+    const inserted = new Set(result.inserted);
+    deps.observer?.request(inserted.size > 0 ? 'accepted' : 'duplicate');
+    if (inserted.size > 0) deps.observer?.events(events.map((e) => e.event).filter((e) => inserted.has(e.id)), result.deliveries);
+    if (result.deliveries > 0) deps.onDeliveriesCreated?.();
+    logger.info({ inboundId: job.inbound_request_id, events: result.inserted.length, deliveries: result.deliveries }, 'deferred verification confirmed');
+  }
+
+  /** Asks the provider; writes nothing. */
+  async function decide(job: Job): Promise<Settlement> {
     const row = await db.selectFrom('inbound_requests').selectAll().where('id', '=', job.inbound_request_id).executeTakeFirst();
     const source = await deps.sources.loadForIngest(job.source_id);
     const provider = source ? lookup(source.provider) : null;
     if (!row || !source || !provider) {
-      return settleFinal(job, { kind: 'final', verdict: 'error', code: 'SOURCE_NOT_FOUND', reason: 'The source was removed before the request could be verified.', verification: null });
+      return { kind: 'final', verdict: 'error', code: 'SOURCE_NOT_FOUND', reason: 'The source was removed before the request could be verified.', verification: null };
     }
     if (!provider.confirm) {
-      return settleFinal(job, { kind: 'final', verdict: 'error', code: 'INTERNAL', reason: `provider ${provider.id} has no deferred verification`, verification: null });
+      return { kind: 'final', verdict: 'error', code: 'INTERNAL', reason: `provider ${provider.id} has no deferred verification`, verification: null };
     }
     const req: InboundRequest = {
       receivedAt: new Date(row.received_at),
@@ -143,40 +174,39 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     };
     const confirmation = await provider.confirm(req, source.config, { clock: deps.clock, http: deps.http });
     if (confirmation.ok === 'retry') {
-      return reschedule(job, { kind: 'retry', reason: confirmation.reason, ...(confirmation.retryAfterSeconds !== undefined ? { retryAfterSeconds: confirmation.retryAfterSeconds } : {}) });
+      return { kind: 'retry', reason: confirmation.reason, ...(confirmation.retryAfterSeconds !== undefined ? { retryAfterSeconds: confirmation.retryAfterSeconds } : {}) };
     }
-    if (!confirmation.ok) {
-      return settleFinal(job, { kind: 'final', verdict: 'rejected', code: confirmation.code, reason: confirmation.reason, verification: null });
-    }
+    if (!confirmation.ok) return { kind: 'final', verdict: 'rejected', code: confirmation.code, reason: confirmation.reason, verification: null };
     const normalized = provider.normalize(req, source.config);
     const verification = confirmation.method;
-    if (normalized.kind === 'invalid') return settleFinal(job, { kind: 'final', verdict: 'rejected', code: normalized.code, reason: normalized.reason, verification });
-    if (normalized.kind === 'ignored') return settleFinal(job, { kind: 'final', verdict: 'ignored', code: null, reason: normalized.reason, verification });
-    const events = keyEvents(normalized.events, source, row.received_at);
-    if (events.length === 0) return settleFinal(job, { kind: 'final', verdict: 'test', code: null, reason: 'connection test', verification });
-
-    const now = deps.clock.now().toISOString();
-    const result = await deps.adapter.writeTransaction(db, async (trx) => {
-      await release(trx, job);
-      return writeCommit(trx, deps.activeTargets, { ...row, verification, verdict: 'accepted' }, events, now, true);
-    });
-    const inserted = new Set(result.inserted);
-    deps.observer?.request(inserted.size > 0 ? 'accepted' : 'duplicate');
-    if (inserted.size > 0) deps.observer?.events(events.map((e) => e.event).filter((e) => inserted.has(e.id)), result.deliveries);
-    if (result.deliveries > 0) deps.onDeliveriesCreated?.();
-    logger.info({ inboundId: job.inbound_request_id, events: result.inserted.length, deliveries: result.deliveries }, 'deferred verification confirmed');
+    if (normalized.kind === 'invalid') return { kind: 'final', verdict: 'rejected', code: normalized.code, reason: normalized.reason, verification };
+    if (normalized.kind === 'ignored') return { kind: 'final', verdict: 'ignored', code: null, reason: normalized.reason, verification };
+    return { kind: 'commit', row, source, drafts: normalized.events, verification };
   }
 
-  async function verifyGuarded(job: VerificationsTable & { lease_until: string }): Promise<void> {
+  function settle(job: Job, s: Settlement): Promise<void> {
+    switch (s.kind) {
+      case 'retry':
+        return reschedule(job, s);
+      case 'final':
+        return settleFinal(job, s);
+      case 'commit':
+        return commit(job, s);
+    }
+  }
+
+  /** Runs one step of a job; a failure leaves the job to its lease and yields null. */
+  async function guarded<T>(job: Job, step: () => Promise<T>): Promise<T | null> {
     try {
-      await verify(job);
+      return await step();
     } catch (err) {
       if (err instanceof LeaseLost) {
         logger.warn({ inboundId: job.inbound_request_id }, 'verification lease lost; another verifier settled this request');
-        return;
+        return null;
       }
       // A bug or a database failure: the lease expires and the request is verified again.
       logger.error({ err, inboundId: job.inbound_request_id }, 'deferred verification crashed; it will be retried when the lease expires');
+      return null;
     }
   }
 
@@ -186,11 +216,20 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       for (;;) {
         const jobs = await claim(deps.concurrency);
         if (jobs.length === 0) return total;
-        await Promise.all(jobs.map(verifyGuarded));
+        const settlements = await Promise.all(jobs.map((job) => guarded(job, () => decide(job))));
+        const byReceipt = jobs.map((job, i) => ({ job, settlement: settlements[i] ?? null })).sort((a, b) => compareIds(a.job.inbound_request_id, b.job.inbound_request_id));
+        for (const { job, settlement } of byReceipt) {
+          if (settlement) await guarded(job, () => settle(job, settlement));
+        }
         total += jobs.length;
       }
     },
   };
+}
+
+/** Request ids are time-sortable (core/ids.ts): their order is the order of receipt. */
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 class LeaseLost extends Error {
