@@ -11,6 +11,7 @@ import { ManualClock } from '../lib/clock.js';
 import { silentLogger } from '../lib/logger.js';
 import { offlineHttpClient } from '../lib/offline-http-client.js';
 import type { Confirmation, InboundRequest, Provider } from '../providers/provider.js';
+import { createCondition } from '../../test/helpers/condition.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
 import { createGroupCommitter } from './group-commit.js';
@@ -37,20 +38,16 @@ function scriptedProvider(
 ): Provider<{ receiver: string }> & { confirms: string[]; asked(n: number): Promise<void>; normalized(n: number): Promise<void> } {
   const confirms: string[] = [];
   let normalizedCount = 0;
-  const waiters: Array<() => void> = [];
-  const notify = (): void => {
-    for (const waiter of waiters.splice(0)) waiter();
-  };
-  const until = (ready: () => boolean): Promise<void> =>
-    new Promise((resolve) => {
-      const check = (): void => (ready() ? resolve() : void waiters.push(check));
-      check();
-    });
+  const progress = createCondition();
   const fields = (req: InboundRequest) => new URLSearchParams(req.rawBody.toString('utf8'));
   return {
     confirms,
-    asked: (n) => until(() => confirms.length >= n),
-    normalized: (n) => until(() => normalizedCount >= n),
+    asked: async (n) => {
+      await progress.until(() => confirms.length >= n);
+    },
+    normalized: async (n) => {
+      await progress.until(() => normalizedCount >= n);
+    },
     id: 'stub-postback',
     displayName: 'Stub postback provider',
     configSchema: z.object({ receiver: z.string() }),
@@ -62,13 +59,13 @@ function scriptedProvider(
       confirms.push(f.get('key') ?? '');
       const tag = f.get('tag');
       const next = (tag === null ? script.shift() : byTag[tag]) ?? { ok: true, method: 'postback VERIFIED' };
-      notify();
+      progress.notify();
       if (next === 'throw') throw new Error('provider bug');
       return next;
     },
     normalize(req, config) {
       normalizedCount++;
-      notify();
+      progress.notify();
       const f = fields(req);
       if (f.get('receiver') !== config.receiver) return { kind: 'invalid', code: 'RECEIVER_MISMATCH', reason: `paid to ${f.get('receiver')}` };
       if (f.get('type') === 'unknown') return { kind: 'ignored', reason: 'unknown type', fields: {} };

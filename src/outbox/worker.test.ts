@@ -14,6 +14,7 @@ import type { Alert } from './alerts.js';
 import { createWorker } from './worker.js';
 import type { Worker } from './worker.js';
 import { startWebhookSink } from '../../test/fakes/webhook-sink.js';
+import { createCondition } from '../../test/helpers/condition.js';
 import type { WebhookSink } from '../../test/fakes/webhook-sink.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
@@ -24,23 +25,21 @@ const LEASE_MS = 60_000;
 /** An HTTP target that holds every request until the test releases it. */
 async function startHeldTarget(): Promise<{ url: string; arrived(n: number): Promise<void>; release(): void; close(): Promise<void> }> {
   const held: ServerResponse[] = [];
-  const waiters: Array<() => void> = [];
+  const arrivals = createCondition();
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       held.push(res);
-      for (const waiter of waiters.splice(0)) waiter();
+      arrivals.notify();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    arrived: (n) =>
-      new Promise<void>((resolve) => {
-        const check = (): void => (held.length >= n ? resolve() : void waiters.push(check));
-        check();
-      }),
+    arrived: async (n) => {
+      await arrivals.until(() => held.length >= n);
+    },
     release: () => {
       for (const res of held.splice(0)) res.writeHead(200).end('ok');
     },
@@ -234,7 +233,7 @@ for (const dialect of enabledDialects()) {
       // Polling would hide a lost wake-up: with a minute between polls only wake-ups move the chain.
       const w = worker('w1', 4, 60_000);
       await w.start();
-      await sink.waitForRequests(5, 10_000);
+      await sink.waitForRequests(5);
       await w.stop();
       expect(sink.uniqueIds()).toEqual(['dlv_0001', 'dlv_0002', 'dlv_0003', 'dlv_0004', 'dlv_0005']);
       expect((await deliveryRows()).map((r) => r.status)).toEqual(['delivered', 'delivered', 'delivered', 'delivered', 'delivered']);

@@ -65,7 +65,7 @@ for (const dialect of enabledDialects()) {
       expect(fake.requests).toHaveLength(1);
       expect(fake.state.contacts).toEqual([]);
 
-      await hub.smtp.waitForMessages(1, 5000);
+      await hub.smtp.waitForMessages(1);
       const mail = hub.smtp.messages.find((m) => m.subject.includes('AC buyers'));
       expect(mail?.to).toEqual(['ops@example.com']);
       expect(mail?.text).toContain('TARGET_AUTH_FAILED: ActiveCampaign rejected the credentials (HTTP 403)');

@@ -17,6 +17,7 @@ import { silentLogger } from '../../src/lib/logger.js';
 import { encodeDigistore24Body, sampleDigistore24Fields } from '../../src/providers/digistore24/sign-request.js';
 import { createRuntime } from '../../src/runtime.js';
 import { startWebhookSink } from '../fakes/webhook-sink.js';
+import { pollUntil } from '../helpers/poll-until.js';
 
 const TOKEN = 'crash-test-admin-token-0123456789';
 const PASSPHRASE = 'crash-test-passphrase';
@@ -74,14 +75,16 @@ describe('crash safety of serve (SQLite)', () => {
     return proc;
   }
 
-  async function waitHealthy(): Promise<void> {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const ok = await request(`${base}/healthz`).then((r) => r.body.text().then(() => r.statusCode === 200), () => false);
-      if (ok) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('serve did not become healthy');
+  /** Until `/healthz` answers 200; fails as soon as the process has ended instead. */
+  async function waitHealthy(proc: ChildProcess): Promise<void> {
+    await pollUntil(
+      async () => {
+        if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`serve ended (${proc.exitCode ?? proc.signalCode}) before it became healthy`);
+        return request(`${base}/healthz`).then((r) => r.body.text().then(() => r.statusCode === 200), () => false);
+      },
+      (healthy) => healthy,
+      100,
+    );
   }
 
   const bodies = Array.from({ length: TOTAL }, (_, i) =>
@@ -105,7 +108,7 @@ describe('crash safety of serve (SQLite)', () => {
 
   it('loses nothing acknowledged and completes every delivery after SIGKILL and restart', async () => {
     child = startServe();
-    await waitHealthy();
+    await waitHealthy(child);
 
     const acked = new Set<number>();
     let next = 0;
@@ -127,19 +130,16 @@ describe('crash safety of serve (SQLite)', () => {
     await new Promise<void>((r) => (child?.exitCode !== null || child?.signalCode ? r() : child?.once('exit', () => r())));
 
     child = startServe();
-    await waitHealthy();
+    await waitHealthy(child);
     // What the provider does: resend everything it got no OK for, and a few it did (duplicates).
     const resend = [...Array.from({ length: TOTAL }, (_, i) => i).filter((i) => !acked.has(i)), ...[...acked].slice(0, 20)];
     for (const i of resend) expect(await send(i)).toBe(true);
 
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const open = await api<{ data: unknown[] }>('/deliveries?status=pending&limit=1');
-      const busy = await api<{ data: unknown[] }>('/deliveries?status=delivering&limit=1');
-      if (open.data.length === 0 && busy.data.length === 0) break;
-      if (Date.now() > deadline) throw new Error('deliveries did not complete');
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await pollUntil(
+      async () => (await api<{ data: unknown[] }>('/deliveries?status=pending&limit=1')).data.length + (await api<{ data: unknown[] }>('/deliveries?status=delivering&limit=1')).data.length,
+      (open) => open === 0,
+      200,
+    );
 
     let cursor: string | null = null;
     const events: Array<{ orderId: string }> = [];

@@ -61,7 +61,7 @@ for (const dialect of enabledDialects()) {
       expect(fake.logins).toBe(1);
       expect(fake.state.subscribers.size).toBe(0);
 
-      await hub.smtp.waitForMessages(1, 5000);
+      await hub.smtp.waitForMessages(1);
       const mail = hub.smtp.messages.find((m) => m.subject.includes('Klick-Tipp buyers'));
       expect(mail?.to).toEqual(['ops@example.com']);
       expect(mail?.text).toContain('TARGET_AUTH_FAILED: Klick-Tipp rejected the credentials: login refused (HTTP 401): Wrong username or password.');

@@ -77,7 +77,7 @@ for (const dialect of enabledDialects()) {
       expect(quentn.requests).toHaveLength(1);
       expect(quentn.contacts.size).toBe(0);
 
-      await hub.smtp.waitForMessages(1, 5000);
+      await hub.smtp.waitForMessages(1);
       const mail = hub.smtp.messages.find((m) => m.subject.includes('Quentn buyers'));
       expect(mail?.to).toEqual(['ops@example.com']);
       expect(mail?.subject).toContain('TARGET_AUTH_FAILED: Quentn rejected the credentials (HTTP 401)');

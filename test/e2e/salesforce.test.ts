@@ -90,7 +90,7 @@ for (const dialect of enabledDialects()) {
       expect(salesforce.state.tokenRequests).toBe(1);
       expect(salesforce.dataRequests()).toEqual([]);
 
-      await hub.smtp.waitForMessages(1, 5000);
+      await hub.smtp.waitForMessages(1);
       const mail = hub.smtp.messages.find((m) => m.subject.includes('Salesforce CRM'));
       expect(mail?.to).toEqual(['ops@example.com']);
       expect(mail?.subject).toContain('TARGET_AUTH_FAILED: Salesforce rejected the credentials: invalid_grant: authentication failure');

@@ -12,6 +12,7 @@ import { encodeDigistore24Body, sampleDigistore24Fields } from '../../src/provid
 import { createRuntime } from '../../src/runtime.js';
 import type { Runtime } from '../../src/runtime.js';
 import { startWebhookSink } from '../fakes/webhook-sink.js';
+import { pollUntil } from '../helpers/poll-until.js';
 import { createTestTarget, enabledDialects } from '../helpers/test-db.js';
 
 const COUNT = 200;
@@ -51,8 +52,7 @@ describe.runIf(enabledDialects().includes('postgres'))('two workers on PostgreSQ
     const [a, b] = runtimes as [Runtime, Runtime];
     const source = await a.sources.create({ provider: 'digistore24', name: 'pg', config: { passphrase: 'pg-pass' } });
     await a.connections.create({ connector: 'webhook', name: 'sink', config: { url: sink.url } });
-    for (let i = 0; i < COUNT; i++) {
-      // Half of the orders get a payment and a refund, so per-order ordering is exercised across workers.
+    const receive = async (i: number) => {
       const order = `PG${String(i % (COUNT / 2)).padStart(4, '0')}`;
       const event = i < COUNT / 2 ? 'on_payment' : 'on_refund';
       const body = encodeDigistore24Body(sampleDigistore24Fields(event, { orderId: order, transactionId: String(1000 + i) }), 'pg-pass');
@@ -65,11 +65,21 @@ describe.runIf(enabledDialects().includes('postgres'))('two workers on PostgreSQ
         remoteAddress: '127.0.0.1',
       });
       expect(res.outcome.kind).toBe('accepted');
-    }
+    };
+    // Every order gets a payment and then a refund, so per-order ordering is exercised across
+    // workers. Each half arrives at once (group commit keeps that quick); the refunds only after
+    // all payments are stored.
+    const indexes = Array.from({ length: COUNT }, (_, i) => i);
+    await Promise.all(indexes.slice(0, COUNT / 2).map(receive));
+    await Promise.all(indexes.slice(COUNT / 2).map(receive));
 
     await Promise.all([a.worker.start(), b.worker.start()]);
-    await sink.waitForRequests(COUNT, 60_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await sink.waitForRequests(COUNT);
+    // The last outcomes may still be on their way to the database; stop only once all are in.
+    await pollUntil(
+      () => a.dbHandle.db.selectFrom('deliveries').select('id').where('status', 'in', ['pending', 'delivering']).execute(),
+      (open) => open.length === 0,
+    );
     await Promise.all([a.worker.stop(), b.worker.stop()]);
 
     expect(sink.requests).toHaveLength(COUNT);

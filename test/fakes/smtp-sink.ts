@@ -7,6 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { createCondition } from '../helpers/condition.js';
 
 export interface SinkMessage {
   /** Envelope sender (MAIL FROM). */
@@ -34,18 +35,19 @@ export interface SmtpSink {
   url: string;
   port: number;
   messages: SinkMessage[];
-  /** Resolves once `n` messages have arrived; rejects after `timeoutMs` naming what arrived. */
-  waitForMessages(n: number, timeoutMs?: number): Promise<SinkMessage[]>;
+  /**
+   * Resolves once `n` messages have arrived (no deadline of its own: the test's timeout bounds
+   * it). A message is in `messages` before the sender's DATA command is answered, so after an
+   * awaited send there is nothing to wait for.
+   */
+  waitForMessages(n: number): Promise<SinkMessage[]>;
   close(): Promise<void>;
 }
 
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
   const rejected = new Set((options.rejectRecipients ?? []).map((a) => a.toLowerCase()));
   const messages: SinkMessage[] = [];
-  const waiters: Array<() => void> = [];
-  const notify = (): void => {
-    for (const waiter of waiters.splice(0)) waiter();
-  };
+  const arrived = createCondition();
 
   const server = new SMTPServer({
     secure: false,
@@ -86,7 +88,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
               replyTo: parsed.replyTo?.text ?? null,
               raw,
             });
-            notify();
+            arrived.notify();
             callback();
           })
           .catch((err: unknown) => callback(err instanceof Error ? err : new Error(String(err))));
@@ -104,19 +106,9 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     url: `smtp://127.0.0.1:${port}`,
     port,
     messages,
-    waitForMessages(n, timeoutMs = 5000) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          if (messages.length >= n) {
-            clearTimeout(timer);
-            resolve(messages.slice());
-          } else waiters.push(check);
-        };
-        const timer = setTimeout(() => {
-          reject(new Error(`expected ${n} message(s) within ${timeoutMs} ms, got ${messages.length}: ${messages.map((m) => m.subject).join(' | ')}`));
-        }, timeoutMs);
-        check();
-      });
+    async waitForMessages(n) {
+      await arrived.until(() => messages.length >= n);
+      return messages.slice();
     },
     close() {
       return new Promise((resolve) => server.close(() => resolve()));

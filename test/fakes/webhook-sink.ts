@@ -11,6 +11,7 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import type { Clock } from '../../src/lib/clock.js';
+import { createCondition } from '../helpers/condition.js';
 
 export interface SinkRequest {
   method: string;
@@ -40,8 +41,8 @@ export interface WebhookSink {
   url: string;
   requests: SinkRequest[];
   respondWith(...steps: SinkStep[]): void;
-  /** Resolves once `n` requests have arrived; rejects after `timeoutMs` naming how many did. */
-  waitForRequests(n: number, timeoutMs?: number): Promise<SinkRequest[]>;
+  /** Resolves once `n` requests have arrived (no deadline of its own: the test's timeout bounds it). */
+  waitForRequests(n: number): Promise<SinkRequest[]>;
   /** Distinct `webhook-id` values seen, in order of arrival. */
   uniqueIds(): string[];
   close(): Promise<void>;
@@ -98,7 +99,7 @@ export async function startWebhookSink(options: WebhookSinkOptions = {}): Promis
   const requests: SinkRequest[] = [];
   const queue: SinkStep[] = [];
   const timers = new Set<NodeJS.Timeout>();
-  const waiters: Array<() => void> = [];
+  const arrived = createCondition();
 
   const answer = (res: ServerResponse, step: SinkStep): void => {
     res.writeHead(step.status ?? 200, step.headers ?? {});
@@ -112,7 +113,7 @@ export async function startWebhookSink(options: WebhookSinkOptions = {}): Promis
       const rawBody = Buffer.concat(chunks);
       const headers = flattenHeaders(req.headers);
       requests.push({ method: req.method ?? '', path: req.url ?? '', headers, rawBody, json: parseJson(rawBody), verified: verify(webhook, rawBody, headers, options.clock) });
-      for (const waiter of waiters.splice(0)) waiter();
+      arrived.notify();
       const step = queue.shift() ?? {};
       if (step.reset) {
         req.socket.destroy();
@@ -139,17 +140,9 @@ export async function startWebhookSink(options: WebhookSinkOptions = {}): Promis
     respondWith(...steps) {
       queue.push(...steps);
     },
-    waitForRequests(n, timeoutMs = 5000) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          if (requests.length >= n) {
-            clearTimeout(timer);
-            resolve(requests.slice());
-          } else waiters.push(check);
-        };
-        const timer = setTimeout(() => reject(new Error(`expected ${n} request(s) within ${timeoutMs} ms, got ${requests.length}`)), timeoutMs);
-        check();
-      });
+    async waitForRequests(n) {
+      await arrived.until(() => requests.length >= n);
+      return requests.slice();
     },
     uniqueIds() {
       const ids = requests.map((r) => r.headers['webhook-id']).filter((id): id is string => id !== undefined);

@@ -5,6 +5,7 @@
  * its signature with the fake's certificate, and both become events.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { pollUntil } from '../../../test/helpers/poll-until.js';
 import { createTestTarget, enabledDialects } from '../../../test/helpers/test-db.js';
 import { createCliEnv } from '../test-support/cli-harness.js';
 import type { CliEnv, RunningCli } from '../test-support/cli-harness.js';
@@ -53,14 +54,15 @@ for (const dialect of enabledDialects()) describe(`ipnhub simulate paypal-ipn / 
     return (JSON.parse(result.stdout) as { id: string }).id;
   }
 
+  /** The source's events once there are `count` of them: the server's own worker verifies and records them. */
   async function eventsOf(sourceId: string, count: number): Promise<Array<{ type: string; orderId: string | null }>> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const res = await fetch(`${base}/api/v1/events?sourceId=${sourceId}`, { headers: { authorization: `Bearer ${token}` } });
-      const data = ((await res.json()) as { data: Array<{ type: string; orderId: string | null }> }).data;
-      if (data.length >= count || Date.now() > deadline) return data;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    return pollUntil(
+      async () => {
+        const res = await fetch(`${base}/api/v1/events?sourceId=${sourceId}`, { headers: { authorization: `Bearer ${token}` } });
+        return ((await res.json()) as { data: Array<{ type: string; orderId: string | null }> }).data;
+      },
+      (data) => data.length >= count,
+    );
   }
 
   it('prints the fake\'s endpoints', () => {

@@ -8,6 +8,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createCondition } from '../../../test/helpers/condition.js';
+import type { Condition } from '../../../test/helpers/condition.js';
 import { main } from '../../main.js';
 import type { CliIo } from '../cli-io.js';
 
@@ -33,19 +35,31 @@ export interface CliEnv {
 export interface RunningCli {
   output(): string;
   stop(): Promise<CliRun>;
-  /** Resolves with the first stdout text matching `pattern`; rejects after `timeoutMs`. */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
+  /**
+   * Resolves with the first stdout text matching `pattern`; rejects when the command ends
+   * without printing it. No deadline of its own: the test's timeout bounds the wait.
+   */
+  waitFor(pattern: RegExp): Promise<RegExpExecArray>;
 }
 
 export function createCliEnv(base: NodeJS.ProcessEnv = {}): CliEnv {
   const dataDir = mkdtempSync(join(tmpdir(), 'ipnhub-cli-'));
   const env: NodeJS.ProcessEnv = { IPNHUB_DATA_DIR: dataDir, IPNHUB_LOG_LEVEL: 'silent', ...base };
 
-  function capture(extraEnv: NodeJS.ProcessEnv, shutdownSignal?: Promise<void>): { io: CliIo; out: string[]; err: string[] } {
+  function capture(extraEnv: NodeJS.ProcessEnv, shutdownSignal?: Promise<void>): { io: CliIo; out: string[]; err: string[]; printed: Condition } {
     const out: string[] = [];
     const err: string[] = [];
-    const io: CliIo = { stdout: (s) => out.push(s), stderr: (s) => err.push(s), env: { ...env, ...extraEnv }, shutdownSignal };
-    return { io, out, err };
+    const printed = createCondition();
+    const io: CliIo = {
+      stdout: (s) => {
+        out.push(s);
+        printed.notify();
+      },
+      stderr: (s) => err.push(s),
+      env: { ...env, ...extraEnv },
+      shutdownSignal,
+    };
+    return { io, out, err, printed };
   }
 
   return {
@@ -59,8 +73,12 @@ export function createCliEnv(base: NodeJS.ProcessEnv = {}): CliEnv {
     start(argv, extraEnv = {}) {
       let requestStop: () => void = () => undefined;
       const signal = new Promise<void>((resolve) => (requestStop = resolve));
-      const { io, out, err } = capture(extraEnv, signal);
-      const done = main(argv, io);
+      const { io, out, err, printed } = capture(extraEnv, signal);
+      let finished = false;
+      const done = main(argv, io).finally(() => {
+        finished = true;
+        printed.notify();
+      });
       return {
         output: () => out.join(''),
         async stop() {
@@ -68,17 +86,12 @@ export function createCliEnv(base: NodeJS.ProcessEnv = {}): CliEnv {
           const code = await done;
           return { code, stdout: out.join(''), stderr: err.join('') };
         },
-        async waitFor(pattern, timeoutMs = 10_000) {
-          const deadline = Date.now() + timeoutMs;
-          let finished = false;
-          void done.finally(() => (finished = true));
-          for (;;) {
+        waitFor(pattern) {
+          return printed.until(() => {
             const match = pattern.exec(out.join(''));
-            if (match) return match;
-            if (finished) throw new Error(`command ended before printing ${pattern}; stderr: ${err.join('')}`);
-            if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms; stdout: ${out.join('')}; stderr: ${err.join('')}`);
-            await new Promise((resolve) => setTimeout(resolve, 20));
-          }
+            if (!match && finished) throw new Error(`command ended before printing ${pattern}; stderr: ${err.join('')}`);
+            return match;
+          });
         },
       };
     },
@@ -100,23 +113,21 @@ export interface HttpTarget {
   requests: ReceivedRequest[];
   /** Status code for the following requests (default 200). */
   status: number;
-  waitForRequests(n: number, timeoutMs?: number): Promise<void>;
+  /** Resolves once `n` requests have arrived (no deadline of its own: the test's timeout bounds it). */
+  waitForRequests(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
 /** A real HTTP server on 127.0.0.1 that records requests and answers with `status`. */
 export async function startHttpTarget(): Promise<HttpTarget> {
   const requests: ReceivedRequest[] = [];
+  const arrived = createCondition();
   const target: HttpTarget = {
     url: '',
     requests,
     status: 200,
-    async waitForRequests(n, timeoutMs = 10_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (requests.length < n) {
-        if (Date.now() > deadline) throw new Error(`expected ${n} requests, got ${requests.length}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+    async waitForRequests(n) {
+      await arrived.until(() => requests.length >= n);
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
@@ -125,6 +136,7 @@ export async function startHttpTarget(): Promise<HttpTarget> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      arrived.notify();
       res.writeHead(target.status, { 'content-type': 'text/plain' }).end(target.status < 300 ? 'thanks' : 'nope');
     });
   });
