@@ -7,7 +7,7 @@ import { buildProgram } from '../main.js';
 import { createCliEnv } from './test-support/cli-harness.js';
 import type { CliEnv } from './test-support/cli-harness.js';
 
-const COMMANDS = ['serve', 'worker', 'migrate', 'source', 'connection', 'deliveries', 'simulate', 'token'];
+const COMMANDS = ['serve', 'worker', 'migrate', 'source', 'connection', 'inbound-requests', 'events', 'deliveries', 'access', 'simulate', 'token'];
 
 function leaves(command: Command, path: string[] = []): Array<{ path: string[]; command: Command }> {
   if (command.commands.length === 0) return [{ path, command }];
@@ -39,8 +39,10 @@ describe('ipnhub CLI', () => {
     const all = leaves(program);
     expect(all.map((l) => l.path.join(' ')).sort()).toEqual(
       [
-        'connection add', 'connection list', 'connection remove', 'connection test',
+        'access check',
+        'connection add', 'connection disable', 'connection enable', 'connection list', 'connection remove', 'connection test', 'connection update',
         'deliveries list', 'deliveries redeliver', 'deliveries show',
+        'events list', 'events show', 'inbound-requests list', 'inbound-requests show',
         'dev fake-paypal', 'migrate', 'serve', 'simulate digistore24', 'simulate paypal-ipn', 'simulate paypal-webhook', 'source add', 'source list', 'source remove', 'source update', 'token rotate', 'worker',
       ].sort(),
     );

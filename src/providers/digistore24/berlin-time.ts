@@ -77,3 +77,13 @@ export function berlinDateTimeToIso(value: string): string | null {
   const match = /^(\S+)[ T](\S+)$/.exec(value.trim());
   return match ? berlinWallTimeToIso(match[1] ?? '', match[2] ?? '') : null;
 }
+
+/**
+ * The inverse, for building notifications: an instant as Berlin wall time,
+ * `{ date: '2024-05-14', time: '09:12:45' }` for `2024-05-14T07:12:45Z` (milliseconds dropped).
+ */
+export function isoToBerlinWallTime(instant: Date): { date: string; time: string } {
+  const utcMs = Math.floor(instant.getTime() / 1000) * 1000;
+  const wall = new Date(utcMs + berlinOffsetAt(utcMs)).toISOString();
+  return { date: wall.slice(0, 10), time: wall.slice(11, 19) };
+}

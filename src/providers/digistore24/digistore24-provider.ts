@@ -6,7 +6,7 @@
 import { parseFormBody } from '../../lib/form-body.js';
 import type { FormBodyResult } from '../../lib/form-body.js';
 import type { InboundRequest, Provider, Verification } from '../provider.js';
-import { parsedOnce, textAcknowledgement } from '../provider-support.js';
+import { decodedFields, parsedOnce, textAcknowledgement } from '../provider-support.js';
 import { digistore24ConfigSchema } from './config.js';
 import type { Digistore24Config } from './config.js';
 import { normalizeDigistore24 } from './normalize.js';
@@ -46,5 +46,6 @@ export function digistore24Provider(): Provider<Digistore24Config> {
       return parsed.ok ? normalizeDigistore24(parsed.fields) : { kind: 'invalid', code: parsed.code, reason: parsed.reason };
     },
     acknowledge,
+    decodeFields: (rawBody) => decodedFields(parseBody(rawBody)),
   } satisfies Provider<Digistore24Config>;
 }
