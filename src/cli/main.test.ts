@@ -55,6 +55,19 @@ describe('ipnhub CLI', () => {
     }
   });
 
+  it("README's CLI table names every command and subcommand", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const rows = readme.split('\n').filter((line) => line.startsWith('| `ipnhub '));
+    const program = buildProgram({ io: { stdout: () => undefined, stderr: () => undefined, env: {} }, setExitCode: () => undefined });
+    for (const { path } of leaves(program)) {
+      const [group = '', sub] = path;
+      // The first cell of the group's row, e.g. `ipnhub connection add\|list\|update`.
+      const cells = rows.map((row) => row.split(' | ')[0] ?? '').filter((cell) => cell.startsWith(`| \`ipnhub ${group} `) || cell.startsWith(`| \`ipnhub ${group}\``));
+      expect(cells.length, `a README row for ipnhub ${group}`).toBeGreaterThan(0);
+      if (sub !== undefined) expect(cells.some((cell) => new RegExp(`[ |]${sub}(\\|| |\`)`).test(cell.replace(/\\\|/g, '|'))), `README names ipnhub ${path.join(' ')}`).toBe(true);
+    }
+  });
+
   it('every listing and creating command accepts --json', () => {
     const program = buildProgram({ io: { stdout: () => undefined, stderr: () => undefined, env: {} }, setExitCode: () => undefined });
     const withoutJson = leaves(program)
