@@ -3,9 +3,8 @@
  * signed Digistore24 IPN to any URL, like PayPal's IPN simulator, so a user can test their own
  * hub (and its connections) end to end. Fields come from `sampleDigistore24Fields` (modelled on
  * Digistore24's example notifications, see docs/providers.md), signed like Digistore24 signs,
- * posted form-encoded. Each run is dated now (or `--date`): a fixed date would make a later
- * simulation older than an earlier one, and the ledger applies events in the order they occurred.
- * No SSRF guard: the target is the user's own hub, usually on localhost.
+ * posted form-encoded, dated now or `--date` (simulation-date.ts says why). No SSRF guard: the
+ * target is the user's own hub, usually on localhost.
  */
 import { randomInt } from 'node:crypto';
 import type { Command } from 'commander';
@@ -13,8 +12,8 @@ import { DIGISTORE24_SAMPLE_EVENTS, encodeDigistore24Body, sampleDigistore24Fiel
 import type { Digistore24SampleOverrides } from '../../providers/digistore24/sign-request.js';
 import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
-import { systemClock } from '../../lib/clock.js';
-import { httpUrl, integerAtLeast, isoInstantOption, moneyAmount, oneOf, currencyCode } from '../option-parsers.js';
+import { httpUrl, integerAtLeast, moneyAmount, oneOf, currencyCode } from '../option-parsers.js';
+import { dateOption, simulationInstant } from '../simulation-date.js';
 import { postAndJudge } from '../post-notification.js';
 import type { PostOutcome } from '../post-notification.js';
 import { registerPayPalSimulations } from './simulate-paypal.js';
@@ -77,10 +76,9 @@ function overridesFrom(event: string, options: SimulateOptions, at: Date): Digis
   return overrides;
 }
 
-/** Builds, signs and posts one simulated Digistore24 IPN, dated `options.date` or `now`; never throws on a network failure. */
-export async function simulateDigistore24(event: string, options: SimulateOptions, now: Date = systemClock.now()): Promise<SimulateResult> {
-  // Digistore24 writes times to the second.
-  const at = new Date(Math.floor((options.date === undefined ? now : new Date(options.date)).getTime() / 1000) * 1000);
+/** Builds, signs and posts one simulated Digistore24 IPN, dated `options.date` or now; never throws on a network failure. */
+export async function simulateDigistore24(event: string, options: SimulateOptions): Promise<SimulateResult> {
+  const at = simulationInstant(options.date);
   const fields = sampleDigistore24Fields(event, overridesFrom(event, options, at));
   const body = encodeDigistore24Body(fields, options.passphrase);
   const base = { url: options.to, event, orderId: fields.order_id ?? null, transactionId: fields.transaction_id ?? null, date: at.toISOString() };
@@ -121,7 +119,7 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
     .option('--pay-sequence <n>', 'pay sequence number (0 single payment, 1 first payment, 2+ rebills)', integerAtLeast(0))
     .option('--language <code>', 'order and buyer language, e.g. de')
     .option('--upsell-no <n>', 'position in the upsell funnel; above 0 marks the product as an add-on', integerAtLeast(0))
-    .option('--date <instant>', 'when the event happens, ISO 8601 with a zone, e.g. 2026-05-14T09:12:45Z (default: now)', isoInstantOption)
+    .addOption(dateOption())
     .option('--test', 'mark the notification as a test (api_mode=test)')
     .option('--json', 'print the result as JSON')
     .action(async (event: string, options: SimulateOptions) => {

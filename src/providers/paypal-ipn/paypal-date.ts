@@ -59,3 +59,30 @@ export function paypalDateToDay(value: string | null | undefined): string | null
   if (parts === null) return null;
   return `${String(parts.year).padStart(4, '0')}-${String(parts.month + 1).padStart(2, '0')}-${String(parts.day).padStart(2, '0')}`;
 }
+
+const pacific = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/Los_Angeles',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * The inverse, for building messages: an instant in PayPal's format and zone, labelled by the
+ * offset US Pacific time has at that instant (`2009-02-03T07:04:06Z` → `23:04:06 Feb 02, 2009 PST`).
+ */
+export function isoToPayPalDate(instant: Date): string {
+  const utcMs = Math.floor(instant.getTime() / 1000) * 1000;
+  const parts: Record<string, number> = {};
+  for (const part of pacific.formatToParts(new Date(utcMs))) parts[part.type] = Number(part.value);
+  const [year, month, day, hour, minute, second] = [parts.year ?? 0, parts.month ?? 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0];
+  const offsetHours = (Date.UTC(year, month - 1, day, hour, minute, second) - utcMs) / 3_600_000;
+  const zone = Object.entries(OFFSET_HOURS).find(([, hours]) => hours === offsetHours)?.[0] ?? 'PST';
+  return `${pad(hour)}:${pad(minute)}:${pad(second)} ${MONTHS[month - 1] ?? 'Jan'} ${pad(day)}, ${year} ${zone}`;
+}
