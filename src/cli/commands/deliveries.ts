@@ -4,7 +4,6 @@
  * attempt, which the running worker (`serve` or `worker`) performs.
  */
 import type { Command } from 'commander';
-import { IpnhubError } from '../../core/errors.js';
 import type { DeliveryStatus } from '../../db/schema.js';
 import { getDelivery, listDeliveries } from '../../outbox/delivery-queries.js';
 import type { DeliveryDetail, DeliveryListItem } from '../../outbox/delivery-queries.js';
@@ -12,9 +11,10 @@ import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
 import { withDbRuntime } from '../db-runtime.js';
 import { oneOf } from '../option-parsers.js';
-import { formatTable, printJson, printLines, printPage, truncate } from '../output.js';
+import { formatTable, printJson, printLines, truncate } from '../output.js';
 import type { Column } from '../output.js';
 import { withPageOptions } from '../page-options.js';
+import { runList, runShow } from '../read-commands.js';
 import type { PageOptions } from '../page-options.js';
 
 const STATUSES = ['pending', 'delivering', 'delivered', 'skipped', 'failed', 'dead'] as const satisfies readonly DeliveryStatus[];
@@ -75,17 +75,13 @@ export function registerDeliveriesCommand(program: Command, ctx: CommandContext)
       .option('--connection <id>', 'only deliveries to this connection id')
       .option('--event <id>', 'only deliveries of this event id'),
   ).action(async (options: ListOptions) => {
-    await withDbRuntime(ctx.io, async (runtime) => {
-      const page = await listDeliveries(runtime.dbHandle.db, {
-        status: options.status,
-        connectionId: options.connection,
-        eventId: options.event,
-        limit: options.limit,
-        cursor: options.cursor,
-      });
-      if (options.json === true) printJson(ctx.io, page);
-      else printPage(ctx.io, DELIVERY_COLUMNS, page, 'No deliveries match.');
-    });
+    await runList(
+      ctx,
+      options.json,
+      (runtime) =>
+        listDeliveries(runtime.dbHandle.db, { status: options.status, connectionId: options.connection, eventId: options.event, limit: options.limit, cursor: options.cursor }),
+      { columns: DELIVERY_COLUMNS, emptyText: 'No deliveries match.' },
+    );
   });
 
   deliveries
@@ -94,12 +90,7 @@ export function registerDeliveriesCommand(program: Command, ctx: CommandContext)
     .argument('<id>', 'delivery id (dlv_…)')
     .option('--json', 'print the delivery as JSON')
     .action(async (id: string, options: { json?: boolean }) => {
-      await withDbRuntime(ctx.io, async (runtime) => {
-        const detail = await getDelivery(runtime.dbHandle.db, id, runtime.clock.now());
-        if (!detail) throw new IpnhubError('NOT_FOUND', `No delivery ${id}.`);
-        if (options.json === true) printJson(ctx.io, detail);
-        else printDetail(ctx.io, detail);
-      });
+      await runShow(ctx, options.json, { what: 'delivery', id, load: (runtime) => getDelivery(runtime.dbHandle.db, id, runtime.clock.now()) }, printDetail);
     });
 
   deliveries

@@ -5,7 +5,6 @@
  */
 import type { Command } from 'commander';
 import { emailFilter } from '../../http/admin/common-schemas.js';
-import { found } from '../../http/admin/found.js';
 import { EVENT_TYPES } from '../../core/events.js';
 import type { EventItem, EventOrder, EventType } from '../../core/events.js';
 import { formatMoney } from '../../core/money.js';
@@ -13,10 +12,10 @@ import { getEvent, listEvents } from '../../ledger/queries/events-query.js';
 import type { EventDetail, EventListItem } from '../../ledger/queries/events-query.js';
 import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
-import { withDbRuntime } from '../db-runtime.js';
 import { bySchema, isoInstantOption, oneOf } from '../option-parsers.js';
-import { formatTable, printJson, printPage } from '../output.js';
+import { formatTable } from '../output.js';
 import { withPageOptions } from '../page-options.js';
+import { runList, runShow } from '../read-commands.js';
 import type { PageOptions } from '../page-options.js';
 import { DELIVERY_COLUMNS } from './deliveries.js';
 
@@ -83,24 +82,22 @@ export function registerEventsCommand(program: Command, ctx: CommandContext): vo
       .option('--from <instant>', 'only events that occurred at or after this ISO 8601 instant, e.g. 2026-05-01T00:00:00Z', isoInstantOption)
       .option('--to <instant>', 'only events that occurred before this ISO 8601 instant', isoInstantOption),
   ).action(async (options: ListOptions) => {
-    await withDbRuntime(ctx.io, async (runtime) => {
-      const page = await listEvents(runtime.dbHandle.db, {
-        type: options.type,
-        sourceId: options.source,
-        orderId: options.order,
-        email: options.email,
-        from: options.from,
-        to: options.to,
-        limit: options.limit,
-        cursor: options.cursor,
-      });
-      if (options.json === true) {
-        printJson(ctx.io, page);
-        return;
-      }
-      printPage(
-        ctx.io,
-        [
+    await runList(
+      ctx,
+      options.json,
+      (runtime) =>
+        listEvents(runtime.dbHandle.db, {
+          type: options.type,
+          sourceId: options.source,
+          orderId: options.order,
+          email: options.email,
+          from: options.from,
+          to: options.to,
+          limit: options.limit,
+          cursor: options.cursor,
+        }),
+      {
+        columns: [
           { header: 'id', value: (e: EventListItem) => e.id },
           { header: 'type', value: (e) => `${e.type}${e.test ? ' (test)' : ''}` },
           { header: 'occurred', value: (e) => e.occurredAt },
@@ -108,10 +105,9 @@ export function registerEventsCommand(program: Command, ctx: CommandContext): vo
           { header: 'email', value: (e) => e.email ?? '-' },
           { header: 'source', value: (e) => e.sourceId },
         ],
-        page,
-        'No events match.',
-      );
-    });
+        emptyText: 'No events match.',
+      },
+    );
   });
 
   events
@@ -120,10 +116,6 @@ export function registerEventsCommand(program: Command, ctx: CommandContext): vo
     .argument('<id>', 'event id (evt_…)')
     .option('--json', 'print the event as JSON (the full canonical event, as the admin API answers)')
     .action(async (id: string, options: { json?: boolean }) => {
-      await withDbRuntime(ctx.io, async (runtime) => {
-        const detail = found(await getEvent(runtime.dbHandle.db, id), 'event', id);
-        if (options.json === true) printJson(ctx.io, detail);
-        else printDetail(ctx.io, detail);
-      });
+      await runShow(ctx, options.json, { what: 'event', id, load: (runtime) => getEvent(runtime.dbHandle.db, id) }, printDetail);
     });
 }

@@ -7,15 +7,14 @@
 import type { Command } from 'commander';
 import { INBOUND_VERDICTS } from '../../db/schema.js';
 import type { InboundVerdict } from '../../db/schema.js';
-import { found } from '../../http/admin/found.js';
 import { getInboundRequest, listInboundRequests } from '../../ledger/queries/inbound-requests-query.js';
 import type { InboundRequestDetail, InboundRequestListItem } from '../../ledger/queries/inbound-requests-query.js';
 import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
-import { withDbRuntime } from '../db-runtime.js';
 import { oneOf } from '../option-parsers.js';
-import { formatTable, printJson, printPage, truncate } from '../output.js';
+import { formatTable, truncate } from '../output.js';
 import { withPageOptions } from '../page-options.js';
+import { runList, runShow } from '../read-commands.js';
 import type { PageOptions } from '../page-options.js';
 
 interface ListOptions extends PageOptions {
@@ -67,15 +66,12 @@ export function registerInboundRequestsCommand(program: Command, ctx: CommandCon
       .option('--verdict <verdict>', `only this verdict: ${INBOUND_VERDICTS.join(', ')} (pending: waiting for the PayPal IPN postback)`, oneOf(INBOUND_VERDICTS))
       .option('--source <id>', 'only requests to this source id'),
   ).action(async (options: ListOptions) => {
-    await withDbRuntime(ctx.io, async (runtime) => {
-      const page = await listInboundRequests(runtime.dbHandle.db, { verdict: options.verdict, sourceId: options.source, limit: options.limit, cursor: options.cursor });
-      if (options.json === true) {
-        printJson(ctx.io, page);
-        return;
-      }
-      printPage(
-        ctx.io,
-        [
+    await runList(
+      ctx,
+      options.json,
+      (runtime) => listInboundRequests(runtime.dbHandle.db, { verdict: options.verdict, sourceId: options.source, limit: options.limit, cursor: options.cursor }),
+      {
+        columns: [
           { header: 'id', value: (r: InboundRequestListItem) => r.id },
           { header: 'received', value: (r) => r.receivedAt },
           { header: 'source', value: (r) => r.sourceId ?? '-' },
@@ -84,10 +80,9 @@ export function registerInboundRequestsCommand(program: Command, ctx: CommandCon
           { header: 'bytes', value: (r) => String(r.bodyBytes) },
           { header: 'reason', value: (r) => truncate(r.verdictReason ?? '', 60) },
         ],
-        page,
-        'No inbound requests match.',
-      );
-    });
+        emptyText: 'No inbound requests match.',
+      },
+    );
   });
 
   requests
@@ -96,10 +91,6 @@ export function registerInboundRequestsCommand(program: Command, ctx: CommandCon
     .argument('<id>', 'inbound request id (req_…)')
     .option('--json', 'print the request as JSON (with body, bodyBase64 and fields, as the admin API answers)')
     .action(async (id: string, options: { json?: boolean }) => {
-      await withDbRuntime(ctx.io, async (runtime) => {
-        const detail = found(await getInboundRequest(runtime.dbHandle.db, id), 'inbound request', id);
-        if (options.json === true) printJson(ctx.io, detail);
-        else printDetail(ctx.io, detail);
-      });
+      await runShow(ctx, options.json, { what: 'inbound request', id, load: (runtime) => getInboundRequest(runtime.dbHandle.db, id) }, printDetail);
     });
 }

@@ -1,9 +1,10 @@
 /**
- * PayPal IPN dates (reference paypal.md §A5 "Dates"): `HH:MM:SS Mmm DD, YYYY PST|PDT`, PayPal
+ * PayPal IPN dates (docs/providers.md, PayPal IPN): `HH:MM:SS Mmm DD, YYYY PST|PDT`, PayPal
  * time being US Pacific. The zone label's fixed offset is applied (PST = UTC−8, PDT = UTC−7),
  * as ActiveMerchant does; django-paypal instead localises in US/Pacific, which differs only
  * when the label is wrong for the date (PayPal's old simulator sent `PDT` in February).
  */
+import { wallClockIn } from '../../lib/wall-clock.js';
 
 const PAYPAL_DATE = /^(\d{1,2}):(\d{2}):(\d{2}) ([A-Z][a-z]{2})\.? (\d{1,2}), (\d{4}) (PST|PDT)$/;
 
@@ -60,16 +61,7 @@ export function paypalDateToDay(value: string | null | undefined): string | null
   return `${String(parts.year).padStart(4, '0')}-${String(parts.month + 1).padStart(2, '0')}-${String(parts.day).padStart(2, '0')}`;
 }
 
-const pacific = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'America/Los_Angeles',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
+const pacificWallClock = wallClockIn('America/Los_Angeles');
 
 const pad = (n: number): string => String(n).padStart(2, '0');
 
@@ -78,11 +70,7 @@ const pad = (n: number): string => String(n).padStart(2, '0');
  * offset US Pacific time has at that instant (`2009-02-03T07:04:06Z` → `23:04:06 Feb 02, 2009 PST`).
  */
 export function isoToPayPalDate(instant: Date): string {
-  const utcMs = Math.floor(instant.getTime() / 1000) * 1000;
-  const parts: Record<string, number> = {};
-  for (const part of pacific.formatToParts(new Date(utcMs))) parts[part.type] = Number(part.value);
-  const [year, month, day, hour, minute, second] = [parts.year ?? 0, parts.month ?? 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0];
-  const offsetHours = (Date.UTC(year, month - 1, day, hour, minute, second) - utcMs) / 3_600_000;
-  const zone = Object.entries(OFFSET_HOURS).find(([, hours]) => hours === offsetHours)?.[0] ?? 'PST';
-  return `${pad(hour)}:${pad(minute)}:${pad(second)} ${MONTHS[month - 1] ?? 'Jan'} ${pad(day)}, ${year} ${zone}`;
+  const t = pacificWallClock(instant.getTime());
+  const zone = Object.entries(OFFSET_HOURS).find(([, hours]) => hours * 3_600_000 === t.offsetMs)?.[0] ?? 'PST';
+  return `${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)} ${MONTHS[t.month - 1] ?? 'Jan'} ${pad(t.day)}, ${t.year} ${zone}`;
 }
