@@ -94,6 +94,27 @@ describe('ipnhub serve, worker, deliveries and token', () => {
     expect((await listDeliveries()).map((d) => [d.status, d.attemptCount])).toEqual([['delivered', 2]]);
   });
 
+  it('a connection enabled, updated or disabled from the CLI is used by the running server from its next notification on', async () => {
+    const source = JSON.parse((await cli.run(['source', 'add', '--provider', 'digistore24', '--name', 'Shop', '--passphrase', PASSPHRASE, '--json'])).stdout) as { id: string };
+    const connection = JSON.parse((await cli.run(['connection', 'add', '--connector', 'webhook', '--name', 'Later', '--url', target.url, '--inactive', '--json'])).stdout) as { id: string };
+    const server = cli.start(['serve', '--no-worker'], { IPNHUB_LOG_LEVEL: 'info' });
+    const base = (await server.waitFor(LISTENING))[1] ?? '';
+    const simulate = async (...extra: string[]) => {
+      expect((await cli.run(['simulate', 'digistore24', 'on_payment', '--to', `${base}/ipn/${source.id}`, '--passphrase', PASSPHRASE, ...extra])).code).toBe(0);
+      return (await listDeliveries()).length;
+    };
+
+    expect(await simulate()).toBe(0);
+    expect((await cli.run(['connection', 'enable', connection.id])).code).toBe(0);
+    expect(await simulate()).toBe(1);
+    expect((await cli.run(['connection', 'update', connection.id, '--product', '4711'])).code).toBe(0);
+    expect(await simulate('--product', '999')).toBe(1);
+    expect(await simulate('--product', '4711')).toBe(2);
+    expect((await cli.run(['connection', 'disable', connection.id])).code).toBe(0);
+    expect(await simulate('--product', '4711')).toBe(2);
+    expect((await server.stop()).code).toBe(0);
+  });
+
   it('deliveries redeliver and show name a missing delivery with NOT_FOUND', async () => {
     const missing = 'dlv_01JAAAAAAAAAAAAAAAAAAAAAAA';
     expect(await cli.run(['deliveries', 'redeliver', missing])).toEqual({ code: 1, stdout: '', stderr: `error NOT_FOUND: Not found. No delivery ${missing}.\n` });
