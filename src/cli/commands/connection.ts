@@ -11,9 +11,9 @@ import type { ConnectionView, ConnectionWriteResult } from '../../connections/co
 import type { ConnectionFilters } from '../../connections/filters.js';
 import { CONNECTOR_IDS } from '../../connectors/registry.js';
 import { IpnhubError } from '../../core/errors.js';
-import { found } from '../../http/admin/found.js';
 import { EVENT_TYPES } from '../../core/events.js';
 import type { EventType } from '../../core/events.js';
+import { found } from '../../http/admin/found.js';
 import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
 import { buildConfigInput } from '../config-input.js';
@@ -131,7 +131,7 @@ function printUpdated(io: CliIo, result: ConnectionWriteResult, configPatch: Rec
   const target = targetOf(view);
   printLines(
     io,
-    `Updated connection ${view.id} (${view.connector}, "${view.name}"${view.active ? '' : ', disabled'}).`,
+    `Updated connection ${view.id} (${view.connector}, "${view.name}"${view.active ? '' : ', inactive'}).`,
     ...(target === '' ? [] : [`Target:   ${target}`]),
     `Receives: ${describeFilters(view.filters)}`,
     ...(kept.length === 0 ? [] : [`Secrets kept: ${kept.join(', ')}`]),
