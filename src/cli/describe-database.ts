@@ -3,14 +3,9 @@
  * URL with its password masked (it would otherwise end up in logs and terminal scrollback).
  */
 import type { DbTarget } from '../db/connect.js';
+import { maskUrlPassword } from '../lib/mask-url-password.js';
 
 export function describeDatabase(target: DbTarget): string {
   if (target.kind === 'sqlite') return `sqlite:${target.file}`;
-  try {
-    const url = new URL(target.url);
-    if (url.password !== '') url.password = '***';
-    return url.toString();
-  } catch {
-    return 'postgres (unparseable URL)';
-  }
+  return maskUrlPassword(target.url) ?? 'postgres (unparseable URL)';
 }

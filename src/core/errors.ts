@@ -44,6 +44,11 @@ export const ERROR_CATALOGUE = {
   CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },
   MASTER_KEY_REQUIRED: { status: 500, message: 'IPNHUB_MASTER_KEY is required when the database is not the embedded default.' },
   SECRET_DECRYPT_FAILED: { status: 500, message: 'A stored secret could not be decrypted with the master key.' },
+  DATA_DIR_UNUSABLE: { status: 500, message: 'The data directory cannot be used.' },
+  DATABASE_NOT_FOUND: { status: 500, message: 'No ipnhub database where this command looks.' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'The database cannot be opened.' },
+  PORT_IN_USE: { status: 500, message: 'The port is already in use.' },
+  LISTEN_FAILED: { status: 500, message: 'The server cannot listen on the configured address.' },
   INTERNAL: { status: 500, message: 'Internal error.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

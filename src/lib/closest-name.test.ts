@@ -19,6 +19,12 @@ describe('closest name', () => {
     expect(closestName('datadir', keys)).toBe('dataDir');
   });
 
+  it('finds a name that the input starts with, or that starts with the input', () => {
+    expect(closestName('warning', ['fatal', 'error', 'warn', 'info'])).toBe('warn');
+    expect(closestName('err', ['fatal', 'error', 'warn'])).toBe('error');
+    expect(closestName('wa', ['warn'])).toBeUndefined();
+  });
+
   it('suggests nothing for names that are not plausibly a typo', () => {
     expect(closestName('color', ['port', 'host'])).toBeUndefined();
     expect(closestName('ab', ['xy'])).toBeUndefined();

@@ -25,18 +25,27 @@ export function editDistance(a: string, b: string): number {
   return (d[a.length] as number[])[b.length] as number;
 }
 
+/** `warning` for `warn`, `err` for `error`: one name is the start of the other (at least 3 characters). */
+function isPrefixOf(a: string, b: string): boolean {
+  const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
+  return shorter.length >= 3 && longer.startsWith(shorter);
+}
+
 /**
  * The candidate closest to `input`, or undefined when none is close enough to be a plausible
- * typo (at most a third of the longer name, and at most 3 edits, ignoring case). Ties go to the
- * earlier candidate, so callers list the likelier names first.
+ * typo (at most a third of the longer name and at most 3 edits, or one name the start of the
+ * other; case is ignored). Ties go to the earlier candidate, so callers list the likelier names
+ * first.
  */
 export function closestName(input: string, candidates: Iterable<string>): string | undefined {
   const wanted = input.toLowerCase();
   let best: { name: string; distance: number } | undefined;
   for (const name of candidates) {
-    const distance = editDistance(wanted, name.toLowerCase());
+    const lower = name.toLowerCase();
+    const distance = editDistance(wanted, lower);
     const limit = Math.min(3, Math.floor(Math.max(wanted.length, name.length) / 3));
-    if (distance <= limit && (best === undefined || distance < best.distance)) best = { name, distance };
+    const plausible = distance <= limit || isPrefixOf(wanted, lower);
+    if (plausible && (best === undefined || distance < best.distance)) best = { name, distance };
   }
   return best?.name;
 }

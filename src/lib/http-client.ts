@@ -13,6 +13,7 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
+import { errorCodeOf } from './error-code.js';
 import { createAddressGuard } from './ssrf-guard.js';
 import type { AddressGuard } from './ssrf-guard.js';
 
@@ -103,11 +104,6 @@ function errorChain(err: unknown): unknown[] {
     current = current.cause;
   }
   return chain;
-}
-
-function errorCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
@@ -239,7 +235,7 @@ function classifyError(
   const chain = errorChain(err);
   const blocked = chain.find((e): e is BlockedAddressError => e instanceof BlockedAddressError);
   if (blocked) return fail('blocked', blocked.message);
-  const codes = chain.map(errorCode).filter((c): c is string => c !== undefined);
+  const codes = chain.map(errorCodeOf).filter((c): c is string => c !== undefined);
   if (state.timedOut || codes.some((c) => TIMEOUT_CODES.has(c))) return fail('timeout', `no complete answer within ${state.timeoutMs} ms`);
   if (state.callerAborted) return fail('aborted', 'the request was aborted');
   const message = chain.map((e) => (e as Error).message).filter((m) => m.length > 0).join(': ') || String(err);
