@@ -54,19 +54,31 @@ export const ERROR_CATALOGUE = {
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
-/** An error a client is meant to see: code from the catalogue, optional detail for this case. */
+/** One invalid input field: its dotted path (`url`, `filters.eventTypes`) and what is wrong with it. */
+export interface FieldProblem {
+  path: string;
+  problem: string;
+}
+
+/**
+ * An error a client is meant to see: code from the catalogue, optional detail for this case,
+ * and for validation errors the invalid fields one by one (so a front end can name them in its
+ * own terms, e.g. the CLI its flags).
+ */
 export class IpnhubError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly detail: string | undefined;
+  readonly fields: readonly FieldProblem[] | undefined;
 
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; fields?: readonly FieldProblem[] }) {
     const entry = ERROR_CATALOGUE[code];
-    super(detail ? `${entry.message} ${detail}` : entry.message, options);
+    super(detail ? `${entry.message} ${detail}` : entry.message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'IpnhubError';
     this.code = code;
     this.status = entry.status;
     this.detail = detail;
+    this.fields = options?.fields;
   }
 }
 

@@ -15,6 +15,8 @@ import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
 import { buildConfigInput } from '../config-input.js';
 import { withDbRuntime } from '../db-runtime.js';
+import { namingFlags } from '../flag-names.js';
+import type { FlagNames } from '../flag-names.js';
 import { collect, collectOneOf, oneOf } from '../option-parsers.js';
 import { formatTable, printJson, printLines, truncate } from '../output.js';
 
@@ -44,6 +46,20 @@ interface AddOptions {
 /** Friendlier names for secrets connectors are known to generate. */
 const SECRET_LABELS: Readonly<Record<string, string>> = {
   'webhook.secret': 'Webhook signing secret (verify the webhook-signature header with it)',
+};
+
+/** The flags that set connection fields, for validation messages; other config fields come from `--set`. */
+export const CONNECTION_FLAGS: FlagNames = {
+  name: '--name',
+  url: '--url',
+  to: '--to',
+  'filters.sources': '--source',
+  'filters.eventTypes': '--event',
+  'filters.productIds': '--product',
+  'filters.languages': '--language',
+  'filters.addons': '--addons',
+  'filters.payments': '--payments',
+  errorEmails: '--error-email',
 };
 
 function filtersFrom(options: AddOptions): Partial<ConnectionFilters> {
@@ -123,14 +139,16 @@ export function registerConnectionCommand(program: Command, ctx: CommandContext)
     .action(async (options: AddOptions) => {
       const config = configFrom(options);
       await withDbRuntime(ctx.io, async (runtime) => {
-        const { connection: view, generatedSecrets } = await runtime.connections.create({
-          connector: options.connector,
-          name: options.name,
-          active: options.inactive !== true,
-          filters: filtersFrom(options),
-          config,
-          errorEmails: options.errorEmail ?? [],
-        });
+        const { connection: view, generatedSecrets } = await namingFlags(CONNECTION_FLAGS, () =>
+          runtime.connections.create({
+            connector: options.connector,
+            name: options.name,
+            active: options.inactive !== true,
+            filters: filtersFrom(options),
+            config,
+            errorEmails: options.errorEmail ?? [],
+          }),
+        );
         if (options.json === true) printJson(ctx.io, { ...view, generatedSecrets });
         else printAdded(ctx.io, view, generatedSecrets);
       });
