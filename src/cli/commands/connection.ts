@@ -15,6 +15,7 @@ import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
 import { buildConfigInput } from '../config-input.js';
 import { withDbRuntime } from '../db-runtime.js';
+import { runtimeDatabase } from '../describe-database.js';
 import { namingFlags } from '../flag-names.js';
 import type { FlagNames } from '../flag-names.js';
 import { collect, collectOneOf, oneOf } from '../option-parsers.js';
@@ -176,7 +177,7 @@ export function registerConnectionCommand(program: Command, ctx: CommandContext)
               { header: 'receives', value: (v) => describeFilters(v.filters) },
             ],
             views,
-            'No connections yet. Add one with: ipnhub connection add --connector webhook --name <name> --url <url>',
+            `No connections yet in ${runtimeDatabase(runtime)}. Add one with: ipnhub connection add --connector webhook --name <name> --url <url>`,
           ),
         );
       });

@@ -105,10 +105,30 @@ describe('ipnhub source', () => {
     const added = await cli.run(['source', 'add', '--provider', 'digistore24', '--name', 'Gone', '--passphrase', PASSPHRASE, '--json']);
     const { id } = JSON.parse(added.stdout) as { id: string };
     expect(await cli.run(['source', 'remove', id])).toEqual({ code: 0, stdout: `Removed source ${id}.\n`, stderr: '' });
-    expect((await cli.run(['source', 'list'])).stdout).toMatch(/^No sources yet\./);
+    expect((await cli.run(['source', 'list'])).stdout).toMatch(new RegExp(`^No sources yet in sqlite:${cli.dataDir}/ipnhub\\.db\\. Add one with`));
     const again = await cli.run(['source', 'remove', id, '--json']);
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: `Not found. No source ${id}.` } });
+  });
+
+  it('a public base URL with a path and trailing slash gives inbound URLs without a double slash; plain http is warned', async () => {
+    const hub = createCliEnv({ IPNHUB_PUBLIC_BASE_URL: 'https://IPN.example.com/hub/' });
+    const plain = createCliEnv({ IPNHUB_PUBLIC_BASE_URL: 'http://ipn.example.com' });
+    try {
+      const added = await hub.run(['source', 'add', '--provider', 'digistore24', '--name', 'Hub', '--passphrase', PASSPHRASE, '--json']);
+      expect(added.stderr).toBe('');
+      const { id, inboundUrl } = JSON.parse(added.stdout) as { id: string; inboundUrl: string };
+      expect(inboundUrl).toBe(`https://ipn.example.com/hub/ipn/${id}`);
+      const listed = await hub.run(['source', 'list', '--json']);
+      expect((JSON.parse(listed.stdout) as Array<{ inboundUrl: string }>).map((s) => s.inboundUrl)).toEqual([`https://ipn.example.com/hub/ipn/${id}`]);
+
+      const http = await plain.run(['source', 'add', '--provider', 'digistore24', '--name', 'Plain', '--passphrase', PASSPHRASE]);
+      expect(http.code).toBe(0);
+      expect(http.stderr).toContain('warning: publicBaseUrl (IPNHUB_PUBLIC_BASE_URL) is a plain http:// address (http://ipn.example.com): Digistore24 refuses http URLs');
+    } finally {
+      hub.dispose();
+      plain.dispose();
+    }
   });
 
   it('without a public base URL the inbound URL uses the listen address, with a note', async () => {

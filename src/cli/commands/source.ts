@@ -12,6 +12,7 @@ import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
 import { buildConfigInput } from '../config-input.js';
 import { withDbRuntime } from '../db-runtime.js';
+import { runtimeDatabase } from '../describe-database.js';
 import { namingFlags } from '../flag-names.js';
 import type { FlagNames } from '../flag-names.js';
 import { collect } from '../option-parsers.js';
@@ -103,7 +104,7 @@ export function registerSourceCommand(program: Command, ctx: CommandContext): vo
               { header: 'inbound url', value: (v) => v.inboundUrl },
             ],
             views,
-            'No sources yet. Add one with: ipnhub source add --provider digistore24 --name <name> --passphrase <passphrase>',
+            `No sources yet in ${runtimeDatabase(runtime)}. Add one with: ipnhub source add --provider digistore24 --name <name> --passphrase <passphrase>`,
           ),
         );
       });
