@@ -40,7 +40,7 @@ describe('one source of settings for serve and the CLI', () => {
     const connectionId = await addWebhook();
     const refused = await cli.run(['connection', 'test', connectionId]);
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toContain('loopback');
+    expect(refused.stdout).toContain('127.0.0.1 is a loopback address and outbound requests to it are refused; add it to outboundAllowList in the settings file (<dataDir>/ipnhub.json, read by serve and the CLI alike) or IPNHUB_OUTBOUND_ALLOW_LIST to allow it');
     expect(target.requests).toHaveLength(0);
 
     writeFileSync(settingsFile, JSON.stringify({ outboundAllowList: ['127.0.0.1'] }));

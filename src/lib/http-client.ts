@@ -70,7 +70,7 @@ class BlockedAddressError extends Error {
 
 function blockedMessage(host: string, address: string, reason: string): string {
   const target = host === address ? address : `${host} (${address})`;
-  return `${target} is a ${reason} address and outbound requests to it are refused; add it to IPNHUB_OUTBOUND_ALLOW_LIST to allow it`;
+  return `${target} is a ${reason} address and outbound requests to it are refused; add it to outboundAllowList in the settings file (<dataDir>/ipnhub.json, read by serve and the CLI alike) or IPNHUB_OUTBOUND_ALLOW_LIST to allow it`;
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
