@@ -45,6 +45,12 @@ export const configSchema = z.object({
   failingAlertAfterAttempts: intFrom(4, 1),
   pgPoolSize: intFrom(10, 1),
   ingestWriterThread: flag(true),
+  // HTTP server: slow clients, failed authentications, who may read /metrics.
+  requestTimeoutMs: intFrom(30_000, 100),
+  headersTimeoutMs: intFrom(10_000, 100),
+  keepAliveTimeoutMs: intFrom(72_000, 100),
+  adminAuthFailuresPerMinute: intFrom(20, 0),
+  metricsToken: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -26,6 +26,11 @@ export function generateAdminToken(): string {
   return `${ADMIN_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
 }
 
+/** A verifier for one token given in the configuration (e.g. the metrics token). */
+export function verifierForToken(token: string): AdminTokenVerifier {
+  return verifierFor(sha256(token));
+}
+
 function verifierFor(digest: Buffer): AdminTokenVerifier {
   return {
     verify(presented) {

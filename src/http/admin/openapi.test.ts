@@ -62,7 +62,7 @@ describe('OpenAPI document', () => {
       for (const method of methods) if (method !== 'HEAD') registered.push(`${method} ${route.url}`);
     });
     // The routes only read deps when called; registering needs none of them.
-    await app.register(adminApi, { prefix: '/api/v1', deps: {} as never });
+    await app.register(adminApi, { prefix: '/api/v1', deps: {} as never, authenticate: async () => undefined });
     await app.ready();
     await app.close();
     expect(registered.length).toBe(adminRoutes.length);
