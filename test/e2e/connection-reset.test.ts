@@ -4,47 +4,35 @@
  * and will resend; the resend is then a duplicate). The client's address is recorded when the
  * server could read it before the reset, and empty otherwise. Nothing is logged as an error.
  */
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeDigistore24Body, sampleDigistore24Fields } from '../../src/providers/digistore24/sign-request.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import type { CapturedLogger } from '../helpers/capture-logger.js';
 import { openRaw, postHead } from '../helpers/raw-http.js';
+import { startListeningRuntime } from '../helpers/listening-runtime.js';
+import type { ListeningRuntime } from '../helpers/listening-runtime.js';
 import { enabledDialects } from '../helpers/test-db.js';
-import { createTestRuntime } from '../helpers/test-runtime.js';
-import type { TestRuntime } from '../helpers/test-runtime.js';
 
 const PASS = 'reset-pass';
 
 for (const dialect of enabledDialects()) {
   describe(`a client that resets the connection after a complete notification, on ${dialect}`, () => {
-    let runtime: TestRuntime;
-    let app: FastifyInstance;
-    let port: number;
-    let sourceId: string;
+    let hub: ListeningRuntime;
     let log: CapturedLogger;
 
     beforeAll(async () => {
       log = captureLogger('info');
-      runtime = await createTestRuntime(dialect, { logger: log.logger });
-      app = await runtime.buildApp();
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      port = (app.server.address() as AddressInfo).port;
-      sourceId = (await runtime.sources.create({ provider: 'digistore24', name: 'ds24', config: { passphrase: PASS } })).id;
+      hub = await startListeningRuntime(dialect, PASS, { logger: log.logger });
     });
-    afterAll(async () => {
-      await app.close();
-      await runtime.dispose();
-    });
+    afterAll(async () => hub.close());
 
     async function storedRows(expected: number) {
       return vi.waitFor(
         async () => {
-          const rows = await runtime.dbHandle.db
+          const rows = await hub.runtime.dbHandle.db
             .selectFrom('inbound_requests')
             .select(['url', 'verdict', 'verdict_code', 'remote_address', 'event_ids'])
-            .where('source_id', '=', sourceId)
+            .where('source_id', '=', hub.sourceId)
             .orderBy('id')
             .execute();
           if (rows.length < expected) throw new Error(`${rows.length} of ${expected} stored so far`);
@@ -56,10 +44,10 @@ for (const dialect of enabledDialects()) {
 
     async function sendAndReset(orderId: string, transactionId: string, afterAccept: boolean): Promise<void> {
       const body = encodeDigistore24Body(sampleDigistore24Fields('on_payment', { orderId, transactionId }), PASS);
-      const accepted = afterAccept ? new Promise((resolve) => app.server.once('connection', resolve)) : null;
-      const connection = await openRaw(port);
+      const accepted = afterAccept ? new Promise((resolve) => hub.app.server.once('connection', resolve)) : null;
+      const connection = await openRaw(hub.port);
       await accepted;
-      await connection.write(postHead(`/ipn/${sourceId}`, ['Content-Type: application/x-www-form-urlencoded', `Content-Length: ${Buffer.byteLength(body)}`]) + body);
+      await connection.write(postHead(`/ipn/${hub.sourceId}`, ['Content-Type: application/x-www-form-urlencoded', `Content-Length: ${Buffer.byteLength(body)}`]) + body);
       connection.socket.resetAndDestroy();
       await connection.closed;
     }
@@ -80,7 +68,7 @@ for (const dialect of enabledDialects()) {
         // The operating system forgets the peer of a reset connection; '' is "unknown".
         expect(['127.0.0.1', '']).toContain(row.remote_address);
       }
-      const events = await runtime.dbHandle.db.selectFrom('events').select('order_ref').where('source_id', '=', sourceId).execute();
+      const events = await hub.runtime.dbHandle.db.selectFrom('events').select('order_ref').where('source_id', '=', hub.sourceId).execute();
       expect(events.map((e) => e.order_ref).sort()).toEqual(['RESET-A', ...orders].sort());
       expect(log.lines().filter((line) => Number(line.level) >= 50)).toEqual([]);
     });

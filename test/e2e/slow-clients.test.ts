@@ -5,14 +5,12 @@
  * event; the timeouts are short settings of this runtime (and long enough for a loaded machine
  * to send a whole request head in time).
  */
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { openRaw, postHead } from '../helpers/raw-http.js';
 import type { RawConnection } from '../helpers/raw-http.js';
+import { startListeningRuntime } from '../helpers/listening-runtime.js';
+import type { ListeningRuntime } from '../helpers/listening-runtime.js';
 import { enabledDialects } from '../helpers/test-db.js';
-import { createTestRuntime } from '../helpers/test-runtime.js';
-import type { TestRuntime } from '../helpers/test-runtime.js';
 
 /** Writes one byte of `text` at a time until the connection closes; never finishes a long text. */
 function trickle(connection: RawConnection, text: string): void {
@@ -30,55 +28,45 @@ function trickle(connection: RawConnection, text: string): void {
 for (const dialect of enabledDialects()) {
   // The cases wait for timeouts independently: they run side by side.
   describe.concurrent(`slow clients on ${dialect}`, () => {
-    let runtime: TestRuntime;
-    let app: FastifyInstance;
-    let port: number;
-    let sourceId: string;
+    let hub: ListeningRuntime;
 
     beforeAll(async () => {
-      runtime = await createTestRuntime(dialect, { config: { headersTimeoutMs: 1500, requestTimeoutMs: 2500, keepAliveTimeoutMs: 500 } });
-      app = await runtime.buildApp();
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      port = (app.server.address() as AddressInfo).port;
-      sourceId = (await runtime.sources.create({ provider: 'digistore24', name: 'ds24', config: { passphrase: 'slow-pass' } })).id;
+      hub = await startListeningRuntime(dialect, 'slow-pass', { config: { headersTimeoutMs: 1500, requestTimeoutMs: 2500, keepAliveTimeoutMs: 500 } });
     });
-    afterAll(async () => {
-      await app.close();
-      await runtime.dispose();
-    });
+    afterAll(async () => hub.close());
 
     it('closes a connection that sends nothing, answering 408 REQUEST_TIMEOUT', async ({ expect }) => {
-      const connection = await openRaw(port);
+      const connection = await openRaw(hub.port);
       const answer = await connection.closed;
       expect(answer.status).toBe(408);
       expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'REQUEST_TIMEOUT' } });
     });
 
     it('closes a connection that trickles its headers', async ({ expect }) => {
-      const connection = await openRaw(port);
-      trickle(connection, `POST /ipn/${sourceId} HTTP/1.1\r\nHost: x\r\nX-Slow: ${'s'.repeat(10_000)}`);
+      const connection = await openRaw(hub.port);
+      trickle(connection, `POST /ipn/${hub.sourceId} HTTP/1.1\r\nHost: x\r\nX-Slow: ${'s'.repeat(10_000)}`);
       const answer = await connection.closed;
       expect(answer.status).toBe(408);
     });
 
     it('closes a connection that trickles its body, recording the request as rejected in the provider format', async ({ expect }) => {
-      const connection = await openRaw(port);
-      await connection.write(postHead(`/ipn/${sourceId}`, ['Content-Type: application/x-www-form-urlencoded', 'Content-Length: 10000', 'X-Marker: trickled']));
+      const connection = await openRaw(hub.port);
+      await connection.write(postHead(`/ipn/${hub.sourceId}`, ['Content-Type: application/x-www-form-urlencoded', 'Content-Length: 10000', 'X-Marker: trickled']));
       trickle(connection, 'a'.repeat(10_000));
       const answer = await connection.closed;
       expect(answer.status).toBe(408);
       expect(answer.body).toMatch(/^ERROR: REQUEST_TIMEOUT: /);
-      const row = await runtime.dbHandle.db
+      const row = await hub.runtime.dbHandle.db
         .selectFrom('inbound_requests')
         .select(['verdict', 'verdict_code', 'headers'])
-        .where('source_id', '=', sourceId)
+        .where('source_id', '=', hub.sourceId)
         .executeTakeFirstOrThrow();
       expect(row).toMatchObject({ verdict: 'rejected', verdict_code: 'REQUEST_TIMEOUT' });
       expect(JSON.parse(row.headers)).toMatchObject({ 'x-marker': 'trickled' });
     });
 
     it('closes an idle keep-alive connection after its timeout', async ({ expect }) => {
-      const connection = await openRaw(port);
+      const connection = await openRaw(hub.port);
       await connection.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
       const answer = await connection.closed;
       expect(answer.status).toBe(200);

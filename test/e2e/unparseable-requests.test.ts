@@ -4,15 +4,14 @@
  * rejected request of that source), JSON otherwise; the connection is closed; every one is
  * counted in /metrics; and none is logged as an error.
  */
-import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureLogger } from '../helpers/capture-logger.js';
 import type { CapturedLogger } from '../helpers/capture-logger.js';
 import { postHead, sendRaw } from '../helpers/raw-http.js';
+import { startListeningRuntime } from '../helpers/listening-runtime.js';
+import type { ListeningRuntime } from '../helpers/listening-runtime.js';
 import { enabledDialects } from '../helpers/test-db.js';
-import { createTestRuntime, TEST_ADMIN_TOKEN } from '../helpers/test-runtime.js';
-import type { TestRuntime } from '../helpers/test-runtime.js';
+import { TEST_ADMIN_TOKEN } from '../helpers/test-runtime.js';
 
 const FORM = 'Content-Type: application/x-www-form-urlencoded';
 
@@ -32,29 +31,21 @@ const STATUS: Record<string, number> = { MALFORMED_REQUEST: 400, HEADERS_TOO_LAR
 
 for (const dialect of enabledDialects()) {
   describe(`requests the HTTP parser refuses, on ${dialect}`, () => {
-    let runtime: TestRuntime;
-    let app: FastifyInstance;
-    let port: number;
+    let hub: ListeningRuntime;
     let ds24: string;
     let webhooks: string;
     let log: CapturedLogger;
 
     beforeAll(async () => {
       log = captureLogger('info');
-      runtime = await createTestRuntime(dialect, { logger: log.logger });
-      app = await runtime.buildApp();
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      port = (app.server.address() as AddressInfo).port;
-      ds24 = (await runtime.sources.create({ provider: 'digistore24', name: 'ds24', config: { passphrase: 'parser-pass' } })).id;
-      webhooks = (await runtime.sources.create({ provider: 'paypal-webhooks', name: 'pp', config: { webhookId: 'WH-PARSER', environment: 'sandbox' } })).id;
+      hub = await startListeningRuntime(dialect, 'parser-pass', { logger: log.logger });
+      ds24 = hub.sourceId;
+      webhooks = (await hub.runtime.sources.create({ provider: 'paypal-webhooks', name: 'pp', config: { webhookId: 'WH-PARSER', environment: 'sandbox' } })).id;
     });
-    afterAll(async () => {
-      await app.close();
-      await runtime.dispose();
-    });
+    afterAll(async () => hub.close());
 
     async function rejectedOf(sourceId: string) {
-      return runtime.dbHandle.db
+      return hub.runtime.dbHandle.db
         .selectFrom('inbound_requests')
         .select(['verdict', 'verdict_code', 'method', 'url', 'remote_address', 'raw_body'])
         .where('source_id', '=', sourceId)
@@ -63,12 +54,12 @@ for (const dialect of enabledDialects()) {
     }
 
     async function inboundCount(): Promise<number> {
-      const row = await runtime.dbHandle.db.selectFrom('inbound_requests').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const row = await hub.runtime.dbHandle.db.selectFrom('inbound_requests').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
       return Number(row.n);
     }
 
     it.each(malformed('/ipn/SOURCE'))('%s on a Digistore24 source: ERROR line, connection closed, recorded as rejected', async (_name, raw, code) => {
-      const answer = await sendRaw(port, raw.replace('/ipn/SOURCE', `/ipn/${ds24}`));
+      const answer = await sendRaw(hub.port, raw.replace('/ipn/SOURCE', `/ipn/${ds24}`));
       expect(answer.status).toBe(STATUS[code]);
       expect(answer.headers['content-type']).toContain('text/plain');
       expect(answer.headers.connection).toBe('close');
@@ -78,7 +69,7 @@ for (const dialect of enabledDialects()) {
 
     it('answers a PayPal webhook source in its JSON format and records the request', async () => {
       const [, raw] = malformed(`/ipn/${webhooks}`)[2] ?? [];
-      const answer = await sendRaw(port, raw ?? '');
+      const answer = await sendRaw(hub.port, raw ?? '');
       expect(answer.status).toBe(400);
       expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'MALFORMED_REQUEST' } });
       expect(await rejectedOf(webhooks)).toMatchObject({ verdict: 'rejected', verdict_code: 'MALFORMED_REQUEST' });
@@ -90,7 +81,7 @@ for (const dialect of enabledDialects()) {
     ])('answers %s in JSON and stores nothing', async (_name, path) => {
       const before = await inboundCount();
       for (const [, raw, code] of malformed(path)) {
-        const answer = await sendRaw(port, raw);
+        const answer = await sendRaw(hub.port, raw);
         expect(answer.status).toBe(STATUS[code]);
         expect(JSON.parse(answer.body)).toMatchObject({ error: { code } });
         expect(answer.headers['x-content-type-options']).toBe('nosniff');
@@ -99,13 +90,13 @@ for (const dialect of enabledDialects()) {
     });
 
     it('answers a request that is not even a request line in JSON', async () => {
-      const answer = await sendRaw(port, 'P@ST /ipn/x HTTP/1.1\r\n\r\n');
+      const answer = await sendRaw(hub.port, 'P@ST /ipn/x HTTP/1.1\r\n\r\n');
       expect(answer.status).toBe(400);
       expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'MALFORMED_REQUEST' } });
     });
 
     it('counts every refusal in /metrics and logs none of them as an error', async () => {
-      const metrics = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+      const metrics = await hub.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
       expect(metrics.body).toMatch(/ipnhub_http_refused_total\{code="MALFORMED_REQUEST"\} [1-9]/);
       expect(metrics.body).toMatch(/ipnhub_http_refused_total\{code="HEADERS_TOO_LARGE"\} [1-9]/);
       expect(log.lines().filter((line) => Number(line.level) >= 50)).toEqual([]);
