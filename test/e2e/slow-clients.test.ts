@@ -72,5 +72,15 @@ for (const dialect of enabledDialects()) {
       expect(answer.status).toBe(200);
       expect(answer.body).toBe('{"status":"ok"}');
     });
+
+    it('lowers a headers timeout longer than the request timeout to it (Node refuses the pair otherwise)', async ({ expect }) => {
+      const other = await startListeningRuntime(dialect, 'slow-pass', { config: { headersTimeoutMs: 5000, requestTimeoutMs: 1000 } });
+      try {
+        expect(other.app.server.requestTimeout).toBe(1000);
+        expect(other.app.server.headersTimeout).toBe(1000);
+      } finally {
+        await other.close();
+      }
+    });
   });
 }
