@@ -111,7 +111,7 @@ export function createClientErrorHandler(deps: ClientErrorDeps): (err: Error, so
       : err.rawPacket && inboundFromPacket(err.rawPacket, client, clock);
     // A request in flight was counted against the limit when it arrived.
     const overLimit = !inflight && deps.rateLimit !== null && deps.rateLimit.hit(client).limited;
-    logger.debug({ code: problem.code, reason: problem.reason, client, url: target ? target.inbound.url : undefined }, 'HTTP request refused by the parser');
+    logger.debug({ code: problem.code, reason: problem.reason, client, url: target ? target.inbound.url : undefined }, 'HTTP request refused before routing');
     let ack = jsonError(problem.code, problem.reason);
     if (target && !overLimit) {
       try {

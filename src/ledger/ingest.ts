@@ -1,5 +1,6 @@
 /**
- * The ingest pipeline (DESIGN.md §2): one raw request in, one durable commit, one answer out.
+ * The ingest pipeline (docs/architecture.md, "Data flow"): one raw request in, one durable
+ * commit, one answer out.
  *
  * 1. Find the source and its provider (unknown source: 404, nothing stored — random URLs
  *    must not fill the disk). A request the HTTP layer already refused (a `Precheck`) is
