@@ -8,6 +8,8 @@
  * - `stats`   → `STATS`: rows stored so far and the peak RSS until now.
  * - `deliver` → `DELIVERED`: starts the delivery worker against a local sink and reports
  *   deliveries per second once no delivery is pending any more (ipnhub scenarios only).
+ * - `memory`  → `MEMORY`: the memory as it is; `memory gc` first runs a full garbage collection
+ *   (when started with `--expose-gc`), to tell what is retained from what is not yet collected.
  * - `stop`    → `DONE`: closes everything, reports the peak RSS and exits.
  *
  * Anything else on stdout is ignored by the parent; logs go to stderr.
@@ -23,7 +25,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../src/runtime.js';
 import { buildBaselineApp } from './baseline.js';
 import { serverOptionsSchema } from './protocol.js';
-import type { Delivered, ServerOptions, Stats } from './protocol.js';
+import type { Delivered, Memory, ServerOptions, Stats } from './protocol.js';
 
 interface Scenario {
   port: number;
@@ -58,6 +60,21 @@ function peakRss(): { kib: number; source: 'VmHWM' | 'maxRSS' } {
 
 function peakRssKiB(): number {
   return peakRss().kib;
+}
+
+const MIB = 1024 * 1024;
+
+function memory(collect: boolean): Memory {
+  const gc: unknown = Reflect.get(globalThis, 'gc');
+  const collected = collect && typeof gc === 'function';
+  if (collected) {
+    // Twice: the first pass may only finalize what the second frees.
+    Reflect.apply(gc, globalThis, []);
+    Reflect.apply(gc, globalThis, []);
+  }
+  const m = process.memoryUsage();
+  const mib = (bytes: number): number => Math.round((bytes / MIB) * 10) / 10;
+  return { collected, rssMiB: mib(m.rss), heapUsedMiB: mib(m.heapUsed), heapTotalMiB: mib(m.heapTotal), externalMiB: mib(m.external), arrayBuffersMiB: mib(m.arrayBuffers) };
 }
 
 async function listen(app: FastifyInstance): Promise<number> {
@@ -159,6 +176,7 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
       inboundRateLimitPerMinute: 0,
       outboundAllowList: ['127.0.0.1'],
       workerConcurrency: options.workerConcurrency,
+      ingestWriterThread: options.ingestWriterThread,
     },
   );
   const runtime = await createRuntime(config, { logger: createLogger('warn', process.stderr), skipAdminToken: true });
@@ -239,6 +257,7 @@ async function main(): Promise<void> {
     const command = line.trim();
     if (command === 'stats') send('STATS', await scenario.stats());
     else if (command === 'deliver') send('DELIVERED', await scenario.deliver());
+    else if (command === 'memory' || command === 'memory gc') send('MEMORY', memory(command === 'memory gc'));
     else if (command === 'stop') {
       await scenario.close();
       const rss = peakRss();

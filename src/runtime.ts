@@ -224,6 +224,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
           bodyLimitBytes: config.bodyLimitBytes,
           inboundRateLimitPerMinute: config.inboundRateLimitPerMinute,
           trustProxy: config.trustProxy,
+          requestTimeoutMs: config.requestTimeoutMs,
+          headersTimeoutMs: config.headersTimeoutMs,
+          keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+          adminAuthFailuresPerMinute: config.adminAuthFailuresPerMinute,
+          metricsToken: config.metricsToken,
           async ready() {
             await db.selectFrom('settings').select('key').limit(1).execute();
             return { ok: true, checks: { database: `ok (${adapter.label})` } };

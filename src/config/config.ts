@@ -88,6 +88,12 @@ export const configSchema = z
     failingAlertAfterAttempts: integer(1).default(4),
     pgPoolSize: integer(1).default(10),
     ingestWriterThread: flag.default(true),
+    // HTTP server: slow clients, failed authentications, who may read /metrics.
+    requestTimeoutMs: integer(100).default(30_000),
+    headersTimeoutMs: integer(100).default(10_000),
+    keepAliveTimeoutMs: integer(100).default(72_000),
+    adminAuthFailuresPerMinute: integer(0).default(20),
+    metricsToken: z.string().min(16).optional(),
   })
   .strict();
 
@@ -120,10 +126,15 @@ const EXPECTED: Readonly<Record<Key, string>> = {
   failingAlertAfterAttempts: 'a whole number, at least 1',
   pgPoolSize: 'a whole number, at least 1',
   ingestWriterThread: 'true or false (also 1/0, yes/no, on/off)',
+  requestTimeoutMs: 'a whole number of milliseconds, at least 100',
+  headersTimeoutMs: 'a whole number of milliseconds, at least 100',
+  keepAliveTimeoutMs: 'a whole number of milliseconds, at least 100',
+  adminAuthFailuresPerMinute: 'a whole number of failed authentications (0 turns the limit off)',
+  metricsToken: 'a token of at least 16 characters',
 };
 
 /** Values never repeated in messages or `ipnhub config` (URLs carry passwords). */
-export const SECRET_KEYS: ReadonlySet<Key> = new Set<Key>(['adminToken', 'masterKey', 'databaseUrl', 'smtpUrl']);
+export const SECRET_KEYS: ReadonlySet<Key> = new Set<Key>(['adminToken', 'masterKey', 'databaseUrl', 'smtpUrl', 'metricsToken']);
 
 export const CONFIG_KEYS = Object.keys(configSchema.shape) as Key[];
 

@@ -44,6 +44,11 @@ function configuredVerifier(digest: Buffer): AdminTokenVerifier {
   return { verify: async (presented) => matches(presented, digest) };
 }
 
+/** A verifier for one token given in the configuration (e.g. the metrics token). */
+export function verifierForToken(token: string): AdminTokenVerifier {
+  return configuredVerifier(sha256(token));
+}
+
 function storedVerifier(db: Kysely<Database>): AdminTokenVerifier {
   return {
     verify: async (presented) => matches(presented, await readStoredDigest(db)),

@@ -25,6 +25,10 @@ export const ERROR_CATALOGUE = {
   CERTIFICATE_URL_NOT_ALLOWED: { status: 403, message: 'The signing certificate URL is not an HTTPS URL on a PayPal host.' },
   CERTIFICATE_INVALID: { status: 403, message: 'The signing certificate is expired, not yet valid or cannot be parsed.' },
   VERIFICATION_UNAVAILABLE: { status: 503, message: 'The signature could not be checked right now (certificate or verification service unreachable); the sender should retry.' },
+  // HTTP layer (any route): refused before a route could read the request
+  MALFORMED_REQUEST: { status: 400, message: 'The request is not valid HTTP/1.1.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request was not received completely in time.' },
   // Admin API
   UNAUTHORIZED: { status: 401, message: 'A valid Bearer token is required.' },
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },

@@ -1,8 +1,10 @@
 /**
- * The ingest pipeline (DESIGN.md §2): one raw request in, one durable commit, one answer out.
+ * The ingest pipeline (docs/architecture.md, "Data flow"): one raw request in, one durable
+ * commit, one answer out.
  *
  * 1. Find the source and its provider (unknown source: 404, nothing stored — random URLs
- *    must not fill the disk).
+ *    must not fill the disk). A request the HTTP layer already refused (a `Precheck`) is
+ *    stored as rejected with that code and answered in its provider's format.
  * 2. Content type, signature (`provider.verify`) and shape (`provider.normalize`) checks. A
  *    rejected request is still stored, with its verdict and code, before the answer.
  * 3. One transaction (shared with concurrent requests through the group committer): the
@@ -54,23 +56,33 @@ export interface IngestDeps {
 }
 
 export interface IngestResult {
-  /** The stored inbound request, or null when nothing was stored (unknown source). */
+  /** The stored inbound request, or null when nothing was stored (unknown source, or a precheck with `record: false`). */
   inboundId: string | null;
   outcome: IngestOutcome;
   ack: Acknowledgement;
 }
 
-/** A rejection decided before the provider could look at the request (e.g. body too large). */
+/**
+ * A rejection decided before the provider could look at the request: by the HTTP layer (body
+ * too large, rate limit, an unparseable request) rather than by the provider.
+ */
 export interface Precheck {
   code: ErrorCode;
   reason: string;
+  /**
+   * Store the rejected request (default). `false` answers it in the provider's format and
+   * counts it without a write, so that a flood of refused requests does not become a flood of
+   * database writes (the rate limit stores the first refusal per client and window).
+   */
+  record?: boolean;
 }
 
 export interface Ingest {
   receive(sourceId: string, req: InboundRequest, precheck?: Precheck): Promise<IngestResult>;
 }
 
-function jsonError(code: ErrorCode, reason: string): Acknowledgement {
+/** The JSON error answer of every route that does not answer in a provider's format. */
+export function jsonError(code: ErrorCode, reason: string): Acknowledgement {
   const entry = ERROR_CATALOGUE[code];
   return { status: entry.status, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: { code, message: reason } }) };
 }
@@ -126,10 +138,14 @@ export function createIngest(deps: IngestDeps): Ingest {
     deps.observer?.request(row.verdict);
   }
 
-  async function reject(provider: Provider<unknown>, base: ReturnType<typeof inboundRow>, code: ErrorCode, reason: string): Promise<IngestResult> {
+  async function reject(provider: Provider<unknown>, base: ReturnType<typeof inboundRow>, code: ErrorCode, reason: string, store = true): Promise<IngestResult> {
+    const outcome: IngestOutcome = { kind: 'rejected', code, reason, status: ERROR_CATALOGUE[code].status };
+    if (!store) {
+      deps.observer?.request('rejected');
+      return { inboundId: null, outcome, ack: provider.acknowledge(outcome) };
+    }
     await record({ ...base, verdict: 'rejected', verdict_code: code, verdict_reason: reason });
     logger.info({ inboundId: base.id, sourceId: base.source_id, code }, 'inbound request rejected');
-    const outcome: IngestOutcome = { kind: 'rejected', code, reason, status: ERROR_CATALOGUE[code].status };
     return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
   }
 
@@ -138,13 +154,14 @@ export function createIngest(deps: IngestDeps): Ingest {
       const source = await deps.sources.loadForIngest(sourceId);
       const provider = source ? lookup(source.provider) : null;
       if (!source || !provider) {
-        const reason = `No source with id ${JSON.stringify(sourceId)}.`;
+        // A precheck's problem (rate limit, unparseable request) is the answer even here: it was found first.
+        const { code, reason } = precheck ?? { code: 'SOURCE_NOT_FOUND', reason: `No source with id ${JSON.stringify(sourceId)}.` };
         deps.observer?.request('rejected');
-        return { inboundId: null, outcome: { kind: 'rejected', code: 'SOURCE_NOT_FOUND', reason, status: 404 }, ack: jsonError('SOURCE_NOT_FOUND', reason) };
+        return { inboundId: null, outcome: { kind: 'rejected', code, reason, status: ERROR_CATALOGUE[code].status }, ack: jsonError(code, reason) };
       }
       const base = inboundRow(newId('inbound'), source.id, source.provider, req);
       try {
-        if (precheck) return await reject(provider, base, precheck.code, precheck.reason);
+        if (precheck) return await reject(provider, base, precheck.code, precheck.reason, precheck.record ?? true);
         const type = mediaType(req.headers);
         if (!provider.contentTypes.includes(type)) {
           return await reject(provider, base, 'UNSUPPORTED_CONTENT_TYPE', `Got ${type || 'no content type'}; ${provider.displayName} sends ${provider.contentTypes.join(' or ')}.`);

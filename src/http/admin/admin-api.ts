@@ -1,12 +1,11 @@
 /**
- * The admin REST API (DESIGN.md §7), a Fastify plugin the app mounts at `/api/v1`. It
- * registers the routes of the route table and nothing else; every route needs
- * `Authorization: Bearer <token>` except the OpenAPI document. The check runs as an
- * `onRequest` hook for the whole plugin, so a route is protected unless the table marks it
- * public. Errors are thrown as `IpnhubError`s and rendered by the app's error handler.
+ * The admin REST API, a Fastify plugin the app mounts at `/api/v1`. It registers the routes of
+ * the route table and nothing else; every route needs `Authorization: Bearer <token>` except
+ * the OpenAPI document. The check (`authenticate`, see bearer-guard.ts) runs as an `onRequest`
+ * hook for the whole plugin, so a route is protected unless the table marks it public. Errors
+ * are thrown as `IpnhubError`s and rendered by the app's error handler.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { IpnhubError } from '../../core/errors.js';
 import type { AdminDeps } from './admin-deps.js';
 import type { RouteContext } from './define-route.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -14,16 +13,12 @@ import { adminRoutes } from './route-table.js';
 
 export interface AdminApiOptions {
   deps: AdminDeps;
-}
-
-/** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), or undefined. */
-export function bearerToken(header: string | undefined): string | undefined {
-  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
-  return match?.[1];
+  /** Lets an authenticated request through; throws otherwise. */
+  authenticate(req: FastifyRequest, reply: FastifyReply): Promise<void>;
 }
 
 export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
-  const { deps } = options;
+  const { deps, authenticate } = options;
   let document: Record<string, unknown> | undefined;
   const context: RouteContext = {
     deps,
@@ -36,10 +31,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (publicUrls.has(`${req.method === 'HEAD' ? 'GET' : req.method} ${req.routeOptions.url ?? ''}`)) return;
-    const token = bearerToken(req.headers.authorization);
-    if (token !== undefined && (await deps.auth.verify(token))) return;
-    reply.header('www-authenticate', 'Bearer realm="ipnhub"');
-    throw new IpnhubError('UNAUTHORIZED', token === undefined ? 'Send the header Authorization: Bearer <token>.' : 'The token is not valid.');
+    await authenticate(req, reply);
   });
 
   for (const route of adminRoutes) {
