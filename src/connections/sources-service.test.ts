@@ -128,7 +128,7 @@ for (const dialect of enabledDialects()) {
       expect(missing.detail).toBe('passphrase: Invalid input: expected string, received undefined');
 
       const extra = await rejection(service.create({ provider: 'fake', name: 'x', config: { passphrase: PASSPHRASE, colour: 'red' } }));
-      expect(extra.detail).toBe('(root): Unrecognized key: "colour"');
+      expect(extra.detail).toBe('colour: unknown setting; the settings here are: passphrase, apiKey, label, sandbox');
 
       expect(await service.list()).toEqual([]);
     });

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { eventActionsSchema } from '../event-actions.js';
 import type { EventActions } from '../event-actions.js';
-import { mappingSchema, validateTemplate } from '../template.js';
+import { mappingSchema, templateSchema } from '../template.js';
 
 /** The contact fields `contact/sync` takes besides `fieldValues` (§2.2). */
 export const CONTACT_FIELDS = ['email', 'firstName', 'lastName', 'phone'] as const;
@@ -18,13 +18,9 @@ export const DEFAULT_CONTACT_MAPPING: Readonly<Record<(typeof CONTACT_FIELDS)[nu
   phone: 'buyer.phone',
 };
 
-const tagTemplate = z
-  .string()
+const tagTemplate = templateSchema()
   .trim()
   .min(1)
-  .superRefine((template, ctx) => {
-    for (const problem of validateTemplate(template)) ctx.addIssue({ code: 'custom', message: problem });
-  })
   .meta({ title: 'Tag', description: 'A tag name or a template, e.g. "customer", "{product.name}" or "paypal-integration-{event}".' });
 
 const listId = z
@@ -120,7 +116,7 @@ const deepDataSchema = z
   .default({ enabled: false, storeId: 'ipnhub', storeName: 'ipnhub' })
   .meta({ title: 'E-commerce orders (Deep Data)', description: 'Optional: record payments as ActiveCampaign e-commerce orders.' });
 
-export const activeCampaignConfigSchema = z.object({
+export const activeCampaignConfigSchema = z.strictObject({
   accountUrl: z
     .url({ protocol: /^https?$/, error: 'must be the account\'s API URL, e.g. https://youraccount.api-us1.com' })
     .meta({

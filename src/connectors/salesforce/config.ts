@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { eventActionsSchema } from '../event-actions.js';
 import type { EventActions } from '../event-actions.js';
-import { mappingSchema, validateTemplate } from '../template.js';
+import { mappingSchema, templateSchema } from '../template.js';
 
 /** A field's API name: `LastName`, `Buyer_Key__c`, a namespaced `ns__Field__c`. */
 const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -17,15 +17,7 @@ const MAPPING_KEY = /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)?$/;
 const apiName = (title: string, description: string) =>
   z.string().trim().regex(API_NAME, { message: 'must be a Salesforce field API name, e.g. "Buyer_Key__c"' }).meta({ title, description });
 
-const template = (title: string, description: string) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .superRefine((value, ctx) => {
-      for (const problem of validateTemplate(value)) ctx.addIssue({ code: 'custom', message: problem });
-    })
-    .meta({ title, description });
+const template = (title: string, description: string) => templateSchema().trim().min(1).meta({ title, description });
 
 const salesforceMapping = mappingSchema.superRefine((mapping, ctx) => {
   for (const key of Object.keys(mapping)) {
@@ -163,12 +155,7 @@ export const salesforceActionSchema = z
       description: '"upsert": create the Contact/Lead or update it with the mapped fields. "update": only update an existing one (no record → nothing to do). "none": leave it alone.',
     }),
     fields: z
-      .record(z.string().regex(MAPPING_KEY, { message: 'must be a Salesforce field API name' }), z.string())
-      .superRefine((fields, ctx) => {
-        for (const [key, value] of Object.entries(fields)) {
-          for (const problem of validateTemplate(value)) ctx.addIssue({ code: 'custom', path: [key], message: problem });
-        }
-      })
+      .record(z.string().regex(MAPPING_KEY, { message: 'must be a Salesforce field API name' }), templateSchema())
       .default({})
       .meta({
         title: 'Fields set on this event',
@@ -202,7 +189,7 @@ export const DEFAULT_ACTIONS: EventActions<SalesforceAction> = {
   affiliation: { ...update({ addTags: ['affiliate', 'affiliate-{product.name}'] }), record: 'upsert' },
 };
 
-export const salesforceConfigSchema = z.object({
+export const salesforceConfigSchema = z.strictObject({
   credentials: credentialsSchema,
   apiVersion: z
     .string()
