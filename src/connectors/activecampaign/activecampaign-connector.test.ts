@@ -253,6 +253,14 @@ describe('activecampaign connector', () => {
     expect(fake.fieldValue(EMAIL, 'AFFILIATE')).toBeUndefined();
   });
 
+  it('leaves out custom field values that are only whitespace', async () => {
+    await fake.close();
+    await start({ fields: [{ title: 'Last amount', perstag: 'LAST_AMOUNT' }] });
+    const order = { ...sampleEvent().order!, amount: null, currency: null };
+    await connector.deliver(sampleEvent('payment', { order }), config({ customFields: { LAST_AMOUNT: '{amount} {order.currency}' } }), deliveryContext(http));
+    expect(fake.requests.find((r) => r.path === '/api/3/contact/sync')?.body).toEqual({ contact: { email: EMAIL, firstName: 'Anna', lastName: 'Beispiel' } });
+  });
+
   it('fails naming a custom field that does not exist, before writing anything', async () => {
     const result = await connector.deliver(sampleEvent('payment'), config({ customFields: { '%ORDER_ID%': 'order.id' } }), deliveryContext(http));
     expect(result).toEqual({

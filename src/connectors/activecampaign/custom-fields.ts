@@ -5,6 +5,7 @@
  * `YYYY-MM-DD`; empty values are left out so what the contact has stays.
  */
 import type { TargetClient } from '../target-client.js';
+import { isEmptyValue } from '../template.js';
 import type { Step } from './client.js';
 import { listAll, text } from './client.js';
 
@@ -62,7 +63,7 @@ export function fieldValues(fields: readonly AccountField[], values: Readonly<Re
   const out: FieldValue[] = [];
   for (const [key, value] of Object.entries(values)) {
     const field = findField(fields, key);
-    if (!field || value === '') continue;
+    if (!field || isEmptyValue(value)) continue;
     out.push({ field: field.id, value: field.type === 'date' ? asDate(value) : value });
   }
   return out;

@@ -131,6 +131,20 @@ describe('salesforce connector: buyer records', () => {
     expect(fake.records('Contact')[0]).toMatchObject({ Phone: '+49 30 1234', MailingState: 'BE', Customer_Status__c: 'refunded' });
   });
 
+  it('never overwrites stored data with a value that is only whitespace (a template without its values, a blank provider field)', async () => {
+    fake.seed('Contact', { LastName: 'Beispiel', Email: EMAIL, Description: '97.00 EUR', Title: 'CEO', Customer_Status__c: 'vip' });
+    const order = { ...sampleEvent().order!, amount: null, currency: null };
+    const event = sampleEvent('refund', { order, raw: { ...sampleEvent().raw, job_title: '   ' } });
+    const config = fakeConfig(fake, {
+      mapping: { Description: '{amount} {order.currency}', Title: 'raw.job_title' },
+      actions: { refund: { record: 'update', fields: { Customer_Status__c: ' {buyer.company} ' } } },
+    });
+    expect((await connector.deliver(event, config, context())).outcome).toBe('delivered');
+    const sent = fake.writes()[0]?.json as Record<string, unknown>;
+    expect(Object.keys(sent)).toEqual(['FirstName', 'LastName', 'Email', 'MailingStreet', 'MailingPostalCode', 'MailingCity', 'MailingCountry']);
+    expect(fake.records('Contact')[0]).toMatchObject({ Description: '97.00 EUR', Title: 'CEO', Customer_Status__c: 'vip' });
+  });
+
   it('sends only the own mapping when the default mapping is off', async () => {
     const config = fakeConfig(fake, { useDefaultMapping: false, mapping: { LastName: 'buyer.lastName', Email: 'buyer.email' } });
     await connector.deliver(sampleEvent('payment'), config, context());
