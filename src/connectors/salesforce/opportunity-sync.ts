@@ -93,7 +93,7 @@ export async function syncOpportunity(
   }
   const verb = upserted.status === 201 ? 'created' : 'updated';
   let linked = '';
-  if (id && contactId && config.opportunity.linkContact && config.record.object === 'Contact') {
+  if (id && contactId && config.opportunity.linkContact) {
     const link = await linkContact(api, config, id, contactId);
     if (!link.ok) return link;
     linked = link.value;

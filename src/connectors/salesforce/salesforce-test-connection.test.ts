@@ -59,6 +59,20 @@ describe('salesforce connector: connection test', () => {
     });
   });
 
+  it('notes Lead fields the Contact lacks when converted Leads are followed to their Contact', async () => {
+    const config = fakeConfig(fake, {
+      record: { object: 'Lead', matchBy: 'externalId', externalIdField: 'Buyer_Key__c' },
+      tagField: 'Ipnhub_Tags__c',
+      mapping: { Product_Id__c: 'product.productId', Lead_Only__c: 'order.id' },
+    });
+    expect(await connector.testConnection(config, testContext())).toEqual({
+      ok: true,
+      message:
+        'logged in (API v60.0); Lead has every field the connection writes; API usage 1/15000; note: buyers whose Lead was converted are written to their Contact, and Contact has no field "Lead_Only__c"',
+    });
+    expect(fake.dataRequests().map((r) => r.path)).toEqual(['/services/data/v60.0/sobjects/Lead/describe', '/services/data/v60.0/sobjects/Contact/describe']);
+  });
+
   it('fails on an API version the org does not offer', async () => {
     const result = await connector.testConnection(fakeConfig(fake, { apiVersion: '99.0' }), testContext());
     expect(result).toEqual({ ok: false, message: 'TARGET_VALIDATION_FAILED: Salesforce answered HTTP 404: NOT_FOUND: The requested resource does not exist' });
