@@ -110,11 +110,15 @@ const opportunitySchema = z
       'API name of a Text field on Opportunity marked "External ID" and "Unique" that holds the order key, e.g. "Order_Id__c". ipnhub never creates fields.',
     ).optional(),
     key: template('Order key', 'Template for the Opportunity\'s external id: "{order.id}" (default) keeps one Opportunity per order; "{order.id}-{order.paySequenceNo}" one per payment.').default('{order.id}'),
+    paymentsField: apiName(
+      'Payments field',
+      'Optional API name of a Long Text Area field on Opportunity (e.g. "Ipnhub_Payments__c") where ipnhub lists the transactions whose amounts it has added to Amount, one per line. With it, every later payment on the order (rebills, instalments) adds its amount to Amount exactly once, even when a delivery is retried. Without it Amount stays the first payment\'s amount.',
+    ).optional(),
     name: template('Opportunity name', 'Template for the Opportunity name (at most 120 characters are sent).').default('{order.id} {product.name}'),
     mapping: salesforceMapping.default({}).meta({
       title: 'Opportunity fields',
       description:
-        'Extra Opportunity fields ← path or template, sent when an Opportunity is created or updated with all its fields, e.g. {"LeadSource": "{source.provider}", "Product_Id__c": "product.productId", "CurrencyIsoCode": "order.currency"}. Overrides the computed Name, StageName, CloseDate (the event\'s date) and Amount (the payment\'s amount as a decimal). Fields must already exist.',
+        'Extra Opportunity fields ← path or template, sent when an Opportunity is created or updated with all its fields, e.g. {"LeadSource": "{source.provider}", "Product_Id__c": "product.productId", "CurrencyIsoCode": "order.currency"}. Overrides the computed Name, StageName, CloseDate (the date of the payment that created it) and Amount (the payments added up as a decimal). Fields must already exist.',
     }),
     linkContact: z.boolean().default(true).meta({
       title: 'Link the Contact',
@@ -132,7 +136,11 @@ const opportunitySchema = z
     }
   })
   .prefault({})
-  .meta({ title: 'Opportunities', description: 'Optional: one Opportunity per order (or per payment), Closed Won on payment and a configurable stage on refunds and chargebacks.' });
+  .meta({
+    title: 'Opportunities',
+    description:
+      'Optional: one Opportunity per order (or per payment), Closed Won on payment, a configurable stage on refunds and chargebacks, and the order\'s payments added up in Amount. A payment never moves an Opportunity out of a stage a refund or chargeback action sets.',
+  });
 
 const tagTemplate = template('Tag', 'A tag or a template, e.g. "customer", "{product.name}" or "digistore24-{event}". Empty results are ignored; ";" becomes ",".');
 
@@ -141,7 +149,8 @@ const actionOpportunitySchema = z
     stage: z.string().trim().min(1).meta({ title: 'Stage', description: 'The StageName picklist value, e.g. "Closed Won" or "Closed Lost" (stages are org-specific).' }),
     create: z.boolean().default(false).meta({
       title: 'Create or update with all fields',
-      description: 'On: upsert the Opportunity with name, close date, amount, stage and the extra fields (for payments). Off: only set the stage of an existing Opportunity; none for the order → nothing happens.',
+      description:
+        'On (payments): create the Opportunity with name, close date, amount, stage and the extra fields, or update an existing one and add this payment to its amount (see "Payments field"); an Opportunity a refund or chargeback moved to its stage keeps that stage. Off: only set the stage of an existing Opportunity; none for the order → nothing happens.',
     }),
   })
   .strict()

@@ -50,12 +50,12 @@ describe('salesforce connector: connection test', () => {
       mapping: { Shoe_Size__c: 'raw.shoe_size', 'Account.Ext_Id__c': 'raw.account', 'Nope.Ext__c': 'raw.x' },
       record: { matchBy: 'externalId', externalIdField: 'Product_Id__c' },
       actions: { refund: { fields: { Refund_Reason__c: 'refund' } } },
-      opportunity: { enabled: true, externalIdField: 'Name', mapping: { Gone__c: 'order.id' } },
+      opportunity: { enabled: true, externalIdField: 'Name', mapping: { Gone__c: 'order.id' }, paymentsField: 'Payments_Gone__c' },
     });
     expect(await connector.testConnection(config, testContext())).toEqual({
       ok: false,
       message:
-        'logged in, but the configuration does not match the org: Contact has no field "Shoe_Size__c"; Contact has no field "Nope.Ext__c"; Contact has no field "Refund_Reason__c"; Contact.Product_Id__c is not marked "External ID"; Opportunity has no field "Gone__c"; Opportunity.Name is not marked "External ID"',
+        'logged in, but the configuration does not match the org: Contact has no field "Shoe_Size__c"; Contact has no field "Nope.Ext__c"; Contact has no field "Refund_Reason__c"; Contact.Product_Id__c is not marked "External ID"; Opportunity has no field "Gone__c"; Opportunity has no field "Payments_Gone__c"; Opportunity.Name is not marked "External ID"',
     });
   });
 

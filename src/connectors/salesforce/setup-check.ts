@@ -77,7 +77,7 @@ export async function checkSetup(api: SalesforceApi, config: SalesforceConfig): 
   if (config.opportunity.enabled) {
     const opportunity = await describe(api, 'Opportunity');
     if (!opportunity.ok) return { ok: false, message: opportunity.message };
-    problems.push(...missingFields('Opportunity', opportunity.fields, Object.keys(config.opportunity.mapping)));
+    problems.push(...missingFields('Opportunity', opportunity.fields, [...Object.keys(config.opportunity.mapping), ...(config.opportunity.paymentsField ? [config.opportunity.paymentsField] : [])]));
     if (config.opportunity.externalIdField) problems.push(...externalIdProblem('Opportunity', opportunity.fields, config.opportunity.externalIdField));
   }
 

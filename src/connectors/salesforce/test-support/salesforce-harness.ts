@@ -41,7 +41,7 @@ export const TEST_ORG: SalesforceFakeOptions = {
       Customer_Status__c: {},
     },
     Lead: { Buyer_Key__c: { externalId: true, unique: true }, Ipnhub_Tags__c: {}, Product_Id__c: {}, Lead_Only__c: {} },
-    Opportunity: { Order_Id__c: { externalId: true, unique: true }, Product_Id__c: {} },
+    Opportunity: { Order_Id__c: { externalId: true, unique: true }, Product_Id__c: {}, Ipnhub_Payments__c: {} },
   },
 };
 
