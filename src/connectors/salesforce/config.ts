@@ -77,7 +77,8 @@ const recordSchema = z
   .object({
     object: z.enum(['Contact', 'Lead']).default('Contact').meta({
       title: 'Object',
-      description: 'What a buyer becomes in Salesforce: a Contact (default) or a Lead. Converted Leads are never updated; a buyer whose Lead was converted gets a new Lead.',
+      description:
+        'What a buyer becomes in Salesforce: a Contact (default) or a Lead. Salesforce refuses updates to converted Leads: matched by e-mail, a buyer whose Lead was converted gets a new Lead; matched by External ID, the buyer\'s data goes to the Contact the Lead was converted into (mapped custom fields and the tag field must exist on Contact under the same API name).',
     }),
     matchBy: z.enum(['email', 'externalId']).default('email').meta({
       title: 'Match records by',
