@@ -409,6 +409,9 @@ for (const dialect of enabledDialects()) {
       );
       expect(crm.message).not.toContain('Secret-Value-991');
 
+      const choice = await rejection(installed.create({ connector: 'salesforce', name: 'x', config: { credentials, record: { object: 'Leed' } } }));
+      expect(choice.detail).toBe('record.object: Invalid option: expected one of "Contact"|"Lead" (did you mean "Lead"?)');
+
       const several = await rejection(installed.create({ connector: 'webhook', name: 'x', config: { url: 'https://a.example.com', colour: 'red', timeoutMS: 1 } }));
       expect(several.detail).toBe('(root): unknown settings "colour", "timeoutMS" (did you mean "timeoutMs"?); the settings here are: url, secret, headers, mapping, timeoutMs');
 

@@ -23,13 +23,23 @@ function named(key: string, known: readonly string[]): { key: string; suggestion
   return { key, suggestion, suggested: suggestion !== '' };
 }
 
+/** A misspelt choice (`"Leed"` for `"Lead"`): Zod's message with the closest valid value. */
+function invalidOption(issue: RawIssue): string | undefined {
+  const { values, input } = issue as RawIssue & { values?: unknown[]; input?: unknown };
+  if (typeof input !== 'string' || !values?.every((value): value is string => typeof value === 'string')) return undefined;
+  const suggestion = didYouMean(input, values);
+  return suggestion === '' ? undefined : `Invalid option: expected one of ${values.map((value) => JSON.stringify(value)).join('|')}${suggestion}`;
+}
+
 /**
  * Parse-time error map (pass as `safeParse(value, { error })`): an unknown key's message names
  * the closest valid key, or lists the valid keys when none is close. One unknown key is shown
  * at its own path by `issueMessage` (`timeoutMS: unknown setting (did you mean "timeoutMs"?)`);
- * several are named in the message. Other issues keep Zod's own messages.
+ * several are named in the message. A misspelt choice of a fixed set gets the closest valid
+ * one. Other issues keep Zod's own messages.
  */
 export const unknownSettingsErrorMap: z.core.$ZodErrorMap = (issue) => {
+  if (issue.code === 'invalid_value') return invalidOption(issue);
   if (issue.code !== 'unrecognized_keys') return undefined;
   const known = knownKeys(issue);
   const keys = (issue as RawIssue & { keys: string[] }).keys.map((key) => named(key, known));
