@@ -16,6 +16,16 @@ export const digistore24ConfigSchema = z.object({
         'Every notification is checked against it; notifications without a valid sha_sign are rejected.',
       writeOnly: true,
     }),
+  legacyHtmlDecoding: z
+    .boolean()
+    .optional()
+    .meta({
+      title: 'Accept legacy signatures (HTML-decoded values)',
+      description:
+        'Also accept notifications signed the way the 2019 Digistore24 receiver script did: every value ' +
+        'HTML-entity-decoded before hashing. Off unless your Digistore24 account is known to sign that way; ' +
+        'events are then built from the decoded values.',
+    }),
 });
 
 export type Digistore24Config = z.infer<typeof digistore24ConfigSchema>;
