@@ -1,33 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { closestName, didYouMean } from './closest-name.js';
+import { closestName, didYouMean, editDistance } from './closest-name.js';
 
-describe('closestName', () => {
-  it.each([
-    ['timeoutMS', ['url', 'secret', 'headers', 'mapping', 'timeoutMs'], 'timeoutMs'],
-    ['tagFeild', ['tagField', 'mapping', 'opportunity'], 'tagField'],
-    ['firstNme', ['email', 'firstName', 'lastName'], 'firstName'],
-    ['amout', ['id', 'amount', 'event', 'product'], 'amount'],
-    ['mappnig', ['mapping', 'tagField'], 'mapping'],
-    ['ur', ['url', 'secret'], 'url'],
-  ])('%s → %s', (name, candidates, expected) => {
-    expect(closestName(name, candidates)).toBe(expected);
+describe('closest name', () => {
+  it('counts inserts, deletes, substitutions and swapped neighbours as one edit each', () => {
+    expect(editDistance('port', 'port')).toBe(0);
+    expect(editDistance('prot', 'port')).toBe(1);
+    expect(editDistance('ports', 'port')).toBe(1);
+    expect(editDistance('pert', 'port')).toBe(1);
+    expect(editDistance('', 'abc')).toBe(3);
+    expect(editDistance('kitten', 'sitting')).toBe(3);
   });
 
-  it('prefers the smallest distance, then the earlier candidate', () => {
-    expect(closestName('lastname', ['firstName', 'lastName'])).toBe('lastName');
-    expect(closestName('ab', ['ax', 'ay'])).toBe('ax');
+  it('finds the intended name of common typos, ignoring case', () => {
+    const keys = ['timeoutMs', 'tagField', 'url', 'publicBaseUrl', 'dataDir'];
+    expect(closestName('timeoutMS', keys)).toBe('timeoutMs');
+    expect(closestName('tagFeild', keys)).toBe('tagField');
+    expect(closestName('publicBaseURL', keys)).toBe('publicBaseUrl');
+    expect(closestName('datadir', keys)).toBe('dataDir');
   });
 
-  it('suggests nothing when no candidate is a likely typo', () => {
-    expect(closestName('colour', ['url', 'secret', 'headers'])).toBeUndefined();
-    expect(closestName('x', [])).toBeUndefined();
-    expect(closestName('webhookSecretKey', ['url'])).toBeUndefined();
+  it('finds a name that the input starts with, or that starts with the input', () => {
+    expect(closestName('warning', ['fatal', 'error', 'warn', 'info'])).toBe('warn');
+    expect(closestName('err', ['fatal', 'error', 'warn'])).toBe('error');
+    expect(closestName('wa', ['warn'])).toBeUndefined();
   });
-});
 
-describe('didYouMean', () => {
-  it('phrases the suggestion, or says nothing', () => {
-    expect(didYouMean('timeoutMS', ['timeoutMs'])).toBe(' (did you mean "timeoutMs"?)');
-    expect(didYouMean('colour', ['url'])).toBe('');
+  it('suggests nothing for names that are not plausibly a typo', () => {
+    expect(closestName('color', ['port', 'host'])).toBeUndefined();
+    expect(closestName('ab', ['xy'])).toBeUndefined();
+    expect(closestName('anything', [])).toBeUndefined();
+  });
+
+  it('prefers the nearest candidate, then the earlier one', () => {
+    expect(closestName('hostnam', ['host', 'hostname'])).toBe('hostname');
+    expect(closestName('abcdef', ['abcdeg', 'abcdeh'])).toBe('abcdeg');
+  });
+
+  it('phrases the suggestion, with a caller-chosen quote', () => {
+    expect(didYouMean('prot', ['port'])).toBe(' (did you mean "port"?)');
+    expect(didYouMean('IPNHUB_PROT', ['IPNHUB_PORT'], (n) => n)).toBe(' (did you mean IPNHUB_PORT?)');
+    expect(didYouMean('zzz', ['port'])).toBe('');
   });
 });

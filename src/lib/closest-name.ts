@@ -1,45 +1,57 @@
 /**
- * "Did you mean …?" for names a person typed: a settings key, a template path segment. The
- * distance is Damerau–Levenshtein (an adjacent swap such as `Feild` → `Field` counts once),
- * compared ignoring case, so `timeoutMS` finds `timeoutMs` and `tagFeild` finds `tagField`.
+ * "Did you mean …?" for names a person typed: a misspelt setting, config key or option. The
+ * distance is optimal string alignment (Levenshtein plus swapping two neighbours, the most
+ * common typo), compared case-insensitively, so `timeoutMS`, `tagFeild` and `publicBaseURL`
+ * all find their intended name.
  */
 
-function distance(a: string, b: string): number {
+/** Edits (insert, delete, substitute, swap two neighbours) that turn `a` into `b`. */
+export function editDistance(a: string, b: string): number {
+  const rows = a.length + 1;
   const cols = b.length + 1;
-  // One flat row-major table; `at` reads it (cells outside the filled part are never read).
-  const d = new Array<number>((a.length + 1) * cols).fill(0);
-  const at = (i: number, j: number): number => d[i * cols + j] ?? 0;
-  for (let i = 0; i <= a.length; i++) d[i * cols] = i;
-  for (let j = 0; j <= b.length; j++) d[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
+  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i < rows; i++) {
+    const row = d[i] as number[];
+    const prev = d[i - 1] as number[];
+    for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, at(i - 2, j - 2) + 1);
-      d[i * cols + j] = best;
+      let best = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, ((d[i - 2] as number[])[j - 2] as number) + 1);
+      }
+      row[j] = best;
     }
   }
-  return at(a.length, b.length);
+  return (d[a.length] as number[])[b.length] as number;
+}
+
+/** `warning` for `warn`, `err` for `error`: one name is the start of the other (at least 3 characters). */
+function isPrefixOf(a: string, b: string): boolean {
+  const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
+  return shorter.length >= 3 && longer.startsWith(shorter);
 }
 
 /**
- * The candidate closest to `name`, or undefined when none is close enough to be a likely typo:
- * at most a third of the longer name may differ (at least one edit is always allowed). Ties go
- * to the earlier candidate.
+ * The candidate closest to `input`, or undefined when none is close enough to be a plausible
+ * typo (at most a third of the longer name and at most 3 edits, or one name the start of the
+ * other; case is ignored). Ties go to the earlier candidate, so callers list the likelier names
+ * first.
  */
-export function closestName(name: string, candidates: Iterable<string>): string | undefined {
-  const wanted = name.toLowerCase();
-  let best: { candidate: string; score: number } | undefined;
-  for (const candidate of candidates) {
-    const score = distance(wanted, candidate.toLowerCase());
-    const allowed = Math.max(1, Math.floor(Math.max(wanted.length, candidate.length) / 3));
-    if (score <= allowed && (best === undefined || score < best.score)) best = { candidate, score };
+export function closestName(input: string, candidates: Iterable<string>): string | undefined {
+  const wanted = input.toLowerCase();
+  let best: { name: string; distance: number } | undefined;
+  for (const name of candidates) {
+    const lower = name.toLowerCase();
+    const distance = editDistance(wanted, lower);
+    const limit = Math.min(3, Math.floor(Math.max(wanted.length, name.length) / 3));
+    const plausible = distance <= limit || isPrefixOf(wanted, lower);
+    if (plausible && (best === undefined || distance < best.distance)) best = { name, distance };
   }
-  return best?.candidate;
+  return best?.name;
 }
 
-/** ` (did you mean "x"?)` when a candidate is close to `name`, else the empty string. */
-export function didYouMean(name: string, candidates: Iterable<string>): string {
-  const match = closestName(name, candidates);
-  return match === undefined ? '' : ` (did you mean "${match}"?)`;
+/** ` (did you mean "<name>"?)` when a close candidate exists, else an empty string. */
+export function didYouMean(input: string, candidates: Iterable<string>, quote: (name: string) => string = (name) => `"${name}"`): string {
+  const name = closestName(input, candidates);
+  return name === undefined ? '' : ` (did you mean ${quote(name)}?)`;
 }
