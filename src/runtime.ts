@@ -98,7 +98,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const masterKey = resolveMasterKey({ configured: config.masterKey, dataDir, embedded: target.kind === 'sqlite', logger });
     const secretBox = createSecretBox(masterKey);
     const sources = createSourcesService({ db, adapter, secretBox, clock, publicBaseUrl: config.publicBaseUrl });
-    const connections = createConnectionsService({ db, adapter, secretBox, clock });
+    const connections = createConnectionsService({ db, adapter, secretBox, clock, logger });
     const http = createHttpClient({ timeoutMs: config.outboundTimeoutMs, allowList: config.outboundAllowList, userAgent: 'ipnhub/0.1' });
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir, logger });
     const metrics = createMetrics(async () => {

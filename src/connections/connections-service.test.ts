@@ -5,6 +5,7 @@ import type { Connector } from '../connectors/connector.js';
 import { openDb } from '../db/connect.js';
 import { ManualClock } from '../lib/clock.js';
 import { countingBox } from '../../test/helpers/counting-secret-box.js';
+import { capturingLogger } from '../../test/helpers/capturing-logger.js';
 import { rejection } from '../../test/helpers/rejection.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
@@ -166,7 +167,7 @@ for (const dialect of enabledDialects()) {
       expect(filters.fields).toEqual([{ path: 'filters.eventTypes.1', problem: expect.stringMatching(/^must be one of payment,/) }]);
 
       const unknownFilter = await rejection(service.create({ connector: 'hook', name: 'x', filters: { product: '1' }, config: { url } }));
-      expect(unknownFilter.detail).toBe('filters: unknown field "product"');
+      expect(unknownFilter.detail).toBe('filters.product: unknown setting (did you mean "productIds"?)');
 
       const emails = await rejection(service.create({ connector: 'hook', name: 'x', errorEmails: ['ops@example.com', 'not-an-address'], config: { url } }));
       expect([emails.code, emails.detail]).toEqual(['VALIDATION_FAILED', 'errorEmails.1: is not an e-mail address']);
@@ -409,6 +410,109 @@ for (const dialect of enabledDialects()) {
       expect(mail.connection.secretFields).toEqual({});
       expect(mail.connection.config).toMatchObject({ to: ['seller@example.com'] });
       expect((await rejection(installed.create({ connector: 'hook', name: 'x', config: {} }))).code).toBe('UNKNOWN_CONNECTOR');
+    });
+
+    it('refuses unknown settings at every depth, naming each with the closest valid key, and stores nothing', async () => {
+      const installed = createConnectionsService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock });
+      const hook = await rejection(installed.create({ connector: 'webhook', name: 'x', config: { url: 'https://a.example.com', timeoutMS: 5000 } }));
+      expect([hook.code, hook.detail]).toEqual(['INVALID_CONFIG', 'timeoutMS: unknown setting (did you mean "timeoutMs"?)']);
+
+      const credentials = { clientId: 'id', clientSecret: 'Secret-Value-991', username: 'u@example.com', password: 'pw' };
+      const crm = await rejection(
+        installed.create({
+          connector: 'salesforce',
+          name: 'x',
+          config: { credentials, tagFeild: 'Tags__c', record: { matchBy: 'externalId', externalIdFeild: 'Key__c' }, actions: { refnud: {} } },
+        }),
+      );
+      expect(crm.code).toBe('INVALID_CONFIG');
+      expect(crm.detail?.split('; ').sort()).toEqual(
+        [
+          'actions.refnud: unknown setting (did you mean "refund"?)',
+          'record.externalIdFeild: unknown setting (did you mean "externalIdField"?)',
+          'tagFeild: unknown setting (did you mean "tagField"?)',
+          // The misspelt key leaves the required one missing: both are named.
+          'record.externalIdField: matching by external id needs the External ID field\'s API name',
+        ].sort(),
+      );
+      expect(crm.message).not.toContain('Secret-Value-991');
+
+      const choice = await rejection(installed.create({ connector: 'salesforce', name: 'x', config: { credentials, record: { object: 'Leed' } } }));
+      expect(choice.detail).toBe('record.object: must be one of Contact, Lead (did you mean "Lead"?)');
+
+      const several = await rejection(installed.create({ connector: 'webhook', name: 'x', config: { url: 'https://a.example.com', colour: 'red', timeoutMS: 1 } }));
+      expect(several.detail).toBe('(root): unknown settings "colour", "timeoutMS" (did you mean "timeoutMs"?); the settings here are: url, secret, headers, mapping, timeoutMs');
+
+      const { connection } = await installed.create({ connector: 'webhook', name: 'ok', config: { url: 'https://a.example.com' } });
+      const patched = await rejection(installed.update(connection.id, { config: { timeoutMS: 5000 } }));
+      expect([patched.code, patched.detail]).toEqual(['INVALID_CONFIG', 'timeoutMS: unknown setting (did you mean "timeoutMs"?)']);
+      expect((await installed.list()).map((c) => c.name)).toEqual(['ok']);
+      expect((await installed.get(connection.id))?.config).toEqual({ url: 'https://a.example.com' });
+    });
+
+    it('loads a stored config with keys its connector does not know, warns naming the connection, and refuses them on the next config change', async () => {
+      const { logger, lines } = capturingLogger();
+      const logged = createConnectionsService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock, registry, logger });
+      const { connection } = await logged.create({ connector: 'hook', name: 'Billing', config: { url: 'https://a.example.com', secret: SIGNING_SECRET } });
+      // As an older version (or a hand edit) may have stored it.
+      await handle.db
+        .updateTable('connections')
+        .set({ config: JSON.stringify({ url: 'https://a.example.com', timeoutMS: 5000, retired: { flag: true } }), updated_at: '2026-03-01T10:00:05.000Z' })
+        .where('id', '=', connection.id)
+        .execute();
+
+      const loaded = await logged.loadForDelivery(connection.id);
+      expect(loaded?.config).toEqual({ url: 'https://a.example.com', secret: SIGNING_SECRET, headers: {} });
+      const warnings = lines().filter((line) => line.level === 40);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ connectionId: connection.id, ignoredKeys: ['timeoutMS', 'retired'] });
+      expect(String(warnings[0]?.msg)).toContain(`connection ${connection.id} ("Billing")`);
+      // Cached per row version: one warning, not one per delivery.
+      await logged.loadForDelivery(connection.id);
+      expect(lines().filter((line) => line.level === 40)).toHaveLength(1);
+
+      // A rename does not touch the config; a config change must clean it up.
+      expect((await logged.update(connection.id, { name: 'Billing 2' }))?.connection.name).toBe('Billing 2');
+      const refused = await rejection(logged.update(connection.id, { config: { timeoutMs: 5000 } }));
+      expect(refused.detail).toBe('(root): unknown settings "timeoutMS" (did you mean "timeoutMs"?), "retired"; the settings here are: url, secret, headers, timeoutMs');
+      const cleaned = await logged.update(connection.id, { config: { timeoutMS: null, retired: null, timeoutMs: 5000 } });
+      expect(cleaned?.connection.config).toEqual({ url: 'https://a.example.com', timeoutMs: 5000 });
+    });
+
+    it('checks the paths of every template and mapping against the event when a connection is saved', async () => {
+      const installed = createConnectionsService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock });
+      const credentials = { clientId: 'id', clientSecret: 'secret', username: 'u@example.com', password: 'pw' };
+      const bad = await rejection(
+        installed.create({
+          connector: 'salesforce',
+          name: 'x',
+          config: {
+            credentials,
+            mapping: { FirstName: 'buyer.firstNme', Note__c: '{amout} {order.currency}', Custom__c: 'raw.any_field_the_provider_sends' },
+            actions: { payment: { addTags: ['{product.nme}'], fields: { Status__c: 'paid {order.items.first.name}' } } },
+          },
+        }),
+      );
+      expect(bad.code).toBe('UNKNOWN_TEMPLATE_PATH');
+      expect(bad.detail?.split('; ')).toEqual([
+        'mapping.FirstName: "buyer.firstNme": the event has no "buyer.firstNme" (did you mean "buyer.firstName"?)',
+        'mapping.Note__c: "{amout} {order.currency}": the event has no "amout" (did you mean "amount"?)',
+        'actions.payment.fields.Status__c: "paid {order.items.first.name}": "order.items" is a list: name an item by its number, e.g. "order.items.0.name"',
+        'actions.payment.addTags.0: "{product.nme}": the event has no "product.nme" (did you mean "product.name"?)',
+      ]);
+      expect(await installed.list()).toEqual([]);
+
+      const mail = await rejection(installed.create({ connector: 'email', name: 'x', config: { to: ['a@example.com'], subject: 'Paid: {buyer.email.domain}' } }));
+      expect(mail.detail).toBe('subject: "Paid: {buyer.email.domain}": "buyer.email" is a single value and has no field "domain"');
+
+      const { connection } = await installed.create({
+        connector: 'webhook',
+        name: 'ok',
+        config: { url: 'https://a.example.com', mapping: { email: 'buyer.email', custom: '{raw.custom_field}', item: 'order.items.0.productId', address: 'buyer.address' } },
+      });
+      const patched = await rejection(installed.update(connection.id, { config: { mapping: { email: 'buyer.emial' } } }));
+      expect([patched.code, patched.detail]).toEqual(['UNKNOWN_TEMPLATE_PATH', 'mapping.email: "buyer.emial": the event has no "buyer.emial" (did you mean "buyer.email"?)']);
+      expect((await installed.get(connection.id))?.config).toMatchObject({ mapping: { email: 'buyer.email' } });
     });
 
     it('fails loudly when the master key is wrong, while views and filters still work', async () => {

@@ -12,11 +12,13 @@ import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Connector } from '../connectors/connector.js';
 import { CONNECTOR_IDS, getConnector } from '../connectors/registry.js';
+import { templatePathProblems } from '../connectors/template-fields.js';
 import { IpnhubError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { ConnectionsTable, Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
 import { updateWithCompareAndSet } from './compare-and-set.js';
 import { deepFreeze } from './deep-freeze.js';
 import { parseDisplayName } from './display-name.js';
@@ -28,6 +30,7 @@ import type { SecretBox } from './secret-box.js';
 import { createSecuredConfigCodec } from './secured-config.js';
 import { generatedSecrets, parseConfigColumn, secretStatus } from './secret-fields.js';
 import type { ConfigObject, SecretStatus } from './secret-fields.js';
+import { unknownSettingsErrorMap } from './unknown-settings.js';
 import { createVersionCache } from './version-cache.js';
 
 /** A connection as the admin API and CLI show it: never any secret value. */
@@ -111,7 +114,9 @@ export interface ConnectionsService {
   /**
    * Unknown connector → `IpnhubError('UNKNOWN_CONNECTOR')`; bad name, `active`, filters or
    * error e-mails → `VALIDATION_FAILED` naming the field; a config the connector's schema
-   * rejects → `INVALID_CONFIG` with `<path>: <message>` (secret values scrubbed).
+   * rejects (an unknown key at any depth included) → `INVALID_CONFIG` with `<path>: <message>`
+   * (secret values scrubbed); a template or mapping naming a path the canonical event does not
+   * have → `UNKNOWN_TEMPLATE_PATH` with the field, the path and the closest valid path.
    */
   create(input: CreateConnectionInput): Promise<ConnectionWriteResult>;
   /** Every connection, oldest first. */
@@ -128,8 +133,9 @@ export interface ConnectionsService {
   activeFilters(db?: Kysely<Database>): Promise<ConnectionFilterTarget[]>;
   /**
    * One connection with its decrypted, parsed config, cached per row version; null when
-   * there is no such connection (inactive ones are returned, `active` says so). A stored
-   * config the connector's schema no longer accepts → `IpnhubError('INVALID_CONFIG')`.
+   * there is no such connection (inactive ones are returned, `active` says so). Stored keys
+   * the connector's schema does not know are left out with a warning naming the connection;
+   * a stored config the schema otherwise rejects → `IpnhubError('INVALID_CONFIG')`.
    */
   loadForDelivery(id: string, db?: Kysely<Database>): Promise<ConnectionForDelivery | null>;
 }
@@ -141,6 +147,8 @@ export interface ConnectionsServiceDeps {
   clock: Clock;
   /** Connectors by id; defaults to every installed connector. */
   registry?: Record<string, Connector<unknown>>;
+  /** Warns about stored config keys the connector no longer knows; default: silent. */
+  logger?: Logger;
 }
 
 type ConnectionRow = Selectable<ConnectionsTable>;
@@ -158,7 +166,7 @@ function parseActive(value: unknown): boolean {
 }
 
 function parseFilters(value: unknown): ConnectionFilters {
-  const parsed = filtersSchema.safeParse(value);
+  const parsed = filtersSchema.safeParse(value, { error: unknownSettingsErrorMap });
   if (!parsed.success) throw validationError('VALIDATION_FAILED', parsed.error, { prefix: 'filters', input: value });
   return parsed.data;
 }
@@ -174,6 +182,12 @@ function parseErrorEmails(value: unknown): string[] {
     seen.add(key);
     return true;
   });
+}
+
+/** Templates must name paths the event has: a typo would blank the field on every delivery. */
+function checkTemplatePaths(connector: Connector<unknown>, config: unknown): void {
+  const problems = templatePathProblems(connector.configSchema, config);
+  if (problems.length > 0) throw new IpnhubError('UNKNOWN_TEMPLATE_PATH', problems.join('; '));
 }
 
 function storedFilters(row: ConnectionRow): ConnectionFilters {
@@ -217,7 +231,12 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
   }
 
   function decodeForDelivery(row: ConnectionRow): ConnectionForDelivery {
-    const config = codec.open(connectorOf(row.connector), row, `connection ${row.id}`);
+    const config = codec.open(connectorOf(row.connector), row, `connection ${row.id}`, (keys) => {
+      deps.logger?.warn(
+        { connectionId: row.id, connector: row.connector, ignoredKeys: keys },
+        `connection ${row.id} ("${row.name}") has settings the ${row.connector} connector does not know: ${keys.join(', ')}; they are ignored, and the next change to the connection's settings must remove them`,
+      );
+    });
     return deepFreeze({ id: row.id, connector: row.connector, name: row.name, active: row.active === 1, config, errorEmails: storedEmails(row) });
   }
 
@@ -231,6 +250,7 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
       const errorEmails = parseErrorEmails(input.errorEmails ?? []);
       const submitted = input.config ?? {};
       const { stored, config } = codec.seal(connector, submitted);
+      checkTemplatePaths(connector, config);
       const now = clock.now();
       const row: ConnectionRow = {
         id: newId('connection', now.getTime()),
@@ -274,6 +294,7 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
           const connector = connectorOf(row.connector);
           if (!connector) throw new IpnhubError('UNKNOWN_CONNECTOR', `"${row.connector}"`);
           const { stored, config, merged } = codec.patch(connector, row, patch.config);
+          checkTemplatePaths(connector, config);
           next.config = stored.config;
           next.secrets = stored.secrets;
           generated = generatedSecrets(merged, config, connector.secretFields);

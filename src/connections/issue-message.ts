@@ -135,6 +135,12 @@ export interface IssueOptions {
   input?: unknown;
 }
 
+/** Where an issue points: one unknown key is named by its own path (`filters.product`), not its object's. */
+function issuePath(issue: Issue): readonly PropertyKey[] {
+  if (issue.code === 'unrecognized_keys' && issue.keys.length === 1) return [...issue.path, ...issue.keys];
+  return issue.path;
+}
+
 /** One entry per issue: the field's dotted path (with `prefix`) and its problem, scrubbed. */
 export function fieldProblems(error: z.ZodError, options: IssueOptions = {}): FieldProblem[] {
   // Longest first, so a secret that contains another is replaced whole.
@@ -142,7 +148,7 @@ export function fieldProblems(error: z.ZodError, options: IssueOptions = {}): Fi
   const scrub = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join(REDACTED), text);
   return error.issues.map((issue) => {
     const given = 'input' in options ? { value: valueAt(options.input, issue.path) } : undefined;
-    return { path: pathText(options.prefix, issue.path), problem: scrub(describeIssue(issue, given)) };
+    return { path: pathText(options.prefix, issuePath(issue)), problem: scrub(describeIssue(issue, given)) };
   });
 }
 

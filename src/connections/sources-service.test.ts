@@ -130,7 +130,7 @@ for (const dialect of enabledDialects()) {
       expect(missing.fields).toEqual([{ path: 'passphrase', problem: 'is required (text)' }]);
 
       const extra = await rejection(service.create({ provider: 'fake', name: 'x', config: { passphrase: PASSPHRASE, colour: 'red' } }));
-      expect(extra.detail).toBe('(root): unknown field "colour"');
+      expect(extra.detail).toBe('colour: unknown setting; the settings here are: passphrase, apiKey, label, sandbox');
 
       expect(await service.list()).toEqual([]);
     });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { unlabelledFields } from './connector-contract.js';
+import { openObjects, unlabelledFields } from './connector-contract.js';
 
 describe('unlabelledFields (connector contract)', () => {
   it('finds fields without title or description at any depth, in arrays, records and unions', () => {
@@ -18,5 +18,20 @@ describe('unlabelledFields (connector contract)', () => {
   it('passes a fully labelled schema', () => {
     const schema = z.object({ a: z.object({ b: z.string().meta({ title: 'B' }) }).meta({ title: 'A' }) });
     expect(unlabelledFields(z.toJSONSchema(schema) as never)).toEqual([]);
+  });
+});
+
+describe('openObjects (connector contract)', () => {
+  it('finds objects at any depth that accept unknown keys', () => {
+    const schema = z.strictObject({
+      open: z.object({ a: z.string() }),
+      strict: z.strictObject({ deeper: z.object({ b: z.string() }) }),
+      list: z.array(z.object({ c: z.string() })),
+      map: z.record(z.string(), z.object({ d: z.string() })),
+      either: z.union([z.object({ e: z.string() }), z.string()]),
+      fine: z.array(z.strictObject({ f: z.string() })),
+    });
+    expect(openObjects(z.toJSONSchema(schema, { io: 'input' }) as never).sort()).toEqual(['either', 'list[]', 'map{}', 'open', 'strict.deeper']);
+    expect(openObjects(z.toJSONSchema(z.object({ a: z.string() }), { io: 'input' }) as never)).toEqual(['(root)']);
   });
 });

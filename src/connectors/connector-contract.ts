@@ -11,6 +11,8 @@
  * - the config schema renders as JSON Schema, every field at every depth has a title or
  *   description (the admin UI renders forms from it) and every secret field exists and is
  *   `writeOnly`;
+ * - every object in the config refuses keys it does not know (a misspelt setting is an error,
+ *   never silently dropped), and the harness config's templates name only event paths;
  * - a sample payment is delivered and the fake received it;
  * - delivering the same delivery id twice is safe (the fake decides what "safe" means:
  *   the same idempotency key, an upsert, …);
@@ -25,6 +27,7 @@ import { systemClock } from '../lib/clock.js';
 import { silentLogger } from '../lib/logger.js';
 import type { Connector, DeliveryContext, TestContext } from './connector.js';
 import { sampleEvent } from './sample-event.js';
+import { templatePathProblems } from './template-fields.js';
 
 /** One running fake target and the configs pointing at it. */
 export interface ContractTarget<Config> {
@@ -96,6 +99,17 @@ export function unlabelledFields(node: JsonSchemaNode, path = ''): string[] {
   return [...new Set(out)];
 }
 
+/** Dot paths of every object, at any depth, that accepts keys it does not list (not `additionalProperties: false`). */
+export function openObjects(node: JsonSchemaNode, path = ''): string[] {
+  const out: string[] = [];
+  if (node.properties !== undefined && node.additionalProperties !== false) out.push(path || '(root)');
+  for (const [key, child] of Object.entries(node.properties ?? {})) out.push(...openObjects(child, path ? `${path}.${key}` : key));
+  for (const alternative of node.anyOf ?? []) out.push(...openObjects(alternative, path));
+  if (node.items) out.push(...openObjects(node.items, `${path}[]`));
+  if (typeof node.additionalProperties === 'object') out.push(...openObjects(node.additionalProperties, `${path}{}`));
+  return [...new Set(out)];
+}
+
 function schemaAt(root: JsonSchemaNode, dotPath: string): JsonSchemaNode | undefined {
   let node: JsonSchemaNode | undefined = root;
   for (const part of dotPath.split('.')) node = node?.properties?.[part];
@@ -135,9 +149,17 @@ export function runConnectorContract<Config>(name: string, harness: ConnectorHar
       }
     });
 
-    it('accepts the harness configs as valid', () => {
-      expect(connector.configSchema.safeParse(target.validConfig).success).toBe(true);
+    it('refuses unknown keys in every object of its config', () => {
+      expect(openObjects(z.toJSONSchema(connector.configSchema, { io: 'input' }) as JsonSchemaNode)).toEqual([]);
+      const misspelt = connector.configSchema.safeParse({ ...(target.validConfig as Record<string, unknown>), unknownSetting: true });
+      expect(misspelt.success).toBe(false);
+    });
+
+    it('accepts the harness configs as valid, their templates naming only event paths', () => {
+      const valid = connector.configSchema.safeParse(target.validConfig);
+      expect(valid.success).toBe(true);
       expect(connector.configSchema.safeParse(target.downConfig).success).toBe(true);
+      expect(templatePathProblems(connector.configSchema, valid.data)).toEqual([]);
     });
 
     it('delivers a sample payment and the target receives it', async () => {

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sampleEvent } from './sample-event.js';
-import { applyMapping, mappingSchema, renderComplete, renderTagNames, renderTemplate, resolvePath, templateScope, validateMapping, validateTemplate } from './template.js';
+import {
+  applyMapping,
+  isEmptyValue,
+  mappingSchema,
+  mappingSpecPaths,
+  renderComplete,
+  renderTagNames,
+  renderTemplate,
+  resolvePath,
+  templatePaths,
+  templateScope,
+  validateMapping,
+  validateTemplate,
+} from './template.js';
 
 const scope = templateScope(sampleEvent('payment'));
 
@@ -122,6 +135,52 @@ describe('renderTemplate', () => {
     expect(renderTemplate('a { b', scope)).toBe('a { b');
     expect(renderTemplate('a } b {event}', scope)).toBe('a } b payment');
     expect(renderTemplate('{ {event}', scope)).toBe('{ payment');
+  });
+});
+
+describe('empty values: one rule for every connector', () => {
+  const bare = templateScope(sampleEvent('refund', { order: null, buyer: null }));
+
+  it.each([
+    [null, true],
+    [undefined, true],
+    ['', true],
+    ['  \n\t', true],
+    [' x ', false],
+    [0, false],
+    [false, false],
+    [[], false],
+  ])('isEmptyValue(%o) → %s', (value, expected) => {
+    expect(isEmptyValue(value)).toBe(expected);
+  });
+
+  it('renders a template whose result is only whitespace as the empty string', () => {
+    expect(renderTemplate('{amount} {order.currency}', bare)).toBe('');
+    expect(renderTemplate('  {buyer.company}\n', scope)).toBe('');
+    expect(applyMapping({ note: '{amount} {order.currency}' }, bare)).toEqual({ note: '' });
+    // Text around a value is kept as it is.
+    expect(renderTemplate(' {amount} {order.currency}', scope)).toBe(' 97.00 EUR');
+    expect(renderTemplate('{buyer.company} Ltd', scope)).toBe(' Ltd');
+  });
+
+  it('treats whitespace-only values as absent in default and in complete renders', () => {
+    const blank = { product: { name: '   ' }, event: 'refund' };
+    expect(renderTemplate('{product.name|default:none}', blank)).toBe('none');
+    expect(renderComplete('{product.name}-{event}', blank)).toBeNull();
+    expect(renderTagNames(['{product.name}', 'fixed'], blank)).toEqual(['fixed']);
+  });
+});
+
+describe('templatePaths and mappingSpecPaths', () => {
+  it('lists the paths of well-formed placeholders only', () => {
+    expect(templatePaths('{buyer.email|lower} and {order.amount|money} {{x}} {bad path} {x|nope}')).toEqual(['buyer.email', 'order.amount']);
+    expect(templatePaths('no placeholders')).toEqual([]);
+  });
+
+  it('reads a mapping spec as a template or as one path', () => {
+    expect(mappingSpecPaths('{buyer.firstName} {buyer.lastName}')).toEqual(['buyer.firstName', 'buyer.lastName']);
+    expect(mappingSpecPaths(' buyer.address.city ')).toEqual(['buyer.address.city']);
+    expect(mappingSpecPaths('not a path')).toEqual([]);
   });
 });
 

@@ -97,6 +97,21 @@ describe('ipnhub connection', () => {
     expect(nested.stderr).toMatch(/^error INVALID_CONFIG: .*headers\.x-api-key \(--set headers\.x-api-key=…\): must be text, not a whole number/);
   });
 
+  it('refuses a misspelt setting and a template path the event does not have, naming the closest valid one', async () => {
+    const misspelt = await cli.run(['connection', 'add', '--connector', 'webhook', '--name', 'X', '--url', target.url, '--set', 'timeoutMS:=5000']);
+    expect(misspelt).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error INVALID_CONFIG: The configuration is not valid for this provider or connector. timeoutMS (--set timeoutMS=…): unknown setting (did you mean "timeoutMs"?)\n',
+    });
+    const badPath = await cli.run(['connection', 'add', '--connector', 'email', '--name', 'X', '--to', 'a@example.com', '--set', 'subject=Paid by {buyer.firstNme}']);
+    expect(badPath.code).toBe(1);
+    expect(badPath.stderr).toBe(
+      'error UNKNOWN_TEMPLATE_PATH: A template or field mapping names a field the event does not have. subject: "Paid by {buyer.firstNme}": the event has no "buyer.firstNme" (did you mean "buyer.firstName"?)\n',
+    );
+    expect((await cli.run(['connection', 'list', '--json'])).stdout.trim()).toBe('[]');
+  });
+
   it("test runs the connector's test (a webhook gets a connection_test event): exit 0 when it passes, 1 otherwise", async () => {
     const added = await cli.run(['connection', 'add', '--connector', 'webhook', '--name', 'Hook', '--url', target.url, '--json']);
     const { id } = JSON.parse(added.stdout) as ConnectionJson;

@@ -195,6 +195,20 @@ for (const dialect of enabledDialects()) {
         expect(badConfig.status).toBe(400);
         expect(badConfig.json<ErrorBody>().error.code).toBe('INVALID_CONFIG');
 
+        const misspelt = await h.call('POST', '/connections', { connector: 'webhook', name: 'x', config: { url: 'https://a.example', timeoutMS: 5000 } });
+        expect(misspelt.status).toBe(400);
+        expect(misspelt.json<ErrorBody>().error).toEqual({
+          code: 'INVALID_CONFIG',
+          message: 'The configuration is not valid for this provider or connector. timeoutMS: unknown setting (did you mean "timeoutMs"?)',
+        });
+
+        const badPath = await h.call('POST', '/connections', { connector: 'email', name: 'x', config: { to: ['a@example.com'], subject: 'Hi {buyer.firstNme}' } });
+        expect(badPath.status).toBe(400);
+        expect(badPath.json<ErrorBody>().error).toEqual({
+          code: 'UNKNOWN_TEMPLATE_PATH',
+          message: 'A template or field mapping names a field the event does not have. subject: "Hi {buyer.firstNme}": the event has no "buyer.firstNme" (did you mean "buyer.firstName"?)',
+        });
+
         const badActive = await h.call('PATCH', '/connections/con_x', { active: 'yes' });
         expect(badActive.status).toBe(400);
         expect(badActive.json<ErrorBody>().error).toEqual({ code: 'VALIDATION_FAILED', message: 'The request is not valid. active: must be true or false, not text' });
