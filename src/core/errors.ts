@@ -33,6 +33,7 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_PROVIDER: { status: 400, message: 'No provider with this id.' },
   UNKNOWN_CONNECTOR: { status: 400, message: 'No connector with this id.' },
   INVALID_CONFIG: { status: 400, message: 'The configuration is not valid for this provider or connector.' },
+  CONFIG_TOO_LARGE: { status: 400, message: 'The connection\'s configuration exceeds a size limit.' },
   INVALID_CURSOR: { status: 400, message: 'The pagination cursor is not valid.' },
   DELIVERY_IN_PROGRESS: { status: 409, message: 'The delivery is being attempted right now.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },
