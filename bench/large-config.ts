@@ -12,8 +12,8 @@
  * body template), `--rate N` notifications per second (default 20), `--seconds N` measured
  * (default 10) after `--warmup N` seconds at the same rate that are not counted (default 2),
  * `--unchecked` (store the connection without the config limits, to measure what they
- * prevent). Prints one JSON line: answer latencies (p50, p99, max), the server's longest
- * event-loop stall, and how many deliveries the worker made meanwhile.
+ * prevent). Prints one JSON line: answer latencies (p50, p99, max), the server's event-loop
+ * stalls (p99 and longest), and how many deliveries the worker made meanwhile.
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -126,7 +126,7 @@ async function runServer(): Promise<void> {
         .where('status', 'in', ['pending', 'delivering'])
         .where('connection_id', '=', connection.id)
         .executeTakeFirstOrThrow();
-      process.send?.({ maxStallMs: loop.max / 1e6, delivered: delivered + mails, stillOpen: Number(pending.n) });
+      process.send?.({ maxStallMs: loop.max / 1e6, p99StallMs: loop.percentile(99) / 1e6, delivered: delivered + mails, stillOpen: Number(pending.n) });
       await app.close();
       await runtime.close();
       await smtp.close();
@@ -176,6 +176,7 @@ async function runLoad(): Promise<void> {
     p50Ms: round(percentile(sorted, 50)),
     p99Ms: round(percentile(sorted, 99)),
     maxMs: round(sorted[sorted.length - 1] ?? 0),
+    p99StallMs: round(Number(end.p99StallMs)),
     maxStallMs: round(Number(end.maxStallMs)),
     delivered: end.delivered,
     stillOpen: end.stillOpen,

@@ -8,6 +8,8 @@ import { sampleEvent } from '../connectors/sample-event.js';
 import { DEFAULT_RETRY_POLICY } from '../core/retry-policy.js';
 import { ManualClock } from '../lib/clock.js';
 import { createHttpClient } from '../lib/http-client.js';
+import { createEventLoopTurns } from '../lib/event-loop-turns.js';
+import type { TakeTurn } from '../lib/event-loop-turns.js';
 import { silentLogger } from '../lib/logger.js';
 import type { Mailer } from '../lib/mailer.js';
 import { createWorker } from './worker.js';
@@ -89,7 +91,7 @@ for (const dialect of enabledDialects()) {
       return { id, connector: 'webhook', name: `Target ${id}`, active: true, config: webhookConfigSchema.parse({ url }), errorEmails: ['ops@example.com'] };
     }
 
-    function worker(owner = 'w1', concurrency = 4, pollMs = 20): Worker {
+    function worker(owner = 'w1', concurrency = 4, pollMs = 20, takeTurn?: TakeTurn): Worker {
       const w = createWorker({
         db: h.db,
         adapter: h.adapter,
@@ -112,6 +114,7 @@ for (const dialect of enabledDialects()) {
         deliveryTimeoutMs: 5000,
         failingAfterAttempts: 2,
         owner,
+        takeTurn,
       });
       workers.push(w);
       return w;
@@ -231,6 +234,21 @@ for (const dialect of enabledDialects()) {
       expect([row?.status, row?.trigger, row?.last_error]).toEqual(['dead', 'scheduled', 'HTTP 500']);
       expect((await attemptRows()).map((a) => [a.delivery_id, a.trigger, a.outcome])).toEqual([[id, 'manual', 'retry']]);
       expect(await queuedAlerts()).toEqual([['dead', id, 'con_1', 1, 'HTTP 500']]);
+    });
+
+    it('runs each connector of a batch in an event-loop turn of its own (what a turn guarantees: event-loop-turns.test.ts)', async () => {
+      for (let n = 1; n <= 4; n++) await queue(n, `o${n}`);
+      await queue(5, 'o5', { connectionId: 'con_gone' });
+      const turns = createEventLoopTurns();
+      let taken = 0;
+      const counted: TakeTurn = () => {
+        taken++;
+        return turns();
+      };
+      expect(await worker('w1', 8, 20, counted).runOnce()).toBe(5);
+      // One per connector run; a delivery settled without its connector needs none.
+      expect(taken).toBe(4);
+      expect(sink.uniqueIds().sort()).toEqual(['dlv_0001', 'dlv_0002', 'dlv_0003', 'dlv_0004']);
     });
 
     it('delivers the events of one order in event order, one at a time, while other orders go in the same batch', async () => {

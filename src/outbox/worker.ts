@@ -16,6 +16,11 @@
  * outcomes of attempts that finish together are written in one transaction (group commit), so
  * one durable commit serves many deliveries instead of two commits per delivery.
  *
+ * Sharing the main thread with the HTTP server: each attempt starts its connector (rendering
+ * the mapping and templates, serialising the body) in an event-loop turn of its own, so the
+ * attempts of a batch, which become ready together, do not hold `/ipn` requests back until all
+ * of them have rendered; the config size limits (connections/config-limits.ts) bound each turn.
+ *
  * Error e-mails: an outcome that needs one queues it with the outcome (outcome-writer.ts);
  * the mail goes out at once when the connection's throttle window is open, otherwise the alert
  * loop beside the delivery loop sends it when the window ends (alerts.ts).
@@ -35,6 +40,8 @@ import type { DeliveryRow } from '../db/claim-deliveries.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { Database, DeliveryStatus } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
+import { createEventLoopTurns } from '../lib/event-loop-turns.js';
+import type { TakeTurn } from '../lib/event-loop-turns.js';
 import type { HttpClient } from '../lib/http-client.js';
 import type { Logger } from '../lib/logger.js';
 import type { Mailer } from '../lib/mailer.js';
@@ -74,6 +81,8 @@ export interface WorkerDeps {
   owner?: string;
   /** Deferred verification of stored requests (PayPal IPN); runs beside the delivery loop. */
   verifier?: Verifier;
+  /** Waits for the event-loop turn a connector runs in; one turn per attempt by default. */
+  takeTurn?: TakeTurn;
 }
 
 export interface Worker {
@@ -143,6 +152,7 @@ export function createWorker(deps: WorkerDeps): Worker {
   let woken = false;
   const controller = new AbortController();
   const outcomes = createOutcomeWriter({ db: deps.db, adapter: deps.adapter, clock: deps.clock, owner });
+  const takeTurn = deps.takeTurn ?? createEventLoopTurns();
   // Free slots needed before the loop claims again: a claim is a write transaction, so it is
   // worth making only for several deliveries at once.
   const refillAt = Math.max(1, Math.ceil(deps.concurrency / 2));
@@ -224,6 +234,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     else if (!connection.active && delivery.trigger !== 'manual') result = { outcome: 'skipped', reason: 'connection is inactive' };
     else if (!isConnectorId(connection.connector)) result = { outcome: 'failed', reason: `unknown connector ${connection.connector}` };
     else {
+      await takeTurn();
       const deadline = attemptDeadline(controller.signal, deps.deliveryTimeoutMs);
       result = await runConnector(getConnector(connection.connector), event, connection.config, {
         deliveryId: delivery.id,
