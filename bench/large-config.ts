@@ -17,7 +17,6 @@
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -25,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { request } from 'undici';
 import type { Runtime } from '../src/runtime.js';
 import { signedPaymentBodies } from './payloads.js';
+import { startSink } from './sink.js';
 
 const PASSPHRASE = 'bench-large-config';
 
@@ -88,22 +88,12 @@ async function runServer(): Promise<void> {
     import('../test/fakes/smtp-sink.js'),
   ]);
   const dataDir = mkdtempSync(join(tmpdir(), 'ipnhub-large-config-'));
-  let delivered = 0;
-  const sink = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      delivered++;
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
-  const sinkAddress = sink.address();
-  if (sinkAddress === null || typeof sinkAddress === 'string') throw new Error('no sink address');
+  const sink = await startSink();
   const smtp = await startSmtpSink();
   const config = loadConfig({}, { dataDir, logLevel: 'warn', inboundRateLimitPerMinute: 0, outboundAllowList: ['127.0.0.1'], smtpUrl: smtp.url });
   const runtime = await createRuntime(config, { logger: createLogger('warn', process.stderr), skipAdminToken: true });
   const source = await runtime.sources.create({ provider: 'digistore24', name: 'Bench', config: { passphrase: PASSPHRASE } });
-  const target = connectionConfig(`http://127.0.0.1:${sinkAddress.port}`);
+  const target = connectionConfig(sink.url);
   const saveStarted = performance.now();
   const connection = args.unchecked ? await storeUnchecked(runtime, target) : (await runtime.connections.create({ ...target, name: 'Large', filters: { eventTypes: ['payment'] } })).connection;
   const saveMs = performance.now() - saveStarted;
@@ -126,11 +116,11 @@ async function runServer(): Promise<void> {
         .where('status', 'in', ['pending', 'delivering'])
         .where('connection_id', '=', connection.id)
         .executeTakeFirstOrThrow();
-      process.send?.({ maxStallMs: loop.max / 1e6, p99StallMs: loop.percentile(99) / 1e6, delivered: delivered + mails, stillOpen: Number(pending.n) });
+      process.send?.({ maxStallMs: loop.max / 1e6, p99StallMs: loop.percentile(99) / 1e6, delivered: sink.requests() + mails, stillOpen: Number(pending.n) });
       await app.close();
       await runtime.close();
       await smtp.close();
-      sink.close();
+      await sink.close();
       rmSync(dataDir, { recursive: true, force: true });
       process.exit(0);
     })();
