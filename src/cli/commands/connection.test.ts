@@ -87,6 +87,13 @@ describe('ipnhub connection', () => {
     const invalid = await cli.run(['connection', 'add', '--connector', 'webhook', '--name', 'X', '--url', 'ftp://example.com/x']);
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toMatch(/^error INVALID_CONFIG: .*url/);
+    const mapping = Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`f${i}`, 'buyer.email']));
+    const tooLarge = await cli.run(['connection', 'add', '--connector', 'webhook', '--name', 'X', '--url', target.url, '--config', JSON.stringify({ mapping })]);
+    expect(tooLarge).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "error CONFIG_TOO_LARGE: The connection's configuration exceeds a size limit. mapping has 501 entries; at most 500 are allowed in one mapping or object.\n",
+    });
   });
 
   it("test runs the connector's test (a webhook gets a connection_test event): exit 0 when it passes, 1 otherwise", async () => {
