@@ -69,7 +69,9 @@ function subjectOf(report: AlertReport, counts: Record<ReportedStatus, number>):
   const reasons = new Set(report.deliveries.map((d) => d.lastError));
   const [onlyReason] = reasons.size === 1 ? [...reasons] : [];
   const tail = gaveUp ? ' — action needed' : ', being retried';
-  return `[ipnhub] "${report.connection.name}": ${parts.join(', ')}${tail}${onlyReason ? ` (${onlyReason})` : ''}`.slice(0, 250);
+  // One line: a target's error text may span several.
+  const subject = `[ipnhub] "${report.connection.name}": ${parts.join(', ')}${tail}${onlyReason ? ` (${onlyReason})` : ''}`;
+  return subject.replace(/\s+/g, ' ').slice(0, 250);
 }
 
 export function renderAlertMail(report: AlertReport): { subject: string; text: string } {

@@ -259,6 +259,14 @@ for (const dialect of enabledDialects()) {
       expect(sink.messages).toHaveLength(1);
     });
 
+    it('keeps the subject on one line when the error spans several', async () => {
+      await problem(1, 'failed', 'failed', { error: 'TARGET_VALIDATION_FAILED: Email: invalid\nPhone:\r\n  too long' });
+      expect(await alerter().flush(CONNECTION)).toBe(true);
+      const [mail] = await sink.waitForMessages(1);
+      expect(mail?.subject).toBe('[ipnhub] "Billing system": 1 delivery failed permanently — action needed (TARGET_VALIDATION_FAILED: Email: invalid Phone: too long)');
+      expect(mail?.text).toContain('last error: TARGET_VALIDATION_FAILED: Email: invalid\nPhone:');
+    });
+
     it('drops the queue of a connection that has no error addresses or no longer exists', async () => {
       await addConnection('con_quiet', []);
       await problem(1, 'dead', 'dead', { connectionId: 'con_quiet' });
