@@ -199,7 +199,7 @@ async function runRender(): Promise<void> {
     fastest = Math.min(fastest, performance.now() - started);
     bytes = Buffer.byteLength(output);
   }
-  process.stdout.write(`${JSON.stringify({ connector, entries: Number(args.entries), templateKb: Number(args['template-kb']), renderMs: Math.round(fastest * 100) / 100, outputBytes: bytes })}\n`);
+  process.stdout.write(`${JSON.stringify({ connector, entries: Number(args.entries), templateKb: Number(args['template-kb']), renderMs: Math.round(fastest * 1000) / 1000, outputBytes: bytes })}\n`);
 }
 
 await (args.render ? runRender() : args.child ? runServer() : runLoad());
