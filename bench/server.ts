@@ -16,14 +16,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../src/runtime.js';
 import { buildBaselineApp } from './baseline.js';
+import { startSink } from './sink.js';
 import { serverOptionsSchema } from './protocol.js';
 import type { Delivered, Memory, ServerOptions, Stats } from './protocol.js';
 
@@ -82,36 +81,6 @@ async function listen(app: FastifyInstance): Promise<number> {
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
   return address.port;
-}
-
-interface Sink {
-  url: string;
-  requests(): number;
-  close(): Promise<void>;
-}
-
-/** The delivery target: a plain node:http server that reads each request and answers 204. */
-async function startSink(): Promise<Sink> {
-  let count = 0;
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      count++;
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the sink has no TCP address');
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    requests: () => count,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 async function startBaseline(options: ServerOptions): Promise<Scenario> {

@@ -181,6 +181,29 @@ for (const dialect of enabledDialects()) {
       expect(await service.list()).toEqual([]);
     });
 
+    it('refuses configs over the size limits on create and update, naming the field and the limit, and stores nothing', async () => {
+      const installed = createConnectionsService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock });
+      const mapping = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`field${i}`, 'buyer.email']));
+      const huge = await rejection(installed.create({ connector: 'webhook', name: 'x', config: { url: 'https://a.example.com', mapping } }));
+      expect([huge.code, huge.detail]).toEqual(['CONFIG_TOO_LARGE', 'mapping has 20000 entries; at most 500 are allowed in one mapping or object.']);
+      const template = await rejection(installed.create({ connector: 'email', name: 'x', config: { to: ['a@example.com'], body: '{order.id} '.repeat(50_000) } }));
+      expect([template.code, template.detail]).toEqual(['CONFIG_TOO_LARGE', 'body is 550000 characters long; at most 32768 are allowed in one text.']);
+      expect(await installed.list()).toEqual([]);
+
+      // Each part within its limits, but together over the size limit: the merged config counts.
+      const { connection } = await service.create({ connector: 'hook', name: 'A', config: { url: 'https://a.example.com', headers: { 'x-a': 'a'.repeat(30_000) } } });
+      const merged = await rejection(service.update(connection.id, { config: { url: `https://a.example.com/${'p'.repeat(30_000)}`, secret: `whsec_${'s'.repeat(10_000)}` } }));
+      expect(merged.code).toBe('CONFIG_TOO_LARGE');
+      expect(merged.message).not.toContain('sssss');
+      expect(merged.detail).toMatch(/^the config is 70\d{3} bytes as JSON; at most 65536 are allowed\.$/);
+      const many = Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`x-h${i}`, 'v']));
+      const patch = await rejection(service.update(connection.id, { config: { headers: many } }));
+      expect(patch.detail).toBe('headers has 501 entries; at most 500 are allowed in one mapping or object.');
+      const row = await rawRow(connection.id);
+      expect(row?.updated_at).toBe(connection.updatedAt);
+      expect((await service.loadForDelivery(connection.id))?.config).toMatchObject({ headers: { 'x-a': 'a'.repeat(30_000) } });
+    });
+
     it('does not echo secrets in config validation messages', async () => {
       const leakyHeader = 'Bearer tok-\u0001-leak-9911';
       const err = await rejection(

@@ -20,6 +20,7 @@ import type { ConnectionsTable, Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { updateWithCompareAndSet } from './compare-and-set.js';
+import { checkConfigLimits } from './config-limits.js';
 import { deepFreeze } from './deep-freeze.js';
 import { parseDisplayName } from './display-name.js';
 import { filtersSchema } from './filters.js';
@@ -113,10 +114,12 @@ export interface ConnectionPatch {
 export interface ConnectionsService {
   /**
    * Unknown connector → `IpnhubError('UNKNOWN_CONNECTOR')`; bad name, `active`, filters or
-   * error e-mails → `VALIDATION_FAILED` naming the field; a config the connector's schema
-   * rejects (an unknown key at any depth included) → `INVALID_CONFIG` with `<path>: <message>`
-   * (secret values scrubbed); a template or mapping naming a path the canonical event does not
-   * have → `UNKNOWN_TEMPLATE_PATH` with the field, the path and the closest valid path.
+   * error e-mails → `VALIDATION_FAILED` naming the field; a config over a size limit
+   * (config-limits.ts) → `CONFIG_TOO_LARGE` naming the field and the limit; a config the
+   * connector's schema rejects (an unknown key at any depth included) → `INVALID_CONFIG` with
+   * `<path>: <message>` (secret values scrubbed); a template or mapping naming a path the
+   * canonical event does not have → `UNKNOWN_TEMPLATE_PATH` with the field, the path and the
+   * closest valid path.
    */
   create(input: CreateConnectionInput): Promise<ConnectionWriteResult>;
   /** Every connection, oldest first. */
@@ -249,6 +252,7 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
       const filters = parseFilters(input.filters ?? {});
       const errorEmails = parseErrorEmails(input.errorEmails ?? []);
       const submitted = input.config ?? {};
+      checkConfigLimits(submitted);
       const { stored, config } = codec.seal(connector, submitted);
       checkTemplatePaths(connector, config);
       const now = clock.now();
@@ -293,7 +297,10 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
         if (patch.config !== undefined) {
           const connector = connectorOf(row.connector);
           if (!connector) throw new IpnhubError('UNKNOWN_CONNECTOR', `"${row.connector}"`);
+          // The patch before the schema sees it (a huge one fails fast), the result after.
+          checkConfigLimits(patch.config);
           const { stored, config, merged } = codec.patch(connector, row, patch.config);
+          checkConfigLimits(merged);
           checkTemplatePaths(connector, config);
           next.config = stored.config;
           next.secrets = stored.secrets;

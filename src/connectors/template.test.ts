@@ -262,6 +262,17 @@ describe('mappingSchema and validateMapping', () => {
     expect(parsed.error?.issues.map((i) => i.message)).toEqual(['target "e": {x|nope}: unknown filter "nope" (known: money, lower, upper, default)']);
   });
 
+  it('finds a value that is also a parent wherever the keys stand, and only at dot boundaries', () => {
+    expect(validateMapping({ 'x.y.z': 'event', 'x.w': 'event', x: 'event', 'xy.z': 'event', 'x.y': 'event' })).toEqual([
+      'target "x" is both a value and the parent of "x.y.z"',
+      'target "x.y" is both a value and the parent of "x.y.z"',
+    ]);
+    expect(validateMapping({ ab: 'event', 'a.b': 'event', 'abc.d': 'event' })).toEqual([]);
+    // Thousands of entries are checked in one pass (it used to compare every key with every other).
+    const wide = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`group${i % 50}.field${i}`, 'buyer.email']));
+    expect(validateMapping({ ...wide, group7: 'event' })).toEqual(['target "group7" is both a value and the parent of "group7.field7"']);
+  });
+
   it('produces a JSON Schema of string values', () => {
     expect(z.toJSONSchema(mappingSchema)).toMatchObject({ type: 'object', additionalProperties: { type: 'string' } });
   });

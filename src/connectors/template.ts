@@ -293,11 +293,20 @@ export function applyMapping(mapping: Record<string, string>, scope: Record<stri
 export function validateMapping(mapping: Record<string, string>): string[] {
   const problems: string[] = [];
   const keys = Object.keys(mapping);
+  // Each dotted prefix of a key ("a" and "a.b" of "a.b.c") with the first key that has it:
+  // one pass instead of comparing every key with every other (quadratic in the mapping size).
+  const parents = new Map<string, string>();
+  for (const key of keys) {
+    for (let dot = key.indexOf('.'); dot !== -1; dot = key.indexOf('.', dot + 1)) {
+      const prefix = key.slice(0, dot);
+      if (!parents.has(prefix)) parents.set(prefix, key);
+    }
+  }
   for (const key of keys) {
     const parts = key.split('.');
     if (parts.some((part) => part.length === 0)) problems.push(`target "${key}": empty part in the dotted name`);
     if (parts.includes(FORBIDDEN_KEY_SEGMENT)) problems.push(`target "${key}": "${FORBIDDEN_KEY_SEGMENT}" is not allowed`);
-    const nested = keys.find((other) => other.startsWith(`${key}.`));
+    const nested = parents.get(key);
     if (nested) problems.push(`target "${key}" is both a value and the parent of "${nested}"`);
     const spec = mapping[key] ?? '';
     if (isTemplateSpec(spec)) problems.push(...validateTemplate(spec).map((p) => `target "${key}": ${p}`));

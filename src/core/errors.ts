@@ -38,6 +38,7 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_CONNECTOR: { status: 400, message: 'No connector with this id.' },
   INVALID_CONFIG: { status: 400, message: 'The configuration is not valid for this provider or connector.' },
   UNKNOWN_TEMPLATE_PATH: { status: 400, message: 'A template or field mapping names a field the event does not have.' },
+  CONFIG_TOO_LARGE: { status: 400, message: 'The connection\'s configuration exceeds a size limit.' },
   INVALID_CURSOR: { status: 400, message: 'The pagination cursor is not valid.' },
   DELIVERY_IN_PROGRESS: { status: 409, message: 'The delivery is being attempted right now.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },

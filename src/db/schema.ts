@@ -196,10 +196,25 @@ export interface AttemptsTable {
   error: string | null;
 }
 
-export interface ConnectionAlertsTable {
+/**
+ * Deliveries still to be reported in an error e-mail, one row per delivery (the latest problem
+ * wins). `id` changes with every write, so a mail removes only the rows it reported.
+ */
+export interface AlertQueueTable {
+  delivery_id: string;
+  id: string;
   connection_id: string;
-  last_sent_at: string;
-  suppressed: number;
+  /** 'dead' | 'failed' | 'failing' (see src/outbox/alert-queue.ts). */
+  kind: string;
+  attempt_no: number;
+  reason: string;
+  queued_at: string;
+}
+
+/** When a connection may get its next error e-mail (the end of its throttle window). */
+export interface AlertWindowsTable {
+  connection_id: string;
+  next_mail_at: string;
 }
 
 export interface SettingsTable {
@@ -220,7 +235,8 @@ export interface Database {
   connections: ConnectionsTable;
   deliveries: DeliveriesTable;
   attempts: AttemptsTable;
-  connection_alerts: ConnectionAlertsTable;
+  alert_queue: AlertQueueTable;
+  alert_windows: AlertWindowsTable;
   settings: SettingsTable;
   verifications: VerificationsTable;
 }

@@ -97,7 +97,7 @@ describe('ipnhub connection', () => {
     expect(nested.stderr).toMatch(/^error INVALID_CONFIG: .*headers\.x-api-key \(--set headers\.x-api-key=…\): must be text, not a whole number/);
   });
 
-  it('refuses a misspelt setting and a template path the event does not have, naming the closest valid one', async () => {
+  it('refuses a misspelt setting and a template path the event does not have (naming the closest valid one), and a config over the size limits', async () => {
     const misspelt = await cli.run(['connection', 'add', '--connector', 'webhook', '--name', 'X', '--url', target.url, '--set', 'timeoutMS:=5000']);
     expect(misspelt).toEqual({
       code: 1,
@@ -110,6 +110,13 @@ describe('ipnhub connection', () => {
       'error UNKNOWN_TEMPLATE_PATH: A template or field mapping names a field the event does not have. subject: "Paid by {buyer.firstNme}": the event has no "buyer.firstNme" (did you mean "buyer.firstName"?)\n',
     );
     expect((await cli.run(['connection', 'list', '--json'])).stdout.trim()).toBe('[]');
+    const mapping = Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`f${i}`, 'buyer.email']));
+    const tooLarge = await cli.run(['connection', 'add', '--connector', 'webhook', '--name', 'X', '--url', target.url, '--config', JSON.stringify({ mapping })]);
+    expect(tooLarge).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: "error CONFIG_TOO_LARGE: The connection's configuration exceeds a size limit. mapping has 501 entries; at most 500 are allowed in one mapping or object.\n",
+    });
   });
 
   it("test runs the connector's test (a webhook gets a connection_test event): exit 0 when it passes, 1 otherwise", async () => {

@@ -195,6 +195,14 @@ for (const dialect of enabledDialects()) {
         expect(badConfig.status).toBe(400);
         expect(badConfig.json<ErrorBody>().error.code).toBe('INVALID_CONFIG');
 
+        const mapping = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`f${i}`, 'buyer.email']));
+        const tooLarge = await h.call('POST', '/connections', { connector: 'webhook', name: 'x', config: { url: 'https://a.example', mapping } });
+        expect(tooLarge.status).toBe(400);
+        expect(tooLarge.json<ErrorBody>().error).toEqual({
+          code: 'CONFIG_TOO_LARGE',
+          message: "The connection's configuration exceeds a size limit. mapping has 20000 entries; at most 500 are allowed in one mapping or object.",
+        });
+
         const misspelt = await h.call('POST', '/connections', { connector: 'webhook', name: 'x', config: { url: 'https://a.example', timeoutMS: 5000 } });
         expect(misspelt.status).toBe(400);
         expect(misspelt.json<ErrorBody>().error).toEqual({
