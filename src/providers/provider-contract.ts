@@ -15,6 +15,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { openObjects, schemaAt, unlabelledFields } from '../lib/config-schema-shape.js';
+import type { JsonSchemaNode } from '../lib/config-schema-shape.js';
 import { EVENT_TYPES } from '../core/events.js';
 import type { EventDraft } from '../core/events.js';
 import type { ErrorCode } from '../core/errors.js';
@@ -82,6 +84,13 @@ export function runProviderContract<Config>(provider: Provider<Config>, cases: R
       expect(provider.displayName.length).toBeGreaterThan(0);
       expect(provider.contentTypes.length).toBeGreaterThan(0);
       for (const type of provider.contentTypes) expect(type).toBe(type.toLowerCase());
+    });
+
+    it('describes its config as JSON Schema with a label on every field at every depth, refusing unknown keys in every object', () => {
+      const schema = z.toJSONSchema(provider.configSchema, { io: 'input' }) as JsonSchemaNode;
+      expect(unlabelledFields(schema)).toEqual([]);
+      expect(openObjects(schema)).toEqual([]);
+      for (const field of provider.secretFields) expect(schemaAt(schema, field)?.writeOnly, `secret field ${field} is writeOnly`).toBe(true);
     });
 
     it('names every secret field in its config schema', () => {

@@ -75,6 +75,20 @@ describe('ipnhub source', () => {
     expect(badJson.stderr).toMatch(/^error VALIDATION_FAILED: .*--config: not valid JSON/);
   });
 
+  it('a misspelt setting is INVALID_CONFIG naming the closest valid one, at any depth, and nothing is stored', async () => {
+    const top = await cli.run(['source', 'add', '--provider', 'paypal-ipn', '--name', 'X', '--set', 'receiverEmail=a@example.com', '--set', 'enviroment=sandbox']);
+    expect(top).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error INVALID_CONFIG: The configuration is not valid for this provider or connector. enviroment (--set enviroment=…): unknown setting (did you mean "environment"?)\n',
+    });
+    const deep = await cli.run(['source', 'add', '--provider', 'paypal-ipn', '--name', 'X', '--set', 'receiverEmail=a@example.com', '--config', '{"expectedPrices":{"course":{"amount":"19.99","currency":"EUR","curency":"EUR"}}}']);
+    expect(deep.code).toBe(1);
+    expect(deep.stderr).toContain('expectedPrices.course.curency');
+    expect(deep.stderr).toContain('(did you mean "currency"?)');
+    expect((await cli.run(['source', 'list', '--json'])).stdout.trim()).toBe('[]');
+  });
+
   it('update sets the webhook id PayPal shows after the URL is registered, keeps secrets, and names a missing source', async () => {
     const added = await cli.run([
       'source', 'add', '--provider', 'paypal-webhooks', '--name', 'PayPal REST', '--set', 'webhookId=PLACEHOLDER',

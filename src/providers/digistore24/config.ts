@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export const digistore24ConfigSchema = z.object({
+export const digistore24ConfigSchema = z.strictObject({
   passphrase: z
     .string()
     .min(1)

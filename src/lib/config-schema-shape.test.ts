@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openObjects, unlabelledFields } from './connector-contract.js';
+import { openObjects, unlabelledFields } from './config-schema-shape.js';
 
-describe('unlabelledFields (connector contract)', () => {
+describe('unlabelledFields (config schema shape)', () => {
   it('finds fields without title or description at any depth, in arrays, records and unions', () => {
     const schema = z.object({
       url: z.string().meta({ title: 'URL' }),
@@ -21,7 +21,7 @@ describe('unlabelledFields (connector contract)', () => {
   });
 });
 
-describe('openObjects (connector contract)', () => {
+describe('openObjects (config schema shape)', () => {
   it('finds objects at any depth that accept unknown keys', () => {
     const schema = z.strictObject({
       open: z.object({ a: z.string() }),
