@@ -98,8 +98,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(adminApi, { prefix: '/api/v1', deps: deps.admin, authenticate });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
-    const result = await deps.ready().catch((err: unknown) => ({ ok: false, checks: { database: err instanceof Error ? err.message : String(err) } }));
+  // Public, so a failure says only "unavailable": the driver's message can name hosts and users.
+  app.get('/readyz', async (req, reply) => {
+    const result = await deps.ready().catch((err: unknown) => {
+      req.log.error({ err }, 'readiness check failed');
+      return { ok: false, checks: { database: 'unavailable' } };
+    });
     return reply.code(result.ok ? 200 : 503).send({ status: result.ok ? 'ready' : 'not ready', checks: result.checks });
   });
   // Business figures (payments by type, queue depth): for the scraper, not for the public.

@@ -231,7 +231,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
           metricsToken: config.metricsToken,
           async ready() {
             await db.selectFrom('settings').select('key').limit(1).execute();
-            return { ok: true, checks: { database: `ok (${adapter.label})` } };
+            return { ok: true, checks: { database: 'ok' } };
           },
         }),
       async close() {

@@ -5,7 +5,7 @@ import type { Connector } from '../connectors/connector.js';
 import { openDb } from '../db/connect.js';
 import { ManualClock } from '../lib/clock.js';
 import { countingBox } from '../../test/helpers/counting-secret-box.js';
-import { capturingLogger } from '../../test/helpers/capturing-logger.js';
+import { captureLogger } from '../../test/helpers/capture-logger.js';
 import { rejection } from '../../test/helpers/rejection.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
@@ -474,7 +474,7 @@ for (const dialect of enabledDialects()) {
     });
 
     it('loads a stored config with keys its connector does not know, warns naming the connection, and refuses them on the next config change', async () => {
-      const { logger, lines } = capturingLogger();
+      const { logger, lines } = captureLogger('info');
       const logged = createConnectionsService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock, registry, logger });
       const { connection } = await logged.create({ connector: 'hook', name: 'Billing', config: { url: 'https://a.example.com', secret: SIGNING_SECRET } });
       // As an older version (or a hand edit) may have stored it.

@@ -7,7 +7,7 @@ import type { Mailer } from '../lib/mailer.js';
 import type { Connector, DeliveryContext, DeliveryResult, TestContext } from './connector.js';
 import { runConnectionTest, runConnector } from './run-connector.js';
 import { sampleEvent } from './sample-event.js';
-import { capturingLogger } from '../../test/helpers/capturing-logger.js';
+import { captureLogger } from '../../test/helpers/capture-logger.js';
 
 const http: HttpClient = { request: async () => ({ ok: false, kind: 'blocked', message: 'unused', durationMs: 0 }) };
 const mailer: Mailer = {
@@ -62,7 +62,7 @@ describe('runConnector', () => {
   });
 
   it('turns a thrown error into a retry and logs it with the stack', async () => {
-    const { logger, lines } = capturingLogger();
+    const { logger, lines } = captureLogger('info');
     const connector = fakeConnector({
       deliver: async () => {
         throw new TypeError('cannot read properties of undefined');
