@@ -84,6 +84,22 @@ describe('configuration', () => {
     expect(message).not.toContain('hunter2');
   });
 
+  it('refuses a master key that is not 32 bytes when the settings are read, without repeating it', () => {
+    const message = refusal(() => loadConfig({ ...base, IPNHUB_MASTER_KEY: 'correct-horse-battery-staple' }));
+    expect(message).toContain('masterKey (IPNHUB_MASTER_KEY, value not shown): expected 32 bytes as base64 or as 64 hex characters');
+    expect(message).not.toContain('correct-horse');
+    expect(loadConfig({ ...base, IPNHUB_MASTER_KEY: 'ab'.repeat(32) }).masterKey).toBe('ab'.repeat(32));
+  });
+
+  it('refuses a lease no longer than the outbound timeout, which would send deliveries twice, naming both settings', () => {
+    const message = refusal(() => loadConfig({ ...base, IPNHUB_LEASE_SECONDS: '15', IPNHUB_OUTBOUND_TIMEOUT_MS: '15000' }));
+    expect(message).toBe(
+      'The configuration is not valid. leaseSeconds (IPNHUB_LEASE_SECONDS=15) must be longer than outboundTimeoutMs (IPNHUB_OUTBOUND_TIMEOUT_MS=15000) (15 s): ' +
+        'a delivery still waiting for its target would be taken over by another worker and sent twice. See docs/configuration.md.',
+    );
+    expect(loadConfig({ ...base, IPNHUB_LEASE_SECONDS: '16', IPNHUB_OUTBOUND_TIMEOUT_MS: '15000' }).leaseSeconds).toBe(16);
+  });
+
   it('refuses allow-list entries that mean nothing instead of ignoring them', () => {
     const message = refusal(() => loadConfig({ ...base, IPNHUB_OUTBOUND_ALLOW_LIST: '10.0.0.0/33,https://crm.internal,crm.internal:8080,crm.internal' }));
     expect(message).toContain('"10.0.0.0/33", "https://crm.internal", "crm.internal:8080": not a CIDR, IP address or host name');

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { IpnhubError } from '../core/errors.js';
 import { DEFAULT_RETRY_POLICY } from '../core/retry-policy.js';
 import { didYouMean } from '../lib/closest-name.js';
+import { parseMasterKey } from '../lib/master-key-format.js';
 import { isValidAllowEntry } from '../lib/ssrf-guard.js';
 import { readSettingsFile, SETTINGS_FILE_NAME, settingsFileIn } from './settings-file.js';
 import type { SettingsFile } from './settings-file.js';
@@ -64,7 +65,7 @@ export const configSchema = z
     dataDir: text.default('./data'),
     databaseUrl: z.string().regex(/^postgres(ql)?:\/\/./).refine((v) => URL.canParse(v)).optional(),
     adminToken: z.string().min(16).optional(),
-    masterKey: z.string().optional(),
+    masterKey: z.string().refine((value) => parseMasterKey(value) !== undefined).optional(),
     smtpUrl: z.string().regex(/^smtps?:\/\/./).refine((v) => URL.canParse(v)).optional(),
     mailFrom: text.default('ipnhub <ipnhub@localhost>'),
     publicBaseUrl: publicBaseUrl.optional(),
@@ -198,6 +199,19 @@ function problemWith(key: Key, origin: SettingOrigin, value: unknown, error: z.Z
   return `${describeValue(key, origin, value)}: ${what}`;
 }
 
+/**
+ * A worker's lease must outlast one attempt's wait for the target: otherwise another worker
+ * takes the delivery over while the first still waits, and the target gets it twice.
+ */
+function leaseConflict(config: Config, origins: Readonly<Record<Key, SettingOrigin>>): string | undefined {
+  if (config.leaseSeconds * 1000 > config.outboundTimeoutMs) return undefined;
+  return (
+    `${describeValue('leaseSeconds', origins.leaseSeconds, config.leaseSeconds)} must be longer than ` +
+    `${describeValue('outboundTimeoutMs', origins.outboundTimeoutMs, config.outboundTimeoutMs)} ` +
+    `(${config.outboundTimeoutMs / 1000} s): a delivery still waiting for its target would be taken over by another worker and sent twice`
+  );
+}
+
 /** `https://…` is what providers call; plain http works only for local tests. */
 function publicUrlWarnings(config: Config, origin: SettingOrigin): string[] {
   if (config.publicBaseUrl === undefined || !config.publicBaseUrl.startsWith('http:')) return [];
@@ -256,6 +270,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, overrides: Ov
   if (problems.length > 0) throw new IpnhubError('CONFIG_INVALID', `${problems.join('; ')}. See docs/configuration.md.`);
 
   const config = configSchema.parse(merged);
+  const conflict = leaseConflict(config, origins);
+  if (conflict !== undefined) throw new IpnhubError('CONFIG_INVALID', `${conflict}. See docs/configuration.md.`);
   warnings.push(...publicUrlWarnings(config, origins.publicBaseUrl));
   return { config, origins, file: file?.path, warnings };
 }
