@@ -114,10 +114,10 @@ export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent
   if (event.type === 'affiliation') return;
   const customerId = await upsertCustomer(trx, event, now);
   const order = event.order;
-  if (!order) return;
+  if (!order || order.id === null) return;
 
   // A renewal or refund that does not name the buyer (PayPal webhooks) is the order's buyer's.
-  const { id: orderId, created, customerId: orderCustomerId } = await upsertOrder(trx, event, customerId, now);
+  const { id: orderId, created, customerId: orderCustomerId } = await upsertOrder(trx, event, order.id, customerId, now);
   for (const item of order.items) {
     await runTemplate(trx, UPSERT_ORDER_ITEM, {
       order_id: orderId,
@@ -186,7 +186,13 @@ async function upsertCustomer(trx: Kysely<Database>, event: CanonicalEvent, now:
  * is the one it proposed), so the caller knows no subscription or access rows exist yet and
  * can skip reading them — the common case of a first payment.
  */
-async function upsertOrder(trx: Kysely<Database>, event: CanonicalEvent, customerId: string | null, now: string): Promise<{ id: string; created: boolean; customerId: string | null }> {
+async function upsertOrder(
+  trx: Kysely<Database>,
+  event: CanonicalEvent,
+  externalId: string,
+  customerId: string | null,
+  now: string,
+): Promise<{ id: string; created: boolean; customerId: string | null }> {
   const order = event.order;
   if (!order) throw new Error('upsertOrder needs an order');
   const status = ORDER_STATUS[event.type];
@@ -195,7 +201,7 @@ async function upsertOrder(trx: Kysely<Database>, event: CanonicalEvent, custome
     id: proposedId,
     source_id: event.source.id,
     provider: event.source.provider,
-    external_id: order.id,
+    external_id: externalId,
     customer_id: customerId,
     billing_type: order.billingType,
     currency: order.currency,

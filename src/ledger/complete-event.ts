@@ -18,7 +18,7 @@ const FOLLOW_UPS: ReadonlySet<EventType> = new Set(['refund', 'chargeback', 'cha
 /** The event with its order id pointing at the order its parent transaction belongs to, when that order is known under another id. */
 async function resolveOrderOf(trx: Kysely<Database>, event: CanonicalEvent): Promise<CanonicalEvent> {
   const order = event.order;
-  if (!order?.parentTransactionId || !FOLLOW_UPS.has(event.type)) return event;
+  if (!order?.parentTransactionId || order.id === null || !FOLLOW_UPS.has(event.type)) return event;
   const parent = await trx
     .selectFrom('transactions')
     .innerJoin('orders', 'orders.id', 'transactions.order_id')
@@ -43,7 +43,7 @@ function addressOf(json: string | null): EventBuyer['address'] {
 export async function completeFromLedger(trx: Kysely<Database>, event: CanonicalEvent): Promise<CanonicalEvent> {
   const resolved = await resolveOrderOf(trx, event);
   const order = resolved.order;
-  if (!order) return resolved;
+  if (!order || order.id === null) return resolved;
   const needsItems = order.items.length === 0;
   const needsBuyer = !resolved.buyer?.email;
   if (!needsItems && !needsBuyer) return resolved;

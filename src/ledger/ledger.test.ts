@@ -134,6 +134,22 @@ for (const dialect of enabledDialects()) {
       expect(new Set(orders.map((o) => o.customer_id)).size).toBe(1);
     });
 
+    it('records affiliations without an order id: no ledger order, and each delivery stands on its own', async () => {
+      await rt.connections.create({ connector: 'webhook', name: 'partners', config: { url: 'https://partners.example.com/hook' } });
+      const first = await send('on_affiliation', { productId: '777', email: 'max.partner@example.org' });
+      const second = await send('on_affiliation', { productId: '778', email: 'max.partner@example.org' });
+      expect([first.outcome.kind, second.outcome.kind]).toEqual(['accepted', 'accepted']);
+      const events = await rt.dbHandle.db.selectFrom('events').select(['id', 'order_ref', 'dedup_key', 'payload']).orderBy('id').execute();
+      expect(events.map((e) => e.order_ref)).toEqual([null, null]);
+      expect(events.map((e) => (JSON.parse(e.payload) as { order: { id: string | null } }).order.id)).toEqual([null, null]);
+      // The internal key is only the dedup key.
+      expect(events.map((e) => e.dedup_key)).toEqual([`${sourceId}:ds24:affiliation:maxpartner:777`, `${sourceId}:ds24:affiliation:maxpartner:778`]);
+      expect((await counts()).orders).toBe(0);
+      // Not one order key shared by every affiliation (which would queue them behind each other).
+      const deliveries = await rt.dbHandle.db.selectFrom('deliveries').select(['event_id', 'order_key']).orderBy('event_id').execute();
+      expect(deliveries).toEqual(events.map((e) => ({ event_id: e.id, order_key: e.id })));
+    });
+
     it('stores every request, also rejected and ignored ones, with its verdict', async () => {
       await rt.ingest.receive(sourceId, ds24Request(sourceId, 'wrong', 'on_payment', { orderId: 'X1' }));
       await rt.ingest.receive(sourceId, ds24Request(sourceId, PASS, 'eticket', { orderId: 'X2' }));

@@ -44,7 +44,7 @@ export function renderAlert(alert: Alert, suppressed: number, since: string | nu
   ];
   if (event) {
     lines.push(`Event:     ${event.type} ${event.id} from ${event.source.provider} source ${event.source.id}`);
-    if (event.order) lines.push(`Order:     ${event.order.id}${event.order.transactionId ? ` (transaction ${event.order.transactionId})` : ''}`);
+    if (event.order?.id) lines.push(`Order:     ${event.order.id}${event.order.transactionId ? ` (transaction ${event.order.transactionId})` : ''}`);
     if (event.buyer?.email) lines.push(`Buyer:     ${event.buyer.email}`);
   }
   lines.push('');
