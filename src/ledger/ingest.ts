@@ -94,6 +94,11 @@ export function toCanonical(draft: EventDraft, source: { id: string; provider: s
   };
 }
 
+/** The stored `verification`: how the request was verified, then what the provider assumed to read it. */
+export function verificationRecord(result: { method: string; notes?: readonly string[] | undefined }): string {
+  return [result.method, ...(result.notes ?? [])].join('; ');
+}
+
 /** The events to commit for a request: every draft but connection tests, under source-scoped dedup keys. */
 export function keyEvents(drafts: readonly EventDraft[], source: { id: string; provider: string }, receivedAt: string): KeyedEvent[] {
   return drafts.filter((d) => d.type !== 'connection_test').map((d) => ({ event: toCanonical(d, source, receivedAt), dedupKey: `${source.id}:${d.dedupKey}` }));
@@ -151,7 +156,10 @@ export function createIngest(deps: IngestDeps): Ingest {
         }
         const verification = await provider.verify(req, source.config, { clock: deps.clock, http: deps.http });
         if (!verification.ok) return await reject(provider, base, verification.code, verification.reason);
-        base.verification = verification.method;
+        base.verification = verificationRecord(verification);
+        if (verification.notes !== undefined && verification.notes.length > 0) {
+          logger.warn({ inboundId: base.id, sourceId: source.id, notes: verification.notes }, 'inbound request read with an assumption');
+        }
 
         if (provider.confirm) {
           // Authenticity is confirmed later by asking the sender (PayPal's postback): store the

@@ -26,7 +26,7 @@ import type { InboundRequest } from '../providers/provider.js';
 import { installedProvider } from '../providers/registry.js';
 import type { ProviderLookup } from '../providers/registry.js';
 import type { IngestObserver, IngestSources } from './ingest.js';
-import { keyEvents } from './ingest.js';
+import { keyEvents, verificationRecord } from './ingest.js';
 import type { ActiveTargets } from './ingest-store.js';
 import { writeCommit, writeVerdict } from './ingest-store.js';
 
@@ -149,7 +149,8 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       return settleFinal(job, { kind: 'final', verdict: 'rejected', code: confirmation.code, reason: confirmation.reason, verification: null });
     }
     const normalized = provider.normalize(req, source.config);
-    const verification = confirmation.method;
+    // The notes were logged when the request arrived; here they stay part of the record.
+    const verification = verificationRecord(confirmation);
     if (normalized.kind === 'invalid') return settleFinal(job, { kind: 'final', verdict: 'rejected', code: normalized.code, reason: normalized.reason, verification });
     if (normalized.kind === 'ignored') return settleFinal(job, { kind: 'final', verdict: 'ignored', code: null, reason: normalized.reason, verification });
     const events = keyEvents(normalized.events, source, row.received_at);

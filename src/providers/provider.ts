@@ -43,13 +43,18 @@ export interface InboundRequest {
   remoteAddress: string;
 }
 
+/**
+ * `notes`: what the provider had to assume to read the request (e.g. a PayPal IPN without a
+ * `charset` field, decoded as windows-1252). The pipeline logs them and stores them with the
+ * request's `verification`, so a misread value can be traced to its cause.
+ */
 export type Verification =
-  | { ok: true; /** How it was verified, for the audit trail (e.g. `sha512 variant A`). */ method: string }
+  | { ok: true; /** How it was verified, for the audit trail (e.g. `sha512 variant A`). */ method: string; notes?: readonly string[] }
   | { ok: false; code: ErrorCode; reason: string };
 
 /** The answer of a deferred check (`confirm`). `retry`: the sender's service did not answer usefully; ask again later. */
 export type Confirmation =
-  | { ok: true; method: string }
+  | { ok: true; method: string; notes?: readonly string[] }
   | { ok: false; code: ErrorCode; reason: string }
   | { ok: 'retry'; reason: string; retryAfterSeconds?: number };
 

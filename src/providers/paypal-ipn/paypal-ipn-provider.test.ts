@@ -83,6 +83,16 @@ describe('paypalIpnProvider', () => {
       expect(await provider.verify(ipnRequest(payment), config, ctx)).toEqual({ ok: true, method: 'postback pending' });
     });
 
+    it('notes a message without a charset field, which is decoded as windows-1252', async () => {
+      const undeclared = payment.replace('&charset=windows-1252', '');
+      expect(undeclared).not.toContain('charset=');
+      expect(await provider.verify(ipnRequest(undeclared), LIVE_CONFIG, ctx)).toEqual({
+        ok: true,
+        method: 'postback pending',
+        notes: ['no charset field; decoded as windows-1252'],
+      });
+    });
+
     it('passes on the decoder reason', async () => {
       expect(await provider.verify(ipnRequest('txn_type=web_accept&charset=x-klingon'), LIVE_CONFIG, ctx)).toEqual({
         ok: false,
