@@ -21,8 +21,11 @@ export interface SourcesTable {
   updated_at: string;
 }
 
-/** `pending`: stored and acknowledged, authenticity not yet confirmed (PayPal IPN postback). */
-export const INBOUND_VERDICTS = ['accepted', 'duplicate', 'ignored', 'test', 'rejected', 'error', 'pending'] as const;
+/**
+ * `pending`: stored and acknowledged, authenticity not yet confirmed (PayPal IPN postback).
+ * `held`: authentic and about money, but no event could be made of it; held for review.
+ */
+export const INBOUND_VERDICTS = ['accepted', 'duplicate', 'ignored', 'test', 'rejected', 'error', 'pending', 'held'] as const;
 export type InboundVerdict = (typeof INBOUND_VERDICTS)[number];
 
 export interface InboundRequestsTable {

@@ -26,6 +26,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Acknowledgement, InboundRequest, IngestOutcome, Provider } from '../providers/provider.js';
 import { installedProvider } from '../providers/registry.js';
 import type { ProviderLookup } from '../providers/registry.js';
+import type { HeldRequest } from './held-alert.js';
 import type { IngestStore, InboundRow, KeyedEvent } from './ingest-store.js';
 
 export interface IngestSources {
@@ -51,6 +52,8 @@ export interface IngestDeps {
   onDeliveriesCreated?: () => void;
   /** Called after a request was stored for deferred verification (wakes the verifier). */
   onPending?: () => void;
+  /** Called after a request was stored as held for review (sends the alert). */
+  onHeld?: (held: HeldRequest) => void;
 }
 
 export interface IngestResult {
@@ -175,6 +178,12 @@ export function createIngest(deps: IngestDeps): Ingest {
         if (normalized.kind === 'ignored') {
           await record({ ...base, verdict: 'ignored', verdict_reason: normalized.reason });
           const outcome: IngestOutcome = { kind: 'ignored', reason: normalized.reason };
+          return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
+        }
+        if (normalized.kind === 'held') {
+          await record({ ...base, verdict: 'held', verdict_code: normalized.code, verdict_reason: normalized.reason });
+          deps.onHeld?.({ inboundId: base.id, sourceId: source.id, provider: source.provider, code: normalized.code, reason: normalized.reason });
+          const outcome: IngestOutcome = { kind: 'held', reason: normalized.reason };
           return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
         }
 

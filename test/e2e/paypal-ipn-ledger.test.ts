@@ -13,9 +13,11 @@ import { ManualClock } from '../../src/lib/clock.js';
 import type { InboundRequest } from '../../src/providers/provider.js';
 import { encodePayPalIpnBody, samplePayPalIpnFields } from '../../src/providers/paypal-ipn/sample-messages.js';
 import type { PayPalIpnSampleOverrides } from '../../src/providers/paypal-ipn/sample-messages.js';
+import { startSmtpSink } from '../fakes/smtp-sink.js';
+import type { SmtpSink } from '../fakes/smtp-sink.js';
 import { capturingLogger } from '../helpers/capturing-logger.js';
 import type { CapturingLogger } from '../helpers/capturing-logger.js';
-import { createTestRuntime } from '../helpers/test-runtime.js';
+import { createTestRuntime, TEST_ADMIN_TOKEN } from '../helpers/test-runtime.js';
 import type { TestRuntime } from '../helpers/test-runtime.js';
 import { enabledDialects } from '../helpers/test-db.js';
 
@@ -25,6 +27,7 @@ for (const dialect of enabledDialects()) {
     let paypal: IpnVerificationFake;
     let paypalServer: FakeRouteServer;
     let log: CapturingLogger;
+    let smtp: SmtpSink;
     let runtime: TestRuntime;
     let sourceId: string;
 
@@ -33,18 +36,27 @@ for (const dialect of enabledDialects()) {
       paypal = createIpnVerificationFake({ acceptDevSignatures: false });
       paypalServer = await serveFakeRoutes([paypal.route]);
       log = capturingLogger();
-      runtime = await createTestRuntime(dialect, { clock, logger: log.logger });
+      smtp = await startSmtpSink();
+      runtime = await createTestRuntime(dialect, { clock, logger: log.logger, config: { smtpUrl: smtp.url } });
       const source = await runtime.sources.create({
         provider: 'paypal-ipn',
         name: 'PayPal sandbox',
-        config: { environment: 'sandbox', receiverEmail: 'seller@example.com', verificationUrl: `${paypalServer.url}/cgi-bin/webscr` },
+        config: {
+          environment: 'sandbox',
+          receiverEmail: 'seller@example.com',
+          verificationUrl: `${paypalServer.url}/cgi-bin/webscr`,
+          expectedPrices: { 'course-basic': { amount: '19.99', currency: 'EUR' } },
+        },
       });
       sourceId = source.id;
+      // Deliveries go nowhere reachable; the tests look at what was queued, not at its delivery.
+      await runtime.connections.create({ connector: 'webhook', name: 'Billing', filters: { includeTest: true }, config: { url: 'https://billing.example.com/hook' }, errorEmails: ['ops@example.com'] });
+      await runtime.connections.create({ connector: 'webhook', name: 'Other shop', filters: { sources: ['src_someone_else'], includeTest: true }, config: { url: 'https://other.example.com/hook' }, errorEmails: ['other@example.com'] });
     });
 
     afterEach(async () => {
       await runtime.dispose();
-      await paypalServer.close();
+      await Promise.all([paypalServer.close(), smtp.close()]);
     });
 
     /** A sandbox IPN that PayPal "sent" (the fake vouches for exactly these bytes). */
@@ -59,13 +71,23 @@ for (const dialect of enabledDialects()) {
       return { receivedAt: clock.now(), method: 'POST', url: `/ipn/${sourceId}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, rawBody: body, remoteAddress: '127.0.0.1' };
     }
 
-    /** Receives each body (each answered an empty 200), then lets the worker verify them. */
+    /** Receives each body (each answered an empty 200), then lets the verifier settle them. */
     async function deliver(...bodies: Buffer[]): Promise<void> {
       for (const body of bodies) {
         const result = await runtime.ingest.receive(sourceId, request(body));
         expect(result.ack).toMatchObject({ status: 200, body: '' });
       }
       await runtime.worker.runOnce();
+    }
+
+    async function events() {
+      const rows = await runtime.dbHandle.db.selectFrom('events').select(['type', 'order_ref', 'dedup_key']).orderBy('id').execute();
+      return rows.map((row) => ({ type: row.type, order: row.order_ref, key: row.dedup_key.slice(sourceId.length + 1) }));
+    }
+
+    async function accessOf(productId: string) {
+      const rows = await runtime.dbHandle.db.selectFrom('access').select('status').where('product_id', '=', productId).execute();
+      return rows.map((row) => row.status);
     }
 
     async function inbound() {
@@ -93,6 +115,78 @@ for (const dialect of enabledDialects()) {
       await deliver(ipn('web_accept', { txnId: '7CHARSET00000000', charset: 'UTF-8' }));
       expect(await inbound()).toMatchObject([{ verdict: 'accepted', verification: 'postback VERIFIED' }]);
       expect(log.lines().filter((line) => line.msg === 'inbound request read with an assumption')).toEqual([]);
+    });
+
+    it('records a Completed payment without txn_type as the payment it is, granting access', async () => {
+      await deliver(ipn('web_accept', { txnId: '8NOTYPE000000000' }, ['txn_type']));
+      expect(await inbound()).toMatchObject([{ verdict: 'accepted', verdict_code: null }]);
+      expect(await events()).toEqual([{ type: 'payment', order: '8NOTYPE000000000', key: 'pp:txn:8NOTYPE000000000:Completed' }]);
+      expect(await accessOf('course-basic')).toEqual(['active']);
+    });
+
+    it('records a recurring payment without txn_id on its profile, under a key its resends share', async () => {
+      const original = ipn('recurring_payment', { profileId: 'I-NOTXN0000001' }, ['txn_id']);
+      // A manual resend from the IPN History: resend=true and another track id, the same payment.
+      const resent = ipn('recurring_payment', { profileId: 'I-NOTXN0000001', fields: { resend: 'true', ipn_track_id: 'ffffffffffff1' } }, ['txn_id']);
+      const next = ipn('recurring_payment', { profileId: 'I-NOTXN0000001', paymentDate: '03:04:11 Jul 14, 2024 PDT' }, ['txn_id']);
+      // One after the other: verified together, which copy came first would be a race.
+      await deliver(original);
+      await deliver(resent, next);
+      expect((await inbound()).map((row) => row.verdict)).toEqual(['accepted', 'duplicate', 'accepted']);
+      const recorded = await events();
+      expect(recorded.map((e) => [e.type, e.order])).toEqual([
+        ['payment', 'I-NOTXN0000001'],
+        ['payment', 'I-NOTXN0000001'],
+      ]);
+      expect(recorded.every((e) => /^pp:notxn:[0-9a-f]{32}$/.test(e.key))).toBe(true);
+      const payments = await runtime.dbHandle.db.selectFrom('transactions').select(['kind', 'amount', 'external_id']).execute();
+      expect(payments).toEqual([
+        { kind: 'payment', amount: 2900, external_id: null },
+        { kind: 'payment', amount: 2900, external_id: null },
+      ]);
+    });
+
+    it('holds verified money it cannot record for review: stored as held, nothing delivered, the source\'s error addresses alerted', async () => {
+      const settlement = ipn('adjustment');
+      const underpaid = ipn('web_accept', { txnId: '9UNDERPAID000000', amount: '1.99' });
+      const anonymous = ipn('web_accept', {}, ['txn_id']);
+      await deliver(settlement, underpaid, anonymous);
+
+      const rows = await inbound();
+      expect(rows.map((row) => [row.verdict, row.verdict_code, row.event_ids])).toEqual([
+        ['held', null, '[]'],
+        ['held', 'AMOUNT_MISMATCH', '[]'],
+        ['held', 'MISSING_FIELD', '[]'],
+      ]);
+      expect(rows.map((row) => row.verdict_reason)).toEqual([
+        expect.stringMatching(/^txn_type adjustment: a PayPal case was settled/),
+        'item "course-basic" was paid 1.99 EUR, expected 19.99 EUR',
+        'txn_id is missing for payment_status Completed',
+      ]);
+      expect(rows.every((row) => row.verification === 'postback VERIFIED')).toBe(true);
+      expect(await events()).toEqual([]);
+      expect(await runtime.dbHandle.db.selectFrom('deliveries').select('id').execute()).toEqual([]);
+      expect(await accessOf('course-basic')).toEqual([]);
+
+      // One mail per held request, to the connections of this source only.
+      const mails = await smtp.waitForMessages(3);
+      expect(mails.map((mail) => mail.to)).toEqual([['ops@example.com'], ['ops@example.com'], ['ops@example.com']]);
+      // The verifier settles requests concurrently, so the mails may come in any order.
+      expect(mails.map((mail) => mail.subject).sort()).toEqual([
+        '[ipnhub] A paypal-ipn notification is held for review: AMOUNT_MISMATCH: item "course-basic" was paid 1.99 EUR, expected 19.99 EUR',
+        '[ipnhub] A paypal-ipn notification is held for review: MISSING_FIELD: txn_id is missing for payment_status Completed',
+        '[ipnhub] A paypal-ipn notification is held for review: txn_type adjustment: a PayPal case was settled (adjustment); whether money went to the buyer or back to you depends on its reason_code',
+      ]);
+      for (const row of rows) expect(mails.some((mail) => mail.text.includes(`/api/v1/inbound-requests/${row.id}`)), row.id).toBe(true);
+
+      const app = await runtime.buildApp();
+      try {
+        const listed = await app.inject({ method: 'GET', url: '/api/v1/inbound-requests?verdict=held', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+        expect(listed.statusCode, listed.body).toBe(200);
+        expect(listed.json<{ data: Array<{ id: string }> }>().data.map((item) => item.id).sort()).toEqual(rows.map((row) => row.id).sort());
+      } finally {
+        await app.close();
+      }
     });
   });
 }
