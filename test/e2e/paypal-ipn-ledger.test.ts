@@ -188,5 +188,19 @@ for (const dialect of enabledDialects()) {
         await app.close();
       }
     });
+
+    it('takes the currency of a refund without mc_currency from its order, with the amounts in that currency', async () => {
+      await deliver(ipn('web_accept', { txnId: '10JPYPAY00000000', itemNumber: 'ebook-jp', currency: 'JPY', amount: '5000' }));
+      await deliver(ipn('refund', { txnId: '10JPYREF00000000', parentTxnId: '10JPYPAY00000000', itemNumber: 'ebook-jp', amount: '5000' }, ['mc_currency']));
+      expect((await inbound()).map((row) => row.verdict)).toEqual(['accepted', 'accepted']);
+      const transactions = await runtime.dbHandle.db.selectFrom('transactions').select(['kind', 'amount', 'currency']).orderBy('occurred_at').execute();
+      expect(transactions).toEqual([
+        { kind: 'payment', amount: 5000, currency: 'JPY' },
+        { kind: 'refund', amount: 5000, currency: 'JPY' },
+      ]);
+      const refund = await runtime.dbHandle.db.selectFrom('events').select('payload').where('type', '=', 'refund').executeTakeFirstOrThrow();
+      expect(JSON.parse(refund.payload)).toMatchObject({ order: { id: '10JPYPAY00000000', currency: 'JPY', amount: 5000, fee: 125 } });
+      expect(await accessOf('ebook-jp')).toEqual(['revoked']);
+    });
   });
 }
