@@ -97,7 +97,7 @@ export interface OrdersTable {
   customer_id: string | null;
   billing_type: string | null;
   currency: string | null;
-  /** 'open' | 'paid' | 'refunded' | 'charged_back' */
+  /** 'open' | 'pending' | 'paid' | 'denied' | 'partially_refunded' | 'refunded' | 'charged_back' */
   status: string;
   test: Bool;
   created_at: string;
@@ -118,6 +118,10 @@ export interface TransactionsTable {
   order_id: string;
   event_id: string;
   external_id: string | null;
+  /** The provider's id of the transaction this one reverses (a refund's payment), when named. */
+  parent_external_id: string | null;
+  /** The transaction's main product (its first item), when known. */
+  product_id: string | null;
   /** 'payment' | 'refund' | 'chargeback' | 'chargeback_reversed' */
   kind: string;
   amount: number | null;

@@ -202,5 +202,22 @@ for (const dialect of enabledDialects()) {
       expect(JSON.parse(refund.payload)).toMatchObject({ order: { id: '10JPYPAY00000000', currency: 'JPY', amount: 5000, fee: 125 } });
       expect(await accessOf('ebook-jp')).toEqual(['revoked']);
     });
+
+    it('keeps access after a partial refund by parent_txn_id, and revokes when a second one completes it', async () => {
+      await deliver(ipn('web_accept', { txnId: '11PAID0000000000' }));
+      await deliver(ipn('refund', { txnId: '11REFUND00000001', parentTxnId: '11PAID0000000000', amount: '10.00' }));
+      expect(await accessOf('course-basic')).toEqual(['active']);
+      const status = async () => (await runtime.dbHandle.db.selectFrom('orders').select('status').where('external_id', '=', '11PAID0000000000').executeTakeFirstOrThrow()).status;
+      expect(await status()).toBe('partially_refunded');
+      // 10.00 + 9.99 = the 19.99 paid.
+      await deliver(ipn('refund', { txnId: '11REFUND00000002', parentTxnId: '11PAID0000000000', amount: '9.99' }));
+      expect(await accessOf('course-basic')).toEqual(['revoked']);
+      expect(await status()).toBe('refunded');
+      const refunds = await runtime.dbHandle.db.selectFrom('transactions').select(['amount', 'parent_external_id']).where('kind', '=', 'refund').orderBy('external_id').execute();
+      expect(refunds).toEqual([
+        { amount: 1000, parent_external_id: '11PAID0000000000' },
+        { amount: 999, parent_external_id: '11PAID0000000000' },
+      ]);
+    });
   });
 }
