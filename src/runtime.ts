@@ -175,7 +175,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     });
 
     const auth: AdminTokenVerifier = options.skipAdminToken
-      ? { verify: () => false }
+      ? { verify: async () => false }
       : await ensureAdminToken({
           db,
           adapter,

@@ -223,6 +223,32 @@ for (const dialect of enabledDialects()) {
       expect(await service.get(connection.id)).toEqual(result?.connection);
     });
 
+    it('changes single filter fields with filterChanges, keeping the others, also those another process changed', async () => {
+      const { connection } = await service.create({
+        connector: 'hook',
+        name: 'Billing',
+        filters: { eventTypes: ['payment'], languages: ['de'], addons: 'exclude' },
+        config: { url: 'https://billing.example.com/ipn', secret: SIGNING_SECRET },
+      });
+      const other = openDb(handle.target);
+      try {
+        const elsewhere = createConnectionsService({ db: other.db, adapter: other.adapter, secretBox: createSecretBox(key), clock, registry });
+        await elsewhere.update(connection.id, { filterChanges: { productIds: ['777'] } });
+        const result = await service.update(connection.id, { filterChanges: { eventTypes: ['refund'], includeTest: true } });
+        expect(result?.connection.filters).toEqual({ ...DEFAULT_FILTERS, eventTypes: ['refund'], languages: ['de'], addons: 'exclude', productIds: ['777'], includeTest: true });
+        expect(result?.connection.secretFields).toEqual({ secret: 'set', headers: 'set' });
+        expect((await service.loadForDelivery(connection.id))?.config).toMatchObject({ secret: SIGNING_SECRET });
+      } finally {
+        await other.close();
+      }
+      // On top of a replacement, and validated as a whole.
+      const replaced = await service.update(connection.id, { filters: { languages: ['fr'] }, filterChanges: { payments: 'first' } });
+      expect(replaced?.connection.filters).toEqual({ ...DEFAULT_FILTERS, languages: ['fr'], payments: 'first' });
+      const bad = await rejection(service.update(connection.id, { filterChanges: { payments: 'sometimes' as 'all' } }));
+      expect(bad.detail).toBe('filters.payments: Invalid option: expected one of "all"|"first"|"rebills"');
+      expect((await service.get(connection.id))?.filters).toEqual(replaced?.connection.filters);
+    });
+
     it('patches config partially; removing a generated secret generates and returns a new one', async () => {
       const { connection } = await service.create({
         connector: 'hook',

@@ -93,6 +93,12 @@ export interface ConnectionPatch {
   /** Replaces the filters as a whole. */
   filters?: unknown;
   /**
+   * Filter fields to change, the others kept (`ipnhub connection update --event …`). Merged
+   * into the stored filters (or into `filters`, when given) inside the compare-and-set, so a
+   * concurrent change to another filter field is not lost; the result is validated as a whole.
+   */
+  filterChanges?: Partial<ConnectionFilters>;
+  /**
    * Fields to change (JSON Merge Patch at the top level): given keys replace, `null` removes,
    * keys not given — secrets included — keep their value. The merged config is re-validated.
    */
@@ -259,7 +265,10 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
         let generated: Record<string, string> = {};
         if (patch.name !== undefined) next.name = parseDisplayName(patch.name);
         if (patch.active !== undefined) next.active = parseActive(patch.active) ? 1 : 0;
-        if (patch.filters !== undefined) next.filters = JSON.stringify(parseFilters(patch.filters));
+        if (patch.filters !== undefined || patch.filterChanges !== undefined) {
+          const base = patch.filters === undefined ? storedFilters(row) : parseFilters(patch.filters);
+          next.filters = JSON.stringify(parseFilters({ ...base, ...patch.filterChanges }));
+        }
         if (patch.errorEmails !== undefined) next.error_emails = JSON.stringify(parseErrorEmails(patch.errorEmails));
         if (patch.config !== undefined) {
           const connector = connectorOf(row.connector);
@@ -269,7 +278,7 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
           next.secrets = stored.secrets;
           generated = generatedSecrets(merged, config, connector.secretFields);
         }
-        const changes = [patch.name, patch.active, patch.filters, patch.errorEmails, patch.config];
+        const changes = [patch.name, patch.active, patch.filters, patch.filterChanges, patch.errorEmails, patch.config];
         if (changes.every((change) => change === undefined)) return { done: { connection: toView(row), generatedSecrets: {} } };
         next.updated_at = nextUpdatedAt(clock.now(), row.updated_at);
         const result = await db

@@ -40,6 +40,7 @@ const fakeProvider: Provider<z.infer<typeof fakeConfigSchema>> = {
   verify: async () => ({ ok: true, method: 'fake' }),
   normalize: () => ({ kind: 'ignored', reason: 'fake', fields: {} }),
   acknowledge: () => ({ status: 200, contentType: 'text/plain', body: 'OK' }),
+  decodeFields: () => ({ ok: false, reason: 'fake' }),
 };
 
 const registry: Record<string, Provider<unknown>> = { fake: fakeProvider as Provider<unknown> };

@@ -94,6 +94,7 @@ const decidingProvider: Provider<Record<string, never>> = {
   normalize: (req) =>
     req.rawBody.toString('utf8') === 'held=1' ? { kind: 'held', code: 'MISSING_FIELD', reason: 'order_id is missing, but money moved' } : { kind: 'ignored', reason: 'not held', fields: {} },
   acknowledge: (outcome) => ({ status: outcome.kind === 'error' ? 500 : 200, contentType: 'text/plain', body: outcome.kind }),
+  decodeFields: () => ({ ok: false, reason: 'stub' }),
 };
 
 for (const dialect of enabledDialects()) {

@@ -58,6 +58,7 @@ function scriptedProvider(script: Array<Confirmation | 'throw'>): Provider<{ rec
       return { kind: 'events', events: [draft] };
     },
     acknowledge: (outcome) => ({ status: outcome.kind === 'error' ? 500 : 200, contentType: 'text/plain', body: '' }),
+    decodeFields: () => ({ ok: false, reason: 'stub' }),
   };
 }
 

@@ -10,6 +10,7 @@
  * - `normalize` never throws and is deterministic (the same request gives deep-equal output);
  * - every event has a non-empty `dedupKey`, a type from `EVENT_TYPES`, and integer (or null) money;
  * - `acknowledge` renders a status and a string body for every outcome kind;
+ * - `decodeFields` never throws, is deterministic, and decodes every verified case's body;
  * - the config schema accepts each case's config and names every secret field.
  */
 import { describe, expect, it } from 'vitest';
@@ -116,6 +117,17 @@ export function runProviderContract<Config>(provider: Provider<Config>, cases: R
           expect(second).toEqual(first);
         });
 
+        it('decodes its fields for people deterministically, without throwing', () => {
+          const decoded = provider.decodeFields(c.request.rawBody);
+          expect(provider.decodeFields(Buffer.from(c.request.rawBody))).toEqual(decoded);
+          if (decoded.ok) for (const field of decoded.fields) expect(typeof field.value).toBe('string');
+          else expect(decoded.reason.length).toBeGreaterThan(0);
+          if (c.expect === 'verified') {
+            expect(decoded.ok).toBe(true);
+            if (decoded.ok) expect(decoded.fields.length).toBeGreaterThan(0);
+          }
+        });
+
         if (c.expect === 'verified') {
           it('produces well-formed events', () => {
             const normalized = provider.normalize(c.request, c.config);
@@ -152,6 +164,8 @@ export function runProviderContract<Config>(provider: Provider<Config>, cases: R
           expect(verdict.ok).toBe(false);
           const normalized = provider.normalize(request, template.config);
           expect(['events', 'ignored', 'invalid']).toContain(normalized.kind);
+          const decoded = provider.decodeFields(body);
+          if (!decoded.ok) expect(decoded.reason.length).toBeGreaterThan(0);
         });
       }
     });

@@ -21,6 +21,8 @@
  *   alerted, never silently dropped.
  * - `acknowledge` renders what the sender expects back for an outcome: Digistore24 wants the
  *   text `OK`, PayPal an empty 200. It is called after the durable commit, never before.
+ * - `decodeFields` shows a stored body's fields to people, decoded the way `normalize` reads
+ *   them; like `normalize` it is pure and never throws.
  * - `confirm` is for providers whose authenticity is proven by asking the sender afterwards
  *   (PayPal IPN's postback). When present, `verify` only checks what it can locally (shape,
  *   charset); the pipeline then stores the raw request as `pending`, acknowledges it, and the
@@ -83,6 +85,14 @@ export type IngestOutcome =
   | { kind: 'rejected'; code: ErrorCode; reason: string; status: number }
   | { kind: 'error' };
 
+/** One field of a request body, decoded for people. */
+export interface DecodedField {
+  name: string;
+  value: string;
+}
+
+export type DecodedFields = { ok: true; fields: DecodedField[] } | { ok: false; reason: string };
+
 export interface Acknowledgement {
   status: number;
   contentType: string;
@@ -108,6 +118,13 @@ export interface Provider<Config = unknown> {
   verify(req: InboundRequest, config: Config, ctx: ProviderContext): Promise<Verification>;
   normalize(req: InboundRequest, config: Config): Normalized;
   acknowledge(outcome: IngestOutcome): Acknowledgement;
+  /**
+   * The body's fields for people (the admin API's inbound request detail, `ipnhub
+   * inbound-requests show`): names and values decoded as `normalize` reads them (form
+   * encoding, charset), in body order; a JSON body flattened to dot paths. Pure, never throws;
+   * a body it cannot decode gives the reason.
+   */
+  decodeFields(rawBody: Buffer): DecodedFields;
   /** Deferred authenticity check, run by the worker after the acknowledgement (see above). */
   confirm?(req: InboundRequest, config: Config, ctx: ProviderContext): Promise<Confirmation>;
 }

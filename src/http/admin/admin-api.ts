@@ -34,7 +34,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (publicUrls.has(`${req.method === 'HEAD' ? 'GET' : req.method} ${req.routeOptions.url ?? ''}`)) return;
     const token = bearerToken(req.headers.authorization);
-    if (token !== undefined && deps.auth.verify(token)) return;
+    if (token !== undefined && (await deps.auth.verify(token))) return;
     reply.header('www-authenticate', 'Bearer realm="ipnhub"');
     throw new IpnhubError('UNAUTHORIZED', token === undefined ? 'Send the header Authorization: Bearer <token>.' : 'The token is not valid.');
   });

@@ -37,7 +37,8 @@ export const inboundRequestsRoutes: readonly AdminRoute[] = [
     operationId: 'getInboundRequest',
     tag: TAG,
     summary: 'Get an inbound request',
-    description: 'With `headers`, the body as UTF-8 text (`body`) and byte-exact (`bodyBase64`).',
+    description:
+      "With `headers`, the body as UTF-8 text (`body`), byte-exact (`bodyBase64`), and as `fields`: `[{ name, value }]` in body order, decoded by the source's provider as it reads them (form encoding, the message's charset; a JSON body flattened to dot paths), or null with `fieldsError` when the body cannot be decoded.",
     params: idParams,
     response: { status: 200, description: 'The request with headers and body.' },
     handler: async ({ params, deps }) => found(await getInboundRequest(deps.db, params.id), 'inbound request', params.id),

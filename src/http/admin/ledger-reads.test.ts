@@ -214,8 +214,11 @@ for (const dialect of enabledDialects()) {
         expect(list.text).not.toContain('sha_sign=');
 
         const detail = await h.call('GET', `/inbound-requests/${String(items[0]?.id)}`);
-        const body = detail.json<{ body: string; bodyBase64: string; headers: Record<string, string>; eventIds: string[] }>();
+        const body = detail.json<{ body: string; bodyBase64: string; headers: Record<string, string>; eventIds: string[]; fields: Array<{ name: string; value: string }> | null; fieldsError: string | null }>();
         expect(body.body).toBe(bodies.at(-1));
+        expect(body.fields).toEqual([...new URLSearchParams(bodies.at(-1))].map(([name, value]) => ({ name, value })));
+        expect(body.fields).toContainEqual({ name: 'address_street', value: 'Musterstraße 5' });
+        expect(body.fieldsError).toBeNull();
         expect(Buffer.from(body.bodyBase64, 'base64').toString('utf8')).toBe(bodies.at(-1));
         expect(body.headers).toEqual({ 'content-type': 'application/x-www-form-urlencoded' });
         expect(body.eventIds).toHaveLength(1);

@@ -6,7 +6,7 @@
 import { parseFormBody } from '../../lib/form-body.js';
 import type { FormBodyErrorCode } from '../../lib/form-body.js';
 import type { InboundRequest, Normalized, Provider, Verification } from '../provider.js';
-import { parsedOnce, textAcknowledgement } from '../provider-support.js';
+import { decodedFields, parsedOnce, textAcknowledgement } from '../provider-support.js';
 import { digistore24ConfigSchema } from './config.js';
 import type { Digistore24Config } from './config.js';
 import { normalizeDigistore24 } from './normalize.js';
@@ -72,5 +72,6 @@ export function digistore24Provider(): Provider<Digistore24Config> {
     verify: async (req, config) => verify(req, config),
     normalize,
     acknowledge,
+    decodeFields: (rawBody) => decodedFields(parseBody(rawBody)),
   } satisfies Provider<Digistore24Config>;
 }

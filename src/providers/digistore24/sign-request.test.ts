@@ -151,6 +151,24 @@ describe('sampleDigistore24Fields', () => {
     expect(normalizeDigistore24(fields).kind).toBe('ignored');
   });
 
+  it('dates every field from `at` (Berlin wall time), so the event occurs then', () => {
+    const at = new Date('2026-01-31T22:30:05.250Z');
+    const payment = sampleDigistore24Fields('on_payment', { billingType: 'subscription', at });
+    expect(payment).toMatchObject({ transaction_date: '2026-01-31', transaction_time: '23:30:05', order_date: '2026-01-31', order_time: '23:30:05', order_date_time: '2026-01-31 23:30:05', next_payment_at: '2026-02-28' });
+    const cancelled = sampleDigistore24Fields('on_rebill_cancelled', { at });
+    expect(cancelled['rebill_stop_noted_at']).toBe('2026-01-31 23:30:05');
+    for (const fields of [payment, cancelled, sampleDigistore24Fields('on_refund', { at })]) {
+      const result = normalizeDigistore24(fields);
+      if (result.kind !== 'events') throw new Error(result.kind);
+      expect(result.events[0]?.occurredAt).toBe('2026-01-31T22:30:05.000Z');
+    }
+    // A later instant gives a later event and, for a cancellation, a new fact.
+    const later = normalizeDigistore24(sampleDigistore24Fields('on_rebill_cancelled', { at: new Date('2026-02-01T08:00:00Z') }));
+    const earlier = normalizeDigistore24(cancelled);
+    if (later.kind !== 'events' || earlier.kind !== 'events') throw new Error('not events');
+    expect(later.events[0]?.dedupKey).not.toBe(earlier.events[0]?.dedupKey);
+  });
+
   it('is deterministic', () => {
     expect(sampleDigistore24Fields('on_chargeback', { amount: '10.00' })).toEqual(sampleDigistore24Fields('on_chargeback', { amount: '10.00' }));
   });

@@ -6,7 +6,7 @@
  * an empty 200 for everything it should not resend (§A1 "What the listener must answer").
  */
 import type { Confirmation, InboundRequest, Provider, ProviderContext, Verification } from '../provider.js';
-import { parsedOnce, textAcknowledgement } from '../provider-support.js';
+import { decodedFields, parsedOnce, textAcknowledgement } from '../provider-support.js';
 import { missingEssentialField } from './classify.js';
 import { paypalIpnConfigSchema, postbackUrl } from './config.js';
 import type { PayPalIpnConfig } from './config.js';
@@ -66,6 +66,7 @@ export function paypalIpnProvider(): Provider<PayPalIpnConfig> {
       return parsed.ok ? normalizePayPalIpn(parsed.fields, config) : { kind: 'invalid', code: parsed.code, reason: parsed.reason };
     },
     acknowledge,
+    decodeFields: (rawBody) => decodedFields(parseBody(rawBody)),
     confirm,
   } satisfies Provider<PayPalIpnConfig>;
 }

@@ -8,7 +8,9 @@ import type { Acknowledgement, IngestOutcome, Provider } from '../provider.js';
 import { paypalWebhooksConfigSchema } from './config.js';
 import type { PayPalWebhooksConfig } from './config.js';
 import { normalizePayPalWebhook } from './normalize.js';
+import { flattenJson } from './flatten-json.js';
 import { parsePayPalEnvelope } from './parse-event.js';
+import { decodedFields } from '../provider-support.js';
 import { verifyPayPalWebhook } from './verify.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -51,5 +53,11 @@ export function paypalWebhooksProvider(): Provider<PayPalWebhooksConfig> {
       return parsed.ok ? normalizePayPalWebhook(parsed.envelope, config) : { kind: 'invalid', code: parsed.code, reason: parsed.reason };
     },
     acknowledge,
+    decodeFields: (rawBody) => {
+      const parsed = parsePayPalEnvelope(rawBody);
+      if (!parsed.ok) return parsed;
+      const fields = flattenJson(parsed.envelope.body);
+      return decodedFields({ ok: true, fields, order: Object.keys(fields) });
+    },
   } satisfies Provider<PayPalWebhooksConfig>;
 }
