@@ -22,7 +22,7 @@ import { deepFreeze } from './deep-freeze.js';
 import { parseDisplayName } from './display-name.js';
 import { filtersSchema } from './filters.js';
 import type { ConnectionFilters } from './filters.js';
-import { issueMessage } from './issue-message.js';
+import { validationError } from './issue-message.js';
 import { nextUpdatedAt } from './row-version.js';
 import type { SecretBox } from './secret-box.js';
 import { createSecuredConfigCodec } from './secured-config.js';
@@ -159,14 +159,14 @@ function parseActive(value: unknown): boolean {
 
 function parseFilters(value: unknown): ConnectionFilters {
   const parsed = filtersSchema.safeParse(value);
-  if (!parsed.success) throw new IpnhubError('VALIDATION_FAILED', issueMessage(parsed.error, { prefix: 'filters' }));
+  if (!parsed.success) throw validationError('VALIDATION_FAILED', parsed.error, { prefix: 'filters', input: value });
   return parsed.data;
 }
 
 /** Trimmed, duplicates (ignoring case) dropped, order kept. */
 function parseErrorEmails(value: unknown): string[] {
   const parsed = errorEmailsSchema.safeParse(value);
-  if (!parsed.success) throw new IpnhubError('VALIDATION_FAILED', issueMessage(parsed.error, { prefix: 'errorEmails' }));
+  if (!parsed.success) throw validationError('VALIDATION_FAILED', parsed.error, { prefix: 'errorEmails', input: value });
   const seen = new Set<string>();
   return parsed.data.filter((email) => {
     const key = email.toLowerCase();

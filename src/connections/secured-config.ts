@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import { IpnhubError } from '../core/errors.js';
-import { issueMessage } from './issue-message.js';
+import { issueMessage, validationError } from './issue-message.js';
 import type { SecretBox } from './secret-box.js';
 import { isConfigObject, mergeConfigPatch, openSecrets, parseConfigColumn, sealSecrets, secretStrings } from './secret-fields.js';
 import type { ConfigObject } from './secret-fields.js';
@@ -60,7 +60,7 @@ export function createSecuredConfigCodec(secretBox: SecretBox, kind: string): Se
   function validate(spec: ConfigSpec, config: unknown, submitted: readonly unknown[]): ConfigObject {
     const parsed = spec.configSchema.safeParse(config);
     if (!parsed.success) {
-      throw new IpnhubError('INVALID_CONFIG', issueMessage(parsed.error, { redact: secretStrings(submitted, spec.secretFields) }));
+      throw validationError('INVALID_CONFIG', parsed.error, { redact: secretStrings(submitted, spec.secretFields), input: config });
     }
     if (!isConfigObject(parsed.data)) throw new Error(`${kind} ${spec.id}: configSchema must produce an object`);
     return parsed.data;
@@ -89,7 +89,7 @@ export function createSecuredConfigCodec(secretBox: SecretBox, kind: string): Se
       if (!spec) return full;
       const parsed = spec.configSchema.safeParse(full);
       if (!parsed.success) {
-        const detail = issueMessage(parsed.error, { redact: secretStrings([full], spec.secretFields) });
+        const detail = issueMessage(parsed.error, { redact: secretStrings([full], spec.secretFields), input: full });
         throw new IpnhubError('INVALID_CONFIG', `${label}: ${detail}`);
       }
       return parsed.data;

@@ -44,24 +44,41 @@ export const ERROR_CATALOGUE = {
   CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },
   MASTER_KEY_REQUIRED: { status: 500, message: 'IPNHUB_MASTER_KEY is required when the database is not the embedded default.' },
   SECRET_DECRYPT_FAILED: { status: 500, message: 'A stored secret could not be decrypted with the master key.' },
+  DATA_DIR_UNUSABLE: { status: 500, message: 'The data directory cannot be used.' },
+  DATABASE_NOT_FOUND: { status: 500, message: 'No ipnhub database where this command looks.' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'The database cannot be opened.' },
+  PORT_IN_USE: { status: 500, message: 'The port is already in use.' },
+  LISTEN_FAILED: { status: 500, message: 'The server cannot listen on the configured address.' },
   INTERNAL: { status: 500, message: 'Internal error.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
-/** An error a client is meant to see: code from the catalogue, optional detail for this case. */
+/** One invalid input field: its dotted path (`url`, `filters.eventTypes`) and what is wrong with it. */
+export interface FieldProblem {
+  path: string;
+  problem: string;
+}
+
+/**
+ * An error a client is meant to see: code from the catalogue, optional detail for this case,
+ * and for validation errors the invalid fields one by one (so a front end can name them in its
+ * own terms, e.g. the CLI its flags).
+ */
 export class IpnhubError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly detail: string | undefined;
+  readonly fields: readonly FieldProblem[] | undefined;
 
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; fields?: readonly FieldProblem[] }) {
     const entry = ERROR_CATALOGUE[code];
-    super(detail ? `${entry.message} ${detail}` : entry.message, options);
+    super(detail ? `${entry.message} ${detail}` : entry.message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'IpnhubError';
     this.code = code;
     this.status = entry.status;
     this.detail = detail;
+    this.fields = options?.fields;
   }
 }
 

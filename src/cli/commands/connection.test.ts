@@ -88,7 +88,13 @@ describe('ipnhub connection', () => {
     expect(unknown).toEqual({ code: 1, stdout: '', stderr: 'error UNKNOWN_CONNECTOR: No connector with this id. "fax"\n' });
     const invalid = await cli.run(['connection', 'add', '--connector', 'webhook', '--name', 'X', '--url', 'ftp://example.com/x']);
     expect(invalid.code).toBe(1);
-    expect(invalid.stderr).toMatch(/^error INVALID_CONFIG: .*url/);
+    expect(invalid.stderr).toMatch(/^error INVALID_CONFIG: The configuration is not valid for this provider or connector\. url \(--url\): .+\n$/);
+    const noUrl = await cli.run(['connection', 'add', '--connector', 'webhook', '--name', 'X']);
+    expect(noUrl.stderr).toMatch(/^error INVALID_CONFIG: .*url \(--url\): is required: must be an http:\/\/ or https:\/\/ URL\n$/);
+    const badEmail = await cli.run(['connection', 'add', '--connector', 'webhook', '--name', 'X', '--url', target.url, '--error-email', 'ops@example.com', '--error-email', 'nobody']);
+    expect(badEmail.stderr).toBe('error VALIDATION_FAILED: The request is not valid. errorEmails.1 (--error-email): is not an e-mail address\n');
+    const nested = await cli.run(['connection', 'add', '--connector', 'webhook', '--name', 'X', '--url', target.url, '--set', 'headers.x-api-key:=5']);
+    expect(nested.stderr).toMatch(/^error INVALID_CONFIG: .*headers\.x-api-key \(--set headers\.x-api-key=…\): must be text, not a whole number/);
   });
 
   it("test runs the connector's test (a webhook gets a connection_test event): exit 0 when it passes, 1 otherwise", async () => {

@@ -18,6 +18,9 @@ import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
 import { buildConfigInput } from '../config-input.js';
 import { withDbRuntime } from '../db-runtime.js';
+import { runtimeDatabase } from '../describe-database.js';
+import { namingFlags } from '../flag-names.js';
+import type { FlagNames } from '../flag-names.js';
 import { collect, collectOneOf, oneOf } from '../option-parsers.js';
 import { formatTable, printJson, printLines, truncate } from '../output.js';
 
@@ -60,6 +63,20 @@ interface UpdateOptions extends ConnectionOptions {
 /** Friendlier names for secrets connectors are known to generate. */
 const SECRET_LABELS: Readonly<Record<string, string>> = {
   'webhook.secret': 'Webhook signing secret (verify the webhook-signature header with it)',
+};
+
+/** The flags that set connection fields, for validation messages; other config fields come from `--set`. */
+export const CONNECTION_FLAGS: FlagNames = {
+  name: '--name',
+  url: '--url',
+  to: '--to',
+  'filters.sources': '--source',
+  'filters.eventTypes': '--event',
+  'filters.productIds': '--product',
+  'filters.languages': '--language',
+  'filters.addons': '--addons',
+  'filters.payments': '--payments',
+  errorEmails: '--error-email',
 };
 
 /** The filter fields the options name; the others are left out (defaults on add, kept on update). */
@@ -214,16 +231,18 @@ export function registerConnectionCommand(program: Command, ctx: CommandContext)
     .action(async (options: AddOptions) => {
       const config = configFrom(options);
       await withDbRuntime(ctx.io, async (runtime) => {
-        const result = await runtime.connections.create({
-          connector: options.connector,
-          name: options.name,
-          active: options.inactive !== true,
-          filters: filtersFrom(options),
-          config,
-          errorEmails: options.errorEmail ?? [],
-        });
-        if (options.json === true) printJson(ctx.io, connectionWriteView(result, true));
-        else printAdded(ctx.io, result.connection, result.generatedSecrets);
+        const { connection: view, generatedSecrets } = await namingFlags(CONNECTION_FLAGS, () =>
+          runtime.connections.create({
+            connector: options.connector,
+            name: options.name,
+            active: options.inactive !== true,
+            filters: filtersFrom(options),
+            config,
+            errorEmails: options.errorEmail ?? [],
+          }),
+        );
+        if (options.json === true) printJson(ctx.io, { ...view, generatedSecrets });
+        else printAdded(ctx.io, view, generatedSecrets);
       });
     });
 
@@ -249,7 +268,7 @@ export function registerConnectionCommand(program: Command, ctx: CommandContext)
               { header: 'receives', value: (v) => describeFilters(v.filters) },
             ],
             views,
-            'No connections yet. Add one with: ipnhub connection add --connector webhook --name <name> --url <url>',
+            `No connections yet in ${runtimeDatabase(runtime)}. Add one with: ipnhub connection add --connector webhook --name <name> --url <url>`,
           ),
         );
       });
@@ -271,7 +290,7 @@ export function registerConnectionCommand(program: Command, ctx: CommandContext)
     .action(async (id: string, options: UpdateOptions) => {
       const patch = patchFrom(options);
       await withDbRuntime(ctx.io, async (runtime) => {
-        const result = found(await runtime.connections.update(id, patch), 'connection', id);
+        const result = found(await namingFlags(CONNECTION_FLAGS, () => runtime.connections.update(id, patch)), 'connection', id);
         if (options.json === true) printJson(ctx.io, connectionWriteView(result, false));
         else printUpdated(ctx.io, result, patch.config);
       });

@@ -123,13 +123,16 @@ describe('ipnhub serve, worker, deliveries and token', () => {
     expect(JSON.parse(shown.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: `Not found. No delivery ${missing}.` } });
   });
 
-  it('serve fails with exit code 1 when the port is taken, and leaves nothing running', async () => {
+  it('serve fails with PORT_IN_USE naming the address when the port is taken, and leaves nothing running', async () => {
     const first = cli.start(['serve', '--no-worker'], { IPNHUB_LOG_LEVEL: 'info' });
     const base = (await first.waitFor(LISTENING))[1] ?? '';
     const port = new URL(base).port;
     const clash = await cli.run(['serve', '--no-worker'], { IPNHUB_PORT: port });
-    expect(clash.code).toBe(1);
-    expect(clash.stderr).toMatch(/^error INTERNAL: .*EADDRINUSE/);
+    expect(clash).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `error PORT_IN_USE: The port is already in use. 127.0.0.1:${port}: another process already listens there (another ipnhub serve?). Stop it, or choose another port with IPNHUB_PORT.\n`,
+    });
     expect((await first.stop()).code).toBe(0);
   });
 

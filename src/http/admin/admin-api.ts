@@ -30,6 +30,9 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
     openApiDocument: () => (document ??= buildOpenApiDocument(adminRoutes, { basePath: app.prefix })),
   };
   const publicUrls = new Set(adminRoutes.filter((route) => route.public).map((route) => `${route.method} ${app.prefix}${route.path}`));
+  // The API takes JSON only: without this, Fastify's default text/plain parser hands a string
+  // to the routes and a client that forgot its content type gets a puzzling validation error.
+  app.removeContentTypeParser('text/plain');
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (publicUrls.has(`${req.method === 'HEAD' ? 'GET' : req.method} ${req.routeOptions.url ?? ''}`)) return;

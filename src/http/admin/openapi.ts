@@ -80,6 +80,7 @@ export function errorCodesOf(route: AdminRoute): ErrorCode[] {
   if (route.schemas.body) {
     codes.add('MALFORMED_BODY');
     codes.add('UNSUPPORTED_CONTENT_TYPE');
+    codes.add('BODY_TOO_LARGE');
   }
   if (route.schemas.query instanceof z.ZodObject && 'cursor' in route.schemas.query.shape) codes.add('INVALID_CURSOR');
   if (route.schemas.params) codes.add('NOT_FOUND');

@@ -84,7 +84,7 @@ for (const dialect of enabledDialects()) {
       it('answers validation errors with their codes, naming the field', async () => {
         const missing = await h.call('POST', '/sources', { provider: 'digistore24', config: { passphrase: PASSPHRASE } });
         expect(missing.status).toBe(400);
-        expect(missing.json<ErrorBody>().error).toEqual({ code: 'VALIDATION_FAILED', message: 'The request is not valid. name: Invalid input: expected string, received undefined' });
+        expect(missing.json<ErrorBody>().error).toEqual({ code: 'VALIDATION_FAILED', message: 'The request is not valid. name: is required (text)' });
 
         const extra = await h.call('POST', '/sources', { provider: 'digistore24', name: 'x', config: {}, colour: 'red' });
         expect(extra.status).toBe(400);
@@ -197,7 +197,7 @@ for (const dialect of enabledDialects()) {
 
         const badActive = await h.call('PATCH', '/connections/con_x', { active: 'yes' });
         expect(badActive.status).toBe(400);
-        expect(badActive.json<ErrorBody>().error).toEqual({ code: 'VALIDATION_FAILED', message: 'The request is not valid. active: Invalid input: expected boolean, received string' });
+        expect(badActive.json<ErrorBody>().error).toEqual({ code: 'VALIDATION_FAILED', message: 'The request is not valid. active: must be true or false, not text' });
       });
 
       it("tests a connection with its connector's test: a webhook gets a signed connection_test event", async () => {
