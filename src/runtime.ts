@@ -29,6 +29,8 @@ import { createLocalIngestStore } from './ledger/ingest-store.js';
 import type { IngestStore } from './ledger/ingest-store.js';
 import { createThreadedIngestStore } from './ledger/threaded-ingest-store.js';
 import { createIngest } from './ledger/ingest.js';
+import { createHeldAlerter } from './ledger/held-alert.js';
+import type { HeldRequest } from './ledger/held-alert.js';
 import { createVerifier } from './ledger/verifier.js';
 import type { Ingest } from './ledger/ingest.js';
 import { systemClock } from './lib/clock.js';
@@ -111,6 +113,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
     });
     const alerter = createAlerter({ db, adapter, mailer, clock, throttleMs: config.errorMailThrottleMinutes * 60_000, logger });
+    const alertHeld = createHeldAlerter({ connections: () => connections.list(), mailer, logger });
+    const onHeld = (held: HeldRequest): void => void alertHeld(held);
     const policy = { ...DEFAULT_RETRY_POLICY, schedule: config.retrySchedule, jitter: config.retryJitter };
     const notifyDeliveries = (): void => {
       worker.wake();
@@ -129,6 +133,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       concurrency: 4,
       observer: metrics,
       onDeliveriesCreated: notifyDeliveries,
+      onHeld,
       random: options.random,
     });
     const worker: Worker = createWorker({
@@ -164,6 +169,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       observer: metrics,
       onDeliveriesCreated: notifyDeliveries,
       onPending: () => worker.wakeVerifier(),
+      onHeld,
     });
 
     const auth: AdminTokenVerifier = options.skipAdminToken

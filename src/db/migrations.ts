@@ -271,8 +271,21 @@ const alertQueue: Migration = {
   },
 };
 
+/**
+ * Partial refunds (ledger/refunded-payments.ts): a refund is counted against the payment it
+ * names, else a payment of its product. Rows written before this migration have neither and
+ * are counted against the order's latest payment.
+ */
+const refundLinks: Migration = {
+  async up(db: Kysely<unknown>) {
+    // One column per statement: SQLite's ALTER TABLE adds one at a time.
+    await db.schema.alterTable('transactions').addColumn('parent_external_id', 'text').execute();
+    await db.schema.alterTable('transactions').addColumn('product_id', 'text').execute();
+  },
+};
+
 export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
-  return { '0001_initial': initial(adapter), '0002_claim_indexes': claimIndexes, '0003_verifications': verifications, '0004_alert_queue': alertQueue };
+  return { '0001_initial': initial(adapter), '0002_claim_indexes': claimIndexes, '0003_verifications': verifications, '0004_alert_queue': alertQueue, '0005_refund_links': refundLinks };
 }
 
 class InCodeMigrationProvider implements MigrationProvider {

@@ -21,8 +21,11 @@ export interface SourcesTable {
   updated_at: string;
 }
 
-/** `pending`: stored and acknowledged, authenticity not yet confirmed (PayPal IPN postback). */
-export const INBOUND_VERDICTS = ['accepted', 'duplicate', 'ignored', 'test', 'rejected', 'error', 'pending'] as const;
+/**
+ * `pending`: stored and acknowledged, authenticity not yet confirmed (PayPal IPN postback).
+ * `held`: authentic and about money, but no event could be made of it; held for review.
+ */
+export const INBOUND_VERDICTS = ['accepted', 'duplicate', 'ignored', 'test', 'rejected', 'error', 'pending', 'held'] as const;
 export type InboundVerdict = (typeof INBOUND_VERDICTS)[number];
 
 export interface InboundRequestsTable {
@@ -94,7 +97,7 @@ export interface OrdersTable {
   customer_id: string | null;
   billing_type: string | null;
   currency: string | null;
-  /** 'open' | 'paid' | 'refunded' | 'charged_back' */
+  /** 'open' | 'pending' | 'paid' | 'denied' | 'partially_refunded' | 'refunded' | 'charged_back' */
   status: string;
   test: Bool;
   created_at: string;
@@ -115,6 +118,10 @@ export interface TransactionsTable {
   order_id: string;
   event_id: string;
   external_id: string | null;
+  /** The provider's id of the transaction this one reverses (a refund's payment), when named. */
+  parent_external_id: string | null;
+  /** The transaction's main product (its first item), when known. */
+  product_id: string | null;
   /** 'payment' | 'refund' | 'chargeback' | 'chargeback_reversed' */
   kind: string;
   amount: number | null;

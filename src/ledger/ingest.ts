@@ -28,6 +28,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Acknowledgement, InboundRequest, IngestOutcome, Provider } from '../providers/provider.js';
 import { installedProvider } from '../providers/registry.js';
 import type { ProviderLookup } from '../providers/registry.js';
+import type { HeldRequest } from './held-alert.js';
 import type { IngestStore, InboundRow, KeyedEvent } from './ingest-store.js';
 
 export interface IngestSources {
@@ -53,6 +54,8 @@ export interface IngestDeps {
   onDeliveriesCreated?: () => void;
   /** Called after a request was stored for deferred verification (wakes the verifier). */
   onPending?: () => void;
+  /** Called after a request was stored as held for review (sends the alert). */
+  onHeld?: (held: HeldRequest) => void;
 }
 
 export interface IngestResult {
@@ -104,6 +107,11 @@ export function toCanonical(draft: EventDraft, source: { id: string; provider: s
     subscription: draft.subscription,
     raw: draft.raw,
   };
+}
+
+/** The stored `verification`: how the request was verified, then what the provider assumed to read it. */
+export function verificationRecord(result: { method: string; notes?: readonly string[] | undefined }): string {
+  return [result.method, ...(result.notes ?? [])].join('; ');
 }
 
 /** The events to commit for a request: every draft but connection tests, under source-scoped dedup keys. */
@@ -168,7 +176,10 @@ export function createIngest(deps: IngestDeps): Ingest {
         }
         const verification = await provider.verify(req, source.config, { clock: deps.clock, http: deps.http });
         if (!verification.ok) return await reject(provider, base, verification.code, verification.reason);
-        base.verification = verification.method;
+        base.verification = verificationRecord(verification);
+        if (verification.notes !== undefined && verification.notes.length > 0) {
+          logger.warn({ inboundId: base.id, sourceId: source.id, notes: verification.notes }, 'inbound request read with an assumption');
+        }
 
         if (provider.confirm) {
           // Authenticity is confirmed later by asking the sender (PayPal's postback): store the
@@ -184,6 +195,12 @@ export function createIngest(deps: IngestDeps): Ingest {
         if (normalized.kind === 'ignored') {
           await record({ ...base, verdict: 'ignored', verdict_reason: normalized.reason });
           const outcome: IngestOutcome = { kind: 'ignored', reason: normalized.reason };
+          return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
+        }
+        if (normalized.kind === 'held') {
+          await record({ ...base, verdict: 'held', verdict_code: normalized.code, verdict_reason: normalized.reason });
+          deps.onHeld?.({ inboundId: base.id, sourceId: source.id, provider: source.provider, code: normalized.code, reason: normalized.reason });
+          const outcome: IngestOutcome = { kind: 'held', reason: normalized.reason };
           return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
         }
 

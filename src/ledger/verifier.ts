@@ -7,6 +7,8 @@
  *   deliveries), updating the stored request's verdict, in one transaction;
  * - refused (PayPal said INVALID) or invalid after confirmation (wrong receiver, …): verdict
  *   `rejected` with the provider's code; nothing is delivered;
+ * - held after confirmation (about money, but no event can be made of it): verdict `held`,
+ *   nothing is delivered, and `onHeld` sends the alert;
  * - no answer worth the name (timeout, 5xx, other text): tried again by the retry policy's
  *   schedule, and after its last step at that step's interval for as long as it takes — an
  *   acknowledged request is never dropped. The row carries the last error for the admin view.
@@ -25,8 +27,9 @@ import type { Logger } from '../lib/logger.js';
 import type { InboundRequest } from '../providers/provider.js';
 import { installedProvider } from '../providers/registry.js';
 import type { ProviderLookup } from '../providers/registry.js';
+import type { HeldRequest } from './held-alert.js';
 import type { IngestObserver, IngestSources } from './ingest.js';
-import { keyEvents } from './ingest.js';
+import { keyEvents, verificationRecord } from './ingest.js';
 import type { ActiveTargets } from './ingest-store.js';
 import { writeCommit, writeVerdict } from './ingest-store.js';
 
@@ -46,6 +49,8 @@ export interface VerifierDeps {
   concurrency: number;
   observer?: IngestObserver;
   onDeliveriesCreated?: () => void;
+  /** Called after a request was settled as held for review (sends the alert). */
+  onHeld?: (held: HeldRequest) => void;
   random?: () => number;
 }
 
@@ -149,9 +154,15 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       return settleFinal(job, { kind: 'final', verdict: 'rejected', code: confirmation.code, reason: confirmation.reason, verification: null });
     }
     const normalized = provider.normalize(req, source.config);
-    const verification = confirmation.method;
+    // The notes were logged when the request arrived; here they stay part of the record.
+    const verification = verificationRecord(confirmation);
     if (normalized.kind === 'invalid') return settleFinal(job, { kind: 'final', verdict: 'rejected', code: normalized.code, reason: normalized.reason, verification });
     if (normalized.kind === 'ignored') return settleFinal(job, { kind: 'final', verdict: 'ignored', code: null, reason: normalized.reason, verification });
+    if (normalized.kind === 'held') {
+      await settleFinal(job, { kind: 'final', verdict: 'held', code: normalized.code, reason: normalized.reason, verification });
+      deps.onHeld?.({ inboundId: job.inbound_request_id, sourceId: source.id, provider: source.provider, code: normalized.code, reason: normalized.reason });
+      return;
+    }
     const events = keyEvents(normalized.events, source, row.received_at);
     if (events.length === 0) return settleFinal(job, { kind: 'final', verdict: 'test', code: null, reason: 'connection test', verification });
 

@@ -36,10 +36,14 @@ const OUTCOMES: readonly IngestOutcome[] = [
   { kind: 'accepted', eventIds: ['evt_01J0000000000000000000000'] },
   { kind: 'duplicate' },
   { kind: 'ignored', reason: 'event not handled' },
+  { kind: 'pending' },
+  { kind: 'held', reason: 'about money, but no event can be made of it' },
   { kind: 'rejected', code: 'SIGNATURE_INVALID', reason: 'signature does not match', status: 403 },
   { kind: 'rejected', code: 'MALFORMED_BODY', reason: 'line one\nline two', status: 400 },
   { kind: 'error' },
 ];
+
+const STORED: ReadonlySet<IngestOutcome['kind']> = new Set(['accepted', 'duplicate', 'ignored', 'pending', 'held']);
 
 /** Deterministic pseudo-random bytes (a linear congruential generator), so failures reproduce. */
 function binaryBytes(length: number): Buffer {
@@ -182,6 +186,8 @@ export function runProviderContract<Config>(provider: Provider<Config>, cases: R
         expect(typeof ack.body).toBe('string');
         expect(ack.contentType.length).toBeGreaterThan(0);
         if (outcome.kind === 'error') expect(ack.status).toBeGreaterThanOrEqual(500);
+        // Stored, so the sender must stop resending: a held request is settled by a person, not by a resend.
+        if (STORED.has(outcome.kind)) expect(ack.status, outcome.kind).toBe(200);
       }
     });
   });

@@ -35,6 +35,7 @@ export function textAcknowledgement(okBody: string): (outcome: IngestOutcome) =>
       case 'duplicate':
       case 'ignored':
       case 'pending':
+      case 'held':
         return { status: 200, contentType: TEXT, body: okBody };
       case 'rejected':
         return { status: outcome.status, contentType: TEXT, body: `ERROR: ${outcome.code}: ${outcome.reason.replace(/[\r\n]+/g, ' ')}` };

@@ -24,6 +24,7 @@ function printCheck(io: CliIo, check: AccessCheck): void {
       [
         { header: 'order', value: (g: AccessGrant) => `${g.orderId}${g.test ? ' (test)' : ''}` },
         { header: 'status', value: (g) => g.status },
+        { header: 'order status', value: (g) => g.orderStatus },
         { header: 'paid until', value: (g) => g.paidUntil ?? '-' },
         { header: 'granted', value: (g) => g.grantedAt },
         { header: 'updated', value: (g) => g.updatedAt },
@@ -40,7 +41,7 @@ export function registerAccessCommand(program: Command, ctx: CommandContext): vo
   access
     .command('check')
     .description(
-      'Whether the buyer has access to the product now: granted on payment, suspended on a missed payment, ended on the last paid day, revoked on refund or chargeback. Lists every order behind the answer.',
+      'Whether the buyer has access to the product now: granted on payment, suspended on a missed payment, ended on the last paid day, revoked on chargeback and once refunds add up to the payment (a partially refunded order keeps access). Lists every order behind the answer.',
     )
     .requiredOption('--email <email>', "the buyer's e-mail (required; case-insensitive)", bySchema(emailFilter, 'an e-mail address'))
     .requiredOption('--product <id>', "the provider's product id (required)", bySchema(nonEmpty, 'a product id'))

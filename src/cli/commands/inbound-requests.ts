@@ -63,7 +63,7 @@ export function registerInboundRequestsCommand(program: Command, ctx: CommandCon
     requests
       .command('list')
       .description('List inbound requests, newest first, without bodies.')
-      .option('--verdict <verdict>', `only this verdict: ${INBOUND_VERDICTS.join(', ')} (pending: waiting for the PayPal IPN postback)`, oneOf(INBOUND_VERDICTS))
+      .option('--verdict <verdict>', `only this verdict: ${INBOUND_VERDICTS.join(', ')} (pending: waiting for the PayPal IPN postback; held: about money, but no event could be made of it, held for review)`, oneOf(INBOUND_VERDICTS))
       .option('--source <id>', 'only requests to this source id'),
   ).action(async (options: ListOptions) => {
     await runList(

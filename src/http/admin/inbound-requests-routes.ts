@@ -15,7 +15,7 @@ const TAG = 'inbound requests';
 
 
 export const listInboundRequestsQuery = pageQuery.extend({
-  verdict: z.enum(INBOUND_VERDICTS).optional().meta({ description: 'The verification/ingest verdict; `pending` = stored and acknowledged, waiting for deferred verification (PayPal IPN postback).' }),
+  verdict: z.enum(INBOUND_VERDICTS).optional().meta({ description: 'The verification/ingest verdict; `pending` = stored and acknowledged, waiting for deferred verification (PayPal IPN postback); `held` = authentic and about money, but no event could be made of it: held for review (an alert went to the error addresses of the source\'s connections).' }),
   sourceId: nonEmpty.optional().meta({ description: 'Source id.' }),
 });
 

@@ -20,8 +20,8 @@ function jsonError(status: number, code: string, message: string): Acknowledgeme
 }
 
 /**
- * §B3: a 2xx ends PayPal's retries, so everything stored (accepted, duplicate, ignored, pending)
- * gets an empty 200. A rejection names its code; VERIFICATION_UNAVAILABLE is always 503 and a
+ * §B3: a 2xx ends PayPal's retries, so everything stored (accepted, duplicate, ignored, pending,
+ * held) gets an empty 200. A rejection names its code; VERIFICATION_UNAVAILABLE is always 503 and a
  * storage error 500, so PayPal delivers the message again.
  */
 function acknowledge(outcome: IngestOutcome): Acknowledgement {
@@ -30,6 +30,7 @@ function acknowledge(outcome: IngestOutcome): Acknowledgement {
     case 'duplicate':
     case 'ignored':
     case 'pending':
+    case 'held':
       return { status: 200, contentType: 'text/plain; charset=utf-8', body: '' };
     case 'rejected':
       return jsonError(outcome.code === 'VERIFICATION_UNAVAILABLE' ? 503 : outcome.status, outcome.code, outcome.reason);
