@@ -25,6 +25,21 @@ describe('flag names in validation errors', () => {
     expect(named.fields).toEqual(err.fields);
   });
 
+  it('tells a typed config field set as text to use :=', () => {
+    const err = new IpnhubError('INVALID_CONFIG', 'x', {
+      fields: [
+        { path: 'timeoutMs', problem: 'must be a whole number, not text' },
+        { path: 'legacyHtmlDecoding', problem: 'must be true or false, not text' },
+        { path: 'url', problem: 'must be an http:// or https:// URL' },
+      ],
+    });
+    expect((withFlagNames(err, FLAGS) as IpnhubError).detail).toBe(
+      'timeoutMs (--set timeoutMs:=…): must be a whole number, not text (--set timeoutMs=… always gives text; write timeoutMs:= followed by the JSON value, e.g. :=5000, :=true or :=["a","b"]); ' +
+        'legacyHtmlDecoding (--set legacyHtmlDecoding:=…): must be true or false, not text (--set legacyHtmlDecoding=… always gives text; write legacyHtmlDecoding:= followed by the JSON value, e.g. :=5000, :=true or :=["a","b"]); ' +
+        'url (--set url=…): must be an http:// or https:// URL',
+    );
+  });
+
   it('leaves fields outside a config without --set, and other errors untouched', () => {
     const validation = new IpnhubError('VALIDATION_FAILED', 'x', { fields: [{ path: 'name', problem: 'must not be empty' }] });
     expect((withFlagNames(validation, FLAGS) as IpnhubError).detail).toBe('name: must not be empty');

@@ -20,12 +20,18 @@ function flagFor(path: string, flags: FlagNames): string | undefined {
   return best === undefined ? undefined : flags[best];
 }
 
+/** `--set key=value` always gives text; a field that wanted a number, a yes/no or JSON needs `key:=value`. */
+const TYPED_NOT_TEXT = /^must be (a number|a whole number|true or false|a list|an object), not text$/;
+
 function labelled(field: FieldProblem, code: string, flags: FlagNames): FieldProblem {
   const flag = flagFor(field.path, flags);
   if (flag !== undefined) return { ...field, path: `${field.path} (${flag})` };
   // Only config validation (INVALID_CONFIG) reports paths inside the connector's or provider's config.
-  if (code === 'INVALID_CONFIG' && field.path !== '(root)') return { ...field, path: `${field.path} (--set ${field.path}=…)` };
-  return field;
+  if (code !== 'INVALID_CONFIG' || field.path === '(root)') return field;
+  if (TYPED_NOT_TEXT.test(field.problem)) {
+    return { path: `${field.path} (--set ${field.path}:=…)`, problem: `${field.problem} (--set ${field.path}=… always gives text; write ${field.path}:= followed by the JSON value, e.g. :=5000, :=true or :=["a","b"])` };
+  }
+  return { ...field, path: `${field.path} (--set ${field.path}=…)` };
 }
 
 /** The same error with its fields named by their flags; anything else unchanged. */
