@@ -1,7 +1,7 @@
 /**
  * What the benchmark parent and a scenario child (`bench/server.ts`) say to each other: the
- * child's options (one JSON argument) and the JSON of its `READY`, `STATS`, `DELIVERED` and
- * `DONE` lines. Both sides parse with these schemas, so a changed field fails loudly.
+ * child's options (one JSON argument) and the JSON of its `READY`, `STATS`, `DELIVERED`,
+ * `MEMORY` and `DONE` lines. Both sides parse with these schemas, so a changed field fails loudly.
  */
 import { z } from 'zod';
 
@@ -16,6 +16,8 @@ export const serverOptionsSchema = z.object({
   workerConcurrency: z.number().int().min(1).default(16),
   /** Longest wait for the delivery queue to drain. */
   deliveryTimeoutMs: z.number().int().min(1000).default(90_000),
+  /** `false`: SQLite writes on the main thread (comparison runs); the configuration default otherwise. */
+  ingestWriterThread: z.boolean().optional(),
 });
 export type ServerOptions = z.infer<typeof serverOptionsSchema>;
 
@@ -47,6 +49,20 @@ export const deliveredSchema = z.object({
   peakRssKiB: z.number(),
 });
 export type Delivered = z.infer<typeof deliveredSchema>;
+
+/**
+ * The process's memory in MiB (`process.memoryUsage()`), and whether a full garbage collection
+ * ran just before (only when the child runs with `--expose-gc`).
+ */
+export const memorySchema = z.object({
+  collected: z.boolean(),
+  rssMiB: z.number(),
+  heapUsedMiB: z.number(),
+  heapTotalMiB: z.number(),
+  externalMiB: z.number(),
+  arrayBuffersMiB: z.number(),
+});
+export type Memory = z.infer<typeof memorySchema>;
 
 /** `rssSource`: `VmHWM` (Linux, this process image only) or `maxRSS` (elsewhere; includes the parent's peak). */
 export const doneSchema = z.object({ peakRssKiB: z.number(), rssSource: z.enum(['VmHWM', 'maxRSS']) });

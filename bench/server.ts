@@ -8,22 +8,23 @@
  * - `stats`   → `STATS`: rows stored so far and the peak RSS until now.
  * - `deliver` → `DELIVERED`: starts the delivery worker against a local sink and reports
  *   deliveries per second once no delivery is pending any more (ipnhub scenarios only).
+ * - `memory`  → `MEMORY`: the memory as it is; `memory gc` first runs a full garbage collection
+ *   (when started with `--expose-gc`), to tell what is retained from what is not yet collected.
  * - `stop`    → `DONE`: closes everything, reports the peak RSS and exits.
  *
  * Anything else on stdout is ignored by the parent; logs go to stderr.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../src/runtime.js';
 import { buildBaselineApp } from './baseline.js';
+import { startSink } from './sink.js';
 import { serverOptionsSchema } from './protocol.js';
-import type { Delivered, ServerOptions, Stats } from './protocol.js';
+import type { Delivered, Memory, ServerOptions, Stats } from './protocol.js';
 
 interface Scenario {
   port: number;
@@ -60,41 +61,26 @@ function peakRssKiB(): number {
   return peakRss().kib;
 }
 
+const MIB = 1024 * 1024;
+
+function memory(collect: boolean): Memory {
+  const gc: unknown = Reflect.get(globalThis, 'gc');
+  const collected = collect && typeof gc === 'function';
+  if (collected) {
+    // Twice: the first pass may only finalize what the second frees.
+    Reflect.apply(gc, globalThis, []);
+    Reflect.apply(gc, globalThis, []);
+  }
+  const m = process.memoryUsage();
+  const mib = (bytes: number): number => Math.round((bytes / MIB) * 10) / 10;
+  return { collected, rssMiB: mib(m.rss), heapUsedMiB: mib(m.heapUsed), heapTotalMiB: mib(m.heapTotal), externalMiB: mib(m.external), arrayBuffersMiB: mib(m.arrayBuffers) };
+}
+
 async function listen(app: FastifyInstance): Promise<number> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
   return address.port;
-}
-
-interface Sink {
-  url: string;
-  requests(): number;
-  close(): Promise<void>;
-}
-
-/** The delivery target: a plain node:http server that reads each request and answers 204. */
-async function startSink(): Promise<Sink> {
-  let count = 0;
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      count++;
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the sink has no TCP address');
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    requests: () => count,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 async function startBaseline(options: ServerOptions): Promise<Scenario> {
@@ -159,6 +145,7 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
       inboundRateLimitPerMinute: 0,
       outboundAllowList: ['127.0.0.1'],
       workerConcurrency: options.workerConcurrency,
+      ingestWriterThread: options.ingestWriterThread,
     },
   );
   const runtime = await createRuntime(config, { logger: createLogger('warn', process.stderr), skipAdminToken: true });
@@ -239,6 +226,7 @@ async function main(): Promise<void> {
     const command = line.trim();
     if (command === 'stats') send('STATS', await scenario.stats());
     else if (command === 'deliver') send('DELIVERED', await scenario.deliver());
+    else if (command === 'memory' || command === 'memory gc') send('MEMORY', memory(command === 'memory gc'));
     else if (command === 'stop') {
       await scenario.close();
       const rss = peakRss();

@@ -5,11 +5,18 @@
  */
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
+import { verifierForToken } from './connections/admin-token.js';
 import { ERROR_CATALOGUE, isIpnhubError } from './core/errors.js';
 import type { ErrorCode } from './core/errors.js';
 import { adminApi } from './http/admin/admin-api.js';
 import type { AdminDeps } from './http/admin/admin-deps.js';
+import { bearerGuard } from './http/bearer-guard.js';
+import { capturePeerAddresses } from './http/client-address.js';
+import { createClientErrorHandler } from './http/client-errors.js';
 import { inboundRoutes } from './http/inbound-routes.js';
+import { createInflightRequests } from './http/inflight-requests.js';
+import { perMinute } from './http/rate-window.js';
+import { SAFE_HEADERS } from './http/safe-headers.js';
 import type { Ingest } from './ledger/ingest.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
@@ -24,6 +31,16 @@ export interface AppDeps {
   bodyLimitBytes: number;
   inboundRateLimitPerMinute: number;
   trustProxy: boolean;
+  /** Longest time to receive a whole request (headers and body), in ms. */
+  requestTimeoutMs: number;
+  /** Longest time to receive a request's headers, in ms (at most `requestTimeoutMs`). */
+  headersTimeoutMs: number;
+  /** How long an idle keep-alive connection stays open, in ms. */
+  keepAliveTimeoutMs: number;
+  /** Failed authentications per minute and client address on the admin API and `/metrics`; 0: no limit. */
+  adminAuthFailuresPerMinute: number;
+  /** A token that may read `/metrics` (besides the admin token). */
+  metricsToken?: string;
   /** Readiness: the database answers (and whatever else the runtime adds). */
   ready(): Promise<{ ok: boolean; checks: Record<string, string> }>;
 }
@@ -33,18 +50,38 @@ function errorBody(code: ErrorCode, message: string): { error: { code: ErrorCode
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { logger, clock, ingest } = deps;
+  const refused = (code: ErrorCode): void => deps.metrics.refused(code);
+  const inflight = createInflightRequests();
+  const inboundLimit = perMinute(deps.inboundRateLimitPerMinute, clock);
+  const authFailures = perMinute(deps.adminAuthFailuresPerMinute, clock);
+  // Node refuses a headers timeout longer than the request timeout.
+  const headersTimeout = Math.min(deps.headersTimeoutMs, deps.requestTimeoutMs);
   const app = Fastify({
-    loggerInstance: deps.logger as FastifyBaseLogger,
+    loggerInstance: logger as FastifyBaseLogger,
     // The pipeline logs what matters (verdicts, attempts); per-request lines would double it.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: deps.trustProxy,
     bodyLimit: 1024 * 1024,
+    // Slow clients: Fastify turns Node's request timeout off unless given one.
+    requestTimeout: deps.requestTimeoutMs,
+    keepAliveTimeout: deps.keepAliveTimeoutMs,
+    http: {
+      requestTimeout: deps.requestTimeoutMs,
+      headersTimeout,
+      // How often Node looks for connections past those timeouts (its default is every 30 s).
+      connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(headersTimeout / 4))),
+    },
+    clientErrorHandler: createClientErrorHandler({ ingest, clock, logger, inflight, rateLimit: inboundLimit, refused }),
+  });
+  capturePeerAddresses(app.server);
+  app.addHook('onRequest', async (_req, reply) => {
+    reply.headers(SAFE_HEADERS);
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (isIpnhubError(err)) return reply.code(err.status).send(errorBody(err.code, err.message));
     if (err.validation) return reply.code(400).send(errorBody('VALIDATION_FAILED', err.message));
-    if (err.statusCode === 429) return reply.code(429).send(errorBody('RATE_LIMITED', err.message));
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody('BODY_TOO_LARGE', ERROR_CATALOGUE.BODY_TOO_LARGE.message));
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
       const code: ErrorCode = err.statusCode === 415 ? 'UNSUPPORTED_CONTENT_TYPE' : 'MALFORMED_BODY';
@@ -55,15 +92,23 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody('ROUTE_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`)));
 
-  await app.register(inboundRoutes, { ingest: deps.ingest, clock: deps.clock, bodyLimitBytes: deps.bodyLimitBytes, rateLimitPerMinute: deps.inboundRateLimitPerMinute });
-  await app.register(adminApi, { prefix: '/api/v1', deps: deps.admin });
+  await app.register(inboundRoutes, { ingest, clock, bodyLimitBytes: deps.bodyLimitBytes, rateLimit: inboundLimit, inflight, refused });
+  const adminToken = deps.admin.auth;
+  const authenticate = bearerGuard({ accepts: [adminToken], failures: authFailures, logger, refused });
+  await app.register(adminApi, { prefix: '/api/v1', deps: deps.admin, authenticate });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
-    const result = await deps.ready().catch((err: unknown) => ({ ok: false, checks: { database: err instanceof Error ? err.message : String(err) } }));
+  // Public, so a failure says only "unavailable": the driver's message can name hosts and users.
+  app.get('/readyz', async (req, reply) => {
+    const result = await deps.ready().catch((err: unknown) => {
+      req.log.error({ err }, 'readiness check failed');
+      return { ok: false, checks: { database: 'unavailable' } };
+    });
     return reply.code(result.ok ? 200 : 503).send({ status: result.ok ? 'ready' : 'not ready', checks: result.checks });
   });
-  app.get('/metrics', async (_req, reply) => {
+  // Business figures (payments by type, queue depth): for the scraper, not for the public.
+  const metricsReaders = deps.metricsToken ? [verifierForToken(deps.metricsToken), adminToken] : [adminToken];
+  app.get('/metrics', { onRequest: bearerGuard({ accepts: metricsReaders, failures: authFailures, logger, refused }) }, async (_req, reply) => {
     const text = await deps.metrics.registry.metrics();
     return reply.type(deps.metrics.registry.contentType).send(text);
   });

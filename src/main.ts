@@ -10,9 +10,13 @@ import { isIpnhubError } from './core/errors.js';
 import { processIo } from './cli/cli-io.js';
 import type { CliIo } from './cli/cli-io.js';
 import type { CommandContext } from './cli/command-context.js';
+import { registerAccessCommand } from './cli/commands/access.js';
+import { registerConfigCommand } from './cli/commands/config.js';
 import { registerConnectionCommand } from './cli/commands/connection.js';
 import { registerDeliveriesCommand } from './cli/commands/deliveries.js';
 import { registerDevCommand } from './cli/commands/dev.js';
+import { registerEventsCommand } from './cli/commands/events.js';
+import { registerInboundRequestsCommand } from './cli/commands/inbound-requests.js';
 import { registerMigrateCommand } from './cli/commands/migrate.js';
 import { registerServeCommand } from './cli/commands/serve.js';
 import { registerSimulateCommand } from './cli/commands/simulate.js';
@@ -44,16 +48,20 @@ export function buildProgram(ctx: CommandContext): Command {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
-      '\nConfiguration comes from IPNHUB_* environment variables (e.g. IPNHUB_DATA_DIR, DATABASE_URL, IPNHUB_PORT, IPNHUB_PUBLIC_BASE_URL) or a JSON file named by IPNHUB_CONFIG.',
+      '\nSettings come from the settings file ipnhub.json in the data directory (./data unless IPNHUB_DATA_DIR says otherwise; IPNHUB_CONFIG names another file) and IPNHUB_* environment variables (e.g. IPNHUB_DATA_DIR, DATABASE_URL, IPNHUB_PORT, IPNHUB_PUBLIC_BASE_URL), which win. `ipnhub config show` prints what this command line uses.',
     );
   registerServeCommand(program, ctx);
   registerWorkerCommand(program, ctx);
   registerMigrateCommand(program, ctx);
   registerSourceCommand(program, ctx);
   registerConnectionCommand(program, ctx);
+  registerInboundRequestsCommand(program, ctx);
+  registerEventsCommand(program, ctx);
   registerDeliveriesCommand(program, ctx);
+  registerAccessCommand(program, ctx);
   registerSimulateCommand(program, ctx);
   registerTokenCommand(program, ctx);
+  registerConfigCommand(program, ctx);
   registerDevCommand(program, ctx);
   return program;
 }

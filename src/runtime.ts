@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config/config.js';
+import { prepareDataDir } from './config/data-dir.js';
 import { IpnhubError } from './core/errors.js';
 import { DEFAULT_RETRY_POLICY } from './core/retry-policy.js';
 import { ensureAdminToken } from './connections/admin-token.js';
@@ -20,15 +21,16 @@ import { createSourcesService } from './connections/sources-service.js';
 import type { SourcesService } from './connections/sources-service.js';
 import { getConnector, isConnectorId } from './connectors/registry.js';
 import { runConnectionTest } from './connectors/run-connector.js';
-import { openDb } from './db/connect.js';
 import type { Db, DbTarget } from './db/connect.js';
-import { migrateToLatest } from './db/migrations.js';
+import { openMigrated } from './db/open-migrated.js';
 import type { AdminDeps } from './http/admin/admin-deps.js';
 import { createGroupCommitter } from './ledger/group-commit.js';
 import { createLocalIngestStore } from './ledger/ingest-store.js';
 import type { IngestStore } from './ledger/ingest-store.js';
 import { createThreadedIngestStore } from './ledger/threaded-ingest-store.js';
 import { createIngest } from './ledger/ingest.js';
+import { createHeldAlerter } from './ledger/held-alert.js';
+import type { HeldRequest } from './ledger/held-alert.js';
 import { createVerifier } from './ledger/verifier.js';
 import type { Ingest } from './ledger/ingest.js';
 import { systemClock } from './lib/clock.js';
@@ -88,21 +90,19 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const target = dbTarget(config);
-  const dbHandle = openDb(target);
+  // The embedded database, its master key and mail files without SMTP live in the data directory.
+  const dataDir = target.kind === 'sqlite' || config.smtpUrl === undefined ? prepareDataDir(config.dataDir) : resolve(config.dataDir);
+  const { handle: dbHandle, applied } = await openMigrated(target);
   const { db, adapter } = dbHandle;
   try {
-    const migration = await migrateToLatest(db, adapter);
-    if (migration.error) throw migration.error;
-    for (const result of migration.results ?? []) {
-      if (result.status === 'Success') logger.info({ migration: result.migrationName }, 'migration applied');
-    }
+    for (const migration of applied) logger.info({ migration }, 'migration applied');
 
-    const masterKey = resolveMasterKey({ configured: config.masterKey, dataDir: resolve(config.dataDir), embedded: target.kind === 'sqlite', logger });
+    const masterKey = resolveMasterKey({ configured: config.masterKey, dataDir, embedded: target.kind === 'sqlite', logger });
     const secretBox = createSecretBox(masterKey);
     const sources = createSourcesService({ db, adapter, secretBox, clock, publicBaseUrl: config.publicBaseUrl });
-    const connections = createConnectionsService({ db, adapter, secretBox, clock });
+    const connections = createConnectionsService({ db, adapter, secretBox, clock, logger });
     const http = createHttpClient({ timeoutMs: config.outboundTimeoutMs, allowList: config.outboundAllowList, userAgent: 'ipnhub/0.1' });
-    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: resolve(config.dataDir), logger });
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir, logger });
     const metrics = createMetrics(async () => {
       const rows = await db
         .selectFrom('deliveries')
@@ -113,6 +113,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
     });
     const alerter = createAlerter({ db, adapter, mailer, clock, throttleMs: config.errorMailThrottleMinutes * 60_000, logger });
+    const alertHeld = createHeldAlerter({ connections: () => connections.list(), mailer, logger });
+    const onHeld = (held: HeldRequest): void => void alertHeld(held);
     const policy = { ...DEFAULT_RETRY_POLICY, schedule: config.retrySchedule, jitter: config.retryJitter };
     const notifyDeliveries = (): void => {
       worker.wake();
@@ -131,6 +133,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       concurrency: 4,
       observer: metrics,
       onDeliveriesCreated: notifyDeliveries,
+      onHeld,
       random: options.random,
     });
     const worker: Worker = createWorker({
@@ -166,10 +169,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       observer: metrics,
       onDeliveriesCreated: notifyDeliveries,
       onPending: () => worker.wakeVerifier(),
+      onHeld,
     });
 
     const auth: AdminTokenVerifier = options.skipAdminToken
-      ? { verify: () => false }
+      ? { verify: async () => false }
       : await ensureAdminToken({
           db,
           adapter,
@@ -226,9 +230,14 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
           bodyLimitBytes: config.bodyLimitBytes,
           inboundRateLimitPerMinute: config.inboundRateLimitPerMinute,
           trustProxy: config.trustProxy,
+          requestTimeoutMs: config.requestTimeoutMs,
+          headersTimeoutMs: config.headersTimeoutMs,
+          keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+          adminAuthFailuresPerMinute: config.adminAuthFailuresPerMinute,
+          metricsToken: config.metricsToken,
           async ready() {
             await db.selectFrom('settings').select('key').limit(1).execute();
-            return { ok: true, checks: { database: `ok (${adapter.label})` } };
+            return { ok: true, checks: { database: 'ok' } };
           },
         }),
       async close() {

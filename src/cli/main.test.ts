@@ -7,7 +7,7 @@ import { buildProgram } from '../main.js';
 import { createCliEnv } from './test-support/cli-harness.js';
 import type { CliEnv } from './test-support/cli-harness.js';
 
-const COMMANDS = ['serve', 'worker', 'migrate', 'source', 'connection', 'deliveries', 'simulate', 'token'];
+const COMMANDS = ['serve', 'worker', 'migrate', 'source', 'connection', 'inbound-requests', 'events', 'deliveries', 'access', 'simulate', 'token', 'config'];
 
 function leaves(command: Command, path: string[] = []): Array<{ path: string[]; command: Command }> {
   if (command.commands.length === 0) return [{ path, command }];
@@ -39,9 +39,11 @@ describe('ipnhub CLI', () => {
     const all = leaves(program);
     expect(all.map((l) => l.path.join(' ')).sort()).toEqual(
       [
-        'connection add', 'connection list', 'connection remove', 'connection test',
+        'access check',
+        'connection add', 'connection disable', 'connection enable', 'connection list', 'connection remove', 'connection test', 'connection update',
         'deliveries list', 'deliveries redeliver', 'deliveries show',
-        'dev fake-paypal', 'migrate', 'serve', 'simulate digistore24', 'simulate paypal-ipn', 'simulate paypal-webhook', 'source add', 'source list', 'source remove', 'source update', 'token rotate', 'worker',
+        'events list', 'events show', 'inbound-requests list', 'inbound-requests show',
+        'config show', 'dev fake-paypal', 'migrate', 'serve', 'simulate digistore24', 'simulate paypal-ipn', 'simulate paypal-webhook', 'source add', 'source list', 'source remove', 'source update', 'token rotate', 'worker',
       ].sort(),
     );
     for (const { path, command } of all) {
@@ -50,6 +52,19 @@ describe('ipnhub CLI', () => {
       const help = await cli.run([...path, '--help']);
       expect(help.code).toBe(0);
       for (const option of command.options) expect(help.stdout, `${path.join(' ')} --help`).toContain(option.long ?? option.flags);
+    }
+  });
+
+  it("README's CLI table names every command and subcommand", () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const rows = readme.split('\n').filter((line) => line.startsWith('| `ipnhub '));
+    const program = buildProgram({ io: { stdout: () => undefined, stderr: () => undefined, env: {} }, setExitCode: () => undefined });
+    for (const { path } of leaves(program)) {
+      const [group = '', sub] = path;
+      // The first cell of the group's row, e.g. `ipnhub connection add\|list\|update`.
+      const cells = rows.map((row) => row.split(' | ')[0] ?? '').filter((cell) => cell.startsWith(`| \`ipnhub ${group} `) || cell.startsWith(`| \`ipnhub ${group}\``));
+      expect(cells.length, `a README row for ipnhub ${group}`).toBeGreaterThan(0);
+      if (sub !== undefined) expect(cells.some((cell) => new RegExp(`[ |]${sub}(\\|| |\`)`).test(cell.replace(/\\\|/g, '|'))), `README names ipnhub ${path.join(' ')}`).toBe(true);
     }
   });
 
@@ -77,19 +92,19 @@ describe('ipnhub CLI', () => {
   });
 
   it('a bad configuration is reported with its code, in text and in JSON', async () => {
-    cli = createCliEnv({ IPNHUB_PORT: 'eighty' });
+    cli = createCliEnv({ IPNHUB_PORT: 'eighty' }, { database: 'none' });
     const text = await cli.run(['source', 'list']);
     expect(text.code).toBe(1);
-    expect(text.stderr).toMatch(/^error CONFIG_INVALID: The configuration is not valid\. port \(IPNHUB_PORT\): .+\n$/);
+    expect(text.stderr).toBe('error CONFIG_INVALID: The configuration is not valid. port (IPNHUB_PORT=eighty): expected a port number from 0 to 65535. See docs/configuration.md.\n');
     const json = await cli.run(['source', 'list', '--json']);
     expect(json.code).toBe(1);
     const parsed = JSON.parse(json.stderr) as { error: { code: string; message: string } };
     expect(parsed.error.code).toBe('CONFIG_INVALID');
-    expect(parsed.error.message).toContain('port (IPNHUB_PORT)');
+    expect(parsed.error.message).toContain('port (IPNHUB_PORT=eighty)');
   });
 
   it('migrate applies the schema once, then reports it up to date', async () => {
-    cli = createCliEnv();
+    cli = createCliEnv({}, { database: 'none' });
     const first = await cli.run(['migrate', '--json']);
     expect(first.code).toBe(0);
     expect(JSON.parse(first.stdout)).toEqual({ database: `sqlite:${cli.dataDir}/ipnhub.db`, applied: Object.keys(migrationsFor(sqliteAdapter())), upToDate: false });

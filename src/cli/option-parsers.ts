@@ -3,7 +3,10 @@
  * `InvalidArgumentError`, which commander reports as a usage error naming the option.
  */
 import { InvalidArgumentError } from 'commander';
+import type { z } from 'zod';
 import { parseMoney } from '../core/money.js';
+import { isoInstant } from '../http/admin/common-schemas.js';
+import { MAX_PAGE_LIMIT } from '../ledger/queries/page.js';
 
 /** For repeatable options: `--event payment --event refund` → ['payment', 'refund']. */
 export function collect(value: string, previous: string[] | undefined): string[] {
@@ -58,3 +61,20 @@ export function currencyCode(value: string): string {
   if (!/^[A-Za-z]{3}$/.test(value)) throw new InvalidArgumentError(`expected a 3-letter ISO currency code, got "${value}".`);
   return value.toUpperCase();
 }
+
+/** Rows per page of a list command: a whole number ≥ 1, capped at the API's maximum page size. */
+export function pageSize(value: string): number {
+  return Math.min(integerAtLeast(1)(value), MAX_PAGE_LIMIT);
+}
+
+/** A value the admin API's schema for the same parameter accepts, as that schema normalises it. */
+export function bySchema<T>(schema: z.ZodType<T>, expected: string): (value: string) => T {
+  return (value) => {
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) throw new InvalidArgumentError(`expected ${expected}, got "${value}".`);
+    return parsed.data;
+  };
+}
+
+/** An ISO 8601 instant with a zone (`Z` or an offset), normalised to UTC as the API does. */
+export const isoInstantOption: (value: string) => string = bySchema(isoInstant, 'an ISO 8601 date and time with a zone, e.g. 2026-05-14T09:12:45Z');

@@ -37,6 +37,12 @@ function oneLine(text: string): string {
   return text.replace(/[\r\n\t]+/g, ' ');
 }
 
+/** A page of a list command for people: the table, then how to get the next page when there is one. */
+export function printPage<Row>(io: CliIo, columns: readonly Column<Row>[], page: { data: readonly Row[]; nextCursor: string | null }, emptyText: string): void {
+  io.stdout(formatTable(columns, page.data, emptyText));
+  if (page.nextCursor !== null) printLines(io, `More: add --cursor ${page.nextCursor}`);
+}
+
 /** Shortens `text` to at most `max` characters, marking the cut with `…`. */
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;

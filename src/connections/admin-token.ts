@@ -1,8 +1,12 @@
 /**
- * The admin API's Bearer token (DESIGN.md §7, §8). Configured with `IPNHUB_ADMIN_TOKEN`, or
- * generated on first start: only its SHA-256 is stored (settings row `admin_token_sha256`),
- * and the token itself is handed to `announce` exactly once, across every process sharing
- * the database, so the server can print it for the operator.
+ * The admin API's Bearer token. Configured with `IPNHUB_ADMIN_TOKEN`, or generated on first
+ * start: only its SHA-256 is stored (settings row `admin_token_sha256`), and the token itself
+ * is handed to `announce` exactly once, across every process sharing the database, so the
+ * server can print it for the operator.
+ *
+ * A stored token is checked against the row on every request, not against a copy taken at
+ * start: `ipnhub token rotate` runs in another process, and a rotation is usually meant to
+ * lock out a leaked token now, not at the next restart. The read is one primary-key lookup.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
@@ -13,8 +17,12 @@ export const ADMIN_TOKEN_SETTING = 'admin_token_sha256';
 export const ADMIN_TOKEN_PREFIX = 'iph_';
 
 export interface AdminTokenVerifier {
-  /** True when `presented` is the admin token; compares digests in constant time. */
-  verify(presented: string | undefined): boolean;
+  /**
+   * True when `presented` is the admin token as it is now (a stored token is read again on
+   * every call, so a rotation by any process sharing the database applies at once);
+   * compares digests in constant time.
+   */
+  verify(presented: string | undefined): Promise<boolean>;
 }
 
 function sha256(text: string): Buffer {
@@ -26,13 +34,24 @@ export function generateAdminToken(): string {
   return `${ADMIN_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
 }
 
-function verifierFor(digest: Buffer): AdminTokenVerifier {
+/** Whether `presented` hashes to `digest`; both are 32-byte digests, so the comparison never leaks the token's length. */
+function matches(presented: string | undefined, digest: Buffer | undefined): boolean {
+  if (presented === undefined || presented.length === 0 || digest === undefined || digest.length !== 32) return false;
+  return timingSafeEqual(sha256(presented), digest);
+}
+
+function configuredVerifier(digest: Buffer): AdminTokenVerifier {
+  return { verify: async (presented) => matches(presented, digest) };
+}
+
+/** A verifier for one token given in the configuration (e.g. the metrics token). */
+export function verifierForToken(token: string): AdminTokenVerifier {
+  return configuredVerifier(sha256(token));
+}
+
+function storedVerifier(db: Kysely<Database>): AdminTokenVerifier {
   return {
-    verify(presented) {
-      if (presented === undefined || presented.length === 0) return false;
-      // Both sides are 32-byte digests, so the comparison never leaks the token's length.
-      return timingSafeEqual(sha256(presented), digest);
-    },
+    verify: async (presented) => matches(presented, await readStoredDigest(db)),
   };
 }
 
@@ -46,7 +65,7 @@ async function readStoredDigest(db: Kysely<Database>): Promise<Buffer | undefine
  * token is used and the database is not touched. Otherwise the stored digest is used; when
  * there is none, a token is generated, its digest inserted (insert-or-ignore, so of several
  * processes starting together exactly one wins) and `announce(token)` called by the winner
- * only. The verifier holds the digest read at start: a rotation takes effect on restart.
+ * only. The verifier reads the stored digest on every call, so a rotation applies at once.
  */
 export async function ensureAdminToken(deps: {
   db: Kysely<Database>;
@@ -55,10 +74,9 @@ export async function ensureAdminToken(deps: {
   announce: (token: string) => void;
 }): Promise<AdminTokenVerifier> {
   const { db, configured, announce } = deps;
-  if (configured !== undefined) return verifierFor(sha256(configured));
+  if (configured !== undefined) return configuredVerifier(sha256(configured));
 
-  const stored = await readStoredDigest(db);
-  if (stored) return verifierFor(stored);
+  if (await readStoredDigest(db)) return storedVerifier(db);
 
   const token = generateAdminToken();
   const digest = sha256(token);
@@ -71,13 +89,13 @@ export async function ensureAdminToken(deps: {
   const winner = await readStoredDigest(db);
   if (!winner) throw new Error(`settings row ${ADMIN_TOKEN_SETTING} missing right after insert`);
   if (winner.equals(digest)) announce(token);
-  return verifierFor(winner);
+  return storedVerifier(db);
 }
 
 /**
  * Replaces the stored admin token with a new one and returns it (for `ipnhub token rotate`).
- * Running servers keep accepting the old token until they restart. Has no effect on a
- * token configured with `IPNHUB_ADMIN_TOKEN`, which always wins.
+ * Running servers refuse the old token from their next request on. Has no effect on a token
+ * configured with `IPNHUB_ADMIN_TOKEN`, which always wins.
  */
 export async function rotateAdminToken(deps: { db: Kysely<Database> }): Promise<string> {
   const token = generateAdminToken();

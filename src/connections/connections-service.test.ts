@@ -5,6 +5,7 @@ import type { Connector } from '../connectors/connector.js';
 import { openDb } from '../db/connect.js';
 import { ManualClock } from '../lib/clock.js';
 import { countingBox } from '../../test/helpers/counting-secret-box.js';
+import { captureLogger } from '../../test/helpers/capture-logger.js';
 import { rejection } from '../../test/helpers/rejection.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
@@ -162,20 +163,45 @@ for (const dialect of enabledDialects()) {
 
       const filters = await rejection(service.create({ connector: 'hook', name: 'x', filters: { eventTypes: ['payment', 'paid'] }, config: { url } }));
       expect(filters.code).toBe('VALIDATION_FAILED');
-      expect(filters.detail).toMatch(/^filters\.eventTypes\.1: Invalid option: expected one of "payment"\|/);
+      expect(filters.detail).toMatch(/^filters\.eventTypes\.1: must be one of payment, payment_pending, /);
+      expect(filters.fields).toEqual([{ path: 'filters.eventTypes.1', problem: expect.stringMatching(/^must be one of payment,/) }]);
 
       const unknownFilter = await rejection(service.create({ connector: 'hook', name: 'x', filters: { product: '1' }, config: { url } }));
-      expect(unknownFilter.detail).toBe('filters: Unrecognized key: "product"');
+      expect(unknownFilter.detail).toBe('filters.product: unknown setting (did you mean "productIds"?)');
 
       const emails = await rejection(service.create({ connector: 'hook', name: 'x', errorEmails: ['ops@example.com', 'not-an-address'], config: { url } }));
-      expect([emails.code, emails.detail]).toEqual(['VALIDATION_FAILED', 'errorEmails.1: Invalid email address']);
+      expect([emails.code, emails.detail]).toEqual(['VALIDATION_FAILED', 'errorEmails.1: is not an e-mail address']);
       const emailsType = await rejection(service.create({ connector: 'hook', name: 'x', errorEmails: 'ops@example.com', config: { url } }));
-      expect(emailsType.detail).toBe('errorEmails: Invalid input: expected array, received string');
+      expect(emailsType.detail).toBe('errorEmails: must be a list, not text');
 
       const config = await rejection(service.create({ connector: 'hook', name: 'x', config: { url: 'not a url' } }));
-      expect([config.code, config.detail]).toEqual(['INVALID_CONFIG', 'url: Invalid URL']);
+      expect([config.code, config.detail]).toEqual(['INVALID_CONFIG', 'url: is not a URL']);
+      expect(config.fields).toEqual([{ path: 'url', problem: 'is not a URL' }]);
 
       expect(await service.list()).toEqual([]);
+    });
+
+    it('refuses configs over the size limits on create and update, naming the field and the limit, and stores nothing', async () => {
+      const installed = createConnectionsService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock });
+      const mapping = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`field${i}`, 'buyer.email']));
+      const huge = await rejection(installed.create({ connector: 'webhook', name: 'x', config: { url: 'https://a.example.com', mapping } }));
+      expect([huge.code, huge.detail]).toEqual(['CONFIG_TOO_LARGE', 'mapping has 20000 entries; at most 500 are allowed in one mapping or object.']);
+      const template = await rejection(installed.create({ connector: 'email', name: 'x', config: { to: ['a@example.com'], body: '{order.id} '.repeat(50_000) } }));
+      expect([template.code, template.detail]).toEqual(['CONFIG_TOO_LARGE', 'body is 550000 characters long; at most 32768 are allowed in one text.']);
+      expect(await installed.list()).toEqual([]);
+
+      // Each part within its limits, but together over the size limit: the merged config counts.
+      const { connection } = await service.create({ connector: 'hook', name: 'A', config: { url: 'https://a.example.com', headers: { 'x-a': 'a'.repeat(30_000) } } });
+      const merged = await rejection(service.update(connection.id, { config: { url: `https://a.example.com/${'p'.repeat(30_000)}`, secret: `whsec_${'s'.repeat(10_000)}` } }));
+      expect(merged.code).toBe('CONFIG_TOO_LARGE');
+      expect(merged.message).not.toContain('sssss');
+      expect(merged.detail).toMatch(/^the config is 70\d{3} bytes as JSON; at most 65536 are allowed\.$/);
+      const many = Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`x-h${i}`, 'v']));
+      const patch = await rejection(service.update(connection.id, { config: { headers: many } }));
+      expect(patch.detail).toBe('headers has 501 entries; at most 500 are allowed in one mapping or object.');
+      const row = await rawRow(connection.id);
+      expect(row?.updated_at).toBe(connection.updatedAt);
+      expect((await service.loadForDelivery(connection.id))?.config).toMatchObject({ headers: { 'x-a': 'a'.repeat(30_000) } });
     });
 
     it('does not echo secrets in config validation messages', async () => {
@@ -186,7 +212,7 @@ for (const dialect of enabledDialects()) {
       expect(err.code).toBe('INVALID_CONFIG');
       expect(err.message).not.toContain('plain-Leaky-Secret-77');
       expect(err.message).not.toContain('leak-9911');
-      expect(err.detail).toBe('secret: Invalid string: must start with "whsec_"; headers.authorization: Invalid string: must match pattern /^[\\x20-\\x7e]*$/');
+      expect(err.detail).toBe('secret: must start with "whsec_"; headers.authorization: must match the pattern /^[\\x20-\\x7e]*$/');
     });
 
     it('updates name, active, filters (as a whole) and error e-mails, keeping secrets', async () => {
@@ -217,10 +243,36 @@ for (const dialect of enabledDialects()) {
         headers: { authorization: HEADER_TOKEN },
       });
       expect((await rejection(service.update(connection.id, { filters: { addons: 'maybe' } }))).detail).toBe(
-        'filters.addons: Invalid option: expected one of "include"|"exclude"|"only"',
+        'filters.addons: must be one of include, exclude, only',
       );
-      expect((await rejection(service.update(connection.id, { errorEmails: ['@'] }))).detail).toBe('errorEmails.0: Invalid email address');
+      expect((await rejection(service.update(connection.id, { errorEmails: ['@'] }))).detail).toBe('errorEmails.0: is not an e-mail address');
       expect(await service.get(connection.id)).toEqual(result?.connection);
+    });
+
+    it('changes single filter fields with filterChanges, keeping the others, also those another process changed', async () => {
+      const { connection } = await service.create({
+        connector: 'hook',
+        name: 'Billing',
+        filters: { eventTypes: ['payment'], languages: ['de'], addons: 'exclude' },
+        config: { url: 'https://billing.example.com/ipn', secret: SIGNING_SECRET },
+      });
+      const other = openDb(handle.target);
+      try {
+        const elsewhere = createConnectionsService({ db: other.db, adapter: other.adapter, secretBox: createSecretBox(key), clock, registry });
+        await elsewhere.update(connection.id, { filterChanges: { productIds: ['777'] } });
+        const result = await service.update(connection.id, { filterChanges: { eventTypes: ['refund'], includeTest: true } });
+        expect(result?.connection.filters).toEqual({ ...DEFAULT_FILTERS, eventTypes: ['refund'], languages: ['de'], addons: 'exclude', productIds: ['777'], includeTest: true });
+        expect(result?.connection.secretFields).toEqual({ secret: 'set', headers: 'set' });
+        expect((await service.loadForDelivery(connection.id))?.config).toMatchObject({ secret: SIGNING_SECRET });
+      } finally {
+        await other.close();
+      }
+      // On top of a replacement, and validated as a whole.
+      const replaced = await service.update(connection.id, { filters: { languages: ['fr'] }, filterChanges: { payments: 'first' } });
+      expect(replaced?.connection.filters).toEqual({ ...DEFAULT_FILTERS, languages: ['fr'], payments: 'first' });
+      const bad = await rejection(service.update(connection.id, { filterChanges: { payments: 'sometimes' as 'all' } }));
+      expect(bad.detail).toBe('filters.payments: must be one of all, first, rebills');
+      expect((await service.get(connection.id))?.filters).toEqual(replaced?.connection.filters);
     });
 
     it('patches config partially; removing a generated secret generates and returns a new one', async () => {
@@ -381,6 +433,109 @@ for (const dialect of enabledDialects()) {
       expect(mail.connection.secretFields).toEqual({});
       expect(mail.connection.config).toMatchObject({ to: ['seller@example.com'] });
       expect((await rejection(installed.create({ connector: 'hook', name: 'x', config: {} }))).code).toBe('UNKNOWN_CONNECTOR');
+    });
+
+    it('refuses unknown settings at every depth, naming each with the closest valid key, and stores nothing', async () => {
+      const installed = createConnectionsService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock });
+      const hook = await rejection(installed.create({ connector: 'webhook', name: 'x', config: { url: 'https://a.example.com', timeoutMS: 5000 } }));
+      expect([hook.code, hook.detail]).toEqual(['INVALID_CONFIG', 'timeoutMS: unknown setting (did you mean "timeoutMs"?)']);
+
+      const credentials = { clientId: 'id', clientSecret: 'Secret-Value-991', username: 'u@example.com', password: 'pw' };
+      const crm = await rejection(
+        installed.create({
+          connector: 'salesforce',
+          name: 'x',
+          config: { credentials, tagFeild: 'Tags__c', record: { matchBy: 'externalId', externalIdFeild: 'Key__c' }, actions: { refnud: {} } },
+        }),
+      );
+      expect(crm.code).toBe('INVALID_CONFIG');
+      expect(crm.detail?.split('; ').sort()).toEqual(
+        [
+          'actions.refnud: unknown setting (did you mean "refund"?)',
+          'record.externalIdFeild: unknown setting (did you mean "externalIdField"?)',
+          'tagFeild: unknown setting (did you mean "tagField"?)',
+          // The misspelt key leaves the required one missing: both are named.
+          'record.externalIdField: matching by external id needs the External ID field\'s API name',
+        ].sort(),
+      );
+      expect(crm.message).not.toContain('Secret-Value-991');
+
+      const choice = await rejection(installed.create({ connector: 'salesforce', name: 'x', config: { credentials, record: { object: 'Leed' } } }));
+      expect(choice.detail).toBe('record.object: must be one of Contact, Lead (did you mean "Lead"?)');
+
+      const several = await rejection(installed.create({ connector: 'webhook', name: 'x', config: { url: 'https://a.example.com', colour: 'red', timeoutMS: 1 } }));
+      expect(several.detail).toBe('(root): unknown settings "colour", "timeoutMS" (did you mean "timeoutMs"?); the settings here are: url, secret, headers, mapping, timeoutMs');
+
+      const { connection } = await installed.create({ connector: 'webhook', name: 'ok', config: { url: 'https://a.example.com' } });
+      const patched = await rejection(installed.update(connection.id, { config: { timeoutMS: 5000 } }));
+      expect([patched.code, patched.detail]).toEqual(['INVALID_CONFIG', 'timeoutMS: unknown setting (did you mean "timeoutMs"?)']);
+      expect((await installed.list()).map((c) => c.name)).toEqual(['ok']);
+      expect((await installed.get(connection.id))?.config).toEqual({ url: 'https://a.example.com' });
+    });
+
+    it('loads a stored config with keys its connector does not know, warns naming the connection, and refuses them on the next config change', async () => {
+      const { logger, lines } = captureLogger('info');
+      const logged = createConnectionsService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock, registry, logger });
+      const { connection } = await logged.create({ connector: 'hook', name: 'Billing', config: { url: 'https://a.example.com', secret: SIGNING_SECRET } });
+      // As an older version (or a hand edit) may have stored it.
+      await handle.db
+        .updateTable('connections')
+        .set({ config: JSON.stringify({ url: 'https://a.example.com', timeoutMS: 5000, retired: { flag: true } }), updated_at: '2026-03-01T10:00:05.000Z' })
+        .where('id', '=', connection.id)
+        .execute();
+
+      const loaded = await logged.loadForDelivery(connection.id);
+      expect(loaded?.config).toEqual({ url: 'https://a.example.com', secret: SIGNING_SECRET, headers: {} });
+      const warnings = lines().filter((line) => line.level === 40);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ connectionId: connection.id, ignoredKeys: ['timeoutMS', 'retired'] });
+      expect(String(warnings[0]?.msg)).toContain(`connection ${connection.id} ("Billing")`);
+      // Cached per row version: one warning, not one per delivery.
+      await logged.loadForDelivery(connection.id);
+      expect(lines().filter((line) => line.level === 40)).toHaveLength(1);
+
+      // A rename does not touch the config; a config change must clean it up.
+      expect((await logged.update(connection.id, { name: 'Billing 2' }))?.connection.name).toBe('Billing 2');
+      const refused = await rejection(logged.update(connection.id, { config: { timeoutMs: 5000 } }));
+      expect(refused.detail).toBe('(root): unknown settings "timeoutMS" (did you mean "timeoutMs"?), "retired"; the settings here are: url, secret, headers, timeoutMs');
+      const cleaned = await logged.update(connection.id, { config: { timeoutMS: null, retired: null, timeoutMs: 5000 } });
+      expect(cleaned?.connection.config).toEqual({ url: 'https://a.example.com', timeoutMs: 5000 });
+    });
+
+    it('checks the paths of every template and mapping against the event when a connection is saved', async () => {
+      const installed = createConnectionsService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock });
+      const credentials = { clientId: 'id', clientSecret: 'secret', username: 'u@example.com', password: 'pw' };
+      const bad = await rejection(
+        installed.create({
+          connector: 'salesforce',
+          name: 'x',
+          config: {
+            credentials,
+            mapping: { FirstName: 'buyer.firstNme', Note__c: '{amout} {order.currency}', Custom__c: 'raw.any_field_the_provider_sends' },
+            actions: { payment: { addTags: ['{product.nme}'], fields: { Status__c: 'paid {order.items.first.name}' } } },
+          },
+        }),
+      );
+      expect(bad.code).toBe('UNKNOWN_TEMPLATE_PATH');
+      expect(bad.detail?.split('; ')).toEqual([
+        'mapping.FirstName: "buyer.firstNme": the event has no "buyer.firstNme" (did you mean "buyer.firstName"?)',
+        'mapping.Note__c: "{amout} {order.currency}": the event has no "amout" (did you mean "amount"?)',
+        'actions.payment.fields.Status__c: "paid {order.items.first.name}": "order.items" is a list: name an item by its number, e.g. "order.items.0.name"',
+        'actions.payment.addTags.0: "{product.nme}": the event has no "product.nme" (did you mean "product.name"?)',
+      ]);
+      expect(await installed.list()).toEqual([]);
+
+      const mail = await rejection(installed.create({ connector: 'email', name: 'x', config: { to: ['a@example.com'], subject: 'Paid: {buyer.email.domain}' } }));
+      expect(mail.detail).toBe('subject: "Paid: {buyer.email.domain}": "buyer.email" is a single value and has no field "domain"');
+
+      const { connection } = await installed.create({
+        connector: 'webhook',
+        name: 'ok',
+        config: { url: 'https://a.example.com', mapping: { email: 'buyer.email', custom: '{raw.custom_field}', item: 'order.items.0.productId', address: 'buyer.address' } },
+      });
+      const patched = await rejection(installed.update(connection.id, { config: { mapping: { email: 'buyer.emial' } } }));
+      expect([patched.code, patched.detail]).toEqual(['UNKNOWN_TEMPLATE_PATH', 'mapping.email: "buyer.emial": the event has no "buyer.emial" (did you mean "buyer.email"?)']);
+      expect((await installed.get(connection.id))?.config).toMatchObject({ mapping: { email: 'buyer.email' } });
     });
 
     it('fails loudly when the master key is wrong, while views and filters still work', async () => {

@@ -12,22 +12,26 @@ import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Connector } from '../connectors/connector.js';
 import { CONNECTOR_IDS, getConnector } from '../connectors/registry.js';
+import { templatePathProblems } from '../connectors/template-fields.js';
 import { IpnhubError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { ConnectionsTable, Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
 import { updateWithCompareAndSet } from './compare-and-set.js';
+import { checkConfigLimits } from './config-limits.js';
 import { deepFreeze } from './deep-freeze.js';
 import { parseDisplayName } from './display-name.js';
 import { filtersSchema } from './filters.js';
 import type { ConnectionFilters } from './filters.js';
-import { issueMessage } from './issue-message.js';
+import { validationError } from './issue-message.js';
 import { nextUpdatedAt } from './row-version.js';
 import type { SecretBox } from './secret-box.js';
 import { createSecuredConfigCodec } from './secured-config.js';
 import { generatedSecrets, parseConfigColumn, secretStatus } from './secret-fields.js';
 import type { ConfigObject, SecretStatus } from './secret-fields.js';
+import { unknownSettingsErrorMap } from './unknown-settings.js';
 import { createVersionCache } from './version-cache.js';
 
 /** A connection as the admin API and CLI show it: never any secret value. */
@@ -93,6 +97,12 @@ export interface ConnectionPatch {
   /** Replaces the filters as a whole. */
   filters?: unknown;
   /**
+   * Filter fields to change, the others kept (`ipnhub connection update --event …`). Merged
+   * into the stored filters (or into `filters`, when given) inside the compare-and-set, so a
+   * concurrent change to another filter field is not lost; the result is validated as a whole.
+   */
+  filterChanges?: Partial<ConnectionFilters>;
+  /**
    * Fields to change (JSON Merge Patch at the top level): given keys replace, `null` removes,
    * keys not given — secrets included — keep their value. The merged config is re-validated.
    */
@@ -104,8 +114,12 @@ export interface ConnectionPatch {
 export interface ConnectionsService {
   /**
    * Unknown connector → `IpnhubError('UNKNOWN_CONNECTOR')`; bad name, `active`, filters or
-   * error e-mails → `VALIDATION_FAILED` naming the field; a config the connector's schema
-   * rejects → `INVALID_CONFIG` with `<path>: <message>` (secret values scrubbed).
+   * error e-mails → `VALIDATION_FAILED` naming the field; a config over a size limit
+   * (config-limits.ts) → `CONFIG_TOO_LARGE` naming the field and the limit; a config the
+   * connector's schema rejects (an unknown key at any depth included) → `INVALID_CONFIG` with
+   * `<path>: <message>` (secret values scrubbed); a template or mapping naming a path the
+   * canonical event does not have → `UNKNOWN_TEMPLATE_PATH` with the field, the path and the
+   * closest valid path.
    */
   create(input: CreateConnectionInput): Promise<ConnectionWriteResult>;
   /** Every connection, oldest first. */
@@ -122,8 +136,9 @@ export interface ConnectionsService {
   activeFilters(db?: Kysely<Database>): Promise<ConnectionFilterTarget[]>;
   /**
    * One connection with its decrypted, parsed config, cached per row version; null when
-   * there is no such connection (inactive ones are returned, `active` says so). A stored
-   * config the connector's schema no longer accepts → `IpnhubError('INVALID_CONFIG')`.
+   * there is no such connection (inactive ones are returned, `active` says so). Stored keys
+   * the connector's schema does not know are left out with a warning naming the connection;
+   * a stored config the schema otherwise rejects → `IpnhubError('INVALID_CONFIG')`.
    */
   loadForDelivery(id: string, db?: Kysely<Database>): Promise<ConnectionForDelivery | null>;
 }
@@ -135,6 +150,8 @@ export interface ConnectionsServiceDeps {
   clock: Clock;
   /** Connectors by id; defaults to every installed connector. */
   registry?: Record<string, Connector<unknown>>;
+  /** Warns about stored config keys the connector no longer knows; default: silent. */
+  logger?: Logger;
 }
 
 type ConnectionRow = Selectable<ConnectionsTable>;
@@ -152,15 +169,15 @@ function parseActive(value: unknown): boolean {
 }
 
 function parseFilters(value: unknown): ConnectionFilters {
-  const parsed = filtersSchema.safeParse(value);
-  if (!parsed.success) throw new IpnhubError('VALIDATION_FAILED', issueMessage(parsed.error, { prefix: 'filters' }));
+  const parsed = filtersSchema.safeParse(value, { error: unknownSettingsErrorMap });
+  if (!parsed.success) throw validationError('VALIDATION_FAILED', parsed.error, { prefix: 'filters', input: value });
   return parsed.data;
 }
 
 /** Trimmed, duplicates (ignoring case) dropped, order kept. */
 function parseErrorEmails(value: unknown): string[] {
   const parsed = errorEmailsSchema.safeParse(value);
-  if (!parsed.success) throw new IpnhubError('VALIDATION_FAILED', issueMessage(parsed.error, { prefix: 'errorEmails' }));
+  if (!parsed.success) throw validationError('VALIDATION_FAILED', parsed.error, { prefix: 'errorEmails', input: value });
   const seen = new Set<string>();
   return parsed.data.filter((email) => {
     const key = email.toLowerCase();
@@ -168,6 +185,12 @@ function parseErrorEmails(value: unknown): string[] {
     seen.add(key);
     return true;
   });
+}
+
+/** Templates must name paths the event has: a typo would blank the field on every delivery. */
+function checkTemplatePaths(connector: Connector<unknown>, config: unknown): void {
+  const problems = templatePathProblems(connector.configSchema, config);
+  if (problems.length > 0) throw new IpnhubError('UNKNOWN_TEMPLATE_PATH', problems.join('; '));
 }
 
 function storedFilters(row: ConnectionRow): ConnectionFilters {
@@ -211,7 +234,12 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
   }
 
   function decodeForDelivery(row: ConnectionRow): ConnectionForDelivery {
-    const config = codec.open(connectorOf(row.connector), row, `connection ${row.id}`);
+    const config = codec.open(connectorOf(row.connector), row, `connection ${row.id}`, (keys) => {
+      deps.logger?.warn(
+        { connectionId: row.id, connector: row.connector, ignoredKeys: keys },
+        `connection ${row.id} ("${row.name}") has settings the ${row.connector} connector does not know: ${keys.join(', ')}; they are ignored, and the next change to the connection's settings must remove them`,
+      );
+    });
     return deepFreeze({ id: row.id, connector: row.connector, name: row.name, active: row.active === 1, config, errorEmails: storedEmails(row) });
   }
 
@@ -224,7 +252,9 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
       const filters = parseFilters(input.filters ?? {});
       const errorEmails = parseErrorEmails(input.errorEmails ?? []);
       const submitted = input.config ?? {};
+      checkConfigLimits(submitted);
       const { stored, config } = codec.seal(connector, submitted);
+      checkTemplatePaths(connector, config);
       const now = clock.now();
       const row: ConnectionRow = {
         id: newId('connection', now.getTime()),
@@ -259,17 +289,24 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
         let generated: Record<string, string> = {};
         if (patch.name !== undefined) next.name = parseDisplayName(patch.name);
         if (patch.active !== undefined) next.active = parseActive(patch.active) ? 1 : 0;
-        if (patch.filters !== undefined) next.filters = JSON.stringify(parseFilters(patch.filters));
+        if (patch.filters !== undefined || patch.filterChanges !== undefined) {
+          const base = patch.filters === undefined ? storedFilters(row) : parseFilters(patch.filters);
+          next.filters = JSON.stringify(parseFilters({ ...base, ...patch.filterChanges }));
+        }
         if (patch.errorEmails !== undefined) next.error_emails = JSON.stringify(parseErrorEmails(patch.errorEmails));
         if (patch.config !== undefined) {
           const connector = connectorOf(row.connector);
           if (!connector) throw new IpnhubError('UNKNOWN_CONNECTOR', `"${row.connector}"`);
+          // The patch before the schema sees it (a huge one fails fast), the result after.
+          checkConfigLimits(patch.config);
           const { stored, config, merged } = codec.patch(connector, row, patch.config);
+          checkConfigLimits(merged);
+          checkTemplatePaths(connector, config);
           next.config = stored.config;
           next.secrets = stored.secrets;
           generated = generatedSecrets(merged, config, connector.secretFields);
         }
-        const changes = [patch.name, patch.active, patch.filters, patch.errorEmails, patch.config];
+        const changes = [patch.name, patch.active, patch.filters, patch.filterChanges, patch.errorEmails, patch.config];
         if (changes.every((change) => change === undefined)) return { done: { connection: toView(row), generatedSecrets: {} } };
         next.updated_at = nextUpdatedAt(clock.now(), row.updated_at);
         const result = await db

@@ -2,36 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { captureLogger } from '../../test/helpers/capture-logger.js';
 import { IpnhubError } from '../core/errors.js';
-import { createLogger } from '../lib/logger.js';
-import type { Logger } from '../lib/logger.js';
-import { parseMasterKey, resolveMasterKey } from './master-key.js';
-
-interface CapturedLogger {
-  logger: Logger;
-  lines(): Array<Record<string, unknown>>;
-}
-
-function captureLogger(): CapturedLogger {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      chunks.push(chunk.toString('utf8'));
-      callback();
-    },
-  });
-  return {
-    logger: createLogger('debug', stream),
-    lines: () =>
-      chunks
-        .join('')
-        .split('\n')
-        .filter((line) => line.length > 0)
-        .map((line) => JSON.parse(line) as Record<string, unknown>),
-  };
-}
+import { parseMasterKey } from '../lib/master-key-format.js';
+import { resolveMasterKey } from './master-key.js';
 
 function thrown(run: () => unknown): IpnhubError {
   try {

@@ -6,33 +6,15 @@
  * one machine cannot guarantee that.
  */
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IpnhubError } from '../core/errors.js';
+import { errorCodeOf } from '../lib/error-code.js';
 import type { Logger } from '../lib/logger.js';
+import { makeDirectory } from '../lib/make-directory.js';
+import { MASTER_KEY_BYTES, parseMasterKey } from '../lib/master-key-format.js';
 
-export const MASTER_KEY_BYTES = 32;
 export const MASTER_KEY_FILE = 'master.key';
-
-const HEX = /^[0-9a-fA-F]{64}$/;
-const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
-
-/** 64 hex characters or base64/base64url of exactly 32 bytes; anything else → undefined. */
-export function parseMasterKey(text: string): Buffer | undefined {
-  const value = text.trim();
-  if (HEX.test(value)) return Buffer.from(value, 'hex');
-  if (!BASE64.test(value)) return undefined;
-  const bytes = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
-  if (bytes.length !== MASTER_KEY_BYTES) return undefined;
-  // Refuse encodings that only decode by ignoring stray bits or characters.
-  const canonical = bytes.toString('base64');
-  const normalized = value.replace(/-/g, '+').replace(/_/g, '/');
-  return normalized === canonical || `${normalized}=` === canonical ? bytes : undefined;
-}
-
-function errorCode(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
-}
 
 function readKeyFile(file: string): Buffer {
   const key = parseMasterKey(readFileSync(file, 'utf8'));
@@ -46,7 +28,7 @@ function readKeyFile(file: string): Buffer {
  * the race — in that case its key is the one to use.
  */
 function createKeyFile(dataDir: string, file: string): { key: Buffer; created: boolean } {
-  mkdirSync(dataDir, { recursive: true });
+  makeDirectory(dataDir);
   const key = randomBytes(MASTER_KEY_BYTES);
   const temp = join(dataDir, `.${MASTER_KEY_FILE}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   writeFileSync(temp, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
@@ -54,7 +36,7 @@ function createKeyFile(dataDir: string, file: string): { key: Buffer; created: b
     linkSync(temp, file);
     return { key, created: true };
   } catch (err) {
-    if (errorCode(err) !== 'EEXIST') throw err;
+    if (errorCodeOf(err) !== 'EEXIST') throw err;
     return { key: readKeyFile(file), created: false };
   } finally {
     unlinkSync(temp);
@@ -82,7 +64,7 @@ export function resolveMasterKey(options: { configured?: string; dataDir: string
   try {
     return readKeyFile(file);
   } catch (err) {
-    if (errorCode(err) !== 'ENOENT') throw err;
+    if (errorCodeOf(err) !== 'ENOENT') throw err;
   }
   const { key, created } = createKeyFile(dataDir, file);
   if (created) {

@@ -72,13 +72,13 @@ describe('issueMessage', () => {
     const result = schema.safeParse({ a: 'secret-and-more', b: { c: 'x' } });
     if (!result.error) throw new Error('expected a validation error');
     expect(issueMessage(result.error, { redact: ['secret', 'secret-and-more', ''] })).toBe(
-      'a: bad [redacted]; b.c: Invalid input: expected number, received string',
+      'a: bad [redacted]; b.c: must be a number, not text',
     );
     expect(issueMessage(result.error, { prefix: 'config' })).toBe(
-      'config.a: bad secret-and-more; config.b.c: Invalid input: expected number, received string',
+      'config.a: bad secret-and-more; config.b.c: must be a number, not text',
     );
     const root = z.object({}).safeParse('x');
-    expect(root.error && issueMessage(root.error)).toBe('(root): Invalid input: expected object, received string');
+    expect(root.error && issueMessage(root.error)).toBe('(root): must be an object, not text');
   });
 });
 

@@ -6,10 +6,11 @@
  */
 import type { z } from 'zod';
 import { IpnhubError } from '../core/errors.js';
-import { issueMessage } from './issue-message.js';
+import { issueMessage, validationError } from './issue-message.js';
 import type { SecretBox } from './secret-box.js';
 import { isConfigObject, mergeConfigPatch, openSecrets, parseConfigColumn, sealSecrets, secretStrings } from './secret-fields.js';
 import type { ConfigObject } from './secret-fields.js';
+import { unknownSettingsErrorMap, withoutUnknownSettings } from './unknown-settings.js';
 
 /** What a provider or connector contributes to its stored config. */
 export interface ConfigSpec {
@@ -37,7 +38,8 @@ export interface SealedConfig {
 export interface SecuredConfigCodec {
   /**
    * Validates a complete submitted config and seals it. Rejected → `IpnhubError('INVALID_CONFIG')`
-   * with `<path>: <message>`, scrubbed of the submitted secret values.
+   * with `<path>: <message>`, scrubbed of the submitted secret values; an unknown key is named
+   * with the closest valid one.
    */
   seal(spec: ConfigSpec, submitted: unknown): SealedConfig;
   /**
@@ -48,19 +50,21 @@ export interface SecuredConfigCodec {
   patch(spec: ConfigSpec, stored: StoredConfig, patch: unknown): SealedConfig & { merged: ConfigObject };
   /**
    * The full config with secrets decrypted, parsed by the schema; left unparsed when there is no
-   * spec (the extension is not installed in this build). A stored config the schema no longer
-   * accepts → `INVALID_CONFIG` with the detail prefixed by `<label>: ` (scrubbed).
+   * spec (the extension is not installed in this build). Keys the schema does not know are left
+   * out and passed to `onUnknown` (dot paths): what was stored keeps working, whatever an older
+   * version accepted. A stored config the schema otherwise rejects → `INVALID_CONFIG` with the
+   * detail prefixed by `<label>: ` (scrubbed).
    */
-  open(spec: ConfigSpec | undefined, stored: StoredConfig, label: string): unknown;
+  open(spec: ConfigSpec | undefined, stored: StoredConfig, label: string, onUnknown?: (paths: string[]) => void): unknown;
 }
 
 /** `kind` names what a spec is (`provider`, `connector`) in bug reports. */
 export function createSecuredConfigCodec(secretBox: SecretBox, kind: string): SecuredConfigCodec {
   /** Validates a complete config; `submitted` are the values to scrub from messages. */
   function validate(spec: ConfigSpec, config: unknown, submitted: readonly unknown[]): ConfigObject {
-    const parsed = spec.configSchema.safeParse(config);
+    const parsed = spec.configSchema.safeParse(config, { error: unknownSettingsErrorMap });
     if (!parsed.success) {
-      throw new IpnhubError('INVALID_CONFIG', issueMessage(parsed.error, { redact: secretStrings(submitted, spec.secretFields) }));
+      throw validationError('INVALID_CONFIG', parsed.error, { redact: secretStrings(submitted, spec.secretFields), input: config });
     }
     if (!isConfigObject(parsed.data)) throw new Error(`${kind} ${spec.id}: configSchema must produce an object`);
     return parsed.data;
@@ -84,12 +88,19 @@ export function createSecuredConfigCodec(secretBox: SecretBox, kind: string): Se
       return { ...sealed(spec, validate(spec, merged, [merged, patch])), merged };
     },
 
-    open(spec, stored, label) {
+    open(spec, stored, label, onUnknown) {
       const full = openFull(stored);
       if (!spec) return full;
-      const parsed = spec.configSchema.safeParse(full);
+      let parsed = spec.configSchema.safeParse(full);
       if (!parsed.success) {
-        const detail = issueMessage(parsed.error, { redact: secretStrings([full], spec.secretFields) });
+        const known = withoutUnknownSettings(full, parsed.error.issues);
+        if (known.dropped.length > 0) {
+          parsed = spec.configSchema.safeParse(known.config);
+          if (parsed.success) onUnknown?.(known.dropped);
+        }
+      }
+      if (!parsed.success) {
+        const detail = issueMessage(parsed.error, { redact: secretStrings([full], spec.secretFields), input: full });
         throw new IpnhubError('INVALID_CONFIG', `${label}: ${detail}`);
       }
       return parsed.data;

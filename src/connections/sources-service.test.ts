@@ -40,6 +40,7 @@ const fakeProvider: Provider<z.infer<typeof fakeConfigSchema>> = {
   verify: async () => ({ ok: true, method: 'fake' }),
   normalize: () => ({ kind: 'ignored', reason: 'fake', fields: {} }),
   acknowledge: () => ({ status: 200, contentType: 'text/plain', body: 'OK' }),
+  decodeFields: () => ({ ok: false, reason: 'fake' }),
 };
 
 const registry: Record<string, Provider<unknown>> = { fake: fakeProvider as Provider<unknown> };
@@ -120,15 +121,16 @@ for (const dialect of enabledDialects()) {
 
       const short = await rejection(service.create({ provider: 'fake', name: 'x', config: { passphrase: 'short' } }));
       expect(short.code).toBe('INVALID_CONFIG');
-      expect(short.detail).toBe('passphrase: Too small: expected string to have >=8 characters');
+      expect(short.detail).toBe('passphrase: must be at least 8 characters');
       expect(short.message).not.toContain('short"');
 
       const missing = await rejection(service.create({ provider: 'fake', name: 'x' }));
       expect(missing.code).toBe('INVALID_CONFIG');
-      expect(missing.detail).toBe('passphrase: Invalid input: expected string, received undefined');
+      expect(missing.detail).toBe('passphrase: is required (text)');
+      expect(missing.fields).toEqual([{ path: 'passphrase', problem: 'is required (text)' }]);
 
       const extra = await rejection(service.create({ provider: 'fake', name: 'x', config: { passphrase: PASSPHRASE, colour: 'red' } }));
-      expect(extra.detail).toBe('(root): Unrecognized key: "colour"');
+      expect(extra.detail).toBe('colour: unknown setting; the settings here are: passphrase, apiKey, label, sandbox');
 
       expect(await service.list()).toEqual([]);
     });
@@ -173,11 +175,11 @@ for (const dialect of enabledDialects()) {
       const created = await service.create({ provider: 'fake', name: 'Shop', config: { passphrase: PASSPHRASE } });
       const removeRequired = await rejection(service.update(created.id, { config: { passphrase: null } }));
       expect(removeRequired.code).toBe('INVALID_CONFIG');
-      expect(removeRequired.detail).toBe('passphrase: Invalid input: expected string, received undefined');
+      expect(removeRequired.detail).toBe('passphrase: is required (text)');
 
       const leaky = 'Leaky-Secret-Key-0000';
       const badKey = await rejection(service.update(created.id, { config: { apiKey: leaky, sandbox: 'yes' } }));
-      expect(badKey.detail).toBe('apiKey: "[redacted]" must start with key_; sandbox: Invalid input: expected boolean, received string');
+      expect(badKey.detail).toBe('apiKey: "[redacted]" must start with key_; sandbox: must be true or false, not text');
       expect(badKey.message).not.toContain(leaky);
 
       const notObject = await rejection(service.update(created.id, { config: 'passphrase=x' }));
@@ -295,7 +297,7 @@ for (const dialect of enabledDialects()) {
       expect(JSON.stringify(await rawRow(view.id))).not.toContain(passphrase);
       expect((await installed.loadForIngest(view.id))?.config).toEqual({ passphrase });
       const empty = await rejection(installed.create({ provider: 'digistore24', name: 'x', config: { passphrase: '' } }));
-      expect([empty.code, empty.detail]).toEqual(['INVALID_CONFIG', 'passphrase: Too small: expected string to have >=1 characters']);
+      expect([empty.code, empty.detail]).toEqual(['INVALID_CONFIG', 'passphrase: must not be empty']);
       expect((await rejection(installed.create({ provider: 'fake', name: 'x', config: {} }))).code).toBe('UNKNOWN_PROVIDER');
     });
 

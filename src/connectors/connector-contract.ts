@@ -11,6 +11,8 @@
  * - the config schema renders as JSON Schema, every field at every depth has a title or
  *   description (the admin UI renders forms from it) and every secret field exists and is
  *   `writeOnly`;
+ * - every object in the config refuses keys it does not know (a misspelt setting is an error,
+ *   never silently dropped), and the harness config's templates name only event paths;
  * - a sample payment is delivered and the fake received it;
  * - delivering the same delivery id twice is safe (the fake decides what "safe" means:
  *   the same idempotency key, an upsert, …);
@@ -25,6 +27,9 @@ import { systemClock } from '../lib/clock.js';
 import { silentLogger } from '../lib/logger.js';
 import type { Connector, DeliveryContext, TestContext } from './connector.js';
 import { sampleEvent } from './sample-event.js';
+import { templatePathProblems } from './template-fields.js';
+import { openObjects, schemaAt, unlabelledFields } from '../lib/config-schema-shape.js';
+import type { JsonSchemaNode } from '../lib/config-schema-shape.js';
 
 /** One running fake target and the configs pointing at it. */
 export interface ContractTarget<Config> {
@@ -68,40 +73,6 @@ export function makeDeliveryContext(parts: Pick<DeliveryContext, 'http' | 'maile
   };
 }
 
-type JsonSchemaNode = {
-  properties?: Record<string, JsonSchemaNode>;
-  items?: JsonSchemaNode;
-  additionalProperties?: JsonSchemaNode | boolean;
-  anyOf?: JsonSchemaNode[];
-  title?: unknown;
-  description?: unknown;
-  writeOnly?: unknown;
-};
-
-function labelled(node: JsonSchemaNode): boolean {
-  return typeof node.title === 'string' || typeof node.description === 'string' || (node.anyOf ?? []).some(labelled);
-}
-
-/** Dot paths of every property, at any depth, that has neither a title nor a description. */
-export function unlabelledFields(node: JsonSchemaNode, path = ''): string[] {
-  const out: string[] = [];
-  for (const [key, child] of Object.entries(node.properties ?? {})) {
-    const at = path ? `${path}.${key}` : key;
-    if (!labelled(child)) out.push(at);
-    out.push(...unlabelledFields(child, at));
-    for (const alternative of child.anyOf ?? []) out.push(...unlabelledFields(alternative, at));
-    if (child.items) out.push(...unlabelledFields(child.items, `${at}[]`));
-    if (typeof child.additionalProperties === 'object') out.push(...unlabelledFields(child.additionalProperties, `${at}{}`));
-  }
-  return [...new Set(out)];
-}
-
-function schemaAt(root: JsonSchemaNode, dotPath: string): JsonSchemaNode | undefined {
-  let node: JsonSchemaNode | undefined = root;
-  for (const part of dotPath.split('.')) node = node?.properties?.[part];
-  return node;
-}
-
 export function runConnectorContract<Config>(name: string, harness: ConnectorHarness<Config>): void {
   const { connector } = harness;
 
@@ -135,9 +106,17 @@ export function runConnectorContract<Config>(name: string, harness: ConnectorHar
       }
     });
 
-    it('accepts the harness configs as valid', () => {
-      expect(connector.configSchema.safeParse(target.validConfig).success).toBe(true);
+    it('refuses unknown keys in every object of its config', () => {
+      expect(openObjects(z.toJSONSchema(connector.configSchema, { io: 'input' }) as JsonSchemaNode)).toEqual([]);
+      const misspelt = connector.configSchema.safeParse({ ...(target.validConfig as Record<string, unknown>), unknownSetting: true });
+      expect(misspelt.success).toBe(false);
+    });
+
+    it('accepts the harness configs as valid, their templates naming only event paths', () => {
+      const valid = connector.configSchema.safeParse(target.validConfig);
+      expect(valid.success).toBe(true);
       expect(connector.configSchema.safeParse(target.downConfig).success).toBe(true);
+      expect(templatePathProblems(connector.configSchema, valid.data)).toEqual([]);
     });
 
     it('delivers a sample payment and the target receives it', async () => {

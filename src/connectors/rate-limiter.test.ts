@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRateLimiter, sharedRateLimiter } from './rate-limiter.js';
+import { createRateLimiter, createRateLimiterRegistry, sharedRateLimiter } from './rate-limiter.js';
 import type { Ticker } from './rate-limiter.js';
 
 /** A ticker whose sleeps advance its own time, so waits are observable without sleeping. */
@@ -66,9 +66,37 @@ describe('rate limiter', () => {
     const fast = sharedRateLimiter(key, 10);
     expect(sharedRateLimiter(key, 10)).toBe(fast);
     expect(sharedRateLimiter(key, 20)).toBe(fast);
-    const slow = sharedRateLimiter(key, 5);
-    expect(slow).not.toBe(fast);
-    expect(sharedRateLimiter(key, 10)).toBe(slow);
-    expect(sharedRateLimiter(`${key}/other`, 10)).not.toBe(slow);
+    expect(sharedRateLimiter(key, 5)).toBe(fast);
+    expect(sharedRateLimiter(`${key}/other`, 10)).not.toBe(fast);
+  });
+
+  it('keeps one budget per account when a slower connection lowers the rate while deliveries hold the limiter', async () => {
+    const waits: number[] = [];
+    const ticker = { nowMs: () => 0, sleep: async (ms: number) => void waits.push(Math.round(ms)) };
+    const registry = createRateLimiterRegistry(ticker);
+    // A delivery of a connection asking for 10/s holds the account's limiter…
+    const held = registry.limiterFor('acct', 10);
+    // …when a connection to the same account asking for 5/s starts delivering.
+    const slower = registry.limiterFor('acct', 5);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? held : slower).acquire()));
+    // One budget of 5/s: five at once (the burst), then one every 200 ms, whichever connection asks.
+    expect(waits).toEqual([200, 400, 600, 800, 1000]);
+  });
+
+  it('refills at the old rate up to the change, then at the new one, with the new burst size', async () => {
+    let now = 0;
+    const waits: number[] = [];
+    const limiter = createRateLimiter({ perSecond: 10, ticker: { nowMs: () => now, sleep: async (ms) => void waits.push(Math.round(ms)) } });
+    for (let i = 0; i < 10; i++) await limiter.acquire();
+    now = 100; // one token back at 10/s
+    limiter.setRate(2);
+    await limiter.acquire();
+    expect(waits).toEqual([]);
+    await limiter.acquire();
+    expect(waits).toEqual([500]);
+    now = 10_000; // idle: the burst is now at most 2
+    waits.length = 0;
+    for (let i = 0; i < 3; i++) await limiter.acquire();
+    expect(waits).toEqual([500]);
   });
 });

@@ -32,19 +32,41 @@ const realTicker: Ticker = {
     }),
 };
 
+/** A limiter whose rate can be lowered while requests are queued on it. */
+export interface AdjustableRateLimiter extends RateLimiter {
+  readonly perSecond: number;
+  /** From now on, at most `perSecond` per second (and a burst of at most that many). */
+  setRate(perSecond: number): void;
+}
+
 /** `perSecond` requests per second on average, at most `burst` (default `perSecond`) at once. */
-export function createRateLimiter(options: { perSecond: number; burst?: number; ticker?: Ticker }): RateLimiter {
+export function createRateLimiter(options: { perSecond: number; burst?: number; ticker?: Ticker }): AdjustableRateLimiter {
   const ticker = options.ticker ?? realTicker;
-  const capacity = options.burst ?? options.perSecond;
-  const intervalMs = 1000 / options.perSecond;
+  let perSecond = options.perSecond;
+  let capacity = options.burst ?? options.perSecond;
+  let intervalMs = 1000 / perSecond;
   let tokens = capacity;
   let last = ticker.nowMs();
+  const refill = (): void => {
+    const now = ticker.nowMs();
+    tokens = Math.min(capacity, tokens + (now - last) / intervalMs);
+    last = now;
+  };
   // Callers reserve tokens in arrival order: each gets the time its token becomes available.
   return {
+    get perSecond() {
+      return perSecond;
+    },
+    setRate(next) {
+      // Time up to now refills at the old rate; reservations already made keep their turn.
+      refill();
+      perSecond = next;
+      intervalMs = 1000 / next;
+      capacity = Math.min(capacity, next);
+      tokens = Math.min(tokens, capacity);
+    },
     async acquire(signal) {
-      const now = ticker.nowMs();
-      tokens = Math.min(capacity, tokens + (now - last) / intervalMs);
-      last = now;
+      refill();
       tokens -= 1;
       if (tokens >= 0) return;
       await ticker.sleep(-tokens * intervalMs, signal);
@@ -52,17 +74,31 @@ export function createRateLimiter(options: { perSecond: number; burst?: number; 
   };
 }
 
-const shared = new Map<string, { perSecond: number; limiter: RateLimiter }>();
-
 /**
- * The process-wide limiter for `key` (the target account), created on first use. Connections
- * to one account share it whatever rate each asks for: the lowest rate asked for wins, since
- * the account's limit is the account's, not the connection's.
+ * Limiters by key (the target account). Connections to one account share one limiter, whatever
+ * rate each asks for: the lowest rate asked for wins, since the account's limit is the
+ * account's, not the connection's. A lower rate changes the one limiter in place, so deliveries
+ * already holding it slow down too: an account never has two budgets at once.
  */
+export function createRateLimiterRegistry(ticker?: Ticker): { limiterFor(key: string, perSecond: number): RateLimiter } {
+  const limiters = new Map<string, AdjustableRateLimiter>();
+  return {
+    limiterFor(key, perSecond) {
+      const existing = limiters.get(key);
+      if (existing) {
+        if (perSecond < existing.perSecond) existing.setRate(perSecond);
+        return existing;
+      }
+      const limiter = createRateLimiter({ perSecond, ...(ticker ? { ticker } : {}) });
+      limiters.set(key, limiter);
+      return limiter;
+    },
+  };
+}
+
+const shared = createRateLimiterRegistry();
+
+/** The process-wide limiter for `key` (the target account), created on first use; see {@link createRateLimiterRegistry}. */
 export function sharedRateLimiter(key: string, perSecond: number): RateLimiter {
-  const existing = shared.get(key);
-  if (existing && existing.perSecond <= perSecond) return existing.limiter;
-  const limiter = createRateLimiter({ perSecond });
-  shared.set(key, { perSecond, limiter });
-  return limiter;
+  return shared.limiterFor(key, perSecond);
 }

@@ -1,14 +1,13 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ManualClock } from '../lib/clock.js';
 import type { HttpClient } from '../lib/http-client.js';
-import { createLogger, silentLogger } from '../lib/logger.js';
-import type { Logger } from '../lib/logger.js';
+import { silentLogger } from '../lib/logger.js';
 import type { Mailer } from '../lib/mailer.js';
 import type { Connector, DeliveryContext, DeliveryResult, TestContext } from './connector.js';
 import { runConnectionTest, runConnector } from './run-connector.js';
 import { sampleEvent } from './sample-event.js';
+import { captureLogger } from '../../test/helpers/capture-logger.js';
 
 const http: HttpClient = { request: async () => ({ ok: false, kind: 'blocked', message: 'unused', durationMs: 0 }) };
 const mailer: Mailer = {
@@ -16,17 +15,6 @@ const mailer: Mailer = {
   verify: async () => ({ ok: false, message: 'unused' }),
   close: async () => undefined,
 };
-
-function capturingLogger(): { logger: Logger; lines: () => Array<Record<string, unknown>> } {
-  const raw: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      raw.push(chunk.toString('utf8'));
-      callback();
-    },
-  });
-  return { logger: createLogger('info', destination), lines: () => raw.map((line) => JSON.parse(line) as Record<string, unknown>) };
-}
 
 function ctx(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
   return {
@@ -74,7 +62,7 @@ describe('runConnector', () => {
   });
 
   it('turns a thrown error into a retry and logs it with the stack', async () => {
-    const { logger, lines } = capturingLogger();
+    const { logger, lines } = captureLogger('info');
     const connector = fakeConnector({
       deliver: async () => {
         throw new TypeError('cannot read properties of undefined');

@@ -1,7 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sampleEvent } from './sample-event.js';
-import { applyMapping, mappingSchema, renderComplete, renderTagNames, renderTemplate, resolvePath, templateScope, validateMapping, validateTemplate } from './template.js';
+import {
+  applyMapping,
+  isEmptyValue,
+  mappingSchema,
+  mappingSpecPaths,
+  renderComplete,
+  renderTagNames,
+  renderTemplate,
+  resolvePath,
+  templatePaths,
+  templateScope,
+  validateMapping,
+  validateTemplate,
+} from './template.js';
 
 const scope = templateScope(sampleEvent('payment'));
 
@@ -125,6 +138,52 @@ describe('renderTemplate', () => {
   });
 });
 
+describe('empty values: one rule for every connector', () => {
+  const bare = templateScope(sampleEvent('refund', { order: null, buyer: null }));
+
+  it.each([
+    [null, true],
+    [undefined, true],
+    ['', true],
+    ['  \n\t', true],
+    [' x ', false],
+    [0, false],
+    [false, false],
+    [[], false],
+  ])('isEmptyValue(%o) → %s', (value, expected) => {
+    expect(isEmptyValue(value)).toBe(expected);
+  });
+
+  it('renders a template whose result is only whitespace as the empty string', () => {
+    expect(renderTemplate('{amount} {order.currency}', bare)).toBe('');
+    expect(renderTemplate('  {buyer.company}\n', scope)).toBe('');
+    expect(applyMapping({ note: '{amount} {order.currency}' }, bare)).toEqual({ note: '' });
+    // Text around a value is kept as it is.
+    expect(renderTemplate(' {amount} {order.currency}', scope)).toBe(' 97.00 EUR');
+    expect(renderTemplate('{buyer.company} Ltd', scope)).toBe(' Ltd');
+  });
+
+  it('treats whitespace-only values as absent in default and in complete renders', () => {
+    const blank = { product: { name: '   ' }, event: 'refund' };
+    expect(renderTemplate('{product.name|default:none}', blank)).toBe('none');
+    expect(renderComplete('{product.name}-{event}', blank)).toBeNull();
+    expect(renderTagNames(['{product.name}', 'fixed'], blank)).toEqual(['fixed']);
+  });
+});
+
+describe('templatePaths and mappingSpecPaths', () => {
+  it('lists the paths of well-formed placeholders only', () => {
+    expect(templatePaths('{buyer.email|lower} and {order.amount|money} {{x}} {bad path} {x|nope}')).toEqual(['buyer.email', 'order.amount']);
+    expect(templatePaths('no placeholders')).toEqual([]);
+  });
+
+  it('reads a mapping spec as a template or as one path', () => {
+    expect(mappingSpecPaths('{buyer.firstName} {buyer.lastName}')).toEqual(['buyer.firstName', 'buyer.lastName']);
+    expect(mappingSpecPaths(' buyer.address.city ')).toEqual(['buyer.address.city']);
+    expect(mappingSpecPaths('not a path')).toEqual([]);
+  });
+});
+
 describe('validateTemplate', () => {
   it('finds nothing wrong in good templates', () => {
     expect(validateTemplate('[ipnhub] {event} — {order.amount|money} {order.currency|upper} {buyer.company|default:-} {{x}}')).toEqual([]);
@@ -201,6 +260,17 @@ describe('mappingSchema and validateMapping', () => {
     const parsed = mappingSchema.safeParse({ e: '{x|nope}' });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues.map((i) => i.message)).toEqual(['target "e": {x|nope}: unknown filter "nope" (known: money, lower, upper, default)']);
+  });
+
+  it('finds a value that is also a parent wherever the keys stand, and only at dot boundaries', () => {
+    expect(validateMapping({ 'x.y.z': 'event', 'x.w': 'event', x: 'event', 'xy.z': 'event', 'x.y': 'event' })).toEqual([
+      'target "x" is both a value and the parent of "x.y.z"',
+      'target "x.y" is both a value and the parent of "x.y.z"',
+    ]);
+    expect(validateMapping({ ab: 'event', 'a.b': 'event', 'abc.d': 'event' })).toEqual([]);
+    // Thousands of entries are checked in one pass (it used to compare every key with every other).
+    const wide = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`group${i % 50}.field${i}`, 'buyer.email']));
+    expect(validateMapping({ ...wide, group7: 'event' })).toEqual(['target "group7" is both a value and the parent of "group7.field7"']);
   });
 
   it('produces a JSON Schema of string values', () => {

@@ -12,6 +12,11 @@
  * - `{buyer.company|default:private customer}` when the value is absent or empty.
  * A placeholder with an unknown filter or a malformed path is left in the text unchanged;
  * `validateTemplate` reports it so the admin API can refuse it before it is stored.
+ *
+ * Empty is one rule for every connector ({@link isEmptyValue}): absent, or text that is only
+ * whitespace. A template whose result is only whitespace (`{amount} {order.currency}` without
+ * an amount renders one space) renders as the empty string, and connectors leave empty values
+ * out, so they never overwrite what the target already holds.
  */
 import { z } from 'zod';
 import type { CanonicalEvent } from '../core/events.js';
@@ -31,6 +36,11 @@ export function templateScope(event: CanonicalEvent): Record<string, unknown> {
 
 const PATH = /^[A-Za-z0-9_$-]+(?:\.[A-Za-z0-9_$-]+)*$/;
 const INDEX = /^\d+$/;
+
+/** Absent (`null`, `undefined`) or text that is empty or only whitespace. */
+export function isEmptyValue(value: unknown): boolean {
+  return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -80,7 +90,7 @@ const FILTERS: Readonly<Record<string, { fn: FilterFn; takesArgument: boolean }>
   },
   lower: { takesArgument: false, fn: (value) => (value === null || value === undefined ? value : stringify(value).toLowerCase()) },
   upper: { takesArgument: false, fn: (value) => (value === null || value === undefined ? value : stringify(value).toUpperCase()) },
-  default: { takesArgument: true, fn: (value, arg) => (value === null || value === undefined || value === '' ? (arg ?? '') : value) },
+  default: { takesArgument: true, fn: (value, arg) => (isEmptyValue(value) ? (arg ?? '') : value) },
 };
 
 type Segment =
@@ -174,7 +184,7 @@ export function renderComplete(template: string, scope: Record<string, unknown>)
     else if (!segment.valid) out += segment.source;
     else {
       const value = evaluate(segment, scope);
-      if (value === null || value === undefined || value === '') return null;
+      if (isEmptyValue(value)) return null;
       out += stringify(value);
     }
   }
@@ -191,19 +201,53 @@ export function renderTagNames(templates: readonly string[], scope: Record<strin
   return [...names.values()];
 }
 
-/** Renders `{path|filter}` placeholders against the scope; never throws. */
+/** Renders `{path|filter}` placeholders against the scope; only whitespace → `''`; never throws. */
 export function renderTemplate(template: string, scope: Record<string, unknown>): string {
-  return parseTemplate(template)
+  const text = parseTemplate(template)
     .segments.map((segment) => {
       if (segment.kind === 'text') return segment.text;
       return segment.valid ? stringify(evaluate(segment, scope)) : segment.source;
     })
     .join('');
+  return isEmptyValue(text) ? '' : text;
 }
 
 /** Problems in a template (unknown filters, bad paths, stray braces); empty when it is fine. */
 export function validateTemplate(template: string): string[] {
   return parseTemplate(template).problems;
+}
+
+/** The event paths a template's well-formed placeholders read (`{buyer.email|lower}` → `buyer.email`). */
+export function templatePaths(template: string): string[] {
+  return parseTemplate(template).segments.flatMap((segment) => (segment.kind === 'placeholder' && segment.valid ? [segment.path] : []));
+}
+
+/** The event paths a mapping spec reads: its placeholders when it is a template, else the path itself. */
+export function mappingSpecPaths(spec: string): string[] {
+  if (isTemplateSpec(spec)) return templatePaths(spec);
+  const path = spec.trim();
+  return PATH.test(path) ? [path] : [];
+}
+
+/**
+ * Marks the schemas whose values are templates (`template`: one text template) or mappings
+ * (`mapping`: target field ← path or template), so a saved connection's templates can be found
+ * in its config and checked against the event (`template-fields.ts`). Schemas derived from a
+ * marked one (`.trim()`, `.superRefine()`, `.meta()`) keep the mark.
+ */
+export const templateKinds = z.registry<{ kind: 'template' | 'mapping' }>();
+
+/**
+ * A text template field: `{path|filter}` placeholders, validated with {@link validateTemplate}.
+ * Connectors add their own limits (`.trim().min(1)`) and labels.
+ */
+export function templateSchema() {
+  return z
+    .string()
+    .superRefine((value, ctx) => {
+      for (const problem of validateTemplate(value)) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .register(templateKinds, { kind: 'template' });
 }
 
 /** A mapping spec with a `{` is a template (the result is text); otherwise it is a path. */
@@ -249,11 +293,20 @@ export function applyMapping(mapping: Record<string, string>, scope: Record<stri
 export function validateMapping(mapping: Record<string, string>): string[] {
   const problems: string[] = [];
   const keys = Object.keys(mapping);
+  // Each dotted prefix of a key ("a" and "a.b" of "a.b.c") with the first key that has it:
+  // one pass instead of comparing every key with every other (quadratic in the mapping size).
+  const parents = new Map<string, string>();
+  for (const key of keys) {
+    for (let dot = key.indexOf('.'); dot !== -1; dot = key.indexOf('.', dot + 1)) {
+      const prefix = key.slice(0, dot);
+      if (!parents.has(prefix)) parents.set(prefix, key);
+    }
+  }
   for (const key of keys) {
     const parts = key.split('.');
     if (parts.some((part) => part.length === 0)) problems.push(`target "${key}": empty part in the dotted name`);
     if (parts.includes(FORBIDDEN_KEY_SEGMENT)) problems.push(`target "${key}": "${FORBIDDEN_KEY_SEGMENT}" is not allowed`);
-    const nested = keys.find((other) => other.startsWith(`${key}.`));
+    const nested = parents.get(key);
     if (nested) problems.push(`target "${key}" is both a value and the parent of "${nested}"`);
     const spec = mapping[key] ?? '';
     if (isTemplateSpec(spec)) problems.push(...validateTemplate(spec).map((p) => `target "${key}": ${p}`));
@@ -263,8 +316,11 @@ export function validateMapping(mapping: Record<string, string>): string[] {
 }
 
 /** A mapping: target field name (dots nest) ← path or template. Refuses what `validateMapping` flags. */
-export const mappingSchema = z.record(z.string(), z.string()).superRefine((mapping, ctx) => {
-  for (const problem of validateMapping(mapping)) ctx.addIssue({ code: 'custom', message: problem });
-});
+export const mappingSchema = z
+  .record(z.string(), z.string())
+  .superRefine((mapping, ctx) => {
+    for (const problem of validateMapping(mapping)) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .register(templateKinds, { kind: 'mapping' });
 
 export type Mapping = z.infer<typeof mappingSchema>;

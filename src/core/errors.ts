@@ -25,6 +25,10 @@ export const ERROR_CATALOGUE = {
   CERTIFICATE_URL_NOT_ALLOWED: { status: 403, message: 'The signing certificate URL is not an HTTPS URL on a PayPal host.' },
   CERTIFICATE_INVALID: { status: 403, message: 'The signing certificate is expired, not yet valid or cannot be parsed.' },
   VERIFICATION_UNAVAILABLE: { status: 503, message: 'The signature could not be checked right now (certificate or verification service unreachable); the sender should retry.' },
+  // HTTP layer (any route): refused before a route could read the request
+  MALFORMED_REQUEST: { status: 400, message: 'The request is not valid HTTP/1.1.' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
+  REQUEST_TIMEOUT: { status: 408, message: 'The request was not received completely in time.' },
   // Admin API
   UNAUTHORIZED: { status: 401, message: 'A valid Bearer token is required.' },
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
@@ -33,6 +37,8 @@ export const ERROR_CATALOGUE = {
   UNKNOWN_PROVIDER: { status: 400, message: 'No provider with this id.' },
   UNKNOWN_CONNECTOR: { status: 400, message: 'No connector with this id.' },
   INVALID_CONFIG: { status: 400, message: 'The configuration is not valid for this provider or connector.' },
+  UNKNOWN_TEMPLATE_PATH: { status: 400, message: 'A template or field mapping names a field the event does not have.' },
+  CONFIG_TOO_LARGE: { status: 400, message: 'The connection\'s configuration exceeds a size limit.' },
   INVALID_CURSOR: { status: 400, message: 'The pagination cursor is not valid.' },
   DELIVERY_IN_PROGRESS: { status: 409, message: 'The delivery is being attempted right now.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },
@@ -44,24 +50,41 @@ export const ERROR_CATALOGUE = {
   CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },
   MASTER_KEY_REQUIRED: { status: 500, message: 'IPNHUB_MASTER_KEY is required when the database is not the embedded default.' },
   SECRET_DECRYPT_FAILED: { status: 500, message: 'A stored secret could not be decrypted with the master key.' },
+  DATA_DIR_UNUSABLE: { status: 500, message: 'The data directory cannot be used.' },
+  DATABASE_NOT_FOUND: { status: 500, message: 'No ipnhub database where this command looks.' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'The database cannot be opened.' },
+  PORT_IN_USE: { status: 500, message: 'The port is already in use.' },
+  LISTEN_FAILED: { status: 500, message: 'The server cannot listen on the configured address.' },
   INTERNAL: { status: 500, message: 'Internal error.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
 
-/** An error a client is meant to see: code from the catalogue, optional detail for this case. */
+/** One invalid input field: its dotted path (`url`, `filters.eventTypes`) and what is wrong with it. */
+export interface FieldProblem {
+  path: string;
+  problem: string;
+}
+
+/**
+ * An error a client is meant to see: code from the catalogue, optional detail for this case,
+ * and for validation errors the invalid fields one by one (so a front end can name them in its
+ * own terms, e.g. the CLI its flags).
+ */
 export class IpnhubError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly detail: string | undefined;
+  readonly fields: readonly FieldProblem[] | undefined;
 
-  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, detail?: string, options?: { cause?: unknown; fields?: readonly FieldProblem[] }) {
     const entry = ERROR_CATALOGUE[code];
-    super(detail ? `${entry.message} ${detail}` : entry.message, options);
+    super(detail ? `${entry.message} ${detail}` : entry.message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'IpnhubError';
     this.code = code;
     this.status = entry.status;
     this.detail = detail;
+    this.fields = options?.fields;
   }
 }
 

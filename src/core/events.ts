@@ -70,8 +70,11 @@ export interface EventBuyer {
 }
 
 export interface EventOrder {
-  /** The provider's order id; all transactions of one order share it. */
-  id: string;
+  /**
+   * The provider's order id; all transactions of one order share it. Null when the
+   * notification is not about an order (a Digistore24 affiliation: a product, but no sale).
+   */
+  id: string | null;
   transactionId: string | null;
   parentTransactionId: string | null;
   billingType: BillingType | null;
@@ -95,7 +98,7 @@ export interface EventOrder {
 }
 
 /** An order with nothing known but its id; providers fill in what their notification says. */
-export function emptyOrder(id: string): EventOrder {
+export function emptyOrder(id: string | null): EventOrder {
   return {
     id,
     transactionId: null,

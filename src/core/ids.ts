@@ -18,6 +18,7 @@ export const ID_PREFIXES = {
   transaction: 'txn',
   subscription: 'sub',
   access: 'acc',
+  alert: 'alr',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMoney, minorUnitDigits, parseMoney } from './money.js';
+import { formatMoney, minorUnitDigits, parseMoney, rescaleFromDefault } from './money.js';
 
 describe('parseMoney', () => {
   it.each([
@@ -35,5 +35,20 @@ describe('formatMoney', () => {
     expect(formatMoney(1000, 'JPY')).toBe('1000');
     expect(formatMoney(1234, 'KWD')).toBe('1.234');
     expect(minorUnitDigits(null)).toBe(2);
+  });
+});
+
+describe('rescaleFromDefault', () => {
+  it.each([
+    ['-500', 'JPY'],
+    ['500.50', 'JPY'],
+    ['500.49', 'JPY'],
+    ['19.99', 'EUR'],
+    ['1.23', 'KWD'],
+    ['-7', 'KWD'],
+  ])('%s read without a currency, then rescaled to %s, equals parsing it with the currency', (input, currency) => {
+    const unknown = parseMoney(input);
+    expect(unknown).not.toBeNull();
+    expect(rescaleFromDefault(unknown ?? 0, currency)).toBe(parseMoney(input, currency));
   });
 });

@@ -36,6 +36,21 @@ export function parseMoney(value: string | null | undefined, currency?: string |
   return sign === '-' ? -minor : minor;
 }
 
+/**
+ * An amount parsed before its currency was known (with `parseMoney`'s default of 2 digits), in
+ * the minor units of `currency`: "500" read without a currency is 50000, and 500 once the
+ * currency turns out to be JPY. Rounded half away from zero, as `parseMoney` does, so the
+ * result equals parsing with the currency whenever the value had at most 2 decimals.
+ */
+export function rescaleFromDefault(minor: number, currency: string): number {
+  const shift = minorUnitDigits(currency) - minorUnitDigits(null);
+  if (shift >= 0) return minor * 10 ** shift;
+  const scale = 10 ** -shift;
+  const abs = Math.abs(minor);
+  const rounded = Math.floor(abs / scale) + (abs % scale >= scale / 2 ? 1 : 0);
+  return minor < 0 ? -rounded : rounded;
+}
+
 /** 9700 EUR → "97.00" (for templates and target APIs that want decimals). */
 export function formatMoney(minor: number, currency?: string | null): string {
   const digits = minorUnitDigits(currency);

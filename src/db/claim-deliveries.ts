@@ -3,16 +3,16 @@
  * it is `pending` with `next_attempt_at <= now`, or `delivering` with an expired lease (its
  * worker crashed). It is held back while an earlier delivery (smaller event id) of the same
  * connection and order key is still pending or delivering, so a refund never overtakes its
- * payment at the target.
+ * payment at the target ({@link earlierUnfinishedDeliveries}).
  *
  * PostgreSQL: `FOR UPDATE SKIP LOCKED` lets any number of workers claim side by side without
  * blocking or double-claiming. SQLite: the claim runs in a `BEGIN IMMEDIATE` transaction, which
  * serialises claimers across processes on the same file.
  */
 import { sql } from 'kysely';
-import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import type { Expression, ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { DbAdapter } from './dialect-adapter.js';
-import type { Database, DeliveriesTable } from './schema.js';
+import type { Database, DeliveriesTable, DeliveryStatus } from './schema.js';
 
 export type DeliveryRow = Selectable<DeliveriesTable>;
 
@@ -25,18 +25,33 @@ export interface ClaimOptions {
 
 type DeliveryScope = ExpressionBuilder<Database & { d: DeliveriesTable }, 'd'>;
 
-// The FIFO rule; answered from the (connection_id, order_key, event_id) index per candidate.
-function noEarlierUnfinished({ not, exists, selectFrom }: DeliveryScope) {
-  return not(
-    exists(
-      selectFrom('deliveries as e')
-        .select(sql<number>`1`.as('one'))
-        .whereRef('e.connection_id', '=', 'd.connection_id')
-        .whereRef('e.order_key', '=', 'd.order_key')
-        .whereRef('e.event_id', '<', 'd.event_id')
-        .where('e.status', 'in', ['pending', 'delivering']),
-    ),
-  );
+/** Statuses of an earlier delivery that hold later ones of the same connection and order back. */
+export const HOLDING_STATUSES = ['pending', 'delivering'] as const satisfies readonly DeliveryStatus[];
+
+/** Where a delivery stands in its queue: its connection, order key and event id, as values or as column references. */
+export interface QueuePosition {
+  connectionId: Expression<string>;
+  orderKey: Expression<string>;
+  eventId: Expression<string>;
+}
+
+/**
+ * The FIFO rule, in one place for the claim and for `explainWait`: the deliveries (alias `e`)
+ * that hold back the one at `position` — same connection and order key, an earlier event,
+ * still pending or delivering. Answered from the (connection_id, order_key, event_id) index.
+ */
+export function earlierUnfinishedDeliveries(db: Kysely<Database>, position: QueuePosition) {
+  return db
+    .selectFrom('deliveries as e')
+    .where('e.connection_id', '=', position.connectionId)
+    .where('e.order_key', '=', position.orderKey)
+    .where('e.event_id', '<', position.eventId)
+    .where('e.status', 'in', HOLDING_STATUSES);
+}
+
+function noEarlierUnfinished(db: Kysely<Database>) {
+  const candidate: QueuePosition = { connectionId: sql.ref<string>('d.connection_id'), orderKey: sql.ref<string>('d.order_key'), eventId: sql.ref<string>('d.event_id') };
+  return ({ not, exists }: DeliveryScope) => not(exists(earlierUnfinishedDeliveries(db, candidate).select(sql<number>`1`.as('one'))));
 }
 
 // The two kinds of due rows are read by separate queries, each walking its own index in the
@@ -48,7 +63,7 @@ function expiredLeaseIds(db: Kysely<Database>, now: string, limit: number, lock:
     .select('d.id')
     .where('d.status', '=', 'delivering')
     .where('d.lease_expires_at', '<', now)
-    .where(noEarlierUnfinished)
+    .where(noEarlierUnfinished(db))
     .orderBy('d.lease_expires_at')
     .limit(limit)
     .$if(lock, (q) => q.forUpdate().skipLocked());
@@ -60,7 +75,7 @@ function pendingDueIds(db: Kysely<Database>, now: string, limit: number, lock: b
     .select('d.id')
     .where('d.status', '=', 'pending')
     .where('d.next_attempt_at', '<=', now)
-    .where(noEarlierUnfinished)
+    .where(noEarlierUnfinished(db))
     .orderBy('d.next_attempt_at')
     .orderBy('d.event_id')
     .limit(limit)

@@ -7,12 +7,14 @@
  * cut, which is what "acknowledged only after a durable commit" needs; `busy_timeout` lets a
  * second process (a separate `ipnhub worker`) wait for the write lock instead of failing.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { createRequire } from 'node:module';
 import type pg from 'pg';
+import { IpnhubError } from '../core/errors.js';
+import { errorCodeOf } from '../lib/error-code.js';
+import { makeDirectory } from '../lib/make-directory.js';
 import { postgresAdapter, sqliteAdapter } from './dialect-adapter.js';
 import type { DbAdapter } from './dialect-adapter.js';
 import type { Database } from './schema.js';
@@ -31,9 +33,33 @@ export function openDb(target: DbTarget): Db {
   return target.kind === 'sqlite' ? openSqlite(target.file) : openPostgres(target.url, target.poolSize ?? 10);
 }
 
+/** What went wrong opening the SQLite file, for people; the driver's text otherwise. */
+const SQLITE_OPEN_PROBLEMS: Readonly<Record<string, string>> = {
+  SQLITE_NOTADB: 'the file is not an SQLite database (is the data directory right?)',
+  SQLITE_CORRUPT: 'the database file is damaged; restore it from a backup',
+  SQLITE_CANTOPEN: 'the file cannot be opened (check that it and its directory are readable and writable)',
+  SQLITE_READONLY: 'the file is read-only; ipnhub needs to write it',
+  SQLITE_PERM: 'permission denied',
+  SQLITE_FULL: 'the disk is full',
+};
+
 function openSqlite(file: string): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-  const database = new SqliteDatabase(file);
+  let database: SqliteDatabase.Database | undefined;
+  try {
+    if (file !== ':memory:') makeDirectory(dirname(file));
+    database = new SqliteDatabase(file);
+    configureSqlite(database);
+  } catch (err) {
+    database?.close();
+    const code = errorCodeOf(err);
+    const problem = (code !== undefined ? SQLITE_OPEN_PROBLEMS[code] : undefined) ?? (err instanceof Error ? err.message : String(err));
+    throw new IpnhubError('DATABASE_UNAVAILABLE', `${file}: ${problem}.`, { cause: err });
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  return { db, adapter: sqliteAdapter(), close: () => db.destroy() };
+}
+
+function configureSqlite(database: SqliteDatabase.Database): void {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');
   database.pragma('busy_timeout = 10000');
@@ -43,8 +69,6 @@ function openSqlite(file: string): Db {
   database.pragma('wal_autocheckpoint = 10000');
   database.pragma('journal_size_limit = 67108864');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
-  return { db, adapter: sqliteAdapter(), close: () => db.destroy() };
 }
 
 const STATEMENT_CACHE_SIZE = 500;

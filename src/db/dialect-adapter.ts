@@ -15,6 +15,7 @@
  */
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
+import { errorCodeOf } from '../lib/error-code.js';
 import type { Database } from './schema.js';
 
 export interface DbAdapter {
@@ -31,14 +32,6 @@ export interface DbAdapter {
   isUniqueViolation(err: unknown): boolean;
   notify(db: Kysely<Database>, channel: string): Promise<void>;
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
-}
-
-function errorCode(err: unknown): string | undefined {
-  if (typeof err === 'object' && err !== null && 'code' in err) {
-    const code = (err as { code: unknown }).code;
-    return typeof code === 'string' ? code : undefined;
-  }
-  return undefined;
 }
 
 export const sqliteAdapter = (): DbAdapter => ({
@@ -62,7 +55,7 @@ export const sqliteAdapter = (): DbAdapter => ({
     });
   },
   isUniqueViolation(err) {
-    const code = errorCode(err);
+    const code = errorCodeOf(err);
     return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
   },
   async notify() {},
@@ -84,7 +77,7 @@ export const postgresAdapter = (listener: PostgresListenSource): DbAdapter => ({
     return db.transaction().execute(fn);
   },
   isUniqueViolation(err) {
-    return errorCode(err) === '23505';
+    return errorCodeOf(err) === '23505';
   },
   async notify(db, channel) {
     await sql`select pg_notify(${channel}, '')`.execute(db);

@@ -1,6 +1,8 @@
+import { Migrator } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateToLatest } from './migrations.js';
-import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
+import { openDb } from './connect.js';
+import { migrateToLatest, migrationsFor } from './migrations.js';
+import { createTestDb, createTestTarget, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
 
 for (const dialect of enabledDialects()) {
@@ -18,6 +20,36 @@ for (const dialect of enabledDialects()) {
       const tables = (await handle.db.introspection.getTables()).map((t) => t.name);
       for (const t of ['sources', 'inbound_requests', 'events', 'deliveries', 'attempts', 'access', 'settings']) {
         expect(tables).toContain(t);
+      }
+    });
+
+    it('adds the refund links to a database that already holds transactions, leaving them empty', async () => {
+      const { target, drop } = await createTestTarget(dialect);
+      const older = openDb(target);
+      try {
+        const migrations = migrationsFor(older.adapter);
+        const migrator = new Migrator({
+          db: older.db,
+          provider: { getMigrations: async () => migrations },
+          migrationTableName: 'ipnhub_migrations',
+          migrationLockTableName: 'ipnhub_migrations_lock',
+        });
+        expect((await migrator.migrateTo('0003_verifications')).error).toBeUndefined();
+        await older.db
+          .insertInto('transactions')
+          .values({ id: 'txn_1', order_id: 'ord_1', event_id: 'evt_1', external_id: 'T1', kind: 'refund', amount: 2000, currency: 'EUR', pay_sequence_no: 0, occurred_at: '2026-01-01T00:00:00.000Z' })
+          .execute();
+        const result = await migrateToLatest(older.db, older.adapter);
+        expect(result.error).toBeUndefined();
+        expect(result.results?.map((r) => [r.migrationName, r.status])).toEqual([
+          ['0004_alert_queue', 'Success'],
+          ['0005_refund_links', 'Success'],
+        ]);
+        const row = await older.db.selectFrom('transactions').select(['id', 'amount', 'parent_external_id', 'product_id']).executeTakeFirstOrThrow();
+        expect({ ...row, amount: Number(row.amount) }).toEqual({ id: 'txn_1', amount: 2000, parent_external_id: null, product_id: null });
+      } finally {
+        await older.close();
+        await drop();
       }
     });
 

@@ -242,8 +242,50 @@ const verifications: Migration = {
   },
 };
 
+/**
+ * Error e-mails that survive a restart (see src/outbox/alerts.ts): `alert_queue` holds one row
+ * per delivery that still has to be reported, written in the transaction that records the
+ * delivery's outcome; `alert_windows` holds when each connection may get its next mail. They
+ * replace `connection_alerts`, which only counted what it did not mail (those counts are lost
+ * on upgrade: at worst one early mail).
+ */
+const alertQueue: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('alert_queue')
+      .addColumn('delivery_id', 'text', (c) => c.primaryKey())
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('connection_id', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('attempt_no', 'integer', (c) => c.notNull())
+      .addColumn('reason', 'text', (c) => c.notNull())
+      .addColumn('queued_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('alert_queue_connection').on('alert_queue').columns(['connection_id', 'queued_at']).execute();
+    await db.schema
+      .createTable('alert_windows')
+      .addColumn('connection_id', 'text', (c) => c.primaryKey())
+      .addColumn('next_mail_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.dropTable('connection_alerts').execute();
+  },
+};
+
+/**
+ * Partial refunds (ledger/refunded-payments.ts): a refund is counted against the payment it
+ * names, else a payment of its product. Rows written before this migration have neither and
+ * are counted against the order's latest payment.
+ */
+const refundLinks: Migration = {
+  async up(db: Kysely<unknown>) {
+    // One column per statement: SQLite's ALTER TABLE adds one at a time.
+    await db.schema.alterTable('transactions').addColumn('parent_external_id', 'text').execute();
+    await db.schema.alterTable('transactions').addColumn('product_id', 'text').execute();
+  },
+};
+
 export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
-  return { '0001_initial': initial(adapter), '0002_claim_indexes': claimIndexes, '0003_verifications': verifications };
+  return { '0001_initial': initial(adapter), '0002_claim_indexes': claimIndexes, '0003_verifications': verifications, '0004_alert_queue': alertQueue, '0005_refund_links': refundLinks };
 }
 
 class InCodeMigrationProvider implements MigrationProvider {

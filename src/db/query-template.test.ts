@@ -63,7 +63,7 @@ for (const dialect of enabledDialects()) {
       };
       await runTemplate(testDb.db, template, { id: 't1', order_id: 'o1', event_id: 'e1', external_id: null, kind: 'payment', amount: 9700, currency: null, pay_sequence_no: 0, occurred_at: '2026-01-01T00:00:00.000Z' });
       expect(await testDb.db.selectFrom('transactions').selectAll().execute()).toEqual([
-        { id: 't1', order_id: 'o1', event_id: 'e1', external_id: null, kind: 'payment', amount: 9700, currency: null, pay_sequence_no: 0, occurred_at: '2026-01-01T00:00:00.000Z' },
+        { id: 't1', order_id: 'o1', event_id: 'e1', external_id: null, parent_external_id: null, product_id: null, kind: 'payment', amount: 9700, currency: null, pay_sequence_no: 0, occurred_at: '2026-01-01T00:00:00.000Z' },
       ]);
     });
   });

@@ -21,8 +21,11 @@ export interface SourcesTable {
   updated_at: string;
 }
 
-/** `pending`: stored and acknowledged, authenticity not yet confirmed (PayPal IPN postback). */
-export const INBOUND_VERDICTS = ['accepted', 'duplicate', 'ignored', 'test', 'rejected', 'error', 'pending'] as const;
+/**
+ * `pending`: stored and acknowledged, authenticity not yet confirmed (PayPal IPN postback).
+ * `held`: authentic and about money, but no event could be made of it; held for review.
+ */
+export const INBOUND_VERDICTS = ['accepted', 'duplicate', 'ignored', 'test', 'rejected', 'error', 'pending', 'held'] as const;
 export type InboundVerdict = (typeof INBOUND_VERDICTS)[number];
 
 export interface InboundRequestsTable {
@@ -94,7 +97,7 @@ export interface OrdersTable {
   customer_id: string | null;
   billing_type: string | null;
   currency: string | null;
-  /** 'open' | 'paid' | 'refunded' | 'charged_back' */
+  /** 'open' | 'pending' | 'paid' | 'denied' | 'partially_refunded' | 'refunded' | 'charged_back' */
   status: string;
   test: Bool;
   created_at: string;
@@ -115,6 +118,10 @@ export interface TransactionsTable {
   order_id: string;
   event_id: string;
   external_id: string | null;
+  /** The provider's id of the transaction this one reverses (a refund's payment), when named. */
+  parent_external_id: string | null;
+  /** The transaction's main product (its first item), when known. */
+  product_id: string | null;
   /** 'payment' | 'refund' | 'chargeback' | 'chargeback_reversed' */
   kind: string;
   amount: number | null;
@@ -196,10 +203,25 @@ export interface AttemptsTable {
   error: string | null;
 }
 
-export interface ConnectionAlertsTable {
+/**
+ * Deliveries still to be reported in an error e-mail, one row per delivery (the latest problem
+ * wins). `id` changes with every write, so a mail removes only the rows it reported.
+ */
+export interface AlertQueueTable {
+  delivery_id: string;
+  id: string;
   connection_id: string;
-  last_sent_at: string;
-  suppressed: number;
+  /** 'dead' | 'failed' | 'failing' (see src/outbox/alert-queue.ts). */
+  kind: string;
+  attempt_no: number;
+  reason: string;
+  queued_at: string;
+}
+
+/** When a connection may get its next error e-mail (the end of its throttle window). */
+export interface AlertWindowsTable {
+  connection_id: string;
+  next_mail_at: string;
 }
 
 export interface SettingsTable {
@@ -220,7 +242,8 @@ export interface Database {
   connections: ConnectionsTable;
   deliveries: DeliveriesTable;
   attempts: AttemptsTable;
-  connection_alerts: ConnectionAlertsTable;
+  alert_queue: AlertQueueTable;
+  alert_windows: AlertWindowsTable;
   settings: SettingsTable;
   verifications: VerificationsTable;
 }

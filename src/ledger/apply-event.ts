@@ -3,14 +3,17 @@
  * transactions, subscriptions and access. Runs inside the ingest transaction, after the
  * event row was inserted, so a duplicate never gets here.
  *
- * Access follows Digistore24's guidance (reference digistore24.md §3.1, target-apis.md §6):
- * grant on payment, suspend on payment_missed, end on last_paid_day, revoke on refund and
- * chargeback; rebill_cancelled and rebill_resumed change the subscription, never access.
- * Providers do not guarantee order (a payment whose first IPN failed may arrive after its
- * refund), so two guards use the transactions already recorded: a payment does not re-grant
- * access that a refund or chargeback of the same order revoked at or after the payment's
- * time, and a missed payment does not suspend access when the payment it reports missing
- * (same or later pay sequence number) has already arrived.
+ * Access follows Digistore24's guidance (its IPN documentation on order events): grant on
+ * payment, suspend on payment_missed, end on last_paid_day, revoke on chargeback and on a
+ * refund that gives back the whole payment; rebill_cancelled and rebill_resumed change the
+ * subscription, never access. A refund of part of a payment is recorded (the order is
+ * `partially_refunded`) and changes no access until the refunds add up to the payment
+ * (refunded-payments.ts decides which payment a refund is counted against). Providers do not
+ * guarantee order (a payment whose first IPN failed may arrive after its refund), so two
+ * guards use the transactions already recorded: a payment does not re-grant access that a
+ * chargeback or a full refund of the same order revoked at or after the payment's time (nor
+ * one whose own refunds already add up to it), and a missed payment does not suspend access
+ * when the payment it reports missing (same or later pay sequence number) has already arrived.
  */
 import { sql } from 'kysely';
 import type { Insertable, Kysely } from 'kysely';
@@ -19,6 +22,8 @@ import { newId } from '../core/ids.js';
 import { runTemplate } from '../db/query-template.js';
 import type { QueryTemplate } from '../db/query-template.js';
 import type { AccessTable, CustomersTable, Database, OrderItemsTable, OrdersTable, TransactionsTable } from '../db/schema.js';
+import { isFullRefund, refundsByPayment, toLedgerTransaction } from './refunded-payments.js';
+import type { LedgerTransaction } from './refunded-payments.js';
 
 type AccessStatus = 'active' | 'suspended' | 'ended' | 'revoked';
 
@@ -35,6 +40,7 @@ const ACCESS_EFFECT: Partial<Record<EventType, AccessStatus>> = {
 /** Effects that may create an access row; the others only change existing rows. */
 const CREATES_ACCESS: ReadonlySet<AccessStatus> = new Set(['active', 'revoked']);
 
+/** The order status an event sets; payments and refunds are decided against the recorded transactions (`orderStatusAfter`). */
 const ORDER_STATUS: Partial<Record<EventType, string>> = {
   payment: 'paid',
   chargeback_reversed: 'paid',
@@ -43,6 +49,9 @@ const ORDER_STATUS: Partial<Record<EventType, string>> = {
   payment_pending: 'pending',
   payment_denied: 'denied',
 };
+
+/** Statuses that say money went back: a payment on such an order is checked against the refunds and chargebacks. */
+const MONEY_RETURNED: ReadonlySet<string> = new Set(['refunded', 'partially_refunded', 'charged_back']);
 
 const TRANSACTION_KINDS: ReadonlySet<EventType> = new Set(['payment', 'refund', 'chargeback', 'chargeback_reversed']);
 
@@ -67,28 +76,27 @@ const UPSERT_CUSTOMER: QueryTemplate<Insertable<CustomersTable>, { id: string }>
       .returning('id'),
 };
 
-/** The order upsert; `withStatus`: the event sets the order's status (a payment, a refund, …). */
-function upsertOrderTemplate(withStatus: boolean): QueryTemplate<Insertable<OrdersTable>, { id: string; customer_id: string | null }> {
-  return {
-    key: `ledger:upsert-order:${withStatus ? 'status' : 'keep-status'}`,
-    build: (db, values) =>
-      db
-        .insertInto('orders')
-        .values(values)
-        .onConflict((oc) =>
-          oc.columns(['source_id', 'external_id']).doUpdateSet((eb) => ({
-            customer_id: eb.fn.coalesce('orders.customer_id', 'excluded.customer_id'),
-            billing_type: eb.fn.coalesce('excluded.billing_type', 'orders.billing_type'),
-            currency: eb.fn.coalesce('orders.currency', 'excluded.currency'),
-            status: withStatus ? sql<string>`excluded.status` : sql<string>`orders.status`,
-            updated_at: sql<string>`excluded.updated_at`,
-          })),
-        )
-        .returning(['id', 'customer_id']),
-  };
-}
-const UPSERT_ORDER_WITH_STATUS = upsertOrderTemplate(true);
-const UPSERT_ORDER = upsertOrderTemplate(false);
+/**
+ * The order upsert. A new order gets the event's status; an existing one keeps its status here
+ * (returned as it was), because whether a payment or a refund changes it depends on the
+ * transactions recorded (`orderStatusAfter`).
+ */
+const UPSERT_ORDER: QueryTemplate<Insertable<OrdersTable>, { id: string; customer_id: string | null; status: string }> = {
+  key: 'ledger:upsert-order',
+  build: (db, values) =>
+    db
+      .insertInto('orders')
+      .values(values)
+      .onConflict((oc) =>
+        oc.columns(['source_id', 'external_id']).doUpdateSet((eb) => ({
+          customer_id: eb.fn.coalesce('orders.customer_id', 'excluded.customer_id'),
+          billing_type: eb.fn.coalesce('excluded.billing_type', 'orders.billing_type'),
+          currency: eb.fn.coalesce('orders.currency', 'excluded.currency'),
+          updated_at: sql<string>`excluded.updated_at`,
+        })),
+      )
+      .returning(['id', 'customer_id', 'status']),
+};
 
 const UPSERT_ORDER_ITEM: QueryTemplate<Insertable<OrderItemsTable>, never> = {
   key: 'ledger:upsert-order-item',
@@ -114,10 +122,11 @@ export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent
   if (event.type === 'affiliation') return;
   const customerId = await upsertCustomer(trx, event, now);
   const order = event.order;
-  if (!order) return;
+  if (!order || order.id === null) return;
 
   // A renewal or refund that does not name the buyer (PayPal webhooks) is the order's buyer's.
-  const { id: orderId, created, customerId: orderCustomerId } = await upsertOrder(trx, event, customerId, now);
+  const placed = await upsertOrder(trx, event, order.id, customerId, now);
+  const { id: orderId, created } = placed;
   for (const item of order.items) {
     await runTemplate(trx, UPSERT_ORDER_ITEM, {
       order_id: orderId,
@@ -129,26 +138,48 @@ export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent
     });
   }
 
+  let transaction: LedgerTransaction | null = null;
   if (TRANSACTION_KINDS.has(event.type)) {
-    await runTemplate(trx, INSERT_TRANSACTION, {
+    transaction = {
       id: newId('transaction'),
-      order_id: orderId,
-      event_id: event.id,
-      external_id: order.transactionId,
       kind: event.type,
+      externalId: order.transactionId,
+      parentExternalId: order.parentTransactionId,
+      productId: order.items[0]?.productId ?? null,
       amount: order.amount,
       currency: order.currency,
+      occurredAt: event.occurredAt,
+    };
+    await runTemplate(trx, INSERT_TRANSACTION, {
+      id: transaction.id,
+      order_id: orderId,
+      event_id: event.id,
+      external_id: transaction.externalId,
+      parent_external_id: transaction.parentExternalId,
+      product_id: transaction.productId,
+      kind: transaction.kind,
+      amount: transaction.amount,
+      currency: transaction.currency,
       pay_sequence_no: order.paySequenceNo,
-      occurred_at: event.occurredAt,
+      occurred_at: transaction.occurredAt,
     });
   }
 
-  if (order.billingType === 'subscription' || order.billingType === 'installment') {
+  // The order's transactions, read once and only when a decision needs them (a first payment does not).
+  let recorded: Promise<LedgerTransaction[]> | null = null;
+  const ledger: OrderLedger = { created, transaction, transactions: () => (recorded ??= created && transaction ? Promise.resolve([transaction]) : orderTransactions(trx, orderId)) };
+
+  const status = await orderStatusAfter(event, placed.status, ledger);
+  if (!created && status !== placed.status) await trx.updateTable('orders').set({ status, updated_at: now }).where('id', '=', orderId).execute();
+
+  // A partial refund leaves the subscription and access as they are.
+  const revokes = event.type !== 'refund' || (transaction !== null && isFullRefund(transaction, await ledger.transactions()));
+  if (revokes && (order.billingType === 'subscription' || order.billingType === 'installment')) {
     await updateSubscription(trx, event, orderId, now, created);
   }
 
-  const effect = ACCESS_EFFECT[event.type];
-  const accessCustomerId = customerId ?? orderCustomerId;
+  const effect = revokes ? ACCESS_EFFECT[event.type] : undefined;
+  const accessCustomerId = customerId ?? placed.customerId;
   if (effect && accessCustomerId) {
     // A notification without items (a PayPal refund, a subscription renewal or end of term)
     // is about the whole order: it applies to every product the order holds.
@@ -157,9 +188,59 @@ export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent
         ? order.items.map((item) => item.productId)
         : (await trx.selectFrom('order_items').select('product_id').where('order_id', '=', orderId).execute()).map((row) => row.product_id);
     for (const productId of productIds) {
-      await updateAccess(trx, { customerId: accessCustomerId, orderId, productId, status: effect, event, now }, created);
+      await updateAccess(trx, { customerId: accessCustomerId, orderId, productId, status: effect, event, now, ledger }, created);
     }
   }
+}
+
+/** What a decision about the order may need: whether it is new, the event's transaction, and (lazily) all its transactions. */
+interface OrderLedger {
+  created: boolean;
+  transaction: LedgerTransaction | null;
+  transactions(): Promise<LedgerTransaction[]>;
+}
+
+async function orderTransactions(trx: Kysely<Database>, orderId: string): Promise<LedgerTransaction[]> {
+  const rows = await trx
+    .selectFrom('transactions')
+    .select(['id', 'kind', 'external_id', 'parent_external_id', 'product_id', 'amount', 'currency', 'occurred_at'])
+    .where('order_id', '=', orderId)
+    .execute();
+  return rows.map(toLedgerTransaction);
+}
+
+/**
+ * The order's status after the event. A refund makes it `refunded` when it completes the
+ * refunds of its payment, else `partially_refunded` (a charged-back or refunded order stays
+ * so). A payment makes it `paid`, or `partially_refunded` when refunds of this very payment
+ * arrived first; a payment outrun by a later chargeback or full refund leaves it as it is.
+ */
+async function orderStatusAfter(event: CanonicalEvent, current: string, ledger: OrderLedger): Promise<string> {
+  const status = ORDER_STATUS[event.type];
+  if (status === undefined) return current;
+  const { transaction } = ledger;
+  if (event.type === 'refund' && transaction) {
+    if (isFullRefund(transaction, await ledger.transactions())) return 'refunded';
+    return current === 'charged_back' || current === 'refunded' ? current : 'partially_refunded';
+  }
+  if (event.type === 'payment' && transaction && !ledger.created && MONEY_RETURNED.has(current)) {
+    const transactions = await ledger.transactions();
+    if (paymentOutrun(transaction, transactions)) return current;
+    return refundsByPayment(transactions).has(transaction.id) ? 'partially_refunded' : 'paid';
+  }
+  return status;
+}
+
+/**
+ * True when money already returned makes `payment` grant nothing: a chargeback, or a refund
+ * that completed its payment's refunds, at or after the payment's time; or refunds of this
+ * payment that add up to it.
+ */
+function paymentOutrun(payment: LedgerTransaction, transactions: readonly LedgerTransaction[]): boolean {
+  if (refundsByPayment(transactions).get(payment.id)?.full === true) return true;
+  return transactions.some(
+    (t) => t.occurredAt >= payment.occurredAt && t.id !== payment.id && (t.kind === 'chargeback' || (t.kind === 'refund' && isFullRefund(t, transactions))),
+  );
 }
 
 async function upsertCustomer(trx: Kysely<Database>, event: CanonicalEvent, now: string): Promise<string | null> {
@@ -184,29 +265,35 @@ async function upsertCustomer(trx: Kysely<Database>, event: CanonicalEvent, now:
 /**
  * Inserts or updates the order. `created` is true when this call inserted it (the returned id
  * is the one it proposed), so the caller knows no subscription or access rows exist yet and
- * can skip reading them — the common case of a first payment.
+ * can skip reading them — the common case of a first payment. `status` is the order's status
+ * before the event (or the event's, for a new order).
  */
-async function upsertOrder(trx: Kysely<Database>, event: CanonicalEvent, customerId: string | null, now: string): Promise<{ id: string; created: boolean; customerId: string | null }> {
+async function upsertOrder(
+  trx: Kysely<Database>,
+  event: CanonicalEvent,
+  externalId: string,
+  customerId: string | null,
+  now: string,
+): Promise<{ id: string; created: boolean; customerId: string | null; status: string }> {
   const order = event.order;
   if (!order) throw new Error('upsertOrder needs an order');
-  const status = ORDER_STATUS[event.type];
   const proposedId = newId('order');
-  const result = await runTemplate(trx, status ? UPSERT_ORDER_WITH_STATUS : UPSERT_ORDER, {
+  const result = await runTemplate(trx, UPSERT_ORDER, {
     id: proposedId,
     source_id: event.source.id,
     provider: event.source.provider,
-    external_id: order.id,
+    external_id: externalId,
     customer_id: customerId,
     billing_type: order.billingType,
     currency: order.currency,
-    status: status ?? 'open',
+    status: ORDER_STATUS[event.type] ?? 'open',
     test: event.source.test ? 1 : 0,
     created_at: now,
     updated_at: now,
   });
   const row = result.rows[0];
   if (!row) throw new Error('order upsert returned no row');
-  return { id: row.id, created: row.id === proposedId, customerId: row.customer_id };
+  return { id: row.id, created: row.id === proposedId, customerId: row.customer_id, status: row.status };
 }
 
 async function updateSubscription(trx: Kysely<Database>, event: CanonicalEvent, orderId: string, now: string, orderCreated: boolean): Promise<void> {
@@ -270,6 +357,7 @@ interface AccessChange {
   status: AccessStatus;
   event: CanonicalEvent;
   now: string;
+  ledger: OrderLedger;
 }
 
 async function updateAccess(trx: Kysely<Database>, change: AccessChange, orderCreated: boolean): Promise<void> {
@@ -308,16 +396,9 @@ async function updateAccess(trx: Kysely<Database>, change: AccessChange, orderCr
 
 /** True when a fact already in the ledger is newer than this event (it arrived out of order). */
 async function isOutrun(trx: Kysely<Database>, change: AccessChange, current: string): Promise<boolean> {
-  const { event } = change;
+  const { event, ledger } = change;
   if (event.type === 'payment' && current === 'revoked') {
-    const reversal = await trx
-      .selectFrom('transactions')
-      .select('id')
-      .where('order_id', '=', change.orderId)
-      .where('kind', 'in', ['refund', 'chargeback'])
-      .where('occurred_at', '>=', event.occurredAt)
-      .executeTakeFirst();
-    return reversal !== undefined;
+    return ledger.transaction !== null && paymentOutrun(ledger.transaction, await ledger.transactions());
   }
   if (event.type === 'payment_missed') {
     const missedSeq = event.order?.paySequenceNo ?? null;

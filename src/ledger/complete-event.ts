@@ -6,11 +6,14 @@
  *   the refunded payment, not always the subscription it paid for);
  * - a notification about a known order without items (PayPal renewals and refunds) gets the
  *   order's items, with their amounts left out (they were the payment's, not this event's);
- * - one without the buyer's e-mail (PayPal webhook renewals and refunds) gets the order's buyer.
+ * - one without the buyer's e-mail (PayPal webhook renewals and refunds) gets the order's buyer;
+ * - one without a currency (a PayPal refund without `mc_currency`) gets the order's, and its
+ *   amounts, read as hundredths while the currency was unknown, in that currency's minor units.
  * Events that carry all of this (every Digistore24 event) cost no query.
  */
 import type { Kysely } from 'kysely';
-import type { CanonicalEvent, EventBuyer, EventType } from '../core/events.js';
+import type { CanonicalEvent, EventBuyer, EventOrder, EventType } from '../core/events.js';
+import { rescaleFromDefault } from '../core/money.js';
 import type { Database } from '../db/schema.js';
 
 const FOLLOW_UPS: ReadonlySet<EventType> = new Set(['refund', 'chargeback', 'chargeback_reversed']);
@@ -18,7 +21,7 @@ const FOLLOW_UPS: ReadonlySet<EventType> = new Set(['refund', 'chargeback', 'cha
 /** The event with its order id pointing at the order its parent transaction belongs to, when that order is known under another id. */
 async function resolveOrderOf(trx: Kysely<Database>, event: CanonicalEvent): Promise<CanonicalEvent> {
   const order = event.order;
-  if (!order?.parentTransactionId || !FOLLOW_UPS.has(event.type)) return event;
+  if (!order?.parentTransactionId || order.id === null || !FOLLOW_UPS.has(event.type)) return event;
   const parent = await trx
     .selectFrom('transactions')
     .innerJoin('orders', 'orders.id', 'transactions.order_id')
@@ -40,27 +43,42 @@ function addressOf(json: string | null): EventBuyer['address'] {
   }
 }
 
+/** `order` in `currency`, which it did not name: its amounts were read as hundredths (core/money.ts). */
+function inCurrency(order: EventOrder, currency: string): EventOrder {
+  const rescale = (minor: number | null): number | null => (minor === null ? null : rescaleFromDefault(minor, currency));
+  return {
+    ...order,
+    currency,
+    amount: rescale(order.amount),
+    vat: rescale(order.vat),
+    net: rescale(order.net),
+    fee: rescale(order.fee),
+    items: order.items.map((item) => ({ ...item, amount: rescale(item.amount) })),
+  };
+}
+
 export async function completeFromLedger(trx: Kysely<Database>, event: CanonicalEvent): Promise<CanonicalEvent> {
   const resolved = await resolveOrderOf(trx, event);
   const order = resolved.order;
-  if (!order) return resolved;
+  if (!order || order.id === null) return resolved;
   const needsItems = order.items.length === 0;
   const needsBuyer = !resolved.buyer?.email;
-  if (!needsItems && !needsBuyer) return resolved;
+  const needsCurrency = order.currency === null;
+  if (!needsItems && !needsBuyer && !needsCurrency) return resolved;
   const known = await trx
     .selectFrom('orders')
-    .select(['id', 'customer_id'])
+    .select(['id', 'customer_id', 'currency'])
     .where('source_id', '=', resolved.source.id)
     .where('external_id', '=', order.id)
     .executeTakeFirst();
   if (!known) return resolved;
-  let completed = resolved;
+  let completed = needsCurrency && known.currency !== null ? { ...resolved, order: inCurrency(order, known.currency) } : resolved;
   if (needsItems) {
     const items = await trx.selectFrom('order_items').select(['product_id', 'name', 'quantity', 'is_addon']).where('order_id', '=', known.id).orderBy('product_id').execute();
     if (items.length > 0) {
       completed = {
         ...completed,
-        order: { ...order, items: items.map((item) => ({ productId: item.product_id, name: item.name, quantity: item.quantity, isAddon: item.is_addon === 1, amount: null })) },
+        order: { ...(completed.order ?? order), items: items.map((item) => ({ productId: item.product_id, name: item.name, quantity: item.quantity, isAddon: item.is_addon === 1, amount: null })) },
       };
     }
   }

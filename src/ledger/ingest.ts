@@ -1,8 +1,10 @@
 /**
- * The ingest pipeline (DESIGN.md §2): one raw request in, one durable commit, one answer out.
+ * The ingest pipeline (docs/architecture.md, "Data flow"): one raw request in, one durable
+ * commit, one answer out.
  *
  * 1. Find the source and its provider (unknown source: 404, nothing stored — random URLs
- *    must not fill the disk).
+ *    must not fill the disk). A request the HTTP layer already refused (a `Precheck`) is
+ *    stored as rejected with that code and answered in its provider's format.
  * 2. Content type, signature (`provider.verify`) and shape (`provider.normalize`) checks. A
  *    rejected request is still stored, with its verdict and code, before the answer.
  * 3. One transaction (shared with concurrent requests through the group committer): the
@@ -26,6 +28,7 @@ import type { Logger } from '../lib/logger.js';
 import type { Acknowledgement, InboundRequest, IngestOutcome, Provider } from '../providers/provider.js';
 import { installedProvider } from '../providers/registry.js';
 import type { ProviderLookup } from '../providers/registry.js';
+import type { HeldRequest } from './held-alert.js';
 import type { IngestStore, InboundRow, KeyedEvent } from './ingest-store.js';
 
 export interface IngestSources {
@@ -51,26 +54,38 @@ export interface IngestDeps {
   onDeliveriesCreated?: () => void;
   /** Called after a request was stored for deferred verification (wakes the verifier). */
   onPending?: () => void;
+  /** Called after a request was stored as held for review (sends the alert). */
+  onHeld?: (held: HeldRequest) => void;
 }
 
 export interface IngestResult {
-  /** The stored inbound request, or null when nothing was stored (unknown source). */
+  /** The stored inbound request, or null when nothing was stored (unknown source, or a precheck with `record: false`). */
   inboundId: string | null;
   outcome: IngestOutcome;
   ack: Acknowledgement;
 }
 
-/** A rejection decided before the provider could look at the request (e.g. body too large). */
+/**
+ * A rejection decided before the provider could look at the request: by the HTTP layer (body
+ * too large, rate limit, an unparseable request) rather than by the provider.
+ */
 export interface Precheck {
   code: ErrorCode;
   reason: string;
+  /**
+   * Store the rejected request (default). `false` answers it in the provider's format and
+   * counts it without a write, so that a flood of refused requests does not become a flood of
+   * database writes (the rate limit stores the first refusal per client and window).
+   */
+  record?: boolean;
 }
 
 export interface Ingest {
   receive(sourceId: string, req: InboundRequest, precheck?: Precheck): Promise<IngestResult>;
 }
 
-function jsonError(code: ErrorCode, reason: string): Acknowledgement {
+/** The JSON error answer of every route that does not answer in a provider's format. */
+export function jsonError(code: ErrorCode, reason: string): Acknowledgement {
   const entry = ERROR_CATALOGUE[code];
   return { status: entry.status, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: { code, message: reason } }) };
 }
@@ -92,6 +107,11 @@ export function toCanonical(draft: EventDraft, source: { id: string; provider: s
     subscription: draft.subscription,
     raw: draft.raw,
   };
+}
+
+/** The stored `verification`: how the request was verified, then what the provider assumed to read it. */
+export function verificationRecord(result: { method: string; notes?: readonly string[] | undefined }): string {
+  return [result.method, ...(result.notes ?? [])].join('; ');
 }
 
 /** The events to commit for a request: every draft but connection tests, under source-scoped dedup keys. */
@@ -126,10 +146,14 @@ export function createIngest(deps: IngestDeps): Ingest {
     deps.observer?.request(row.verdict);
   }
 
-  async function reject(provider: Provider<unknown>, base: ReturnType<typeof inboundRow>, code: ErrorCode, reason: string): Promise<IngestResult> {
+  async function reject(provider: Provider<unknown>, base: ReturnType<typeof inboundRow>, code: ErrorCode, reason: string, store = true): Promise<IngestResult> {
+    const outcome: IngestOutcome = { kind: 'rejected', code, reason, status: ERROR_CATALOGUE[code].status };
+    if (!store) {
+      deps.observer?.request('rejected');
+      return { inboundId: null, outcome, ack: provider.acknowledge(outcome) };
+    }
     await record({ ...base, verdict: 'rejected', verdict_code: code, verdict_reason: reason });
     logger.info({ inboundId: base.id, sourceId: base.source_id, code }, 'inbound request rejected');
-    const outcome: IngestOutcome = { kind: 'rejected', code, reason, status: ERROR_CATALOGUE[code].status };
     return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
   }
 
@@ -138,20 +162,24 @@ export function createIngest(deps: IngestDeps): Ingest {
       const source = await deps.sources.loadForIngest(sourceId);
       const provider = source ? lookup(source.provider) : null;
       if (!source || !provider) {
-        const reason = `No source with id ${JSON.stringify(sourceId)}.`;
+        // A precheck's problem (rate limit, unparseable request) is the answer even here: it was found first.
+        const { code, reason } = precheck ?? { code: 'SOURCE_NOT_FOUND', reason: `No source with id ${JSON.stringify(sourceId)}.` };
         deps.observer?.request('rejected');
-        return { inboundId: null, outcome: { kind: 'rejected', code: 'SOURCE_NOT_FOUND', reason, status: 404 }, ack: jsonError('SOURCE_NOT_FOUND', reason) };
+        return { inboundId: null, outcome: { kind: 'rejected', code, reason, status: ERROR_CATALOGUE[code].status }, ack: jsonError(code, reason) };
       }
       const base = inboundRow(newId('inbound'), source.id, source.provider, req);
       try {
-        if (precheck) return await reject(provider, base, precheck.code, precheck.reason);
+        if (precheck) return await reject(provider, base, precheck.code, precheck.reason, precheck.record ?? true);
         const type = mediaType(req.headers);
         if (!provider.contentTypes.includes(type)) {
           return await reject(provider, base, 'UNSUPPORTED_CONTENT_TYPE', `Got ${type || 'no content type'}; ${provider.displayName} sends ${provider.contentTypes.join(' or ')}.`);
         }
         const verification = await provider.verify(req, source.config, { clock: deps.clock, http: deps.http });
         if (!verification.ok) return await reject(provider, base, verification.code, verification.reason);
-        base.verification = verification.method;
+        base.verification = verificationRecord(verification);
+        if (verification.notes !== undefined && verification.notes.length > 0) {
+          logger.warn({ inboundId: base.id, sourceId: source.id, notes: verification.notes }, 'inbound request read with an assumption');
+        }
 
         if (provider.confirm) {
           // Authenticity is confirmed later by asking the sender (PayPal's postback): store the
@@ -167,6 +195,12 @@ export function createIngest(deps: IngestDeps): Ingest {
         if (normalized.kind === 'ignored') {
           await record({ ...base, verdict: 'ignored', verdict_reason: normalized.reason });
           const outcome: IngestOutcome = { kind: 'ignored', reason: normalized.reason };
+          return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
+        }
+        if (normalized.kind === 'held') {
+          await record({ ...base, verdict: 'held', verdict_code: normalized.code, verdict_reason: normalized.reason });
+          deps.onHeld?.({ inboundId: base.id, sourceId: source.id, provider: source.provider, code: normalized.code, reason: normalized.reason });
+          const outcome: IngestOutcome = { kind: 'held', reason: normalized.reason };
           return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
         }
 

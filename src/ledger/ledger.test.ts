@@ -111,6 +111,76 @@ for (const dialect of enabledDialects()) {
       expect((await access('ORD3'))[0]?.status).toBe('revoked');
     });
 
+    async function orderOf(orderId: string) {
+      return rt.dbHandle.db.selectFrom('orders').select(['status']).where('external_id', '=', orderId).executeTakeFirstOrThrow();
+    }
+
+    it('keeps access after a partial refund, records its amount, and revokes once the refunds add up to the payment', async () => {
+      await send('on_payment', { orderId: 'PART1', transactionId: '300', amount: '97.00' });
+      await send('on_refund', { orderId: 'PART1', transactionId: '301', amount: '20.00' });
+      expect(await access('PART1')).toEqual([{ status: 'active', paid_until: null, product_id: '777' }]);
+      expect(await orderOf('PART1')).toEqual({ status: 'partially_refunded' });
+      const refunds = await rt.dbHandle.db.selectFrom('transactions').select(['kind', 'amount', 'currency']).where('external_id', '=', '301').execute();
+      expect(refunds).toEqual([{ kind: 'refund', amount: 2000, currency: 'EUR' }]);
+
+      await send('on_refund', { orderId: 'PART1', transactionId: '302', amount: '77.00' });
+      expect((await access('PART1'))[0]?.status).toBe('revoked');
+      expect(await orderOf('PART1')).toEqual({ status: 'refunded' });
+    });
+
+    it('compares a subscription refund with the rebill it refunds, not with everything paid', async () => {
+      const sub = { orderId: 'SUBR1', billingType: 'subscription' as const, amount: '29.00' };
+      await send('on_payment', { ...sub, transactionId: '400', paySequenceNo: 1, extra: { transaction_date: '2024-05-14', next_payment_at: '2024-06-14' } });
+      await send('on_payment', { ...sub, transactionId: '401', paySequenceNo: 2, extra: { transaction_date: '2024-06-14', next_payment_at: '2024-07-14' } });
+      // 10.00 of the June rebill back: access and the plan stay.
+      await send('on_refund', { ...sub, transactionId: '402', paySequenceNo: 2, amount: '10.00', extra: { transaction_date: '2024-06-20' } });
+      expect((await access('SUBR1'))[0]?.status).toBe('active');
+      expect(await subscription('SUBR1')).toMatchObject({ status: 'active', next_payment_at: '2024-07-14' });
+      expect(await orderOf('SUBR1')).toEqual({ status: 'partially_refunded' });
+      // The rest of that rebill: its refunds add up to it (19 + 10 = 29), though 58.00 were paid in all.
+      await send('on_refund', { ...sub, transactionId: '403', paySequenceNo: 2, amount: '19.00', extra: { transaction_date: '2024-06-21' } });
+      expect((await access('SUBR1'))[0]?.status).toBe('revoked');
+      expect(await subscription('SUBR1')).toMatchObject({ status: 'revoked', next_payment_at: null });
+      expect(await orderOf('SUBR1')).toEqual({ status: 'refunded' });
+    });
+
+    it('counts a refund against the payment of its own product in an order with an upsell', async () => {
+      await send('on_payment', { orderId: 'UPS1', productId: '777', transactionId: '500', amount: '97.00', extra: { transaction_time: '09:00:00' } });
+      await send('on_payment', { orderId: 'UPS1', productId: '778', upsellNo: 1, transactionId: '501', amount: '19.00', extra: { transaction_time: '09:05:00' } });
+      const statuses = async () => Object.fromEntries((await access('UPS1')).map((row) => [row.product_id, row.status]));
+      // 50.00 of the main product's 97.00 back: partial, although more than the later upsell cost.
+      await send('on_refund', { orderId: 'UPS1', productId: '777', transactionId: '502', amount: '50.00' });
+      expect(await statuses()).toEqual({ '777': 'active', '778': 'active' });
+      // All of the upsell's 19.00 back: only the upsell goes.
+      await send('on_refund', { orderId: 'UPS1', productId: '778', upsellNo: 1, transactionId: '503', amount: '19.00' });
+      expect(await statuses()).toEqual({ '777': 'active', '778': 'revoked' });
+    });
+
+    it('grants after all when a payment arrives after its partial refund, and not after a full one', async () => {
+      await send('on_refund', { orderId: 'LATE1', transactionId: '601', amount: '20.00', extra: { parent_transaction_id: '600' } });
+      // Nothing to compare with yet: treated as a full refund.
+      expect((await access('LATE1'))[0]?.status).toBe('revoked');
+      await send('on_payment', { orderId: 'LATE1', transactionId: '600', amount: '97.00' });
+      expect((await access('LATE1'))[0]?.status).toBe('active');
+      expect(await orderOf('LATE1')).toEqual({ status: 'partially_refunded' });
+
+      await send('on_refund', { orderId: 'LATE2', transactionId: '611', amount: '97.00', extra: { parent_transaction_id: '610' } });
+      await send('on_payment', { orderId: 'LATE2', transactionId: '610', amount: '97.00' });
+      expect((await access('LATE2'))[0]?.status).toBe('revoked');
+      expect(await orderOf('LATE2')).toEqual({ status: 'refunded' });
+    });
+
+    it('revokes on a chargeback of any amount', async () => {
+      await send('on_payment', { orderId: 'CB1', transactionId: '700', amount: '97.00' });
+      await send('on_chargeback', { orderId: 'CB1', transactionId: '701', amount: '10.00' });
+      expect((await access('CB1'))[0]?.status).toBe('revoked');
+      expect(await orderOf('CB1')).toEqual({ status: 'charged_back' });
+      // A partial refund after the chargeback changes neither.
+      await send('on_refund', { orderId: 'CB1', transactionId: '702', amount: '5.00' });
+      expect((await access('CB1'))[0]?.status).toBe('revoked');
+      expect(await orderOf('CB1')).toEqual({ status: 'charged_back' });
+    });
+
     it('does not suspend for a missed payment that has already been paid', async () => {
       const sub = { orderId: 'SUB2', billingType: 'subscription' as const };
       await send('on_payment', { ...sub, transactionId: '200', paySequenceNo: 3 });
@@ -132,6 +202,22 @@ for (const dialect of enabledDialects()) {
       expect(customers).toEqual([{ email: 'mixed.case@example.com', first_name: 'Anna' }]);
       const orders = await rt.dbHandle.db.selectFrom('orders').select('customer_id').execute();
       expect(new Set(orders.map((o) => o.customer_id)).size).toBe(1);
+    });
+
+    it('records affiliations without an order id: no ledger order, and each delivery stands on its own', async () => {
+      await rt.connections.create({ connector: 'webhook', name: 'partners', config: { url: 'https://partners.example.com/hook' } });
+      const first = await send('on_affiliation', { productId: '777', email: 'max.partner@example.org' });
+      const second = await send('on_affiliation', { productId: '778', email: 'max.partner@example.org' });
+      expect([first.outcome.kind, second.outcome.kind]).toEqual(['accepted', 'accepted']);
+      const events = await rt.dbHandle.db.selectFrom('events').select(['id', 'order_ref', 'dedup_key', 'payload']).orderBy('id').execute();
+      expect(events.map((e) => e.order_ref)).toEqual([null, null]);
+      expect(events.map((e) => (JSON.parse(e.payload) as { order: { id: string | null } }).order.id)).toEqual([null, null]);
+      // The internal key is only the dedup key.
+      expect(events.map((e) => e.dedup_key)).toEqual([`${sourceId}:ds24:affiliation:maxpartner:777`, `${sourceId}:ds24:affiliation:maxpartner:778`]);
+      expect((await counts()).orders).toBe(0);
+      // Not one order key shared by every affiliation (which would queue them behind each other).
+      const deliveries = await rt.dbHandle.db.selectFrom('deliveries').select(['event_id', 'order_key']).orderBy('event_id').execute();
+      expect(deliveries).toEqual(events.map((e) => ({ event_id: e.id, order_key: e.id })));
     });
 
     it('stores every request, also rejected and ignored ones, with its verdict', async () => {

@@ -83,6 +83,7 @@ function scriptedProvider(
       return { kind: 'events', events: [draft] };
     },
     acknowledge: (outcome) => ({ status: outcome.kind === 'error' ? 500 : 200, contentType: 'text/plain', body: '' }),
+    decodeFields: () => ({ ok: false, reason: 'stub' }),
   };
 }
 

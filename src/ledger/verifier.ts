@@ -8,6 +8,8 @@
  *   deliveries), updating the stored request's verdict, in one transaction;
  * - refused (PayPal said INVALID) or invalid after confirmation (wrong receiver, …): verdict
  *   `rejected` with the provider's code; nothing is delivered;
+ * - held after confirmation (about money, but no event can be made of it): verdict `held`,
+ *   nothing is delivered, and `onHeld` sends the alert;
  * - no answer worth the name (timeout, 5xx, other text): tried again by the retry policy's
  *   schedule, and after its last step at that step's interval for as long as it takes — an
  *   acknowledged request is never dropped. The row carries the last error for the admin view.
@@ -34,8 +36,9 @@ import type { Logger } from '../lib/logger.js';
 import type { InboundRequest } from '../providers/provider.js';
 import { installedProvider } from '../providers/registry.js';
 import type { ProviderLookup } from '../providers/registry.js';
+import type { HeldRequest } from './held-alert.js';
 import type { IngestObserver, IngestSources } from './ingest.js';
-import { keyEvents } from './ingest.js';
+import { keyEvents, verificationRecord } from './ingest.js';
 import type { ActiveTargets } from './ingest-store.js';
 import { writeCommit, writeVerdict } from './ingest-store.js';
 
@@ -55,6 +58,8 @@ export interface VerifierDeps {
   concurrency: number;
   observer?: IngestObserver;
   onDeliveriesCreated?: () => void;
+  /** Called after a request was settled as held for review (sends the alert). */
+  onHeld?: (held: HeldRequest) => void;
   random?: () => number;
 }
 
@@ -68,7 +73,7 @@ type Job = VerificationsTable & { lease_until: string };
 /** What asking the provider decided for one request; the database writes follow in receipt order. */
 type Settlement =
   | { kind: 'retry'; reason: string; retryAfterSeconds?: number }
-  | { kind: 'final'; verdict: InboundVerdict; code: ErrorCode | null; reason: string | null; verification: string | null }
+  | { kind: 'final'; verdict: InboundVerdict; code: ErrorCode | null; reason: string | null; verification: string | null; held?: HeldRequest }
   | { kind: 'commit'; row: InboundRequestsTable; source: { id: string; provider: string }; drafts: readonly EventDraft[]; verification: string };
 
 export function createVerifier(deps: VerifierDeps): Verifier {
@@ -119,6 +124,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     });
     deps.observer?.request(s.verdict);
     logger.info({ inboundId: job.inbound_request_id, verdict: s.verdict, code: s.code }, 'deferred verification settled');
+    if (s.held) deps.onHeld?.(s.held);
   }
 
   async function reschedule(job: Job, s: Extract<Settlement, { kind: 'retry' }>): Promise<void> {
@@ -178,9 +184,14 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     }
     if (!confirmation.ok) return { kind: 'final', verdict: 'rejected', code: confirmation.code, reason: confirmation.reason, verification: null };
     const normalized = provider.normalize(req, source.config);
-    const verification = confirmation.method;
+    // The notes were logged when the request arrived; here they stay part of the record.
+    const verification = verificationRecord(confirmation);
     if (normalized.kind === 'invalid') return { kind: 'final', verdict: 'rejected', code: normalized.code, reason: normalized.reason, verification };
     if (normalized.kind === 'ignored') return { kind: 'final', verdict: 'ignored', code: null, reason: normalized.reason, verification };
+    if (normalized.kind === 'held') {
+      const held = { inboundId: job.inbound_request_id, sourceId: source.id, provider: source.provider, code: normalized.code, reason: normalized.reason };
+      return { kind: 'final', verdict: 'held', code: normalized.code, reason: normalized.reason, verification, held };
+    }
     return { kind: 'commit', row, source, drafts: normalized.events, verification };
   }
 

@@ -13,6 +13,7 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
+import { errorCodeOf } from './error-code.js';
 import { createAddressGuard } from './ssrf-guard.js';
 import type { AddressGuard } from './ssrf-guard.js';
 
@@ -69,7 +70,7 @@ class BlockedAddressError extends Error {
 
 function blockedMessage(host: string, address: string, reason: string): string {
   const target = host === address ? address : `${host} (${address})`;
-  return `${target} is a ${reason} address and outbound requests to it are refused; add it to IPNHUB_OUTBOUND_ALLOW_LIST to allow it`;
+  return `${target} is a ${reason} address and outbound requests to it are refused; add it to outboundAllowList in the settings file (<dataDir>/ipnhub.json, read by serve and the CLI alike) or IPNHUB_OUTBOUND_ALLOW_LIST to allow it`;
 }
 
 type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
@@ -103,11 +104,6 @@ function errorChain(err: unknown): unknown[] {
     current = current.cause;
   }
   return chain;
-}
-
-function errorCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
@@ -239,7 +235,7 @@ function classifyError(
   const chain = errorChain(err);
   const blocked = chain.find((e): e is BlockedAddressError => e instanceof BlockedAddressError);
   if (blocked) return fail('blocked', blocked.message);
-  const codes = chain.map(errorCode).filter((c): c is string => c !== undefined);
+  const codes = chain.map(errorCodeOf).filter((c): c is string => c !== undefined);
   if (state.timedOut || codes.some((c) => TIMEOUT_CODES.has(c))) return fail('timeout', `no complete answer within ${state.timeoutMs} ms`);
   if (state.callerAborted) return fail('aborted', 'the request was aborted');
   const message = chain.map((e) => (e as Error).message).filter((m) => m.length > 0).join(': ') || String(err);

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import type { SendMailOptions, Transporter } from 'nodemailer';
+import { errorCodeOf } from './error-code.js';
 import type { Logger } from './logger.js';
 
 export interface MailMessage {
@@ -154,7 +155,11 @@ function createFileMailer(options: MailerOptions): Mailer {
     async send(message) {
       try {
         const info = (await transport.get().sendMail(toMailOptions(message, options.from))) as { messageId: string; message: Buffer };
-        await mkdir(directory, { recursive: true });
+        // Not recursive: the data directory was checked at start, and Node's recursive mkdir
+        // can loop forever on some file systems (see make-directory.ts).
+        await mkdir(directory).catch((err: unknown) => {
+          if (errorCodeOf(err) !== 'EEXIST') throw err;
+        });
         const file = join(directory, `${fileStamp(new Date())}-${fileSafeId(info.messageId)}.eml`);
         await writeFile(file, info.message);
         options.logger.info({ file }, 'no SMTP server configured (IPNHUB_SMTP_URL); mail written to a file');

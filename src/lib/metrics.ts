@@ -1,10 +1,11 @@
 /**
- * Prometheus metrics for `/metrics`: inbound requests by verdict, events by type, delivery
- * attempts by outcome, delivery latency, and the queue depth (read from the database when
- * scraped, so it is right across processes). One registry per app instance, so tests can run
- * several side by side.
+ * Prometheus metrics for `/metrics`: inbound requests by verdict, requests the HTTP layer
+ * refused by code, events by type, delivery attempts by outcome, delivery latency, and the
+ * queue depth (read from the database when scraped, so it is right across processes). One
+ * registry per app instance, so tests can run several side by side.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ErrorCode } from '../core/errors.js';
 import type { CanonicalEvent } from '../core/events.js';
 import type { InboundVerdict } from '../db/schema.js';
 
@@ -13,6 +14,8 @@ export interface Metrics {
   request(verdict: InboundVerdict): void;
   events(events: readonly CanonicalEvent[], deliveries: number): void;
   delivery(outcome: string, durationMs: number): void;
+  /** A request the HTTP layer refused before a route handled it (rate limit, parser, authentication). */
+  refused(code: ErrorCode): void;
 }
 
 export function createMetrics(queueDepth: () => Promise<Record<string, number>>): Metrics {
@@ -22,6 +25,12 @@ export function createMetrics(queueDepth: () => Promise<Record<string, number>>)
   const events = new Counter({ name: 'ipnhub_events_total', help: 'New (non-duplicate) events by type.', labelNames: ['type'], registers: [registry] });
   const deliveriesCreated = new Counter({ name: 'ipnhub_deliveries_created_total', help: 'Delivery rows created by fan-out.', registers: [registry] });
   const attempts = new Counter({ name: 'ipnhub_delivery_attempts_total', help: 'Delivery attempts by resulting status (delivered, skipped, failed, retry, dead).', labelNames: ['outcome'], registers: [registry] });
+  const refused = new Counter({
+    name: 'ipnhub_http_refused_total',
+    help: 'Requests refused by the HTTP layer, by code: RATE_LIMITED, MALFORMED_REQUEST, HEADERS_TOO_LARGE, REQUEST_TIMEOUT, UNAUTHORIZED.',
+    labelNames: ['code'],
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'ipnhub_delivery_duration_seconds',
     help: 'Duration of delivery attempts.',
@@ -49,5 +58,6 @@ export function createMetrics(queueDepth: () => Promise<Record<string, number>>)
       attempts.inc({ outcome });
       latency.observe(durationMs / 1000);
     },
+    refused: (code) => refused.inc({ code }),
   };
 }

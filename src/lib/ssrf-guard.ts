@@ -111,7 +111,16 @@ function inRange(address: IpAddress, [base, bits]: [IpAddress, number]): boolean
   return candidate.match(base, bits);
 }
 
-/** Builds the guard from the allow-list entries; empty or malformed entries are ignored. */
+/** DNS labels (letters, digits, `-`, and `_` which internal names use), dot-separated. */
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
+
+/** Whether an allow-list entry means something: a CIDR, an IP address or a host name (no scheme, port or path). */
+export function isValidAllowEntry(entry: string): boolean {
+  const parsed = parseAllowEntry(entry);
+  return parsed !== null && (parsed.kind === 'cidr' || HOST_NAME.test(parsed.name));
+}
+
+/** Builds the guard from the allow-list entries; empty or malformed entries are ignored (the configuration refuses them). */
 export function createAddressGuard(allowList: readonly string[]): AddressGuard {
   const entries = allowList.map(parseAllowEntry).filter((e): e is AllowEntry => e !== null);
   const ranges = entries.flatMap((e) => (e.kind === 'cidr' ? [e.range] : []));

@@ -1,88 +1,253 @@
 /**
  * Error e-mails to a connection's error addresses, as Digistore24 sends them for its own IPN
- * connections: when a delivery gives up (dead or failed) and when a connection starts
- * failing. Throttled per connection: at most one mail per throttle window; problems in
- * between are counted and mentioned in the next mail, never mailed one by one.
+ * connections: when deliveries give up (dead or failed) and when they keep failing.
+ *
+ * Throttled per connection, and nothing is lost to the throttle: the problems wait in
+ * `alert_queue` (queued with the delivery's outcome, see alert-queue.ts) and a connection's
+ * next mail reports every one of them. A mail goes out as soon as a problem is queued when the
+ * connection's window is open; otherwise the worker's alert loop (`flushDue`) sends it when the
+ * window ends. The window (`alert_windows.next_mail_at`) is taken by compare-and-set, so of
+ * several workers exactly one sends each mail. Rows are removed only after the mail went out;
+ * a mail that cannot be sent is tried again when the window ends (a minute at the earliest),
+ * and a process that dies in between leaves its rows for the next mail.
  */
 import type { Kysely } from 'kysely';
-import type { CanonicalEvent } from '../core/events.js';
+import { z } from 'zod';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Mailer } from '../lib/mailer.js';
-
-export type AlertKind = 'dead' | 'failed' | 'failing';
-
-export interface Alert {
-  kind: AlertKind;
-  connection: { id: string; name: string; connector: string; errorEmails: readonly string[] };
-  deliveryId: string;
-  attempts: number;
-  reason: string;
-  event: CanonicalEvent | null;
-}
+import { renderAlertMail } from './alert-mail.js';
+import type { AlertReport, ReportedDelivery, ReportedStatus } from './alert-mail.js';
 
 export interface Alerter {
-  notify(alert: Alert): Promise<void>;
+  /** Mails what is queued for this connection if its window is open; true when a mail went out. */
+  flush(connectionId: string): Promise<boolean>;
+  /** Mails every connection whose window has ended and that has problems queued; returns the mails sent. */
+  flushDue(): Promise<number>;
 }
 
-const HEADLINE: Record<AlertKind, string> = {
-  dead: 'gave up after all retries',
-  failed: 'failed permanently',
-  failing: 'is failing and being retried',
-};
-
-export function renderAlert(alert: Alert, suppressed: number, since: string | null): { subject: string; text: string } {
-  const { connection, event } = alert;
-  const subject = `[ipnhub] Delivery to "${connection.name}" ${HEADLINE[alert.kind]}: ${alert.reason}`.slice(0, 250);
-  const lines = [
-    `A delivery of connection "${connection.name}" (${connection.id}, connector ${connection.connector}) ${HEADLINE[alert.kind]}.`,
-    '',
-    `Cause:     ${alert.reason}`,
-    `Delivery:  ${alert.deliveryId} (${alert.attempts} attempt${alert.attempts === 1 ? '' : 's'})`,
-  ];
-  if (event) {
-    lines.push(`Event:     ${event.type} ${event.id} from ${event.source.provider} source ${event.source.id}`);
-    if (event.order) lines.push(`Order:     ${event.order.id}${event.order.transactionId ? ` (transaction ${event.order.transactionId})` : ''}`);
-    if (event.buyer?.email) lines.push(`Buyer:     ${event.buyer.email}`);
-  }
-  lines.push('');
-  if (alert.kind === 'failing') {
-    lines.push('ipnhub keeps retrying on its schedule; no action is needed if the target recovers.');
-  } else {
-    lines.push('Fix the cause, then send it again:', `  ipnhub deliveries redeliver ${alert.deliveryId}`, `  or POST /api/v1/deliveries/${alert.deliveryId}/redeliver`);
-  }
-  if (suppressed > 0) {
-    lines.push('', `${suppressed} further problem${suppressed === 1 ? ' was' : 's were'} not mailed since ${since ?? 'the last mail'} (one mail per throttle window); see the delivery log.`);
-  }
-  return { subject, text: lines.join('\n') };
+export interface AlerterDeps {
+  db: Kysely<Database>;
+  adapter: DbAdapter;
+  mailer: Mailer;
+  clock: Clock;
+  /** Length of a connection's window: at most one mail per connection in it. */
+  throttleMs: number;
+  logger: Logger;
 }
 
-export function createAlerter(deps: { db: Kysely<Database>; adapter: DbAdapter; mailer: Mailer; clock: Clock; throttleMs: number; logger: Logger }): Alerter {
+/** The earliest retry of a mail that could not be sent, whatever the window. */
+const RETRY_FAILED_MAIL_MS = 60_000;
+/** Rows removed per statement (bound parameters stay far below every driver's limit). */
+const DELETE_CHUNK = 500;
+
+const storedEmails = z.array(z.string());
+
+interface QueueRow {
+  id: string;
+  delivery_id: string;
+  kind: string;
+  reason: string;
+  attempt_no: number;
+  queued_at: string;
+  status: string | null;
+  attempts: number | null;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  event_id: string | null;
+  event_type: string | null;
+  order_ref: string | null;
+  customer_email: string | null;
+}
+
+/** A mail to send: its recipients, its report, and the queue rows it covers. */
+interface Claimed {
+  recipients: string[];
+  report: AlertReport;
+  rows: ReadonlyArray<Pick<QueueRow, 'id' | 'delivery_id'>>;
+}
+
+/** Where the delivery stands now; null when it went through (or was skipped) since. */
+function reportedStatus(row: QueueRow): ReportedStatus | null {
+  switch (row.status) {
+    case 'dead':
+    case 'failed':
+      return row.status;
+    case 'pending':
+    case 'delivering':
+      return 'retrying';
+    case null:
+      // The delivery row is gone: report the problem as it was queued.
+      return row.kind === 'failing' ? 'retrying' : row.kind === 'failed' ? 'failed' : 'dead';
+    default:
+      return null;
+  }
+}
+
+function toReported(row: QueueRow, status: ReportedStatus): ReportedDelivery {
   return {
-    async notify(alert) {
-      if (alert.connection.errorEmails.length === 0) return;
-      const now = deps.clock.now();
-      const decision = await deps.adapter.writeTransaction(deps.db, async (trx) => {
-        const row = await trx.selectFrom('connection_alerts').selectAll().where('connection_id', '=', alert.connection.id).executeTakeFirst();
-        if (row && now.getTime() - Date.parse(row.last_sent_at) < deps.throttleMs) {
-          await trx.updateTable('connection_alerts').set({ suppressed: row.suppressed + 1 }).where('connection_id', '=', alert.connection.id).execute();
-          return { send: false as const };
+    deliveryId: row.delivery_id,
+    status,
+    attempts: Number(row.attempts ?? row.attempt_no),
+    lastError: row.last_error ?? row.reason,
+    nextAttemptAt: status === 'retrying' ? row.next_attempt_at : null,
+    event:
+      row.event_id === null
+        ? null
+        : { id: row.event_id, type: row.event_type ?? 'unknown', orderId: row.order_ref, buyerEmail: row.customer_email },
+  };
+}
+
+async function removeRows(db: Kysely<Database>, rows: ReadonlyArray<Pick<QueueRow, 'id' | 'delivery_id'>>): Promise<void> {
+  for (let i = 0; i < rows.length; i += DELETE_CHUNK) {
+    const chunk = rows.slice(i, i + DELETE_CHUNK);
+    // A row replaced since it was read has a new id and stays.
+    await db
+      .deleteFrom('alert_queue')
+      .where('delivery_id', 'in', chunk.map((row) => row.delivery_id))
+      .where('id', 'in', chunk.map((row) => row.id))
+      .execute();
+  }
+}
+
+export function createAlerter(deps: AlerterDeps): Alerter {
+  const { db, adapter, clock, logger } = deps;
+  const throttleMinutes = Math.round(deps.throttleMs / 60_000);
+
+  function readQueue(trx: Kysely<Database>, connectionId: string): Promise<QueueRow[]> {
+    return trx
+      .selectFrom('alert_queue as q')
+      .leftJoin('deliveries as d', 'd.id', 'q.delivery_id')
+      .leftJoin('events as e', 'e.id', 'd.event_id')
+      .select([
+        'q.id',
+        'q.delivery_id',
+        'q.kind',
+        'q.reason',
+        'q.attempt_no',
+        'q.queued_at',
+        'd.status',
+        'd.attempts',
+        'd.last_error',
+        'd.next_attempt_at',
+        'e.id as event_id',
+        'e.type as event_type',
+        'e.order_ref',
+        'e.customer_email',
+      ])
+      .where('q.connection_id', '=', connectionId)
+      .orderBy('q.queued_at')
+      .orderBy('q.delivery_id')
+      .execute();
+  }
+
+  /** Takes the connection's window when it is open; false when another process was first. */
+  async function takeWindow(trx: Kysely<Database>, connectionId: string, current: string | undefined, until: string): Promise<boolean> {
+    if (current === undefined) {
+      const inserted = await trx
+        .insertInto('alert_windows')
+        .values({ connection_id: connectionId, next_mail_at: until })
+        .onConflict((oc) => oc.column('connection_id').doNothing())
+        .returning('connection_id')
+        .execute();
+      return inserted.length === 1;
+    }
+    const updated = await trx
+      .updateTable('alert_windows')
+      .set({ next_mail_at: until })
+      .where('connection_id', '=', connectionId)
+      .where('next_mail_at', '=', current)
+      .returning('connection_id')
+      .execute();
+    return updated.length === 1;
+  }
+
+  function claim(connectionId: string, now: Date): Promise<Claimed | null> {
+    const nowIso = now.toISOString();
+    return adapter.writeTransaction(db, async (trx) => {
+      const window = await trx.selectFrom('alert_windows').select('next_mail_at').where('connection_id', '=', connectionId).executeTakeFirst();
+      if (window && window.next_mail_at > nowIso) return null;
+      const rows = await readQueue(trx, connectionId);
+      if (rows.length === 0) return null;
+      const connection = await trx
+        .selectFrom('connections')
+        .select(['id', 'name', 'connector', 'error_emails'])
+        .where('id', '=', connectionId)
+        .executeTakeFirst();
+      const recipients = connection ? storedEmails.parse(JSON.parse(connection.error_emails)) : [];
+      const reported: ReportedDelivery[] = [];
+      const covered: QueueRow[] = [];
+      const settled: QueueRow[] = [];
+      for (const row of rows) {
+        const status = reportedStatus(row);
+        if (status === null) settled.push(row);
+        else {
+          reported.push(toReported(row, status));
+          covered.push(row);
         }
-        const values = { connection_id: alert.connection.id, last_sent_at: now.toISOString(), suppressed: 0 };
-        await trx
-          .insertInto('connection_alerts')
-          .values(values)
-          .onConflict((oc) => oc.column('connection_id').doUpdateSet({ last_sent_at: values.last_sent_at, suppressed: 0 }))
+      }
+      // Nobody to tell (the connection or its addresses were removed), or nothing left to tell.
+      if (!connection || recipients.length === 0) {
+        await removeRows(trx, rows);
+        return null;
+      }
+      await removeRows(trx, settled);
+      if (reported.length === 0) return null;
+      if (!(await takeWindow(trx, connectionId, window?.next_mail_at, new Date(now.getTime() + deps.throttleMs).toISOString()))) return null;
+      const report: AlertReport = {
+        connection: { id: connection.id, name: connection.name, connector: connection.connector },
+        deliveries: reported,
+        since: covered[0]?.queued_at ?? nowIso,
+        throttleMinutes,
+      };
+      return { recipients, report, rows: covered };
+    });
+  }
+
+  async function flush(connectionId: string): Promise<boolean> {
+    const now = clock.now();
+    const claimed = await claim(connectionId, now);
+    if (!claimed) return false;
+    const { subject, text } = renderAlertMail(claimed.report);
+    const result = await deps.mailer.send({ to: claimed.recipients, subject, text });
+    if (!result.ok) {
+      if (deps.throttleMs < RETRY_FAILED_MAIL_MS) {
+        await db
+          .updateTable('alert_windows')
+          .set({ next_mail_at: new Date(now.getTime() + RETRY_FAILED_MAIL_MS).toISOString() })
+          .where('connection_id', '=', connectionId)
           .execute();
-        return { send: true as const, suppressed: row?.suppressed ?? 0, since: row?.last_sent_at ?? null };
-      });
-      if (!decision.send) return;
-      const { subject, text } = renderAlert(alert, decision.suppressed, decision.since);
-      const result = await deps.mailer.send({ to: alert.connection.errorEmails, subject, text });
-      if (!result.ok) deps.logger.warn({ connectionId: alert.connection.id, error: result.error }, 'error e-mail could not be sent');
-      else deps.logger.info({ connectionId: alert.connection.id, kind: alert.kind, file: result.file }, 'error e-mail sent');
+      }
+      logger.warn({ connectionId, deliveries: claimed.rows.length, error: result.error }, 'error e-mail could not be sent; it is tried again when the throttle window ends');
+      return false;
+    }
+    await removeRows(db, claimed.rows);
+    logger.info({ connectionId, deliveries: claimed.rows.length, file: result.file }, 'error e-mail sent');
+    return true;
+  }
+
+  return {
+    flush,
+    async flushDue() {
+      const now = clock.now().toISOString();
+      const due = await db
+        .selectFrom('alert_queue as q')
+        .leftJoin('alert_windows as w', 'w.connection_id', 'q.connection_id')
+        .select('q.connection_id')
+        .distinct()
+        .where((eb) => eb.or([eb('w.next_mail_at', 'is', null), eb('w.next_mail_at', '<=', now)]))
+        .execute();
+      let sent = 0;
+      for (const { connection_id: connectionId } of due) {
+        try {
+          if (await flush(connectionId)) sent += 1;
+        } catch (err) {
+          logger.error({ err, connectionId }, 'error e-mail could not be prepared; it is tried again on the next round');
+        }
+      }
+      return sent;
     },
   };
 }

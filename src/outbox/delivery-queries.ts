@@ -5,6 +5,8 @@
 import type { Kysely } from 'kysely';
 import type { Database, DeliveryStatus } from '../db/schema.js';
 import { decodeCursor, pageLimit, toPage } from '../ledger/queries/page.js';
+import { explainWait } from './delivery-wait.js';
+import type { DeliveryWait } from './delivery-wait.js';
 import type { Page, PageRequest } from '../ledger/queries/page.js';
 
 export interface DeliveryFilters extends PageRequest {
@@ -49,6 +51,8 @@ export interface AttemptView {
 }
 
 export interface DeliveryDetail extends DeliveryListItem {
+  /** Why it has not gone out yet (see delivery-wait.ts); null once it is finished. */
+  waiting: DeliveryWait | null;
   /** Oldest first. */
   attempts: AttemptView[];
 }
@@ -74,6 +78,8 @@ function baseQuery(db: Kysely<Database>) {
       'deliveries.created_at as created_at',
       'deliveries.updated_at as updated_at',
       'deliveries.completed_at as completed_at',
+      'deliveries.order_key as order_key',
+      'connections.active as connection_active',
     ]);
 }
 
@@ -116,13 +122,20 @@ export async function deliveriesForEvent(db: Kysely<Database>, eventId: string):
   return rows.map(toListItem);
 }
 
-/** One delivery with its attempts, or null when there is none with this id. */
-export async function getDelivery(db: Kysely<Database>, id: string): Promise<DeliveryDetail | null> {
+/** One delivery with its attempts and, unless it is finished, why it waits at `now`; null when there is none with this id. */
+export async function getDelivery(db: Kysely<Database>, id: string, now: Date): Promise<DeliveryDetail | null> {
   const row = await baseQuery(db).where('deliveries.id', '=', id).executeTakeFirst();
   if (!row) return null;
+  const item = toListItem(row);
+  const waiting = await explainWait(
+    db,
+    { ...item, orderKey: row.order_key, connectionActive: row.connection_active === null ? null : Number(row.connection_active) === 1 },
+    now,
+  );
   const attempts = await db.selectFrom('attempts').selectAll().where('delivery_id', '=', id).orderBy('attempt_no', 'asc').orderBy('id', 'asc').execute();
   return {
-    ...toListItem(row),
+    ...item,
+    waiting,
     attempts: attempts.map((a) => ({
       id: a.id,
       attemptNo: Number(a.attempt_no),

@@ -14,10 +14,11 @@ import type { Database, DeliveriesTable } from '../db/schema.js';
 
 /**
  * Deliveries of one order to one connection go out in event order; the order key groups
- * them. Events without an order (affiliations) are independent of each other.
+ * them. Events without an order id (affiliations) are independent of each other.
  */
 export function orderKey(event: CanonicalEvent): string {
-  return event.order ? `${event.source.id}:${event.order.id}` : event.id;
+  const orderId = event.order?.id ?? null;
+  return orderId === null ? event.id : `${event.source.id}:${orderId}`;
 }
 
 const INSERT_DELIVERY: QueryTemplate<Insertable<DeliveriesTable>, never> = {

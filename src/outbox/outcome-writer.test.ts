@@ -108,6 +108,30 @@ for (const dialect of enabledDialects()) {
       expect((await attempts()).map((a) => a.delivery_id)).toEqual(['d1', 'd3']);
     });
 
+    it('queues the error e-mails of recorded outcomes in their transaction, not of outcomes whose lease was lost', async () => {
+      await h.db.insertInto('deliveries').values([delivering('d1', 'w1'), delivering('d2', 'w2'), delivering('d3', 'w1')]).execute();
+      const w = writer();
+      const dead: Partial<AttemptOutcome> = {
+        status: 'dead',
+        attemptNo: 8,
+        lastError: 'HTTP 500',
+        attempt: { trigger: 'scheduled', started_at: T0, duration_ms: 5, outcome: 'retry', status_code: 500, response: null, error: 'HTTP 500' },
+        alert: { connectionId: 'con_1', kind: 'dead' },
+      };
+      const results = await Promise.all([w.record(delivered('d1', dead)), w.record(delivered('d2', dead)), w.record(delivered('d3'))]);
+      expect(results).toEqual([true, false, true]);
+      expect(transactions).toBe(1);
+      const queued = await h.db.selectFrom('alert_queue').selectAll().execute();
+      expect(queued.map((q) => [q.delivery_id, q.connection_id, q.kind, Number(q.attempt_no), q.reason, q.queued_at])).toEqual([['d1', 'con_1', 'dead', 8, 'HTTP 500', T1]]);
+
+      // A later problem of the same delivery replaces its row under a new id.
+      await h.db.updateTable('deliveries').set({ status: 'delivering', lease_owner: 'w1' }).where('id', '=', 'd1').execute();
+      expect(await w.record(delivered('d1', { ...dead, status: 'failed', attemptNo: 9, lastError: 'HTTP 400', alert: { connectionId: 'con_1', kind: 'failed' } }))).toBe(true);
+      const replaced = await h.db.selectFrom('alert_queue').selectAll().execute();
+      expect(replaced.map((q) => [q.delivery_id, q.kind, Number(q.attempt_no), q.reason])).toEqual([['d1', 'failed', 9, 'HTTP 400']]);
+      expect(replaced[0]?.id).not.toBe(queued[0]?.id);
+    });
+
     it('writes two outcomes for one delivery one after the other: the second finds the lease released', async () => {
       await h.db.insertInto('deliveries').values(delivering('d1', 'w1')).execute();
       const w = writer();

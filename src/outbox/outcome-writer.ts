@@ -10,12 +10,17 @@
  * and leased to this worker, and an attempt row is written only for a delivery whose update
  * matched. A batch that fails as a whole is rolled back and each outcome is written again in
  * its own transaction, so one bad outcome cannot fail the others.
+ *
+ * An outcome that needs an error e-mail queues it (alert-queue.ts) in the same transaction, so
+ * the mail cannot be lost between recording the outcome and sending it.
  */
 import type { Insertable, Kysely } from 'kysely';
 import { newId } from '../core/ids.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { AttemptsTable, Database, DeliveryStatus } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
+import { queueAlerts } from './alert-queue.js';
+import type { AlertKind } from './alert-queue.js';
 
 /** One finished attempt and the state its delivery moves to. */
 export interface AttemptOutcome {
@@ -27,6 +32,8 @@ export interface AttemptOutcome {
   nextAttemptAt: string | null;
   lastError: string | null;
   attempt: Omit<Insertable<AttemptsTable>, 'id' | 'delivery_id' | 'attempt_no'>;
+  /** An error e-mail to queue with the outcome (its reason is `lastError`). */
+  alert?: { connectionId: string; kind: AlertKind };
 }
 
 export interface OutcomeWriter {
@@ -98,6 +105,12 @@ export function createOutcomeWriter(deps: OutcomeWriterDeps): OutcomeWriter {
       .filter((o) => recorded.has(o.deliveryId))
       .map((o) => ({ id: newId('attempt'), delivery_id: o.deliveryId, attempt_no: o.attemptNo, ...o.attempt }));
     if (attempts.length > 0) await trx.insertInto('attempts').values(attempts).execute();
+    const alerts = outcomes.flatMap((o) =>
+      o.alert && recorded.has(o.deliveryId)
+        ? [{ deliveryId: o.deliveryId, connectionId: o.alert.connectionId, kind: o.alert.kind, attemptNo: o.attemptNo, reason: o.lastError ?? 'unknown' }]
+        : [],
+    );
+    await queueAlerts(trx, alerts, now);
     return recorded;
   }
 

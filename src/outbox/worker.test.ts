@@ -8,9 +8,10 @@ import { sampleEvent } from '../connectors/sample-event.js';
 import { DEFAULT_RETRY_POLICY } from '../core/retry-policy.js';
 import { ManualClock } from '../lib/clock.js';
 import { createHttpClient } from '../lib/http-client.js';
+import { createEventLoopTurns } from '../lib/event-loop-turns.js';
+import type { TakeTurn } from '../lib/event-loop-turns.js';
 import { silentLogger } from '../lib/logger.js';
 import type { Mailer } from '../lib/mailer.js';
-import type { Alert } from './alerts.js';
 import { createWorker } from './worker.js';
 import type { Worker } from './worker.js';
 import { startWebhookSink } from '../../test/fakes/webhook-sink.js';
@@ -62,7 +63,7 @@ for (const dialect of enabledDialects()) {
     let sink: WebhookSink;
     let clock: ManualClock;
     let http: ReturnType<typeof createHttpClient>;
-    let alerts: Alert[];
+    let flushed: string[];
     let targets: Map<string, string>;
     let workers: Worker[];
 
@@ -71,7 +72,7 @@ for (const dialect of enabledDialects()) {
       sink = await startWebhookSink();
       clock = new ManualClock(T0);
       http = createHttpClient({ timeoutMs: 5000, allowList: ['127.0.0.1'] });
-      alerts = [];
+      flushed = [];
       targets = new Map([['con_1', sink.url]]);
       workers = [];
     });
@@ -89,14 +90,20 @@ for (const dialect of enabledDialects()) {
       return { id, connector: 'webhook', name: `Target ${id}`, active: true, config: webhookConfigSchema.parse({ url }), errorEmails: ['ops@example.com'] };
     }
 
-    function worker(owner = 'w1', concurrency = 4, pollMs = 20): Worker {
+    function worker(owner = 'w1', concurrency = 4, pollMs = 20, takeTurn?: TakeTurn): Worker {
       const w = createWorker({
         db: h.db,
         adapter: h.adapter,
         connections: { loadForDelivery: async (id) => connection(id) },
         http,
         mailer: unusedMailer,
-        alerter: { notify: async (alert) => void alerts.push(alert) },
+        alerter: {
+          flush: async (connectionId) => {
+            flushed.push(connectionId);
+            return false;
+          },
+          flushDue: async () => 0,
+        },
         clock,
         logger: silentLogger(),
         policy: { ...DEFAULT_RETRY_POLICY, jitter: 0 },
@@ -106,6 +113,7 @@ for (const dialect of enabledDialects()) {
         deliveryTimeoutMs: 5000,
         failingAfterAttempts: 2,
         owner,
+        takeTurn,
       });
       workers.push(w);
       return w;
@@ -153,6 +161,14 @@ for (const dialect of enabledDialects()) {
       return deliveryId;
     }
 
+    const queuedAlerts = async () =>
+      (await h.db.selectFrom('alert_queue').select(['delivery_id', 'connection_id', 'kind', 'attempt_no', 'reason']).orderBy('delivery_id').execute()).map((a) => [
+        a.kind,
+        a.delivery_id,
+        a.connection_id,
+        Number(a.attempt_no),
+        a.reason,
+      ]);
     const deliveryRows = () => h.db.selectFrom('deliveries').selectAll().orderBy('id').execute();
     const attemptRows = () =>
       h.db.selectFrom('attempts').select(['delivery_id', 'attempt_no', 'trigger', 'outcome', 'status_code', 'error']).orderBy('delivery_id').orderBy('attempt_no').execute();
@@ -186,7 +202,8 @@ for (const dialect of enabledDialects()) {
           ['dlv_0006', 1, 'retry', 503],
           ['dlv_0007', 1, 'skipped', null],
         ]);
-        expect(alerts).toEqual([]);
+        expect(await queuedAlerts()).toEqual([]);
+        expect(flushed).toEqual([]);
 
         expect(await worker().runOnce()).toBe(0);
         clock.advance(5_000);
@@ -196,10 +213,12 @@ for (const dialect of enabledDialects()) {
           ['pending', 2, '2026-01-01T00:05:05.000Z'],
           ['pending', 2, '2026-01-01T00:05:05.000Z'],
         ]);
-        expect(alerts.map((a) => [a.kind, a.deliveryId, a.attempts, a.reason]).sort()).toEqual([
-          ['failing', 'dlv_0005', 2, 'HTTP 503'],
-          ['failing', 'dlv_0006', 2, 'HTTP 503'],
+        // Queued with the outcomes, then handed to the alerter to mail.
+        expect(await queuedAlerts()).toEqual([
+          ['failing', 'dlv_0005', 'con_down', 2, 'HTTP 503'],
+          ['failing', 'dlv_0006', 'con_down', 2, 'HTTP 503'],
         ]);
+        expect(flushed).toEqual(['con_down', 'con_down']);
         expect(await h.db.selectFrom('attempts').select('id').execute()).toHaveLength(9);
       } finally {
         await down.close();
@@ -213,7 +232,22 @@ for (const dialect of enabledDialects()) {
       const [row] = await deliveryRows();
       expect([row?.status, row?.trigger, row?.last_error]).toEqual(['dead', 'scheduled', 'HTTP 500']);
       expect((await attemptRows()).map((a) => [a.delivery_id, a.trigger, a.outcome])).toEqual([[id, 'manual', 'retry']]);
-      expect(alerts.map((a) => a.kind)).toEqual(['dead']);
+      expect(await queuedAlerts()).toEqual([['dead', id, 'con_1', 1, 'HTTP 500']]);
+    });
+
+    it('runs each connector of a batch in an event-loop turn of its own (what a turn guarantees: event-loop-turns.test.ts)', async () => {
+      for (let n = 1; n <= 4; n++) await queue(n, `o${n}`);
+      await queue(5, 'o5', { connectionId: 'con_gone' });
+      const turns = createEventLoopTurns();
+      let taken = 0;
+      const counted: TakeTurn = () => {
+        taken++;
+        return turns();
+      };
+      expect(await worker('w1', 8, 20, counted).runOnce()).toBe(5);
+      // One per connector run; a delivery settled without its connector needs none.
+      expect(taken).toBe(4);
+      expect(sink.uniqueIds().sort()).toEqual(['dlv_0001', 'dlv_0002', 'dlv_0003', 'dlv_0004']);
     });
 
     it('delivers the events of one order in event order, one at a time, while other orders go in the same batch', async () => {

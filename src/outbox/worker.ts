@@ -15,6 +15,15 @@
  * free) rather than one delivery per freed slot, reads a batch's events with one query, and the
  * outcomes of attempts that finish together are written in one transaction (group commit), so
  * one durable commit serves many deliveries instead of two commits per delivery.
+ *
+ * Sharing the main thread with the HTTP server: each attempt starts its connector (rendering
+ * the mapping and templates, serialising the body) in an event-loop turn of its own, so the
+ * attempts of a batch, which become ready together, do not hold `/ipn` requests back until all
+ * of them have rendered; the config size limits (connections/config-limits.ts) bound each turn.
+ *
+ * Error e-mails: an outcome that needs one queues it with the outcome (outcome-writer.ts);
+ * the mail goes out at once when the connection's throttle window is open, otherwise the alert
+ * loop beside the delivery loop sends it when the window ends (alerts.ts).
  */
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
@@ -31,12 +40,17 @@ import type { DeliveryRow } from '../db/claim-deliveries.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { Database, DeliveryStatus } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
+import { createEventLoopTurns } from '../lib/event-loop-turns.js';
+import type { TakeTurn } from '../lib/event-loop-turns.js';
 import type { HttpClient } from '../lib/http-client.js';
 import type { Logger } from '../lib/logger.js';
 import type { Mailer } from '../lib/mailer.js';
 import type { Verifier } from '../ledger/verifier.js';
+import type { AlertKind } from './alert-queue.js';
 import type { Alerter } from './alerts.js';
 import { createOutcomeWriter } from './outcome-writer.js';
+import { startPollLoop } from './poll-loop.js';
+import type { PollLoop } from './poll-loop.js';
 
 export const DELIVERIES_CHANNEL = 'ipnhub_deliveries';
 const RESPONSE_EXCERPT_CHARS = 4096;
@@ -67,6 +81,8 @@ export interface WorkerDeps {
   owner?: string;
   /** Deferred verification of stored requests (PayPal IPN); runs beside the delivery loop. */
   verifier?: Verifier;
+  /** Waits for the event-loop turn a connector runs in; one turn per attempt by default. */
+  takeTurn?: TakeTurn;
 }
 
 export interface Worker {
@@ -79,7 +95,8 @@ export interface Worker {
   wakeVerifier(): void;
   /**
    * Verifies every stored request due now, then claims and processes every delivery due now,
-   * until none is left; returns how many delivery attempts ran.
+   * until none is left, then sends the error e-mails whose throttle window has ended; returns
+   * how many delivery attempts ran.
    */
   runOnce(): Promise<number>;
 }
@@ -127,15 +144,15 @@ export function createWorker(deps: WorkerDeps): Worker {
   const inFlight = new Set<Promise<void>>();
   let running = false;
   let loop: Promise<void> | null = null;
-  let verifyLoop: Promise<void> | null = null;
-  let verifierWoken = false;
-  let wakeVerifierNow: (() => void) | null = null;
+  let verifyLoop: PollLoop | null = null;
+  let alertLoop: PollLoop | null = null;
   let wakeUp: (() => void) | null = null;
   let unlisten: (() => Promise<void>) | null = null;
   // Set by every wake-up call, so one that comes while the loop is busy claiming is not lost.
   let woken = false;
   const controller = new AbortController();
   const outcomes = createOutcomeWriter({ db: deps.db, adapter: deps.adapter, clock: deps.clock, owner });
+  const takeTurn = deps.takeTurn ?? createEventLoopTurns();
   // Free slots needed before the loop claims again: a claim is a write transaction, so it is
   // worth making only for several deliveries at once.
   const refillAt = Math.max(1, Math.ceil(deps.concurrency / 2));
@@ -162,6 +179,12 @@ export function createWorker(deps: WorkerDeps): Worker {
         return { status: 'pending', nextAttemptAt: new Date(now.getTime() + delay).toISOString(), lastError: result.reason };
       }
     }
+  }
+
+  /** The error e-mail an outcome calls for, if any. */
+  function alertKind(status: Settled['status'], attemptNo: number): AlertKind | null {
+    if (status === 'dead' || status === 'failed') return status;
+    return status === 'pending' && attemptNo === deps.failingAfterAttempts ? 'failing' : null;
   }
 
   // Promises are made on first use, so every one that can reject has an attempt awaiting it.
@@ -211,6 +234,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     else if (!connection.active && delivery.trigger !== 'manual') result = { outcome: 'skipped', reason: 'connection is inactive' };
     else if (!isConnectorId(connection.connector)) result = { outcome: 'failed', reason: `unknown connector ${connection.connector}` };
     else {
+      await takeTurn();
       const deadline = attemptDeadline(controller.signal, deps.deliveryTimeoutMs);
       result = await runConnector(getConnector(connection.connector), event, connection.config, {
         deliveryId: delivery.id,
@@ -228,6 +252,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     }
     const durationMs = Math.round(performance.now() - started);
     const settled = settle(delivery, result, attemptNo);
+    const kind = connection && connection.errorEmails.length > 0 ? alertKind(settled.status, attemptNo) : null;
     const updated = await outcomes.record({
       deliveryId: delivery.id,
       status: settled.status,
@@ -243,6 +268,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         response: excerpt('response' in result ? result.response : undefined),
         error: result.outcome === 'delivered' ? null : result.reason,
       },
+      ...(connection && kind ? { alert: { connectionId: connection.id, kind } } : {}),
     });
     deps.observer?.delivery(settled.status === 'pending' ? 'retry' : settled.status, durationMs);
     if (!updated) {
@@ -250,11 +276,11 @@ export function createWorker(deps: WorkerDeps): Worker {
       return;
     }
     deps.logger.info({ deliveryId: delivery.id, attempt: attemptNo, outcome: result.outcome, status: settled.status, durationMs }, 'delivery attempt');
-    if (connection && (settled.status === 'dead' || settled.status === 'failed' || (settled.status === 'pending' && attemptNo === deps.failingAfterAttempts))) {
-      const kind = settled.status === 'pending' ? 'failing' : settled.status;
+    if (connection && kind) {
+      // Queued with the outcome: if this mail cannot go out now, the alert loop sends it later.
       await deps.alerter
-        .notify({ kind, connection, deliveryId: delivery.id, attempts: attemptNo, reason: settled.lastError ?? 'unknown', event })
-        .catch((err: unknown) => deps.logger.error({ err, deliveryId: delivery.id }, 'error e-mail failed'));
+        .flush(connection.id)
+        .catch((err: unknown) => deps.logger.error({ err, connectionId: connection.id }, 'error e-mail failed; it stays queued'));
     }
   }
 
@@ -329,30 +355,8 @@ export function createWorker(deps: WorkerDeps): Worker {
     }
   }
 
-  async function runVerifications(verifier: Verifier): Promise<void> {
-    while (running) {
-      verifierWoken = false;
-      try {
-        await verifier.runOnce();
-      } catch (err) {
-        deps.logger.error({ err }, 'verifying stored requests failed');
-      }
-      if (verifierWoken || !running) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, deps.pollMs);
-        function done(): void {
-          clearTimeout(timer);
-          wakeVerifierNow = null;
-          resolve();
-        }
-        wakeVerifierNow = done;
-      });
-    }
-  }
-
   function wakeVerifier(): void {
-    verifierWoken = true;
-    wakeVerifierNow?.();
+    verifyLoop?.wake();
   }
 
   return {
@@ -360,7 +364,9 @@ export function createWorker(deps: WorkerDeps): Worker {
     async start() {
       if (running) return;
       running = true;
-      if (deps.verifier) verifyLoop = runVerifications(deps.verifier);
+      const { verifier, alerter, pollMs, logger } = deps;
+      if (verifier) verifyLoop = startPollLoop({ what: 'verifying stored requests', pollMs, logger, round: () => verifier.runOnce() });
+      alertLoop = startPollLoop({ what: 'sending due error e-mails', pollMs, logger, round: () => alerter.flushDue() });
       unlisten = await deps.adapter.listen(DELIVERIES_CHANNEL, wake).catch((err: unknown) => {
         deps.logger.warn({ err }, 'cannot listen for new deliveries; polling only');
         return null;
@@ -371,8 +377,9 @@ export function createWorker(deps: WorkerDeps): Worker {
     async stop() {
       running = false;
       wake();
-      wakeVerifier();
-      await Promise.all([loop, verifyLoop]);
+      await Promise.all([loop, verifyLoop?.stop(), alertLoop?.stop()]);
+      verifyLoop = null;
+      alertLoop = null;
       // Let attempts in flight finish and record their outcome; abort only the stragglers
       // (they are recorded as retries, or their lease expires and another worker retries).
       const grace = new Promise<void>((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref());
@@ -394,6 +401,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         await Promise.all(claimed.map((d) => attempt(d, inputs(d))));
         total += claimed.length;
       }
+      await deps.alerter.flushDue();
       return total;
     },
   };

@@ -10,10 +10,13 @@
  * - `normalize` never throws and is deterministic (the same request gives deep-equal output);
  * - every event has a non-empty `dedupKey`, a type from `EVENT_TYPES`, and integer (or null) money;
  * - `acknowledge` renders a status and a string body for every outcome kind;
+ * - `decodeFields` never throws, is deterministic, and decodes every verified case's body;
  * - the config schema accepts each case's config and names every secret field.
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { openObjects, schemaAt, unlabelledFields } from '../lib/config-schema-shape.js';
+import type { JsonSchemaNode } from '../lib/config-schema-shape.js';
 import { EVENT_TYPES } from '../core/events.js';
 import type { EventDraft } from '../core/events.js';
 import type { ErrorCode } from '../core/errors.js';
@@ -33,10 +36,14 @@ const OUTCOMES: readonly IngestOutcome[] = [
   { kind: 'accepted', eventIds: ['evt_01J0000000000000000000000'] },
   { kind: 'duplicate' },
   { kind: 'ignored', reason: 'event not handled' },
+  { kind: 'pending' },
+  { kind: 'held', reason: 'about money, but no event can be made of it' },
   { kind: 'rejected', code: 'SIGNATURE_INVALID', reason: 'signature does not match', status: 403 },
   { kind: 'rejected', code: 'MALFORMED_BODY', reason: 'line one\nline two', status: 400 },
   { kind: 'error' },
 ];
+
+const STORED: ReadonlySet<IngestOutcome['kind']> = new Set(['accepted', 'duplicate', 'ignored', 'pending', 'held']);
 
 /** Deterministic pseudo-random bytes (a linear congruential generator), so failures reproduce. */
 function binaryBytes(length: number): Buffer {
@@ -83,6 +90,13 @@ export function runProviderContract<Config>(provider: Provider<Config>, cases: R
       for (const type of provider.contentTypes) expect(type).toBe(type.toLowerCase());
     });
 
+    it('describes its config as JSON Schema with a label on every field at every depth, refusing unknown keys in every object', () => {
+      const schema = z.toJSONSchema(provider.configSchema, { io: 'input' }) as JsonSchemaNode;
+      expect(unlabelledFields(schema)).toEqual([]);
+      expect(openObjects(schema)).toEqual([]);
+      for (const field of provider.secretFields) expect(schemaAt(schema, field)?.writeOnly, `secret field ${field} is writeOnly`).toBe(true);
+    });
+
     it('names every secret field in its config schema', () => {
       const schema = z.toJSONSchema(provider.configSchema);
       const properties = typeof schema.properties === 'object' && schema.properties !== null ? Object.keys(schema.properties) : [];
@@ -110,6 +124,17 @@ export function runProviderContract<Config>(provider: Provider<Config>, cases: R
           const first = provider.normalize(c.request, c.config);
           const second = provider.normalize({ ...c.request, rawBody: Buffer.from(c.request.rawBody) }, c.config);
           expect(second).toEqual(first);
+        });
+
+        it('decodes its fields for people deterministically, without throwing', () => {
+          const decoded = provider.decodeFields(c.request.rawBody);
+          expect(provider.decodeFields(Buffer.from(c.request.rawBody))).toEqual(decoded);
+          if (decoded.ok) for (const field of decoded.fields) expect(typeof field.value).toBe('string');
+          else expect(decoded.reason.length).toBeGreaterThan(0);
+          if (c.expect === 'verified') {
+            expect(decoded.ok).toBe(true);
+            if (decoded.ok) expect(decoded.fields.length).toBeGreaterThan(0);
+          }
         });
 
         if (c.expect === 'verified') {
@@ -148,6 +173,8 @@ export function runProviderContract<Config>(provider: Provider<Config>, cases: R
           expect(verdict.ok).toBe(false);
           const normalized = provider.normalize(request, template.config);
           expect(['events', 'ignored', 'invalid']).toContain(normalized.kind);
+          const decoded = provider.decodeFields(body);
+          if (!decoded.ok) expect(decoded.reason.length).toBeGreaterThan(0);
         });
       }
     });
@@ -159,6 +186,8 @@ export function runProviderContract<Config>(provider: Provider<Config>, cases: R
         expect(typeof ack.body).toBe('string');
         expect(ack.contentType.length).toBeGreaterThan(0);
         if (outcome.kind === 'error') expect(ack.status).toBeGreaterThanOrEqual(500);
+        // Stored, so the sender must stop resending: a held request is settled by a person, not by a resend.
+        if (STORED.has(outcome.kind)) expect(ack.status, outcome.kind).toBe(200);
       }
     });
   });

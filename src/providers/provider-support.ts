@@ -2,7 +2,7 @@
  * Small pieces several providers share (a provider never imports another provider; shared
  * machinery lives beside the interface, as for connectors).
  */
-import type { Acknowledgement, IngestOutcome } from './provider.js';
+import type { Acknowledgement, DecodedFields, IngestOutcome } from './provider.js';
 
 const TEXT = 'text/plain; charset=utf-8';
 
@@ -35,6 +35,7 @@ export function textAcknowledgement(okBody: string): (outcome: IngestOutcome) =>
       case 'duplicate':
       case 'ignored':
       case 'pending':
+      case 'held':
         return { status: 200, contentType: TEXT, body: okBody };
       case 'rejected':
         return { status: outcome.status, contentType: TEXT, body: `ERROR: ${outcome.code}: ${outcome.reason.replace(/[\r\n]+/g, ' ')}` };
@@ -42,4 +43,10 @@ export function textAcknowledgement(okBody: string): (outcome: IngestOutcome) =>
         return { status: 500, contentType: TEXT, body: 'ERROR: INGEST_FAILED: temporary failure, please retry' };
     }
   };
+}
+
+/** A parsed body (values by name plus the names in body order) as `Provider.decodeFields` answers. */
+export function decodedFields(parsed: { ok: true; fields: Readonly<Record<string, string>>; order: readonly string[] } | { ok: false; reason: string }): DecodedFields {
+  if (!parsed.ok) return { ok: false, reason: parsed.reason };
+  return { ok: true, fields: parsed.order.map((name) => ({ name, value: parsed.fields[name] ?? '' })) };
 }

@@ -16,9 +16,13 @@
  * - `normalize` is pure and deterministic for a given request and config: fixtures in,
  *   events out. Malformed input is `{ kind: 'invalid', code, reason }`, not an exception.
  *   A well-formed message the hub does not act on (an unknown event type) is
- *   `{ kind: 'ignored', reason }`; it is still recorded and acknowledged.
+ *   `{ kind: 'ignored', reason }`; it is still recorded and acknowledged. One that reports
+ *   money the hub cannot record is `{ kind: 'held', code, reason }`: recorded for review and
+ *   alerted, never silently dropped.
  * - `acknowledge` renders what the sender expects back for an outcome: Digistore24 wants the
  *   text `OK`, PayPal an empty 200. It is called after the durable commit, never before.
+ * - `decodeFields` shows a stored body's fields to people, decoded the way `normalize` reads
+ *   them; like `normalize` it is pure and never throws.
  * - `confirm` is for providers whose authenticity is proven by asking the sender afterwards
  *   (PayPal IPN's postback). When present, `verify` only checks what it can locally (shape,
  *   charset); the pipeline then stores the raw request as `pending`, acknowledges it, and the
@@ -43,20 +47,31 @@ export interface InboundRequest {
   remoteAddress: string;
 }
 
+/**
+ * `notes`: what the provider had to assume to read the request (e.g. a PayPal IPN without a
+ * `charset` field, decoded as windows-1252). The pipeline logs them and stores them with the
+ * request's `verification`, so a misread value can be traced to its cause.
+ */
 export type Verification =
-  | { ok: true; /** How it was verified, for the audit trail (e.g. `sha512 variant A`). */ method: string }
+  | { ok: true; /** How it was verified, for the audit trail (e.g. `sha512 variant A`). */ method: string; notes?: readonly string[] }
   | { ok: false; code: ErrorCode; reason: string };
 
 /** The answer of a deferred check (`confirm`). `retry`: the sender's service did not answer usefully; ask again later. */
 export type Confirmation =
-  | { ok: true; method: string }
+  | { ok: true; method: string; notes?: readonly string[] }
   | { ok: false; code: ErrorCode; reason: string }
   | { ok: 'retry'; reason: string; retryAfterSeconds?: number };
 
 export type Normalized =
   | { kind: 'events'; events: EventDraft[] }
   | { kind: 'ignored'; reason: string; /** Raw fields, kept for the log. */ fields: Record<string, string> }
-  | { kind: 'invalid'; code: ErrorCode; reason: string };
+  | { kind: 'invalid'; code: ErrorCode; reason: string }
+  /**
+   * Authentic and about money, but the hub cannot turn it into an event (a kind it has no event
+   * for, a field it needs is missing, an unexpected price). Stored with verdict `held` and an
+   * alert goes out: a person decides. `code` names the problem when there is one.
+   */
+  | { kind: 'held'; code: ErrorCode | null; reason: string };
 
 /** What happened to a request, as far as the sender's answer is concerned. */
 export type IngestOutcome =
@@ -65,8 +80,18 @@ export type IngestOutcome =
   /** Stored durably, authenticity to be confirmed later (`Provider.confirm`). */
   | { kind: 'pending' }
   | { kind: 'ignored'; reason: string }
+  /** Stored durably and held for review (see `Normalized`): the sender must not resend it. */
+  | { kind: 'held'; reason: string }
   | { kind: 'rejected'; code: ErrorCode; reason: string; status: number }
   | { kind: 'error' };
+
+/** One field of a request body, decoded for people. */
+export interface DecodedField {
+  name: string;
+  value: string;
+}
+
+export type DecodedFields = { ok: true; fields: DecodedField[] } | { ok: false; reason: string };
 
 export interface Acknowledgement {
   status: number;
@@ -93,6 +118,13 @@ export interface Provider<Config = unknown> {
   verify(req: InboundRequest, config: Config, ctx: ProviderContext): Promise<Verification>;
   normalize(req: InboundRequest, config: Config): Normalized;
   acknowledge(outcome: IngestOutcome): Acknowledgement;
+  /**
+   * The body's fields for people (the admin API's inbound request detail, `ipnhub
+   * inbound-requests show`): names and values decoded as `normalize` reads them (form
+   * encoding, charset), in body order; a JSON body flattened to dot paths. Pure, never throws;
+   * a body it cannot decode gives the reason.
+   */
+  decodeFields(rawBody: Buffer): DecodedFields;
   /** Deferred authenticity check, run by the worker after the acknowledgement (see above). */
   confirm?(req: InboundRequest, config: Config, ctx: ProviderContext): Promise<Confirmation>;
 }

@@ -14,7 +14,9 @@ const PRODUCT = 'Online Course Basic';
 
 for (const dialect of enabledDialects()) {
   describe(`Digistore24 → ledger → ActiveCampaign on ${dialect}`, () => {
-    const stage = useDs24Hub(dialect, () => startActiveCampaignFake({ lists: ['Buyers'], fields: [{ title: 'Order ID', perstag: 'ORDER_ID' }] }));
+    const stage = useDs24Hub(dialect, () =>
+      startActiveCampaignFake({ lists: ['Buyers'], fields: [{ title: 'Order ID', perstag: 'ORDER_ID' }, { title: 'Purchase date', perstag: 'PURCHASE_DATE', type: 'date' }] }),
+    );
 
     async function connect(apiToken: string): Promise<string> {
       const created = await stage.hub.addConnection('activecampaign', {
@@ -22,7 +24,7 @@ for (const dialect of enabledDialects()) {
         apiToken,
         customFields: { '%ORDER_ID%': 'order.id' },
         actions: {
-          payment: { addTags: ['{product.name}', 'paypal-integration-{event}'], subscribeLists: ['1'] },
+          payment: { addTags: ['{product.name}', 'paypal-integration-{event}'], subscribeLists: ['1'], customFields: { 'Purchase date': '{occurredAt}' } },
           refund: { addTags: ['refunded'], removeTags: ['{product.name}'], unsubscribeLists: ['1'] },
         },
         deepData: { enabled: true, storeId: 'ds24-main', storeName: 'DS24 main' },
@@ -40,6 +42,8 @@ for (const dialect of enabledDialects()) {
       expect(fake.tagsOf(EMAIL)).toEqual([PRODUCT, 'paypal-integration-payment']);
       expect(fake.listStatus(EMAIL, '1')).toBe('1');
       expect(fake.fieldValue(EMAIL, 'ORDER_ID')).toBe('E2EAC001');
+      const purchased = fake.fieldValue(EMAIL, 'PURCHASE_DATE');
+      expect(purchased).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(fake.state.ecomOrders).toMatchObject([{ externalid: '5001', orderNumber: 'E2EAC001', totalPrice: 9700, currency: 'EUR', email: EMAIL }]);
       expect(fake.requests.every((r) => r.headers['api-token'] === fake.apiToken)).toBe(true);
 
@@ -49,6 +53,10 @@ for (const dialect of enabledDialects()) {
       expect(fake.tagsOf(EMAIL)).toEqual(['paypal-integration-payment', 'refunded']);
       expect(fake.listStatus(EMAIL, '1')).toBe('2');
       expect(fake.state.ecomOrders).toHaveLength(1);
+      // The purchase date is the payment's: the refund sends its own fields only.
+      expect(fake.fieldValue(EMAIL, 'PURCHASE_DATE')).toBe(purchased);
+      const refundSync = fake.requests.filter((r) => r.path === '/api/3/contact/sync')[1]?.body as { contact: { fieldValues: Array<{ field: string }> } };
+      expect(refundSync.contact.fieldValues.map((v) => v.field)).toEqual(['1']);
 
       expect((await hub.deliveries(connectionId)).map((d) => d.status)).toEqual(['delivered', 'delivered']);
       const detail = await hub.call('GET', `/deliveries/${(await hub.deliveries(connectionId))[0]!.id}`);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import type { FastifyInstance } from 'fastify';
 import { encodeDigistore24Body, sampleDigistore24Fields } from '../../src/providers/digistore24/sign-request.js';
-import { createTestRuntime } from '../helpers/test-runtime.js';
+import { createTestRuntime, TEST_ADMIN_TOKEN } from '../helpers/test-runtime.js';
 import type { TestRuntime } from '../helpers/test-runtime.js';
 import { enabledDialects } from '../helpers/test-db.js';
 
@@ -86,7 +86,7 @@ for (const dialect of enabledDialects()) {
       const ready = await request(`${base}/readyz`);
       expect(ready.statusCode).toBe(200);
       expect(await ready.body.json()).toMatchObject({ status: 'ready' });
-      const metrics = await request(`${base}/metrics`);
+      const metrics = await request(`${base}/metrics`, { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
       const text = await metrics.body.text();
       expect(text).toMatch(/ipnhub_inbound_requests_total\{verdict="accepted"\} [1-9]/);
       expect(text).toMatch(/ipnhub_inbound_requests_total\{verdict="rejected"\} [1-9]/);

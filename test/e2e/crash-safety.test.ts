@@ -55,6 +55,7 @@ describe('crash safety of serve (SQLite)', () => {
       IPNHUB_LOG_LEVEL: 'warn',
       IPNHUB_OUTBOUND_ALLOW_LIST: '127.0.0.1',
       IPNHUB_LEASE_SECONDS: '5',
+      IPNHUB_OUTBOUND_TIMEOUT_MS: '2000',
       IPNHUB_WORKER_POLL_MS: '100',
       IPNHUB_INBOUND_RATE_LIMIT_PER_MINUTE: '0',
     };

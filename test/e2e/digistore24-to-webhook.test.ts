@@ -108,10 +108,13 @@ for (const dialect of enabledDialects()) {
       // One "failing" mail at the 4th attempt, one "gave up" mail when it died: never one per attempt.
       await hub.smtp.waitForMessages(2);
       const mails = hub.smtp.messages.filter((m) => m.subject.includes('Billing system'));
-      expect(mails.map((m) => m.subject.includes('gave up') ? 'dead' : m.subject.includes('is failing') ? 'failing' : m.subject)).toEqual(['failing', 'dead']);
+      expect(mails.map((m) => m.subject)).toEqual([
+        '[ipnhub] "Billing system": 1 delivery failing, being retried (HTTP 500)',
+        '[ipnhub] "Billing system": 1 delivery dead — action needed (HTTP 500)',
+      ]);
       expect(mails[1]!.to).toEqual(['ops@example.com']);
-      expect(mails[1]!.text).toContain(dead!.id);
-      expect(mails[1]!.text).toContain('500');
+      expect(mails[1]!.text).toContain(`ipnhub deliveries redeliver ${dead!.id}`);
+      expect(mails[1]!.text).toContain('8 attempts, last error: HTTP 500');
 
       const redo = await hub.call('POST', `/deliveries/${dead!.id}/redeliver`);
       expect(redo.status).toBe(202);
@@ -123,6 +126,41 @@ for (const dialect of enabledDialects()) {
       expect(attempts).toHaveLength(9);
       expect(attempts.filter((a) => a.trigger === 'manual')).toHaveLength(1);
       expect(attempts.filter((a) => a.outcome === 'retry' && a.statusCode === 500)).toHaveLength(8);
+    });
+
+    it('mails a permanent failure that happens inside the throttle window as soon as the window ends', async () => {
+      const { hub, target: sink } = stage;
+      sink.respondWith(...Array.from({ length: 4 }, () => ({ status: 503, body: 'maintenance' })));
+      await hub.postIpn('on_payment', { orderId: 'E2EORD07', transactionId: '9001' });
+      for (const seconds of [0, 5, 300, 1800]) {
+        hub.clock.advance(seconds * 1000);
+        expect(await hub.runtime.worker.runOnce()).toBe(1);
+      }
+      // The 4th failed attempt (IPNHUB_FAILING_ALERT_AFTER_ATTEMPTS) is mailed at once.
+      const [failing] = await hub.smtp.waitForMessages(1);
+      expect(failing?.subject).toBe('[ipnhub] "Billing system": 1 delivery failing, being retried (HTTP 503)');
+      expect(failing?.text).toContain('Nothing needs doing yet');
+
+      // Ten minutes later, inside the hour's window, another order's delivery is refused for good.
+      hub.clock.advance(600_000);
+      sink.respondWith({ status: 400, body: 'unknown product' });
+      await hub.postIpn('on_payment', { orderId: 'E2EORD08', transactionId: '9002' });
+      expect(await hub.runtime.worker.runOnce()).toBe(1);
+      const failed = (await deliveries()).find((d) => d.status === 'failed');
+      expect(failed).toBeDefined();
+      expect(hub.smtp.messages).toHaveLength(1);
+
+      // The running worker mails it when the window ends, with nothing else happening.
+      await hub.runtime.worker.start();
+      hub.clock.advance(3_000_000);
+      const [, summary] = await hub.smtp.waitForMessages(2);
+      await hub.runtime.worker.stop();
+      expect(summary?.to).toEqual(['ops@example.com']);
+      expect(summary?.subject).toBe('[ipnhub] "Billing system": 1 delivery failed permanently — action needed (HTTP 400)');
+      expect(summary?.text).toContain(`ipnhub deliveries redeliver ${failed!.id}`);
+      expect(summary?.text).toContain('payment, order E2EORD08');
+      expect(summary?.text).not.toContain('Nothing needs doing');
+      expect(hub.smtp.messages).toHaveLength(2);
     });
 
     it('honours Retry-After from a throttling target and keeps the webhook-id on the retry', async () => {

@@ -163,5 +163,32 @@ for (const dialect of enabledDialects()) {
       const refund = sink.requests.find((r) => r.path === '/billing' && (r.json as { type: string }).type === 'refund');
       expect(refund?.json).toMatchObject({ data: { buyer: { email: 'kim@example.com' }, order: { id: 'I-E2ESUBSCR0001', items: [{ productId: 'P-E2EPLAN0001', amount: null }] } } });
     });
+
+    it('keeps a subscription\'s access after a partial refund of a renewal, and revokes once its refunds add up to it', async () => {
+      const sourceId = await addSource({});
+      const subscription = { subscriptionId: 'I-E2EPARTIAL001', planId: 'P-E2EPLAN0002', email: 'kim@example.com' };
+      const sale = { ...subscription, transactionId: 'SALEE2EPART0001', subscriptionSale: true, amount: '49.00', currency: 'EUR' };
+      await post(sourceId, delivery('BILLING.SUBSCRIPTION.ACTIVATED', { ...subscription, eventId: 'WH-E2E-PART-1' }));
+      await post(sourceId, delivery('PAYMENT.SALE.COMPLETED', { ...sale, eventId: 'WH-E2E-PART-2' }));
+      const access = async () =>
+        (await app.inject({ method: 'GET', url: '/api/v1/access?email=kim@example.com&productId=P-E2EPLAN0002', headers: auth })).json<{ hasAccess: boolean; grants: Array<{ orderStatus: string }> }>();
+
+      await post(sourceId, delivery('PAYMENT.SALE.REFUNDED', { ...sale, eventId: 'WH-E2E-PART-3', refundId: 'SALEREFUNDPART1', amount: '20.00' }));
+      expect(await access()).toMatchObject({ hasAccess: true, grants: [{ orderStatus: 'partially_refunded' }] });
+
+      await post(sourceId, delivery('PAYMENT.SALE.REFUNDED', { ...sale, eventId: 'WH-E2E-PART-4', refundId: 'SALEREFUNDPART2', amount: '29.00' }));
+      expect(await access()).toMatchObject({ hasAccess: false, grants: [{ orderStatus: 'refunded' }] });
+      const order = (await app.inject({ method: 'GET', url: `/api/v1/orders?sourceId=${sourceId}&status=refunded`, headers: auth })).json<{ data: Array<{ id: string }> }>().data[0];
+      const detail = (await app.inject({ method: 'GET', url: `/api/v1/orders/${order?.id}`, headers: auth })).json();
+      expect(detail).toMatchObject({
+        paidAmount: 4900,
+        refundedAmount: 4900,
+        transactions: [
+          { kind: 'payment', externalId: 'SALEE2EPART0001', refundedAmount: 4900, fullyRefunded: true },
+          { kind: 'refund', externalId: 'SALEREFUNDPART1', parentExternalId: 'SALEE2EPART0001', amount: 2000 },
+          { kind: 'refund', externalId: 'SALEREFUNDPART2', parentExternalId: 'SALEE2EPART0001', amount: 2900 },
+        ],
+      });
+    });
   });
 }

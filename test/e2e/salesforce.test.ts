@@ -3,8 +3,9 @@
  * socket, land in the ledger, and the worker delivers them to a local Salesforce fake: the
  * payment logs in (password + security token), creates the buyer's Contact with the mapped
  * fields and the product tag, and a Closed Won Opportunity for the order; the refund takes the
- * tag off and marks the Opportunity Closed Lost. A wrong password fails the delivery at once
- * and mails the connection's error address with the cause.
+ * tag off and marks the Opportunity Closed Lost. Rebills add up in the Opportunity's Amount
+ * once each, a redelivery included. A wrong password fails the delivery at once and mails the
+ * connection's error address with the cause.
  */
 import { describe, expect, it } from 'vitest';
 import { startSalesforceFake } from '../fakes/salesforce-fake.js';
@@ -15,11 +16,11 @@ for (const dialect of enabledDialects()) {
   describe(`Digistore24 → ledger → Salesforce on ${dialect}`, () => {
     const customFields = {
       Contact: { Ipnhub_Tags__c: {}, Order_Id__c: {} },
-      Opportunity: { Order_Id__c: { externalId: true, unique: true } },
+      Opportunity: { Order_Id__c: { externalId: true, unique: true }, Ipnhub_Payments__c: {} },
     };
     const stage = useDs24Hub(dialect, () => startSalesforceFake({ customFields }), { passphrase: 'e2e-passphrase-salesforce' });
 
-    async function createConnection(password: string): Promise<string> {
+    async function createConnection(password: string, opportunity: Record<string, unknown> = {}): Promise<string> {
       const { url, credentials } = stage.target;
       const created = await stage.hub.addConnection('salesforce', {
         credentials: {
@@ -32,7 +33,7 @@ for (const dialect of enabledDialects()) {
         },
         mapping: { Order_Id__c: 'order.id' },
         tagField: 'Ipnhub_Tags__c',
-        opportunity: { enabled: true, externalIdField: 'Order_Id__c' },
+        opportunity: { enabled: true, externalIdField: 'Order_Id__c', ...opportunity },
         maxRequestsPerSecond: 100,
       }, { name: 'Salesforce CRM', filters: { eventTypes: ['payment', 'refund'] }, errorEmails: ['ops@example.com'] });
       const { config } = created.response.json<{ config: { credentials: Record<string, unknown> } }>();
@@ -78,6 +79,23 @@ for (const dialect of enabledDialects()) {
       expect((await hub.deliveries(connectionId)).map((d) => d.status)).toEqual(['delivered', 'delivered']);
       expect(salesforce.state.logins).toBe(1);
       expect(await hub.runtime.worker.runOnce()).toBe(0);
+    });
+
+    it('adds each rebill to the Opportunity\'s Amount once, also when a delivery is redelivered by hand', async () => {
+      const { hub, target: salesforce } = stage;
+      const connectionId = await createConnection(salesforce.credentials.password, { paymentsField: 'Ipnhub_Payments__c' });
+      const plan = { orderId: 'SFSUB001', billingType: 'subscription' as const };
+      await hub.postIpn('on_payment', { ...plan, transactionId: '7001', paySequenceNo: 1, amount: '29.00' });
+      expect(await hub.runtime.worker.runOnce()).toBe(1);
+      await hub.postIpn('on_payment', { ...plan, transactionId: '7002', paySequenceNo: 2, amount: '29.00' });
+      expect(await hub.runtime.worker.runOnce()).toBe(1);
+      expect(salesforce.records('Opportunity')).toEqual([expect.objectContaining({ Order_Id__c: 'SFSUB001', Amount: 58, Ipnhub_Payments__c: '7001\n7002', StageName: 'Closed Won' })]);
+
+      const second = (await hub.deliveries(connectionId))[1];
+      expect((await hub.call('POST', `/deliveries/${second!.id}/redeliver`)).status).toBe(202);
+      expect(await hub.runtime.worker.runOnce()).toBe(1);
+      expect(salesforce.records('Opportunity')).toEqual([expect.objectContaining({ Amount: 58, Ipnhub_Payments__c: '7001\n7002' })]);
+      expect((await hub.deliveries(connectionId)).map((d) => d.status)).toEqual(['delivered', 'delivered']);
     });
 
     it('fails a delivery with a wrong password at once, and mails the error address naming the connection and the cause', async () => {

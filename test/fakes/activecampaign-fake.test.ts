@@ -82,6 +82,30 @@ describe('ActiveCampaign fake', () => {
     expect(fake.tagsOf('a@example.org')).toEqual([]);
   });
 
+  it.each([
+    ['duplicate', 201, 2],
+    ['refuse', 422, 1],
+  ] as const)('answers a tag attached twice as configured: %s → %i, %i rows', async (mode, status, rows) => {
+    await fake.close();
+    fake = await startActiveCampaignFake({ duplicateContactTag: mode, tags: ['vip'] });
+    await call('POST', '/api/3/contact/sync', { contact: { email: 'a@example.org' } });
+    await call('POST', '/api/3/contactTags', { contactTag: { contact: '1', tag: '1' } });
+    expect((await call('POST', '/api/3/contactTags', { contactTag: { contact: '1', tag: '1' } })).status).toBe(status);
+    expect(fake.state.contactTags).toHaveLength(rows);
+  });
+
+  it('holds a request before processing it until released', async () => {
+    const held = fake.hold('POST /api/3/contact/sync');
+    const answer = call('POST', '/api/3/contact/sync', { contact: { email: 'a@example.org' } });
+    await held.arrived;
+    expect(fake.state.contacts).toEqual([]);
+    held.release();
+    expect((await answer).status).toBe(201);
+    expect(fake.state.contacts).toHaveLength(1);
+    // One-shot: the next one goes through.
+    expect((await call('POST', '/api/3/contact/sync', { contact: { email: 'b@example.org' } })).status).toBe(201);
+  });
+
   it('sets list status 1 or 2 only, on lists that exist', async () => {
     await call('POST', '/api/3/contact/sync', { contact: { email: 'a@example.org' } });
     expect((await call('POST', '/api/3/contactLists', { contactList: { list: '1', contact: '1', status: 3 } })).status).toBe(422);

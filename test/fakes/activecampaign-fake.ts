@@ -12,6 +12,10 @@
  * `requests` records everything, `snapshot()` serialises the state to prove "no writes".
  * Facts the reference marks UNCONFIRMED (403 body, duplicate-tag status, duplicate-order
  * body, 201 vs 200 on sync) are this fake's choices, not assertions about ActiveCampaign.
+ * What ActiveCampaign answers when a tag is attached to a contact that already has it is
+ * UNCONFIRMED too; `duplicateContactTag` plays each plausible answer (the reference suggests
+ * 201 with the existing row, the default here), so the connector is tested against all three.
+ * `hold` pauses one request before it is processed, so a test can interleave deliveries.
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -69,6 +73,17 @@ export interface ActiveCampaignFakeOptions {
   tags?: string[];
   /** A token bucket per account; off unless given (§2.4: 5/s, no documented burst). */
   rateLimit?: { perSecond: number; burst?: number };
+  /**
+   * Attaching a tag the contact already has: `existing` answers 201 with the existing row (the
+   * reference's suggestion, default), `duplicate` stores a second row, `refuse` answers 422.
+   */
+  duplicateContactTag?: 'existing' | 'duplicate' | 'refuse';
+}
+
+/** A request held before processing: `arrived` resolves when it came in, `release` lets it go on. */
+export interface HeldRequest {
+  arrived: Promise<void>;
+  release(): void;
 }
 
 export interface ActiveCampaignFake {
@@ -83,6 +98,8 @@ export interface ActiveCampaignFake {
   failWhen(failure: TargetedFailure): void;
   /** Rotates the API key: requests with the old one get the auth failure. */
   setApiToken(token: string): void;
+  /** Holds the next request matching `request` (e.g. `POST /api/3/contactTags`) until released. */
+  hold(request: string): HeldRequest;
   /** Requests that were not GETs. */
   writes(): RecordedRequest[];
   /** The whole state as JSON, to compare before and after. */
@@ -183,6 +200,8 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
   const requests: RecordedRequest[] = [];
   const failures: FailStep[] = [];
   const targeted: TargetedFailure[] = [];
+  const duplicateContactTag = options.duplicateContactTag ?? 'existing';
+  const holds: Array<{ request: string; arrived: () => void; released: Promise<void> }> = [];
   const counters = new Map<string, number>();
   const stamp = '2026-03-01T10:00:00-06:00';
 
@@ -276,7 +295,8 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
     if (!contactById(contact)) throw notFound('Subscriber', contact);
     if (!state.tags.some((t) => t.id === tag)) throw notFound('Tag', tag);
     const existing = state.contactTags.find((ct) => ct.contact === contact && ct.tag === tag);
-    if (existing) return [201, { contactTag: existing }];
+    if (existing && duplicateContactTag === 'existing') return [201, { contactTag: existing }];
+    if (existing && duplicateContactTag === 'refuse') throw invalid('The related tag already exists on this contact', 'tag', 'duplicate');
     const row = { id: nextId('contactTags'), contact, tag, cdate: stamp };
     state.contactTags.push(row);
     return [201, { contactTag: row }];
@@ -512,9 +532,15 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       const url = new URL(req.url ?? '/', 'http://fake');
+      const heldAt = holds.findIndex((h) => h.request === `${req.method ?? ''} ${url.pathname}`);
+      const held = heldAt === -1 ? undefined : holds.splice(heldAt, 1)[0];
+      if (held) {
+        held.arrived();
+        await held.released;
+      }
       const answer = handle(req, raw);
       let parsed: unknown = null;
       if (raw.length > 0) {
@@ -545,6 +571,14 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
     failWhen: (failure) => void targeted.push(failure),
     setApiToken: (token) => {
       apiToken = token;
+    },
+    hold(request) {
+      let arrived = (): void => undefined;
+      let release = (): void => undefined;
+      const arrival = new Promise<void>((resolve) => (arrived = resolve));
+      const released = new Promise<void>((resolve) => (release = resolve));
+      holds.push({ request, arrived, released });
+      return { arrived: arrival, release };
     },
     writes: () => requests.filter((r) => r.method !== 'GET'),
     snapshot: () => JSON.stringify(state),

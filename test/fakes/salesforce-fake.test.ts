@@ -35,7 +35,10 @@ describe('salesforce fake', () => {
   }
 
   beforeEach(async () => {
-    fake = await startSalesforceFake({ customFields: { Contact: { Key__c: { externalId: true, unique: true }, Loose__c: { externalId: true } } }, tokenTtlMs: 60_000 });
+    fake = await startSalesforceFake({
+      customFields: { Contact: { Key__c: { externalId: true, unique: true }, Loose__c: { externalId: true }, Tags__c: {} }, Lead: { LeadKey__c: { externalId: true, unique: true }, Tags__c: {} } },
+      tokenTtlMs: 60_000,
+    });
     const answer = await login(passwordForm());
     token = String(answer.json.access_token);
   });
@@ -110,6 +113,26 @@ describe('salesforce fake', () => {
     expect((await api('GET', '/services/data/v60.0/sobjects/Contact/describe')).status).toBe(200);
     expect((await login(passwordForm())).status).toBe(503);
     expect((await login(passwordForm())).status).toBe(200);
+  });
+
+  it('converts a Lead into a Contact and then refuses every update of the Lead, by Id or by external id', async () => {
+    const lead = fake.seed('Lead', { LastName: 'Roe', Company: 'Acme', Email: 'jane@example.org', City: 'Berlin', LeadKey__c: 'k-1', Tags__c: 'vip' });
+    const contact = fake.convertLead(lead.Id);
+    expect(contact).toMatchObject({ LastName: 'Roe', Email: 'jane@example.org', MailingCity: 'Berlin', Tags__c: 'vip' });
+    expect(contact).not.toHaveProperty('Company');
+    expect(fake.records('Lead')[0]).toMatchObject({ IsConverted: true, ConvertedContactId: contact.Id, ConvertedDate: '2026-01-15' });
+
+    const refused = { status: 400, json: [{ message: 'cannot reference converted lead', errorCode: 'CANNOT_UPDATE_CONVERTED_LEAD' }] };
+    expect(await api('PATCH', `/services/data/v60.0/sobjects/Lead/${lead.Id}`, { FirstName: 'Jane' })).toMatchObject(refused);
+    expect(await api('PATCH', '/services/data/v60.0/sobjects/Lead/LeadKey__c/k-1', { FirstName: 'Jane' })).toMatchObject(refused);
+    const read = await api('GET', `/services/data/v60.0/query?q=${encodeURIComponent("SELECT Id, IsConverted, ConvertedContactId FROM Lead WHERE LeadKey__c = 'k-1'")}`);
+    expect(read.json).toMatchObject({ records: [{ Id: lead.Id, IsConverted: true, ConvertedContactId: contact.Id }] });
+    const open = fake.seed('Lead', { LastName: 'X', Company: 'Y' });
+    expect((await api('PATCH', `/services/data/v60.0/sobjects/Lead/${open.Id}`, { ConvertedContactId: contact.Id })).status).toBe(400);
+
+    // Converting into an existing Contact only fills its empty fields.
+    const other = fake.seed('Lead', { LastName: 'Doe', Company: 'Acme', Email: 'jane@example.org', Phone: '+49 1' });
+    expect(fake.convertLead(other.Id, contact.Id)).toMatchObject({ Id: contact.Id, LastName: 'Roe', MailingCity: 'Berlin', Phone: '+49 1' });
   });
 
   it('lists API versions without authentication', async () => {

@@ -18,8 +18,13 @@
  * - Strict bodies: JSON content type, known writable fields only (`INVALID_FIELD`), types
  *   (`INVALID_TYPE_ON_FIELD_IN_RECORD`), required fields (`REQUIRED_FIELD_MISSING`), unique
  *   external ids (`DUPLICATE_VALUE`), lookups that exist (`INVALID_CROSS_REFERENCE_KEY`),
- *   converted leads (`CANNOT_UPDATE_CONVERTED_LEAD`), an optional duplicate rule on Email
+ *   converted leads (`CANNOT_UPDATE_CONVERTED_LEAD` "cannot reference converted lead", also
+ *   when an upsert by external id matches one), an optional duplicate rule on Email
  *   (`DUPLICATES_DETECTED` unless `Sforce-Duplicate-Rule-Header: allowSave=true`) (§1.7).
+ * - Lead conversion (`convertLead`, as a user or Salesforce's convertLead() does it): the Lead
+ *   gets `IsConverted`, `ConvertedContactId`, `ConvertedAccountId`, `ConvertedDate` (read-only
+ *   fields); the Contact is created from it, or an existing one has its empty fields filled,
+ *   with the standard address pairing and custom fields of the same name.
  * - `Sforce-Limit-Info: api-usage=n/limit` on every data answer; switches: queued forced
  *   answers (429 with Retry-After, 5xx, 403 `REQUEST_LIMIT_EXCEEDED`, token-endpoint failures),
  *   revoke all sessions, token lifetime; a request log and login counters.
@@ -116,6 +121,8 @@ export interface SalesforceFake {
   writes(): FakeRequest[];
   /** Inserts a record directly (no validation), e.g. an existing contact; returns it. */
   seed(object: FakeObject, fields: Record<string, unknown>): FakeRecord;
+  /** Converts a Lead into a new Contact, or into `contactId` (filling its empty fields); returns a copy of the Contact. */
+  convertLead(leadId: string, contactId?: string): FakeRecord;
   /** Queues forced answers, one per matching request, before normal handling. */
   failNext(...steps: FakeStep[]): void;
   /** Makes every issued token invalid: the next data call gets 401 INVALID_SESSION_ID. */
@@ -164,6 +171,9 @@ const STANDARD_FIELDS: Readonly<Record<FakeObject, Record<string, FieldDef>>> = 
     Website: { type: 'string' },
     Title: { type: 'string' },
     IsConverted: { type: 'boolean', readOnly: true },
+    ConvertedContactId: { type: 'reference', readOnly: true, references: 'Contact', relationshipName: 'ConvertedContact' },
+    ConvertedAccountId: { type: 'reference', readOnly: true, relationshipName: 'ConvertedAccount' },
+    ConvertedDate: { type: 'date', readOnly: true },
   },
   Opportunity: {
     Name: { type: 'string', required: true },
@@ -186,6 +196,15 @@ const STANDARD_FIELDS: Readonly<Record<FakeObject, Record<string, FieldDef>>> = 
     Role: { type: 'string' },
     IsPrimary: { type: 'boolean' },
   },
+};
+
+/** Lead fields whose Contact counterpart has another name when a Lead is converted. */
+const CONVERTED_NAME: Readonly<Record<string, string>> = {
+  Street: 'MailingStreet',
+  PostalCode: 'MailingPostalCode',
+  City: 'MailingCity',
+  State: 'MailingState',
+  Country: 'MailingCountry',
 };
 
 const ID_PREFIX: Readonly<Record<FakeObject, string>> = { Contact: '003', Lead: '00Q', Opportunity: '006', OpportunityContactRole: '00K' };
@@ -397,6 +416,29 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
   }
 
   const find = (object: FakeObject, id: string) => records[object].find((r) => r.Id === id);
+
+  function convertLead(leadId: string, contactId?: string): FakeRecord {
+    const lead = find('Lead', leadId);
+    if (!lead) throw new Error(`no Lead ${leadId}`);
+    if (lead.IsConverted === true) throw new Error(`Lead ${leadId} is already converted`);
+    const contactFields = fieldsOf('Contact');
+    const carried: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(lead)) {
+      const target = CONVERTED_NAME[name] ?? name;
+      const def = Object.hasOwn(contactFields, target) ? contactFields[target] : undefined;
+      if (def && !def.readOnly && value !== null && value !== undefined && value !== '') carried[target] = value;
+    }
+    let contact = contactId ? find('Contact', contactId) : undefined;
+    if (contactId && !contact) throw new Error(`no Contact ${contactId}`);
+    if (contact) {
+      // Merging into an existing Contact only fills its empty fields.
+      for (const [name, value] of Object.entries(carried)) if (contact[name] === undefined || contact[name] === null || contact[name] === '') contact[name] = value;
+    } else {
+      contact = insert('Contact', carried);
+    }
+    Object.assign(lead, { IsConverted: true, ConvertedContactId: contact.Id, ConvertedAccountId: `001FK${leadId.slice(5, 15)}AAA`, ConvertedDate: '2026-01-15' });
+    return { ...contact };
+  }
   const isObject = (name: string): name is FakeObject => (FAKE_OBJECTS as readonly string[]).includes(name);
 
   function forcedStep(on: 'data' | 'token'): FakeStep | undefined {
@@ -702,6 +744,7 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     dataRequests: () => state.requests.filter(isData),
     writes: () => state.requests.filter((r) => isData(r) && r.method !== 'GET'),
     seed: (object, fields) => ({ ...insert(object, fields) }),
+    convertLead,
     failNext: (...steps) => {
       forced.push(...steps);
     },

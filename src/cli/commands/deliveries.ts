@@ -1,53 +1,40 @@
 /**
- * `ipnhub deliveries list|show|redeliver`: the delivery log (DESIGN.md §3, §6). `redeliver`
- * only queues a manual attempt; the running worker (`serve` or `worker`) performs it.
+ * `ipnhub deliveries list|show|redeliver`: the delivery log, read with the same queries as the
+ * admin API. `show` says why an unfinished delivery waits; `redeliver` only queues a manual
+ * attempt, which the running worker (`serve` or `worker`) performs.
  */
 import type { Command } from 'commander';
-import { IpnhubError } from '../../core/errors.js';
 import type { DeliveryStatus } from '../../db/schema.js';
-import { MAX_PAGE_LIMIT } from '../../ledger/queries/page.js';
 import { getDelivery, listDeliveries } from '../../outbox/delivery-queries.js';
 import type { DeliveryDetail, DeliveryListItem } from '../../outbox/delivery-queries.js';
 import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
 import { withDbRuntime } from '../db-runtime.js';
-import { integerAtLeast, oneOf } from '../option-parsers.js';
+import { oneOf } from '../option-parsers.js';
 import { formatTable, printJson, printLines, truncate } from '../output.js';
+import type { Column } from '../output.js';
+import { withPageOptions } from '../page-options.js';
+import { runList, runShow } from '../read-commands.js';
+import type { PageOptions } from '../page-options.js';
 
 const STATUSES = ['pending', 'delivering', 'delivered', 'skipped', 'failed', 'dead'] as const satisfies readonly DeliveryStatus[];
 
-interface ListOptions {
+interface ListOptions extends PageOptions {
   status?: DeliveryStatus;
   connection?: string;
   event?: string;
-  limit?: number;
-  cursor?: string;
-  json?: boolean;
 }
 
-function parseLimit(value: string): number {
-  const n = integerAtLeast(1)(value);
-  return Math.min(n, MAX_PAGE_LIMIT);
-}
-
-function printList(io: CliIo, items: DeliveryListItem[], nextCursor: string | null): void {
-  io.stdout(
-    formatTable(
-      [
-        { header: 'id', value: (d: DeliveryListItem) => d.id },
-        { header: 'status', value: (d) => d.status },
-        { header: 'attempts', value: (d) => String(d.attemptCount) },
-        { header: 'event', value: (d) => `${d.eventType ?? '?'} ${d.eventId}` },
-        { header: 'connection', value: (d) => d.connectionName ?? `${d.connectionId} (removed)` },
-        { header: 'next attempt', value: (d) => (d.status === 'pending' ? d.nextAttemptAt : '-') },
-        { header: 'last error', value: (d) => truncate(d.lastError ?? '', 60) },
-      ],
-      items,
-      'No deliveries match.',
-    ),
-  );
-  if (nextCursor !== null) printLines(io, `More: add --cursor ${nextCursor}`);
-}
+/** The columns of a delivery list; `events show` prints an event's deliveries with them too. */
+export const DELIVERY_COLUMNS: readonly Column<DeliveryListItem>[] = [
+  { header: 'id', value: (d) => d.id },
+  { header: 'status', value: (d) => d.status },
+  { header: 'attempts', value: (d) => String(d.attemptCount) },
+  { header: 'event', value: (d) => `${d.eventType ?? '?'} ${d.eventId}` },
+  { header: 'connection', value: (d) => d.connectionName ?? `${d.connectionId} (removed)` },
+  { header: 'next attempt', value: (d) => (d.status === 'pending' ? d.nextAttemptAt : '-') },
+  { header: 'last error', value: (d) => truncate(d.lastError ?? '', 60) },
+];
 
 function printDetail(io: CliIo, d: DeliveryDetail): void {
   const lines = [
@@ -56,6 +43,7 @@ function printDetail(io: CliIo, d: DeliveryDetail): void {
     `Connection: ${d.connectionName ?? '(removed)'} ${d.connectionId}`,
   ];
   if (d.status === 'pending') lines.push(`Next:       ${d.nextAttemptAt} (${d.trigger})`);
+  if (d.waiting !== null) lines.push(`Waiting:    ${d.waiting.message}`);
   if (d.lastError !== null) lines.push(`Last error: ${d.lastError}`);
   io.stdout(`${lines.join('\n')}\n\n`);
   io.stdout(
@@ -79,41 +67,30 @@ function printDetail(io: CliIo, d: DeliveryDetail): void {
 export function registerDeliveriesCommand(program: Command, ctx: CommandContext): void {
   const deliveries = program.command('deliveries').description('Inspect the delivery log and redeliver by hand.');
 
-  deliveries
-    .command('list')
-    .description('List deliveries, newest first.')
-    .option('--status <status>', `only this status: ${STATUSES.join(', ')}`, oneOf(STATUSES))
-    .option('--connection <id>', 'only deliveries to this connection id')
-    .option('--event <id>', 'only deliveries of this event id')
-    .option('--limit <n>', `at most n rows (default 50, max ${MAX_PAGE_LIMIT})`, parseLimit)
-    .option('--cursor <cursor>', 'continue after a previous page (the value printed after "More:")')
-    .option('--json', 'print the page as JSON ({ data, nextCursor })')
-    .action(async (options: ListOptions) => {
-      await withDbRuntime(ctx.io, async (runtime) => {
-        const page = await listDeliveries(runtime.dbHandle.db, {
-          status: options.status,
-          connectionId: options.connection,
-          eventId: options.event,
-          limit: options.limit,
-          cursor: options.cursor,
-        });
-        if (options.json === true) printJson(ctx.io, page);
-        else printList(ctx.io, page.data, page.nextCursor);
-      });
-    });
+  withPageOptions(
+    deliveries
+      .command('list')
+      .description('List deliveries, newest first.')
+      .option('--status <status>', `only this status: ${STATUSES.join(', ')}`, oneOf(STATUSES))
+      .option('--connection <id>', 'only deliveries to this connection id')
+      .option('--event <id>', 'only deliveries of this event id'),
+  ).action(async (options: ListOptions) => {
+    await runList(
+      ctx,
+      options.json,
+      (runtime) =>
+        listDeliveries(runtime.dbHandle.db, { status: options.status, connectionId: options.connection, eventId: options.event, limit: options.limit, cursor: options.cursor }),
+      { columns: DELIVERY_COLUMNS, emptyText: 'No deliveries match.' },
+    );
+  });
 
   deliveries
     .command('show')
-    .description('Show one delivery with all its attempts.')
+    .description('Show one delivery with all its attempts and, while it has not gone out, why it waits (its next attempt, or the earlier delivery of the same order that holds it back).')
     .argument('<id>', 'delivery id (dlv_…)')
     .option('--json', 'print the delivery as JSON')
     .action(async (id: string, options: { json?: boolean }) => {
-      await withDbRuntime(ctx.io, async (runtime) => {
-        const detail = await getDelivery(runtime.dbHandle.db, id);
-        if (!detail) throw new IpnhubError('NOT_FOUND', `No delivery ${id}.`);
-        if (options.json === true) printJson(ctx.io, detail);
-        else printDetail(ctx.io, detail);
-      });
+      await runShow(ctx, options.json, { what: 'delivery', id, load: (runtime) => getDelivery(runtime.dbHandle.db, id, runtime.clock.now()) }, printDetail);
     });
 
   deliveries

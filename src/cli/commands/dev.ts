@@ -11,6 +11,7 @@ import { serveFakeRoutes } from '../../dev/fake-paypal/server.js';
 import { createWebhookApiFake, DEV_CERTIFICATE_PATH } from '../../dev/fake-paypal/webhook-api.js';
 import { waitForShutdown } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
+import { explainListenError } from '../listen-error.js';
 import { integerAtLeast } from '../option-parsers.js';
 import { printJson, printLines } from '../output.js';
 
@@ -38,7 +39,9 @@ export function registerDevCommand(program: Command, ctx: CommandContext): void 
     .action(async (options: FakePayPalOptions) => {
       const ipn = createIpnVerificationFake();
       const webhooks = createWebhookApiFake({ clientId: options.clientId, clientSecret: options.clientSecret });
-      const server = await serveFakeRoutes([ipn.route, webhooks.route], { port: options.port, host: options.host });
+      const server = await serveFakeRoutes([ipn.route, webhooks.route], { port: options.port, host: options.host }).catch((err: unknown) => {
+        throw explainListenError(err, { host: options.host, port: options.port, hostSetting: '--host', portSetting: '--port' });
+      });
       try {
         const endpoints = {
           url: server.url,

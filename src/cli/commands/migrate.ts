@@ -4,11 +4,11 @@
  * migrator locks, so running it next to live servers is safe.
  */
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/config.js';
-import { openDb } from '../../db/connect.js';
-import { migrateToLatest } from '../../db/migrations.js';
+import { prepareDataDir } from '../../config/data-dir.js';
+import { openMigrated } from '../../db/open-migrated.js';
 import { dbTarget } from '../../runtime.js';
 import type { CommandContext } from '../command-context.js';
+import { loadCommandSettings } from '../command-settings.js';
 import { printJson, printLines } from '../output.js';
 import { describeDatabase } from '../describe-database.js';
 
@@ -19,16 +19,11 @@ export function registerMigrateCommand(program: Command, ctx: CommandContext): v
     .description('Apply pending database migrations and print which ran ("up to date" when none).')
     .option('--json', 'print the result as JSON')
     .action(async (options: { json?: boolean }) => {
-      const config = loadConfig(ctx.io.env);
+      const { config } = loadCommandSettings(ctx.io);
       const target = dbTarget(config);
-      const handle = openDb(target);
+      if (target.kind === 'sqlite') prepareDataDir(config.dataDir);
+      const { handle, applied } = await openMigrated(target);
       try {
-        const result = await migrateToLatest(handle.db, handle.adapter);
-        const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
-        if (result.error) {
-          const failed = (result.results ?? []).find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-          throw new Error(`migration ${failed} failed: ${result.error instanceof Error ? result.error.message : String(result.error)}`);
-        }
         const database = describeDatabase(target);
         if (options.json === true) printJson(ctx.io, { database, applied, upToDate: applied.length === 0 });
         else if (applied.length === 0) printLines(ctx.io, `Database ${database} is up to date.`);

@@ -94,6 +94,27 @@ describe('ipnhub serve, worker, deliveries and token', () => {
     expect((await listDeliveries()).map((d) => [d.status, d.attemptCount])).toEqual([['delivered', 2]]);
   });
 
+  it('a connection enabled, updated or disabled from the CLI is used by the running server from its next notification on', async () => {
+    const source = JSON.parse((await cli.run(['source', 'add', '--provider', 'digistore24', '--name', 'Shop', '--passphrase', PASSPHRASE, '--json'])).stdout) as { id: string };
+    const connection = JSON.parse((await cli.run(['connection', 'add', '--connector', 'webhook', '--name', 'Later', '--url', target.url, '--inactive', '--json'])).stdout) as { id: string };
+    const server = cli.start(['serve', '--no-worker'], { IPNHUB_LOG_LEVEL: 'info' });
+    const base = (await server.waitFor(LISTENING))[1] ?? '';
+    const simulate = async (...extra: string[]) => {
+      expect((await cli.run(['simulate', 'digistore24', 'on_payment', '--to', `${base}/ipn/${source.id}`, '--passphrase', PASSPHRASE, ...extra])).code).toBe(0);
+      return (await listDeliveries()).length;
+    };
+
+    expect(await simulate()).toBe(0);
+    expect((await cli.run(['connection', 'enable', connection.id])).code).toBe(0);
+    expect(await simulate()).toBe(1);
+    expect((await cli.run(['connection', 'update', connection.id, '--product', '4711'])).code).toBe(0);
+    expect(await simulate('--product', '999')).toBe(1);
+    expect(await simulate('--product', '4711')).toBe(2);
+    expect((await cli.run(['connection', 'disable', connection.id])).code).toBe(0);
+    expect(await simulate('--product', '4711')).toBe(2);
+    expect((await server.stop()).code).toBe(0);
+  });
+
   it('deliveries redeliver and show name a missing delivery with NOT_FOUND', async () => {
     const missing = 'dlv_01JAAAAAAAAAAAAAAAAAAAAAAA';
     expect(await cli.run(['deliveries', 'redeliver', missing])).toEqual({ code: 1, stdout: '', stderr: `error NOT_FOUND: Not found. No delivery ${missing}.\n` });
@@ -102,23 +123,45 @@ describe('ipnhub serve, worker, deliveries and token', () => {
     expect(JSON.parse(shown.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: `Not found. No delivery ${missing}.` } });
   });
 
-  it('serve fails with exit code 1 when the port is taken, and leaves nothing running', async () => {
+  it('serve fails with PORT_IN_USE naming the address when the port is taken, and leaves nothing running', async () => {
     const first = cli.start(['serve', '--no-worker'], { IPNHUB_LOG_LEVEL: 'info' });
     const base = (await first.waitFor(LISTENING))[1] ?? '';
     const port = new URL(base).port;
     const clash = await cli.run(['serve', '--no-worker'], { IPNHUB_PORT: port });
-    expect(clash.code).toBe(1);
-    expect(clash.stderr).toMatch(/^error INTERNAL: .*EADDRINUSE/);
+    expect(clash).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `error PORT_IN_USE: The port is already in use. 127.0.0.1:${port}: another process already listens there (another ipnhub serve?). Stop it, or choose another port with IPNHUB_PORT.\n`,
+    });
     expect((await first.stop()).code).toBe(0);
   });
 
   it('token rotate prints the new token once, with a warning when IPNHUB_ADMIN_TOKEN overrides it', async () => {
     const plain = await cli.run(['token', 'rotate']);
     expect(plain.code).toBe(0);
-    expect(plain.stdout).toMatch(/^New admin API token \(shown once\): iph_[A-Za-z0-9_-]{43}\n/);
+    expect(plain.stdout).toMatch(/^New admin API token \(shown once\): iph_[A-Za-z0-9_-]{43}\nThe old token no longer works, also in servers running now\.\n$/);
     expect(plain.stderr).toBe('');
     const overridden = await cli.run(['token', 'rotate'], { IPNHUB_ADMIN_TOKEN: 'configured-token-0123456789' });
     expect(overridden.code).toBe(0);
+    expect(overridden.stdout).toMatch(/^New admin API token \(shown once\): iph_[A-Za-z0-9_-]{43}\n$/);
     expect(overridden.stderr).toContain('IPNHUB_ADMIN_TOKEN is set and takes precedence');
+  });
+
+  it('token rotate in another process revokes the old token in a running server at once', async () => {
+    const server = cli.start(['serve', '--no-worker'], { IPNHUB_LOG_LEVEL: 'info' });
+    const base = (await server.waitFor(LISTENING))[1] ?? '';
+    const original = /^Admin API token \(shown once\): (iph_[A-Za-z0-9_-]+)$/m.exec(server.output())?.[1] ?? '';
+    const status = async (token: string) => (await fetch(`${base}/api/v1/sources`, { headers: { authorization: `Bearer ${token}` } })).status;
+    expect(await status(original)).toBe(200);
+
+    const first = JSON.parse((await cli.run(['token', 'rotate', '--json'])).stdout) as { token: string; overriddenByConfig: boolean };
+    expect(first.overriddenByConfig).toBe(false);
+    expect(await status(original)).toBe(401);
+    expect(await status(first.token)).toBe(200);
+
+    const second = JSON.parse((await cli.run(['token', 'rotate', '--json'])).stdout) as { token: string };
+    expect(await status(first.token)).toBe(401);
+    expect(await status(second.token)).toBe(200);
+    expect((await server.stop()).code).toBe(0);
   });
 });

@@ -10,12 +10,15 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../../config/config.js';
+import { loadSettings } from '../../config/config.js';
+import { recordRunningSettings } from '../../config/running-settings.js';
 import { createRuntime, dbTarget } from '../../runtime.js';
 import { waitForShutdown } from '../cli-io.js';
+import { logSettingsWarnings } from '../command-settings.js';
 import type { CommandContext } from '../command-context.js';
 import { describeDatabase } from '../describe-database.js';
 import { ioLogger } from '../io-logger.js';
+import { explainListenError } from '../listen-error.js';
 
 /** Adds `serve`; its action resolves only after a graceful shutdown. */
 export function registerServeCommand(program: Command, ctx: CommandContext): void {
@@ -27,18 +30,24 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
     .option('--no-worker', 'do not run the delivery worker in this process (run `ipnhub worker` separately)')
     .action(async (options: { worker: boolean }) => {
       const { io } = ctx;
-      const config = loadConfig(io.env);
+      const settings = loadSettings(io.env);
+      const { config } = settings;
       const logger = ioLogger(config.logLevel, io.stdout);
+      logSettingsWarnings(settings, logger);
       const runtime = await createRuntime(config, {
         logger,
         announceToken: (token) => io.stdout(`Admin API token (shown once): ${token}\n`),
       });
       let app: FastifyInstance | undefined;
+      let forgetSettings: (() => Promise<void>) | undefined;
       try {
         app = await runtime.buildApp();
-        const url = await app.listen({ host: config.host, port: config.port });
+        const url = await app.listen({ host: config.host, port: config.port }).catch((err: unknown) => {
+          throw explainListenError(err, { host: config.host, port: config.port, hostSetting: 'IPNHUB_HOST', portSetting: 'IPNHUB_PORT' });
+        });
+        forgetSettings = await recordRunningSettings(runtime.dbHandle.db, { role: 'serve', config, origins: settings.origins, now: runtime.clock.now() });
         logger.info(
-          { url, database: describeDatabase(dbTarget(config)), dataDir: resolve(config.dataDir), worker: options.worker },
+          { url, database: describeDatabase(dbTarget(config)), dataDir: resolve(config.dataDir), settingsFile: settings.file ?? null, worker: options.worker },
           `ipnhub listening on ${url}`,
         );
         if (options.worker) await runtime.worker.start();
@@ -49,6 +58,7 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
         // Also on a failed start (port in use): nothing may keep the process alive.
         await app?.close();
         await runtime.worker.stop();
+        await forgetSettings?.().catch((err: unknown) => logger.warn({ err }, 'could not remove the running settings record'));
         await runtime.close();
       }
       logger.info('stopped');

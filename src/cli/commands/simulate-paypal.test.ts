@@ -18,6 +18,7 @@ interface Result {
   status: number | null;
   body: string | null;
   messageId: string | null;
+  date: string;
 }
 
 for (const dialect of enabledDialects()) describe(`ipnhub simulate paypal-ipn / paypal-webhook with ipnhub dev fake-paypal on ${dialect}`, () => {
@@ -55,11 +56,11 @@ for (const dialect of enabledDialects()) describe(`ipnhub simulate paypal-ipn / 
   }
 
   /** The source's events once there are `count` of them: the server's own worker verifies and records them. */
-  async function eventsOf(sourceId: string, count: number): Promise<Array<{ type: string; orderId: string | null }>> {
+  async function eventsOf(sourceId: string, count: number): Promise<Array<{ type: string; orderId: string | null; occurredAt: string }>> {
     return pollUntil(
       async () => {
         const res = await fetch(`${base}/api/v1/events?sourceId=${sourceId}`, { headers: { authorization: `Bearer ${token}` } });
-        return ((await res.json()) as { data: Array<{ type: string; orderId: string | null }> }).data;
+        return ((await res.json()) as { data: Array<{ type: string; orderId: string | null; occurredAt: string }> }).data;
       },
       (data) => data.length >= count,
     );
@@ -77,27 +78,32 @@ for (const dialect of enabledDialects()) describe(`ipnhub simulate paypal-ipn / 
 
   it('sends an IPN that is acknowledged empty, verified by the fake PayPal and recorded', async () => {
     const sourceId = await addSource('paypal-ipn', ['environment=sandbox', 'receiverEmail=seller@example.com', `verificationUrl=${fakeUrl}/cgi-bin/webscr`]);
-    const sent = await cli.run(['simulate', 'paypal-ipn', 'web_accept', '--to', `${base}/ipn/${sourceId}`, '--test', '--txn', 'CLI0000000000001A', '--json']);
+    const sent = await cli.run(['simulate', 'paypal-ipn', 'web_accept', '--to', `${base}/ipn/${sourceId}`, '--test', '--txn', 'CLI0000000000001A', '--date', '2026-03-01T10:00:00Z', '--json']);
     expect(sent.code).toBe(0);
-    expect(JSON.parse(sent.stdout)).toMatchObject({ ok: true, status: 200, body: '', messageId: 'CLI0000000000001A' } satisfies Partial<Result>);
-    expect(await eventsOf(sourceId, 1)).toMatchObject([{ type: 'payment', orderId: 'CLI0000000000001A' }]);
+    expect(JSON.parse(sent.stdout)).toMatchObject({ ok: true, status: 200, body: '', messageId: 'CLI0000000000001A', date: '2026-03-01T10:00:00.000Z' } satisfies Partial<Result>);
+    expect(await eventsOf(sourceId, 1)).toMatchObject([{ type: 'payment', orderId: 'CLI0000000000001A', occurredAt: '2026-03-01T10:00:00.000Z' }]);
 
+    // Without --date the message is dated now, so a refund simulated later comes after the payment.
+    const before = Math.floor(Date.now() / 1000) * 1000;
     const utf8 = await cli.run(['simulate', 'paypal-ipn', 'refund', '--to', `${base}/ipn/${sourceId}`, '--test', '--charset', 'UTF-8', '--spaces', '%20', '--parent-txn', 'CLI0000000000001A']);
     expect(utf8.code).toBe(0);
-    expect(utf8.stdout).toMatch(/^POST .+ \(IPN refund, [A-Z0-9]{17}\)\nHTTP 200 \(empty body\)\n/);
-    expect((await eventsOf(sourceId, 2)).map((e) => [e.type, e.orderId])).toEqual([
+    expect(utf8.stdout).toMatch(/^POST .+ \(IPN refund, [A-Z0-9]{17}, dated \S+Z\)\nHTTP 200 \(empty body\)\n/);
+    const events = await eventsOf(sourceId, 2);
+    expect(events.map((e) => [e.type, e.orderId])).toEqual([
       ['refund', 'CLI0000000000001A'],
       ['payment', 'CLI0000000000001A'],
     ]);
+    expect(Date.parse(events[0]?.occurredAt ?? '')).toBeGreaterThanOrEqual(before);
+    expect(Date.parse(events[0]?.occurredAt ?? '')).toBeLessThanOrEqual(Date.now());
   });
 
   it('sends webhooks signed with the fake\'s certificate; a wrong webhook id is refused', async () => {
     const sourceId = await addSource('paypal-webhooks', ['webhookId=WH-DEV-123', `apiBaseUrl=${fakeUrl}`, 'environment=sandbox']);
     const url = `${base}/ipn/${sourceId}`;
-    const sent = await cli.run(['simulate', 'paypal-webhook', 'PAYMENT.CAPTURE.COMPLETED', '--to', url, '--webhook-id', 'WH-DEV-123', '--paypal', fakeUrl, '--transaction', 'CAPTURECLI000001', '--json']);
-    expect(JSON.parse(sent.stdout)).toMatchObject({ ok: true, status: 200 });
+    const sent = await cli.run(['simulate', 'paypal-webhook', 'PAYMENT.CAPTURE.COMPLETED', '--to', url, '--webhook-id', 'WH-DEV-123', '--paypal', fakeUrl, '--transaction', 'CAPTURECLI000001', '--date', '2026-03-01T11:00:00+01:00', '--json']);
+    expect(JSON.parse(sent.stdout)).toMatchObject({ ok: true, status: 200, date: '2026-03-01T10:00:00.000Z' });
     expect(sent.code).toBe(0);
-    expect(await eventsOf(sourceId, 1)).toMatchObject([{ type: 'payment', orderId: 'CAPTURECLI000001' }]);
+    expect(await eventsOf(sourceId, 1)).toMatchObject([{ type: 'payment', orderId: 'CAPTURECLI000001', occurredAt: '2026-03-01T10:00:00.000Z' }]);
 
     const wrong = await cli.run(['simulate', 'paypal-webhook', 'PAYMENT.CAPTURE.REFUNDED', '--to', url, '--webhook-id', 'WH-SOMEONE-ELSE', '--paypal', fakeUrl]);
     expect(wrong.code).toBe(1);

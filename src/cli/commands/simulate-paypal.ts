@@ -16,6 +16,7 @@ import type { Command } from 'commander';
 import { DEV_PRIVATE_KEY_PEM } from '../../dev/fake-paypal/dev-certificate.js';
 import { withDevVerifySign } from '../../dev/fake-paypal/ipn-verification.js';
 import { DEV_CERTIFICATE_PATH } from '../../dev/fake-paypal/webhook-api.js';
+import { isoToPayPalDate } from '../../providers/paypal-ipn/paypal-date.js';
 import { encodePayPalIpnBody, PAYPAL_IPN_SAMPLE_KINDS, samplePayPalIpnFields } from '../../providers/paypal-ipn/sample-messages.js';
 import type { PayPalIpnCharset, PayPalIpnSampleOverrides } from '../../providers/paypal-ipn/sample-messages.js';
 import { PAYPAL_WEBHOOK_SAMPLE_EVENTS, samplePayPalWebhookEvent, signPayPalWebhook } from '../../providers/paypal-webhooks/sign-webhook.js';
@@ -24,6 +25,7 @@ import type { PayPalWebhookEventType } from '../../providers/paypal-webhooks/nor
 import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
 import { currencyCode, httpUrl, moneyAmount, oneOf } from '../option-parsers.js';
+import { dateOption, simulationInstant } from '../simulation-date.js';
 import { printJson, printLines, truncate } from '../output.js';
 import { postAndJudge } from '../post-notification.js';
 import type { PostOutcome } from '../post-notification.js';
@@ -46,6 +48,8 @@ interface PayPalIpnOptions {
   email?: string;
   receiverEmail?: string;
   receiverId?: string;
+  /** ISO 8601 UTC; default: now. */
+  date?: string;
   test?: boolean;
   json?: boolean;
 }
@@ -60,6 +64,8 @@ interface PayPalWebhookOptions {
   email?: string;
   amount?: string;
   currency?: string;
+  /** ISO 8601 UTC; default: now. */
+  date?: string;
   sandbox?: boolean;
   json?: boolean;
 }
@@ -70,6 +76,8 @@ export interface PayPalSimulateResult extends PostOutcome {
   kind: string;
   /** The IPN's `txn_id` or the webhook event's `id`. */
   messageId: string | null;
+  /** When the message says its event happened (ISO 8601 UTC, whole seconds). */
+  date: string;
 }
 
 /** A PayPal-shaped transaction id: 17 upper-case letters and digits. */
@@ -77,8 +85,8 @@ function randomTxnId(): string {
   return Array.from(randomBytes(17), (byte) => TXN_ALPHABET[byte % TXN_ALPHABET.length]).join('');
 }
 
-function ipnOverrides(kind: string, options: PayPalIpnOptions): PayPalIpnSampleOverrides {
-  const overrides: PayPalIpnSampleOverrides = { charset: options.charset, txnId: options.txn ?? randomTxnId() };
+function ipnOverrides(kind: string, options: PayPalIpnOptions, at: Date): PayPalIpnSampleOverrides {
+  const overrides: PayPalIpnSampleOverrides = { charset: options.charset, txnId: options.txn ?? randomTxnId(), paymentDate: isoToPayPalDate(at) };
   if (options.parentTxn !== undefined) overrides.parentTxnId = options.parentTxn;
   if (options.profile !== undefined) overrides.profileId = options.profile;
   else if (kind.startsWith('subscr_') || kind.startsWith('recurring_payment')) overrides.profileId = `I-${randomTxnId().slice(0, 12)}`;
@@ -94,15 +102,20 @@ function ipnOverrides(kind: string, options: PayPalIpnOptions): PayPalIpnSampleO
 
 /** Builds, dev-signs and posts one simulated PayPal IPN; never throws on a network failure. */
 export async function simulatePayPalIpn(kind: string, options: PayPalIpnOptions): Promise<PayPalSimulateResult> {
-  const fields = samplePayPalIpnFields(kind, ipnOverrides(kind, options));
+  const at = simulationInstant(options.date);
+  const fields = samplePayPalIpnFields(kind, ipnOverrides(kind, options, at));
   const body = withDevVerifySign(encodePayPalIpnBody(fields, options.charset, { spaces: options.spaces }));
   const txnId = fields.find(([name]) => name === 'txn_id')?.[1] ?? null;
-  const base = { url: options.to, kind, messageId: txnId };
+  const base = { url: options.to, kind, messageId: txnId, date: at.toISOString() };
   return { ...base, ...(await postAndJudge(options.to, body, { 'content-type': 'application/x-www-form-urlencoded' }, (status, text) => status === 200 && text === '')) };
 }
 
-function webhookOverrides(options: PayPalWebhookOptions): PayPalWebhookSampleOverrides {
-  const overrides: PayPalWebhookSampleOverrides = { eventId: `WH-${randomTxnId()}-${randomTxnId().slice(0, 8)}`, transactionId: options.transaction ?? randomTxnId() };
+function webhookOverrides(options: PayPalWebhookOptions, at: Date): PayPalWebhookSampleOverrides {
+  const overrides: PayPalWebhookSampleOverrides = {
+    eventId: `WH-${randomTxnId()}-${randomTxnId().slice(0, 8)}`,
+    transactionId: options.transaction ?? randomTxnId(),
+    createTime: at.toISOString().replace('.000Z', 'Z'),
+  };
   if (options.subscription !== undefined) overrides.subscriptionId = options.subscription;
   if (options.email !== undefined) overrides.email = options.email;
   if (options.amount !== undefined) overrides.amount = options.amount;
@@ -113,16 +126,17 @@ function webhookOverrides(options: PayPalWebhookOptions): PayPalWebhookSampleOve
 
 /** Builds, signs and posts one simulated PayPal webhook delivery; never throws on a network failure. */
 export async function simulatePayPalWebhook(eventType: PayPalWebhookEventType, options: PayPalWebhookOptions): Promise<PayPalSimulateResult> {
-  const event = samplePayPalWebhookEvent(eventType, webhookOverrides(options));
+  const at = simulationInstant(options.date);
+  const event = samplePayPalWebhookEvent(eventType, webhookOverrides(options, at));
   const body = Buffer.from(JSON.stringify(event), 'utf8');
   const privateKeyPem = options.privateKey !== undefined ? readFileSync(options.privateKey, 'utf8') : DEV_PRIVATE_KEY_PEM;
   const headers = signPayPalWebhook({ body, webhookId: options.webhookId, transmissionId: randomUUID(), certUrl: `${options.paypal.replace(/\/+$/, '')}${DEV_CERTIFICATE_PATH}`, privateKeyPem });
-  const base = { url: options.to, kind: eventType, messageId: typeof event.id === 'string' ? event.id : null };
+  const base = { url: options.to, kind: eventType, messageId: typeof event.id === 'string' ? event.id : null, date: at.toISOString() };
   return { ...base, ...(await postAndJudge(options.to, body, { 'content-type': 'application/json', ...headers }, (status) => status >= 200 && status < 300)) };
 }
 
 function printResult(io: CliIo, result: PayPalSimulateResult, what: string): void {
-  const lines = [`POST ${result.url}  (${what} ${result.kind}${result.messageId ? `, ${result.messageId}` : ''})`];
+  const lines = [`POST ${result.url}  (${what} ${result.kind}${result.messageId ? `, ${result.messageId}` : ''}, dated ${result.date})`];
   if (result.status === null) lines.push(`No answer: ${result.error ?? 'unknown error'}`);
   else lines.push(`HTTP ${result.status}${result.body ? `\n${truncate(result.body, 2000)}` : ' (empty body)'}`);
   if (!result.ok && result.status !== null) lines.push('Not accepted: PayPal would count this as a failed delivery and send it again.');
@@ -149,6 +163,7 @@ export function registerPayPalSimulations(simulate: Command, ctx: CommandContext
     .option('--email <email>', 'payer e-mail address')
     .option('--receiver-email <email>', 'receiver_email (default seller@example.com)')
     .option('--receiver-id <id>', 'receiver_id (default KXQ7ZRP4M2B8N)')
+    .addOption(dateOption())
     .option('--test', 'mark the message as a sandbox message (test_ipn=1)')
     .option('--json', 'print the result as JSON')
     .action(async (kind: string, options: PayPalIpnOptions) => {
@@ -176,6 +191,7 @@ export function registerPayPalSimulations(simulate: Command, ctx: CommandContext
     .option('--email <email>', 'payer e-mail address')
     .option('--amount <amount>', 'gross amount as a decimal, e.g. 19.99', moneyAmount)
     .option('--currency <code>', 'ISO currency code, e.g. EUR', currencyCode)
+    .addOption(dateOption())
     .option('--sandbox', 'links on api.sandbox.paypal.com, as sandbox events have them')
     .option('--json', 'print the result as JSON')
     .action(async (eventType: PayPalWebhookEventType, options: PayPalWebhookOptions) => {

@@ -1,9 +1,10 @@
 /**
- * `ipnhub simulate digistore24 <event>` (PayPal's are in simulate-paypal.ts): sends a correctly signed Digistore24 IPN to any URL,
- * like PayPal's IPN simulator, so a user can test their own hub (and its connections) end to
- * end. Fields come from `sampleDigistore24Fields` (reference digistore24.md §7 examples), the
- * signature is variant A of §2.2, the transport a form-encoded POST as in §1. No SSRF guard:
- * the target is the user's own hub, usually on localhost.
+ * `ipnhub simulate digistore24 <event>` (PayPal's are in simulate-paypal.ts): sends a correctly
+ * signed Digistore24 IPN to any URL, like PayPal's IPN simulator, so a user can test their own
+ * hub (and its connections) end to end. Fields come from `sampleDigistore24Fields` (modelled on
+ * Digistore24's example notifications, see docs/providers.md), signed like Digistore24 signs,
+ * posted form-encoded, dated now or `--date` (simulation-date.ts says why). No SSRF guard: the
+ * target is the user's own hub, usually on localhost.
  */
 import { randomInt } from 'node:crypto';
 import type { Command } from 'commander';
@@ -12,6 +13,7 @@ import type { Digistore24SampleOverrides } from '../../providers/digistore24/sig
 import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
 import { httpUrl, integerAtLeast, moneyAmount, oneOf, currencyCode } from '../option-parsers.js';
+import { dateOption, simulationInstant } from '../simulation-date.js';
 import { postAndJudge } from '../post-notification.js';
 import type { PostOutcome } from '../post-notification.js';
 import { registerPayPalSimulations } from './simulate-paypal.js';
@@ -36,6 +38,8 @@ export interface SimulateOptions {
   paySequence?: number;
   language?: string;
   upsellNo?: number;
+  /** ISO 8601 UTC; default: now. */
+  date?: string;
   test?: boolean;
   json?: boolean;
 }
@@ -46,16 +50,18 @@ export interface SimulateResult extends PostOutcome {
   event: string;
   orderId: string | null;
   transactionId: string | null;
+  /** When the notification says the event happened (ISO 8601 UTC, whole seconds). */
+  date: string;
 }
 
 function randomOrderId(): string {
   return Array.from({ length: 8 }, () => ORDER_ID_ALPHABET[randomInt(ORDER_ID_ALPHABET.length)]).join('');
 }
 
-function overridesFrom(event: string, options: SimulateOptions): Digistore24SampleOverrides {
+function overridesFrom(event: string, options: SimulateOptions, at: Date): Digistore24SampleOverrides {
   // A fresh order (and transaction) per run unless given: every simulation is then a new
   // notification rather than a duplicate the hub acknowledges and ignores.
-  const overrides: Digistore24SampleOverrides = { orderId: options.order ?? randomOrderId() };
+  const overrides: Digistore24SampleOverrides = { orderId: options.order ?? randomOrderId(), at };
   if (options.transaction !== undefined) overrides.transactionId = options.transaction;
   else if (TRANSACTION_EVENTS.has(event)) overrides.transactionId = String(randomInt(10_000_000, 100_000_000));
   if (options.product !== undefined) overrides.productId = options.product;
@@ -70,17 +76,18 @@ function overridesFrom(event: string, options: SimulateOptions): Digistore24Samp
   return overrides;
 }
 
-/** Builds, signs and posts one simulated Digistore24 IPN; never throws on a network failure. */
+/** Builds, signs and posts one simulated Digistore24 IPN, dated `options.date` or now; never throws on a network failure. */
 export async function simulateDigistore24(event: string, options: SimulateOptions): Promise<SimulateResult> {
-  const fields = sampleDigistore24Fields(event, overridesFrom(event, options));
+  const at = simulationInstant(options.date);
+  const fields = sampleDigistore24Fields(event, overridesFrom(event, options, at));
   const body = encodeDigistore24Body(fields, options.passphrase);
-  const base = { url: options.to, event, orderId: fields.order_id ?? null, transactionId: fields.transaction_id ?? null };
+  const base = { url: options.to, event, orderId: fields.order_id ?? null, transactionId: fields.transaction_id ?? null, date: at.toISOString() };
   const outcome = await postAndJudge(options.to, body, { 'content-type': 'application/x-www-form-urlencoded' }, (status, text) => status === 200 && text.startsWith('OK'));
   return { ...base, ...outcome };
 }
 
 function printHuman(io: CliIo, result: SimulateResult): void {
-  const lines = [`POST ${result.url}  (event ${result.event}${result.orderId ? `, order ${result.orderId}` : ''}${result.transactionId ? `, transaction ${result.transactionId}` : ''})`];
+  const lines = [`POST ${result.url}  (event ${result.event}${result.orderId ? `, order ${result.orderId}` : ''}${result.transactionId ? `, transaction ${result.transactionId}` : ''}, dated ${result.date})`];
   if (result.status === null) lines.push(`No answer: ${result.error ?? 'unknown error'}`);
   else lines.push(`HTTP ${result.status}`, truncate(result.body ?? '', 2000));
   if (result.ok && result.orderId) lines.push(`Send a follow-up event for the same order with --order ${result.orderId}.`);
@@ -112,6 +119,7 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
     .option('--pay-sequence <n>', 'pay sequence number (0 single payment, 1 first payment, 2+ rebills)', integerAtLeast(0))
     .option('--language <code>', 'order and buyer language, e.g. de')
     .option('--upsell-no <n>', 'position in the upsell funnel; above 0 marks the product as an add-on', integerAtLeast(0))
+    .addOption(dateOption())
     .option('--test', 'mark the notification as a test (api_mode=test)')
     .option('--json', 'print the result as JSON')
     .action(async (event: string, options: SimulateOptions) => {

@@ -63,13 +63,30 @@ describe('ipnhub source', () => {
     expect(JSON.parse(json.stderr)).toEqual({ error: { code: 'UNKNOWN_PROVIDER', message: 'No provider with this id. "stripe"' } });
   });
 
-  it('a missing passphrase is INVALID_CONFIG, and bad --config JSON is VALIDATION_FAILED', async () => {
+  it('a missing passphrase is INVALID_CONFIG naming the flag, and bad --config JSON is VALIDATION_FAILED', async () => {
     const missing = await cli.run(['source', 'add', '--provider', 'digistore24', '--name', 'X']);
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^error INVALID_CONFIG: .*passphrase/);
+    expect(missing).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error INVALID_CONFIG: The configuration is not valid for this provider or connector. passphrase (--passphrase): is required (text)\n',
+    });
     const badJson = await cli.run(['source', 'add', '--provider', 'digistore24', '--name', 'X', '--config', '{passphrase']);
     expect(badJson.code).toBe(1);
     expect(badJson.stderr).toMatch(/^error VALIDATION_FAILED: .*--config: not valid JSON/);
+  });
+
+  it('a misspelt setting is INVALID_CONFIG naming the closest valid one, at any depth, and nothing is stored', async () => {
+    const top = await cli.run(['source', 'add', '--provider', 'paypal-ipn', '--name', 'X', '--set', 'receiverEmail=a@example.com', '--set', 'enviroment=sandbox']);
+    expect(top).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'error INVALID_CONFIG: The configuration is not valid for this provider or connector. enviroment (--set enviroment=…): unknown setting (did you mean "environment"?)\n',
+    });
+    const deep = await cli.run(['source', 'add', '--provider', 'paypal-ipn', '--name', 'X', '--set', 'receiverEmail=a@example.com', '--config', '{"expectedPrices":{"course":{"amount":"19.99","currency":"EUR","curency":"EUR"}}}']);
+    expect(deep.code).toBe(1);
+    expect(deep.stderr).toContain('expectedPrices.course.curency');
+    expect(deep.stderr).toContain('(did you mean "currency"?)');
+    expect((await cli.run(['source', 'list', '--json'])).stdout.trim()).toBe('[]');
   });
 
   it('update sets the webhook id PayPal shows after the URL is registered, keeps secrets, and names a missing source', async () => {
@@ -93,7 +110,7 @@ describe('ipnhub source', () => {
     expect(human.stdout).toBe(`Updated source ${id} (paypal-webhooks, "PayPal").\nInbound URL: https://hub.example.com/ipn/${id}\n`);
     const invalid = await cli.run(['source', 'update', id, '--set', 'environment=moon']);
     expect(invalid.code).toBe(1);
-    expect(invalid.stderr).toMatch(/^error INVALID_CONFIG: .*environment/);
+    expect(invalid.stderr).toBe('error INVALID_CONFIG: The configuration is not valid for this provider or connector. environment (--set environment=…): must be one of live, sandbox\n');
     const missing = await cli.run(['source', 'update', 'src_01JAAAAAAAAAAAAAAAAAAAAAAA', '--name', 'x']);
     expect(missing.stderr).toBe('error NOT_FOUND: Not found. No source src_01JAAAAAAAAAAAAAAAAAAAAAAA.\n');
   });
@@ -102,10 +119,30 @@ describe('ipnhub source', () => {
     const added = await cli.run(['source', 'add', '--provider', 'digistore24', '--name', 'Gone', '--passphrase', PASSPHRASE, '--json']);
     const { id } = JSON.parse(added.stdout) as { id: string };
     expect(await cli.run(['source', 'remove', id])).toEqual({ code: 0, stdout: `Removed source ${id}.\n`, stderr: '' });
-    expect((await cli.run(['source', 'list'])).stdout).toMatch(/^No sources yet\./);
+    expect((await cli.run(['source', 'list'])).stdout).toMatch(new RegExp(`^No sources yet in sqlite:${cli.dataDir}/ipnhub\\.db\\. Add one with`));
     const again = await cli.run(['source', 'remove', id, '--json']);
     expect(again.code).toBe(1);
     expect(JSON.parse(again.stderr)).toEqual({ error: { code: 'NOT_FOUND', message: `Not found. No source ${id}.` } });
+  });
+
+  it('a public base URL with a path and trailing slash gives inbound URLs without a double slash; plain http is warned', async () => {
+    const hub = createCliEnv({ IPNHUB_PUBLIC_BASE_URL: 'https://IPN.example.com/hub/' });
+    const plain = createCliEnv({ IPNHUB_PUBLIC_BASE_URL: 'http://ipn.example.com' });
+    try {
+      const added = await hub.run(['source', 'add', '--provider', 'digistore24', '--name', 'Hub', '--passphrase', PASSPHRASE, '--json']);
+      expect(added.stderr).toBe('');
+      const { id, inboundUrl } = JSON.parse(added.stdout) as { id: string; inboundUrl: string };
+      expect(inboundUrl).toBe(`https://ipn.example.com/hub/ipn/${id}`);
+      const listed = await hub.run(['source', 'list', '--json']);
+      expect((JSON.parse(listed.stdout) as Array<{ inboundUrl: string }>).map((s) => s.inboundUrl)).toEqual([`https://ipn.example.com/hub/ipn/${id}`]);
+
+      const http = await plain.run(['source', 'add', '--provider', 'digistore24', '--name', 'Plain', '--passphrase', PASSPHRASE]);
+      expect(http.code).toBe(0);
+      expect(http.stderr).toContain('warning: publicBaseUrl (IPNHUB_PUBLIC_BASE_URL) is a plain http:// address (http://ipn.example.com): Digistore24 refuses http URLs');
+    } finally {
+      hub.dispose();
+      plain.dispose();
+    }
   });
 
   it('without a public base URL the inbound URL uses the listen address, with a note', async () => {

@@ -12,6 +12,9 @@ import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
 import { buildConfigInput } from '../config-input.js';
 import { withDbRuntime } from '../db-runtime.js';
+import { runtimeDatabase } from '../describe-database.js';
+import { namingFlags } from '../flag-names.js';
+import type { FlagNames } from '../flag-names.js';
 import { collect } from '../option-parsers.js';
 import { formatTable, printJson, printLines } from '../output.js';
 
@@ -33,6 +36,9 @@ function secretSummary(view: SourceView): string {
   const entries = Object.entries(view.secretFields);
   return entries.length === 0 ? '-' : entries.map(([name, status]) => `${name}: ${status}`).join(', ');
 }
+
+/** The flags `source add` and `source update` set config fields with; others come from `--set`. */
+const SOURCE_FLAGS: FlagNames = { passphrase: '--passphrase', name: '--name', provider: '--provider' };
 
 /** Setup advice per provider, shown once after `source add`. */
 const SETUP_ADVICE: Readonly<Record<string, string>> = {
@@ -71,7 +77,7 @@ export function registerSourceCommand(program: Command, ctx: CommandContext): vo
       const config = buildConfigInput({ json: options.config, sets: options.set });
       if (options.passphrase !== undefined) config.passphrase = options.passphrase;
       await withDbRuntime(ctx.io, async (runtime) => {
-        const view = withFullUrl(runtime, await runtime.sources.create({ provider: options.provider, name: options.name, config }));
+        const view = withFullUrl(runtime, await namingFlags(SOURCE_FLAGS, () => runtime.sources.create({ provider: options.provider, name: options.name, config })));
         if (options.json === true) printJson(ctx.io, view);
         else printAdded(ctx.io, runtime, view);
       });
@@ -98,7 +104,7 @@ export function registerSourceCommand(program: Command, ctx: CommandContext): vo
               { header: 'inbound url', value: (v) => v.inboundUrl },
             ],
             views,
-            'No sources yet. Add one with: ipnhub source add --provider digistore24 --name <name> --passphrase <passphrase>',
+            `No sources yet in ${runtimeDatabase(runtime)}. Add one with: ipnhub source add --provider digistore24 --name <name> --passphrase <passphrase>`,
           ),
         );
       });
@@ -118,7 +124,7 @@ export function registerSourceCommand(program: Command, ctx: CommandContext): vo
       if (options.passphrase !== undefined) config.passphrase = options.passphrase;
       await withDbRuntime(ctx.io, async (runtime) => {
         const patch = { ...(options.name !== undefined ? { name: options.name } : {}), ...(Object.keys(config).length > 0 ? { config } : {}) };
-        const updated = await runtime.sources.update(id, patch);
+        const updated = await namingFlags(SOURCE_FLAGS, () => runtime.sources.update(id, patch));
         if (!updated) throw new IpnhubError('NOT_FOUND', `No source ${id}.`);
         const view = withFullUrl(runtime, updated);
         if (options.json === true) printJson(ctx.io, view);

@@ -1,6 +1,8 @@
 /**
  * `ipnhub token rotate`: replaces the stored admin API token with a new one and prints it
  * once. Only its SHA-256 is stored, so a lost token cannot be shown again, only replaced.
+ * Running servers on the same database check the stored token on every request, so the old
+ * one stops working at once.
  */
 import type { Command } from 'commander';
 import { rotateAdminToken } from '../../connections/admin-token.js';
@@ -15,7 +17,7 @@ export function registerTokenCommand(program: Command, ctx: CommandContext): voi
   token
     .command('rotate')
     .description(
-      'Generate a new admin API token, store its hash and print it once. Running servers accept the old token until they restart; IPNHUB_ADMIN_TOKEN, when set, takes precedence.',
+      'Generate a new admin API token, store its hash and print it once. Running servers on the same database refuse the old token from their next request on; IPNHUB_ADMIN_TOKEN, when set, takes precedence.',
     )
     .option('--json', 'print the result as JSON')
     .action(async (options: { json?: boolean }) => {
@@ -26,8 +28,12 @@ export function registerTokenCommand(program: Command, ctx: CommandContext): voi
           printJson(ctx.io, { token: value, overriddenByConfig: overridden });
           return;
         }
-        printLines(ctx.io, `New admin API token (shown once): ${value}`, 'Restart running servers for it to take effect; the old token stops working then.');
-        if (overridden) ctx.io.stderr('warning: IPNHUB_ADMIN_TOKEN is set and takes precedence; the new token is only used once it is unset.\n');
+        if (overridden) {
+          printLines(ctx.io, `New admin API token (shown once): ${value}`);
+          ctx.io.stderr('warning: IPNHUB_ADMIN_TOKEN is set and takes precedence; the new token is only used once it is unset.\n');
+        } else {
+          printLines(ctx.io, `New admin API token (shown once): ${value}`, 'The old token no longer works, also in servers running now.');
+        }
       });
     });
 }

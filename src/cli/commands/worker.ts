@@ -5,9 +5,11 @@
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/config.js';
+import { loadSettings } from '../../config/config.js';
+import { recordRunningSettings } from '../../config/running-settings.js';
 import { createRuntime, dbTarget } from '../../runtime.js';
 import { waitForShutdown } from '../cli-io.js';
+import { logSettingsWarnings } from '../command-settings.js';
 import type { CommandContext } from '../command-context.js';
 import { describeDatabase } from '../describe-database.js';
 import { ioLogger } from '../io-logger.js';
@@ -19,16 +21,21 @@ export function registerWorkerCommand(program: Command, ctx: CommandContext): vo
     .description('Run only the delivery worker (use with `serve --no-worker`). Stops gracefully on SIGINT/SIGTERM.')
     .action(async () => {
       const { io } = ctx;
-      const config = loadConfig(io.env);
+      const settings = loadSettings(io.env);
+      const { config } = settings;
       const logger = ioLogger(config.logLevel, io.stdout);
+      logSettingsWarnings(settings, logger);
       const runtime = await createRuntime(config, { logger, skipAdminToken: true });
+      let forgetSettings: (() => Promise<void>) | undefined;
       try {
         await runtime.worker.start();
-        logger.info({ database: describeDatabase(dbTarget(config)), dataDir: resolve(config.dataDir) }, 'ipnhub worker running');
+        forgetSettings = await recordRunningSettings(runtime.dbHandle.db, { role: 'worker', config, origins: settings.origins, now: runtime.clock.now() });
+        logger.info({ database: describeDatabase(dbTarget(config)), dataDir: resolve(config.dataDir), settingsFile: settings.file ?? null }, 'ipnhub worker running');
         const reason = await waitForShutdown(io);
         logger.info({ reason }, 'shutting down');
       } finally {
         await runtime.worker.stop();
+        await forgetSettings?.().catch((err: unknown) => logger.warn({ err }, 'could not remove the running settings record'));
         await runtime.close();
       }
       logger.info('stopped');

@@ -1,6 +1,10 @@
 /**
  * Runs the CLI in-process the way a user would, with captured output and an isolated data
  * directory, and a tiny HTTP target for connection and worker tests.
+ *
+ * The data directory holds a migrated database before the first command runs, as after a
+ * user's first `ipnhub serve` (one-shot commands refuse to create one); pass
+ * `{ database: 'none' }` to start from an empty directory.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -42,9 +46,17 @@ export interface RunningCli {
   waitFor(pattern: RegExp): Promise<RegExpExecArray>;
 }
 
-export function createCliEnv(base: NodeJS.ProcessEnv = {}): CliEnv {
+export interface CliEnvOptions {
+  /** `migrated` (default): create the database first, as `ipnhub migrate` would; `none`: leave the data directory empty. */
+  database?: 'migrated' | 'none';
+}
+
+export function createCliEnv(base: NodeJS.ProcessEnv = {}, options: CliEnvOptions = {}): CliEnv {
   const dataDir = mkdtempSync(join(tmpdir(), 'ipnhub-cli-'));
   const env: NodeJS.ProcessEnv = { IPNHUB_DATA_DIR: dataDir, IPNHUB_LOG_LEVEL: 'silent', ...base };
+  const prepared = options.database === 'none' ? Promise.resolve() : migrate(env);
+  // Reported by the first command that awaits it; a test that runs none must not crash the run.
+  prepared.catch(() => undefined);
 
   function capture(extraEnv: NodeJS.ProcessEnv, shutdownSignal?: Promise<void>): { io: CliIo; out: string[]; err: string[]; printed: Condition } {
     const out: string[] = [];
@@ -66,6 +78,7 @@ export function createCliEnv(base: NodeJS.ProcessEnv = {}): CliEnv {
     env,
     dataDir,
     async run(argv, extraEnv = {}) {
+      await prepared;
       const { io, out, err } = capture(extraEnv);
       const code = await main(argv, io);
       return { code, stdout: out.join(''), stderr: err.join('') };
@@ -75,10 +88,12 @@ export function createCliEnv(base: NodeJS.ProcessEnv = {}): CliEnv {
       const signal = new Promise<void>((resolve) => (requestStop = resolve));
       const { io, out, err, printed } = capture(extraEnv, signal);
       let finished = false;
-      const done = main(argv, io).finally(() => {
-        finished = true;
-        printed.notify();
-      });
+      const done = prepared
+        .then(() => main(argv, io))
+        .finally(() => {
+          finished = true;
+          printed.notify();
+        });
       return {
         output: () => out.join(''),
         async stop() {
@@ -99,6 +114,12 @@ export function createCliEnv(base: NodeJS.ProcessEnv = {}): CliEnv {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+async function migrate(env: NodeJS.ProcessEnv): Promise<void> {
+  const out: string[] = [];
+  const code = await main(['migrate'], { stdout: (s) => out.push(s), stderr: (s) => out.push(s), env });
+  if (code !== 0) throw new Error(`test setup: ipnhub migrate failed (pass { database: 'none' } to start without a database): ${out.join('')}`);
 }
 
 export interface ReceivedRequest {

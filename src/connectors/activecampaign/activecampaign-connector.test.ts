@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { closedPort } from '../../../test/helpers/closed-port.js';
+import { pollUntil } from '../../../test/helpers/poll-until.js';
 import { startActiveCampaignFake } from '../../../test/fakes/activecampaign-fake.js';
 import type { ActiveCampaignFake, ActiveCampaignFakeOptions } from '../../../test/fakes/activecampaign-fake.js';
 import { createHttpClient } from '../../lib/http-client.js';
@@ -192,6 +193,55 @@ describe('activecampaign connector', () => {
     expect(fake.tagsOf(EMAIL)).toEqual(['online course basic', 'vip']);
   });
 
+  describe('a tag the contact already has', () => {
+    const order = (id: string) => ({ ...sampleEvent().order!, id, transactionId: `${id}-1` });
+
+    it('is attached once when two deliveries for the same buyer run at the same time (ActiveCampaign storing duplicates)', async () => {
+      await fake.close();
+      await start({ duplicateContactTag: 'duplicate' });
+      // The first delivery is held just before it attaches the product tag…
+      const held = fake.hold('POST /api/3/contactTags');
+      const first = connector.deliver(sampleEvent('payment', { order: order('ORDER-A') }), config(), deliveryContext(http));
+      await held.arrived;
+      // …while a payment on another order of the same buyer starts.
+      const second = connector.deliver(sampleEvent('payment', { order: order('ORDER-B') }), config(), deliveryContext(http));
+      const syncs = await pollUntil(async () => fake.requests.filter((r) => r.path === '/api/3/contact/sync').length, (n) => n >= 2);
+      expect(syncs).toBe(2);
+      held.release();
+      const results = await Promise.all([first, second]);
+      expect(results).toEqual([
+        { outcome: 'delivered', response: 'contact 1 upserted, tags +1 -0' },
+        { outcome: 'delivered', response: 'contact 1 upserted, tags +0 -0' },
+      ]);
+      expect(fake.state.contactTags).toHaveLength(1);
+      expect(fake.requests.filter((r) => r.method === 'POST' && r.path === '/api/3/contactTags')).toHaveLength(1);
+    });
+
+    it('counts as attached when ActiveCampaign refuses it because another process attached it meanwhile', async () => {
+      await fake.close();
+      await start({ duplicateContactTag: 'refuse', tags: [PRODUCT] });
+      const held = fake.hold('POST /api/3/contactTags');
+      const delivery = connector.deliver(sampleEvent('payment'), config(), deliveryContext(http));
+      await held.arrived;
+      // Another ipnhub process (or a person in ActiveCampaign) attaches the tag first.
+      fake.state.contactTags.push({ id: '900', contact: '1', tag: '1', cdate: '2026-03-01T10:00:00-06:00' });
+      held.release();
+      expect(await delivery).toEqual({ outcome: 'delivered', response: 'contact 1 upserted, tags +0 -0' });
+      expect(fake.requests.find((r) => r.method === 'POST' && r.path === '/api/3/contactTags')?.status).toBe(422);
+      expect(fake.state.contactTags).toHaveLength(1);
+    });
+
+    it('still fails when ActiveCampaign refuses to attach a tag the contact does not have', async () => {
+      await fake.close();
+      await start({ duplicateContactTag: 'refuse', tags: [PRODUCT] });
+      fake.failWhen({ request: 'POST /api/3/contactTags', status: 422, body: { errors: [{ title: 'Contact is not allowed to receive tags' }] } });
+      expect(await connector.deliver(sampleEvent('payment'), config(), deliveryContext(http))).toMatchObject({
+        outcome: 'failed',
+        reason: 'TARGET_VALIDATION_FAILED: ActiveCampaign answered HTTP 422: Contact is not allowed to receive tags',
+      });
+    });
+  });
+
   it('finds an existing tag beyond the first page of search results', async () => {
     await fake.close();
     await start({ tags: [...Array.from({ length: 120 }, (_, i) => `vip-${i}`), 'VIP'] });
@@ -251,6 +301,61 @@ describe('activecampaign connector', () => {
     });
     expect(fake.fieldValue(EMAIL, 'PURCHASE_DATE')).toBe('2024-05-14');
     expect(fake.fieldValue(EMAIL, 'AFFILIATE')).toBeUndefined();
+  });
+
+  it('sends per-event custom fields on their event only, so a refund never overwrites the purchase date', async () => {
+    await fake.close();
+    await start({
+      fields: [
+        { title: 'City', perstag: 'CITY' },
+        { title: 'Purchase date', perstag: 'PURCHASE_DATE', type: 'date' },
+        { title: 'Refund date', perstag: 'REFUND_DATE', type: 'date' },
+        { title: 'Status', perstag: 'STATUS' },
+      ],
+    });
+    const customFields = { City: 'buyer.address.city', STATUS: '{event}' };
+    const actions = {
+      payment: { addTags: ['{product.name}'], customFields: { 'Purchase date': '{occurredAt}', '%STATUS%': 'customer' } },
+      refund: { removeTags: ['{product.name}'], customFields: { REFUND_DATE: '{occurredAt}' } },
+    };
+    await connector.deliver(sampleEvent('payment'), config({ customFields, actions }), deliveryContext(http));
+    const paid = fake.requests.filter((r) => r.path === '/api/3/contact/sync')[0]?.body as { contact: { fieldValues: unknown[] } };
+    // One value per field: the action's STATUS wins over the connection's.
+    expect(paid.contact.fieldValues).toEqual([
+      { field: '1', value: 'Berlin' },
+      { field: '4', value: 'customer' },
+      { field: '2', value: '2024-05-14' },
+    ]);
+
+    const refund = sampleEvent('refund', { occurredAt: '2024-06-02T08:00:00.000Z' });
+    await connector.deliver(refund, config({ customFields, actions }), deliveryContext(http));
+    const refunded = fake.requests.filter((r) => r.path === '/api/3/contact/sync')[1]?.body as { contact: { fieldValues: unknown[] } };
+    expect(refunded.contact.fieldValues).toEqual([
+      { field: '1', value: 'Berlin' },
+      { field: '4', value: 'refund' },
+      { field: '3', value: '2024-06-02' },
+    ]);
+    expect(fake.fieldValue(EMAIL, 'PURCHASE_DATE')).toBe('2024-05-14');
+    expect(fake.fieldValue(EMAIL, 'REFUND_DATE')).toBe('2024-06-02');
+  });
+
+  it('fails naming a per-event custom field that does not exist, and the connection test names it too', async () => {
+    await fake.close();
+    await start({ fields: [{ title: 'Purchase date', perstag: 'PURCHASE_DATE', type: 'date' }] });
+    const actions = { payment: { customFields: { 'Purchase date': '{occurredAt}' } }, refund: { customFields: { 'Refund date': '{occurredAt}' } } };
+    expect((await connector.deliver(sampleEvent('payment'), config({ actions }), deliveryContext(http))).outcome).toBe('delivered');
+    const refunded = await connector.deliver(sampleEvent('refund'), config({ actions }), deliveryContext(http));
+    expect(refunded).toMatchObject({ outcome: 'failed', reason: expect.stringContaining('ActiveCampaign has no custom field "Refund date"') });
+    const tested = await connector.testConnection(config({ actions }), testContext(http));
+    expect(tested).toEqual({ ok: false, message: expect.stringContaining('has no custom field "Refund date"') });
+  });
+
+  it('leaves out custom field values that are only whitespace', async () => {
+    await fake.close();
+    await start({ fields: [{ title: 'Last amount', perstag: 'LAST_AMOUNT' }] });
+    const order = { ...sampleEvent().order!, amount: null, currency: null };
+    await connector.deliver(sampleEvent('payment', { order }), config({ customFields: { LAST_AMOUNT: '{amount} {order.currency}' } }), deliveryContext(http));
+    expect(fake.requests.find((r) => r.path === '/api/3/contact/sync')?.body).toEqual({ contact: { email: EMAIL, firstName: 'Anna', lastName: 'Beispiel' } });
   });
 
   it('fails naming a custom field that does not exist, before writing anything', async () => {

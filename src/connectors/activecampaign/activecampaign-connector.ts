@@ -17,7 +17,7 @@ import { templateScope } from '../template.js';
 import { createActiveCampaignClient } from './client.js';
 import { activeCampaignConfigSchema } from './config.js';
 import type { ActiveCampaignAction, ActiveCampaignConfig } from './config.js';
-import { mappedText, syncContact } from './contact.js';
+import { mappedText, renderedText, syncContact } from './contact.js';
 import { fetchFields, fieldValues, missingFields, missingFieldsMessage } from './custom-fields.js';
 import type { FieldValue } from './custom-fields.js';
 import { recordOrder } from './deep-data.js';
@@ -59,13 +59,14 @@ async function deliver(event: CanonicalEvent, config: ActiveCampaignConfig, acti
   const client = clientFor(config, deps);
 
   let values: FieldValue[] = [];
-  const customKeys = Object.keys(config.customFields);
+  const customKeys = [...new Set([...Object.keys(config.customFields), ...Object.keys(action.customFields)])];
   if (customKeys.length > 0) {
     const fields = await fetchFields(client);
     if (!fields.ok) return fields.result;
     const missing = missingFields(fields.value, customKeys);
     if (missing.length > 0) return { outcome: 'failed', reason: `TARGET_VALIDATION_FAILED: ${missingFieldsMessage(missing)}` };
-    values = fieldValues(fields.value, mappedText(config.customFields, scope));
+    // The event's own fields last: they win over the connection's for the same field.
+    values = fieldValues(fields.value, mappedText(config.customFields, scope), renderedText(action.customFields, scope));
   }
 
   const synced = await syncContact(client, contact, values);
@@ -73,7 +74,7 @@ async function deliver(event: CanonicalEvent, config: ActiveCampaignConfig, acti
   const contactId = synced.value;
   const summary = [`contact ${contactId} upserted`];
 
-  const tags = await applyTags(client, contactId, renderTags(action.addTags, scope), renderTags(action.removeTags, scope));
+  const tags = await applyTags(client, contactId, renderTags(action.addTags, scope), renderTags(action.removeTags, scope), deps.signal);
   if (!tags.ok) return tags.result;
   summary.push(`tags +${tags.value.added} -${tags.value.removed}`);
 
@@ -89,6 +90,12 @@ async function deliver(event: CanonicalEvent, config: ActiveCampaignConfig, acti
     summary.push(order.value);
   }
   return { outcome: 'delivered', response: summary.join(', ') };
+}
+
+/** Every custom field the connection writes: its own and each action's, once. */
+function configuredFieldKeys(config: ActiveCampaignConfig): string[] {
+  const perEvent = Object.values(config.actions).flatMap((action) => Object.keys(action?.customFields ?? {}));
+  return [...new Set([...Object.keys(config.customFields), ...perEvent])];
 }
 
 /** The ActiveCampaign connector; a plain object that satisfies `Connector<ActiveCampaignConfig>`. */
@@ -111,9 +118,10 @@ export function activeCampaignConnector(options: ActiveCampaignConnectorOptions 
       const client = clientFor(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, requestsPerSecond: options.requestsPerSecond });
       const fields = await fetchFields(client);
       if (!fields.ok) return testResult({ ok: false, result: fields.result }, '');
-      const missing = missingFields(fields.value, Object.keys(config.customFields));
+      const keys = configuredFieldKeys(config);
+      const missing = missingFields(fields.value, keys);
       if (missing.length > 0) return { ok: false, message: `connected, but ${missingFieldsMessage(missing)}` };
-      const configured = Object.keys(config.customFields).length;
+      const configured = keys.length;
       return {
         ok: true,
         message: `connected to ActiveCampaign: the API key works and the account has ${fields.value.length} custom field${fields.value.length === 1 ? '' : 's'}${configured > 0 ? `, including the ${configured} configured` : ''}`,

@@ -46,9 +46,15 @@ export function activeCampaignErrorMessage(body: unknown): string | undefined {
   return parts.length > 0 ? parts.join(': ') : undefined;
 }
 
-export function createActiveCampaignClient(options: ActiveCampaignClientOptions): TargetClient {
+/** The client of one delivery, and the account it talks to. */
+export interface ActiveCampaignClient extends TargetClient {
+  /** The account's API root, lower-cased: the key of what is shared per account. */
+  account: string;
+}
+
+export function createActiveCampaignClient(options: ActiveCampaignClientOptions): ActiveCampaignClient {
   const base = apiBase(options.accountUrl);
-  return createTargetClient<undefined>({
+  const client = createTargetClient<undefined>({
     name: TARGET_NAME,
     http: options.http,
     clock: options.clock,
@@ -57,6 +63,7 @@ export function createActiveCampaignClient(options: ActiveCampaignClientOptions)
     prepare: (req) => ({ ...req, url: `${base}${req.url}`, headers: { ...req.headers, 'api-token': options.apiToken } }),
     errorMessage: activeCampaignErrorMessage,
   });
+  return { call: (req) => client.call(req), account: base.toLowerCase() };
 }
 
 /** The object under `key` in a 2xx body (`{"contact":{…}}`), or null. */

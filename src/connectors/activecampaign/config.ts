@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { eventActionsSchema } from '../event-actions.js';
 import type { EventActions } from '../event-actions.js';
-import { mappingSchema, validateTemplate } from '../template.js';
+import { mappingSchema, templateSchema } from '../template.js';
 
 /** The contact fields `contact/sync` takes besides `fieldValues` (§2.2). */
 export const CONTACT_FIELDS = ['email', 'firstName', 'lastName', 'phone'] as const;
@@ -18,13 +18,9 @@ export const DEFAULT_CONTACT_MAPPING: Readonly<Record<(typeof CONTACT_FIELDS)[nu
   phone: 'buyer.phone',
 };
 
-const tagTemplate = z
-  .string()
+const tagTemplate = templateSchema()
   .trim()
   .min(1)
-  .superRefine((template, ctx) => {
-    for (const problem of validateTemplate(template)) ctx.addIssue({ code: 'custom', message: problem });
-  })
   .meta({ title: 'Tag', description: 'A tag name or a template, e.g. "customer", "{product.name}" or "paypal-integration-{event}".' });
 
 const listId = z
@@ -35,6 +31,14 @@ const listId = z
 /** What one event type does to the contact, after it has been created or updated. */
 export const activeCampaignActionSchema = z
   .object({
+    customFields: z
+      .record(z.string(), templateSchema())
+      .default({})
+      .meta({
+        title: 'Custom fields set on this event',
+        description:
+          'Existing custom field ← text template, sent with the contact on this event only, e.g. {"Purchase date": "{occurredAt}", "Status": "customer"} on payment, {"Refund date": "{occurredAt}", "Status": "refunded"} on refund. Fixed text is sent as it is. Added to the connection\'s custom fields; a field named in both gets this value. Empty results are not sent.',
+      }),
     addTags: z.array(tagTemplate).default([]).meta({
       title: 'Add tags',
       description: 'Tags attached to the contact. Templates are rendered per event; tags that do not exist yet are created. A tag the contact already has is left alone.',
@@ -53,12 +57,12 @@ export const activeCampaignActionSchema = z
     }),
   })
   .strict()
-  .meta({ title: 'Action', description: 'Every action first creates or updates the contact by e-mail (mapping and custom fields), then applies these tags and lists.' });
+  .meta({ title: 'Action', description: 'Every action first creates or updates the contact by e-mail (contact fields, the connection\'s custom fields and this action\'s), then applies these tags and lists.' });
 
 export type ActiveCampaignAction = z.infer<typeof activeCampaignActionSchema>;
 
 function tagAction(addTags: string[], removeTags: string[]): ActiveCampaignAction {
-  return { addTags, removeTags, subscribeLists: [], unsubscribeLists: [] };
+  return { customFields: {}, addTags, removeTags, subscribeLists: [], unsubscribeLists: [] };
 }
 
 /**
@@ -96,7 +100,7 @@ const contactMappingSchema = mappingSchema
 const customFieldsSchema = mappingSchema.default({}).meta({
   title: 'Custom fields',
   description:
-    'Existing ActiveCampaign custom field ← path or template, e.g. {"ORDER_ID": "order.id", "City": "buyer.address.city", "Affiliate": "affiliate.name", "Last amount": "{amount} {order.currency}"}. The key is the field\'s personalization tag (with or without %) or its title, matched case-insensitively. The fields must already exist in ActiveCampaign (Contacts → Fields): ipnhub never creates fields, and a delivery naming a field that does not exist fails with that name. Date fields get YYYY-MM-DD. Empty values are not sent.',
+    'Existing ActiveCampaign custom field ← path or template, sent on EVERY event the connection acts on, e.g. {"ORDER_ID": "order.id", "City": "buyer.address.city", "Affiliate": "affiliate.name"}. Values that belong to one kind of event (a purchase date, a refund date, a status) go in that event\'s action instead, so a refund never overwrites them. The key is the field\'s personalization tag (with or without %) or its title, matched case-insensitively. The fields must already exist in ActiveCampaign (Contacts → Fields): ipnhub never creates fields, and a delivery naming a field that does not exist fails with that name. Date fields get YYYY-MM-DD. Empty values are not sent.',
 });
 
 const deepDataSchema = z
@@ -120,7 +124,7 @@ const deepDataSchema = z
   .default({ enabled: false, storeId: 'ipnhub', storeName: 'ipnhub' })
   .meta({ title: 'E-commerce orders (Deep Data)', description: 'Optional: record payments as ActiveCampaign e-commerce orders.' });
 
-export const activeCampaignConfigSchema = z.object({
+export const activeCampaignConfigSchema = z.strictObject({
   accountUrl: z
     .url({ protocol: /^https?$/, error: 'must be the account\'s API URL, e.g. https://youraccount.api-us1.com' })
     .meta({

@@ -3,7 +3,7 @@
  * matches on e-mail and updates or creates, so a retried delivery never makes a second contact.
  */
 import type { TargetClient } from '../target-client.js';
-import { applyMapping } from '../template.js';
+import { applyMapping, isEmptyValue, renderTemplate } from '../template.js';
 import type { Step } from './client.js';
 import { idOf, unexpectedAnswer } from './client.js';
 import type { FieldValue } from './custom-fields.js';
@@ -25,6 +25,11 @@ export function mappedText(mapping: Readonly<Record<string, string>>, scope: Rec
   return out;
 }
 
+/** Each entry's text template rendered against the scope (per-event fields: fixed text stays text). */
+export function renderedText(templates: Readonly<Record<string, string>>, scope: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(templates).map(([key, template]) => [key, renderTemplate(template, scope).trim()]));
+}
+
 /** `contact/sync`; returns the contact's id. Empty standard fields are not sent. */
 export async function syncContact(
   client: TargetClient,
@@ -32,7 +37,7 @@ export async function syncContact(
   values: readonly FieldValue[],
 ): Promise<Step<string>> {
   const body: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(contact)) if (value !== '') body[key] = value;
+  for (const [key, value] of Object.entries(contact)) if (!isEmptyValue(value)) body[key] = value;
   if (values.length > 0) body.fieldValues = values;
   const answer = await client.call({ method: 'POST', path: '/api/3/contact/sync', json: { contact: body } });
   if (!answer.ok) return { ok: false, result: answer.result };

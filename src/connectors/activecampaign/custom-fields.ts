@@ -5,6 +5,7 @@
  * `YYYY-MM-DD`; empty values are left out so what the contact has stays.
  */
 import type { TargetClient } from '../target-client.js';
+import { isEmptyValue } from '../template.js';
 import type { Step } from './client.js';
 import { listAll, text } from './client.js';
 
@@ -57,13 +58,19 @@ function asDate(value: string): string {
   return /^\d{4}-\d{2}-\d{2}T/.test(value) ? value.slice(0, 10) : value;
 }
 
-/** `fieldValues` for the mapped values (key → text); every key must name an existing field. */
-export function fieldValues(fields: readonly AccountField[], values: Readonly<Record<string, string>>): FieldValue[] {
-  const out: FieldValue[] = [];
-  for (const [key, value] of Object.entries(values)) {
-    const field = findField(fields, key);
-    if (!field || value === '') continue;
-    out.push({ field: field.id, value: field.type === 'date' ? asDate(value) : value });
+/**
+ * `fieldValues` for the mapped values (key → text), one per field: where several sets name the
+ * same field (by tag in one, by title in another), the later set's value wins, and an empty
+ * value there leaves the earlier one. Every key must name an existing field.
+ */
+export function fieldValues(fields: readonly AccountField[], ...sets: ReadonlyArray<Readonly<Record<string, string>>>): FieldValue[] {
+  const byField = new Map<string, FieldValue>();
+  for (const values of sets) {
+    for (const [key, value] of Object.entries(values)) {
+      const field = findField(fields, key);
+      if (!field || isEmptyValue(value)) continue;
+      byField.set(field.id, { field: field.id, value: field.type === 'date' ? asDate(value) : value });
+    }
   }
-  return out;
+  return [...byField.values()];
 }

@@ -3,11 +3,21 @@
  * up by search (a partial, case-insensitive match, so names are compared exactly here), created
  * on first use, and attached through `contactTags`. The contact's current tags are read first,
  * so a tag it already has is not attached again and removing needs the association's id.
+ *
+ * Reading the tags and then attaching is not atomic at ActiveCampaign, and what it answers when
+ * a contact already has the tag is UNCONFIRMED (the existing association, a second one, or a
+ * refusal). So deliveries for one contact take their turn in this process (two payments for
+ * one buyer never both attach the same tag), and a refused attach is checked against the
+ * contact's tags again: "already attached" is success.
  */
+import { createKeyedQueue } from '../keyed-queue.js';
 import type { TargetClient } from '../target-client.js';
 import { renderTagNames } from '../template.js';
-import type { Step } from './client.js';
+import type { ActiveCampaignClient, Step } from './client.js';
 import { idOf, listAll, mayBeDuplicate, text, unexpectedAnswer } from './client.js';
+
+/** One turn at a time per contact and account, process-wide. */
+const perContact = createKeyedQueue();
 
 export function tagKey(name: string): string {
   return name.toLowerCase();
@@ -66,20 +76,19 @@ async function contactTags(client: TargetClient, contactId: string): Promise<Ste
   };
 }
 
-/**
- * Removes `remove` and adds `add` (tag names) on the contact; a name in both is only added.
- * Returns how many tags were actually attached and taken off.
- */
-export async function applyTags(
-  client: TargetClient,
-  contactId: string,
-  add: readonly string[],
-  remove: readonly string[],
-): Promise<Step<{ added: number; removed: number }>> {
-  const adding = new Set(add.map(tagKey));
-  const removing = remove.filter((name) => !adding.has(tagKey(name)));
-  if (add.length === 0 && removing.length === 0) return { ok: true, value: { added: 0, removed: 0 } };
+/** Attaches `tagId`; true when it was attached now, false when the contact already had it. */
+async function attach(client: TargetClient, contactId: string, tagId: string): Promise<Step<boolean>> {
+  const attached = await client.call({ method: 'POST', path: '/api/3/contactTags', json: { contactTag: { contact: contactId, tag: tagId } } });
+  if (attached.ok) return { ok: true, value: true };
+  if (mayBeDuplicate(attached.status)) {
+    // Another process (or a hand in ActiveCampaign) may have attached it since the tags were read.
+    const now = await contactTags(client, contactId);
+    if (now.ok && now.value.some((ct) => ct.tag === tagId)) return { ok: true, value: false };
+  }
+  return { ok: false, result: attached.result };
+}
 
+async function changeTags(client: TargetClient, contactId: string, add: readonly string[], removing: readonly string[]): Promise<Step<{ added: number; removed: number }>> {
   const current = await contactTags(client, contactId);
   if (!current.ok) return current;
   let removed = 0;
@@ -98,9 +107,27 @@ export async function applyTags(
     const tag = await ensureTag(client, name);
     if (!tag.ok) return tag;
     if (current.value.some((ct) => ct.tag === tag.value)) continue;
-    const attached = await client.call({ method: 'POST', path: '/api/3/contactTags', json: { contactTag: { contact: contactId, tag: tag.value } } });
-    if (!attached.ok) return { ok: false, result: attached.result };
-    added += 1;
+    const attached = await attach(client, contactId, tag.value);
+    if (!attached.ok) return attached;
+    if (attached.value) added += 1;
   }
   return { ok: true, value: { added, removed } };
+}
+
+/**
+ * Removes `remove` and adds `add` (tag names) on the contact; a name in both is only added.
+ * Returns how many tags were actually attached and taken off. Waits for other deliveries to the
+ * same contact in this process to finish theirs first (`signal` ends the wait).
+ */
+export async function applyTags(
+  client: ActiveCampaignClient,
+  contactId: string,
+  add: readonly string[],
+  remove: readonly string[],
+  signal?: AbortSignal,
+): Promise<Step<{ added: number; removed: number }>> {
+  const adding = new Set(add.map(tagKey));
+  const removing = remove.filter((name) => !adding.has(tagKey(name)));
+  if (add.length === 0 && removing.length === 0) return { ok: true, value: { added: 0, removed: 0 } };
+  return perContact.run(`${client.account} ${contactId}`, () => changeTags(client, contactId, add, removing), signal);
 }

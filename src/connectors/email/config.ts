@@ -3,7 +3,7 @@
  * with the shared template engine, see `../template.ts`) and an optional Reply-To.
  */
 import { z } from 'zod';
-import { validateTemplate } from '../template.js';
+import { templateSchema } from '../template.js';
 
 export const DEFAULT_SUBJECT = '[ipnhub] {event} — order {order.id}';
 
@@ -19,16 +19,10 @@ export const DEFAULT_BODY = [
   '— sent by ipnhub',
 ].join('\n');
 
-const template = (fallback: string) =>
-  z
-    .string()
-    .superRefine((value, ctx) => {
-      for (const problem of validateTemplate(value)) ctx.addIssue({ code: 'custom', message: problem });
-    })
-    .default(fallback);
+const template = (fallback: string) => templateSchema().default(fallback);
 
 /** Validates an e-mail connection's config; templates are checked with `validateTemplate`. */
-export const emailConfigSchema = z.object({
+export const emailConfigSchema = z.strictObject({
   to: z
     .array(z.email())
     .min(1, 'at least one recipient is required')

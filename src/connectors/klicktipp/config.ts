@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { eventActionsSchema } from '../event-actions.js';
-import { mappingSchema, validateTemplate } from '../template.js';
+import { mappingSchema, templateSchema } from '../template.js';
 
 /** Klick-Tipp's built-in contact fields (§4.3); custom fields are `field<number>`. */
 export const BUILT_IN_FIELDS: readonly string[] = [
@@ -52,13 +52,7 @@ const fieldTypesSchema = z.record(z.string(), z.enum(['decimal', 'date'])).super
   }
 });
 
-const tagTemplate = z
-  .string()
-  .trim()
-  .min(1, 'a tag name must not be empty')
-  .superRefine((value, ctx) => {
-    for (const problem of validateTemplate(value)) ctx.addIssue({ code: 'custom', message: problem });
-  });
+const tagTemplate = templateSchema().trim().min(1, 'a tag name must not be empty');
 
 const listIdSchema = z.number().int().positive();
 
@@ -142,6 +136,7 @@ const credentialsSchema = z
       writeOnly: true,
     }),
   })
+  .strict()
   .superRefine((auth, ctx) => {
     if (auth.method === 'session' && auth.password === undefined) {
       ctx.addIssue({ code: 'custom', message: 'the session method needs the password', path: ['password'] });
@@ -154,7 +149,7 @@ const credentialsSchema = z
   .meta({ title: 'Credentials', description: 'How ipnhub logs in to the Klick-Tipp API.' });
 
 /** Validates a Klick-Tipp connection's config and fills in the defaults. */
-export const klickTippConfigSchema = z.object({
+export const klickTippConfigSchema = z.strictObject({
   baseUrl: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .default('https://api.klicktipp.com')

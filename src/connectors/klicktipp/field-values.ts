@@ -5,7 +5,7 @@
  */
 import type { CanonicalEvent } from '../../core/events.js';
 import { minorUnitDigits, parseMoney } from '../../core/money.js';
-import { applyMapping, templateScope } from '../template.js';
+import { applyMapping, isEmptyValue, templateScope } from '../template.js';
 
 /** How a field's value is converted; fields not listed are sent as text. */
 export type FieldType = 'decimal' | 'date';
@@ -62,7 +62,7 @@ export function klickTippFields(mapping: Record<string, string>, fieldTypes: Rec
   const currency = event.order?.currency ?? null;
   const fields: Record<string, string> = {};
   for (const [key, value] of Object.entries(mapped)) {
-    if (value === null || value === undefined || value === '') continue;
+    if (isEmptyValue(value)) continue;
     const type = Object.hasOwn(fieldTypes, key) ? fieldTypes[key] : undefined;
     if (type === 'decimal') {
       const converted = decimalValue(value, currency);

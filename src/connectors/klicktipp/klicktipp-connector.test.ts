@@ -211,6 +211,15 @@ describe('klicktipp connector', () => {
     expect(fake.subscriber(EMAIL)?.fields).toEqual({ fieldFirstName: 'Anna', field500: '97.00', field501: '1715670765', field502: 'K7QX2M9P / crm_contact=42' });
   });
 
+  it('leaves out values that are only whitespace, so they never overwrite what Klick-Tipp holds', async () => {
+    const order = { ...sampleEvent().order!, amount: null, currency: null };
+    const event = sampleEvent('payment', { order, raw: { ...sampleEvent().raw, city: '  ' } });
+    const target = config(fake.url, { mapping: { fieldFirstName: 'buyer.firstName', field502: '{amount} {order.currency}', fieldCity: 'raw.city' } });
+    expect((await connector.deliver(event, target, context())).outcome).toBe('delivered');
+    expect(fake.requests.find((r) => r.path === '/subscriber')?.body).toMatchObject({ fields: { fieldFirstName: 'Anna' } });
+    expect(fake.subscriber(EMAIL)?.fields).toEqual({ fieldFirstName: 'Anna' });
+  });
+
   it('fails with Klick-Tipp\'s message when a mapped field does not exist', async () => {
     const result = await connector.deliver(sampleEvent('payment'), config(fake.url, { mapping: { field999: 'order.id' } }), context());
     expect(result).toMatchObject({ outcome: 'failed', statusCode: 406, reason: 'TARGET_VALIDATION_FAILED: Klick-Tipp answered HTTP 406: error 8 (field validation failed): field999: unknown field' });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const paypalIpnForwardConfigSchema = z.object({
+export const paypalIpnForwardConfigSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).meta({
     title: 'Listener URL',
     description:

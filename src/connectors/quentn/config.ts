@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { eventActionsSchema } from '../event-actions.js';
 import type { EventActions } from '../event-actions.js';
-import { mappingSchema, validateTemplate } from '../template.js';
+import { mappingSchema, templateSchema } from '../template.js';
 
 /** Quentn's standard contact fields (§3.2); every other mapped field is a custom field. */
 export const QUENTN_STANDARD_FIELDS: readonly string[] = [
@@ -44,14 +44,10 @@ export const FIELD_ASSIGNMENT_SOURCES = {
 const fieldName = (title: string, description: string) =>
   z.string().regex(FIELD_NAME, 'a Quentn field name: letters, digits and _').meta({ title, description });
 
-const tagTemplate = z
-  .string()
+const tagTemplate = templateSchema()
   .trim()
   .min(1, 'a tag must not be empty')
   .max(200)
-  .superRefine((value, ctx) => {
-    for (const problem of validateTemplate(value)) ctx.addIssue({ code: 'custom', message: problem });
-  })
   .meta({ title: 'Tag', description: 'A tag name or template, e.g. "{product.name}" or "ds24-{event}".' });
 
 export const quentnActionSchema = z
@@ -106,7 +102,7 @@ const mapping = mappingSchema
       'Quentn contact field ← canonical path (e.g. "buyer.address.city") or template (e.g. "{product.name} ({amount} {order.currency})"). Standard fields: first_name, family_name, company, phone, ba_street, ba_street2, ba_postal_code, ba_city, ba_state, ba_country (ISO code), job_title, … Custom fields by their Quentn field name: they must already exist in Quentn (Contacts → custom fields) — ipnhub never creates fields. Empty values are not sent, so they never blank out what Quentn has. The e-mail (mail) is always the buyer\'s e-mail. Giving a mapping replaces the default one.',
   });
 
-export const quentnConfigSchema = z.object({
+export const quentnConfigSchema = z.strictObject({
   baseUrl: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .meta({

@@ -4,7 +4,7 @@
  * keys on it). Empty values are left out so a sparse event never blanks out what Quentn knows.
  */
 import type { CanonicalEvent } from '../../core/events.js';
-import { applyMapping, templateScope } from '../template.js';
+import { applyMapping, isEmptyValue, templateScope } from '../template.js';
 import { effectiveMapping } from './config.js';
 import type { QuentnAction, QuentnConfig } from './config.js';
 
@@ -13,8 +13,7 @@ export function contactFields(event: CanonicalEvent, email: string, config: Pick
   const mapped = applyMapping(effectiveMapping(config), templateScope(event));
   const contact: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(mapped)) {
-    if (value === null || value === undefined) continue;
-    if (typeof value === 'string' && value.trim() === '') continue;
+    if (isEmptyValue(value)) continue;
     contact[field] = value;
   }
   contact.mail = email;

@@ -297,6 +297,16 @@ describe('quentn connector', () => {
       expect(Object.keys(body.contact)).not.toContain('phone');
       expect(fake.contacts.get(101)?.fields).toMatchObject({ ds24_affiliate: 'first-partner', phone: '+49 30 1' });
     });
+
+    it('leaves out a template that renders only whitespace (an amount template on an event without an amount)', async () => {
+      fake.seedContact({ mail: EMAIL, ds24_amount: '97.00 EUR' });
+      const config = configFor(fake, { mapping: { ...DEFAULT_MAPPING, ds24_amount: '{amount} {order.currency}' } });
+      const order = { ...sampleEvent().order!, amount: null, currency: null };
+      await connector.deliver(sampleEvent('payment', { order }), config, context());
+      const body = fake.requests[0]?.body as { contact: Record<string, unknown> };
+      expect(Object.keys(body.contact)).not.toContain('ds24_amount');
+      expect(fake.contacts.get(101)?.fields).toMatchObject({ ds24_amount: '97.00 EUR' });
+    });
   });
 
   describe('tag templates', () => {

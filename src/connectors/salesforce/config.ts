@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { eventActionsSchema } from '../event-actions.js';
 import type { EventActions } from '../event-actions.js';
-import { mappingSchema, validateTemplate } from '../template.js';
+import { mappingSchema, templateSchema } from '../template.js';
 
 /** A field's API name: `LastName`, `Buyer_Key__c`, a namespaced `ns__Field__c`. */
 const API_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -17,15 +17,7 @@ const MAPPING_KEY = /^[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)?$/;
 const apiName = (title: string, description: string) =>
   z.string().trim().regex(API_NAME, { message: 'must be a Salesforce field API name, e.g. "Buyer_Key__c"' }).meta({ title, description });
 
-const template = (title: string, description: string) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .superRefine((value, ctx) => {
-      for (const problem of validateTemplate(value)) ctx.addIssue({ code: 'custom', message: problem });
-    })
-    .meta({ title, description });
+const template = (title: string, description: string) => templateSchema().trim().min(1).meta({ title, description });
 
 const salesforceMapping = mappingSchema.superRefine((mapping, ctx) => {
   for (const key of Object.keys(mapping)) {
@@ -85,7 +77,8 @@ const recordSchema = z
   .object({
     object: z.enum(['Contact', 'Lead']).default('Contact').meta({
       title: 'Object',
-      description: 'What a buyer becomes in Salesforce: a Contact (default) or a Lead. Converted Leads are never updated; a buyer whose Lead was converted gets a new Lead.',
+      description:
+        'What a buyer becomes in Salesforce: a Contact (default) or a Lead. Salesforce refuses updates to converted Leads: matched by e-mail, a buyer whose Lead was converted gets a new Lead; matched by External ID, the buyer\'s data goes to the Contact the Lead was converted into (mapped custom fields and the tag field must exist on Contact under the same API name).',
     }),
     matchBy: z.enum(['email', 'externalId']).default('email').meta({
       title: 'Match records by',
@@ -118,11 +111,15 @@ const opportunitySchema = z
       'API name of a Text field on Opportunity marked "External ID" and "Unique" that holds the order key, e.g. "Order_Id__c". ipnhub never creates fields.',
     ).optional(),
     key: template('Order key', 'Template for the Opportunity\'s external id: "{order.id}" (default) keeps one Opportunity per order; "{order.id}-{order.paySequenceNo}" one per payment.').default('{order.id}'),
+    paymentsField: apiName(
+      'Payments field',
+      'Optional API name of a Long Text Area field on Opportunity (e.g. "Ipnhub_Payments__c") where ipnhub lists the transactions whose amounts it has added to Amount, one per line. With it, every later payment on the order (rebills, instalments) adds its amount to Amount exactly once, even when a delivery is retried. Without it Amount stays the first payment\'s amount.',
+    ).optional(),
     name: template('Opportunity name', 'Template for the Opportunity name (at most 120 characters are sent).').default('{order.id} {product.name}'),
     mapping: salesforceMapping.default({}).meta({
       title: 'Opportunity fields',
       description:
-        'Extra Opportunity fields ← path or template, sent when an Opportunity is created or updated with all its fields, e.g. {"LeadSource": "{source.provider}", "Product_Id__c": "product.productId", "CurrencyIsoCode": "order.currency"}. Overrides the computed Name, StageName, CloseDate (the event\'s date) and Amount (the payment\'s amount as a decimal). Fields must already exist.',
+        'Extra Opportunity fields ← path or template, sent when an Opportunity is created or updated with all its fields, e.g. {"LeadSource": "{source.provider}", "Product_Id__c": "product.productId", "CurrencyIsoCode": "order.currency"}. Overrides the computed Name, StageName, CloseDate (the date of the payment that created it) and Amount (the payments added up as a decimal). Fields must already exist.',
     }),
     linkContact: z.boolean().default(true).meta({
       title: 'Link the Contact',
@@ -140,7 +137,11 @@ const opportunitySchema = z
     }
   })
   .prefault({})
-  .meta({ title: 'Opportunities', description: 'Optional: one Opportunity per order (or per payment), Closed Won on payment and a configurable stage on refunds and chargebacks.' });
+  .meta({
+    title: 'Opportunities',
+    description:
+      'Optional: one Opportunity per order (or per payment), Closed Won on payment, a configurable stage on refunds and chargebacks, and the order\'s payments added up in Amount. A payment never moves an Opportunity out of a stage a refund or chargeback action sets.',
+  });
 
 const tagTemplate = template('Tag', 'A tag or a template, e.g. "customer", "{product.name}" or "digistore24-{event}". Empty results are ignored; ";" becomes ",".');
 
@@ -149,7 +150,8 @@ const actionOpportunitySchema = z
     stage: z.string().trim().min(1).meta({ title: 'Stage', description: 'The StageName picklist value, e.g. "Closed Won" or "Closed Lost" (stages are org-specific).' }),
     create: z.boolean().default(false).meta({
       title: 'Create or update with all fields',
-      description: 'On: upsert the Opportunity with name, close date, amount, stage and the extra fields (for payments). Off: only set the stage of an existing Opportunity; none for the order → nothing happens.',
+      description:
+        'On (payments): create the Opportunity with name, close date, amount, stage and the extra fields, or update an existing one and add this payment to its amount (see "Payments field"); an Opportunity a refund or chargeback moved to its stage keeps that stage. Off: only set the stage of an existing Opportunity; none for the order → nothing happens.',
     }),
   })
   .strict()
@@ -163,12 +165,7 @@ export const salesforceActionSchema = z
       description: '"upsert": create the Contact/Lead or update it with the mapped fields. "update": only update an existing one (no record → nothing to do). "none": leave it alone.',
     }),
     fields: z
-      .record(z.string().regex(MAPPING_KEY, { message: 'must be a Salesforce field API name' }), z.string())
-      .superRefine((fields, ctx) => {
-        for (const [key, value] of Object.entries(fields)) {
-          for (const problem of validateTemplate(value)) ctx.addIssue({ code: 'custom', path: [key], message: problem });
-        }
-      })
+      .record(z.string().regex(MAPPING_KEY, { message: 'must be a Salesforce field API name' }), templateSchema())
       .default({})
       .meta({
         title: 'Fields set on this event',
@@ -202,7 +199,7 @@ export const DEFAULT_ACTIONS: EventActions<SalesforceAction> = {
   affiliation: { ...update({ addTags: ['affiliate', 'affiliate-{product.name}'] }), record: 'upsert' },
 };
 
-export const salesforceConfigSchema = z.object({
+export const salesforceConfigSchema = z.strictObject({
   credentials: credentialsSchema,
   apiVersion: z
     .string()

@@ -5,7 +5,7 @@
  * never clears the one Salesforce already has.
  */
 import type { Mapping } from '../template.js';
-import { applyMapping, renderTemplate } from '../template.js';
+import { applyMapping, isEmptyValue, renderTemplate } from '../template.js';
 import type { SalesforceAction, SalesforceConfig } from './config.js';
 
 /** Placeholder Salesforce's own web-to-lead uses for required fields the buyer left empty. */
@@ -48,9 +48,9 @@ export function effectiveMapping(config: SalesforceConfig): Mapping {
   return { ...defaults, ...config.mapping };
 }
 
-/** Drops `null`, `undefined` and empty strings. */
+/** Drops empty values (absent, or only whitespace: `isEmptyValue`), so they never overwrite data. */
 export function withoutEmpty(fields: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== null && value !== undefined && value !== ''));
+  return Object.fromEntries(Object.entries(fields).filter(([, value]) => !isEmptyValue(value)));
 }
 
 /** The record's fields for this event: mapping, then the action's fields (text templates; `Rel.Field` nests). */
@@ -59,7 +59,7 @@ export function recordFields(config: SalesforceConfig, action: SalesforceAction,
   const perEvent: Record<string, unknown> = {};
   for (const [key, template] of Object.entries(action.fields)) {
     const value = renderTemplate(template, scope);
-    if (value === '') continue;
+    if (isEmptyValue(value)) continue;
     const [relationship, field] = key.split('.');
     if (relationship !== undefined && field !== undefined) perEvent[relationship] = { [field]: value };
     else perEvent[key] = value;

@@ -5,10 +5,15 @@
  * record that exists is updated by Id; a new one is created with `POST` (e-mail matching) or
  * with the upsert by external id, which Salesforce makes atomic, so a retried or racing
  * delivery never creates a second record.
+ *
+ * Converted Leads are never written (Salesforce refuses it): matched by e-mail they are not
+ * looked at, so the buyer gets a new Lead; matched by External ID (which a new Lead cannot take)
+ * the buyer's data goes to the Contact the Lead became (`converted-lead.ts`).
  */
 import type { CanonicalEvent } from '../../core/events.js';
 import { renderTemplate } from '../template.js';
 import type { SalesforceAction, SalesforceConfig } from './config.js';
+import { CONVERSION_FIELDS, isConverted, updateConvertedContact } from './converted-lead.js';
 import { recordFields, withCreateDefaults } from './record-body.js';
 import type { SalesforceApi } from './salesforce-api.js';
 import { selectWhere } from './soql.js';
@@ -17,8 +22,8 @@ import type { Step, StepNote } from './step.js';
 import { changeTags, formatTags, parseTags, renderTags } from './tag-field.js';
 
 export interface RecordOutcome extends StepNote {
-  /** The record's Id, when there is one. */
-  id: string | null;
+  /** The buyer's Contact, when there is one: the record itself, or the Contact its Lead was converted into. */
+  contactId: string | null;
 }
 
 /** Event types on which a missing key is an error rather than nothing to do. */
@@ -52,11 +57,13 @@ export async function syncRecord(api: SalesforceApi, config: SalesforceConfig, a
   const remove = renderTags(action.removeTags, scope);
   const tagField = config.tagField !== undefined && add.length + remove.length > 0 ? config.tagField : undefined;
 
+  // A Lead found by its External ID may have been converted; by e-mail, converted ones are skipped.
+  const followsConversion = object === 'Lead' && config.record.matchBy === 'externalId';
   const found = await api.query(
     selectWhere({
       object,
-      fields: ['Id', ...(tagField ? [tagField] : [])],
-      where: [[match.field, match.value], ...(object === 'Lead' ? ([['IsConverted', false]] as const) : [])],
+      fields: ['Id', ...(tagField ? [tagField] : []), ...(followsConversion ? CONVERSION_FIELDS : [])],
+      where: [[match.field, match.value], ...(object === 'Lead' && !followsConversion ? ([['IsConverted', false]] as const) : [])],
       orderBy: 'CreatedDate ASC',
       limit: 1,
     }),
@@ -65,20 +72,28 @@ export async function syncRecord(api: SalesforceApi, config: SalesforceConfig, a
   const existing = found.records[0];
   const existingId = recordId(existing);
   if (!existingId && action.record === 'update') {
-    return { ok: true, value: { id: null, acted: false, note: `no ${object} with ${match.field} ${match.value} to update` } };
+    return { ok: true, value: { contactId: null, acted: false, note: `no ${object} with ${match.field} ${match.value} to update` } };
   }
 
   const fields = recordFields(config, action, scope);
   // The key never changes through the body; upserts must not carry it at all (§1.4).
   if (config.record.matchBy === 'externalId') delete fields[match.field];
+
+  if (existing && followsConversion && isConverted(existing)) {
+    const converted = await updateConvertedContact(api, existing, fields, tagField ? { field: tagField, add, remove } : undefined);
+    if (!converted.ok) return converted;
+    return { ok: true, value: { contactId: converted.value.contactId, acted: true, note: converted.value.note } };
+  }
+
+  const contactOf = (id: string | null): string | null => (object === 'Contact' ? id : null);
   const change = tagField ? changeTags(parseTags(existing?.[tagField]), add, remove) : null;
   if (tagField && change && (change.added > 0 || change.removed > 0)) fields[tagField] = formatTags(change.tags);
 
   if (existingId) {
-    if (Object.keys(fields).length === 0) return { ok: true, value: { id: existingId, acted: true, note: `${object} ${existingId} unchanged${tagNote(change)}` } };
+    if (Object.keys(fields).length === 0) return { ok: true, value: { contactId: contactOf(existingId), acted: true, note: `${object} ${existingId} unchanged${tagNote(change)}` } };
     const updated = await api.call({ method: 'PATCH', path: api.data(`/sobjects/${object}/${existingId}`), json: fields, headers: api.writeHeaders });
     if (!updated.ok) return { ok: false, result: updated.result };
-    return { ok: true, value: { id: existingId, acted: true, note: `${object} ${existingId} updated${tagNote(change)}` } };
+    return { ok: true, value: { contactId: contactOf(existingId), acted: true, note: `${object} ${existingId} updated${tagNote(change)}` } };
   }
 
   const body = withCreateDefaults(object, fields);
@@ -86,7 +101,7 @@ export async function syncRecord(api: SalesforceApi, config: SalesforceConfig, a
     const created = await api.call({ method: 'POST', path: api.data(`/sobjects/${object}/`), json: { ...body, Email: match.value }, headers: api.writeHeaders });
     if (!created.ok) return { ok: false, result: created.result };
     const id = answeredId(created.body);
-    return { ok: true, value: { id, acted: true, note: `${object} ${id ?? '(no id)'} created${tagNote(change)}` } };
+    return { ok: true, value: { contactId: contactOf(id), acted: true, note: `${object} ${id ?? '(no id)'} created${tagNote(change)}` } };
   }
   const upserted = await api.call({
     method: 'PATCH',
@@ -103,5 +118,5 @@ export async function syncRecord(api: SalesforceApi, config: SalesforceConfig, a
     id = recordId(again.records[0]);
   }
   const verb = upserted.status === 201 ? 'created' : 'updated';
-  return { ok: true, value: { id, acted: true, note: `${object} ${id ?? '(no id)'} ${verb}${tagNote(change)}` } };
+  return { ok: true, value: { contactId: contactOf(id), acted: true, note: `${object} ${id ?? '(no id)'} ${verb}${tagNote(change)}` } };
 }

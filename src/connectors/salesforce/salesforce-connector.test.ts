@@ -131,6 +131,20 @@ describe('salesforce connector: buyer records', () => {
     expect(fake.records('Contact')[0]).toMatchObject({ Phone: '+49 30 1234', MailingState: 'BE', Customer_Status__c: 'refunded' });
   });
 
+  it('never overwrites stored data with a value that is only whitespace (a template without its values, a blank provider field)', async () => {
+    fake.seed('Contact', { LastName: 'Beispiel', Email: EMAIL, Description: '97.00 EUR', Title: 'CEO', Customer_Status__c: 'vip' });
+    const order = { ...sampleEvent().order!, amount: null, currency: null };
+    const event = sampleEvent('refund', { order, raw: { ...sampleEvent().raw, job_title: '   ' } });
+    const config = fakeConfig(fake, {
+      mapping: { Description: '{amount} {order.currency}', Title: 'raw.job_title' },
+      actions: { refund: { record: 'update', fields: { Customer_Status__c: ' {buyer.company} ' } } },
+    });
+    expect((await connector.deliver(event, config, context())).outcome).toBe('delivered');
+    const sent = fake.writes()[0]?.json as Record<string, unknown>;
+    expect(Object.keys(sent)).toEqual(['FirstName', 'LastName', 'Email', 'MailingStreet', 'MailingPostalCode', 'MailingCity', 'MailingCountry']);
+    expect(fake.records('Contact')[0]).toMatchObject({ Description: '97.00 EUR', Title: 'CEO', Customer_Status__c: 'vip' });
+  });
+
   it('sends only the own mapping when the default mapping is off', async () => {
     const config = fakeConfig(fake, { useDefaultMapping: false, mapping: { LastName: 'buyer.lastName', Email: 'buyer.email' } });
     await connector.deliver(sampleEvent('payment'), config, context());
@@ -226,6 +240,75 @@ describe('salesforce connector: buyer records', () => {
     expect(fake.dataRequests()[0]?.query.q).toBe(
       `SELECT Id, Ipnhub_Tags__c FROM Lead WHERE Email = '${EMAIL}' AND IsConverted = false ORDER BY CreatedDate ASC LIMIT 1`,
     );
+  });
+
+  describe('a buyer whose Lead was converted', () => {
+    const leads = (extra: Record<string, unknown> = {}) =>
+      fakeConfig(fake, { record: { object: 'Lead', matchBy: 'externalId', externalIdField: 'Buyer_Key__c' }, tagField: 'Ipnhub_Tags__c', mapping: { Product_Id__c: 'product.productId' }, ...extra });
+
+    it('matched by External ID: the next payment updates the Contact the Lead became, never the Lead', async () => {
+      expect((await connector.deliver(sampleEvent('payment'), leads(), context())).outcome).toBe('delivered');
+      const [lead] = fake.records('Lead');
+      const contact = fake.convertLead(lead?.Id ?? '');
+      fake.resetLog();
+
+      const rebill = sampleEvent('payment', { order: { ...sampleEvent().order!, transactionId: '91000002' }, buyer: { ...sampleEvent().buyer!, phone: '+49 30 555' } });
+      const result = await connector.deliver(rebill, leads(), context());
+      expect(result).toEqual({ outcome: 'delivered', response: `Lead ${lead?.Id} was converted: Contact ${contact.Id} updated, tags +0 -0` });
+      expect(fake.records('Lead')).toEqual([expect.objectContaining({ Id: lead?.Id, IsConverted: true })]);
+      expect(fake.records('Contact')).toEqual([expect.objectContaining({ Id: contact.Id, Phone: '+49 30 555', MailingCity: 'Berlin', Product_Id__c: '543210' })]);
+      const write = fake.writes()[0];
+      expect(`${write?.method} ${write?.path}`).toBe(`PATCH /services/data/v60.0/sobjects/Contact/${contact.Id}`);
+      // Lead-named fields as the Contact names them; the company stays with the Account, the key with the Lead.
+      expect(write?.json).toEqual({
+        FirstName: 'Anna',
+        LastName: 'Beispiel',
+        Email: EMAIL,
+        Phone: '+49 30 555',
+        MailingStreet: 'Musterstraße 5',
+        MailingPostalCode: '10115',
+        MailingCity: 'Berlin',
+        MailingCountry: 'DE',
+        Product_Id__c: '543210',
+      });
+      expect(fake.dataRequests()[0]?.query.q).toBe(
+        "SELECT Id, Ipnhub_Tags__c, IsConverted, ConvertedContactId FROM Lead WHERE Buyer_Key__c = 'anna.beispiel@example.com' ORDER BY CreatedDate ASC LIMIT 1",
+      );
+    });
+
+    it('moves the tags on the Contact on a refund, and links the Contact to the order\'s Opportunity', async () => {
+      const lead = fake.seed('Lead', { LastName: 'Beispiel', Company: 'Acme', Email: EMAIL, Buyer_Key__c: EMAIL });
+      const contact = fake.convertLead(lead.Id);
+      fake.seed('Contact', { LastName: 'Someone else', Email: 'other@example.com' });
+      const opportunities = { enabled: true, externalIdField: 'Order_Id__c' };
+      const paid = await connector.deliver(sampleEvent('payment'), leads({ opportunity: opportunities }), context());
+      expect(paid.outcome).toBe('delivered');
+      expect(fake.records('Contact').find((c) => c.Id === contact.Id)?.Ipnhub_Tags__c).toBe('Online Course Basic');
+      expect(fake.records('OpportunityContactRole')).toEqual([expect.objectContaining({ ContactId: contact.Id, OpportunityId: fake.records('Opportunity')[0]?.Id })]);
+
+      const refunded = await connector.deliver(sampleEvent('refund'), leads({ opportunity: opportunities }), context());
+      expect(refunded.outcome === 'delivered' && refunded.response).toContain(`Lead ${lead.Id} was converted: Contact ${contact.Id} updated, tags +1 -1`);
+      expect(fake.records('Contact').find((c) => c.Id === contact.Id)?.Ipnhub_Tags__c).toBe('Online Course Basic-refund');
+      expect(fake.records('Lead')).toHaveLength(1);
+    });
+
+    it('fails with the reason when the converted Lead names no Contact', async () => {
+      const lead = fake.seed('Lead', { LastName: 'Beispiel', Company: 'Acme', Email: EMAIL, Buyer_Key__c: EMAIL, IsConverted: true });
+      expect(await connector.deliver(sampleEvent('payment'), leads(), context())).toEqual({
+        outcome: 'failed',
+        reason: `Lead ${lead.Id} was converted without a Contact (ConvertedContactId is empty), and Salesforce refuses updates to converted Leads (CANNOT_UPDATE_CONVERTED_LEAD)`,
+      });
+      expect(fake.writes()).toEqual([]);
+    });
+
+    it('fails with Salesforce\'s message when a mapped Lead field does not exist on Contact', async () => {
+      const lead = fake.seed('Lead', { LastName: 'Beispiel', Company: 'Acme', Email: EMAIL, Buyer_Key__c: EMAIL });
+      fake.convertLead(lead.Id);
+      expect(await connector.deliver(sampleEvent('payment'), leads({ mapping: { Lead_Only__c: 'order.id' } }), context())).toMatchObject({
+        outcome: 'failed',
+        reason: "TARGET_VALIDATION_FAILED: Salesforce answered HTTP 400: INVALID_FIELD: No such column 'Lead_Only__c' on sobject of type Contact",
+      });
+    });
   });
 
   it('fills "[not provided]" only when creating, so an existing last name is never overwritten', async () => {

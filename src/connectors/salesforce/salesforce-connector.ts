@@ -50,7 +50,7 @@ export function salesforceConnector() {
         if (!record.ok) return record.result;
         notes.push(record.value.note);
         acted ||= record.value.acted;
-        contactId = config.record.object === 'Contact' ? record.value.id : null;
+        contactId = record.value.contactId;
       }
       if (opportunityStage) {
         const opportunity = await syncOpportunity(api, config, opportunityStage, event, scope, contactId);

@@ -2,6 +2,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSalesforceFake } from '../../../test/fakes/salesforce-fake.js';
 import type { SalesforceFake } from '../../../test/fakes/salesforce-fake.js';
 import { sampleEvent } from '../sample-event.js';
+import { closingStages } from './opportunity-sync.js';
 import { salesforceConnector } from './salesforce-connector.js';
 import { TEST_ORG, context, fakeConfig, http } from './test-support/salesforce-harness.js';
 
@@ -64,6 +65,68 @@ describe('salesforce connector: opportunities', () => {
     expect(fake.writes().at(-1)?.json).toEqual({ StageName: 'Closed Lost' });
     const again = await connector.deliver(refund, config, context());
     expect(again.outcome === 'delivered' && again.response).toContain(`Opportunity ${opportunity?.Id} already Closed Lost`);
+  });
+
+  describe('later payments on the order', () => {
+    const rebill = (transactionId: string, amount: number, occurredAt: string) =>
+      sampleEvent('payment', { occurredAt, order: { ...sampleEvent().order!, transactionId, amount, billingType: 'subscription', paySequenceNo: 2 } });
+
+    it('adds each payment to Amount exactly once with a payments field, keeping the close date', async () => {
+      const config = fakeConfig(fake, { opportunity: { ...OPPORTUNITIES, paymentsField: 'Ipnhub_Payments__c' } });
+      await connector.deliver(sampleEvent('payment'), config, context());
+      expect(fake.records('Opportunity')[0]).toMatchObject({ Amount: 97, Ipnhub_Payments__c: '91000001', CloseDate: '2024-05-14' });
+
+      const second = rebill('91000002', 2900, '2024-06-14T07:12:45.000Z');
+      const result = await connector.deliver(second, config, context({ deliveryId: 'dlv_REBILL' }));
+      const [opportunity] = fake.records('Opportunity');
+      expect(result.outcome === 'delivered' && result.response).toContain(`Opportunity ${opportunity?.Id} updated Closed Won, Amount 126.00 (+29.00)`);
+      expect(opportunity).toMatchObject({ Amount: 126, Ipnhub_Payments__c: '91000001\n91000002', CloseDate: '2024-05-14', StageName: 'Closed Won' });
+
+      // A retried or repeated delivery of the same payment adds nothing.
+      const again = await connector.deliver(second, config, context({ deliveryId: 'dlv_REBILL', attempt: 2 }));
+      expect(again.outcome === 'delivered' && again.response).toContain('payment 91000002 already in Amount');
+      expect(fake.records('Opportunity')[0]).toMatchObject({ Amount: 126, Ipnhub_Payments__c: '91000001\n91000002' });
+      const write = fake.writes().at(-1);
+      expect(write?.json).not.toHaveProperty('Amount');
+      expect(write?.json).not.toHaveProperty('CloseDate');
+    });
+
+    it('never replaces Amount with a later payment without a payments field', async () => {
+      const config = fakeConfig(fake, { opportunity: OPPORTUNITIES });
+      await connector.deliver(sampleEvent('payment'), config, context());
+      await connector.deliver(rebill('91000002', 2900, '2024-06-14T07:12:45.000Z'), config, context());
+      expect(fake.records('Opportunity')[0]).toMatchObject({ Amount: 97, CloseDate: '2024-05-14' });
+    });
+
+    it('leaves an Opportunity a refund closed as lost, still adding the payment to Amount', async () => {
+      const config = fakeConfig(fake, { opportunity: { ...OPPORTUNITIES, paymentsField: 'Ipnhub_Payments__c' } });
+      await connector.deliver(sampleEvent('payment'), config, context());
+      await connector.deliver(sampleEvent('refund'), config, context());
+      const late = await connector.deliver(rebill('91000002', 2900, '2024-06-14T07:12:45.000Z'), config, context());
+      const [opportunity] = fake.records('Opportunity');
+      expect(late.outcome === 'delivered' && late.response).toContain(
+        `Opportunity ${opportunity?.Id} updated, stays Closed Lost (a refund or chargeback closed it; a payment does not reopen it), Amount 126.00 (+29.00)`,
+      );
+      expect(opportunity).toMatchObject({ StageName: 'Closed Lost', Amount: 126 });
+      expect(fake.writes().at(-1)?.json).not.toHaveProperty('StageName');
+    });
+
+    it('moves an Opportunity in any other stage (e.g. one a person set) to the payment\'s stage', async () => {
+      const config = fakeConfig(fake, { opportunity: OPPORTUNITIES });
+      fake.seed('Opportunity', { Name: 'K7QX2M9P', StageName: 'Negotiation/Review', CloseDate: '2024-05-01', Amount: 97, Order_Id__c: 'K7QX2M9P' });
+      await connector.deliver(sampleEvent('payment'), config, context());
+      expect(fake.records('Opportunity')[0]).toMatchObject({ StageName: 'Closed Won', CloseDate: '2024-05-01', Amount: 97 });
+    });
+
+    it('knows which stages only refunds and chargebacks set', () => {
+      expect([...closingStages(fakeConfig(fake))]).toEqual(['Closed Lost']);
+      const actions = {
+        payment: { record: 'upsert', opportunity: { stage: 'Closed Won', create: true } },
+        chargeback: { opportunity: { stage: 'Chargeback' } },
+        chargeback_reversed: { opportunity: { stage: 'Closed Won' } },
+      };
+      expect([...closingStages(fakeConfig(fake, { actions }))]).toEqual(['Chargeback']);
+    });
   });
 
   it('uses the configured stage for chargebacks', async () => {

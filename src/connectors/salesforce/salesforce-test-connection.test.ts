@@ -50,13 +50,27 @@ describe('salesforce connector: connection test', () => {
       mapping: { Shoe_Size__c: 'raw.shoe_size', 'Account.Ext_Id__c': 'raw.account', 'Nope.Ext__c': 'raw.x' },
       record: { matchBy: 'externalId', externalIdField: 'Product_Id__c' },
       actions: { refund: { fields: { Refund_Reason__c: 'refund' } } },
-      opportunity: { enabled: true, externalIdField: 'Name', mapping: { Gone__c: 'order.id' } },
+      opportunity: { enabled: true, externalIdField: 'Name', mapping: { Gone__c: 'order.id' }, paymentsField: 'Payments_Gone__c' },
     });
     expect(await connector.testConnection(config, testContext())).toEqual({
       ok: false,
       message:
-        'logged in, but the configuration does not match the org: Contact has no field "Shoe_Size__c"; Contact has no field "Nope.Ext__c"; Contact has no field "Refund_Reason__c"; Contact.Product_Id__c is not marked "External ID"; Opportunity has no field "Gone__c"; Opportunity.Name is not marked "External ID"',
+        'logged in, but the configuration does not match the org: Contact has no field "Shoe_Size__c"; Contact has no field "Nope.Ext__c"; Contact has no field "Refund_Reason__c"; Contact.Product_Id__c is not marked "External ID"; Opportunity has no field "Gone__c"; Opportunity has no field "Payments_Gone__c"; Opportunity.Name is not marked "External ID"',
     });
+  });
+
+  it('notes Lead fields the Contact lacks when converted Leads are followed to their Contact', async () => {
+    const config = fakeConfig(fake, {
+      record: { object: 'Lead', matchBy: 'externalId', externalIdField: 'Buyer_Key__c' },
+      tagField: 'Ipnhub_Tags__c',
+      mapping: { Product_Id__c: 'product.productId', Lead_Only__c: 'order.id' },
+    });
+    expect(await connector.testConnection(config, testContext())).toEqual({
+      ok: true,
+      message:
+        'logged in (API v60.0); Lead has every field the connection writes; API usage 1/15000; note: buyers whose Lead was converted are written to their Contact, and Contact has no field "Lead_Only__c"',
+    });
+    expect(fake.dataRequests().map((r) => r.path)).toEqual(['/services/data/v60.0/sobjects/Lead/describe', '/services/data/v60.0/sobjects/Contact/describe']);
   });
 
   it('fails on an API version the org does not offer', async () => {

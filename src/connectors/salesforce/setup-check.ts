@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import type { SalesforceConfig } from './config.js';
+import { contactFieldsFromLead } from './converted-lead.js';
 import { effectiveMapping } from './record-body.js';
 import type { SalesforceApi } from './salesforce-api.js';
 
@@ -63,14 +64,25 @@ export async function checkSetup(api: SalesforceApi, config: SalesforceConfig): 
   const problems = missingFields(object, record.fields, written);
   if (config.record.matchBy === 'externalId' && config.record.externalIdField) problems.push(...externalIdProblem(object, record.fields, config.record.externalIdField));
 
+  // Converted Leads found by External ID are followed to their Contact: the same fields must exist there.
+  const notes: string[] = [];
+  if (object === 'Lead' && config.record.matchBy === 'externalId') {
+    const contact = await describe(api, 'Contact');
+    if (!contact.ok) return { ok: false, message: contact.message };
+    const onContact = Object.keys(contactFieldsFromLead(Object.fromEntries(written.filter((key) => key !== config.record.externalIdField).map((key) => [key, null]))));
+    const lacking = missingFields('Contact', contact.fields, onContact);
+    if (lacking.length > 0) notes.push(`buyers whose Lead was converted are written to their Contact, and ${lacking.join('; ')}`);
+  }
+
   if (config.opportunity.enabled) {
     const opportunity = await describe(api, 'Opportunity');
     if (!opportunity.ok) return { ok: false, message: opportunity.message };
-    problems.push(...missingFields('Opportunity', opportunity.fields, Object.keys(config.opportunity.mapping)));
+    problems.push(...missingFields('Opportunity', opportunity.fields, [...Object.keys(config.opportunity.mapping), ...(config.opportunity.paymentsField ? [config.opportunity.paymentsField] : [])]));
     if (config.opportunity.externalIdField) problems.push(...externalIdProblem('Opportunity', opportunity.fields, config.opportunity.externalIdField));
   }
 
-  if (problems.length > 0) return { ok: false, message: `logged in, but the configuration does not match the org: ${problems.join('; ')}` };
+  const noted = notes.length > 0 ? `; note: ${notes.join('; ')}` : '';
+  if (problems.length > 0) return { ok: false, message: `logged in, but the configuration does not match the org: ${problems.join('; ')}${noted}` };
   const usage = record.usage ? `; API usage ${record.usage}` : '';
-  return { ok: true, message: `logged in (API v${config.apiVersion}); ${object} has every field the connection writes${usage}` };
+  return { ok: true, message: `logged in (API v${config.apiVersion}); ${object} has every field the connection writes${usage}${noted}` };
 }

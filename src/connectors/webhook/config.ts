@@ -24,7 +24,7 @@ const headersSchema = z.record(z.string(), z.string()).superRefine((headers, ctx
 });
 
 /** Validates and completes a webhook connection's config (generates the secret when absent). */
-export const webhookConfigSchema = z.object({
+export const webhookConfigSchema = z.strictObject({
   url: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .meta({

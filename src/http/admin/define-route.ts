@@ -9,6 +9,7 @@
  * body; the status is the route's declared `response.status`.
  */
 import type { z } from 'zod';
+import { fieldProblems, joinFieldProblems } from '../../connections/issue-message.js';
 import { IpnhubError } from '../../core/errors.js';
 import type { ErrorCode } from '../../core/errors.js';
 import type { AdminDeps } from './admin-deps.js';
@@ -59,16 +60,12 @@ export interface AdminRoute {
   run(raw: { params: unknown; query: unknown; body: unknown }, context: RouteContext): Promise<unknown>;
 }
 
-function fieldName(location: string, path: readonly PropertyKey[]): string {
-  return path.length === 0 ? location : path.map(String).join('.');
-}
-
-/** Parses `value` with `schema`, or throws `IpnhubError('VALIDATION_FAILED')` naming every bad field. */
+/** Parses `value` with `schema`, or throws `IpnhubError('VALIDATION_FAILED')` naming every bad field (the whole part by its location). */
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, location: 'params' | 'query' | 'body'): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const detail = result.error.issues.map((issue) => `${fieldName(location, issue.path)}: ${issue.message}`).join('; ');
-  throw new IpnhubError('VALIDATION_FAILED', detail);
+  const fields = fieldProblems(result.error, { input: value }).map((f) => (f.path === '(root)' ? { ...f, path: location } : f));
+  throw new IpnhubError('VALIDATION_FAILED', joinFieldProblems(fields), { fields });
 }
 
 function parsePart<S extends z.ZodType | undefined>(schema: S, value: unknown, location: 'params' | 'query' | 'body'): Parsed<S> {

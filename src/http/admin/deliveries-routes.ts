@@ -37,10 +37,11 @@ export const deliveriesRoutes: readonly AdminRoute[] = [
     operationId: 'getDelivery',
     tag: TAG,
     summary: 'Get a delivery',
-    description: 'With its `attempts`, oldest first.',
+    description:
+      'With its `attempts`, oldest first, and `waiting`: why an unfinished delivery has not gone out yet (`reason`: `held_back` by `heldBackBy`, an earlier unfinished delivery of the same order to this connection; `scheduled` for `nextAttemptAt`; `due`, waiting for a worker; `attempting`; `lease_expired`), with a `message` for people; null once finished.',
     params: idParams,
     response: { status: 200, description: 'The delivery with its attempts.' },
-    handler: async ({ params, deps }) => found(await getDelivery(deps.db, params.id), 'delivery', params.id),
+    handler: async ({ params, deps }) => found(await getDelivery(deps.db, params.id, deps.clock.now()), 'delivery', params.id),
   }),
   defineRoute({
     method: 'POST',

@@ -15,7 +15,7 @@ const TAG = 'inbound requests';
 
 
 export const listInboundRequestsQuery = pageQuery.extend({
-  verdict: z.enum(INBOUND_VERDICTS).optional().meta({ description: 'The verification/ingest verdict; `pending` = stored and acknowledged, waiting for deferred verification (PayPal IPN postback).' }),
+  verdict: z.enum(INBOUND_VERDICTS).optional().meta({ description: 'The verification/ingest verdict; `pending` = stored and acknowledged, waiting for deferred verification (PayPal IPN postback); `held` = authentic and about money, but no event could be made of it: held for review (an alert went to the error addresses of the source\'s connections).' }),
   sourceId: nonEmpty.optional().meta({ description: 'Source id.' }),
 });
 
@@ -37,7 +37,8 @@ export const inboundRequestsRoutes: readonly AdminRoute[] = [
     operationId: 'getInboundRequest',
     tag: TAG,
     summary: 'Get an inbound request',
-    description: 'With `headers`, the body as UTF-8 text (`body`) and byte-exact (`bodyBase64`).',
+    description:
+      "With `headers`, the body as UTF-8 text (`body`), byte-exact (`bodyBase64`), and as `fields`: `[{ name, value }]` in body order, decoded by the source's provider as it reads them (form encoding, the message's charset; a JSON body flattened to dot paths), or null with `fieldsError` when the body cannot be decoded.",
     params: idParams,
     response: { status: 200, description: 'The request with headers and body.' },
     handler: async ({ params, deps }) => found(await getInboundRequest(deps.db, params.id), 'inbound request', params.id),

@@ -52,6 +52,9 @@ for (const dialect of enabledDialects()) {
       // Product 300: refunded only after being paid; nothing else.
       await ingest('on_payment', { orderId: 'REFUND1', productId: '300', transactionId: '7001' });
       await ingest('on_refund', { orderId: 'REFUND1', productId: '300', transactionId: '7002' });
+      // Product 400: 20.00 of 97.00 refunded; access stays.
+      await ingest('on_payment', { orderId: 'PARTIAL1', productId: '400', transactionId: '8001' });
+      await ingest('on_refund', { orderId: 'PARTIAL1', productId: '400', transactionId: '8002', amount: '20.00' });
     });
     afterAll(async () => h.close());
 
@@ -66,8 +69,8 @@ for (const dialect of enabledDialects()) {
           status: 'active',
           paidUntil: null,
           grants: [
-            { orderId: 'SINGLE1', status: 'active', paidUntil: null, grantedAt: expect.any(String), updatedAt: expect.any(String), test: false },
-            { orderId: 'SINGLE2', status: 'revoked', paidUntil: null, grantedAt: expect.any(String), updatedAt: expect.any(String), test: false },
+            { orderId: 'SINGLE1', orderStatus: 'paid', status: 'active', paidUntil: null, grantedAt: expect.any(String), updatedAt: expect.any(String), test: false },
+            { orderId: 'SINGLE2', orderStatus: 'refunded', status: 'revoked', paidUntil: null, grantedAt: expect.any(String), updatedAt: expect.any(String), test: false },
           ],
         });
       });
@@ -80,6 +83,11 @@ for (const dialect of enabledDialects()) {
       it('reports a refunded product as revoked', async () => {
         const res = await h.call('GET', `/access?email=${EMAIL}&productId=300`);
         expect(res.json()).toMatchObject({ hasAccess: false, status: 'revoked', grants: [{ orderId: 'REFUND1', status: 'revoked' }] });
+      });
+
+      it('keeps access after a partial refund and says the order is partially refunded', async () => {
+        const res = await h.call('GET', `/access?email=${EMAIL}&productId=400`);
+        expect(res.json()).toMatchObject({ hasAccess: true, status: 'active', grants: [{ orderId: 'PARTIAL1', orderStatus: 'partially_refunded', status: 'active' }] });
       });
 
       it('compares the e-mail trimmed and case-insensitively', async () => {
@@ -98,7 +106,7 @@ for (const dialect of enabledDialects()) {
       it('requires both e-mail and product id', async () => {
         const noProduct = await h.call('GET', `/access?email=${EMAIL}`);
         expect(noProduct.status).toBe(400);
-        expect(noProduct.json<ErrorBody>().error).toEqual({ code: 'VALIDATION_FAILED', message: 'The request is not valid. productId: Invalid input: expected string, received undefined' });
+        expect(noProduct.json<ErrorBody>().error).toEqual({ code: 'VALIDATION_FAILED', message: 'The request is not valid. productId: is required (text)' });
         const blank = await h.call('GET', `/access?email=%20&productId=100`);
         expect(blank.status).toBe(400);
         expect(blank.json<ErrorBody>().error.message).toContain('email: ');
@@ -114,12 +122,13 @@ for (const dialect of enabledDialects()) {
         const detail = await h.call('GET', `/customers/${customers[0]?.id}`);
         expect(detail.status).toBe(200);
         const body = detail.json<{ orders: Array<{ externalId: string }>; access: Array<{ productId: string; externalOrderId: string; status: string }> }>();
-        expect(body.orders.map((o) => o.externalId)).toEqual(['REFUND1', 'SUBSCR1', 'SINGLE2', 'SINGLE1']);
+        expect(body.orders.map((o) => o.externalId)).toEqual(['PARTIAL1', 'REFUND1', 'SUBSCR1', 'SINGLE2', 'SINGLE1']);
         expect(body.access.map((a) => [a.externalOrderId, a.productId, a.status])).toEqual([
           ['SINGLE1', '100', 'active'],
           ['SINGLE2', '100', 'revoked'],
           ['SUBSCR1', '200', 'suspended'],
           ['REFUND1', '300', 'revoked'],
+          ['PARTIAL1', '400', 'active'],
         ]);
         expect((await h.call('GET', '/customers?email=nobody@example.com')).json()).toEqual({ data: [], nextCursor: null });
         expect((await h.call('GET', '/customers/cus_missing')).status).toBe(404);
@@ -150,6 +159,24 @@ for (const dialect of enabledDialects()) {
           access: [{ productId: '200', status: 'suspended', externalOrderId: 'SUBSCR1' }],
         });
         expect((await h.call('GET', '/orders/ord_missing')).status).toBe(404);
+      });
+
+      it('shows a partially refunded order with what was paid and refunded, per payment', async () => {
+        const partial = await h.call('GET', '/orders?status=partially_refunded');
+        const orders = partial.json<PageBody<{ id: string; externalId: string }>>().data;
+        expect(orders.map((o) => o.externalId)).toEqual(['PARTIAL1']);
+        const detail = (await h.call('GET', `/orders/${orders[0]?.id}`)).json<{ transactions: Array<{ id: string }> }>();
+        const paymentId = detail.transactions[0]?.id;
+        expect(detail).toMatchObject({
+          status: 'partially_refunded',
+          paidAmount: 9700,
+          refundedAmount: 2000,
+          transactions: [
+            { kind: 'payment', externalId: '8001', amount: 9700, refundedAmount: 2000, fullyRefunded: false, refundOf: null },
+            { kind: 'refund', externalId: '8002', amount: 2000, refundedAmount: null, fullyRefunded: false, refundOf: paymentId },
+          ],
+          access: [{ productId: '400', status: 'active' }],
+        });
       });
 
       it('lists subscriptions by status', async () => {
@@ -187,8 +214,11 @@ for (const dialect of enabledDialects()) {
         expect(list.text).not.toContain('sha_sign=');
 
         const detail = await h.call('GET', `/inbound-requests/${String(items[0]?.id)}`);
-        const body = detail.json<{ body: string; bodyBase64: string; headers: Record<string, string>; eventIds: string[] }>();
+        const body = detail.json<{ body: string; bodyBase64: string; headers: Record<string, string>; eventIds: string[]; fields: Array<{ name: string; value: string }> | null; fieldsError: string | null }>();
         expect(body.body).toBe(bodies.at(-1));
+        expect(body.fields).toEqual([...new URLSearchParams(bodies.at(-1))].map(([name, value]) => ({ name, value })));
+        expect(body.fields).toContainEqual({ name: 'address_street', value: 'Musterstraße 5' });
+        expect(body.fieldsError).toBeNull();
         expect(Buffer.from(body.bodyBase64, 'base64').toString('utf8')).toBe(bodies.at(-1));
         expect(body.headers).toEqual({ 'content-type': 'application/x-www-form-urlencoded' });
         expect(body.eventIds).toHaveLength(1);

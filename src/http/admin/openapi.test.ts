@@ -62,7 +62,7 @@ describe('OpenAPI document', () => {
       for (const method of methods) if (method !== 'HEAD') registered.push(`${method} ${route.url}`);
     });
     // The routes only read deps when called; registering needs none of them.
-    await app.register(adminApi, { prefix: '/api/v1', deps: {} as never });
+    await app.register(adminApi, { prefix: '/api/v1', deps: {} as never, authenticate: async () => undefined });
     await app.ready();
     await app.close();
     expect(registered.length).toBe(adminRoutes.length);
@@ -118,6 +118,9 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/sources']?.get?.security).toBeUndefined();
     expect(doc.paths['/sources']?.get?.responses['401']?.description).toContain('UNAUTHORIZED');
     expect(doc.paths['/openapi.json']?.get?.responses['401']).toBeUndefined();
+    // Too many failed authentications from one address.
+    expect(doc.paths['/sources']?.get?.responses['429']?.description).toContain('RATE_LIMITED');
+    expect(doc.paths['/openapi.json']?.get?.responses['429']).toBeUndefined();
   });
 
   it('describes parameters, bodies and error codes from the Zod schemas', () => {

@@ -75,11 +75,16 @@ function parametersOf(schema: z.ZodType | undefined, location: 'path' | 'query')
 /** The error codes a route can answer with: those implied by its shape plus its own. */
 export function errorCodesOf(route: AdminRoute): ErrorCode[] {
   const codes = new Set<ErrorCode>();
-  if (!route.public) codes.add('UNAUTHORIZED');
+  if (!route.public) {
+    codes.add('UNAUTHORIZED');
+    // After too many failed authentications from one address (see http/bearer-guard.ts).
+    codes.add('RATE_LIMITED');
+  }
   if (route.schemas.params || route.schemas.query || route.schemas.body) codes.add('VALIDATION_FAILED');
   if (route.schemas.body) {
     codes.add('MALFORMED_BODY');
     codes.add('UNSUPPORTED_CONTENT_TYPE');
+    codes.add('BODY_TOO_LARGE');
   }
   if (route.schemas.query instanceof z.ZodObject && 'cursor' in route.schemas.query.shape) codes.add('INVALID_CURSOR');
   if (route.schemas.params) codes.add('NOT_FOUND');
@@ -130,7 +135,7 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[], options: Ope
     info: {
       title: 'ipnhub admin API',
       version: '1',
-      description: 'Manage sources and connections, read the event and delivery logs and the ledger. Every route except this document needs `Authorization: Bearer <IPNHUB_ADMIN_TOKEN>`. Lists are newest first with cursor pagination: `{ data, nextCursor }`; pass `nextCursor` as `cursor` for the next page. Errors are `{ error: { code, message } }`. Secret config values are write-only and never returned.',
+      description: 'Manage sources and connections, read the event and delivery logs and the ledger. Every route except this document needs `Authorization: Bearer <IPNHUB_ADMIN_TOKEN>`. Lists are newest first with cursor pagination: `{ data, nextCursor }`; pass `nextCursor` as `cursor` for the next page. Errors are `{ error: { code, message } }`. After too many failed authentications from one address (IPNHUB_ADMIN_AUTH_FAILURES_PER_MINUTE), that address gets 429 RATE_LIMITED with Retry-After for the rest of the minute. Secret config values are write-only and never returned.',
     },
     servers: [{ url: options.basePath || '/' }],
     tags: TAGS,

@@ -13,7 +13,7 @@ const TAG = 'ledger';
 export const listOrdersQuery = pageQuery.extend({
   sourceId: nonEmpty.optional().meta({ description: 'Source id.' }),
   email: emailFilter.optional().meta({ description: "The buyer's e-mail (case-insensitive, exact)." }),
-  status: z.string().trim().min(1).max(50).optional().meta({ description: 'open, pending, paid, denied, refunded or charged_back.' }),
+  status: z.string().trim().min(1).max(50).optional().meta({ description: 'open, pending, paid, denied, partially_refunded, refunded or charged_back.' }),
 });
 
 export const ordersRoutes: readonly AdminRoute[] = [
@@ -34,7 +34,8 @@ export const ordersRoutes: readonly AdminRoute[] = [
     operationId: 'getOrder',
     tag: TAG,
     summary: 'Get an order',
-    description: 'With `items`, `transactions` (oldest first), `subscription` (null for single payments) and `access`.',
+    description:
+      'With `paidAmount` and `refundedAmount` (minor units, in the order’s currency), `items`, `transactions` (oldest first; a payment says how much of it was refunded, a refund which payment it is counted against), `subscription` (null for single payments) and `access`.',
     params: idParams,
     response: { status: 200, description: 'The order with its details.' },
     handler: async ({ params, deps }) => found(await getOrder(deps.db, params.id), 'order', params.id),

@@ -84,7 +84,7 @@ for (const dialect of enabledDialects()) {
       it('answers validation errors with their codes, naming the field', async () => {
         const missing = await h.call('POST', '/sources', { provider: 'digistore24', config: { passphrase: PASSPHRASE } });
         expect(missing.status).toBe(400);
-        expect(missing.json<ErrorBody>().error).toEqual({ code: 'VALIDATION_FAILED', message: 'The request is not valid. name: Invalid input: expected string, received undefined' });
+        expect(missing.json<ErrorBody>().error).toEqual({ code: 'VALIDATION_FAILED', message: 'The request is not valid. name: is required (text)' });
 
         const extra = await h.call('POST', '/sources', { provider: 'digistore24', name: 'x', config: {}, colour: 'red' });
         expect(extra.status).toBe(400);
@@ -195,9 +195,31 @@ for (const dialect of enabledDialects()) {
         expect(badConfig.status).toBe(400);
         expect(badConfig.json<ErrorBody>().error.code).toBe('INVALID_CONFIG');
 
+        const mapping = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`f${i}`, 'buyer.email']));
+        const tooLarge = await h.call('POST', '/connections', { connector: 'webhook', name: 'x', config: { url: 'https://a.example', mapping } });
+        expect(tooLarge.status).toBe(400);
+        expect(tooLarge.json<ErrorBody>().error).toEqual({
+          code: 'CONFIG_TOO_LARGE',
+          message: "The connection's configuration exceeds a size limit. mapping has 20000 entries; at most 500 are allowed in one mapping or object.",
+        });
+
+        const misspelt = await h.call('POST', '/connections', { connector: 'webhook', name: 'x', config: { url: 'https://a.example', timeoutMS: 5000 } });
+        expect(misspelt.status).toBe(400);
+        expect(misspelt.json<ErrorBody>().error).toEqual({
+          code: 'INVALID_CONFIG',
+          message: 'The configuration is not valid for this provider or connector. timeoutMS: unknown setting (did you mean "timeoutMs"?)',
+        });
+
+        const badPath = await h.call('POST', '/connections', { connector: 'email', name: 'x', config: { to: ['a@example.com'], subject: 'Hi {buyer.firstNme}' } });
+        expect(badPath.status).toBe(400);
+        expect(badPath.json<ErrorBody>().error).toEqual({
+          code: 'UNKNOWN_TEMPLATE_PATH',
+          message: 'A template or field mapping names a field the event does not have. subject: "Hi {buyer.firstNme}": the event has no "buyer.firstNme" (did you mean "buyer.firstName"?)',
+        });
+
         const badActive = await h.call('PATCH', '/connections/con_x', { active: 'yes' });
         expect(badActive.status).toBe(400);
-        expect(badActive.json<ErrorBody>().error).toEqual({ code: 'VALIDATION_FAILED', message: 'The request is not valid. active: Invalid input: expected boolean, received string' });
+        expect(badActive.json<ErrorBody>().error).toEqual({ code: 'VALIDATION_FAILED', message: 'The request is not valid. active: must be true or false, not text' });
       });
 
       it("tests a connection with its connector's test: a webhook gets a signed connection_test event", async () => {

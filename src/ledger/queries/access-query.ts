@@ -2,7 +2,8 @@
  * The membership question ("may this buyer use this product right now?") and the access rows
  * behind it, shared by the admin API and the CLI. Access rows are written by the ledger
  * (apply-event.ts) following Digistore24's guidance: grant on payment, suspend on
- * payment_missed, end on last_paid_day, revoke on refund/chargeback.
+ * payment_missed, end on last_paid_day, revoke on chargeback and on a refund of the whole
+ * payment (a partial refund keeps access; the grant's `orderStatus` shows it).
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
@@ -20,6 +21,8 @@ function isAccessStatus(value: string): value is AccessStatus {
 export interface AccessGrant {
   /** The provider's order id. */
   orderId: string;
+  /** The order's status: `partially_refunded` keeps access, `refunded` and `charged_back` do not. */
+  orderStatus: string;
   status: AccessStatus;
   /** Next due payment (`YYYY-MM-DD`) while active; null for one-off purchases and inactive grants. */
   paidUntil: string | null;
@@ -70,7 +73,7 @@ export async function checkAccess(db: Kysely<Database>, query: { email: string; 
     .selectFrom('access')
     .innerJoin('customers', 'customers.id', 'access.customer_id')
     .innerJoin('orders', 'orders.id', 'access.order_id')
-    .select(['access.id as id', 'orders.external_id as order_external_id', 'orders.test as test', 'access.status as status', 'access.paid_until as paid_until', 'access.granted_at as granted_at', 'access.updated_at as updated_at'])
+    .select(['access.id as id', 'orders.external_id as order_external_id', 'orders.status as order_status', 'orders.test as test', 'access.status as status', 'access.paid_until as paid_until', 'access.granted_at as granted_at', 'access.updated_at as updated_at'])
     .where('customers.email', '=', email)
     .where('access.product_id', '=', query.productId)
     .orderBy('access.granted_at', 'asc')
@@ -78,6 +81,7 @@ export async function checkAccess(db: Kysely<Database>, query: { email: string; 
     .execute();
   const grants: AccessGrant[] = rows.map((row) => ({
     orderId: row.order_external_id,
+    orderStatus: row.order_status,
     status: statusOf(row.status),
     paidUntil: row.paid_until,
     grantedAt: row.granted_at,

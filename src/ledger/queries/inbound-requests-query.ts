@@ -1,11 +1,15 @@
 /**
  * Read queries over the inbound request log (the audit trail: every POST as received, with
  * its verdict), shared by the admin API and the CLI. Newest first, cursor-paged. Lists leave
- * the body out; the detail has it byte-exact as base64 and, for reading, as UTF-8 text.
+ * the body out; the detail has it byte-exact as base64, as UTF-8 text, and as the fields its
+ * provider decodes from it (in the message's own charset).
  */
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database, InboundVerdict } from '../../db/schema.js';
+import type { DecodedField, DecodedFields } from '../../providers/provider.js';
+import { installedProvider } from '../../providers/registry.js';
+import type { ProviderLookup } from '../../providers/registry.js';
 import { decodeCursor, pageLimit, toPage } from './page.js';
 import type { Page, PageRequest } from './page.js';
 
@@ -44,6 +48,10 @@ export interface InboundRequestDetail extends InboundRequestListItem {
   headers: Record<string, string>;
   /** Present while the request waits for verification. */
   pendingVerification: PendingVerification | null;
+  /** The body's fields as the source's provider decodes them (`Provider.decodeFields`); null when it cannot, see `fieldsError`. */
+  fields: DecodedField[] | null;
+  /** Why `fields` is null (an undecodable body, an unknown provider). */
+  fieldsError: string | null;
   /** The raw body decoded as UTF-8 (invalid sequences replaced); `bodyBase64` is exact. */
   body: string;
   bodyBase64: string;
@@ -110,12 +118,30 @@ export async function listInboundRequests(db: Kysely<Database>, filters: Inbound
   return toPage(await query.execute(), limit, toListItem);
 }
 
-/** One inbound request with headers and body, or null when there is none with this id. */
-export async function getInboundRequest(db: Kysely<Database>, id: string): Promise<InboundRequestDetail | null> {
+function decodeBody(provider: string | null, body: Buffer, lookup: ProviderLookup): DecodedFields {
+  if (provider === null) return { ok: false, reason: 'no provider is recorded for this request' };
+  const decoder = lookup(provider);
+  return decoder ? decoder.decodeFields(body) : { ok: false, reason: `provider ${provider} is not installed in this version` };
+}
+
+/**
+ * One inbound request with headers, body and the body's decoded fields, or null when there is
+ * none with this id. `lookup` finds the provider that decodes the body (tests bring their own).
+ */
+export async function getInboundRequest(db: Kysely<Database>, id: string, lookup: ProviderLookup = installedProvider): Promise<InboundRequestDetail | null> {
   const row = await columns(db).select(['headers', 'raw_body']).where('id', '=', id).executeTakeFirst();
   if (!row) return null;
   const body = Buffer.from(row.raw_body);
   const job = await db.selectFrom('verifications').select(['attempts', 'next_attempt_at', 'last_error']).where('inbound_request_id', '=', id).executeTakeFirst();
   const pendingVerification = job ? { attempts: job.attempts, nextAttemptAt: job.next_attempt_at, lastError: job.last_error } : null;
-  return { ...toListItem(row), headers: stringRecord(row.headers), pendingVerification, body: body.toString('utf8'), bodyBase64: body.toString('base64') };
+  const decoded = decodeBody(row.provider, body, lookup);
+  return {
+    ...toListItem(row),
+    headers: stringRecord(row.headers),
+    pendingVerification,
+    fields: decoded.ok ? decoded.fields : null,
+    fieldsError: decoded.ok ? null : decoded.reason,
+    body: body.toString('utf8'),
+    bodyBase64: body.toString('base64'),
+  };
 }

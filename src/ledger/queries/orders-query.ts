@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import { listAccessRows } from './access-query.js';
 import type { AccessRowView } from './access-query.js';
+import { refundedPayment, refundsByPayment, toLedgerTransaction } from '../refunded-payments.js';
 import { normalizeEmail } from './normalize-email.js';
 import { decodeCursor, pageLimit, toPage } from './page.js';
 import type { Page, PageRequest } from './page.js';
@@ -16,7 +17,7 @@ export interface OrderFilters extends PageRequest {
   sourceId?: string | undefined;
   /** The buyer's e-mail; compared trimmed and lower-cased. */
   email?: string | undefined;
-  /** 'open' | 'pending' | 'paid' | 'denied' | 'refunded' | 'charged_back' */
+  /** 'open' | 'pending' | 'paid' | 'denied' | 'partially_refunded' | 'refunded' | 'charged_back' */
   status?: string | undefined;
   /** Only this customer's orders. */
   customerId?: string | undefined;
@@ -52,6 +53,8 @@ export interface TransactionView {
   eventId: string;
   /** The provider's transaction id. */
   externalId: string | null;
+  /** The provider's id of the transaction this one reverses (a refund's payment), when it names one. */
+  parentExternalId: string | null;
   /** 'payment' | 'refund' | 'chargeback' | 'chargeback_reversed' */
   kind: string;
   /** Minor units, positive for every kind. */
@@ -59,9 +62,19 @@ export interface TransactionView {
   currency: string | null;
   paySequenceNo: number | null;
   occurredAt: string;
+  /** Refunds: the payment (`txn_…`) the refund is counted against; null when none is recorded, and for other kinds. */
+  refundOf: string | null;
+  /** Payments: the refunds counted against it in minor units (0 without refunds; null when one has no amount); null for other kinds. */
+  refundedAmount: number | null;
+  /** Payments: the refunds add up to the payment. False for other kinds. */
+  fullyRefunded: boolean;
 }
 
 export interface OrderDetail extends OrderListItem {
+  /** Sum of the payments in the order's currency (minor units); null when none has an amount. */
+  paidAmount: number | null;
+  /** Sum of the refunds in the order's currency (minor units); null when none has an amount. */
+  refundedAmount: number | null;
   items: OrderItemView[];
   /** Oldest first. */
   transactions: TransactionView[];
@@ -128,14 +141,24 @@ export async function listOrders(db: Kysely<Database>, filters: OrderFilters = {
 export async function getOrder(db: Kysely<Database>, id: string): Promise<OrderDetail | null> {
   const row = await columns(db).where('orders.id', '=', id).executeTakeFirst();
   if (!row) return null;
-  const [items, transactions, subscription, access] = await Promise.all([
+  const [items, rows, subscription, access] = await Promise.all([
     db.selectFrom('order_items').selectAll().where('order_id', '=', id).orderBy('product_id', 'asc').execute(),
     db.selectFrom('transactions').selectAll().where('order_id', '=', id).orderBy('occurred_at', 'asc').orderBy('id', 'asc').execute(),
     subscriptionForOrder(db, id),
     listAccessRows(db, { orderId: id }),
   ]);
+  const pairs = rows.map((t) => ({ t, ledger: toLedgerTransaction(t) }));
+  const transactions = pairs.map((pair) => pair.ledger);
+  const refunds = refundsByPayment(transactions);
+  const inOrderCurrency = (kind: string) => transactions.filter((t) => t.kind === kind && t.amount !== null && (t.currency === null || row.currency === null || t.currency === row.currency));
+  const total = (kind: string): number | null => {
+    const counted = inOrderCurrency(kind);
+    return counted.length === 0 ? null : counted.reduce((sum, t) => sum + (t.amount ?? 0), 0);
+  };
   return {
     ...toListItem(row),
+    paidAmount: total('payment'),
+    refundedAmount: total('refund'),
     items: items.map((item) => ({
       productId: item.product_id,
       name: item.name,
@@ -143,16 +166,23 @@ export async function getOrder(db: Kysely<Database>, id: string): Promise<OrderD
       isAddon: Number(item.is_addon) === 1,
       amount: numberOrNull(item.amount),
     })),
-    transactions: transactions.map((t) => ({
-      id: t.id,
-      eventId: t.event_id,
-      externalId: t.external_id,
-      kind: t.kind,
-      amount: numberOrNull(t.amount),
-      currency: t.currency,
-      paySequenceNo: numberOrNull(t.pay_sequence_no),
-      occurredAt: t.occurred_at,
-    })),
+    transactions: pairs.map(({ t, ledger }) => {
+      const refunded = t.kind === 'payment' ? (refunds.get(t.id) ?? { refunded: 0, full: false }) : null;
+      return {
+        id: t.id,
+        eventId: t.event_id,
+        externalId: t.external_id,
+        parentExternalId: t.parent_external_id,
+        kind: t.kind,
+        amount: ledger.amount,
+        currency: t.currency,
+        paySequenceNo: numberOrNull(t.pay_sequence_no),
+        occurredAt: t.occurred_at,
+        refundOf: t.kind === 'refund' ? (refundedPayment(ledger, transactions)?.id ?? null) : null,
+        refundedAmount: refunded?.refunded ?? null,
+        fullyRefunded: refunded?.full ?? false,
+      };
+    }),
     subscription,
     access,
   };

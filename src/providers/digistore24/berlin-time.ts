@@ -1,19 +1,11 @@
 /**
- * Digistore24 wall-clock times to UTC. DS24 sends dates and times without a zone; reference
- * digistore24.md §4 ("Common formats") leaves the zone UNCONFIRMED, probably the DS24 server
- * time, Europe/Berlin. This module assumes Europe/Berlin, with the real DST rules from Intl.
+ * Digistore24 wall-clock times to UTC and back. DS24 sends dates and times without a zone and
+ * does not document which one; it is presumably its server time, Europe/Berlin, which this
+ * module assumes, with the real DST rules from Intl (see docs/providers.md).
  */
+import { wallClockIn } from '../../lib/wall-clock.js';
 
-const berlin = new Intl.DateTimeFormat('en-US', {
-  timeZone: 'Europe/Berlin',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
+const berlinWallClock = wallClockIn('Europe/Berlin');
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
@@ -29,24 +21,10 @@ function berlinOffsetAt(utcMs: number): number {
   const hour = Math.floor(utcMs / HOUR_MS);
   const cached = offsetByHour.get(hour);
   if (cached !== undefined) return cached;
-  const offset = computeOffset(hour * HOUR_MS);
+  const offset = berlinWallClock(hour * HOUR_MS).offsetMs;
   if (offsetByHour.size >= MAX_CACHED_HOURS) offsetByHour.clear();
   offsetByHour.set(hour, offset);
   return offset;
-}
-
-function computeOffset(utcMs: number): number {
-  const parts: Record<string, number> = {};
-  for (const part of berlin.formatToParts(new Date(utcMs))) parts[part.type] = Number(part.value);
-  const wall = Date.UTC(
-    parts['year'] ?? 0,
-    (parts['month'] ?? 1) - 1,
-    parts['day'] ?? 1,
-    parts['hour'] ?? 0,
-    parts['minute'] ?? 0,
-    parts['second'] ?? 0,
-  );
-  return wall - utcMs;
 }
 
 /**
@@ -76,4 +54,14 @@ export function berlinWallTimeToIso(date: string, time: string): string | null {
 export function berlinDateTimeToIso(value: string): string | null {
   const match = /^(\S+)[ T](\S+)$/.exec(value.trim());
   return match ? berlinWallTimeToIso(match[1] ?? '', match[2] ?? '') : null;
+}
+
+/**
+ * The inverse, for building notifications: an instant as Berlin wall time,
+ * `{ date: '2024-05-14', time: '09:12:45' }` for `2024-05-14T07:12:45Z` (milliseconds dropped).
+ */
+export function isoToBerlinWallTime(instant: Date): { date: string; time: string } {
+  const utcMs = Math.floor(instant.getTime() / 1000) * 1000;
+  const wall = new Date(utcMs + berlinOffsetAt(utcMs)).toISOString();
+  return { date: wall.slice(0, 10), time: wall.slice(11, 19) };
 }

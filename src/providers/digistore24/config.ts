@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export const digistore24ConfigSchema = z.object({
+export const digistore24ConfigSchema = z.strictObject({
   passphrase: z
     .string()
     .min(1)
@@ -15,6 +15,16 @@ export const digistore24ConfigSchema = z.object({
         'The "IPN passphrase" (SHA passphrase) of the Generic IPN connection in Digistore24. ' +
         'Every notification is checked against it; notifications without a valid sha_sign are rejected.',
       writeOnly: true,
+    }),
+  legacyHtmlDecoding: z
+    .boolean()
+    .optional()
+    .meta({
+      title: 'Accept legacy signatures (HTML-decoded values)',
+      description:
+        'Also accept notifications signed the way the 2019 Digistore24 receiver script did: every value ' +
+        'HTML-entity-decoded before hashing. Off unless your Digistore24 account is known to sign that way; ' +
+        'events are then built from the decoded values.',
     }),
 });
 

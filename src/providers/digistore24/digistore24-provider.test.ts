@@ -93,7 +93,8 @@ describe('digistore24Provider', () => {
       const body = (params: Record<string, string>, signature: string) =>
         request(new URLSearchParams({ ...params, sha_sign: signature }).toString());
       expect(await provider.verify(body(b.params, b.expected), { passphrase: b.passphrase }, ctx)).toEqual({ ok: true, method: 'sha512 variant B' });
-      expect(await provider.verify(body(c.params, c.expected), { passphrase: c.passphrase }, ctx)).toEqual({ ok: true, method: 'sha512 variant C' });
+      expect(await provider.verify(body(c.params, c.expected), { passphrase: c.passphrase, legacyHtmlDecoding: true }, ctx)).toEqual({ ok: true, method: 'sha512 variant C' });
+      expect(await provider.verify(body(c.params, c.expected), { passphrase: c.passphrase }, ctx)).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
     });
 
     it('verifies the wire form of worked example B, with + and %26 in values', async () => {
@@ -132,8 +133,17 @@ describe('digistore24Provider', () => {
     });
 
     it('ignores an unknown event', () => {
-      const result = provider.normalize(request(encodeDigistore24Body({ event: 'eticket', eticket_id: '9' }, 'p')), config);
+      const result = provider.normalize(request(encodeDigistore24Body({ event: 'eticket', eticket_id: '9' }, config.passphrase)), config);
       expect(result).toMatchObject({ kind: 'ignored', reason: 'Digistore24 event "eticket" is not handled', fields: { event: 'eticket', eticket_id: '9' } });
+    });
+  });
+
+  describe('normalize builds from the signed fields only', () => {
+    it('gives no events for a body whose signature does not hold', () => {
+      expect(provider.normalize(request(encodeDigistore24Body({ event: 'on_payment', order_id: 'X1' }, 'another passphrase')), config)).toMatchObject({
+        kind: 'invalid',
+        code: 'SIGNATURE_INVALID',
+      });
     });
   });
 

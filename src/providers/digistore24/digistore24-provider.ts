@@ -4,25 +4,54 @@
  * (§3, §4), answered with plain text that starts with `OK` on success (§1.1).
  */
 import { parseFormBody } from '../../lib/form-body.js';
-import type { FormBodyResult } from '../../lib/form-body.js';
-import type { InboundRequest, Provider, Verification } from '../provider.js';
-import { parsedOnce, textAcknowledgement } from '../provider-support.js';
+import type { FormBodyErrorCode } from '../../lib/form-body.js';
+import type { InboundRequest, Normalized, Provider, Verification } from '../provider.js';
+import { decodedFields, parsedOnce, textAcknowledgement } from '../provider-support.js';
 import { digistore24ConfigSchema } from './config.js';
 import type { Digistore24Config } from './config.js';
 import { normalizeDigistore24 } from './normalize.js';
 import { verifyShaSign } from './sha-sign.js';
+import type { ShaSignVerdict } from './sha-sign.js';
 
 const parseBody = parsedOnce(parseFormBody);
 
-function parse(req: InboundRequest): FormBodyResult {
-  return parseBody(req.rawBody);
+type Checked = ShaSignVerdict | { ok: false; code: FormBodyErrorCode; reason: string };
+
+interface CheckedBody {
+  config: Digistore24Config;
+  verdict: Checked;
+}
+
+/**
+ * The verdict per body and config: the pipeline calls `verify` and then `normalize` with the
+ * same request, and `normalize` must build the event from the fields as signed, which only the
+ * verdict knows. Keyed weakly by the body buffer, like the parse.
+ */
+const checkedBodies = new WeakMap<Buffer, CheckedBody>();
+
+function check(req: InboundRequest, config: Digistore24Config): Checked {
+  const memo = checkedBodies.get(req.rawBody);
+  if (memo !== undefined && memo.config === config) return memo.verdict;
+  const parsed = parseBody(req.rawBody);
+  const verdict: Checked = parsed.ok
+    ? verifyShaSign(parsed.fields, config.passphrase, { legacyHtmlDecoding: config.legacyHtmlDecoding })
+    : parsed;
+  checkedBodies.set(req.rawBody, { config, verdict });
+  return verdict;
 }
 
 function verify(req: InboundRequest, config: Digistore24Config): Verification {
-  const parsed = parse(req);
-  if (!parsed.ok) return { ok: false, code: parsed.code, reason: parsed.reason };
-  const verdict = verifyShaSign(parsed.fields, config.passphrase);
-  return verdict.ok ? { ok: true, method: `sha512 variant ${verdict.variant}` } : verdict;
+  const verdict = check(req, config);
+  return verdict.ok ? { ok: true, method: `sha512 variant ${verdict.variant}` } : { ok: false, code: verdict.code, reason: verdict.reason };
+}
+
+/**
+ * Events are built only from the fields as signed: a body whose signature does not hold gets
+ * no events even if `normalize` is called without `verify`.
+ */
+function normalize(req: InboundRequest, config: Digistore24Config): Normalized {
+  const verdict = check(req, config);
+  return verdict.ok ? normalizeDigistore24(verdict.signedFields) : { kind: 'invalid', code: verdict.code, reason: verdict.reason };
 }
 
 /**
@@ -41,10 +70,8 @@ export function digistore24Provider(): Provider<Digistore24Config> {
     secretFields: ['passphrase'],
     contentTypes: ['application/x-www-form-urlencoded'],
     verify: async (req, config) => verify(req, config),
-    normalize: (req) => {
-      const parsed = parse(req);
-      return parsed.ok ? normalizeDigistore24(parsed.fields) : { kind: 'invalid', code: parsed.code, reason: parsed.reason };
-    },
+    normalize,
     acknowledge,
+    decodeFields: (rawBody) => decodedFields(parseBody(rawBody)),
   } satisfies Provider<Digistore24Config>;
 }

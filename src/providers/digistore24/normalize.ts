@@ -249,23 +249,22 @@ function orderEvent(fields: Fields, event: string, type: EventType, orderId: str
 }
 
 /**
- * §3.2/§4.10: an affiliate was accepted for a product. There is no order; the product is put
- * in `order.items` (so product filters work) under the synthetic order id
- * `affiliation:<affiliate_name>:<product_id>`, and the affiliate's contact data is the `buyer`
- * (so e-mail/CRM connectors can add the affiliate like a contact). The ledger must not treat
- * this as a purchase.
+ * §3.2/§4.10: an affiliate was accepted for a product. There is no order, so `order.id` is
+ * null; the product is put in `order.items` (so product filters work) and the affiliate's
+ * contact data is the `buyer` (so e-mail/CRM connectors can add the affiliate like a contact).
+ * `affiliation:<affiliate_name>:<product_id>` names the fact for deduplication only: it must
+ * not reach a CRM as an order id. The ledger does not treat this as a purchase.
  */
 function affiliationEvent(fields: Fields): EventDraft {
   const name = get(fields, 'affiliate_name');
   const productId = get(fields, 'product_id');
   const contact = buyer(fields);
-  const key = `affiliation:${name ?? ''}:${productId ?? ''}`;
   return {
     type: 'affiliation',
     occurredAt: null,
     test: get(fields, 'api_mode') === 'test',
     order: {
-      ...emptyOrder(key),
+      ...emptyOrder(null),
       language: first(fields, 'language', 'product_language'),
       items: productId === null ? [] : [{ productId, name: get(fields, 'product_name'), quantity: 1, isAddon: false, amount: null }],
     },
@@ -273,7 +272,7 @@ function affiliationEvent(fields: Fields): EventDraft {
     affiliate: { id: get(fields, 'affiliate_id'), name, email: contact?.email ?? null },
     subscription: null,
     raw: withoutSignature(fields),
-    dedupKey: `ds24:${key}`,
+    dedupKey: `ds24:affiliation:${name ?? ''}:${productId ?? ''}`,
   };
 }
 

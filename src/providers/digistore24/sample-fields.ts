@@ -6,6 +6,7 @@
  */
 import type { BillingType } from '../../core/events.js';
 import { formatMoney, parseMoney } from '../../core/money.js';
+import { isoToBerlinWallTime } from './berlin-time.js';
 
 /** The event names {@link sampleDigistore24Fields} knows; any other name gets an order-shaped set. */
 export const DIGISTORE24_SAMPLE_EVENTS = [
@@ -37,6 +38,13 @@ export interface Digistore24SampleOverrides {
   test?: boolean;
   /** Position in the upsell funnel; above 0 marks an add-on. */
   upsellNo?: number;
+  /**
+   * When the event happens: its transaction date and time, a cancellation's
+   * `rebill_stop_noted_at`, the order date, and a plan's next payment one month later, all as
+   * Berlin wall time the way DS24 writes them. Without it the fixed dates of the examples are
+   * used, so the same arguments always give the same fields.
+   */
+  at?: Date;
 }
 
 interface EventShape {
@@ -67,6 +75,38 @@ const TRANSACTIONS: Readonly<Record<string, readonly [id: string, date: string, 
   refund: ['91000333', '2024-05-20', '14:02:10'],
   chargeback: ['91000888', '2024-05-23', '11:47:30'],
 };
+const PAYMENT_EXAMPLE = ['91000001', '2024-05-14', '09:12:45'] as const;
+
+function exampleTransaction(type: string): readonly [id: string, date: string, time: string] {
+  return TRANSACTIONS[type] ?? PAYMENT_EXAMPLE;
+}
+
+/** The dates a field set carries: the examples' fixed ones, or all derived from `at`. */
+interface SampleDates {
+  transaction: (type: string) => readonly [date: string, time: string];
+  order: (plan: boolean) => readonly [date: string, time: string];
+  stopNoted: string;
+  nextPayment: string;
+}
+
+const EXAMPLE_DATES: SampleDates = {
+  transaction: (type) => exampleTransaction(type).slice(1) as [string, string],
+  order: (plan) => (plan ? ['2024-02-01', '18:40:02'] : ['2024-05-14', '09:12:44']),
+  stopNoted: '2024-05-10 20:15:00',
+  nextPayment: '2024-06-01',
+};
+
+/** `YYYY-MM-DD` one calendar month later, on the month's last day when it is shorter (Jan 31 → Feb 29). */
+function oneMonthLater(date: string): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(year, month, Math.min(day, lastDay))).toISOString().slice(0, 10);
+}
+
+function datesAt(at: Date): SampleDates {
+  const { date, time } = isoToBerlinWallTime(at);
+  return { transaction: () => [date, time], order: () => [date, time], stopNoted: `${date} ${time}`, nextPayment: oneMonthLater(date) };
+}
 
 function shapeOf(event: string): EventShape {
   const shape = Object.hasOwn(SHAPES, event) ? SHAPES[event] : undefined;
@@ -94,10 +134,12 @@ function orderFields(event: string, o: Digistore24SampleOverrides): Array<[strin
   const [gross, net, vat] = splitVat(o.amount ?? (plan ? '29.00' : '97.00'), currency);
   const sequence = String(o.paySequenceNo ?? (plan ? 1 : 0));
   const transactionType = shape.transactionType ?? (o.transactionId === undefined ? null : 'payment');
-  const [defaultTransactionId, transactionDate, transactionTime] = TRANSACTIONS[transactionType ?? 'payment'] ?? ['91000001', '2024-05-14', '09:12:45'];
+  const dates = o.at === undefined ? EXAMPLE_DATES : datesAt(o.at);
+  const [defaultTransactionId] = exampleTransaction(transactionType ?? 'payment');
+  const [transactionDate, transactionTime] = dates.transaction(transactionType ?? 'payment');
   const transactionId = transactionType === null ? null : (o.transactionId ?? defaultTransactionId);
   const invoiceTransaction = transactionId ?? '91000001';
-  const [orderDate, orderTime] = plan ? ['2024-02-01', '18:40:02'] : ['2024-05-14', '09:12:44'];
+  const [orderDate, orderTime] = dates.order(plan);
   const fields: Array<[string, string]> = [
     ['api_mode', o.test === true ? 'test' : 'live'],
     ['ipn_version', '1.6'],
@@ -168,7 +210,7 @@ function orderFields(event: string, o: Digistore24SampleOverrides): Array<[strin
   if (plan) fields.push(['renew_url', `https://www.digistore24.com/renew/${orderId}/ABCD1234`]);
   fields.push(['event', event], ['event_label', shape.label], ['billing_status', plan ? shape.status.plan : shape.status.single]);
   if (plan && shape.stopReason !== undefined) fields.push(['billing_stop_reason', shape.stopReason]);
-  if (plan && shape.stopNoted === true) fields.push(['rebill_stop_noted_at', '2024-05-10 20:15:00']);
+  if (plan && shape.stopNoted === true) fields.push(['rebill_stop_noted_at', dates.stopNoted]);
   if (transactionId !== null && transactionType !== null) {
     fields.push(
       ['transaction_id', transactionId],
@@ -177,7 +219,7 @@ function orderFields(event: string, o: Digistore24SampleOverrides): Array<[strin
       ['transaction_time', transactionTime],
     );
   }
-  if (plan && (event === 'on_payment' || event === 'on_payment_missed')) fields.push(['next_payment_at', '2024-06-01']);
+  if (plan && (event === 'on_payment' || event === 'on_payment_missed')) fields.push(['next_payment_at', dates.nextPayment]);
   return fields;
 }
 

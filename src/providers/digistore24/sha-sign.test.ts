@@ -111,40 +111,64 @@ describe('verifyShaSign', () => {
 
   for (const item of fixture.example_payloads.items) {
     it(`accepts ${item.title} as variant A`, () => {
-      expect(verifyShaSign(signedParams(item), passphrase)).toEqual({ ok: true, variant: 'A' });
+      expect(verifyShaSign(signedParams(item), passphrase)).toMatchObject({ ok: true, variant: 'A' });
     });
   }
 
   it('accepts the fields in any order', () => {
     const reversed = Object.fromEntries(Object.entries(signed).reverse());
     expect(Object.keys(reversed)[0]).toBe('sha_sign');
-    expect(verifyShaSign(reversed, passphrase)).toEqual({ ok: true, variant: 'A' });
+    expect(verifyShaSign(reversed, passphrase)).toMatchObject({ ok: true, variant: 'A' });
   });
 
   it('accepts lower-case hex', () => {
-    expect(verifyShaSign({ ...signed, sha_sign: payment.sha_sign.toLowerCase() }, passphrase)).toEqual({ ok: true, variant: 'A' });
+    expect(verifyShaSign({ ...signed, sha_sign: payment.sha_sign.toLowerCase() }, passphrase)).toMatchObject({ ok: true, variant: 'A' });
   });
 
   it('accepts the upper-case spelling SHASIGN', () => {
     const { sha_sign: signature, ...rest } = signed;
     expect(signature).toBe(payment.sha_sign);
-    expect(verifyShaSign({ ...rest, SHASIGN: payment.sha_sign }, passphrase)).toEqual({ ok: true, variant: 'A' });
+    expect(verifyShaSign({ ...rest, SHASIGN: payment.sha_sign }, passphrase)).toMatchObject({ ok: true, variant: 'A' });
   });
 
   it('accepts variant B (upper-case keys)', () => {
     const example = workedExample('B-utf8-special-uppercase-keys');
-    expect(verifyShaSign({ ...example.params, sha_sign: example.expected }, example.passphrase)).toEqual({ ok: true, variant: 'B' });
+    expect(verifyShaSign({ ...example.params, sha_sign: example.expected }, example.passphrase)).toMatchObject({ ok: true, variant: 'B' });
   });
 
-  it('accepts variant C (legacy HTML-decoded values) for a value with &amp;', () => {
+  it('accepts variant C (legacy HTML-decoded values) for a value with &amp; only when asked to, with the decoded values as signed', () => {
     const example = workedExample('C-entity-legacy-html-decoded');
     expect(example.params['address_last_name']).toBe('Müller &amp; Söhne');
-    expect(verifyShaSign({ ...example.params, sha_sign: example.expected }, example.passphrase)).toEqual({ ok: true, variant: 'C' });
+    const fields = { ...example.params, sha_sign: example.expected };
+    expect(verifyShaSign(fields, example.passphrase)).toEqual({ ok: false, code: 'SIGNATURE_INVALID', reason: 'sha_sign does not match the configured passphrase' });
+    const verdict = verifyShaSign(fields, example.passphrase, { legacyHtmlDecoding: true });
+    expect(verdict).toMatchObject({ ok: true, variant: 'C' });
+    if (!verdict.ok) return;
+    expect(verdict.signedFields['address_last_name']).toBe('Müller & Söhne');
+    expect(verdict.signedFields['sha_sign']).toBe(undefined);
+  });
+
+  it('gives variant B\'s signed fields with lower-cased names, and refuses two signed values under one name', () => {
+    const example = workedExample('B-utf8-special-uppercase-keys');
+    const verdict = verifyShaSign({ ...example.params, sha_sign: example.expected }, example.passphrase);
+    expect(verdict).toMatchObject({ ok: true, variant: 'B' });
+    if (!verdict.ok) return;
+    expect(Object.keys(verdict.signedFields).sort()).toEqual(Object.keys(example.params).map((n) => n.toLowerCase()).sort());
+    const signedUpper = (params: Record<string, string>) => ({ ...params, sha_sign: computeShaSign(params, 'p', { upperCaseKeys: true }) });
+    expect(verifyShaSign(signedUpper({ order_id: 'A', ORDER_ID: 'B', event: 'on_payment' }), 'p')).toEqual({
+      ok: false,
+      code: 'DUPLICATE_FIELD',
+      reason: 'two fields differ only in the case of their names',
+    });
+    const withEmpty = verifyShaSign(signedUpper({ ORDER_ID: '', order_id: 'A', event: 'on_payment' }), 'p');
+    expect(withEmpty).toMatchObject({ ok: true, variant: 'B', signedFields: { order_id: 'A', event: 'on_payment' } });
   });
 
   it('accepts a value with &amp; hashed literally as variant A', () => {
     const example = workedExample('C-entity-raw');
-    expect(verifyShaSign({ ...example.params, sha_sign: example.expected }, example.passphrase)).toEqual({ ok: true, variant: 'A' });
+    const verdict = verifyShaSign({ ...example.params, sha_sign: example.expected }, example.passphrase, { legacyHtmlDecoding: true });
+    expect(verdict).toMatchObject({ ok: true, variant: 'A' });
+    expect(verdict.ok && verdict.signedFields['address_last_name']).toBe('Müller &amp; Söhne');
   });
 
   const invalid = { ok: false, code: 'SIGNATURE_INVALID', reason: 'sha_sign does not match the configured passphrase' };
@@ -158,7 +182,7 @@ describe('verifyShaSign', () => {
   });
 
   it('treats an empty value as absent: emptying an empty field keeps the signature valid, emptying a filled one does not', () => {
-    expect(verifyShaSign({ ...signed, voucher_code: '' }, passphrase)).toEqual({ ok: true, variant: 'A' });
+    expect(verifyShaSign({ ...signed, voucher_code: '' }, passphrase)).toMatchObject({ ok: true, variant: 'A' });
     expect(verifyShaSign({ ...signed, custom: '' }, passphrase)).toEqual(invalid);
   });
 

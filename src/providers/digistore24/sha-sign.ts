@@ -20,15 +20,38 @@ export interface ShaSignOptions {
 
 export type ShaSignVariant = 'A' | 'B' | 'C';
 
+export interface VerifyShaSignOptions {
+  /**
+   * Also accept variant C, the legacy receiver that HTML-decodes every value before hashing.
+   * Off by default: nobody has seen Digistore24 sign that way, and it lets one signed body be
+   * spelt in many ways (`&#79;` for `O`), which only the decoded values can tell apart.
+   */
+  legacyHtmlDecoding?: boolean;
+}
+
 export type ShaSignVerdict =
-  | { ok: true; variant: ShaSignVariant }
-  | { ok: false; code: 'SIGNATURE_MISSING' | 'SIGNATURE_NOT_CONFIGURED' | 'SIGNATURE_INVALID'; reason: string };
+  | {
+      ok: true;
+      variant: ShaSignVariant;
+      /**
+       * The fields exactly as they were signed, which are the only ones to build events from:
+       * variant A the received fields; variant B the names lower-cased (the hash covered their
+       * upper-case form, so `ORDER_ID` and `order_id` are the same signed field); variant C the
+       * values HTML-decoded (the hash covered the decoded text, so `&#79;RD1` is `ORD1`).
+       */
+      signedFields: Readonly<Record<string, string>>;
+    }
+  | { ok: false; code: 'SIGNATURE_MISSING' | 'SIGNATURE_NOT_CONFIGURED' | 'SIGNATURE_INVALID' | 'DUPLICATE_FIELD'; reason: string };
 
 const SIGNATURE_HEX = /^[0-9A-Fa-f]{128}$/;
 
 function asciiUpper(name: string): string {
   // PHP 8's strtoupper is ASCII-only; String#toUpperCase would also change non-ASCII letters.
   return name.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+}
+
+function asciiLower(name: string): string {
+  return name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 }
 
 function isSignatureField(name: string): boolean {
@@ -98,13 +121,44 @@ function matches(received: Buffer, expected: string): boolean {
   return computed.length === received.length && timingSafeEqual(computed, received);
 }
 
+/** Variant B's signed fields: names lower-cased; two non-empty values under one name are refused. */
+function caseFoldedFields(fields: Readonly<Record<string, string>>): Record<string, string> | null {
+  const folded = Object.create(null) as Record<string, string>;
+  for (const name of Object.keys(fields)) {
+    if (isSignatureField(name)) continue;
+    const value = fields[name] ?? '';
+    const key = asciiLower(name);
+    const existing = folded[key];
+    // An empty value is not hashed, so it may stand beside the signed one under another case.
+    if (existing !== undefined && existing !== '' && value !== '') return null;
+    if (existing === undefined || existing === '') folded[key] = value;
+  }
+  return folded;
+}
+
+/** Variant C's signed fields: every value HTML-decoded, names as received. */
+function decodedFields(fields: Readonly<Record<string, string>>): Record<string, string> {
+  const decoded = Object.create(null) as Record<string, string>;
+  for (const name of Object.keys(fields)) {
+    if (!isSignatureField(name)) decoded[name] = decodeHTMLStrict(fields[name] ?? '');
+  }
+  return decoded;
+}
+
 /**
  * Checks the signature of a decoded IPN the way reference §2.3 recommends for the hub: variant
- * A, then B, then C only when some value contains `&` (C differs from A only then). The hex is
- * compared case-insensitively in constant time. Fails closed: no signature, DS24's "no
- * passphrase" marker, or an empty configured passphrase are rejections.
+ * A, then B, then (only when `legacyHtmlDecoding` is on and some value contains `&`, the only
+ * case where it differs from A) C. The hex is compared case-insensitively in constant time.
+ * Fails closed: no signature, DS24's "no passphrase" marker, or an empty configured passphrase
+ * are rejections. An accepted verdict carries the fields as signed (see `signedFields`): a body
+ * that spells a signed value another way than Digistore24 did yields the same fields, so it
+ * cannot pass for a new notification.
  */
-export function verifyShaSign(fields: Readonly<Record<string, string>>, passphrase: string): ShaSignVerdict {
+export function verifyShaSign(
+  fields: Readonly<Record<string, string>>,
+  passphrase: string,
+  options: VerifyShaSignOptions = {},
+): ShaSignVerdict {
   const received = receivedSignature(fields);
   if (received === null) {
     return { ok: false, code: 'SIGNATURE_MISSING', reason: 'the notification has no sha_sign field' };
@@ -122,11 +176,17 @@ export function verifyShaSign(fields: Readonly<Record<string, string>>, passphra
   const invalid = { ok: false, code: 'SIGNATURE_INVALID', reason: 'sha_sign does not match the configured passphrase' } as const;
   if (!SIGNATURE_HEX.test(received)) return invalid;
   const receivedBytes = Buffer.from(received.toUpperCase(), 'ascii');
-  if (matches(receivedBytes, computeShaSign(fields, passphrase))) return { ok: true, variant: 'A' };
-  if (matches(receivedBytes, computeShaSign(fields, passphrase, { upperCaseKeys: true }))) return { ok: true, variant: 'B' };
+  if (matches(receivedBytes, computeShaSign(fields, passphrase))) return { ok: true, variant: 'A', signedFields: fields };
+  if (matches(receivedBytes, computeShaSign(fields, passphrase, { upperCaseKeys: true }))) {
+    const folded = caseFoldedFields(fields);
+    return folded === null
+      ? { ok: false, code: 'DUPLICATE_FIELD', reason: 'two fields differ only in the case of their names' }
+      : { ok: true, variant: 'B', signedFields: folded };
+  }
+  if (options.legacyHtmlDecoding !== true) return invalid;
   const hasAmpersand = Object.keys(fields).some((name) => !isSignatureField(name) && (fields[name] ?? '').includes('&'));
   if (hasAmpersand && matches(receivedBytes, computeShaSign(fields, passphrase, { htmlDecode: true }))) {
-    return { ok: true, variant: 'C' };
+    return { ok: true, variant: 'C', signedFields: decodedFields(fields) };
   }
   return invalid;
 }

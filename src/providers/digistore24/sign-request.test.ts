@@ -26,7 +26,7 @@ describe('signDigistore24Fields', () => {
   it('replaces an old sha_sign or SHASIGN', () => {
     const signed = signDigistore24Fields({ event: 'connection_test', SHASIGN: 'old', sha_sign: 'old' }, passphrase);
     expect(Object.keys(signed)).toEqual(['event', 'sha_sign']);
-    expect(verifyShaSign(signed, passphrase)).toEqual({ ok: true, variant: 'A' });
+    expect(verifyShaSign(signed, passphrase)).toMatchObject({ ok: true, variant: 'A' });
   });
 });
 
@@ -34,7 +34,7 @@ describe('encodeDigistore24Body', () => {
   it('form-encodes UTF-8, spaces as + and reserved characters', () => {
     const body = encodeDigistore24Body({ event: 'on_refund', name: 'Müller & Söhne', custom: 'a=b+c' }, passphrase);
     expect(body.startsWith('event=on_refund&name=M%C3%BCller+%26+S%C3%B6hne&custom=a%3Db%2Bc&sha_sign=')).toBe(true);
-    expect(verifyShaSign(decode(body), passphrase)).toEqual({ ok: true, variant: 'A' });
+    expect(verifyShaSign(decode(body), passphrase)).toMatchObject({ ok: true, variant: 'A' });
   });
 });
 
@@ -56,7 +56,7 @@ describe('sampleDigistore24Fields', () => {
     it(`builds a signed ${event} that verifies and normalizes to ${expectedTypes[event]}`, () => {
       const fields = decode(encodeDigistore24Body(sampleDigistore24Fields(event), passphrase));
       expect(fields['event']).toBe(event);
-      expect(verifyShaSign(fields, passphrase)).toEqual({ ok: true, variant: 'A' });
+      expect(verifyShaSign(fields, passphrase)).toMatchObject({ ok: true, variant: 'A' });
       const normalized = normalizeDigistore24(fields);
       expect(normalized.kind).toBe('events');
       if (normalized.kind !== 'events') return;
@@ -149,6 +149,24 @@ describe('sampleDigistore24Fields', () => {
     const fields = sampleDigistore24Fields('eticket');
     expect(fields['event']).toBe('eticket');
     expect(normalizeDigistore24(fields).kind).toBe('ignored');
+  });
+
+  it('dates every field from `at` (Berlin wall time), so the event occurs then', () => {
+    const at = new Date('2026-01-31T22:30:05.250Z');
+    const payment = sampleDigistore24Fields('on_payment', { billingType: 'subscription', at });
+    expect(payment).toMatchObject({ transaction_date: '2026-01-31', transaction_time: '23:30:05', order_date: '2026-01-31', order_time: '23:30:05', order_date_time: '2026-01-31 23:30:05', next_payment_at: '2026-02-28' });
+    const cancelled = sampleDigistore24Fields('on_rebill_cancelled', { at });
+    expect(cancelled['rebill_stop_noted_at']).toBe('2026-01-31 23:30:05');
+    for (const fields of [payment, cancelled, sampleDigistore24Fields('on_refund', { at })]) {
+      const result = normalizeDigistore24(fields);
+      if (result.kind !== 'events') throw new Error(result.kind);
+      expect(result.events[0]?.occurredAt).toBe('2026-01-31T22:30:05.000Z');
+    }
+    // A later instant gives a later event and, for a cancellation, a new fact.
+    const later = normalizeDigistore24(sampleDigistore24Fields('on_rebill_cancelled', { at: new Date('2026-02-01T08:00:00Z') }));
+    const earlier = normalizeDigistore24(cancelled);
+    if (later.kind !== 'events' || earlier.kind !== 'events') throw new Error('not events');
+    expect(later.events[0]?.dedupKey).not.toBe(earlier.events[0]?.dedupKey);
   });
 
   it('is deterministic', () => {

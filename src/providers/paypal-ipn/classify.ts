@@ -2,16 +2,21 @@
  * Which canonical event an IPN is (reference paypal.md §A4): money messages are decided by
  * `payment_status` (the same `txn_id` goes Pending → Completed, a refund is its own
  * transaction pointing at the payment), subscription and recurring-profile messages by
- * `txn_type` alone. What the hub does not act on is `ignored`, with the reason.
+ * `txn_type` alone. What is never a buyer's payment is `ignored`; what the hub has no event for
+ * is `unhandled` (held for review when it carries money), both with the reason.
  */
 import type { EventType } from '../../core/events.js';
+import { parseMoney } from '../../core/money.js';
 
 export type IpnClassification =
-  /** Money moved or was about to: has `txn_id` and `payment_status`. */
+  /** Money moved or was about to (a payment, its states, a refund or reversal). */
   | { kind: 'money'; type: EventType; txnType: string; status: string; /** Refund, reversal or its cancellation: `parent_txn_id` names the payment. */ reversal: boolean }
   /** A subscription or recurring-profile fact without a transaction of its own. */
   | { kind: 'lifecycle'; type: EventType; txnType: string }
+  /** A kind of message that is never a buyer's payment (a case opened, an outgoing mass payment, …). */
   | { kind: 'ignored'; reason: string }
+  /** A kind the hub has no event for (an unknown txn_type or payment_status, a case settlement). */
+  | { kind: 'unhandled'; reason: string }
   /** A message of a handled kind without a field that kind needs. */
   | { kind: 'incomplete'; field: string; reason: string };
 
@@ -63,11 +68,10 @@ export const LIFECYCLE_TYPES: Readonly<Record<string, EventType>> = {
   recurring_payment_suspended_due_to_max_failed_payment: 'subscription_suspended',
 };
 
-/** Known types the hub records but does not turn into events. */
+/** Known types that are never a buyer's payment: recorded, not turned into events, never held. */
 const IGNORED_TYPES: Readonly<Record<string, string>> = {
   new_case:
     'a buyer opened a PayPal case; there is no canonical dispute event, and money taken back arrives as its own Reversed or Refunded message',
-  adjustment: 'a PayPal case was settled (adjustment); the reversal itself arrives as its own Reversed message',
   subscr_modify: 'a subscription was modified; there is no canonical event for changed terms',
   masspay: 'an outgoing Mass Pay sent by the merchant, not income',
   payout: 'a payout for a Global Shipping transaction, not a buyer payment',
@@ -75,6 +79,18 @@ const IGNORED_TYPES: Readonly<Record<string, string>> = {
   mp_signup: 'a billing agreement was created; payments under it arrive as their own messages',
   mp_cancel: 'a billing agreement was cancelled; not linked to an order',
 };
+
+/**
+ * Known types that may move money the hub has no event for: a settled case can be a
+ * chargeback, a reversal or a refund, and only `reason_code` says which (§A4). Held for review
+ * when they carry money.
+ */
+const UNHANDLED_TYPES: Readonly<Record<string, string>> = {
+  adjustment: 'a PayPal case was settled (adjustment); whether money went to the buyer or back to you depends on its reason_code',
+};
+
+/** §A4: statuses that mean money was added to or taken from the account. */
+const MONEY_MOVED: ReadonlySet<string> = new Set(['Completed', 'Created', 'Refunded', 'Reversed', 'Canceled_Reversal']);
 
 const MAX_QUOTED = 64;
 
@@ -88,14 +104,36 @@ function present(fields: Readonly<Record<string, string>>, name: string): string
 }
 
 /**
- * The field a message lacks to be an IPN at all, or null: it needs a `txn_type`, or a
- * `payment_status` with the `txn_id` it is about (refunds and reversals have no txn_type).
- * Deliberately lenient; `classify` asks for what each kind of message needs.
+ * The field a message lacks to be an IPN at all, or null: it needs a `txn_type` or a
+ * `payment_status`. Deliberately lenient, because a message rejected here is never verified
+ * and PayPal gives up on it after its retries; `classify` asks for what each kind needs.
  */
 export function missingEssentialField(fields: Readonly<Record<string, string>>): string | null {
-  if (present(fields, 'txn_type') !== null) return null;
-  if (present(fields, 'payment_status') === null) return 'txn_type';
-  return present(fields, 'txn_id') === null ? 'txn_id' : null;
+  return present(fields, 'txn_type') === null && present(fields, 'payment_status') === null ? 'txn_type' : null;
+}
+
+/**
+ * Whether the message reports money: a status that means money moved (§A4), or a non-zero
+ * gross. A verified message that reports money is never just ignored (see normalize.ts).
+ */
+export function carriesMoney(fields: Readonly<Record<string, string>>): boolean {
+  const status = present(fields, 'payment_status');
+  if (status !== null && MONEY_MOVED.has(status)) return true;
+  return ['mc_gross', 'payment_gross'].some((name) => {
+    const minor = parseMoney(present(fields, name));
+    return minor !== null && minor !== 0;
+  });
+}
+
+/**
+ * Without a txn_type, PayPal sends refunds, reversals and their cancellation (§A4), but a
+ * payment state without txn_type has been seen too. It is taken as a payment only when it looks
+ * like one: no parent transaction and no negative gross (money leaving would otherwise become
+ * a "payment" with a positive amount).
+ */
+function looksLikeIncomingPayment(fields: Readonly<Record<string, string>>): boolean {
+  const gross = parseMoney(present(fields, 'mc_gross'));
+  return present(fields, 'parent_txn_id') === null && (gross === null || gross >= 0);
 }
 
 /** Classifies a message that passed {@link missingEssentialField}. */
@@ -104,24 +142,39 @@ export function classifyIpn(fields: Readonly<Record<string, string>>): IpnClassi
   const status = present(fields, 'payment_status');
   const ignored = Object.hasOwn(IGNORED_TYPES, txnType) ? IGNORED_TYPES[txnType] : undefined;
   if (ignored !== undefined) return { kind: 'ignored', reason: `txn_type ${txnType}: ${ignored}` };
+  const unhandled = Object.hasOwn(UNHANDLED_TYPES, txnType) ? UNHANDLED_TYPES[txnType] : undefined;
+  if (unhandled !== undefined) return { kind: 'unhandled', reason: `txn_type ${txnType}: ${unhandled}` };
   const lifecycle = Object.hasOwn(LIFECYCLE_TYPES, txnType) ? LIFECYCLE_TYPES[txnType] : undefined;
   if (lifecycle !== undefined) {
-    if (present(fields, 'subscr_id') === null && present(fields, 'recurring_payment_id') === null) {
+    if (profileIdOf(fields) === null) {
       return { kind: 'incomplete', field: 'subscr_id', reason: `subscr_id or recurring_payment_id is missing for txn_type ${txnType}` };
     }
     return { kind: 'lifecycle', type: lifecycle, txnType };
   }
 
   const known = txnType === '' || PAYMENT_TXN_TYPES.has(txnType);
-  if (!known) return { kind: 'ignored', reason: `txn_type ${quote(txnType)} is not handled` };
+  if (!known) return { kind: 'unhandled', reason: `txn_type ${quote(txnType)} is not handled` };
   if (status === null) return { kind: 'incomplete', field: 'payment_status', reason: `payment_status is missing for txn_type ${txnType}` };
   const mapped = Object.hasOwn(STATUS_TYPES, status) ? STATUS_TYPES[status] : undefined;
-  if (mapped === undefined) return { kind: 'ignored', reason: `payment_status ${quote(status)} is not handled` };
-  // Without txn_type only refunds, reversals and their cancellation are defined (§A4).
-  if (txnType === '' && !mapped.reversal) return { kind: 'ignored', reason: `payment_status ${status} without txn_type is not handled` };
-  if (present(fields, 'txn_id') === null) return { kind: 'incomplete', field: 'txn_id', reason: `txn_id is missing for payment_status ${status}` };
-  if (mapped.reversal && present(fields, 'parent_txn_id') === null) {
-    return { kind: 'incomplete', field: 'parent_txn_id', reason: `parent_txn_id is missing for payment_status ${status}` };
+  if (mapped === undefined) return { kind: 'unhandled', reason: `payment_status ${quote(status)} is not handled` };
+  if (txnType === '' && !mapped.reversal && !looksLikeIncomingPayment(fields)) {
+    return { kind: 'unhandled', reason: `payment_status ${status} without txn_type names a parent transaction or a negative amount; it is not a payment` };
+  }
+  // The order a message belongs to: its subscription, else the payment a reversal reverses,
+  // else the payment itself. A missing txn_id is no obstacle when the order is known
+  // (dedup-key.ts has a key for that); a message naming no order cannot be recorded.
+  if (profileIdOf(fields) === null) {
+    if (mapped.reversal && present(fields, 'parent_txn_id') === null) {
+      return { kind: 'incomplete', field: 'parent_txn_id', reason: `parent_txn_id is missing for payment_status ${status}` };
+    }
+    if (!mapped.reversal && present(fields, 'txn_id') === null) {
+      return { kind: 'incomplete', field: 'txn_id', reason: `txn_id is missing for payment_status ${status}` };
+    }
   }
   return { kind: 'money', type: mapped.type, txnType, status, reversal: mapped.reversal };
+}
+
+/** The subscription or recurring profile a message is about (`subscr_id`, else `recurring_payment_id`), or null. */
+export function profileIdOf(fields: Readonly<Record<string, string>>): string | null {
+  return present(fields, 'subscr_id') ?? present(fields, 'recurring_payment_id');
 }

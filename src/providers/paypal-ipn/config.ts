@@ -14,7 +14,7 @@ const DECIMAL = /^\d{1,12}(?:\.\d{1,3})?$/;
 
 const price = z.string().regex(DECIMAL, { message: 'must be a decimal amount such as "19.99"' });
 
-const expectedPriceSchema = z.object({
+const expectedPriceSchema = z.strictObject({
   amount: z.union([price, z.array(price).min(1)]).meta({
     title: 'Price',
     description:
@@ -28,7 +28,7 @@ const expectedPriceSchema = z.object({
 });
 
 export const paypalIpnConfigSchema = z
-  .object({
+  .strictObject({
     environment: z
       .enum(['live', 'sandbox'])
       .default('live')

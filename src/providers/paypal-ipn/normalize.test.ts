@@ -244,19 +244,16 @@ describe('normalizePayPalIpn', () => {
       if (result.kind === 'ignored') expect(result.reason).toMatch(/^txn_type new_case: a buyer opened a PayPal case/);
     });
 
-    it('an unknown txn_type', () => {
-      expect(normalizeFixture('unknown-txn-type')).toMatchObject({ kind: 'ignored', reason: 'txn_type "future_payment_kind" is not handled' });
+    it('an unknown txn_type or payment_status that reports no money', () => {
+      expect(withFields('unknown-txn-type', (f) => { delete f['mc_gross']; delete f['payment_status']; })).toMatchObject({ kind: 'ignored', reason: 'txn_type "future_payment_kind" is not handled' });
+      expect(sample('web_accept', { fields: { payment_status: 'Processed', mc_gross: '0.00' } })).toMatchObject({ kind: 'ignored', reason: 'payment_status "Processed" is not handled' });
     });
 
-    it('known types without a canonical event', () => {
-      for (const kind of ['adjustment', 'subscr_modify', 'masspay', 'merch_pmt', 'mp_cancel']) {
+    it('known types that are never a buyer payment, also when they report money', () => {
+      for (const kind of ['subscr_modify', 'masspay', 'merch_pmt', 'mp_cancel']) {
         expect(sample(kind).kind, kind).toBe('ignored');
       }
-    });
-
-    it('an unknown payment_status, and a status other than a reversal without txn_type', () => {
-      expect(sample('web_accept', { fields: { payment_status: 'Processed' } })).toMatchObject({ kind: 'ignored', reason: 'payment_status "Processed" is not handled' });
-      expect(withFields('refund-full', (f) => { f['payment_status'] = 'Completed'; })).toMatchObject({ kind: 'ignored', reason: 'payment_status Completed without txn_type is not handled' });
+      expect(sample('masspay').kind).toBe('ignored');
     });
 
     it('without checking the receiver', () => {
@@ -264,18 +261,70 @@ describe('normalizePayPalIpn', () => {
     });
   });
 
-  describe('rejects incomplete messages as MISSING_FIELD', () => {
+  describe('takes a payment state without txn_type as the payment it reports', () => {
+    it('Completed, Pending and Denied without txn_type become payment events on their own transaction', () => {
+      const statuses: Record<string, string> = { Completed: 'payment', Created: 'payment', Pending: 'payment_pending', Denied: 'payment_denied' };
+      for (const [status, type] of Object.entries(statuses)) {
+        const event = eventOf(withFields('web-accept-windows-1252', (f) => { delete f['txn_type']; f['payment_status'] = status; }));
+        expect([event.type, event.order?.id, event.order?.amount, event.dedupKey], status).toEqual([type, '61E67681CH3238416', 1999, `pp:txn:61E67681CH3238416:${status}`]);
+      }
+    });
+
+    it('but not one that names a parent transaction or a negative amount: that is held for review', () => {
+      expect(withFields('refund-full', (f) => { f['payment_status'] = 'Completed'; })).toEqual({
+        kind: 'held',
+        code: null,
+        reason: 'payment_status Completed without txn_type names a parent transaction or a negative amount; it is not a payment',
+      });
+    });
+  });
+
+  describe('holds what reports money but cannot become an event, after the account checks', () => {
+    it('an unknown txn_type with money', () => {
+      expect(normalizeFixture('unknown-txn-type')).toEqual({ kind: 'held', code: null, reason: 'txn_type "future_payment_kind" is not handled' });
+    });
+
+    it('an unknown payment_status with money', () => {
+      expect(sample('web_accept', { fields: { payment_status: 'Processed' } })).toEqual({ kind: 'held', code: null, reason: 'payment_status "Processed" is not handled' });
+    });
+
+    it('a settled case (adjustment), which may move money either way', () => {
+      expect(sample('adjustment')).toMatchObject({ kind: 'held', code: null, reason: expect.stringMatching(/^txn_type adjustment: a PayPal case was settled/) });
+    });
+
+    it('a payment or refund missing the field that ties it to an order', () => {
+      expect(withFields('web-accept-windows-1252', (f) => { f['txn_id'] = ''; })).toEqual({ kind: 'held', code: 'MISSING_FIELD', reason: 'txn_id is missing for payment_status Completed' });
+      expect(withFields('web-accept-windows-1252', (f) => { delete f['payment_status']; })).toEqual({ kind: 'held', code: 'MISSING_FIELD', reason: 'payment_status is missing for txn_type web_accept' });
+      expect(withFields('refund-full', (f) => { delete f['parent_txn_id']; })).toEqual({ kind: 'held', code: 'MISSING_FIELD', reason: 'parent_txn_id is missing for payment_status Refunded' });
+    });
+
+    it('not when the money is on another account or a sandbox message reached a live source', () => {
+      expect(normalizeFixture('unknown-txn-type', { environment: 'live', receiverEmail: 'someone.else@example.com' })).toMatchObject({ kind: 'invalid', code: 'RECEIVER_MISMATCH' });
+      expect(sample('adjustment', { test: true })).toMatchObject({ kind: 'invalid', code: 'TEST_MESSAGE_ON_LIVE_SOURCE' });
+    });
+  });
+
+  describe('records money messages without txn_id on their subscription', () => {
+    it('a recurring payment or subscription payment without txn_id is a payment of its profile', () => {
+      for (const [name, profile] of [['recurring-payment', 'recurring_payment_id'], ['subscr-payment', 'subscr_id']] as const) {
+        const fixture = fieldsOf(fixtureBody(fixtureNamed(fixtures, name)));
+        const event = eventOf(withFields(name, (f) => { delete f['txn_id']; }));
+        expect(event.type, name).toBe('payment');
+        expect(event.order?.id, name).toBe(fixture[profile]);
+        expect(event.order?.transactionId, name).toBeNull();
+        expect(event.dedupKey, name).toMatch(/^pp:notxn:[0-9a-f]{32}$/);
+      }
+    });
+
+    it('a refund without txn_id or parent_txn_id that names its subscription is a refund of it', () => {
+      const event = eventOf(sample('refund', { fields: { txn_id: '', parent_txn_id: '', subscr_id: 'I-8XJ5R2NPKW3Q' } }));
+      expect([event.type, event.order?.id, event.dedupKey.startsWith('pp:notxn:')]).toEqual(['refund', 'I-8XJ5R2NPKW3Q', true]);
+    });
+  });
+
+  describe('rejects incomplete messages that report no money as MISSING_FIELD', () => {
     it('neither txn_type nor payment_status', () => {
       expect(normalizePayPalIpn({ first_name: 'x' }, LIVE_CONFIG)).toEqual({ kind: 'invalid', code: 'MISSING_FIELD', reason: 'txn_type is missing: not a PayPal IPN' });
-    });
-
-    it('a payment without txn_id or payment_status', () => {
-      expect(withFields('web-accept-windows-1252', (f) => { f['txn_id'] = ''; })).toEqual({ kind: 'invalid', code: 'MISSING_FIELD', reason: 'txn_id is missing for payment_status Completed' });
-      expect(withFields('web-accept-windows-1252', (f) => { delete f['payment_status']; })).toEqual({ kind: 'invalid', code: 'MISSING_FIELD', reason: 'payment_status is missing for txn_type web_accept' });
-    });
-
-    it('a refund without parent_txn_id', () => {
-      expect(withFields('refund-full', (f) => { delete f['parent_txn_id']; })).toEqual({ kind: 'invalid', code: 'MISSING_FIELD', reason: 'parent_txn_id is missing for payment_status Refunded' });
     });
 
     it('a subscription message without a profile id', () => {
@@ -350,17 +399,17 @@ describe('normalizePayPalIpn', () => {
       expect(normalizeFixture('web-accept-windows-1252', priced({ 'course-basic': { amount: ['1.00', '19.99'], currency: 'EUR' } })).kind).toBe('events');
     });
 
-    it('rejects a wrong amount', () => {
+    it('holds a wrong amount for review', () => {
       expect(normalizeFixture('web-accept-windows-1252', priced({ 'course-basic': { amount: '29.99', currency: 'EUR' } }))).toEqual({
-        kind: 'invalid',
+        kind: 'held',
         code: 'AMOUNT_MISMATCH',
         reason: 'item "course-basic" was paid 19.99 EUR, expected 29.99 EUR',
       });
     });
 
-    it('rejects a wrong currency', () => {
+    it('holds a wrong currency for review', () => {
       expect(normalizeFixture('web-accept-windows-1252', priced({ 'course-basic': { amount: '19.99', currency: 'USD' } }))).toEqual({
-        kind: 'invalid',
+        kind: 'held',
         code: 'AMOUNT_MISMATCH',
         reason: 'item "course-basic" was paid in EUR, expected USD',
       });
@@ -369,20 +418,20 @@ describe('normalizePayPalIpn', () => {
     it('checks each configured cart line by its own gross and quantity, and skips the others', () => {
       expect(normalizeFixture('cart-three-items', priced({ 'workbook-pdf': { amount: '9.00', currency: 'EUR' } })).kind).toBe('events');
       expect(normalizeFixture('cart-three-items', priced({ 'workbook-pdf': { amount: '18.00', currency: 'EUR' } }))).toEqual({
-        kind: 'invalid',
+        kind: 'held',
         code: 'AMOUNT_MISMATCH',
         reason: 'item "workbook-pdf" was paid 18.00 EUR, expected 18.00 × 2 EUR',
       });
       expect(normalizeFixture('cart-two-items', priced({ 'course-basic': { amount: '19.99', currency: 'EUR' }, 'workbook-pdf': { amount: '8.00', currency: 'EUR' } }))).toMatchObject({
-        kind: 'invalid',
+        kind: 'held',
         code: 'AMOUNT_MISMATCH',
       });
     });
 
     it('checks pending payments but not refunds, denials or lifecycle messages', () => {
       const wrong = priced({ 'course-basic': { amount: '1.00', currency: 'EUR' }, 'membership-monthly': { amount: '1.00', currency: 'EUR' } });
-      expect(normalizeFixture('pending-echeck', wrong)).toMatchObject({ kind: 'invalid', code: 'AMOUNT_MISMATCH' });
-      expect(normalizeFixture('subscr-payment', wrong)).toMatchObject({ kind: 'invalid', code: 'AMOUNT_MISMATCH' });
+      expect(normalizeFixture('pending-echeck', wrong)).toMatchObject({ kind: 'held', code: 'AMOUNT_MISMATCH' });
+      expect(normalizeFixture('subscr-payment', wrong)).toMatchObject({ kind: 'held', code: 'AMOUNT_MISMATCH' });
       for (const name of ['refund-partial', 'denied', 'subscr-signup', 'subscr-failed']) expect(normalizeFixture(name, wrong).kind, name).toBe('events');
     });
   });
@@ -396,6 +445,19 @@ describe('normalizePayPalIpn', () => {
       // A manual resend from IPN History: same fact, another copy (resend=true, another ipn_track_id).
       const resent = withFields('completed-echeck', (f) => { f['resend'] = 'true'; f['ipn_track_id'] = 'ffffffffffff1'; });
       expect(eventOf(resent).dedupKey).toBe(completed.dedupKey);
+    });
+
+    it('without txn_id: equal for retries and manual resends of one message, different for another payment', () => {
+      const key = (change: (f: Record<string, string>) => void) => eventOf(withFields('recurring-payment', (f) => { delete f['txn_id']; change(f); })).dedupKey;
+      const original = key(() => undefined);
+      expect(key((f) => { f['resend'] = 'true'; f['ipn_track_id'] = 'ffffffffffff1'; f['verify_sign'] = 'another'; })).toBe(original);
+      expect(key((f) => { f['payment_date'] = '03:04:11 Jul 14, 2024 PDT'; })).not.toBe(original);
+      expect(key((f) => { f['mc_gross'] = '1.00'; })).not.toBe(original);
+      // No time at all: PayPal's track id tells messages apart, else the whole message does.
+      const untimed = (change: (f: Record<string, string>) => void) => key((f) => { delete f['payment_date']; change(f); });
+      expect(untimed(() => undefined)).not.toBe(untimed((f) => { f['ipn_track_id'] = 'ffffffffffff1'; }));
+      expect(untimed((f) => { delete f['ipn_track_id']; })).toBe(untimed((f) => { delete f['ipn_track_id']; f['resend'] = 'true'; }));
+      expect(untimed((f) => { delete f['ipn_track_id']; })).not.toBe(untimed((f) => { delete f['ipn_track_id']; f['custom'] = 'another order'; }));
     });
 
     it('tell successive failed attempts of one subscription apart', () => {

@@ -15,10 +15,11 @@ import type { BillingType, EventAddress, EventBuyer, EventDraft, EventItem, Even
 import { parseMoney } from '../../core/money.js';
 import type { Normalized } from '../provider.js';
 import { checkEnvironment, checkExpectedPrices, checkReceiver } from './checks.js';
-import { classifyIpn, missingEssentialField } from './classify.js';
+import type { CheckResult } from './checks.js';
+import { carriesMoney, classifyIpn, missingEssentialField, profileIdOf } from './classify.js';
 import type { IpnClassification } from './classify.js';
 import type { PayPalIpnConfig } from './config.js';
-import { lifecycleDedupKey, moneyDedupKey } from './dedup-key.js';
+import { fallbackDedupKey, lifecycleDedupKey, moneyDedupKey } from './dedup-key.js';
 import { ipnLines } from './ipn-lines.js';
 import type { IpnLine } from './ipn-lines.js';
 import { paypalDateToDay, paypalDateToIso } from './paypal-date.js';
@@ -144,10 +145,32 @@ function notAnIpn(fields: Fields): Normalized | null {
   return missing === null ? null : { kind: 'invalid', code: 'MISSING_FIELD', reason: `${missing} is missing: not a PayPal IPN` };
 }
 
+/** The first failing check of `checks`, as the rejection it is, or null. */
+function firstFailure(checks: readonly CheckResult[]): Normalized | null {
+  const failed = checks.find((check) => !check.ok);
+  return failed === undefined || failed.ok ? null : { kind: 'invalid', code: failed.code, reason: failed.reason };
+}
+
 /**
- * Maps one decoded, verified IPN. Malformed or incomplete messages and failed checks (§A3:
- * TEST_MESSAGE_ON_LIVE_SOURCE, RECEIVER_MISMATCH, AMOUNT_MISMATCH) are `invalid`; types and
- * statuses the hub does not act on are `ignored` and not checked. `raw` keeps every field.
+ * A verified message the hub has no event for. PayPal has its 200 and will not send it again,
+ * so one that reports money on this source's account is held for review (and an alert goes
+ * out) rather than dropped; one that does not is ignored (an unknown kind) or rejected (a
+ * handled kind missing a field it needs, e.g. a subscription message without its profile).
+ */
+function withoutEvent(fields: Fields, cls: Extract<IpnClassification, { kind: 'unhandled' | 'incomplete' }>, config: PayPalIpnConfig): Normalized {
+  if (!carriesMoney(fields)) {
+    return cls.kind === 'unhandled' ? { kind: 'ignored', reason: cls.reason, fields: { ...fields } } : { kind: 'invalid', code: 'MISSING_FIELD', reason: cls.reason };
+  }
+  // Money on another account, or a sandbox message on a live source, is not ours to review.
+  return firstFailure([checkEnvironment(fields, config), checkReceiver(fields, config)]) ?? { kind: 'held', code: cls.kind === 'incomplete' ? 'MISSING_FIELD' : null, reason: cls.reason };
+}
+
+/**
+ * Maps one decoded, verified IPN. Malformed messages and failed checks (§A3:
+ * TEST_MESSAGE_ON_LIVE_SOURCE, RECEIVER_MISMATCH) are `invalid`; a payment at another price
+ * than configured (AMOUNT_MISMATCH) and a message reporting money the hub has no event for are
+ * `held` for review; kinds that are never a buyer's payment are `ignored` and not checked.
+ * `raw` keeps every field.
  */
 export function normalizePayPalIpn(fields: Fields, config: PayPalIpnConfig): Normalized {
   const invalid = notAnIpn(fields);
@@ -155,19 +178,22 @@ export function normalizePayPalIpn(fields: Fields, config: PayPalIpnConfig): Nor
   const cls = classifyIpn(fields);
   const raw = Object.fromEntries(Object.entries(fields));
   if (cls.kind === 'ignored') return { kind: 'ignored', reason: cls.reason, fields: raw };
-  if (cls.kind === 'incomplete') return { kind: 'invalid', code: 'MISSING_FIELD', reason: cls.reason };
+  if (cls.kind === 'unhandled' || cls.kind === 'incomplete') return withoutEvent(fields, cls, config);
 
   const lines = ipnLines(fields);
-  for (const check of [checkEnvironment(fields, config), checkReceiver(fields, config), checkExpectedPrices(fields, cls.type, lines, config)]) {
-    if (!check.ok) return { kind: 'invalid', code: check.code, reason: check.reason };
-  }
+  const rejected = firstFailure([checkEnvironment(fields, config), checkReceiver(fields, config)]);
+  if (rejected !== null) return rejected;
+  // Money arrived, only not at the price configured: a person decides, nothing is granted meanwhile.
+  const price = checkExpectedPrices(fields, cls.type, lines, config);
+  if (!price.ok) return { kind: 'held', code: price.code, reason: price.reason };
 
-  const profileId = trimmed(fields, 'subscr_id') ?? trimmed(fields, 'recurring_payment_id');
+  const profileId = profileIdOf(fields);
   const txnId = trimmed(fields, 'txn_id');
   const parentTxnId = trimmed(fields, 'parent_txn_id');
-  // classify guarantees: money → txn_id (and parent_txn_id for reversals); lifecycle → a profile id.
+  // classify guarantees an order: a profile id, a reversal's parent_txn_id or a payment's txn_id.
   const orderId = profileId ?? (cls.kind === 'money' && cls.reversal ? parentTxnId : txnId) ?? '';
-  const dedupKey = cls.kind === 'money' ? moneyDedupKey(txnId ?? '', cls.status) : lifecycleDedupKey(fields, profileId ?? '', cls.txnType);
+  const dedupKey =
+    cls.kind === 'money' ? (txnId === null ? fallbackDedupKey(fields) : moneyDedupKey(txnId, cls.status)) : lifecycleDedupKey(fields, profileId ?? '', cls.txnType);
 
   const event: EventDraft = {
     type: cls.type,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { paypalDateToDay, paypalDateToIso } from './paypal-date.js';
+import { isoToPayPalDate, paypalDateToDay, paypalDateToIso } from './paypal-date.js';
 
 describe('paypalDateToIso', () => {
   it('reads PST as UTC−8', () => {
@@ -67,5 +67,22 @@ describe('paypalDateToDay', () => {
   it('is null where paypalDateToIso is', () => {
     expect(paypalDateToDay('N/A')).toBe(null);
     expect(paypalDateToDay('2024-07-14')).toBe(null);
+  });
+});
+
+describe('isoToPayPalDate', () => {
+  it('writes US Pacific time with the label of the date, and round-trips through paypalDateToIso', () => {
+    const cases: Array<[string, string]> = [
+      ['2009-02-03T07:04:06.000Z', '23:04:06 Feb 02, 2009 PST'],
+      ['2024-05-14T17:15:02.000Z', '10:15:02 May 14, 2024 PDT'],
+      ['2026-03-08T09:59:59.000Z', '01:59:59 Mar 08, 2026 PST'],
+      ['2026-03-08T10:00:00.000Z', '03:00:00 Mar 08, 2026 PDT'],
+      ['2026-11-01T08:30:00.000Z', '01:30:00 Nov 01, 2026 PDT'],
+      ['2026-11-01T09:30:00.000Z', '01:30:00 Nov 01, 2026 PST'],
+    ];
+    for (const [iso, paypal] of cases) {
+      expect(isoToPayPalDate(new Date(iso)), iso).toBe(paypal);
+      expect(paypalDateToIso(paypal), paypal).toBe(iso);
+    }
   });
 });

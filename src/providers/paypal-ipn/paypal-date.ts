@@ -1,9 +1,10 @@
 /**
- * PayPal IPN dates (reference paypal.md §A5 "Dates"): `HH:MM:SS Mmm DD, YYYY PST|PDT`, PayPal
+ * PayPal IPN dates (docs/providers.md, PayPal IPN): `HH:MM:SS Mmm DD, YYYY PST|PDT`, PayPal
  * time being US Pacific. The zone label's fixed offset is applied (PST = UTC−8, PDT = UTC−7),
  * as ActiveMerchant does; django-paypal instead localises in US/Pacific, which differs only
  * when the label is wrong for the date (PayPal's old simulator sent `PDT` in February).
  */
+import { wallClockIn } from '../../lib/wall-clock.js';
 
 const PAYPAL_DATE = /^(\d{1,2}):(\d{2}):(\d{2}) ([A-Z][a-z]{2})\.? (\d{1,2}), (\d{4}) (PST|PDT)$/;
 
@@ -58,4 +59,18 @@ export function paypalDateToDay(value: string | null | undefined): string | null
   const parts = parse(value);
   if (parts === null) return null;
   return `${String(parts.year).padStart(4, '0')}-${String(parts.month + 1).padStart(2, '0')}-${String(parts.day).padStart(2, '0')}`;
+}
+
+const pacificWallClock = wallClockIn('America/Los_Angeles');
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/**
+ * The inverse, for building messages: an instant in PayPal's format and zone, labelled by the
+ * offset US Pacific time has at that instant (`2009-02-03T07:04:06Z` → `23:04:06 Feb 02, 2009 PST`).
+ */
+export function isoToPayPalDate(instant: Date): string {
+  const t = pacificWallClock(instant.getTime());
+  const zone = Object.entries(OFFSET_HOURS).find(([, hours]) => hours * 3_600_000 === t.offsetMs)?.[0] ?? 'PST';
+  return `${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)} ${MONTHS[t.month - 1] ?? 'Jan'} ${pad(t.day)}, ${t.year} ${zone}`;
 }

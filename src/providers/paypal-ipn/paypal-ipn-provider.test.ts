@@ -20,7 +20,8 @@ const cases: Array<ProviderContractCase<PayPalIpnConfig>> = [
   { name: 'windows-1252 bytes declared as UTF-8', request: ipnRequest(payment.replace('charset=windows-1252', 'charset=UTF-8')), config: LIVE_CONFIG, expect: { rejected: 'MALFORMED_BODY' } },
   { name: 'a duplicate field', request: ipnRequest(`${payment}&txn_id=0TAMPERED00000001`), config: LIVE_CONFIG, expect: { rejected: 'DUPLICATE_FIELD' } },
   { name: 'neither txn_type nor payment_status', request: ipnRequest('first_name=J%F6rg&mc_gross=1.00&charset=windows-1252'), config: LIVE_CONFIG, expect: { rejected: 'MISSING_FIELD' } },
-  { name: 'a payment_status without txn_id', request: ipnRequest('payment_status=Refunded&parent_txn_id=61E67681CH3238416&mc_gross=-1.00'), config: LIVE_CONFIG, expect: { rejected: 'MISSING_FIELD' } },
+  // Stored and posted back: what a verified message lacks is decided after VERIFIED, so money is never lost here.
+  { name: 'a payment_status without txn_id', request: ipnRequest('payment_status=Refunded&parent_txn_id=61E67681CH3238416&mc_gross=-1.00'), config: LIVE_CONFIG, expect: 'verified' },
 ];
 
 runProviderContract(provider, cases);
@@ -83,6 +84,16 @@ describe('paypalIpnProvider', () => {
       expect(await provider.verify(ipnRequest(payment), config, ctx)).toEqual({ ok: true, method: 'postback pending' });
     });
 
+    it('notes a message without a charset field, which is decoded as windows-1252', async () => {
+      const undeclared = payment.replace('&charset=windows-1252', '');
+      expect(undeclared).not.toContain('charset=');
+      expect(await provider.verify(ipnRequest(undeclared), LIVE_CONFIG, ctx)).toEqual({
+        ok: true,
+        method: 'postback pending',
+        notes: ['no charset field; decoded as windows-1252'],
+      });
+    });
+
     it('passes on the decoder reason', async () => {
       expect(await provider.verify(ipnRequest('txn_type=web_accept&charset=x-klingon'), LIVE_CONFIG, ctx)).toEqual({
         ok: false,
@@ -94,10 +105,10 @@ describe('paypalIpnProvider', () => {
         code: 'MALFORMED_BODY',
         reason: 'invalid percent escape at byte 33',
       });
-      expect(await provider.verify(ipnRequest('payment_status=Completed'), LIVE_CONFIG, ctx)).toEqual({
+      expect(await provider.verify(ipnRequest('first_name=J%F6rg&mc_gross=1.00'), LIVE_CONFIG, ctx)).toEqual({
         ok: false,
         code: 'MISSING_FIELD',
-        reason: 'txn_id is missing: not a PayPal IPN',
+        reason: 'txn_type is missing: not a PayPal IPN',
       });
     });
   });
@@ -126,6 +137,7 @@ describe('paypalIpnProvider', () => {
       expect(provider.acknowledge({ kind: 'accepted', eventIds: ['evt_1'] })).toEqual(empty);
       expect(provider.acknowledge({ kind: 'duplicate' })).toEqual(empty);
       expect(provider.acknowledge({ kind: 'ignored', reason: 'txn_type new_case' })).toEqual(empty);
+      expect(provider.acknowledge({ kind: 'held', reason: 'txn_type adjustment' })).toEqual(empty);
     });
 
     it('answers a rejection with its status and one line of text', () => {

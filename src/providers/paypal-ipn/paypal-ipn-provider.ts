@@ -5,12 +5,12 @@
  * checks after VERIFIED (§A3) run in `normalize`, which has the source's config. PayPal wants
  * an empty 200 for everything it should not resend (§A1 "What the listener must answer").
  */
-import type { InboundRequest, Provider, Verification } from '../provider.js';
-import { parsedOnce, textAcknowledgement } from '../provider-support.js';
+import type { Confirmation, InboundRequest, Provider, ProviderContext, Verification } from '../provider.js';
+import { decodedFields, parsedOnce, textAcknowledgement } from '../provider-support.js';
 import { missingEssentialField } from './classify.js';
 import { paypalIpnConfigSchema, postbackUrl } from './config.js';
 import type { PayPalIpnConfig } from './config.js';
-import { parseIpnBody } from './ipn-body.js';
+import { DEFAULT_IPN_CHARSET, parseIpnBody } from './ipn-body.js';
 import type { IpnBodyResult } from './ipn-body.js';
 import { normalizePayPalIpn } from './normalize.js';
 import { postBack } from './postback.js';
@@ -21,13 +21,28 @@ function parse(req: InboundRequest): IpnBodyResult {
   return parseBody(req.rawBody);
 }
 
+/**
+ * §A1: a message without a `charset` field is decoded as windows-1252, as PayPal's old
+ * simulator and django-paypal assume; a profile set to UTF-8 would then show `Ã¶` for `ö`.
+ */
+function withCharsetNote<T extends { ok: true; method: string }>(result: T, parsed: Extract<IpnBodyResult, { ok: true }>): T {
+  return parsed.charsetDeclared ? result : { ...result, notes: [`no charset field; decoded as ${DEFAULT_IPN_CHARSET}`] };
+}
+
 /** The local part of verification: a decodable IPN. Authenticity is `confirm`'s job. */
 function verify(req: InboundRequest): Verification {
   const parsed = parse(req);
   if (!parsed.ok) return { ok: false, code: parsed.code, reason: parsed.reason };
   const missing = missingEssentialField(parsed.fields);
   if (missing !== null) return { ok: false, code: 'MISSING_FIELD', reason: `${missing} is missing: not a PayPal IPN` };
-  return { ok: true, method: 'postback pending' };
+  return withCharsetNote({ ok: true, method: 'postback pending' }, parsed);
+}
+
+/** The postback, with the decoding notes carried over to the final verification record. */
+async function confirm(req: InboundRequest, config: PayPalIpnConfig, ctx: ProviderContext): Promise<Confirmation> {
+  const confirmation = await postBack(req.rawBody, postbackUrl(config), ctx.http, ctx.clock);
+  const parsed = parse(req);
+  return confirmation.ok === true && parsed.ok ? withCharsetNote(confirmation, parsed) : confirmation;
 }
 
 /**
@@ -51,6 +66,7 @@ export function paypalIpnProvider(): Provider<PayPalIpnConfig> {
       return parsed.ok ? normalizePayPalIpn(parsed.fields, config) : { kind: 'invalid', code: parsed.code, reason: parsed.reason };
     },
     acknowledge,
-    confirm: (req, config, ctx) => postBack(req.rawBody, postbackUrl(config), ctx.http, ctx.clock),
+    decodeFields: (rawBody) => decodedFields(parseBody(rawBody)),
+    confirm,
   } satisfies Provider<PayPalIpnConfig>;
 }

@@ -26,10 +26,21 @@ describe('checkCertUrl', () => {
 
   it('accepts URLs under the operator\'s apiBaseUrl, by origin and path, not by string prefix', () => {
     expect(checkCertUrl('http://127.0.0.1:4000/v1/notifications/certs/CERT-ipnhub-dev', 'http://127.0.0.1:4000')).toMatchObject({ ok: true, trust: 'operator' });
-    expect(checkCertUrl('http://127.0.0.1:40001/v1/notifications/certs/CERT-ipnhub-dev', 'http://127.0.0.1:4000')).toMatchObject({ ok: false });
+    expect(checkCertUrl('http://127.0.0.1:40001/v1/notifications/certs/CERT-ipnhub-dev', 'http://127.0.0.1:4000')).toEqual({
+      ok: false,
+      reason: "the certificate URL's origin http://127.0.0.1:40001 is neither the source's apiBaseUrl origin http://127.0.0.1:4000 nor a PayPal host",
+    });
     expect(checkCertUrl('http://127.0.0.1:4000/paypal/v1/certs/C', 'http://127.0.0.1:4000/paypal/')).toMatchObject({ ok: true, trust: 'operator' });
     expect(checkCertUrl('http://127.0.0.1:4000/paypalx/v1/certs/C', 'http://127.0.0.1:4000/paypal')).toMatchObject({ ok: false });
-    expect(checkCertUrl('http://127.0.0.1:4000/other/C', 'http://127.0.0.1:4000/paypal')).toMatchObject({ ok: false });
+    expect(checkCertUrl('http://127.0.0.1:4000/other/C', 'http://127.0.0.1:4000/paypal')).toEqual({
+      ok: false,
+      reason: "the certificate URL's path /other/C is not under the source's apiBaseUrl path /paypal",
+    });
+    expect(checkCertUrl('https://evil.example/cert.pem', 'http://127.0.0.1:4000')).toEqual({
+      ok: false,
+      reason: "the certificate URL's origin https://evil.example is neither the source's apiBaseUrl origin http://127.0.0.1:4000 nor a PayPal host",
+    });
+    expect(checkCertUrl('http://api.paypal.com/v1/notifications/certs/CERT-1', 'http://127.0.0.1:4000')).toEqual({ ok: false, reason: 'the certificate URL must use https, not http' });
     expect(checkCertUrl('https://api.paypal.com/v1/notifications/certs/CERT-1', 'http://127.0.0.1:4000')).toMatchObject({ ok: true, trust: 'paypal' });
   });
 });

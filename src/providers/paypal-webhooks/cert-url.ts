@@ -1,6 +1,7 @@
 /**
- * Which `PAYPAL-CERT-URL` values may be fetched (reference paypal.md §B2 method 1, step 2):
- * the URL comes from the request, so fetching any URL would let a forger hand us his own key.
+ * Which `PAYPAL-CERT-URL` values may be fetched (docs/providers.md, PayPal webhooks: the
+ * certificate URL must be HTTPS on a PayPal host): the URL comes from the request, so fetching
+ * any URL would let a forger hand us his own key.
  */
 
 export type CertUrlVerdict =
@@ -32,13 +33,19 @@ export function checkCertUrl(value: string, apiBaseUrl?: string): CertUrlVerdict
   } catch {
     return { ok: false, reason: 'the certificate URL is not a valid URL' };
   }
-  if (apiBaseUrl !== undefined && URL.canParse(apiBaseUrl) && underBase(url, new URL(apiBaseUrl))) {
-    return { ok: true, url, trust: 'operator' };
+  const base = apiBaseUrl !== undefined && URL.canParse(apiBaseUrl) ? new URL(apiBaseUrl) : undefined;
+  if (base !== undefined && underBase(url, base)) return { ok: true, url, trust: 'operator' };
+  if (isPayPalHost(url.hostname) || base === undefined) {
+    if (url.protocol !== 'https:') return { ok: false, reason: `the certificate URL must use https, not ${url.protocol.slice(0, -1)}` };
+    if (!isPayPalHost(url.hostname)) return { ok: false, reason: `the certificate host ${url.hostname} is not a PayPal host` };
+    if (url.port !== '' || url.username !== '' || url.password !== '') {
+      return { ok: false, reason: 'the certificate URL must not carry a port or credentials' };
+    }
+    return { ok: true, url, trust: 'paypal' };
   }
-  if (url.protocol !== 'https:') return { ok: false, reason: `the certificate URL must use https, not ${url.protocol.slice(0, -1)}` };
-  if (!isPayPalHost(url.hostname)) return { ok: false, reason: `the certificate host ${url.hostname} is not a PayPal host` };
-  if (url.port !== '' || url.username !== '' || url.password !== '') {
-    return { ok: false, reason: 'the certificate URL must not carry a port or credentials' };
+  // The operator named a base; say how the URL misses it rather than that it is not https.
+  if (url.origin !== base.origin) {
+    return { ok: false, reason: `the certificate URL's origin ${url.origin} is neither the source's apiBaseUrl origin ${base.origin} nor a PayPal host` };
   }
-  return { ok: true, url, trust: 'paypal' };
+  return { ok: false, reason: `the certificate URL's path ${url.pathname} is not under the source's apiBaseUrl path ${base.pathname}` };
 }

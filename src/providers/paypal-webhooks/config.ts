@@ -14,7 +14,7 @@ export const PAYPAL_API_BASE = {
 
 /** Validates a paypal-webhooks source's config; `api` verification requires the client ID and secret. */
 export const paypalWebhooksConfigSchema = z
-  .object({
+  .strictObject({
     webhookId: z
       .string()
       .trim()

@@ -8,7 +8,9 @@ import type { Acknowledgement, IngestOutcome, Provider } from '../provider.js';
 import { paypalWebhooksConfigSchema } from './config.js';
 import type { PayPalWebhooksConfig } from './config.js';
 import { normalizePayPalWebhook } from './normalize.js';
+import { flattenJson } from './flatten-json.js';
 import { parsePayPalEnvelope } from './parse-event.js';
+import { decodedFields } from '../provider-support.js';
 import { verifyPayPalWebhook } from './verify.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -18,8 +20,8 @@ function jsonError(status: number, code: string, message: string): Acknowledgeme
 }
 
 /**
- * §B3: a 2xx ends PayPal's retries, so everything stored (accepted, duplicate, ignored, pending)
- * gets an empty 200. A rejection names its code; VERIFICATION_UNAVAILABLE is always 503 and a
+ * §B3: a 2xx ends PayPal's retries, so everything stored (accepted, duplicate, ignored, pending,
+ * held) gets an empty 200. A rejection names its code; VERIFICATION_UNAVAILABLE is always 503 and a
  * storage error 500, so PayPal delivers the message again.
  */
 function acknowledge(outcome: IngestOutcome): Acknowledgement {
@@ -28,6 +30,7 @@ function acknowledge(outcome: IngestOutcome): Acknowledgement {
     case 'duplicate':
     case 'ignored':
     case 'pending':
+    case 'held':
       return { status: 200, contentType: 'text/plain; charset=utf-8', body: '' };
     case 'rejected':
       return jsonError(outcome.code === 'VERIFICATION_UNAVAILABLE' ? 503 : outcome.status, outcome.code, outcome.reason);
@@ -50,5 +53,11 @@ export function paypalWebhooksProvider(): Provider<PayPalWebhooksConfig> {
       return parsed.ok ? normalizePayPalWebhook(parsed.envelope, config) : { kind: 'invalid', code: parsed.code, reason: parsed.reason };
     },
     acknowledge,
+    decodeFields: (rawBody) => {
+      const parsed = parsePayPalEnvelope(rawBody);
+      if (!parsed.ok) return parsed;
+      const fields = flattenJson(parsed.envelope.body);
+      return decodedFields({ ok: true, fields, order: Object.keys(fields) });
+    },
   } satisfies Provider<PayPalWebhooksConfig>;
 }

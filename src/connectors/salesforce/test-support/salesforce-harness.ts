@@ -40,8 +40,8 @@ export const TEST_ORG: SalesforceFakeOptions = {
       Product_Id__c: {},
       Customer_Status__c: {},
     },
-    Lead: { Ipnhub_Tags__c: {} },
-    Opportunity: { Order_Id__c: { externalId: true, unique: true }, Product_Id__c: {} },
+    Lead: { Buyer_Key__c: { externalId: true, unique: true }, Ipnhub_Tags__c: {}, Product_Id__c: {}, Lead_Only__c: {} },
+    Opportunity: { Order_Id__c: { externalId: true, unique: true }, Product_Id__c: {}, Ipnhub_Payments__c: {} },
   },
 };
 

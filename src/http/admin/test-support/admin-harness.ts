@@ -102,6 +102,10 @@ export interface SeedDelivery {
   leaseExpiresAt?: string | null;
   lastError?: string | null;
   now?: string;
+  /** Default: the event id (every delivery its own queue). */
+  orderKey?: string;
+  /** Default: `now`. */
+  nextAttemptAt?: string;
 }
 
 /** Inserts one delivery row and returns its id. */
@@ -115,10 +119,10 @@ export async function insertDelivery(db: Kysely<Database>, seed: SeedDelivery): 
       id,
       event_id: seed.eventId,
       connection_id: seed.connectionId,
-      order_key: seed.eventId,
+      order_key: seed.orderKey ?? seed.eventId,
       status: seed.status,
       attempts: seed.attempts ?? 0,
-      next_attempt_at: now,
+      next_attempt_at: seed.nextAttemptAt ?? now,
       lease_owner: seed.status === 'delivering' ? 'worker-test' : null,
       lease_expires_at: seed.leaseExpiresAt ?? null,
       trigger: 'scheduled',

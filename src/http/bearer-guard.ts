@@ -1,0 +1,60 @@
+/**
+ * `Authorization: Bearer <token>` checks for the admin API and `/metrics`, with a limit on
+ * failed authentications per client address.
+ *
+ * A client that failed `max` times in the current one-minute window is refused with
+ * `429 RATE_LIMITED` and `Retry-After` until the window ends — with any token, the right one
+ * included, since letting the right token through would let a guesser keep guessing at full
+ * speed. Successful requests are never counted, so a client that holds the token is not
+ * throttled unless its own address also produced the failures (behind a proxy, set
+ * `trustProxy` so that the address is the client's, not the proxy's).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AdminTokenVerifier } from '../connections/admin-token.js';
+import type { ErrorCode } from '../core/errors.js';
+import { IpnhubError } from '../core/errors.js';
+import type { Logger } from '../lib/logger.js';
+import { clientAddress } from './client-address.js';
+import type { RateWindow } from './rate-window.js';
+
+export interface BearerGuardOptions {
+  /** The tokens accepted; a request passes when any of them verifies. */
+  accepts: readonly AdminTokenVerifier[];
+  /** Failed authentications per client address, shared by every route a token protects; null: no limit. */
+  failures: RateWindow | null;
+  logger: Logger;
+  /** Counts a refused request. */
+  refused(code: ErrorCode): void;
+}
+
+/** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive), or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header ?? '');
+  return match?.[1];
+}
+
+async function anyAccepts(verifiers: readonly AdminTokenVerifier[], token: string): Promise<boolean> {
+  for (const verifier of verifiers) if (await verifier.verify(token)) return true;
+  return false;
+}
+
+/** An `onRequest` hook that lets a request through with a valid token and throws `UNAUTHORIZED` or `RATE_LIMITED` otherwise. */
+export function bearerGuard(options: BearerGuardOptions): (req: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  const { failures, logger } = options;
+  return async (req, reply) => {
+    const client = clientAddress(req);
+    if (failures?.exhausted(client)) {
+      const count = failures.hit(client);
+      if (count.firstOver) logger.warn({ client, failures: failures.max, retryAfterSeconds: count.retryAfterSeconds }, 'too many failed authentications; refusing this address until the window ends');
+      options.refused('RATE_LIMITED');
+      reply.header('retry-after', String(count.retryAfterSeconds));
+      throw new IpnhubError('RATE_LIMITED', `Too many failed authentications from this address; retry in ${count.retryAfterSeconds} s.`);
+    }
+    const token = bearerToken(req.headers.authorization);
+    if (token !== undefined && (await anyAccepts(options.accepts, token))) return;
+    failures?.hit(client);
+    options.refused('UNAUTHORIZED');
+    reply.header('www-authenticate', 'Bearer realm="ipnhub"');
+    throw new IpnhubError('UNAUTHORIZED', token === undefined ? 'Send the header Authorization: Bearer <token>.' : 'The token is not valid.');
+  };
+}

@@ -1,0 +1,131 @@
+/**
+ * Requests held for review (verdict `held`): how the ingest pipeline records them for a
+ * provider that decides at once (the deferred path is covered with the real PayPal provider in
+ * test/e2e/paypal-ipn-ledger.test.ts), and who the alert goes to.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createActiveFiltersLoader } from '../connections/active-filters.js';
+import { ManualClock } from '../lib/clock.js';
+import { silentLogger } from '../lib/logger.js';
+import type { Mailer, MailMessage, MailResult } from '../lib/mailer.js';
+import { offlineHttpClient } from '../lib/offline-http-client.js';
+import type { InboundRequest, Provider } from '../providers/provider.js';
+import { captureLogger } from '../../test/helpers/capture-logger.js';
+import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
+import type { TestDb } from '../../test/helpers/test-db.js';
+import { createGroupCommitter } from './group-commit.js';
+import { createHeldAlerter, renderHeldAlert } from './held-alert.js';
+import type { AlertAddressee, HeldRequest } from './held-alert.js';
+import { createIngest } from './ingest.js';
+import { createLocalIngestStore } from './ingest-store.js';
+
+const HELD: HeldRequest = { inboundId: 'req_01HELD', sourceId: 'src_shop', provider: 'paypal-ipn', code: 'AMOUNT_MISMATCH', reason: 'item "a" was paid 1.00 EUR, expected 19.99 EUR' };
+
+/** A mailer that keeps what it is asked to send and answers with `result`. */
+function keepingMailer(result: MailResult = { ok: true, messageId: '<m@test>' }): Mailer & { sent: MailMessage[] } {
+  const sent: MailMessage[] = [];
+  return {
+    sent,
+    send: async (message) => {
+      sent.push(message);
+      return result;
+    },
+    verify: async () => ({ ok: true, message: 'ok' }),
+    close: async () => undefined,
+  };
+}
+
+const connection = (sources: string[], errorEmails: string[], active = true): AlertAddressee => ({ active, filters: { sources }, errorEmails });
+
+describe('held-for-review alert', () => {
+  it('mails the error addresses of the active connections that take the source, each address once', async () => {
+    const mailer = keepingMailer();
+    const alert = createHeldAlerter({
+      connections: async () => [
+        connection([], ['ops@example.com']),
+        connection(['src_shop', 'src_other'], ['OPS@example.com', 'crm@example.com']),
+        connection(['src_other'], ['other@example.com']),
+        connection([], ['inactive@example.com'], false),
+        connection([], []),
+      ],
+      mailer,
+      logger: silentLogger(),
+    });
+    await alert(HELD);
+    expect(mailer.sent).toEqual([{ to: ['ops@example.com', 'crm@example.com'], ...renderHeldAlert(HELD) }]);
+    expect(mailer.sent[0]?.subject).toBe('[ipnhub] A paypal-ipn notification is held for review: AMOUNT_MISMATCH: item "a" was paid 1.00 EUR, expected 19.99 EUR');
+    expect(mailer.sent[0]?.text).toContain('GET /api/v1/inbound-requests/req_01HELD');
+  });
+
+  it('logs the held request, and says so when nobody can be mailed', async () => {
+    const mailer = keepingMailer();
+    const log = captureLogger('info');
+    await createHeldAlerter({ connections: async () => [connection(['src_other'], ['other@example.com'])], mailer, logger: log.logger })(HELD);
+    expect(mailer.sent).toEqual([]);
+    expect(log.lines().map((line) => [line.level, line.msg])).toEqual([
+      [40, 'inbound request held for review'],
+      [40, 'no connection of this source has error e-mail addresses; the held request is only in the log and the API'],
+    ]);
+  });
+
+  it('does not throw when the mail or the connection lookup fails; it logs instead', async () => {
+    const log = captureLogger('info');
+    const failing = keepingMailer({ ok: false, transient: true, error: 'connect ECONNREFUSED' });
+    await createHeldAlerter({ connections: async () => [connection([], ['ops@example.com'])], mailer: failing, logger: log.logger })(HELD);
+    await createHeldAlerter({ connections: async () => Promise.reject(new Error('database gone')), mailer: failing, logger: log.logger })(HELD);
+    expect(log.lines().filter((line) => Number(line.level) >= 40 && line.msg !== 'inbound request held for review').map((line) => line.msg)).toEqual([
+      'held-for-review e-mail could not be sent',
+      'held-for-review alert failed',
+    ]);
+  });
+});
+
+const SOURCE = { id: 'src_now', provider: 'stub-now', name: 'stub', config: {} };
+
+/** A provider that decides at once: a body `held=1` is held for review, anything else ignored. */
+const decidingProvider: Provider<Record<string, never>> = {
+  id: 'stub-now',
+  displayName: 'Stub provider',
+  configSchema: z.object({}).strict(),
+  secretFields: [],
+  contentTypes: ['application/x-www-form-urlencoded'],
+  verify: async () => ({ ok: true, method: 'stub signature' }),
+  normalize: (req) =>
+    req.rawBody.toString('utf8') === 'held=1' ? { kind: 'held', code: 'MISSING_FIELD', reason: 'order_id is missing, but money moved' } : { kind: 'ignored', reason: 'not held', fields: {} },
+  acknowledge: (outcome) => ({ status: outcome.kind === 'error' ? 500 : 200, contentType: 'text/plain', body: outcome.kind }),
+  decodeFields: () => ({ ok: false, reason: 'stub' }),
+};
+
+for (const dialect of enabledDialects()) {
+  describe(`held requests through ingest on ${dialect}`, () => {
+    let testDb: TestDb;
+
+    beforeEach(async () => {
+      testDb = await createTestDb(dialect);
+    });
+    afterEach(async () => testDb.dispose());
+
+    it('stores the request as held with its code, acknowledges it as stored, and raises the alert', async () => {
+      const clock = new ManualClock('2026-05-01T12:00:00.000Z');
+      const held: HeldRequest[] = [];
+      const ingest = createIngest({
+        store: createLocalIngestStore(createGroupCommitter(testDb.db, testDb.adapter), createActiveFiltersLoader()),
+        sources: { loadForIngest: async (id) => (id === SOURCE.id ? SOURCE : null) },
+        providers: (id) => (id === decidingProvider.id ? (decidingProvider as unknown as Provider<unknown>) : null),
+        clock,
+        http: offlineHttpClient(),
+        logger: silentLogger(),
+        onHeld: (request) => held.push(request),
+      });
+      const req: InboundRequest = { receivedAt: clock.now(), method: 'POST', url: `/ipn/${SOURCE.id}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, rawBody: Buffer.from('held=1'), remoteAddress: '127.0.0.1' };
+      const result = await ingest.receive(SOURCE.id, req);
+      expect(result.outcome).toEqual({ kind: 'held', reason: 'order_id is missing, but money moved' });
+      expect(result.ack).toEqual({ status: 200, contentType: 'text/plain', body: 'held' });
+      const row = await testDb.db.selectFrom('inbound_requests').select(['id', 'verdict', 'verdict_code', 'verdict_reason', 'event_ids']).executeTakeFirstOrThrow();
+      expect(row).toEqual({ id: result.inboundId, verdict: 'held', verdict_code: 'MISSING_FIELD', verdict_reason: 'order_id is missing, but money moved', event_ids: '[]' });
+      expect(held).toEqual([{ inboundId: result.inboundId, sourceId: SOURCE.id, provider: 'stub-now', code: 'MISSING_FIELD', reason: 'order_id is missing, but money moved' }]);
+      expect(await testDb.db.selectFrom('events').select('id').execute()).toEqual([]);
+    });
+  });
+}
