@@ -17,6 +17,7 @@ import { inboundRoutes } from './http/inbound-routes.js';
 import { createInflightRequests } from './http/inflight-requests.js';
 import { perMinute } from './http/rate-window.js';
 import { SAFE_HEADERS } from './http/safe-headers.js';
+import { webUi } from './http/web-ui.js';
 import type { Ingest } from './ledger/ingest.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
@@ -41,6 +42,8 @@ export interface AppDeps {
   adminAuthFailuresPerMinute: number;
   /** A token that may read `/metrics` (besides the admin token). */
   metricsToken?: string;
+  /** The built web UI (`dist/web`) served at `/`; without it `/` answers like any unknown route. */
+  webRoot?: string;
   /** Readiness: the database answers (and whatever else the runtime adds). */
   ready(): Promise<{ ok: boolean; checks: Record<string, string> }>;
 }
@@ -112,5 +115,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     const text = await deps.metrics.registry.metrics();
     return reply.type(deps.metrics.registry.contentType).send(text);
   });
+  if (deps.webRoot !== undefined) await app.register(webUi, { root: deps.webRoot });
   return app;
 }

@@ -5,6 +5,7 @@
  * wiring. Nothing here listens on a port or starts the worker loop; callers decide.
  */
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config/config.js';
@@ -58,6 +59,8 @@ export interface RuntimeOptions {
   random?: () => number;
   /** Skip the admin token setup (CLI commands that do not serve the API). */
   skipAdminToken?: boolean;
+  /** The built web UI served at `/` (default: this package's `dist/web`). */
+  webRoot?: string;
 }
 
 export interface Runtime {
@@ -78,6 +81,9 @@ export interface Runtime {
   buildApp(): Promise<FastifyInstance>;
   close(): Promise<void>;
 }
+
+/** `dist/web` of this package, from `src/` (tsx, tests) and from `dist/` alike. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web/', import.meta.url));
 
 export function dbTarget(config: Config): DbTarget {
   return config.databaseUrl
@@ -235,6 +241,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
           keepAliveTimeoutMs: config.keepAliveTimeoutMs,
           adminAuthFailuresPerMinute: config.adminAuthFailuresPerMinute,
           metricsToken: config.metricsToken,
+          webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
           async ready() {
             await db.selectFrom('settings').select('key').limit(1).execute();
             return { ok: true, checks: { database: 'ok' } };

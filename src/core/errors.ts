@@ -42,6 +42,8 @@ export const ERROR_CATALOGUE = {
   INVALID_CURSOR: { status: 400, message: 'The pagination cursor is not valid.' },
   DELIVERY_IN_PROGRESS: { status: 409, message: 'The delivery is being attempted right now.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },
+  // Web UI (GET / and client-side routes)
+  UI_NOT_BUILT: { status: 503, message: 'The web UI is not built.' },
   // Outbound
   TARGET_AUTH_FAILED: { status: 400, message: 'The target rejected the connection\'s credentials; fix them in the connection settings.' },
   TARGET_VALIDATION_FAILED: { status: 400, message: 'The target rejected the data as invalid; its message says which field.' },

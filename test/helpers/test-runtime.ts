@@ -28,6 +28,8 @@ export interface TestRuntimeOptions {
   clock?: Clock;
   logger?: Logger;
   config?: Partial<Record<keyof Config, unknown>>;
+  /** The built web UI to serve at `/` (default: the package's `dist/web`). */
+  webRoot?: string;
 }
 
 export async function createTestRuntime(dialect: DialectName, options: TestRuntimeOptions = {}): Promise<TestRuntime> {
@@ -50,7 +52,7 @@ export async function createTestRuntime(dialect: DialectName, options: TestRunti
       ...options.config,
     },
   );
-  const runtime = await createRuntime(config, { clock: options.clock, logger: options.logger ?? silentLogger(), random: () => 0.5 });
+  const runtime = await createRuntime(config, { clock: options.clock, logger: options.logger ?? silentLogger(), random: () => 0.5, webRoot: options.webRoot });
   return Object.assign(runtime, {
     dataDir,
     async dispose() {

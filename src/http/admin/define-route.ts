@@ -38,10 +38,22 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType 
   params?: P;
   query?: Q;
   body?: B;
-  response: { status: number; description: string };
+  response: RouteResponse;
   /** Error codes this route answers with besides the ones every route of its shape has. */
   errors?: readonly ErrorCode[];
   handler(input: { params: Parsed<P>; query: Parsed<Q>; body: Parsed<B> } & RouteContext): Promise<unknown>;
+}
+
+/**
+ * What a route answers on success. `schema` describes the body (output side) for the OpenAPI
+ * document, from which the web UI's types are generated; the admin API tests check every
+ * answer of a route against it (test-support/admin-harness.ts), so it cannot drift from the
+ * handler.
+ */
+export interface RouteResponse {
+  status: number;
+  description: string;
+  schema?: z.ZodType;
 }
 
 /** A route with its input types erased, as the table, the plugin and the document see it. */
@@ -54,7 +66,7 @@ export interface AdminRoute {
   description: string | undefined;
   public: boolean;
   schemas: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
-  response: { status: number; description: string };
+  response: RouteResponse;
   errors: readonly ErrorCode[];
   /** Parses the raw request parts and runs the handler; resolves to the response body. */
   run(raw: { params: unknown; query: unknown; body: unknown }, context: RouteContext): Promise<unknown>;

@@ -48,9 +48,9 @@ export function toOpenApiPath(path: string): string {
   return path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
 }
 
-/** The input side (what a client sends), without `$schema`: OpenAPI 3.1 implies draft 2020-12. */
-function jsonSchemaOf(schema: z.ZodType): JsonObject {
-  const json: JsonObject = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+/** A schema's input side (what a client sends) or output side (what it gets back), without `$schema`: OpenAPI 3.1 implies draft 2020-12. */
+function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): JsonObject {
+  const json: JsonObject = z.toJSONSchema(schema, { io, unrepresentable: 'any' });
   delete json.$schema;
   return json;
 }
@@ -97,7 +97,7 @@ function responsesOf(route: AdminRoute): JsonObject {
   responses[String(route.response.status)] =
     route.response.status === 204
       ? { description: route.response.description }
-      : { description: route.response.description, content: { 'application/json': { schema: {} } } };
+      : { description: route.response.description, content: { 'application/json': { schema: route.response.schema ? jsonSchemaOf(route.response.schema, 'output') : {} } } };
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of errorCodesOf(route)) {
     const status = ERROR_CATALOGUE[code].status;

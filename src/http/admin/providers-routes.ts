@@ -2,6 +2,7 @@
  * `GET /providers`: the inbound provider catalogue — what a source form is rendered from
  * (each config schema as JSON Schema).
  */
+import { z } from 'zod';
 import type { Provider } from '../../providers/provider.js';
 import { PROVIDER_IDS, getProvider } from '../../providers/registry.js';
 import { configJsonSchema } from './config-json-schema.js';
@@ -16,6 +17,15 @@ export interface ProviderCatalogueEntry {
   configSchema: Record<string, unknown>;
 }
 
+const providerEntry = z
+  .object({
+    id: z.string(),
+    displayName: z.string(),
+    secretFields: z.array(z.string()).meta({ description: 'Config fields (dotted paths) that are secrets: write-only, never returned.' }),
+    configSchema: z.record(z.string(), z.unknown()).meta({ description: 'The source config as JSON Schema (draft 2020-12, input side; secrets marked `writeOnly`).' }),
+  })
+  .strict();
+
 export function providerCatalogueEntry(provider: Provider<unknown>): ProviderCatalogueEntry {
   return { id: provider.id, displayName: provider.displayName, secretFields: provider.secretFields, configSchema: configJsonSchema(provider.configSchema) };
 }
@@ -28,7 +38,7 @@ export const providersRoutes: readonly AdminRoute[] = [
     tag: 'catalogue',
     summary: 'List providers',
     description: 'Every inbound provider with its source config schema as JSON Schema (draft 2020-12, input side; secret fields marked `writeOnly`).',
-    response: { status: 200, description: '`[{ id, displayName, secretFields, configSchema }]` (not paged: one entry per installed provider)' },
+    response: { status: 200, description: '`[{ id, displayName, secretFields, configSchema }]` (not paged: one entry per installed provider)', schema: z.array(providerEntry) },
     handler: async () => PROVIDER_IDS.map((id) => providerCatalogueEntry(getProvider(id))),
   }),
 ];

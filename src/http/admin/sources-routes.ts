@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { IpnhubError } from '../../core/errors.js';
 import { pageOfList } from '../../ledger/queries/page.js';
-import { idParams, pageQuery } from './common-schemas.js';
+import { idParams, pageOf, pageQuery, secretFieldsStatus } from './common-schemas.js';
 import { defineRoute } from './define-route.js';
 import { found } from './found.js';
 import type { AdminRoute } from './define-route.js';
@@ -13,6 +13,20 @@ import type { AdminRoute } from './define-route.js';
 const TAG = 'sources';
 
 const configObject = z.record(z.string(), z.unknown());
+
+/** A source as every route answers it (`SourceView` in connections/sources-service.ts). */
+export const sourceView = z
+  .object({
+    id: z.string(),
+    provider: z.string(),
+    name: z.string(),
+    config: configObject.meta({ description: 'The non-secret config fields.' }),
+    secretFields: secretFieldsStatus,
+    inboundUrl: z.string().meta({ description: 'Where the provider sends notifications: `<publicBaseUrl>/ipn/<id>`, or only the path without a public base URL.' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .strict();
 
 export const createSourceBody = z
   .object({
@@ -40,7 +54,7 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     summary: 'List sources',
     description: 'Newest first, paged like every list.',
     query: pageQuery,
-    response: { status: 200, description: '`{ data: Source[], nextCursor }`' },
+    response: { status: 200, description: '`{ data: Source[], nextCursor }`', schema: pageOf(sourceView) },
     handler: async ({ query, deps }) => pageOfList(await deps.sources.list(), query, 'source'),
   }),
   defineRoute({
@@ -52,7 +66,7 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     description: 'Returns the source with its `inboundUrl`, the address to give the provider.',
     body: createSourceBody,
     errors: ['UNKNOWN_PROVIDER', 'INVALID_CONFIG'],
-    response: { status: 201, description: 'The new source.' },
+    response: { status: 201, description: 'The new source.', schema: sourceView },
     handler: async ({ body, deps }) => deps.sources.create(body),
   }),
   defineRoute({
@@ -62,7 +76,7 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     tag: TAG,
     summary: 'Get a source',
     params: idParams,
-    response: { status: 200, description: 'The source.' },
+    response: { status: 200, description: 'The source.', schema: sourceView },
     handler: async ({ params, deps }) => found(await deps.sources.get(params.id), 'source', params.id),
   }),
   defineRoute({
@@ -75,7 +89,7 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     params: idParams,
     body: updateSourceBody,
     errors: ['INVALID_CONFIG'],
-    response: { status: 200, description: 'The updated source.' },
+    response: { status: 200, description: 'The updated source.', schema: sourceView },
     handler: async ({ params, body, deps }) => found(await deps.sources.update(params.id, body), 'source', params.id),
   }),
   defineRoute({
