@@ -91,6 +91,21 @@ describe('web UI served at /', () => {
     expect(br.headers['content-type']).toMatch(/javascript/);
   });
 
+  it('serves what a rebuild wrote after the start, without a restart', async () => {
+    writeFileSync(join(root, 'assets', 'index-New456.js'), SCRIPT);
+    const res = await app.inject({ method: 'GET', url: '/assets/index-New456.js' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe(SCRIPT);
+  });
+
+  it('serves nothing outside the build', async () => {
+    for (const url of ['/assets/../../package.json', '/assets/%2e%2e/%2e%2e/package.json', '/.env', '/assets/.hidden']) {
+      const res = await app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
+      expect(res.body, url).not.toContain('"name"');
+    }
+  });
+
   it('keeps other files of the build out of the long cache', async () => {
     const res = await app.inject({ method: 'GET', url: '/favicon.svg' });
     expect(res.statusCode).toBe(200);

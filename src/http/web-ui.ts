@@ -46,6 +46,7 @@ export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
 const SERVER_PREFIXES = ['/api', '/ipn', '/healthz', '/readyz', '/metrics'] as const;
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+const TOP_LEVEL_FILE = /^\/[A-Za-z0-9_-][A-Za-z0-9_.-]*\.[A-Za-z0-9]+$/;
 
 function pathOf(url: string): string {
   return url.split('?')[0] ?? '/';
@@ -67,8 +68,8 @@ export async function webUi(app: FastifyInstance, options: WebUiOptions): Promis
   });
 
   if (built) {
-    // wildcard: false registers one route per file found now, so nothing outside the build is served.
-    await app.register(fastifyStatic, { root: options.root, prefix: '/', wildcard: false, index: false, cacheControl: false, preCompressed: true });
+    // Read per request, so a rebuild takes effect without a restart (index.html names the new files).
+    await app.register(fastifyStatic, { root: join(options.root, 'assets'), prefix: '/assets/', wildcard: true, index: false, cacheControl: false, preCompressed: true });
     app.addHook('onSend', async (req, reply, payload) => {
       if (reply.statusCode === 200 && pathOf(req.url).startsWith('/assets/')) reply.header('Cache-Control', IMMUTABLE);
       return payload;
@@ -76,9 +77,12 @@ export async function webUi(app: FastifyInstance, options: WebUiOptions): Promis
   }
 
   const page = async (req: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const path = pathOf(req.url);
+    // A file beside index.html (favicon.svg); never a dot-file, never a sub-directory.
+    if (built && TOP_LEVEL_FILE.test(path)) return reply.sendFile(path.slice(1), options.root);
     if (!isClientRoute(req.url)) return reply.callNotFound();
     if (!built) throw new IpnhubError('UI_NOT_BUILT', `No ${join(options.root, 'index.html')}: run \`npm run build\`.`);
-    return reply.sendFile('index.html');
+    return reply.sendFile('index.html', options.root);
   };
   app.get('/', page);
   app.get('/*', page);

@@ -1,0 +1,38 @@
+/**
+ * Every page of the app. Pages are loaded when first visited (`lazy`), so each area's code and
+ * libraries stay out of the initial JavaScript. To add a page: export its component from a
+ * file under pages/<area>/, add a route here (and a nav entry in nav.ts if it is an area).
+ */
+import type { RouteObject } from 'react-router';
+import { PendingPage } from '../pages/pending-page.js';
+import { NotFoundPage } from '../pages/not-found-page.js';
+import { Layout } from './layout.js';
+import { RouteError } from './route-error.js';
+import { RequireSession } from './session.js';
+import { SignInPage } from './sign-in-page.js';
+
+export const routes: RouteObject[] = [
+  { path: '/sign-in', element: <SignInPage />, errorElement: <RouteError /> },
+  {
+    path: '/',
+    element: (
+      <RequireSession>
+        <Layout />
+      </RequireSession>
+    ),
+    errorElement: <RouteError />,
+    children: [
+      { index: true, element: <PendingPage area="nav.overview" /> },
+      { path: 'sources', lazy: async () => ({ Component: (await import('../pages/sources/sources-page.js')).SourcesPage }) },
+      { path: 'sources/new/:provider', lazy: async () => ({ Component: (await import('../pages/sources/add-source-page.js')).AddSourcePage }) },
+      { path: 'sources/:id', lazy: async () => ({ Component: (await import('../pages/sources/source-page.js')).SourcePage }) },
+      { path: 'sources/:id/edit', lazy: async () => ({ Component: (await import('../pages/sources/edit-source-page.js')).EditSourcePage }) },
+      { path: 'connections', element: <PendingPage area="nav.connections" /> },
+      { path: 'notifications', element: <PendingPage area="nav.notifications" /> },
+      { path: 'deliveries', element: <PendingPage area="nav.deliveries" /> },
+      { path: 'customers', element: <PendingPage area="nav.customers" /> },
+      { path: 'settings', element: <PendingPage area="nav.settings" /> },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+];
