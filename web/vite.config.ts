@@ -11,7 +11,7 @@ import { INITIAL_JS_BUDGET_BYTES } from './build/initial-js.js';
 export const WEB_ROOT = fileURLToPath(new URL('.', import.meta.url));
 export const WEB_OUT_DIR = fileURLToPath(new URL('../dist/web', import.meta.url));
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root: WEB_ROOT,
   base: '/',
   plugins: [react(), initialJsBudget(INITIAL_JS_BUDGET_BYTES), precompress()],
@@ -23,7 +23,10 @@ export default defineConfig({
     assetsInlineLimit: 0,
     reportCompressedSize: false,
   },
+  // A build is always the production build, even where NODE_ENV says otherwise (vitest sets
+  // `test`; some machines set `development` globally), or React's development build would ship.
+  define: command === 'build' ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {},
   server: {
     proxy: { '/api': 'http://127.0.0.1:8080' },
   },
-});
+}));

@@ -1,0 +1,72 @@
+/**
+ * Renders UI under test the way main.tsx does — a real i18next with the real catalogue, the
+ * query cache, the API client, a router — in jsdom. Pages talk to a real ipnhub
+ * (ipnhub-server.ts) over HTTP.
+ */
+import { cleanup, render } from '@testing-library/react';
+import type { RenderResult } from '@testing-library/react';
+import i18next from 'i18next';
+import type { i18n as I18n } from 'i18next';
+import type { ReactElement } from 'react';
+import { I18nextProvider, initReactI18next } from 'react-i18next';
+import { createMemoryRouter, RouterProvider } from 'react-router';
+import type { RouteObject } from 'react-router';
+import { afterEach } from 'vitest';
+import { ApiProvider, createQueryClient } from '../api/api-context.js';
+import type { Api } from '../api/api-context.js';
+import { createApiClient } from '../api/client.js';
+import de from '../i18n/locales/de.json';
+import en from '../i18n/locales/en.json';
+import he from '../i18n/locales/he.json';
+import it from '../i18n/locales/it.json';
+import type { LanguageCode } from '../i18n/languages.js';
+
+afterEach(() => cleanup());
+
+export const CATALOGUES = { de, en, it, he } as const;
+
+/** A started i18next instance in `language`, with that catalogue. */
+export async function testI18n(language: LanguageCode = 'en'): Promise<I18n> {
+  const instance = i18next.createInstance();
+  await instance.use(initReactI18next).init({
+    lng: language,
+    fallbackLng: false,
+    resources: { [language]: { translation: CATALOGUES[language] } },
+    interpolation: { escapeValue: false },
+  });
+  return instance;
+}
+
+export interface TestApiOptions {
+  baseUrl?: string;
+  fetch?: typeof globalThis.fetch;
+  onUnauthorized?: () => void;
+}
+
+export function testApi(options: TestApiOptions = {}): Api {
+  const session = { ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) };
+  return { client: createApiClient({ ...session, ...(options.onUnauthorized ? { onUnauthorized: options.onUnauthorized } : {}) }), session };
+}
+
+export interface RenderOptions {
+  api?: Api;
+  language?: LanguageCode;
+  /** Routes to render (default: `element` at `path`). */
+  routes?: RouteObject[];
+  /** Where the router starts. */
+  path?: string;
+}
+
+export async function renderUi(element: ReactElement, options: RenderOptions = {}): Promise<RenderResult & { i18n: I18n; router: ReturnType<typeof createMemoryRouter> }> {
+  const i18n = await testI18n(options.language ?? 'en');
+  const path = options.path ?? '/';
+  const router = createMemoryRouter(options.routes ?? [{ path: '*', element }], { initialEntries: [path] });
+  const result = render(
+    <I18nextProvider i18n={i18n}>
+      <ApiProvider api={options.api ?? testApi()} queryClient={createQueryClient()}>
+        <RouterProvider router={router} />
+      </ApiProvider>
+    </I18nextProvider>,
+  );
+  return Object.assign(result, { i18n, router });
+}
