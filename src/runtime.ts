@@ -4,7 +4,7 @@
  * commands, the end-to-end tests and the benchmark all start from here, so they run the same
  * wiring. Nothing here listens on a port or starts the worker loop; callers decide.
  */
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
@@ -83,7 +83,7 @@ export interface Runtime {
 }
 
 /** `dist/web` of this package, from `src/` (tsx, tests) and from `dist/` alike. */
-export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../dist/web/', import.meta.url));
+export const DEFAULT_WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
 
 export function dbTarget(config: Config): DbTarget {
   return config.databaseUrl

@@ -6,8 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createBrowserRouter, RouterProvider } from 'react-router';
 import { ApiProvider, createQueryClient } from './api/api-context.js';
-import { createApiClient } from './api/client.js';
-import { endSession } from './app/session.js';
+import { createAppApi } from './app/session.js';
 import { routes } from './app/routes.js';
 import { startI18n } from './i18n/i18n.js';
 import './styles/app.css';
@@ -15,13 +14,12 @@ import './styles/app.css';
 async function start(): Promise<void> {
   await startI18n();
   const queryClient = createQueryClient();
-  const client = createApiClient({ onUnauthorized: () => endSession(queryClient, 'expired') });
   const router = createBrowserRouter(routes);
   const root = document.getElementById('root');
   if (!root) throw new Error('index.html has no #root');
   createRoot(root).render(
     <StrictMode>
-      <ApiProvider api={{ client, session: {} }} queryClient={queryClient}>
+      <ApiProvider api={createAppApi(queryClient)} queryClient={queryClient}>
         <RouterProvider router={router} />
       </ApiProvider>
     </StrictMode>,

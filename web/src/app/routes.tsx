@@ -4,6 +4,7 @@
  * file under pages/<area>/, add a route here (and a nav entry in nav.ts if it is an area).
  */
 import type { RouteObject } from 'react-router';
+import { Loading } from '../components/states.js';
 import { PendingPage } from '../pages/pending-page.js';
 import { NotFoundPage } from '../pages/not-found-page.js';
 import { Layout } from './layout.js';
@@ -21,6 +22,8 @@ export const routes: RouteObject[] = [
       </RequireSession>
     ),
     errorElement: <RouteError />,
+    // Shown while the first page's code loads.
+    hydrateFallbackElement: <Loading />,
     children: [
       { index: true, element: <PendingPage area="nav.overview" /> },
       { path: 'sources', lazy: async () => ({ Component: (await import('../pages/sources/sources-page.js')).SourcesPage }) },

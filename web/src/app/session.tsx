@@ -9,6 +9,9 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
 import { useApi } from '../api/api-context.js';
+import type { Api } from '../api/api-context.js';
+import { createApiClient } from '../api/client.js';
+import type { SessionApiOptions } from '../api/session.js';
 import { getSession, signIn, signOut } from '../api/session.js';
 import type { SessionState } from '../api/session.js';
 import { ErrorDisplay } from '../components/error-display.js';
@@ -32,9 +35,18 @@ export function useSession() {
 /** Forgets everything the signed-in user saw and marks the session gone. */
 export function endSession(queryClient: QueryClient, reason: NonNullable<SignInState['reason']>): void {
   const hadSession = queryClient.getQueryData(SESSION_KEY) !== null && queryClient.getQueryData(SESSION_KEY) !== undefined;
-  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
+  // Several calls may be refused at once: the first one that ended a live session names the reason.
+  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] && query.queryKey[0] !== SESSION_END_KEY[0] });
   if (hadSession || reason === 'signedOut') queryClient.setQueryData(SESSION_END_KEY, reason);
   queryClient.setQueryData(SESSION_KEY, null);
+}
+
+/**
+ * The app's API: every call that answers 401 ends the session in the query cache, which sends
+ * the user to the sign-in page (see RequireSession).
+ */
+export function createAppApi(queryClient: QueryClient, options: SessionApiOptions = {}): Api {
+  return { client: createApiClient({ ...options, onUnauthorized: () => endSession(queryClient, 'expired') }), session: options };
 }
 
 export function useSignIn() {

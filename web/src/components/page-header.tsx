@@ -14,12 +14,12 @@ export function PageHeader({ title, description, actions }: PageHeaderProps) {
     document.title = `${title} · ipnhub`;
   }, [title]);
   return (
-    <header className="page-header">
+    <div className="page-header">
       <div className="page-header-text">
         <h1>{title}</h1>
         {description ? <p className="page-description">{description}</p> : null}
       </div>
       {actions ? <div className="page-actions">{actions}</div> : null}
-    </header>
+    </div>
   );
 }

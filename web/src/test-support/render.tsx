@@ -13,8 +13,8 @@ import { createMemoryRouter, RouterProvider } from 'react-router';
 import type { RouteObject } from 'react-router';
 import { afterEach } from 'vitest';
 import { ApiProvider, createQueryClient } from '../api/api-context.js';
-import type { Api } from '../api/api-context.js';
-import { createApiClient } from '../api/client.js';
+import type { SessionApiOptions } from '../api/session.js';
+import { createAppApi } from '../app/session.js';
 import de from '../i18n/locales/de.json';
 import en from '../i18n/locales/en.json';
 import he from '../i18n/locales/he.json';
@@ -37,19 +37,9 @@ export async function testI18n(language: LanguageCode = 'en'): Promise<I18n> {
   return instance;
 }
 
-export interface TestApiOptions {
-  baseUrl?: string;
-  fetch?: typeof globalThis.fetch;
-  onUnauthorized?: () => void;
-}
-
-export function testApi(options: TestApiOptions = {}): Api {
-  const session = { ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) };
-  return { client: createApiClient({ ...session, ...(options.onUnauthorized ? { onUnauthorized: options.onUnauthorized } : {}) }), session };
-}
-
 export interface RenderOptions {
-  api?: Api;
+  /** The server the UI talks to (base URL of its API, and the fetch to use). */
+  server?: SessionApiOptions;
   language?: LanguageCode;
   /** Routes to render (default: `element` at `path`). */
   routes?: RouteObject[];
@@ -61,9 +51,10 @@ export async function renderUi(element: ReactElement, options: RenderOptions = {
   const i18n = await testI18n(options.language ?? 'en');
   const path = options.path ?? '/';
   const router = createMemoryRouter(options.routes ?? [{ path: '*', element }], { initialEntries: [path] });
+  const queryClient = createQueryClient();
   const result = render(
     <I18nextProvider i18n={i18n}>
-      <ApiProvider api={options.api ?? testApi()} queryClient={createQueryClient()}>
+      <ApiProvider api={createAppApi(queryClient, options.server)} queryClient={queryClient}>
         <RouterProvider router={router} />
       </ApiProvider>
     </I18nextProvider>,
