@@ -23,11 +23,27 @@ function fakeBuild(): string {
   return root;
 }
 
-async function start(webRoot: string): Promise<{ runtime: TestRuntime; app: FastifyInstance }> {
-  const runtime = await createTestRuntime(enabledDialects()[0] ?? 'sqlite', { webRoot });
-  const app = await runtime.buildApp();
-  await app.ready();
-  return { runtime, app };
+interface Served {
+  root: string;
+  app: FastifyInstance;
+}
+
+/** An app serving the UI directory `makeRoot()` gives, for the tests of one `describe`. */
+function serving(makeRoot: () => string): Served {
+  const served = {} as Served;
+  let runtime: TestRuntime;
+  beforeAll(async () => {
+    served.root = makeRoot();
+    runtime = await createTestRuntime(enabledDialects()[0] ?? 'sqlite', { webRoot: served.root });
+    served.app = await runtime.buildApp();
+    await served.app.ready();
+  });
+  afterAll(async () => {
+    await served.app.close();
+    await runtime.dispose();
+    rmSync(served.root, { recursive: true, force: true });
+  });
+  return served;
 }
 
 describe('isClientRoute', () => {
@@ -41,21 +57,10 @@ describe('isClientRoute', () => {
 });
 
 describe('web UI served at /', () => {
-  let root: string;
-  let runtime: TestRuntime;
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    root = fakeBuild();
-    ({ runtime, app } = await start(root));
-  });
-  afterAll(async () => {
-    await app.close();
-    await runtime.dispose();
-    rmSync(root, { recursive: true, force: true });
-  });
+  const served = serving(fakeBuild);
 
   it('answers / with index.html, the page security headers and no-store', async () => {
-    const res = await app.inject({ method: 'GET', url: '/' });
+    const res = await served.app.inject({ method: 'GET', url: '/' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.body).toBe(INDEX);
@@ -70,44 +75,44 @@ describe('web UI served at /', () => {
 
   it('answers a client-side route (reload of a deep link) with index.html', async () => {
     for (const url of ['/sources', '/sources/src_01JABCDEF/edit', '/notifications?verdict=rejected']) {
-      const res = await app.inject({ method: 'GET', url });
+      const res = await served.app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(200);
       expect(res.body).toBe(INDEX);
       expect(res.headers['cache-control']).toBe('no-store');
     }
-    const head = await app.inject({ method: 'HEAD', url: '/overview' });
+    const head = await served.app.inject({ method: 'HEAD', url: '/overview' });
     expect(head.statusCode).toBe(200);
   });
 
   it('serves hashed assets for a year, compressed when the client takes it', async () => {
-    const plain = await app.inject({ method: 'GET', url: '/assets/index-AbC123.js' });
+    const plain = await served.app.inject({ method: 'GET', url: '/assets/index-AbC123.js' });
     expect(plain.statusCode).toBe(200);
     expect(plain.body).toBe(SCRIPT);
     expect(plain.headers['content-type']).toMatch(/javascript/);
     expect(plain.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(plain.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
-    const br = await app.inject({ method: 'GET', url: '/assets/index-AbC123.js', headers: { 'accept-encoding': 'br' } });
+    const br = await served.app.inject({ method: 'GET', url: '/assets/index-AbC123.js', headers: { 'accept-encoding': 'br' } });
     expect(br.headers['content-encoding']).toBe('br');
     expect(br.headers['content-type']).toMatch(/javascript/);
   });
 
   it('serves what a rebuild wrote after the start, without a restart', async () => {
-    writeFileSync(join(root, 'assets', 'index-New456.js'), SCRIPT);
-    const res = await app.inject({ method: 'GET', url: '/assets/index-New456.js' });
+    writeFileSync(join(served.root, 'assets', 'index-New456.js'), SCRIPT);
+    const res = await served.app.inject({ method: 'GET', url: '/assets/index-New456.js' });
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe(SCRIPT);
   });
 
   it('serves nothing outside the build', async () => {
     for (const url of ['/assets/../../package.json', '/assets/%2e%2e/%2e%2e/package.json', '/.env', '/assets/.hidden']) {
-      const res = await app.inject({ method: 'GET', url });
+      const res = await served.app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
       expect(res.body, url).not.toContain('"name"');
     }
   });
 
   it('keeps other files of the build out of the long cache', async () => {
-    const res = await app.inject({ method: 'GET', url: '/favicon.svg' });
+    const res = await served.app.inject({ method: 'GET', url: '/favicon.svg' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
   });
@@ -120,7 +125,7 @@ describe('web UI served at /', () => {
       ['GET', '/ipn/src_01JABCDEF'],
       ['POST', '/sources'],
     ] as const) {
-      const res = await app.inject({ method, url });
+      const res = await served.app.inject({ method, url });
       expect(res.statusCode, `${method} ${url}`).toBe(404);
       expect(res.json<{ error: { code: string } }>().error.code).toBe('ROUTE_NOT_FOUND');
       expect(res.headers['cache-control']).toBe('no-store');
@@ -128,34 +133,23 @@ describe('web UI served at /', () => {
   });
 
   it('leaves the API, health and metrics routes as they were', async () => {
-    expect((await app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
-    const api = await app.inject({ method: 'GET', url: '/api/v1/sources' });
+    expect((await served.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    const api = await served.app.inject({ method: 'GET', url: '/api/v1/sources' });
     expect(api.statusCode).toBe(401);
-    expect((await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).statusCode).toBe(200);
+    expect((await served.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).statusCode).toBe(200);
   });
 });
 
 describe('web UI not built', () => {
-  let root: string;
-  let runtime: TestRuntime;
-  let app: FastifyInstance;
-  beforeAll(async () => {
-    root = mkdtempSync(join(tmpdir(), 'ipnhub-web-empty-'));
-    ({ runtime, app } = await start(root));
-  });
-  afterAll(async () => {
-    await app.close();
-    await runtime.dispose();
-    rmSync(root, { recursive: true, force: true });
-  });
+  const served = serving(() => mkdtempSync(join(tmpdir(), 'ipnhub-web-empty-')));
 
   it('answers pages with UI_NOT_BUILT naming the path, and everything else as before', async () => {
-    const res = await app.inject({ method: 'GET', url: '/sources' });
+    const res = await served.app.inject({ method: 'GET', url: '/sources' });
     expect(res.statusCode).toBe(503);
     const body = res.json<{ error: { code: string; message: string } }>();
     expect(body.error.code).toBe('UI_NOT_BUILT');
-    expect(body.error.message).toContain(join(root, 'index.html'));
+    expect(body.error.message).toContain(join(served.root, 'index.html'));
     expect(body.error.message).toContain('npm run build');
-    expect((await app.inject({ method: 'GET', url: '/api/v1/nope' })).json<{ error: { code: string } }>().error.code).toBe('ROUTE_NOT_FOUND');
+    expect((await served.app.inject({ method: 'GET', url: '/api/v1/nope' })).json<{ error: { code: string } }>().error.code).toBe('ROUTE_NOT_FOUND');
   });
 });
