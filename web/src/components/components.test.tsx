@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,8 @@ import { renderUi } from '../test-support/render.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { CopyButton } from './copy-button.js';
 import { DataTable } from './data-table.js';
+import { FilterBar } from './filter-bar.js';
+import { DateTime, Money } from './formatted.js';
 import { ErrorDisplay } from './error-display.js';
 import { TextField } from './form-field.js';
 import { Pager } from './pager.js';
@@ -183,5 +185,44 @@ describe('paged tables', () => {
     await waitFor(() => expect(ids()).toEqual(['r5', 'r3']));
     expect(screen.getByText('Page 1')).toBeTruthy();
     expect(fetched).toEqual(['all:-', 'all:r4', 'all:r2', 'accepted:-']);
+  });
+});
+
+function Filters({ applied }: { applied: string[] }) {
+  const [email, setEmail] = useState('');
+  return (
+    <FilterBar label="Filter notifications" onApply={() => applied.push(email)} onReset={() => setEmail('')}>
+      <TextField label="E-mail" value={email} onChange={setEmail} />
+    </FilterBar>
+  );
+}
+
+describe('FilterBar', () => {
+  it('is a labelled search form that applies on Enter or Apply, and resets', async () => {
+    const user = userEvent.setup();
+    const applied: string[] = [];
+    await renderUi(<Filters applied={applied} />);
+    const search = screen.getByRole('search', { name: 'Filter notifications' });
+    await user.type(within(search).getByLabelText('E-mail'), 'buyer@example.com{Enter}');
+    await user.click(within(search).getByRole('button', { name: 'Reset' }));
+    expect((within(search).getByLabelText('E-mail') as HTMLInputElement).value).toBe('');
+    await user.click(within(search).getByRole('button', { name: 'Apply' }));
+    expect(applied).toEqual(['buyer@example.com', '']);
+  });
+});
+
+describe('formatted values', () => {
+  it('show dates as <time> with the instant, and amounts in the language’s format', async () => {
+    await renderUi(
+      <>
+        <DateTime iso="2026-05-14T09:12:45.000Z" />
+        <Money minor={123456} currency="EUR" />
+      </>,
+      { language: 'de' },
+    );
+    const time = document.querySelector('time');
+    expect(time?.getAttribute('datetime')).toBe('2026-05-14T09:12:45.000Z');
+    expect(time?.textContent).toMatch(/^14\.05\.2026, \d{2}:12$/);
+    expect(document.querySelector('.money')?.textContent?.replace(/\u00a0/g, ' ')).toBe('1.234,56 €');
   });
 });
