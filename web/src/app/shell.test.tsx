@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { providerCatalogueEntry } from '../../../src/http/admin/providers-routes.js';
 import { PROVIDER_IDS, getProvider } from '../../../src/providers/registry.js';
 import { LANGUAGE_STORAGE_KEY } from '../i18n/i18n.js';
+import { expectAccessible } from '../test-support/axe.js';
 import { renderUi } from '../test-support/render.js';
 import { sessionContract, startRecordingServer } from '../test-support/recording-server.js';
 import type { Recorded, RecordingServer } from '../test-support/recording-server.js';
@@ -47,6 +48,7 @@ describe('app shell', () => {
     const { router } = await start('/sources');
     await screen.findByRole('heading', { level: 1, name: 'Sign in' });
     expect(router.state.location.pathname).toBe('/sign-in');
+    await expectAccessible();
     await user.type(screen.getByLabelText(/Admin token/), 'wrong-token');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     expect((await screen.findByRole('alert')).textContent).toContain('Not signed in');
@@ -73,6 +75,7 @@ describe('app shell', () => {
     expect(links).toEqual(['Overview', 'Sources', 'Connections', 'Notifications', 'Deliveries', 'Customers & access', 'Settings']);
     expect(nav.querySelector('a[aria-current="page"]')?.textContent).toBe('Overview');
     expect(screen.getByRole('banner')).toBeTruthy();
+    await expectAccessible();
   });
 
   it('signs out and says so', async () => {
@@ -108,6 +111,7 @@ describe('app shell', () => {
     expect(document.documentElement.getAttribute('lang')).toBe('he');
     expect(localStorage.getItem(LANGUAGE_STORAGE_KEY)).toBe('he');
     expect(screen.getByRole('navigation', { name: 'ניווט ראשי' })).toBeTruthy();
+    await expectAccessible();
     await user.selectOptions(screen.getByLabelText('שפה'), 'de');
     await screen.findByRole('heading', { level: 1, name: 'Quellen' });
     expect(document.documentElement.getAttribute('dir')).toBe('ltr');

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { providerCatalogueEntry } from '../../../src/http/admin/providers-routes.js';
 import { getProvider } from '../../../src/providers/registry.js';
 import { describeProviderField } from '../pages/sources/provider-fields.js';
+import { expectAccessible } from '../test-support/axe.js';
 import { renderUi } from '../test-support/render.js';
 import { asSchema, checkValue } from './json-schema.js';
 import type { JsonObject, JsonSchema, Problems } from './json-schema.js';
@@ -106,6 +107,7 @@ describe('SchemaForm', () => {
     await user.click(screen.getByRole('button', { name: 'Aggiungi una voce a Prezzo' }));
     await user.type(screen.getByLabelText(/^Prezzo 2/), '29.00');
     expect(state.value.expectedPrices).toEqual({ 'corso-base': { amount: ['1.00', '29.00'], currency: 'EUR' } });
+    await expectAccessible();
     await user.click(screen.getByRole('button', { name: 'Rimuovi la voce 1 di Prezzi previsti' }));
     expect(state.value).toEqual({ environment: 'sandbox' });
   });
@@ -120,5 +122,6 @@ describe('SchemaForm', () => {
     expect(email.getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByText('יש להזין כתובת דוא״ל, למשל name@example.com.')).toBeTruthy();
     expect(screen.getAllByText('לערך זה אין הצורה הצפויה.').length).toBe(3);
+    await expectAccessible();
   });
 });

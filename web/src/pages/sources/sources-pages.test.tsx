@@ -8,6 +8,7 @@ import userEvent from '@testing-library/user-event';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestServer } from '../../test-support/ipnhub-server.js';
 import type { TestServer } from '../../test-support/ipnhub-server.js';
+import { expectAccessible } from '../../test-support/axe.js';
 import { renderUi } from '../../test-support/render.js';
 import { sessionContract, startRecordingServer } from '../../test-support/recording-server.js';
 import type { RecordingServer } from '../../test-support/recording-server.js';
@@ -41,6 +42,7 @@ describe('Sources pages', () => {
     const adds = await screen.findAllByRole('link', { name: /^Add .* source$/ });
     expect(adds.map((link) => link.getAttribute('href'))).toEqual(['/sources/new/digistore24', '/sources/new/paypal-ipn', '/sources/new/paypal-webhooks']);
     expect(document.title).toBe('Sources · ipnhub');
+    await expectAccessible();
   });
 
   it('adds a Digistore24 source from the generated form, then shows its URL and setup steps', async () => {
@@ -51,6 +53,7 @@ describe('Sources pages', () => {
     // Nothing is sent while required fields are empty; focus goes to the first.
     expect(document.activeElement).toBe(screen.getByLabelText(/^Name/));
     expect(screen.getAllByText('Bitte fülle dieses Feld aus.').length).toBe(2);
+    await expectAccessible();
     expect(await server.runtime.sources.list()).toEqual([]);
 
     await user.type(screen.getByLabelText(/^Name/), 'Shop DE');
@@ -68,6 +71,7 @@ describe('Sources pages', () => {
     expect(within(setup).getByText(`http://localhost:3000/ipn/${source?.id}`)).toBeTruthy();
     expect(within(setup).getByRole('note').textContent).toContain('https://');
     expect(screen.getByRole('button', { name: 'Testbenachrichtigung senden' })).toBeTruthy();
+    await expectAccessible();
   });
 
   it('shows the server’s refusal in the user’s language', async () => {
@@ -97,6 +101,7 @@ describe('Sources pages', () => {
     const name = await screen.findByLabelText(/^Name/);
     expect(screen.getByRole('group', { name: 'IPN passphrase' }).textContent).toContain('A value is stored');
     expect(document.body.textContent).not.toContain('keep-me-secret');
+    await expectAccessible();
     await user.clear(name);
     await user.type(name, 'Shop Italia');
     await user.click(screen.getByRole('button', { name: 'Save' }));
@@ -119,6 +124,7 @@ describe('Sources pages', () => {
     expect(card.textContent).toContain(`http://localhost:3000/ipn/${created.id}`);
     expect(card.textContent).toContain('No notification received yet.');
     expect(within(card).getByRole('button', { name: 'Copy Inbound URL' })).toBeTruthy();
+    await expectAccessible();
   });
 
   it('deletes a source only after confirming', async () => {
@@ -127,6 +133,7 @@ describe('Sources pages', () => {
     const { router } = await render(`/sources/${created.id}`);
     await user.click(await screen.findByRole('button', { name: 'Delete' }));
     const dialog = screen.getByRole('alertdialog', { name: 'Delete Old shop?' });
+    await expectAccessible();
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect((await server.runtime.sources.list()).length).toBe(1);
     await user.click(screen.getByRole('button', { name: 'Delete' }));

@@ -1,0 +1,14 @@
+/**
+ * axe-core over what is rendered in jsdom: no serious or critical violation. Colour contrast
+ * needs a real layout engine and is left to the browser tests.
+ */
+import axe from 'axe-core';
+import { expect } from 'vitest';
+
+export async function expectAccessible(root: Element = document.body): Promise<void> {
+  const results = await axe.run(root, { rules: { 'color-contrast': { enabled: false } } });
+  const serious = results.violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join(', ')})`);
+  expect(serious).toEqual([]);
+}
