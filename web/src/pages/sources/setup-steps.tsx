@@ -28,16 +28,19 @@ export function SetupHint({ providerId }: { providerId: string }) {
 
 export function SetupSteps({ source }: { source: Source }) {
   const { t } = useTranslation();
-  const url = <InboundUrl url={source.inboundUrl} />;
+  // The step that asks for the address shows it, with its copy button.
+  const withUrl = (text: string): ReactNode => (
+    <>
+      {text}
+      <InboundUrl url={source.inboundUrl} />
+    </>
+  );
   let steps: ReactNode[];
   switch (source.provider) {
     case 'digistore24':
       steps = [
         t('setup.digistore24.step1'),
-        <>
-          {t('setup.digistore24.step2')}
-          {url}
-        </>,
+        withUrl(t('setup.digistore24.step2')),
         t('setup.digistore24.step3'),
         t('setup.digistore24.step4'),
         t('setup.digistore24.step5'),
@@ -47,10 +50,7 @@ export function SetupSteps({ source }: { source: Source }) {
     case 'paypal-ipn':
       steps = [
         t('setup.paypal-ipn.step1'),
-        <>
-          {t('setup.paypal-ipn.step2')}
-          {url}
-        </>,
+        withUrl(t('setup.paypal-ipn.step2')),
         t('setup.paypal-ipn.step3'),
         t('setup.paypal-ipn.step4'),
         t('setup.paypal-ipn.step5'),
@@ -59,10 +59,7 @@ export function SetupSteps({ source }: { source: Source }) {
     case 'paypal-webhooks':
       steps = [
         t('setup.paypal-webhooks.step1'),
-        <>
-          {t('setup.paypal-webhooks.step2')}
-          {url}
-        </>,
+        withUrl(t('setup.paypal-webhooks.step2')),
         t('setup.paypal-webhooks.step3'),
         <>
           {t('setup.paypal-webhooks.step4')}{' '}
@@ -74,12 +71,7 @@ export function SetupSteps({ source }: { source: Source }) {
       ];
       break;
     default:
-      steps = [
-        <>
-          {t('setup.generic.step1')}
-          {url}
-        </>,
-      ];
+      steps = [withUrl(t('setup.generic.step1'))];
   }
   return (
     <section className="setup" aria-labelledby="setup-title">
