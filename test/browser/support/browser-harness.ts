@@ -6,21 +6,27 @@
  *
  * Each page is watched for what must never happen in the UI: an uncaught error, a console error
  * (a Content-Security-Policy refusal is one), or a request to anything but this ipnhub. The
- * hooks that `useBrowserHarness()` registers fail the test that caused one.
+ * hooks that `useBrowserHarness()` registers fail the test that caused one; a page with an
+ * error or console error is closed at once, so the test fails then rather than at its timeout.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { createTestRuntime } from '../../helpers/test-runtime.js';
 import type { TestRuntime, TestRuntimeOptions } from '../../helpers/test-runtime.js';
 import { launchChromium } from './chromium.js';
 import { buildUi } from './ui-build.js';
 import type { UiBuild } from './ui-build.js';
+import { BROWSER_OF } from './ui-text.js';
+import type { UiLanguage } from './ui-text.js';
 
 export interface PageOptions {
-  /** The browser's language (`navigator.languages`, `Accept-Language`); `en-US` by default. */
-  locale?: string;
-  /** The browser's time zone; `Europe/Berlin` by default. */
+  /** The language the browser asks for (`navigator.languages`, `Accept-Language`), with its locale and time zone (ui-text.ts); English by default. */
+  language?: UiLanguage;
+  /** Another time zone than the language's usual one (ui-text.ts). */
   timezoneId?: string;
   /** Wide enough for the navigation beside the page by default (1280 × 800). */
   viewport?: { width: number; height: number };
@@ -35,6 +41,8 @@ export interface BrowserHarness {
   newPage(options?: PageOptions): Promise<Page>;
   /** What went wrong in any page since the last call (and forgets it). */
   takeProblems(): string[];
+  /** Every page open now. */
+  openPages(): Page[];
   /** Closes every page opened so far. */
   closePages(): Promise<void>;
   close(): Promise<void>;
@@ -67,11 +75,23 @@ function harness(runtime: TestRuntime, app: FastifyInstance, origin: string, bro
   const problems: string[] = [];
   const contexts = new Set<BrowserContext>();
 
+  // A page with a problem is closed at once: the test's next wait fails then instead of
+  // waiting for its timeout on a page that will not come right, and the problem is reported.
+  const fail = (page: Page, problem: string): void => {
+    problems.push(problem);
+    void page.context().close().catch(() => undefined);
+  };
   const watch = (page: Page): void => {
-    page.on('pageerror', (err) => problems.push(`uncaught error on ${page.url()}: ${err.message}`));
+    page.on('pageerror', (err) => fail(page, `uncaught error on ${page.url()}: ${err.message}`));
     page.on('console', (message) => {
-      if (message.type() === 'error' && !HANDLED_ANSWER.test(message.text())) problems.push(`console error on ${page.url()}: ${message.text()}`);
+      if (message.type() === 'error' && !HANDLED_ANSWER.test(message.text())) fail(page, `console error on ${page.url()}: ${message.text()}`);
     });
+  };
+
+  const closePages = async (): Promise<void> => {
+    const open = [...contexts];
+    contexts.clear();
+    await Promise.all(open.map((context) => context.close()));
   };
 
   return {
@@ -80,11 +100,13 @@ function harness(runtime: TestRuntime, app: FastifyInstance, origin: string, bro
     browser,
     async newPage(pageOptions = {}) {
       const context = await browser.newContext({
-        locale: pageOptions.locale ?? 'en-US',
-        timezoneId: pageOptions.timezoneId ?? 'Europe/Berlin',
+        ...BROWSER_OF[pageOptions.language ?? 'en'],
+        ...(pageOptions.timezoneId ? { timezoneId: pageOptions.timezoneId } : {}),
         viewport: pageOptions.viewport ?? { width: 1280, height: 800 },
         baseURL: origin,
       });
+      // No deadline of Playwright's own: the test's timeout bounds every wait (docs/testing.md).
+      context.setDefaultTimeout(0);
       contexts.add(context);
       context.on('request', (request) => {
         const url = request.url();
@@ -94,13 +116,10 @@ function harness(runtime: TestRuntime, app: FastifyInstance, origin: string, bro
       return context.newPage();
     },
     takeProblems: () => problems.splice(0),
-    async closePages() {
-      const open = [...contexts];
-      contexts.clear();
-      await Promise.all(open.map((context) => context.close()));
-    },
+    openPages: () => [...contexts].flatMap((context) => context.pages()),
+    closePages,
     async close() {
-      await this.closePages();
+      await closePages();
       await browser.close();
       await app.close();
       await runtime.dispose();
@@ -109,17 +128,24 @@ function harness(runtime: TestRuntime, app: FastifyInstance, origin: string, bro
   };
 }
 
+/** A browser test's bound: flows of several pages on a busy machine (docs/testing.md). */
+export const BROWSER_TEST_TIMEOUT_MS = 120_000;
+
 /**
  * The harness for the tests of one file: started before them, closed after them; after each
- * test its pages are closed and the test fails if a page had a problem.
+ * test its pages are closed and the test fails if a page had a problem. When a test failed,
+ * each open page's address, text and a screenshot (in a temporary directory) are printed, as
+ * the timeout that ended a wait does not say what the page showed.
  */
 export function useBrowserHarness(options: TestRuntimeOptions = {}): { readonly current: BrowserHarness } {
+  vi.setConfig({ testTimeout: BROWSER_TEST_TIMEOUT_MS });
   let started: BrowserHarness | undefined;
   beforeAll(async () => {
     started = await startBrowserHarness(options);
   }, 120_000);
-  afterEach(async () => {
+  afterEach(async (context) => {
     if (!started) return;
+    if (context.task.result?.state === 'fail') await describePages(started.openPages(), context.task.name);
     await started.closePages();
     expect(started.takeProblems(), 'problems in the browser').toEqual([]);
   });
@@ -132,4 +158,17 @@ export function useBrowserHarness(options: TestRuntimeOptions = {}): { readonly 
       return started;
     },
   };
+}
+
+async function describePages(pages: readonly Page[], testName: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ipnhub-browser-failure-'));
+  for (const [index, page] of pages.entries()) {
+    const file = join(dir, `page-${index + 1}.png`);
+    const shown = await page.screenshot({ path: file, fullPage: true, timeout: 10_000 }).then(
+      () => file,
+      (err: unknown) => `no screenshot (${String(err)})`,
+    );
+    const text = await page.locator('body').innerText({ timeout: 10_000 }).catch(() => '');
+    process.stderr.write(`\n[browser] "${testName}" failed; page ${index + 1} at ${page.url()} — ${shown}\n${text.slice(0, 2000)}\n`);
+  }
 }

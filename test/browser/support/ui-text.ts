@@ -30,3 +30,11 @@ export function uiText(language: UiLanguage, key: string, values: Readonly<Recor
     return String(value);
   });
 }
+
+/** A browser of a user of each language: its locale and time zone. */
+export const BROWSER_OF: Readonly<Record<UiLanguage, { locale: string; timezoneId: string }>> = {
+  de: { locale: 'de-DE', timezoneId: 'Europe/Berlin' },
+  en: { locale: 'en-US', timezoneId: 'Europe/Berlin' },
+  it: { locale: 'it-IT', timezoneId: 'Europe/Rome' },
+  he: { locale: 'he-IL', timezoneId: 'Asia/Jerusalem' },
+};

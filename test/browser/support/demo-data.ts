@@ -1,0 +1,106 @@
+/**
+ * A small, realistic ipnhub to look at: a Digistore24 and a PayPal source, a webhook connection
+ * to a local sink and an e-mail connection, notifications sent over HTTP as Digistore24 sends
+ * them (two buyers' payments, a refund, a connection test, one with a wrong signature), and
+ * their deliveries made by the worker — one delivered, one dead after the sink failed. The
+ * accessibility test visits every page with this data; the screenshots show it.
+ *
+ * The runtime must have `retrySchedule: []` (a failed delivery is dead at once), as
+ * `DEMO_CONFIG` sets.
+ */
+import type { TestRuntime } from '../../helpers/test-runtime.js';
+import { startWebhookSink } from '../../fakes/webhook-sink.js';
+import type { WebhookSink } from '../../fakes/webhook-sink.js';
+import { sendDigistore24 } from './digistore24-sender.js';
+
+export const DEMO_CONFIG = { retrySchedule: [] };
+export const DEMO_PASSPHRASE = 'demo-passphrase-2026';
+
+export interface DemoData {
+  digistore24Id: string;
+  paypalId: string;
+  webhookId: string;
+  emailId: string;
+  /** Receives the webhook connection's deliveries; close it with the runtime. */
+  sink: WebhookSink;
+  /** Inbound requests by what became of them. */
+  requests: { accepted: string; failed: string; refund: string; test: string; rejected: string };
+  deliveries: { delivered: string; dead: string };
+  /** The buyer whose payment was delivered, and what they bought. */
+  buyer: { email: string; productId: string; orderId: string };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+async function newestRequestId(runtime: TestRuntime): Promise<string> {
+  const row = await runtime.admin.db.selectFrom('inbound_requests').select('id').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function send(runtime: TestRuntime, origin: string, sourceId: string, passphrase: string, event: string, overrides: Parameters<typeof sendDigistore24>[4] = {}): Promise<string> {
+  const answer = await sendDigistore24(origin, sourceId, passphrase, event, overrides);
+  if (passphrase === DEMO_PASSPHRASE && answer.text !== 'OK') throw new Error(`Digistore24 ${event} was answered ${answer.status} ${answer.text}`);
+  return newestRequestId(runtime);
+}
+
+async function deliveryOf(runtime: TestRuntime, requestId: string, connectionId: string): Promise<string> {
+  const row = await runtime.admin.db
+    .selectFrom('deliveries')
+    .innerJoin('events', 'events.id', 'deliveries.event_id')
+    .select('deliveries.id')
+    .where('events.inbound_request_id', '=', requestId)
+    .where('deliveries.connection_id', '=', connectionId)
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function seedDemoData(runtime: TestRuntime, origin: string): Promise<DemoData> {
+  const sink = await startWebhookSink();
+  try {
+    const ds24 = await runtime.sources.create({ provider: 'digistore24', name: 'Digistore24 – Onlinekurse', config: { passphrase: DEMO_PASSPHRASE } });
+    const paypal = await runtime.sources.create({ provider: 'paypal-ipn', name: 'PayPal – Shop', config: { receiverEmail: 'shop@example.com' } });
+    const webhook = await runtime.connections.create({
+      connector: 'webhook',
+      name: 'Buchhaltung',
+      config: { url: `${sink.url}/ipn` },
+      filters: { eventTypes: ['payment', 'refund'] },
+      errorEmails: ['ops@example.com'],
+    });
+    const email = await runtime.connections.create({
+      connector: 'email',
+      name: 'Rückbuchungen an mich',
+      config: { to: ['inhaber@example.com'] },
+      filters: { eventTypes: ['chargeback'] },
+    });
+    const now = Date.now();
+    const buyer = { email: 'anna.beispiel@example.com', productId: '543210', orderId: 'K7QX2M9P' };
+
+    const accepted = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'on_payment', { ...buyer, at: new Date(now - 3 * DAY_MS) });
+    await runtime.worker.runOnce();
+    const delivered = await deliveryOf(runtime, accepted, webhook.connection.id);
+
+    // The sink fails the next delivery; with no retries in the schedule it is dead at once.
+    sink.respondWith({ status: 503, body: 'maintenance' });
+    const subscriber = { orderId: 'R3TW8N2D', email: 'marco.rossi@example.it', language: 'it', billingType: 'subscription' as const };
+    const failed = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'on_payment', { ...subscriber, at: new Date(now - 2 * DAY_MS) });
+    await runtime.worker.runOnce();
+    const dead = await deliveryOf(runtime, failed, webhook.connection.id);
+    const refund = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'on_refund', { ...subscriber, at: new Date(now - DAY_MS) });
+    await runtime.worker.runOnce();
+    const test = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'connection_test');
+    const rejected = await send(runtime, origin, ds24.id, 'a-wrong-passphrase', 'on_payment', { orderId: 'Z9ZZ9Z9Z', email: 'someone@example.net' });
+    return {
+      digistore24Id: ds24.id,
+      paypalId: paypal.id,
+      webhookId: webhook.connection.id,
+      emailId: email.connection.id,
+      sink,
+      requests: { accepted, failed, refund, test, rejected },
+      deliveries: { delivered, dead },
+      buyer,
+    };
+  } catch (err) {
+    await sink.close();
+    throw err;
+  }
+}
