@@ -28,6 +28,9 @@
  *   charset); the pipeline then stores the raw request as `pending`, acknowledges it, and the
  *   worker calls `confirm` until it answers `ok: true` (then `normalize` and the commit run),
  *   `ok: false` (the request is rejected) or gives up retrying after the policy's schedule.
+ * - `testNotification`, when the provider has one, builds the request its sender's own "test
+ *   connection" button sends (Digistore24's signed `connection_test`), authenticated with the
+ *   source's config, so the admin UI can check a source end to end through the real pipeline.
  */
 import type { z } from 'zod';
 import type { EventDraft } from '../core/events.js';
@@ -105,6 +108,13 @@ export interface ProviderContext {
   http: HttpClient;
 }
 
+/** A request the sender itself would send to test the connection (see `Provider.testNotification`). */
+export interface TestNotification {
+  /** Header names lower-case, e.g. `content-type`. */
+  headers: Readonly<Record<string, string>>;
+  body: Buffer;
+}
+
 export interface Provider<Config = unknown> {
   id: string;
   /** Human name for the admin UI and CLI. */
@@ -127,4 +137,6 @@ export interface Provider<Config = unknown> {
   decodeFields(rawBody: Buffer): DecodedFields;
   /** Deferred authenticity check, run by the worker after the acknowledgement (see above). */
   confirm?(req: InboundRequest, config: Config, ctx: ProviderContext): Promise<Confirmation>;
+  /** The sender's own connection test, authenticated with `config` (see above); absent when the provider has none. */
+  testNotification?(config: Config): TestNotification;
 }

@@ -50,7 +50,7 @@ export async function createTestRuntime(dialect: DialectName, options: TestRunti
       ...options.config,
     },
   );
-  const runtime = await createRuntime(config, { clock: options.clock, logger: options.logger ?? silentLogger(), random: () => 0.5 });
+  const runtime = await createRuntime(config, { clock: options.clock, logger: options.logger ?? silentLogger(), random: () => 0.5, checkResponses: true });
   return Object.assign(runtime, {
     dataDir,
     async dispose() {

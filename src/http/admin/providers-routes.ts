@@ -7,6 +7,7 @@ import { PROVIDER_IDS, getProvider } from '../../providers/registry.js';
 import { configJsonSchema } from './config-json-schema.js';
 import { defineRoute } from './define-route.js';
 import type { AdminRoute } from './define-route.js';
+import { providerCatalogue } from './responses/catalogue.js';
 
 export interface ProviderCatalogueEntry {
   id: string;
@@ -28,7 +29,7 @@ export const providersRoutes: readonly AdminRoute[] = [
     tag: 'catalogue',
     summary: 'List providers',
     description: 'Every inbound provider with its source config schema as JSON Schema (draft 2020-12, input side; secret fields marked `writeOnly`).',
-    response: { status: 200, description: '`[{ id, displayName, secretFields, configSchema }]` (not paged: one entry per installed provider)' },
+    response: { status: 200, description: '`[{ id, displayName, secretFields, configSchema }]` (not paged: one entry per installed provider)', schema: providerCatalogue },
     handler: async () => PROVIDER_IDS.map((id) => providerCatalogueEntry(getProvider(id))),
   }),
 ];

@@ -20,6 +20,8 @@ export const CUSTOMER_ORDERS_LIMIT = 500;
 export interface CustomerFilters extends PageRequest {
   /** Exact e-mail, compared trimmed and lower-cased. */
   email?: string | undefined;
+  /** The buyer's e-mail (case-insensitive), or an order id or transaction id of one of the buyer's orders: exact. */
+  q?: string | undefined;
 }
 
 export interface CustomerView {
@@ -73,6 +75,25 @@ export async function listCustomers(db: Kysely<Database>, filters: CustomerFilte
   let query = columns(db).orderBy('id', 'desc').limit(limit + 1);
   if (filters.cursor !== undefined) query = query.where('id', '<', decodeCursor(filters.cursor, 'customer'));
   if (filters.email !== undefined) query = query.where('email', '=', normalizeEmail(filters.email));
+  if (filters.q !== undefined) {
+    const q = filters.q.trim();
+    query = query.where((eb) =>
+      eb.or([
+        eb('email', '=', normalizeEmail(q)),
+        eb('id', 'in', eb.selectFrom('orders').select('orders.customer_id').where('orders.external_id', '=', q).where('orders.customer_id', 'is not', null)),
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('transactions')
+            .innerJoin('orders', 'orders.id', 'transactions.order_id')
+            .select('orders.customer_id')
+            .where('transactions.external_id', '=', q)
+            .where('orders.customer_id', 'is not', null),
+        ),
+      ]),
+    );
+  }
   return toPage(await query.execute(), limit, toView);
 }
 

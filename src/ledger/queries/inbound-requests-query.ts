@@ -10,12 +10,23 @@ import type { Database, InboundVerdict } from '../../db/schema.js';
 import type { DecodedField, DecodedFields } from '../../providers/provider.js';
 import { installedProvider } from '../../providers/registry.js';
 import type { ProviderLookup } from '../../providers/registry.js';
+import { normalizeEmail } from './normalize-email.js';
 import { decodeCursor, pageLimit, toPage } from './page.js';
 import type { Page, PageRequest } from './page.js';
 
 export interface InboundRequestFilters extends PageRequest {
   verdict?: InboundVerdict | undefined;
   sourceId?: string | undefined;
+  /** ISO 8601 UTC; requests received at or after this instant. */
+  from?: string | undefined;
+  /** ISO 8601 UTC; requests received before this instant. */
+  to?: string | undefined;
+  /**
+   * Exact search: the request's id, or an order id, transaction id or buyer e-mail
+   * (case-insensitive) of an event it produced. A request that produced no event (rejected,
+   * pending, held) is not found by the latter: filter those by source, verdict and time.
+   */
+  q?: string | undefined;
 }
 
 export interface InboundRequestListItem {
@@ -115,6 +126,29 @@ export async function listInboundRequests(db: Kysely<Database>, filters: Inbound
   if (filters.cursor !== undefined) query = query.where('id', '<', decodeCursor(filters.cursor, 'inbound'));
   if (filters.verdict !== undefined) query = query.where('verdict', '=', filters.verdict);
   if (filters.sourceId !== undefined) query = query.where('source_id', '=', filters.sourceId);
+  if (filters.from !== undefined) query = query.where('received_at', '>=', filters.from);
+  if (filters.to !== undefined) query = query.where('received_at', '<', filters.to);
+  if (filters.q !== undefined) {
+    const q = filters.q.trim();
+    // Each branch is an indexed lookup (events by order and by e-mail, transactions by id), so
+    // the search costs the same with a hundred or a million requests stored.
+    query = query.where((eb) =>
+      eb.or([
+        eb('id', '=', q),
+        eb('id', 'in', eb.selectFrom('events').select('events.inbound_request_id').where('events.order_ref', '=', q)),
+        eb('id', 'in', eb.selectFrom('events').select('events.inbound_request_id').where('events.customer_email', '=', normalizeEmail(q))),
+        eb(
+          'id',
+          'in',
+          eb
+            .selectFrom('transactions')
+            .innerJoin('events', 'events.id', 'transactions.event_id')
+            .select('events.inbound_request_id')
+            .where('transactions.external_id', '=', q),
+        ),
+      ]),
+    );
+  }
   return toPage(await query.execute(), limit, toListItem);
 }
 

@@ -10,6 +10,7 @@ import { decodedFields, parsedOnce, textAcknowledgement } from '../provider-supp
 import { digistore24ConfigSchema } from './config.js';
 import type { Digistore24Config } from './config.js';
 import { normalizeDigistore24 } from './normalize.js';
+import { encodeDigistore24Body, sampleDigistore24Fields } from './sign-request.js';
 import { verifyShaSign } from './sha-sign.js';
 import type { ShaSignVerdict } from './sha-sign.js';
 
@@ -73,5 +74,10 @@ export function digistore24Provider(): Provider<Digistore24Config> {
     normalize,
     acknowledge,
     decodeFields: (rawBody) => decodedFields(parseBody(rawBody)),
+    // What Digistore24's "Test connection" button sends (reference digistore24.md §7 example 9), signed with the source's passphrase.
+    testNotification: (config) => ({
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'ipnhub (test notification from the admin UI)' },
+      body: Buffer.from(encodeDigistore24Body(sampleDigistore24Fields('connection_test'), config.passphrase), 'utf8'),
+    }),
   } satisfies Provider<Digistore24Config>;
 }
