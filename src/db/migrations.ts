@@ -323,6 +323,13 @@ const adminReadIndexes: Migration = {
   },
 };
 
+/** What each delivery attempt sent (outbox/request-recorder.ts); older attempts keep null. */
+const attemptRequests: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('attempts').addColumn('requests', 'text').execute();
+  },
+};
+
 export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
   return {
     '0001_initial': initial(adapter),
@@ -332,6 +339,7 @@ export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
     '0005_refund_links': refundLinks,
     '0006_admin_sessions': adminSessions,
     '0007_admin_read_indexes': adminReadIndexes,
+    '0008_attempt_requests': attemptRequests,
   };
 }
 

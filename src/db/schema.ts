@@ -202,6 +202,12 @@ export interface AttemptsTable {
   status_code: number | null;
   response: string | null;
   error: string | null;
+  /**
+   * What the attempt sent, as JSON `{ requests: SentRequest[], omitted }` with credentials
+   * redacted (outbox/request-recorder.ts); null for attempts that made no HTTP request and
+   * for those recorded before this column existed.
+   */
+  requests: string | null;
 }
 
 /**

@@ -130,7 +130,7 @@ for (const dialect of enabledDialects()) {
     });
 
     it('queues every dead and failed delivery of the connection again, and they go out in event order per order', async () => {
-      const hook = (await h.call('POST', '/connections', { connector: 'webhook', name: 'Hook', config: { url: `${sink.url}/hook`, mapping: { order: 'order.id', event: 'event' } } })).json<{ id: string }>().id;
+      const hook = (await h.call('POST', '/connections', { connector: 'webhook', name: 'Hook', config: { url: `${sink.url}/hook`, headers: { 'X-Target-Key': SECRET_HEADER }, mapping: { order: 'order.id', event: 'event' } } })).json<{ id: string }>().id;
       const other = (await h.call('POST', '/connections', { connector: 'webhook', name: 'Other', config: { url: `${sink.url}/other` } })).json<{ id: string }>().id;
       for (const [event, orderId, transactionId] of [['on_payment', 'O1', '1'], ['on_refund', 'O1', '2'], ['on_payment', 'O2', '3']] as const) {
         await h.runtime.ingest.receive(sourceId, ds24Request(sourceId, PASSPHRASE, event, { orderId, transactionId }));
@@ -160,8 +160,16 @@ for (const dialect of enabledDialects()) {
       const delivered = (await h.call('GET', `/deliveries?connectionId=${hook}`)).json<{ data: Array<{ id: string; status: string }> }>().data;
       expect(delivered.map((d) => d.status)).toEqual(['delivered', 'delivered', 'delivered']);
       for (const { id } of delivered) {
-        const attempts = (await h.call('GET', `/deliveries/${id}`)).json<{ attempts: Array<{ trigger: string; outcome: string }> }>().attempts;
+        const detail = await h.call('GET', `/deliveries/${id}`);
+        const attempts = detail.json<{ attempts: Array<{ trigger: string; outcome: string; requests: Array<Record<string, unknown>> | null }> }>().attempts;
         expect(attempts.map((a) => `${a.trigger}/${a.outcome}`)).toEqual(['scheduled/retry', 'manual/delivered']);
+        // Each attempt shows the request as sent and what it got; the secret header only by name.
+        const [first, second] = attempts.map((a) => a.requests?.[0]);
+        expect(first).toMatchObject({ method: 'POST', url: `${sink.url}/hook`, status: 503, failure: null });
+        expect(second).toMatchObject({ method: 'POST', url: `${sink.url}/hook`, status: 200, headers: { 'x-target-key': '[redacted]', 'content-type': 'application/json', 'webhook-id': id } });
+        const received = sink.requests.find((r) => r.headers['webhook-id'] === id && r.headers['webhook-signature'] === (second?.headers as Record<string, string>)['webhook-signature']);
+        expect(second?.body).toBe(received?.rawBody.toString('utf8'));
+        expect(detail.text).not.toContain(SECRET_HEADER);
       }
       // Nothing is left to redeliver; delivered ones are not touched by the default.
       expect((await h.call('POST', `/connections/${hook}/redeliver`, {})).json()).toEqual({ redelivered: 0 });

@@ -27,6 +27,20 @@ export const deliveryListItem = named(
 
 export const deliveryPage = pageOf('DeliveryPage', deliveryListItem);
 
+export const sentRequest = named(
+  'SentRequest',
+  z.strictObject({
+    method: z.string(),
+    url: z.string(),
+    headers: z.record(z.string(), z.string()).meta({ description: 'As sent; credentials (Authorization, tokens, keys, cookies, the connection\'s secrets) replaced by `[redacted]`.' }),
+    body: z.string().nullable().meta({ description: 'The body as text, secrets replaced, at most 8 KiB; null without a body.' }),
+    bodyTruncated: z.boolean(),
+    status: z.number().int().nullable().meta({ description: "The target's HTTP status; null when there was no answer." }),
+    failure: z.string().nullable().meta({ description: 'Why there was no answer: timeout, connection, blocked, invalid_url or aborted.' }),
+    durationMs: z.number().int(),
+  }),
+);
+
 export const attempt = named(
   'Attempt',
   z.strictObject({
@@ -39,6 +53,11 @@ export const attempt = named(
     statusCode: z.number().int().nullable(),
     response: z.string().nullable().meta({ description: "The target's answer, truncated." }),
     error: z.string().nullable(),
+    requests: z
+      .array(sentRequest)
+      .nullable()
+      .meta({ description: 'The HTTP requests the attempt sent, in order (at most 5), credentials redacted; null when it sent none (e-mail) or was made before ipnhub recorded them.' }),
+    omittedRequests: z.number().int().min(0).meta({ description: 'Requests the attempt made beyond those listed.' }),
   }),
 );
 
