@@ -3,7 +3,7 @@
  * admin API and the CLI. Newest first by id, cursor-paged; the detail carries the customer's
  * orders and access rows.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, NotNull } from 'kysely';
 import type { EventAddress } from '../../core/events.js';
 import type { Database } from '../../db/schema.js';
 import { listAccessRows } from './access-query.js';
@@ -77,22 +77,23 @@ export async function listCustomers(db: Kysely<Database>, filters: CustomerFilte
   if (filters.email !== undefined) query = query.where('email', '=', normalizeEmail(filters.email));
   if (filters.q !== undefined) {
     const q = filters.q.trim();
-    query = query.where((eb) =>
-      eb.or([
-        eb('email', '=', normalizeEmail(q)),
-        eb('id', 'in', eb.selectFrom('orders').select('orders.customer_id').where('orders.external_id', '=', q).where('orders.customer_id', 'is not', null)),
-        eb(
-          'id',
-          'in',
-          eb
-            .selectFrom('transactions')
-            .innerJoin('orders', 'orders.id', 'transactions.order_id')
-            .select('orders.customer_id')
-            .where('transactions.external_id', '=', q)
-            .where('orders.customer_id', 'is not', null),
-        ),
-      ]),
-    );
+    // One set of matching ids, each part an indexed lookup; no OR, which PostgreSQL would
+    // answer by reading every customer.
+    const matches = db
+      .selectFrom('customers')
+      .select('customers.id')
+      .where('customers.email', '=', normalizeEmail(q))
+      .union(db.selectFrom('orders').select('orders.customer_id as id').where('orders.external_id', '=', q).where('orders.customer_id', 'is not', null).$narrowType<{ id: NotNull }>())
+      .union(
+        db
+          .selectFrom('transactions')
+          .innerJoin('orders', 'orders.id', 'transactions.order_id')
+          .select('orders.customer_id as id')
+          .where('transactions.external_id', '=', q)
+          .where('orders.customer_id', 'is not', null)
+          .$narrowType<{ id: NotNull }>(),
+      );
+    query = query.where('id', 'in', matches);
   }
   return toPage(await query.execute(), limit, toView);
 }

@@ -145,13 +145,15 @@ export async function listOrders(db: Kysely<Database>, filters: OrderFilters = {
   if (filters.cursor !== undefined) query = query.where('orders.id', '<', decodeCursor(filters.cursor, 'order'));
   if (filters.q !== undefined) {
     const q = filters.q.trim();
-    query = query.where((eb) =>
-      eb.or([
-        eb('orders.external_id', '=', q),
-        eb('orders.id', 'in', eb.selectFrom('transactions').select('transactions.order_id').where('transactions.external_id', '=', q)),
-        eb('customers.email', '=', normalizeEmail(q)),
-      ]),
-    );
+    // One set of matching ids, each part an indexed lookup; no OR, which PostgreSQL would
+    // answer by reading every order.
+    const matches = db
+      .selectFrom('orders')
+      .select('orders.id')
+      .where('orders.external_id', '=', q)
+      .union(db.selectFrom('transactions').select('transactions.order_id as id').where('transactions.external_id', '=', q))
+      .union(db.selectFrom('orders').innerJoin('customers', 'customers.id', 'orders.customer_id').select('orders.id').where('customers.email', '=', normalizeEmail(q)));
+    query = query.where('orders.id', 'in', matches);
   }
   if (filters.sourceId !== undefined) query = query.where('orders.source_id', '=', filters.sourceId);
   if (filters.email !== undefined) query = query.where('customers.email', '=', normalizeEmail(filters.email));
