@@ -170,6 +170,27 @@ describe('OpenAPI document', () => {
     expect(doc.paths['/sources/{id}']?.delete?.responses['204']).toEqual({ description: 'Deleted.' });
   });
 
+  it('describes every answer with a named schema, and every reference resolves', () => {
+    for (const route of adminRoutes) {
+      const label = `${route.method} ${route.path}`;
+      if (route.response.status === 204) {
+        expect(route.response.schema, label).toBeUndefined();
+        continue;
+      }
+      expect(route.response.schema, label).toBeDefined();
+      const operation = doc.paths[toOpenApiPath(route.path)]?.[route.method.toLowerCase()];
+      const content = (operation?.responses[String(route.response.status)] as { content?: Record<string, { schema: { $ref?: string } }> } | undefined)?.content;
+      expect(content?.['application/json']?.schema.$ref, label).toMatch(/^#\/components\/schemas\/[A-Z]\w+$/);
+    }
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1] ?? '');
+    expect(refs.length).toBeGreaterThan(50);
+    for (const name of new Set(refs)) expect(doc.components.schemas, name).toHaveProperty(name);
+    // Components are parts of this document, not documents of their own.
+    expect(JSON.stringify(doc.components.schemas)).not.toMatch(/"\$(schema|id)"/);
+    expect(doc.components.schemas.Source).toMatchObject({ type: 'object', additionalProperties: false, required: expect.arrayContaining(['inboundUrl', 'lastNotificationAt', 'counts']) });
+    expect(doc.components.schemas.SourcePage).toMatchObject({ properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Source' } } } });
+  });
+
   it('maps Fastify paths to OpenAPI paths', () => {
     expect(toOpenApiPath('/deliveries/:id/redeliver')).toBe('/deliveries/{id}/redeliver');
   });
