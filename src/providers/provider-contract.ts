@@ -14,7 +14,7 @@
  * - the config schema accepts each case's config and names every secret field;
  * - a `testNotification`, when the provider has one, is accepted by its own `verify` with the
  *   config it was built with, in one of its content types, and becomes connection tests only
- *   (which the pipeline records and never delivers); with another config it is refused.
+ *   (which the pipeline records and never delivers); with a changed secret it is refused.
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -187,7 +187,11 @@ export function runProviderContract<Config>(provider: Provider<Config>, cases: R
       it('builds a test notification its own verify accepts, which becomes connection tests only', async () => {
         const verifiedCase = cases.find((c) => c.expect === 'verified');
         if (!verifiedCase) throw new Error('the cases need a verified one');
-        const otherConfig = cases.find((c) => JSON.stringify(c.config) !== JSON.stringify(verifiedCase.config))?.config;
+        // The same config with every (top-level, text) secret changed.
+        const changed = Object.fromEntries(
+          Object.entries(verifiedCase.config as Record<string, unknown>).map(([key, value]) => [key, provider.secretFields.includes(key) && typeof value === 'string' ? `${value}-changed` : value]),
+        );
+        const otherConfig = JSON.stringify(changed) === JSON.stringify(verifiedCase.config) ? undefined : (changed as Config);
         const sent = testNotification(verifiedCase.config);
         const request: InboundRequest = { ...verifiedCase.request, headers: sent.headers, rawBody: sent.body };
         expect(provider.contentTypes).toContain((sent.headers['content-type'] ?? '').split(';')[0]?.trim());
@@ -195,7 +199,7 @@ export function runProviderContract<Config>(provider: Provider<Config>, cases: R
         const normalized = provider.normalize(request, verifiedCase.config);
         expect(normalized.kind).toBe('events');
         if (normalized.kind === 'events') expect(new Set(normalized.events.map((e) => e.type))).toEqual(new Set(['connection_test']));
-        // Signed for one config, it fails another's check: it proves the stored secret.
+        // It proves the stored secret: with another one it is refused.
         if (otherConfig !== undefined) expect((await provider.verify({ ...request }, otherConfig, ctx)).ok).toBe(false);
       });
     }
