@@ -22,7 +22,7 @@
  * - `acknowledge` renders what the sender expects back for an outcome: Digistore24 wants the
  *   text `OK`, PayPal an empty 200. It is called after the durable commit, never before.
  * - `decodeFields` shows a stored body's fields to people, decoded the way `normalize` reads
- *   them; like `normalize` it is pure and never throws.
+ *   them, and the character set it read them in; like `normalize` it is pure and never throws.
  * - `confirm` is for providers whose authenticity is proven by asking the sender afterwards
  *   (PayPal IPN's postback). When present, `verify` only checks what it can locally (shape,
  *   charset); the pipeline then stores the raw request as `pending`, acknowledges it, and the
@@ -94,7 +94,19 @@ export interface DecodedField {
   value: string;
 }
 
-export type DecodedFields = { ok: true; fields: DecodedField[] } | { ok: false; reason: string };
+/**
+ * The character set a body was decoded with: `basis` says whether the message named it itself
+ * (`message`: a PayPal IPN's `charset` field), the provider always sends it (`provider`:
+ * Digistore24's UTF-8, JSON), or it was assumed for want of either (`assumed`: a PayPal IPN
+ * without `charset`, read as windows-1252).
+ */
+export interface BodyCharset {
+  /** The WHATWG name of the encoding, e.g. `utf-8`, `windows-1252`. */
+  name: string;
+  basis: 'message' | 'provider' | 'assumed';
+}
+
+export type DecodedFields = { ok: true; fields: DecodedField[]; charset: BodyCharset } | { ok: false; reason: string };
 
 export interface Acknowledgement {
   status: number;

@@ -277,6 +277,7 @@ for (const dialect of enabledDialects()) {
         expect(body.fields).toEqual([...new URLSearchParams(bodies.at(-1))].map(([name, value]) => ({ name, value })));
         expect(body.fields).toContainEqual({ name: 'address_street', value: 'Musterstraße 5' });
         expect(body.fieldsError).toBeNull();
+        expect(detail.json<{ charset: unknown }>().charset).toEqual({ name: 'utf-8', basis: 'provider' });
         expect(Buffer.from(body.bodyBase64, 'base64').toString('utf8')).toBe(bodies.at(-1));
         expect(body.headers).toEqual({ 'content-type': 'application/x-www-form-urlencoded' });
         expect(body.eventIds).toHaveLength(1);

@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database, InboundVerdict } from '../../db/schema.js';
-import type { DecodedField, DecodedFields } from '../../providers/provider.js';
+import type { BodyCharset, DecodedField, DecodedFields } from '../../providers/provider.js';
 import { installedProvider } from '../../providers/registry.js';
 import type { ProviderLookup } from '../../providers/registry.js';
 import { normalizeEmail } from './normalize-email.js';
@@ -63,6 +63,8 @@ export interface InboundRequestDetail extends InboundRequestListItem {
   fields: DecodedField[] | null;
   /** Why `fields` is null (an undecodable body, an unknown provider). */
   fieldsError: string | null;
+  /** The character set `fields` were decoded with, and whether the message named it; null with `fields`. */
+  charset: BodyCharset | null;
   /** The raw body decoded as UTF-8 (invalid sequences replaced); `bodyBase64` is exact. */
   body: string;
   bodyBase64: string;
@@ -175,6 +177,7 @@ export async function getInboundRequest(db: Kysely<Database>, id: string, lookup
     pendingVerification,
     fields: decoded.ok ? decoded.fields : null,
     fieldsError: decoded.ok ? null : decoded.reason,
+    charset: decoded.ok ? decoded.charset : null,
     body: body.toString('utf8'),
     bodyBase64: body.toString('base64'),
   };

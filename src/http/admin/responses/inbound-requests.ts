@@ -42,6 +42,13 @@ export const inboundRequestDetail = named(
       .nullable()
       .meta({ description: "The body's fields as its provider decodes them (the message's charset); null when it cannot, see fieldsError." }),
     fieldsError: z.string().nullable(),
+    charset: z
+      .strictObject({
+        name: z.string().meta({ description: 'The encoding, e.g. `utf-8`, `windows-1252`.' }),
+        basis: z.enum(['message', 'provider', 'assumed']).meta({ description: '`message`: the message named it (a PayPal IPN\'s `charset` field); `provider`: the provider always sends it; `assumed`: neither, so it was assumed (a PayPal IPN without `charset`: windows-1252).' }),
+      })
+      .nullable()
+      .meta({ description: 'The character set `fields` were decoded with; null when they could not be.' }),
     body: z.string().meta({ description: 'The raw body as UTF-8 (invalid sequences replaced).' }),
     bodyBase64: z.string().meta({ description: 'The raw body, byte-exact.' }),
   }),
