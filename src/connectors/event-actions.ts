@@ -11,32 +11,47 @@
  */
 import { z } from 'zod';
 import { EVENT_TYPES } from '../core/events.js';
-import type { EventType } from '../core/events.js';
+import type { CanonicalEvent, EventType } from '../core/events.js';
 
 /** Every event type a connection can act on (`connection_test` is the connection test itself). */
 export const ACTIONABLE_EVENT_TYPES = EVENT_TYPES.filter((t): t is Exclude<EventType, 'connection_test'> => t !== 'connection_test');
 export type ActionableEventType = (typeof ACTIONABLE_EVENT_TYPES)[number];
 
-export type EventActions<A> = Partial<Record<ActionableEventType, A>>;
+/**
+ * The action keys: one per event type, plus `refund_partial` for a refund that gives back only
+ * part of its payment (`event.refund.full === false`). Such a refund leaves the buyer's access
+ * in the ledger, so it must not take away the tags that stand for it: `refund` is for refunds
+ * of the whole payment (and for every refund of an event stored before the ledger said which).
+ */
+export const ACTION_KEYS = [...ACTIONABLE_EVENT_TYPES, 'refund_partial'] as const;
+export type ActionKey = (typeof ACTION_KEYS)[number];
+
+export type EventActions<A> = Partial<Record<ActionKey, A>>;
+
+/** The action key `event` looks up: its type, or `refund_partial` for a partial refund. */
+export function actionKeyOf(event: CanonicalEvent): ActionKey | null {
+  if (event.type === 'connection_test') return null;
+  return event.type === 'refund' && event.refund?.full === false ? 'refund_partial' : event.type;
+}
 
 /**
  * The `actions` config field: an object with an optional `action` per event type, defaulting to
  * `defaults` when the whole field is absent. `help` explains the action shape in the UI.
  */
 export function eventActionsSchema<A extends z.ZodType>(action: A, defaults: EventActions<z.input<A>>, help: string) {
-  const shape = Object.fromEntries(ACTIONABLE_EVENT_TYPES.map((type) => [type, action.optional()])) as Record<ActionableEventType, z.ZodOptional<A>>;
+  const shape = Object.fromEntries(ACTION_KEYS.map((key) => [key, action.optional()])) as Record<ActionKey, z.ZodOptional<A>>;
   return z
     .object(shape)
     .strict()
     .prefault(defaults as never)
     .meta({
       title: 'Actions per event',
-      description: `${help} Event types without an entry are skipped. Leave the whole field out to use the defaults shown.`,
+      description: `${help} Event types without an entry are skipped. "refund" acts on refunds of a whole payment, "refund_partial" on refunds of part of it (the buyer keeps access). Leave the whole field out to use the defaults shown.`,
     });
 }
 
-/** The configured action for `type`, or null when the connection does nothing on it. */
-export function actionFor<A>(actions: EventActions<A>, type: EventType): A | null {
-  if (type === 'connection_test') return null;
-  return actions[type] ?? null;
+/** The configured action for `event` (see {@link actionKeyOf}), or null when the connection does nothing on it. */
+export function actionFor<A>(actions: EventActions<A>, event: CanonicalEvent): A | null {
+  const key = actionKeyOf(event);
+  return key === null ? null : (actions[key] ?? null);
 }

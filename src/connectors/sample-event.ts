@@ -63,6 +63,7 @@ export function sampleEvent(type: EventType = 'payment', overrides: Partial<Cano
     },
     affiliate: null,
     subscription: null,
+    refund: type === 'refund' ? { full: true, paymentTransactionId: '91000001', paymentAmount: 9700, refundedTotal: 9700 } : null,
     raw: {
       api_mode: 'live',
       ipn_version: '1.6',

@@ -62,6 +62,7 @@ const EVENT: ShapeOf<CanonicalEvent> = {
     language: 'value',
   },
   affiliate: { id: 'value', name: 'value', email: 'value' },
+  refund: { full: 'value', paymentTransactionId: 'value', paymentAmount: 'value', refundedTotal: 'value' },
   subscription: { id: 'value', status: 'value' },
   raw: 'open',
 };

@@ -157,6 +157,23 @@ export interface EventDraft {
   dedupKey: string;
 }
 
+/**
+ * What a refund does to the payment it gives money back for, decided by the ledger's rules
+ * (`src/ledger/refunded-payments.ts`) when the event is stored. Connectors act on a partial
+ * refund differently from a full one (a goodwill refund of part of the price must not take
+ * the product's tags away).
+ */
+export interface EventRefund {
+  /** The refunds of the payment, this one included, add up to all of it (or cannot be compared with it). */
+  full: boolean;
+  /** The provider's id of the payment this refund is counted against, when known. */
+  paymentTransactionId: string | null;
+  /** That payment's amount, minor units. */
+  paymentAmount: number | null;
+  /** All refunds of that payment so far, this one included, minor units; null when one has no amount. */
+  refundedTotal: number | null;
+}
+
 export interface CanonicalEvent {
   id: string;
   type: EventType;
@@ -167,5 +184,10 @@ export interface CanonicalEvent {
   buyer: EventBuyer | null;
   affiliate: EventAffiliate | null;
   subscription: EventSubscription | null;
+  /**
+   * Set on `refund` events by the ledger, null on every other type. Events stored before this
+   * field existed lack it: read it as `event.refund?.full === false` for "partial".
+   */
+  refund: EventRefund | null;
   raw: Record<string, string>;
 }

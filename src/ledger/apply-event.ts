@@ -22,7 +22,7 @@ import { newId } from '../core/ids.js';
 import { runTemplate } from '../db/query-template.js';
 import type { QueryTemplate } from '../db/query-template.js';
 import type { AccessTable, CustomersTable, Database, OrderItemsTable, OrdersTable, TransactionsTable } from '../db/schema.js';
-import { isFullRefund, refundsByPayment, toLedgerTransaction } from './refunded-payments.js';
+import { isFullRefund, ledgerTransactionOf, refundsByPayment, toLedgerTransaction } from './refunded-payments.js';
 import type { LedgerTransaction } from './refunded-payments.js';
 
 type AccessStatus = 'active' | 'suspended' | 'ended' | 'revoked';
@@ -140,16 +140,7 @@ export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent
 
   let transaction: LedgerTransaction | null = null;
   if (TRANSACTION_KINDS.has(event.type)) {
-    transaction = {
-      id: newId('transaction'),
-      kind: event.type,
-      externalId: order.transactionId,
-      parentExternalId: order.parentTransactionId,
-      productId: order.items[0]?.productId ?? null,
-      amount: order.amount,
-      currency: order.currency,
-      occurredAt: event.occurredAt,
-    };
+    transaction = ledgerTransactionOf(event, order, newId('transaction'));
     await runTemplate(trx, INSERT_TRANSACTION, {
       id: transaction.id,
       order_id: orderId,
@@ -200,7 +191,7 @@ interface OrderLedger {
   transactions(): Promise<LedgerTransaction[]>;
 }
 
-async function orderTransactions(trx: Kysely<Database>, orderId: string): Promise<LedgerTransaction[]> {
+export async function orderTransactions(trx: Kysely<Database>, orderId: string): Promise<LedgerTransaction[]> {
   const rows = await trx
     .selectFrom('transactions')
     .select(['id', 'kind', 'external_id', 'parent_external_id', 'product_id', 'amount', 'currency', 'occurred_at'])

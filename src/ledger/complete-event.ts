@@ -8,13 +8,19 @@
  *   order's items, with their amounts left out (they were the payment's, not this event's);
  * - one without the buyer's e-mail (PayPal webhook renewals and refunds) gets the order's buyer;
  * - one without a currency (a PayPal refund without `mc_currency`) gets the order's, and its
- *   amounts, read as hundredths while the currency was unknown, in that currency's minor units.
- * Events that carry all of this (every Digistore24 event) cost no query.
+ *   amounts, read as hundredths while the currency was unknown, in that currency's minor units;
+ * - a refund says whether it refunds its payment in full (`refund`), which connectors need to
+ *   tell a goodwill refund of part of the price from a refund of the purchase.
+ * Events that carry all of this (every Digistore24 event but a refund) cost no query.
  */
 import type { Kysely } from 'kysely';
-import type { CanonicalEvent, EventBuyer, EventOrder, EventType } from '../core/events.js';
+import { emptyOrder } from '../core/events.js';
+import type { CanonicalEvent, EventBuyer, EventOrder, EventRefund, EventType } from '../core/events.js';
+import { newId } from '../core/ids.js';
 import { rescaleFromDefault } from '../core/money.js';
 import type { Database } from '../db/schema.js';
+import { orderTransactions } from './apply-event.js';
+import { ledgerTransactionOf, refundOutcome } from './refunded-payments.js';
 
 const FOLLOW_UPS: ReadonlySet<EventType> = new Set(['refund', 'chargeback', 'chargeback_reversed']);
 
@@ -57,7 +63,27 @@ function inCurrency(order: EventOrder, currency: string): EventOrder {
   };
 }
 
+/**
+ * A refund's effect on the payment it gives money back for (refunded-payments.ts), decided with
+ * the order's transactions as recorded before it, so connectors can tell a partial refund from
+ * a full one. The ledger applies the same rules to the same rows right after.
+ */
+async function refundOf(trx: Kysely<Database>, event: CanonicalEvent): Promise<EventRefund> {
+  const order = event.order;
+  const refund = ledgerTransactionOf(event, order ?? emptyOrder(null), newId('transaction'));
+  const known =
+    order === null || order.id === null
+      ? undefined
+      : await trx.selectFrom('orders').select('id').where('source_id', '=', event.source.id).where('external_id', '=', order.id).executeTakeFirst();
+  return refundOutcome(refund, known === undefined ? [] : await orderTransactions(trx, known.id));
+}
+
 export async function completeFromLedger(trx: Kysely<Database>, event: CanonicalEvent): Promise<CanonicalEvent> {
+  const completed = await completeOrderFacts(trx, event);
+  return completed.type === 'refund' ? { ...completed, refund: await refundOf(trx, completed) } : completed;
+}
+
+async function completeOrderFacts(trx: Kysely<Database>, event: CanonicalEvent): Promise<CanonicalEvent> {
   const resolved = await resolveOrderOf(trx, event);
   const order = resolved.order;
   if (!order || order.id === null) return resolved;

@@ -105,6 +105,8 @@ export function toCanonical(draft: EventDraft, source: { id: string; provider: s
     buyer: draft.buyer,
     affiliate: draft.affiliate,
     subscription: draft.subscription,
+    // Decided by the ledger when the event is stored (ledger/complete-event.ts).
+    refund: null,
     raw: draft.raw,
   };
 }

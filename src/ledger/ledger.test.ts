@@ -126,6 +126,13 @@ for (const dialect of enabledDialects()) {
       await send('on_refund', { orderId: 'PART1', transactionId: '302', amount: '77.00' });
       expect((await access('PART1'))[0]?.status).toBe('revoked');
       expect(await orderOf('PART1')).toEqual({ status: 'refunded' });
+
+      // The stored refund events say so too, for the connectors that act on them.
+      const events = await rt.dbHandle.db.selectFrom('events').select(['payload']).where('order_ref', '=', 'PART1').where('type', '=', 'refund').orderBy('id').execute();
+      expect(events.map((e) => (JSON.parse(e.payload) as { refund: unknown }).refund)).toEqual([
+        { full: false, paymentTransactionId: '300', paymentAmount: 9700, refundedTotal: 2000 },
+        { full: true, paymentTransactionId: '300', paymentAmount: 9700, refundedTotal: 9700 },
+      ]);
     });
 
     it('compares a subscription refund with the rebill it refunds, not with everything paid', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isFullRefund, refundedPayment, refundsByPayment } from './refunded-payments.js';
+import { isFullRefund, refundedPayment, refundOutcome, refundsByPayment } from './refunded-payments.js';
 import type { LedgerTransaction } from './refunded-payments.js';
 
 let seq = 0;
@@ -90,5 +90,20 @@ describe('refundsByPayment and isFullRefund', () => {
     expect(isFullRefund(dollars, [payment, dollars])).toBe(true);
     const noCurrency = txn('refund', { parentExternalId: 'P3', amount: 100, currency: null });
     expect(isFullRefund(noCurrency, [payment, noCurrency])).toBe(false);
+  });
+});
+
+describe('refundOutcome', () => {
+  it('tells a refund, not yet recorded, whether it completes its payment, with the totals', () => {
+    const payment = txn('payment', { externalId: 'P1', amount: 9700 });
+    const first = txn('refund', { parentExternalId: 'P1', amount: 2000 });
+    expect(refundOutcome(first, [payment])).toEqual({ full: false, paymentTransactionId: 'P1', paymentAmount: 9700, refundedTotal: 2000 });
+    const rest = txn('refund', { parentExternalId: 'P1', amount: 7700 });
+    expect(refundOutcome(rest, [payment, first])).toEqual({ full: true, paymentTransactionId: 'P1', paymentAmount: 9700, refundedTotal: 9700 });
+  });
+
+  it('is a full refund when its payment is not recorded, naming the payment it names', () => {
+    const lone = txn('refund', { parentExternalId: 'P9', amount: 100 });
+    expect(refundOutcome(lone, [])).toEqual({ full: true, paymentTransactionId: 'P9', paymentAmount: null, refundedTotal: null });
   });
 });

@@ -15,6 +15,7 @@
  * more). What cannot be compared counts as a full refund, so access is never kept by a guess:
  * a refund counted against nothing, an amount that is unknown, a currency that differs.
  */
+import type { CanonicalEvent, EventOrder, EventRefund } from '../core/events.js';
 
 export interface LedgerTransaction {
   /** The ledger's transaction id (`txn_…`). */
@@ -30,6 +31,20 @@ export interface LedgerTransaction {
   amount: number | null;
   currency: string | null;
   occurredAt: string;
+}
+
+/** The transaction an event records, before it is stored (`id` is the one it will have). */
+export function ledgerTransactionOf(event: CanonicalEvent, order: EventOrder, id: string): LedgerTransaction {
+  return {
+    id,
+    kind: event.type,
+    externalId: order.transactionId,
+    parentExternalId: order.parentTransactionId,
+    productId: order.items[0]?.productId ?? null,
+    amount: order.amount,
+    currency: order.currency,
+    occurredAt: event.occurredAt,
+  };
 }
 
 /** A `transactions` row as the rules above read it. */
@@ -102,6 +117,15 @@ export function refundsByPayment(transactions: readonly LedgerTransaction[]): Ma
     result.set(paymentId, { refunded, full: !comparable || refunded >= (payment.amount ?? 0) });
   }
   return result;
+}
+
+/** What `refund`, not yet recorded, does to its payment given the order's `recorded` transactions. */
+export function refundOutcome(refund: LedgerTransaction, recorded: readonly LedgerTransaction[]): EventRefund {
+  const all = [...recorded, refund];
+  const payment = refundedPayment(refund, all);
+  if (payment === null) return { full: true, paymentTransactionId: refund.parentExternalId, paymentAmount: null, refundedTotal: null };
+  const refunds = refundsByPayment(all).get(payment.id);
+  return { full: refunds?.full ?? true, paymentTransactionId: payment.externalId, paymentAmount: payment.amount, refundedTotal: refunds?.refunded ?? null };
 }
 
 /** Whether `refund` takes away what was paid: it completes its payment's refunds, or it cannot be counted against one. */

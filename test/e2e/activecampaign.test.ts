@@ -63,6 +63,28 @@ for (const dialect of enabledDialects()) {
       expect(JSON.stringify(detail.json())).toContain('contact 1 upserted');
     });
 
+    it('keeps the buyer tagged through a partial refund and untags on the refund that completes it', async () => {
+      const { hub, target: fake } = stage;
+      await stage.hub.addConnection(
+        'activecampaign',
+        { accountUrl: fake.url, apiToken: fake.apiToken },
+        { name: 'AC defaults', filters: { eventTypes: ['payment', 'refund'] } },
+      );
+      await hub.postIpn('on_payment', { orderId: 'E2EAC003', transactionId: '7001', amount: '97.00' });
+      expect(await hub.runtime.worker.runOnce()).toBe(1);
+      expect(fake.tagsOf(EMAIL)).toEqual([PRODUCT]);
+
+      await hub.postIpn('on_refund', { orderId: 'E2EAC003', transactionId: '7002', amount: '20.00' });
+      expect(await hub.runtime.worker.runOnce()).toBe(1);
+      expect(fake.tagsOf(EMAIL).sort()).toEqual([PRODUCT, `${PRODUCT}-partial_refund`]);
+
+      await hub.postIpn('on_refund', { orderId: 'E2EAC003', transactionId: '7003', amount: '77.00' });
+      expect(await hub.runtime.worker.runOnce()).toBe(1);
+      expect(fake.tagsOf(EMAIL).sort()).toEqual([`${PRODUCT}-partial_refund`, `${PRODUCT}-refund`]);
+      const access = await hub.call('GET', `/access?email=${encodeURIComponent(EMAIL)}&productId=543210`);
+      expect(access.json<{ hasAccess: boolean }>().hasAccess).toBe(false);
+    });
+
     it('fails a delivery with a rejected API key at once and mails the error address', async () => {
       const { hub, target: fake } = stage;
       const connectionId = await connect('wrong-key');

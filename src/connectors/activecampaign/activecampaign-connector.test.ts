@@ -106,6 +106,18 @@ describe('activecampaign connector', () => {
     expect(fake.requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual(['/api/3/contactTags/1']);
   });
 
+  it('keeps the product tag on a partial refund and marks it, by the default refund_partial action', async () => {
+    await connector.deliver(sampleEvent('payment'), config(), deliveryContext(http));
+    const partial = sampleEvent('refund', { refund: { full: false, paymentTransactionId: '91000001', paymentAmount: 9700, refundedTotal: 2000 } });
+    const result = await connector.deliver(partial, config(), deliveryContext(http));
+    expect(result).toEqual({ outcome: 'delivered', response: 'contact 1 upserted, tags +1 -0' });
+    expect(fake.tagsOf(EMAIL).sort()).toEqual([PRODUCT, `${PRODUCT}-partial_refund`]);
+    expect(fake.requests.filter((r) => r.method === 'DELETE')).toEqual([]);
+    // A connection whose own actions name no refund_partial does nothing on it.
+    const own = await connector.deliver(partial, config({ actions: { refund: { removeTags: ['{product.name}'] } } }), deliveryContext(http));
+    expect(own).toEqual({ outcome: 'skipped', reason: 'no ActiveCampaign action is configured for refund_partial events' });
+  });
+
   it('subscribes to lists on payment and unsubscribes on refund, as configured', async () => {
     const actions = { payment: { addTags: ['customer'], subscribeLists: ['1'] }, refund: { removeTags: ['customer'], unsubscribeLists: ['1'] } };
     const paid = await connector.deliver(sampleEvent('payment'), config({ actions }), deliveryContext(http));

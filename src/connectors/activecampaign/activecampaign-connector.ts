@@ -11,7 +11,7 @@ import type { CanonicalEvent } from '../../core/events.js';
 import type { Clock } from '../../lib/clock.js';
 import type { HttpClient } from '../../lib/http-client.js';
 import type { Connector, DeliveryResult } from '../connector.js';
-import { actionFor } from '../event-actions.js';
+import { actionFor, actionKeyOf } from '../event-actions.js';
 import { testResult } from '../target-client.js';
 import { templateScope } from '../template.js';
 import { createActiveCampaignClient } from './client.js';
@@ -109,8 +109,8 @@ export function activeCampaignConnector(options: ActiveCampaignConnectorOptions 
     secretFields: ['apiToken'],
 
     async deliver(event, config, ctx) {
-      const action = actionFor(config.actions, event.type);
-      if (!action) return { outcome: 'skipped', reason: `no ActiveCampaign action is configured for ${event.type} events` };
+      const action = actionFor(config.actions, event);
+      if (!action) return { outcome: 'skipped', reason: `no ActiveCampaign action is configured for ${actionKeyOf(event) ?? event.type} events` };
       return deliver(event, config, action, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, requestsPerSecond: options.requestsPerSecond });
     },
 

@@ -74,6 +74,7 @@ function tagAction(addTags: string[], removeTags: string[]): ActiveCampaignActio
 export const DEFAULT_ACTIONS: EventActions<ActiveCampaignAction> = {
   payment: tagAction(['{product.name}'], ['{product.name}-payment_missed']),
   refund: tagAction(['{product.name}-refund'], ['{product.name}']),
+  refund_partial: tagAction(['{product.name}-partial_refund'], []),
   chargeback: tagAction(['{product.name}-chargeback'], ['{product.name}']),
   payment_missed: tagAction(['{product.name}-payment_missed'], []),
   rebill_cancelled: tagAction(['{product.name}-rebill_cancelled'], []),

@@ -101,6 +101,7 @@ const EVENT_TAG = '{event}: {product.name}';
 export const DEFAULT_ACTIONS = {
   payment: action({ subscribe: true, addTags: [PRODUCT_TAG] }),
   refund: action({ addTags: [EVENT_TAG], removeTags: [PRODUCT_TAG] }),
+  refund_partial: action({ addTags: ['partial_refund: {product.name}'] }),
   chargeback: action({ addTags: [EVENT_TAG], removeTags: [PRODUCT_TAG] }),
   payment_missed: action({ addTags: [EVENT_TAG] }),
   rebill_cancelled: action({ addTags: [EVENT_TAG] }),

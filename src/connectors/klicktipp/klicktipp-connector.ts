@@ -10,7 +10,7 @@
  */
 import type { CanonicalEvent, EventType } from '../../core/events.js';
 import type { Connector, DeliveryResult } from '../connector.js';
-import { actionFor } from '../event-actions.js';
+import { actionFor, actionKeyOf } from '../event-actions.js';
 import type { TargetClient } from '../target-client.js';
 import { testResult } from '../target-client.js';
 import { klickTippConfigSchema } from './config.js';
@@ -133,8 +133,8 @@ export function klickTippConnector() {
     secretFields: ['auth.password', 'auth.developerKey', 'auth.customerKey'],
 
     async deliver(event, config, ctx) {
-      const action = actionFor(config.actions, event.type);
-      if (!action) return { outcome: 'skipped', reason: `no ${TARGET_NAME} action is configured for ${event.type} events` };
+      const action = actionFor(config.actions, event);
+      if (!action) return { outcome: 'skipped', reason: `no ${TARGET_NAME} action is configured for ${actionKeyOf(event) ?? event.type} events` };
       return deliverAction(event, config, () => klickTippClient(config, ctx), action);
     },
 

@@ -30,7 +30,7 @@ describe('quentn config', () => {
       requestsPerSecond: 5,
       actions: DEFAULT_ACTIONS,
     });
-    expect(Object.keys(config.actions).sort()).toEqual(['affiliation', 'chargeback', 'last_paid_day', 'payment', 'payment_missed', 'rebill_cancelled', 'rebill_resumed', 'refund']);
+    expect(Object.keys(config.actions).sort()).toEqual(['affiliation', 'chargeback', 'last_paid_day', 'payment', 'payment_missed', 'rebill_cancelled', 'rebill_resumed', 'refund', 'refund_partial']);
   });
 
   it('completes a partial action with its field defaults', () => {

@@ -80,6 +80,7 @@ export type QuentnAction = z.infer<typeof quentnActionSchema>;
 export const DEFAULT_ACTIONS: EventActions<QuentnAction> = {
   payment: { contact: 'upsert', addTags: ['{product.name}'], removeTags: ['{product.name} - payment_missed'], setEmailStatus: true },
   refund: { contact: 'existing', addTags: ['{product.name} - {event}'], removeTags: ['{product.name}'], setEmailStatus: false },
+  refund_partial: { contact: 'existing', addTags: ['{product.name} - partial_refund'], removeTags: [], setEmailStatus: false },
   chargeback: { contact: 'existing', addTags: ['{product.name} - {event}'], removeTags: ['{product.name}'], setEmailStatus: false },
   payment_missed: { contact: 'existing', addTags: ['{product.name} - {event}'], removeTags: [], setEmailStatus: false },
   rebill_cancelled: { contact: 'existing', addTags: ['{product.name} - {event}'], removeTags: [], setEmailStatus: false },

@@ -17,7 +17,7 @@
  * Quentn's message).
  */
 import type { CanonicalEvent } from '../../core/events.js';
-import { actionFor } from '../event-actions.js';
+import { actionFor, actionKeyOf } from '../event-actions.js';
 import type { Connector, DeliveryContext, DeliveryResult, TestContext } from '../connector.js';
 import { testResult } from '../target-client.js';
 import { customFieldsOf, quentnConfigSchema } from './config.js';
@@ -36,8 +36,8 @@ function noEmail(event: CanonicalEvent): DeliveryResult {
 }
 
 async function deliver(event: CanonicalEvent, config: QuentnConfig, ctx: DeliveryContext): Promise<DeliveryResult> {
-  const action: QuentnAction | null = actionFor(config.actions, event.type);
-  if (!action) return { outcome: 'skipped', reason: `no Quentn action for ${event.type} events` };
+  const action: QuentnAction | null = actionFor(config.actions, event);
+  if (!action) return { outcome: 'skipped', reason: `no Quentn action for ${actionKeyOf(event) ?? event.type} events` };
   const email = event.buyer?.email ?? null;
   if (!email) return noEmail(event);
 

@@ -26,7 +26,7 @@ describe('salesforce config', () => {
   });
 
   it('has complete default actions for the issue\'s event types', () => {
-    expect(Object.keys(DEFAULT_ACTIONS).sort()).toEqual(['affiliation', 'chargeback', 'last_paid_day', 'payment', 'payment_missed', 'rebill_cancelled', 'rebill_resumed', 'refund']);
+    expect(Object.keys(DEFAULT_ACTIONS).sort()).toEqual(['affiliation', 'chargeback', 'last_paid_day', 'payment', 'payment_missed', 'rebill_cancelled', 'rebill_resumed', 'refund', 'refund_partial']);
     expect(DEFAULT_ACTIONS.payment).toEqual({ record: 'upsert', fields: {}, addTags: ['{product.name}'], removeTags: ['{product.name}-payment_missed'], opportunity: { stage: 'Closed Won', create: true } });
     expect(DEFAULT_ACTIONS.refund?.opportunity).toEqual({ stage: 'Closed Lost', create: false });
   });

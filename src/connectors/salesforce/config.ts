@@ -191,6 +191,7 @@ const update = (tags: Partial<Pick<SalesforceAction, 'addTags' | 'removeTags' | 
 export const DEFAULT_ACTIONS: EventActions<SalesforceAction> = {
   payment: { ...update({ addTags: ['{product.name}'], removeTags: ['{product.name}-payment_missed'], opportunity: { stage: 'Closed Won', create: true } }), record: 'upsert' },
   refund: update({ addTags: ['{product.name}-refund'], removeTags: ['{product.name}'], opportunity: { stage: 'Closed Lost', create: false } }),
+  refund_partial: update({ addTags: ['{product.name}-partial_refund'] }),
   chargeback: update({ addTags: ['{product.name}-chargeback'], removeTags: ['{product.name}'], opportunity: { stage: 'Closed Lost', create: false } }),
   payment_missed: update({ addTags: ['{product.name}-payment_missed'] }),
   rebill_cancelled: update({ addTags: ['{product.name}-rebill_cancelled'] }),

@@ -12,7 +12,7 @@
  *   Salesforce's `errorCode: message`.
  */
 import type { Connector, DeliveryResult } from '../connector.js';
-import { actionFor } from '../event-actions.js';
+import { actionFor, actionKeyOf } from '../event-actions.js';
 import { templateScope } from '../template.js';
 import { salesforceConfigSchema } from './config.js';
 import type { SalesforceConfig } from './config.js';
@@ -34,8 +34,8 @@ export function salesforceConnector() {
     secretFields: ['credentials.clientSecret', 'credentials.password', 'credentials.securityToken'],
 
     async deliver(event, config, ctx): Promise<DeliveryResult> {
-      const action = actionFor(config.actions, event.type);
-      if (!action) return { outcome: 'skipped', reason: `no action configured for ${event.type} events` };
+      const action = actionFor(config.actions, event);
+      if (!action) return { outcome: 'skipped', reason: `no action configured for ${actionKeyOf(event) ?? event.type} events` };
       const opportunityStage = config.opportunity.enabled ? action.opportunity : undefined;
       if (action.record === 'none' && !opportunityStage) return { outcome: 'skipped', reason: `the ${event.type} action changes nothing in Salesforce` };
 
