@@ -51,6 +51,16 @@ export const canonicalEventFields = {
     .nullable(),
   affiliate: z.strictObject({ id: text, name: text, email: text }).nullable(),
   subscription: z.strictObject({ id: text, status: text }).nullable(),
+  refund: z
+    .strictObject({
+      full: z.boolean().meta({ description: 'The refunds of the payment, this one included, add up to all of it (or cannot be compared with it).' }),
+      paymentTransactionId: text.meta({ description: "The provider's id of the payment this refund is counted against." }),
+      paymentAmount: z.number().int().nullable().meta({ description: 'Minor units.' }),
+      refundedTotal: z.number().int().nullable().meta({ description: 'All refunds of that payment so far, this one included; minor units.' }),
+    })
+    .nullable()
+    .optional()
+    .meta({ description: 'Refund events: whether they refund their payment in full. Null on other types; absent on events stored before ipnhub recorded it.' }),
   raw: z.record(z.string(), z.string()).meta({ description: 'Every field the provider sent, as decoded.' }),
 };
 
