@@ -10,6 +10,7 @@ import { ERROR_CATALOGUE, isIpnhubError } from './core/errors.js';
 import type { ErrorCode } from './core/errors.js';
 import { adminApi } from './http/admin/admin-api.js';
 import type { AdminDeps } from './http/admin/admin-deps.js';
+import { createAdminGuard } from './http/admin-guard.js';
 import { bearerGuard } from './http/bearer-guard.js';
 import { capturePeerAddresses } from './http/client-address.js';
 import { createClientErrorHandler } from './http/client-errors.js';
@@ -44,6 +45,10 @@ export interface AppDeps {
   metricsToken?: string;
   /** The built web UI (`dist/web`) served at `/`; without it `/` answers like any unknown route. */
   webRoot?: string;
+  /** The public address (`publicBaseUrl`): the web UI served there may make changes too (see http/admin-guard.ts). */
+  publicBaseUrl?: string;
+  /** Check every admin API answer against its response schema (tests; see http/admin/response-check.ts). */
+  checkResponses?: boolean;
   /** Readiness: the database answers (and whatever else the runtime adds). */
   ready(): Promise<{ ok: boolean; checks: Record<string, string> }>;
 }
@@ -97,8 +102,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(inboundRoutes, { ingest, clock, bodyLimitBytes: deps.bodyLimitBytes, rateLimit: inboundLimit, inflight, refused });
   const adminToken = deps.admin.auth;
-  const authenticate = bearerGuard({ accepts: [adminToken], failures: authFailures, logger, refused });
-  await app.register(adminApi, { prefix: '/api/v1', deps: deps.admin, authenticate });
+  const guard = createAdminGuard({
+    token: adminToken,
+    sessions: deps.admin.sessions,
+    failures: authFailures,
+    logger,
+    refused,
+    trustedOrigins: deps.publicBaseUrl === undefined ? [] : [deps.publicBaseUrl],
+  });
+  await app.register(adminApi, { prefix: '/api/v1', deps: deps.admin, guard, checkResponses: deps.checkResponses });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   // Public, so a failure says only "unavailable": the driver's message can name hosts and users.

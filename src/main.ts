@@ -4,7 +4,6 @@
  * into an exit code. Nothing here calls `process.exit`: output goes to the injected
  * {@link CliIo} and the exit code is returned, so tests run the CLI in-process.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { isIpnhubError } from './core/errors.js';
 import { processIo } from './cli/cli-io.js';
@@ -24,17 +23,10 @@ import { registerSourceCommand } from './cli/commands/source.js';
 import { registerTokenCommand } from './cli/commands/token.js';
 import { registerWorkerCommand } from './cli/commands/worker.js';
 import { printError } from './cli/output.js';
+import { packageVersion } from './lib/package-version.js';
 
 export { processIo };
 export type { CliIo };
-
-/** package.json sits one level above both src/ (tsx) and dist/ (built). */
-function packageVersion(): string {
-  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
-  const parsed: unknown = JSON.parse(text);
-  const version = typeof parsed === 'object' && parsed !== null && 'version' in parsed ? parsed.version : undefined;
-  return typeof version === 'string' ? version : '0.0.0';
-}
 
 /** Builds the command tree; exported for tests that inspect it. */
 export function buildProgram(ctx: CommandContext): Command {

@@ -12,7 +12,8 @@ import type { Config } from './config/config.js';
 import { prepareDataDir } from './config/data-dir.js';
 import { IpnhubError } from './core/errors.js';
 import { DEFAULT_RETRY_POLICY } from './core/retry-policy.js';
-import { ensureAdminToken } from './connections/admin-token.js';
+import { createAdminSessions } from './connections/admin-sessions.js';
+import { ensureAdminToken, rotateStoredToken } from './connections/admin-token.js';
 import type { AdminTokenVerifier } from './connections/admin-token.js';
 import { createConnectionsService } from './connections/connections-service.js';
 import type { ConnectionsService } from './connections/connections-service.js';
@@ -34,6 +35,7 @@ import { createHeldAlerter } from './ledger/held-alert.js';
 import type { HeldRequest } from './ledger/held-alert.js';
 import { createVerifier } from './ledger/verifier.js';
 import type { Ingest } from './ledger/ingest.js';
+import { sendTestNotification } from './ledger/test-notification.js';
 import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
 import { createHttpClient } from './lib/http-client.js';
@@ -46,7 +48,9 @@ import type { Mailer } from './lib/mailer.js';
 import { createMetrics } from './lib/metrics.js';
 import type { Metrics } from './lib/metrics.js';
 import { createAlerter } from './outbox/alerts.js';
-import { redeliver } from './outbox/redeliver.js';
+import { redeliver, redeliverConnection } from './outbox/redeliver.js';
+import { sendTestEmail } from './lib/test-email.js';
+import { systemInfo } from './system-info.js';
 import { createWorker, DELIVERIES_CHANNEL } from './outbox/worker.js';
 import type { Worker } from './outbox/worker.js';
 
@@ -61,6 +65,8 @@ export interface RuntimeOptions {
   skipAdminToken?: boolean;
   /** The built web UI served at `/` (default: this package's `dist/web`). */
   webRoot?: string;
+  /** Check every admin API answer against its response schema (tests; see http/admin/response-check.ts). */
+  checkResponses?: boolean;
 }
 
 export interface Runtime {
@@ -179,7 +185,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     });
 
     const auth: AdminTokenVerifier = options.skipAdminToken
-      ? { verify: async () => false }
+      ? { verify: async () => false, digest: async () => undefined, configured: false }
       : await ensureAdminToken({
           db,
           adapter,
@@ -200,15 +206,30 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       });
     }
 
+    const minute = 60_000;
     const admin: AdminDeps = {
       db,
       adapter,
       clock,
       auth,
+      sessions: createAdminSessions({ db, clock, token: auth, idleMs: config.sessionIdleMinutes * minute, maxMs: config.sessionMaxDays * 24 * 60 * minute }),
       sources,
       connections,
       testConnection,
-      redeliver: (deliveryId) => redeliver({ db, adapter, clock }, deliveryId),
+      // The in-process worker is woken at once (other processes by NOTIFY, or their next poll).
+      redeliver: async (deliveryId) => {
+        await redeliver({ db, adapter, clock }, deliveryId);
+        worker.wake();
+      },
+      redeliverConnection: async (connectionId, statuses) => {
+        const queued = await redeliverConnection({ db, adapter, clock }, connectionId, statuses);
+        worker.wake();
+        return queued;
+      },
+      testNotification: (sourceId, remoteAddress) => sendTestNotification({ sources, ingest, clock }, sourceId, remoteAddress),
+      rotateToken: () => rotateStoredToken({ db, adapter, verifier: auth }),
+      system: () => systemInfo({ db, adapter, config }),
+      sendTestEmail: (to) => sendTestEmail(mailer, to, clock.now()),
     };
 
     const runtime: Runtime = {
@@ -242,6 +263,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
           adminAuthFailuresPerMinute: config.adminAuthFailuresPerMinute,
           metricsToken: config.metricsToken,
           webRoot: options.webRoot ?? DEFAULT_WEB_ROOT,
+          publicBaseUrl: config.publicBaseUrl,
+          checkResponses: options.checkResponses,
           async ready() {
             await db.selectFrom('settings').select('key').limit(1).execute();
             return { ok: true, checks: { database: 'ok' } };

@@ -95,6 +95,9 @@ export const configSchema = z
     keepAliveTimeoutMs: integer(100).default(72_000),
     adminAuthFailuresPerMinute: integer(0).default(20),
     metricsToken: z.string().min(16).optional(),
+    // Sign-in sessions of the web UI (connections/admin-sessions.ts).
+    sessionIdleMinutes: integer(1, 60 * 24 * 30).default(12 * 60),
+    sessionMaxDays: integer(1, 365).default(7),
   })
   .strict();
 
@@ -132,6 +135,8 @@ const EXPECTED: Readonly<Record<Key, string>> = {
   keepAliveTimeoutMs: 'a whole number of milliseconds, at least 100',
   adminAuthFailuresPerMinute: 'a whole number of failed authentications (0 turns the limit off)',
   metricsToken: 'a token of at least 16 characters',
+  sessionIdleMinutes: 'a whole number of minutes from 1 to 43200 (30 days)',
+  sessionMaxDays: 'a whole number of days from 1 to 365',
 };
 
 /** Values never repeated in messages or `ipnhub config` (URLs carry passwords). */

@@ -74,7 +74,7 @@ for (const dialect of enabledDialects()) {
       await ensureAdminToken({ db: handle.db, adapter: handle.adapter, announce: (t) => announced.push(t) });
       const old = announced[0] ?? '';
 
-      const rotated = await rotateAdminToken({ db: handle.db });
+      const rotated = await rotateAdminToken({ db: handle.db, adapter: handle.adapter });
       expect(rotated).toMatch(/^iph_[A-Za-z0-9_-]{43}$/);
       expect(rotated).not.toBe(old);
       expect(await settings()).toEqual([{ key: ADMIN_TOKEN_SETTING, value: sha256Hex(rotated) }]);
@@ -95,11 +95,11 @@ for (const dialect of enabledDialects()) {
         const old = announced[0] ?? '';
         expect(await running.verify(old)).toBe(true);
 
-        const first = await rotateAdminToken({ db: other.db });
+        const first = await rotateAdminToken({ db: other.db, adapter: other.adapter });
         expect(await running.verify(old)).toBe(false);
         expect(await running.verify(first)).toBe(true);
 
-        const second = await rotateAdminToken({ db: other.db });
+        const second = await rotateAdminToken({ db: other.db, adapter: other.adapter });
         expect(await running.verify(first)).toBe(false);
         expect(await running.verify(second)).toBe(true);
       } finally {
@@ -117,13 +117,13 @@ for (const dialect of enabledDialects()) {
 
     it('a configured token is not affected by a rotation', async () => {
       const verifier = await ensureAdminToken({ db: handle.db, adapter: handle.adapter, configured: 'configured-token-0123456789', announce: () => undefined });
-      const rotated = await rotateAdminToken({ db: handle.db });
+      const rotated = await rotateAdminToken({ db: handle.db, adapter: handle.adapter });
       expect(await verifier.verify('configured-token-0123456789')).toBe(true);
       expect(await verifier.verify(rotated)).toBe(false);
     });
 
     it('rotates on an empty database too', async () => {
-      const rotated = await rotateAdminToken({ db: handle.db });
+      const rotated = await rotateAdminToken({ db: handle.db, adapter: handle.adapter });
       const announced: string[] = [];
       const verifier = await ensureAdminToken({ db: handle.db, adapter: handle.adapter, announce: (t) => announced.push(t) });
       expect(announced).toEqual([]);

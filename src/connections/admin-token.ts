@@ -7,9 +7,12 @@
  * A stored token is checked against the row on every request, not against a copy taken at
  * start: `ipnhub token rotate` runs in another process, and a rotation is usually meant to
  * lock out a leaked token now, not at the next restart. The read is one primary-key lookup.
+ * Sign-in sessions of the web UI are tied to the token's digest (admin-sessions.ts), so a
+ * rotation ends them as well.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { IpnhubError } from '../core/errors.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { Database } from '../db/schema.js';
 
@@ -23,10 +26,22 @@ export interface AdminTokenVerifier {
    * compares digests in constant time.
    */
   verify(presented: string | undefined): Promise<boolean>;
+  /**
+   * The SHA-256 (hex) of the admin token as it is now, read like `verify` reads it; undefined
+   * when none is stored. Sessions opened with another token are over.
+   */
+  digest(): Promise<string | undefined>;
+  /** True when the token comes from the configuration (`IPNHUB_ADMIN_TOKEN`): rotating the stored one changes nothing. */
+  readonly configured: boolean;
 }
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/** The digest sessions are tied to: SHA-256 of the token, as hex. */
+export function tokenDigest(token: string): string {
+  return sha256(token).toString('hex');
 }
 
 /** A new token: `iph_` + 32 random bytes in base64url. */
@@ -41,7 +56,8 @@ function matches(presented: string | undefined, digest: Buffer | undefined): boo
 }
 
 function configuredVerifier(digest: Buffer): AdminTokenVerifier {
-  return { verify: async (presented) => matches(presented, digest) };
+  const hex = digest.toString('hex');
+  return { verify: async (presented) => matches(presented, digest), digest: async () => hex, configured: true };
 }
 
 /** A verifier for one token given in the configuration (e.g. the metrics token). */
@@ -52,6 +68,8 @@ export function verifierForToken(token: string): AdminTokenVerifier {
 function storedVerifier(db: Kysely<Database>): AdminTokenVerifier {
   return {
     verify: async (presented) => matches(presented, await readStoredDigest(db)),
+    digest: async () => (await readStoredDigest(db))?.toString('hex'),
+    configured: false,
   };
 }
 
@@ -93,17 +111,34 @@ export async function ensureAdminToken(deps: {
 }
 
 /**
- * Replaces the stored admin token with a new one and returns it (for `ipnhub token rotate`).
- * Running servers refuse the old token from their next request on. Has no effect on a token
- * configured with `IPNHUB_ADMIN_TOKEN`, which always wins.
+ * Replaces the stored admin token with a new one and returns it, and ends every sign-in
+ * session in the same transaction: `ipnhub token rotate` and `POST /api/v1/token/rotate` both
+ * call this. Running servers refuse the old token from their next request on. Has no effect
+ * on a token configured with `IPNHUB_ADMIN_TOKEN`, which always wins (the admin API refuses
+ * to rotate then, see {@link rotateStoredToken}).
  */
-export async function rotateAdminToken(deps: { db: Kysely<Database> }): Promise<string> {
+export async function rotateAdminToken(deps: { db: Kysely<Database>; adapter: DbAdapter }): Promise<string> {
   const token = generateAdminToken();
-  const value = sha256(token).toString('hex');
-  await deps.db
-    .insertInto('settings')
-    .values({ key: ADMIN_TOKEN_SETTING, value })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-    .execute();
+  const value = tokenDigest(token);
+  await deps.adapter.writeTransaction(deps.db, async (trx) => {
+    await trx
+      .insertInto('settings')
+      .values({ key: ADMIN_TOKEN_SETTING, value })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+      .execute();
+    await trx.deleteFrom('admin_sessions').execute();
+  });
   return token;
+}
+
+/**
+ * {@link rotateAdminToken} for the admin API: refused with `ADMIN_TOKEN_CONFIGURED` when the
+ * token in use comes from `IPNHUB_ADMIN_TOKEN`, since the new token would not work and the
+ * caller could not tell.
+ */
+export async function rotateStoredToken(deps: { db: Kysely<Database>; adapter: DbAdapter; verifier: AdminTokenVerifier }): Promise<string> {
+  if (deps.verifier.configured) {
+    throw new IpnhubError('ADMIN_TOKEN_CONFIGURED', 'The admin token is set with IPNHUB_ADMIN_TOKEN; change it there and restart ipnhub.');
+  }
+  return rotateAdminToken(deps);
 }

@@ -141,6 +141,13 @@ export interface ConnectionsService {
    * a stored config the schema otherwise rejects → `IpnhubError('INVALID_CONFIG')`.
    */
   loadForDelivery(id: string, db?: Kysely<Database>): Promise<ConnectionForDelivery | null>;
+  /**
+   * The connection's config with its secrets decrypted and `patch` applied like `update`
+   * applies it, not validated and not saved: what the admin UI's preview renders while the
+   * connection is being edited. Null when there is no such connection; an unknown connector →
+   * `UNKNOWN_CONNECTOR`. The result holds secrets: never return it to a client.
+   */
+  configForPreview(id: string, patch?: unknown): Promise<{ connector: Connector<unknown>; config: ConfigObject } | null>;
 }
 
 export interface ConnectionsServiceDeps {
@@ -337,6 +344,14 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
 
     activeFilters(executor = db) {
       return loadActiveFilters(executor);
+    },
+
+    async configForPreview(id, patch = {}) {
+      const row = await findRow(id);
+      if (!row) return null;
+      const connector = connectorOf(row.connector);
+      if (!connector) throw new IpnhubError('UNKNOWN_CONNECTOR', `"${row.connector}"`);
+      return { connector, config: codec.merge(connector, row, patch) };
     },
 
     async loadForDelivery(id, executor) {

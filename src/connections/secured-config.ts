@@ -49,6 +49,12 @@ export interface SecuredConfigCodec {
    */
   patch(spec: ConfigSpec, stored: StoredConfig, patch: unknown): SealedConfig & { merged: ConfigObject };
   /**
+   * The stored config with its secrets decrypted and `patch` applied as `patch` applies it, not
+   * validated (the admin UI's preview of a connection being edited). A patch that is not an
+   * object → `INVALID_CONFIG`.
+   */
+  merge(spec: ConfigSpec, stored: StoredConfig, patch: unknown): ConfigObject;
+  /**
    * The full config with secrets decrypted, parsed by the schema; left unparsed when there is no
    * spec (the extension is not installed in this build). Keys the schema does not know are left
    * out and passed to `onUnknown` (dot paths): what was stored keeps working, whatever an older
@@ -82,9 +88,13 @@ export function createSecuredConfigCodec(secretBox: SecretBox, kind: string): Se
       return sealed(spec, validate(spec, submitted, [submitted]));
     },
 
-    patch(spec, stored, patch) {
+    merge(spec, stored, patch) {
       if (!isConfigObject(patch)) throw new IpnhubError('INVALID_CONFIG', '(root): expected an object with the fields to change');
-      const merged = mergeConfigPatch(openFull(stored), patch, spec.secretFields);
+      return mergeConfigPatch(openFull(stored), patch, spec.secretFields);
+    },
+
+    patch(spec, stored, patch) {
+      const merged = this.merge(spec, stored, patch);
       return { ...sealed(spec, validate(spec, merged, [merged, patch])), merged };
     },
 

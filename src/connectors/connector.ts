@@ -24,6 +24,10 @@
  * - `configSchema` carries labels and help (`.meta({ title, description })`) for every field so
  *   the admin UI can render a form from its JSON Schema; secrets are listed in `secretFields`
  *   and marked `writeOnly` in the schema.
+ * - `preview`, when present, says what `deliver` would send for an event (the webhook's JSON
+ *   body), without contacting anyone; the admin UI shows it next to the rendered templates and
+ *   mappings, which the core finds in every config itself (`template-fields.ts`). It never
+ *   contains a secret.
  */
 import type { z } from 'zod';
 import type { CanonicalEvent } from '../core/events.js';
@@ -83,4 +87,6 @@ export interface Connector<Config = unknown> {
   secretFields: readonly string[];
   deliver(event: CanonicalEvent, config: Config, ctx: DeliveryContext): Promise<DeliveryResult>;
   testConnection(config: Config, ctx: TestContext): Promise<{ ok: boolean; message: string }>;
+  /** What `deliver` would send for `event`, by name (e.g. `body`); pure, no secrets (see above). */
+  preview?(event: CanonicalEvent, config: Config): Record<string, unknown>;
 }

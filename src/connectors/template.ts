@@ -284,9 +284,14 @@ export function applyMapping(mapping: Record<string, string>, scope: Record<stri
         node = created;
       }
     }
-    node[last] = isTemplateSpec(spec) ? renderTemplate(spec, scope) : resolvePath(scope, spec.trim());
+    node[last] = mappingValue(spec, scope);
   }
   return result;
+}
+
+/** The value one mapping spec gives: a template's text, or the value at a path (keeping its JSON type). */
+export function mappingValue(spec: string, scope: Record<string, unknown>): unknown {
+  return isTemplateSpec(spec) ? renderTemplate(spec, scope) : resolvePath(scope, spec.trim());
 }
 
 /** Problems in a whole mapping: bad target keys, keys that collide, bad paths and templates. */

@@ -30,7 +30,10 @@ export const ERROR_CATALOGUE = {
   HEADERS_TOO_LARGE: { status: 431, message: 'The request headers are too large.' },
   REQUEST_TIMEOUT: { status: 408, message: 'The request was not received completely in time.' },
   // Admin API
-  UNAUTHORIZED: { status: 401, message: 'A valid Bearer token is required.' },
+  UNAUTHORIZED: { status: 401, message: 'A valid Bearer token or sign-in session is required.' },
+  CSRF_REJECTED: { status: 403, message: 'A change made with a session cookie must come from the ipnhub page itself.' },
+  ADMIN_TOKEN_CONFIGURED: { status: 409, message: 'The admin token is set in the configuration and cannot be rotated here.' },
+  TEST_NOTIFICATION_UNSUPPORTED: { status: 400, message: 'This provider has no test notification ipnhub can send.' },
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   ROUTE_NOT_FOUND: { status: 404, message: 'No such route.' },

@@ -284,8 +284,63 @@ const refundLinks: Migration = {
   },
 };
 
+/**
+ * Sign-in sessions of the admin web UI (src/connections/admin-sessions.ts). `id` is the
+ * SHA-256 of the session id in the cookie, never the id itself; `token_digest` the SHA-256 of
+ * the admin token it was opened with, so a rotated token ends every session.
+ */
+const adminSessions: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('admin_sessions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('token_digest', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('last_seen_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
+/**
+ * Indexes for the admin UI's reads, so they stay fast with hundreds of thousands of rows
+ * (docs/benchmarks.md, "Admin reads"). Each holds the columns its read filters and counts:
+ * - the overview: inbound requests and events per hour (by receipt time, with the verdict or
+ *   type), deliveries by status and creation time (counts in the window, the oldest pending
+ *   one), finished deliveries by status and completion time (failing connections);
+ * - a source's counts by verdict, its last notification and its rejections in a window;
+ * - searches by e-mail (events) and by the provider's order id alone (orders).
+ */
+const adminReadIndexes: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.createIndex('inbound_requests_received').on('inbound_requests').columns(['received_at', 'verdict']).execute();
+    await db.schema.createIndex('inbound_requests_source_verdict').on('inbound_requests').columns(['source_id', 'verdict', 'received_at']).execute();
+    await db.schema.createIndex('events_received').on('events').columns(['received_at', 'type']).execute();
+    await db.schema.createIndex('events_email').on('events').columns(['customer_email', 'id']).execute();
+    await db.schema.createIndex('deliveries_status_created').on('deliveries').columns(['status', 'created_at']).execute();
+    await db.schema.createIndex('deliveries_completed').on('deliveries').columns(['status', 'completed_at', 'connection_id']).execute();
+    await db.schema.createIndex('orders_external').on('orders').columns(['external_id']).execute();
+  },
+};
+
+/** What each delivery attempt sent (outbox/request-recorder.ts); older attempts keep null. */
+const attemptRequests: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('attempts').addColumn('requests', 'text').execute();
+  },
+};
+
 export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
-  return { '0001_initial': initial(adapter), '0002_claim_indexes': claimIndexes, '0003_verifications': verifications, '0004_alert_queue': alertQueue, '0005_refund_links': refundLinks };
+  return {
+    '0001_initial': initial(adapter),
+    '0002_claim_indexes': claimIndexes,
+    '0003_verifications': verifications,
+    '0004_alert_queue': alertQueue,
+    '0005_refund_links': refundLinks,
+    '0006_admin_sessions': adminSessions,
+    '0007_admin_read_indexes': adminReadIndexes,
+    '0008_attempt_requests': attemptRequests,
+  };
 }
 
 class InCodeMigrationProvider implements MigrationProvider {
@@ -298,13 +353,22 @@ class InCodeMigrationProvider implements MigrationProvider {
   }
 }
 
-/** Applies every pending migration. Returns Kysely's result set; `error` is set on failure. */
-export async function migrateToLatest(db: Kysely<Database>, adapter: DbAdapter): Promise<MigrationResultSet> {
-  const migrator = new Migrator({
+function migrator(db: Kysely<Database>, adapter: DbAdapter): Migrator {
+  return new Migrator({
     db,
     provider: new InCodeMigrationProvider(migrationsFor(adapter)),
     migrationTableName: 'ipnhub_migrations',
     migrationLockTableName: 'ipnhub_migrations_lock',
   });
-  return migrator.migrateToLatest();
+}
+
+/** Applies every pending migration. Returns Kysely's result set; `error` is set on failure. */
+export async function migrateToLatest(db: Kysely<Database>, adapter: DbAdapter): Promise<MigrationResultSet> {
+  return migrator(db, adapter).migrateToLatest();
+}
+
+/** The names of the migrations this database has applied, in order (for the admin API's system view). */
+export async function appliedMigrations(db: Kysely<Database>, adapter: DbAdapter): Promise<string[]> {
+  const all = await migrator(db, adapter).getMigrations();
+  return all.filter((migration) => migration.executedAt !== undefined).map((migration) => migration.name);
 }

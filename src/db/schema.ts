@@ -169,7 +169,8 @@ export interface ConnectionsTable {
   updated_at: string;
 }
 
-export type DeliveryStatus = 'pending' | 'delivering' | 'delivered' | 'skipped' | 'failed' | 'dead';
+export const DELIVERY_STATUSES = ['pending', 'delivering', 'delivered', 'skipped', 'failed', 'dead'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface DeliveriesTable {
   id: string;
@@ -201,6 +202,12 @@ export interface AttemptsTable {
   status_code: number | null;
   response: string | null;
   error: string | null;
+  /**
+   * What the attempt sent, as JSON `{ requests: SentRequest[], omitted }` with credentials
+   * redacted (outbox/request-recorder.ts); null for attempts that made no HTTP request and
+   * for those recorded before this column existed.
+   */
+  requests: string | null;
 }
 
 /**
@@ -224,6 +231,19 @@ export interface AlertWindowsTable {
   next_mail_at: string;
 }
 
+/** A sign-in session of the admin web UI (see src/connections/admin-sessions.ts). */
+export interface AdminSessionsTable {
+  /** SHA-256 (hex) of the session id the browser holds in its cookie; the id itself is never stored. */
+  id: string;
+  /** SHA-256 (hex) of the admin token the session was opened with: another token ends it. */
+  token_digest: string;
+  created_at: string;
+  /** Moves on with use (at most once a minute); the idle timeout counts from here. */
+  last_seen_at: string;
+  /** The absolute end, whatever the use. */
+  expires_at: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -245,5 +265,6 @@ export interface Database {
   alert_queue: AlertQueueTable;
   alert_windows: AlertWindowsTable;
   settings: SettingsTable;
+  admin_sessions: AdminSessionsTable;
   verifications: VerificationsTable;
 }

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database, DeliveryStatus } from '../db/schema.js';
 import { decodeCursor, pageLimit, toPage } from '../ledger/queries/page.js';
 import { explainWait } from './delivery-wait.js';
+import type { RecordedRequests, SentRequest } from './request-recorder.js';
 import type { DeliveryWait } from './delivery-wait.js';
 import type { Page, PageRequest } from '../ledger/queries/page.js';
 
@@ -48,6 +49,10 @@ export interface AttemptView {
   /** The target's response, truncated. */
   response: string | null;
   error: string | null;
+  /** The HTTP requests the attempt sent, credentials redacted (see request-recorder.ts); null when it sent none or was made before they were recorded. */
+  requests: SentRequest[] | null;
+  /** Requests the attempt made beyond those kept. */
+  omittedRequests: number;
 }
 
 export interface DeliveryDetail extends DeliveryListItem {
@@ -122,6 +127,13 @@ export async function deliveriesForEvent(db: Kysely<Database>, eventId: string):
   return rows.map(toListItem);
 }
 
+function sentRequests(json: string | null): { requests: SentRequest[] | null; omittedRequests: number } {
+  if (json === null) return { requests: null, omittedRequests: 0 };
+  // Written only by the worker, from a RecordedRequests.
+  const recorded = JSON.parse(json) as RecordedRequests;
+  return { requests: recorded.requests, omittedRequests: recorded.omitted };
+}
+
 /** One delivery with its attempts and, unless it is finished, why it waits at `now`; null when there is none with this id. */
 export async function getDelivery(db: Kysely<Database>, id: string, now: Date): Promise<DeliveryDetail | null> {
   const row = await baseQuery(db).where('deliveries.id', '=', id).executeTakeFirst();
@@ -146,6 +158,7 @@ export async function getDelivery(db: Kysely<Database>, id: string, now: Date): 
       statusCode: a.status_code === null ? null : Number(a.status_code),
       response: a.response,
       error: a.error,
+      ...sentRequests(a.requests),
     })),
   };
 }

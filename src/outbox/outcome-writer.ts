@@ -103,7 +103,7 @@ export function createOutcomeWriter(deps: OutcomeWriterDeps): OutcomeWriter {
     }
     const attempts = outcomes
       .filter((o) => recorded.has(o.deliveryId))
-      .map((o) => ({ id: newId('attempt'), delivery_id: o.deliveryId, attempt_no: o.attemptNo, ...o.attempt }));
+      .map((o) => ({ id: newId('attempt'), delivery_id: o.deliveryId, attempt_no: o.attemptNo, ...o.attempt, requests: o.attempt.requests ?? null }));
     if (attempts.length > 0) await trx.insertInto('attempts').values(attempts).execute();
     const alerts = outcomes.flatMap((o) =>
       o.alert && recorded.has(o.deliveryId)

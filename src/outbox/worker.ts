@@ -28,6 +28,7 @@
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { ConnectionForDelivery } from '../connections/connections-service.js';
+import { secretStrings } from '../connections/secret-fields.js';
 import type { CanonicalEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { nextRetryDelay } from '../core/retry-policy.js';
@@ -49,6 +50,8 @@ import type { Verifier } from '../ledger/verifier.js';
 import type { AlertKind } from './alert-queue.js';
 import type { Alerter } from './alerts.js';
 import { createOutcomeWriter } from './outcome-writer.js';
+import { createRequestRecorder } from './request-recorder.js';
+import type { RecordedRequests } from './request-recorder.js';
 import { startPollLoop } from './poll-loop.js';
 import type { PollLoop } from './poll-loop.js';
 
@@ -229,6 +232,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     const attemptNo = delivery.attempts + 1;
     const [event, connection] = await Promise.all([inputs.event, inputs.connection]);
     let result: DeliveryResult;
+    let sent: RecordedRequests | null = null;
     if (!event) result = { outcome: 'failed', reason: `event ${delivery.event_id} not found` };
     else if (!connection) result = { outcome: 'skipped', reason: 'connection was removed' };
     else if (!connection.active && delivery.trigger !== 'manual') result = { outcome: 'skipped', reason: 'connection is inactive' };
@@ -236,19 +240,24 @@ export function createWorker(deps: WorkerDeps): Worker {
     else {
       await takeTurn();
       const deadline = attemptDeadline(controller.signal, deps.deliveryTimeoutMs);
-      result = await runConnector(getConnector(connection.connector), event, connection.config, {
+      const connector = getConnector(connection.connector);
+      // What the connector sends is kept with the attempt, the connection's secrets scrubbed.
+      const recorder = createRequestRecorder(deps.http, secretStrings([connection.config], connector.secretFields));
+      result = await runConnector(connector, event, connection.config, {
         deliveryId: delivery.id,
         connectionId: connection.id,
         connectionName: connection.name,
         attempt: attemptNo,
         trigger: delivery.trigger === 'manual' ? 'manual' : 'scheduled',
-        http: deps.http,
+        http: recorder.http,
         mailer: deps.mailer,
         logger: deps.logger.child({ deliveryId: delivery.id, connectionId: connection.id }),
         clock: deps.clock,
         signal: deadline.signal,
         originalRequest: () => originalRequest(delivery.event_id),
       }).finally(() => deadline.release());
+      const recorded = recorder.recorded();
+      if (recorded.requests.length > 0) sent = recorded;
     }
     const durationMs = Math.round(performance.now() - started);
     const settled = settle(delivery, result, attemptNo);
@@ -267,6 +276,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         status_code: 'statusCode' in result ? result.statusCode ?? null : null,
         response: excerpt('response' in result ? result.response : undefined),
         error: result.outcome === 'delivered' ? null : result.reason,
+        requests: sent === null ? null : JSON.stringify(sent),
       },
       ...(connection && kind ? { alert: { connectionId: connection.id, kind } } : {}),
     });

@@ -15,6 +15,7 @@ describe('Provider.decodeFields', () => {
         { name: 'order_id', value: '&#79;RDX7' },
         { name: 'sha_sign', value: 'AB12' },
       ],
+      charset: { name: 'utf-8', basis: 'provider' },
     });
   });
 
@@ -32,9 +33,14 @@ describe('Provider.decodeFields', () => {
         { name: 'item_name', value: 'Kurs – Basis' },
         { name: 'first_name', value: 'Jürgen' },
       ],
+      charset: { name: 'windows-1252', basis: 'message' },
     });
-    expect(providers['paypal-ipn'].decodeFields(body('first_name=J%FCrgen'))).toEqual({ ok: true, fields: [{ name: 'first_name', value: 'Jürgen' }] });
-    expect(providers['paypal-ipn'].decodeFields(body('charset=UTF-8&first_name=J%C3%BCrgen'))).toMatchObject({ ok: true, fields: [{ name: 'charset' }, { name: 'first_name', value: 'Jürgen' }] });
+    expect(providers['paypal-ipn'].decodeFields(body('first_name=J%FCrgen'))).toEqual({ ok: true, fields: [{ name: 'first_name', value: 'Jürgen' }], charset: { name: 'windows-1252', basis: 'assumed' } });
+    expect(providers['paypal-ipn'].decodeFields(body('charset=UTF-8&first_name=J%C3%BCrgen'))).toMatchObject({
+      ok: true,
+      fields: [{ name: 'charset' }, { name: 'first_name', value: 'Jürgen' }],
+      charset: { name: 'utf-8', basis: 'message' },
+    });
     expect(providers['paypal-ipn'].decodeFields(body('charset=klingon&a=1'))).toEqual({ ok: false, reason: 'charset "klingon" is not supported' });
   });
 
@@ -51,6 +57,7 @@ describe('Provider.decodeFields', () => {
         { name: 'resource.note', value: '' },
         { name: 'resource.final', value: 'true' },
       ],
+      charset: { name: 'utf-8', basis: 'provider' },
     });
     expect(providers['paypal-webhooks'].decodeFields(body('event=on_payment'))).toMatchObject({ ok: false, reason: expect.stringContaining('not JSON') });
   });

@@ -11,7 +11,10 @@
  * - every event has a non-empty `dedupKey`, a type from `EVENT_TYPES`, and integer (or null) money;
  * - `acknowledge` renders a status and a string body for every outcome kind;
  * - `decodeFields` never throws, is deterministic, and decodes every verified case's body;
- * - the config schema accepts each case's config and names every secret field.
+ * - the config schema accepts each case's config and names every secret field;
+ * - a `testNotification`, when the provider has one, is accepted by its own `verify` with the
+ *   config it was built with, in one of its content types, and becomes connection tests only
+ *   (which the pipeline records and never delivers); with a changed secret it is refused.
  */
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -178,6 +181,28 @@ export function runProviderContract<Config>(provider: Provider<Config>, cases: R
         });
       }
     });
+
+    const testNotification = provider.testNotification?.bind(provider);
+    if (testNotification) {
+      it('builds a test notification its own verify accepts, which becomes connection tests only', async () => {
+        const verifiedCase = cases.find((c) => c.expect === 'verified');
+        if (!verifiedCase) throw new Error('the cases need a verified one');
+        // The same config with every (top-level, text) secret changed.
+        const changed = Object.fromEntries(
+          Object.entries(verifiedCase.config as Record<string, unknown>).map(([key, value]) => [key, provider.secretFields.includes(key) && typeof value === 'string' ? `${value}-changed` : value]),
+        );
+        const otherConfig = JSON.stringify(changed) === JSON.stringify(verifiedCase.config) ? undefined : (changed as Config);
+        const sent = testNotification(verifiedCase.config);
+        const request: InboundRequest = { ...verifiedCase.request, headers: sent.headers, rawBody: sent.body };
+        expect(provider.contentTypes).toContain((sent.headers['content-type'] ?? '').split(';')[0]?.trim());
+        expect(await provider.verify(request, verifiedCase.config, ctx)).toMatchObject({ ok: true });
+        const normalized = provider.normalize(request, verifiedCase.config);
+        expect(normalized.kind).toBe('events');
+        if (normalized.kind === 'events') expect(new Set(normalized.events.map((e) => e.type))).toEqual(new Set(['connection_test']));
+        // It proves the stored secret: with another one it is refused.
+        if (otherConfig !== undefined) expect((await provider.verify({ ...request }, otherConfig, ctx)).ok).toBe(false);
+      });
+    }
 
     it('acknowledges every outcome kind with a status and a string body', () => {
       for (const outcome of OUTCOMES) {

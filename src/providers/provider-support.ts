@@ -2,7 +2,7 @@
  * Small pieces several providers share (a provider never imports another provider; shared
  * machinery lives beside the interface, as for connectors).
  */
-import type { Acknowledgement, DecodedFields, IngestOutcome } from './provider.js';
+import type { Acknowledgement, BodyCharset, DecodedFields, IngestOutcome } from './provider.js';
 
 const TEXT = 'text/plain; charset=utf-8';
 
@@ -45,8 +45,14 @@ export function textAcknowledgement(okBody: string): (outcome: IngestOutcome) =>
   };
 }
 
-/** A parsed body (values by name plus the names in body order) as `Provider.decodeFields` answers. */
-export function decodedFields(parsed: { ok: true; fields: Readonly<Record<string, string>>; order: readonly string[] } | { ok: false; reason: string }): DecodedFields {
+/** UTF-8 because the provider always sends it (Digistore24's form bodies, JSON). */
+export const PROVIDER_UTF8: BodyCharset = { name: 'utf-8', basis: 'provider' };
+
+/** A parsed body (values by name plus the names in body order), read in `charset`, as `Provider.decodeFields` answers. */
+export function decodedFields(
+  parsed: { ok: true; fields: Readonly<Record<string, string>>; order: readonly string[] } | { ok: false; reason: string },
+  charset: BodyCharset,
+): DecodedFields {
   if (!parsed.ok) return { ok: false, reason: parsed.reason };
-  return { ok: true, fields: parsed.order.map((name) => ({ name, value: parsed.fields[name] ?? '' })) };
+  return { ok: true, fields: parsed.order.map((name) => ({ name, value: parsed.fields[name] ?? '' })), charset };
 }

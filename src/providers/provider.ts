@@ -22,12 +22,15 @@
  * - `acknowledge` renders what the sender expects back for an outcome: Digistore24 wants the
  *   text `OK`, PayPal an empty 200. It is called after the durable commit, never before.
  * - `decodeFields` shows a stored body's fields to people, decoded the way `normalize` reads
- *   them; like `normalize` it is pure and never throws.
+ *   them, and the character set it read them in; like `normalize` it is pure and never throws.
  * - `confirm` is for providers whose authenticity is proven by asking the sender afterwards
  *   (PayPal IPN's postback). When present, `verify` only checks what it can locally (shape,
  *   charset); the pipeline then stores the raw request as `pending`, acknowledges it, and the
  *   worker calls `confirm` until it answers `ok: true` (then `normalize` and the commit run),
  *   `ok: false` (the request is rejected) or gives up retrying after the policy's schedule.
+ * - `testNotification`, when the provider has one, builds the request its sender's own "test
+ *   connection" button sends (Digistore24's signed `connection_test`), authenticated with the
+ *   source's config, so the admin UI can check a source end to end through the real pipeline.
  */
 import type { z } from 'zod';
 import type { EventDraft } from '../core/events.js';
@@ -91,7 +94,19 @@ export interface DecodedField {
   value: string;
 }
 
-export type DecodedFields = { ok: true; fields: DecodedField[] } | { ok: false; reason: string };
+/**
+ * The character set a body was decoded with: `basis` says whether the message named it itself
+ * (`message`: a PayPal IPN's `charset` field), the provider always sends it (`provider`:
+ * Digistore24's UTF-8, JSON), or it was assumed for want of either (`assumed`: a PayPal IPN
+ * without `charset`, read as windows-1252).
+ */
+export interface BodyCharset {
+  /** The WHATWG name of the encoding, e.g. `utf-8`, `windows-1252`. */
+  name: string;
+  basis: 'message' | 'provider' | 'assumed';
+}
+
+export type DecodedFields = { ok: true; fields: DecodedField[]; charset: BodyCharset } | { ok: false; reason: string };
 
 export interface Acknowledgement {
   status: number;
@@ -103,6 +118,13 @@ export interface ProviderContext {
   clock: Clock;
   /** Guarded outbound HTTP (certificate downloads, postbacks, verification APIs). */
   http: HttpClient;
+}
+
+/** A request the sender itself would send to test the connection (see `Provider.testNotification`). */
+export interface TestNotification {
+  /** Header names lower-case, e.g. `content-type`. */
+  headers: Readonly<Record<string, string>>;
+  body: Buffer;
 }
 
 export interface Provider<Config = unknown> {
@@ -127,4 +149,6 @@ export interface Provider<Config = unknown> {
   decodeFields(rawBody: Buffer): DecodedFields;
   /** Deferred authenticity check, run by the worker after the acknowledgement (see above). */
   confirm?(req: InboundRequest, config: Config, ctx: ProviderContext): Promise<Confirmation>;
+  /** The sender's own connection test, authenticated with `config` (see above); absent when the provider has none. */
+  testNotification?(config: Config): TestNotification;
 }

@@ -52,7 +52,7 @@ export async function createTestRuntime(dialect: DialectName, options: TestRunti
       ...options.config,
     },
   );
-  const runtime = await createRuntime(config, { clock: options.clock, logger: options.logger ?? silentLogger(), random: () => 0.5, webRoot: options.webRoot });
+  const runtime = await createRuntime(config, { clock: options.clock, logger: options.logger ?? silentLogger(), random: () => 0.5, webRoot: options.webRoot, checkResponses: true });
   return Object.assign(runtime, {
     dataDir,
     async dispose() {

@@ -9,6 +9,7 @@ import { INBOUND_VERDICTS } from '../../db/schema.js';
 import type { InboundVerdict } from '../../db/schema.js';
 import { getInboundRequest, listInboundRequests } from '../../ledger/queries/inbound-requests-query.js';
 import type { InboundRequestDetail, InboundRequestListItem } from '../../ledger/queries/inbound-requests-query.js';
+import type { BodyCharset } from '../../providers/provider.js';
 import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
 import { oneOf } from '../option-parsers.js';
@@ -26,6 +27,13 @@ interface ListOptions extends PageOptions {
 function verdictOf(r: InboundRequestListItem): string {
   return r.verdictCode === null ? r.verdict : `${r.verdict} ${r.verdictCode}`;
 }
+
+/** How the character set was known, for people. */
+const CHARSET_BASIS: Readonly<Record<BodyCharset['basis'], string>> = {
+  message: ' as the message says',
+  provider: '',
+  assumed: ', assumed: the message names none',
+};
 
 function printDetail(io: CliIo, r: InboundRequestDetail): void {
   const lines = [
@@ -48,7 +56,8 @@ function printDetail(io: CliIo, r: InboundRequestDetail): void {
     io.stdout(`\nFields: the body cannot be decoded (${r.fieldsError ?? 'unknown reason'}). Body as UTF-8 text:\n${truncate(r.body, 4000)}\n`);
     return;
   }
-  io.stdout('\nFields (decoded as the provider reads them):\n');
+  const charset = r.charset === null ? '' : `, in ${r.charset.name}${CHARSET_BASIS[r.charset.basis]}`;
+  io.stdout(`\nFields (decoded as the provider reads them${charset}):\n`);
   io.stdout(formatTable([{ header: 'name', value: (f: { name: string; value: string }) => f.name }, { header: 'value', value: (f) => f.value }], r.fields, '(none)'));
 }
 

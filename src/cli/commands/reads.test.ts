@@ -94,7 +94,7 @@ describe('ipnhub inbound-requests, events, deliveries show and access', () => {
 
     const text = await cli.run(['inbound-requests', 'show', id]);
     expect(text.stdout).toContain(`Inbound request ${id}: accepted\n`);
-    expect(text.stdout).toContain('Fields (decoded as the provider reads them):\n');
+    expect(text.stdout).toContain('Fields (decoded as the provider reads them, in utf-8):\n');
     expect(text.stdout).toMatch(/^address_street\s+Musterstraße 5$/m);
     expect(text.stdout).toMatch(/^content-type\s+application\/x-www-form-urlencoded$/m);
 

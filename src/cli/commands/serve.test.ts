@@ -139,7 +139,7 @@ describe('ipnhub serve, worker, deliveries and token', () => {
   it('token rotate prints the new token once, with a warning when IPNHUB_ADMIN_TOKEN overrides it', async () => {
     const plain = await cli.run(['token', 'rotate']);
     expect(plain.code).toBe(0);
-    expect(plain.stdout).toMatch(/^New admin API token \(shown once\): iph_[A-Za-z0-9_-]{43}\nThe old token no longer works, also in servers running now\.\n$/);
+    expect(plain.stdout).toMatch(/^New admin API token \(shown once\): iph_[A-Za-z0-9_-]{43}\nThe old token no longer works, also in servers running now; everyone signed in to the web UI must sign in again\.\n$/);
     expect(plain.stderr).toBe('');
     const overridden = await cli.run(['token', 'rotate'], { IPNHUB_ADMIN_TOKEN: 'configured-token-0123456789' });
     expect(overridden.code).toBe(0);

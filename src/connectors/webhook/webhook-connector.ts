@@ -26,11 +26,13 @@ export type { WebhookConfig } from './config.js';
 
 const USER_AGENT = 'ipnhub/0.1';
 
+/** The JSON the endpoint gets: the mapping applied, or the Standard Webhooks envelope. */
+function webhookPayload(event: CanonicalEvent, config: WebhookConfig): unknown {
+  return config.mapping ? applyMapping(config.mapping, templateScope(event)) : { type: event.type, timestamp: event.occurredAt, data: event };
+}
+
 function webhookBody(event: CanonicalEvent, config: WebhookConfig): Buffer {
-  const payload = config.mapping
-    ? applyMapping(config.mapping, templateScope(event))
-    : { type: event.type, timestamp: event.occurredAt, data: event };
-  return Buffer.from(JSON.stringify(payload), 'utf8');
+  return Buffer.from(JSON.stringify(webhookPayload(event, config)), 'utf8');
 }
 
 /** One signed POST of `event` with `messageId` as webhook-id. */
@@ -82,6 +84,10 @@ export function webhookConnector() {
       const result = await post(sampleEvent('connection_test'), config, { messageId, http: ctx.http, clock: ctx.clock, signal: ctx.signal });
       if (result.outcome === 'delivered') return { ok: true, message: `the endpoint accepted a signed test event (HTTP ${result.statusCode ?? 200})` };
       return { ok: false, message: `the endpoint did not accept the test event: ${result.reason}` };
+    },
+
+    preview(event, config) {
+      return { body: webhookPayload(event, config) };
     },
   } satisfies Connector<WebhookConfig>;
 }

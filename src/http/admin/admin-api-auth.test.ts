@@ -32,7 +32,7 @@ for (const dialect of enabledDialects()) {
     it('answers 401 UNAUTHORIZED without a token', async () => {
       const res = await h.call('GET', '/sources', undefined, null);
       expect(res.status).toBe(401);
-      expect(res.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: 'A valid Bearer token is required. Send the header Authorization: Bearer <token>.' } });
+      expect(res.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: 'A valid Bearer token or sign-in session is required. Send the header Authorization: Bearer <token>.' } });
       expect(res.headers['www-authenticate']).toBe('Bearer realm="ipnhub"');
     });
 
@@ -47,7 +47,7 @@ for (const dialect of enabledDialects()) {
       ] as const) {
         const res = await h.call(method, path, method === 'POST' ? {} : undefined, 'wrong-token');
         expect(res.status, `${method} ${path}`).toBe(401);
-        expect(res.json<{ error: { code: string; message: string } }>().error).toEqual({ code: 'UNAUTHORIZED', message: 'A valid Bearer token is required. The token is not valid.' });
+        expect(res.json<{ error: { code: string; message: string } }>().error).toEqual({ code: 'UNAUTHORIZED', message: 'A valid Bearer token or sign-in session is required. The token is not valid.' });
       }
     });
 

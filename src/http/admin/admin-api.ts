@@ -1,37 +1,51 @@
 /**
  * The admin REST API, a Fastify plugin the app mounts at `/api/v1`. It registers the routes of
- * the route table and nothing else; every route needs `Authorization: Bearer <token>` except
- * the OpenAPI document. The check (`authenticate`, see bearer-guard.ts) runs as an `onRequest`
- * hook for the whole plugin, so a route is protected unless the table marks it public. Errors
- * are thrown as `IpnhubError`s and rendered by the app's error handler.
+ * the route table and nothing else; every route needs the Bearer token or a sign-in session
+ * (see ../admin-guard.ts) unless the table marks it public (the OpenAPI document, sign-in and
+ * sign-out). The check runs as an `onRequest` hook for the whole plugin, so a route is
+ * protected unless the table says otherwise. Errors are thrown as `IpnhubError`s and rendered
+ * by the app's error handler.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AdminAuth, AdminGuard } from '../admin-guard.js';
+import { clientAddress } from '../client-address.js';
 import type { AdminDeps } from './admin-deps.js';
 import type { RouteContext } from './define-route.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { checkedResponse } from './response-check.js';
 import { adminRoutes } from './route-table.js';
 
 export interface AdminApiOptions {
   deps: AdminDeps;
-  /** Lets an authenticated request through; throws otherwise. */
-  authenticate(req: FastifyRequest, reply: FastifyReply): Promise<void>;
+  guard: AdminGuard;
+  /**
+   * Parse every answer with its route's response schema and fail the request when it does not
+   * match (tests: the schemas, and so the UI's generated types, must say what the API sends).
+   */
+  checkResponses?: boolean;
 }
 
 export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
-  const { deps, authenticate } = options;
+  const { deps, guard } = options;
   let document: Record<string, unknown> | undefined;
-  const context: RouteContext = {
-    deps,
-    openApiDocument: () => (document ??= buildOpenApiDocument(adminRoutes, { basePath: app.prefix })),
-  };
+  const openApiDocument = (): Record<string, unknown> => (document ??= buildOpenApiDocument(adminRoutes, { basePath: app.prefix }));
   const publicUrls = new Set(adminRoutes.filter((route) => route.public).map((route) => `${route.method} ${app.prefix}${route.path}`));
+  const auths = new WeakMap<FastifyRequest, AdminAuth>();
   // The API takes JSON only: without this, Fastify's default text/plain parser hands a string
   // to the routes and a client that forgot its content type gets a puzzling validation error.
   app.removeContentTypeParser('text/plain');
+  // A POST without a body (test, redeliver) may still be labelled JSON by a client library:
+  // an empty JSON body reads as no body, and a route that needs one says which field is missing.
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body: string, done) => {
+    if (body.length === 0) done(null, undefined);
+    else json(req, body, done);
+  });
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     if (publicUrls.has(`${req.method === 'HEAD' ? 'GET' : req.method} ${req.routeOptions.url ?? ''}`)) return;
-    await authenticate(req, reply);
+    auths.set(req, await guard.authenticate(req, reply));
   });
 
   for (const route of adminRoutes) {
@@ -39,9 +53,20 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
       method: route.method,
       url: route.path,
       handler: async (req, reply) => {
+        const context: RouteContext = {
+          deps,
+          openApiDocument,
+          http: {
+            auth: auths.get(req) ?? null,
+            clientAddress: clientAddress(req),
+            signIn: (token) => guard.signIn(req, reply, token),
+            signOut: () => guard.signOut(req, reply),
+          },
+        };
         const body = await route.run({ params: req.params, query: req.query, body: req.body }, context);
         reply.code(route.response.status);
-        return route.response.status === 204 ? reply.send() : reply.send(body);
+        if (route.response.status === 204) return reply.send();
+        return reply.send(options.checkResponses === true ? checkedResponse(route, body) : body);
       },
     });
   }

@@ -3,23 +3,37 @@
  * paging and JSON shapes; the services and queries behind it are shared with the CLI.
  */
 import type { Kysely } from 'kysely';
+import type { AdminSessions } from '../../connections/admin-sessions.js';
 import type { AdminTokenVerifier } from '../../connections/admin-token.js';
 import type { ConnectionsService } from '../../connections/connections-service.js';
 import type { SourcesService } from '../../connections/sources-service.js';
 import type { DbAdapter } from '../../db/dialect-adapter.js';
 import type { Database } from '../../db/schema.js';
+import type { TestNotificationResult } from '../../ledger/test-notification.js';
 import type { Clock } from '../../lib/clock.js';
+import type { BulkRedeliverStatus } from '../../outbox/redeliver.js';
+import type { SystemInfo } from '../../system-info.js';
 
 export interface AdminDeps {
   db: Kysely<Database>;
   adapter: DbAdapter;
   clock: Clock;
   auth: AdminTokenVerifier;
+  /** Sign-in sessions of the web UI. */
+  sessions: AdminSessions;
   sources: SourcesService;
   connections: ConnectionsService;
-  /** Sends a `connection_test` event through the connection's connector, right now. */
   /** Runs the connection's connector test (see `Connector.testConnection`). */
   testConnection(connectionId: string): Promise<{ ok: boolean; message: string }>;
   /** Queues a delivery for one more (manual) attempt. */
   redeliver(deliveryId: string): Promise<void>;
+  /** Queues every delivery of a connection with one of `statuses` for one more attempt; how many. */
+  redeliverConnection(connectionId: string, statuses: readonly BulkRedeliverStatus[]): Promise<number>;
+  /** Puts the source's provider's own test notification through the inbound pipeline (see ledger/test-notification.ts). */
+  testNotification(sourceId: string, remoteAddress: string): Promise<TestNotificationResult>;
+  /** A new admin token, shown once; every session ends. `ADMIN_TOKEN_CONFIGURED` when the token comes from the configuration. */
+  rotateToken(): Promise<string>;
+  system(): Promise<SystemInfo>;
+  /** Sends a test e-mail with the configured mailer; a failure is `ok: false`. */
+  sendTestEmail(to: string): Promise<{ ok: boolean; message: string }>;
 }

@@ -29,16 +29,3 @@ export const nonEmpty = z.string().trim().min(1).max(200);
 
 /** An e-mail to look up, trimmed and lower-cased as the ledger stores them; not checked for shape (an unknown one simply matches nothing). */
 export const emailFilter = z.string().trim().toLowerCase().min(1).max(320);
-
-/** A page of a list, as every list route answers (`ledger/queries/page.ts`). */
-export function pageOf<T extends z.ZodType>(item: T) {
-  return z
-    .object({
-      data: z.array(item),
-      nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next (older) page; null on the last page.' }),
-    })
-    .strict();
-}
-
-/** Whether each secret field holds a value (`set`) or not (`unset`); never the value. */
-export const secretFieldsStatus = z.record(z.string(), z.enum(['set', 'unset'])).meta({ description: 'Per secret field (dotted path): `set` or `unset`. Values are never returned.' });

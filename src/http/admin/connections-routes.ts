@@ -1,18 +1,25 @@
 /**
- * `/connections`: configured outbound targets (DESIGN.md §3), and `POST /connections/:id/test`,
- * which sends a `connection_test` event through the connection's connector right now. Views
- * never carry a secret value; secrets the server generated (e.g. a webhook signing secret)
- * are returned once, by the request that generated them.
+ * `/connections`: configured outbound targets (DESIGN.md §3); `POST /connections/:id/test`,
+ * which runs the connector's test right now; `POST /connections/:id/preview`, the mapping
+ * preview with the stored secrets and unsaved changes; `POST /connections/:id/redeliver`, every
+ * dead or failed delivery queued again after the connection was fixed. Views never carry a
+ * secret value; secrets the server generated (e.g. a webhook signing secret) are returned once,
+ * by the request that generated them.
  */
 import { z } from 'zod';
+import { previewConfig } from '../../connections/config-preview.js';
 import { IpnhubError } from '../../core/errors.js';
 import { filtersSchema } from '../../connections/filters.js';
 import { connectionWriteView } from '../../connections/connection-write-view.js';
 import { pageOfList } from '../../ledger/queries/page.js';
+import { BULK_REDELIVER_STATUSES } from '../../outbox/redeliver.js';
 import { idParams, pageQuery } from './common-schemas.js';
 import { defineRoute } from './define-route.js';
 import type { AdminRoute } from './define-route.js';
 import { found } from './found.js';
+import { ONE_EVENT_CHOICE, oneEventChoice, previewEvent, previewEventFields } from './preview-input.js';
+import { configPreview, connection, connectionPage, connectionWrite, redeliveredCount } from './responses/connections.js';
+import { testResult } from './responses/system.js';
 
 const TAG = 'connections';
 
@@ -42,6 +49,26 @@ export const updateConnectionBody = z
   })
   .strict();
 
+export const connectionPreviewBody = z
+  .object({
+    config: configObject
+      .optional()
+      .meta({ description: 'Unsaved changes, as for PATCH: given keys replace, `null` removes, keys not given (secrets included) keep their stored value.' }),
+    ...previewEventFields,
+  })
+  .strict()
+  .refine(oneEventChoice, ONE_EVENT_CHOICE);
+
+export const redeliverConnectionBody = z
+  .object({
+    statuses: z
+      .array(z.enum(BULK_REDELIVER_STATUSES))
+      .min(1)
+      .default(['dead', 'failed'])
+      .meta({ description: 'Which finished deliveries to queue again; default dead and failed.' }),
+  })
+  .strict();
+
 export const connectionsRoutes: readonly AdminRoute[] = [
   defineRoute({
     method: 'GET',
@@ -51,7 +78,7 @@ export const connectionsRoutes: readonly AdminRoute[] = [
     summary: 'List connections',
     description: 'Newest first, paged like every list.',
     query: pageQuery,
-    response: { status: 200, description: '`{ data: Connection[], nextCursor }`' },
+    response: { status: 200, description: '`{ data: Connection[], nextCursor }`', schema: connectionPage },
     handler: async ({ query, deps }) => pageOfList(await deps.connections.list(), query, 'connection'),
   }),
   defineRoute({
@@ -63,7 +90,7 @@ export const connectionsRoutes: readonly AdminRoute[] = [
     description: 'Returns the connection plus `generatedSecrets`: secret fields the server generated (e.g. the webhook signing secret) — shown only here.',
     body: createConnectionBody,
     errors: ['UNKNOWN_CONNECTOR', 'INVALID_CONFIG', 'UNKNOWN_TEMPLATE_PATH', 'CONFIG_TOO_LARGE'],
-    response: { status: 201, description: 'The new connection with `generatedSecrets`.' },
+    response: { status: 201, description: 'The new connection with `generatedSecrets`.', schema: connectionWrite },
     handler: async ({ body, deps }) => connectionWriteView(await deps.connections.create(body), true),
   }),
   defineRoute({
@@ -73,7 +100,7 @@ export const connectionsRoutes: readonly AdminRoute[] = [
     tag: TAG,
     summary: 'Get a connection',
     params: idParams,
-    response: { status: 200, description: 'The connection.' },
+    response: { status: 200, description: 'The connection.', schema: connection },
     handler: async ({ params, deps }) => found(await deps.connections.get(params.id), 'connection', params.id),
   }),
   defineRoute({
@@ -87,7 +114,7 @@ export const connectionsRoutes: readonly AdminRoute[] = [
     params: idParams,
     body: updateConnectionBody,
     errors: ['INVALID_CONFIG', 'UNKNOWN_TEMPLATE_PATH', 'CONFIG_TOO_LARGE'],
-    response: { status: 200, description: 'The updated connection.' },
+    response: { status: 200, description: 'The updated connection.', schema: connectionWrite },
     handler: async ({ params, body, deps }) => connectionWriteView(found(await deps.connections.update(params.id, body), 'connection', params.id), false),
   }),
   defineRoute({
@@ -96,7 +123,7 @@ export const connectionsRoutes: readonly AdminRoute[] = [
     operationId: 'deleteConnection',
     tag: TAG,
     summary: 'Delete a connection',
-    description: 'No new deliveries are created for it; its delivery log stays.',
+    description: 'No new deliveries are created for it; its delivery log stays, and nothing already sent to the target is touched.',
     params: idParams,
     response: { status: 204, description: 'Deleted.' },
     handler: async ({ params, deps }) => {
@@ -113,8 +140,39 @@ export const connectionsRoutes: readonly AdminRoute[] = [
     description:
       "Runs the connector's connection test right now (nothing queued or recorded): the webhook connector POSTs a signed `connection_test` event, the e-mail connector checks the SMTP login, CRM connectors make an authenticated read that changes nothing, the IPN forward GETs the listener. `ok` says whether it passed, `message` what was checked or what failed.",
     params: idParams,
-    errors: ['UNKNOWN_CONNECTOR'],
-    response: { status: 200, description: '`{ ok, message }`' },
+    errors: ['UNKNOWN_CONNECTOR', 'SECRET_DECRYPT_FAILED'],
+    response: { status: 200, description: '`{ ok, message }`', schema: testResult },
     handler: async ({ params, deps }) => deps.testConnection(params.id),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/connections/:id/preview',
+    operationId: 'previewConnection',
+    tag: TAG,
+    summary: 'Preview the mapping',
+    description:
+      "Renders the connection's templates and field mappings — with its stored secrets and the unsaved `config` changes applied — for a recorded event (`eventId`) or a sample (`sampleEventType`, default `payment`). Saves nothing and contacts no target. `problems` says what would keep the changed config from being saved.",
+    params: idParams,
+    body: connectionPreviewBody,
+    errors: ['UNKNOWN_CONNECTOR', 'SECRET_DECRYPT_FAILED'],
+    response: { status: 200, description: '`{ event, fields, output, problems }`', schema: configPreview },
+    handler: async ({ params, body, deps }) => {
+      const stored = found(await deps.connections.configForPreview(params.id, body.config), 'connection', params.id);
+      const { event, sample } = await previewEvent(deps.db, body);
+      return { event: { id: event.id, type: event.type, sample }, ...previewConfig(stored.connector, stored.config, event) };
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/connections/:id/redeliver',
+    operationId: 'redeliverConnection',
+    tag: TAG,
+    summary: 'Redeliver failed deliveries',
+    description:
+      "Queues every delivery of this connection whose status is one of `statuses` (default dead and failed) for one more attempt, recorded with trigger `manual`, as POST /deliveries/{id}/redeliver does for one: after fixing the connection, everything it missed goes out, in event order per order. A running worker picks them up.",
+    params: idParams,
+    body: redeliverConnectionBody,
+    response: { status: 202, description: '`{ redelivered }`: how many were queued.', schema: redeliveredCount },
+    handler: async ({ params, body, deps }) => ({ redelivered: await deps.redeliverConnection(params.id, body.statuses) }),
   }),
 ];

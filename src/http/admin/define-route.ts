@@ -12,20 +12,47 @@ import type { z } from 'zod';
 import { fieldProblems, joinFieldProblems } from '../../connections/issue-message.js';
 import { IpnhubError } from '../../core/errors.js';
 import type { ErrorCode } from '../../core/errors.js';
+import type { AdminAuth } from '../admin-guard.js';
 import type { AdminDeps } from './admin-deps.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** The HTTP side of one request, for the few routes that need more than their parsed input (sign-in). */
+export interface RouteHttp {
+  /** How the request was authenticated; null on public routes. */
+  auth: AdminAuth | null;
+  /** The client's address (the forwarded one behind a trusted proxy). */
+  clientAddress: string;
+  /** Exchanges the admin token for a session cookie on this answer (see http/admin-guard.ts). */
+  signIn(token: string): Promise<void>;
+  /** Ends the cookie's session, if any, and clears the cookie on this answer. */
+  signOut(): Promise<void>;
+}
 
 /** What a handler may use besides its parsed input. */
 export interface RouteContext {
   deps: AdminDeps;
   /** The generated OpenAPI document (served by `GET /openapi.json`). */
   openApiDocument(): Record<string, unknown>;
+  http: RouteHttp;
 }
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined> {
+/** `T` with every array and object read-only: a handler may return read-only data it does not own. */
+type ReadonlyJson<T> = T extends readonly (infer U)[] ? readonly ReadonlyJson<U>[] : T extends object ? { readonly [K in keyof T]: ReadonlyJson<T[K]> } : T;
+
+/** What a handler returns: what its response schema describes, or nothing (204). */
+type Returned<R> = R extends z.ZodType ? ReadonlyJson<z.input<R>> : undefined;
+
+export interface RouteResponse<R extends z.ZodType | undefined> {
+  status: number;
+  description: string;
+  /** The answer's shape; the OpenAPI document and the UI's generated types come from it. Absent only for 204. */
+  schema?: R;
+}
+
+export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, R extends z.ZodType | undefined> {
   method: HttpMethod;
   /** Fastify path below the API prefix, e.g. `/sources/:id`. */
   path: string;
@@ -38,22 +65,10 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType 
   params?: P;
   query?: Q;
   body?: B;
-  response: RouteResponse;
+  response: RouteResponse<R>;
   /** Error codes this route answers with besides the ones every route of its shape has. */
   errors?: readonly ErrorCode[];
-  handler(input: { params: Parsed<P>; query: Parsed<Q>; body: Parsed<B> } & RouteContext): Promise<unknown>;
-}
-
-/**
- * What a route answers on success. `schema` describes the body (output side) for the OpenAPI
- * document, from which the web UI's types are generated; the admin API tests check every
- * answer of a route against it (test-support/admin-harness.ts), so it cannot drift from the
- * handler.
- */
-export interface RouteResponse {
-  status: number;
-  description: string;
-  schema?: z.ZodType;
+  handler(input: { params: Parsed<P>; query: Parsed<Q>; body: Parsed<B> } & RouteContext): Promise<Returned<R>>;
 }
 
 /** A route with its input types erased, as the table, the plugin and the document see it. */
@@ -66,7 +81,7 @@ export interface AdminRoute {
   description: string | undefined;
   public: boolean;
   schemas: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
-  response: RouteResponse;
+  response: RouteResponse<z.ZodType | undefined>;
   errors: readonly ErrorCode[];
   /** Parses the raw request parts and runs the handler; resolves to the response body. */
   run(raw: { params: unknown; query: unknown; body: unknown }, context: RouteContext): Promise<unknown>;
@@ -85,9 +100,12 @@ function parsePart<S extends z.ZodType | undefined>(schema: S, value: unknown, l
   return (schema === undefined ? undefined : parseInput(schema, value, location)) as Parsed<S>;
 }
 
-export function defineRoute<P extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined, B extends z.ZodType | undefined = undefined>(
-  spec: RouteSpec<P, Q, B>,
-): AdminRoute {
+export function defineRoute<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+  R extends z.ZodType | undefined = undefined,
+>(spec: RouteSpec<P, Q, B, R>): AdminRoute {
   const schemas: AdminRoute['schemas'] = {};
   if (spec.params) schemas.params = spec.params;
   if (spec.query) schemas.query = spec.query;

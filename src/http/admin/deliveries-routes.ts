@@ -3,15 +3,15 @@
  * and `POST /deliveries/:id/redeliver` for a manual attempt.
  */
 import { z } from 'zod';
+import { DELIVERY_STATUSES } from '../../db/schema.js';
 import { getDelivery, listDeliveries } from '../../outbox/delivery-queries.js';
 import { idParams, nonEmpty, pageQuery } from './common-schemas.js';
 import { defineRoute } from './define-route.js';
 import type { AdminRoute } from './define-route.js';
 import { found } from './found.js';
+import { deliveryDetail, deliveryPage, redeliveryQueued } from './responses/deliveries.js';
 
 const TAG = 'deliveries';
-
-export const DELIVERY_STATUSES = ['pending', 'delivering', 'delivered', 'skipped', 'failed', 'dead'] as const;
 
 export const listDeliveriesQuery = pageQuery.extend({
   status: z.enum(DELIVERY_STATUSES).optional().meta({ description: 'Delivery status.' }),
@@ -28,7 +28,7 @@ export const deliveriesRoutes: readonly AdminRoute[] = [
     summary: 'List deliveries',
     description: 'Newest first. `status=dead` lists what needs attention.',
     query: listDeliveriesQuery,
-    response: { status: 200, description: '`{ data: DeliveryListItem[], nextCursor }`' },
+    response: { status: 200, description: '`{ data: DeliveryListItem[], nextCursor }`', schema: deliveryPage },
     handler: async ({ query, deps }) => listDeliveries(deps.db, query),
   }),
   defineRoute({
@@ -40,7 +40,7 @@ export const deliveriesRoutes: readonly AdminRoute[] = [
     description:
       'With its `attempts`, oldest first, and `waiting`: why an unfinished delivery has not gone out yet (`reason`: `held_back` by `heldBackBy`, an earlier unfinished delivery of the same order to this connection; `scheduled` for `nextAttemptAt`; `due`, waiting for a worker; `attempting`; `lease_expired`), with a `message` for people; null once finished.',
     params: idParams,
-    response: { status: 200, description: 'The delivery with its attempts.' },
+    response: { status: 200, description: 'The delivery with its attempts.', schema: deliveryDetail },
     handler: async ({ params, deps }) => found(await getDelivery(deps.db, params.id, deps.clock.now()), 'delivery', params.id),
   }),
   defineRoute({
@@ -53,7 +53,7 @@ export const deliveriesRoutes: readonly AdminRoute[] = [
       'Queues one more attempt now, recorded with trigger `manual` (any status, delivered included). A running worker picks it up. 409 while an attempt is in progress.',
     params: idParams,
     errors: ['DELIVERY_IN_PROGRESS'],
-    response: { status: 202, description: '`{ id, status: "pending" }`' },
+    response: { status: 202, description: '`{ id, status: "pending" }`', schema: redeliveryQueued },
     handler: async ({ params, deps }) => {
       await deps.redeliver(params.id);
       return { id: params.id, status: 'pending' as const };

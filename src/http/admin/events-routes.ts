@@ -8,6 +8,7 @@ import { emailFilter, idParams, isoInstant, nonEmpty, pageQuery } from './common
 import { defineRoute } from './define-route.js';
 import type { AdminRoute } from './define-route.js';
 import { found } from './found.js';
+import { eventDetail, eventPage } from './responses/events.js';
 
 const TAG = 'events';
 
@@ -29,7 +30,7 @@ export const eventsRoutes: readonly AdminRoute[] = [
     summary: 'List events',
     description: 'Newest first (by receive order). Items: id, type, sourceId, orderId, email, test, occurredAt, receivedAt.',
     query: listEventsQuery,
-    response: { status: 200, description: '`{ data: EventListItem[], nextCursor }`' },
+    response: { status: 200, description: '`{ data: EventListItem[], nextCursor }`', schema: eventPage },
     handler: async ({ query, deps }) => listEvents(deps.db, query),
   }),
   defineRoute({
@@ -38,9 +39,9 @@ export const eventsRoutes: readonly AdminRoute[] = [
     operationId: 'getEvent',
     tag: TAG,
     summary: 'Get an event',
-    description: 'The full canonical event plus `inboundRequestId`, `dedupKey` and its `deliveries`.',
+    description: 'The full canonical event plus `inboundRequestId`, `dedupKey`, its `deliveries` and its `ledger` effects (the order it belongs to, the transaction it recorded).',
     params: idParams,
-    response: { status: 200, description: 'The event with its deliveries.' },
+    response: { status: 200, description: 'The event with its deliveries and ledger effects.', schema: eventDetail },
     handler: async ({ params, deps }) => found(await getEvent(deps.db, params.id), 'event', params.id),
   }),
 ];

@@ -186,6 +186,64 @@ for (const dialect of enabledDialects()) {
       });
     });
 
+    describe('searches, timelines and ledger effects', () => {
+      const ids = <T extends { id: string }>(res: { json<U>(): U }): string[] => res.json<PageBody<T>>().data.map((item) => item.id);
+
+      it('finds the customer by e-mail, order id or transaction id (q), exactly', async () => {
+        const [customer] = ids(await h.call('GET', `/customers?email=${EMAIL}`));
+        for (const q of [EMAIL.toUpperCase(), 'SUBSCR1', '8002']) expect(ids(await h.call('GET', `/customers?q=${encodeURIComponent(q)}`)), q).toEqual([customer]);
+        for (const q of ['anna', 'SUBSCR', '999999']) expect(ids(await h.call('GET', `/customers?q=${q}`)), q).toEqual([]);
+        expect((await h.call('GET', '/customers?q=')).status).toBe(400);
+      });
+
+      it('finds orders by order id, transaction id or e-mail (q)', async () => {
+        const externalIds = async (q: string) => (await h.call('GET', `/orders?q=${encodeURIComponent(q)}`)).json<PageBody<{ externalId: string }>>().data.map((o) => o.externalId);
+        expect(await externalIds('REFUND1')).toEqual(['REFUND1']);
+        expect(await externalIds('7002')).toEqual(['REFUND1']);
+        expect(await externalIds(` ${EMAIL} `)).toEqual(['PARTIAL1', 'REFUND1', 'SUBSCR1', 'SINGLE2', 'SINGLE1']);
+        expect(await externalIds('nothing-like-it')).toEqual([]);
+      });
+
+      it("shows an order's timeline: every event of the order in the order received", async () => {
+        const [order] = (await h.call('GET', '/orders?q=SUBSCR1')).json<PageBody<{ id: string }>>().data;
+        const detail = (await h.call('GET', `/orders/${order?.id}`)).json<{ events: Array<{ id: string; type: string }> }>();
+        expect(detail.events.map((e) => e.type)).toEqual(['payment', 'payment_missed']);
+        const events = (await h.call('GET', '/events?orderId=SUBSCR1')).json<PageBody<{ id: string }>>().data.map((e) => e.id).reverse();
+        expect(detail.events.map((e) => e.id)).toEqual(events);
+      });
+
+      it('shows what an event changed in the ledger: its order and the transaction it recorded', async () => {
+        const [refund] = (await h.call('GET', '/events?orderId=REFUND1&type=refund')).json<PageBody<{ id: string }>>().data;
+        const [order] = (await h.call('GET', '/orders?q=REFUND1')).json<PageBody<{ id: string; customerId: string }>>().data;
+        const detail = (await h.call('GET', `/events/${refund?.id}`)).json<{ ledger: unknown }>();
+        expect(detail.ledger).toEqual({
+          order: { id: order?.id, externalId: 'REFUND1', status: 'refunded', customerId: order?.customerId },
+          transaction: { id: expect.stringMatching(/^txn_/), kind: 'refund', externalId: '7002', amount: 9700, currency: 'EUR' },
+        });
+        const [missed] = (await h.call('GET', '/events?orderId=SUBSCR1&type=payment_missed')).json<PageBody<{ id: string }>>().data;
+        expect((await h.call('GET', `/events/${missed?.id}`)).json<{ ledger: { transaction: unknown } }>().ledger.transaction).toBeNull();
+      });
+
+      it('searches the notification log by order id, transaction id, e-mail or request id, and by time', async () => {
+        const search = async (query: string) => ids(await h.call('GET', `/inbound-requests?${query}`));
+        const refund1 = await search('q=REFUND1');
+        expect(refund1).toHaveLength(2);
+        expect(await search('q=7001')).toEqual([refund1[1]]);
+        expect(await search(`q=${encodeURIComponent(EMAIL.toUpperCase())}&limit=500`)).toHaveLength(bodies.length);
+        expect(await search(`q=${refund1[0]}`)).toEqual([refund1[0]]);
+        expect(await search('q=no-such-order')).toEqual([]);
+        expect(await search(`q=REFUND1&verdict=rejected`)).toEqual([]);
+        const all = await search('limit=500');
+        expect(await search('from=2000-01-01T00:00:00Z&limit=500')).toEqual(all);
+        expect(await search('from=2999-01-01T00:00:00Z')).toEqual([]);
+        expect(await search('to=2000-01-01T00:00:00%2B02:00')).toEqual([]);
+        expect(await search('from=2000-01-01T00:00:00Z&to=2999-01-01T00:00:00Z&q=REFUND1')).toEqual(refund1);
+        const bad = await h.call('GET', '/inbound-requests?from=yesterday');
+        expect(bad.status).toBe(400);
+        expect(bad.json<ErrorBody>().error.code).toBe('VALIDATION_FAILED');
+      });
+    });
+
     describe('events and inbound requests', () => {
       it('shows an event as the full canonical event with its deliveries', async () => {
         const list = await h.call('GET', '/events?orderId=SUBSCR1&type=payment');
@@ -219,6 +277,7 @@ for (const dialect of enabledDialects()) {
         expect(body.fields).toEqual([...new URLSearchParams(bodies.at(-1))].map(([name, value]) => ({ name, value })));
         expect(body.fields).toContainEqual({ name: 'address_street', value: 'Musterstraße 5' });
         expect(body.fieldsError).toBeNull();
+        expect(detail.json<{ charset: unknown }>().charset).toEqual({ name: 'utf-8', basis: 'provider' });
         expect(Buffer.from(body.bodyBase64, 'base64').toString('utf8')).toBe(bodies.at(-1));
         expect(body.headers).toEqual({ 'content-type': 'application/x-www-form-urlencoded' });
         expect(body.eventIds).toHaveLength(1);

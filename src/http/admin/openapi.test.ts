@@ -62,7 +62,7 @@ describe('OpenAPI document', () => {
       for (const method of methods) if (method !== 'HEAD') registered.push(`${method} ${route.url}`);
     });
     // The routes only read deps when called; registering needs none of them.
-    await app.register(adminApi, { prefix: '/api/v1', deps: {} as never, authenticate: async () => undefined });
+    await app.register(adminApi, { prefix: '/api/v1', deps: {} as never, guard: {} as never });
     await app.ready();
     await app.close();
     expect(registered.length).toBe(adminRoutes.length);
@@ -79,6 +79,17 @@ describe('OpenAPI document', () => {
   it('covers every resource of the brief', () => {
     expect(documentedRoutes(doc).sort()).toEqual(
       [
+        'POST /api/v1/session',
+        'GET /api/v1/session',
+        'DELETE /api/v1/session',
+        'GET /api/v1/overview',
+        'POST /api/v1/sources/:id/test-notification',
+        'POST /api/v1/connections/:id/preview',
+        'POST /api/v1/connections/:id/redeliver',
+        'POST /api/v1/connectors/:connector/preview',
+        'GET /api/v1/system',
+        'POST /api/v1/system/test-email',
+        'POST /api/v1/token/rotate',
         'GET /api/v1/sources',
         'POST /api/v1/sources',
         'GET /api/v1/sources/:id',
@@ -110,11 +121,20 @@ describe('OpenAPI document', () => {
     );
   });
 
-  it('declares bearer auth for everything but itself', () => {
+  it('declares bearer or session cookie auth for everything but itself, sign-in and sign-out', () => {
     expect(doc.openapi).toBe('3.1.0');
-    expect(doc.components.securitySchemes).toEqual({ bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer' }) });
-    expect(doc.security).toEqual([{ bearerAuth: [] }]);
+    expect(doc.components.securitySchemes).toEqual({
+      bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      sessionCookie: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: 'ipnhub_session' }),
+    });
+    expect(doc.security).toEqual([{ bearerAuth: [] }, { sessionCookie: [] }]);
     expect(doc.paths['/openapi.json']?.get?.security).toEqual([]);
+    expect(doc.paths['/session']?.post?.security).toEqual([]);
+    expect(doc.paths['/session']?.delete?.security).toEqual([]);
+    expect(doc.paths['/session']?.get?.security).toBeUndefined();
+    // Changes made with the cookie need the CSRF header; reads do not.
+    expect(doc.paths['/sources']?.post?.responses['403']?.description).toContain('CSRF_REJECTED');
+    expect(doc.paths['/sources']?.get?.responses['403']).toBeUndefined();
     expect(doc.paths['/sources']?.get?.security).toBeUndefined();
     expect(doc.paths['/sources']?.get?.responses['401']?.description).toContain('UNAUTHORIZED');
     expect(doc.paths['/openapi.json']?.get?.responses['401']).toBeUndefined();
@@ -148,6 +168,27 @@ describe('OpenAPI document', () => {
 
     expect(doc.paths['/deliveries/{id}/redeliver']?.post?.responses['409']?.description).toContain('DELIVERY_IN_PROGRESS');
     expect(doc.paths['/sources/{id}']?.delete?.responses['204']).toEqual({ description: 'Deleted.' });
+  });
+
+  it('describes every answer with a named schema, and every reference resolves', () => {
+    for (const route of adminRoutes) {
+      const label = `${route.method} ${route.path}`;
+      if (route.response.status === 204) {
+        expect(route.response.schema, label).toBeUndefined();
+        continue;
+      }
+      expect(route.response.schema, label).toBeDefined();
+      const operation = doc.paths[toOpenApiPath(route.path)]?.[route.method.toLowerCase()];
+      const content = (operation?.responses[String(route.response.status)] as { content?: Record<string, { schema: { $ref?: string } }> } | undefined)?.content;
+      expect(content?.['application/json']?.schema.$ref, label).toMatch(/^#\/components\/schemas\/[A-Z]\w+$/);
+    }
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1] ?? '');
+    expect(refs.length).toBeGreaterThan(50);
+    for (const name of new Set(refs)) expect(doc.components.schemas, name).toHaveProperty(name);
+    // Components are parts of this document, not documents of their own.
+    expect(JSON.stringify(doc.components.schemas)).not.toMatch(/"\$(schema|id)"/);
+    expect(doc.components.schemas.Source).toMatchObject({ type: 'object', additionalProperties: false, required: expect.arrayContaining(['inboundUrl', 'lastNotificationAt', 'counts']) });
+    expect(doc.components.schemas.SourcePage).toMatchObject({ properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Source' } } } });
   });
 
   it('maps Fastify paths to OpenAPI paths', () => {

@@ -1,14 +1,17 @@
 /**
  * The OpenAPI 3.1 document of the admin API, generated from the route table: every route's
  * method, path, summary, tag, input schemas (via `z.toJSONSchema`, JSON Schema 2020-12 as
- * OpenAPI 3.1 uses) and responses, including the error codes it can answer with. Served at
- * `GET /api/v1/openapi.json`, the one route that needs no token.
+ * OpenAPI 3.1 uses) and responses — the answer's schema, named under `components/schemas`
+ * (responses/registry.ts), and the error codes it can answer with. Served at
+ * `GET /api/v1/openapi.json` without authentication. The web UI's API types are generated from
+ * this document.
  */
 import { z } from 'zod';
 import { ERROR_CATALOGUE } from '../../core/errors.js';
 import type { ErrorCode } from '../../core/errors.js';
 import { defineRoute } from './define-route.js';
 import type { AdminRoute } from './define-route.js';
+import { named, responseSchemas } from './responses/registry.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -18,6 +21,8 @@ export interface OpenApiOptions {
 }
 
 const TAGS: ReadonlyArray<{ name: string; description: string }> = [
+  { name: 'session', description: 'Sign-in of the web UI: the admin token exchanged for a session cookie.' },
+  { name: 'overview', description: 'What came in, what went out, what needs attention.' },
   { name: 'sources', description: 'Inbound accounts: where providers send their notifications.' },
   { name: 'connections', description: 'Outbound targets with filters, config and credentials.' },
   { name: 'catalogue', description: 'Installed providers and connectors with their config schemas.' },
@@ -25,8 +30,33 @@ const TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'inbound requests', description: 'Every notification as received, with its verdict.' },
   { name: 'deliveries', description: 'The delivery log, attempts and manual redelivery.' },
   { name: 'ledger', description: 'Customers, orders, subscriptions and access.' },
+  { name: 'system', description: 'This installation: version, database, mail, the admin token.' },
   { name: 'meta', description: 'This document.' },
 ];
+
+const COMPONENT_PREFIX = '#/components/schemas/';
+
+/** JSON Schema keys that belong to a standalone document, not to a component of this one. */
+function asComponent(json: JsonObject): JsonObject {
+  const { $schema: _schema, $id: _id, ...rest } = json;
+  return rest;
+}
+
+/** The named response schemas, output side, referring to each other by `#/components/schemas/<name>`. */
+function responseComponents(): Record<string, JsonObject> {
+  const converted = z.toJSONSchema(responseSchemas, { io: 'output', unrepresentable: 'any', uri: (id) => `${COMPONENT_PREFIX}${id}` });
+  return Object.fromEntries(Object.entries(converted.schemas).map(([name, schema]) => [name, asComponent(schema as JsonObject)]));
+}
+
+/** A reference to a response schema's component, or the schema inline when it has no name. */
+function responseSchemaOf(schema: z.ZodType): JsonObject {
+  const id = responseSchemas.get(schema)?.id;
+  if (id !== undefined) return { $ref: `${COMPONENT_PREFIX}${id}` };
+  return asComponent(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as JsonObject);
+}
+
+/** Methods that change something: with the session cookie they need the CSRF header (http/admin-guard.ts). */
+const CHANGING_METHODS: ReadonlySet<string> = new Set(['POST', 'PATCH', 'DELETE']);
 
 const ERROR_SCHEMA: JsonObject = {
   type: 'object',
@@ -79,6 +109,7 @@ export function errorCodesOf(route: AdminRoute): ErrorCode[] {
     codes.add('UNAUTHORIZED');
     // After too many failed authentications from one address (see http/bearer-guard.ts).
     codes.add('RATE_LIMITED');
+    if (CHANGING_METHODS.has(route.method)) codes.add('CSRF_REJECTED');
   }
   if (route.schemas.params || route.schemas.query || route.schemas.body) codes.add('VALIDATION_FAILED');
   if (route.schemas.body) {
@@ -94,10 +125,11 @@ export function errorCodesOf(route: AdminRoute): ErrorCode[] {
 
 function responsesOf(route: AdminRoute): JsonObject {
   const responses: JsonObject = {};
+  const schema = route.response.schema;
   responses[String(route.response.status)] =
-    route.response.status === 204
+    schema === undefined
       ? { description: route.response.description }
-      : { description: route.response.description, content: { 'application/json': { schema: route.response.schema ? jsonSchemaOf(route.response.schema, 'output') : {} } } };
+      : { description: route.response.description, content: { 'application/json': { schema: responseSchemaOf(schema) } } };
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of errorCodesOf(route)) {
     const status = ERROR_CATALOGUE[code].status;
@@ -135,15 +167,19 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[], options: Ope
     info: {
       title: 'ipnhub admin API',
       version: '1',
-      description: 'Manage sources and connections, read the event and delivery logs and the ledger. Every route except this document needs `Authorization: Bearer <IPNHUB_ADMIN_TOKEN>`. Lists are newest first with cursor pagination: `{ data, nextCursor }`; pass `nextCursor` as `cursor` for the next page. Errors are `{ error: { code, message } }`. After too many failed authentications from one address (IPNHUB_ADMIN_AUTH_FAILURES_PER_MINUTE), that address gets 429 RATE_LIMITED with Retry-After for the rest of the minute. Secret config values are write-only and never returned.',
+      description:
+        'Manage sources and connections, read the event and delivery logs and the ledger. Every route except this document, sign-in and sign-out needs `Authorization: Bearer <IPNHUB_ADMIN_TOKEN>` or the session cookie `ipnhub_session` of the web UI (POST /session). Changes (POST, PATCH, DELETE) made with the cookie must send the header `X-Ipnhub-Csrf: 1` and, when the browser sends `Origin`, come from this server\'s own origin: otherwise 403 CSRF_REJECTED. Lists are newest first with cursor pagination: `{ data, nextCursor }`; pass `nextCursor` as `cursor` for the next page. Errors are `{ error: { code, message } }`. After too many failed authentications from one address (IPNHUB_ADMIN_AUTH_FAILURES_PER_MINUTE), that address gets 429 RATE_LIMITED with Retry-After for the rest of the minute. Secret config values are write-only and never returned.',
     },
     servers: [{ url: options.basePath || '/' }],
     tags: TAGS,
-    security: [{ bearerAuth: [] }],
+    security: [{ bearerAuth: [] }, { sessionCookie: [] }],
     paths,
     components: {
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'IPNHUB_ADMIN_TOKEN, or the token printed once on first start.' } },
-      schemas: { Error: ERROR_SCHEMA },
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'IPNHUB_ADMIN_TOKEN, or the token printed once on first start.' },
+        sessionCookie: { type: 'apiKey', in: 'cookie', name: 'ipnhub_session', description: 'The session of the web UI (POST /session). Changes also need the header X-Ipnhub-Csrf: 1.' },
+      },
+      schemas: { ...responseComponents(), Error: ERROR_SCHEMA },
     },
   };
 }
@@ -156,7 +192,7 @@ export const openApiRoutes: readonly AdminRoute[] = [
     tag: 'meta',
     summary: 'This OpenAPI document',
     public: true,
-    response: { status: 200, description: 'The OpenAPI 3.1 document.' },
+    response: { status: 200, description: 'The OpenAPI 3.1 document.', schema: named('OpenApiDocument', z.record(z.string(), z.unknown())) },
     handler: async ({ openApiDocument }) => openApiDocument(),
   }),
 ];

@@ -2,12 +2,12 @@
  * `GET /providers`: the inbound provider catalogue — what a source form is rendered from
  * (each config schema as JSON Schema).
  */
-import { z } from 'zod';
 import type { Provider } from '../../providers/provider.js';
 import { PROVIDER_IDS, getProvider } from '../../providers/registry.js';
 import { configJsonSchema } from './config-json-schema.js';
 import { defineRoute } from './define-route.js';
 import type { AdminRoute } from './define-route.js';
+import { providerCatalogue } from './responses/catalogue.js';
 
 export interface ProviderCatalogueEntry {
   id: string;
@@ -16,15 +16,6 @@ export interface ProviderCatalogueEntry {
   secretFields: readonly string[];
   configSchema: Record<string, unknown>;
 }
-
-const providerEntry = z
-  .object({
-    id: z.string(),
-    displayName: z.string(),
-    secretFields: z.array(z.string()).meta({ description: 'Config fields (dotted paths) that are secrets: write-only, never returned.' }),
-    configSchema: z.record(z.string(), z.unknown()).meta({ description: 'The source config as JSON Schema (draft 2020-12, input side; secrets marked `writeOnly`).' }),
-  })
-  .strict();
 
 export function providerCatalogueEntry(provider: Provider<unknown>): ProviderCatalogueEntry {
   return { id: provider.id, displayName: provider.displayName, secretFields: provider.secretFields, configSchema: configJsonSchema(provider.configSchema) };
@@ -38,7 +29,7 @@ export const providersRoutes: readonly AdminRoute[] = [
     tag: 'catalogue',
     summary: 'List providers',
     description: 'Every inbound provider with its source config schema as JSON Schema (draft 2020-12, input side; secret fields marked `writeOnly`).',
-    response: { status: 200, description: '`[{ id, displayName, secretFields, configSchema }]` (not paged: one entry per installed provider)', schema: z.array(providerEntry) },
+    response: { status: 200, description: '`[{ id, displayName, secretFields, configSchema }]` (not paged: one entry per installed provider)', schema: providerCatalogue },
     handler: async () => PROVIDER_IDS.map((id) => providerCatalogueEntry(getProvider(id))),
   }),
 ];

@@ -12,11 +12,16 @@ import { eventsRoutes } from './events-routes.js';
 import { inboundRequestsRoutes } from './inbound-requests-routes.js';
 import { openApiRoutes } from './openapi.js';
 import { ordersRoutes } from './orders-routes.js';
+import { overviewRoutes } from './overview-routes.js';
 import { providersRoutes } from './providers-routes.js';
+import { sessionRoutes } from './session-routes.js';
 import { sourcesRoutes } from './sources-routes.js';
 import { subscriptionsRoutes } from './subscriptions-routes.js';
+import { systemRoutes } from './system-routes.js';
 
 export const adminRoutes: readonly AdminRoute[] = [
+  ...sessionRoutes,
+  ...overviewRoutes,
   ...sourcesRoutes,
   ...connectionsRoutes,
   ...connectorsRoutes,
@@ -28,5 +33,6 @@ export const adminRoutes: readonly AdminRoute[] = [
   ...ordersRoutes,
   ...subscriptionsRoutes,
   ...accessRoutes,
+  ...systemRoutes,
   ...openApiRoutes,
 ];

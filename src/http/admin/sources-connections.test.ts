@@ -52,6 +52,8 @@ for (const dialect of enabledDialects()) {
           inboundUrl: `/ipn/${source.id}`,
           createdAt: expect.any(String),
           updatedAt: expect.any(String),
+          lastNotificationAt: null,
+          counts: { accepted: 0, duplicate: 0, ignored: 0, test: 0, rejected: 0, error: 0, pending: 0, held: 0 },
         });
 
         const read = await h.call('GET', `/sources/${source.id}`);

@@ -1,32 +1,25 @@
 /**
  * `/sources`: configured inbound accounts (DESIGN.md §3). Views come from the sources service
- * and never carry a secret value, only whether each secret field is set.
+ * and never carry a secret value, only whether each secret field is set; every answer carries
+ * the source's stats (last notification, counts by verdict). `POST /sources/:id/test-notification`
+ * sends the provider's own connection test through the inbound pipeline.
  */
 import { z } from 'zod';
+import type { SourceView } from '../../connections/sources-service.js';
 import { IpnhubError } from '../../core/errors.js';
 import { pageOfList } from '../../ledger/queries/page.js';
-import { idParams, pageOf, pageQuery, secretFieldsStatus } from './common-schemas.js';
+import { sourceStats, withStats } from '../../ledger/queries/source-stats-query.js';
+import type { SourceStats } from '../../ledger/queries/source-stats-query.js';
+import type { AdminDeps } from './admin-deps.js';
+import { idParams, pageQuery } from './common-schemas.js';
 import { defineRoute } from './define-route.js';
 import { found } from './found.js';
 import type { AdminRoute } from './define-route.js';
+import { source, sourcePage, testNotificationResult } from './responses/sources.js';
 
 const TAG = 'sources';
 
 const configObject = z.record(z.string(), z.unknown());
-
-/** A source as every route answers it (`SourceView` in connections/sources-service.ts). */
-export const sourceView = z
-  .object({
-    id: z.string(),
-    provider: z.string(),
-    name: z.string(),
-    config: configObject.meta({ description: 'The non-secret config fields.' }),
-    secretFields: secretFieldsStatus,
-    inboundUrl: z.string().meta({ description: 'Where the provider sends notifications: `<publicBaseUrl>/ipn/<id>`, or only the path without a public base URL.' }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .strict();
 
 export const createSourceBody = z
   .object({
@@ -45,6 +38,11 @@ export const updateSourceBody = z
   })
   .strict();
 
+/** One source's view with its stats. */
+async function withSourceStats(deps: AdminDeps, view: SourceView): Promise<SourceView & SourceStats> {
+  return withStats(view, await sourceStats(deps.db, [view.id]));
+}
+
 export const sourcesRoutes: readonly AdminRoute[] = [
   defineRoute({
     method: 'GET',
@@ -52,10 +50,14 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     operationId: 'listSources',
     tag: TAG,
     summary: 'List sources',
-    description: 'Newest first, paged like every list.',
+    description: 'Newest first, paged like every list. Each source carries `lastNotificationAt` and `counts` by verdict.',
     query: pageQuery,
-    response: { status: 200, description: '`{ data: Source[], nextCursor }`', schema: pageOf(sourceView) },
-    handler: async ({ query, deps }) => pageOfList(await deps.sources.list(), query, 'source'),
+    response: { status: 200, description: '`{ data: Source[], nextCursor }`', schema: sourcePage },
+    handler: async ({ query, deps }) => {
+      const page = pageOfList(await deps.sources.list(), query, 'source');
+      const stats = await sourceStats(deps.db, page.data.map((view) => view.id));
+      return { ...page, data: page.data.map((view) => withStats(view, stats)) };
+    },
   }),
   defineRoute({
     method: 'POST',
@@ -66,8 +68,8 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     description: 'Returns the source with its `inboundUrl`, the address to give the provider.',
     body: createSourceBody,
     errors: ['UNKNOWN_PROVIDER', 'INVALID_CONFIG'],
-    response: { status: 201, description: 'The new source.', schema: sourceView },
-    handler: async ({ body, deps }) => deps.sources.create(body),
+    response: { status: 201, description: 'The new source.', schema: source },
+    handler: async ({ body, deps }) => withStats(await deps.sources.create(body), new Map()),
   }),
   defineRoute({
     method: 'GET',
@@ -76,8 +78,8 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     tag: TAG,
     summary: 'Get a source',
     params: idParams,
-    response: { status: 200, description: 'The source.', schema: sourceView },
-    handler: async ({ params, deps }) => found(await deps.sources.get(params.id), 'source', params.id),
+    response: { status: 200, description: 'The source.', schema: source },
+    handler: async ({ params, deps }) => withSourceStats(deps, found(await deps.sources.get(params.id), 'source', params.id)),
   }),
   defineRoute({
     method: 'PATCH',
@@ -89,8 +91,8 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     params: idParams,
     body: updateSourceBody,
     errors: ['INVALID_CONFIG'],
-    response: { status: 200, description: 'The updated source.', schema: sourceView },
-    handler: async ({ params, body, deps }) => found(await deps.sources.update(params.id, body), 'source', params.id),
+    response: { status: 200, description: 'The updated source.', schema: source },
+    handler: async ({ params, body, deps }) => withSourceStats(deps, found(await deps.sources.update(params.id, body), 'source', params.id)),
   }),
   defineRoute({
     method: 'DELETE',
@@ -105,5 +107,18 @@ export const sourcesRoutes: readonly AdminRoute[] = [
       if (!(await deps.sources.remove(params.id))) throw new IpnhubError('NOT_FOUND', `No source ${params.id}.`);
       return undefined;
     },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/sources/:id/test-notification',
+    operationId: 'sendTestNotification',
+    tag: TAG,
+    summary: 'Send a test notification',
+    description:
+      "Digistore24 sources: signs a `connection_test` with the source's stored passphrase, exactly as Digistore24's own \"Test connection\" button sends it, and puts it through the inbound pipeline right here: it is verified, recorded (verdict `test`, see /inbound-requests) and answered like the real thing. `status` and `body` are what Digistore24 would have got. Other providers test from their side: `TEST_NOTIFICATION_UNSUPPORTED`.",
+    params: idParams,
+    errors: ['TEST_NOTIFICATION_UNSUPPORTED', 'SECRET_DECRYPT_FAILED'],
+    response: { status: 200, description: '`{ status, body, inboundRequestId }`', schema: testNotificationResult },
+    handler: async ({ params, deps, http }) => deps.testNotification(params.id, http.clientAddress),
   }),
 ];

@@ -3,7 +3,7 @@
  * admin API and the CLI. Newest first by id, cursor-paged; the detail carries the customer's
  * orders and access rows.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, NotNull } from 'kysely';
 import type { EventAddress } from '../../core/events.js';
 import type { Database } from '../../db/schema.js';
 import { listAccessRows } from './access-query.js';
@@ -20,6 +20,8 @@ export const CUSTOMER_ORDERS_LIMIT = 500;
 export interface CustomerFilters extends PageRequest {
   /** Exact e-mail, compared trimmed and lower-cased. */
   email?: string | undefined;
+  /** The buyer's e-mail (case-insensitive), or an order id or transaction id of one of the buyer's orders: exact. */
+  q?: string | undefined;
 }
 
 export interface CustomerView {
@@ -73,6 +75,26 @@ export async function listCustomers(db: Kysely<Database>, filters: CustomerFilte
   let query = columns(db).orderBy('id', 'desc').limit(limit + 1);
   if (filters.cursor !== undefined) query = query.where('id', '<', decodeCursor(filters.cursor, 'customer'));
   if (filters.email !== undefined) query = query.where('email', '=', normalizeEmail(filters.email));
+  if (filters.q !== undefined) {
+    const q = filters.q.trim();
+    // One set of matching ids, each part an indexed lookup; no OR, which PostgreSQL would
+    // answer by reading every customer.
+    const matches = db
+      .selectFrom('customers')
+      .select('customers.id')
+      .where('customers.email', '=', normalizeEmail(q))
+      .union(db.selectFrom('orders').select('orders.customer_id as id').where('orders.external_id', '=', q).where('orders.customer_id', 'is not', null).$narrowType<{ id: NotNull }>())
+      .union(
+        db
+          .selectFrom('transactions')
+          .innerJoin('orders', 'orders.id', 'transactions.order_id')
+          .select('orders.customer_id as id')
+          .where('transactions.external_id', '=', q)
+          .where('orders.customer_id', 'is not', null)
+          .$narrowType<{ id: NotNull }>(),
+      );
+    query = query.where('id', 'in', matches);
+  }
   return toPage(await query.execute(), limit, toView);
 }
 

@@ -7,6 +7,8 @@ import type { CanonicalEvent, EventType } from '../../core/events.js';
 import type { Database } from '../../db/schema.js';
 import { deliveriesForEvent } from '../../outbox/delivery-queries.js';
 import type { DeliveryListItem } from '../../outbox/delivery-queries.js';
+import { ledgerEffects } from './ledger-effects-query.js';
+import type { LedgerEffects } from './ledger-effects-query.js';
 import { normalizeEmail } from './normalize-email.js';
 import { decodeCursor, pageLimit, toPage } from './page.js';
 import type { Page, PageRequest } from './page.js';
@@ -36,11 +38,12 @@ export interface EventListItem {
   receivedAt: string;
 }
 
-/** The canonical event as stored, plus where it came from and where it went. */
+/** The canonical event as stored, plus where it came from, what it changed in the ledger and where it went. */
 export interface EventDetail extends CanonicalEvent {
   inboundRequestId: string;
   dedupKey: string;
   deliveries: DeliveryListItem[];
+  ledger: LedgerEffects;
 }
 
 /** Events newest first; a cursor that is not an event cursor → `IpnhubError('INVALID_CURSOR')`. */
@@ -71,12 +74,23 @@ export async function listEvents(db: Kysely<Database>, filters: EventFilters = {
   }));
 }
 
-/** One event with its deliveries, or null when there is none with this id. */
+function parsePayload(payload: string): CanonicalEvent {
+  const parsed: unknown = JSON.parse(payload);
+  // The payload column is written only by the ingest pipeline, from a CanonicalEvent.
+  return parsed as CanonicalEvent;
+}
+
+/** The canonical event as stored, or null when there is none with this id (the admin UI's mapping preview renders it). */
+export async function loadEvent(db: Kysely<Database>, id: string): Promise<CanonicalEvent | null> {
+  const row = await db.selectFrom('events').select(['id', 'payload']).where('id', '=', id).executeTakeFirst();
+  return row ? { ...parsePayload(row.payload), id: row.id } : null;
+}
+
+/** One event with its deliveries and ledger effects, or null when there is none with this id. */
 export async function getEvent(db: Kysely<Database>, id: string): Promise<EventDetail | null> {
   const row = await db.selectFrom('events').select(['id', 'inbound_request_id', 'dedup_key', 'payload']).where('id', '=', id).executeTakeFirst();
   if (!row) return null;
-  const parsed: unknown = JSON.parse(row.payload);
-  // The payload column is written only by the ingest pipeline, from a CanonicalEvent.
-  const event = parsed as CanonicalEvent;
-  return { ...event, id: row.id, inboundRequestId: row.inbound_request_id, dedupKey: row.dedup_key, deliveries: await deliveriesForEvent(db, row.id) };
+  const event = { ...parsePayload(row.payload), id: row.id };
+  const [deliveries, ledger] = await Promise.all([deliveriesForEvent(db, row.id), ledgerEffects(db, event)]);
+  return { ...event, inboundRequestId: row.inbound_request_id, dedupKey: row.dedup_key, deliveries, ledger };
 }

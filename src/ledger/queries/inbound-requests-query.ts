@@ -5,17 +5,28 @@
  * provider decodes from it (in the message's own charset).
  */
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Database, InboundVerdict } from '../../db/schema.js';
-import type { DecodedField, DecodedFields } from '../../providers/provider.js';
+import type { BodyCharset, DecodedField, DecodedFields } from '../../providers/provider.js';
 import { installedProvider } from '../../providers/registry.js';
 import type { ProviderLookup } from '../../providers/registry.js';
+import { normalizeEmail } from './normalize-email.js';
 import { decodeCursor, pageLimit, toPage } from './page.js';
 import type { Page, PageRequest } from './page.js';
 
 export interface InboundRequestFilters extends PageRequest {
   verdict?: InboundVerdict | undefined;
   sourceId?: string | undefined;
+  /** ISO 8601 UTC; requests received at or after this instant. */
+  from?: string | undefined;
+  /** ISO 8601 UTC; requests received before this instant. */
+  to?: string | undefined;
+  /**
+   * Exact search: the request's id, or an order id, transaction id or buyer e-mail
+   * (case-insensitive) of an event it produced. A request that produced no event (rejected,
+   * pending, held) is not found by the latter: filter those by source, verdict and time.
+   */
+  q?: string | undefined;
 }
 
 export interface InboundRequestListItem {
@@ -52,6 +63,8 @@ export interface InboundRequestDetail extends InboundRequestListItem {
   fields: DecodedField[] | null;
   /** Why `fields` is null (an undecodable body, an unknown provider). */
   fieldsError: string | null;
+  /** The character set `fields` were decoded with, and whether the message named it; null with `fields`. */
+  charset: BodyCharset | null;
   /** The raw body decoded as UTF-8 (invalid sequences replaced); `bodyBase64` is exact. */
   body: string;
   bodyBase64: string;
@@ -115,6 +128,29 @@ export async function listInboundRequests(db: Kysely<Database>, filters: Inbound
   if (filters.cursor !== undefined) query = query.where('id', '<', decodeCursor(filters.cursor, 'inbound'));
   if (filters.verdict !== undefined) query = query.where('verdict', '=', filters.verdict);
   if (filters.sourceId !== undefined) query = query.where('source_id', '=', filters.sourceId);
+  if (filters.from !== undefined) query = query.where('received_at', '>=', filters.from);
+  if (filters.to !== undefined) query = query.where('received_at', '<', filters.to);
+  if (filters.q !== undefined) {
+    const q = filters.q.trim();
+    // One set of matching ids, each part an indexed lookup (events by order and by e-mail,
+    // transactions by id), so the search costs the same with a hundred or a million requests.
+    // No OR around it: PostgreSQL would answer that by reading every request.
+    const matches = (eb: ExpressionBuilder<Database, 'inbound_requests'>) =>
+      eb
+        .selectFrom('events')
+        .select('events.inbound_request_id')
+        .where('events.order_ref', '=', q)
+        .union(eb.selectFrom('events').select('events.inbound_request_id').where('events.customer_email', '=', normalizeEmail(q)))
+        .union(
+          eb
+            .selectFrom('transactions')
+            .innerJoin('events', 'events.id', 'transactions.event_id')
+            .select('events.inbound_request_id')
+            .where('transactions.external_id', '=', q),
+        )
+        .union(db.selectNoFrom(sql<string>`${q}`.as('inbound_request_id')));
+    query = query.where('id', 'in', matches);
+  }
   return toPage(await query.execute(), limit, toListItem);
 }
 
@@ -141,6 +177,7 @@ export async function getInboundRequest(db: Kysely<Database>, id: string, lookup
     pendingVerification,
     fields: decoded.ok ? decoded.fields : null,
     fieldsError: decoded.ok ? null : decoded.reason,
+    charset: decoded.ok ? decoded.charset : null,
     body: body.toString('utf8'),
     bodyBase64: body.toString('base64'),
   };

@@ -14,6 +14,8 @@ import { subscriptionForOrder } from './subscriptions-query.js';
 import type { SubscriptionView } from './subscriptions-query.js';
 
 export interface OrderFilters extends PageRequest {
+  /** An order id of the provider, a transaction id of one of its payments or refunds, or the buyer's e-mail: exact (e-mail case-insensitive). */
+  q?: string | undefined;
   sourceId?: string | undefined;
   /** The buyer's e-mail; compared trimmed and lower-cased. */
   email?: string | undefined;
@@ -70,6 +72,15 @@ export interface TransactionView {
   fullyRefunded: boolean;
 }
 
+/** One event of an order's timeline. */
+export interface OrderTimelineEntry {
+  id: string;
+  type: string;
+  occurredAt: string;
+  receivedAt: string;
+  test: boolean;
+}
+
 export interface OrderDetail extends OrderListItem {
   /** Sum of the payments in the order's currency (minor units); null when none has an amount. */
   paidAmount: number | null;
@@ -80,6 +91,8 @@ export interface OrderDetail extends OrderListItem {
   transactions: TransactionView[];
   subscription: SubscriptionView | null;
   access: AccessRowView[];
+  /** Every event of the order (payments, rebills, missed payments, cancellations, refunds, chargebacks), in receive order. */
+  events: OrderTimelineEntry[];
 }
 
 function columns(db: Kysely<Database>) {
@@ -130,6 +143,18 @@ export async function listOrders(db: Kysely<Database>, filters: OrderFilters = {
   const limit = pageLimit(filters.limit);
   let query = columns(db).orderBy('orders.id', 'desc').limit(limit + 1);
   if (filters.cursor !== undefined) query = query.where('orders.id', '<', decodeCursor(filters.cursor, 'order'));
+  if (filters.q !== undefined) {
+    const q = filters.q.trim();
+    // One set of matching ids, each part an indexed lookup; no OR, which PostgreSQL would
+    // answer by reading every order.
+    const matches = db
+      .selectFrom('orders')
+      .select('orders.id')
+      .where('orders.external_id', '=', q)
+      .union(db.selectFrom('transactions').select('transactions.order_id as id').where('transactions.external_id', '=', q))
+      .union(db.selectFrom('orders').innerJoin('customers', 'customers.id', 'orders.customer_id').select('orders.id').where('customers.email', '=', normalizeEmail(q)));
+    query = query.where('orders.id', 'in', matches);
+  }
   if (filters.sourceId !== undefined) query = query.where('orders.source_id', '=', filters.sourceId);
   if (filters.email !== undefined) query = query.where('customers.email', '=', normalizeEmail(filters.email));
   if (filters.status !== undefined) query = query.where('orders.status', '=', filters.status);
@@ -141,11 +166,18 @@ export async function listOrders(db: Kysely<Database>, filters: OrderFilters = {
 export async function getOrder(db: Kysely<Database>, id: string): Promise<OrderDetail | null> {
   const row = await columns(db).where('orders.id', '=', id).executeTakeFirst();
   if (!row) return null;
-  const [items, rows, subscription, access] = await Promise.all([
+  const [items, rows, subscription, access, events] = await Promise.all([
     db.selectFrom('order_items').selectAll().where('order_id', '=', id).orderBy('product_id', 'asc').execute(),
     db.selectFrom('transactions').selectAll().where('order_id', '=', id).orderBy('occurred_at', 'asc').orderBy('id', 'asc').execute(),
     subscriptionForOrder(db, id),
     listAccessRows(db, { orderId: id }),
+    db
+      .selectFrom('events')
+      .select(['id', 'type', 'occurred_at', 'received_at', 'test'])
+      .where('order_ref', '=', row.external_id)
+      .where('source_id', '=', row.source_id)
+      .orderBy('id', 'asc')
+      .execute(),
   ]);
   const pairs = rows.map((t) => ({ t, ledger: toLedgerTransaction(t) }));
   const transactions = pairs.map((pair) => pair.ledger);
@@ -185,5 +217,6 @@ export async function getOrder(db: Kysely<Database>, id: string): Promise<OrderD
     }),
     subscription,
     access,
+    events: events.map((event) => ({ id: event.id, type: event.type, occurredAt: event.occurred_at, receivedAt: event.received_at, test: Number(event.test) === 1 })),
   };
 }

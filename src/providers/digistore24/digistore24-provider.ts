@@ -6,10 +6,11 @@
 import { parseFormBody } from '../../lib/form-body.js';
 import type { FormBodyErrorCode } from '../../lib/form-body.js';
 import type { InboundRequest, Normalized, Provider, Verification } from '../provider.js';
-import { decodedFields, parsedOnce, textAcknowledgement } from '../provider-support.js';
+import { PROVIDER_UTF8, decodedFields, parsedOnce, textAcknowledgement } from '../provider-support.js';
 import { digistore24ConfigSchema } from './config.js';
 import type { Digistore24Config } from './config.js';
 import { normalizeDigistore24 } from './normalize.js';
+import { encodeDigistore24Body, sampleDigistore24Fields } from './sign-request.js';
 import { verifyShaSign } from './sha-sign.js';
 import type { ShaSignVerdict } from './sha-sign.js';
 
@@ -72,6 +73,11 @@ export function digistore24Provider(): Provider<Digistore24Config> {
     verify: async (req, config) => verify(req, config),
     normalize,
     acknowledge,
-    decodeFields: (rawBody) => decodedFields(parseBody(rawBody)),
+    decodeFields: (rawBody) => decodedFields(parseBody(rawBody), PROVIDER_UTF8),
+    // What Digistore24's "Test connection" button sends (reference digistore24.md §7 example 9), signed with the source's passphrase.
+    testNotification: (config) => ({
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'ipnhub (test notification from the admin UI)' },
+      body: Buffer.from(encodeDigistore24Body(sampleDigistore24Fields('connection_test'), config.passphrase), 'utf8'),
+    }),
   } satisfies Provider<Digistore24Config>;
 }

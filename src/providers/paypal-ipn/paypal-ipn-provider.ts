@@ -66,7 +66,11 @@ export function paypalIpnProvider(): Provider<PayPalIpnConfig> {
       return parsed.ok ? normalizePayPalIpn(parsed.fields, config) : { kind: 'invalid', code: parsed.code, reason: parsed.reason };
     },
     acknowledge,
-    decodeFields: (rawBody) => decodedFields(parseBody(rawBody)),
+    decodeFields: (rawBody) => {
+      const parsed = parseBody(rawBody);
+      if (!parsed.ok) return { ok: false, reason: parsed.reason };
+      return decodedFields(parsed, { name: parsed.charset, basis: parsed.charsetDeclared ? 'message' : 'assumed' });
+    },
     confirm,
   } satisfies Provider<PayPalIpnConfig>;
 }

@@ -10,7 +10,7 @@ import type { PayPalWebhooksConfig } from './config.js';
 import { normalizePayPalWebhook } from './normalize.js';
 import { flattenJson } from './flatten-json.js';
 import { parsePayPalEnvelope } from './parse-event.js';
-import { decodedFields } from '../provider-support.js';
+import { PROVIDER_UTF8, decodedFields } from '../provider-support.js';
 import { verifyPayPalWebhook } from './verify.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -57,7 +57,7 @@ export function paypalWebhooksProvider(): Provider<PayPalWebhooksConfig> {
       const parsed = parsePayPalEnvelope(rawBody);
       if (!parsed.ok) return parsed;
       const fields = flattenJson(parsed.envelope.body);
-      return decodedFields({ ok: true, fields, order: Object.keys(fields) });
+      return decodedFields({ ok: true, fields, order: Object.keys(fields) }, PROVIDER_UTF8);
     },
   } satisfies Provider<PayPalWebhooksConfig>;
 }

@@ -4,6 +4,54 @@
  * Zod schemas and run the script again.
  */
 export interface paths {
+    "/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The current session
+         * @description Whether the request is signed in (session cookie or Bearer token) and, for a session, when it ends unless used again (12 h after the last use by default, at most 7 days after sign-in). 401 when not signed in or the session ended (also after the admin token was rotated).
+         */
+        get: operations["getSession"];
+        put?: never;
+        /**
+         * Sign in
+         * @description Exchanges the admin token for the session cookie `ipnhub_session` (HttpOnly, SameSite=Strict, Path=/, Max-Age: the longest a session lasts; Secure when the request came over https, also through a trusted proxy). A wrong token counts against the same per-address limit as a wrong Bearer token: beyond it, 429 with Retry-After, even for the right token. Changes made with the cookie must send `X-Ipnhub-Csrf: 1`.
+         */
+        post: operations["signIn"];
+        /**
+         * Sign out
+         * @description Ends the session of the cookie sent (if any) and clears the cookie. With a cookie, send `X-Ipnhub-Csrf: 1` like every change.
+         */
+        delete: operations["signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Overview
+         * @description What came in and what went out in the last `hours`: notifications per UTC hour by verdict and events by type (hours with activity only), deliveries created in the window by status, the queue now, connections with dead, failed or retrying deliveries, and sources whose notifications are rejected or wait for PayPal’s verification. Each entry carries the ids to link to the records behind it.
+         */
+        get: operations["getOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sources": {
         parameters: {
             query?: never;
@@ -13,7 +61,7 @@ export interface paths {
         };
         /**
          * List sources
-         * @description Newest first, paged like every list.
+         * @description Newest first, paged like every list. Each source carries `lastNotificationAt` and `counts` by verdict.
          */
         get: operations["listSources"];
         put?: never;
@@ -53,6 +101,26 @@ export interface paths {
         patch: operations["updateSource"];
         trace?: never;
     };
+    "/sources/{id}/test-notification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test notification
+         * @description Digistore24 sources: signs a `connection_test` with the source's stored passphrase, exactly as Digistore24's own "Test connection" button sends it, and puts it through the inbound pipeline right here: it is verified, recorded (verdict `test`, see /inbound-requests) and answered like the real thing. `status` and `body` are what Digistore24 would have got. Other providers test from their side: `TEST_NOTIFICATION_UNSUPPORTED`.
+         */
+        post: operations["sendTestNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/connections": {
         parameters: {
             query?: never;
@@ -90,7 +158,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a connection
-         * @description No new deliveries are created for it; its delivery log stays.
+         * @description No new deliveries are created for it; its delivery log stays, and nothing already sent to the target is touched.
          */
         delete: operations["deleteConnection"];
         options?: never;
@@ -122,6 +190,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/connections/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview the mapping
+         * @description Renders the connection's templates and field mappings — with its stored secrets and the unsaved `config` changes applied — for a recorded event (`eventId`) or a sample (`sampleEventType`, default `payment`). Saves nothing and contacts no target. `problems` says what would keep the changed config from being saved.
+         */
+        post: operations["previewConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connections/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Redeliver failed deliveries
+         * @description Queues every delivery of this connection whose status is one of `statuses` (default dead and failed) for one more attempt, recorded with trigger `manual`, as POST /deliveries/{id}/redeliver does for one: after fixing the connection, everything it missed goes out, in event order per order. A running worker picks them up.
+         */
+        post: operations["redeliverConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/connectors": {
         parameters: {
             query?: never;
@@ -136,6 +244,26 @@ export interface paths {
         get: operations["listConnectors"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connectors/{connector}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview a new connection’s mapping
+         * @description Renders the templates and field mappings of a connection config that is not saved yet for a recorded event (`eventId`) or a sample (`sampleEventType`, default `payment`): every template and mapping entry with its value, what the connector would send when it can say (webhook: the JSON body), and `problems` that would keep the config from being saved. Saves nothing and contacts no target. For a saved connection (stored secrets), use POST /connections/{id}/preview.
+         */
+        post: operations["previewConnectorConfig"];
         delete?: never;
         options?: never;
         head?: never;
@@ -191,7 +319,7 @@ export interface paths {
         };
         /**
          * Get an event
-         * @description The full canonical event plus `inboundRequestId`, `dedupKey` and its `deliveries`.
+         * @description The full canonical event plus `inboundRequestId`, `dedupKey`, its `deliveries` and its `ledger` effects (the order it belongs to, the transaction it recorded).
          */
         get: operations["getEvent"];
         put?: never;
@@ -211,7 +339,7 @@ export interface paths {
         };
         /**
          * List inbound requests
-         * @description Newest first, without bodies (`bodyBytes` gives the size).
+         * @description Newest first, without bodies (`bodyBytes` gives the size). Filters combine (AND).
          */
         get: operations["listInboundRequests"];
         put?: never;
@@ -371,7 +499,7 @@ export interface paths {
         };
         /**
          * Get an order
-         * @description With `paidAmount` and `refundedAmount` (minor units, in the order’s currency), `items`, `transactions` (oldest first; a payment says how much of it was refunded, a refund which payment it is counted against), `subscription` (null for single payments) and `access`.
+         * @description With `paidAmount` and `refundedAmount` (minor units, in the order’s currency), `items`, `transactions` (oldest first; a payment says how much of it was refunded, a refund which payment it is counted against), `subscription` (null for single payments), `access`, and `events`: the order’s timeline (every event of the order, in the order received).
          */
         get: operations["getOrder"];
         put?: never;
@@ -422,6 +550,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/system": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * About this installation
+         * @description Version, database kind and applied migrations, the public base URL, how mail goes out, and (SQLite) the data directory. Never a secret.
+         */
+        get: operations["getSystem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/system/test-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test e-mail
+         * @description Sends a short mail to `to` with the configured mailer (SMTP, or an .eml file in the data directory without SMTP). A failure is `ok: false` with the reason (e.g. the SMTP server refused the login), not an error.
+         */
+        post: operations["sendTestEmail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/token/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate the admin token
+         * @description Makes a new admin token and answers it once; the old one stops working in every process on this database, and every sign-in session ends (the answer clears the caller's cookie: sign in again with the new token). 409 `ADMIN_TOKEN_CONFIGURED` when the token is set with IPNHUB_ADMIN_TOKEN.
+         */
+        post: operations["rotateAdminToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -443,13 +631,882 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        OpenApiDocument: {
+            [key: string]: unknown;
+        };
+        /** @enum {string} */
+        DeliveryStatus: "pending" | "delivering" | "delivered" | "skipped" | "failed" | "dead";
+        DeliveryListItem: {
+            id: string;
+            eventId: string;
+            eventType: string | null;
+            connectionId: string;
+            /** @description Null when the connection has been deleted since. */
+            connectionName: string | null;
+            status: components["schemas"]["DeliveryStatus"];
+            attemptCount: number;
+            /** @description ISO 8601 UTC instant. */
+            nextAttemptAt: string;
+            /** @description What queued the next attempt: `scheduled` or `manual`. */
+            trigger: string;
+            lastError: string | null;
+            leaseOwner: string | null;
+            leaseExpiresAt: string | null;
+            /** @description ISO 8601 UTC instant. */
+            createdAt: string;
+            /** @description ISO 8601 UTC instant. */
+            updatedAt: string;
+            completedAt: string | null;
+        };
+        DeliveryPage: {
+            data: components["schemas"]["DeliveryListItem"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            nextCursor: string | null;
+        };
+        SentRequest: {
+            method: string;
+            url: string;
+            /** @description As sent; credentials (Authorization, tokens, keys, cookies, the connection's secrets) replaced by `[redacted]`. */
+            headers: {
+                [key: string]: string;
+            };
+            /** @description The body as text, secrets replaced, at most 8 KiB; null without a body. */
+            body: string | null;
+            bodyTruncated: boolean;
+            /** @description The target's HTTP status; null when there was no answer. */
+            status: number | null;
+            /** @description Why there was no answer: timeout, connection, blocked, invalid_url or aborted. */
+            failure: string | null;
+            durationMs: number;
+        };
+        Attempt: {
+            id: string;
+            attemptNo: number;
+            trigger: string;
+            /** @description ISO 8601 UTC instant. */
+            startedAt: string;
+            durationMs: number;
+            /** @description `delivered`, `skipped`, `retry`, `failed` (or `dead` for the last one). */
+            outcome: string;
+            statusCode: number | null;
+            /** @description The target's answer, truncated. */
+            response: string | null;
+            error: string | null;
+            /** @description The HTTP requests the attempt sent, in order (at most 5), credentials redacted; null when it sent none (e-mail) or was made before ipnhub recorded them. */
+            requests: components["schemas"]["SentRequest"][] | null;
+            /** @description Requests the attempt made beyond those listed. */
+            omittedRequests: number;
+        };
+        DeliveryWait: {
+            /** @constant */
+            reason: "held_back";
+            /** @description ISO 8601 UTC instant. */
+            nextAttemptAt: string;
+            heldBackBy: {
+                id: string;
+                eventId: string;
+                status: components["schemas"]["DeliveryStatus"];
+                /** @description ISO 8601 UTC instant. */
+                nextAttemptAt: string;
+                attemptCount: number;
+            };
+            message: string;
+        } | {
+            /** @constant */
+            reason: "scheduled";
+            /** @description ISO 8601 UTC instant. */
+            nextAttemptAt: string;
+            message: string;
+        } | {
+            /** @constant */
+            reason: "due";
+            /** @description ISO 8601 UTC instant. */
+            nextAttemptAt: string;
+            message: string;
+        } | {
+            /** @constant */
+            reason: "attempting";
+            leaseExpiresAt: string | null;
+            message: string;
+        } | {
+            /** @constant */
+            reason: "lease_expired";
+            /** @description ISO 8601 UTC instant. */
+            leaseExpiresAt: string;
+            message: string;
+        };
+        DeliveryDetail: {
+            id: string;
+            eventId: string;
+            eventType: string | null;
+            connectionId: string;
+            /** @description Null when the connection has been deleted since. */
+            connectionName: string | null;
+            status: components["schemas"]["DeliveryStatus"];
+            attemptCount: number;
+            /** @description ISO 8601 UTC instant. */
+            nextAttemptAt: string;
+            /** @description What queued the next attempt: `scheduled` or `manual`. */
+            trigger: string;
+            lastError: string | null;
+            leaseOwner: string | null;
+            leaseExpiresAt: string | null;
+            /** @description ISO 8601 UTC instant. */
+            createdAt: string;
+            /** @description ISO 8601 UTC instant. */
+            updatedAt: string;
+            completedAt: string | null;
+            /** @description Why an unfinished delivery has not gone out yet; null once finished. */
+            waiting: components["schemas"]["DeliveryWait"] | null;
+            /** @description Oldest first. */
+            attempts: components["schemas"]["Attempt"][];
+        };
+        RedeliveryQueued: {
+            id: string;
+            /** @constant */
+            status: "pending";
+        };
+        /** @enum {string} */
+        EventType: "payment" | "payment_pending" | "payment_denied" | "refund" | "chargeback" | "chargeback_reversed" | "payment_missed" | "subscription_started" | "rebill_cancelled" | "rebill_resumed" | "subscription_suspended" | "last_paid_day" | "order_approved" | "affiliation" | "connection_test";
+        EventAddress: {
+            street: string | null;
+            street2: string | null;
+            zipcode: string | null;
+            city: string | null;
+            state: string | null;
+            country: string | null;
+        };
+        CanonicalEvent: {
+            id: string;
+            type: components["schemas"]["EventType"];
+            /** @description ISO 8601 UTC instant. */
+            occurredAt: string;
+            /** @description ISO 8601 UTC instant. */
+            receivedAt: string;
+            source: {
+                id: string;
+                provider: string;
+                test: boolean;
+            };
+            order: {
+                id: string | null;
+                transactionId: string | null;
+                parentTransactionId: string | null;
+                billingType: ("single_payment" | "subscription" | "installment") | null;
+                paySequenceNo: number | null;
+                currency: string | null;
+                /** @description Minor units. */
+                amount: number | null;
+                vat: number | null;
+                net: number | null;
+                fee: number | null;
+                language: string | null;
+                items: {
+                    productId: string;
+                    name: string | null;
+                    quantity: number;
+                    isAddon: boolean;
+                    amount: number | null;
+                }[];
+                invoiceUrl: string | null;
+                receiptUrl: string | null;
+                /** @description `YYYY-MM-DD` */
+                nextPaymentAt: string | null;
+                custom: string | null;
+            } | null;
+            buyer: {
+                email: string | null;
+                firstName: string | null;
+                lastName: string | null;
+                company: string | null;
+                phone: string | null;
+                address: components["schemas"]["EventAddress"] | null;
+                newsletterConsent: boolean | null;
+                language: string | null;
+            } | null;
+            affiliate: {
+                id: string | null;
+                name: string | null;
+                email: string | null;
+            } | null;
+            subscription: {
+                id: string | null;
+                status: string | null;
+            } | null;
+            /** @description Refund events: whether they refund their payment in full. Null on other types; absent on events stored before ipnhub recorded it. */
+            refund?: {
+                /** @description The refunds of the payment, this one included, add up to all of it (or cannot be compared with it). */
+                full: boolean;
+                /** @description The provider's id of the payment this refund is counted against. */
+                paymentTransactionId: string | null;
+                /** @description Minor units. */
+                paymentAmount: number | null;
+                /** @description All refunds of that payment so far, this one included; minor units. */
+                refundedTotal: number | null;
+            } | null;
+            /** @description Every field the provider sent, as decoded. */
+            raw: {
+                [key: string]: string;
+            };
+        };
+        EventListItem: {
+            id: string;
+            type: string;
+            sourceId: string;
+            /** @description The provider's order id. */
+            orderId: string | null;
+            email: string | null;
+            test: boolean;
+            /** @description ISO 8601 UTC instant. */
+            occurredAt: string;
+            /** @description ISO 8601 UTC instant. */
+            receivedAt: string;
+        };
+        EventPage: {
+            data: components["schemas"]["EventListItem"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            nextCursor: string | null;
+        };
+        LedgerEffects: {
+            /** @description The ledger order (`ord_…`) the event belongs to, with its status now. */
+            order: {
+                id: string;
+                externalId: string;
+                status: string;
+                customerId: string | null;
+            } | null;
+            /** @description The transaction the event recorded (payments, refunds, chargebacks). */
+            transaction: {
+                id: string;
+                kind: string;
+                externalId: string | null;
+                amount: number | null;
+                currency: string | null;
+            } | null;
+        };
+        EventDetail: {
+            id: string;
+            type: components["schemas"]["EventType"];
+            /** @description ISO 8601 UTC instant. */
+            occurredAt: string;
+            /** @description ISO 8601 UTC instant. */
+            receivedAt: string;
+            source: {
+                id: string;
+                provider: string;
+                test: boolean;
+            };
+            order: {
+                id: string | null;
+                transactionId: string | null;
+                parentTransactionId: string | null;
+                billingType: ("single_payment" | "subscription" | "installment") | null;
+                paySequenceNo: number | null;
+                currency: string | null;
+                /** @description Minor units. */
+                amount: number | null;
+                vat: number | null;
+                net: number | null;
+                fee: number | null;
+                language: string | null;
+                items: {
+                    productId: string;
+                    name: string | null;
+                    quantity: number;
+                    isAddon: boolean;
+                    amount: number | null;
+                }[];
+                invoiceUrl: string | null;
+                receiptUrl: string | null;
+                /** @description `YYYY-MM-DD` */
+                nextPaymentAt: string | null;
+                custom: string | null;
+            } | null;
+            buyer: {
+                email: string | null;
+                firstName: string | null;
+                lastName: string | null;
+                company: string | null;
+                phone: string | null;
+                address: components["schemas"]["EventAddress"] | null;
+                newsletterConsent: boolean | null;
+                language: string | null;
+            } | null;
+            affiliate: {
+                id: string | null;
+                name: string | null;
+                email: string | null;
+            } | null;
+            subscription: {
+                id: string | null;
+                status: string | null;
+            } | null;
+            /** @description Refund events: whether they refund their payment in full. Null on other types; absent on events stored before ipnhub recorded it. */
+            refund?: {
+                /** @description The refunds of the payment, this one included, add up to all of it (or cannot be compared with it). */
+                full: boolean;
+                /** @description The provider's id of the payment this refund is counted against. */
+                paymentTransactionId: string | null;
+                /** @description Minor units. */
+                paymentAmount: number | null;
+                /** @description All refunds of that payment so far, this one included; minor units. */
+                refundedTotal: number | null;
+            } | null;
+            /** @description Every field the provider sent, as decoded. */
+            raw: {
+                [key: string]: string;
+            };
+            inboundRequestId: string;
+            dedupKey: string;
+            deliveries: components["schemas"]["DeliveryListItem"][];
+            ledger: components["schemas"]["LedgerEffects"];
+        };
+        /** @enum {string} */
+        AccessStatus: "active" | "suspended" | "ended" | "revoked";
+        Customer: {
+            id: string;
+            email: string;
+            firstName: string | null;
+            lastName: string | null;
+            company: string | null;
+            phone: string | null;
+            address: components["schemas"]["EventAddress"] | null;
+            /** @description ISO 8601 UTC instant. */
+            createdAt: string;
+            /** @description ISO 8601 UTC instant. */
+            updatedAt: string;
+        };
+        CustomerPage: {
+            data: components["schemas"]["Customer"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            nextCursor: string | null;
+        };
+        AccessRow: {
+            id: string;
+            customerId: string;
+            productId: string;
+            /** @description The ledger order (`ord_…`). */
+            orderId: string;
+            /** @description The provider's order id. */
+            externalOrderId: string;
+            status: components["schemas"]["AccessStatus"];
+            /** @description Next due payment (`YYYY-MM-DD`) while active. */
+            paidUntil: string | null;
+            /** @description ISO 8601 UTC instant. */
+            grantedAt: string;
+            /** @description ISO 8601 UTC instant. */
+            updatedAt: string;
+        };
+        OrderListItem: {
+            id: string;
+            sourceId: string;
+            provider: string;
+            /** @description The provider's order id. */
+            externalId: string;
+            customerId: string | null;
+            email: string | null;
+            billingType: string | null;
+            currency: string | null;
+            /** @description open, pending, paid, denied, partially_refunded, refunded or charged_back. */
+            status: string;
+            test: boolean;
+            /** @description ISO 8601 UTC instant. */
+            createdAt: string;
+            /** @description ISO 8601 UTC instant. */
+            updatedAt: string;
+        };
+        OrderPage: {
+            data: components["schemas"]["OrderListItem"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            nextCursor: string | null;
+        };
+        CustomerDetail: {
+            id: string;
+            email: string;
+            firstName: string | null;
+            lastName: string | null;
+            company: string | null;
+            phone: string | null;
+            address: components["schemas"]["EventAddress"] | null;
+            /** @description ISO 8601 UTC instant. */
+            createdAt: string;
+            /** @description ISO 8601 UTC instant. */
+            updatedAt: string;
+            /** @description Newest first, at most 500. */
+            orders: components["schemas"]["OrderListItem"][];
+            access: components["schemas"]["AccessRow"][];
+        };
+        Subscription: {
+            id: string;
+            orderId: string;
+            externalOrderId: string;
+            billingType: string | null;
+            paySequenceNo: number | null;
+            /** @description `YYYY-MM-DD`; null once cancelled or ended. */
+            nextPaymentAt: string | null;
+            cancelled: boolean;
+            /** @description active, suspended, cancelled, ended or revoked. */
+            status: string;
+            /** @description ISO 8601 UTC instant. */
+            updatedAt: string;
+        };
+        SubscriptionPage: {
+            data: components["schemas"]["Subscription"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            nextCursor: string | null;
+        };
+        Transaction: {
+            id: string;
+            eventId: string;
+            externalId: string | null;
+            parentExternalId: string | null;
+            /** @description payment, refund, chargeback or chargeback_reversed. */
+            kind: string;
+            /** @description Minor units (cents), in `currency`. */
+            amount: number | null;
+            currency: string | null;
+            paySequenceNo: number | null;
+            /** @description ISO 8601 UTC instant. */
+            occurredAt: string;
+            /** @description Refunds: the payment (`txn_…`) the refund is counted against. */
+            refundOf: string | null;
+            /** @description Payments: the refunds counted against it (minor units). */
+            refundedAmount: number | null;
+            fullyRefunded: boolean;
+        };
+        OrderTimelineEntry: {
+            /** @description The event (`evt_…`). */
+            id: string;
+            type: string;
+            /** @description ISO 8601 UTC instant. */
+            occurredAt: string;
+            /** @description ISO 8601 UTC instant. */
+            receivedAt: string;
+            test: boolean;
+        };
+        OrderDetail: {
+            id: string;
+            sourceId: string;
+            provider: string;
+            /** @description The provider's order id. */
+            externalId: string;
+            customerId: string | null;
+            email: string | null;
+            billingType: string | null;
+            currency: string | null;
+            /** @description open, pending, paid, denied, partially_refunded, refunded or charged_back. */
+            status: string;
+            test: boolean;
+            /** @description ISO 8601 UTC instant. */
+            createdAt: string;
+            /** @description ISO 8601 UTC instant. */
+            updatedAt: string;
+            /** @description Sum of the payments in the order's currency. */
+            paidAmount: number | null;
+            /** @description Sum of the refunds in the order's currency. */
+            refundedAmount: number | null;
+            items: {
+                productId: string;
+                name: string | null;
+                quantity: number;
+                isAddon: boolean;
+                /** @description Minor units (cents), in `currency`. */
+                amount: number | null;
+            }[];
+            /** @description Oldest first. */
+            transactions: components["schemas"]["Transaction"][];
+            subscription: components["schemas"]["Subscription"] | null;
+            access: components["schemas"]["AccessRow"][];
+            /** @description The order's timeline: every event of this order (payments, rebills, missed payments, cancellations, refunds, chargebacks), in the order they were received. */
+            events: components["schemas"]["OrderTimelineEntry"][];
+        };
+        AccessCheck: {
+            email: string;
+            productId: string;
+            hasAccess: boolean;
+            /** @enum {string} */
+            status: "active" | "suspended" | "ended" | "revoked" | "none";
+            paidUntil: string | null;
+            grants: {
+                /** @description The provider's order id. */
+                orderId: string;
+                orderStatus: string;
+                status: components["schemas"]["AccessStatus"];
+                paidUntil: string | null;
+                /** @description ISO 8601 UTC instant. */
+                grantedAt: string;
+                /** @description ISO 8601 UTC instant. */
+                updatedAt: string;
+                test: boolean;
+            }[];
+        };
+        VerdictCounts: {
+            accepted: number;
+            duplicate: number;
+            ignored: number;
+            test: number;
+            rejected: number;
+            error: number;
+            pending: number;
+            held: number;
+        };
+        Source: {
+            id: string;
+            provider: string;
+            name: string;
+            /** @description The non-secret config fields. */
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description Whether each secret field holds a value (never the value). */
+            secretFields: {
+                [key: string]: "set" | "unset";
+            };
+            /** @description `<publicBaseUrl>/ipn/<id>`, or the path alone without a public base URL. */
+            inboundUrl: string;
+            /** @description ISO 8601 UTC instant. */
+            createdAt: string;
+            /** @description ISO 8601 UTC instant. */
+            updatedAt: string;
+            /** @description When the last notification to this source was received (any verdict). */
+            lastNotificationAt: string | null;
+            /** @description Notifications received by this source, by verdict, since it was created. */
+            counts: components["schemas"]["VerdictCounts"];
+        };
+        SourcePage: {
+            data: components["schemas"]["Source"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            nextCursor: string | null;
+        };
+        TestNotificationResult: {
+            /** @description The HTTP status the provider would have got. */
+            status: number;
+            /** @description The answer the provider would have got (Digistore24: `OK`, or `ERROR: CODE: reason`). */
+            body: string;
+            /** @description The recorded notification (see /inbound-requests/{id}). */
+            inboundRequestId: string | null;
+        };
+        ConnectionFilters: {
+            /**
+             * @description Source ids; empty = every source.
+             * @default []
+             */
+            sources: string[];
+            /**
+             * @description Canonical event types; empty = every type.
+             * @default []
+             */
+            eventTypes: ("payment" | "payment_pending" | "payment_denied" | "refund" | "chargeback" | "chargeback_reversed" | "payment_missed" | "subscription_started" | "rebill_cancelled" | "rebill_resumed" | "subscription_suspended" | "last_paid_day" | "order_approved" | "affiliation" | "connection_test")[];
+            /**
+             * @description Product ids; empty = every product. An event matches when any of its items does.
+             * @default []
+             */
+            productIds: string[];
+            /**
+             * @description include: main products and add-ons; exclude: main products only; only: add-ons only.
+             * @default include
+             * @enum {string}
+             */
+            addons: "include" | "exclude" | "only";
+            /**
+             * @description Order languages (ISO 639-1); empty = every language.
+             * @default []
+             */
+            languages: string[];
+            /**
+             * @description For payment events: all, only the first payment of an order, or only follow-up payments (rebills, instalments).
+             * @default all
+             * @enum {string}
+             */
+            payments: "all" | "first" | "rebills";
+            /**
+             * @description Deliver test events (Digistore24 api_mode=test, PayPal test_ipn=1).
+             * @default false
+             */
+            includeTest: boolean;
+        };
+        Connection: {
+            id: string;
+            connector: string;
+            name: string;
+            active: boolean;
+            filters: components["schemas"]["ConnectionFilters"];
+            /** @description The non-secret config fields. */
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description Whether each secret field holds a value (never the value). */
+            secretFields: {
+                [key: string]: "set" | "unset";
+            };
+            errorEmails: string[];
+            /** @description ISO 8601 UTC instant. */
+            createdAt: string;
+            /** @description ISO 8601 UTC instant. */
+            updatedAt: string;
+        };
+        ConnectionPage: {
+            data: components["schemas"]["Connection"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            nextCursor: string | null;
+        };
+        ConnectionWrite: {
+            id: string;
+            connector: string;
+            name: string;
+            active: boolean;
+            filters: components["schemas"]["ConnectionFilters"];
+            /** @description The non-secret config fields. */
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description Whether each secret field holds a value (never the value). */
+            secretFields: {
+                [key: string]: "set" | "unset";
+            };
+            errorEmails: string[];
+            /** @description ISO 8601 UTC instant. */
+            createdAt: string;
+            /** @description ISO 8601 UTC instant. */
+            updatedAt: string;
+            /** @description Secret fields the server generated (the webhook signing secret): shown only in this answer. Always present after a create. */
+            generatedSecrets?: {
+                [key: string]: string;
+            };
+        };
+        FieldProblem: {
+            /** @description Dot path of the config field, e.g. `mapping.email` (`(root)`: the config itself). */
+            path: string;
+            problem: string;
+        };
+        ConfigPreview: {
+            event: {
+                id: string;
+                type: string;
+                /** @description True for a sample event, false for a recorded one. */
+                sample: boolean;
+            };
+            /** @description Every template and mapping entry of the config, rendered for the event, in config order. Secret fields are left out. */
+            fields: {
+                /** @description Dot path of the config field, e.g. `subject`, `mapping.email`, `actions.payment.addTags.0`. */
+                field: string;
+                /** @enum {string} */
+                kind: "template" | "mapping";
+                /** @description The template or mapping entry as configured. */
+                source: string;
+                /** @description A template: its text. A mapping entry: its value (a path keeps its JSON type). */
+                value: unknown;
+            }[];
+            /** @description What the connector would send, when it can say (webhook: `body`); null otherwise or while the config is not valid. */
+            output: {
+                [key: string]: unknown;
+            } | null;
+            /** @description What keeps the config from being saved as it is; empty when it would be accepted. */
+            problems: components["schemas"]["FieldProblem"][];
+        };
+        RedeliveredCount: {
+            /** @description How many deliveries were queued again. */
+            redelivered: number;
+        };
+        SystemInfo: {
+            version: string;
+            /** @enum {string} */
+            database: "sqlite" | "postgres";
+            /** @description Applied database migrations, oldest first. */
+            migrations: string[];
+            /** @description The configured public address (publicBaseUrl), or null. */
+            publicBaseUrl: string | null;
+            /**
+             * @description `smtp`: sent through the configured SMTP server; `files`: written as .eml files into the data directory.
+             * @enum {string}
+             */
+            mail: "smtp" | "files";
+            /** @description The data directory (SQLite only). */
+            dataDir?: string;
+        };
+        TestResult: {
+            ok: boolean;
+            /** @description What was checked, or why it failed. */
+            message: string;
+        };
+        ConnectorEntry: {
+            id: string;
+            displayName: string;
+            /** @description Config fields that are secrets: write-only, never returned. */
+            secretFields: string[];
+            /** @description The config as JSON Schema (draft 2020-12, input side; secrets marked `writeOnly`). */
+            configSchema: {
+                [key: string]: unknown;
+            };
+            description: string;
+        };
+        ConnectorCatalogue: components["schemas"]["ConnectorEntry"][];
+        ProviderEntry: {
+            id: string;
+            displayName: string;
+            /** @description Config fields that are secrets: write-only, never returned. */
+            secretFields: string[];
+            /** @description The config as JSON Schema (draft 2020-12, input side; secrets marked `writeOnly`). */
+            configSchema: {
+                [key: string]: unknown;
+            };
+        };
+        ProviderCatalogue: components["schemas"]["ProviderEntry"][];
+        /** @enum {string} */
+        InboundVerdict: "accepted" | "duplicate" | "ignored" | "test" | "rejected" | "error" | "pending" | "held";
+        InboundRequestListItem: {
+            id: string;
+            sourceId: string | null;
+            provider: string | null;
+            /** @description ISO 8601 UTC instant. */
+            receivedAt: string;
+            method: string;
+            url: string;
+            remoteAddress: string;
+            verdict: components["schemas"]["InboundVerdict"];
+            /** @description The error code of a rejection or hold (docs/errors.md). */
+            verdictCode: string | null;
+            verdictReason: string | null;
+            /** @description How it was verified (e.g. `sha512 variant A`), with what had to be assumed to read it. */
+            verification: string | null;
+            eventIds: string[];
+            bodyBytes: number;
+        };
+        InboundRequestPage: {
+            data: components["schemas"]["InboundRequestListItem"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            nextCursor: string | null;
+        };
+        InboundRequestDetail: {
+            id: string;
+            sourceId: string | null;
+            provider: string | null;
+            /** @description ISO 8601 UTC instant. */
+            receivedAt: string;
+            method: string;
+            url: string;
+            remoteAddress: string;
+            verdict: components["schemas"]["InboundVerdict"];
+            /** @description The error code of a rejection or hold (docs/errors.md). */
+            verdictCode: string | null;
+            verdictReason: string | null;
+            /** @description How it was verified (e.g. `sha512 variant A`), with what had to be assumed to read it. */
+            verification: string | null;
+            eventIds: string[];
+            bodyBytes: number;
+            headers: {
+                [key: string]: string;
+            };
+            /** @description Where deferred verification (PayPal IPN postback) stands, while the request waits for it. */
+            pendingVerification: {
+                attempts: number;
+                /** @description ISO 8601 UTC instant. */
+                nextAttemptAt: string;
+                /** @description Why the last attempt was inconclusive, or null before the first. */
+                lastError: string | null;
+            } | null;
+            /** @description The body's fields as its provider decodes them (the message's charset); null when it cannot, see fieldsError. */
+            fields: {
+                name: string;
+                value: string;
+            }[] | null;
+            fieldsError: string | null;
+            /** @description The character set `fields` were decoded with; null when they could not be. */
+            charset: {
+                /** @description The encoding, e.g. `utf-8`, `windows-1252`. */
+                name: string;
+                /**
+                 * @description `message`: the message named it (a PayPal IPN's `charset` field); `provider`: the provider always sends it; `assumed`: neither, so it was assumed (a PayPal IPN without `charset`: windows-1252).
+                 * @enum {string}
+                 */
+                basis: "message" | "provider" | "assumed";
+            } | null;
+            /** @description The raw body as UTF-8 (invalid sequences replaced). */
+            body: string;
+            /** @description The raw body, byte-exact. */
+            bodyBase64: string;
+        };
+        Overview: {
+            /** @description ISO 8601 UTC instant. */
+            from: string;
+            /** @description ISO 8601 UTC instant. */
+            to: string;
+            /** @description Hours with activity, oldest first; sum them into days of the viewer’s time zone. */
+            hourly: {
+                /** @description UTC hour, `YYYY-MM-DDTHH`. */
+                hour: string;
+                /** @description Notifications received in the hour by verdict (verdicts that occurred). */
+                verdicts: {
+                    [key: string]: number;
+                };
+                /** @description Events received in the hour by type (types that occurred). */
+                events: {
+                    [key: string]: number;
+                };
+            }[];
+            /** @description Deliveries created in the window, by their status now. */
+            deliveries: {
+                pending: number;
+                delivering: number;
+                delivered: number;
+                skipped: number;
+                failed: number;
+                dead: number;
+            };
+            queue: {
+                /** @description Deliveries pending or being attempted now. */
+                depth: number;
+                /** @description When the oldest pending delivery was created. */
+                oldestPendingAt: string | null;
+                oldestPendingId: string | null;
+            };
+            /** @description Connections with dead, failed or retrying deliveries, worst first (at most 20). */
+            failingConnections: {
+                id: string;
+                name: string;
+                connector: string;
+                /** @description Deliveries that ended dead in the window. */
+                dead: number;
+                /** @description Deliveries that ended failed (a permanent error) in the window. */
+                failed: number;
+                /** @description Deliveries waiting for a retry after a failed attempt, now. */
+                retrying: number;
+                lastError: string | null;
+                lastAttemptAt: string | null;
+            }[];
+            /** @description Sources with rejected notifications in the window or IPNs PayPal has not verified yet, worst first (at most 20). */
+            rejectingSources: {
+                id: string;
+                name: string;
+                provider: string;
+                /** @description Notifications rejected in the window (wrong passphrase, invalid signature, PayPal verification unavailable, …). */
+                rejected: number;
+                /** @description The error code of the last rejection (docs/errors.md). */
+                lastCode: string | null;
+                lastReason: string | null;
+                lastAt: string | null;
+                /** @description PayPal IPNs still waiting for verification whose postback got no answer yet. */
+                unverified: number;
+                lastVerificationError: string | null;
+            }[];
+        };
+        SessionStatus: {
+            /** @constant */
+            authenticated: true;
+            /** @description When the session ends unless it is used again; null when the request used the Bearer token. */
+            expiresAt: string | null;
+        };
+        RotatedToken: {
+            /** @description The new admin token, shown only here. Every session has ended: sign in again with it. */
+            token: string;
+        };
         Error: {
             error: {
                 /**
                  * @description Stable code from the error catalogue (docs/errors.md).
                  * @enum {string}
                  */
-                code: "SOURCE_NOT_FOUND" | "UNSUPPORTED_CONTENT_TYPE" | "BODY_TOO_LARGE" | "MALFORMED_BODY" | "DUPLICATE_FIELD" | "MISSING_FIELD" | "SIGNATURE_MISSING" | "SIGNATURE_NOT_CONFIGURED" | "SIGNATURE_INVALID" | "INGEST_FAILED" | "UNSUPPORTED_CHARSET" | "MALFORMED_JSON" | "POSTBACK_INVALID" | "RECEIVER_MISMATCH" | "TEST_MESSAGE_ON_LIVE_SOURCE" | "AMOUNT_MISMATCH" | "CERTIFICATE_URL_NOT_ALLOWED" | "CERTIFICATE_INVALID" | "VERIFICATION_UNAVAILABLE" | "MALFORMED_REQUEST" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNAUTHORIZED" | "VALIDATION_FAILED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "UNKNOWN_PROVIDER" | "UNKNOWN_CONNECTOR" | "INVALID_CONFIG" | "UNKNOWN_TEMPLATE_PATH" | "CONFIG_TOO_LARGE" | "INVALID_CURSOR" | "DELIVERY_IN_PROGRESS" | "RATE_LIMITED" | "UI_NOT_BUILT" | "TARGET_AUTH_FAILED" | "TARGET_VALIDATION_FAILED" | "TARGET_NOT_ALLOWED" | "CONFIG_INVALID" | "MASTER_KEY_REQUIRED" | "SECRET_DECRYPT_FAILED" | "DATA_DIR_UNUSABLE" | "DATABASE_NOT_FOUND" | "DATABASE_UNAVAILABLE" | "PORT_IN_USE" | "LISTEN_FAILED" | "INTERNAL";
+                code: "SOURCE_NOT_FOUND" | "UNSUPPORTED_CONTENT_TYPE" | "BODY_TOO_LARGE" | "MALFORMED_BODY" | "DUPLICATE_FIELD" | "MISSING_FIELD" | "SIGNATURE_MISSING" | "SIGNATURE_NOT_CONFIGURED" | "SIGNATURE_INVALID" | "INGEST_FAILED" | "UNSUPPORTED_CHARSET" | "MALFORMED_JSON" | "POSTBACK_INVALID" | "RECEIVER_MISMATCH" | "TEST_MESSAGE_ON_LIVE_SOURCE" | "AMOUNT_MISMATCH" | "CERTIFICATE_URL_NOT_ALLOWED" | "CERTIFICATE_INVALID" | "VERIFICATION_UNAVAILABLE" | "MALFORMED_REQUEST" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNAUTHORIZED" | "CSRF_REJECTED" | "ADMIN_TOKEN_CONFIGURED" | "TEST_NOTIFICATION_UNSUPPORTED" | "VALIDATION_FAILED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "UNKNOWN_PROVIDER" | "UNKNOWN_CONNECTOR" | "INVALID_CONFIG" | "UNKNOWN_TEMPLATE_PATH" | "CONFIG_TOO_LARGE" | "INVALID_CURSOR" | "DELIVERY_IN_PROGRESS" | "RATE_LIMITED" | "UI_NOT_BUILT" | "TARGET_AUTH_FAILED" | "TARGET_VALIDATION_FAILED" | "TARGET_NOT_ALLOWED" | "CONFIG_INVALID" | "MASTER_KEY_REQUIRED" | "SECRET_DECRYPT_FAILED" | "DATA_DIR_UNUSABLE" | "DATABASE_NOT_FOUND" | "DATABASE_UNAVAILABLE" | "PORT_IN_USE" | "LISTEN_FAILED" | "INTERNAL";
                 message: string;
             };
         };
@@ -462,6 +1519,191 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `{ authenticated: true, expiresAt }` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionStatus"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The admin token (IPNHUB_ADMIN_TOKEN, or the one printed on first start). */
+                    token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed in; the answer sets the cookie. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: The body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_CONTENT_TYPE: The body is not of the content type this provider sends. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out; the answer clears the cookie. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOverview: {
+        parameters: {
+            query?: {
+                /** @description How many hours back from now (1–8784); default 720 (30 days). */
+                hours?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The overview. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Overview"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listSources: {
         parameters: {
             query?: {
@@ -482,27 +1724,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        data: {
-                            id: string;
-                            provider: string;
-                            name: string;
-                            /** @description The non-secret config fields. */
-                            config: {
-                                [key: string]: unknown;
-                            };
-                            /** @description Per secret field (dotted path): `set` or `unset`. Values are never returned. */
-                            secretFields: {
-                                [key: string]: "set" | "unset";
-                            };
-                            /** @description Where the provider sends notifications: `<publicBaseUrl>/ipn/<id>`, or only the path without a public base URL. */
-                            inboundUrl: string;
-                            createdAt: string;
-                            updatedAt: string;
-                        }[];
-                        /** @description Pass as `cursor` for the next (older) page; null on the last page. */
-                        nextCursor: string | null;
-                    };
+                    "application/json": components["schemas"]["SourcePage"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. INVALID_CURSOR: The pagination cursor is not valid. */
@@ -514,7 +1736,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -565,23 +1787,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        provider: string;
-                        name: string;
-                        /** @description The non-secret config fields. */
-                        config: {
-                            [key: string]: unknown;
-                        };
-                        /** @description Per secret field (dotted path): `set` or `unset`. Values are never returned. */
-                        secretFields: {
-                            [key: string]: "set" | "unset";
-                        };
-                        /** @description Where the provider sends notifications: `<publicBaseUrl>/ipn/<id>`, or only the path without a public base URL. */
-                        inboundUrl: string;
-                        createdAt: string;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Source"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. UNKNOWN_PROVIDER: No provider with this id. INVALID_CONFIG: The configuration is not valid for this provider or connector. */
@@ -593,8 +1799,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -649,23 +1864,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        provider: string;
-                        name: string;
-                        /** @description The non-secret config fields. */
-                        config: {
-                            [key: string]: unknown;
-                        };
-                        /** @description Per secret field (dotted path): `set` or `unset`. Values are never returned. */
-                        secretFields: {
-                            [key: string]: "set" | "unset";
-                        };
-                        /** @description Where the provider sends notifications: `<publicBaseUrl>/ipn/<id>`, or only the path without a public base URL. */
-                        inboundUrl: string;
-                        createdAt: string;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Source"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. */
@@ -677,7 +1876,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -734,8 +1933,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -791,23 +1999,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        provider: string;
-                        name: string;
-                        /** @description The non-secret config fields. */
-                        config: {
-                            [key: string]: unknown;
-                        };
-                        /** @description Per secret field (dotted path): `set` or `unset`. Values are never returned. */
-                        secretFields: {
-                            [key: string]: "set" | "unset";
-                        };
-                        /** @description Where the provider sends notifications: `<publicBaseUrl>/ipn/<id>`, or only the path without a public base URL. */
-                        inboundUrl: string;
-                        createdAt: string;
-                        updatedAt: string;
-                    };
+                    "application/json": components["schemas"]["Source"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. INVALID_CONFIG: The configuration is not valid for this provider or connector. */
@@ -819,8 +2011,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -866,6 +2067,83 @@ export interface operations {
             };
         };
     };
+    sendTestNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the resource. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `{ status, body, inboundRequestId }` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestNotificationResult"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. TEST_NOTIFICATION_UNSUPPORTED: This provider has no test notification ipnhub can send. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description SECRET_DECRYPT_FAILED: A stored secret could not be decrypted with the master key. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listConnections: {
         parameters: {
             query?: {
@@ -886,7 +2164,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ConnectionPage"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. INVALID_CURSOR: The pagination cursor is not valid. */
@@ -898,7 +2176,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -992,7 +2270,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ConnectionWrite"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. UNKNOWN_CONNECTOR: No connector with this id. INVALID_CONFIG: The configuration is not valid for this provider or connector. UNKNOWN_TEMPLATE_PATH: A template or field mapping names a field the event does not have. CONFIG_TOO_LARGE: The connection's configuration exceeds a size limit. */
@@ -1004,8 +2282,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1060,7 +2347,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["Connection"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. */
@@ -1072,7 +2359,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1129,8 +2416,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1229,7 +2525,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ConnectionWrite"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. INVALID_CONFIG: The configuration is not valid for this provider or connector. UNKNOWN_TEMPLATE_PATH: A template or field mapping names a field the event does not have. CONFIG_TOO_LARGE: The connection's configuration exceeds a size limit. */
@@ -1241,8 +2537,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1306,7 +2611,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["TestResult"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. UNKNOWN_CONNECTOR: No connector with this id. */
@@ -1318,8 +2623,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1329,6 +2643,225 @@ export interface operations {
             };
             /** @description NOT_FOUND: Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description SECRET_DECRYPT_FAILED: A stored secret could not be decrypted with the master key. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    previewConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the resource. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Unsaved changes, as for PATCH: given keys replace, `null` removes, keys not given (secrets included) keep their stored value. */
+                    config?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description A recorded event (`evt_…`) to render; see GET /events. */
+                    eventId?: string;
+                    /**
+                     * @description Render a sample event of this type instead (default `payment`).
+                     * @enum {string}
+                     */
+                    sampleEventType?: "payment" | "payment_pending" | "payment_denied" | "refund" | "chargeback" | "chargeback_reversed" | "payment_missed" | "subscription_started" | "rebill_cancelled" | "rebill_resumed" | "subscription_suspended" | "last_paid_day" | "order_approved" | "affiliation" | "connection_test";
+                };
+            };
+        };
+        responses: {
+            /** @description `{ event, fields, output, problems }` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigPreview"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. UNKNOWN_CONNECTOR: No connector with this id. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: The body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_CONTENT_TYPE: The body is not of the content type this provider sends. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description SECRET_DECRYPT_FAILED: A stored secret could not be decrypted with the master key. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    redeliverConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the resource. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Which finished deliveries to queue again; default dead and failed.
+                     * @default [
+                     *       "dead",
+                     *       "failed"
+                     *     ]
+                     */
+                    statuses?: ("dead" | "failed" | "skipped")[];
+                };
+            };
+        };
+        responses: {
+            /** @description `{ redelivered }`: how many were queued. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedeliveredCount"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: The body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_CONTENT_TYPE: The body is not of the content type this provider sends. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1362,11 +2895,116 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ConnectorCatalogue"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    previewConnectorConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Connector id (see GET /connectors), e.g. `webhook`. */
+                connector: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The config as entered so far, secrets included (they are used for nothing but the check, and never shown).
+                     * @default {}
+                     */
+                    config?: {
+                        [key: string]: unknown;
+                    };
+                    /** @description A recorded event (`evt_…`) to render; see GET /events. */
+                    eventId?: string;
+                    /**
+                     * @description Render a sample event of this type instead (default `payment`).
+                     * @enum {string}
+                     */
+                    sampleEventType?: "payment" | "payment_pending" | "payment_denied" | "refund" | "chargeback" | "chargeback_reversed" | "payment_missed" | "subscription_started" | "rebill_cancelled" | "rebill_resumed" | "subscription_suspended" | "last_paid_day" | "order_approved" | "affiliation" | "connection_test";
+                };
+            };
+        };
+        responses: {
+            /** @description `{ event, fields, output, problems }` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigPreview"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. UNKNOWN_CONNECTOR: No connector with this id. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: The body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_CONTENT_TYPE: The body is not of the content type this provider sends. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1400,19 +3038,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        id: string;
-                        displayName: string;
-                        /** @description Config fields (dotted paths) that are secrets: write-only, never returned. */
-                        secretFields: string[];
-                        /** @description The source config as JSON Schema (draft 2020-12, input side; secrets marked `writeOnly`). */
-                        configSchema: {
-                            [key: string]: unknown;
-                        };
-                    }[];
+                    "application/json": components["schemas"]["ProviderCatalogue"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1464,7 +3093,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["EventPage"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. INVALID_CURSOR: The pagination cursor is not valid. */
@@ -1476,7 +3105,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1508,13 +3137,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The event with its deliveries. */
+            /** @description The event with its deliveries and ledger effects. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["EventDetail"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. */
@@ -1526,7 +3155,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1566,6 +3195,12 @@ export interface operations {
                 verdict?: "accepted" | "duplicate" | "ignored" | "test" | "rejected" | "error" | "pending" | "held";
                 /** @description Source id. */
                 sourceId?: string;
+                /** @description ISO 8601; requests received at or after this instant. */
+                from?: string;
+                /** @description ISO 8601; requests received before this instant. */
+                to?: string;
+                /** @description Exact search: a request id (`req_…`), or the order id, transaction id or buyer e-mail (case-insensitive) of an event the request produced. Requests that produced no event (rejected, pending, held) are found by source, verdict and time instead. */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -1579,7 +3214,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["InboundRequestPage"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. INVALID_CURSOR: The pagination cursor is not valid. */
@@ -1591,7 +3226,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1629,7 +3264,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["InboundRequestDetail"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. */
@@ -1641,7 +3276,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1696,7 +3331,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeliveryPage"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. INVALID_CURSOR: The pagination cursor is not valid. */
@@ -1708,7 +3343,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1746,7 +3381,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["DeliveryDetail"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. */
@@ -1758,7 +3393,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1805,7 +3440,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["RedeliveryQueued"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. */
@@ -1817,8 +3452,17 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1864,6 +3508,8 @@ export interface operations {
                 limit?: number;
                 /** @description Exact e-mail (case-insensitive). */
                 email?: string;
+                /** @description Exact search: the buyer's e-mail (case-insensitive), or an order id or transaction id of one of the buyer's orders. */
+                q?: string;
             };
             header?: never;
             path?: never;
@@ -1877,7 +3523,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CustomerPage"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. INVALID_CURSOR: The pagination cursor is not valid. */
@@ -1889,7 +3535,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1927,7 +3573,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["CustomerDetail"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. */
@@ -1939,7 +3585,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1975,6 +3621,8 @@ export interface operations {
                 cursor?: string;
                 /** @description Rows per page, 1–500. */
                 limit?: number;
+                /** @description Exact search: the provider's order id, a transaction id of one of its payments or refunds, or the buyer's e-mail (case-insensitive). */
+                q?: string;
                 /** @description Source id. */
                 sourceId?: string;
                 /** @description The buyer's e-mail (case-insensitive, exact). */
@@ -1994,7 +3642,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OrderPage"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. INVALID_CURSOR: The pagination cursor is not valid. */
@@ -2006,7 +3654,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2044,7 +3692,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OrderDetail"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. */
@@ -2056,7 +3704,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2107,7 +3755,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["SubscriptionPage"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. INVALID_CURSOR: The pagination cursor is not valid. */
@@ -2119,7 +3767,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2159,7 +3807,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["AccessCheck"];
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. */
@@ -2171,8 +3819,186 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description UNAUTHORIZED: A valid Bearer token is required. */
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSystem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `{ version, database, migrations, publicBaseUrl, mail, dataDir? }` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SystemInfo"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sendTestEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: email
+                     * @description Where the test e-mail goes.
+                     */
+                    to: string;
+                };
+            };
+        };
+        responses: {
+            /** @description `{ ok, message }` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestResult"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: The body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_CONTENT_TYPE: The body is not of the content type this provider sends. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rotateAdminToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `{ token }` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedToken"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description ADMIN_TOKEN_CONFIGURED: The admin token is set in the configuration and cannot be rotated here. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2206,7 +4032,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["OpenApiDocument"];
                 };
             };
         };

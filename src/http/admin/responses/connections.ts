@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { filtersSchema } from '../../../connections/filters.js';
+import { instant, looseObject, named, pageOf } from './registry.js';
+import { secretStatus } from './sources.js';
+
+export const connectionFilters = named('ConnectionFilters', filtersSchema);
+
+export const connection = named(
+  'Connection',
+  z.strictObject({
+    id: z.string(),
+    connector: z.string(),
+    name: z.string(),
+    active: z.boolean(),
+    filters: connectionFilters,
+    config: looseObject.meta({ description: 'The non-secret config fields.' }),
+    secretFields: z.record(z.string(), secretStatus).meta({ description: 'Whether each secret field holds a value (never the value).' }),
+    errorEmails: z.array(z.string()),
+    createdAt: instant,
+    updatedAt: instant,
+  }),
+);
+
+export const connectionPage = pageOf('ConnectionPage', connection);
+
+export const connectionWrite = named(
+  'ConnectionWrite',
+  connection.extend({
+    generatedSecrets: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({ description: 'Secret fields the server generated (the webhook signing secret): shown only in this answer. Always present after a create.' }),
+  }),
+);
+
+export const fieldProblem = named(
+  'FieldProblem',
+  z.strictObject({
+    path: z.string().meta({ description: 'Dot path of the config field, e.g. `mapping.email` (`(root)`: the config itself).' }),
+    problem: z.string(),
+  }),
+);
+
+export const configPreview = named(
+  'ConfigPreview',
+  z.strictObject({
+    event: z.strictObject({
+      id: z.string(),
+      type: z.string(),
+      sample: z.boolean().meta({ description: 'True for a sample event, false for a recorded one.' }),
+    }),
+    fields: z
+      .array(
+        z.strictObject({
+          field: z.string().meta({ description: 'Dot path of the config field, e.g. `subject`, `mapping.email`, `actions.payment.addTags.0`.' }),
+          kind: z.enum(['template', 'mapping']),
+          source: z.string().meta({ description: 'The template or mapping entry as configured.' }),
+          value: z.unknown().meta({ description: 'A template: its text. A mapping entry: its value (a path keeps its JSON type).' }),
+        }),
+      )
+      .meta({ description: 'Every template and mapping entry of the config, rendered for the event, in config order. Secret fields are left out.' }),
+    output: looseObject.nullable().meta({ description: 'What the connector would send, when it can say (webhook: `body`); null otherwise or while the config is not valid.' }),
+    problems: z.array(fieldProblem).meta({ description: 'What keeps the config from being saved as it is; empty when it would be accepted.' }),
+  }),
+);
+
+export const redeliveredCount = named(
+  'RedeliveredCount',
+  z.strictObject({ redelivered: z.number().int().min(0).meta({ description: 'How many deliveries were queued again.' }) }),
+);

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebhookSink } from '../../test/fakes/webhook-sink.js';
+import type { WebhookSink } from '../../test/fakes/webhook-sink.js';
+import { closedPort } from '../../test/helpers/closed-port.js';
+import { createHttpClient } from '../lib/http-client.js';
+import type { HttpClient } from '../lib/http-client.js';
+import { MAX_RECORDED_BODY_CHARS, MAX_RECORDED_REQUESTS, createRequestRecorder } from './request-recorder.js';
+
+describe('request recorder', () => {
+  let sink: WebhookSink;
+  let http: HttpClient;
+  beforeAll(async () => {
+    sink = await startWebhookSink();
+    http = createHttpClient({ timeoutMs: 5000, allowList: ['127.0.0.1'] });
+  });
+  afterAll(async () => {
+    await http.close?.();
+    await sink.close();
+  });
+
+  it('keeps what was sent and the status it got, passing the answer through unchanged', async () => {
+    const recorder = createRequestRecorder(http, []);
+    sink.respondWith({ status: 202, body: 'queued' });
+    const result = await recorder.http.request({ method: 'POST', url: `${sink.url}/in?x=1`, headers: { 'content-type': 'application/json', 'webhook-id': 'dlv_1' }, body: Buffer.from('{"a":1}') });
+    expect(result).toMatchObject({ ok: true, response: { status: 202, body: 'queued' } });
+    expect(recorder.recorded()).toEqual({
+      requests: [
+        { method: 'POST', url: `${sink.url}/in?x=1`, headers: { 'content-type': 'application/json', 'webhook-id': 'dlv_1' }, body: '{"a":1}', bodyTruncated: false, status: 202, failure: null, durationMs: expect.any(Number) },
+      ],
+      omitted: 0,
+    });
+  });
+
+  it('never keeps credentials: header names that carry them, and the secrets wherever and however they appear', async () => {
+    const password = 'p@ss word&=1';
+    const token = 'sk_live_0123456789';
+    const recorder = createRequestRecorder(http, [password, token, 'ab']);
+    const form = new URLSearchParams({ grant_type: 'password', username: 'crm-user', password }).toString();
+    await recorder.http.request({
+      method: 'POST',
+      url: `${sink.url}/login?key=${encodeURIComponent(token)}`,
+      headers: { authorization: 'Bearer abc.def', 'Api-Token': 'xyz', cookie: 'sid=1', 'x-custom': `v ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    });
+    await recorder.http.request({ method: 'POST', url: `${sink.url}/json`, body: JSON.stringify({ secret: password, note: 'about' }) });
+    const [login, json] = recorder.recorded().requests;
+    expect(login?.url).toBe(`${sink.url}/login?key=[redacted]`);
+    expect(login?.headers).toEqual({ authorization: '[redacted]', 'Api-Token': '[redacted]', cookie: '[redacted]', 'x-custom': 'v [redacted]', 'content-type': 'application/x-www-form-urlencoded' });
+    expect(login?.body).toBe('grant_type=password&username=crm-user&password=[redacted]');
+    expect(json?.body).toBe('{"secret":"[redacted]","note":"about"}');
+    // A two-letter "secret" is not hunted down in every word.
+    expect(JSON.stringify(recorder.recorded())).not.toMatch(/p@ss|sk_live|abc\.def/);
+  });
+
+  it('records a request that got no answer with why', async () => {
+    const recorder = createRequestRecorder(http, []);
+    const result = await recorder.http.request({ method: 'GET', url: `http://127.0.0.1:${await closedPort()}/` });
+    expect(result.ok).toBe(false);
+    expect(recorder.recorded().requests).toEqual([expect.objectContaining({ method: 'GET', status: null, failure: 'connection', body: null })]);
+  });
+
+  it('keeps at most five requests and 8 KiB of each body, counting what it left out', async () => {
+    const recorder = createRequestRecorder(http, []);
+    const big = 'x'.repeat(MAX_RECORDED_BODY_CHARS + 10);
+    for (let i = 0; i < MAX_RECORDED_REQUESTS + 2; i++) await recorder.http.request({ method: 'POST', url: `${sink.url}/n/${i}`, body: big });
+    const { requests, omitted } = recorder.recorded();
+    expect(requests.map((r) => r.url)).toEqual(Array.from({ length: MAX_RECORDED_REQUESTS }, (_, i) => `${sink.url}/n/${i}`));
+    expect(omitted).toBe(2);
+    expect(requests[0]?.body).toHaveLength(MAX_RECORDED_BODY_CHARS);
+    expect(requests[0]?.bodyTruncated).toBe(true);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * What a delivery attempt sent: the outbound HTTP requests a connector made during one attempt
+ * (method, URL, headers, the start of the body) with the status each got, stored with the
+ * attempt (`attempts.requests`) for the delivery detail of the admin UI and API.
+ *
+ * Secrets are never stored. Headers whose name says they carry credentials (Authorization,
+ * cookies, tokens, keys, passwords, sessions) keep only their name; every value of the
+ * connection's secret fields is replaced wherever it appears — URL, header, body — also
+ * percent-encoded and JSON-escaped, as form and JSON bodies carry them (a Salesforce login's
+ * password, a webhook's extra Authorization header). Tokens a target hands out at login travel
+ * in such headers and are covered by the name rule.
+ *
+ * At most {@link MAX_RECORDED_REQUESTS} requests per attempt are kept (the rest are counted),
+ * each body cut at {@link MAX_RECORDED_BODY_CHARS} characters, so an attempt row stays small.
+ */
+import type { HttpClient, HttpRequest } from '../lib/http-client.js';
+
+export const MAX_RECORDED_REQUESTS = 5;
+export const MAX_RECORDED_BODY_CHARS = 8192;
+export const REDACTED = '[redacted]';
+
+/** Header names whose values are credentials. */
+const CREDENTIAL_HEADER = /authorization|cookie|token|secret|password|api[-_]?key|session/i;
+
+/** Secrets shorter than this are not searched for: replacing two characters everywhere would garble the record. */
+const MIN_SECRET_LENGTH = 4;
+
+export interface SentRequest {
+  method: string;
+  url: string;
+  /** As sent, credentials replaced by `[redacted]`. */
+  headers: Record<string, string>;
+  /** The body as text (UTF-8), secrets replaced, cut at 8 KiB; null without a body. */
+  body: string | null;
+  bodyTruncated: boolean;
+  /** The answer's HTTP status; null when there was none (see `failure`). */
+  status: number | null;
+  /** Why there was no answer: `timeout`, `connection`, `blocked`, `invalid_url` or `aborted`. */
+  failure: string | null;
+  durationMs: number;
+}
+
+export interface RecordedRequests {
+  requests: SentRequest[];
+  /** Requests made beyond the ones kept. */
+  omitted: number;
+}
+
+export interface RequestRecorder {
+  /** The client to hand the connector: it records, then sends through the real one. */
+  http: HttpClient;
+  recorded(): RecordedRequests;
+}
+
+/** Replaces every secret (raw, percent-encoded, form-encoded, JSON-escaped) in a text. */
+function scrubberFor(secrets: readonly string[]): (text: string) => string {
+  const variants = new Set<string>();
+  for (const secret of secrets) {
+    if (secret.length < MIN_SECRET_LENGTH) continue;
+    variants.add(secret);
+    variants.add(encodeURIComponent(secret));
+    variants.add(new URLSearchParams({ s: secret }).toString().slice(2));
+    variants.add(JSON.stringify(secret).slice(1, -1));
+  }
+  // Longest first, so a secret containing another is replaced whole.
+  const ordered = [...variants].sort((a, b) => b.length - a.length);
+  return (text) => ordered.reduce((out, secret) => out.split(secret).join(REDACTED), text);
+}
+
+function bodyText(body: HttpRequest['body']): string | null {
+  if (body === undefined) return null;
+  return typeof body === 'string' ? body : body.toString('utf8');
+}
+
+/** A recorder around `inner` that scrubs `secrets` (the connection's secret field values). */
+export function createRequestRecorder(inner: HttpClient, secrets: readonly string[]): RequestRecorder {
+  const scrub = scrubberFor(secrets);
+  const requests: SentRequest[] = [];
+  let omitted = 0;
+
+  function record(req: HttpRequest): SentRequest | null {
+    if (requests.length >= MAX_RECORDED_REQUESTS) {
+      omitted++;
+      return null;
+    }
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers ?? {})) headers[name] = CREDENTIAL_HEADER.test(name) ? REDACTED : scrub(value);
+    const text = bodyText(req.body);
+    const body = text === null ? null : scrub(text);
+    const sent: SentRequest = {
+      method: req.method,
+      url: scrub(req.url),
+      headers,
+      body: body === null ? null : body.slice(0, MAX_RECORDED_BODY_CHARS),
+      bodyTruncated: body !== null && body.length > MAX_RECORDED_BODY_CHARS,
+      status: null,
+      failure: null,
+      durationMs: 0,
+    };
+    requests.push(sent);
+    return sent;
+  }
+
+  return {
+    http: {
+      async request(req) {
+        const sent = record(req);
+        const result = await inner.request(req);
+        if (sent) {
+          sent.durationMs = Math.round(result.ok ? result.response.durationMs : result.durationMs);
+          if (result.ok) sent.status = result.response.status;
+          else sent.failure = result.kind;
+        }
+        return result;
+      },
+    },
+    recorded: () => ({ requests: requests.map((r) => ({ ...r, headers: { ...r.headers } })), omitted }),
+  };
+}
