@@ -38,7 +38,7 @@ async function newestRequestId(runtime: TestRuntime): Promise<string> {
 }
 
 async function send(runtime: TestRuntime, origin: string, sourceId: string, passphrase: string, event: string, overrides: Parameters<typeof sendDigistore24>[4] = {}): Promise<string> {
-  const answer = await sendDigistore24(origin, sourceId, passphrase, event, overrides);
+  const answer = await sendDigistore24(origin, sourceId, passphrase, event, { at: runtime.clock.now(), ...overrides });
   if (passphrase === DEMO_PASSPHRASE && answer.text !== 'OK') throw new Error(`Digistore24 ${event} was answered ${answer.status} ${answer.text}`);
   return newestRequestId(runtime);
 }
@@ -72,7 +72,7 @@ export async function seedDemoData(runtime: TestRuntime, origin: string): Promis
       config: { to: ['inhaber@example.com'] },
       filters: { eventTypes: ['chargeback'] },
     });
-    const now = Date.now();
+    const now = runtime.clock.now().getTime();
     const buyer = { email: 'anna.beispiel@example.com', productId: '543210', orderId: 'K7QX2M9P' };
 
     const accepted = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'on_payment', { ...buyer, at: new Date(now - 3 * DAY_MS) });
