@@ -30,6 +30,11 @@ export interface PageOptions {
   timezoneId?: string;
   /** Wide enough for the navigation beside the page by default (1280 × 800). */
   viewport?: { width: number; height: number };
+  /**
+   * What this test provokes on purpose and checks itself: other origins its pages may load
+   * (a cross-site page it serves with `page.route`), console errors it expects (a refusal).
+   */
+  allow?: { origins?: readonly string[]; consoleErrors?: readonly RegExp[] };
 }
 
 export interface BrowserHarness {
@@ -81,10 +86,12 @@ function harness(runtime: TestRuntime, app: FastifyInstance, origin: string, bro
     problems.push(problem);
     void page.context().close().catch(() => undefined);
   };
-  const watch = (page: Page): void => {
+  const watch = (page: Page, allowedErrors: readonly RegExp[]): void => {
     page.on('pageerror', (err) => fail(page, `uncaught error on ${page.url()}: ${err.message}`));
     page.on('console', (message) => {
-      if (message.type() === 'error' && !HANDLED_ANSWER.test(message.text())) fail(page, `console error on ${page.url()}: ${message.text()}`);
+      if (message.type() !== 'error') return;
+      const text = message.text();
+      if (!HANDLED_ANSWER.test(text) && !allowedErrors.some((allowed) => allowed.test(text))) fail(page, `console error on ${page.url()}: ${text}`);
     });
   };
 
@@ -108,11 +115,12 @@ function harness(runtime: TestRuntime, app: FastifyInstance, origin: string, bro
       // No deadline of Playwright's own: the test's timeout bounds every wait (docs/testing.md).
       context.setDefaultTimeout(0);
       contexts.add(context);
+      const origins = [origin, ...(pageOptions.allow?.origins ?? [])];
       context.on('request', (request) => {
         const url = request.url();
-        if (!url.startsWith(`${origin}/`) && !url.startsWith('data:') && !url.startsWith('blob:')) problems.push(`request to another origin: ${url}`);
+        if (!origins.some((allowed) => url.startsWith(`${allowed}/`)) && !url.startsWith('data:') && !url.startsWith('blob:')) problems.push(`request to another origin: ${url}`);
       });
-      context.on('page', watch);
+      context.on('page', (page) => watch(page, pageOptions.allow?.consoleErrors ?? []));
       return context.newPage();
     },
     takeProblems: () => problems.splice(0),
