@@ -18,8 +18,7 @@ import { afterAll, afterEach, beforeAll, expect, vi } from 'vitest';
 import { createTestRuntime } from '../../helpers/test-runtime.js';
 import type { TestRuntime, TestRuntimeOptions } from '../../helpers/test-runtime.js';
 import { launchChromium } from './chromium.js';
-import { buildUi } from './ui-build.js';
-import type { UiBuild } from './ui-build.js';
+import { builtUi } from './ui-build.js';
 import { BROWSER_OF } from './ui-text.js';
 import type { UiLanguage } from './ui-text.js';
 
@@ -57,26 +56,25 @@ export interface BrowserHarness {
 const HANDLED_ANSWER = /^Failed to load resource: the server responded with a status of 4\d\d\b/;
 
 export async function startBrowserHarness(options: TestRuntimeOptions = {}): Promise<BrowserHarness> {
-  const build: UiBuild = await buildUi();
+  const webRoot = await builtUi();
   let runtime: TestRuntime | undefined;
   let app: FastifyInstance | undefined;
   let browser: Browser | undefined;
   try {
-    runtime = await createTestRuntime('sqlite', { ...options, webRoot: build.dir });
+    runtime = await createTestRuntime('sqlite', { ...options, webRoot });
     app = await runtime.buildApp();
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     browser = await launchChromium();
-    return harness(runtime, app, address, browser, build);
+    return harness(runtime, app, address, browser);
   } catch (err) {
     await browser?.close();
     await app?.close();
     await runtime?.dispose();
-    build.remove();
     throw err;
   }
 }
 
-function harness(runtime: TestRuntime, app: FastifyInstance, origin: string, browser: Browser, build: UiBuild): BrowserHarness {
+function harness(runtime: TestRuntime, app: FastifyInstance, origin: string, browser: Browser): BrowserHarness {
   const problems: string[] = [];
   const contexts = new Set<BrowserContext>();
 
@@ -131,7 +129,6 @@ function harness(runtime: TestRuntime, app: FastifyInstance, origin: string, bro
       await browser.close();
       await app.close();
       await runtime.dispose();
-      build.remove();
     },
   };
 }
