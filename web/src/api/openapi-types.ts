@@ -756,6 +756,8 @@ export interface components {
             /** @description ISO 8601 UTC instant. */
             updatedAt: string;
             completedAt: string | null;
+            /** @description Whether the connection is switched on: false when switched off (a scheduled attempt then marks the delivery skipped; a manual one goes out), null when it has been deleted since. */
+            connectionActive: boolean | null;
             /** @description Why an unfinished delivery has not gone out yet; null once finished. */
             waiting: components["schemas"]["DeliveryWait"] | null;
             /** @description Oldest first. */

@@ -83,6 +83,10 @@ export const deliveryWait = named(
 export const deliveryDetail = named(
   'DeliveryDetail',
   deliveryListItem.extend({
+    connectionActive: z
+      .boolean()
+      .nullable()
+      .meta({ description: 'Whether the connection is switched on: false when switched off (a scheduled attempt then marks the delivery skipped; a manual one goes out), null when it has been deleted since.' }),
     waiting: deliveryWait.nullable().meta({ description: 'Why an unfinished delivery has not gone out yet; null once finished.' }),
     attempts: z.array(attempt).meta({ description: 'Oldest first.' }),
   }),
