@@ -686,7 +686,7 @@ export interface components {
             /** @description ISO 8601 UTC instant. */
             startedAt: string;
             durationMs: number;
-            /** @description `delivered`, `skipped`, `retry`, `failed` (or `dead` for the last one). */
+            /** @description What the connector answered: `delivered`, `skipped`, `retry` or `failed`. A `retry` that was the last try (the schedule was used up, or the attempt was manual) left the delivery `dead`: the delivery's `status` says so. */
             outcome: string;
             statusCode: number | null;
             /** @description The target's answer, truncated. */

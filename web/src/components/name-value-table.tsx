@@ -1,8 +1,8 @@
 /**
  * Names and their values as a two-column table: the headers of a request, the fields of a
  * notification. Names can repeat (a field sent twice), so rows are keyed by position. Values
- * keep their own direction (`dir="auto"`): a Hebrew buyer name reads right to left, a URL left
- * to right, whatever the page's language.
+ * keep their own direction (`<bdi>`): a Hebrew buyer name reads right to left, a URL left to
+ * right, while the column stays aligned with the page's language.
  */
 export interface NameValue {
   name: string;
@@ -34,8 +34,8 @@ export function NameValueTable({ caption, nameHeader, valueHeader, rows }: NameV
               <th scope="row">
                 <code dir="ltr">{row.name}</code>
               </th>
-              <td dir="auto" className="name-value">
-                {row.value}
+              <td className="name-value">
+                <bdi>{row.value}</bdi>
               </td>
             </tr>
           ))}

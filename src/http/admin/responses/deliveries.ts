@@ -49,7 +49,7 @@ export const attempt = named(
     trigger: z.string(),
     startedAt: instant,
     durationMs: z.number().int(),
-    outcome: z.string().meta({ description: '`delivered`, `skipped`, `retry`, `failed` (or `dead` for the last one).' }),
+    outcome: z.string().meta({ description: "What the connector answered: `delivered`, `skipped`, `retry` or `failed`. A `retry` that was the last try (the schedule was used up, or the attempt was manual) left the delivery `dead`: the delivery's `status` says so." }),
     statusCode: z.number().int().nullable(),
     response: z.string().nullable().meta({ description: "The target's answer, truncated." }),
     error: z.string().nullable(),

@@ -11,9 +11,21 @@ import { Badge } from '../../components/status-badge.js';
 import type { Tone } from '../../components/status-badge.js';
 import { dynamicText } from '../../i18n/dynamic-text.js';
 import { useFormat } from '../../i18n/use-format.js';
+import type { DeliveryStatus } from '../../api/types.js';
 import type { Attempt, SentRequest } from './delivery-queries.js';
 
-const OUTCOME_TONES: Readonly<Record<string, Tone>> = { delivered: 'success', skipped: 'neutral', retry: 'warning', failed: 'danger', dead: 'danger' };
+const OUTCOME_TONES: Readonly<Record<string, Tone>> = { delivered: 'success', skipped: 'neutral', retry: 'warning', retried: 'warning', givenUp: 'danger', failed: 'danger' };
+
+/**
+ * How an attempt ended, for people. The server records what the connector answered; a `retry`
+ * means "failed for now", and whether it was tried again, will be, or was the last try
+ * depends on what came after it.
+ */
+function outcomeOf(attempt: Attempt, latest: boolean, status: DeliveryStatus): string {
+  if (attempt.outcome !== 'retry') return attempt.outcome;
+  if (!latest) return 'retried';
+  return status === 'dead' ? 'givenUp' : 'retry';
+}
 
 /** A catalogue text for a value the server names (`<group>.<value>`), or the value as it is when the catalogue does not know it. */
 function useNamed(): (group: 'deliveries.attempt.outcome' | 'deliveries.attempt.trigger' | 'deliveries.attempt.failure', value: string) => string {
@@ -53,10 +65,19 @@ function RequestView({ request, number }: { request: SentRequest; number: number
   );
 }
 
-export function AttemptView({ attempt }: { attempt: Attempt }) {
+export interface AttemptViewProps {
+  attempt: Attempt;
+  /** The delivery's newest attempt. */
+  latest: boolean;
+  /** The delivery's status now. */
+  status: DeliveryStatus;
+}
+
+export function AttemptView({ attempt, latest, status }: AttemptViewProps) {
   const { t } = useTranslation();
   const format = useFormat();
   const named = useNamed();
+  const outcome = outcomeOf(attempt, latest, status);
   const titleId = `attempt-${attempt.id}`;
   return (
     <article className="card attempt" aria-labelledby={titleId}>
@@ -64,7 +85,7 @@ export function AttemptView({ attempt }: { attempt: Attempt }) {
         <h3 id={titleId} className="card-title">
           {t('deliveries.attempt.title', { number: attempt.attemptNo })}
         </h3>
-        <Badge tone={OUTCOME_TONES[attempt.outcome] ?? 'neutral'}>{named('deliveries.attempt.outcome', attempt.outcome)}</Badge>
+        <Badge tone={OUTCOME_TONES[outcome] ?? 'neutral'}>{named('deliveries.attempt.outcome', outcome)}</Badge>
       </header>
       <dl className="facts">
         <dt>{t('deliveries.attempt.started')}</dt>
@@ -84,7 +105,9 @@ export function AttemptView({ attempt }: { attempt: Attempt }) {
         {attempt.error ? (
           <>
             <dt>{t('deliveries.attempt.error')}</dt>
-            <dd dir="auto">{attempt.error}</dd>
+            <dd>
+              <bdi>{attempt.error}</bdi>
+            </dd>
           </>
         ) : null}
       </dl>

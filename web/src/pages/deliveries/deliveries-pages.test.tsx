@@ -141,6 +141,16 @@ describe('Delivery log', () => {
     await server.runtime.worker.runOnce();
     expect((await deliveriesOf(connectionId)).map((d) => d.status)).toEqual(['dead', 'failed']);
 
+    // Newest attempt first; the last try of a given-up delivery says so.
+    const [dead] = await deliveriesOf(connectionId);
+    const given = await render(`/deliveries/${dead?.id}`);
+    await screen.findByRole('article', { name: 'Attempt 2' });
+    expect(screen.getAllByRole('article').map((article) => [article.querySelector('h3')?.textContent, article.querySelector('.badge')?.textContent])).toEqual([
+      ['Attempt 2', 'Failed, given up'],
+      ['Attempt 1', 'Failed, tried again later'],
+    ]);
+    given.unmount();
+
     const user = userEvent.setup();
     const list = await render('/deliveries');
     await waitFor(() => expect(rows().length).toBeGreaterThan(0));

@@ -62,8 +62,8 @@ export function useDeliveryColumns({ withEvent }: { withEvent: boolean }): Colum
       header: t('deliveries.columns.lastError'),
       cell: (delivery) =>
         delivery.lastError && delivery.status !== 'delivered' ? (
-          <span className="cell-error" dir="auto">
-            {delivery.lastError}
+          <span className="cell-error">
+            <bdi>{delivery.lastError}</bdi>
           </span>
         ) : null,
     },

@@ -1,6 +1,6 @@
 /**
- * One delivery: its state, why it still waits (if it does), every attempt with what was sent and
- * answered, and "Redeliver" (asked first; a delivered one would reach the target twice).
+ * One delivery: its state, why it still waits (if it does), every attempt (newest first) with
+ * what was sent and answered, and "Redeliver" (asked first; a delivered one would reach the target twice).
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -96,7 +96,9 @@ export function DeliveryPage() {
           {data.lastError && data.status !== 'delivered' ? (
             <>
               <dt>{t('deliveries.columns.lastError')}</dt>
-              <dd dir="auto">{data.lastError}</dd>
+              <dd>
+                <bdi>{data.lastError}</bdi>
+              </dd>
             </>
           ) : null}
           <dt>{t('deliveries.detail.id')}</dt>
@@ -108,7 +110,8 @@ export function DeliveryPage() {
       <DeliveryWaitExplanation delivery={data} />
       <section aria-labelledby="attempts-title">
         <h2 id="attempts-title">{t('deliveries.detail.attemptsTitle')}</h2>
-        {data.attempts.length === 0 ? <p className="muted">{t('deliveries.detail.noAttempts')}</p> : data.attempts.map((attempt) => <AttemptView key={attempt.id} attempt={attempt} />)}
+        {/* Newest first, as in the lists: the last attempt is the one that says where things stand. */}
+        {data.attempts.length === 0 ? <p className="muted">{t('deliveries.detail.noAttempts')}</p> : [...data.attempts].reverse().map((attempt, index) => <AttemptView key={attempt.id} attempt={attempt} latest={index === 0} status={data.status} />)}
       </section>
     </>
   );

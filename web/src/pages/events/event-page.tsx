@@ -114,11 +114,11 @@ function BuyerSection({ event }: { event: EventDetail }) {
           [
             t('events.address'),
             addressLines.length > 0 ? (
-              <address dir="auto">
+              <address>
                 {addressLines.map((line, index) => (
-                  <span key={index} className="address-line">
+                  <bdi key={index} className="address-line">
                     {line}
-                  </span>
+                  </bdi>
                 ))}
               </address>
             ) : null,

@@ -49,7 +49,9 @@ export function EventSummary({ event }: { event: EventDetail }) {
       {products ? (
         <>
           <dt>{t('events.products')}</dt>
-          <dd dir="auto">{products}</dd>
+          <dd>
+            <bdi>{products}</bdi>
+          </dd>
         </>
       ) : null}
       {event.buyer?.email || name ? (

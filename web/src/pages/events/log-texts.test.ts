@@ -23,8 +23,8 @@ function text(tree: Tree, path: string): string | undefined {
 
 const keys = <K extends string>(record: Record<K, true>): K[] => Object.keys(record) as K[];
 
-/** What an attempt's `outcome` can be: a connector's result, or `dead` for a retry with none left. */
-const OUTCOMES = keys<DeliveryResult['outcome'] | 'dead'>({ delivered: true, skipped: true, retry: true, failed: true, dead: true });
+/** An attempt's `outcome` (a connector's result), and a `retry` told apart by what came after it (attempt-view.tsx). */
+const OUTCOMES = [...keys<DeliveryResult['outcome']>({ delivered: true, skipped: true, retry: true, failed: true }), 'retried', 'givenUp'];
 const TRIGGERS = keys<'scheduled' | 'manual'>({ scheduled: true, manual: true });
 const FAILURES = keys<HttpFailureKind>({ timeout: true, connection: true, blocked: true, invalid_url: true, aborted: true });
 const ACCESS = keys<AccessStatus>({ active: true, suspended: true, ended: true, revoked: true });

@@ -72,7 +72,9 @@ function Fields({ request }: { request: InboundRequestDetail }) {
           <p>{t('notifications.detail.fieldsUnreadable')}</p>
           {request.fieldsError ? (
             <p>
-              <code dir="auto">{request.fieldsError}</code>
+              <bdi>
+                <code>{request.fieldsError}</code>
+              </bdi>
             </p>
           ) : null}
         </div>

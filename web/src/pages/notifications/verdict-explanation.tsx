@@ -72,7 +72,9 @@ export function VerdictExplanation({ request }: { request: InboundRequestDetail 
         {request.verdictReason ? (
           <>
             <dt>{t('notifications.detail.reason')}</dt>
-            <dd dir="auto">{request.verdictReason}</dd>
+            <dd>
+              <bdi>{request.verdictReason}</bdi>
+            </dd>
           </>
         ) : null}
         {request.verification ? (
