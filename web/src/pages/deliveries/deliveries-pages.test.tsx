@@ -156,6 +156,8 @@ describe('Delivery log', () => {
     await waitFor(() => expect(rows().length).toBeGreaterThan(0));
     expect(screen.getByText('Fixed a connection? Choose it in the filter to send all of its failed deliveries again at once.')).toBeTruthy();
     const filters = screen.getByRole('search', { name: 'Filter deliveries' });
+    // The connections to choose from are read alongside the list.
+    await within(filters).findByRole('option', { name: 'shop' });
     await user.selectOptions(within(filters).getByLabelText('Connection'), 'shop');
     await user.selectOptions(within(filters).getByLabelText('Status'), 'dead');
     await user.click(within(filters).getByRole('button', { name: 'Apply' }));
@@ -191,6 +193,7 @@ describe('Delivery log', () => {
     await render('/deliveries');
     await waitFor(() => expect(rows().length).toBeGreaterThan(0));
     const again = screen.getByRole('search', { name: 'Filter deliveries' });
+    await within(again).findByRole('option', { name: 'shop' });
     await user.selectOptions(within(again).getByLabelText('Connection'), 'shop');
     await user.click(within(again).getByRole('button', { name: 'Apply' }));
     await user.click(screen.getByRole('button', { name: 'Redeliver everything that failed for shop' }));

@@ -44,7 +44,8 @@ describe('Event page', () => {
     expect(summary.textContent).toContain('€119.00');
     expect(summary.textContent).toContain('Anna Beispiel · anna@example.com');
     expect(within(summary).getByRole('link', { name: 'Show the notification it came from' }).getAttribute('href')).toBe(`/notifications/${payment.inbound_request_id}`);
-    expect(within(summary).getByRole('link', { name: 'digistore24' }).getAttribute('href')).toBe(`/sources/${sourceId}`);
+    // The source is named once the sources are read.
+    expect((await within(summary).findByRole('link', { name: 'Shop DE' })).getAttribute('href')).toBe(`/sources/${sourceId}`);
 
     const order = screen.getByRole('region', { name: 'Order' });
     expect(order.textContent).toContain('Single payment');

@@ -18,21 +18,28 @@ import type { EventDetail } from './event-queries.js';
 import { buyerName, EventSummary } from './event-summary.js';
 import { useEventTypeLabel } from './event-type.js';
 import { LedgerEffects } from './ledger-effects.js';
+import { useSourceList } from '../notifications/notification-queries.js';
 
 type Fact = [label: string, value: ReactNode];
 
+/** The `<dt>`/`<dd>` pairs of the facts that have a value. */
+function FactItems({ facts }: { facts: readonly Fact[] }) {
+  return facts
+    .filter(([, value]) => value !== null && value !== undefined && value !== '')
+    .map(([label, value]) => (
+      <Fragment key={label}>
+        <dt>{label}</dt>
+        <dd>{value}</dd>
+      </Fragment>
+    ));
+}
+
 /** A definition list of the facts that have a value. */
 function Facts({ facts }: { facts: readonly Fact[] }) {
-  const shown = facts.filter(([, value]) => value !== null && value !== undefined && value !== '');
-  if (shown.length === 0) return null;
+  if (!facts.some(([, value]) => value !== null && value !== undefined && value !== '')) return null;
   return (
     <dl className="facts">
-      {shown.map(([label, value]) => (
-        <Fragment key={label}>
-          <dt>{label}</dt>
-          <dd>{value}</dd>
-        </Fragment>
-      ))}
+      <FactItems facts={facts} />
     </dl>
   );
 }
@@ -166,22 +173,25 @@ export function EventPage() {
   const { id = '' } = useParams();
   const eventType = useEventTypeLabel();
   const event = useEvent(id);
+  const sources = useSourceList();
   if (event.isPending) return <Loading />;
   if (event.isError) return <ErrorDisplay error={event.error} onRetry={() => void event.refetch()} />;
   const data = event.data;
+  const source = sources.data?.find((s) => s.id === data.source.id);
   return (
     <>
       <PageHeader title={eventType(data.type)} description={t('events.description')} />
       <Section id="summary-title" title={t('events.summaryTitle')}>
-        <EventSummary event={data} />
-        <Facts
-          facts={[
-            [t('events.receivedAt'), <DateTime iso={data.receivedAt} />],
-            [t('events.notification'), <Link to={`/notifications/${data.inboundRequestId}`}>{t('events.openNotification')}</Link>],
-            [t('events.source'), <Link to={`/sources/${data.source.id}`}>{data.source.provider}</Link>],
-            [t('events.id'), code(data.id)],
-          ]}
-        />
+        <EventSummary event={data}>
+          <FactItems
+            facts={[
+              [t('events.receivedAt'), <DateTime iso={data.receivedAt} />],
+              [t('events.notification'), <Link to={`/notifications/${data.inboundRequestId}`}>{t('events.openNotification')}</Link>],
+              [t('events.source'), <Link to={`/sources/${data.source.id}`}>{source?.name ?? data.source.provider}</Link>],
+              [t('events.id'), code(data.id)],
+            ]}
+          />
+        </EventSummary>
       </Section>
       <Section id="ledger-title" title={t('events.ledger.title')}>
         <LedgerEffects event={data} />

@@ -3,6 +3,7 @@
  * which buyer and products. Shown in the notification detail for each event it produced and at
  * the top of the event's own page.
  */
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { DateTime, Money } from '../../components/formatted.js';
 import type { EventDetail } from './event-queries.js';
@@ -11,7 +12,8 @@ export function buyerName(event: EventDetail): string {
   return [event.buyer?.firstName, event.buyer?.lastName].filter(Boolean).join(' ');
 }
 
-export function EventSummary({ event }: { event: EventDetail }) {
+/** `children`: more facts (`<dt>`/`<dd>` pairs) for the same list. */
+export function EventSummary({ event, children }: { event: EventDetail; children?: ReactNode }) {
   const { t } = useTranslation();
   const order = event.order;
   const name = buyerName(event);
@@ -70,6 +72,7 @@ export function EventSummary({ event }: { event: EventDetail }) {
           <dd>{t('events.testYes')}</dd>
         </>
       ) : null}
+      {children}
     </dl>
   );
 }

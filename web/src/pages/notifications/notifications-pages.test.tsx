@@ -66,11 +66,14 @@ describe('Notification log', () => {
     await render('/notifications');
     await waitFor(() => expect(rows()).toHaveLength(3));
     expect(document.title).toBe('Notifications · ipnhub');
-    expect(rows().map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent))).toEqual([
-      [expect.any(String), 'Shop IT', 'Accepted', '1'],
-      [expect.any(String), 'Shop DE', 'RejectedSignature does not match', '0'],
-      [expect.any(String), 'Shop DE', 'Accepted', '1'],
-    ]);
+    // Sources are named once the sources are read too.
+    await waitFor(() =>
+      expect(rows().map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent))).toEqual([
+        [expect.any(String), 'Shop IT', 'Accepted', '1'],
+        [expect.any(String), 'Shop DE', 'RejectedSignature does not match', '0'],
+        [expect.any(String), 'Shop DE', 'Accepted', '1'],
+      ]),
+    );
     expect(within(rows()[1] ?? document.body).getAllByRole('link')[0]?.getAttribute('href')).toBe(`/notifications/${rejected}`);
     await expectAccessible();
 
