@@ -57,6 +57,8 @@ describe('Event page', () => {
     // The refund since then: the order is refunded now, and its access revoked.
     const ledger = screen.getByRole('region', { name: 'Effect on orders and access' });
     expect(ledger.textContent).toContain('ORDER-E1 · refunded');
+    const ledgerOrder = await server.runtime.dbHandle.db.selectFrom('orders').select('id').where('external_id', '=', 'ORDER-E1').executeTakeFirstOrThrow();
+    expect(within(ledger).getByRole('link', { name: 'ORDER-E1' }).getAttribute('href')).toBe(`/customers/orders/${ledgerOrder.id}`);
     expect(ledger.textContent).toContain('Payment · €119.00');
     const access = await within(ledger).findByRole('table', { name: 'Access from this order, as it is now' });
     expect(within(access).getAllByRole('row')[1]?.textContent).toContain('Revoked');

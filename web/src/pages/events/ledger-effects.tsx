@@ -3,6 +3,7 @@
  * status now, the transaction it recorded, and the access that order grants now (per product).
  */
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { DataTable } from '../../components/data-table.js';
 import { ErrorDisplay } from '../../components/error-display.js';
 import { DateTime, Money } from '../../components/formatted.js';
@@ -54,7 +55,11 @@ export function LedgerEffects({ event }: { event: EventDetail }) {
           <>
             <dt>{t('events.ledger.order')}</dt>
             <dd>
-              <code>{order.externalId}</code> · {labels.order(order.status)}
+              {/* The order's page (its timeline, items and access) is the Customers area's. */}
+              <Link to={`/customers/orders/${order.id}`}>
+                <code>{order.externalId}</code>
+              </Link>{' '}
+              · {labels.order(order.status)}
             </dd>
           </>
         ) : null}

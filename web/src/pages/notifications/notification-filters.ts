@@ -4,6 +4,9 @@
  *
  * Other pages open the log with filters set by passing {@link NotificationsPreset} as router
  * state: `<Link to="/notifications" state={{ filters: { verdict: 'rejected', sourceId } }}>`.
+ * `from` and `to` may be days (`YYYY-MM-DD`) or instants (ISO 8601, `to` exclusive, as the API
+ * takes them); the page filters by whole days in the browser's time zone, so an instant
+ * becomes the day it falls on (`to`: the day of its last moment).
  */
 import type { QueryOf, Verdict } from '../../api/types.js';
 import { VERDICT_TONES } from '../../components/status-badge.js';
@@ -35,6 +38,20 @@ function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
 
+function dayOf(date: Date): string {
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+/** A preset's day: given as a day, or the local day of an instant (minus `beforeMs`, for an exclusive end). */
+function presetDay(value: unknown, beforeMs: number): string {
+  const given = text(value);
+  if (DAY.test(given)) return given;
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(given)) return '';
+  const instant = Date.parse(given);
+  return Number.isNaN(instant) ? '' : dayOf(new Date(instant - beforeMs));
+}
+
 /** The filters a router state asks for; anything else in it is ignored. */
 export function notificationFiltersOf(state: unknown): NotificationFilters {
   const filters: unknown = typeof state === 'object' && state !== null ? (state as Record<string, unknown>).filters : undefined;
@@ -44,8 +61,8 @@ export function notificationFiltersOf(state: unknown): NotificationFilters {
   return {
     sourceId: text(given.sourceId),
     verdict: (VERDICTS as readonly string[]).includes(verdict) ? (verdict as Verdict) : '',
-    from: DAY.test(text(given.from)) ? text(given.from) : '',
-    to: DAY.test(text(given.to)) ? text(given.to) : '',
+    from: presetDay(given.from, 0),
+    to: presetDay(given.to, 1),
     q: text(given.q),
   };
 }
