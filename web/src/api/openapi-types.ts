@@ -686,7 +686,7 @@ export interface components {
             /** @description ISO 8601 UTC instant. */
             startedAt: string;
             durationMs: number;
-            /** @description `delivered`, `skipped`, `retry`, `failed` (or `dead` for the last one). */
+            /** @description What the connector answered: `delivered`, `skipped`, `retry` or `failed`. A `retry` that was the last try (the schedule was used up, or the attempt was manual) left the delivery `dead`: the delivery's `status` says so. */
             outcome: string;
             statusCode: number | null;
             /** @description The target's answer, truncated. */
@@ -756,6 +756,8 @@ export interface components {
             /** @description ISO 8601 UTC instant. */
             updatedAt: string;
             completedAt: string | null;
+            /** @description Whether the connection is switched on: false when switched off (a scheduled attempt then marks the delivery skipped; a manual one goes out), null when it has been deleted since. */
+            connectionActive: boolean | null;
             /** @description Why an unfinished delivery has not gone out yet; null once finished. */
             waiting: components["schemas"]["DeliveryWait"] | null;
             /** @description Oldest first. */
