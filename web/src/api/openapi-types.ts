@@ -991,6 +991,8 @@ export interface components {
             orderId: string;
             /** @description The provider's order id. */
             externalOrderId: string;
+            /** @description The product's name as the order's item named it; null when the provider sent none. */
+            productName: string | null;
             status: components["schemas"]["AccessStatus"];
             /** @description Next due payment (`YYYY-MM-DD`) while active. */
             paidUntil: string | null;
@@ -1132,6 +1134,10 @@ export interface components {
             grants: {
                 /** @description The provider's order id. */
                 orderId: string;
+                /** @description The ledger order (`ord_…`), for `GET /orders/:id`. */
+                ledgerOrderId: string;
+                /** @description The product's name as the order's item named it; null when the provider sent none. */
+                productName: string | null;
                 orderStatus: string;
                 status: components["schemas"]["AccessStatus"];
                 paidUntil: string | null;

@@ -25,7 +25,7 @@ export const routes: RouteObject[] = [
     // Shown while the first page's code loads.
     hydrateFallbackElement: <Loading />,
     children: [
-      { index: true, element: <PendingPage area="nav.overview" /> },
+      { index: true, lazy: async () => ({ Component: (await import('../pages/overview/overview-page.js')).OverviewPage }) },
       { path: 'sources', lazy: async () => ({ Component: (await import('../pages/sources/sources-page.js')).SourcesPage }) },
       { path: 'sources/new/:provider', lazy: async () => ({ Component: (await import('../pages/sources/add-source-page.js')).AddSourcePage }) },
       { path: 'sources/:id', lazy: async () => ({ Component: (await import('../pages/sources/source-page.js')).SourcePage }) },
@@ -36,8 +36,10 @@ export const routes: RouteObject[] = [
       { path: 'deliveries', lazy: async () => ({ Component: (await import('../pages/deliveries/deliveries-page.js')).DeliveriesPage }) },
       { path: 'deliveries/:id', lazy: async () => ({ Component: (await import('../pages/deliveries/delivery-page.js')).DeliveryPage }) },
       { path: 'events/:id', lazy: async () => ({ Component: (await import('../pages/events/event-page.js')).EventPage }) },
-      { path: 'customers', element: <PendingPage area="nav.customers" /> },
-      { path: 'settings', element: <PendingPage area="nav.settings" /> },
+      { path: 'customers', lazy: async () => ({ Component: (await import('../pages/customers/customers-page.js')).CustomersPage }) },
+      { path: 'customers/:id', lazy: async () => ({ Component: (await import('../pages/customers/customer-page.js')).CustomerPage }) },
+      { path: 'customers/orders/:id', lazy: async () => ({ Component: (await import('../pages/customers/order-page.js')).OrderPage }) },
+      { path: 'settings', lazy: async () => ({ Component: (await import('../pages/settings/settings-page.js')).SettingsPage }) },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -2,9 +2,10 @@
  * The filters of the delivery log, kept in the page's state (never the address).
  *
  * Other pages open the log with filters set by passing {@link DeliveriesPreset} as router state:
- * `<Link to="/deliveries" state={{ filters: { connectionId, status: 'dead' } }}>`.
+ * `<Link to="/deliveries" state={presetState({ connectionId, status: 'dead' })}>` (web/src/app/list-presets.ts).
  */
 import type { DeliveryStatus, QueryOf } from '../../api/types.js';
+import type { DeliveryPresetFilters, ListPreset } from '../../app/list-presets.js';
 import { DELIVERY_STATUS_TONES } from '../../components/status-badge.js';
 
 export interface DeliveryFilters {
@@ -12,10 +13,8 @@ export interface DeliveryFilters {
   status: DeliveryStatus | '';
 }
 
-/** Router state that opens `/deliveries` with these filters applied. */
-export interface DeliveriesPreset {
-  filters: Partial<DeliveryFilters>;
-}
+/** Router state that opens `/deliveries` with these filters applied (web/src/app/list-presets.ts). */
+export type DeliveriesPreset = ListPreset<DeliveryPresetFilters>;
 
 export const NO_DELIVERY_FILTERS: DeliveryFilters = { connectionId: '', status: '' };
 

@@ -3,12 +3,14 @@
  * address: searched e-mails and order ids stay out of the history) and as the API takes them.
  *
  * Other pages open the log with filters set by passing {@link NotificationsPreset} as router
- * state: `<Link to="/notifications" state={{ filters: { verdict: 'rejected', sourceId } }}>`.
+ * state, made by `presetState` (web/src/app/list-presets.ts):
+ * `<Link to="/notifications" state={presetState({ verdict: 'rejected', sourceId })}>`.
  * `from` and `to` may be days (`YYYY-MM-DD`) or instants (ISO 8601, `to` exclusive, as the API
  * takes them); the page filters by whole days in the browser's time zone, so an instant
  * becomes the day it falls on (`to`: the day of its last moment).
  */
 import type { QueryOf, Verdict } from '../../api/types.js';
+import type { ListPreset, NotificationPresetFilters } from '../../app/list-presets.js';
 import { VERDICT_TONES } from '../../components/status-badge.js';
 
 export interface NotificationFilters {
@@ -22,10 +24,8 @@ export interface NotificationFilters {
   q: string;
 }
 
-/** Router state that opens `/notifications` with these filters applied. */
-export interface NotificationsPreset {
-  filters: Partial<NotificationFilters>;
-}
+/** Router state that opens `/notifications` with these filters applied (web/src/app/list-presets.ts). */
+export type NotificationsPreset = ListPreset<NotificationPresetFilters>;
 
 export const NO_NOTIFICATION_FILTERS: NotificationFilters = { sourceId: '', verdict: '', from: '', to: '', q: '' };
 
