@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CATALOGUE } from '../../../src/core/errors.js';
+import { EVENT_TYPES } from '../../../src/core/events.js';
 import { INBOUND_VERDICTS } from '../../../src/db/schema.js';
 import { providerCatalogueEntry } from '../../../src/http/admin/providers-routes.js';
 import { PROVIDER_IDS, getProvider } from '../../../src/providers/registry.js';
@@ -104,8 +105,9 @@ describe('message catalogues', () => {
     }
   });
 
-  it('name every verdict and delivery status', () => {
+  it('name every verdict, delivery status and event type', () => {
     for (const [code, keys] of Object.entries(flat)) {
+      for (const type of EVENT_TYPES) expect(keys.has(`eventTypes.${type}`), `${code}: ${type}`).toBe(true);
       for (const verdict of INBOUND_VERDICTS) expect(keys.has(`status.verdict.${verdict}`), `${code}: ${verdict}`).toBe(true);
       for (const status of DELIVERY_STATUSES) expect(keys.has(`status.delivery.${status}`), `${code}: ${status}`).toBe(true);
     }

@@ -5,18 +5,25 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { createTestRuntime, TEST_ADMIN_TOKEN } from '../../../test/helpers/test-runtime.js';
-import type { TestRuntime } from '../../../test/helpers/test-runtime.js';
+import type { TestRuntime, TestRuntimeOptions } from '../../../test/helpers/test-runtime.js';
 
 export interface TestServer {
   runtime: TestRuntime;
   /** `http://127.0.0.1:<port>/api/v1` */
   baseUrl: string;
+  /** `http://127.0.0.1:<port>`: where providers post (`/ipn/<sourceId>`). */
+  origin: string;
   fetch: typeof globalThis.fetch;
   close(): Promise<void>;
 }
 
-export async function startTestServer(): Promise<TestServer> {
-  const runtime = await createTestRuntime('sqlite');
+/** `options` as for the test runtime (a manual clock, settings such as the retry schedule). */
+export async function startTestServer(options: TestRuntimeOptions = {}): Promise<TestServer> {
+  // Notifications are written on the main thread: in jsdom, Vite transforms modules for the
+  // browser and rewrites `new URL('./ingest-writer-thread.ts', import.meta.url)` to a path from
+  // the project root, which a Node worker thread cannot load. The threaded writer has its own
+  // tests in Node (src/ledger/).
+  const runtime = await createTestRuntime('sqlite', { ...options, config: { ingestWriterThread: false, ...options.config } });
   const app: FastifyInstance = await runtime.buildApp();
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   const authorized: typeof globalThis.fetch = (input, init) => {
@@ -27,6 +34,7 @@ export async function startTestServer(): Promise<TestServer> {
   return {
     runtime,
     baseUrl: `${address}/api/v1`,
+    origin: address,
     fetch: authorized,
     async close() {
       await app.close();
