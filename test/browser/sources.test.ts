@@ -1,13 +1,15 @@
 /**
  * Connecting a Digistore24 account from the browser alone: "Add source" with the keyboard only,
  * the inbound URL copied with its button, the setup steps, and the signed test notification
- * ipnhub sends itself, answered as Digistore24 would see it and recorded on the server.
+ * ipnhub sends itself, answered as Digistore24 would see it, recorded on the server and shown in
+ * the notification log with the fields it carried.
  */
 import { describe, expect, it } from 'vitest';
 import { expectAccessiblePage } from './support/axe.js';
 import { useBrowserHarness } from './support/browser-harness.js';
 import { tabTo } from './support/keyboard.js';
 import { openSignedIn } from './support/sign-in.js';
+import { nameValueRows, rowTexts, tableNamed } from './support/tables.js';
 import { uiText } from './support/ui-text.js';
 
 const harness = useBrowserHarness();
@@ -67,5 +69,27 @@ describe('sources', () => {
     await card.waitFor();
     expect(await card.innerText()).toContain(inboundUrl);
     expect(await card.innerText()).not.toContain(uiText('de', 'sources.noNotificationYet'));
+
+    // The notification log lists it, from this source, as a test; its page shows what arrived.
+    await page.getByRole('navigation').getByRole('link', { name: uiText('de', 'nav.notifications') }).click();
+    const log = tableNamed(page, uiText('de', 'notifications.tableCaption'));
+    const [row] = await rowTexts(log);
+    expect(row?.slice(1)).toEqual(['Mein Shop', uiText('de', 'status.verdict.test'), '0']);
+    await log.getByRole('link').first().click();
+    await page.getByRole('heading', { level: 1, name: uiText('de', 'notifications.detail.title') }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/notifications/${requests[0]?.id}`);
+    await page.getByText(uiText('de', 'notifications.verdictHelp.test')).waitFor();
+    await page.getByText(uiText('de', 'notifications.detail.noEvents')).waitFor();
+    const fields = await nameValueRows(tableNamed(page, uiText('de', 'notifications.detail.fieldsCaption')));
+    expect(fields.map(([name]) => name)).toEqual(['event', 'api_mode', 'ipn_version', 'sha_sign']);
+    expect(fields.slice(0, 3)).toEqual([
+      ['event', 'connection_test'],
+      ['api_mode', 'live'],
+      ['ipn_version', '1.6'],
+    ]);
+    expect(fields[3]?.[1]).toMatch(/^[0-9A-F]{64,128}$/);
+    await page.getByText(uiText('de', 'notifications.detail.charset.provider', { charset: 'UTF-8' })).waitFor();
+    expect(await page.getByRole('region', { name: uiText('de', 'notifications.detail.bodyTitle') }).innerText()).toContain('event=connection_test&api_mode=live&ipn_version=1.6&sha_sign=');
+    await expectAccessiblePage(page, 'the test notification in the log');
   });
 });
