@@ -37,10 +37,17 @@ function signedInPages(): string[] {
     `/connections/${demo.webhookId}`,
     '/notifications',
     `/notifications/${demo.requests.accepted}`,
+    `/notifications/${demo.requests.refund}`,
+    `/notifications/${demo.requests.test}`,
     `/notifications/${demo.requests.rejected}`,
+    `/events/${demo.events.payment}`,
+    `/events/${demo.events.refund}`,
     '/deliveries',
+    `/deliveries/${demo.deliveries.delivered}`,
     `/deliveries/${demo.deliveries.dead}`,
     '/customers',
+    `/customers/${demo.ledger.customerId}`,
+    `/customers/orders/${demo.ledger.orderId}`,
     '/settings',
     '/no-such-page',
   ];
@@ -72,6 +79,19 @@ describe.each(['en', 'he'] as const)('every page in %s', (language) => {
     const problems: string[] = [];
     for (const path of signedInPages()) problems.push(...(await problemsOf(page, path)));
     expect(problems).toEqual([]);
+  });
+
+  it('passes axe with the access check answered', async () => {
+    const page = await harness.current.newPage({ language });
+    await signInQuietly(page);
+    await page.goto('/customers');
+    await settled(page);
+    const check = page.getByRole('region', { name: uiText(language, 'customers.check.title') });
+    await check.getByLabel(uiText(language, 'customers.check.email')).fill(demo.buyer.email);
+    await check.getByLabel(uiText(language, 'customers.check.productId')).fill(demo.buyer.productId);
+    await check.getByRole('button', { name: uiText(language, 'customers.check.submit') }).click();
+    await check.getByRole('table', { name: uiText(language, 'customers.check.grants') }).waitFor();
+    await expectAccessiblePage(page, `the access check's answer (${language})`);
   });
 
   it('passes axe with a confirmation dialog open', async () => {

@@ -26,6 +26,10 @@ export interface DemoData {
   /** Inbound requests by what became of them. */
   requests: { accepted: string; failed: string; refund: string; test: string; rejected: string };
   deliveries: { delivered: string; dead: string };
+  /** The events of the first payment and of the refund. */
+  events: { payment: string; refund: string };
+  /** The subscriber's ledger records: their customer and their order (paid, then refunded). */
+  ledger: { customerId: string; orderId: string };
   /** The buyer whose payment was delivered, and what they bought. */
   buyer: { email: string; productId: string; orderId: string };
 }
@@ -41,6 +45,17 @@ async function send(runtime: TestRuntime, origin: string, sourceId: string, pass
   const answer = await sendDigistore24(origin, sourceId, passphrase, event, { at: runtime.clock.now(), ...overrides });
   if (passphrase === DEMO_PASSPHRASE && answer.text !== 'OK') throw new Error(`Digistore24 ${event} was answered ${answer.status} ${answer.text}`);
   return newestRequestId(runtime);
+}
+
+async function eventOf(runtime: TestRuntime, requestId: string): Promise<string> {
+  const row = await runtime.admin.db.selectFrom('events').select('id').where('inbound_request_id', '=', requestId).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function orderOf(runtime: TestRuntime, externalId: string): Promise<{ customerId: string; orderId: string }> {
+  const row = await runtime.admin.db.selectFrom('orders').select(['id', 'customer_id']).where('external_id', '=', externalId).executeTakeFirstOrThrow();
+  if (row.customer_id === null) throw new Error(`order ${externalId} has no customer`);
+  return { customerId: row.customer_id, orderId: row.id };
 }
 
 async function deliveryOf(runtime: TestRuntime, requestId: string, connectionId: string): Promise<string> {
@@ -97,6 +112,8 @@ export async function seedDemoData(runtime: TestRuntime, origin: string): Promis
       sink,
       requests: { accepted, failed, refund, test, rejected },
       deliveries: { delivered, dead },
+      events: { payment: await eventOf(runtime, accepted), refund: await eventOf(runtime, refund) },
+      ledger: await orderOf(runtime, subscriber.orderId),
       buyer,
     };
   } catch (err) {
