@@ -8,6 +8,7 @@
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
 import { useBrowserHarness } from './support/browser-harness.js';
@@ -15,6 +16,8 @@ import { DEMO_CONFIG, seedDemoData } from './support/demo-data.js';
 import type { DemoData } from './support/demo-data.js';
 import { settled } from './support/settled.js';
 import { signInQuietly } from './support/sign-in.js';
+import { uiText } from './support/ui-text.js';
+import type { UiLanguage } from './support/ui-text.js';
 
 /** The demo's "now": the server's clock and the browser's. */
 const DEMO_NOW = new Date('2026-05-14T09:30:00.000Z');
@@ -34,16 +37,37 @@ beforeAll(async () => {
   return () => demo.sink.close();
 });
 
+interface Shot {
+  name: string;
+  path: string;
+  /** What a person does on the page before it is taken, after it has settled. */
+  then?: (page: Page, language: UiLanguage) => Promise<void>;
+}
+
+/** Asks the access check about the demo's buyer and waits for the answer. */
+async function askAccess(page: Page, language: UiLanguage): Promise<void> {
+  const check = page.getByRole('region', { name: uiText(language, 'customers.check.title') });
+  await check.getByLabel(uiText(language, 'customers.check.email')).fill(demo.buyer.email);
+  await check.getByLabel(uiText(language, 'customers.check.productId')).fill(demo.buyer.productId);
+  await check.getByRole('button', { name: uiText(language, 'customers.check.submit') }).click();
+  await check.getByRole('table', { name: uiText(language, 'customers.check.grants') }).waitFor();
+  // The answer at the top of the picture.
+  await check.scrollIntoViewIfNeeded();
+}
+
 /** The pages shown, by file name (`<language>-<name>.png`). */
-function mainPages(): Array<{ name: string; path: string }> {
+function mainPages(): Shot[] {
   return [
     { name: 'overview', path: '/' },
     { name: 'sources', path: '/sources' },
     { name: 'source', path: `/sources/${demo.digistore24Id}` },
     { name: 'connections', path: '/connections' },
     { name: 'notifications', path: '/notifications' },
+    { name: 'notification', path: `/notifications/${demo.requests.accepted}` },
     { name: 'deliveries', path: '/deliveries' },
-    { name: 'customers', path: '/customers' },
+    { name: 'delivery', path: `/deliveries/${demo.deliveries.dead}` },
+    { name: 'customers', path: '/customers', then: askAccess },
+    { name: 'customer', path: `/customers/${demo.ledger.customerId}` },
     { name: 'settings', path: '/settings' },
   ];
 }
@@ -60,9 +84,10 @@ describe.each(['de', 'he'] as const)('screenshots in %s', (language) => {
     const page = await harness.current.newPage({ language, viewport: VIEWPORT });
     await page.clock.setFixedTime(DEMO_NOW);
     await signInQuietly(page);
-    for (const { name, path } of mainPages()) {
+    for (const { name, path, then } of mainPages()) {
       await page.goto(path);
       await settled(page);
+      await then?.(page, language);
       const file = join(outDir, `${language}-${name}.png`);
       await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
       expect(pngSize(readFileSync(file)), file).toEqual(VIEWPORT);

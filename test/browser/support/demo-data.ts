@@ -1,13 +1,15 @@
 /**
  * A small, realistic ipnhub to look at: a Digistore24 and a PayPal source, a webhook connection
  * to a local sink and an e-mail connection, notifications sent over HTTP as Digistore24 sends
- * them (two buyers' payments, a refund, a connection test, one with a wrong signature), and
- * their deliveries made by the worker — one delivered, one dead after the sink failed. The
+ * them (payments of several buyers over the last weeks, a refund, a connection test, one with a
+ * wrong signature), and their deliveries made by the worker — delivered, and one dead after the
+ * sink failed. The
  * accessibility test visits every page with this data; the screenshots show it.
  *
  * The runtime must have `retrySchedule: []` (a failed delivery is dead at once), as
  * `DEMO_CONFIG` sets.
  */
+import { ManualClock } from '../../../src/lib/clock.js';
 import type { TestRuntime } from '../../helpers/test-runtime.js';
 import { startWebhookSink } from '../../fakes/webhook-sink.js';
 import type { WebhookSink } from '../../fakes/webhook-sink.js';
@@ -35,13 +37,20 @@ export interface DemoData {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** When the earlier buyers paid, in days before now. */
+const EARLIER_SALES_DAYS_AGO = [24, 19, 16, 12, 9, 9, 6, 5];
 
 async function newestRequestId(runtime: TestRuntime): Promise<string> {
   const row = await runtime.admin.db.selectFrom('inbound_requests').select('id').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
   return row.id;
 }
 
+/**
+ * Sends as Digistore24 would at `overrides.at` (now by default). With a manual clock the server
+ * receives it then too, so the demo's days differ on the overview and in the logs.
+ */
 async function send(runtime: TestRuntime, origin: string, sourceId: string, passphrase: string, event: string, overrides: Parameters<typeof sendDigistore24>[4] = {}): Promise<string> {
+  if (overrides.at && runtime.clock instanceof ManualClock) runtime.clock.set(overrides.at);
   const answer = await sendDigistore24(origin, sourceId, passphrase, event, { at: runtime.clock.now(), ...overrides });
   if (passphrase === DEMO_PASSPHRASE && answer.text !== 'OK') throw new Error(`Digistore24 ${event} was answered ${answer.status} ${answer.text}`);
   return newestRequestId(runtime);
@@ -90,6 +99,13 @@ export async function seedDemoData(runtime: TestRuntime, origin: string): Promis
     const now = runtime.clock.now().getTime();
     const buyer = { email: 'anna.beispiel@example.com', productId: '543210', orderId: 'K7QX2M9P' };
 
+    // Earlier buyers, all delivered: a few payments a week over the last weeks.
+    for (const [index, daysAgo] of EARLIER_SALES_DAYS_AGO.entries()) {
+      const orderId = `E${String(index + 1).padStart(2, '0')}DEMO${daysAgo}`;
+      await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'on_payment', { orderId, email: `kunde${index + 1}@example.de`, transactionId: String(92000000 + index), at: new Date(now - daysAgo * DAY_MS - index * 3_600_000) });
+    }
+    await runtime.worker.runOnce();
+
     const accepted = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'on_payment', { ...buyer, at: new Date(now - 3 * DAY_MS) });
     await runtime.worker.runOnce();
     const delivered = await deliveryOf(runtime, accepted, webhook.connection.id);
@@ -102,8 +118,8 @@ export async function seedDemoData(runtime: TestRuntime, origin: string): Promis
     const dead = await deliveryOf(runtime, failed, webhook.connection.id);
     const refund = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'on_refund', { ...subscriber, at: new Date(now - DAY_MS) });
     await runtime.worker.runOnce();
-    const test = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'connection_test');
-    const rejected = await send(runtime, origin, ds24.id, 'a-wrong-passphrase', 'on_payment', { orderId: 'Z9ZZ9Z9Z', email: 'someone@example.net' });
+    const test = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'connection_test', { at: new Date(now - 3_600_000) });
+    const rejected = await send(runtime, origin, ds24.id, 'a-wrong-passphrase', 'on_payment', { orderId: 'Z9ZZ9Z9Z', email: 'someone@example.net', at: new Date(now) });
     return {
       digistore24Id: ds24.id,
       paypalId: paypal.id,
