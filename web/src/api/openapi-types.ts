@@ -1508,6 +1508,13 @@ export interface components {
                  */
                 code: "SOURCE_NOT_FOUND" | "UNSUPPORTED_CONTENT_TYPE" | "BODY_TOO_LARGE" | "MALFORMED_BODY" | "DUPLICATE_FIELD" | "MISSING_FIELD" | "SIGNATURE_MISSING" | "SIGNATURE_NOT_CONFIGURED" | "SIGNATURE_INVALID" | "INGEST_FAILED" | "UNSUPPORTED_CHARSET" | "MALFORMED_JSON" | "POSTBACK_INVALID" | "RECEIVER_MISMATCH" | "TEST_MESSAGE_ON_LIVE_SOURCE" | "AMOUNT_MISMATCH" | "CERTIFICATE_URL_NOT_ALLOWED" | "CERTIFICATE_INVALID" | "VERIFICATION_UNAVAILABLE" | "MALFORMED_REQUEST" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNAUTHORIZED" | "CSRF_REJECTED" | "ADMIN_TOKEN_CONFIGURED" | "TEST_NOTIFICATION_UNSUPPORTED" | "VALIDATION_FAILED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "UNKNOWN_PROVIDER" | "UNKNOWN_CONNECTOR" | "INVALID_CONFIG" | "UNKNOWN_TEMPLATE_PATH" | "CONFIG_TOO_LARGE" | "INVALID_CURSOR" | "DELIVERY_IN_PROGRESS" | "RATE_LIMITED" | "UI_NOT_BUILT" | "TARGET_AUTH_FAILED" | "TARGET_VALIDATION_FAILED" | "TARGET_NOT_ALLOWED" | "CONFIG_INVALID" | "MASTER_KEY_REQUIRED" | "SECRET_DECRYPT_FAILED" | "DATA_DIR_UNUSABLE" | "DATABASE_NOT_FOUND" | "DATABASE_UNAVAILABLE" | "PORT_IN_USE" | "LISTEN_FAILED" | "INTERNAL";
                 message: string;
+                /** @description The input fields the error is about, one entry per problem, when it knows them (VALIDATION_FAILED: paths in the request body or query, e.g. `name`, `filters.eventTypes.0`; INVALID_CONFIG, UNKNOWN_TEMPLATE_PATH, CONFIG_TOO_LARGE: paths in the config, e.g. `url`, `mapping.email`; `(root)`: the whole part). */
+                fields?: {
+                    /** @description Dot path of the field. */
+                    path: string;
+                    /** @description What is wrong with it. */
+                    problem: string;
+                }[];
             };
         };
     };
