@@ -130,7 +130,7 @@ export interface paths {
         };
         /**
          * List connections
-         * @description Newest first, paged like every list.
+         * @description Newest first, paged like every list. Each connection carries its `lastDelivery` and how many of its deliveries are `dead`, `failed` or `retrying` now.
          */
         get: operations["listConnections"];
         put?: never;
@@ -152,7 +152,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a connection */
+        /**
+         * Get a connection
+         * @description With its `lastDelivery` and how many of its deliveries are `dead`, `failed` or `retrying` now.
+         */
         get: operations["getConnection"];
         put?: never;
         post?: never;
@@ -1225,6 +1228,14 @@ export interface components {
              */
             includeTest: boolean;
         };
+        LastDelivery: {
+            id: string;
+            eventType: string | null;
+            status: components["schemas"]["DeliveryStatus"];
+            /** @description When it last changed (created, attempted, finished). */
+            updatedAt: string;
+            lastError: string | null;
+        };
         Connection: {
             id: string;
             connector: string;
@@ -1244,6 +1255,14 @@ export interface components {
             createdAt: string;
             /** @description ISO 8601 UTC instant. */
             updatedAt: string;
+            /** @description The newest delivery of this connection and how it stands; null before the first. */
+            lastDelivery: components["schemas"]["LastDelivery"] | null;
+            /** @description Deliveries that gave up after their retries (status `dead` now). */
+            dead: number;
+            /** @description Deliveries that failed for good (status `failed` now). */
+            failed: number;
+            /** @description Pending deliveries waiting for another attempt after a failed one. */
+            retrying: number;
         };
         ConnectionPage: {
             data: components["schemas"]["Connection"][];

@@ -67,6 +67,7 @@ export interface EditorProps extends NodeProps {
 }
 
 export function problemText(t: ReturnType<typeof useTranslation>['t'], problem: Problem | undefined): string | undefined {
-  return problem ? t(`form.problem.${problem.key}`, problem.values ?? {}) : undefined;
+  if (!problem) return undefined;
+  return problem.key === 'server' ? t('form.problem.server', { text: problem.text }) : t(`form.problem.${problem.key}`, problem.values ?? {});
 }
 

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { createTestRuntime, TEST_ADMIN_TOKEN } from '../../../test/helpers/test-runtime.js';
-import type { TestRuntime } from '../../../test/helpers/test-runtime.js';
+import type { TestRuntime, TestRuntimeOptions } from '../../../test/helpers/test-runtime.js';
 
 export interface TestServer {
   runtime: TestRuntime;
@@ -15,8 +15,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(): Promise<TestServer> {
-  const runtime = await createTestRuntime('sqlite');
+/**
+ * Ingest writes stay on the main thread here: the SQLite writer thread (ledger/threaded-ingest-
+ * store.ts) finds its entry file from `import.meta.url`, which in vitest's jsdom environment is
+ * relative to the project root (`/src/ledger/…`), so the thread would not start and every
+ * notification would fail with INGEST_FAILED. Server tests in the node environment cover the
+ * thread.
+ */
+export async function startTestServer(options: TestRuntimeOptions = {}): Promise<TestServer> {
+  const runtime = await createTestRuntime('sqlite', { ...options, config: { ingestWriterThread: false, ...options.config } });
   const app: FastifyInstance = await runtime.buildApp();
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   const authorized: typeof globalThis.fetch = (input, init) => {
