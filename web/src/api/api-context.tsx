@@ -11,7 +11,7 @@ import type { SessionApiOptions } from './session.js';
 
 export interface Api {
   client: ApiClient;
-  /** Options for the hand-written session calls (same base URL and fetch as the client). */
+  /** Options for the session calls (same base URL and fetch as the client; see session.ts). */
   session: SessionApiOptions;
 }
 

@@ -1,7 +1,6 @@
 /**
  * Names for the generated API types the pages use. Everything here is derived from
- * openapi-types.ts (generated from the route table); nothing is written by hand except the
- * stats of sources, which the server does not answer yet (see source-stats below).
+ * openapi-types.ts (generated from the route table); nothing is written by hand.
  */
 import type { operations } from './openapi-types.js';
 

@@ -1,6 +1,5 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { statsOf } from '../../api/source-stats.js';
 import type { ProviderEntry, Source, Verdict } from '../../api/types.js';
 import { CopyButton } from '../../components/copy-button.js';
 import { DateTime } from '../../components/formatted.js';
@@ -35,7 +34,7 @@ export function InboundUrl({ url: given }: { url: string }) {
 export function VerdictCounts({ source }: { source: Source }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const { counts } = statsOf(source);
+  const { counts } = source;
   const shown = VERDICT_ORDER.filter((verdict) => (counts[verdict] ?? 0) > 0);
   if (shown.length === 0) return null;
   return (
@@ -51,7 +50,7 @@ export function VerdictCounts({ source }: { source: Source }) {
 
 export function LastNotification({ source }: { source: Source }) {
   const { t } = useTranslation();
-  const { lastNotificationAt } = statsOf(source);
+  const { lastNotificationAt } = source;
   return lastNotificationAt ? (
     <>
       {t('sources.lastNotification')}: <DateTime iso={lastNotificationAt} />

@@ -2,7 +2,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../api/api-context.js';
 import { unwrap } from '../../api/client.js';
-import { sendTestNotification } from '../../api/test-notification.js';
 import type { CreateSourceBody, ProviderEntry, Source, SourcePage, UpdateSourceBody } from '../../api/types.js';
 
 const SOURCES = ['sources'] as const;
@@ -64,11 +63,12 @@ export function useDeleteSource(id: string) {
   });
 }
 
+/** `POST /sources/:id/test-notification`: a signed connection test through the inbound pipeline; the answer is what Digistore24 would have got. */
 export function useTestNotification(id: string) {
-  const { session } = useApi();
+  const { client } = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => sendTestNotification(id, session),
+    mutationFn: () => unwrap(client.POST('/sources/{id}/test-notification', { params: { path: { id } } })),
     onSettled: () => queryClient.invalidateQueries({ queryKey: SOURCES, exact: false }),
   });
 }
