@@ -5,35 +5,18 @@
  * secret shown once), its page (test, switch off and on, deliveries, redeliver all after a
  * failure) and deleting it with its delivery history kept.
  */
-import { configure, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startWebhookSink } from '../../../../test/fakes/webhook-sink.js';
 import type { WebhookSink } from '../../../../test/fakes/webhook-sink.js';
 import { ds24Request } from '../../../../test/helpers/ds24.js';
 import { insertDelivery, insertEvent } from '../../../../src/http/admin/test-support/admin-harness.js';
+import type { LanguageCode } from '../../i18n/languages.js';
 import { expectAccessible } from '../../test-support/axe.js';
 import { startTestServer } from '../../test-support/ipnhub-server.js';
 import type { TestServer } from '../../test-support/ipnhub-server.js';
-import { renderUi } from '../../test-support/render.js';
-import { AddConnectionPage } from './add-connection-page.js';
-import { ConnectionPage } from './connection-page.js';
-import { ConnectionsPage } from './connections-page.js';
-import { ConnectorCataloguePage } from './connector-catalogue-page.js';
-import { EditConnectionPage } from './edit-connection-page.js';
-
-// Waits are for what the page shows, bounded by the test's timeout, not by a second of their own.
-configure({ asyncUtilTimeout: 25_000 });
-
-const routes = [
-  { path: '/connections', element: <ConnectionsPage /> },
-  { path: '/connections/new', element: <ConnectorCataloguePage /> },
-  { path: '/connections/new/:connector', element: <AddConnectionPage /> },
-  { path: '/connections/:id', element: <ConnectionPage /> },
-  { path: '/connections/:id/edit', element: <EditConnectionPage /> },
-];
-
-const PASSPHRASE = 'connections-pages-passphrase';
+import { clearConnections, PASSPHRASE, renderConnections } from './connections-test-kit.js';
 
 describe('Connections pages', () => {
   let server: TestServer;
@@ -44,12 +27,10 @@ describe('Connections pages', () => {
   afterAll(() => server.close());
   beforeEach(async () => {
     sink = await startWebhookSink();
-    await server.runtime.dbHandle.db.deleteFrom('deliveries').execute();
-    for (const connection of await server.runtime.connections.list()) await server.runtime.connections.remove(connection.id);
-    for (const source of await server.runtime.sources.list()) await server.runtime.sources.remove(source.id);
+    await clearConnections(server);
   });
   afterEach(() => sink.close());
-  const render = (path: string, language: 'en' | 'de' | 'it' | 'he' = 'en') => renderUi(<></>, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path, language });
+  const render = (path: string, language: LanguageCode = 'en') => renderConnections(server, path, language);
 
   it('says what to do when there is no connection, and offers a card per connector of the catalogue', async () => {
     const user = userEvent.setup();
