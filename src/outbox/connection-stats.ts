@@ -5,12 +5,11 @@
  * redelivery that succeeds takes them off again.
  *
  * The latest delivery is one lookup in the index of migration `0009_deliveries_by_connection`;
- * the counts read only the deliveries with those statuses, through `0007`'s
- * `(status, completed_at, connection_id)` and `0002`'s `(status, next_attempt_at, …)`, so they
- * follow what needs attention, not how much was delivered (docs/benchmarks.md, "Admin reads").
+ * the counts are delivery-trouble.ts's (docs/benchmarks.md, "Admin reads").
  */
 import type { Kysely } from 'kysely';
 import type { Database, DeliveryStatus } from '../db/schema.js';
+import { deliveryTrouble } from './delivery-trouble.js';
 
 export interface LastDelivery {
   id: string;
@@ -51,34 +50,11 @@ async function lastDeliveryOf(db: Kysely<Database>, connectionId: string): Promi
 export async function connectionStats(db: Kysely<Database>, connectionIds: readonly string[]): Promise<Map<string, ConnectionStats>> {
   const stats = new Map<string, ConnectionStats>(connectionIds.map((id) => [id, { ...NO_DELIVERIES }]));
   if (connectionIds.length === 0) return stats;
-  const ids = [...connectionIds];
   // Counted for every connection and picked from in memory: a condition on the connection
   // would let the planner walk that connection's deliveries (all of them) instead of the few
   // with these statuses.
-  const [finished, retrying, last] = await Promise.all([
-    db
-      .selectFrom('deliveries')
-      .select(['connection_id', 'status', (eb) => eb.fn.countAll<number | string>().as('n')])
-      .where('status', 'in', ['dead', 'failed'])
-      .groupBy(['connection_id', 'status'])
-      .execute(),
-    db
-      .selectFrom('deliveries')
-      .select(['connection_id', (eb) => eb.fn.countAll<number | string>().as('n')])
-      .where('status', '=', 'pending')
-      .where('attempts', '>', 0)
-      .groupBy('connection_id')
-      .execute(),
-    Promise.all(ids.map(async (id) => [id, await lastDeliveryOf(db, id)] as const)),
-  ]);
-  for (const row of finished) {
-    const entry = stats.get(row.connection_id);
-    if (entry) entry[row.status === 'dead' ? 'dead' : 'failed'] = Number(row.n);
-  }
-  for (const row of retrying) {
-    const entry = stats.get(row.connection_id);
-    if (entry) entry.retrying = Number(row.n);
-  }
+  const [trouble, last] = await Promise.all([deliveryTrouble(db), Promise.all(connectionIds.map(async (id) => [id, await lastDeliveryOf(db, id)] as const))]);
+  for (const [id, entry] of stats) Object.assign(entry, trouble.get(id));
   for (const [id, delivery] of last) {
     const entry = stats.get(id);
     if (entry) entry.lastDelivery = delivery;

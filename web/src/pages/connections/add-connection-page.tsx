@@ -1,6 +1,7 @@
 /** Add a connection for one connector: the generated form; then the connection's page (with a generated signing secret, shown once). */
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
+import { CREATED_STATE } from '../../components/created-notice.js';
 import { ErrorDisplay } from '../../components/error-display.js';
 import { PageHeader } from '../../components/page-header.js';
 import { Loading } from '../../components/states.js';
@@ -9,11 +10,6 @@ import { configForCreate, createBody, newConnectionValue } from './connection-fo
 import { ConnectionForm } from './connection-form.js';
 import { connectorById, useConnectors, useCreateConnection } from './connection-queries.js';
 import './connections.css';
-
-/** What the connection's page shows right after the connection was created. */
-export interface CreatedState {
-  created: true;
-}
 
 export function AddConnectionPage() {
   const { t } = useTranslation();
@@ -40,10 +36,7 @@ export function AddConnectionPage() {
         onCancel={() => void navigate('/connections/new')}
         onSubmit={(value) =>
           create.mutate(createBody(connector, value), {
-            onSuccess: (written) => {
-              const state: CreatedState = { created: true };
-              void navigate(`/connections/${written.id}`, { state });
-            },
+            onSuccess: (written) => void navigate(`/connections/${written.id}`, { state: CREATED_STATE }),
           })
         }
       />

@@ -7,18 +7,28 @@
  */
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import type { UserEvent } from '@testing-library/user-event';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ds24Request } from '../../../../test/helpers/ds24.js';
 import { expectAccessible } from '../../test-support/axe.js';
 import { startTestServer } from '../../test-support/ipnhub-server.js';
 import type { TestServer } from '../../test-support/ipnhub-server.js';
-import { clearConnections, PASSPHRASE, renderConnections } from './connections-test-kit.js';
+import { clearConnections, PASSPHRASE, renderConnections } from '../../test-support/connection-pages.js';
 
 /** The field (label, control, help and problem) whose control is `control`. */
 function fieldOf(control: HTMLElement): HTMLElement {
   const field = control.closest<HTMLElement>('.field');
   if (!field) throw new Error('no field around the control');
   return field;
+}
+
+/**
+ * Puts `text` into an empty field at once, as pasting does: a CRM's form is large, and typing
+ * letter by letter would spend the test's time on re-renders that prove nothing more.
+ */
+async function fill(user: UserEvent, control: HTMLElement, text: string): Promise<void> {
+  await user.click(control);
+  await user.paste(text);
 }
 
 describe('Connection form', () => {
@@ -54,7 +64,7 @@ describe('Connection form', () => {
     // … and a mapping entry typed now, before anything is saved, with its mistake.
     await user.click(screen.getByRole('button', { name: 'Add an entry to Field mapping' }));
     await user.type(screen.getByRole('textbox', { name: /^Name of entry 2/ }), 'mail');
-    await user.type(screen.getByRole('textbox', { name: /^Value of mail/ }), '{{buyer.emial}');
+    await fill(user, screen.getByRole('textbox', { name: /^Value of mail/ }), '{buyer.emial}');
     const problems = await within(preview).findByText('These settings would not be saved as they are:');
     await waitFor(() => expect(problems.closest('.notice')?.textContent).toContain('Field mapping › mail'));
     expect(problems.closest('.notice')?.textContent).toContain('did you mean "buyer.email"');
@@ -71,10 +81,10 @@ describe('Connection form', () => {
 
     // A secret that is no signing secret: refused at the secret's field.
     await user.clear(mailValue);
-    await user.type(mailValue, 'buyer.email');
+    await fill(user, mailValue, 'buyer.email');
     await user.click(within(secret).getByRole('button', { name: 'Replace Signing secret' }));
     const newSecret = screen.getByLabelText(/^Signing secret/);
-    await user.type(newSecret, 'whsec_short');
+    await fill(user, newSecret, 'whsec_short');
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(fieldOf(newSecret).textContent).toContain('Not accepted: must be "whsec_" followed by the base64'));
     expect(screen.queryByRole('textbox', { name: /^Value of mail/ })?.getAttribute('aria-invalid')).not.toBe('true');
@@ -85,13 +95,13 @@ describe('Connection form', () => {
     await user.click(within(events).getByRole('checkbox', { name: 'Payment' }));
     await user.click(within(events).getByRole('checkbox', { name: 'Refund' }));
     const emails = screen.getByLabelText('Error e-mail addresses');
-    await user.type(emails, 'ops..desk@example.com');
+    await fill(user, emails, 'ops..desk@example.com');
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(fieldOf(emails).textContent).toContain('Not accepted:'));
     expect(screen.getByRole('list', { name: 'Fields the server did not accept' }).textContent).toContain('Error e-mail addresses › 1');
 
     await user.clear(emails);
-    await user.type(emails, 'ops@example.com');
+    await fill(user, emails, 'ops@example.com');
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await screen.findByRole('heading', { level: 1, name: 'Billing' });
     expect(router.state.location.pathname).toBe(`/connections/${connection.id}`);
@@ -108,9 +118,9 @@ describe('Connection form', () => {
     expect(received.outcome).toMatchObject({ kind: 'accepted' });
     await renderConnections(server, '/connections/new/activecampaign');
     await screen.findByRole('heading', { level: 1, name: 'Add ActiveCampaign connection' });
-    await user.type(screen.getByRole('textbox', { name: /^Name\s*\(required\)$/ }), 'Buyers list');
-    await user.type(screen.getByRole('textbox', { name: /^API URL\s*\(required\)$/ }), 'https://shop.api-us1.com');
-    await user.type(screen.getByLabelText(/^API key\s*\(required\)$/), 'ac-token-123');
+    await fill(user, screen.getByRole('textbox', { name: /^Name\s*\(required\)$/ }), 'Buyers list');
+    await fill(user, screen.getByRole('textbox', { name: /^API URL\s*\(required\)$/ }), 'https://shop.api-us1.com');
+    await fill(user, screen.getByLabelText(/^API key\s*\(required\)$/), 'ac-token-123');
 
     const actions = screen.getByRole('region', { name: 'Actions per event' });
     const partial = within(actions).getByRole('group', { name: 'Partial refund' });
@@ -120,7 +130,7 @@ describe('Connection form', () => {
     const tags = within(partial).getByRole('group', { name: /^Add tags/ });
     await user.click(within(tags).getByRole('button', { name: /^Add an entry to/ }));
     const newTag = within(tags).getAllByRole('textbox').at(-1) as HTMLElement;
-    await user.type(newTag, 'partial-{{order.id}');
+    await fill(user, newTag, 'partial-{order.id}');
 
     // The preview: a sample payment first, then the recorded one.
     const preview = screen.getByRole('region', { name: 'Preview' });

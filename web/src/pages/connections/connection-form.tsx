@@ -7,11 +7,15 @@
  * Mistakes the browser can see are shown beside their fields before anything is sent; what
  * only the server knows comes back from it and is shown beside the fields it names too, with
  * a summary above the buttons.
+ *
+ * A CRM's form is large (an action form per event type): its parts are memoized and get
+ * stable callbacks, so a keystroke re-renders the part it is typed in, not the whole form.
  */
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorDisplay } from '../../components/error-display.js';
+import { FormActions } from '../../components/form-actions.js';
 import { CheckboxField, TextField } from '../../components/form-field.js';
 import type { SecretStatus } from '../../schema-form/form-context.js';
 import { asSchema, checkValue } from '../../schema-form/json-schema.js';
@@ -27,6 +31,11 @@ import type { FormProblems } from './form-problems.js';
 import { ListField } from './list-field.js';
 import { MappingPreview } from './mapping-preview.js';
 import type { PreviewTarget } from './mapping-preview.js';
+
+const ConfigFields = memo(SchemaForm);
+const Actions = memo(ActionsEditor);
+const Filters = memo(FiltersFields);
+const Preview = memo(MappingPreview);
 
 const ERROR_EMAILS_SCHEMA = asSchema({ type: 'object', properties: { errorEmails: { type: 'array', items: { type: 'string', format: 'email' } } } });
 
@@ -48,11 +57,21 @@ export interface ConnectionFormProps {
 
 export function ConnectionForm({ connector, initial, secrets, previewTarget, previewConfig, submitLabel, busy, error, onSubmit, onCancel }: ConnectionFormProps) {
   const { t, i18n } = useTranslation();
-  const schema = asSchema(connector.configSchema);
-  const actionsField = actionsFieldOf(schema);
-  const baseSchema = actionsField === null ? schema : withoutField(schema, actionsField);
-  const describe = describeConnectorField(i18n, connector.id);
+  const schema = useMemo(() => asSchema(connector.configSchema), [connector]);
+  const actionsField = useMemo(() => actionsFieldOf(schema), [schema]);
+  const baseSchema = useMemo(() => (actionsField === null ? schema : withoutField(schema, actionsField)), [schema, actionsField]);
+  const actionsSchema = useMemo(() => (actionsField === null ? {} : (schema.properties?.[actionsField] ?? {})), [schema, actionsField]);
+  // Labels follow the language.
+  const language = i18n.language;
+  const describe = useMemo(() => describeConnectorField(i18n, connector.id), [i18n, connector.id, language]);
   const [value, setValue] = useState<ConnectionFormValue>(initial);
+  const setConfig = useCallback(
+    (config: JsonObject) => setValue((current) => ({ ...current, config: actionsField === null ? config : { ...config, [actionsField]: current.config[actionsField] } })),
+    [actionsField],
+  );
+  const setActions = useCallback((actions: JsonObject) => setValue((current) => (actionsField === null ? current : { ...current, config: { ...current.config, [actionsField]: actions } })), [actionsField]);
+  const setCleared = useCallback((cleared: ReadonlySet<string>) => setValue((current) => ({ ...current, cleared })), []);
+  const setFilters = useCallback((filters: ConnectionFormValue['filters']) => setValue((current) => ({ ...current, filters })), []);
   const [local, setLocal] = useState<FormProblems>(NO_PROBLEMS);
   const form = useRef<HTMLFormElement>(null);
   const storedSecrets = new Set(Object.entries(secrets ?? {}).filter(([field, status]) => status === 'set' && !value.cleared.has(field)).map(([field]) => field));
@@ -62,8 +81,10 @@ export function ConnectionForm({ connector, initial, secrets, previewTarget, pre
   useEffect(() => {
     if (error) focusFirstProblem(form.current);
   }, [error]);
-  const configProblems: Problems = new Map([...refusal.config, ...local.config]);
-  const fieldLabel = (path: string): string => configFieldLabel(i18n, schema, describe, actionsField, path);
+  const configProblems: Problems = useMemo(() => new Map([...refusal.config, ...local.config]), [refusal.config, local.config]);
+  const fieldLabel = useCallback((path: string): string => configFieldLabel(i18n, schema, describe, actionsField, path), [i18n, schema, describe, actionsField]);
+  // The preview renders the config as it would be sent; it changes only with the config.
+  const previewed = useMemo(() => previewConfig(value), [value.config, value.cleared]);
 
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
@@ -85,7 +106,7 @@ export function ConnectionForm({ connector, initial, secrets, previewTarget, pre
   };
 
   const problemOf = (key: 'name' | 'errorEmails'): string | undefined => local[key] ?? refusal[key];
-  const filterProblems = new Map([...refusal.filters, ...local.filters]);
+  const filterProblems = useMemo(() => new Map([...refusal.filters, ...local.filters]), [refusal.filters, local.filters]);
 
   return (
     <form ref={form} className="form connection-form" onSubmit={submit} noValidate>
@@ -105,30 +126,30 @@ export function ConnectionForm({ connector, initial, secrets, previewTarget, pre
       </section>
       <section className="form-section" aria-labelledby="config-title">
         <h2 id="config-title">{t('connections.form.settingsOf', { connector: connector.displayName })}</h2>
-        <SchemaForm
+        <ConfigFields
           schema={baseSchema}
           value={value.config}
-          onChange={(config) => setValue({ ...value, config: actionsField === null ? config : { ...config, [actionsField]: value.config[actionsField] } })}
+          onChange={setConfig}
           {...(secrets ? { secrets } : {})}
           cleared={value.cleared}
-          onClearedChange={(cleared) => setValue({ ...value, cleared })}
+          onClearedChange={setCleared}
           problems={configProblems}
           describe={describe}
           disabled={busy}
         />
       </section>
       {actionsField !== null ? (
-        <ActionsEditor
+        <Actions
           field={actionsField}
-          schema={schema.properties?.[actionsField] ?? {}}
+          schema={actionsSchema}
           value={objectField(value.config, actionsField)}
-          onChange={(actions) => setValue({ ...value, config: { ...value.config, [actionsField]: actions } })}
+          onChange={setActions}
           describe={describe}
           problems={configProblems}
           disabled={busy}
         />
       ) : null}
-      <FiltersFields value={value.filters} onChange={(filters) => setValue({ ...value, filters })} problems={filterProblems} disabled={busy} />
+      <Filters value={value.filters} onChange={setFilters} problems={filterProblems} disabled={busy} />
       <section className="form-section" aria-labelledby="alerts-title">
         <h2 id="alerts-title">{t('connections.form.errorEmailsTitle')}</h2>
         <ListField
@@ -141,7 +162,7 @@ export function ConnectionForm({ connector, initial, secrets, previewTarget, pre
           disabled={busy}
         />
       </section>
-      <MappingPreview target={previewTarget} config={previewConfig(value)} fieldLabel={fieldLabel} />
+      <Preview target={previewTarget} config={previewed} fieldLabel={fieldLabel} />
       {error ? (
         <>
           <ErrorDisplay error={error} />
@@ -156,14 +177,7 @@ export function ConnectionForm({ connector, initial, secrets, previewTarget, pre
           ) : null}
         </>
       ) : null}
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? t('common.working') : submitLabel}
-        </button>
-        <button type="button" className="button" onClick={onCancel} disabled={busy}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormActions submitLabel={submitLabel} busy={busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -3,10 +3,10 @@
  * fix), "Test connection", what it receives, its error addresses, its recent deliveries, and
  * edit and delete — deleting keeps the delivery history and touches nothing already sent.
  */
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useNavigate, useParams } from 'react-router';
-import { ConfirmDialog } from '../../components/confirm-dialog.js';
+import { Link, useNavigate, useParams } from 'react-router';
+import { CreatedNotice } from '../../components/created-notice.js';
+import { DeleteAction } from '../../components/delete-action.js';
 import { ErrorDisplay } from '../../components/error-display.js';
 import { DateTime } from '../../components/formatted.js';
 import { PageHeader } from '../../components/page-header.js';
@@ -22,20 +22,14 @@ import { RedeliverAll } from './redeliver-all.js';
 import { TestConnection } from './test-connection.js';
 import './connections.css';
 
-function justCreated(state: unknown): boolean {
-  return typeof state === 'object' && state !== null && (state as Record<string, unknown>).created === true;
-}
-
 export function ConnectionPage() {
   const { t, i18n } = useTranslation();
   const { id = '' } = useParams();
-  const location = useLocation();
   const navigate = useNavigate();
   const connectors = useConnectors();
   const sources = useSourcesForFilter();
   const connection = useConnection(id);
   const remove = useDeleteConnection(id);
-  const [confirming, setConfirming] = useState(false);
   if (connection.isPending) return <Loading />;
   if (connection.isError) return <ErrorDisplay error={connection.error} onRetry={() => void connection.refetch()} />;
   const data = connection.data;
@@ -53,17 +47,13 @@ export function ConnectionPage() {
             <Link className="button" to={`/connections/${data.id}/edit`}>
               {t('common.edit')}
             </Link>
-            <button type="button" className="button button-danger" onClick={() => setConfirming(true)}>
-              {t('common.delete')}
-            </button>
+            <DeleteAction title={t('connections.deleteTitle', { name: data.name })} remove={remove} onDeleted={() => void navigate('/connections', { replace: true })}>
+              <p>{t('connections.deleteBody', { target })}</p>
+            </DeleteAction>
           </>
         }
       />
-      {justCreated(location.state) ? (
-        <p className="notice notice-success" role="status">
-          {t('connections.created')}
-        </p>
-      ) : null}
+      <CreatedNotice>{t('connections.created')}</CreatedNotice>
       <GeneratedSecrets connectionId={data.id} connector={connector} describe={describeConnectorField(i18n, data.connector)} />
       <section className="card" aria-labelledby="status-title">
         <h2 id="status-title">{t('connections.status')}</h2>
@@ -91,23 +81,6 @@ export function ConnectionPage() {
         </p>
       </section>
       <RecentDeliveries connectionId={data.id} />
-      {remove.isError ? <ErrorDisplay error={remove.error} /> : null}
-      <ConfirmDialog
-        open={confirming}
-        title={t('connections.deleteTitle', { name: data.name })}
-        confirmLabel={t('common.delete')}
-        danger
-        busy={remove.isPending}
-        onCancel={() => setConfirming(false)}
-        onConfirm={() =>
-          remove.mutate(undefined, {
-            onSuccess: () => void navigate('/connections', { replace: true }),
-            onSettled: () => setConfirming(false),
-          })
-        }
-      >
-        <p>{t('connections.deleteBody', { target })}</p>
-      </ConfirmDialog>
     </>
   );
 }

@@ -16,7 +16,7 @@ import type { LanguageCode } from '../../i18n/languages.js';
 import { expectAccessible } from '../../test-support/axe.js';
 import { startTestServer } from '../../test-support/ipnhub-server.js';
 import type { TestServer } from '../../test-support/ipnhub-server.js';
-import { clearConnections, PASSPHRASE, renderConnections } from './connections-test-kit.js';
+import { clearConnections, PASSPHRASE, renderConnections } from '../../test-support/connection-pages.js';
 
 describe('Connections pages', () => {
   let server: TestServer;

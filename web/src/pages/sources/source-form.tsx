@@ -8,6 +8,7 @@ import type { FormEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProviderEntry } from '../../api/types.js';
 import { ErrorDisplay } from '../../components/error-display.js';
+import { FormActions } from '../../components/form-actions.js';
 import { TextField } from '../../components/form-field.js';
 import { asSchema, checkValue } from '../../schema-form/json-schema.js';
 import type { JsonObject, Problems } from '../../schema-form/json-schema.js';
@@ -75,14 +76,7 @@ export function SourceForm({ provider, initial, secrets, submitLabel, busy, erro
       />
       {hint}
       {error ? <ErrorDisplay error={error} /> : null}
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? t('common.working') : submitLabel}
-        </button>
-        <button type="button" className="button" onClick={onCancel} disabled={busy}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <FormActions submitLabel={submitLabel} busy={busy} onCancel={onCancel} />
     </form>
   );
 }

@@ -3,14 +3,14 @@
  * ipnhub, and a clean slate (no source, connection or delivery) before each test.
  */
 import { configure } from '@testing-library/react';
-import type { LanguageCode } from '../../i18n/languages.js';
-import type { TestServer } from '../../test-support/ipnhub-server.js';
-import { renderUi } from '../../test-support/render.js';
-import { AddConnectionPage } from './add-connection-page.js';
-import { ConnectionPage } from './connection-page.js';
-import { ConnectionsPage } from './connections-page.js';
-import { ConnectorCataloguePage } from './connector-catalogue-page.js';
-import { EditConnectionPage } from './edit-connection-page.js';
+import type { LanguageCode } from '../i18n/languages.js';
+import type { TestServer } from './ipnhub-server.js';
+import { renderUi } from './render.js';
+import { AddConnectionPage } from '../pages/connections/add-connection-page.js';
+import { ConnectionPage } from '../pages/connections/connection-page.js';
+import { ConnectionsPage } from '../pages/connections/connections-page.js';
+import { ConnectorCataloguePage } from '../pages/connections/connector-catalogue-page.js';
+import { EditConnectionPage } from '../pages/connections/edit-connection-page.js';
 
 // Waits are for what the page shows, bounded by the test's timeout, not by a second of their own.
 configure({ asyncUtilTimeout: 25_000 });
