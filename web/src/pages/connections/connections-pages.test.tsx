@@ -199,4 +199,26 @@ describe('Connections pages', () => {
     expect(await server.runtime.connections.list()).toEqual([]);
     expect(await db.selectFrom('deliveries').select('connection_id').execute()).toEqual([{ connection_id: connection.id }]);
   });
+
+  it('says so in the dialog when a delete is refused, and a test of a connection that is gone fails with the reason', async () => {
+    const user = userEvent.setup();
+    const { connection } = await server.runtime.connections.create({ connector: 'webhook', name: 'Gone meanwhile', config: { url: `${sink.url}/in` } });
+    await render(`/connections/${connection.id}`);
+    await screen.findByRole('heading', { level: 1, name: 'Gone meanwhile' });
+    // Deleted elsewhere (another tab, the CLI) while this page is open.
+    await server.runtime.connections.remove(connection.id);
+
+    const test = screen.getByRole('region', { name: 'Test connection' });
+    await user.click(within(test).getByRole('button', { name: 'Test connection' }));
+    expect((await within(test).findByRole('alert')).textContent).toContain('Not found');
+
+    await user.click(screen.getByRole('button', { name: 'Delete' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Delete Gone meanwhile?' });
+    await user.click(within(dialog).getByRole('button', { name: 'Delete' }));
+    // The dialog stays open with the reason; Cancel closes it.
+    expect((await within(dialog).findByRole('alert')).textContent).toContain('Not found');
+    await expectAccessible();
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
 });
