@@ -10,7 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { DbTarget } from '../db/connect.js';
 import type { Logger } from '../lib/logger.js';
@@ -44,7 +44,9 @@ type Job = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, '
 
 export function createThreadedIngestStore(options: { target: DbTarget; logger: Logger }): IngestStore {
   const fromSource = import.meta.url.endsWith('.ts');
-  const entry = new URL(`./ingest-writer-thread.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
+  // Built from a path rather than `new URL('./…', import.meta.url)`, which bundlers (and
+  // vitest's DOM environment, where the web UI's tests run a server) rewrite to a web address.
+  const entry = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), `ingest-writer-thread.${fromSource ? 'ts' : 'js'}`)).href;
   const pending = new Map<number, Pending>();
   let worker: Worker | null = null;
   let nextId = 1;

@@ -56,6 +56,11 @@ export interface AttemptView {
 }
 
 export interface DeliveryDetail extends DeliveryListItem {
+  /**
+   * Whether the connection is switched on now: false when it is switched off (a scheduled
+   * attempt then marks the delivery skipped), null when it has been removed since.
+   */
+  connectionActive: boolean | null;
   /** Why it has not gone out yet (see delivery-wait.ts); null once it is finished. */
   waiting: DeliveryWait | null;
   /** Oldest first. */
@@ -139,14 +144,12 @@ export async function getDelivery(db: Kysely<Database>, id: string, now: Date): 
   const row = await baseQuery(db).where('deliveries.id', '=', id).executeTakeFirst();
   if (!row) return null;
   const item = toListItem(row);
-  const waiting = await explainWait(
-    db,
-    { ...item, orderKey: row.order_key, connectionActive: row.connection_active === null ? null : Number(row.connection_active) === 1 },
-    now,
-  );
+  const connectionActive = row.connection_active === null ? null : Number(row.connection_active) === 1;
+  const waiting = await explainWait(db, { ...item, orderKey: row.order_key, connectionActive }, now);
   const attempts = await db.selectFrom('attempts').selectAll().where('delivery_id', '=', id).orderBy('attempt_no', 'asc').orderBy('id', 'asc').execute();
   return {
     ...item,
+    connectionActive,
     waiting,
     attempts: attempts.map((a) => ({
       id: a.id,

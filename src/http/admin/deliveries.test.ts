@@ -42,6 +42,8 @@ for (const dialect of enabledDialects()) {
         status: 'dead',
         attemptCount: 2,
         lastError: 'HTTP 500',
+        // Its connection id names no connection (deleted since).
+        connectionActive: null,
         attempts: [
           { attemptNo: 1, trigger: 'scheduled', startedAt: '2026-01-01T00:00:00.000Z', durationMs: 12, outcome: 'retry', statusCode: 503, response: 'busy', error: 'HTTP 503' },
           { attemptNo: 2, trigger: 'scheduled', durationMs: 30, outcome: 'failed', statusCode: null, response: null, error: 'HTTP 500' },
@@ -121,6 +123,7 @@ for (const dialect of enabledDialects()) {
       const { connection } = await h.runtime.connections.create({ connector: 'webhook', name: 'Off', active: false, config: { url: 'https://billing.example.com/ipn' } });
       const id = await insertDelivery(h.db, { eventId, connectionId: connection.id, status: 'pending' });
       const view = await h.call('GET', `/deliveries/${id}`);
+      expect(view.json<{ connectionActive: boolean | null }>().connectionActive).toBe(false);
       expect(view.json<{ waiting: unknown }>().waiting).toEqual({
         reason: 'due',
         nextAttemptAt: SEEDED,
@@ -130,6 +133,8 @@ for (const dialect of enabledDialects()) {
       expect((await h.call('GET', `/deliveries/${id}`)).json<{ waiting: { message: string } }>().waiting.message).toBe(
         `Due since ${SEEDED}; a running worker (ipnhub serve or ipnhub worker) attempts it.`,
       );
+      await h.runtime.connections.update(connection.id, { active: true });
+      expect((await h.call('GET', `/deliveries/${id}`)).json<{ connectionActive: boolean | null }>().connectionActive).toBe(true);
     });
 
     it('answers 404 NOT_FOUND for an unknown delivery', async () => {

@@ -69,10 +69,15 @@ for (const dialect of enabledDialects()) {
           status: 'active',
           paidUntil: null,
           grants: [
-            { orderId: 'SINGLE1', orderStatus: 'paid', status: 'active', paidUntil: null, grantedAt: expect.any(String), updatedAt: expect.any(String), test: false },
-            { orderId: 'SINGLE2', orderStatus: 'refunded', status: 'revoked', paidUntil: null, grantedAt: expect.any(String), updatedAt: expect.any(String), test: false },
+            { orderId: 'SINGLE1', ledgerOrderId: expect.stringMatching(/^ord_/), productName: 'Online Course Basic', orderStatus: 'paid', status: 'active', paidUntil: null, grantedAt: expect.any(String), updatedAt: expect.any(String), test: false },
+            { orderId: 'SINGLE2', ledgerOrderId: expect.stringMatching(/^ord_/), productName: 'Online Course Basic', orderStatus: 'refunded', status: 'revoked', paidUntil: null, grantedAt: expect.any(String), updatedAt: expect.any(String), test: false },
           ],
         });
+        // The ledger order behind each grant, to open it.
+        const grants = res.json<{ grants: Array<{ ledgerOrderId: string }> }>().grants;
+        for (const [index, externalId] of ['SINGLE1', 'SINGLE2'].entries()) {
+          expect((await h.call('GET', `/orders/${grants[index]?.ledgerOrderId}`)).json()).toMatchObject({ externalId });
+        }
       });
 
       it('reports a suspended subscription without access', async () => {
@@ -125,14 +130,14 @@ for (const dialect of enabledDialects()) {
         expect(customers[0]).toMatchObject({ email: EMAIL, firstName: 'Anna', lastName: 'Beispiel', address: { city: 'Berlin', country: 'DE', street: 'Musterstraße 5' } });
         const detail = await h.call('GET', `/customers/${customers[0]?.id}`);
         expect(detail.status).toBe(200);
-        const body = detail.json<{ orders: Array<{ externalId: string }>; access: Array<{ productId: string; externalOrderId: string; status: string }> }>();
+        const body = detail.json<{ orders: Array<{ externalId: string }>; access: Array<{ productId: string; productName: string | null; externalOrderId: string; status: string }> }>();
         expect(body.orders.map((o) => o.externalId)).toEqual(['PARTIAL1', 'REFUND1', 'SUBSCR1', 'SINGLE2', 'SINGLE1']);
-        expect(body.access.map((a) => [a.externalOrderId, a.productId, a.status])).toEqual([
-          ['SINGLE1', '100', 'active'],
-          ['SINGLE2', '100', 'revoked'],
-          ['SUBSCR1', '200', 'suspended'],
-          ['REFUND1', '300', 'revoked'],
-          ['PARTIAL1', '400', 'active'],
+        expect(body.access.map((a) => [a.externalOrderId, a.productId, a.productName, a.status])).toEqual([
+          ['SINGLE1', '100', 'Online Course Basic', 'active'],
+          ['SINGLE2', '100', 'Online Course Basic', 'revoked'],
+          ['SUBSCR1', '200', 'Premium Membership (monthly)', 'suspended'],
+          ['REFUND1', '300', 'Online Course Basic', 'revoked'],
+          ['PARTIAL1', '400', 'Online Course Basic', 'active'],
         ]);
         expect((await h.call('GET', '/customers?email=nobody@example.com')).json()).toEqual({ data: [], nextCursor: null });
         expect((await h.call('GET', '/customers/cus_missing')).status).toBe(404);

@@ -21,6 +21,10 @@ function isAccessStatus(value: string): value is AccessStatus {
 export interface AccessGrant {
   /** The provider's order id. */
   orderId: string;
+  /** The ledger order (`ord_…`), for `GET /api/v1/orders/:id`. */
+  ledgerOrderId: string;
+  /** The product's name as the order's item named it; null when the provider sent none. */
+  productName: string | null;
   /** The order's status: `partially_refunded` keeps access, `refunded` and `charged_back` do not. */
   orderStatus: string;
   status: AccessStatus;
@@ -54,6 +58,8 @@ export interface AccessRowView {
   orderId: string;
   /** The provider's order id. */
   externalOrderId: string;
+  /** The product's name as the order's item named it; null when the provider sent none. */
+  productName: string | null;
   status: AccessStatus;
   paidUntil: string | null;
   grantedAt: string;
@@ -73,7 +79,8 @@ export async function checkAccess(db: Kysely<Database>, query: { email: string; 
     .selectFrom('access')
     .innerJoin('customers', 'customers.id', 'access.customer_id')
     .innerJoin('orders', 'orders.id', 'access.order_id')
-    .select(['access.id as id', 'orders.external_id as order_external_id', 'orders.status as order_status', 'orders.test as test', 'access.status as status', 'access.paid_until as paid_until', 'access.granted_at as granted_at', 'access.updated_at as updated_at'])
+    .leftJoin('order_items', (join) => join.onRef('order_items.order_id', '=', 'access.order_id').onRef('order_items.product_id', '=', 'access.product_id'))
+    .select(['access.id as id', 'access.order_id as order_id', 'order_items.name as product_name', 'orders.external_id as order_external_id', 'orders.status as order_status', 'orders.test as test', 'access.status as status', 'access.paid_until as paid_until', 'access.granted_at as granted_at', 'access.updated_at as updated_at'])
     .where('customers.email', '=', email)
     .where('access.product_id', '=', query.productId)
     .orderBy('access.granted_at', 'asc')
@@ -81,6 +88,8 @@ export async function checkAccess(db: Kysely<Database>, query: { email: string; 
     .execute();
   const grants: AccessGrant[] = rows.map((row) => ({
     orderId: row.order_external_id,
+    ledgerOrderId: row.order_id,
+    productName: row.product_name,
     orderStatus: row.order_status,
     status: statusOf(row.status),
     paidUntil: row.paid_until,
@@ -101,8 +110,11 @@ export async function listAccessRows(db: Kysely<Database>, owner: { customerId: 
   let query = db
     .selectFrom('access')
     .innerJoin('orders', 'orders.id', 'access.order_id')
+    // One item per order and product (the table's primary key), so the join adds no rows.
+    .leftJoin('order_items', (join) => join.onRef('order_items.order_id', '=', 'access.order_id').onRef('order_items.product_id', '=', 'access.product_id'))
     .select([
       'access.id as id',
+      'order_items.name as product_name',
       'access.customer_id as customer_id',
       'access.product_id as product_id',
       'access.order_id as order_id',
@@ -121,6 +133,7 @@ export async function listAccessRows(db: Kysely<Database>, owner: { customerId: 
     productId: row.product_id,
     orderId: row.order_id,
     externalOrderId: row.order_external_id,
+    productName: row.product_name,
     status: statusOf(row.status),
     paidUntil: row.paid_until,
     grantedAt: row.granted_at,

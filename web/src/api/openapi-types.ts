@@ -689,7 +689,7 @@ export interface components {
             /** @description ISO 8601 UTC instant. */
             startedAt: string;
             durationMs: number;
-            /** @description `delivered`, `skipped`, `retry`, `failed` (or `dead` for the last one). */
+            /** @description What the connector answered: `delivered`, `skipped`, `retry` or `failed`. A `retry` that was the last try (the schedule was used up, or the attempt was manual) left the delivery `dead`: the delivery's `status` says so. */
             outcome: string;
             statusCode: number | null;
             /** @description The target's answer, truncated. */
@@ -759,6 +759,8 @@ export interface components {
             /** @description ISO 8601 UTC instant. */
             updatedAt: string;
             completedAt: string | null;
+            /** @description Whether the connection is switched on: false when switched off (a scheduled attempt then marks the delivery skipped; a manual one goes out), null when it has been deleted since. */
+            connectionActive: boolean | null;
             /** @description Why an unfinished delivery has not gone out yet; null once finished. */
             waiting: components["schemas"]["DeliveryWait"] | null;
             /** @description Oldest first. */
@@ -992,6 +994,8 @@ export interface components {
             orderId: string;
             /** @description The provider's order id. */
             externalOrderId: string;
+            /** @description The product's name as the order's item named it; null when the provider sent none. */
+            productName: string | null;
             status: components["schemas"]["AccessStatus"];
             /** @description Next due payment (`YYYY-MM-DD`) while active. */
             paidUntil: string | null;
@@ -1133,6 +1137,10 @@ export interface components {
             grants: {
                 /** @description The provider's order id. */
                 orderId: string;
+                /** @description The ledger order (`ord_…`), for `GET /orders/:id`. */
+                ledgerOrderId: string;
+                /** @description The product's name as the order's item named it; null when the provider sent none. */
+                productName: string | null;
                 orderStatus: string;
                 status: components["schemas"]["AccessStatus"];
                 paidUntil: string | null;

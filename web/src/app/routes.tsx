@@ -5,7 +5,6 @@
  */
 import type { RouteObject } from 'react-router';
 import { Loading } from '../components/states.js';
-import { PendingPage } from '../pages/pending-page.js';
 import { NotFoundPage } from '../pages/not-found-page.js';
 import { Layout } from './layout.js';
 import { RouteError } from './route-error.js';
@@ -25,7 +24,7 @@ export const routes: RouteObject[] = [
     // Shown while the first page's code loads.
     hydrateFallbackElement: <Loading />,
     children: [
-      { index: true, element: <PendingPage area="nav.overview" /> },
+      { index: true, lazy: async () => ({ Component: (await import('../pages/overview/overview-page.js')).OverviewPage }) },
       { path: 'sources', lazy: async () => ({ Component: (await import('../pages/sources/sources-page.js')).SourcesPage }) },
       { path: 'sources/new/:provider', lazy: async () => ({ Component: (await import('../pages/sources/add-source-page.js')).AddSourcePage }) },
       { path: 'sources/:id', lazy: async () => ({ Component: (await import('../pages/sources/source-page.js')).SourcePage }) },
@@ -35,10 +34,15 @@ export const routes: RouteObject[] = [
       { path: 'connections/new/:connector', lazy: async () => ({ Component: (await import('../pages/connections/add-connection-page.js')).AddConnectionPage }) },
       { path: 'connections/:id', lazy: async () => ({ Component: (await import('../pages/connections/connection-page.js')).ConnectionPage }) },
       { path: 'connections/:id/edit', lazy: async () => ({ Component: (await import('../pages/connections/edit-connection-page.js')).EditConnectionPage }) },
-      { path: 'notifications', element: <PendingPage area="nav.notifications" /> },
-      { path: 'deliveries', element: <PendingPage area="nav.deliveries" /> },
-      { path: 'customers', element: <PendingPage area="nav.customers" /> },
-      { path: 'settings', element: <PendingPage area="nav.settings" /> },
+      { path: 'notifications', lazy: async () => ({ Component: (await import('../pages/notifications/notifications-page.js')).NotificationsPage }) },
+      { path: 'notifications/:id', lazy: async () => ({ Component: (await import('../pages/notifications/notification-page.js')).NotificationPage }) },
+      { path: 'deliveries', lazy: async () => ({ Component: (await import('../pages/deliveries/deliveries-page.js')).DeliveriesPage }) },
+      { path: 'deliveries/:id', lazy: async () => ({ Component: (await import('../pages/deliveries/delivery-page.js')).DeliveryPage }) },
+      { path: 'events/:id', lazy: async () => ({ Component: (await import('../pages/events/event-page.js')).EventPage }) },
+      { path: 'customers', lazy: async () => ({ Component: (await import('../pages/customers/customers-page.js')).CustomersPage }) },
+      { path: 'customers/:id', lazy: async () => ({ Component: (await import('../pages/customers/customer-page.js')).CustomerPage }) },
+      { path: 'customers/orders/:id', lazy: async () => ({ Component: (await import('../pages/customers/order-page.js')).OrderPage }) },
+      { path: 'settings', lazy: async () => ({ Component: (await import('../pages/settings/settings-page.js')).SettingsPage }) },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

@@ -20,11 +20,16 @@ import { Loading } from '../components/states.js';
 export const SESSION_KEY = ['session'] as const;
 /** Why the last session ended, for the sign-in page's message. */
 const SESSION_END_KEY = ['session-end'] as const;
+/**
+ * The admin token a rotation just made, kept in memory (never in storage or history state) so
+ * the sign-in page can show it once; gone at the next sign-in or reload.
+ */
+const ROTATED_TOKEN_KEY = ['rotated-token'] as const;
 
 /** Where the sign-in page sends the user back to, and why they are there. */
 export interface SignInState {
   from?: string;
-  reason?: 'signedOut' | 'expired';
+  reason?: 'signedOut' | 'expired' | 'rotated';
 }
 
 export function useSession() {
@@ -36,9 +41,28 @@ export function useSession() {
 export function endSession(queryClient: QueryClient, reason: NonNullable<SignInState['reason']>): void {
   const hadSession = queryClient.getQueryData(SESSION_KEY) !== null && queryClient.getQueryData(SESSION_KEY) !== undefined;
   // Several calls may be refused at once: the first one that ended a live session names the reason.
-  queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] && query.queryKey[0] !== SESSION_END_KEY[0] });
+  const kept = new Set<unknown>([SESSION_KEY[0], SESSION_END_KEY[0], ROTATED_TOKEN_KEY[0]]);
+  queryClient.removeQueries({ predicate: (query) => !kept.has(query.queryKey[0]) });
+  // A token a rotation just showed stays until the next sign-in: calls refused late, after
+  // the session had already ended, must not take it from the sign-in page.
+  if (hadSession) queryClient.removeQueries({ queryKey: ROTATED_TOKEN_KEY });
   if (hadSession || reason === 'signedOut') queryClient.setQueryData(SESSION_END_KEY, reason);
   queryClient.setQueryData(SESSION_KEY, null);
+}
+
+/**
+ * After `POST /token/rotate`: the server has ended every session (this one too), so the app
+ * ends it here at once — before any other call is refused — and the sign-in page shows the new
+ * token once.
+ */
+export function endSessionAfterRotation(queryClient: QueryClient, newToken: string): void {
+  endSession(queryClient, 'rotated');
+  queryClient.setQueryData(ROTATED_TOKEN_KEY, newToken);
+}
+
+/** The token a rotation just made, while the user has not signed in with it yet. */
+export function useRotatedToken(): string | undefined {
+  return useQueryClient().getQueryData<string>(ROTATED_TOKEN_KEY);
 }
 
 /**
@@ -56,6 +80,7 @@ export function useSignIn() {
     mutationFn: (token: string) => signIn(token, session),
     onSuccess: async () => {
       queryClient.removeQueries({ queryKey: SESSION_END_KEY });
+      queryClient.removeQueries({ queryKey: ROTATED_TOKEN_KEY });
       await queryClient.invalidateQueries({ queryKey: SESSION_KEY });
     },
   });

@@ -6,10 +6,11 @@ import { useEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router';
+import { CopyButton } from '../components/copy-button.js';
 import { ErrorDisplay } from '../components/error-display.js';
 import { Field } from '../components/form-field.js';
 import { LanguageSwitcher } from './language-switcher.js';
-import { useSession, useSignIn } from './session.js';
+import { useRotatedToken, useSession, useSignIn } from './session.js';
 import type { SignInState } from './session.js';
 
 function isSignInState(value: unknown): value is SignInState {
@@ -22,6 +23,7 @@ export function SignInPage() {
   const navigate = useNavigate();
   const session = useSession();
   const signIn = useSignIn();
+  const rotatedToken = useRotatedToken();
   const [token, setToken] = useState('');
   const state: SignInState = isSignInState(location.state) ? location.state : {};
   const target = state.from && state.from.startsWith('/') && !state.from.startsWith('/sign-in') ? state.from : '/';
@@ -52,6 +54,19 @@ export function SignInPage() {
         <h1>{t('signIn.title')}</h1>
         {state.reason === 'signedOut' ? <p role="status">{t('signIn.signedOut')}</p> : null}
         {state.reason === 'expired' ? <p role="status">{t('signIn.expired')}</p> : null}
+        {state.reason === 'rotated' ? (
+          <div className="notice notice-warning" role="status">
+            <p>{t('signIn.rotated')}</p>
+            {rotatedToken ? (
+              <>
+                <p>{t('signIn.newToken')}</p>
+                <p className="new-token">
+                  <code dir="ltr">{rotatedToken}</code> <CopyButton text={rotatedToken} label={t('signIn.tokenLabel')} />
+                </p>
+              </>
+            ) : null}
+          </div>
+        ) : null}
         <p>{t('signIn.intro')}</p>
         <form onSubmit={submit} noValidate>
           <Field label={t('signIn.tokenLabel')} help={t('signIn.tokenHelp')} required>

@@ -10,6 +10,12 @@ export function DateTime({ iso, dateOnly = false }: { iso: string; dateOnly?: bo
   );
 }
 
+/** A date without a time (`YYYY-MM-DD`), shown as that day wherever the browser is. */
+export function CalendarDate({ day }: { day: string }) {
+  const format = useFormat();
+  return <time dateTime={day}>{format.calendarDate(day)}</time>;
+}
+
 export function Money({ minor, currency }: { minor: number; currency: string }) {
   const format = useFormat();
   return <span className="money">{format.money(minor, currency)}</span>;

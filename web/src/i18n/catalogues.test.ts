@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ERROR_CATALOGUE } from '../../../src/core/errors.js';
+import { EVENT_TYPES } from '../../../src/core/events.js';
 import { INBOUND_VERDICTS } from '../../../src/db/schema.js';
 import { providerCatalogueEntry } from '../../../src/http/admin/providers-routes.js';
 import { PROVIDER_IDS, getProvider } from '../../../src/providers/registry.js';
 import { CONNECTOR_IDS, getConnector } from '../../../src/connectors/registry.js';
-import { EVENT_TYPES } from '../../../src/core/events.js';
 import { connectorCatalogueEntry } from '../../../src/http/admin/connectors-routes.js';
 import { actionsFieldOf } from '../pages/connections/connector-schema.js';
 import { asSchema, isJsonObject } from '../schema-form/json-schema.js';
@@ -111,8 +111,9 @@ describe('message catalogues', () => {
     }
   });
 
-  it('name every verdict and delivery status', () => {
+  it('name every verdict, delivery status and event type', () => {
     for (const [code, keys] of Object.entries(flat)) {
+      for (const type of EVENT_TYPES) expect(keys.has(`eventTypes.${type}`), `${code}: ${type}`).toBe(true);
       for (const verdict of INBOUND_VERDICTS) expect(keys.has(`status.verdict.${verdict}`), `${code}: ${verdict}`).toBe(true);
       for (const status of DELIVERY_STATUSES) expect(keys.has(`status.delivery.${status}`), `${code}: ${status}`).toBe(true);
     }
@@ -162,11 +163,7 @@ describe('message catalogues', () => {
     for (const id of CONNECTOR_IDS) {
       const schema = asSchema(connectorCatalogueEntry(getConnector(id)).configSchema);
       const field = actionsFieldOf(schema);
-      for (const key of Object.keys(schema.properties?.[field ?? '']?.properties ?? {})) expect(english.has(`connections.eventTypes.${key}`), `${id}: ${key}`).toBe(true);
+      for (const key of Object.keys(schema.properties?.[field ?? '']?.properties ?? {})) expect(english.has(`eventTypes.${key}`), `${id}: ${key}`).toBe(true);
     }
-  });
-
-  it('name every event type', () => {
-    for (const [code, keys] of Object.entries(flat)) for (const type of EVENT_TYPES) expect(keys.has(`connections.eventTypes.${type}`), `${code}: ${type}`).toBe(true);
   });
 });

@@ -32,6 +32,12 @@ describe('formatters', () => {
     expect(en.dateTime('2026-05-14T09:12:45Z')).toBe('May 14, 2026, 5:12 AM');
   });
 
+  it('shows a calendar date as the same day in every time zone', () => {
+    expect(createFormatters('en-US', { timeZone: 'America/Los_Angeles' }).calendarDate('2026-06-14')).toBe('Jun 14, 2026');
+    expect(createFormatters('de-DE', { timeZone: 'Pacific/Kiritimati' }).calendarDate('2026-06-14')).toBe('14.06.2026');
+    expect(createFormatters('de-DE').calendarDate('2026-06')).toBe('2026-06');
+  });
+
   it('leaves a value that is not a date as it is', () => {
     expect(createFormatters('en').dateTime('not a date')).toBe('not a date');
   });

@@ -11,6 +11,8 @@ export interface Formatters {
   dateTime(iso: string): string;
   /** The day only. */
   date(iso: string): string;
+  /** A calendar date without a time (`2026-06-14`, e.g. paid until): the same day in every time zone. */
+  calendarDate(day: string): string;
   number(value: number): string;
   /** 1999 EUR → `19,99 €` (de); 500 JPY → `¥500`. An unknown currency code is shown as it is. */
   money(minor: number, currency: string): string;
@@ -30,6 +32,7 @@ export function createFormatters(locale: string, options: FormatOptions = {}): F
   const zone = options.timeZone === undefined ? {} : { timeZone: options.timeZone };
   const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...zone });
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', ...zone });
+  const calendarDate = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const number = new Intl.NumberFormat(locale);
   const money = new Map<string, Intl.NumberFormat | null>();
   const moneyFormat = (currency: string): Intl.NumberFormat | null => {
@@ -52,6 +55,10 @@ export function createFormatters(locale: string, options: FormatOptions = {}): F
     date: (iso) => {
       const parsed = validDate(iso);
       return parsed ? date.format(parsed) : iso;
+    },
+    calendarDate: (day) => {
+      const parsed = /^\d{4}-\d{2}-\d{2}$/.test(day) ? validDate(`${day}T00:00:00.000Z`) : null;
+      return parsed ? calendarDate.format(parsed) : day;
     },
     number: (value) => number.format(value),
     money: (minor, currency) => {

@@ -4,7 +4,7 @@
  * it without the files importing each other).
  */
 import type { ReactNode } from 'react';
-import type { useTranslation } from 'react-i18next';
+import type { TOptions } from 'i18next';
 import type { JsonObject, JsonSchema, Problem, Problems } from './json-schema.js';
 
 export interface FieldText {
@@ -66,8 +66,12 @@ export interface EditorProps extends NodeProps {
   problem?: string | undefined;
 }
 
-export function problemText(t: ReturnType<typeof useTranslation>['t'], problem: Problem | undefined): string | undefined {
+/** The catalogue key of each problem kind (`form.problem.*`, plural forms chosen by `count`). */
+type ProblemKey = `form.problem.${Problem['key']}`;
+
+/** A field's problem in the user's language (the server's own words for a refusal it named the field in), or nothing. */
+export function problemText(t: (key: ProblemKey, values: TOptions) => string, problem: Problem | undefined): string | undefined {
   if (!problem) return undefined;
-  return problem.key === 'server' ? t('form.problem.server', { text: problem.text }) : t(`form.problem.${problem.key}`, problem.values ?? {});
+  return problem.key === 'server' ? t('form.problem.server', { text: problem.text }) : t(`form.problem.${problem.key}`, { ...problem.values });
 }
 

@@ -11,18 +11,18 @@ export interface TestServer {
   runtime: TestRuntime;
   /** `http://127.0.0.1:<port>/api/v1` */
   baseUrl: string;
+  /** `http://127.0.0.1:<port>`: where providers post (`/ipn/<sourceId>`). */
+  origin: string;
   fetch: typeof globalThis.fetch;
   close(): Promise<void>;
 }
 
-/**
- * Ingest writes stay on the main thread here: the SQLite writer thread (ledger/threaded-ingest-
- * store.ts) finds its entry file from `import.meta.url`, which in vitest's jsdom environment is
- * relative to the project root (`/src/ledger/…`), so the thread would not start and every
- * notification would fail with INGEST_FAILED. Server tests in the node environment cover the
- * thread.
- */
+/** `options` as for the test runtime (a manual clock, settings such as the retry schedule). */
 export async function startTestServer(options: TestRuntimeOptions = {}): Promise<TestServer> {
+  // Notifications are written on the main thread: in jsdom, Vite transforms modules for the
+  // browser and rewrites `new URL('./ingest-writer-thread.ts', import.meta.url)` to a path from
+  // the project root, which a Node worker thread cannot load. The threaded writer has its own
+  // tests in Node (src/ledger/).
   const runtime = await createTestRuntime('sqlite', { ...options, config: { ingestWriterThread: false, ...options.config } });
   const app: FastifyInstance = await runtime.buildApp();
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -34,6 +34,7 @@ export async function startTestServer(options: TestRuntimeOptions = {}): Promise
   return {
     runtime,
     baseUrl: `${address}/api/v1`,
+    origin: address,
     fetch: authorized,
     async close() {
       await app.close();

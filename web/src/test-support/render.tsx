@@ -3,7 +3,7 @@
  * query cache, the API client, a router — in jsdom. Pages talk to a real ipnhub
  * (ipnhub-server.ts) over HTTP.
  */
-import { cleanup, render } from '@testing-library/react';
+import { cleanup, configure, render } from '@testing-library/react';
 import type { RenderResult } from '@testing-library/react';
 import i18next from 'i18next';
 import type { i18n as I18n } from 'i18next';
@@ -22,6 +22,11 @@ import it from '../i18n/locales/it.json';
 import type { LanguageCode } from '../i18n/languages.js';
 
 afterEach(() => cleanup());
+
+// Waits for what a page shows (`findBy…`, `waitFor`) end on the test's own timeout
+// (vitest.config.ts), not on testing-library's one second: on a busy machine a page's answers
+// over real HTTP may take longer, and that must make the test slower, not red.
+configure({ asyncUtilTimeout: 25_000 });
 
 export const CATALOGUES = { de, en, it, he } as const;
 

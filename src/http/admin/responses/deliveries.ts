@@ -49,7 +49,7 @@ export const attempt = named(
     trigger: z.string(),
     startedAt: instant,
     durationMs: z.number().int(),
-    outcome: z.string().meta({ description: '`delivered`, `skipped`, `retry`, `failed` (or `dead` for the last one).' }),
+    outcome: z.string().meta({ description: "What the connector answered: `delivered`, `skipped`, `retry` or `failed`. A `retry` that was the last try (the schedule was used up, or the attempt was manual) left the delivery `dead`: the delivery's `status` says so." }),
     statusCode: z.number().int().nullable(),
     response: z.string().nullable().meta({ description: "The target's answer, truncated." }),
     error: z.string().nullable(),
@@ -83,6 +83,10 @@ export const deliveryWait = named(
 export const deliveryDetail = named(
   'DeliveryDetail',
   deliveryListItem.extend({
+    connectionActive: z
+      .boolean()
+      .nullable()
+      .meta({ description: 'Whether the connection is switched on: false when switched off (a scheduled attempt then marks the delivery skipped; a manual one goes out), null when it has been deleted since.' }),
     waiting: deliveryWait.nullable().meta({ description: 'Why an unfinished delivery has not gone out yet; null once finished.' }),
     attempts: z.array(attempt).meta({ description: 'Oldest first.' }),
   }),

@@ -4,6 +4,8 @@ import { instant, named, pageOf } from './registry.js';
 
 export const accessStatus = named('AccessStatus', z.enum(['active', 'suspended', 'ended', 'revoked']));
 
+const productName = z.string().nullable().meta({ description: "The product's name as the order's item named it; null when the provider sent none." });
+
 const minorUnits = z.number().int().nullable().meta({ description: 'Minor units (cents), in `currency`.' });
 
 export const customer = named(
@@ -31,6 +33,7 @@ export const accessRow = named(
     productId: z.string(),
     orderId: z.string().meta({ description: 'The ledger order (`ord_…`).' }),
     externalOrderId: z.string().meta({ description: "The provider's order id." }),
+    productName: productName,
     status: accessStatus,
     paidUntil: z.string().nullable().meta({ description: 'Next due payment (`YYYY-MM-DD`) while active.' }),
     grantedAt: instant,
@@ -140,6 +143,8 @@ export const accessCheck = named(
     grants: z.array(
       z.strictObject({
         orderId: z.string().meta({ description: "The provider's order id." }),
+        ledgerOrderId: z.string().meta({ description: 'The ledger order (`ord_…`), for `GET /orders/:id`.' }),
+        productName: productName,
         orderStatus: z.string(),
         status: accessStatus,
         paidUntil: z.string().nullable(),

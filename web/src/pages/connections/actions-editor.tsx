@@ -10,7 +10,7 @@ import type { DescribeField } from '../../schema-form/form-context.js';
 import { defaultsOf, isJsonObject } from '../../schema-form/json-schema.js';
 import type { JsonObject, JsonSchema, Problems } from '../../schema-form/json-schema.js';
 import { SchemaForm } from '../../schema-form/schema-form.js';
-import { eventTypeLabel } from './event-types.js';
+import { eventTypeName } from '../../i18n/event-type-name.js';
 
 /** The problems under `prefix` (`actions.payment.`), keyed relative to it. */
 export function problemsUnder(problems: Problems, prefix: string): Problems {
@@ -45,7 +45,7 @@ export function ActionsEditor({ field, schema, value, onChange, describe, proble
       {text.description ? <p className="field-help">{text.description}</p> : null}
       {actionText?.description ? <p className="field-help">{actionText.description}</p> : null}
       {entries.map(([key, actionSchema]) => {
-        const label = eventTypeLabel(i18n, key);
+        const label = eventTypeName(i18n, key);
         const action = value[key];
         const on = action !== undefined;
         const set = (next: unknown): void => {

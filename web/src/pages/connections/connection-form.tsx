@@ -15,7 +15,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorDisplay } from '../../components/error-display.js';
-import { FormActions } from '../../components/form-actions.js';
+import { SubmitButton } from '../../components/submit-button.js';
 import { CheckboxField, TextField } from '../../components/form-field.js';
 import type { SecretStatus } from '../../schema-form/form-context.js';
 import { asSchema, checkValue } from '../../schema-form/json-schema.js';
@@ -177,7 +177,9 @@ export function ConnectionForm({ connector, initial, secrets, previewTarget, pre
           ) : null}
         </>
       ) : null}
-      <FormActions submitLabel={submitLabel} busy={busy} onCancel={onCancel} />
+      <SubmitButton busy={busy} onCancel={onCancel}>
+        {submitLabel}
+      </SubmitButton>
     </form>
   );
 }

@@ -7,10 +7,12 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { CreatedNotice } from '../../components/created-notice.js';
 import { DeleteAction } from '../../components/delete-action.js';
+import { CardSection } from '../../components/card-section.js';
 import { ErrorDisplay } from '../../components/error-display.js';
 import { DateTime } from '../../components/formatted.js';
 import { PageHeader } from '../../components/page-header.js';
 import { Loading } from '../../components/states.js';
+import { RedeliverAll } from '../deliveries/redeliver-all.js';
 import { ActiveSwitch } from './active-switch.js';
 import { connectorById, useConnection, useConnectors, useDeleteConnection, useSourcesForFilter } from './connection-queries.js';
 import { describeConnectorField } from './connector-schema.js';
@@ -18,7 +20,6 @@ import { FailingCounts, LastDelivery } from './delivery-health.js';
 import { FilterSummary } from './filter-summary.js';
 import { GeneratedSecrets } from './generated-secrets.js';
 import { RecentDeliveries } from './recent-deliveries.js';
-import { RedeliverAll } from './redeliver-all.js';
 import { TestConnection } from './test-connection.js';
 import './connections.css';
 
@@ -55,16 +56,14 @@ export function ConnectionPage() {
       />
       <CreatedNotice>{t('connections.created')}</CreatedNotice>
       <GeneratedSecrets connectionId={data.id} connector={connector} describe={describeConnectorField(i18n, data.connector)} />
-      <section className="card" aria-labelledby="status-title">
-        <h2 id="status-title">{t('connections.status')}</h2>
+      <CardSection title={t('connections.status')}>
         <ActiveSwitch connection={data} />
         <FailingCounts connection={data} />
         <LastDelivery connection={data} />
-        <RedeliverAll connection={data} />
-      </section>
+        <RedeliverAll connectionId={data.id} connectionName={data.name} />
+      </CardSection>
       <TestConnection connectionId={data.id} />
-      <section className="card" aria-labelledby="receives-title">
-        <h2 id="receives-title">{t('connections.filters.title')}</h2>
+      <CardSection title={t('connections.filters.title')}>
         <FilterSummary filters={data.filters} sourceNames={sourceNames} complete />
         <h3>{t('connections.form.errorEmails')}</h3>
         {data.errorEmails.length > 0 ? (
@@ -79,7 +78,7 @@ export function ConnectionPage() {
         <p className="muted">
           {t('connections.createdAt')}: <DateTime iso={data.createdAt} /> · {t('connections.updatedAt')}: <DateTime iso={data.updatedAt} />
         </p>
-      </section>
+      </CardSection>
       <RecentDeliveries connectionId={data.id} />
     </>
   );

@@ -39,9 +39,8 @@ export function fetchDeliveriesPage(client: ApiClient, connectionId: string, cur
   return unwrap(client.GET('/deliveries', { params: { query: { connectionId, limit: 10, ...(cursor ? { cursor } : {}) } } }));
 }
 
-async function refreshConnections(queryClient: QueryClient, id?: string): Promise<void> {
+async function refreshConnections(queryClient: QueryClient): Promise<void> {
   await queryClient.invalidateQueries({ queryKey: CONNECTIONS_KEY, exact: false });
-  if (id !== undefined) await queryClient.invalidateQueries({ queryKey: ['deliveries'], exact: false });
 }
 
 /** Secrets the server generated for a new connection: kept in memory for the page that shows them once, never in the address or the history. */
@@ -92,7 +91,8 @@ export function useDeleteConnection(id: string) {
     mutationFn: () => unwrap(client.DELETE('/connections/{id}', { params: { path: { id } } })),
     onSuccess: async () => {
       queryClient.removeQueries({ queryKey: [...CONNECTIONS_KEY, id] });
-      await refreshConnections(queryClient);
+      // Its deliveries stay, now without a connection to name.
+      await Promise.all([refreshConnections(queryClient), queryClient.invalidateQueries({ queryKey: ['deliveries'] })]);
     },
   });
 }
@@ -100,14 +100,4 @@ export function useDeleteConnection(id: string) {
 export function useTestConnection(id: string) {
   const { client } = useApi();
   return useMutation({ mutationFn: () => unwrap(client.POST('/connections/{id}/test', { params: { path: { id } } })) });
-}
-
-/** Queues every dead and failed delivery of the connection again. */
-export function useRedeliverAll(id: string) {
-  const { client } = useApi();
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: () => unwrap(client.POST('/connections/{id}/redeliver', { params: { path: { id } }, body: {} })),
-    onSettled: () => refreshConnections(queryClient, id),
-  });
 }

@@ -143,14 +143,18 @@ describe('Connections pages', () => {
     expect(rows[1]?.textContent).toContain('Failed');
     expect(rows[1]?.textContent).toContain('HTTP 400');
     const [delivery] = (await server.runtime.dbHandle.db.selectFrom('deliveries').select('id').execute()).map((row) => row.id);
-    expect(within(rows[1] as HTMLElement).getByRole('link').getAttribute('href')).toBe(`/deliveries/${delivery}`);
+    expect(within(rows[1] as HTMLElement).getAllByRole('link').map((link) => link.getAttribute('href'))).toEqual([`/deliveries/${delivery}`, expect.stringMatching(/^\/events\/evt_/)]);
 
-    await user.click(within(status).getByRole('button', { name: 'Redeliver all given up and failed' }));
-    const dialog = screen.getByRole('alertdialog', { name: 'Redeliver the failed deliveries of Billing?' });
-    expect(dialog.textContent).toContain('1 delivery that gave up or failed is queued once more');
+    // The failed count opens the delivery log filtered to them.
+    expect(within(status).getByRole('link', { name: '1 failed' }).getAttribute('href')).toBe('/deliveries');
+    await user.click(within(status).getByRole('button', { name: 'Redeliver everything that failed for Billing' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Redeliver everything that failed for Billing?' });
+    expect(dialog.textContent).toContain('Every delivery of this connection that failed or was given up is sent again');
     await expectAccessible();
-    await user.click(within(dialog).getByRole('button', { name: 'Redeliver' }));
-    expect(await within(status).findByText('1 delivery was queued again.')).toBeTruthy();
+    await user.click(within(dialog).getByRole('button', { name: 'Redeliver all' }));
+    expect(await within(status).findByText(/^1 delivery was queued again\./)).toBeTruthy();
+    // Its counts follow: nothing failed any more, one waits for its next attempt.
+    await waitFor(() => expect(within(status).getByRole('list', { name: 'Needs attention' }).textContent).toBe('1 waiting for a retry'));
     await server.runtime.worker.runOnce();
     expect(sink.requests).toHaveLength(2);
     expect((await server.runtime.dbHandle.db.selectFrom('deliveries').select('status').executeTakeFirst())?.status).toBe('delivered');

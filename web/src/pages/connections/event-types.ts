@@ -1,11 +1,8 @@
 /**
- * Event types as people read them: the order the filters and actions list them in, and their
- * names from the catalogue (`connections.eventTypes.<type>`). The list is checked against the
- * generated `EventType` union: a type the server adds does not compile until it is listed here
- * (and named in every catalogue).
+ * Event types in the order the filters and the preview list them (their names:
+ * i18n/event-type-name.ts). The list is checked against the generated `EventType` union: a
+ * type the server adds does not compile until it is listed here (and named in every catalogue).
  */
-import type { i18n as I18n } from 'i18next';
-import { dynamicText } from '../../i18n/dynamic-text.js';
 import type { EventType } from './connection-types.js';
 
 // Every key is required: the compiler refuses a missing or unknown type.
@@ -31,11 +28,3 @@ export const EVENT_TYPES = Object.keys(ORDER) as EventType[];
 
 /** What a connection can be filtered on: the connection test is sent to one connection, never fanned out. */
 export const FILTERABLE_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter((type) => type !== 'connection_test');
-
-/**
- * The name of an event type, or of an action key (`refund_partial`, a refund of part of a
- * payment); a key the catalogue does not know yet (a newer server) is shown as it is.
- */
-export function eventTypeLabel(i18n: I18n, type: string): string {
-  return dynamicText(i18n, `connections.eventTypes.${type}`) ?? type;
-}

@@ -2,7 +2,7 @@
 import { Fragment } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionFilters } from './connection-types.js';
-import { eventTypeLabel } from './event-types.js';
+import { eventTypeName } from '../../i18n/event-type-name.js';
 
 export interface FilterSummaryProps {
   filters: ConnectionFilters;
@@ -19,7 +19,7 @@ export function FilterSummary({ filters, sourceNames, complete = false }: Filter
     if (limited || complete) facts.push({ key, label, value });
   };
   const list = (values: readonly string[]): string => values.join(', ');
-  add('eventTypes', t('connections.filters.eventTypes'), filters.eventTypes.length > 0 ? list(filters.eventTypes.map((type) => eventTypeLabel(i18n, type))) : t('connections.summary.allEvents'), true);
+  add('eventTypes', t('connections.filters.eventTypes'), filters.eventTypes.length > 0 ? list(filters.eventTypes.map((type) => eventTypeName(i18n, type))) : t('connections.summary.allEvents'), true);
   add('sources', t('connections.filters.sources'), filters.sources.length > 0 ? list(filters.sources.map((id) => sourceNames.get(id) ?? id)) : t('connections.summary.allSources'), filters.sources.length > 0);
   add('productIds', t('connections.filters.productIds'), filters.productIds.length > 0 ? list(filters.productIds) : t('connections.summary.allProducts'), filters.productIds.length > 0);
   add('addons', t('connections.filters.addons'), t(`connections.filters.addonsOption.${filters.addons}`), filters.addons !== 'include');

@@ -8,7 +8,8 @@ import { useTranslation } from 'react-i18next';
 import { CheckboxField } from '../../components/form-field.js';
 import type { ConnectionFilters } from './connection-types.js';
 import { useSourcesForFilter } from './connection-queries.js';
-import { eventTypeLabel, FILTERABLE_EVENT_TYPES } from './event-types.js';
+import { eventTypeName } from '../../i18n/event-type-name.js';
+import { FILTERABLE_EVENT_TYPES } from './event-types.js';
 import { ListField } from './list-field.js';
 
 export type FilterProblems = ReadonlyMap<keyof ConnectionFilters, string>;
@@ -72,7 +73,7 @@ export function FiltersFields({ value, onChange, problems, disabled }: FiltersFi
           {FILTERABLE_EVENT_TYPES.map((type) => (
             <CheckboxField
               key={type}
-              label={eventTypeLabel(i18n, type)}
+              label={eventTypeName(i18n, type)}
               checked={value.eventTypes.includes(type)}
               onChange={(on) => set('eventTypes', toggled(value.eventTypes, type, on, FILTERABLE_EVENT_TYPES))}
               disabled={disabled}

@@ -14,7 +14,7 @@ import type { DescribeField } from '../../schema-form/form-context.js';
 import { isJsonObject, kindOf } from '../../schema-form/json-schema.js';
 import type { JsonSchema, Problem, Problems } from '../../schema-form/json-schema.js';
 import type { ConnectionFilters } from './connection-types.js';
-import { eventTypeLabel } from './event-types.js';
+import { eventTypeName } from '../../i18n/event-type-name.js';
 import type { FilterProblems } from './filters-fields.js';
 
 const CONFIG_CODES = new Set(['INVALID_CONFIG', 'UNKNOWN_TEMPLATE_PATH', 'CONFIG_TOO_LARGE']);
@@ -73,7 +73,7 @@ export function configFieldLabel(i18n: I18n, schema: JsonSchema, describe: Descr
       const inActions = actionsField !== null && schemaPath.length === 1 && schemaPath[0] === actionsField;
       schemaPath.push(inActions ? '*' : segment);
       node = node.properties[segment];
-      labels.push(inActions ? eventTypeLabel(i18n, segment) : describe(schemaPath, node).title);
+      labels.push(inActions ? eventTypeName(i18n, segment) : describe(schemaPath, node).title);
     } else if (node && kind === 'map') {
       schemaPath.push('*');
       node = isJsonObject(node.additionalProperties) ? node.additionalProperties : undefined;

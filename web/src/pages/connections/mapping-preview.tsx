@@ -17,7 +17,8 @@ import { Loading } from '../../components/states.js';
 import { useFormat } from '../../i18n/use-format.js';
 import type { JsonObject } from '../../schema-form/json-schema.js';
 import type { ConfigPreview, EventType, PreviewChoice } from './connection-types.js';
-import { EVENT_TYPES, eventTypeLabel } from './event-types.js';
+import { eventTypeName } from '../../i18n/event-type-name.js';
+import { EVENT_TYPES } from './event-types.js';
 
 /** How long the preview waits after the last change before asking the server. */
 const SETTLE_MS = 400;
@@ -98,7 +99,7 @@ export function MappingPreview({ target, config, fieldLabel }: MappingPreviewPro
           <SelectField
             label={t('connections.preview.sampleType')}
             value={effective.type}
-            options={EVENT_TYPES.map((type) => ({ value: type, label: eventTypeLabel(i18n, type) }))}
+            options={EVENT_TYPES.map((type) => ({ value: type, label: eventTypeName(i18n, type) }))}
             onChange={(type) => setChoice({ kind: 'sample', type: type as EventType })}
           />
         ) : recent.data && recent.data.data.length > 0 ? (
@@ -108,7 +109,7 @@ export function MappingPreview({ target, config, fieldLabel }: MappingPreviewPro
             options={recent.data.data.map((event) => ({
               value: event.id,
               label: t('connections.preview.eventOption', {
-                type: eventTypeLabel(i18n, event.type),
+                type: eventTypeName(i18n, event.type),
                 order: event.orderId ?? '—',
                 email: event.email ?? '—',
                 date: format.dateTime(event.receivedAt),
@@ -129,8 +130,8 @@ export function MappingPreview({ target, config, fieldLabel }: MappingPreviewPro
         <>
           <p className="muted">
             {data.event.sample
-              ? t('connections.preview.renderedSample', { type: eventTypeLabel(i18n, data.event.type) })
-              : t('connections.preview.renderedRecorded', { type: eventTypeLabel(i18n, data.event.type), id: data.event.id })}
+              ? t('connections.preview.renderedSample', { type: eventTypeName(i18n, data.event.type) })
+              : t('connections.preview.renderedRecorded', { type: eventTypeName(i18n, data.event.type), id: data.event.id })}
           </p>
           <DataTable
             caption={t('connections.preview.fieldsCaption')}

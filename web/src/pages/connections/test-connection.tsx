@@ -4,6 +4,7 @@
  * nothing) and shows what it says. Nothing is queued or recorded.
  */
 import { useTranslation } from 'react-i18next';
+import { CardSection } from '../../components/card-section.js';
 import { ErrorDisplay } from '../../components/error-display.js';
 import { useTestConnection } from './connection-queries.js';
 
@@ -12,8 +13,7 @@ export function TestConnection({ connectionId }: { connectionId: string }) {
   const test = useTestConnection(connectionId);
   const result = test.data;
   return (
-    <section className="card" aria-labelledby="test-title">
-      <h2 id="test-title">{t('connections.test.title')}</h2>
+    <CardSection title={t('connections.test.title')}>
       <p>{t('connections.test.intro')}</p>
       <button type="button" className="button" onClick={() => test.mutate()} disabled={test.isPending}>
         {test.isPending ? t('common.working') : t('connections.test.run')}
@@ -27,6 +27,6 @@ export function TestConnection({ connectionId }: { connectionId: string }) {
         ) : null}
       </div>
       {test.isError ? <ErrorDisplay error={test.error} /> : null}
-    </section>
+    </CardSection>
   );
 }

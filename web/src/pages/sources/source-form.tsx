@@ -8,7 +8,7 @@ import type { FormEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProviderEntry } from '../../api/types.js';
 import { ErrorDisplay } from '../../components/error-display.js';
-import { FormActions } from '../../components/form-actions.js';
+import { SubmitButton } from '../../components/submit-button.js';
 import { TextField } from '../../components/form-field.js';
 import { asSchema, checkValue } from '../../schema-form/json-schema.js';
 import type { JsonObject, Problems } from '../../schema-form/json-schema.js';
@@ -76,7 +76,9 @@ export function SourceForm({ provider, initial, secrets, submitLabel, busy, erro
       />
       {hint}
       {error ? <ErrorDisplay error={error} /> : null}
-      <FormActions submitLabel={submitLabel} busy={busy} onCancel={onCancel} />
+      <SubmitButton busy={busy} onCancel={onCancel}>
+        {submitLabel}
+      </SubmitButton>
     </form>
   );
 }
