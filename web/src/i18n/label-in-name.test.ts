@@ -11,13 +11,15 @@ import { LANGUAGES } from './languages.js';
 
 type Tree = { [key: string]: string | Tree };
 
-/** [visible text, accessible name] of the buttons that carry an `aria-label` besides their text. */
+/** [visible text, accessible name] of the buttons and links that carry an `aria-label` besides their text. */
 const PAIRS: ReadonlyArray<readonly [string, string]> = [
   ['common.copy', 'common.copyLabel'],
   ['form.replace', 'form.replaceLabel'],
   ['form.removeSecret', 'form.removeSecretLabel'],
   ['form.add', 'form.addEntryLabel'],
   ['form.remove', 'form.removeEntryLabel'],
+  ['connections.choose', 'connections.addConnector'],
+  ['connections.health.open', 'connections.health.openLast'],
 ];
 
 function text(tree: Tree, key: string): string {
