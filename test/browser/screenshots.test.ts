@@ -1,7 +1,7 @@
 /**
  * Screenshots of the main pages in German and Hebrew, over the demo data, at a fixed date (the
- * server's clock and the browser's), so that taking them again changes only what the UI
- * changed. `npm run screenshots` runs this file with IPNHUB_SCREENSHOTS_DIR=docs/screenshots
+ * server's clock and the browser's), so that taking them again shows the same dates; ids (and
+ * the addresses that contain them) are new on each run. `npm run screenshots` runs this file with IPNHUB_SCREENSHOTS_DIR=docs/screenshots
  * (scripts/screenshots.ts); in `npm test` they go to a temporary directory and the test checks
  * that every page rendered, without a problem, into a picture of the window's size.
  */
@@ -62,6 +62,7 @@ function mainPages(): Shot[] {
     { name: 'sources', path: '/sources' },
     { name: 'source', path: `/sources/${demo.digistore24Id}` },
     { name: 'connections', path: '/connections' },
+    { name: 'connection', path: `/connections/${demo.webhookId}` },
     { name: 'notifications', path: '/notifications' },
     { name: 'notification', path: `/notifications/${demo.requests.accepted}` },
     { name: 'deliveries', path: '/deliveries' },
