@@ -6,6 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { askAccess } from './support/access-check.js';
 import { expectAccessiblePage, seriousViolations } from './support/axe.js';
 import { useBrowserHarness } from './support/browser-harness.js';
 import { DEMO_CONFIG, seedDemoData } from './support/demo-data.js';
@@ -91,10 +92,7 @@ describe.each(['en', 'he'] as const)('every page in %s', (language) => {
     await signInQuietly(page);
     await page.goto('/customers');
     await settled(page);
-    const check = page.getByRole('region', { name: uiText(language, 'customers.check.title') });
-    await check.getByLabel(uiText(language, 'customers.check.email')).fill(demo.buyer.email);
-    await check.getByLabel(uiText(language, 'customers.check.productId')).fill(demo.buyer.productId);
-    await check.getByRole('button', { name: uiText(language, 'customers.check.submit') }).click();
+    const check = await askAccess(page, language, demo.buyer.email, demo.buyer.productId);
     await check.getByRole('table', { name: uiText(language, 'customers.check.grants') }).waitFor();
     await expectAccessiblePage(page, `the access check's answer (${language})`);
   });

@@ -7,6 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { askAccess } from './support/access-check.js';
 import { expectAccessiblePage } from './support/axe.js';
 import { useBrowserHarness } from './support/browser-harness.js';
 import { sendDigistore24 } from './support/digistore24-sender.js';
@@ -22,10 +23,7 @@ const PRODUCT = `Online Course Basic (${BUYER.productId})`;
 
 /** Asks the access check and waits for its answer to be `expected` (an earlier answer may still be shown until then). */
 async function checkAccess(page: Page, email: string, productId: string, expected: string): Promise<void> {
-  const check = page.getByRole('region', { name: uiText('it', 'customers.check.title') });
-  await check.getByLabel(uiText('it', 'customers.check.email')).fill(email);
-  await check.getByLabel(uiText('it', 'customers.check.productId')).fill(productId);
-  await check.getByRole('button', { name: uiText('it', 'customers.check.submit') }).click();
+  const check = await askAccess(page, 'it', email, productId);
   const answer = check.locator('.access-answer').filter({ hasText: expected });
   await answer.waitFor();
   expect(await answer.innerText()).toBe(expected);

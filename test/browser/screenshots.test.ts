@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
+import { askAccess } from './support/access-check.js';
 import { useBrowserHarness } from './support/browser-harness.js';
 import { DEMO_CONFIG, seedDemoData } from './support/demo-data.js';
 import type { DemoData } from './support/demo-data.js';
@@ -44,14 +45,10 @@ interface Shot {
   then?: (page: Page, language: UiLanguage) => Promise<void>;
 }
 
-/** Asks the access check about the demo's buyer and waits for the answer. */
-async function askAccess(page: Page, language: UiLanguage): Promise<void> {
-  const check = page.getByRole('region', { name: uiText(language, 'customers.check.title') });
-  await check.getByLabel(uiText(language, 'customers.check.email')).fill(demo.buyer.email);
-  await check.getByLabel(uiText(language, 'customers.check.productId')).fill(demo.buyer.productId);
-  await check.getByRole('button', { name: uiText(language, 'customers.check.submit') }).click();
+/** Asks the access check about the demo's buyer and waits for the answer, shown at the top. */
+async function showAccess(page: Page, language: UiLanguage): Promise<void> {
+  const check = await askAccess(page, language, demo.buyer.email, demo.buyer.productId);
   await check.getByRole('table', { name: uiText(language, 'customers.check.grants') }).waitFor();
-  // The answer at the top of the picture.
   await check.scrollIntoViewIfNeeded();
 }
 
@@ -67,7 +64,7 @@ function mainPages(): Shot[] {
     { name: 'notification', path: `/notifications/${demo.requests.accepted}` },
     { name: 'deliveries', path: '/deliveries' },
     { name: 'delivery', path: `/deliveries/${demo.deliveries.dead}` },
-    { name: 'customers', path: '/customers', then: askAccess },
+    { name: 'customers', path: '/customers', then: showAccess },
     { name: 'customer', path: `/customers/${demo.ledger.customerId}` },
     { name: 'settings', path: '/settings' },
   ];
