@@ -75,7 +75,7 @@ describe.each(['en', 'he'] as const)('every page in %s', (language) => {
   it('passes axe when signed out', async () => {
     const page = await harness.current.newPage({ language });
     await page.goto('/');
-    await page.getByRole('heading', { level: 1, name: uiText(language, 'signIn.title') }).waitFor();
+    await page.getByRole('heading', { level: 1, name: uiText(language, 'signIn.title'), exact: true }).waitFor();
     await expectAccessiblePage(page, `the sign-in page (${language})`);
   });
 

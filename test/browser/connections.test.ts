@@ -58,7 +58,7 @@ describe('connections', () => {
     // Add connection → the webhook's card → its form, generated from the connector's schema.
     await page.getByRole('main').getByRole('link', { name: uiText('de', 'connections.add') }).click();
     await page.getByRole('link', { name: uiText('de', 'connections.addConnector', { connector: 'Webhook' }) }).click();
-    await page.getByRole('heading', { level: 1, name: uiText('de', 'connections.addTitle', { connector: 'Webhook' }) }).waitFor();
+    await page.getByRole('heading', { level: 1, name: uiText('de', 'connections.addTitle', { connector: 'Webhook' }), exact: true }).waitFor();
     await page.getByRole('textbox', { name: uiText('de', 'connections.form.name') }).fill('Buchhaltung');
     await page.getByRole('textbox', { name: uiText('de', 'configFields.webhook.url.title') }).fill(`${sink.url}/ipn`);
     await page.getByRole('group', { name: uiText('de', 'connections.filters.eventTypes') }).getByLabel(uiText('de', 'eventTypes.payment'), { exact: true }).check();
@@ -66,7 +66,7 @@ describe('connections', () => {
     await page.getByRole('button', { name: uiText('de', 'connections.create') }).click();
 
     // Its page: the signing secret ipnhub generated, shown once; the filter; the connector's own test.
-    await page.getByRole('heading', { level: 1, name: 'Buchhaltung' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Buchhaltung', exact: true }).waitFor();
     const secret = await page.locator('.generated-secrets code').innerText();
     expect(secret).toMatch(/^whsec_/);
     const [connection] = await harness.current.runtime.connections.list();
@@ -87,7 +87,7 @@ describe('connections', () => {
     const [first] = await recentDeliveries(page, 'de', 1);
     expect(first?.slice(1, 4)).toEqual([uiText('de', 'eventTypes.payment'), uiText('de', 'status.delivery.delivered'), '1']);
     await tableNamed(page, uiText('de', 'connections.deliveries.title')).locator('tbody td:first-child a').click();
-    await page.getByRole('heading', { level: 1, name: uiText('de', 'deliveries.detail.title', { connection: 'Buchhaltung' }) }).waitFor();
+    await page.getByRole('heading', { level: 1, name: uiText('de', 'deliveries.detail.title', { connection: 'Buchhaltung' }), exact: true }).waitFor();
     const attempt = page.getByRole('article', { name: uiText('de', 'deliveries.attempt.title', { number: 1 }) });
     await attempt.getByText(uiText('de', 'deliveries.attempt.outcome.delivered'), { exact: true }).waitFor();
     expect(await attempt.locator('.sent-request code').first().innerText()).toBe(`POST ${sink.url}/ipn`);
@@ -99,7 +99,7 @@ describe('connections', () => {
     await pay('ORDER0002');
     await sink.waitForRequests(3);
     await page.getByRole('main').getByRole('link', { name: 'Buchhaltung' }).first().click();
-    await page.getByRole('heading', { level: 1, name: 'Buchhaltung' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Buchhaltung', exact: true }).waitFor();
     const [dead] = await recentDeliveries(page, 'de', 2);
     expect(dead?.slice(1, 4)).toEqual([uiText('de', 'eventTypes.payment'), uiText('de', 'status.delivery.dead'), '1']);
     expect(dead?.[5]).toBe('HTTP 500');
@@ -114,7 +114,7 @@ describe('connections', () => {
 
     // The sink is fixed (it answers 200 again): redeliver everything that failed, from the connection's page.
     await page.goBack();
-    await page.getByRole('heading', { level: 1, name: 'Buchhaltung' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Buchhaltung', exact: true }).waitFor();
     await page.getByRole('button', { name: uiText('de', 'deliveries.redeliverAll.button', { name: 'Buchhaltung' }) }).click();
     const dialog = page.getByRole('alertdialog', { name: uiText('de', 'deliveries.redeliverAll.title', { name: 'Buchhaltung' }) });
     await dialog.getByRole('button', { name: uiText('de', 'deliveries.redeliverAll.confirm') }).click();
@@ -143,13 +143,13 @@ describe('connections', () => {
 
       const page = await harness.current.newPage({ language: 'en' });
       await openSignedIn(page, `/connections/${connection.id}`, 'en');
-      await page.getByRole('heading', { level: 1, name: 'CRM export' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: 'CRM export', exact: true }).waitFor();
       await page.getByRole('main').getByRole('link', { name: uiText('en', 'common.edit') }).click();
-      await page.getByRole('heading', { level: 1, name: uiText('en', 'connections.editTitle', { name: 'CRM export' }) }).waitFor();
+      await page.getByRole('heading', { level: 1, name: uiText('en', 'connections.editTitle', { name: 'CRM export' }), exact: true }).waitFor();
       // Only product 111111 from now on.
       await page.getByLabel(uiText('en', 'connections.filters.productIds')).fill('111111');
       await page.getByRole('button', { name: uiText('en', 'common.save') }).click();
-      await page.getByRole('heading', { level: 1, name: 'CRM export' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: 'CRM export', exact: true }).waitFor();
       await page.locator('.filter-summary').getByText('111111', { exact: true }).waitFor();
       expect((await runtime.connections.get(connection.id))?.filters.productIds).toEqual(['111111']);
 
@@ -158,7 +158,7 @@ describe('connections', () => {
       await mainNavigation(page, 'en').getByRole('link', { name: uiText('en', 'nav.notifications') }).click();
       const log = tableNamed(page, uiText('en', 'notifications.tableCaption'));
       await log.locator('tbody td:first-child a').first().click();
-      await page.getByRole('heading', { level: 1, name: uiText('en', 'notifications.detail.title') }).waitFor();
+      await page.getByRole('heading', { level: 1, name: uiText('en', 'notifications.detail.title'), exact: true }).waitFor();
       await page.getByText(uiText('en', 'events.noDeliveries')).waitFor();
       expect(await page.getByRole('article').innerText()).toContain('ORDER0102');
       await expectAccessiblePage(page, 'an event no connection took');

@@ -51,7 +51,7 @@ describe('customers and access', () => {
     expect((await rowTexts(log)).map((row) => row.slice(1))).toEqual([['Corsi online', uiText('it', 'status.verdict.accepted'), '1']]);
     // The time it was received links to it.
     await log.locator('tbody td:first-child a').click();
-    await page.getByRole('heading', { level: 1, name: uiText('it', 'notifications.detail.title') }).waitFor();
+    await page.getByRole('heading', { level: 1, name: uiText('it', 'notifications.detail.title'), exact: true }).waitFor();
     const fields = new Map(await nameValueRows(tableNamed(page, uiText('it', 'notifications.detail.fieldsCaption'))));
     expect([fields.get('event'), fields.get('order_id'), fields.get('email'), fields.get('product_id'), fields.get('amount')]).toEqual(['on_payment', BUYER.orderId, BUYER.email, BUYER.productId, '97.00']);
     await page.getByRole('heading', { level: 3, name: uiText('it', 'eventTypes.payment') }).waitFor();
@@ -59,7 +59,7 @@ describe('customers and access', () => {
 
     // Customers & access: yes for the product bought, with the order behind the answer.
     await mainNavigation(page, 'it').getByRole('link', { name: uiText('it', 'nav.customers') }).click();
-    await page.getByRole('heading', { level: 1, name: uiText('it', 'nav.customers') }).waitFor();
+    await page.getByRole('heading', { level: 1, name: uiText('it', 'nav.customers'), exact: true }).waitFor();
     await checkAccess(page, BUYER.email, BUYER.productId, `${uiText('it', 'customers.check.answerYes')} ${uiText('it', 'customers.check.yes', { email: BUYER.email, product: PRODUCT })}`);
     const grants = tableNamed(page, uiText('it', 'customers.check.grants'));
     const [grant] = await rowTexts(grants);
@@ -78,7 +78,7 @@ describe('customers and access', () => {
 
     // The order behind it: refunded, with the payment and the refund on its timeline.
     await grants.getByRole('link', { name: BUYER.orderId }).click();
-    await page.getByRole('heading', { level: 1, name: uiText('it', 'customers.orderTitle', { id: BUYER.orderId }) }).waitFor();
+    await page.getByRole('heading', { level: 1, name: uiText('it', 'customers.orderTitle', { id: BUYER.orderId }), exact: true }).waitFor();
     const timeline = page.locator('.timeline-entry strong');
     await timeline.nth(1).waitFor();
     expect(await timeline.allInnerTexts()).toEqual([uiText('it', 'eventTypes.payment'), uiText('it', 'eventTypes.refund')]);

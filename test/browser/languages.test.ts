@@ -31,12 +31,12 @@ describe('languages', () => {
   it('follows the browser, switches to Hebrew right to left, remembers the choice, and back', async () => {
     const page = await harness.current.newPage({ language: 'en' });
     await openSignedIn(page, '/sources', 'en');
-    await page.getByRole('heading', { level: 1, name: 'Sources' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Sources', exact: true }).waitFor();
     expect(await documentLanguage(page)).toEqual({ lang: 'en', dir: 'ltr' });
     expect(await navigationSide(page, 'en')).toBe('left');
 
     await page.getByLabel('Language').selectOption('he');
-    await page.getByRole('heading', { level: 1, name: 'מקורות' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'מקורות', exact: true }).waitFor();
     expect(await documentLanguage(page)).toEqual({ lang: 'he', dir: 'rtl' });
     const nav = mainNavigation(page, 'he');
     expect(await nav.getByRole('link').allInnerTexts()).toEqual(['סקירה', 'מקורות', 'חיבורים', 'הודעות', 'מסירות', 'לקוחות והרשאות גישה', 'הגדרות']);
@@ -47,11 +47,11 @@ describe('languages', () => {
 
     // Remembered in this browser, although the browser still asks for English.
     await page.reload();
-    await page.getByRole('heading', { level: 1, name: 'מקורות' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'מקורות', exact: true }).waitFor();
     expect(await documentLanguage(page)).toEqual({ lang: 'he', dir: 'rtl' });
 
     await page.getByLabel(uiText('he', 'app.language')).selectOption('de');
-    await page.getByRole('heading', { level: 1, name: 'Quellen' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Quellen', exact: true }).waitFor();
     expect(await documentLanguage(page)).toEqual({ lang: 'de', dir: 'ltr' });
     expect(await navigationSide(page, 'de')).toBe('left');
   });
@@ -59,7 +59,7 @@ describe('languages', () => {
   it('opens in Hebrew for a Hebrew browser, from the sign-in page on', async () => {
     const page = await harness.current.newPage({ language: 'he' });
     await page.goto('/');
-    await page.getByRole('heading', { level: 1, name: 'כניסה' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'כניסה', exact: true }).waitFor();
     expect(await documentLanguage(page)).toEqual({ lang: 'he', dir: 'rtl' });
     expect(await page.getByLabel(uiText('he', 'signIn.tokenLabel')).count()).toBe(1);
     await expectAccessiblePage(page, 'the sign-in page in Hebrew');

@@ -61,7 +61,7 @@ describe('sessions', () => {
     await page.getByLabel('Admin-Token').fill(newToken);
     await page.getByRole('button', { name: 'Anmelden' }).click();
     // Back where the user was going.
-    await page.getByRole('heading', { level: 1, name: 'Quellen' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Quellen', exact: true }).waitFor();
   });
 });
 

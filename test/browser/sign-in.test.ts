@@ -19,7 +19,7 @@ describe('signing in', () => {
     const page = await harness.current.newPage({ language: 'de' });
     await page.goto('/');
     // Not signed in: the sign-in page, in the browser's language.
-    await page.getByRole('heading', { level: 1, name: 'Anmelden' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Anmelden', exact: true }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     expect(await page.locator('html').getAttribute('lang')).toBe('de');
     await expectAccessiblePage(page, 'the sign-in page');
@@ -64,23 +64,23 @@ describe('signing in', () => {
     expect((await page.context().cookies()).filter((cookie) => cookie.name === 'ipnhub_session')).toEqual([]);
     // Signed out for good: a page behind the sign-in sends back to it.
     await page.goto('/sources');
-    await page.getByRole('heading', { level: 1, name: 'Anmelden' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Anmelden', exact: true }).waitFor();
   });
 
   it('brings a deep link back after signing in', async () => {
     const page = await harness.current.newPage({ language: 'en' });
     await page.goto('/sources');
-    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Sign in', exact: true }).waitFor();
     await page.getByLabel('Admin token').fill(TEST_ADMIN_TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Sources' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Sources', exact: true }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/sources');
   });
 
   it('signs in and moves through the app with the keyboard alone', async () => {
     const page = await harness.current.newPage({ language: 'de' });
     await page.goto('/');
-    await page.getByRole('heading', { level: 1, name: 'Anmelden' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Anmelden', exact: true }).waitFor();
     // Tab to the token field (past the language menu), type, Enter.
     await tabTo(page, 'Admin-Token');
     await page.keyboard.type(TEST_ADMIN_TOKEN);
@@ -98,7 +98,7 @@ describe('signing in', () => {
     await mainNavigation(page, 'de').waitFor();
     await tabTo(page, 'Quellen');
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Quellen' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Quellen', exact: true }).waitFor();
     // Focus moved to the new page's content, not left on the link.
     expect(await page.evaluate('document.activeElement && document.activeElement.id')).toBe('main');
   });

@@ -20,13 +20,13 @@ describe('sources', () => {
     const page = await harness.current.newPage({ language: 'de' });
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
     await openSignedIn(page, '/sources', 'de');
-    await page.getByRole('heading', { level: 1, name: 'Quellen' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Quellen', exact: true }).waitFor();
     await page.getByText(uiText('de', 'sources.emptyTitle')).waitFor();
 
     // Keyboard only: to "Add Digistore24 source", through the form, Enter submits it.
     await tabTo(page, 'Digistore24-Quelle hinzufügen');
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Digistore24-Quelle hinzufügen' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Digistore24-Quelle hinzufügen', exact: true }).waitFor();
     await expectAccessiblePage(page, 'the add-source form');
     await tabTo(page, 'Name');
     await page.keyboard.type('Mein Shop');
@@ -34,7 +34,7 @@ describe('sources', () => {
     await page.keyboard.type('eine lange geheime Passphrase');
     await page.keyboard.press('Enter');
 
-    await page.getByRole('heading', { level: 1, name: 'Mein Shop' }).waitFor();
+    await page.getByRole('heading', { level: 1, name: 'Mein Shop', exact: true }).waitFor();
     const [source] = await runtime.sources.list();
     expect(source?.name).toBe('Mein Shop');
     expect(source?.secretFields).toEqual({ passphrase: 'set' });
@@ -76,7 +76,7 @@ describe('sources', () => {
     const [row] = await rowTexts(log);
     expect(row?.slice(1)).toEqual(['Mein Shop', uiText('de', 'status.verdict.test'), '0']);
     await log.getByRole('link').first().click();
-    await page.getByRole('heading', { level: 1, name: uiText('de', 'notifications.detail.title') }).waitFor();
+    await page.getByRole('heading', { level: 1, name: uiText('de', 'notifications.detail.title'), exact: true }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/notifications/${requests[0]?.id}`);
     await page.getByText(uiText('de', 'notifications.verdictHelp.test')).waitFor();
     await page.getByText(uiText('de', 'notifications.detail.noEvents')).waitFor();
