@@ -330,6 +330,17 @@ const attemptRequests: Migration = {
   },
 };
 
+/**
+ * A connection's deliveries, newest first: its latest delivery on the connection's card
+ * (outbox/connection-stats.ts) and the delivery log filtered by connection, without reading
+ * the other connections' deliveries.
+ */
+const deliveriesByConnection: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.createIndex('deliveries_connection').on('deliveries').columns(['connection_id', 'id']).execute();
+  },
+};
+
 export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
   return {
     '0001_initial': initial(adapter),
@@ -340,6 +351,7 @@ export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
     '0006_admin_sessions': adminSessions,
     '0007_admin_read_indexes': adminReadIndexes,
     '0008_attempt_requests': attemptRequests,
+    '0009_deliveries_by_connection': deliveriesByConnection,
   };
 }
 
