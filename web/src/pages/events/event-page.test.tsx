@@ -72,8 +72,8 @@ describe('Event page', () => {
   it('shows a refund in full, in Hebrew', async () => {
     const refund = await eventOf('refund');
     await render(`/events/${refund.id}`, 'he');
-    await screen.findByRole('heading', { level: 1, name: 'החזר' });
-    const section = screen.getByRole('region', { name: 'החזר' });
+    await screen.findByRole('heading', { level: 1, name: 'החזר כספי' });
+    const section = screen.getByRole('region', { name: 'החזר כספי' });
     expect(section.textContent).toContain('התשלום הוחזר במלואו.');
     expect(screen.getByRole('region', { name: 'השפעה על הזמנות והרשאות גישה' }).textContent).toContain('הוחזרה');
     await expectAccessible();
