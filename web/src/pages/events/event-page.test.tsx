@@ -73,7 +73,7 @@ describe('Event page', () => {
     const refund = await eventOf('refund');
     await render(`/events/${refund.id}`, 'he');
     await screen.findByRole('heading', { level: 1, name: 'החזר כספי' });
-    const section = screen.getByRole('region', { name: 'החזר כספי' });
+    const section = screen.getByRole('region', { name: 'החזר' });
     expect(section.textContent).toContain('התשלום הוחזר במלואו.');
     expect(screen.getByRole('region', { name: 'השפעה על הזמנות והרשאות גישה' }).textContent).toContain('הוחזרה');
     await expectAccessible();
