@@ -32,6 +32,7 @@ import type { IngestStore } from './ledger/ingest-store.js';
 import { createThreadedIngestStore } from './ledger/threaded-ingest-store.js';
 import { createIngest } from './ledger/ingest.js';
 import { createDocumentWorker } from './invoicing/document-worker.js';
+import { createDocumentsService } from './invoicing/documents-service.js';
 import type { DocumentRenderer } from './invoicing/document-worker.js';
 import { createProfilesService } from './invoicing/profiles.js';
 import type { ProfilesService } from './invoicing/profiles.js';
@@ -238,6 +239,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       sessions: createAdminSessions({ db, clock, token: auth, idleMs: config.sessionIdleMinutes * minute, maxMs: config.sessionMaxDays * 24 * 60 * minute }),
       sources,
       connections,
+      profiles,
+      documents: createDocumentsService({ db, adapter, clock, onQueued: () => worker.wakeDocuments() }),
       testConnection,
       // The in-process worker is woken at once (other processes by NOTIFY, or their next poll).
       redeliver: async (deliveryId) => {

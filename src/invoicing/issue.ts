@@ -18,6 +18,7 @@ import { IpnhubError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
+import { normalizeEmail } from '../ledger/queries/normalize-email.js';
 import { creditNoteSnapshot, invoiceSnapshot } from './build-snapshot.js';
 import type { CreditFacts, Numbered } from './build-snapshot.js';
 import type { DocumentKind, DocumentSnapshot } from './document-snapshot.js';
@@ -87,7 +88,7 @@ async function storeDocument(trx: Kysely<Database>, clock: Clock, profile: Profi
       series_key: period.key,
       sequence_no: sequenceNo,
       issued_at: now,
-      buyer_email: snapshot.buyer.email,
+      buyer_email: snapshot.buyer.email === null ? null : normalizeEmail(snapshot.buyer.email),
       buyer_name: snapshot.buyer.name,
       order_ref: snapshot.orderId,
       transaction_ref: request.transactionRef,
