@@ -38,27 +38,40 @@ export function withoutBidiMarks(text: string): string {
 
 type Token = { text: string; kind: 'rtl' | 'ltr' | 'neutral' };
 
-/** Splits a left-to-right piece into its neutral edges and its core ("514567890 :" → core "514567890", " ", ":"). */
+/**
+ * Splits a left-to-right piece into cores of letters and digits (with the signs that stick to a
+ * number) and the neutral characters around and between them: "514567890 :" gives the core
+ * "514567890" and the neutrals " " and ":", which belong to the Hebrew side.
+ */
 function tokens(piece: string): Token[] {
   if (HEBREW.test(piece)) return [{ text: piece, kind: 'rtl' }];
   const chars = [...piece];
-  let first = chars.findIndex((c) => LETTER_OR_DIGIT.test(c));
-  if (first < 0) return chars.map((c) => ({ text: c, kind: 'neutral' }));
-  let last = chars.length - 1;
-  while (!LETTER_OR_DIGIT.test(chars[last] ?? '')) last -= 1;
-  while (first > 0 && NUMBER_SIGN.test(chars[first - 1] ?? '') && DIGIT.test(chars[first] ?? '')) first -= 1;
-  while (last < chars.length - 1 && NUMBER_SIGN.test(chars[last + 1] ?? '') && DIGIT.test(chars[last] ?? '')) last += 1;
-  return [
-    ...chars.slice(0, first).map((c): Token => ({ text: c, kind: 'neutral' })),
-    { text: chars.slice(first, last + 1).join(''), kind: 'ltr' },
-    ...chars.slice(last + 1).map((c): Token => ({ text: c, kind: 'neutral' })),
-  ];
+  const core = chars.map((c, i) => {
+    if (LETTER_OR_DIGIT.test(c)) return true;
+    const touchesDigit = DIGIT.test(chars[i - 1] ?? '') || DIGIT.test(chars[i + 1] ?? '');
+    return NUMBER_SIGN.test(c) && touchesDigit;
+  });
+  const out: Token[] = [];
+  chars.forEach((c, i) => {
+    const last = out.at(-1);
+    if (core[i] && last?.kind === 'ltr' && core[i - 1]) last.text += c;
+    else out.push({ text: c, kind: core[i] ? 'ltr' : 'neutral' });
+  });
+  return out;
+}
+
+/** Two left-to-right cores with only `between` (neutrals) between them read as one run (UAX #9 W4, W7, N1). */
+function oneRun(left: string, between: string, right: string): boolean {
+  // Digits after Latin letters take their direction (W7), and neutrals between two such runs too (N1).
+  if (LETTER.test(left)) return LETTER_OR_DIGIT.test(right[0] ?? '');
+  // Between two numbers only a single separator keeps them one number (W4: 1,180.00).
+  return /^[,.:/+-]$/.test(between) && DIGIT.test(right[0] ?? '');
 }
 
 /**
  * One right-to-left text from its pieces in visual order (see the file comment). Neutrals
- * between two Latin words stay inside the Latin run (UAX #9 rule N1); between numbers, or a
- * number and Hebrew, they take the paragraph's direction.
+ * between Latin runs stay inside them; between numbers, or a number and Hebrew, they take the
+ * paragraph's direction.
  */
 function logicalRtl(visual: string[]): string {
   const all = visual.flatMap(tokens);
@@ -76,8 +89,9 @@ function logicalRtl(visual: string[]): string {
       let k = j;
       while (all[k]?.kind === 'neutral') k += 1;
       const next = all[k];
-      if (next?.kind !== 'ltr' || !LETTER.test(text.at(-1) ?? '') || !LETTER.test(next.text[0] ?? '')) break;
-      text += all.slice(j, k + 1).map((t) => t.text).join('');
+      const between = all.slice(j, k).map((t) => t.text).join('');
+      if (next?.kind !== 'ltr' || !oneRun(text, between, next.text)) break;
+      text += between + next.text;
       j = k + 1;
     }
     runs.push({ text, kind: 'ltr' });
@@ -100,7 +114,8 @@ function lineText(pieces: Piece[], direction: 'ltr' | 'rtl'): string {
     end = piece.x + piece.width;
   }
   const read = direction === 'rtl' ? texts.reverse().map(logicalRtl) : texts.map((t) => t.join(''));
-  return read.join(' ').replace(/ {2,}/g, ' ').trim();
+  // No-break spaces (Intl puts them between amount and currency) read back as plain spaces.
+  return read.join(' ').replace(/[\u00a0\u202f]/g, ' ').replace(/ {2,}/g, ' ').trim();
 }
 
 /** Every page's lines, top to bottom, in logical order; `direction` is the document's. */
