@@ -36,7 +36,7 @@ import { createDocumentsService } from './invoicing/documents-service.js';
 import type { DocumentRenderer } from './invoicing/document-worker.js';
 import { createProfilesService } from './invoicing/profiles.js';
 import type { ProfilesService } from './invoicing/profiles.js';
-import { renderNotConnected } from './invoicing/renderer.js';
+import { renderWithPdfLibrary } from './invoicing/renderer.js';
 import { createHeldAlerter } from './ledger/held-alert.js';
 import type { HeldRequest } from './ledger/held-alert.js';
 import { createVerifier } from './ledger/verifier.js';
@@ -165,7 +165,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       clock,
       logger,
       mailer,
-      render: options.renderDocument ?? renderNotConnected,
+      render: options.renderDocument ?? renderWithPdfLibrary,
       policy,
       leaseMs: config.leaseSeconds * 1000,
       random: options.random,
