@@ -64,6 +64,19 @@ class LeaseLost extends Error {
 
 const BATCH = 16;
 
+/**
+ * Takes the rows found due, one compare-and-set each (`take` answers null when another worker
+ * was faster); the rows taken, in the order found.
+ */
+async function takeEach<Row, Taken>(due: readonly Row[], take: (row: Row) => Promise<Taken | null>): Promise<Taken[]> {
+  const taken: Taken[] = [];
+  for (const row of due) {
+    const won = await take(row);
+    if (won !== null) taken.push(won);
+  }
+  return taken;
+}
+
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -96,17 +109,15 @@ export function createDocumentWorker(deps: DocumentWorkerDeps): DocumentWorker {
       .orderBy('event_id')
       .limit(BATCH)
       .execute();
-    const claimed = [];
-    for (const job of due) {
+    return takeEach(due, async (job) => {
       const taken = await db
         .updateTable('document_jobs')
         .set({ lease_until: until })
         .where('event_id', '=', job.event_id)
         .where((eb) => (job.lease_until === null ? eb('lease_until', 'is', null) : eb('lease_until', '=', job.lease_until)))
         .executeTakeFirst();
-      if (Number(taken.numUpdatedRows) === 1) claimed.push({ ...job, lease_until: until });
-    }
-    return claimed;
+      return Number(taken.numUpdatedRows) === 1 ? { ...job, lease_until: until } : null;
+    });
   }
 
   async function releaseJob(trx: Kysely<Database>, job: { event_id: string; lease_until: string }): Promise<void> {
@@ -182,9 +193,8 @@ export function createDocumentWorker(deps: DocumentWorkerDeps): DocumentWorker {
       .orderBy('id')
       .limit(BATCH)
       .execute();
-    const claimed = [];
-    for (const doc of due) {
-      const taken = await db
+    return takeEach(due, async (doc) => {
+      const [row] = await db
         .updateTable('documents')
         .set({ render_lease_until: until })
         .where('id', '=', doc.id)
@@ -192,10 +202,8 @@ export function createDocumentWorker(deps: DocumentWorkerDeps): DocumentWorker {
         .where((eb) => (doc.render_lease_until === null ? eb('render_lease_until', 'is', null) : eb('render_lease_until', '=', doc.render_lease_until)))
         .returning(['id', 'snapshot', 'render_attempts'])
         .execute();
-      const row = taken[0];
-      if (row) claimed.push({ ...row, render_lease_until: until });
-    }
-    return claimed;
+      return row ? { ...row, render_lease_until: until } : null;
+    });
   }
 
   async function renderOne(doc: { id: string; snapshot: string; render_attempts: number; render_lease_until: string }): Promise<void> {
@@ -260,9 +268,8 @@ export function createDocumentWorker(deps: DocumentWorkerDeps): DocumentWorker {
       .orderBy('document_mails.id')
       .limit(BATCH)
       .execute();
-    const claimed: MailJob[] = [];
-    for (const mail of due) {
-      const taken = await db
+    return takeEach(due, async (mail) => {
+      const [row] = await db
         .updateTable('document_mails')
         .set({ lease_until: until })
         .where('id', '=', mail.id)
@@ -270,10 +277,8 @@ export function createDocumentWorker(deps: DocumentWorkerDeps): DocumentWorker {
         .where((eb) => (mail.lease_until === null ? eb('lease_until', 'is', null) : eb('lease_until', '=', mail.lease_until)))
         .returning(['id', 'document_id', 'role', 'recipients', 'attempts'])
         .execute();
-      const row = taken[0];
-      if (row) claimed.push({ ...row, lease_until: until });
-    }
-    return claimed;
+      return row ? { ...row, lease_until: until } : null;
+    });
   }
 
   async function mailOne(mail: MailJob): Promise<void> {
