@@ -31,6 +31,12 @@ import { createLocalIngestStore } from './ledger/ingest-store.js';
 import type { IngestStore } from './ledger/ingest-store.js';
 import { createThreadedIngestStore } from './ledger/threaded-ingest-store.js';
 import { createIngest } from './ledger/ingest.js';
+import { createDocumentWorker } from './invoicing/document-worker.js';
+import { createDocumentsService } from './invoicing/documents-service.js';
+import type { DocumentRenderer } from './invoicing/document-worker.js';
+import { createProfilesService } from './invoicing/profiles.js';
+import type { ProfilesService } from './invoicing/profiles.js';
+import { renderWithPdfLibrary } from './invoicing/renderer.js';
 import { createHeldAlerter } from './ledger/held-alert.js';
 import type { HeldRequest } from './ledger/held-alert.js';
 import { createVerifier } from './ledger/verifier.js';
@@ -67,6 +73,8 @@ export interface RuntimeOptions {
   webRoot?: string;
   /** Check every admin API answer against its response schema (tests; see http/admin/response-check.ts). */
   checkResponses?: boolean;
+  /** Renders a document's PDF (tests pass a fake or a failing one). */
+  renderDocument?: DocumentRenderer;
 }
 
 export interface Runtime {
@@ -76,6 +84,7 @@ export interface Runtime {
   clock: Clock;
   sources: SourcesService;
   connections: ConnectionsService;
+  profiles: ProfilesService;
   ingestStore: IngestStore;
   ingest: Ingest;
   http: HttpClient;
@@ -113,6 +122,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const secretBox = createSecretBox(masterKey);
     const sources = createSourcesService({ db, adapter, secretBox, clock, publicBaseUrl: config.publicBaseUrl });
     const connections = createConnectionsService({ db, adapter, secretBox, clock, logger });
+    const profiles = createProfilesService({ db, adapter, clock });
     const http = createHttpClient({ timeoutMs: config.outboundTimeoutMs, allowList: config.outboundAllowList, userAgent: 'ipnhub/0.1' });
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir, logger });
     const metrics = createMetrics(async () => {
@@ -145,7 +155,19 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       concurrency: 4,
       observer: metrics,
       onDeliveriesCreated: notifyDeliveries,
+      onDocumentJobs: () => worker.wakeDocuments(),
       onHeld,
+      random: options.random,
+    });
+    const documents = createDocumentWorker({
+      db,
+      adapter,
+      clock,
+      logger,
+      mailer,
+      render: options.renderDocument ?? renderWithPdfLibrary,
+      policy,
+      leaseMs: config.leaseSeconds * 1000,
       random: options.random,
     });
     const worker: Worker = createWorker({
@@ -167,6 +189,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       observer: metrics,
       random: options.random,
       verifier,
+      documents,
     });
     const ingestStore: IngestStore =
       adapter.writesBestFromOwnThread && config.ingestWriterThread
@@ -181,6 +204,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       observer: metrics,
       onDeliveriesCreated: notifyDeliveries,
       onPending: () => worker.wakeVerifier(),
+      onDocumentJobs: () => worker.wakeDocuments(),
       onHeld,
     });
 
@@ -215,6 +239,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       sessions: createAdminSessions({ db, clock, token: auth, idleMs: config.sessionIdleMinutes * minute, maxMs: config.sessionMaxDays * 24 * 60 * minute }),
       sources,
       connections,
+      profiles,
+      documents: createDocumentsService({ db, adapter, clock, onQueued: () => worker.wakeDocuments() }),
       testConnection,
       // The in-process worker is woken at once (other processes by NOTIFY, or their next poll).
       redeliver: async (deliveryId) => {
@@ -239,6 +265,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       clock,
       sources,
       connections,
+      profiles,
       ingestStore,
       ingest,
       http,

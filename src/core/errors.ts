@@ -45,6 +45,13 @@ export const ERROR_CATALOGUE = {
   INVALID_CURSOR: { status: 400, message: 'The pagination cursor is not valid.' },
   DELIVERY_IN_PROGRESS: { status: 409, message: 'The delivery is being attempted right now.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },
+  // Invoicing (seller profiles and documents)
+  LOGO_INVALID: { status: 400, message: 'The logo is not a PNG or JPEG image.' },
+  LOGO_TOO_LARGE: { status: 400, message: 'The logo is larger than 256 KiB.' },
+  SOURCE_HAS_PROFILE: { status: 409, message: 'The source is attached to another seller profile.' },
+  PROFILE_HAS_DOCUMENTS: { status: 409, message: 'The seller profile has issued documents and cannot be deleted; switch its invoicing off instead.' },
+  DOCUMENT_NOT_RENDERED: { status: 409, message: 'The document\'s PDF is not rendered yet.' },
+  CREDIT_NOT_POSSIBLE: { status: 409, message: 'No credit note can be issued for this document.' },
   // Web UI (GET / and client-side routes)
   UI_NOT_BUILT: { status: 503, message: 'The web UI is not built.' },
   // Outbound

@@ -19,6 +19,10 @@ export const ID_PREFIXES = {
   subscription: 'sub',
   access: 'acc',
   alert: 'alr',
+  profile: 'prf',
+  document: 'doc',
+  documentMail: 'dml',
+  manualRefund: 'mrf',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

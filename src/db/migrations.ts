@@ -341,6 +341,135 @@ const deliveriesByConnection: Migration = {
   },
 };
 
+/**
+ * Invoicing (docs/invoicing.md): seller profiles and the sources attached to them, number
+ * counters, the jobs that turn stored events into documents, the documents (immutable snapshot,
+ * render state), their PDFs, their e-mails, and refunds left for manual handling.
+ */
+function invoicing(adapter: DbAdapter): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('seller_profiles')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('invoicing', 'integer', (c) => c.notNull())
+        .addColumn('settings', 'text', (c) => c.notNull())
+        .addColumn('logo', adapter.binaryType)
+        .addColumn('logo_media_type', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('profile_sources')
+        .addColumn('source_id', 'text', (c) => c.primaryKey())
+        .addColumn('profile_id', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('profile_sources_profile').on('profile_sources').columns(['profile_id']).execute();
+      await db.schema
+        .createTable('number_counters')
+        .addColumn('series_key', 'text', (c) => c.primaryKey())
+        .addColumn('next_value', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('document_jobs')
+        .addColumn('event_id', 'text', (c) => c.primaryKey())
+        .addColumn('profile_id', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+        .addColumn('lease_until', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('document_jobs_due').on('document_jobs').columns(['next_attempt_at', 'event_id']).execute();
+      await db.schema
+        .createTable('document_claims')
+        .addColumn('claim_key', 'text', (c) => c.primaryKey())
+        .addColumn('document_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('documents')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('profile_id', 'text', (c) => c.notNull())
+        .addColumn('source_id', 'text')
+        .addColumn('event_id', 'text')
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('number', 'text', (c) => c.notNull())
+        .addColumn('series_key', 'text', (c) => c.notNull())
+        .addColumn('sequence_no', 'bigint', (c) => c.notNull())
+        .addColumn('issued_at', 'text', (c) => c.notNull())
+        .addColumn('buyer_email', 'text')
+        .addColumn('buyer_name', 'text')
+        .addColumn('order_ref', 'text')
+        .addColumn('transaction_ref', 'text')
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('gross', 'bigint', (c) => c.notNull())
+        .addColumn('net', 'bigint', (c) => c.notNull())
+        .addColumn('tax', 'bigint', (c) => c.notNull())
+        .addColumn('corrects_document_id', 'text')
+        .addColumn('snapshot', 'text', (c) => c.notNull())
+        .addColumn('render_state', 'text', (c) => c.notNull())
+        .addColumn('render_attempts', 'integer', (c) => c.notNull())
+        .addColumn('render_next_at', 'text')
+        .addColumn('render_lease_until', 'text')
+        .addColumn('render_error', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('documents_number_unique', ['profile_id', 'number'])
+        .addUniqueConstraint('documents_sequence_unique', ['series_key', 'sequence_no'])
+        .execute();
+      await db.schema.createIndex('documents_profile').on('documents').columns(['profile_id', 'id']).execute();
+      await db.schema.createIndex('documents_issued').on('documents').columns(['issued_at', 'id']).execute();
+      await db.schema.createIndex('documents_email').on('documents').columns(['buyer_email', 'id']).execute();
+      await db.schema.createIndex('documents_transaction').on('documents').columns(['profile_id', 'transaction_ref']).execute();
+      await db.schema.createIndex('documents_corrects').on('documents').columns(['corrects_document_id']).execute();
+      await db.schema.createIndex('documents_render_due').on('documents').columns(['render_state', 'render_next_at']).execute();
+      await db.schema
+        .createTable('document_pdfs')
+        .addColumn('document_id', 'text', (c) => c.primaryKey())
+        .addColumn('pdf', adapter.binaryType, (c) => c.notNull())
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('rendered_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('document_mails')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('document_id', 'text', (c) => c.notNull())
+        .addColumn('role', 'text', (c) => c.notNull())
+        .addColumn('recipients', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('trigger', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull())
+        .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+        .addColumn('lease_until', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('subject', 'text')
+        .addColumn('message_id', 'text')
+        .addColumn('sent_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('document_mails_document').on('document_mails').columns(['document_id', 'id']).execute();
+      await db.schema.createIndex('document_mails_due').on('document_mails').columns(['status', 'next_attempt_at']).execute();
+      await db.schema
+        .createTable('manual_refunds')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('event_id', 'text', (c) => c.notNull().unique())
+        .addColumn('profile_id', 'text', (c) => c.notNull())
+        .addColumn('source_id', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('order_ref', 'text')
+        .addColumn('transaction_ref', 'text')
+        .addColumn('parent_transaction_ref', 'text')
+        .addColumn('amount', 'bigint')
+        .addColumn('currency', 'text')
+        .addColumn('buyer_email', 'text')
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
 export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
   return {
     '0001_initial': initial(adapter),
@@ -352,6 +481,7 @@ export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
     '0007_admin_read_indexes': adminReadIndexes,
     '0008_attempt_requests': attemptRequests,
     '0009_deliveries_by_connection': deliveriesByConnection,
+    '0010_invoicing': invoicing(adapter),
   };
 }
 

@@ -249,6 +249,151 @@ export interface SettingsTable {
   value: string;
 }
 
+/**
+ * A seller profile (src/invoicing/profiles.ts): who issues documents for the sources attached
+ * to it. The switches the ingest transaction reads are columns; everything else is one JSON
+ * object validated by the profile schema (src/invoicing/profile-settings.ts).
+ */
+export interface SellerProfilesTable {
+  id: string;
+  name: string;
+  /** 1: payments of attached sources get documents. */
+  invoicing: Bool;
+  /** The ProfileSettings as JSON. */
+  settings: string;
+  logo: Buffer | null;
+  /** 'image/png' | 'image/jpeg' */
+  logo_media_type: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Which profile a source belongs to; a source has at most one (the primary key). */
+export interface ProfileSourcesTable {
+  source_id: string;
+  profile_id: string;
+}
+
+/**
+ * One counter per number series and period (`<profileId>:<kind>:<year or "all">`):
+ * `next_value` is the sequence number the next document of the series gets. Incremented in
+ * the transaction that stores the document, never through a sequence (src/invoicing/numbering.ts).
+ */
+export interface NumberCountersTable {
+  series_key: string;
+  next_value: number;
+}
+
+/**
+ * A stored event that is to get a document (an invoice-receipt or a credit note): written in
+ * the event's own transaction, taken by a worker under a lease, deleted in the transaction that
+ * settles it (src/invoicing/document-jobs.ts).
+ */
+export interface DocumentJobsTable {
+  event_id: string;
+  profile_id: string;
+  attempts: number;
+  next_attempt_at: string;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+}
+
+/** What a document is for; a second claim of the same key finds it taken (one payment, one document). */
+export interface DocumentClaimsTable {
+  claim_key: string;
+  document_id: string;
+  created_at: string;
+}
+
+/** An issued document. Its content (`snapshot`) never changes; only the render state moves on. */
+export interface DocumentsTable {
+  id: string;
+  profile_id: string;
+  source_id: string | null;
+  /** The event it documents; null for a credit note issued by hand. */
+  event_id: string | null;
+  /** 'invoice' | 'credit_note' */
+  kind: string;
+  number: string;
+  series_key: string;
+  sequence_no: number;
+  issued_at: string;
+  buyer_email: string | null;
+  buyer_name: string | null;
+  order_ref: string | null;
+  /** The provider's transaction id of the payment or refund. */
+  transaction_ref: string | null;
+  currency: string;
+  gross: number;
+  net: number;
+  tax: number;
+  /** A credit note's invoice. */
+  corrects_document_id: string | null;
+  /** The DocumentSnapshot as JSON (src/invoicing/document-snapshot.ts). */
+  snapshot: string;
+  /** 'pending' | 'rendered' */
+  render_state: string;
+  render_attempts: number;
+  render_next_at: string | null;
+  render_lease_until: string | null;
+  render_error: string | null;
+  created_at: string;
+}
+
+/** The rendered PDF of a document, written once. */
+export interface DocumentPdfsTable {
+  document_id: string;
+  pdf: Buffer;
+  /** SHA-256 (hex) of `pdf`. */
+  sha256: string;
+  rendered_at: string;
+}
+
+/** One e-mail of a document (to the buyer, or the seller's "new order"), with its retries and what was sent. */
+export interface DocumentMailsTable {
+  id: string;
+  document_id: string;
+  /** 'buyer' | 'seller' */
+  role: string;
+  /** JSON array of addresses. */
+  recipients: string;
+  /** 'pending' | 'sent' | 'failed' (a mail being sent is 'pending' with a live lease) */
+  status: string;
+  /** 'issue' | 'resend' */
+  trigger: string;
+  attempts: number;
+  next_attempt_at: string;
+  lease_until: string | null;
+  last_error: string | null;
+  subject: string | null;
+  message_id: string | null;
+  sent_at: string | null;
+  created_at: string;
+}
+
+/**
+ * A refund or chargeback that got no credit note because ipnhub has no document of the payment
+ * it refunds (or it refunds more than is left): a person decides. Never given an invented reference.
+ */
+export interface ManualRefundsTable {
+  id: string;
+  event_id: string;
+  profile_id: string;
+  source_id: string;
+  /** 'refund' | 'chargeback' */
+  kind: string;
+  order_ref: string | null;
+  transaction_ref: string | null;
+  /** The refunded payment's transaction id, as the provider named it. */
+  parent_transaction_ref: string | null;
+  amount: number | null;
+  currency: string | null;
+  buyer_email: string | null;
+  reason: string;
+  created_at: string;
+}
+
 export interface Database {
   sources: SourcesTable;
   inbound_requests: InboundRequestsTable;
@@ -267,4 +412,13 @@ export interface Database {
   settings: SettingsTable;
   admin_sessions: AdminSessionsTable;
   verifications: VerificationsTable;
+  seller_profiles: SellerProfilesTable;
+  profile_sources: ProfileSourcesTable;
+  number_counters: NumberCountersTable;
+  document_jobs: DocumentJobsTable;
+  document_claims: DocumentClaimsTable;
+  documents: DocumentsTable;
+  document_pdfs: DocumentPdfsTable;
+  document_mails: DocumentMailsTable;
+  manual_refunds: ManualRefundsTable;
 }

@@ -7,7 +7,9 @@
  * - `commit` stores a request with its canonical events in one durable transaction: each event
  *   under its unique dedup key (a conflict means a provider resend and nothing else happens for
  *   it), the ledger update, and one delivery per matching connection. It resolves only after
- *   the commit, with the ids of the events that were new.
+ *   the commit, with the ids of the events that were new. A new payment, refund or
+ *   chargeback of a source whose seller profile issues documents also gets its document job
+ *   there (invoicing/queue-document-job.ts); the document is issued after the commit.
  *
  * The local store runs the writes on the caller's database handle through the group
  * committer. `threaded-ingest-store.ts` runs the same functions on a second connection in a
@@ -20,6 +22,7 @@ import type { QueryTemplate } from '../db/query-template.js';
 import type { CanonicalEvent } from '../core/events.js';
 import type { Database, EventsTable, InboundRequestsTable } from '../db/schema.js';
 import type { ConnectionFilterTarget } from '../connections/active-filters.js';
+import { queueDocumentJob } from '../invoicing/queue-document-job.js';
 import { fanOut } from '../outbox/fan-out.js';
 import { applyToLedger } from './apply-event.js';
 import { completeFromLedger } from './complete-event.js';
@@ -38,6 +41,8 @@ export interface CommitResult {
   inserted: string[];
   /** Delivery rows created for the new events. */
   deliveries: number;
+  /** Document jobs queued for the new events (invoicing). */
+  documentJobs: number;
 }
 
 export interface IngestStore {
@@ -119,6 +124,8 @@ export async function writeCommit(
     await applyToLedger(trx, event, now);
     inserted.push(event);
   }
+  let documentJobs = 0;
+  for (const event of inserted) if (await queueDocumentJob(trx, event, now)) documentJobs += 1;
   let deliveries = 0;
   if (inserted.length > 0) {
     const targets = await activeTargets(trx);
@@ -127,7 +134,7 @@ export async function writeCommit(
   const settled: InboundRow = { ...row, verdict: inserted.length > 0 ? 'accepted' : 'duplicate', event_ids: JSON.stringify(inserted.map((e) => e.id)) };
   if (stored) await writeVerdict(trx, settled);
   else await writeRecord(trx, settled);
-  return { inserted: inserted.map((e) => e.id), deliveries };
+  return { inserted: inserted.map((e) => e.id), deliveries, documentJobs };
 }
 
 /**

@@ -52,6 +52,8 @@ export interface IngestDeps {
   observer?: IngestObserver;
   /** Called after a commit that created deliveries (wakes the worker). */
   onDeliveriesCreated?: () => void;
+  /** Called after a commit that queued document jobs (wakes the document worker). */
+  onDocumentJobs?: () => void;
   /** Called after a request was stored for deferred verification (wakes the verifier). */
   onPending?: () => void;
   /** Called after a request was stored as held for review (sends the alert). */
@@ -221,6 +223,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         deps.observer?.request(verdict);
         if (inserted.length > 0) deps.observer?.events(inserted, result.deliveries);
         if (result.deliveries > 0) deps.onDeliveriesCreated?.();
+    if (result.documentJobs > 0) deps.onDocumentJobs?.();
         const outcome: IngestOutcome = inserted.length > 0 ? { kind: 'accepted', eventIds: result.inserted } : { kind: 'duplicate' };
         return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
       } catch (err) {

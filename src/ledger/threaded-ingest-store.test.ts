@@ -26,9 +26,9 @@ describe('threaded ingest store (SQLite)', () => {
     try {
       const event = { ...sampleEvent('payment'), id: 'evt_T1', source: { id: 'src_1', provider: 'digistore24', test: false } };
       const first = await store.commit(row('req_1'), [{ event, dedupKey: 'src_1:k1' }], '2026-01-01T00:00:00.000Z');
-      expect(first).toEqual({ inserted: ['evt_T1'], deliveries: 0 });
+      expect(first).toEqual({ inserted: ['evt_T1'], deliveries: 0, documentJobs: 0 });
       const again = await store.commit(row('req_2'), [{ event: { ...event, id: 'evt_T2' }, dedupKey: 'src_1:k1' }], '2026-01-01T00:00:01.000Z');
-      expect(again).toEqual({ inserted: [], deliveries: 0 });
+      expect(again).toEqual({ inserted: [], deliveries: 0, documentJobs: 0 });
       await store.record({ ...row('req_3'), verdict: 'rejected', verdict_code: 'SIGNATURE_INVALID' });
 
       const rows = await h.db.selectFrom('inbound_requests').select(['id', 'verdict', 'raw_body']).orderBy('id').execute();

@@ -58,6 +58,8 @@ export interface VerifierDeps {
   concurrency: number;
   observer?: IngestObserver;
   onDeliveriesCreated?: () => void;
+  /** Called after a commit that queued document jobs (wakes the document worker). */
+  onDocumentJobs?: () => void;
   /** Called after a request was settled as held for review (sends the alert). */
   onHeld?: (held: HeldRequest) => void;
   random?: () => number;
@@ -156,6 +158,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
     deps.observer?.request(inserted.size > 0 ? 'accepted' : 'duplicate');
     if (inserted.size > 0) deps.observer?.events(events.map((e) => e.event).filter((e) => inserted.has(e.id)), result.deliveries);
     if (result.deliveries > 0) deps.onDeliveriesCreated?.();
+    if (result.documentJobs > 0) deps.onDocumentJobs?.();
     logger.info({ inboundId: job.inbound_request_id, events: result.inserted.length, deliveries: result.deliveries }, 'deferred verification confirmed');
   }
 

@@ -24,6 +24,14 @@ export interface MailMessage {
    * same message again (retries) pass a stable one so receivers can recognise the duplicate.
    */
   messageId?: string;
+  /** Files sent with the mail (an issued document's PDF). */
+  attachments?: readonly MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
 }
 
 export type MailResult =
@@ -77,6 +85,7 @@ function toMailOptions(message: MailMessage, defaultFrom: string): SendMailOptio
     ...(message.replyTo !== undefined ? { replyTo: message.replyTo } : {}),
     ...(message.headers !== undefined ? { headers: message.headers } : {}),
     ...(message.messageId !== undefined ? { messageId: message.messageId } : {}),
+    ...(message.attachments !== undefined ? { attachments: message.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })) } : {}),
   };
 }
 

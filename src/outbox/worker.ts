@@ -84,6 +84,8 @@ export interface WorkerDeps {
   owner?: string;
   /** Deferred verification of stored requests (PayPal IPN); runs beside the delivery loop. */
   verifier?: Verifier;
+  /** Issuing, rendering and mailing invoicing documents (invoicing/document-worker.ts); runs beside the delivery loop. */
+  documents?: { runOnce(): Promise<unknown> };
   /** Waits for the event-loop turn a connector runs in; one turn per attempt by default. */
   takeTurn?: TakeTurn;
 }
@@ -96,10 +98,12 @@ export interface Worker {
   wake(): void;
   /** Wakes the verification loop: a request was stored for deferred verification. */
   wakeVerifier(): void;
+  /** Wakes the documents loop: document jobs were queued or a resend was asked for. */
+  wakeDocuments(): void;
   /**
    * Verifies every stored request due now, then claims and processes every delivery due now,
-   * until none is left, then sends the error e-mails whose throttle window has ended; returns
-   * how many delivery attempts ran.
+   * until none is left, then issues, renders and mails the documents due now, then sends the
+   * error e-mails whose throttle window has ended; returns how many delivery attempts ran.
    */
   runOnce(): Promise<number>;
 }
@@ -148,6 +152,7 @@ export function createWorker(deps: WorkerDeps): Worker {
   let running = false;
   let loop: Promise<void> | null = null;
   let verifyLoop: PollLoop | null = null;
+  let documentsLoop: PollLoop | null = null;
   let alertLoop: PollLoop | null = null;
   let wakeUp: (() => void) | null = null;
   let unlisten: (() => Promise<void>) | null = null;
@@ -369,13 +374,18 @@ export function createWorker(deps: WorkerDeps): Worker {
     verifyLoop?.wake();
   }
 
+  function wakeDocuments(): void {
+    documentsLoop?.wake();
+  }
+
   return {
     owner,
     async start() {
       if (running) return;
       running = true;
-      const { verifier, alerter, pollMs, logger } = deps;
+      const { verifier, documents, alerter, pollMs, logger } = deps;
       if (verifier) verifyLoop = startPollLoop({ what: 'verifying stored requests', pollMs, logger, round: () => verifier.runOnce() });
+      if (documents) documentsLoop = startPollLoop({ what: 'issuing, rendering and mailing documents', pollMs, logger, round: () => documents.runOnce() });
       alertLoop = startPollLoop({ what: 'sending due error e-mails', pollMs, logger, round: () => alerter.flushDue() });
       unlisten = await deps.adapter.listen(DELIVERIES_CHANNEL, wake).catch((err: unknown) => {
         deps.logger.warn({ err }, 'cannot listen for new deliveries; polling only');
@@ -387,8 +397,9 @@ export function createWorker(deps: WorkerDeps): Worker {
     async stop() {
       running = false;
       wake();
-      await Promise.all([loop, verifyLoop?.stop(), alertLoop?.stop()]);
+      await Promise.all([loop, verifyLoop?.stop(), documentsLoop?.stop(), alertLoop?.stop()]);
       verifyLoop = null;
+      documentsLoop = null;
       alertLoop = null;
       // Let attempts in flight finish and record their outcome; abort only the stragglers
       // (they are recorded as retries, or their lease expires and another worker retries).
@@ -401,6 +412,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     },
     wake,
     wakeVerifier,
+    wakeDocuments,
     async runOnce() {
       await deps.verifier?.runOnce();
       let total = 0;
@@ -411,6 +423,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         await Promise.all(claimed.map((d) => attempt(d, inputs(d))));
         total += claimed.length;
       }
+      await deps.documents?.runOnce();
       await deps.alerter.flushDue();
       return total;
     },

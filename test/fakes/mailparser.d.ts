@@ -17,6 +17,7 @@ declare module 'mailparser' {
     to?: AddressObject | AddressObject[];
     replyTo?: AddressObject;
     headers: Map<string, unknown>;
+    attachments?: Array<{ filename?: string; contentType: string; content: Buffer }>;
   }
 
   export function simpleParser(source: string | Buffer | NodeJS.ReadableStream): Promise<ParsedMail>;

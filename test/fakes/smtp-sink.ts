@@ -22,6 +22,8 @@ export interface SinkMessage {
   replyTo: string | null;
   /** The whole message as received (headers and body). */
   raw: string;
+  /** Attached files, decoded. */
+  attachments: Array<{ filename: string | null; contentType: string; content: Buffer }>;
 }
 
 export interface SmtpSinkOptions {
@@ -87,6 +89,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
               messageId: parsed.messageId ?? null,
               replyTo: parsed.replyTo?.text ?? null,
               raw,
+              attachments: (parsed.attachments ?? []).map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, content: a.content })),
             });
             arrived.notify();
             callback();

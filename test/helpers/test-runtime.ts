@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../src/config/config.js';
 import { loadConfig } from '../../src/config/config.js';
+import type { DbTarget } from '../../src/db/connect.js';
+import type { DocumentRenderer } from '../../src/invoicing/document-worker.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import type { Logger } from '../../src/lib/logger.js';
@@ -21,6 +23,7 @@ export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export interface TestRuntime extends Runtime {
   dataDir: string;
+  target: DbTarget;
   dispose(): Promise<void>;
 }
 
@@ -30,11 +33,19 @@ export interface TestRuntimeOptions {
   config?: Partial<Record<keyof Config, unknown>>;
   /** The built web UI to serve at `/` (default: the package's `dist/web`). */
   webRoot?: string;
+  /** Renders documents' PDFs (default: the runtime's). */
+  renderDocument?: DocumentRenderer;
+  /**
+   * Another runtime's database and data directory, for a second process on the same data
+   * (two workers, a restart); `dispose` then leaves both to their owner.
+   */
+  sharing?: TestRuntime;
 }
 
 export async function createTestRuntime(dialect: DialectName, options: TestRuntimeOptions = {}): Promise<TestRuntime> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ipnhub-data-'));
-  const { target, drop } = await createTestTarget(dialect);
+  const shared = options.sharing;
+  const dataDir = shared?.dataDir ?? mkdtempSync(join(tmpdir(), 'ipnhub-data-'));
+  const { target, drop } = shared ? { target: shared.target, drop: async () => undefined } : await createTestTarget(dialect);
   const config = loadConfig(
     {},
     {
@@ -52,13 +63,21 @@ export async function createTestRuntime(dialect: DialectName, options: TestRunti
       ...options.config,
     },
   );
-  const runtime = await createRuntime(config, { clock: options.clock, logger: options.logger ?? silentLogger(), random: () => 0.5, webRoot: options.webRoot, checkResponses: true });
+  const runtime = await createRuntime(config, {
+    clock: options.clock,
+    logger: options.logger ?? silentLogger(),
+    random: () => 0.5,
+    webRoot: options.webRoot,
+    checkResponses: true,
+    renderDocument: options.renderDocument,
+  });
   return Object.assign(runtime, {
     dataDir,
+    target,
     async dispose() {
       await runtime.close();
       await drop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!shared) rmSync(dataDir, { recursive: true, force: true });
     },
   });
 }

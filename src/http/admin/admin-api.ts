@@ -10,6 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminAuth, AdminGuard } from '../admin-guard.js';
 import { clientAddress } from '../client-address.js';
 import type { AdminDeps } from './admin-deps.js';
+import { isFileAnswer } from './define-route.js';
 import type { RouteContext } from './define-route.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { checkedResponse } from './response-check.js';
@@ -66,6 +67,11 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
         const body = await route.run({ params: req.params, query: req.query, body: req.body }, context);
         reply.code(route.response.status);
         if (route.response.status === 204) return reply.send();
+        if (route.response.file !== undefined && isFileAnswer(body)) {
+          // The name is ours (a document number), but quoted and stripped all the same.
+          const name = body.fileName.replace(/[^A-Za-z0-9._-]/g, '_');
+          return reply.type(body.contentType).header('content-disposition', `attachment; filename="${name}"`).send(Buffer.from(body.bytes));
+        }
         return reply.send(options.checkResponses === true ? checkedResponse(route, body) : body);
       },
     });

@@ -8,6 +8,8 @@ import type { AdminTokenVerifier } from '../../connections/admin-token.js';
 import type { ConnectionsService } from '../../connections/connections-service.js';
 import type { SourcesService } from '../../connections/sources-service.js';
 import type { DbAdapter } from '../../db/dialect-adapter.js';
+import type { DocumentsService } from '../../invoicing/documents-service.js';
+import type { ProfilesService } from '../../invoicing/profiles.js';
 import type { Database } from '../../db/schema.js';
 import type { TestNotificationResult } from '../../ledger/test-notification.js';
 import type { Clock } from '../../lib/clock.js';
@@ -23,6 +25,10 @@ export interface AdminDeps {
   sessions: AdminSessions;
   sources: SourcesService;
   connections: ConnectionsService;
+  /** Seller profiles (invoicing). */
+  profiles: ProfilesService;
+  /** Resending the mails of issued documents, credit notes by hand. */
+  documents: DocumentsService;
   /** Runs the connection's connector test (see `Connector.testConnection`). */
   testConnection(connectionId: string): Promise<{ ok: boolean; message: string }>;
   /** Queues a delivery for one more (manual) attempt. */

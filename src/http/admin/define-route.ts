@@ -8,7 +8,7 @@
  * `IpnhubError('VALIDATION_FAILED', '<field>: <message>')`. Handlers return the response
  * body; the status is the route's declared `response.status`.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { fieldProblems, joinFieldProblems } from '../../connections/issue-message.js';
 import { IpnhubError } from '../../core/errors.js';
 import type { ErrorCode } from '../../core/errors.js';
@@ -50,7 +50,25 @@ export interface RouteResponse<R extends z.ZodType | undefined> {
   description: string;
   /** The answer's shape; the OpenAPI document and the UI's generated types come from it. Absent only for 204. */
   schema?: R;
+  /** A file answer (a PDF, a CSV, a ZIP) of this media type instead of JSON; the schema is then {@link fileAnswer}. */
+  file?: string;
 }
+
+/** What a route with a file answer returns: the bytes, sent as a download named `fileName`. */
+export interface FileAnswer {
+  contentType: string;
+  fileName: string;
+  bytes: Uint8Array;
+}
+
+export function isFileAnswer(value: unknown): value is FileAnswer {
+  if (typeof value !== 'object' || value === null) return false;
+  const answer = value as Partial<FileAnswer>;
+  return typeof answer.contentType === 'string' && typeof answer.fileName === 'string' && answer.bytes instanceof Uint8Array;
+}
+
+/** The response schema of routes that answer a file. */
+export const fileAnswer = z.custom<FileAnswer>(isFileAnswer, 'a file answer');
 
 export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, R extends z.ZodType | undefined> {
   method: HttpMethod;

@@ -116,6 +116,23 @@ describe('OpenAPI document', () => {
         'GET /api/v1/orders/:id',
         'GET /api/v1/subscriptions',
         'GET /api/v1/access',
+        'GET /api/v1/profiles',
+        'POST /api/v1/profiles',
+        'GET /api/v1/profiles/:id',
+        'PATCH /api/v1/profiles/:id',
+        'DELETE /api/v1/profiles/:id',
+        'POST /api/v1/profiles/:id/logo',
+        'DELETE /api/v1/profiles/:id/logo',
+        'POST /api/v1/profiles/:id/sources',
+        'DELETE /api/v1/profiles/:id/sources/:sourceId',
+        'GET /api/v1/documents',
+        'GET /api/v1/documents/:id',
+        'GET /api/v1/documents/:id/pdf',
+        'POST /api/v1/documents/:id/resend',
+        'POST /api/v1/documents/:id/credit-note',
+        'GET /api/v1/exports/documents.csv',
+        'GET /api/v1/exports/documents.zip',
+        'GET /api/v1/manual-refunds',
         'GET /api/v1/openapi.json',
       ].sort(),
     );
@@ -179,8 +196,10 @@ describe('OpenAPI document', () => {
       }
       expect(route.response.schema, label).toBeDefined();
       const operation = doc.paths[toOpenApiPath(route.path)]?.[route.method.toLowerCase()];
-      const content = (operation?.responses[String(route.response.status)] as { content?: Record<string, { schema: { $ref?: string } }> } | undefined)?.content;
-      expect(content?.['application/json']?.schema.$ref, label).toMatch(/^#\/components\/schemas\/[A-Z]\w+$/);
+      const content = (operation?.responses[String(route.response.status)] as { content?: Record<string, { schema: { $ref?: string; format?: string } }> } | undefined)?.content;
+      // A file answer (PDF, CSV, ZIP) is described by its media type as binary.
+      if (route.response.file !== undefined) expect(content?.[route.response.file]?.schema.format, label).toBe('binary');
+      else expect(content?.['application/json']?.schema.$ref, label).toMatch(/^#\/components\/schemas\/[A-Z]\w+$/);
     }
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1] ?? '');
     expect(refs.length).toBeGreaterThan(50);

@@ -30,6 +30,7 @@ const TAGS: ReadonlyArray<{ name: string; description: string }> = [
   { name: 'inbound requests', description: 'Every notification as received, with its verdict.' },
   { name: 'deliveries', description: 'The delivery log, attempts and manual redelivery.' },
   { name: 'ledger', description: 'Customers, orders, subscriptions and access.' },
+  { name: 'invoicing', description: 'Seller profiles, issued invoice-receipts and credit notes, their PDFs and mails, exports.' },
   { name: 'system', description: 'This installation: version, database, mail, the admin token.' },
   { name: 'meta', description: 'This document.' },
 ];
@@ -136,10 +137,13 @@ export function errorCodesOf(route: AdminRoute): ErrorCode[] {
 function responsesOf(route: AdminRoute): JsonObject {
   const responses: JsonObject = {};
   const schema = route.response.schema;
+  const file = route.response.file;
   responses[String(route.response.status)] =
-    schema === undefined
-      ? { description: route.response.description }
-      : { description: route.response.description, content: { 'application/json': { schema: responseSchemaOf(schema) } } };
+    file !== undefined
+      ? { description: route.response.description, content: { [file]: { schema: { type: 'string', format: 'binary' } } } }
+      : schema === undefined
+        ? { description: route.response.description }
+        : { description: route.response.description, content: { 'application/json': { schema: responseSchemaOf(schema) } } };
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of errorCodesOf(route)) {
     const status = ERROR_CATALOGUE[code].status;

@@ -7,11 +7,13 @@ import { connectionsRoutes } from './connections-routes.js';
 import { connectorsRoutes } from './connectors-routes.js';
 import { customersRoutes } from './customers-routes.js';
 import { deliveriesRoutes } from './deliveries-routes.js';
+import { documentsRoutes } from './documents-routes.js';
 import type { AdminRoute } from './define-route.js';
 import { eventsRoutes } from './events-routes.js';
 import { inboundRequestsRoutes } from './inbound-requests-routes.js';
 import { openApiRoutes } from './openapi.js';
 import { ordersRoutes } from './orders-routes.js';
+import { profilesRoutes } from './profiles-routes.js';
 import { overviewRoutes } from './overview-routes.js';
 import { providersRoutes } from './providers-routes.js';
 import { sessionRoutes } from './session-routes.js';
@@ -33,6 +35,8 @@ export const adminRoutes: readonly AdminRoute[] = [
   ...ordersRoutes,
   ...subscriptionsRoutes,
   ...accessRoutes,
+  ...profilesRoutes,
+  ...documentsRoutes,
   ...systemRoutes,
   ...openApiRoutes,
 ];

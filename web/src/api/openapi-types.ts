@@ -553,6 +553,267 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List seller profiles */
+        get: operations["listProfiles"];
+        put?: never;
+        /**
+         * Create a seller profile
+         * @description Attach sources to it afterwards (POST /profiles/{id}/sources) and switch `invoicing` on when the settings are right.
+         */
+        post: operations["createProfile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/profiles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a seller profile */
+        get: operations["getProfile"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a seller profile
+         * @description Only before it has issued a document (they must stay traceable to it): switch `invoicing` off instead.
+         */
+        delete: operations["deleteProfile"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a seller profile
+         * @description Documents issued before keep what they say: each carries the profile as it was at issue.
+         */
+        patch: operations["updateProfile"];
+        trace?: never;
+    };
+    "/profiles/{id}/logo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload the logo
+         * @description PNG or JPEG, recognised by the file’s first bytes, at most 256 KiB. Printed on documents issued from now on.
+         */
+        post: operations["setProfileLogo"];
+        /** Remove the logo */
+        delete: operations["deleteProfileLogo"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/profiles/{id}/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Attach a source
+         * @description Its payments, refunds and chargebacks from now on get documents from this profile. A source has at most one profile.
+         */
+        post: operations["attachProfileSource"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/profiles/{id}/sources/{sourceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Detach a source */
+        delete: operations["detachProfileSource"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List issued documents
+         * @description Newest first, paged. Filters: seller profile, series (kind), issue period, buyer e-mail.
+         */
+        get: operations["listDocuments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a document
+         * @description With the snapshot it was issued with (what the PDF shows), its render state and every mail sent or queued.
+         */
+        get: operations["getDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download the PDF */
+        get: operations["getDocumentPdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the mails again
+         * @description Queues the buyer’s mail, the seller’s notice or both again, to the addresses the profile names now. The document itself does not change.
+         */
+        post: operations["resendDocument"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/documents/{id}/credit-note": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a credit note by hand
+         * @description For an invoice: all that is left of it, or `amount`. Voiding is done this way, never by deleting.
+         */
+        post: operations["issueCreditNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/exports/documents.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a period as CSV
+         * @description One row per document, in number order per series, amounts as decimals, with the PDF’s SHA-256.
+         */
+        get: operations["exportDocumentsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/exports/documents.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export a period as ZIP of PDFs
+         * @description `documents.csv` and every rendered PDF of the period as `<number>.pdf`.
+         */
+        get: operations["exportDocumentsZip"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/manual-refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Refunds needing manual handling
+         * @description Refunds and chargebacks that got no credit note: ipnhub has no document of the refunded payment (a sale before ipnhub), the refund names no amount or more than is left. Newest first.
+         */
+        get: operations["listManualRefunds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/system": {
         parameters: {
             query?: never;
@@ -1379,6 +1640,279 @@ export interface components {
             };
         };
         ProviderCatalogue: components["schemas"]["ProviderEntry"][];
+        ProfileSettings: {
+            legalName: string;
+            addressLines: string[];
+            countryCode: string;
+            vatId: string | null;
+            taxNumber: string | null;
+            email: string | null;
+            contactLines: string[];
+            bankLines: string[];
+            footer: string | null;
+            /** @enum {string} */
+            defaultLanguage: "de" | "en" | "it" | "he";
+            timeZone: string;
+            taxMode: {
+                /** @constant */
+                kind: "vat_included";
+                /** @description Basis points: 1900 = 19 %. */
+                rateBasisPoints: number;
+            } | {
+                /** @constant */
+                kind: "small_business";
+            } | {
+                /** @constant */
+                kind: "reverse_charge";
+            } | {
+                /** @constant */
+                kind: "israel_vat";
+                /** @description Basis points: 1900 = 19 %. */
+                rateBasisPoints: number;
+            };
+            invoiceSeries: {
+                prefix: string;
+                yearlyReset: boolean;
+                width: number;
+                startAt: number;
+            };
+            creditNoteSeries: {
+                prefix: string;
+                yearlyReset: boolean;
+                width: number;
+                startAt: number;
+            };
+            issueForPlatformSales: boolean;
+            issueForTestPayments: boolean;
+            mail: {
+                toBuyer: boolean;
+                sellerRecipients: string[];
+                replyTo: string | null;
+            };
+            templates: {
+                [key: string]: {
+                    [key: string]: {
+                        subject: string;
+                        body: string;
+                    };
+                };
+            };
+        };
+        SellerProfile: {
+            id: string;
+            name: string;
+            /** @description Payments of the attached sources get documents. */
+            invoicing: boolean;
+            settings: components["schemas"]["ProfileSettings"];
+            logo: {
+                /** @enum {string} */
+                mediaType: "image/png" | "image/jpeg";
+                bytes: number;
+            } | null;
+            /** @description The sources whose payments this profile documents. */
+            sourceIds: string[];
+            /** @description ISO 8601 UTC instant. */
+            createdAt: string;
+            /** @description ISO 8601 UTC instant. */
+            updatedAt: string;
+        };
+        SellerProfilePage: {
+            data: components["schemas"]["SellerProfile"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            nextCursor: string | null;
+        };
+        DocumentListItem: {
+            id: string;
+            profileId: string;
+            sourceId: string | null;
+            /** @description The payment or refund event; null for a credit note issued by hand. */
+            eventId: string | null;
+            /** @enum {string} */
+            kind: "invoice" | "credit_note";
+            number: string;
+            /** @description ISO 8601 UTC instant. */
+            issuedAt: string;
+            buyerName: string | null;
+            buyerEmail: string | null;
+            orderId: string | null;
+            transactionId: string | null;
+            currency: string;
+            /** @description Minor units. */
+            net: number;
+            tax: number;
+            gross: number;
+            correctsDocumentId: string | null;
+            /** @enum {string} */
+            renderState: "pending" | "rendered";
+        };
+        DocumentPage: {
+            data: components["schemas"]["DocumentListItem"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            nextCursor: string | null;
+        };
+        DocumentSnapshot: {
+            /** @enum {string} */
+            kind: "invoice" | "credit_note";
+            number: string;
+            /** @description ISO 8601 UTC instant. */
+            issuedAt: string;
+            supplyDate: string;
+            /** @enum {string} */
+            language: "de" | "en" | "it" | "he";
+            timeZone: string;
+            currency: string;
+            seller: {
+                name: string;
+                company: string | null;
+                addressLines: string[];
+                countryCode: string | null;
+                vatId: string | null;
+                email: string | null;
+                taxNumber: string | null;
+                contactLines: string[];
+                bankLines: string[];
+                footer: string | null;
+                logo: {
+                    /** @enum {string} */
+                    mediaType: "image/png" | "image/jpeg";
+                    base64: string;
+                } | null;
+            };
+            buyer: {
+                name: string;
+                company: string | null;
+                addressLines: string[];
+                countryCode: string | null;
+                vatId: string | null;
+                email: string | null;
+            };
+            lines: {
+                description: string;
+                quantity: number;
+                unitAmount: number;
+                amount: number;
+            }[];
+            totals: {
+                net: number;
+                tax: number;
+                gross: number;
+            };
+            taxMode: {
+                /** @constant */
+                kind: "vat_included";
+                /** @description Basis points: 1900 = 19 %. */
+                rateBasisPoints: number;
+            } | {
+                /** @constant */
+                kind: "small_business";
+            } | {
+                /** @constant */
+                kind: "reverse_charge";
+            } | {
+                /** @constant */
+                kind: "israel_vat";
+                /** @description Basis points: 1900 = 19 %. */
+                rateBasisPoints: number;
+            };
+            payment: {
+                method: string;
+                transactionId: string | null;
+                /** @description ISO 8601 UTC instant. */
+                paidAt: string;
+            };
+            orderId: string | null;
+            corrects: {
+                number: string;
+                /** @description ISO 8601 UTC instant. */
+                issuedAt: string;
+            } | null;
+        };
+        DocumentMail: {
+            id: string;
+            /** @enum {string} */
+            role: "buyer" | "seller";
+            recipients: string[];
+            /** @enum {string} */
+            status: "pending" | "sent" | "failed";
+            /** @enum {string} */
+            trigger: "issue" | "resend";
+            attempts: number;
+            nextAttemptAt: string | null;
+            lastError: string | null;
+            /** @description As sent (set once tried). */
+            subject: string | null;
+            messageId: string | null;
+            sentAt: string | null;
+            /** @description ISO 8601 UTC instant. */
+            createdAt: string;
+        };
+        DocumentDetail: {
+            id: string;
+            profileId: string;
+            sourceId: string | null;
+            /** @description The payment or refund event; null for a credit note issued by hand. */
+            eventId: string | null;
+            /** @enum {string} */
+            kind: "invoice" | "credit_note";
+            number: string;
+            /** @description ISO 8601 UTC instant. */
+            issuedAt: string;
+            buyerName: string | null;
+            buyerEmail: string | null;
+            orderId: string | null;
+            transactionId: string | null;
+            currency: string;
+            /** @description Minor units. */
+            net: number;
+            tax: number;
+            gross: number;
+            correctsDocumentId: string | null;
+            /** @enum {string} */
+            renderState: "pending" | "rendered";
+            snapshot: components["schemas"]["DocumentSnapshot"];
+            render: {
+                attempts: number;
+                nextAttemptAt: string | null;
+                /** @description Why the last render failed; the document keeps its number and is rendered again. */
+                lastError: string | null;
+                renderedAt: string | null;
+                sha256: string | null;
+                bytes: number | null;
+            };
+            creditNoteIds: string[];
+            mails: components["schemas"]["DocumentMail"][];
+        };
+        ResendResult: {
+            /** @description Mails queued (0: nobody gets one under the profile mail settings). */
+            queued: number;
+        };
+        IssuedCreditNote: {
+            documentId: string;
+            number: string;
+        };
+        ManualRefund: {
+            id: string;
+            eventId: string;
+            profileId: string;
+            sourceId: string;
+            /** @enum {string} */
+            kind: "refund" | "chargeback";
+            orderId: string | null;
+            transactionId: string | null;
+            /** @description The refunded payment, as the provider named it. */
+            paymentTransactionId: string | null;
+            amount: number | null;
+            currency: string | null;
+            buyerEmail: string | null;
+            reason: string;
+            /** @description ISO 8601 UTC instant. */
+            createdAt: string;
+        };
+        ManualRefundPage: {
+            data: components["schemas"]["ManualRefund"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            nextCursor: string | null;
+        };
         /** @enum {string} */
         InboundVerdict: "accepted" | "duplicate" | "ignored" | "test" | "rejected" | "error" | "pending" | "held";
         InboundRequestListItem: {
@@ -1533,7 +2067,7 @@ export interface components {
                  * @description Stable code from the error catalogue (docs/errors.md).
                  * @enum {string}
                  */
-                code: "SOURCE_NOT_FOUND" | "UNSUPPORTED_CONTENT_TYPE" | "BODY_TOO_LARGE" | "MALFORMED_BODY" | "DUPLICATE_FIELD" | "MISSING_FIELD" | "SIGNATURE_MISSING" | "SIGNATURE_NOT_CONFIGURED" | "SIGNATURE_INVALID" | "INGEST_FAILED" | "UNSUPPORTED_CHARSET" | "MALFORMED_JSON" | "POSTBACK_INVALID" | "RECEIVER_MISMATCH" | "TEST_MESSAGE_ON_LIVE_SOURCE" | "AMOUNT_MISMATCH" | "CERTIFICATE_URL_NOT_ALLOWED" | "CERTIFICATE_INVALID" | "VERIFICATION_UNAVAILABLE" | "MALFORMED_REQUEST" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNAUTHORIZED" | "CSRF_REJECTED" | "ADMIN_TOKEN_CONFIGURED" | "TEST_NOTIFICATION_UNSUPPORTED" | "VALIDATION_FAILED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "UNKNOWN_PROVIDER" | "UNKNOWN_CONNECTOR" | "INVALID_CONFIG" | "UNKNOWN_TEMPLATE_PATH" | "CONFIG_TOO_LARGE" | "INVALID_CURSOR" | "DELIVERY_IN_PROGRESS" | "RATE_LIMITED" | "UI_NOT_BUILT" | "TARGET_AUTH_FAILED" | "TARGET_VALIDATION_FAILED" | "TARGET_NOT_ALLOWED" | "CONFIG_INVALID" | "MASTER_KEY_REQUIRED" | "SECRET_DECRYPT_FAILED" | "DATA_DIR_UNUSABLE" | "DATABASE_NOT_FOUND" | "DATABASE_UNAVAILABLE" | "PORT_IN_USE" | "LISTEN_FAILED" | "INTERNAL";
+                code: "SOURCE_NOT_FOUND" | "UNSUPPORTED_CONTENT_TYPE" | "BODY_TOO_LARGE" | "MALFORMED_BODY" | "DUPLICATE_FIELD" | "MISSING_FIELD" | "SIGNATURE_MISSING" | "SIGNATURE_NOT_CONFIGURED" | "SIGNATURE_INVALID" | "INGEST_FAILED" | "UNSUPPORTED_CHARSET" | "MALFORMED_JSON" | "POSTBACK_INVALID" | "RECEIVER_MISMATCH" | "TEST_MESSAGE_ON_LIVE_SOURCE" | "AMOUNT_MISMATCH" | "CERTIFICATE_URL_NOT_ALLOWED" | "CERTIFICATE_INVALID" | "VERIFICATION_UNAVAILABLE" | "MALFORMED_REQUEST" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNAUTHORIZED" | "CSRF_REJECTED" | "ADMIN_TOKEN_CONFIGURED" | "TEST_NOTIFICATION_UNSUPPORTED" | "VALIDATION_FAILED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "UNKNOWN_PROVIDER" | "UNKNOWN_CONNECTOR" | "INVALID_CONFIG" | "UNKNOWN_TEMPLATE_PATH" | "CONFIG_TOO_LARGE" | "INVALID_CURSOR" | "DELIVERY_IN_PROGRESS" | "RATE_LIMITED" | "LOGO_INVALID" | "LOGO_TOO_LARGE" | "SOURCE_HAS_PROFILE" | "PROFILE_HAS_DOCUMENTS" | "DOCUMENT_NOT_RENDERED" | "CREDIT_NOT_POSSIBLE" | "UI_NOT_BUILT" | "TARGET_AUTH_FAILED" | "TARGET_VALIDATION_FAILED" | "TARGET_NOT_ALLOWED" | "CONFIG_INVALID" | "MASTER_KEY_REQUIRED" | "SECRET_DECRYPT_FAILED" | "DATA_DIR_UNUSABLE" | "DATABASE_NOT_FOUND" | "DATABASE_UNAVAILABLE" | "PORT_IN_USE" | "LISTEN_FAILED" | "INTERNAL";
                 message: string;
                 /** @description The input fields the error is about, one entry per problem, when it knows them (VALIDATION_FAILED: paths in the request body or query, e.g. `name`, `filters.eventTypes.0`; INVALID_CONFIG, UNKNOWN_TEMPLATE_PATH, CONFIG_TOO_LARGE: paths in the config, e.g. `url`, `mapping.email`; `(root)`: the whole part). */
                 fields?: {
@@ -3845,6 +4379,1388 @@ export interface operations {
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listProfiles: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page; omit for the first (newest) page. */
+                cursor?: string;
+                /** @description Rows per page, 1–500. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `{ data: SellerProfile[], nextCursor }` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerProfilePage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. INVALID_CURSOR: The pagination cursor is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A name for people, e.g. the business it issues for. */
+                    name: string;
+                    /**
+                     * @description Issue documents for payments, refunds and chargebacks of the attached sources.
+                     * @default false
+                     */
+                    invoicing?: boolean;
+                    settings: {
+                        /** @description The seller’s full legal name as printed. */
+                        legalName: string;
+                        /** @description Street, postal code and city, … in print order. */
+                        addressLines: string[];
+                        /** @description The seller’s country (ISO 3166-1 alpha-2). */
+                        countryCode: string;
+                        /**
+                         * @description VAT id (USt-IdNr., partita IVA), when the seller has one.
+                         * @default null
+                         */
+                        vatId?: string | null;
+                        /**
+                         * @description Tax number (Steuernummer, codice fiscale, Israeli dealer number).
+                         * @default null
+                         */
+                        taxNumber?: string | null;
+                        /**
+                         * @description The seller’s contact address printed on documents.
+                         * @default null
+                         */
+                        email?: string | null;
+                        /** @default [] */
+                        contactLines?: string[];
+                        /** @default [] */
+                        bankLines?: string[];
+                        /** @default null */
+                        footer?: string | null;
+                        /**
+                         * @description Used when the buyer’s language is not one of de, en, it, he.
+                         * @enum {string}
+                         */
+                        defaultLanguage: "de" | "en" | "it" | "he";
+                        /** @description Dates on documents and the year of yearly series are in this zone. */
+                        timeZone: string;
+                        taxMode: {
+                            /** @constant */
+                            kind: "vat_included";
+                            /** @description Basis points: 1900 = 19 %. */
+                            rateBasisPoints: number;
+                        } | {
+                            /** @constant */
+                            kind: "small_business";
+                        } | {
+                            /** @constant */
+                            kind: "reverse_charge";
+                        } | {
+                            /** @constant */
+                            kind: "israel_vat";
+                            /** @description Basis points: 1900 = 19 %. */
+                            rateBasisPoints: number;
+                        };
+                        invoiceSeries: {
+                            /** @description Printed first, e.g. `RE` → `RE-2026-000123`; may be empty. */
+                            prefix: string;
+                            /** @description true: the year is part of the number and the count starts again each year (in the profile time zone). */
+                            yearlyReset: boolean;
+                            /** @description Digits of the running number, zero-padded. */
+                            width: number;
+                            /**
+                             * @description The first running number of a series not used yet (to continue a numbering begun elsewhere).
+                             * @default 1
+                             */
+                            startAt?: number;
+                        };
+                        creditNoteSeries: {
+                            /** @description Printed first, e.g. `RE` → `RE-2026-000123`; may be empty. */
+                            prefix: string;
+                            /** @description true: the year is part of the number and the count starts again each year (in the profile time zone). */
+                            yearlyReset: boolean;
+                            /** @description Digits of the running number, zero-padded. */
+                            width: number;
+                            /**
+                             * @description The first running number of a series not used yet (to continue a numbering begun elsewhere).
+                             * @default 1
+                             */
+                            startAt?: number;
+                        };
+                        /**
+                         * @description Also issue documents for Digistore24 sources. Digistore24 is the merchant of record and invoices the buyer itself: leave off unless your adviser says otherwise.
+                         * @default false
+                         */
+                        issueForPlatformSales?: boolean;
+                        /**
+                         * @description Also issue numbered documents for sandbox/test payments. They take numbers of the real series: use a separate profile for a test source.
+                         * @default false
+                         */
+                        issueForTestPayments?: boolean;
+                        /**
+                         * @default {
+                         *       "toBuyer": true,
+                         *       "sellerRecipients": [],
+                         *       "replyTo": null
+                         *     }
+                         */
+                        mail?: {
+                            /**
+                             * @description Mail each document to the buyer (PDF attached).
+                             * @default true
+                             */
+                            toBuyer?: boolean;
+                            /**
+                             * @description Addresses that get the "new order" (and refund) notice with the document.
+                             * @default []
+                             */
+                            sellerRecipients?: string[];
+                            /**
+                             * @description Reply-To of the buyer mails, e.g. the seller support address.
+                             * @default null
+                             */
+                            replyTo?: string | null;
+                        };
+                        /**
+                         * @description Replaces default mail texts: `{ "<language>": { "<template>": { subject, body } } }`.
+                         * @default {}
+                         */
+                        templates?: {
+                            [key: string]: {
+                                [key: string]: {
+                                    subject: string;
+                                    body: string;
+                                };
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The new profile. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerProfile"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: The body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_CONTENT_TYPE: The body is not of the content type this provider sends. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the resource. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerProfile"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the resource. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description PROFILE_HAS_DOCUMENTS: The seller profile has issued documents and cannot be deleted; switch its invoicing off instead. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the resource. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A name for people, e.g. the business it issues for. */
+                    name?: string;
+                    /** @description Issue documents for payments, refunds and chargebacks of the attached sources. */
+                    invoicing?: boolean;
+                    /** @description Settings to replace, by their top-level name (a series or `mail` as a whole); the others keep their value. The result is checked like a new profile. */
+                    settings?: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The updated profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerProfile"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: The body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_CONTENT_TYPE: The body is not of the content type this provider sends. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setProfileLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the resource. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The PNG or JPEG file, base64 (at most 256 KiB decoded). */
+                    data: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerProfile"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. LOGO_INVALID: The logo is not a PNG or JPEG image. LOGO_TOO_LARGE: The logo is larger than 256 KiB. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: The body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_CONTENT_TYPE: The body is not of the content type this provider sends. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteProfileLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the resource. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerProfile"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    attachProfileSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the resource. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    sourceId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerProfile"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description SOURCE_HAS_PROFILE: The source is attached to another seller profile. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: The body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_CONTENT_TYPE: The body is not of the content type this provider sends. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    detachProfileSource: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the resource. */
+                id: string;
+                sourceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SellerProfile"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDocuments: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page; omit for the first (newest) page. */
+                cursor?: string;
+                /** @description Rows per page, 1–500. */
+                limit?: number;
+                /** @description Documents of this seller profile. */
+                profileId?: string;
+                /** @description The series: invoices or credit notes. */
+                kind?: "invoice" | "credit_note";
+                /** @description Issued at or after this instant (ISO 8601). */
+                from?: string;
+                /** @description Issued before this instant (ISO 8601). */
+                to?: string;
+                /** @description The buyer’s e-mail. */
+                email?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `{ data: DocumentListItem[], nextCursor }` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. INVALID_CURSOR: The pagination cursor is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the resource. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetail"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDocumentPdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the resource. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PDF as stored when it was rendered. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description DOCUMENT_NOT_RENDERED: The document's PDF is not rendered yet. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resendDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the resource. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Whose mail to send again: the buyer’s, the seller’s notice, or both (default).
+                     * @default [
+                     *       "buyer",
+                     *       "seller"
+                     *     ]
+                     */
+                    to?: ("buyer" | "seller")[];
+                };
+            };
+        };
+        responses: {
+            /** @description `{ queued }` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResendResult"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: The body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_CONTENT_TYPE: The body is not of the content type this provider sends. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    issueCreditNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the resource. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Minor units to credit; default: all that is left of the invoice. */
+                    amount?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The new credit note. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssuedCreditNote"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CREDIT_NOT_POSSIBLE: No credit note can be issued for this document. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: The body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_CONTENT_TYPE: The body is not of the content type this provider sends. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportDocumentsCsv: {
+        parameters: {
+            query?: {
+                /** @description Documents of this seller profile. */
+                profileId?: string;
+                /** @description The series: invoices or credit notes. */
+                kind?: "invoice" | "credit_note";
+                /** @description Issued at or after this instant (ISO 8601). */
+                from?: string;
+                /** @description Issued before this instant (ISO 8601). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV (UTF-8, comma-separated). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    exportDocumentsZip: {
+        parameters: {
+            query?: {
+                /** @description Documents of this seller profile. */
+                profileId?: string;
+                /** @description The series: invoices or credit notes. */
+                kind?: "invoice" | "credit_note";
+                /** @description Issued at or after this instant (ISO 8601). */
+                from?: string;
+                /** @description Issued before this instant (ISO 8601). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The ZIP. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listManualRefunds: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page; omit for the first (newest) page. */
+                cursor?: string;
+                /** @description Rows per page, 1–500. */
+                limit?: number;
+                profileId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `{ data: ManualRefund[], nextCursor }` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManualRefundPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. INVALID_CURSOR: The pagination cursor is not valid. */
             400: {
                 headers: {
                     [name: string]: unknown;

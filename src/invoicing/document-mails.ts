@@ -1,0 +1,122 @@
+/**
+ * The e-mails of a document: to the buyer (the document as PDF attachment, a short text in the
+ * document's language) and to the seller's addresses ("new order", or the refund notice, with
+ * the summary and the document). Each is a `document_mails` row written in the transaction that
+ * issues the document (or by a resend), sent by the worker once the PDF exists, retried by the
+ * retry policy, and kept with what was sent (subject, Message-ID, time). A mail's Message-ID is
+ * its row id, so a mail sent again after a crash between sending and recording it is
+ * recognisable as the same message.
+ */
+import type { Kysely } from 'kysely';
+import { formatMoney } from '../core/money.js';
+import { newId } from '../core/ids.js';
+import type { Database } from '../db/schema.js';
+import type { MailMessage } from '../lib/mailer.js';
+import type { DocumentSnapshot } from './document-snapshot.js';
+import { DEFAULT_MAIL_TEMPLATES, fillTemplate } from './mail-templates.js';
+import type { MailPlaceholder, MailTemplateKey } from './mail-templates.js';
+import type { ProfileSettings } from './profile-settings.js';
+
+export type MailRole = 'buyer' | 'seller';
+export const MAIL_ROLES: readonly MailRole[] = ['buyer', 'seller'];
+
+interface IssuedDocument {
+  id: string;
+  snapshot: DocumentSnapshot;
+}
+
+/** Who gets the mail of `role` for this document under the profile's mail settings; empty for nobody. */
+export function recipientsOf(role: MailRole, snapshot: DocumentSnapshot, settings: ProfileSettings): string[] {
+  if (role === 'buyer') return settings.mail.toBuyer && snapshot.buyer.email ? [snapshot.buyer.email] : [];
+  return [...settings.mail.sellerRecipients];
+}
+
+/** Queues the document's mails (`roles`, default both) for those who get them; returns how many. */
+export async function queueDocumentMails(
+  trx: Kysely<Database>,
+  document: IssuedDocument,
+  profile: { settings: ProfileSettings },
+  options: { now: string; trigger: 'issue' | 'resend'; roles?: readonly MailRole[] },
+): Promise<number> {
+  let queued = 0;
+  for (const role of options.roles ?? MAIL_ROLES) {
+    const recipients = recipientsOf(role, document.snapshot, profile.settings);
+    if (recipients.length === 0) continue;
+    await trx
+      .insertInto('document_mails')
+      .values({
+        id: newId('documentMail'),
+        document_id: document.id,
+        role,
+        recipients: JSON.stringify(recipients),
+        status: 'pending',
+        trigger: options.trigger,
+        attempts: 0,
+        next_attempt_at: options.now,
+        lease_until: null,
+        last_error: null,
+        subject: null,
+        message_id: null,
+        sent_at: null,
+        created_at: options.now,
+      })
+      .execute();
+    queued += 1;
+  }
+  return queued;
+}
+
+function templateKey(role: MailRole, snapshot: DocumentSnapshot): MailTemplateKey {
+  const kind = snapshot.kind === 'invoice' ? 'Invoice' : 'CreditNote';
+  return `${role}${kind}`;
+}
+
+/** Amounts and dates as the document's language writes them. */
+function placeholders(snapshot: DocumentSnapshot): Record<MailPlaceholder, string> {
+  const money = (minor: number): string => {
+    const decimal = Number(formatMoney(minor, snapshot.currency));
+    return new Intl.NumberFormat(snapshot.language, { style: 'currency', currency: snapshot.currency }).format(decimal);
+  };
+  const date = new Intl.DateTimeFormat(snapshot.language, { dateStyle: 'long', timeZone: snapshot.timeZone }).format(new Date(snapshot.issuedAt));
+  return {
+    number: snapshot.number,
+    issueDate: date,
+    sellerName: snapshot.seller.name,
+    buyerName: snapshot.buyer.name,
+    buyerEmail: snapshot.buyer.email ?? '',
+    total: money(snapshot.totals.gross),
+    orderId: snapshot.orderId ?? '',
+    transactionId: snapshot.payment.transactionId ?? '',
+    corrects: snapshot.corrects?.number ?? '',
+    lines: snapshot.lines.map((line) => `- ${line.quantity} × ${line.description}: ${money(line.amount)}`).join('\n'),
+  };
+}
+
+/** The file name of a document's PDF, e.g. `RE-2026-000123.pdf`. */
+export function pdfFileName(snapshot: DocumentSnapshot): string {
+  return `${snapshot.number.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf`;
+}
+
+/**
+ * The message for one mail row: the profile's text for the role, kind and language (its own
+ * when it set one, else the default), filled from the snapshot, with the PDF attached.
+ */
+export function composeDocumentMail(
+  mail: { id: string; role: MailRole; recipients: readonly string[] },
+  snapshot: DocumentSnapshot,
+  settings: ProfileSettings | null,
+  pdf: Buffer,
+): MailMessage {
+  const key = templateKey(mail.role, snapshot);
+  const template = settings?.templates[snapshot.language]?.[key] ?? DEFAULT_MAIL_TEMPLATES[snapshot.language][key];
+  const values = placeholders(snapshot);
+  const replyTo = mail.role === 'buyer' ? (settings?.mail.replyTo ?? snapshot.seller.email) : null;
+  return {
+    to: mail.recipients,
+    subject: fillTemplate(template.subject, values),
+    text: fillTemplate(template.body, values),
+    ...(replyTo !== null ? { replyTo } : {}),
+    messageId: `<${mail.id}@ipnhub>`,
+    attachments: [{ filename: pdfFileName(snapshot), content: pdf, contentType: 'application/pdf' }],
+  };
+}
