@@ -7,7 +7,7 @@
 import type { Invoice } from '@e-invoice-eu/core';
 import { formatMoney } from '../../core/money.js';
 import { wallClockIn } from '../../lib/wall-clock.js';
-import type { DocumentParty, DocumentSnapshot } from '../document-snapshot.js';
+import type { DocumentParty, DocumentSeller, DocumentSnapshot } from '../document-snapshot.js';
 import { legalNotes } from '../pdf/legal-notes.js';
 import { netLines, vatRateBasisPoints } from './line-amounts.js';
 import { postalAddress } from './postal-address.js';
@@ -88,14 +88,20 @@ function taxRegistrations(vatId: string | null, taxNumber: string | null): TaxRe
   return fiscal ? [fiscal] : [];
 }
 
+/**
+ * BT-29. BR-CO-26 wants BT-29, BT-30 or BT-31 to identify the seller: without a VAT id the tax
+ * number does. (Written by cii-additions.ts: the library does not map BT-29.)
+ */
+export function sellerIdentifier(seller: DocumentSeller): string | null {
+  return seller.vatId?.trim() || !seller.taxNumber?.trim() ? null : seller.taxNumber.trim();
+}
+
 function seller(snapshot: DocumentSnapshot): SupplierParty {
   const { seller } = snapshot;
   const vatId = seller.vatId?.trim() ? compact(seller.vatId) : null;
   const taxNumber = seller.taxNumber?.trim() ? seller.taxNumber.trim() : null;
   return {
     ...electronicAddress(seller),
-    // BR-CO-26 wants BT-29, BT-30 or BT-31 to identify the seller: without a VAT id the tax number does.
-    ...(vatId === null && taxNumber !== null && { 'cac:PartyIdentification': [{ 'cbc:ID': taxNumber }] }),
     'cac:PostalAddress': address(seller),
     'cac:PartyTaxScheme': taxRegistrations(vatId, taxNumber),
     'cac:PartyLegalEntity': { 'cbc:RegistrationName': seller.name.trim() },
