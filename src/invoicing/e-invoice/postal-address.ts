@@ -26,10 +26,10 @@ export interface PostalAddress {
 }
 
 /**
- * A post code followed by the city: 4 to 6 digits (DE, AT, CH, IT, FR, ES, …), the Dutch
- * "1012 AB", the Swedish and Czech "114 55"; an optional country letter prefix ("D-10969").
+ * A post code followed by the city: the Dutch "1012 AB", the Swedish and Czech "114 55", or 4
+ * to 7 digits (AT, CH, DE, IT, FR, ES, IL, …); an optional country letter prefix ("D-10969").
  */
-const POSTCODE_CITY = /^(?:[A-Z]{1,2}-)?(\d{4,6}|\d{4} ?[A-Z]{2}|\d{3} \d{2})\s+(\S.*)$/;
+const POSTCODE_CITY = /^(?:[A-Z]{1,2}-)?(\d{4} ?[A-Z]{2}|\d{3} \d{2}|\d{4,7})\s+(\S.*)$/;
 
 /** The languages country names are recognised in: the documents' four and French. */
 const NAME_LANGUAGES = ['de', 'en', 'it', 'he', 'fr'];
