@@ -1,3 +1,4 @@
+import { InvoiceService } from '@e-invoice-eu/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DocumentSnapshot } from '../document-snapshot.js';
 import { renderDocumentPdf } from '../pdf/render-document-pdf.js';
@@ -5,6 +6,7 @@ import { pdfLines } from '../pdf/test-support/pdf-text.js';
 import { GERMAN_CREDIT_NOTE, HEBREW_INVOICE } from '../pdf/test-support/sample-snapshots.js';
 import { eInvoiceXml } from './e-invoice-xml.js';
 import { embedEInvoice } from './embed-e-invoice.js';
+import { en16931Invoice } from './en16931-invoice.js';
 import { ciiFacts, en16931Violations } from './test-support/cii-facts.js';
 import { GERMAN_B2B_INVOICE } from './test-support/e-invoice-samples.js';
 import { pdfAttachments, pdfMetadata } from './test-support/pdf-container.js';
@@ -38,6 +40,21 @@ describe('embedEInvoice', () => {
     expect(lines).toEqual(await pdfLines(pdf));
     const all = lines.flat().join('\n');
     for (const expected of ['RE-2026-000130', 'Anna Schmidt Digitalverlag', 'Weiß & Partner Steuerberatung GmbH', '1.213,80 €', '193,80 €']) expect(all).toContain(expected);
+  });
+
+  it('attaches what the library itself writes for the EN 16931 profile, plus the parts ipnhub adds', async () => {
+    // eInvoiceXml asks the library for plain CII; this shows that its Factur-X EN 16931 profile writes the same for these documents.
+    for (const snapshot of [GERMAN_B2B_INVOICE, GERMAN_CREDIT_NOTE]) {
+      const pdf = await renderDocumentPdf(snapshot);
+      const raw = await new InvoiceService(console).generate(en16931Invoice(snapshot), {
+        format: 'Factur-X-EN16931',
+        lang: snapshot.language,
+        pdf: { buffer: pdf, filename: 'x.pdf', mimetype: 'application/pdf' },
+      });
+      const libraryXml = (await pdfAttachments(raw as Uint8Array)).get('factur-x.xml');
+      const ours = (await eInvoiceXml(snapshot)).replace(/\n\t*<ram:InvoiceReferencedDocument>[\s\S]*<\/ram:InvoiceReferencedDocument>/, '');
+      expect(utf8(libraryXml)).toBe(ours);
+    }
   });
 
   it('marks the attachment as the PDF’s alternative (PDF/A-3), dated with the issue time', async () => {
