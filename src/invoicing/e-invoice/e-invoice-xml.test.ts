@@ -1,9 +1,11 @@
+import type { Invoice } from '@e-invoice-eu/core';
 import { describe, expect, it } from 'vitest';
 import type { DocumentSnapshot } from '../document-snapshot.js';
 import { LEGAL_NOTES } from '../pdf/legal-notes.js';
 import { ENGLISH_INVOICE, GERMAN_CREDIT_NOTE } from '../pdf/test-support/sample-snapshots.js';
 import { withPrecedingInvoice, withSellerIdentifier } from './cii-additions.js';
-import { eInvoiceXml } from './e-invoice-xml.js';
+import { eInvoiceXml, generateWithLibrary } from './e-invoice-xml.js';
+import { en16931Invoice } from './en16931-invoice.js';
 import { ciiFacts, en16931Violations } from './test-support/cii-facts.js';
 import { E_INVOICE_SAMPLES, GERMAN_B2B_INVOICE, GERMAN_SMALL_BUSINESS_INVOICE } from './test-support/e-invoice-samples.js';
 
@@ -110,6 +112,16 @@ describe('eInvoiceXml', () => {
 
   it('gives the same XML for the same document', async () => {
     expect(await eInvoiceXml(GERMAN_CREDIT_NOTE)).toBe(await eInvoiceXml(GERMAN_CREDIT_NOTE));
+  });
+});
+
+describe('generateWithLibrary', () => {
+  it('says where the library found its input invalid', async () => {
+    const data = en16931Invoice(GERMAN_B2B_INVOICE);
+    const { 'cbc:ID': _number, ...withoutNumber } = data['ubl:Invoice'];
+    await expect(generateWithLibrary({ 'ubl:Invoice': withoutNumber } as unknown as Invoice, { format: 'CII', lang: 'de' })).rejects.toThrow(
+      "@e-invoice-eu/core rejected the e-invoice data: /ubl:Invoice must have required property 'cbc:ID'",
+    );
   });
 });
 

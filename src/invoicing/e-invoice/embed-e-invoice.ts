@@ -20,7 +20,7 @@ import type { FacturXDescription, PdfInfo } from './factur-x-metadata.js';
 
 /** The library's name for the Factur-X 1.0 EN 16931 profile, which ZUGFeRD 2 calls COMFORT. */
 const FORMAT = 'Factur-X-EN16931';
-export const FACTUR_X: FacturXDescription = { fileName: 'factur-x.xml', conformanceLevel: 'EN 16931', version: '1.0' };
+const FACTUR_X: FacturXDescription = { fileName: 'factur-x.xml', conformanceLevel: 'EN 16931', version: '1.0' };
 
 function metadataRef(doc: PDFDocument): PDFRef | null {
   const ref = doc.catalog.get(PDFName.of('Metadata'));

@@ -26,13 +26,13 @@ type ExemptionCode = NonNullable<TaxCategory['cbc:TaxExemptionReasonCode']>;
 type LineCategory = InvoiceLine['cac:Item']['cac:ClassifiedTaxCategory'];
 
 /** BT-24: the EN 16931 core specification, which the Factur-X EN 16931 (COMFORT) profile uses as is. */
-export const EN16931_SPECIFICATION = 'urn:cen.eu:en16931:2017';
+const EN16931_SPECIFICATION = 'urn:cen.eu:en16931:2017';
 /** UNTDID 1001: commercial invoice, credit note. */
 const TYPE_CODE = { invoice: '380', credit_note: '381' } as const;
 /** UNTDID 4461 code 68, "online payment service": every payment ipnhub records came through one (PayPal, Digistore24). */
-export const ONLINE_PAYMENT_SERVICE = '68';
+const ONLINE_PAYMENT_SERVICE = '68';
 /** UN/ECE Recommendation 20 "C62", one (unit): the lines are counted pieces, courses, licences. */
-export const UNIT_CODE = 'C62';
+const UNIT_CODE = 'C62';
 /** The scheme of an electronic address that is an e-mail address (EAS code list). */
 const EMAIL_SCHEME = 'EM';
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
