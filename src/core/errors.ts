@@ -58,6 +58,9 @@ export const ERROR_CATALOGUE = {
   TARGET_AUTH_FAILED: { status: 400, message: 'The target rejected the connection\'s credentials; fix them in the connection settings.' },
   TARGET_VALIDATION_FAILED: { status: 400, message: 'The target rejected the data as invalid; its message says which field.' },
   TARGET_NOT_ALLOWED: { status: 400, message: 'The target address is private, loopback, link-local or metadata and not on the allow-list.' },
+  // E-invoices (EN 16931 data embedded in a document's PDF)
+  EINVOICE_INCOMPLETE: { status: 400, message: 'The document lacks data an EN 16931 e-invoice requires.' },
+  EINVOICE_AMOUNTS_INVALID: { status: 400, message: 'The document\'s amounts cannot be written as a valid EN 16931 e-invoice.' },
   // Startup / configuration
   CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },
   MASTER_KEY_REQUIRED: { status: 500, message: 'IPNHUB_MASTER_KEY is required when the database is not the embedded default.' },
