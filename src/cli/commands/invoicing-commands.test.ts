@@ -35,7 +35,7 @@ describe('ipnhub profile and documents', () => {
   it('adds, shows, updates, attaches and removes a seller profile; refuses bad settings by name', async () => {
     const bad = await cli.run(['profile', 'add', '--name', 'X', ...PROFILE_FLAGS, '--time-zone', 'Mars/Base']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^error VALIDATION_FAILED: .*settings\.timeZone: an IANA time zone/);
+    expect(bad.stderr).toMatch(/^error VALIDATION_FAILED: .*settings\.timeZone \(--time-zone\): an IANA time zone/);
     expect((await cli.run(['profile', 'add', '--name', 'X', ...PROFILE_FLAGS, '--tax-mode', 'vat:19'])).stderr).toContain('--tax-mode');
 
     const logo = join(cli.dataDir, 'logo.png');
