@@ -21,7 +21,7 @@ import { ciiFacts, en16931Violations } from './e-invoice/test-support/cii-facts.
 import { pdfAttachments } from './e-invoice/test-support/pdf-container.js';
 import type { ProfileSettingsInput } from './profile-settings.js';
 import { renderWithPdfLibrary } from './renderer.js';
-import { commitNotification, fakePdfRenderer, paymentDraft, sampleProfileSettings } from './test-support/invoicing-fixtures.js';
+import { commitNotification, fakePdfRenderer, paymentDraft, sampleProfileSettings, switchableRenderer } from './test-support/invoicing-fixtures.js';
 
 const utf8 = (bytes: Uint8Array | undefined): string => new TextDecoder('utf-8', { fatal: true }).decode(bytes);
 
@@ -35,20 +35,6 @@ function businessPayment(txnId: string): EventDraft {
 function paymentWithoutCountry(txnId: string): EventDraft {
   const draft = paymentDraft({ txnId, amount: 5000 });
   return { ...draft, buyer: draft.buyer === null ? null : { ...draft.buyer, address: null } };
-}
-
-/** The real renderer, failing while `failing` is true. */
-function realRendererFailingFirst(): { render: DocumentRenderer; failing: boolean; calls: number } {
-  const state = {
-    failing: true,
-    calls: 0,
-    render: (async (snapshot) => {
-      state.calls += 1;
-      if (state.failing) throw new Error('renderer down (test)');
-      return renderWithPdfLibrary(snapshot);
-    }) as DocumentRenderer,
-  };
-  return state;
 }
 
 async function fieldsOf(work: Promise<unknown>): Promise<{ code: string; paths: string[] }> {
@@ -97,7 +83,7 @@ for (const dialect of enabledDialects()) {
     });
 
     it('a profile with the e-invoice on issues a PDF with factur-x.xml; the choice is frozen at issue', async () => {
-      const renderer = realRendererFailingFirst();
+      const renderer = switchableRenderer(renderWithPdfLibrary);
       const profileId = await start(renderer.render, { eInvoice: true });
       await commitNotification(runtime, source, [businessPayment('TX-E1')]);
       await runtime.worker.runOnce();
