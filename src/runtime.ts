@@ -36,7 +36,7 @@ import { createDocumentsService } from './invoicing/documents-service.js';
 import type { DocumentRenderer } from './invoicing/document-worker.js';
 import { createProfilesService } from './invoicing/profiles.js';
 import type { ProfilesService } from './invoicing/profiles.js';
-import { renderWithPdfLibrary } from './invoicing/renderer.js';
+import { embedWithEInvoiceLibrary, renderWithPdfLibrary } from './invoicing/renderer.js';
 import { createHeldAlerter } from './ledger/held-alert.js';
 import type { HeldRequest } from './ledger/held-alert.js';
 import { createVerifier } from './ledger/verifier.js';
@@ -166,6 +166,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       logger,
       mailer,
       render: options.renderDocument ?? renderWithPdfLibrary,
+      embedEInvoice: embedWithEInvoiceLibrary,
       policy,
       leaseMs: config.leaseSeconds * 1000,
       random: options.random,

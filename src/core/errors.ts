@@ -59,7 +59,7 @@ export const ERROR_CATALOGUE = {
   TARGET_VALIDATION_FAILED: { status: 400, message: 'The target rejected the data as invalid; its message says which field.' },
   TARGET_NOT_ALLOWED: { status: 400, message: 'The target address is private, loopback, link-local or metadata and not on the allow-list.' },
   // E-invoices (EN 16931 data embedded in a document's PDF)
-  EINVOICE_INCOMPLETE: { status: 400, message: 'The document lacks data an EN 16931 e-invoice requires.' },
+  EINVOICE_INCOMPLETE: { status: 400, message: 'The document or seller profile lacks data an EN 16931 e-invoice requires.' },
   EINVOICE_AMOUNTS_INVALID: { status: 400, message: 'The document\'s amounts cannot be written as a valid EN 16931 e-invoice.' },
   // Startup / configuration
   CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },

@@ -470,6 +470,19 @@ function invoicing(adapter: DbAdapter): Migration {
   };
 }
 
+/**
+ * The e-invoice of a document (docs/invoicing.md, "E-invoice"): whether its PDF is to carry one,
+ * decided from the seller profile when the document is issued and kept with it, so a render
+ * again makes the same file; and, when the document cannot be an e-invoice, why its PDF is the
+ * plain one. Documents issued before get none.
+ */
+const documentEInvoice: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('documents').addColumn('e_invoice', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema.alterTable('documents').addColumn('e_invoice_refused', 'text').execute();
+  },
+};
+
 export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
   return {
     '0001_initial': initial(adapter),
@@ -482,6 +495,7 @@ export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
     '0008_attempt_requests': attemptRequests,
     '0009_deliveries_by_connection': deliveriesByConnection,
     '0010_invoicing': invoicing(adapter),
+    '0011_document_e_invoice': documentEInvoice,
   };
 }
 

@@ -338,6 +338,10 @@ export interface DocumentsTable {
   render_next_at: string | null;
   render_lease_until: string | null;
   render_error: string | null;
+  /** 1: the PDF carries the EN 16931 e-invoice (the profile asked for it at issue); 0: plain PDF. */
+  e_invoice: number;
+  /** Why the PDF is plain although the e-invoice was asked for (the document cannot be a valid one); null otherwise. */
+  e_invoice_refused: string | null;
   created_at: string;
 }
 

@@ -10,9 +10,9 @@
  * lines always sum to the printed total.
  */
 import type { CanonicalEvent, EventAddress, EventBuyer } from '../core/events.js';
+import { calendarDay } from '../lib/calendar-day.js';
 import { DOCUMENT_LANGUAGES } from './document-snapshot.js';
 import type { DocumentLanguage, DocumentLine, DocumentParty, DocumentSeller, DocumentSnapshot, DocumentTaxMode, DocumentTotals } from './document-snapshot.js';
-import { calendarDay } from './numbering.js';
 import type { ProfileForIssue } from './profiles.js';
 
 /** Tax included in `gross` under `mode`. */

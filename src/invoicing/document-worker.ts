@@ -5,9 +5,13 @@
  *    refund recorded for manual handling) in one transaction that also deletes the job
  *    (issue.ts);
  * 2. render — documents whose PDF is not rendered yet: the injected renderer makes the PDF from
- *    the stored snapshot alone, and the bytes are stored once with their SHA-256. A failure
- *    keeps the document and its number; it is tried again on the retry schedule, after the
- *    schedule's last step at that step's interval, for as long as it takes;
+ *    the stored snapshot alone; when the document was issued with the e-invoice, the EN 16931
+ *    XML is embedded in it (e-invoice/embed-e-invoice.ts); the bytes are stored once with their
+ *    SHA-256. A failure keeps the document and its number; it is tried again on the retry
+ *    schedule, after the schedule's last step at that step's interval, for as long as it takes.
+ *    A document that cannot be a valid e-invoice (a buyer without country, say) is not a
+ *    failure: the answer would be the same on every try, so its plain PDF is stored at once and
+ *    the reason kept with it (`e_invoice_refused`) and logged;
  * 3. mail — `document_mails` rows of rendered documents: sent with the PDF attached; a failure
  *    the mailer calls transient is retried on the retry schedule, then the mail is `failed`.
  * A row is taken by compare-and-set on its lease column, so two workers (two processes on one
@@ -16,6 +20,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { isIpnhubError } from '../core/errors.js';
 import type { CanonicalEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { nextRetryDelay } from '../core/retry-policy.js';
@@ -34,6 +39,15 @@ import { loadProfileForIssue } from './profiles.js';
 /** Renders a document's PDF from its snapshot alone (src/invoicing/pdf/). */
 export type DocumentRenderer = (snapshot: DocumentSnapshot) => Promise<Uint8Array>;
 
+/**
+ * Embeds the snapshot's EN 16931 e-invoice in its rendered PDF (e-invoice/embed-e-invoice.ts);
+ * throws `EINVOICE_INCOMPLETE` or `EINVOICE_AMOUNTS_INVALID` for a document that cannot be one.
+ */
+export type EInvoiceEmbedder = (pdf: Uint8Array, snapshot: DocumentSnapshot) => Promise<Uint8Array>;
+
+/** The refusals that are the document's own: the same snapshot is refused on every try. */
+const E_INVOICE_REFUSALS: ReadonlySet<string> = new Set(['EINVOICE_INCOMPLETE', 'EINVOICE_AMOUNTS_INVALID']);
+
 export interface DocumentWorkerDeps {
   db: Kysely<Database>;
   adapter: DbAdapter;
@@ -41,6 +55,7 @@ export interface DocumentWorkerDeps {
   logger: Logger;
   mailer: Mailer;
   render: DocumentRenderer;
+  embedEInvoice: EInvoiceEmbedder;
   policy: RetryPolicy;
   leaseMs: number;
   random?: () => number;
@@ -182,7 +197,15 @@ export function createDocumentWorker(deps: DocumentWorkerDeps): DocumentWorker {
 
   // --- render --------------------------------------------------------------------------------
 
-  async function claimRenders(): Promise<Array<{ id: string; snapshot: string; render_attempts: number; render_lease_until: string }>> {
+  interface RenderJob {
+    id: string;
+    snapshot: string;
+    render_attempts: number;
+    e_invoice: number;
+    render_lease_until: string;
+  }
+
+  async function claimRenders(): Promise<RenderJob[]> {
     const { now, until } = lease();
     const due = await db
       .selectFrom('documents')
@@ -200,17 +223,36 @@ export function createDocumentWorker(deps: DocumentWorkerDeps): DocumentWorker {
         .where('id', '=', doc.id)
         .where('render_state', '=', 'pending')
         .where((eb) => (doc.render_lease_until === null ? eb('render_lease_until', 'is', null) : eb('render_lease_until', '=', doc.render_lease_until)))
-        .returning(['id', 'snapshot', 'render_attempts'])
+        .returning(['id', 'snapshot', 'render_attempts', 'e_invoice'])
         .execute();
       return row ? { ...row, render_lease_until: until } : null;
     });
   }
 
-  async function renderOne(doc: { id: string; snapshot: string; render_attempts: number; render_lease_until: string }): Promise<void> {
-    let pdf: Buffer;
+  /**
+   * The PDF with the e-invoice embedded when the document asks for it, else the plain one; a
+   * document that cannot be an e-invoice keeps its plain PDF and says why (`refused`).
+   */
+  async function renderPdf(doc: RenderJob): Promise<{ pdf: Buffer; refused: string | null }> {
+    const snapshot = JSON.parse(doc.snapshot) as DocumentSnapshot;
+    const plain = await deps.render(snapshot);
+    if (plain.length === 0) throw new Error('the renderer returned no bytes');
+    if (Number(doc.e_invoice) !== 1) return { pdf: Buffer.from(plain), refused: null };
     try {
-      pdf = Buffer.from(await deps.render(JSON.parse(doc.snapshot) as DocumentSnapshot));
-      if (pdf.length === 0) throw new Error('the renderer returned no bytes');
+      return { pdf: Buffer.from(await deps.embedEInvoice(plain, snapshot)), refused: null };
+    } catch (err) {
+      if (!isIpnhubError(err) || !E_INVOICE_REFUSALS.has(err.code)) throw err;
+      const refused = `${err.code}: ${err.detail ?? err.message}`;
+      logger.warn({ documentId: doc.id, number: snapshot.number, reason: refused }, 'document cannot be an e-invoice: its PDF is the plain one');
+      return { pdf: Buffer.from(plain), refused };
+    }
+  }
+
+  async function renderOne(doc: RenderJob): Promise<void> {
+    let pdf: Buffer;
+    let refused: string | null;
+    try {
+      ({ pdf, refused } = await renderPdf(doc));
     } catch (err) {
       const attempts = doc.render_attempts + 1;
       logger.error({ err, documentId: doc.id, attempts }, 'rendering a document failed; its number stays and it will be rendered again');
@@ -227,7 +269,7 @@ export function createDocumentWorker(deps: DocumentWorkerDeps): DocumentWorker {
       .writeTransaction(db, async (trx) => {
         const updated = await trx
           .updateTable('documents')
-          .set({ render_state: 'rendered', render_attempts: doc.render_attempts + 1, render_next_at: null, render_lease_until: null, render_error: null })
+          .set({ render_state: 'rendered', render_attempts: doc.render_attempts + 1, render_next_at: null, render_lease_until: null, render_error: null, e_invoice_refused: refused })
           .where('id', '=', doc.id)
           .where('render_lease_until', '=', doc.render_lease_until)
           .executeTakeFirst();

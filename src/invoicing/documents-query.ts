@@ -60,9 +60,20 @@ export interface DocumentMailView {
   createdAt: string;
 }
 
+/**
+ * The document's EN 16931 e-invoice: `off` when the profile did not ask for one at issue,
+ * `pending` until the PDF is rendered, `embedded` in the PDF, or `refused` with the reason when
+ * the document cannot be a valid one (its PDF is the plain one).
+ */
+export interface DocumentEInvoice {
+  status: 'off' | 'pending' | 'embedded' | 'refused';
+  reason: string | null;
+}
+
 export interface DocumentDetail extends DocumentListItem {
   snapshot: DocumentSnapshot;
   render: { attempts: number; nextAttemptAt: string | null; lastError: string | null; renderedAt: string | null; sha256: string | null; bytes: number | null };
+  eInvoice: DocumentEInvoice;
   /** Credit notes issued for this invoice, oldest first. */
   creditNoteIds: string[];
   mails: DocumentMailView[];
@@ -135,12 +146,19 @@ export async function documentsOfPeriod(db: Kysely<Database>, filters: Omit<Docu
   return rows.map((row) => ({ ...listItem(row), snapshot: JSON.parse(row.snapshot) as DocumentSnapshot }));
 }
 
+function eInvoiceOf(row: { e_invoice: number; e_invoice_refused: string | null; render_state: string }): DocumentEInvoice {
+  if (Number(row.e_invoice) !== 1) return { status: 'off', reason: null };
+  if (row.e_invoice_refused !== null) return { status: 'refused', reason: row.e_invoice_refused };
+  return { status: row.render_state === 'rendered' ? 'embedded' : 'pending', reason: null };
+}
+
 export async function getDocument(db: Kysely<Database>, id: string): Promise<DocumentDetail | null> {
   const row = await db
     .selectFrom('documents')
     .leftJoin('document_pdfs', 'document_pdfs.document_id', 'documents.id')
     .select(LIST_COLUMNS.map((column) => `documents.${column}` as const))
-    .select(['documents.snapshot', 'documents.render_attempts', 'documents.render_next_at', 'documents.render_error', 'document_pdfs.rendered_at', 'document_pdfs.sha256'])
+    .select(['documents.snapshot', 'documents.render_attempts', 'documents.render_next_at', 'documents.render_error', 'documents.e_invoice', 'documents.e_invoice_refused'])
+    .select(['document_pdfs.rendered_at', 'document_pdfs.sha256'])
     .select((eb) => eb.fn<number | null>('length', ['document_pdfs.pdf']).as('pdf_bytes'))
     .where('documents.id', '=', id)
     .executeTakeFirst();
@@ -160,6 +178,7 @@ export async function getDocument(db: Kysely<Database>, id: string): Promise<Doc
       sha256: row.sha256,
       bytes: row.pdf_bytes === null ? null : Number(row.pdf_bytes),
     },
+    eInvoice: eInvoiceOf(row),
     creditNoteIds: credits.map((credit) => credit.id),
     mails: mails.map((mail) => ({
       id: mail.id,

@@ -8,7 +8,8 @@
  *    transaction and then finds the key taken), and nothing else happens;
  * 2. allocate the number from the series' counter row (numbering.ts) — after the claim, so a
  *    duplicate never takes a number;
- * 3. build the snapshot and insert the document, its e-mails and nothing else.
+ * 3. build the snapshot and insert the document (with whether its PDF is to carry the EN 16931
+ *    e-invoice, from the profile as it is now), its e-mails and nothing else.
  * Everything commits together or not at all, so numbers are gapless and each is used once.
  * The PDF is rendered and the mails are sent after the commit (document-worker.ts).
  */
@@ -103,6 +104,9 @@ async function storeDocument(trx: Kysely<Database>, clock: Clock, profile: Profi
       render_next_at: now,
       render_lease_until: null,
       render_error: null,
+      // Decided now and kept with the document, like the snapshot: a later change to the profile does not change this document's PDF.
+      e_invoice: profile.settings.eInvoice ? 1 : 0,
+      e_invoice_refused: null,
       created_at: now,
     })
     .execute();

@@ -12,15 +12,9 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { calendarDay } from '../lib/calendar-day.js';
 import type { DocumentKind } from './document-snapshot.js';
 import type { SeriesSettings } from './profile-settings.js';
-
-/** `YYYY-MM-DD` of `instant` in `timeZone`. */
-export function calendarDay(instant: Date, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(instant);
-  const part = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')}`;
-}
 
 export interface SeriesPeriod {
   /** The counter row's key. */

@@ -99,6 +99,13 @@ export const profileSettingsSchema = z
       .boolean()
       .default(false)
       .meta({ description: 'Also issue numbered documents for sandbox/test payments. They take numbers of the real series: use a separate profile for a test source.' }),
+    eInvoice: z
+      .boolean()
+      .default(false)
+      .meta({
+        description:
+          'Embed an EN 16931 e-invoice (Factur-X / ZUGFeRD, EN 16931 = COMFORT profile) in each document’s PDF, for German business customers. Needs the seller’s country, address and VAT id or tax number; a document that cannot be one (e.g. a buyer without country) gets the plain PDF and the reason.',
+      }),
     mail: mailSettingsSchema.default({ toBuyer: true, sellerRecipients: [], replyTo: null }),
     templates: templatesSchema.meta({ description: 'Replaces default mail texts: `{ "<language>": { "<template>": { subject, body } } }`.' }),
   })

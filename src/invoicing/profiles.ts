@@ -15,6 +15,7 @@ import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { Database, SellerProfilesTable } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import { parseLogo } from './logo.js';
+import { assertProfileCanEInvoice } from './profile-e-invoice.js';
 import type { Logo, LogoMediaType } from './logo.js';
 import { profileSettingsSchema } from './profile-settings.js';
 import type { ProfileSettings } from './profile-settings.js';
@@ -68,9 +69,14 @@ export interface ProfilesService {
   detach(id: string, sourceId: string): Promise<ProfileView | null>;
 }
 
+/**
+ * The settings to store: `VALIDATION_FAILED` naming what the schema refuses, then
+ * `EINVOICE_INCOMPLETE` naming what the e-invoice lacks when it is switched on.
+ */
 export function parseProfileSettings(input: unknown): ProfileSettings {
   const result = profileSettingsSchema.safeParse(input);
   if (!result.success) throw validationError('VALIDATION_FAILED', result.error, { prefix: 'settings', input });
+  assertProfileCanEInvoice(result.data);
   return result.data;
 }
 

@@ -31,6 +31,12 @@ interface PeriodOptions {
 
 const money = (minor: number, currency: string): string => `${formatMoney(minor, currency)} ${currency}`;
 
+const E_INVOICE_STATUS: Readonly<Record<Exclude<DocumentDetail['eInvoice']['status'], 'off'>, string>> = {
+  pending: 'to be embedded when the PDF is rendered',
+  embedded: 'embedded in the PDF (factur-x.xml)',
+  refused: 'not possible for this document, the PDF is the plain one',
+};
+
 function printDetail(io: CliIo, d: DocumentDetail): void {
   const s = d.snapshot;
   const lines = [
@@ -47,6 +53,7 @@ function printDetail(io: CliIo, d: DocumentDetail): void {
       ? `PDF:     rendered ${d.render.renderedAt ?? ''}, ${d.render.bytes ?? 0} bytes, sha256 ${d.render.sha256 ?? ''}`
       : `PDF:     not rendered yet${d.render.lastError ? ` (last try failed: ${d.render.lastError}; next ${d.render.nextAttemptAt ?? '?'})` : ''}`,
   );
+  if (d.eInvoice.status !== 'off') lines.push(`E-invoice: ${E_INVOICE_STATUS[d.eInvoice.status]}${d.eInvoice.reason ? ` — ${d.eInvoice.reason}` : ''}`);
   io.stdout(`${lines.join('\n')}\n\n`);
   io.stdout(
     formatTable(

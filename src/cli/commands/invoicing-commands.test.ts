@@ -35,7 +35,7 @@ describe('ipnhub profile and documents', () => {
   it('adds, shows, updates, attaches and removes a seller profile; refuses bad settings by name', async () => {
     const bad = await cli.run(['profile', 'add', '--name', 'X', ...PROFILE_FLAGS, '--time-zone', 'Mars/Base']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^error VALIDATION_FAILED: .*settings\.timeZone: an IANA time zone/);
+    expect(bad.stderr).toMatch(/^error VALIDATION_FAILED: .*settings\.timeZone \(--time-zone\): an IANA time zone/);
     expect((await cli.run(['profile', 'add', '--name', 'X', ...PROFILE_FLAGS, '--tax-mode', 'vat:19'])).stderr).toContain('--tax-mode');
 
     const logo = join(cli.dataDir, 'logo.png');
@@ -54,6 +54,13 @@ describe('ipnhub profile and documents', () => {
     const shown = await cli.run(['profile', 'show', created.id]);
     expect(shown.stdout).toContain('Seller: Muster Software GmbH, Hauptstraße 1, 10115 Berlin, DE');
     expect(shown.stdout).toContain('Tax: vat_included 19 %');
+    expect(shown.stdout).toContain('E-invoice (Factur-X): off');
+
+    const noTaxId = await cli.run(['profile', 'update', created.id, '--e-invoice', 'on']);
+    expect(noTaxId.code).toBe(1);
+    expect(noTaxId.stderr).toMatch(/^error EINVOICE_INCOMPLETE: .*settings\.vatId \(--vat-id\): BT-31\/BT-32.*settings\.taxNumber \(--tax-number\)/);
+    const eInvoice = await cli.run(['profile', 'update', created.id, '--e-invoice', 'on', '--tax-number', '27/123/45678']);
+    expect(eInvoice.stdout).toContain('E-invoice (Factur-X): on');
 
     const updated = await json<{ invoicing: boolean; settings: { invoiceSeries: { prefix: string; yearlyReset: boolean }; mail: { sellerRecipients: string[] } } }>([
       'profile',
@@ -107,6 +114,7 @@ describe('ipnhub profile and documents', () => {
     expect(shown.stdout).toContain('Invoice RE-2026-000001');
     expect(shown.stdout).toContain('Total:   119.00 EUR (net 100.00 EUR, tax 19.00 EUR)');
     expect(shown.stdout).toMatch(/buyer: buyer@example.com\s+issue\s+sent/);
+    expect(shown.stdout).not.toContain('E-invoice');
 
     const out = join(cli.dataDir, 'invoice.pdf');
     expect((await cli.run(['documents', 'pdf', id, '--out', out])).code).toBe(0);
@@ -127,5 +135,24 @@ describe('ipnhub profile and documents', () => {
     const manual = await cli.run(['documents', 'manual-refunds']);
     expect(manual.stdout).toMatch(/refund\s+\S+\s+TX-UNKNOWN\s+1\.00 EUR/);
     expect(existsSync(join(cli.dataDir, 'mail'))).toBe(true);
+  });
+
+  it('shows why a document of an e-invoice profile got the plain PDF', async () => {
+    const profile = await json<{ id: string }>(['profile', 'add', '--name', 'Muster', ...PROFILE_FLAGS, '--tax-number', '27/123/45678', '--invoicing', 'on', '--e-invoice', 'on']);
+    const source = await json<{ id: string; provider: string }>(['source', 'add', '--provider', 'paypal-ipn', '--name', 'PayPal', '--set', 'receiverEmail=seller@example.com']);
+    await cli.run(['profile', 'attach', profile.id, source.id]);
+    const runtime = await createRuntime(loadConfig({}, { dataDir: cli.dataDir, logLevel: 'silent' }), { logger: silentLogger(), skipAdminToken: true, renderDocument: fakePdfRenderer });
+    try {
+      const draft = paymentDraft({ txnId: 'TX-NC', amount: 11900 });
+      // No address, so no country: the e-invoice is refused before the PDF is opened.
+      await commitNotification(runtime, source, [{ ...draft, buyer: draft.buyer === null ? null : { ...draft.buyer, address: null } }]);
+      await runtime.worker.runOnce();
+    } finally {
+      await runtime.close();
+    }
+    const [doc] = (await json<{ data: Array<{ id: string }> }>(['documents', 'list'])).data;
+    const shown = await cli.run(['documents', 'show', doc?.id ?? '']);
+    expect(shown.stdout).toMatch(/E-invoice: not possible for this document, the PDF is the plain one — EINVOICE_INCOMPLETE: RE-2026-000001: buyer\.countryCode: BT-55/);
+    expect(await json(['documents', 'show', doc?.id ?? ''])).toMatchObject({ renderState: 'rendered', eInvoice: { status: 'refused' } });
   });
 });

@@ -15,6 +15,8 @@ import type { CommandContext } from '../command-context.js';
 import { buildConfigInput } from '../config-input.js';
 import { withDbRuntime } from '../db-runtime.js';
 import { runtimeDatabase } from '../describe-database.js';
+import { namingFlags } from '../flag-names.js';
+import type { FlagNames } from '../flag-names.js';
 import { collect, oneOf } from '../option-parsers.js';
 import { formatTable, printJson, printLines } from '../output.js';
 
@@ -34,6 +36,7 @@ interface SettingsOptions {
   config?: string;
   set?: string[];
   invoicing?: 'on' | 'off';
+  eInvoice?: 'on' | 'off';
   logo?: string;
   json?: boolean;
 }
@@ -46,6 +49,24 @@ function taxMode(value: string): DocumentTaxMode {
   if ((kind === 'small_business' || kind === 'reverse_charge') && rate === undefined) return { kind };
   throw new IpnhubError('VALIDATION_FAILED', `--tax-mode: expected vat_included:<basis points>, israel_vat:<basis points>, small_business or reverse_charge, got "${value}".`);
 }
+
+/** The flag that sets each profile field, to name it in a refusal (cli/flag-names.ts). */
+const PROFILE_FLAGS: FlagNames = {
+  name: '--name',
+  'settings.legalName': '--legal-name',
+  'settings.addressLines': '--address',
+  'settings.countryCode': '--country',
+  'settings.vatId': '--vat-id',
+  'settings.taxNumber': '--tax-number',
+  'settings.email': '--email',
+  'settings.defaultLanguage': '--language',
+  'settings.timeZone': '--time-zone',
+  'settings.taxMode': '--tax-mode',
+  'settings.invoiceSeries.prefix': '--invoice-prefix',
+  'settings.creditNoteSeries.prefix': '--credit-prefix',
+  'settings.mail.sellerRecipients': '--seller-email',
+  'settings.eInvoice': '--e-invoice',
+};
 
 /** Number prefixes by language, for a new profile that names none. */
 const DEFAULT_PREFIXES: Readonly<Record<DocumentLanguage, { invoice: string; credit: string }>> = {
@@ -70,6 +91,7 @@ function settingsFromFlags(options: SettingsOptions, current: Record<string, unk
   put('defaultLanguage', options.language);
   put('timeZone', options.timeZone);
   put('taxMode', options.taxMode);
+  put('eInvoice', options.eInvoice === undefined ? undefined : options.eInvoice === 'on');
   const nested = (key: string, field: string, value: unknown): void => {
     if (value !== undefined) settings[key] = { ...(isRecord(settings[key]) ? settings[key] : {}), [field]: value };
   };
@@ -105,6 +127,7 @@ function withSettingsFlags(command: Command): Command {
     .option('--config <json>', 'settings as a JSON object (see docs/invoicing.md)')
     .option('--set <key=value>', 'set one setting; key:=json for a typed value (repeatable)', collect)
     .option('--invoicing <on|off>', 'issue documents for the attached sources', oneOf(['on', 'off'] as const))
+    .option('--e-invoice <on|off>', 'embed an EN 16931 e-invoice (Factur-X / ZUGFeRD) in each PDF, for German business customers', oneOf(['on', 'off'] as const))
     .option('--logo <file>', 'a PNG or JPEG logo (at most 256 KiB)')
     .option('--json', 'print the profile as JSON');
 }
@@ -118,6 +141,7 @@ function printProfile(ctx: CommandContext, view: ProfileView, json: boolean | un
     `Seller: ${s.legalName}, ${s.addressLines.join(', ')}, ${s.countryCode}${s.vatId ? `, VAT id ${s.vatId}` : ''}${s.taxNumber ? `, tax number ${s.taxNumber}` : ''}`,
     `Tax: ${s.taxMode.kind}${'rateBasisPoints' in s.taxMode ? ` ${s.taxMode.rateBasisPoints / 100} %` : ''}; language ${s.defaultLanguage}; time zone ${s.timeZone}`,
     `Numbers: invoices ${s.invoiceSeries.prefix || '(no prefix)'}, credit notes ${s.creditNoteSeries.prefix || '(no prefix)'}${s.invoiceSeries.yearlyReset ? ', restarting each year' : ''}`,
+    `E-invoice (Factur-X): ${s.eInvoice ? 'on' : 'off'}`,
     `Mails: buyer ${s.mail.toBuyer ? 'yes' : 'no'}; seller ${s.mail.sellerRecipients.join(', ') || '(nobody)'}`,
     `Logo: ${view.logo ? `${view.logo.mediaType}, ${view.logo.bytes} bytes` : 'none'}`,
     `Sources: ${view.sourceIds.join(', ') || 'none (attach one: ipnhub profile attach <profile id> <source id>)'}`,
@@ -148,7 +172,7 @@ export function registerProfileCommand(program: Command, ctx: CommandContext): v
     settings.invoiceSeries = { prefix: prefixes.invoice, yearlyReset: true, width: 6, ...(isRecord(settings.invoiceSeries) ? settings.invoiceSeries : {}) };
     settings.creditNoteSeries = { prefix: prefixes.credit, yearlyReset: true, width: 6, ...(isRecord(settings.creditNoteSeries) ? settings.creditNoteSeries : {}) };
     await withDbRuntime(ctx.io, async (runtime) => {
-      let view = await runtime.profiles.create({ name: options.name, invoicing: options.invoicing === 'on', settings });
+      let view = await namingFlags(PROFILE_FLAGS, () => runtime.profiles.create({ name: options.name, invoicing: options.invoicing === 'on', settings }));
       if (options.logo !== undefined) view = found(await runtime.profiles.setLogo(view.id, readLogo(options.logo)), 'seller profile', view.id);
       printProfile(ctx, view, options.json, 'Created');
     });
@@ -199,11 +223,13 @@ export function registerProfileCommand(program: Command, ctx: CommandContext): v
       const current = found(await runtime.profiles.get(id), 'seller profile', id);
       const settings = settingsFromFlags(options, current.settings);
       let view = found(
-        await runtime.profiles.update(id, {
-          ...(options.name !== undefined ? { name: options.name } : {}),
-          ...(options.invoicing !== undefined ? { invoicing: options.invoicing === 'on' } : {}),
-          ...(Object.keys(settings).length > 0 ? { settings } : {}),
-        }),
+        await namingFlags(PROFILE_FLAGS, () =>
+          runtime.profiles.update(id, {
+            ...(options.name !== undefined ? { name: options.name } : {}),
+            ...(options.invoicing !== undefined ? { invoicing: options.invoicing === 'on' } : {}),
+            ...(Object.keys(settings).length > 0 ? { settings } : {}),
+          }),
+        ),
         'seller profile',
         id,
       );

@@ -56,6 +56,10 @@ for (const dialect of enabledDialects()) {
       expect(badTemplate.status).toBe(400);
       expect(badTemplate.text).toContain('did you mean');
 
+      const noTaxId = await h.call('POST', '/profiles', { name: 'X', settings: sampleProfileSettings({ eInvoice: true, vatId: null, taxNumber: null }) });
+      expect(noTaxId.status).toBe(400);
+      expect(noTaxId.json()).toMatchObject({ error: { code: 'EINVOICE_INCOMPLETE', fields: [{ path: 'settings.vatId' }, { path: 'settings.taxNumber' }] } });
+
       const created = await h.call('POST', '/profiles', { name: 'Muster', settings: sampleProfileSettings() });
       expect(created.status).toBe(201);
       profile = created.json<Profile>();

@@ -5,10 +5,11 @@
  */
 import { InvoiceService } from '@e-invoice-eu/core';
 import type { Invoice, Logger } from '@e-invoice-eu/core';
+import { calendarDay } from '../../lib/calendar-day.js';
 import type { DocumentSnapshot } from '../document-snapshot.js';
 import { assertEInvoiceable } from './e-invoice-problems.js';
 import { withPrecedingInvoice, withSellerIdentifier } from './cii-additions.js';
-import { dayIn, en16931Invoice, sellerIdentifier } from './en16931-invoice.js';
+import { en16931Invoice, sellerIdentifier } from './en16931-invoice.js';
 
 /** The library reports invalid input by throwing; its log would repeat that (with the data's paths), so it stays quiet. */
 const QUIET: Logger = { log: () => undefined, warn: () => undefined, error: () => undefined };
@@ -43,5 +44,5 @@ export async function eInvoiceXml(snapshot: DocumentSnapshot): Promise<string> {
   const identifier = sellerIdentifier(snapshot.seller);
   const identified = identifier === null ? xml : withSellerIdentifier(xml, identifier);
   const { corrects } = snapshot;
-  return corrects === null ? identified : withPrecedingInvoice(identified, corrects.number.trim(), dayIn(corrects.issuedAt, snapshot.timeZone));
+  return corrects === null ? identified : withPrecedingInvoice(identified, corrects.number.trim(), calendarDay(corrects.issuedAt, snapshot.timeZone));
 }

@@ -6,7 +6,7 @@
  */
 import type { Invoice } from '@e-invoice-eu/core';
 import { formatMoney } from '../../core/money.js';
-import { wallClockIn } from '../../lib/wall-clock.js';
+import { calendarDay } from '../../lib/calendar-day.js';
 import type { DocumentParty, DocumentSeller, DocumentSnapshot } from '../document-snapshot.js';
 import { legalNotes } from '../pdf/legal-notes.js';
 import { netLines, vatRateBasisPoints } from './line-amounts.js';
@@ -36,12 +36,6 @@ const UNIT_CODE = 'C62';
 /** The scheme of an electronic address that is an e-mail address (EAS code list). */
 const EMAIL_SCHEME = 'EM';
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-
-/** `YYYY-MM-DD` of an instant in the seller's time zone (the day the document prints). */
-export function dayIn(iso: string, timeZone: string): string {
-  const clock = wallClockIn(timeZone)(Date.parse(iso));
-  return `${String(clock.year).padStart(4, '0')}-${String(clock.month).padStart(2, '0')}-${String(clock.day).padStart(2, '0')}`;
-}
 
 /** Basis points as a percentage without trailing zeros: 1900 → "19", 750 → "7.5". */
 function percent(basisPoints: number): string {
@@ -160,7 +154,7 @@ export function en16931Invoice(snapshot: DocumentSnapshot): Invoice {
     'ubl:Invoice': {
       'cbc:CustomizationID': EN16931_SPECIFICATION,
       'cbc:ID': snapshot.number.trim(),
-      'cbc:IssueDate': dayIn(snapshot.issuedAt, snapshot.timeZone),
+      'cbc:IssueDate': calendarDay(snapshot.issuedAt, snapshot.timeZone),
       'cbc:InvoiceTypeCode': TYPE_CODE[snapshot.kind],
       ...(notes.length > 0 && { 'cbc:Note': notes }),
       'cbc:DocumentCurrencyCode': currency,

@@ -116,15 +116,15 @@ export async function commitNotification(runtime: Runtime, source: { id: string;
 export const fakePdfRenderer: DocumentRenderer = async (snapshot) =>
   Buffer.from(`%PDF-1.4\n% ${snapshot.kind} ${snapshot.number} ${snapshot.seller.name} → ${snapshot.buyer.name} ${snapshot.totals.gross} ${snapshot.currency}\n%%EOF\n`);
 
-/** A renderer that fails while `failing` is true, then renders like {@link fakePdfRenderer}; counts its calls. */
-export function switchableRenderer(): { render: DocumentRenderer; failing: boolean; calls: number } {
+/** A renderer that fails while `failing` is true, then renders like `renderer` ({@link fakePdfRenderer} unless given); counts its calls. */
+export function switchableRenderer(renderer: DocumentRenderer = fakePdfRenderer): { render: DocumentRenderer; failing: boolean; calls: number } {
   const state = {
     failing: true,
     calls: 0,
     render: (async (snapshot) => {
       state.calls += 1;
       if (state.failing) throw new Error('renderer down (test)');
-      return fakePdfRenderer(snapshot);
+      return renderer(snapshot);
     }) as DocumentRenderer,
   };
   return state;

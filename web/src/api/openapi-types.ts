@@ -1684,6 +1684,8 @@ export interface components {
             };
             issueForPlatformSales: boolean;
             issueForTestPayments: boolean;
+            /** @description Documents issued from now on carry an EN 16931 e-invoice (Factur-X) in their PDF. */
+            eInvoice: boolean;
             mail: {
                 toBuyer: boolean;
                 sellerRecipients: string[];
@@ -1878,6 +1880,16 @@ export interface components {
                 renderedAt: string | null;
                 sha256: string | null;
                 bytes: number | null;
+            };
+            /** @description The EN 16931 e-invoice (Factur-X / ZUGFeRD) embedded in the PDF. */
+            eInvoice: {
+                /**
+                 * @description `off`: the profile did not ask for an e-invoice when the document was issued; `pending`: not rendered yet; `embedded`: the PDF carries it as factur-x.xml; `refused`: the document cannot be a valid one, its PDF is the plain one.
+                 * @enum {string}
+                 */
+                status: "off" | "pending" | "embedded" | "refused";
+                /** @description Why it was refused (error code and the fields it lacks); null otherwise. */
+                reason: string | null;
             };
             creditNoteIds: string[];
             mails: components["schemas"]["DocumentMail"][];
@@ -4565,6 +4577,11 @@ export interface operations {
                          */
                         issueForTestPayments?: boolean;
                         /**
+                         * @description Embed an EN 16931 e-invoice (Factur-X / ZUGFeRD, EN 16931 = COMFORT profile) in each document’s PDF, for German business customers. Needs the seller’s country, address and VAT id or tax number; a document that cannot be one (e.g. a buyer without country) gets the plain PDF and the reason.
+                         * @default false
+                         */
+                        eInvoice?: boolean;
+                        /**
                          * @default {
                          *       "toBuyer": true,
                          *       "sellerRecipients": [],
@@ -4614,7 +4631,7 @@ export interface operations {
                     "application/json": components["schemas"]["SellerProfile"];
                 };
             };
-            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. */
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. EINVOICE_INCOMPLETE: The document or seller profile lacks data an EN 16931 e-invoice requires. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4838,7 +4855,7 @@ export interface operations {
                     "application/json": components["schemas"]["SellerProfile"];
                 };
             };
-            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. */
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. EINVOICE_INCOMPLETE: The document or seller profile lacks data an EN 16931 e-invoice requires. */
             400: {
                 headers: {
                     [name: string]: unknown;

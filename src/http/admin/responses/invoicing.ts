@@ -30,6 +30,7 @@ export const profileSettingsView = named(
     creditNoteSeries: series,
     issueForPlatformSales: z.boolean(),
     issueForTestPayments: z.boolean(),
+    eInvoice: z.boolean().meta({ description: 'Documents issued from now on carry an EN 16931 e-invoice (Factur-X) in their PDF.' }),
     mail: z.strictObject({ toBuyer: z.boolean(), sellerRecipients: z.array(z.string()), replyTo: z.string().nullable() }),
     templates: z.partialRecord(z.enum(DOCUMENT_LANGUAGES), z.partialRecord(z.enum(MAIL_TEMPLATE_KEYS), template)),
   }),
@@ -144,6 +145,14 @@ export const documentDetail = named(
       sha256: z.string().nullable(),
       bytes: z.number().int().nullable(),
     }),
+    eInvoice: z
+      .strictObject({
+        status: z.enum(['off', 'pending', 'embedded', 'refused']).meta({
+          description: '`off`: the profile did not ask for an e-invoice when the document was issued; `pending`: not rendered yet; `embedded`: the PDF carries it as factur-x.xml; `refused`: the document cannot be a valid one, its PDF is the plain one.',
+        }),
+        reason: z.string().nullable().meta({ description: 'Why it was refused (error code and the fields it lacks); null otherwise.' }),
+      })
+      .meta({ description: 'The EN 16931 e-invoice (Factur-X / ZUGFeRD) embedded in the PDF.' }),
     creditNoteIds: z.array(z.string()),
     mails: z.array(documentMail),
   }),
