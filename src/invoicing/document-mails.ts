@@ -25,10 +25,20 @@ interface IssuedDocument {
   snapshot: DocumentSnapshot;
 }
 
-/** Who gets the mail of `role` for this document under the profile's mail settings; empty for nobody. */
-export function recipientsOf(role: MailRole, snapshot: DocumentSnapshot, settings: ProfileSettings): string[] {
-  if (role === 'buyer') return settings.mail.toBuyer && snapshot.buyer.email ? [snapshot.buyer.email] : [];
+/** Who gets the mail of `role` under the profile's mail settings, given the buyer's address; empty for nobody. */
+export function recipientsOf(role: MailRole, buyerEmail: string | null, settings: ProfileSettings): string[] {
+  if (role === 'buyer') return settings.mail.toBuyer && buyerEmail ? [buyerEmail] : [];
   return [...settings.mail.sellerRecipients];
+}
+
+/** An amount of `minor` units as `language` writes it (`119,00 €`). */
+export function mailMoney(minor: number, currency: string, language: string): string {
+  return new Intl.NumberFormat(language, { style: 'currency', currency }).format(Number(formatMoney(minor, currency)));
+}
+
+/** A day as `language` writes it in full (`1. März 2026`), in `timeZone`. */
+export function mailDate(iso: string, language: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone }).format(new Date(iso));
 }
 
 /** Queues the document's mails (`roles`, default both) for those who get them; returns how many. */
@@ -40,7 +50,7 @@ export async function queueDocumentMails(
 ): Promise<number> {
   let queued = 0;
   for (const role of options.roles ?? MAIL_ROLES) {
-    const recipients = recipientsOf(role, document.snapshot, profile.settings);
+    const recipients = recipientsOf(role, document.snapshot.buyer.email, profile.settings);
     if (recipients.length === 0) continue;
     await trx
       .insertInto('document_mails')
@@ -73,14 +83,10 @@ function templateKey(role: MailRole, snapshot: DocumentSnapshot): MailTemplateKe
 
 /** Amounts and dates as the document's language writes them. */
 function placeholders(snapshot: DocumentSnapshot): Record<MailPlaceholder, string> {
-  const money = (minor: number): string => {
-    const decimal = Number(formatMoney(minor, snapshot.currency));
-    return new Intl.NumberFormat(snapshot.language, { style: 'currency', currency: snapshot.currency }).format(decimal);
-  };
-  const date = new Intl.DateTimeFormat(snapshot.language, { dateStyle: 'long', timeZone: snapshot.timeZone }).format(new Date(snapshot.issuedAt));
+  const money = (minor: number): string => mailMoney(minor, snapshot.currency, snapshot.language);
   return {
     number: snapshot.number,
-    issueDate: date,
+    issueDate: mailDate(snapshot.issuedAt, snapshot.language, snapshot.timeZone),
     sellerName: snapshot.seller.name,
     buyerName: snapshot.buyer.name,
     buyerEmail: snapshot.buyer.email ?? '',
