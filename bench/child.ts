@@ -52,7 +52,7 @@ export async function buildServer(): Promise<ServerEntry> {
     // Threads are started from a URL, not an import: name their entries too.
     SERVER_SOURCE, ...THREAD_ENTRIES, '--outDir', outDir, '--rootDir', REPO_ROOT,
     '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
-    '--esModuleInterop', '--verbatimModuleSyntax', '--resolveJsonModule', '--skipLibCheck', '--types', 'node',
+    '--esModuleInterop', '--verbatimModuleSyntax', '--resolveJsonModule', '--skipLibCheck', '--types', 'node', '--jsx', 'react-jsx',
     '--sourceMap', 'false', '--declaration', 'false', '--noEmitOnError', 'false',
   ];
   await new Promise<void>((resolve) => execFile(process.execPath, [tsc, ...flags], { cwd: REPO_ROOT }, () => resolve()));
