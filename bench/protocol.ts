@@ -27,7 +27,8 @@ export const serverOptionsSchema = z.object({
 export type ServerOptions = z.infer<typeof serverOptionsSchema>;
 
 /** `peakRssKiB`: the peak RSS once the server listens, before any load. */
-export const readySchema = z.object({ scenario: z.enum(SCENARIOS), port: z.number().int(), path: z.string(), pid: z.number().int(), peakRssKiB: z.number() });
+/** `cpuMs`: CPU time (user + system, all threads) the process has used so far, here and in STATS. */
+export const readySchema = z.object({ scenario: z.enum(SCENARIOS), port: z.number().int(), path: z.string(), pid: z.number().int(), peakRssKiB: z.number(), cpuMs: z.number() });
 export type Ready = z.infer<typeof readySchema>;
 
 /** Rows stored so far (ipnhub scenarios; the baseline stores nothing) and the peak RSS until now. */
@@ -38,6 +39,7 @@ export const statsSchema = z.object({
   /** Document jobs queued by the ingest commits (none unless the source's profile has invoicing on). */
   documentJobs: z.number().int().optional(),
   peakRssKiB: z.number(),
+  cpuMs: z.number(),
 });
 export type Stats = z.infer<typeof statsSchema>;
 

@@ -24,6 +24,12 @@ export interface ScenarioResult {
   rssSource: 'VmHWM' | 'maxRSS';
   /** The machine's 1-minute load average when the phase started: other work skews the figures. */
   loadAverage: number;
+  /**
+   * CPU time the server process used per notification answered `OK` over the ingest phase
+   * (warm-up included; ms, all threads). Less disturbed by other load on the machine than
+   * throughput, so it compares two scenarios of one run more reliably.
+   */
+  cpuMsPerRequest: number | null;
   /** Peak RSS once listening, before any load (KiB). */
   startRssKiB: number;
   /** Peak RSS at the end of the ingest phase (KiB). */
@@ -52,7 +58,7 @@ export function ratioTo(baseline: ScenarioResult | undefined, result: ScenarioRe
   return result.ingest.throughput / baseline.ingest.throughput;
 }
 
-const COLUMNS = ['scenario', 'ingest req/s', '× baseline', 'p50 ms', 'p99 ms', 'errors', 'deliveries/s', 'documents/s', 'peak RSS MB'] as const;
+const COLUMNS = ['scenario', 'ingest req/s', '× baseline', 'p50 ms', 'p99 ms', 'errors', 'CPU ms/req', 'deliveries/s', 'documents/s', 'peak RSS MB'] as const;
 
 /** A plain, aligned text table: one row per scenario. */
 export function formatTable(results: readonly ScenarioResult[]): string {
@@ -66,6 +72,7 @@ export function formatTable(results: readonly ScenarioResult[]): string {
       fixed(r.ingest.p50Ms, 1),
       fixed(r.ingest.p99Ms, 1),
       String(r.ingest.errors),
+      r.cpuMsPerRequest === null ? '—' : fixed(r.cpuMsPerRequest, 3),
       r.delivery ? `${fixed(r.delivery.perSecond, 0)}${r.delivery.drained ? '' : ' (not drained)'}` : '—',
       r.documents ? `${fixed(r.documents.perSecond, 1)}${r.documents.drained ? '' : ' (not drained)'}` : '—',
       fixed(megabytes(r.peakRssKiB), 0),
@@ -150,4 +157,12 @@ export function formatVerdicts(list: readonly Verdict[]): string {
   return list
     .map((v) => `${v.pass ? 'PASS' : 'FAIL'}  ${v.scenario.padEnd(16)} ${v.target.padEnd(28)} ${v.detail}${v.informational ? '  (informational)' : ''}`)
     .join('\n');
+}
+
+/** The CPU each notification cost with invoicing on and off (a line for the log; no target). */
+export function formatCpuComparison(results: readonly ScenarioResult[]): string | null {
+  const on = results.find((r) => r.name === 'ipnhub-sqlite-invoicing')?.cpuMsPerRequest ?? null;
+  const off = results.find((r) => r.name === 'ipnhub-sqlite')?.cpuMsPerRequest ?? null;
+  if (on === null || off === null || on === 0) return null;
+  return `CPU per notification, SQLite: ${fixed(on, 3)} ms with invoicing, ${fixed(off, 3)} ms without: the same CPU ingests ${fixed(off / on, 2)} × as many with invoicing on`;
 }

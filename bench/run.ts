@@ -34,7 +34,7 @@ import { runLoad } from './load.js';
 import { signedPaymentBodies } from './payloads.js';
 import { deliveredSchema, documentsSchema, doneSchema, SCENARIOS, statsSchema } from './protocol.js';
 import type { Delivered, DocumentsDone, ScenarioName, ServerOptions } from './protocol.js';
-import { formatTable, formatVerdicts, megabytes, ratioTo, verdicts } from './report.js';
+import { formatCpuComparison, formatTable, formatVerdicts, megabytes, ratioTo, verdicts } from './report.js';
 import type { ScenarioResult } from './report.js';
 
 const PASSPHRASE = 'bench-ipn-passphrase-2026';
@@ -195,6 +195,7 @@ async function runScenario(
       stored: name === 'baseline' ? null : stored,
       delivery,
       documents,
+      cpuMsPerRequest: ingest.okTotal > 0 ? (stored.cpuMs - child.ready.cpuMs) / ingest.okTotal : null,
       loadAverage,
       // The RSS target covers ingest and delivery; the documents phase (which loads the PDF
       // renderer) reports its own peak.
@@ -258,6 +259,8 @@ async function main(): Promise<void> {
   const list = verdicts(results);
   log(`\n${formatTable(results)}\n`);
   log(formatVerdicts(list));
+  const cpuLine = formatCpuComparison(results);
+  if (cpuLine !== null) log(cpuLine);
 
   const baseline = results.find((r) => r.name === 'baseline');
   const outDir = join(tmpdir(), 'ipnhub-bench');

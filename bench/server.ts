@@ -63,6 +63,12 @@ function peakRss(): { kib: number; source: 'VmHWM' | 'maxRSS' } {
   return { kib: process.resourceUsage().maxRSS, source: 'maxRSS' };
 }
 
+/** CPU time this process has used, all threads, in ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 function peakRssKiB(): number {
   return peakRss().kib;
 }
@@ -95,7 +101,7 @@ async function startBaseline(options: ServerOptions): Promise<Scenario> {
   return {
     port,
     path: '/ipn/src_baseline',
-    stats: async () => ({ peakRssKiB: peakRssKiB() }),
+    stats: async () => ({ peakRssKiB: peakRssKiB(), cpuMs: cpuMs() }),
     deliver: async () => null,
     documents: async () => null,
     close: () => app.close(),
@@ -299,6 +305,7 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
         deliveries: await countRows(runtime, 'deliveries'),
         documentJobs: await countRows(runtime, 'document_jobs'),
         peakRssKiB: peakRssKiB(),
+        cpuMs: cpuMs(),
       };
     },
     deliver,
@@ -316,7 +323,7 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
 async function main(): Promise<void> {
   const options = serverOptionsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
   const scenario = options.scenario === 'baseline' ? await startBaseline(options) : await startIpnhub(options);
-  send('READY', { scenario: options.scenario, port: scenario.port, path: scenario.path, pid: process.pid, peakRssKiB: peakRssKiB() });
+  send('READY', { scenario: options.scenario, port: scenario.port, path: scenario.path, pid: process.pid, peakRssKiB: peakRssKiB(), cpuMs: cpuMs() });
 
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) {
