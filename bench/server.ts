@@ -153,25 +153,11 @@ async function openDocumentWork(runtime: Runtime): Promise<number> {
  * job for every payment of an attached source either way.
  */
 async function addProfile(runtime: Runtime, sourceId: string): Promise<string> {
-  const { SAMPLE_LOGO_PNG_BASE64 } = await import('../src/invoicing/pdf/test-support/sample-snapshots.js');
-  const profile = await runtime.profiles.create({
-    name: 'Benchmark seller',
-    invoicing: true,
-    settings: {
-      legalName: 'Muster Software GmbH',
-      addressLines: ['Hauptstraße 1', '10115 Berlin'],
-      countryCode: 'DE',
-      vatId: 'DE123456789',
-      email: 'billing@muster.example',
-      defaultLanguage: 'de',
-      timeZone: 'Europe/Berlin',
-      taxMode: { kind: 'vat_included', rateBasisPoints: 1900 },
-      invoiceSeries: { prefix: 'RE', yearlyReset: true, width: 6 },
-      creditNoteSeries: { prefix: 'GS', yearlyReset: true, width: 6 },
-      issueForPlatformSales: true,
-      mail: { toBuyer: true, sellerRecipients: ['orders@muster.example'], replyTo: null },
-    },
-  });
+  const [{ SAMPLE_LOGO_PNG_BASE64 }, { sampleProfileSettings }] = await Promise.all([
+    import('../src/invoicing/pdf/test-support/sample-snapshots.js'),
+    import('../src/invoicing/test-support/invoicing-fixtures.js'),
+  ]);
+  const profile = await runtime.profiles.create({ name: 'Benchmark seller', invoicing: true, settings: sampleProfileSettings({ issueForPlatformSales: true }) });
   await runtime.profiles.setLogo(profile.id, SAMPLE_LOGO_PNG_BASE64);
   await runtime.profiles.attach(profile.id, sourceId);
   return profile.id;

@@ -12,7 +12,7 @@ import { formatMoney } from '../core/money.js';
 import { newId } from '../core/ids.js';
 import type { Database } from '../db/schema.js';
 import type { MailMessage } from '../lib/mailer.js';
-import type { DocumentSnapshot } from './document-snapshot.js';
+import type { DocumentLanguage, DocumentSnapshot } from './document-snapshot.js';
 import { DEFAULT_MAIL_TEMPLATES, fillTemplate } from './mail-templates.js';
 import type { MailPlaceholder, MailTemplateKey } from './mail-templates.js';
 import type { ProfileSettings } from './profile-settings.js';
@@ -113,16 +113,33 @@ export function composeDocumentMail(
   settings: ProfileSettings | null,
   pdf: Buffer,
 ): MailMessage {
-  const key = templateKey(mail.role, snapshot);
-  const template = settings?.templates[snapshot.language]?.[key] ?? DEFAULT_MAIL_TEMPLATES[snapshot.language][key];
-  const values = placeholders(snapshot);
-  const replyTo = mail.role === 'buyer' ? (settings?.mail.replyTo ?? snapshot.seller.email) : null;
+  const replyTo = settings?.mail.replyTo ?? snapshot.seller.email;
+  return {
+    ...templatedMail(mail, settings, snapshot.language, templateKey(mail.role, snapshot), placeholders(snapshot), replyTo),
+    attachments: [{ filename: pdfFileName(snapshot), content: pdf, contentType: 'application/pdf' }],
+  };
+}
+
+/**
+ * A mail row's message from template `key` in `language` (the profile's text when it set one,
+ * else the default) filled with `values`; buyer mails get `buyerReplyTo` as Reply-To. The
+ * Message-ID is the row's id, the same on every try.
+ */
+export function templatedMail<Name extends string>(
+  mail: { id: string; role: MailRole; recipients: readonly string[] },
+  settings: ProfileSettings | null,
+  language: DocumentLanguage,
+  key: MailTemplateKey,
+  values: Readonly<Record<Name, string>>,
+  buyerReplyTo: string | null,
+): MailMessage {
+  const template = settings?.templates[language]?.[key] ?? DEFAULT_MAIL_TEMPLATES[language][key];
+  const replyTo = mail.role === 'buyer' ? buyerReplyTo : null;
   return {
     to: mail.recipients,
     subject: fillTemplate(template.subject, values),
     text: fillTemplate(template.body, values),
     ...(replyTo !== null ? { replyTo } : {}),
     messageId: `<${mail.id}@ipnhub>`,
-    attachments: [{ filename: pdfFileName(snapshot), content: pdf, contentType: 'application/pdf' }],
   };
 }

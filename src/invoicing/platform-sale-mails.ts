@@ -19,9 +19,8 @@ import { newId } from '../core/ids.js';
 import type { Database } from '../db/schema.js';
 import type { MailMessage } from '../lib/mailer.js';
 import { buyerOf, documentLanguage } from './build-snapshot.js';
-import { mailDate, mailMoney, recipientsOf, MAIL_ROLES } from './document-mails.js';
+import { mailDate, mailMoney, recipientsOf, templatedMail, MAIL_ROLES } from './document-mails.js';
 import type { MailRole } from './document-mails.js';
-import { DEFAULT_MAIL_TEMPLATES, fillTemplate } from './mail-templates.js';
 import type { PlatformSalePlaceholder } from './mail-templates.js';
 import type { ProfileForIssue } from './profiles.js';
 import type { ProfileSettings } from './profile-settings.js';
@@ -93,14 +92,5 @@ function placeholders(event: CanonicalEvent, settings: ProfileSettings): Record<
 export function composePlatformSaleMail(mail: { id: string; role: MailRole; recipients: readonly string[] }, event: CanonicalEvent, settings: ProfileSettings): MailMessage {
   const language = documentLanguage(event, settings.defaultLanguage);
   const key = mail.role === 'buyer' ? 'buyerPlatformSale' : 'sellerPlatformSale';
-  const template = settings.templates[language]?.[key] ?? DEFAULT_MAIL_TEMPLATES[language][key];
-  const values = placeholders(event, settings);
-  const replyTo = mail.role === 'buyer' ? (settings.mail.replyTo ?? settings.email) : null;
-  return {
-    to: mail.recipients,
-    subject: fillTemplate(template.subject, values),
-    text: fillTemplate(template.body, values),
-    ...(replyTo !== null ? { replyTo } : {}),
-    messageId: `<${mail.id}@ipnhub>`,
-  };
+  return templatedMail(mail, settings, language, key, placeholders(event, settings), settings.mail.replyTo ?? settings.email);
 }
