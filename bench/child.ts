@@ -9,6 +9,7 @@
  * sources it imports into the OS temp dir, so the repository stays untouched.
  */
 import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,13 +32,16 @@ export function tsxEntry(): ServerEntry {
 
 /**
  * Compiles `bench/server.ts` and everything it imports with the project's TypeScript into
- * `<tmp>/ipnhub-bench/build` (type errors are not this step's business: `tsc --noEmit` is).
+ * `<tmp>/ipnhub-bench/build-<checkout>/build` (type errors are not this step's business: `tsc --noEmit` is).
  * A `node_modules` link beside the output lets the compiled files resolve the dependencies.
  */
 const THREAD_ENTRIES = [join(REPO_ROOT, 'src', 'ledger', 'ingest-writer-thread.ts')];
 
 export async function buildServer(): Promise<ServerEntry> {
-  const root = join(tmpdir(), 'ipnhub-bench');
+  // One directory per checkout: two checkouts (git worktrees) on one machine must neither
+  // overwrite each other's build nor resolve packages from each other's node_modules.
+  const checkout = createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 12);
+  const root = join(tmpdir(), 'ipnhub-bench', `build-${checkout}`);
   const outDir = join(root, 'build');
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
@@ -48,7 +52,7 @@ export async function buildServer(): Promise<ServerEntry> {
     // Threads are started from a URL, not an import: name their entries too.
     SERVER_SOURCE, ...THREAD_ENTRIES, '--outDir', outDir, '--rootDir', REPO_ROOT,
     '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
-    '--esModuleInterop', '--verbatimModuleSyntax', '--resolveJsonModule', '--skipLibCheck', '--types', 'node',
+    '--esModuleInterop', '--verbatimModuleSyntax', '--resolveJsonModule', '--skipLibCheck', '--types', 'node', '--jsx', 'react-jsx',
     '--sourceMap', 'false', '--declaration', 'false', '--noEmitOnError', 'false',
   ];
   await new Promise<void>((resolve) => execFile(process.execPath, [tsc, ...flags], { cwd: REPO_ROOT }, () => resolve()));

@@ -5,7 +5,12 @@
  */
 import { z } from 'zod';
 
-export const SCENARIOS = ['baseline', 'ipnhub-sqlite', 'ipnhub-postgres'] as const;
+/**
+ * `ipnhub-sqlite-invoicing` is `ipnhub-sqlite` with a seller profile that has invoicing on
+ * attached to the source before the ingest phase, so every payment's commit also queues a
+ * document job.
+ */
+export const SCENARIOS = ['baseline', 'ipnhub-sqlite', 'ipnhub-sqlite-invoicing', 'ipnhub-postgres'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export const serverOptionsSchema = z.object({
@@ -22,7 +27,8 @@ export const serverOptionsSchema = z.object({
 export type ServerOptions = z.infer<typeof serverOptionsSchema>;
 
 /** `peakRssKiB`: the peak RSS once the server listens, before any load. */
-export const readySchema = z.object({ scenario: z.enum(SCENARIOS), port: z.number().int(), path: z.string(), pid: z.number().int(), peakRssKiB: z.number() });
+/** `cpuMs`: CPU time (user + system, all threads) the process has used so far, here and in STATS. */
+export const readySchema = z.object({ scenario: z.enum(SCENARIOS), port: z.number().int(), path: z.string(), pid: z.number().int(), peakRssKiB: z.number(), cpuMs: z.number() });
 export type Ready = z.infer<typeof readySchema>;
 
 /** Rows stored so far (ipnhub scenarios; the baseline stores nothing) and the peak RSS until now. */
@@ -30,7 +36,10 @@ export const statsSchema = z.object({
   inboundRequests: z.number().int().optional(),
   events: z.number().int().optional(),
   deliveries: z.number().int().optional(),
+  /** Document jobs queued by the ingest commits (none unless the source's profile has invoicing on). */
+  documentJobs: z.number().int().optional(),
   peakRssKiB: z.number(),
+  cpuMs: z.number(),
 });
 export type Stats = z.infer<typeof statsSchema>;
 
@@ -49,6 +58,32 @@ export const deliveredSchema = z.object({
   peakRssKiB: z.number(),
 });
 export type Delivered = z.infer<typeof deliveredSchema>;
+
+/**
+ * The documents phase (`documents <n>`): document jobs for `n` stored payments, then the
+ * worker issues, renders (the real PDF renderer) and mails them (buyer and seller) to a local
+ * SMTP sink.
+ */
+export const documentsSchema = z.object({
+  /** Stored payments given a document job. */
+  queued: z.number().int(),
+  issued: z.number().int(),
+  rendered: z.number().int(),
+  mailsSent: z.number().int(),
+  /** Mails not sent when the phase ended (failed or still pending). */
+  mailsNotSent: z.number().int(),
+  smtpMessages: z.number().int(),
+  /** Mean size of a message at the SMTP sink (PDF attached, base64). */
+  smtpKiBPerMessage: z.number(),
+  /** False when jobs, renders or mails were left after the phase's time limit. */
+  drained: z.boolean(),
+  /** From the first worker round until the last mail was recorded as sent. */
+  seconds: z.number(),
+  /** Documents issued, rendered and mailed per second. */
+  perSecond: z.number(),
+  peakRssKiB: z.number(),
+});
+export type DocumentsDone = z.infer<typeof documentsSchema>;
 
 /**
  * The process's memory in MiB (`process.memoryUsage()`), and whether a full garbage collection

@@ -2,16 +2,21 @@
  * `npm run bench`: ingest and delivery figures for ipnhub, as ratios to a bare Fastify baseline
  * measured in the same run (these machines are noisy). Each server runs in its own child
  * process; the load generator runs here. Scenarios, in order: `baseline`, `ipnhub-sqlite`,
- * `ipnhub-postgres` (on an embedded PostgreSQL started for the run). docs/benchmarks.md
- * explains the method and records the figures.
+ * `ipnhub-sqlite-invoicing` (the same with invoicing on: ingest only, compared with
+ * `ipnhub-sqlite`), `ipnhub-postgres` (on an embedded PostgreSQL started for the run). After
+ * their delivery phase, `ipnhub-sqlite` and `ipnhub-postgres` issue, render and mail documents
+ * for some of their stored payments. docs/benchmarks.md explains the method and records the
+ * figures.
  *
  * Flags (or environment variables for quick runs):
  *   --duration <s>     measured seconds per ingest phase (BENCH_DURATION, default 10)
  *   --warmup <s>       warm-up seconds before each (BENCH_WARMUP, default 2)
  *   --scenario <name>  ipnhub scenario(s) to run, repeatable or comma-separated
  *                      (BENCH_SCENARIO, default both); the baseline always runs
- *   --delivery-limit <s>  longest delivery phase; a queue not empty by then is reported as
- *                      not drained (BENCH_DELIVERY_LIMIT, default 90)
+ *   --delivery-limit <s>  longest delivery or documents phase; a queue not empty by then is
+ *                      reported as not drained (BENCH_DELIVERY_LIMIT, default 90)
+ *   --documents <n>    stored payments given a document in the documents phase
+ *                      (BENCH_DOCUMENTS, default 100)
  *   --cpu-prof <dir>   write a V8 CPU profile of each server process to <dir> (BENCH_CPU_PROF)
  *   --tsx              run the servers from source under tsx instead of compiling them first
  *                      (BENCH_TSX=1; quicker to start, but their RSS includes the loader)
@@ -27,9 +32,9 @@ import { buildServer, startScenarioChild, tsxEntry } from './child.js';
 import type { ServerEntry } from './child.js';
 import { runLoad } from './load.js';
 import { signedPaymentBodies } from './payloads.js';
-import { deliveredSchema, doneSchema, SCENARIOS, statsSchema } from './protocol.js';
-import type { Delivered, ScenarioName, ServerOptions } from './protocol.js';
-import { formatTable, formatVerdicts, megabytes, ratioTo, verdicts } from './report.js';
+import { deliveredSchema, documentsSchema, doneSchema, SCENARIOS, statsSchema } from './protocol.js';
+import type { Delivered, DocumentsDone, ScenarioName, ServerOptions } from './protocol.js';
+import { formatCpuComparison, formatTable, formatVerdicts, megabytes, ratioTo, verdicts } from './report.js';
 import type { ScenarioResult } from './report.js';
 
 const PASSPHRASE = 'bench-ipn-passphrase-2026';
@@ -42,6 +47,7 @@ interface Settings {
   durationS: number;
   warmupS: number;
   deliveryLimitS: number;
+  documents: number;
   scenarios: ScenarioName[];
   cpuProfDir: string | null;
   tsx: boolean;
@@ -64,6 +70,7 @@ function readSettings(): Settings {
       duration: { type: 'string' },
       warmup: { type: 'string' },
       'delivery-limit': { type: 'string' },
+      documents: { type: 'string' },
       scenario: { type: 'string', multiple: true },
       'cpu-prof': { type: 'string' },
       tsx: { type: 'boolean' },
@@ -84,6 +91,7 @@ function readSettings(): Settings {
     durationS: positiveNumber('--duration', values.duration ?? env.BENCH_DURATION, 10),
     warmupS: positiveNumber('--warmup', values.warmup ?? env.BENCH_WARMUP, 2),
     deliveryLimitS: positiveNumber('--delivery-limit', values['delivery-limit'] ?? env.BENCH_DELIVERY_LIMIT, 90),
+    documents: Math.round(positiveNumber('--documents', values.documents ?? env.BENCH_DOCUMENTS, 100)),
     scenarios: ['baseline', ...ipnhub],
     cpuProfDir: cpuProf ? resolve(cpuProf) : null,
     tsx: values.tsx === true || env.BENCH_TSX === '1',
@@ -159,12 +167,23 @@ async function runScenario(
     for (const sample of ingest.errorSamples) log(`    error: ${sample}`);
     const stored = await child.ask('stats', 'STATS', statsSchema);
     let delivery: Delivered | null = null;
+    let documents: DocumentsDone | null = null;
     if (name !== 'baseline') {
-      log(`  stored: ${stored.inboundRequests} inbound requests, ${stored.events} events, ${stored.deliveries} deliveries; delivering…`);
+      log(`  stored: ${stored.inboundRequests} inbound requests, ${stored.events} events, ${stored.deliveries} deliveries, ${stored.documentJobs} document jobs`);
+    }
+    // The invoicing scenario is there for its ingest figure; its deliveries are ipnhub-sqlite's.
+    if (name === 'ipnhub-sqlite' || name === 'ipnhub-postgres') {
+      log('  delivering…');
       delivery = await child.ask('deliver', 'DELIVERED', deliveredSchema);
       log(
         `  delivery: ${delivery.delivered} of ${delivery.queued} in ${delivery.seconds.toFixed(1)} s = ${delivery.perSecond.toFixed(0)}/s` +
           `${delivery.drained ? '' : ' — QUEUE NOT DRAINED'}, sink saw ${delivery.sinkRequests}`,
+      );
+      documents = await child.ask(`documents ${settings.documents}`, 'DOCUMENTS', documentsSchema);
+      log(
+        `  documents: ${documents.rendered} of ${documents.queued} stored payments issued, rendered and mailed in ${documents.seconds.toFixed(1)} s = ` +
+          `${documents.perSecond.toFixed(1)}/s${documents.drained ? '' : ' — NOT DRAINED'}; ${documents.mailsSent} mails sent (${documents.mailsNotSent} not), ` +
+          `SMTP sink took ${documents.smtpMessages} of ${documents.smtpKiBPerMessage.toFixed(0)} KiB each; peak RSS with the renderer ${megabytes(documents.peakRssKiB).toFixed(0)} MB`,
       );
     }
     const done = await child.ask('stop', 'DONE', doneSchema);
@@ -175,8 +194,12 @@ async function runScenario(
       ingest,
       stored: name === 'baseline' ? null : stored,
       delivery,
+      documents,
+      cpuMsPerRequest: ingest.okTotal > 0 ? (stored.cpuMs - child.ready.cpuMs) / ingest.okTotal : null,
       loadAverage,
-      peakRssKiB: done.peakRssKiB,
+      // The RSS target covers ingest and delivery; the documents phase (which loads the PDF
+      // renderer) reports its own peak.
+      peakRssKiB: delivery?.peakRssKiB ?? done.peakRssKiB,
       rssSource: done.rssSource,
       startRssKiB: child.ready.peakRssKiB,
       ingestRssKiB: stored.peakRssKiB,
@@ -236,6 +259,8 @@ async function main(): Promise<void> {
   const list = verdicts(results);
   log(`\n${formatTable(results)}\n`);
   log(formatVerdicts(list));
+  const cpuLine = formatCpuComparison(results);
+  if (cpuLine !== null) log(cpuLine);
 
   const baseline = results.find((r) => r.name === 'baseline');
   const outDir = join(tmpdir(), 'ipnhub-bench');

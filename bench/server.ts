@@ -8,6 +8,10 @@
  * - `stats`   → `STATS`: rows stored so far and the peak RSS until now.
  * - `deliver` → `DELIVERED`: starts the delivery worker against a local sink and reports
  *   deliveries per second once no delivery is pending any more (ipnhub scenarios only).
+ * - `documents <n>` → `DOCUMENTS`: gives `n` stored payments a document job, as the ingest
+ *   commit does when the source's profile has invoicing on, and runs the worker until they are
+ *   issued, rendered with the real PDF renderer and mailed to a local SMTP sink; reports
+ *   documents per second (ipnhub scenarios only).
  * - `memory`  → `MEMORY`: the memory as it is; `memory gc` first runs a full garbage collection
  *   (when started with `--expose-gc`), to tell what is retained from what is not yet collected.
  * - `stop`    → `DONE`: closes everything, reports the peak RSS and exits.
@@ -23,14 +27,16 @@ import type { FastifyInstance } from 'fastify';
 import type { Runtime } from '../src/runtime.js';
 import { buildBaselineApp } from './baseline.js';
 import { startSink } from './sink.js';
+import { startSmtpCountingSink } from './smtp-sink.js';
 import { serverOptionsSchema } from './protocol.js';
-import type { Delivered, Memory, ServerOptions, Stats } from './protocol.js';
+import type { Delivered, DocumentsDone, Memory, ServerOptions, Stats } from './protocol.js';
 
 interface Scenario {
   port: number;
   path: string;
   stats(): Promise<Stats>;
   deliver(): Promise<Delivered | null>;
+  documents(count: number): Promise<DocumentsDone | null>;
   close(): Promise<void>;
 }
 
@@ -55,6 +61,12 @@ function peakRss(): { kib: number; source: 'VmHWM' | 'maxRSS' } {
     // Not Linux: fall back to getrusage.
   }
   return { kib: process.resourceUsage().maxRSS, source: 'maxRSS' };
+}
+
+/** CPU time this process has used, all threads, in ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 function peakRssKiB(): number {
@@ -89,8 +101,9 @@ async function startBaseline(options: ServerOptions): Promise<Scenario> {
   return {
     port,
     path: '/ipn/src_baseline',
-    stats: async () => ({ peakRssKiB: peakRssKiB() }),
+    stats: async () => ({ peakRssKiB: peakRssKiB(), cpuMs: cpuMs() }),
     deliver: async () => null,
+    documents: async () => null,
     close: () => app.close(),
   };
 }
@@ -114,12 +127,40 @@ async function countOpen(runtime: Runtime): Promise<number> {
   return Number(row.n);
 }
 
-async function countRows(runtime: Runtime, table: 'events' | 'inbound_requests' | 'deliveries'): Promise<number> {
+async function countRows(runtime: Runtime, table: 'events' | 'inbound_requests' | 'deliveries' | 'document_jobs'): Promise<number> {
   const row = await runtime.dbHandle.db
     .selectFrom(table)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Document jobs, documents to render and mails to send that are left. */
+async function openDocumentWork(runtime: Runtime): Promise<number> {
+  const db = runtime.dbHandle.db;
+  const [jobs, renders, mails] = await Promise.all([
+    db.selectFrom('document_jobs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    db.selectFrom('documents').select((eb) => eb.fn.countAll<number>().as('n')).where('render_state', '=', 'pending').executeTakeFirstOrThrow(),
+    db.selectFrom('document_mails').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow(),
+  ]);
+  return Number(jobs.n) + Number(renders.n) + Number(mails.n);
+}
+
+/**
+ * A German seller with a logo, invoicing on, attached to the benchmark's Digistore24 source.
+ * `issueForPlatformSales` is on so that its payments get documents (a Digistore24 sale would
+ * otherwise get only the mails with Digistore24's links); the ingest commit queues a document
+ * job for every payment of an attached source either way.
+ */
+async function addProfile(runtime: Runtime, sourceId: string): Promise<string> {
+  const [{ SAMPLE_LOGO_PNG_BASE64 }, { sampleProfileSettings }] = await Promise.all([
+    import('../src/invoicing/pdf/test-support/sample-snapshots.js'),
+    import('../src/invoicing/test-support/invoicing-fixtures.js'),
+  ]);
+  const profile = await runtime.profiles.create({ name: 'Benchmark seller', invoicing: true, settings: sampleProfileSettings({ issueForPlatformSales: true }) });
+  await runtime.profiles.setLogo(profile.id, SAMPLE_LOGO_PNG_BASE64);
+  await runtime.profiles.attach(profile.id, sourceId);
+  return profile.id;
 }
 
 async function startIpnhub(options: ServerOptions): Promise<Scenario> {
@@ -131,6 +172,7 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
   ]);
   const dataDir = mkdtempSync(join(tmpdir(), 'ipnhub-bench-'));
   const sink = await startSink();
+  const smtp = await startSmtpCountingSink();
   const postgres = options.scenario === 'ipnhub-postgres';
   if (postgres && options.databaseUrl === undefined) throw new Error('ipnhub-postgres needs databaseUrl');
   // Defaults everywhere else: SQLite WAL + synchronous=FULL with group commit, or PostgreSQL
@@ -146,6 +188,7 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
       outboundAllowList: ['127.0.0.1'],
       workerConcurrency: options.workerConcurrency,
       ingestWriterThread: options.ingestWriterThread,
+      smtpUrl: smtp.url,
     },
   );
   const runtime = await createRuntime(config, { logger: createLogger('warn', process.stderr), skipAdminToken: true });
@@ -156,6 +199,7 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
     filters: { eventTypes: ['payment'] },
     config: { url: `${sink.url}/hooks/payments` },
   });
+  let profileId = options.scenario === 'ipnhub-sqlite-invoicing' ? await addProfile(runtime, source.id) : null;
   const app = await runtime.buildApp();
   const port = await listen(app);
 
@@ -195,6 +239,48 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
     };
   }
 
+  async function documents(count: number): Promise<DocumentsDone> {
+    const db = runtime.dbHandle.db;
+    profileId ??= await addProfile(runtime, source.id);
+    const payments = await db.selectFrom('events').select('id').where('type', '=', 'payment').orderBy('id').limit(count).execute();
+    const queuedAt = new Date().toISOString();
+    for (let i = 0; i < payments.length; i += 100) {
+      const jobs = payments.slice(i, i + 100).map((e) => ({ event_id: e.id, profile_id: profileId ?? '', attempts: 0, next_attempt_at: queuedAt, lease_until: null, last_error: null, created_at: queuedAt }));
+      await db.insertInto('document_jobs').values(jobs).execute();
+    }
+    const startedAt = Date.now();
+    let drained = false;
+    // The worker's own round (issue, render, mail: what its poll loop runs), until nothing is left.
+    while (Date.now() - startedAt < options.deliveryTimeoutMs) {
+      await runtime.worker.runOnce();
+      if ((await openDocumentWork(runtime)) === 0) {
+        drained = true;
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const last = await db.selectFrom('document_mails').select((eb) => eb.fn.max('sent_at').as('at')).executeTakeFirst();
+    const endedAt = drained && typeof last?.at === 'string' ? Date.parse(last.at) : Date.now();
+    const seconds = Math.max(1, endedAt - startedAt) / 1000;
+    const mails = await db.selectFrom('document_mails').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+    const sent = Number(mails.find((m) => m.status === 'sent')?.n ?? 0);
+    const rendered = await db.selectFrom('documents').select((eb) => eb.fn.countAll<number>().as('n')).where('render_state', '=', 'rendered').executeTakeFirstOrThrow();
+    const issued = await db.selectFrom('documents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return {
+      queued: payments.length,
+      issued: Number(issued.n),
+      rendered: Number(rendered.n),
+      mailsSent: sent,
+      mailsNotSent: mails.reduce((sum, m) => sum + (m.status === 'sent' ? 0 : Number(m.n)), 0),
+      smtpMessages: smtp.messages(),
+      smtpKiBPerMessage: smtp.messages() === 0 ? 0 : smtp.bytes() / smtp.messages() / 1024,
+      drained,
+      seconds,
+      perSecond: Number(rendered.n) / seconds,
+      peakRssKiB: peakRssKiB(),
+    };
+  }
+
   return {
     port,
     path: `/ipn/${source.id}`,
@@ -203,14 +289,18 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
         inboundRequests: await countRows(runtime, 'inbound_requests'),
         events: await countRows(runtime, 'events'),
         deliveries: await countRows(runtime, 'deliveries'),
+        documentJobs: await countRows(runtime, 'document_jobs'),
         peakRssKiB: peakRssKiB(),
+        cpuMs: cpuMs(),
       };
     },
     deliver,
+    documents,
     async close() {
       await app.close();
       await runtime.close();
       await sink.close();
+      await smtp.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -219,13 +309,14 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
 async function main(): Promise<void> {
   const options = serverOptionsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
   const scenario = options.scenario === 'baseline' ? await startBaseline(options) : await startIpnhub(options);
-  send('READY', { scenario: options.scenario, port: scenario.port, path: scenario.path, pid: process.pid, peakRssKiB: peakRssKiB() });
+  send('READY', { scenario: options.scenario, port: scenario.port, path: scenario.path, pid: process.pid, peakRssKiB: peakRssKiB(), cpuMs: cpuMs() });
 
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) {
     const command = line.trim();
     if (command === 'stats') send('STATS', await scenario.stats());
     else if (command === 'deliver') send('DELIVERED', await scenario.deliver());
+    else if (command.startsWith('documents ')) send('DOCUMENTS', await scenario.documents(Number(command.slice('documents '.length))));
     else if (command === 'memory' || command === 'memory gc') send('MEMORY', memory(command === 'memory gc'));
     else if (command === 'stop') {
       await scenario.close();

@@ -23,6 +23,7 @@ export const ID_PREFIXES = {
   document: 'doc',
   documentMail: 'dml',
   manualRefund: 'mrf',
+  platformSaleMail: 'psm',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -50,6 +50,7 @@ for (const dialect of enabledDialects()) {
           ['0009_deliveries_by_connection', 'Success'],
           ['0010_invoicing', 'Success'],
           ['0011_document_e_invoice', 'Success'],
+          ['0012_platform_sale_mails', 'Success'],
         ]);
         const row = await older.db.selectFrom('transactions').select(['id', 'amount', 'parent_external_id', 'product_id']).executeTakeFirstOrThrow();
         expect({ ...row, amount: Number(row.amount) }).toEqual({ id: 'txn_1', amount: 2000, parent_external_id: null, product_id: null });

@@ -483,6 +483,38 @@ const documentEInvoice: Migration = {
   },
 };
 
+/**
+ * The mails of a Digistore24 sale of a profile with invoicing on (src/invoicing/platform-sale-mails.ts):
+ * Digistore24 invoices the buyer itself, so the seller's "new order" mail and the buyer's mail
+ * carry its invoice and receipt links instead of a document. One row per mail, with retries and
+ * what was sent, as `document_mails`; `claim_key` (profile, payment, role) keeps it to one mail
+ * per payment and role.
+ */
+const platformSaleMails: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('platform_sale_mails')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('claim_key', 'text', (c) => c.notNull().unique())
+      .addColumn('event_id', 'text', (c) => c.notNull())
+      .addColumn('profile_id', 'text', (c) => c.notNull())
+      .addColumn('role', 'text', (c) => c.notNull())
+      .addColumn('recipients', 'text', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('attempts', 'integer', (c) => c.notNull())
+      .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+      .addColumn('lease_until', 'text')
+      .addColumn('last_error', 'text')
+      .addColumn('subject', 'text')
+      .addColumn('message_id', 'text')
+      .addColumn('sent_at', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('platform_sale_mails_event').on('platform_sale_mails').columns(['event_id']).execute();
+    await db.schema.createIndex('platform_sale_mails_due').on('platform_sale_mails').columns(['status', 'next_attempt_at']).execute();
+  },
+};
+
 export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
   return {
     '0001_initial': initial(adapter),
@@ -496,6 +528,7 @@ export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
     '0009_deliveries_by_connection': deliveriesByConnection,
     '0010_invoicing': invoicing(adapter),
     '0011_document_e_invoice': documentEInvoice,
+    '0012_platform_sale_mails': platformSaleMails,
   };
 }
 

@@ -377,6 +377,33 @@ export interface DocumentMailsTable {
 }
 
 /**
+ * A mail of a Digistore24 sale (seller's "new order", buyer's mail) with Digistore24's invoice and
+ * receipt links instead of a document (src/invoicing/platform-sale-mails.ts).
+ */
+export interface PlatformSaleMailsTable {
+  id: string;
+  /** `<profile>:<the payment's transaction id, or event:<id>>:<role>`: one mail per payment and role. */
+  claim_key: string;
+  /** The payment event the mail is about; its text is made from it when sent. */
+  event_id: string;
+  profile_id: string;
+  /** 'buyer' | 'seller' */
+  role: string;
+  /** JSON array of addresses. */
+  recipients: string;
+  /** 'pending' | 'sent' | 'failed' (a mail being sent is 'pending' with a live lease) */
+  status: string;
+  attempts: number;
+  next_attempt_at: string;
+  lease_until: string | null;
+  last_error: string | null;
+  subject: string | null;
+  message_id: string | null;
+  sent_at: string | null;
+  created_at: string;
+}
+
+/**
  * A refund or chargeback that got no credit note because ipnhub has no document of the payment
  * it refunds (or it refunds more than is left): a person decides. Never given an invented reference.
  */
@@ -425,4 +452,5 @@ export interface Database {
   document_pdfs: DocumentPdfsTable;
   document_mails: DocumentMailsTable;
   manual_refunds: ManualRefundsTable;
+  platform_sale_mails: PlatformSaleMailsTable;
 }

@@ -12,7 +12,7 @@ import { formatMoney } from '../core/money.js';
 import { newId } from '../core/ids.js';
 import type { Database } from '../db/schema.js';
 import type { MailMessage } from '../lib/mailer.js';
-import type { DocumentSnapshot } from './document-snapshot.js';
+import type { DocumentLanguage, DocumentSnapshot } from './document-snapshot.js';
 import { DEFAULT_MAIL_TEMPLATES, fillTemplate } from './mail-templates.js';
 import type { MailPlaceholder, MailTemplateKey } from './mail-templates.js';
 import type { ProfileSettings } from './profile-settings.js';
@@ -25,10 +25,20 @@ interface IssuedDocument {
   snapshot: DocumentSnapshot;
 }
 
-/** Who gets the mail of `role` for this document under the profile's mail settings; empty for nobody. */
-export function recipientsOf(role: MailRole, snapshot: DocumentSnapshot, settings: ProfileSettings): string[] {
-  if (role === 'buyer') return settings.mail.toBuyer && snapshot.buyer.email ? [snapshot.buyer.email] : [];
+/** Who gets the mail of `role` under the profile's mail settings, given the buyer's address; empty for nobody. */
+export function recipientsOf(role: MailRole, buyerEmail: string | null, settings: ProfileSettings): string[] {
+  if (role === 'buyer') return settings.mail.toBuyer && buyerEmail ? [buyerEmail] : [];
   return [...settings.mail.sellerRecipients];
+}
+
+/** An amount of `minor` units as `language` writes it (`119,00 €`). */
+export function mailMoney(minor: number, currency: string, language: string): string {
+  return new Intl.NumberFormat(language, { style: 'currency', currency }).format(Number(formatMoney(minor, currency)));
+}
+
+/** A day as `language` writes it in full (`1. März 2026`), in `timeZone`. */
+export function mailDate(iso: string, language: string, timeZone: string): string {
+  return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone }).format(new Date(iso));
 }
 
 /** Queues the document's mails (`roles`, default both) for those who get them; returns how many. */
@@ -40,7 +50,7 @@ export async function queueDocumentMails(
 ): Promise<number> {
   let queued = 0;
   for (const role of options.roles ?? MAIL_ROLES) {
-    const recipients = recipientsOf(role, document.snapshot, profile.settings);
+    const recipients = recipientsOf(role, document.snapshot.buyer.email, profile.settings);
     if (recipients.length === 0) continue;
     await trx
       .insertInto('document_mails')
@@ -73,14 +83,10 @@ function templateKey(role: MailRole, snapshot: DocumentSnapshot): MailTemplateKe
 
 /** Amounts and dates as the document's language writes them. */
 function placeholders(snapshot: DocumentSnapshot): Record<MailPlaceholder, string> {
-  const money = (minor: number): string => {
-    const decimal = Number(formatMoney(minor, snapshot.currency));
-    return new Intl.NumberFormat(snapshot.language, { style: 'currency', currency: snapshot.currency }).format(decimal);
-  };
-  const date = new Intl.DateTimeFormat(snapshot.language, { dateStyle: 'long', timeZone: snapshot.timeZone }).format(new Date(snapshot.issuedAt));
+  const money = (minor: number): string => mailMoney(minor, snapshot.currency, snapshot.language);
   return {
     number: snapshot.number,
-    issueDate: date,
+    issueDate: mailDate(snapshot.issuedAt, snapshot.language, snapshot.timeZone),
     sellerName: snapshot.seller.name,
     buyerName: snapshot.buyer.name,
     buyerEmail: snapshot.buyer.email ?? '',
@@ -107,16 +113,33 @@ export function composeDocumentMail(
   settings: ProfileSettings | null,
   pdf: Buffer,
 ): MailMessage {
-  const key = templateKey(mail.role, snapshot);
-  const template = settings?.templates[snapshot.language]?.[key] ?? DEFAULT_MAIL_TEMPLATES[snapshot.language][key];
-  const values = placeholders(snapshot);
-  const replyTo = mail.role === 'buyer' ? (settings?.mail.replyTo ?? snapshot.seller.email) : null;
+  const replyTo = settings?.mail.replyTo ?? snapshot.seller.email;
+  return {
+    ...templatedMail(mail, settings, snapshot.language, templateKey(mail.role, snapshot), placeholders(snapshot), replyTo),
+    attachments: [{ filename: pdfFileName(snapshot), content: pdf, contentType: 'application/pdf' }],
+  };
+}
+
+/**
+ * A mail row's message from template `key` in `language` (the profile's text when it set one,
+ * else the default) filled with `values`; buyer mails get `buyerReplyTo` as Reply-To. The
+ * Message-ID is the row's id, the same on every try.
+ */
+export function templatedMail<Name extends string>(
+  mail: { id: string; role: MailRole; recipients: readonly string[] },
+  settings: ProfileSettings | null,
+  language: DocumentLanguage,
+  key: MailTemplateKey,
+  values: Readonly<Record<Name, string>>,
+  buyerReplyTo: string | null,
+): MailMessage {
+  const template = settings?.templates[language]?.[key] ?? DEFAULT_MAIL_TEMPLATES[language][key];
+  const replyTo = mail.role === 'buyer' ? buyerReplyTo : null;
   return {
     to: mail.recipients,
     subject: fillTemplate(template.subject, values),
     text: fillTemplate(template.body, values),
     ...(replyTo !== null ? { replyTo } : {}),
     messageId: `<${mail.id}@ipnhub>`,
-    attachments: [{ filename: pdfFileName(snapshot), content: pdf, contentType: 'application/pdf' }],
   };
 }

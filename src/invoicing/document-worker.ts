@@ -14,6 +14,8 @@
  *    the reason kept with it (`e_invoice_refused`) and logged;
  * 3. mail — `document_mails` rows of rendered documents: sent with the PDF attached; a failure
  *    the mailer calls transient is retried on the retry schedule, then the mail is `failed`.
+ *    Then `platform_sale_mails` rows (a Digistore24 sale's mails with its invoice links, no
+ *    document: platform-sale-mails.ts), sent and retried the same way.
  * A row is taken by compare-and-set on its lease column, so two workers (two processes on one
  * database) never work on the same row; a worker that dies leaves its leases to expire.
  * Every write that settles a row checks that the lease is still this worker's.
@@ -29,11 +31,12 @@ import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import type { Mailer } from '../lib/mailer.js';
+import type { Mailer, MailResult } from '../lib/mailer.js';
 import { composeDocumentMail } from './document-mails.js';
 import type { MailRole } from './document-mails.js';
 import type { DocumentSnapshot } from './document-snapshot.js';
 import { issueForEvent, NeedsManualHandling } from './issue.js';
+import { composePlatformSaleMail } from './platform-sale-mails.js';
 import { loadProfileForIssue } from './profiles.js';
 
 /** Renders a document's PDF from its snapshot alone (src/invoicing/pdf/). */
@@ -178,6 +181,7 @@ export function createDocumentWorker(deps: DocumentWorkerDeps): DocumentWorker {
       });
       if (outcome.kind === 'issued') logger.info({ eventId: job.event_id, documentId: outcome.documentId, number: outcome.number }, 'document issued');
       else if (outcome.kind === 'skipped') logger.info({ eventId: job.event_id, reason: outcome.reason }, 'no document issued');
+      else if (outcome.kind === 'platform_sale') logger.info({ eventId: job.event_id, mails: outcome.mails }, 'Digistore24 sale: its invoice links mailed instead of a document');
     } catch (err) {
       if (err instanceof NeedsManualHandling && event !== null) return recordManual(job, event, err.message);
       if (err instanceof LeaseLost) {
@@ -323,6 +327,18 @@ export function createDocumentWorker(deps: DocumentWorkerDeps): DocumentWorker {
     });
   }
 
+  /** What a mail row becomes after a send: sent, pending again (a transient failure with retries left) or failed. */
+  function settlement(result: MailResult, attempts: number): { status: string; message_id?: string; sent_at?: string; next_attempt_at?: string; last_error: string | null } {
+    if (result.ok) return { status: 'sent', message_id: result.messageId, sent_at: clock.now().toISOString(), last_error: null };
+    const next = result.transient ? retryAt(attempts, false) : null;
+    return next === null ? { status: 'failed', last_error: result.error } : { status: 'pending', next_attempt_at: next, last_error: result.error };
+  }
+
+  function logSent(mail: { id: string; role: string }, about: Record<string, string>, status: string, result: MailResult): void {
+    if (result.ok) logger.info({ mailId: mail.id, ...about, role: mail.role }, 'invoicing mail sent');
+    else logger.warn({ mailId: mail.id, ...about, role: mail.role, status, error: result.error }, 'invoicing mail not sent');
+  }
+
   async function mailOne(mail: MailJob): Promise<void> {
     const doc = await db
       .selectFrom('documents')
@@ -339,20 +355,70 @@ export function createDocumentWorker(deps: DocumentWorkerDeps): DocumentWorker {
     );
     const result = await deps.mailer.send(composed);
     const attempts = mail.attempts + 1;
-    const settle = result.ok
-      ? { status: 'sent', message_id: result.messageId, sent_at: clock.now().toISOString(), last_error: null }
-      : (() => {
-          const next = result.transient ? retryAt(attempts, false) : null;
-          return next === null ? { status: 'failed', last_error: result.error } : { status: 'pending', next_attempt_at: next, last_error: result.error };
-        })();
+    const settle = settlement(result, attempts);
     await db
       .updateTable('document_mails')
       .set({ ...settle, attempts, subject: composed.subject, lease_until: null })
       .where('id', '=', mail.id)
       .where('lease_until', '=', mail.lease_until)
       .execute();
-    if (result.ok) logger.info({ mailId: mail.id, documentId: mail.document_id, role: mail.role }, 'document mail sent');
-    else logger.warn({ mailId: mail.id, documentId: mail.document_id, role: mail.role, status: settle.status, error: result.error }, 'document mail not sent');
+    logSent(mail, { documentId: mail.document_id }, settle.status, result);
+  }
+
+  // --- mails of Digistore24 sales (platform-sale-mails.ts) ----------------------------------
+
+  interface SaleMailJob {
+    id: string;
+    event_id: string;
+    profile_id: string;
+    role: string;
+    recipients: string;
+    attempts: number;
+    lease_until: string;
+  }
+
+  async function claimSaleMails(): Promise<SaleMailJob[]> {
+    const { now, until } = lease();
+    const due = await db
+      .selectFrom('platform_sale_mails')
+      .select(['id', 'lease_until'])
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', '<=', now)
+      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+      .orderBy('id')
+      .limit(BATCH)
+      .execute();
+    return takeEach(due, async (mail) => {
+      const [row] = await db
+        .updateTable('platform_sale_mails')
+        .set({ lease_until: until })
+        .where('id', '=', mail.id)
+        .where('status', '=', 'pending')
+        .where((eb) => (mail.lease_until === null ? eb('lease_until', 'is', null) : eb('lease_until', '=', mail.lease_until)))
+        .returning(['id', 'event_id', 'profile_id', 'role', 'recipients', 'attempts'])
+        .execute();
+      return row ? { ...row, lease_until: until } : null;
+    });
+  }
+
+  async function saleMailOne(mail: SaleMailJob): Promise<void> {
+    const row = await db.selectFrom('events').select('payload').where('id', '=', mail.event_id).executeTakeFirst();
+    const profile = await loadProfileForIssue(db, mail.profile_id);
+    const attempts = mail.attempts + 1;
+    const missing = row === undefined ? 'the event is gone' : profile === null ? 'the seller profile was deleted' : null;
+    const composed =
+      row === undefined || profile === null
+        ? null
+        : composePlatformSaleMail({ id: mail.id, role: mail.role as MailRole, recipients: JSON.parse(mail.recipients) as string[] }, JSON.parse(row.payload) as CanonicalEvent, profile.settings);
+    const result: MailResult = composed === null ? { ok: false, transient: false, error: missing ?? 'nothing to send' } : await deps.mailer.send(composed);
+    const settle = settlement(result, attempts);
+    await db
+      .updateTable('platform_sale_mails')
+      .set({ ...settle, attempts, subject: composed?.subject ?? null, lease_until: null })
+      .where('id', '=', mail.id)
+      .where('lease_until', '=', mail.lease_until)
+      .execute();
+    logSent(mail, { eventId: mail.event_id }, settle.status, result);
   }
 
   /** Runs `claim` and `work` until a claim comes back empty; how many were worked on. */
@@ -370,10 +436,10 @@ export function createDocumentWorker(deps: DocumentWorkerDeps): DocumentWorker {
     async runOnce() {
       const issued = await drain(claimJobs, issueJob);
       const rendered = await drain(claimRenders, renderOne);
-      const mailed = await drain(claimMails, (mail) =>
-        mailOne(mail).catch((err: unknown) => logger.error({ err, mailId: mail.id }, 'document mail crashed; its lease will expire and it is tried again')),
-      );
-      return { issued, rendered, mailed };
+      const crashed = (mailId: string) => (err: unknown) => logger.error({ err, mailId }, 'invoicing mail crashed; its lease will expire and it is tried again');
+      const mailed = await drain(claimMails, (mail) => mailOne(mail).catch(crashed(mail.id)));
+      const saleMailed = await drain(claimSaleMails, (mail) => saleMailOne(mail).catch(crashed(mail.id)));
+      return { issued, rendered, mailed: mailed + saleMailed };
     },
   };
 }

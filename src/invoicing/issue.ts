@@ -24,6 +24,7 @@ import { creditNoteSnapshot, invoiceSnapshot } from './build-snapshot.js';
 import type { CreditFacts, Numbered } from './build-snapshot.js';
 import type { DocumentKind, DocumentSnapshot } from './document-snapshot.js';
 import { queueDocumentMails } from './document-mails.js';
+import { queuePlatformSaleMails } from './platform-sale-mails.js';
 import { allocateNumber, formatNumber, seriesPeriod } from './numbering.js';
 import { loadProfileForIssue } from './profiles.js';
 import type { ProfileForIssue } from './profiles.js';
@@ -41,7 +42,9 @@ class PeriodChanged extends Error {
 export type IssueOutcome =
   | { kind: 'issued'; documentId: string; number: string }
   | { kind: 'exists'; documentId: string }
-  | { kind: 'skipped'; reason: string };
+  | { kind: 'skipped'; reason: string }
+  /** A Digistore24 sale: no document; `mails` mails with Digistore24's links queued (platform-sale-mails.ts). */
+  | { kind: 'platform_sale'; mails: number };
 
 interface StoreRequest {
   kind: DocumentKind;
@@ -177,12 +180,16 @@ function skip(reason: string): IssueOutcome {
  * credit note for a refund or chargeback of a payment that has one. `NeedsManualHandling` when a
  * refund cannot be credited (ipnhub has no document of its payment, no amount, another currency,
  * more than is left); `skipped` when the profile does not issue this one (invoicing off, a
- * Digistore24 sale, a test payment, nothing paid).
+ * Digistore24 refund, a test payment, nothing paid); `platform_sale` for a Digistore24 payment,
+ * whose mails carry Digistore24's own invoice and receipt links instead of a document.
  */
 export async function issueForEvent(trx: Kysely<Database>, clock: Clock, profile: ProfileForIssue, event: CanonicalEvent): Promise<IssueOutcome> {
   const { settings } = profile;
   if (!profile.invoicing) return skip('invoicing is switched off in the seller profile');
-  if (event.source.provider === 'digistore24' && !settings.issueForPlatformSales) return skip('Digistore24 is the merchant of record and invoices the buyer itself');
+  if (event.source.provider === 'digistore24' && !settings.issueForPlatformSales) {
+    if (event.type !== 'payment') return skip('Digistore24 is the merchant of record and credits the buyer itself');
+    return { kind: 'platform_sale', mails: await queuePlatformSaleMails(trx, profile, event, clock.now().toISOString()) };
+  }
   if (event.source.test && !settings.issueForTestPayments) return skip('test payment (the profile does not issue documents for test payments)');
   const order = event.order;
   const origin = { sourceId: event.source.id, eventId: event.id };

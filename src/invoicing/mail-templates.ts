@@ -1,14 +1,18 @@
 /**
- * The texts of a document's e-mails: one subject and body per template and language, with
- * `{{placeholder}}`s filled from the document. A seller profile may replace any of them
- * (`templates` in its settings); the defaults below are used for the rest. Plain text only, so
- * nothing a buyer typed (their name) can become markup.
+ * The texts of invoicing's e-mails: one subject and body per template and language, with
+ * `{{placeholder}}`s filled from the document (or, for a Digistore24 sale, from the payment).
+ * A seller profile may replace any of them (`templates` in its settings); the defaults below are
+ * used for the rest. Plain text only, so nothing a buyer typed (their name) can become markup.
  */
 import { didYouMean } from '../lib/closest-name.js';
 import type { DocumentLanguage } from './document-snapshot.js';
 
-/** buyer*: to the buyer, with the document attached; seller*: the seller's notice, with the document attached. */
-export const MAIL_TEMPLATE_KEYS = ['buyerInvoice', 'buyerCreditNote', 'sellerInvoice', 'sellerCreditNote'] as const;
+/**
+ * buyer*: to the buyer; seller*: the seller's notice. *Invoice and *CreditNote carry the
+ * document as PDF; *PlatformSale is for a Digistore24 sale, where Digistore24 invoices the buyer
+ * itself: no document, its invoice and receipt links instead (platform-sale-mails.ts).
+ */
+export const MAIL_TEMPLATE_KEYS = ['buyerInvoice', 'buyerCreditNote', 'sellerInvoice', 'sellerCreditNote', 'buyerPlatformSale', 'sellerPlatformSale'] as const;
 export type MailTemplateKey = (typeof MAIL_TEMPLATE_KEYS)[number];
 
 export interface MailTemplate {
@@ -16,7 +20,7 @@ export interface MailTemplate {
   body: string;
 }
 
-/** What a template may name, each filled from the document (amounts and dates in the document's language). */
+/** What a document mail's template may name, each filled from the document (amounts and dates in the document's language). */
 export const MAIL_PLACEHOLDERS = [
   'number',
   'issueDate',
@@ -31,20 +35,41 @@ export const MAIL_PLACEHOLDERS = [
 ] as const;
 export type MailPlaceholder = (typeof MAIL_PLACEHOLDERS)[number];
 
+/** What a Digistore24 sale's template may name, each filled from the payment and the profile. */
+export const PLATFORM_SALE_PLACEHOLDERS = [
+  'paymentDate',
+  'sellerName',
+  'buyerName',
+  'buyerEmail',
+  'total',
+  'orderId',
+  'transactionId',
+  'lines',
+  'invoiceUrl',
+  'receiptUrl',
+] as const;
+export type PlatformSalePlaceholder = (typeof PLATFORM_SALE_PLACEHOLDERS)[number];
+
+/** The placeholders the template `key` may name. */
+export function placeholdersOf(key: MailTemplateKey): readonly string[] {
+  return key === 'buyerPlatformSale' || key === 'sellerPlatformSale' ? PLATFORM_SALE_PLACEHOLDERS : MAIL_PLACEHOLDERS;
+}
+
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
-/** The placeholders of `text` that are not in {@link MAIL_PLACEHOLDERS}, each with a "did you mean". */
-export function unknownPlaceholders(text: string): string[] {
-  const known: ReadonlySet<string> = new Set(MAIL_PLACEHOLDERS);
+/** The placeholders of `text` that template `key` may not name, each with a "did you mean". */
+export function unknownPlaceholders(text: string, key: MailTemplateKey): string[] {
+  const names = placeholdersOf(key);
+  const known: ReadonlySet<string> = new Set(names);
   return [...text.matchAll(PLACEHOLDER)]
     .map((match) => match[1] ?? '')
     .filter((name) => !known.has(name))
-    .map((name) => `{{${name}}} is not a placeholder${didYouMean(name, MAIL_PLACEHOLDERS)}`);
+    .map((name) => `{{${name}}} is not a placeholder of ${key}${didYouMean(name, names)}`);
 }
 
 /** `text` with every known placeholder replaced; unknown ones cannot be stored (see unknownPlaceholders). */
-export function fillTemplate(text: string, values: Readonly<Record<MailPlaceholder, string>>): string {
-  return text.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(values, name) ? values[name as MailPlaceholder] : whole));
+export function fillTemplate<Name extends string>(text: string, values: Readonly<Record<Name, string>>): string {
+  return text.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(values, name) ? values[name as Name] : whole));
 }
 
 export const DEFAULT_MAIL_TEMPLATES: Readonly<Record<DocumentLanguage, Readonly<Record<MailTemplateKey, MailTemplate>>>> = {
@@ -65,6 +90,14 @@ export const DEFAULT_MAIL_TEMPLATES: Readonly<Record<DocumentLanguage, Readonly<
       subject: 'Erstattung: {{total}} an {{buyerName}} ({{number}})',
       body: 'Erstattung zur Bestellung {{orderId}}\n\nKunde: {{buyerName}} <{{buyerEmail}}>\nBetrag: {{total}}\nGutschrift: {{number}} vom {{issueDate}} zur Rechnung {{corrects}}\nTransaktion: {{transactionId}}\n\nDie Gutschrift liegt bei.\n',
     },
+    buyerPlatformSale: {
+      subject: 'Ihre Bestellung {{orderId}} bei {{sellerName}}',
+      body: 'Guten Tag {{buyerName}},\n\nvielen Dank für Ihre Bestellung über {{total}}. Ihre Rechnung stellt unser Vertriebspartner Digistore24 aus:\n\nRechnung: {{invoiceUrl}}\nZahlungsbeleg: {{receiptUrl}}\n\nMit freundlichen Grüßen\n{{sellerName}}\n',
+    },
+    sellerPlatformSale: {
+      subject: 'Neue Bestellung: {{total}} von {{buyerName}} ({{orderId}})',
+      body: 'Neue Bestellung {{orderId}} über Digistore24\n\nKunde: {{buyerName}} <{{buyerEmail}}>\nBetrag: {{total}}\nDatum: {{paymentDate}}\nTransaktion: {{transactionId}}\n\nPositionen:\n{{lines}}\n\nRechnung von Digistore24: {{invoiceUrl}}\nZahlungsbeleg: {{receiptUrl}}\n',
+    },
   },
   en: {
     buyerInvoice: {
@@ -82,6 +115,14 @@ export const DEFAULT_MAIL_TEMPLATES: Readonly<Record<DocumentLanguage, Readonly<
     sellerCreditNote: {
       subject: 'Refund: {{total}} to {{buyerName}} ({{number}})',
       body: 'Refund for order {{orderId}}\n\nBuyer: {{buyerName}} <{{buyerEmail}}>\nAmount: {{total}}\nCredit note: {{number}} of {{issueDate}}, correcting invoice {{corrects}}\nTransaction: {{transactionId}}\n\nThe credit note is attached.\n',
+    },
+    buyerPlatformSale: {
+      subject: 'Your order {{orderId}} from {{sellerName}}',
+      body: 'Hello {{buyerName}},\n\nthank you for your order of {{total}}. Your invoice is issued by our reseller Digistore24:\n\nInvoice: {{invoiceUrl}}\nReceipt: {{receiptUrl}}\n\nKind regards\n{{sellerName}}\n',
+    },
+    sellerPlatformSale: {
+      subject: 'New order: {{total}} from {{buyerName}} ({{orderId}})',
+      body: 'New order {{orderId}} through Digistore24\n\nBuyer: {{buyerName}} <{{buyerEmail}}>\nAmount: {{total}}\nDate: {{paymentDate}}\nTransaction: {{transactionId}}\n\nItems:\n{{lines}}\n\nDigistore24 invoice: {{invoiceUrl}}\nReceipt: {{receiptUrl}}\n',
     },
   },
   it: {
@@ -101,6 +142,14 @@ export const DEFAULT_MAIL_TEMPLATES: Readonly<Record<DocumentLanguage, Readonly<
       subject: 'Rimborso: {{total}} a {{buyerName}} ({{number}})',
       body: 'Rimborso per l\'ordine {{orderId}}\n\nCliente: {{buyerName}} <{{buyerEmail}}>\nImporto: {{total}}\nNota di credito: {{number}} del {{issueDate}}, relativa alla fattura {{corrects}}\nTransazione: {{transactionId}}\n\nLa nota di credito è in allegato.\n',
     },
+    buyerPlatformSale: {
+      subject: 'Il suo ordine {{orderId}} da {{sellerName}}',
+      body: 'Gentile {{buyerName}},\n\ngrazie per il suo ordine di {{total}}. La fattura è emessa dal nostro rivenditore Digistore24:\n\nFattura: {{invoiceUrl}}\nRicevuta: {{receiptUrl}}\n\nCordiali saluti\n{{sellerName}}\n',
+    },
+    sellerPlatformSale: {
+      subject: 'Nuovo ordine: {{total}} da {{buyerName}} ({{orderId}})',
+      body: 'Nuovo ordine {{orderId}} tramite Digistore24\n\nCliente: {{buyerName}} <{{buyerEmail}}>\nImporto: {{total}}\nData: {{paymentDate}}\nTransazione: {{transactionId}}\n\nArticoli:\n{{lines}}\n\nFattura di Digistore24: {{invoiceUrl}}\nRicevuta: {{receiptUrl}}\n',
+    },
   },
   he: {
     buyerInvoice: {
@@ -118,6 +167,14 @@ export const DEFAULT_MAIL_TEMPLATES: Readonly<Record<DocumentLanguage, Readonly<
     sellerCreditNote: {
       subject: 'החזר: {{total}} ל{{buyerName}} ({{number}})',
       body: 'החזר להזמנה {{orderId}}\n\nלקוח: {{buyerName}} <{{buyerEmail}}>\nסכום: {{total}}\nחשבונית זיכוי: {{number}} מתאריך {{issueDate}}, לחשבונית {{corrects}}\nעסקה: {{transactionId}}\n\nחשבונית הזיכוי מצורפת.\n',
+    },
+    buyerPlatformSale: {
+      subject: 'ההזמנה שלך {{orderId}} מאת {{sellerName}}',
+      body: 'שלום {{buyerName}},\n\nתודה על הזמנתך על סך {{total}}. את החשבונית מנפיקה Digistore24, המשווקת שלנו:\n\nחשבונית: {{invoiceUrl}}\nקבלה: {{receiptUrl}}\n\nבברכה,\n{{sellerName}}\n',
+    },
+    sellerPlatformSale: {
+      subject: 'הזמנה חדשה: {{total}} מאת {{buyerName}} ({{orderId}})',
+      body: 'הזמנה חדשה {{orderId}} דרך Digistore24\n\nלקוח: {{buyerName}} <{{buyerEmail}}>\nסכום: {{total}}\nתאריך: {{paymentDate}}\nעסקה: {{transactionId}}\n\nפריטים:\n{{lines}}\n\nחשבונית של Digistore24: {{invoiceUrl}}\nקבלה: {{receiptUrl}}\n',
     },
   },
 };

@@ -60,9 +60,11 @@ const templatesSchema = z
   .default({})
   .superRefine((templates, ctx) => {
     for (const [language, byKey] of Object.entries(templates)) {
-      for (const [key, template] of Object.entries(byKey ?? {})) {
+      for (const key of MAIL_TEMPLATE_KEYS) {
+        const template = byKey?.[key];
+        if (template === undefined) continue;
         for (const part of ['subject', 'body'] as const) {
-          for (const problem of unknownPlaceholders(template?.[part] ?? '')) ctx.addIssue({ code: 'custom', path: [language, key, part], message: problem });
+          for (const problem of unknownPlaceholders(template[part], key)) ctx.addIssue({ code: 'custom', path: [language, key, part], message: problem });
         }
       }
     }
