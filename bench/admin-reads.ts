@@ -1,7 +1,7 @@
 /**
- * How fast the admin UI's reads answer on a large database: the overview, the sources with
- * their stats, the notification log with its filters and searches, deliveries, customers and
- * orders. It fills a fresh database with `--rows` notifications spread over 60 days (each
+ * How fast the admin UI's reads answer on a large database: the overview, the sources and
+ * connections with their stats, the notification log with its filters and searches, deliveries,
+ * customers and orders. It fills a fresh database with `--rows` notifications spread over 60 days (each
  * accepted one with its event, order, customer, transaction and two deliveries), then times
  * each request through the real app (`app.inject`: routing, validation, queries, JSON) and
  * prints the median and the slowest of `--runs` runs per request. Run it from the repository:
@@ -225,7 +225,9 @@ async function main(): Promise<void> {
       ['log, search e-mail', `/inbound-requests?q=${encodeURIComponent(seeded.sample.email)}`],
       ['log, search transaction id', `/inbound-requests?q=${seeded.sample.transactionId}`],
       ['log, search without match', '/inbound-requests?q=NO-SUCH-ORDER'],
+      ['connections with delivery stats', '/connections'],
       ['deliveries, connection and dead', `/deliveries?connectionId=${billing}&status=dead`],
+      ['deliveries, one connection, first page', `/deliveries?connectionId=${billing}&limit=10`],
       ['deliveries, first page', '/deliveries'],
       ['customers, search order id', `/customers?q=${seeded.sample.orderId}`],
       ['orders, search transaction id', `/orders?q=${seeded.sample.transactionId}`],
@@ -253,6 +255,9 @@ async function main(): Promise<void> {
         ['hourly events', sql`explain query plan select substr(received_at, 1, 13), type, count(*) from events where received_at >= ${from} group by 1, 2`],
         ['source stats', sql`explain query plan select source_id, verdict, count(*), max(received_at) from inbound_requests where source_id in (${shop}) group by source_id, verdict`],
         ['log one day', sql`explain query plan select id from inbound_requests where received_at >= ${day(51)} and received_at < ${day(50)} order by id desc limit 51`],
+        ['connection stats, dead and failed', sql`explain query plan select connection_id, status, count(*) from deliveries where status in ('dead', 'failed') group by connection_id, status`],
+        ['connection stats, retrying', sql`explain query plan select connection_id, count(*) from deliveries where status = 'pending' and attempts > 0 group by connection_id`],
+        ['connection stats, latest', sql`explain query plan select id from deliveries where connection_id = ${billing} order by id desc limit 1`],
       ] as const) {
         const plan = await query.execute(db);
         process.stdout.write(`\n${name}:\n${plan.rows.map((row) => `  ${JSON.stringify(row)}`).join('\n')}\n`);

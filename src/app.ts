@@ -7,7 +7,7 @@ import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import { verifierForToken } from './connections/admin-token.js';
 import { ERROR_CATALOGUE, isIpnhubError } from './core/errors.js';
-import type { ErrorCode } from './core/errors.js';
+import type { ErrorCode, FieldProblem } from './core/errors.js';
 import { adminApi } from './http/admin/admin-api.js';
 import type { AdminDeps } from './http/admin/admin-deps.js';
 import { createAdminGuard } from './http/admin-guard.js';
@@ -53,8 +53,13 @@ export interface AppDeps {
   ready(): Promise<{ ok: boolean; checks: Record<string, string> }>;
 }
 
-function errorBody(code: ErrorCode, message: string): { error: { code: ErrorCode; message: string } } {
-  return { error: { code, message } };
+interface ErrorBody {
+  error: { code: ErrorCode; message: string; fields?: readonly FieldProblem[] };
+}
+
+/** The JSON of an error answer; `fields` names the input fields it is about, when the error knows them. */
+function errorBody(code: ErrorCode, message: string, fields?: readonly FieldProblem[]): ErrorBody {
+  return { error: { code, message, ...(fields && fields.length > 0 ? { fields } : {}) } };
 }
 
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
@@ -88,7 +93,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (isIpnhubError(err)) return reply.code(err.status).send(errorBody(err.code, err.message));
+    if (isIpnhubError(err)) return reply.code(err.status).send(errorBody(err.code, err.message, err.fields));
     if (err.validation) return reply.code(400).send(errorBody('VALIDATION_FAILED', err.message));
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody('BODY_TOO_LARGE', ERROR_CATALOGUE.BODY_TOO_LARGE.message));
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {

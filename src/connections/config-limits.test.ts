@@ -52,6 +52,14 @@ describe('connection config limits', () => {
     expect(refusal({ mapping: { ['k'.repeat(maxTextChars + 1)]: 'buyer.email' } }).detail).toBe('a key in mapping is 32769 characters long; at most 32768 are allowed.');
   });
 
+  it("names the field in the error's fields, so a form can show the refusal beside it", () => {
+    expect(refusal({ tags: ['ok', 't'.repeat(maxTextChars + 1)] }).fields).toEqual([{ path: 'tags.1', problem: 'is 32769 characters long; at most 32768 are allowed in one text.' }]);
+    expect(refusal({ mapping: mappingOf(501) }).fields).toEqual([{ path: 'mapping', problem: 'has 501 entries; at most 500 are allowed in one mapping or object.' }]);
+    expect(refusal({ mapping: { ['k'.repeat(maxTextChars + 1)]: 'buyer.email' } }).fields).toEqual([{ path: 'mapping', problem: 'has a key 32769 characters long; at most 32768 are allowed.' }]);
+    // The size of the whole config is no one field's.
+    expect(refusal({ a: 'x'.repeat(maxTextChars), b: 'y'.repeat(maxBytes - maxTextChars) }).fields).toBeUndefined();
+  });
+
   it('refuses a config whose whole size is over the limit although each part is within its own', () => {
     const parts = Object.fromEntries(Array.from({ length: 3 }, (_, i) => [`template${i}`, 'é'.repeat(12_000)]));
     // 36 000 characters, but 72 000 bytes of UTF-8.

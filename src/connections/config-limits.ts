@@ -25,8 +25,12 @@ function pathOf(segments: readonly string[]): string {
   return segments.length === 0 ? '(root)' : segments.join('.');
 }
 
-function tooLarge(detail: string): IpnhubError {
-  return new IpnhubError('CONFIG_TOO_LARGE', detail);
+/**
+ * The refusal of one field: `problem` says what is wrong with the field at `path`, also as the
+ * error's `fields` so a form can show it beside the field; `detail` names the field for people.
+ */
+function fieldTooLarge(path: readonly string[], problem: string, detail = `${pathOf(path)} ${problem}`): IpnhubError {
+  return new IpnhubError('CONFIG_TOO_LARGE', detail, { fields: [{ path: pathOf(path), problem }] });
 }
 
 /**
@@ -41,21 +45,23 @@ export function checkConfigLimits(config: unknown, limits: ConfigLimits = CONNEC
     const { value, path } = stack.pop()!;
     if (typeof value === 'string') {
       if (value.length > limits.maxTextChars) {
-        throw tooLarge(`${pathOf(path)} is ${value.length} characters long; at most ${limits.maxTextChars} are allowed in one text.`);
+        throw fieldTooLarge(path, `is ${value.length} characters long; at most ${limits.maxTextChars} are allowed in one text.`);
       }
     } else if (typeof value === 'object' && value !== null && path.length >= limits.maxDepth) {
-      throw tooLarge(`${pathOf(path)} nests objects or lists deeper than ${limits.maxDepth} levels.`);
+      throw fieldTooLarge(path, `nests objects or lists deeper than ${limits.maxDepth} levels.`);
     } else if (Array.isArray(value)) {
-      if (value.length > limits.maxEntries) throw tooLarge(`${pathOf(path)} has ${value.length} entries; at most ${limits.maxEntries} are allowed in one list.`);
+      if (value.length > limits.maxEntries) throw fieldTooLarge(path, `has ${value.length} entries; at most ${limits.maxEntries} are allowed in one list.`);
       // Pushed last to first, so the first offending field in document order is the one named.
       for (let index = value.length - 1; index >= 0; index--) stack.push({ value: value[index], path: [...path, String(index)] });
     } else if (typeof value === 'object' && value !== null) {
       const entries = Object.entries(value);
       if (entries.length > limits.maxEntries) {
-        throw tooLarge(`${pathOf(path)} has ${entries.length} entries; at most ${limits.maxEntries} are allowed in one mapping or object.`);
+        throw fieldTooLarge(path, `has ${entries.length} entries; at most ${limits.maxEntries} are allowed in one mapping or object.`);
       }
       for (const [key] of entries) {
-        if (key.length > limits.maxTextChars) throw tooLarge(`a key in ${pathOf(path)} is ${key.length} characters long; at most ${limits.maxTextChars} are allowed.`);
+        if (key.length > limits.maxTextChars) {
+          throw fieldTooLarge(path, `has a key ${key.length} characters long; at most ${limits.maxTextChars} are allowed.`, `a key in ${pathOf(path)} is ${key.length} characters long; at most ${limits.maxTextChars} are allowed.`);
+        }
       }
       for (let index = entries.length - 1; index >= 0; index--) {
         const [key, item] = entries[index]!;
@@ -64,5 +70,6 @@ export function checkConfigLimits(config: unknown, limits: ConfigLimits = CONNEC
     }
   }
   const bytes = Buffer.byteLength(JSON.stringify(config ?? null), 'utf8');
-  if (bytes > limits.maxBytes) throw tooLarge(`the config is ${bytes} bytes as JSON; at most ${limits.maxBytes} are allowed.`);
+  // The whole config: no one field to name.
+  if (bytes > limits.maxBytes) throw new IpnhubError('CONFIG_TOO_LARGE', `the config is ${bytes} bytes as JSON; at most ${limits.maxBytes} are allowed.`);
 }

@@ -523,6 +523,9 @@ for (const dialect of enabledDialects()) {
         'actions.payment.fields.Status__c: "paid {order.items.first.name}": "order.items" is a list: name an item by its number, e.g. "order.items.0.name"',
         'actions.payment.addTags.0: "{product.nme}": the event has no "product.nme" (did you mean "product.name"?)',
       ]);
+      // The same problems by field, for a form to show beside each.
+      expect(bad.fields?.map((field) => field.path)).toEqual(['mapping.FirstName', 'mapping.Note__c', 'actions.payment.fields.Status__c', 'actions.payment.addTags.0']);
+      expect(bad.fields?.[0]?.problem).toBe('"buyer.firstNme": the event has no "buyer.firstNme" (did you mean "buyer.firstName"?)');
       expect(await installed.list()).toEqual([]);
 
       const mail = await rejection(installed.create({ connector: 'email', name: 'x', config: { to: ['a@example.com'], subject: 'Paid: {buyer.email.domain}' } }));

@@ -12,7 +12,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Connector } from '../connectors/connector.js';
 import { CONNECTOR_IDS, getConnector } from '../connectors/registry.js';
-import { templatePathProblems } from '../connectors/template-fields.js';
+import { templatePathIssues } from '../connectors/template-fields.js';
 import { IpnhubError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
@@ -25,7 +25,7 @@ import { deepFreeze } from './deep-freeze.js';
 import { parseDisplayName } from './display-name.js';
 import { filtersSchema } from './filters.js';
 import type { ConnectionFilters } from './filters.js';
-import { validationError } from './issue-message.js';
+import { joinFieldProblems, validationError } from './issue-message.js';
 import { nextUpdatedAt } from './row-version.js';
 import type { SecretBox } from './secret-box.js';
 import { createSecuredConfigCodec } from './secured-config.js';
@@ -196,8 +196,8 @@ function parseErrorEmails(value: unknown): string[] {
 
 /** Templates must name paths the event has: a typo would blank the field on every delivery. */
 function checkTemplatePaths(connector: Connector<unknown>, config: unknown): void {
-  const problems = templatePathProblems(connector.configSchema, config);
-  if (problems.length > 0) throw new IpnhubError('UNKNOWN_TEMPLATE_PATH', problems.join('; '));
+  const fields = templatePathIssues(connector.configSchema, config).map((issue) => ({ path: issue.field, problem: issue.problem }));
+  if (fields.length > 0) throw new IpnhubError('UNKNOWN_TEMPLATE_PATH', joinFieldProblems(fields), { fields });
 }
 
 function storedFilters(row: ConnectionRow): ConnectionFilters {

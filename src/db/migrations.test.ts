@@ -47,7 +47,8 @@ for (const dialect of enabledDialects()) {
           ['0006_admin_sessions', 'Success'],
           ['0007_admin_read_indexes', 'Success'],
           ['0008_attempt_requests', 'Success'],
-          ['0009_invoicing', 'Success'],
+          ['0009_deliveries_by_connection', 'Success'],
+          ['0010_invoicing', 'Success'],
         ]);
         const row = await older.db.selectFrom('transactions').select(['id', 'amount', 'parent_external_id', 'product_id']).executeTakeFirstOrThrow();
         expect({ ...row, amount: Number(row.amount) }).toEqual({ id: 'txn_1', amount: 2000, parent_external_id: null, product_id: null });

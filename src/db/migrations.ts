@@ -331,6 +331,17 @@ const attemptRequests: Migration = {
 };
 
 /**
+ * A connection's deliveries, newest first: its latest delivery on the connection's card
+ * (outbox/connection-stats.ts) and the delivery log filtered by connection, without reading
+ * the other connections' deliveries.
+ */
+const deliveriesByConnection: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.createIndex('deliveries_connection').on('deliveries').columns(['connection_id', 'id']).execute();
+  },
+};
+
+/**
  * Invoicing (docs/invoicing.md): seller profiles and the sources attached to them, number
  * counters, the jobs that turn stored events into documents, the documents (immutable snapshot,
  * render state), their PDFs, their e-mails, and refunds left for manual handling.
@@ -469,7 +480,8 @@ export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
     '0006_admin_sessions': adminSessions,
     '0007_admin_read_indexes': adminReadIndexes,
     '0008_attempt_requests': attemptRequests,
-    '0009_invoicing': invoicing(adapter),
+    '0009_deliveries_by_connection': deliveriesByConnection,
+    '0010_invoicing': invoicing(adapter),
   };
 }
 

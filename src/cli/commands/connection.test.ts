@@ -115,7 +115,7 @@ describe('ipnhub connection', () => {
     expect(tooLarge).toEqual({
       code: 1,
       stdout: '',
-      stderr: "error CONFIG_TOO_LARGE: The connection's configuration exceeds a size limit. mapping has 501 entries; at most 500 are allowed in one mapping or object.\n",
+      stderr: "error CONFIG_TOO_LARGE: The connection's configuration exceeds a size limit. mapping: has 501 entries; at most 500 are allowed in one mapping or object.\n",
     });
   });
 

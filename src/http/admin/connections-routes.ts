@@ -1,5 +1,6 @@
 /**
- * `/connections`: configured outbound targets (DESIGN.md §3); `POST /connections/:id/test`,
+ * `/connections`: configured outbound targets (DESIGN.md §3), each read with how its
+ * deliveries stand (outbox/connection-stats.ts); `POST /connections/:id/test`,
  * which runs the connector's test right now; `POST /connections/:id/preview`, the mapping
  * preview with the stored secrets and unsaved changes; `POST /connections/:id/redeliver`, every
  * dead or failed delivery queued again after the connection was fixed. Views never carry a
@@ -12,6 +13,10 @@ import { IpnhubError } from '../../core/errors.js';
 import { filtersSchema } from '../../connections/filters.js';
 import { connectionWriteView } from '../../connections/connection-write-view.js';
 import { pageOfList } from '../../ledger/queries/page.js';
+import { connectionStats, NO_DELIVERIES } from '../../outbox/connection-stats.js';
+import type { ConnectionStats } from '../../outbox/connection-stats.js';
+import type { ConnectionView } from '../../connections/connections-service.js';
+import type { AdminDeps } from './admin-deps.js';
 import { BULK_REDELIVER_STATUSES } from '../../outbox/redeliver.js';
 import { idParams, pageQuery } from './common-schemas.js';
 import { defineRoute } from './define-route.js';
@@ -69,6 +74,12 @@ export const redeliverConnectionBody = z
   })
   .strict();
 
+/** The views, each with how its deliveries stand. */
+async function withDeliveryStats(deps: AdminDeps, views: readonly ConnectionView[]): Promise<Array<ConnectionView & ConnectionStats>> {
+  const stats = await connectionStats(deps.db, views.map((view) => view.id));
+  return views.map((view) => ({ ...view, ...(stats.get(view.id) ?? NO_DELIVERIES) }));
+}
+
 export const connectionsRoutes: readonly AdminRoute[] = [
   defineRoute({
     method: 'GET',
@@ -76,10 +87,13 @@ export const connectionsRoutes: readonly AdminRoute[] = [
     operationId: 'listConnections',
     tag: TAG,
     summary: 'List connections',
-    description: 'Newest first, paged like every list.',
+    description: 'Newest first, paged like every list. Each connection carries its `lastDelivery` and how many of its deliveries are `dead`, `failed` or `retrying` now.',
     query: pageQuery,
     response: { status: 200, description: '`{ data: Connection[], nextCursor }`', schema: connectionPage },
-    handler: async ({ query, deps }) => pageOfList(await deps.connections.list(), query, 'connection'),
+    handler: async ({ query, deps }) => {
+      const page = pageOfList(await deps.connections.list(), query, 'connection');
+      return { ...page, data: await withDeliveryStats(deps, page.data) };
+    },
   }),
   defineRoute({
     method: 'POST',
@@ -99,9 +113,14 @@ export const connectionsRoutes: readonly AdminRoute[] = [
     operationId: 'getConnection',
     tag: TAG,
     summary: 'Get a connection',
+    description: 'With its `lastDelivery` and how many of its deliveries are `dead`, `failed` or `retrying` now.',
     params: idParams,
     response: { status: 200, description: 'The connection.', schema: connection },
-    handler: async ({ params, deps }) => found(await deps.connections.get(params.id), 'connection', params.id),
+    handler: async ({ params, deps }) => {
+      const view = found(await deps.connections.get(params.id), 'connection', params.id);
+      const [withStats = { ...view, ...NO_DELIVERIES }] = await withDeliveryStats(deps, [view]);
+      return withStats;
+    },
   }),
   defineRoute({
     method: 'PATCH',

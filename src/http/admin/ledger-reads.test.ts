@@ -13,7 +13,7 @@ interface PageBody<T = { id: string }> {
   nextCursor: string | null;
 }
 interface ErrorBody {
-  error: { code: string; message: string };
+  error: { code: string; message: string; fields?: Array<{ path: string; problem: string }> };
 }
 
 for (const dialect of enabledDialects()) {
@@ -111,7 +111,11 @@ for (const dialect of enabledDialects()) {
       it('requires both e-mail and product id', async () => {
         const noProduct = await h.call('GET', `/access?email=${EMAIL}`);
         expect(noProduct.status).toBe(400);
-        expect(noProduct.json<ErrorBody>().error).toEqual({ code: 'VALIDATION_FAILED', message: 'The request is not valid. productId: is required (text)' });
+        expect(noProduct.json<ErrorBody>().error).toEqual({
+          code: 'VALIDATION_FAILED',
+          message: 'The request is not valid. productId: is required (text)',
+          fields: [{ path: 'productId', problem: 'is required (text)' }],
+        });
         const blank = await h.call('GET', `/access?email=%20&productId=100`);
         expect(blank.status).toBe(400);
         expect(blank.json<ErrorBody>().error.message).toContain('email: ');

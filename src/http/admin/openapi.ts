@@ -69,6 +69,16 @@ const ERROR_SCHEMA: JsonObject = {
       properties: {
         code: { type: 'string', enum: Object.keys(ERROR_CATALOGUE), description: 'Stable code from the error catalogue (docs/errors.md).' },
         message: { type: 'string' },
+        fields: {
+          type: 'array',
+          description:
+            'The input fields the error is about, one entry per problem, when it knows them (VALIDATION_FAILED: paths in the request body or query, e.g. `name`, `filters.eventTypes.0`; INVALID_CONFIG, UNKNOWN_TEMPLATE_PATH, CONFIG_TOO_LARGE: paths in the config, e.g. `url`, `mapping.email`; `(root)`: the whole part).',
+          items: {
+            type: 'object',
+            required: ['path', 'problem'],
+            properties: { path: { type: 'string', description: 'Dot path of the field.' }, problem: { type: 'string', description: 'What is wrong with it.' } },
+          },
+        },
       },
     },
   },

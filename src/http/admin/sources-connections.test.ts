@@ -11,7 +11,7 @@ const WEBHOOK_SECRET = `whsec_${Buffer.alloc(32, 9).toString('base64')}`;
 const HEADER_TOKEN = 'header-token-also-secret-0815';
 
 interface ErrorBody {
-  error: { code: string; message: string };
+  error: { code: string; message: string; fields?: Array<{ path: string; problem: string }> };
 }
 
 /** A local endpoint answering every request with `status` and counting the requests. */
@@ -86,7 +86,11 @@ for (const dialect of enabledDialects()) {
       it('answers validation errors with their codes, naming the field', async () => {
         const missing = await h.call('POST', '/sources', { provider: 'digistore24', config: { passphrase: PASSPHRASE } });
         expect(missing.status).toBe(400);
-        expect(missing.json<ErrorBody>().error).toEqual({ code: 'VALIDATION_FAILED', message: 'The request is not valid. name: is required (text)' });
+        expect(missing.json<ErrorBody>().error).toEqual({
+          code: 'VALIDATION_FAILED',
+          message: 'The request is not valid. name: is required (text)',
+          fields: [{ path: 'name', problem: 'is required (text)' }],
+        });
 
         const extra = await h.call('POST', '/sources', { provider: 'digistore24', name: 'x', config: {}, colour: 'red' });
         expect(extra.status).toBe(400);
@@ -101,6 +105,7 @@ for (const dialect of enabledDialects()) {
         expect(badConfig.status).toBe(400);
         expect(badConfig.json<ErrorBody>().error.code).toBe('INVALID_CONFIG');
         expect(badConfig.json<ErrorBody>().error.message).toContain('passphrase');
+        expect(badConfig.json<ErrorBody>().error.fields?.map((field) => field.path)).toEqual(['passphrase']);
 
         const notJson = await h.app.inject({ method: 'POST', url: '/api/v1/sources', headers: { authorization: 'Bearer test-admin-token-0123456789', 'content-type': 'application/json' }, payload: '{"provider":' });
         expect(notJson.statusCode).toBe(400);
@@ -179,15 +184,17 @@ for (const dialect of enabledDialects()) {
         expect((await h.call('GET', `/connections/${id}`)).status).toBe(404);
       });
 
-      it('answers validation errors with their codes', async () => {
+      it('answers validation errors with their codes and the fields they are about', async () => {
         const badFilter = await h.call('POST', '/connections', { connector: 'webhook', name: 'x', config: { url: 'https://a.example' }, filters: { eventTypes: ['paid'] } });
         expect(badFilter.status).toBe(400);
         expect(badFilter.json<ErrorBody>().error.code).toBe('VALIDATION_FAILED');
         expect(badFilter.json<ErrorBody>().error.message).toContain('filters.eventTypes.0');
+        expect(badFilter.json<ErrorBody>().error.fields?.map((f) => f.path)).toEqual(['filters.eventTypes.0']);
 
-        const badEmail = await h.call('POST', '/connections', { connector: 'webhook', name: 'x', config: { url: 'https://a.example' }, errorEmails: ['not-an-address'] });
+        const badEmail = await h.call('POST', '/connections', { connector: 'webhook', name: 'x', config: { url: 'https://a.example' }, errorEmails: ['ops@example.com', 'not-an-address'] });
         expect(badEmail.status).toBe(400);
-        expect(badEmail.json<ErrorBody>().error.message).toContain('errorEmails.0');
+        expect(badEmail.json<ErrorBody>().error.message).toContain('errorEmails.1');
+        expect(badEmail.json<ErrorBody>().error.fields).toEqual([{ path: 'errorEmails.1', problem: 'is not an e-mail address' }]);
 
         const unknown = await h.call('POST', '/connections', { connector: 'fax', name: 'x', config: {} });
         expect(unknown.status).toBe(400);
@@ -196,6 +203,7 @@ for (const dialect of enabledDialects()) {
         const badConfig = await h.call('POST', '/connections', { connector: 'email', name: 'x', config: { to: [] } });
         expect(badConfig.status).toBe(400);
         expect(badConfig.json<ErrorBody>().error.code).toBe('INVALID_CONFIG');
+        expect(badConfig.json<ErrorBody>().error.fields).toEqual([{ path: 'to', problem: 'at least one recipient is required' }]);
 
         const mapping = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`f${i}`, 'buyer.email']));
         const tooLarge = await h.call('POST', '/connections', { connector: 'webhook', name: 'x', config: { url: 'https://a.example', mapping } });
@@ -203,6 +211,7 @@ for (const dialect of enabledDialects()) {
         expect(tooLarge.json<ErrorBody>().error).toEqual({
           code: 'CONFIG_TOO_LARGE',
           message: "The connection's configuration exceeds a size limit. mapping has 20000 entries; at most 500 are allowed in one mapping or object.",
+          fields: [{ path: 'mapping', problem: 'has 20000 entries; at most 500 are allowed in one mapping or object.' }],
         });
 
         const misspelt = await h.call('POST', '/connections', { connector: 'webhook', name: 'x', config: { url: 'https://a.example', timeoutMS: 5000 } });
@@ -210,6 +219,7 @@ for (const dialect of enabledDialects()) {
         expect(misspelt.json<ErrorBody>().error).toEqual({
           code: 'INVALID_CONFIG',
           message: 'The configuration is not valid for this provider or connector. timeoutMS: unknown setting (did you mean "timeoutMs"?)',
+          fields: [{ path: 'timeoutMS', problem: 'unknown setting (did you mean "timeoutMs"?)' }],
         });
 
         const badPath = await h.call('POST', '/connections', { connector: 'email', name: 'x', config: { to: ['a@example.com'], subject: 'Hi {buyer.firstNme}' } });
@@ -217,11 +227,16 @@ for (const dialect of enabledDialects()) {
         expect(badPath.json<ErrorBody>().error).toEqual({
           code: 'UNKNOWN_TEMPLATE_PATH',
           message: 'A template or field mapping names a field the event does not have. subject: "Hi {buyer.firstNme}": the event has no "buyer.firstNme" (did you mean "buyer.firstName"?)',
+          fields: [{ path: 'subject', problem: '"Hi {buyer.firstNme}": the event has no "buyer.firstNme" (did you mean "buyer.firstName"?)' }],
         });
 
         const badActive = await h.call('PATCH', '/connections/con_x', { active: 'yes' });
         expect(badActive.status).toBe(400);
-        expect(badActive.json<ErrorBody>().error).toEqual({ code: 'VALIDATION_FAILED', message: 'The request is not valid. active: must be true or false, not text' });
+        expect(badActive.json<ErrorBody>().error).toEqual({
+          code: 'VALIDATION_FAILED',
+          message: 'The request is not valid. active: must be true or false, not text',
+          fields: [{ path: 'active', problem: 'must be true or false, not text' }],
+        });
       });
 
       it("tests a connection with its connector's test: a webhook gets a signed connection_test event", async () => {

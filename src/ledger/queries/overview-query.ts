@@ -12,6 +12,8 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { DELIVERY_STATUSES } from '../../db/schema.js';
 import type { Database, DeliveryStatus } from '../../db/schema.js';
+import { deliveryTrouble } from '../../outbox/delivery-trouble.js';
+import type { TroubleCounts } from '../../outbox/delivery-trouble.js';
 
 /** The most failing connections and rejecting sources listed (worst first). */
 export const OVERVIEW_LIST_LIMIT = 20;
@@ -125,33 +127,8 @@ async function queue(db: Kysely<Database>): Promise<Overview['queue']> {
 }
 
 async function failingConnections(db: Kysely<Database>, from: string): Promise<FailingConnection[]> {
-  const [finished, retrying] = await Promise.all([
-    db
-      .selectFrom('deliveries')
-      .select(['connection_id', 'status', (eb) => eb.fn.countAll<number | string>().as('n')])
-      .where('status', 'in', ['dead', 'failed'])
-      .where('completed_at', '>=', from)
-      .groupBy(['connection_id', 'status'])
-      .execute(),
-    db
-      .selectFrom('deliveries')
-      .select(['connection_id', (eb) => eb.fn.countAll<number | string>().as('n')])
-      .where('status', '=', 'pending')
-      .where('attempts', '>', 0)
-      .groupBy('connection_id')
-      .execute(),
-  ]);
-  const counts = new Map<string, { dead: number; failed: number; retrying: number }>();
-  const of = (id: string) => {
-    let entry = counts.get(id);
-    if (!entry) {
-      entry = { dead: 0, failed: 0, retrying: 0 };
-      counts.set(id, entry);
-    }
-    return entry;
-  };
-  for (const row of finished) of(row.connection_id)[row.status === 'dead' ? 'dead' : 'failed'] = Number(row.n);
-  for (const row of retrying) of(row.connection_id).retrying = Number(row.n);
+  const counts = await deliveryTrouble(db, from);
+  const of = (id: string): TroubleCounts => counts.get(id) ?? { dead: 0, failed: 0, retrying: 0 };
   if (counts.size === 0) return [];
   const connections = await db.selectFrom('connections').select(['id', 'name', 'connector']).where('id', 'in', [...counts.keys()]).execute();
   const worst = connections

@@ -130,7 +130,7 @@ export interface paths {
         };
         /**
          * List connections
-         * @description Newest first, paged like every list.
+         * @description Newest first, paged like every list. Each connection carries its `lastDelivery` and how many of its deliveries are `dead`, `failed` or `retrying` now.
          */
         get: operations["listConnections"];
         put?: never;
@@ -152,7 +152,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a connection */
+        /**
+         * Get a connection
+         * @description With its `lastDelivery` and how many of its deliveries are `dead`, `failed` or `retrying` now.
+         */
         get: operations["getConnection"];
         put?: never;
         post?: never;
@@ -1494,6 +1497,14 @@ export interface components {
              */
             includeTest: boolean;
         };
+        LastDelivery: {
+            id: string;
+            eventType: string | null;
+            status: components["schemas"]["DeliveryStatus"];
+            /** @description When it last changed (created, attempted, finished). */
+            updatedAt: string;
+            lastError: string | null;
+        };
         Connection: {
             id: string;
             connector: string;
@@ -1513,6 +1524,14 @@ export interface components {
             createdAt: string;
             /** @description ISO 8601 UTC instant. */
             updatedAt: string;
+            /** @description The newest delivery of this connection and how it stands; null before the first. */
+            lastDelivery: components["schemas"]["LastDelivery"] | null;
+            /** @description Deliveries that gave up after their retries (status `dead` now). */
+            dead: number;
+            /** @description Deliveries that failed for good (status `failed` now). */
+            failed: number;
+            /** @description Pending deliveries waiting for another attempt after a failed one. */
+            retrying: number;
         };
         ConnectionPage: {
             data: components["schemas"]["Connection"][];
@@ -2050,6 +2069,13 @@ export interface components {
                  */
                 code: "SOURCE_NOT_FOUND" | "UNSUPPORTED_CONTENT_TYPE" | "BODY_TOO_LARGE" | "MALFORMED_BODY" | "DUPLICATE_FIELD" | "MISSING_FIELD" | "SIGNATURE_MISSING" | "SIGNATURE_NOT_CONFIGURED" | "SIGNATURE_INVALID" | "INGEST_FAILED" | "UNSUPPORTED_CHARSET" | "MALFORMED_JSON" | "POSTBACK_INVALID" | "RECEIVER_MISMATCH" | "TEST_MESSAGE_ON_LIVE_SOURCE" | "AMOUNT_MISMATCH" | "CERTIFICATE_URL_NOT_ALLOWED" | "CERTIFICATE_INVALID" | "VERIFICATION_UNAVAILABLE" | "MALFORMED_REQUEST" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNAUTHORIZED" | "CSRF_REJECTED" | "ADMIN_TOKEN_CONFIGURED" | "TEST_NOTIFICATION_UNSUPPORTED" | "VALIDATION_FAILED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "UNKNOWN_PROVIDER" | "UNKNOWN_CONNECTOR" | "INVALID_CONFIG" | "UNKNOWN_TEMPLATE_PATH" | "CONFIG_TOO_LARGE" | "INVALID_CURSOR" | "DELIVERY_IN_PROGRESS" | "RATE_LIMITED" | "LOGO_INVALID" | "LOGO_TOO_LARGE" | "SOURCE_HAS_PROFILE" | "PROFILE_HAS_DOCUMENTS" | "DOCUMENT_NOT_RENDERED" | "CREDIT_NOT_POSSIBLE" | "UI_NOT_BUILT" | "TARGET_AUTH_FAILED" | "TARGET_VALIDATION_FAILED" | "TARGET_NOT_ALLOWED" | "CONFIG_INVALID" | "MASTER_KEY_REQUIRED" | "SECRET_DECRYPT_FAILED" | "DATA_DIR_UNUSABLE" | "DATABASE_NOT_FOUND" | "DATABASE_UNAVAILABLE" | "PORT_IN_USE" | "LISTEN_FAILED" | "INTERNAL";
                 message: string;
+                /** @description The input fields the error is about, one entry per problem, when it knows them (VALIDATION_FAILED: paths in the request body or query, e.g. `name`, `filters.eventTypes.0`; INVALID_CONFIG, UNKNOWN_TEMPLATE_PATH, CONFIG_TOO_LARGE: paths in the config, e.g. `url`, `mapping.email`; `(root)`: the whole part). */
+                fields?: {
+                    /** @description Dot path of the field. */
+                    path: string;
+                    /** @description What is wrong with it. */
+                    problem: string;
+                }[];
             };
         };
     };

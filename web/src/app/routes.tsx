@@ -5,7 +5,6 @@
  */
 import type { RouteObject } from 'react-router';
 import { Loading } from '../components/states.js';
-import { PendingPage } from '../pages/pending-page.js';
 import { NotFoundPage } from '../pages/not-found-page.js';
 import { Layout } from './layout.js';
 import { RouteError } from './route-error.js';
@@ -30,7 +29,11 @@ export const routes: RouteObject[] = [
       { path: 'sources/new/:provider', lazy: async () => ({ Component: (await import('../pages/sources/add-source-page.js')).AddSourcePage }) },
       { path: 'sources/:id', lazy: async () => ({ Component: (await import('../pages/sources/source-page.js')).SourcePage }) },
       { path: 'sources/:id/edit', lazy: async () => ({ Component: (await import('../pages/sources/edit-source-page.js')).EditSourcePage }) },
-      { path: 'connections', element: <PendingPage area="nav.connections" /> },
+      { path: 'connections', lazy: async () => ({ Component: (await import('../pages/connections/connections-page.js')).ConnectionsPage }) },
+      { path: 'connections/new', lazy: async () => ({ Component: (await import('../pages/connections/connector-catalogue-page.js')).ConnectorCataloguePage }) },
+      { path: 'connections/new/:connector', lazy: async () => ({ Component: (await import('../pages/connections/add-connection-page.js')).AddConnectionPage }) },
+      { path: 'connections/:id', lazy: async () => ({ Component: (await import('../pages/connections/connection-page.js')).ConnectionPage }) },
+      { path: 'connections/:id/edit', lazy: async () => ({ Component: (await import('../pages/connections/edit-connection-page.js')).EditConnectionPage }) },
       { path: 'notifications', lazy: async () => ({ Component: (await import('../pages/notifications/notifications-page.js')).NotificationsPage }) },
       { path: 'notifications/:id', lazy: async () => ({ Component: (await import('../pages/notifications/notification-page.js')).NotificationPage }) },
       { path: 'deliveries', lazy: async () => ({ Component: (await import('../pages/deliveries/deliveries-page.js')).DeliveriesPage }) },

@@ -1,7 +1,8 @@
 /**
  * The four catalogues say the same things: the same keys (each plural in the forms its language
  * needs), the same placeholders, nothing empty; every key the code names exists; every error
- * code of the server, verdict, delivery status and provider config field is explained.
+ * code of the server, verdict, delivery status, event type and provider and connector config
+ * field is explained.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,11 @@ import { EVENT_TYPES } from '../../../src/core/events.js';
 import { INBOUND_VERDICTS } from '../../../src/db/schema.js';
 import { providerCatalogueEntry } from '../../../src/http/admin/providers-routes.js';
 import { PROVIDER_IDS, getProvider } from '../../../src/providers/registry.js';
+import { CONNECTOR_IDS, getConnector } from '../../../src/connectors/registry.js';
+import { connectorCatalogueEntry } from '../../../src/http/admin/connectors-routes.js';
+import { actionsFieldOf } from '../pages/connections/connector-schema.js';
+import { asSchema, isJsonObject } from '../schema-form/json-schema.js';
+import type { JsonSchema } from '../schema-form/json-schema.js';
 import { CLIENT_ERROR_CODES } from '../api/api-error.js';
 import { LANGUAGES } from './languages.js';
 
@@ -127,5 +133,37 @@ describe('message catalogues', () => {
     };
     for (const id of PROVIDER_IDS) visit(providerCatalogueEntry(getProvider(id)).configSchema, [id]);
     expect(missing).toEqual([]);
+  });
+
+  it('label and explain every field of every connector config, and its choices, in every language', () => {
+    // As the connection form looks them up: an action per event type once, under `actions.*`
+    // (pages/connections/connector-schema.ts); a list of choices and a map of choices name their
+    // choices at the list (`.options`) and at the map's values (`.*.options`).
+    const expected: string[] = [];
+    const visit = (schema: JsonSchema, path: string[]): void => {
+      const properties = Object.entries(schema.properties ?? {});
+      const actions = actionsFieldOf({ properties: { field: schema } }) === 'field';
+      for (const [name, property] of actions ? properties.slice(0, 1) : properties) {
+        const at = [...path, actions ? '*' : name];
+        expected.push(`${at.join('.')}.title`, `${at.join('.')}.description`);
+        const choices = property.enum ?? property.items?.enum ?? [];
+        for (const value of choices) expected.push(`${at.join('.')}.options.${String(value)}`);
+        const mapValue = isJsonObject(property.additionalProperties) ? (property.additionalProperties as JsonSchema) : undefined;
+        for (const value of mapValue?.enum ?? []) expected.push(`${at.join('.')}.*.options.${String(value)}`);
+        visit(property, at);
+        if (mapValue) visit(mapValue, [...at, '*']);
+      }
+    };
+    for (const id of CONNECTOR_IDS) visit(asSchema(connectorCatalogueEntry(getConnector(id)).configSchema), [id]);
+    expect(expected.length).toBeGreaterThan(200);
+    for (const [code, keys] of Object.entries(flat)) {
+      expect(expected.filter((key) => !keys.has(`configFields.${key}`)), code).toEqual([]);
+    }
+    // Every action key (event types and the partial refund) has a name.
+    for (const id of CONNECTOR_IDS) {
+      const schema = asSchema(connectorCatalogueEntry(getConnector(id)).configSchema);
+      const field = actionsFieldOf(schema);
+      for (const key of Object.keys(schema.properties?.[field ?? '']?.properties ?? {})) expect(english.has(`eventTypes.${key}`), `${id}: ${key}`).toBe(true);
+    }
   });
 });

@@ -11,7 +11,12 @@ import type en from './locales/en.json';
 import { directionOf, isLanguage, localeFor, pickLanguage } from './languages.js';
 import type { LanguageCode } from './languages.js';
 
-export type Catalogue = typeof en;
+/**
+ * The catalogue as the compiler checks `t()` keys against. Config field labels
+ * (`configFields`) are read by keys built at run time (dynamic-text.ts), never through `t()`;
+ * left out of the type, their hundreds of keys do not make every `t()` call slower to check.
+ */
+export type Catalogue = Omit<typeof en, 'configFields'>;
 
 declare module 'i18next' {
   interface CustomTypeOptions {

@@ -69,8 +69,9 @@ export interface EditorProps extends NodeProps {
 /** The catalogue key of each problem kind (`form.problem.*`, plural forms chosen by `count`). */
 type ProblemKey = `form.problem.${Problem['key']}`;
 
-/** A field's problem in the user's language, or nothing. */
+/** A field's problem in the user's language (the server's own words for a refusal it named the field in), or nothing. */
 export function problemText(t: (key: ProblemKey, values: TOptions) => string, problem: Problem | undefined): string | undefined {
-  return problem ? t(`form.problem.${problem.key}`, { ...problem.values }) : undefined;
+  if (!problem) return undefined;
+  return problem.key === 'server' ? t('form.problem.server', { text: problem.text }) : t(`form.problem.${problem.key}`, { ...problem.values });
 }
 

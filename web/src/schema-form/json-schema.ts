@@ -144,11 +144,16 @@ export function emptyValueOf(schema: JsonSchema): unknown {
   }
 }
 
-/** A problem with one field: a catalogue key (`form.problem.*`) and its values. */
-export interface Problem {
-  key: 'required' | 'tooShort' | 'tooLong' | 'pattern' | 'email' | 'uri' | 'integer' | 'number' | 'min' | 'max' | 'tooFewItems' | 'tooManyItems' | 'duplicateKey' | 'emptyKey' | 'json';
-  values?: Record<string, number>;
-}
+/**
+ * A problem with one field: a catalogue key (`form.problem.*`) and its values, or what the
+ * server said about the field when it refused the form (`server`, its own words).
+ */
+export type Problem =
+  | {
+      key: 'required' | 'tooShort' | 'tooLong' | 'pattern' | 'email' | 'uri' | 'integer' | 'number' | 'min' | 'max' | 'tooFewItems' | 'tooManyItems' | 'duplicateKey' | 'emptyKey' | 'json';
+      values?: Record<string, number>;
+    }
+  | { key: 'server'; text: string };
 
 /** Problems by field path (`expectedPrices.course.amount`, `tags.2`). */
 export type Problems = ReadonlyMap<string, Problem>;

@@ -1,23 +1,43 @@
 import { z } from 'zod';
 import { filtersSchema } from '../../../connections/filters.js';
 import { instant, looseObject, named, pageOf } from './registry.js';
+import { deliveryStatus } from './deliveries.js';
 import { secretStatus } from './sources.js';
 
 export const connectionFilters = named('ConnectionFilters', filtersSchema);
 
-export const connection = named(
-  'Connection',
+/** What a connection is: its settings, without a secret value. */
+const connectionSettings = z.strictObject({
+  id: z.string(),
+  connector: z.string(),
+  name: z.string(),
+  active: z.boolean(),
+  filters: connectionFilters,
+  config: looseObject.meta({ description: 'The non-secret config fields.' }),
+  secretFields: z.record(z.string(), secretStatus).meta({ description: 'Whether each secret field holds a value (never the value).' }),
+  errorEmails: z.array(z.string()),
+  createdAt: instant,
+  updatedAt: instant,
+});
+
+export const lastDelivery = named(
+  'LastDelivery',
   z.strictObject({
     id: z.string(),
-    connector: z.string(),
-    name: z.string(),
-    active: z.boolean(),
-    filters: connectionFilters,
-    config: looseObject.meta({ description: 'The non-secret config fields.' }),
-    secretFields: z.record(z.string(), secretStatus).meta({ description: 'Whether each secret field holds a value (never the value).' }),
-    errorEmails: z.array(z.string()),
-    createdAt: instant,
-    updatedAt: instant,
+    eventType: z.string().nullable(),
+    status: deliveryStatus,
+    updatedAt: instant.meta({ description: 'When it last changed (created, attempted, finished).' }),
+    lastError: z.string().nullable(),
+  }),
+);
+
+export const connection = named(
+  'Connection',
+  connectionSettings.extend({
+    lastDelivery: lastDelivery.nullable().meta({ description: 'The newest delivery of this connection and how it stands; null before the first.' }),
+    dead: z.number().int().min(0).meta({ description: 'Deliveries that gave up after their retries (status `dead` now).' }),
+    failed: z.number().int().min(0).meta({ description: 'Deliveries that failed for good (status `failed` now).' }),
+    retrying: z.number().int().min(0).meta({ description: 'Pending deliveries waiting for another attempt after a failed one.' }),
   }),
 );
 
@@ -25,7 +45,7 @@ export const connectionPage = pageOf('ConnectionPage', connection);
 
 export const connectionWrite = named(
   'ConnectionWrite',
-  connection.extend({
+  connectionSettings.extend({
     generatedSecrets: z
       .record(z.string(), z.string())
       .optional()

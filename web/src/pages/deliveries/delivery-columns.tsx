@@ -1,6 +1,6 @@
 /**
- * The columns of a delivery table, shared by the delivery log and the deliveries of one event
- * (which leaves out the event column).
+ * The columns of a delivery table, shared by the delivery log, the deliveries of one event
+ * (which leaves out the event column) and those of one connection (without the connection).
  */
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -37,7 +37,7 @@ export function DeliveryWhen({ delivery }: { delivery: DeliveryListItem }) {
   );
 }
 
-export function useDeliveryColumns({ withEvent }: { withEvent: boolean }): Column<DeliveryListItem>[] {
+export function useDeliveryColumns({ withEvent, withConnection = true }: { withEvent: boolean; withConnection?: boolean }): Column<DeliveryListItem>[] {
   const { t } = useTranslation();
   const eventType = useEventTypeLabel();
   const columns: (Column<DeliveryListItem> | null)[] = [
@@ -53,7 +53,7 @@ export function useDeliveryColumns({ withEvent }: { withEvent: boolean }): Colum
     withEvent
       ? { key: 'event', header: t('deliveries.columns.event'), cell: (delivery) => <Link to={`/events/${delivery.eventId}`}>{eventType(delivery.eventType)}</Link> }
       : null,
-    { key: 'connection', header: t('deliveries.columns.connection'), cell: (delivery) => <ConnectionName delivery={delivery} /> },
+    withConnection ? { key: 'connection', header: t('deliveries.columns.connection'), cell: (delivery) => <ConnectionName delivery={delivery} /> } : null,
     { key: 'status', header: t('deliveries.columns.status'), cell: (delivery) => <DeliveryStatusBadge status={delivery.status} /> },
     { key: 'attempts', header: t('deliveries.columns.attempts'), className: 'numeric', cell: (delivery) => <Num value={delivery.attemptCount} /> },
     { key: 'when', header: t('deliveries.columns.when'), cell: (delivery) => <DeliveryWhen delivery={delivery} /> },

@@ -45,9 +45,16 @@ export function useConnectionList() {
   });
 }
 
-/** After a redelivery every delivery list and detail, and the events that show them, are stale. */
+/**
+ * After a redelivery every delivery list and detail, the events that show them and the
+ * connections (their cards count failed deliveries) are stale.
+ */
 async function invalidateDeliveries(queryClient: ReturnType<typeof useQueryClient>): Promise<void> {
-  await Promise.all([queryClient.invalidateQueries({ queryKey: DELIVERIES }), queryClient.invalidateQueries({ queryKey: ['events'] })]);
+  await Promise.all([
+    queryClient.invalidateQueries({ queryKey: DELIVERIES }),
+    queryClient.invalidateQueries({ queryKey: ['events'] }),
+    queryClient.invalidateQueries({ queryKey: ['connections'] }),
+  ]);
 }
 
 export function useRedeliver(id: string) {

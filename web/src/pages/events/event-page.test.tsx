@@ -72,7 +72,7 @@ describe('Event page', () => {
   it('shows a refund in full, in Hebrew', async () => {
     const refund = await eventOf('refund');
     await render(`/events/${refund.id}`, 'he');
-    await screen.findByRole('heading', { level: 1, name: 'החזר' });
+    await screen.findByRole('heading', { level: 1, name: 'החזר כספי' });
     const section = screen.getByRole('region', { name: 'החזר' });
     expect(section.textContent).toContain('התשלום הוחזר במלואו.');
     expect(screen.getByRole('region', { name: 'השפעה על הזמנות והרשאות גישה' }).textContent).toContain('הוחזרה');

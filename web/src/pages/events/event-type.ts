@@ -1,11 +1,11 @@
 /**
- * An event type in the user's language (`events.type.<type>`). A type this UI does not know yet
- * (a newer server) is shown as the server names it.
+ * An event type in the user's language (web/src/i18n/event-type-name.ts), or the words for an
+ * event without a type.
  */
 import { useTranslation } from 'react-i18next';
-import { dynamicText } from '../../i18n/dynamic-text.js';
+import { eventTypeName } from '../../i18n/event-type-name.js';
 
 export function useEventTypeLabel(): (type: string | null) => string {
   const { t, i18n } = useTranslation();
-  return (type) => (type === null ? t('events.typeMissing') : (dynamicText(i18n, `events.type.${type}`) ?? type));
+  return (type) => (type === null ? t('events.typeMissing') : eventTypeName(i18n, type));
 }

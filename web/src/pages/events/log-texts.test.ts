@@ -35,7 +35,7 @@ const ORDER_STATES = ['open', 'pending', 'paid', 'denied', 'partially_refunded',
 const TRANSACTION_KINDS = ['payment', 'refund', 'chargeback', 'chargeback_reversed'];
 
 const EXPECTED = [
-  ...EVENT_TYPES.map((type) => `events.type.${type}`),
+  ...EVENT_TYPES.map((type) => `eventTypes.${type}`),
   ...BILLING.map((billing) => `events.billing.${billing}`),
   ...ORDER_STATES.map((state) => `events.ledger.orderStatus.${state}`),
   ...TRANSACTION_KINDS.map((kind) => `events.ledger.transactionKind.${kind}`),

@@ -1,6 +1,7 @@
 /** "Add source" for one provider: the generated form, then the setup steps on the source's page. */
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router';
+import { CREATED_STATE } from '../../components/created-notice.js';
 import { ErrorDisplay } from '../../components/error-display.js';
 import { PageHeader } from '../../components/page-header.js';
 import { Loading } from '../../components/states.js';
@@ -10,11 +11,6 @@ import type { JsonObject } from '../../schema-form/json-schema.js';
 import { SetupHint } from './setup-steps.js';
 import { SourceForm } from './source-form.js';
 import { providerById, useCreateSource, useProviders } from './source-queries.js';
-
-/** What the source page shows right after the source was created. */
-export interface CreatedState {
-  created: true;
-}
 
 export function AddSourcePage() {
   const { t } = useTranslation();
@@ -42,10 +38,7 @@ export function AddSourcePage() {
           create.mutate(
             { provider: provider.id, name: value.name, config: (pruneEmpty(value.config) ?? {}) as JsonObject },
             {
-              onSuccess: (source) => {
-                const state: CreatedState = { created: true };
-                void navigate(`/sources/${source.id}`, { state });
-              },
+              onSuccess: (source) => void navigate(`/sources/${source.id}`, { state: CREATED_STATE }),
             },
           )
         }

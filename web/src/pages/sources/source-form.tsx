@@ -8,6 +8,7 @@ import type { FormEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProviderEntry } from '../../api/types.js';
 import { ErrorDisplay } from '../../components/error-display.js';
+import { SubmitButton } from '../../components/submit-button.js';
 import { TextField } from '../../components/form-field.js';
 import { asSchema, checkValue } from '../../schema-form/json-schema.js';
 import type { JsonObject, Problems } from '../../schema-form/json-schema.js';
@@ -75,14 +76,9 @@ export function SourceForm({ provider, initial, secrets, submitLabel, busy, erro
       />
       {hint}
       {error ? <ErrorDisplay error={error} /> : null}
-      <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={busy}>
-          {busy ? t('common.working') : submitLabel}
-        </button>
-        <button type="button" className="button" onClick={onCancel} disabled={busy}>
-          {t('common.cancel')}
-        </button>
-      </div>
+      <SubmitButton busy={busy} onCancel={onCancel}>
+        {submitLabel}
+      </SubmitButton>
     </form>
   );
 }
