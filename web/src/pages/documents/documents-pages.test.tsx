@@ -5,7 +5,7 @@
  * with server-side filters, shown with their parties, amounts, origin and mails, downloaded,
  * mailed again and credited by hand; the period export; refunds left for manual handling.
  */
-import { screen, waitFor, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -46,6 +46,11 @@ describe('Documents pages', () => {
     expect(screen.getByText(/Set up a seller profile first/)).toBeTruthy();
     expect(screen.getByRole('link', { name: 'Add seller profile' }).getAttribute('href')).toBe('/profiles/new');
     expect(document.title).toBe('Documents · ipnhub');
+    await expectAccessible();
+    cleanup();
+    await renderInvoicing(server, '/documents', 'he');
+    expect(await screen.findByText('עדיין אין מסמכים')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'הוספת פרופיל מוכר' })).toBeTruthy();
     await expectAccessible();
   });
 
@@ -234,7 +239,12 @@ describe('Documents pages', () => {
     expect(row?.textContent).toContain('TX-BEFORE-IPNHUB');
     expect(screen.getByRole('region', { name: 'What to do' }).textContent).toContain('Issue the credit note where the invoice was issued.');
     await expectAccessible();
-    await user.selectOptions(screen.getByLabelText('Seller profile'), 'All profiles');
-    expect(await screen.findByRole('table', { name: 'Refunds needing manual handling' })).toBeTruthy();
+    await user.selectOptions(screen.getByLabelText('Seller profile'), 'Muster');
+    expect((await screen.findByRole('table', { name: 'Refunds needing manual handling' })).textContent).toContain('TX-BEFORE-IPNHUB');
+    cleanup();
+    await renderInvoicing(server, '/documents/manual-refunds', 'he');
+    const hebrew = await screen.findByRole('table', { name: 'החזרים לטיפול ידני' });
+    await waitFor(() => expect(hebrew.textContent).toContain('החזר כספי'));
+    await expectAccessible();
   });
 });
