@@ -25,7 +25,11 @@ export default defineConfig(({ command }) => ({
   },
   // A build is always the production build, even where NODE_ENV says otherwise (vitest sets
   // `test`; some machines set `development` globally), or React's development build would ship.
+  // Vite takes "production" from NODE_ENV alone, so JSX must be told too: compiled for the
+  // development runtime (`jsxDEV`), it would call a function React's production build lacks
+  // and the page would stay blank.
   define: command === 'build' ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {},
+  ...(command === 'build' ? { esbuild: { jsxDev: false } } : {}),
   server: {
     proxy: { '/api': 'http://127.0.0.1:8080' },
   },

@@ -358,7 +358,7 @@ export interface DocumentMailsTable {
   role: string;
   /** JSON array of addresses. */
   recipients: string;
-  /** 'pending' | 'sending' | 'sent' | 'failed' */
+  /** 'pending' | 'sent' | 'failed' (a mail being sent is 'pending' with a live lease) */
   status: string;
   /** 'issue' | 'resend' */
   trigger: string;

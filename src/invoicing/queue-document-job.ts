@@ -9,34 +9,48 @@
  */
 import type { Kysely } from 'kysely';
 import type { CanonicalEvent, EventType } from '../core/events.js';
+import { runTemplate } from '../db/query-template.js';
+import type { QueryTemplate } from '../db/query-template.js';
 import type { Database } from '../db/schema.js';
 
 /** The events documents are issued for: an invoice-receipt for a payment, a credit note for the others. */
 export const DOCUMENT_EVENT_TYPES: ReadonlySet<EventType> = new Set(['payment', 'refund', 'chargeback']);
 
+interface JobValues {
+  event_id: string;
+  source_id: string;
+  now: string;
+}
+
+/** Built once per ingest batch (db/query-template.ts): it runs for every money event. */
+const QUEUE_JOB: QueryTemplate<JobValues, { event_id: string }> = {
+  key: 'invoicing:queue-document-job',
+  build: (db, values) =>
+    db
+      .insertInto('document_jobs')
+      .columns(['event_id', 'profile_id', 'attempts', 'next_attempt_at', 'lease_until', 'last_error', 'created_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('profile_sources')
+          .innerJoin('seller_profiles', 'seller_profiles.id', 'profile_sources.profile_id')
+          .select((s) => [
+            s.val(values.event_id).as('event_id'),
+            'profile_sources.profile_id',
+            s.lit(0).as('attempts'),
+            s.val(values.now).as('next_attempt_at'),
+            s.val<string | null>(null).as('lease_until'),
+            s.val<string | null>(null).as('last_error'),
+            s.val(values.now).as('created_at'),
+          ])
+          .where('profile_sources.source_id', '=', values.source_id)
+          .where('seller_profiles.invoicing', '=', 1),
+      )
+      .returning('event_id'),
+};
+
 /** Queues the event for a document when its source's profile issues them; returns whether it did. */
 export async function queueDocumentJob(trx: Kysely<Database>, event: CanonicalEvent, now: string): Promise<boolean> {
   if (!DOCUMENT_EVENT_TYPES.has(event.type)) return false;
-  const result = await trx
-    .insertInto('document_jobs')
-    .columns(['event_id', 'profile_id', 'attempts', 'next_attempt_at', 'lease_until', 'last_error', 'created_at'])
-    .expression((eb) =>
-      eb
-        .selectFrom('profile_sources')
-        .innerJoin('seller_profiles', 'seller_profiles.id', 'profile_sources.profile_id')
-        .select((s) => [
-          s.val(event.id).as('event_id'),
-          'profile_sources.profile_id',
-          s.lit(0).as('attempts'),
-          s.val(now).as('next_attempt_at'),
-          s.val<string | null>(null).as('lease_until'),
-          s.val<string | null>(null).as('last_error'),
-          s.val(now).as('created_at'),
-        ])
-        .where('profile_sources.source_id', '=', event.source.id)
-        .where('seller_profiles.invoicing', '=', 1),
-    )
-    .returning('event_id')
-    .execute();
-  return result.length > 0;
+  const result = await runTemplate(trx, QUEUE_JOB, { event_id: event.id, source_id: event.source.id, now });
+  return result.rows.length > 0;
 }

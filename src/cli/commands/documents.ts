@@ -122,12 +122,14 @@ export function registerDocumentsCommand(program: Command, ctx: CommandContext):
     .description('Write the document’s PDF to a file.')
     .argument('<id>', 'document id (doc_…)')
     .option('--out <file>', 'where to write it (default: <number>.pdf in the current directory)')
-    .action(async (id: string, options: { out?: string }) => {
+    .option('--json', 'print the file written and its size as JSON')
+    .action(async (id: string, options: { out?: string; json?: boolean }) => {
       await withDbRuntime(ctx.io, async (runtime) => {
         const pdf = await documentPdf(runtime.dbHandle.db, id);
         const file = options.out ?? pdf.fileName;
         writeFileSync(file, pdf.bytes);
-        printLines(ctx.io, `Wrote ${file} (${pdf.bytes.length} bytes).`);
+        if (options.json === true) printJson(ctx.io, { file, bytes: pdf.bytes.length });
+        else printLines(ctx.io, `Wrote ${file} (${pdf.bytes.length} bytes).`);
       });
     });
 
@@ -166,19 +168,23 @@ export function registerDocumentsCommand(program: Command, ctx: CommandContext):
       .command('export')
       .description('Export a period for the accountant: a CSV (one row per document) and/or a ZIP with that CSV and every PDF.')
       .option('--csv <file>', 'write the CSV here')
-      .option('--zip <file>', 'write the ZIP here'),
-  ).action(async (options: PeriodOptions & { csv?: string; zip?: string }) => {
+      .option('--zip <file>', 'write the ZIP here')
+      .option('--json', 'print the files written as JSON'),
+  ).action(async (options: PeriodOptions & { csv?: string; zip?: string; json?: boolean }) => {
     if (options.csv === undefined && options.zip === undefined) throw new IpnhubError('VALIDATION_FAILED', 'Name a file: --csv <file> and/or --zip <file>.');
     await withDbRuntime(ctx.io, async (runtime) => {
       const filters = { profileId: options.profile, kind: options.kind, from: options.from, to: options.to };
+      const written: string[] = [];
       if (options.csv !== undefined) {
         writeFileSync(options.csv, await exportCsv(runtime.dbHandle.db, filters));
-        printLines(ctx.io, `Wrote ${options.csv}.`);
+        written.push(options.csv);
       }
       if (options.zip !== undefined) {
         writeFileSync(options.zip, await exportZip(runtime.dbHandle.db, filters));
-        printLines(ctx.io, `Wrote ${options.zip}.`);
+        written.push(options.zip);
       }
+      if (options.json === true) printJson(ctx.io, { files: written });
+      else printLines(ctx.io, ...written.map((file) => `Wrote ${file}.`));
     });
   });
 

@@ -72,7 +72,10 @@ export function AccessCheck() {
       setRefused((count) => count + 1);
       return;
     }
-    setAsked({ email: email.trim(), productId: productId.trim() });
+    const question = { email: email.trim(), productId: productId.trim() };
+    // The same question again asks the server again: a refund may have arrived since.
+    if (asked && asked.email === question.email && asked.productId === question.productId) void check.refetch();
+    else setAsked(question);
   };
 
   const columns = [

@@ -31,13 +31,19 @@ export function useOrder(id: string) {
   return useQuery({ queryKey: [...LEDGER_KEY, 'order', id], queryFn: () => unwrap(client.GET('/orders/{id}', { params: { path: { id } } })) });
 }
 
-/** The access check of the last submitted e-mail and product (none before the first). */
+/**
+ * The access check of the last submitted e-mail and product (none before the first). Never
+ * answered from the cache: each question is asked the server (a refund may have arrived a
+ * second ago), so an answer is not kept once its question is gone.
+ */
 export function useAccessCheck(asked: { email: string; productId: string } | null) {
   const { client } = useApi();
   return useQuery({
     queryKey: [...LEDGER_KEY, 'access', asked],
     queryFn: () => unwrap(client.GET('/access', { params: { query: asked ?? { email: '', productId: '' } } })),
     enabled: asked !== null,
+    staleTime: 0,
+    gcTime: 0,
   });
 }
 
