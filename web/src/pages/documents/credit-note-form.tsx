@@ -3,7 +3,7 @@
  * confirmed first (a credit note takes the next number and cannot be undone). A refusal of the
  * server is shown at the amount.
  */
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -29,6 +29,7 @@ export function CreditNoteForm({ invoice, left }: CreditNoteFormProps) {
   const format = useFormat();
   const navigate = useNavigate();
   const credit = useCreditNote(invoice.id);
+  const radio = useId();
   const [mode, setMode] = useState<'rest' | 'amount'>('rest');
   const [text, setText] = useState('');
   const [problem, setProblem] = useState<string | undefined>(undefined);
@@ -70,14 +71,14 @@ export function CreditNoteForm({ invoice, left }: CreditNoteFormProps) {
         <fieldset>
           <legend>{t('documents.credit.howMuch')}</legend>
           <div className="field field-checkbox">
-            <input id="credit-rest" type="radio" name="credit-mode" checked={mode === 'rest'} onChange={() => setMode('rest')} />
-            <label htmlFor="credit-rest" className="field-label">
+            <input id={`${radio}-rest`} type="radio" name={radio} checked={mode === 'rest'} onChange={() => setMode('rest')} />
+            <label htmlFor={`${radio}-rest`} className="field-label">
               {t('documents.credit.rest')}
             </label>
           </div>
           <div className="field field-checkbox">
-            <input id="credit-amount" type="radio" name="credit-mode" checked={mode === 'amount'} onChange={() => setMode('amount')} />
-            <label htmlFor="credit-amount" className="field-label">
+            <input id={`${radio}-amount`} type="radio" name={radio} checked={mode === 'amount'} onChange={() => setMode('amount')} />
+            <label htmlFor={`${radio}-amount`} className="field-label">
               {t('documents.credit.partial')}
             </label>
           </div>

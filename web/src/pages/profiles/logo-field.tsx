@@ -9,8 +9,14 @@ import type { ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/api-error.js';
 import { CardSection } from '../../components/card-section.js';
+import { ErrorDisplay } from '../../components/error-display.js';
 import { useClearLogo, useLogoUrl, useSetLogo } from './profile-queries.js';
 import type { SellerProfile } from './profile-queries.js';
+
+/** The refusals that are about the file, shown at the field; any other is shown as an error below it. */
+const LOGO_CODES = ['LOGO_INVALID', 'LOGO_TOO_LARGE'] as const;
+type LogoCode = (typeof LOGO_CODES)[number];
+const isLogoCode = (code: string): code is LogoCode => (LOGO_CODES as readonly string[]).includes(code);
 
 /** The server's limit (src/invoicing/logo.ts, docs/invoicing.md). */
 const MAX_LOGO_BYTES = 256 * 1024;
@@ -25,16 +31,16 @@ function readBase64(file: File): Promise<string> {
 }
 
 export function LogoField({ profile }: { profile: SellerProfile }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const id = useId();
   const upload = useSetLogo(profile.id);
   const clear = useClearLogo(profile.id);
   const logo = useLogoUrl(profile);
   const [localProblem, setLocalProblem] = useState<string | undefined>(undefined);
 
-  const refusal = upload.error instanceof ApiError ? upload.error : null;
-  const explain = (code: string): string => (i18n.exists(`errors.${code}.help`) ? `${t(`errors.${code}.title` as 'errors.LOGO_INVALID.title')}: ${t(`errors.${code}.help` as 'errors.LOGO_INVALID.help')}` : code);
-  const problem = localProblem ?? (refusal ? explain(refusal.code) : upload.error ? String(upload.error) : undefined);
+  const explain = (code: LogoCode): string => `${t(`errors.${code}.title`)}: ${t(`errors.${code}.help`)}`;
+  const refusal = upload.error instanceof ApiError && isLogoCode(upload.error.code) ? upload.error.code : null;
+  const problem = localProblem ?? (refusal ? explain(refusal) : undefined);
 
   const choose = async (event: ChangeEvent<HTMLInputElement>): Promise<void> => {
     const file = event.target.files?.[0];
@@ -75,6 +81,7 @@ export function LogoField({ profile }: { profile: SellerProfile }) {
           </p>
         ) : null}
       </div>
+      {upload.isError && !refusal ? <ErrorDisplay error={upload.error} /> : null}
       {upload.isPending ? <p role="status">{t('common.working')}</p> : null}
       {upload.isSuccess ? (
         <p className="notice notice-success" role="status">
