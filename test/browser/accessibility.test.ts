@@ -54,6 +54,10 @@ function signedInPages(): string[] {
     '/customers',
     `/customers/${demo.ledger.customerId}`,
     `/customers/orders/${demo.ledger.orderId}`,
+    '/documents',
+    '/documents/manual-refunds',
+    '/profiles',
+    '/profiles/new',
     '/settings',
     '/no-such-page',
   ];

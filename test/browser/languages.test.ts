@@ -39,7 +39,7 @@ describe('languages', () => {
     await page.getByRole('heading', { level: 1, name: 'מקורות', exact: true }).waitFor();
     expect(await documentLanguage(page)).toEqual({ lang: 'he', dir: 'rtl' });
     const nav = mainNavigation(page, 'he');
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['סקירה', 'מקורות', 'חיבורים', 'הודעות', 'מסירות', 'לקוחות והרשאות גישה', 'הגדרות']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['סקירה', 'מקורות', 'חיבורים', 'הודעות', 'מסירות', 'לקוחות והרשאות גישה', 'מסמכים', 'פרופילי מוכר', 'הגדרות']);
     expect(await page.getByRole('button', { name: uiText('he', 'app.signOut') }).count()).toBe(1);
     // Mirrored by the logical properties, not by rules written for Hebrew.
     expect(await navigationSide(page, 'he')).toBe('right');

@@ -64,7 +64,9 @@ export interface FileAnswer {
 export function isFileAnswer(value: unknown): value is FileAnswer {
   if (typeof value !== 'object' || value === null) return false;
   const answer = value as Partial<FileAnswer>;
-  return typeof answer.contentType === 'string' && typeof answer.fileName === 'string' && answer.bytes instanceof Uint8Array;
+  // By its tag, not `instanceof`: bytes made in another realm (a test environment's globals, a
+  // worker) are a Uint8Array all the same.
+  return typeof answer.contentType === 'string' && typeof answer.fileName === 'string' && Object.prototype.toString.call(answer.bytes) === '[object Uint8Array]';
 }
 
 /** The response schema of routes that answer a file. */

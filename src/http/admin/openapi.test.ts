@@ -125,6 +125,8 @@ describe('OpenAPI document', () => {
         'DELETE /api/v1/profiles/:id/logo',
         'POST /api/v1/profiles/:id/sources',
         'DELETE /api/v1/profiles/:id/sources/:sourceId',
+        'GET /api/v1/profiles/:id/logo',
+        'POST /api/v1/profiles/number-preview',
         'GET /api/v1/documents',
         'GET /api/v1/documents/:id',
         'GET /api/v1/documents/:id/pdf',

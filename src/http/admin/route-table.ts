@@ -13,6 +13,7 @@ import { eventsRoutes } from './events-routes.js';
 import { inboundRequestsRoutes } from './inbound-requests-routes.js';
 import { openApiRoutes } from './openapi.js';
 import { ordersRoutes } from './orders-routes.js';
+import { profilePreviewRoutes } from './profile-preview-routes.js';
 import { profilesRoutes } from './profiles-routes.js';
 import { overviewRoutes } from './overview-routes.js';
 import { providersRoutes } from './providers-routes.js';
@@ -36,6 +37,7 @@ export const adminRoutes: readonly AdminRoute[] = [
   ...subscriptionsRoutes,
   ...accessRoutes,
   ...profilesRoutes,
+  ...profilePreviewRoutes,
   ...documentsRoutes,
   ...systemRoutes,
   ...openApiRoutes,

@@ -606,7 +606,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Get the logo
+         * @description The stored image, base64, to show it (`NOT_FOUND` when the profile has none).
+         */
+        get: operations["getProfileLogo"];
         put?: never;
         /**
          * Upload the logo
@@ -652,6 +656,26 @@ export interface paths {
         post?: never;
         /** Detach a source */
         delete: operations["detachProfileSource"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/profiles/number-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview the next document number
+         * @description The number the next document of the series would get now with these series settings: from the saved profile’s counter, or `startAt` when the series has not been used in this period. Takes no number.
+         */
+        post: operations["previewDocumentNumber"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1998,6 +2022,18 @@ export interface components {
             body: string;
             /** @description The raw body, byte-exact. */
             bodyBase64: string;
+        };
+        ProfileLogo: {
+            /** @enum {string} */
+            mediaType: "image/png" | "image/jpeg";
+            /** @description The image file, base64. */
+            data: string;
+        };
+        NumberPreview: {
+            /** @description E.g. `RE-2026-000124`. */
+            number: string;
+            /** @description The running number in it. */
+            sequenceNo: number;
         };
         Overview: {
             /** @description ISO 8601 UTC instant. */
@@ -4920,6 +4956,65 @@ export interface operations {
             };
         };
     };
+    getProfileLogo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the resource. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `{ mediaType, data }` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileLogo"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     setProfileLogo: {
         parameters: {
             query?: never;
@@ -5233,6 +5328,110 @@ export interface operations {
             };
             /** @description NOT_FOUND: Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    previewDocumentNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description The saved profile whose counters count; null for a profile not saved yet.
+                     * @default null
+                     */
+                    profileId?: string | null;
+                    /**
+                     * @description Which series.
+                     * @enum {string}
+                     */
+                    kind: "invoice" | "credit_note";
+                    series: {
+                        /** @description Printed first, e.g. `RE` → `RE-2026-000123`; may be empty. */
+                        prefix: string;
+                        /** @description true: the year is part of the number and the count starts again each year (in the profile time zone). */
+                        yearlyReset: boolean;
+                        /** @description Digits of the running number, zero-padded. */
+                        width: number;
+                        /**
+                         * @description The first running number of a series not used yet (to continue a numbering begun elsewhere).
+                         * @default 1
+                         */
+                        startAt?: number;
+                    };
+                    /** @description Dates on documents and the year of yearly series are in this zone. */
+                    timeZone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description `{ number, sequenceNo }` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NumberPreview"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: The body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_CONTENT_TYPE: The body is not of the content type this provider sends. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

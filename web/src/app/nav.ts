@@ -4,7 +4,7 @@
  */
 export interface NavEntry {
   path: string;
-  label: 'nav.overview' | 'nav.sources' | 'nav.connections' | 'nav.notifications' | 'nav.deliveries' | 'nav.customers' | 'nav.settings';
+  label: 'nav.overview' | 'nav.sources' | 'nav.connections' | 'nav.notifications' | 'nav.deliveries' | 'nav.customers' | 'nav.documents' | 'nav.profiles' | 'nav.settings';
   /** Active only on exactly this path (the overview at `/`). */
   end?: boolean;
 }
@@ -16,5 +16,7 @@ export const NAV_ENTRIES: readonly NavEntry[] = [
   { path: '/notifications', label: 'nav.notifications' },
   { path: '/deliveries', label: 'nav.deliveries' },
   { path: '/customers', label: 'nav.customers' },
+  { path: '/documents', label: 'nav.documents' },
+  { path: '/profiles', label: 'nav.profiles' },
   { path: '/settings', label: 'nav.settings' },
 ];

@@ -72,7 +72,7 @@ describe('app shell', () => {
     expect(document.getElementById('main')?.tagName).toBe('MAIN');
     const nav = screen.getByRole('navigation', { name: 'Main navigation' });
     const links = [...nav.querySelectorAll('a')].map((a) => a.textContent);
-    expect(links).toEqual(['Overview', 'Sources', 'Connections', 'Notifications', 'Deliveries', 'Customers & access', 'Settings']);
+    expect(links).toEqual(['Overview', 'Sources', 'Connections', 'Notifications', 'Deliveries', 'Customers & access', 'Documents', 'Seller profiles', 'Settings']);
     expect(nav.querySelector('a[aria-current="page"]')?.textContent).toBe('Overview');
     expect(screen.getByRole('banner')).toBeTruthy();
     await expectAccessible();
