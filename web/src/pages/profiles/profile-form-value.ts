@@ -45,6 +45,7 @@ export interface ProfileFormValue {
   creditNoteSeries: SeriesValue;
   issueForPlatformSales: boolean;
   issueForTestPayments: boolean;
+  eInvoice: boolean;
   toBuyer: boolean;
   sellerRecipients: string;
   replyTo: string;
@@ -103,6 +104,7 @@ export function newProfileValue(language: string): ProfileFormValue {
     creditNoteSeries: series(suggested.creditNote),
     issueForPlatformSales: false,
     issueForTestPayments: false,
+    eInvoice: false,
     toBuyer: true,
     sellerRecipients: '',
     replyTo: '',
@@ -149,6 +151,7 @@ export function profileValue(profile: SellerProfile): ProfileFormValue {
     creditNoteSeries: series(s.creditNoteSeries),
     issueForPlatformSales: s.issueForPlatformSales,
     issueForTestPayments: s.issueForTestPayments,
+    eInvoice: s.eInvoice,
     toBuyer: s.mail.toBuyer,
     sellerRecipients: s.mail.sellerRecipients.join('\n'),
     replyTo: s.mail.replyTo ?? '',
@@ -212,6 +215,7 @@ export function settingsOf(value: ProfileFormValue): ProfileSettingsBody {
     creditNoteSeries: seriesOf(value.creditNoteSeries),
     issueForPlatformSales: value.issueForPlatformSales,
     issueForTestPayments: value.issueForTestPayments,
+    eInvoice: value.eInvoice,
     mail: { toBuyer: value.toBuyer, sellerRecipients: lines(value.sellerRecipients), replyTo: orNull(value.replyTo) },
     templates: templatesOf(value.templates),
   };

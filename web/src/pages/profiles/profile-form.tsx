@@ -144,6 +144,14 @@ export function ProfileForm({ initial, profileId, submitLabel, busy, error, onSu
           disabled={busy}
           onChange={(issueForTestPayments) => set({ issueForTestPayments })}
         />
+        <CheckboxField
+          label={t('profiles.fields.eInvoice')}
+          help={t('profiles.fields.eInvoiceHelp')}
+          checked={value.eInvoice}
+          error={problems.get('settings.eInvoice')}
+          disabled={busy}
+          onChange={(eInvoice) => set({ eInvoice })}
+        />
       </fieldset>
       {error ? <ErrorDisplay error={error} /> : null}
       <SubmitButton busy={busy} {...(onCancel ? { onCancel } : {})}>

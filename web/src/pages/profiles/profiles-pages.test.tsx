@@ -113,7 +113,7 @@ describe('Seller profiles pages', () => {
     await user.paste('Hello {{buyerName}}');
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(subject.getAttribute('aria-invalid')).toBe('true'));
-    expect(within(english).getByText(/^Not accepted: \{\{numbr\}\} is not a placeholder \(did you mean "number"\?\)/)).toBeTruthy();
+    expect(within(english).getByText(/^Not accepted: \{\{numbr\}\} is not a placeholder of buyerInvoice \(did you mean "number"\?\)/)).toBeTruthy();
     expect(screen.getByRole('alert').textContent).toContain('VALIDATION_FAILED');
     expect((await server.runtime.profiles.get(seller.profileId))?.settings.invoiceSeries.prefix).toBe('RE');
     await expectAccessible();
@@ -127,6 +127,26 @@ describe('Seller profiles pages', () => {
       templates: { en: { buyerInvoice: { subject: 'Invoice {{number}}', body: 'Hello {{buyerName}}' } } },
     });
     await waitFor(() => expect(example('Invoice numbers').textContent).toBe('Next number: R-2026-0002'));
+  });
+
+  it('switches the e-invoice on only for a profile that can issue one; the refusal names the fields', async () => {
+    const user = userEvent.setup();
+    const seller = await paypalSeller(server, { vatId: null, taxNumber: null });
+    await renderInvoicing(server, `/profiles/${seller.profileId}`);
+    await screen.findByRole('heading', { level: 1, name: 'Muster' });
+    const eInvoice = screen.getByRole('checkbox', { name: /^Embed an e-invoice/ });
+    expect((eInvoice as HTMLInputElement).checked).toBe(false);
+    await user.click(eInvoice);
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    // Without a VAT ID or tax number no document could be an e-invoice: refused at those fields.
+    await waitFor(() => expect(screen.getByLabelText(/^VAT ID/).getAttribute('aria-invalid')).toBe('true'));
+    expect(screen.getByRole('alert').textContent).toContain('EINVOICE_INCOMPLETE');
+    expect((await server.runtime.profiles.get(seller.profileId))?.settings.eInvoice).toBe(false);
+
+    await user.type(screen.getByLabelText(/^VAT ID/), 'DE123456789');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText(/^Saved\. Documents issued from now on use these settings/)).toBeTruthy();
+    expect((await server.runtime.profiles.get(seller.profileId))?.settings).toMatchObject({ eInvoice: true, vatId: 'DE123456789' });
   });
 
   it('uploads a logo with a preview, shows the server’s refusal of other files, and removes it', async () => {

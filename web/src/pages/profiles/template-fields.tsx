@@ -1,11 +1,12 @@
 /**
  * The mail texts of a profile: per language, the buyer's mail and the seller's notice for an
- * invoice and for a credit note. Empty means the standard text (shown as the placeholder);
- * the placeholders the server fills in are listed once.
+ * invoice and for a credit note, and the mails of a Digistore24 sale (with Digistore24's own
+ * invoice links). Empty means the standard text (shown as the placeholder); each mail lists the
+ * placeholders the server fills in for it.
  */
 import { useTranslation } from 'react-i18next';
 import { TextAreaField, TextField } from '../../components/form-field.js';
-import { DEFAULT_MAIL_TEMPLATES, DOCUMENT_LANGUAGES, MAIL_PLACEHOLDERS, MAIL_TEMPLATE_KEYS } from './mail-texts.js';
+import { DEFAULT_MAIL_TEMPLATES, DOCUMENT_LANGUAGES, MAIL_TEMPLATE_KEYS, placeholdersOf } from './mail-texts.js';
 import type { DocumentLanguage, MailTemplateKey } from './mail-texts.js';
 import type { ProfileProblems, TemplatesValue } from './profile-form-value.js';
 
@@ -25,10 +26,6 @@ export function TemplateFields({ value, problems, disabled, onChange }: Template
     <fieldset>
       <legend>{t('profiles.templates.title')}</legend>
       <p className="muted">{t('profiles.templates.help')}</p>
-      <p className="muted">
-        {t('profiles.templates.placeholders')}{' '}
-        <code dir="ltr">{MAIL_PLACEHOLDERS.map((name) => `{{${name}}}`).join(' ')}</code>
-      </p>
       {DOCUMENT_LANGUAGES.map((language) => {
         // The texts are written in their own language, whatever the page's is.
         const direction = language === 'he' ? 'rtl' : 'ltr';
@@ -44,6 +41,10 @@ export function TemplateFields({ value, problems, disabled, onChange }: Template
               const label = `${t(`profiles.templates.key.${key}`)} (${t(`documents.language.${language}`)})`;
               return (
                 <div key={key}>
+                  <p className="muted">
+                    {t('profiles.templates.placeholders')}{' '}
+                    <code dir="ltr">{placeholdersOf(key).map((name) => `{{${name}}}`).join(' ')}</code>
+                  </p>
                   <TextField
                     label={t('profiles.templates.subject', { mail: label })}
                     value={value[language][key].subject}
