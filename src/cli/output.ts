@@ -29,7 +29,7 @@ export function formatTable<Row>(columns: readonly Column<Row>[], rows: readonly
   if (rows.length === 0) return `${emptyText}\n`;
   const cells = [columns.map((c) => c.header.toUpperCase()), ...rows.map((row) => columns.map((c) => oneLine(c.value(row))))];
   const widths = columns.map((_, i) => Math.max(...cells.map((line) => (line[i] ?? '').length)));
-  return cells.map((line) => line.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n') + '\n';
+  return `${cells.map((line) => line.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n')}\n`;
 }
 
 /** Newlines and tabs inside a cell would break the table's alignment. */

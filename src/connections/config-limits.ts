@@ -41,8 +41,8 @@ export function checkConfigLimits(config: unknown, limits: ConfigLimits = CONNEC
   // An explicit stack, and the depth bounded before the size is taken with JSON.stringify: a
   // deeply nested body must not exhaust the call stack.
   const stack: Array<{ value: unknown; path: string[] }> = [{ value: config, path: [] }];
-  while (stack.length > 0) {
-    const { value, path } = stack.pop()!;
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const { value, path } = next;
     if (typeof value === 'string') {
       if (value.length > limits.maxTextChars) {
         throw fieldTooLarge(path, `is ${value.length} characters long; at most ${limits.maxTextChars} are allowed in one text.`);
@@ -63,10 +63,7 @@ export function checkConfigLimits(config: unknown, limits: ConfigLimits = CONNEC
           throw fieldTooLarge(path, `has a key ${key.length} characters long; at most ${limits.maxTextChars} are allowed.`, `a key in ${pathOf(path)} is ${key.length} characters long; at most ${limits.maxTextChars} are allowed.`);
         }
       }
-      for (let index = entries.length - 1; index >= 0; index--) {
-        const [key, item] = entries[index]!;
-        stack.push({ value: item, path: [...path, key] });
-      }
+      for (const [key, item] of entries.toReversed()) stack.push({ value: item, path: [...path, key] });
     }
   }
   const bytes = Buffer.byteLength(JSON.stringify(config ?? null), 'utf8');

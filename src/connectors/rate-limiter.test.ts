@@ -41,7 +41,7 @@ describe('rate limiter', () => {
   });
 
   it('queues concurrent callers in arrival order with growing waits', async () => {
-    let now = 0;
+    const now = 0;
     const waits: number[] = [];
     const limiter = createRateLimiter({
       perSecond: 10,

@@ -60,14 +60,18 @@ function walk(schema: z.ZodType, value: unknown, at: readonly string[], out: Fou
   const next = (child: z.ZodType | undefined, childValue: unknown, childAt: readonly string[] = at): void => {
     if (child) walk(child, childValue, childAt, out);
   };
-  if (WRAPPERS.has(def.type)) return next(def.innerType, value);
+  if (WRAPPERS.has(def.type)) {
+    next(def.innerType, value);
+    return;
+  }
   switch (def.type) {
     case 'pipe':
       next(def.in, value);
       next(def.out, value);
       return;
     case 'lazy':
-      return next(def.getter?.(), value);
+      next(def.getter?.(), value);
+      return;
     case 'union':
       for (const option of def.options ?? []) next(option, value);
       return;
@@ -85,11 +89,11 @@ function walk(schema: z.ZodType, value: unknown, at: readonly string[], out: Fou
       return;
     case 'array':
       if (!Array.isArray(value)) return;
-      value.forEach((child, i) => next(def.element, child, [...at, String(i)]));
+      for (const [i, child] of value.entries()) next(def.element, child, [...at, String(i)]);
       return;
     case 'tuple':
       if (!Array.isArray(value)) return;
-      (def.items ?? []).forEach((child, i) => next(child, value[i], [...at, String(i)]));
+      for (const [i, child] of (def.items ?? []).entries()) next(child, value[i], [...at, String(i)]);
       return;
     default:
       return;

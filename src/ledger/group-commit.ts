@@ -46,7 +46,7 @@ export function createGroupCommitter(db: Kysely<Database>, adapter: DbAdapter, m
       }
       return;
     }
-    batch.forEach((item, i) => item.resolve(results[i]));
+    for (const [i, item] of batch.entries()) item.resolve(results[i]);
   }
 
   async function drain(): Promise<void> {

@@ -68,8 +68,8 @@ describe('parseFormBody', () => {
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(Object.keys(result.fields)).toEqual(['__proto__', 'constructor']);
-    expect(result.fields['__proto__']).toBe('x');
-    expect(result.fields['constructor']).toBe('y');
+    expect(Object.getOwnPropertyDescriptor(result.fields, '__proto__')?.value).toBe('x');
+    expect(Object.getOwnPropertyDescriptor(result.fields, 'constructor')?.value).toBe('y');
     expect(Object.getPrototypeOf(result.fields)).toBe(null);
   });
 

@@ -101,6 +101,16 @@ describe.each(['en', 'he'] as const)('every page in %s', (language) => {
     await expectAccessiblePage(page, `the access check's answer (${language})`);
   });
 
+  it('passes axe with the pointer on a button of the header', async () => {
+    const page = await harness.current.newPage({ language });
+    await signInQuietly(page);
+    await page.goto('/');
+    await settled(page);
+    // The header's buttons stand on the primary colour; hovered, their text must stay readable.
+    await page.getByRole('banner').getByRole('button', { name: uiText(language, 'app.signOut') }).hover();
+    await expectAccessiblePage(page, `a hovered header button (${language})`);
+  });
+
   it('passes axe with a confirmation dialog open', async () => {
     const page = await harness.current.newPage({ language });
     await signInQuietly(page);

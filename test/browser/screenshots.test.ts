@@ -42,7 +42,7 @@ interface Shot {
   name: string;
   path: string;
   /** What a person does on the page before it is taken, after it has settled. */
-  then?: (page: Page, language: UiLanguage) => Promise<void>;
+  afterLoad?: (page: Page, language: UiLanguage) => Promise<void>;
 }
 
 /** Asks the access check about the demo's buyer and waits for the answer, shown at the top. */
@@ -64,7 +64,7 @@ function mainPages(): Shot[] {
     { name: 'notification', path: `/notifications/${demo.requests.accepted}` },
     { name: 'deliveries', path: '/deliveries' },
     { name: 'delivery', path: `/deliveries/${demo.deliveries.dead}` },
-    { name: 'customers', path: '/customers', then: showAccess },
+    { name: 'customers', path: '/customers', afterLoad: showAccess },
     { name: 'customer', path: `/customers/${demo.ledger.customerId}` },
     { name: 'settings', path: '/settings' },
   ];
@@ -82,10 +82,10 @@ describe.each(['de', 'he'] as const)('screenshots in %s', (language) => {
     const page = await harness.current.newPage({ language, viewport: VIEWPORT });
     await page.clock.setFixedTime(DEMO_NOW);
     await signInQuietly(page);
-    for (const { name, path, then } of mainPages()) {
+    for (const { name, path, afterLoad } of mainPages()) {
       await page.goto(path);
       await settled(page);
-      await then?.(page, language);
+      await afterLoad?.(page, language);
       const file = join(outDir, `${language}-${name}.png`);
       await page.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
       expect(pngSize(readFileSync(file)), file).toEqual(VIEWPORT);

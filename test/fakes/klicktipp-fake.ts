@@ -144,7 +144,12 @@ function decodeForm(text: string): Body {
       if (i === path.length - 1) node[name] = value;
       else {
         const next = node[name];
-        node = typeof next === 'object' && next !== null ? (next as Body) : (node[name] = {}) as Body;
+        if (typeof next === 'object' && next !== null) node = next as Body;
+        else {
+          const child: Body = {};
+          node[name] = child;
+          node = child;
+        }
       }
     });
   }
@@ -471,7 +476,7 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
         POST: ({ body }) => {
           apiKey(body);
           const s = byEmail(stringArg(body, 'email', true));
-          if (!s || s.status !== 'Subscribed') return notAcceptable(9);
+          if (s?.status !== 'Subscribed') return notAcceptable(9);
           s.status = 'Unsubscribed';
           s.unsubscribed = now();
           return ok([true]);
@@ -638,7 +643,7 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
     expireSessions: () => state.sessions.clear(),
     confirmOptIn(email) {
       const s = byEmail(email);
-      if (!s || s.status !== 'Opt-In Pending') return false;
+      if (s?.status !== 'Opt-In Pending') return false;
       s.status = 'Subscribed';
       return true;
     },

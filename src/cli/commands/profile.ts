@@ -133,7 +133,10 @@ function withSettingsFlags(command: Command): Command {
 }
 
 function printProfile(ctx: CommandContext, view: ProfileView, json: boolean | undefined, verb: string): void {
-  if (json === true) return printJson(ctx.io, view);
+  if (json === true) {
+    printJson(ctx.io, view);
+    return;
+  }
   const s = view.settings;
   printLines(
     ctx.io,

@@ -342,7 +342,7 @@ describe('quentn connector', () => {
       const result = await connector.deliver(consenting(), configFor(fake), context());
       expect(result).toEqual({ outcome: 'delivered', response: 'contact 101 created, e-mail confirmed, tags +1 -0' });
       expect(calls(fake)[0]).toBe(`GET /contact/${EMAIL}?fields=mail`);
-      expect((fake.requests[1]?.body as { contact: Record<string, unknown> }).contact.mail_status).toBe('confirmed');
+      expect((fake.requests[1]?.body as { contact: Record<string, unknown> } | undefined)?.contact.mail_status).toBe('confirmed');
       expect(fake.contacts.get(101)?.fields.mail_status).toBe('confirmed');
     });
 
@@ -362,7 +362,7 @@ describe('quentn connector', () => {
       const contact = fake.seedContact({ mail: EMAIL, mail_status: 'unsubscribed' });
       const result = await connector.deliver(consenting(), configFor(fake, { emailStatus: { mode: 'confirm_all' } }), context());
       expect(result).toEqual({ outcome: 'delivered', response: `contact ${contact.id} updated, tags +1 -0` });
-      expect((fake.requests[1]?.body as { contact: Record<string, unknown> }).contact).not.toHaveProperty('mail_status');
+      expect((fake.requests[1]?.body as { contact: Record<string, unknown> } | undefined)?.contact).not.toHaveProperty('mail_status');
       expect(contact.fields.mail_status).toBe('unsubscribed');
     });
 

@@ -91,7 +91,7 @@ describe('salesforce connector: logins and error classes', () => {
       'GET /services/data/v60.0/query',
       'POST /services/oauth2/token',
       'GET /services/data/v60.0/query',
-      'PATCH /services/data/v60.0/sobjects/Contact/' + fake.records('Contact')[0]?.Id,
+      `PATCH /services/data/v60.0/sobjects/Contact/${fake.records('Contact')[0]?.Id}`,
     ]);
   });
 

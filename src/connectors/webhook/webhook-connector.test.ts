@@ -223,7 +223,7 @@ describe('webhook connector', () => {
     const [request] = sink.requests;
     expect(request?.verified).toBe(true);
     expect(request?.headers['webhook-id']).toMatch(/^test_[0-9a-f]{24}$/);
-    expect((request?.json as { type: string }).type).toBe('connection_test');
+    expect((request?.json as { type: string } | undefined)?.type).toBe('connection_test');
   });
 
   it('reports a failing connection test with the reason', async () => {

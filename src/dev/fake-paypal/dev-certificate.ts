@@ -32,7 +32,8 @@ export const DEV_CERTIFICATE_PEM = [
   'pHivVhMeKmm+COHPdvxg5vZNBResdrM7gMIGr/Kv6cAAww9zliNMTeqY7Krl8B4T',
   'xX6oGMO+Q6C9cLk=',
   '-----END CERTIFICATE-----',
-].join('\n') + '\n';
+  '',
+].join('\n');
 
 /** PEM (PKCS#1) of the certificate's private key; the simulator signs fake deliveries with it. */
 export const DEV_PRIVATE_KEY_PEM = [
@@ -63,4 +64,5 @@ export const DEV_PRIVATE_KEY_PEM = [
   '9tiXwYMBl+voOsPWpc+AtDd6Sq9P5h9CtbbGCe5DcAxBnSp2w47zDBKN4jccSyNI',
   '/o0490w5c8F+yGDM+wXR38SiY4J4LM6R2S0lYo045kLNZNciDiy8',
   '-----END RSA PRIVATE KEY-----',
-].join('\n') + '\n';
+  '',
+].join('\n');

@@ -167,7 +167,7 @@ for (const dialect of enabledDialects()) {
         const [first, second] = attempts.map((a) => a.requests?.[0]);
         expect(first).toMatchObject({ method: 'POST', url: `${sink.url}/hook`, status: 503, failure: null });
         expect(second).toMatchObject({ method: 'POST', url: `${sink.url}/hook`, status: 200, headers: { 'x-target-key': '[redacted]', 'content-type': 'application/json', 'webhook-id': id } });
-        const received = sink.requests.find((r) => r.headers['webhook-id'] === id && r.headers['webhook-signature'] === (second?.headers as Record<string, string>)['webhook-signature']);
+        const received = sink.requests.find((r) => r.headers['webhook-id'] === id && r.headers['webhook-signature'] === (second?.headers as Record<string, string> | undefined)?.['webhook-signature']);
         expect(second?.body).toBe(received?.rawBody.toString('utf8'));
         expect(detail.text).not.toContain(SECRET_HEADER);
       }

@@ -173,8 +173,7 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[], options: Ope
   const paths: Record<string, JsonObject> = {};
   for (const route of routes) {
     const path = toOpenApiPath(route.path);
-    const item = (paths[path] ??= {});
-    item[route.method.toLowerCase()] = operationOf(route);
+    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operationOf(route) };
   }
   return {
     openapi: '3.1.0',

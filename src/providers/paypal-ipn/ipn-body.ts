@@ -81,7 +81,7 @@ function hexValue(byte: number | undefined): number {
 type Bytes = { ok: true; bytes: Buffer } | { ok: false; reason: string };
 
 /** `body[start, end)` with `+` → space and `%XX` → byte; the result is still bytes, not text. */
-function unescape(body: Buffer, start: number, end: number): Bytes {
+function percentDecode(body: Buffer, start: number, end: number): Bytes {
   const out = Buffer.allocUnsafe(end - start);
   let length = 0;
   for (let i = start; i < end; i++) {
@@ -120,10 +120,10 @@ function quote(text: string): string {
 export function parseIpnBody(body: Buffer): IpnBodyResult {
   const pairs: Array<{ name: Buffer; value: Buffer; at: number }> = [];
   const failure = forEachFormPair(body, (start, split, end) => {
-    const name = unescape(body, start, split);
+    const name = percentDecode(body, start, split);
     if (!name.ok) return { code: 'MALFORMED_BODY', reason: name.reason };
     if (name.bytes.length === 0) return { code: 'MALFORMED_BODY', reason: `empty field name at byte ${start}` };
-    const value = split < end ? unescape(body, split + 1, end) : ({ ok: true, bytes: Buffer.alloc(0) } as const);
+    const value = split < end ? percentDecode(body, split + 1, end) : ({ ok: true, bytes: Buffer.alloc(0) } as const);
     if (!value.ok) return { code: 'MALFORMED_BODY', reason: value.reason };
     pairs.push({ name: name.bytes, value: value.bytes, at: start });
     return undefined;

@@ -26,7 +26,7 @@ function get(fields: Fields, name: string): string | null {
 function quantity(value: string | null): number {
   const number = value !== null && /^\d{1,9}$/.test(value) ? Number(value) : 0;
   // Subscriptions send quantity 0 or none; an item is still one unit bought.
-  return number >= 1 ? number : 1;
+  return Math.max(number, 1);
 }
 
 function cartNumbers(fields: Fields): number[] {

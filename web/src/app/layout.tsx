@@ -19,16 +19,16 @@ export function Layout() {
   const navigate = useNavigate();
   const signOut = useSignOut();
   const main = useRef<HTMLElement>(null);
-  const first = useRef(true);
+  // The page whose arrival was handled: the first page is not a navigation, and an effect run
+  // again for the same page (React's strict mode does that) moves nothing.
+  const shownPath = useRef(location.pathname);
   const [menuOpen, setMenuOpen] = useState(false);
   const navId = useId();
 
   useEffect(() => {
+    if (shownPath.current === location.pathname) return;
+    shownPath.current = location.pathname;
     setMenuOpen(false);
-    if (first.current) {
-      first.current = false;
-      return;
-    }
     main.current?.focus();
   }, [location.pathname]);
 

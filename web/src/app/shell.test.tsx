@@ -41,7 +41,7 @@ describe('app shell', () => {
     await fetch(`${server.baseUrl}/session`, { method: 'DELETE', headers: { 'x-ipnhub-csrf': '1' } });
   });
 
-  const start = (path: string) => renderUi(<></>, { server: { baseUrl: server.baseUrl }, routes, path });
+  const start = (path: string) => renderUi(null, { server: { baseUrl: server.baseUrl }, routes, path });
 
   it('sends a visitor to sign-in, refuses a wrong token in words, and brings them back where they were', async () => {
     const user = userEvent.setup();
@@ -61,6 +61,19 @@ describe('app shell', () => {
     const storage = JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie + window.location.href;
     expect(storage).not.toContain(TOKEN);
     expect(server.requests.filter((r) => r.body.includes(TOKEN)).map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/v1/session']);
+  });
+
+  it('moves focus to the new page after a navigation, and not when the first page opens', async () => {
+    const user = userEvent.setup();
+    await fetch(`${server.baseUrl}/session`, { method: 'POST', headers: { 'x-ipnhub-csrf': '1' }, body: JSON.stringify({ token: TOKEN }) });
+    // Strict mode, as the app runs in development: effects run twice when a page mounts.
+    await renderUi(null, { server: { baseUrl: server.baseUrl }, routes, path: '/sources', strict: true });
+    await screen.findByRole('heading', { level: 1, name: 'Sources' });
+    const main = screen.getByRole('main');
+    expect(document.activeElement).toBe(document.body);
+    await user.click(screen.getByRole('link', { name: 'Connections' }));
+    await screen.findByRole('heading', { level: 1, name: 'Connections' });
+    expect(document.activeElement).toBe(main);
   });
 
   it('has landmarks, a skip link to the main content and a labelled navigation', async () => {

@@ -26,7 +26,7 @@ export function SignInPage() {
   const rotatedToken = useRotatedToken();
   const [token, setToken] = useState('');
   const state: SignInState = isSignInState(location.state) ? location.state : {};
-  const target = state.from && state.from.startsWith('/') && !state.from.startsWith('/sign-in') ? state.from : '/';
+  const target = state.from?.startsWith('/') && !state.from.startsWith('/sign-in') ? state.from : '/';
 
   useEffect(() => {
     document.title = `${t('signIn.title')} · ipnhub`;

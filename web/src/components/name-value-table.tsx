@@ -30,6 +30,7 @@ export function NameValueTable({ caption, nameHeader, valueHeader, rows }: NameV
         </thead>
         <tbody>
           {rows.map((row, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: pairs as they were sent, never reordered; a name may repeat (two Set-Cookie headers)
             <tr key={index}>
               <th scope="row">
                 <code dir="ltr">{row.name}</code>

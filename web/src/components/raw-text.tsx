@@ -5,6 +5,7 @@
  */
 export function RawText({ label, text }: { label: string; text: string }) {
   return (
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a region that scrolls takes focus so keyboard users can scroll it (axe: scrollable-region-focusable)
     <pre className="raw-text" dir="ltr" role="region" aria-label={label} tabIndex={0}>
       {text}
     </pre>

@@ -15,6 +15,23 @@ interface Row {
 
 let rowIds = 0;
 
+const newRowIds = (count: number): number[] => Array.from({ length: count }, () => ++rowIds);
+
+/**
+ * An identity for each item of a list, kept in step with the list: an item's editor (a map's
+ * rows, JSON being typed) stays with its item when an earlier one is removed. A list replaced
+ * from outside with another length gets new identities.
+ */
+function useItemIds(count: number): [readonly number[], (next: number[]) => void] {
+  const [ids, setIds] = useState<number[]>(() => newRowIds(count));
+  if (ids.length !== count) {
+    const next = [...ids.slice(0, count), ...newRowIds(Math.max(0, count - ids.length))];
+    setIds(next);
+    return [next, setIds];
+  }
+  return [ids, setIds];
+}
+
 function rowsOf(value: unknown): Row[] {
   return Object.entries(isJsonObject(value) ? value : {}).map(([key, entry]) => ({ id: ++rowIds, key, value: entry }));
 }
@@ -82,9 +99,18 @@ export function MapEditor({ context, schema, value, onChange, path, schemaPath, 
 export function ArrayEditor({ context, schema, value, onChange, path, schemaPath, title, description, problem, option }: EditorProps & { option: FieldText['option'] }) {
   const { t } = useTranslation();
   const items = Array.isArray(value) ? (value as unknown[]) : [];
+  const [ids, setIds] = useItemIds(items.length);
   const itemSchema = schema.items ?? {};
   const disabled = context.props.disabled ?? false;
   const set = (next: unknown[]): void => onChange(next.length === 0 ? undefined : next);
+  const remove = (index: number): void => {
+    setIds(ids.filter((_, i) => i !== index));
+    set(items.filter((_, i) => i !== index));
+  };
+  const add = (): void => {
+    setIds([...ids, ...newRowIds(1)]);
+    set([...items, emptyValueOf(itemSchema)]);
+  };
 
   // A list of fixed choices (event types, languages) is a group of checkboxes.
   if (kindOf(itemSchema) === 'enum') {
@@ -115,8 +141,7 @@ export function ArrayEditor({ context, schema, value, onChange, path, schemaPath
       {description ? <p className="field-help">{description}</p> : null}
       {items.length === 0 ? <p className="schema-empty">{t('form.noEntries')}</p> : null}
       {items.map((item, index) => (
-        // Items have no identity of their own; position is what the user edits.
-        <div key={index} className="schema-row">
+        <div key={ids[index]} className="schema-row">
           <context.Node
             context={context}
             schema={itemSchema}
@@ -127,13 +152,13 @@ export function ArrayEditor({ context, schema, value, onChange, path, schemaPath
             required
             label={t('form.item', { field: title, n: index + 1 })}
           />
-          <button type="button" className="button button-small" onClick={() => set(items.filter((_, i) => i !== index))} disabled={disabled} aria-label={t('form.removeEntryLabel', { n: index + 1, field: title })}>
+          <button type="button" className="button button-small" onClick={() => remove(index)} disabled={disabled} aria-label={t('form.removeEntryLabel', { n: index + 1, field: title })}>
             {t('form.remove')}
           </button>
         </div>
       ))}
       {problem ? <p className="field-error">{problem}</p> : null}
-      <button type="button" className="button button-small" onClick={() => set([...items, emptyValueOf(itemSchema)])} disabled={disabled} aria-label={t('form.addEntryLabel', { field: title })}>
+      <button type="button" className="button button-small" onClick={add} disabled={disabled} aria-label={t('form.addEntryLabel', { field: title })}>
         {t('form.add')}
       </button>
     </fieldset>

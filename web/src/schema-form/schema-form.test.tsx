@@ -50,6 +50,13 @@ function Harness({ provider, initial = {}, secrets, problems, seen }: HarnessPro
 
 const seen = (): HarnessProps['seen'] => ({ value: {}, cleared: new Set() });
 
+/** A form over any schema, for editors no provider's schema has in the needed shape. */
+function SchemaHarness({ schema, initial, seen }: { schema: JsonSchema; initial: JsonObject; seen: HarnessProps['seen'] }) {
+  const [value, setValue] = useState<JsonObject>(initial);
+  seen.value = value;
+  return <SchemaForm schema={schema} value={value} onChange={setValue} />;
+}
+
 describe('SchemaForm', () => {
   it('labels fields from the catalogue and edits texts and booleans', async () => {
     const user = userEvent.setup();
@@ -110,6 +117,28 @@ describe('SchemaForm', () => {
     await expectAccessible();
     await user.click(screen.getByRole('button', { name: 'Rimuovi la voce 1 di Prezzi previsti' }));
     expect(state.value).toEqual({ environment: 'sandbox' });
+  });
+
+  it('keeps each list item with its own editor when an earlier item is removed', async () => {
+    const user = userEvent.setup();
+    const state = seen();
+    // Items that are maps: each map editor keeps its rows (keys typed letter by letter) itself.
+    const schema = asSchema({
+      type: 'object',
+      properties: { headerSets: { type: 'array', title: 'Header sets', items: { type: 'object', additionalProperties: { type: 'string' } } } },
+    });
+    await renderUi(<SchemaHarness schema={schema} initial={{ headerSets: [{ first: 'a' }, { second: 'b' }, { third: 'c' }] }} seen={state} />);
+    const keysShown = (): string[] =>
+      screen.getAllByRole('group', { name: /^Header sets \d$/ }).map((group) => (within(group).getByLabelText(/^Name of entry 1/) as HTMLInputElement).value);
+    expect(keysShown()).toEqual(['first', 'second', 'third']);
+    await user.click(screen.getByRole('button', { name: 'Remove entry 1 of Header sets' }));
+    expect(state.value).toEqual({ headerSets: [{ second: 'b' }, { third: 'c' }] });
+    expect(keysShown()).toEqual(['second', 'third']);
+    // Editing the first item now edits what it shows.
+    await user.type(within(screen.getByRole('group', { name: 'Header sets 1' })).getByLabelText(/^Name of entry 1/), '-x');
+    expect(state.value).toEqual({ headerSets: [{ 'second-x': 'b' }, { third: 'c' }] });
+    await user.click(screen.getByRole('button', { name: 'Add an entry to Header sets' }));
+    expect(screen.getAllByRole('group', { name: /^Header sets \d$/ })).toHaveLength(3);
   });
 
   it('shows each problem beside its field, in the user’s language', async () => {

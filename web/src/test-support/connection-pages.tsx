@@ -27,7 +27,7 @@ export const PASSPHRASE = 'connections-pages-passphrase';
 
 /** The Connections pages at `path`, talking to `server`. */
 export function renderConnections(server: TestServer, path: string, language: LanguageCode = 'en') {
-  return renderUi(<></>, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes: CONNECTION_ROUTES, path, language });
+  return renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes: CONNECTION_ROUTES, path, language });
 }
 
 /** No delivery, connection or source left from an earlier test. */

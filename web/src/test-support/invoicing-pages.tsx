@@ -29,7 +29,7 @@ export const INVOICING_ROUTES = [
 
 /** The Documents and Seller profiles pages at `path`, talking to `server`. */
 export function renderInvoicing(server: TestServer, path: string, language: LanguageCode = 'en') {
-  return renderUi(<></>, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes: INVOICING_ROUTES, path, language });
+  return renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes: INVOICING_ROUTES, path, language });
 }
 
 /** No document, profile or source left from an earlier test (documents stay immutable in the product; tests start over). */

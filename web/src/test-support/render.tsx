@@ -7,6 +7,7 @@ import { cleanup, configure, render } from '@testing-library/react';
 import type { RenderResult } from '@testing-library/react';
 import i18next from 'i18next';
 import type { i18n as I18n } from 'i18next';
+import { StrictMode } from 'react';
 import type { ReactElement } from 'react';
 import { I18nextProvider, initReactI18next } from 'react-i18next';
 import { createMemoryRouter, RouterProvider } from 'react-router';
@@ -46,23 +47,26 @@ export interface RenderOptions {
   /** The server the UI talks to (base URL of its API, and the fetch to use). */
   server?: SessionApiOptions;
   language?: LanguageCode;
-  /** Routes to render (default: `element` at `path`). */
+  /** Routes to render (default: `element` at `path`; pass `null` as the element with routes). */
   routes?: RouteObject[];
   /** Where the router starts. */
   path?: string;
+  /** In React's strict mode, as `main.tsx` renders the app (effects run twice on mounting). */
+  strict?: boolean;
 }
 
-export async function renderUi(element: ReactElement, options: RenderOptions = {}): Promise<RenderResult & { i18n: I18n; router: ReturnType<typeof createMemoryRouter> }> {
+export async function renderUi(element: ReactElement | null, options: RenderOptions = {}): Promise<RenderResult & { i18n: I18n; router: ReturnType<typeof createMemoryRouter> }> {
   const i18n = await testI18n(options.language ?? 'en');
   const path = options.path ?? '/';
   const router = createMemoryRouter(options.routes ?? [{ path: '*', element }], { initialEntries: [path] });
   const queryClient = createQueryClient();
-  const result = render(
+  const app = (
     <I18nextProvider i18n={i18n}>
       <ApiProvider api={createAppApi(queryClient, options.server)} queryClient={queryClient}>
         <RouterProvider router={router} />
       </ApiProvider>
-    </I18nextProvider>,
+    </I18nextProvider>
   );
+  const result = render(options.strict ? <StrictMode>{app}</StrictMode> : app);
   return Object.assign(result, { i18n, router });
 }

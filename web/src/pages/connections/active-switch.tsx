@@ -14,6 +14,7 @@ export function ActiveSwitch({ connection }: { connection: Pick<Connection, 'id'
       <input
         id={id}
         type="checkbox"
+        // biome-ignore lint/a11y/useAriaPropsForRole: a checkbox input's own checked state is the switch's state; ARIA in HTML says not to repeat it in aria-checked
         role="switch"
         checked={checked}
         aria-label={t('connections.activeFor', { name: connection.name })}

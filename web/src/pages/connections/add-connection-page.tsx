@@ -6,7 +6,7 @@ import { ErrorDisplay } from '../../components/error-display.js';
 import { PageHeader } from '../../components/page-header.js';
 import { Loading } from '../../components/states.js';
 import { NotFoundPage } from '../not-found-page.js';
-import { configForCreate, createBody, newConnectionValue } from './connection-form-value.js';
+import { createBody, newConnectionValue } from './connection-form-value.js';
 import { ConnectionForm } from './connection-form.js';
 import { connectorById, useConnectors, useCreateConnection } from './connection-queries.js';
 import './connections.css';
@@ -29,7 +29,6 @@ export function AddConnectionPage() {
         connector={connector}
         initial={newConnectionValue(connector)}
         previewTarget={{ connector: connector.id }}
-        previewConfig={(value) => configForCreate(connector, value.config)}
         submitLabel={t('connections.create')}
         busy={create.isPending}
         error={create.error}

@@ -4,12 +4,13 @@
  * sent empty, stored secrets kept unless replaced or removed.
  */
 import { describe, expect, it } from 'vitest';
-import { CONNECTOR_IDS, getConnector } from '../../../../src/connectors/registry.js';
+import { getConnector } from '../../../../src/connectors/registry.js';
+import type { ConnectorId } from '../../../../src/connectors/registry.js';
 import { connectorCatalogueEntry } from '../../../../src/http/admin/connectors-routes.js';
 import type { Connection, ConnectorEntry } from './connection-types.js';
 import { configForCreate, configForUpdate, createBody, DEFAULT_FILTERS, newConnectionValue, storedConnectionValue, updateBody } from './connection-form-value.js';
 
-function connector(id: (typeof CONNECTOR_IDS)[number]): ConnectorEntry {
+function connector(id: ConnectorId): ConnectorEntry {
   return connectorCatalogueEntry(getConnector(id)) as ConnectorEntry;
 }
 

@@ -47,7 +47,8 @@ describe('Connection form', () => {
       config: { url: 'https://hooks.example.com/in', mapping: { id: 'order.id' } },
       filters: { eventTypes: ['payment'] },
     });
-    const storedSecret = ((await server.runtime.connections.loadForDelivery(connection.id))?.config as { secret: string }).secret;
+    const storedSecret = ((await server.runtime.connections.loadForDelivery(connection.id))?.config as { secret?: string } | undefined)?.secret ?? '';
+    expect(storedSecret).toMatch(/^whsec_/);
     const { router } = await renderConnections(server, `/connections/${connection.id}/edit`);
     await screen.findByRole('heading', { level: 1, name: 'Edit Billing' });
 
@@ -61,6 +62,10 @@ describe('Connection form', () => {
     const preview = screen.getByRole('region', { name: 'Preview' });
     const idRow = await within(preview).findByRole('row', { name: /^Field mapping › id order\.id/ });
     expect(idRow.textContent).not.toContain('(empty)');
+    // The body as it would be sent: a named region that scrolls, so it takes keyboard focus.
+    const output = within(preview).getByRole('region', { name: 'What would be sent' });
+    expect(output.getAttribute('tabindex')).toBe('0');
+    expect(output.textContent).toContain('"id":');
     // … and a mapping entry typed now, before anything is saved, with its mistake.
     await user.click(screen.getByRole('button', { name: 'Add an entry to Field mapping' }));
     await user.type(screen.getByRole('textbox', { name: /^Name of entry 2/ }), 'mail');
@@ -108,7 +113,7 @@ describe('Connection form', () => {
     const saved = await server.runtime.connections.get(connection.id);
     expect(saved).toMatchObject({ filters: { eventTypes: ['refund'] }, errorEmails: ['ops@example.com'], config: { mapping: { id: 'order.id', mail: 'buyer.email' } } });
     // The secret was not replaced: the field was left empty.
-    expect(((await server.runtime.connections.loadForDelivery(connection.id))?.config as { secret: string }).secret).toBe(storedSecret);
+    expect(((await server.runtime.connections.loadForDelivery(connection.id))?.config as { secret: string } | undefined)?.secret).toBe(storedSecret);
   });
 
   it('adds a CRM connection with per-event actions, partial refunds included, previewed for a sample and a recorded event', async () => {
@@ -146,7 +151,7 @@ describe('Connection form', () => {
     await screen.findByRole('heading', { level: 1, name: 'Buyers list' });
     const [created] = await server.runtime.connections.list();
     expect(created?.secretFields).toEqual({ apiToken: 'set' });
-    expect(((await server.runtime.connections.loadForDelivery(created?.id ?? ''))?.config as { apiToken: string }).apiToken).toBe('ac-token-123');
+    expect(((await server.runtime.connections.loadForDelivery(created?.id ?? ''))?.config as { apiToken: string } | undefined)?.apiToken).toBe('ac-token-123');
     const config = created?.config as { actions: Record<string, { addTags?: string[] }> };
     expect(Object.keys(config.actions)).not.toContain('chargeback');
     expect(config.actions.refund_partial?.addTags).toEqual(['{product.name}-partial_refund', 'partial-{order.id}']);

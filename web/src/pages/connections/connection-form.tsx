@@ -22,6 +22,7 @@ import { asSchema, checkValue } from '../../schema-form/json-schema.js';
 import type { JsonObject, Problems } from '../../schema-form/json-schema.js';
 import { focusFirstProblem, SchemaForm } from '../../schema-form/schema-form.js';
 import { ActionsEditor } from './actions-editor.js';
+import { configForCreate, configForUpdate } from './connection-form-value.js';
 import type { ConnectionFormValue } from './connection-form-value.js';
 import type { ConnectorEntry } from './connection-types.js';
 import { actionsFieldOf, describeConnectorField, objectField, withoutField } from './connector-schema.js';
@@ -46,8 +47,8 @@ export interface ConnectionFormProps {
   secrets?: Readonly<Record<string, SecretStatus>>;
   /** Where the preview renders: the connector (new) or the saved connection. */
   previewTarget: PreviewTarget;
-  /** The config the preview renders, from the form's value (the create config, or the update patch). */
-  previewConfig(value: ConnectionFormValue): JsonObject;
+  /** A saved connection's config: the preview renders the update patch against it; without it, the create config. */
+  storedConfig?: JsonObject;
   submitLabel: string;
   busy: boolean;
   error: unknown;
@@ -55,7 +56,7 @@ export interface ConnectionFormProps {
   onCancel(): void;
 }
 
-export function ConnectionForm({ connector, initial, secrets, previewTarget, previewConfig, submitLabel, busy, error, onSubmit, onCancel }: ConnectionFormProps) {
+export function ConnectionForm({ connector, initial, secrets, previewTarget, storedConfig, submitLabel, busy, error, onSubmit, onCancel }: ConnectionFormProps) {
   const { t, i18n } = useTranslation();
   const schema = useMemo(() => asSchema(connector.configSchema), [connector]);
   const actionsField = useMemo(() => actionsFieldOf(schema), [schema]);
@@ -63,6 +64,7 @@ export function ConnectionForm({ connector, initial, secrets, previewTarget, pre
   const actionsSchema = useMemo(() => (actionsField === null ? {} : (schema.properties?.[actionsField] ?? {})), [schema, actionsField]);
   // Labels follow the language.
   const language = i18n.language;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the catalogue is read through the same i18n object in every language, so a new language is what must rebuild the labels
   const describe = useMemo(() => describeConnectorField(i18n, connector.id), [i18n, connector.id, language]);
   const [value, setValue] = useState<ConnectionFormValue>(initial);
   const setConfig = useCallback(
@@ -84,7 +86,10 @@ export function ConnectionForm({ connector, initial, secrets, previewTarget, pre
   const configProblems: Problems = useMemo(() => new Map([...refusal.config, ...local.config]), [refusal.config, local.config]);
   const fieldLabel = useCallback((path: string): string => configFieldLabel(i18n, schema, describe, actionsField, path), [i18n, schema, describe, actionsField]);
   // The preview renders the config as it would be sent; it changes only with the config.
-  const previewed = useMemo(() => previewConfig(value), [value.config, value.cleared]);
+  const previewed = useMemo(
+    () => (storedConfig === undefined ? configForCreate(connector, value.config) : configForUpdate(connector, storedConfig, value.config, value.cleared)),
+    [connector, storedConfig, value.config, value.cleared],
+  );
 
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();

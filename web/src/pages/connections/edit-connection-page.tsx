@@ -4,7 +4,7 @@ import { useNavigate, useParams } from 'react-router';
 import { ErrorDisplay } from '../../components/error-display.js';
 import { PageHeader } from '../../components/page-header.js';
 import { Loading } from '../../components/states.js';
-import { configForUpdate, storedConnectionValue, updateBody } from './connection-form-value.js';
+import { storedConnectionValue, updateBody } from './connection-form-value.js';
 import { ConnectionForm } from './connection-form.js';
 import { connectorById, useConnection, useConnectors, useUpdateConnection } from './connection-queries.js';
 import './connections.css';
@@ -31,7 +31,7 @@ export function EditConnectionPage() {
         initial={storedConnectionValue(stored)}
         secrets={stored.secretFields}
         previewTarget={{ connectionId: stored.id }}
-        previewConfig={(value) => configForUpdate(connector, stored.config, value.config, value.cleared)}
+        storedConfig={stored.config}
         submitLabel={t('common.save')}
         busy={update.isPending}
         error={update.error}

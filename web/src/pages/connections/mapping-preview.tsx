@@ -12,6 +12,7 @@ import { useApi } from '../../api/api-context.js';
 import { unwrap } from '../../api/client.js';
 import { DataTable } from '../../components/data-table.js';
 import { ErrorDisplay } from '../../components/error-display.js';
+import { RawText } from '../../components/raw-text.js';
 import { SelectField } from '../../components/form-field.js';
 import { Loading } from '../../components/states.js';
 import { useFormat } from '../../i18n/use-format.js';
@@ -166,9 +167,7 @@ export function MappingPreview({ target, config, fieldLabel }: MappingPreviewPro
           {data.output ? (
             <>
               <h3>{t('connections.preview.output')}</h3>
-              <pre className="preview-output" dir="ltr" tabIndex={0} aria-label={t('connections.preview.output')}>
-                <code>{JSON.stringify(data.output, null, 2)}</code>
-              </pre>
+              <RawText label={t('connections.preview.output')} text={JSON.stringify(data.output, null, 2)} />
             </>
           ) : null}
           {data.problems.length > 0 ? (

@@ -23,10 +23,10 @@ function AccessMeaning({ access }: { access: ProductAccess }) {
         {t('customers.paidUntil')} <CalendarDate day={access.paidUntil} />
       </>
     ) : (
-      <>{t('customers.noEndDate')}</>
+      t('customers.noEndDate')
     );
   }
-  return <>{t(`customers.accessMeaning.${access.status}`)}</>;
+  return t(`customers.accessMeaning.${access.status}`);
 }
 
 export function AccessTable({ access }: { access: readonly AccessRow[] }) {

@@ -53,7 +53,7 @@ describe('Customers & access pages', () => {
   });
   afterAll(() => server.close());
 
-  const render = (path: string, language: 'en' | 'de' | 'he' = 'en') => renderUi(<></>, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path, language });
+  const render = (path: string, language: 'en' | 'de' | 'he' = 'en') => renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path, language });
 
   it('answers "does this buyer have access to this product?" in one sentence, with the orders behind it', async () => {
     const user = userEvent.setup();

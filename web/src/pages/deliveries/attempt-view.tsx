@@ -123,6 +123,7 @@ export function AttemptView({ attempt, latest, status }: AttemptViewProps) {
         <>
           <p className="muted">{t('deliveries.attempt.redacted')}</p>
           {attempt.requests.map((request, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the requests of one attempt in the order they were sent; the position is their number
             <RequestView key={index} request={request} number={index + 1} />
           ))}
           {attempt.omittedRequests > 0 ? <p className="muted">{t('deliveries.attempt.omitted', { count: attempt.omittedRequests })}</p> : null}

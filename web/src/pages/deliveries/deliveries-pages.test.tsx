@@ -47,7 +47,7 @@ describe('Delivery log', () => {
     await Promise.all(sinks.map((sink) => sink.close()));
   });
 
-  const render = (path: string, language: LanguageCode = 'en') => renderUi(<></>, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path, language });
+  const render = (path: string, language: LanguageCode = 'en') => renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path, language });
 
   /**
    * A source, a sink and a webhook connection from the one to the other, so that tests see

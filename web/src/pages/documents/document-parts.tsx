@@ -22,6 +22,7 @@ function PartyFacts({ title, party, extra }: { title: string; party: Party; extr
           </>
         ) : null}
         {party.addressLines.map((line, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one address, shown as they are and never reordered; two may read the same
           <span key={index}>
             <br />
             <bdi>{line}</bdi>
@@ -50,6 +51,7 @@ function PartyFacts({ title, party, extra }: { title: string; party: Party; extr
           </>
         ) : null}
         {(extra ?? []).map((line, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: fixed lines of a stored document, never reordered; two may read the same
           <dd key={index}>
             <bdi>{line}</bdi>
           </dd>

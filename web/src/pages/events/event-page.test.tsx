@@ -33,7 +33,7 @@ describe('Event page', () => {
     return server.runtime.dbHandle.db.selectFrom('events').select(['id', 'inbound_request_id']).where('type', '=', type).executeTakeFirstOrThrow();
   }
 
-  const render = (path: string, language: LanguageCode = 'en') => renderUi(<></>, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path, language });
+  const render = (path: string, language: LanguageCode = 'en') => renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path, language });
 
   it('shows a payment: order, products, buyer, its effect on the order and access, its deliveries and its notification', async () => {
     const payment = await eventOf('payment');

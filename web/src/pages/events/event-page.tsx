@@ -20,13 +20,16 @@ import { useEventTypeLabel } from './event-type.js';
 import { LedgerEffects } from './ledger-effects.js';
 import { useSourceList } from '../notifications/notification-queries.js';
 
-type Fact = [label: string, value: ReactNode];
+interface Fact {
+  label: string;
+  value: ReactNode;
+}
 
 /** The `<dt>`/`<dd>` pairs of the facts that have a value. */
 function FactItems({ facts }: { facts: readonly Fact[] }) {
   return facts
-    .filter(([, value]) => value !== null && value !== undefined && value !== '')
-    .map(([label, value]) => (
+    .filter(({ value }) => value !== null && value !== undefined && value !== '')
+    .map(({ label, value }) => (
       <Fragment key={label}>
         <dt>{label}</dt>
         <dd>{value}</dd>
@@ -36,7 +39,7 @@ function FactItems({ facts }: { facts: readonly Fact[] }) {
 
 /** A definition list of the facts that have a value. */
 function Facts({ facts }: { facts: readonly Fact[] }) {
-  if (!facts.some(([, value]) => value !== null && value !== undefined && value !== '')) return null;
+  if (!facts.some(({ value }) => value !== null && value !== undefined && value !== '')) return null;
   return (
     <dl className="facts">
       <FactItems facts={facts} />
@@ -70,20 +73,20 @@ function OrderSection({ event }: { event: EventDetail }) {
     <Section id="order-title" title={t('events.orderTitle')}>
       <Facts
         facts={[
-          [t('events.orderId'), code(order.id)],
-          [t('events.transactionId'), code(order.transactionId)],
-          [t('events.parentTransactionId'), code(order.parentTransactionId)],
-          [t('events.billingType'), order.billingType ? t(`events.billing.${order.billingType}`) : null],
-          [t('events.paySequenceNo'), order.paySequenceNo === null ? null : <Num value={order.paySequenceNo} />],
-          [t('events.amount'), money(order.amount)],
-          [t('events.vat'), money(order.vat)],
-          [t('events.net'), money(order.net)],
-          [t('events.fee'), money(order.fee)],
-          [t('events.language'), code(order.language)],
-          [t('events.nextPaymentAt'), order.nextPaymentAt ? <DateTime iso={order.nextPaymentAt} dateOnly /> : null],
-          [t('events.invoiceUrl'), order.invoiceUrl ? <a href={order.invoiceUrl} rel="noreferrer" target="_blank">{t('events.openInvoice')}</a> : null],
-          [t('events.receiptUrl'), order.receiptUrl ? <a href={order.receiptUrl} rel="noreferrer" target="_blank">{t('events.openReceipt')}</a> : null],
-          [t('events.custom'), code(order.custom)],
+          { label: t('events.orderId'), value: code(order.id) },
+          { label: t('events.transactionId'), value: code(order.transactionId) },
+          { label: t('events.parentTransactionId'), value: code(order.parentTransactionId) },
+          { label: t('events.billingType'), value: order.billingType ? t(`events.billing.${order.billingType}`) : null },
+          { label: t('events.paySequenceNo'), value: order.paySequenceNo === null ? null : <Num value={order.paySequenceNo} /> },
+          { label: t('events.amount'), value: money(order.amount) },
+          { label: t('events.vat'), value: money(order.vat) },
+          { label: t('events.net'), value: money(order.net) },
+          { label: t('events.fee'), value: money(order.fee) },
+          { label: t('events.language'), value: code(order.language) },
+          { label: t('events.nextPaymentAt'), value: order.nextPaymentAt ? <DateTime iso={order.nextPaymentAt} dateOnly /> : null },
+          { label: t('events.invoiceUrl'), value: order.invoiceUrl ? <a href={order.invoiceUrl} rel="noreferrer" target="_blank">{t('events.openInvoice')}</a> : null },
+          { label: t('events.receiptUrl'), value: order.receiptUrl ? <a href={order.receiptUrl} rel="noreferrer" target="_blank">{t('events.openReceipt')}</a> : null },
+          { label: t('events.custom'), value: code(order.custom) },
         ]}
       />
       <DataTable
@@ -114,23 +117,25 @@ function BuyerSection({ event }: { event: EventDetail }) {
     <Section id="buyer-title" title={t('events.buyerTitle')}>
       <Facts
         facts={[
-          [t('events.buyerName'), text(buyerName(event))],
-          [t('events.email'), text(buyer.email)],
-          [t('events.company'), text(buyer.company)],
-          [t('events.phone'), text(buyer.phone)],
-          [
-            t('events.address'),
-            addressLines.length > 0 ? (
-              <address>
-                {addressLines.map((line, index) => (
-                  <bdi key={index} className="address-line">
-                    {line}
-                  </bdi>
-                ))}
-              </address>
-            ) : null,
-          ],
-          [t('events.newsletterConsent'), buyer.newsletterConsent === null ? null : buyer.newsletterConsent ? t('events.yes') : t('events.no')],
+          { label: t('events.buyerName'), value: text(buyerName(event)) },
+          { label: t('events.email'), value: text(buyer.email) },
+          { label: t('events.company'), value: text(buyer.company) },
+          { label: t('events.phone'), value: text(buyer.phone) },
+          {
+            label: t('events.address'),
+            value:
+              addressLines.length > 0 ? (
+                <address>
+                  {addressLines.map((line, index) => (
+                    // biome-ignore lint/suspicious/noArrayIndexKey: the lines of one address, shown as they are and never reordered; two may read the same
+                    <bdi key={index} className="address-line">
+                      {line}
+                    </bdi>
+                  ))}
+                </address>
+              ) : null,
+          },
+          { label: t('events.newsletterConsent'), value: buyer.newsletterConsent === null ? null : buyer.newsletterConsent ? t('events.yes') : t('events.no') },
         ]}
       />
     </Section>
@@ -144,12 +149,12 @@ function MoreSections({ event }: { event: EventDetail }) {
     <>
       {affiliate && (affiliate.id || affiliate.name || affiliate.email) ? (
         <Section id="affiliate-title" title={t('events.affiliateTitle')}>
-          <Facts facts={[[t('events.affiliateId'), code(affiliate.id)], [t('events.buyerName'), text(affiliate.name)], [t('events.email'), text(affiliate.email)]]} />
+          <Facts facts={[{ label: t('events.affiliateId'), value: code(affiliate.id) }, { label: t('events.buyerName'), value: text(affiliate.name) }, { label: t('events.email'), value: text(affiliate.email) }]} />
         </Section>
       ) : null}
       {subscription && (subscription.id || subscription.status) ? (
         <Section id="subscription-title" title={t('events.subscriptionTitle')}>
-          <Facts facts={[[t('events.subscriptionId'), code(subscription.id)], [t('events.subscriptionStatus'), code(subscription.status)]]} />
+          <Facts facts={[{ label: t('events.subscriptionId'), value: code(subscription.id) }, { label: t('events.subscriptionStatus'), value: code(subscription.status) }]} />
         </Section>
       ) : null}
       {refund ? (
@@ -157,9 +162,9 @@ function MoreSections({ event }: { event: EventDetail }) {
           <p>{refund.full ? t('events.refundFull') : t('events.refundPartial')}</p>
           <Facts
             facts={[
-              [t('events.refundedPayment'), code(refund.paymentTransactionId)],
-              [t('events.paymentAmount'), refund.paymentAmount !== null && event.order?.currency ? <Money minor={refund.paymentAmount} currency={event.order.currency} /> : null],
-              [t('events.refundedTotal'), refund.refundedTotal !== null && event.order?.currency ? <Money minor={refund.refundedTotal} currency={event.order.currency} /> : null],
+              { label: t('events.refundedPayment'), value: code(refund.paymentTransactionId) },
+              { label: t('events.paymentAmount'), value: refund.paymentAmount !== null && event.order?.currency ? <Money minor={refund.paymentAmount} currency={event.order.currency} /> : null },
+              { label: t('events.refundedTotal'), value: refund.refundedTotal !== null && event.order?.currency ? <Money minor={refund.refundedTotal} currency={event.order.currency} /> : null },
             ]}
           />
         </Section>
@@ -185,10 +190,10 @@ export function EventPage() {
         <EventSummary event={data}>
           <FactItems
             facts={[
-              [t('events.receivedAt'), <DateTime iso={data.receivedAt} />],
-              [t('events.notification'), <Link to={`/notifications/${data.inboundRequestId}`}>{t('events.openNotification')}</Link>],
-              [t('events.source'), <Link to={`/sources/${data.source.id}`}>{source?.name ?? data.source.provider}</Link>],
-              [t('events.id'), code(data.id)],
+              { label: t('events.receivedAt'), value: <DateTime iso={data.receivedAt} /> },
+              { label: t('events.notification'), value: <Link to={`/notifications/${data.inboundRequestId}`}>{t('events.openNotification')}</Link> },
+              { label: t('events.source'), value: <Link to={`/sources/${data.source.id}`}>{source?.name ?? data.source.provider}</Link> },
+              { label: t('events.id'), value: code(data.id) },
             ]}
           />
         </EventSummary>

@@ -59,7 +59,7 @@ describe('Notification log', () => {
   });
   afterAll(() => server.close());
 
-  const render = (path: string, language: LanguageCode = 'en') => renderUi(<></>, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path, language });
+  const render = (path: string, language: LanguageCode = 'en') => renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path, language });
 
   it('lists every request newest first with its source and verdict, and filters on the server', async () => {
     const user = userEvent.setup();
@@ -108,7 +108,7 @@ describe('Notification log', () => {
       asked.push(new URL(new Request(input, init).url));
       return server.fetch(input, init);
     };
-    await renderUi(<></>, { server: { baseUrl: server.baseUrl, fetch: recording }, routes, path: '/notifications' });
+    await renderUi(null, { server: { baseUrl: server.baseUrl, fetch: recording }, routes, path: '/notifications' });
     await waitFor(() => expect(rows()).toHaveLength(3));
     const filters = screen.getByRole('search', { name: 'Filter notifications' });
     // The day the requests arrived (not "now": the test may run just after midnight).
@@ -245,7 +245,7 @@ describe('Notification log', () => {
   it('says what to do when the log is empty', async () => {
     const empty = await startTestServer();
     try {
-      await renderUi(<></>, { server: { baseUrl: empty.baseUrl, fetch: empty.fetch }, routes, path: '/notifications', language: 'it' });
+      await renderUi(null, { server: { baseUrl: empty.baseUrl, fetch: empty.fetch }, routes, path: '/notifications', language: 'it' });
       expect(await screen.findByText('Ancora nessuna notifica')).toBeTruthy();
       await expectAccessible();
     } finally {
@@ -288,7 +288,7 @@ describe('A PayPal IPN in the notification log', () => {
     const id = await newestRequestId(server);
     await server.runtime.worker.runOnce();
 
-    const first = await renderUi(<></>, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path: `/notifications/${id}`, language: 'it' });
+    const first = await renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path: `/notifications/${id}`, language: 'it' });
     const verdict = await screen.findByRole('region', { name: 'Esito' });
     expect(verdict.textContent).toContain('In attesa di verifica');
     expect(verdict.textContent).toContain('ipnhub sta ancora chiedendo a PayPal');
@@ -305,7 +305,7 @@ describe('A PayPal IPN in the notification log', () => {
     paypal.setMode('normal');
     clock.advance(3_600_000);
     await server.runtime.worker.runOnce();
-    await renderUi(<></>, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path: `/notifications/${id}`, language: 'it' });
+    await renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path: `/notifications/${id}`, language: 'it' });
     const held = await screen.findByRole('region', { name: 'Esito' });
     await waitFor(() => expect(held.textContent).toContain('Trattenuta per revisione'));
     expect(held.textContent).toContain('Cosa fare: controlla il pagamento presso il fornitore');

@@ -26,7 +26,7 @@ const PASSPHRASE = 'overview-page-passphrase';
 function ListProbe({ list }: { list: 'notifications' | 'deliveries' }) {
   const { state } = useLocation();
   const filters: unknown = typeof state === 'object' && state !== null ? (state as { filters?: unknown }).filters : undefined;
-  return <pre aria-label={`${list} filters`}>{JSON.stringify(filters ?? null)}</pre>;
+  return <output aria-label={`${list} filters`}>{JSON.stringify(filters ?? null)}</output>;
 }
 
 const routes = [
@@ -49,7 +49,7 @@ describe('Overview page', () => {
     await server.close();
     await sink.close();
   });
-  const render = (language: 'en' | 'de' | 'he' = 'en') => renderUi(<></>, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path: '/', language });
+  const render = (language: 'en' | 'de' | 'he' = 'en') => renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path: '/', language });
 
   it('says that nothing needs attention and nothing arrived on a new installation', async () => {
     await render();
@@ -108,7 +108,7 @@ describe('Overview page', () => {
         { path: '/notifications', element: <NotificationsPage /> },
         { path: '/deliveries', element: <DeliveriesPage /> },
       ];
-      const { router } = await renderUi(<></>, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes: listRoutes, path: '/', language: 'en' });
+      const { router } = await renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes: listRoutes, path: '/', language: 'en' });
       await user.click(await screen.findByRole('link', { name: '1 notification rejected' }));
       const notificationFilters = await screen.findByRole('search', { name: 'Filter notifications' });
       expect((within(notificationFilters).getByLabelText('Verdict') as HTMLSelectElement).value).toBe('rejected');

@@ -88,6 +88,7 @@ export function StackedBarChart({ title, summary, days, series, dayLabel, dayTit
         const x = slotStart(index) + (slot - barWidth) / 2;
         const labelled = (days.length - 1 - index) % labelEvery === 0;
         return (
+          // biome-ignore lint/a11y/noStaticElementInteractions: a pointer shortcut only; the table beside the chart has the same links for the keyboard
           <g key={day.day} className={onSelectDay ? 'chart-day chart-day-link' : 'chart-day'} onClick={onSelectDay ? () => onSelectDay(day) : undefined}>
             <title>{dayTitle(day)}</title>
             {/* The whole column takes the pointer, so a day without notifications is a target too. */}

@@ -3,7 +3,7 @@
  * and a live example of the next number, which the server works out from the settings being
  * edited and the saved profile's counter (POST /profiles/number-preview).
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { CheckboxField, TextField } from '../../components/form-field.js';
 import { seriesOf } from './profile-form-value.js';
@@ -11,16 +11,19 @@ import type { ProfileProblems, SeriesValue } from './profile-form-value.js';
 import { useNumberPreview } from './profile-queries.js';
 import type { NumberPreviewBody } from './profile-queries.js';
 
-/** `value` once it has stopped changing for a moment, so typing asks the server once, not per key. */
-function useSettled<T>(value: T): T {
-  const [settled, setSettled] = useState(value);
+/**
+ * The settings to preview once they have stopped changing for a moment, so typing asks the
+ * server once, not per key. Keyed by the content, not the object: a re-render with equal
+ * settings changes nothing.
+ */
+function useSettled(value: NumberPreviewBody | null): NumberPreviewBody | null {
   const key = JSON.stringify(value);
+  const [settledKey, setSettledKey] = useState(key);
   useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), 300);
+    const timer = setTimeout(() => setSettledKey(key), 300);
     return () => clearTimeout(timer);
-    // Keyed by the content, not the object: a re-render with equal settings changes nothing.
   }, [key]);
-  return settled;
+  return useMemo(() => JSON.parse(settledKey) as NumberPreviewBody | null, [settledKey]);
 }
 
 function NumberExample({ body }: { body: NumberPreviewBody | null }) {

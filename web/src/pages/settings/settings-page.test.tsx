@@ -28,7 +28,7 @@ describe('Settings page', () => {
   afterAll(() => server.close());
   beforeEach(() => localStorage.clear());
   const render = (language: 'en' | 'de' | 'it' | 'he' = 'en') =>
-    renderUi(<></>, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes: [{ path: '/settings', element: <SettingsPage /> }], path: '/settings', language });
+    renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes: [{ path: '/settings', element: <SettingsPage /> }], path: '/settings', language });
 
   it('shows the version, public address, database with its migrations and how mail goes out', async () => {
     await render();
@@ -129,7 +129,7 @@ describe('Rotating the admin token', () => {
   it('shows the new token once on the sign-in page, where it signs in again', async () => {
     const user = userEvent.setup();
     await fetch(`${server.baseUrl}/session`, { method: 'POST', headers: { 'x-ipnhub-csrf': '1' }, body: JSON.stringify({ token: OLD }) });
-    const { router } = await renderUi(<></>, { server: { baseUrl: server.baseUrl }, routes: appRoutes, path: '/settings' });
+    const { router } = await renderUi(null, { server: { baseUrl: server.baseUrl }, routes: appRoutes, path: '/settings' });
     const facts = await screen.findByRole('region', { name: 'This installation' });
     expect(await within(facts).findByText('PostgreSQL')).toBeTruthy();
     expect(within(facts).getByText('https://hub.example.com').tagName.toLowerCase()).toBe('code');

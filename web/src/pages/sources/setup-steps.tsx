@@ -79,6 +79,7 @@ export function SetupSteps({ source }: { source: Source }) {
       <HttpsWarning url={source.inboundUrl} />
       <ol className="setup-steps">
         {steps.map((step, index) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: the fixed steps of a guide, never reordered; the position is the step's number
           <li key={index}>{step}</li>
         ))}
       </ol>

@@ -56,7 +56,7 @@ export function LastNotification({ source }: { source: Source }) {
       {t('sources.lastNotification')}: <DateTime iso={lastNotificationAt} />
     </>
   ) : (
-    <>{t('sources.noNotificationYet')}</>
+    t('sources.noNotificationYet')
   );
 }
 
