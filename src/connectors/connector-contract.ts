@@ -1,11 +1,9 @@
 /**
  * The connector contract suite: one Vitest suite every connector runs against its own local
- * fake target (DESIGN.md §9, after Better Auth's adapter conformance suites). Call it from the
- * connector's test file next to its specific tests:
- *
- * ```ts
- * runConnectorContract('webhook', { connector: webhookConnector(), start, makeContext, makeTestContext });
- * ```
+ * fake target (docs/testing.md#contract-suites, after Better Auth's adapter conformance
+ * suites). `src/connectors/connector-contracts.test.ts` runs it for every connector in the
+ * registry, with the harness each connector's folder exports from
+ * `test-support/contract-harness.ts`; a registered connector without one fails that file.
  *
  * It checks what the worker, the API and the admin UI rely on:
  * - the config schema renders as JSON Schema, every field at every depth has a title or
@@ -56,6 +54,8 @@ export interface ConnectorHarness<Config> {
   makeContext(overrides?: Partial<DeliveryContext>): DeliveryContext;
   /** A connection-test context with the target's context parts. */
   makeTestContext(overrides?: Partial<TestContext>): TestContext;
+  /** Releases what the harness holds beyond one target (its HTTP client), after the suite. */
+  dispose?(): Promise<void>;
 }
 
 /** Fills the delivery-specific fields of a context with test defaults; harnesses build on it. */
@@ -85,6 +85,7 @@ export function runConnectorContract<Config>(name: string, harness: ConnectorHar
 
     afterAll(async () => {
       await target?.stop();
+      await harness.dispose?.();
     });
 
     const deliveryContext = (overrides: Partial<DeliveryContext> = {}): DeliveryContext => harness.makeContext({ ...target.context, ...overrides });
