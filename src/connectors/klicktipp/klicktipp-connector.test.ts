@@ -220,7 +220,7 @@ describe('klicktipp connector', () => {
     expect(fake.requests.filter((r) => r.method !== 'GET' && r.path !== '/account/login')).toEqual([]);
   });
 
-  it('accepts the reference\'s subscribe example shape in the config and refuses unknown field keys', () => {
+  it('accepts the documented subscribe example shape in the config and refuses unknown field keys', () => {
     expect(connector.configSchema.safeParse({ auth: { username: USER, password: PASSWORD }, mapping: { field227685: 'order.id', fieldZip: 'buyer.address.zipcode' } }).success).toBe(true);
     const bad = connector.configSchema.safeParse({ auth: { username: USER, password: PASSWORD }, mapping: { email: 'buyer.email' } });
     expect(bad.success).toBe(false);

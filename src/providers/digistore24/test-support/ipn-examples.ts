@@ -1,6 +1,6 @@
 /**
- * Typed access to `fixtures/digistore24-ipn-examples.json` (a copy of the shared fixture for
- * reference digistore24.md §2.6 and §7), validated on load so a broken copy fails loudly.
+ * Typed access to `fixtures/digistore24-ipn-examples.json` (the worked examples and example payloads of
+ * docs/protocols/digistore24.md#worked-examples and docs/protocols/digistore24.md#example-payloads), validated on load so a broken copy fails loudly.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
