@@ -23,6 +23,7 @@ import type { CanonicalEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { systemClock } from '../lib/clock.js';
 import { silentLogger } from '../lib/logger.js';
+import type { Mailer } from '../lib/mailer.js';
 import type { Connector, DeliveryContext, TestContext } from './connector.js';
 import { sampleEvent } from './sample-event.js';
 import { templatePathProblems } from './template-fields.js';
@@ -56,6 +57,20 @@ export interface ConnectorHarness<Config> {
   makeTestContext(overrides?: Partial<TestContext>): TestContext;
   /** Releases what the harness holds beyond one target (its HTTP client), after the suite. */
   dispose?(): Promise<void>;
+}
+
+/** A mailer for a connector that never mails: every call fails and says so. */
+export function unusedMailer(connectorId: string): Mailer {
+  return {
+    send: async () => ({ ok: false, transient: false, error: `the ${connectorId} connector must not send mail` }),
+    verify: async () => ({ ok: false, message: 'unused' }),
+    close: async () => undefined,
+  };
+}
+
+/** A connection-test context with test defaults (silent logger, system clock, no abort); harnesses build on it. */
+export function makeTestContext(parts: Pick<TestContext, 'http' | 'mailer'> & Partial<TestContext>): TestContext {
+  return { logger: silentLogger(), clock: systemClock, signal: new AbortController().signal, ...parts };
 }
 
 /** Fills the delivery-specific fields of a context with test defaults; harnesses build on it. */

@@ -54,6 +54,11 @@ export type ExpectedNormalized =
   | { kind: 'held'; code: ErrorCode | null }
   | { kind: 'invalid'; code: ErrorCode };
 
+/** `{ kind: 'events', events }`, for expectation tables. */
+export function expectedEvents(...events: ExpectedEvent[]): ExpectedNormalized {
+  return { kind: 'events', events };
+}
+
 interface CaseBase<Config> {
   name: string;
   request: InboundRequest;

@@ -8,10 +8,8 @@ import type { KlickTippFake, KlickTippFakeOptions } from '../../../../test/fakes
 import { closedPort } from '../../../../test/helpers/closed-port.js';
 import { ManualClock } from '../../../lib/clock.js';
 import { createHttpClient } from '../../../lib/http-client.js';
-import { silentLogger } from '../../../lib/logger.js';
-import type { Mailer } from '../../../lib/mailer.js';
 import type { DeliveryContext, TestContext } from '../../connector.js';
-import { makeDeliveryContext } from '../../connector-contract.js';
+import { makeDeliveryContext, makeTestContext, unusedMailer } from '../../connector-contract.js';
 import type { ConnectorHarness } from '../../connector-contract.js';
 import type { KlickTippConfig } from '../config.js';
 import { klickTippConnector } from '../klicktipp-connector.js';
@@ -23,19 +21,15 @@ export const PRODUCT = 'Online Course Basic';
 export const connector = klickTippConnector();
 export const http = createHttpClient({ timeoutMs: 2000, allowList: ['127.0.0.1'] });
 
-/** The Klick-Tipp connector never mails; a mailer that says so if it ever tries. */
-export const unusedMailer: Mailer = {
-  send: async () => ({ ok: false, transient: false, error: 'the klicktipp connector must not send mail' }),
-  verify: async () => ({ ok: false, message: 'unused' }),
-  close: async () => undefined,
-};
+/** The klicktipp connector never mails; a mailer that says so if it ever tries. */
+export const mailer = unusedMailer('klicktipp');
 
 export function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return makeDeliveryContext({ http, mailer: unusedMailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), ...overrides });
+  return makeDeliveryContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), ...overrides });
 }
 
 export function testContext(overrides: Partial<TestContext> = {}): TestContext {
-  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock('2026-03-01T10:00:00.000Z'), signal: new AbortController().signal, ...overrides };
+  return makeTestContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), ...overrides });
 }
 
 export function config(baseUrl: string, input: Record<string, unknown> = {}): KlickTippConfig {

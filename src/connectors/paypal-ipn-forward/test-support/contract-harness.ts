@@ -8,10 +8,8 @@ import { startWebhookSink } from '../../../../test/fakes/webhook-sink.js';
 import type { CanonicalEvent } from '../../../core/events.js';
 import { ManualClock } from '../../../lib/clock.js';
 import { createHttpClient } from '../../../lib/http-client.js';
-import { silentLogger } from '../../../lib/logger.js';
-import type { Mailer } from '../../../lib/mailer.js';
 import type { DeliveryContext, OriginalRequest, TestContext } from '../../connector.js';
-import { makeDeliveryContext } from '../../connector-contract.js';
+import { makeDeliveryContext, makeTestContext, unusedMailer } from '../../connector-contract.js';
 import type { ConnectorHarness } from '../../connector-contract.js';
 import { sampleEvent } from '../../sample-event.js';
 import type { PayPalIpnForwardConfig } from '../paypal-ipn-forward-connector.js';
@@ -27,11 +25,8 @@ export const ORIGINAL: OriginalRequest = { body: IPN_BODY, contentType: 'applica
 
 export const connector = paypalIpnForwardConnector();
 export const http = createHttpClient({ timeoutMs: 2000, allowList: ['127.0.0.1'] });
-export const unusedMailer: Mailer = {
-  send: async () => ({ ok: false, transient: false, error: 'the forward connector must not send mail' }),
-  verify: async () => ({ ok: false, message: 'unused' }),
-  close: async () => undefined,
-};
+/** The forward connector never mails; a mailer that says so if it ever tries. */
+export const mailer = unusedMailer('paypal-ipn-forward');
 
 export function paypalEvent(): CanonicalEvent {
   const event = sampleEvent('payment');
@@ -39,11 +34,11 @@ export function paypalEvent(): CanonicalEvent {
 }
 
 export function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return makeDeliveryContext({ http, mailer: unusedMailer, originalRequest: async () => ORIGINAL, ...overrides });
+  return makeDeliveryContext({ http, mailer, originalRequest: async () => ORIGINAL, ...overrides });
 }
 
 export function testContext(overrides: Partial<TestContext> = {}): TestContext {
-  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock(new Date()), signal: new AbortController().signal, ...overrides };
+  return makeTestContext({ http, mailer, clock: new ManualClock(new Date()), ...overrides });
 }
 
 /** The PayPal IPN forward connector's contract harness: its fake target, configs and contexts. */

@@ -8,10 +8,8 @@ import { startWebhookSink } from '../../../../test/fakes/webhook-sink.js';
 import type { SinkRequest, WebhookSink } from '../../../../test/fakes/webhook-sink.js';
 import { ManualClock } from '../../../lib/clock.js';
 import { createHttpClient } from '../../../lib/http-client.js';
-import type { Mailer } from '../../../lib/mailer.js';
-import { silentLogger } from '../../../lib/logger.js';
 import type { DeliveryContext, TestContext } from '../../connector.js';
-import { makeDeliveryContext } from '../../connector-contract.js';
+import { makeDeliveryContext, makeTestContext, unusedMailer } from '../../connector-contract.js';
 import type { ConnectorHarness } from '../../connector-contract.js';
 import type { WebhookConfig } from '../config.js';
 import { webhookConnector } from '../webhook-connector.js';
@@ -21,18 +19,14 @@ export const connector = webhookConnector();
 export const http = createHttpClient({ timeoutMs: 5000, allowList: ['127.0.0.1'] });
 
 /** The webhook connector never mails; a mailer that says so if it ever tries. */
-export const unusedMailer: Mailer = {
-  send: async () => ({ ok: false, transient: false, error: 'the webhook connector must not send mail' }),
-  verify: async () => ({ ok: false, message: 'unused' }),
-  close: async () => undefined,
-};
+export const mailer = unusedMailer('webhook');
 
 export function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return makeDeliveryContext({ http, mailer: unusedMailer, ...overrides });
+  return makeDeliveryContext({ http, mailer, ...overrides });
 }
 
 export function testContext(overrides: Partial<TestContext> = {}): TestContext {
-  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock(new Date()), signal: new AbortController().signal, ...overrides };
+  return makeTestContext({ http, mailer, clock: new ManualClock(new Date()), ...overrides });
 }
 
 export function config(input: Record<string, unknown>): WebhookConfig {

@@ -3,11 +3,8 @@
  * (`fixtures/digistore24-ipn-examples.json`) becomes, by case name. Dedup keys follow
  * docs/protocols/digistore24.md#billing-types-rebills-and-idempotency.
  */
-import type { ExpectedEvent, ExpectedNormalized } from '../../provider-contract.js';
-
-function events(...list: ExpectedEvent[]): ExpectedNormalized {
-  return { kind: 'events', events: list };
-}
+import { expectedEvents as events } from '../../provider-contract.js';
+import type { ExpectedNormalized } from '../../provider-contract.js';
 
 export const expectedDigistore24Normalized: Readonly<Record<string, ExpectedNormalized>> = {
   '1. on_payment — first (and only) payment of a single-payment product': events(

@@ -3,11 +3,8 @@
  * (`fixtures/paypal-ipn-bodies.json`) becomes once PayPal has confirmed it, by case name.
  * Dedup keys follow docs/providers.md#duplicates.
  */
-import type { ExpectedEvent, ExpectedNormalized } from '../../provider-contract.js';
-
-function events(...list: ExpectedEvent[]): ExpectedNormalized {
-  return { kind: 'events', events: list };
-}
+import { expectedEvents as events } from '../../provider-contract.js';
+import type { ExpectedNormalized } from '../../provider-contract.js';
 
 export const expectedPayPalIpnNormalized: Readonly<Record<string, ExpectedNormalized>> = {
   'web-accept-windows-1252': events(

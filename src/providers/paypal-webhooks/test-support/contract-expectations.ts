@@ -2,11 +2,8 @@
  * The PayPal webhooks contract cases' expected results: what each verified delivery becomes, by
  * case name. Dedup keys follow docs/protocols/paypal.md#webhook-delivery-retries-and-idempotency.
  */
-import type { ExpectedEvent, ExpectedNormalized } from '../../provider-contract.js';
-
-function events(...list: ExpectedEvent[]): ExpectedNormalized {
-  return { kind: 'events', events: list };
-}
+import { expectedEvents as events } from '../../provider-contract.js';
+import type { ExpectedNormalized } from '../../provider-contract.js';
 
 export const expectedPayPalWebhooksNormalized: Readonly<Record<string, ExpectedNormalized>> = {
   'PayPal sandbox vector WH-01': events(
