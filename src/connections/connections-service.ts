@@ -1,5 +1,5 @@
 /**
- * Connections (DESIGN.md §3): configured outbound targets — connector, filters, config
+ * Connections (docs/domain-model.md): configured outbound targets — connector, filters, config
  * (credentials encrypted at rest, never in a view) and error e-mail addresses. The ingest
  * pipeline reads the active connections' filters inside its transaction; the delivery worker
  * loads one connection's decrypted config per delivery. Both reads are cached per row

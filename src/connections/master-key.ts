@@ -1,5 +1,5 @@
 /**
- * The master key that encrypts secrets at rest (DESIGN.md §8). Configured with
+ * The master key that encrypts secrets at rest (docs/security.md). Configured with
  * `IPNHUB_MASTER_KEY`; on the embedded SQLite default a key is generated on first start and
  * kept beside the database, so `ipnhub serve` works with zero setup. Shared databases
  * (PostgreSQL) need the key configured: every process must use the same one, and a file on

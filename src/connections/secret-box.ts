@@ -1,5 +1,5 @@
 /**
- * Encryption at rest for secret config fields (DESIGN.md §8): AES-256-GCM under the master
+ * Encryption at rest for secret config fields (docs/security.md): AES-256-GCM under the master
  * key, a fresh random 12-byte IV per call. A token is
  * `v1.<base64url iv>.<base64url tag>.<base64url ciphertext>`; the version prefix leaves room
  * for a later algorithm or key rotation without guessing what a stored value is.

@@ -1,6 +1,6 @@
 /**
  * Splitting a provider's or connector's config into what may be stored and shown in clear and
- * the secret fields that are encrypted at rest (DESIGN.md §8).
+ * the secret fields that are encrypted at rest (docs/security.md).
  *
  * Stored shape: the non-secret rest as JSON in the `config` column; the `secrets` column is a
  * JSON object from secret field name to a secret-box token of that field's JSON-encoded

@@ -1,5 +1,5 @@
 /**
- * The config of a source or connection as it is stored (DESIGN.md §3): validated with its
+ * The config of a source or connection as it is stored (docs/domain-model.md): validated with its
  * provider's or connector's schema, secret fields encrypted into the `secrets` column, the
  * rest as JSON in the `config` column. One codec serves both services, so validation, secret
  * scrubbing and the merge-patch rules cannot drift apart.

@@ -1,5 +1,5 @@
 /**
- * Sources (DESIGN.md §3): configured inbound accounts, one per provider account, reachable at
+ * Sources (docs/domain-model.md): configured inbound accounts, one per provider account, reachable at
  * `/ipn/<sourceId>`. Configs are validated with the provider's schema; secret fields are
  * encrypted at rest and never appear in a view.
  */

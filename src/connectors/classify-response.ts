@@ -1,7 +1,7 @@
 /**
  * How an HTTP answer becomes a delivery outcome, for generic webhooks and as the default for
- * every HTTP target (reference
- * target-apis.md §5.1 "Delivery semantics"): any 2xx is success; 408, 429 and 5xx are retried
+ * every HTTP target (see
+ * docs/protocols/webhooks.md#standard-webhooks "Delivery semantics"): any 2xx is success; 408, 429 and 5xx are retried
  * (429 signals overload, `Retry-After` honoured); 3xx is a failure because redirects are not
  * followed; 410 Gone and other 4xx are permanent. Network failures: timeouts and refused or
  * reset connections are retried, a guard refusal or a bad URL is permanent.

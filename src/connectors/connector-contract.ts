@@ -1,11 +1,9 @@
 /**
  * The connector contract suite: one Vitest suite every connector runs against its own local
- * fake target (DESIGN.md §9, after Better Auth's adapter conformance suites). Call it from the
- * connector's test file next to its specific tests:
- *
- * ```ts
- * runConnectorContract('webhook', { connector: webhookConnector(), start, makeContext, makeTestContext });
- * ```
+ * fake target (docs/testing.md#contract-suites, after Better Auth's adapter conformance
+ * suites). `src/connectors/connector-contracts.test.ts` runs it for every connector in the
+ * registry, with the harness each connector's folder exports from
+ * `test-support/contract-harness.ts`; a registered connector without one fails that file.
  *
  * It checks what the worker, the API and the admin UI rely on:
  * - the config schema renders as JSON Schema, every field at every depth has a title or
@@ -25,6 +23,7 @@ import type { CanonicalEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { systemClock } from '../lib/clock.js';
 import { silentLogger } from '../lib/logger.js';
+import type { Mailer } from '../lib/mailer.js';
 import type { Connector, DeliveryContext, TestContext } from './connector.js';
 import { sampleEvent } from './sample-event.js';
 import { templatePathProblems } from './template-fields.js';
@@ -56,6 +55,22 @@ export interface ConnectorHarness<Config> {
   makeContext(overrides?: Partial<DeliveryContext>): DeliveryContext;
   /** A connection-test context with the target's context parts. */
   makeTestContext(overrides?: Partial<TestContext>): TestContext;
+  /** Releases what the harness holds beyond one target (its HTTP client), after the suite. */
+  dispose?(): Promise<void>;
+}
+
+/** A mailer for a connector that never mails: every call fails and says so. */
+export function unusedMailer(connectorId: string): Mailer {
+  return {
+    send: async () => ({ ok: false, transient: false, error: `the ${connectorId} connector must not send mail` }),
+    verify: async () => ({ ok: false, message: 'unused' }),
+    close: async () => undefined,
+  };
+}
+
+/** A connection-test context with test defaults (silent logger, system clock, no abort); harnesses build on it. */
+export function makeTestContext(parts: Pick<TestContext, 'http' | 'mailer'> & Partial<TestContext>): TestContext {
+  return { logger: silentLogger(), clock: systemClock, signal: new AbortController().signal, ...parts };
 }
 
 /** Fills the delivery-specific fields of a context with test defaults; harnesses build on it. */
@@ -85,6 +100,7 @@ export function runConnectorContract<Config>(name: string, harness: ConnectorHar
 
     afterAll(async () => {
       await target?.stop();
+      await harness.dispose?.();
     });
 
     const deliveryContext = (overrides: Partial<DeliveryContext> = {}): DeliveryContext => harness.makeContext({ ...target.context, ...overrides });

@@ -1,5 +1,5 @@
 /**
- * The outbound extension point (DESIGN.md §4). A connector delivers one canonical event to one
+ * The outbound extension point (docs/architecture.md#extension-points). A connector delivers one canonical event to one
  * target system for one connection. It never touches the database; everything it may use
  * comes in through {@link DeliveryContext}.
  *

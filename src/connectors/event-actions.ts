@@ -1,5 +1,5 @@
 /**
- * Per-event actions for CRM and e-mail marketing connectors (issue 4): what a connection does
+ * Per-event actions for CRM and e-mail marketing connectors: what a connection does
  * on a payment, a refund, a chargeback, … Each connector defines its own action shape (tags to
  * add and remove, lists, opportunity stages) and its defaults; this module builds the config
  * field and looks an event's action up.

@@ -1,6 +1,6 @@
 /**
  * A token bucket per target account, so one connection never exceeds what the target allows
- * (ActiveCampaign: 5 requests per second per account, reference target-apis.md §2.4). Requests
+ * (ActiveCampaign: 5 requests per second per account, docs/protocols/activecampaign.md#errors-and-rate-limit). Requests
  * over the budget wait for a token instead of earning a 429. Limiters are shared per key across
  * deliveries in this process (several processes each get their own budget; the target's 429
  * with `Retry-After` still covers that case).

@@ -1,12 +1,12 @@
 /**
  * A complete, realistic canonical event for connection tests and connector contract tests,
- * shaped like a Digistore24 `on_payment` IPN (reference digistore24.md §7, example 1): order
+ * shaped like a Digistore24 `on_payment` IPN (docs/protocols/digistore24.md#example-payloads, example 1): order
  * K7QX2M9P, product 543210 "Online Course Basic", 97.00 EUR, buyer Anna Beispiel in Berlin.
  * Every field is filled, so mappings and templates show what they will produce.
  */
 import type { CanonicalEvent, EventType } from '../core/events.js';
 
-/** Digistore24's `event` parameter for each canonical type (digistore24.md §3). */
+/** Digistore24's `event` parameter for each canonical type (docs/protocols/digistore24.md#events). */
 const DIGISTORE24_EVENT_NAMES: Readonly<Record<EventType, string>> = {
   payment: 'on_payment',
   payment_pending: 'on_payment',

@@ -1,6 +1,6 @@
 /**
- * The HTTP client CRM and e-mail marketing connectors talk to their targets through (issue 4,
- * reference target-apis.md §7). It does what every such connector needs, once:
+ * The HTTP client CRM and e-mail marketing connectors talk to their targets through (see
+ * docs/protocols/README.md#across-the-targets). It does what every such connector needs, once:
  * - waits for the connection's rate limiter before each request (logins included);
  * - logs in through a shared {@link SessionCache} for session/token targets, and when the
  *   target rejects the session, logs in again ONCE and repeats the call; a second rejection,

@@ -1,6 +1,6 @@
 /**
  * The canonical, provider-neutral event: what every provider's `normalize` produces and what
- * every connector receives. See DESIGN.md §3.
+ * every connector receives. See docs/domain-model.md.
  *
  * Rules:
  * - Event types are only ever added, never renamed: connections store them in their filters.

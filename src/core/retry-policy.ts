@@ -1,5 +1,5 @@
 /**
- * Retry policy as data (DESIGN.md §6, after Svix's worker): a schedule of delays, jitter, a
+ * Retry policy as data (docs/architecture.md#processes-and-retries, after Svix's worker): a schedule of delays, jitter, a
  * minimum penalty after overload signals, and `Retry-After` honoured up to a cap. `nextRetryDelay`
  * returns the delay before the next attempt in milliseconds, or `null` when the schedule is
  * exhausted and the delivery is dead.

@@ -1,5 +1,5 @@
 /**
- * The ledger as Digistore24 event sequences drive it (reference digistore24.md §3.4), through
+ * The ledger as Digistore24 event sequences drive it (docs/protocols/digistore24.md#typical-sequences), through
  * the real ingest pipeline, on both dialects.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

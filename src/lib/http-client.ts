@@ -1,5 +1,5 @@
 /**
- * The guarded outbound HTTP client every connector uses (DESIGN.md §8):
+ * The guarded outbound HTTP client every connector uses (docs/security.md):
  * - timeouts (connect + whole request), an abort signal;
  * - the SSRF guard: targets resolving to private, loopback, link-local, CGNAT, multicast or
  *   cloud-metadata addresses are refused unless on the configured allow-list; the check runs

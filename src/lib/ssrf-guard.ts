@@ -1,5 +1,5 @@
 /**
- * The SSRF guard (DESIGN.md §8, after Svix's `webhook_http_client.rs`): user-entered outbound
+ * The SSRF guard (docs/security.md, after Svix's `webhook_http_client.rs`): user-entered outbound
  * URLs must not reach the machine ipnhub runs on, its private network or a cloud metadata
  * service. An address is refused when it is loopback, private (RFC 1918, fc00::/7),
  * link-local (incl. 169.254.169.254 and fe80::/10), CGNAT (100.64/10), unspecified,

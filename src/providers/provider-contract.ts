@@ -1,38 +1,131 @@
 /**
- * The shared conformance suite every inbound provider runs (DESIGN.md §9 "one shared contract
- * suite per extension point"). Call it from the provider's own test file:
- *
- *   runProviderContract(digistore24Provider(), cases);
+ * The shared conformance suite every inbound provider runs (docs/testing.md#contract-suites).
+ * `src/providers/provider-contracts.test.ts` runs it for every provider in the registry, with
+ * the cases each provider's folder exports from `test-support/contract-cases.ts`; a registered
+ * provider without cases fails that file.
  *
  * It checks the rules of the {@link Provider} contract that hold for every provider:
  * - `verify` returns each case's expected verdict and never throws (it rejects garbage bodies:
  *   empty, binary, 1 MB of `&`), i.e. it fails closed;
- * - `normalize` never throws and is deterministic (the same request gives deep-equal output);
+ * - a provider with `confirm` (authenticity proven by asking the sender afterwards, PayPal
+ *   IPN's postback) has `pending` cases and no `verified` ones: its `verify` accepts their
+ *   shape, then `confirm`, asked against a real fake of the sender's service, answers `retry`
+ *   while that service fails, refuses a request the sender did not send, and confirms one it
+ *   did; a provider without `confirm` has no `pending` cases;
+ * - `normalize` never throws, is deterministic, and turns each authentic (`verified` or
+ *   `pending`) case into the case's expected result: the events (type, dedup key, order,
+ *   transaction, money, buyer), or `ignored`, `held` or `invalid` with its code;
  * - every event has a non-empty `dedupKey`, a type from `EVENT_TYPES`, and integer (or null) money;
  * - `acknowledge` renders a status and a string body for every outcome kind;
- * - `decodeFields` never throws, is deterministic, and decodes every verified case's body;
+ * - `decodeFields` never throws, is deterministic, and decodes every authentic case's body;
  * - the config schema accepts each case's config and names every secret field;
  * - a `testNotification`, when the provider has one, is accepted by its own `verify` with the
  *   config it was built with, in one of its content types, and becomes connection tests only
  *   (which the pipeline records and never delivers); with a changed secret it is refused.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openObjects, schemaAt, unlabelledFields } from '../lib/config-schema-shape.js';
 import type { JsonSchemaNode } from '../lib/config-schema-shape.js';
 import { EVENT_TYPES } from '../core/events.js';
-import type { EventDraft } from '../core/events.js';
+import type { EventDraft, EventType } from '../core/events.js';
 import type { ErrorCode } from '../core/errors.js';
 import { ManualClock } from '../lib/clock.js';
 import { offlineHttpClient } from '../lib/offline-http-client.js';
-import type { IngestOutcome, InboundRequest, Provider, ProviderContext } from './provider.js';
+import type { IngestOutcome, InboundRequest, Normalized, Provider, ProviderContext } from './provider.js';
 
-export interface ProviderContractCase<Config> {
+/** One normalized event as a case expects it: what the ledger, the fan-out and the connectors act on. */
+export interface ExpectedEvent {
+  type: EventType;
+  dedupKey: string;
+  test: boolean;
+  orderId: string | null;
+  transactionId: string | null;
+  currency: string | null;
+  /** Gross amount, minor units. */
+  amount: number | null;
+  buyerEmail: string | null;
+}
+
+/** What `normalize` must make of an authentic case. */
+export type ExpectedNormalized =
+  | { kind: 'events'; events: ExpectedEvent[] }
+  | { kind: 'ignored' }
+  | { kind: 'held'; code: ErrorCode | null }
+  | { kind: 'invalid'; code: ErrorCode };
+
+/** `{ kind: 'events', events }`, for expectation tables. */
+export function expectedEvents(...events: ExpectedEvent[]): ExpectedNormalized {
+  return { kind: 'events', events };
+}
+
+interface CaseBase<Config> {
   name: string;
   request: InboundRequest;
   config: Config;
-  /** `verified`, or the error code `verify` must reject the request with. */
-  expect: 'verified' | { rejected: ErrorCode };
+}
+
+/**
+ * `verified`: `verify` proves the request authentic; `pending`: `verify` accepts its shape and
+ * `confirm` settles authenticity later (providers with `confirm` only); both name what
+ * `normalize` makes of it. `{ rejected }`: the error code `verify` must reject it with.
+ */
+export type ProviderContractCase<Config> = CaseBase<Config> &
+  ({ expect: 'verified' | 'pending'; normalized: ExpectedNormalized } | { expect: { rejected: ErrorCode } });
+
+/** A fake of the sender's own verification service (PayPal's IPN postback endpoint), for `confirm`. */
+export interface SenderFake {
+  /** From now on the sender says it sent this request. */
+  vouchFor(request: InboundRequest): void;
+  /** `false`: the service answers without a verdict (an error page) until set back to `true`. */
+  setAvailable(available: boolean): void;
+}
+
+/** What a provider's cases need running while they are checked. */
+export interface ProviderContractTarget {
+  /** Context parts verification needs, e.g. an HTTP client that reaches a local certificate server. */
+  context?: Partial<ProviderContext>;
+  /** Required when the provider has `confirm`. */
+  sender?: SenderFake;
+  stop(): Promise<void>;
+}
+
+/** A provider's contract cases, exported by its folder's `test-support/contract-cases.ts`. */
+export interface ProviderContractSetup<Config> {
+  /** Must not be empty; needs an authentic (`verified` or `pending`) case and a rejected one. */
+  cases: ReadonlyArray<ProviderContractCase<Config>>;
+  /** Starts the local servers verification reaches; without it, the context is offline. */
+  start?(): Promise<ProviderContractTarget>;
+}
+
+/** The case-relevant summary of a `normalize` result, in the shape cases state their expectation. */
+export function summarizeNormalized(normalized: Normalized): ExpectedNormalized {
+  switch (normalized.kind) {
+    case 'events':
+      return {
+        kind: 'events',
+        events: normalized.events.map((event) => ({
+          type: event.type,
+          dedupKey: event.dedupKey,
+          test: event.test,
+          orderId: event.order?.id ?? null,
+          transactionId: event.order?.transactionId ?? null,
+          currency: event.order?.currency ?? null,
+          amount: event.order?.amount ?? null,
+          buyerEmail: event.buyer?.email ?? null,
+        })),
+      };
+    case 'ignored':
+      return { kind: 'ignored' };
+    case 'held':
+      return { kind: 'held', code: normalized.code };
+    case 'invalid':
+      return { kind: 'invalid', code: normalized.code };
+  }
+}
+
+function isAuthentic<Config>(c: ProviderContractCase<Config>): c is Extract<ProviderContractCase<Config>, { normalized: ExpectedNormalized }> {
+  return c.expect === 'verified' || c.expect === 'pending';
 }
 
 const OUTCOMES: readonly IngestOutcome[] = [
@@ -75,15 +168,36 @@ function moneyOf(event: EventDraft): Array<[string, number | null]> {
   ];
 }
 
-/** Registers the contract suite for `provider` with Vitest (`describe`/`it`). `cases` must not be empty. */
-export function runProviderContract<Config>(provider: Provider<Config>, cases: ReadonlyArray<ProviderContractCase<Config>>, context: Partial<ProviderContext> = {}): void {
-  const ctx: ProviderContext = { clock: new ManualClock('2024-05-14T07:12:46.000Z'), http: offlineHttpClient(), ...context };
+/** Registers the contract suite for `provider` with Vitest (`describe`/`it`). */
+export function runProviderContract<Config>(provider: Provider<Config>, setup: ProviderContractSetup<Config>): void {
+  const { cases } = setup;
+  let target: ProviderContractTarget | undefined;
+  let ctx: ProviderContext = { clock: new ManualClock('2024-05-14T07:12:46.000Z'), http: offlineHttpClient() };
 
   describe(`provider contract: ${provider.id}`, () => {
-    it('has cases, including a verified one and a rejected one', () => {
+    beforeAll(async () => {
+      target = await setup.start?.();
+      ctx = { ...ctx, ...target?.context };
+    });
+
+    afterAll(async () => {
+      await target?.stop();
+    });
+
+    it('has cases, including an authentic one and a rejected one', () => {
       expect(cases.length).toBeGreaterThan(0);
-      expect(cases.some((c) => c.expect === 'verified')).toBe(true);
-      expect(cases.some((c) => c.expect !== 'verified')).toBe(true);
+      expect(cases.some(isAuthentic)).toBe(true);
+      expect(cases.some((c) => !isAuthentic(c))).toBe(true);
+    });
+
+    it(provider.confirm ? 'confirms later: its authentic cases are pending, and a fake sender is running' : 'verifies at once: no case is pending', () => {
+      const kinds = new Set(cases.filter(isAuthentic).map((c) => c.expect));
+      if (provider.confirm) {
+        expect([...kinds]).toEqual(['pending']);
+        expect(target?.sender, 'a provider with confirm needs a sender fake (setup.start)').toBeDefined();
+      } else {
+        expect([...kinds]).toEqual(['verified']);
+      }
     });
 
     it('describes itself', () => {
@@ -112,9 +226,9 @@ export function runProviderContract<Config>(provider: Provider<Config>, cases: R
           expect(provider.configSchema.safeParse(c.config).success).toBe(true);
         });
 
-        it(c.expect === 'verified' ? 'verifies' : `is rejected with ${c.expect.rejected}`, async () => {
+        it(isAuthentic(c) ? `is accepted by verify (${c.expect})` : `is rejected with ${c.expect.rejected}`, async () => {
           const verdict = await provider.verify(c.request, c.config, ctx);
-          if (c.expect === 'verified') {
+          if (isAuthentic(c)) {
             expect(verdict.ok, JSON.stringify(verdict)).toBe(true);
             if (verdict.ok) expect(verdict.method.length).toBeGreaterThan(0);
           } else {
@@ -134,15 +248,16 @@ export function runProviderContract<Config>(provider: Provider<Config>, cases: R
           expect(provider.decodeFields(Buffer.from(c.request.rawBody))).toEqual(decoded);
           if (decoded.ok) for (const field of decoded.fields) expect(typeof field.value).toBe('string');
           else expect(decoded.reason.length).toBeGreaterThan(0);
-          if (c.expect === 'verified') {
+          if (isAuthentic(c)) {
             expect(decoded.ok).toBe(true);
             if (decoded.ok) expect(decoded.fields.length).toBeGreaterThan(0);
           }
         });
 
-        if (c.expect === 'verified') {
-          it('produces well-formed events', () => {
+        if (isAuthentic(c)) {
+          it('normalizes to the expected result, with well-formed events', () => {
             const normalized = provider.normalize(c.request, c.config);
+            expect(summarizeNormalized(normalized)).toEqual(c.normalized);
             if (normalized.kind !== 'events') return;
             expect(normalized.events.length).toBeGreaterThan(0);
             for (const event of normalized.events) {
@@ -154,6 +269,32 @@ export function runProviderContract<Config>(provider: Provider<Config>, cases: R
               }
               if (event.occurredAt !== null) expect(new Date(event.occurredAt).toISOString()).toBe(event.occurredAt);
             }
+          });
+        }
+
+        const confirm = provider.confirm?.bind(provider);
+        if (c.expect === 'pending' && confirm) {
+          // The pipeline's order: verify and store as pending, answer the sender, then confirm until settled.
+          it('is settled by confirm as the sender answers: retry while it fails, refused unless sent by it, then confirmed', async () => {
+            const sender = target?.sender;
+            if (!sender) throw new Error('a provider with confirm needs a sender fake (setup.start)');
+            expect(await provider.verify(c.request, c.config, ctx)).toMatchObject({ ok: true });
+            sender.setAvailable(false);
+            try {
+              const unanswered = await confirm(c.request, c.config, ctx);
+              expect(unanswered.ok, JSON.stringify(unanswered)).toBe('retry');
+              expect(unanswered.ok === 'retry' && unanswered.reason.length > 0).toBe(true);
+            } finally {
+              sender.setAvailable(true);
+            }
+            const refused = await confirm(c.request, c.config, ctx);
+            expect(refused.ok, JSON.stringify(refused)).toBe(false);
+            if (refused.ok === false) expect(refused.reason.length).toBeGreaterThan(0);
+            sender.vouchFor(c.request);
+            const confirmed = await confirm(c.request, c.config, ctx);
+            expect(confirmed.ok, JSON.stringify(confirmed)).toBe(true);
+            if (confirmed.ok === true) expect(confirmed.method.length).toBeGreaterThan(0);
+            expect(summarizeNormalized(provider.normalize(c.request, c.config))).toEqual(c.normalized);
           });
         }
       });
@@ -185,8 +326,8 @@ export function runProviderContract<Config>(provider: Provider<Config>, cases: R
     const testNotification = provider.testNotification?.bind(provider);
     if (testNotification) {
       it('builds a test notification its own verify accepts, which becomes connection tests only', async () => {
-        const verifiedCase = cases.find((c) => c.expect === 'verified');
-        if (!verifiedCase) throw new Error('the cases need a verified one');
+        const verifiedCase = cases.find(isAuthentic);
+        if (!verifiedCase) throw new Error('the cases need an authentic one');
         // The same config with every (top-level, text) secret changed.
         const changed = Object.fromEntries(
           Object.entries(verifiedCase.config as Record<string, unknown>).map(([key, value]) => [key, provider.secretFields.includes(key) && typeof value === 'string' ? `${value}-changed` : value]),

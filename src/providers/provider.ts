@@ -1,5 +1,5 @@
 /**
- * The inbound extension point (DESIGN.md §4). A provider turns one raw HTTP request from a
+ * The inbound extension point (docs/architecture.md#extension-points). A provider turns one raw HTTP request from a
  * payment system into verified, canonical events. It sees a neutral {@link InboundRequest},
  * never a Fastify object, and never touches the database: the ingest pipeline stores the raw
  * request, calls `verify`, then `normalize`, and writes the result in one transaction.

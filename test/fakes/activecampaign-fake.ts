@@ -1,6 +1,6 @@
 /**
  * A local ActiveCampaign API v3 on 127.0.0.1 for connector tests, following the checklist of
- * reference target-apis.md §2.6: the `Api-Token` header (wrong or missing → 403), JSON bodies
+ * docs/protocols/activecampaign.md#what-the-fake-emulates: the `Api-Token` header (wrong or missing → 403), JSON bodies
  * wrapped in a singular key, lists in a plural key with `meta.total` as a string, string ids,
  * 422 `{errors:[{title,detail,code,source}]}` for bad values, `{message}` for unknown ids.
  * Stateful: contacts (upsert by e-mail, case-insensitive), custom fields (seeded, never created
@@ -63,7 +63,7 @@ export interface TargetedFailure extends FailStep {
 
 export interface ActiveCampaignFakeOptions {
   apiToken?: string;
-  /** Status for a wrong or missing token; ActiveCampaign documents 403 (§2.1). */
+  /** Status for a wrong or missing token; ActiveCampaign documents 403 (docs/protocols/activecampaign.md#authentication). */
   authFailureStatus?: number;
   /** Custom fields that exist in the account (ids "1", "2", …). */
   fields?: Array<{ title: string; perstag: string; type?: string }>;
@@ -71,7 +71,7 @@ export interface ActiveCampaignFakeOptions {
   lists?: string[];
   /** Tags that exist before the test (ids "1", "2", …). */
   tags?: string[];
-  /** A token bucket per account; off unless given (§2.4: 5/s, no documented burst). */
+  /** A token bucket per account; off unless given (docs/protocols/activecampaign.md#errors-and-rate-limit: 5/s, no documented burst). */
   rateLimit?: { perSecond: number; burst?: number };
   /**
    * Attaching a tag the contact already has: `existing` answers 201 with the existing row (the
@@ -176,7 +176,7 @@ function page<T>(items: T[], query: Record<string, string>): { page: T[]; total:
   return { page: items.slice(offset, offset + limit), total: String(items.length) };
 }
 
-/** `filters[name]=…` parameters, refusing names the endpoint does not support (400, §2.4). */
+/** `filters[name]=…` parameters, refusing names the endpoint does not support (400, docs/protocols/activecampaign.md#errors-and-rate-limit). */
 function filters(query: Record<string, string>, allowed: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(query)) {
@@ -254,7 +254,7 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
         if (!field) throw invalid(`Field ${fieldId} does not exist`, 'fieldValues', 'field_invalid');
         const value = entry.value;
         if (typeof value !== 'string') throw invalid('Field values must be text', 'fieldValues');
-        // ActiveCampaign does not name the field in this error (§2.4); neither does the fake.
+        // ActiveCampaign does not name the field in this error (docs/protocols/activecampaign.md#errors-and-rate-limit); neither does the fake.
         if (field.type === 'date' && !DATE.test(value)) throw invalid('Invalid field value', 'fieldValues', 'field_invalid');
         values.push({ field: fieldId, value });
       }

@@ -4,7 +4,7 @@ import type { KlickTippFake } from './klicktipp-fake.js';
 
 const USER = 'shop-owner';
 const PASSWORD = 's3cret!';
-// The reference's partner test vector (target-apis.md §4.1).
+// The partner test vector (docs/protocols/klicktipp.md#authentication).
 const DEVELOPER_KEY = '00112233445566778899aabbccddeeff';
 const CUSTOMER_KEY = 'cust-abc';
 const X_CI = 'CAQA5T19ucrnJQARPsQaj9JeFB9NFSKrjss+HNZ9g0djdXN0LWFiYw==';

@@ -1,5 +1,5 @@
 /**
- * A local Klick-Tipp REST API for tests (reference target-apis.md §4.6 checklist): a real HTTP
+ * A local Klick-Tipp REST API for tests (docs/protocols/klicktipp.md#what-the-fake-emulates checklist): a real HTTP
  * server on 127.0.0.1 that is strict about paths, methods, authentication and body shapes and
  * keeps contacts, tags, fields and opt-in processes in memory.
  *
@@ -307,7 +307,7 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
   function apiKey(body: Body): { listId: number; tagId?: number } {
     const key = stringArg(body, 'apikey', true);
     const entry = options.apiKeys?.[key];
-    // A wrong key answers 500 with an empty body (reference §4.1, from a client's test fixture).
+    // A wrong key answers 500 with an empty body (docs/protocols/klicktipp.md#authentication, from a client's test fixture).
     if (!entry) throw new BadRequest({ status: 500, body: undefined });
     return entry;
   }

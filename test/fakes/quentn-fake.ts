@@ -1,5 +1,5 @@
 /**
- * A local fake of the Quentn REST API (reference target-apis.md §3, checklist §3.6): a real
+ * A local fake of the Quentn REST API (docs/protocols/quentn.md, checklist docs/protocols/quentn.md#what-the-fake-emulates): a real
  * node:http server on 127.0.0.1 serving `/public/api/V1/…`, strict about paths, methods, the
  * Bearer key, content types and body shapes, and stateful (contacts, terms, custom fields).
  *
@@ -27,7 +27,7 @@ const STANDARD_FIELDS = new Set([
   'phone_type', 'phone', 'phone2_type', 'phone2', 'fax', 'skype', 'fb', 'twitter', 'ba_street',
   'ba_street2', 'ba_city', 'ba_postal_code', 'ba_state', 'ba_country', 'date_of_birth', 'request_ip', 'terms',
 ]);
-/** The e-mail status field (its real name is UNCONFIRMED, §3.3/§3.6). */
+/** The e-mail status field (its real name is UNCONFIRMED, docs/protocols/quentn.md#e-mail-confirmation/docs/protocols/quentn.md#what-the-fake-emulates). */
 export const MAIL_STATUS_FIELD = 'mail_status';
 const MAIL_STATUSES = new Set(['unknown', 'confirmed', 'unsubscribed', 'spam', 'blocked']);
 const DEFAULT_RETURN_FIELDS = ['id', 'first_name', 'family_name', 'mail'];

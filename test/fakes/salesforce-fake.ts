@@ -1,26 +1,26 @@
 /**
- * A local Salesforce for connector tests (reference target-apis.md §1.9 "What the Salesforce
+ * A local Salesforce for connector tests (docs/protocols/salesforce.md#what-the-fake-emulates "What the Salesforce
  * fake must emulate"): a real node:http server on 127.0.0.1 that answers the OAuth token
  * endpoint and the REST API the way the reference describes them, and keeps state.
  *
  * - `POST /services/oauth2/token` (form-encoded): `grant_type=password` (password + security
  *   token appended) and `client_credentials` (client id/secret in the form or as HTTP Basic);
  *   200 token JSON whose `instance_url` points back here; 400 `invalid_client_id`,
- *   `invalid_client`, `invalid_grant`, `unsupported_grant_type` (§1.1).
+ *   `invalid_client`, `invalid_grant`, `unsupported_grant_type` (docs/protocols/salesforce.md#login).
  * - `/services/data/**`: Bearer check → 401 `[{"errorCode":"INVALID_SESSION_ID",…}]` for unknown,
- *   revoked or expired tokens (§1.2); `GET /services/data/` version list; `vNN.N` checked.
+ *   revoked or expired tokens (docs/protocols/salesforce.md#expired-sessions); `GET /services/data/` version list; `vNN.N` checked.
  * - `GET query?q=` (a SOQL subset: `SELECT f, … FROM X [WHERE f = v [AND …]] [ORDER BY f
  *   [ASC|DESC]] [LIMIT n]`, string comparison case-insensitive), `GET sobjects/X/describe`,
  *   `POST sobjects/X/` → 201, `GET|PATCH sobjects/X/<Id>` → 200/204, `PATCH
  *   sobjects/X/<ExtField>/<value>` → 201 `created:true`, 200 `created:false` (v ≥ 46) or 204
  *   (v ≤ 45), 300 on several matches, 404 `NOT_FOUND` object for a field that is not an
- *   external id, `updateOnly=true` from v61 (§1.4).
+ *   external id, `updateOnly=true` from v61 (docs/protocols/salesforce.md#upsert-by-external-id).
  * - Strict bodies: JSON content type, known writable fields only (`INVALID_FIELD`), types
  *   (`INVALID_TYPE_ON_FIELD_IN_RECORD`), required fields (`REQUIRED_FIELD_MISSING`), unique
  *   external ids (`DUPLICATE_VALUE`), lookups that exist (`INVALID_CROSS_REFERENCE_KEY`),
  *   converted leads (`CANNOT_UPDATE_CONVERTED_LEAD` "cannot reference converted lead", also
  *   when an upsert by external id matches one), an optional duplicate rule on Email
- *   (`DUPLICATES_DETECTED` unless `Sforce-Duplicate-Rule-Header: allowSave=true`) (§1.7).
+ *   (`DUPLICATES_DETECTED` unless `Sforce-Duplicate-Rule-Header: allowSave=true`) (docs/protocols/salesforce.md#errors-and-limits).
  * - Lead conversion (`convertLead`, as a user or Salesforce's convertLead() does it): the Lead
  *   gets `IsConverted`, `ConvertedContactId`, `ConvertedAccountId`, `ConvertedDate` (read-only
  *   fields); the Contact is created from it, or an existing one has its empty fields filled,

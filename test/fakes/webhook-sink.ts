@@ -1,5 +1,5 @@
 /**
- * A real HTTP receiver on 127.0.0.1 for webhook tests (reference target-apis.md §5.3): it
+ * A real HTTP receiver on 127.0.0.1 for webhook tests (docs/protocols/webhooks.md#what-the-fake-emulates): it
  * records every request (method, path, headers, raw body), verifies Standard Webhooks
  * signatures with the `standardwebhooks` package when given a secret (±5 min, the library's
  * tolerance, against the real time or the test's `clock`), and answers from a script: `respondWith(...)` queues one step per request

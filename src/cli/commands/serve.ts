@@ -1,6 +1,6 @@
 /**
  * `ipnhub serve [--no-worker]`: the HTTP server (inbound IPNs, admin API, health, metrics)
- * plus, by default, the delivery worker in the same process (DESIGN.md §6). Logs go to stdout
+ * plus, by default, the delivery worker in the same process (docs/architecture.md#processes-and-retries). Logs go to stdout
  * as JSON lines; a generated admin token is printed once as a plain line.
  *
  * Shutdown order on SIGINT/SIGTERM: the server closes first, so requests in flight finish and

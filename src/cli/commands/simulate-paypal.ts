@@ -2,11 +2,11 @@
  * `ipnhub simulate paypal-ipn <kind>` and `ipnhub simulate paypal-webhook <event_type>`:
  * realistic PayPal messages for testing a setup offline, with `ipnhub dev fake-paypal`.
  *
- * - IPN: the message of `samplePayPalIpnFields` (reference paypal.md §A4/§A5), encoded in the
+ * - IPN: the message of `samplePayPalIpnFields` (docs/protocols/paypal.md#ipn-transaction-types-and-payment-statuses/docs/protocols/paypal.md#ipn-variables), encoded in the
  *   chosen charset, with a dev signature in `verify_sign` that only the fake PayPal honours
  *   (real PayPal answers INVALID to simulated messages, as it does to its own simulator's).
  *   Success is PayPal's: HTTP 200 with an empty body.
- * - Webhook: the event of `samplePayPalWebhookEvent` (§B1), signed like PayPal (§B2) with the
+ * - Webhook: the event of `samplePayPalWebhookEvent` (docs/protocols/paypal.md#webhook-envelope-and-event-types), signed like PayPal (docs/protocols/paypal.md#webhook-signature-verification) with the
  *   fake's public dev key, naming the fake's certificate URL. Success is any 2xx.
  * Each run gets fresh transaction / event ids unless given, so it is a new fact, not a resend.
  */

@@ -20,7 +20,7 @@ import { registerPayPalSimulations } from './simulate-paypal.js';
 import { printJson, printLines, truncate } from '../output.js';
 
 const BILLING_TYPES = ['single_payment', 'subscription', 'installment'] as const;
-/** Events whose sample carries a transaction id (the others have none, reference §7). */
+/** Events whose sample carries a transaction id (the others have none, docs/protocols/digistore24.md#example-payloads). */
 const TRANSACTION_EVENTS: ReadonlySet<string> = new Set(['on_payment', 'on_refund', 'on_chargeback']);
 const ORDER_ID_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 

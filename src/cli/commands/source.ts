@@ -1,5 +1,5 @@
 /**
- * `ipnhub source add|list|remove`: the inbound accounts (DESIGN.md §3). `add` prints the URL
+ * `ipnhub source add|list|remove`: the inbound accounts (docs/domain-model.md). `add` prints the URL
  * to paste into the provider's IPN settings. Secrets (the Digistore24 passphrase) go into the
  * encrypted store and are never printed, also not by `--json`.
  */

@@ -1,5 +1,5 @@
 /**
- * The `activecampaign` connector (reference target-apis.md §2 and §7): per event, the contact
+ * The `activecampaign` connector (docs/protocols/activecampaign.md and docs/protocols/README.md#across-the-targets): per event, the contact
  * is upserted by e-mail with `contact/sync` (mapped standard fields plus values for EXISTING
  * custom fields), then the event's action adds and removes tags (created on first use) and
  * subscribes to or unsubscribes from lists; payments can also be recorded as Deep Data
@@ -27,7 +27,7 @@ import { applyTags, renderTags } from './tags.js';
 export type { ActiveCampaignConfig } from './config.js';
 
 export interface ActiveCampaignConnectorOptions {
-  /** The account's request budget; ActiveCampaign allows 5 per second (§2.4). Tests raise it. */
+  /** The account's request budget; ActiveCampaign allows 5 per second (docs/protocols/activecampaign.md#errors-and-rate-limit). Tests raise it. */
   requestsPerSecond?: number;
 }
 

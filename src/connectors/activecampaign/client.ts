@@ -1,5 +1,5 @@
 /**
- * The ActiveCampaign API v3 client of one delivery (reference target-apis.md §2.1, §2.4): the
+ * The ActiveCampaign API v3 client of one delivery (docs/protocols/activecampaign.md#authentication, docs/protocols/activecampaign.md#errors-and-rate-limit): the
  * `Api-Token` header on every call, the account's 5 requests/s budget shared by every
  * connection of the account, and ActiveCampaign's error bodies turned into messages. 403 (bad
  * token) fails at once with `TARGET_AUTH_FAILED`; 429 and 503 are retried after `Retry-After`.
@@ -13,7 +13,7 @@ import { apiBase } from './config.js';
 
 export const TARGET_NAME = 'ActiveCampaign';
 
-/** ActiveCampaign's budget per account (§2.4). */
+/** ActiveCampaign's budget per account (docs/protocols/activecampaign.md#errors-and-rate-limit). */
 export const ACCOUNT_REQUESTS_PER_SECOND = 5;
 
 /** A step's outcome: its value, or the delivery result that ends the delivery. */
@@ -92,7 +92,7 @@ export function text(record: Record<string, unknown>, key: string): string | nul
 /**
  * Whether a refused create may mean "it exists already": ActiveCampaign refuses duplicate tags,
  * connections, customers and orders with a client error whose exact status is UNCONFIRMED
- * (§2.2), so the caller looks the object up again before treating the refusal as a failure.
+ * (docs/protocols/activecampaign.md#endpoints), so the caller looks the object up again before treating the refusal as a failure.
  */
 export function mayBeDuplicate(status: number | undefined): boolean {
   return status === 400 || status === 409 || status === 422;
@@ -111,7 +111,7 @@ const MAX_PAGES = 100;
 
 /**
  * Every entry of a list endpoint (`{"<key>":[…],"meta":{"total":"…"}}`), page by page: the
- * default page size is 20 (§2.2, a plugin broke on the 21st tag), so `limit` is always given.
+ * default page size is 20 (docs/protocols/activecampaign.md#endpoints, a plugin broke on the 21st tag), so `limit` is always given.
  */
 export async function listAll(client: TargetClient, path: string, key: string): Promise<Step<Array<Record<string, unknown>>>> {
   const all: Array<Record<string, unknown>> = [];

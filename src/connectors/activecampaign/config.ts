@@ -1,5 +1,5 @@
 /**
- * Configuration of the `activecampaign` connector (reference target-apis.md §2): the account's
+ * Configuration of the `activecampaign` connector (docs/protocols/activecampaign.md): the account's
  * API URL and token, how the event fills the contact and its existing custom fields, what
  * happens per event type (tags, lists) and the optional Deep Data e-commerce orders.
  */
@@ -8,7 +8,7 @@ import { eventActionsSchema } from '../event-actions.js';
 import type { EventActions } from '../event-actions.js';
 import { mappingSchema, templateSchema } from '../template.js';
 
-/** The contact fields `contact/sync` takes besides `fieldValues` (§2.2). */
+/** The contact fields `contact/sync` takes besides `fieldValues` (docs/protocols/activecampaign.md#endpoints). */
 export const CONTACT_FIELDS = ['email', 'firstName', 'lastName', 'phone'] as const;
 
 export const DEFAULT_CONTACT_MAPPING: Readonly<Record<(typeof CONTACT_FIELDS)[number], string>> = {

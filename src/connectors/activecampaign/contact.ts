@@ -1,5 +1,5 @@
 /**
- * The contact upsert (reference target-apis.md §2.2 "Contacts"): `POST /api/3/contact/sync`
+ * The contact upsert (docs/protocols/activecampaign.md#endpoints "Contacts"): `POST /api/3/contact/sync`
  * matches on e-mail and updates or creates, so a retried delivery never makes a second contact.
  */
 import type { TargetClient } from '../target-client.js';

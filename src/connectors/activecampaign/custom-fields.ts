@@ -1,5 +1,5 @@
 /**
- * Custom field values for `contact/sync` (reference target-apis.md §2.2 "Custom fields"): the
+ * Custom field values for `contact/sync` (docs/protocols/activecampaign.md#endpoints "Custom fields"): the
  * configured keys are matched to the account's EXISTING fields by personalization tag or title
  * (case-insensitive); ipnhub never creates fields. Values are text; date fields get
  * `YYYY-MM-DD`; empty values are left out so what the contact has stays.
@@ -54,7 +54,7 @@ export function missingFieldsMessage(missing: readonly string[]): string {
 }
 
 function asDate(value: string): string {
-  // ActiveCampaign date fields take YYYY-MM-DD (§7); event timestamps are ISO 8601.
+  // ActiveCampaign date fields take YYYY-MM-DD (docs/protocols/README.md#across-the-targets); event timestamps are ISO 8601.
   return /^\d{4}-\d{2}-\d{2}T/.test(value) ? value.slice(0, 10) : value;
 }
 

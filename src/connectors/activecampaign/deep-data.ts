@@ -1,9 +1,9 @@
 /**
- * Deep Data e-commerce orders for payments (reference target-apis.md §2.2 "Deep Data", §2.5):
+ * Deep Data e-commerce orders for payments (docs/protocols/activecampaign.md#endpoints "Deep Data", docs/protocols/activecampaign.md#idempotency):
  * one store connection (`service` "ipnhub" + the configured store id), one e-commerce customer
  * per (connection, e-mail) and one order per payment, keyed by the transaction id as
  * `externalid` so every rebill is its own order and a retried delivery finds its order again
- * instead of recording it twice. Amounts are integer minor units ("cents", §7).
+ * instead of recording it twice. Amounts are integer minor units ("cents", docs/protocols/README.md#across-the-targets).
  */
 import type { CanonicalEvent, EventItem, EventOrder } from '../../core/events.js';
 import type { TargetClient } from '../target-client.js';
@@ -61,7 +61,7 @@ function products(order: EventOrder & { amount: number }): Array<Record<string, 
   }));
 }
 
-/** The `ecomOrder` body for a payment (§2.3). */
+/** The `ecomOrder` body for a payment (docs/protocols/activecampaign.md#endpoints). */
 export function orderBody(event: CanonicalEvent, order: EventOrder & { amount: number; currency: string }, ids: { connection: string; customer: string; email: string }): Record<string, unknown> {
   return {
     externalid: order.transactionId ?? order.id,
@@ -131,7 +131,7 @@ export async function recordOrder(client: TargetClient, event: CanonicalEvent, e
     const id = idOf(created.body, 'ecomOrder');
     return id ? { ok: true, value: `order ${id} recorded` } : { ok: false, result: unexpectedAnswer('POST /api/3/ecomOrders', created.body) };
   }
-  // ActiveCampaign's own Magento module reads 400/422 on create as "already exists" (§2.2).
+  // ActiveCampaign's own Magento module reads 400/422 on create as "already exists" (docs/protocols/activecampaign.md#endpoints).
   if (mayBeDuplicate(created.status)) {
     const listed = await listAll(client, `/api/3/ecomOrders?filters[email]=${q(email)}&filters[connectionid]=${q(connectionId)}`, 'ecomOrders');
     if (!listed.ok) return listed;

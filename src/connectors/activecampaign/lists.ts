@@ -1,5 +1,5 @@
 /**
- * List membership (reference target-apis.md §2.2 "Lists"): `POST /api/3/contactLists` with
+ * List membership (docs/protocols/activecampaign.md#endpoints "Lists"): `POST /api/3/contactLists` with
  * status 1 (subscribed; also re-subscribes) or 2 (unsubscribed). Setting a status the contact
  * already has changes nothing, so repeating it is safe.
  */

@@ -1,5 +1,5 @@
 /**
- * Tags (reference target-apis.md §2.2 "Tags", §2.5): names are rendered from templates, looked
+ * Tags (docs/protocols/activecampaign.md#endpoints "Tags", docs/protocols/activecampaign.md#idempotency): names are rendered from templates, looked
  * up by search (a partial, case-insensitive match, so names are compared exactly here), created
  * on first use, and attached through `contactTags`. The contact's current tags are read first,
  * so a tag it already has is not attached again and removing needs the association's id.
@@ -50,7 +50,7 @@ export async function ensureTag(client: TargetClient, name: string): Promise<Ste
     const id = idOf(created.body, 'tag');
     return id ? { ok: true, value: id } : { ok: false, result: unexpectedAnswer('POST /api/3/tags', created.body) };
   }
-  // A concurrent delivery may have created it in between; duplicates are refused (§2.2).
+  // A concurrent delivery may have created it in between; duplicates are refused (docs/protocols/activecampaign.md#endpoints).
   if (mayBeDuplicate(created.status)) {
     const again = await findTag(client, name);
     if (again.ok && again.value) return { ok: true, value: again.value };

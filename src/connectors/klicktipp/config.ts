@@ -1,14 +1,14 @@
 /**
- * Configuration of the `klicktipp` connector (reference target-apis.md §4): how to log in
+ * Configuration of the `klicktipp` connector (docs/protocols/klicktipp.md): how to log in
  * (session login with username and password, or the partner scheme with developer and customer
- * key, §4.1), the opt-in process, which Klick-Tipp fields get which event values (§4.3), how
+ * key, docs/protocols/klicktipp.md#authentication), the opt-in process, which Klick-Tipp fields get which event values (docs/protocols/klicktipp.md#fields), how
  * values are converted for decimal and date fields, and what happens on each event.
  */
 import { z } from 'zod';
 import { eventActionsSchema } from '../event-actions.js';
 import { mappingSchema, templateSchema } from '../template.js';
 
-/** Klick-Tipp's built-in contact fields (§4.3); custom fields are `field<number>`. */
+/** Klick-Tipp's built-in contact fields (docs/protocols/klicktipp.md#fields); custom fields are `field<number>`. */
 export const BUILT_IN_FIELDS: readonly string[] = [
   'fieldFirstName', 'fieldLastName', 'fieldCompanyName', 'fieldStreet1', 'fieldStreet2', 'fieldCity',
   'fieldState', 'fieldZip', 'fieldCountry', 'fieldPrivatePhone', 'fieldMobilePhone', 'fieldPhone',

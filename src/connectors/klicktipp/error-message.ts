@@ -1,10 +1,10 @@
 /**
- * Klick-Tipp's error bodies as readable text (reference target-apis.md §4.4): either a JSON array
+ * Klick-Tipp's error bodies as readable text (docs/protocols/klicktipp.md#errors): either a JSON array
  * of messages (`["API access denied."]`) or an object with a numeric code (`{"error": 7}`),
  * sometimes with `code`, `field`, `field_value` and `reason` for field validation.
  */
 
-/** The 406 codes of §4.4, so a failed delivery says what Klick-Tipp meant. */
+/** The 406 codes of docs/protocols/klicktipp.md#errors, so a failed delivery says what Klick-Tipp meant. */
 const CODES: Readonly<Record<number, string>> = {
   4: 'subscription not found',
   5: 'e-mail address validation failed',

@@ -1,5 +1,5 @@
 /**
- * The `fields` object Klick-Tipp's subscribe call takes (reference target-apis.md §4.3, §7):
+ * The `fields` object Klick-Tipp's subscribe call takes (docs/protocols/klicktipp.md#fields, docs/protocols/README.md#across-the-targets):
  * every value is text; decimal fields take the amount ×100 as an integer (`1999` is stored as
  * `19.99`); date and date-time fields take Unix seconds (formatted dates are rejected).
  */

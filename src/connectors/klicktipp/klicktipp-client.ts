@@ -1,5 +1,5 @@
 /**
- * The Klick-Tipp API client of one delivery (reference target-apis.md §4.1, §4.4, §7): the
+ * The Klick-Tipp API client of one delivery (docs/protocols/klicktipp.md#authentication, docs/protocols/klicktipp.md#errors, docs/protocols/README.md#across-the-targets): the
  * shared target client with Klick-Tipp's authentication and answer classes.
  *
  * - Session method: `POST /account/login` with username and password; later calls send

@@ -1,84 +1,11 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startKlickTippFake } from '../../../test/fakes/klicktipp-fake.js';
-import type { KlickTippFake, KlickTippFakeOptions } from '../../../test/fakes/klicktipp-fake.js';
-import { closedPort } from '../../../test/helpers/closed-port.js';
-import { ManualClock } from '../../lib/clock.js';
-import { createHttpClient } from '../../lib/http-client.js';
-import { silentLogger } from '../../lib/logger.js';
-import type { Mailer } from '../../lib/mailer.js';
-import type { DeliveryContext, TestContext } from '../connector.js';
-import { makeDeliveryContext, runConnectorContract } from '../connector-contract.js';
+import type { KlickTippFake } from '../../../test/fakes/klicktipp-fake.js';
 import { sampleEvent } from '../sample-event.js';
-import type { KlickTippConfig } from './config.js';
-import { klickTippConnector } from './klicktipp-connector.js';
-
-const USER = 'shop-owner';
-const PASSWORD = 'kt-password-1';
-const EMAIL = 'anna.beispiel@example.com';
-const PRODUCT = 'Online Course Basic';
-const connector = klickTippConnector();
-const http = createHttpClient({ timeoutMs: 2000, allowList: ['127.0.0.1'] });
-
-/** The Klick-Tipp connector never mails; a mailer that says so if it ever tries. */
-const unusedMailer: Mailer = {
-  send: async () => ({ ok: false, transient: false, error: 'the klicktipp connector must not send mail' }),
-  verify: async () => ({ ok: false, message: 'unused' }),
-  close: async () => undefined,
-};
-
-function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return makeDeliveryContext({ http, mailer: unusedMailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), ...overrides });
-}
-
-function testContext(overrides: Partial<TestContext> = {}): TestContext {
-  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock('2026-03-01T10:00:00.000Z'), signal: new AbortController().signal, ...overrides };
-}
-
-function config(baseUrl: string, input: Record<string, unknown> = {}): KlickTippConfig {
-  return connector.configSchema.parse({ baseUrl, auth: { username: USER, password: PASSWORD }, requestsPerSecond: 100, ...input });
-}
-
-const fakeOptions: KlickTippFakeOptions = {
-  username: USER,
-  password: PASSWORD,
-  customFields: {
-    field500: { label: 'Order total', type: 'decimal' },
-    field501: { label: 'Paid at', type: 'date' },
-    field502: { label: 'Order reference', type: 'text' },
-  },
-};
-
-/** Requests without the login, as "METHOD /path status". */
-function calls(fake: KlickTippFake): string[] {
-  return fake.requests.filter((r) => r.path !== '/account/login').map((r) => `${r.method} ${r.path} ${r.status}`);
-}
+import { calls, config, connector, context, EMAIL, fakeOptions, http, PASSWORD, PRODUCT, testContext, USER } from './test-support/contract-harness.js';
 
 afterAll(async () => {
   await http.close();
-});
-
-runConnectorContract<KlickTippConfig>('klicktipp', {
-  connector,
-  async start() {
-    const fake = await startKlickTippFake(fakeOptions);
-    const down = await closedPort();
-    return {
-      validConfig: config(fake.url),
-      downConfig: config(`http://127.0.0.1:${down}`),
-      async assertDelivered(event) {
-        expect(fake.subscriber(event.buyer?.email ?? '')?.fields).toMatchObject({ fieldFirstName: 'Anna', fieldCity: 'Berlin' });
-        expect(fake.tagNames(event.buyer?.email ?? '')).toEqual([PRODUCT]);
-      },
-      async assertRedeliverySafe(event) {
-        expect(fake.state.subscribers.size).toBe(1);
-        expect(fake.tagNames(event.buyer?.email ?? '')).toEqual([PRODUCT]);
-        expect([...fake.state.tags.values()].map((t) => t.name)).toEqual([PRODUCT]);
-      },
-      stop: () => fake.close(),
-    };
-  },
-  makeContext: (overrides) => context(overrides),
-  makeTestContext: (overrides) => testContext(overrides),
 });
 
 describe('klicktipp connector', () => {
@@ -293,7 +220,7 @@ describe('klicktipp connector', () => {
     expect(fake.requests.filter((r) => r.method !== 'GET' && r.path !== '/account/login')).toEqual([]);
   });
 
-  it('accepts the reference\'s subscribe example shape in the config and refuses unknown field keys', () => {
+  it('accepts the documented subscribe example shape in the config and refuses unknown field keys', () => {
     expect(connector.configSchema.safeParse({ auth: { username: USER, password: PASSWORD }, mapping: { field227685: 'order.id', fieldZip: 'buyer.address.zipcode' } }).success).toBe(true);
     const bad = connector.configSchema.safeParse({ auth: { username: USER, password: PASSWORD }, mapping: { email: 'buyer.email' } });
     expect(bad.success).toBe(false);

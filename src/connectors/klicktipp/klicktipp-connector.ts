@@ -1,9 +1,9 @@
 /**
- * The `klicktipp` connector (issue 4; reference target-apis.md §4 and §7): per event, it
+ * The `klicktipp` connector (docs/protocols/klicktipp.md and docs/protocols/README.md#across-the-targets): per event, it
  * subscribes the buyer by e-mail with the mapped fields (address included) and a tag, adds and
  * removes tags by name, and unsubscribes, as the connection's actions say.
  *
- * Every write is idempotent: `POST /subscriber` is an upsert by e-mail (§4.5), tags are looked
+ * Every write is idempotent: `POST /subscriber` is an upsert by e-mail (docs/protocols/klicktipp.md#idempotency), tags are looked
  * up by name before one is created, tagging a tagged contact and untagging a missing tag are
  * success, and an unsubscribe of a contact that is no longer subscribed (406 error 9) is done.
  * A retried delivery therefore never creates a second contact or tag.

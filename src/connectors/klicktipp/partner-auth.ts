@@ -1,5 +1,5 @@
 /**
- * Klick-Tipp's partner authentication (reference target-apis.md §4.1): no session, two headers
+ * Klick-Tipp's partner authentication (docs/protocols/klicktipp.md#authentication): no session, two headers
  * on every request: `X-Un: <username>` and
  * `X-Ci: base64( HMAC-SHA256(key = hex-decoded developer key, msg = customer key) ‖ customer key )`.
  */

@@ -1,5 +1,5 @@
 /**
- * Tag names → Klick-Tipp tag ids (reference target-apis.md §4.2): `GET /tag` lists `{id: name}`
+ * Tag names → Klick-Tipp tag ids (docs/protocols/klicktipp.md#endpoints): `GET /tag` lists `{id: name}`
  * once per delivery; tags to add that do not exist yet are created with `POST /tag` (answer
  * `[<newId>]`) when the connection allows it. Klick-Tipp's behaviour for duplicate names is
  * UNCONFIRMED, so the connector looks names up before it creates anything and, should two

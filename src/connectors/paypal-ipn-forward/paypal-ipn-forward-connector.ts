@@ -1,9 +1,9 @@
 /**
- * The `paypal-ipn-forward` connector (issue 3): re-posts the original PayPal IPN, byte for
+ * The `paypal-ipn-forward` connector: re-posts the original PayPal IPN, byte for
  * byte and with the content type it arrived with, to another listener. A PayPal account has
  * one IPN URL; with ipnhub in that place, the seller's existing listeners (shop plugin,
  * accounting tool) keep working behind it, and their own postback verification still succeeds
- * because the body is unchanged (reference paypal.md §A2: re-encoding or re-ordering a body
+ * because the body is unchanged (docs/protocols/paypal.md#ipn-postback: re-encoding or re-ordering a body
  * makes PayPal answer INVALID).
  *
  * - Only events that came from a `paypal-ipn` source are forwarded; others are skipped.

@@ -1,5 +1,5 @@
 /**
- * Configuration of the `quentn` connector (reference target-apis.md §3): the account's API base
+ * Configuration of the `quentn` connector (docs/protocols/quentn.md): the account's API base
  * URL and key, the contact field mapping, the Digistore24-style field assignments (affiliate
  * name, order id, invoice link), the buyer e-mail status option of Quentn's own Digistore24
  * integration, and what happens on each event (tags — Quentn "terms" — added or removed).
@@ -9,7 +9,7 @@ import { eventActionsSchema } from '../event-actions.js';
 import type { EventActions } from '../event-actions.js';
 import { mappingSchema, templateSchema } from '../template.js';
 
-/** Quentn's standard contact fields (§3.2); every other mapped field is a custom field. */
+/** Quentn's standard contact fields (docs/protocols/quentn.md#endpoints); every other mapped field is a custom field. */
 export const QUENTN_STANDARD_FIELDS: readonly string[] = [
   'title', 'title2', 'full_name', 'first_name', 'family_name', 'company', 'job_title', 'mail', 'mail2',
   'phone_type', 'phone', 'phone2_type', 'phone2', 'fax', 'skype', 'fb', 'twitter', 'ba_street',
@@ -76,7 +76,7 @@ export const quentnActionSchema = z
 
 export type QuentnAction = z.infer<typeof quentnActionSchema>;
 
-/** Tags by product and event (§3.2 terms); the per-event tag is "<product> - <event>". */
+/** Tags by product and event (docs/protocols/quentn.md#endpoints terms); the per-event tag is "<product> - <event>". */
 export const DEFAULT_ACTIONS: EventActions<QuentnAction> = {
   payment: { contact: 'upsert', addTags: ['{product.name}'], removeTags: ['{product.name} - payment_missed'], setEmailStatus: true },
   refund: { contact: 'existing', addTags: ['{product.name} - {event}'], removeTags: ['{product.name}'], setEmailStatus: false },

@@ -1,5 +1,5 @@
 /**
- * The `contact` object of Quentn's create call (reference target-apis.md §3.2): the mapped
+ * The `contact` object of Quentn's create call (docs/protocols/quentn.md#endpoints): the mapped
  * fields, the field assignments, and `mail` (always the buyer's e-mail: the duplicate check
  * keys on it). Empty values are left out so a sparse event never blanks out what Quentn knows.
  */
@@ -22,7 +22,7 @@ export function contactFields(event: CanonicalEvent, email: string, config: Pick
 
 /**
  * Whether a contact created by this event gets a confirmed e-mail: the two options of Quentn's
- * Digistore24 integration (§3.3) — the buyer's newsletter consent, or every buyer.
+ * Digistore24 integration (docs/protocols/quentn.md#e-mail-confirmation) — the buyer's newsletter consent, or every buyer.
  */
 export function wantsConfirmedEmail(event: CanonicalEvent, action: QuentnAction, emailStatus: QuentnConfig['emailStatus']): boolean {
   if (!action.setEmailStatus) return false;

@@ -1,5 +1,5 @@
 /**
- * Adds and removes a contact's tags (Quentn terms, reference target-apis.md §3.2, §3.5) so that
+ * Adds and removes a contact's tags (Quentn terms, docs/protocols/quentn.md#endpoints, docs/protocols/quentn.md#idempotency) so that
  * a repeated delivery writes nothing: the contact's terms are read first, only missing tags
  * are added (`PUT contact/<id>/terms`) and only present ones removed (`DELETE …/terms`).
  * A tag to add is created on first use with `POST terms`, which answers the existing id for a
@@ -39,7 +39,7 @@ function readTerms(body: unknown): ContactTerms {
 async function contactTerms(client: TargetClient, contactId: number): Promise<Step<ContactTerms>> {
   const result = await client.call({ method: 'GET', path: `/contact/${contactId}/terms` });
   if (result.ok) return { ok: true, value: readTerms(result.body) };
-  // The SDK reads 404 as "no terms" (§3.4).
+  // The SDK reads 404 as "no terms" (docs/protocols/quentn.md#errors).
   if (result.status === 404) return { ok: true, value: readTerms([]) };
   return { ok: false, result: failureOf(result, 'GET contact/<id>/terms') };
 }

@@ -1,5 +1,5 @@
 /**
- * Contact calls of the Quentn connector (reference target-apis.md §3.2, §3.5):
+ * Contact calls of the Quentn connector (docs/protocols/quentn.md#endpoints, docs/protocols/quentn.md#idempotency):
  * - look up by e-mail: `GET contact/<mail>` answers an array (several contacts may share an
  *   e-mail) or 404; the lowest id is taken, consistently;
  * - upsert: `POST contact` with `duplicate_check_method: "email"`, so a retried delivery

@@ -1,5 +1,5 @@
 /**
- * The HTTP side of the Quentn connector (reference target-apis.md §3.1, §3.4): one
+ * The HTTP side of the Quentn connector (docs/protocols/quentn.md#authentication, docs/protocols/quentn.md#errors): one
  * `createTargetClient` per delivery or connection test, `Authorization: Bearer <api key>` on
  * every call, paths relative to the account's API base URL, and the per-account rate limiter.
  * Quentn keys are static: a 401/403 is a wrong or revoked key, never an expired session, so
@@ -20,7 +20,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Quentn's error bodies are UNCONFIRMED (§3.4): this reads the usual shapes — a string, an
+ * Quentn's error bodies are UNCONFIRMED (docs/protocols/quentn.md#errors): this reads the usual shapes — a string, an
  * array of strings, `{message}`, `{error}`, `{error: {message}}`, `{errors: [...]}`.
  */
 export function quentnErrorMessage(body: unknown): string | undefined {

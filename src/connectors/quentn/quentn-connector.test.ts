@@ -3,73 +3,12 @@ import { closedPort } from '../../../test/helpers/closed-port.js';
 import { QUENTN_FAKE_KEY, startQuentnFake } from '../../../test/fakes/quentn-fake.js';
 import type { QuentnFake, QuentnFakeCustomField } from '../../../test/fakes/quentn-fake.js';
 import type { CanonicalEvent } from '../../core/events.js';
-import { ManualClock } from '../../lib/clock.js';
-import { createHttpClient } from '../../lib/http-client.js';
-import { silentLogger } from '../../lib/logger.js';
-import type { Mailer } from '../../lib/mailer.js';
-import type { DeliveryContext, TestContext } from '../connector.js';
-import { makeDeliveryContext, runConnectorContract } from '../connector-contract.js';
 import { sampleEvent } from '../sample-event.js';
 import { DEFAULT_MAPPING } from './config.js';
-import type { QuentnConfig } from './config.js';
-import { quentnConnector } from './quentn-connector.js';
-
-const connector = quentnConnector();
-const http = createHttpClient({ timeoutMs: 2000, allowList: ['127.0.0.1'] });
-const EMAIL = 'anna.beispiel@example.com';
-
-/** The Quentn connector never mails; a mailer that says so if it ever tries. */
-const unusedMailer: Mailer = {
-  send: async () => ({ ok: false, transient: false, error: 'the quentn connector must not send mail' }),
-  verify: async () => ({ ok: false, message: 'unused' }),
-  close: async () => undefined,
-};
-
-function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return makeDeliveryContext({ http, mailer: unusedMailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), ...overrides });
-}
-
-function testContext(overrides: Partial<TestContext> = {}): TestContext {
-  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock('2026-03-01T10:00:00.000Z'), signal: new AbortController().signal, ...overrides };
-}
-
-function configFor(fake: { url: string }, extra: Record<string, unknown> = {}): QuentnConfig {
-  return connector.configSchema.parse({ baseUrl: fake.url, apiKey: QUENTN_FAKE_KEY, requestsPerSecond: 100, ...extra });
-}
-
-function calls(fake: QuentnFake): string[] {
-  return fake.requests.map((r) => `${r.method} ${r.path}${r.query.size > 0 ? `?${r.query.toString()}` : ''}`);
-}
+import { calls, configFor, connector, context, EMAIL, http, testContext } from './test-support/contract-harness.js';
 
 afterAll(async () => {
   await http.close();
-});
-
-runConnectorContract<QuentnConfig>('quentn', {
-  connector,
-  async start() {
-    const fake = await startQuentnFake();
-    const down = await closedPort();
-    return {
-      validConfig: configFor(fake),
-      downConfig: configFor({ url: `http://127.0.0.1:${down}/public/api/V1/` }),
-      async assertDelivered(event) {
-        const [contact, ...more] = fake.contactsByMail(event.buyer?.email ?? '');
-        expect(more).toEqual([]);
-        expect(contact?.fields).toMatchObject({ mail: EMAIL, first_name: 'Anna', family_name: 'Beispiel' });
-        expect(fake.tagsOf(contact?.id ?? 0)).toEqual(['Online Course Basic']);
-      },
-      async assertRedeliverySafe(event) {
-        const found = fake.contactsByMail(event.buyer?.email ?? '');
-        expect(found).toHaveLength(1);
-        expect(fake.tagsOf(found[0]?.id ?? 0)).toEqual(['Online Course Basic']);
-        expect([...fake.terms.values()].map((t) => t.name)).toEqual(['Online Course Basic']);
-      },
-      stop: () => fake.close(),
-    };
-  },
-  makeContext: (overrides) => context(overrides),
-  makeTestContext: (overrides) => testContext(overrides),
 });
 
 describe('quentn connector', () => {

@@ -1,5 +1,5 @@
 /**
- * The `quentn` connector (issue 4, reference target-apis.md §3 and §7): each event upserts the
+ * The `quentn` connector (docs/protocols/quentn.md and docs/protocols/README.md#across-the-targets): each event upserts the
  * buyer as a Quentn contact by e-mail and adds or removes tags (Quentn "terms") per product and
  * event, as the connection's actions say.
  *
@@ -8,8 +8,8 @@
  *    affiliations), since Quentn keys contacts on e-mail here;
  * 2. `GET contact/<mail>` when the action only touches existing contacts, or when a new
  *    contact would get a confirmed e-mail (the status is only ever set on contacts this
- *    delivery creates, as Quentn's own Digistore24 integration does, §3.3);
- * 3. `POST contact` with `duplicate_check_method: "email"` (upsert, §3.5);
+ *    delivery creates, as Quentn's own Digistore24 integration does, docs/protocols/quentn.md#e-mail-confirmation);
+ * 3. `POST contact` with `duplicate_check_method: "email"` (upsert, docs/protocols/quentn.md#idempotency);
  * 4. the contact's tags synced (`contact-tags.ts`): only missing tags are added, only present
  *    ones removed, so a repeated delivery writes nothing but the idempotent contact merge.
  * Every call goes through one target client (rate limit, classification: 401/403 → failed

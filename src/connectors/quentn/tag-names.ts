@@ -1,8 +1,8 @@
 /**
- * Tag (Quentn term) names from the action's templates. Terms per product (issue 4): a template
+ * Tag (Quentn term) names from the action's templates. Terms per product: a template
  * that uses `{product.…}` is rendered once per item of the order, so bundled add-ons get their
  * own tags; the rest render once. Names are trimmed and de-duplicated case-insensitively, as
- * Quentn treats term names (reference target-apis.md §3.2).
+ * Quentn treats term names (docs/protocols/quentn.md#endpoints).
  */
 import type { CanonicalEvent } from '../../core/events.js';
 import { renderTagNames as renderTags, templateScope } from '../template.js';

@@ -1,7 +1,7 @@
 /**
- * Configuration of the `salesforce` connector (reference target-apis.md §1): the connected
- * app and user the connector logs in with (§1.1), the REST API version (§1.3), which object a
- * buyer becomes and how it is matched (§1.4, §1.8), the field mapping (§1.6), the optional tag
+ * Configuration of the `salesforce` connector (docs/protocols/salesforce.md): the connected
+ * app and user the connector logs in with (docs/protocols/salesforce.md#login), the REST API version (docs/protocols/salesforce.md#rest-paths-and-versions), which object a
+ * buyer becomes and how it is matched (docs/protocols/salesforce.md#upsert-by-external-id, docs/protocols/salesforce.md#idempotency), the field mapping (docs/protocols/salesforce.md#standard-fields), the optional tag
  * field, the optional Opportunity per order, and what each event type does.
  */
 import { z } from 'zod';

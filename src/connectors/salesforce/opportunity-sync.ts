@@ -1,12 +1,12 @@
 /**
- * The order's Opportunity (reference target-apis.md §1.4 upsert, §1.6 Opportunity fields),
+ * The order's Opportunity (docs/protocols/salesforce.md#upsert-by-external-id upsert, docs/protocols/salesforce.md#standard-fields Opportunity fields),
  * keyed by an External ID field on Opportunity holding the order key, so a retried delivery
  * updates the same Opportunity. The buyer's Contact is linked once through an
- * OpportunityContactRole, the portable way to set the primary contact (§1.6).
+ * OpportunityContactRole, the portable way to set the primary contact (docs/protocols/salesforce.md#standard-fields).
  *
  * "Create" actions (payments) read the Opportunity first, then upsert it:
  * - a new one gets Name, StageName, CloseDate (the payment's date), Amount (the payment as a
- *   decimal, §7) and the extra fields;
+ *   decimal, docs/protocols/README.md#across-the-targets) and the extra fields;
  * - an existing one gets Name and the extra fields; Amount grows by this payment exactly once
  *   when the connection names a payments field (the transactions already added are listed
  *   there, so a retry adds nothing; without it Amount stays the first payment's); CloseDate
@@ -158,7 +158,7 @@ export async function syncOpportunity(
   if (!upserted.ok) return { ok: false, result: upserted.result };
   let id = answeredId(upserted.body);
   if (!id) {
-    // API ≤ 45.0 answers an update with 204 and no body (§1.4): read the id back.
+    // API ≤ 45.0 answers an update with 204 and no body (docs/protocols/salesforce.md#upsert-by-external-id): read the id back.
     const again = await api.query(selectWhere({ object: 'Opportunity', fields: ['Id'], where: [[field, key]], limit: 1 }));
     if (!again.ok) return again;
     id = recordId(again.records[0]);

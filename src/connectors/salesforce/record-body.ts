@@ -1,5 +1,5 @@
 /**
- * The fields written to a buyer's Contact or Lead (reference target-apis.md §1.6): the default
+ * The fields written to a buyer's Contact or Lead (docs/protocols/salesforce.md#standard-fields): the default
  * mapping of buyer data to standard fields, the connection's own mapping on top, then the
  * action's per-event fields. Empty values are left out so an event that lacks a phone number
  * never clears the one Salesforce already has.
@@ -36,7 +36,7 @@ export const DEFAULT_LEAD_MAPPING: Readonly<Mapping> = {
   Country: 'buyer.address.country',
 };
 
-/** Fields Salesforce refuses to create the object without (§1.6). */
+/** Fields Salesforce refuses to create the object without (docs/protocols/salesforce.md#standard-fields). */
 const REQUIRED_ON_CREATE: Readonly<Record<SalesforceConfig['record']['object'], readonly string[]>> = {
   Contact: ['LastName'],
   Lead: ['LastName', 'Company'],

@@ -1,5 +1,5 @@
 /**
- * Creates or updates the buyer's Contact or Lead (reference target-apis.md §1.3, §1.4, §1.8).
+ * Creates or updates the buyer's Contact or Lead (docs/protocols/salesforce.md#rest-paths-and-versions, docs/protocols/salesforce.md#upsert-by-external-id, docs/protocols/salesforce.md#idempotency).
  * The record is looked up first (by Email, or by the External ID field), so tags can be merged
  * into what is there and "update only" actions can tell that there is nothing to update. A
  * record that exists is updated by Id; a new one is created with `POST` (e-mail matching) or
@@ -76,7 +76,7 @@ export async function syncRecord(api: SalesforceApi, config: SalesforceConfig, a
   }
 
   const fields = recordFields(config, action, scope);
-  // The key never changes through the body; upserts must not carry it at all (§1.4).
+  // The key never changes through the body; upserts must not carry it at all (docs/protocols/salesforce.md#upsert-by-external-id).
   if (config.record.matchBy === 'externalId') delete fields[match.field];
 
   if (existing && followsConversion && isConverted(existing)) {
@@ -112,7 +112,7 @@ export async function syncRecord(api: SalesforceApi, config: SalesforceConfig, a
   if (!upserted.ok) return { ok: false, result: upserted.result };
   let id = answeredId(upserted.body);
   if (!id) {
-    // API ≤ 45.0 answers an update with 204 and no body (§1.4): read the id back.
+    // API ≤ 45.0 answers an update with 204 and no body (docs/protocols/salesforce.md#upsert-by-external-id): read the id back.
     const again = await api.query(selectWhere({ object, fields: ['Id'], where: [[match.field, match.value]], limit: 1 }));
     if (!again.ok) return again;
     id = recordId(again.records[0]);

@@ -1,5 +1,5 @@
 /**
- * The Salesforce REST API as one delivery sees it (reference target-apis.md §1.2, §1.3, §1.7):
+ * The Salesforce REST API as one delivery sees it (docs/protocols/salesforce.md#expired-sessions, docs/protocols/salesforce.md#rest-paths-and-versions, docs/protocols/salesforce.md#errors-and-limits):
  * every call goes to the session's `instance_url` under `/services/data/vNN.N/` with the
  * Bearer token, through the shared target client (rate limit, one re-login when a 401
  * `INVALID_SESSION_ID` says the session expired). Salesforce-specific classification:
@@ -18,7 +18,7 @@ import type { SalesforceConfig } from './config.js';
 import { requestToken } from './salesforce-login.js';
 import type { SalesforceSession } from './salesforce-login.js';
 
-/** One cache for the process: deliveries of the same credentials share a login (§1.1 sessions last hours). */
+/** One cache for the process: deliveries of the same credentials share a login (docs/protocols/salesforce.md#login sessions last hours). */
 const sessions = createSessionCache<SalesforceSession>();
 
 export interface ApiDeps {
@@ -94,7 +94,7 @@ export function salesforceApi(config: SalesforceConfig, deps: ApiDeps): Salesfor
   async function call(req: TargetRequest): Promise<CallResult> {
     const result = await client.call(req);
     if (!result.ok && result.status === 403 && result.result.outcome === 'retry') {
-      // The org's rolling 24-hour API limit (§7): retrying soon only burns what is left.
+      // The org's rolling 24-hour API limit (docs/protocols/README.md#across-the-targets): retrying soon only burns what is left.
       return { ...result, result: { ...result.result, retryAfterSeconds: config.requestLimitBackoffSeconds, overloaded: true } };
     }
     return result;

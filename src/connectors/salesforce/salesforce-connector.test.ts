@@ -1,44 +1,12 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSalesforceFake } from '../../../test/fakes/salesforce-fake.js';
 import type { SalesforceFake } from '../../../test/fakes/salesforce-fake.js';
-import { closedPort } from '../../../test/helpers/closed-port.js';
-import { runConnectorContract } from '../connector-contract.js';
 import { sampleEvent } from '../sample-event.js';
-import type { SalesforceConfig } from './config.js';
-import { salesforceConnector } from './salesforce-connector.js';
-import { TEST_ORG, context, fakeConfig, http, testContext } from './test-support/salesforce-harness.js';
-
-const connector = salesforceConnector();
-const EMAIL = 'anna.beispiel@example.com';
+import { TEST_ORG, context, fakeConfig, http } from './test-support/salesforce-harness.js';
+import { connector, EMAIL } from './test-support/contract-harness.js';
 
 afterAll(async () => {
   await http.close();
-});
-
-runConnectorContract<SalesforceConfig>('salesforce', {
-  connector,
-  async start() {
-    const fake = await startSalesforceFake(TEST_ORG);
-    const down = await closedPort();
-    const validConfig = fakeConfig(fake, { tagField: 'Ipnhub_Tags__c' });
-    return {
-      validConfig,
-      downConfig: { ...validConfig, credentials: { ...validConfig.credentials, loginUrl: `http://127.0.0.1:${down}` } },
-      async assertDelivered(event) {
-        const contacts = fake.records('Contact').filter((c) => c.Email === event.buyer?.email);
-        expect(contacts).toHaveLength(1);
-        expect(contacts[0]).toMatchObject({ FirstName: 'Anna', LastName: 'Beispiel', Ipnhub_Tags__c: 'Online Course Basic' });
-      },
-      async assertRedeliverySafe(event) {
-        const contacts = fake.records('Contact').filter((c) => c.Email === event.buyer?.email);
-        expect(contacts).toHaveLength(1);
-        expect(contacts[0]?.Ipnhub_Tags__c).toBe('Online Course Basic');
-      },
-      stop: () => fake.close(),
-    };
-  },
-  makeContext: (overrides) => context(overrides),
-  makeTestContext: (overrides) => testContext(overrides),
 });
 
 describe('salesforce connector: buyer records', () => {

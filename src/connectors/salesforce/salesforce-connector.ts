@@ -1,12 +1,12 @@
 /**
- * The `salesforce` connector (reference target-apis.md §1 and §7): each event updates the
+ * The `salesforce` connector (docs/protocols/salesforce.md and docs/protocols/README.md#across-the-targets): each event updates the
  * buyer's Contact or Lead (fields, tags in a tag field) and, when enabled, the order's
  * Opportunity, as the connection's per-event actions say.
  *
  * - Login: OAuth 2.0 username-password flow (password + security token) or client credentials
- *   (§1.1), cached per credentials; a 401 `INVALID_SESSION_ID` logs in again once (§1.2).
+ *   (docs/protocols/salesforce.md#login), cached per credentials; a 401 `INVALID_SESSION_ID` logs in again once (docs/protocols/salesforce.md#expired-sessions).
  * - Writes are idempotent: records are found by Email or upserted by an External ID field,
- *   Opportunities by an External ID holding the order key, tags merged as a set (§1.4, §1.8).
+ *   Opportunities by an External ID holding the order key, tags merged as a set (docs/protocols/salesforce.md#upsert-by-external-id, docs/protocols/salesforce.md#idempotency).
  * - Outcomes: 429/5xx/network and 403 `REQUEST_LIMIT_EXCEEDED` → retry (the latter after a long
  *   back-off); rejected logins → failed with `TARGET_AUTH_FAILED`; other 4xx → failed with
  *   Salesforce's `errorCode: message`.

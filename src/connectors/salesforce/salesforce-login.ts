@@ -1,5 +1,5 @@
 /**
- * Logging in to Salesforce (reference target-apis.md §1.1): `POST <login host>/services/oauth2/token`,
+ * Logging in to Salesforce (docs/protocols/salesforce.md#login): `POST <login host>/services/oauth2/token`,
  * form-encoded, with the username-password grant (password + security token appended) or the
  * client-credentials grant. The answer's `access_token` and `instance_url` are the session
  * every later call uses. OAuth errors (400 `invalid_grant`, `invalid_client_id`, …) are
@@ -45,7 +45,7 @@ function tokenForm(credentials: SalesforceCredentials): Record<string, string> {
     grant_type: 'password',
     ...client,
     username: credentials.username ?? '',
-    // §1.1: the security token goes directly after the password, without a separator.
+    // docs/protocols/salesforce.md#login: the security token goes directly after the password, without a separator.
     password: `${credentials.password ?? ''}${credentials.securityToken ?? ''}`,
   };
 }

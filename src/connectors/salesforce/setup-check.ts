@@ -3,8 +3,8 @@
  * buyer object (and Opportunity when Opportunities are on) with
  * `GET …/sobjects/<Object>/describe`, and checks that every field the connection writes exists
  * and that the External ID fields are usable for upserts (`externalId` or `idLookup`,
- * reference target-apis.md §1.4). The describe answer's `fields[].name/externalId/idLookup/
- * relationshipName` are Salesforce's documented describe properties (not in the reference).
+ * docs/protocols/salesforce.md#upsert-by-external-id). The describe answer's `fields[].name/externalId/idLookup/
+ * relationshipName` are Salesforce's documented describe properties (docs/protocols/salesforce.md#standard-fields).
  */
 import { z } from 'zod';
 import type { SalesforceConfig } from './config.js';

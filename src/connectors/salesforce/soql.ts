@@ -1,5 +1,5 @@
 /**
- * The few SOQL queries the connector runs (reference target-apis.md §1.3: `GET …/query?q=`):
+ * The few SOQL queries the connector runs (docs/protocols/salesforce.md#rest-paths-and-versions: `GET …/query?q=`):
  * `SELECT <fields> FROM <object> WHERE <field> = <value> [AND …] [ORDER BY …] [LIMIT n]`, with
  * values quoted and escaped so buyer data can never change the query.
  */

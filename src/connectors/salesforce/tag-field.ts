@@ -1,6 +1,6 @@
 /**
  * Tags kept in one Salesforce field (a Multi-Select Picklist stores its values joined by `;`,
- * reference target-apis.md §1.6 custom fields). Salesforce has no contact tags of its own, so a
+ * docs/protocols/salesforce.md#standard-fields custom fields). Salesforce has no contact tags of its own, so a
  * connection may name such a field; tags are compared case-insensitively and added or removed
  * as a set, which makes a repeated delivery a no-op.
  */

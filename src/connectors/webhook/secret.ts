@@ -1,5 +1,5 @@
 /**
- * Standard Webhooks signing secrets (reference target-apis.md §5.1): `whsec_` followed by the
+ * Standard Webhooks signing secrets (docs/protocols/webhooks.md#standard-webhooks): `whsec_` followed by the
  * base64 of 24–64 random bytes; the HMAC key is the decoded bytes, not the text.
  */
 import { randomBytes } from 'node:crypto';

@@ -11,7 +11,7 @@ function key(secret: string): Buffer {
   return decoded;
 }
 
-describe('signWebhook (reference target-apis.md §5.1 test vectors)', () => {
+describe('signWebhook (docs/protocols/webhooks.md#standard-webhooks test vectors)', () => {
   it('matches the reference Python test vector', () => {
     expect(signWebhook(key(VECTOR_SECRET), 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, Buffer.from('{"test": 2432232314}'))).toBe(
       'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',

@@ -1,5 +1,5 @@
 /**
- * The Standard Webhooks v1 symmetric signature (reference target-apis.md §5.1): HMAC-SHA256
+ * The Standard Webhooks v1 symmetric signature (docs/protocols/webhooks.md#standard-webhooks): HMAC-SHA256
  * over `<webhook-id>.<webhook-timestamp>.<body>` keyed with the decoded secret, sent as
  * `v1,<base64>`. The body is signed as the exact bytes that go on the wire.
  */

@@ -1,75 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { closedPort } from '../../../test/helpers/closed-port.js';
 import { startWebhookSink } from '../../../test/fakes/webhook-sink.js';
-import type { SinkRequest, WebhookSink } from '../../../test/fakes/webhook-sink.js';
+import type { WebhookSink } from '../../../test/fakes/webhook-sink.js';
 import { ManualClock } from '../../lib/clock.js';
 import { createHttpClient } from '../../lib/http-client.js';
-import type { Mailer } from '../../lib/mailer.js';
-import { silentLogger } from '../../lib/logger.js';
-import type { DeliveryContext, TestContext } from '../connector.js';
-import { makeDeliveryContext, runConnectorContract } from '../connector-contract.js';
 import { sampleEvent } from '../sample-event.js';
-import type { WebhookConfig } from './config.js';
-import { generateWebhookSecret, webhookConnector } from './webhook-connector.js';
-
-const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
-const connector = webhookConnector();
-const http = createHttpClient({ timeoutMs: 5000, allowList: ['127.0.0.1'] });
-
-/** The webhook connector never mails; a mailer that says so if it ever tries. */
-const unusedMailer: Mailer = {
-  send: async () => ({ ok: false, transient: false, error: 'the webhook connector must not send mail' }),
-  verify: async () => ({ ok: false, message: 'unused' }),
-  close: async () => undefined,
-};
-
-function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return makeDeliveryContext({ http, mailer: unusedMailer, ...overrides });
-}
-
-function testContext(overrides: Partial<TestContext> = {}): TestContext {
-  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock(new Date()), signal: new AbortController().signal, ...overrides };
-}
-
-function config(input: Record<string, unknown>): WebhookConfig {
-  return connector.configSchema.parse({ secret: SECRET, ...input });
-}
-
-function requestsFor(sink: WebhookSink, deliveryId: string): SinkRequest[] {
-  return sink.requests.filter((r) => r.headers['webhook-id'] === deliveryId);
-}
+import { generateWebhookSecret } from './webhook-connector.js';
+import { config, connector, context, http, SECRET, testContext } from './test-support/contract-harness.js';
 
 afterAll(async () => {
   await http.close();
-});
-
-runConnectorContract<WebhookConfig>('webhook', {
-  connector,
-  async start() {
-    const sink = await startWebhookSink({ secret: SECRET });
-    const down = await closedPort();
-    return {
-      validConfig: config({ url: `${sink.url}/contract` }),
-      downConfig: config({ url: `http://127.0.0.1:${down}/contract` }),
-      async assertDelivered(event, deliveryId) {
-        const [request, ...more] = requestsFor(sink, deliveryId);
-        expect(more).toEqual([]);
-        expect(request?.verified).toBe(true);
-        expect(request?.json).toEqual({ type: event.type, timestamp: event.occurredAt, data: event });
-      },
-      async assertRedeliverySafe(event, deliveryId) {
-        // Safe for a webhook = the receiver sees one webhook-id and can drop the second copy.
-        const requests = requestsFor(sink, deliveryId);
-        expect(requests).toHaveLength(2);
-        expect(requests.every((r) => r.verified === true)).toBe(true);
-        expect(requests.map((r) => (r.json as { data: { id: string } }).data.id)).toEqual([event.id, event.id]);
-      },
-      stop: () => sink.close(),
-    };
-  },
-  makeContext: (overrides) => context({ ...overrides }),
-  makeTestContext: (overrides) => testContext(overrides),
 });
 
 describe('webhook connector', () => {

@@ -1,6 +1,6 @@
 /**
  * The `webhook` connector: POSTs each event as JSON to a URL, signed per Standard Webhooks
- * v1.0.0 (reference target-apis.md §5.1) and usable as a Zapier/Make catch hook (§5.2).
+ * v1.0.0 (docs/protocols/webhooks.md#standard-webhooks) and usable as a Zapier/Make catch hook (docs/protocols/webhooks.md#zapier-and-make).
  *
  * - Body: the connection's mapping applied to the event, or the Standard Webhooks envelope
  *   `{ type, timestamp, data: <canonical event> }`.

@@ -1,9 +1,9 @@
 /**
- * The fake of PayPal's IPN verification endpoint, `POST /cgi-bin/webscr` (reference
- * paypal.md §A2), for tests and `ipnhub dev fake-paypal`. Like PayPal it answers `VERIFIED`
+ * The fake of PayPal's IPN verification endpoint, `POST /cgi-bin/webscr` (see
+ * docs/protocols/paypal.md#ipn-postback), for tests and `ipnhub dev fake-paypal`. Like PayPal it answers `VERIFIED`
  * only for the exact bytes of a message it sent, prefixed with `cmd=_notify-validate&`, and
  * `INVALID` for anything else, including the same message re-encoded; a request without the
- * form content type gets 400, one without a User-Agent 403 (as PayPal did, §A2).
+ * form content type gets 400, one without a User-Agent 403 (as PayPal did, docs/protocols/paypal.md#ipn-postback).
  *
  * "Messages it sent" are the bodies registered with `register()`, and bodies carrying a valid
  * dev signature in `verify_sign` (so a simulator can post a message to ipnhub that the fake

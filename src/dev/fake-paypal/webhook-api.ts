@@ -1,5 +1,5 @@
 /**
- * The fake PayPal's REST webhook APIs (reference paypal.md §B2), for `ipnhub dev fake-paypal`
+ * The fake PayPal's REST webhook APIs (docs/protocols/paypal.md#webhook-signature-verification), for `ipnhub dev fake-paypal`
  * and tests, served from one base URL that a source's `apiBaseUrl` points at:
  * - `GET /v1/notifications/certs/CERT-ipnhub-dev` — the dev signing certificate (PEM);
  * - `POST /v1/oauth2/token` — client credentials: HTTP basic auth with the configured client

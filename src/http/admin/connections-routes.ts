@@ -1,5 +1,5 @@
 /**
- * `/connections`: configured outbound targets (DESIGN.md §3), each read with how its
+ * `/connections`: configured outbound targets (docs/domain-model.md), each read with how its
  * deliveries stand (outbox/connection-stats.ts); `POST /connections/:id/test`,
  * which runs the connector's test right now; `POST /connections/:id/preview`, the mapping
  * preview with the stored secrets and unsaved changes; `POST /connections/:id/redeliver`, every

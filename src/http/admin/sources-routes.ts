@@ -1,5 +1,5 @@
 /**
- * `/sources`: configured inbound accounts (DESIGN.md §3). Views come from the sources service
+ * `/sources`: configured inbound accounts (docs/domain-model.md). Views come from the sources service
  * and never carry a secret value, only whether each secret field is set; every answer carries
  * the source's stats (last notification, counts by verdict). `POST /sources/:id/test-notification`
  * sends the provider's own connection test through the inbound pipeline.

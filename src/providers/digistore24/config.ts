@@ -1,6 +1,6 @@
 /**
  * A Digistore24 source's configuration: the IPN passphrase of the Generic IPN connection
- * (reference digistore24.md §2.1, §6.1 "IPN password (SHA passphrase)").
+ * (docs/protocols/digistore24.md#signature, docs/protocols/digistore24.md#connection-settings "IPN password (SHA passphrase)").
  */
 import { z } from 'zod';
 

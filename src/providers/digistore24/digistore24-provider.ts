@@ -1,7 +1,7 @@
 /**
  * The Digistore24 provider: a Generic IPN connection posting form-encoded UTF-8 fields
- * (reference digistore24.md §1 transport), signed with `sha_sign` (§2), one event per call
- * (§3, §4), answered with plain text that starts with `OK` on success (§1.1).
+ * (docs/protocols/digistore24.md#transport transport), signed with `sha_sign` (docs/protocols/digistore24.md#signature), one event per call
+ * (docs/protocols/digistore24.md#events, docs/protocols/digistore24.md#parameters), answered with plain text that starts with `OK` on success (docs/protocols/digistore24.md#the-answer-digistore24-expects).
  */
 import { parseFormBody } from '../../lib/form-body.js';
 import type { FormBodyErrorCode } from '../../lib/form-body.js';
@@ -56,7 +56,7 @@ function normalize(req: InboundRequest, config: Digistore24Config): Normalized {
 }
 
 /**
- * §1.1: DS24 counts a call as delivered only when the body starts with `OK`; anything else is
+ * docs/protocols/digistore24.md#the-answer-digistore24-expects: DS24 counts a call as delivered only when the body starts with `OK`; anything else is
  * retried (about 20 times over 10 days) and shown verbatim in the vendor's IPN log, so an error
  * names its code and cause in one plain-text line.
  */
@@ -74,7 +74,7 @@ export function digistore24Provider(): Provider<Digistore24Config> {
     normalize,
     acknowledge,
     decodeFields: (rawBody) => decodedFields(parseBody(rawBody), PROVIDER_UTF8),
-    // What Digistore24's "Test connection" button sends (reference digistore24.md §7 example 9), signed with the source's passphrase.
+    // What Digistore24's "Test connection" button sends (docs/protocols/digistore24.md#example-payloads example 9), signed with the source's passphrase.
     testNotification: (config) => ({
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'ipnhub (test notification from the admin UI)' },
       body: Buffer.from(encodeDigistore24Body(sampleDigistore24Fields('connection_test'), config.passphrase), 'utf8'),

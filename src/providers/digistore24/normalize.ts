@@ -1,6 +1,6 @@
 /**
- * Digistore24 IPN fields → canonical event draft (reference digistore24.md §3 events, §4
- * parameters, §5 billing and idempotency). Pure: decoded fields in, one draft out.
+ * Digistore24 IPN fields → canonical event draft (docs/protocols/digistore24.md#events events, docs/protocols/digistore24.md#parameters
+ * parameters, docs/protocols/digistore24.md#billing-types-rebills-and-idempotency billing and idempotency). Pure: decoded fields in, one draft out.
  */
 import { emptyOrder } from '../../core/events.js';
 import type { BillingType, EventAddress, EventBuyer, EventDraft, EventItem, EventOrder, EventSubscription, EventType } from '../../core/events.js';
@@ -8,7 +8,7 @@ import { parseMoney } from '../../core/money.js';
 import type { Normalized } from '../provider.js';
 import { berlinDateTimeToIso, berlinWallTimeToIso } from './berlin-time.js';
 
-/** DS24 `event` → canonical type (§3.1, §3.2). Anything else is acknowledged and ignored. */
+/** DS24 `event` → canonical type (docs/protocols/digistore24.md#events). Anything else is acknowledged and ignored. */
 export const DIGISTORE24_EVENT_MAP = {
   on_payment: 'payment',
   on_refund: 'refund',
@@ -84,7 +84,7 @@ function occurredAt(fields: Fields): string | null {
 }
 
 /**
- * §4.8: only `none` ("No entry") has been seen; the other values are UNCONFIRMED. Opt-out words
+ * docs/protocols/digistore24.md#marketing-and-consent: only `none` ("No entry") has been seen; the other values are UNCONFIRMED. Opt-out words
  * are checked first so `optout` never reads as consent.
  */
 function newsletterConsent(choice: string | null): boolean | null {
@@ -128,7 +128,7 @@ function buyer(fields: Fields): EventBuyer | null {
 }
 
 /**
- * `product_id_2…N` / `product_idN` (§4.2, multi-product IPNs, UNCONFIRMED when sent). They come
+ * `product_id_2…N` / `product_idN` (docs/protocols/digistore24.md#order-and-product, multi-product IPNs, UNCONFIRMED when sent). They come
  * bundled with the main product ("group by upsells"), so they are add-ons; their price is not
  * itemised.
  */
@@ -151,7 +151,7 @@ function extraItems(fields: Fields): EventItem[] {
 
 function order(fields: Fields, orderId: string, refundLike: boolean): EventOrder {
   const currency = first(fields, 'currency', 'transaction_currency');
-  // Canonical refunds and chargebacks carry positive amounts; DS24's sign there is UNCONFIRMED (§4.3).
+  // Canonical refunds and chargebacks carry positive amounts; DS24's sign there is UNCONFIRMED (docs/protocols/digistore24.md#money).
   const money = (value: string | null): number | null => {
     const minor = parseMoney(value, currency);
     return minor !== null && refundLike ? Math.abs(minor) : minor;
@@ -167,7 +167,7 @@ function order(fields: Fields, orderId: string, refundLike: boolean): EventOrder
       name: get(fields, 'product_name'),
       quantity: integer(get(fields, 'quantity')) ?? 1,
       // upsell_no (position in the upsell funnel, 0 = main product) is the only add-on signal
-      // the reference documents (§4.2).
+      // docs/protocols/digistore24.md#order-and-product documents.
       isAddon: (integer(get(fields, 'upsell_no')) ?? 0) > 0,
       // With bundled extra items the transaction amount covers all of them, not this one.
       amount: extras.length === 0 ? amount : null,
@@ -195,7 +195,7 @@ function order(fields: Fields, orderId: string, refundLike: boolean): EventOrder
   };
 }
 
-/** The event says what happened to the plan; `billing_status` (§4.5) fills in for the others. */
+/** The event says what happened to the plan; `billing_status` (docs/protocols/digistore24.md#billing-and-subscription-state) fills in for the others. */
 const STATUS_BY_TYPE: Partial<Record<EventType, string>> = {
   payment: 'active',
   rebill_resumed: 'active',
@@ -230,7 +230,7 @@ function affiliate(fields: Fields): EventDraft['affiliate'] {
 
 function orderEvent(fields: Fields, event: string, type: EventType, orderId: string): EventDraft {
   const transactionId = get(fields, 'transaction_id');
-  // §5: (order_id, transaction_id) when DS24 names the transaction; otherwise the payment
+  // docs/protocols/digistore24.md#billing-types-rebills-and-idempotency: (order_id, transaction_id) when DS24 names the transaction; otherwise the payment
   // number and the stop time tell repeated notifications of one order apart.
   const dedupKey = transactionId !== null
     ? `ds24:${orderId}:${event}:${transactionId}`
@@ -249,7 +249,7 @@ function orderEvent(fields: Fields, event: string, type: EventType, orderId: str
 }
 
 /**
- * §3.2/§4.10: an affiliate was accepted for a product. There is no order, so `order.id` is
+ * docs/protocols/digistore24.md#events/docs/protocols/digistore24.md#affiliates: an affiliate was accepted for a product. There is no order, so `order.id` is
  * null; the product is put in `order.items` (so product filters work) and the affiliate's
  * contact data is the `buyer` (so e-mail/CRM connectors can add the affiliate like a contact).
  * `affiliation:<affiliate_name>:<product_id>` names the fact for deduplication only: it must
@@ -294,7 +294,7 @@ function connectionTestEvent(fields: Fields): EventDraft {
 /**
  * Maps one decoded DS24 IPN to one canonical event draft. A missing `event`, or an order event
  * without `order_id`, is `invalid` (MISSING_FIELD); an event the hub does not act on (eticket,
- * custom forms, names not in §3) is `ignored`, which DS24 still gets `OK` for. Empty strings
+ * custom forms, names not in docs/protocols/digistore24.md#events) is `ignored`, which DS24 still gets `OK` for. Empty strings
  * become null; `raw` keeps every field but the signature. `dedupKey` has no source prefix.
  */
 export function normalizeDigistore24(fields: Fields): Normalized {
@@ -307,7 +307,7 @@ export function normalizeDigistore24(fields: Fields): Normalized {
   const type = DIGISTORE24_EVENT_MAP[event];
   if (event === 'on_affiliation') return { kind: 'events', events: [affiliationEvent(fields)] };
   if (event === 'connection_test') return { kind: 'events', events: [connectionTestEvent(fields)] };
-  // What is left are the eight order events (§4.12): they share the order payload and need its id.
+  // What is left are the eight order events (docs/protocols/digistore24.md#which-fields-come-with-which-event): they share the order payload and need its id.
   const orderId = get(fields, 'order_id');
   if (orderId === null) return { kind: 'invalid', code: 'MISSING_FIELD', reason: `order_id is missing for event ${event}` };
   return { kind: 'events', events: [orderEvent(fields, event, type, orderId)] };

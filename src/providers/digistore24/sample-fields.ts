@@ -1,8 +1,8 @@
 /**
  * Realistic Digistore24 IPN field sets for the CLI `simulate` command, tests and the benchmark.
- * Modelled on the example payloads of reference digistore24.md §7 (ipn_version 1.6, empty
- * fields included, a UTF-8 address); per-event values that §4 marks UNCONFIRMED
- * (`billing_status`, `billing_stop_reason`, which events carry a transaction) follow §7.
+ * Modelled on the example payloads of docs/protocols/digistore24.md#example-payloads (ipn_version 1.6, empty
+ * fields included, a UTF-8 address); per-event values that docs/protocols/digistore24.md#parameters marks UNCONFIRMED
+ * (`billing_status`, `billing_stop_reason`, which events carry a transaction) follow docs/protocols/digistore24.md#example-payloads.
  */
 import type { BillingType } from '../../core/events.js';
 import { formatMoney, parseMoney } from '../../core/money.js';
@@ -49,7 +49,7 @@ export interface Digistore24SampleOverrides {
 
 interface EventShape {
   label: string;
-  /** `transaction_type`, or null when this event carries no transaction (§7 examples 5–7). */
+  /** `transaction_type`, or null when this event carries no transaction (docs/protocols/digistore24.md#example-payloads examples 5–7). */
   transactionType: string | null;
   defaultBilling: BillingType;
   status: { single: string; plan: string };
@@ -69,7 +69,7 @@ const SHAPES: Readonly<Record<string, EventShape>> = {
   last_paid_day: { label: 'end of paid period', transactionType: null, defaultBilling: 'subscription', status: { single: 'completed', plan: 'completed' }, stopReason: 'by_buyer', stopNoted: true },
 };
 
-/** Default transaction id, date and time by `transaction_type` (§7 examples 1, 3 and 4). */
+/** Default transaction id, date and time by `transaction_type` (docs/protocols/digistore24.md#example-payloads examples 1, 3 and 4). */
 const TRANSACTIONS: Readonly<Record<string, readonly [id: string, date: string, time: string]>> = {
   payment: ['91000001', '2024-05-14', '09:12:45'],
   refund: ['91000333', '2024-05-20', '14:02:10'],

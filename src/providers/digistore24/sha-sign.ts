@@ -1,14 +1,14 @@
 /**
- * Digistore24's IPN signature, `sha_sign` (reference digistore24.md §2.2 algorithm, §2.3
- * variants and the hub's acceptance rule, §2.5 fail-closed rules).
+ * Digistore24's IPN signature, `sha_sign` (docs/protocols/digistore24.md#signature-algorithm algorithm, docs/protocols/digistore24.md#signature-variants
+ * variants and the hub's acceptance rule, docs/protocols/digistore24.md#fail-closed-rules fail-closed rules).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { decodeHTMLStrict } from 'entities';
 
-/** What DS24 sends (and its reference function returns) when no passphrase is configured (§2.1). */
+/** What DS24 sends (and its reference function returns) when no passphrase is configured (docs/protocols/digistore24.md#signature). */
 export const NO_PASSPHRASE_SIGNATURE = 'no_signature_passphrase_provided';
 
-/** The two names the reference function removes before hashing (§2.2 item 4). */
+/** The two names the reference function removes before hashing (docs/protocols/digistore24.md#signature-algorithm item 4). */
 export const SIGNATURE_FIELDS = ['sha_sign', 'SHASIGN'] as const;
 
 export interface ShaSignOptions {
@@ -146,7 +146,7 @@ function decodedFields(fields: Readonly<Record<string, string>>): Record<string,
 }
 
 /**
- * Checks the signature of a decoded IPN the way reference §2.3 recommends for the hub: variant
+ * Checks the signature of a decoded IPN the way docs/protocols/digistore24.md#signature-variants recommends for the hub: variant
  * A, then B, then (only when `legacyHtmlDecoding` is on and some value contains `&`, the only
  * case where it differs from A) C. The hex is compared case-insensitively in constant time.
  * Fails closed: no signature, DS24's "no passphrase" marker, or an empty configured passphrase

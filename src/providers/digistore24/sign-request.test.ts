@@ -64,7 +64,7 @@ describe('sampleDigistore24Fields', () => {
     });
   }
 
-  it('builds a full order payload like the reference examples, empty fields included', () => {
+  it('builds a full order payload like the example payloads of docs/protocols/digistore24.md#example-payloads, empty fields included', () => {
     const fields = sampleDigistore24Fields('on_payment');
     expect(Object.keys(fields).length).toBeGreaterThanOrEqual(60);
     expect(fields).toMatchObject({

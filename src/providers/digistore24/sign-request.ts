@@ -1,6 +1,6 @@
 /**
- * Builds signed Digistore24 IPN requests the way DS24 sends them (reference digistore24.md §1
- * form-encoded UTF-8 body, §2.2 variant A signature): for the CLI `simulate` command, tests and
+ * Builds signed Digistore24 IPN requests the way DS24 sends them (docs/protocols/digistore24.md#transport
+ * form-encoded UTF-8 body, docs/protocols/digistore24.md#signature-algorithm variant A signature): for the CLI `simulate` command, tests and
  * the benchmark.
  */
 import { computeShaSign } from './sha-sign.js';

@@ -1,5 +1,5 @@
 /**
- * The checks PayPal asks for after VERIFIED (reference paypal.md §A3, §A6): the message is
+ * The checks PayPal asks for after VERIFIED (docs/protocols/paypal.md#ipn-checks-after-verified): the message is
  * from the environment this source is for, it was paid to this source's account, and a
  * payment for a configured item has the configured price. A VERIFIED message only proves
  * PayPal sent it, not that it is about this merchant's sale at this merchant's price.
@@ -27,7 +27,7 @@ function quote(value: string): string {
 }
 
 /**
- * §A2: a sandbox message (`test_ipn=1`) gets VERIFIED from the sandbox, so a live source that
+ * docs/protocols/paypal.md#ipn-postback: a sandbox message (`test_ipn=1`) gets VERIFIED from the sandbox, so a live source that
  * accepted one would let anyone with a sandbox account forge "payments".
  */
 export function checkEnvironment(fields: Fields, config: PayPalIpnConfig): CheckResult {
@@ -38,7 +38,7 @@ export function checkEnvironment(fields: Fields, config: PayPalIpnConfig): Check
 }
 
 /**
- * §A3.1: `receiver_email` (trimmed, case-insensitive; `business` only when the message has no
+ * docs/protocols/paypal.md#ipn-checks-after-verified: `receiver_email` (trimmed, case-insensitive; `business` only when the message has no
  * receiver_email, since PayPal always reports the primary address there) against the
  * configured e-mail, `receiver_id` against the configured ID. With both configured either
  * match is enough. A message naming no receiver fails: it cannot be shown to be ours.
@@ -59,7 +59,7 @@ export function checkReceiver(fields: Fields, config: PayPalIpnConfig): CheckRes
 const PRICED_TYPES: ReadonlySet<EventType> = new Set(['payment', 'payment_pending']);
 
 /**
- * §A3.4: each line whose `item_number` has an expected price must be in that currency and
+ * docs/protocols/paypal.md#ipn-checks-after-verified: each line whose `item_number` has an expected price must be in that currency and
  * equal one of its prices × the line's quantity (cart lines by `mc_gross_N`, a single item by
  * `mc_gross`). Compared in integer minor units.
  */

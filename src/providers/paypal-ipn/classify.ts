@@ -1,5 +1,5 @@
 /**
- * Which canonical event an IPN is (reference paypal.md §A4): money messages are decided by
+ * Which canonical event an IPN is (docs/protocols/paypal.md#ipn-transaction-types-and-payment-statuses): money messages are decided by
  * `payment_status` (the same `txn_id` goes Pending → Completed, a refund is its own
  * transaction pointing at the payment), subscription and recurring-profile messages by
  * `txn_type` alone. What is never a buyer's payment is `ignored`; what the hub has no event for
@@ -20,7 +20,7 @@ export type IpnClassification =
   /** A message of a handled kind without a field that kind needs. */
   | { kind: 'incomplete'; field: string; reason: string };
 
-/** One-off and recurring payments into the merchant's account (§A4 table, §A3.5). */
+/** One-off and recurring payments into the merchant's account (docs/protocols/paypal.md#ipn-transaction-types-and-payment-statuses table, docs/protocols/paypal.md#ipn-checks-after-verified). */
 const PAYMENT_TXN_TYPES: ReadonlySet<string> = new Set([
   'web_accept',
   'cart',
@@ -33,7 +33,7 @@ const PAYMENT_TXN_TYPES: ReadonlySet<string> = new Set([
   'recurring_payment',
 ]);
 
-/** §A4 payment_status. `Created` is a German ELV payment, treated as completed like Magento does. */
+/** docs/protocols/paypal.md#ipn-transaction-types-and-payment-statuses payment_status. `Created` is a German ELV payment, treated as completed like Magento does. */
 const STATUS_TYPES: Readonly<Record<string, { type: EventType; reversal: boolean }>> = {
   Completed: { type: 'payment', reversal: false },
   Created: { type: 'payment', reversal: false },
@@ -50,8 +50,8 @@ const STATUS_TYPES: Readonly<Record<string, { type: EventType; reversal: boolean
 };
 
 /**
- * §A4 subscription and recurring-profile types. PayPal also sends `recurring_payment_*` for
- * Standard subscriptions (§A4 practice notes), so both families share one profile id space.
+ * docs/protocols/paypal.md#ipn-transaction-types-and-payment-statuses subscription and recurring-profile types. PayPal also sends `recurring_payment_*` for
+ * Standard subscriptions (docs/protocols/paypal.md#ipn-transaction-types-and-payment-statuses practice notes), so both families share one profile id space.
  */
 export const LIFECYCLE_TYPES: Readonly<Record<string, EventType>> = {
   subscr_signup: 'subscription_started',
@@ -82,14 +82,14 @@ const IGNORED_TYPES: Readonly<Record<string, string>> = {
 
 /**
  * Known types that may move money the hub has no event for: a settled case can be a
- * chargeback, a reversal or a refund, and only `reason_code` says which (§A4). Held for review
+ * chargeback, a reversal or a refund, and only `reason_code` says which (docs/protocols/paypal.md#ipn-transaction-types-and-payment-statuses). Held for review
  * when they carry money.
  */
 const UNHANDLED_TYPES: Readonly<Record<string, string>> = {
   adjustment: 'a PayPal case was settled (adjustment); whether money went to the buyer or back to you depends on its reason_code',
 };
 
-/** §A4: statuses that mean money was added to or taken from the account. */
+/** docs/protocols/paypal.md#ipn-transaction-types-and-payment-statuses: statuses that mean money was added to or taken from the account. */
 const MONEY_MOVED: ReadonlySet<string> = new Set(['Completed', 'Created', 'Refunded', 'Reversed', 'Canceled_Reversal']);
 
 const MAX_QUOTED = 64;
@@ -113,7 +113,7 @@ export function missingEssentialField(fields: Readonly<Record<string, string>>):
 }
 
 /**
- * Whether the message reports money: a status that means money moved (§A4), or a non-zero
+ * Whether the message reports money: a status that means money moved (docs/protocols/paypal.md#ipn-transaction-types-and-payment-statuses), or a non-zero
  * gross. A verified message that reports money is never just ignored (see normalize.ts).
  */
 export function carriesMoney(fields: Readonly<Record<string, string>>): boolean {
@@ -126,7 +126,7 @@ export function carriesMoney(fields: Readonly<Record<string, string>>): boolean 
 }
 
 /**
- * Without a txn_type, PayPal sends refunds, reversals and their cancellation (§A4), but a
+ * Without a txn_type, PayPal sends refunds, reversals and their cancellation (docs/protocols/paypal.md#ipn-transaction-types-and-payment-statuses), but a
  * payment state without txn_type has been seen too. It is taken as a payment only when it looks
  * like one: no parent transaction and no negative gross (money leaving would otherwise become
  * a "payment" with a positive amount).

@@ -1,10 +1,10 @@
 /**
- * A PayPal IPN source's configuration (reference paypal.md §A2 endpoints, §A3 checks after
+ * A PayPal IPN source's configuration (docs/protocols/paypal.md#ipn-postback endpoints, docs/protocols/paypal.md#ipn-checks-after-verified checks after
  * VERIFIED). Nothing in it is secret: IPN is authenticated by asking PayPal, not by a key.
  */
 import { z } from 'zod';
 
-/** The postback endpoints (§A2): the `ipnpb` hosts, not the older `www` ones. */
+/** The postback endpoints (docs/protocols/paypal.md#ipn-postback): the `ipnpb` hosts, not the older `www` ones. */
 export const PAYPAL_IPN_ENDPOINTS = {
   live: 'https://ipnpb.paypal.com/cgi-bin/webscr',
   sandbox: 'https://ipnpb.sandbox.paypal.com/cgi-bin/webscr',

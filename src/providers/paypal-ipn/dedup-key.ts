@@ -1,5 +1,5 @@
 /**
- * Idempotency keys for IPNs (reference paypal.md §A3.3). PayPal resends a message until it
+ * Idempotency keys for IPNs (docs/protocols/paypal.md#ipn-duplicates). PayPal resends a message until it
  * gets a 200 and merchants resend from IPN History, so the same fact arrives several times;
  * the key names the fact, not the delivery.
  *
@@ -19,7 +19,7 @@
  *   profile cancelled or expired). A resend repeats these fields unchanged.
  *
  * `ipn_track_id` is used only as that last resort: PayPal documents it only as "internal", and
- * whether a retry of one message keeps it is UNCONFIRMED (§A3.3). If retries carried new ids,
+ * whether a retry of one message keeps it is UNCONFIRMED (docs/protocols/paypal.md#ipn-duplicates). If retries carried new ids,
  * a key built on it would let every retry through as a new fact (a duplicate, which is better
  * than a lost payment); the fields above are the same in every copy.
  */

@@ -1,5 +1,5 @@
 /**
- * Decoding of a classic PayPal IPN body (reference paypal.md §A1 "Character set"): the raw
+ * Decoding of a classic PayPal IPN body (docs/protocols/paypal.md#ipn-transport-and-character-set "Character set"): the raw
  * bytes are split on `&`, each pair at its first `=`, `+` becomes a space and `%XX` a byte;
  * only then are the bytes decoded as text, in the charset the message names in its own
  * `charset` field (windows-1252 when there is none). Splitting happens on the raw bytes, so
@@ -25,7 +25,7 @@ export type IpnBodyResult =
     }
   | { ok: false; code: IpnBodyErrorCode; reason: string };
 
-/** What PayPal and django-paypal assume when a message names no charset (§A1). */
+/** What PayPal and django-paypal assume when a message names no charset (docs/protocols/paypal.md#ipn-transport-and-character-set). */
 export const DEFAULT_IPN_CHARSET = 'windows-1252';
 
 const PLUS = 0x2b;

@@ -1,5 +1,5 @@
 /**
- * The item lines of an IPN (reference paypal.md §A5 "Items"): a cart names its lines
+ * The item lines of an IPN (docs/protocols/paypal.md#ipn-variables "Items"): a cart names its lines
  * `item_nameN`, `item_numberN`, `quantityN`, `mc_gross_N` (also seen as `mc_grossN`); every
  * other message has at most one item (`item_name`/`item_number`/`quantity`, gross in
  * `mc_gross`), recurring profiles a `product_name`.

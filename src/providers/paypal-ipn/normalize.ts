@@ -1,6 +1,6 @@
 /**
- * A verified classic PayPal IPN → one canonical event draft (reference paypal.md §A3 checks,
- * §A4 types and statuses, §A5 variables). Pure: decoded fields and the source's config in.
+ * A verified classic PayPal IPN → one canonical event draft (docs/protocols/paypal.md#ipn-checks-after-verified checks,
+ * docs/protocols/paypal.md#ipn-transaction-types-and-payment-statuses types and statuses, docs/protocols/paypal.md#ipn-variables variables). Pure: decoded fields and the source's config in.
  *
  * Order ids, so that everything about one purchase lands on one ledger order (the ledger
  * keys orders by source and `order.id`):
@@ -166,7 +166,7 @@ function withoutEvent(fields: Fields, cls: Extract<IpnClassification, { kind: 'u
 }
 
 /**
- * Maps one decoded, verified IPN. Malformed messages and failed checks (§A3:
+ * Maps one decoded, verified IPN. Malformed messages and failed checks (docs/protocols/paypal.md#ipn-checks-after-verified:
  * TEST_MESSAGE_ON_LIVE_SOURCE, RECEIVER_MISMATCH) are `invalid`; a payment at another price
  * than configured (AMOUNT_MISMATCH) and a message reporting money the hub has no event for are
  * `held` for review; kinds that are never a buyer's payment are `ignored` and not checked.

@@ -1,9 +1,9 @@
 /**
- * The classic PayPal IPN provider (reference paypal.md part A): form-encoded messages in the
- * charset they name (§A1), proven authentic only by posting them back to PayPal (§A2), so
+ * The classic PayPal IPN provider (docs/protocols/paypal.md#classic-ipn): form-encoded messages in the
+ * charset they name (docs/protocols/paypal.md#ipn-transport-and-character-set), proven authentic only by posting them back to PayPal (docs/protocols/paypal.md#ipn-postback), so
  * `verify` checks the shape locally and `confirm` asks PayPal later, from the worker; the
- * checks after VERIFIED (§A3) run in `normalize`, which has the source's config. PayPal wants
- * an empty 200 for everything it should not resend (§A1 "What the listener must answer").
+ * checks after VERIFIED (docs/protocols/paypal.md#ipn-checks-after-verified) run in `normalize`, which has the source's config. PayPal wants
+ * an empty 200 for everything it should not resend (docs/protocols/paypal.md#ipn-answer-timing-and-retries).
  */
 import type { Confirmation, InboundRequest, Provider, ProviderContext, Verification } from '../provider.js';
 import { decodedFields, parsedOnce, textAcknowledgement } from '../provider-support.js';
@@ -22,7 +22,7 @@ function parse(req: InboundRequest): IpnBodyResult {
 }
 
 /**
- * §A1: a message without a `charset` field is decoded as windows-1252, as PayPal's old
+ * docs/protocols/paypal.md#ipn-transport-and-character-set: a message without a `charset` field is decoded as windows-1252, as PayPal's old
  * simulator and django-paypal assume; a profile set to UTF-8 would then show `Ã¶` for `ö`.
  */
 function withCharsetNote<T extends { ok: true; method: string }>(result: T, parsed: Extract<IpnBodyResult, { ok: true }>): T {

@@ -1,5 +1,5 @@
 /**
- * The IPN "postback" (reference paypal.md §A2): the message is sent back to PayPal as
+ * The IPN "postback" (docs/protocols/paypal.md#ipn-postback): the message is sent back to PayPal as
  * `cmd=_notify-validate&` + the original body, byte for byte, and PayPal answers the single
  * word `VERIFIED` or `INVALID`. Anything else (an error page, a 5xx, a timeout) is no verdict
  * and is asked again later.
@@ -8,7 +8,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { HttpClient, HttpResponse } from '../../lib/http-client.js';
 import type { Confirmation } from '../provider.js';
 
-/** Sent as the User-Agent: PayPal answers 403 (or INVALID on sandbox) without a descriptive one (§A2). */
+/** Sent as the User-Agent: PayPal answers 403 (or INVALID on sandbox) without a descriptive one (docs/protocols/paypal.md#ipn-postback). */
 export const POSTBACK_USER_AGENT = 'ipnhub-ipn-verifier/0.1';
 
 const PREFIX = Buffer.from('cmd=_notify-validate&', 'latin1');

@@ -1,8 +1,8 @@
 /**
  * Realistic classic PayPal IPN messages for the CLI `simulate` command, tests and the
- * benchmark: field lists in the order PayPal posts them (reference paypal.md §A4 types and
- * statuses, §A5 variables, shaped after the production samples the reference cites), and an
- * encoder that percent-encodes them in windows-1252 or UTF-8 the way PayPal does (§A1).
+ * benchmark: field lists in the order PayPal posts them (docs/protocols/paypal.md#ipn-transaction-types-and-payment-statuses types and
+ * statuses, docs/protocols/paypal.md#ipn-variables variables, shaped after the production samples its sources cite), and an
+ * encoder that percent-encodes them in windows-1252 or UTF-8 the way PayPal does (docs/protocols/paypal.md#ipn-transport-and-character-set).
  * The messages carry an opaque placeholder `verify_sign`; only PayPal (or the local fake) can
  * say whether a message is genuine.
  */
@@ -186,7 +186,7 @@ function singlePayment(kind: string, o: PayPalIpnSampleOverrides, d: Defaults): 
     ...(reverses ? ([['parent_txn_id', o.parentTxnId ?? d.txnId]] as Pairs) : []),
     ['payment_type', kind === 'pending' ? 'echeck' : 'instant'],
     ...account(o),
-    // Refunds and reversals carry no txn_type (§A4).
+    // Refunds and reversals carry no txn_type (docs/protocols/paypal.md#ipn-transaction-types-and-payment-statuses).
     ...(reverses ? [] : ([['txn_type', txnType]] as Pairs)),
     ['item_name', o.itemName ?? d.itemName],
     ['mc_currency', o.currency ?? d.currency],

@@ -1,5 +1,5 @@
 /**
- * windows-1252, PayPal's most common IPN charset (reference paypal.md §A1), both directions,
+ * windows-1252, PayPal's most common IPN charset (docs/protocols/paypal.md#ipn-transport-and-character-set), both directions,
  * per the WHATWG Encoding Standard's index-windows-1252: ISO-8859-1 except for 0x80–0x9F,
  * where 27 bytes are printable characters (0x80 is `€`) and five map to C1 controls.
  *

@@ -1,5 +1,5 @@
 /**
- * OAuth2 client-credentials tokens for PayPal's REST API (reference paypal.md §B2 method 2:
+ * OAuth2 client-credentials tokens for PayPal's REST API (docs/protocols/paypal.md#webhook-signature-verification method 2:
  * `POST {api}/v1/oauth2/token`, HTTP basic auth with the REST app's client ID and secret, form
  * body `grant_type=client_credentials`). A token is reused until shortly before it expires;
  * concurrent callers share one in-flight request; failures are not cached.

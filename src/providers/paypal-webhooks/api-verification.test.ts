@@ -1,4 +1,4 @@
-/** API mode (reference paypal.md §B2 method 2) against the fake PayPal over real HTTP. */
+/** API mode (docs/protocols/paypal.md#webhook-signature-verification method 2) against the fake PayPal over real HTTP. */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { closedPort } from '../../../test/helpers/closed-port.js';
 import { DEV_PRIVATE_KEY_PEM } from '../../dev/fake-paypal/dev-certificate.js';

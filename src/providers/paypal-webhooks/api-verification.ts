@@ -1,5 +1,5 @@
 /**
- * Verification by asking PayPal — reference paypal.md §B2 method 2: `POST
+ * Verification by asking PayPal — docs/protocols/paypal.md#webhook-signature-verification method 2: `POST
  * {api}/v1/notifications/verify-webhook-signature` with a bearer token and the five
  * transmission headers, our webhook ID and the event as received; PayPal answers
  * `verification_status` `SUCCESS` or `FAILURE`. Anything that is not one of those two answers
@@ -27,7 +27,7 @@ export const API_VERIFICATION_METHOD = 'PayPal verify-webhook-signature API';
 /**
  * The request body. `webhook_event` is the received body spliced in byte for byte rather than
  * re-serialised: parsing and serialising can change the JSON (number forms, escapes), and the
- * reference's pitfall list says changed bytes break the CRC PayPal checks.
+ * pitfalls listed in docs/protocols/paypal.md#webhook-signature-verification say changed bytes break the CRC PayPal checks.
  */
 function requestBody(input: ApiVerificationInput): string {
   const { headers } = input;

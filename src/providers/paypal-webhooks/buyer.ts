@@ -1,6 +1,6 @@
 /**
- * The buyer of a webhook event, from whichever party object the resource carries (reference
- * paypal.md §B1 resource facts): an Orders v2 `payer`, a subscription's `subscriber`, a v1
+ * The buyer of a webhook event, from whichever party object the resource carries (see
+ * docs/protocols/paypal.md#webhook-envelope-and-event-types resource facts): an Orders v2 `payer`, a subscription's `subscriber`, a v1
  * agreement's `payer.payer_info`, a dispute's `disputed_transactions[].buyer`. Captures, sales
  * and refunds carry no buyer: their events have `buyer: null`.
  */

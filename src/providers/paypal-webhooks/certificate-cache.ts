@@ -1,5 +1,5 @@
 /**
- * PayPal's signing certificates, downloaded once per URL (reference paypal.md §B2 method 1,
+ * PayPal's signing certificates, downloaded once per URL (docs/protocols/paypal.md#webhook-signature-verification method 1,
  * step 2: "Cache certs by URL"). The cache is per process: a certificate URL names one
  * immutable certificate, and every source verifying against it shares the download.
  * Concurrent verifications of a new URL share one in-flight download; a failed download or an

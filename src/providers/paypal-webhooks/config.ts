@@ -1,12 +1,12 @@
 /**
- * A PayPal REST webhooks source's configuration (reference paypal.md §B1 setup facts, §B2):
+ * A PayPal REST webhooks source's configuration (docs/protocols/paypal.md#webhook-envelope-and-event-types setup facts, docs/protocols/paypal.md#webhook-signature-verification):
  * the Webhook ID PayPal assigned to our listener URL, the environment, and how signatures are
  * verified — locally with PayPal's certificate (method 1) or by asking PayPal's
  * verify-webhook-signature API (method 2, needs the REST app's client credentials).
  */
 import { z } from 'zod';
 
-/** PayPal's REST API per environment (§B2 method 2). */
+/** PayPal's REST API per environment (docs/protocols/paypal.md#webhook-signature-verification method 2). */
 export const PAYPAL_API_BASE = {
   live: 'https://api-m.paypal.com',
   sandbox: 'https://api-m.sandbox.paypal.com',

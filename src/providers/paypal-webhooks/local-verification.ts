@@ -1,11 +1,11 @@
 /**
- * Local ("self") verification of a webhook delivery with PayPal's certificate — reference
- * paypal.md §B2 method 1: headers present; certificate URL allowed; certificate downloaded
+ * Local ("self") verification of a webhook delivery with PayPal's certificate — see
+ * docs/protocols/paypal.md#webhook-signature-verification method 1: headers present; certificate URL allowed; certificate downloaded
  * (cached), parsed, inside its validity period and named for PayPal; `SHA256withRSA` over
  * `<transmission id>|<transmission time>|<webhook id>|<crc32 of the raw body>`.
  *
  * Certificate chain: not verified. PayPal's certificate URL serves the leaf alone, its issuer
- * (a DigiCert EV intermediate) is not in Node's root store, and the reference advises against
+ * (a DigiCert EV intermediate) is not in Node's root store, and docs/protocols/paypal.md#webhook-signature-verification advises against
  * pinning one intermediate. Trust therefore rests on where the certificate comes from — an
  * HTTPS download from a `*.paypal.com` host, whose TLS certificate the HTTP client checks
  * against the system trust store — plus the validity period and the subject CN rule. For URLs
@@ -22,7 +22,7 @@ import { checkCertUrl, isPayPalHost } from './cert-url.js';
 import { signedBytes } from './signed-string.js';
 import type { TransmissionHeaders } from './transmission-headers.js';
 
-/** The only `PAYPAL-AUTH-ALGO` accepted (§B2 step 6). */
+/** The only `PAYPAL-AUTH-ALGO` accepted (docs/protocols/paypal.md#webhook-signature-verification step 6). */
 export const SUPPORTED_AUTH_ALGO = 'SHA256withRSA';
 
 /** One delivery's signature inputs; `apiBaseUrl` widens the trusted certificate URLs (cert-url.ts). */
@@ -56,7 +56,7 @@ function checkCertificate(certificate: X509Certificate, now: Date, trust: 'paypa
   if (now > validTo) {
     return { ok: false, code: 'CERTIFICATE_INVALID', reason: `the signing certificate (${label}) expired at ${validTo.toISOString()}` };
   }
-  // §B2 step 3: the subject must be a PayPal name (PayPal's Python SDK: CN ends with .paypal.com).
+  // docs/protocols/paypal.md#webhook-signature-verification step 3: the subject must be a PayPal name (PayPal's Python SDK: CN ends with .paypal.com).
   if (trust === 'paypal' && (cn === null || !isPayPalHost(cn.toLowerCase()))) {
     return { ok: false, code: 'CERTIFICATE_INVALID', reason: `the signing certificate is issued to ${cn ?? 'no CN'}, not to a paypal.com name` };
   }

@@ -1,21 +1,21 @@
 /**
- * PayPal webhook envelope → canonical event drafts (reference paypal.md §B1 event types and
- * resource facts, §B3 idempotency; canonical types: src/core/events.ts, DESIGN.md §3).
- * Pure: parsed envelope and config in, drafts out. Decisions the reference leaves open:
- * - `PAYMENT.CAPTURE.COMPLETED` is the paid signal (§B1). `CHECKOUT.ORDER.COMPLETED` is a
+ * PayPal webhook envelope → canonical event drafts (docs/protocols/paypal.md#webhook-envelope-and-event-types event types and
+ * resource facts, docs/protocols/paypal.md#webhook-delivery-retries-and-idempotency idempotency; canonical types: src/core/events.ts, docs/domain-model.md).
+ * Pure: parsed envelope and config in, drafts out. Decisions docs/protocols/paypal.md leaves open:
+ * - `PAYMENT.CAPTURE.COMPLETED` is the paid signal (docs/protocols/paypal.md#webhook-envelope-and-event-types). `CHECKOUT.ORDER.COMPLETED` is a
  *   payment only for its captures with status COMPLETED; PayPal then also sends
  *   `PAYMENT.CAPTURE.COMPLETED`, so both key that payment by the capture
  *   (`ppwh:capture:<capture id>:payment`) and whichever arrives second is a duplicate —
  *   one payment, never two. Without a completed capture the order is only approved.
  * - `BILLING.SUBSCRIPTION.CREATED` while the subscription still awaits the buyer's approval
- *   (APPROVAL_PENDING/APPROVED, §B1 "not money, not active") is ignored; `ACTIVATED` follows.
+ *   (APPROVAL_PENDING/APPROVED, docs/protocols/paypal.md#webhook-envelope-and-event-types "not money, not active") is ignored; `ACTIVATED` follows.
  * - `CUSTOMER.DISPUTE.CREATED` is ignored: an opened dispute (often an inquiry) moves no money;
  *   a chargeback arrives as `PAYMENT.CAPTURE.REVERSED` / `PAYMENT.SALE.REVERSED`.
  *   `.RESOLVED` in the seller's favour (RESOLVED_SELLER_FAVOUR, RESOLVED_WITH_PAYOUT — PayPal
  *   paid the buyer itself —, CANCELED_BY_BUYER, DENIED) is `chargeback_reversed`; in the
  *   buyer's favour it is ignored, because the money that moved arrives as its own
  *   REVERSED/REFUNDED event and would otherwise be counted twice.
- * Every other draft's dedup key is `ppwh:<event id>` (§B3: the event id is the idempotency key).
+ * Every other draft's dedup key is `ppwh:<event id>` (docs/protocols/paypal.md#webhook-delivery-retries-and-idempotency: the event id is the idempotency key).
  */
 import type { EventBuyer, EventDraft, EventOrder, EventSubscription, EventType } from '../../core/events.js';
 import type { Normalized } from '../provider.js';

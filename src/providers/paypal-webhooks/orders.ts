@@ -1,5 +1,5 @@
 /**
- * `EventOrder` from each PayPal resource (reference paypal.md §B1 resource facts).
+ * `EventOrder` from each PayPal resource (docs/protocols/paypal.md#webhook-envelope-and-event-types resource facts).
  *
  * The order key (`order.id`, the ledger's order per source) must be the same for a payment and
  * everything that later happens to it, and a refund only knows its parent transaction:

@@ -1,5 +1,5 @@
 /**
- * The webhook envelope (reference paypal.md §B1): a UTF-8 JSON object with at least the event
+ * The webhook envelope (docs/protocols/paypal.md#webhook-envelope-and-event-types): a UTF-8 JSON object with at least the event
  * `id` (`WH-…`) and `event_type`. Both `verify` (before any network call) and `normalize`
  * need it, so the parse of one request body is kept and shared.
  */

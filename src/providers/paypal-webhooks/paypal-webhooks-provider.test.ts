@@ -1,86 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ManualClock } from '../../lib/clock.js';
-import { createHttpClient } from '../../lib/http-client.js';
-import type { HttpClient } from '../../lib/http-client.js';
-import type { InboundRequest } from '../provider.js';
-import { runProviderContract } from '../provider-contract.js';
-import type { ProviderContractCase } from '../provider-contract.js';
 import { paypalApiBase, paypalWebhooksConfigSchema } from './config.js';
 import type { PayPalWebhooksConfig } from './config.js';
 import { paypalWebhooksProvider } from './paypal-webhooks-provider.js';
 import { samplePayPalWebhookEvent } from './sample-events.js';
-import { signPayPalWebhook } from './sign-webhook.js';
-import { createTestCa, issueLeaf } from './test-support/test-pki.js';
-import { rewriteOrigin } from './test-support/rewrite-origin.js';
-import { startTestServer } from './test-support/test-server.js';
-import type { TestServer } from './test-support/test-server.js';
-import { INSIDE_VECTOR_VALIDITY, loadPayPalWebhookVectors, webhookRequest } from './test-support/vectors.js';
+import { webhookRequest } from './test-support/vectors.js';
 
 const provider = paypalWebhooksProvider();
-const fixture = loadPayPalWebhookVectors();
-const leaf = issueLeaf(createTestCa(), { commonName: 'messageverificationcerts.paypal.com', notBefore: '2015-01-01T00:00:00Z', notAfter: '2030-01-01T00:00:00Z' });
-const LEAF_URL = 'https://api.paypal.com/v1/notifications/certs/CERT-contract-leaf';
-const WEBHOOK_ID = '5GP028458E2496506';
-const config: PayPalWebhooksConfig = { webhookId: WEBHOOK_ID, environment: 'live', verification: 'local' };
-
-// Certificates come from a local server; PayPal's origins are rewritten to it (see rewrite-origin.ts).
-const guarded = createHttpClient({ timeoutMs: 2000, allowList: ['127.0.0.1'] });
-let server: TestServer | undefined;
-const http: HttpClient = {
-  request: (req) => {
-    if (!server) throw new Error('certificate server not started');
-    return rewriteOrigin(rewriteOrigin(guarded, 'https://api.sandbox.paypal.com', server.origin), 'https://api.paypal.com', server.origin).request(req);
-  },
-};
-
-beforeAll(async () => {
-  server = await startTestServer();
-  server.serve(new URL(fixture.certUrl).pathname, fixture.certificatePem);
-  server.serve(new URL(LEAF_URL).pathname, leaf.certificatePem);
-});
-
-afterAll(async () => {
-  await guarded.close();
-  await server?.close();
-});
-
-function signedSample(body: object, webhookId = WEBHOOK_ID, certUrl = LEAF_URL): InboundRequest {
-  const rawBody = Buffer.from(JSON.stringify(body), 'utf8');
-  return webhookRequest(rawBody, signPayPalWebhook({ body: rawBody, webhookId, certUrl, privateKeyPem: leaf.privateKeyPem, transmissionTime: '2016-09-21T22:00:46Z' }));
-}
-
-const capture = signedSample(samplePayPalWebhookEvent('PAYMENT.CAPTURE.COMPLETED'));
-
-const cases: Array<ProviderContractCase<PayPalWebhooksConfig>> = [
-  ...fixture.vectors.map((v) => ({
-    name: `PayPal sandbox vector ${v.name}`,
-    request: webhookRequest(v.body, v.headers),
-    config: { webhookId: v.webhookId, environment: 'sandbox' as const, verification: 'local' as const },
-    expect: 'verified' as const,
-  })),
-  { name: 'a completed capture signed by a test certificate', request: capture, config, expect: 'verified' },
-  { name: 'a completed checkout order', request: signedSample(samplePayPalWebhookEvent('CHECKOUT.ORDER.COMPLETED')), config, expect: 'verified' },
-  { name: 'a subscription payment failure', request: signedSample(samplePayPalWebhookEvent('BILLING.SUBSCRIPTION.PAYMENT.FAILED')), config, expect: 'verified' },
-  {
-    name: 'an event type the hub does not handle',
-    request: signedSample({ id: 'WH-PLAN-1', event_type: 'BILLING.PLAN.CREATED', resource_type: 'plan', resource: { id: 'P-1' } }),
-    config,
-    expect: 'verified',
-  },
-  { name: 'another webhook ID', request: capture, config: { ...config, webhookId: 'NOT-OUR-LISTENER' }, expect: { rejected: 'SIGNATURE_INVALID' } },
-  { name: 'a tampered body', request: { ...capture, rawBody: Buffer.from(capture.rawBody.toString('utf8').replace('97.00', '0.97')) }, config, expect: { rejected: 'SIGNATURE_INVALID' } },
-  { name: 'no signature header', request: { ...capture, headers: { 'content-type': 'application/json' } }, config, expect: { rejected: 'SIGNATURE_MISSING' } },
-  {
-    name: 'a certificate URL off PayPal',
-    request: signedSample(samplePayPalWebhookEvent('PAYMENT.CAPTURE.COMPLETED'), WEBHOOK_ID, 'https://evil.example/cert.pem'),
-    config,
-    expect: { rejected: 'CERTIFICATE_URL_NOT_ALLOWED' },
-  },
-  { name: 'a body that is not an event', request: { ...capture, rawBody: Buffer.from('{"id":"WH-1","event_type":7}') }, config, expect: { rejected: 'MALFORMED_JSON' } },
-];
-
-runProviderContract(provider, cases, { http, clock: new ManualClock(INSIDE_VECTOR_VALIDITY) });
+const config: PayPalWebhooksConfig = { webhookId: '5GP028458E2496506', environment: 'live', verification: 'local' };
+/** A completed capture; `normalize` reads the body only, so it needs no signature. */
+const capture = webhookRequest(JSON.stringify(samplePayPalWebhookEvent('PAYMENT.CAPTURE.COMPLETED')), {});
 
 describe('paypalWebhooksProvider', () => {
   it('describes itself', () => {

@@ -1,8 +1,8 @@
 /**
- * The PayPal REST webhooks provider: JSON event envelopes (reference paypal.md §B1), signed
- * with PayPal's certificate and verified inline before the acknowledgement (§B2), one event id
- * per delivery as the idempotency key (§B3). PayPal counts any 2xx as delivered and retries
- * everything else up to 25 times over 3 days (§B3).
+ * The PayPal REST webhooks provider: JSON event envelopes (docs/protocols/paypal.md#webhook-envelope-and-event-types), signed
+ * with PayPal's certificate and verified inline before the acknowledgement (docs/protocols/paypal.md#webhook-signature-verification), one event id
+ * per delivery as the idempotency key (docs/protocols/paypal.md#webhook-delivery-retries-and-idempotency). PayPal counts any 2xx as delivered and retries
+ * everything else up to 25 times over 3 days (docs/protocols/paypal.md#webhook-delivery-retries-and-idempotency).
  */
 import type { Acknowledgement, IngestOutcome, Provider } from '../provider.js';
 import { paypalWebhooksConfigSchema } from './config.js';
@@ -20,7 +20,7 @@ function jsonError(status: number, code: string, message: string): Acknowledgeme
 }
 
 /**
- * §B3: a 2xx ends PayPal's retries, so everything stored (accepted, duplicate, ignored, pending,
+ * docs/protocols/paypal.md#webhook-delivery-retries-and-idempotency: a 2xx ends PayPal's retries, so everything stored (accepted, duplicate, ignored, pending,
  * held) gets an empty 200. A rejection names its code; VERIFICATION_UNAVAILABLE is always 503 and a
  * storage error 500, so PayPal delivers the message again.
  */

@@ -1,6 +1,6 @@
 /**
  * Realistic PayPal webhook bodies for the CLI `simulate` command, tests and the benchmark: the
- * envelope of reference paypal.md §B1 (`id`, `event_version`, `create_time`, `resource_type`,
+ * envelope of docs/protocols/paypal.md#webhook-envelope-and-event-types (`id`, `event_version`, `create_time`, `resource_type`,
  * `resource_version`, `event_type`, `summary`, `resource`, `links`) around the resources of
  * `sample-resources.ts`. Defaults are fixed, so a sample is the same every time; a payment and
  * its refund share the capture/sale id, so they land on the same ledger order.

@@ -1,7 +1,7 @@
 /**
  * The `resource` objects of realistic sample webhook events, shaped like PayPal's own
  * deliveries (the vectors in fixtures/, PayPal's simulator payloads) and the resource facts of
- * reference paypal.md §B1: v2 captures and refunds, v1 sales and refunds, Orders v2 checkout
+ * docs/protocols/paypal.md#webhook-envelope-and-event-types: v2 captures and refunds, v1 sales and refunds, Orders v2 checkout
  * orders, Subscriptions API subscriptions and disputes.
  */
 import { formatMoney, parseMoney } from '../../core/money.js';

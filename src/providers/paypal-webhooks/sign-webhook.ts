@@ -1,5 +1,5 @@
 /**
- * Signs a webhook body the way PayPal does (reference paypal.md §B2 method 1): SHA256withRSA
+ * Signs a webhook body the way PayPal does (docs/protocols/paypal.md#webhook-signature-verification method 1): SHA256withRSA
  * over `<transmission id>|<transmission time>|<webhook id>|<crc32 of the body>`. For the CLI
  * `simulate` command, tests and the fake PayPal; with the fake's key
  * (src/dev/fake-paypal/dev-certificate.ts) the result only verifies on a source whose

@@ -1,5 +1,5 @@
 /**
- * The string PayPal signs for every webhook delivery (reference paypal.md §B2 method 1,
+ * The string PayPal signs for every webhook delivery (docs/protocols/paypal.md#webhook-signature-verification method 1,
  * steps 4–5): `<transmission id>|<transmission time>|<webhook id>|<crc32>`, where the CRC-32
  * (IEEE, as zlib computes it) is taken over the raw body bytes and written as an UNSIGNED
  * decimal — not hex, not a signed 32-bit integer.

@@ -1,5 +1,5 @@
 /**
- * The five signature headers PayPal sends with every webhook delivery (reference paypal.md §B2):
+ * The five signature headers PayPal sends with every webhook delivery (docs/protocols/paypal.md#webhook-signature-verification):
  * `PAYPAL-TRANSMISSION-ID`, `-TRANSMISSION-TIME`, `-TRANSMISSION-SIG`, `PAYPAL-CERT-URL` and
  * `PAYPAL-AUTH-ALGO`. Both verification methods need all five.
  */

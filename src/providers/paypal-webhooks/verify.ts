@@ -1,5 +1,5 @@
 /**
- * `verify` for PayPal REST webhooks (reference paypal.md §B2): the envelope must parse before
+ * `verify` for PayPal REST webhooks (docs/protocols/paypal.md#webhook-signature-verification): the envelope must parse before
  * anything goes to the network, the five transmission headers must be present, then the
  * source's method decides — local certificate check (method 1) or PayPal's API (method 2).
  */

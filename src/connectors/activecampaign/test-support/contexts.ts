@@ -4,26 +4,20 @@
  */
 import { ManualClock } from '../../../lib/clock.js';
 import type { HttpClient } from '../../../lib/http-client.js';
-import { silentLogger } from '../../../lib/logger.js';
-import type { Mailer } from '../../../lib/mailer.js';
 import type { DeliveryContext, TestContext } from '../../connector.js';
-import { makeDeliveryContext } from '../../connector-contract.js';
+import { makeDeliveryContext, makeTestContext, unusedMailer } from '../../connector-contract.js';
 import { activeCampaignConfigSchema } from '../config.js';
 import type { ActiveCampaignConfig } from '../config.js';
 
-/** The connector never mails; a mailer that says so if it ever tries. */
-export const unusedMailer: Mailer = {
-  send: async () => ({ ok: false, transient: false, error: 'the activecampaign connector must not send mail' }),
-  verify: async () => ({ ok: false, message: 'unused' }),
-  close: async () => undefined,
-};
+/** The activecampaign connector never mails; a mailer that says so if it ever tries. */
+export const mailer = unusedMailer('activecampaign');
 
 export function deliveryContext(http: HttpClient, overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return makeDeliveryContext({ http, mailer: unusedMailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), ...overrides });
+  return makeDeliveryContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), ...overrides });
 }
 
 export function testContext(http: HttpClient, overrides: Partial<TestContext> = {}): TestContext {
-  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock('2026-03-01T10:00:00.000Z'), signal: new AbortController().signal, ...overrides };
+  return makeTestContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), ...overrides });
 }
 
 /** A parsed config for the account at `url`; `input` overrides fields. */

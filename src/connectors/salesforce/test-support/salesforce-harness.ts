@@ -5,30 +5,24 @@
 import type { SalesforceFake, SalesforceFakeOptions } from '../../../../test/fakes/salesforce-fake.js';
 import { ManualClock } from '../../../lib/clock.js';
 import { createHttpClient } from '../../../lib/http-client.js';
-import { silentLogger } from '../../../lib/logger.js';
-import type { Mailer } from '../../../lib/mailer.js';
 import type { DeliveryContext, TestContext } from '../../connector.js';
-import { makeDeliveryContext } from '../../connector-contract.js';
+import { makeDeliveryContext, makeTestContext, unusedMailer } from '../../connector-contract.js';
 import { salesforceConfigSchema } from '../config.js';
 import type { SalesforceConfig } from '../config.js';
 
 export const http = createHttpClient({ timeoutMs: 2000, allowList: ['127.0.0.1'] });
 
-/** The Salesforce connector never mails; a mailer that says so if it ever tries. */
-export const unusedMailer: Mailer = {
-  send: async () => ({ ok: false, transient: false, error: 'the salesforce connector must not send mail' }),
-  verify: async () => ({ ok: false, message: 'unused' }),
-  close: async () => undefined,
-};
+/** The salesforce connector never mails; a mailer that says so if it ever tries. */
+export const mailer = unusedMailer('salesforce');
 
 export const clock = new ManualClock('2026-03-01T10:00:00.000Z');
 
 export function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return makeDeliveryContext({ http, mailer: unusedMailer, clock, ...overrides });
+  return makeDeliveryContext({ http, mailer, clock, ...overrides });
 }
 
 export function testContext(overrides: Partial<TestContext> = {}): TestContext {
-  return { http, mailer: unusedMailer, logger: silentLogger(), clock, signal: new AbortController().signal, ...overrides };
+  return makeTestContext({ http, mailer, clock, ...overrides });
 }
 
 /** Custom fields of the test org: an external buyer key, a tag field, a few data fields, an order key. */

@@ -1,9 +1,10 @@
 /**
- * Typed access to `fixtures/digistore24-ipn-examples.json` (a copy of the shared fixture for
- * reference digistore24.md §2.6 and §7), validated on load so a broken copy fails loudly.
+ * Typed access to `fixtures/digistore24-ipn-examples.json` (the worked examples and example payloads of
+ * docs/protocols/digistore24.md#worked-examples and docs/protocols/digistore24.md#example-payloads), validated on load so a broken copy fails loudly.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { InboundRequest } from '../../provider.js';
 
 const params = z.record(z.string(), z.string());
 
@@ -34,4 +35,17 @@ export function signedParams(item: Digistore24ExamplePayload): Record<string, st
 /** The payload form-encoded exactly as on the wire (posting order, `sha_sign` last). */
 export function wireBody(item: Digistore24ExamplePayload): Buffer {
   return Buffer.from(new URLSearchParams(Object.entries(signedParams(item))).toString(), 'utf8');
+}
+
+/** An inbound request carrying `body` (a string is UTF-8), as the inbound route hands it to the provider. */
+export function digistore24Request(body: string | Buffer): InboundRequest {
+  const rawBody = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+  return {
+    receivedAt: new Date('2024-05-14T07:12:46.000Z'),
+    method: 'POST',
+    url: '/ipn/src_01HZX0000000000000000000',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(rawBody.length) },
+    rawBody,
+    remoteAddress: '127.0.0.1',
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * Typed access to `fixtures/paypal-webhook-vectors.json` (a copy of the shared fixture: three
+ * Typed access to `fixtures/paypal-webhook-vectors.json` (three
  * real PayPal sandbox deliveries from PayPal's SDK test suites and the sandbox certificate,
  * valid 2015-03-18 to 2017-03-22), validated on load so a broken copy fails loudly.
  */

@@ -4,7 +4,7 @@
  * wrapper serves it from a local server while the provider still sees (and checks) PayPal's
  * URL. Everything else passes through unchanged, and every request is recorded.
  */
-import type { HttpClient, HttpRequest } from '../../../lib/http-client.js';
+import type { HttpClient, HttpRequest } from './http-client.js';
 
 export interface RewritingHttpClient extends HttpClient {
   /** The URLs requested, before rewriting. */
