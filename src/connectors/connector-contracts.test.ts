@@ -12,7 +12,7 @@ import { emailContractHarness } from './email/test-support/contract-harness.js';
 import { klickTippContractHarness } from './klicktipp/test-support/contract-harness.js';
 import { paypalIpnForwardContractHarness } from './paypal-ipn-forward/test-support/contract-harness.js';
 import { quentnContractHarness } from './quentn/test-support/contract-harness.js';
-import { CONNECTOR_IDS, connectors } from './registry.js';
+import { CONNECTOR_IDS, type connectors } from './registry.js';
 import type { ConnectorId } from './registry.js';
 import { salesforceContractHarness } from './salesforce/test-support/contract-harness.js';
 import { webhookContractHarness } from './webhook/test-support/contract-harness.js';

@@ -34,7 +34,7 @@ const MD_PATH = /(?<![\w@/.:-])((?:\.{1,2}\/)*[\w-][\w.-]*(?:\/[\w.-]+)*\.md)(?!
 const ISSUE = /(^|[\s(])((?:see|in|our|this|ipnhub|per|by|from|of|the)\s+)?issues?\s+(#?)(\d+)(?![\w-]|\s+[A-Za-z])/gi;
 
 function textFiles(path: string): string[] {
-  let stat;
+  let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(path);
   } catch {
@@ -50,7 +50,7 @@ function textFiles(path: string): string[] {
 }
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
-export function headingAnchors(markdown: string): Set<string> {
+function headingAnchors(markdown: string): Set<string> {
   const anchors = new Set<string>();
   const seen = new Map<string, number>();
   let fenced = false;
@@ -95,7 +95,7 @@ function exists(file: string): boolean {
 }
 
 /** What is wrong with the citations in one file's text, as readable lines. */
-export function citationProblems(path: string, text: string): string[] {
+function citationProblems(path: string, text: string): string[] {
   const problems: string[] = [];
   const where = relative(ROOT, path).split(sep).join('/');
   for (const name of OUTSIDE_NAMES) if (text.includes(name)) problems.push(`${where}: cites ${name}, which is outside the repository`);
