@@ -4,24 +4,14 @@
  * platform-sale-mails.ts): the columns of a mail queued to be sent, and how a row reads in the
  * API and the CLI (to whom, its state, tries, what was sent).
  */
+import type { Database } from '../db/schema.js';
 import type { MailRole } from './document-mails.js';
 
 /** The columns both tables have, as the worker keeps them. */
-export interface MailRowColumns {
-  id: string;
-  role: string;
-  /** JSON array of addresses. */
-  recipients: string;
-  status: string;
-  attempts: number;
-  next_attempt_at: string;
-  lease_until: string | null;
-  last_error: string | null;
-  subject: string | null;
-  message_id: string | null;
-  sent_at: string | null;
-  created_at: string;
-}
+export type MailRowColumns = Pick<
+  Database['document_mails'] & Database['platform_sale_mails'],
+  'id' | 'role' | 'recipients' | 'status' | 'attempts' | 'next_attempt_at' | 'lease_until' | 'last_error' | 'subject' | 'message_id' | 'sent_at' | 'created_at'
+>;
 
 /** A mail row as it is first written: pending, due `now`, not tried yet. */
 export function pendingMailRow(id: string, role: MailRole, recipients: readonly string[], now: string): MailRowColumns {

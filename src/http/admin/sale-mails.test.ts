@@ -6,7 +6,9 @@
  * its response schema by the test runtime.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SaleMailView } from '../../invoicing/sale-mails-query.js';
 import { fakePdfRenderer, sampleProfileSettings } from '../../invoicing/test-support/invoicing-fixtures.js';
+import type { Page } from '../../ledger/queries/page.js';
 import { ManualClock } from '../../lib/clock.js';
 import { encodeDigistore24Body, sampleDigistore24Fields } from '../../providers/digistore24/sign-request.js';
 import type { Digistore24SampleOverrides } from '../../providers/digistore24/sign-request.js';
@@ -20,31 +22,8 @@ import type { AdminHarness } from './test-support/admin-harness.js';
 
 const PASSPHRASE = 'sale-mails-passphrase';
 
-interface SaleMail {
-  id: string;
-  role: 'buyer' | 'seller';
-  recipients: string[];
-  status: string;
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  subject: string | null;
-  profileId: string;
-  sourceId: string | null;
-  orderId: string | null;
-  transactionId: string | null;
-  buyerEmail: string | null;
-  amount: number | null;
-  currency: string | null;
-  invoiceUrl: string | null;
-  receiptUrl: string | null;
-  createdAt: string;
-}
-
-interface SalePage {
-  data: SaleMail[];
-  nextCursor: string | null;
-}
+/** The answer as JSON: the query's items. */
+type SalePage = Page<SaleMailView>;
 
 for (const dialect of enabledDialects()) {
   describe(`mails of Digistore24 sales over the admin API on ${dialect}`, () => {

@@ -23,6 +23,7 @@ import { NO_SALE_MAIL_FILTERS } from './document-filters.js';
 import type { SaleMailFilters } from './document-filters.js';
 import { MailState } from './document-mails.js';
 import { useSaleMailsPage } from './document-queries.js';
+import { DayRangeFields, ProfileField } from './period-fields.js';
 import type { SaleMail } from './document-queries.js';
 import './documents.css';
 
@@ -46,27 +47,14 @@ function SaleMailFilterBar({ applied, profiles, sources, onApply }: { applied: S
         onApply(NO_SALE_MAIL_FILTERS);
       }}
     >
-      <SelectField
-        label={t('documents.profile')}
-        value={draft.profileId}
-        options={[{ value: '', label: t('documents.anyProfile') }, ...profiles.map((profile) => ({ value: profile.id, label: profile.name }))]}
-        onChange={(profileId) => set({ profileId })}
-      />
+      <ProfileField value={draft.profileId} profiles={profiles} onChange={(profileId) => set({ profileId })} />
       <SelectField
         label={t('documents.saleMails.source')}
         value={draft.sourceId}
         options={[{ value: '', label: t('documents.saleMails.anySource') }, ...sources.map((source) => ({ value: source.id, label: source.name }))]}
         onChange={(sourceId) => set({ sourceId })}
       />
-      <TextField type="date" label={t('documents.from')} value={draft.from} max={draft.to || undefined} onChange={(from) => set({ from })} />
-      <TextField
-        type="date"
-        label={t('documents.to')}
-        value={draft.to}
-        min={draft.from || undefined}
-        error={rangeIsReversed(draft) ? t('documents.rangeReversed') : undefined}
-        onChange={(to) => set({ to })}
-      />
+      <DayRangeFields value={draft} onChange={(days) => set({ from: days.from, to: days.to })} />
       <TextField type="email" label={t('documents.buyerEmail')} value={draft.email} maxLength={320} onChange={(email) => set({ email })} className="filter-search" />
     </FilterBar>
   );
