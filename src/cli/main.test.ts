@@ -42,7 +42,7 @@ describe('ipnhub CLI', () => {
         'access check',
         'connection add', 'connection disable', 'connection enable', 'connection list', 'connection remove', 'connection test', 'connection update',
         'deliveries list', 'deliveries redeliver', 'deliveries show',
-        'documents credit-note', 'documents export', 'documents list', 'documents manual-refunds', 'documents pdf', 'documents resend', 'documents show',
+        'documents credit-note', 'documents export', 'documents list', 'documents manual-refunds', 'documents pdf', 'documents resend', 'documents sale-mails', 'documents show',
         'profile add', 'profile attach', 'profile detach', 'profile list', 'profile remove', 'profile show', 'profile update',
         'events list', 'events show', 'inbound-requests list', 'inbound-requests show',
         'config show', 'dev fake-paypal', 'migrate', 'serve', 'simulate digistore24', 'simulate paypal-ipn', 'simulate paypal-webhook', 'source add', 'source list', 'source remove', 'source update', 'token rotate', 'worker',

@@ -13,6 +13,7 @@ import { newId } from '../core/ids.js';
 import type { Database } from '../db/schema.js';
 import type { MailMessage } from '../lib/mailer.js';
 import type { DocumentLanguage, DocumentSnapshot } from './document-snapshot.js';
+import { pendingMailRow } from './mail-rows.js';
 import { DEFAULT_MAIL_TEMPLATES, fillTemplate } from './mail-templates.js';
 import type { MailPlaceholder, MailTemplateKey } from './mail-templates.js';
 import type { ProfileSettings } from './profile-settings.js';
@@ -54,22 +55,7 @@ export async function queueDocumentMails(
     if (recipients.length === 0) continue;
     await trx
       .insertInto('document_mails')
-      .values({
-        id: newId('documentMail'),
-        document_id: document.id,
-        role,
-        recipients: JSON.stringify(recipients),
-        status: 'pending',
-        trigger: options.trigger,
-        attempts: 0,
-        next_attempt_at: options.now,
-        lease_until: null,
-        last_error: null,
-        subject: null,
-        message_id: null,
-        sent_at: null,
-        created_at: options.now,
-      })
+      .values({ ...pendingMailRow(newId('documentMail'), role, recipients, options.now), document_id: document.id, trigger: options.trigger })
       .execute();
     queued += 1;
   }

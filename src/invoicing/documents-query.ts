@@ -11,6 +11,8 @@ import { decodeCursor, pageLimit, toPage } from '../ledger/queries/page.js';
 import type { Page, PageRequest } from '../ledger/queries/page.js';
 import { pdfFileName } from './document-mails.js';
 import type { DocumentKind, DocumentSnapshot } from './document-snapshot.js';
+import { mailView } from './mail-rows.js';
+import type { MailView } from './mail-rows.js';
 
 export interface DocumentFilters extends PageRequest {
   profileId?: string | undefined;
@@ -43,21 +45,11 @@ export interface DocumentListItem {
   correctsDocumentId: string | null;
   /** `pending` until the PDF exists. */
   renderState: 'pending' | 'rendered';
+  eInvoice: DocumentEInvoice;
 }
 
-export interface DocumentMailView {
-  id: string;
-  role: 'buyer' | 'seller';
-  recipients: string[];
-  status: 'pending' | 'sent' | 'failed';
+export interface DocumentMailView extends MailView {
   trigger: 'issue' | 'resend';
-  attempts: number;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  subject: string | null;
-  messageId: string | null;
-  sentAt: string | null;
-  createdAt: string;
 }
 
 /**
@@ -73,7 +65,6 @@ export interface DocumentEInvoice {
 export interface DocumentDetail extends DocumentListItem {
   snapshot: DocumentSnapshot;
   render: { attempts: number; nextAttemptAt: string | null; lastError: string | null; renderedAt: string | null; sha256: string | null; bytes: number | null };
-  eInvoice: DocumentEInvoice;
   /** Credit notes issued for this invoice, oldest first. */
   creditNoteIds: string[];
   mails: DocumentMailView[];
@@ -97,9 +88,17 @@ const LIST_COLUMNS = [
   'gross',
   'corrects_document_id',
   'render_state',
+  'e_invoice',
+  'e_invoice_refused',
 ] as const;
 
 type ListRow = Pick<Database['documents'], (typeof LIST_COLUMNS)[number]>;
+
+function eInvoiceOf(row: { e_invoice: number; e_invoice_refused: string | null; render_state: string }): DocumentEInvoice {
+  if (Number(row.e_invoice) !== 1) return { status: 'off', reason: null };
+  if (row.e_invoice_refused !== null) return { status: 'refused', reason: row.e_invoice_refused };
+  return { status: row.render_state === 'rendered' ? 'embedded' : 'pending', reason: null };
+}
 
 function listItem(row: ListRow): DocumentListItem {
   return {
@@ -120,6 +119,7 @@ function listItem(row: ListRow): DocumentListItem {
     gross: Number(row.gross),
     correctsDocumentId: row.corrects_document_id,
     renderState: row.render_state === 'rendered' ? 'rendered' : 'pending',
+    eInvoice: eInvoiceOf(row),
   };
 }
 
@@ -146,18 +146,12 @@ export async function documentsOfPeriod(db: Kysely<Database>, filters: Omit<Docu
   return rows.map((row) => ({ ...listItem(row), snapshot: JSON.parse(row.snapshot) as DocumentSnapshot }));
 }
 
-function eInvoiceOf(row: { e_invoice: number; e_invoice_refused: string | null; render_state: string }): DocumentEInvoice {
-  if (Number(row.e_invoice) !== 1) return { status: 'off', reason: null };
-  if (row.e_invoice_refused !== null) return { status: 'refused', reason: row.e_invoice_refused };
-  return { status: row.render_state === 'rendered' ? 'embedded' : 'pending', reason: null };
-}
-
 export async function getDocument(db: Kysely<Database>, id: string): Promise<DocumentDetail | null> {
   const row = await db
     .selectFrom('documents')
     .leftJoin('document_pdfs', 'document_pdfs.document_id', 'documents.id')
     .select(LIST_COLUMNS.map((column) => `documents.${column}` as const))
-    .select(['documents.snapshot', 'documents.render_attempts', 'documents.render_next_at', 'documents.render_error', 'documents.e_invoice', 'documents.e_invoice_refused'])
+    .select(['documents.snapshot', 'documents.render_attempts', 'documents.render_next_at', 'documents.render_error'])
     .select(['document_pdfs.rendered_at', 'document_pdfs.sha256'])
     .select((eb) => eb.fn<number | null>('length', ['document_pdfs.pdf']).as('pdf_bytes'))
     .where('documents.id', '=', id)
@@ -178,22 +172,8 @@ export async function getDocument(db: Kysely<Database>, id: string): Promise<Doc
       sha256: row.sha256,
       bytes: row.pdf_bytes === null ? null : Number(row.pdf_bytes),
     },
-    eInvoice: eInvoiceOf(row),
     creditNoteIds: credits.map((credit) => credit.id),
-    mails: mails.map((mail) => ({
-      id: mail.id,
-      role: mail.role === 'seller' ? 'seller' : 'buyer',
-      recipients: JSON.parse(mail.recipients) as string[],
-      status: mail.status === 'sent' ? 'sent' : mail.status === 'failed' ? 'failed' : 'pending',
-      trigger: mail.trigger === 'resend' ? 'resend' : 'issue',
-      attempts: Number(mail.attempts),
-      nextAttemptAt: mail.status === 'pending' ? mail.next_attempt_at : null,
-      lastError: mail.last_error,
-      subject: mail.subject,
-      messageId: mail.message_id,
-      sentAt: mail.sent_at,
-      createdAt: mail.created_at,
-    })),
+    mails: mails.map((mail) => ({ ...mailView(mail), trigger: mail.trigger === 'resend' ? 'resend' : 'issue' })),
   };
 }
 

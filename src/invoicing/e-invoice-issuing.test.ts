@@ -13,10 +13,11 @@ import { startSmtpSink } from '../../test/fakes/smtp-sink.js';
 import type { SmtpSink } from '../../test/fakes/smtp-sink.js';
 import { enabledDialects } from '../../test/helpers/test-db.js';
 import type { DialectName } from '../../test/helpers/test-db.js';
-import { createTestRuntime } from '../../test/helpers/test-runtime.js';
+import { createTestRuntime, TEST_ADMIN_TOKEN } from '../../test/helpers/test-runtime.js';
 import type { TestRuntime } from '../../test/helpers/test-runtime.js';
 import type { DocumentRenderer } from './document-worker.js';
-import { getDocument } from './documents-query.js';
+import { getDocument, listDocuments } from './documents-query.js';
+import { exportCsv } from './export.js';
 import { ciiFacts, en16931Violations } from './e-invoice/test-support/cii-facts.js';
 import { pdfAttachments } from './e-invoice/test-support/pdf-container.js';
 import type { ProfileSettingsInput } from './profile-settings.js';
@@ -138,6 +139,53 @@ for (const dialect of enabledDialects()) {
       expect(detail?.eInvoice).toEqual({ status: 'refused', reason: doc.e_invoice_refused });
       expect(detail?.eInvoice.reason).toContain('buyer.countryCode');
       await smtp.waitForMessages(2);
+    });
+
+    it('the list (API) and the CSV export say per document whether the e-invoice is embedded, refused and why, pending or not asked for', async () => {
+      const renderer = switchableRenderer(renderWithPdfLibrary);
+      const profileId = await start(renderer.render, { eInvoice: true });
+      await commitNotification(runtime, source, [businessPayment('TX-EMB'), paymentWithoutCountry('TX-REF')]);
+      await runtime.worker.runOnce();
+      const byTransaction = async () => new Map((await listDocuments(runtime.dbHandle.db)).data.map((d) => [d.transactionId, d.eInvoice]));
+      expect(await byTransaction()).toEqual(
+        new Map([
+          ['TX-EMB', { status: 'pending', reason: null }],
+          ['TX-REF', { status: 'pending', reason: null }],
+        ]),
+      );
+      renderer.failing = false;
+      clock.advance(5000);
+      await runtime.worker.runOnce();
+      await runtime.profiles.update(profileId, { settings: { eInvoice: false } });
+      await commitNotification(runtime, source, [businessPayment('TX-OFF')]);
+      await runtime.worker.runOnce();
+
+      const app = await runtime.buildApp();
+      try {
+        const res = await app.inject({ method: 'GET', url: '/api/v1/documents', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+        expect(res.statusCode).toBe(200);
+        const listed = res.json<{ data: Array<{ number: string; eInvoice: { status: string; reason: string | null } }> }>().data;
+        expect(listed.map((d) => [d.number, d.eInvoice.status])).toEqual([
+          ['RE-2026-000003', 'off'],
+          ['RE-2026-000002', 'refused'],
+          ['RE-2026-000001', 'embedded'],
+        ]);
+        const reason = listed[1]?.eInvoice.reason ?? '';
+        expect(reason).toMatch(/^EINVOICE_INCOMPLETE: RE-2026-000002: .*buyer\.countryCode: BT-55/);
+        expect(listed[0]?.eInvoice.reason).toBeNull();
+        expect(listed[2]?.eInvoice.reason).toBeNull();
+
+        const csv = (await exportCsv(runtime.dbHandle.db, {})).trim().split('\r\n');
+        const header = (csv[0] ?? '').split(',');
+        expect(header.slice(-2)).toEqual(['e_invoice', 'e_invoice_refused_reason']);
+        const rows = new Map(csv.slice(1).map((row) => [row.split(',')[0], row]));
+        expect(rows.get('RE-2026-000001')).toMatch(/,embedded,$/);
+        expect(rows.get('RE-2026-000003')).toMatch(/,off,$/);
+        // The reason is quoted where it holds a comma; read back it is the API's text.
+        expect(rows.get('RE-2026-000002')?.endsWith(`,refused,${/[",]/.test(reason) ? `"${reason.replace(/"/g, '""')}"` : reason}`)).toBe(true);
+      } finally {
+        await app.close();
+      }
     });
 
     it('a failure of the embedding itself is a render failure: the number stays and it is tried again', async () => {

@@ -1,6 +1,6 @@
 /**
  * The accountant's export of a period: a CSV with one row per document (numbers in series
- * order, amounts as decimals, the PDF's SHA-256), and a ZIP with that CSV and every rendered
+ * order, amounts as decimals, the PDF's SHA-256, whether the PDF carries the e-invoice), and a ZIP with that CSV and every rendered
  * PDF as `<number>.pdf` (fflate: small, dependency-free, in memory — a period's PDFs are a
  * few megabytes).
  */
@@ -35,6 +35,8 @@ const COLUMNS = [
   'tax_rate_percent',
   'pdf_file',
   'pdf_sha256',
+  'e_invoice',
+  'e_invoice_refused_reason',
 ] as const;
 
 /**
@@ -81,6 +83,8 @@ export async function exportCsv(db: Kysely<Database>, filters: PeriodFilters): P
       tax_rate_percent: rate,
       pdf_file: sha === undefined ? '' : pdfFileName(s),
       pdf_sha256: sha ?? '',
+      e_invoice: doc.eInvoice.status,
+      e_invoice_refused_reason: doc.eInvoice.reason ?? '',
     };
     lines.push(COLUMNS.map((column) => field(values[column])).join(','));
   }

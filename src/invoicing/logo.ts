@@ -7,6 +7,17 @@ import { IpnhubError } from '../core/errors.js';
 
 export const MAX_LOGO_BYTES = 256 * 1024;
 
+/** The base64 text of the largest logo: 4 characters for every 3 bytes begun. */
+export const MAX_LOGO_BASE64_CHARS = Math.ceil(MAX_LOGO_BYTES / 3) * 4;
+
+/**
+ * The largest logo upload request worth reading (`{ "data": "…" }`): the largest logo's base64
+ * with a line break every 64 characters written as the JSON escape `\r\n` (4 bytes; base64
+ * tools wrap lines at 64 or 76), and 1 KiB for the JSON around it. A larger request carries a
+ * logo that is too large, and is answered so without being read to its end.
+ */
+export const MAX_LOGO_UPLOAD_BYTES = MAX_LOGO_BASE64_CHARS + Math.ceil(MAX_LOGO_BASE64_CHARS / 64) * 4 + 1024;
+
 export type LogoMediaType = 'image/png' | 'image/jpeg';
 
 export interface Logo {

@@ -21,6 +21,7 @@ import type { MailMessage } from '../lib/mailer.js';
 import { buyerOf, documentLanguage } from './build-snapshot.js';
 import { mailDate, mailMoney, recipientsOf, templatedMail, MAIL_ROLES } from './document-mails.js';
 import type { MailRole } from './document-mails.js';
+import { pendingMailRow } from './mail-rows.js';
 import type { PlatformSalePlaceholder } from './mail-templates.js';
 import type { ProfileForIssue } from './profiles.js';
 import type { ProfileSettings } from './profile-settings.js';
@@ -34,23 +35,7 @@ export async function queuePlatformSaleMails(trx: Kysely<Database>, profile: Pro
     if (recipients.length === 0) continue;
     const inserted = await trx
       .insertInto('platform_sale_mails')
-      .values({
-        id: newId('platformSaleMail'),
-        claim_key: `${profile.id}:${payment}:${role}`,
-        event_id: event.id,
-        profile_id: profile.id,
-        role,
-        recipients: JSON.stringify(recipients),
-        status: 'pending',
-        attempts: 0,
-        next_attempt_at: now,
-        lease_until: null,
-        last_error: null,
-        subject: null,
-        message_id: null,
-        sent_at: null,
-        created_at: now,
-      })
+      .values({ ...pendingMailRow(newId('platformSaleMail'), role, recipients, now), claim_key: `${profile.id}:${payment}:${role}`, event_id: event.id, profile_id: profile.id })
       .onConflict((oc) => oc.column('claim_key').doNothing())
       .returning('id')
       .execute();

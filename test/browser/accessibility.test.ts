@@ -13,6 +13,7 @@ import { DEMO_CONFIG, seedDemoData } from './support/demo-data.js';
 import type { DemoData } from './support/demo-data.js';
 import { settled } from './support/settled.js';
 import { signInQuietly } from './support/sign-in.js';
+import { rowTexts, tableNamed } from './support/tables.js';
 import { uiText } from './support/ui-text.js';
 
 const harness = useBrowserHarness({ config: DEMO_CONFIG });
@@ -56,8 +57,12 @@ function signedInPages(): string[] {
     `/customers/orders/${demo.ledger.orderId}`,
     '/documents',
     '/documents/manual-refunds',
+    '/documents/sale-mails',
+    `/documents/${demo.invoicing.invoiceId}`,
+    `/documents/${demo.invoicing.creditNoteId}`,
     '/profiles',
     '/profiles/new',
+    `/profiles/${demo.invoicing.profileId}`,
     '/settings',
     '/no-such-page',
   ];
@@ -75,6 +80,21 @@ async function problemsOf(page: Page, path: string): Promise<string[]> {
   return problems.map((problem) => `${path}: ${problem}`);
 }
 
+/** The invoicing pages the demo data fills, with what each must show (else axe would check an empty or error page). */
+async function expectInvoicingPagesFilled(page: Page, language: 'en' | 'he'): Promise<void> {
+  const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true });
+  await page.goto(`/documents/${demo.invoicing.invoiceId}`);
+  await heading(uiText(language, 'documents.titleOf.invoice', { number: 'RE-2026-000001' })).waitFor();
+  await page.goto(`/documents/${demo.invoicing.creditNoteId}`);
+  await heading(uiText(language, 'documents.titleOf.credit_note', { number: 'GS-2026-000001' })).waitFor();
+  await page.goto(`/profiles/${demo.invoicing.profileId}`);
+  await heading('Muster Software').waitFor();
+  await page.goto('/documents');
+  expect((await rowTexts(tableNamed(page, uiText(language, 'documents.tableCaption')))).map((row) => row[0])).toEqual(['GS-2026-000001', 'RE-2026-000001']);
+  await page.goto('/documents/sale-mails');
+  expect((await rowTexts(tableNamed(page, uiText(language, 'documents.saleMails.tableCaption')))).length).toBeGreaterThan(0);
+}
+
 describe.each(['en', 'he'] as const)('every page in %s', (language) => {
   it('passes axe when signed out', async () => {
     const page = await harness.current.newPage({ language });
@@ -89,6 +109,7 @@ describe.each(['en', 'he'] as const)('every page in %s', (language) => {
     const problems: string[] = [];
     for (const path of signedInPages()) problems.push(...(await problemsOf(page, path)));
     expect(problems).toEqual([]);
+    await expectInvoicingPagesFilled(page, language);
   });
 
   it('passes axe with the access check answered', async () => {

@@ -1,6 +1,7 @@
 /**
- * `ipnhub documents list|show|pdf|resend|credit-note|export|manual-refunds`: issued invoices
- * and credit notes, read and acted on with the same queries and services as the admin API.
+ * `ipnhub documents list|show|pdf|resend|credit-note|export|manual-refunds|sale-mails`: issued
+ * invoices and credit notes, read and acted on with the same queries and services as the admin
+ * API, and the mails of Digistore24 sales (which get Digistore24's links instead of a document).
  * `resend` and `credit-note` only add rows; the running worker (`serve` or `worker`) renders
  * and mails them.
  */
@@ -11,6 +12,8 @@ import { formatMoney, parseMoney } from '../../core/money.js';
 import { documentPdf, getDocument, listDocuments, listManualRefunds } from '../../invoicing/documents-query.js';
 import type { DocumentDetail, DocumentListItem, ManualRefundView } from '../../invoicing/documents-query.js';
 import { exportCsv, exportZip } from '../../invoicing/export.js';
+import { listSaleMails } from '../../invoicing/sale-mails-query.js';
+import type { SaleMailView } from '../../invoicing/sale-mails-query.js';
 import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
 import { withDbRuntime } from '../db-runtime.js';
@@ -36,6 +39,11 @@ const E_INVOICE_STATUS: Readonly<Record<Exclude<DocumentDetail['eInvoice']['stat
   embedded: 'embedded in the PDF (factur-x.xml)',
   refused: 'not possible for this document, the PDF is the plain one',
 };
+
+/** The list's e-invoice column: the status, and for a refused one why (shortened; `show` prints all of it). */
+function eInvoiceCell(eInvoice: DocumentListItem['eInvoice']): string {
+  return eInvoice.reason === null ? eInvoice.status : truncate(`${eInvoice.status}: ${eInvoice.reason}`, 60);
+}
 
 function printDetail(io: CliIo, d: DocumentDetail): void {
   const s = d.snapshot;
@@ -89,7 +97,13 @@ function withPeriodOptions(command: Command): Command {
     .option('--to <instant>', 'issued before (ISO 8601)', isoInstantOption);
 }
 
-/** Adds `documents list|show|pdf|resend|credit-note|export|manual-refunds`. */
+/** Which of Digistore24's links a sale's mail carries. */
+function linksOf(mail: SaleMailView): string {
+  const links = [mail.invoiceUrl === null ? null : 'invoice', mail.receiptUrl === null ? null : 'receipt'].filter((link) => link !== null);
+  return links.length === 0 ? 'none' : links.join('+');
+}
+
+/** Adds `documents list|show|pdf|resend|credit-note|export|manual-refunds|sale-mails`. */
 export function registerDocumentsCommand(program: Command, ctx: CommandContext): void {
   const documents = program.command('documents').description('Issued invoices and credit notes: list, show, PDF, send again, credit, export.');
 
@@ -108,6 +122,7 @@ export function registerDocumentsCommand(program: Command, ctx: CommandContext):
             { header: 'buyer', value: (d) => truncate(`${d.buyerName ?? ''} ${d.buyerEmail ?? ''}`.trim(), 50) },
             { header: 'total', value: (d) => money(d.gross, d.currency) },
             { header: 'pdf', value: (d) => d.renderState },
+            { header: 'e-invoice', value: (d) => eInvoiceCell(d.eInvoice) },
           ],
           emptyText: 'No documents match.',
         },
@@ -213,5 +228,36 @@ export function registerDocumentsCommand(program: Command, ctx: CommandContext):
       ],
       emptyText: 'No refunds need manual handling.',
     });
+  });
+
+  withPageOptions(
+    documents
+      .command('sale-mails')
+      .description('Mails of Digistore24 sales: Digistore24 invoices the buyer itself, so they carry its invoice and receipt links instead of a document. Newest first; --json for the links.')
+      .option('--profile <id>', 'only this seller profile')
+      .option('--source <id>', 'only sales of this source')
+      .option('--from <instant>', 'queued at or after (ISO 8601)', isoInstantOption)
+      .option('--to <instant>', 'queued before (ISO 8601)', isoInstantOption)
+      .option('--email <address>', 'only sales of this buyer'),
+  ).action(async (options: PageOptions & { profile?: string; source?: string; from?: string; to?: string; email?: string }) => {
+    await runList(
+      ctx,
+      options.json,
+      (runtime) =>
+        listSaleMails(runtime.dbHandle.db, { profileId: options.profile, sourceId: options.source, from: options.from, to: options.to, email: options.email, limit: options.limit, cursor: options.cursor }),
+      {
+        columns: [
+          { header: 'id', value: (m: SaleMailView) => m.id },
+          { header: 'queued', value: (m) => m.createdAt },
+          { header: 'order', value: (m) => m.orderId ?? '-' },
+          { header: 'to', value: (m) => truncate(`${m.role}: ${m.recipients.join(', ')}`, 50) },
+          { header: 'links', value: linksOf },
+          { header: 'status', value: (m) => m.status },
+          { header: 'tries', value: (m) => String(m.attempts) },
+          { header: 'error', value: (m) => truncate(m.lastError ?? '', 50) },
+        ],
+        emptyText: 'No mails of Digistore24 sales match.',
+      },
+    );
   });
 }

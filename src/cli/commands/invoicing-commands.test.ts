@@ -109,7 +109,8 @@ describe('ipnhub profile and documents', () => {
     expect(page.data.map((d) => [d.number, d.renderState])).toEqual([['RE-2026-000001', 'rendered']]);
     const id = page.data[0]?.id ?? '';
     const table = await cli.run(['documents', 'list', '--kind', 'invoice']);
-    expect(table.stdout).toMatch(/RE-2026-000001\s+invoice\s+\S+\s+Erika Mustermann buyer@example.com\s+119\.00 EUR\s+rendered/);
+    expect(table.stdout).toMatch(/\bPDF\s+E-INVOICE\n/);
+    expect(table.stdout).toMatch(/RE-2026-000001\s+invoice\s+\S+\s+Erika Mustermann buyer@example.com\s+119\.00 EUR\s+rendered\s+off\n/);
     const shown = await cli.run(['documents', 'show', id]);
     expect(shown.stdout).toContain('Invoice RE-2026-000001');
     expect(shown.stdout).toContain('Total:   119.00 EUR (net 100.00 EUR, tax 19.00 EUR)');
@@ -137,6 +138,29 @@ describe('ipnhub profile and documents', () => {
     expect(existsSync(join(cli.dataDir, 'mail'))).toBe(true);
   });
 
+  it('lists the mails of Digistore24 sales with whom, which links and how sending went', async () => {
+    const profile = await json<{ id: string }>(['profile', 'add', '--name', 'Muster', ...PROFILE_FLAGS, '--invoicing', 'on', '--seller-email', 'orders@muster.example']);
+    const source = await json<{ id: string; provider: string }>(['source', 'add', '--provider', 'digistore24', '--name', 'DS24', '--set', 'passphrase=cli-sale-mails']);
+    await cli.run(['profile', 'attach', profile.id, source.id]);
+    const runtime = await createRuntime(loadConfig({}, { dataDir: cli.dataDir, logLevel: 'silent' }), { logger: silentLogger(), skipAdminToken: true, renderDocument: fakePdfRenderer });
+    try {
+      const draft = paymentDraft({ txnId: 'DS-1', amount: 9700, email: 'anna@example.com' });
+      const order = draft.order === null ? null : { ...draft.order, id: 'DSORD001', invoiceUrl: 'https://www.digistore24.com/invoice/DSORD001/1/X.pdf' };
+      await commitNotification(runtime, source, [{ ...draft, order }]);
+      await runtime.worker.runOnce();
+    } finally {
+      await runtime.close();
+    }
+    const table = await cli.run(['documents', 'sale-mails']);
+    expect(table.stdout).toMatch(/\bQUEUED\s+ORDER\s+TO\s+LINKS\s+STATUS\s+TRIES\s+ERROR\n/);
+    expect(table.stdout).toMatch(/DSORD001\s+seller: orders@muster\.example\s+invoice\s+sent\s+1\s*\n/);
+    expect(table.stdout).toMatch(/DSORD001\s+buyer: anna@example\.com\s+invoice\s+sent\s+1\s*\n/);
+    const page = await json<{ data: Array<{ role: string; invoiceUrl: string | null; receiptUrl: string | null; sourceId: string }> }>(['documents', 'sale-mails', '--email', 'ANNA@example.com', '--limit', '1']);
+    expect(page.data).toEqual([expect.objectContaining({ invoiceUrl: 'https://www.digistore24.com/invoice/DSORD001/1/X.pdf', receiptUrl: null, sourceId: source.id })]);
+    expect((await cli.run(['documents', 'sale-mails', '--profile', 'prf_none'])).stdout).toBe('No mails of Digistore24 sales match.\n');
+    expect((await cli.run(['documents', 'sale-mails', '--from', 'yesterday'])).stderr).toMatch(/^error: option '--from <instant>' argument 'yesterday' is invalid/);
+  });
+
   it('shows why a document of an e-invoice profile got the plain PDF', async () => {
     const profile = await json<{ id: string }>(['profile', 'add', '--name', 'Muster', ...PROFILE_FLAGS, '--tax-number', '27/123/45678', '--invoicing', 'on', '--e-invoice', 'on']);
     const source = await json<{ id: string; provider: string }>(['source', 'add', '--provider', 'paypal-ipn', '--name', 'PayPal', '--set', 'receiverEmail=seller@example.com']);
@@ -151,6 +175,7 @@ describe('ipnhub profile and documents', () => {
       await runtime.close();
     }
     const [doc] = (await json<{ data: Array<{ id: string }> }>(['documents', 'list'])).data;
+    expect((await cli.run(['documents', 'list'])).stdout).toMatch(/RE-2026-000001 .* rendered\s+refused: EINVOICE_INCOMPLETE: RE-2026-000001: buyer\.\w*…\n/);
     const shown = await cli.run(['documents', 'show', doc?.id ?? '']);
     expect(shown.stdout).toMatch(/E-invoice: not possible for this document, the PDF is the plain one — EINVOICE_INCOMPLETE: RE-2026-000001: buyer\.countryCode: BT-55/);
     expect(await json(['documents', 'show', doc?.id ?? ''])).toMatchObject({ renderState: 'rendered', eInvoice: { status: 'refused' } });

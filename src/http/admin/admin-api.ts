@@ -6,12 +6,13 @@
  * protected unless the table says otherwise. Errors are thrown as `IpnhubError`s and rendered
  * by the app's error handler.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { IpnhubError } from '../../core/errors.js';
 import type { AdminAuth, AdminGuard } from '../admin-guard.js';
 import { clientAddress } from '../client-address.js';
 import type { AdminDeps } from './admin-deps.js';
 import { isFileAnswer } from './define-route.js';
-import type { RouteContext } from './define-route.js';
+import type { RouteBodyLimit, RouteContext } from './define-route.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { checkedResponse } from './response-check.js';
 import { adminRoutes } from './route-table.js';
@@ -24,6 +25,20 @@ export interface AdminApiOptions {
    * match (tests: the schemas, and so the UI's generated types, must say what the API sends).
    */
   checkResponses?: boolean;
+}
+
+/**
+ * A route's own body limit, and an error handler that answers a larger body with the route's
+ * code; every other error goes on to the app's handler (an error thrown here reaches it).
+ */
+function ownBodyLimit(limit: RouteBodyLimit | undefined) {
+  if (limit === undefined) return {};
+  return {
+    bodyLimit: limit.bytes,
+    errorHandler(err: FastifyError): never {
+      throw err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? new IpnhubError(limit.code, `The request has more than ${limit.bytes} bytes.`) : err;
+    },
+  };
 }
 
 export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
@@ -53,6 +68,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
     app.route({
       method: route.method,
       url: route.path,
+      ...ownBodyLimit(route.bodyLimit),
       handler: async (req, reply) => {
         const context: RouteContext = {
           deps,

@@ -88,7 +88,17 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType 
   response: RouteResponse<R>;
   /** Error codes this route answers with besides the ones every route of its shape has. */
   errors?: readonly ErrorCode[];
+  /**
+   * A body limit of its own instead of the app's (1 MiB), and the code a larger body is refused
+   * with instead of `BODY_TOO_LARGE` (a logo upload says that the logo is too large).
+   */
+  bodyLimit?: RouteBodyLimit;
   handler(input: { params: Parsed<P>; query: Parsed<Q>; body: Parsed<B> } & RouteContext): Promise<Returned<R>>;
+}
+
+export interface RouteBodyLimit {
+  bytes: number;
+  code: ErrorCode;
 }
 
 /** A route with its input types erased, as the table, the plugin and the document see it. */
@@ -103,6 +113,7 @@ export interface AdminRoute {
   schemas: { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType };
   response: RouteResponse<z.ZodType | undefined>;
   errors: readonly ErrorCode[];
+  bodyLimit: RouteBodyLimit | undefined;
   /** Parses the raw request parts and runs the handler; resolves to the response body. */
   run(raw: { params: unknown; query: unknown; body: unknown }, context: RouteContext): Promise<unknown>;
 }
@@ -141,6 +152,7 @@ export function defineRoute<
     schemas,
     response: spec.response,
     errors: spec.errors ?? [],
+    bodyLimit: spec.bodyLimit,
     async run(raw, context) {
       // An optional property reads as `P | undefined`; P itself is undefined when it is absent.
       const params = parsePart(spec.params as P, raw.params, 'params');

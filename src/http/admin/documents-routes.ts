@@ -1,16 +1,18 @@
 /**
  * `/documents`: issued invoice-receipts and credit notes (docs/invoicing.md) — the list with
  * filters, one document with its snapshot, render state and mails, its PDF, mails sent again,
- * credit notes by hand; the period export for the accountant; refunds left for manual handling.
+ * credit notes by hand; the period export for the accountant; refunds left for manual handling;
+ * the mails of Digistore24 sales (with Digistore24's links instead of a document).
  */
 import { z } from 'zod';
 import { documentPdf, getDocument, listDocuments, listManualRefunds } from '../../invoicing/documents-query.js';
 import { exportCsv, exportZip } from '../../invoicing/export.js';
+import { listSaleMails } from '../../invoicing/sale-mails-query.js';
 import { emailFilter, idParams, isoInstant, pageQuery } from './common-schemas.js';
 import { defineRoute, fileAnswer } from './define-route.js';
 import type { AdminRoute } from './define-route.js';
 import { found } from './found.js';
-import { documentDetail, documentPage, issuedCreditNote, manualRefundPage, resendResult } from './responses/invoicing.js';
+import { documentDetail, documentPage, issuedCreditNote, manualRefundPage, resendResult, saleMailPage } from './responses/invoicing.js';
 
 const TAG = 'invoicing';
 
@@ -21,8 +23,16 @@ const periodQuery = z.object({
   to: isoInstant.optional().meta({ description: 'Issued before this instant (ISO 8601).' }),
 });
 
-const documentsQuery = pageQuery.extend(periodQuery.shape).extend({
-  email: emailFilter.optional().meta({ description: 'The buyer’s e-mail.' }),
+const buyerEmail = emailFilter.optional().meta({ description: 'The buyer’s e-mail.' });
+
+const documentsQuery = pageQuery.extend(periodQuery.shape).extend({ email: buyerEmail });
+
+const saleMailsQuery = pageQuery.extend({
+  profileId: periodQuery.shape.profileId,
+  sourceId: z.string().min(1).max(100).optional().meta({ description: 'Mails of sales of this source.' }),
+  from: isoInstant.optional().meta({ description: 'Queued at or after this instant (ISO 8601).' }),
+  to: isoInstant.optional().meta({ description: 'Queued before this instant (ISO 8601).' }),
+  email: buyerEmail,
 });
 
 const resendBody = z
@@ -130,6 +140,18 @@ export const documentsRoutes: readonly AdminRoute[] = [
     query: periodQuery,
     response: { status: 200, description: 'The ZIP.', schema: fileAnswer, file: 'application/zip' },
     handler: async ({ query, deps }) => ({ contentType: 'application/zip', fileName: `documents_${stamp(query.from, query.to)}.zip`, bytes: await exportZip(deps.db, query) }),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/sale-mails',
+    operationId: 'listSaleMails',
+    tag: TAG,
+    summary: 'Mails of Digistore24 sales',
+    description:
+      'Digistore24 invoices its buyers itself, so a sale of a Digistore24 source whose seller profile has invoicing on gets no document; the seller’s “new order” mail and the buyer’s mail carry Digistore24’s invoice and receipt links instead. Newest first, paged. Filters: seller profile, source, the day they were queued, buyer e-mail.',
+    query: saleMailsQuery,
+    response: { status: 200, description: '`{ data: SaleMail[], nextCursor }`', schema: saleMailPage },
+    handler: async ({ query, deps }) => listSaleMails(deps.db, query),
   }),
   defineRoute({
     method: 'GET',

@@ -5,3 +5,9 @@ export function found<T>(value: T | null, what: string, id: string): T {
   if (value === null) throw new IpnhubError('NOT_FOUND', `No ${what} ${id}.`);
   return value;
 }
+
+/** Nothing (a 204 answer), or `IpnhubError('NOT_FOUND')` like {@link found} when a delete found nothing to delete. */
+export function deleted(removed: boolean, what: string, id: string): undefined {
+  found(removed ? true : null, what, id);
+  return undefined;
+}

@@ -78,6 +78,7 @@ for (const dialect of enabledDialects()) {
       expect(taken.json()).toMatchObject({ error: { code: 'SOURCE_HAS_PROFILE' } });
       expect((await h.call('POST', `/profiles/${other.id}/sources`, { sourceId: 'src_nope' })).json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
       expect((await h.call('DELETE', `/profiles/${other.id}`)).status).toBe(204);
+      expect((await h.call('DELETE', `/profiles/${other.id}`)).json()).toEqual({ error: { code: 'NOT_FOUND', message: `Not found. No seller profile ${other.id}.` } });
       expect((await h.call('GET', '/profiles')).json<{ data: Profile[] }>().data.map((p) => p.id)).toEqual([profile.id]);
     });
 

@@ -135,6 +135,7 @@ describe('OpenAPI document', () => {
         'GET /api/v1/exports/documents.csv',
         'GET /api/v1/exports/documents.zip',
         'GET /api/v1/manual-refunds',
+        'GET /api/v1/sale-mails',
         'GET /api/v1/openapi.json',
       ].sort(),
     );

@@ -126,7 +126,8 @@ export function errorCodesOf(route: AdminRoute): ErrorCode[] {
   if (route.schemas.body) {
     codes.add('MALFORMED_BODY');
     codes.add('UNSUPPORTED_CONTENT_TYPE');
-    codes.add('BODY_TOO_LARGE');
+    // A route with a body limit of its own answers its own code instead.
+    codes.add(route.bodyLimit?.code ?? 'BODY_TOO_LARGE');
   }
   if (route.schemas.query instanceof z.ZodObject && 'cursor' in route.schemas.query.shape) codes.add('INVALID_CURSOR');
   if (route.schemas.params) codes.add('NOT_FOUND');

@@ -3,13 +3,13 @@
  * and mail settings with which documents are issued for the sources attached to a profile.
  */
 import { z } from 'zod';
-import { IpnhubError } from '../../core/errors.js';
+import { MAX_LOGO_UPLOAD_BYTES } from '../../invoicing/logo.js';
 import { profileSettingsSchema } from '../../invoicing/profile-settings.js';
 import { pageOfList } from '../../ledger/queries/page.js';
 import { idParams, pageQuery } from './common-schemas.js';
 import { defineRoute } from './define-route.js';
 import type { AdminRoute } from './define-route.js';
-import { found } from './found.js';
+import { deleted, found } from './found.js';
 import { profile, profilePage } from './responses/invoicing.js';
 
 const TAG = 'invoicing';
@@ -33,7 +33,9 @@ export const updateProfileBody = z.strictObject({
 });
 
 const logoBody = z.strictObject({
-  data: z.string().min(1).max(400_000).meta({ description: 'The PNG or JPEG file, base64 (at most 256 KiB decoded).' }),
+  // No length limit of its own: the route's body limit bounds it, and a logo that is too large is
+  // refused as LOGO_TOO_LARGE however long its text (see logo.ts).
+  data: z.string().min(1).meta({ description: 'The PNG or JPEG file, base64 (at most 256 KiB decoded; line breaks are allowed).' }),
 });
 
 const sourceBody = z.strictObject({ sourceId: z.string().min(1).max(100) });
@@ -95,10 +97,7 @@ export const profilesRoutes: readonly AdminRoute[] = [
     params: idParams,
     errors: ['PROFILE_HAS_DOCUMENTS'],
     response: { status: 204, description: 'Deleted.' },
-    handler: async ({ params, deps }) => {
-      if (!(await deps.profiles.remove(params.id))) throw new IpnhubError('NOT_FOUND', `No seller profile ${params.id}.`);
-      return undefined;
-    },
+    handler: async ({ params, deps }) => deleted(await deps.profiles.remove(params.id), 'seller profile', params.id),
   }),
   defineRoute({
     method: 'POST',
@@ -110,6 +109,7 @@ export const profilesRoutes: readonly AdminRoute[] = [
     params: idParams,
     body: logoBody,
     errors: ['LOGO_INVALID', 'LOGO_TOO_LARGE'],
+    bodyLimit: { bytes: MAX_LOGO_UPLOAD_BYTES, code: 'LOGO_TOO_LARGE' },
     response: { status: 200, description: 'The profile.', schema: profile },
     handler: async ({ params, body, deps }) => found(await deps.profiles.setLogo(params.id, body.data), 'seller profile', params.id),
   }),

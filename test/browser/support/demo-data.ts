@@ -3,13 +3,22 @@
  * to a local sink and an e-mail connection, notifications sent over HTTP as Digistore24 sends
  * them (payments of several buyers over the last weeks, a refund, a connection test, one with a
  * wrong signature), and their deliveries made by the worker — delivered, and one dead after the
- * sink failed. The
- * accessibility test visits every page with this data; the screenshots show it.
+ * sink failed. A seller profile with invoicing on holds both sources: a PayPal payment and its
+ * partial refund, sent over HTTP as PayPal sends them and verified against a local fake of
+ * PayPal, get an invoice-receipt and a credit note from the worker (issued, rendered with the
+ * real PDF renderer, mailed to `.eml` files), and the Digistore24 sales get their mails with
+ * Digistore24's links. The accessibility test visits every page with this data; the
+ * screenshots show it.
  *
  * The runtime must have `retrySchedule: []` (a failed delivery is dead at once), as
  * `DEMO_CONFIG` sets.
  */
+import { createIpnVerificationFake } from '../../../src/dev/fake-paypal/ipn-verification.js';
+import { serveFakeRoutes } from '../../../src/dev/fake-paypal/server.js';
+import { sampleProfileSettings } from '../../../src/invoicing/test-support/invoicing-fixtures.js';
 import { ManualClock } from '../../../src/lib/clock.js';
+import { encodePayPalIpnBody, samplePayPalIpnFields } from '../../../src/providers/paypal-ipn/sample-messages.js';
+import type { PayPalIpnSampleOverrides } from '../../../src/providers/paypal-ipn/sample-messages.js';
 import type { TestRuntime } from '../../helpers/test-runtime.js';
 import { startWebhookSink } from '../../fakes/webhook-sink.js';
 import type { WebhookSink } from '../../fakes/webhook-sink.js';
@@ -34,6 +43,8 @@ export interface DemoData {
   ledger: { customerId: string; orderId: string };
   /** The buyer whose payment was delivered, and what they bought. */
   buyer: { email: string; productId: string; orderId: string };
+  /** The seller profile (both sources attached), the PayPal payment's invoice-receipt and its refund's credit note. */
+  invoicing: { profileId: string; invoiceId: string; creditNoteId: string };
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -78,11 +89,47 @@ async function deliveryOf(runtime: TestRuntime, requestId: string, connectionId:
   return row.id;
 }
 
+const PAYPAL_RECEIVER = 'shop@example.com';
+
+/**
+ * A PayPal payment and its partial refund, sent over HTTP as PayPal sends IPNs and verified by
+ * postback against a local fake of PayPal; the worker issues, renders and mails an
+ * invoice-receipt and a credit note for them. Returns both documents' ids.
+ */
+async function paypalDocuments(runtime: TestRuntime, origin: string, sourceId: string): Promise<{ invoiceId: string; creditNoteId: string }> {
+  const paypal = createIpnVerificationFake({ acceptDevSignatures: false });
+  const server = await serveFakeRoutes([paypal.route]);
+  try {
+    await runtime.sources.update(sourceId, { config: { verificationUrl: `${server.url}/cgi-bin/webscr` } });
+    const send = async (kind: string, overrides: PayPalIpnSampleOverrides): Promise<void> => {
+      const body = encodePayPalIpnBody(samplePayPalIpnFields(kind, { receiverEmail: PAYPAL_RECEIVER, ...overrides }), 'windows-1252');
+      paypal.register(body);
+      const answer = await fetch(`${origin}/ipn/${sourceId}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      if (answer.status !== 200) throw new Error(`PayPal ${kind} was answered ${answer.status} ${await answer.text()}`);
+      await runtime.worker.runOnce();
+    };
+    await send('web_accept', { txnId: '61E67681CH3238416', amount: '119.00' });
+    await send('partial_refund', { txnId: '1P566839F9694230H', parentTxnId: '61E67681CH3238416', amount: '23.80' });
+  } finally {
+    // The source posts back to PayPal again, as a user's would.
+    await runtime.sources.update(sourceId, { config: { verificationUrl: null } });
+    await server.close();
+  }
+  const documents = await runtime.admin.db.selectFrom('documents').select(['id', 'kind', 'render_state']).where('source_id', '=', sourceId).orderBy('id').execute();
+  const invoice = documents.find((doc) => doc.kind === 'invoice');
+  const creditNote = documents.find((doc) => doc.kind === 'credit_note');
+  if (!invoice || !creditNote || documents.some((doc) => doc.render_state !== 'rendered')) throw new Error(`the PayPal payment and refund gave ${JSON.stringify(documents)}`);
+  return { invoiceId: invoice.id, creditNoteId: creditNote.id };
+}
+
 export async function seedDemoData(runtime: TestRuntime, origin: string): Promise<DemoData> {
   const sink = await startWebhookSink();
   try {
     const ds24 = await runtime.sources.create({ provider: 'digistore24', name: 'Digistore24 – Onlinekurse', config: { passphrase: DEMO_PASSPHRASE } });
-    const paypal = await runtime.sources.create({ provider: 'paypal-ipn', name: 'PayPal – Shop', config: { receiverEmail: 'shop@example.com' } });
+    const paypal = await runtime.sources.create({ provider: 'paypal-ipn', name: 'PayPal – Shop', config: { receiverEmail: PAYPAL_RECEIVER } });
+    const profile = await runtime.profiles.create({ name: 'Muster Software', invoicing: true, settings: sampleProfileSettings() });
+    await runtime.profiles.attach(profile.id, ds24.id);
+    await runtime.profiles.attach(profile.id, paypal.id);
     const webhook = await runtime.connections.create({
       connector: 'webhook',
       name: 'Buchhaltung',
@@ -120,6 +167,7 @@ export async function seedDemoData(runtime: TestRuntime, origin: string): Promis
     await runtime.worker.runOnce();
     const test = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'connection_test', { at: new Date(now - 3_600_000) });
     const rejected = await send(runtime, origin, ds24.id, 'a-wrong-passphrase', 'on_payment', { orderId: 'Z9ZZ9Z9Z', email: 'someone@example.net', at: new Date(now) });
+    const documents = await paypalDocuments(runtime, origin, paypal.id);
     return {
       digistore24Id: ds24.id,
       paypalId: paypal.id,
@@ -131,6 +179,7 @@ export async function seedDemoData(runtime: TestRuntime, origin: string): Promis
       events: { payment: await eventOf(runtime, accepted), refund: await eventOf(runtime, refund) },
       ledger: await orderOf(runtime, subscriber.orderId),
       buyer,
+      invoicing: { profileId: profile.id, ...documents },
     };
   } catch (err) {
     await sink.close();

@@ -818,6 +818,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sale-mails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mails of Digistore24 sales
+         * @description Digistore24 invoices its buyers itself, so a sale of a Digistore24 source whose seller profile has invoicing on gets no document; the seller’s “new order” mail and the buyer’s mail carry Digistore24’s invoice and receipt links instead. Newest first, paged. Filters: seller profile, source, the day they were queued, buyer e-mail.
+         */
+        get: operations["listSaleMails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/manual-refunds": {
         parameters: {
             query?: never;
@@ -1747,6 +1767,16 @@ export interface components {
             /** @description Pass as `cursor` for the next (older) page; null on the last page. */
             nextCursor: string | null;
         };
+        /** @description The EN 16931 e-invoice (Factur-X / ZUGFeRD) embedded in the PDF. */
+        DocumentEInvoice: {
+            /**
+             * @description `off`: the profile did not ask for an e-invoice when the document was issued; `pending`: not rendered yet; `embedded`: the PDF carries it as factur-x.xml; `refused`: the document cannot be a valid one, its PDF is the plain one.
+             * @enum {string}
+             */
+            status: "off" | "pending" | "embedded" | "refused";
+            /** @description Why it was refused (error code and the fields it lacks); null otherwise. */
+            reason: string | null;
+        };
         DocumentListItem: {
             id: string;
             profileId: string;
@@ -1770,6 +1800,7 @@ export interface components {
             correctsDocumentId: string | null;
             /** @enum {string} */
             renderState: "pending" | "rendered";
+            eInvoice: components["schemas"]["DocumentEInvoice"];
         };
         DocumentPage: {
             data: components["schemas"]["DocumentListItem"][];
@@ -1858,19 +1889,64 @@ export interface components {
             /** @enum {string} */
             role: "buyer" | "seller";
             recipients: string[];
-            /** @enum {string} */
+            /**
+             * @description `pending` until sent (also while waiting for a retry), `failed` when the retries are used up.
+             * @enum {string}
+             */
             status: "pending" | "sent" | "failed";
-            /** @enum {string} */
-            trigger: "issue" | "resend";
             attempts: number;
+            /** @description When a pending mail is tried next. */
             nextAttemptAt: string | null;
             lastError: string | null;
             /** @description As sent (set once tried). */
             subject: string | null;
             messageId: string | null;
             sentAt: string | null;
-            /** @description ISO 8601 UTC instant. */
+            /** @description When it was queued. */
             createdAt: string;
+            /** @enum {string} */
+            trigger: "issue" | "resend";
+        };
+        /** @description A mail of a Digistore24 sale: Digistore24 invoices the buyer itself, so the mail carries its links instead of a document. */
+        SaleMail: {
+            id: string;
+            /** @enum {string} */
+            role: "buyer" | "seller";
+            recipients: string[];
+            /**
+             * @description `pending` until sent (also while waiting for a retry), `failed` when the retries are used up.
+             * @enum {string}
+             */
+            status: "pending" | "sent" | "failed";
+            attempts: number;
+            /** @description When a pending mail is tried next. */
+            nextAttemptAt: string | null;
+            lastError: string | null;
+            /** @description As sent (set once tried). */
+            subject: string | null;
+            messageId: string | null;
+            sentAt: string | null;
+            /** @description When it was queued. */
+            createdAt: string;
+            /** @description The Digistore24 payment the mail is about. */
+            eventId: string;
+            profileId: string;
+            sourceId: string | null;
+            orderId: string | null;
+            transactionId: string | null;
+            buyerEmail: string | null;
+            /** @description The payment in minor units. */
+            amount: number | null;
+            currency: string | null;
+            /** @description Digistore24’s invoice link the mail carries; null when the IPN had none. */
+            invoiceUrl: string | null;
+            /** @description Digistore24’s receipt link the mail carries; null when the IPN had none. */
+            receiptUrl: string | null;
+        };
+        SaleMailPage: {
+            data: components["schemas"]["SaleMail"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            nextCursor: string | null;
         };
         DocumentDetail: {
             id: string;
@@ -1895,6 +1971,7 @@ export interface components {
             correctsDocumentId: string | null;
             /** @enum {string} */
             renderState: "pending" | "rendered";
+            eInvoice: components["schemas"]["DocumentEInvoice"];
             snapshot: components["schemas"]["DocumentSnapshot"];
             render: {
                 attempts: number;
@@ -1904,16 +1981,6 @@ export interface components {
                 renderedAt: string | null;
                 sha256: string | null;
                 bytes: number | null;
-            };
-            /** @description The EN 16931 e-invoice (Factur-X / ZUGFeRD) embedded in the PDF. */
-            eInvoice: {
-                /**
-                 * @description `off`: the profile did not ask for an e-invoice when the document was issued; `pending`: not rendered yet; `embedded`: the PDF carries it as factur-x.xml; `refused`: the document cannot be a valid one, its PDF is the plain one.
-                 * @enum {string}
-                 */
-                status: "off" | "pending" | "embedded" | "refused";
-                /** @description Why it was refused (error code and the fields it lacks); null otherwise. */
-                reason: string | null;
             };
             creditNoteIds: string[];
             mails: components["schemas"]["DocumentMail"][];
@@ -5028,7 +5095,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description The PNG or JPEG file, base64 (at most 256 KiB decoded). */
+                    /** @description The PNG or JPEG file, base64 (at most 256 KiB decoded; line breaks are allowed). */
                     data: string;
                 };
             };
@@ -5043,7 +5110,7 @@ export interface operations {
                     "application/json": components["schemas"]["SellerProfile"];
                 };
             };
-            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. LOGO_INVALID: The logo is not a PNG or JPEG image. LOGO_TOO_LARGE: The logo is larger than 256 KiB. */
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. LOGO_TOO_LARGE: The logo is larger than 256 KiB. LOGO_INVALID: The logo is not a PNG or JPEG image. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5072,15 +5139,6 @@ export interface operations {
             };
             /** @description NOT_FOUND: Not found. */
             404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description BODY_TOO_LARGE: The body is larger than the configured limit. */
-            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5924,6 +5982,68 @@ export interface operations {
                 };
             };
             /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSaleMails: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page; omit for the first (newest) page. */
+                cursor?: string;
+                /** @description Rows per page, 1–500. */
+                limit?: number;
+                /** @description Documents of this seller profile. */
+                profileId?: string;
+                /** @description Mails of sales of this source. */
+                sourceId?: string;
+                /** @description Queued at or after this instant (ISO 8601). */
+                from?: string;
+                /** @description Queued before this instant (ISO 8601). */
+                to?: string;
+                /** @description The buyer’s e-mail. */
+                email?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `{ data: SaleMail[], nextCursor }` */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SaleMailPage"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. INVALID_CURSOR: The pagination cursor is not valid. */
             400: {
                 headers: {
                     [name: string]: unknown;

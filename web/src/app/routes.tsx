@@ -44,6 +44,7 @@ export const routes: RouteObject[] = [
       { path: 'customers/orders/:id', lazy: async () => ({ Component: (await import('../pages/customers/order-page.js')).OrderPage }) },
       { path: 'documents', lazy: async () => ({ Component: (await import('../pages/documents/documents-page.js')).DocumentsPage }) },
       { path: 'documents/manual-refunds', lazy: async () => ({ Component: (await import('../pages/documents/manual-refunds-page.js')).ManualRefundsPage }) },
+      { path: 'documents/sale-mails', lazy: async () => ({ Component: (await import('../pages/documents/sale-mails-page.js')).SaleMailsPage }) },
       { path: 'documents/:id', lazy: async () => ({ Component: (await import('../pages/documents/document-page.js')).DocumentPage }) },
       { path: 'profiles', lazy: async () => ({ Component: (await import('../pages/profiles/profiles-page.js')).ProfilesPage }) },
       { path: 'profiles/new', lazy: async () => ({ Component: (await import('../pages/profiles/add-profile-page.js')).AddProfilePage }) },

@@ -12,6 +12,7 @@ import type { LanguageCode } from '../i18n/languages.js';
 import { DocumentPage } from '../pages/documents/document-page.js';
 import { DocumentsPage } from '../pages/documents/documents-page.js';
 import { ManualRefundsPage } from '../pages/documents/manual-refunds-page.js';
+import { SaleMailsPage } from '../pages/documents/sale-mails-page.js';
 import { AddProfilePage } from '../pages/profiles/add-profile-page.js';
 import { ProfilePage } from '../pages/profiles/profile-page.js';
 import { ProfilesPage } from '../pages/profiles/profiles-page.js';
@@ -21,6 +22,7 @@ import { renderUi } from './render.js';
 export const INVOICING_ROUTES = [
   { path: '/documents', element: <DocumentsPage /> },
   { path: '/documents/manual-refunds', element: <ManualRefundsPage /> },
+  { path: '/documents/sale-mails', element: <SaleMailsPage /> },
   { path: '/documents/:id', element: <DocumentPage /> },
   { path: '/profiles', element: <ProfilesPage /> },
   { path: '/profiles/new', element: <AddProfilePage /> },
@@ -35,7 +37,7 @@ export function renderInvoicing(server: TestServer, path: string, language: Lang
 /** No document, profile or source left from an earlier test (documents stay immutable in the product; tests start over). */
 export async function clearInvoicing(server: TestServer): Promise<void> {
   const db = server.runtime.dbHandle.db;
-  for (const table of ['document_mails', 'document_pdfs', 'documents', 'document_claims', 'document_jobs', 'manual_refunds', 'number_counters', 'profile_sources', 'seller_profiles'] as const) {
+  for (const table of ['platform_sale_mails', 'document_mails', 'document_pdfs', 'documents', 'document_claims', 'document_jobs', 'manual_refunds', 'number_counters', 'profile_sources', 'seller_profiles'] as const) {
     await db.deleteFrom(table).execute();
   }
   await db.deleteFrom('deliveries').execute();

@@ -54,6 +54,18 @@ export const profilePage = pageOf('SellerProfilePage', profile);
 
 const documentKind = z.enum(['invoice', 'credit_note']);
 
+const documentEInvoice = named(
+  'DocumentEInvoice',
+  z
+    .strictObject({
+      status: z.enum(['off', 'pending', 'embedded', 'refused']).meta({
+        description: '`off`: the profile did not ask for an e-invoice when the document was issued; `pending`: not rendered yet; `embedded`: the PDF carries it as factur-x.xml; `refused`: the document cannot be a valid one, its PDF is the plain one.',
+      }),
+      reason: z.string().nullable().meta({ description: 'Why it was refused (error code and the fields it lacks); null otherwise.' }),
+    })
+    .meta({ description: 'The EN 16931 e-invoice (Factur-X / ZUGFeRD) embedded in the PDF.' }),
+);
+
 export const documentListItem = named(
   'DocumentListItem',
   z.strictObject({
@@ -74,6 +86,7 @@ export const documentListItem = named(
     gross: z.number().int(),
     correctsDocumentId: z.string().nullable(),
     renderState: z.enum(['pending', 'rendered']),
+    eInvoice: documentEInvoice,
   }),
 );
 
@@ -115,23 +128,42 @@ export const documentSnapshotView = named(
   }),
 );
 
-export const documentMail = named(
-  'DocumentMail',
-  z.strictObject({
-    id: z.string(),
-    role: z.enum(['buyer', 'seller']),
-    recipients: z.array(z.string()),
-    status: z.enum(['pending', 'sent', 'failed']),
-    trigger: z.enum(['issue', 'resend']),
-    attempts: z.number().int(),
-    nextAttemptAt: instant.nullable(),
-    lastError: z.string().nullable(),
-    subject: z.string().nullable().meta({ description: 'As sent (set once tried).' }),
-    messageId: z.string().nullable(),
-    sentAt: instant.nullable(),
-    createdAt: instant,
-  }),
+/** What a document's mail and a Digistore24 sale's mail both say (invoicing/mail-rows.ts). */
+const mailFields = z.strictObject({
+  id: z.string(),
+  role: z.enum(['buyer', 'seller']),
+  recipients: z.array(z.string()),
+  status: z.enum(['pending', 'sent', 'failed']).meta({ description: '`pending` until sent (also while waiting for a retry), `failed` when the retries are used up.' }),
+  attempts: z.number().int(),
+  nextAttemptAt: instant.nullable().meta({ description: 'When a pending mail is tried next.' }),
+  lastError: z.string().nullable(),
+  subject: z.string().nullable().meta({ description: 'As sent (set once tried).' }),
+  messageId: z.string().nullable(),
+  sentAt: instant.nullable(),
+  createdAt: instant.meta({ description: 'When it was queued.' }),
+});
+
+export const documentMail = named('DocumentMail', mailFields.extend({ trigger: z.enum(['issue', 'resend']) }));
+
+export const saleMail = named(
+  'SaleMail',
+  mailFields
+    .extend({
+      eventId: z.string().meta({ description: 'The Digistore24 payment the mail is about.' }),
+      profileId: z.string(),
+      sourceId: z.string().nullable(),
+      orderId: z.string().nullable(),
+      transactionId: z.string().nullable(),
+      buyerEmail: z.string().nullable(),
+      amount: z.number().int().nullable().meta({ description: 'The payment in minor units.' }),
+      currency: z.string().nullable(),
+      invoiceUrl: z.string().nullable().meta({ description: 'Digistore24’s invoice link the mail carries; null when the IPN had none.' }),
+      receiptUrl: z.string().nullable().meta({ description: 'Digistore24’s receipt link the mail carries; null when the IPN had none.' }),
+    })
+    .meta({ description: 'A mail of a Digistore24 sale: Digistore24 invoices the buyer itself, so the mail carries its links instead of a document.' }),
 );
+
+export const saleMailPage = pageOf('SaleMailPage', saleMail);
 
 export const documentDetail = named(
   'DocumentDetail',
@@ -145,14 +177,6 @@ export const documentDetail = named(
       sha256: z.string().nullable(),
       bytes: z.number().int().nullable(),
     }),
-    eInvoice: z
-      .strictObject({
-        status: z.enum(['off', 'pending', 'embedded', 'refused']).meta({
-          description: '`off`: the profile did not ask for an e-invoice when the document was issued; `pending`: not rendered yet; `embedded`: the PDF carries it as factur-x.xml; `refused`: the document cannot be a valid one, its PDF is the plain one.',
-        }),
-        reason: z.string().nullable().meta({ description: 'Why it was refused (error code and the fields it lacks); null otherwise.' }),
-      })
-      .meta({ description: 'The EN 16931 e-invoice (Factur-X / ZUGFeRD) embedded in the PDF.' }),
     creditNoteIds: z.array(z.string()),
     mails: z.array(documentMail),
   }),

@@ -1,21 +1,18 @@
 /**
  * Reads what a Factur-X PDF carries besides its pages, for tests: its attached files through
- * pdf.js (unpdf, the reader the PDF text tests use) and its XMP packet and document
+ * pdf.js (the reader the PDF text tests use, pdf/test-support/pdf-reader.ts) and its XMP packet and document
  * information through pdf-lib.
  */
 import { PDFDocument, PDFName, PDFRawStream, decodePDFRawStream } from '@cantoo/pdf-lib';
-import { getDocumentProxy } from 'unpdf';
+import { readPdf } from '../../pdf/test-support/pdf-reader.js';
 
 /** Every attached file by name, with its content as pdf.js extracts it. */
 export async function pdfAttachments(bytes: Uint8Array): Promise<Map<string, Uint8Array>> {
-  const pdf = await getDocumentProxy(bytes.slice());
-  const out = new Map<string, Uint8Array>();
-  for (const [id, attachment] of (await pdf.getAttachments()) ?? []) {
-    const content = attachment.content ?? (await pdf.getAttachmentContent(id));
-    if (content) out.set(attachment.filename, content);
-  }
-  await pdf.loadingTask.destroy();
-  return out;
+  return readPdf(bytes, async (pdf) => {
+    const out = new Map<string, Uint8Array>();
+    for (const attachment of Object.values<{ filename: string; content: Uint8Array }>((await pdf.getAttachments()) ?? {})) out.set(attachment.filename, attachment.content);
+    return out;
+  });
 }
 
 export interface PdfMetadata {

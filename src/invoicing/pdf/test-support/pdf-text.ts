@@ -1,6 +1,6 @@
 /**
  * Reads a PDF back for tests: its text line by line in reading (logical) order, and its font
- * dictionaries. pdf.js (through unpdf) returns the text pieces of a page in visual order, left
+ * dictionaries. pdf.js (pdf-reader.ts) returns the text pieces of a page in visual order, left
  * to right, each right-to-left word already in logical order. A line that holds Hebrew is turned
  * back into logical order here by the inverse of the display rule for a right-to-left paragraph:
  * the pieces are reversed, except that a run of Latin letters and digits (with the spaces and
@@ -8,7 +8,7 @@
  * document whose Hebrew words, numbers or Latin names were placed wrongly on the page reads back
  * wrongly and fails the test that expects the sentence.
  */
-import { getDocumentProxy } from 'unpdf';
+import { readPdf } from './pdf-reader.js';
 
 interface Piece {
   text: string;
@@ -120,28 +120,27 @@ function lineText(pieces: Piece[], direction: 'ltr' | 'rtl'): string {
 
 /** Every page's lines, top to bottom, in logical order; `direction` is the document's. */
 export async function pdfLines(bytes: Uint8Array, direction: 'ltr' | 'rtl' = 'ltr'): Promise<string[][]> {
-  // pdf.js takes the buffer over; hand it a copy so the caller's bytes stay usable.
-  const pdf = await getDocumentProxy(bytes.slice());
-  const pages: string[][] = [];
-  for (let n = 1; n <= pdf.numPages; n += 1) {
-    const page = await pdf.getPage(n);
-    const content = await page.getTextContent();
-    const pieces: Piece[] = [];
-    for (const item of content.items) {
-      if (!('str' in item) || item.str === '') continue;
-      pieces.push({ text: item.str, x: Number(item.transform[4]), y: Number(item.transform[5]), width: item.width });
+  return readPdf(bytes, async (pdf) => {
+    const pages: string[][] = [];
+    for (let n = 1; n <= pdf.numPages; n += 1) {
+      const page = await pdf.getPage(n);
+      const content = await page.getTextContent();
+      const pieces: Piece[] = [];
+      for (const item of content.items) {
+        if (!('str' in item) || item.str === '') continue;
+        pieces.push({ text: item.str, x: Number(item.transform[4]), y: Number(item.transform[5]), width: item.width });
+      }
+      pieces.sort((a, b) => b.y - a.y);
+      const lines: Piece[][] = [];
+      for (const piece of pieces) {
+        const line = lines.find((l) => Math.abs((l[0]?.y ?? Infinity) - piece.y) < SAME_LINE);
+        if (line) line.push(piece);
+        else lines.push([piece]);
+      }
+      pages.push(lines.map((line) => lineText(line, direction)).filter((line) => line !== ''));
     }
-    pieces.sort((a, b) => b.y - a.y);
-    const lines: Piece[][] = [];
-    for (const piece of pieces) {
-      const line = lines.find((l) => Math.abs((l[0]?.y ?? Infinity) - piece.y) < SAME_LINE);
-      if (line) line.push(piece);
-      else lines.push([piece]);
-    }
-    pages.push(lines.map((line) => lineText(line, direction)).filter((line) => line !== ''));
-  }
-  await pdf.loadingTask.destroy();
-  return pages;
+    return pages;
+  });
 }
 
 export interface PdfFont {

@@ -45,3 +45,25 @@ export function documentsQuery(filters: DocumentFilters, cursor: string | undefi
   const email = filters.email.trim();
   return { limit: DOCUMENTS_PAGE_SIZE, ...(cursor ? { cursor } : {}), ...periodQuery(filters), ...(email ? { email } : {}) };
 }
+
+/** The filters of the Digistore24 sale mails: seller profile, source, the days they were queued, buyer. */
+export interface SaleMailFilters {
+  profileId: string;
+  sourceId: string;
+  from: string;
+  to: string;
+  email: string;
+}
+
+export const NO_SALE_MAIL_FILTERS: SaleMailFilters = { profileId: '', sourceId: '', from: '', to: '', email: '' };
+
+export function saleMailsQuery(filters: SaleMailFilters, cursor: string | undefined): QueryOf<'listSaleMails'> {
+  const email = filters.email.trim();
+  return {
+    limit: DOCUMENTS_PAGE_SIZE,
+    ...(cursor ? { cursor } : {}),
+    ...periodQuery({ ...filters, kind: '' }),
+    ...(filters.sourceId ? { sourceId: filters.sourceId } : {}),
+    ...(email ? { email } : {}),
+  };
+}

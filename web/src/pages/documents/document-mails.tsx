@@ -1,4 +1,7 @@
-/** The mails of a document: to whom, when, and how each went (sent, waiting for a retry, given up). */
+/**
+ * The mails of a document: to whom, when, and how each went (sent, waiting for a retry, given
+ * up). The state of a mail is shown the same way for the mails of Digistore24 sales.
+ */
 import { useTranslation } from 'react-i18next';
 import { CardSection } from '../../components/card-section.js';
 import { DataTable } from '../../components/data-table.js';
@@ -9,7 +12,8 @@ import type { DocumentMail } from './document-queries.js';
 
 const MAIL_TONES: Readonly<Record<DocumentMail['status'], Tone>> = { sent: 'success', pending: 'info', failed: 'danger' };
 
-function MailState({ mail }: { mail: DocumentMail }) {
+/** A mail's state: sent (when), waiting (next try), not sent; and the last problem unless it was sent. */
+export function MailState({ mail }: { mail: Pick<DocumentMail, 'status' | 'sentAt' | 'nextAttemptAt' | 'lastError'> }) {
   const { t } = useTranslation();
   return (
     <>

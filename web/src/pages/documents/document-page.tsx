@@ -14,7 +14,7 @@ import { PageHeader } from '../../components/page-header.js';
 import { Loading } from '../../components/states.js';
 import { useSourceList } from '../notifications/notification-queries.js';
 import { CreditNoteForm } from './credit-note-form.js';
-import { DocumentKindBadge, RenderStateBadge } from './document-kind.js';
+import { DocumentKindBadge, EInvoiceState, RenderStateBadge } from './document-kind.js';
 import { DocumentMails } from './document-mails.js';
 import { Amounts, Parties, Payment } from './document-parts.js';
 import { useDocument, useDocumentEvent, useDocuments, useFileFetchers } from './document-queries.js';
@@ -116,6 +116,16 @@ function RenderState({ document }: { document: DocumentDetail }) {
             <dd>
               <code className="hash">{render.sha256}</code>
             </dd>
+          </>
+        ) : null}
+        <dt>{t('documents.detail.eInvoice')}</dt>
+        <dd>
+          <EInvoiceState eInvoice={document.eInvoice} withReason={false} />
+        </dd>
+        {document.eInvoice.reason ? (
+          <>
+            <dt>{t('documents.detail.eInvoiceRefused')}</dt>
+            <dd>{document.eInvoice.reason}</dd>
           </>
         ) : null}
       </dl>

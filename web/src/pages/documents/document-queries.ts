@@ -6,13 +6,14 @@ import { fileOf } from '../../api/download.js';
 import type { DownloadedFile } from '../../api/download.js';
 import type { AnswerOf, BodyOf } from '../../api/types.js';
 import { usePagedQuery } from '../../components/use-paged-query.js';
-import { DOCUMENTS_PAGE_SIZE, documentsQuery, periodQuery } from './document-filters.js';
-import type { DocumentFilters, PeriodFilters } from './document-filters.js';
+import { DOCUMENTS_PAGE_SIZE, documentsQuery, periodQuery, saleMailsQuery } from './document-filters.js';
+import type { DocumentFilters, PeriodFilters, SaleMailFilters } from './document-filters.js';
 
 export type DocumentListItem = AnswerOf<'listDocuments', 200>['data'][number];
 export type DocumentDetail = AnswerOf<'getDocument', 200>;
 export type DocumentMail = DocumentDetail['mails'][number];
 export type ManualRefund = AnswerOf<'listManualRefunds', 200>['data'][number];
+export type SaleMail = AnswerOf<'listSaleMails', 200>['data'][number];
 export type ResendTo = NonNullable<BodyOf<'resendDocument'>>['to'];
 
 const DOCUMENTS = ['documents'] as const;
@@ -81,6 +82,14 @@ export function useManualRefundsPage(profileId: string) {
     queryKey: ['manual-refunds', { profileId }],
     fetchPage: (cursor) =>
       unwrap(client.GET('/manual-refunds', { params: { query: { limit: DOCUMENTS_PAGE_SIZE, ...(cursor ? { cursor } : {}), ...(profileId ? { profileId } : {}) } } })),
+  });
+}
+
+export function useSaleMailsPage(filters: SaleMailFilters) {
+  const { client } = useApi();
+  return usePagedQuery({
+    queryKey: ['sale-mails', filters],
+    fetchPage: (cursor) => unwrap(client.GET('/sale-mails', { params: { query: saleMailsQuery(filters, cursor) } })),
   });
 }
 

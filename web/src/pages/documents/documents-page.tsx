@@ -17,7 +17,7 @@ import { EmptyState, Loading } from '../../components/states.js';
 import { rangeIsReversed } from '../notifications/notification-filters.js';
 import { NO_DOCUMENT_FILTERS } from './document-filters.js';
 import type { DocumentFilters } from './document-filters.js';
-import { DocumentKindBadge, RenderStateBadge } from './document-kind.js';
+import { DocumentKindBadge, EInvoiceState, RenderStateBadge } from './document-kind.js';
 import { useDocumentsPage } from './document-queries.js';
 import { useProfiles } from '../profiles/profile-queries.js';
 import { ExportPeriod } from './export-period.js';
@@ -60,9 +60,14 @@ export function DocumentsPage() {
         title={t('nav.documents')}
         description={t('documents.description')}
         actions={
-          <Link className="button" to="/profiles">
-            {t('documents.profilesLink')}
-          </Link>
+          <>
+            <Link className="button" to="/documents/sale-mails">
+              {t('documents.saleMails.link')}
+            </Link>
+            <Link className="button" to="/profiles">
+              {t('documents.profilesLink')}
+            </Link>
+          </>
         }
       />
       <ManualRefundsNotice />
@@ -118,6 +123,7 @@ export function DocumentsPage() {
             { key: 'profile', header: t('documents.columns.profile'), cell: (item) => <bdi>{profileName(item.profileId)}</bdi> },
             { key: 'gross', header: t('documents.columns.gross'), className: 'numeric', cell: (item) => <Money minor={item.gross} currency={item.currency} /> },
             { key: 'pdf', header: t('documents.columns.pdf'), cell: (item) => <RenderStateBadge state={item.renderState} /> },
+            { key: 'eInvoice', header: t('documents.columns.eInvoice'), cell: (item) => <EInvoiceState eInvoice={item.eInvoice} /> },
           ]}
         />
       ) : null}

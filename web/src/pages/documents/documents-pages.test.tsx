@@ -3,13 +3,14 @@
  * The Documents pages against a real ipnhub over HTTP: documents issued from committed PayPal
  * payments by the real worker (with a stand-in PDF renderer that can be made to fail), listed
  * with server-side filters, shown with their parties, amounts, origin and mails, downloaded,
- * mailed again and credited by hand; the period export; refunds left for manual handling.
+ * mailed again and credited by hand, with whether their PDF carries the e-invoice; the period
+ * export; refunds left for manual handling; the mails of Digistore24 sales with their links.
  */
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { switchableRenderer } from '../../../../src/invoicing/test-support/invoicing-fixtures.js';
+import { commitNotification, paymentDraft, sampleProfileSettings, switchableRenderer } from '../../../../src/invoicing/test-support/invoicing-fixtures.js';
 import { ManualClock } from '../../../../src/lib/clock.js';
 import { expectAccessible } from '../../test-support/axe.js';
 import { startTestServer } from '../../test-support/ipnhub-server.js';
@@ -65,6 +66,11 @@ describe('Documents pages', () => {
     expect(list.textContent).toContain('Credit note');
     expect(list.textContent).toContain('Max Mustermann');
     expect(list.textContent).toContain('€119.00');
+    const eInvoices = within(list)
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => within(row).getAllByRole('cell')[7]?.textContent);
+    expect(eInvoices).toEqual(['Not requested', 'Not requested', 'Not requested']);
     await expectAccessible();
 
     const filters = screen.getByRole('search', { name: 'Filter documents' });
@@ -245,6 +251,84 @@ describe('Documents pages', () => {
     await renderInvoicing(server, '/documents/manual-refunds', 'he');
     const hebrew = await screen.findByRole('table', { name: 'החזרים לטיפול ידני' });
     await waitFor(() => expect(hebrew.textContent).toContain('החזר כספי'));
+    await expectAccessible();
+  });
+
+  it('shows per document whether its PDF carries the e-invoice, and why not', async () => {
+    const seller = await paypalSeller(server, { eInvoice: true });
+    const noAddress = paymentDraft({ txnId: 'TX-NC', amount: 5000, email: 'max@example.com' });
+    // The stand-in PDF cannot take an e-invoice (its render is retried); a buyer without an address cannot get one.
+    await commitNotification(server.runtime, seller.source, [paymentDraft({ txnId: 'TX-1', amount: 11900 }), { ...noAddress, buyer: noAddress.buyer === null ? null : { ...noAddress.buyer, address: null } }]);
+    await server.runtime.worker.runOnce();
+    await renderInvoicing(server, '/documents');
+    const list = await screen.findByRole('table', { name: 'Issued documents' });
+    await waitFor(() => expect(numbers()).toEqual(['RE-2026-000002', 'RE-2026-000001']));
+    const [refused, pending] = within(list).getAllByRole('row').slice(1);
+    const refusedCell = within(refused as HTMLElement).getAllByRole('cell')[7];
+    expect(refusedCell?.textContent).toMatch(/^Not possibleEINVOICE_INCOMPLETE: RE-2026-000002: .*buyer\.countryCode/);
+    expect(within(pending as HTMLElement).getAllByRole('cell')[7]?.textContent).toBe('Comes with the PDF');
+    await expectAccessible();
+    cleanup();
+
+    await renderInvoicing(server, `/documents/${await documentId('RE-2026-000002')}`, 'de');
+    const pdf = within(await screen.findByRole('region', { name: 'PDF' }));
+    expect(pdf.getByText('E-Rechnung (ZUGFeRD / Factur-X)').nextElementSibling?.textContent).toBe('Nicht möglich');
+    expect(pdf.getByText('Warum das PDF ohne E-Rechnung ist').nextElementSibling?.textContent).toMatch(/buyer\.countryCode: BT-55/);
+    await expectAccessible();
+  });
+
+  it('lists the mails of Digistore24 sales with whom, their links and state, filtered on the server', async () => {
+    const user = userEvent.setup();
+    const shop = await server.runtime.sources.create({ provider: 'digistore24', name: 'DS24 Shop', config: { passphrase: 'pages-passphrase' } });
+    const courses = await server.runtime.sources.create({ provider: 'digistore24', name: 'DS24 Kurse', config: { passphrase: 'pages-passphrase' } });
+    const profile = await server.runtime.profiles.create({ name: 'Muster', invoicing: true, settings: sampleProfileSettings() });
+    await server.runtime.profiles.attach(profile.id, shop.id);
+    await server.runtime.profiles.attach(profile.id, courses.id);
+    const sale = (txnId: string, email: string, links: boolean) => {
+      const draft = paymentDraft({ txnId, amount: 9700, email });
+      const order = draft.order === null ? null : { ...draft.order, id: `DS-${txnId}`, invoiceUrl: links ? `https://www.digistore24.com/invoice/DS-${txnId}.pdf` : null, receiptUrl: links ? `https://www.digistore24.com/receipt/DS-${txnId}` : null };
+      return { ...draft, order };
+    };
+    await commitNotification(server.runtime, { id: shop.id, provider: 'digistore24' }, [sale('1', 'anna@example.com', true)]);
+    await commitNotification(server.runtime, { id: courses.id, provider: 'digistore24' }, [sale('2', 'ben@example.com', false)]);
+    await server.runtime.worker.runOnce();
+
+    const { router } = await renderInvoicing(server, '/documents');
+    await user.click(await screen.findByRole('link', { name: 'Digistore24 sale mails' }));
+    expect(router.state.location.pathname).toBe('/documents/sale-mails');
+    await screen.findByRole('heading', { level: 1, name: 'Mails of Digistore24 sales' });
+    const table = await screen.findByRole('table', { name: 'Mails of Digistore24 sales' });
+    const rows = () => within(screen.getByRole('table', { name: 'Mails of Digistore24 sales' })).getAllByRole('row').slice(1);
+    await waitFor(() => expect(rows()).toHaveLength(4));
+    const annaToBuyer = rows().find((row) => row.textContent?.includes('DS-1') && row.textContent.includes('Buyeranna@example.com'));
+    expect(annaToBuyer?.textContent).toContain('€97.00');
+    expect(annaToBuyer?.textContent).toContain('DS24 Shop');
+    expect(within(annaToBuyer as HTMLElement).getByRole('link', { name: 'Invoice' }).getAttribute('href')).toBe('https://www.digistore24.com/invoice/DS-1.pdf');
+    expect(within(annaToBuyer as HTMLElement).getByRole('link', { name: 'Receipt' }).getAttribute('href')).toBe('https://www.digistore24.com/receipt/DS-1');
+    expect(within(annaToBuyer as HTMLElement).getByText('Sent')).toBeTruthy();
+    expect(within(annaToBuyer as HTMLElement).getAllByRole('cell').at(-1)?.textContent).toBe('1');
+    const benToSeller = rows().find((row) => row.textContent?.includes('DS-2') && row.textContent.includes('You (new order)orders@muster.example'));
+    expect(benToSeller?.textContent).toContain('No links in the notification');
+    expect(table.textContent).not.toContain('RE-2026');
+    await expectAccessible();
+
+    const filters = screen.getByRole('search', { name: 'Filter mails' });
+    await user.selectOptions(within(filters).getByLabelText('Source'), 'DS24 Kurse');
+    await user.click(within(filters).getByRole('button', { name: 'Apply' }));
+    await waitFor(() => expect(rows().every((row) => row.textContent?.includes('DS-2'))).toBe(true));
+    expect(rows()).toHaveLength(2);
+    await user.click(within(filters).getByRole('button', { name: 'Reset' }));
+    await user.type(within(filters).getByLabelText('Buyer’s e-mail'), 'ANNA@example.com');
+    await user.click(within(filters).getByRole('button', { name: 'Apply' }));
+    await waitFor(() => expect(rows().every((row) => row.textContent?.includes('DS-1'))).toBe(true));
+    await user.type(within(filters).getByLabelText('From (day)'), '2026-03-02');
+    await user.click(within(filters).getByRole('button', { name: 'Apply' }));
+    expect(await screen.findByText('No mail matches')).toBeTruthy();
+    cleanup();
+
+    await renderInvoicing(server, '/documents/sale-mails', 'he');
+    const hebrew = await screen.findByRole('table', { name: 'הודעות דוא״ל של מכירות Digistore24' });
+    await waitFor(() => expect(hebrew.textContent).toContain('חשבונית'));
     await expectAccessible();
   });
 });

@@ -10,12 +10,12 @@ import { Link } from 'react-router';
 import { CardSection } from '../../components/card-section.js';
 import { DataTable } from '../../components/data-table.js';
 import { ErrorDisplay } from '../../components/error-display.js';
-import { SelectField } from '../../components/form-field.js';
 import { DateTime, Money } from '../../components/formatted.js';
 import { PageHeader } from '../../components/page-header.js';
 import { Pager } from '../../components/pager.js';
 import { EmptyState, Loading } from '../../components/states.js';
 import { useManualRefundsPage } from './document-queries.js';
+import { ProfileField } from './period-fields.js';
 import { useProfiles } from '../profiles/profile-queries.js';
 import type { ManualRefund } from './document-queries.js';
 import './documents.css';
@@ -63,12 +63,7 @@ export function ManualRefundsPage() {
       </CardSection>
       <div className="filter-bar">
         <div className="filter-fields">
-          <SelectField
-            label={t('documents.profile')}
-            value={profileId}
-            options={[{ value: '', label: t('documents.anyProfile') }, ...(profiles.data ?? []).map((profile) => ({ value: profile.id, label: profile.name }))]}
-            onChange={setProfileId}
-          />
+          <ProfileField value={profileId} profiles={profiles.data ?? []} onChange={setProfileId} />
         </div>
       </div>
       {query.isPending ? <Loading /> : null}
