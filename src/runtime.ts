@@ -124,7 +124,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const connections = createConnectionsService({ db, adapter, secretBox, clock, logger });
     const profiles = createProfilesService({ db, adapter, clock });
     const http = createHttpClient({ timeoutMs: config.outboundTimeoutMs, allowList: config.outboundAllowList, userAgent: 'ipnhub/0.1' });
-    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir, logger });
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir, logger, maxConnections: config.smtpMaxConnections });
     const metrics = createMetrics(async () => {
       const rows = await db
         .selectFrom('deliveries')
@@ -169,6 +169,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       embedEInvoice: embedWithEInvoiceLibrary,
       policy,
       leaseMs: config.leaseSeconds * 1000,
+      mailConcurrency: config.smtpMaxConnections,
       random: options.random,
     });
     const worker: Worker = createWorker({
