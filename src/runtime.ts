@@ -36,7 +36,7 @@ import { createDocumentsService } from './invoicing/documents-service.js';
 import type { DocumentRenderer } from './invoicing/document-worker.js';
 import { createProfilesService } from './invoicing/profiles.js';
 import type { ProfilesService } from './invoicing/profiles.js';
-import { embedWithEInvoiceLibrary, renderWithPdfLibrary } from './invoicing/renderer.js';
+import { createRenderThread } from './invoicing/render-thread.js';
 import { createHeldAlerter } from './ledger/held-alert.js';
 import type { HeldRequest } from './ledger/held-alert.js';
 import { createVerifier } from './ledger/verifier.js';
@@ -159,14 +159,16 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       onHeld,
       random: options.random,
     });
+    // Documents are rendered in a thread of their own, started on demand (invoicing/render-thread.ts).
+    const renderThread = createRenderThread({ logger });
     const documents = createDocumentWorker({
       db,
       adapter,
       clock,
       logger,
       mailer,
-      render: options.renderDocument ?? renderWithPdfLibrary,
-      embedEInvoice: embedWithEInvoiceLibrary,
+      render: options.renderDocument ?? renderThread.render,
+      embedEInvoice: renderThread.embedEInvoice,
       policy,
       leaseMs: config.leaseSeconds * 1000,
       mailConcurrency: config.smtpMaxConnections,
@@ -302,6 +304,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       async close() {
         await worker.stop();
         await ingestStore.close();
+        await renderThread.close();
         await mailer.close();
         await http.close?.();
         await dbHandle.close();
