@@ -24,8 +24,10 @@ import type { RenderFailure, RenderReply, RenderRequest } from './render-protoco
 export const RENDER_THREAD_IDLE_MS = 30_000;
 
 /**
- * Measured: a one-page document needs ~40 MB of heap in the thread (the libraries ~25 MB), a
- * 200-line one ~75 MB, and the e-invoice library's garbage is collected before the limit.
+ * Measured with bench/renderer-memory.ts: rendering alone (also a 200-line document) works within
+ * 64 MB of old space; embedding the e-invoice of a 200-line document fails at 64 and 80 MB and
+ * works at 96 MB (the e-invoice library compiles a large JSON schema per call). 128 MB leaves
+ * room above that; a small young space keeps the thread's scavenges cheap.
  */
 export const RENDER_THREAD_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 };
 
