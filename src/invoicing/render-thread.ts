@@ -24,12 +24,14 @@ import type { RenderFailure, RenderReply, RenderRequest } from './render-protoco
 export const RENDER_THREAD_IDLE_MS = 30_000;
 
 /**
- * Measured with bench/renderer-memory.ts: rendering alone (also a 200-line document) works within
- * 64 MB of old space; embedding the e-invoice of a 200-line document fails at 64 and 80 MB and
- * works at 96 MB (the e-invoice library compiles a large JSON schema per call). 128 MB leaves
- * room above that; a small young space keeps the thread's scavenges cheap.
+ * Measured (docs/benchmarks.md, "Renderer memory"): rendering alone, also a 200-line document,
+ * works within 64 MB of old space; embedding the e-invoice of a 200-line document fails at 64
+ * and 80 MB and works at 96 MB (the e-invoice library compiles a large JSON schema per call), so
+ * 128 MB leaves room. The young space matters more for the thread's size than the old space's
+ * limit: 42 documents peak at ~157 MB of process RSS with 8 MB, ~150 MB with 4 MB and ~139 MB
+ * with 2 MB (more scavenges).
  */
-export const RENDER_THREAD_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 };
+export const RENDER_THREAD_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 4 };
 
 export interface RenderThreadOptions {
   logger: Logger;
