@@ -35,7 +35,13 @@ export function tsxEntry(): ServerEntry {
  * `<tmp>/ipnhub-bench/build-<checkout>/build` (type errors are not this step's business: `tsc --noEmit` is).
  * A `node_modules` link beside the output lets the compiled files resolve the dependencies.
  */
-const THREAD_ENTRIES = [join(REPO_ROOT, 'src', 'ledger', 'ingest-writer-thread.ts'), join(REPO_ROOT, 'src', 'invoicing', 'render-thread-entry.ts')];
+const THREAD_ENTRIES = [
+  join(REPO_ROOT, 'src', 'ledger', 'ingest-writer-thread.ts'),
+  join(REPO_ROOT, 'src', 'invoicing', 'render-thread-entry.ts'),
+  // Loaded on first use (src/invoicing/renderer.ts), which tsc does not follow.
+  join(REPO_ROOT, 'src', 'invoicing', 'pdf', 'render-document-pdf.ts'),
+  join(REPO_ROOT, 'src', 'invoicing', 'e-invoice', 'embed-e-invoice.ts'),
+];
 
 export async function buildServer(): Promise<ServerEntry> {
   return { kind: 'compiled', script: await compileForBench(SERVER_SOURCE, 'build') };
@@ -57,7 +63,7 @@ export async function compileForBench(source: string, name: string): Promise<str
   if (!existsSync(link)) symlinkSync(join(REPO_ROOT, 'node_modules'), link, 'dir');
   const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const flags = [
-    // Threads are started from a URL, not an import: name their entries too.
+    // Threads are started from a URL, and some modules are loaded with import(): name them too.
     source, ...THREAD_ENTRIES, '--outDir', outDir, '--rootDir', REPO_ROOT,
     '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
     '--esModuleInterop', '--verbatimModuleSyntax', '--resolveJsonModule', '--skipLibCheck', '--types', 'node', '--jsx', 'react-jsx',

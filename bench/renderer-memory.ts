@@ -25,7 +25,7 @@ try {
     const out = await new Promise<string>((resolve, reject) =>
       execFile(process.execPath, [script, mode, snapshots], (err, stdout) => (err ? reject(err) : resolve(stdout))),
     );
-    console.log(`rendering in the ${mode} thread`);
+    console.log(mode === 'main' ? 'rendering in the main thread' : 'rendering in the render thread');
     for (const line of out.trim().split('\n')) {
       const r = JSON.parse(line) as { step: string; rssMB: number; peakMB: number; heapUsedMB: number; externalMB: number };
       console.log(`  ${r.step.padEnd(22)} RSS ${String(r.rssMB).padStart(4)} MB  peak ${String(r.peakMB).padStart(4)} MB  main heap ${String(r.heapUsedMB).padStart(4)} MB  external ${String(r.externalMB).padStart(3)} MB`);
