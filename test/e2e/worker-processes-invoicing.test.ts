@@ -131,6 +131,9 @@ for (const dialect of enabledDialects()) {
         expect(problems, `worker process ${i + 1}`).toEqual([]);
       }
       expect(inProcess.lines(), 'the in-process worker').toEqual([]);
-    });
+      // Two processes start from source (tsx) and each process renders with the real renderer in
+      // a thread of its own, which loads tsx again: ~20 s on a loaded 2-core machine, like the
+      // crash-safety test's processes.
+    }, 180_000);
   });
 }
