@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
@@ -35,32 +35,46 @@ export function tsxEntry(): ServerEntry {
  * `<tmp>/ipnhub-bench/build-<checkout>/build` (type errors are not this step's business: `tsc --noEmit` is).
  * A `node_modules` link beside the output lets the compiled files resolve the dependencies.
  */
-const THREAD_ENTRIES = [join(REPO_ROOT, 'src', 'ledger', 'ingest-writer-thread.ts')];
+const THREAD_ENTRIES = [
+  join(REPO_ROOT, 'src', 'ledger', 'ingest-writer-thread.ts'),
+  join(REPO_ROOT, 'src', 'invoicing', 'render-thread-entry.ts'),
+  // Loaded on first use (src/invoicing/renderer.ts), which tsc does not follow.
+  join(REPO_ROOT, 'src', 'invoicing', 'pdf', 'render-document-pdf.ts'),
+  join(REPO_ROOT, 'src', 'invoicing', 'e-invoice', 'embed-e-invoice.ts'),
+];
 
 export async function buildServer(): Promise<ServerEntry> {
+  return { kind: 'compiled', script: await compileForBench(SERVER_SOURCE, 'build') };
+}
+
+/**
+ * Compiles `source` (a file under `bench/`), what it imports and the thread entries into
+ * `<tmp>/ipnhub-bench/build-<checkout>/<name>`; answers the compiled script's path.
+ */
+export async function compileForBench(source: string, name: string): Promise<string> {
   // One directory per checkout: two checkouts (git worktrees) on one machine must neither
   // overwrite each other's build nor resolve packages from each other's node_modules.
   const checkout = createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 12);
   const root = join(tmpdir(), 'ipnhub-bench', `build-${checkout}`);
-  const outDir = join(root, 'build');
+  const outDir = join(root, name);
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   const link = join(root, 'node_modules');
   if (!existsSync(link)) symlinkSync(join(REPO_ROOT, 'node_modules'), link, 'dir');
   const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const flags = [
-    // Threads are started from a URL, not an import: name their entries too.
-    SERVER_SOURCE, ...THREAD_ENTRIES, '--outDir', outDir, '--rootDir', REPO_ROOT,
+    // Threads are started from a URL, and some modules are loaded with import(): name them too.
+    source, ...THREAD_ENTRIES, '--outDir', outDir, '--rootDir', REPO_ROOT,
     '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
     '--esModuleInterop', '--verbatimModuleSyntax', '--resolveJsonModule', '--skipLibCheck', '--types', 'node', '--jsx', 'react-jsx',
     '--sourceMap', 'false', '--declaration', 'false', '--noEmitOnError', 'false',
   ];
   await new Promise<void>((resolve) => execFile(process.execPath, [tsc, ...flags], { cwd: REPO_ROOT }, () => resolve()));
-  const script = join(outDir, 'bench', 'server.js');
-  if (!existsSync(script)) throw new Error(`compiling ${SERVER_SOURCE} produced no ${script}`);
+  const script = join(outDir, 'bench', basename(source).replace(/\.ts$/, '.js'));
+  if (!existsSync(script)) throw new Error(`compiling ${source} produced no ${script}`);
   // The output is ESM, like the project; without this node would have to guess per file.
   writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
-  return { kind: 'compiled', script };
+  return script;
 }
 
 export interface ChildOptions {

@@ -36,7 +36,7 @@ import { createDocumentsService } from './invoicing/documents-service.js';
 import type { DocumentRenderer } from './invoicing/document-worker.js';
 import { createProfilesService } from './invoicing/profiles.js';
 import type { ProfilesService } from './invoicing/profiles.js';
-import { embedWithEInvoiceLibrary, renderWithPdfLibrary } from './invoicing/renderer.js';
+import { createRenderThread } from './invoicing/render-thread.js';
 import { createHeldAlerter } from './ledger/held-alert.js';
 import type { HeldRequest } from './ledger/held-alert.js';
 import { createVerifier } from './ledger/verifier.js';
@@ -124,7 +124,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const connections = createConnectionsService({ db, adapter, secretBox, clock, logger });
     const profiles = createProfilesService({ db, adapter, clock });
     const http = createHttpClient({ timeoutMs: config.outboundTimeoutMs, allowList: config.outboundAllowList, userAgent: 'ipnhub/0.1' });
-    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir, logger });
+    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir, logger, maxConnections: config.smtpMaxConnections });
     const metrics = createMetrics(async () => {
       const rows = await db
         .selectFrom('deliveries')
@@ -159,16 +159,19 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       onHeld,
       random: options.random,
     });
+    // Documents are rendered in a thread of their own, started on demand (invoicing/render-thread.ts).
+    const renderThread = createRenderThread({ logger });
     const documents = createDocumentWorker({
       db,
       adapter,
       clock,
       logger,
       mailer,
-      render: options.renderDocument ?? renderWithPdfLibrary,
-      embedEInvoice: embedWithEInvoiceLibrary,
+      render: options.renderDocument ?? renderThread.render,
+      embedEInvoice: renderThread.embedEInvoice,
       policy,
       leaseMs: config.leaseSeconds * 1000,
+      mailConcurrency: config.smtpMaxConnections,
       random: options.random,
     });
     const worker: Worker = createWorker({
@@ -301,6 +304,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       async close() {
         await worker.stop();
         await ingestStore.close();
+        await renderThread.close();
         await mailer.close();
         await http.close?.();
         await dbHandle.close();

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { IpnhubError } from '../core/errors.js';
 import { DEFAULT_RETRY_POLICY } from '../core/retry-policy.js';
 import { didYouMean } from '../lib/closest-name.js';
+import { DEFAULT_SMTP_MAX_CONNECTIONS } from '../lib/mailer.js';
 import { parseMasterKey } from '../lib/master-key-format.js';
 import { isValidAllowEntry } from '../lib/ssrf-guard.js';
 import { readSettingsFile, SETTINGS_FILE_NAME, settingsFileIn } from './settings-file.js';
@@ -68,6 +69,7 @@ export const configSchema = z
     masterKey: z.string().refine((value) => parseMasterKey(value) !== undefined).optional(),
     smtpUrl: z.string().regex(/^smtps?:\/\/./).refine((v) => URL.canParse(v)).optional(),
     mailFrom: text.default('ipnhub <ipnhub@localhost>'),
+    smtpMaxConnections: integer(1, 50).default(DEFAULT_SMTP_MAX_CONNECTIONS),
     publicBaseUrl: publicBaseUrl.optional(),
     logLevel: z.enum(LOG_LEVELS).default('info'),
     trustProxy: flag.default(false),
@@ -114,6 +116,7 @@ const EXPECTED: Readonly<Record<Key, string>> = {
   masterKey: '32 bytes as base64 or as 64 hex characters',
   smtpUrl: 'an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587',
   mailFrom: 'a sender address, e.g. ipnhub <ipnhub@example.com>',
+  smtpMaxConnections: 'a whole number of connections from 1 to 50',
   publicBaseUrl: 'the public https:// address of this ipnhub, e.g. https://ipn.example.com',
   logLevel: `one of ${LOG_LEVELS.join(', ')}`,
   trustProxy: 'true or false (also 1/0, yes/no, on/off)',

@@ -15,7 +15,11 @@
  * 3. mail — `document_mails` rows of rendered documents: sent with the PDF attached; a failure
  *    the mailer calls transient is retried on the retry schedule, then the mail is `failed`.
  *    Then `platform_sale_mails` rows (a Digistore24 sale's mails with its invoice links, no
- *    document: platform-sale-mails.ts), sent and retried the same way.
+ *    document: platform-sale-mails.ts), sent and retried the same way. The mails of one claimed
+ *    batch are sent side by side, at most `mailConcurrency` at once (the mailer's pooled SMTP
+ *    connections): each is settled on its own row as soon as it ends, so a slow or failing mail
+ *    holds no other back and is retried alone; a mail whose lease has run out by the time its
+ *    turn comes is not sent (another worker may have taken it).
  * A row is taken by compare-and-set on its lease column, so two workers (two processes on one
  * database) never work on the same row; a worker that dies leaves its leases to expire.
  * Every write that settles a row checks that the lease is still this worker's.
@@ -30,6 +34,7 @@ import type { RetryPolicy } from '../core/retry-policy.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
+import { forEachBounded } from '../lib/for-each-bounded.js';
 import type { Logger } from '../lib/logger.js';
 import type { Mailer, MailResult } from '../lib/mailer.js';
 import { composeDocumentMail } from './document-mails.js';
@@ -61,6 +66,8 @@ export interface DocumentWorkerDeps {
   embedEInvoice: EInvoiceEmbedder;
   policy: RetryPolicy;
   leaseMs: number;
+  /** Mails of one claimed batch sent at once at most (`smtpMaxConnections`); default 1. */
+  mailConcurrency?: number;
   random?: () => number;
 }
 
@@ -339,7 +346,15 @@ export function createDocumentWorker(deps: DocumentWorkerDeps): DocumentWorker {
     else logger.warn({ mailId: mail.id, ...about, role: mail.role, status, error: result.error }, 'invoicing mail not sent');
   }
 
+  /** False when the lease taken at the claim has ended: the row may be another worker's by now. */
+  function stillLeased(mail: { id: string; lease_until: string }): boolean {
+    if (clock.now().toISOString() < mail.lease_until) return true;
+    logger.warn({ mailId: mail.id }, 'invoicing mail lease ran out before it was sent; left to be taken again');
+    return false;
+  }
+
   async function mailOne(mail: MailJob): Promise<void> {
+    if (!stillLeased(mail)) return;
     const doc = await db
       .selectFrom('documents')
       .innerJoin('document_pdfs', 'document_pdfs.document_id', 'documents.id')
@@ -402,6 +417,7 @@ export function createDocumentWorker(deps: DocumentWorkerDeps): DocumentWorker {
   }
 
   async function saleMailOne(mail: SaleMailJob): Promise<void> {
+    if (!stillLeased(mail)) return;
     const row = await db.selectFrom('events').select('payload').where('id', '=', mail.event_id).executeTakeFirst();
     const profile = await loadProfileForIssue(db, mail.profile_id);
     const attempts = mail.attempts + 1;
@@ -421,24 +437,26 @@ export function createDocumentWorker(deps: DocumentWorkerDeps): DocumentWorker {
     logSent(mail, { eventId: mail.event_id }, settle.status, result);
   }
 
-  /** Runs `claim` and `work` until a claim comes back empty; how many were worked on. */
-  async function drain<T>(claim: () => Promise<T[]>, work: (item: T) => Promise<void>): Promise<number> {
+  /** Runs `claim` and `work` (at most `concurrency` items at once) until a claim comes back empty; how many were worked on. */
+  async function drain<T>(claim: () => Promise<T[]>, work: (item: T) => Promise<void>, concurrency = 1): Promise<number> {
     let total = 0;
     for (;;) {
       const claimed = await claim();
       if (claimed.length === 0) return total;
-      for (const item of claimed) await work(item);
+      await forEachBounded(claimed, concurrency, work);
       total += claimed.length;
     }
   }
+
+  const mailConcurrency = deps.mailConcurrency ?? 1;
 
   return {
     async runOnce() {
       const issued = await drain(claimJobs, issueJob);
       const rendered = await drain(claimRenders, renderOne);
       const crashed = (mailId: string) => (err: unknown) => logger.error({ err, mailId }, 'invoicing mail crashed; its lease will expire and it is tried again');
-      const mailed = await drain(claimMails, (mail) => mailOne(mail).catch(crashed(mail.id)));
-      const saleMailed = await drain(claimSaleMails, (mail) => saleMailOne(mail).catch(crashed(mail.id)));
+      const mailed = await drain(claimMails, (mail) => mailOne(mail).catch(crashed(mail.id)), mailConcurrency);
+      const saleMailed = await drain(claimSaleMails, (mail) => saleMailOne(mail).catch(crashed(mail.id)), mailConcurrency);
       return { issued, rendered, mailed: mailed + saleMailed };
     },
   };

@@ -1,9 +1,8 @@
 /**
- * The PDF renderer the runtime uses unless one is passed in (`RuntimeOptions.renderDocument`):
- * `renderDocumentPdf` (src/invoicing/pdf/), and the e-invoice embedder `embedEInvoice`
- * (src/invoicing/e-invoice/), each loaded on first use, so processes that never render a
- * document (CLI commands, a server without invoicing) do not load React, the PDF library or
- * the e-invoice library.
+ * The PDF renderer `renderDocumentPdf` (src/invoicing/pdf/) and the e-invoice embedder
+ * `embedEInvoice` (src/invoicing/e-invoice/), each loaded on first use, so that nothing loads
+ * React, the PDF library or the e-invoice library before a document is rendered. The runtime
+ * runs them in its render thread (render-thread-entry.ts), never on the main thread.
  */
 import type { DocumentRenderer, EInvoiceEmbedder } from './document-worker.js';
 

@@ -8,30 +8,12 @@
  * If the thread dies, the jobs it held fail (their senders get a 5xx and retry; nothing was
  * acknowledged) and the next job starts a new thread.
  */
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { DbTarget } from '../db/connect.js';
 import type { Logger } from '../lib/logger.js';
+import { startModuleThread } from '../lib/module-thread.js';
 import type { CommitResult, IngestStore } from './ingest-store.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
-
-// Runs as the thread's first script: loads TypeScript sources through tsx when ipnhub itself
-// runs from source (tests, `npm run bench -- --tsx`), plain JavaScript otherwise.
-const BOOT = `
-const { workerData } = require('node:worker_threads');
-(async () => {
-  if (workerData.tsx) (await import(workerData.tsx)).register();
-  await import(workerData.entry);
-})().catch((err) => setImmediate(() => { throw err; }));
-`;
-
-/** tsx's ESM register API (its CommonJS build cannot register hooks from a thread). */
-function tsxApiUrl(): string {
-  const packageJson = createRequire(import.meta.url).resolve('tsx/package.json');
-  return pathToFileURL(join(dirname(packageJson), 'dist/esm/api/index.mjs')).href;
-}
 
 const WRITER_YOUNG_GENERATION_MB = 8;
 // Far above what the thread keeps alive (a batch of rows and the statement cache); if a burst
@@ -43,10 +25,6 @@ type Pending = { resolve: (reply: WriterReply) => void; reject: (err: Error) => 
 type Job = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 export function createThreadedIngestStore(options: { target: DbTarget; logger: Logger }): IngestStore {
-  const fromSource = import.meta.url.endsWith('.ts');
-  // Built from a path rather than `new URL('./…', import.meta.url)`, which bundlers (and
-  // vitest's DOM environment, where the web UI's tests run a server) rewrite to a web address.
-  const entry = pathToFileURL(join(dirname(fileURLToPath(import.meta.url)), `ingest-writer-thread.${fromSource ? 'ts' : 'js'}`)).href;
   const pending = new Map<number, Pending>();
   let worker: Worker | null = null;
   let nextId = 1;
@@ -57,12 +35,11 @@ export function createThreadedIngestStore(options: { target: DbTarget; logger: L
   }
 
   function spawn(): Worker {
-    const thread = new Worker(BOOT, {
-      eval: true,
+    const thread = startModuleThread(import.meta.url, 'ingest-writer-thread', {
       // The thread keeps little state; a small young generation keeps its memory small
       // (scavenges of short-lived rows are cheap).
       resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WRITER_OLD_GENERATION_MB },
-      workerData: { target: options.target, entry, tsx: fromSource ? tsxApiUrl() : null },
+      data: { target: options.target },
     });
     thread.on('message', (reply: WriterReply) => {
       const job = pending.get(reply.id);

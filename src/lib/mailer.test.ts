@@ -68,6 +68,35 @@ describe('createMailer with SMTP', () => {
   });
 });
 
+describe('createMailer with pooled SMTP connections', () => {
+  let sink: SmtpSink;
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+  });
+
+  afterAll(async () => {
+    await sink.close();
+  });
+
+  it('carries mails sent one after another over one connection, opens at most maxConnections, and closes them when idle', async () => {
+    const mailer = createMailer({ smtpUrl: sink.url, from: 'hub@example.com', dataDir: '/nonexistent', logger: silentLogger(), maxConnections: 2, idleCloseMs: 50 });
+    const before = sink.connections();
+    for (let i = 0; i < 3; i++) expect((await mailer.send({ to: ['a@example.com'], subject: `one by one ${i}`, text: 't' })).ok).toBe(true);
+    expect(sink.connections() - before).toBe(1);
+    const together = await Promise.all(Array.from({ length: 6 }, (_, i) => mailer.send({ to: ['b@example.com'], subject: `together ${i}`, text: 't' })));
+    expect(together.every((r) => r.ok)).toBe(true);
+    expect(sink.maxOpenConnections()).toBeLessThanOrEqual(2);
+    expect(sink.connections() - before).toBeLessThanOrEqual(2);
+    // Nothing is sent for idleCloseMs: the pool closes its connections; the next send opens one.
+    await sink.waitFor((s) => s.openConnections() === 0);
+    expect((await mailer.send({ to: ['a@example.com'], subject: 'after idle', text: 't' })).ok).toBe(true);
+    expect(sink.openConnections()).toBe(1);
+    await mailer.close();
+    await sink.waitFor((s) => s.openConnections() === 0);
+  });
+});
+
 describe('createMailer with SMTP login', () => {
   let sink: SmtpSink;
 

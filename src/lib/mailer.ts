@@ -1,7 +1,14 @@
 /**
- * Outgoing mail, used by the `email` connector and for error e-mails. With an SMTP URL it
- * sends through nodemailer; without one it writes each message as an `.eml` file under the
- * data directory, so a fresh install loses no mail and the log says where it went.
+ * Outgoing mail, used by the `email` connector, for error e-mails and for invoicing mails. With
+ * an SMTP URL it sends through nodemailer; without one it writes each message as an `.eml` file
+ * under the data directory, so a fresh install loses no mail and the log says where it went.
+ *
+ * SMTP connections are pooled and shared by every kind of mail: at most `maxConnections` are
+ * open, each carries many messages one after the other (RSET between them) instead of a
+ * connection, greeting and login per mail, and sends beyond that wait for a free connection.
+ * The pool closes its connections once nothing was sent for `idleCloseMs` (mail servers drop
+ * idle sessions after a few minutes; a connection closed by the server or the network is left
+ * and the next send opens a new one), and on `close()`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -53,7 +60,16 @@ export interface MailerOptions {
   /** Mails are written to `<dataDir>/mail/` when there is no SMTP URL. */
   dataDir: string;
   logger: Logger;
+  /** SMTP connections open at most at once (`smtpMaxConnections`); default {@link DEFAULT_SMTP_MAX_CONNECTIONS}. */
+  maxConnections?: number;
+  /** Idle time after which the pool closes its connections; default {@link SMTP_IDLE_CLOSE_MS}. */
+  idleCloseMs?: number;
 }
+
+export const DEFAULT_SMTP_MAX_CONNECTIONS = 4;
+export const SMTP_IDLE_CLOSE_MS = 30_000;
+/** Messages one pooled connection carries before it is replaced by a fresh one. */
+const SMTP_MESSAGES_PER_CONNECTION = 100;
 
 const SMTP_TIMEOUT_MS = 10_000;
 /** Problems with the message or the envelope itself: the same mail will fail the same way. */
@@ -99,40 +115,65 @@ function fileSafeId(messageId: string): string {
   return safe.length > 0 ? safe : 'message';
 }
 
+type Nodemailer = typeof import('nodemailer');
+
 /**
  * A transport made on first use: nodemailer (~10 MB of memory once loaded) is loaded only by
- * processes that send mail, not by every server that might.
+ * processes that send mail, not by every server that might. With `idleCloseMs`, the transport
+ * is closed (its pooled connections with it) once no send has been running for that long, and
+ * made again by the next send.
  */
-function lazyTransport(create: (nodemailer: typeof import('nodemailer')) => Transporter): { get(): Transporter; close(): void } {
+function lazyTransport(create: (load: (module: string) => unknown) => Transporter, idleCloseMs: number | null): { use<T>(fn: (transporter: Transporter) => Promise<T>): Promise<T>; close(): void } {
+  const load = createRequire(import.meta.url);
   let transporter: Transporter | null = null;
+  let running = 0;
+  let idle: NodeJS.Timeout | null = null;
+  function close(): void {
+    if (idle !== null) clearTimeout(idle);
+    idle = null;
+    transporter?.close();
+    transporter = null;
+  }
   return {
-    get() {
-      if (transporter === null) {
-        transporter = create(createRequire(import.meta.url)('nodemailer') as typeof import('nodemailer'));
+    async use(fn) {
+      if (idle !== null) clearTimeout(idle);
+      idle = null;
+      transporter ??= create(load);
+      running += 1;
+      try {
+        return await fn(transporter);
+      } finally {
+        running -= 1;
+        if (running === 0 && idleCloseMs !== null) {
+          idle = setTimeout(close, idleCloseMs);
+          idle.unref();
+        }
       }
-      return transporter;
     },
-    close() {
-      transporter?.close();
-    },
+    close,
   };
 }
 
 function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer {
-  // The plain (non-pooled) SMTP transport: one connection per mail, nothing left open between
-  // deliveries that could go stale.
-  const transport = lazyTransport((nodemailer) =>
-    nodemailer.createTransport({
+  // Built as an SMTPPool and handed to createTransport: given an object with `url`,
+  // createTransport keeps only what the URL says and drops every other option (the timeouts).
+  const transport = lazyTransport((load) => {
+    const SMTPPool = load('nodemailer/lib/smtp-pool') as typeof import('nodemailer/lib/smtp-pool/index.js');
+    const pool = new SMTPPool({
+      pool: true,
       url: options.smtpUrl,
+      maxConnections: options.maxConnections ?? DEFAULT_SMTP_MAX_CONNECTIONS,
+      maxMessages: SMTP_MESSAGES_PER_CONNECTION,
       connectionTimeout: SMTP_TIMEOUT_MS,
       greetingTimeout: SMTP_TIMEOUT_MS,
       socketTimeout: SMTP_TIMEOUT_MS,
-    }),
-  );
+    });
+    return (load('nodemailer') as Nodemailer).createTransport(pool);
+  }, options.idleCloseMs ?? SMTP_IDLE_CLOSE_MS);
   return {
     async send(message) {
       try {
-        const info = (await transport.get().sendMail(toMailOptions(message, options.from))) as { messageId: string; rejected?: unknown[] };
+        const info = (await transport.use((t) => t.sendMail(toMailOptions(message, options.from)))) as { messageId: string; rejected?: unknown[] };
         if (Array.isArray(info.rejected) && info.rejected.length > 0) {
           // Some recipients were refused but the others got the mail; resending would
           // duplicate it for them, so this counts as sent and the refusal is logged.
@@ -145,7 +186,7 @@ function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer 
     },
     async verify() {
       try {
-        await transport.get().verify();
+        await transport.use((t) => t.verify());
         return { ok: true, message: 'SMTP server reachable and login accepted' };
       } catch (err) {
         return { ok: false, message: `SMTP check failed: ${classifySmtpError(err).error}` };
@@ -159,11 +200,11 @@ function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer 
 
 function createFileMailer(options: MailerOptions): Mailer {
   const directory = join(options.dataDir, 'mail');
-  const transport = lazyTransport((nodemailer) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
+  const transport = lazyTransport((load) => (load('nodemailer') as Nodemailer).createTransport({ streamTransport: true, buffer: true, newline: 'unix' }), null);
   return {
     async send(message) {
       try {
-        const info = (await transport.get().sendMail(toMailOptions(message, options.from))) as { messageId: string; message: Buffer };
+        const info = (await transport.use((t) => t.sendMail(toMailOptions(message, options.from)))) as { messageId: string; message: Buffer };
         // Not recursive: the data directory was checked at start, and Node's recursive mkdir
         // can loop forever on some file systems (see make-directory.ts).
         await mkdir(directory).catch((err: unknown) => {

@@ -1,8 +1,11 @@
 /**
  * A real SMTP server on 127.0.0.1 for tests of the mailer and the `email` connector. Plain
  * SMTP (no TLS, STARTTLS disabled), login optional unless `auth` is given; recipients listed
- * in `rejectRecipients` are refused with 550 at RCPT TO. Every accepted message is parsed with
- * mailparser and kept in `messages`.
+ * in `rejectRecipients` are refused with 550 at RCPT TO, those in `deferRecipients` with 451
+ * (try again later). Every accepted message is parsed with mailparser and kept in `messages`.
+ * It counts the connections clients open (`connections`, `openConnections`, `maxOpenConnections`)
+ * and can hold the answer to a message's DATA (`holdRecipients`) until the test releases it, to
+ * see what a client does while a mail is in flight.
  */
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
@@ -29,6 +32,13 @@ export interface SinkMessage {
 export interface SmtpSinkOptions {
   /** Addresses (case-insensitive) refused with `550 Mailbox unavailable`. */
   rejectRecipients?: string[];
+  /** Addresses (case-insensitive) refused with `451 Try again later` (a temporary failure). */
+  deferRecipients?: string[];
+  /**
+   * Messages to these addresses (case-insensitive) are read, but their DATA is not answered
+   * (and the message not kept) until `release()`; `held` counts those waiting.
+   */
+  holdRecipients?: string[];
   /** When set, the sink demands this login (AUTH PLAIN/LOGIN over plain text) and answers 535 otherwise. */
   auth?: { user: string; pass: string };
 }
@@ -43,13 +53,32 @@ export interface SmtpSink {
    * awaited send there is nothing to wait for.
    */
   waitForMessages(n: number): Promise<SinkMessage[]>;
+  /** Connections opened by clients so far. */
+  connections(): number;
+  /** Connections open now. */
+  openConnections(): number;
+  /** The most connections that were open at once. */
+  maxOpenConnections(): number;
+  /** Messages whose DATA is held (see `holdRecipients`) now. */
+  held(): number;
+  /** Resolves once the state satisfies `ready` (checked after every connection, close, held or kept message). */
+  waitFor(ready: (sink: SmtpSink) => boolean): Promise<void>;
+  /** Answers every held message (and every later one) normally. */
+  release(): void;
   close(): Promise<void>;
 }
 
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
-  const rejected = new Set((options.rejectRecipients ?? []).map((a) => a.toLowerCase()));
+  const lower = (list: string[] | undefined): Set<string> => new Set((list ?? []).map((a) => a.toLowerCase()));
+  const rejected = lower(options.rejectRecipients);
+  const deferred = lower(options.deferRecipients);
+  let holding = lower(options.holdRecipients);
+  const heldAnswers: Array<() => void> = [];
   const messages: SinkMessage[] = [];
   const arrived = createCondition();
+  let connections = 0;
+  let open = 0;
+  let maxOpen = 0;
 
   const server = new SMTPServer({
     secure: false,
@@ -58,6 +87,17 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     allowInsecureAuth: true,
     disableReverseLookup: true,
     logger: false,
+    onConnect(_session, callback) {
+      connections += 1;
+      open += 1;
+      maxOpen = Math.max(maxOpen, open);
+      arrived.notify();
+      callback();
+    },
+    onClose() {
+      open -= 1;
+      arrived.notify();
+    },
     onAuth(auth, _session, callback) {
       if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) {
         return callback(null, { user: auth.username });
@@ -67,6 +107,9 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
     onRcptTo(address, _session, callback) {
       if (rejected.has(address.address.toLowerCase())) {
         return callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 550 }));
+      }
+      if (deferred.has(address.address.toLowerCase())) {
+        return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
       }
       callback();
     },
@@ -80,21 +123,26 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
           from: mailFrom === false ? '' : mailFrom.address,
           to: session.envelope.rcptTo.map((r) => r.address),
         };
-        simpleParser(raw)
-          .then((parsed) => {
-            messages.push({
-              ...envelope,
-              subject: parsed.subject ?? '',
-              text: parsed.text ?? '',
-              messageId: parsed.messageId ?? null,
-              replyTo: parsed.replyTo?.text ?? null,
-              raw,
-              attachments: (parsed.attachments ?? []).map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, content: a.content })),
-            });
-            arrived.notify();
-            callback();
-          })
-          .catch((err: unknown) => callback(err instanceof Error ? err : new Error(String(err))));
+        const keep = (): void => {
+          simpleParser(raw)
+            .then((parsed) => {
+              messages.push({
+                ...envelope,
+                subject: parsed.subject ?? '',
+                text: parsed.text ?? '',
+                messageId: parsed.messageId ?? null,
+                replyTo: parsed.replyTo?.text ?? null,
+                raw,
+                attachments: (parsed.attachments ?? []).map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, content: a.content })),
+              });
+              arrived.notify();
+              callback();
+            })
+            .catch((err: unknown) => callback(err instanceof Error ? err : new Error(String(err))));
+        };
+        if (!envelope.to.some((address) => holding.has(address.toLowerCase()))) return keep();
+        heldAnswers.push(keep);
+        arrived.notify();
       });
     },
   });
@@ -105,7 +153,7 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
   });
   const port = (server.server.address() as AddressInfo).port;
 
-  return {
+  const sink: SmtpSink = {
     url: `smtp://127.0.0.1:${port}`,
     port,
     messages,
@@ -113,8 +161,21 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       await arrived.until(() => messages.length >= n);
       return messages.slice();
     },
+    connections: () => connections,
+    openConnections: () => open,
+    maxOpenConnections: () => maxOpen,
+    held: () => heldAnswers.length,
+    async waitFor(ready) {
+      await arrived.until(() => ready(sink));
+    },
+    release() {
+      holding = new Set();
+      for (const keep of heldAnswers.splice(0)) keep();
+      arrived.notify();
+    },
     close() {
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+  return sink;
 }

@@ -2,9 +2,13 @@
  * Runs `ipnhub` as a real process (from source, through tsx), for tests of what only a real
  * process shows: that it exits at all, its exit code, and what it printed. The wait is bounded:
  * a process still running after `exitWithinMs` is killed and the test fails saying so (a hang,
- * not a slow machine, is what that catches; the bound is generous).
+ * not a slow machine, is what that catches; the bound is generous). `startCliProcess` starts a
+ * long-running command (`worker`, `serve`) that the test ends itself.
  */
 import { spawn } from 'node:child_process';
+import type { ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { createCondition } from './condition.js';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -19,13 +23,81 @@ export interface CliProcessResult {
   stderr: string;
 }
 
-export function runCliProcess(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string; exitWithinMs?: number }): Promise<CliProcessResult> {
-  const child = spawn(process.execPath, ['--import', TSX, ENTRY, ...args], {
+function spawnCli(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(process.execPath, ['--import', TSX, ENTRY, ...args], {
     cwd: options.cwd,
     // Only what is given: the test runner's own IPNHUB_* variables must not leak in.
     env: { PATH: process.env.PATH, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+export interface CliProcess {
+  pid: number | undefined;
+  /** What it printed so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves once its output so far satisfies `ready`; rejects if the process ends first. */
+  waitForOutput(ready: (stdout: string) => boolean): Promise<void>;
+  /** Sends SIGTERM and resolves with how it ended (SIGKILL after `exitWithinMs`, and the promise rejects). */
+  stop(exitWithinMs?: number): Promise<CliProcessResult>;
+  /** Ends it at once (for cleanup after a failed test). */
+  kill(): void;
+}
+
+export function startCliProcess(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): CliProcess {
+  const child = spawnCli(args, options);
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  const changed = createCondition();
+  let ended: CliProcessResult | null = null;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout.push(chunk);
+    changed.notify();
+  });
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const text = (chunks: Buffer[]): string => Buffer.concat(chunks).toString();
+  const exited = new Promise<CliProcessResult>((resolve) => {
+    child.on('close', (code, signal) => {
+      ended = { code, signal, stdout: text(stdout), stderr: text(stderr) };
+      changed.notify();
+      resolve(ended);
+    });
+  });
+  return {
+    pid: child.pid,
+    stdout: () => text(stdout),
+    stderr: () => text(stderr),
+    async waitForOutput(ready) {
+      await changed.until(() => {
+        if (ready(text(stdout))) return true;
+        if (ended) throw new Error(`ipnhub ${args.join(' ')} ended (code ${ended.code}) before the output expected; stdout: ${ended.stdout}; stderr: ${ended.stderr}`);
+        return false;
+      });
+    },
+    async stop(exitWithinMs = 60_000) {
+      if (!ended) child.kill('SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_resolve, reject) => {
+        timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`ipnhub ${args.join(' ')} did not exit within ${exitWithinMs} ms of SIGTERM; stderr: ${text(stderr)}`));
+        }, exitWithinMs);
+      });
+      try {
+        return await Promise.race([exited, late]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    kill() {
+      if (!ended) child.kill('SIGKILL');
+    },
+  };
+}
+
+export function runCliProcess(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string; exitWithinMs?: number }): Promise<CliProcessResult> {
+  const child = spawnCli(args, options);
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
