@@ -120,7 +120,8 @@ export function createRenderThread(options: RenderThreadOptions): RenderThread {
           if (madeAt !== closes) return reject(new Error('the render thread was closed'));
           if (idle !== null) clearTimeout(idle);
           idle = null;
-          const on = (thread ??= spawn());
+          thread ??= spawn();
+          const on = thread;
           const id = nextId++;
           current = { id, on, resolve, reject };
           on.postMessage({ ...job, id } satisfies RenderRequest);
