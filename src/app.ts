@@ -5,7 +5,7 @@
  */
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
-import { verifierForToken } from './connections/admin-token.js';
+import { verifierForToken } from './secrets/admin-token.js';
 import { ERROR_CATALOGUE, isIpnhubError } from './core/errors.js';
 import type { ErrorCode, FieldProblem } from './core/errors.js';
 import { adminApi } from './http/admin/admin-api.js';

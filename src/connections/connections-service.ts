@@ -27,10 +27,10 @@ import { filtersSchema } from './filters.js';
 import type { ConnectionFilters } from './filters.js';
 import { joinFieldProblems, validationError } from './issue-message.js';
 import { nextUpdatedAt } from './row-version.js';
-import type { SecretBox } from './secret-box.js';
+import type { SecretBox } from '../secrets/secret-box.js';
 import { createSecuredConfigCodec } from './secured-config.js';
-import { generatedSecrets, parseConfigColumn, secretStatus } from './secret-fields.js';
-import type { ConfigObject, SecretStatus } from './secret-fields.js';
+import { generatedSecrets, parseConfigColumn, secretStatus } from '../secrets/secret-fields.js';
+import type { ConfigObject, SecretStatus } from '../secrets/secret-fields.js';
 import { unknownSettingsErrorMap } from './unknown-settings.js';
 import { createVersionCache } from './version-cache.js';
 

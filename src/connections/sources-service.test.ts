@@ -10,7 +10,7 @@ import { countingBox } from '../../test/helpers/counting-secret-box.js';
 import { rejection } from '../../test/helpers/rejection.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
-import { createSecretBox } from './secret-box.js';
+import { createSecretBox } from '../secrets/secret-box.js';
 import { createSourcesService } from './sources-service.js';
 import type { SourcesService } from './sources-service.js';
 

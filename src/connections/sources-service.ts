@@ -15,10 +15,10 @@ import { updateWithCompareAndSet } from './compare-and-set.js';
 import { deepFreeze } from './deep-freeze.js';
 import { parseDisplayName } from './display-name.js';
 import { nextUpdatedAt } from './row-version.js';
-import type { SecretBox } from './secret-box.js';
+import type { SecretBox } from '../secrets/secret-box.js';
 import { createSecuredConfigCodec } from './secured-config.js';
-import { parseConfigColumn, secretStatus } from './secret-fields.js';
-import type { ConfigObject, SecretStatus } from './secret-fields.js';
+import { parseConfigColumn, secretStatus } from '../secrets/secret-fields.js';
+import type { ConfigObject, SecretStatus } from '../secrets/secret-fields.js';
 import { createVersionCache } from './version-cache.js';
 
 /** A source as the admin API and CLI show it: never any secret value. */

@@ -1,6 +1,6 @@
 /**
  * Authentication of the admin API: the Bearer token (scripts, the CLI's users, monitoring) or
- * the session cookie of the web UI (see connections/admin-sessions.ts), and the sign-in and
+ * the session cookie of the web UI (see secrets/admin-sessions.ts), and the sign-in and
  * sign-out behind `/api/v1/session`.
  *
  * - `Authorization` present: the Bearer check of bearer-guard.ts, failures counted per address.
@@ -21,8 +21,8 @@
  *   the right token.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AdminSessions } from '../connections/admin-sessions.js';
-import type { AdminTokenVerifier } from '../connections/admin-token.js';
+import type { AdminSessions } from '../secrets/admin-sessions.js';
+import type { AdminTokenVerifier } from '../secrets/admin-token.js';
 import type { ErrorCode } from '../core/errors.js';
 import { IpnhubError } from '../core/errors.js';
 import type { Logger } from '../lib/logger.js';

@@ -28,7 +28,7 @@
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { ConnectionForDelivery } from '../connections/connections-service.js';
-import { secretStrings } from '../connections/secret-fields.js';
+import { secretStrings } from '../secrets/secret-fields.js';
 import type { CanonicalEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { nextRetryDelay } from '../core/retry-policy.js';
