@@ -10,6 +10,7 @@ import type { RetryOrFailed, TargetClient } from '../target-client.js';
 import { createTargetClient } from '../target-client.js';
 import { sharedRateLimiter } from '../rate-limiter.js';
 import { apiBase } from './config.js';
+import { isRecord } from '../../lib/is-record.js';
 
 export const TARGET_NAME = 'ActiveCampaign';
 
@@ -26,10 +27,6 @@ export interface ActiveCampaignClientOptions {
   clock: Clock;
   signal?: AbortSignal;
   requestsPerSecond?: number;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The message in ActiveCampaign's error bodies: `{message}`, `{errors:[{title,detail}]}` (422) or `{error}`. */

@@ -20,6 +20,7 @@ import type { AnswerClass, TargetClient } from '../target-client.js';
 import type { KlickTippConfig } from './config.js';
 import { klickTippErrorMessage } from './error-message.js';
 import { partnerHeaders } from './partner-auth.js';
+import { isRecord } from '../../lib/is-record.js';
 
 /** The target's name in outcome reasons. */
 export const TARGET_NAME = 'Klick-Tipp';
@@ -41,10 +42,6 @@ export interface ClientDeps {
 
 function baseUrlOf(config: KlickTippConfig): string {
   return config.baseUrl.replace(/\/+$/, '');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The session from a login answer: `sessid`/`session_name` in the body, else the Set-Cookie header. */

@@ -12,12 +12,9 @@ import { credentialKey } from '../session-cache.js';
 import { createTargetClient } from '../target-client.js';
 import type { CallResult, RetryOrFailed, TargetClient } from '../target-client.js';
 import type { QuentnConfig } from './config.js';
+import { isRecord } from '../../lib/is-record.js';
 
 export const QUENTN = 'Quentn';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Quentn's error bodies are UNCONFIRMED (§3.4): this reads the usual shapes — a string, an

@@ -27,6 +27,7 @@ import { syncContactTags } from './contact-tags.js';
 import { findContactId, upsertContact } from './contacts.js';
 import { createQuentnClient } from './quentn-client.js';
 import { renderTagNames } from './tag-names.js';
+import { isRecord } from '../../lib/is-record.js';
 
 export type { QuentnConfig } from './config.js';
 
@@ -72,10 +73,6 @@ async function deliver(event: CanonicalEvent, config: QuentnConfig, ctx: Deliver
   if (!tags.ok) return tags.result;
   notes.push(`tags +${tags.value.added} -${tags.value.removed}`);
   return { outcome: 'delivered', response: notes.join(', ') };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Field names in Quentn's `GET custom-fields` answer (a list, or an object keyed by field). */
