@@ -11,7 +11,7 @@ import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
 import { createConnectionsService } from './connections-service.js';
 import type { ConnectionsService } from './connections-service.js';
-import { DEFAULT_FILTERS } from './filters.js';
+import { DEFAULT_FILTERS } from '../routing/filters.js';
 import { createSecretBox } from '../secrets/secret-box.js';
 
 const SIGNING_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';

@@ -6,8 +6,8 @@
  * version (`updated_at`), so the hot paths do one indexed read and no decryption while
  * nothing changed, and see a change made by any process on the next call.
  */
-import { createActiveFiltersLoader } from './active-filters.js';
-import type { ConnectionFilterTarget } from './active-filters.js';
+import { createActiveFiltersLoader } from '../routing/active-filters.js';
+import type { ConnectionFilterTarget } from '../routing/active-filters.js';
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Connector } from '../connectors/connector.js';
@@ -21,10 +21,10 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { updateWithCompareAndSet } from './compare-and-set.js';
 import { checkConfigLimits } from './config-limits.js';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '../lib/deep-freeze.js';
 import { parseDisplayName } from './display-name.js';
-import { filtersSchema } from './filters.js';
-import type { ConnectionFilters } from './filters.js';
+import { filtersSchema } from '../routing/filters.js';
+import type { ConnectionFilters } from '../routing/filters.js';
 import { joinFieldProblems, validationError } from './issue-message.js';
 import { nextUpdatedAt } from './row-version.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -32,7 +32,7 @@ import { createSecuredConfigCodec } from './secured-config.js';
 import { generatedSecrets, parseConfigColumn, secretStatus } from '../secrets/secret-fields.js';
 import type { ConfigObject, SecretStatus } from '../secrets/secret-fields.js';
 import { unknownSettingsErrorMap } from './unknown-settings.js';
-import { createVersionCache } from './version-cache.js';
+import { createVersionCache } from '../lib/version-cache.js';
 
 /** A connection as the admin API and CLI show it: never any secret value. */
 export type { ConnectionFilterTarget };

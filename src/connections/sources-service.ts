@@ -12,14 +12,14 @@ import type { Clock } from '../lib/clock.js';
 import type { Provider } from '../providers/provider.js';
 import { PROVIDER_IDS, getProvider } from '../providers/registry.js';
 import { updateWithCompareAndSet } from './compare-and-set.js';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '../lib/deep-freeze.js';
 import { parseDisplayName } from './display-name.js';
 import { nextUpdatedAt } from './row-version.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { createSecuredConfigCodec } from './secured-config.js';
 import { parseConfigColumn, secretStatus } from '../secrets/secret-fields.js';
 import type { ConfigObject, SecretStatus } from '../secrets/secret-fields.js';
-import { createVersionCache } from './version-cache.js';
+import { createVersionCache } from '../lib/version-cache.js';
 
 /** A source as the admin API and CLI show it: never any secret value. */
 export interface SourceView {

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createActiveFiltersLoader } from '../connections/active-filters.js';
+import { createActiveFiltersLoader } from '../routing/active-filters.js';
 import { ManualClock } from '../lib/clock.js';
 import { silentLogger } from '../lib/logger.js';
 import type { Mailer, MailMessage, MailResult } from '../lib/mailer.js';
