@@ -16,6 +16,7 @@ import { createAdminSessions } from './secrets/admin-sessions.js';
 import { ensureAdminToken, rotateStoredToken } from './secrets/admin-token.js';
 import type { AdminTokenVerifier } from './secrets/admin-token.js';
 import { createConnectionsService } from './connections/connections-service.js';
+import { inboundUrl, listenOrigin } from './connections/inbound-url.js';
 import type { ConnectionsService } from './connections/connections-service.js';
 import { resolveMasterKey } from './secrets/master-key.js';
 import { createSecretBox } from './secrets/secret-box.js';
@@ -92,6 +93,7 @@ export interface Runtime {
   metrics: Metrics;
   worker: Worker;
   admin: AdminDeps;
+  /** A source's inbound URL as the CLI shows it: on the public base URL, else on the listen address (connections/inbound-url.ts). */
   inboundUrl(sourceId: string): string;
   buildApp(): Promise<FastifyInstance>;
   close(): Promise<void>;
@@ -120,7 +122,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
 
     const masterKey = resolveMasterKey({ configured: config.masterKey, dataDir, embedded: target.kind === 'sqlite', logger });
     const secretBox = createSecretBox(masterKey);
-    const sources = createSourcesService({ db, adapter, secretBox, clock, publicBaseUrl: config.publicBaseUrl });
+    const sources = createSourcesService({ db, adapter, secretBox, clock });
     const connections = createConnectionsService({ db, adapter, secretBox, clock, logger });
     const profiles = createProfilesService({ db, adapter, clock });
     const http = createHttpClient({ timeoutMs: config.outboundTimeoutMs, allowList: config.outboundAllowList, userAgent: 'ipnhub/0.1' });
@@ -274,7 +276,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       metrics,
       worker,
       admin,
-      inboundUrl: (sourceId) => `${config.publicBaseUrl ?? `http://${config.host}:${config.port}`}/ipn/${sourceId}`,
+      inboundUrl: (sourceId) => inboundUrl(config.publicBaseUrl ?? listenOrigin(config.host, config.port), sourceId),
       buildApp: () =>
         buildApp({
           logger,

@@ -17,7 +17,7 @@ import { parseDisplayName } from './display-name.js';
 import { createEntityStore, entityReads } from './entity-store.js';
 import type { EntityCrud } from './entity-store.js';
 
-/** A source as the admin API and CLI show it: never any secret value. */
+/** A source as the admin API and CLI show it (they add its inbound URL, inbound-url.ts): never any secret value. */
 export interface SourceView {
   id: string;
   provider: string;
@@ -26,8 +26,6 @@ export interface SourceView {
   config: ConfigObject;
   /** Whether each of the provider's secret fields holds a value. */
   secretFields: Record<string, SecretStatus>;
-  /** `<publicBaseUrl>/ipn/<id>`, or just the path when no public base URL is configured. */
-  inboundUrl: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -82,8 +80,6 @@ export interface SourcesServiceDeps {
   adapter: DbAdapter;
   secretBox: SecretBox;
   clock: Clock;
-  /** e.g. `https://hub.example.com`; inbound URLs are paths without it. */
-  publicBaseUrl?: string;
   /** Providers by id; defaults to every installed provider. */
   registry?: Record<string, Provider<unknown>>;
   /**
@@ -108,7 +104,6 @@ export function createSourcesService(deps: SourcesServiceDeps): SourcesService {
     registry: deps.registry ?? installedProviders(),
     recheckMs: deps.ingestRecheckMs ?? 1000,
   });
-  const baseUrl = (deps.publicBaseUrl ?? '').replace(/\/+$/, '');
 
   function toView(row: SourceRow): SourceView {
     return {
@@ -117,7 +112,6 @@ export function createSourcesService(deps: SourcesServiceDeps): SourcesService {
       name: row.name,
       config: parseConfigColumn(row.config),
       secretFields: secretStatus(row.secrets, store.specOf(row.provider)?.secretFields),
-      inboundUrl: `${baseUrl}/ipn/${row.id}`,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
