@@ -45,8 +45,9 @@ import type { Ingest } from './ledger/ingest.js';
 import { sendTestNotification } from './ledger/test-notification.js';
 import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
+import { createCacheScope } from './lib/cache-scope.js';
+import type { CacheScope } from './lib/cache-scope.js';
 import { createHttpClient } from './lib/http-client.js';
-import { tuneHeapForServer } from './lib/heap-tuning.js';
 import type { HttpClient } from './lib/http-client.js';
 import { createLogger } from './lib/logger.js';
 import type { Logger } from './lib/logger.js';
@@ -93,6 +94,8 @@ export interface Runtime {
   metrics: Metrics;
   worker: Worker;
   admin: AdminDeps;
+  /** This runtime's caches of providers and connectors (lib/cache-scope.ts), passed in their contexts. */
+  caches: CacheScope;
   /** A source's inbound URL as the CLI shows it: on the public base URL, else on the listen address (connections/inbound-url.ts). */
   inboundUrl(sourceId: string): string;
   buildApp(): Promise<FastifyInstance>;
@@ -109,7 +112,6 @@ export function dbTarget(config: Config): DbTarget {
 }
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
-  tuneHeapForServer();
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const target = dbTarget(config);
@@ -125,6 +127,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const sources = createSourcesService({ db, adapter, secretBox, clock });
     const connections = createConnectionsService({ db, adapter, secretBox, clock, logger });
     const profiles = createProfilesService({ db, adapter, clock });
+    // Logins, tokens, certificates and rate limiters of providers and connectors: this runtime's own.
+    const caches = createCacheScope();
     const http = createHttpClient({ timeoutMs: config.outboundTimeoutMs, allowList: config.outboundAllowList, userAgent: 'ipnhub/0.1' });
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir, logger });
     const metrics = createMetrics(async () => {
@@ -150,6 +154,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       sources,
       activeTargets: (trx) => connections.activeFilters(trx),
       http,
+      caches,
       clock,
       logger,
       policy,
@@ -178,6 +183,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       adapter,
       connections,
       http,
+      caches,
       mailer,
       alerter,
       clock,
@@ -203,6 +209,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       sources,
       clock,
       http,
+      caches,
       logger,
       observer: metrics,
       onDeliveriesCreated: notifyDeliveries,
@@ -229,6 +236,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         mailer,
         logger: logger.child({ connectionId }),
         clock,
+        caches,
         signal: AbortSignal.timeout(config.outboundTimeoutMs + 5000),
       });
     }
@@ -276,6 +284,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       metrics,
       worker,
       admin,
+      caches,
       inboundUrl: (sourceId) => inboundUrl(config.publicBaseUrl ?? listenOrigin(config.host, config.port), sourceId),
       buildApp: () =>
         buildApp({

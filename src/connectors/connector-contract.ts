@@ -30,6 +30,7 @@ import { sampleEvent } from './sample-event.js';
 import { templatePathProblems } from './template-fields.js';
 import { openObjects, schemaAt, unlabelledFields } from '../lib/config-schema-shape.js';
 import type { JsonSchemaNode } from '../lib/config-schema-shape.js';
+import { createCacheScope } from '../lib/cache-scope.js';
 
 /** One running fake target and the configs pointing at it. */
 export interface ContractTarget<Config> {
@@ -69,6 +70,7 @@ export function makeDeliveryContext(parts: Pick<DeliveryContext, 'http' | 'maile
     logger: silentLogger(),
     clock: systemClock,
     signal: new AbortController().signal,
+    caches: createCacheScope(),
     ...parts,
   };
 }

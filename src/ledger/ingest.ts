@@ -31,6 +31,7 @@ import type { ProviderLookup } from '../providers/registry.js';
 import type { HeldRequest } from './held-alert.js';
 import type { IngestStore, InboundRow, KeyedEvent } from './ingest-store.js';
 import { mediaTypeOf } from '../lib/media-type.js';
+import type { CacheScope } from '../lib/cache-scope.js';
 
 export interface IngestSources {
   loadForIngest(id: string): Promise<{ id: string; provider: string; name: string; config: unknown } | null>;
@@ -49,6 +50,8 @@ export interface IngestDeps {
   clock: Clock;
   /** For providers that call out while verifying (certificate downloads). */
   http: HttpClient;
+  /** The runtime's caches, for providers (certificates, tokens). */
+  caches: CacheScope;
   logger: Logger;
   observer?: IngestObserver;
   /** Called after a commit that created deliveries (wakes the worker). */
@@ -176,7 +179,7 @@ export function createIngest(deps: IngestDeps): Ingest {
         if (!provider.contentTypes.includes(type)) {
           return await reject(provider, base, 'UNSUPPORTED_CONTENT_TYPE', `Got ${type || 'no content type'}; ${provider.displayName} sends ${provider.contentTypes.join(' or ')}.`);
         }
-        const verification = await provider.verify(req, source.config, { clock: deps.clock, http: deps.http });
+        const verification = await provider.verify(req, source.config, { clock: deps.clock, http: deps.http, caches: deps.caches });
         if (!verification.ok) return await reject(provider, base, verification.code, verification.reason);
         base.verification = verificationRecord(verification);
         if (verification.notes !== undefined && verification.notes.length > 0) {

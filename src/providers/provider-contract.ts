@@ -26,6 +26,7 @@ import type { ErrorCode } from '../core/errors.js';
 import { ManualClock } from '../lib/clock.js';
 import { offlineHttpClient } from '../lib/offline-http-client.js';
 import type { IngestOutcome, InboundRequest, Provider, ProviderContext } from './provider.js';
+import { createCacheScope } from '../lib/cache-scope.js';
 
 export interface ProviderContractCase<Config> {
   name: string;
@@ -77,7 +78,7 @@ function moneyOf(event: EventDraft): Array<[string, number | null]> {
 
 /** Registers the contract suite for `provider` with Vitest (`describe`/`it`). `cases` must not be empty. */
 export function runProviderContract<Config>(provider: Provider<Config>, cases: ReadonlyArray<ProviderContractCase<Config>>, context: Partial<ProviderContext> = {}): void {
-  const ctx: ProviderContext = { clock: new ManualClock('2024-05-14T07:12:46.000Z'), http: offlineHttpClient(), ...context };
+  const ctx: ProviderContext = { clock: new ManualClock('2024-05-14T07:12:46.000Z'), http: offlineHttpClient(), caches: createCacheScope(), ...context };
 
   describe(`provider contract: ${provider.id}`, () => {
     it('has cases, including a verified one and a rejected one', () => {

@@ -17,6 +17,7 @@ import { sampleEvent } from '../sample-event.js';
 import type { EmailConfig } from './config.js';
 import { DEFAULT_BODY, DEFAULT_SUBJECT } from './config.js';
 import { deliveryMessageId, emailConnector } from './email-connector.js';
+import { createCacheScope } from '../../lib/cache-scope.js';
 
 const connector = emailConnector();
 
@@ -37,7 +38,7 @@ function context(mailer: Mailer, overrides: Partial<DeliveryContext> = {}): Deli
 }
 
 function testContext(mailer: Mailer): TestContext {
-  return { http: unusedHttp, mailer, logger: silentLogger(), clock: new ManualClock(), signal: new AbortController().signal };
+  return { http: unusedHttp, mailer, logger: silentLogger(), clock: new ManualClock(), signal: new AbortController().signal, caches: createCacheScope() };
 }
 
 function config(input: Record<string, unknown>): EmailConfig {

@@ -11,6 +11,7 @@ import { makeDeliveryContext, runConnectorContract } from '../connector-contract
 import { sampleEvent } from '../sample-event.js';
 import type { KlickTippConfig } from './config.js';
 import { klickTippConnector } from './klicktipp-connector.js';
+import { createCacheScope } from '../../lib/cache-scope.js';
 
 const USER = 'shop-owner';
 const PASSWORD = 'kt-password-1';
@@ -31,7 +32,7 @@ function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
 }
 
 function testContext(overrides: Partial<TestContext> = {}): TestContext {
-  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock('2026-03-01T10:00:00.000Z'), signal: new AbortController().signal, ...overrides };
+  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock('2026-03-01T10:00:00.000Z'), signal: new AbortController().signal, caches: createCacheScope(), ...overrides };
 }
 
 function config(baseUrl: string, input: Record<string, unknown> = {}): KlickTippConfig {

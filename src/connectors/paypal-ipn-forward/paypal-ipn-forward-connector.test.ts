@@ -12,6 +12,7 @@ import { makeDeliveryContext, runConnectorContract } from '../connector-contract
 import { sampleEvent } from '../sample-event.js';
 import type { PayPalIpnForwardConfig } from './paypal-ipn-forward-connector.js';
 import { paypalIpnForwardConnector } from './paypal-ipn-forward-connector.js';
+import { createCacheScope } from '../../lib/cache-scope.js';
 
 // windows-1252 bytes (%F6 = ö), `+` for spaces and a `custom` holding & and = — everything a
 // re-encoding would change.
@@ -39,7 +40,7 @@ function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
 }
 
 function testContext(overrides: Partial<TestContext> = {}): TestContext {
-  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock(new Date()), signal: new AbortController().signal, ...overrides };
+  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock(new Date()), signal: new AbortController().signal, caches: createCacheScope(), ...overrides };
 }
 
 afterAll(async () => {

@@ -13,6 +13,7 @@ import { sampleEvent } from '../sample-event.js';
 import { DEFAULT_MAPPING } from './config.js';
 import type { QuentnConfig } from './config.js';
 import { quentnConnector } from './quentn-connector.js';
+import { createCacheScope } from '../../lib/cache-scope.js';
 
 const connector = quentnConnector();
 const http = createHttpClient({ timeoutMs: 2000, allowList: ['127.0.0.1'] });
@@ -30,7 +31,7 @@ function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
 }
 
 function testContext(overrides: Partial<TestContext> = {}): TestContext {
-  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock('2026-03-01T10:00:00.000Z'), signal: new AbortController().signal, ...overrides };
+  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock('2026-03-01T10:00:00.000Z'), signal: new AbortController().signal, caches: createCacheScope(), ...overrides };
 }
 
 function configFor(fake: { url: string }, extra: Record<string, unknown> = {}): QuentnConfig {

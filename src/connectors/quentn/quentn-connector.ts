@@ -42,7 +42,7 @@ async function deliver(event: CanonicalEvent, config: QuentnConfig, ctx: Deliver
   const email = event.buyer?.email ?? null;
   if (!email) return noEmail(event);
 
-  const client = createQuentnClient(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal });
+  const client = createQuentnClient(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, caches: ctx.caches });
   const confirm = action.contact === 'upsert' && wantsConfirmedEmail(event, action, config.emailStatus);
 
   let existing: number | null = null;
@@ -86,7 +86,7 @@ function customFieldNames(body: unknown): Set<string> {
 }
 
 async function testConnection(config: QuentnConfig, ctx: TestContext): Promise<{ ok: boolean; message: string }> {
-  const client = createQuentnClient(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal });
+  const client = createQuentnClient(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, caches: ctx.caches });
   const check = await client.call({ method: 'GET', path: '/check-credentials' });
   if (check.ok && !(isRecord(check.body) && check.body.success === true)) {
     return { ok: false, message: `Quentn did not confirm the API key: ${JSON.stringify(check.body).slice(0, 200)}` };

@@ -12,6 +12,7 @@ import { makeDeliveryContext, runConnectorContract } from '../connector-contract
 import { sampleEvent } from '../sample-event.js';
 import type { WebhookConfig } from './config.js';
 import { generateWebhookSecret, webhookConnector } from './webhook-connector.js';
+import { createCacheScope } from '../../lib/cache-scope.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const connector = webhookConnector();
@@ -29,7 +30,7 @@ function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
 }
 
 function testContext(overrides: Partial<TestContext> = {}): TestContext {
-  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock(new Date()), signal: new AbortController().signal, ...overrides };
+  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock(new Date()), signal: new AbortController().signal, caches: createCacheScope(), ...overrides };
 }
 
 function config(input: Record<string, unknown>): WebhookConfig {

@@ -9,11 +9,12 @@ import type { Digistore24Config } from './config.js';
 import { digistore24Provider } from './digistore24-provider.js';
 import { encodeDigistore24Body } from './sign-request.js';
 import { loadDigistore24Fixture, wireBody } from './test-support/ipn-examples.js';
+import { createCacheScope } from '../../lib/cache-scope.js';
 
 const fixture = loadDigistore24Fixture();
 const config: Digistore24Config = { passphrase: fixture.example_payloads.passphrase };
 const provider = digistore24Provider();
-const ctx = { clock: new ManualClock('2024-05-14T07:12:46.000Z'), http: offlineHttpClient() };
+const ctx = { clock: new ManualClock('2024-05-14T07:12:46.000Z'), http: offlineHttpClient(), caches: createCacheScope() };
 
 function request(body: string | Buffer): InboundRequest {
   const rawBody = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;

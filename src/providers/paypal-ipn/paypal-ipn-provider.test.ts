@@ -7,10 +7,11 @@ import type { ProviderContractCase } from '../provider-contract.js';
 import type { PayPalIpnConfig } from './config.js';
 import { paypalIpnProvider } from './paypal-ipn-provider.js';
 import { LIVE_CONFIG, configFor, fixtureBody, fixtureNamed, ipnRequest, loadPayPalIpnFixtures } from './test-support/ipn-fixtures.js';
+import { createCacheScope } from '../../lib/cache-scope.js';
 
 const provider = paypalIpnProvider();
 const fixtures = loadPayPalIpnFixtures();
-const ctx = { clock: new ManualClock('2024-05-14T17:15:05.000Z'), http: offlineHttpClient() };
+const ctx = { clock: new ManualClock('2024-05-14T17:15:05.000Z'), http: offlineHttpClient(), caches: createCacheScope() };
 const payment = fixtureNamed(fixtures, 'web-accept-windows-1252').body;
 
 const cases: Array<ProviderContractCase<PayPalIpnConfig>> = [

@@ -10,6 +10,7 @@ import type { DeliveryContext, TestContext } from '../../connector.js';
 import { makeDeliveryContext } from '../../connector-contract.js';
 import { activeCampaignConfigSchema } from '../config.js';
 import type { ActiveCampaignConfig } from '../config.js';
+import { createCacheScope } from '../../../lib/cache-scope.js';
 
 /** The connector never mails; a mailer that says so if it ever tries. */
 export const unusedMailer: Mailer = {
@@ -18,12 +19,15 @@ export const unusedMailer: Mailer = {
   close: async () => undefined,
 };
 
+/** One runtime's caches for the test file, as deliveries of one server share them. */
+const caches = createCacheScope();
+
 export function deliveryContext(http: HttpClient, overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return makeDeliveryContext({ http, mailer: unusedMailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), ...overrides });
+  return makeDeliveryContext({ http, mailer: unusedMailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), caches, ...overrides });
 }
 
 export function testContext(http: HttpClient, overrides: Partial<TestContext> = {}): TestContext {
-  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock('2026-03-01T10:00:00.000Z'), signal: new AbortController().signal, ...overrides };
+  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock('2026-03-01T10:00:00.000Z'), signal: new AbortController().signal, caches, ...overrides };
 }
 
 /** A parsed config for the account at `url`; `input` overrides fields. */

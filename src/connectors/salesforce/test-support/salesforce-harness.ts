@@ -11,6 +11,7 @@ import type { DeliveryContext, TestContext } from '../../connector.js';
 import { makeDeliveryContext } from '../../connector-contract.js';
 import { salesforceConfigSchema } from '../config.js';
 import type { SalesforceConfig } from '../config.js';
+import { createCacheScope } from '../../../lib/cache-scope.js';
 
 export const http = createHttpClient({ timeoutMs: 2000, allowList: ['127.0.0.1'] });
 
@@ -23,12 +24,15 @@ export const unusedMailer: Mailer = {
 
 export const clock = new ManualClock('2026-03-01T10:00:00.000Z');
 
+/** One runtime's caches for the test file, as deliveries of one server share them. */
+const caches = createCacheScope();
+
 export function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return makeDeliveryContext({ http, mailer: unusedMailer, clock, ...overrides });
+  return makeDeliveryContext({ http, mailer: unusedMailer, clock, caches, ...overrides });
 }
 
 export function testContext(overrides: Partial<TestContext> = {}): TestContext {
-  return { http, mailer: unusedMailer, logger: silentLogger(), clock, signal: new AbortController().signal, ...overrides };
+  return { http, mailer: unusedMailer, logger: silentLogger(), clock, signal: new AbortController().signal, caches, ...overrides };
 }
 
 /** Custom fields of the test org: an external buyer key, a tag field, a few data fields, an order key. */
