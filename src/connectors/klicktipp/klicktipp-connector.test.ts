@@ -27,12 +27,15 @@ const unusedMailer: Mailer = {
   close: async () => undefined,
 };
 
+/** One runtime's caches for the test file, as deliveries of one server share them (and its logins). */
+const caches = createCacheScope();
+
 function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return makeDeliveryContext({ http, mailer: unusedMailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), ...overrides });
+  return makeDeliveryContext({ http, mailer: unusedMailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), caches, ...overrides });
 }
 
 function testContext(overrides: Partial<TestContext> = {}): TestContext {
-  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock('2026-03-01T10:00:00.000Z'), signal: new AbortController().signal, caches: createCacheScope(), ...overrides };
+  return { http, mailer: unusedMailer, logger: silentLogger(), clock: new ManualClock('2026-03-01T10:00:00.000Z'), signal: new AbortController().signal, caches, ...overrides };
 }
 
 function config(baseUrl: string, input: Record<string, unknown> = {}): KlickTippConfig {
