@@ -165,11 +165,14 @@ async function addProfile(runtime: Runtime, sourceId: string): Promise<string> {
 
 async function startIpnhub(options: ServerOptions): Promise<Scenario> {
   // Loaded here, not at the top: the baseline process must not load (or pay for) ipnhub.
-  const [{ loadConfig }, { createLogger }, { createRuntime }] = await Promise.all([
+  const [{ loadConfig }, { createLogger }, { createRuntime }, { tuneHeapForServer }] = await Promise.all([
     import('../src/config/config.js'),
     import('../src/lib/logger.js'),
     import('../src/runtime.js'),
+    import('../src/lib/heap-tuning.js'),
   ]);
+  // This child is the benchmark's `ipnhub serve`: the same process-wide settings.
+  tuneHeapForServer();
   const dataDir = mkdtempSync(join(tmpdir(), 'ipnhub-bench-'));
   const sink = await startSink();
   const smtp = await startSmtpCountingSink();

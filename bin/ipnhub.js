@@ -2,7 +2,7 @@
 // Entry for the `ipnhub` command: runs the compiled CLI (built by `npm install` via `prepare`).
 import { main } from '../dist/main.js';
 
-main(process.argv.slice(2)).then(
+main(process.argv.slice(2), undefined, { entryPoint: true }).then(
   (code) => { process.exitCode = code; },
   (err) => { console.error(err instanceof Error ? err.message : String(err)); process.exitCode = 1; },
 );

@@ -5,7 +5,7 @@
  */
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
-import { verifierForToken } from './connections/admin-token.js';
+import { verifierForToken } from './secrets/admin-token.js';
 import { ERROR_CATALOGUE, isIpnhubError } from './core/errors.js';
 import type { ErrorCode, FieldProblem } from './core/errors.js';
 import { adminApi } from './http/admin/admin-api.js';
@@ -115,7 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     refused,
     trustedOrigins: deps.publicBaseUrl === undefined ? [] : [deps.publicBaseUrl],
   });
-  await app.register(adminApi, { prefix: '/api/v1', deps: deps.admin, guard, checkResponses: deps.checkResponses });
+  await app.register(adminApi, { prefix: '/api/v1', deps: deps.admin, guard, checkResponses: deps.checkResponses, publicBaseUrl: deps.publicBaseUrl });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   // Public, so a failure says only "unavailable": the driver's message can name hosts and users.

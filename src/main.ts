@@ -26,9 +26,18 @@ import { registerTokenCommand } from './cli/commands/token.js';
 import { registerWorkerCommand } from './cli/commands/worker.js';
 import { printError } from './cli/output.js';
 import { packageVersion } from './lib/package-version.js';
+import { tuneHeapForServer } from './lib/heap-tuning.js';
 
 export { processIo };
 export type { CliIo };
+
+export interface MainOptions {
+  /**
+   * True when `main()` is the process's own entry point (bin/ipnhub.js): only then may `serve`
+   * and `worker` change process-wide settings. Tests run `main()` inside their own process.
+   */
+  entryPoint?: boolean;
+}
 
 /** Builds the command tree; exported for tests that inspect it. */
 export function buildProgram(ctx: CommandContext): Command {
@@ -75,9 +84,10 @@ function wantsJson(argv: readonly string[]): boolean {
  * `{"error":{"code","message"}}` with `--json`), a failed check (`connection test`,
  * `simulate`) or a usage error. Long-running commands resolve only after a graceful shutdown.
  */
-export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+export async function main(argv: string[], io: CliIo = processIo(), options: MainOptions = {}): Promise<number> {
   let exitCode = 0;
-  const program = buildProgram({ io, setExitCode: (code) => (exitCode = code) });
+  const serverProcess = options.entryPoint === true ? tuneHeapForServer : () => undefined;
+  const program = buildProgram({ io, setExitCode: (code) => (exitCode = code), serverProcess });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -12,13 +12,14 @@ import type { Config } from './config/config.js';
 import { prepareDataDir } from './config/data-dir.js';
 import { IpnhubError } from './core/errors.js';
 import { DEFAULT_RETRY_POLICY } from './core/retry-policy.js';
-import { createAdminSessions } from './connections/admin-sessions.js';
-import { ensureAdminToken, rotateStoredToken } from './connections/admin-token.js';
-import type { AdminTokenVerifier } from './connections/admin-token.js';
+import { createAdminSessions } from './secrets/admin-sessions.js';
+import { ensureAdminToken, rotateStoredToken } from './secrets/admin-token.js';
+import type { AdminTokenVerifier } from './secrets/admin-token.js';
 import { createConnectionsService } from './connections/connections-service.js';
+import { inboundUrl, listenOrigin } from './connections/inbound-url.js';
 import type { ConnectionsService } from './connections/connections-service.js';
-import { resolveMasterKey } from './connections/master-key.js';
-import { createSecretBox } from './connections/secret-box.js';
+import { resolveMasterKey } from './secrets/master-key.js';
+import { createSecretBox } from './secrets/secret-box.js';
 import { createSourcesService } from './connections/sources-service.js';
 import type { SourcesService } from './connections/sources-service.js';
 import { getConnector, isConnectorId } from './connectors/registry.js';
@@ -44,8 +45,9 @@ import type { Ingest } from './ledger/ingest.js';
 import { sendTestNotification } from './ledger/test-notification.js';
 import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
+import { createCacheScope } from './lib/cache-scope.js';
+import type { CacheScope } from './lib/cache-scope.js';
 import { createHttpClient } from './lib/http-client.js';
-import { tuneHeapForServer } from './lib/heap-tuning.js';
 import type { HttpClient } from './lib/http-client.js';
 import { createLogger } from './lib/logger.js';
 import type { Logger } from './lib/logger.js';
@@ -92,6 +94,9 @@ export interface Runtime {
   metrics: Metrics;
   worker: Worker;
   admin: AdminDeps;
+  /** This runtime's caches of providers and connectors (lib/cache-scope.ts), passed in their contexts. */
+  caches: CacheScope;
+  /** A source's inbound URL as the CLI shows it: on the public base URL, else on the listen address (connections/inbound-url.ts). */
   inboundUrl(sourceId: string): string;
   buildApp(): Promise<FastifyInstance>;
   close(): Promise<void>;
@@ -107,7 +112,6 @@ export function dbTarget(config: Config): DbTarget {
 }
 
 export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
-  tuneHeapForServer();
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const target = dbTarget(config);
@@ -120,9 +124,11 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
 
     const masterKey = resolveMasterKey({ configured: config.masterKey, dataDir, embedded: target.kind === 'sqlite', logger });
     const secretBox = createSecretBox(masterKey);
-    const sources = createSourcesService({ db, adapter, secretBox, clock, publicBaseUrl: config.publicBaseUrl });
+    const sources = createSourcesService({ db, adapter, secretBox, clock });
     const connections = createConnectionsService({ db, adapter, secretBox, clock, logger });
     const profiles = createProfilesService({ db, adapter, clock });
+    // Logins, tokens, certificates and rate limiters of providers and connectors: this runtime's own.
+    const caches = createCacheScope();
     const http = createHttpClient({ timeoutMs: config.outboundTimeoutMs, allowList: config.outboundAllowList, userAgent: 'ipnhub/0.1' });
     const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir, logger, maxConnections: config.smtpMaxConnections });
     const metrics = createMetrics(async () => {
@@ -148,6 +154,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       sources,
       activeTargets: (trx) => connections.activeFilters(trx),
       http,
+      caches,
       clock,
       logger,
       policy,
@@ -179,6 +186,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       adapter,
       connections,
       http,
+      caches,
       mailer,
       alerter,
       clock,
@@ -204,6 +212,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       sources,
       clock,
       http,
+      caches,
       logger,
       observer: metrics,
       onDeliveriesCreated: notifyDeliveries,
@@ -230,6 +239,7 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         mailer,
         logger: logger.child({ connectionId }),
         clock,
+        caches,
         signal: AbortSignal.timeout(config.outboundTimeoutMs + 5000),
       });
     }
@@ -277,7 +287,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       metrics,
       worker,
       admin,
-      inboundUrl: (sourceId) => `${config.publicBaseUrl ?? `http://${config.host}:${config.port}`}/ipn/${sourceId}`,
+      caches,
+      inboundUrl: (sourceId) => inboundUrl(config.publicBaseUrl ?? listenOrigin(config.host, config.port), sourceId),
       buildApp: () =>
         buildApp({
           logger,

@@ -6,6 +6,7 @@
  * own schema; here only the syntax is checked.
  */
 import { IpnhubError } from '../core/errors.js';
+import { isRecord } from '../lib/is-record.js';
 
 export function buildConfigInput(options: { json?: string; sets?: readonly string[] }): Record<string, unknown> {
   const config = options.json === undefined ? {} : parseJsonObject(options.json);
@@ -53,6 +54,3 @@ function applySet(config: Record<string, unknown>, assignment: string): void {
   target[path[path.length - 1] ?? key] = value;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

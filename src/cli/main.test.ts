@@ -35,7 +35,7 @@ describe('ipnhub CLI', () => {
 
   it('every command and option carries a description, and --help shows each option', async () => {
     cli = createCliEnv();
-    const program = buildProgram({ io: { stdout: () => undefined, stderr: () => undefined, env: {} }, setExitCode: () => undefined });
+    const program = buildProgram({ io: { stdout: () => undefined, stderr: () => undefined, env: {} }, setExitCode: () => undefined, serverProcess: () => undefined });
     const all = leaves(program);
     expect(all.map((l) => l.path.join(' ')).sort()).toEqual(
       [
@@ -60,7 +60,7 @@ describe('ipnhub CLI', () => {
   it("README's CLI table names every command and subcommand", () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const rows = readme.split('\n').filter((line) => line.startsWith('| `ipnhub '));
-    const program = buildProgram({ io: { stdout: () => undefined, stderr: () => undefined, env: {} }, setExitCode: () => undefined });
+    const program = buildProgram({ io: { stdout: () => undefined, stderr: () => undefined, env: {} }, setExitCode: () => undefined, serverProcess: () => undefined });
     for (const { path } of leaves(program)) {
       const [group = '', sub] = path;
       // The first cell of the group's row, e.g. `ipnhub connection add\|list\|update`.
@@ -71,7 +71,7 @@ describe('ipnhub CLI', () => {
   });
 
   it('every listing and creating command accepts --json', () => {
-    const program = buildProgram({ io: { stdout: () => undefined, stderr: () => undefined, env: {} }, setExitCode: () => undefined });
+    const program = buildProgram({ io: { stdout: () => undefined, stderr: () => undefined, env: {} }, setExitCode: () => undefined, serverProcess: () => undefined });
     const withoutJson = leaves(program)
       .filter(({ command }) => !command.options.some((o) => o.long === '--json'))
       .map(({ path }) => path.join(' '));

@@ -14,7 +14,7 @@ import { IpnhubError } from '../core/errors.js';
 import { DEFAULT_RETRY_POLICY } from '../core/retry-policy.js';
 import { didYouMean } from '../lib/closest-name.js';
 import { DEFAULT_SMTP_MAX_CONNECTIONS } from '../lib/mailer.js';
-import { parseMasterKey } from '../lib/master-key-format.js';
+import { parseMasterKey } from '../secrets/master-key-format.js';
 import { isValidAllowEntry } from '../lib/ssrf-guard.js';
 import { readSettingsFile, SETTINGS_FILE_NAME, settingsFileIn } from './settings-file.js';
 import type { SettingsFile } from './settings-file.js';
@@ -97,7 +97,7 @@ export const configSchema = z
     keepAliveTimeoutMs: integer(100).default(72_000),
     adminAuthFailuresPerMinute: integer(0).default(20),
     metricsToken: z.string().min(16).optional(),
-    // Sign-in sessions of the web UI (connections/admin-sessions.ts).
+    // Sign-in sessions of the web UI (secrets/admin-sessions.ts).
     sessionIdleMinutes: integer(1, 60 * 24 * 30).default(12 * 60),
     sessionMaxDays: integer(1, 365).default(7),
   })

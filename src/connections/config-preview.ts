@@ -15,7 +15,7 @@ import type { RenderedField } from '../connectors/template-fields.js';
 import { templateScope } from '../connectors/template.js';
 import type { CanonicalEvent } from '../core/events.js';
 import { fieldProblems } from './issue-message.js';
-import { secretStrings } from './secret-fields.js';
+import { secretStrings } from '../secrets/secret-fields.js';
 
 export interface ConfigPreview {
   /** Each template and mapping entry with its value for the event, in config order. */

@@ -11,8 +11,8 @@ import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
 import { createConnectionsService } from './connections-service.js';
 import type { ConnectionsService } from './connections-service.js';
-import { DEFAULT_FILTERS } from './filters.js';
-import { createSecretBox } from './secret-box.js';
+import { DEFAULT_FILTERS } from '../routing/filters.js';
+import { createSecretBox } from '../secrets/secret-box.js';
 
 const SIGNING_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const HEADER_TOKEN = 'Bearer tok-5c1f0e77a2b94d1e';

@@ -6,33 +6,30 @@
  * version (`updated_at`), so the hot paths do one indexed read and no decryption while
  * nothing changed, and see a change made by any process on the next call.
  */
-import { createActiveFiltersLoader } from './active-filters.js';
-import type { ConnectionFilterTarget } from './active-filters.js';
+import { createActiveFiltersLoader } from '../routing/active-filters.js';
+import type { ConnectionFilterTarget } from '../routing/active-filters.js';
 import type { Kysely, Selectable } from 'kysely';
 import { z } from 'zod';
 import type { Connector } from '../connectors/connector.js';
 import { CONNECTOR_IDS, getConnector } from '../connectors/registry.js';
 import { templatePathIssues } from '../connectors/template-fields.js';
 import { IpnhubError } from '../core/errors.js';
-import { newId } from '../core/ids.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { ConnectionsTable, Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { updateWithCompareAndSet } from './compare-and-set.js';
 import { checkConfigLimits } from './config-limits.js';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '../lib/deep-freeze.js';
 import { parseDisplayName } from './display-name.js';
-import { filtersSchema } from './filters.js';
-import type { ConnectionFilters } from './filters.js';
+import { filtersSchema } from '../routing/filters.js';
+import type { ConnectionFilters } from '../routing/filters.js';
 import { joinFieldProblems, validationError } from './issue-message.js';
-import { nextUpdatedAt } from './row-version.js';
-import type { SecretBox } from './secret-box.js';
-import { createSecuredConfigCodec } from './secured-config.js';
-import { generatedSecrets, parseConfigColumn, secretStatus } from './secret-fields.js';
-import type { ConfigObject, SecretStatus } from './secret-fields.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { generatedSecrets, parseConfigColumn, secretStatus } from '../secrets/secret-fields.js';
+import type { ConfigObject, SecretStatus } from '../secrets/secret-fields.js';
 import { unknownSettingsErrorMap } from './unknown-settings.js';
-import { createVersionCache } from './version-cache.js';
+import { createEntityStore, entityReads } from './entity-store.js';
+import type { EntityCrud } from './entity-store.js';
 
 /** A connection as the admin API and CLI show it: never any secret value. */
 export type { ConnectionFilterTarget };
@@ -111,24 +108,16 @@ export interface ConnectionPatch {
   errorEmails?: unknown;
 }
 
-export interface ConnectionsService {
-  /**
-   * Unknown connector → `IpnhubError('UNKNOWN_CONNECTOR')`; bad name, `active`, filters or
-   * error e-mails → `VALIDATION_FAILED` naming the field; a config over a size limit
-   * (config-limits.ts) → `CONFIG_TOO_LARGE` naming the field and the limit; a config the
-   * connector's schema rejects (an unknown key at any depth included) → `INVALID_CONFIG` with
-   * `<path>: <message>` (secret values scrubbed); a template or mapping naming a path the
-   * canonical event does not have → `UNKNOWN_TEMPLATE_PATH` with the field, the path and the
-   * closest valid path.
-   */
-  create(input: CreateConnectionInput): Promise<ConnectionWriteResult>;
-  /** Every connection, oldest first. */
-  list(): Promise<ConnectionView[]>;
-  get(id: string): Promise<ConnectionView | null>;
-  /** Null when there is no such connection; validation as for `create`. */
-  update(id: string, patch: ConnectionPatch): Promise<ConnectionWriteResult | null>;
-  /** False when there was no such connection. */
-  remove(id: string): Promise<boolean>;
+/**
+ * `create` and `update`: an unknown connector → `IpnhubError('UNKNOWN_CONNECTOR')`; bad name,
+ * `active`, filters or error e-mails → `VALIDATION_FAILED` naming the field; a config over a
+ * size limit (config-limits.ts) → `CONFIG_TOO_LARGE` naming the field and the limit; a config
+ * the connector's schema rejects (an unknown key at any depth included) → `INVALID_CONFIG` with
+ * `<path>: <message>` (secret values scrubbed); a template or mapping naming a path the
+ * canonical event does not have → `UNKNOWN_TEMPLATE_PATH` with the field, the path and the
+ * closest valid path.
+ */
+export interface ConnectionsService extends EntityCrud<ConnectionView, CreateConnectionInput, ConnectionPatch, ConnectionWriteResult> {
   /**
    * The active connections' filters, oldest first. Called inside the ingest transaction:
    * pass it as `db`. Decrypts nothing; parsed filters are cached per row version.
@@ -209,13 +198,11 @@ function storedEmails(row: ConnectionRow): string[] {
 }
 
 export function createConnectionsService(deps: ConnectionsServiceDeps): ConnectionsService {
-  const { db, secretBox, clock } = deps;
-  const registry = deps.registry ?? installedConnectors();
-  const codec = createSecuredConfigCodec(secretBox, 'connector');
+  const store = createEntityStore<ConnectionRow, Connector<unknown>, ConnectionForDelivery>('connection', {
+    ...deps,
+    registry: deps.registry ?? installedConnectors(),
+  });
   const loadActiveFilters = createActiveFiltersLoader();
-  const deliveryCache = createVersionCache<ConnectionForDelivery>();
-
-  const connectorOf = (id: string): Connector<unknown> | undefined => (Object.hasOwn(registry, id) ? registry[id] : undefined);
 
   function toView(row: ConnectionRow): ConnectionView {
     return {
@@ -225,23 +212,15 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
       active: row.active === 1,
       filters: storedFilters(row),
       config: parseConfigColumn(row.config),
-      secretFields: secretStatus(row.secrets, connectorOf(row.connector)?.secretFields),
+      secretFields: secretStatus(row.secrets, store.specOf(row.connector)?.secretFields),
       errorEmails: storedEmails(row),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
   }
 
-  async function findRow(id: string, executor: Kysely<Database> = db): Promise<ConnectionRow | undefined> {
-    return executor.selectFrom('connections').selectAll().where('id', '=', id).executeTakeFirst();
-  }
-
-  function forget(id: string): void {
-    deliveryCache.delete(id);
-  }
-
   function decodeForDelivery(row: ConnectionRow): ConnectionForDelivery {
-    const config = codec.open(connectorOf(row.connector), row, `connection ${row.id}`, (keys) => {
+    const config = store.codec.open(store.specOf(row.connector), row, `connection ${row.id}`, (keys) => {
       deps.logger?.warn(
         { connectionId: row.id, connector: row.connector, ignoredKeys: keys },
         `connection ${row.id} ("${row.name}") has settings the ${row.connector} connector does not know: ${keys.join(', ')}; they are ignored, and the next change to the connection's settings must remove them`,
@@ -251,47 +230,34 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
   }
 
   return {
+    ...entityReads(store, toView),
+
     async create(input) {
-      const connector = connectorOf(input.connector);
-      if (!connector) throw new IpnhubError('UNKNOWN_CONNECTOR', `"${input.connector}"`);
-      const name = parseDisplayName(input.name);
+      const connector = store.requireSpec(input.connector);
+      const base = store.newRowBase(parseDisplayName(input.name));
       const active = input.active === undefined ? true : parseActive(input.active);
       const filters = parseFilters(input.filters ?? {});
       const errorEmails = parseErrorEmails(input.errorEmails ?? []);
       const submitted = input.config ?? {};
       checkConfigLimits(submitted);
-      const { stored, config } = codec.seal(connector, submitted);
+      const { stored, config } = store.codec.seal(connector, submitted);
       checkTemplatePaths(connector, config);
-      const now = clock.now();
       const row: ConnectionRow = {
-        id: newId('connection', now.getTime()),
+        ...base,
         connector: input.connector,
-        name,
         active: active ? 1 : 0,
         filters: JSON.stringify(filters),
         ...stored,
         error_emails: JSON.stringify(errorEmails),
-        created_at: now.toISOString(),
-        updated_at: now.toISOString(),
       };
-      await db.insertInto('connections').values(row).execute();
+      await store.insert(row);
       return { connection: toView(row), generatedSecrets: generatedSecrets(submitted, config, connector.secretFields) };
     },
 
-    async list() {
-      const rows = await db.selectFrom('connections').selectAll().orderBy('id').execute();
-      return rows.map(toView);
-    },
-
-    async get(id) {
-      const row = await findRow(id);
-      return row ? toView(row) : null;
-    },
-
     async update(id, patch) {
-      return updateWithCompareAndSet(`connection ${id}`, async () => {
-        const row = await findRow(id);
-        if (!row) return { done: null };
+      return store.update<ConnectionWriteResult>(id, (row) => {
+        const changes = [patch.name, patch.active, patch.filters, patch.filterChanges, patch.errorEmails, patch.config];
+        if (changes.every((change) => change === undefined)) return { unchanged: { connection: toView(row), generatedSecrets: {} } };
         const next: ConnectionRow = { ...row };
         let generated: Record<string, string> = {};
         if (patch.name !== undefined) next.name = parseDisplayName(patch.name);
@@ -302,65 +268,30 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
         }
         if (patch.errorEmails !== undefined) next.error_emails = JSON.stringify(parseErrorEmails(patch.errorEmails));
         if (patch.config !== undefined) {
-          const connector = connectorOf(row.connector);
-          if (!connector) throw new IpnhubError('UNKNOWN_CONNECTOR', `"${row.connector}"`);
+          const connector = store.requireSpec(row.connector);
           // The patch before the schema sees it (a huge one fails fast), the result after.
           checkConfigLimits(patch.config);
-          const { stored, config, merged } = codec.patch(connector, row, patch.config);
+          const { stored, config, merged } = store.codec.patch(connector, row, patch.config);
           checkConfigLimits(merged);
           checkTemplatePaths(connector, config);
-          next.config = stored.config;
-          next.secrets = stored.secrets;
+          Object.assign(next, stored);
           generated = generatedSecrets(merged, config, connector.secretFields);
         }
-        const changes = [patch.name, patch.active, patch.filters, patch.filterChanges, patch.errorEmails, patch.config];
-        if (changes.every((change) => change === undefined)) return { done: { connection: toView(row), generatedSecrets: {} } };
-        next.updated_at = nextUpdatedAt(clock.now(), row.updated_at);
-        const result = await db
-          .updateTable('connections')
-          .set({
-            name: next.name,
-            active: next.active,
-            filters: next.filters,
-            config: next.config,
-            secrets: next.secrets,
-            error_emails: next.error_emails,
-            updated_at: next.updated_at,
-          })
-          .where('id', '=', id)
-          .where('updated_at', '=', row.updated_at)
-          .executeTakeFirst();
-        if (result.numUpdatedRows === 0n) return undefined;
-        forget(id);
-        return { done: { connection: toView(next), generatedSecrets: generated } };
+        return { write: next, done: (written) => ({ connection: toView(written), generatedSecrets: generated }) };
       });
     },
 
-    async remove(id) {
-      const result = await db.deleteFrom('connections').where('id', '=', id).executeTakeFirst();
-      forget(id);
-      return result.numDeletedRows > 0n;
-    },
-
-    activeFilters(executor = db) {
+    activeFilters(executor = deps.db) {
       return loadActiveFilters(executor);
     },
 
     async configForPreview(id, patch = {}) {
-      const row = await findRow(id);
+      const row = await store.find(id);
       if (!row) return null;
-      const connector = connectorOf(row.connector);
-      if (!connector) throw new IpnhubError('UNKNOWN_CONNECTOR', `"${row.connector}"`);
-      return { connector, config: codec.merge(connector, row, patch) };
+      const connector = store.requireSpec(row.connector);
+      return { connector, config: store.codec.merge(connector, row, patch) };
     },
 
-    async loadForDelivery(id, executor) {
-      const row = await findRow(id, executor);
-      if (!row) {
-        forget(id);
-        return null;
-      }
-      return deliveryCache.get(id, row.updated_at, () => decodeForDelivery(row));
-    },
+    loadForDelivery: (id, executor) => store.load(id, executor, decodeForDelivery),
   };
 }

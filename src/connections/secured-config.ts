@@ -7,9 +7,9 @@
 import type { z } from 'zod';
 import { IpnhubError } from '../core/errors.js';
 import { issueMessage, validationError } from './issue-message.js';
-import type { SecretBox } from './secret-box.js';
-import { isConfigObject, mergeConfigPatch, openSecrets, parseConfigColumn, sealSecrets, secretStrings } from './secret-fields.js';
-import type { ConfigObject } from './secret-fields.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { isConfigObject, mergeConfigPatch, openSecrets, parseConfigColumn, sealSecrets, secretStrings } from '../secrets/secret-fields.js';
+import type { ConfigObject } from '../secrets/secret-fields.js';
 import { unknownSettingsErrorMap, withoutUnknownSettings } from './unknown-settings.js';
 
 /** What a provider or connector contributes to its stored config. */

@@ -10,7 +10,7 @@ import { countingBox } from '../../test/helpers/counting-secret-box.js';
 import { rejection } from '../../test/helpers/rejection.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
-import { createSecretBox } from './secret-box.js';
+import { createSecretBox } from '../secrets/secret-box.js';
 import { createSourcesService } from './sources-service.js';
 import type { SourcesService } from './sources-service.js';
 
@@ -58,7 +58,7 @@ for (const dialect of enabledDialects()) {
       clock = new ManualClock('2026-03-01T10:00:00.000Z');
       key = randomBytes(32);
       box = countingBox(key);
-      service = createSourcesService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock, publicBaseUrl: 'https://hub.example.com/', registry });
+      service = createSourcesService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock, registry });
     });
     afterEach(async () => handle.dispose());
 
@@ -73,7 +73,6 @@ for (const dialect of enabledDialects()) {
         name: 'Shop DE',
         config: { label: 'main', sandbox: false },
         secretFields: { passphrase: 'set', apiKey: 'set' },
-        inboundUrl: `https://hub.example.com/ipn/${view.id}`,
         createdAt: '2026-03-01T10:00:00.000Z',
         updatedAt: '2026-03-01T10:00:00.000Z',
       });
@@ -102,12 +101,6 @@ for (const dialect of enabledDialects()) {
       expect(view.secretFields).toEqual({ passphrase: 'set', apiKey: 'unset' });
       expect(view.config).toEqual({ label: 'main', sandbox: true });
       expect(JSON.parse((await rawRow(view.id)).secrets)).not.toHaveProperty('apiKey');
-    });
-
-    it('gives the inbound path alone without a public base URL', async () => {
-      const plain = createSourcesService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock, registry });
-      const view = await plain.create({ provider: 'fake', name: 'Shop', config: { passphrase: PASSPHRASE } });
-      expect(view.inboundUrl).toBe(`/ipn/${view.id}`);
     });
 
     it('rejects an unknown provider, a blank name and an invalid config, storing nothing', async () => {
@@ -293,7 +286,7 @@ for (const dialect of enabledDialects()) {
       const installed = createSourcesService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock });
       const passphrase = 'ds24-IPN-Passphrase-0815';
       const view = await installed.create({ provider: 'digistore24', name: 'Digistore24 DE', config: { passphrase } });
-      expect(view).toMatchObject({ provider: 'digistore24', config: {}, secretFields: { passphrase: 'set' }, inboundUrl: `/ipn/${view.id}` });
+      expect(view).toMatchObject({ provider: 'digistore24', config: {}, secretFields: { passphrase: 'set' } });
       expect(JSON.stringify(await rawRow(view.id))).not.toContain(passphrase);
       expect((await installed.loadForIngest(view.id))?.config).toEqual({ passphrase });
       const empty = await rejection(installed.create({ provider: 'digistore24', name: 'x', config: { passphrase: '' } }));

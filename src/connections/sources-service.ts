@@ -4,24 +4,20 @@
  * encrypted at rest and never appear in a view.
  */
 import type { Kysely, Selectable } from 'kysely';
-import { IpnhubError } from '../core/errors.js';
-import { newId } from '../core/ids.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { Database, SourcesTable } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
+import { deepFreeze } from '../lib/deep-freeze.js';
 import type { Provider } from '../providers/provider.js';
 import { PROVIDER_IDS, getProvider } from '../providers/registry.js';
-import { updateWithCompareAndSet } from './compare-and-set.js';
-import { deepFreeze } from './deep-freeze.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { parseConfigColumn, secretStatus } from '../secrets/secret-fields.js';
+import type { ConfigObject, SecretStatus } from '../secrets/secret-fields.js';
 import { parseDisplayName } from './display-name.js';
-import { nextUpdatedAt } from './row-version.js';
-import type { SecretBox } from './secret-box.js';
-import { createSecuredConfigCodec } from './secured-config.js';
-import { parseConfigColumn, secretStatus } from './secret-fields.js';
-import type { ConfigObject, SecretStatus } from './secret-fields.js';
-import { createVersionCache } from './version-cache.js';
+import { createEntityStore, entityReads } from './entity-store.js';
+import type { EntityCrud } from './entity-store.js';
 
-/** A source as the admin API and CLI show it: never any secret value. */
+/** A source as the admin API and CLI show it (they add its inbound URL, inbound-url.ts): never any secret value. */
 export interface SourceView {
   id: string;
   provider: string;
@@ -30,8 +26,6 @@ export interface SourceView {
   config: ConfigObject;
   /** Whether each of the provider's secret fields holds a value. */
   secretFields: Record<string, SecretStatus>;
-  /** `<publicBaseUrl>/ipn/<id>`, or just the path when no public base URL is configured. */
-  inboundUrl: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -64,20 +58,12 @@ export interface SourcePatch {
   config?: unknown;
 }
 
-export interface SourcesService {
-  /**
-   * Unknown provider → `IpnhubError('UNKNOWN_PROVIDER')`; a bad name → `VALIDATION_FAILED`;
-   * a config the provider's schema rejects → `INVALID_CONFIG` with `<path>: <message>`
-   * (secret values scrubbed).
-   */
-  create(input: CreateSourceInput): Promise<SourceView>;
-  /** Every source, oldest first. */
-  list(): Promise<SourceView[]>;
-  get(id: string): Promise<SourceView | null>;
-  /** Null when there is no such source; validation as for `create`. */
-  update(id: string, patch: SourcePatch): Promise<SourceView | null>;
-  /** False when there was no such source. */
-  remove(id: string): Promise<boolean>;
+/**
+ * `create` and `update`: an unknown provider → `IpnhubError('UNKNOWN_PROVIDER')`; a bad name →
+ * `VALIDATION_FAILED`; a config the provider's schema rejects → `INVALID_CONFIG` with
+ * `<path>: <message>` (secret values scrubbed).
+ */
+export interface SourcesService extends EntityCrud<SourceView, CreateSourceInput, SourcePatch> {
   /**
    * The hot path (every IPN): the decrypted, parsed config is cached per source and row version
    * (`updated_at`), and the version is read again at most every `ingestRecheckMs`, so a busy
@@ -94,8 +80,6 @@ export interface SourcesServiceDeps {
   adapter: DbAdapter;
   secretBox: SecretBox;
   clock: Clock;
-  /** e.g. `https://hub.example.com`; inbound URLs are paths without it. */
-  publicBaseUrl?: string;
   /** Providers by id; defaults to every installed provider. */
   registry?: Record<string, Provider<unknown>>;
   /**
@@ -115,21 +99,11 @@ function installedProviders(): Record<string, Provider<unknown>> {
 }
 
 export function createSourcesService(deps: SourcesServiceDeps): SourcesService {
-  const { db, secretBox, clock } = deps;
-  const registry = deps.registry ?? installedProviders();
-  const baseUrl = (deps.publicBaseUrl ?? '').replace(/\/+$/, '');
-  const codec = createSecuredConfigCodec(secretBox, 'provider');
-  const ingestCache = createVersionCache<SourceForIngest>();
-  // When each source's row version was last read; entries go with the cache's.
-  const checkedAt = new Map<string, number>();
-  const recheckMs = deps.ingestRecheckMs ?? 1000;
-  const monotonicNow = deps.monotonicNow ?? (() => performance.now());
-  const forget = (id: string): void => {
-    ingestCache.delete(id);
-    checkedAt.delete(id);
-  };
-
-  const providerOf = (id: string): Provider<unknown> | undefined => (Object.hasOwn(registry, id) ? registry[id] : undefined);
+  const store = createEntityStore<SourceRow, Provider<unknown>, SourceForIngest>('source', {
+    ...deps,
+    registry: deps.registry ?? installedProviders(),
+    recheckMs: deps.ingestRecheckMs ?? 1000,
+  });
 
   function toView(row: SourceRow): SourceView {
     return {
@@ -137,98 +111,39 @@ export function createSourcesService(deps: SourcesServiceDeps): SourcesService {
       provider: row.provider,
       name: row.name,
       config: parseConfigColumn(row.config),
-      secretFields: secretStatus(row.secrets, providerOf(row.provider)?.secretFields),
-      inboundUrl: `${baseUrl}/ipn/${row.id}`,
+      secretFields: secretStatus(row.secrets, store.specOf(row.provider)?.secretFields),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
   }
 
-  async function findRow(id: string, executor: Kysely<Database> = db): Promise<SourceRow | undefined> {
-    return executor.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
-  }
-
   function decodeForIngest(row: SourceRow): SourceForIngest {
-    const config = codec.open(providerOf(row.provider), row, `source ${row.id}`);
+    const config = store.codec.open(store.specOf(row.provider), row, `source ${row.id}`);
     return deepFreeze({ id: row.id, provider: row.provider, name: row.name, config });
   }
 
   return {
+    ...entityReads(store, toView),
+
     async create(input) {
-      const provider = providerOf(input.provider);
-      if (!provider) throw new IpnhubError('UNKNOWN_PROVIDER', `"${input.provider}"`);
-      const name = parseDisplayName(input.name);
-      const { stored } = codec.seal(provider, input.config ?? {});
-      const now = clock.now();
-      const row: SourceRow = {
-        id: newId('source', now.getTime()),
-        provider: input.provider,
-        name,
-        ...stored,
-        created_at: now.toISOString(),
-        updated_at: now.toISOString(),
-      };
-      await db.insertInto('sources').values(row).execute();
+      const provider = store.requireSpec(input.provider);
+      const base = store.newRowBase(parseDisplayName(input.name));
+      const { stored } = store.codec.seal(provider, input.config ?? {});
+      const row: SourceRow = { ...base, provider: input.provider, ...stored };
+      await store.insert(row);
       return toView(row);
     },
 
-    async list() {
-      const rows = await db.selectFrom('sources').selectAll().orderBy('id').execute();
-      return rows.map(toView);
-    },
-
-    async get(id) {
-      const row = await findRow(id);
-      return row ? toView(row) : null;
-    },
-
     async update(id, patch) {
-      return updateWithCompareAndSet(`source ${id}`, async () => {
-        const row = await findRow(id);
-        if (!row) return { done: null };
+      return store.update<SourceView>(id, (row) => {
+        if (patch.name === undefined && patch.config === undefined) return { unchanged: toView(row) };
         const next: SourceRow = { ...row };
         if (patch.name !== undefined) next.name = parseDisplayName(patch.name);
-        if (patch.config !== undefined) {
-          const provider = providerOf(row.provider);
-          if (!provider) throw new IpnhubError('UNKNOWN_PROVIDER', `"${row.provider}"`);
-          const { stored } = codec.patch(provider, row, patch.config);
-          next.config = stored.config;
-          next.secrets = stored.secrets;
-        }
-        if (patch.name === undefined && patch.config === undefined) return { done: toView(row) };
-        next.updated_at = nextUpdatedAt(clock.now(), row.updated_at);
-        const result = await db
-          .updateTable('sources')
-          .set({ name: next.name, config: next.config, secrets: next.secrets, updated_at: next.updated_at })
-          .where('id', '=', id)
-          .where('updated_at', '=', row.updated_at)
-          .executeTakeFirst();
-        if (result.numUpdatedRows === 0n) return undefined;
-        forget(id);
-        return { done: toView(next) };
+        if (patch.config !== undefined) Object.assign(next, store.codec.patch(store.requireSpec(row.provider), row, patch.config).stored);
+        return { write: next, done: toView };
       });
     },
 
-    async remove(id) {
-      const result = await db.deleteFrom('sources').where('id', '=', id).executeTakeFirst();
-      forget(id);
-      return result.numDeletedRows > 0n;
-    },
-
-    async loadForIngest(id, executor) {
-      const now = monotonicNow();
-      if (executor === undefined) {
-        const fresh = ingestCache.peek(id);
-        const at = checkedAt.get(id);
-        if (fresh !== undefined && at !== undefined && now - at < recheckMs) return fresh;
-      }
-      const row = await findRow(id, executor);
-      if (!row) {
-        forget(id);
-        return null;
-      }
-      checkedAt.set(id, now);
-      return ingestCache.get(id, row.updated_at, () => decodeForIngest(row));
-    },
+    loadForIngest: (id, executor) => store.load(id, executor, decodeForIngest),
   };
 }

@@ -10,6 +10,7 @@
  */
 import type { z } from 'zod';
 import { didYouMean } from '../lib/closest-name.js';
+import { isRecord } from '../lib/is-record.js';
 
 type RawIssue = z.core.$ZodRawIssue;
 
@@ -38,10 +39,6 @@ export const unknownSettingsErrorMap: z.core.$ZodErrorMap = (issue) => {
   if (keys.length === 1) return `unknown setting${keys[0]?.suggestion ?? ''}${list}`;
   return `unknown settings ${keys.map((key) => `"${key.key}"${key.suggestion}`).join(', ')}${list}`;
 };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A deep copy of `config` without the unknown keys `issues` name, and their dot paths. */
 export function withoutUnknownSettings(config: unknown, issues: readonly z.core.$ZodIssue[]): { config: unknown; dropped: string[] } {

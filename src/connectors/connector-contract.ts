@@ -29,6 +29,7 @@ import { sampleEvent } from './sample-event.js';
 import { templatePathProblems } from './template-fields.js';
 import { openObjects, schemaAt, unlabelledFields } from '../lib/config-schema-shape.js';
 import type { JsonSchemaNode } from '../lib/config-schema-shape.js';
+import { createCacheScope } from '../lib/cache-scope.js';
 
 /** One running fake target and the configs pointing at it. */
 export interface ContractTarget<Config> {
@@ -70,7 +71,7 @@ export function unusedMailer(connectorId: string): Mailer {
 
 /** A connection-test context with test defaults (silent logger, system clock, no abort); harnesses build on it. */
 export function makeTestContext(parts: Pick<TestContext, 'http' | 'mailer'> & Partial<TestContext>): TestContext {
-  return { logger: silentLogger(), clock: systemClock, signal: new AbortController().signal, ...parts };
+  return { logger: silentLogger(), clock: systemClock, signal: new AbortController().signal, caches: createCacheScope(), ...parts };
 }
 
 /** Fills the delivery-specific fields of a context with test defaults; harnesses build on it. */
@@ -84,6 +85,7 @@ export function makeDeliveryContext(parts: Pick<DeliveryContext, 'http' | 'maile
     logger: silentLogger(),
     clock: systemClock,
     signal: new AbortController().signal,
+    caches: createCacheScope(),
     ...parts,
   };
 }

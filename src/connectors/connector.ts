@@ -35,6 +35,7 @@ import type { Clock } from '../lib/clock.js';
 import type { HttpClient } from '../lib/http-client.js';
 import type { Logger } from '../lib/logger.js';
 import type { Mailer } from '../lib/mailer.js';
+import type { CacheScope } from '../lib/cache-scope.js';
 
 export type DeliveryResult =
   | { outcome: 'delivered'; statusCode?: number; response?: string }
@@ -56,6 +57,8 @@ export interface DeliveryContext {
   logger: Logger;
   clock: Clock;
   signal: AbortSignal;
+  /** The runtime's caches (logins, rate limiters): shared by its deliveries, never by two runtimes. */
+  caches: CacheScope;
   /**
    * The stored inbound request the event came from, body byte-exact, for connectors that
    * forward the original notification (`paypal-ipn-forward`). Loaded on demand; null when it
@@ -76,6 +79,8 @@ export interface TestContext {
   logger: Logger;
   clock: Clock;
   signal: AbortSignal;
+  /** The runtime's caches, as in a delivery. */
+  caches: CacheScope;
 }
 
 export interface Connector<Config = unknown> {

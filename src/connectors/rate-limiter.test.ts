@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRateLimiter, createRateLimiterRegistry, sharedRateLimiter } from './rate-limiter.js';
 import type { Ticker } from './rate-limiter.js';
+import { createCacheScope } from '../lib/cache-scope.js';
 
 /** A ticker whose sleeps advance its own time, so waits are observable without sleeping. */
 function virtualTicker(): Ticker & { slept: number[] } {
@@ -62,12 +63,13 @@ describe('rate limiter', () => {
   });
 
   it('shares one limiter per account, at the lowest rate any connection asked for', () => {
+    const caches = createCacheScope();
     const key = `https://acct-${Math.random()}.example.com`;
-    const fast = sharedRateLimiter(key, 10);
-    expect(sharedRateLimiter(key, 10)).toBe(fast);
-    expect(sharedRateLimiter(key, 20)).toBe(fast);
-    expect(sharedRateLimiter(key, 5)).toBe(fast);
-    expect(sharedRateLimiter(`${key}/other`, 10)).not.toBe(fast);
+    const fast = sharedRateLimiter(caches, key, 10);
+    expect(sharedRateLimiter(caches, key, 10)).toBe(fast);
+    expect(sharedRateLimiter(caches, key, 20)).toBe(fast);
+    expect(sharedRateLimiter(caches, key, 5)).toBe(fast);
+    expect(sharedRateLimiter(caches, `${key}/other`, 10)).not.toBe(fast);
   });
 
   it('keeps one budget per account when a slower connection lowers the rate while deliveries hold the limiter', async () => {

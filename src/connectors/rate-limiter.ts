@@ -2,9 +2,12 @@
  * A token bucket per target account, so one connection never exceeds what the target allows
  * (ActiveCampaign: 5 requests per second per account, docs/protocols/activecampaign.md#errors-and-rate-limit). Requests
  * over the budget wait for a token instead of earning a 429. Limiters are shared per key across
- * deliveries in this process (several processes each get their own budget; the target's 429
- * with `Retry-After` still covers that case).
+ * deliveries of one runtime (lib/cache-scope.ts; several processes each get their own budget;
+ * the target's 429 with `Retry-After` still covers that case).
  */
+import { cacheSlot } from '../lib/cache-scope.js';
+import type { CacheScope } from '../lib/cache-scope.js';
+
 export interface RateLimiter {
   /** Resolves when a request may be sent; rejects only when `signal` aborts. */
   acquire(signal?: AbortSignal): Promise<void>;
@@ -96,9 +99,9 @@ export function createRateLimiterRegistry(ticker?: Ticker): { limiterFor(key: st
   };
 }
 
-const shared = createRateLimiterRegistry();
+const RATE_LIMITERS = cacheSlot('connector rate limiters', () => createRateLimiterRegistry());
 
-/** The process-wide limiter for `key` (the target account), created on first use; see {@link createRateLimiterRegistry}. */
-export function sharedRateLimiter(key: string, perSecond: number): RateLimiter {
-  return shared.limiterFor(key, perSecond);
+/** The runtime's limiter for `key` (the target account), created on first use; see {@link createRateLimiterRegistry}. */
+export function sharedRateLimiter(caches: CacheScope, key: string, perSecond: number): RateLimiter {
+  return caches.get(RATE_LIMITERS).limiterFor(key, perSecond);
 }

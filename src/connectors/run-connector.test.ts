@@ -8,6 +8,7 @@ import type { Connector, DeliveryContext, DeliveryResult, TestContext } from './
 import { runConnectionTest, runConnector } from './run-connector.js';
 import { sampleEvent } from './sample-event.js';
 import { captureLogger } from '../../test/helpers/capture-logger.js';
+import { createCacheScope } from '../lib/cache-scope.js';
 
 const http: HttpClient = { request: async () => ({ ok: false, kind: 'blocked', message: 'unused', durationMs: 0 }) };
 const mailer: Mailer = {
@@ -28,12 +29,13 @@ function ctx(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
     logger: silentLogger(),
     clock: new ManualClock(),
     signal: new AbortController().signal,
+    caches: createCacheScope(),
     ...overrides,
   };
 }
 
 function testCtx(overrides: Partial<TestContext> = {}): TestContext {
-  return { http, mailer, logger: silentLogger(), clock: new ManualClock(), signal: new AbortController().signal, ...overrides };
+  return { http, mailer, logger: silentLogger(), clock: new ManualClock(), signal: new AbortController().signal, caches: createCacheScope(), ...overrides };
 }
 
 function fakeConnector(parts: Partial<Pick<Connector<{ n: number }>, 'deliver' | 'testConnection'>>): Connector<{ n: number }> {

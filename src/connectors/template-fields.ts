@@ -9,6 +9,7 @@
 import type { z } from 'zod';
 import { pathProblem } from './template-paths.js';
 import { mappingSpecPaths, mappingValue, renderTemplate, templateKinds, templatePaths } from './template.js';
+import { isRecord } from '../lib/is-record.js';
 
 /** The parts of a Zod schema definition the walk follows. */
 interface WalkedDef {
@@ -28,10 +29,6 @@ interface WalkedDef {
 
 /** Wrappers whose value is the wrapped schema's value. */
 const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'nonoptional', 'catch']);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 interface Found {
   /** Dot path of the config field, e.g. `actions.payment.addTags.0`. */

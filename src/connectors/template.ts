@@ -21,6 +21,7 @@
 import { z } from 'zod';
 import type { CanonicalEvent } from '../core/events.js';
 import { formatMoney } from '../core/money.js';
+import { isRecord } from '../lib/is-record.js';
 
 /** The names templates and mappings can use: the event's own fields plus these aliases. */
 export function templateScope(event: CanonicalEvent): Record<string, unknown> {
@@ -40,10 +41,6 @@ const INDEX = /^\d+$/;
 /** Absent (`null`, `undefined`) or text that is empty or only whitespace. */
 export function isEmptyValue(value: unknown): boolean {
   return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**

@@ -285,7 +285,7 @@ const refundLinks: Migration = {
 };
 
 /**
- * Sign-in sessions of the admin web UI (src/connections/admin-sessions.ts). `id` is the
+ * Sign-in sessions of the admin web UI (src/secrets/admin-sessions.ts). `id` is the
  * SHA-256 of the session id in the cookie, never the id itself; `token_digest` the SHA-256 of
  * the admin token it was opened with, so a rotated token ends every session.
  */

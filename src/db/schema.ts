@@ -15,7 +15,7 @@ export interface SourcesTable {
   name: string;
   /** Non-secret config as JSON. */
   config: string;
-  /** Secret config fields as JSON, encrypted with the master key (see connections/secret-box.ts). */
+  /** Secret config fields as JSON, encrypted with the master key (see secrets/secret-box.ts). */
   secrets: string;
   created_at: string;
   updated_at: string;
@@ -231,7 +231,7 @@ export interface AlertWindowsTable {
   next_mail_at: string;
 }
 
-/** A sign-in session of the admin web UI (see src/connections/admin-sessions.ts). */
+/** A sign-in session of the admin web UI (see src/secrets/admin-sessions.ts). */
 export interface AdminSessionsTable {
   /** SHA-256 (hex) of the session id the browser holds in its cookie; the id itself is never stored. */
   id: string;

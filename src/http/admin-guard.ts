@@ -1,6 +1,6 @@
 /**
  * Authentication of the admin API: the Bearer token (scripts, the CLI's users, monitoring) or
- * the session cookie of the web UI (see connections/admin-sessions.ts), and the sign-in and
+ * the session cookie of the web UI (see secrets/admin-sessions.ts), and the sign-in and
  * sign-out behind `/api/v1/session`.
  *
  * - `Authorization` present: the Bearer check of bearer-guard.ts, failures counted per address.
@@ -21,8 +21,8 @@
  *   the right token.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AdminSessions } from '../connections/admin-sessions.js';
-import type { AdminTokenVerifier } from '../connections/admin-token.js';
+import type { AdminSessions } from '../secrets/admin-sessions.js';
+import type { AdminTokenVerifier } from '../secrets/admin-token.js';
 import type { ErrorCode } from '../core/errors.js';
 import { IpnhubError } from '../core/errors.js';
 import type { Logger } from '../lib/logger.js';
@@ -30,6 +30,7 @@ import { bearerToken, checkBearerToken, refuseExhaustedClient, refuseUnauthentic
 import { clientAddress } from './client-address.js';
 import type { RateWindow } from './rate-window.js';
 import { clearedSessionCookie, sessionCookie, sessionIdOf } from './session-cookie.js';
+import { originOf, requestOrigin } from './request-origin.js';
 
 /** How a request to the admin API was authenticated. */
 export type AdminAuth = { kind: 'token' } | { kind: 'session'; /** When the session ends unless used again. */ expiresAt: string };
@@ -58,10 +59,6 @@ export interface AdminGuard {
   signOut(req: FastifyRequest, reply: FastifyReply): Promise<void>;
 }
 
-function originOf(value: string): string | undefined {
-  return URL.canParse(value) ? new URL(value).origin : undefined;
-}
-
 function isSecure(req: FastifyRequest): boolean {
   return req.protocol === 'https';
 }
@@ -82,7 +79,7 @@ export function createAdminGuard(options: AdminGuardOptions): AdminGuard {
     if (req.headers[CSRF_HEADER] !== '1') refuseCsrf('Send the header X-Ipnhub-Csrf: 1 with every change made with the session cookie.');
     const origin = req.headers.origin;
     if (origin === undefined) return;
-    const own = originOf(`${req.protocol}://${req.host}`);
+    const own = requestOrigin(req);
     const from = originOf(origin);
     if (from === undefined || (from !== own && !trusted.has(from))) refuseCsrf("The request was sent from another site than this server's own page.");
   }

@@ -10,7 +10,7 @@
  * `trustProxy` so that the address is the client's, not the proxy's).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AdminTokenVerifier } from '../connections/admin-token.js';
+import type { AdminTokenVerifier } from '../secrets/admin-token.js';
 import type { ErrorCode } from '../core/errors.js';
 import { IpnhubError } from '../core/errors.js';
 import type { Logger } from '../lib/logger.js';

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createActiveFiltersLoader } from '../connections/active-filters.js';
+import { createActiveFiltersLoader } from '../routing/active-filters.js';
 import { ManualClock } from '../lib/clock.js';
 import { silentLogger } from '../lib/logger.js';
 import type { Mailer, MailMessage, MailResult } from '../lib/mailer.js';
@@ -19,6 +19,7 @@ import { createHeldAlerter, renderHeldAlert } from './held-alert.js';
 import type { AlertAddressee, HeldRequest } from './held-alert.js';
 import { createIngest } from './ingest.js';
 import { createLocalIngestStore } from './ingest-store.js';
+import { createCacheScope } from '../lib/cache-scope.js';
 
 const HELD: HeldRequest = { inboundId: 'req_01HELD', sourceId: 'src_shop', provider: 'paypal-ipn', code: 'AMOUNT_MISMATCH', reason: 'item "a" was paid 1.00 EUR, expected 19.99 EUR' };
 
@@ -115,6 +116,7 @@ for (const dialect of enabledDialects()) {
         providers: (id) => (id === decidingProvider.id ? (decidingProvider as unknown as Provider<unknown>) : null),
         clock,
         http: offlineHttpClient(),
+        caches: createCacheScope(),
         logger: silentLogger(),
         onHeld: (request) => held.push(request),
       });

@@ -21,7 +21,7 @@ import { runTemplate } from '../db/query-template.js';
 import type { QueryTemplate } from '../db/query-template.js';
 import type { CanonicalEvent } from '../core/events.js';
 import type { Database, EventsTable, InboundRequestsTable } from '../db/schema.js';
-import type { ConnectionFilterTarget } from '../connections/active-filters.js';
+import type { ConnectionFilterTarget } from '../routing/active-filters.js';
 import { queueDocumentJob } from '../invoicing/queue-document-job.js';
 import { fanOut } from '../outbox/fan-out.js';
 import { applyToLedger } from './apply-event.js';

@@ -4,7 +4,7 @@
  * committer, and answers each job once its transaction has committed.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createActiveFiltersLoader } from '../connections/active-filters.js';
+import { createActiveFiltersLoader } from '../routing/active-filters.js';
 import { openDb } from '../db/connect.js';
 import type { DbTarget } from '../db/connect.js';
 import { createGroupCommitter } from './group-commit.js';

@@ -30,6 +30,8 @@ import { installedProvider } from '../providers/registry.js';
 import type { ProviderLookup } from '../providers/registry.js';
 import type { HeldRequest } from './held-alert.js';
 import type { IngestStore, InboundRow, KeyedEvent } from './ingest-store.js';
+import { mediaTypeOf } from '../lib/media-type.js';
+import type { CacheScope } from '../lib/cache-scope.js';
 
 export interface IngestSources {
   loadForIngest(id: string): Promise<{ id: string; provider: string; name: string; config: unknown } | null>;
@@ -48,6 +50,8 @@ export interface IngestDeps {
   clock: Clock;
   /** For providers that call out while verifying (certificate downloads). */
   http: HttpClient;
+  /** The runtime's caches, for providers (certificates, tokens). */
+  caches: CacheScope;
   logger: Logger;
   observer?: IngestObserver;
   /** Called after a commit that created deliveries (wakes the worker). */
@@ -92,9 +96,6 @@ export function jsonError(code: ErrorCode, reason: string): Acknowledgement {
   return { status: entry.status, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: { code, message: reason } }) };
 }
 
-function mediaType(headers: Readonly<Record<string, string>>): string {
-  return (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-}
 
 export function toCanonical(draft: EventDraft, source: { id: string; provider: string }, receivedAt: string): CanonicalEvent {
   return {
@@ -174,11 +175,11 @@ export function createIngest(deps: IngestDeps): Ingest {
       const base = inboundRow(newId('inbound'), source.id, source.provider, req);
       try {
         if (precheck) return await reject(provider, base, precheck.code, precheck.reason, precheck.record ?? true);
-        const type = mediaType(req.headers);
+        const type = mediaTypeOf(req.headers['content-type']);
         if (!provider.contentTypes.includes(type)) {
           return await reject(provider, base, 'UNSUPPORTED_CONTENT_TYPE', `Got ${type || 'no content type'}; ${provider.displayName} sends ${provider.contentTypes.join(' or ')}.`);
         }
-        const verification = await provider.verify(req, source.config, { clock: deps.clock, http: deps.http });
+        const verification = await provider.verify(req, source.config, { clock: deps.clock, http: deps.http, caches: deps.caches });
         if (!verification.ok) return await reject(provider, base, verification.code, verification.reason);
         base.verification = verificationRecord(verification);
         if (verification.notes !== undefined && verification.notes.length > 0) {

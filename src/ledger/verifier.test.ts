@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createActiveFiltersLoader } from '../connections/active-filters.js';
+import { createActiveFiltersLoader } from '../routing/active-filters.js';
 import type { EventDraft } from '../core/events.js';
 import { ManualClock } from '../lib/clock.js';
 import { silentLogger } from '../lib/logger.js';
@@ -20,6 +20,7 @@ import type { Ingest } from './ingest.js';
 import { createLocalIngestStore } from './ingest-store.js';
 import { createVerifier } from './verifier.js';
 import type { Verifier } from './verifier.js';
+import { createCacheScope } from '../lib/cache-scope.js';
 
 const SOURCE = { id: 'src_postback', provider: 'stub-postback', name: 'stub', config: { receiver: 'shop@example.com' } };
 
@@ -108,6 +109,7 @@ for (const dialect of enabledDialects()) {
         providers: (id) => (id === provider.id ? (provider as unknown as Provider<unknown>) : null),
         activeTargets: createActiveFiltersLoader(),
         http: offlineHttpClient(),
+        caches: createCacheScope(),
         clock,
         logger: silentLogger(),
         policy: { schedule, jitter: 0, overloadPenaltySeconds: 60, maxRetryAfterSeconds: 3600 },
@@ -124,6 +126,7 @@ for (const dialect of enabledDialects()) {
         providers: (id) => (id === provider.id ? (provider as unknown as Provider<unknown>) : null),
         clock,
         http: offlineHttpClient(),
+        caches: createCacheScope(),
         logger: silentLogger(),
       });
     }

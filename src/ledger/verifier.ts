@@ -41,6 +41,7 @@ import type { IngestObserver, IngestSources } from './ingest.js';
 import { keyEvents, verificationRecord } from './ingest.js';
 import type { ActiveTargets } from './ingest-store.js';
 import { writeCommit, writeVerdict } from './ingest-store.js';
+import type { CacheScope } from '../lib/cache-scope.js';
 
 export interface VerifierDeps {
   /** Providers by id; defaults to the installed ones. */
@@ -50,6 +51,8 @@ export interface VerifierDeps {
   sources: IngestSources;
   activeTargets: ActiveTargets;
   http: HttpClient;
+  /** The runtime's caches, for providers. */
+  caches: CacheScope;
   clock: Clock;
   logger: Logger;
   policy: RetryPolicy;
@@ -181,7 +184,7 @@ export function createVerifier(deps: VerifierDeps): Verifier {
       rawBody: Buffer.from(row.raw_body),
       remoteAddress: row.remote_address,
     };
-    const confirmation = await provider.confirm(req, source.config, { clock: deps.clock, http: deps.http });
+    const confirmation = await provider.confirm(req, source.config, { clock: deps.clock, http: deps.http, caches: deps.caches });
     if (confirmation.ok === 'retry') {
       return { kind: 'retry', reason: confirmation.reason, ...(confirmation.retryAfterSeconds !== undefined ? { retryAfterSeconds: confirmation.retryAfterSeconds } : {}) };
     }

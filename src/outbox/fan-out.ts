@@ -6,8 +6,8 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { CanonicalEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
-import type { ConnectionFilterTarget } from '../connections/active-filters.js';
-import { matchesFilters } from '../connections/filters.js';
+import type { ConnectionFilterTarget } from '../routing/active-filters.js';
+import { matchesFilters } from '../routing/filters.js';
 import { runTemplate } from '../db/query-template.js';
 import type { QueryTemplate } from '../db/query-template.js';
 import type { Database, DeliveriesTable } from '../db/schema.js';

@@ -19,6 +19,7 @@ import { createCondition } from '../../test/helpers/condition.js';
 import type { WebhookSink } from '../../test/fakes/webhook-sink.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
+import { createCacheScope } from '../lib/cache-scope.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const LEASE_MS = 60_000;
@@ -96,6 +97,7 @@ for (const dialect of enabledDialects()) {
         adapter: h.adapter,
         connections: { loadForDelivery: async (id) => connection(id) },
         http,
+        caches: createCacheScope(),
         mailer: unusedMailer,
         alerter: {
           flush: async (connectionId) => {

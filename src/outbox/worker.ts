@@ -28,7 +28,7 @@
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { ConnectionForDelivery } from '../connections/connections-service.js';
-import { secretStrings } from '../connections/secret-fields.js';
+import { secretStrings } from '../secrets/secret-fields.js';
 import type { CanonicalEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { nextRetryDelay } from '../core/retry-policy.js';
@@ -54,6 +54,7 @@ import { createRequestRecorder } from './request-recorder.js';
 import type { RecordedRequests } from './request-recorder.js';
 import { startPollLoop } from './poll-loop.js';
 import type { PollLoop } from './poll-loop.js';
+import type { CacheScope } from '../lib/cache-scope.js';
 
 export const DELIVERIES_CHANNEL = 'ipnhub_deliveries';
 const RESPONSE_EXCERPT_CHARS = 4096;
@@ -68,6 +69,8 @@ export interface WorkerDeps {
   adapter: DbAdapter;
   connections: { loadForDelivery(id: string): Promise<ConnectionForDelivery | null> };
   http: HttpClient;
+  /** The runtime's caches, for connectors (logins, rate limiters). */
+  caches: CacheScope;
   mailer: Mailer;
   alerter: Alerter;
   clock: Clock;
@@ -259,6 +262,7 @@ export function createWorker(deps: WorkerDeps): Worker {
         logger: deps.logger.child({ deliveryId: delivery.id, connectionId: connection.id }),
         clock: deps.clock,
         signal: deadline.signal,
+        caches: deps.caches,
         originalRequest: () => originalRequest(delivery.event_id),
       }).finally(() => deadline.release());
       const recorded = recorder.recorded();

@@ -32,6 +32,7 @@ import type { EventDraft, EventType } from '../core/events.js';
 import type { ErrorCode } from '../core/errors.js';
 import { ManualClock } from '../lib/clock.js';
 import { offlineHttpClient } from '../lib/offline-http-client.js';
+import { createCacheScope } from '../lib/cache-scope.js';
 import type { IngestOutcome, InboundRequest, Normalized, Provider, ProviderContext } from './provider.js';
 
 /** One normalized event as a case expects it: what the ledger, the fan-out and the connectors act on. */
@@ -172,7 +173,7 @@ function moneyOf(event: EventDraft): Array<[string, number | null]> {
 export function runProviderContract<Config>(provider: Provider<Config>, setup: ProviderContractSetup<Config>): void {
   const { cases } = setup;
   let target: ProviderContractTarget | undefined;
-  let ctx: ProviderContext = { clock: new ManualClock('2024-05-14T07:12:46.000Z'), http: offlineHttpClient() };
+  let ctx: ProviderContext = { clock: new ManualClock('2024-05-14T07:12:46.000Z'), http: offlineHttpClient(), caches: createCacheScope() };
 
   describe(`provider contract: ${provider.id}`, () => {
     beforeAll(async () => {

@@ -37,6 +37,7 @@ import type { EventDraft } from '../core/events.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { HttpClient } from '../lib/http-client.js';
+import type { CacheScope } from '../lib/cache-scope.js';
 
 /** The request exactly as received. `rawBody` is byte-exact: signatures are computed over it. */
 export interface InboundRequest {
@@ -118,6 +119,8 @@ export interface ProviderContext {
   clock: Clock;
   /** Guarded outbound HTTP (certificate downloads, postbacks, verification APIs). */
   http: HttpClient;
+  /** The runtime's caches (certificates, tokens): shared by its requests, never by two runtimes. */
+  caches: CacheScope;
 }
 
 /** A request the sender itself would send to test the connection (see `Provider.testNotification`). */

@@ -1,5 +1,5 @@
-import { createSecretBox } from '../../src/connections/secret-box.js';
-import type { SecretBox } from '../../src/connections/secret-box.js';
+import { createSecretBox } from '../../src/secrets/secret-box.js';
+import type { SecretBox } from '../../src/secrets/secret-box.js';
 
 /** A real secret box that counts its decryptions, so tests can show a cache saved them. */
 export function countingBox(key: Buffer): SecretBox & { decrypts: number } {

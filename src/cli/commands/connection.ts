@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { connectionWriteView } from '../../connections/connection-write-view.js';
 import type { ConnectionView, ConnectionWriteResult } from '../../connections/connections-service.js';
-import type { ConnectionFilters } from '../../connections/filters.js';
+import type { ConnectionFilters } from '../../routing/filters.js';
 import { CONNECTOR_IDS } from '../../connectors/registry.js';
 import { IpnhubError } from '../../core/errors.js';
 import { EVENT_TYPES } from '../../core/events.js';

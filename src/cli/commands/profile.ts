@@ -19,6 +19,7 @@ import { namingFlags } from '../flag-names.js';
 import type { FlagNames } from '../flag-names.js';
 import { collect, oneOf } from '../option-parsers.js';
 import { formatTable, printJson, printLines } from '../output.js';
+import { isRecord } from '../../lib/is-record.js';
 
 interface SettingsOptions {
   legalName?: string;
@@ -104,10 +105,6 @@ function settingsFromFlags(options: SettingsOptions, current: Record<string, unk
     if (isRecord(value) && isRecord(before)) settings[key] = { ...before, ...value };
   }
   return settings;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function withSettingsFlags(command: Command): Command {

@@ -34,6 +34,7 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
       const { config } = settings;
       const logger = ioLogger(config.logLevel, io.stdout);
       logSettingsWarnings(settings, logger);
+      ctx.serverProcess();
       const runtime = await createRuntime(config, {
         logger,
         announceToken: (token) => io.stdout(`Admin API token (shown once): ${token}\n`),

@@ -27,8 +27,10 @@ interface AddOptions {
   json?: boolean;
 }
 
-/** A source view with the full inbound URL (the view alone holds a path without a base URL). */
-function withFullUrl(runtime: Runtime, view: SourceView): SourceView {
+/** A source as the CLI shows it: with its inbound URL. */
+type ShownSource = SourceView & { inboundUrl: string };
+
+function withFullUrl(runtime: Runtime, view: SourceView): ShownSource {
   return { ...view, inboundUrl: runtime.inboundUrl(view.id) };
 }
 
@@ -50,7 +52,7 @@ const SETUP_ADVICE: Readonly<Record<string, string>> = {
     'PayPal: in the developer dashboard (Apps & Credentials → your app → Webhooks), add this URL, subscribe to the payment, checkout, billing subscription and dispute events, then store the webhook id PayPal shows: ipnhub source update <id> --set webhookId=<id from PayPal>.',
 };
 
-function printAdded(io: CliIo, runtime: Runtime, view: SourceView): void {
+function printAdded(io: CliIo, runtime: Runtime, view: ShownSource): void {
   const lines = [`Created source ${view.id} (${view.provider}, "${view.name}").`, `Inbound URL: ${view.inboundUrl}`];
   const advice = SETUP_ADVICE[view.provider];
   if (advice !== undefined) lines.push(advice);
@@ -97,7 +99,7 @@ export function registerSourceCommand(program: Command, ctx: CommandContext): vo
         ctx.io.stdout(
           formatTable(
             [
-              { header: 'id', value: (v: SourceView) => v.id },
+              { header: 'id', value: (v: ShownSource) => v.id },
               { header: 'provider', value: (v) => v.provider },
               { header: 'name', value: (v) => v.name },
               { header: 'secrets', value: secretSummary },

@@ -5,7 +5,7 @@
  * one stops working at once, and every sign-in session of the web UI ends.
  */
 import type { Command } from 'commander';
-import { rotateAdminToken } from '../../connections/admin-token.js';
+import { rotateAdminToken } from '../../secrets/admin-token.js';
 import type { CommandContext } from '../command-context.js';
 import { withDbRuntime } from '../db-runtime.js';
 import { printJson, printLines } from '../output.js';

@@ -25,6 +25,7 @@ export function registerWorkerCommand(program: Command, ctx: CommandContext): vo
       const { config } = settings;
       const logger = ioLogger(config.logLevel, io.stdout);
       logSettingsWarnings(settings, logger);
+      ctx.serverProcess();
       const runtime = await createRuntime(config, { logger, skipAdminToken: true });
       let forgetSettings: (() => Promise<void>) | undefined;
       try {

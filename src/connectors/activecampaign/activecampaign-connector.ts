@@ -23,6 +23,7 @@ import type { FieldValue } from './custom-fields.js';
 import { recordOrder } from './deep-data.js';
 import { applyLists } from './lists.js';
 import { applyTags, renderTags } from './tags.js';
+import type { CacheScope } from '../../lib/cache-scope.js';
 
 export type { ActiveCampaignConfig } from './config.js';
 
@@ -35,6 +36,7 @@ interface Deps {
   http: HttpClient;
   clock: Clock;
   signal: AbortSignal;
+  caches: CacheScope;
   requestsPerSecond: number | undefined;
 }
 
@@ -45,6 +47,7 @@ function clientFor(config: ActiveCampaignConfig, deps: Deps) {
     http: deps.http,
     clock: deps.clock,
     signal: deps.signal,
+    caches: deps.caches,
     ...(deps.requestsPerSecond !== undefined ? { requestsPerSecond: deps.requestsPerSecond } : {}),
   });
 }
@@ -111,11 +114,11 @@ export function activeCampaignConnector(options: ActiveCampaignConnectorOptions 
     async deliver(event, config, ctx) {
       const action = actionFor(config.actions, event);
       if (!action) return { outcome: 'skipped', reason: `no ActiveCampaign action is configured for ${actionKeyOf(event) ?? event.type} events` };
-      return deliver(event, config, action, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, requestsPerSecond: options.requestsPerSecond });
+      return deliver(event, config, action, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, caches: ctx.caches, requestsPerSecond: options.requestsPerSecond });
     },
 
     async testConnection(config, ctx) {
-      const client = clientFor(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, requestsPerSecond: options.requestsPerSecond });
+      const client = clientFor(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, caches: ctx.caches, requestsPerSecond: options.requestsPerSecond });
       const fields = await fetchFields(client);
       if (!fields.ok) return testResult({ ok: false, result: fields.result }, '');
       const keys = configuredFieldKeys(config);

@@ -10,6 +10,8 @@ import type { RetryOrFailed, TargetClient } from '../target-client.js';
 import { createTargetClient } from '../target-client.js';
 import { sharedRateLimiter } from '../rate-limiter.js';
 import { apiBase } from './config.js';
+import { isRecord } from '../../lib/is-record.js';
+import type { CacheScope } from '../../lib/cache-scope.js';
 
 export const TARGET_NAME = 'ActiveCampaign';
 
@@ -26,10 +28,8 @@ export interface ActiveCampaignClientOptions {
   clock: Clock;
   signal?: AbortSignal;
   requestsPerSecond?: number;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  /** The runtime's caches (the account's rate limiter, the per-contact queue). */
+  caches: CacheScope;
 }
 
 /** The message in ActiveCampaign's error bodies: `{message}`, `{errors:[{title,detail}]}` (422) or `{error}`. */
@@ -50,6 +50,8 @@ export function activeCampaignErrorMessage(body: unknown): string | undefined {
 export interface ActiveCampaignClient extends TargetClient {
   /** The account's API root, lower-cased: the key of what is shared per account. */
   account: string;
+  /** The runtime's caches, for what is shared per account beyond one delivery. */
+  caches: CacheScope;
 }
 
 export function createActiveCampaignClient(options: ActiveCampaignClientOptions): ActiveCampaignClient {
@@ -59,11 +61,11 @@ export function createActiveCampaignClient(options: ActiveCampaignClientOptions)
     http: options.http,
     clock: options.clock,
     ...(options.signal ? { signal: options.signal } : {}),
-    limiter: sharedRateLimiter(base.toLowerCase(), options.requestsPerSecond ?? ACCOUNT_REQUESTS_PER_SECOND),
+    limiter: sharedRateLimiter(options.caches, base.toLowerCase(), options.requestsPerSecond ?? ACCOUNT_REQUESTS_PER_SECOND),
     prepare: (req) => ({ ...req, url: `${base}${req.url}`, headers: { ...req.headers, 'api-token': options.apiToken } }),
     errorMessage: activeCampaignErrorMessage,
   });
-  return { call: (req) => client.call(req), account: base.toLowerCase() };
+  return { call: (req) => client.call(req), account: base.toLowerCase(), caches: options.caches };
 }
 
 /** The object under `key` in a 2xx body (`{"contact":{…}}`), or null. */

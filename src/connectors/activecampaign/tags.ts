@@ -15,9 +15,10 @@ import type { TargetClient } from '../target-client.js';
 import { renderTagNames } from '../template.js';
 import type { ActiveCampaignClient, Step } from './client.js';
 import { idOf, listAll, mayBeDuplicate, text, unexpectedAnswer } from './client.js';
+import { cacheSlot } from '../../lib/cache-scope.js';
 
-/** One turn at a time per contact and account, process-wide. */
-const perContact = createKeyedQueue();
+/** One turn at a time per contact and account, in one runtime. */
+const PER_CONTACT = cacheSlot('ActiveCampaign turns per contact', () => createKeyedQueue());
 
 export function tagKey(name: string): string {
   return name.toLowerCase();
@@ -129,5 +130,5 @@ export async function applyTags(
   const adding = new Set(add.map(tagKey));
   const removing = remove.filter((name) => !adding.has(tagKey(name)));
   if (add.length === 0 && removing.length === 0) return { ok: true, value: { added: 0, removed: 0 } };
-  return perContact.run(`${client.account} ${contactId}`, () => changeTags(client, contactId, add, removing), signal);
+  return client.caches.get(PER_CONTACT).run(`${client.account} ${contactId}`, () => changeTags(client, contactId, add, removing), signal);
 }

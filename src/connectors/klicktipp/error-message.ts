@@ -1,3 +1,4 @@
+import { isRecord } from '../../lib/is-record.js';
 /**
  * Klick-Tipp's error bodies as readable text (docs/protocols/klicktipp.md#errors): either a JSON array
  * of messages (`["API access denied."]`) or an object with a numeric code (`{"error": 7}`),
@@ -23,10 +24,6 @@ const CODES: Readonly<Record<number, string>> = {
   405: 'campaign not found',
   406: 'tier not found',
 };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** The numeric `error` code of a 406 body, or null. */
 export function klickTippErrorCode(body: unknown): number | null {

@@ -20,6 +20,9 @@ import type { AnswerClass, TargetClient } from '../target-client.js';
 import type { KlickTippConfig } from './config.js';
 import { klickTippErrorMessage } from './error-message.js';
 import { partnerHeaders } from './partner-auth.js';
+import { isRecord } from '../../lib/is-record.js';
+import { cacheSlot } from '../../lib/cache-scope.js';
+import type { CacheScope } from '../../lib/cache-scope.js';
 
 /** The target's name in outcome reasons. */
 export const TARGET_NAME = 'Klick-Tipp';
@@ -30,21 +33,20 @@ export interface KlickTippSession {
   id: string;
 }
 
-const sessions = createSessionCache<KlickTippSession>();
+/** Logins of one runtime: deliveries of the same account share a session. */
+const SESSIONS = cacheSlot('Klick-Tipp sessions', () => createSessionCache<KlickTippSession>());
 
 /** What a client needs from the delivery or connection-test context. */
 export interface ClientDeps {
   http: HttpClient;
   clock: Clock;
   signal: AbortSignal;
+  /** The runtime's caches (sessions, rate limiters). */
+  caches: CacheScope;
 }
 
 function baseUrlOf(config: KlickTippConfig): string {
   return config.baseUrl.replace(/\/+$/, '');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The session from a login answer: `sessid`/`session_name` in the body, else the Set-Cookie header. */
@@ -65,7 +67,7 @@ function loginFunction(config: KlickTippConfig, deps: ClientDeps, limiterKey: st
       http: deps.http,
       clock: deps.clock,
       signal: deps.signal,
-      limiter: sharedRateLimiter(limiterKey, config.requestsPerSecond),
+      limiter: sharedRateLimiter(deps.caches, limiterKey, config.requestsPerSecond),
       prepare: (req) => ({ ...req, url: `${base}${req.url}` }),
       classify: (status) => (status === 400 || status === 401 || status === 406 ? 'auth' : undefined),
       errorMessage: klickTippErrorMessage,
@@ -93,7 +95,7 @@ export function klickTippClient(config: KlickTippConfig, deps: ClientDeps): Targ
     http: deps.http,
     clock: deps.clock,
     signal: deps.signal,
-    limiter: sharedRateLimiter(limiterKey, config.requestsPerSecond),
+    limiter: sharedRateLimiter(deps.caches, limiterKey, config.requestsPerSecond),
     classify,
     errorMessage: klickTippErrorMessage,
   };
@@ -103,7 +105,7 @@ export function klickTippClient(config: KlickTippConfig, deps: ClientDeps): Targ
   }
   return createTargetClient<KlickTippSession>({
     ...common,
-    session: { cache: sessions, key: credentialKey('klicktipp', base, auth.username, auth.password), login: loginFunction(config, deps, limiterKey) },
+    session: { cache: deps.caches.get(SESSIONS), key: credentialKey('klicktipp', base, auth.username, auth.password), login: loginFunction(config, deps, limiterKey) },
     prepare: (req, session) => ({
       ...req,
       url: `${base}${req.url}`,

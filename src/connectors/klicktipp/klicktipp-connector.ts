@@ -19,6 +19,7 @@ import { klickTippErrorCode } from './error-message.js';
 import { klickTippFields } from './field-values.js';
 import { klickTippClient, TARGET_NAME } from './klicktipp-client.js';
 import { renderTagNames, resolveTags } from './tags.js';
+import { isRecord } from '../../lib/is-record.js';
 
 export type { KlickTippConfig } from './config.js';
 
@@ -34,10 +35,6 @@ function idOf(value: unknown): string | null {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
   if (typeof value === 'string' && /^\d+$/.test(value)) return value;
   return null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 interface Contact {

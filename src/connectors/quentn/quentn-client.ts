@@ -12,12 +12,10 @@ import { credentialKey } from '../session-cache.js';
 import { createTargetClient } from '../target-client.js';
 import type { CallResult, RetryOrFailed, TargetClient } from '../target-client.js';
 import type { QuentnConfig } from './config.js';
+import { isRecord } from '../../lib/is-record.js';
+import type { CacheScope } from '../../lib/cache-scope.js';
 
 export const QUENTN = 'Quentn';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Quentn's error bodies are UNCONFIRMED (docs/protocols/quentn.md#errors): this reads the usual shapes — a string, an
@@ -44,7 +42,7 @@ export function normalizeBaseUrl(baseUrl: string): string {
 
 export function createQuentnClient(
   config: Pick<QuentnConfig, 'baseUrl' | 'apiKey' | 'requestsPerSecond'>,
-  deps: { http: HttpClient; clock: Clock; signal?: AbortSignal },
+  deps: { http: HttpClient; clock: Clock; signal?: AbortSignal; caches: CacheScope },
 ): TargetClient {
   const base = normalizeBaseUrl(config.baseUrl);
   return createTargetClient<undefined>({
@@ -53,7 +51,7 @@ export function createQuentnClient(
     clock: deps.clock,
     ...(deps.signal ? { signal: deps.signal } : {}),
     // One budget per Quentn account (base URL), whatever the key.
-    limiter: sharedRateLimiter(`quentn:${credentialKey(base)}`, config.requestsPerSecond),
+    limiter: sharedRateLimiter(deps.caches, `quentn:${credentialKey(base)}`, config.requestsPerSecond),
     prepare: (req) => ({ ...req, url: `${base}${req.url}`, headers: { ...req.headers, authorization: `Bearer ${config.apiKey}` } }),
     errorMessage: quentnErrorMessage,
   });

@@ -27,6 +27,7 @@ import { syncContactTags } from './contact-tags.js';
 import { findContactId, upsertContact } from './contacts.js';
 import { createQuentnClient } from './quentn-client.js';
 import { renderTagNames } from './tag-names.js';
+import { isRecord } from '../../lib/is-record.js';
 
 export type { QuentnConfig } from './config.js';
 
@@ -41,7 +42,7 @@ async function deliver(event: CanonicalEvent, config: QuentnConfig, ctx: Deliver
   const email = event.buyer?.email ?? null;
   if (!email) return noEmail(event);
 
-  const client = createQuentnClient(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal });
+  const client = createQuentnClient(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, caches: ctx.caches });
   const confirm = action.contact === 'upsert' && wantsConfirmedEmail(event, action, config.emailStatus);
 
   let existing: number | null = null;
@@ -74,10 +75,6 @@ async function deliver(event: CanonicalEvent, config: QuentnConfig, ctx: Deliver
   return { outcome: 'delivered', response: notes.join(', ') };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Field names in Quentn's `GET custom-fields` answer (a list, or an object keyed by field). */
 function customFieldNames(body: unknown): Set<string> {
   const entries: unknown[] = Array.isArray(body) ? body : isRecord(body) ? Object.values(body) : [];
@@ -89,7 +86,7 @@ function customFieldNames(body: unknown): Set<string> {
 }
 
 async function testConnection(config: QuentnConfig, ctx: TestContext): Promise<{ ok: boolean; message: string }> {
-  const client = createQuentnClient(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal });
+  const client = createQuentnClient(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, caches: ctx.caches });
   const check = await client.call({ method: 'GET', path: '/check-credentials' });
   if (check.ok && !(isRecord(check.body) && check.body.success === true)) {
     return { ok: false, message: `Quentn did not confirm the API key: ${JSON.stringify(check.body).slice(0, 200)}` };

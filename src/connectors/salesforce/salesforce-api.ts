@@ -17,14 +17,18 @@ import { createTargetClient } from '../target-client.js';
 import type { SalesforceConfig } from './config.js';
 import { requestToken } from './salesforce-login.js';
 import type { SalesforceSession } from './salesforce-login.js';
+import { cacheSlot } from '../../lib/cache-scope.js';
+import type { CacheScope } from '../../lib/cache-scope.js';
 
-/** One cache for the process: deliveries of the same credentials share a login (docs/protocols/salesforce.md#login sessions last hours). */
-const sessions = createSessionCache<SalesforceSession>();
+/** Logins of one runtime: deliveries of the same credentials share a login (docs/protocols/salesforce.md#login sessions last hours). */
+const SESSIONS = cacheSlot('Salesforce sessions', () => createSessionCache<SalesforceSession>());
 
 export interface ApiDeps {
   http: HttpClient;
   clock: Clock;
   signal?: AbortSignal;
+  /** The runtime's caches (sessions, rate limiters). */
+  caches: CacheScope;
 }
 
 export type QueryResult = { ok: true; records: Array<Record<string, unknown>> } | { ok: false; result: RetryOrFailed };
@@ -69,7 +73,7 @@ const queryAnswer = z.object({ records: z.array(z.record(z.string(), z.unknown()
 export function salesforceApi(config: SalesforceConfig, deps: ApiDeps): SalesforceApi {
   const { credentials } = config;
   const account = credentialKey('salesforce', new URL(credentials.loginUrl).origin, credentials.username ?? credentials.clientId);
-  const limiter = sharedRateLimiter(account, config.maxRequestsPerSecond);
+  const limiter = sharedRateLimiter(deps.caches, account, config.maxRequestsPerSecond);
   const loginDeps = { http: deps.http, clock: deps.clock, limiter, ...(deps.signal ? { signal: deps.signal } : {}) };
   const client = createTargetClient<SalesforceSession>({
     name: 'Salesforce',
@@ -78,7 +82,7 @@ export function salesforceApi(config: SalesforceConfig, deps: ApiDeps): Salesfor
     limiter,
     ...(deps.signal ? { signal: deps.signal } : {}),
     session: {
-      cache: sessions,
+      cache: deps.caches.get(SESSIONS),
       key: credentialKey('salesforce', credentials.flow, credentials.loginUrl, credentials.clientId, credentials.clientSecret, credentials.username, credentials.password, credentials.securityToken),
       login: () => requestToken(credentials, loginDeps),
     },

@@ -39,7 +39,7 @@ export function salesforceConnector() {
       const opportunityStage = config.opportunity.enabled ? action.opportunity : undefined;
       if (action.record === 'none' && !opportunityStage) return { outcome: 'skipped', reason: `the ${event.type} action changes nothing in Salesforce` };
 
-      const api = salesforceApi(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal });
+      const api = salesforceApi(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, caches: ctx.caches });
       const scope = templateScope(event);
       const notes: string[] = [];
       let acted = false;
@@ -63,7 +63,7 @@ export function salesforceConnector() {
     },
 
     async testConnection(config, ctx) {
-      return checkSetup(salesforceApi(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal }), config);
+      return checkSetup(salesforceApi(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, caches: ctx.caches }), config);
     },
   } satisfies Connector<SalesforceConfig>;
 }

@@ -11,6 +11,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FakeRequest, FakeResponse, FakeRoute } from './fake-route.js';
+import { mediaTypeOf } from '../../lib/media-type.js';
 
 /**
  * The HMAC key of dev signatures. Deliberately public and INSECURE: anyone can sign with it.
@@ -159,8 +160,7 @@ export function createIpnVerificationFake(options: IpnVerificationFakeOptions = 
     if (req.method.toUpperCase() !== 'POST') return text(405, 'Method Not Allowed');
     const userAgent = req.headers['user-agent'];
     postbacks.push({ body: Buffer.from(req.body), ...(userAgent === undefined ? {} : { userAgent }), headers: { ...req.headers } });
-    const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-    if (contentType !== 'application/x-www-form-urlencoded') return text(400, 'Bad Request');
+    if (mediaTypeOf(req.headers['content-type']) !== 'application/x-www-form-urlencoded') return text(400, 'Bad Request');
     if (userAgent === undefined || userAgent.trim() === '') return text(403, 'Forbidden');
     const current = mode;
     if (current === 'fail500') return text(500, ERROR_PAGE, 'text/html; charset=utf-8');

@@ -16,6 +16,9 @@ import { X509Certificate, randomBytes, verify } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { DEV_CERTIFICATE_PEM } from './dev-certificate.js';
 import type { FakeRequest, FakeResponse, FakeRoute } from './fake-route.js';
+import { isRecord } from '../../lib/is-record.js';
+import { mediaTypeOf } from '../../lib/media-type.js';
+import { parseFormBody } from '../../lib/form-body.js';
 
 /** Where the fake serves the dev certificate; signed deliveries name `<fake base>` + this path as their cert URL. */
 export const DEV_CERTIFICATE_PATH = '/v1/notifications/certs/CERT-ipnhub-dev';
@@ -41,14 +44,6 @@ const REQUIRED_FIELDS = ['auth_algo', 'cert_url', 'transmission_id', 'transmissi
 
 function json(status: number, body: unknown): FakeResponse {
   return { status, headers: { 'content-type': 'application/json', 'paypal-debug-id': randomBytes(6).toString('hex') }, body: JSON.stringify(body) };
-}
-
-function mediaType(req: FakeRequest): string {
-  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** PayPal's signed string over the re-serialised event, verified with the dev certificate. */
@@ -77,10 +72,11 @@ export function createWebhookApiFake(options: WebhookApiFakeOptions): WebhookApi
     if (req.headers['authorization'] !== expectedBasic) {
       return json(401, { error: 'invalid_client', error_description: 'Client Authentication failed' });
     }
-    if (mediaType(req) !== 'application/x-www-form-urlencoded') {
+    if (mediaTypeOf(req.headers['content-type']) !== 'application/x-www-form-urlencoded') {
       return json(400, { error: 'invalid_request', error_description: 'Content-Type must be application/x-www-form-urlencoded' });
     }
-    const grant = new URLSearchParams(req.body.toString('utf8')).get('grant_type');
+    const form = parseFormBody(req.body);
+    const grant = form.ok ? form.fields.grant_type : undefined;
     if (grant !== 'client_credentials') return json(400, { error: 'unsupported_grant_type', error_description: `Grant Type is ${grant ?? 'NULL'}` });
     const token = `A21AA${randomBytes(32).toString('base64url')}`;
     tokens.add(token);
@@ -99,7 +95,7 @@ export function createWebhookApiFake(options: WebhookApiFakeOptions): WebhookApi
     const auth = req.headers['authorization'] ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
     if (!tokens.has(token)) return json(401, { error: 'invalid_token', error_description: 'Token signature verification failed' });
-    if (mediaType(req) !== 'application/json') return json(400, { name: 'MALFORMED_REQUEST', message: 'Content-Type must be application/json' });
+    if (mediaTypeOf(req.headers['content-type']) !== 'application/json') return json(400, { name: 'MALFORMED_REQUEST', message: 'Content-Type must be application/json' });
     let body: unknown;
     try {
       body = JSON.parse(req.body.toString('utf8'));

@@ -16,6 +16,8 @@ import type { RouteBodyLimit, RouteContext } from './define-route.js';
 import { buildOpenApiDocument } from './openapi.js';
 import { checkedResponse } from './response-check.js';
 import { adminRoutes } from './route-table.js';
+import { listenOrigin } from '../../connections/inbound-url.js';
+import { requestOrigin } from '../request-origin.js';
 
 export interface AdminApiOptions {
   deps: AdminDeps;
@@ -25,6 +27,14 @@ export interface AdminApiOptions {
    * match (tests: the schemas, and so the UI's generated types, must say what the API sends).
    */
   checkResponses?: boolean;
+  /** The configured public base URL: the origin of every inbound URL in answers when set. */
+  publicBaseUrl?: string;
+}
+
+/** Where inbound URLs point for this request (see RouteHttp.inboundOrigin). */
+function inboundOriginFor(req: FastifyRequest, publicBaseUrl: string | undefined): string {
+  // A request without a usable Host header (HTTP/1.0) still arrived at an address of ours.
+  return publicBaseUrl ?? requestOrigin(req) ?? listenOrigin(req.socket.localAddress ?? '127.0.0.1', req.socket.localPort ?? 80);
 }
 
 /**
@@ -76,6 +86,7 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
           http: {
             auth: auths.get(req) ?? null,
             clientAddress: clientAddress(req),
+            inboundOrigin: inboundOriginFor(req, options.publicBaseUrl),
             signIn: (token) => guard.signIn(req, reply, token),
             signOut: () => guard.signOut(req, reply),
           },

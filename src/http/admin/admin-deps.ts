@@ -3,8 +3,8 @@
  * paging and JSON shapes; the services and queries behind it are shared with the CLI.
  */
 import type { Kysely } from 'kysely';
-import type { AdminSessions } from '../../connections/admin-sessions.js';
-import type { AdminTokenVerifier } from '../../connections/admin-token.js';
+import type { AdminSessions } from '../../secrets/admin-sessions.js';
+import type { AdminTokenVerifier } from '../../secrets/admin-token.js';
 import type { ConnectionsService } from '../../connections/connections-service.js';
 import type { SourcesService } from '../../connections/sources-service.js';
 import type { DbAdapter } from '../../db/dialect-adapter.js';

@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { previewConfig } from '../../connections/config-preview.js';
 import { IpnhubError } from '../../core/errors.js';
-import { filtersSchema } from '../../connections/filters.js';
+import { filtersSchema } from '../../routing/filters.js';
 import { connectionWriteView } from '../../connections/connection-write-view.js';
 import { pageOfList } from '../../ledger/queries/page.js';
 import { connectionStats, NO_DELIVERIES } from '../../outbox/connection-stats.js';

@@ -23,6 +23,11 @@ export interface RouteHttp {
   auth: AdminAuth | null;
   /** The client's address (the forwarded one behind a trusted proxy). */
   clientAddress: string;
+  /**
+   * The origin of the inbound URLs in answers: the public base URL when configured, else the
+   * origin this request reached the server at (connections/inbound-url.ts).
+   */
+  inboundOrigin: string;
   /** Exchanges the admin token for a session cookie on this answer (see http/admin-guard.ts). */
   signIn(token: string): Promise<void>;
   /** Ends the cookie's session, if any, and clears the cookie on this answer. */

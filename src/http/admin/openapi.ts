@@ -12,6 +12,7 @@ import type { ErrorCode } from '../../core/errors.js';
 import { defineRoute } from './define-route.js';
 import type { AdminRoute } from './define-route.js';
 import { named, responseSchemas } from './responses/registry.js';
+import { isRecord } from '../../lib/is-record.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -96,19 +97,15 @@ function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output' = 'input'): Json
   return json;
 }
 
-function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** One OpenAPI parameter per property of an object schema (path params are always required). */
 function parametersOf(schema: z.ZodType | undefined, location: 'path' | 'query'): JsonObject[] {
   if (!schema) return [];
   const json = jsonSchemaOf(schema);
-  const properties = isJsonObject(json.properties) ? json.properties : {};
+  const properties = isRecord(json.properties) ? json.properties : {};
   const required = new Set(Array.isArray(json.required) ? json.required : []);
   return Object.entries(properties).map(([name, property]) => {
     const parameter: JsonObject = { name, in: location, required: location === 'path' || required.has(name), schema: property };
-    if (isJsonObject(property) && typeof property.description === 'string') parameter.description = property.description;
+    if (isRecord(property) && typeof property.description === 'string') parameter.description = property.description;
     return parameter;
   });
 }

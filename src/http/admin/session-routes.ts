@@ -1,7 +1,7 @@
 /**
  * `/session`: sign-in for the web UI. The admin token is exchanged for a session cookie
  * (HttpOnly, SameSite=Strict, Secure over https), so the browser never keeps the token; see
- * ../admin-guard.ts for the rules and connections/admin-sessions.ts for how sessions end.
+ * ../admin-guard.ts for the rules and secrets/admin-sessions.ts for how sessions end.
  * `POST /token/rotate` (system-routes.ts) ends every session.
  */
 import { z } from 'zod';

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { captureLogger } from '../../../test/helpers/capture-logger.js';
 import { enabledDialects } from '../../../test/helpers/test-db.js';
 import { TEST_ADMIN_TOKEN } from '../../../test/helpers/test-runtime.js';
-import { rotateAdminToken } from '../../connections/admin-token.js';
+import { rotateAdminToken } from '../../secrets/admin-token.js';
 import { openDb } from '../../db/connect.js';
 import { ManualClock } from '../../lib/clock.js';
 import { dbTarget } from '../../runtime.js';

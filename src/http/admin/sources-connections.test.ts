@@ -49,7 +49,8 @@ for (const dialect of enabledDialects()) {
           name: 'DS24 main',
           config: {},
           secretFields: { passphrase: 'set' },
-          inboundUrl: `/ipn/${source.id}`,
+          // No public base URL: the origin this request reached the server at (inject: localhost).
+          inboundUrl: `http://localhost/ipn/${source.id}`,
           createdAt: expect.any(String),
           updatedAt: expect.any(String),
           lastNotificationAt: null,

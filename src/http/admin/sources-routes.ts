@@ -5,16 +5,16 @@
  * sends the provider's own connection test through the inbound pipeline.
  */
 import { z } from 'zod';
+import { withInboundUrl } from '../../connections/inbound-url.js';
 import type { SourceView } from '../../connections/sources-service.js';
 import { IpnhubError } from '../../core/errors.js';
 import { pageOfList } from '../../ledger/queries/page.js';
 import { sourceStats, withStats } from '../../ledger/queries/source-stats-query.js';
 import type { SourceStats } from '../../ledger/queries/source-stats-query.js';
-import type { AdminDeps } from './admin-deps.js';
 import { idParams, pageQuery } from './common-schemas.js';
 import { defineRoute } from './define-route.js';
 import { found } from './found.js';
-import type { AdminRoute } from './define-route.js';
+import type { AdminRoute, RouteContext } from './define-route.js';
 import { source, sourcePage, testNotificationResult } from './responses/sources.js';
 
 const TAG = 'sources';
@@ -38,9 +38,11 @@ export const updateSourceBody = z
   })
   .strict();
 
-/** One source's view with its stats. */
-async function withSourceStats(deps: AdminDeps, view: SourceView): Promise<SourceView & SourceStats> {
-  return withStats(view, await sourceStats(deps.db, [view.id]));
+type SourceAnswer = SourceView & SourceStats & { inboundUrl: string };
+
+/** One source's view with its inbound URL and its stats. */
+async function answerOf(view: SourceView, { deps, http }: RouteContext): Promise<SourceAnswer> {
+  return withInboundUrl(withStats(view, await sourceStats(deps.db, [view.id])), http.inboundOrigin);
 }
 
 export const sourcesRoutes: readonly AdminRoute[] = [
@@ -53,10 +55,10 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     description: 'Newest first, paged like every list. Each source carries `lastNotificationAt` and `counts` by verdict.',
     query: pageQuery,
     response: { status: 200, description: '`{ data: Source[], nextCursor }`', schema: sourcePage },
-    handler: async ({ query, deps }) => {
+    handler: async ({ query, deps, http }) => {
       const page = pageOfList(await deps.sources.list(), query, 'source');
       const stats = await sourceStats(deps.db, page.data.map((view) => view.id));
-      return { ...page, data: page.data.map((view) => withStats(view, stats)) };
+      return { ...page, data: page.data.map((view) => withInboundUrl(withStats(view, stats), http.inboundOrigin)) };
     },
   }),
   defineRoute({
@@ -65,11 +67,11 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     operationId: 'createSource',
     tag: TAG,
     summary: 'Create a source',
-    description: 'Returns the source with its `inboundUrl`, the address to give the provider.',
+    description: 'Returns the source with its `inboundUrl`, the address to give the provider (on the public base URL when configured, else on the origin this request reached the server at).',
     body: createSourceBody,
     errors: ['UNKNOWN_PROVIDER', 'INVALID_CONFIG'],
     response: { status: 201, description: 'The new source.', schema: source },
-    handler: async ({ body, deps }) => withStats(await deps.sources.create(body), new Map()),
+    handler: async ({ body, deps, http }) => withInboundUrl(withStats(await deps.sources.create(body), new Map()), http.inboundOrigin),
   }),
   defineRoute({
     method: 'GET',
@@ -79,7 +81,7 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     summary: 'Get a source',
     params: idParams,
     response: { status: 200, description: 'The source.', schema: source },
-    handler: async ({ params, deps }) => withSourceStats(deps, found(await deps.sources.get(params.id), 'source', params.id)),
+    handler: async (context) => answerOf(found(await context.deps.sources.get(context.params.id), 'source', context.params.id), context),
   }),
   defineRoute({
     method: 'PATCH',
@@ -92,7 +94,7 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     body: updateSourceBody,
     errors: ['INVALID_CONFIG'],
     response: { status: 200, description: 'The updated source.', schema: source },
-    handler: async ({ params, body, deps }) => withSourceStats(deps, found(await deps.sources.update(params.id, body), 'source', params.id)),
+    handler: async (context) => answerOf(found(await context.deps.sources.update(context.params.id, context.body), 'source', context.params.id), context),
   }),
   defineRoute({
     method: 'DELETE',

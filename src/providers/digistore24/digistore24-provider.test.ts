@@ -6,11 +6,12 @@ import type { Digistore24Config } from './config.js';
 import { digistore24Provider } from './digistore24-provider.js';
 import { encodeDigistore24Body } from './sign-request.js';
 import { digistore24Request as request, loadDigistore24Fixture, wireBody } from './test-support/ipn-examples.js';
+import { createCacheScope } from '../../lib/cache-scope.js';
 
 const fixture = loadDigistore24Fixture();
 const config: Digistore24Config = { passphrase: fixture.example_payloads.passphrase };
 const provider = digistore24Provider();
-const ctx = { clock: new ManualClock('2024-05-14T07:12:46.000Z'), http: offlineHttpClient() };
+const ctx = { clock: new ManualClock('2024-05-14T07:12:46.000Z'), http: offlineHttpClient(), caches: createCacheScope() };
 
 const payment = fixture.example_payloads.items[0];
 if (!payment) throw new Error('fixture has no payloads');

@@ -9,29 +9,21 @@ import type { ErrorCode } from '../../core/errors.js';
 import { parseMoney } from '../../core/money.js';
 import type { PayPalIpnConfig } from './config.js';
 import type { IpnLine } from './ipn-lines.js';
+import { quote } from '../../lib/quote.js';
+import { trimmedField } from './ipn-fields.js';
 
 export type CheckResult = { ok: true } | { ok: false; code: ErrorCode; reason: string };
 
 type Fields = Readonly<Record<string, string>>;
 
 const OK: CheckResult = { ok: true };
-const MAX_QUOTED = 64;
-
-function get(fields: Fields, name: string): string | null {
-  const value = Object.hasOwn(fields, name) ? fields[name] : undefined;
-  return value === undefined || value.trim() === '' ? null : value.trim();
-}
-
-function quote(value: string): string {
-  return JSON.stringify(value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value);
-}
 
 /**
  * docs/protocols/paypal.md#ipn-postback: a sandbox message (`test_ipn=1`) gets VERIFIED from the sandbox, so a live source that
  * accepted one would let anyone with a sandbox account forge "payments".
  */
 export function checkEnvironment(fields: Fields, config: PayPalIpnConfig): CheckResult {
-  if (config.environment === 'live' && get(fields, 'test_ipn') === '1') {
+  if (config.environment === 'live' && trimmedField(fields, 'test_ipn') === '1') {
     return { ok: false, code: 'TEST_MESSAGE_ON_LIVE_SOURCE', reason: 'test_ipn=1 (a sandbox message) on a live source' };
   }
   return OK;
@@ -44,8 +36,8 @@ export function checkEnvironment(fields: Fields, config: PayPalIpnConfig): Check
  * match is enough. A message naming no receiver fails: it cannot be shown to be ours.
  */
 export function checkReceiver(fields: Fields, config: PayPalIpnConfig): CheckResult {
-  const email = (get(fields, 'receiver_email') ?? get(fields, 'business'))?.toLowerCase() ?? null;
-  const id = get(fields, 'receiver_id')?.toUpperCase() ?? null;
+  const email = (trimmedField(fields, 'receiver_email') ?? trimmedField(fields, 'business'))?.toLowerCase() ?? null;
+  const id = trimmedField(fields, 'receiver_id')?.toUpperCase() ?? null;
   const wantedEmail = config.receiverEmail?.trim().toLowerCase();
   const wantedId = config.receiverId?.trim().toUpperCase();
   if (wantedEmail !== undefined && email === wantedEmail) return OK;
@@ -66,7 +58,7 @@ const PRICED_TYPES: ReadonlySet<EventType> = new Set(['payment', 'payment_pendin
 export function checkExpectedPrices(fields: Fields, type: EventType, lines: readonly IpnLine[], config: PayPalIpnConfig): CheckResult {
   const prices = config.expectedPrices;
   if (prices === undefined || !PRICED_TYPES.has(type)) return OK;
-  const currency = get(fields, 'mc_currency')?.toUpperCase() ?? null;
+  const currency = trimmedField(fields, 'mc_currency')?.toUpperCase() ?? null;
   for (const line of lines) {
     const expected = line.itemNumber !== null && Object.hasOwn(prices, line.itemNumber) ? prices[line.itemNumber] : undefined;
     if (expected === undefined) continue;

@@ -7,6 +7,8 @@
  */
 import type { EventType } from '../../core/events.js';
 import { parseMoney } from '../../core/money.js';
+import { quote } from '../../lib/quote.js';
+import { trimmedField } from './ipn-fields.js';
 
 export type IpnClassification =
   /** Money moved or was about to (a payment, its states, a refund or reversal). */
@@ -92,24 +94,13 @@ const UNHANDLED_TYPES: Readonly<Record<string, string>> = {
 /** docs/protocols/paypal.md#ipn-transaction-types-and-payment-statuses: statuses that mean money was added to or taken from the account. */
 const MONEY_MOVED: ReadonlySet<string> = new Set(['Completed', 'Created', 'Refunded', 'Reversed', 'Canceled_Reversal']);
 
-const MAX_QUOTED = 64;
-
-function quote(value: string): string {
-  return JSON.stringify(value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value);
-}
-
-function present(fields: Readonly<Record<string, string>>, name: string): string | null {
-  const value = Object.hasOwn(fields, name) ? fields[name] : undefined;
-  return value === undefined || value.trim() === '' ? null : value.trim();
-}
-
 /**
  * The field a message lacks to be an IPN at all, or null: it needs a `txn_type` or a
  * `payment_status`. Deliberately lenient, because a message rejected here is never verified
  * and PayPal gives up on it after its retries; `classify` asks for what each kind needs.
  */
 export function missingEssentialField(fields: Readonly<Record<string, string>>): string | null {
-  return present(fields, 'txn_type') === null && present(fields, 'payment_status') === null ? 'txn_type' : null;
+  return trimmedField(fields, 'txn_type') === null && trimmedField(fields, 'payment_status') === null ? 'txn_type' : null;
 }
 
 /**
@@ -117,10 +108,10 @@ export function missingEssentialField(fields: Readonly<Record<string, string>>):
  * gross. A verified message that reports money is never just ignored (see normalize.ts).
  */
 export function carriesMoney(fields: Readonly<Record<string, string>>): boolean {
-  const status = present(fields, 'payment_status');
+  const status = trimmedField(fields, 'payment_status');
   if (status !== null && MONEY_MOVED.has(status)) return true;
   return ['mc_gross', 'payment_gross'].some((name) => {
-    const minor = parseMoney(present(fields, name));
+    const minor = parseMoney(trimmedField(fields, name));
     return minor !== null && minor !== 0;
   });
 }
@@ -132,14 +123,14 @@ export function carriesMoney(fields: Readonly<Record<string, string>>): boolean 
  * a "payment" with a positive amount).
  */
 function looksLikeIncomingPayment(fields: Readonly<Record<string, string>>): boolean {
-  const gross = parseMoney(present(fields, 'mc_gross'));
-  return present(fields, 'parent_txn_id') === null && (gross === null || gross >= 0);
+  const gross = parseMoney(trimmedField(fields, 'mc_gross'));
+  return trimmedField(fields, 'parent_txn_id') === null && (gross === null || gross >= 0);
 }
 
 /** Classifies a message that passed {@link missingEssentialField}. */
 export function classifyIpn(fields: Readonly<Record<string, string>>): IpnClassification {
-  const txnType = present(fields, 'txn_type') ?? '';
-  const status = present(fields, 'payment_status');
+  const txnType = trimmedField(fields, 'txn_type') ?? '';
+  const status = trimmedField(fields, 'payment_status');
   const ignored = Object.hasOwn(IGNORED_TYPES, txnType) ? IGNORED_TYPES[txnType] : undefined;
   if (ignored !== undefined) return { kind: 'ignored', reason: `txn_type ${txnType}: ${ignored}` };
   const unhandled = Object.hasOwn(UNHANDLED_TYPES, txnType) ? UNHANDLED_TYPES[txnType] : undefined;
@@ -164,10 +155,10 @@ export function classifyIpn(fields: Readonly<Record<string, string>>): IpnClassi
   // else the payment itself. A missing txn_id is no obstacle when the order is known
   // (dedup-key.ts has a key for that); a message naming no order cannot be recorded.
   if (profileIdOf(fields) === null) {
-    if (mapped.reversal && present(fields, 'parent_txn_id') === null) {
+    if (mapped.reversal && trimmedField(fields, 'parent_txn_id') === null) {
       return { kind: 'incomplete', field: 'parent_txn_id', reason: `parent_txn_id is missing for payment_status ${status}` };
     }
-    if (!mapped.reversal && present(fields, 'txn_id') === null) {
+    if (!mapped.reversal && trimmedField(fields, 'txn_id') === null) {
       return { kind: 'incomplete', field: 'txn_id', reason: `txn_id is missing for payment_status ${status}` };
     }
   }
@@ -176,5 +167,5 @@ export function classifyIpn(fields: Readonly<Record<string, string>>): IpnClassi
 
 /** The subscription or recurring profile a message is about (`subscr_id`, else `recurring_payment_id`), or null. */
 export function profileIdOf(fields: Readonly<Record<string, string>>): string | null {
-  return present(fields, 'subscr_id') ?? present(fields, 'recurring_payment_id');
+  return trimmedField(fields, 'subscr_id') ?? trimmedField(fields, 'recurring_payment_id');
 }

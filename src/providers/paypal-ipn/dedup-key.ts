@@ -24,6 +24,7 @@
  * than a lost payment); the fields above are the same in every copy.
  */
 import { createHash } from 'node:crypto';
+import { trimmedField } from './ipn-fields.js';
 
 type Fields = Readonly<Record<string, string>>;
 
@@ -43,11 +44,6 @@ const WHEN_FIELDS: Readonly<Record<string, readonly string[]>> = {
   recurring_payment_suspended_due_to_max_failed_payment: ['payment_date', 'next_payment_date'],
 };
 
-function get(fields: Fields, name: string): string | null {
-  const value = Object.hasOwn(fields, name) ? fields[name] : undefined;
-  return value === undefined || value.trim() === '' ? null : value.trim();
-}
-
 /** Key of a money message: the transaction and the state it reports. */
 export function moneyDedupKey(txnId: string, paymentStatus: string): string {
   return `pp:txn:${txnId}:${paymentStatus}`;
@@ -58,7 +54,7 @@ export function lifecycleDedupKey(fields: Fields, profileId: string, txnType: st
   const names = Object.hasOwn(WHEN_FIELDS, txnType) ? (WHEN_FIELDS[txnType] ?? []) : ['payment_date'];
   let when = '';
   for (const name of names) {
-    const value = get(fields, name);
+    const value = trimmedField(fields, name);
     if (value !== null) {
       when = value;
       break;
@@ -73,13 +69,13 @@ const FACT_FIELDS = ['txn_type', 'payment_status', 'subscr_id', 'recurring_payme
 /** Key of a money message without `txn_id` (see the module comment). */
 export function fallbackDedupKey(fields: Fields): string {
   const when =
-    get(fields, 'payment_date') ??
-    get(fields, 'ipn_track_id') ??
+    trimmedField(fields, 'payment_date') ??
+    trimmedField(fields, 'ipn_track_id') ??
     Object.keys(fields)
       .filter((name) => name !== 'resend')
       .sort()
       .map((name) => `${name}=${fields[name] ?? ''}`)
       .join('&');
-  const facts = [...FACT_FIELDS.map((name) => get(fields, name) ?? ''), when];
+  const facts = [...FACT_FIELDS.map((name) => trimmedField(fields, name) ?? ''), when];
   return `pp:notxn:${createHash('sha256').update(JSON.stringify(facts)).digest('hex').slice(0, 32)}`;
 }

@@ -4,6 +4,7 @@
  * other message has at most one item (`item_name`/`item_number`/`quantity`, gross in
  * `mc_gross`), recurring profiles a `product_name`.
  */
+import { trimmedField } from './ipn-fields.js';
 
 export interface IpnLine {
   /** `item_number`, else `item_name` (buttons without an item number), else `product_name`. */
@@ -18,11 +19,6 @@ export interface IpnLine {
 
 type Fields = Readonly<Record<string, string>>;
 
-function get(fields: Fields, name: string): string | null {
-  const value = Object.hasOwn(fields, name) ? fields[name] : undefined;
-  return value === undefined || value.trim() === '' ? null : value.trim();
-}
-
 function quantity(value: string | null): number {
   const number = value !== null && /^\d{1,9}$/.test(value) ? Number(value) : 0;
   // Subscriptions send quantity 0 or none; an item is still one unit bought.
@@ -33,7 +29,7 @@ function cartNumbers(fields: Fields): number[] {
   const numbers = new Set<number>();
   for (const name of Object.keys(fields)) {
     const match = /^item_(?:name|number)(\d{1,3})$/.exec(name);
-    if (match && get(fields, name) !== null) numbers.add(Number(match[1]));
+    if (match && trimmedField(fields, name) !== null) numbers.add(Number(match[1]));
   }
   return [...numbers].sort((a, b) => a - b);
 }
@@ -43,20 +39,20 @@ export function ipnLines(fields: Fields): IpnLine[] {
   const numbers = cartNumbers(fields);
   if (numbers.length > 0) {
     return numbers.map((n) => {
-      const itemNumber = get(fields, `item_number${n}`);
-      const name = get(fields, `item_name${n}`);
+      const itemNumber = trimmedField(fields, `item_number${n}`);
+      const name = trimmedField(fields, `item_name${n}`);
       return {
         productId: itemNumber ?? name ?? '',
         itemNumber,
         name,
-        quantity: quantity(get(fields, `quantity${n}`)),
-        gross: get(fields, `mc_gross_${n}`) ?? get(fields, `mc_gross${n}`),
+        quantity: quantity(trimmedField(fields, `quantity${n}`)),
+        gross: trimmedField(fields, `mc_gross_${n}`) ?? trimmedField(fields, `mc_gross${n}`),
       };
     });
   }
-  const itemNumber = get(fields, 'item_number');
-  const name = get(fields, 'item_name') ?? get(fields, 'product_name');
+  const itemNumber = trimmedField(fields, 'item_number');
+  const name = trimmedField(fields, 'item_name') ?? trimmedField(fields, 'product_name');
   const productId = itemNumber ?? name;
   if (productId === null) return [];
-  return [{ productId, itemNumber, name, quantity: quantity(get(fields, 'quantity')), gross: get(fields, 'mc_gross') }];
+  return [{ productId, itemNumber, name, quantity: quantity(trimmedField(fields, 'quantity')), gross: trimmedField(fields, 'mc_gross') }];
 }

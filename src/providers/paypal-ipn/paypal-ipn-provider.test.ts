@@ -5,10 +5,11 @@ import { offlineHttpClient } from '../../lib/offline-http-client.js';
 import type { PayPalIpnConfig } from './config.js';
 import { paypalIpnProvider } from './paypal-ipn-provider.js';
 import { LIVE_CONFIG, fixtureNamed, ipnRequest, loadPayPalIpnFixtures } from './test-support/ipn-fixtures.js';
+import { createCacheScope } from '../../lib/cache-scope.js';
 
 const provider = paypalIpnProvider();
 const fixtures = loadPayPalIpnFixtures();
-const ctx = { clock: new ManualClock('2024-05-14T17:15:05.000Z'), http: offlineHttpClient() };
+const ctx = { clock: new ManualClock('2024-05-14T17:15:05.000Z'), http: offlineHttpClient(), caches: createCacheScope() };
 const payment = fixtureNamed(fixtures, 'web-accept-windows-1252').body;
 
 describe('paypalIpnProvider', () => {

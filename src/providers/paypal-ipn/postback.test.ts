@@ -12,6 +12,10 @@ import { POSTBACK_USER_AGENT, postbackBody } from './postback.js';
 import { serveFakeRoute } from '../../dev/fake-paypal/server.js';
 import type { FakeRouteServer } from '../../dev/fake-paypal/server.js';
 import { LIVE_CONFIG, fixtureBody, fixtureNamed, ipnRequest, loadPayPalIpnFixtures } from './test-support/ipn-fixtures.js';
+import { createCacheScope } from '../../lib/cache-scope.js';
+
+/** One runtime's caches for this file, as requests to one server share them. */
+const caches = createCacheScope();
 
 const provider = paypalIpnProvider();
 const fixtures = loadPayPalIpnFixtures();
@@ -21,7 +25,7 @@ const utf8 = fixtureBody(fixtureNamed(fixtures, 'web-accept-utf-8'));
 const fake = createIpnVerificationFake({ registered: fixtures.map(fixtureBody) });
 const http = createHttpClient({ timeoutMs: 2000, allowList: ['127.0.0.1'] });
 const clock = new ManualClock('2024-05-14T17:20:00.000Z');
-const ctx: ProviderContext = { clock, http };
+const ctx: ProviderContext = { clock, http, caches };
 let server: FakeRouteServer;
 let config: PayPalIpnConfig;
 
@@ -107,7 +111,7 @@ describe('confirm (postback)', () => {
     const impatient = createHttpClient({ timeoutMs: 200, allowList: ['127.0.0.1'] });
     fake.setMode({ delayMs: 1500 });
     try {
-      expect(await provider.confirm?.(ipnRequest(payment), config, { clock, http: impatient })).toEqual({
+      expect(await provider.confirm?.(ipnRequest(payment), config, { clock, http: impatient, caches })).toEqual({
         ok: 'retry',
         reason: `postback to ${server.url}/cgi-bin/webscr failed (timeout): no complete answer within 200 ms`,
       });

@@ -7,6 +7,7 @@
 import type { Clock } from '../../lib/clock.js';
 import type { HttpClient, HttpResponse } from '../../lib/http-client.js';
 import type { Confirmation } from '../provider.js';
+import { quote } from '../../lib/quote.js';
 
 /** Sent as the User-Agent: PayPal answers 403 (or INVALID on sandbox) without a descriptive one (docs/protocols/paypal.md#ipn-postback). */
 export const POSTBACK_USER_AGENT = 'ipnhub-ipn-verifier/0.1';
@@ -24,7 +25,7 @@ export function postbackBody(rawBody: Buffer): Buffer {
 
 function snippet(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return JSON.stringify(flat.length > MAX_QUOTED ? `${flat.slice(0, MAX_QUOTED)}…` : flat);
+  return quote(flat, MAX_QUOTED);
 }
 
 /** `Retry-After` as seconds from now (delta-seconds or an HTTP date), or undefined. */

@@ -7,7 +7,7 @@
  * say whether a message is genuine.
  */
 import { formatMoney, parseMoney } from '../../core/money.js';
-import { encodeWindows1252 } from './windows-1252.js';
+import { encodeWindows1252 } from '../../lib/windows-1252.js';
 
 /** Every kind {@link samplePayPalIpnFields} builds; any other kind gets a web_accept message with that txn_type. */
 export const PAYPAL_IPN_SAMPLE_KINDS = [

@@ -7,6 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../lib/clock.js';
 import type { HttpClient } from '../../lib/http-client.js';
+import { cacheSlot } from '../../lib/cache-scope.js';
+import type { CacheScope } from '../../lib/cache-scope.js';
 
 export interface ClientCredentials {
   /** API base without a trailing slash, e.g. `https://api-m.paypal.com`. */
@@ -27,8 +29,8 @@ interface CachedToken {
 const RENEW_MARGIN_MS = 60_000;
 const MAX_ENTRIES = 64;
 
-const tokens = new Map<string, CachedToken>();
-const inFlight = new Map<string, Promise<TokenResult>>();
+/** Tokens of one runtime, and the token requests in flight, by credentials. */
+const TOKENS = cacheSlot('PayPal access tokens', () => ({ tokens: new Map<string, CachedToken>(), inFlight: new Map<string, Promise<TokenResult>>() }));
 
 function cacheKey(credentials: ClientCredentials): string {
   // The secret is part of the key (a changed secret must not reuse the old token) but is never stored.
@@ -70,7 +72,8 @@ async function requestToken(credentials: ClientCredentials, http: HttpClient, cl
 }
 
 /** A valid access token for these credentials, from the cache or from PayPal. Never rejects. */
-export function accessToken(credentials: ClientCredentials, ctx: { http: HttpClient; clock: Clock }): Promise<TokenResult> {
+export function accessToken(credentials: ClientCredentials, ctx: { http: HttpClient; clock: Clock; caches: CacheScope }): Promise<TokenResult> {
+  const { tokens, inFlight } = ctx.caches.get(TOKENS);
   const key = cacheKey(credentials);
   const cached = tokens.get(key);
   if (cached && ctx.clock.now().getTime() < cached.renewAt) return Promise.resolve({ ok: true, token: cached.token });
@@ -93,7 +96,8 @@ export function accessToken(credentials: ClientCredentials, ctx: { http: HttpCli
 }
 
 /** Forgets the token for these credentials, e.g. after PayPal answered 401 with it. */
-export function discardAccessToken(credentials: ClientCredentials, token: string): void {
+export function discardAccessToken(credentials: ClientCredentials, token: string, caches: CacheScope): void {
+  const { tokens } = caches.get(TOKENS);
   const key = cacheKey(credentials);
   if (tokens.get(key)?.token === token) tokens.delete(key);
 }

@@ -16,6 +16,10 @@ import { signPayPalWebhook } from './sign-webhook.js';
 import { startTestServer } from './test-support/test-server.js';
 import type { TestServer } from './test-support/test-server.js';
 import { webhookRequest } from './test-support/vectors.js';
+import { createCacheScope } from '../../lib/cache-scope.js';
+
+/** One runtime's caches for this file, as requests to one server share them. */
+const caches = createCacheScope();
 
 const provider = paypalWebhooksProvider();
 const http = createHttpClient({ timeoutMs: 2000, allowList: ['127.0.0.1'] });
@@ -64,14 +68,14 @@ afterAll(async () => {
 describe('API verification against the fake PayPal', () => {
   it('accepts SUCCESS and reuses the token for the next message', async () => {
     const { fake, server, config, clock } = await setup();
-    expect(await provider.verify(delivery(server), config, { clock, http })).toEqual({ ok: true, method: API_VERIFICATION_METHOD });
-    expect(await provider.verify(delivery(server), config, { clock, http })).toEqual({ ok: true, method: API_VERIFICATION_METHOD });
+    expect(await provider.verify(delivery(server), config, { clock, http, caches })).toEqual({ ok: true, method: API_VERIFICATION_METHOD });
+    expect(await provider.verify(delivery(server), config, { clock, http, caches })).toEqual({ ok: true, method: API_VERIFICATION_METHOD });
     expect(fake.counts()).toEqual({ tokensIssued: 1, verifications: 2 });
   });
 
   it('rejects FAILURE as SIGNATURE_INVALID', async () => {
     const { fake, server, config, clock } = await setup();
-    expect(await provider.verify(delivery(server, 'ANOTHER-WEBHOOK'), config, { clock, http })).toEqual({
+    expect(await provider.verify(delivery(server, 'ANOTHER-WEBHOOK'), config, { clock, http, caches })).toEqual({
       ok: false,
       code: 'SIGNATURE_INVALID',
       reason: 'PayPal\'s verification API answered FAILURE for this message',
@@ -81,20 +85,20 @@ describe('API verification against the fake PayPal', () => {
 
   it('refreshes an expired token once and verifies', async () => {
     const { fake, server, config, clock } = await setup();
-    expect(await provider.verify(delivery(server), config, { clock, http })).toMatchObject({ ok: true });
+    expect(await provider.verify(delivery(server), config, { clock, http, caches })).toMatchObject({ ok: true });
     fake.expireTokens();
-    expect(await provider.verify(delivery(server), config, { clock, http })).toEqual({ ok: true, method: API_VERIFICATION_METHOD });
+    expect(await provider.verify(delivery(server), config, { clock, http, caches })).toEqual({ ok: true, method: API_VERIFICATION_METHOD });
     expect(fake.counts()).toEqual({ tokensIssued: 2, verifications: 2 });
   });
 
   it('renews the token shortly before PayPal\'s expiry, by the context clock', async () => {
     const { fake, server, config, clock } = await setup({ tokenLifetimeSeconds: 300 });
-    await provider.verify(delivery(server), config, { clock, http });
+    await provider.verify(delivery(server), config, { clock, http, caches });
     clock.advance(239_000);
-    await provider.verify(delivery(server), config, { clock, http });
+    await provider.verify(delivery(server), config, { clock, http, caches });
     expect(fake.counts().tokensIssued).toBe(1);
     clock.advance(1_000);
-    expect(await provider.verify(delivery(server), config, { clock, http })).toMatchObject({ ok: true });
+    expect(await provider.verify(delivery(server), config, { clock, http, caches })).toMatchObject({ ok: true });
     expect(fake.counts().tokensIssued).toBe(2);
   });
 
@@ -102,7 +106,7 @@ describe('API verification against the fake PayPal', () => {
     const { server, config, clock } = await setup({
       wrap: (route) => async (req) => (req.path === '/v1/notifications/verify-webhook-signature' ? { status: 401, body: '{"error":"invalid_token"}' } : route(req)),
     });
-    expect(await provider.verify(delivery(server), config, { clock, http })).toEqual({
+    expect(await provider.verify(delivery(server), config, { clock, http, caches })).toEqual({
       ok: false,
       code: 'VERIFICATION_UNAVAILABLE',
       reason: 'PayPal\'s verification API refused a freshly issued access token (HTTP 401)',
@@ -115,7 +119,7 @@ describe('API verification against the fake PayPal', () => {
     const { server, config, clock } = await setup({
       wrap: (route) => async (req) => (req.path === '/v1/notifications/verify-webhook-signature' ? { status: 503, body: 'upstream down' } : route(req)),
     });
-    expect(await provider.verify(delivery(server), config, { clock, http })).toEqual({
+    expect(await provider.verify(delivery(server), config, { clock, http, caches })).toEqual({
       ok: false,
       code: 'VERIFICATION_UNAVAILABLE',
       reason: 'PayPal\'s verification API answered HTTP 503: upstream down',
@@ -124,7 +128,7 @@ describe('API verification against the fake PayPal', () => {
 
   it('answers VERIFICATION_UNAVAILABLE when the client credentials are refused', async () => {
     const { fake, server, config, clock } = await setup();
-    expect(await provider.verify(delivery(server), { ...config, clientSecret: 'wrong' }, { clock, http })).toEqual({
+    expect(await provider.verify(delivery(server), { ...config, clientSecret: 'wrong' }, { clock, http, caches })).toEqual({
       ok: false,
       code: 'VERIFICATION_UNAVAILABLE',
       reason: 'PayPal refused the client ID and secret (HTTP 401 from the token endpoint)',
@@ -134,7 +138,7 @@ describe('API verification against the fake PayPal', () => {
 
   it('answers VERIFICATION_UNAVAILABLE when PayPal is unreachable', async () => {
     const { server, config, clock } = await setup();
-    const verdict = await provider.verify(delivery(server), { ...config, apiBaseUrl: `http://127.0.0.1:${await closedPort()}` }, { clock, http });
+    const verdict = await provider.verify(delivery(server), { ...config, apiBaseUrl: `http://127.0.0.1:${await closedPort()}` }, { clock, http, caches });
     expect(verdict).toMatchObject({ ok: false, code: 'VERIFICATION_UNAVAILABLE' });
     if (!verdict.ok) expect(verdict.reason).toMatch(/^PayPal's token endpoint is unreachable \(connection\): /);
   });
@@ -143,8 +147,8 @@ describe('API verification against the fake PayPal', () => {
     const { fake, server, config, clock } = await setup();
     const request = delivery(server);
     const { 'paypal-transmission-sig': _sig, ...headers } = request.headers;
-    expect(await provider.verify({ ...request, headers }, config, { clock, http })).toEqual({ ok: false, code: 'SIGNATURE_MISSING', reason: 'missing header(s): paypal-transmission-sig' });
-    expect(await provider.verify({ ...request, rawBody: Buffer.from('[1,2]') }, config, { clock, http })).toEqual({ ok: false, code: 'MALFORMED_JSON', reason: 'the body is not a JSON object' });
+    expect(await provider.verify({ ...request, headers }, config, { clock, http, caches })).toEqual({ ok: false, code: 'SIGNATURE_MISSING', reason: 'missing header(s): paypal-transmission-sig' });
+    expect(await provider.verify({ ...request, rawBody: Buffer.from('[1,2]') }, config, { clock, http, caches })).toEqual({ ok: false, code: 'MALFORMED_JSON', reason: 'the body is not a JSON object' });
     expect(fake.counts()).toEqual({ tokensIssued: 0, verifications: 0 });
   });
 });

@@ -6,9 +6,8 @@
  * (network failure, 5xx, other 4xx, a second 401 after one token refresh) is not a verdict:
  * VERIFICATION_UNAVAILABLE, so PayPal delivers the message again later.
  */
-import type { Clock } from '../../lib/clock.js';
-import type { HttpClient, HttpResult } from '../../lib/http-client.js';
-import type { Verification } from '../provider.js';
+import type { HttpResult } from '../../lib/http-client.js';
+import type { ProviderContext, Verification } from '../provider.js';
 import { accessToken, discardAccessToken } from './access-token.js';
 import type { ClientCredentials } from './access-token.js';
 import type { TransmissionHeaders } from './transmission-headers.js';
@@ -63,7 +62,7 @@ function verdict(result: HttpResult): Verification {
 }
 
 /** Verifies one delivery with PayPal's API: one token refresh when PayPal rejects a cached token. */
-export async function verifyWithApi(input: ApiVerificationInput, ctx: { clock: Clock; http: HttpClient }): Promise<Verification> {
+export async function verifyWithApi(input: ApiVerificationInput, ctx: ProviderContext): Promise<Verification> {
   const body = requestBody(input);
   const post = (token: string): Promise<HttpResult> =>
     ctx.http.request({
@@ -78,7 +77,7 @@ export async function verifyWithApi(input: ApiVerificationInput, ctx: { clock: C
     if (!token.ok) return unavailable(token.reason);
     const result = await post(token.token);
     if (!(result.ok && result.response.status === 401)) return verdict(result);
-    discardAccessToken(input.credentials, token.token);
+    discardAccessToken(input.credentials, token.token, ctx.caches);
     if (attempt >= 2) return unavailable('PayPal\'s verification API refused a freshly issued access token (HTTP 401)');
   }
 }

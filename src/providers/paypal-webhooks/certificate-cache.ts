@@ -1,12 +1,14 @@
 /**
  * PayPal's signing certificates, downloaded once per URL (docs/protocols/paypal.md#webhook-signature-verification method 1,
- * step 2: "Cache certs by URL"). The cache is per process: a certificate URL names one
+ * step 2: "Cache certs by URL"). The cache is per runtime: a certificate URL names one
  * immutable certificate, and every source verifying against it shares the download.
  * Concurrent verifications of a new URL share one in-flight download; a failed download or an
  * unparsable certificate is not cached, so PayPal's retry of the message tries again.
  */
 import { X509Certificate } from 'node:crypto';
 import type { HttpClient } from '../../lib/http-client.js';
+import { cacheSlot } from '../../lib/cache-scope.js';
+import type { CacheScope } from '../../lib/cache-scope.js';
 
 export type CertificateResult =
   | { ok: true; certificate: X509Certificate }
@@ -15,7 +17,7 @@ export type CertificateResult =
 // Only certificates that downloaded and parsed stay, and only allowed URLs get here, so the
 // bound is a guard against an unexpected flood of distinct PayPal URLs, not an LRU policy.
 const MAX_ENTRIES = 64;
-const cache = new Map<string, Promise<CertificateResult>>();
+const CERTIFICATES = cacheSlot('PayPal signing certificates', () => new Map<string, Promise<CertificateResult>>());
 
 async function download(url: string, http: HttpClient): Promise<CertificateResult> {
   const result = await http.request({ method: 'GET', url, headers: { accept: 'application/x-pem-file, text/plain, */*' } });
@@ -44,7 +46,8 @@ async function downloadSafely(url: string, http: HttpClient): Promise<Certificat
 }
 
 /** The parsed certificate at `url`, downloaded with `http` on first use. Never rejects. */
-export function fetchCertificate(url: string, http: HttpClient): Promise<CertificateResult> {
+export function fetchCertificate(url: string, http: HttpClient, caches: CacheScope): Promise<CertificateResult> {
+  const cache = caches.get(CERTIFICATES);
   const cached = cache.get(url);
   if (cached) return cached;
   const pending = downloadSafely(url, http);

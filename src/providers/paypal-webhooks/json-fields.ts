@@ -3,7 +3,7 @@
  * field is optional and its type is checked where it is read. Absent or empty is `null`.
  */
 import { parseMoney } from '../../core/money.js';
-import { isJsonObject } from './parse-event.js';
+import { isRecord } from '../../lib/is-record.js';
 import type { JsonObject } from './parse-event.js';
 
 /** The value at `path` (object keys and array indexes), or undefined. */
@@ -14,7 +14,7 @@ export function at(value: unknown, ...path: Array<string | number>): unknown {
       if (!Array.isArray(current)) return undefined;
       current = current[segment];
     } else {
-      if (!isJsonObject(current) || !Object.hasOwn(current, segment)) return undefined;
+      if (!isRecord(current) || !Object.hasOwn(current, segment)) return undefined;
       current = current[segment];
     }
   }
@@ -31,7 +31,7 @@ export function text(value: unknown, ...path: Array<string | number>): string | 
 /** The object at `path`, or null. */
 export function object(value: unknown, ...path: Array<string | number>): JsonObject | null {
   const found = at(value, ...path);
-  return isJsonObject(found) ? found : null;
+  return isRecord(found) ? found : null;
 }
 
 /** The array at `path`, or an empty array. */
@@ -57,7 +57,7 @@ export interface Money {
 
 /** Amount in minor units and currency of a PayPal money object; null when it has no amount. */
 export function money(value: unknown, fallbackCurrency: string | null = null): Money | null {
-  if (!isJsonObject(value)) return null;
+  if (!isRecord(value)) return null;
   const currency = text(value, 'currency_code') ?? text(value, 'currency') ?? fallbackCurrency;
   const amount = text(value, 'value') ?? text(value, 'total');
   if (amount === null) return null;

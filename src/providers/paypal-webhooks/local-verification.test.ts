@@ -15,6 +15,7 @@ import type { RewritingHttpClient } from '../../lib/rewrite-origin.js';
 import { startTestServer } from './test-support/test-server.js';
 import type { TestServer } from './test-support/test-server.js';
 import { webhookRequest } from './test-support/vectors.js';
+import { createCacheScope } from '../../lib/cache-scope.js';
 
 const provider = paypalWebhooksProvider();
 const WEBHOOK_ID = '8PT597110X687430LKGECATA';
@@ -52,7 +53,7 @@ function signedOver(certUrl: string, signedString: string, rawBody: Buffer): Inb
 beforeAll(async () => {
   server = await startTestServer();
   http = rewriteOrigin(guarded, 'https://api.paypal.com', server.origin);
-  ctx = { clock, http };
+  ctx = { clock, http, caches: createCacheScope() };
   ca = createTestCa();
   leaf = issueLeaf(ca, { commonName: 'messageverificationcerts.paypal.com', notBefore: '2020-01-01T00:00:00Z', notAfter: '2030-01-01T00:00:00Z' });
 });

@@ -14,9 +14,7 @@
  */
 import { verify as verifySignature } from 'node:crypto';
 import type { X509Certificate } from 'node:crypto';
-import type { Clock } from '../../lib/clock.js';
-import type { HttpClient } from '../../lib/http-client.js';
-import type { Verification } from '../provider.js';
+import type { ProviderContext, Verification } from '../provider.js';
 import { fetchCertificate } from './certificate-cache.js';
 import { checkCertUrl, isPayPalHost } from './cert-url.js';
 import { signedBytes } from './signed-string.js';
@@ -76,7 +74,7 @@ function signatureMatches(data: Buffer, certificate: X509Certificate, signatureB
 }
 
 /** Verifies one delivery locally; network use is the certificate download only. */
-export async function verifyLocally(input: LocalVerificationInput, ctx: { clock: Clock; http: HttpClient }): Promise<Verification> {
+export async function verifyLocally(input: LocalVerificationInput, ctx: ProviderContext): Promise<Verification> {
   const { headers } = input;
   if (headers.authAlgo !== SUPPORTED_AUTH_ALGO) {
     return { ok: false, code: 'SIGNATURE_INVALID', reason: `unsupported paypal-auth-algo "${headers.authAlgo.slice(0, 40)}" (only ${SUPPORTED_AUTH_ALGO} is accepted)` };
@@ -84,7 +82,7 @@ export async function verifyLocally(input: LocalVerificationInput, ctx: { clock:
   const allowed = checkCertUrl(headers.certUrl, input.apiBaseUrl);
   if (!allowed.ok) return { ok: false, code: 'CERTIFICATE_URL_NOT_ALLOWED', reason: allowed.reason };
 
-  const fetched = await fetchCertificate(allowed.url.href, ctx.http);
+  const fetched = await fetchCertificate(allowed.url.href, ctx.http, ctx.caches);
   if (!fetched.ok) return { ok: false, code: fetched.code, reason: fetched.reason };
   const certificate = fetched.certificate;
 

@@ -5,6 +5,7 @@
  */
 import type { ErrorCode } from '../../core/errors.js';
 import { parsedOnce } from '../provider-support.js';
+import { isRecord } from '../../lib/is-record.js';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -17,11 +18,6 @@ export interface PayPalEnvelope {
 }
 
 export type ParsedEnvelope = { ok: true; envelope: PayPalEnvelope } | { ok: false; code: ErrorCode; reason: string };
-
-/** A plain JSON object (not null, not an array). */
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 function malformed(reason: string): ParsedEnvelope {
@@ -41,7 +37,7 @@ function parse(rawBody: Buffer): ParsedEnvelope {
   } catch (err) {
     return malformed(`the body is not JSON: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (!isJsonObject(body)) return malformed('the body is not a JSON object');
+  if (!isRecord(body)) return malformed('the body is not a JSON object');
   const { id, event_type: eventType } = body;
   if (typeof id !== 'string' || id.length === 0) return malformed('the event has no string "id"');
   if (typeof eventType !== 'string' || eventType.length === 0) return malformed('the event has no string "event_type"');

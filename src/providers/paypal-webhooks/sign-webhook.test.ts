@@ -10,6 +10,10 @@ import { PAYPAL_WEBHOOK_SAMPLE_EVENTS, samplePayPalWebhookEvent, signPayPalWebho
 import { startTestServer } from './test-support/test-server.js';
 import type { TestServer } from './test-support/test-server.js';
 import { webhookRequest } from './test-support/vectors.js';
+import { createCacheScope } from '../../lib/cache-scope.js';
+
+/** One runtime's caches for this file, as requests to one server share them. */
+const caches = createCacheScope();
 
 const provider = paypalWebhooksProvider();
 const http = createHttpClient({ timeoutMs: 2000, allowList: ['127.0.0.1'] });
@@ -43,16 +47,16 @@ describe('signPayPalWebhook', () => {
       const headers = signPayPalWebhook({ body, webhookId: 'WH-SIM-1', certUrl: `${server.origin}${DEV_CERTIFICATE_PATH}`, privateKeyPem: DEV_PRIVATE_KEY_PEM });
       const request = webhookRequest(body, headers);
       const local: PayPalWebhooksConfig = { webhookId: 'WH-SIM-1', environment: 'sandbox', verification: 'local', apiBaseUrl: server.origin };
-      expect(await provider.verify(request, local, { clock, http })).toEqual({ ok: true, method: 'SHA256withRSA cert CN=ipnhub fake PayPal (INSECURE, dev only) serial 01A7C0FFEE' });
+      expect(await provider.verify(request, local, { clock, http, caches })).toEqual({ ok: true, method: 'SHA256withRSA cert CN=ipnhub fake PayPal (INSECURE, dev only) serial 01A7C0FFEE' });
       const api: PayPalWebhooksConfig = { ...local, verification: 'api', clientId: 'AeSimulatorClient', clientSecret: 'simulator-secret' };
-      expect(await provider.verify(request, api, { clock, http })).toEqual({ ok: true, method: 'PayPal verify-webhook-signature API' });
+      expect(await provider.verify(request, api, { clock, http, caches })).toEqual({ ok: true, method: 'PayPal verify-webhook-signature API' });
     });
   }
 
   it('produces deliveries a source without apiBaseUrl never trusts', async () => {
     const body = Buffer.from(JSON.stringify(samplePayPalWebhookEvent('PAYMENT.CAPTURE.COMPLETED')), 'utf8');
     const headers = signPayPalWebhook({ body, webhookId: 'WH-SIM-1', certUrl: `${server.origin}${DEV_CERTIFICATE_PATH}`, privateKeyPem: DEV_PRIVATE_KEY_PEM });
-    expect(await provider.verify(webhookRequest(body, headers), { webhookId: 'WH-SIM-1', environment: 'live', verification: 'local' }, { clock, http })).toMatchObject({
+    expect(await provider.verify(webhookRequest(body, headers), { webhookId: 'WH-SIM-1', environment: 'live', verification: 'local' }, { clock, http, caches })).toMatchObject({
       ok: false,
       code: 'CERTIFICATE_URL_NOT_ALLOWED',
     });

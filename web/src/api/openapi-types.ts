@@ -67,7 +67,7 @@ export interface paths {
         put?: never;
         /**
          * Create a source
-         * @description Returns the source with its `inboundUrl`, the address to give the provider.
+         * @description Returns the source with its `inboundUrl`, the address to give the provider (on the public base URL when configured, else on the origin this request reached the server at).
          */
         post: operations["createSource"];
         delete?: never;
@@ -1478,7 +1478,7 @@ export interface components {
             secretFields: {
                 [key: string]: "set" | "unset";
             };
-            /** @description `<publicBaseUrl>/ipn/<id>`, or the path alone without a public base URL. */
+            /** @description The absolute URL the provider posts to: `<publicBaseUrl>/ipn/<id>`; without a public base URL, on the origin the request reached the server at. */
             inboundUrl: string;
             /** @description ISO 8601 UTC instant. */
             createdAt: string;

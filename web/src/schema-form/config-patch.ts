@@ -1,6 +1,6 @@
 /**
  * What an edit form sends: the server applies a config as a JSON Merge Patch at the top level
- * (src/connections/secret-fields.ts `mergeConfigPatch`): a key given replaces, `null` removes,
+ * (src/secrets/secret-fields.ts `mergeConfigPatch`): a key given replaces, `null` removes,
  * a key not given keeps its value — secrets included. The form never holds stored secrets, so
  * leaving them out keeps them; a secret the user replaced is sent; a top-level field the user
  * cleared is sent as `null`.

@@ -8,16 +8,20 @@ import type { DeliveryContext, TestContext } from '../../connector.js';
 import { makeDeliveryContext, makeTestContext, unusedMailer } from '../../connector-contract.js';
 import { activeCampaignConfigSchema } from '../config.js';
 import type { ActiveCampaignConfig } from '../config.js';
+import { createCacheScope } from '../../../lib/cache-scope.js';
 
 /** The activecampaign connector never mails; a mailer that says so if it ever tries. */
 export const mailer = unusedMailer('activecampaign');
 
+/** One runtime's caches for the test file, as deliveries of one server share them. */
+const caches = createCacheScope();
+
 export function deliveryContext(http: HttpClient, overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return makeDeliveryContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), ...overrides });
+  return makeDeliveryContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), caches, ...overrides });
 }
 
 export function testContext(http: HttpClient, overrides: Partial<TestContext> = {}): TestContext {
-  return makeTestContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), ...overrides });
+  return makeTestContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), caches, ...overrides });
 }
 
 /** A parsed config for the account at `url`; `input` overrides fields. */

@@ -12,7 +12,7 @@ import { silentLogger } from '../../../lib/logger.js';
 import { createMailer } from '../../../lib/mailer.js';
 import type { Mailer } from '../../../lib/mailer.js';
 import type { DeliveryContext, TestContext } from '../../connector.js';
-import { makeDeliveryContext } from '../../connector-contract.js';
+import { makeDeliveryContext, makeTestContext } from '../../connector-contract.js';
 import type { ConnectorHarness } from '../../connector-contract.js';
 import type { EmailConfig } from '../config.js';
 import { deliveryMessageId, emailConnector } from '../email-connector.js';
@@ -36,7 +36,7 @@ export function context(mailer: Mailer, overrides: Partial<DeliveryContext> = {}
 }
 
 export function testContext(mailer: Mailer): TestContext {
-  return { http: unusedHttp, mailer, logger: silentLogger(), clock: new ManualClock(), signal: new AbortController().signal };
+  return makeTestContext({ http: unusedHttp, mailer, clock: new ManualClock() });
 }
 
 export function config(input: Record<string, unknown>): EmailConfig {

@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import { startKlickTippFake } from '../../../../test/fakes/klicktipp-fake.js';
 import type { KlickTippFake, KlickTippFakeOptions } from '../../../../test/fakes/klicktipp-fake.js';
 import { closedPort } from '../../../../test/helpers/closed-port.js';
+import { createCacheScope } from '../../../lib/cache-scope.js';
 import { ManualClock } from '../../../lib/clock.js';
 import { createHttpClient } from '../../../lib/http-client.js';
 import type { DeliveryContext, TestContext } from '../../connector.js';
@@ -24,12 +25,15 @@ export const http = createHttpClient({ timeoutMs: 2000, allowList: ['127.0.0.1']
 /** The klicktipp connector never mails; a mailer that says so if it ever tries. */
 export const mailer = unusedMailer('klicktipp');
 
+/** One runtime's caches for the test file, as deliveries of one server share them (and its logins). */
+const caches = createCacheScope();
+
 export function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return makeDeliveryContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), ...overrides });
+  return makeDeliveryContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), caches, ...overrides });
 }
 
 export function testContext(overrides: Partial<TestContext> = {}): TestContext {
-  return makeTestContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), ...overrides });
+  return makeTestContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), caches, ...overrides });
 }
 
 export function config(baseUrl: string, input: Record<string, unknown> = {}): KlickTippConfig {

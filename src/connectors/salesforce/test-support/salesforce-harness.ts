@@ -9,6 +9,7 @@ import type { DeliveryContext, TestContext } from '../../connector.js';
 import { makeDeliveryContext, makeTestContext, unusedMailer } from '../../connector-contract.js';
 import { salesforceConfigSchema } from '../config.js';
 import type { SalesforceConfig } from '../config.js';
+import { createCacheScope } from '../../../lib/cache-scope.js';
 
 export const http = createHttpClient({ timeoutMs: 2000, allowList: ['127.0.0.1'] });
 
@@ -17,12 +18,15 @@ export const mailer = unusedMailer('salesforce');
 
 export const clock = new ManualClock('2026-03-01T10:00:00.000Z');
 
+/** One runtime's caches for the test file, as deliveries of one server share them. */
+const caches = createCacheScope();
+
 export function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return makeDeliveryContext({ http, mailer, clock, ...overrides });
+  return makeDeliveryContext({ http, mailer, clock, caches, ...overrides });
 }
 
 export function testContext(overrides: Partial<TestContext> = {}): TestContext {
-  return makeTestContext({ http, mailer, clock, ...overrides });
+  return makeTestContext({ http, mailer, clock, caches, ...overrides });
 }
 
 /** Custom fields of the test org: an external buyer key, a tag field, a few data fields, an order key. */

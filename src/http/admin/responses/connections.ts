@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { filtersSchema } from '../../../connections/filters.js';
+import { filtersSchema } from '../../../routing/filters.js';
 import { instant, looseObject, named, pageOf } from './registry.js';
 import { deliveryStatus } from './deliveries.js';
 import { secretStatus } from './sources.js';

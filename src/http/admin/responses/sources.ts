@@ -15,7 +15,7 @@ export const source = named(
     name: z.string(),
     config: looseObject.meta({ description: 'The non-secret config fields.' }),
     secretFields: z.record(z.string(), secretStatus).meta({ description: 'Whether each secret field holds a value (never the value).' }),
-    inboundUrl: z.string().meta({ description: '`<publicBaseUrl>/ipn/<id>`, or the path alone without a public base URL.' }),
+    inboundUrl: z.string().meta({ description: 'The absolute URL the provider posts to: `<publicBaseUrl>/ipn/<id>`; without a public base URL, on the origin the request reached the server at.' }),
     createdAt: instant,
     updatedAt: instant,
     lastNotificationAt: instant.nullable().meta({ description: 'When the last notification to this source was received (any verdict).' }),

@@ -7,11 +7,11 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Source } from '../../api/types.js';
-import { absoluteInboundUrl, InboundUrl } from './source-card.js';
+import { InboundUrl } from './source-card.js';
 
 function HttpsWarning({ url }: { url: string }) {
   const { t } = useTranslation();
-  if (absoluteInboundUrl(url).startsWith('https://')) return null;
+  if (url.startsWith('https://')) return null;
   return (
     <p className="notice notice-warning" role="note">
       {t('setup.httpsWarning')}

@@ -10,17 +10,11 @@ import { useFormat } from '../../i18n/use-format.js';
 const VERDICT_ORDER: readonly Verdict[] = ['accepted', 'test', 'duplicate', 'ignored', 'pending', 'held', 'rejected', 'error'];
 
 /**
- * The address a provider must call. Without a public base URL the server gives only the path;
- * this browser's origin is then the best guess (and the setup steps warn when it is not https).
+ * The inbound URL with its copy button: the one thing every provider needs from a source. The
+ * server computes it (on the public base URL, else on the origin this page reached it at).
  */
-export function absoluteInboundUrl(url: string): string {
-  return url.startsWith('/') ? `${window.location.origin}${url}` : url;
-}
-
-/** The inbound URL with its copy button: the one thing every provider needs from a source. */
-export function InboundUrl({ url: given }: { url: string }) {
+export function InboundUrl({ url }: { url: string }) {
   const { t } = useTranslation();
-  const url = absoluteInboundUrl(given);
   return (
     <div className="inbound-url">
       <code className="url" dir="ltr">

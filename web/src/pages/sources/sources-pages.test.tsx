@@ -68,7 +68,7 @@ describe('Sources pages', () => {
     const setup = screen.getByRole('region', { name: 'Einrichtung beim Anbieter' });
     expect(setup.textContent).toContain('Einstellungen → Anbindungen (IPN) → Neue Anbindung');
     expect(setup.textContent).toContain('last_paid_day');
-    expect(within(setup).getByText(`http://localhost:3000/ipn/${source?.id}`)).toBeTruthy();
+    expect(within(setup).getByText(`${server.origin}/ipn/${source?.id}`)).toBeTruthy();
     expect(within(setup).getByRole('note').textContent).toContain('https://');
     expect(screen.getByRole('button', { name: 'Testbenachrichtigung senden' })).toBeTruthy();
     await expectAccessible();
@@ -121,7 +121,7 @@ describe('Sources pages', () => {
     await render('/sources');
     const card = await screen.findByRole('article', { name: 'PayPal main' });
     expect(card.textContent).toContain('PayPal IPN');
-    expect(card.textContent).toContain(`http://localhost:3000/ipn/${created.id}`);
+    expect(card.textContent).toContain(`${server.origin}/ipn/${created.id}`);
     expect(card.textContent).toContain('No notification received yet.');
     expect(within(card).getByRole('button', { name: 'Copy Inbound URL' })).toBeTruthy();
     await expectAccessible();

@@ -1,6 +1,6 @@
 /**
  * Values derived from a row (decrypted configs, parsed filters), cached per id and row version
- * (`updated_at`, see row-version.ts): a hot path does one indexed read and derives nothing while
+ * (`updated_at`, see connections/row-version.ts): a hot path does one indexed read and derives nothing while
  * the row is unchanged, and sees a change made by any process on its next read.
  */
 export interface VersionCache<T> {

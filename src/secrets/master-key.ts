@@ -12,7 +12,7 @@ import { IpnhubError } from '../core/errors.js';
 import { errorCodeOf } from '../lib/error-code.js';
 import type { Logger } from '../lib/logger.js';
 import { makeDirectory } from '../lib/make-directory.js';
-import { MASTER_KEY_BYTES, parseMasterKey } from '../lib/master-key-format.js';
+import { MASTER_KEY_BYTES, parseMasterKey } from './master-key-format.js';
 
 export const MASTER_KEY_FILE = 'master.key';
 

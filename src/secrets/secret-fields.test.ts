@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { issueMessage } from './issue-message.js';
-import { nextUpdatedAt } from './row-version.js';
+import { issueMessage } from '../connections/issue-message.js';
+import { nextUpdatedAt } from '../connections/row-version.js';
 import { createSecretBox } from './secret-box.js';
 import { generatedSecrets, mergeConfigPatch, openSecrets, sealSecrets, secretStatus, secretStrings } from './secret-fields.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { captureLogger } from '../../test/helpers/capture-logger.js';
 import { IpnhubError } from '../core/errors.js';
-import { parseMasterKey } from '../lib/master-key-format.js';
+import { parseMasterKey } from './master-key-format.js';
 import { resolveMasterKey } from './master-key.js';
 
 function thrown(run: () => unknown): IpnhubError {

@@ -6,10 +6,10 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { deepFreeze } from './deep-freeze.js';
+import { deepFreeze } from '../lib/deep-freeze.js';
 import { filtersSchema } from './filters.js';
 import type { ConnectionFilters } from './filters.js';
-import { createVersionCache } from './version-cache.js';
+import { createVersionCache } from '../lib/version-cache.js';
 
 export interface ConnectionFilterTarget {
   id: string;

@@ -1,7 +1,7 @@
 /**
  * The master key's written form: 32 bytes as 64 hex characters or as base64/base64url. Read by
  * the settings (a malformed `IPNHUB_MASTER_KEY` is refused with the other settings) and by the
- * key file loader (`connections/master-key.ts`).
+ * key file loader (`secrets/master-key.ts`).
  */
 
 export const MASTER_KEY_BYTES = 32;
