@@ -35,7 +35,7 @@ export function tsxEntry(): ServerEntry {
  * `<tmp>/ipnhub-bench/build-<checkout>/build` (type errors are not this step's business: `tsc --noEmit` is).
  * A `node_modules` link beside the output lets the compiled files resolve the dependencies.
  */
-const THREAD_ENTRIES = [join(REPO_ROOT, 'src', 'ledger', 'ingest-writer-thread.ts')];
+const THREAD_ENTRIES = [join(REPO_ROOT, 'src', 'ingest', 'ingest-writer-thread.ts')];
 
 export async function buildServer(): Promise<ServerEntry> {
   // One directory per checkout: two checkouts (git worktrees) on one machine must neither

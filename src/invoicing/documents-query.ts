@@ -7,8 +7,8 @@ import type { Kysely } from 'kysely';
 import { IpnhubError } from '../core/errors.js';
 import type { Database } from '../db/schema.js';
 import { normalizeEmail } from '../ledger/queries/normalize-email.js';
-import { decodeCursor, pageLimit, toPage } from '../ledger/queries/page.js';
-import type { Page, PageRequest } from '../ledger/queries/page.js';
+import { decodeCursor, pageLimit, toPage } from '../db/page.js';
+import type { Page, PageRequest } from '../db/page.js';
 import { pdfFileName } from './document-mails.js';
 import type { DocumentKind, DocumentSnapshot } from './document-snapshot.js';
 

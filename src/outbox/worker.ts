@@ -46,7 +46,6 @@ import type { TakeTurn } from '../lib/event-loop-turns.js';
 import type { HttpClient } from '../lib/http-client.js';
 import type { Logger } from '../lib/logger.js';
 import type { Mailer } from '../lib/mailer.js';
-import type { Verifier } from '../ledger/verifier.js';
 import type { AlertKind } from './alert-queue.js';
 import type { Alerter } from './alerts.js';
 import { createOutcomeWriter } from './outcome-writer.js';
@@ -83,7 +82,7 @@ export interface WorkerDeps {
   random?: () => number;
   owner?: string;
   /** Deferred verification of stored requests (PayPal IPN); runs beside the delivery loop. */
-  verifier?: Verifier;
+  verifier?: { runOnce(): Promise<number> };
   /** Issuing, rendering and mailing invoicing documents (invoicing/document-worker.ts); runs beside the delivery loop. */
   documents?: { runOnce(): Promise<unknown> };
   /** Waits for the event-loop turn a connector runs in; one turn per attempt by default. */
