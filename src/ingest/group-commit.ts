@@ -9,16 +9,11 @@
  * others that happened to share its batch.
  */
 import type { Kysely } from 'kysely';
+import { createBatchWriter, DEFAULT_MAX_BATCH } from '../db/batch-writer.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { Database } from '../db/schema.js';
 
 export type Work<T> = (trx: Kysely<Database>) => Promise<T>;
-
-interface Pending {
-  work: Work<unknown>;
-  resolve: (value: unknown) => void;
-  reject: (err: unknown) => void;
-}
 
 export interface GroupCommitter {
   submit<T>(work: Work<T>): Promise<T>;
@@ -26,49 +21,21 @@ export interface GroupCommitter {
   flush(): Promise<void>;
 }
 
-export function createGroupCommitter(db: Kysely<Database>, adapter: DbAdapter, maxBatch = 256): GroupCommitter {
-  let queue: Pending[] = [];
-  let running: Promise<void> | null = null;
-
-  async function runBatch(batch: Pending[]): Promise<void> {
-    const results: unknown[] = [];
-    try {
-      await adapter.writeTransaction(db, async (trx) => {
-        for (const item of batch) results.push(await item.work(trx));
-      });
-    } catch {
-      for (const item of batch) {
-        try {
-          item.resolve(await adapter.writeTransaction(db, (trx) => item.work(trx)));
-        } catch (err) {
-          item.reject(err);
-        }
-      }
-      return;
-    }
-    batch.forEach((item, i) => item.resolve(results[i]));
-  }
-
-  async function drain(): Promise<void> {
-    // Let the callers that arrived in the same turn of the event loop join the batch.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    while (queue.length > 0) {
-      const batch = queue.slice(0, maxBatch);
-      queue = queue.slice(batch.length);
-      await runBatch(batch);
-    }
-    running = null;
-  }
-
+/** The units of a batch run one after the other in its transaction (db/batch-writer.ts queues, batches and retries them alone). */
+export function createGroupCommitter(db: Kysely<Database>, adapter: DbAdapter, maxBatch = DEFAULT_MAX_BATCH): GroupCommitter {
+  const writer = createBatchWriter<Work<unknown>, unknown>({
+    db,
+    adapter,
+    maxBatch,
+    async write(trx, units) {
+      const results: unknown[] = [];
+      for (const unit of units) results.push(await unit(trx));
+      return results;
+    },
+  });
   return {
-    submit<T>(work: Work<T>): Promise<T> {
-      return new Promise<T>((resolve, reject) => {
-        queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-        running ??= drain();
-      });
-    },
-    async flush() {
-      while (running) await running;
-    },
+    // A unit's result is what its own work returned.
+    submit: <T>(work: Work<T>) => writer.submit(work) as Promise<T>,
+    flush: () => writer.flush(),
   };
 }
