@@ -39,7 +39,8 @@ import type { ProfilesService } from './invoicing/profiles.js';
 import { embedWithEInvoiceLibrary, renderWithPdfLibrary } from './invoicing/renderer.js';
 import { createHeldAlerter } from './ingest/held-alert.js';
 import type { HeldRequest } from './ingest/held-alert.js';
-import { createVerifier } from './ingest/verifier.js';
+import { createVerificationJobs } from './ingest/verifier.js';
+import { createJobRunner } from './jobs/job-runner.js';
 import type { Ingest } from './ingest/ingest.js';
 import { sendTestNotification } from './ingest/test-notification.js';
 import { systemClock } from './lib/clock.js';
@@ -57,8 +58,9 @@ import { createAlerter } from './outbox/alerts.js';
 import { redeliver, redeliverConnection } from './outbox/redeliver.js';
 import { sendTestEmail } from './lib/test-email.js';
 import { systemInfo } from './system-info.js';
-import { createWorker, DELIVERIES_CHANNEL } from './outbox/worker.js';
-import type { Worker } from './outbox/worker.js';
+import { DELIVERIES_CHANNEL } from './outbox/delivery-job.js';
+import { createWorker } from './worker.js';
+import type { Worker } from './worker.js';
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -142,23 +144,25 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       worker.wake();
       adapter.notify(db, DELIVERIES_CHANNEL).catch((err: unknown) => logger.warn({ err }, 'notify failed'));
     };
-    const verifier = createVerifier({
-      db,
-      adapter,
-      sources,
-      activeTargets: (trx) => connections.activeFilters(trx),
-      http,
-      clock,
-      logger,
-      policy,
-      leaseMs: config.leaseSeconds * 1000,
-      concurrency: 4,
-      observer: metrics,
-      onDeliveriesCreated: notifyDeliveries,
-      onDocumentJobs: () => worker.wakeDocuments(),
-      onHeld,
-      random: options.random,
-    });
+    const verifier = createJobRunner(
+      createVerificationJobs({
+        db,
+        adapter,
+        sources,
+        activeTargets: (trx) => connections.activeFilters(trx),
+        http,
+        clock,
+        logger,
+        policy,
+        concurrency: 4,
+        observer: metrics,
+        onDeliveriesCreated: notifyDeliveries,
+        onDocumentJobs: () => worker.wakeDocuments(),
+        onHeld,
+        random: options.random,
+      }),
+      { clock, logger, leaseMs: config.leaseSeconds * 1000, pollMs: config.workerPollMs },
+    );
     const documents = createDocumentWorker({
       db,
       adapter,

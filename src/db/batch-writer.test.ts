@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { createBatchWriter } from './batch-writer.js';
 import type { BatchWriterOptions } from './batch-writer.js';
-import type { DbAdapter } from './dialect-adapter.js';
 import type { Database } from './schema.js';
+import { countingAdapter } from '../../test/helpers/counting-adapter.js';
+import type { CountingAdapter } from '../../test/helpers/counting-adapter.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
 
@@ -16,23 +17,14 @@ interface Item {
 for (const dialect of enabledDialects()) {
   describe(`batch writer on ${dialect}`, () => {
     let h: TestDb;
-    let adapter: DbAdapter;
-    let transactions: number;
+    let counted: CountingAdapter;
     /** The keys of every batch `write` was called with, in call order (retries alone included). */
     let batches: string[][];
 
     beforeEach(async () => {
       h = await createTestDb(dialect);
-      transactions = 0;
       batches = [];
-      const base = h.adapter;
-      adapter = {
-        ...base,
-        writeTransaction(db, fn) {
-          transactions++;
-          return base.writeTransaction(db, fn);
-        },
-      };
+      counted = countingAdapter(h.adapter);
     });
     afterEach(async () => h.dispose());
 
@@ -48,13 +40,13 @@ for (const dialect of enabledDialects()) {
       return items.map((i) => i.key.toUpperCase());
     }
 
-    const writer = (options: Partial<BatchWriterOptions<Item, string>> = {}) => createBatchWriter<Item, string>({ db: h.db, adapter, write: insertEach, ...options });
+    const writer = (options: Partial<BatchWriterOptions<Item, string>> = {}) => createBatchWriter<Item, string>({ db: h.db, adapter: counted.adapter, write: insertEach, ...options });
 
     it('writes the items submitted together in one transaction and answers each with its own result', async () => {
       const w = writer();
       const results = await Promise.all(['a', 'b', 'c', 'd'].map((key) => w.submit({ key })));
       expect(results).toEqual(['A', 'B', 'C', 'D']);
-      expect(transactions).toBe(1);
+      expect(counted.transactions()).toBe(1);
       expect(batches).toEqual([['a', 'b', 'c', 'd']]);
       expect(await rows()).toEqual(['a=v', 'b=v', 'c=v', 'd=v']);
     });
@@ -89,7 +81,7 @@ for (const dialect of enabledDialects()) {
       const w = writer({ maxBatch: 2 });
       await Promise.all(['a', 'b', 'c', 'd', 'e'].map((key) => w.submit({ key })));
       expect(batches).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
-      expect(transactions).toBe(3);
+      expect(counted.transactions()).toBe(3);
     });
 
     it('flush waits for everything submitted, failures included', async () => {
