@@ -36,7 +36,7 @@ export function tsxEntry(): ServerEntry {
  * A `node_modules` link beside the output lets the compiled files resolve the dependencies.
  */
 const THREAD_ENTRIES = [
-  join(REPO_ROOT, 'src', 'ledger', 'ingest-writer-thread.ts'),
+  join(REPO_ROOT, 'src', 'ingest', 'ingest-writer-thread.ts'),
   join(REPO_ROOT, 'src', 'invoicing', 'render-thread-entry.ts'),
   // Loaded on first use (src/invoicing/renderer.ts), which tsc does not follow.
   join(REPO_ROOT, 'src', 'invoicing', 'pdf', 'render-document-pdf.ts'),

@@ -19,7 +19,7 @@ import { createInflightRequests } from './http/inflight-requests.js';
 import { perMinute } from './http/rate-window.js';
 import { SAFE_HEADERS } from './http/safe-headers.js';
 import { webUi } from './http/web-ui.js';
-import type { Ingest } from './ledger/ingest.js';
+import type { Ingest } from './ingest/ingest.js';
 import type { Clock } from './lib/clock.js';
 import type { Logger } from './lib/logger.js';
 import type { Metrics } from './lib/metrics.js';

@@ -27,22 +27,23 @@ import { runConnectionTest } from './connectors/run-connector.js';
 import type { Db, DbTarget } from './db/connect.js';
 import { openMigrated } from './db/open-migrated.js';
 import type { AdminDeps } from './http/admin/admin-deps.js';
-import { createGroupCommitter } from './ledger/group-commit.js';
-import { createLocalIngestStore } from './ledger/ingest-store.js';
-import type { IngestStore } from './ledger/ingest-store.js';
-import { createThreadedIngestStore } from './ledger/threaded-ingest-store.js';
-import { createIngest } from './ledger/ingest.js';
+import { createGroupCommitter } from './ingest/group-commit.js';
+import { createLocalIngestStore } from './ingest/ingest-store.js';
+import type { IngestStore } from './ingest/ingest-store.js';
+import { createThreadedIngestStore } from './ingest/threaded-ingest-store.js';
+import { createIngest } from './ingest/ingest.js';
 import { createDocumentWorker } from './invoicing/document-worker.js';
 import { createDocumentsService } from './invoicing/documents-service.js';
 import type { DocumentRenderer } from './invoicing/document-worker.js';
 import { createProfilesService } from './invoicing/profiles.js';
 import type { ProfilesService } from './invoicing/profiles.js';
 import { createRenderThread } from './invoicing/render-thread.js';
-import { createHeldAlerter } from './ledger/held-alert.js';
-import type { HeldRequest } from './ledger/held-alert.js';
-import { createVerifier } from './ledger/verifier.js';
-import type { Ingest } from './ledger/ingest.js';
-import { sendTestNotification } from './ledger/test-notification.js';
+import { createHeldAlerter } from './ingest/held-alert.js';
+import type { HeldRequest } from './ingest/held-alert.js';
+import { createVerificationJobs } from './ingest/verifier.js';
+import { createJobRunner } from './jobs/job-runner.js';
+import type { Ingest } from './ingest/ingest.js';
+import { sendTestNotification } from './ingest/test-notification.js';
 import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
 import { createCacheScope } from './lib/cache-scope.js';
@@ -59,8 +60,9 @@ import { createAlerter } from './outbox/alerts.js';
 import { redeliver, redeliverConnection } from './outbox/redeliver.js';
 import { sendTestEmail } from './lib/test-email.js';
 import { systemInfo } from './system-info.js';
-import { createWorker, DELIVERIES_CHANNEL } from './outbox/worker.js';
-import type { Worker } from './outbox/worker.js';
+import { DELIVERIES_CHANNEL } from './outbox/delivery-job.js';
+import { createWorker } from './worker.js';
+import type { Worker } from './worker.js';
 
 export interface RuntimeOptions {
   clock?: Clock;
@@ -148,24 +150,26 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       worker.wake();
       adapter.notify(db, DELIVERIES_CHANNEL).catch((err: unknown) => logger.warn({ err }, 'notify failed'));
     };
-    const verifier = createVerifier({
-      db,
-      adapter,
-      sources,
-      activeTargets: (trx) => connections.activeFilters(trx),
-      http,
-      caches,
-      clock,
-      logger,
-      policy,
-      leaseMs: config.leaseSeconds * 1000,
-      concurrency: 4,
-      observer: metrics,
-      onDeliveriesCreated: notifyDeliveries,
-      onDocumentJobs: () => worker.wakeDocuments(),
-      onHeld,
-      random: options.random,
-    });
+    const verifier = createJobRunner(
+      createVerificationJobs({
+        db,
+        adapter,
+        sources,
+        activeTargets: (trx) => connections.activeFilters(trx),
+        http,
+        caches,
+        clock,
+        logger,
+        policy,
+        concurrency: 4,
+        observer: metrics,
+        onDeliveriesCreated: notifyDeliveries,
+        onDocumentJobs: () => worker.wakeDocuments(),
+        onHeld,
+        random: options.random,
+      }),
+      { clock, logger, leaseMs: config.leaseSeconds * 1000, pollMs: config.workerPollMs },
+    );
     // Documents are rendered in a thread of their own, started on demand (invoicing/render-thread.ts).
     const renderThread = createRenderThread({ logger });
     const documents = createDocumentWorker({

@@ -6,7 +6,7 @@ import { InvalidArgumentError } from 'commander';
 import type { z } from 'zod';
 import { parseMoney } from '../core/money.js';
 import { isoInstant } from '../http/admin/common-schemas.js';
-import { MAX_PAGE_LIMIT } from '../ledger/queries/page.js';
+import { MAX_PAGE_LIMIT } from '../db/page.js';
 
 /** For repeatable options: `--event payment --event refund` → ['payment', 'refund']. */
 export function collect(value: string, previous: string[] | undefined): string[] {

@@ -4,7 +4,7 @@
  * the API answers it (`{ data, nextCursor }`).
  */
 import type { Command } from 'commander';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../ledger/queries/page.js';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../db/page.js';
 import { pageSize } from './option-parsers.js';
 
 export interface PageOptions {

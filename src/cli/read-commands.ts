@@ -4,7 +4,7 @@
  * one object (JSON as the API answers, or a layout for people) or fails with NOT_FOUND.
  */
 import { found } from '../http/admin/found.js';
-import type { Page } from '../ledger/queries/page.js';
+import type { Page } from '../db/page.js';
 import type { Runtime } from '../runtime.js';
 import type { CliIo } from './cli-io.js';
 import type { CommandContext } from './command-context.js';

@@ -20,8 +20,8 @@
 import { maxHeaderSize, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ErrorCode } from '../core/errors.js';
-import { jsonError } from '../ledger/ingest.js';
-import type { Ingest, Precheck } from '../ledger/ingest.js';
+import { jsonError } from '../ingest/ingest.js';
+import type { Ingest, Precheck } from '../ingest/ingest.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Acknowledgement, InboundRequest } from '../providers/provider.js';

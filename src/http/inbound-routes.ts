@@ -12,7 +12,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import type { ErrorCode } from '../core/errors.js';
-import type { Ingest, IngestResult, Precheck } from '../ledger/ingest.js';
+import type { Ingest, IngestResult, Precheck } from '../ingest/ingest.js';
 import type { Clock } from '../lib/clock.js';
 import { clientAddress } from './client-address.js';
 import { EMPTY_BODY, toInbound } from './inbound-request.js';

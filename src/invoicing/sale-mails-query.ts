@@ -8,8 +8,8 @@ import type { Kysely } from 'kysely';
 import type { CanonicalEvent } from '../core/events.js';
 import type { Database } from '../db/schema.js';
 import { normalizeEmail } from '../ledger/queries/normalize-email.js';
-import { decodeCursor, pageLimit, toPage } from '../ledger/queries/page.js';
-import type { Page, PageRequest } from '../ledger/queries/page.js';
+import { decodeCursor, pageLimit, toPage } from '../db/page.js';
+import type { Page, PageRequest } from '../db/page.js';
 import { mailView } from './mail-rows.js';
 import type { MailView } from './mail-rows.js';
 

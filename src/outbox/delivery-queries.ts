@@ -1,14 +1,14 @@
 /**
  * Read queries over the delivery log, shared by the admin API and the CLI. Newest first,
- * cursor-paged (see ledger/queries/page.ts).
+ * cursor-paged (see db/page.ts).
  */
 import type { Kysely } from 'kysely';
 import type { Database, DeliveryStatus } from '../db/schema.js';
-import { decodeCursor, pageLimit, toPage } from '../ledger/queries/page.js';
+import { decodeCursor, pageLimit, toPage } from '../db/page.js';
 import { explainWait } from './delivery-wait.js';
 import type { RecordedRequests, SentRequest } from './request-recorder.js';
 import type { DeliveryWait } from './delivery-wait.js';
-import type { Page, PageRequest } from '../ledger/queries/page.js';
+import type { Page, PageRequest } from '../db/page.js';
 
 export interface DeliveryFilters extends PageRequest {
   status?: DeliveryStatus | undefined;

@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DbAdapter } from '../db/dialect-adapter.js';
 import { ManualClock } from '../lib/clock.js';
 import { createOutcomeWriter } from './outcome-writer.js';
 import type { AttemptOutcome } from './outcome-writer.js';
+import { countingAdapter } from '../../test/helpers/counting-adapter.js';
+import type { CountingAdapter } from '../../test/helpers/counting-adapter.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
 
@@ -44,25 +45,16 @@ function delivered(deliveryId: string, overrides: Partial<AttemptOutcome> = {}):
 for (const dialect of enabledDialects()) {
   describe(`outcome writer on ${dialect}`, () => {
     let h: TestDb;
-    let transactions: number;
-    let adapter: DbAdapter;
+    let counted: CountingAdapter;
     const clock = new ManualClock(T1);
 
     beforeEach(async () => {
       h = await createTestDb(dialect);
-      transactions = 0;
-      const base = h.adapter;
-      adapter = {
-        ...base,
-        writeTransaction(db, fn) {
-          transactions++;
-          return base.writeTransaction(db, fn);
-        },
-      };
+      counted = countingAdapter(h.adapter);
     });
     afterEach(async () => h.dispose());
 
-    const writer = () => createOutcomeWriter({ db: h.db, adapter, clock, owner: 'w1' });
+    const writer = () => createOutcomeWriter({ db: h.db, adapter: counted.adapter, clock, owner: 'w1' });
     const rows = () => h.db.selectFrom('deliveries').selectAll().orderBy('id').execute();
     const attempts = () => h.db.selectFrom('attempts').select(['delivery_id', 'attempt_no', 'outcome', 'duration_ms']).orderBy('delivery_id').execute();
 
@@ -77,7 +69,7 @@ for (const dialect of enabledDialects()) {
       };
       const results = await Promise.all([w.record(delivered('d1')), w.record(delivered('d2')), w.record(delivered('d3')), w.record(delivered('d4', retry))]);
       expect(results).toEqual([true, true, false, true]);
-      expect(transactions).toBe(1);
+      expect(counted.transactions()).toBe(1);
       expect((await rows()).map((r) => [r.id, r.status, Number(r.attempts), r.next_attempt_at, r.lease_owner, r.lease_expires_at, r.last_error, r.updated_at, r.completed_at])).toEqual([
         ['d1', 'delivered', 1, T0, null, null, null, T1, T1],
         ['d2', 'delivered', 1, T0, null, null, null, T1, T1],
@@ -99,7 +91,7 @@ for (const dialect of enabledDialects()) {
       const results = await Promise.allSettled([w.record(delivered('d1')), w.record(broken), w.record(delivered('d3'))]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       expect(results.map((r) => (r.status === 'fulfilled' ? r.value : null))).toEqual([true, null, true]);
-      expect(transactions).toBe(4);
+      expect(counted.transactions()).toBe(4);
       expect((await rows()).map((r) => [r.id, r.status, r.lease_owner])).toEqual([
         ['d1', 'delivered', null],
         ['d2', 'delivering', 'w1'],
@@ -120,7 +112,7 @@ for (const dialect of enabledDialects()) {
       };
       const results = await Promise.all([w.record(delivered('d1', dead)), w.record(delivered('d2', dead)), w.record(delivered('d3'))]);
       expect(results).toEqual([true, false, true]);
-      expect(transactions).toBe(1);
+      expect(counted.transactions()).toBe(1);
       const queued = await h.db.selectFrom('alert_queue').selectAll().execute();
       expect(queued.map((q) => [q.delivery_id, q.connection_id, q.kind, Number(q.attempt_no), q.reason, q.queued_at])).toEqual([['d1', 'con_1', 'dead', 8, 'HTTP 500', T1]]);
 
@@ -136,7 +128,7 @@ for (const dialect of enabledDialects()) {
       await h.db.insertInto('deliveries').values(delivering('d1', 'w1')).execute();
       const w = writer();
       expect(await Promise.all([w.record(delivered('d1')), w.record(delivered('d1'))])).toEqual([true, false]);
-      expect(transactions).toBe(2);
+      expect(counted.transactions()).toBe(2);
       expect((await attempts()).map((a) => [a.delivery_id, Number(a.attempt_no)])).toEqual([['d1', 1]]);
     });
   });

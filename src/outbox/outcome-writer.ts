@@ -8,14 +8,15 @@
  *
  * Every update is guarded by the lease: it only touches a delivery that is still `delivering`
  * and leased to this worker, and an attempt row is written only for a delivery whose update
- * matched. A batch that fails as a whole is rolled back and each outcome is written again in
- * its own transaction, so one bad outcome cannot fail the others.
+ * matched. The queue, the batches and the retry of a failed batch one outcome at a time are
+ * db/batch-writer.ts's, shared with ingest's group commit.
  *
  * An outcome that needs an error e-mail queues it (alert-queue.ts) in the same transaction, so
  * the mail cannot be lost between recording the outcome and sending it.
  */
 import type { Insertable, Kysely } from 'kysely';
 import { newId } from '../core/ids.js';
+import { createBatchWriter } from '../db/batch-writer.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { AttemptsTable, Database, DeliveryStatus } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
@@ -56,17 +57,7 @@ export interface OutcomeWriterDeps {
   maxBatch?: number;
 }
 
-interface Queued {
-  outcome: AttemptOutcome;
-  resolve: (recorded: boolean) => void;
-  reject: (err: unknown) => void;
-}
-
 export function createOutcomeWriter(deps: OutcomeWriterDeps): OutcomeWriter {
-  const maxBatch = deps.maxBatch ?? 256;
-  let queue: Queued[] = [];
-  let running: Promise<void> | null = null;
-
   async function write(trx: Kysely<Database>, outcomes: readonly AttemptOutcome[]): Promise<Set<string>> {
     const now = deps.clock.now().toISOString();
     const groups = new Map<string, AttemptOutcome[]>();
@@ -114,56 +105,21 @@ export function createOutcomeWriter(deps: OutcomeWriterDeps): OutcomeWriter {
     return recorded;
   }
 
-  async function runBatch(batch: Queued[]): Promise<void> {
-    let recorded: Set<string>;
-    try {
-      recorded = await deps.adapter.writeTransaction(deps.db, (trx) => write(trx, batch.map((q) => q.outcome)));
-    } catch {
-      for (const item of batch) {
-        try {
-          const alone = await deps.adapter.writeTransaction(deps.db, (trx) => write(trx, [item.outcome]));
-          item.resolve(alone.has(item.outcome.deliveryId));
-        } catch (err) {
-          item.reject(err);
-        }
-      }
-      return;
-    }
-    for (const item of batch) item.resolve(recorded.has(item.outcome.deliveryId));
-  }
-
-  // One delivery appears at most once per batch: two outcomes for it (possible only when this
-  // worker re-claimed its own expired lease) are written one after the other, as they came.
-  function nextBatch(): Queued[] {
-    const batch: Queued[] = [];
-    const ids = new Set<string>();
-    const rest: Queued[] = [];
-    for (const item of queue) {
-      if (batch.length < maxBatch && !ids.has(item.outcome.deliveryId)) {
-        ids.add(item.outcome.deliveryId);
-        batch.push(item);
-      } else rest.push(item);
-    }
-    queue = rest;
-    return batch;
-  }
-
-  async function drain(): Promise<void> {
-    // Let the outcomes that arrive in the same turn of the event loop join the batch.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    while (queue.length > 0) await runBatch(nextBatch());
-    running = null;
-  }
+  const writer = createBatchWriter<AttemptOutcome, boolean>({
+    db: deps.db,
+    adapter: deps.adapter,
+    ...(deps.maxBatch === undefined ? {} : { maxBatch: deps.maxBatch }),
+    async write(trx, outcomes) {
+      const recorded = await write(trx, outcomes);
+      return outcomes.map((o) => recorded.has(o.deliveryId));
+    },
+    // One delivery appears at most once per batch: two outcomes for it (possible only when this
+    // worker re-claimed its own expired lease) are written one after the other, as they came.
+    keyOf: (outcome) => outcome.deliveryId,
+  });
 
   return {
-    record(outcome) {
-      return new Promise<boolean>((resolve, reject) => {
-        queue.push({ outcome, resolve, reject });
-        running ??= drain();
-      });
-    },
-    async flush() {
-      while (running) await running;
-    },
+    record: (outcome) => writer.submit(outcome),
+    flush: () => writer.flush(),
   };
 }

@@ -10,7 +10,7 @@ import { IpnhubError } from '../core/errors.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
-import { DELIVERIES_CHANNEL } from './worker.js';
+import { DELIVERIES_CHANNEL } from './delivery-job.js';
 
 export async function redeliver(deps: { db: Kysely<Database>; adapter: DbAdapter; clock: Clock }, deliveryId: string): Promise<void> {
   const now = deps.clock.now().toISOString();

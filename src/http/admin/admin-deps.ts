@@ -11,7 +11,7 @@ import type { DbAdapter } from '../../db/dialect-adapter.js';
 import type { DocumentsService } from '../../invoicing/documents-service.js';
 import type { ProfilesService } from '../../invoicing/profiles.js';
 import type { Database } from '../../db/schema.js';
-import type { TestNotificationResult } from '../../ledger/test-notification.js';
+import type { TestNotificationResult } from '../../ingest/test-notification.js';
 import type { Clock } from '../../lib/clock.js';
 import type { BulkRedeliverStatus } from '../../outbox/redeliver.js';
 import type { SystemInfo } from '../../system-info.js';
@@ -35,7 +35,7 @@ export interface AdminDeps {
   redeliver(deliveryId: string): Promise<void>;
   /** Queues every delivery of a connection with one of `statuses` for one more attempt; how many. */
   redeliverConnection(connectionId: string, statuses: readonly BulkRedeliverStatus[]): Promise<number>;
-  /** Puts the source's provider's own test notification through the inbound pipeline (see ledger/test-notification.ts). */
+  /** Puts the source's provider's own test notification through the inbound pipeline (see ingest/test-notification.ts). */
   testNotification(sourceId: string, remoteAddress: string): Promise<TestNotificationResult>;
   /** A new admin token, shown once; every session ends. `ADMIN_TOKEN_CONFIGURED` when the token comes from the configuration. */
   rotateToken(): Promise<string>;

@@ -3,7 +3,7 @@
  * strings. Query values arrive as strings, so numbers are coerced.
  */
 import { z } from 'zod';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../ledger/queries/page.js';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../db/page.js';
 
 export const idParams = z.object({
   id: z.string().min(1).max(100).meta({ description: 'The id of the resource.' }),

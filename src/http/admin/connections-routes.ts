@@ -12,7 +12,7 @@ import { previewConfig } from '../../connections/config-preview.js';
 import { IpnhubError } from '../../core/errors.js';
 import { filtersSchema } from '../../routing/filters.js';
 import { connectionWriteView } from '../../connections/connection-write-view.js';
-import { pageOfList } from '../../ledger/queries/page.js';
+import { pageOfList } from '../../db/page.js';
 import { connectionStats, NO_DELIVERIES } from '../../outbox/connection-stats.js';
 import type { ConnectionStats } from '../../outbox/connection-stats.js';
 import type { ConnectionView } from '../../connections/connections-service.js';

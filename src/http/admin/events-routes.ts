@@ -3,7 +3,8 @@
  */
 import { z } from 'zod';
 import { EVENT_TYPES } from '../../core/events.js';
-import { getEvent, listEvents } from '../../ledger/queries/events-query.js';
+import { listEvents } from '../../ledger/queries/events-query.js';
+import { getEvent } from '../../views/event-detail.js';
 import { emailFilter, idParams, isoInstant, nonEmpty, pageQuery } from './common-schemas.js';
 import { defineRoute } from './define-route.js';
 import type { AdminRoute } from './define-route.js';

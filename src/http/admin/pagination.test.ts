@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enabledDialects } from '../../../test/helpers/test-db.js';
-import { encodeCursor } from '../../ledger/queries/page.js';
+import { encodeCursor } from '../../db/page.js';
 import { insertDelivery, insertEvent, startAdminHarness } from './test-support/admin-harness.js';
 import type { AdminHarness } from './test-support/admin-harness.js';
 

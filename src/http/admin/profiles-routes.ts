@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { MAX_LOGO_UPLOAD_BYTES } from '../../invoicing/logo.js';
 import { profileSettingsSchema } from '../../invoicing/profile-settings.js';
-import { pageOfList } from '../../ledger/queries/page.js';
+import { pageOfList } from '../../db/page.js';
 import { idParams, pageQuery } from './common-schemas.js';
 import { defineRoute } from './define-route.js';
 import type { AdminRoute } from './define-route.js';

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SaleMailView } from '../../invoicing/sale-mails-query.js';
 import { fakePdfRenderer, sampleProfileSettings } from '../../invoicing/test-support/invoicing-fixtures.js';
-import type { Page } from '../../ledger/queries/page.js';
+import type { Page } from '../../db/page.js';
 import { ManualClock } from '../../lib/clock.js';
 import { encodeDigistore24Body, sampleDigistore24Fields } from '../../providers/digistore24/sign-request.js';
 import type { Digistore24SampleOverrides } from '../../providers/digistore24/sign-request.js';

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { withInboundUrl } from '../../connections/inbound-url.js';
 import type { SourceView } from '../../connections/sources-service.js';
 import { IpnhubError } from '../../core/errors.js';
-import { pageOfList } from '../../ledger/queries/page.js';
+import { pageOfList } from '../../db/page.js';
 import { sourceStats, withStats } from '../../ledger/queries/source-stats-query.js';
 import type { SourceStats } from '../../ledger/queries/source-stats-query.js';
 import { idParams, pageQuery } from './common-schemas.js';

@@ -8,7 +8,7 @@
 import type { EventDraft } from '../../core/events.js';
 import { emptyOrder } from '../../core/events.js';
 import { newId } from '../../core/ids.js';
-import { keyEvents } from '../../ledger/ingest.js';
+import { keyEvents } from '../../ingest/ingest.js';
 import type { Runtime } from '../../runtime.js';
 import type { DocumentRenderer } from '../document-worker.js';
 import type { ProfileSettingsInput } from '../profile-settings.js';

@@ -11,8 +11,8 @@ import type { AccessRowView } from './access-query.js';
 import { normalizeEmail } from './normalize-email.js';
 import { listOrders } from './orders-query.js';
 import type { OrderListItem } from './orders-query.js';
-import { decodeCursor, pageLimit, toPage } from './page.js';
-import type { Page, PageRequest } from './page.js';
+import { decodeCursor, pageLimit, toPage } from '../../db/page.js';
+import type { Page, PageRequest } from '../../db/page.js';
 
 /** The most orders a customer detail lists (newest first); more are one `GET /orders?email=` away. */
 export const CUSTOMER_ORDERS_LIMIT = 500;

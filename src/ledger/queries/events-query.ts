@@ -5,13 +5,9 @@
 import type { Kysely } from 'kysely';
 import type { CanonicalEvent, EventType } from '../../core/events.js';
 import type { Database } from '../../db/schema.js';
-import { deliveriesForEvent } from '../../outbox/delivery-queries.js';
-import type { DeliveryListItem } from '../../outbox/delivery-queries.js';
-import { ledgerEffects } from './ledger-effects-query.js';
-import type { LedgerEffects } from './ledger-effects-query.js';
 import { normalizeEmail } from './normalize-email.js';
-import { decodeCursor, pageLimit, toPage } from './page.js';
-import type { Page, PageRequest } from './page.js';
+import { decodeCursor, pageLimit, toPage } from '../../db/page.js';
+import type { Page, PageRequest } from '../../db/page.js';
 
 export interface EventFilters extends PageRequest {
   type?: EventType | undefined;
@@ -36,14 +32,6 @@ export interface EventListItem {
   test: boolean;
   occurredAt: string;
   receivedAt: string;
-}
-
-/** The canonical event as stored, plus where it came from, what it changed in the ledger and where it went. */
-export interface EventDetail extends CanonicalEvent {
-  inboundRequestId: string;
-  dedupKey: string;
-  deliveries: DeliveryListItem[];
-  ledger: LedgerEffects;
 }
 
 /** Events newest first; a cursor that is not an event cursor → `IpnhubError('INVALID_CURSOR')`. */
@@ -74,7 +62,8 @@ export async function listEvents(db: Kysely<Database>, filters: EventFilters = {
   }));
 }
 
-function parsePayload(payload: string): CanonicalEvent {
+/** The stored payload column as the event it was written from. */
+export function parsePayload(payload: string): CanonicalEvent {
   const parsed: unknown = JSON.parse(payload);
   // The payload column is written only by the ingest pipeline, from a CanonicalEvent.
   return parsed as CanonicalEvent;
@@ -84,13 +73,4 @@ function parsePayload(payload: string): CanonicalEvent {
 export async function loadEvent(db: Kysely<Database>, id: string): Promise<CanonicalEvent | null> {
   const row = await db.selectFrom('events').select(['id', 'payload']).where('id', '=', id).executeTakeFirst();
   return row ? { ...parsePayload(row.payload), id: row.id } : null;
-}
-
-/** One event with its deliveries and ledger effects, or null when there is none with this id. */
-export async function getEvent(db: Kysely<Database>, id: string): Promise<EventDetail | null> {
-  const row = await db.selectFrom('events').select(['id', 'inbound_request_id', 'dedup_key', 'payload']).where('id', '=', id).executeTakeFirst();
-  if (!row) return null;
-  const event = { ...parsePayload(row.payload), id: row.id };
-  const [deliveries, ledger] = await Promise.all([deliveriesForEvent(db, row.id), ledgerEffects(db, event)]);
-  return { ...event, inboundRequestId: row.inbound_request_id, dedupKey: row.dedup_key, deliveries, ledger };
 }

@@ -11,8 +11,8 @@ import type { BodyCharset, DecodedField, DecodedFields } from '../../providers/p
 import { installedProvider } from '../../providers/registry.js';
 import type { ProviderLookup } from '../../providers/registry.js';
 import { normalizeEmail } from './normalize-email.js';
-import { decodeCursor, pageLimit, toPage } from './page.js';
-import type { Page, PageRequest } from './page.js';
+import { decodeCursor, pageLimit, toPage } from '../../db/page.js';
+import type { Page, PageRequest } from '../../db/page.js';
 
 export interface InboundRequestFilters extends PageRequest {
   verdict?: InboundVerdict | undefined;

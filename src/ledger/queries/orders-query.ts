@@ -8,8 +8,8 @@ import { listAccessRows } from './access-query.js';
 import type { AccessRowView } from './access-query.js';
 import { refundedPayment, refundsByPayment, toLedgerTransaction } from '../refunded-payments.js';
 import { normalizeEmail } from './normalize-email.js';
-import { decodeCursor, pageLimit, toPage } from './page.js';
-import type { Page, PageRequest } from './page.js';
+import { decodeCursor, pageLimit, toPage } from '../../db/page.js';
+import type { Page, PageRequest } from '../../db/page.js';
 import { subscriptionForOrder } from './subscriptions-query.js';
 import type { SubscriptionView } from './subscriptions-query.js';
 

@@ -4,8 +4,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { decodeCursor, pageLimit, toPage } from './page.js';
-import type { Page, PageRequest } from './page.js';
+import { decodeCursor, pageLimit, toPage } from '../../db/page.js';
+import type { Page, PageRequest } from '../../db/page.js';
 
 export interface SubscriptionFilters extends PageRequest {
   /** 'active' | 'suspended' | 'cancelled' | 'ended' | 'revoked' */

@@ -17,7 +17,7 @@ export function named<S extends z.ZodType>(id: string, schema: S): S {
   return schema;
 }
 
-/** A page of a list: `{ data, nextCursor }` (ledger/queries/page.ts). */
+/** A page of a list: `{ data, nextCursor }` (db/page.ts). */
 export function pageOf<S extends z.ZodType>(id: string, item: S) {
   return named(
     id,

@@ -4,6 +4,7 @@
  * once instead of being lost. A round that throws is logged and the loop goes on.
  */
 import type { Logger } from '../lib/logger.js';
+import { createWakeSignal } from './wake-signal.js';
 
 export interface PollLoop {
   /** Starts the next round now (or right after the one running). */
@@ -14,40 +15,26 @@ export interface PollLoop {
 
 export function startPollLoop(options: { what: string; pollMs: number; logger: Logger; round: () => Promise<unknown> }): PollLoop {
   let running = true;
-  let woken = false;
-  let wakeNow: (() => void) | null = null;
+  const signal = createWakeSignal();
 
   async function loop(): Promise<void> {
     while (running) {
-      woken = false;
+      signal.reset();
       try {
         await options.round();
       } catch (err) {
         options.logger.error({ err }, `${options.what} failed`);
       }
-      if (woken || !running) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(done, options.pollMs);
-        function done(): void {
-          clearTimeout(timer);
-          wakeNow = null;
-          resolve();
-        }
-        wakeNow = done;
-      });
+      if (running) await signal.sleep(options.pollMs);
     }
   }
 
   const finished = loop();
-  const wake = (): void => {
-    woken = true;
-    wakeNow?.();
-  };
   return {
-    wake,
+    wake: () => signal.wake(),
     stop() {
       running = false;
-      wake();
+      signal.wake();
       return finished;
     },
   };

@@ -4,9 +4,9 @@
  * next page is simply "ids below this one". A page never skips or repeats a row, even while
  * new rows arrive (they sort above the cursor).
  */
-import { IpnhubError } from '../../core/errors.js';
-import { ID_PREFIXES } from '../../core/ids.js';
-import type { IdKind } from '../../core/ids.js';
+import { IpnhubError } from '../core/errors.js';
+import { ID_PREFIXES } from '../core/ids.js';
+import type { IdKind } from '../core/ids.js';
 
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 500;

@@ -1,7 +1,9 @@
 /**
- * The delivery worker: claims due deliveries (with a lease), runs the connection's connector,
+ * Deliveries as a kind of leased job, run by the job runner (jobs/job-runner.ts) of the worker
+ * (src/worker.ts): claims due deliveries (with a lease), runs the connection's connector,
  * records one attempt row per try and moves the delivery on: delivered, skipped, failed,
- * rescheduled by the retry policy, or dead when the schedule is exhausted. Runs in the
+ * rescheduled by the retry policy (jobs/settle-outcome.ts), or dead when the schedule is
+ * exhausted. Runs in the
  * `serve` process by default, or alone as `ipnhub worker`; on PostgreSQL any number of
  * workers share one queue.
  *
@@ -11,7 +13,7 @@
  * (the idempotency key) on the retry. Every write of an outcome checks the lease owner, so a
  * worker that lost its lease cannot overwrite a newer result.
  *
- * Throughput: the loop claims in batches (whenever half of the slots are free, as many as are
+ * Throughput: the runner claims in batches (whenever half of the slots are free, as many as are
  * free) rather than one delivery per freed slot, reads a batch's events with one query, and the
  * outcomes of attempts that finish together are written in one transaction (group commit), so
  * one durable commit serves many deliveries instead of two commits per delivery.
@@ -25,13 +27,10 @@
  * the mail goes out at once when the connection's throttle window is open, otherwise the alert
  * loop beside the delivery loop sends it when the window ends (alerts.ts).
  */
-import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { ConnectionForDelivery } from '../connections/connections-service.js';
 import { secretStrings } from '../secrets/secret-fields.js';
 import type { CanonicalEvent } from '../core/events.js';
-import { newId } from '../core/ids.js';
-import { nextRetryDelay } from '../core/retry-policy.js';
 import type { RetryPolicy } from '../core/retry-policy.js';
 import type { DeliveryResult, OriginalRequest } from '../connectors/connector.js';
 import { getConnector, isConnectorId } from '../connectors/registry.js';
@@ -40,31 +39,29 @@ import { claimDueDeliveries, nextDueAt } from '../db/claim-deliveries.js';
 import type { DeliveryRow } from '../db/claim-deliveries.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { Database, DeliveryStatus } from '../db/schema.js';
+import type { JobKind } from '../jobs/job-runner.js';
+import { settleOutcome } from '../jobs/settle-outcome.js';
 import type { Clock } from '../lib/clock.js';
 import { createEventLoopTurns } from '../lib/event-loop-turns.js';
 import type { TakeTurn } from '../lib/event-loop-turns.js';
 import type { HttpClient } from '../lib/http-client.js';
 import type { Logger } from '../lib/logger.js';
 import type { Mailer } from '../lib/mailer.js';
-import type { Verifier } from '../ledger/verifier.js';
 import type { AlertKind } from './alert-queue.js';
 import type { Alerter } from './alerts.js';
 import { createOutcomeWriter } from './outcome-writer.js';
 import { createRequestRecorder } from './request-recorder.js';
 import type { RecordedRequests } from './request-recorder.js';
-import { startPollLoop } from './poll-loop.js';
-import type { PollLoop } from './poll-loop.js';
 import type { CacheScope } from '../lib/cache-scope.js';
 
 export const DELIVERIES_CHANNEL = 'ipnhub_deliveries';
 const RESPONSE_EXCERPT_CHARS = 4096;
-const STOP_GRACE_MS = 10_000;
 
 export interface WorkerObserver {
   delivery(outcome: string, durationMs: number): void;
 }
 
-export interface WorkerDeps {
+export interface DeliveryJobDeps {
   db: Kysely<Database>;
   adapter: DbAdapter;
   connections: { loadForDelivery(id: string): Promise<ConnectionForDelivery | null> };
@@ -76,39 +73,17 @@ export interface WorkerDeps {
   clock: Clock;
   logger: Logger;
   policy: RetryPolicy;
+  /** Attempts at once. */
   concurrency: number;
-  leaseMs: number;
-  pollMs: number;
   deliveryTimeoutMs: number;
   /** Send a "failing" alert when a delivery has failed this many attempts in a row. */
   failingAfterAttempts: number;
   observer?: WorkerObserver;
   random?: () => number;
-  owner?: string;
-  /** Deferred verification of stored requests (PayPal IPN); runs beside the delivery loop. */
-  verifier?: Verifier;
-  /** Issuing, rendering and mailing invoicing documents (invoicing/document-worker.ts); runs beside the delivery loop. */
-  documents?: { runOnce(): Promise<unknown> };
+  /** The lease owner of the claims and of every outcome write. */
+  owner: string;
   /** Waits for the event-loop turn a connector runs in; one turn per attempt by default. */
   takeTurn?: TakeTurn;
-}
-
-export interface Worker {
-  readonly owner: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-  /** Wakes an idle loop: new deliveries were committed. */
-  wake(): void;
-  /** Wakes the verification loop: a request was stored for deferred verification. */
-  wakeVerifier(): void;
-  /** Wakes the documents loop: document jobs were queued or a resend was asked for. */
-  wakeDocuments(): void;
-  /**
-   * Verifies every stored request due now, then claims and processes every delivery due now,
-   * until none is left, then issues, renders and mails the documents due now, then sends the
-   * error e-mails whose throttle window has ended; returns how many delivery attempts ran.
-   */
-  runOnce(): Promise<number>;
 }
 
 /** What one attempt needs besides its delivery row; loaded once per claimed batch. */
@@ -149,47 +124,24 @@ function excerpt(text: string | undefined): string | null {
   return text.length > RESPONSE_EXCERPT_CHARS ? `${text.slice(0, RESPONSE_EXCERPT_CHARS)}…[truncated]` : text;
 }
 
-export function createWorker(deps: WorkerDeps): Worker {
-  const owner = deps.owner ?? `${hostname()}:${process.pid}:${newId('delivery').slice(-6)}`;
-  const inFlight = new Set<Promise<void>>();
-  let running = false;
-  let loop: Promise<void> | null = null;
-  let verifyLoop: PollLoop | null = null;
-  let documentsLoop: PollLoop | null = null;
-  let alertLoop: PollLoop | null = null;
-  let wakeUp: (() => void) | null = null;
-  let unlisten: (() => Promise<void>) | null = null;
-  // Set by every wake-up call, so one that comes while the loop is busy claiming is not lost.
-  let woken = false;
-  const controller = new AbortController();
+export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> {
+  const { owner } = deps;
   const outcomes = createOutcomeWriter({ db: deps.db, adapter: deps.adapter, clock: deps.clock, owner });
   const takeTurn = deps.takeTurn ?? createEventLoopTurns();
-  // Free slots needed before the loop claims again: a claim is a write transaction, so it is
-  // worth making only for several deliveries at once.
-  const refillAt = Math.max(1, Math.ceil(deps.concurrency / 2));
 
   function settle(delivery: DeliveryRow, result: DeliveryResult, attemptNo: number): Settled {
-    const now = deps.clock.now();
-    switch (result.outcome) {
-      case 'delivered':
-        return { status: 'delivered', nextAttemptAt: null, lastError: null };
-      case 'skipped':
-        return { status: 'skipped', nextAttemptAt: null, lastError: result.reason };
-      case 'failed':
-        return { status: 'failed', nextAttemptAt: null, lastError: result.reason };
-      case 'retry': {
-        // A manual redelivery is one extra try, not a new schedule (as Svix does it).
-        if (delivery.trigger === 'manual') return { status: 'dead', nextAttemptAt: null, lastError: result.reason };
-        const delay = nextRetryDelay(deps.policy, {
-          attemptsMade: attemptNo,
-          overloaded: result.overloaded ?? false,
-          retryAfterSeconds: result.retryAfterSeconds ?? null,
-          random: deps.random,
-        });
-        if (delay === null) return { status: 'dead', nextAttemptAt: null, lastError: result.reason };
-        return { status: 'pending', nextAttemptAt: new Date(now.getTime() + delay).toISOString(), lastError: result.reason };
-      }
-    }
+    if (result.outcome !== 'retry') return { status: result.outcome, nextAttemptAt: null, lastError: result.outcome === 'delivered' ? null : result.reason };
+    const settled = settleOutcome({ kind: 'retry', overloaded: result.overloaded, retryAfterSeconds: result.retryAfterSeconds }, {
+      policy: deps.policy,
+      attemptsMade: attemptNo,
+      now: deps.clock.now(),
+      // A manual redelivery is one extra try, not a new schedule (as Svix does it).
+      oneTry: delivery.trigger === 'manual',
+      random: deps.random,
+    });
+    return settled.kind === 'retry'
+      ? { status: 'pending', nextAttemptAt: settled.at, lastError: result.reason }
+      : { status: 'dead', nextAttemptAt: null, lastError: result.reason };
   }
 
   /** The error e-mail an outcome calls for, if any. */
@@ -234,7 +186,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     return { body: Buffer.from(row.raw_body), contentType: headers['content-type'] ?? null };
   }
 
-  async function attempt(delivery: DeliveryRow, inputs: Inputs): Promise<void> {
+  async function attempt(delivery: DeliveryRow, inputs: Inputs, stop: AbortSignal): Promise<void> {
     const startedAt = deps.clock.now();
     const started = performance.now();
     const attemptNo = delivery.attempts + 1;
@@ -247,7 +199,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     else if (!isConnectorId(connection.connector)) result = { outcome: 'failed', reason: `unknown connector ${connection.connector}` };
     else {
       await takeTurn();
-      const deadline = attemptDeadline(controller.signal, deps.deliveryTimeoutMs);
+      const deadline = attemptDeadline(stop, deps.deliveryTimeoutMs);
       const connector = getConnector(connection.connector);
       // What the connector sends is kept with the attempt, the connection's secrets scrubbed.
       const recorder = createRequestRecorder(deps.http, secretStrings([connection.config], connector.secretFields));
@@ -303,133 +255,18 @@ export function createWorker(deps: WorkerDeps): Worker {
     }
   }
 
-  async function claim(limit: number): Promise<DeliveryRow[]> {
-    const now = deps.clock.now();
-    return claimDueDeliveries(deps.db, deps.adapter, {
-      now: now.toISOString(),
-      owner,
-      leaseUntil: new Date(now.getTime() + deps.leaseMs).toISOString(),
-      limit,
-    });
-  }
-
-  function track(delivery: DeliveryRow, inputs: Inputs): void {
-    const p = attempt(delivery, inputs)
-      .catch((err: unknown) => deps.logger.error({ err, deliveryId: delivery.id }, 'delivery attempt crashed; the lease will expire and it will be retried'))
-      .finally(() => {
-        inFlight.delete(p);
-        wake();
-      });
-    inFlight.add(p);
-  }
-
-  function wake(): void {
-    woken = true;
-    wakeUp?.();
-  }
-
-  /**
-   * Waits for a wake-up (a finished attempt, new deliveries, stop) or the poll interval. With
-   * `untilDue` the last claim took everything it could, so the wait also ends when the next
-   * pending delivery scheduled for later becomes due.
-   */
-  async function sleep(untilDue: boolean): Promise<void> {
-    if (woken || !running) return;
-    let ms = deps.pollMs;
-    if (untilDue) {
-      const now = deps.clock.now();
-      const next = await nextDueAt(deps.db, now.toISOString()).catch(() => null);
-      if (next) ms = Math.min(ms, Date.parse(next) - now.getTime());
-    }
-    if (woken || !running) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, Math.max(5, ms));
-      function done(): void {
-        clearTimeout(timer);
-        wakeUp = null;
-        resolve();
-      }
-      wakeUp = done;
-    });
-  }
-
-  async function run(): Promise<void> {
-    while (running) {
-      woken = false;
-      const free = deps.concurrency - inFlight.size;
-      if (free < refillAt) {
-        await sleep(false);
-        continue;
-      }
-      let claimed: DeliveryRow[] = [];
-      try {
-        claimed = await claim(free);
-      } catch (err) {
-        deps.logger.error({ err }, 'claiming deliveries failed');
-      }
-      const inputs = inputsFor(claimed);
-      for (const delivery of claimed) track(delivery, inputs(delivery));
-      // A full batch means more may be due: claim again as soon as slots free up.
-      await sleep(claimed.length < free);
-    }
-  }
-
-  function wakeVerifier(): void {
-    verifyLoop?.wake();
-  }
-
-  function wakeDocuments(): void {
-    documentsLoop?.wake();
-  }
-
   return {
-    owner,
-    async start() {
-      if (running) return;
-      running = true;
-      const { verifier, documents, alerter, pollMs, logger } = deps;
-      if (verifier) verifyLoop = startPollLoop({ what: 'verifying stored requests', pollMs, logger, round: () => verifier.runOnce() });
-      if (documents) documentsLoop = startPollLoop({ what: 'issuing, rendering and mailing documents', pollMs, logger, round: () => documents.runOnce() });
-      alertLoop = startPollLoop({ what: 'sending due error e-mails', pollMs, logger, round: () => alerter.flushDue() });
-      unlisten = await deps.adapter.listen(DELIVERIES_CHANNEL, wake).catch((err: unknown) => {
-        deps.logger.warn({ err }, 'cannot listen for new deliveries; polling only');
-        return null;
-      });
-      loop = run();
-      deps.logger.info({ owner, concurrency: deps.concurrency }, 'delivery worker started');
+    name: 'delivery',
+    concurrency: deps.concurrency,
+    // A claim is a write transaction, so it is worth making only for several deliveries at
+    // once: claim again when half of the slots are free, as many as are free.
+    refillAt: Math.max(1, Math.ceil(deps.concurrency / 2)),
+    claim: (limit, lease) => claimDueDeliveries(deps.db, deps.adapter, { now: lease.now, owner, leaseUntil: lease.until, limit }),
+    run(deliveries, stop) {
+      const inputs = inputsFor(deliveries);
+      return deliveries.map((delivery) => attempt(delivery, inputs(delivery), stop));
     },
-    async stop() {
-      running = false;
-      wake();
-      await Promise.all([loop, verifyLoop?.stop(), documentsLoop?.stop(), alertLoop?.stop()]);
-      verifyLoop = null;
-      documentsLoop = null;
-      alertLoop = null;
-      // Let attempts in flight finish and record their outcome; abort only the stragglers
-      // (they are recorded as retries, or their lease expires and another worker retries).
-      const grace = new Promise<void>((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref());
-      await Promise.race([Promise.allSettled([...inFlight]), grace]);
-      controller.abort();
-      await Promise.allSettled([...inFlight]);
-      await unlisten?.();
-      unlisten = null;
-    },
-    wake,
-    wakeVerifier,
-    wakeDocuments,
-    async runOnce() {
-      await deps.verifier?.runOnce();
-      let total = 0;
-      for (;;) {
-        const claimed = await claim(deps.concurrency);
-        if (claimed.length === 0) break;
-        const inputs = inputsFor(claimed);
-        await Promise.all(claimed.map((d) => attempt(d, inputs(d))));
-        total += claimed.length;
-      }
-      await deps.documents?.runOnce();
-      await deps.alerter.flushDue();
-      return total;
-    },
+    nextDueAt: (now) => nextDueAt(deps.db, now),
+    describe: (delivery) => ({ deliveryId: delivery.id }),
   };
 }

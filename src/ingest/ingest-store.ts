@@ -24,8 +24,8 @@ import type { Database, EventsTable, InboundRequestsTable } from '../db/schema.j
 import type { ConnectionFilterTarget } from '../routing/active-filters.js';
 import { queueDocumentJob } from '../invoicing/queue-document-job.js';
 import { fanOut } from '../outbox/fan-out.js';
-import { applyToLedger } from './apply-event.js';
-import { completeFromLedger } from './complete-event.js';
+import { applyToLedger } from '../ledger/apply-event.js';
+import { completeFromLedger } from '../ledger/complete-event.js';
 import type { GroupCommitter } from './group-commit.js';
 
 export type InboundRow = InboundRequestsTable;

@@ -22,17 +22,24 @@
  * notifications of one order (PayPal sends `subscr_signup` and `subscr_payment` within a
  * second) reach the ledger and the connections in the order PayPal sent them. Event ids are
  * made at commit time for the same reason: the outbox delivers one order's events in id order.
+ *
+ * This file is the verification kind of job: the job runner (jobs/job-runner.ts) claims
+ * (db/claim-verifications.ts), wakes, sleeps and stops; retries are settled by
+ * jobs/settle-outcome.ts.
  */
 import type { Kysely } from 'kysely';
 import type { ErrorCode } from '../core/errors.js';
 import type { EventDraft } from '../core/events.js';
 import type { RetryPolicy } from '../core/retry-policy.js';
-import { nextRetryDelay } from '../core/retry-policy.js';
+import { claimDueVerifications } from '../db/claim-verifications.js';
+import type { ClaimedVerification } from '../db/claim-verifications.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
-import type { Database, InboundRequestsTable, InboundVerdict, VerificationsTable } from '../db/schema.js';
+import type { Database, InboundRequestsTable, InboundVerdict } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { HttpClient } from '../lib/http-client.js';
 import type { Logger } from '../lib/logger.js';
+import type { JobKind } from '../jobs/job-runner.js';
+import { settleOutcome } from '../jobs/settle-outcome.js';
 import type { InboundRequest } from '../providers/provider.js';
 import { installedProvider } from '../providers/registry.js';
 import type { ProviderLookup } from '../providers/registry.js';
@@ -56,7 +63,6 @@ export interface VerifierDeps {
   clock: Clock;
   logger: Logger;
   policy: RetryPolicy;
-  leaseMs: number;
   /** Requests verified at once (each is one postback to the provider). */
   concurrency: number;
   observer?: IngestObserver;
@@ -68,12 +74,7 @@ export interface VerifierDeps {
   random?: () => number;
 }
 
-export interface Verifier {
-  /** Verifies every request due now, until none is left; returns how many were tried. */
-  runOnce(): Promise<number>;
-}
-
-type Job = VerificationsTable & { lease_until: string };
+type Job = ClaimedVerification;
 
 /** What asking the provider decided for one request; the database writes follow in receipt order. */
 type Settlement =
@@ -81,36 +82,10 @@ type Settlement =
   | { kind: 'final'; verdict: InboundVerdict; code: ErrorCode | null; reason: string | null; verification: string | null; held?: HeldRequest }
   | { kind: 'commit'; row: InboundRequestsTable; source: { id: string; provider: string }; drafts: readonly EventDraft[]; verification: string };
 
-export function createVerifier(deps: VerifierDeps): Verifier {
+/** Deferred verification as a kind of leased job, for the job runner. */
+export function createVerificationJobs(deps: VerifierDeps): JobKind<Job> {
   const { db, logger } = deps;
   const lookup = deps.providers ?? installedProvider;
-
-  /** Takes up to `limit` due rows under a lease (compare-and-set per row, so verifiers never share one). */
-  async function claim(limit: number): Promise<Job[]> {
-    const now = deps.clock.now();
-    const nowIso = now.toISOString();
-    const leaseUntil = new Date(now.getTime() + deps.leaseMs).toISOString();
-    const due = await db
-      .selectFrom('verifications')
-      .selectAll()
-      .where('next_attempt_at', '<=', nowIso)
-      .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]))
-      .orderBy('next_attempt_at')
-      .orderBy('inbound_request_id')
-      .limit(limit)
-      .execute();
-    const claimed: Job[] = [];
-    for (const row of due) {
-      const taken = await db
-        .updateTable('verifications')
-        .set({ lease_until: leaseUntil })
-        .where('inbound_request_id', '=', row.inbound_request_id)
-        .where((eb) => (row.lease_until === null ? eb('lease_until', 'is', null) : eb('lease_until', '=', row.lease_until)))
-        .executeTakeFirst();
-      if (Number(taken.numUpdatedRows) === 1) claimed.push({ ...row, lease_until: leaseUntil });
-    }
-    return claimed;
-  }
 
   /** Deletes the job if this verifier still holds it; false (and a rollback) when the lease was lost. */
   async function release(trx: Kysely<Database>, job: Job): Promise<void> {
@@ -134,11 +109,13 @@ export function createVerifier(deps: VerifierDeps): Verifier {
 
   async function reschedule(job: Job, s: Extract<Settlement, { kind: 'retry' }>): Promise<void> {
     const attempts = job.attempts + 1;
-    const lastStep = deps.policy.schedule[deps.policy.schedule.length - 1] ?? 3600;
-    const delayMs =
-      nextRetryDelay(deps.policy, { attemptsMade: attempts, overloaded: false, retryAfterSeconds: s.retryAfterSeconds ?? null, random: deps.random }) ??
-      Math.max(lastStep, Math.min(s.retryAfterSeconds ?? 0, deps.policy.maxRetryAfterSeconds)) * 1000;
-    const next = new Date(deps.clock.now().getTime() + delayMs).toISOString();
+    // An acknowledged request is never dropped: after the schedule, it is tried at its last step.
+    const settled = settleOutcome(
+      { kind: 'retry', retryAfterSeconds: s.retryAfterSeconds ?? null },
+      { policy: deps.policy, attemptsMade: attempts, now: deps.clock.now(), whenExhausted: 'keep-trying', random: deps.random },
+    );
+    if (settled.kind !== 'retry') throw new Error(`a verification cannot be ${settled.kind} after an inconclusive answer`);
+    const next = settled.at;
     await db
       .updateTable('verifications')
       .set({ attempts, next_attempt_at: next, lease_until: null, last_error: s.reason })
@@ -228,19 +205,28 @@ export function createVerifier(deps: VerifierDeps): Verifier {
   }
 
   return {
-    async runOnce() {
-      let total = 0;
-      for (;;) {
-        const jobs = await claim(deps.concurrency);
-        if (jobs.length === 0) return total;
-        const settlements = await Promise.all(jobs.map((job) => guarded(job, () => decide(job))));
-        const byReceipt = jobs.map((job, i) => ({ job, settlement: settlements[i] ?? null })).sort((a, b) => compareIds(a.job.inbound_request_id, b.job.inbound_request_id));
-        for (const { job, settlement } of byReceipt) {
+    name: 'verification',
+    concurrency: deps.concurrency,
+    claim: (limit, lease) => claimDueVerifications(db, deps.adapter, { now: lease.now, leaseUntil: lease.until, limit }),
+    /**
+     * Asks the provider about every job at once, then settles them one after the other in the
+     * order the requests were received; each job's promise settles with its own write.
+     */
+    run(jobs) {
+      const decisions = jobs.map((job) => guarded(job, () => decide(job)));
+      const byReceipt = jobs.map((job, i) => ({ job, i })).sort((a, b) => compareIds(a.job.inbound_request_id, b.job.inbound_request_id));
+      const settled: Array<Promise<void>> = [];
+      let previous: Promise<void> = Promise.resolve();
+      for (const { job, i } of byReceipt) {
+        previous = previous.then(async () => {
+          const settlement = await decisions[i];
           if (settlement) await guarded(job, () => settle(job, settlement));
-        }
-        total += jobs.length;
+        });
+        settled[i] = previous;
       }
+      return settled;
     },
+    describe: (job) => ({ inboundId: job.inbound_request_id }),
   };
 }
 

@@ -10,10 +10,10 @@
  */
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { DELIVERY_STATUSES } from '../../db/schema.js';
-import type { Database, DeliveryStatus } from '../../db/schema.js';
-import { deliveryTrouble } from '../../outbox/delivery-trouble.js';
-import type { TroubleCounts } from '../../outbox/delivery-trouble.js';
+import { DELIVERY_STATUSES } from '../db/schema.js';
+import type { Database, DeliveryStatus } from '../db/schema.js';
+import { deliveryTrouble } from '../outbox/delivery-trouble.js';
+import type { TroubleCounts } from '../outbox/delivery-trouble.js';
 
 /** The most failing connections and rejecting sources listed (worst first). */
 export const OVERVIEW_LIST_LIMIT = 20;

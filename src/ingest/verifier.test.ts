@@ -18,8 +18,9 @@ import { createGroupCommitter } from './group-commit.js';
 import { createIngest } from './ingest.js';
 import type { Ingest } from './ingest.js';
 import { createLocalIngestStore } from './ingest-store.js';
-import { createVerifier } from './verifier.js';
-import type { Verifier } from './verifier.js';
+import { createJobRunner } from '../jobs/job-runner.js';
+import type { JobRunner } from '../jobs/job-runner.js';
+import { createVerificationJobs } from './verifier.js';
 import { createCacheScope } from '../lib/cache-scope.js';
 
 const SOURCE = { id: 'src_postback', provider: 'stub-postback', name: 'stub', config: { receiver: 'shop@example.com' } };
@@ -101,8 +102,9 @@ for (const dialect of enabledDialects()) {
     let sources: { loadForIngest(id: string): Promise<typeof SOURCE | null> };
     let sourceExists: boolean;
 
-    function verifier(schedule = [5, 300]): Verifier {
-      return createVerifier({
+    function verifier(schedule = [5, 300]): JobRunner {
+      const logger = silentLogger();
+      const jobs = createVerificationJobs({
         db: testDb.db,
         adapter: testDb.adapter,
         sources,
@@ -111,11 +113,11 @@ for (const dialect of enabledDialects()) {
         http: offlineHttpClient(),
         caches: createCacheScope(),
         clock,
-        logger: silentLogger(),
+        logger,
         policy: { schedule, jitter: 0, overloadPenaltySeconds: 60, maxRetryAfterSeconds: 3600 },
-        leaseMs: 60_000,
         concurrency: 4,
       });
+      return createJobRunner(jobs, { clock, logger, leaseMs: 60_000, pollMs: 1000 });
     }
 
     function setup(script: Step[], byTag: Record<string, Step> = {}): void {

@@ -1,0 +1,97 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
+import { createBatchWriter } from './batch-writer.js';
+import type { BatchWriterOptions } from './batch-writer.js';
+import type { Database } from './schema.js';
+import { countingAdapter } from '../../test/helpers/counting-adapter.js';
+import type { CountingAdapter } from '../../test/helpers/counting-adapter.js';
+import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
+import type { TestDb } from '../../test/helpers/test-db.js';
+
+interface Item {
+  key: string;
+  value?: string;
+  fail?: boolean;
+}
+
+for (const dialect of enabledDialects()) {
+  describe(`batch writer on ${dialect}`, () => {
+    let h: TestDb;
+    let counted: CountingAdapter;
+    /** The keys of every batch `write` was called with, in call order (retries alone included). */
+    let batches: string[][];
+
+    beforeEach(async () => {
+      h = await createTestDb(dialect);
+      batches = [];
+      counted = countingAdapter(h.adapter);
+    });
+    afterEach(async () => h.dispose());
+
+    const rows = async () => (await h.db.selectFrom('settings').select(['key', 'value']).orderBy('key').execute()).map((r) => `${r.key}=${r.value}`);
+
+    /** Inserts each item as a settings row and answers its key upper-cased; an item with `fail` throws after its insert. */
+    async function insertEach(trx: Kysely<Database>, items: readonly Item[]): Promise<string[]> {
+      batches.push(items.map((i) => i.key));
+      for (const item of items) {
+        await trx.insertInto('settings').values({ key: item.key, value: item.value ?? 'v' }).execute();
+        if (item.fail) throw new Error(`cannot write ${item.key}`);
+      }
+      return items.map((i) => i.key.toUpperCase());
+    }
+
+    const writer = (options: Partial<BatchWriterOptions<Item, string>> = {}) => createBatchWriter<Item, string>({ db: h.db, adapter: counted.adapter, write: insertEach, ...options });
+
+    it('writes the items submitted together in one transaction and answers each with its own result', async () => {
+      const w = writer();
+      const results = await Promise.all(['a', 'b', 'c', 'd'].map((key) => w.submit({ key })));
+      expect(results).toEqual(['A', 'B', 'C', 'D']);
+      expect(counted.transactions()).toBe(1);
+      expect(batches).toEqual([['a', 'b', 'c', 'd']]);
+      expect(await rows()).toEqual(['a=v', 'b=v', 'c=v', 'd=v']);
+    });
+
+    it('rolls a batch with a failing item back and writes every item alone: only the failing one is rejected', async () => {
+      const w = writer();
+      const settled = await Promise.allSettled([w.submit({ key: 'a' }), w.submit({ key: 'bad', fail: true }), w.submit({ key: 'b' })]);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(settled[0]).toEqual({ status: 'fulfilled', value: 'A' });
+      expect(settled[1]).toMatchObject({ status: 'rejected', reason: new Error('cannot write bad') });
+      expect(settled[2]).toEqual({ status: 'fulfilled', value: 'B' });
+      // The batch, then each item alone; nothing of the failed batch or the failing item was kept.
+      expect(batches).toEqual([['a', 'bad', 'b'], ['a'], ['bad'], ['b']]);
+      expect(await rows()).toEqual(['a=v', 'b=v']);
+    });
+
+    it('refuses a write that answers fewer results than items', async () => {
+      const w = writer({ write: async (trx, items) => (await insertEach(trx, items)).slice(1) });
+      const settled = await Promise.allSettled([w.submit({ key: 'a' }), w.submit({ key: 'b' })]);
+      expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+      expect(await rows()).toEqual([]);
+    });
+
+    it('keeps items with the same key out of one batch, in the order submitted', async () => {
+      const w = writer({ keyOf: (item) => item.key.slice(0, 1) });
+      const results = await Promise.all([w.submit({ key: 'x1' }), w.submit({ key: 'y1' }), w.submit({ key: 'x2' }), w.submit({ key: 'x3' }), w.submit({ key: 'z1' })]);
+      expect(results).toEqual(['X1', 'Y1', 'X2', 'X3', 'Z1']);
+      expect(batches).toEqual([['x1', 'y1', 'z1'], ['x2'], ['x3']]);
+    });
+
+    it('splits a long queue into batches of at most maxBatch', async () => {
+      const w = writer({ maxBatch: 2 });
+      await Promise.all(['a', 'b', 'c', 'd', 'e'].map((key) => w.submit({ key })));
+      expect(batches).toEqual([['a', 'b'], ['c', 'd'], ['e']]);
+      expect(counted.transactions()).toBe(3);
+    });
+
+    it('flush waits for everything submitted, failures included', async () => {
+      const w = writer();
+      const late = w.submit({ key: 'late' });
+      const failing = w.submit({ key: 'late', value: 'again' }).catch((err: unknown) => err);
+      await w.flush();
+      expect(await rows()).toEqual(['late=v']);
+      await expect(late).resolves.toBe('LATE');
+      expect(await failing).toBeInstanceOf(Error);
+    });
+  });
+}

@@ -1,0 +1,119 @@
+/**
+ * One durable transaction for many writes that arrive together. Callers submit items; the
+ * writer queues them, lets everything submitted in the same turn of the event loop join, and
+ * writes up to `maxBatch` items in one write transaction, so one commit (one fsync on SQLite
+ * with `synchronous=FULL`) serves all of them. Each caller's promise settles only after the
+ * transaction that wrote its item has committed: "written" still means "on disk".
+ *
+ * A batch that fails as a whole (one bad item, a deadlock on PostgreSQL) is rolled back and
+ * every item of it is written again in a transaction of its own, so one bad item fails alone
+ * and cannot take the others of its batch with it.
+ *
+ * Users: group commit of ingest (ingest/group-commit.ts) and the delivery worker's outcome
+ * writes (outbox/outcome-writer.ts).
+ */
+import type { Kysely } from 'kysely';
+import type { DbAdapter } from './dialect-adapter.js';
+import type { Database } from './schema.js';
+
+export interface BatchWriterOptions<Item, Result> {
+  db: Kysely<Database>;
+  adapter: DbAdapter;
+  /** Writes the items inside the batch's transaction; answers one result per item, in order. */
+  write(trx: Kysely<Database>, items: readonly Item[]): Promise<readonly Result[]>;
+  /** Most items per transaction (default 256). */
+  maxBatch?: number;
+  /**
+   * Items with the same key never share a batch: a later one waits for a later batch, in the
+   * order submitted (two outcomes of one delivery, say, must not be merged into one statement).
+   */
+  keyOf?: (item: Item) => string;
+}
+
+export interface BatchWriter<Item, Result> {
+  /** Resolves with the item's result once its transaction has committed; rejects when writing it alone failed too. */
+  submit(item: Item): Promise<Result>;
+  /** Resolves when everything submitted so far has committed or failed. */
+  flush(): Promise<void>;
+}
+
+interface Queued<Item, Result> {
+  item: Item;
+  resolve: (result: Result) => void;
+  reject: (err: unknown) => void;
+}
+
+export const DEFAULT_MAX_BATCH = 256;
+
+export function createBatchWriter<Item, Result>(options: BatchWriterOptions<Item, Result>): BatchWriter<Item, Result> {
+  const { db, adapter, write, keyOf } = options;
+  const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+  let queue: Array<Queued<Item, Result>> = [];
+  let running: Promise<void> | null = null;
+
+  async function writeAll(items: readonly Item[]): Promise<readonly Result[]> {
+    return adapter.writeTransaction(db, async (trx) => {
+      const results = await write(trx, items);
+      // Checked before the commit: a write that lost track of its items is rolled back.
+      if (results.length !== items.length) throw new Error(`batch writer: ${results.length} results for ${items.length} items`);
+      return results;
+    });
+  }
+
+  async function runBatch(batch: ReadonlyArray<Queued<Item, Result>>): Promise<void> {
+    let results: readonly Result[];
+    try {
+      results = await writeAll(batch.map((q) => q.item));
+    } catch {
+      for (const queued of batch) {
+        try {
+          const [alone] = await writeAll([queued.item]);
+          queued.resolve(alone as Result);
+        } catch (err) {
+          queued.reject(err);
+        }
+      }
+      return;
+    }
+    for (const [i, queued] of batch.entries()) queued.resolve(results[i] as Result);
+  }
+
+  function nextBatch(): Array<Queued<Item, Result>> {
+    if (!keyOf) {
+      const batch = queue.slice(0, maxBatch);
+      queue = queue.slice(batch.length);
+      return batch;
+    }
+    const batch: Array<Queued<Item, Result>> = [];
+    const keys = new Set<string>();
+    const rest: Array<Queued<Item, Result>> = [];
+    for (const queued of queue) {
+      const key = keyOf(queued.item);
+      if (batch.length < maxBatch && !keys.has(key)) {
+        keys.add(key);
+        batch.push(queued);
+      } else rest.push(queued);
+    }
+    queue = rest;
+    return batch;
+  }
+
+  async function drain(): Promise<void> {
+    // Let the items submitted in the same turn of the event loop join the batch.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    while (queue.length > 0) await runBatch(nextBatch());
+    running = null;
+  }
+
+  return {
+    submit(item) {
+      return new Promise<Result>((resolve, reject) => {
+        queue.push({ item, resolve, reject });
+        running ??= drain();
+      });
+    },
+    async flush() {
+      while (running) await running;
+    },
+  };
+}
