@@ -13,7 +13,7 @@ import type { CanonicalEvent, EventAddress, EventBuyer } from '../core/events.js
 import { calendarDay } from '../lib/calendar-day.js';
 import { DOCUMENT_LANGUAGES } from './document-snapshot.js';
 import type { DocumentLanguage, DocumentLine, DocumentParty, DocumentSeller, DocumentSnapshot, DocumentTaxMode, DocumentTotals } from './document-snapshot.js';
-import type { ProfileForIssue } from './profiles.js';
+import type { ProfileForIssue } from './profile-settings.js';
 
 /** Tax included in `gross` under `mode`. */
 export function includedTax(gross: number, mode: DocumentTaxMode): number {

@@ -27,7 +27,7 @@ import { queueDocumentMails } from './document-mails.js';
 import { queuePlatformSaleMails } from './platform-sale-mails.js';
 import { allocateNumber, formatNumber, seriesPeriod } from './numbering.js';
 import { loadProfileForIssue } from './profiles.js';
-import type { ProfileForIssue } from './profiles.js';
+import type { ProfileForIssue } from './profile-settings.js';
 
 /** A refund that cannot be credited without a person: the job records it for manual handling. */
 export class NeedsManualHandling extends Error {

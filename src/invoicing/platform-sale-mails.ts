@@ -23,7 +23,7 @@ import { mailDate, mailMoney, recipientsOf, templatedMail, MAIL_ROLES } from './
 import type { MailRole } from './document-mails.js';
 import { pendingMailRow } from './mail-rows.js';
 import type { PlatformSalePlaceholder } from './mail-templates.js';
-import type { ProfileForIssue } from './profiles.js';
+import type { ProfileForIssue } from './profile-settings.js';
 import type { ProfileSettings } from './profile-settings.js';
 
 /** Queues the sale's mails for those who get them (none for a payment without an amount); returns how many were new. */

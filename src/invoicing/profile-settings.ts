@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { DOCUMENT_LANGUAGES } from './document-snapshot.js';
 import type { DocumentTaxMode } from './document-snapshot.js';
 import { MAIL_TEMPLATE_KEYS, unknownPlaceholders } from './mail-templates.js';
+import type { Logo } from './logo.js';
 
 const line = z.string().trim().min(1).max(200);
 const lines = (max: number) => z.array(line).max(max);
@@ -119,3 +120,12 @@ export const profileSettingsSchema = z
 
 export type ProfileSettings = z.output<typeof profileSettingsSchema>;
 export type ProfileSettingsInput = z.input<typeof profileSettingsSchema>;
+
+/** A seller profile as issuing reads it: its settings and logo, loaded by `profiles.ts`. */
+export interface ProfileForIssue {
+  id: string;
+  name: string;
+  invoicing: boolean;
+  settings: ProfileSettings;
+  logo: Logo | null;
+}

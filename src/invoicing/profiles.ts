@@ -16,9 +16,9 @@ import type { Database, SellerProfilesTable } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import { parseLogo } from './logo.js';
 import { assertProfileCanEInvoice } from './profile-e-invoice.js';
-import type { Logo, LogoMediaType } from './logo.js';
+import type { LogoMediaType } from './logo.js';
 import { profileSettingsSchema } from './profile-settings.js';
-import type { ProfileSettings } from './profile-settings.js';
+import type { ProfileForIssue, ProfileSettings } from './profile-settings.js';
 
 export interface ProfileView {
   id: string;
@@ -33,14 +33,6 @@ export interface ProfileView {
 }
 
 /** What issuing needs: the settings and the logo's bytes. */
-export interface ProfileForIssue {
-  id: string;
-  name: string;
-  invoicing: boolean;
-  settings: ProfileSettings;
-  logo: Logo | null;
-}
-
 export interface CreateProfileInput {
   name: string;
   invoicing?: boolean;
