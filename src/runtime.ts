@@ -32,9 +32,9 @@ import { createLocalIngestStore } from './ingest/ingest-store.js';
 import type { IngestStore } from './ingest/ingest-store.js';
 import { createThreadedIngestStore } from './ingest/threaded-ingest-store.js';
 import { createIngest } from './ingest/ingest.js';
-import { createDocumentWorker } from './invoicing/document-worker.js';
+import type { DocumentRenderer } from './invoicing/document-jobs.js';
+import { createDocumentRunners } from './invoicing/document-runners.js';
 import { createDocumentsService } from './invoicing/documents-service.js';
-import type { DocumentRenderer } from './invoicing/document-worker.js';
 import { createProfilesService } from './invoicing/profiles.js';
 import type { ProfilesService } from './invoicing/profiles.js';
 import { createRenderThread } from './invoicing/render-thread.js';
@@ -172,19 +172,21 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     );
     // Documents are rendered in a thread of their own, started on demand (invoicing/render-thread.ts).
     const renderThread = createRenderThread({ logger });
-    const documents = createDocumentWorker({
-      db,
-      adapter,
-      clock,
-      logger,
-      mailer,
-      render: options.renderDocument ?? renderThread.render,
-      embedEInvoice: renderThread.embedEInvoice,
-      policy,
-      leaseMs: config.leaseSeconds * 1000,
-      mailConcurrency: config.smtpMaxConnections,
-      random: options.random,
-    });
+    const documents = createDocumentRunners(
+      {
+        db,
+        adapter,
+        clock,
+        logger,
+        mailer,
+        render: options.renderDocument ?? renderThread.render,
+        embedEInvoice: renderThread.embedEInvoice,
+        policy,
+        mailConcurrency: config.smtpMaxConnections,
+        random: options.random,
+      },
+      { clock, logger, leaseMs: config.leaseSeconds * 1000, pollMs: config.workerPollMs },
+    );
     const worker: Worker = createWorker({
       db,
       adapter,

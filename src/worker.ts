@@ -1,10 +1,10 @@
 /**
  * The background worker of `ipnhub serve` (unless `--no-worker`) and `ipnhub worker`: the job
- * runner (jobs/job-runner.ts) for deliveries (outbox/delivery-job.ts) and the one for deferred
- * verifications (ingest/verifier.ts), beside the loops that issue, render and mail documents
- * (invoicing/document-worker.ts) and that send error e-mails whose throttle window has ended
- * (outbox/alerts.ts). New deliveries wake the delivery runner in this process, and in other
- * processes through LISTEN/NOTIFY where the database has it; otherwise runners poll.
+ * runner (jobs/job-runner.ts) for deliveries (outbox/delivery-job.ts), the one for deferred
+ * verifications (ingest/verifier.ts) and the ones that issue, render and mail documents
+ * (invoicing/document-runners.ts), beside the loop that sends error e-mails whose throttle
+ * window has ended (outbox/alerts.ts). New deliveries wake the delivery runner in this process,
+ * and in other processes through LISTEN/NOTIFY where the database has it; otherwise runners poll.
  */
 import { hostname } from 'node:os';
 import { newId } from './core/ids.js';
@@ -23,8 +23,8 @@ export interface WorkerDeps extends Omit<DeliveryJobDeps, 'owner'> {
   owner?: string;
   /** Deferred verification of stored requests (PayPal IPN): a job runner of verifications. */
   verifier?: JobRunner;
-  /** Issuing, rendering and mailing invoicing documents (invoicing/document-worker.ts). */
-  documents?: { runOnce(): Promise<unknown> };
+  /** Job runners that issue, render and mail invoicing documents, in that order (invoicing/document-runners.ts). */
+  documents?: readonly JobRunner[];
 }
 
 export interface Worker {
@@ -35,7 +35,7 @@ export interface Worker {
   wake(): void;
   /** Wakes the verification runner: a request was stored for deferred verification. */
   wakeVerifier(): void;
-  /** Wakes the documents loop: document jobs were queued or a resend was asked for. */
+  /** Wakes the document runners: document jobs were queued, a credit note issued or a resend asked for. */
   wakeDocuments(): void;
   /**
    * Verifies every stored request due now, then claims and processes every delivery due now,
@@ -49,8 +49,8 @@ export function createWorker(deps: WorkerDeps): Worker {
   const owner = deps.owner ?? `${hostname()}:${process.pid}:${newId('delivery').slice(-6)}`;
   const { clock, logger, leaseMs, pollMs } = deps;
   const deliveries = createJobRunner(createDeliveryJobs({ ...deps, owner }), { clock, logger, leaseMs, pollMs });
+  const documents = deps.documents ?? [];
   let started = false;
-  let documentsLoop: PollLoop | null = null;
   let alertLoop: PollLoop | null = null;
   let unlisten: (() => Promise<void>) | null = null;
 
@@ -59,9 +59,9 @@ export function createWorker(deps: WorkerDeps): Worker {
     async start() {
       if (started) return;
       started = true;
-      const { documents, alerter } = deps;
+      const { alerter } = deps;
       deps.verifier?.start();
-      if (documents) documentsLoop = startPollLoop({ what: 'issuing, rendering and mailing documents', pollMs, logger, round: () => documents.runOnce() });
+      for (const runner of documents) runner.start();
       alertLoop = startPollLoop({ what: 'sending due error e-mails', pollMs, logger, round: () => alerter.flushDue() });
       unlisten = await deps.adapter.listen(DELIVERIES_CHANNEL, () => deliveries.wake()).catch((err: unknown) => {
         logger.warn({ err }, 'cannot listen for new deliveries; polling only');
@@ -72,19 +72,20 @@ export function createWorker(deps: WorkerDeps): Worker {
     },
     async stop() {
       started = false;
-      await Promise.all([deliveries.stop(), deps.verifier?.stop(), documentsLoop?.stop(), alertLoop?.stop()]);
-      documentsLoop = null;
+      await Promise.all([deliveries.stop(), deps.verifier?.stop(), ...documents.map((runner) => runner.stop()), alertLoop?.stop()]);
       alertLoop = null;
       await unlisten?.();
       unlisten = null;
     },
     wake: () => deliveries.wake(),
     wakeVerifier: () => deps.verifier?.wake(),
-    wakeDocuments: () => documentsLoop?.wake(),
+    wakeDocuments() {
+      for (const runner of documents) runner.wake();
+    },
     async runOnce() {
       await deps.verifier?.runOnce();
       const total = await deliveries.runOnce();
-      await deps.documents?.runOnce();
+      for (const runner of documents) await runner.runOnce();
       await deps.alerter.flushDue();
       return total;
     },

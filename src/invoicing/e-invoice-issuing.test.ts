@@ -15,7 +15,7 @@ import { enabledDialects } from '../../test/helpers/test-db.js';
 import type { DialectName } from '../../test/helpers/test-db.js';
 import { createTestRuntime, TEST_ADMIN_TOKEN } from '../../test/helpers/test-runtime.js';
 import type { TestRuntime } from '../../test/helpers/test-runtime.js';
-import type { DocumentRenderer } from './document-worker.js';
+import type { DocumentRenderer } from './document-jobs.js';
 import { getDocument, listDocuments } from './documents-query.js';
 import { exportCsv } from './export.js';
 import { ciiFacts, en16931Violations } from './e-invoice/test-support/cii-facts.js';

@@ -11,7 +11,7 @@
  * 3. build the snapshot and insert the document (with whether its PDF is to carry the EN 16931
  *    e-invoice, from the profile as it is now), its e-mails and nothing else.
  * Everything commits together or not at all, so numbers are gapless and each is used once.
- * The PDF is rendered and the mails are sent after the commit (document-worker.ts).
+ * The PDF is rendered and the mails are sent after the commit (render-job.ts, mail-jobs.ts).
  */
 import type { Kysely } from 'kysely';
 import type { CanonicalEvent } from '../core/events.js';

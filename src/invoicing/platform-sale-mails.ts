@@ -10,7 +10,7 @@
  * document job (issue.ts), so it is queued exactly when the job is done; its claim key (profile,
  * the payment's transaction id, role) keeps it to one mail per payment and role, also when the
  * same payment reaches the profile through two sources. The worker sends it with retries
- * (document-worker.ts) and records what was sent. Its text is made when it is sent, from the
+ * (mail-jobs.ts) and records what was sent. Its text is made when it is sent, from the
  * stored event and the profile's templates (`buyerPlatformSale`, `sellerPlatformSale`).
  */
 import type { Kysely } from 'kysely';

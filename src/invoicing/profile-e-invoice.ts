@@ -4,7 +4,7 @@
  * (e-invoice/e-invoice-problems.ts): they are run on a document this profile would issue to a
  * complete buyer, and the problems that lie in the profile are named by the profile's fields.
  * A problem of a single buyer (no country, say) is not the profile's: that document gets the
- * plain PDF and the reason (document-worker.ts).
+ * plain PDF and the reason (render-job.ts).
  *
  * Reverse charge is the exception: it needs the buyer's VAT id, and no payment carries one
  * (PayPal does not say it), so with that tax mode no document of the profile could be an

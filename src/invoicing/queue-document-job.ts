@@ -1,7 +1,7 @@
 /**
  * The ingest side of invoicing: a new payment, refund or chargeback of a source whose seller
  * profile has invoicing on gets a row in `document_jobs`, in the event's own transaction. The
- * document itself is issued later by the worker (document-worker.ts), so acknowledging a
+ * document itself is issued later by the worker (issue-job.ts), so acknowledging a
  * notification never waits for numbering, rendering or mail; and a job written with its event
  * cannot be lost between the two. One statement, which inserts nothing for other sources.
  *

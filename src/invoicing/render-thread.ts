@@ -17,7 +17,7 @@ import type { ErrorCode } from '../core/errors.js';
 import { ERROR_CATALOGUE } from '../core/errors.js';
 import type { Logger } from '../lib/logger.js';
 import { startModuleThread } from '../lib/module-thread.js';
-import type { DocumentRenderer, EInvoiceEmbedder } from './document-worker.js';
+import type { DocumentRenderer, EInvoiceEmbedder } from './document-jobs.js';
 import type { RenderFailure, RenderReply, RenderRequest } from './render-protocol.js';
 
 /** How long the thread stays after its last request. */

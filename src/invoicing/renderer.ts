@@ -4,7 +4,7 @@
  * React, the PDF library or the e-invoice library before a document is rendered. The runtime
  * runs them in its render thread (render-thread-entry.ts), never on the main thread.
  */
-import type { DocumentRenderer, EInvoiceEmbedder } from './document-worker.js';
+import type { DocumentRenderer, EInvoiceEmbedder } from './document-jobs.js';
 
 export const renderWithPdfLibrary: DocumentRenderer = async (snapshot) => {
   const { renderDocumentPdf } = await import('./pdf/render-document-pdf.js');

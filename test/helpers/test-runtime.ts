@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Config } from '../../src/config/config.js';
 import { loadConfig } from '../../src/config/config.js';
 import type { DbTarget } from '../../src/db/connect.js';
-import type { DocumentRenderer } from '../../src/invoicing/document-worker.js';
+import type { DocumentRenderer } from '../../src/invoicing/document-jobs.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { silentLogger } from '../../src/lib/logger.js';
 import type { Logger } from '../../src/lib/logger.js';

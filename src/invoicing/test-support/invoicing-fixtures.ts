@@ -10,7 +10,7 @@ import { emptyOrder } from '../../core/events.js';
 import { newId } from '../../core/ids.js';
 import { keyEvents } from '../../ingest/ingest.js';
 import type { Runtime } from '../../runtime.js';
-import type { DocumentRenderer } from '../document-worker.js';
+import type { DocumentRenderer } from '../document-jobs.js';
 import type { ProfileSettingsInput } from '../profile-settings.js';
 
 export function sampleProfileSettings(overrides: Partial<ProfileSettingsInput> = {}): ProfileSettingsInput {
