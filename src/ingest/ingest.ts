@@ -56,7 +56,7 @@ export interface IngestDeps {
   observer?: IngestObserver;
   /** Called after a commit that created deliveries (wakes the worker). */
   onDeliveriesCreated?: () => void;
-  /** Called after a commit that queued document jobs (wakes the document worker). */
+  /** Called after a commit that queued document jobs (wakes the invoicing job runners, invoicing/document-runners.ts). */
   onDocumentJobs?: () => void;
   /** Called after a request was stored for deferred verification (wakes the verifier). */
   onPending?: () => void;

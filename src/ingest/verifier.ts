@@ -67,7 +67,7 @@ export interface VerifierDeps {
   concurrency: number;
   observer?: IngestObserver;
   onDeliveriesCreated?: () => void;
-  /** Called after a commit that queued document jobs (wakes the document worker). */
+  /** Called after a commit that queued document jobs (wakes the invoicing job runners, invoicing/document-runners.ts). */
   onDocumentJobs?: () => void;
   /** Called after a request was settled as held for review (sends the alert). */
   onHeld?: (held: HeldRequest) => void;

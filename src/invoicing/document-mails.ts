@@ -13,13 +13,12 @@ import { newId } from '../core/ids.js';
 import type { Database } from '../db/schema.js';
 import type { MailMessage } from '../lib/mailer.js';
 import type { DocumentLanguage, DocumentSnapshot } from './document-snapshot.js';
-import { pendingMailRow } from './mail-rows.js';
+import { MAIL_ROLES, pendingMailRow } from './mail-rows.js';
+import type { MailRole } from './mail-rows.js';
 import { DEFAULT_MAIL_TEMPLATES, fillTemplate } from './mail-templates.js';
 import type { MailPlaceholder, MailTemplateKey } from './mail-templates.js';
 import type { ProfileSettings } from './profile-settings.js';
 
-export type MailRole = 'buyer' | 'seller';
-export const MAIL_ROLES: readonly MailRole[] = ['buyer', 'seller'];
 
 interface IssuedDocument {
   id: string;

@@ -9,7 +9,7 @@ import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import { queueDocumentMails } from './document-mails.js';
-import type { MailRole } from './document-mails.js';
+import type { MailRole } from './mail-rows.js';
 import type { DocumentSnapshot } from './document-snapshot.js';
 import { issueCreditNoteByHand } from './issue.js';
 import { loadProfileForIssue } from './profiles.js';

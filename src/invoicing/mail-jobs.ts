@@ -19,7 +19,7 @@ import type { MailMessage, MailResult } from '../lib/mailer.js';
 import { DOCUMENT_BATCH, nextTryAt } from './document-jobs.js';
 import type { DocumentJobsDeps } from './document-jobs.js';
 import { composeDocumentMail } from './document-mails.js';
-import type { MailRole } from './document-mails.js';
+import type { MailRole } from './mail-rows.js';
 import type { DocumentSnapshot } from './document-snapshot.js';
 import { composePlatformSaleMail } from './platform-sale-mails.js';
 import { loadProfileForIssue } from './profiles.js';

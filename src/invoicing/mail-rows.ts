@@ -5,7 +5,10 @@
  * API and the CLI (to whom, its state, tries, what was sent).
  */
 import type { Database } from '../db/schema.js';
-import type { MailRole } from './document-mails.js';
+
+/** To whom a mail row goes: the buyer (the document or the sale's links) or the seller (new order). */
+export type MailRole = 'buyer' | 'seller';
+export const MAIL_ROLES: readonly MailRole[] = ['buyer', 'seller'];
 
 /** The columns both tables have, as the worker keeps them. */
 export type MailRowColumns = Pick<
