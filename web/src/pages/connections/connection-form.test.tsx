@@ -7,12 +7,12 @@
  */
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { UserEvent } from '@testing-library/user-event';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ds24Request } from '../../../../test/helpers/ds24.js';
 import { expectAccessible } from '../../test-support/axe.js';
 import { startTestServer } from '../../test-support/ipnhub-server.js';
 import type { TestServer } from '../../test-support/ipnhub-server.js';
+import { fill } from '../../test-support/fill.js';
 import { clearConnections, PASSPHRASE, renderConnections } from '../../test-support/connection-pages.js';
 
 /** The field (label, control, help and problem) whose control is `control`. */
@@ -20,15 +20,6 @@ function fieldOf(control: HTMLElement): HTMLElement {
   const field = control.closest<HTMLElement>('.field');
   if (!field) throw new Error('no field around the control');
   return field;
-}
-
-/**
- * Puts `text` into an empty field at once, as pasting does: a CRM's form is large, and typing
- * letter by letter would spend the test's time on re-renders that prove nothing more.
- */
-async function fill(user: UserEvent, control: HTMLElement, text: string): Promise<void> {
-  await user.click(control);
-  await user.paste(text);
 }
 
 describe('Connection form', () => {
