@@ -114,9 +114,13 @@ describe('Connection form', () => {
     expect(received.outcome).toMatchObject({ kind: 'accepted' });
     await renderConnections(server, '/connections/new/activecampaign');
     await screen.findByRole('heading', { level: 1, name: 'Add ActiveCampaign connection' });
-    await fill(user, screen.getByRole('textbox', { name: /^Name\s*\(required\)$/ }), 'Buyers list');
-    await fill(user, screen.getByRole('textbox', { name: /^API URL\s*\(required\)$/ }), 'https://shop.api-us1.com');
-    await fill(user, screen.getByLabelText(/^API key\s*\(required\)$/), 'ac-token-123');
+    // A CRM's form is large: its fields are looked up in their section (cheaper in jsdom than
+    // computing the name of every text box on the page).
+    const general = within(screen.getByRole('region', { name: 'Name and status' }));
+    const settings = within(screen.getByRole('region', { name: 'ActiveCampaign settings' }));
+    await fill(user, general.getByRole('textbox', { name: /^Name\s*\(required\)$/ }), 'Buyers list');
+    await fill(user, settings.getByRole('textbox', { name: /^API URL\s*\(required\)$/ }), 'https://shop.api-us1.com');
+    await fill(user, settings.getByLabelText(/^API key\s*\(required\)$/), 'ac-token-123');
 
     const actions = screen.getByRole('region', { name: 'Actions per event' });
     const partial = within(actions).getByRole('group', { name: 'Partial refund' });
