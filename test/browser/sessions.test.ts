@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
 import { useBrowserHarness } from './support/browser-harness.js';
+import { settled } from './support/settled.js';
 import { mainNavigation } from './support/sign-in.js';
 import { uiText } from './support/ui-text.js';
 
@@ -50,6 +51,10 @@ describe('sessions', () => {
     await page.getByLabel('Admin-Token').fill(oldToken);
     await page.getByRole('button', { name: 'Anmelden' }).click();
     await mainNavigation(page, 'de').waitFor();
+    // The start page has its answers before the token changes: one answered after the rotation
+    // would be refused and end the session by itself, and the click below would wait for a
+    // link the sign-in page does not have (on a busy machine, until the test's timeout).
+    await settled(page);
 
     // Rotated elsewhere (`ipnhub token rotate`, or Settings in another tab).
     const newToken = await harness.current.runtime.admin.rotateToken();

@@ -7,12 +7,12 @@
  */
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import type { UserEvent } from '@testing-library/user-event';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ds24Request } from '../../../../test/helpers/ds24.js';
 import { expectAccessible } from '../../test-support/axe.js';
 import { startTestServer } from '../../test-support/ipnhub-server.js';
 import type { TestServer } from '../../test-support/ipnhub-server.js';
+import { fill } from '../../test-support/fill.js';
 import { clearConnections, PASSPHRASE, renderConnections } from '../../test-support/connection-pages.js';
 
 /** The field (label, control, help and problem) whose control is `control`. */
@@ -20,15 +20,6 @@ function fieldOf(control: HTMLElement): HTMLElement {
   const field = control.closest<HTMLElement>('.field');
   if (!field) throw new Error('no field around the control');
   return field;
-}
-
-/**
- * Puts `text` into an empty field at once, as pasting does: a CRM's form is large, and typing
- * letter by letter would spend the test's time on re-renders that prove nothing more.
- */
-async function fill(user: UserEvent, control: HTMLElement, text: string): Promise<void> {
-  await user.click(control);
-  await user.paste(text);
 }
 
 describe('Connection form', () => {
@@ -123,9 +114,13 @@ describe('Connection form', () => {
     expect(received.outcome).toMatchObject({ kind: 'accepted' });
     await renderConnections(server, '/connections/new/activecampaign');
     await screen.findByRole('heading', { level: 1, name: 'Add ActiveCampaign connection' });
-    await fill(user, screen.getByRole('textbox', { name: /^Name\s*\(required\)$/ }), 'Buyers list');
-    await fill(user, screen.getByRole('textbox', { name: /^API URL\s*\(required\)$/ }), 'https://shop.api-us1.com');
-    await fill(user, screen.getByLabelText(/^API key\s*\(required\)$/), 'ac-token-123');
+    // A CRM's form is large: its fields are looked up in their section (cheaper in jsdom than
+    // computing the name of every text box on the page).
+    const general = within(screen.getByRole('region', { name: 'Name and status' }));
+    const settings = within(screen.getByRole('region', { name: 'ActiveCampaign settings' }));
+    await fill(user, general.getByRole('textbox', { name: /^Name\s*\(required\)$/ }), 'Buyers list');
+    await fill(user, settings.getByRole('textbox', { name: /^API URL\s*\(required\)$/ }), 'https://shop.api-us1.com');
+    await fill(user, settings.getByLabelText(/^API key\s*\(required\)$/), 'ac-token-123');
 
     const actions = screen.getByRole('region', { name: 'Actions per event' });
     const partial = within(actions).getByRole('group', { name: 'Partial refund' });

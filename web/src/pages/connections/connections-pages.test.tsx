@@ -16,6 +16,7 @@ import type { LanguageCode } from '../../i18n/languages.js';
 import { expectAccessible } from '../../test-support/axe.js';
 import { startTestServer } from '../../test-support/ipnhub-server.js';
 import type { TestServer } from '../../test-support/ipnhub-server.js';
+import { fill } from '../../test-support/fill.js';
 import { clearConnections, PASSPHRASE, renderConnections } from '../../test-support/connection-pages.js';
 
 describe('Connections pages', () => {
@@ -33,7 +34,7 @@ describe('Connections pages', () => {
   const render = (path: string, language: LanguageCode = 'en') => renderConnections(server, path, language);
 
   it('says what to do when there is no connection, and offers a card per connector of the catalogue', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { router } = await render('/connections');
     expect(await screen.findByText('No connection yet')).toBeTruthy();
     expect(document.title).toBe('Connections · ipnhub');
@@ -56,7 +57,7 @@ describe('Connections pages', () => {
   });
 
   it('adds a webhook connection with filters and error addresses, and shows its signing secret once', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const source = await server.runtime.sources.create({ provider: 'digistore24', name: 'Shop DE', config: { passphrase: PASSPHRASE } });
     const { router } = await render('/connections/new/webhook', 'de');
     await screen.findByRole('heading', { level: 1, name: 'Webhook-Anbindung hinzufügen' });
@@ -67,7 +68,7 @@ describe('Connections pages', () => {
     expect(await server.runtime.connections.list()).toEqual([]);
 
     await user.type(screen.getByRole('textbox', { name: /^Name/ }), 'Abrechnung');
-    await user.type(screen.getByLabelText(/^Endpunkt-URL/), `${sink.url}/billing`);
+    await fill(user, screen.getByLabelText(/^Endpunkt-URL/), `${sink.url}/billing`);
     const events = screen.getByRole('group', { name: 'Ereignisse' });
     await user.click(within(events).getByRole('checkbox', { name: 'Zahlung' }));
     await user.click(within(events).getByRole('checkbox', { name: 'Erstattung' }));
@@ -76,7 +77,7 @@ describe('Connections pages', () => {
     await user.click(within(screen.getByRole('group', { name: 'Add-ons' })).getByRole('radio', { name: 'Nur Hauptprodukte (keine Add-ons)' }));
     await user.type(screen.getByLabelText('Sprachen'), 'DE, en');
     await user.click(within(screen.getByRole('group', { name: 'Zahlungen' })).getByRole('radio', { name: 'Nur die erste Zahlung' }));
-    await user.type(screen.getByLabelText('Fehler-E-Mail-Adressen'), 'ops@example.com{Enter}billing@example.com');
+    await fill(user, screen.getByLabelText('Fehler-E-Mail-Adressen'), 'ops@example.com\nbilling@example.com');
     await expectAccessible();
     await user.click(screen.getByRole('button', { name: 'Anbindung hinzufügen' }));
 
@@ -109,7 +110,7 @@ describe('Connections pages', () => {
   });
 
   it('tests a connection with the connector’s own test and shows what it says', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { connection } = await server.runtime.connections.create({ connector: 'webhook', name: 'Billing', config: { url: `${sink.url}/in` } });
     await render(`/connections/${connection.id}`);
     const test = await screen.findByRole('region', { name: 'Test connection' });
@@ -124,7 +125,7 @@ describe('Connections pages', () => {
   });
 
   it('shows the deliveries of a connection, and after a failure redelivers all of them once the target is fixed', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const source = await server.runtime.sources.create({ provider: 'digistore24', name: 'Shop', config: { passphrase: PASSPHRASE } });
     const { connection } = await server.runtime.connections.create({ connector: 'webhook', name: 'Billing', config: { url: `${sink.url}/in` } });
     // The target refuses the first payment for good (a 4xx is not retried).
@@ -161,7 +162,7 @@ describe('Connections pages', () => {
   });
 
   it('switches a connection off and on from its card, and shows what needs attention', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { connection } = await server.runtime.connections.create({ connector: 'email', name: 'Chargebacks', config: { to: ['me@example.com'] }, filters: { eventTypes: ['chargeback'] } });
     const db = server.runtime.dbHandle.db;
     await insertDelivery(db, { eventId: await insertEvent(db, { type: 'chargeback' }), connectionId: connection.id, status: 'dead', attempts: 8, lastError: 'SMTP 421' });
@@ -185,7 +186,7 @@ describe('Connections pages', () => {
   });
 
   it('deletes a connection only after confirming, and keeps its delivery history', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { connection } = await server.runtime.connections.create({ connector: 'webhook', name: 'Old CRM hook', config: { url: `${sink.url}/in` } });
     const db = server.runtime.dbHandle.db;
     await insertDelivery(db, { eventId: await insertEvent(db), connectionId: connection.id, status: 'delivered' });
@@ -205,7 +206,7 @@ describe('Connections pages', () => {
   });
 
   it('says so in the dialog when a delete is refused, and a test of a connection that is gone fails with the reason', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { connection } = await server.runtime.connections.create({ connector: 'webhook', name: 'Gone meanwhile', config: { url: `${sink.url}/in` } });
     await render(`/connections/${connection.id}`);
     await screen.findByRole('heading', { level: 1, name: 'Gone meanwhile' });

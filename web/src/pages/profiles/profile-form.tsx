@@ -4,7 +4,7 @@
  * next number), mails and their texts, and the invoicing switch. The browser checks what it can
  * before sending; a refusal of the server is shown at the fields it names.
  */
-import { useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorDisplay } from '../../components/error-display.js';
@@ -14,7 +14,7 @@ import { focusFirstProblem } from '../../schema-form/schema-form.js';
 import { DOCUMENT_LANGUAGES } from './mail-texts.js';
 import type { DocumentLanguage } from './mail-texts.js';
 import { checkProfile, problemsOfRefusal, TAX_KINDS } from './profile-form-value.js';
-import type { ProfileFormValue, TaxKind } from './profile-form-value.js';
+import type { ProfileFormValue, TaxKind, TemplatesValue } from './profile-form-value.js';
 import { SeriesFields } from './series-fields.js';
 import { TemplateFields } from './template-fields.js';
 
@@ -35,15 +35,36 @@ function timeZones(current: string): string[] {
   return zones.includes(current) || current === '' ? zones : [current, ...zones];
 }
 
+interface TimeZoneFieldProps {
+  value: string;
+  error: string | undefined;
+  disabled: boolean;
+  onChange(timeZone: string): void;
+}
+
+/**
+ * Every time zone the browser knows (over 400 options). Memoized with stable props, so a key
+ * typed elsewhere in the form does not build and compare them all again.
+ */
+const TimeZoneField = memo(function TimeZoneField({ value, error, disabled, onChange }: TimeZoneFieldProps) {
+  const { t } = useTranslation();
+  const options = useMemo(() => timeZones(value).map((zone) => ({ value: zone, label: zone })), [value]);
+  return <SelectField label={t('profiles.fields.timeZone')} help={t('profiles.fields.timeZoneHelp')} required value={value} options={options} error={error} disabled={disabled} onChange={onChange} />;
+});
+
 export function ProfileForm({ initial, profileId, submitLabel, busy, error, onSubmit, onCancel }: ProfileFormProps) {
   const { t } = useTranslation();
   const [value, setValue] = useState<ProfileFormValue>(initial);
   const [checked, setChecked] = useState<ReadonlyMap<string, string>>(new Map());
   const form = useRef<HTMLFormElement>(null);
-  const refused = problemsOfRefusal(t, error);
-  const problems = new Map([...refused, ...checked]);
+  // Problems, `set` and the handlers below keep their identity while nothing they depend on
+  // changes: the memoized parts of the form (time zones, mail texts) then skip a key typed elsewhere.
+  const refused = useMemo(() => problemsOfRefusal(t, error), [t, error]);
+  const problems = useMemo(() => new Map([...refused, ...checked]), [refused, checked]);
   const problem = (path: string): string | undefined => problems.get(path);
-  const set = (patch: Partial<ProfileFormValue>): void => setValue({ ...value, ...patch });
+  const set = useCallback((patch: Partial<ProfileFormValue>): void => setValue((current) => ({ ...current, ...patch })), []);
+  const setTimeZone = useCallback((timeZone: string) => set({ timeZone }), [set]);
+  const setTemplates = useCallback((templates: TemplatesValue) => set({ templates }), [set]);
   const text = (field: keyof ProfileFormValue & string, path = `settings.${field}`) => ({
     value: String(value[field]),
     error: problem(path),
@@ -96,16 +117,7 @@ export function ProfileForm({ initial, profileId, submitLabel, busy, error, onSu
             disabled={busy}
             onChange={(defaultLanguage) => set({ defaultLanguage: defaultLanguage as DocumentLanguage })}
           />
-          <SelectField
-            label={t('profiles.fields.timeZone')}
-            help={t('profiles.fields.timeZoneHelp')}
-            required
-            value={value.timeZone}
-            options={timeZones(value.timeZone).map((zone) => ({ value: zone, label: zone }))}
-            error={problem('settings.timeZone')}
-            disabled={busy}
-            onChange={(timeZone) => set({ timeZone })}
-          />
+          <TimeZoneField value={value.timeZone} error={problem('settings.timeZone')} disabled={busy} onChange={setTimeZone} />
           <SelectField
             label={t('profiles.fields.taxMode')}
             help={t(`profiles.taxModeHelp.${value.taxKind}`)}
@@ -126,7 +138,7 @@ export function ProfileForm({ initial, profileId, submitLabel, busy, error, onSu
         <TextAreaField label={t('profiles.fields.sellerRecipients')} help={t('profiles.fields.sellerRecipientsHelp')} rows={2} {...text('sellerRecipients', 'settings.mail.sellerRecipients')} />
         <TextField type="email" label={t('profiles.fields.replyTo')} help={t('profiles.fields.replyToHelp')} maxLength={320} {...text('replyTo', 'settings.mail.replyTo')} />
       </fieldset>
-      <TemplateFields value={value.templates} problems={problems} disabled={busy} onChange={(templates) => set({ templates })} />
+      <TemplateFields value={value.templates} problems={problems} disabled={busy} onChange={setTemplates} />
       <fieldset>
         <legend>{t('profiles.sections.issuing')}</legend>
         <CheckboxField label={t('profiles.fields.invoicing')} help={t('profiles.fields.invoicingHelp')} checked={value.invoicing} disabled={busy} onChange={(invoicing) => set({ invoicing })} />

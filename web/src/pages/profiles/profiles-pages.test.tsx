@@ -4,6 +4,11 @@
  * sending, suggestions for the user's language, live examples of the next number from the
  * server), editing it with the server's refusals at their fields, the logo with the server's
  * format errors, attaching sources (one profile per source), and deleting.
+ *
+ * The profile form is large (every time zone, the mail texts of four languages): its fields are
+ * looked up inside their group (`within(group)`), since a label search over the whole document
+ * costs jsdom a walk of the document per control, and texts whose keystrokes are not under test
+ * are pasted (docs/testing.md).
  */
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -13,6 +18,7 @@ import { ManualClock } from '../../../../src/lib/clock.js';
 import { expectAccessible } from '../../test-support/axe.js';
 import { startTestServer } from '../../test-support/ipnhub-server.js';
 import type { TestServer } from '../../test-support/ipnhub-server.js';
+import { fill } from '../../test-support/fill.js';
 import { clearInvoicing, pay, paypalSeller, renderInvoicing } from '../../test-support/invoicing-pages.js';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...new Array<number>(40).fill(3)]);
@@ -25,10 +31,13 @@ describe('Seller profiles pages', () => {
   afterAll(() => server.close());
   beforeEach(() => clearInvoicing(server));
 
-  const example = (legend: string): HTMLElement => within(screen.getByRole('group', { name: legend })).getByRole('status');
+  /** A group of the form (a fieldset, or a language's mail texts) by its legend. */
+  const group = (legend: string): HTMLElement => screen.getByRole('group', { name: legend });
+  /** The live example of the next number in a numbering group. */
+  const example = (series: HTMLElement): HTMLElement => within(series).getByRole('status');
 
   it('adds a profile: nothing is sent while required fields are empty, suggestions for German, live number examples', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const { router } = await renderInvoicing(server, '/profiles', 'de');
     expect(await screen.findByText('Noch kein Verkäuferprofil')).toBeTruthy();
     expect(screen.getByText(/ist Digistore24 der Verkäufer \(Wiederverkäufer\)/)).toBeTruthy();
@@ -36,29 +45,33 @@ describe('Seller profiles pages', () => {
     await user.click(screen.getAllByRole('link', { name: 'Verkäuferprofil anlegen' })[0] as HTMLElement);
     expect(router.state.location.pathname).toBe('/profiles/new');
     await screen.findByRole('heading', { level: 1, name: 'Verkäuferprofil anlegen' });
-    expect((screen.getByLabelText(/^Land/) as HTMLInputElement).value).toBe('DE');
-    expect((screen.getByLabelText(/^Umsatzsteuersatz/) as HTMLInputElement).value).toBe('19');
-    await waitFor(() => expect(example('Rechnungsnummern').textContent).toBe('Nächste Nummer: RE-2026-000001'));
-    await waitFor(() => expect(example('Gutschriftsnummern').textContent).toBe('Nächste Nummer: GS-2026-000001'));
+    const business = within(group('Ihr Unternehmen, wie es gedruckt wird'));
+    const invoiceNumbers = group('Rechnungsnummern');
+    const creditNoteNumbers = group('Gutschriftsnummern');
+    expect((business.getByLabelText(/^Land/) as HTMLInputElement).value).toBe('DE');
+    expect((within(group('Sprache, Zeitzone und Steuer')).getByLabelText(/^Umsatzsteuersatz/) as HTMLInputElement).value).toBe('19');
+    await waitFor(() => expect(example(invoiceNumbers).textContent).toBe('Nächste Nummer: RE-2026-000001'));
+    await waitFor(() => expect(example(creditNoteNumbers).textContent).toBe('Nächste Nummer: GS-2026-000001'));
     await expectAccessible();
 
+    const name = screen.getByLabelText(/^Name des Profils/);
     await user.click(screen.getByRole('button', { name: 'Profil anlegen' }));
-    expect(document.activeElement).toBe(screen.getByLabelText(/^Name des Profils/));
+    expect(document.activeElement).toBe(name);
     expect(screen.getAllByText('Bitte fülle dieses Feld aus.')).toHaveLength(3);
     expect(await server.runtime.profiles.list()).toEqual([]);
 
-    await user.type(screen.getByLabelText(/^Name des Profils/), 'Shop');
-    await user.type(screen.getByLabelText(/^Firmenname/), 'Muster Software GmbH');
-    await user.type(screen.getByLabelText(/^Anschrift/), 'Hauptstraße 1{Enter}10115 Berlin');
-    await user.type(screen.getByLabelText(/^USt-IdNr\./), 'DE123456789');
-    const invoices = within(screen.getByRole('group', { name: 'Rechnungsnummern' }));
+    await user.type(name, 'Shop');
+    await fill(user, business.getByLabelText(/^Firmenname/), 'Muster Software GmbH');
+    await fill(user, business.getByLabelText(/^Anschrift/), 'Hauptstraße 1\n10115 Berlin');
+    await fill(user, business.getByLabelText(/^USt-IdNr\./), 'DE123456789');
+    const invoices = within(invoiceNumbers);
     await user.clear(invoices.getByLabelText(/^Präfix/));
     await user.type(invoices.getByLabelText(/^Präfix/), 'INV');
     await user.click(invoices.getByRole('checkbox', { name: 'Jedes Jahr neu beginnen' }));
     await user.clear(invoices.getByLabelText(/^Erste Nummer/));
     await user.type(invoices.getByLabelText(/^Erste Nummer/), '1001');
-    await waitFor(() => expect(example('Rechnungsnummern').textContent).toBe('Nächste Nummer: INV-001001'));
-    await user.type(screen.getByLabelText(/^Ihre Adressen für neue Bestellungen/), 'orders@muster.example');
+    await waitFor(() => expect(example(invoiceNumbers).textContent).toBe('Nächste Nummer: INV-001001'));
+    await fill(user, within(group('E-Mails')).getByLabelText(/^Ihre Adressen für neue Bestellungen/), 'orders@muster.example');
     await user.click(screen.getByRole('button', { name: 'Profil anlegen' }));
 
     await screen.findByRole('heading', { level: 1, name: 'Shop' });
@@ -85,19 +98,20 @@ describe('Seller profiles pages', () => {
   });
 
   it('edits a profile: the next number counts on from issued documents; refusals of the server at their fields', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const seller = await paypalSeller(server);
     await pay(server, seller, { txnId: 'TX-1', amount: 1000 });
     await renderInvoicing(server, `/profiles/${seller.profileId}`);
     await screen.findByRole('heading', { level: 1, name: 'Muster' });
     expect(screen.getByText('Invoicing on')).toBeTruthy();
-    await waitFor(() => expect(example('Invoice numbers').textContent).toBe('Next number: RE-2026-000002'));
-    const invoices = within(screen.getByRole('group', { name: 'Invoice numbers' }));
+    const invoiceNumbers = group('Invoice numbers');
+    await waitFor(() => expect(example(invoiceNumbers).textContent).toBe('Next number: RE-2026-000002'));
+    const invoices = within(invoiceNumbers);
     await user.clear(invoices.getByLabelText(/^Prefix/));
     await user.type(invoices.getByLabelText(/^Prefix/), 'R');
-    await waitFor(() => expect(example('Invoice numbers').textContent).toBe('Next number: R-2026-000002'));
+    await waitFor(() => expect(example(invoiceNumbers).textContent).toBe('Next number: R-2026-000002'));
     await user.clear(invoices.getByLabelText(/^Digits/));
-    expect(example('Invoice numbers').textContent).toBe('Next number: complete the fields above to see it');
+    expect(example(invoiceNumbers).textContent).toBe('Next number: complete the fields above to see it');
     await user.type(invoices.getByLabelText(/^Digits/), '4');
 
     // A mail text naming a placeholder the server does not know: refused at that field.
@@ -126,31 +140,32 @@ describe('Seller profiles pages', () => {
       invoiceSeries: { prefix: 'R', width: 4 },
       templates: { en: { buyerInvoice: { subject: 'Invoice {{number}}', body: 'Hello {{buyerName}}' } } },
     });
-    await waitFor(() => expect(example('Invoice numbers').textContent).toBe('Next number: R-2026-0002'));
+    await waitFor(() => expect(example(invoiceNumbers).textContent).toBe('Next number: R-2026-0002'));
   });
 
   it('switches the e-invoice on only for a profile that can issue one; the refusal names the fields', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const seller = await paypalSeller(server, { vatId: null, taxNumber: null });
     await renderInvoicing(server, `/profiles/${seller.profileId}`);
     await screen.findByRole('heading', { level: 1, name: 'Muster' });
     const eInvoice = screen.getByRole('checkbox', { name: /^Embed an e-invoice/ });
     expect((eInvoice as HTMLInputElement).checked).toBe(false);
     await user.click(eInvoice);
+    const vatId = within(group('Your business as printed')).getByLabelText(/^VAT ID/);
     await user.click(screen.getByRole('button', { name: 'Save' }));
     // Without a VAT ID or tax number no document could be an e-invoice: refused at those fields.
-    await waitFor(() => expect(screen.getByLabelText(/^VAT ID/).getAttribute('aria-invalid')).toBe('true'));
+    await waitFor(() => expect(vatId.getAttribute('aria-invalid')).toBe('true'));
     expect(screen.getByRole('alert').textContent).toContain('EINVOICE_INCOMPLETE');
     expect((await server.runtime.profiles.get(seller.profileId))?.settings.eInvoice).toBe(false);
 
-    await user.type(screen.getByLabelText(/^VAT ID/), 'DE123456789');
+    await fill(user, vatId, 'DE123456789');
     await user.click(screen.getByRole('button', { name: 'Save' }));
     expect(await screen.findByText(/^Saved\. Documents issued from now on use these settings/)).toBeTruthy();
     expect((await server.runtime.profiles.get(seller.profileId))?.settings).toMatchObject({ eInvoice: true, vatId: 'DE123456789' });
   });
 
   it('uploads a logo with a preview, shows the server’s refusal of other files, and removes it', async () => {
-    const user = userEvent.setup({ applyAccept: false });
+    const user = userEvent.setup({ delay: null, applyAccept: false });
     const profile = await server.runtime.profiles.create({ name: 'Muster', settings: sampleProfileSettings() });
     await renderInvoicing(server, `/profiles/${profile.id}`);
     const logo = within(await screen.findByRole('region', { name: 'Logo' }));
@@ -175,7 +190,7 @@ describe('Seller profiles pages', () => {
   });
 
   it('attaches sources, one profile per source, and says Digistore24 invoices its own sales', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const seller = await paypalSeller(server);
     const digistore = await server.runtime.sources.create({ provider: 'digistore24', name: 'Digistore Shop', config: { passphrase: 'profiles-pages-passphrase' } });
     const other = await server.runtime.profiles.create({ name: 'Zweitfirma', settings: sampleProfileSettings() });
@@ -203,7 +218,7 @@ describe('Seller profiles pages', () => {
   });
 
   it('deletes a profile that issued nothing; one with documents is refused in the dialog', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     const seller = await paypalSeller(server);
     await pay(server, seller, { txnId: 'TX-1', amount: 1000 });
     const { router } = await renderInvoicing(server, `/profiles/${seller.profileId}`);
@@ -235,13 +250,14 @@ describe('Seller profiles pages', () => {
     cleanup();
     await renderInvoicing(server, '/profiles/new', 'he');
     await screen.findByRole('heading', { level: 1, name: 'הוספת פרופיל מוכר' });
-    expect((screen.getByLabelText(/^מדינה/) as HTMLInputElement).value).toBe('IL');
-    await waitFor(() => expect(example('מספור חשבוניות').textContent).toBe('המספר הבא: INV-2026-000001'));
+    expect((within(group('העסק כפי שהוא מודפס')).getByLabelText(/^מדינה/) as HTMLInputElement).value).toBe('IL');
+    const invoiceNumbers = group('מספור חשבוניות');
+    await waitFor(() => expect(example(invoiceNumbers).textContent).toBe('המספר הבא: INV-2026-000001'));
     await expectAccessible();
     cleanup();
     await renderInvoicing(server, `/profiles/${seller.profileId}`, 'he');
     await screen.findByRole('heading', { level: 1, name: 'Muster' });
-    const hebrewBody = screen.getByLabelText('טקסט: הודעה לקונה עם החשבונית (עברית)');
+    const hebrewBody = within(screen.getByText(/^עברית ·/).closest('details') as HTMLDetailsElement).getByLabelText('טקסט: הודעה לקונה עם החשבונית (עברית)');
     expect(hebrewBody.getAttribute('dir')).toBe('rtl');
     expect(hebrewBody.getAttribute('lang')).toBe('he');
     await expectAccessible();

@@ -4,6 +4,7 @@
  * invoice links). Empty means the standard text (shown as the placeholder); each mail lists the
  * placeholders the server fills in for it.
  */
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TextAreaField, TextField } from '../../components/form-field.js';
 import { DEFAULT_MAIL_TEMPLATES, DOCUMENT_LANGUAGES, MAIL_TEMPLATE_KEYS, placeholdersOf } from './mail-texts.js';
@@ -17,7 +18,8 @@ export interface TemplateFieldsProps {
   onChange(value: TemplatesValue): void;
 }
 
-export function TemplateFields({ value, problems, disabled, onChange }: TemplateFieldsProps) {
+/** Memoized: four languages of six mails each are not rendered again for a key typed in another field. */
+export const TemplateFields = memo(function TemplateFields({ value, problems, disabled, onChange }: TemplateFieldsProps) {
   const { t } = useTranslation();
   const set = (language: DocumentLanguage, key: MailTemplateKey, part: 'subject' | 'body', text: string): void =>
     onChange({ ...value, [language]: { ...value[language], [key]: { ...value[language][key], [part]: text } } });
@@ -76,4 +78,4 @@ export function TemplateFields({ value, problems, disabled, onChange }: Template
       })}
     </fieldset>
   );
-}
+});
