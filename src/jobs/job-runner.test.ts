@@ -197,3 +197,41 @@ describe('job runner', () => {
     expect(logs()).toContainEqual(expect.objectContaining({ jobId: 'slow', msg: 'test crashed; its lease will expire and it will be tried again' }));
   });
 });
+
+describe('a runner after stop', () => {
+  it('runs jobs again, with a signal that is not aborted, from runOnce() and from a new start()', async () => {
+    const due: string[] = [];
+    const ran: Array<{ id: string; aborted: boolean }> = [];
+    const ranAll = createCondition();
+    const kind: JobKind<string> = {
+      name: 'test',
+      concurrency: 4,
+      async claim(limit) {
+        return due.splice(0, limit);
+      },
+      run(jobs, signal) {
+        return jobs.map(async (id) => {
+          ran.push({ id, aborted: signal.aborted });
+          ranAll.notify();
+        });
+      },
+      describe: (id) => ({ id }),
+    };
+    const runner = createJobRunner(kind, { clock: new ManualClock(), logger: captureLogger().logger, leaseMs: 60_000, pollMs: HOUR });
+    runner.start();
+    await runner.stop();
+    due.push('a', 'b');
+    expect(await runner.runOnce()).toBe(2);
+    runner.start();
+    due.push('c');
+    runner.wake();
+    await ranAll.until(() => ran.length === 3);
+    await runner.stop();
+    expect(ran).toEqual([
+      { id: 'a', aborted: false },
+      { id: 'b', aborted: false },
+      { id: 'c', aborted: false },
+    ]);
+  });
+});
+

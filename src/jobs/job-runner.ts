@@ -82,7 +82,8 @@ export function createJobRunner<Job>(kind: JobKind<Job>, options: JobRunnerOptio
   const refillAt = Math.min(kind.concurrency, Math.max(1, kind.refillAt ?? kind.concurrency));
   const inFlight = new Set<Promise<void>>();
   const signal = createWakeSignal();
-  const controller = new AbortController();
+  // Aborted by stop() for the jobs in flight; a later start() or runOnce() gets a fresh one.
+  let controller = new AbortController();
   let running = false;
   let loop: Promise<void> | null = null;
 
@@ -144,6 +145,7 @@ export function createJobRunner<Job>(kind: JobKind<Job>, options: JobRunnerOptio
     start() {
       if (running) return;
       running = true;
+      if (controller.signal.aborted) controller = new AbortController();
       loop = run();
     },
     async stop() {
@@ -160,6 +162,7 @@ export function createJobRunner<Job>(kind: JobKind<Job>, options: JobRunnerOptio
     },
     wake: () => signal.wake(),
     async runOnce() {
+      if (!running && controller.signal.aborted) controller = new AbortController();
       let total = 0;
       for (;;) {
         const claimed = await claim(kind.concurrency);
