@@ -26,7 +26,10 @@ import { sampleEvent } from '../src/connectors/sample-event.js';
 import { newId } from '../src/core/ids.js';
 import type { Database, DeliveryStatus, InboundVerdict } from '../src/db/schema.js';
 import { silentLogger } from '../src/lib/logger.js';
-import { encodeDigistore24Body, sampleDigistore24Fields } from '../src/providers/digistore24/sign-request.js';
+import {
+  encodeDigistore24Body,
+  sampleDigistore24Fields,
+} from '../src/providers/digistore24/sign-request.js';
 import { createRuntime } from '../src/runtime.js';
 import { startPostgres } from '../test/helpers/postgres-server.js';
 
@@ -68,24 +71,48 @@ interface Seeded {
   sample: { orderId: string; email: string; transactionId: string };
 }
 
-async function insertBatches<T extends keyof Database>(db: Kysely<Database>, table: T, rows: Array<Insertable<Database[T]>>): Promise<void> {
+async function insertBatches<T extends keyof Database>(
+  db: Kysely<Database>,
+  table: T,
+  rows: Array<Insertable<Database[T]>>,
+): Promise<void> {
   const size = 400;
   for (let i = 0; i < rows.length; i += size) {
     // Kysely's generic insert needs the concrete table's row type; the rows are built for `table`.
-    await db.insertInto(table).values(rows.slice(i, i + size) as never).execute();
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + size) as never)
+      .execute();
   }
 }
 
 async function seed(db: Kysely<Database>): Promise<Seeded> {
-  const at = (i: number): string => new Date(NOW - 60 * DAY + Math.floor((i / ROWS) * 60 * DAY)).toISOString();
+  const at = (i: number): string =>
+    new Date(NOW - 60 * DAY + Math.floor((i / ROWS) * 60 * DAY)).toISOString();
   const created = new Date(NOW - 61 * DAY).toISOString();
-  const sources = ['DE', 'IT', 'IL'].map((name) => ({ id: newId('source', NOW - 61 * DAY), provider: 'digistore24', name: `Shop ${name}`, config: '{}', secrets: '{}', created_at: created, updated_at: created }));
+  const sources = ['DE', 'IT', 'IL'].map((name) => ({
+    id: newId('source', NOW - 61 * DAY),
+    provider: 'digistore24',
+    name: `Shop ${name}`,
+    config: '{}',
+    secrets: '{}',
+    created_at: created,
+    updated_at: created,
+  }));
   const connections = ['Billing', 'CRM'].map((name) => ({
     id: newId('connection', NOW - 61 * DAY),
     connector: 'webhook',
     name,
     active: 1 as const,
-    filters: JSON.stringify({ sources: [], eventTypes: [], productIds: [], addons: 'include', languages: [], payments: 'all', includeTest: false }),
+    filters: JSON.stringify({
+      sources: [],
+      eventTypes: [],
+      productIds: [],
+      addons: 'include',
+      languages: [],
+      payments: 'all',
+      includeTest: false,
+    }),
     config: JSON.stringify({ url: 'https://example.com/in' }),
     secrets: '{}',
     error_emails: '[]',
@@ -112,7 +139,13 @@ async function seed(db: Kysely<Database>): Promise<Seeded> {
       const email = `buyer${i}@example.com`;
       const transactionId = String(400_000_000 + i);
       const verdict = verdictOf(i);
-      const body = Buffer.from(encodeDigistore24Body(sampleDigistore24Fields('on_payment', { orderId, email, transactionId }), 'bench'), 'utf8');
+      const body = Buffer.from(
+        encodeDigistore24Body(
+          sampleDigistore24Fields('on_payment', { orderId, email, transactionId }),
+          'bench',
+        ),
+        'utf8',
+      );
       const requestId = newId('inbound', ms);
       const eventId = newId('event', ms);
       inbound.push({
@@ -134,11 +167,65 @@ async function seed(db: Kysely<Database>): Promise<Seeded> {
       if (verdict !== 'accepted') continue;
       const customerId = newId('customer', ms);
       const orderRow = newId('order', ms);
-      const payload = { ...template, id: eventId, occurredAt: time, receivedAt: time, source: { ...template.source, id: source.id }, order: { ...template.order, id: orderId, transactionId }, buyer: { ...template.buyer, email } };
-      events.push({ id: eventId, source_id: source.id, inbound_request_id: requestId, type: 'payment', dedup_key: `${source.id}:${orderId}`, order_ref: orderId, customer_email: email, test: 0, occurred_at: time, received_at: time, payload: JSON.stringify(payload) });
-      customers.push({ id: customerId, email, first_name: 'Anna', last_name: 'Beispiel', company: null, phone: null, address: null, created_at: time, updated_at: time });
-      orders.push({ id: orderRow, source_id: source.id, provider: 'digistore24', external_id: orderId, customer_id: customerId, billing_type: 'single_payment', currency: 'EUR', status: 'paid', test: 0, created_at: time, updated_at: time });
-      transactions.push({ id: newId('transaction', ms), order_id: orderRow, event_id: eventId, external_id: transactionId, parent_external_id: null, product_id: '543210', kind: 'payment', amount: 9700, currency: 'EUR', pay_sequence_no: 0, occurred_at: time });
+      const payload = {
+        ...template,
+        id: eventId,
+        occurredAt: time,
+        receivedAt: time,
+        source: { ...template.source, id: source.id },
+        order: { ...template.order, id: orderId, transactionId },
+        buyer: { ...template.buyer, email },
+      };
+      events.push({
+        id: eventId,
+        source_id: source.id,
+        inbound_request_id: requestId,
+        type: 'payment',
+        dedup_key: `${source.id}:${orderId}`,
+        order_ref: orderId,
+        customer_email: email,
+        test: 0,
+        occurred_at: time,
+        received_at: time,
+        payload: JSON.stringify(payload),
+      });
+      customers.push({
+        id: customerId,
+        email,
+        first_name: 'Anna',
+        last_name: 'Beispiel',
+        company: null,
+        phone: null,
+        address: null,
+        created_at: time,
+        updated_at: time,
+      });
+      orders.push({
+        id: orderRow,
+        source_id: source.id,
+        provider: 'digistore24',
+        external_id: orderId,
+        customer_id: customerId,
+        billing_type: 'single_payment',
+        currency: 'EUR',
+        status: 'paid',
+        test: 0,
+        created_at: time,
+        updated_at: time,
+      });
+      transactions.push({
+        id: newId('transaction', ms),
+        order_id: orderRow,
+        event_id: eventId,
+        external_id: transactionId,
+        parent_external_id: null,
+        product_id: '543210',
+        kind: 'payment',
+        amount: 9700,
+        currency: 'EUR',
+        pay_sequence_no: 0,
+        occurred_at: time,
+      });
       connections.forEach((connection, c) => {
         const status = deliveryStatusOf(i + c);
         deliveries.push({
@@ -172,7 +259,11 @@ async function seed(db: Kysely<Database>): Promise<Seeded> {
   return {
     sources: sources.map((s) => s.id),
     connections: connections.map((c) => c.id),
-    sample: { orderId: `B${i.toString(36).toUpperCase().padStart(7, '0')}`, email: `buyer${i}@example.com`, transactionId: String(400_000_000 + i) },
+    sample: {
+      orderId: `B${i.toString(36).toUpperCase().padStart(7, '0')}`,
+      email: `buyer${i}@example.com`,
+      transactionId: String(400_000_000 + i),
+    },
   };
 }
 
@@ -190,13 +281,16 @@ async function main(): Promise<void> {
     await admin.query('CREATE DATABASE admin_reads');
     await admin.end();
   }
-  const config = loadConfig({}, {
-    dataDir,
-    adminToken: TOKEN,
-    logLevel: 'silent',
-    databaseUrl: postgres?.url('admin_reads'),
-    masterKey: postgres ? Buffer.alloc(32, 7).toString('base64') : undefined,
-  });
+  const config = loadConfig(
+    {},
+    {
+      dataDir,
+      adminToken: TOKEN,
+      logLevel: 'silent',
+      databaseUrl: postgres?.url('admin_reads'),
+      masterKey: postgres ? Buffer.alloc(32, 7).toString('base64') : undefined,
+    },
+  );
   const clock = { now: () => new Date(NOW) };
   const runtime = await createRuntime(config, { clock, logger: silentLogger() });
   try {
@@ -207,7 +301,9 @@ async function main(): Promise<void> {
     // date in a running system; SQLite has no statistics unless someone runs ANALYZE, so it is
     // measured without.
     if (postgres) await sql`vacuum analyze`.execute(db);
-    process.stderr.write(`seeded ${ROWS} notifications in ${Math.round(performance.now() - seededAt)} ms on ${postgres ? 'postgres' : 'sqlite'}\n`);
+    process.stderr.write(
+      `seeded ${ROWS} notifications in ${Math.round(performance.now() - seededAt)} ms on ${postgres ? 'postgres' : 'sqlite'}\n`,
+    );
     const app = await runtime.buildApp();
     await app.ready();
     const [shop] = seeded.sources;
@@ -219,7 +315,10 @@ async function main(): Promise<void> {
       ['sources with stats', '/sources'],
       ['log, first page', '/inbound-requests'],
       ['log, rejected', '/inbound-requests?verdict=rejected'],
-      ['log, one source, one day 20 days ago', `/inbound-requests?sourceId=${shop}&from=${day(21)}&to=${day(20)}`],
+      [
+        'log, one source, one day 20 days ago',
+        `/inbound-requests?sourceId=${shop}&from=${day(21)}&to=${day(20)}`,
+      ],
       ['log, one day 50 days ago', `/inbound-requests?from=${day(51)}&to=${day(50)}`],
       ['log, search order id', `/inbound-requests?q=${seeded.sample.orderId}`],
       ['log, search e-mail', `/inbound-requests?q=${encodeURIComponent(seeded.sample.email)}`],
@@ -239,28 +338,63 @@ async function main(): Promise<void> {
       let rows = 0;
       for (let run = 0; run < RUNS; run++) {
         const started = performance.now();
-        const res = await app.inject({ method: 'GET', url: `/api/v1${url}`, headers: { authorization: `Bearer ${TOKEN}` } });
+        const res = await app.inject({
+          method: 'GET',
+          url: `/api/v1${url}`,
+          headers: { authorization: `Bearer ${TOKEN}` },
+        });
         times.push(performance.now() - started);
         if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
         const body = res.json<{ data?: unknown[] }>();
         rows = Array.isArray(body.data) ? body.data.length : 1;
       }
-      results.push({ request: name, medianMs: Math.round(median(times) * 10) / 10, maxMs: Math.round(Math.max(...times) * 10) / 10, rows });
+      results.push({
+        request: name,
+        medianMs: Math.round(median(times) * 10) / 10,
+        maxMs: Math.round(Math.max(...times) * 10) / 10,
+        rows,
+      });
     }
-    for (const r of results) process.stdout.write(`${r.request.padEnd(40)} ${String(r.medianMs).padStart(8)} ms  (max ${r.maxMs} ms, ${r.rows} rows)\n`);
+    for (const r of results)
+      process.stdout.write(
+        `${r.request.padEnd(40)} ${String(r.medianMs).padStart(8)} ms  (max ${r.maxMs} ms, ${r.rows} rows)\n`,
+      );
     if (args.plans && !postgres) {
       const from = day(30);
       for (const [name, query] of [
-        ['hourly verdicts', sql`explain query plan select substr(received_at, 1, 13), verdict, count(*) from inbound_requests where received_at >= ${from} group by 1, 2`],
-        ['hourly events', sql`explain query plan select substr(received_at, 1, 13), type, count(*) from events where received_at >= ${from} group by 1, 2`],
-        ['source stats', sql`explain query plan select source_id, verdict, count(*), max(received_at) from inbound_requests where source_id in (${shop}) group by source_id, verdict`],
-        ['log one day', sql`explain query plan select id from inbound_requests where received_at >= ${day(51)} and received_at < ${day(50)} order by id desc limit 51`],
-        ['connection stats, dead and failed', sql`explain query plan select connection_id, status, count(*) from deliveries where status in ('dead', 'failed') group by connection_id, status`],
-        ['connection stats, retrying', sql`explain query plan select connection_id, count(*) from deliveries where status = 'pending' and attempts > 0 group by connection_id`],
-        ['connection stats, latest', sql`explain query plan select id from deliveries where connection_id = ${billing} order by id desc limit 1`],
+        [
+          'hourly verdicts',
+          sql`explain query plan select substr(received_at, 1, 13), verdict, count(*) from inbound_requests where received_at >= ${from} group by 1, 2`,
+        ],
+        [
+          'hourly events',
+          sql`explain query plan select substr(received_at, 1, 13), type, count(*) from events where received_at >= ${from} group by 1, 2`,
+        ],
+        [
+          'source stats',
+          sql`explain query plan select source_id, verdict, count(*), max(received_at) from inbound_requests where source_id in (${shop}) group by source_id, verdict`,
+        ],
+        [
+          'log one day',
+          sql`explain query plan select id from inbound_requests where received_at >= ${day(51)} and received_at < ${day(50)} order by id desc limit 51`,
+        ],
+        [
+          'connection stats, dead and failed',
+          sql`explain query plan select connection_id, status, count(*) from deliveries where status in ('dead', 'failed') group by connection_id, status`,
+        ],
+        [
+          'connection stats, retrying',
+          sql`explain query plan select connection_id, count(*) from deliveries where status = 'pending' and attempts > 0 group by connection_id`,
+        ],
+        [
+          'connection stats, latest',
+          sql`explain query plan select id from deliveries where connection_id = ${billing} order by id desc limit 1`,
+        ],
       ] as const) {
         const plan = await query.execute(db);
-        process.stdout.write(`\n${name}:\n${plan.rows.map((row) => `  ${JSON.stringify(row)}`).join('\n')}\n`);
+        process.stdout.write(
+          `\n${name}:\n${plan.rows.map((row) => `  ${JSON.stringify(row)}`).join('\n')}\n`,
+        );
       }
     }
     await app.close();

@@ -64,12 +64,36 @@ export async function compileForBench(source: string, name: string): Promise<str
   const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const flags = [
     // Threads are started from a URL, and some modules are loaded with import(): name them too.
-    source, ...THREAD_ENTRIES, '--outDir', outDir, '--rootDir', REPO_ROOT,
-    '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022',
-    '--esModuleInterop', '--verbatimModuleSyntax', '--resolveJsonModule', '--skipLibCheck', '--types', 'node', '--jsx', 'react-jsx',
-    '--sourceMap', 'false', '--declaration', 'false', '--noEmitOnError', 'false',
+    source,
+    ...THREAD_ENTRIES,
+    '--outDir',
+    outDir,
+    '--rootDir',
+    REPO_ROOT,
+    '--module',
+    'nodenext',
+    '--moduleResolution',
+    'nodenext',
+    '--target',
+    'es2022',
+    '--esModuleInterop',
+    '--verbatimModuleSyntax',
+    '--resolveJsonModule',
+    '--skipLibCheck',
+    '--types',
+    'node',
+    '--jsx',
+    'react-jsx',
+    '--sourceMap',
+    'false',
+    '--declaration',
+    'false',
+    '--noEmitOnError',
+    'false',
   ];
-  await new Promise<void>((resolve) => execFile(process.execPath, [tsc, ...flags], { cwd: REPO_ROOT }, () => resolve()));
+  await new Promise<void>((resolve) =>
+    execFile(process.execPath, [tsc, ...flags], { cwd: REPO_ROOT }, () => resolve()),
+  );
   const script = join(outDir, 'bench', basename(source).replace(/\.ts$/, '.js'));
   if (!existsSync(script)) throw new Error(`compiling ${source} produced no ${script}`);
   // The output is ESM, like the project; without this node would have to guess per file.
@@ -99,15 +123,29 @@ interface Line {
   json: string;
 }
 
-export async function startScenarioChild(entry: ServerEntry, options: ServerOptions, childOptions: ChildOptions = {}): Promise<ScenarioChild> {
+export async function startScenarioChild(
+  entry: ServerEntry,
+  options: ServerOptions,
+  childOptions: ChildOptions = {},
+): Promise<ScenarioChild> {
   const timeoutMs = childOptions.timeoutMs ?? 180_000;
   const loader = entry.kind === 'tsx' ? ['--import', 'tsx'] : [];
-  const child: ChildProcess = spawn(process.execPath, [...(childOptions.nodeFlags ?? []), ...loader, entry.script, JSON.stringify(options)], {
-    cwd: REPO_ROOT,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const waiting: Array<{ tag: string; resolve: (line: Line) => void; reject: (err: Error) => void }> = [];
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...(childOptions.nodeFlags ?? []), ...loader, entry.script, JSON.stringify(options)],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['pipe', 'pipe', 'inherit'],
+    },
+  );
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const waiting: Array<{
+    tag: string;
+    resolve: (line: Line) => void;
+    reject: (err: Error) => void;
+  }> = [];
   const stdout = child.stdout;
   const stdin = child.stdin;
   if (stdout === null || stdin === null) throw new Error('the scenario child has no stdio pipes');
@@ -124,7 +162,12 @@ export async function startScenarioChild(entry: ServerEntry, options: ServerOpti
     if (index >= 0) waiting.splice(index, 1)[0]?.resolve(line);
   });
   void exited.then((code) => {
-    for (const w of waiting.splice(0)) w.reject(new Error(`${options.scenario}: the process exited (code ${code}) before answering ${w.tag}`));
+    for (const w of waiting.splice(0))
+      w.reject(
+        new Error(
+          `${options.scenario}: the process exited (code ${code}) before answering ${w.tag}`,
+        ),
+      );
   });
 
   function next(tag: string): Promise<Line> {

@@ -26,28 +26,54 @@ const WARM_UP = 1200;
 function count(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name}: expected a whole number, got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name}: expected a whole number, got ${JSON.stringify(text)}`);
   return value;
 }
 
 function row(label: string, m: Memory): string {
-  const cells = [m.rssMiB, m.heapUsedMiB, m.heapTotalMiB, m.arrayBuffersMiB].map((v) => v.toFixed(0).padStart(8));
+  const cells = [m.rssMiB, m.heapUsedMiB, m.heapTotalMiB, m.arrayBuffersMiB].map((v) =>
+    v.toFixed(0).padStart(8),
+  );
   return `${label.padEnd(34)}${cells.join('')}`;
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { requests: { type: 'string' }, rounds: { type: 'string' }, idle: { type: 'string' }, 'no-writer-thread': { type: 'boolean' }, tsx: { type: 'boolean' } },
+    options: {
+      requests: { type: 'string' },
+      rounds: { type: 'string' },
+      idle: { type: 'string' },
+      'no-writer-thread': { type: 'boolean' },
+      tsx: { type: 'boolean' },
+    },
   });
   const requests = count('--requests', values.requests ?? process.env.FUZZ_REQUESTS, 22_000);
   const rounds = Math.max(1, count('--rounds', values.rounds ?? process.env.FUZZ_ROUNDS, 1));
   const idleS = count('--idle', values.idle ?? process.env.FUZZ_IDLE, 15);
   const entry = values.tsx ? tsxEntry() : await buildServer();
-  const child = await startScenarioChild(entry, { scenario: 'ipnhub-sqlite', passphrase: PASSPHRASE, workerConcurrency: 8, deliveryTimeoutMs: 90_000, ingestWriterThread: !values['no-writer-thread'] }, { nodeFlags: ['--expose-gc'] });
-  const target: FuzzTarget = { port: child.ready.port, path: child.ready.path, passphrase: PASSPHRASE };
-  const read = (gc: boolean): Promise<Memory> => child.ask(gc ? 'memory gc' : 'memory', 'MEMORY', memorySchema);
+  const child = await startScenarioChild(
+    entry,
+    {
+      scenario: 'ipnhub-sqlite',
+      passphrase: PASSPHRASE,
+      workerConcurrency: 8,
+      deliveryTimeoutMs: 90_000,
+      ingestWriterThread: !values['no-writer-thread'],
+    },
+    { nodeFlags: ['--expose-gc'] },
+  );
+  const target: FuzzTarget = {
+    port: child.ready.port,
+    path: child.ready.path,
+    passphrase: PASSPHRASE,
+  };
+  const read = (gc: boolean): Promise<Memory> =>
+    child.ask(gc ? 'memory gc' : 'memory', 'MEMORY', memorySchema);
   try {
-    console.log(`${''.padEnd(34)}${['RSS', 'heap', 'heapTot', 'buffers'].map((h) => h.padStart(8)).join('')}   (MiB)`);
+    console.log(
+      `${''.padEnd(34)}${['RSS', 'heap', 'heapTot', 'buffers'].map((h) => h.padStart(8)).join('')}   (MiB)`,
+    );
     console.log(row('started, after GC', await read(true)));
     await fuzz(target, 0, WARM_UP, CONCURRENCY);
     console.log(row(`warm-up (${WARM_UP} requests), after GC`, await read(true)));

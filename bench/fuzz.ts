@@ -8,7 +8,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
-import { encodeDigistore24Body, sampleDigistore24Fields } from '../src/providers/digistore24/sign-request.js';
+import {
+  encodeDigistore24Body,
+  sampleDigistore24Fields,
+} from '../src/providers/digistore24/sign-request.js';
 
 export interface FuzzTarget {
   port: number;
@@ -41,8 +44,16 @@ const KINDS = 12;
 /** Request number `n` of the mix (the kind cycles with `n`). */
 export function fuzzRequest(target: FuzzTarget, n: number): Promise<void> {
   const { port, path } = target;
-  const signed = (): string => encodeDigistore24Body(sampleDigistore24Fields('on_payment', { orderId: `FZ${n}`, transactionId: String(500_000_000 + n) }), target.passphrase);
-  const form = (body: string): string => post(path, [FORM, `Content-Length: ${Buffer.byteLength(body, 'latin1')}`], body);
+  const signed = (): string =>
+    encodeDigistore24Body(
+      sampleDigistore24Fields('on_payment', {
+        orderId: `FZ${n}`,
+        transactionId: String(500_000_000 + n),
+      }),
+      target.passphrase,
+    );
+  const form = (body: string): string =>
+    post(path, [FORM, `Content-Length: ${Buffer.byteLength(body, 'latin1')}`], body);
   switch (n % KINDS) {
     case 0:
       return exchange(port, form(signed()), false);
@@ -53,28 +64,69 @@ export function fuzzRequest(target: FuzzTarget, n: number): Promise<void> {
     case 3:
       return exchange(port, form(randomBytes(500 + (n % 3000)).toString('latin1')), false);
     case 4:
-      return exchange(port, post(`/ipn/src_${randomBytes(10).toString('hex')}`, [FORM, 'Content-Length: 3'], 'a=b'), false);
+      return exchange(
+        port,
+        post(`/ipn/src_${randomBytes(10).toString('hex')}`, [FORM, 'Content-Length: 3'], 'a=b'),
+        false,
+      );
     case 5:
-      return exchange(port, post(path, [FORM, 'Transfer-Encoding: chunked'], 'zz\r\nabc\r\n0\r\n\r\n'), false);
+      return exchange(
+        port,
+        post(path, [FORM, 'Transfer-Encoding: chunked'], 'zz\r\nabc\r\n0\r\n\r\n'),
+        false,
+      );
     case 6:
-      return exchange(port, post(path, [FORM, 'Content-Length: 3', 'Content-Length: 4'], 'abc'), false);
+      return exchange(
+        port,
+        post(path, [FORM, 'Content-Length: 3', 'Content-Length: 4'], 'abc'),
+        false,
+      );
     case 7:
-      return exchange(port, post(path, [FORM, `X-Big: ${'a'.repeat(17 * 1024)}`, 'Content-Length: 3'], 'abc'), false);
+      return exchange(
+        port,
+        post(path, [FORM, `X-Big: ${'a'.repeat(17 * 1024)}`, 'Content-Length: 3'], 'abc'),
+        false,
+      );
     case 8:
       return exchange(port, form('x'.repeat(300 * 1024)), false);
     case 9:
-      return exchange(port, `GET /api/v1/sources HTTP/1.1\r\nHost: ipnhub.bench\r\nConnection: close\r\nAuthorization: Bearer wrong-${n}\r\n\r\n`, false);
+      return exchange(
+        port,
+        `GET /api/v1/sources HTTP/1.1\r\nHost: ipnhub.bench\r\nConnection: close\r\nAuthorization: Bearer wrong-${n}\r\n\r\n`,
+        false,
+      );
     case 10: {
-      const body = JSON.stringify({ id: `WH-${n}`, event_type: 'PAYMENT.CAPTURE.COMPLETED', resource: { note: randomBytes(64).toString('base64') } });
-      return exchange(port, post(path, ['Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`], body), false);
+      const body = JSON.stringify({
+        id: `WH-${n}`,
+        event_type: 'PAYMENT.CAPTURE.COMPLETED',
+        resource: { note: randomBytes(64).toString('base64') },
+      });
+      return exchange(
+        port,
+        post(
+          path,
+          ['Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`],
+          body,
+        ),
+        false,
+      );
     }
     default:
-      return exchange(port, `GET /${randomBytes(8).toString('hex')}/${'y'.repeat(n % 2000)} HTTP/1.1\r\nHost: ipnhub.bench\r\nConnection: close\r\n\r\n`, false);
+      return exchange(
+        port,
+        `GET /${randomBytes(8).toString('hex')}/${'y'.repeat(n % 2000)} HTTP/1.1\r\nHost: ipnhub.bench\r\nConnection: close\r\n\r\n`,
+        false,
+      );
   }
 }
 
 /** Sends requests `from` … `from + count - 1` of the mix, `concurrency` at a time. */
-export async function fuzz(target: FuzzTarget, from: number, count: number, concurrency: number): Promise<void> {
+export async function fuzz(
+  target: FuzzTarget,
+  from: number,
+  count: number,
+  concurrency: number,
+): Promise<void> {
   let next = from;
   const end = from + count;
   async function lane(): Promise<void> {

@@ -14,7 +14,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/config.js';
-import { commitNotification, paymentDraft, sampleProfileSettings } from '../src/invoicing/test-support/invoicing-fixtures.js';
+import {
+  commitNotification,
+  paymentDraft,
+  sampleProfileSettings,
+} from '../src/invoicing/test-support/invoicing-fixtures.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { createRuntime } from '../src/runtime.js';
 
@@ -25,17 +29,34 @@ const AT_ONCE = 50;
 
 async function setup(invoicing: boolean) {
   const dataDir = mkdtempSync(join(tmpdir(), 'ipnhub-invoicing-commit-'));
-  const runtime = await createRuntime(loadConfig({}, { dataDir, logLevel: 'warn', ingestWriterThread: false }), { logger: silentLogger(), skipAdminToken: true });
-  const source = await runtime.sources.create({ provider: 'digistore24', name: 'DS24', config: { passphrase: 'bench-passphrase' } });
-  await runtime.connections.create({ connector: 'webhook', name: 'Sink', filters: { eventTypes: ['payment'] }, config: { url: 'http://127.0.0.1:9/hooks' } });
+  const runtime = await createRuntime(
+    loadConfig({}, { dataDir, logLevel: 'warn', ingestWriterThread: false }),
+    { logger: silentLogger(), skipAdminToken: true },
+  );
+  const source = await runtime.sources.create({
+    provider: 'digistore24',
+    name: 'DS24',
+    config: { passphrase: 'bench-passphrase' },
+  });
+  await runtime.connections.create({
+    connector: 'webhook',
+    name: 'Sink',
+    filters: { eventTypes: ['payment'] },
+    config: { url: 'http://127.0.0.1:9/hooks' },
+  });
   if (invoicing) {
-    const profile = await runtime.profiles.create({ name: 'Seller', invoicing: true, settings: sampleProfileSettings() });
+    const profile = await runtime.profiles.create({
+      name: 'Seller',
+      invoicing: true,
+      settings: sampleProfileSettings(),
+    });
     await runtime.profiles.attach(profile.id, source.id);
   }
   return { runtime, source, dataDir };
 }
 
-const median = (list: readonly number[]): number => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;
+const median = (list: readonly number[]): number =>
+  [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;
 
 const sides = { off: await setup(false), on: await setup(true) };
 const cpu: Record<'off' | 'on', number[]> = { off: [], on: [] };
@@ -45,14 +66,23 @@ for (let round = 0; round <= ROUNDS; round++) {
     const { runtime, source } = sides[name];
     const before = process.cpuUsage();
     for (let done = 0; done < PER_ROUND; done += AT_ONCE) {
-      await Promise.all(Array.from({ length: AT_ONCE }, () => commitNotification(runtime, source, [paymentDraft({ txnId: `T${next++}`, amount: 9700 })])));
+      await Promise.all(
+        Array.from({ length: AT_ONCE }, () =>
+          commitNotification(runtime, source, [
+            paymentDraft({ txnId: `T${next++}`, amount: 9700 }),
+          ]),
+        ),
+      );
     }
     const used = process.cpuUsage(before);
     // Round 0 warms both up and is not counted.
     if (round > 0) cpu[name].push((used.user + used.system) / 1000 / PER_ROUND);
   }
 }
-const jobs = await sides.on.runtime.dbHandle.db.selectFrom('document_jobs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+const jobs = await sides.on.runtime.dbHandle.db
+  .selectFrom('document_jobs')
+  .select((eb) => eb.fn.countAll<number>().as('n'))
+  .executeTakeFirstOrThrow();
 const off = median(cpu.off);
 const on = median(cpu.on);
 process.stdout.write(

@@ -60,24 +60,42 @@ function round(ms: number): number {
 /** The connection's config: a mapping of `entries` fields, or an e-mail with a large body template. */
 function connectionConfig(sinkUrl: string): { connector: string; config: Record<string, unknown> } {
   if (args.connector === 'email') {
-    const line = 'Order {order.id} from {buyer.firstName} {buyer.lastName} <{buyer.email}>: {amount} {order.currency}\n';
+    const line =
+      'Order {order.id} from {buyer.firstName} {buyer.lastName} <{buyer.email}>: {amount} {order.currency}\n';
     const body = line.repeat(Math.ceil((Number(args['template-kb']) * 1024) / line.length));
     return { connector: 'email', config: { to: ['ops@example.com'], body } };
   }
   const entries = Number(args.entries);
   const mapping: Record<string, string> = {};
-  for (let i = 0; i < entries; i++) mapping[`field${i}`] = i % 2 === 0 ? 'buyer.email' : '{buyer.firstName} {order.id}';
-  return { connector: 'webhook', config: { url: `${sinkUrl}/hooks`, ...(entries > 0 ? { mapping } : {}) } };
+  for (let i = 0; i < entries; i++)
+    mapping[`field${i}`] = i % 2 === 0 ? 'buyer.email' : '{buyer.firstName} {order.id}';
+  return {
+    connector: 'webhook',
+    config: { url: `${sinkUrl}/hooks`, ...(entries > 0 ? { mapping } : {}) },
+  };
 }
 
 /**
  * A connection saved before the limits existed: created small, then its config column (the
  * mapping and templates are not secret fields) overwritten with the large config.
  */
-async function storeUnchecked(runtime: Runtime, target: { connector: string; config: Record<string, unknown> }): Promise<{ id: string }> {
-  const small = target.connector === 'email' ? { to: target.config.to } : { url: target.config.url };
-  const { connection } = await runtime.connections.create({ connector: target.connector, config: small, name: 'Large', filters: { eventTypes: ['payment'] } });
-  const row = await runtime.dbHandle.db.selectFrom('connections').select('config').where('id', '=', connection.id).executeTakeFirstOrThrow();
+async function storeUnchecked(
+  runtime: Runtime,
+  target: { connector: string; config: Record<string, unknown> },
+): Promise<{ id: string }> {
+  const small =
+    target.connector === 'email' ? { to: target.config.to } : { url: target.config.url };
+  const { connection } = await runtime.connections.create({
+    connector: target.connector,
+    config: small,
+    name: 'Large',
+    filters: { eventTypes: ['payment'] },
+  });
+  const row = await runtime.dbHandle.db
+    .selectFrom('connections')
+    .select('config')
+    .where('id', '=', connection.id)
+    .executeTakeFirstOrThrow();
   const config = { ...(JSON.parse(row.config) as Record<string, unknown>), ...target.config };
   await runtime.dbHandle.db
     .updateTable('connections')
@@ -88,21 +106,46 @@ async function storeUnchecked(runtime: Runtime, target: { connector: string; con
 }
 
 async function runServer(): Promise<void> {
-  const [{ loadConfig }, { createLogger }, { createRuntime }, { startSmtpSink }] = await Promise.all([
-    import('../src/config/config.js'),
-    import('../src/lib/logger.js'),
-    import('../src/runtime.js'),
-    import('../test/fakes/smtp-sink.js'),
-  ]);
+  const [{ loadConfig }, { createLogger }, { createRuntime }, { startSmtpSink }] =
+    await Promise.all([
+      import('../src/config/config.js'),
+      import('../src/lib/logger.js'),
+      import('../src/runtime.js'),
+      import('../test/fakes/smtp-sink.js'),
+    ]);
   const dataDir = mkdtempSync(join(tmpdir(), 'ipnhub-large-config-'));
   const sink = await startSink();
   const smtp = await startSmtpSink();
-  const config = loadConfig({}, { dataDir, logLevel: 'warn', inboundRateLimitPerMinute: 0, outboundAllowList: ['127.0.0.1'], smtpUrl: smtp.url });
-  const runtime = await createRuntime(config, { logger: createLogger('warn', process.stderr), skipAdminToken: true });
-  const source = await runtime.sources.create({ provider: 'digistore24', name: 'Bench', config: { passphrase: PASSPHRASE } });
+  const config = loadConfig(
+    {},
+    {
+      dataDir,
+      logLevel: 'warn',
+      inboundRateLimitPerMinute: 0,
+      outboundAllowList: ['127.0.0.1'],
+      smtpUrl: smtp.url,
+    },
+  );
+  const runtime = await createRuntime(config, {
+    logger: createLogger('warn', process.stderr),
+    skipAdminToken: true,
+  });
+  const source = await runtime.sources.create({
+    provider: 'digistore24',
+    name: 'Bench',
+    config: { passphrase: PASSPHRASE },
+  });
   const target = connectionConfig(sink.url);
   const saveStarted = performance.now();
-  const connection = args.unchecked ? await storeUnchecked(runtime, target) : (await runtime.connections.create({ ...target, name: 'Large', filters: { eventTypes: ['payment'] } })).connection;
+  const connection = args.unchecked
+    ? await storeUnchecked(runtime, target)
+    : (
+        await runtime.connections.create({
+          ...target,
+          name: 'Large',
+          filters: { eventTypes: ['payment'] },
+        })
+      ).connection;
   const saveMs = performance.now() - saveStarted;
   const app = await runtime.buildApp();
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -123,7 +166,12 @@ async function runServer(): Promise<void> {
         .where('status', 'in', ['pending', 'delivering'])
         .where('connection_id', '=', connection.id)
         .executeTakeFirstOrThrow();
-      process.send?.({ maxStallMs: loop.max / 1e6, p99StallMs: loop.percentile(99) / 1e6, delivered: sink.requests() + mails, stillOpen: Number(pending.n) });
+      process.send?.({
+        maxStallMs: loop.max / 1e6,
+        p99StallMs: loop.percentile(99) / 1e6,
+        delivered: sink.requests() + mails,
+        stillOpen: Number(pending.n),
+      });
       await app.close();
       await runtime.close();
       await smtp.close();
@@ -135,8 +183,12 @@ async function runServer(): Promise<void> {
 }
 
 async function runLoad(): Promise<void> {
-  const child = fork(process.argv[1] ?? '', [...process.argv.slice(2), '--child'], { execArgv: process.execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const next = (): Promise<Record<string, unknown>> => new Promise((resolve) => child.once('message', (m) => resolve(m as Record<string, unknown>)));
+  const child = fork(process.argv[1] ?? '', [...process.argv.slice(2), '--child'], {
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = (): Promise<Record<string, unknown>> =>
+    new Promise((resolve) => child.once('message', (m) => resolve(m as Record<string, unknown>)));
   const ready = await next();
   const url = String(ready.url);
   const rate = Number(args.rate);
@@ -152,9 +204,14 @@ async function runLoad(): Promise<void> {
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const sent = performance.now();
     inFlight.push(
-      request(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: bodies[i] }).then(async (res) => {
+      request(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: bodies[i],
+      }).then(async (res) => {
         const text = await res.body.text();
-        if (res.statusCode !== 200 || text !== 'OK') throw new Error(`answer ${res.statusCode} ${text}`);
+        if (res.statusCode !== 200 || text !== 'OK')
+          throw new Error(`answer ${res.statusCode} ${text}`);
         if (i >= warmup) latencies.push(performance.now() - sent);
       }),
     );
@@ -183,11 +240,12 @@ async function runLoad(): Promise<void> {
 
 /** The fastest of 30 renders of one payment event with the connection's config, in ms. */
 async function runRender(): Promise<void> {
-  const [{ applyMapping, renderTemplate, templateScope }, { sampleEvent }, { getConnector }] = await Promise.all([
-    import('../src/connectors/template.js'),
-    import('../src/connectors/sample-event.js'),
-    import('../src/connectors/registry.js'),
-  ]);
+  const [{ applyMapping, renderTemplate, templateScope }, { sampleEvent }, { getConnector }] =
+    await Promise.all([
+      import('../src/connectors/template.js'),
+      import('../src/connectors/sample-event.js'),
+      import('../src/connectors/registry.js'),
+    ]);
   const { connector, config } = connectionConfig('http://127.0.0.1:9');
   const event = sampleEvent('payment');
   let fastest = Number.POSITIVE_INFINITY;
@@ -198,7 +256,11 @@ async function runRender(): Promise<void> {
     const output =
       connector === 'email'
         ? renderTemplate(String(config.body), scope)
-        : JSON.stringify(config.mapping ? applyMapping(config.mapping as Record<string, string>, scope) : { type: event.type, data: event });
+        : JSON.stringify(
+            config.mapping
+              ? applyMapping(config.mapping as Record<string, string>, scope)
+              : { type: event.type, data: event },
+          );
     fastest = Math.min(fastest, performance.now() - started);
     bytes = Buffer.byteLength(output);
   }

@@ -54,7 +54,11 @@ export function percentile(sorted: readonly number[], p: number): number {
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  const pool = new Pool(options.origin, { connections: options.concurrency, pipelining: 1, keepAliveTimeout: 60_000 });
+  const pool = new Pool(options.origin, {
+    connections: options.concurrency,
+    pipelining: 1,
+    keepAliveTimeout: 60_000,
+  });
   const latencies: number[] = [];
   const errorSamples = new Set<string>();
   let errors = 0;
@@ -94,7 +98,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     for (;;) {
       const sentAt = performance.now();
       if (sentAt >= stopAt) return;
-      if (sentAt >= measureFrom && cpuAtMeasureStart === null) cpuAtMeasureStart = process.cpuUsage();
+      if (sentAt >= measureFrom && cpuAtMeasureStart === null)
+        cpuAtMeasureStart = process.cpuUsage();
       const body = options.nextBody();
       if (body === undefined) {
         exhausted = true;
@@ -127,6 +132,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p99Ms: percentile(latencies, 99),
     maxMs: latencies.at(-1) ?? 0,
     exhausted,
-    clientCpuCores: seconds > 0 && cpuAtMeasureStart !== null ? (cpu.user + cpu.system) / 1e6 / seconds : 0,
+    clientCpuCores:
+      seconds > 0 && cpuAtMeasureStart !== null ? (cpu.user + cpu.system) / 1e6 / seconds : 0,
   };
 }

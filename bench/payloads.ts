@@ -3,7 +3,10 @@
  * Every body is a different order, transaction and buyer, so in an ipnhub scenario each one is
  * a new event (a reused body would be a cheap duplicate).
  */
-import { encodeDigistore24Body, sampleDigistore24Fields } from '../src/providers/digistore24/sign-request.js';
+import {
+  encodeDigistore24Body,
+  sampleDigistore24Fields,
+} from '../src/providers/digistore24/sign-request.js';
 
 export interface PayloadOptions {
   passphrase: string;
@@ -16,7 +19,10 @@ export function signedPaymentBodies(count: number, options: PayloadOptions): Buf
   const bodies: Buffer[] = new Array<Buffer>(count);
   for (let i = 0; i < count; i++) {
     const fields = sampleDigistore24Fields('on_payment', {
-      orderId: `${options.prefix}${i.toString(36).toUpperCase().padStart(8 - options.prefix.length, '0')}`,
+      orderId: `${options.prefix}${i
+        .toString(36)
+        .toUpperCase()
+        .padStart(8 - options.prefix.length, '0')}`,
       transactionId: String(300_000_000 + i),
       email: `buyer${i}@example.com`,
     });

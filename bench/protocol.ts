@@ -10,7 +10,12 @@ import { z } from 'zod';
  * attached to the source before the ingest phase, so every payment's commit also queues a
  * document job.
  */
-export const SCENARIOS = ['baseline', 'ipnhub-sqlite', 'ipnhub-sqlite-invoicing', 'ipnhub-postgres'] as const;
+export const SCENARIOS = [
+  'baseline',
+  'ipnhub-sqlite',
+  'ipnhub-sqlite-invoicing',
+  'ipnhub-postgres',
+] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export const serverOptionsSchema = z.object({
@@ -28,7 +33,14 @@ export type ServerOptions = z.infer<typeof serverOptionsSchema>;
 
 /** `peakRssKiB`: the peak RSS once the server listens, before any load. */
 /** `cpuMs`: CPU time (user + system, all threads) the process has used so far, here and in STATS. */
-export const readySchema = z.object({ scenario: z.enum(SCENARIOS), port: z.number().int(), path: z.string(), pid: z.number().int(), peakRssKiB: z.number(), cpuMs: z.number() });
+export const readySchema = z.object({
+  scenario: z.enum(SCENARIOS),
+  port: z.number().int(),
+  path: z.string(),
+  pid: z.number().int(),
+  peakRssKiB: z.number(),
+  cpuMs: z.number(),
+});
 export type Ready = z.infer<typeof readySchema>;
 
 /** Rows stored so far (ipnhub scenarios; the baseline stores nothing) and the peak RSS until now. */
@@ -100,5 +112,8 @@ export const memorySchema = z.object({
 export type Memory = z.infer<typeof memorySchema>;
 
 /** `rssSource`: `VmHWM` (Linux, this process image only) or `maxRSS` (elsewhere; includes the parent's peak). */
-export const doneSchema = z.object({ peakRssKiB: z.number(), rssSource: z.enum(['VmHWM', 'maxRSS']) });
+export const doneSchema = z.object({
+  peakRssKiB: z.number(),
+  rssSource: z.enum(['VmHWM', 'maxRSS']),
+});
 export type Done = z.infer<typeof doneSchema>;

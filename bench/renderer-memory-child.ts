@@ -10,13 +10,23 @@ import { embedWithEInvoiceLibrary, renderWithPdfLibrary } from '../src/invoicing
 import { silentLogger } from '../src/lib/logger.js';
 
 const [mode, snapshotsFile] = process.argv.slice(2);
-const { german, hebrew, longGerman } = JSON.parse(readFileSync(snapshotsFile ?? '', 'utf8')) as Record<'german' | 'hebrew' | 'longGerman', DocumentSnapshot>;
+const { german, hebrew, longGerman } = JSON.parse(
+  readFileSync(snapshotsFile ?? '', 'utf8'),
+) as Record<'german' | 'hebrew' | 'longGerman', DocumentSnapshot>;
 
 function report(step: string): void {
   const m = process.memoryUsage();
   const peak = /VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
   const mb = (bytes: number): number => Math.round(bytes / 1048576);
-  console.log(JSON.stringify({ step, rssMB: mb(m.rss), peakMB: Math.round(Number(peak) / 1024), heapUsedMB: mb(m.heapUsed), externalMB: mb(m.external) }));
+  console.log(
+    JSON.stringify({
+      step,
+      rssMB: mb(m.rss),
+      peakMB: Math.round(Number(peak) / 1024),
+      heapUsedMB: mb(m.heapUsed),
+      externalMB: mb(m.external),
+    }),
+  );
 }
 
 const thread = mode === 'thread' ? createRenderThread({ logger: silentLogger() }) : null;

@@ -18,17 +18,39 @@ import { compileForBench } from './child.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'ipnhub-renderer-memory-'));
 const snapshots = join(scratch, 'snapshots.json');
-writeFileSync(snapshots, JSON.stringify({ german: GERMAN_B2B_INVOICE, hebrew: HEBREW_INVOICE, longGerman: manyLines(GERMAN_B2B_INVOICE, 200) }));
-const script = await compileForBench(fileURLToPath(new URL('./renderer-memory-child.ts', import.meta.url)), 'renderer-memory');
+writeFileSync(
+  snapshots,
+  JSON.stringify({
+    german: GERMAN_B2B_INVOICE,
+    hebrew: HEBREW_INVOICE,
+    longGerman: manyLines(GERMAN_B2B_INVOICE, 200),
+  }),
+);
+const script = await compileForBench(
+  fileURLToPath(new URL('./renderer-memory-child.ts', import.meta.url)),
+  'renderer-memory',
+);
 try {
   for (const mode of ['main', 'thread']) {
     const out = await new Promise<string>((resolve, reject) =>
-      execFile(process.execPath, [script, mode, snapshots], (err, stdout) => (err ? reject(err) : resolve(stdout))),
+      execFile(process.execPath, [script, mode, snapshots], (err, stdout) =>
+        err ? reject(err) : resolve(stdout),
+      ),
     );
-    console.log(mode === 'main' ? 'rendering in the main thread' : 'rendering in the render thread');
+    console.log(
+      mode === 'main' ? 'rendering in the main thread' : 'rendering in the render thread',
+    );
     for (const line of out.trim().split('\n')) {
-      const r = JSON.parse(line) as { step: string; rssMB: number; peakMB: number; heapUsedMB: number; externalMB: number };
-      console.log(`  ${r.step.padEnd(22)} RSS ${String(r.rssMB).padStart(4)} MB  peak ${String(r.peakMB).padStart(4)} MB  main heap ${String(r.heapUsedMB).padStart(4)} MB  external ${String(r.externalMB).padStart(3)} MB`);
+      const r = JSON.parse(line) as {
+        step: string;
+        rssMB: number;
+        peakMB: number;
+        heapUsedMB: number;
+        externalMB: number;
+      };
+      console.log(
+        `  ${r.step.padEnd(22)} RSS ${String(r.rssMB).padStart(4)} MB  peak ${String(r.peakMB).padStart(4)} MB  main heap ${String(r.heapUsedMB).padStart(4)} MB  external ${String(r.externalMB).padStart(3)} MB`,
+      );
     }
   }
 } finally {

@@ -9,7 +9,12 @@ import type { Delivered, DocumentsDone, ScenarioName, Stats } from './protocol.j
  * The issues' targets (docs/benchmarks.md): durable ingest, and ingest with invoicing on at
  * least 0.9 × ingest without (each as a ratio to the baseline of the same run).
  */
-export const TARGETS = { minRatio: 0.25, maxP99Ms: 50, maxRssMB: 250, minInvoicingShare: 0.9 } as const;
+export const TARGETS = {
+  minRatio: 0.25,
+  maxP99Ms: 50,
+  maxRssMB: 250,
+  minInvoicingShare: 0.9,
+} as const;
 
 export interface ScenarioResult {
   name: ScenarioName;
@@ -53,12 +58,26 @@ function fixed(value: number, digits: number): string {
   return value.toFixed(digits);
 }
 
-export function ratioTo(baseline: ScenarioResult | undefined, result: ScenarioResult): number | null {
+export function ratioTo(
+  baseline: ScenarioResult | undefined,
+  result: ScenarioResult,
+): number | null {
   if (!baseline || baseline.ingest.throughput === 0) return null;
   return result.ingest.throughput / baseline.ingest.throughput;
 }
 
-const COLUMNS = ['scenario', 'ingest req/s', '× baseline', 'p50 ms', 'p99 ms', 'errors', 'CPU ms/req', 'deliveries/s', 'documents/s', 'peak RSS MB'] as const;
+const COLUMNS = [
+  'scenario',
+  'ingest req/s',
+  '× baseline',
+  'p50 ms',
+  'p99 ms',
+  'errors',
+  'CPU ms/req',
+  'deliveries/s',
+  'documents/s',
+  'peak RSS MB',
+] as const;
 
 /** A plain, aligned text table: one row per scenario. */
 export function formatTable(results: readonly ScenarioResult[]): string {
@@ -73,14 +92,22 @@ export function formatTable(results: readonly ScenarioResult[]): string {
       fixed(r.ingest.p99Ms, 1),
       String(r.ingest.errors),
       r.cpuMsPerRequest === null ? '—' : fixed(r.cpuMsPerRequest, 3),
-      r.delivery ? `${fixed(r.delivery.perSecond, 0)}${r.delivery.drained ? '' : ' (not drained)'}` : '—',
-      r.documents ? `${fixed(r.documents.perSecond, 1)}${r.documents.drained ? '' : ' (not drained)'}` : '—',
+      r.delivery
+        ? `${fixed(r.delivery.perSecond, 0)}${r.delivery.drained ? '' : ' (not drained)'}`
+        : '—',
+      r.documents
+        ? `${fixed(r.documents.perSecond, 1)}${r.documents.drained ? '' : ' (not drained)'}`
+        : '—',
       fixed(megabytes(r.peakRssKiB), 0),
     ];
   });
-  const widths = COLUMNS.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const widths = COLUMNS.map((title, i) =>
+    Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
   const line = (cells: readonly string[]): string =>
-    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
+    cells
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ');
   return [line(COLUMNS), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -96,7 +123,10 @@ export function verdicts(results: readonly ScenarioResult[]): Verdict[] {
       scenario: r.name,
       target: `ingest ≥ ${TARGETS.minRatio} × baseline`,
       pass: ratio !== null && ratio >= TARGETS.minRatio,
-      detail: ratio === null ? 'no baseline' : `${fixed(ratio, 2)} × (${fixed(r.ingest.throughput, 0)} vs ${fixed(baseline?.ingest.throughput ?? 0, 0)} req/s)`,
+      detail:
+        ratio === null
+          ? 'no baseline'
+          : `${fixed(ratio, 2)} × (${fixed(r.ingest.throughput, 0)} vs ${fixed(baseline?.ingest.throughput ?? 0, 0)} req/s)`,
       informational,
     });
     out.push({
@@ -107,7 +137,13 @@ export function verdicts(results: readonly ScenarioResult[]): Verdict[] {
       informational,
     });
     const rss = megabytes(r.peakRssKiB);
-    out.push({ scenario: r.name, target: `RSS ≤ ${TARGETS.maxRssMB} MB`, pass: rss <= TARGETS.maxRssMB, detail: `${fixed(rss, 0)} MB`, informational });
+    out.push({
+      scenario: r.name,
+      target: `RSS ≤ ${TARGETS.maxRssMB} MB`,
+      pass: rss <= TARGETS.maxRssMB,
+      detail: `${fixed(rss, 0)} MB`,
+      informational,
+    });
     out.push({
       scenario: r.name,
       target: 'no errors, every OK stored',
@@ -120,18 +156,33 @@ export function verdicts(results: readonly ScenarioResult[]): Verdict[] {
       out.push({
         scenario: r.name,
         target: 'documents issued and mailed',
-        pass: d.drained && d.rendered === d.queued && d.mailsNotSent === 0 && d.smtpMessages === d.mailsSent,
+        pass:
+          d.drained &&
+          d.rendered === d.queued &&
+          d.mailsNotSent === 0 &&
+          d.smtpMessages === d.mailsSent,
         detail: `${d.rendered} of ${d.queued} rendered, ${d.mailsSent} mails sent, ${d.mailsNotSent} not, ${d.smtpMessages} at the SMTP sink`,
         informational: true,
       });
     }
-    if (r.name === 'ipnhub-sqlite-invoicing') out.push(...invoicingVerdicts(r, results.find((o) => o.name === 'ipnhub-sqlite'), baseline));
+    if (r.name === 'ipnhub-sqlite-invoicing')
+      out.push(
+        ...invoicingVerdicts(
+          r,
+          results.find((o) => o.name === 'ipnhub-sqlite'),
+          baseline,
+        ),
+      );
   }
   return out;
 }
 
 /** Ingest with invoicing on against ingest without, in the same run; and a document job queued for every payment. */
-function invoicingVerdicts(on: ScenarioResult, off: ScenarioResult | undefined, baseline: ScenarioResult | undefined): Verdict[] {
+function invoicingVerdicts(
+  on: ScenarioResult,
+  off: ScenarioResult | undefined,
+  baseline: ScenarioResult | undefined,
+): Verdict[] {
   const ratioOn = ratioTo(baseline, on);
   const ratioOff = off === undefined ? null : ratioTo(baseline, off);
   const share = ratioOn === null || ratioOff === null || ratioOff === 0 ? null : ratioOn / ratioOff;
@@ -140,7 +191,10 @@ function invoicingVerdicts(on: ScenarioResult, off: ScenarioResult | undefined, 
       scenario: on.name,
       target: `ingest ≥ ${TARGETS.minInvoicingShare} × without invoicing`,
       pass: share !== null && share >= TARGETS.minInvoicingShare,
-      detail: share === null || ratioOn === null || ratioOff === null ? 'no ipnhub-sqlite in this run' : `${fixed(share, 2)} × (${fixed(ratioOn, 2)} vs ${fixed(ratioOff, 2)} × baseline)`,
+      detail:
+        share === null || ratioOn === null || ratioOff === null
+          ? 'no ipnhub-sqlite in this run'
+          : `${fixed(share, 2)} × (${fixed(ratioOn, 2)} vs ${fixed(ratioOff, 2)} × baseline)`,
       informational: false,
     },
     {
@@ -155,7 +209,10 @@ function invoicingVerdicts(on: ScenarioResult, off: ScenarioResult | undefined, 
 
 export function formatVerdicts(list: readonly Verdict[]): string {
   return list
-    .map((v) => `${v.pass ? 'PASS' : 'FAIL'}  ${v.scenario.padEnd(16)} ${v.target.padEnd(28)} ${v.detail}${v.informational ? '  (informational)' : ''}`)
+    .map(
+      (v) =>
+        `${v.pass ? 'PASS' : 'FAIL'}  ${v.scenario.padEnd(16)} ${v.target.padEnd(28)} ${v.detail}${v.informational ? '  (informational)' : ''}`,
+    )
     .join('\n');
 }
 

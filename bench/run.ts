@@ -32,9 +32,22 @@ import { buildServer, startScenarioChild, tsxEntry } from './child.js';
 import type { ServerEntry } from './child.js';
 import { runLoad } from './load.js';
 import { signedPaymentBodies } from './payloads.js';
-import { deliveredSchema, documentsSchema, doneSchema, SCENARIOS, statsSchema } from './protocol.js';
+import {
+  deliveredSchema,
+  documentsSchema,
+  doneSchema,
+  SCENARIOS,
+  statsSchema,
+} from './protocol.js';
 import type { Delivered, DocumentsDone, ScenarioName, ServerOptions } from './protocol.js';
-import { formatCpuComparison, formatTable, formatVerdicts, megabytes, ratioTo, verdicts } from './report.js';
+import {
+  formatCpuComparison,
+  formatTable,
+  formatVerdicts,
+  megabytes,
+  ratioTo,
+  verdicts,
+} from './report.js';
 import type { ScenarioResult } from './report.js';
 
 const PASSPHRASE = 'bench-ipn-passphrase-2026';
@@ -56,7 +69,8 @@ interface Settings {
 function positiveNumber(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined || text === '') return fallback;
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}: expected a positive number of seconds, got ${JSON.stringify(text)}`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`${name}: expected a positive number of seconds, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -83,15 +97,26 @@ function readSettings(): Settings {
     .map((s) => s.trim())
     .filter((s) => s !== '' && s !== 'baseline');
   for (const name of requested) {
-    if (!isScenario(name)) throw new Error(`--scenario: unknown scenario ${JSON.stringify(name)}; known: ${SCENARIOS.join(', ')}`);
+    if (!isScenario(name))
+      throw new Error(
+        `--scenario: unknown scenario ${JSON.stringify(name)}; known: ${SCENARIOS.join(', ')}`,
+      );
   }
-  const ipnhub = SCENARIOS.filter((s) => s !== 'baseline' && (requested.length === 0 || requested.includes(s)));
+  const ipnhub = SCENARIOS.filter(
+    (s) => s !== 'baseline' && (requested.length === 0 || requested.includes(s)),
+  );
   const cpuProf = values['cpu-prof'] ?? env.BENCH_CPU_PROF;
   return {
     durationS: positiveNumber('--duration', values.duration ?? env.BENCH_DURATION, 10),
     warmupS: positiveNumber('--warmup', values.warmup ?? env.BENCH_WARMUP, 2),
-    deliveryLimitS: positiveNumber('--delivery-limit', values['delivery-limit'] ?? env.BENCH_DELIVERY_LIMIT, 90),
-    documents: Math.round(positiveNumber('--documents', values.documents ?? env.BENCH_DOCUMENTS, 100)),
+    deliveryLimitS: positiveNumber(
+      '--delivery-limit',
+      values['delivery-limit'] ?? env.BENCH_DELIVERY_LIMIT,
+      90,
+    ),
+    documents: Math.round(
+      positiveNumber('--documents', values.documents ?? env.BENCH_DOCUMENTS, 100),
+    ),
     scenarios: ['baseline', ...ipnhub],
     cpuProfDir: cpuProf ? resolve(cpuProf) : null,
     tsx: values.tsx === true || env.BENCH_TSX === '1',
@@ -117,7 +142,9 @@ async function startBenchPostgres(): Promise<PostgresInfo> {
   try {
     await admin.query('CREATE DATABASE ipnhub_bench');
     const setting = async (name: string): Promise<string> => {
-      const res = await admin.query<{ value: string }>('SELECT current_setting($1) AS value', [name]);
+      const res = await admin.query<{ value: string }>('SELECT current_setting($1) AS value', [
+        name,
+      ]);
       return res.rows[0]?.value ?? '?';
     };
     return {
@@ -146,10 +173,15 @@ async function runScenario(
     workerConcurrency: WORKER_CONCURRENCY,
     deliveryTimeoutMs: Math.max(1000, Math.round(settings.deliveryLimitS * 1000)),
   };
-  const nodeFlags = settings.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`, `--cpu-prof-name=${name}.cpuprofile`] : [];
+  const nodeFlags = settings.cpuProfDir
+    ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+    : [];
   const loadAverage = loadavg()[0] ?? 0;
   // The delivery answer may take the whole delivery limit, plus closing down.
-  const child = await startScenarioChild(entry, serverOptions, { nodeFlags, timeoutMs: serverOptions.deliveryTimeoutMs + 60_000 });
+  const child = await startScenarioChild(entry, serverOptions, {
+    nodeFlags,
+    timeoutMs: serverOptions.deliveryTimeoutMs + 60_000,
+  });
   try {
     let next = 0;
     const ingest = await runLoad({
@@ -169,7 +201,9 @@ async function runScenario(
     let delivery: Delivered | null = null;
     let documents: DocumentsDone | null = null;
     if (name !== 'baseline') {
-      log(`  stored: ${stored.inboundRequests} inbound requests, ${stored.events} events, ${stored.deliveries} deliveries, ${stored.documentJobs} document jobs`);
+      log(
+        `  stored: ${stored.inboundRequests} inbound requests, ${stored.events} events, ${stored.deliveries} deliveries, ${stored.documentJobs} document jobs`,
+      );
     }
     // The invoicing scenario is there for its ingest figure; its deliveries are ipnhub-sqlite's.
     if (name === 'ipnhub-sqlite' || name === 'ipnhub-postgres') {
@@ -188,14 +222,17 @@ async function runScenario(
     }
     const done = await child.ask('stop', 'DONE', doneSchema);
     await child.exited;
-    log(`  peak RSS ${megabytes(done.peakRssKiB).toFixed(0)} MB by ${done.rssSource} (at start ${megabytes(child.ready.peakRssKiB).toFixed(0)} MB, after ingest ${megabytes(stored.peakRssKiB).toFixed(0)} MB)`);
+    log(
+      `  peak RSS ${megabytes(done.peakRssKiB).toFixed(0)} MB by ${done.rssSource} (at start ${megabytes(child.ready.peakRssKiB).toFixed(0)} MB, after ingest ${megabytes(stored.peakRssKiB).toFixed(0)} MB)`,
+    );
     return {
       name,
       ingest,
       stored: name === 'baseline' ? null : stored,
       delivery,
       documents,
-      cpuMsPerRequest: ingest.okTotal > 0 ? (stored.cpuMs - child.ready.cpuMs) / ingest.okTotal : null,
+      cpuMsPerRequest:
+        ingest.okTotal > 0 ? (stored.cpuMs - child.ready.cpuMs) / ingest.okTotal : null,
       loadAverage,
       // The RSS target covers ingest and delivery; the documents phase (which loads the PDF
       // renderer) reports its own peak.
@@ -212,7 +249,9 @@ async function runScenario(
 function generateBodies(count: number, prefix: string): Buffer[] {
   const started = performance.now();
   const bodies = signedPaymentBodies(count, { passphrase: PASSPHRASE, prefix });
-  log(`  ${count} signed on_payment bodies generated in ${((performance.now() - started) / 1000).toFixed(1)} s (before timing)`);
+  log(
+    `  ${count} signed on_payment bodies generated in ${((performance.now() - started) / 1000).toFixed(1)} s (before timing)`,
+  );
   return bodies;
 }
 
@@ -222,35 +261,59 @@ async function main(): Promise<void> {
   const cpu = cpus();
   const startedAt = new Date().toISOString();
   log(`ipnhub benchmark — ${startedAt}`);
-  log(`node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? '?'}; ${CONCURRENCY} connections, ${settings.warmupS} s warm-up + ${settings.durationS} s per ingest phase`);
+  log(
+    `node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? '?'}; ${CONCURRENCY} connections, ${settings.warmupS} s warm-up + ${settings.durationS} s per ingest phase`,
+  );
 
   let postgres: PostgresInfo | null = null;
   const results: ScenarioResult[] = [];
   try {
     const built = performance.now();
     const entry = settings.tsx ? tsxEntry() : await buildServer();
-    log(entry.kind === 'tsx' ? 'servers run from source under tsx' : `servers compiled to ${entry.script} in ${((performance.now() - built) / 1000).toFixed(1)} s; they run on plain node`);
+    log(
+      entry.kind === 'tsx'
+        ? 'servers run from source under tsx'
+        : `servers compiled to ${entry.script} in ${((performance.now() - built) / 1000).toFixed(1)} s; they run on plain node`,
+    );
     if (settings.scenarios.includes('ipnhub-postgres')) {
       postgres = await startBenchPostgres();
-      log(`embedded PostgreSQL ${postgres.version}: fsync=${postgres.fsync}, synchronous_commit=${postgres.synchronousCommit}`);
+      log(
+        `embedded PostgreSQL ${postgres.version}: fsync=${postgres.fsync}, synchronous_commit=${postgres.synchronousCommit}`,
+      );
     }
     // Each ipnhub scenario has its own empty database, so one set of unique bodies serves both:
     // within a scenario no body is sent twice.
     let unique: Buffer[] = [];
     for (const name of settings.scenarios) {
       // Other processes on this machine skew every figure; the load average makes that visible.
-      log(`\n[${name}] load average ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+      log(
+        `\n[${name}] load average ${loadavg()
+          .map((n) => n.toFixed(2))
+          .join(' ')}`,
+      );
       if (name === 'baseline') {
-        results.push(await runScenario(entry, name, settings, generateBodies(BASELINE_BODIES, 'BB'), { cycle: true }));
+        results.push(
+          await runScenario(entry, name, settings, generateBodies(BASELINE_BODIES, 'BB'), {
+            cycle: true,
+          }),
+        );
         continue;
       }
       if (unique.length === 0) {
         // Enough for the whole phase: ipnhub does strictly more work per request than the
         // baseline, so the baseline's rate plus a margin bounds what it can consume.
         const baselineRate = results[0]?.ingest.throughput ?? 0;
-        unique = generateBodies(Math.ceil(baselineRate * (settings.warmupS + settings.durationS) * 1.25) + 1000, 'BU');
+        unique = generateBodies(
+          Math.ceil(baselineRate * (settings.warmupS + settings.durationS) * 1.25) + 1000,
+          'BU',
+        );
       }
-      results.push(await runScenario(entry, name, settings, unique, { cycle: false, databaseUrl: name === 'ipnhub-postgres' ? postgres?.url : undefined }));
+      results.push(
+        await runScenario(entry, name, settings, unique, {
+          cycle: false,
+          databaseUrl: name === 'ipnhub-postgres' ? postgres?.url : undefined,
+        }),
+      );
     }
   } finally {
     await postgres?.server.stop();
@@ -270,10 +333,25 @@ async function main(): Promise<void> {
     startedAt,
     finishedAt: new Date().toISOString(),
     command,
-    machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? null, node: process.version, platform: `${process.platform} ${process.arch}` },
+    machine: {
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model ?? null,
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+    },
     settings: { ...settings, concurrency: CONCURRENCY, workerConcurrency: WORKER_CONCURRENCY },
-    postgres: postgres ? { version: postgres.version, fsync: postgres.fsync, synchronousCommit: postgres.synchronousCommit } : null,
-    scenarios: results.map((r) => ({ ...r, ratioToBaseline: ratioTo(baseline, r), peakRssMB: megabytes(r.peakRssKiB) })),
+    postgres: postgres
+      ? {
+          version: postgres.version,
+          fsync: postgres.fsync,
+          synchronousCommit: postgres.synchronousCommit,
+        }
+      : null,
+    scenarios: results.map((r) => ({
+      ...r,
+      ratioToBaseline: ratioTo(baseline, r),
+      peakRssMB: megabytes(r.peakRssKiB),
+    })),
     verdicts: list,
   };
   writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
@@ -282,6 +360,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exitCode = 1;
 });

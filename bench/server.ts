@@ -85,13 +85,21 @@ function memory(collect: boolean): Memory {
   }
   const m = process.memoryUsage();
   const mib = (bytes: number): number => Math.round((bytes / MIB) * 10) / 10;
-  return { collected, rssMiB: mib(m.rss), heapUsedMiB: mib(m.heapUsed), heapTotalMiB: mib(m.heapTotal), externalMiB: mib(m.external), arrayBuffersMiB: mib(m.arrayBuffers) };
+  return {
+    collected,
+    rssMiB: mib(m.rss),
+    heapUsedMiB: mib(m.heapUsed),
+    heapTotalMiB: mib(m.heapTotal),
+    externalMiB: mib(m.external),
+    arrayBuffersMiB: mib(m.arrayBuffers),
+  };
 }
 
 async function listen(app: FastifyInstance): Promise<number> {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
-  if (address === null || typeof address === 'string') throw new Error('the server has no TCP address');
+  if (address === null || typeof address === 'string')
+    throw new Error('the server has no TCP address');
   return address.port;
 }
 
@@ -127,7 +135,10 @@ async function countOpen(runtime: Runtime): Promise<number> {
   return Number(row.n);
 }
 
-async function countRows(runtime: Runtime, table: 'events' | 'inbound_requests' | 'deliveries' | 'document_jobs'): Promise<number> {
+async function countRows(
+  runtime: Runtime,
+  table: 'events' | 'inbound_requests' | 'deliveries' | 'document_jobs',
+): Promise<number> {
   const row = await runtime.dbHandle.db
     .selectFrom(table)
     .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -139,9 +150,20 @@ async function countRows(runtime: Runtime, table: 'events' | 'inbound_requests' 
 async function openDocumentWork(runtime: Runtime): Promise<number> {
   const db = runtime.dbHandle.db;
   const [jobs, renders, mails] = await Promise.all([
-    db.selectFrom('document_jobs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    db.selectFrom('documents').select((eb) => eb.fn.countAll<number>().as('n')).where('render_state', '=', 'pending').executeTakeFirstOrThrow(),
-    db.selectFrom('document_mails').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow(),
+    db
+      .selectFrom('document_jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('documents')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('render_state', '=', 'pending')
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('document_mails')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow(),
   ]);
   return Number(jobs.n) + Number(renders.n) + Number(mails.n);
 }
@@ -157,7 +179,11 @@ async function addProfile(runtime: Runtime, sourceId: string): Promise<string> {
     import('../src/invoicing/pdf/test-support/sample-snapshots.js'),
     import('../src/invoicing/test-support/invoicing-fixtures.js'),
   ]);
-  const profile = await runtime.profiles.create({ name: 'Benchmark seller', invoicing: true, settings: sampleProfileSettings({ issueForPlatformSales: true }) });
+  const profile = await runtime.profiles.create({
+    name: 'Benchmark seller',
+    invoicing: true,
+    settings: sampleProfileSettings({ issueForPlatformSales: true }),
+  });
   await runtime.profiles.setLogo(profile.id, SAMPLE_LOGO_PNG_BASE64);
   await runtime.profiles.attach(profile.id, sourceId);
   return profile.id;
@@ -165,19 +191,21 @@ async function addProfile(runtime: Runtime, sourceId: string): Promise<string> {
 
 async function startIpnhub(options: ServerOptions): Promise<Scenario> {
   // Loaded here, not at the top: the baseline process must not load (or pay for) ipnhub.
-  const [{ loadConfig }, { createLogger }, { createRuntime }, { tuneHeapForServer }] = await Promise.all([
-    import('../src/config/config.js'),
-    import('../src/lib/logger.js'),
-    import('../src/runtime.js'),
-    import('../src/lib/heap-tuning.js'),
-  ]);
+  const [{ loadConfig }, { createLogger }, { createRuntime }, { tuneHeapForServer }] =
+    await Promise.all([
+      import('../src/config/config.js'),
+      import('../src/lib/logger.js'),
+      import('../src/runtime.js'),
+      import('../src/lib/heap-tuning.js'),
+    ]);
   // This child is the benchmark's `ipnhub serve`: the same process-wide settings.
   tuneHeapForServer();
   const dataDir = mkdtempSync(join(tmpdir(), 'ipnhub-bench-'));
   const sink = await startSink();
   const smtp = await startSmtpCountingSink();
   const postgres = options.scenario === 'ipnhub-postgres';
-  if (postgres && options.databaseUrl === undefined) throw new Error('ipnhub-postgres needs databaseUrl');
+  if (postgres && options.databaseUrl === undefined)
+    throw new Error('ipnhub-postgres needs databaseUrl');
   // Defaults everywhere else: SQLite WAL + synchronous=FULL with group commit, or PostgreSQL
   // with fsync and synchronous_commit on. Nothing is read from the environment.
   const config = loadConfig(
@@ -194,15 +222,23 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
       smtpUrl: smtp.url,
     },
   );
-  const runtime = await createRuntime(config, { logger: createLogger('warn', process.stderr), skipAdminToken: true });
-  const source = await runtime.sources.create({ provider: 'digistore24', name: 'Benchmark DS24', config: { passphrase: options.passphrase } });
+  const runtime = await createRuntime(config, {
+    logger: createLogger('warn', process.stderr),
+    skipAdminToken: true,
+  });
+  const source = await runtime.sources.create({
+    provider: 'digistore24',
+    name: 'Benchmark DS24',
+    config: { passphrase: options.passphrase },
+  });
   await runtime.connections.create({
     connector: 'webhook',
     name: 'Benchmark sink',
     filters: { eventTypes: ['payment'] },
     config: { url: `${sink.url}/hooks/payments` },
   });
-  let profileId = options.scenario === 'ipnhub-sqlite-invoicing' ? await addProfile(runtime, source.id) : null;
+  let profileId =
+    options.scenario === 'ipnhub-sqlite-invoicing' ? await addProfile(runtime, source.id) : null;
   const app = await runtime.buildApp();
   const port = await listen(app);
 
@@ -233,7 +269,9 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
     return {
       queued,
       delivered: done,
-      notDelivered: Object.entries(after).filter(([status]) => status !== 'delivered').reduce((sum, [, n]) => sum + n, 0),
+      notDelivered: Object.entries(after)
+        .filter(([status]) => status !== 'delivered')
+        .reduce((sum, [, n]) => sum + n, 0),
       sinkRequests: sink.requests(),
       drained,
       seconds,
@@ -245,10 +283,24 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
   async function documents(count: number): Promise<DocumentsDone> {
     const db = runtime.dbHandle.db;
     profileId ??= await addProfile(runtime, source.id);
-    const payments = await db.selectFrom('events').select('id').where('type', '=', 'payment').orderBy('id').limit(count).execute();
+    const payments = await db
+      .selectFrom('events')
+      .select('id')
+      .where('type', '=', 'payment')
+      .orderBy('id')
+      .limit(count)
+      .execute();
     const queuedAt = new Date().toISOString();
     for (let i = 0; i < payments.length; i += 100) {
-      const jobs = payments.slice(i, i + 100).map((e) => ({ event_id: e.id, profile_id: profileId ?? '', attempts: 0, next_attempt_at: queuedAt, lease_until: null, last_error: null, created_at: queuedAt }));
+      const jobs = payments.slice(i, i + 100).map((e) => ({
+        event_id: e.id,
+        profile_id: profileId ?? '',
+        attempts: 0,
+        next_attempt_at: queuedAt,
+        lease_until: null,
+        last_error: null,
+        created_at: queuedAt,
+      }));
       await db.insertInto('document_jobs').values(jobs).execute();
     }
     const startedAt = Date.now();
@@ -262,13 +314,27 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const last = await db.selectFrom('document_mails').select((eb) => eb.fn.max('sent_at').as('at')).executeTakeFirst();
+    const last = await db
+      .selectFrom('document_mails')
+      .select((eb) => eb.fn.max('sent_at').as('at'))
+      .executeTakeFirst();
     const endedAt = drained && typeof last?.at === 'string' ? Date.parse(last.at) : Date.now();
     const seconds = Math.max(1, endedAt - startedAt) / 1000;
-    const mails = await db.selectFrom('document_mails').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+    const mails = await db
+      .selectFrom('document_mails')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status')
+      .execute();
     const sent = Number(mails.find((m) => m.status === 'sent')?.n ?? 0);
-    const rendered = await db.selectFrom('documents').select((eb) => eb.fn.countAll<number>().as('n')).where('render_state', '=', 'rendered').executeTakeFirstOrThrow();
-    const issued = await db.selectFrom('documents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rendered = await db
+      .selectFrom('documents')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('render_state', '=', 'rendered')
+      .executeTakeFirstOrThrow();
+    const issued = await db
+      .selectFrom('documents')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return {
       queued: payments.length,
       issued: Number(issued.n),
@@ -311,22 +377,33 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
 
 async function main(): Promise<void> {
   const options = serverOptionsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
-  const scenario = options.scenario === 'baseline' ? await startBaseline(options) : await startIpnhub(options);
-  send('READY', { scenario: options.scenario, port: scenario.port, path: scenario.path, pid: process.pid, peakRssKiB: peakRssKiB(), cpuMs: cpuMs() });
+  const scenario =
+    options.scenario === 'baseline' ? await startBaseline(options) : await startIpnhub(options);
+  send('READY', {
+    scenario: options.scenario,
+    port: scenario.port,
+    path: scenario.path,
+    pid: process.pid,
+    peakRssKiB: peakRssKiB(),
+    cpuMs: cpuMs(),
+  });
 
   const lines = createInterface({ input: process.stdin });
   for await (const line of lines) {
     const command = line.trim();
     if (command === 'stats') send('STATS', await scenario.stats());
     else if (command === 'deliver') send('DELIVERED', await scenario.deliver());
-    else if (command.startsWith('documents ')) send('DOCUMENTS', await scenario.documents(Number(command.slice('documents '.length))));
-    else if (command === 'memory' || command === 'memory gc') send('MEMORY', memory(command === 'memory gc'));
+    else if (command.startsWith('documents '))
+      send('DOCUMENTS', await scenario.documents(Number(command.slice('documents '.length))));
+    else if (command === 'memory' || command === 'memory gc')
+      send('MEMORY', memory(command === 'memory gc'));
     else if (command === 'stop') {
       await scenario.close();
       const rss = peakRss();
       send('DONE', { peakRssKiB: rss.kib, rssSource: rss.source });
       break;
-    } else if (command !== '') send('ERROR', { message: `unknown command ${JSON.stringify(command)}` });
+    } else if (command !== '')
+      send('ERROR', { message: `unknown command ${JSON.stringify(command)}` });
   }
   lines.close();
   process.stdin.destroy();

@@ -23,7 +23,8 @@ export async function startSink(): Promise<Sink> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('the sink has no TCP address');
+  if (address === null || typeof address === 'string')
+    throw new Error('the sink has no TCP address');
   return {
     url: `http://127.0.0.1:${address.port}`,
     requests: () => count,

@@ -3,6 +3,11 @@
 import { main } from '../dist/main.js';
 
 main(process.argv.slice(2), undefined, { entryPoint: true }).then(
-  (code) => { process.exitCode = code; },
-  (err) => { console.error(err instanceof Error ? err.message : String(err)); process.exitCode = 1; },
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exitCode = 1;
+  },
 );

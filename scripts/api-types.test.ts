@@ -5,8 +5,14 @@ import { API_DOCUMENT_FILE, API_TYPES_FILE, renderApiTypes } from './api-types-s
 describe('the web UI API types', () => {
   it('match the route table (run `npm run api:types` after changing a route)', async () => {
     const rendered = await renderApiTypes();
-    expect(readFileSync(API_DOCUMENT_FILE, 'utf8'), 'web/src/api/openapi.json is out of date: run npm run api:types').toBe(rendered.document);
-    expect(readFileSync(API_TYPES_FILE, 'utf8'), 'web/src/api/openapi-types.ts is out of date: run npm run api:types').toBe(rendered.types);
+    expect(
+      readFileSync(API_DOCUMENT_FILE, 'utf8'),
+      'web/src/api/openapi.json is out of date: run npm run api:types',
+    ).toBe(rendered.document);
+    expect(
+      readFileSync(API_TYPES_FILE, 'utf8'),
+      'web/src/api/openapi-types.ts is out of date: run npm run api:types',
+    ).toBe(rendered.types);
   });
 
   it('describe the answers the UI reads, not just their status', async () => {

@@ -6,4 +6,6 @@ import { API_DOCUMENT_FILE, API_TYPES_FILE, renderApiTypes } from './api-types-s
 const { document, types } = await renderApiTypes();
 writeFileSync(API_DOCUMENT_FILE, document);
 writeFileSync(API_TYPES_FILE, types);
-process.stdout.write(`wrote ${fileURLToPath(API_DOCUMENT_FILE)} and ${fileURLToPath(API_TYPES_FILE)}\n`);
+process.stdout.write(
+  `wrote ${fileURLToPath(API_DOCUMENT_FILE)} and ${fileURLToPath(API_TYPES_FILE)}\n`,
+);

@@ -10,20 +10,28 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DocumentSnapshot } from '../src/invoicing/document-snapshot.js';
 import { renderDocumentPdf } from '../src/invoicing/pdf/render-document-pdf.js';
-import { GERMAN_CREDIT_NOTE, SAMPLE_DOCUMENTS } from '../src/invoicing/pdf/test-support/sample-snapshots.js';
+import {
+  GERMAN_CREDIT_NOTE,
+  SAMPLE_DOCUMENTS,
+} from '../src/invoicing/pdf/test-support/sample-snapshots.js';
 
 const OUT = fileURLToPath(new URL('../docs/invoices/', import.meta.url));
 const RESOLUTION_DPI = '80';
 
 const samples: Array<[string, DocumentSnapshot]> = [
-  ...Object.entries(SAMPLE_DOCUMENTS).map(([language, snapshot]): [string, DocumentSnapshot] => [`invoice-${language}`, snapshot]),
+  ...Object.entries(SAMPLE_DOCUMENTS).map(([language, snapshot]): [string, DocumentSnapshot] => [
+    `invoice-${language}`,
+    snapshot,
+  ]),
   ['credit-note-de', GERMAN_CREDIT_NOTE],
 ];
 
 try {
   execFileSync('pdftoppm', ['-v'], { stdio: 'ignore' });
 } catch {
-  process.stderr.write('pdftoppm not found: install poppler-utils (apt-get install poppler-utils)\n');
+  process.stderr.write(
+    'pdftoppm not found: install poppler-utils (apt-get install poppler-utils)\n',
+  );
   process.exit(1);
 }
 
@@ -40,4 +48,9 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-process.stdout.write(`wrote ${readdirSync(OUT).filter((f) => f.endsWith('.png')).sort().join(', ')} to ${OUT}\n`);
+process.stdout.write(
+  `wrote ${readdirSync(OUT)
+    .filter((f) => f.endsWith('.png'))
+    .sort()
+    .join(', ')} to ${OUT}\n`,
+);

@@ -12,6 +12,10 @@ const vitest = createRequire(import.meta.url).resolve('vitest/vitest.mjs');
 const result = spawnSync(process.execPath, [vitest, 'run', 'test/browser/screenshots.test.ts'], {
   cwd: ROOT,
   stdio: 'inherit',
-  env: { ...process.env, IPNHUB_SCREENSHOTS_DIR: fileURLToPath(new URL('../docs/screenshots', import.meta.url)), IPNHUB_TEST_DIALECTS: 'sqlite' },
+  env: {
+    ...process.env,
+    IPNHUB_SCREENSHOTS_DIR: fileURLToPath(new URL('../docs/screenshots', import.meta.url)),
+    IPNHUB_TEST_DIALECTS: 'sqlite',
+  },
 });
 process.exit(result.status ?? 1);

@@ -85,7 +85,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       // How often Node looks for connections past those timeouts (its default is every 30 s).
       connectionsCheckingInterval: Math.min(1000, Math.max(10, Math.floor(headersTimeout / 4))),
     },
-    clientErrorHandler: createClientErrorHandler({ ingest, clock, logger, inflight, rateLimit: inboundLimit, refused }),
+    clientErrorHandler: createClientErrorHandler({
+      ingest,
+      clock,
+      logger,
+      inflight,
+      rateLimit: inboundLimit,
+      refused,
+    }),
   });
   capturePeerAddresses(app.server);
   app.addHook('onRequest', async (_req, reply) => {
@@ -93,19 +100,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
-    if (isIpnhubError(err)) return reply.code(err.status).send(errorBody(err.code, err.message, err.fields));
+    if (isIpnhubError(err))
+      return reply.code(err.status).send(errorBody(err.code, err.message, err.fields));
     if (err.validation) return reply.code(400).send(errorBody('VALIDATION_FAILED', err.message));
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.code(413).send(errorBody('BODY_TOO_LARGE', ERROR_CATALOGUE.BODY_TOO_LARGE.message));
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+      return reply
+        .code(413)
+        .send(errorBody('BODY_TOO_LARGE', ERROR_CATALOGUE.BODY_TOO_LARGE.message));
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
-      const code: ErrorCode = err.statusCode === 415 ? 'UNSUPPORTED_CONTENT_TYPE' : 'MALFORMED_BODY';
+      const code: ErrorCode =
+        err.statusCode === 415 ? 'UNSUPPORTED_CONTENT_TYPE' : 'MALFORMED_BODY';
       return reply.code(err.statusCode).send(errorBody(code, err.message));
     }
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send(errorBody('INTERNAL', ERROR_CATALOGUE.INTERNAL.message));
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send(errorBody('ROUTE_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`)));
+  app.setNotFoundHandler((req, reply) =>
+    reply
+      .code(404)
+      .send(errorBody('ROUTE_NOT_FOUND', `No route ${req.method} ${req.url.split('?')[0]}.`)),
+  );
 
-  await app.register(inboundRoutes, { ingest, clock, bodyLimitBytes: deps.bodyLimitBytes, rateLimit: inboundLimit, inflight, refused });
+  await app.register(inboundRoutes, {
+    ingest,
+    clock,
+    bodyLimitBytes: deps.bodyLimitBytes,
+    rateLimit: inboundLimit,
+    inflight,
+    refused,
+  });
   const adminToken = deps.admin.auth;
   const guard = createAdminGuard({
     token: adminToken,
@@ -115,7 +138,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     refused,
     trustedOrigins: deps.publicBaseUrl === undefined ? [] : [deps.publicBaseUrl],
   });
-  await app.register(adminApi, { prefix: '/api/v1', deps: deps.admin, guard, checkResponses: deps.checkResponses, publicBaseUrl: deps.publicBaseUrl });
+  await app.register(adminApi, {
+    prefix: '/api/v1',
+    deps: deps.admin,
+    guard,
+    checkResponses: deps.checkResponses,
+    publicBaseUrl: deps.publicBaseUrl,
+  });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   // Public, so a failure says only "unavailable": the driver's message can name hosts and users.
@@ -124,14 +153,24 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       req.log.error({ err }, 'readiness check failed');
       return { ok: false, checks: { database: 'unavailable' } };
     });
-    return reply.code(result.ok ? 200 : 503).send({ status: result.ok ? 'ready' : 'not ready', checks: result.checks });
+    return reply
+      .code(result.ok ? 200 : 503)
+      .send({ status: result.ok ? 'ready' : 'not ready', checks: result.checks });
   });
   // Business figures (payments by type, queue depth): for the scraper, not for the public.
-  const metricsReaders = deps.metricsToken ? [verifierForToken(deps.metricsToken), adminToken] : [adminToken];
-  app.get('/metrics', { onRequest: bearerGuard({ accepts: metricsReaders, failures: authFailures, logger, refused }) }, async (_req, reply) => {
-    const text = await deps.metrics.registry.metrics();
-    return reply.type(deps.metrics.registry.contentType).send(text);
-  });
+  const metricsReaders = deps.metricsToken
+    ? [verifierForToken(deps.metricsToken), adminToken]
+    : [adminToken];
+  app.get(
+    '/metrics',
+    {
+      onRequest: bearerGuard({ accepts: metricsReaders, failures: authFailures, logger, refused }),
+    },
+    async (_req, reply) => {
+      const text = await deps.metrics.registry.metrics();
+      return reply.type(deps.metrics.registry.contentType).send(text);
+    },
+  );
   if (deps.webRoot !== undefined) await app.register(webUi, { root: deps.webRoot });
   return app;
 }

@@ -42,7 +42,9 @@ export interface MainOptions {
 /** Builds the command tree; exported for tests that inspect it. */
 export function buildProgram(ctx: CommandContext): Command {
   const program = new Command('ipnhub')
-    .description('Self-hosted hub for payment notifications: receive, verify, record and route Digistore24 and PayPal IPNs.')
+    .description(
+      'Self-hosted hub for payment notifications: receive, verify, record and route Digistore24 and PayPal IPNs.',
+    )
     .version(packageVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .helpCommand('help [command]', 'show help for a command')
@@ -84,7 +86,11 @@ function wantsJson(argv: readonly string[]): boolean {
  * `{"error":{"code","message"}}` with `--json`), a failed check (`connection test`,
  * `simulate`) or a usage error. Long-running commands resolve only after a graceful shutdown.
  */
-export async function main(argv: string[], io: CliIo = processIo(), options: MainOptions = {}): Promise<number> {
+export async function main(
+  argv: string[],
+  io: CliIo = processIo(),
+  options: MainOptions = {},
+): Promise<number> {
   let exitCode = 0;
   const serverProcess = options.entryPoint === true ? tuneHeapForServer : () => undefined;
   const program = buildProgram({ io, setExitCode: (code) => (exitCode = code), serverProcess });

@@ -13,7 +13,11 @@ async function klickTippConnection(runtime: TestRuntime, fake: KlickTippFake): P
   const { connection } = await runtime.connections.create({
     connector: 'klicktipp',
     name: 'Klick-Tipp',
-    config: { baseUrl: fake.url, auth: { username: USER, password: PASSWORD }, requestsPerSecond: 100 },
+    config: {
+      baseUrl: fake.url,
+      auth: { username: USER, password: PASSWORD },
+      requestsPerSecond: 100,
+    },
   });
   return connection.id;
 }
@@ -51,6 +55,8 @@ describe('caches of providers and connectors belong to one runtime', () => {
   it('gives each runtime its own rate budget per account', () => {
     const key = 'https://account.example.com';
     expect(sharedRateLimiter(first.caches, key, 5)).toBe(sharedRateLimiter(first.caches, key, 5));
-    expect(sharedRateLimiter(first.caches, key, 5)).not.toBe(sharedRateLimiter(second.caches, key, 5));
+    expect(sharedRateLimiter(first.caches, key, 5)).not.toBe(
+      sharedRateLimiter(second.caches, key, 5),
+    );
   });
 });

@@ -105,7 +105,12 @@ export interface Runtime {
 }
 
 /** `dist/web` of this package, from `src/` (tsx, tests) and from `dist/` alike. */
-export const DEFAULT_WEB_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
+export const DEFAULT_WEB_ROOT = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'dist',
+  'web',
+);
 
 export function dbTarget(config: Config): DbTarget {
   return config.databaseUrl
@@ -113,26 +118,47 @@ export function dbTarget(config: Config): DbTarget {
     : { kind: 'sqlite', file: join(resolve(config.dataDir), 'ipnhub.db') };
 }
 
-export async function createRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+export async function createRuntime(
+  config: Config,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const clock = options.clock ?? systemClock;
   const target = dbTarget(config);
   // The embedded database, its master key and mail files without SMTP live in the data directory.
-  const dataDir = target.kind === 'sqlite' || config.smtpUrl === undefined ? prepareDataDir(config.dataDir) : resolve(config.dataDir);
+  const dataDir =
+    target.kind === 'sqlite' || config.smtpUrl === undefined
+      ? prepareDataDir(config.dataDir)
+      : resolve(config.dataDir);
   const { handle: dbHandle, applied } = await openMigrated(target);
   const { db, adapter } = dbHandle;
   try {
     for (const migration of applied) logger.info({ migration }, 'migration applied');
 
-    const masterKey = resolveMasterKey({ configured: config.masterKey, dataDir, embedded: target.kind === 'sqlite', logger });
+    const masterKey = resolveMasterKey({
+      configured: config.masterKey,
+      dataDir,
+      embedded: target.kind === 'sqlite',
+      logger,
+    });
     const secretBox = createSecretBox(masterKey);
     const sources = createSourcesService({ db, adapter, secretBox, clock });
     const connections = createConnectionsService({ db, adapter, secretBox, clock, logger });
     const profiles = createProfilesService({ db, adapter, clock });
     // Logins, tokens, certificates and rate limiters of providers and connectors: this runtime's own.
     const caches = createCacheScope();
-    const http = createHttpClient({ timeoutMs: config.outboundTimeoutMs, allowList: config.outboundAllowList, userAgent: 'ipnhub/0.1' });
-    const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir, logger, maxConnections: config.smtpMaxConnections });
+    const http = createHttpClient({
+      timeoutMs: config.outboundTimeoutMs,
+      allowList: config.outboundAllowList,
+      userAgent: 'ipnhub/0.1',
+    });
+    const mailer = createMailer({
+      smtpUrl: config.smtpUrl,
+      from: config.mailFrom,
+      dataDir,
+      logger,
+      maxConnections: config.smtpMaxConnections,
+    });
     const metrics = createMetrics(async () => {
       const rows = await db
         .selectFrom('deliveries')
@@ -142,13 +168,26 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         .execute();
       return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
     });
-    const alerter = createAlerter({ db, adapter, mailer, clock, throttleMs: config.errorMailThrottleMinutes * 60_000, logger });
+    const alerter = createAlerter({
+      db,
+      adapter,
+      mailer,
+      clock,
+      throttleMs: config.errorMailThrottleMinutes * 60_000,
+      logger,
+    });
     const alertHeld = createHeldAlerter({ connections: () => connections.list(), mailer, logger });
     const onHeld = (held: HeldRequest): void => void alertHeld(held);
-    const policy = { ...DEFAULT_RETRY_POLICY, schedule: config.retrySchedule, jitter: config.retryJitter };
+    const policy = {
+      ...DEFAULT_RETRY_POLICY,
+      schedule: config.retrySchedule,
+      jitter: config.retryJitter,
+    };
     const notifyDeliveries = (): void => {
       worker.wake();
-      adapter.notify(db, DELIVERIES_CHANNEL).catch((err: unknown) => logger.warn({ err }, 'notify failed'));
+      adapter
+        .notify(db, DELIVERIES_CHANNEL)
+        .catch((err: unknown) => logger.warn({ err }, 'notify failed'));
     };
     const verifier = createJobRunner(
       createVerificationJobs({
@@ -212,7 +251,9 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
     const ingestStore: IngestStore =
       adapter.writesBestFromOwnThread && config.ingestWriterThread
         ? createThreadedIngestStore({ target, logger })
-        : createLocalIngestStore(createGroupCommitter(db, adapter), (trx) => connections.activeFilters(trx));
+        : createLocalIngestStore(createGroupCommitter(db, adapter), (trx) =>
+            connections.activeFilters(trx),
+          );
     const ingest = createIngest({
       store: ingestStore,
       sources,
@@ -233,13 +274,20 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
           db,
           adapter,
           configured: config.adminToken,
-          announce: options.announceToken ?? ((token) => logger.warn({ adminToken: token }, 'generated an admin API token; it is shown once — store it now (or set IPNHUB_ADMIN_TOKEN)')),
+          announce:
+            options.announceToken ??
+            ((token) =>
+              logger.warn(
+                { adminToken: token },
+                'generated an admin API token; it is shown once — store it now (or set IPNHUB_ADMIN_TOKEN)',
+              )),
         });
 
     async function testConnection(connectionId: string): Promise<{ ok: boolean; message: string }> {
       const connection = await connections.loadForDelivery(connectionId);
       if (!connection) throw new IpnhubError('NOT_FOUND', `No connection ${connectionId}.`);
-      if (!isConnectorId(connection.connector)) throw new IpnhubError('UNKNOWN_CONNECTOR', connection.connector);
+      if (!isConnectorId(connection.connector))
+        throw new IpnhubError('UNKNOWN_CONNECTOR', connection.connector);
       return runConnectionTest(getConnector(connection.connector), connection.config, {
         http,
         mailer,
@@ -256,11 +304,22 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       adapter,
       clock,
       auth,
-      sessions: createAdminSessions({ db, clock, token: auth, idleMs: config.sessionIdleMinutes * minute, maxMs: config.sessionMaxDays * 24 * 60 * minute }),
+      sessions: createAdminSessions({
+        db,
+        clock,
+        token: auth,
+        idleMs: config.sessionIdleMinutes * minute,
+        maxMs: config.sessionMaxDays * 24 * 60 * minute,
+      }),
       sources,
       connections,
       profiles,
-      documents: createDocumentsService({ db, adapter, clock, onQueued: () => worker.wakeDocuments() }),
+      documents: createDocumentsService({
+        db,
+        adapter,
+        clock,
+        onQueued: () => worker.wakeDocuments(),
+      }),
       testConnection,
       // The in-process worker is woken at once (other processes by NOTIFY, or their next poll).
       redeliver: async (deliveryId) => {
@@ -272,7 +331,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
         worker.wake();
         return queued;
       },
-      testNotification: (sourceId, remoteAddress) => sendTestNotification({ sources, ingest, clock }, sourceId, remoteAddress),
+      testNotification: (sourceId, remoteAddress) =>
+        sendTestNotification({ sources, ingest, clock }, sourceId, remoteAddress),
       rotateToken: () => rotateStoredToken({ db, adapter, verifier: auth }),
       system: () => systemInfo({ db, adapter, config }),
       sendTestEmail: (to) => sendTestEmail(mailer, to, clock.now()),
@@ -294,7 +354,8 @@ export async function createRuntime(config: Config, options: RuntimeOptions = {}
       worker,
       admin,
       caches,
-      inboundUrl: (sourceId) => inboundUrl(config.publicBaseUrl ?? listenOrigin(config.host, config.port), sourceId),
+      inboundUrl: (sourceId) =>
+        inboundUrl(config.publicBaseUrl ?? listenOrigin(config.host, config.port), sourceId),
       buildApp: () =>
         buildApp({
           logger,

@@ -24,7 +24,11 @@ export interface SystemInfo {
   dataDir?: string;
 }
 
-export async function systemInfo(deps: { db: Kysely<Database>; adapter: DbAdapter; config: Config }): Promise<SystemInfo> {
+export async function systemInfo(deps: {
+  db: Kysely<Database>;
+  adapter: DbAdapter;
+  config: Config;
+}): Promise<SystemInfo> {
   const { config } = deps;
   const sqlite = config.databaseUrl === undefined;
   return {

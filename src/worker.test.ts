@@ -25,7 +25,12 @@ const T0 = '2026-01-01T00:00:00.000Z';
 const LEASE_MS = 60_000;
 
 /** An HTTP target that holds every request until the test releases it. */
-async function startHeldTarget(): Promise<{ url: string; arrived(n: number): Promise<void>; release(): void; close(): Promise<void> }> {
+async function startHeldTarget(): Promise<{
+  url: string;
+  arrived(n: number): Promise<void>;
+  release(): void;
+  close(): Promise<void>;
+}> {
   const held: ServerResponse[] = [];
   const arrivals = createCondition();
   const server = createServer((req, res) => {
@@ -88,7 +93,14 @@ for (const dialect of enabledDialects()) {
     function connection(id: string): ConnectionForDelivery | null {
       const url = targets.get(id);
       if (url === undefined) return null;
-      return { id, connector: 'webhook', name: `Target ${id}`, active: true, config: webhookConfigSchema.parse({ url }), errorEmails: ['ops@example.com'] };
+      return {
+        id,
+        connector: 'webhook',
+        name: `Target ${id}`,
+        active: true,
+        config: webhookConfigSchema.parse({ url }),
+        errorEmails: ['ops@example.com'],
+      };
     }
 
     function worker(owner = 'w1', concurrency = 4, pollMs = 20, takeTurn?: TakeTurn): Worker {
@@ -122,7 +134,17 @@ for (const dialect of enabledDialects()) {
     }
 
     /** Queues one event and its delivery to `connectionId`; ids sort in the order of the calls. */
-    async function queue(n: number, orderKey: string, overrides: { connectionId?: string; trigger?: string; status?: 'pending' | 'delivering'; leaseOwner?: string; leaseExpiresAt?: string } = {}) {
+    async function queue(
+      n: number,
+      orderKey: string,
+      overrides: {
+        connectionId?: string;
+        trigger?: string;
+        status?: 'pending' | 'delivering';
+        leaseOwner?: string;
+        leaseExpiresAt?: string;
+      } = {},
+    ) {
       const eventId = `evt_${String(n).padStart(4, '0')}`;
       await h.db
         .insertInto('events')
@@ -164,29 +186,47 @@ for (const dialect of enabledDialects()) {
     }
 
     const queuedAlerts = async () =>
-      (await h.db.selectFrom('alert_queue').select(['delivery_id', 'connection_id', 'kind', 'attempt_no', 'reason']).orderBy('delivery_id').execute()).map((a) => [
-        a.kind,
-        a.delivery_id,
-        a.connection_id,
-        Number(a.attempt_no),
-        a.reason,
-      ]);
+      (
+        await h.db
+          .selectFrom('alert_queue')
+          .select(['delivery_id', 'connection_id', 'kind', 'attempt_no', 'reason'])
+          .orderBy('delivery_id')
+          .execute()
+      ).map((a) => [a.kind, a.delivery_id, a.connection_id, Number(a.attempt_no), a.reason]);
     const deliveryRows = () => h.db.selectFrom('deliveries').selectAll().orderBy('id').execute();
     const attemptRows = () =>
-      h.db.selectFrom('attempts').select(['delivery_id', 'attempt_no', 'trigger', 'outcome', 'status_code', 'error']).orderBy('delivery_id').orderBy('attempt_no').execute();
+      h.db
+        .selectFrom('attempts')
+        .select(['delivery_id', 'attempt_no', 'trigger', 'outcome', 'status_code', 'error'])
+        .orderBy('delivery_id')
+        .orderBy('attempt_no')
+        .execute();
 
     it('records every outcome of a batch: one attempt row per try, retries rescheduled, alerts after repeated failures', async () => {
       const down = await startWebhookSink();
       try {
-        down.respondWith(...Array.from({ length: 4 }, () => ({ status: 503, body: 'maintenance' })));
+        down.respondWith(
+          ...Array.from({ length: 4 }, () => ({ status: 503, body: 'maintenance' })),
+        );
         targets.set('con_down', down.url);
-        for (let n = 1; n <= 6; n++) await queue(n, `o${n}`, n > 4 ? { connectionId: 'con_down' } : {});
+        for (let n = 1; n <= 6; n++)
+          await queue(n, `o${n}`, n > 4 ? { connectionId: 'con_down' } : {});
         await queue(7, 'o7', { connectionId: 'con_gone' });
 
         expect(await worker().runOnce()).toBe(7);
         expect(sink.uniqueIds().sort()).toEqual(['dlv_0001', 'dlv_0002', 'dlv_0003', 'dlv_0004']);
         const rows = await deliveryRows();
-        expect(rows.map((r) => [r.id, r.status, Number(r.attempts), r.next_attempt_at, r.last_error, r.lease_owner, r.completed_at])).toEqual([
+        expect(
+          rows.map((r) => [
+            r.id,
+            r.status,
+            Number(r.attempts),
+            r.next_attempt_at,
+            r.last_error,
+            r.lease_owner,
+            r.completed_at,
+          ]),
+        ).toEqual([
           ['dlv_0001', 'delivered', 1, T0, null, null, T0],
           ['dlv_0002', 'delivered', 1, T0, null, null, T0],
           ['dlv_0003', 'delivered', 1, T0, null, null, T0],
@@ -195,7 +235,14 @@ for (const dialect of enabledDialects()) {
           ['dlv_0006', 'pending', 1, '2026-01-01T00:00:05.000Z', 'HTTP 503', null, null],
           ['dlv_0007', 'skipped', 1, T0, 'connection was removed', null, T0],
         ]);
-        expect((await attemptRows()).map((a) => [a.delivery_id, Number(a.attempt_no), a.outcome, a.status_code === null ? null : Number(a.status_code)])).toEqual([
+        expect(
+          (await attemptRows()).map((a) => [
+            a.delivery_id,
+            Number(a.attempt_no),
+            a.outcome,
+            a.status_code === null ? null : Number(a.status_code),
+          ]),
+        ).toEqual([
           ['dlv_0001', 1, 'delivered', 200],
           ['dlv_0002', 1, 'delivered', 200],
           ['dlv_0003', 1, 'delivered', 200],
@@ -232,8 +279,14 @@ for (const dialect of enabledDialects()) {
       const id = await queue(1, 'o1', { trigger: 'manual' });
       expect(await worker().runOnce()).toBe(1);
       const [row] = await deliveryRows();
-      expect([row?.status, row?.trigger, row?.last_error]).toEqual(['dead', 'scheduled', 'HTTP 500']);
-      expect((await attemptRows()).map((a) => [a.delivery_id, a.trigger, a.outcome])).toEqual([[id, 'manual', 'retry']]);
+      expect([row?.status, row?.trigger, row?.last_error]).toEqual([
+        'dead',
+        'scheduled',
+        'HTTP 500',
+      ]);
+      expect((await attemptRows()).map((a) => [a.delivery_id, a.trigger, a.outcome])).toEqual([
+        [id, 'manual', 'retry'],
+      ]);
       expect(await queuedAlerts()).toEqual([['dead', id, 'con_1', 1, 'HTTP 500']]);
     });
 
@@ -271,17 +324,35 @@ for (const dialect of enabledDialects()) {
       await w.start();
       await sink.waitForRequests(5);
       await w.stop();
-      expect(sink.uniqueIds()).toEqual(['dlv_0001', 'dlv_0002', 'dlv_0003', 'dlv_0004', 'dlv_0005']);
-      expect((await deliveryRows()).map((r) => r.status)).toEqual(['delivered', 'delivered', 'delivered', 'delivered', 'delivered']);
+      expect(sink.uniqueIds()).toEqual([
+        'dlv_0001',
+        'dlv_0002',
+        'dlv_0003',
+        'dlv_0004',
+        'dlv_0005',
+      ]);
+      expect((await deliveryRows()).map((r) => r.status)).toEqual([
+        'delivered',
+        'delivered',
+        'delivered',
+        'delivered',
+        'delivered',
+      ]);
       expect(await h.db.selectFrom('attempts').select('id').execute()).toHaveLength(5);
     });
 
     it('takes over a delivery whose lease expired and records the attempt under its own lease', async () => {
-      await queue(1, 'o1', { status: 'delivering', leaseOwner: 'crashed-worker', leaseExpiresAt: '2025-12-31T23:59:59.000Z' });
+      await queue(1, 'o1', {
+        status: 'delivering',
+        leaseOwner: 'crashed-worker',
+        leaseExpiresAt: '2025-12-31T23:59:59.000Z',
+      });
       await queue(2, 'o1');
       expect(await worker().runOnce()).toBe(2);
       expect(sink.uniqueIds()).toEqual(['dlv_0001', 'dlv_0002']);
-      expect((await deliveryRows()).map((r) => [r.status, Number(r.attempts), r.lease_owner])).toEqual([
+      expect(
+        (await deliveryRows()).map((r) => [r.status, Number(r.attempts), r.lease_owner]),
+      ).toEqual([
         ['delivered', 1, null],
         ['delivered', 1, null],
       ]);
@@ -296,12 +367,18 @@ for (const dialect of enabledDialects()) {
         const run = worker('w1').runOnce();
         await held.arrived(2);
         const later = new Date(clock.now().getTime() + 2 * LEASE_MS).toISOString();
-        await h.db.updateTable('deliveries').set({ lease_owner: 'w2', lease_expires_at: later }).where('id', '=', 'dlv_0001').execute();
+        await h.db
+          .updateTable('deliveries')
+          .set({ lease_owner: 'w2', lease_expires_at: later })
+          .where('id', '=', 'dlv_0001')
+          .execute();
         held.release();
         expect(await run).toBe(2);
 
         const rows = await deliveryRows();
-        expect(rows.map((r) => [r.id, r.status, Number(r.attempts), r.lease_owner, r.lease_expires_at])).toEqual([
+        expect(
+          rows.map((r) => [r.id, r.status, Number(r.attempts), r.lease_owner, r.lease_expires_at]),
+        ).toEqual([
           ['dlv_0001', 'delivering', 0, 'w2', later],
           ['dlv_0002', 'delivered', 1, null, null],
         ]);

@@ -48,7 +48,12 @@ export interface Worker {
 export function createWorker(deps: WorkerDeps): Worker {
   const owner = deps.owner ?? `${hostname()}:${process.pid}:${newId('delivery').slice(-6)}`;
   const { clock, logger, leaseMs, pollMs } = deps;
-  const deliveries = createJobRunner(createDeliveryJobs({ ...deps, owner }), { clock, logger, leaseMs, pollMs });
+  const deliveries = createJobRunner(createDeliveryJobs({ ...deps, owner }), {
+    clock,
+    logger,
+    leaseMs,
+    pollMs,
+  });
   const documents = deps.documents ?? [];
   let started = false;
   let alertLoop: PollLoop | null = null;
@@ -62,17 +67,29 @@ export function createWorker(deps: WorkerDeps): Worker {
       const { alerter } = deps;
       deps.verifier?.start();
       for (const runner of documents) runner.start();
-      alertLoop = startPollLoop({ what: 'sending due error e-mails', pollMs, logger, round: () => alerter.flushDue() });
-      unlisten = await deps.adapter.listen(DELIVERIES_CHANNEL, () => deliveries.wake()).catch((err: unknown) => {
-        logger.warn({ err }, 'cannot listen for new deliveries; polling only');
-        return null;
+      alertLoop = startPollLoop({
+        what: 'sending due error e-mails',
+        pollMs,
+        logger,
+        round: () => alerter.flushDue(),
       });
+      unlisten = await deps.adapter
+        .listen(DELIVERIES_CHANNEL, () => deliveries.wake())
+        .catch((err: unknown) => {
+          logger.warn({ err }, 'cannot listen for new deliveries; polling only');
+          return null;
+        });
       deliveries.start();
       logger.info({ owner, concurrency: deps.concurrency }, 'delivery worker started');
     },
     async stop() {
       started = false;
-      await Promise.all([deliveries.stop(), deps.verifier?.stop(), ...documents.map((runner) => runner.stop()), alertLoop?.stop()]);
+      await Promise.all([
+        deliveries.stop(),
+        deps.verifier?.stop(),
+        ...documents.map((runner) => runner.stop()),
+        alertLoop?.stop(),
+      ]);
       alertLoop = null;
       await unlisten?.();
       unlisten = null;

@@ -6,9 +6,21 @@ describe('buildConfigInput', () => {
     expect(
       buildConfigInput({
         json: '{"url":"https://a.example","headers":{"x-a":"1"}}',
-        sets: ['url=https://b.example', 'headers.x-b=2', 'timeoutMs:=5000', 'tags:=["a","b"]', 'note=a=b'],
+        sets: [
+          'url=https://b.example',
+          'headers.x-b=2',
+          'timeoutMs:=5000',
+          'tags:=["a","b"]',
+          'note=a=b',
+        ],
       }),
-    ).toEqual({ url: 'https://b.example', headers: { 'x-a': '1', 'x-b': '2' }, timeoutMs: 5000, tags: ['a', 'b'], note: 'a=b' });
+    ).toEqual({
+      url: 'https://b.example',
+      headers: { 'x-a': '1', 'x-b': '2' },
+      timeoutMs: 5000,
+      tags: ['a', 'b'],
+      note: 'a=b',
+    });
   });
 
   it('returns an empty object without input', () => {
@@ -35,6 +47,8 @@ describe('buildConfigInput', () => {
   });
 
   it('never echoes a --set value in its messages', () => {
-    expect(() => buildConfigInput({ sets: ['secret:={"whsec_do-not-print"'] })).toThrow(/^(?!.*do-not-print)/s);
+    expect(() => buildConfigInput({ sets: ['secret:={"whsec_do-not-print"'] })).toThrow(
+      /^(?!.*do-not-print)/s,
+    );
   });
 });

@@ -8,7 +8,10 @@
 import { IpnhubError } from '../core/errors.js';
 import { isRecord } from '../lib/is-record.js';
 
-export function buildConfigInput(options: { json?: string; sets?: readonly string[] }): Record<string, unknown> {
+export function buildConfigInput(options: {
+  json?: string;
+  sets?: readonly string[];
+}): Record<string, unknown> {
   const config = options.json === undefined ? {} : parseJsonObject(options.json);
   for (const assignment of options.sets ?? []) applySet(config, assignment);
   return config;
@@ -19,15 +22,23 @@ function parseJsonObject(text: string): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new IpnhubError('VALIDATION_FAILED', `--config: not valid JSON (${(err as Error).message}).`);
+    throw new IpnhubError(
+      'VALIDATION_FAILED',
+      `--config: not valid JSON (${(err as Error).message}).`,
+    );
   }
-  if (!isRecord(value)) throw new IpnhubError('VALIDATION_FAILED', '--config: must be a JSON object.');
+  if (!isRecord(value))
+    throw new IpnhubError('VALIDATION_FAILED', '--config: must be a JSON object.');
   return value;
 }
 
 function applySet(config: Record<string, unknown>, assignment: string): void {
   const match = /^([^=:]+?)(:?=)(.*)$/s.exec(assignment);
-  if (!match) throw new IpnhubError('VALIDATION_FAILED', "--set: expected key=value or key:=json (an argument without = was given).");
+  if (!match)
+    throw new IpnhubError(
+      'VALIDATION_FAILED',
+      '--set: expected key=value or key:=json (an argument without = was given).',
+    );
   const [, key = '', operator, raw = ''] = match;
   let value: unknown = raw;
   if (operator === ':=') {
@@ -38,7 +49,12 @@ function applySet(config: Record<string, unknown>, assignment: string): void {
     }
   }
   const path = key.split('.');
-  if (path.some((part) => part.length === 0 || part === '__proto__' || part === 'constructor' || part === 'prototype')) {
+  if (
+    path.some(
+      (part) =>
+        part.length === 0 || part === '__proto__' || part === 'constructor' || part === 'prototype',
+    )
+  ) {
     throw new IpnhubError('VALIDATION_FAILED', `--set ${key}: not a valid key.`);
   }
   let target = config;
@@ -53,4 +69,3 @@ function applySet(config: Record<string, unknown>, assignment: string): void {
   }
   target[path[path.length - 1] ?? key] = value;
 }
-

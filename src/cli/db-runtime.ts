@@ -18,15 +18,26 @@ import { loadCommandSettings } from './command-settings.js';
 import { requireExistingDatabase } from './existing-database.js';
 import { ioLogger } from './io-logger.js';
 
-export async function withDbRuntime<T>(io: CliIo, run: (runtime: Runtime) => Promise<T>): Promise<T> {
+export async function withDbRuntime<T>(
+  io: CliIo,
+  run: (runtime: Runtime) => Promise<T>,
+): Promise<T> {
   const settings = loadCommandSettings(io);
   const { config } = settings;
   requireExistingDatabase(settings);
   const level = config.logLevel === 'info' ? 'warn' : config.logLevel;
-  const runtime = await createRuntime(config, { skipAdminToken: true, logger: ioLogger(level, io.stderr) });
+  const runtime = await createRuntime(config, {
+    skipAdminToken: true,
+    logger: ioLogger(level, io.stderr),
+  });
   try {
     const settingsFile = settings.file ?? settingsFileIn(config.dataDir);
-    for (const line of await differencesFromRunning(runtime.dbHandle.db, { config, origins: settings.origins, settingsFile })) io.stderr(`warning: ${line}\n`);
+    for (const line of await differencesFromRunning(runtime.dbHandle.db, {
+      config,
+      origins: settings.origins,
+      settingsFile,
+    }))
+      io.stderr(`warning: ${line}\n`);
     return await run(runtime);
   } finally {
     await runtime.close();

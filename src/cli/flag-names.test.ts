@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { IpnhubError } from '../core/errors.js';
 import { namingFlags, withFlagNames } from './flag-names.js';
 
-const FLAGS = { passphrase: '--passphrase', 'filters.eventTypes': '--event', errorEmails: '--error-email', filters: '--filters' };
+const FLAGS = {
+  passphrase: '--passphrase',
+  'filters.eventTypes': '--event',
+  errorEmails: '--error-email',
+  filters: '--filters',
+};
 
 describe('flag names in validation errors', () => {
   it('names the flag of each field, the most specific one first, and --set for other config fields', () => {
@@ -41,8 +46,12 @@ describe('flag names in validation errors', () => {
   });
 
   it('leaves fields outside a config without --set, and other errors untouched', () => {
-    const validation = new IpnhubError('VALIDATION_FAILED', 'x', { fields: [{ path: 'name', problem: 'must not be empty' }] });
-    expect((withFlagNames(validation, FLAGS) as IpnhubError).detail).toBe('name: must not be empty');
+    const validation = new IpnhubError('VALIDATION_FAILED', 'x', {
+      fields: [{ path: 'name', problem: 'must not be empty' }],
+    });
+    expect((withFlagNames(validation, FLAGS) as IpnhubError).detail).toBe(
+      'name: must not be empty',
+    );
     const plain = new IpnhubError('NOT_FOUND', 'No source x.');
     expect(withFlagNames(plain, FLAGS)).toBe(plain);
     const bug = new Error('boom');
@@ -50,7 +59,13 @@ describe('flag names in validation errors', () => {
   });
 
   it('rethrows what the work throws, renamed', async () => {
-    const failing = namingFlags(FLAGS, () => Promise.reject(new IpnhubError('INVALID_CONFIG', 'x', { fields: [{ path: 'passphrase', problem: 'is required (text)' }] })));
+    const failing = namingFlags(FLAGS, () =>
+      Promise.reject(
+        new IpnhubError('INVALID_CONFIG', 'x', {
+          fields: [{ path: 'passphrase', problem: 'is required (text)' }],
+        }),
+      ),
+    );
     await expect(failing).rejects.toThrow('passphrase (--passphrase): is required (text)');
     await expect(namingFlags(FLAGS, () => Promise.resolve(7))).resolves.toBe(7);
   });

@@ -15,13 +15,18 @@ export type FlagNames = Readonly<Record<string, string>>;
 function flagFor(path: string, flags: FlagNames): string | undefined {
   let best: string | undefined;
   for (const key of Object.keys(flags)) {
-    if ((path === key || path.startsWith(`${key}.`)) && (best === undefined || key.length > best.length)) best = key;
+    if (
+      (path === key || path.startsWith(`${key}.`)) &&
+      (best === undefined || key.length > best.length)
+    )
+      best = key;
   }
   return best === undefined ? undefined : flags[best];
 }
 
 /** `--set key=value` always gives text; a field that wanted a number, a yes/no or JSON needs `key:=value`. */
-const TYPED_NOT_TEXT = /^must be (a number|a whole number|true or false|a list|an object), not text$/;
+const TYPED_NOT_TEXT =
+  /^must be (a number|a whole number|true or false|a list|an object), not text$/;
 
 function labelled(field: FieldProblem, code: string, flags: FlagNames): FieldProblem {
   const flag = flagFor(field.path, flags);
@@ -29,7 +34,10 @@ function labelled(field: FieldProblem, code: string, flags: FlagNames): FieldPro
   // Only config validation (INVALID_CONFIG) reports paths inside the connector's or provider's config.
   if (code !== 'INVALID_CONFIG' || field.path === '(root)') return field;
   if (TYPED_NOT_TEXT.test(field.problem)) {
-    return { path: `${field.path} (--set ${field.path}:=…)`, problem: `${field.problem} (--set ${field.path}=… always gives text; write ${field.path}:= followed by the JSON value, e.g. :=5000, :=true or :=["a","b"])` };
+    return {
+      path: `${field.path} (--set ${field.path}:=…)`,
+      problem: `${field.problem} (--set ${field.path}=… always gives text; write ${field.path}:= followed by the JSON value, e.g. :=5000, :=true or :=["a","b"])`,
+    };
   }
   return { ...field, path: `${field.path} (--set ${field.path}=…)` };
 }

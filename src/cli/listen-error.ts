@@ -38,7 +38,11 @@ export function explainListenError(err: unknown, where: ListenSettings): unknown
       );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new IpnhubError('LISTEN_FAILED', `${address}: the host name ${where.host} cannot be resolved. Check ${where.hostSetting}.`, { cause: err });
+      return new IpnhubError(
+        'LISTEN_FAILED',
+        `${address}: the host name ${where.host} cannot be resolved. Check ${where.hostSetting}.`,
+        { cause: err },
+      );
     default:
       return err;
   }

@@ -16,7 +16,8 @@ export function collect(value: string, previous: string[] | undefined): string[]
 /** A whole number ≥ `min`. */
 export function integerAtLeast(min: number): (value: string) => number {
   return (value) => {
-    if (!/^\d+$/.test(value.trim())) throw new InvalidArgumentError(`expected a whole number, got "${value}".`);
+    if (!/^\d+$/.test(value.trim()))
+      throw new InvalidArgumentError(`expected a whole number, got "${value}".`);
     const n = Number(value.trim());
     if (n < min) throw new InvalidArgumentError(`must be at least ${min}.`);
     return n;
@@ -27,13 +28,16 @@ export function integerAtLeast(min: number): (value: string) => number {
 export function oneOf<const T extends string>(choices: readonly T[]): (value: string) => T {
   return (value) => {
     const match = choices.find((c) => c === value);
-    if (match === undefined) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got "${value}".`);
+    if (match === undefined)
+      throw new InvalidArgumentError(`expected one of ${choices.join(', ')}, got "${value}".`);
     return match;
   };
 }
 
 /** A repeatable option restricted to a fixed list of values. */
-export function collectOneOf<const T extends string>(choices: readonly T[]): (value: string, previous: T[] | undefined) => T[] {
+export function collectOneOf<const T extends string>(
+  choices: readonly T[],
+): (value: string, previous: T[] | undefined) => T[] {
   const parse = oneOf(choices);
   return (value, previous) => [...(previous ?? []), parse(value)];
 }
@@ -46,19 +50,22 @@ export function httpUrl(value: string): string {
   } catch {
     throw new InvalidArgumentError('expected an http:// or https:// URL.');
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InvalidArgumentError('expected an http:// or https:// URL.');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new InvalidArgumentError('expected an http:// or https:// URL.');
   return url.toString();
 }
 
 /** A positive decimal amount such as `97.00`, kept as text. */
 export function moneyAmount(value: string): string {
-  if (parseMoney(value, 'EUR') === null || value.trim().startsWith('-')) throw new InvalidArgumentError(`expected a decimal amount like 97.00, got "${value}".`);
+  if (parseMoney(value, 'EUR') === null || value.trim().startsWith('-'))
+    throw new InvalidArgumentError(`expected a decimal amount like 97.00, got "${value}".`);
   return value.trim();
 }
 
 /** A three-letter ISO 4217 code, upper-cased. */
 export function currencyCode(value: string): string {
-  if (!/^[A-Za-z]{3}$/.test(value)) throw new InvalidArgumentError(`expected a 3-letter ISO currency code, got "${value}".`);
+  if (!/^[A-Za-z]{3}$/.test(value))
+    throw new InvalidArgumentError(`expected a 3-letter ISO currency code, got "${value}".`);
   return value.toUpperCase();
 }
 
@@ -77,4 +84,7 @@ export function bySchema<T>(schema: z.ZodType<T>, expected: string): (value: str
 }
 
 /** An ISO 8601 instant with a zone (`Z` or an offset), normalised to UTC as the API does. */
-export const isoInstantOption: (value: string) => string = bySchema(isoInstant, 'an ISO 8601 date and time with a zone, e.g. 2026-05-14T09:12:45Z');
+export const isoInstantOption: (value: string) => string = bySchema(
+  isoInstant,
+  'an ISO 8601 date and time with a zone, e.g. 2026-05-14T09:12:45Z',
+);

@@ -19,7 +19,9 @@ describe('formatTable', () => {
   });
 
   it('prints the empty text for no rows', () => {
-    expect(formatTable([{ header: 'id', value: (r: { id: string }) => r.id }], [], 'Nothing here.')).toBe('Nothing here.\n');
+    expect(
+      formatTable([{ header: 'id', value: (r: { id: string }) => r.id }], [], 'Nothing here.'),
+    ).toBe('Nothing here.\n');
   });
 });
 
@@ -36,6 +38,9 @@ describe('printError', () => {
     const io: CliIo = { stdout: () => undefined, stderr: (s) => err.push(s), env: {} };
     printError(io, false, 'NOT_FOUND', 'Not found.');
     printError(io, true, 'NOT_FOUND', 'Not found.');
-    expect(err).toEqual(['error NOT_FOUND: Not found.\n', '{"error":{"code":"NOT_FOUND","message":"Not found."}}\n']);
+    expect(err).toEqual([
+      'error NOT_FOUND: Not found.\n',
+      '{"error":{"code":"NOT_FOUND","message":"Not found."}}\n',
+    ]);
   });
 });

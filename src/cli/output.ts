@@ -25,11 +25,25 @@ export interface Column<Row> {
  * columns padded to their widest cell and separated by two spaces, no trailing blanks.
  * An empty list renders as `emptyText`.
  */
-export function formatTable<Row>(columns: readonly Column<Row>[], rows: readonly Row[], emptyText = '(none)'): string {
+export function formatTable<Row>(
+  columns: readonly Column<Row>[],
+  rows: readonly Row[],
+  emptyText = '(none)',
+): string {
   if (rows.length === 0) return `${emptyText}\n`;
-  const cells = [columns.map((c) => c.header.toUpperCase()), ...rows.map((row) => columns.map((c) => oneLine(c.value(row))))];
+  const cells = [
+    columns.map((c) => c.header.toUpperCase()),
+    ...rows.map((row) => columns.map((c) => oneLine(c.value(row)))),
+  ];
   const widths = columns.map((_, i) => Math.max(...cells.map((line) => (line[i] ?? '').length)));
-  return `${cells.map((line) => line.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()).join('\n')}\n`;
+  return `${cells
+    .map((line) =>
+      line
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n`;
 }
 
 /** Newlines and tabs inside a cell would break the table's alignment. */
@@ -38,7 +52,12 @@ function oneLine(text: string): string {
 }
 
 /** A page of a list command for people: the table, then how to get the next page when there is one. */
-export function printPage<Row>(io: CliIo, columns: readonly Column<Row>[], page: { data: readonly Row[]; nextCursor: string | null }, emptyText: string): void {
+export function printPage<Row>(
+  io: CliIo,
+  columns: readonly Column<Row>[],
+  page: { data: readonly Row[]; nextCursor: string | null },
+  emptyText: string,
+): void {
   io.stdout(formatTable(columns, page.data, emptyText));
   if (page.nextCursor !== null) printLines(io, `More: add --cursor ${page.nextCursor}`);
 }

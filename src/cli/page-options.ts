@@ -15,7 +15,11 @@ export interface PageOptions {
 
 export function withPageOptions(command: Command): Command {
   return command
-    .option('--limit <n>', `at most n rows (default ${DEFAULT_PAGE_LIMIT}, max ${MAX_PAGE_LIMIT})`, pageSize)
+    .option(
+      '--limit <n>',
+      `at most n rows (default ${DEFAULT_PAGE_LIMIT}, max ${MAX_PAGE_LIMIT})`,
+      pageSize,
+    )
     .option('--cursor <cursor>', 'continue after a previous page (the value printed after "More:")')
     .option('--json', 'print the page as JSON ({ data, nextCursor }), as the admin API answers');
 }

@@ -21,13 +21,22 @@ export interface PostOutcome {
  * POSTs like {@link postNotification} and judges the answer with `accepted` (each provider
  * has its own idea of success: `OK`, an empty 200, any 2xx).
  */
-export async function postAndJudge(url: string, body: Buffer | string, headers: Record<string, string>, accepted: (status: number, body: string) => boolean): Promise<PostOutcome> {
+export async function postAndJudge(
+  url: string,
+  body: Buffer | string,
+  headers: Record<string, string>,
+  accepted: (status: number, body: string) => boolean,
+): Promise<PostOutcome> {
   const answer = await postNotification(url, body, headers);
   if (!answer.ok) return { ok: false, status: null, body: null, error: answer.error };
   return { ok: accepted(answer.status, answer.body), status: answer.status, body: answer.body };
 }
 
-export async function postNotification(url: string, body: Buffer | string, headers: Record<string, string>): Promise<PostAnswer> {
+export async function postNotification(
+  url: string,
+  body: Buffer | string,
+  headers: Record<string, string>,
+): Promise<PostAnswer> {
   try {
     const response = await request(url, {
       method: 'POST',

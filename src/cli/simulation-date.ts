@@ -10,7 +10,10 @@ import { isoInstantOption } from './option-parsers.js';
 
 /** `--date <instant>`, parsed to ISO 8601 UTC. */
 export function dateOption(): Option {
-  return new Option('--date <instant>', 'when the event happens, ISO 8601 with a zone, e.g. 2026-05-14T09:12:45Z (default: now)').argParser(isoInstantOption);
+  return new Option(
+    '--date <instant>',
+    'when the event happens, ISO 8601 with a zone, e.g. 2026-05-14T09:12:45Z (default: now)',
+  ).argParser(isoInstantOption);
 }
 
 /** The `--date` value, or `now`, in whole seconds. */

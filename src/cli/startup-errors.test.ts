@@ -25,13 +25,21 @@ describe('ipnhub exits with a clear error on settings that cannot work', () => {
     'a data directory the file system will not create (/proc/…): serve, worker and migrate exit 1 with DATA_DIR_UNUSABLE, other commands find no database',
     async () => {
       const env = { IPNHUB_DATA_DIR: '/proc/ipnhub-data', IPNHUB_PORT: '0' };
-      const [serve, worker, migrate, list] = await Promise.all([['serve'], ['worker'], ['migrate'], ['source', 'list']].map((args) => runCliProcess(args, { env })));
+      const [serve, worker, migrate, list] = await Promise.all(
+        [['serve'], ['worker'], ['migrate'], ['source', 'list']].map((args) =>
+          runCliProcess(args, { env }),
+        ),
+      );
       for (const result of [serve, worker, migrate]) {
         expect(result?.code).toBe(1);
-        expect(result?.stderr).toMatch(/^error DATA_DIR_UNUSABLE: The data directory cannot be used\. \/proc\/ipnhub-data: the file system does not allow creating a directory there\. Choose another directory with IPNHUB_DATA_DIR/m);
+        expect(result?.stderr).toMatch(
+          /^error DATA_DIR_UNUSABLE: The data directory cannot be used\. \/proc\/ipnhub-data: the file system does not allow creating a directory there\. Choose another directory with IPNHUB_DATA_DIR/m,
+        );
       }
       expect(list?.code).toBe(1);
-      expect(list?.stderr).toMatch(/^error DATABASE_NOT_FOUND: No ipnhub database where this command looks\. \/proc\/ipnhub-data\/ipnhub\.db does not exist \(data directory \/proc\/ipnhub-data, from IPNHUB_DATA_DIR\)/);
+      expect(list?.stderr).toMatch(
+        /^error DATABASE_NOT_FOUND: No ipnhub database where this command looks\. \/proc\/ipnhub-data\/ipnhub\.db does not exist \(data directory \/proc\/ipnhub-data, from IPNHUB_DATA_DIR\)/,
+      );
     },
     TIMEOUT,
   );
@@ -41,11 +49,22 @@ describe('ipnhub exits with a clear error on settings that cannot work', () => {
     async () => {
       const file = join(dir, 'data');
       writeFileSync(file, 'not a directory');
-      const results = await Promise.all([['serve'], ['migrate', '--json']].map((args) => runCliProcess(args, { env: { IPNHUB_DATA_DIR: file, IPNHUB_PORT: '0' } })));
+      const results = await Promise.all(
+        [['serve'], ['migrate', '--json']].map((args) =>
+          runCliProcess(args, { env: { IPNHUB_DATA_DIR: file, IPNHUB_PORT: '0' } }),
+        ),
+      );
       expect(results[0]).toMatchObject({ code: 1, stdout: '' });
-      expect(results[0]?.stderr).toContain(`error DATA_DIR_UNUSABLE: The data directory cannot be used. ${file}: it is a file, not a directory.`);
+      expect(results[0]?.stderr).toContain(
+        `error DATA_DIR_UNUSABLE: The data directory cannot be used. ${file}: it is a file, not a directory.`,
+      );
       expect(results[1]?.code).toBe(1);
-      expect(JSON.parse(results[1]?.stderr ?? '')).toEqual({ error: { code: 'DATA_DIR_UNUSABLE', message: expect.stringContaining(`${file}: it is a file, not a directory.`) } });
+      expect(JSON.parse(results[1]?.stderr ?? '')).toEqual({
+        error: {
+          code: 'DATA_DIR_UNUSABLE',
+          message: expect.stringContaining(`${file}: it is a file, not a directory.`),
+        },
+      });
     },
     TIMEOUT,
   );
@@ -66,13 +85,19 @@ describe('ipnhub exits with a clear error on settings that cannot work', () => {
       'serve and dev fake-paypal exit 1 with PORT_IN_USE naming the address and the setting',
       async () => {
         const [serve, fake] = await Promise.all([
-          runCliProcess(['serve'], { env: { IPNHUB_DATA_DIR: join(dir, 'data'), IPNHUB_PORT: String(port) } }),
+          runCliProcess(['serve'], {
+            env: { IPNHUB_DATA_DIR: join(dir, 'data'), IPNHUB_PORT: String(port) },
+          }),
           runCliProcess(['dev', 'fake-paypal', '--port', String(port)], { env: {} }),
         ]);
         expect(serve.code).toBe(1);
-        expect(serve.stderr).toBe(`error PORT_IN_USE: The port is already in use. 127.0.0.1:${port}: another process already listens there (another ipnhub serve?). Stop it, or choose another port with IPNHUB_PORT.\n`);
+        expect(serve.stderr).toBe(
+          `error PORT_IN_USE: The port is already in use. 127.0.0.1:${port}: another process already listens there (another ipnhub serve?). Stop it, or choose another port with IPNHUB_PORT.\n`,
+        );
         expect(fake.code).toBe(1);
-        expect(fake.stderr).toBe(`error PORT_IN_USE: The port is already in use. 127.0.0.1:${port}: another process already listens there (another ipnhub serve?). Stop it, or choose another port with --port.\n`);
+        expect(fake.stderr).toBe(
+          `error PORT_IN_USE: The port is already in use. 127.0.0.1:${port}: another process already listens there (another ipnhub serve?). Stop it, or choose another port with --port.\n`,
+        );
       },
       TIMEOUT,
     );
@@ -83,10 +108,17 @@ describe('ipnhub exits with a clear error on settings that cannot work', () => {
     async () => {
       const pgPort = await closedPort();
       const result = await runCliProcess(['serve'], {
-        env: { IPNHUB_DATA_DIR: join(dir, 'data'), IPNHUB_PORT: '0', IPNHUB_DATABASE_URL: `postgres://shop:pg-secret@127.0.0.1:${pgPort}/shop`, IPNHUB_MASTER_KEY: Buffer.alloc(32, 1).toString('base64') },
+        env: {
+          IPNHUB_DATA_DIR: join(dir, 'data'),
+          IPNHUB_PORT: '0',
+          IPNHUB_DATABASE_URL: `postgres://shop:pg-secret@127.0.0.1:${pgPort}/shop`,
+          IPNHUB_MASTER_KEY: Buffer.alloc(32, 1).toString('base64'),
+        },
       });
       expect(result.code).toBe(1);
-      expect(result.stderr).toBe(`error DATABASE_UNAVAILABLE: The database cannot be opened. PostgreSQL at 127.0.0.1:${pgPort}/shop as user shop: nothing listens there (is PostgreSQL running?). Check IPNHUB_DATABASE_URL.\n`);
+      expect(result.stderr).toBe(
+        `error DATABASE_UNAVAILABLE: The database cannot be opened. PostgreSQL at 127.0.0.1:${pgPort}/shop as user shop: nothing listens there (is PostgreSQL running?). Check IPNHUB_DATABASE_URL.\n`,
+      );
     },
     TIMEOUT,
   );
@@ -95,7 +127,11 @@ describe('ipnhub exits with a clear error on settings that cannot work', () => {
     'a one-shot command in a directory without a database: DATABASE_NOT_FOUND, and nothing is created there',
     async () => {
       const results = await Promise.all(
-        [['source', 'list'], ['connection', 'test', 'con_01JAAAAAAAAAAAAAAAAAAAAAAA'], ['token', 'rotate']].map((args) => runCliProcess(args, { env: {}, cwd: dir })),
+        [
+          ['source', 'list'],
+          ['connection', 'test', 'con_01JAAAAAAAAAAAAAAAAAAAAAAA'],
+          ['token', 'rotate'],
+        ].map((args) => runCliProcess(args, { env: {}, cwd: dir })),
       );
       for (const result of results) {
         expect(result.code).toBe(1);

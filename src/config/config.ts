@@ -21,22 +21,48 @@ import type { SettingsFile } from './settings-file.js';
 
 const INTEGER = /^[+-]?\d+$/;
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-const FLAG_WORDS: Readonly<Record<string, boolean>> = { true: true, false: false, '1': true, '0': false, yes: true, no: false, on: true, off: false };
+const FLAG_WORDS: Readonly<Record<string, boolean>> = {
+  true: true,
+  false: false,
+  '1': true,
+  '0': false,
+  yes: true,
+  no: false,
+  on: true,
+  off: false,
+};
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Text (from the environment or the file) that is exactly a number becomes one; anything else stays and fails the number check. */
-const numeric = (pattern: RegExp) => (value: unknown): unknown => (typeof value === 'string' && pattern.test(value.trim()) ? Number(value.trim()) : value);
-const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => z.preprocess(numeric(INTEGER), z.number().int().min(min).max(max));
-const flag = z.preprocess((value) => (typeof value === 'string' ? (FLAG_WORDS[value.trim().toLowerCase()] ?? value) : value), z.boolean());
+const numeric =
+  (pattern: RegExp) =>
+  (value: unknown): unknown =>
+    typeof value === 'string' && pattern.test(value.trim()) ? Number(value.trim()) : value;
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.preprocess(numeric(INTEGER), z.number().int().min(min).max(max));
+const flag = z.preprocess(
+  (value) =>
+    typeof value === 'string' ? (FLAG_WORDS[value.trim().toLowerCase()] ?? value) : value,
+  z.boolean(),
+);
 const commaList = (value: unknown): unknown =>
-  typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter((s) => s.length > 0) : value;
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0)
+    : value;
 const text = z.string().trim().min(1);
 
 const allowList = z.preprocess(
   commaList,
   z.array(z.string()).superRefine((entries, ctx) => {
     const bad = entries.filter((entry) => !isValidAllowEntry(entry));
-    if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `${bad.map((e) => `"${e}"`).join(', ')}: not a CIDR, IP address or host name` });
+    if (bad.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        message: `${bad.map((e) => `"${e}"`).join(', ')}: not a CIDR, IP address or host name`,
+      });
   }),
 );
 
@@ -53,7 +79,10 @@ const publicBaseUrl = z.string().transform((value, ctx) => {
     return z.NEVER;
   }
   if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
-    ctx.addIssue({ code: 'custom', message: 'must not contain a query (?…), a fragment (#…) or credentials' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must not contain a query (?…), a fragment (#…) or credentials',
+    });
     return z.NEVER;
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
@@ -64,10 +93,21 @@ export const configSchema = z
     port: integer(0, 65535).default(8080),
     host: text.default('127.0.0.1'),
     dataDir: text.default('./data'),
-    databaseUrl: z.string().regex(/^postgres(ql)?:\/\/./).refine((v) => URL.canParse(v)).optional(),
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/./)
+      .refine((v) => URL.canParse(v))
+      .optional(),
     adminToken: z.string().min(16).optional(),
-    masterKey: z.string().refine((value) => parseMasterKey(value) !== undefined).optional(),
-    smtpUrl: z.string().regex(/^smtps?:\/\/./).refine((v) => URL.canParse(v)).optional(),
+    masterKey: z
+      .string()
+      .refine((value) => parseMasterKey(value) !== undefined)
+      .optional(),
+    smtpUrl: z
+      .string()
+      .regex(/^smtps?:\/\/./)
+      .refine((v) => URL.canParse(v))
+      .optional(),
     mailFrom: text.default('ipnhub <ipnhub@localhost>'),
     smtpMaxConnections: integer(1, 50).default(DEFAULT_SMTP_MAX_CONNECTIONS),
     publicBaseUrl: publicBaseUrl.optional(),
@@ -78,12 +118,17 @@ export const configSchema = z
     outboundAllowList: allowList.default([]),
     outboundTimeoutMs: integer(100).default(15000),
     retrySchedule: z
-      .preprocess((value) => {
-        const list = commaList(value);
-        return Array.isArray(list) ? list.map(numeric(INTEGER)) : list;
-      }, z.array(z.number().int().min(0)))
+      .preprocess(
+        (value) => {
+          const list = commaList(value);
+          return Array.isArray(list) ? list.map(numeric(INTEGER)) : list;
+        },
+        z.array(z.number().int().min(0)),
+      )
       .default([...DEFAULT_RETRY_POLICY.schedule]),
-    retryJitter: z.preprocess(numeric(DECIMAL), z.number().min(0).max(1)).default(DEFAULT_RETRY_POLICY.jitter),
+    retryJitter: z
+      .preprocess(numeric(DECIMAL), z.number().min(0).max(1))
+      .default(DEFAULT_RETRY_POLICY.jitter),
     workerConcurrency: integer(1).default(8),
     workerPollMs: integer(10).default(1000),
     leaseSeconds: integer(5).default(120),
@@ -122,7 +167,8 @@ const EXPECTED: Readonly<Record<Key, string>> = {
   trustProxy: 'true or false (also 1/0, yes/no, on/off)',
   bodyLimitBytes: 'a whole number of bytes, at least 1024',
   inboundRateLimitPerMinute: 'a whole number of requests (0 turns the limit off)',
-  outboundAllowList: 'comma-separated CIDRs, IP addresses or host names, e.g. 10.0.0.0/8,crm.internal',
+  outboundAllowList:
+    'comma-separated CIDRs, IP addresses or host names, e.g. 10.0.0.0/8,crm.internal',
   outboundTimeoutMs: 'a whole number of milliseconds, at least 100',
   retrySchedule: 'comma-separated whole numbers of seconds, e.g. 5,300,1800',
   retryJitter: 'a number from 0 to 1, e.g. 0.2',
@@ -143,7 +189,13 @@ const EXPECTED: Readonly<Record<Key, string>> = {
 };
 
 /** Values never repeated in messages or `ipnhub config` (URLs carry passwords). */
-export const SECRET_KEYS: ReadonlySet<Key> = new Set<Key>(['adminToken', 'masterKey', 'databaseUrl', 'smtpUrl', 'metricsToken']);
+export const SECRET_KEYS: ReadonlySet<Key> = new Set<Key>([
+  'adminToken',
+  'masterKey',
+  'databaseUrl',
+  'smtpUrl',
+  'metricsToken',
+]);
 
 export const CONFIG_KEYS = Object.keys(configSchema.shape) as Key[];
 
@@ -170,14 +222,19 @@ export interface Settings {
 
 type Overrides = Partial<Record<Key, unknown>>;
 
-function readEnvironment(env: NodeJS.ProcessEnv, warnings: string[]): { values: Overrides; origins: Partial<Record<Key, string>> } {
+function readEnvironment(
+  env: NodeJS.ProcessEnv,
+  warnings: string[],
+): { values: Overrides; origins: Partial<Record<Key, string>> } {
   const values: Overrides = {};
   const origins: Partial<Record<Key, string>> = {};
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('IPNHUB_') || OTHER_ENV_NAMES.includes(name)) continue;
     const key = ENV_NAMES.get(name);
     if (key === undefined) {
-      warnings.push(`unknown setting ${name} is ignored${didYouMean(name, [...ENV_NAMES.keys(), ...OTHER_ENV_NAMES], (n) => n)}`);
+      warnings.push(
+        `unknown setting ${name} is ignored${didYouMean(name, [...ENV_NAMES.keys(), ...OTHER_ENV_NAMES], (n) => n)}`,
+      );
     } else if (value !== undefined && value !== '') {
       values[key] = value;
       origins[key] = name;
@@ -195,15 +252,23 @@ function readEnvironment(env: NodeJS.ProcessEnv, warnings: string[]): { values: 
 function describeValue(key: Key, origin: SettingOrigin, value: unknown): string {
   const secret = SECRET_KEYS.has(key);
   if (origin === 'override' || origin === 'default') return key;
-  if (origin.startsWith('IPNHUB_') || origin === 'DATABASE_URL') return secret ? `${key} (${origin}, value not shown)` : `${key} (${origin}=${String(value)})`;
-  return secret ? `${key} (in ${origin}, value not shown)` : `${key} (in ${origin}: ${JSON.stringify(value)})`;
+  if (origin.startsWith('IPNHUB_') || origin === 'DATABASE_URL')
+    return secret ? `${key} (${origin}, value not shown)` : `${key} (${origin}=${String(value)})`;
+  return secret
+    ? `${key} (in ${origin}, value not shown)`
+    : `${key} (in ${origin}: ${JSON.stringify(value)})`;
 }
 
 function problemWith(key: Key, origin: SettingOrigin, value: unknown, error: z.ZodError): string {
   // Our own checks say precisely what is wrong; the generic ones only that it does not parse.
-  const custom = error.issues.find((issue) => issue.code === 'custom' && issue.message !== 'Invalid input');
+  const custom = error.issues.find(
+    (issue) => issue.code === 'custom' && issue.message !== 'Invalid input',
+  );
   const hint = key === 'logLevel' && typeof value === 'string' ? didYouMean(value, LOG_LEVELS) : '';
-  const what = custom !== undefined ? `${custom.message}; expected ${EXPECTED[key]}` : `expected ${EXPECTED[key]}${hint}`;
+  const what =
+    custom !== undefined
+      ? `${custom.message}; expected ${EXPECTED[key]}`
+      : `expected ${EXPECTED[key]}${hint}`;
   return `${describeValue(key, origin, value)}: ${what}`;
 }
 
@@ -211,7 +276,10 @@ function problemWith(key: Key, origin: SettingOrigin, value: unknown, error: z.Z
  * A worker's lease must outlast one attempt's wait for the target: otherwise another worker
  * takes the delivery over while the first still waits, and the target gets it twice.
  */
-function leaseConflict(config: Config, origins: Readonly<Record<Key, SettingOrigin>>): string | undefined {
+function leaseConflict(
+  config: Config,
+  origins: Readonly<Record<Key, SettingOrigin>>,
+): string | undefined {
   if (config.leaseSeconds * 1000 > config.outboundTimeoutMs) return undefined;
   return (
     `${describeValue('leaseSeconds', origins.leaseSeconds, config.leaseSeconds)} must be longer than ` +
@@ -233,21 +301,39 @@ function publicUrlWarnings(config: Config, origin: SettingOrigin): string[] {
  * value themselves). Throws `IpnhubError('CONFIG_INVALID')` listing every unknown key and every
  * value that does not parse.
  */
-export function loadSettings(env: NodeJS.ProcessEnv = process.env, overrides: Overrides = {}): Settings {
+export function loadSettings(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Overrides = {},
+): Settings {
   const warnings: string[] = [];
   const given = stripUndefined(overrides);
   const fromEnv = readEnvironment(env, warnings);
 
-  const explicit = env.IPNHUB_CONFIG !== undefined && env.IPNHUB_CONFIG !== '' ? readSettingsFile(env.IPNHUB_CONFIG, 'IPNHUB_CONFIG') : undefined;
-  const dataDir = given.dataDir ?? fromEnv.values.dataDir ?? explicit?.values.dataDir ?? configSchema.shape.dataDir.parse(undefined);
+  const explicit =
+    env.IPNHUB_CONFIG !== undefined && env.IPNHUB_CONFIG !== ''
+      ? readSettingsFile(env.IPNHUB_CONFIG, 'IPNHUB_CONFIG')
+      : undefined;
+  const dataDir =
+    given.dataDir ??
+    fromEnv.values.dataDir ??
+    explicit?.values.dataDir ??
+    configSchema.shape.dataDir.parse(undefined);
   const inDataDir = typeof dataDir === 'string' ? settingsFileIn(dataDir) : undefined;
   let file: SettingsFile | undefined = explicit;
   if (explicit === undefined && inDataDir !== undefined) {
     file = readSettingsFile(inDataDir, undefined);
     if (file !== undefined && 'dataDir' in file.values) {
-      throw new IpnhubError('CONFIG_INVALID', `dataDir (in ${file.path}): the data directory's own ${SETTINGS_FILE_NAME} cannot move it; set IPNHUB_DATA_DIR, or name a settings file elsewhere with IPNHUB_CONFIG.`);
+      throw new IpnhubError(
+        'CONFIG_INVALID',
+        `dataDir (in ${file.path}): the data directory's own ${SETTINGS_FILE_NAME} cannot move it; set IPNHUB_DATA_DIR, or name a settings file elsewhere with IPNHUB_CONFIG.`,
+      );
     }
-  } else if (explicit !== undefined && inDataDir !== undefined && inDataDir !== explicit.path && readSettingsFile(inDataDir, undefined) !== undefined) {
+  } else if (
+    explicit !== undefined &&
+    inDataDir !== undefined &&
+    inDataDir !== explicit.path &&
+    readSettingsFile(inDataDir, undefined) !== undefined
+  ) {
     warnings.push(`${inDataDir} is not read, because IPNHUB_CONFIG names ${explicit.path}`);
   }
 
@@ -257,35 +343,47 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, overrides: Ov
   for (const name of Object.keys(file?.values ?? {})) {
     if (CONFIG_KEYS.includes(name as Key)) continue;
     const asVariable = ENV_NAMES.get(name);
-    const hint = asVariable !== undefined ? ` (write "${asVariable}": the file takes keys, not variable names)` : didYouMean(name, CONFIG_KEYS);
+    const hint =
+      asVariable !== undefined
+        ? ` (write "${asVariable}": the file takes keys, not variable names)`
+        : didYouMean(name, CONFIG_KEYS);
     problems.push(`unknown setting "${name}" in ${file?.path ?? '?'}${hint}`);
   }
   for (const name of Object.keys(given)) {
-    if (!CONFIG_KEYS.includes(name as Key)) problems.push(`unknown setting "${name}"${didYouMean(name, CONFIG_KEYS)}`);
+    if (!CONFIG_KEYS.includes(name as Key))
+      problems.push(`unknown setting "${name}"${didYouMean(name, CONFIG_KEYS)}`);
   }
   for (const key of CONFIG_KEYS) {
     const [value, origin] =
-      given[key] !== undefined ? [given[key], 'override']
-      : fromEnv.values[key] !== undefined ? [fromEnv.values[key], fromEnv.origins[key] ?? envName(key)]
-      : file?.values[key] !== undefined ? [file.values[key], file.path]
-      : [undefined, 'default'];
+      given[key] !== undefined
+        ? [given[key], 'override']
+        : fromEnv.values[key] !== undefined
+          ? [fromEnv.values[key], fromEnv.origins[key] ?? envName(key)]
+          : file?.values[key] !== undefined
+            ? [file.values[key], file.path]
+            : [undefined, 'default'];
     origins[key] = origin;
     if (value === undefined) continue;
     merged[key] = value;
     const parsed = configSchema.shape[key].safeParse(value);
     if (!parsed.success) problems.push(problemWith(key, origin, value, parsed.error));
   }
-  if (problems.length > 0) throw new IpnhubError('CONFIG_INVALID', `${problems.join('; ')}. See docs/configuration.md.`);
+  if (problems.length > 0)
+    throw new IpnhubError('CONFIG_INVALID', `${problems.join('; ')}. See docs/configuration.md.`);
 
   const config = configSchema.parse(merged);
   const conflict = leaseConflict(config, origins);
-  if (conflict !== undefined) throw new IpnhubError('CONFIG_INVALID', `${conflict}. See docs/configuration.md.`);
+  if (conflict !== undefined)
+    throw new IpnhubError('CONFIG_INVALID', `${conflict}. See docs/configuration.md.`);
   warnings.push(...publicUrlWarnings(config, origins.publicBaseUrl));
   return { config, origins, file: file?.path, warnings };
 }
 
 /** {@link loadSettings} for callers that need only the values. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Overrides = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Overrides = {},
+): Config {
   return loadSettings(env, overrides).config;
 }
 

@@ -35,29 +35,43 @@ describe('prepareDataDir', () => {
     writeFileSync(file, 'x');
     const err = refusal(file);
     expect(err.code).toBe('DATA_DIR_UNUSABLE');
-    expect(err.message).toBe(`The data directory cannot be used. ${file}: it is a file, not a directory. Choose another directory with IPNHUB_DATA_DIR (or "dataDir" in the settings file).`);
+    expect(err.message).toBe(
+      `The data directory cannot be used. ${file}: it is a file, not a directory. Choose another directory with IPNHUB_DATA_DIR (or "dataDir" in the settings file).`,
+    );
   });
 
   it('refuses a path below a file', () => {
     writeFileSync(join(root, 'file'), 'x');
     const err = refusal(join(root, 'file', 'data'));
     expect(err.code).toBe('DATA_DIR_UNUSABLE');
-    expect(err.message).toContain(`${join(root, 'file', 'data')}: one of its parent directories is a file.`);
+    expect(err.message).toContain(
+      `${join(root, 'file', 'data')}: one of its parent directories is a file.`,
+    );
   });
 
   // /proc refuses new directories with ENOENT although the parent exists: Node's recursive
   // mkdir retries that forever at 100 % CPU; this must return at once with an error.
-  it.runIf(process.platform === 'linux')('refuses a directory the file system will not create (/proc)', () => {
-    const err = refusal('/proc/ipnhub-data');
-    expect(err.code).toBe('DATA_DIR_UNUSABLE');
-    expect(err.message).toContain('/proc/ipnhub-data: the file system does not allow creating a directory there.');
-    expect(existsSync('/proc/ipnhub-data')).toBe(false);
-  });
+  it.runIf(process.platform === 'linux')(
+    'refuses a directory the file system will not create (/proc)',
+    () => {
+      const err = refusal('/proc/ipnhub-data');
+      expect(err.code).toBe('DATA_DIR_UNUSABLE');
+      expect(err.message).toContain(
+        '/proc/ipnhub-data: the file system does not allow creating a directory there.',
+      );
+      expect(existsSync('/proc/ipnhub-data')).toBe(false);
+    },
+  );
 
   // sysfs refuses writes even to root (EPERM or EACCES, EROFS when mounted read-only).
-  it.runIf(process.platform === 'linux')('refuses a directory it may not write, naming the user', () => {
-    const err = refusal('/sys/ipnhub-data');
-    expect(err.code).toBe('DATA_DIR_UNUSABLE');
-    expect(err.message).toMatch(/^The data directory cannot be used\. \/sys\/ipnhub-data: (permission denied\. Make it writable for the user ipnhub runs as \(user id \d+\), or choose|the file system is read-only\. Choose) another directory with IPNHUB_DATA_DIR/);
-  });
+  it.runIf(process.platform === 'linux')(
+    'refuses a directory it may not write, naming the user',
+    () => {
+      const err = refusal('/sys/ipnhub-data');
+      expect(err.code).toBe('DATA_DIR_UNUSABLE');
+      expect(err.message).toMatch(
+        /^The data directory cannot be used\. \/sys\/ipnhub-data: (permission denied\. Make it writable for the user ipnhub runs as \(user id \d+\), or choose|the file system is read-only\. Choose) another directory with IPNHUB_DATA_DIR/,
+      );
+    },
+  );
 });

@@ -39,12 +39,19 @@ function isFile(path: string): boolean {
 function unusable(dir: string, err: unknown): IpnhubError {
   const code = errorCodeOf(err);
   const itself = code === 'ENOTDIR' && isFile(dir);
-  const reason = itself ? 'it is a file, not a directory' : ((code !== undefined ? REASONS[code] : undefined) ?? (err instanceof Error ? err.message : String(err)));
+  const reason = itself
+    ? 'it is a file, not a directory'
+    : ((code !== undefined ? REASONS[code] : undefined) ??
+      (err instanceof Error ? err.message : String(err)));
   const fix =
     code === 'EACCES' || code === 'EPERM'
       ? `Make it writable for the user ipnhub runs as${whoAmI()}, or choose another directory`
       : 'Choose another directory';
-  return new IpnhubError('DATA_DIR_UNUSABLE', `${dir}: ${reason}. ${fix} with IPNHUB_DATA_DIR (or "dataDir" in the settings file).`, { cause: err });
+  return new IpnhubError(
+    'DATA_DIR_UNUSABLE',
+    `${dir}: ${reason}. ${fix} with IPNHUB_DATA_DIR (or "dataDir" in the settings file).`,
+    { cause: err },
+  );
 }
 
 /** Creates `dataDir` if needed and checks that ipnhub can write there; returns its absolute path. */
@@ -52,7 +59,10 @@ export function prepareDataDir(dataDir: string): string {
   const dir = resolve(dataDir);
   try {
     makeDirectory(dir);
-    const probe = resolve(dir, `.ipnhub-write-test-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const probe = resolve(
+      dir,
+      `.ipnhub-write-test-${process.pid}-${randomBytes(4).toString('hex')}`,
+    );
     writeFileSync(probe, '', { flag: 'wx', mode: 0o600 });
     unlinkSync(probe);
   } catch (err) {

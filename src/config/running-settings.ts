@@ -14,7 +14,13 @@ import type { Config, SettingOrigin } from './config.js';
 
 export type ProcessRole = 'serve' | 'worker';
 
-const SHARED_KEYS = ['outboundAllowList', 'outboundTimeoutMs', 'publicBaseUrl', 'mail', 'mailFrom'] as const;
+const SHARED_KEYS = [
+  'outboundAllowList',
+  'outboundTimeoutMs',
+  'publicBaseUrl',
+  'mail',
+  'mailFrom',
+] as const;
 type SharedKey = (typeof SHARED_KEYS)[number];
 type SharedValues = Record<SharedKey, string>;
 
@@ -40,7 +46,8 @@ function mailRoute(config: Config): string {
 
 function sharedValues(config: Config): SharedValues {
   return {
-    outboundAllowList: config.outboundAllowList.length === 0 ? '(empty)' : config.outboundAllowList.join(','),
+    outboundAllowList:
+      config.outboundAllowList.length === 0 ? '(empty)' : config.outboundAllowList.join(','),
     outboundTimeoutMs: String(config.outboundTimeoutMs),
     publicBaseUrl: config.publicBaseUrl ?? '(not set)',
     mail: mailRoute(config),
@@ -48,8 +55,16 @@ function sharedValues(config: Config): SharedValues {
   };
 }
 
-function sharedOrigins(origins: Readonly<Record<keyof Config, SettingOrigin>>): Partial<Record<SharedKey, SettingOrigin>> {
-  return { outboundAllowList: origins.outboundAllowList, outboundTimeoutMs: origins.outboundTimeoutMs, publicBaseUrl: origins.publicBaseUrl, mail: origins.smtpUrl, mailFrom: origins.mailFrom };
+function sharedOrigins(
+  origins: Readonly<Record<keyof Config, SettingOrigin>>,
+): Partial<Record<SharedKey, SettingOrigin>> {
+  return {
+    outboundAllowList: origins.outboundAllowList,
+    outboundTimeoutMs: origins.outboundTimeoutMs,
+    publicBaseUrl: origins.publicBaseUrl,
+    mail: origins.smtpUrl,
+    mailFrom: origins.mailFrom,
+  };
 }
 
 /**
@@ -58,7 +73,12 @@ function sharedOrigins(origins: Readonly<Record<keyof Config, SettingOrigin>>): 
  */
 export async function recordRunningSettings(
   db: Kysely<Database>,
-  options: { role: ProcessRole; config: Config; origins: Readonly<Record<keyof Config, SettingOrigin>>; now: Date },
+  options: {
+    role: ProcessRole;
+    config: Config;
+    origins: Readonly<Record<keyof Config, SettingOrigin>>;
+    now: Date;
+  },
 ): Promise<() => Promise<void>> {
   const record: RunningRecord = {
     role: options.role,
@@ -70,7 +90,11 @@ export async function recordRunningSettings(
   };
   const key = settingKey(options.role);
   const value = JSON.stringify(record);
-  await db.insertInto('settings').values({ key, value }).onConflict((oc) => oc.column('key').doUpdateSet({ value })).execute();
+  await db
+    .insertInto('settings')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
   return async () => {
     await db.deleteFrom('settings').where('key', '=', key).where('value', '=', value).execute();
   };
@@ -79,7 +103,9 @@ export async function recordRunningSettings(
 function parseRecord(text: string): RunningRecord | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && 'values' in value && 'pid' in value ? (value as RunningRecord) : undefined;
+    return typeof value === 'object' && value !== null && 'values' in value && 'pid' in value
+      ? (value as RunningRecord)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -102,9 +128,17 @@ function isGone(record: RunningRecord): boolean {
  */
 export async function differencesFromRunning(
   db: Kysely<Database>,
-  options: { config: Config; origins: Readonly<Record<keyof Config, SettingOrigin>>; settingsFile: string },
+  options: {
+    config: Config;
+    origins: Readonly<Record<keyof Config, SettingOrigin>>;
+    settingsFile: string;
+  },
 ): Promise<string[]> {
-  const rows = await db.selectFrom('settings').select(['key', 'value']).where('key', 'in', [settingKey('serve'), settingKey('worker')]).execute();
+  const rows = await db
+    .selectFrom('settings')
+    .select(['key', 'value'])
+    .where('key', 'in', [settingKey('serve'), settingKey('worker')])
+    .execute();
   const mine = sharedValues(options.config);
   const myOrigins = sharedOrigins(options.origins);
   const lines: string[] = [];

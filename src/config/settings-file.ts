@@ -33,7 +33,10 @@ const READ_PROBLEMS: Readonly<Record<string, string>> = {
  * then a missing file is an error; without it (the data directory's own file) a missing file
  * means "no settings file" and undefined is returned.
  */
-export function readSettingsFile(file: string, namedBy: string | undefined): SettingsFile | undefined {
+export function readSettingsFile(
+  file: string,
+  namedBy: string | undefined,
+): SettingsFile | undefined {
   const path = resolve(file);
   const where = namedBy === undefined ? path : `${namedBy}=${file}`;
   let text: string;
@@ -42,17 +45,30 @@ export function readSettingsFile(file: string, namedBy: string | undefined): Set
   } catch (err) {
     const code = errorCodeOf(err);
     if (namedBy === undefined && (code === 'ENOENT' || code === 'ENOTDIR')) return undefined;
-    const problem = (code !== undefined ? READ_PROBLEMS[code] : undefined) ?? (err instanceof Error ? err.message : String(err));
-    throw new IpnhubError('CONFIG_INVALID', `${where}: cannot read the settings file: ${problem}.`, { cause: err });
+    const problem =
+      (code !== undefined ? READ_PROBLEMS[code] : undefined) ??
+      (err instanceof Error ? err.message : String(err));
+    throw new IpnhubError(
+      'CONFIG_INVALID',
+      `${where}: cannot read the settings file: ${problem}.`,
+      { cause: err },
+    );
   }
   let values: unknown;
   try {
     values = JSON.parse(text);
   } catch (err) {
-    throw new IpnhubError('CONFIG_INVALID', `${where}: not valid JSON (${err instanceof Error ? err.message : String(err)}).`, { cause: err });
+    throw new IpnhubError(
+      'CONFIG_INVALID',
+      `${where}: not valid JSON (${err instanceof Error ? err.message : String(err)}).`,
+      { cause: err },
+    );
   }
   if (typeof values !== 'object' || values === null || Array.isArray(values)) {
-    throw new IpnhubError('CONFIG_INVALID', `${where}: must hold one JSON object of settings, e.g. {"port": 9000}.`);
+    throw new IpnhubError(
+      'CONFIG_INVALID',
+      `${where}: must hold one JSON object of settings, e.g. {"port": 9000}.`,
+    );
   }
   return { path, values: values as Record<string, unknown> };
 }

@@ -7,7 +7,10 @@ const MAX_ATTEMPTS = 10;
  * process updated it in between; it then runs again on what that process wrote instead of
  * overwriting it. Losing the race ten times in a row is a bug (`what` names the row), thrown.
  */
-export async function updateWithCompareAndSet<T>(what: string, attempt: () => Promise<{ done: T } | undefined>): Promise<T> {
+export async function updateWithCompareAndSet<T>(
+  what: string,
+  attempt: () => Promise<{ done: T } | undefined>,
+): Promise<T> {
   for (let n = 0; n < MAX_ATTEMPTS; n++) {
     const outcome = await attempt();
     if (outcome) return outcome.done;

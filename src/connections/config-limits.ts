@@ -19,7 +19,12 @@ export interface ConfigLimits {
   maxDepth: number;
 }
 
-export const CONNECTION_CONFIG_LIMITS: ConfigLimits = { maxBytes: 65_536, maxEntries: 500, maxTextChars: 32_768, maxDepth: 32 };
+export const CONNECTION_CONFIG_LIMITS: ConfigLimits = {
+  maxBytes: 65_536,
+  maxEntries: 500,
+  maxTextChars: 32_768,
+  maxDepth: 32,
+};
 
 function pathOf(segments: readonly string[]): string {
   return segments.length === 0 ? '(root)' : segments.join('.');
@@ -29,7 +34,11 @@ function pathOf(segments: readonly string[]): string {
  * The refusal of one field: `problem` says what is wrong with the field at `path`, also as the
  * error's `fields` so a form can show it beside the field; `detail` names the field for people.
  */
-function fieldTooLarge(path: readonly string[], problem: string, detail = `${pathOf(path)} ${problem}`): IpnhubError {
+function fieldTooLarge(
+  path: readonly string[],
+  problem: string,
+  detail = `${pathOf(path)} ${problem}`,
+): IpnhubError {
   return new IpnhubError('CONFIG_TOO_LARGE', detail, { fields: [{ path: pathOf(path), problem }] });
 }
 
@@ -37,7 +46,10 @@ function fieldTooLarge(path: readonly string[], problem: string, detail = `${pat
  * Throws `IpnhubError('CONFIG_TOO_LARGE')` naming the first field over a limit and the limit;
  * returns when the config is within all of them. Names paths and sizes, never values.
  */
-export function checkConfigLimits(config: unknown, limits: ConfigLimits = CONNECTION_CONFIG_LIMITS): void {
+export function checkConfigLimits(
+  config: unknown,
+  limits: ConfigLimits = CONNECTION_CONFIG_LIMITS,
+): void {
   // An explicit stack, and the depth bounded before the size is taken with JSON.stringify: a
   // deeply nested body must not exhaust the call stack.
   const stack: Array<{ value: unknown; path: string[] }> = [{ value: config, path: [] }];
@@ -45,28 +57,48 @@ export function checkConfigLimits(config: unknown, limits: ConfigLimits = CONNEC
     const { value, path } = next;
     if (typeof value === 'string') {
       if (value.length > limits.maxTextChars) {
-        throw fieldTooLarge(path, `is ${value.length} characters long; at most ${limits.maxTextChars} are allowed in one text.`);
+        throw fieldTooLarge(
+          path,
+          `is ${value.length} characters long; at most ${limits.maxTextChars} are allowed in one text.`,
+        );
       }
     } else if (typeof value === 'object' && value !== null && path.length >= limits.maxDepth) {
       throw fieldTooLarge(path, `nests objects or lists deeper than ${limits.maxDepth} levels.`);
     } else if (Array.isArray(value)) {
-      if (value.length > limits.maxEntries) throw fieldTooLarge(path, `has ${value.length} entries; at most ${limits.maxEntries} are allowed in one list.`);
+      if (value.length > limits.maxEntries)
+        throw fieldTooLarge(
+          path,
+          `has ${value.length} entries; at most ${limits.maxEntries} are allowed in one list.`,
+        );
       // Pushed last to first, so the first offending field in document order is the one named.
-      for (let index = value.length - 1; index >= 0; index--) stack.push({ value: value[index], path: [...path, String(index)] });
+      for (let index = value.length - 1; index >= 0; index--)
+        stack.push({ value: value[index], path: [...path, String(index)] });
     } else if (typeof value === 'object' && value !== null) {
       const entries = Object.entries(value);
       if (entries.length > limits.maxEntries) {
-        throw fieldTooLarge(path, `has ${entries.length} entries; at most ${limits.maxEntries} are allowed in one mapping or object.`);
+        throw fieldTooLarge(
+          path,
+          `has ${entries.length} entries; at most ${limits.maxEntries} are allowed in one mapping or object.`,
+        );
       }
       for (const [key] of entries) {
         if (key.length > limits.maxTextChars) {
-          throw fieldTooLarge(path, `has a key ${key.length} characters long; at most ${limits.maxTextChars} are allowed.`, `a key in ${pathOf(path)} is ${key.length} characters long; at most ${limits.maxTextChars} are allowed.`);
+          throw fieldTooLarge(
+            path,
+            `has a key ${key.length} characters long; at most ${limits.maxTextChars} are allowed.`,
+            `a key in ${pathOf(path)} is ${key.length} characters long; at most ${limits.maxTextChars} are allowed.`,
+          );
         }
       }
-      for (const [key, item] of entries.toReversed()) stack.push({ value: item, path: [...path, key] });
+      for (const [key, item] of entries.toReversed())
+        stack.push({ value: item, path: [...path, key] });
     }
   }
   const bytes = Buffer.byteLength(JSON.stringify(config ?? null), 'utf8');
   // The whole config: no one field to name.
-  if (bytes > limits.maxBytes) throw new IpnhubError('CONFIG_TOO_LARGE', `the config is ${bytes} bytes as JSON; at most ${limits.maxBytes} are allowed.`);
+  if (bytes > limits.maxBytes)
+    throw new IpnhubError(
+      'CONFIG_TOO_LARGE',
+      `the config is ${bytes} bytes as JSON; at most ${limits.maxBytes} are allowed.`,
+    );
 }

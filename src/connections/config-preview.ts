@@ -31,15 +31,29 @@ function isSecretField(field: string, secretFields: readonly string[]): boolean 
   return secretFields.some((secret) => field === secret || field.startsWith(`${secret}.`));
 }
 
-export function previewConfig(connector: Connector<unknown>, config: unknown, event: CanonicalEvent): ConfigPreview {
+export function previewConfig(
+  connector: Connector<unknown>,
+  config: unknown,
+  event: CanonicalEvent,
+): ConfigPreview {
   const scope = templateScope(event);
   const parsed = connector.configSchema.safeParse(config);
   const used = parsed.success ? parsed.data : config;
-  const fields = renderTemplateFields(connector.configSchema, used, scope).filter((field) => !isSecretField(field.field, connector.secretFields));
+  const fields = renderTemplateFields(connector.configSchema, used, scope).filter(
+    (field) => !isSecretField(field.field, connector.secretFields),
+  );
   const problems: FieldProblem[] = parsed.success
     ? []
-    : fieldProblems(parsed.error, { redact: secretStrings([config], connector.secretFields), input: config });
-  problems.push(...templatePathIssues(connector.configSchema, used).map((issue) => ({ path: issue.field, problem: issue.problem })));
+    : fieldProblems(parsed.error, {
+        redact: secretStrings([config], connector.secretFields),
+        input: config,
+      });
+  problems.push(
+    ...templatePathIssues(connector.configSchema, used).map((issue) => ({
+      path: issue.field,
+      problem: issue.problem,
+    })),
+  );
   const output = parsed.success && connector.preview ? connector.preview(event, parsed.data) : null;
   return { fields, output, problems };
 }

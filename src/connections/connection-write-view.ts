@@ -6,9 +6,16 @@
  */
 import type { ConnectionView, ConnectionWriteResult } from './connections-service.js';
 
-export type ConnectionWriteView = ConnectionView | (ConnectionView & { generatedSecrets: Record<string, string> });
+export type ConnectionWriteView =
+  | ConnectionView
+  | (ConnectionView & { generatedSecrets: Record<string, string> });
 
-export function connectionWriteView(result: ConnectionWriteResult, always: boolean): ConnectionWriteView {
+export function connectionWriteView(
+  result: ConnectionWriteResult,
+  always: boolean,
+): ConnectionWriteView {
   const generated = Object.keys(result.generatedSecrets).length > 0;
-  return always || generated ? { ...result.connection, generatedSecrets: result.generatedSecrets } : result.connection;
+  return always || generated
+    ? { ...result.connection, generatedSecrets: result.generatedSecrets }
+    : result.connection;
 }

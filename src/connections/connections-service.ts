@@ -117,7 +117,13 @@ export interface ConnectionPatch {
  * canonical event does not have → `UNKNOWN_TEMPLATE_PATH` with the field, the path and the
  * closest valid path.
  */
-export interface ConnectionsService extends EntityCrud<ConnectionView, CreateConnectionInput, ConnectionPatch, ConnectionWriteResult> {
+export interface ConnectionsService
+  extends EntityCrud<
+    ConnectionView,
+    CreateConnectionInput,
+    ConnectionPatch,
+    ConnectionWriteResult
+  > {
   /**
    * The active connections' filters, oldest first. Called inside the ingest transaction:
    * pass it as `db`. Decrypts nothing; parsed filters are cached per row version.
@@ -136,7 +142,10 @@ export interface ConnectionsService extends EntityCrud<ConnectionView, CreateCon
    * connection is being edited. Null when there is no such connection; an unknown connector →
    * `UNKNOWN_CONNECTOR`. The result holds secrets: never return it to a client.
    */
-  configForPreview(id: string, patch?: unknown): Promise<{ connector: Connector<unknown>; config: ConfigObject } | null>;
+  configForPreview(
+    id: string,
+    patch?: unknown,
+  ): Promise<{ connector: Connector<unknown>; config: ConfigObject } | null>;
 }
 
 export interface ConnectionsServiceDeps {
@@ -160,20 +169,26 @@ function installedConnectors(): Record<string, Connector<unknown>> {
 }
 
 function parseActive(value: unknown): boolean {
-  if (typeof value !== 'boolean') throw new IpnhubError('VALIDATION_FAILED', 'active: expected true or false');
+  if (typeof value !== 'boolean')
+    throw new IpnhubError('VALIDATION_FAILED', 'active: expected true or false');
   return value;
 }
 
 function parseFilters(value: unknown): ConnectionFilters {
   const parsed = filtersSchema.safeParse(value, { error: unknownSettingsErrorMap });
-  if (!parsed.success) throw validationError('VALIDATION_FAILED', parsed.error, { prefix: 'filters', input: value });
+  if (!parsed.success)
+    throw validationError('VALIDATION_FAILED', parsed.error, { prefix: 'filters', input: value });
   return parsed.data;
 }
 
 /** Trimmed, duplicates (ignoring case) dropped, order kept. */
 function parseErrorEmails(value: unknown): string[] {
   const parsed = errorEmailsSchema.safeParse(value);
-  if (!parsed.success) throw validationError('VALIDATION_FAILED', parsed.error, { prefix: 'errorEmails', input: value });
+  if (!parsed.success)
+    throw validationError('VALIDATION_FAILED', parsed.error, {
+      prefix: 'errorEmails',
+      input: value,
+    });
   const seen = new Set<string>();
   return parsed.data.filter((email) => {
     const key = email.toLowerCase();
@@ -185,8 +200,12 @@ function parseErrorEmails(value: unknown): string[] {
 
 /** Templates must name paths the event has: a typo would blank the field on every delivery. */
 function checkTemplatePaths(connector: Connector<unknown>, config: unknown): void {
-  const fields = templatePathIssues(connector.configSchema, config).map((issue) => ({ path: issue.field, problem: issue.problem }));
-  if (fields.length > 0) throw new IpnhubError('UNKNOWN_TEMPLATE_PATH', joinFieldProblems(fields), { fields });
+  const fields = templatePathIssues(connector.configSchema, config).map((issue) => ({
+    path: issue.field,
+    problem: issue.problem,
+  }));
+  if (fields.length > 0)
+    throw new IpnhubError('UNKNOWN_TEMPLATE_PATH', joinFieldProblems(fields), { fields });
 }
 
 function storedFilters(row: ConnectionRow): ConnectionFilters {
@@ -198,10 +217,13 @@ function storedEmails(row: ConnectionRow): string[] {
 }
 
 export function createConnectionsService(deps: ConnectionsServiceDeps): ConnectionsService {
-  const store = createEntityStore<ConnectionRow, Connector<unknown>, ConnectionForDelivery>('connection', {
-    ...deps,
-    registry: deps.registry ?? installedConnectors(),
-  });
+  const store = createEntityStore<ConnectionRow, Connector<unknown>, ConnectionForDelivery>(
+    'connection',
+    {
+      ...deps,
+      registry: deps.registry ?? installedConnectors(),
+    },
+  );
   const loadActiveFilters = createActiveFiltersLoader();
 
   function toView(row: ConnectionRow): ConnectionView {
@@ -220,13 +242,25 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
   }
 
   function decodeForDelivery(row: ConnectionRow): ConnectionForDelivery {
-    const config = store.codec.open(store.specOf(row.connector), row, `connection ${row.id}`, (keys) => {
-      deps.logger?.warn(
-        { connectionId: row.id, connector: row.connector, ignoredKeys: keys },
-        `connection ${row.id} ("${row.name}") has settings the ${row.connector} connector does not know: ${keys.join(', ')}; they are ignored, and the next change to the connection's settings must remove them`,
-      );
+    const config = store.codec.open(
+      store.specOf(row.connector),
+      row,
+      `connection ${row.id}`,
+      (keys) => {
+        deps.logger?.warn(
+          { connectionId: row.id, connector: row.connector, ignoredKeys: keys },
+          `connection ${row.id} ("${row.name}") has settings the ${row.connector} connector does not know: ${keys.join(', ')}; they are ignored, and the next change to the connection's settings must remove them`,
+        );
+      },
+    );
+    return deepFreeze({
+      id: row.id,
+      connector: row.connector,
+      name: row.name,
+      active: row.active === 1,
+      config,
+      errorEmails: storedEmails(row),
     });
-    return deepFreeze({ id: row.id, connector: row.connector, name: row.name, active: row.active === 1, config, errorEmails: storedEmails(row) });
   }
 
   return {
@@ -251,22 +285,35 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
         error_emails: JSON.stringify(errorEmails),
       };
       await store.insert(row);
-      return { connection: toView(row), generatedSecrets: generatedSecrets(submitted, config, connector.secretFields) };
+      return {
+        connection: toView(row),
+        generatedSecrets: generatedSecrets(submitted, config, connector.secretFields),
+      };
     },
 
     async update(id, patch) {
       return store.update<ConnectionWriteResult>(id, (row) => {
-        const changes = [patch.name, patch.active, patch.filters, patch.filterChanges, patch.errorEmails, patch.config];
-        if (changes.every((change) => change === undefined)) return { unchanged: { connection: toView(row), generatedSecrets: {} } };
+        const changes = [
+          patch.name,
+          patch.active,
+          patch.filters,
+          patch.filterChanges,
+          patch.errorEmails,
+          patch.config,
+        ];
+        if (changes.every((change) => change === undefined))
+          return { unchanged: { connection: toView(row), generatedSecrets: {} } };
         const next: ConnectionRow = { ...row };
         let generated: Record<string, string> = {};
         if (patch.name !== undefined) next.name = parseDisplayName(patch.name);
         if (patch.active !== undefined) next.active = parseActive(patch.active) ? 1 : 0;
         if (patch.filters !== undefined || patch.filterChanges !== undefined) {
-          const base = patch.filters === undefined ? storedFilters(row) : parseFilters(patch.filters);
+          const base =
+            patch.filters === undefined ? storedFilters(row) : parseFilters(patch.filters);
           next.filters = JSON.stringify(parseFilters({ ...base, ...patch.filterChanges }));
         }
-        if (patch.errorEmails !== undefined) next.error_emails = JSON.stringify(parseErrorEmails(patch.errorEmails));
+        if (patch.errorEmails !== undefined)
+          next.error_emails = JSON.stringify(parseErrorEmails(patch.errorEmails));
         if (patch.config !== undefined) {
           const connector = store.requireSpec(row.connector);
           // The patch before the schema sees it (a huge one fails fast), the result after.
@@ -277,7 +324,10 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
           Object.assign(next, stored);
           generated = generatedSecrets(merged, config, connector.secretFields);
         }
-        return { write: next, done: (written) => ({ connection: toView(written), generatedSecrets: generated }) };
+        return {
+          write: next,
+          done: (written) => ({ connection: toView(written), generatedSecrets: generated }),
+        };
       });
     },
 

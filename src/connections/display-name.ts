@@ -7,7 +7,10 @@ export const MAX_NAME_LENGTH = 200;
 export function parseDisplayName(value: unknown): string {
   const name = typeof value === 'string' ? value.trim() : '';
   if (name.length === 0 || name.length > MAX_NAME_LENGTH) {
-    throw new IpnhubError('VALIDATION_FAILED', `name: must be a non-empty text of at most ${MAX_NAME_LENGTH} characters`);
+    throw new IpnhubError(
+      'VALIDATION_FAILED',
+      `name: must be a non-empty text of at most ${MAX_NAME_LENGTH} characters`,
+    );
   }
   return name;
 }

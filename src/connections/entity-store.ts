@@ -46,8 +46,18 @@ interface EntityKind {
 }
 
 const KINDS = {
-  source: { table: 'sources', noun: 'source', extension: 'provider', unknownCode: 'UNKNOWN_PROVIDER' },
-  connection: { table: 'connections', noun: 'connection', extension: 'connector', unknownCode: 'UNKNOWN_CONNECTOR' },
+  source: {
+    table: 'sources',
+    noun: 'source',
+    extension: 'provider',
+    unknownCode: 'UNKNOWN_PROVIDER',
+  },
+  connection: {
+    table: 'connections',
+    noun: 'connection',
+    extension: 'connector',
+    unknownCode: 'UNKNOWN_CONNECTOR',
+  },
 } as const satisfies Record<string, EntityKind>;
 
 export interface EntityStoreDeps<Spec extends ConfigSpec> {
@@ -109,7 +119,11 @@ export interface EntityStore<Row extends EntityRow, Spec extends ConfigSpec, Loa
    * `derive(row)` for the current row, cached per row version (and trusted for `recheckMs`
    * without a read, when set and no executor is passed). Null when there is no such row.
    */
-  load(id: string, executor: Kysely<Database> | undefined, derive: (row: Row) => Loaded): Promise<Loaded | null>;
+  load(
+    id: string,
+    executor: Kysely<Database> | undefined,
+    derive: (row: Row) => Loaded,
+  ): Promise<Loaded | null>;
 }
 
 /**
@@ -134,7 +148,8 @@ export function createEntityStore<Row extends EntityRow, Spec extends ConfigSpec
     checkedAt.delete(id);
   };
 
-  const specOf = (id: string): Spec | undefined => (Object.hasOwn(registry, id) ? registry[id] : undefined);
+  const specOf = (id: string): Spec | undefined =>
+    Object.hasOwn(registry, id) ? registry[id] : undefined;
 
   async function find(id: string, executor: Kysely<Database> = db): Promise<Row | undefined> {
     const { rows } = await sql<Row>`select * from ${table} where id = ${id}`.execute(executor);
@@ -143,9 +158,16 @@ export function createEntityStore<Row extends EntityRow, Spec extends ConfigSpec
 
   /** Writes every column of `next` where the row still has `version`; false on a lost race. */
   async function writeIfUnchanged(next: Row, version: string): Promise<boolean> {
-    const columns = Object.entries(next).filter(([column]) => column !== 'id' && column !== 'created_at');
-    const assignments = sql.join(columns.map(([column, value]) => sql`${sql.ref(column)} = ${value}`));
-    const result = await sql`update ${table} set ${assignments} where id = ${next.id} and updated_at = ${version}`.execute(db);
+    const columns = Object.entries(next).filter(
+      ([column]) => column !== 'id' && column !== 'created_at',
+    );
+    const assignments = sql.join(
+      columns.map(([column, value]) => sql`${sql.ref(column)} = ${value}`),
+    );
+    const result =
+      await sql`update ${table} set ${assignments} where id = ${next.id} and updated_at = ${version}`.execute(
+        db,
+      );
     return (result.numAffectedRows ?? 0n) > 0n;
   }
 
@@ -161,12 +183,19 @@ export function createEntityStore<Row extends EntityRow, Spec extends ConfigSpec
 
     newRowBase(name) {
       const now = clock.now();
-      return { id: newId(kind.noun, now.getTime()), name, created_at: now.toISOString(), updated_at: now.toISOString() };
+      return {
+        id: newId(kind.noun, now.getTime()),
+        name,
+        created_at: now.toISOString(),
+        updated_at: now.toISOString(),
+      };
     },
 
     async insert(row) {
       const columns = Object.entries(row);
-      await sql`insert into ${table} (${sql.join(columns.map(([column]) => sql.ref(column)))}) values (${sql.join(columns.map(([, value]) => value))})`.execute(db);
+      await sql`insert into ${table} (${sql.join(columns.map(([column]) => sql.ref(column)))}) values (${sql.join(columns.map(([, value]) => value))})`.execute(
+        db,
+      );
     },
 
     async list() {
@@ -182,7 +211,12 @@ export function createEntityStore<Row extends EntityRow, Spec extends ConfigSpec
         if (!row) return { done: null };
         const outcome = change(row);
         if ('unchanged' in outcome) return { done: outcome.unchanged };
-        const next: Row = { ...outcome.write, id, created_at: row.created_at, updated_at: nextUpdatedAt(clock.now(), row.updated_at) };
+        const next: Row = {
+          ...outcome.write,
+          id,
+          created_at: row.created_at,
+          updated_at: nextUpdatedAt(clock.now(), row.updated_at),
+        };
         if (!(await writeIfUnchanged(next, row.updated_at))) return undefined;
         forget(id);
         return { done: outcome.done(next) };

@@ -3,16 +3,26 @@ import { inboundUrl, listenOrigin, withInboundUrl } from './inbound-url.js';
 
 describe('inboundUrl', () => {
   it('puts /ipn/<id> on the origin, without doubling a trailing slash', () => {
-    expect(inboundUrl('https://ipn.example.com', 'src_1')).toBe('https://ipn.example.com/ipn/src_1');
-    expect(inboundUrl('https://example.com/hub/', 'src_1')).toBe('https://example.com/hub/ipn/src_1');
+    expect(inboundUrl('https://ipn.example.com', 'src_1')).toBe(
+      'https://ipn.example.com/ipn/src_1',
+    );
+    expect(inboundUrl('https://example.com/hub/', 'src_1')).toBe(
+      'https://example.com/hub/ipn/src_1',
+    );
   });
 
   it('escapes what an id should never hold', () => {
-    expect(inboundUrl('https://ipn.example.com', 'a/b?c')).toBe('https://ipn.example.com/ipn/a%2Fb%3Fc');
+    expect(inboundUrl('https://ipn.example.com', 'a/b?c')).toBe(
+      'https://ipn.example.com/ipn/a%2Fb%3Fc',
+    );
   });
 
   it('adds the URL to a source', () => {
-    expect(withInboundUrl({ id: 'src_1', name: 'Shop' }, 'http://127.0.0.1:8080')).toEqual({ id: 'src_1', name: 'Shop', inboundUrl: 'http://127.0.0.1:8080/ipn/src_1' });
+    expect(withInboundUrl({ id: 'src_1', name: 'Shop' }, 'http://127.0.0.1:8080')).toEqual({
+      id: 'src_1',
+      name: 'Shop',
+      inboundUrl: 'http://127.0.0.1:8080/ipn/src_1',
+    });
   });
 });
 

@@ -23,6 +23,9 @@ export function listenOrigin(host: string, port: number): string {
 }
 
 /** A source (any object with its id) with its inbound URL on `origin`. */
-export function withInboundUrl<T extends { id: string }>(source: T, origin: string): T & { inboundUrl: string } {
+export function withInboundUrl<T extends { id: string }>(
+  source: T,
+  origin: string,
+): T & { inboundUrl: string } {
   return { ...source, inboundUrl: inboundUrl(origin, source.id) };
 }

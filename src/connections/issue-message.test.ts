@@ -10,7 +10,13 @@ function problems(schema: z.ZodType, input: unknown): Record<string, string> {
 
 describe('validation problems in plain words', () => {
   it('says that a field is missing and what it should hold, instead of "expected string, received undefined"', () => {
-    const schema = z.object({ passphrase: z.string(), count: z.number(), on: z.boolean(), tags: z.array(z.string()), url: z.url({ error: 'must be an https:// URL' }) });
+    const schema = z.object({
+      passphrase: z.string(),
+      count: z.number(),
+      on: z.boolean(),
+      tags: z.array(z.string()),
+      url: z.url({ error: 'must be an https:// URL' }),
+    });
     expect(problems(schema, {})).toEqual({
       passphrase: 'is required (text)',
       count: 'is required (a number)',
@@ -21,7 +27,13 @@ describe('validation problems in plain words', () => {
   });
 
   it('names the expected and the given kind of a value of the wrong type', () => {
-    const schema = z.object({ a: z.string(), b: z.number(), c: z.boolean(), d: z.array(z.string()), e: z.object({}) });
+    const schema = z.object({
+      a: z.string(),
+      b: z.number(),
+      c: z.boolean(),
+      d: z.array(z.string()),
+      e: z.object({}),
+    });
     expect(problems(schema, { a: 5, b: 'five', c: 'yes', d: 'x', e: [] })).toEqual({
       a: 'must be text, not a whole number',
       b: 'must be a number, not text',
@@ -46,7 +58,21 @@ describe('validation problems in plain words', () => {
       one: z.literal('only'),
     });
     expect(
-      problems(schema, { name: '', code: 'abcdef', n: 0, step: 7, list: [], mail: 'nobody', link: 'nowhere', key: 'abc', plain: 'A1', env: 'lvie', one: 'two', extra: 1, colour: 'red' }),
+      problems(schema, {
+        name: '',
+        code: 'abcdef',
+        n: 0,
+        step: 7,
+        list: [],
+        mail: 'nobody',
+        link: 'nowhere',
+        key: 'abc',
+        plain: 'A1',
+        env: 'lvie',
+        one: 'two',
+        extra: 1,
+        colour: 'red',
+      }),
     ).toEqual({
       '(root)': 'unknown fields "extra", "colour"',
       name: 'must not be empty',
@@ -61,11 +87,20 @@ describe('validation problems in plain words', () => {
       env: 'must be one of live, sandbox (did you mean "live"?)',
       one: 'must be only',
     });
-    expect(problems(z.object({ n: z.number().max(3), list: z.array(z.number()).max(2) }), { n: 4, list: [1, 2, 3] })).toEqual({ n: 'must be at most 3', list: 'must have at most 2 entries' });
+    expect(
+      problems(z.object({ n: z.number().max(3), list: z.array(z.number()).max(2) }), {
+        n: 4,
+        list: [1, 2, 3],
+      }),
+    ).toEqual({ n: 'must be at most 3', list: 'must have at most 2 entries' });
   });
 
   it("keeps a schema's own message", () => {
-    expect(problems(z.object({ token: z.string().min(16, 'must be at least 16 characters long') }), { token: 'x' })).toEqual({ token: 'must be at least 16 characters long' });
+    expect(
+      problems(z.object({ token: z.string().min(16, 'must be at least 16 characters long') }), {
+        token: 'x',
+      }),
+    ).toEqual({ token: 'must be at least 16 characters long' });
   });
 
   it('without the input, still tells a missing value from a wrong one', () => {
@@ -75,17 +110,28 @@ describe('validation problems in plain words', () => {
   });
 
   it('builds an IpnhubError whose detail and fields agree, scrubbed of secrets', () => {
-    const schema = z.object({ apiKey: z.string().refine((v) => v.startsWith('k_'), { error: (issue) => `${String(issue.input)} must start with k_` }), port: z.number() });
+    const schema = z.object({
+      apiKey: z.string().refine((v) => v.startsWith('k_'), {
+        error: (issue) => `${String(issue.input)} must start with k_`,
+      }),
+      port: z.number(),
+    });
     const input = { apiKey: 'SECRET-VALUE', port: 'x' };
     const result = schema.safeParse(input);
     if (result.success) throw new Error('expected a validation error');
-    const err = validationError('INVALID_CONFIG', result.error, { redact: ['SECRET-VALUE'], input, prefix: 'config' });
+    const err = validationError('INVALID_CONFIG', result.error, {
+      redact: ['SECRET-VALUE'],
+      input,
+      prefix: 'config',
+    });
     expect(err.code).toBe('INVALID_CONFIG');
     expect(err.fields).toEqual([
       { path: 'config.apiKey', problem: '[redacted] must start with k_' },
       { path: 'config.port', problem: 'must be a number, not text' },
     ]);
-    expect(err.detail).toBe('config.apiKey: [redacted] must start with k_; config.port: must be a number, not text');
+    expect(err.detail).toBe(
+      'config.apiKey: [redacted] must start with k_; config.port: must be a number, not text',
+    );
     expect(err.message).not.toContain('SECRET-VALUE');
   });
 });

@@ -58,14 +58,23 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-const FORMAT_NAMES: Readonly<Record<string, string>> = { email: 'an e-mail address', url: 'a URL', uuid: 'a UUID', datetime: 'an ISO 8601 date and time' };
+const FORMAT_NAMES: Readonly<Record<string, string>> = {
+  email: 'an e-mail address',
+  url: 'a URL',
+  uuid: 'a UUID',
+  datetime: 'an ISO 8601 date and time',
+};
 
 function formatProblem(issue: Extract<Issue, { code: 'invalid_format' }>): string {
   const detail = issue as { prefix?: string; suffix?: string; includes?: string; pattern?: string };
-  if (issue.format === 'starts_with' && detail.prefix !== undefined) return `must start with "${detail.prefix}"`;
-  if (issue.format === 'ends_with' && detail.suffix !== undefined) return `must end with "${detail.suffix}"`;
-  if (issue.format === 'includes' && detail.includes !== undefined) return `must contain "${detail.includes}"`;
-  if (issue.format === 'regex' && detail.pattern !== undefined) return `must match the pattern ${detail.pattern}`;
+  if (issue.format === 'starts_with' && detail.prefix !== undefined)
+    return `must start with "${detail.prefix}"`;
+  if (issue.format === 'ends_with' && detail.suffix !== undefined)
+    return `must end with "${detail.suffix}"`;
+  if (issue.format === 'includes' && detail.includes !== undefined)
+    return `must contain "${detail.includes}"`;
+  if (issue.format === 'regex' && detail.pattern !== undefined)
+    return `must match the pattern ${detail.pattern}`;
   return `is not ${FORMAT_NAMES[issue.format] ?? `a valid ${issue.format}`}`;
 }
 
@@ -87,7 +96,11 @@ function sizeProblem(issue: Extract<Issue, { code: 'too_small' | 'too_big' }>): 
 /** Zod names what it received at the end of its own type message: `…, received undefined`. */
 function receivedKind(issue: Issue): string | undefined {
   const received = /received (\w+)$/.exec(issue.message)?.[1];
-  return received === undefined ? undefined : received === 'undefined' ? 'missing' : typeName(received);
+  return received === undefined
+    ? undefined
+    : received === 'undefined'
+      ? 'missing'
+      : typeName(received);
 }
 
 /** The problem one issue describes, in plain words; `given` holds what was validated at its path, when known. */
@@ -113,7 +126,9 @@ export function describeIssue(issue: Issue, given?: { value: unknown }): string 
       const choices = issue.values.map((v) => String(v));
       const value = given?.value;
       const hint = typeof value === 'string' ? didYouMean(value, choices) : '';
-      return choices.length === 1 ? `must be ${choices[0]}` : `must be one of ${choices.join(', ')}${hint}`;
+      return choices.length === 1
+        ? `must be ${choices[0]}`
+        : `must be one of ${choices.join(', ')}${hint}`;
     }
     case 'unrecognized_keys':
       return `unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
@@ -137,18 +152,25 @@ export interface IssueOptions {
 
 /** Where an issue points: one unknown key is named by its own path (`filters.product`), not its object's. */
 function issuePath(issue: Issue): readonly PropertyKey[] {
-  if (issue.code === 'unrecognized_keys' && issue.keys.length === 1) return [...issue.path, ...issue.keys];
+  if (issue.code === 'unrecognized_keys' && issue.keys.length === 1)
+    return [...issue.path, ...issue.keys];
   return issue.path;
 }
 
 /** One entry per issue: the field's dotted path (with `prefix`) and its problem, scrubbed. */
 export function fieldProblems(error: z.ZodError, options: IssueOptions = {}): FieldProblem[] {
   // Longest first, so a secret that contains another is replaced whole.
-  const secrets = [...(options.redact ?? [])].filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
-  const scrub = (text: string): string => secrets.reduce((out, secret) => out.split(secret).join(REDACTED), text);
+  const secrets = [...(options.redact ?? [])]
+    .filter((s) => s.length > 0)
+    .sort((a, b) => b.length - a.length);
+  const scrub = (text: string): string =>
+    secrets.reduce((out, secret) => out.split(secret).join(REDACTED), text);
   return error.issues.map((issue) => {
     const given = 'input' in options ? { value: valueAt(options.input, issue.path) } : undefined;
-    return { path: pathText(options.prefix, issuePath(issue)), problem: scrub(describeIssue(issue, given)) };
+    return {
+      path: pathText(options.prefix, issuePath(issue)),
+      problem: scrub(describeIssue(issue, given)),
+    };
   });
 }
 
@@ -158,7 +180,11 @@ export function joinFieldProblems(fields: readonly FieldProblem[]): string {
 }
 
 /** The `IpnhubError` for a failed validation: the problems joined as its detail, and as its `fields`. */
-export function validationError(code: ErrorCode, error: z.ZodError, options: IssueOptions = {}): IpnhubError {
+export function validationError(
+  code: ErrorCode,
+  error: z.ZodError,
+  options: IssueOptions = {},
+): IpnhubError {
   const fields = fieldProblems(error, options);
   return new IpnhubError(code, joinFieldProblems(fields), { fields });
 }

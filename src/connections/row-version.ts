@@ -7,5 +7,7 @@
 export function nextUpdatedAt(now: Date, previous: string): string {
   const previousMs = Date.parse(previous);
   const nowMs = now.getTime();
-  return new Date(Number.isNaN(previousMs) || nowMs > previousMs ? nowMs : previousMs + 1).toISOString();
+  return new Date(
+    Number.isNaN(previousMs) || nowMs > previousMs ? nowMs : previousMs + 1,
+  ).toISOString();
 }

@@ -8,7 +8,14 @@ import type { z } from 'zod';
 import { IpnhubError } from '../core/errors.js';
 import { issueMessage, validationError } from './issue-message.js';
 import type { SecretBox } from '../secrets/secret-box.js';
-import { isConfigObject, mergeConfigPatch, openSecrets, parseConfigColumn, sealSecrets, secretStrings } from '../secrets/secret-fields.js';
+import {
+  isConfigObject,
+  mergeConfigPatch,
+  openSecrets,
+  parseConfigColumn,
+  sealSecrets,
+  secretStrings,
+} from '../secrets/secret-fields.js';
 import type { ConfigObject } from '../secrets/secret-fields.js';
 import { unknownSettingsErrorMap, withoutUnknownSettings } from './unknown-settings.js';
 
@@ -47,7 +54,11 @@ export interface SecuredConfigCodec {
    * stored one, re-validates the result and seals it; `merged` is what was validated. A patch
    * that is not an object, or a merged config the schema rejects → `INVALID_CONFIG` (scrubbed).
    */
-  patch(spec: ConfigSpec, stored: StoredConfig, patch: unknown): SealedConfig & { merged: ConfigObject };
+  patch(
+    spec: ConfigSpec,
+    stored: StoredConfig,
+    patch: unknown,
+  ): SealedConfig & { merged: ConfigObject };
   /**
    * The stored config with its secrets decrypted and `patch` applied as `patch` applies it, not
    * validated (the admin UI's preview of a connection being edited). A patch that is not an
@@ -61,18 +72,31 @@ export interface SecuredConfigCodec {
    * version accepted. A stored config the schema otherwise rejects → `INVALID_CONFIG` with the
    * detail prefixed by `<label>: ` (scrubbed).
    */
-  open(spec: ConfigSpec | undefined, stored: StoredConfig, label: string, onUnknown?: (paths: string[]) => void): unknown;
+  open(
+    spec: ConfigSpec | undefined,
+    stored: StoredConfig,
+    label: string,
+    onUnknown?: (paths: string[]) => void,
+  ): unknown;
 }
 
 /** `kind` names what a spec is (`provider`, `connector`) in bug reports. */
 export function createSecuredConfigCodec(secretBox: SecretBox, kind: string): SecuredConfigCodec {
   /** Validates a complete config; `submitted` are the values to scrub from messages. */
-  function validate(spec: ConfigSpec, config: unknown, submitted: readonly unknown[]): ConfigObject {
+  function validate(
+    spec: ConfigSpec,
+    config: unknown,
+    submitted: readonly unknown[],
+  ): ConfigObject {
     const parsed = spec.configSchema.safeParse(config, { error: unknownSettingsErrorMap });
     if (!parsed.success) {
-      throw validationError('INVALID_CONFIG', parsed.error, { redact: secretStrings(submitted, spec.secretFields), input: config });
+      throw validationError('INVALID_CONFIG', parsed.error, {
+        redact: secretStrings(submitted, spec.secretFields),
+        input: config,
+      });
     }
-    if (!isConfigObject(parsed.data)) throw new Error(`${kind} ${spec.id}: configSchema must produce an object`);
+    if (!isConfigObject(parsed.data))
+      throw new Error(`${kind} ${spec.id}: configSchema must produce an object`);
     return parsed.data;
   }
 
@@ -81,7 +105,8 @@ export function createSecuredConfigCodec(secretBox: SecretBox, kind: string): Se
     return { stored: { config: JSON.stringify(plain), secrets }, config };
   }
 
-  const openFull = (stored: StoredConfig): ConfigObject => openSecrets(parseConfigColumn(stored.config), stored.secrets, secretBox);
+  const openFull = (stored: StoredConfig): ConfigObject =>
+    openSecrets(parseConfigColumn(stored.config), stored.secrets, secretBox);
 
   return {
     seal(spec, submitted) {
@@ -89,7 +114,11 @@ export function createSecuredConfigCodec(secretBox: SecretBox, kind: string): Se
     },
 
     merge(spec, stored, patch) {
-      if (!isConfigObject(patch)) throw new IpnhubError('INVALID_CONFIG', '(root): expected an object with the fields to change');
+      if (!isConfigObject(patch))
+        throw new IpnhubError(
+          'INVALID_CONFIG',
+          '(root): expected an object with the fields to change',
+        );
       return mergeConfigPatch(openFull(stored), patch, spec.secretFields);
     },
 
@@ -110,7 +139,10 @@ export function createSecuredConfigCodec(secretBox: SecretBox, kind: string): Se
         }
       }
       if (!parsed.success) {
-        const detail = issueMessage(parsed.error, { redact: secretStrings([full], spec.secretFields), input: full });
+        const detail = issueMessage(parsed.error, {
+          redact: secretStrings([full], spec.secretFields),
+          input: full,
+        });
         throw new IpnhubError('INVALID_CONFIG', `${label}: ${detail}`);
       }
       return parsed.data;

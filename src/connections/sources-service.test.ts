@@ -23,7 +23,9 @@ const fakeConfigSchema = z
     apiKey: z
       .string()
       // A message that echoes the input: the service must scrub it.
-      .refine((value) => value.startsWith('key_'), { error: (issue) => `"${String(issue.input)}" must start with key_` })
+      .refine((value) => value.startsWith('key_'), {
+        error: (issue) => `"${String(issue.input)}" must start with key_`,
+      })
       .optional()
       .meta({ title: 'API key', writeOnly: true }),
     label: z.string().default('main').meta({ title: 'Label' }),
@@ -58,14 +60,25 @@ for (const dialect of enabledDialects()) {
       clock = new ManualClock('2026-03-01T10:00:00.000Z');
       key = randomBytes(32);
       box = countingBox(key);
-      service = createSourcesService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock, registry });
+      service = createSourcesService({
+        db: handle.db,
+        adapter: handle.adapter,
+        secretBox: box,
+        clock,
+        registry,
+      });
     });
     afterEach(async () => handle.dispose());
 
-    const rawRow = async (id: string) => handle.db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const rawRow = async (id: string) =>
+      handle.db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 
     it('creates a source: defaults applied, secrets split out, a view without secrets', async () => {
-      const view = await service.create({ provider: 'fake', name: '  Shop DE  ', config: { passphrase: PASSPHRASE, apiKey: API_KEY } });
+      const view = await service.create({
+        provider: 'fake',
+        name: '  Shop DE  ',
+        config: { passphrase: PASSPHRASE, apiKey: API_KEY },
+      });
       expect(view.id).toMatch(/^src_[0-9A-Z]{26}$/);
       expect(view).toEqual({
         id: view.id,
@@ -81,7 +94,11 @@ for (const dialect of enabledDialects()) {
     });
 
     it('stores no secret in clear anywhere in the row', async () => {
-      const view = await service.create({ provider: 'fake', name: 'Shop', config: { passphrase: PASSPHRASE, apiKey: API_KEY } });
+      const view = await service.create({
+        provider: 'fake',
+        name: 'Shop',
+        config: { passphrase: PASSPHRASE, apiKey: API_KEY },
+      });
       const row = await rawRow(view.id);
       expect(JSON.parse(row.config)).toEqual({ label: 'main', sandbox: false });
       const rowJson = JSON.stringify(row);
@@ -92,27 +109,43 @@ for (const dialect of enabledDialects()) {
       expect(Object.keys(tokens).sort()).toEqual(['apiKey', 'passphrase']);
       expect(tokens.passphrase).toMatch(/^v1\./);
       // Decryptable with the master key, and only with it.
-      expect(createSecretBox(key).decrypt(tokens.passphrase ?? '')).toBe(JSON.stringify(PASSPHRASE));
-      expect(() => createSecretBox(randomBytes(32)).decrypt(tokens.passphrase ?? '')).toThrow(IpnhubError);
+      expect(createSecretBox(key).decrypt(tokens.passphrase ?? '')).toBe(
+        JSON.stringify(PASSPHRASE),
+      );
+      expect(() => createSecretBox(randomBytes(32)).decrypt(tokens.passphrase ?? '')).toThrow(
+        IpnhubError,
+      );
     });
 
     it('marks optional secrets that were not given as unset', async () => {
-      const view = await service.create({ provider: 'fake', name: 'Shop', config: { passphrase: PASSPHRASE, sandbox: true } });
+      const view = await service.create({
+        provider: 'fake',
+        name: 'Shop',
+        config: { passphrase: PASSPHRASE, sandbox: true },
+      });
       expect(view.secretFields).toEqual({ passphrase: 'set', apiKey: 'unset' });
       expect(view.config).toEqual({ label: 'main', sandbox: true });
       expect(JSON.parse((await rawRow(view.id)).secrets)).not.toHaveProperty('apiKey');
     });
 
     it('rejects an unknown provider, a blank name and an invalid config, storing nothing', async () => {
-      const unknown = await rejection(service.create({ provider: 'paypal-classic', name: 'x', config: {} }));
+      const unknown = await rejection(
+        service.create({ provider: 'paypal-classic', name: 'x', config: {} }),
+      );
       expect(unknown.code).toBe('UNKNOWN_PROVIDER');
-      expect((await rejection(service.create({ provider: 'constructor', name: 'x', config: {} }))).code).toBe('UNKNOWN_PROVIDER');
+      expect(
+        (await rejection(service.create({ provider: 'constructor', name: 'x', config: {} }))).code,
+      ).toBe('UNKNOWN_PROVIDER');
 
-      const blank = await rejection(service.create({ provider: 'fake', name: '   ', config: { passphrase: PASSPHRASE } }));
+      const blank = await rejection(
+        service.create({ provider: 'fake', name: '   ', config: { passphrase: PASSPHRASE } }),
+      );
       expect(blank.code).toBe('VALIDATION_FAILED');
       expect(blank.detail).toBe('name: must be a non-empty text of at most 200 characters');
 
-      const short = await rejection(service.create({ provider: 'fake', name: 'x', config: { passphrase: 'short' } }));
+      const short = await rejection(
+        service.create({ provider: 'fake', name: 'x', config: { passphrase: 'short' } }),
+      );
       expect(short.code).toBe('INVALID_CONFIG');
       expect(short.detail).toBe('passphrase: must be at least 8 characters');
       expect(short.message).not.toContain('short"');
@@ -122,15 +155,29 @@ for (const dialect of enabledDialects()) {
       expect(missing.detail).toBe('passphrase: is required (text)');
       expect(missing.fields).toEqual([{ path: 'passphrase', problem: 'is required (text)' }]);
 
-      const extra = await rejection(service.create({ provider: 'fake', name: 'x', config: { passphrase: PASSPHRASE, colour: 'red' } }));
-      expect(extra.detail).toBe('colour: unknown setting; the settings here are: passphrase, apiKey, label, sandbox');
+      const extra = await rejection(
+        service.create({
+          provider: 'fake',
+          name: 'x',
+          config: { passphrase: PASSPHRASE, colour: 'red' },
+        }),
+      );
+      expect(extra.detail).toBe(
+        'colour: unknown setting; the settings here are: passphrase, apiKey, label, sandbox',
+      );
 
       expect(await service.list()).toEqual([]);
     });
 
     it('never echoes a submitted secret in a validation message', async () => {
       const badKey = 'NOTAKEY-Leaky-Secret-1234';
-      const err = await rejection(service.create({ provider: 'fake', name: 'x', config: { passphrase: PASSPHRASE, apiKey: badKey } }));
+      const err = await rejection(
+        service.create({
+          provider: 'fake',
+          name: 'x',
+          config: { passphrase: PASSPHRASE, apiKey: badKey },
+        }),
+      );
       expect(err.code).toBe('INVALID_CONFIG');
       expect(err.detail).toBe('apiKey: "[redacted]" must start with key_');
       expect(err.message).not.toContain(badKey);
@@ -138,55 +185,113 @@ for (const dialect of enabledDialects()) {
     });
 
     it('updates the name and keeps every secret', async () => {
-      const created = await service.create({ provider: 'fake', name: 'Shop', config: { passphrase: PASSPHRASE, apiKey: API_KEY } });
+      const created = await service.create({
+        provider: 'fake',
+        name: 'Shop',
+        config: { passphrase: PASSPHRASE, apiKey: API_KEY },
+      });
       clock.advance(60_000);
       const renamed = await service.update(created.id, { name: 'Shop AT' });
-      expect(renamed).toEqual({ ...created, name: 'Shop AT', updatedAt: '2026-03-01T10:01:00.000Z' });
+      expect(renamed).toEqual({
+        ...created,
+        name: 'Shop AT',
+        updatedAt: '2026-03-01T10:01:00.000Z',
+      });
       const loaded = await service.loadForIngest(created.id);
-      expect(loaded?.config).toEqual({ passphrase: PASSPHRASE, apiKey: API_KEY, label: 'main', sandbox: false });
+      expect(loaded?.config).toEqual({
+        passphrase: PASSPHRASE,
+        apiKey: API_KEY,
+        label: 'main',
+        sandbox: false,
+      });
     });
 
     it('patches config partially: given keys replace, null removes, secrets kept unless given', async () => {
-      const created = await service.create({ provider: 'fake', name: 'Shop', config: { passphrase: PASSPHRASE, apiKey: API_KEY } });
-      const relabelled = await service.update(created.id, { config: { label: 'eu', sandbox: true } });
+      const created = await service.create({
+        provider: 'fake',
+        name: 'Shop',
+        config: { passphrase: PASSPHRASE, apiKey: API_KEY },
+      });
+      const relabelled = await service.update(created.id, {
+        config: { label: 'eu', sandbox: true },
+      });
       expect(relabelled?.config).toEqual({ label: 'eu', sandbox: true });
       expect(relabelled?.secretFields).toEqual({ passphrase: 'set', apiKey: 'set' });
-      expect((await service.loadForIngest(created.id))?.config).toEqual({ passphrase: PASSPHRASE, apiKey: API_KEY, label: 'eu', sandbox: true });
+      expect((await service.loadForIngest(created.id))?.config).toEqual({
+        passphrase: PASSPHRASE,
+        apiKey: API_KEY,
+        label: 'eu',
+        sandbox: true,
+      });
 
-      const rotated = await service.update(created.id, { config: { passphrase: 'a-brand-new-passphrase', apiKey: null } });
+      const rotated = await service.update(created.id, {
+        config: { passphrase: 'a-brand-new-passphrase', apiKey: null },
+      });
       expect(rotated?.secretFields).toEqual({ passphrase: 'set', apiKey: 'unset' });
-      expect((await service.loadForIngest(created.id))?.config).toEqual({ passphrase: 'a-brand-new-passphrase', label: 'eu', sandbox: true });
+      expect((await service.loadForIngest(created.id))?.config).toEqual({
+        passphrase: 'a-brand-new-passphrase',
+        label: 'eu',
+        sandbox: true,
+      });
       const rowJson = JSON.stringify(await rawRow(created.id));
       expect(rowJson).not.toContain('a-brand-new-passphrase');
       expect(rowJson).not.toContain(API_KEY);
 
       // Removing a field with a default brings the default back.
-      expect((await service.update(created.id, { config: { label: null } }))?.config).toEqual({ label: 'main', sandbox: true });
+      expect((await service.update(created.id, { config: { label: null } }))?.config).toEqual({
+        label: 'main',
+        sandbox: true,
+      });
     });
 
     it('re-validates the merged config and leaves the source unchanged on failure, without echoing secrets', async () => {
-      const created = await service.create({ provider: 'fake', name: 'Shop', config: { passphrase: PASSPHRASE } });
-      const removeRequired = await rejection(service.update(created.id, { config: { passphrase: null } }));
+      const created = await service.create({
+        provider: 'fake',
+        name: 'Shop',
+        config: { passphrase: PASSPHRASE },
+      });
+      const removeRequired = await rejection(
+        service.update(created.id, { config: { passphrase: null } }),
+      );
       expect(removeRequired.code).toBe('INVALID_CONFIG');
       expect(removeRequired.detail).toBe('passphrase: is required (text)');
 
       const leaky = 'Leaky-Secret-Key-0000';
-      const badKey = await rejection(service.update(created.id, { config: { apiKey: leaky, sandbox: 'yes' } }));
-      expect(badKey.detail).toBe('apiKey: "[redacted]" must start with key_; sandbox: must be true or false, not text');
+      const badKey = await rejection(
+        service.update(created.id, { config: { apiKey: leaky, sandbox: 'yes' } }),
+      );
+      expect(badKey.detail).toBe(
+        'apiKey: "[redacted]" must start with key_; sandbox: must be true or false, not text',
+      );
       expect(badKey.message).not.toContain(leaky);
 
       const notObject = await rejection(service.update(created.id, { config: 'passphrase=x' }));
       expect(notObject.code).toBe('INVALID_CONFIG');
-      expect((await rejection(service.update(created.id, { name: '' }))).code).toBe('VALIDATION_FAILED');
+      expect((await rejection(service.update(created.id, { name: '' }))).code).toBe(
+        'VALIDATION_FAILED',
+      );
 
       expect(await service.get(created.id)).toEqual(created);
-      expect((await service.loadForIngest(created.id))?.config).toEqual({ passphrase: PASSPHRASE, label: 'main', sandbox: false });
+      expect((await service.loadForIngest(created.id))?.config).toEqual({
+        passphrase: PASSPHRASE,
+        label: 'main',
+        sandbox: false,
+      });
     });
 
     it('never shows a secret in any view', async () => {
-      const created = await service.create({ provider: 'fake', name: 'Shop', config: { passphrase: PASSPHRASE, apiKey: API_KEY } });
+      const created = await service.create({
+        provider: 'fake',
+        name: 'Shop',
+        config: { passphrase: PASSPHRASE, apiKey: API_KEY },
+      });
       const updated = await service.update(created.id, { config: { label: 'x' } });
-      const views = JSON.stringify([created, updated, await service.get(created.id), await service.list()]);
+      const views = JSON.stringify([
+        created,
+        updated,
+        await service.get(created.id),
+        await service.list(),
+      ]);
       expect(views).not.toContain(PASSPHRASE);
       expect(views).not.toContain(API_KEY);
     });
@@ -194,14 +299,24 @@ for (const dialect of enabledDialects()) {
     it('answers null/false for unknown ids', async () => {
       expect(await service.get('src_missing')).toBeNull();
       expect(await service.update('src_missing', { name: 'x' })).toBeNull();
-      expect(await service.update('src_missing', { config: { passphrase: 'whatever-long' } })).toBeNull();
+      expect(
+        await service.update('src_missing', { config: { passphrase: 'whatever-long' } }),
+      ).toBeNull();
       expect(await service.remove('src_missing')).toBe(false);
       expect(await service.loadForIngest('src_missing')).toBeNull();
     });
 
     it('removes a source', async () => {
-      const a = await service.create({ provider: 'fake', name: 'A', config: { passphrase: PASSPHRASE } });
-      const b = await service.create({ provider: 'fake', name: 'B', config: { passphrase: PASSPHRASE } });
+      const a = await service.create({
+        provider: 'fake',
+        name: 'A',
+        config: { passphrase: PASSPHRASE },
+      });
+      const b = await service.create({
+        provider: 'fake',
+        name: 'B',
+        config: { passphrase: PASSPHRASE },
+      });
       expect((await service.list()).map((s) => s.name)).toEqual(['A', 'B']);
       expect(await service.loadForIngest(a.id)).not.toBeNull();
       expect(await service.remove(a.id)).toBe(true);
@@ -212,10 +327,19 @@ for (const dialect of enabledDialects()) {
     });
 
     it('caches the decrypted config per row version: no decrypt while unchanged', async () => {
-      const created = await service.create({ provider: 'fake', name: 'Shop', config: { passphrase: PASSPHRASE, apiKey: API_KEY } });
+      const created = await service.create({
+        provider: 'fake',
+        name: 'Shop',
+        config: { passphrase: PASSPHRASE, apiKey: API_KEY },
+      });
       box.decrypts = 0;
       const first = await service.loadForIngest(created.id);
-      expect(first).toEqual({ id: created.id, provider: 'fake', name: 'Shop', config: { passphrase: PASSPHRASE, apiKey: API_KEY, label: 'main', sandbox: false } });
+      expect(first).toEqual({
+        id: created.id,
+        provider: 'fake',
+        name: 'Shop',
+        config: { passphrase: PASSPHRASE, apiKey: API_KEY, label: 'main', sandbox: false },
+      });
       expect(box.decrypts).toBe(2);
       const second = await service.loadForIngest(created.id);
       expect(second).toBe(first);
@@ -225,9 +349,16 @@ for (const dialect of enabledDialects()) {
     });
 
     it('sees updates made in this process at once, even when the clock stands still', async () => {
-      const created = await service.create({ provider: 'fake', name: 'Shop', config: { passphrase: PASSPHRASE } });
+      const created = await service.create({
+        provider: 'fake',
+        name: 'Shop',
+        config: { passphrase: PASSPHRASE },
+      });
       await service.loadForIngest(created.id);
-      const updated = await service.update(created.id, { name: 'Renamed', config: { passphrase: 'second-passphrase' } });
+      const updated = await service.update(created.id, {
+        name: 'Renamed',
+        config: { passphrase: 'second-passphrase' },
+      });
       expect(updated?.updatedAt).toBe('2026-03-01T10:00:00.001Z');
       expect(await service.loadForIngest(created.id)).toEqual({
         id: created.id,
@@ -240,21 +371,51 @@ for (const dialect of enabledDialects()) {
     it('sees updates made by another process once its recheck interval has passed, without a query per call before', async () => {
       const other: Db = openDb(handle.target);
       let now = 0;
-      const local = createSourcesService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock, registry, ingestRecheckMs: 1000, monotonicNow: () => now });
+      const local = createSourcesService({
+        db: handle.db,
+        adapter: handle.adapter,
+        secretBox: box,
+        clock,
+        registry,
+        ingestRecheckMs: 1000,
+        monotonicNow: () => now,
+      });
       try {
-        const elsewhere = createSourcesService({ db: other.db, adapter: other.adapter, secretBox: createSecretBox(key), clock, registry });
-        const created = await local.create({ provider: 'fake', name: 'Shop', config: { passphrase: PASSPHRASE } });
+        const elsewhere = createSourcesService({
+          db: other.db,
+          adapter: other.adapter,
+          secretBox: createSecretBox(key),
+          clock,
+          registry,
+        });
+        const created = await local.create({
+          provider: 'fake',
+          name: 'Shop',
+          config: { passphrase: PASSPHRASE },
+        });
         expect((await local.loadForIngest(created.id))?.name).toBe('Shop');
         await elsewhere.update(created.id, { config: { passphrase: 'changed-elsewhere' } });
         now = 999;
-        expect((await local.loadForIngest(created.id))?.config).toEqual({ passphrase: PASSPHRASE, label: 'main', sandbox: false });
+        expect((await local.loadForIngest(created.id))?.config).toEqual({
+          passphrase: PASSPHRASE,
+          label: 'main',
+          sandbox: false,
+        });
         now = 1000;
-        expect((await local.loadForIngest(created.id))?.config).toEqual({ passphrase: 'changed-elsewhere', label: 'main', sandbox: false });
+        expect((await local.loadForIngest(created.id))?.config).toEqual({
+          passphrase: 'changed-elsewhere',
+          label: 'main',
+          sandbox: false,
+        });
         await elsewhere.remove(created.id);
         now = 2500;
         expect(await local.loadForIngest(created.id)).toBeNull();
         // Inside a transaction the row is always read.
-        const again = await local.create({ provider: 'fake', name: 'Again', config: { passphrase: PASSPHRASE } });
+        const again = await local.create({
+          provider: 'fake',
+          name: 'Again',
+          config: { passphrase: PASSPHRASE },
+        });
         await local.loadForIngest(again.id);
         await elsewhere.update(again.id, { name: 'Renamed elsewhere' });
         expect((await local.loadForIngest(again.id, handle.db))?.name).toBe('Renamed elsewhere');
@@ -266,8 +427,20 @@ for (const dialect of enabledDialects()) {
     it('keeps both of two concurrent updates from different processes', async () => {
       const others = [openDb(handle.target), openDb(handle.target)];
       try {
-        const [a, b] = others.map((o) => createSourcesService({ db: o.db, adapter: o.adapter, secretBox: createSecretBox(key), clock, registry }));
-        const created = await service.create({ provider: 'fake', name: 'Shop', config: { passphrase: PASSPHRASE } });
+        const [a, b] = others.map((o) =>
+          createSourcesService({
+            db: o.db,
+            adapter: o.adapter,
+            secretBox: createSecretBox(key),
+            clock,
+            registry,
+          }),
+        );
+        const created = await service.create({
+          provider: 'fake',
+          name: 'Shop',
+          config: { passphrase: PASSPHRASE },
+        });
         await Promise.all([
           a?.update(created.id, { config: { label: 'from-a' } }),
           b?.update(created.id, { config: { sandbox: true } }),
@@ -283,24 +456,59 @@ for (const dialect of enabledDialects()) {
     });
 
     it('works with the installed providers (digistore24) by default', async () => {
-      const installed = createSourcesService({ db: handle.db, adapter: handle.adapter, secretBox: box, clock });
+      const installed = createSourcesService({
+        db: handle.db,
+        adapter: handle.adapter,
+        secretBox: box,
+        clock,
+      });
       const passphrase = 'ds24-IPN-Passphrase-0815';
-      const view = await installed.create({ provider: 'digistore24', name: 'Digistore24 DE', config: { passphrase } });
-      expect(view).toMatchObject({ provider: 'digistore24', config: {}, secretFields: { passphrase: 'set' } });
+      const view = await installed.create({
+        provider: 'digistore24',
+        name: 'Digistore24 DE',
+        config: { passphrase },
+      });
+      expect(view).toMatchObject({
+        provider: 'digistore24',
+        config: {},
+        secretFields: { passphrase: 'set' },
+      });
       expect(JSON.stringify(await rawRow(view.id))).not.toContain(passphrase);
       expect((await installed.loadForIngest(view.id))?.config).toEqual({ passphrase });
-      const empty = await rejection(installed.create({ provider: 'digistore24', name: 'x', config: { passphrase: '' } }));
-      expect([empty.code, empty.detail]).toEqual(['INVALID_CONFIG', 'passphrase: must not be empty']);
-      expect((await rejection(installed.create({ provider: 'fake', name: 'x', config: {} }))).code).toBe('UNKNOWN_PROVIDER');
+      const empty = await rejection(
+        installed.create({ provider: 'digistore24', name: 'x', config: { passphrase: '' } }),
+      );
+      expect([empty.code, empty.detail]).toEqual([
+        'INVALID_CONFIG',
+        'passphrase: must not be empty',
+      ]);
+      expect(
+        (await rejection(installed.create({ provider: 'fake', name: 'x', config: {} }))).code,
+      ).toBe('UNKNOWN_PROVIDER');
     });
 
     it('fails loudly, not silently, when the master key is wrong', async () => {
-      const created = await service.create({ provider: 'fake', name: 'Shop', config: { passphrase: PASSPHRASE } });
-      const wrong = createSourcesService({ db: handle.db, adapter: handle.adapter, secretBox: createSecretBox(randomBytes(32)), clock, registry });
+      const created = await service.create({
+        provider: 'fake',
+        name: 'Shop',
+        config: { passphrase: PASSPHRASE },
+      });
+      const wrong = createSourcesService({
+        db: handle.db,
+        adapter: handle.adapter,
+        secretBox: createSecretBox(randomBytes(32)),
+        clock,
+        registry,
+      });
       expect((await rejection(wrong.loadForIngest(created.id))).code).toBe('SECRET_DECRYPT_FAILED');
-      expect((await rejection(wrong.update(created.id, { config: { label: 'x' } }))).code).toBe('SECRET_DECRYPT_FAILED');
+      expect((await rejection(wrong.update(created.id, { config: { label: 'x' } }))).code).toBe(
+        'SECRET_DECRYPT_FAILED',
+      );
       // Views need no decryption.
-      expect((await wrong.get(created.id))?.secretFields).toEqual({ passphrase: 'set', apiKey: 'unset' });
+      expect((await wrong.get(created.id))?.secretFields).toEqual({
+        passphrase: 'set',
+        apiKey: 'unset',
+      });
     });
   });
 }

@@ -136,10 +136,15 @@ export function createSourcesService(deps: SourcesServiceDeps): SourcesService {
 
     async update(id, patch) {
       return store.update<SourceView>(id, (row) => {
-        if (patch.name === undefined && patch.config === undefined) return { unchanged: toView(row) };
+        if (patch.name === undefined && patch.config === undefined)
+          return { unchanged: toView(row) };
         const next: SourceRow = { ...row };
         if (patch.name !== undefined) next.name = parseDisplayName(patch.name);
-        if (patch.config !== undefined) Object.assign(next, store.codec.patch(store.requireSpec(row.provider), row, patch.config).stored);
+        if (patch.config !== undefined)
+          Object.assign(
+            next,
+            store.codec.patch(store.requireSpec(row.provider), row, patch.config).stored,
+          );
         return { write: next, done: toView };
       });
     },

@@ -19,7 +19,10 @@ function knownKeys(issue: RawIssue): string[] {
   return shape ? Object.keys(shape) : [];
 }
 
-function named(key: string, known: readonly string[]): { key: string; suggestion: string; suggested: boolean } {
+function named(
+  key: string,
+  known: readonly string[],
+): { key: string; suggestion: string; suggested: boolean } {
   const suggestion = didYouMean(key, known);
   return { key, suggestion, suggested: suggestion !== '' };
 }
@@ -35,19 +38,29 @@ export const unknownSettingsErrorMap: z.core.$ZodErrorMap = (issue) => {
   if (issue.code !== 'unrecognized_keys') return undefined;
   const known = knownKeys(issue);
   const keys = (issue as RawIssue & { keys: string[] }).keys.map((key) => named(key, known));
-  const list = known.length > 0 && !keys.every((key) => key.suggested) ? `; the settings here are: ${known.join(', ')}` : '';
+  const list =
+    known.length > 0 && !keys.every((key) => key.suggested)
+      ? `; the settings here are: ${known.join(', ')}`
+      : '';
   if (keys.length === 1) return `unknown setting${keys[0]?.suggestion ?? ''}${list}`;
   return `unknown settings ${keys.map((key) => `"${key.key}"${key.suggestion}`).join(', ')}${list}`;
 };
 
 /** A deep copy of `config` without the unknown keys `issues` name, and their dot paths. */
-export function withoutUnknownSettings(config: unknown, issues: readonly z.core.$ZodIssue[]): { config: unknown; dropped: string[] } {
+export function withoutUnknownSettings(
+  config: unknown,
+  issues: readonly z.core.$ZodIssue[],
+): { config: unknown; dropped: string[] } {
   const copy = JSON.parse(JSON.stringify(config ?? null)) as unknown;
   const dropped: string[] = [];
   for (const issue of issues) {
     if (issue.code !== 'unrecognized_keys') continue;
     let node: unknown = copy;
-    for (const key of issue.path) node = isRecord(node) || Array.isArray(node) ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+    for (const key of issue.path)
+      node =
+        isRecord(node) || Array.isArray(node)
+          ? (node as Record<PropertyKey, unknown>)[key]
+          : undefined;
     if (!isRecord(node)) continue;
     for (const key of issue.keys) {
       if (!Object.hasOwn(node, key)) continue;

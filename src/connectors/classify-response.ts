@@ -42,8 +42,17 @@ export function classifyHttpResult(result: HttpResult, now: Date): DeliveryResul
   }
   if (status >= 300 && status < 400) {
     const location = headers.location ? ` (Location: ${headers.location})` : '';
-    return { outcome: 'failed', reason: `HTTP ${status}: redirects are not followed; use the final URL${location}`, ...answered };
+    return {
+      outcome: 'failed',
+      reason: `HTTP ${status}: redirects are not followed; use the final URL${location}`,
+      ...answered,
+    };
   }
-  if (status === 410) return { outcome: 'failed', reason: 'HTTP 410 Gone: the endpoint says it no longer exists', ...answered };
+  if (status === 410)
+    return {
+      outcome: 'failed',
+      reason: 'HTTP 410 Gone: the endpoint says it no longer exists',
+      ...answered,
+    };
   return { outcome: 'failed', reason: `HTTP ${status}`, ...answered };
 }

@@ -63,19 +63,33 @@ export interface ConnectorHarness<Config> {
 /** A mailer for a connector that never mails: every call fails and says so. */
 export function unusedMailer(connectorId: string): Mailer {
   return {
-    send: async () => ({ ok: false, transient: false, error: `the ${connectorId} connector must not send mail` }),
+    send: async () => ({
+      ok: false,
+      transient: false,
+      error: `the ${connectorId} connector must not send mail`,
+    }),
     verify: async () => ({ ok: false, message: 'unused' }),
     close: async () => undefined,
   };
 }
 
 /** A connection-test context with test defaults (silent logger, system clock, no abort); harnesses build on it. */
-export function makeTestContext(parts: Pick<TestContext, 'http' | 'mailer'> & Partial<TestContext>): TestContext {
-  return { logger: silentLogger(), clock: systemClock, signal: new AbortController().signal, caches: createCacheScope(), ...parts };
+export function makeTestContext(
+  parts: Pick<TestContext, 'http' | 'mailer'> & Partial<TestContext>,
+): TestContext {
+  return {
+    logger: silentLogger(),
+    clock: systemClock,
+    signal: new AbortController().signal,
+    caches: createCacheScope(),
+    ...parts,
+  };
 }
 
 /** Fills the delivery-specific fields of a context with test defaults; harnesses build on it. */
-export function makeDeliveryContext(parts: Pick<DeliveryContext, 'http' | 'mailer'> & Partial<DeliveryContext>): DeliveryContext {
+export function makeDeliveryContext(
+  parts: Pick<DeliveryContext, 'http' | 'mailer'> & Partial<DeliveryContext>,
+): DeliveryContext {
   return {
     deliveryId: newId('delivery'),
     connectionId: 'con_contract',
@@ -90,7 +104,10 @@ export function makeDeliveryContext(parts: Pick<DeliveryContext, 'http' | 'maile
   };
 }
 
-export function runConnectorContract<Config>(name: string, harness: ConnectorHarness<Config>): void {
+export function runConnectorContract<Config>(
+  name: string,
+  harness: ConnectorHarness<Config>,
+): void {
   const { connector } = harness;
 
   describe(`connector contract: ${name}`, () => {
@@ -105,8 +122,10 @@ export function runConnectorContract<Config>(name: string, harness: ConnectorHar
       await harness.dispose?.();
     });
 
-    const deliveryContext = (overrides: Partial<DeliveryContext> = {}): DeliveryContext => harness.makeContext({ ...target.context, ...overrides });
-    const downDeliveryContext = (): DeliveryContext => harness.makeContext({ ...target.context, ...target.downContext });
+    const deliveryContext = (overrides: Partial<DeliveryContext> = {}): DeliveryContext =>
+      harness.makeContext({ ...target.context, ...overrides });
+    const downDeliveryContext = (): DeliveryContext =>
+      harness.makeContext({ ...target.context, ...target.downContext });
 
     it('names and describes itself', () => {
       expect(connector.id).toBe(name);
@@ -125,8 +144,13 @@ export function runConnectorContract<Config>(name: string, harness: ConnectorHar
     });
 
     it('refuses unknown keys in every object of its config', () => {
-      expect(openObjects(z.toJSONSchema(connector.configSchema, { io: 'input' }) as JsonSchemaNode)).toEqual([]);
-      const misspelt = connector.configSchema.safeParse({ ...(target.validConfig as Record<string, unknown>), unknownSetting: true });
+      expect(
+        openObjects(z.toJSONSchema(connector.configSchema, { io: 'input' }) as JsonSchemaNode),
+      ).toEqual([]);
+      const misspelt = connector.configSchema.safeParse({
+        ...(target.validConfig as Record<string, unknown>),
+        unknownSetting: true,
+      });
       expect(misspelt.success).toBe(false);
     });
 
@@ -148,26 +172,44 @@ export function runConnectorContract<Config>(name: string, harness: ConnectorHar
     it('delivers the same delivery id twice safely', async () => {
       const event = sampleEvent('payment');
       const deliveryId = newId('delivery');
-      const first = await connector.deliver(event, target.validConfig, deliveryContext({ deliveryId, attempt: 1 }));
-      const second = await connector.deliver(event, target.validConfig, deliveryContext({ deliveryId, attempt: 2, trigger: 'manual' }));
+      const first = await connector.deliver(
+        event,
+        target.validConfig,
+        deliveryContext({ deliveryId, attempt: 1 }),
+      );
+      const second = await connector.deliver(
+        event,
+        target.validConfig,
+        deliveryContext({ deliveryId, attempt: 2, trigger: 'manual' }),
+      );
       expect(['delivered', 'skipped']).toContain(first.outcome);
       expect(['delivered', 'skipped']).toContain(second.outcome);
       await target.assertRedeliverySafe(event, deliveryId);
     });
 
     it('asks for a retry, without throwing, when the target is down', async () => {
-      const result = await connector.deliver(sampleEvent('payment'), target.downConfig, downDeliveryContext());
+      const result = await connector.deliver(
+        sampleEvent('payment'),
+        target.downConfig,
+        downDeliveryContext(),
+      );
       expect(result.outcome).toBe('retry');
     });
 
     it('passes the connection test on the healthy target', async () => {
-      const result = await connector.testConnection(target.validConfig, harness.makeTestContext({ ...target.context }));
+      const result = await connector.testConnection(
+        target.validConfig,
+        harness.makeTestContext({ ...target.context }),
+      );
       expect(result.ok, result.message).toBe(true);
       expect(result.message.length).toBeGreaterThan(0);
     });
 
     it('fails the connection test on the unreachable target, without throwing', async () => {
-      const result = await connector.testConnection(target.downConfig, harness.makeTestContext({ ...target.context, ...target.downContext }));
+      const result = await connector.testConnection(
+        target.downConfig,
+        harness.makeTestContext({ ...target.context, ...target.downContext }),
+      );
       expect(result.ok).toBe(false);
       expect(result.message.length).toBeGreaterThan(0);
     });

@@ -17,7 +17,8 @@ import type { ConnectorId } from './registry.js';
 import { salesforceContractHarness } from './salesforce/test-support/contract-harness.js';
 import { webhookContractHarness } from './webhook/test-support/contract-harness.js';
 
-type ConfigOf<Id extends ConnectorId> = (typeof connectors)[Id] extends Connector<infer Config> ? Config : never;
+type ConfigOf<Id extends ConnectorId> =
+  (typeof connectors)[Id] extends Connector<infer Config> ? Config : never;
 
 const harnesses: { [Id in ConnectorId]: () => ConnectorHarness<ConfigOf<Id>> } = {
   webhook: webhookContractHarness,
@@ -37,7 +38,9 @@ function run<Id extends ConnectorId>(id: Id): void {
 describe('connector contracts', () => {
   it('run for every registered connector', () => {
     expect(CONNECTOR_IDS.filter((id) => !Object.hasOwn(harnesses, id))).toEqual([]);
-    expect(Object.keys(harnesses).filter((id) => !(CONNECTOR_IDS as string[]).includes(id))).toEqual([]);
+    expect(
+      Object.keys(harnesses).filter((id) => !(CONNECTOR_IDS as string[]).includes(id)),
+    ).toEqual([]);
   });
 });
 

@@ -40,7 +40,14 @@ import type { CacheScope } from '../lib/cache-scope.js';
 export type DeliveryResult =
   | { outcome: 'delivered'; statusCode?: number; response?: string }
   | { outcome: 'skipped'; reason: string }
-  | { outcome: 'retry'; reason: string; statusCode?: number; response?: string; retryAfterSeconds?: number; overloaded?: boolean }
+  | {
+      outcome: 'retry';
+      reason: string;
+      statusCode?: number;
+      response?: string;
+      retryAfterSeconds?: number;
+      overloaded?: boolean;
+    }
   | { outcome: 'failed'; reason: string; statusCode?: number; response?: string };
 
 export interface DeliveryContext {

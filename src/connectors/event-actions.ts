@@ -14,7 +14,9 @@ import { EVENT_TYPES } from '../core/events.js';
 import type { CanonicalEvent, EventType } from '../core/events.js';
 
 /** Every event type a connection can act on (`connection_test` is the connection test itself). */
-export const ACTIONABLE_EVENT_TYPES = EVENT_TYPES.filter((t): t is Exclude<EventType, 'connection_test'> => t !== 'connection_test');
+export const ACTIONABLE_EVENT_TYPES = EVENT_TYPES.filter(
+  (t): t is Exclude<EventType, 'connection_test'> => t !== 'connection_test',
+);
 export type ActionableEventType = (typeof ACTIONABLE_EVENT_TYPES)[number];
 
 /**
@@ -38,8 +40,15 @@ export function actionKeyOf(event: CanonicalEvent): ActionKey | null {
  * The `actions` config field: an object with an optional `action` per event type, defaulting to
  * `defaults` when the whole field is absent. `help` explains the action shape in the UI.
  */
-export function eventActionsSchema<A extends z.ZodType>(action: A, defaults: EventActions<z.input<A>>, help: string) {
-  const shape = Object.fromEntries(ACTION_KEYS.map((key) => [key, action.optional()])) as Record<ActionKey, z.ZodOptional<A>>;
+export function eventActionsSchema<A extends z.ZodType>(
+  action: A,
+  defaults: EventActions<z.input<A>>,
+  help: string,
+) {
+  const shape = Object.fromEntries(ACTION_KEYS.map((key) => [key, action.optional()])) as Record<
+    ActionKey,
+    z.ZodOptional<A>
+  >;
   return z
     .object(shape)
     .strict()

@@ -80,7 +80,9 @@ describe('rate limiter', () => {
     const held = registry.limiterFor('acct', 10);
     // …when a connection to the same account asking for 5/s starts delivering.
     const slower = registry.limiterFor('acct', 5);
-    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? held : slower).acquire()));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? held : slower).acquire()),
+    );
     // One budget of 5/s: five at once (the burst), then one every 200 ms, whichever connection asks.
     expect(waits).toEqual([200, 400, 600, 800, 1000]);
   });
@@ -88,7 +90,10 @@ describe('rate limiter', () => {
   it('refills at the old rate up to the change, then at the new one, with the new burst size', async () => {
     let now = 0;
     const waits: number[] = [];
-    const limiter = createRateLimiter({ perSecond: 10, ticker: { nowMs: () => now, sleep: async (ms) => void waits.push(Math.round(ms)) } });
+    const limiter = createRateLimiter({
+      perSecond: 10,
+      ticker: { nowMs: () => now, sleep: async (ms) => void waits.push(Math.round(ms)) },
+    });
     for (let i = 0; i < 10; i++) await limiter.acquire();
     now = 100; // one token back at 10/s
     limiter.setRate(2);

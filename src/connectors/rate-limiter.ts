@@ -43,7 +43,11 @@ export interface AdjustableRateLimiter extends RateLimiter {
 }
 
 /** `perSecond` requests per second on average, at most `burst` (default `perSecond`) at once. */
-export function createRateLimiter(options: { perSecond: number; burst?: number; ticker?: Ticker }): AdjustableRateLimiter {
+export function createRateLimiter(options: {
+  perSecond: number;
+  burst?: number;
+  ticker?: Ticker;
+}): AdjustableRateLimiter {
   const ticker = options.ticker ?? realTicker;
   let perSecond = options.perSecond;
   let capacity = options.burst ?? options.perSecond;
@@ -83,7 +87,9 @@ export function createRateLimiter(options: { perSecond: number; burst?: number; 
  * account's, not the connection's. A lower rate changes the one limiter in place, so deliveries
  * already holding it slow down too: an account never has two budgets at once.
  */
-export function createRateLimiterRegistry(ticker?: Ticker): { limiterFor(key: string, perSecond: number): RateLimiter } {
+export function createRateLimiterRegistry(ticker?: Ticker): {
+  limiterFor(key: string, perSecond: number): RateLimiter;
+} {
   const limiters = new Map<string, AdjustableRateLimiter>();
   return {
     limiterFor(key, perSecond) {

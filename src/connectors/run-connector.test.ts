@@ -10,7 +10,9 @@ import { sampleEvent } from './sample-event.js';
 import { captureLogger } from '../../test/helpers/capture-logger.js';
 import { createCacheScope } from '../lib/cache-scope.js';
 
-const http: HttpClient = { request: async () => ({ ok: false, kind: 'blocked', message: 'unused', durationMs: 0 }) };
+const http: HttpClient = {
+  request: async () => ({ ok: false, kind: 'blocked', message: 'unused', durationMs: 0 }),
+};
 const mailer: Mailer = {
   send: async () => ({ ok: false, transient: false, error: 'unused' }),
   verify: async () => ({ ok: false, message: 'unused' }),
@@ -35,10 +37,20 @@ function ctx(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
 }
 
 function testCtx(overrides: Partial<TestContext> = {}): TestContext {
-  return { http, mailer, logger: silentLogger(), clock: new ManualClock(), signal: new AbortController().signal, caches: createCacheScope(), ...overrides };
+  return {
+    http,
+    mailer,
+    logger: silentLogger(),
+    clock: new ManualClock(),
+    signal: new AbortController().signal,
+    caches: createCacheScope(),
+    ...overrides,
+  };
 }
 
-function fakeConnector(parts: Partial<Pick<Connector<{ n: number }>, 'deliver' | 'testConnection'>>): Connector<{ n: number }> {
+function fakeConnector(
+  parts: Partial<Pick<Connector<{ n: number }>, 'deliver' | 'testConnection'>>,
+): Connector<{ n: number }> {
   return {
     id: 'fake',
     displayName: 'Fake',
@@ -59,7 +71,10 @@ describe('runConnector', () => {
         return { outcome: 'skipped', reason: 'no action for this event' };
       },
     });
-    expect(await runConnector(connector, sampleEvent(), { n: 3 }, ctx())).toEqual({ outcome: 'skipped', reason: 'no action for this event' });
+    expect(await runConnector(connector, sampleEvent(), { n: 3 }, ctx())).toEqual({
+      outcome: 'skipped',
+      reason: 'no action for this event',
+    });
     expect(seen).toEqual(['evt_01HXZ3M8Q4000000000000SAMP', 3, 'dlv_RUN']);
   });
 
@@ -75,8 +90,16 @@ describe('runConnector', () => {
       reason: 'connector error: cannot read properties of undefined',
     });
     const [line] = lines();
-    expect(line).toMatchObject({ level: 50, msg: 'connector threw', connector: 'fake', deliveryId: 'dlv_RUN', err: { type: 'TypeError' } });
-    expect(String((line?.err as { stack?: unknown } | undefined)?.stack)).toContain('run-connector.test.ts');
+    expect(line).toMatchObject({
+      level: 50,
+      msg: 'connector threw',
+      connector: 'fake',
+      deliveryId: 'dlv_RUN',
+      err: { type: 'TypeError' },
+    });
+    expect(String((line?.err as { stack?: unknown } | undefined)?.stack)).toContain(
+      'run-connector.test.ts',
+    );
   });
 
   it('also catches a synchronous throw', async () => {
@@ -85,7 +108,10 @@ describe('runConnector', () => {
         throw new Error('sync');
       },
     });
-    expect(await runConnector(connector, sampleEvent(), { n: 1 }, ctx())).toEqual({ outcome: 'retry', reason: 'connector error: sync' });
+    expect(await runConnector(connector, sampleEvent(), { n: 1 }, ctx())).toEqual({
+      outcome: 'retry',
+      reason: 'connector error: sync',
+    });
   });
 
   it('gives up with "timed out" when the deadline fires', async () => {
@@ -96,7 +122,9 @@ describe('runConnector', () => {
         return new Promise<DeliveryResult>(() => undefined);
       },
     });
-    expect(await runConnector(connector, sampleEvent(), { n: 1 }, ctx({ signal: deadline.signal }))).toEqual({ outcome: 'retry', reason: 'timed out' });
+    expect(
+      await runConnector(connector, sampleEvent(), { n: 1 }, ctx({ signal: deadline.signal })),
+    ).toEqual({ outcome: 'retry', reason: 'timed out' });
   });
 
   it('does not call the connector when the deadline has already passed', async () => {
@@ -107,7 +135,9 @@ describe('runConnector', () => {
         return { outcome: 'delivered' };
       },
     });
-    expect(await runConnector(connector, sampleEvent(), { n: 1 }, ctx({ signal: AbortSignal.abort() }))).toEqual({ outcome: 'retry', reason: 'timed out' });
+    expect(
+      await runConnector(connector, sampleEvent(), { n: 1 }, ctx({ signal: AbortSignal.abort() })),
+    ).toEqual({ outcome: 'retry', reason: 'timed out' });
     expect(called).toBe(false);
   });
 
@@ -122,19 +152,29 @@ describe('runConnector', () => {
         });
       },
     });
-    expect(await runConnector(connector, sampleEvent(), { n: 1 }, ctx({ signal: deadline.signal }))).toEqual({ outcome: 'retry', reason: 'timed out' });
+    expect(
+      await runConnector(connector, sampleEvent(), { n: 1 }, ctx({ signal: deadline.signal })),
+    ).toEqual({ outcome: 'retry', reason: 'timed out' });
     fail(new Error('late'));
   });
 
   it('treats a result without an outcome as a bug', async () => {
-    const connector = fakeConnector({ deliver: async () => ({ outcome: 'done' }) as unknown as DeliveryResult });
-    expect(await runConnector(connector, sampleEvent(), { n: 1 }, ctx())).toEqual({ outcome: 'retry', reason: 'connector error: deliver returned no outcome' });
+    const connector = fakeConnector({
+      deliver: async () => ({ outcome: 'done' }) as unknown as DeliveryResult,
+    });
+    expect(await runConnector(connector, sampleEvent(), { n: 1 }, ctx())).toEqual({
+      outcome: 'retry',
+      reason: 'connector error: deliver returned no outcome',
+    });
   });
 });
 
 describe('runConnectionTest', () => {
   it('returns the connector result', async () => {
-    expect(await runConnectionTest(fakeConnector({}), { n: 1 }, testCtx())).toEqual({ ok: true, message: 'fine' });
+    expect(await runConnectionTest(fakeConnector({}), { n: 1 }, testCtx())).toEqual({
+      ok: true,
+      message: 'fine',
+    });
   });
 
   it('never throws', async () => {
@@ -143,7 +183,10 @@ describe('runConnectionTest', () => {
         throw new Error('exploded');
       },
     });
-    expect(await runConnectionTest(connector, { n: 1 }, testCtx())).toEqual({ ok: false, message: 'connector error: exploded' });
+    expect(await runConnectionTest(connector, { n: 1 }, testCtx())).toEqual({
+      ok: false,
+      message: 'connector error: exploded',
+    });
   });
 
   it('reports the deadline', async () => {
@@ -154,11 +197,18 @@ describe('runConnectionTest', () => {
         return new Promise(() => undefined);
       },
     });
-    expect(await runConnectionTest(connector, { n: 1 }, testCtx({ signal: deadline.signal }))).toEqual({ ok: false, message: 'timed out' });
+    expect(
+      await runConnectionTest(connector, { n: 1 }, testCtx({ signal: deadline.signal })),
+    ).toEqual({ ok: false, message: 'timed out' });
   });
 
   it('treats a malformed result as not ok', async () => {
-    const connector = fakeConnector({ testConnection: async () => ({ ok: 'yes' }) as unknown as { ok: boolean; message: string } });
-    expect(await runConnectionTest(connector, { n: 1 }, testCtx())).toEqual({ ok: false, message: 'connector error: testConnection returned no result' });
+    const connector = fakeConnector({
+      testConnection: async () => ({ ok: 'yes' }) as unknown as { ok: boolean; message: string },
+    });
+    expect(await runConnectionTest(connector, { n: 1 }, testCtx())).toEqual({
+      ok: false,
+      message: 'connector error: testConnection returned no result',
+    });
   });
 });

@@ -56,10 +56,16 @@ export async function runConnector<Config>(
     const work = Promise.resolve().then(() => connector.deliver(event, config, ctx));
     const result = await untilAborted<unknown>(work, ctx.signal, timedOut);
     if (isDeliveryResult(result)) return result;
-    ctx.logger.error({ connector: connector.id, deliveryId: ctx.deliveryId }, 'connector returned no outcome');
+    ctx.logger.error(
+      { connector: connector.id, deliveryId: ctx.deliveryId },
+      'connector returned no outcome',
+    );
     return { outcome: 'retry', reason: 'connector error: deliver returned no outcome' };
   } catch (err) {
-    ctx.logger.error({ err, connector: connector.id, deliveryId: ctx.deliveryId, eventId: event.id }, 'connector threw');
+    ctx.logger.error(
+      { err, connector: connector.id, deliveryId: ctx.deliveryId, eventId: event.id },
+      'connector threw',
+    );
     return { outcome: 'retry', reason: `connector error: ${errorMessage(err)}` };
   }
 }

@@ -26,7 +26,10 @@ const DIGISTORE24_EVENT_NAMES: Readonly<Record<EventType, string>> = {
 };
 
 /** Returns a fresh object each call; `overrides` replace whole top-level fields. */
-export function sampleEvent(type: EventType = 'payment', overrides: Partial<CanonicalEvent> = {}): CanonicalEvent {
+export function sampleEvent(
+  type: EventType = 'payment',
+  overrides: Partial<CanonicalEvent> = {},
+): CanonicalEvent {
   return {
     id: 'evt_01HXZ3M8Q4000000000000SAMP',
     type,
@@ -45,7 +48,15 @@ export function sampleEvent(type: EventType = 'payment', overrides: Partial<Cano
       net: 8151,
       fee: null,
       language: 'en',
-      items: [{ productId: '543210', name: 'Online Course Basic', quantity: 1, isAddon: false, amount: 9700 }],
+      items: [
+        {
+          productId: '543210',
+          name: 'Online Course Basic',
+          quantity: 1,
+          isAddon: false,
+          amount: 9700,
+        },
+      ],
       invoiceUrl: 'https://www.digistore24.com/invoice/K7QX2M9P/91000001/ABCD1234.pdf',
       receiptUrl: 'https://www.digistore24.com/receipt/543210/K7QX2M9P/ABCD1234',
       nextPaymentAt: null,
@@ -57,13 +68,23 @@ export function sampleEvent(type: EventType = 'payment', overrides: Partial<Cano
       lastName: 'Beispiel',
       company: null,
       phone: null,
-      address: { street: 'Musterstraße 5', street2: null, zipcode: '10115', city: 'Berlin', state: null, country: 'DE' },
+      address: {
+        street: 'Musterstraße 5',
+        street2: null,
+        zipcode: '10115',
+        city: 'Berlin',
+        state: null,
+        country: 'DE',
+      },
       newsletterConsent: null,
       language: 'en',
     },
     affiliate: null,
     subscription: null,
-    refund: type === 'refund' ? { full: true, paymentTransactionId: '91000001', paymentAmount: 9700, refundedTotal: 9700 } : null,
+    refund:
+      type === 'refund'
+        ? { full: true, paymentTransactionId: '91000001', paymentAmount: 9700, refundedTotal: 9700 }
+        : null,
     raw: {
       api_mode: 'live',
       ipn_version: '1.6',

@@ -7,8 +7,16 @@ describe('session cache', () => {
     const cache = createSessionCache<string>();
     let logins = 0;
     const login = async (): Promise<LoginResult<string>> => ({ ok: true, session: `s${++logins}` });
-    const results = await Promise.all([cache.get('k', login), cache.get('k', login), cache.get('k', login)]);
-    expect(results).toEqual([{ ok: true, session: 's1' }, { ok: true, session: 's1' }, { ok: true, session: 's1' }]);
+    const results = await Promise.all([
+      cache.get('k', login),
+      cache.get('k', login),
+      cache.get('k', login),
+    ]);
+    expect(results).toEqual([
+      { ok: true, session: 's1' },
+      { ok: true, session: 's1' },
+      { ok: true, session: 's1' },
+    ]);
     expect(await cache.get('k', login)).toEqual({ ok: true, session: 's1' });
     expect(logins).toBe(1);
   });
@@ -27,9 +35,16 @@ describe('session cache', () => {
 
   it('does not cache failed logins or thrown errors', async () => {
     const cache = createSessionCache<string>();
-    expect(await cache.get('k', async () => ({ ok: false, auth: true, message: 'bad password' }))).toEqual({ ok: false, auth: true, message: 'bad password' });
-    await expect(cache.get('k', async () => Promise.reject(new Error('bug')))).rejects.toThrow('bug');
-    expect(await cache.get('k', async () => ({ ok: true, session: 'fresh' }))).toEqual({ ok: true, session: 'fresh' });
+    expect(
+      await cache.get('k', async () => ({ ok: false, auth: true, message: 'bad password' })),
+    ).toEqual({ ok: false, auth: true, message: 'bad password' });
+    await expect(cache.get('k', async () => Promise.reject(new Error('bug')))).rejects.toThrow(
+      'bug',
+    );
+    expect(await cache.get('k', async () => ({ ok: true, session: 'fresh' }))).toEqual({
+      ok: true,
+      session: 'fresh',
+    });
   });
 
   it('derives different keys for different credentials and the same key for the same ones', () => {

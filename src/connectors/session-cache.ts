@@ -15,7 +15,9 @@ import { createHash } from 'node:crypto';
  * `TARGET_AUTH_FAILED`); `permanent` = another problem retrying cannot fix (the address guard
  * refused the URL, the URL is invalid): fails with `message`; otherwise a transient problem.
  */
-export type LoginResult<S> = { ok: true; session: S } | { ok: false; auth: boolean; message: string; retryAfterSeconds?: number; permanent?: boolean };
+export type LoginResult<S> =
+  | { ok: true; session: S }
+  | { ok: false; auth: boolean; message: string; retryAfterSeconds?: number; permanent?: boolean };
 
 export interface SessionCache<S> {
   /** The cached session for `key`, or the result of `login` (shared by concurrent callers; failures are not cached). */

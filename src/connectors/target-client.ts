@@ -63,7 +63,8 @@ export interface TargetClient {
 
 function parseBody(response: HttpResponse): unknown {
   const type = response.headers['content-type'] ?? '';
-  if (!type.includes('json') || response.body.length === 0) return response.body.length === 0 ? null : response.body;
+  if (!type.includes('json') || response.body.length === 0)
+    return response.body.length === 0 ? null : response.body;
   try {
     return JSON.parse(response.body) as unknown;
   } catch {
@@ -93,16 +94,26 @@ function encode(req: TargetRequest): HttpRequest {
 
 /** `failed` with `TARGET_AUTH_FAILED`, naming the target and its answer. */
 export function authFailure(name: string, detail: string, status?: number): RetryOrFailed {
-  return { outcome: 'failed', reason: `TARGET_AUTH_FAILED: ${name} rejected the credentials${status ? ` (HTTP ${status})` : ''}: ${detail}`, ...(status ? { statusCode: status } : {}) };
+  return {
+    outcome: 'failed',
+    reason: `TARGET_AUTH_FAILED: ${name} rejected the credentials${status ? ` (HTTP ${status})` : ''}: ${detail}`,
+    ...(status ? { statusCode: status } : {}),
+  };
 }
 
 export function createTargetClient<S>(options: TargetClientOptions<S>): TargetClient {
   const { name } = options;
 
-  async function send(req: HttpRequest, session: S | undefined): Promise<{ cls: AnswerClass | 'network'; result: CallResult }> {
+  async function send(
+    req: HttpRequest,
+    session: S | undefined,
+  ): Promise<{ cls: AnswerClass | 'network'; result: CallResult }> {
     await options.limiter?.acquire(options.signal);
     const prepared = options.prepare(req, session);
-    const outcome = await options.http.request({ ...prepared, ...(options.signal ? { signal: options.signal } : {}) });
+    const outcome = await options.http.request({
+      ...prepared,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     if (!outcome.ok) {
       const result = classifyHttpResult(outcome, options.clock.now()) as RetryOrFailed;
       return { cls: 'network', result: { ok: false, result } };
@@ -111,7 +122,10 @@ export function createTargetClient<S>(options: TargetClientOptions<S>): TargetCl
     const body = parseBody(response);
     const cls = options.classify?.(response.status, body) ?? defaultClass(response.status);
     if (cls === 'ok') return { cls, result: { ok: true, status: response.status, body, response } };
-    const message = options.errorMessage?.(body) ?? (typeof body === 'string' ? body.slice(0, 300) : undefined) ?? '';
+    const message =
+      options.errorMessage?.(body) ??
+      (typeof body === 'string' ? body.slice(0, 300) : undefined) ??
+      '';
     const answered = { statusCode: response.status, response: response.body };
     let result: RetryOrFailed;
     if (cls === 'auth') {
@@ -127,7 +141,11 @@ export function createTargetClient<S>(options: TargetClientOptions<S>): TargetCl
         ...(response.status === 429 ? { overloaded: true } : {}),
       };
     } else {
-      result = { outcome: 'failed', reason: `TARGET_VALIDATION_FAILED: ${name} answered HTTP ${response.status}${message ? `: ${message}` : ''}`, ...answered };
+      result = {
+        outcome: 'failed',
+        reason: `TARGET_VALIDATION_FAILED: ${name} answered HTTP ${response.status}${message ? `: ${message}` : ''}`,
+        ...answered,
+      };
     }
     return { cls, result: { ok: false, status: response.status, body, result } };
   }
@@ -141,7 +159,13 @@ export function createTargetClient<S>(options: TargetClientOptions<S>): TargetCl
       ? authFailure(name, result.message)
       : result.permanent
         ? { outcome: 'failed', reason: `${name} login failed: ${result.message}` }
-        : { outcome: 'retry', reason: `${name} login failed: ${result.message}`, ...(result.retryAfterSeconds !== undefined ? { retryAfterSeconds: result.retryAfterSeconds } : {}) };
+        : {
+            outcome: 'retry',
+            reason: `${name} login failed: ${result.message}`,
+            ...(result.retryAfterSeconds !== undefined
+              ? { retryAfterSeconds: result.retryAfterSeconds }
+              : {}),
+          };
     return { ok: false, result: { ok: false, result: failure } };
   }
 
@@ -167,11 +191,27 @@ export function createTargetClient<S>(options: TargetClientOptions<S>): TargetCl
  * transient problems retry, an HTTP refusal is an auth failure, and a request that could not
  * be sent for good (address guard, bad URL) is permanent. `detail` replaces the reason of a refusal.
  */
-export function loginFailure(failed: Extract<CallResult, { ok: false }>, detail?: string): LoginResult<never> {
+export function loginFailure(
+  failed: Extract<CallResult, { ok: false }>,
+  detail?: string,
+): LoginResult<never> {
   const { result } = failed;
-  if (result.outcome === 'retry') return { ok: false, auth: false, message: result.reason, ...(result.retryAfterSeconds !== undefined ? { retryAfterSeconds: result.retryAfterSeconds } : {}) };
-  if (failed.status === undefined) return { ok: false, auth: false, permanent: true, message: result.reason };
-  return { ok: false, auth: true, message: `login refused (HTTP ${failed.status}): ${detail ?? result.reason}` };
+  if (result.outcome === 'retry')
+    return {
+      ok: false,
+      auth: false,
+      message: result.reason,
+      ...(result.retryAfterSeconds !== undefined
+        ? { retryAfterSeconds: result.retryAfterSeconds }
+        : {}),
+    };
+  if (failed.status === undefined)
+    return { ok: false, auth: false, permanent: true, message: result.reason };
+  return {
+    ok: false,
+    auth: true,
+    message: `login refused (HTTP ${failed.status}): ${detail ?? result.reason}`,
+  };
 }
 
 /** A connection-test answer from a call: ok with `success`, else the failure's reason. */

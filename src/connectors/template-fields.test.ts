@@ -8,9 +8,16 @@ describe('templatePathProblems', () => {
   const schema = z.strictObject({
     subject: templateSchema().default('{event}'),
     tags: z.array(templateSchema().trim().min(1)).default([]),
-    perEvent: z.record(z.string(), z.strictObject({ fields: z.record(z.string(), templateSchema()).default({}) })).default({}),
+    perEvent: z
+      .record(
+        z.string(),
+        z.strictObject({ fields: z.record(z.string(), templateSchema()).default({}) }),
+      )
+      .default({}),
     mapping: mappingSchema.optional(),
-    nested: z.strictObject({ mapping: mappingSchema.superRefine(() => undefined).default({}) }).prefault({}),
+    nested: z
+      .strictObject({ mapping: mappingSchema.superRefine(() => undefined).default({}) })
+      .prefault({}),
     either: z.union([templateSchema(), z.array(templateSchema())]).optional(),
     plain: z.string().optional(),
   });
@@ -36,23 +43,33 @@ describe('templatePathProblems', () => {
   });
 
   it('is empty for valid paths, raw fields and fixed text', () => {
-    const config = schema.parse({ subject: 'fixed', tags: ['vip', '{raw.whatever}'], either: '{order.items.0.productId}', mapping: { a: 'order.items' } });
+    const config = schema.parse({
+      subject: 'fixed',
+      tags: ['vip', '{raw.whatever}'],
+      either: '{order.items.0.productId}',
+      mapping: { a: 'order.items' },
+    });
     expect(templatePathProblems(schema, config)).toEqual([]);
   });
 
-  it.each(Object.entries(connectors))('finds nothing wrong in the defaults of %s', (_id, connector) => {
-    // The smallest config each connector accepts: its defaults fill in every template.
-    const minimal: Record<string, unknown> = {
-      webhook: { url: 'https://example.com/hook' },
-      email: { to: ['a@example.com'] },
-      'paypal-ipn-forward': { url: 'https://example.com/ipn' },
-      salesforce: { credentials: { clientId: 'c', clientSecret: 's', username: 'u', password: 'p' } },
-      activecampaign: { accountUrl: 'https://x.api-us1.com', apiToken: 't' },
-      quentn: { baseUrl: 'https://x.quentn.com/public/api/V1/', apiKey: 'k' },
-      klicktipp: { auth: { username: 'u', password: 'p' } },
-    };
-    const parsed = connector.configSchema.safeParse(minimal[connector.id]);
-    expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
-    expect(templatePathProblems(connector.configSchema, parsed.data)).toEqual([]);
-  });
+  it.each(Object.entries(connectors))(
+    'finds nothing wrong in the defaults of %s',
+    (_id, connector) => {
+      // The smallest config each connector accepts: its defaults fill in every template.
+      const minimal: Record<string, unknown> = {
+        webhook: { url: 'https://example.com/hook' },
+        email: { to: ['a@example.com'] },
+        'paypal-ipn-forward': { url: 'https://example.com/ipn' },
+        salesforce: {
+          credentials: { clientId: 'c', clientSecret: 's', username: 'u', password: 'p' },
+        },
+        activecampaign: { accountUrl: 'https://x.api-us1.com', apiToken: 't' },
+        quentn: { baseUrl: 'https://x.quentn.com/public/api/V1/', apiKey: 'k' },
+        klicktipp: { auth: { username: 'u', password: 'p' } },
+      };
+      const parsed = connector.configSchema.safeParse(minimal[connector.id]);
+      expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
+      expect(templatePathProblems(connector.configSchema, parsed.data)).toEqual([]);
+    },
+  );
 });

@@ -8,7 +8,13 @@
  */
 import type { z } from 'zod';
 import { pathProblem } from './template-paths.js';
-import { mappingSpecPaths, mappingValue, renderTemplate, templateKinds, templatePaths } from './template.js';
+import {
+  mappingSpecPaths,
+  mappingValue,
+  renderTemplate,
+  templateKinds,
+  templatePaths,
+} from './template.js';
 import { isRecord } from '../lib/is-record.js';
 
 /** The parts of a Zod schema definition the walk follows. */
@@ -28,7 +34,15 @@ interface WalkedDef {
 }
 
 /** Wrappers whose value is the wrapped schema's value. */
-const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'nonoptional', 'catch']);
+const WRAPPERS = new Set([
+  'optional',
+  'nullable',
+  'default',
+  'prefault',
+  'readonly',
+  'nonoptional',
+  'catch',
+]);
 
 interface Found {
   /** Dot path of the config field, e.g. `actions.payment.addTags.0`. */
@@ -43,18 +57,29 @@ interface Found {
 function walk(schema: z.ZodType, value: unknown, at: readonly string[], out: Found[]): void {
   const kind = templateKinds.get(schema)?.kind;
   if (kind === 'template') {
-    if (typeof value === 'string') out.push({ field: at.join('.'), kind, text: value, paths: templatePaths(value) });
+    if (typeof value === 'string')
+      out.push({ field: at.join('.'), kind, text: value, paths: templatePaths(value) });
     return;
   }
   if (kind === 'mapping') {
     if (!isRecord(value)) return;
     for (const [key, spec] of Object.entries(value)) {
-      if (typeof spec === 'string') out.push({ field: [...at, key].join('.'), kind, text: spec, paths: mappingSpecPaths(spec) });
+      if (typeof spec === 'string')
+        out.push({
+          field: [...at, key].join('.'),
+          kind,
+          text: spec,
+          paths: mappingSpecPaths(spec),
+        });
     }
     return;
   }
   const def = schema._zod.def as unknown as WalkedDef;
-  const next = (child: z.ZodType | undefined, childValue: unknown, childAt: readonly string[] = at): void => {
+  const next = (
+    child: z.ZodType | undefined,
+    childValue: unknown,
+    childAt: readonly string[] = at,
+  ): void => {
     if (child) walk(child, childValue, childAt, out);
   };
   if (WRAPPERS.has(def.type)) {
@@ -78,7 +103,8 @@ function walk(schema: z.ZodType, value: unknown, at: readonly string[], out: Fou
       return;
     case 'object':
       if (!isRecord(value)) return;
-      for (const [key, child] of Object.entries(def.shape ?? {})) next(child, value[key], [...at, key]);
+      for (const [key, child] of Object.entries(def.shape ?? {}))
+        next(child, value[key], [...at, key]);
       return;
     case 'record':
       if (!isRecord(value)) return;
@@ -90,7 +116,8 @@ function walk(schema: z.ZodType, value: unknown, at: readonly string[], out: Fou
       return;
     case 'tuple':
       if (!Array.isArray(value)) return;
-      for (const [i, child] of (def.items ?? []).entries()) next(child, value[i], [...at, String(i)]);
+      for (const [i, child] of (def.items ?? []).entries())
+        next(child, value[i], [...at, String(i)]);
       return;
     default:
       return;
@@ -146,7 +173,11 @@ export interface RenderedField {
 }
 
 /** Every template and mapping entry of a config rendered against `scope` (see `templateScope`), in config order. */
-export function renderTemplateFields(schema: z.ZodType, config: unknown, scope: Record<string, unknown>): RenderedField[] {
+export function renderTemplateFields(
+  schema: z.ZodType,
+  config: unknown,
+  scope: Record<string, unknown>,
+): RenderedField[] {
   return templatesOf(schema, config).map(({ field, kind, text }) => ({
     field,
     kind,

@@ -29,15 +29,33 @@ describe('pathProblem', () => {
   it.each([
     ['buyer.firstNme', 'the event has no "buyer.firstNme" (did you mean "buyer.firstName"?)'],
     ['amout', 'the event has no "amout" (did you mean "amount"?)'],
-    ['byuer.address.city', 'the event has no "byuer.address.city" (did you mean "buyer.address.city"?)'],
-    ['byuer.adress.city', 'the event has no "byuer.adress.city" (did you mean "buyer.address.city"?)'],
-    ['buyer.adress.zip', 'the event has no "buyer.adress.zip" (did you mean "buyer.address.zipcode"?)'],
+    [
+      'byuer.address.city',
+      'the event has no "byuer.address.city" (did you mean "buyer.address.city"?)',
+    ],
+    [
+      'byuer.adress.city',
+      'the event has no "byuer.adress.city" (did you mean "buyer.address.city"?)',
+    ],
+    [
+      'buyer.adress.zip',
+      'the event has no "buyer.adress.zip" (did you mean "buyer.address.zipcode"?)',
+    ],
     ['buyer.address.plz', 'the event has no "buyer.address.plz" (did you mean "buyer.address"?)'],
-    ['order.item.0.name', 'the event has no "order.item.0.name" (did you mean "order.items.0.name"?)'],
+    [
+      'order.item.0.name',
+      'the event has no "order.item.0.name" (did you mean "order.items.0.name"?)',
+    ],
     ['customer.email', 'the event has no "customer.email"'],
     ['buyer.email.domain', '"buyer.email" is a single value and has no field "domain"'],
-    ['order.items.first.name', '"order.items" is a list: name an item by its number, e.g. "order.items.0.name"'],
-    ['order.items.name', '"order.items" is a list: name an item by its number, e.g. "order.items.0.name"'],
+    [
+      'order.items.first.name',
+      '"order.items" is a list: name an item by its number, e.g. "order.items.0.name"',
+    ],
+    [
+      'order.items.name',
+      '"order.items" is a list: name an item by its number, e.g. "order.items.0.name"',
+    ],
   ])('refuses %s: %s', (path, problem) => {
     expect(pathProblem(path)).toBe(problem);
   });
@@ -48,7 +66,8 @@ describe('pathProblem', () => {
     const collect = (value: unknown, at: string): void => {
       if (at !== '' && !at.startsWith('raw.')) paths.push(at);
       if (typeof value === 'object' && value !== null) {
-        for (const [key, child] of Object.entries(value)) collect(child, at === '' ? key : `${at}.${key}`);
+        for (const [key, child] of Object.entries(value))
+          collect(child, at === '' ? key : `${at}.${key}`);
       }
     };
     collect(scope, '');

@@ -25,7 +25,13 @@ type ShapeOf<T> = [T] extends [Leaf]
       ? 'open'
       : { readonly [K in keyof T]-?: ShapeOf<NonNullable<T[K]>> };
 
-const ITEM: ShapeOf<EventItem> = { productId: 'value', name: 'value', quantity: 'value', isAddon: 'value', amount: 'value' };
+const ITEM: ShapeOf<EventItem> = {
+  productId: 'value',
+  name: 'value',
+  quantity: 'value',
+  isAddon: 'value',
+  amount: 'value',
+};
 
 const EVENT: ShapeOf<CanonicalEvent> = {
   id: 'value',
@@ -57,12 +63,24 @@ const EVENT: ShapeOf<CanonicalEvent> = {
     lastName: 'value',
     company: 'value',
     phone: 'value',
-    address: { street: 'value', street2: 'value', zipcode: 'value', city: 'value', state: 'value', country: 'value' },
+    address: {
+      street: 'value',
+      street2: 'value',
+      zipcode: 'value',
+      city: 'value',
+      state: 'value',
+      country: 'value',
+    },
     newsletterConsent: 'value',
     language: 'value',
   },
   affiliate: { id: 'value', name: 'value', email: 'value' },
-  refund: { full: 'value', paymentTransactionId: 'value', paymentAmount: 'value', refundedTotal: 'value' },
+  refund: {
+    full: 'value',
+    paymentTransactionId: 'value',
+    paymentAmount: 'value',
+    refundedTotal: 'value',
+  },
   subscription: { id: 'value', status: 'value' },
   raw: 'open',
 };
@@ -77,7 +95,9 @@ function isList(shape: Shape): shape is readonly [Shape] {
 }
 
 function fieldsOf(shape: Shape): Readonly<Record<string, Shape>> | null {
-  return typeof shape === 'object' && !isList(shape) ? (shape as Readonly<Record<string, Shape>>) : null;
+  return typeof shape === 'object' && !isList(shape)
+    ? (shape as Readonly<Record<string, Shape>>)
+    : null;
 }
 
 /**
@@ -97,7 +117,9 @@ function corrected(segments: readonly string[]): string | undefined {
       continue;
     }
     const fields = fieldsOf(shape) ?? {};
-    const name = Object.hasOwn(fields, segment) ? segment : closestName(segment, Object.keys(fields));
+    const name = Object.hasOwn(fields, segment)
+      ? segment
+      : closestName(segment, Object.keys(fields));
     if (name === undefined) break;
     out.push(name);
     shape = fields[name] ?? 'value';

@@ -21,7 +21,13 @@ const scope = templateScope(sampleEvent('payment'));
 describe('templateScope', () => {
   it('adds the aliases event, product, amount and raw', () => {
     expect(scope.event).toBe('payment');
-    expect(scope.product).toEqual({ productId: '543210', name: 'Online Course Basic', quantity: 1, isAddon: false, amount: 9700 });
+    expect(scope.product).toEqual({
+      productId: '543210',
+      name: 'Online Course Basic',
+      quantity: 1,
+      isAddon: false,
+      amount: 9700,
+    });
     expect(scope.amount).toBe('97.00');
     expect(scope.raw).toEqual(sampleEvent().raw);
     expect(scope.id).toBe('evt_01HXZ3M8Q4000000000000SAMP');
@@ -31,8 +37,13 @@ describe('templateScope', () => {
     const base = sampleEvent();
     const order = base.order;
     if (!order) throw new Error('sample has an order');
-    expect(templateScope(sampleEvent('payment', { order: { ...order, currency: 'JPY', amount: 1200 } })).amount).toBe('1200');
-    expect(templateScope(sampleEvent('payment', { order: { ...order, amount: null } })).amount).toBeNull();
+    expect(
+      templateScope(sampleEvent('payment', { order: { ...order, currency: 'JPY', amount: 1200 } }))
+        .amount,
+    ).toBe('1200');
+    expect(
+      templateScope(sampleEvent('payment', { order: { ...order, amount: null } })).amount,
+    ).toBeNull();
     const bare = templateScope(sampleEvent('connection_test', { order: null }));
     expect(bare.amount).toBeNull();
     expect(bare.product).toBeNull();
@@ -60,7 +71,13 @@ describe('resolvePath', () => {
   });
 
   it('reaches flat keys with dots in them, as PayPal webhook fields are kept in raw', () => {
-    const flat = { raw: { 'resource.id': '8MC585209K746392H', 'resource.amount.value': '19.99', resource: 'not this' } };
+    const flat = {
+      raw: {
+        'resource.id': '8MC585209K746392H',
+        'resource.amount.value': '19.99',
+        resource: 'not this',
+      },
+    };
     expect(resolvePath(flat, 'raw.resource.id')).toBe('8MC585209K746392H');
     expect(resolvePath(flat, 'raw.resource.amount.value')).toBe('19.99');
     expect(resolvePath(flat, 'raw.resource')).toBe('not this');
@@ -69,7 +86,15 @@ describe('resolvePath', () => {
   });
 
   it('returns objects and arrays as they are', () => {
-    expect(resolvePath(scope, 'order.items')).toEqual([{ productId: '543210', name: 'Online Course Basic', quantity: 1, isAddon: false, amount: 9700 }]);
+    expect(resolvePath(scope, 'order.items')).toEqual([
+      {
+        productId: '543210',
+        name: 'Online Course Basic',
+        quantity: 1,
+        isAddon: false,
+        amount: 9700,
+      },
+    ]);
     expect(resolvePath(scope, 'affiliate')).toBeNull();
   });
 });
@@ -86,15 +111,31 @@ describe('renderComplete and renderTagNames', () => {
   });
 
   it('makes tag names without fragments, whitespace collapsed, duplicates ignoring case dropped', () => {
-    expect(renderTagNames(['{product.name}', '{product.name}-{event}', 'paypal-integration', 'PayPal-Integration', '  a   b '], withoutProduct)).toEqual(['paypal-integration', 'a b']);
-    expect(renderTagNames(['{product.name}', '{product.name}-{event}', 'kurs'], withProduct)).toEqual(['Kurs', 'Kurs-refund']);
+    expect(
+      renderTagNames(
+        [
+          '{product.name}',
+          '{product.name}-{event}',
+          'paypal-integration',
+          'PayPal-Integration',
+          '  a   b ',
+        ],
+        withoutProduct,
+      ),
+    ).toEqual(['paypal-integration', 'a b']);
+    expect(
+      renderTagNames(['{product.name}', '{product.name}-{event}', 'kurs'], withProduct),
+    ).toEqual(['Kurs', 'Kurs-refund']);
   });
 });
 
 describe('renderTemplate', () => {
   it.each([
     ['[ipnhub] {event} — order {order.id}', '[ipnhub] payment — order K7QX2M9P'],
-    ['{buyer.firstName} {buyer.lastName} <{buyer.email}>', 'Anna Beispiel <anna.beispiel@example.com>'],
+    [
+      '{buyer.firstName} {buyer.lastName} <{buyer.email}>',
+      'Anna Beispiel <anna.beispiel@example.com>',
+    ],
     ['{order.amount}', '9700'],
     ['{order.amount|money} {order.currency}', '97.00 EUR'],
     ['{amount}', '97.00'],
@@ -106,7 +147,10 @@ describe('renderTemplate', () => {
     ['{buyer.company|upper|default:n/a}', 'n/a'],
     ['{ buyer.city | default : none }', ' none '],
     ['{source.test}', 'false'],
-    ['{order.items.0}', '{"productId":"543210","name":"Online Course Basic","quantity":1,"isAddon":false,"amount":9700}'],
+    [
+      '{order.items.0}',
+      '{"productId":"543210","name":"Online Course Basic","quantity":1,"isAddon":false,"amount":9700}',
+    ],
     ['{{literal}} and {{{event}}}', '{literal} and {payment}'],
     ['no placeholders', 'no placeholders'],
     ['', ''],
@@ -117,7 +161,9 @@ describe('renderTemplate', () => {
   it('formats money by the currency of the order', () => {
     const order = sampleEvent().order;
     if (!order) throw new Error('sample has an order');
-    const kwd = templateScope(sampleEvent('payment', { order: { ...order, currency: 'KWD', amount: 12345 } }));
+    const kwd = templateScope(
+      sampleEvent('payment', { order: { ...order, currency: 'KWD', amount: 12345 } }),
+    );
     expect(renderTemplate('{order.amount|money}', kwd)).toBe('12.345');
     expect(renderTemplate('{raw.quantity|money}', kwd)).toBe('0.001');
     expect(renderTemplate('{buyer.email|money}', kwd)).toBe('anna.beispiel@example.com');
@@ -125,7 +171,9 @@ describe('renderTemplate', () => {
   });
 
   it('leaves placeholders with an unknown filter or a bad path unchanged', () => {
-    expect(renderTemplate('Hi {buyer.firstName|shout}!', scope)).toBe('Hi {buyer.firstName|shout}!');
+    expect(renderTemplate('Hi {buyer.firstName|shout}!', scope)).toBe(
+      'Hi {buyer.firstName|shout}!',
+    );
     expect(renderTemplate('{buyer.firstName|lower:x}', scope)).toBe('{buyer.firstName|lower:x}');
     expect(renderTemplate('{not a path}', scope)).toBe('{not a path}');
     expect(renderTemplate('{}', scope)).toBe('{}');
@@ -173,12 +221,17 @@ describe('empty values: one rule for every connector', () => {
 
 describe('templatePaths and mappingSpecPaths', () => {
   it('lists the paths of well-formed placeholders only', () => {
-    expect(templatePaths('{buyer.email|lower} and {order.amount|money} {{x}} {bad path} {x|nope}')).toEqual(['buyer.email', 'order.amount']);
+    expect(
+      templatePaths('{buyer.email|lower} and {order.amount|money} {{x}} {bad path} {x|nope}'),
+    ).toEqual(['buyer.email', 'order.amount']);
     expect(templatePaths('no placeholders')).toEqual([]);
   });
 
   it('reads a mapping spec as a template or as one path', () => {
-    expect(mappingSpecPaths('{buyer.firstName} {buyer.lastName}')).toEqual(['buyer.firstName', 'buyer.lastName']);
+    expect(mappingSpecPaths('{buyer.firstName} {buyer.lastName}')).toEqual([
+      'buyer.firstName',
+      'buyer.lastName',
+    ]);
     expect(mappingSpecPaths(' buyer.address.city ')).toEqual(['buyer.address.city']);
     expect(mappingSpecPaths('not a path')).toEqual([]);
   });
@@ -186,15 +239,29 @@ describe('templatePaths and mappingSpecPaths', () => {
 
 describe('validateTemplate', () => {
   it('finds nothing wrong in good templates', () => {
-    expect(validateTemplate('[ipnhub] {event} — {order.amount|money} {order.currency|upper} {buyer.company|default:-} {{x}}')).toEqual([]);
+    expect(
+      validateTemplate(
+        '[ipnhub] {event} — {order.amount|money} {order.currency|upper} {buyer.company|default:-} {{x}}',
+      ),
+    ).toEqual([]);
   });
 
   it('reports unknown filters, bad paths, arguments and stray braces', () => {
-    expect(validateTemplate('{buyer.email|shout}')).toEqual(['{buyer.email|shout}: unknown filter "shout" (known: money, lower, upper, default)']);
-    expect(validateTemplate('{a b}')).toEqual(['{a b}: "a b" is not a path (letters, digits, _ and - separated by dots)']);
-    expect(validateTemplate('{x|upper:1}')).toEqual(['{x|upper:1}: filter "upper" takes no argument']);
-    expect(validateTemplate('open { here')).toEqual(['unclosed "{" at position 5 (write "{{" for a literal brace)']);
-    expect(validateTemplate('close } here')).toEqual(['unmatched "}" at position 6 (write "}}" for a literal brace)']);
+    expect(validateTemplate('{buyer.email|shout}')).toEqual([
+      '{buyer.email|shout}: unknown filter "shout" (known: money, lower, upper, default)',
+    ]);
+    expect(validateTemplate('{a b}')).toEqual([
+      '{a b}: "a b" is not a path (letters, digits, _ and - separated by dots)',
+    ]);
+    expect(validateTemplate('{x|upper:1}')).toEqual([
+      '{x|upper:1}: filter "upper" takes no argument',
+    ]);
+    expect(validateTemplate('open { here')).toEqual([
+      'unclosed "{" at position 5 (write "{{" for a literal brace)',
+    ]);
+    expect(validateTemplate('close } here')).toEqual([
+      'unmatched "}" at position 6 (write "}}" for a literal brace)',
+    ]);
   });
 });
 
@@ -220,21 +287,41 @@ describe('applyMapping', () => {
       amount: '97.00',
       test: false,
       company: null,
-      items: [{ productId: '543210', name: 'Online Course Basic', quantity: 1, isAddon: false, amount: 9700 }],
+      items: [
+        {
+          productId: '543210',
+          name: 'Online Course Basic',
+          quantity: 1,
+          isAddon: false,
+          amount: 9700,
+        },
+      ],
       missing: null,
       name: 'Anna Beispiel',
     });
   });
 
   it('builds nested objects from dotted target keys', () => {
-    expect(applyMapping({ 'customer.email': 'buyer.email', 'customer.address.city': 'buyer.address.city', 'order': 'order.id' }, scope)).toEqual({
+    expect(
+      applyMapping(
+        {
+          'customer.email': 'buyer.email',
+          'customer.address.city': 'buyer.address.city',
+          order: 'order.id',
+        },
+        scope,
+      ),
+    ).toEqual({
       customer: { email: 'anna.beispiel@example.com', address: { city: 'Berlin' } },
       order: 'K7QX2M9P',
     });
   });
 
   it('never writes to the prototype', () => {
-    const result = applyMapping({ '__proto__.polluted': 'buyer.email', 'a.__proto__': 'buyer.email', ok: 'event' }, scope);
+    const result = applyMapping(
+      { '__proto__.polluted': 'buyer.email', 'a.__proto__': 'buyer.email', ok: 'event' },
+      scope,
+    );
     expect(result).toEqual({ ok: 'payment' });
     expect(Object.getPrototypeOf(result)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -249,7 +336,14 @@ describe('mappingSchema and validateMapping', () => {
   });
 
   it('refuses bad templates, bad paths, colliding and malformed keys', () => {
-    const problems = validateMapping({ a: 'x', 'a.b': 'y', 'c..d': 'z', e: '{x|nope}', f: 'not a path', '__proto__.x': 'event' });
+    const problems = validateMapping({
+      a: 'x',
+      'a.b': 'y',
+      'c..d': 'z',
+      e: '{x|nope}',
+      f: 'not a path',
+      '__proto__.x': 'event',
+    });
     expect(problems).toEqual([
       'target "a" is both a value and the parent of "a.b"',
       'target "c..d": empty part in the dotted name',
@@ -259,21 +353,38 @@ describe('mappingSchema and validateMapping', () => {
     ]);
     const parsed = mappingSchema.safeParse({ e: '{x|nope}' });
     expect(parsed.success).toBe(false);
-    expect(parsed.error?.issues.map((i) => i.message)).toEqual(['target "e": {x|nope}: unknown filter "nope" (known: money, lower, upper, default)']);
+    expect(parsed.error?.issues.map((i) => i.message)).toEqual([
+      'target "e": {x|nope}: unknown filter "nope" (known: money, lower, upper, default)',
+    ]);
   });
 
   it('finds a value that is also a parent wherever the keys stand, and only at dot boundaries', () => {
-    expect(validateMapping({ 'x.y.z': 'event', 'x.w': 'event', x: 'event', 'xy.z': 'event', 'x.y': 'event' })).toEqual([
+    expect(
+      validateMapping({
+        'x.y.z': 'event',
+        'x.w': 'event',
+        x: 'event',
+        'xy.z': 'event',
+        'x.y': 'event',
+      }),
+    ).toEqual([
       'target "x" is both a value and the parent of "x.y.z"',
       'target "x.y" is both a value and the parent of "x.y.z"',
     ]);
     expect(validateMapping({ ab: 'event', 'a.b': 'event', 'abc.d': 'event' })).toEqual([]);
     // Thousands of entries are checked in one pass (it used to compare every key with every other).
-    const wide = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`group${i % 50}.field${i}`, 'buyer.email']));
-    expect(validateMapping({ ...wide, group7: 'event' })).toEqual(['target "group7" is both a value and the parent of "group7.field7"']);
+    const wide = Object.fromEntries(
+      Array.from({ length: 5000 }, (_, i) => [`group${i % 50}.field${i}`, 'buyer.email']),
+    );
+    expect(validateMapping({ ...wide, group7: 'event' })).toEqual([
+      'target "group7" is both a value and the parent of "group7.field7"',
+    ]);
   });
 
   it('produces a JSON Schema of string values', () => {
-    expect(z.toJSONSchema(mappingSchema)).toMatchObject({ type: 'object', additionalProperties: { type: 'string' } });
+    expect(z.toJSONSchema(mappingSchema)).toMatchObject({
+      type: 'object',
+      additionalProperties: { type: 'string' },
+    });
   });
 });

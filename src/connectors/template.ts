@@ -40,7 +40,9 @@ const INDEX = /^\d+$/;
 
 /** Absent (`null`, `undefined`) or text that is empty or only whitespace. */
 export function isEmptyValue(value: unknown): boolean {
-  return value === null || value === undefined || (typeof value === 'string' && value.trim() === '');
+  return (
+    value === null || value === undefined || (typeof value === 'string' && value.trim() === '')
+  );
 }
 
 /**
@@ -68,11 +70,16 @@ export function resolvePath(scope: Record<string, unknown>, path: string): unkno
 function stringify(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   return JSON.stringify(value);
 }
 
-type FilterFn = (value: unknown, arg: string | undefined, scope: Record<string, unknown>) => unknown;
+type FilterFn = (
+  value: unknown,
+  arg: string | undefined,
+  scope: Record<string, unknown>,
+) => unknown;
 
 const FILTERS: Readonly<Record<string, { fn: FilterFn; takesArgument: boolean }>> = {
   money: {
@@ -81,25 +88,40 @@ const FILTERS: Readonly<Record<string, { fn: FilterFn; takesArgument: boolean }>
       const currency = resolvePath(scope, 'order.currency');
       const code = typeof currency === 'string' ? currency : null;
       if (typeof value === 'number' && Number.isSafeInteger(value)) return formatMoney(value, code);
-      if (typeof value === 'string' && /^-?\d+$/.test(value)) return formatMoney(Number(value), code);
+      if (typeof value === 'string' && /^-?\d+$/.test(value))
+        return formatMoney(Number(value), code);
       return value;
     },
   },
-  lower: { takesArgument: false, fn: (value) => (value === null || value === undefined ? value : stringify(value).toLowerCase()) },
-  upper: { takesArgument: false, fn: (value) => (value === null || value === undefined ? value : stringify(value).toUpperCase()) },
+  lower: {
+    takesArgument: false,
+    fn: (value) => (value === null || value === undefined ? value : stringify(value).toLowerCase()),
+  },
+  upper: {
+    takesArgument: false,
+    fn: (value) => (value === null || value === undefined ? value : stringify(value).toUpperCase()),
+  },
   default: { takesArgument: true, fn: (value, arg) => (isEmptyValue(value) ? (arg ?? '') : value) },
 };
 
 type Segment =
   | { kind: 'text'; text: string }
-  | { kind: 'placeholder'; source: string; path: string; filters: Array<{ name: string; arg: string | undefined }>; valid: boolean };
+  | {
+      kind: 'placeholder';
+      source: string;
+      path: string;
+      filters: Array<{ name: string; arg: string | undefined }>;
+      valid: boolean;
+    };
 
 function parsePlaceholder(source: string, inner: string, problems: string[]): Segment {
   const [rawPath = '', ...rawFilters] = inner.split('|');
   const path = rawPath.trim();
   let valid = true;
   if (!PATH.test(path)) {
-    problems.push(`${source}: "${path}" is not a path (letters, digits, _ and - separated by dots)`);
+    problems.push(
+      `${source}: "${path}" is not a path (letters, digits, _ and - separated by dots)`,
+    );
     valid = false;
   }
   const filters = rawFilters.map((rawFilter) => {
@@ -108,7 +130,9 @@ function parsePlaceholder(source: string, inner: string, problems: string[]): Se
     const arg = colon === -1 ? undefined : rawFilter.slice(colon + 1);
     const known = Object.hasOwn(FILTERS, name) ? FILTERS[name] : undefined;
     if (!known) {
-      problems.push(`${source}: unknown filter "${name}" (known: ${Object.keys(FILTERS).join(', ')})`);
+      problems.push(
+        `${source}: unknown filter "${name}" (known: ${Object.keys(FILTERS).join(', ')})`,
+      );
       valid = false;
     } else if (!known.takesArgument && arg !== undefined) {
       problems.push(`${source}: filter "${name}" takes no argument`);
@@ -160,7 +184,10 @@ function parseTemplate(template: string): { segments: Segment[]; problems: strin
   return { segments, problems };
 }
 
-function evaluate(segment: Extract<Segment, { kind: 'placeholder' }>, scope: Record<string, unknown>): unknown {
+function evaluate(
+  segment: Extract<Segment, { kind: 'placeholder' }>,
+  scope: Record<string, unknown>,
+): unknown {
   let value = resolvePath(scope, segment.path);
   for (const filter of segment.filters) {
     const known = FILTERS[filter.name];
@@ -189,7 +216,10 @@ export function renderComplete(template: string, scope: Record<string, unknown>)
 }
 
 /** Tag names from templates: complete renders only, whitespace collapsed, duplicates (ignoring case) dropped. */
-export function renderTagNames(templates: readonly string[], scope: Record<string, unknown>): string[] {
+export function renderTagNames(
+  templates: readonly string[],
+  scope: Record<string, unknown>,
+): string[] {
   const names = new Map<string, string>();
   for (const template of templates) {
     const name = renderComplete(template, scope)?.replace(/\s+/g, ' ').trim();
@@ -216,7 +246,9 @@ export function validateTemplate(template: string): string[] {
 
 /** The event paths a template's well-formed placeholders read (`{buyer.email|lower}` → `buyer.email`). */
 export function templatePaths(template: string): string[] {
-  return parseTemplate(template).segments.flatMap((segment) => (segment.kind === 'placeholder' && segment.valid ? [segment.path] : []));
+  return parseTemplate(template).segments.flatMap((segment) =>
+    segment.kind === 'placeholder' && segment.valid ? [segment.path] : [],
+  );
 }
 
 /** The event paths a mapping spec reads: its placeholders when it is a template, else the path itself. */
@@ -242,7 +274,8 @@ export function templateSchema() {
   return z
     .string()
     .superRefine((value, ctx) => {
-      for (const problem of validateTemplate(value)) ctx.addIssue({ code: 'custom', message: problem });
+      for (const problem of validateTemplate(value))
+        ctx.addIssue({ code: 'custom', message: problem });
     })
     .register(templateKinds, { kind: 'template' });
 }
@@ -265,12 +298,20 @@ const FORBIDDEN_KEY_SEGMENT = '__proto__';
  * booleans, null, arrays, objects). Dotted target keys build nested objects
  * (`customer.email` → `{ customer: { email } }`).
  */
-export function applyMapping(mapping: Record<string, string>, scope: Record<string, unknown>): Record<string, unknown> {
+export function applyMapping(
+  mapping: Record<string, string>,
+  scope: Record<string, unknown>,
+): Record<string, unknown> {
   const result: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(mapping)) {
     const parts = splitKey(key);
     const last = parts.pop();
-    if (last === undefined || last === FORBIDDEN_KEY_SEGMENT || parts.includes(FORBIDDEN_KEY_SEGMENT)) continue;
+    if (
+      last === undefined ||
+      last === FORBIDDEN_KEY_SEGMENT ||
+      parts.includes(FORBIDDEN_KEY_SEGMENT)
+    )
+      continue;
     let node = result;
     for (const part of parts) {
       const child = node[part];
@@ -306,13 +347,19 @@ export function validateMapping(mapping: Record<string, string>): string[] {
   }
   for (const key of keys) {
     const parts = key.split('.');
-    if (parts.some((part) => part.length === 0)) problems.push(`target "${key}": empty part in the dotted name`);
-    if (parts.includes(FORBIDDEN_KEY_SEGMENT)) problems.push(`target "${key}": "${FORBIDDEN_KEY_SEGMENT}" is not allowed`);
+    if (parts.some((part) => part.length === 0))
+      problems.push(`target "${key}": empty part in the dotted name`);
+    if (parts.includes(FORBIDDEN_KEY_SEGMENT))
+      problems.push(`target "${key}": "${FORBIDDEN_KEY_SEGMENT}" is not allowed`);
     const nested = parents.get(key);
     if (nested) problems.push(`target "${key}" is both a value and the parent of "${nested}"`);
     const spec = mapping[key] ?? '';
-    if (isTemplateSpec(spec)) problems.push(...validateTemplate(spec).map((p) => `target "${key}": ${p}`));
-    else if (!PATH.test(spec.trim())) problems.push(`target "${key}": "${spec}" is neither a path nor a template with {placeholders}`);
+    if (isTemplateSpec(spec))
+      problems.push(...validateTemplate(spec).map((p) => `target "${key}": ${p}`));
+    else if (!PATH.test(spec.trim()))
+      problems.push(
+        `target "${key}": "${spec}" is neither a path nor a template with {placeholders}`,
+      );
   }
   return problems;
 }
@@ -321,7 +368,8 @@ export function validateMapping(mapping: Record<string, string>): string[] {
 export const mappingSchema = z
   .record(z.string(), z.string())
   .superRefine((mapping, ctx) => {
-    for (const problem of validateMapping(mapping)) ctx.addIssue({ code: 'custom', message: problem });
+    for (const problem of validateMapping(mapping))
+      ctx.addIssue({ code: 'custom', message: problem });
   })
   .register(templateKinds, { kind: 'mapping' });
 

@@ -19,7 +19,8 @@ describe('error catalogue', () => {
   });
 
   it('uses UPPER_SNAKE codes only', () => {
-    for (const code of Object.keys(ERROR_CATALOGUE)) expect(code).toMatch(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/);
+    for (const code of Object.keys(ERROR_CATALOGUE))
+      expect(code).toMatch(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/);
   });
 
   it('carries code, status and detail', () => {

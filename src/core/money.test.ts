@@ -46,9 +46,12 @@ describe('rescaleFromDefault', () => {
     ['19.99', 'EUR'],
     ['1.23', 'KWD'],
     ['-7', 'KWD'],
-  ])('%s read without a currency, then rescaled to %s, equals parsing it with the currency', (input, currency) => {
-    const unknown = parseMoney(input);
-    expect(unknown).not.toBeNull();
-    expect(rescaleFromDefault(unknown ?? 0, currency)).toBe(parseMoney(input, currency));
-  });
+  ])(
+    '%s read without a currency, then rescaled to %s, equals parsing it with the currency',
+    (input, currency) => {
+      const unknown = parseMoney(input);
+      expect(unknown).not.toBeNull();
+      expect(rescaleFromDefault(unknown ?? 0, currency)).toBe(parseMoney(input, currency));
+    },
+  );
 });

@@ -6,9 +6,32 @@
 
 /** ISO 4217 currencies whose minor unit is not 2 digits. Everything else uses 2. */
 const MINOR_UNIT_EXCEPTIONS: Readonly<Record<string, number>> = {
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0, UGX: 0,
-  UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0, HUF: 2, TWD: 2,
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
+  BIF: 0,
+  CLP: 0,
+  DJF: 0,
+  GNF: 0,
+  ISK: 0,
+  JPY: 0,
+  KMF: 0,
+  KRW: 0,
+  PYG: 0,
+  RWF: 0,
+  UGX: 0,
+  UYI: 0,
+  VND: 0,
+  VUV: 0,
+  XAF: 0,
+  XOF: 0,
+  XPF: 0,
+  HUF: 2,
+  TWD: 2,
+  BHD: 3,
+  IQD: 3,
+  JOD: 3,
+  KWD: 3,
+  LYD: 3,
+  OMR: 3,
+  TND: 3,
 };
 
 export function minorUnitDigits(currency: string | null | undefined): number {
@@ -22,7 +45,10 @@ const DECIMAL = /^([+-])?(\d+)(?:[.,](\d+))?$/;
  * "97.00" EUR → 9700; "1,5" → 150; "49" → 4900; "" / garbage → null.
  * Extra digits beyond the minor unit are rounded half away from zero.
  */
-export function parseMoney(value: string | null | undefined, currency?: string | null): number | null {
+export function parseMoney(
+  value: string | null | undefined,
+  currency?: string | null,
+): number | null {
   if (value === null || value === undefined) return null;
   const match = DECIMAL.exec(value.trim());
   if (!match) return null;

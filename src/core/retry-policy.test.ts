@@ -5,24 +5,54 @@ const mid = () => 0.5; // no jitter
 
 describe('nextRetryDelay', () => {
   it('follows the schedule, then gives up', () => {
-    const delays = [1, 2, 3, 4, 5, 6, 7, 8].map((n) => nextRetryDelay(DEFAULT_RETRY_POLICY, { attemptsMade: n, overloaded: false, retryAfterSeconds: null, random: mid }));
+    const delays = [1, 2, 3, 4, 5, 6, 7, 8].map((n) =>
+      nextRetryDelay(DEFAULT_RETRY_POLICY, {
+        attemptsMade: n,
+        overloaded: false,
+        retryAfterSeconds: null,
+        random: mid,
+      }),
+    );
     expect(delays).toEqual([5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000, null]);
   });
 
   it('applies ±jitter', () => {
-    const low = nextRetryDelay(DEFAULT_RETRY_POLICY, { attemptsMade: 2, overloaded: false, retryAfterSeconds: null, random: () => 0 });
-    const high = nextRetryDelay(DEFAULT_RETRY_POLICY, { attemptsMade: 2, overloaded: false, retryAfterSeconds: null, random: () => 0.999999 });
+    const low = nextRetryDelay(DEFAULT_RETRY_POLICY, {
+      attemptsMade: 2,
+      overloaded: false,
+      retryAfterSeconds: null,
+      random: () => 0,
+    });
+    const high = nextRetryDelay(DEFAULT_RETRY_POLICY, {
+      attemptsMade: 2,
+      overloaded: false,
+      retryAfterSeconds: null,
+      random: () => 0.999999,
+    });
     expect(low).toBe(240000);
     expect(high).toBeGreaterThan(359000);
     expect(high).toBeLessThanOrEqual(360000);
   });
 
   it('waits at least the overload penalty after 429 or a timeout', () => {
-    expect(nextRetryDelay(DEFAULT_RETRY_POLICY, { attemptsMade: 1, overloaded: true, retryAfterSeconds: null, random: mid })).toBe(60000);
+    expect(
+      nextRetryDelay(DEFAULT_RETRY_POLICY, {
+        attemptsMade: 1,
+        overloaded: true,
+        retryAfterSeconds: null,
+        random: mid,
+      }),
+    ).toBe(60000);
   });
 
   it('honours Retry-After when it asks for longer than the schedule, up to the cap', () => {
-    const at = (retryAfterSeconds: number, attemptsMade = 2, overloaded = true) => nextRetryDelay(DEFAULT_RETRY_POLICY, { attemptsMade, overloaded, retryAfterSeconds, random: mid });
+    const at = (retryAfterSeconds: number, attemptsMade = 2, overloaded = true) =>
+      nextRetryDelay(DEFAULT_RETRY_POLICY, {
+        attemptsMade,
+        overloaded,
+        retryAfterSeconds,
+        random: mid,
+      });
     expect(at(400)).toBe(400000);
     expect(at(10)).toBe(300000);
     expect(at(100000)).toBe(3600000);

@@ -28,19 +28,31 @@ for (const dialect of enabledDialects()) {
     });
     afterEach(async () => h.dispose());
 
-    const rows = async () => (await h.db.selectFrom('settings').select(['key', 'value']).orderBy('key').execute()).map((r) => `${r.key}=${r.value}`);
+    const rows = async () =>
+      (await h.db.selectFrom('settings').select(['key', 'value']).orderBy('key').execute()).map(
+        (r) => `${r.key}=${r.value}`,
+      );
 
     /** Inserts each item as a settings row and answers its key upper-cased; an item with `fail` throws after its insert. */
     async function insertEach(trx: Kysely<Database>, items: readonly Item[]): Promise<string[]> {
       batches.push(items.map((i) => i.key));
       for (const item of items) {
-        await trx.insertInto('settings').values({ key: item.key, value: item.value ?? 'v' }).execute();
+        await trx
+          .insertInto('settings')
+          .values({ key: item.key, value: item.value ?? 'v' })
+          .execute();
         if (item.fail) throw new Error(`cannot write ${item.key}`);
       }
       return items.map((i) => i.key.toUpperCase());
     }
 
-    const writer = (options: Partial<BatchWriterOptions<Item, string>> = {}) => createBatchWriter<Item, string>({ db: h.db, adapter: counted.adapter, write: insertEach, ...options });
+    const writer = (options: Partial<BatchWriterOptions<Item, string>> = {}) =>
+      createBatchWriter<Item, string>({
+        db: h.db,
+        adapter: counted.adapter,
+        write: insertEach,
+        ...options,
+      });
 
     it('writes the items submitted together in one transaction and answers each with its own result', async () => {
       const w = writer();
@@ -53,10 +65,17 @@ for (const dialect of enabledDialects()) {
 
     it('rolls a batch with a failing item back and writes every item alone: only the failing one is rejected', async () => {
       const w = writer();
-      const settled = await Promise.allSettled([w.submit({ key: 'a' }), w.submit({ key: 'bad', fail: true }), w.submit({ key: 'b' })]);
+      const settled = await Promise.allSettled([
+        w.submit({ key: 'a' }),
+        w.submit({ key: 'bad', fail: true }),
+        w.submit({ key: 'b' }),
+      ]);
       expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       expect(settled[0]).toEqual({ status: 'fulfilled', value: 'A' });
-      expect(settled[1]).toMatchObject({ status: 'rejected', reason: new Error('cannot write bad') });
+      expect(settled[1]).toMatchObject({
+        status: 'rejected',
+        reason: new Error('cannot write bad'),
+      });
       expect(settled[2]).toEqual({ status: 'fulfilled', value: 'B' });
       // The batch, then each item alone; nothing of the failed batch or the failing item was kept.
       expect(batches).toEqual([['a', 'bad', 'b'], ['a'], ['bad'], ['b']]);
@@ -72,7 +91,13 @@ for (const dialect of enabledDialects()) {
 
     it('keeps items with the same key out of one batch, in the order submitted', async () => {
       const w = writer({ keyOf: (item) => item.key.slice(0, 1) });
-      const results = await Promise.all([w.submit({ key: 'x1' }), w.submit({ key: 'y1' }), w.submit({ key: 'x2' }), w.submit({ key: 'x3' }), w.submit({ key: 'z1' })]);
+      const results = await Promise.all([
+        w.submit({ key: 'x1' }),
+        w.submit({ key: 'y1' }),
+        w.submit({ key: 'x2' }),
+        w.submit({ key: 'x3' }),
+        w.submit({ key: 'z1' }),
+      ]);
       expect(results).toEqual(['X1', 'Y1', 'X2', 'X3', 'Z1']);
       expect(batches).toEqual([['x1', 'y1', 'z1'], ['x2'], ['x3']]);
     });

@@ -45,7 +45,9 @@ interface Queued<Item, Result> {
 
 export const DEFAULT_MAX_BATCH = 256;
 
-export function createBatchWriter<Item, Result>(options: BatchWriterOptions<Item, Result>): BatchWriter<Item, Result> {
+export function createBatchWriter<Item, Result>(
+  options: BatchWriterOptions<Item, Result>,
+): BatchWriter<Item, Result> {
   const { db, adapter, write, keyOf } = options;
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
   let queue: Array<Queued<Item, Result>> = [];
@@ -55,7 +57,8 @@ export function createBatchWriter<Item, Result>(options: BatchWriterOptions<Item
     return adapter.writeTransaction(db, async (trx) => {
       const results = await write(trx, items);
       // Checked before the commit: a write that lost track of its items is rolled back.
-      if (results.length !== items.length) throw new Error(`batch writer: ${results.length} results for ${items.length} items`);
+      if (results.length !== items.length)
+        throw new Error(`batch writer: ${results.length} results for ${items.length} items`);
       return results;
     });
   }

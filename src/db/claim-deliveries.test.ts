@@ -7,7 +7,12 @@ const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-01-01T00:00:10.000Z';
 const LATER = '2026-01-01T01:00:00.000Z';
 
-function delivery(id: string, eventId: string, orderKey: string, overrides: Record<string, unknown> = {}) {
+function delivery(
+  id: string,
+  eventId: string,
+  orderKey: string,
+  overrides: Record<string, unknown> = {},
+) {
   return {
     id,
     event_id: eventId,
@@ -35,18 +40,30 @@ for (const dialect of enabledDialects()) {
     });
     afterEach(async () => h.dispose());
 
-    const claim = (owner: string, now = T1, limit = 10) => claimDueDeliveries(h.db, h.adapter, { now, owner, leaseUntil: LATER, limit });
+    const claim = (owner: string, now = T1, limit = 10) =>
+      claimDueDeliveries(h.db, h.adapter, { now, owner, leaseUntil: LATER, limit });
 
     it('claims due deliveries once and leases them to the claimer', async () => {
-      await h.db.insertInto('deliveries').values([delivery('dlv_a', 'evt_1', 'o1'), delivery('dlv_b', 'evt_2', 'o2')]).execute();
+      await h.db
+        .insertInto('deliveries')
+        .values([delivery('dlv_a', 'evt_1', 'o1'), delivery('dlv_b', 'evt_2', 'o2')])
+        .execute();
       const first = await claim('w1');
       expect(first.map((d) => d.id).sort()).toEqual(['dlv_a', 'dlv_b']);
-      expect(first.every((d) => d.status === 'delivering' && d.lease_owner === 'w1' && d.lease_expires_at === LATER)).toBe(true);
+      expect(
+        first.every(
+          (d) =>
+            d.status === 'delivering' && d.lease_owner === 'w1' && d.lease_expires_at === LATER,
+        ),
+      ).toBe(true);
       expect(await claim('w2')).toEqual([]);
     });
 
     it('does not claim deliveries scheduled for later', async () => {
-      await h.db.insertInto('deliveries').values(delivery('dlv_a', 'evt_1', 'o1', { next_attempt_at: LATER })).execute();
+      await h.db
+        .insertInto('deliveries')
+        .values(delivery('dlv_a', 'evt_1', 'o1', { next_attempt_at: LATER }))
+        .execute();
       expect(await claim('w1')).toEqual([]);
       expect((await claim('w1', LATER)).map((d) => d.id)).toEqual(['dlv_a']);
     });
@@ -62,7 +79,11 @@ for (const dialect of enabledDialects()) {
         ])
         .execute();
       expect((await claim('w1')).map((d) => d.id).sort()).toEqual(['dlv_other', 'dlv_other_con']);
-      await h.db.updateTable('deliveries').set({ status: 'dead' }).where('id', '=', 'dlv_pay').execute();
+      await h.db
+        .updateTable('deliveries')
+        .set({ status: 'dead' })
+        .where('id', '=', 'dlv_pay')
+        .execute();
       expect((await claim('w1')).map((d) => d.id)).toEqual(['dlv_refund']);
     });
 
@@ -70,8 +91,16 @@ for (const dialect of enabledDialects()) {
       await h.db
         .insertInto('deliveries')
         .values([
-          delivery('dlv_stuck', 'evt_1', 'o1', { status: 'delivering', lease_owner: 'dead-worker', lease_expires_at: T0 }),
-          delivery('dlv_busy', 'evt_2', 'o2', { status: 'delivering', lease_owner: 'live-worker', lease_expires_at: LATER }),
+          delivery('dlv_stuck', 'evt_1', 'o1', {
+            status: 'delivering',
+            lease_owner: 'dead-worker',
+            lease_expires_at: T0,
+          }),
+          delivery('dlv_busy', 'evt_2', 'o2', {
+            status: 'delivering',
+            lease_owner: 'live-worker',
+            lease_expires_at: LATER,
+          }),
         ])
         .execute();
       const taken = await claim('w2');
@@ -81,10 +110,14 @@ for (const dialect of enabledDialects()) {
     it('respects the limit and claims oldest due first', async () => {
       await h.db
         .insertInto('deliveries')
-        .values([delivery('dlv_1', 'evt_1', 'a'), delivery('dlv_2', 'evt_2', 'b', { next_attempt_at: '2025-12-31T00:00:00.000Z' }), delivery('dlv_3', 'evt_3', 'c')])
+        .values([
+          delivery('dlv_1', 'evt_1', 'a'),
+          delivery('dlv_2', 'evt_2', 'b', { next_attempt_at: '2025-12-31T00:00:00.000Z' }),
+          delivery('dlv_3', 'evt_3', 'c'),
+        ])
         .execute();
       expect((await claim('w1', T1, 1)).map((d) => d.id)).toEqual(['dlv_2']);
-      expect((await claim('w1', T1, 0))).toEqual([]);
+      expect(await claim('w1', T1, 0)).toEqual([]);
     });
 
     it('takes expired leases first, then pending deliveries by due time and event id, up to the limit', async () => {
@@ -94,12 +127,25 @@ for (const dialect of enabledDialects()) {
           delivery('dlv_p2', 'evt_5', 'a', { next_attempt_at: T0 }),
           delivery('dlv_p1', 'evt_6', 'b', { next_attempt_at: '2025-12-31T00:00:00.000Z' }),
           delivery('dlv_p3', 'evt_4', 'c', { next_attempt_at: T0 }),
-          delivery('dlv_x2', 'evt_2', 'd', { status: 'delivering', lease_owner: 'gone', lease_expires_at: T0 }),
-          delivery('dlv_x1', 'evt_3', 'e', { status: 'delivering', lease_owner: 'gone', lease_expires_at: '2025-12-31T12:00:00.000Z' }),
+          delivery('dlv_x2', 'evt_2', 'd', {
+            status: 'delivering',
+            lease_owner: 'gone',
+            lease_expires_at: T0,
+          }),
+          delivery('dlv_x1', 'evt_3', 'e', {
+            status: 'delivering',
+            lease_owner: 'gone',
+            lease_expires_at: '2025-12-31T12:00:00.000Z',
+          }),
           delivery('dlv_late', 'evt_1', 'f', { next_attempt_at: LATER }),
         ])
         .execute();
-      expect((await claim('w1', T1, 4)).map((d) => d.id)).toEqual(['dlv_x1', 'dlv_x2', 'dlv_p1', 'dlv_p3']);
+      expect((await claim('w1', T1, 4)).map((d) => d.id)).toEqual([
+        'dlv_x1',
+        'dlv_x2',
+        'dlv_p1',
+        'dlv_p3',
+      ]);
       expect((await claim('w1', T1, 4)).map((d) => d.id)).toEqual(['dlv_p2']);
     });
 
@@ -116,7 +162,11 @@ for (const dialect of enabledDialects()) {
         .execute();
       expect((await claim('w1', T1, 10)).map((d) => d.id)).toEqual(['dlv_1', 'dlv_3']);
       expect(await claim('w1', T1, 10)).toEqual([]);
-      await h.db.updateTable('deliveries').set({ status: 'delivered' }).where('id', 'in', ['dlv_1', 'dlv_3']).execute();
+      await h.db
+        .updateTable('deliveries')
+        .set({ status: 'delivered' })
+        .where('id', 'in', ['dlv_1', 'dlv_3'])
+        .execute();
       expect((await claim('w1', T1, 10)).map((d) => d.id)).toEqual(['dlv_2', 'dlv_5']);
     });
 
@@ -127,7 +177,10 @@ for (const dialect of enabledDialects()) {
         .values([
           delivery('dlv_1', 'evt_1', 'o1', { next_attempt_at: T0 }),
           delivery('dlv_2', 'evt_2', 'o2', { next_attempt_at: LATER }),
-          delivery('dlv_3', 'evt_3', 'o3', { status: 'delivering', next_attempt_at: '2025-01-01T00:00:00.000Z' }),
+          delivery('dlv_3', 'evt_3', 'o3', {
+            status: 'delivering',
+            next_attempt_at: '2025-01-01T00:00:00.000Z',
+          }),
         ])
         .execute();
       expect(await nextDueAt(h.db)).toBe(T0);
@@ -136,7 +189,9 @@ for (const dialect of enabledDialects()) {
     });
 
     it('never hands one delivery to two concurrent claimers', async () => {
-      const rows = Array.from({ length: 60 }, (_, i) => delivery(`dlv_${String(i).padStart(3, '0')}`, `evt_${String(i).padStart(3, '0')}`, `o${i}`));
+      const rows = Array.from({ length: 60 }, (_, i) =>
+        delivery(`dlv_${String(i).padStart(3, '0')}`, `evt_${String(i).padStart(3, '0')}`, `o${i}`),
+      );
       await h.db.insertInto('deliveries').values(rows).execute();
       const results = await Promise.all(['w1', 'w2', 'w3', 'w4'].map((w) => claim(w, T1, 20)));
       const ids = results.flat().map((d) => d.id);

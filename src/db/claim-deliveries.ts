@@ -26,7 +26,10 @@ export interface ClaimOptions {
 type DeliveryScope = ExpressionBuilder<Database & { d: DeliveriesTable }, 'd'>;
 
 /** Statuses of an earlier delivery that hold later ones of the same connection and order back. */
-export const HOLDING_STATUSES = ['pending', 'delivering'] as const satisfies readonly DeliveryStatus[];
+export const HOLDING_STATUSES = [
+  'pending',
+  'delivering',
+] as const satisfies readonly DeliveryStatus[];
 
 /** Where a delivery stands in its queue: its connection, order key and event id, as values or as column references. */
 export interface QueuePosition {
@@ -50,8 +53,13 @@ export function earlierUnfinishedDeliveries(db: Kysely<Database>, position: Queu
 }
 
 function noEarlierUnfinished(db: Kysely<Database>) {
-  const candidate: QueuePosition = { connectionId: sql.ref<string>('d.connection_id'), orderKey: sql.ref<string>('d.order_key'), eventId: sql.ref<string>('d.event_id') };
-  return ({ not, exists }: DeliveryScope) => not(exists(earlierUnfinishedDeliveries(db, candidate).select(sql<number>`1`.as('one'))));
+  const candidate: QueuePosition = {
+    connectionId: sql.ref<string>('d.connection_id'),
+    orderKey: sql.ref<string>('d.order_key'),
+    eventId: sql.ref<string>('d.event_id'),
+  };
+  return ({ not, exists }: DeliveryScope) =>
+    not(exists(earlierUnfinishedDeliveries(db, candidate).select(sql<number>`1`.as('one'))));
 }
 
 // The two kinds of due rows are read by separate queries, each walking its own index in the
@@ -88,20 +96,36 @@ function pendingDueIds(db: Kysely<Database>, now: string, limit: number, lock: b
  * then pending ones by `next_attempt_at`, then event id. Never returns two deliveries of the
  * same connection and order key, and never one a concurrent claimer got.
  */
-export async function claimDueDeliveries(db: Kysely<Database>, adapter: DbAdapter, options: ClaimOptions): Promise<DeliveryRow[]> {
+export async function claimDueDeliveries(
+  db: Kysely<Database>,
+  adapter: DbAdapter,
+  options: ClaimOptions,
+): Promise<DeliveryRow[]> {
   if (options.limit <= 0) return [];
   const lock = adapter.supportsSkipLocked;
   return adapter.writeTransaction(db, async (trx) => {
-    const ids = (await expiredLeaseIds(trx, options.now, options.limit, lock).execute()).map((row) => row.id);
+    const ids = (await expiredLeaseIds(trx, options.now, options.limit, lock).execute()).map(
+      (row) => row.id,
+    );
     if (ids.length < options.limit) {
       // Rows taken over above stay `delivering`, so the FIFO rule sees the same unfinished set here.
-      const pending = await pendingDueIds(trx, options.now, options.limit - ids.length, lock).execute();
+      const pending = await pendingDueIds(
+        trx,
+        options.now,
+        options.limit - ids.length,
+        lock,
+      ).execute();
       for (const row of pending) ids.push(row.id);
     }
     if (ids.length === 0) return [];
     const rows = await trx
       .updateTable('deliveries')
-      .set({ status: 'delivering', lease_owner: options.owner, lease_expires_at: options.leaseUntil, updated_at: options.now })
+      .set({
+        status: 'delivering',
+        lease_owner: options.owner,
+        lease_expires_at: options.leaseUntil,
+        updated_at: options.now,
+      })
       .where('id', 'in', ids)
       .returningAll()
       .execute();

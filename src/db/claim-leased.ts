@@ -17,7 +17,11 @@ export interface LeasedRows<Due, Leased> {
   lease(trx: Kysely<Database>, rows: readonly Due[]): Promise<Leased[]>;
 }
 
-export async function claimLeased<Due, Leased>(db: Kysely<Database>, adapter: DbAdapter, spec: LeasedRows<Due, Leased>): Promise<Leased[]> {
+export async function claimLeased<Due, Leased>(
+  db: Kysely<Database>,
+  adapter: DbAdapter,
+  spec: LeasedRows<Due, Leased>,
+): Promise<Leased[]> {
   if (spec.limit <= 0) return [];
   const any = await spec.due(db, 1, false);
   if (any.length === 0) return [];

@@ -26,7 +26,10 @@ export async function claimDueVerifications(
   options: { now: string; leaseUntil: string; limit: number },
 ): Promise<ClaimedVerification[]> {
   if (options.limit <= 0) return [];
-  const any = await dueVerifications(db, options.now).select('inbound_request_id').limit(1).executeTakeFirst();
+  const any = await dueVerifications(db, options.now)
+    .select('inbound_request_id')
+    .limit(1)
+    .executeTakeFirst();
   if (!any) return [];
   return adapter.writeTransaction(db, async (trx) => {
     const due = await dueVerifications(trx, options.now)
@@ -40,7 +43,11 @@ export async function claimDueVerifications(
     await trx
       .updateTable('verifications')
       .set({ lease_until: options.leaseUntil })
-      .where('inbound_request_id', 'in', due.map((row) => row.inbound_request_id))
+      .where(
+        'inbound_request_id',
+        'in',
+        due.map((row) => row.inbound_request_id),
+      )
       .execute();
     return due.map((row) => ({ ...row, lease_until: options.leaseUntil }));
   });

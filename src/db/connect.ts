@@ -25,19 +25,24 @@ export interface Db {
   close(): Promise<void>;
 }
 
-export type DbTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize?: number };
+export type DbTarget =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'postgres'; url: string; poolSize?: number };
 
 const INT8_OID = 20;
 
 export function openDb(target: DbTarget): Db {
-  return target.kind === 'sqlite' ? openSqlite(target.file) : openPostgres(target.url, target.poolSize ?? 10);
+  return target.kind === 'sqlite'
+    ? openSqlite(target.file)
+    : openPostgres(target.url, target.poolSize ?? 10);
 }
 
 /** What went wrong opening the SQLite file, for people; the driver's text otherwise. */
 const SQLITE_OPEN_PROBLEMS: Readonly<Record<string, string>> = {
   SQLITE_NOTADB: 'the file is not an SQLite database (is the data directory right?)',
   SQLITE_CORRUPT: 'the database file is damaged; restore it from a backup',
-  SQLITE_CANTOPEN: 'the file cannot be opened (check that it and its directory are readable and writable)',
+  SQLITE_CANTOPEN:
+    'the file cannot be opened (check that it and its directory are readable and writable)',
   SQLITE_READONLY: 'the file is read-only; ipnhub needs to write it',
   SQLITE_PERM: 'permission denied',
   SQLITE_FULL: 'the disk is full',
@@ -52,10 +57,14 @@ function openSqlite(file: string): Db {
   } catch (err) {
     database?.close();
     const code = errorCodeOf(err);
-    const problem = (code !== undefined ? SQLITE_OPEN_PROBLEMS[code] : undefined) ?? (err instanceof Error ? err.message : String(err));
+    const problem =
+      (code !== undefined ? SQLITE_OPEN_PROBLEMS[code] : undefined) ??
+      (err instanceof Error ? err.message : String(err));
     throw new IpnhubError('DATABASE_UNAVAILABLE', `${file}: ${problem}.`, { cause: err });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: withStatementCache(database) }),
+  });
   return { db, adapter: sqliteAdapter(), close: () => db.destroy() };
 }
 
@@ -79,7 +88,10 @@ const STATEMENT_CACHE_SIZE = 500;
  * queries are few and their text is stable; the least recently added are dropped past the
  * limit). Safe because better-sqlite3 is synchronous and Kysely holds one connection.
  */
-function withStatementCache(database: SqliteDatabase.Database): { close(): void; prepare(sql: string): SqliteDatabase.Statement } {
+function withStatementCache(database: SqliteDatabase.Database): {
+  close(): void;
+  prepare(sql: string): SqliteDatabase.Statement;
+} {
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => database.close(),
@@ -104,7 +116,9 @@ function openPostgres(url: string, poolSize: number): Db {
   // BIGINT columns (amounts, counts) come back as numbers; amounts stay far below 2^53.
   const types = {
     getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-      oid === INT8_OID && format !== 'binary' ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+      oid === INT8_OID && format !== 'binary'
+        ? (value: string) => Number(value)
+        : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
   };
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
   // An idle client dropped by the server (restart, failover) is removed from the pool; the

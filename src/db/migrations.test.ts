@@ -18,7 +18,15 @@ for (const dialect of enabledDialects()) {
       expect(again.error).toBeUndefined();
       expect(again.results).toEqual([]);
       const tables = (await handle.db.introspection.getTables()).map((t) => t.name);
-      for (const t of ['sources', 'inbound_requests', 'events', 'deliveries', 'attempts', 'access', 'settings']) {
+      for (const t of [
+        'sources',
+        'inbound_requests',
+        'events',
+        'deliveries',
+        'attempts',
+        'access',
+        'settings',
+      ]) {
         expect(tables).toContain(t);
       }
     });
@@ -37,7 +45,17 @@ for (const dialect of enabledDialects()) {
         expect((await migrator.migrateTo('0003_verifications')).error).toBeUndefined();
         await older.db
           .insertInto('transactions')
-          .values({ id: 'txn_1', order_id: 'ord_1', event_id: 'evt_1', external_id: 'T1', kind: 'refund', amount: 2000, currency: 'EUR', pay_sequence_no: 0, occurred_at: '2026-01-01T00:00:00.000Z' })
+          .values({
+            id: 'txn_1',
+            order_id: 'ord_1',
+            event_id: 'evt_1',
+            external_id: 'T1',
+            kind: 'refund',
+            amount: 2000,
+            currency: 'EUR',
+            pay_sequence_no: 0,
+            occurred_at: '2026-01-01T00:00:00.000Z',
+          })
           .execute();
         const result = await migrateToLatest(older.db, older.adapter);
         expect(result.error).toBeUndefined();
@@ -52,8 +70,16 @@ for (const dialect of enabledDialects()) {
           ['0011_document_e_invoice', 'Success'],
           ['0012_platform_sale_mails', 'Success'],
         ]);
-        const row = await older.db.selectFrom('transactions').select(['id', 'amount', 'parent_external_id', 'product_id']).executeTakeFirstOrThrow();
-        expect({ ...row, amount: Number(row.amount) }).toEqual({ id: 'txn_1', amount: 2000, parent_external_id: null, product_id: null });
+        const row = await older.db
+          .selectFrom('transactions')
+          .select(['id', 'amount', 'parent_external_id', 'product_id'])
+          .executeTakeFirstOrThrow();
+        expect({ ...row, amount: Number(row.amount) }).toEqual({
+          id: 'txn_1',
+          amount: 2000,
+          parent_external_id: null,
+          product_id: null,
+        });
       } finally {
         await older.close();
         await drop();
@@ -63,14 +89,36 @@ for (const dialect of enabledDialects()) {
     it('stores raw bodies byte-exact and reports unique violations through the adapter', async () => {
       const body = Buffer.from([0x00, 0xff, 0xe4, 0x26, 0x3d]);
       const row = {
-        id: 'req_1', source_id: null, provider: null, received_at: '2026-01-01T00:00:00.000Z', method: 'POST', url: '/ipn/x',
-        headers: '{}', raw_body: body, remote_address: '127.0.0.1', verdict: 'rejected' as const, verdict_code: null,
-        verdict_reason: null, verification: null, event_ids: '[]',
+        id: 'req_1',
+        source_id: null,
+        provider: null,
+        received_at: '2026-01-01T00:00:00.000Z',
+        method: 'POST',
+        url: '/ipn/x',
+        headers: '{}',
+        raw_body: body,
+        remote_address: '127.0.0.1',
+        verdict: 'rejected' as const,
+        verdict_code: null,
+        verdict_reason: null,
+        verification: null,
+        event_ids: '[]',
       };
       await handle.db.insertInto('inbound_requests').values(row).execute();
-      const back = await handle.db.selectFrom('inbound_requests').select('raw_body').where('id', '=', 'req_1').executeTakeFirstOrThrow();
+      const back = await handle.db
+        .selectFrom('inbound_requests')
+        .select('raw_body')
+        .where('id', '=', 'req_1')
+        .executeTakeFirstOrThrow();
       expect(Buffer.compare(Buffer.from(back.raw_body), body)).toBe(0);
-      const err = await handle.db.insertInto('inbound_requests').values(row).execute().then(() => null, (e: unknown) => e);
+      const err = await handle.db
+        .insertInto('inbound_requests')
+        .values(row)
+        .execute()
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
       expect(handle.adapter.isUniqueViolation(err)).toBe(true);
       expect(handle.adapter.isUniqueViolation(new Error('other'))).toBe(false);
     });

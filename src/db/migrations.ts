@@ -41,8 +41,16 @@ function initial(adapter: DbAdapter): Migration {
         .addColumn('verification', 'text')
         .addColumn('event_ids', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('inbound_requests_source').on('inbound_requests').columns(['source_id', 'id']).execute();
-      await db.schema.createIndex('inbound_requests_verdict').on('inbound_requests').columns(['verdict', 'id']).execute();
+      await db.schema
+        .createIndex('inbound_requests_source')
+        .on('inbound_requests')
+        .columns(['source_id', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('inbound_requests_verdict')
+        .on('inbound_requests')
+        .columns(['verdict', 'id'])
+        .execute();
 
       await db.schema
         .createTable('events')
@@ -58,9 +66,17 @@ function initial(adapter: DbAdapter): Migration {
         .addColumn('received_at', 'text', (c) => c.notNull())
         .addColumn('payload', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('events_source').on('events').columns(['source_id', 'id']).execute();
+      await db.schema
+        .createIndex('events_source')
+        .on('events')
+        .columns(['source_id', 'id'])
+        .execute();
       await db.schema.createIndex('events_type').on('events').columns(['type', 'id']).execute();
-      await db.schema.createIndex('events_order').on('events').columns(['order_ref', 'id']).execute();
+      await db.schema
+        .createIndex('events_order')
+        .on('events')
+        .columns(['order_ref', 'id'])
+        .execute();
 
       await db.schema
         .createTable('customers')
@@ -115,7 +131,11 @@ function initial(adapter: DbAdapter): Migration {
         .addColumn('pay_sequence_no', 'integer')
         .addColumn('occurred_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('transactions_order').on('transactions').columns(['order_id', 'occurred_at']).execute();
+      await db.schema
+        .createIndex('transactions_order')
+        .on('transactions')
+        .columns(['order_id', 'occurred_at'])
+        .execute();
 
       await db.schema
         .createTable('subscriptions')
@@ -142,7 +162,11 @@ function initial(adapter: DbAdapter): Migration {
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addUniqueConstraint('access_order_product', ['order_id', 'product_id'])
         .execute();
-      await db.schema.createIndex('access_customer_product').on('access').columns(['customer_id', 'product_id']).execute();
+      await db.schema
+        .createIndex('access_customer_product')
+        .on('access')
+        .columns(['customer_id', 'product_id'])
+        .execute();
 
       await db.schema
         .createTable('connections')
@@ -176,8 +200,16 @@ function initial(adapter: DbAdapter): Migration {
         .addColumn('completed_at', 'text')
         .addUniqueConstraint('deliveries_event_connection', ['event_id', 'connection_id'])
         .execute();
-      await db.schema.createIndex('deliveries_due').on('deliveries').columns(['status', 'next_attempt_at']).execute();
-      await db.schema.createIndex('deliveries_order').on('deliveries').columns(['connection_id', 'order_key', 'event_id']).execute();
+      await db.schema
+        .createIndex('deliveries_due')
+        .on('deliveries')
+        .columns(['status', 'next_attempt_at'])
+        .execute();
+      await db.schema
+        .createIndex('deliveries_order')
+        .on('deliveries')
+        .columns(['connection_id', 'order_key', 'event_id'])
+        .execute();
 
       await db.schema
         .createTable('attempts')
@@ -192,7 +224,11 @@ function initial(adapter: DbAdapter): Migration {
         .addColumn('response', 'text')
         .addColumn('error', 'text')
         .execute();
-      await db.schema.createIndex('attempts_delivery').on('attempts').columns(['delivery_id', 'attempt_no']).execute();
+      await db.schema
+        .createIndex('attempts_delivery')
+        .on('attempts')
+        .columns(['delivery_id', 'attempt_no'])
+        .execute();
 
       await db.schema
         .createTable('connection_alerts')
@@ -218,8 +254,16 @@ function initial(adapter: DbAdapter): Migration {
  */
 const claimIndexes: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.createIndex('deliveries_pending_due').on('deliveries').columns(['status', 'next_attempt_at', 'event_id']).execute();
-    await db.schema.createIndex('deliveries_lease').on('deliveries').columns(['status', 'lease_expires_at']).execute();
+    await db.schema
+      .createIndex('deliveries_pending_due')
+      .on('deliveries')
+      .columns(['status', 'next_attempt_at', 'event_id'])
+      .execute();
+    await db.schema
+      .createIndex('deliveries_lease')
+      .on('deliveries')
+      .columns(['status', 'lease_expires_at'])
+      .execute();
     await db.schema.dropIndex('deliveries_due').execute();
   },
 };
@@ -236,9 +280,17 @@ const verifications: Migration = {
       .addColumn('lease_until', 'text')
       .addColumn('last_error', 'text')
       .execute();
-    await db.schema.createIndex('verifications_due').on('verifications').columns(['next_attempt_at']).execute();
+    await db.schema
+      .createIndex('verifications_due')
+      .on('verifications')
+      .columns(['next_attempt_at'])
+      .execute();
     // Refunds find the order of the payment they reverse by its transaction id (apply-event.ts).
-    await db.schema.createIndex('transactions_external').on('transactions').columns(['external_id']).execute();
+    await db.schema
+      .createIndex('transactions_external')
+      .on('transactions')
+      .columns(['external_id'])
+      .execute();
   },
 };
 
@@ -261,7 +313,11 @@ const alertQueue: Migration = {
       .addColumn('reason', 'text', (c) => c.notNull())
       .addColumn('queued_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('alert_queue_connection').on('alert_queue').columns(['connection_id', 'queued_at']).execute();
+    await db.schema
+      .createIndex('alert_queue_connection')
+      .on('alert_queue')
+      .columns(['connection_id', 'queued_at'])
+      .execute();
     await db.schema
       .createTable('alert_windows')
       .addColumn('connection_id', 'text', (c) => c.primaryKey())
@@ -313,12 +369,36 @@ const adminSessions: Migration = {
  */
 const adminReadIndexes: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.createIndex('inbound_requests_received').on('inbound_requests').columns(['received_at', 'verdict']).execute();
-    await db.schema.createIndex('inbound_requests_source_verdict').on('inbound_requests').columns(['source_id', 'verdict', 'received_at']).execute();
-    await db.schema.createIndex('events_received').on('events').columns(['received_at', 'type']).execute();
-    await db.schema.createIndex('events_email').on('events').columns(['customer_email', 'id']).execute();
-    await db.schema.createIndex('deliveries_status_created').on('deliveries').columns(['status', 'created_at']).execute();
-    await db.schema.createIndex('deliveries_completed').on('deliveries').columns(['status', 'completed_at', 'connection_id']).execute();
+    await db.schema
+      .createIndex('inbound_requests_received')
+      .on('inbound_requests')
+      .columns(['received_at', 'verdict'])
+      .execute();
+    await db.schema
+      .createIndex('inbound_requests_source_verdict')
+      .on('inbound_requests')
+      .columns(['source_id', 'verdict', 'received_at'])
+      .execute();
+    await db.schema
+      .createIndex('events_received')
+      .on('events')
+      .columns(['received_at', 'type'])
+      .execute();
+    await db.schema
+      .createIndex('events_email')
+      .on('events')
+      .columns(['customer_email', 'id'])
+      .execute();
+    await db.schema
+      .createIndex('deliveries_status_created')
+      .on('deliveries')
+      .columns(['status', 'created_at'])
+      .execute();
+    await db.schema
+      .createIndex('deliveries_completed')
+      .on('deliveries')
+      .columns(['status', 'completed_at', 'connection_id'])
+      .execute();
     await db.schema.createIndex('orders_external').on('orders').columns(['external_id']).execute();
   },
 };
@@ -337,7 +417,11 @@ const attemptRequests: Migration = {
  */
 const deliveriesByConnection: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.createIndex('deliveries_connection').on('deliveries').columns(['connection_id', 'id']).execute();
+    await db.schema
+      .createIndex('deliveries_connection')
+      .on('deliveries')
+      .columns(['connection_id', 'id'])
+      .execute();
   },
 };
 
@@ -365,7 +449,11 @@ function invoicing(adapter: DbAdapter): Migration {
         .addColumn('source_id', 'text', (c) => c.primaryKey())
         .addColumn('profile_id', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('profile_sources_profile').on('profile_sources').columns(['profile_id']).execute();
+      await db.schema
+        .createIndex('profile_sources_profile')
+        .on('profile_sources')
+        .columns(['profile_id'])
+        .execute();
       await db.schema
         .createTable('number_counters')
         .addColumn('series_key', 'text', (c) => c.primaryKey())
@@ -381,7 +469,11 @@ function invoicing(adapter: DbAdapter): Migration {
         .addColumn('last_error', 'text')
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('document_jobs_due').on('document_jobs').columns(['next_attempt_at', 'event_id']).execute();
+      await db.schema
+        .createIndex('document_jobs_due')
+        .on('document_jobs')
+        .columns(['next_attempt_at', 'event_id'])
+        .execute();
       await db.schema
         .createTable('document_claims')
         .addColumn('claim_key', 'text', (c) => c.primaryKey())
@@ -418,12 +510,36 @@ function invoicing(adapter: DbAdapter): Migration {
         .addUniqueConstraint('documents_number_unique', ['profile_id', 'number'])
         .addUniqueConstraint('documents_sequence_unique', ['series_key', 'sequence_no'])
         .execute();
-      await db.schema.createIndex('documents_profile').on('documents').columns(['profile_id', 'id']).execute();
-      await db.schema.createIndex('documents_issued').on('documents').columns(['issued_at', 'id']).execute();
-      await db.schema.createIndex('documents_email').on('documents').columns(['buyer_email', 'id']).execute();
-      await db.schema.createIndex('documents_transaction').on('documents').columns(['profile_id', 'transaction_ref']).execute();
-      await db.schema.createIndex('documents_corrects').on('documents').columns(['corrects_document_id']).execute();
-      await db.schema.createIndex('documents_render_due').on('documents').columns(['render_state', 'render_next_at']).execute();
+      await db.schema
+        .createIndex('documents_profile')
+        .on('documents')
+        .columns(['profile_id', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('documents_issued')
+        .on('documents')
+        .columns(['issued_at', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('documents_email')
+        .on('documents')
+        .columns(['buyer_email', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('documents_transaction')
+        .on('documents')
+        .columns(['profile_id', 'transaction_ref'])
+        .execute();
+      await db.schema
+        .createIndex('documents_corrects')
+        .on('documents')
+        .columns(['corrects_document_id'])
+        .execute();
+      await db.schema
+        .createIndex('documents_render_due')
+        .on('documents')
+        .columns(['render_state', 'render_next_at'])
+        .execute();
       await db.schema
         .createTable('document_pdfs')
         .addColumn('document_id', 'text', (c) => c.primaryKey())
@@ -448,8 +564,16 @@ function invoicing(adapter: DbAdapter): Migration {
         .addColumn('sent_at', 'text')
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('document_mails_document').on('document_mails').columns(['document_id', 'id']).execute();
-      await db.schema.createIndex('document_mails_due').on('document_mails').columns(['status', 'next_attempt_at']).execute();
+      await db.schema
+        .createIndex('document_mails_document')
+        .on('document_mails')
+        .columns(['document_id', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('document_mails_due')
+        .on('document_mails')
+        .columns(['status', 'next_attempt_at'])
+        .execute();
       await db.schema
         .createTable('manual_refunds')
         .addColumn('id', 'text', (c) => c.primaryKey())
@@ -478,7 +602,10 @@ function invoicing(adapter: DbAdapter): Migration {
  */
 const documentEInvoice: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.alterTable('documents').addColumn('e_invoice', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('documents')
+      .addColumn('e_invoice', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
     await db.schema.alterTable('documents').addColumn('e_invoice_refused', 'text').execute();
   },
 };
@@ -510,8 +637,16 @@ const platformSaleMails: Migration = {
       .addColumn('sent_at', 'text')
       .addColumn('created_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema.createIndex('platform_sale_mails_event').on('platform_sale_mails').columns(['event_id']).execute();
-    await db.schema.createIndex('platform_sale_mails_due').on('platform_sale_mails').columns(['status', 'next_attempt_at']).execute();
+    await db.schema
+      .createIndex('platform_sale_mails_event')
+      .on('platform_sale_mails')
+      .columns(['event_id'])
+      .execute();
+    await db.schema
+      .createIndex('platform_sale_mails_due')
+      .on('platform_sale_mails')
+      .columns(['status', 'next_attempt_at'])
+      .execute();
   },
 };
 
@@ -552,12 +687,20 @@ function migrator(db: Kysely<Database>, adapter: DbAdapter): Migrator {
 }
 
 /** Applies every pending migration. Returns Kysely's result set; `error` is set on failure. */
-export async function migrateToLatest(db: Kysely<Database>, adapter: DbAdapter): Promise<MigrationResultSet> {
+export async function migrateToLatest(
+  db: Kysely<Database>,
+  adapter: DbAdapter,
+): Promise<MigrationResultSet> {
   return migrator(db, adapter).migrateToLatest();
 }
 
 /** The names of the migrations this database has applied, in order (for the admin API's system view). */
-export async function appliedMigrations(db: Kysely<Database>, adapter: DbAdapter): Promise<string[]> {
+export async function appliedMigrations(
+  db: Kysely<Database>,
+  adapter: DbAdapter,
+): Promise<string[]> {
   const all = await migrator(db, adapter).getMigrations();
-  return all.filter((migration) => migration.executedAt !== undefined).map((migration) => migration.name);
+  return all
+    .filter((migration) => migration.executedAt !== undefined)
+    .map((migration) => migration.name);
 }

@@ -29,36 +29,55 @@ describe('openMigrated', () => {
     writeFileSync(file, 'These are my notes, not a database. '.repeat(40));
     const err = await rejection(openMigrated({ kind: 'sqlite', file }));
     expect(err.code).toBe('DATABASE_UNAVAILABLE');
-    expect(err.message).toBe(`The database cannot be opened. ${file}: the file is not an SQLite database (is the data directory right?).`);
+    expect(err.message).toBe(
+      `The database cannot be opened. ${file}: the file is not an SQLite database (is the data directory right?).`,
+    );
   });
 
   it('names an unreachable PostgreSQL server without its password', async () => {
     const port = await closedPort();
-    const err = await rejection(openMigrated({ kind: 'postgres', url: `postgres://ipnhub:s3cret-pw@127.0.0.1:${port}/ipnhub`, poolSize: 1 }));
+    const err = await rejection(
+      openMigrated({
+        kind: 'postgres',
+        url: `postgres://ipnhub:s3cret-pw@127.0.0.1:${port}/ipnhub`,
+        poolSize: 1,
+      }),
+    );
     expect(err.code).toBe('DATABASE_UNAVAILABLE');
-    expect(err.message).toBe(`The database cannot be opened. PostgreSQL at 127.0.0.1:${port}/ipnhub as user ipnhub: nothing listens there (is PostgreSQL running?). Check IPNHUB_DATABASE_URL.`);
+    expect(err.message).toBe(
+      `The database cannot be opened. PostgreSQL at 127.0.0.1:${port}/ipnhub as user ipnhub: nothing listens there (is PostgreSQL running?). Check IPNHUB_DATABASE_URL.`,
+    );
     expect(err.message).not.toContain('s3cret-pw');
   });
 
-  it.runIf(enabledDialects().includes('postgres'))('names a missing PostgreSQL database and a wrong password', async () => {
-    const admin = new URL(inject('pgAdminUrl'));
-    const missing = new URL(admin);
-    missing.pathname = '/no_such_database';
-    const noDb = await rejection(openMigrated({ kind: 'postgres', url: missing.toString(), poolSize: 1 }));
-    expect(noDb.code).toBe('DATABASE_UNAVAILABLE');
-    expect(noDb.message).toContain('/no_such_database');
-    expect(noDb.message).toContain('the database does not exist (create it first)');
+  it.runIf(enabledDialects().includes('postgres'))(
+    'names a missing PostgreSQL database and a wrong password',
+    async () => {
+      const admin = new URL(inject('pgAdminUrl'));
+      const missing = new URL(admin);
+      missing.pathname = '/no_such_database';
+      const noDb = await rejection(
+        openMigrated({ kind: 'postgres', url: missing.toString(), poolSize: 1 }),
+      );
+      expect(noDb.code).toBe('DATABASE_UNAVAILABLE');
+      expect(noDb.message).toContain('/no_such_database');
+      expect(noDb.message).toContain('the database does not exist (create it first)');
 
-    const wrong = new URL(admin);
-    wrong.password = 'definitely-wrong';
-    const badLogin = await rejection(openMigrated({ kind: 'postgres', url: wrong.toString(), poolSize: 1 }));
-    expect(badLogin.code).toBe('DATABASE_UNAVAILABLE');
-    expect(badLogin.message).toContain('the user name or password is wrong');
-    expect(badLogin.message).not.toContain('definitely-wrong');
-  });
+      const wrong = new URL(admin);
+      wrong.password = 'definitely-wrong';
+      const badLogin = await rejection(
+        openMigrated({ kind: 'postgres', url: wrong.toString(), poolSize: 1 }),
+      );
+      expect(badLogin.code).toBe('DATABASE_UNAVAILABLE');
+      expect(badLogin.message).toContain('the user name or password is wrong');
+      expect(badLogin.message).not.toContain('definitely-wrong');
+    },
+  );
 
   it('describes a PostgreSQL URL by server, database and user', () => {
-    expect(postgresLocation('postgres://u:p@db.internal:6543/shop')).toBe('PostgreSQL at db.internal:6543/shop as user u');
+    expect(postgresLocation('postgres://u:p@db.internal:6543/shop')).toBe(
+      'PostgreSQL at db.internal:6543/shop as user u',
+    );
     expect(postgresLocation('postgresql:///local')).toBe('PostgreSQL at localhost/local');
     expect(postgresLocation('not a url')).toBe('PostgreSQL (unparseable URL)');
   });

@@ -43,11 +43,20 @@ function failure(result: MigrationResultSet, target: DbTarget): Error {
   const code = errorCodeOf(err);
   const problem = code !== undefined ? UNREACHABLE[code] : undefined;
   if (target.kind === 'postgres' && problem !== undefined) {
-    return new IpnhubError('DATABASE_UNAVAILABLE', `${postgresLocation(target.url)}: ${problem}. Check IPNHUB_DATABASE_URL.`, { cause: err });
+    return new IpnhubError(
+      'DATABASE_UNAVAILABLE',
+      `${postgresLocation(target.url)}: ${problem}. Check IPNHUB_DATABASE_URL.`,
+      { cause: err },
+    );
   }
   const failed = (result.results ?? []).find((r) => r.status === 'Error')?.migrationName;
   const message = err instanceof Error ? err.message : String(err);
-  return new Error(failed === undefined ? `database migration failed: ${message}` : `migration ${failed} failed: ${message}`, { cause: err });
+  return new Error(
+    failed === undefined
+      ? `database migration failed: ${message}`
+      : `migration ${failed} failed: ${message}`,
+    { cause: err },
+  );
 }
 
 /** Opens `target` and applies pending migrations; `applied` names the ones that ran. */
@@ -56,7 +65,9 @@ export async function openMigrated(target: DbTarget): Promise<{ handle: Db; appl
   try {
     const result = await migrateToLatest(handle.db, handle.adapter);
     if (result.error !== undefined) throw failure(result, target);
-    const applied = (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    const applied = (result.results ?? [])
+      .filter((r) => r.status === 'Success')
+      .map((r) => r.migrationName);
     return { handle, applied };
   } catch (err) {
     await handle.close().catch(() => undefined);

@@ -32,11 +32,20 @@ export function encodeCursor(id: string): string {
 
 /** The id inside a cursor; anything that is not a cursor of this kind → `IpnhubError('INVALID_CURSOR')`. */
 export function decodeCursor(cursor: string, kind: IdKind): string {
-  const id = /^[A-Za-z0-9_-]{1,200}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const id = /^[A-Za-z0-9_-]{1,200}$/.test(cursor)
+    ? Buffer.from(cursor, 'base64url').toString('utf8')
+    : '';
   const prefix = `${ID_PREFIXES[kind]}_`;
   // Re-encoding guards against lenient base64 decoding accepting near-misses.
-  if (!id.startsWith(prefix) || !ID_BODY.test(id.slice(prefix.length)) || encodeCursor(id) !== cursor) {
-    throw new IpnhubError('INVALID_CURSOR', 'Use the nextCursor value of a previous page of the same list.');
+  if (
+    !id.startsWith(prefix) ||
+    !ID_BODY.test(id.slice(prefix.length)) ||
+    encodeCursor(id) !== cursor
+  ) {
+    throw new IpnhubError(
+      'INVALID_CURSOR',
+      'Use the nextCursor value of a previous page of the same list.',
+    );
   }
   return id;
 }
@@ -50,19 +59,32 @@ export function pageLimit(limit: number | undefined): number {
  * Turns `limit + 1` rows fetched newest first into a page: the extra row only tells that
  * another page exists.
  */
-export function toPage<Row extends { id: string }, T>(rows: readonly Row[], limit: number, map: (row: Row) => T): Page<T> {
+export function toPage<Row extends { id: string }, T>(
+  rows: readonly Row[],
+  limit: number,
+  map: (row: Row) => T,
+): Page<T> {
   const kept = rows.slice(0, limit);
   const last = kept.at(-1);
-  return { data: kept.map(map), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+  return {
+    data: kept.map(map),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null,
+  };
 }
 
 /**
  * The same paging over a list already in memory (sources, connections: a handful of rows
  * the services load whole), so every list of the API pages alike.
  */
-export function pageOfList<T extends { id: string }>(items: readonly T[], request: PageRequest, kind: IdKind): Page<T> {
+export function pageOfList<T extends { id: string }>(
+  items: readonly T[],
+  request: PageRequest,
+  kind: IdKind,
+): Page<T> {
   const limit = pageLimit(request.limit);
   const after = request.cursor === undefined ? undefined : decodeCursor(request.cursor, kind);
-  const newestFirst = items.filter((item) => after === undefined || item.id < after).sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  const newestFirst = items
+    .filter((item) => after === undefined || item.id < after)
+    .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   return toPage(newestFirst.slice(0, limit + 1), limit, (item) => item);
 }

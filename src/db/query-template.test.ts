@@ -15,12 +15,16 @@ const UPSERT_SETTING: QueryTemplate<SettingValues, { key: string; value: string 
   key: 'test:upsert-setting',
   build: (db, values) => {
     builds += 1;
-    return db
-      .insertInto('settings')
-      .values(values)
-      // A constant inside the template stays a constant; the values come from each call.
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: sql<string>`excluded.value || ${'!'}` }))
-      .returning(['key', 'value']);
+    return (
+      db
+        .insertInto('settings')
+        .values(values)
+        // A constant inside the template stays a constant; the values come from each call.
+        .onConflict((oc) =>
+          oc.column('key').doUpdateSet({ value: sql<string>`excluded.value || ${'!'}` }),
+        )
+        .returning(['key', 'value'])
+    );
   },
 };
 
@@ -33,7 +37,7 @@ for (const dialect of enabledDialects()) {
     });
     afterEach(async () => testDb.dispose());
 
-    it('builds a template once per transaction and runs it with each call\'s values, in any key order', async () => {
+    it("builds a template once per transaction and runs it with each call's values, in any key order", async () => {
       const rows = await testDb.adapter.writeTransaction(testDb.db, async (trx) => {
         const first = await runTemplate(trx, UPSERT_SETTING, { key: 'a', value: 'one' });
         const second = await runTemplate(trx, UPSERT_SETTING, { value: 'two', key: 'b' });
@@ -46,9 +50,16 @@ for (const dialect of enabledDialects()) {
         { key: 'a', value: 'uno!' },
       ]);
       expect(builds).toBe(1);
-      await testDb.adapter.writeTransaction(testDb.db, (trx) => runTemplate(trx, UPSERT_SETTING, { key: 'c', value: 'three' }));
+      await testDb.adapter.writeTransaction(testDb.db, (trx) =>
+        runTemplate(trx, UPSERT_SETTING, { key: 'c', value: 'three' }),
+      );
       expect(builds).toBe(2);
-      const stored = await testDb.db.selectFrom('settings').select(['key', 'value']).where('key', 'in', ['a', 'b', 'c']).orderBy('key').execute();
+      const stored = await testDb.db
+        .selectFrom('settings')
+        .select(['key', 'value'])
+        .where('key', 'in', ['a', 'b', 'c'])
+        .orderBy('key')
+        .execute();
       expect(stored).toEqual([
         { key: 'a', value: 'uno!' },
         { key: 'b', value: 'two' },
@@ -57,13 +68,48 @@ for (const dialect of enabledDialects()) {
     });
 
     it('passes nulls and numbers through as parameters', async () => {
-      const template: QueryTemplate<{ id: string; order_id: string; event_id: string; external_id: string | null; kind: string; amount: number | null; currency: string | null; pay_sequence_no: number | null; occurred_at: string }, never> = {
+      const template: QueryTemplate<
+        {
+          id: string;
+          order_id: string;
+          event_id: string;
+          external_id: string | null;
+          kind: string;
+          amount: number | null;
+          currency: string | null;
+          pay_sequence_no: number | null;
+          occurred_at: string;
+        },
+        never
+      > = {
         key: 'test:insert-transaction',
         build: (db, values) => db.insertInto('transactions').values(values),
       };
-      await runTemplate(testDb.db, template, { id: 't1', order_id: 'o1', event_id: 'e1', external_id: null, kind: 'payment', amount: 9700, currency: null, pay_sequence_no: 0, occurred_at: '2026-01-01T00:00:00.000Z' });
+      await runTemplate(testDb.db, template, {
+        id: 't1',
+        order_id: 'o1',
+        event_id: 'e1',
+        external_id: null,
+        kind: 'payment',
+        amount: 9700,
+        currency: null,
+        pay_sequence_no: 0,
+        occurred_at: '2026-01-01T00:00:00.000Z',
+      });
       expect(await testDb.db.selectFrom('transactions').selectAll().execute()).toEqual([
-        { id: 't1', order_id: 'o1', event_id: 'e1', external_id: null, parent_external_id: null, product_id: null, kind: 'payment', amount: 9700, currency: null, pay_sequence_no: 0, occurred_at: '2026-01-01T00:00:00.000Z' },
+        {
+          id: 't1',
+          order_id: 'o1',
+          event_id: 'e1',
+          external_id: null,
+          parent_external_id: null,
+          product_id: null,
+          kind: 'payment',
+          amount: 9700,
+          currency: null,
+          pay_sequence_no: 0,
+          occurred_at: '2026-01-01T00:00:00.000Z',
+        },
       ]);
     });
   });

@@ -28,18 +28,27 @@ interface Compiled {
 const MARK = '\u0001ipnhub-param:';
 const compiledByTransaction = new WeakMap<Kysely<Database>, Map<string, Compiled>>();
 
-function compile<V extends object, R>(db: Kysely<Database>, template: QueryTemplate<V, R>, values: V): Compiled {
+function compile<V extends object, R>(
+  db: Kysely<Database>,
+  template: QueryTemplate<V, R>,
+  values: V,
+): Compiled {
   const marked = Object.fromEntries(Object.keys(values).map((key) => [key, `${MARK}${key}`])) as V;
   const query = template.build(db, marked).compile();
   const slots = query.parameters.map((parameter): Slot => {
-    if (typeof parameter === 'string' && parameter.startsWith(MARK)) return { key: parameter.slice(MARK.length) };
+    if (typeof parameter === 'string' && parameter.startsWith(MARK))
+      return { key: parameter.slice(MARK.length) };
     return { constant: parameter };
   });
   return { sql: query.sql, slots };
 }
 
 /** Runs `template` with `values` in `trx`, compiling it on its first use in this transaction. */
-export async function runTemplate<V extends object, R>(trx: Kysely<Database>, template: QueryTemplate<V, R>, values: V): Promise<QueryResult<R>> {
+export async function runTemplate<V extends object, R>(
+  trx: Kysely<Database>,
+  template: QueryTemplate<V, R>,
+  values: V,
+): Promise<QueryResult<R>> {
   let compiled = compiledByTransaction.get(trx);
   if (!compiled) {
     compiled = new Map();

@@ -25,7 +25,16 @@ export interface SourcesTable {
  * `pending`: stored and acknowledged, authenticity not yet confirmed (PayPal IPN postback).
  * `held`: authentic and about money, but no event could be made of it; held for review.
  */
-export const INBOUND_VERDICTS = ['accepted', 'duplicate', 'ignored', 'test', 'rejected', 'error', 'pending', 'held'] as const;
+export const INBOUND_VERDICTS = [
+  'accepted',
+  'duplicate',
+  'ignored',
+  'test',
+  'rejected',
+  'error',
+  'pending',
+  'held',
+] as const;
 export type InboundVerdict = (typeof INBOUND_VERDICTS)[number];
 
 export interface InboundRequestsTable {
@@ -169,7 +178,14 @@ export interface ConnectionsTable {
   updated_at: string;
 }
 
-export const DELIVERY_STATUSES = ['pending', 'delivering', 'delivered', 'skipped', 'failed', 'dead'] as const;
+export const DELIVERY_STATUSES = [
+  'pending',
+  'delivering',
+  'delivered',
+  'skipped',
+  'failed',
+  'dead',
+] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface DeliveriesTable {

@@ -26,14 +26,21 @@ import type { AdminTokenVerifier } from '../secrets/admin-token.js';
 import type { ErrorCode } from '../core/errors.js';
 import { IpnhubError } from '../core/errors.js';
 import type { Logger } from '../lib/logger.js';
-import { bearerToken, checkBearerToken, refuseExhaustedClient, refuseUnauthenticated } from './bearer-guard.js';
+import {
+  bearerToken,
+  checkBearerToken,
+  refuseExhaustedClient,
+  refuseUnauthenticated,
+} from './bearer-guard.js';
 import { clientAddress } from './client-address.js';
 import type { RateWindow } from './rate-window.js';
 import { clearedSessionCookie, sessionCookie, sessionIdOf } from './session-cookie.js';
 import { originOf, requestOrigin } from './request-origin.js';
 
 /** How a request to the admin API was authenticated. */
-export type AdminAuth = { kind: 'token' } | { kind: 'session'; /** When the session ends unless used again. */ expiresAt: string };
+export type AdminAuth =
+  | { kind: 'token' }
+  | { kind: 'session' /** When the session ends unless used again. */; expiresAt: string };
 
 export const CSRF_HEADER = 'x-ipnhub-csrf';
 
@@ -65,7 +72,12 @@ function isSecure(req: FastifyRequest): boolean {
 
 export function createAdminGuard(options: AdminGuardOptions): AdminGuard {
   const { sessions } = options;
-  const bearer = { accepts: [options.token], failures: options.failures, logger: options.logger, refused: options.refused };
+  const bearer = {
+    accepts: [options.token],
+    failures: options.failures,
+    logger: options.logger,
+    refused: options.refused,
+  };
   const trusted = new Set(options.trustedOrigins.flatMap((origin) => originOf(origin) ?? []));
 
   function refuseCsrf(detail: string): never {
@@ -76,12 +88,16 @@ export function createAdminGuard(options: AdminGuardOptions): AdminGuard {
   /** The cross-site rule for a change carrying the session cookie. */
   function checkCsrf(req: FastifyRequest): void {
     if (SAFE_METHODS.has(req.method)) return;
-    if (req.headers[CSRF_HEADER] !== '1') refuseCsrf('Send the header X-Ipnhub-Csrf: 1 with every change made with the session cookie.');
+    if (req.headers[CSRF_HEADER] !== '1')
+      refuseCsrf(
+        'Send the header X-Ipnhub-Csrf: 1 with every change made with the session cookie.',
+      );
     const origin = req.headers.origin;
     if (origin === undefined) return;
     const own = requestOrigin(req);
     const from = originOf(origin);
-    if (from === undefined || (from !== own && !trusted.has(from))) refuseCsrf("The request was sent from another site than this server's own page.");
+    if (from === undefined || (from !== own && !trusted.has(from)))
+      refuseCsrf("The request was sent from another site than this server's own page.");
   }
 
   return {
@@ -94,7 +110,12 @@ export function createAdminGuard(options: AdminGuardOptions): AdminGuard {
       if (id === undefined) {
         const client = clientAddress(req);
         refuseExhaustedClient(bearer, client, reply);
-        refuseUnauthenticated(bearer, client, reply, 'Send the header Authorization: Bearer <token>.');
+        refuseUnauthenticated(
+          bearer,
+          client,
+          reply,
+          'Send the header Authorization: Bearer <token>.',
+        );
       }
       const live = await sessions.check(id);
       if (live === null) {
@@ -109,12 +130,16 @@ export function createAdminGuard(options: AdminGuardOptions): AdminGuard {
     async signIn(req, reply, token) {
       const client = clientAddress(req);
       refuseExhaustedClient(bearer, client, reply);
-      if (!(await options.token.verify(token))) refuseUnauthenticated(bearer, client, reply, 'The token is not valid.');
+      if (!(await options.token.verify(token)))
+        refuseUnauthenticated(bearer, client, reply, 'The token is not valid.');
       // A session the browser held before is replaced, never kept alongside.
       const previous = sessionIdOf(req.headers.cookie);
       if (previous !== undefined) await sessions.end(previous);
       const started = await sessions.start(token);
-      reply.header('set-cookie', sessionCookie(started.id, { maxAgeSeconds: started.maxAgeSeconds, secure: isSecure(req) }));
+      reply.header(
+        'set-cookie',
+        sessionCookie(started.id, { maxAgeSeconds: started.maxAgeSeconds, secure: isSecure(req) }),
+      );
     },
 
     async signOut(req, reply) {

@@ -33,24 +33,43 @@ export function bearerToken(header: string | undefined): string | undefined {
   return match?.[1];
 }
 
-async function anyAccepts(verifiers: readonly AdminTokenVerifier[], token: string): Promise<boolean> {
+async function anyAccepts(
+  verifiers: readonly AdminTokenVerifier[],
+  token: string,
+): Promise<boolean> {
   for (const verifier of verifiers) if (await verifier.verify(token)) return true;
   return false;
 }
 
 /** Throws `RATE_LIMITED` (with `Retry-After`) when `client` has used up its failed authentications. Sign-in (admin-guard.ts) shares it. */
-export function refuseExhaustedClient(options: Pick<BearerGuardOptions, 'failures' | 'logger' | 'refused'>, client: string, reply: FastifyReply): void {
+export function refuseExhaustedClient(
+  options: Pick<BearerGuardOptions, 'failures' | 'logger' | 'refused'>,
+  client: string,
+  reply: FastifyReply,
+): void {
   const { failures, logger } = options;
   if (!failures?.exhausted(client)) return;
   const count = failures.hit(client);
-  if (count.firstOver) logger.warn({ client, failures: failures.max, retryAfterSeconds: count.retryAfterSeconds }, 'too many failed authentications; refusing this address until the window ends');
+  if (count.firstOver)
+    logger.warn(
+      { client, failures: failures.max, retryAfterSeconds: count.retryAfterSeconds },
+      'too many failed authentications; refusing this address until the window ends',
+    );
   options.refused('RATE_LIMITED');
   reply.header('retry-after', String(count.retryAfterSeconds));
-  throw new IpnhubError('RATE_LIMITED', `Too many failed authentications from this address; retry in ${count.retryAfterSeconds} s.`);
+  throw new IpnhubError(
+    'RATE_LIMITED',
+    `Too many failed authentications from this address; retry in ${count.retryAfterSeconds} s.`,
+  );
 }
 
 /** Counts a failed authentication of `client` and throws `UNAUTHORIZED` with `detail`. */
-export function refuseUnauthenticated(options: Pick<BearerGuardOptions, 'failures' | 'refused'>, client: string, reply: FastifyReply, detail: string): never {
+export function refuseUnauthenticated(
+  options: Pick<BearerGuardOptions, 'failures' | 'refused'>,
+  client: string,
+  reply: FastifyReply,
+  detail: string,
+): never {
   options.failures?.hit(client);
   options.refused('UNAUTHORIZED');
   reply.header('www-authenticate', 'Bearer realm="ipnhub"');
@@ -58,14 +77,29 @@ export function refuseUnauthenticated(options: Pick<BearerGuardOptions, 'failure
 }
 
 /** Whether `token` is accepted; throws `UNAUTHORIZED` (counted) when it is not, `RATE_LIMITED` when the address is refused anyway. */
-export async function checkBearerToken(options: BearerGuardOptions, req: FastifyRequest, reply: FastifyReply, token: string | undefined): Promise<void> {
+export async function checkBearerToken(
+  options: BearerGuardOptions,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  token: string | undefined,
+): Promise<void> {
   const client = clientAddress(req);
   refuseExhaustedClient(options, client, reply);
   if (token !== undefined && (await anyAccepts(options.accepts, token))) return;
-  refuseUnauthenticated(options, client, reply, token === undefined ? 'Send the header Authorization: Bearer <token>.' : 'The token is not valid.');
+  refuseUnauthenticated(
+    options,
+    client,
+    reply,
+    token === undefined
+      ? 'Send the header Authorization: Bearer <token>.'
+      : 'The token is not valid.',
+  );
 }
 
 /** An `onRequest` hook that lets a request through with a valid token and throws `UNAUTHORIZED` or `RATE_LIMITED` otherwise. */
-export function bearerGuard(options: BearerGuardOptions): (req: FastifyRequest, reply: FastifyReply) => Promise<void> {
-  return (req, reply) => checkBearerToken(options, req, reply, bearerToken(req.headers.authorization));
+export function bearerGuard(
+  options: BearerGuardOptions,
+): (req: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  return (req, reply) =>
+    checkBearerToken(options, req, reply, bearerToken(req.headers.authorization));
 }

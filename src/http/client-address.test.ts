@@ -23,7 +23,9 @@ async function resetConnection(server: Server): Promise<Socket> {
 describe('peerAddress', () => {
   const servers: Server[] = [];
   afterEach(async () => {
-    await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+    await Promise.all(
+      servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))),
+    );
   });
 
   it('knows the address of a connection its client has reset, when captured at accept time', async () => {

@@ -40,7 +40,8 @@ export interface ClientError {
 
 // Fastify types `rawPacket` as its JSON form; Node passes a Buffer. Read what is really there.
 function fieldsOf(err: Error): ClientError {
-  const field = (name: string): unknown => (Object.hasOwn(err, name) ? Reflect.get(err, name) : undefined);
+  const field = (name: string): unknown =>
+    Object.hasOwn(err, name) ? Reflect.get(err, name) : undefined;
   const code = field('code');
   const reason = field('reason');
   const rawPacket = field('rawPacket');
@@ -66,11 +67,20 @@ export interface ClientErrorDeps {
 export function describeClientError(err: ClientError): Precheck {
   switch (err.code) {
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return { code: 'REQUEST_TIMEOUT', reason: 'The request was not received completely in time.' };
+      return {
+        code: 'REQUEST_TIMEOUT',
+        reason: 'The request was not received completely in time.',
+      };
     case 'HPE_HEADER_OVERFLOW':
-      return { code: 'HEADERS_TOO_LARGE', reason: `The request headers are larger than ${maxHeaderSize} bytes.` };
+      return {
+        code: 'HEADERS_TOO_LARGE',
+        reason: `The request headers are larger than ${maxHeaderSize} bytes.`,
+      };
     default:
-      return { code: 'MALFORMED_REQUEST', reason: `The request is not valid HTTP/1.1: ${err.reason ?? err.code ?? 'unknown parser error'}.` };
+      return {
+        code: 'MALFORMED_REQUEST',
+        reason: `The request is not valid HTTP/1.1: ${err.reason ?? err.code ?? 'unknown parser error'}.`,
+      };
   }
 }
 
@@ -78,10 +88,24 @@ export function describeClientError(err: ClientError): Precheck {
 const INBOUND_REQUEST_LINE = /^(POST) (\/ipn\/([^ /?#\r\n]+)[^ \r\n]*) HTTP\/1\.[01]\r?\n/;
 
 /** The inbound request a raw packet starts, as far as it can be read: request line and client only. */
-export function inboundFromPacket(packet: Buffer, remoteAddress: string, clock: Clock): { sourceId: string; inbound: InboundRequest } | undefined {
+export function inboundFromPacket(
+  packet: Buffer,
+  remoteAddress: string,
+  clock: Clock,
+): { sourceId: string; inbound: InboundRequest } | undefined {
   const match = INBOUND_REQUEST_LINE.exec(packet.subarray(0, 2048).toString('latin1'));
   if (!match?.[1] || !match[2] || !match[3]) return undefined;
-  return { sourceId: match[3], inbound: { receivedAt: clock.now(), method: match[1], url: match[2], headers: {}, rawBody: EMPTY_BODY, remoteAddress } };
+  return {
+    sourceId: match[3],
+    inbound: {
+      receivedAt: clock.now(),
+      method: match[1],
+      url: match[2],
+      headers: {},
+      rawBody: EMPTY_BODY,
+      remoteAddress,
+    },
+  };
 }
 
 function rawResponse(ack: Acknowledgement): Buffer {
@@ -96,7 +120,9 @@ function rawResponse(ack: Acknowledgement): Buffer {
   return Buffer.concat([Buffer.from(`${head.join('\r\n')}\r\n\r\n`, 'latin1'), body]);
 }
 
-export function createClientErrorHandler(deps: ClientErrorDeps): (err: Error, socket: Socket) => void {
+export function createClientErrorHandler(
+  deps: ClientErrorDeps,
+): (err: Error, socket: Socket) => void {
   const { clock, logger } = deps;
   // Node may report a connection twice (a timeout after a parse error); it gets one answer.
   const answering = new WeakSet<Socket>();
@@ -111,13 +137,24 @@ export function createClientErrorHandler(deps: ClientErrorDeps): (err: Error, so
       : err.rawPacket && inboundFromPacket(err.rawPacket, client, clock);
     // A request in flight was counted against the limit when it arrived.
     const overLimit = !inflight && deps.rateLimit !== null && deps.rateLimit.hit(client).limited;
-    logger.debug({ code: problem.code, reason: problem.reason, client, url: target ? target.inbound.url : undefined }, 'HTTP request refused before routing');
+    logger.debug(
+      {
+        code: problem.code,
+        reason: problem.reason,
+        client,
+        url: target ? target.inbound.url : undefined,
+      },
+      'HTTP request refused before routing',
+    );
     let ack = jsonError(problem.code, problem.reason);
     if (target && !overLimit) {
       try {
         ack = (await deps.ingest.receive(target.sourceId, target.inbound, problem)).ack;
       } catch (ingestErr) {
-        logger.error({ err: ingestErr, sourceId: target.sourceId }, 'could not record an unparseable inbound request');
+        logger.error(
+          { err: ingestErr, sourceId: target.sourceId },
+          'could not record an unparseable inbound request',
+        );
       }
     }
     if (!socket.writable) {

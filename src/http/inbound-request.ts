@@ -20,5 +20,12 @@ function headersOf(req: FastifyRequest): Record<string, string> {
 }
 
 export function toInbound(req: FastifyRequest, body: Buffer, clock: Clock): InboundRequest {
-  return { receivedAt: clock.now(), method: req.method, url: req.url, headers: headersOf(req), rawBody: body, remoteAddress: clientAddress(req) };
+  return {
+    receivedAt: clock.now(),
+    method: req.method,
+    url: req.url,
+    headers: headersOf(req),
+    rawBody: body,
+    remoteAddress: clientAddress(req),
+  };
 }

@@ -33,26 +33,45 @@ export interface InboundRouteOptions {
 }
 
 const PARSER_ERRORS: Record<string, Precheck> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', reason: 'The body is larger than the configured limit (IPNHUB_BODY_LIMIT_BYTES).' },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'MALFORMED_BODY', reason: 'Content-Length does not match the body.' },
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    code: 'BODY_TOO_LARGE',
+    reason: 'The body is larger than the configured limit (IPNHUB_BODY_LIMIT_BYTES).',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'MALFORMED_BODY',
+    reason: 'Content-Length does not match the body.',
+  },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'MALFORMED_BODY', reason: 'The body is empty.' },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_CONTENT_TYPE', reason: 'The content type is not supported.' },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'UNSUPPORTED_CONTENT_TYPE',
+    reason: 'The content type is not supported.',
+  },
 };
 
 function send(reply: FastifyReply, result: IngestResult): FastifyReply {
   return reply.code(result.ack.status).type(result.ack.contentType).send(result.ack.body);
 }
 
-export async function inboundRoutes(app: FastifyInstance, options: InboundRouteOptions): Promise<void> {
+export async function inboundRoutes(
+  app: FastifyInstance,
+  options: InboundRouteOptions,
+): Promise<void> {
   const { ingest, clock, rateLimit, inflight } = options;
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.bodyLimitBytes }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: options.bodyLimitBytes },
+    (_req, body, done) => done(null, body),
+  );
 
   app.setErrorHandler<FastifyError>(async (err, req, reply) => {
     const params = req.params as { sourceId?: string } | undefined;
     const known = typeof err.code === 'string' ? PARSER_ERRORS[err.code] : undefined;
     if (!params?.sourceId || !known) throw err;
-    return send(reply, await ingest.receive(params.sourceId, toInbound(req, EMPTY_BODY, clock), known));
+    return send(
+      reply,
+      await ingest.receive(params.sourceId, toInbound(req, EMPTY_BODY, clock), known),
+    );
   });
 
   app.post<{ Params: { sourceId: string }; Body: Buffer | undefined }>('/ipn/:sourceId', {
@@ -62,9 +81,16 @@ export async function inboundRoutes(app: FastifyInstance, options: InboundRouteO
       const count = rateLimit.hit(clientAddress(req));
       if (!count.limited) return;
       options.refused('RATE_LIMITED');
-      const precheck: Precheck = { code: 'RATE_LIMITED', reason: `Too many requests from this address; retry in ${count.retryAfterSeconds} s.`, record: count.firstOver };
+      const precheck: Precheck = {
+        code: 'RATE_LIMITED',
+        reason: `Too many requests from this address; retry in ${count.retryAfterSeconds} s.`,
+        record: count.firstOver,
+      };
       reply.header('retry-after', String(count.retryAfterSeconds));
-      return send(reply, await ingest.receive(req.params.sourceId, toInbound(req, EMPTY_BODY, clock), precheck));
+      return send(
+        reply,
+        await ingest.receive(req.params.sourceId, toInbound(req, EMPTY_BODY, clock), precheck),
+      );
     },
     async onResponse(req: InboundFastifyRequest) {
       inflight.forget(req);

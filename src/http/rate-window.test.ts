@@ -6,13 +6,28 @@ describe('createRateWindow', () => {
   it('allows max hits per key and window, then limits; the first hit over is marked once', () => {
     const clock = new ManualClock();
     const window = createRateWindow({ max: 2, windowMs: 60_000, clock });
-    expect(window.hit('a')).toEqual({ count: 1, limited: false, firstOver: false, retryAfterSeconds: 60 });
+    expect(window.hit('a')).toEqual({
+      count: 1,
+      limited: false,
+      firstOver: false,
+      retryAfterSeconds: 60,
+    });
     expect(window.exhausted('a')).toBe(false);
     expect(window.hit('a').limited).toBe(false);
     expect(window.exhausted('a')).toBe(true);
     clock.advance(15_500);
-    expect(window.hit('a')).toEqual({ count: 3, limited: true, firstOver: true, retryAfterSeconds: 45 });
-    expect(window.hit('a')).toEqual({ count: 4, limited: true, firstOver: false, retryAfterSeconds: 45 });
+    expect(window.hit('a')).toEqual({
+      count: 3,
+      limited: true,
+      firstOver: true,
+      retryAfterSeconds: 45,
+    });
+    expect(window.hit('a')).toEqual({
+      count: 4,
+      limited: true,
+      firstOver: false,
+      retryAfterSeconds: 45,
+    });
     expect(window.hit('b').limited).toBe(false);
   });
 

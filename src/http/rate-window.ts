@@ -54,7 +54,8 @@ export function createRateWindow(options: RateWindowOptions): RateWindow {
   // One expired key goes per hit, so the map shrinks back once a flood is over.
   function dropOldestIfOver(now: number): void {
     const oldest = entries.entries().next();
-    if (!oldest.done && now - oldest.value[1].startedAt >= windowMs) entries.delete(oldest.value[0]);
+    if (!oldest.done && now - oldest.value[1].startedAt >= windowMs)
+      entries.delete(oldest.value[0]);
   }
 
   function current(key: string, now: number): Entry | undefined {

@@ -14,11 +14,17 @@ describe('/readyz', () => {
     const app = await runtime.buildApp();
     try {
       const ready = await app.inject({ method: 'GET', url: '/readyz' });
-      expect([ready.statusCode, ready.json()]).toEqual([200, { status: 'ready', checks: { database: 'ok' } }]);
+      expect([ready.statusCode, ready.json()]).toEqual([
+        200,
+        { status: 'ready', checks: { database: 'ok' } },
+      ]);
 
       await runtime.dbHandle.db.destroy();
       const down = await app.inject({ method: 'GET', url: '/readyz' });
-      expect([down.statusCode, down.json()]).toEqual([503, { status: 'not ready', checks: { database: 'unavailable' } }]);
+      expect([down.statusCode, down.json()]).toEqual([
+        503,
+        { status: 'not ready', checks: { database: 'unavailable' } },
+      ]);
       const logged = captured.lines().find((line) => line['msg'] === 'readiness check failed');
       expect(logged?.['err']).toMatchObject({ message: expect.stringMatching(/.+/) });
     } finally {

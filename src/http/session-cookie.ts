@@ -25,7 +25,10 @@ export function sessionIdOf(cookieHeader: string | undefined): string | undefine
 }
 
 /** The `Set-Cookie` value that hands the browser a session id. */
-export function sessionCookie(id: string, options: { maxAgeSeconds: number; secure: boolean }): string {
+export function sessionCookie(
+  id: string,
+  options: { maxAgeSeconds: number; secure: boolean },
+): string {
   return `${SESSION_COOKIE}=${id}; HttpOnly; SameSite=Strict; Path=/; Max-Age=${options.maxAgeSeconds}${options.secure ? '; Secure' : ''}`;
 }
 

@@ -9,7 +9,8 @@ import { createTestRuntime } from '../../test/helpers/test-runtime.js';
 import type { TestRuntime } from '../../test/helpers/test-runtime.js';
 import { CONTENT_SECURITY_POLICY, isClientRoute } from './web-ui.js';
 
-const INDEX = '<!doctype html><html><head><script type="module" src="/assets/index-AbC123.js"></script></head><body><div id="root"></div></body></html>';
+const INDEX =
+  '<!doctype html><html><head><script type="module" src="/assets/index-AbC123.js"></script></head><body><div id="root"></div></body></html>';
 const SCRIPT = 'console.log("ui");';
 
 /** A build output like Vite's: index.html, a hashed script with its brotli copy, a favicon. */
@@ -48,10 +49,22 @@ function serving(makeRoot: () => string): Served {
 
 describe('isClientRoute', () => {
   it('claims page paths and leaves the server its own and files', () => {
-    expect(['/', '/sources', '/sources/src_01ABC/edit', '/connections?x=1'].map(isClientRoute)).toEqual([true, true, true, true]);
-    expect(['/api', '/api/v1/nope', '/ipn/src_1', '/healthz', '/readyz', '/metrics', '/assets/x', '/favicon.ico', '/a/b.txt'].map(isClientRoute)).toEqual(
-      new Array(9).fill(false),
-    );
+    expect(
+      ['/', '/sources', '/sources/src_01ABC/edit', '/connections?x=1'].map(isClientRoute),
+    ).toEqual([true, true, true, true]);
+    expect(
+      [
+        '/api',
+        '/api/v1/nope',
+        '/ipn/src_1',
+        '/healthz',
+        '/readyz',
+        '/metrics',
+        '/assets/x',
+        '/favicon.ico',
+        '/a/b.txt',
+      ].map(isClientRoute),
+    ).toEqual(new Array(9).fill(false));
     expect(isClientRoute('/apis')).toBe(true);
   });
 });
@@ -74,7 +87,11 @@ describe('web UI served at /', () => {
   });
 
   it('answers a client-side route (reload of a deep link) with index.html', async () => {
-    for (const url of ['/sources', '/sources/src_01JABCDEF/edit', '/notifications?verdict=rejected']) {
+    for (const url of [
+      '/sources',
+      '/sources/src_01JABCDEF/edit',
+      '/notifications?verdict=rejected',
+    ]) {
       const res = await served.app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(200);
       expect(res.body).toBe(INDEX);
@@ -91,7 +108,11 @@ describe('web UI served at /', () => {
     expect(plain.headers['content-type']).toMatch(/javascript/);
     expect(plain.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(plain.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
-    const br = await served.app.inject({ method: 'GET', url: '/assets/index-AbC123.js', headers: { 'accept-encoding': 'br' } });
+    const br = await served.app.inject({
+      method: 'GET',
+      url: '/assets/index-AbC123.js',
+      headers: { 'accept-encoding': 'br' },
+    });
     expect(br.headers['content-encoding']).toBe('br');
     expect(br.headers['content-type']).toMatch(/javascript/);
   });
@@ -104,7 +125,12 @@ describe('web UI served at /', () => {
   });
 
   it('serves nothing outside the build', async () => {
-    for (const url of ['/assets/../../package.json', '/assets/%2e%2e/%2e%2e/package.json', '/.env', '/assets/.hidden']) {
+    for (const url of [
+      '/assets/../../package.json',
+      '/assets/%2e%2e/%2e%2e/package.json',
+      '/.env',
+      '/assets/.hidden',
+    ]) {
       const res = await served.app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBeGreaterThanOrEqual(400);
       expect(res.body, url).not.toContain('"name"');
@@ -133,10 +159,14 @@ describe('web UI served at /', () => {
   });
 
   it('leaves the API, health and metrics routes as they were', async () => {
-    expect((await served.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({ status: 'ok' });
+    expect((await served.app.inject({ method: 'GET', url: '/healthz' })).json()).toEqual({
+      status: 'ok',
+    });
     const api = await served.app.inject({ method: 'GET', url: '/api/v1/sources' });
     expect(api.statusCode).toBe(401);
-    expect((await served.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).statusCode).toBe(200);
+    expect(
+      (await served.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).statusCode,
+    ).toBe(200);
   });
 });
 
@@ -150,6 +180,10 @@ describe('web UI not built', () => {
     expect(body.error.code).toBe('UI_NOT_BUILT');
     expect(body.error.message).toContain(join(served.root, 'index.html'));
     expect(body.error.message).toContain('npm run build');
-    expect((await served.app.inject({ method: 'GET', url: '/api/v1/nope' })).json<{ error: { code: string } }>().error.code).toBe('ROUTE_NOT_FOUND');
+    expect(
+      (await served.app.inject({ method: 'GET', url: '/api/v1/nope' })).json<{
+        error: { code: string };
+      }>().error.code,
+    ).toBe('ROUTE_NOT_FOUND');
   });
 });

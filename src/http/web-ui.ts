@@ -55,7 +55,8 @@ function pathOf(url: string): string {
 /** A path the browser's router handles: outside the server's prefixes and not naming a file. */
 export function isClientRoute(url: string): boolean {
   const path = pathOf(url);
-  if (SERVER_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) return false;
+  if (SERVER_PREFIXES.some((prefix) => path === prefix || path.startsWith(`${prefix}/`)))
+    return false;
   if (path.startsWith('/assets/')) return false;
   const last = path.slice(path.lastIndexOf('/') + 1);
   return !last.includes('.');
@@ -69,9 +70,17 @@ export async function webUi(app: FastifyInstance, options: WebUiOptions): Promis
 
   if (built) {
     // Read per request, so a rebuild takes effect without a restart (index.html names the new files).
-    await app.register(fastifyStatic, { root: join(options.root, 'assets'), prefix: '/assets/', wildcard: true, index: false, cacheControl: false, preCompressed: true });
+    await app.register(fastifyStatic, {
+      root: join(options.root, 'assets'),
+      prefix: '/assets/',
+      wildcard: true,
+      index: false,
+      cacheControl: false,
+      preCompressed: true,
+    });
     app.addHook('onSend', async (req, reply, payload) => {
-      if (reply.statusCode === 200 && pathOf(req.url).startsWith('/assets/')) reply.header('Cache-Control', IMMUTABLE);
+      if (reply.statusCode === 200 && pathOf(req.url).startsWith('/assets/'))
+        reply.header('Cache-Control', IMMUTABLE);
       return payload;
     });
   }
@@ -81,7 +90,11 @@ export async function webUi(app: FastifyInstance, options: WebUiOptions): Promis
     // A file beside index.html (favicon.svg); never a dot-file, never a sub-directory.
     if (built && TOP_LEVEL_FILE.test(path)) return reply.sendFile(path.slice(1), options.root);
     if (!isClientRoute(req.url)) return reply.callNotFound();
-    if (!built) throw new IpnhubError('UI_NOT_BUILT', `No ${join(options.root, 'index.html')}: run \`npm run build\`.`);
+    if (!built)
+      throw new IpnhubError(
+        'UI_NOT_BUILT',
+        `No ${join(options.root, 'index.html')}: run \`npm run build\`.`,
+      );
     return reply.sendFile('index.html', options.root);
   };
   app.get('/', page);

@@ -22,7 +22,11 @@ export interface GroupCommitter {
 }
 
 /** The units of a batch run one after the other in its transaction (db/batch-writer.ts queues, batches and retries them alone). */
-export function createGroupCommitter(db: Kysely<Database>, adapter: DbAdapter, maxBatch = DEFAULT_MAX_BATCH): GroupCommitter {
+export function createGroupCommitter(
+  db: Kysely<Database>,
+  adapter: DbAdapter,
+  maxBatch = DEFAULT_MAX_BATCH,
+): GroupCommitter {
   const writer = createBatchWriter<Work<unknown>, unknown>({
     db,
     adapter,

@@ -32,7 +32,10 @@ export interface HeldAlertDeps {
 
 export function renderHeldAlert(held: HeldRequest): { subject: string; text: string } {
   const cause = held.code === null ? held.reason : `${held.code}: ${held.reason}`;
-  const subject = `[ipnhub] A ${held.provider} notification is held for review: ${cause}`.slice(0, 250);
+  const subject = `[ipnhub] A ${held.provider} notification is held for review: ${cause}`.slice(
+    0,
+    250,
+  );
   const text = [
     `ipnhub received a ${held.provider} notification about money that it could not record as an event, so no connection received it.`,
     '',
@@ -50,12 +53,19 @@ export function renderHeldAlert(held: HeldRequest): { subject: string; text: str
 /** Logs the held request and mails the addressees; never throws (a failed mail is logged). */
 export function createHeldAlerter(deps: HeldAlertDeps): (held: HeldRequest) => Promise<void> {
   return async (held) => {
-    deps.logger.warn({ inboundId: held.inboundId, sourceId: held.sourceId, code: held.code, reason: held.reason }, 'inbound request held for review');
+    deps.logger.warn(
+      { inboundId: held.inboundId, sourceId: held.sourceId, code: held.code, reason: held.reason },
+      'inbound request held for review',
+    );
     try {
       const connections = await deps.connections();
       const seen = new Set<string>();
       const to = connections
-        .filter((c) => c.active && (c.filters.sources.length === 0 || c.filters.sources.includes(held.sourceId)))
+        .filter(
+          (c) =>
+            c.active &&
+            (c.filters.sources.length === 0 || c.filters.sources.includes(held.sourceId)),
+        )
         .flatMap((c) => c.errorEmails)
         .filter((email) => {
           const key = email.toLowerCase();
@@ -64,11 +74,18 @@ export function createHeldAlerter(deps: HeldAlertDeps): (held: HeldRequest) => P
           return true;
         });
       if (to.length === 0) {
-        deps.logger.warn({ inboundId: held.inboundId, sourceId: held.sourceId }, 'no connection of this source has error e-mail addresses; the held request is only in the log and the API');
+        deps.logger.warn(
+          { inboundId: held.inboundId, sourceId: held.sourceId },
+          'no connection of this source has error e-mail addresses; the held request is only in the log and the API',
+        );
         return;
       }
       const result = await deps.mailer.send({ to, ...renderHeldAlert(held) });
-      if (!result.ok) deps.logger.warn({ inboundId: held.inboundId, error: result.error }, 'held-for-review e-mail could not be sent');
+      if (!result.ok)
+        deps.logger.warn(
+          { inboundId: held.inboundId, error: result.error },
+          'held-for-review e-mail could not be sent',
+        );
     } catch (err) {
       deps.logger.error({ err, inboundId: held.inboundId }, 'held-for-review alert failed');
     }

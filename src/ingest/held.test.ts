@@ -21,10 +21,18 @@ import { createIngest } from './ingest.js';
 import { createLocalIngestStore } from './ingest-store.js';
 import { createCacheScope } from '../lib/cache-scope.js';
 
-const HELD: HeldRequest = { inboundId: 'req_01HELD', sourceId: 'src_shop', provider: 'paypal-ipn', code: 'AMOUNT_MISMATCH', reason: 'item "a" was paid 1.00 EUR, expected 19.99 EUR' };
+const HELD: HeldRequest = {
+  inboundId: 'req_01HELD',
+  sourceId: 'src_shop',
+  provider: 'paypal-ipn',
+  code: 'AMOUNT_MISMATCH',
+  reason: 'item "a" was paid 1.00 EUR, expected 19.99 EUR',
+};
 
 /** A mailer that keeps what it is asked to send and answers with `result`. */
-function keepingMailer(result: MailResult = { ok: true, messageId: '<m@test>' }): Mailer & { sent: MailMessage[] } {
+function keepingMailer(
+  result: MailResult = { ok: true, messageId: '<m@test>' },
+): Mailer & { sent: MailMessage[] } {
   const sent: MailMessage[] = [];
   return {
     sent,
@@ -37,7 +45,11 @@ function keepingMailer(result: MailResult = { ok: true, messageId: '<m@test>' })
   };
 }
 
-const connection = (sources: string[], errorEmails: string[], active = true): AlertAddressee => ({ active, filters: { sources }, errorEmails });
+const connection = (sources: string[], errorEmails: string[], active = true): AlertAddressee => ({
+  active,
+  filters: { sources },
+  errorEmails,
+});
 
 describe('held-for-review alert', () => {
   it('mails the error addresses of the active connections that take the source, each address once', async () => {
@@ -54,31 +66,54 @@ describe('held-for-review alert', () => {
       logger: silentLogger(),
     });
     await alert(HELD);
-    expect(mailer.sent).toEqual([{ to: ['ops@example.com', 'crm@example.com'], ...renderHeldAlert(HELD) }]);
-    expect(mailer.sent[0]?.subject).toBe('[ipnhub] A paypal-ipn notification is held for review: AMOUNT_MISMATCH: item "a" was paid 1.00 EUR, expected 19.99 EUR');
+    expect(mailer.sent).toEqual([
+      { to: ['ops@example.com', 'crm@example.com'], ...renderHeldAlert(HELD) },
+    ]);
+    expect(mailer.sent[0]?.subject).toBe(
+      '[ipnhub] A paypal-ipn notification is held for review: AMOUNT_MISMATCH: item "a" was paid 1.00 EUR, expected 19.99 EUR',
+    );
     expect(mailer.sent[0]?.text).toContain('GET /api/v1/inbound-requests/req_01HELD');
   });
 
   it('logs the held request, and says so when nobody can be mailed', async () => {
     const mailer = keepingMailer();
     const log = captureLogger('info');
-    await createHeldAlerter({ connections: async () => [connection(['src_other'], ['other@example.com'])], mailer, logger: log.logger })(HELD);
+    await createHeldAlerter({
+      connections: async () => [connection(['src_other'], ['other@example.com'])],
+      mailer,
+      logger: log.logger,
+    })(HELD);
     expect(mailer.sent).toEqual([]);
     expect(log.lines().map((line) => [line.level, line.msg])).toEqual([
       [40, 'inbound request held for review'],
-      [40, 'no connection of this source has error e-mail addresses; the held request is only in the log and the API'],
+      [
+        40,
+        'no connection of this source has error e-mail addresses; the held request is only in the log and the API',
+      ],
     ]);
   });
 
   it('does not throw when the mail or the connection lookup fails; it logs instead', async () => {
     const log = captureLogger('info');
     const failing = keepingMailer({ ok: false, transient: true, error: 'connect ECONNREFUSED' });
-    await createHeldAlerter({ connections: async () => [connection([], ['ops@example.com'])], mailer: failing, logger: log.logger })(HELD);
-    await createHeldAlerter({ connections: async () => Promise.reject(new Error('database gone')), mailer: failing, logger: log.logger })(HELD);
-    expect(log.lines().filter((line) => Number(line.level) >= 40 && line.msg !== 'inbound request held for review').map((line) => line.msg)).toEqual([
-      'held-for-review e-mail could not be sent',
-      'held-for-review alert failed',
-    ]);
+    await createHeldAlerter({
+      connections: async () => [connection([], ['ops@example.com'])],
+      mailer: failing,
+      logger: log.logger,
+    })(HELD);
+    await createHeldAlerter({
+      connections: async () => Promise.reject(new Error('database gone')),
+      mailer: failing,
+      logger: log.logger,
+    })(HELD);
+    expect(
+      log
+        .lines()
+        .filter(
+          (line) => Number(line.level) >= 40 && line.msg !== 'inbound request held for review',
+        )
+        .map((line) => line.msg),
+    ).toEqual(['held-for-review e-mail could not be sent', 'held-for-review alert failed']);
   });
 });
 
@@ -93,8 +128,14 @@ const decidingProvider: Provider<Record<string, never>> = {
   contentTypes: ['application/x-www-form-urlencoded'],
   verify: async () => ({ ok: true, method: 'stub signature' }),
   normalize: (req) =>
-    req.rawBody.toString('utf8') === 'held=1' ? { kind: 'held', code: 'MISSING_FIELD', reason: 'order_id is missing, but money moved' } : { kind: 'ignored', reason: 'not held', fields: {} },
-  acknowledge: (outcome) => ({ status: outcome.kind === 'error' ? 500 : 200, contentType: 'text/plain', body: outcome.kind }),
+    req.rawBody.toString('utf8') === 'held=1'
+      ? { kind: 'held', code: 'MISSING_FIELD', reason: 'order_id is missing, but money moved' }
+      : { kind: 'ignored', reason: 'not held', fields: {} },
+  acknowledge: (outcome) => ({
+    status: outcome.kind === 'error' ? 500 : 200,
+    contentType: 'text/plain',
+    body: outcome.kind,
+  }),
   decodeFields: () => ({ ok: false, reason: 'stub' }),
 };
 
@@ -111,22 +152,53 @@ for (const dialect of enabledDialects()) {
       const clock = new ManualClock('2026-05-01T12:00:00.000Z');
       const held: HeldRequest[] = [];
       const ingest = createIngest({
-        store: createLocalIngestStore(createGroupCommitter(testDb.db, testDb.adapter), createActiveFiltersLoader()),
+        store: createLocalIngestStore(
+          createGroupCommitter(testDb.db, testDb.adapter),
+          createActiveFiltersLoader(),
+        ),
         sources: { loadForIngest: async (id) => (id === SOURCE.id ? SOURCE : null) },
-        providers: (id) => (id === decidingProvider.id ? (decidingProvider as unknown as Provider<unknown>) : null),
+        providers: (id) =>
+          id === decidingProvider.id ? (decidingProvider as unknown as Provider<unknown>) : null,
         clock,
         http: offlineHttpClient(),
         caches: createCacheScope(),
         logger: silentLogger(),
         onHeld: (request) => held.push(request),
       });
-      const req: InboundRequest = { receivedAt: clock.now(), method: 'POST', url: `/ipn/${SOURCE.id}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, rawBody: Buffer.from('held=1'), remoteAddress: '127.0.0.1' };
+      const req: InboundRequest = {
+        receivedAt: clock.now(),
+        method: 'POST',
+        url: `/ipn/${SOURCE.id}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        rawBody: Buffer.from('held=1'),
+        remoteAddress: '127.0.0.1',
+      };
       const result = await ingest.receive(SOURCE.id, req);
-      expect(result.outcome).toEqual({ kind: 'held', reason: 'order_id is missing, but money moved' });
+      expect(result.outcome).toEqual({
+        kind: 'held',
+        reason: 'order_id is missing, but money moved',
+      });
       expect(result.ack).toEqual({ status: 200, contentType: 'text/plain', body: 'held' });
-      const row = await testDb.db.selectFrom('inbound_requests').select(['id', 'verdict', 'verdict_code', 'verdict_reason', 'event_ids']).executeTakeFirstOrThrow();
-      expect(row).toEqual({ id: result.inboundId, verdict: 'held', verdict_code: 'MISSING_FIELD', verdict_reason: 'order_id is missing, but money moved', event_ids: '[]' });
-      expect(held).toEqual([{ inboundId: result.inboundId, sourceId: SOURCE.id, provider: 'stub-now', code: 'MISSING_FIELD', reason: 'order_id is missing, but money moved' }]);
+      const row = await testDb.db
+        .selectFrom('inbound_requests')
+        .select(['id', 'verdict', 'verdict_code', 'verdict_reason', 'event_ids'])
+        .executeTakeFirstOrThrow();
+      expect(row).toEqual({
+        id: result.inboundId,
+        verdict: 'held',
+        verdict_code: 'MISSING_FIELD',
+        verdict_reason: 'order_id is missing, but money moved',
+        event_ids: '[]',
+      });
+      expect(held).toEqual([
+        {
+          inboundId: result.inboundId,
+          sourceId: SOURCE.id,
+          provider: 'stub-now',
+          code: 'MISSING_FIELD',
+          reason: 'order_id is missing, but money moved',
+        },
+      ]);
       expect(await testDb.db.selectFrom('events').select('id').execute()).toEqual([]);
     });
   });

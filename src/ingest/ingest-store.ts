@@ -77,16 +77,35 @@ export async function writeRecord(trx: Kysely<Database>, row: InboundRow): Promi
   if (row.verdict === 'pending' && row.source_id !== null) {
     await trx
       .insertInto('verifications')
-      .values({ inbound_request_id: row.id, source_id: row.source_id, attempts: 0, next_attempt_at: row.received_at, lease_until: null, last_error: null })
+      .values({
+        inbound_request_id: row.id,
+        source_id: row.source_id,
+        attempts: 0,
+        next_attempt_at: row.received_at,
+        lease_until: null,
+        last_error: null,
+      })
       .execute();
   }
 }
 
 /** Settles a stored request: its final verdict replaces the stored one (a `pending` request once verified). */
-export async function writeVerdict(trx: Kysely<Database>, row: Pick<InboundRow, 'id' | 'verdict' | 'verdict_code' | 'verdict_reason' | 'verification' | 'event_ids'>): Promise<void> {
+export async function writeVerdict(
+  trx: Kysely<Database>,
+  row: Pick<
+    InboundRow,
+    'id' | 'verdict' | 'verdict_code' | 'verdict_reason' | 'verification' | 'event_ids'
+  >,
+): Promise<void> {
   await trx
     .updateTable('inbound_requests')
-    .set({ verdict: row.verdict, verdict_code: row.verdict_code, verdict_reason: row.verdict_reason, verification: row.verification, event_ids: row.event_ids })
+    .set({
+      verdict: row.verdict,
+      verdict_code: row.verdict_code,
+      verdict_reason: row.verdict_reason,
+      verification: row.verification,
+      event_ids: row.event_ids,
+    })
     .where('id', '=', row.id)
     .execute();
 }
@@ -131,7 +150,11 @@ export async function writeCommit(
     const targets = await activeTargets(trx);
     for (const event of inserted) deliveries += await fanOut(trx, event, targets, now);
   }
-  const settled: InboundRow = { ...row, verdict: inserted.length > 0 ? 'accepted' : 'duplicate', event_ids: JSON.stringify(inserted.map((e) => e.id)) };
+  const settled: InboundRow = {
+    ...row,
+    verdict: inserted.length > 0 ? 'accepted' : 'duplicate',
+    event_ids: JSON.stringify(inserted.map((e) => e.id)),
+  };
   if (stored) await writeVerdict(trx, settled);
   else await writeRecord(trx, settled);
   return { inserted: inserted.map((e) => e.id), deliveries, documentJobs };
@@ -153,11 +176,15 @@ export function perTransaction(load: ActiveTargets): ActiveTargets {
   };
 }
 
-export function createLocalIngestStore(committer: GroupCommitter, activeFilters: ActiveTargets): IngestStore {
+export function createLocalIngestStore(
+  committer: GroupCommitter,
+  activeFilters: ActiveTargets,
+): IngestStore {
   const targets = perTransaction(activeFilters);
   return {
     record: (row) => committer.submit((trx) => writeRecord(trx, row)),
-    commit: (row, events, now) => committer.submit((trx) => writeCommit(trx, targets, row, events, now)),
+    commit: (row, events, now) =>
+      committer.submit((trx) => writeCommit(trx, targets, row, events, now)),
     flush: () => committer.flush(),
     close: () => committer.flush(),
   };

@@ -18,7 +18,10 @@ if (!port) throw new Error('ingest-writer-thread must run in a worker thread');
 
 const { target } = workerData as { target: DbTarget };
 const handle = openDb(target);
-const store: IngestStore = createLocalIngestStore(createGroupCommitter(handle.db, handle.adapter), createActiveFiltersLoader());
+const store: IngestStore = createLocalIngestStore(
+  createGroupCommitter(handle.db, handle.adapter),
+  createActiveFiltersLoader(),
+);
 
 async function run(request: WriterRequest): Promise<WriterReply> {
   try {
@@ -27,7 +30,11 @@ async function run(request: WriterRequest): Promise<WriterReply> {
         await store.record(reviveRow(request.row));
         return { id: request.id, ok: true, result: null };
       case 'commit':
-        return { id: request.id, ok: true, result: await store.commit(reviveRow(request.row), request.events, request.now) };
+        return {
+          id: request.id,
+          ok: true,
+          result: await store.commit(reviveRow(request.row), request.events, request.now),
+        };
       case 'flush':
         await store.flush();
         return { id: request.id, ok: true, result: null };

@@ -25,7 +25,12 @@ import type { InboundVerdict } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { HttpClient } from '../lib/http-client.js';
 import type { Logger } from '../lib/logger.js';
-import type { Acknowledgement, InboundRequest, IngestOutcome, Provider } from '../providers/provider.js';
+import type {
+  Acknowledgement,
+  InboundRequest,
+  IngestOutcome,
+  Provider,
+} from '../providers/provider.js';
 import { installedProvider } from '../providers/registry.js';
 import type { ProviderLookup } from '../providers/registry.js';
 import type { HeldRequest } from './held-alert.js';
@@ -34,7 +39,9 @@ import { mediaTypeOf } from '../lib/media-type.js';
 import type { CacheScope } from '../lib/cache-scope.js';
 
 export interface IngestSources {
-  loadForIngest(id: string): Promise<{ id: string; provider: string; name: string; config: unknown } | null>;
+  loadForIngest(
+    id: string,
+  ): Promise<{ id: string; provider: string; name: string; config: unknown } | null>;
 }
 
 export interface IngestObserver {
@@ -93,11 +100,18 @@ export interface Ingest {
 /** The JSON error answer of every route that does not answer in a provider's format. */
 export function jsonError(code: ErrorCode, reason: string): Acknowledgement {
   const entry = ERROR_CATALOGUE[code];
-  return { status: entry.status, contentType: 'application/json; charset=utf-8', body: JSON.stringify({ error: { code, message: reason } }) };
+  return {
+    status: entry.status,
+    contentType: 'application/json; charset=utf-8',
+    body: JSON.stringify({ error: { code, message: reason } }),
+  };
 }
 
-
-export function toCanonical(draft: EventDraft, source: { id: string; provider: string }, receivedAt: string): CanonicalEvent {
+export function toCanonical(
+  draft: EventDraft,
+  source: { id: string; provider: string },
+  receivedAt: string,
+): CanonicalEvent {
   return {
     id: newId('event'),
     type: draft.type,
@@ -115,20 +129,37 @@ export function toCanonical(draft: EventDraft, source: { id: string; provider: s
 }
 
 /** The stored `verification`: how the request was verified, then what the provider assumed to read it. */
-export function verificationRecord(result: { method: string; notes?: readonly string[] | undefined }): string {
+export function verificationRecord(result: {
+  method: string;
+  notes?: readonly string[] | undefined;
+}): string {
   return [result.method, ...(result.notes ?? [])].join('; ');
 }
 
 /** The events to commit for a request: every draft but connection tests, under source-scoped dedup keys. */
-export function keyEvents(drafts: readonly EventDraft[], source: { id: string; provider: string }, receivedAt: string): KeyedEvent[] {
-  return drafts.filter((d) => d.type !== 'connection_test').map((d) => ({ event: toCanonical(d, source, receivedAt), dedupKey: `${source.id}:${d.dedupKey}` }));
+export function keyEvents(
+  drafts: readonly EventDraft[],
+  source: { id: string; provider: string },
+  receivedAt: string,
+): KeyedEvent[] {
+  return drafts
+    .filter((d) => d.type !== 'connection_test')
+    .map((d) => ({
+      event: toCanonical(d, source, receivedAt),
+      dedupKey: `${source.id}:${d.dedupKey}`,
+    }));
 }
 
 export function createIngest(deps: IngestDeps): Ingest {
   const { store, logger } = deps;
   const lookup = deps.providers ?? installedProvider;
 
-  function inboundRow(id: string, sourceId: string | null, provider: string | null, req: InboundRequest) {
+  function inboundRow(
+    id: string,
+    sourceId: string | null,
+    provider: string | null,
+    req: InboundRequest,
+  ) {
     return {
       id,
       source_id: sourceId,
@@ -151,8 +182,19 @@ export function createIngest(deps: IngestDeps): Ingest {
     deps.observer?.request(row.verdict);
   }
 
-  async function reject(provider: Provider<unknown>, base: ReturnType<typeof inboundRow>, code: ErrorCode, reason: string, store = true): Promise<IngestResult> {
-    const outcome: IngestOutcome = { kind: 'rejected', code, reason, status: ERROR_CATALOGUE[code].status };
+  async function reject(
+    provider: Provider<unknown>,
+    base: ReturnType<typeof inboundRow>,
+    code: ErrorCode,
+    reason: string,
+    store = true,
+  ): Promise<IngestResult> {
+    const outcome: IngestOutcome = {
+      kind: 'rejected',
+      code,
+      reason,
+      status: ERROR_CATALOGUE[code].status,
+    };
     if (!store) {
       deps.observer?.request('rejected');
       return { inboundId: null, outcome, ack: provider.acknowledge(outcome) };
@@ -168,22 +210,49 @@ export function createIngest(deps: IngestDeps): Ingest {
       const provider = source ? lookup(source.provider) : null;
       if (!source || !provider) {
         // A precheck's problem (rate limit, unparseable request) is the answer even here: it was found first.
-        const { code, reason } = precheck ?? { code: 'SOURCE_NOT_FOUND', reason: `No source with id ${JSON.stringify(sourceId)}.` };
+        const { code, reason } = precheck ?? {
+          code: 'SOURCE_NOT_FOUND',
+          reason: `No source with id ${JSON.stringify(sourceId)}.`,
+        };
         deps.observer?.request('rejected');
-        return { inboundId: null, outcome: { kind: 'rejected', code, reason, status: ERROR_CATALOGUE[code].status }, ack: jsonError(code, reason) };
+        return {
+          inboundId: null,
+          outcome: { kind: 'rejected', code, reason, status: ERROR_CATALOGUE[code].status },
+          ack: jsonError(code, reason),
+        };
       }
       const base = inboundRow(newId('inbound'), source.id, source.provider, req);
       try {
-        if (precheck) return await reject(provider, base, precheck.code, precheck.reason, precheck.record ?? true);
+        if (precheck)
+          return await reject(
+            provider,
+            base,
+            precheck.code,
+            precheck.reason,
+            precheck.record ?? true,
+          );
         const type = mediaTypeOf(req.headers['content-type']);
         if (!provider.contentTypes.includes(type)) {
-          return await reject(provider, base, 'UNSUPPORTED_CONTENT_TYPE', `Got ${type || 'no content type'}; ${provider.displayName} sends ${provider.contentTypes.join(' or ')}.`);
+          return await reject(
+            provider,
+            base,
+            'UNSUPPORTED_CONTENT_TYPE',
+            `Got ${type || 'no content type'}; ${provider.displayName} sends ${provider.contentTypes.join(' or ')}.`,
+          );
         }
-        const verification = await provider.verify(req, source.config, { clock: deps.clock, http: deps.http, caches: deps.caches });
-        if (!verification.ok) return await reject(provider, base, verification.code, verification.reason);
+        const verification = await provider.verify(req, source.config, {
+          clock: deps.clock,
+          http: deps.http,
+          caches: deps.caches,
+        });
+        if (!verification.ok)
+          return await reject(provider, base, verification.code, verification.reason);
         base.verification = verificationRecord(verification);
         if (verification.notes !== undefined && verification.notes.length > 0) {
-          logger.warn({ inboundId: base.id, sourceId: source.id, notes: verification.notes }, 'inbound request read with an assumption');
+          logger.warn(
+            { inboundId: base.id, sourceId: source.id, notes: verification.notes },
+            'inbound request read with an assumption',
+          );
         }
 
         if (provider.confirm) {
@@ -196,15 +265,27 @@ export function createIngest(deps: IngestDeps): Ingest {
         }
 
         const normalized = provider.normalize(req, source.config);
-        if (normalized.kind === 'invalid') return await reject(provider, base, normalized.code, normalized.reason);
+        if (normalized.kind === 'invalid')
+          return await reject(provider, base, normalized.code, normalized.reason);
         if (normalized.kind === 'ignored') {
           await record({ ...base, verdict: 'ignored', verdict_reason: normalized.reason });
           const outcome: IngestOutcome = { kind: 'ignored', reason: normalized.reason };
           return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
         }
         if (normalized.kind === 'held') {
-          await record({ ...base, verdict: 'held', verdict_code: normalized.code, verdict_reason: normalized.reason });
-          deps.onHeld?.({ inboundId: base.id, sourceId: source.id, provider: source.provider, code: normalized.code, reason: normalized.reason });
+          await record({
+            ...base,
+            verdict: 'held',
+            verdict_code: normalized.code,
+            verdict_reason: normalized.reason,
+          });
+          deps.onHeld?.({
+            inboundId: base.id,
+            sourceId: source.id,
+            provider: source.provider,
+            code: normalized.code,
+            reason: normalized.reason,
+          });
           const outcome: IngestOutcome = { kind: 'held', reason: normalized.reason };
           return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
         }
@@ -218,21 +299,39 @@ export function createIngest(deps: IngestDeps): Ingest {
 
         const events = keyEvents(drafts, source, req.receivedAt.toISOString());
         const byId = new Map(events.map(({ event }) => [event.id, event]));
-        const result = await store.commit({ ...base, verdict: 'accepted' }, events, deps.clock.now().toISOString());
+        const result = await store.commit(
+          { ...base, verdict: 'accepted' },
+          events,
+          deps.clock.now().toISOString(),
+        );
         const inserted = result.inserted.flatMap((id) => byId.get(id) ?? []);
         const verdict: InboundVerdict = inserted.length > 0 ? 'accepted' : 'duplicate';
         deps.observer?.request(verdict);
         if (inserted.length > 0) deps.observer?.events(inserted, result.deliveries);
         if (result.deliveries > 0) deps.onDeliveriesCreated?.();
-    if (result.documentJobs > 0) deps.onDocumentJobs?.();
-        const outcome: IngestOutcome = inserted.length > 0 ? { kind: 'accepted', eventIds: result.inserted } : { kind: 'duplicate' };
+        if (result.documentJobs > 0) deps.onDocumentJobs?.();
+        const outcome: IngestOutcome =
+          inserted.length > 0
+            ? { kind: 'accepted', eventIds: result.inserted }
+            : { kind: 'duplicate' };
         return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
       } catch (err) {
-        logger.error({ err, inboundId: base.id, sourceId: source.id }, 'ingest failed; storing the raw request for replay');
+        logger.error(
+          { err, inboundId: base.id, sourceId: source.id },
+          'ingest failed; storing the raw request for replay',
+        );
         try {
-          await record({ ...base, verdict: 'error', verdict_code: 'INGEST_FAILED', verdict_reason: err instanceof Error ? err.message : String(err) });
+          await record({
+            ...base,
+            verdict: 'error',
+            verdict_code: 'INGEST_FAILED',
+            verdict_reason: err instanceof Error ? err.message : String(err),
+          });
         } catch (recordErr) {
-          logger.error({ err: recordErr, inboundId: base.id }, 'could not store the raw request either; the sender will retry');
+          logger.error(
+            { err: recordErr, inboundId: base.id },
+            'could not store the raw request either; the sender will retry',
+          );
         }
         const outcome: IngestOutcome = { kind: 'error' };
         return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };

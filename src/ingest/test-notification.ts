@@ -32,12 +32,19 @@ export interface TestNotificationDeps {
  * (the admin's client address). No such source → `NOT_FOUND`; a provider without a test
  * notification → `TEST_NOTIFICATION_UNSUPPORTED`.
  */
-export async function sendTestNotification(deps: TestNotificationDeps, sourceId: string, remoteAddress: string): Promise<TestNotificationResult> {
+export async function sendTestNotification(
+  deps: TestNotificationDeps,
+  sourceId: string,
+  remoteAddress: string,
+): Promise<TestNotificationResult> {
   const source = await deps.sources.loadForIngest(sourceId);
   if (!source) throw new IpnhubError('NOT_FOUND', `No source ${sourceId}.`);
   const provider = (deps.providers ?? installedProvider)(source.provider);
   if (!provider?.testNotification) {
-    throw new IpnhubError('TEST_NOTIFICATION_UNSUPPORTED', `${provider?.displayName ?? source.provider} sources are tested from the provider's side: send a notification from there.`);
+    throw new IpnhubError(
+      'TEST_NOTIFICATION_UNSUPPORTED',
+      `${provider?.displayName ?? source.provider} sources are tested from the provider's side: send a notification from there.`,
+    );
   }
   const request = provider.testNotification(source.config);
   const result = await deps.ingest.receive(source.id, {

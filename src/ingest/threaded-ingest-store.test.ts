@@ -8,9 +8,20 @@ import { createThreadedIngestStore } from './threaded-ingest-store.js';
 
 function row(id: string, body = 'event=on_payment&x=%C3%A4'): InboundRow {
   return {
-    id, source_id: 'src_1', provider: 'digistore24', received_at: '2026-01-01T00:00:00.000Z', method: 'POST', url: '/ipn/src_1',
-    headers: '{}', raw_body: Buffer.from(body), remote_address: '127.0.0.1', verdict: 'accepted', verdict_code: null, verdict_reason: null,
-    verification: null, event_ids: '[]',
+    id,
+    source_id: 'src_1',
+    provider: 'digistore24',
+    received_at: '2026-01-01T00:00:00.000Z',
+    method: 'POST',
+    url: '/ipn/src_1',
+    headers: '{}',
+    raw_body: Buffer.from(body),
+    remote_address: '127.0.0.1',
+    verdict: 'accepted',
+    verdict_code: null,
+    verdict_reason: null,
+    verification: null,
+    event_ids: '[]',
   };
 }
 
@@ -24,15 +35,39 @@ describe('threaded ingest store (SQLite)', () => {
   it('commits in the writer thread: new events, duplicates, byte-exact bodies, visible to the main connection', async () => {
     const store = createThreadedIngestStore({ target: h.target, logger: silentLogger() });
     try {
-      const event = { ...sampleEvent('payment'), id: 'evt_T1', source: { id: 'src_1', provider: 'digistore24', test: false } };
-      const first = await store.commit(row('req_1'), [{ event, dedupKey: 'src_1:k1' }], '2026-01-01T00:00:00.000Z');
+      const event = {
+        ...sampleEvent('payment'),
+        id: 'evt_T1',
+        source: { id: 'src_1', provider: 'digistore24', test: false },
+      };
+      const first = await store.commit(
+        row('req_1'),
+        [{ event, dedupKey: 'src_1:k1' }],
+        '2026-01-01T00:00:00.000Z',
+      );
       expect(first).toEqual({ inserted: ['evt_T1'], deliveries: 0, documentJobs: 0 });
-      const again = await store.commit(row('req_2'), [{ event: { ...event, id: 'evt_T2' }, dedupKey: 'src_1:k1' }], '2026-01-01T00:00:01.000Z');
+      const again = await store.commit(
+        row('req_2'),
+        [{ event: { ...event, id: 'evt_T2' }, dedupKey: 'src_1:k1' }],
+        '2026-01-01T00:00:01.000Z',
+      );
       expect(again).toEqual({ inserted: [], deliveries: 0, documentJobs: 0 });
-      await store.record({ ...row('req_3'), verdict: 'rejected', verdict_code: 'SIGNATURE_INVALID' });
+      await store.record({
+        ...row('req_3'),
+        verdict: 'rejected',
+        verdict_code: 'SIGNATURE_INVALID',
+      });
 
-      const rows = await h.db.selectFrom('inbound_requests').select(['id', 'verdict', 'raw_body']).orderBy('id').execute();
-      expect(rows.map((r) => [r.id, r.verdict])).toEqual([['req_1', 'accepted'], ['req_2', 'duplicate'], ['req_3', 'rejected']]);
+      const rows = await h.db
+        .selectFrom('inbound_requests')
+        .select(['id', 'verdict', 'raw_body'])
+        .orderBy('id')
+        .execute();
+      expect(rows.map((r) => [r.id, r.verdict])).toEqual([
+        ['req_1', 'accepted'],
+        ['req_2', 'duplicate'],
+        ['req_3', 'rejected'],
+      ]);
       expect(Buffer.from(rows[0]!.raw_body).toString()).toBe('event=on_payment&x=%C3%A4');
       const customers = await h.db.selectFrom('customers').select('email').execute();
       expect(customers).toEqual([{ email: 'anna.beispiel@example.com' }]);
@@ -47,9 +82,16 @@ describe('threaded ingest store (SQLite)', () => {
     await store.close();
     await store.record(row('req_b'));
     await store.close();
-    expect((await h.db.selectFrom('inbound_requests').select('id').orderBy('id').execute()).map((r) => r.id)).toEqual(['req_a', 'req_b']);
+    expect(
+      (await h.db.selectFrom('inbound_requests').select('id').orderBy('id').execute()).map(
+        (r) => r.id,
+      ),
+    ).toEqual(['req_a', 'req_b']);
 
-    const broken = createThreadedIngestStore({ target: { kind: 'sqlite', file: '/etc/hostname/x.db' }, logger: silentLogger() });
+    const broken = createThreadedIngestStore({
+      target: { kind: 'sqlite', file: '/etc/hostname/x.db' },
+      logger: silentLogger(),
+    });
     await expect(broken.record(row('req_c'))).rejects.toThrow();
     await expect(broken.record(row('req_d'))).rejects.toThrow();
     await broken.close();

@@ -22,9 +22,16 @@ const WRITER_YOUNG_GENERATION_MB = 8;
 const WRITER_OLD_GENERATION_MB = 96;
 
 type Pending = { resolve: (reply: WriterReply) => void; reject: (err: Error) => void };
-type Job = WriterRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+type Job = WriterRequest extends infer R
+  ? R extends { id: number }
+    ? Omit<R, 'id'>
+    : never
+  : never;
 
-export function createThreadedIngestStore(options: { target: DbTarget; logger: Logger }): IngestStore {
+export function createThreadedIngestStore(options: {
+  target: DbTarget;
+  logger: Logger;
+}): IngestStore {
   const pending = new Map<number, Pending>();
   let worker: Worker | null = null;
   let nextId = 1;
@@ -38,7 +45,10 @@ export function createThreadedIngestStore(options: { target: DbTarget; logger: L
     const thread = startModuleThread(import.meta.url, 'ingest-writer-thread', {
       // The thread keeps little state; a small young generation keeps its memory small
       // (scavenges of short-lived rows are cheap).
-      resourceLimits: { maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB, maxOldGenerationSizeMb: WRITER_OLD_GENERATION_MB },
+      resourceLimits: {
+        maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB,
+        maxOldGenerationSizeMb: WRITER_OLD_GENERATION_MB,
+      },
       data: { target: options.target },
     });
     thread.on('message', (reply: WriterReply) => {

@@ -23,7 +23,12 @@ import type { JobRunner } from '../jobs/job-runner.js';
 import { createVerificationJobs } from './verifier.js';
 import { createCacheScope } from '../lib/cache-scope.js';
 
-const SOURCE = { id: 'src_postback', provider: 'stub-postback', name: 'stub', config: { receiver: 'shop@example.com' } };
+const SOURCE = {
+  id: 'src_postback',
+  provider: 'stub-postback',
+  name: 'stub',
+  config: { receiver: 'shop@example.com' },
+};
 
 /** One step of the script: an answer, a thrown bug, or an answer the test hands over later. */
 type Step = Confirmation | 'throw' | Promise<Confirmation>;
@@ -37,7 +42,11 @@ type Step = Confirmation | 'throw' | Promise<Confirmation>;
 function scriptedProvider(
   script: Step[],
   byTag: Record<string, Step> = {},
-): Provider<{ receiver: string }> & { confirms: string[]; asked(n: number): Promise<void>; normalized(n: number): Promise<void> } {
+): Provider<{ receiver: string }> & {
+  confirms: string[];
+  asked(n: number): Promise<void>;
+  normalized(n: number): Promise<void>;
+} {
   const confirms: string[] = [];
   let normalizedCount = 0;
   const progress = createCondition();
@@ -60,7 +69,10 @@ function scriptedProvider(
       const f = fields(req);
       confirms.push(f.get('key') ?? '');
       const tag = f.get('tag');
-      const next = (tag === null ? script.shift() : byTag[tag]) ?? { ok: true, method: 'postback VERIFIED' };
+      const next = (tag === null ? script.shift() : byTag[tag]) ?? {
+        ok: true,
+        method: 'postback VERIFIED',
+      };
       progress.notify();
       if (next === 'throw') throw new Error('provider bug');
       return next;
@@ -69,8 +81,14 @@ function scriptedProvider(
       normalizedCount++;
       progress.notify();
       const f = fields(req);
-      if (f.get('receiver') !== config.receiver) return { kind: 'invalid', code: 'RECEIVER_MISMATCH', reason: `paid to ${f.get('receiver')}` };
-      if (f.get('type') === 'unknown') return { kind: 'ignored', reason: 'unknown type', fields: {} };
+      if (f.get('receiver') !== config.receiver)
+        return {
+          kind: 'invalid',
+          code: 'RECEIVER_MISMATCH',
+          reason: `paid to ${f.get('receiver')}`,
+        };
+      if (f.get('type') === 'unknown')
+        return { kind: 'ignored', reason: 'unknown type', fields: {} };
       const draft: EventDraft = {
         type: 'payment',
         occurredAt: null,
@@ -84,13 +102,24 @@ function scriptedProvider(
       };
       return { kind: 'events', events: [draft] };
     },
-    acknowledge: (outcome) => ({ status: outcome.kind === 'error' ? 500 : 200, contentType: 'text/plain', body: '' }),
+    acknowledge: (outcome) => ({
+      status: outcome.kind === 'error' ? 500 : 200,
+      contentType: 'text/plain',
+      body: '',
+    }),
     decodeFields: () => ({ ok: false, reason: 'stub' }),
   };
 }
 
 function request(clock: ManualClock, body: string): InboundRequest {
-  return { receivedAt: clock.now(), method: 'POST', url: `/ipn/${SOURCE.id}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, rawBody: Buffer.from(body), remoteAddress: '127.0.0.1' };
+  return {
+    receivedAt: clock.now(),
+    method: 'POST',
+    url: `/ipn/${SOURCE.id}`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    rawBody: Buffer.from(body),
+    remoteAddress: '127.0.0.1',
+  };
 }
 
 for (const dialect of enabledDialects()) {
@@ -123,7 +152,10 @@ for (const dialect of enabledDialects()) {
     function setup(script: Step[], byTag: Record<string, Step> = {}): void {
       provider = scriptedProvider(script, byTag);
       ingest = createIngest({
-        store: createLocalIngestStore(createGroupCommitter(testDb.db, testDb.adapter), createActiveFiltersLoader()),
+        store: createLocalIngestStore(
+          createGroupCommitter(testDb.db, testDb.adapter),
+          createActiveFiltersLoader(),
+        ),
         sources,
         providers: (id) => (id === provider.id ? (provider as unknown as Provider<unknown>) : null),
         clock,
@@ -134,10 +166,16 @@ for (const dialect of enabledDialects()) {
     }
 
     async function inbound(id: string) {
-      return testDb.db.selectFrom('inbound_requests').select(['verdict', 'verdict_code', 'verdict_reason', 'verification', 'event_ids']).where('id', '=', id).executeTakeFirstOrThrow();
+      return testDb.db
+        .selectFrom('inbound_requests')
+        .select(['verdict', 'verdict_code', 'verdict_reason', 'verification', 'event_ids'])
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
     }
-    const jobs = () => testDb.db.selectFrom('verifications').selectAll().orderBy('inbound_request_id').execute();
-    const eventCount = async () => (await testDb.db.selectFrom('events').select('id').execute()).length;
+    const jobs = () =>
+      testDb.db.selectFrom('verifications').selectAll().orderBy('inbound_request_id').execute();
+    const eventCount = async () =>
+      (await testDb.db.selectFrom('events').select('id').execute()).length;
 
     beforeEach(async () => {
       testDb = await createTestDb(dialect);
@@ -149,16 +187,28 @@ for (const dialect of enabledDialects()) {
 
     it('stores and acknowledges first, then confirms, commits the events and settles the verdict', async () => {
       setup([{ ok: true, method: 'postback VERIFIED' }]);
-      const received = await ingest.receive(SOURCE.id, request(clock, 'key=A1&receiver=shop@example.com'));
+      const received = await ingest.receive(
+        SOURCE.id,
+        request(clock, 'key=A1&receiver=shop@example.com'),
+      );
       expect(received.outcome).toEqual({ kind: 'pending' });
       expect(received.ack).toEqual({ status: 200, contentType: 'text/plain', body: '' });
-      expect(await inbound(received.inboundId!)).toMatchObject({ verdict: 'pending', verification: 'shape only' });
-      expect(await jobs()).toMatchObject([{ inbound_request_id: received.inboundId, attempts: 0, lease_until: null }]);
+      expect(await inbound(received.inboundId!)).toMatchObject({
+        verdict: 'pending',
+        verification: 'shape only',
+      });
+      expect(await jobs()).toMatchObject([
+        { inbound_request_id: received.inboundId, attempts: 0, lease_until: null },
+      ]);
       expect(await eventCount()).toBe(0);
 
       expect(await verifier().runOnce()).toBe(1);
       const settled = await inbound(received.inboundId!);
-      expect(settled).toMatchObject({ verdict: 'accepted', verdict_code: null, verification: 'postback VERIFIED' });
+      expect(settled).toMatchObject({
+        verdict: 'accepted',
+        verdict_code: null,
+        verification: 'postback VERIFIED',
+      });
       expect(JSON.parse(settled.event_ids)).toHaveLength(1);
       expect(await eventCount()).toBe(1);
       expect(await jobs()).toEqual([]);
@@ -167,20 +217,41 @@ for (const dialect of enabledDialects()) {
 
     it('rejects what the provider refuses and commits nothing', async () => {
       setup([{ ok: false, code: 'POSTBACK_INVALID', reason: 'PayPal answered INVALID' }]);
-      const { inboundId } = await ingest.receive(SOURCE.id, request(clock, 'key=B1&receiver=shop@example.com'));
+      const { inboundId } = await ingest.receive(
+        SOURCE.id,
+        request(clock, 'key=B1&receiver=shop@example.com'),
+      );
       await verifier().runOnce();
-      expect(await inbound(inboundId!)).toMatchObject({ verdict: 'rejected', verdict_code: 'POSTBACK_INVALID', verdict_reason: 'PayPal answered INVALID', event_ids: '[]' });
+      expect(await inbound(inboundId!)).toMatchObject({
+        verdict: 'rejected',
+        verdict_code: 'POSTBACK_INVALID',
+        verdict_reason: 'PayPal answered INVALID',
+        event_ids: '[]',
+      });
       expect(await eventCount()).toBe(0);
       expect(await jobs()).toEqual([]);
     });
 
     it('rejects a confirmed request that fails the checks after confirmation, and records ignored ones', async () => {
       setup([]);
-      const wrong = await ingest.receive(SOURCE.id, request(clock, 'key=C1&receiver=someone@else.com'));
-      const unknown = await ingest.receive(SOURCE.id, request(clock, 'key=C2&receiver=shop@example.com&type=unknown'));
+      const wrong = await ingest.receive(
+        SOURCE.id,
+        request(clock, 'key=C1&receiver=someone@else.com'),
+      );
+      const unknown = await ingest.receive(
+        SOURCE.id,
+        request(clock, 'key=C2&receiver=shop@example.com&type=unknown'),
+      );
       await verifier().runOnce();
-      expect(await inbound(wrong.inboundId!)).toMatchObject({ verdict: 'rejected', verdict_code: 'RECEIVER_MISMATCH', verification: 'postback VERIFIED' });
-      expect(await inbound(unknown.inboundId!)).toMatchObject({ verdict: 'ignored', verdict_reason: 'unknown type' });
+      expect(await inbound(wrong.inboundId!)).toMatchObject({
+        verdict: 'rejected',
+        verdict_code: 'RECEIVER_MISMATCH',
+        verification: 'postback VERIFIED',
+      });
+      expect(await inbound(unknown.inboundId!)).toMatchObject({
+        verdict: 'ignored',
+        verdict_reason: 'unknown type',
+      });
       expect(await eventCount()).toBe(0);
     });
 
@@ -191,21 +262,35 @@ for (const dialect of enabledDialects()) {
         { ok: 'retry', reason: 'timed out' },
         { ok: true, method: 'postback VERIFIED' },
       ]);
-      const { inboundId } = await ingest.receive(SOURCE.id, request(clock, 'key=D1&receiver=shop@example.com'));
+      const { inboundId } = await ingest.receive(
+        SOURCE.id,
+        request(clock, 'key=D1&receiver=shop@example.com'),
+      );
       const v = verifier([5, 300]);
       await v.runOnce();
-      expect(await jobs()).toMatchObject([{ attempts: 1, next_attempt_at: '2026-05-01T12:00:05.000Z', lease_until: null, last_error: 'HTTP 503' }]);
+      expect(await jobs()).toMatchObject([
+        {
+          attempts: 1,
+          next_attempt_at: '2026-05-01T12:00:05.000Z',
+          lease_until: null,
+          last_error: 'HTTP 503',
+        },
+      ]);
 
       clock.advance(4_000);
       expect(await v.runOnce()).toBe(0);
       clock.advance(1_000);
       expect(await v.runOnce()).toBe(1);
-      expect(await jobs()).toMatchObject([{ attempts: 2, next_attempt_at: '2026-05-01T12:05:05.000Z', last_error: 'timed out' }]);
+      expect(await jobs()).toMatchObject([
+        { attempts: 2, next_attempt_at: '2026-05-01T12:05:05.000Z', last_error: 'timed out' },
+      ]);
 
       clock.advance(300_000);
       await v.runOnce();
       // The schedule is exhausted: the request is never dropped, it is tried at the last step's interval.
-      expect(await jobs()).toMatchObject([{ attempts: 3, next_attempt_at: '2026-05-01T12:10:05.000Z' }]);
+      expect(await jobs()).toMatchObject([
+        { attempts: 3, next_attempt_at: '2026-05-01T12:10:05.000Z' },
+      ]);
       expect(await inbound(inboundId!)).toMatchObject({ verdict: 'pending' });
 
       clock.advance(300_000);
@@ -218,13 +303,21 @@ for (const dialect of enabledDialects()) {
       setup([{ ok: 'retry', reason: 'HTTP 429', retryAfterSeconds: 120 }]);
       await ingest.receive(SOURCE.id, request(clock, 'key=E1&receiver=shop@example.com'));
       await verifier([5, 300]).runOnce();
-      expect(await jobs()).toMatchObject([{ attempts: 1, next_attempt_at: '2026-05-01T12:02:00.000Z' }]);
+      expect(await jobs()).toMatchObject([
+        { attempts: 1, next_attempt_at: '2026-05-01T12:02:00.000Z' },
+      ]);
     });
 
     it('treats the second of two confirmed copies of one fact as a duplicate', async () => {
       setup([]);
-      const first = await ingest.receive(SOURCE.id, request(clock, 'key=F1&receiver=shop@example.com'));
-      const copy = await ingest.receive(SOURCE.id, request(clock, 'key=F1&receiver=shop@example.com'));
+      const first = await ingest.receive(
+        SOURCE.id,
+        request(clock, 'key=F1&receiver=shop@example.com'),
+      );
+      const copy = await ingest.receive(
+        SOURCE.id,
+        request(clock, 'key=F1&receiver=shop@example.com'),
+      );
       await verifier().runOnce();
       expect((await inbound(first.inboundId!)).verdict).toBe('accepted');
       expect((await inbound(copy.inboundId!)).verdict).toBe('duplicate');
@@ -235,9 +328,18 @@ for (const dialect of enabledDialects()) {
       let answerFirst: (c: Confirmation) => void = () => undefined;
       // The first request's answer is held; the two after it are answered at once.
       setup([], { held: new Promise<Confirmation>((resolve) => (answerFirst = resolve)) });
-      const first = await ingest.receive(SOURCE.id, request(clock, 'key=K1&tag=held&receiver=shop@example.com'));
-      const other = await ingest.receive(SOURCE.id, request(clock, 'key=K2&receiver=shop@example.com'));
-      const copy = await ingest.receive(SOURCE.id, request(clock, 'key=K1&receiver=shop@example.com'));
+      const first = await ingest.receive(
+        SOURCE.id,
+        request(clock, 'key=K1&tag=held&receiver=shop@example.com'),
+      );
+      const other = await ingest.receive(
+        SOURCE.id,
+        request(clock, 'key=K2&receiver=shop@example.com'),
+      );
+      const copy = await ingest.receive(
+        SOURCE.id,
+        request(clock, 'key=K1&receiver=shop@example.com'),
+      );
 
       const round = verifier().runOnce();
       await provider.asked(3);
@@ -247,32 +349,65 @@ for (const dialect of enabledDialects()) {
       answerFirst({ ok: true, method: 'postback VERIFIED' });
       expect(await round).toBe(3);
 
-      expect([(await inbound(first.inboundId!)).verdict, (await inbound(other.inboundId!)).verdict, (await inbound(copy.inboundId!)).verdict]).toEqual(['accepted', 'accepted', 'duplicate']);
+      expect([
+        (await inbound(first.inboundId!)).verdict,
+        (await inbound(other.inboundId!)).verdict,
+        (await inbound(copy.inboundId!)).verdict,
+      ]).toEqual(['accepted', 'accepted', 'duplicate']);
       // Event ids order one order's deliveries: they follow the receipt order too.
-      const events = await testDb.db.selectFrom('events').select(['inbound_request_id']).orderBy('id').execute();
+      const events = await testDb.db
+        .selectFrom('events')
+        .select(['inbound_request_id'])
+        .orderBy('id')
+        .execute();
       expect(events.map((e) => e.inbound_request_id)).toEqual([first.inboundId, other.inboundId]);
     });
 
     it('still settles the rest of a round when one request crashes', async () => {
       setup([], { crash: 'throw', retry: { ok: 'retry', reason: 'HTTP 503' } });
-      const crashed = await ingest.receive(SOURCE.id, request(clock, 'key=L1&tag=crash&receiver=shop@example.com'));
-      const retried = await ingest.receive(SOURCE.id, request(clock, 'key=L2&tag=retry&receiver=shop@example.com'));
-      const confirmed = await ingest.receive(SOURCE.id, request(clock, 'key=L3&receiver=shop@example.com'));
+      const crashed = await ingest.receive(
+        SOURCE.id,
+        request(clock, 'key=L1&tag=crash&receiver=shop@example.com'),
+      );
+      const retried = await ingest.receive(
+        SOURCE.id,
+        request(clock, 'key=L2&tag=retry&receiver=shop@example.com'),
+      );
+      const confirmed = await ingest.receive(
+        SOURCE.id,
+        request(clock, 'key=L3&receiver=shop@example.com'),
+      );
       expect(await verifier().runOnce()).toBe(3);
       expect((await inbound(crashed.inboundId!)).verdict).toBe('pending');
       expect((await inbound(retried.inboundId!)).verdict).toBe('pending');
       expect((await inbound(confirmed.inboundId!)).verdict).toBe('accepted');
-      expect((await jobs()).map((j) => [j.inbound_request_id, Number(j.attempts), j.lease_until, j.last_error])).toEqual([
+      expect(
+        (await jobs()).map((j) => [
+          j.inbound_request_id,
+          Number(j.attempts),
+          j.lease_until,
+          j.last_error,
+        ]),
+      ).toEqual([
         [crashed.inboundId, 0, '2026-05-01T12:01:00.000Z', null],
         [retried.inboundId, 1, null, 'HTTP 503'],
       ]);
     });
 
     it('does not count a copy whose first arrival was refused as a duplicate', async () => {
-      setup([{ ok: false, code: 'POSTBACK_INVALID', reason: 'INVALID' }, { ok: true, method: 'postback VERIFIED' }]);
-      const forged = await ingest.receive(SOURCE.id, request(clock, 'key=G1&receiver=shop@example.com'));
+      setup([
+        { ok: false, code: 'POSTBACK_INVALID', reason: 'INVALID' },
+        { ok: true, method: 'postback VERIFIED' },
+      ]);
+      const forged = await ingest.receive(
+        SOURCE.id,
+        request(clock, 'key=G1&receiver=shop@example.com'),
+      );
       await verifier().runOnce();
-      const genuine = await ingest.receive(SOURCE.id, request(clock, 'key=G1&receiver=shop@example.com'));
+      const genuine = await ingest.receive(
+        SOURCE.id,
+        request(clock, 'key=G1&receiver=shop@example.com'),
+      );
       await verifier().runOnce();
       expect((await inbound(forged.inboundId!)).verdict).toBe('rejected');
       expect((await inbound(genuine.inboundId!)).verdict).toBe('accepted');
@@ -281,19 +416,30 @@ for (const dialect of enabledDialects()) {
 
     it('settles a request whose source was removed as an error', async () => {
       setup([]);
-      const { inboundId } = await ingest.receive(SOURCE.id, request(clock, 'key=H1&receiver=shop@example.com'));
+      const { inboundId } = await ingest.receive(
+        SOURCE.id,
+        request(clock, 'key=H1&receiver=shop@example.com'),
+      );
       sourceExists = false;
       await verifier().runOnce();
-      expect(await inbound(inboundId!)).toMatchObject({ verdict: 'error', verdict_code: 'SOURCE_NOT_FOUND' });
+      expect(await inbound(inboundId!)).toMatchObject({
+        verdict: 'error',
+        verdict_code: 'SOURCE_NOT_FOUND',
+      });
       expect(provider.confirms).toEqual([]);
     });
 
     it('leaves a crashed attempt to its lease, then takes the request again', async () => {
       setup(['throw', { ok: true, method: 'postback VERIFIED' }]);
-      const { inboundId } = await ingest.receive(SOURCE.id, request(clock, 'key=I1&receiver=shop@example.com'));
+      const { inboundId } = await ingest.receive(
+        SOURCE.id,
+        request(clock, 'key=I1&receiver=shop@example.com'),
+      );
       const v = verifier();
       await v.runOnce();
-      expect(await jobs()).toMatchObject([{ attempts: 0, lease_until: '2026-05-01T12:01:00.000Z' }]);
+      expect(await jobs()).toMatchObject([
+        { attempts: 0, lease_until: '2026-05-01T12:01:00.000Z' },
+      ]);
       clock.advance(59_000);
       expect(await v.runOnce()).toBe(0);
       clock.advance(2_000);
@@ -304,7 +450,8 @@ for (const dialect of enabledDialects()) {
     it('lets two verifiers share the queue without confirming any request twice', async () => {
       setup([]);
       const keys = Array.from({ length: 12 }, (_, i) => `J${i}`);
-      for (const key of keys) await ingest.receive(SOURCE.id, request(clock, `key=${key}&receiver=shop@example.com`));
+      for (const key of keys)
+        await ingest.receive(SOURCE.id, request(clock, `key=${key}&receiver=shop@example.com`));
       const [a, b] = await Promise.all([verifier().runOnce(), verifier().runOnce()]);
       expect(a + b).toBe(12);
       expect([...provider.confirms].sort()).toEqual([...keys].sort());

@@ -79,8 +79,21 @@ type Job = ClaimedVerification;
 /** What asking the provider decided for one request; the database writes follow in receipt order. */
 type Settlement =
   | { kind: 'retry'; reason: string; retryAfterSeconds?: number }
-  | { kind: 'final'; verdict: InboundVerdict; code: ErrorCode | null; reason: string | null; verification: string | null; held?: HeldRequest }
-  | { kind: 'commit'; row: InboundRequestsTable; source: { id: string; provider: string }; drafts: readonly EventDraft[]; verification: string };
+  | {
+      kind: 'final';
+      verdict: InboundVerdict;
+      code: ErrorCode | null;
+      reason: string | null;
+      verification: string | null;
+      held?: HeldRequest;
+    }
+  | {
+      kind: 'commit';
+      row: InboundRequestsTable;
+      source: { id: string; provider: string };
+      drafts: readonly EventDraft[];
+      verification: string;
+    };
 
 /** Deferred verification as a kind of leased job, for the job runner. */
 export function createVerificationJobs(deps: VerifierDeps): JobKind<Job> {
@@ -100,10 +113,20 @@ export function createVerificationJobs(deps: VerifierDeps): JobKind<Job> {
   async function settleFinal(job: Job, s: Extract<Settlement, { kind: 'final' }>): Promise<void> {
     await deps.adapter.writeTransaction(db, async (trx) => {
       await release(trx, job);
-      await writeVerdict(trx, { id: job.inbound_request_id, verdict: s.verdict, verdict_code: s.code, verdict_reason: s.reason, verification: s.verification, event_ids: '[]' });
+      await writeVerdict(trx, {
+        id: job.inbound_request_id,
+        verdict: s.verdict,
+        verdict_code: s.code,
+        verdict_reason: s.reason,
+        verification: s.verification,
+        event_ids: '[]',
+      });
     });
     deps.observer?.request(s.verdict);
-    logger.info({ inboundId: job.inbound_request_id, verdict: s.verdict, code: s.code }, 'deferred verification settled');
+    logger.info(
+      { inboundId: job.inbound_request_id, verdict: s.verdict, code: s.code },
+      'deferred verification settled',
+    );
     if (s.held) deps.onHeld?.(s.held);
   }
 
@@ -112,9 +135,16 @@ export function createVerificationJobs(deps: VerifierDeps): JobKind<Job> {
     // An acknowledged request is never dropped: after the schedule, it is tried at its last step.
     const settled = settleOutcome(
       { kind: 'retry', retryAfterSeconds: s.retryAfterSeconds ?? null },
-      { policy: deps.policy, attemptsMade: attempts, now: deps.clock.now(), whenExhausted: 'keep-trying', random: deps.random },
+      {
+        policy: deps.policy,
+        attemptsMade: attempts,
+        now: deps.clock.now(),
+        whenExhausted: 'keep-trying',
+        random: deps.random,
+      },
     );
-    if (settled.kind !== 'retry') throw new Error(`a verification cannot be ${settled.kind} after an inconclusive answer`);
+    if (settled.kind !== 'retry')
+      throw new Error(`a verification cannot be ${settled.kind} after an inconclusive answer`);
     const next = settled.at;
     await db
       .updateTable('verifications')
@@ -122,36 +152,80 @@ export function createVerificationJobs(deps: VerifierDeps): JobKind<Job> {
       .where('inbound_request_id', '=', job.inbound_request_id)
       .where('lease_until', '=', job.lease_until)
       .execute();
-    logger.warn({ inboundId: job.inbound_request_id, attempts, next, reason: s.reason }, 'deferred verification inconclusive; trying again later');
+    logger.warn(
+      { inboundId: job.inbound_request_id, attempts, next, reason: s.reason },
+      'deferred verification inconclusive; trying again later',
+    );
   }
 
   async function commit(job: Job, s: Extract<Settlement, { kind: 'commit' }>): Promise<void> {
     // Made here, not when the answer came: event ids must follow the commit order.
     const events = keyEvents(s.drafts, s.source, s.row.received_at);
-    if (events.length === 0) return settleFinal(job, { kind: 'final', verdict: 'test', code: null, reason: 'connection test', verification: s.verification });
+    if (events.length === 0)
+      return settleFinal(job, {
+        kind: 'final',
+        verdict: 'test',
+        code: null,
+        reason: 'connection test',
+        verification: s.verification,
+      });
     const now = deps.clock.now().toISOString();
     const result = await deps.adapter.writeTransaction(db, async (trx) => {
       await release(trx, job);
-      return writeCommit(trx, deps.activeTargets, { ...s.row, verification: s.verification, verdict: 'accepted' }, events, now, true);
+      return writeCommit(
+        trx,
+        deps.activeTargets,
+        { ...s.row, verification: s.verification, verdict: 'accepted' },
+        events,
+        now,
+        true,
+      );
     });
     const inserted = new Set(result.inserted);
     deps.observer?.request(inserted.size > 0 ? 'accepted' : 'duplicate');
-    if (inserted.size > 0) deps.observer?.events(events.map((e) => e.event).filter((e) => inserted.has(e.id)), result.deliveries);
+    if (inserted.size > 0)
+      deps.observer?.events(
+        events.map((e) => e.event).filter((e) => inserted.has(e.id)),
+        result.deliveries,
+      );
     if (result.deliveries > 0) deps.onDeliveriesCreated?.();
     if (result.documentJobs > 0) deps.onDocumentJobs?.();
-    logger.info({ inboundId: job.inbound_request_id, events: result.inserted.length, deliveries: result.deliveries }, 'deferred verification confirmed');
+    logger.info(
+      {
+        inboundId: job.inbound_request_id,
+        events: result.inserted.length,
+        deliveries: result.deliveries,
+      },
+      'deferred verification confirmed',
+    );
   }
 
   /** Asks the provider; writes nothing. */
   async function decide(job: Job): Promise<Settlement> {
-    const row = await db.selectFrom('inbound_requests').selectAll().where('id', '=', job.inbound_request_id).executeTakeFirst();
+    const row = await db
+      .selectFrom('inbound_requests')
+      .selectAll()
+      .where('id', '=', job.inbound_request_id)
+      .executeTakeFirst();
     const source = await deps.sources.loadForIngest(job.source_id);
     const provider = source ? lookup(source.provider) : null;
     if (!row || !source || !provider) {
-      return { kind: 'final', verdict: 'error', code: 'SOURCE_NOT_FOUND', reason: 'The source was removed before the request could be verified.', verification: null };
+      return {
+        kind: 'final',
+        verdict: 'error',
+        code: 'SOURCE_NOT_FOUND',
+        reason: 'The source was removed before the request could be verified.',
+        verification: null,
+      };
     }
     if (!provider.confirm) {
-      return { kind: 'final', verdict: 'error', code: 'INTERNAL', reason: `provider ${provider.id} has no deferred verification`, verification: null };
+      return {
+        kind: 'final',
+        verdict: 'error',
+        code: 'INTERNAL',
+        reason: `provider ${provider.id} has no deferred verification`,
+        verification: null,
+      };
     }
     const req: InboundRequest = {
       receivedAt: new Date(row.received_at),
@@ -161,19 +235,63 @@ export function createVerificationJobs(deps: VerifierDeps): JobKind<Job> {
       rawBody: Buffer.from(row.raw_body),
       remoteAddress: row.remote_address,
     };
-    const confirmation = await provider.confirm(req, source.config, { clock: deps.clock, http: deps.http, caches: deps.caches });
+    const confirmation = await provider.confirm(req, source.config, {
+      clock: deps.clock,
+      http: deps.http,
+      caches: deps.caches,
+    });
     if (confirmation.ok === 'retry') {
-      return { kind: 'retry', reason: confirmation.reason, ...(confirmation.retryAfterSeconds !== undefined ? { retryAfterSeconds: confirmation.retryAfterSeconds } : {}) };
+      return {
+        kind: 'retry',
+        reason: confirmation.reason,
+        ...(confirmation.retryAfterSeconds !== undefined
+          ? { retryAfterSeconds: confirmation.retryAfterSeconds }
+          : {}),
+      };
     }
-    if (!confirmation.ok) return { kind: 'final', verdict: 'rejected', code: confirmation.code, reason: confirmation.reason, verification: null };
+    if (!confirmation.ok)
+      return {
+        kind: 'final',
+        verdict: 'rejected',
+        code: confirmation.code,
+        reason: confirmation.reason,
+        verification: null,
+      };
     const normalized = provider.normalize(req, source.config);
     // The notes were logged when the request arrived; here they stay part of the record.
     const verification = verificationRecord(confirmation);
-    if (normalized.kind === 'invalid') return { kind: 'final', verdict: 'rejected', code: normalized.code, reason: normalized.reason, verification };
-    if (normalized.kind === 'ignored') return { kind: 'final', verdict: 'ignored', code: null, reason: normalized.reason, verification };
+    if (normalized.kind === 'invalid')
+      return {
+        kind: 'final',
+        verdict: 'rejected',
+        code: normalized.code,
+        reason: normalized.reason,
+        verification,
+      };
+    if (normalized.kind === 'ignored')
+      return {
+        kind: 'final',
+        verdict: 'ignored',
+        code: null,
+        reason: normalized.reason,
+        verification,
+      };
     if (normalized.kind === 'held') {
-      const held = { inboundId: job.inbound_request_id, sourceId: source.id, provider: source.provider, code: normalized.code, reason: normalized.reason };
-      return { kind: 'final', verdict: 'held', code: normalized.code, reason: normalized.reason, verification, held };
+      const held = {
+        inboundId: job.inbound_request_id,
+        sourceId: source.id,
+        provider: source.provider,
+        code: normalized.code,
+        reason: normalized.reason,
+      };
+      return {
+        kind: 'final',
+        verdict: 'held',
+        code: normalized.code,
+        reason: normalized.reason,
+        verification,
+        held,
+      };
     }
     return { kind: 'commit', row, source, drafts: normalized.events, verification };
   }
@@ -195,11 +313,17 @@ export function createVerificationJobs(deps: VerifierDeps): JobKind<Job> {
       return await step();
     } catch (err) {
       if (err instanceof LeaseLost) {
-        logger.warn({ inboundId: job.inbound_request_id }, 'verification lease lost; another verifier settled this request');
+        logger.warn(
+          { inboundId: job.inbound_request_id },
+          'verification lease lost; another verifier settled this request',
+        );
         return null;
       }
       // A bug or a database failure: the lease expires and the request is verified again.
-      logger.error({ err, inboundId: job.inbound_request_id }, 'deferred verification crashed; it will be retried when the lease expires');
+      logger.error(
+        { err, inboundId: job.inbound_request_id },
+        'deferred verification crashed; it will be retried when the lease expires',
+      );
       return null;
     }
   }
@@ -207,14 +331,17 @@ export function createVerificationJobs(deps: VerifierDeps): JobKind<Job> {
   return {
     name: 'verification',
     concurrency: deps.concurrency,
-    claim: (limit, lease) => claimDueVerifications(db, deps.adapter, { now: lease.now, leaseUntil: lease.until, limit }),
+    claim: (limit, lease) =>
+      claimDueVerifications(db, deps.adapter, { now: lease.now, leaseUntil: lease.until, limit }),
     /**
      * Asks the provider about every job at once, then settles them one after the other in the
      * order the requests were received; each job's promise settles with its own write.
      */
     run(jobs) {
       const decisions = jobs.map((job) => guarded(job, () => decide(job)));
-      const byReceipt = jobs.map((job, i) => ({ job, i })).sort((a, b) => compareIds(a.job.inbound_request_id, b.job.inbound_request_id));
+      const byReceipt = jobs
+        .map((job, i) => ({ job, i }))
+        .sort((a, b) => compareIds(a.job.inbound_request_id, b.job.inbound_request_id));
       const settled: Array<Promise<void>> = [];
       let previous: Promise<void> = Promise.resolve();
       for (const { job, i } of byReceipt) {

@@ -7,10 +7,14 @@ export type WriterRequest =
   | { id: number; op: 'flush' }
   | { id: number; op: 'close' };
 
-export type WriterReply = { id: number; ok: true; result: CommitResult | null } | { id: number; ok: false; error: string };
+export type WriterReply =
+  | { id: number; ok: true; result: CommitResult | null }
+  | { id: number; ok: false; error: string };
 
 /** A Buffer crosses threads as a plain Uint8Array; the database driver wants a Buffer back. */
 export function reviveRow(row: InboundRow): InboundRow {
   const body: Uint8Array = row.raw_body;
-  return Buffer.isBuffer(body) ? row : { ...row, raw_body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) };
+  return Buffer.isBuffer(body)
+    ? row
+    : { ...row, raw_body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) };
 }

@@ -12,7 +12,15 @@
 import type { CanonicalEvent, EventAddress, EventBuyer } from '../core/events.js';
 import { calendarDay } from '../lib/calendar-day.js';
 import { DOCUMENT_LANGUAGES } from './document-snapshot.js';
-import type { DocumentLanguage, DocumentLine, DocumentParty, DocumentSeller, DocumentSnapshot, DocumentTaxMode, DocumentTotals } from './document-snapshot.js';
+import type {
+  DocumentLanguage,
+  DocumentLine,
+  DocumentParty,
+  DocumentSeller,
+  DocumentSnapshot,
+  DocumentTaxMode,
+  DocumentTotals,
+} from './document-snapshot.js';
 import type { ProfileForIssue } from './profile-settings.js';
 
 /** Tax included in `gross` under `mode`. */
@@ -31,7 +39,10 @@ function isDocumentLanguage(value: string | null | undefined): value is Document
 }
 
 /** The buyer's language when it is one documents are written in, else the profile's default. */
-export function documentLanguage(event: CanonicalEvent, fallback: DocumentLanguage): DocumentLanguage {
+export function documentLanguage(
+  event: CanonicalEvent,
+  fallback: DocumentLanguage,
+): DocumentLanguage {
   for (const candidate of [event.buyer?.language, event.order?.language]) {
     const code = candidate?.toLowerCase().slice(0, 2);
     if (isDocumentLanguage(code)) return code;
@@ -52,18 +63,27 @@ export function sellerOf(profile: ProfileForIssue): DocumentSeller {
     contactLines: [...s.contactLines],
     bankLines: [...s.bankLines],
     footer: s.footer,
-    logo: profile.logo === null ? null : { mediaType: profile.logo.mediaType, base64: profile.logo.bytes.toString('base64') },
+    logo:
+      profile.logo === null
+        ? null
+        : { mediaType: profile.logo.mediaType, base64: profile.logo.bytes.toString('base64') },
   };
 }
 
 function addressLines(address: EventAddress | null): string[] {
   if (address === null) return [];
-  const cityLine = [address.zipcode, address.city].filter((part) => part !== null && part.trim() !== '').join(' ');
-  return [address.street, address.street2, cityLine, address.state].filter((part): part is string => part !== null && part.trim() !== '');
+  const cityLine = [address.zipcode, address.city]
+    .filter((part) => part !== null && part.trim() !== '')
+    .join(' ');
+  return [address.street, address.street2, cityLine, address.state].filter(
+    (part): part is string => part !== null && part.trim() !== '',
+  );
 }
 
 export function buyerOf(buyer: EventBuyer | null): DocumentParty {
-  const name = [buyer?.firstName, buyer?.lastName].filter((part) => part && part.trim() !== '').join(' ');
+  const name = [buyer?.firstName, buyer?.lastName]
+    .filter((part) => part && part.trim() !== '')
+    .join(' ');
   return {
     name: name !== '' ? name : (buyer?.company ?? buyer?.email ?? ''),
     company: buyer?.company ?? null,
@@ -76,20 +96,34 @@ export function buyerOf(buyer: EventBuyer | null): DocumentParty {
 
 function linesOf(event: CanonicalEvent, gross: number): DocumentLine[] {
   const items = event.order?.items ?? [];
-  const priced = items.length > 0 && items.every((item) => item.amount !== null && item.quantity > 0);
+  const priced =
+    items.length > 0 && items.every((item) => item.amount !== null && item.quantity > 0);
   if (priced && items.reduce((sum, item) => sum + (item.amount ?? 0), 0) === gross) {
     return items.map((item) => {
       const amount = item.amount ?? 0;
       const exact = amount % item.quantity === 0;
-      return { description: item.name ?? item.productId, quantity: exact ? item.quantity : 1, unitAmount: exact ? amount / item.quantity : amount, amount };
+      return {
+        description: item.name ?? item.productId,
+        quantity: exact ? item.quantity : 1,
+        unitAmount: exact ? amount / item.quantity : amount,
+        amount,
+      };
     });
   }
-  const names = items.map((item) => (item.quantity > 1 ? `${item.quantity} × ${item.name ?? item.productId}` : (item.name ?? item.productId)));
+  const names = items.map((item) =>
+    item.quantity > 1
+      ? `${item.quantity} × ${item.name ?? item.productId}`
+      : (item.name ?? item.productId),
+  );
   const description = names.length > 0 ? names.join(', ') : `Order ${event.order?.id ?? event.id}`;
   return [{ description, quantity: 1, unitAmount: gross, amount: gross }];
 }
 
-const PAYMENT_METHODS: Readonly<Record<string, string>> = { 'paypal-ipn': 'PayPal', 'paypal-webhooks': 'PayPal', digistore24: 'Digistore24' };
+const PAYMENT_METHODS: Readonly<Record<string, string>> = {
+  'paypal-ipn': 'PayPal',
+  'paypal-webhooks': 'PayPal',
+  digistore24: 'Digistore24',
+};
 
 export function paymentMethodOf(provider: string): string {
   return PAYMENT_METHODS[provider] ?? provider;
@@ -101,7 +135,13 @@ export interface Numbered {
 }
 
 /** An invoice-receipt for a payment event whose gross is `gross` (> 0, in `currency`). */
-export function invoiceSnapshot(profile: ProfileForIssue, event: CanonicalEvent, gross: number, currency: string, numbered: Numbered): DocumentSnapshot {
+export function invoiceSnapshot(
+  profile: ProfileForIssue,
+  event: CanonicalEvent,
+  gross: number,
+  currency: string,
+  numbered: Numbered,
+): DocumentSnapshot {
   const { settings } = profile;
   return {
     kind: 'invoice',
@@ -116,7 +156,11 @@ export function invoiceSnapshot(profile: ProfileForIssue, event: CanonicalEvent,
     lines: linesOf(event, gross),
     totals: totalsOf(gross, settings.taxMode),
     taxMode: settings.taxMode,
-    payment: { method: paymentMethodOf(event.source.provider), transactionId: event.order?.transactionId ?? null, paidAt: event.occurredAt },
+    payment: {
+      method: paymentMethodOf(event.source.provider),
+      transactionId: event.order?.transactionId ?? null,
+      paidAt: event.occurredAt,
+    },
     orderId: event.order?.id ?? null,
     corrects: null,
   };
@@ -143,7 +187,12 @@ export interface CreditFacts {
  * profile is now. A credit of the whole invoice repeats its lines; a partial one is one line
  * naming the invoice, with tax at the invoice's rate.
  */
-export function creditNoteSnapshot(profile: ProfileForIssue, invoice: DocumentSnapshot, credit: CreditFacts, numbered: Numbered): DocumentSnapshot {
+export function creditNoteSnapshot(
+  profile: ProfileForIssue,
+  invoice: DocumentSnapshot,
+  credit: CreditFacts,
+  numbered: Numbered,
+): DocumentSnapshot {
   const full = credit.amount === invoice.totals.gross;
   return {
     kind: 'credit_note',
@@ -155,10 +204,23 @@ export function creditNoteSnapshot(profile: ProfileForIssue, invoice: DocumentSn
     currency: invoice.currency,
     seller: sellerOf(profile),
     buyer: invoice.buyer,
-    lines: full ? invoice.lines : [{ description: PARTIAL_CREDIT[invoice.language](invoice.number), quantity: 1, unitAmount: credit.amount, amount: credit.amount }],
+    lines: full
+      ? invoice.lines
+      : [
+          {
+            description: PARTIAL_CREDIT[invoice.language](invoice.number),
+            quantity: 1,
+            unitAmount: credit.amount,
+            amount: credit.amount,
+          },
+        ],
     totals: full ? invoice.totals : totalsOf(credit.amount, invoice.taxMode),
     taxMode: invoice.taxMode,
-    payment: { method: invoice.payment.method, transactionId: credit.transactionId, paidAt: credit.refundedAt },
+    payment: {
+      method: invoice.payment.method,
+      transactionId: credit.transactionId,
+      paidAt: credit.refundedAt,
+    },
     orderId: invoice.orderId,
     corrects: { number: invoice.number, issuedAt: invoice.issuedAt },
   };

@@ -66,7 +66,20 @@ export function errorMessage(err: unknown): string {
  * its last step at that step's interval for ever (`keep-trying`: an issued document must get
  * its PDF) or never (`dead`: null, a mail is then failed).
  */
-export function nextTryAt(deps: Pick<DocumentJobsDeps, 'policy' | 'clock' | 'random'>, attemptsMade: number, whenExhausted: 'keep-trying' | 'dead'): string | null {
-  const settled = settleOutcome({ kind: 'retry' }, { policy: deps.policy, attemptsMade, now: deps.clock.now(), whenExhausted, random: deps.random });
+export function nextTryAt(
+  deps: Pick<DocumentJobsDeps, 'policy' | 'clock' | 'random'>,
+  attemptsMade: number,
+  whenExhausted: 'keep-trying' | 'dead',
+): string | null {
+  const settled = settleOutcome(
+    { kind: 'retry' },
+    {
+      policy: deps.policy,
+      attemptsMade,
+      now: deps.clock.now(),
+      whenExhausted,
+      random: deps.random,
+    },
+  );
   return settled.kind === 'retry' ? settled.at : null;
 }

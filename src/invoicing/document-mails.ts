@@ -19,21 +19,26 @@ import { DEFAULT_MAIL_TEMPLATES, fillTemplate } from './mail-templates.js';
 import type { MailPlaceholder, MailTemplateKey } from './mail-templates.js';
 import type { ProfileSettings } from './profile-settings.js';
 
-
 interface IssuedDocument {
   id: string;
   snapshot: DocumentSnapshot;
 }
 
 /** Who gets the mail of `role` under the profile's mail settings, given the buyer's address; empty for nobody. */
-export function recipientsOf(role: MailRole, buyerEmail: string | null, settings: ProfileSettings): string[] {
+export function recipientsOf(
+  role: MailRole,
+  buyerEmail: string | null,
+  settings: ProfileSettings,
+): string[] {
   if (role === 'buyer') return settings.mail.toBuyer && buyerEmail ? [buyerEmail] : [];
   return [...settings.mail.sellerRecipients];
 }
 
 /** An amount of `minor` units as `language` writes it (`119,00 €`). */
 export function mailMoney(minor: number, currency: string, language: string): string {
-  return new Intl.NumberFormat(language, { style: 'currency', currency }).format(Number(formatMoney(minor, currency)));
+  return new Intl.NumberFormat(language, { style: 'currency', currency }).format(
+    Number(formatMoney(minor, currency)),
+  );
 }
 
 /** A day as `language` writes it in full (`1. März 2026`), in `timeZone`. */
@@ -54,7 +59,11 @@ export async function queueDocumentMails(
     if (recipients.length === 0) continue;
     await trx
       .insertInto('document_mails')
-      .values({ ...pendingMailRow(newId('documentMail'), role, recipients, options.now), document_id: document.id, trigger: options.trigger })
+      .values({
+        ...pendingMailRow(newId('documentMail'), role, recipients, options.now),
+        document_id: document.id,
+        trigger: options.trigger,
+      })
       .execute();
     queued += 1;
   }
@@ -79,7 +88,9 @@ function placeholders(snapshot: DocumentSnapshot): Record<MailPlaceholder, strin
     orderId: snapshot.orderId ?? '',
     transactionId: snapshot.payment.transactionId ?? '',
     corrects: snapshot.corrects?.number ?? '',
-    lines: snapshot.lines.map((line) => `- ${line.quantity} × ${line.description}: ${money(line.amount)}`).join('\n'),
+    lines: snapshot.lines
+      .map((line) => `- ${line.quantity} × ${line.description}: ${money(line.amount)}`)
+      .join('\n'),
   };
 }
 
@@ -100,8 +111,17 @@ export function composeDocumentMail(
 ): MailMessage {
   const replyTo = settings?.mail.replyTo ?? snapshot.seller.email;
   return {
-    ...templatedMail(mail, settings, snapshot.language, templateKey(mail.role, snapshot), placeholders(snapshot), replyTo),
-    attachments: [{ filename: pdfFileName(snapshot), content: pdf, contentType: 'application/pdf' }],
+    ...templatedMail(
+      mail,
+      settings,
+      snapshot.language,
+      templateKey(mail.role, snapshot),
+      placeholders(snapshot),
+      replyTo,
+    ),
+    attachments: [
+      { filename: pdfFileName(snapshot), content: pdf, contentType: 'application/pdf' },
+    ],
   };
 }
 

@@ -11,10 +11,23 @@ import { createIssueJobs } from './issue-job.js';
 import { createDocumentMailJobs, createSaleMailJobs } from './mail-jobs.js';
 import { createRenderJobs } from './render-job.js';
 
-export function createDocumentRunners(deps: DocumentJobsDeps, options: JobRunnerOptions): readonly JobRunner[] {
+export function createDocumentRunners(
+  deps: DocumentJobsDeps,
+  options: JobRunnerOptions,
+): readonly JobRunner[] {
   const saleMails = createJobRunner(createSaleMailJobs(deps), options);
   const mails = createJobRunner(createDocumentMailJobs(deps), options);
-  const render = createJobRunner(createRenderJobs({ ...deps, onRendered: () => mails.wake() }), options);
-  const issue = createJobRunner(createIssueJobs({ ...deps, onIssued: () => render.wake(), onSaleMailsQueued: () => saleMails.wake() }), options);
+  const render = createJobRunner(
+    createRenderJobs({ ...deps, onRendered: () => mails.wake() }),
+    options,
+  );
+  const issue = createJobRunner(
+    createIssueJobs({
+      ...deps,
+      onIssued: () => render.wake(),
+      onSaleMailsQueued: () => saleMails.wake(),
+    }),
+    options,
+  );
   return [issue, render, mails, saleMails];
 }

@@ -64,7 +64,14 @@ export interface DocumentEInvoice {
 
 export interface DocumentDetail extends DocumentListItem {
   snapshot: DocumentSnapshot;
-  render: { attempts: number; nextAttemptAt: string | null; lastError: string | null; renderedAt: string | null; sha256: string | null; bytes: number | null };
+  render: {
+    attempts: number;
+    nextAttemptAt: string | null;
+    lastError: string | null;
+    renderedAt: string | null;
+    sha256: string | null;
+    bytes: number | null;
+  };
   /** Credit notes issued for this invoice, oldest first. */
   creditNoteIds: string[];
   mails: DocumentMailView[];
@@ -94,7 +101,11 @@ const LIST_COLUMNS = [
 
 type ListRow = Pick<Database['documents'], (typeof LIST_COLUMNS)[number]>;
 
-function eInvoiceOf(row: { e_invoice: number; e_invoice_refused: string | null; render_state: string }): DocumentEInvoice {
+function eInvoiceOf(row: {
+  e_invoice: number;
+  e_invoice_refused: string | null;
+  render_state: string;
+}): DocumentEInvoice {
   if (Number(row.e_invoice) !== 1) return { status: 'off', reason: null };
   if (row.e_invoice_refused !== null) return { status: 'refused', reason: row.e_invoice_refused };
   return { status: row.render_state === 'rendered' ? 'embedded' : 'pending', reason: null };
@@ -129,37 +140,73 @@ function filtered(db: Kysely<Database>, filters: Omit<DocumentFilters, 'cursor' 
   if (filters.kind !== undefined) query = query.where('kind', '=', filters.kind);
   if (filters.from !== undefined) query = query.where('issued_at', '>=', filters.from);
   if (filters.to !== undefined) query = query.where('issued_at', '<', filters.to);
-  if (filters.email !== undefined) query = query.where('buyer_email', '=', normalizeEmail(filters.email));
+  if (filters.email !== undefined)
+    query = query.where('buyer_email', '=', normalizeEmail(filters.email));
   return query;
 }
 
-export async function listDocuments(db: Kysely<Database>, filters: DocumentFilters = {}): Promise<Page<DocumentListItem>> {
+export async function listDocuments(
+  db: Kysely<Database>,
+  filters: DocumentFilters = {},
+): Promise<Page<DocumentListItem>> {
   const limit = pageLimit(filters.limit);
-  let query = filtered(db, filters).orderBy('id', 'desc').limit(limit + 1);
-  if (filters.cursor !== undefined) query = query.where('id', '<', decodeCursor(filters.cursor, 'document'));
+  let query = filtered(db, filters)
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
+  if (filters.cursor !== undefined)
+    query = query.where('id', '<', decodeCursor(filters.cursor, 'document'));
   return toPage(await query.execute(), limit, listItem);
 }
 
 /** Every document of a period, in number order per series (for the accountant's export). */
-export async function documentsOfPeriod(db: Kysely<Database>, filters: Omit<DocumentFilters, 'cursor' | 'limit'>): Promise<Array<DocumentListItem & { snapshot: DocumentSnapshot }>> {
-  const rows = await filtered(db, filters).select('snapshot').orderBy('kind', 'desc').orderBy('series_key').orderBy('sequence_no').execute();
-  return rows.map((row) => ({ ...listItem(row), snapshot: JSON.parse(row.snapshot) as DocumentSnapshot }));
+export async function documentsOfPeriod(
+  db: Kysely<Database>,
+  filters: Omit<DocumentFilters, 'cursor' | 'limit'>,
+): Promise<Array<DocumentListItem & { snapshot: DocumentSnapshot }>> {
+  const rows = await filtered(db, filters)
+    .select('snapshot')
+    .orderBy('kind', 'desc')
+    .orderBy('series_key')
+    .orderBy('sequence_no')
+    .execute();
+  return rows.map((row) => ({
+    ...listItem(row),
+    snapshot: JSON.parse(row.snapshot) as DocumentSnapshot,
+  }));
 }
 
-export async function getDocument(db: Kysely<Database>, id: string): Promise<DocumentDetail | null> {
+export async function getDocument(
+  db: Kysely<Database>,
+  id: string,
+): Promise<DocumentDetail | null> {
   const row = await db
     .selectFrom('documents')
     .leftJoin('document_pdfs', 'document_pdfs.document_id', 'documents.id')
     .select(LIST_COLUMNS.map((column) => `documents.${column}` as const))
-    .select(['documents.snapshot', 'documents.render_attempts', 'documents.render_next_at', 'documents.render_error'])
+    .select([
+      'documents.snapshot',
+      'documents.render_attempts',
+      'documents.render_next_at',
+      'documents.render_error',
+    ])
     .select(['document_pdfs.rendered_at', 'document_pdfs.sha256'])
     .select((eb) => eb.fn<number | null>('length', ['document_pdfs.pdf']).as('pdf_bytes'))
     .where('documents.id', '=', id)
     .executeTakeFirst();
   if (!row) return null;
   const [credits, mails] = await Promise.all([
-    db.selectFrom('documents').select('id').where('corrects_document_id', '=', id).orderBy('id').execute(),
-    db.selectFrom('document_mails').selectAll().where('document_id', '=', id).orderBy('id').execute(),
+    db
+      .selectFrom('documents')
+      .select('id')
+      .where('corrects_document_id', '=', id)
+      .orderBy('id')
+      .execute(),
+    db
+      .selectFrom('document_mails')
+      .selectAll()
+      .where('document_id', '=', id)
+      .orderBy('id')
+      .execute(),
   ]);
   return {
     ...listItem(row),
@@ -173,12 +220,18 @@ export async function getDocument(db: Kysely<Database>, id: string): Promise<Doc
       bytes: row.pdf_bytes === null ? null : Number(row.pdf_bytes),
     },
     creditNoteIds: credits.map((credit) => credit.id),
-    mails: mails.map((mail) => ({ ...mailView(mail), trigger: mail.trigger === 'resend' ? 'resend' : 'issue' })),
+    mails: mails.map((mail) => ({
+      ...mailView(mail),
+      trigger: mail.trigger === 'resend' ? 'resend' : 'issue',
+    })),
   };
 }
 
 /** The stored PDF: `NOT_FOUND`, or `DOCUMENT_NOT_RENDERED` while it is being rendered. */
-export async function documentPdf(db: Kysely<Database>, id: string): Promise<{ bytes: Buffer; fileName: string }> {
+export async function documentPdf(
+  db: Kysely<Database>,
+  id: string,
+): Promise<{ bytes: Buffer; fileName: string }> {
   const row = await db
     .selectFrom('documents')
     .leftJoin('document_pdfs', 'document_pdfs.document_id', 'documents.id')
@@ -186,8 +239,17 @@ export async function documentPdf(db: Kysely<Database>, id: string): Promise<{ b
     .where('documents.id', '=', id)
     .executeTakeFirst();
   if (!row) throw new IpnhubError('NOT_FOUND', `No document ${id}.`);
-  if (row.pdf === null) throw new IpnhubError('DOCUMENT_NOT_RENDERED', row.render_error === null ? 'Try again in a moment.' : `The last try failed: ${row.render_error}`);
-  return { bytes: Buffer.from(row.pdf), fileName: pdfFileName(JSON.parse(row.snapshot) as DocumentSnapshot) };
+  if (row.pdf === null)
+    throw new IpnhubError(
+      'DOCUMENT_NOT_RENDERED',
+      row.render_error === null
+        ? 'Try again in a moment.'
+        : `The last try failed: ${row.render_error}`,
+    );
+  return {
+    bytes: Buffer.from(row.pdf),
+    fileName: pdfFileName(JSON.parse(row.snapshot) as DocumentSnapshot),
+  };
 }
 
 export interface ManualRefundView {
@@ -206,10 +268,18 @@ export interface ManualRefundView {
   createdAt: string;
 }
 
-export async function listManualRefunds(db: Kysely<Database>, filters: PageRequest & { profileId?: string | undefined } = {}): Promise<Page<ManualRefundView>> {
+export async function listManualRefunds(
+  db: Kysely<Database>,
+  filters: PageRequest & { profileId?: string | undefined } = {},
+): Promise<Page<ManualRefundView>> {
   const limit = pageLimit(filters.limit);
-  let query = db.selectFrom('manual_refunds').selectAll().orderBy('id', 'desc').limit(limit + 1);
-  if (filters.cursor !== undefined) query = query.where('id', '<', decodeCursor(filters.cursor, 'manualRefund'));
+  let query = db
+    .selectFrom('manual_refunds')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
+  if (filters.cursor !== undefined)
+    query = query.where('id', '<', decodeCursor(filters.cursor, 'manualRefund'));
   if (filters.profileId !== undefined) query = query.where('profile_id', '=', filters.profileId);
   return toPage(await query.execute(), limit, (row) => ({
     id: row.id,

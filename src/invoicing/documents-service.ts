@@ -21,23 +21,40 @@ export interface DocumentsService {
   creditNote(id: string, amount: number | null): Promise<{ documentId: string; number: string }>;
 }
 
-export function createDocumentsService(deps: { db: Kysely<Database>; adapter: DbAdapter; clock: Clock; onQueued: () => void }): DocumentsService {
+export function createDocumentsService(deps: {
+  db: Kysely<Database>;
+  adapter: DbAdapter;
+  clock: Clock;
+  onQueued: () => void;
+}): DocumentsService {
   const { db, adapter, clock } = deps;
   return {
     async resend(id, roles) {
       const queued = await adapter.writeTransaction(db, async (trx) => {
-        const doc = await trx.selectFrom('documents').select(['id', 'profile_id', 'snapshot']).where('id', '=', id).executeTakeFirst();
+        const doc = await trx
+          .selectFrom('documents')
+          .select(['id', 'profile_id', 'snapshot'])
+          .where('id', '=', id)
+          .executeTakeFirst();
         if (!doc) throw new IpnhubError('NOT_FOUND', `No document ${id}.`);
         const profile = await loadProfileForIssue(trx, doc.profile_id);
         if (!profile) return 0;
-        return queueDocumentMails(trx, { id, snapshot: JSON.parse(doc.snapshot) as DocumentSnapshot }, profile, { now: clock.now().toISOString(), trigger: 'resend', roles });
+        return queueDocumentMails(
+          trx,
+          { id, snapshot: JSON.parse(doc.snapshot) as DocumentSnapshot },
+          profile,
+          { now: clock.now().toISOString(), trigger: 'resend', roles },
+        );
       });
       if (queued > 0) deps.onQueued();
       return queued;
     },
     async creditNote(id, amount) {
-      const outcome = await adapter.writeTransaction(db, (trx) => issueCreditNoteByHand(trx, clock, id, amount));
-      if (outcome.kind !== 'issued') throw new Error(`credit note for ${id} was not issued: ${outcome.kind}`);
+      const outcome = await adapter.writeTransaction(db, (trx) =>
+        issueCreditNoteByHand(trx, clock, id, amount),
+      );
+      if (outcome.kind !== 'issued')
+        throw new Error(`credit note for ${id} was not issued: ${outcome.kind}`);
       deps.onQueued();
       return { documentId: outcome.documentId, number: outcome.number };
     },

@@ -48,19 +48,32 @@ function field(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-async function pdfHashes(db: Kysely<Database>, ids: readonly string[]): Promise<Map<string, string>> {
+async function pdfHashes(
+  db: Kysely<Database>,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
-  const rows = await db.selectFrom('document_pdfs').select(['document_id', 'sha256']).where('document_id', 'in', ids).execute();
+  const rows = await db
+    .selectFrom('document_pdfs')
+    .select(['document_id', 'sha256'])
+    .where('document_id', 'in', ids)
+    .execute();
   return new Map(rows.map((row) => [row.document_id, row.sha256]));
 }
 
 export async function exportCsv(db: Kysely<Database>, filters: PeriodFilters): Promise<string> {
   const documents = await documentsOfPeriod(db, filters);
-  const hashes = await pdfHashes(db, documents.map((d) => d.id));
+  const hashes = await pdfHashes(
+    db,
+    documents.map((d) => d.id),
+  );
   const lines = [COLUMNS.join(',')];
   for (const doc of documents) {
     const s = doc.snapshot;
-    const rate = s.taxMode.kind === 'vat_included' || s.taxMode.kind === 'israel_vat' ? formatMoney(s.taxMode.rateBasisPoints, 'EUR') : '0.00';
+    const rate =
+      s.taxMode.kind === 'vat_included' || s.taxMode.kind === 'israel_vat'
+        ? formatMoney(s.taxMode.rateBasisPoints, 'EUR')
+        : '0.00';
     const sha = hashes.get(doc.id);
     const values: Record<(typeof COLUMNS)[number], string> = {
       number: s.number,
@@ -98,7 +111,11 @@ export async function exportZip(db: Kysely<Database>, filters: PeriodFilters): P
   const files: Record<string, Uint8Array> = { 'documents.csv': new TextEncoder().encode(csv) };
   const ids = documents.map((d) => d.id);
   for (let i = 0; i < ids.length; i += 200) {
-    const pdfs = await db.selectFrom('document_pdfs').select(['document_id', 'pdf']).where('document_id', 'in', ids.slice(i, i + 200)).execute();
+    const pdfs = await db
+      .selectFrom('document_pdfs')
+      .select(['document_id', 'pdf'])
+      .where('document_id', 'in', ids.slice(i, i + 200))
+      .execute();
     const byId = new Map(pdfs.map((row) => [row.document_id, row.pdf]));
     for (const doc of documents.slice(i, i + 200)) {
       const pdf = byId.get(doc.id);

@@ -36,8 +36,13 @@ export function createIssueJobs(deps: IssueJobsDeps): JobKind<IssueJob> {
   const { db, adapter, clock, logger } = deps;
 
   async function releaseJob(trx: Kysely<Database>, job: IssueJob): Promise<void> {
-    const deleted = await trx.deleteFrom('document_jobs').where('event_id', '=', job.event_id).where('lease_until', '=', job.lease_until).executeTakeFirst();
-    if (Number(deleted.numDeletedRows) !== 1) throw new LeaseLost(`document job of ${job.event_id}`);
+    const deleted = await trx
+      .deleteFrom('document_jobs')
+      .where('event_id', '=', job.event_id)
+      .where('lease_until', '=', job.lease_until)
+      .executeTakeFirst();
+    if (Number(deleted.numDeletedRows) !== 1)
+      throw new LeaseLost(`document job of ${job.event_id}`);
   }
 
   async function recordManual(job: IssueJob, event: CanonicalEvent, reason: string): Promise<void> {
@@ -53,7 +58,8 @@ export function createIssueJobs(deps: IssueJobsDeps): JobKind<IssueJob> {
           kind: event.type,
           order_ref: event.order?.id ?? null,
           transaction_ref: event.order?.transactionId ?? null,
-          parent_transaction_ref: event.refund?.paymentTransactionId ?? event.order?.parentTransactionId ?? null,
+          parent_transaction_ref:
+            event.refund?.paymentTransactionId ?? event.order?.parentTransactionId ?? null,
           amount: event.order?.amount ?? null,
           currency: event.order?.currency ?? null,
           buyer_email: event.buyer?.email ?? null,
@@ -63,38 +69,65 @@ export function createIssueJobs(deps: IssueJobsDeps): JobKind<IssueJob> {
         .onConflict((oc) => oc.column('event_id').doNothing())
         .execute();
     });
-    logger.warn({ eventId: event.id, profileId: job.profile_id, reason }, 'refund needs manual handling: no credit note issued');
+    logger.warn(
+      { eventId: event.id, profileId: job.profile_id, reason },
+      'refund needs manual handling: no credit note issued',
+    );
   }
 
   async function issueJob(job: IssueJob): Promise<void> {
-    const row = await db.selectFrom('events').select('payload').where('id', '=', job.event_id).executeTakeFirst();
+    const row = await db
+      .selectFrom('events')
+      .select('payload')
+      .where('id', '=', job.event_id)
+      .executeTakeFirst();
     const event = row ? (JSON.parse(row.payload) as CanonicalEvent) : null;
     const profile = await loadProfileForIssue(db, job.profile_id);
     try {
       const outcome = await adapter.writeTransaction(db, async (trx) => {
         await releaseJob(trx, job);
-        if (event === null || profile === null) return { kind: 'skipped' as const, reason: event === null ? 'the event is gone' : 'the seller profile was deleted' };
+        if (event === null || profile === null)
+          return {
+            kind: 'skipped' as const,
+            reason: event === null ? 'the event is gone' : 'the seller profile was deleted',
+          };
         return issueForEvent(trx, clock, profile, event);
       });
       if (outcome.kind === 'issued') {
-        logger.info({ eventId: job.event_id, documentId: outcome.documentId, number: outcome.number }, 'document issued');
+        logger.info(
+          { eventId: job.event_id, documentId: outcome.documentId, number: outcome.number },
+          'document issued',
+        );
         deps.onIssued?.();
-      } else if (outcome.kind === 'skipped') logger.info({ eventId: job.event_id, reason: outcome.reason }, 'no document issued');
+      } else if (outcome.kind === 'skipped')
+        logger.info({ eventId: job.event_id, reason: outcome.reason }, 'no document issued');
       else if (outcome.kind === 'platform_sale') {
-        logger.info({ eventId: job.event_id, mails: outcome.mails }, 'Digistore24 sale: its invoice links mailed instead of a document');
+        logger.info(
+          { eventId: job.event_id, mails: outcome.mails },
+          'Digistore24 sale: its invoice links mailed instead of a document',
+        );
         if (outcome.mails > 0) deps.onSaleMailsQueued?.();
       }
     } catch (err) {
-      if (err instanceof NeedsManualHandling && event !== null) return recordManual(job, event, err.message);
+      if (err instanceof NeedsManualHandling && event !== null)
+        return recordManual(job, event, err.message);
       if (err instanceof LeaseLost) {
         logger.warn({ eventId: job.event_id }, 'document job lease lost; another worker has it');
         return;
       }
       const attempts = job.attempts + 1;
-      logger.error({ err, eventId: job.event_id, attempts }, 'issuing a document failed; it will be tried again');
+      logger.error(
+        { err, eventId: job.event_id, attempts },
+        'issuing a document failed; it will be tried again',
+      );
       await db
         .updateTable('document_jobs')
-        .set({ attempts, next_attempt_at: nextTryAt(deps, attempts, 'keep-trying') ?? clock.now().toISOString(), lease_until: null, last_error: errorMessage(err) })
+        .set({
+          attempts,
+          next_attempt_at: nextTryAt(deps, attempts, 'keep-trying') ?? clock.now().toISOString(),
+          lease_until: null,
+          last_error: errorMessage(err),
+        })
         .where('event_id', '=', job.event_id)
         .where('lease_until', '=', job.lease_until)
         .execute();
@@ -112,13 +145,23 @@ export function createIssueJobs(deps: IssueJobsDeps): JobKind<IssueJob> {
             .selectFrom('document_jobs')
             .select(['event_id', 'profile_id', 'attempts', 'lease_until'])
             .where('next_attempt_at', '<=', lease.now)
-            .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', lease.now)]))
+            .where((eb) =>
+              eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', lease.now)]),
+            )
             .orderBy('event_id')
             .limit(n)
             .$if(lock, (q) => q.forUpdate().skipLocked())
             .execute(),
         lease: async (trx, rows): Promise<IssueJob[]> => {
-          await trx.updateTable('document_jobs').set({ lease_until: lease.until }).where('event_id', 'in', rows.map((r) => r.event_id)).execute();
+          await trx
+            .updateTable('document_jobs')
+            .set({ lease_until: lease.until })
+            .where(
+              'event_id',
+              'in',
+              rows.map((r) => r.event_id),
+            )
+            .execute();
           return rows.map((r) => ({ ...r, lease_until: lease.until }));
         },
       }),

@@ -57,17 +57,30 @@ interface StoreRequest {
   build(numbered: Numbered): Promise<DocumentSnapshot>;
 }
 
-async function storeDocument(trx: Kysely<Database>, clock: Clock, profile: ProfileForIssue, request: StoreRequest): Promise<IssueOutcome> {
+async function storeDocument(
+  trx: Kysely<Database>,
+  clock: Clock,
+  profile: ProfileForIssue,
+  request: StoreRequest,
+): Promise<IssueOutcome> {
   const documentId = newId('document');
   const startedAt = clock.now();
   const claimed = await trx
     .insertInto('document_claims')
-    .values({ claim_key: request.claimKey, document_id: documentId, created_at: startedAt.toISOString() })
+    .values({
+      claim_key: request.claimKey,
+      document_id: documentId,
+      created_at: startedAt.toISOString(),
+    })
     .onConflict((oc) => oc.column('claim_key').doNothing())
     .returning('claim_key')
     .execute();
   if (claimed.length === 0) {
-    const existing = await trx.selectFrom('document_claims').select('document_id').where('claim_key', '=', request.claimKey).executeTakeFirstOrThrow();
+    const existing = await trx
+      .selectFrom('document_claims')
+      .select('document_id')
+      .where('claim_key', '=', request.claimKey)
+      .executeTakeFirstOrThrow();
     return { kind: 'exists', documentId: existing.document_id };
   }
   const { settings } = profile;
@@ -76,7 +89,10 @@ async function storeDocument(trx: Kysely<Database>, clock: Clock, profile: Profi
   const sequenceNo = await allocateNumber(trx, period.key, series.startAt);
   // Read after the counter row is ours, so issue times follow the numbers.
   const issuedAt = clock.now();
-  if (seriesPeriod(profile.id, request.kind, series, issuedAt, settings.timeZone).key !== period.key) throw new PeriodChanged(`the year changed while issuing in ${period.key}`);
+  if (
+    seriesPeriod(profile.id, request.kind, series, issuedAt, settings.timeZone).key !== period.key
+  )
+    throw new PeriodChanged(`the year changed while issuing in ${period.key}`);
   const number = formatNumber(series, period.year, sequenceNo);
   const snapshot = await request.build({ number, issuedAt });
   const now = issuedAt.toISOString();
@@ -123,15 +139,35 @@ interface InvoiceRow {
   snapshot: DocumentSnapshot;
 }
 
-async function invoiceOf(trx: Kysely<Database>, where: { profileId: string; transactionRef: string } | { documentId: string }): Promise<InvoiceRow | null> {
-  let query = trx.selectFrom('documents').select(['id', 'gross', 'snapshot', 'kind']).where('kind', '=', 'invoice');
-  query = 'documentId' in where ? query.where('id', '=', where.documentId) : query.where('profile_id', '=', where.profileId).where('transaction_ref', '=', where.transactionRef);
+async function invoiceOf(
+  trx: Kysely<Database>,
+  where: { profileId: string; transactionRef: string } | { documentId: string },
+): Promise<InvoiceRow | null> {
+  let query = trx
+    .selectFrom('documents')
+    .select(['id', 'gross', 'snapshot', 'kind'])
+    .where('kind', '=', 'invoice');
+  query =
+    'documentId' in where
+      ? query.where('id', '=', where.documentId)
+      : query
+          .where('profile_id', '=', where.profileId)
+          .where('transaction_ref', '=', where.transactionRef);
   const row = await query.orderBy('id').limit(1).executeTakeFirst();
-  return row ? { id: row.id, gross: Number(row.gross), snapshot: JSON.parse(row.snapshot) as DocumentSnapshot } : null;
+  return row
+    ? {
+        id: row.id,
+        gross: Number(row.gross),
+        snapshot: JSON.parse(row.snapshot) as DocumentSnapshot,
+      }
+    : null;
 }
 
 /** What is left of an invoice to credit. Read after the credit series' counter is locked, so two credits of one invoice see each other. */
-export async function creditableAmount(trx: Kysely<Database>, invoice: { id: string; gross: number }): Promise<number> {
+export async function creditableAmount(
+  trx: Kysely<Database>,
+  invoice: { id: string; gross: number },
+): Promise<number> {
   const row = await trx
     .selectFrom('documents')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('gross'), eb.lit(0)).as('credited'))
@@ -165,7 +201,10 @@ function creditRequest(
       const amount = credit.amount ?? left;
       if (left <= 0) throw refuse(`invoice ${invoice.snapshot.number} is credited in full already`);
       if (amount <= 0) throw refuse('the amount to credit must be more than 0');
-      if (amount > left) throw refuse(`${amount} is more than the ${left} left to credit on invoice ${invoice.snapshot.number}`);
+      if (amount > left)
+        throw refuse(
+          `${amount} is more than the ${left} left to credit on invoice ${invoice.snapshot.number}`,
+        );
       return creditNoteSnapshot(profile, invoice.snapshot, { ...credit, amount }, numbered);
     },
   };
@@ -183,18 +222,29 @@ function skip(reason: string): IssueOutcome {
  * Digistore24 refund, a test payment, nothing paid); `platform_sale` for a Digistore24 payment,
  * whose mails carry Digistore24's own invoice and receipt links instead of a document.
  */
-export async function issueForEvent(trx: Kysely<Database>, clock: Clock, profile: ProfileForIssue, event: CanonicalEvent): Promise<IssueOutcome> {
+export async function issueForEvent(
+  trx: Kysely<Database>,
+  clock: Clock,
+  profile: ProfileForIssue,
+  event: CanonicalEvent,
+): Promise<IssueOutcome> {
   const { settings } = profile;
   if (!profile.invoicing) return skip('invoicing is switched off in the seller profile');
   if (event.source.provider === 'digistore24' && !settings.issueForPlatformSales) {
-    if (event.type !== 'payment') return skip('Digistore24 is the merchant of record and credits the buyer itself');
-    return { kind: 'platform_sale', mails: await queuePlatformSaleMails(trx, profile, event, clock.now().toISOString()) };
+    if (event.type !== 'payment')
+      return skip('Digistore24 is the merchant of record and credits the buyer itself');
+    return {
+      kind: 'platform_sale',
+      mails: await queuePlatformSaleMails(trx, profile, event, clock.now().toISOString()),
+    };
   }
-  if (event.source.test && !settings.issueForTestPayments) return skip('test payment (the profile does not issue documents for test payments)');
+  if (event.source.test && !settings.issueForTestPayments)
+    return skip('test payment (the profile does not issue documents for test payments)');
   const order = event.order;
   const origin = { sourceId: event.source.id, eventId: event.id };
   if (event.type === 'payment') {
-    if (order === null || order.amount === null || order.amount <= 0 || order.currency === null) return skip('the payment names no amount to invoice');
+    if (order === null || order.amount === null || order.amount <= 0 || order.currency === null)
+      return skip('the payment names no amount to invoice');
     const { amount, currency } = order;
     return storeDocument(trx, clock, profile, {
       kind: 'invoice',
@@ -205,19 +255,47 @@ export async function issueForEvent(trx: Kysely<Database>, clock: Clock, profile
       build: async (numbered) => invoiceSnapshot(profile, event, amount, currency, numbered),
     });
   }
-  if (event.type !== 'refund' && event.type !== 'chargeback') return skip(`no document for ${event.type} events`);
+  if (event.type !== 'refund' && event.type !== 'chargeback')
+    return skip(`no document for ${event.type} events`);
   const paymentRef = event.refund?.paymentTransactionId ?? order?.parentTransactionId ?? null;
-  const invoice = paymentRef === null ? null : await invoiceOf(trx, { profileId: profile.id, transactionRef: paymentRef });
+  const invoice =
+    paymentRef === null
+      ? null
+      : await invoiceOf(trx, { profileId: profile.id, transactionRef: paymentRef });
   if (invoice === null) {
-    throw new NeedsManualHandling(paymentRef === null ? `the ${event.type} names no payment` : `ipnhub has no invoice of the ${event.type}'s payment ${paymentRef}`);
+    throw new NeedsManualHandling(
+      paymentRef === null
+        ? `the ${event.type} names no payment`
+        : `ipnhub has no invoice of the ${event.type}'s payment ${paymentRef}`,
+    );
   }
-  if (order?.amount === null || order?.amount === undefined) throw new NeedsManualHandling(`the ${event.type} names no amount`);
+  if (order?.amount === null || order?.amount === undefined)
+    throw new NeedsManualHandling(`the ${event.type} names no amount`);
   if (order.currency !== null && order.currency !== invoice.snapshot.currency) {
-    throw new NeedsManualHandling(`the ${event.type} is in ${order.currency}, invoice ${invoice.snapshot.number} in ${invoice.snapshot.currency}`);
+    throw new NeedsManualHandling(
+      `the ${event.type} is in ${order.currency}, invoice ${invoice.snapshot.number} in ${invoice.snapshot.currency}`,
+    );
   }
-  const credit = { amount: order.amount, refundedAt: event.occurredAt, transactionId: order.transactionId };
+  const credit = {
+    amount: order.amount,
+    refundedAt: event.occurredAt,
+    transactionId: order.transactionId,
+  };
   const claimKey = `${profile.id}:credit_note:${order.transactionId ?? `event:${event.id}`}`;
-  return storeDocument(trx, clock, profile, creditRequest(trx, profile, invoice, credit, claimKey, origin, (reason) => new NeedsManualHandling(reason)));
+  return storeDocument(
+    trx,
+    clock,
+    profile,
+    creditRequest(
+      trx,
+      profile,
+      invoice,
+      credit,
+      claimKey,
+      origin,
+      (reason) => new NeedsManualHandling(reason),
+    ),
+  );
 }
 
 /**
@@ -225,15 +303,45 @@ export async function issueForEvent(trx: Kysely<Database>, clock: Clock, profile
  * `NOT_FOUND`, or `CREDIT_NOT_POSSIBLE` for a credit note, a deleted profile or an amount over
  * what is left. Each call issues a new credit note.
  */
-export async function issueCreditNoteByHand(trx: Kysely<Database>, clock: Clock, documentId: string, amount: number | null): Promise<IssueOutcome> {
-  const document = await trx.selectFrom('documents').select(['id', 'kind', 'profile_id', 'source_id']).where('id', '=', documentId).executeTakeFirst();
+export async function issueCreditNoteByHand(
+  trx: Kysely<Database>,
+  clock: Clock,
+  documentId: string,
+  amount: number | null,
+): Promise<IssueOutcome> {
+  const document = await trx
+    .selectFrom('documents')
+    .select(['id', 'kind', 'profile_id', 'source_id'])
+    .where('id', '=', documentId)
+    .executeTakeFirst();
   if (!document) throw new IpnhubError('NOT_FOUND', `No document ${documentId}.`);
-  if (document.kind !== 'invoice') throw new IpnhubError('CREDIT_NOT_POSSIBLE', `${documentId} is a credit note; credit its invoice instead.`);
+  if (document.kind !== 'invoice')
+    throw new IpnhubError(
+      'CREDIT_NOT_POSSIBLE',
+      `${documentId} is a credit note; credit its invoice instead.`,
+    );
   const invoice = await invoiceOf(trx, { documentId });
   const profile = await loadProfileForIssue(trx, document.profile_id);
-  if (invoice === null || profile === null) throw new IpnhubError('CREDIT_NOT_POSSIBLE', `The seller profile ${document.profile_id} of ${documentId} no longer exists.`);
+  if (invoice === null || profile === null)
+    throw new IpnhubError(
+      'CREDIT_NOT_POSSIBLE',
+      `The seller profile ${document.profile_id} of ${documentId} no longer exists.`,
+    );
   const credit = { amount, refundedAt: clock.now().toISOString(), transactionId: null };
   const claimKey = `${profile.id}:credit_note:manual:${newId('document')}`;
   const origin = { sourceId: document.source_id, eventId: null };
-  return storeDocument(trx, clock, profile, creditRequest(trx, profile, invoice, credit, claimKey, origin, (reason) => new IpnhubError('CREDIT_NOT_POSSIBLE', `${reason}.`)));
+  return storeDocument(
+    trx,
+    clock,
+    profile,
+    creditRequest(
+      trx,
+      profile,
+      invoice,
+      credit,
+      claimKey,
+      origin,
+      (reason) => new IpnhubError('CREDIT_NOT_POSSIBLE', `${reason}.`),
+    ),
+  );
 }

@@ -16,7 +16,8 @@ export const MAX_LOGO_BASE64_CHARS = Math.ceil(MAX_LOGO_BYTES / 3) * 4;
  * tools wrap lines at 64 or 76), and 1 KiB for the JSON around it. A larger request carries a
  * logo that is too large, and is answered so without being read to its end.
  */
-export const MAX_LOGO_UPLOAD_BYTES = MAX_LOGO_BASE64_CHARS + Math.ceil(MAX_LOGO_BASE64_CHARS / 64) * 4 + 1024;
+export const MAX_LOGO_UPLOAD_BYTES =
+  MAX_LOGO_BASE64_CHARS + Math.ceil(MAX_LOGO_BASE64_CHARS / 64) * 4 + 1024;
 
 export type LogoMediaType = 'image/png' | 'image/jpeg';
 
@@ -39,10 +40,16 @@ export function sniffLogo(bytes: Buffer): LogoMediaType | null {
 /** Decodes and checks an upload: `LOGO_INVALID` (not base64, not PNG/JPEG) or `LOGO_TOO_LARGE`. */
 export function parseLogo(base64: string): Logo {
   const text = base64.replace(/\s+/g, '');
-  if (text.length === 0 || text.length % 4 !== 0 || !BASE64.test(text)) throw new IpnhubError('LOGO_INVALID', 'Send the image file as base64 text.');
+  if (text.length === 0 || text.length % 4 !== 0 || !BASE64.test(text))
+    throw new IpnhubError('LOGO_INVALID', 'Send the image file as base64 text.');
   const bytes = Buffer.from(text, 'base64');
-  if (bytes.length > MAX_LOGO_BYTES) throw new IpnhubError('LOGO_TOO_LARGE', `It has ${bytes.length} bytes.`);
+  if (bytes.length > MAX_LOGO_BYTES)
+    throw new IpnhubError('LOGO_TOO_LARGE', `It has ${bytes.length} bytes.`);
   const mediaType = sniffLogo(bytes);
-  if (mediaType === null) throw new IpnhubError('LOGO_INVALID', 'Its first bytes are neither a PNG nor a JPEG signature.');
+  if (mediaType === null)
+    throw new IpnhubError(
+      'LOGO_INVALID',
+      'Its first bytes are neither a PNG nor a JPEG signature.',
+    );
   return { mediaType, bytes };
 }

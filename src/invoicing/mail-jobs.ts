@@ -38,27 +38,55 @@ interface MailTable<Mail extends ClaimedMail> {
   name: string;
   table: 'document_mails' | 'platform_sale_mails';
   /** Up to `limit` due rows, oldest first (db/claim-leased.ts). */
-  due(db: Kysely<Database>, now: string, limit: number, lock: boolean): Promise<Array<Omit<Mail, 'lease_until'>>>;
+  due(
+    db: Kysely<Database>,
+    now: string,
+    limit: number,
+    lock: boolean,
+  ): Promise<Array<Omit<Mail, 'lease_until'>>>;
   /** The message to send, or why there is none (a permanent failure). */
   compose(mail: Mail): Promise<MailMessage | { missing: string }>;
   /** Log fields that say what the mail is about. */
   about(mail: Mail): Record<string, string>;
 }
 
-function createMailJobs<Mail extends ClaimedMail>(deps: DocumentJobsDeps, table: MailTable<Mail>): JobKind<Mail> {
+function createMailJobs<Mail extends ClaimedMail>(
+  deps: DocumentJobsDeps,
+  table: MailTable<Mail>,
+): JobKind<Mail> {
   const { db, adapter, clock, logger } = deps;
 
   /** What a mail row becomes after a send: sent, pending again (a transient failure with retries left) or failed. */
-  function settlement(result: MailResult, attempts: number): { status: string; message_id?: string; sent_at?: string; next_attempt_at?: string; last_error: string | null } {
-    if (result.ok) return { status: 'sent', message_id: result.messageId, sent_at: clock.now().toISOString(), last_error: null };
+  function settlement(
+    result: MailResult,
+    attempts: number,
+  ): {
+    status: string;
+    message_id?: string;
+    sent_at?: string;
+    next_attempt_at?: string;
+    last_error: string | null;
+  } {
+    if (result.ok)
+      return {
+        status: 'sent',
+        message_id: result.messageId,
+        sent_at: clock.now().toISOString(),
+        last_error: null,
+      };
     const next = result.transient ? nextTryAt(deps, attempts, 'dead') : null;
-    return next === null ? { status: 'failed', last_error: result.error } : { status: 'pending', next_attempt_at: next, last_error: result.error };
+    return next === null
+      ? { status: 'failed', last_error: result.error }
+      : { status: 'pending', next_attempt_at: next, last_error: result.error };
   }
 
   /** False when the lease taken at the claim has ended: the row may be another worker's by now. */
   function stillLeased(mail: Mail): boolean {
     if (clock.now().toISOString() < mail.lease_until) return true;
-    logger.warn({ mailId: mail.id }, 'invoicing mail lease ran out before it was sent; left to be taken again');
+    logger.warn(
+      { mailId: mail.id },
+      'invoicing mail lease ran out before it was sent; left to be taken again',
+    );
     return false;
   }
 
@@ -66,7 +94,14 @@ function createMailJobs<Mail extends ClaimedMail>(deps: DocumentJobsDeps, table:
     if (!stillLeased(mail)) return;
     const composed = await table.compose(mail);
     const message = 'missing' in composed ? null : composed;
-    const result: MailResult = message === null ? { ok: false, transient: false, error: 'missing' in composed ? composed.missing : 'nothing to send' } : await deps.mailer.send(message);
+    const result: MailResult =
+      message === null
+        ? {
+            ok: false,
+            transient: false,
+            error: 'missing' in composed ? composed.missing : 'nothing to send',
+          }
+        : await deps.mailer.send(message);
     const attempts = mail.attempts + 1;
     const settle = settlement(result, attempts);
     await db
@@ -77,12 +112,21 @@ function createMailJobs<Mail extends ClaimedMail>(deps: DocumentJobsDeps, table:
       .execute();
     const about = { mailId: mail.id, ...table.about(mail), role: mail.role };
     if (result.ok) logger.info(about, 'invoicing mail sent');
-    else logger.warn({ ...about, status: settle.status, error: result.error }, 'invoicing mail not sent');
+    else
+      logger.warn(
+        { ...about, status: settle.status, error: result.error },
+        'invoicing mail not sent',
+      );
   }
 
   /** A crash (a database failure, a bug) is logged; the lease expires and the mail is tried again. */
   async function guardedSend(mail: Mail): Promise<void> {
-    await sendOne(mail).catch((err: unknown) => logger.error({ err, mailId: mail.id }, 'invoicing mail crashed; its lease will expire and it is tried again'));
+    await sendOne(mail).catch((err: unknown) =>
+      logger.error(
+        { err, mailId: mail.id },
+        'invoicing mail crashed; its lease will expire and it is tried again',
+      ),
+    );
   }
 
   return {
@@ -93,7 +137,15 @@ function createMailJobs<Mail extends ClaimedMail>(deps: DocumentJobsDeps, table:
         limit,
         due: (on, n, lock) => table.due(on, lease.now, n, lock),
         lease: async (trx, rows): Promise<Mail[]> => {
-          await trx.updateTable(table.table).set({ lease_until: lease.until }).where('id', 'in', rows.map((r) => r.id)).execute();
+          await trx
+            .updateTable(table.table)
+            .set({ lease_until: lease.until })
+            .where(
+              'id',
+              'in',
+              rows.map((r) => r.id),
+            )
+            .execute();
           return rows.map((r) => ({ ...r, lease_until: lease.until }) as Mail);
         },
       }),
@@ -119,7 +171,9 @@ export function createDocumentMailJobs(deps: DocumentJobsDeps): JobKind<Document
         .where('status', '=', 'pending')
         .where('next_attempt_at', '<=', now)
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-        .where('document_id', 'in', (eb) => eb.selectFrom('documents').select('id').where('render_state', '=', 'rendered'))
+        .where('document_id', 'in', (eb) =>
+          eb.selectFrom('documents').select('id').where('render_state', '=', 'rendered'),
+        )
         .orderBy('id')
         .limit(limit)
         .$if(lock, (q) => q.forUpdate().skipLocked())
@@ -133,7 +187,11 @@ export function createDocumentMailJobs(deps: DocumentJobsDeps): JobKind<Document
         .executeTakeFirstOrThrow();
       const profile = await loadProfileForIssue(db, doc.profile_id);
       return composeDocumentMail(
-        { id: mail.id, role: mail.role as MailRole, recipients: JSON.parse(mail.recipients) as string[] },
+        {
+          id: mail.id,
+          role: mail.role as MailRole,
+          recipients: JSON.parse(mail.recipients) as string[],
+        },
         JSON.parse(doc.snapshot) as DocumentSnapshot,
         profile?.settings ?? null,
         Buffer.from(doc.pdf),
@@ -166,12 +224,24 @@ export function createSaleMailJobs(deps: DocumentJobsDeps): JobKind<SaleMail> {
         .$if(lock, (q) => q.forUpdate().skipLocked())
         .execute(),
     async compose(mail) {
-      const row = await db.selectFrom('events').select('payload').where('id', '=', mail.event_id).executeTakeFirst();
+      const row = await db
+        .selectFrom('events')
+        .select('payload')
+        .where('id', '=', mail.event_id)
+        .executeTakeFirst();
       const profile = await loadProfileForIssue(db, mail.profile_id);
       if (row === undefined) return { missing: 'the event is gone' };
       if (profile === null) return { missing: 'the seller profile was deleted' };
       const event = JSON.parse(row.payload) as CanonicalEvent;
-      return composePlatformSaleMail({ id: mail.id, role: mail.role as MailRole, recipients: JSON.parse(mail.recipients) as string[] }, event, profile.settings);
+      return composePlatformSaleMail(
+        {
+          id: mail.id,
+          role: mail.role as MailRole,
+          recipients: JSON.parse(mail.recipients) as string[],
+        },
+        event,
+        profile.settings,
+      );
     },
     about: (mail) => ({ eventId: mail.event_id }),
   });

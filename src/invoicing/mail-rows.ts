@@ -13,11 +13,27 @@ export const MAIL_ROLES: readonly MailRole[] = ['buyer', 'seller'];
 /** The columns both tables have, as the worker keeps them. */
 export type MailRowColumns = Pick<
   Database['document_mails'] & Database['platform_sale_mails'],
-  'id' | 'role' | 'recipients' | 'status' | 'attempts' | 'next_attempt_at' | 'lease_until' | 'last_error' | 'subject' | 'message_id' | 'sent_at' | 'created_at'
+  | 'id'
+  | 'role'
+  | 'recipients'
+  | 'status'
+  | 'attempts'
+  | 'next_attempt_at'
+  | 'lease_until'
+  | 'last_error'
+  | 'subject'
+  | 'message_id'
+  | 'sent_at'
+  | 'created_at'
 >;
 
 /** A mail row as it is first written: pending, due `now`, not tried yet. */
-export function pendingMailRow(id: string, role: MailRole, recipients: readonly string[], now: string): MailRowColumns {
+export function pendingMailRow(
+  id: string,
+  role: MailRole,
+  recipients: readonly string[],
+  now: string,
+): MailRowColumns {
   return {
     id,
     role,

@@ -12,7 +12,14 @@ import type { DocumentLanguage } from './document-snapshot.js';
  * document as PDF; *PlatformSale is for a Digistore24 sale, where Digistore24 invoices the buyer
  * itself: no document, its invoice and receipt links instead (platform-sale-mails.ts).
  */
-export const MAIL_TEMPLATE_KEYS = ['buyerInvoice', 'buyerCreditNote', 'sellerInvoice', 'sellerCreditNote', 'buyerPlatformSale', 'sellerPlatformSale'] as const;
+export const MAIL_TEMPLATE_KEYS = [
+  'buyerInvoice',
+  'buyerCreditNote',
+  'sellerInvoice',
+  'sellerCreditNote',
+  'buyerPlatformSale',
+  'sellerPlatformSale',
+] as const;
 export type MailTemplateKey = (typeof MAIL_TEMPLATE_KEYS)[number];
 
 export interface MailTemplate {
@@ -52,7 +59,9 @@ export type PlatformSalePlaceholder = (typeof PLATFORM_SALE_PLACEHOLDERS)[number
 
 /** The placeholders the template `key` may name. */
 export function placeholdersOf(key: MailTemplateKey): readonly string[] {
-  return key === 'buyerPlatformSale' || key === 'sellerPlatformSale' ? PLATFORM_SALE_PLACEHOLDERS : MAIL_PLACEHOLDERS;
+  return key === 'buyerPlatformSale' || key === 'sellerPlatformSale'
+    ? PLATFORM_SALE_PLACEHOLDERS
+    : MAIL_PLACEHOLDERS;
 }
 
 const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
@@ -68,11 +77,18 @@ export function unknownPlaceholders(text: string, key: MailTemplateKey): string[
 }
 
 /** `text` with every known placeholder replaced; unknown ones cannot be stored (see unknownPlaceholders). */
-export function fillTemplate<Name extends string>(text: string, values: Readonly<Record<Name, string>>): string {
-  return text.replace(PLACEHOLDER, (whole, name: string) => (Object.hasOwn(values, name) ? values[name as Name] : whole));
+export function fillTemplate<Name extends string>(
+  text: string,
+  values: Readonly<Record<Name, string>>,
+): string {
+  return text.replace(PLACEHOLDER, (whole, name: string) =>
+    Object.hasOwn(values, name) ? values[name as Name] : whole,
+  );
 }
 
-export const DEFAULT_MAIL_TEMPLATES: Readonly<Record<DocumentLanguage, Readonly<Record<MailTemplateKey, MailTemplate>>>> = {
+export const DEFAULT_MAIL_TEMPLATES: Readonly<
+  Record<DocumentLanguage, Readonly<Record<MailTemplateKey, MailTemplate>>>
+> = {
   de: {
     buyerInvoice: {
       subject: 'Ihre Rechnung {{number}} von {{sellerName}}',
@@ -140,7 +156,7 @@ export const DEFAULT_MAIL_TEMPLATES: Readonly<Record<DocumentLanguage, Readonly<
     },
     sellerCreditNote: {
       subject: 'Rimborso: {{total}} a {{buyerName}} ({{number}})',
-      body: 'Rimborso per l\'ordine {{orderId}}\n\nCliente: {{buyerName}} <{{buyerEmail}}>\nImporto: {{total}}\nNota di credito: {{number}} del {{issueDate}}, relativa alla fattura {{corrects}}\nTransazione: {{transactionId}}\n\nLa nota di credito è in allegato.\n',
+      body: "Rimborso per l'ordine {{orderId}}\n\nCliente: {{buyerName}} <{{buyerEmail}}>\nImporto: {{total}}\nNota di credito: {{number}} del {{issueDate}}, relativa alla fattura {{corrects}}\nTransazione: {{transactionId}}\n\nLa nota di credito è in allegato.\n",
     },
     buyerPlatformSale: {
       subject: 'Il suo ordine {{orderId}} da {{sellerName}}',

@@ -24,10 +24,20 @@ export interface NumberPreview {
   sequenceNo: number;
 }
 
-export async function previewNumber(db: Kysely<Database>, input: NumberPreviewInput, now: Date): Promise<NumberPreview> {
+export async function previewNumber(
+  db: Kysely<Database>,
+  input: NumberPreviewInput,
+  now: Date,
+): Promise<NumberPreview> {
   const period = seriesPeriod(input.profileId ?? '', input.kind, input.series, now, input.timeZone);
   const counter =
-    input.profileId === null ? undefined : await db.selectFrom('number_counters').select('next_value').where('series_key', '=', period.key).executeTakeFirst();
+    input.profileId === null
+      ? undefined
+      : await db
+          .selectFrom('number_counters')
+          .select('next_value')
+          .where('series_key', '=', period.key)
+          .executeTakeFirst();
   const sequenceNo = counter === undefined ? input.series.startAt : Number(counter.next_value);
   return { number: formatNumber(input.series, period.year, sequenceNo), sequenceNo };
 }

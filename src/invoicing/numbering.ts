@@ -24,25 +24,45 @@ export interface SeriesPeriod {
 }
 
 /** The counter a document of `kind` issued at `issuedAt` counts in. */
-export function seriesPeriod(profileId: string, kind: DocumentKind, series: SeriesSettings, issuedAt: Date, timeZone: string): SeriesPeriod {
+export function seriesPeriod(
+  profileId: string,
+  kind: DocumentKind,
+  series: SeriesSettings,
+  issuedAt: Date,
+  timeZone: string,
+): SeriesPeriod {
   const year = series.yearlyReset ? calendarDay(issuedAt, timeZone).slice(0, 4) : null;
   return { key: `${profileId}:${kind}:${year ?? 'all'}`, year };
 }
 
 /** `RE-2026-000123`: prefix, the year of a yearly series, the running number zero-padded; empty parts left out. */
-export function formatNumber(series: SeriesSettings, year: string | null, sequenceNo: number): string {
-  return [series.prefix, year ?? '', String(sequenceNo).padStart(series.width, '0')].filter((part) => part !== '').join('-');
+export function formatNumber(
+  series: SeriesSettings,
+  year: string | null,
+  sequenceNo: number,
+): string {
+  return [series.prefix, year ?? '', String(sequenceNo).padStart(series.width, '0')]
+    .filter((part) => part !== '')
+    .join('-');
 }
 
 /**
  * The next running number of the series, taken inside `trx`: `startAt` for a series not used
  * yet. Call it last, right before the document is inserted, in the same transaction.
  */
-export async function allocateNumber(trx: Kysely<Database>, seriesKey: string, startAt: number): Promise<number> {
+export async function allocateNumber(
+  trx: Kysely<Database>,
+  seriesKey: string,
+  startAt: number,
+): Promise<number> {
   const row = await trx
     .insertInto('number_counters')
     .values({ series_key: seriesKey, next_value: startAt + 1 })
-    .onConflict((oc) => oc.column('series_key').doUpdateSet({ next_value: sql<number>`number_counters.next_value + 1` }))
+    .onConflict((oc) =>
+      oc
+        .column('series_key')
+        .doUpdateSet({ next_value: sql<number>`number_counters.next_value + 1` }),
+    )
     .returning(sql<number>`next_value - 1`.as('allocated'))
     .executeTakeFirstOrThrow();
   return Number(row.allocated);

@@ -7,7 +7,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../lib/clock.js';
-import { encodeDigistore24Body, sampleDigistore24Fields } from '../providers/digistore24/sign-request.js';
+import {
+  encodeDigistore24Body,
+  sampleDigistore24Fields,
+} from '../providers/digistore24/sign-request.js';
 import type { Digistore24SampleOverrides } from '../providers/digistore24/sign-request.js';
 import { startSmtpSink } from '../../test/fakes/smtp-sink.js';
 import type { SmtpSink } from '../../test/fakes/smtp-sink.js';
@@ -35,9 +38,25 @@ for (const dialect of enabledDialects()) {
     beforeEach(async () => {
       clock = new ManualClock('2026-03-01T10:00:00.000Z');
       smtp = await startSmtpSink();
-      runtime = await createTestRuntime(dialect, { clock, renderDocument: fakePdfRenderer, config: { smtpUrl: smtp.url } });
-      sourceId = (await runtime.sources.create({ provider: 'digistore24', name: 'DS24', config: { passphrase: PASSPHRASE } })).id;
-      profileId = (await runtime.profiles.create({ name: 'Muster', invoicing: true, settings: sampleProfileSettings() })).id;
+      runtime = await createTestRuntime(dialect, {
+        clock,
+        renderDocument: fakePdfRenderer,
+        config: { smtpUrl: smtp.url },
+      });
+      sourceId = (
+        await runtime.sources.create({
+          provider: 'digistore24',
+          name: 'DS24',
+          config: { passphrase: PASSPHRASE },
+        })
+      ).id;
+      profileId = (
+        await runtime.profiles.create({
+          name: 'Muster',
+          invoicing: true,
+          settings: sampleProfileSettings(),
+        })
+      ).id;
       await runtime.profiles.attach(profileId, sourceId);
     });
 
@@ -60,10 +79,23 @@ for (const dialect of enabledDialects()) {
     }
 
     function ipn(event: string, overrides: Digistore24SampleOverrides = {}): Buffer {
-      return Buffer.from(encodeDigistore24Body(sampleDigistore24Fields(event, { orderId: 'DSORD001', transactionId: '91000042', email: 'anna@example.com', language: 'de', at: clock.now(), ...overrides }), PASSPHRASE));
+      return Buffer.from(
+        encodeDigistore24Body(
+          sampleDigistore24Fields(event, {
+            orderId: 'DSORD001',
+            transactionId: '91000042',
+            email: 'anna@example.com',
+            language: 'de',
+            at: clock.now(),
+            ...overrides,
+          }),
+          PASSPHRASE,
+        ),
+      );
     }
 
-    const saleMails = () => runtime.dbHandle.db.selectFrom('platform_sale_mails').selectAll().orderBy('role').execute();
+    const saleMails = () =>
+      runtime.dbHandle.db.selectFrom('platform_sale_mails').selectAll().orderBy('role').execute();
     const documents = () => runtime.dbHandle.db.selectFrom('documents').select('id').execute();
 
     it('mails the seller and the buyer the invoice and receipt links, without a document, once per payment', async () => {
@@ -92,27 +124,54 @@ for (const dialect of enabledDialects()) {
         ['buyer', 'sent', 1],
         ['seller', 'sent', 1],
       ]);
-      expect(rows.every((r) => r.message_id === `<${r.id}@ipnhub>` && r.sent_at !== null && r.subject !== null)).toBe(true);
+      expect(
+        rows.every(
+          (r) => r.message_id === `<${r.id}@ipnhub>` && r.sent_at !== null && r.subject !== null,
+        ),
+      ).toBe(true);
 
       // The IPN resent, and the same payment through a second Digistore24 source of the profile: nothing more.
       await receive(body);
-      const second = (await runtime.sources.create({ provider: 'digistore24', name: 'DS24 second', config: { passphrase: PASSPHRASE } })).id;
+      const second = (
+        await runtime.sources.create({
+          provider: 'digistore24',
+          name: 'DS24 second',
+          config: { passphrase: PASSPHRASE },
+        })
+      ).id;
       await runtime.profiles.attach(profileId, second);
       await receive(body, second);
       await runtime.worker.runOnce();
       expect(smtp.messages).toHaveLength(2);
       expect(await saleMails()).toHaveLength(2);
-      expect(await runtime.dbHandle.db.selectFrom('document_jobs').select('event_id').execute()).toEqual([]);
+      expect(
+        await runtime.dbHandle.db.selectFrom('document_jobs').select('event_id').execute(),
+      ).toEqual([]);
     });
 
     it('writes in the buyer’s language (the profile’s default otherwise) and uses the profile’s own texts', async () => {
       await runtime.profiles.update(profileId, {
         settings: {
           mail: { toBuyer: false, sellerRecipients: ['orders@muster.example'], replyTo: null },
-          templates: { it: { sellerPlatformSale: { subject: 'Ordine {{orderId}}', body: 'Fattura: {{invoiceUrl}} ({{total}}, {{paymentDate}})' } } },
+          templates: {
+            it: {
+              sellerPlatformSale: {
+                subject: 'Ordine {{orderId}}',
+                body: 'Fattura: {{invoiceUrl}} ({{total}}, {{paymentDate}})',
+              },
+            },
+          },
         },
       });
-      await receive(ipn('on_payment', { orderId: 'DSHE0001', transactionId: '1', language: 'he', amount: '188.00', currency: 'ILS' }));
+      await receive(
+        ipn('on_payment', {
+          orderId: 'DSHE0001',
+          transactionId: '1',
+          language: 'he',
+          amount: '188.00',
+          currency: 'ILS',
+        }),
+      );
       await receive(ipn('on_payment', { orderId: 'DSEN0001', transactionId: '2', language: 'en' }));
       await receive(ipn('on_payment', { orderId: 'DSIT0001', transactionId: '3', language: 'it' }));
       await receive(ipn('on_payment', { orderId: 'DSFR0001', transactionId: '4', language: 'fr' }));
@@ -131,20 +190,38 @@ for (const dialect of enabledDialects()) {
         ].sort(),
       );
       const italian = messages.find((m) => m.subject === 'Ordine DSIT0001');
-      expect(plain(italian?.text).trim()).toBe('Fattura: https://www.digistore24.com/invoice/DSIT0001/3/ABCD1234.pdf (97,00 €, 1 marzo 2026)');
+      expect(plain(italian?.text).trim()).toBe(
+        'Fattura: https://www.digistore24.com/invoice/DSIT0001/3/ABCD1234.pdf (97,00 €, 1 marzo 2026)',
+      );
     });
 
     it('refuses a platform-sale text naming a document placeholder, and a document text naming a link', async () => {
-      await expect(runtime.profiles.update(profileId, { settings: { templates: { de: { sellerPlatformSale: { subject: 'Neu {{number}}', body: 'x' } } } } })).rejects.toMatchObject({
+      await expect(
+        runtime.profiles.update(profileId, {
+          settings: {
+            templates: { de: { sellerPlatformSale: { subject: 'Neu {{number}}', body: 'x' } } },
+          },
+        }),
+      ).rejects.toMatchObject({
         code: 'VALIDATION_FAILED',
       });
-      await expect(runtime.profiles.update(profileId, { settings: { templates: { de: { sellerInvoice: { subject: 'Neu', body: '{{invoiceUrl}}' } } } } })).rejects.toMatchObject({
+      await expect(
+        runtime.profiles.update(profileId, {
+          settings: {
+            templates: { de: { sellerInvoice: { subject: 'Neu', body: '{{invoiceUrl}}' } } },
+          },
+        }),
+      ).rejects.toMatchObject({
         code: 'VALIDATION_FAILED',
       });
     });
 
     it('retries a mail the SMTP server could not take, and records the failure meanwhile', async () => {
-      const down = await createTestRuntime(dialect, { clock, sharing: runtime, config: { smtpUrl: 'smtp://127.0.0.1:1' } });
+      const down = await createTestRuntime(dialect, {
+        clock,
+        sharing: runtime,
+        config: { smtpUrl: 'smtp://127.0.0.1:1' },
+      });
       others.push(down);
       await receive(ipn('on_payment'));
       await down.worker.runOnce();
@@ -174,14 +251,19 @@ for (const dialect of enabledDialects()) {
       await receive(ipn('on_refund', { transactionId: '91000043' }));
       await runtime.worker.runOnce();
       expect(smtp.messages).toHaveLength(2);
-      expect(await runtime.dbHandle.db.selectFrom('manual_refunds').select('id').execute()).toEqual([]);
+      expect(await runtime.dbHandle.db.selectFrom('manual_refunds').select('id').execute()).toEqual(
+        [],
+      );
 
       await runtime.profiles.update(profileId, { invoicing: false });
       await receive(ipn('on_payment', { orderId: 'DSOFF001', transactionId: '5' }));
       await runtime.worker.runOnce();
       expect(smtp.messages).toHaveLength(2);
 
-      await runtime.profiles.update(profileId, { invoicing: true, settings: { issueForPlatformSales: true } });
+      await runtime.profiles.update(profileId, {
+        invoicing: true,
+        settings: { issueForPlatformSales: true },
+      });
       await receive(ipn('on_payment', { orderId: 'DSDOC001', transactionId: '6' }));
       await runtime.worker.runOnce();
       expect(await documents()).toHaveLength(1);

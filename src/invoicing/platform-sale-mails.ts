@@ -28,7 +28,12 @@ import type { ProfileForIssue } from './profile-settings.js';
 import type { ProfileSettings } from './profile-settings.js';
 
 /** Queues the sale's mails for those who get them (none for a payment without an amount); returns how many were new. */
-export async function queuePlatformSaleMails(trx: Kysely<Database>, profile: ProfileForIssue, event: CanonicalEvent, now: string): Promise<number> {
+export async function queuePlatformSaleMails(
+  trx: Kysely<Database>,
+  profile: ProfileForIssue,
+  event: CanonicalEvent,
+  now: string,
+): Promise<number> {
   const payment = event.order?.transactionId ?? `event:${event.id}`;
   let queued = 0;
   for (const role of MAIL_ROLES) {
@@ -36,7 +41,12 @@ export async function queuePlatformSaleMails(trx: Kysely<Database>, profile: Pro
     if (recipients.length === 0) continue;
     const inserted = await trx
       .insertInto('platform_sale_mails')
-      .values({ ...pendingMailRow(newId('platformSaleMail'), role, recipients, now), claim_key: `${profile.id}:${payment}:${role}`, event_id: event.id, profile_id: profile.id })
+      .values({
+        ...pendingMailRow(newId('platformSaleMail'), role, recipients, now),
+        claim_key: `${profile.id}:${payment}:${role}`,
+        event_id: event.id,
+        profile_id: profile.id,
+      })
       .onConflict((oc) => oc.column('claim_key').doNothing())
       .returning('id')
       .execute();
@@ -50,11 +60,15 @@ function link(url: string | null | undefined): string {
   return url === null || url === undefined || url.trim() === '' ? '—' : url;
 }
 
-function placeholders(event: CanonicalEvent, settings: ProfileSettings): Record<PlatformSalePlaceholder, string> {
+function placeholders(
+  event: CanonicalEvent,
+  settings: ProfileSettings,
+): Record<PlatformSalePlaceholder, string> {
   const language = documentLanguage(event, settings.defaultLanguage);
   const order = event.order;
   const currency = order?.currency ?? null;
-  const money = (minor: number | null): string => (minor === null || currency === null ? '' : mailMoney(minor, currency, language));
+  const money = (minor: number | null): string =>
+    minor === null || currency === null ? '' : mailMoney(minor, currency, language);
   const buyer = buyerOf(event.buyer);
   return {
     paymentDate: mailDate(event.occurredAt, language, settings.timeZone),
@@ -64,7 +78,12 @@ function placeholders(event: CanonicalEvent, settings: ProfileSettings): Record<
     total: money(order?.amount ?? null),
     orderId: order?.id ?? '',
     transactionId: order?.transactionId ?? '',
-    lines: (order?.items ?? []).map((item) => `- ${item.quantity} × ${item.name ?? item.productId}${item.amount === null ? '' : `: ${money(item.amount)}`}`).join('\n'),
+    lines: (order?.items ?? [])
+      .map(
+        (item) =>
+          `- ${item.quantity} × ${item.name ?? item.productId}${item.amount === null ? '' : `: ${money(item.amount)}`}`,
+      )
+      .join('\n'),
     invoiceUrl: link(order?.invoiceUrl),
     receiptUrl: link(order?.receiptUrl),
   };
@@ -75,8 +94,19 @@ function placeholders(event: CanonicalEvent, settings: ProfileSettings): Record<
  * profile's default when the buyer's is not one of de, en, it, he), its own when it set one,
  * else the default; no attachment.
  */
-export function composePlatformSaleMail(mail: { id: string; role: MailRole; recipients: readonly string[] }, event: CanonicalEvent, settings: ProfileSettings): MailMessage {
+export function composePlatformSaleMail(
+  mail: { id: string; role: MailRole; recipients: readonly string[] },
+  event: CanonicalEvent,
+  settings: ProfileSettings,
+): MailMessage {
   const language = documentLanguage(event, settings.defaultLanguage);
   const key = mail.role === 'buyer' ? 'buyerPlatformSale' : 'sellerPlatformSale';
-  return templatedMail(mail, settings, language, key, placeholders(event, settings), settings.mail.replyTo ?? settings.email);
+  return templatedMail(
+    mail,
+    settings,
+    language,
+    key,
+    placeholders(event, settings),
+    settings.mail.replyTo ?? settings.email,
+  );
 }

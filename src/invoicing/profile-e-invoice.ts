@@ -18,7 +18,9 @@ import { eInvoiceProblems } from './e-invoice/e-invoice-problems.js';
 import type { ProfileSettings } from './profile-settings.js';
 
 /** A snapshot path of a problem that lies in the profile → the setting that fixes it. */
-const PROFILE_FIELDS: ReadonlyArray<readonly [snapshotPath: string, setting: keyof ProfileSettings]> = [
+const PROFILE_FIELDS: ReadonlyArray<
+  readonly [snapshotPath: string, setting: keyof ProfileSettings]
+> = [
   ['seller.name', 'legalName'],
   ['seller.addressLines', 'addressLines'],
   ['seller.countryCode', 'countryCode'],
@@ -41,7 +43,14 @@ function probeDocument(settings: ProfileSettings): DocumentSnapshot {
     timeZone: settings.timeZone,
     currency: 'EUR',
     seller: sellerOf({ id: 'probe', name: 'probe', invoicing: true, settings, logo: null }),
-    buyer: { name: 'Probe Buyer', company: 'Probe GmbH', addressLines: ['Probestraße 1', '10115 Berlin'], countryCode: settings.countryCode, vatId: null, email: 'buyer@example.com' },
+    buyer: {
+      name: 'Probe Buyer',
+      company: 'Probe GmbH',
+      addressLines: ['Probestraße 1', '10115 Berlin'],
+      countryCode: settings.countryCode,
+      vatId: null,
+      email: 'buyer@example.com',
+    },
     lines: [{ description: 'Probe', quantity: 1, unitAmount: PROBE_GROSS, amount: PROBE_GROSS }],
     totals: totalsOf(PROBE_GROSS, settings.taxMode),
     taxMode: settings.taxMode,
@@ -62,14 +71,22 @@ export function profileEInvoiceProblems(settings: ProfileSettings): FieldProblem
   const problems: FieldProblem[] = [];
   for (const { path, problem } of [...incomplete, ...amounts]) {
     if (path === 'buyer.vatId' && settings.taxMode.kind === 'reverse_charge') {
-      problems.push({ path: 'settings.taxMode', problem: `${problem}; payments do not carry the buyer's VAT id, so no document of a reverse-charge profile can be an e-invoice` });
+      problems.push({
+        path: 'settings.taxMode',
+        problem: `${problem}; payments do not carry the buyer's VAT id, so no document of a reverse-charge profile can be an e-invoice`,
+      });
       continue;
     }
     const setting = settingFor(path);
     if (setting === null) continue;
     problems.push({ path: `settings.${setting}`, problem });
     // "A VAT id or a tax number": either field fixes it, so both are named.
-    if (setting === 'vatId' && settings.vatId === null && settings.taxNumber === null && settings.taxMode.kind !== 'reverse_charge') {
+    if (
+      setting === 'vatId' &&
+      settings.vatId === null &&
+      settings.taxNumber === null &&
+      settings.taxMode.kind !== 'reverse_charge'
+    ) {
       problems.push({ path: 'settings.taxNumber', problem });
     }
   }
@@ -81,5 +98,9 @@ export function assertProfileCanEInvoice(settings: ProfileSettings): void {
   if (!settings.eInvoice) return;
   const fields = profileEInvoiceProblems(settings);
   if (fields.length === 0) return;
-  throw new IpnhubError('EINVOICE_INCOMPLETE', `The e-invoice cannot be switched on: ${fields.map(({ path, problem }) => `${path}: ${problem}`).join('; ')}`, { fields });
+  throw new IpnhubError(
+    'EINVOICE_INCOMPLETE',
+    `The e-invoice cannot be switched on: ${fields.map(({ path, problem }) => `${path}: ${problem}`).join('; ')}`,
+    { fields },
+  );
 }

@@ -67,7 +67,8 @@ export interface ProfilesService {
  */
 export function parseProfileSettings(input: unknown): ProfileSettings {
   const result = profileSettingsSchema.safeParse(input);
-  if (!result.success) throw validationError('VALIDATION_FAILED', result.error, { prefix: 'settings', input });
+  if (!result.success)
+    throw validationError('VALIDATION_FAILED', result.error, { prefix: 'settings', input });
   assertProfileCanEInvoice(result.data);
   return result.data;
 }
@@ -77,29 +78,58 @@ function storedSettings(json: string): ProfileSettings {
   return profileSettingsSchema.parse(JSON.parse(json));
 }
 
-export async function loadProfileForIssue(db: Kysely<Database>, id: string): Promise<ProfileForIssue | null> {
-  const row = await db.selectFrom('seller_profiles').selectAll().where('id', '=', id).executeTakeFirst();
+export async function loadProfileForIssue(
+  db: Kysely<Database>,
+  id: string,
+): Promise<ProfileForIssue | null> {
+  const row = await db
+    .selectFrom('seller_profiles')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) return null;
-  const logo = row.logo !== null && row.logo_media_type !== null ? { mediaType: row.logo_media_type as LogoMediaType, bytes: Buffer.from(row.logo) } : null;
-  return { id: row.id, name: row.name, invoicing: Number(row.invoicing) === 1, settings: storedSettings(row.settings), logo };
+  const logo =
+    row.logo !== null && row.logo_media_type !== null
+      ? { mediaType: row.logo_media_type as LogoMediaType, bytes: Buffer.from(row.logo) }
+      : null;
+  return {
+    id: row.id,
+    name: row.name,
+    invoicing: Number(row.invoicing) === 1,
+    settings: storedSettings(row.settings),
+    logo,
+  };
 }
 
 const nameSchema = z.string().trim().min(1).max(200);
 
 function parseName(name: string): string {
   const result = nameSchema.safeParse(name);
-  if (!result.success) throw validationError('VALIDATION_FAILED', result.error, { prefix: 'name', input: name });
+  if (!result.success)
+    throw validationError('VALIDATION_FAILED', result.error, { prefix: 'name', input: name });
   return result.data;
 }
 
-export function createProfilesService(deps: { db: Kysely<Database>; adapter: DbAdapter; clock: Clock }): ProfilesService {
+export function createProfilesService(deps: {
+  db: Kysely<Database>;
+  adapter: DbAdapter;
+  clock: Clock;
+}): ProfilesService {
   const { db, adapter, clock } = deps;
   type Row = Omit<Selectable<SellerProfilesTable>, 'logo'> & { logo_bytes: number | null };
 
   async function rows(id?: string): Promise<Row[]> {
     let query = db
       .selectFrom('seller_profiles')
-      .select(['id', 'name', 'invoicing', 'settings', 'logo_media_type', 'created_at', 'updated_at'])
+      .select([
+        'id',
+        'name',
+        'invoicing',
+        'settings',
+        'logo_media_type',
+        'created_at',
+        'updated_at',
+      ])
       .select((eb) => eb.fn<number | null>('length', ['logo']).as('logo_bytes'))
       .orderBy('id');
     if (id !== undefined) query = query.where('id', '=', id);
@@ -113,7 +143,11 @@ export function createProfilesService(deps: { db: Kysely<Database>; adapter: DbA
       .selectFrom('profile_sources')
       .innerJoin('sources', 'sources.id', 'profile_sources.source_id')
       .select(['profile_sources.profile_id', 'profile_sources.source_id'])
-      .where('profile_sources.profile_id', 'in', found.map((row) => row.id))
+      .where(
+        'profile_sources.profile_id',
+        'in',
+        found.map((row) => row.id),
+      )
       .orderBy('sources.created_at')
       .orderBy('sources.id')
       .execute();
@@ -122,7 +156,10 @@ export function createProfilesService(deps: { db: Kysely<Database>; adapter: DbA
       name: row.name,
       invoicing: Number(row.invoicing) === 1,
       settings: storedSettings(row.settings),
-      logo: row.logo_media_type === null || row.logo_bytes === null ? null : { mediaType: row.logo_media_type as LogoMediaType, bytes: Number(row.logo_bytes) },
+      logo:
+        row.logo_media_type === null || row.logo_bytes === null
+          ? null
+          : { mediaType: row.logo_media_type as LogoMediaType, bytes: Number(row.logo_bytes) },
       sourceIds: links.filter((link) => link.profile_id === row.id).map((link) => link.source_id),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
@@ -134,7 +171,10 @@ export function createProfilesService(deps: { db: Kysely<Database>; adapter: DbA
   }
 
   /** Writes `set` on the profile with compare-and-set on its version; null when there is no such profile. */
-  async function write(id: string, set: (row: Row) => Partial<Omit<SellerProfilesTable, 'id' | 'created_at' | 'updated_at'>>): Promise<ProfileView | null> {
+  async function write(
+    id: string,
+    set: (row: Row) => Partial<Omit<SellerProfilesTable, 'id' | 'created_at' | 'updated_at'>>,
+  ): Promise<ProfileView | null> {
     const done = await updateWithCompareAndSet(`seller profile ${id}`, async () => {
       const row = (await rows(id))[0];
       if (!row) return { done: false };
@@ -159,7 +199,16 @@ export function createProfilesService(deps: { db: Kysely<Database>; adapter: DbA
       const id = newId('profile');
       await db
         .insertInto('seller_profiles')
-        .values({ id, name, invoicing: input.invoicing === true ? 1 : 0, settings: JSON.stringify(settings), logo: null, logo_media_type: null, created_at: now, updated_at: now })
+        .values({
+          id,
+          name,
+          invoicing: input.invoicing === true ? 1 : 0,
+          settings: JSON.stringify(settings),
+          logo: null,
+          logo_media_type: null,
+          created_at: now,
+          updated_at: now,
+        })
         .execute();
       const view = await get(id);
       if (!view) throw new Error(`seller profile ${id} vanished after insert`);
@@ -170,16 +219,34 @@ export function createProfilesService(deps: { db: Kysely<Database>; adapter: DbA
       return write(id, (row) => ({
         ...(name !== undefined ? { name } : {}),
         ...(patch.invoicing !== undefined ? { invoicing: patch.invoicing ? 1 : 0 } : {}),
-        ...(patch.settings !== undefined ? { settings: JSON.stringify(parseProfileSettings({ ...JSON.parse(row.settings), ...patch.settings })) } : {}),
+        ...(patch.settings !== undefined
+          ? {
+              settings: JSON.stringify(
+                parseProfileSettings({ ...JSON.parse(row.settings), ...patch.settings }),
+              ),
+            }
+          : {}),
       }));
     },
     async remove(id) {
       return adapter.writeTransaction(db, async (trx) => {
-        const issued = await trx.selectFrom('documents').select('id').where('profile_id', '=', id).limit(1).executeTakeFirst();
-        if (issued) throw new IpnhubError('PROFILE_HAS_DOCUMENTS', `Profile ${id} has issued documents (e.g. ${issued.id}).`);
+        const issued = await trx
+          .selectFrom('documents')
+          .select('id')
+          .where('profile_id', '=', id)
+          .limit(1)
+          .executeTakeFirst();
+        if (issued)
+          throw new IpnhubError(
+            'PROFILE_HAS_DOCUMENTS',
+            `Profile ${id} has issued documents (e.g. ${issued.id}).`,
+          );
         await trx.deleteFrom('profile_sources').where('profile_id', '=', id).execute();
         await trx.deleteFrom('document_jobs').where('profile_id', '=', id).execute();
-        const deleted = await trx.deleteFrom('seller_profiles').where('id', '=', id).executeTakeFirst();
+        const deleted = await trx
+          .deleteFrom('seller_profiles')
+          .where('id', '=', id)
+          .executeTakeFirst();
         return Number(deleted.numDeletedRows) === 1;
       });
     },
@@ -192,13 +259,33 @@ export function createProfilesService(deps: { db: Kysely<Database>; adapter: DbA
     },
     async attach(id, sourceId) {
       const attached = await adapter.writeTransaction(db, async (trx) => {
-        const profile = await trx.selectFrom('seller_profiles').select('id').where('id', '=', id).executeTakeFirst();
+        const profile = await trx
+          .selectFrom('seller_profiles')
+          .select('id')
+          .where('id', '=', id)
+          .executeTakeFirst();
         if (!profile) return false;
-        const source = await trx.selectFrom('sources').select('id').where('id', '=', sourceId).executeTakeFirst();
+        const source = await trx
+          .selectFrom('sources')
+          .select('id')
+          .where('id', '=', sourceId)
+          .executeTakeFirst();
         if (!source) throw new IpnhubError('NOT_FOUND', `No source ${sourceId}.`);
-        const current = await trx.selectFrom('profile_sources').select('profile_id').where('source_id', '=', sourceId).executeTakeFirst();
-        if (current && current.profile_id !== id) throw new IpnhubError('SOURCE_HAS_PROFILE', `Source ${sourceId} belongs to profile ${current.profile_id}; detach it there first.`);
-        if (!current) await trx.insertInto('profile_sources').values({ source_id: sourceId, profile_id: id }).execute();
+        const current = await trx
+          .selectFrom('profile_sources')
+          .select('profile_id')
+          .where('source_id', '=', sourceId)
+          .executeTakeFirst();
+        if (current && current.profile_id !== id)
+          throw new IpnhubError(
+            'SOURCE_HAS_PROFILE',
+            `Source ${sourceId} belongs to profile ${current.profile_id}; detach it there first.`,
+          );
+        if (!current)
+          await trx
+            .insertInto('profile_sources')
+            .values({ source_id: sourceId, profile_id: id })
+            .execute();
         return true;
       });
       return attached ? get(id) : null;
@@ -206,8 +293,13 @@ export function createProfilesService(deps: { db: Kysely<Database>; adapter: DbA
     async detach(id, sourceId) {
       const profile = await get(id);
       if (!profile) return null;
-      const deleted = await db.deleteFrom('profile_sources').where('profile_id', '=', id).where('source_id', '=', sourceId).executeTakeFirst();
-      if (Number(deleted.numDeletedRows) === 0) throw new IpnhubError('NOT_FOUND', `Source ${sourceId} is not attached to profile ${id}.`);
+      const deleted = await db
+        .deleteFrom('profile_sources')
+        .where('profile_id', '=', id)
+        .where('source_id', '=', sourceId)
+        .executeTakeFirst();
+      if (Number(deleted.numDeletedRows) === 0)
+        throw new IpnhubError('NOT_FOUND', `Source ${sourceId} is not attached to profile ${id}.`);
       return get(id);
     },
   };

@@ -14,7 +14,11 @@ import type { QueryTemplate } from '../db/query-template.js';
 import type { Database } from '../db/schema.js';
 
 /** The events documents are issued for: an invoice-receipt for a payment, a credit note for the others. */
-export const DOCUMENT_EVENT_TYPES: ReadonlySet<EventType> = new Set(['payment', 'refund', 'chargeback']);
+export const DOCUMENT_EVENT_TYPES: ReadonlySet<EventType> = new Set([
+  'payment',
+  'refund',
+  'chargeback',
+]);
 
 interface JobValues {
   event_id: string;
@@ -28,7 +32,15 @@ const QUEUE_JOB: QueryTemplate<JobValues, { event_id: string }> = {
   build: (db, values) =>
     db
       .insertInto('document_jobs')
-      .columns(['event_id', 'profile_id', 'attempts', 'next_attempt_at', 'lease_until', 'last_error', 'created_at'])
+      .columns([
+        'event_id',
+        'profile_id',
+        'attempts',
+        'next_attempt_at',
+        'lease_until',
+        'last_error',
+        'created_at',
+      ])
       .expression((eb) =>
         eb
           .selectFrom('profile_sources')
@@ -49,8 +61,16 @@ const QUEUE_JOB: QueryTemplate<JobValues, { event_id: string }> = {
 };
 
 /** Queues the event for a document when its source's profile issues them; returns whether it did. */
-export async function queueDocumentJob(trx: Kysely<Database>, event: CanonicalEvent, now: string): Promise<boolean> {
+export async function queueDocumentJob(
+  trx: Kysely<Database>,
+  event: CanonicalEvent,
+  now: string,
+): Promise<boolean> {
   if (!DOCUMENT_EVENT_TYPES.has(event.type)) return false;
-  const result = await runTemplate(trx, QUEUE_JOB, { event_id: event.id, source_id: event.source.id, now });
+  const result = await runTemplate(trx, QUEUE_JOB, {
+    event_id: event.id,
+    source_id: event.source.id,
+    now,
+  });
   return result.rows.length > 0;
 }

@@ -19,7 +19,10 @@ import type { DocumentJobsDeps } from './document-jobs.js';
 import type { DocumentSnapshot } from './document-snapshot.js';
 
 /** The refusals that are the document's own: the same snapshot is refused on every try. */
-const E_INVOICE_REFUSALS: ReadonlySet<string> = new Set(['EINVOICE_INCOMPLETE', 'EINVOICE_AMOUNTS_INVALID']);
+const E_INVOICE_REFUSALS: ReadonlySet<string> = new Set([
+  'EINVOICE_INCOMPLETE',
+  'EINVOICE_AMOUNTS_INVALID',
+]);
 
 export interface RenderJob {
   id: string;
@@ -51,7 +54,10 @@ export function createRenderJobs(deps: RenderJobsDeps): JobKind<RenderJob> {
     } catch (err) {
       if (!isIpnhubError(err) || !E_INVOICE_REFUSALS.has(err.code)) throw err;
       const refused = `${err.code}: ${err.detail ?? err.message}`;
-      logger.warn({ documentId: doc.id, number: snapshot.number, reason: refused }, 'document cannot be an e-invoice: its PDF is the plain one');
+      logger.warn(
+        { documentId: doc.id, number: snapshot.number, reason: refused },
+        'document cannot be an e-invoice: its PDF is the plain one',
+      );
       return { pdf: Buffer.from(plain), refused };
     }
   }
@@ -63,10 +69,18 @@ export function createRenderJobs(deps: RenderJobsDeps): JobKind<RenderJob> {
       ({ pdf, refused } = await renderPdf(doc));
     } catch (err) {
       const attempts = doc.render_attempts + 1;
-      logger.error({ err, documentId: doc.id, attempts }, 'rendering a document failed; its number stays and it will be rendered again');
+      logger.error(
+        { err, documentId: doc.id, attempts },
+        'rendering a document failed; its number stays and it will be rendered again',
+      );
       await db
         .updateTable('documents')
-        .set({ render_attempts: attempts, render_next_at: nextTryAt(deps, attempts, 'keep-trying'), render_lease_until: null, render_error: errorMessage(err) })
+        .set({
+          render_attempts: attempts,
+          render_next_at: nextTryAt(deps, attempts, 'keep-trying'),
+          render_lease_until: null,
+          render_error: errorMessage(err),
+        })
         .where('id', '=', doc.id)
         .where('render_lease_until', '=', doc.render_lease_until)
         .execute();
@@ -77,21 +91,36 @@ export function createRenderJobs(deps: RenderJobsDeps): JobKind<RenderJob> {
       .writeTransaction(db, async (trx) => {
         const updated = await trx
           .updateTable('documents')
-          .set({ render_state: 'rendered', render_attempts: doc.render_attempts + 1, render_next_at: null, render_lease_until: null, render_error: null, e_invoice_refused: refused })
+          .set({
+            render_state: 'rendered',
+            render_attempts: doc.render_attempts + 1,
+            render_next_at: null,
+            render_lease_until: null,
+            render_error: null,
+            e_invoice_refused: refused,
+          })
           .where('id', '=', doc.id)
           .where('render_lease_until', '=', doc.render_lease_until)
           .executeTakeFirst();
         if (Number(updated.numUpdatedRows) !== 1) throw new LeaseLost(`rendering of ${doc.id}`);
         await trx
           .insertInto('document_pdfs')
-          .values({ document_id: doc.id, pdf, sha256: createHash('sha256').update(pdf).digest('hex'), rendered_at: now })
+          .values({
+            document_id: doc.id,
+            pdf,
+            sha256: createHash('sha256').update(pdf).digest('hex'),
+            rendered_at: now,
+          })
           .onConflict((oc) => oc.column('document_id').doNothing())
           .execute();
         return true;
       })
       .catch((err: unknown) => {
         if (!(err instanceof LeaseLost)) throw err;
-        logger.warn({ documentId: doc.id }, 'render lease lost; another worker renders this document');
+        logger.warn(
+          { documentId: doc.id },
+          'render lease lost; another worker renders this document',
+        );
         return false;
       });
     if (stored) deps.onRendered?.();
@@ -109,13 +138,26 @@ export function createRenderJobs(deps: RenderJobsDeps): JobKind<RenderJob> {
             .select(['id', 'snapshot', 'render_attempts', 'e_invoice'])
             .where('render_state', '=', 'pending')
             .where('render_next_at', '<=', lease.now)
-            .where((eb) => eb.or([eb('render_lease_until', 'is', null), eb('render_lease_until', '<', lease.now)]))
+            .where((eb) =>
+              eb.or([
+                eb('render_lease_until', 'is', null),
+                eb('render_lease_until', '<', lease.now),
+              ]),
+            )
             .orderBy('id')
             .limit(n)
             .$if(lock, (q) => q.forUpdate().skipLocked())
             .execute(),
         lease: async (trx, rows): Promise<RenderJob[]> => {
-          await trx.updateTable('documents').set({ render_lease_until: lease.until }).where('id', 'in', rows.map((r) => r.id)).execute();
+          await trx
+            .updateTable('documents')
+            .set({ render_lease_until: lease.until })
+            .where(
+              'id',
+              'in',
+              rows.map((r) => r.id),
+            )
+            .execute();
           return rows.map((r) => ({ ...r, render_lease_until: lease.until }));
         },
       }),

@@ -14,4 +14,6 @@ export interface RenderFailure {
   fields: readonly FieldProblem[] | null;
 }
 
-export type RenderReply = { id: number; ok: true; pdf: Uint8Array } | { id: number; ok: false; error: RenderFailure };
+export type RenderReply =
+  | { id: number; ok: true; pdf: Uint8Array }
+  | { id: number; ok: false; error: RenderFailure };

@@ -10,12 +10,25 @@ import type { RenderFailure, RenderReply, RenderRequest } from './render-protoco
 import { embedWithEInvoiceLibrary, renderWithPdfLibrary } from './renderer.js';
 
 function failure(err: unknown): RenderFailure {
-  if (isIpnhubError(err)) return { message: err.message, code: err.code, detail: err.detail ?? null, fields: err.fields ?? null };
-  return { message: err instanceof Error ? err.message : String(err), code: null, detail: null, fields: null };
+  if (isIpnhubError(err))
+    return {
+      message: err.message,
+      code: err.code,
+      detail: err.detail ?? null,
+      fields: err.fields ?? null,
+    };
+  return {
+    message: err instanceof Error ? err.message : String(err),
+    code: null,
+    detail: null,
+    fields: null,
+  };
 }
 
 function answer(request: RenderRequest): Promise<Uint8Array> {
-  return request.op === 'render' ? renderWithPdfLibrary(request.snapshot) : embedWithEInvoiceLibrary(request.pdf, request.snapshot);
+  return request.op === 'render'
+    ? renderWithPdfLibrary(request.snapshot)
+    : embedWithEInvoiceLibrary(request.pdf, request.snapshot);
 }
 
 const port = parentPort;
@@ -24,7 +37,8 @@ port.on('message', (request: RenderRequest) => {
   answer(request).then(
     (pdf) => {
       // A copy that owns its whole buffer, handed over without another copy.
-      const owned = pdf.byteOffset === 0 && pdf.byteLength === pdf.buffer.byteLength ? pdf : pdf.slice();
+      const owned =
+        pdf.byteOffset === 0 && pdf.byteLength === pdf.buffer.byteLength ? pdf : pdf.slice();
       const reply: RenderReply = { id: request.id, ok: true, pdf: owned };
       port.postMessage(reply, owned.buffer instanceof ArrayBuffer ? [owned.buffer] : []);
     },

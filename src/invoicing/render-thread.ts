@@ -31,7 +31,10 @@ export const RENDER_THREAD_IDLE_MS = 30_000;
  * limit: 42 documents peak at ~157 MB of process RSS with 8 MB, ~150 MB with 4 MB and ~139 MB
  * with 2 MB (more scavenges).
  */
-export const RENDER_THREAD_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 4 };
+export const RENDER_THREAD_LIMITS: ResourceLimits = {
+  maxOldGenerationSizeMb: 128,
+  maxYoungGenerationSizeMb: 4,
+};
 
 export interface RenderThreadOptions {
   logger: Logger;
@@ -48,7 +51,11 @@ export interface RenderThread {
   close(): Promise<void>;
 }
 
-type Job = RenderRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+type Job = RenderRequest extends infer R
+  ? R extends { id: number }
+    ? Omit<R, 'id'>
+    : never
+  : never;
 
 function isErrorCode(code: string): code is ErrorCode {
   return Object.hasOwn(ERROR_CATALOGUE, code);
@@ -57,7 +64,11 @@ function isErrorCode(code: string): code is ErrorCode {
 /** The thread's error as the caller would have got it in-process: an IpnhubError keeps its code, detail and fields. */
 function rebuilt(error: RenderFailure): Error {
   if (error.code !== null && isErrorCode(error.code)) {
-    return new IpnhubError(error.code, error.detail ?? undefined, error.fields === null ? undefined : { fields: error.fields });
+    return new IpnhubError(
+      error.code,
+      error.detail ?? undefined,
+      error.fields === null ? undefined : { fields: error.fields },
+    );
   }
   return new Error(error.message);
 }
@@ -71,7 +82,12 @@ export function createRenderThread(options: RenderThreadOptions): RenderThread {
   let closes = 0;
   // Requests run one after the other: each waits for the one before it to end.
   let queue: Promise<unknown> = Promise.resolve();
-  let current: { id: number; on: Worker; resolve: (pdf: Uint8Array) => void; reject: (err: Error) => void } | null = null;
+  let current: {
+    id: number;
+    on: Worker;
+    resolve: (pdf: Uint8Array) => void;
+    reject: (err: Error) => void;
+  } | null = null;
 
   /** Rejects the request in flight, when it runs on `on` (a thread ended for idling may report its exit after the next one started). */
   function fail(on: Worker | null, err: Error): void {
@@ -82,7 +98,10 @@ export function createRenderThread(options: RenderThreadOptions): RenderThread {
   }
 
   function spawn(): Worker {
-    const started = startModuleThread(import.meta.url, 'render-thread-entry', { resourceLimits: options.resourceLimits ?? RENDER_THREAD_LIMITS, data: {} });
+    const started = startModuleThread(import.meta.url, 'render-thread-entry', {
+      resourceLimits: options.resourceLimits ?? RENDER_THREAD_LIMITS,
+      data: {},
+    });
     started.on('message', (reply: RenderReply) => {
       if (current === null || current.id !== reply.id) return;
       const job = current;

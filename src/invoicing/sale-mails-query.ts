@@ -38,23 +38,43 @@ export interface SaleMailView extends MailView {
   receiptUrl: string | null;
 }
 
-const link = (url: string | null | undefined): string | null => (url === undefined || url === null || url.trim() === '' ? null : url);
+const link = (url: string | null | undefined): string | null =>
+  url === undefined || url === null || url.trim() === '' ? null : url;
 
-export async function listSaleMails(db: Kysely<Database>, filters: SaleMailFilters = {}): Promise<Page<SaleMailView>> {
+export async function listSaleMails(
+  db: Kysely<Database>,
+  filters: SaleMailFilters = {},
+): Promise<Page<SaleMailView>> {
   const limit = pageLimit(filters.limit);
   let query = db
     .selectFrom('platform_sale_mails as m')
     .leftJoin('events as e', 'e.id', 'm.event_id')
-    .select(['m.id', 'm.event_id', 'm.profile_id', 'm.role', 'm.recipients', 'm.status', 'm.attempts', 'm.next_attempt_at', 'm.last_error', 'm.subject', 'm.message_id', 'm.sent_at', 'm.created_at'])
+    .select([
+      'm.id',
+      'm.event_id',
+      'm.profile_id',
+      'm.role',
+      'm.recipients',
+      'm.status',
+      'm.attempts',
+      'm.next_attempt_at',
+      'm.last_error',
+      'm.subject',
+      'm.message_id',
+      'm.sent_at',
+      'm.created_at',
+    ])
     .select(['e.source_id', 'e.payload'])
     .orderBy('m.id', 'desc')
     .limit(limit + 1);
-  if (filters.cursor !== undefined) query = query.where('m.id', '<', decodeCursor(filters.cursor, 'platformSaleMail'));
+  if (filters.cursor !== undefined)
+    query = query.where('m.id', '<', decodeCursor(filters.cursor, 'platformSaleMail'));
   if (filters.profileId !== undefined) query = query.where('m.profile_id', '=', filters.profileId);
   if (filters.sourceId !== undefined) query = query.where('e.source_id', '=', filters.sourceId);
   if (filters.from !== undefined) query = query.where('m.created_at', '>=', filters.from);
   if (filters.to !== undefined) query = query.where('m.created_at', '<', filters.to);
-  if (filters.email !== undefined) query = query.where('e.customer_email', '=', normalizeEmail(filters.email));
+  if (filters.email !== undefined)
+    query = query.where('e.customer_email', '=', normalizeEmail(filters.email));
   return toPage(await query.execute(), limit, (row) => {
     const event = row.payload === null ? null : (JSON.parse(row.payload) as CanonicalEvent);
     const order = event?.order ?? null;

@@ -18,9 +18,16 @@ interface TestJob {
  * A kind over jobs held in memory: `claim` takes the due ones in order, `run` holds each job
  * until `release(id)`, and everything that happens is recorded for the test.
  */
-function memoryKind(options: { concurrency: number; refillAt?: number; nextDueAt?: () => string | null }) {
+function memoryKind(options: {
+  concurrency: number;
+  refillAt?: number;
+  nextDueAt?: () => string | null;
+}) {
   const due: TestJob[] = [];
-  const held = new Map<string, { resolve(): void; reject(err: Error): void; signal: AbortSignal }>();
+  const held = new Map<
+    string,
+    { resolve(): void; reject(err: Error): void; signal: AbortSignal }
+  >();
   const claims: Array<{ limit: number; ids: string[]; lease: Lease }> = [];
   const finished: string[] = [];
   const changed = createCondition();
@@ -96,7 +103,13 @@ describe('job runner', () => {
   /** Stops after the tests abort the jobs left at once (grace 0), unless a test asks for a grace period. */
   function runner(kind: JobKind<TestJob>, graceMs = 0) {
     const captured = captureLogger();
-    const r = createJobRunner(kind, { clock, logger: captured.logger, leaseMs: 60_000, pollMs: HOUR, graceMs });
+    const r = createJobRunner(kind, {
+      clock,
+      logger: captured.logger,
+      leaseMs: 60_000,
+      pollMs: HOUR,
+      graceMs,
+    });
     runners.push(r);
     return { runner: r, logs: () => captured.lines() };
   }
@@ -113,7 +126,10 @@ describe('job runner', () => {
     m.release('c');
     expect(await once).toBe(3);
     expect(m.claims.map((c) => c.ids)).toEqual([['a', 'b'], ['c'], []]);
-    expect(m.claims[0]?.lease).toEqual({ now: '2026-01-01T00:00:00.000Z', until: '2026-01-01T00:01:00.000Z' });
+    expect(m.claims[0]?.lease).toEqual({
+      now: '2026-01-01T00:00:00.000Z',
+      until: '2026-01-01T00:01:00.000Z',
+    });
   });
 
   it('claims again when enough slots are free, and as many as are free', async () => {
@@ -157,7 +173,13 @@ describe('job runner', () => {
     const { runner: r, logs } = runner(m.kind);
     r.start();
     await m.changed.until(() => m.held.has('good'));
-    expect(logs()).toContainEqual(expect.objectContaining({ level: 50, jobId: 'bad', msg: 'test crashed; its lease will expire and it will be tried again' }));
+    expect(logs()).toContainEqual(
+      expect.objectContaining({
+        level: 50,
+        jobId: 'bad',
+        msg: 'test crashed; its lease will expire and it will be tried again',
+      }),
+    );
   });
 
   it('logs a claim that fails and claims again when woken', async () => {
@@ -170,7 +192,9 @@ describe('job runner', () => {
     // Woken after the failed claim (or while it is being logged): the wake-up is not lost.
     r.wake();
     await m.changed.until(() => m.held.has('a'));
-    expect(logs()).toContainEqual(expect.objectContaining({ level: 50, msg: 'claiming test jobs failed' }));
+    expect(logs()).toContainEqual(
+      expect.objectContaining({ level: 50, msg: 'claiming test jobs failed' }),
+    );
   });
 
   it('stop lets jobs in flight finish and claims nothing more', async () => {
@@ -194,7 +218,12 @@ describe('job runner', () => {
     await m.changed.until(() => m.held.has('slow'));
     await r.stop();
     expect(m.held.size).toBe(0);
-    expect(logs()).toContainEqual(expect.objectContaining({ jobId: 'slow', msg: 'test crashed; its lease will expire and it will be tried again' }));
+    expect(logs()).toContainEqual(
+      expect.objectContaining({
+        jobId: 'slow',
+        msg: 'test crashed; its lease will expire and it will be tried again',
+      }),
+    );
   });
 });
 
@@ -217,7 +246,12 @@ describe('a runner after stop', () => {
       },
       describe: (id) => ({ id }),
     };
-    const runner = createJobRunner(kind, { clock: new ManualClock(), logger: captureLogger().logger, leaseMs: 60_000, pollMs: HOUR });
+    const runner = createJobRunner(kind, {
+      clock: new ManualClock(),
+      logger: captureLogger().logger,
+      leaseMs: 60_000,
+      pollMs: HOUR,
+    });
     runner.start();
     await runner.stop();
     due.push('a', 'b');
@@ -234,4 +268,3 @@ describe('a runner after stop', () => {
     ]);
   });
 });
-

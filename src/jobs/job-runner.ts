@@ -89,14 +89,22 @@ export function createJobRunner<Job>(kind: JobKind<Job>, options: JobRunnerOptio
 
   function claim(limit: number): Promise<Job[]> {
     const now = clock.now();
-    return kind.claim(limit, { now: now.toISOString(), until: new Date(now.getTime() + options.leaseMs).toISOString() });
+    return kind.claim(limit, {
+      now: now.toISOString(),
+      until: new Date(now.getTime() + options.leaseMs).toISOString(),
+    });
   }
 
   function track(jobs: readonly Job[]): void {
     const works = kind.run(jobs, controller.signal);
     jobs.forEach((job, i) => {
       const p: Promise<void> = (works[i] ?? Promise.resolve())
-        .catch((err: unknown) => logger.error({ err, ...kind.describe(job) }, `${kind.name} crashed; its lease will expire and it will be tried again`))
+        .catch((err: unknown) =>
+          logger.error(
+            { err, ...kind.describe(job) },
+            `${kind.name} crashed; its lease will expire and it will be tried again`,
+          ),
+        )
         .finally(() => {
           inFlight.delete(p);
           signal.wake();
@@ -155,7 +163,9 @@ export function createJobRunner<Job>(kind: JobKind<Job>, options: JobRunnerOptio
       loop = null;
       // Let jobs in flight finish and settle; abort only the stragglers (they settle as a
       // retry, or their lease expires and another worker takes them).
-      const grace = new Promise<void>((resolve) => setTimeout(resolve, options.graceMs ?? DEFAULT_STOP_GRACE_MS).unref());
+      const grace = new Promise<void>((resolve) =>
+        setTimeout(resolve, options.graceMs ?? DEFAULT_STOP_GRACE_MS).unref(),
+      );
       await Promise.race([Promise.allSettled([...inFlight]), grace]);
       controller.abort();
       await Promise.allSettled([...inFlight]);

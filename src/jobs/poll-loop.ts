@@ -13,7 +13,12 @@ export interface PollLoop {
   stop(): Promise<void>;
 }
 
-export function startPollLoop(options: { what: string; pollMs: number; logger: Logger; round: () => Promise<unknown> }): PollLoop {
+export function startPollLoop(options: {
+  what: string;
+  pollMs: number;
+  logger: Logger;
+  round: () => Promise<unknown>;
+}): PollLoop {
   let running = true;
   const signal = createWakeSignal();
 

@@ -8,9 +8,17 @@
  */
 import { forEachBounded } from '../lib/for-each-bounded.js';
 
-export function runEach<Job>(jobs: readonly Job[], concurrency: number, signal: AbortSignal, work: (job: Job) => Promise<void>): Array<Promise<void>> {
+export function runEach<Job>(
+  jobs: readonly Job[],
+  concurrency: number,
+  signal: AbortSignal,
+  work: (job: Job) => Promise<void>,
+): Array<Promise<void>> {
   const ends = jobs.map(() => {
-    let settle: { resolve: () => void; reject: (err: unknown) => void } = { resolve: () => undefined, reject: () => undefined };
+    let settle: { resolve: () => void; reject: (err: unknown) => void } = {
+      resolve: () => undefined,
+      reject: () => undefined,
+    };
     const promise = new Promise<void>((resolve, reject) => {
       settle = { resolve, reject };
     });

@@ -50,11 +50,17 @@ export function settleOutcome(outcome: TryOutcome, ctx: SettleContext): Settleme
   if (outcome.kind === 'done') return { kind: 'done' };
   if (ctx.oneTry) return { kind: 'dead' };
   const retryAfterSeconds = outcome.retryAfterSeconds ?? null;
-  let delayMs = nextRetryDelay(ctx.policy, { attemptsMade: ctx.attemptsMade, overloaded: outcome.overloaded ?? false, retryAfterSeconds, random: ctx.random });
+  let delayMs = nextRetryDelay(ctx.policy, {
+    attemptsMade: ctx.attemptsMade,
+    overloaded: outcome.overloaded ?? false,
+    retryAfterSeconds,
+    random: ctx.random,
+  });
   if (delayMs === null) {
     if (ctx.whenExhausted !== 'keep-trying') return { kind: 'dead' };
     const lastStep = ctx.policy.schedule.at(-1) ?? EXHAUSTED_INTERVAL_SECONDS;
-    delayMs = Math.max(lastStep, Math.min(retryAfterSeconds ?? 0, ctx.policy.maxRetryAfterSeconds)) * 1000;
+    delayMs =
+      Math.max(lastStep, Math.min(retryAfterSeconds ?? 0, ctx.policy.maxRetryAfterSeconds)) * 1000;
   }
   return { kind: 'retry', at: new Date(ctx.now.getTime() + delayMs).toISOString() };
 }

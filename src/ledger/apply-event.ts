@@ -21,8 +21,20 @@ import type { CanonicalEvent, EventType } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { runTemplate } from '../db/query-template.js';
 import type { QueryTemplate } from '../db/query-template.js';
-import type { AccessTable, CustomersTable, Database, OrderItemsTable, OrdersTable, TransactionsTable } from '../db/schema.js';
-import { isFullRefund, ledgerTransactionOf, refundsByPayment, toLedgerTransaction } from './refunded-payments.js';
+import type {
+  AccessTable,
+  CustomersTable,
+  Database,
+  OrderItemsTable,
+  OrdersTable,
+  TransactionsTable,
+} from '../db/schema.js';
+import {
+  isFullRefund,
+  ledgerTransactionOf,
+  refundsByPayment,
+  toLedgerTransaction,
+} from './refunded-payments.js';
 import type { LedgerTransaction } from './refunded-payments.js';
 
 type AccessStatus = 'active' | 'suspended' | 'ended' | 'revoked';
@@ -51,9 +63,18 @@ const ORDER_STATUS: Partial<Record<EventType, string>> = {
 };
 
 /** Statuses that say money went back: a payment on such an order is checked against the refunds and chargebacks. */
-const MONEY_RETURNED: ReadonlySet<string> = new Set(['refunded', 'partially_refunded', 'charged_back']);
+const MONEY_RETURNED: ReadonlySet<string> = new Set([
+  'refunded',
+  'partially_refunded',
+  'charged_back',
+]);
 
-const TRANSACTION_KINDS: ReadonlySet<EventType> = new Set(['payment', 'refund', 'chargeback', 'chargeback_reversed']);
+const TRANSACTION_KINDS: ReadonlySet<EventType> = new Set([
+  'payment',
+  'refund',
+  'chargeback',
+  'chargeback_reversed',
+]);
 
 // The statements every notification runs, as templates (src/db/query-template.ts).
 const UPSERT_CUSTOMER: QueryTemplate<Insertable<CustomersTable>, { id: string }> = {
@@ -81,7 +102,10 @@ const UPSERT_CUSTOMER: QueryTemplate<Insertable<CustomersTable>, { id: string }>
  * (returned as it was), because whether a payment or a refund changes it depends on the
  * transactions recorded (`orderStatusAfter`).
  */
-const UPSERT_ORDER: QueryTemplate<Insertable<OrdersTable>, { id: string; customer_id: string | null; status: string }> = {
+const UPSERT_ORDER: QueryTemplate<
+  Insertable<OrdersTable>,
+  { id: string; customer_id: string | null; status: string }
+> = {
   key: 'ledger:upsert-order',
   build: (db, values) =>
     db
@@ -104,7 +128,11 @@ const UPSERT_ORDER_ITEM: QueryTemplate<Insertable<OrderItemsTable>, never> = {
     db
       .insertInto('order_items')
       .values(values)
-      .onConflict((oc) => oc.columns(['order_id', 'product_id']).doUpdateSet((eb) => ({ name: eb.fn.coalesce('excluded.name', 'order_items.name') }))),
+      .onConflict((oc) =>
+        oc
+          .columns(['order_id', 'product_id'])
+          .doUpdateSet((eb) => ({ name: eb.fn.coalesce('excluded.name', 'order_items.name') })),
+      ),
 };
 
 const INSERT_TRANSACTION: QueryTemplate<Insertable<TransactionsTable>, never> = {
@@ -117,7 +145,11 @@ const INSERT_ACCESS: QueryTemplate<Insertable<AccessTable>, never> = {
   build: (db, values) => db.insertInto('access').values(values),
 };
 
-export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent, now: string): Promise<void> {
+export async function applyToLedger(
+  trx: Kysely<Database>,
+  event: CanonicalEvent,
+  now: string,
+): Promise<void> {
   // An affiliation is about a partner, not a purchase: nothing for the buyer ledger.
   if (event.type === 'affiliation') return;
   const customerId = await upsertCustomer(trx, event, now);
@@ -158,13 +190,26 @@ export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent
 
   // The order's transactions, read once and only when a decision needs them (a first payment does not).
   let recorded: Promise<LedgerTransaction[]> | null = null;
-  const ledger: OrderLedger = { created, transaction, transactions: () => (recorded ??= created && transaction ? Promise.resolve([transaction]) : orderTransactions(trx, orderId)) };
+  const ledger: OrderLedger = {
+    created,
+    transaction,
+    transactions: () =>
+      (recorded ??=
+        created && transaction ? Promise.resolve([transaction]) : orderTransactions(trx, orderId)),
+  };
 
   const status = await orderStatusAfter(event, placed.status, ledger);
-  if (!created && status !== placed.status) await trx.updateTable('orders').set({ status, updated_at: now }).where('id', '=', orderId).execute();
+  if (!created && status !== placed.status)
+    await trx
+      .updateTable('orders')
+      .set({ status, updated_at: now })
+      .where('id', '=', orderId)
+      .execute();
 
   // A partial refund leaves the subscription and access as they are.
-  const revokes = event.type !== 'refund' || (transaction !== null && isFullRefund(transaction, await ledger.transactions()));
+  const revokes =
+    event.type !== 'refund' ||
+    (transaction !== null && isFullRefund(transaction, await ledger.transactions()));
   if (revokes && (order.billingType === 'subscription' || order.billingType === 'installment')) {
     await updateSubscription(trx, event, orderId, now, created);
   }
@@ -177,9 +222,19 @@ export async function applyToLedger(trx: Kysely<Database>, event: CanonicalEvent
     const productIds =
       order.items.length > 0 || created
         ? order.items.map((item) => item.productId)
-        : (await trx.selectFrom('order_items').select('product_id').where('order_id', '=', orderId).execute()).map((row) => row.product_id);
+        : (
+            await trx
+              .selectFrom('order_items')
+              .select('product_id')
+              .where('order_id', '=', orderId)
+              .execute()
+          ).map((row) => row.product_id);
     for (const productId of productIds) {
-      await updateAccess(trx, { customerId: accessCustomerId, orderId, productId, status: effect, event, now, ledger }, created);
+      await updateAccess(
+        trx,
+        { customerId: accessCustomerId, orderId, productId, status: effect, event, now, ledger },
+        created,
+      );
     }
   }
 }
@@ -191,10 +246,22 @@ interface OrderLedger {
   transactions(): Promise<LedgerTransaction[]>;
 }
 
-export async function orderTransactions(trx: Kysely<Database>, orderId: string): Promise<LedgerTransaction[]> {
+export async function orderTransactions(
+  trx: Kysely<Database>,
+  orderId: string,
+): Promise<LedgerTransaction[]> {
   const rows = await trx
     .selectFrom('transactions')
-    .select(['id', 'kind', 'external_id', 'parent_external_id', 'product_id', 'amount', 'currency', 'occurred_at'])
+    .select([
+      'id',
+      'kind',
+      'external_id',
+      'parent_external_id',
+      'product_id',
+      'amount',
+      'currency',
+      'occurred_at',
+    ])
     .where('order_id', '=', orderId)
     .execute();
   return rows.map(toLedgerTransaction);
@@ -206,7 +273,11 @@ export async function orderTransactions(trx: Kysely<Database>, orderId: string):
  * so). A payment makes it `paid`, or `partially_refunded` when refunds of this very payment
  * arrived first; a payment outrun by a later chargeback or full refund leaves it as it is.
  */
-async function orderStatusAfter(event: CanonicalEvent, current: string, ledger: OrderLedger): Promise<string> {
+async function orderStatusAfter(
+  event: CanonicalEvent,
+  current: string,
+  ledger: OrderLedger,
+): Promise<string> {
   const status = ORDER_STATUS[event.type];
   if (status === undefined) return current;
   const { transaction } = ledger;
@@ -227,14 +298,24 @@ async function orderStatusAfter(event: CanonicalEvent, current: string, ledger: 
  * that completed its payment's refunds, at or after the payment's time; or refunds of this
  * payment that add up to it.
  */
-function paymentOutrun(payment: LedgerTransaction, transactions: readonly LedgerTransaction[]): boolean {
+function paymentOutrun(
+  payment: LedgerTransaction,
+  transactions: readonly LedgerTransaction[],
+): boolean {
   if (refundsByPayment(transactions).get(payment.id)?.full === true) return true;
   return transactions.some(
-    (t) => t.occurredAt >= payment.occurredAt && t.id !== payment.id && (t.kind === 'chargeback' || (t.kind === 'refund' && isFullRefund(t, transactions))),
+    (t) =>
+      t.occurredAt >= payment.occurredAt &&
+      t.id !== payment.id &&
+      (t.kind === 'chargeback' || (t.kind === 'refund' && isFullRefund(t, transactions))),
   );
 }
 
-async function upsertCustomer(trx: Kysely<Database>, event: CanonicalEvent, now: string): Promise<string | null> {
+async function upsertCustomer(
+  trx: Kysely<Database>,
+  event: CanonicalEvent,
+  now: string,
+): Promise<string | null> {
   const buyer = event.buyer;
   if (!buyer?.email) return null;
   const result = await runTemplate(trx, UPSERT_CUSTOMER, {
@@ -284,23 +365,44 @@ async function upsertOrder(
   });
   const row = result.rows[0];
   if (!row) throw new Error('order upsert returned no row');
-  return { id: row.id, created: row.id === proposedId, customerId: row.customer_id, status: row.status };
+  return {
+    id: row.id,
+    created: row.id === proposedId,
+    customerId: row.customer_id,
+    status: row.status,
+  };
 }
 
-async function updateSubscription(trx: Kysely<Database>, event: CanonicalEvent, orderId: string, now: string, orderCreated: boolean): Promise<void> {
+async function updateSubscription(
+  trx: Kysely<Database>,
+  event: CanonicalEvent,
+  orderId: string,
+  now: string,
+  orderCreated: boolean,
+): Promise<void> {
   const order = event.order;
   if (!order) return;
-  const existing = orderCreated ? undefined : await trx.selectFrom('subscriptions').selectAll().where('order_id', '=', orderId).executeTakeFirst();
+  const existing = orderCreated
+    ? undefined
+    : await trx
+        .selectFrom('subscriptions')
+        .selectAll()
+        .where('order_id', '=', orderId)
+        .executeTakeFirst();
   // The subscription's sequence number is the last *paid* one; a missed payment reports the
   // number that was not paid.
-  const seq = event.type === 'payment' ? Math.max(existing?.pay_sequence_no ?? 0, order.paySequenceNo ?? 0) : existing?.pay_sequence_no ?? null;
+  const seq =
+    event.type === 'payment'
+      ? Math.max(existing?.pay_sequence_no ?? 0, order.paySequenceNo ?? 0)
+      : (existing?.pay_sequence_no ?? null);
   let status = existing?.status ?? 'active';
   let cancelled = existing?.cancelled ?? 0;
   let nextPaymentAt = existing?.next_payment_at ?? null;
   switch (event.type) {
     case 'payment':
       status = cancelled ? 'cancelled' : 'active';
-      if ((order.paySequenceNo ?? 0) >= (existing?.pay_sequence_no ?? 0)) nextPaymentAt = order.nextPaymentAt ?? nextPaymentAt;
+      if ((order.paySequenceNo ?? 0) >= (existing?.pay_sequence_no ?? 0))
+        nextPaymentAt = order.nextPaymentAt ?? nextPaymentAt;
       break;
     case 'payment_missed':
     case 'subscription_suspended':
@@ -330,13 +432,29 @@ async function updateSubscription(trx: Kysely<Database>, event: CanonicalEvent, 
   if (existing) {
     await trx
       .updateTable('subscriptions')
-      .set({ pay_sequence_no: seq, next_payment_at: nextPaymentAt, cancelled, status, billing_type: order.billingType ?? existing.billing_type, updated_at: now })
+      .set({
+        pay_sequence_no: seq,
+        next_payment_at: nextPaymentAt,
+        cancelled,
+        status,
+        billing_type: order.billingType ?? existing.billing_type,
+        updated_at: now,
+      })
       .where('id', '=', existing.id)
       .execute();
   } else {
     await trx
       .insertInto('subscriptions')
-      .values({ id: newId('subscription'), order_id: orderId, billing_type: order.billingType, pay_sequence_no: seq, next_payment_at: nextPaymentAt, cancelled, status, updated_at: now })
+      .values({
+        id: newId('subscription'),
+        order_id: orderId,
+        billing_type: order.billingType,
+        pay_sequence_no: seq,
+        next_payment_at: nextPaymentAt,
+        cancelled,
+        status,
+        updated_at: now,
+      })
       .execute();
   }
 }
@@ -351,17 +469,21 @@ interface AccessChange {
   ledger: OrderLedger;
 }
 
-async function updateAccess(trx: Kysely<Database>, change: AccessChange, orderCreated: boolean): Promise<void> {
+async function updateAccess(
+  trx: Kysely<Database>,
+  change: AccessChange,
+  orderCreated: boolean,
+): Promise<void> {
   const { event } = change;
-  const paidUntil = change.status === 'active' ? event.order?.nextPaymentAt ?? null : null;
+  const paidUntil = change.status === 'active' ? (event.order?.nextPaymentAt ?? null) : null;
   const existing = orderCreated
     ? undefined
     : await trx
-    .selectFrom('access')
-    .select(['id', 'status'])
-    .where('order_id', '=', change.orderId)
-    .where('product_id', '=', change.productId)
-    .executeTakeFirst();
+        .selectFrom('access')
+        .select(['id', 'status'])
+        .where('order_id', '=', change.orderId)
+        .where('product_id', '=', change.productId)
+        .executeTakeFirst();
   if (!existing) {
     if (!CREATES_ACCESS.has(change.status)) return;
     await runTemplate(trx, INSERT_ACCESS, {
@@ -380,16 +502,27 @@ async function updateAccess(trx: Kysely<Database>, change: AccessChange, orderCr
   if (await isOutrun(trx, change, existing.status)) return;
   await trx
     .updateTable('access')
-    .set({ status: change.status, paid_until: change.status === 'active' ? paidUntil : null, status_at: event.occurredAt, updated_at: change.now })
+    .set({
+      status: change.status,
+      paid_until: change.status === 'active' ? paidUntil : null,
+      status_at: event.occurredAt,
+      updated_at: change.now,
+    })
     .where('id', '=', existing.id)
     .execute();
 }
 
 /** True when a fact already in the ledger is newer than this event (it arrived out of order). */
-async function isOutrun(trx: Kysely<Database>, change: AccessChange, current: string): Promise<boolean> {
+async function isOutrun(
+  trx: Kysely<Database>,
+  change: AccessChange,
+  current: string,
+): Promise<boolean> {
   const { event, ledger } = change;
   if (event.type === 'payment' && current === 'revoked') {
-    return ledger.transaction !== null && paymentOutrun(ledger.transaction, await ledger.transactions());
+    return (
+      ledger.transaction !== null && paymentOutrun(ledger.transaction, await ledger.transactions())
+    );
   }
   if (event.type === 'payment_missed') {
     const missedSeq = event.order?.paySequenceNo ?? null;

@@ -15,7 +15,13 @@
  */
 import type { Kysely } from 'kysely';
 import { emptyOrder } from '../core/events.js';
-import type { CanonicalEvent, EventBuyer, EventOrder, EventRefund, EventType } from '../core/events.js';
+import type {
+  CanonicalEvent,
+  EventBuyer,
+  EventOrder,
+  EventRefund,
+  EventType,
+} from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { rescaleFromDefault } from '../core/money.js';
 import type { Database } from '../db/schema.js';
@@ -25,7 +31,10 @@ import { ledgerTransactionOf, refundOutcome } from './refunded-payments.js';
 const FOLLOW_UPS: ReadonlySet<EventType> = new Set(['refund', 'chargeback', 'chargeback_reversed']);
 
 /** The event with its order id pointing at the order its parent transaction belongs to, when that order is known under another id. */
-async function resolveOrderOf(trx: Kysely<Database>, event: CanonicalEvent): Promise<CanonicalEvent> {
+async function resolveOrderOf(
+  trx: Kysely<Database>,
+  event: CanonicalEvent,
+): Promise<CanonicalEvent> {
   const order = event.order;
   if (!order?.parentTransactionId || order.id === null || !FOLLOW_UPS.has(event.type)) return event;
   const parent = await trx
@@ -51,7 +60,8 @@ function addressOf(json: string | null): EventBuyer['address'] {
 
 /** `order` in `currency`, which it did not name: its amounts were read as hundredths (core/money.ts). */
 function inCurrency(order: EventOrder, currency: string): EventOrder {
-  const rescale = (minor: number | null): number | null => (minor === null ? null : rescaleFromDefault(minor, currency));
+  const rescale = (minor: number | null): number | null =>
+    minor === null ? null : rescaleFromDefault(minor, currency);
   return {
     ...order,
     currency,
@@ -74,16 +84,29 @@ async function refundOf(trx: Kysely<Database>, event: CanonicalEvent): Promise<E
   const known =
     order === null || order.id === null
       ? undefined
-      : await trx.selectFrom('orders').select('id').where('source_id', '=', event.source.id).where('external_id', '=', order.id).executeTakeFirst();
+      : await trx
+          .selectFrom('orders')
+          .select('id')
+          .where('source_id', '=', event.source.id)
+          .where('external_id', '=', order.id)
+          .executeTakeFirst();
   return refundOutcome(refund, known === undefined ? [] : await orderTransactions(trx, known.id));
 }
 
-export async function completeFromLedger(trx: Kysely<Database>, event: CanonicalEvent): Promise<CanonicalEvent> {
+export async function completeFromLedger(
+  trx: Kysely<Database>,
+  event: CanonicalEvent,
+): Promise<CanonicalEvent> {
   const completed = await completeOrderFacts(trx, event);
-  return completed.type === 'refund' ? { ...completed, refund: await refundOf(trx, completed) } : completed;
+  return completed.type === 'refund'
+    ? { ...completed, refund: await refundOf(trx, completed) }
+    : completed;
 }
 
-async function completeOrderFacts(trx: Kysely<Database>, event: CanonicalEvent): Promise<CanonicalEvent> {
+async function completeOrderFacts(
+  trx: Kysely<Database>,
+  event: CanonicalEvent,
+): Promise<CanonicalEvent> {
   const resolved = await resolveOrderOf(trx, event);
   const order = resolved.order;
   if (!order || order.id === null) return resolved;
@@ -98,18 +121,39 @@ async function completeOrderFacts(trx: Kysely<Database>, event: CanonicalEvent):
     .where('external_id', '=', order.id)
     .executeTakeFirst();
   if (!known) return resolved;
-  let completed = needsCurrency && known.currency !== null ? { ...resolved, order: inCurrency(order, known.currency) } : resolved;
+  let completed =
+    needsCurrency && known.currency !== null
+      ? { ...resolved, order: inCurrency(order, known.currency) }
+      : resolved;
   if (needsItems) {
-    const items = await trx.selectFrom('order_items').select(['product_id', 'name', 'quantity', 'is_addon']).where('order_id', '=', known.id).orderBy('product_id').execute();
+    const items = await trx
+      .selectFrom('order_items')
+      .select(['product_id', 'name', 'quantity', 'is_addon'])
+      .where('order_id', '=', known.id)
+      .orderBy('product_id')
+      .execute();
     if (items.length > 0) {
       completed = {
         ...completed,
-        order: { ...(completed.order ?? order), items: items.map((item) => ({ productId: item.product_id, name: item.name, quantity: item.quantity, isAddon: item.is_addon === 1, amount: null })) },
+        order: {
+          ...(completed.order ?? order),
+          items: items.map((item) => ({
+            productId: item.product_id,
+            name: item.name,
+            quantity: item.quantity,
+            isAddon: item.is_addon === 1,
+            amount: null,
+          })),
+        },
       };
     }
   }
   if (needsBuyer && known.customer_id !== null) {
-    const customer = await trx.selectFrom('customers').selectAll().where('id', '=', known.customer_id).executeTakeFirst();
+    const customer = await trx
+      .selectFrom('customers')
+      .selectAll()
+      .where('id', '=', known.customer_id)
+      .executeTakeFirst();
     if (customer) {
       const given = completed.buyer;
       completed = {

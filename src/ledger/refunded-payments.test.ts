@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isFullRefund, refundedPayment, refundOutcome, refundsByPayment } from './refunded-payments.js';
+import {
+  isFullRefund,
+  refundedPayment,
+  refundOutcome,
+  refundsByPayment,
+} from './refunded-payments.js';
 import type { LedgerTransaction } from './refunded-payments.js';
 
 let seq = 0;
@@ -22,7 +27,10 @@ describe('refundedPayment', () => {
   it('is the payment the refund names', () => {
     const first = txn('payment', { externalId: 'P1', occurredAt: '2026-01-01T00:00:00.000Z' });
     const second = txn('payment', { externalId: 'P2', occurredAt: '2026-02-01T00:00:00.000Z' });
-    const refund = txn('refund', { parentExternalId: 'P1', occurredAt: '2026-03-01T00:00:00.000Z' });
+    const refund = txn('refund', {
+      parentExternalId: 'P1',
+      occurredAt: '2026-03-01T00:00:00.000Z',
+    });
     expect(refundedPayment(refund, [first, second, refund])).toBe(first);
   });
 
@@ -55,10 +63,16 @@ describe('refundsByPayment and isFullRefund', () => {
   it('adds the refunds of a payment up: partial until they reach the payment', () => {
     const payment = txn('payment', { externalId: 'P1', amount: 9700 });
     const first = txn('refund', { parentExternalId: 'P1', amount: 2000 });
-    expect(refundsByPayment([payment, first]).get(payment.id)).toEqual({ refunded: 2000, full: false });
+    expect(refundsByPayment([payment, first]).get(payment.id)).toEqual({
+      refunded: 2000,
+      full: false,
+    });
     expect(isFullRefund(first, [payment, first])).toBe(false);
     const rest = txn('refund', { parentExternalId: 'P1', amount: 7700 });
-    expect(refundsByPayment([payment, first, rest]).get(payment.id)).toEqual({ refunded: 9700, full: true });
+    expect(refundsByPayment([payment, first, rest]).get(payment.id)).toEqual({
+      refunded: 9700,
+      full: true,
+    });
     expect(isFullRefund(rest, [payment, first, rest])).toBe(true);
   });
 
@@ -85,7 +99,10 @@ describe('refundsByPayment and isFullRefund', () => {
     expect(isFullRefund(small, [unpriced, small])).toBe(true);
     const payment = txn('payment', { externalId: 'P3', amount: 9700 });
     const unknown = txn('refund', { parentExternalId: 'P3', amount: null });
-    expect(refundsByPayment([payment, unknown]).get(payment.id)).toEqual({ refunded: null, full: true });
+    expect(refundsByPayment([payment, unknown]).get(payment.id)).toEqual({
+      refunded: null,
+      full: true,
+    });
     const dollars = txn('refund', { parentExternalId: 'P3', amount: 100, currency: 'USD' });
     expect(isFullRefund(dollars, [payment, dollars])).toBe(true);
     const noCurrency = txn('refund', { parentExternalId: 'P3', amount: 100, currency: null });
@@ -97,13 +114,28 @@ describe('refundOutcome', () => {
   it('tells a refund, not yet recorded, whether it completes its payment, with the totals', () => {
     const payment = txn('payment', { externalId: 'P1', amount: 9700 });
     const first = txn('refund', { parentExternalId: 'P1', amount: 2000 });
-    expect(refundOutcome(first, [payment])).toEqual({ full: false, paymentTransactionId: 'P1', paymentAmount: 9700, refundedTotal: 2000 });
+    expect(refundOutcome(first, [payment])).toEqual({
+      full: false,
+      paymentTransactionId: 'P1',
+      paymentAmount: 9700,
+      refundedTotal: 2000,
+    });
     const rest = txn('refund', { parentExternalId: 'P1', amount: 7700 });
-    expect(refundOutcome(rest, [payment, first])).toEqual({ full: true, paymentTransactionId: 'P1', paymentAmount: 9700, refundedTotal: 9700 });
+    expect(refundOutcome(rest, [payment, first])).toEqual({
+      full: true,
+      paymentTransactionId: 'P1',
+      paymentAmount: 9700,
+      refundedTotal: 9700,
+    });
   });
 
   it('is a full refund when its payment is not recorded, naming the payment it names', () => {
     const lone = txn('refund', { parentExternalId: 'P9', amount: 100 });
-    expect(refundOutcome(lone, [])).toEqual({ full: true, paymentTransactionId: 'P9', paymentAmount: null, refundedTotal: null });
+    expect(refundOutcome(lone, [])).toEqual({
+      full: true,
+      paymentTransactionId: 'P9',
+      paymentAmount: null,
+      refundedTotal: null,
+    });
   });
 });

@@ -34,7 +34,11 @@ export interface LedgerTransaction {
 }
 
 /** The transaction an event records, before it is stored (`id` is the one it will have). */
-export function ledgerTransactionOf(event: CanonicalEvent, order: EventOrder, id: string): LedgerTransaction {
+export function ledgerTransactionOf(
+  event: CanonicalEvent,
+  order: EventOrder,
+  id: string,
+): LedgerTransaction {
   return {
     id,
     kind: event.type,
@@ -74,16 +78,26 @@ export function toLedgerTransaction(row: {
 function latest(transactions: readonly LedgerTransaction[]): LedgerTransaction | null {
   let best: LedgerTransaction | null = null;
   for (const t of transactions) {
-    if (best === null || t.occurredAt > best.occurredAt || (t.occurredAt === best.occurredAt && t.id > best.id)) best = t;
+    if (
+      best === null ||
+      t.occurredAt > best.occurredAt ||
+      (t.occurredAt === best.occurredAt && t.id > best.id)
+    )
+      best = t;
   }
   return best;
 }
 
 /** The payment `refund` is counted against (see the module comment), or null. */
-export function refundedPayment(refund: LedgerTransaction, transactions: readonly LedgerTransaction[]): LedgerTransaction | null {
+export function refundedPayment(
+  refund: LedgerTransaction,
+  transactions: readonly LedgerTransaction[],
+): LedgerTransaction | null {
   const payments = transactions.filter((t) => t.kind === 'payment');
-  if (refund.parentExternalId !== null) return payments.find((p) => p.externalId === refund.parentExternalId) ?? null;
-  const sameProduct = refund.productId === null ? [] : payments.filter((p) => p.productId === refund.productId);
+  if (refund.parentExternalId !== null)
+    return payments.find((p) => p.externalId === refund.parentExternalId) ?? null;
+  const sameProduct =
+    refund.productId === null ? [] : payments.filter((p) => p.productId === refund.productId);
   const candidates = sameProduct.length > 0 ? sameProduct : payments;
   const before = candidates.filter((p) => p.occurredAt <= refund.occurredAt);
   return latest(before.length > 0 ? before : candidates);
@@ -97,7 +111,9 @@ export interface PaymentRefunds {
 }
 
 /** How much of each payment was refunded, by payment id; payments without refunds are left out. */
-export function refundsByPayment(transactions: readonly LedgerTransaction[]): Map<string, PaymentRefunds> {
+export function refundsByPayment(
+  transactions: readonly LedgerTransaction[],
+): Map<string, PaymentRefunds> {
   const byId = new Map(transactions.map((t) => [t.id, t]));
   const counted = new Map<string, LedgerTransaction[]>();
   for (const refund of transactions) {
@@ -111,25 +127,48 @@ export function refundsByPayment(transactions: readonly LedgerTransaction[]): Ma
     const payment = byId.get(paymentId);
     if (payment === undefined) continue;
     const amounts = refunds.map((r) => r.amount);
-    const refunded = amounts.every((a) => a !== null) ? amounts.reduce<number>((sum, a) => sum + (a ?? 0), 0) : null;
+    const refunded = amounts.every((a) => a !== null)
+      ? amounts.reduce<number>((sum, a) => sum + (a ?? 0), 0)
+      : null;
     const comparable =
-      refunded !== null && payment.amount !== null && refunds.every((r) => r.currency === null || payment.currency === null || r.currency === payment.currency);
+      refunded !== null &&
+      payment.amount !== null &&
+      refunds.every(
+        (r) => r.currency === null || payment.currency === null || r.currency === payment.currency,
+      );
     result.set(paymentId, { refunded, full: !comparable || refunded >= (payment.amount ?? 0) });
   }
   return result;
 }
 
 /** What `refund`, not yet recorded, does to its payment given the order's `recorded` transactions. */
-export function refundOutcome(refund: LedgerTransaction, recorded: readonly LedgerTransaction[]): EventRefund {
+export function refundOutcome(
+  refund: LedgerTransaction,
+  recorded: readonly LedgerTransaction[],
+): EventRefund {
   const all = [...recorded, refund];
   const payment = refundedPayment(refund, all);
-  if (payment === null) return { full: true, paymentTransactionId: refund.parentExternalId, paymentAmount: null, refundedTotal: null };
+  if (payment === null)
+    return {
+      full: true,
+      paymentTransactionId: refund.parentExternalId,
+      paymentAmount: null,
+      refundedTotal: null,
+    };
   const refunds = refundsByPayment(all).get(payment.id);
-  return { full: refunds?.full ?? true, paymentTransactionId: payment.externalId, paymentAmount: payment.amount, refundedTotal: refunds?.refunded ?? null };
+  return {
+    full: refunds?.full ?? true,
+    paymentTransactionId: payment.externalId,
+    paymentAmount: payment.amount,
+    refundedTotal: refunds?.refunded ?? null,
+  };
 }
 
 /** Whether `refund` takes away what was paid: it completes its payment's refunds, or it cannot be counted against one. */
-export function isFullRefund(refund: LedgerTransaction, transactions: readonly LedgerTransaction[]): boolean {
+export function isFullRefund(
+  refund: LedgerTransaction,
+  transactions: readonly LedgerTransaction[],
+): boolean {
   const payment = refundedPayment(refund, transactions);
   if (payment === null) return true;
   return refundsByPayment(transactions).get(payment.id)?.full ?? true;

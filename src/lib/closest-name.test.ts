@@ -38,7 +38,9 @@ describe('closest name', () => {
 
   it('phrases the suggestion, with a caller-chosen quote', () => {
     expect(didYouMean('prot', ['port'])).toBe(' (did you mean "port"?)');
-    expect(didYouMean('IPNHUB_PROT', ['IPNHUB_PORT'], (n) => n)).toBe(' (did you mean IPNHUB_PORT?)');
+    expect(didYouMean('IPNHUB_PROT', ['IPNHUB_PORT'], (n) => n)).toBe(
+      ' (did you mean IPNHUB_PORT?)',
+    );
     expect(didYouMean('zzz', ['port'])).toBe('');
   });
 });

@@ -9,13 +9,19 @@
 export function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i < rows; i++) {
     const row = d[i] as number[];
     const prev = d[i - 1] as number[];
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      let best = Math.min(
+        (prev[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (prev[j - 1] as number) + cost,
+      );
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
         best = Math.min(best, ((d[i - 2] as number[])[j - 2] as number) + 1);
       }
@@ -51,7 +57,11 @@ export function closestName(input: string, candidates: Iterable<string>): string
 }
 
 /** ` (did you mean "<name>"?)` when a close candidate exists, else an empty string. */
-export function didYouMean(input: string, candidates: Iterable<string>, quote: (name: string) => string = (name) => `"${name}"`): string {
+export function didYouMean(
+  input: string,
+  candidates: Iterable<string>,
+  quote: (name: string) => string = (name) => `"${name}"`,
+): string {
   const name = closestName(input, candidates);
   return name === undefined ? '' : ` (did you mean ${quote(name)}?)`;
 }

@@ -7,16 +7,26 @@ describe('unlabelledFields (config schema shape)', () => {
     const schema = z.object({
       url: z.string().meta({ title: 'URL' }),
       plain: z.string(),
-      nested: z.object({ ok: z.number().meta({ description: 'fine' }), missing: z.boolean() }).meta({ title: 'Nested' }),
+      nested: z
+        .object({ ok: z.number().meta({ description: 'fine' }), missing: z.boolean() })
+        .meta({ title: 'Nested' }),
       list: z.array(z.object({ name: z.string() })).meta({ title: 'List' }),
       map: z.record(z.string(), z.object({ tag: z.string() })).meta({ title: 'Map' }),
       either: z.union([z.object({ a: z.string() }), z.string()]).meta({ title: 'Either' }),
     });
-    expect(unlabelledFields(z.toJSONSchema(schema, { io: 'input' }) as never).sort()).toEqual(['either.a', 'list[].name', 'map{}.tag', 'nested.missing', 'plain']);
+    expect(unlabelledFields(z.toJSONSchema(schema, { io: 'input' }) as never).sort()).toEqual([
+      'either.a',
+      'list[].name',
+      'map{}.tag',
+      'nested.missing',
+      'plain',
+    ]);
   });
 
   it('passes a fully labelled schema', () => {
-    const schema = z.object({ a: z.object({ b: z.string().meta({ title: 'B' }) }).meta({ title: 'A' }) });
+    const schema = z.object({
+      a: z.object({ b: z.string().meta({ title: 'B' }) }).meta({ title: 'A' }),
+    });
     expect(unlabelledFields(z.toJSONSchema(schema) as never)).toEqual([]);
   });
 });
@@ -31,7 +41,15 @@ describe('openObjects (config schema shape)', () => {
       either: z.union([z.object({ e: z.string() }), z.string()]),
       fine: z.array(z.strictObject({ f: z.string() })),
     });
-    expect(openObjects(z.toJSONSchema(schema, { io: 'input' }) as never).sort()).toEqual(['either', 'list[]', 'map{}', 'open', 'strict.deeper']);
-    expect(openObjects(z.toJSONSchema(z.object({ a: z.string() }), { io: 'input' }) as never)).toEqual(['(root)']);
+    expect(openObjects(z.toJSONSchema(schema, { io: 'input' }) as never).sort()).toEqual([
+      'either',
+      'list[]',
+      'map{}',
+      'open',
+      'strict.deeper',
+    ]);
+    expect(
+      openObjects(z.toJSONSchema(z.object({ a: z.string() }), { io: 'input' }) as never),
+    ).toEqual(['(root)']);
   });
 });

@@ -15,7 +15,11 @@ export type JsonSchemaNode = {
 };
 
 function labelled(node: JsonSchemaNode): boolean {
-  return typeof node.title === 'string' || typeof node.description === 'string' || (node.anyOf ?? []).some(labelled);
+  return (
+    typeof node.title === 'string' ||
+    typeof node.description === 'string' ||
+    (node.anyOf ?? []).some(labelled)
+  );
 }
 
 /** Dot paths of every property, at any depth, that has neither a title nor a description. */
@@ -27,7 +31,8 @@ export function unlabelledFields(node: JsonSchemaNode, path = ''): string[] {
     out.push(...unlabelledFields(child, at));
     for (const alternative of child.anyOf ?? []) out.push(...unlabelledFields(alternative, at));
     if (child.items) out.push(...unlabelledFields(child.items, `${at}[]`));
-    if (typeof child.additionalProperties === 'object') out.push(...unlabelledFields(child.additionalProperties, `${at}{}`));
+    if (typeof child.additionalProperties === 'object')
+      out.push(...unlabelledFields(child.additionalProperties, `${at}{}`));
   }
   return [...new Set(out)];
 }
@@ -35,11 +40,14 @@ export function unlabelledFields(node: JsonSchemaNode, path = ''): string[] {
 /** Dot paths of every object, at any depth, that accepts keys it does not list (not `additionalProperties: false`). */
 export function openObjects(node: JsonSchemaNode, path = ''): string[] {
   const out: string[] = [];
-  if (node.properties !== undefined && node.additionalProperties !== false) out.push(path || '(root)');
-  for (const [key, child] of Object.entries(node.properties ?? {})) out.push(...openObjects(child, path ? `${path}.${key}` : key));
+  if (node.properties !== undefined && node.additionalProperties !== false)
+    out.push(path || '(root)');
+  for (const [key, child] of Object.entries(node.properties ?? {}))
+    out.push(...openObjects(child, path ? `${path}.${key}` : key));
   for (const alternative of node.anyOf ?? []) out.push(...openObjects(alternative, path));
   if (node.items) out.push(...openObjects(node.items, `${path}[]`));
-  if (typeof node.additionalProperties === 'object') out.push(...openObjects(node.additionalProperties, `${path}{}`));
+  if (typeof node.additionalProperties === 'object')
+    out.push(...openObjects(node.additionalProperties, `${path}{}`));
   return [...new Set(out)];
 }
 

@@ -33,9 +33,11 @@ describe('event-loop turns', () => {
     try {
       const takeTurn = createEventLoopTurns();
       let answered = false;
-      const answer = request(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`).then(async (res) => {
-        answered = (await res.body.text()) === 'answered';
-      });
+      const answer = request(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`).then(
+        async (res) => {
+          answered = (await res.body.text()) === 'answered';
+        },
+      );
       // Work that is always ready: without turns it would run to the end before any I/O.
       let pieces = 0;
       while (!answered && pieces < 100_000) {

@@ -8,7 +8,12 @@ interface Gate {
   fail(err: Error): void;
 }
 
-function gatedWork(): { started: Gate[]; running: () => number; work: (item: number) => Promise<void>; startedCount: () => Promise<number> } {
+function gatedWork(): {
+  started: Gate[];
+  running: () => number;
+  work: (item: number) => Promise<void>;
+  startedCount: () => Promise<number>;
+} {
   const started: Gate[] = [];
   let running = 0;
   return {

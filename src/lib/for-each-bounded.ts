@@ -3,8 +3,13 @@
  * (the next one as soon as one ends). Resolves when every call has ended; if any rejected, then
  * rejects with the first rejection (the others still ran to their end, none is left behind).
  */
-export async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a whole number of at least 1, not ${limit}`);
+export async function forEachBounded<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`limit must be a whole number of at least 1, not ${limit}`);
   let next = 0;
   const failures: unknown[] = [];
   async function lane(): Promise<void> {

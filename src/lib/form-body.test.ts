@@ -30,7 +30,14 @@ describe('parseFormBody', () => {
         double: '%41',
         placeholder_TITLE: 'Basic',
       },
-      order: ['event', 'address_first_name', 'address_last_name', 'custom', 'double', 'placeholder_TITLE'],
+      order: [
+        'event',
+        'address_first_name',
+        'address_last_name',
+        'custom',
+        'double',
+        'placeholder_TITLE',
+      ],
     });
   });
 
@@ -81,18 +88,58 @@ describe('parseFormBody', () => {
   describe('rejects', () => {
     const cases: Array<[string, string | Buffer, FormBodyErrorCode, string]> = [
       ['a non-hex escape', 'a=%ZZ', 'MALFORMED_BODY', 'invalid percent escape at byte 2'],
-      ['a truncated escape at the end', 'a=%E4%', 'MALFORMED_BODY', 'invalid percent escape at byte 5'],
-      ['a one-digit escape before &', 'a=%4&b=1', 'MALFORMED_BODY', 'invalid percent escape at byte 2'],
+      [
+        'a truncated escape at the end',
+        'a=%E4%',
+        'MALFORMED_BODY',
+        'invalid percent escape at byte 5',
+      ],
+      [
+        'a one-digit escape before &',
+        'a=%4&b=1',
+        'MALFORMED_BODY',
+        'invalid percent escape at byte 2',
+      ],
       ['a bad escape in a name', 'x%G1=1', 'MALFORMED_BODY', 'invalid percent escape at byte 1'],
-      ['a lone continuation byte', 'b=1&a=%80', 'MALFORMED_BODY', 'the pair at byte 4 is not valid utf-8'],
-      ['a truncated multi-byte sequence', 'a=%E4', 'MALFORMED_BODY', 'the pair at byte 0 is not valid utf-8'],
-      ['an overlong encoding', 'a=%C0%AF', 'MALFORMED_BODY', 'the pair at byte 0 is not valid utf-8'],
-      ['a raw latin-1 byte', Buffer.from([0x61, 0x3d, 0xe4]), 'MALFORMED_BODY', 'the pair at byte 0 is not valid utf-8'],
+      [
+        'a lone continuation byte',
+        'b=1&a=%80',
+        'MALFORMED_BODY',
+        'the pair at byte 4 is not valid utf-8',
+      ],
+      [
+        'a truncated multi-byte sequence',
+        'a=%E4',
+        'MALFORMED_BODY',
+        'the pair at byte 0 is not valid utf-8',
+      ],
+      [
+        'an overlong encoding',
+        'a=%C0%AF',
+        'MALFORMED_BODY',
+        'the pair at byte 0 is not valid utf-8',
+      ],
+      [
+        'a raw latin-1 byte',
+        Buffer.from([0x61, 0x3d, 0xe4]),
+        'MALFORMED_BODY',
+        'the pair at byte 0 is not valid utf-8',
+      ],
       ['an empty name', 'a=1&=2', 'MALFORMED_BODY', 'empty field name at byte 4'],
       ['an empty name without value', 'a=1&=', 'MALFORMED_BODY', 'empty field name at byte 4'],
       ['a duplicate name', 'a=1&b=2&a=3', 'DUPLICATE_FIELD', 'field "a" occurs more than once'],
-      ['a duplicate after decoding', 'a=1&%61=2', 'DUPLICATE_FIELD', 'field "a" occurs more than once'],
-      ['a duplicate with empty values', 'a&a=', 'DUPLICATE_FIELD', 'field "a" occurs more than once'],
+      [
+        'a duplicate after decoding',
+        'a=1&%61=2',
+        'DUPLICATE_FIELD',
+        'field "a" occurs more than once',
+      ],
+      [
+        'a duplicate with empty values',
+        'a&a=',
+        'DUPLICATE_FIELD',
+        'field "a" occurs more than once',
+      ],
     ];
     for (const [label, body, code, reason] of cases) {
       it(label, () => {
@@ -102,13 +149,28 @@ describe('parseFormBody', () => {
 
     it('refuses a charset the platform does not know or that is not ASCII-compatible', () => {
       const options = { charsetField: 'charset' };
-      expect(parseFormBody(Buffer.from('charset=klingon&a=1'), options)).toEqual({ ok: false, code: 'UNSUPPORTED_CHARSET', reason: 'charset "klingon" is not supported' });
-      expect(parseFormBody(Buffer.from('a=1&charset=utf-16le'), options)).toMatchObject({ ok: false, code: 'UNSUPPORTED_CHARSET' });
+      expect(parseFormBody(Buffer.from('charset=klingon&a=1'), options)).toEqual({
+        ok: false,
+        code: 'UNSUPPORTED_CHARSET',
+        reason: 'charset "klingon" is not supported',
+      });
+      expect(parseFormBody(Buffer.from('a=1&charset=utf-16le'), options)).toMatchObject({
+        ok: false,
+        code: 'UNSUPPORTED_CHARSET',
+      });
     });
 
     it('with escapedOnly, refuses raw bytes outside printable ASCII, a space and DEL included', () => {
-      for (const [body, reason] of [['a=b c', 'unencoded byte 0x20 at byte 3'], ['a=b\x7f', 'unencoded byte 0x7f at byte 3'], ['a=J\xf6rg', 'unencoded byte 0xf6 at byte 3']] as const) {
-        expect(parseFormBody(Buffer.from(body, 'latin1'), { escapedOnly: true })).toEqual({ ok: false, code: 'MALFORMED_BODY', reason });
+      for (const [body, reason] of [
+        ['a=b c', 'unencoded byte 0x20 at byte 3'],
+        ['a=b\x7f', 'unencoded byte 0x7f at byte 3'],
+        ['a=J\xf6rg', 'unencoded byte 0xf6 at byte 3'],
+      ] as const) {
+        expect(parseFormBody(Buffer.from(body, 'latin1'), { escapedOnly: true })).toEqual({
+          ok: false,
+          code: 'MALFORMED_BODY',
+          reason,
+        });
       }
       expect(parse('a=b c')).toMatchObject({ ok: true, fields: { a: 'b c' } });
     });
@@ -129,15 +191,34 @@ describe('parseFormBody with a charset field', () => {
 
   it('reads the values in the charset the body names, wherever the field stands', () => {
     const result = parseFormBody(Buffer.from('first_name=J%C3%BCrgen&charset=UTF-8'), options);
-    expect(result).toMatchObject({ ok: true, fields: { first_name: 'Jürgen', charset: 'UTF-8' }, charset: 'utf-8', charsetDeclared: true });
+    expect(result).toMatchObject({
+      ok: true,
+      fields: { first_name: 'Jürgen', charset: 'UTF-8' },
+      charset: 'utf-8',
+      charsetDeclared: true,
+    });
   });
 
   it('uses the default without the field, and UTF-8 without options', () => {
-    expect(parseFormBody(Buffer.from('item=Kurs+%96+Basis'), options)).toMatchObject({ ok: true, fields: { item: 'Kurs – Basis' }, charset: 'windows-1252', charsetDeclared: false });
-    expect(parseFormBody(Buffer.from('item=%C3%A4'))).toMatchObject({ ok: true, fields: { item: 'ä' }, charset: 'utf-8', charsetDeclared: false });
+    expect(parseFormBody(Buffer.from('item=Kurs+%96+Basis'), options)).toMatchObject({
+      ok: true,
+      fields: { item: 'Kurs – Basis' },
+      charset: 'windows-1252',
+      charsetDeclared: false,
+    });
+    expect(parseFormBody(Buffer.from('item=%C3%A4'))).toMatchObject({
+      ok: true,
+      fields: { item: 'ä' },
+      charset: 'utf-8',
+      charsetDeclared: false,
+    });
   });
 
   it('refuses bytes the named charset cannot hold', () => {
-    expect(parseFormBody(Buffer.from('first_name=J%F6rg&charset=UTF-8'), options)).toEqual({ ok: false, code: 'MALFORMED_BODY', reason: 'the pair at byte 0 is not valid utf-8' });
+    expect(parseFormBody(Buffer.from('first_name=J%F6rg&charset=UTF-8'), options)).toEqual({
+      ok: false,
+      code: 'MALFORMED_BODY',
+      reason: 'the pair at byte 0 is not valid utf-8',
+    });
   });
 });

@@ -83,7 +83,10 @@ function charsetFor(label: string): Charset | null {
   if (NOT_ASCII_COMPATIBLE.has(decoder.encoding)) return null;
   // TextDecoder resolves the label (latin1, iso-8859-1, cp1252, … all mean windows-1252 in
   // WHATWG); its windows-1252 decoding is wrong on current Node, see windows-1252.ts.
-  const charset = decoder.encoding === WINDOWS_1252.encoding ? WINDOWS_1252 : { encoding: decoder.encoding, decode: (bytes: Uint8Array) => decoder.decode(bytes) };
+  const charset =
+    decoder.encoding === WINDOWS_1252.encoding
+      ? WINDOWS_1252
+      : { encoding: decoder.encoding, decode: (bytes: Uint8Array) => decoder.decode(bytes) };
   charsets.set(key, charset);
   return charset;
 }
@@ -105,7 +108,12 @@ function percentDecode(body: Buffer, start: number, end: number, escapedOnly: bo
   let plain = true;
   for (let i = start; i < end; i++) {
     const byte = body[i] as number;
-    if (byte === PLUS || byte === PERCENT || byte >= 0x80 || (escapedOnly && (byte < 0x21 || byte > 0x7e))) {
+    if (
+      byte === PLUS ||
+      byte === PERCENT ||
+      byte >= 0x80 ||
+      (escapedOnly && (byte < 0x21 || byte > 0x7e))
+    ) {
       plain = false;
       break;
     }
@@ -124,7 +132,10 @@ function percentDecode(body: Buffer, start: number, end: number, escapedOnly: bo
       out[length++] = high * 16 + low;
       i += 2;
     } else if (escapedOnly && (byte < 0x21 || byte > 0x7e)) {
-      return { ok: false, reason: `unencoded byte 0x${byte.toString(16).padStart(2, '0')} at byte ${i}` };
+      return {
+        ok: false,
+        reason: `unencoded byte 0x${byte.toString(16).padStart(2, '0')} at byte ${i}`,
+      };
     } else {
       out[length++] = byte;
     }
@@ -155,20 +166,36 @@ export function parseFormBody(body: Buffer, options: FormBodyOptions = {}): Form
   const failure = forEachFormPair(body, (start, split, end) => {
     const name = percentDecode(body, start, split, escapedOnly);
     if (!name.ok) return { code: 'MALFORMED_BODY', reason: name.reason };
-    if (name.bytes.length === 0) return { code: 'MALFORMED_BODY', reason: `empty field name at byte ${start}` };
+    if (name.bytes.length === 0)
+      return { code: 'MALFORMED_BODY', reason: `empty field name at byte ${start}` };
     const value = split < end ? percentDecode(body, split + 1, end, escapedOnly) : EMPTY;
     if (!value.ok) return { code: 'MALFORMED_BODY', reason: value.reason };
-    pairs.push({ name: name.bytes, value: value.bytes, plain: name.plain && value.plain, at: start });
+    pairs.push({
+      name: name.bytes,
+      value: value.bytes,
+      plain: name.plain && value.plain,
+      at: start,
+    });
     return undefined;
   });
   if (failure) return { ok: false, ...failure };
 
   // The charset value is plain ASCII in every ASCII-compatible encoding, so it can be read first.
-  const charsetName = options.charsetField === undefined ? undefined : Buffer.from(options.charsetField, 'latin1');
-  const charsetPair = charsetName === undefined ? undefined : pairs.find((pair) => pair.name.equals(charsetName));
-  const label = charsetPair === undefined ? (options.defaultCharset ?? 'utf-8') : charsetPair.value.toString('latin1');
+  const charsetName =
+    options.charsetField === undefined ? undefined : Buffer.from(options.charsetField, 'latin1');
+  const charsetPair =
+    charsetName === undefined ? undefined : pairs.find((pair) => pair.name.equals(charsetName));
+  const label =
+    charsetPair === undefined
+      ? (options.defaultCharset ?? 'utf-8')
+      : charsetPair.value.toString('latin1');
   const charset = charsetFor(label);
-  if (charset === null) return { ok: false, code: 'UNSUPPORTED_CHARSET', reason: `charset ${quote(label)} is not supported` };
+  if (charset === null)
+    return {
+      ok: false,
+      code: 'UNSUPPORTED_CHARSET',
+      reason: `charset ${quote(label)} is not supported`,
+    };
 
   const fields = Object.create(null) as Record<string, string>;
   const order: string[] = [];
@@ -184,14 +211,29 @@ export function parseFormBody(body: Buffer, options: FormBodyOptions = {}): Form
         name = charset.decode(pair.name);
         value = charset.decode(pair.value);
       } catch {
-        return { ok: false, code: 'MALFORMED_BODY', reason: `the pair at byte ${pair.at} is not valid ${charset.encoding}` };
+        return {
+          ok: false,
+          code: 'MALFORMED_BODY',
+          reason: `the pair at byte ${pair.at} is not valid ${charset.encoding}`,
+        };
       }
     }
-    if (Object.hasOwn(fields, name)) return { ok: false, code: 'DUPLICATE_FIELD', reason: `field ${quote(name)} occurs more than once` };
+    if (Object.hasOwn(fields, name))
+      return {
+        ok: false,
+        code: 'DUPLICATE_FIELD',
+        reason: `field ${quote(name)} occurs more than once`,
+      };
     fields[name] = value;
     order.push(name);
   }
-  return { ok: true, fields, order, charset: charset.encoding, charsetDeclared: charsetPair !== undefined };
+  return {
+    ok: true,
+    fields,
+    order,
+    charset: charset.encoding,
+    charsetDeclared: charsetPair !== undefined,
+  };
 }
 
 interface FormPairFailure {
@@ -205,7 +247,10 @@ interface FormPairFailure {
  * (`split === end` when there is no `=`). Splits raw bytes only, so a value holding an escaped
  * `&` or `=` stays whole. Stops at the first failure `visit` returns.
  */
-function forEachFormPair(body: Buffer, visit: (start: number, split: number, end: number) => FormPairFailure | undefined): FormPairFailure | undefined {
+function forEachFormPair(
+  body: Buffer,
+  visit: (start: number, split: number, end: number) => FormPairFailure | undefined,
+): FormPairFailure | undefined {
   let start = 0;
   while (start <= body.length) {
     let end = body.indexOf(AMPERSAND, start);

@@ -53,7 +53,9 @@ afterAll(async () => {
 
 describe('createHttpClient: SSRF guard', () => {
   it('refuses a loopback IP literal by default, without connecting', async () => {
-    const failure = expectFailure(await client({ allowList: [] }).request({ method: 'GET', url: `http://127.0.0.1:${port}/x` }));
+    const failure = expectFailure(
+      await client({ allowList: [] }).request({ method: 'GET', url: `http://127.0.0.1:${port}/x` }),
+    );
     expect(failure.kind).toBe('blocked');
     expect(failure.message).toContain('127.0.0.1');
     expect(failure.message).toContain('loopback');
@@ -62,13 +64,20 @@ describe('createHttpClient: SSRF guard', () => {
   });
 
   it('refuses IPv4-mapped IPv6 literals of loopback', async () => {
-    const failure = expectFailure(await client({ allowList: [] }).request({ method: 'GET', url: `http://[::ffff:127.0.0.1]:${port}/` }));
+    const failure = expectFailure(
+      await client({ allowList: [] }).request({
+        method: 'GET',
+        url: `http://[::ffff:127.0.0.1]:${port}/`,
+      }),
+    );
     expect(failure.kind).toBe('blocked');
     expect(hits).toEqual([]);
   });
 
   it('refuses a host name that resolves to loopback (checked at connect time)', async () => {
-    const failure = expectFailure(await client({ allowList: [] }).request({ method: 'GET', url: `http://localhost:${port}/x` }));
+    const failure = expectFailure(
+      await client({ allowList: [] }).request({ method: 'GET', url: `http://localhost:${port}/x` }),
+    );
     expect(failure.kind).toBe('blocked');
     expect(failure.message).toMatch(/^localhost \((127\.0\.0\.1|::1)\) is a loopback address/);
     expect(failure.message).toContain('IPNHUB_OUTBOUND_ALLOW_LIST');
@@ -76,7 +85,12 @@ describe('createHttpClient: SSRF guard', () => {
   });
 
   it('allows an allow-listed IP', async () => {
-    const response = expectResponse(await client({ allowList: ['127.0.0.0/8'] }).request({ method: 'GET', url: `http://127.0.0.1:${port}/ok?q=1` }));
+    const response = expectResponse(
+      await client({ allowList: ['127.0.0.0/8'] }).request({
+        method: 'GET',
+        url: `http://127.0.0.1:${port}/ok?q=1`,
+      }),
+    );
     expect(response.status).toBe(200);
     expect(response.body).toBe('hello');
     expect(response.truncated).toBe(false);
@@ -85,7 +99,12 @@ describe('createHttpClient: SSRF guard', () => {
   });
 
   it('allows an allow-listed host name whatever it resolves to', async () => {
-    const response = expectResponse(await client({ allowList: ['LOCALHOST'] }).request({ method: 'GET', url: `http://localhost:${port}/named` }));
+    const response = expectResponse(
+      await client({ allowList: ['LOCALHOST'] }).request({
+        method: 'GET',
+        url: `http://localhost:${port}/named`,
+      }),
+    );
     expect(response.status).toBe(200);
     expect(hits).toEqual(['GET /named']);
   });
@@ -98,13 +117,22 @@ describe('createHttpClient: requests and responses', () => {
       const parts: Buffer[] = [];
       req.on('data', (c: Buffer) => parts.push(c));
       req.on('end', () => {
-        seen = { method: req.method, headers: req.headers, body: Buffer.concat(parts).toString('utf8') };
+        seen = {
+          method: req.method,
+          headers: req.headers,
+          body: Buffer.concat(parts).toString('utf8'),
+        };
         res.writeHead(201, { 'X-Custom-Header': 'Value', 'Content-Type': 'text/plain' });
         res.end('created');
       });
     };
     const response = expectResponse(
-      await client().request({ method: 'post', url: `http://127.0.0.1:${port}/in`, headers: { 'Content-Type': 'application/json' }, body: '{"a":1}' }),
+      await client().request({
+        method: 'post',
+        url: `http://127.0.0.1:${port}/in`,
+        headers: { 'Content-Type': 'application/json' },
+        body: '{"a":1}',
+      }),
     );
     expect(response.status).toBe(201);
     expect(response.headers['x-custom-header']).toBe('Value');
@@ -122,7 +150,12 @@ describe('createHttpClient: requests and responses', () => {
       seen = req.headers;
       res.end();
     };
-    expectResponse(await client({ userAgent: 'custom/1' }).request({ method: 'GET', url: `http://user:p%40ss@127.0.0.1:${port}/` }));
+    expectResponse(
+      await client({ userAgent: 'custom/1' }).request({
+        method: 'GET',
+        url: `http://user:p%40ss@127.0.0.1:${port}/`,
+      }),
+    );
     expect(seen.authorization).toBe(`Basic ${Buffer.from('user:p@ss').toString('base64')}`);
     expect(seen['user-agent']).toBe('custom/1');
   });
@@ -134,7 +167,9 @@ describe('createHttpClient: requests and responses', () => {
         res.end();
       } else res.end('new');
     };
-    const response = expectResponse(await client().request({ method: 'GET', url: `http://127.0.0.1:${port}/old` }));
+    const response = expectResponse(
+      await client().request({ method: 'GET', url: `http://127.0.0.1:${port}/old` }),
+    );
     expect(response.status).toBe(302);
     expect(response.headers.location).toBe('/new');
     expect(hits).toEqual(['GET /old']);
@@ -142,7 +177,12 @@ describe('createHttpClient: requests and responses', () => {
 
   it('keeps at most maxResponseBytes of the body and says so', async () => {
     handler = (_req, res) => res.end('x'.repeat(100_000));
-    const response = expectResponse(await client({ maxResponseBytes: 1024 }).request({ method: 'GET', url: `http://127.0.0.1:${port}/big` }));
+    const response = expectResponse(
+      await client({ maxResponseBytes: 1024 }).request({
+        method: 'GET',
+        url: `http://127.0.0.1:${port}/big`,
+      }),
+    );
     expect(response.status).toBe(200);
     expect(response.body).toBe('x'.repeat(1024));
     expect(response.truncated).toBe(true);
@@ -160,14 +200,21 @@ describe('createHttpClient: requests and responses', () => {
       };
       pump();
     };
-    const response = expectResponse(await client({ maxResponseBytes: 10_000 }).request({ method: 'GET', url: `http://127.0.0.1:${port}/endless` }));
+    const response = expectResponse(
+      await client({ maxResponseBytes: 10_000 }).request({
+        method: 'GET',
+        url: `http://127.0.0.1:${port}/endless`,
+      }),
+    );
     expect(response.body.length).toBe(10_000);
     expect(response.truncated).toBe(true);
   });
 
   it('uses the default limit of 64 KiB', async () => {
     handler = (_req, res) => res.end('z'.repeat(70_000));
-    const response = expectResponse(await client().request({ method: 'GET', url: `http://127.0.0.1:${port}/` }));
+    const response = expectResponse(
+      await client().request({ method: 'GET', url: `http://127.0.0.1:${port}/` }),
+    );
     expect(response.body.length).toBe(65_536);
     expect(response.truncated).toBe(true);
   });
@@ -178,7 +225,12 @@ describe('createHttpClient: failures as values', () => {
     handler = () => {
       /* never answer */
     };
-    const failure = expectFailure(await client({ timeoutMs: 150 }).request({ method: 'GET', url: `http://127.0.0.1:${port}/slow` }));
+    const failure = expectFailure(
+      await client({ timeoutMs: 150 }).request({
+        method: 'GET',
+        url: `http://127.0.0.1:${port}/slow`,
+      }),
+    );
     expect(failure.kind).toBe('timeout');
     expect(failure.message).toBe('no complete answer within 150 ms');
   });
@@ -187,7 +239,13 @@ describe('createHttpClient: failures as values', () => {
     handler = () => {
       /* never answer */
     };
-    const failure = expectFailure(await client({ timeoutMs: 30_000 }).request({ method: 'GET', url: `http://127.0.0.1:${port}/slow`, timeoutMs: 100 }));
+    const failure = expectFailure(
+      await client({ timeoutMs: 30_000 }).request({
+        method: 'GET',
+        url: `http://127.0.0.1:${port}/slow`,
+        timeoutMs: 100,
+      }),
+    );
     expect(failure.kind).toBe('timeout');
     expect(failure.message).toBe('no complete answer within 100 ms');
   });
@@ -196,25 +254,37 @@ describe('createHttpClient: failures as values', () => {
     handler = (_req, res) => {
       setTimeout(() => res.end('late but fine'), 300);
     };
-    const response = expectResponse(await client({ timeoutMs: 100 }).request({ method: 'GET', url: `http://127.0.0.1:${port}/`, timeoutMs: 5000 }));
+    const response = expectResponse(
+      await client({ timeoutMs: 100 }).request({
+        method: 'GET',
+        url: `http://127.0.0.1:${port}/`,
+        timeoutMs: 5000,
+      }),
+    );
     expect(response.body).toBe('late but fine');
   });
 
   it('reports a refused connection', async () => {
     const free = await closedPort();
-    const failure = expectFailure(await client().request({ method: 'GET', url: `http://127.0.0.1:${free}/` }));
+    const failure = expectFailure(
+      await client().request({ method: 'GET', url: `http://127.0.0.1:${free}/` }),
+    );
     expect(failure.kind).toBe('connection');
     expect(failure.message).toContain('ECONNREFUSED');
   });
 
   it('reports a reset connection', async () => {
     handler = (req) => req.socket.destroy();
-    const failure = expectFailure(await client().request({ method: 'GET', url: `http://127.0.0.1:${port}/reset` }));
+    const failure = expectFailure(
+      await client().request({ method: 'GET', url: `http://127.0.0.1:${port}/reset` }),
+    );
     expect(failure.kind).toBe('connection');
   });
 
   it('reports a DNS failure as a connection problem', async () => {
-    const failure = expectFailure(await client().request({ method: 'GET', url: 'http://does-not-exist.invalid/' }));
+    const failure = expectFailure(
+      await client().request({ method: 'GET', url: 'http://does-not-exist.invalid/' }),
+    );
     expect(failure.kind).toBe('connection');
     expect(failure.message).toMatch(/ENOTFOUND|EAI_AGAIN/);
   });
@@ -232,7 +302,13 @@ describe('createHttpClient: failures as values', () => {
   it('reports the caller aborting before the start', async () => {
     const controller = new AbortController();
     controller.abort();
-    const failure = expectFailure(await client().request({ method: 'GET', url: `http://127.0.0.1:${port}/`, signal: controller.signal }));
+    const failure = expectFailure(
+      await client().request({
+        method: 'GET',
+        url: `http://127.0.0.1:${port}/`,
+        signal: controller.signal,
+      }),
+    );
     expect(failure.kind).toBe('aborted');
     expect(hits).toEqual([]);
   });
@@ -240,7 +316,13 @@ describe('createHttpClient: failures as values', () => {
   it('reports the caller aborting while waiting for the answer', async () => {
     const controller = new AbortController();
     handler = () => controller.abort();
-    const failure = expectFailure(await client().request({ method: 'GET', url: `http://127.0.0.1:${port}/`, signal: controller.signal }));
+    const failure = expectFailure(
+      await client().request({
+        method: 'GET',
+        url: `http://127.0.0.1:${port}/`,
+        signal: controller.signal,
+      }),
+    );
     expect(failure.kind).toBe('aborted');
     expect(failure.message).toBe('the request was aborted');
   });

@@ -73,7 +73,11 @@ function blockedMessage(host: string, address: string, reason: string): string {
   return `${target} is a ${reason} address and outbound requests to it are refused; add it to outboundAllowList in the settings file (<dataDir>/ipnhub.json, read by serve and the CLI alike) or IPNHUB_OUTBOUND_ALLOW_LIST to allow it`;
 }
 
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+type LookupCallback = (
+  err: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
 
 /** `dns.lookup` with every resolved address checked, so DNS rebinding cannot pass the guard. */
 function guardedLookup(guard: AddressGuard) {
@@ -85,12 +89,20 @@ function guardedLookup(guard: AddressGuard) {
         // addresses is either misconfigured or an attack, and picking one would hide that.
         for (const entry of addresses) {
           const reason = guard.blockReason(entry.address);
-          if (reason !== null) return callback(new BlockedAddressError(blockedMessage(hostname, entry.address, reason)), []);
+          if (reason !== null)
+            return callback(
+              new BlockedAddressError(blockedMessage(hostname, entry.address, reason)),
+              [],
+            );
         }
       }
       if (options.all) return callback(null, addresses);
       const first = addresses[0];
-      if (!first) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), []);
+      if (!first)
+        return callback(
+          Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }),
+          [],
+        );
       callback(null, first.address, first.family);
     });
   };
@@ -106,7 +118,12 @@ function errorChain(err: unknown): unknown[] {
   return chain;
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+]);
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   if (value === undefined) return undefined;
@@ -120,7 +137,9 @@ function lowerCaseKeys(headers: Record<string, string> | undefined): Record<stri
 }
 
 /** Creates the client with its own connection pool; `close()` releases it. */
-export function createHttpClient(options: HttpClientOptions): HttpClient & { close(): Promise<void> } {
+export function createHttpClient(
+  options: HttpClientOptions,
+): HttpClient & { close(): Promise<void> } {
   const guard = createAddressGuard(options.allowList);
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
@@ -133,7 +152,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient & { clo
   async function request(req: HttpRequest): Promise<HttpResult> {
     const started = performance.now();
     const elapsed = (): number => Math.round(performance.now() - started);
-    const fail = (kind: HttpFailureKind, message: string): HttpResult => ({ ok: false, kind, message, durationMs: elapsed() });
+    const fail = (kind: HttpFailureKind, message: string): HttpResult => ({
+      ok: false,
+      kind,
+      message,
+      durationMs: elapsed(),
+    });
 
     let url: URL;
     try {
@@ -142,7 +166,10 @@ export function createHttpClient(options: HttpClientOptions): HttpClient & { clo
       return fail('invalid_url', `not a valid URL: ${req.url}`);
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      return fail('invalid_url', `only http and https URLs are supported, not ${url.protocol.slice(0, -1)}`);
+      return fail(
+        'invalid_url',
+        `only http and https URLs are supported, not ${url.protocol.slice(0, -1)}`,
+      );
     }
     const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     // The lookup hook never runs for IP literals, so they are checked here, before connecting.
@@ -212,7 +239,12 @@ export function createHttpClient(options: HttpClientOptions): HttpClient & { clo
         },
       };
     } catch (err) {
-      return classifyError(err, { timedOut, timeoutMs, callerAborted: req.signal?.aborted === true, fail });
+      return classifyError(err, {
+        timedOut,
+        timeoutMs,
+        callerAborted: req.signal?.aborted === true,
+        fail,
+      });
     } finally {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', onCallerAbort);
@@ -229,16 +261,26 @@ export function createHttpClient(options: HttpClientOptions): HttpClient & { clo
 
 function classifyError(
   err: unknown,
-  state: { timedOut: boolean; timeoutMs: number; callerAborted: boolean; fail: (kind: HttpFailureKind, message: string) => HttpResult },
+  state: {
+    timedOut: boolean;
+    timeoutMs: number;
+    callerAborted: boolean;
+    fail: (kind: HttpFailureKind, message: string) => HttpResult;
+  },
 ): HttpResult {
   const { fail } = state;
   const chain = errorChain(err);
   const blocked = chain.find((e): e is BlockedAddressError => e instanceof BlockedAddressError);
   if (blocked) return fail('blocked', blocked.message);
   const codes = chain.map(errorCodeOf).filter((c): c is string => c !== undefined);
-  if (state.timedOut || codes.some((c) => TIMEOUT_CODES.has(c))) return fail('timeout', `no complete answer within ${state.timeoutMs} ms`);
+  if (state.timedOut || codes.some((c) => TIMEOUT_CODES.has(c)))
+    return fail('timeout', `no complete answer within ${state.timeoutMs} ms`);
   if (state.callerAborted) return fail('aborted', 'the request was aborted');
-  const message = chain.map((e) => (e as Error).message).filter((m) => m.length > 0).join(': ') || String(err);
+  const message =
+    chain
+      .map((e) => (e as Error).message)
+      .filter((m) => m.length > 0)
+      .join(': ') || String(err);
   if (codes.includes('UND_ERR_INVALID_ARG')) return fail('invalid_url', message);
   return fail('connection', message);
 }

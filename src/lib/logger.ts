@@ -9,13 +9,31 @@ import type { Logger as PinoLogger, LevelWithSilent } from 'pino';
 export type Logger = PinoLogger;
 
 export const REDACT_PATHS = [
-  'authorization', '*.authorization', 'headers.authorization', 'req.headers.authorization',
-  'password', '*.password', 'passphrase', '*.passphrase', 'secret', '*.secret', 'token', '*.token',
-  'apiKey', '*.apiKey',
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'password',
+  '*.password',
+  'passphrase',
+  '*.passphrase',
+  'secret',
+  '*.secret',
+  'token',
+  '*.token',
+  'apiKey',
+  '*.apiKey',
 ];
 
-export function createLogger(level: LevelWithSilent = 'info', destination?: NodeJS.WritableStream): Logger {
-  const options = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'ipnhub' } };
+export function createLogger(
+  level: LevelWithSilent = 'info',
+  destination?: NodeJS.WritableStream,
+): Logger {
+  const options = {
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: { app: 'ipnhub' },
+  };
   return destination ? pino(options, destination as pino.DestinationStream) : pino(options);
 }
 

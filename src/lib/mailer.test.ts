@@ -21,7 +21,12 @@ describe('createMailer with SMTP', () => {
 
   beforeAll(async () => {
     sink = await startSmtpSink({ rejectRecipients: ['gone@example.com'] });
-    mailer = createMailer({ smtpUrl: sink.url, from: 'ipnhub <hub@example.com>', dataDir: '/nonexistent', logger: silentLogger() });
+    mailer = createMailer({
+      smtpUrl: sink.url,
+      from: 'ipnhub <hub@example.com>',
+      dataDir: '/nonexistent',
+      logger: silentLogger(),
+    });
   });
 
   afterAll(async () => {
@@ -50,21 +55,31 @@ describe('createMailer with SMTP', () => {
 
   it('uses a per-message sender when given', async () => {
     const before = sink.messages.length;
-    const result = await mailer.send({ to: ['a@example.com'], subject: 's', text: 't', from: 'other@example.com' });
+    const result = await mailer.send({
+      to: ['a@example.com'],
+      subject: 's',
+      text: 't',
+      from: 'other@example.com',
+    });
     expect(result.ok).toBe(true);
     const [message] = (await sink.waitForMessages(before + 1)).slice(before);
     expect(message?.from).toBe('other@example.com');
   });
 
   it('reports a rejected recipient (550) as permanent', async () => {
-    const failure = expectFailure(await mailer.send({ to: ['gone@example.com'], subject: 's', text: 't' }));
+    const failure = expectFailure(
+      await mailer.send({ to: ['gone@example.com'], subject: 's', text: 't' }),
+    );
     expect(failure.transient).toBe(false);
     expect(failure.error).toContain('550');
     expect(failure.error).toContain('Mailbox unavailable');
   });
 
   it('verifies the connection', async () => {
-    expect(await mailer.verify()).toEqual({ ok: true, message: 'SMTP server reachable and login accepted' });
+    expect(await mailer.verify()).toEqual({
+      ok: true,
+      message: 'SMTP server reachable and login accepted',
+    });
   });
 });
 
@@ -80,17 +95,33 @@ describe('createMailer with pooled SMTP connections', () => {
   });
 
   it('carries mails sent one after another over one connection, opens at most maxConnections, and closes them when idle', async () => {
-    const mailer = createMailer({ smtpUrl: sink.url, from: 'hub@example.com', dataDir: '/nonexistent', logger: silentLogger(), maxConnections: 2, idleCloseMs: 50 });
+    const mailer = createMailer({
+      smtpUrl: sink.url,
+      from: 'hub@example.com',
+      dataDir: '/nonexistent',
+      logger: silentLogger(),
+      maxConnections: 2,
+      idleCloseMs: 50,
+    });
     const before = sink.connections();
-    for (let i = 0; i < 3; i++) expect((await mailer.send({ to: ['a@example.com'], subject: `one by one ${i}`, text: 't' })).ok).toBe(true);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await mailer.send({ to: ['a@example.com'], subject: `one by one ${i}`, text: 't' })).ok,
+      ).toBe(true);
     expect(sink.connections() - before).toBe(1);
-    const together = await Promise.all(Array.from({ length: 6 }, (_, i) => mailer.send({ to: ['b@example.com'], subject: `together ${i}`, text: 't' })));
+    const together = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        mailer.send({ to: ['b@example.com'], subject: `together ${i}`, text: 't' }),
+      ),
+    );
     expect(together.every((r) => r.ok)).toBe(true);
     expect(sink.maxOpenConnections()).toBeLessThanOrEqual(2);
     expect(sink.connections() - before).toBeLessThanOrEqual(2);
     // Nothing is sent for idleCloseMs: the pool closes its connections; the next send opens one.
     await sink.waitFor((s) => s.openConnections() === 0);
-    expect((await mailer.send({ to: ['a@example.com'], subject: 'after idle', text: 't' })).ok).toBe(true);
+    expect(
+      (await mailer.send({ to: ['a@example.com'], subject: 'after idle', text: 't' })).ok,
+    ).toBe(true);
     expect(sink.openConnections()).toBe(1);
     await mailer.close();
     await sink.waitFor((s) => s.openConnections() === 0);
@@ -109,7 +140,12 @@ describe('createMailer with SMTP login', () => {
   });
 
   it('sends with the right login', async () => {
-    const mailer = createMailer({ smtpUrl: `smtp://hub:right@127.0.0.1:${sink.port}`, from: 'hub@example.com', dataDir: '/nonexistent', logger: silentLogger() });
+    const mailer = createMailer({
+      smtpUrl: `smtp://hub:right@127.0.0.1:${sink.port}`,
+      from: 'hub@example.com',
+      dataDir: '/nonexistent',
+      logger: silentLogger(),
+    });
     const result = await mailer.send({ to: ['a@example.com'], subject: 'auth ok', text: 't' });
     await mailer.close();
     expect(result.ok).toBe(true);
@@ -117,8 +153,15 @@ describe('createMailer with SMTP login', () => {
   });
 
   it('reports a refused login (535) as permanent, for send and verify', async () => {
-    const mailer = createMailer({ smtpUrl: `smtp://hub:wrong@127.0.0.1:${sink.port}`, from: 'hub@example.com', dataDir: '/nonexistent', logger: silentLogger() });
-    const failure = expectFailure(await mailer.send({ to: ['a@example.com'], subject: 's', text: 't' }));
+    const mailer = createMailer({
+      smtpUrl: `smtp://hub:wrong@127.0.0.1:${sink.port}`,
+      from: 'hub@example.com',
+      dataDir: '/nonexistent',
+      logger: silentLogger(),
+    });
+    const failure = expectFailure(
+      await mailer.send({ to: ['a@example.com'], subject: 's', text: 't' }),
+    );
     const verified = await mailer.verify();
     await mailer.close();
     expect(failure.transient).toBe(false);
@@ -131,8 +174,15 @@ describe('createMailer with SMTP login', () => {
 describe('createMailer with the SMTP server down', () => {
   it('reports a refused connection as transient, for send and verify', async () => {
     const port = await closedPort();
-    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, from: 'hub@example.com', dataDir: '/nonexistent', logger: silentLogger() });
-    const failure = expectFailure(await mailer.send({ to: ['a@example.com'], subject: 's', text: 't' }));
+    const mailer = createMailer({
+      smtpUrl: `smtp://127.0.0.1:${port}`,
+      from: 'hub@example.com',
+      dataDir: '/nonexistent',
+      logger: silentLogger(),
+    });
+    const failure = expectFailure(
+      await mailer.send({ to: ['a@example.com'], subject: 's', text: 't' }),
+    );
     const verified = await mailer.verify();
     await mailer.close();
     expect(failure.transient).toBe(true);
@@ -161,8 +211,17 @@ describe('createMailer without SMTP (file mode)', () => {
         callback();
       },
     });
-    const mailer = createMailer({ from: 'ipnhub <hub@example.com>', dataDir, logger: createLogger('info', destination) });
-    const result = await mailer.send({ to: ['anna.beispiel@example.com'], subject: 'Payment K7QX2M9P', text: 'Body text', messageId: '<dlv_01ABC@ipnhub>' });
+    const mailer = createMailer({
+      from: 'ipnhub <hub@example.com>',
+      dataDir,
+      logger: createLogger('info', destination),
+    });
+    const result = await mailer.send({
+      to: ['anna.beispiel@example.com'],
+      subject: 'Payment K7QX2M9P',
+      text: 'Body text',
+      messageId: '<dlv_01ABC@ipnhub>',
+    });
     await mailer.close();
     if (!result.ok) throw new Error(result.error);
     expect(result.messageId).toBe('<dlv_01ABC@ipnhub>');
@@ -179,14 +238,23 @@ describe('createMailer without SMTP (file mode)', () => {
 
   it('verify says where the mails go', async () => {
     const mailer = createMailer({ from: 'hub@example.com', dataDir, logger: silentLogger() });
-    expect(await mailer.verify()).toEqual({ ok: true, message: `no SMTP server configured (IPNHUB_SMTP_URL); mails are written as .eml files to ${join(dataDir, 'mail')}` });
+    expect(await mailer.verify()).toEqual({
+      ok: true,
+      message: `no SMTP server configured (IPNHUB_SMTP_URL); mails are written as .eml files to ${join(dataDir, 'mail')}`,
+    });
   });
 
   it('reports an unusable data directory as transient', async () => {
     const notADirectory = join(dataDir, 'plain-file');
     await writeFile(notADirectory, 'x');
-    const mailer = createMailer({ from: 'hub@example.com', dataDir: notADirectory, logger: silentLogger() });
-    const failure = expectFailure(await mailer.send({ to: ['a@example.com'], subject: 's', text: 't' }));
+    const mailer = createMailer({
+      from: 'hub@example.com',
+      dataDir: notADirectory,
+      logger: silentLogger(),
+    });
+    const failure = expectFailure(
+      await mailer.send({ to: ['a@example.com'], subject: 's', text: 't' }),
+    );
     expect(failure.transient).toBe(true);
     expect(failure.error).toMatch(/^could not write the mail file: /);
   });
@@ -194,7 +262,15 @@ describe('createMailer without SMTP (file mode)', () => {
 
 describe('classifySmtpError', () => {
   it.each([
-    [{ message: 'Greylisted', code: 'EENVELOPE', responseCode: 451, response: '451 4.7.1 Try again later' }, true],
+    [
+      {
+        message: 'Greylisted',
+        code: 'EENVELOPE',
+        responseCode: 451,
+        response: '451 4.7.1 Try again later',
+      },
+      true,
+    ],
     [{ message: 'Mailbox unavailable', code: 'EENVELOPE', responseCode: 550 }, false],
     [{ message: 'Invalid login', code: 'EAUTH', responseCode: 535 }, false],
     [{ message: 'Temporary auth failure', code: 'EAUTH', responseCode: 454 }, true],
@@ -207,8 +283,12 @@ describe('classifySmtpError', () => {
   });
 
   it('adds the server response when the message lacks it', () => {
-    expect(classifySmtpError({ message: 'Greylisted', responseCode: 451, response: '451 4.7.1 Try again later' }).error).toBe(
-      'Greylisted (451 4.7.1 Try again later)',
-    );
+    expect(
+      classifySmtpError({
+        message: 'Greylisted',
+        responseCode: 451,
+        response: '451 4.7.1 Try again later',
+      }).error,
+    ).toBe('Greylisted (451 4.7.1 Try again later)');
   });
 });

@@ -42,8 +42,16 @@ export interface MailAttachment {
 }
 
 export type MailResult =
-  | { ok: true; messageId: string; /** File path when written as .eml instead of sent. */ file?: string }
-  | { ok: false; /** True when trying again later may help (connection refused, 4xx SMTP reply). */ transient: boolean; error: string };
+  | {
+      ok: true;
+      messageId: string /** File path when written as .eml instead of sent. */;
+      file?: string;
+    }
+  | {
+      ok: false /** True when trying again later may help (connection refused, 4xx SMTP reply). */;
+      transient: boolean;
+      error: string;
+    };
 
 export interface Mailer {
   send(message: MailMessage): Promise<MailResult>;
@@ -77,7 +85,12 @@ const PERMANENT_CODES = new Set(['EENVELOPE', 'EMESSAGE', 'EAUTH', 'EREQUIRETLS'
 
 /** Sorts a nodemailer failure into transient (retry) or permanent, with a readable text. */
 export function classifySmtpError(err: unknown): { transient: boolean; error: string } {
-  const fields = (typeof err === 'object' && err !== null ? err : {}) as { message?: unknown; code?: unknown; responseCode?: unknown; response?: unknown };
+  const fields = (typeof err === 'object' && err !== null ? err : {}) as {
+    message?: unknown;
+    code?: unknown;
+    responseCode?: unknown;
+    response?: unknown;
+  };
   const message = typeof fields.message === 'string' ? fields.message : String(err);
   const response = typeof fields.response === 'string' ? fields.response.trim() : '';
   const error = response && !message.includes(response) ? `${message} (${response})` : message;
@@ -101,7 +114,15 @@ function toMailOptions(message: MailMessage, defaultFrom: string): SendMailOptio
     ...(message.replyTo !== undefined ? { replyTo: message.replyTo } : {}),
     ...(message.headers !== undefined ? { headers: message.headers } : {}),
     ...(message.messageId !== undefined ? { messageId: message.messageId } : {}),
-    ...(message.attachments !== undefined ? { attachments: message.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })) } : {}),
+    ...(message.attachments !== undefined
+      ? {
+          attachments: message.attachments.map((a) => ({
+            filename: a.filename,
+            content: a.content,
+            contentType: a.contentType,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -123,7 +144,10 @@ type Nodemailer = typeof import('nodemailer');
  * is closed (its pooled connections with it) once no send has been running for that long, and
  * made again by the next send.
  */
-function lazyTransport(create: (load: (module: string) => unknown) => Transporter, idleCloseMs: number | null): { use<T>(fn: (transporter: Transporter) => Promise<T>): Promise<T>; close(): void } {
+function lazyTransport(
+  create: (load: (module: string) => unknown) => Transporter,
+  idleCloseMs: number | null,
+): { use<T>(fn: (transporter: Transporter) => Promise<T>): Promise<T>; close(): void } {
   const load = createRequire(import.meta.url);
   let transporter: Transporter | null = null;
   let running = 0;
@@ -158,7 +182,9 @@ function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer 
   // Built as an SMTPPool and handed to createTransport: given an object with `url`,
   // createTransport keeps only what the URL says and drops every other option (the timeouts).
   const transport = lazyTransport((load) => {
-    const SMTPPool = load('nodemailer/lib/smtp-pool') as typeof import('nodemailer/lib/smtp-pool/index.js');
+    const SMTPPool = load(
+      'nodemailer/lib/smtp-pool',
+    ) as typeof import('nodemailer/lib/smtp-pool/index.js');
     const pool = new SMTPPool({
       pool: true,
       url: options.smtpUrl,
@@ -173,11 +199,16 @@ function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer 
   return {
     async send(message) {
       try {
-        const info = (await transport.use((t) => t.sendMail(toMailOptions(message, options.from)))) as { messageId: string; rejected?: unknown[] };
+        const info = (await transport.use((t) =>
+          t.sendMail(toMailOptions(message, options.from)),
+        )) as { messageId: string; rejected?: unknown[] };
         if (Array.isArray(info.rejected) && info.rejected.length > 0) {
           // Some recipients were refused but the others got the mail; resending would
           // duplicate it for them, so this counts as sent and the refusal is logged.
-          options.logger.warn({ messageId: info.messageId, rejected: info.rejected.length }, 'SMTP server refused some recipients');
+          options.logger.warn(
+            { messageId: info.messageId, rejected: info.rejected.length },
+            'SMTP server refused some recipients',
+          );
         }
         return { ok: true, messageId: info.messageId };
       } catch (err) {
@@ -200,11 +231,21 @@ function createSmtpMailer(options: MailerOptions & { smtpUrl: string }): Mailer 
 
 function createFileMailer(options: MailerOptions): Mailer {
   const directory = join(options.dataDir, 'mail');
-  const transport = lazyTransport((load) => (load('nodemailer') as Nodemailer).createTransport({ streamTransport: true, buffer: true, newline: 'unix' }), null);
+  const transport = lazyTransport(
+    (load) =>
+      (load('nodemailer') as Nodemailer).createTransport({
+        streamTransport: true,
+        buffer: true,
+        newline: 'unix',
+      }),
+    null,
+  );
   return {
     async send(message) {
       try {
-        const info = (await transport.use((t) => t.sendMail(toMailOptions(message, options.from)))) as { messageId: string; message: Buffer };
+        const info = (await transport.use((t) =>
+          t.sendMail(toMailOptions(message, options.from)),
+        )) as { messageId: string; message: Buffer };
         // Not recursive: the data directory was checked at start, and Node's recursive mkdir
         // can loop forever on some file systems (see make-directory.ts).
         await mkdir(directory).catch((err: unknown) => {
@@ -212,15 +253,25 @@ function createFileMailer(options: MailerOptions): Mailer {
         });
         const file = join(directory, `${fileStamp(new Date())}-${fileSafeId(info.messageId)}.eml`);
         await writeFile(file, info.message);
-        options.logger.info({ file }, 'no SMTP server configured (IPNHUB_SMTP_URL); mail written to a file');
+        options.logger.info(
+          { file },
+          'no SMTP server configured (IPNHUB_SMTP_URL); mail written to a file',
+        );
         return { ok: true, messageId: info.messageId, file };
       } catch (err) {
         // A full disk or a bad data directory heals only by hand, but retrying costs nothing.
-        return { ok: false, transient: true, error: `could not write the mail file: ${err instanceof Error ? err.message : String(err)}` };
+        return {
+          ok: false,
+          transient: true,
+          error: `could not write the mail file: ${err instanceof Error ? err.message : String(err)}`,
+        };
       }
     },
     async verify() {
-      return { ok: true, message: `no SMTP server configured (IPNHUB_SMTP_URL); mails are written as .eml files to ${directory}` };
+      return {
+        ok: true,
+        message: `no SMTP server configured (IPNHUB_SMTP_URL); mails are written as .eml files to ${directory}`,
+      };
     },
     async close() {
       transport.close();
@@ -230,5 +281,7 @@ function createFileMailer(options: MailerOptions): Mailer {
 
 /** An SMTP mailer when `smtpUrl` is set, otherwise one that writes `.eml` files. */
 export function createMailer(options: MailerOptions): Mailer {
-  return options.smtpUrl ? createSmtpMailer({ ...options, smtpUrl: options.smtpUrl }) : createFileMailer(options);
+  return options.smtpUrl
+    ? createSmtpMailer({ ...options, smtpUrl: options.smtpUrl })
+    : createFileMailer(options);
 }

@@ -9,7 +9,11 @@ import { dirname, resolve } from 'node:path';
 import { errorCodeOf } from './error-code.js';
 
 function notADirectory(path: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${path}'`), { code: 'ENOTDIR', syscall: 'mkdir', path });
+  return Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${path}'`), {
+    code: 'ENOTDIR',
+    syscall: 'mkdir',
+    path,
+  });
 }
 
 /** Ensures `path` is a directory; throws the file system error (ENOTDIR when a file is in the way). */

@@ -21,10 +21,29 @@ export interface Metrics {
 export function createMetrics(queueDepth: () => Promise<Record<string, number>>): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'ipnhub_process_' });
-  const requests = new Counter({ name: 'ipnhub_inbound_requests_total', help: 'Inbound notifications by verdict.', labelNames: ['verdict'], registers: [registry] });
-  const events = new Counter({ name: 'ipnhub_events_total', help: 'New (non-duplicate) events by type.', labelNames: ['type'], registers: [registry] });
-  const deliveriesCreated = new Counter({ name: 'ipnhub_deliveries_created_total', help: 'Delivery rows created by fan-out.', registers: [registry] });
-  const attempts = new Counter({ name: 'ipnhub_delivery_attempts_total', help: 'Delivery attempts by resulting status (delivered, skipped, failed, retry, dead).', labelNames: ['outcome'], registers: [registry] });
+  const requests = new Counter({
+    name: 'ipnhub_inbound_requests_total',
+    help: 'Inbound notifications by verdict.',
+    labelNames: ['verdict'],
+    registers: [registry],
+  });
+  const events = new Counter({
+    name: 'ipnhub_events_total',
+    help: 'New (non-duplicate) events by type.',
+    labelNames: ['type'],
+    registers: [registry],
+  });
+  const deliveriesCreated = new Counter({
+    name: 'ipnhub_deliveries_created_total',
+    help: 'Delivery rows created by fan-out.',
+    registers: [registry],
+  });
+  const attempts = new Counter({
+    name: 'ipnhub_delivery_attempts_total',
+    help: 'Delivery attempts by resulting status (delivered, skipped, failed, retry, dead).',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
   const refused = new Counter({
     name: 'ipnhub_http_refused_total',
     help: 'Requests refused by the HTTP layer, by code: RATE_LIMITED, MALFORMED_REQUEST, HEADERS_TOO_LARGE, REQUEST_TIMEOUT, UNAUTHORIZED.',
@@ -44,7 +63,8 @@ export function createMetrics(queueDepth: () => Promise<Record<string, number>>)
     registers: [registry],
     async collect() {
       const depth = await queueDepth();
-      for (const status of ['pending', 'delivering', 'dead']) this.set({ status }, depth[status] ?? 0);
+      for (const status of ['pending', 'delivering', 'dead'])
+        this.set({ status }, depth[status] ?? 0);
     },
   });
   return {

@@ -29,11 +29,17 @@ function tsxApiUrl(): string {
  * `import.meta.url`, whose extension says which); the fields of `data` are the thread's
  * `workerData` (beside `entry` and `tsx`, which the boot script uses).
  */
-export function startModuleThread(callerUrl: string, name: string, options: { resourceLimits: ResourceLimits; data: Record<string, unknown> }): Worker {
+export function startModuleThread(
+  callerUrl: string,
+  name: string,
+  options: { resourceLimits: ResourceLimits; data: Record<string, unknown> },
+): Worker {
   const fromSource = callerUrl.endsWith('.ts');
   // Built from a path rather than `new URL('./…', import.meta.url)`, which bundlers (and
   // vitest's DOM environment, where the web UI's tests run a server) rewrite to a web address.
-  const entry = pathToFileURL(join(dirname(fileURLToPath(callerUrl)), `${name}.${fromSource ? 'ts' : 'js'}`)).href;
+  const entry = pathToFileURL(
+    join(dirname(fileURLToPath(callerUrl)), `${name}.${fromSource ? 'ts' : 'js'}`),
+  ).href;
   return new Worker(BOOT, {
     eval: true,
     resourceLimits: options.resourceLimits,

@@ -7,6 +7,11 @@ import type { HttpClient } from './http-client.js';
 
 export function offlineHttpClient(): HttpClient {
   return {
-    request: async (req) => ({ ok: false, kind: 'connection', message: `offline client: no network for ${req.method} ${req.url}`, durationMs: 0 }),
+    request: async (req) => ({
+      ok: false,
+      kind: 'connection',
+      message: `offline client: no network for ${req.method} ${req.url}`,
+      durationMs: 0,
+    }),
   };
 }

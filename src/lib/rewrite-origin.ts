@@ -20,7 +20,10 @@ export function rewriteOrigin(inner: HttpClient, from: string, to: string): Rewr
       requested.push(req.url);
       const url = new URL(req.url);
       if (url.origin !== source) return inner.request(req);
-      return inner.request({ ...req, url: `${to.replace(/\/+$/, '')}${url.pathname}${url.search}` });
+      return inner.request({
+        ...req,
+        url: `${to.replace(/\/+$/, '')}${url.pathname}${url.search}`,
+      });
     },
   };
 }

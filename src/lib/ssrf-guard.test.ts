@@ -40,13 +40,18 @@ describe('createAddressGuard without an allow-list', () => {
     expect(guard.blockReason(ip)).toBe(reason);
   });
 
-  it.each(['93.184.215.14', '1.1.1.1', '172.32.0.1', '100.128.0.1', '2606:4700:4700::1111', '::ffff:93.184.215.14', '64:ff9b::5db8:d70e'])(
-    'allows the public address %s',
-    (ip) => {
-      expect(guard.isAllowed(ip)).toBe(true);
-      expect(guard.blockReason(ip)).toBeNull();
-    },
-  );
+  it.each([
+    '93.184.215.14',
+    '1.1.1.1',
+    '172.32.0.1',
+    '100.128.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:93.184.215.14',
+    '64:ff9b::5db8:d70e',
+  ])('allows the public address %s', (ip) => {
+    expect(guard.isAllowed(ip)).toBe(true);
+    expect(guard.blockReason(ip)).toBeNull();
+  });
 
   it('refuses what is not an IP address', () => {
     expect(guard.isAllowed('example.com')).toBe(false);
@@ -65,7 +70,15 @@ describe('createAddressGuard without an allow-list', () => {
 });
 
 describe('createAddressGuard with an allow-list', () => {
-  const guard = createAddressGuard(['10.0.0.0/8', '192.168.1.20', '::1', ' CRM.Internal. ', '', 'fd00::/8', 'not/a/cidr']);
+  const guard = createAddressGuard([
+    '10.0.0.0/8',
+    '192.168.1.20',
+    '::1',
+    ' CRM.Internal. ',
+    '',
+    'fd00::/8',
+    'not/a/cidr',
+  ]);
 
   it('allows addresses inside an allow-listed CIDR', () => {
     expect(guard.isAllowed('10.200.3.4')).toBe(true);

@@ -25,13 +25,30 @@ export interface AddressGuard {
 }
 
 const BLOCKED_V4_RANGES: ReadonlySet<string> = new Set([
-  'unspecified', 'broadcast', 'multicast', 'linkLocal', 'loopback', 'carrierGradeNat', 'private',
-  'reserved', 'benchmarking',
+  'unspecified',
+  'broadcast',
+  'multicast',
+  'linkLocal',
+  'loopback',
+  'carrierGradeNat',
+  'private',
+  'reserved',
+  'benchmarking',
 ]);
 
 const BLOCKED_V6_RANGES: ReadonlySet<string> = new Set([
-  'unspecified', 'linkLocal', 'multicast', 'loopback', 'uniqueLocal', 'deprecatedSiteLocal', 'discard',
-  'reserved', 'benchmarking', 'teredo', 'deprecatedOrchid', 'orchid2',
+  'unspecified',
+  'linkLocal',
+  'multicast',
+  'loopback',
+  'uniqueLocal',
+  'deprecatedSiteLocal',
+  'discard',
+  'reserved',
+  'benchmarking',
+  'teredo',
+  'deprecatedOrchid',
+  'orchid2',
 ]);
 
 /** Explicitly named because people look for it; it is inside fc00::/7 as well. */
@@ -51,14 +68,17 @@ function parseIp(ip: string): IpAddress | null {
 function embeddedIpv4(address: ipaddr.IPv6): ipaddr.IPv4 | null {
   const p = address.parts;
   const word = (i: number): number => p[i] ?? 0;
-  const fromWords = (hi: number, lo: number): ipaddr.IPv4 => new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
+  const fromWords = (hi: number, lo: number): ipaddr.IPv4 =>
+    new ipaddr.IPv4([hi >> 8, hi & 0xff, lo >> 8, lo & 0xff]);
   const range = address.range();
   // ::ffff:a.b.c.d (mapped), ::ffff:0:a.b.c.d (RFC 6145), 64:ff9b::a.b.c.d (NAT64)
-  if (range === 'ipv4Mapped' || range === 'rfc6145' || range === 'rfc6052') return fromWords(word(6), word(7));
+  if (range === 'ipv4Mapped' || range === 'rfc6145' || range === 'rfc6052')
+    return fromWords(word(6), word(7));
   // 2002:aabb:ccdd::/48 (6to4) carries aa.bb.cc.dd
   if (range === '6to4') return fromWords(word(1), word(2));
   // ::a.b.c.d (deprecated IPv4-compatible); :: and ::1 are classified on their own
-  if (p.slice(0, 6).every((w) => w === 0) && range !== 'unspecified' && range !== 'loopback') return fromWords(word(6), word(7));
+  if (p.slice(0, 6).every((w) => w === 0) && range !== 'unspecified' && range !== 'loopback')
+    return fromWords(word(6), word(7));
   return null;
 }
 
@@ -104,15 +124,17 @@ function parseAllowEntry(entry: string): AllowEntry | null {
 
 function inRange(address: IpAddress, [base, bits]: [IpAddress, number]): boolean {
   // Compare mapped IPv6 addresses as IPv4 so `10.0.0.0/8` also covers `::ffff:10.1.2.3`.
-  const candidate = address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()
-    ? (address as ipaddr.IPv6).toIPv4Address()
-    : address;
+  const candidate =
+    address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()
+      ? (address as ipaddr.IPv6).toIPv4Address()
+      : address;
   if (candidate.kind() !== base.kind()) return false;
   return candidate.match(base, bits);
 }
 
 /** DNS labels (letters, digits, `-`, and `_` which internal names use), dot-separated. */
-const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
+const HOST_NAME =
+  /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
 
 /** Whether an allow-list entry means something: a CIDR, an IP address or a host name (no scheme, port or path). */
 export function isValidAllowEntry(entry: string): boolean {

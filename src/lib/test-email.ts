@@ -5,13 +5,24 @@
  */
 import type { Mailer } from './mailer.js';
 
-export async function sendTestEmail(mailer: Mailer, to: string, now: Date): Promise<{ ok: boolean; message: string }> {
+export async function sendTestEmail(
+  mailer: Mailer,
+  to: string,
+  now: Date,
+): Promise<{ ok: boolean; message: string }> {
   const result = await mailer.send({
     to: [to],
     subject: 'ipnhub test e-mail',
     text: `This is a test e-mail from ipnhub, sent ${now.toISOString()} from the settings page.\nError e-mails of your connections are sent the same way.\n`,
   });
   if (!result.ok) return { ok: false, message: result.error };
-  if (result.file !== undefined) return { ok: true, message: `No SMTP server is configured: the mail was written to ${result.file}.` };
-  return { ok: true, message: `The SMTP server accepted the mail (Message-ID ${result.messageId}).` };
+  if (result.file !== undefined)
+    return {
+      ok: true,
+      message: `No SMTP server is configured: the mail was written to ${result.file}.`,
+    };
+  return {
+    ok: true,
+    message: `The SMTP server accepted the mail (Message-ID ${result.messageId}).`,
+  };
 }

@@ -31,8 +31,17 @@ export function wallClockIn(timeZone: string): (utcMs: number) => WallClock {
     const whole = Math.floor(utcMs / 1000) * 1000;
     const parts: Record<string, number> = {};
     for (const part of format.formatToParts(new Date(whole))) parts[part.type] = Number(part.value);
-    const clock = { year: parts.year ?? 0, month: parts.month ?? 1, day: parts.day ?? 1, hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0 };
-    const offsetMs = Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second) - whole;
+    const clock = {
+      year: parts.year ?? 0,
+      month: parts.month ?? 1,
+      day: parts.day ?? 1,
+      hour: parts.hour ?? 0,
+      minute: parts.minute ?? 0,
+      second: parts.second ?? 0,
+    };
+    const offsetMs =
+      Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute, clock.second) -
+      whole;
     return { ...clock, offsetMs };
   };
 }

@@ -32,8 +32,16 @@ export const MAX_LISTED_PER_GROUP = 20;
 
 const GROUPS: ReadonlyArray<{ status: ReportedStatus; title: string; meaning: string }> = [
   { status: 'dead', title: 'Dead', meaning: 'every retry failed; ipnhub will not try again' },
-  { status: 'failed', title: 'Failed permanently', meaning: 'the target refused them; ipnhub will not try again' },
-  { status: 'retrying', title: 'Failing, being retried', meaning: 'ipnhub keeps retrying on its schedule' },
+  {
+    status: 'failed',
+    title: 'Failed permanently',
+    meaning: 'the target refused them; ipnhub will not try again',
+  },
+  {
+    status: 'retrying',
+    title: 'Failing, being retried',
+    meaning: 'ipnhub keeps retrying on its schedule',
+  },
 ];
 
 function plural(n: number, one: string, many: string): string {
@@ -53,9 +61,14 @@ function deliveryLines(delivery: ReportedDelivery): string[] {
   const tries = plural(delivery.attempts, 'attempt', 'attempts');
   const lines = [`- ${delivery.deliveryId}  ${describeEvent(delivery)}`];
   if (delivery.status === 'retrying') {
-    lines.push(`  ${tries} so far, last error: ${delivery.lastError}${delivery.nextAttemptAt ? `; next attempt ${delivery.nextAttemptAt}` : ''}`);
+    lines.push(
+      `  ${tries} so far, last error: ${delivery.lastError}${delivery.nextAttemptAt ? `; next attempt ${delivery.nextAttemptAt}` : ''}`,
+    );
   } else {
-    lines.push(`  ${tries}, last error: ${delivery.lastError}`, `  ipnhub deliveries redeliver ${delivery.deliveryId}`);
+    lines.push(
+      `  ${tries}, last error: ${delivery.lastError}`,
+      `  ipnhub deliveries redeliver ${delivery.deliveryId}`,
+    );
   }
   return lines;
 }
@@ -63,8 +76,10 @@ function deliveryLines(delivery: ReportedDelivery): string[] {
 function subjectOf(report: AlertReport, counts: Record<ReportedStatus, number>): string {
   const parts: string[] = [];
   if (counts.dead > 0) parts.push(`${plural(counts.dead, 'delivery', 'deliveries')} dead`);
-  if (counts.failed > 0) parts.push(`${plural(counts.failed, 'delivery', 'deliveries')} failed permanently`);
-  if (counts.retrying > 0) parts.push(`${plural(counts.retrying, 'delivery', 'deliveries')} failing`);
+  if (counts.failed > 0)
+    parts.push(`${plural(counts.failed, 'delivery', 'deliveries')} failed permanently`);
+  if (counts.retrying > 0)
+    parts.push(`${plural(counts.retrying, 'delivery', 'deliveries')} failing`);
   const gaveUp = counts.dead + counts.failed > 0;
   const reasons = new Set(report.deliveries.map((d) => d.lastError));
   const [onlyReason] = reasons.size === 1 ? [...reasons] : [];
@@ -81,8 +96,14 @@ export function renderAlertMail(report: AlertReport): { subject: string; text: s
   const present = GROUPS.filter((group) => counts[group.status] > 0);
   const width = Math.max(...present.map((group) => group.title.length)) + 2;
 
-  const lines = [`Deliveries of connection "${connection.name}" (${connection.id}, connector ${connection.connector}) did not go through.`, ''];
-  for (const group of present) lines.push(`${`${group.title}:`.padEnd(width)}${String(counts[group.status]).padStart(5)}   ${group.meaning}`);
+  const lines = [
+    `Deliveries of connection "${connection.name}" (${connection.id}, connector ${connection.connector}) did not go through.`,
+    '',
+  ];
+  for (const group of present)
+    lines.push(
+      `${`${group.title}:`.padEnd(width)}${String(counts[group.status]).padStart(5)}   ${group.meaning}`,
+    );
   lines.push('');
   if (counts.dead + counts.failed > 0) {
     lines.push(
@@ -92,7 +113,10 @@ export function renderAlertMail(report: AlertReport): { subject: string; text: s
       '  or POST /api/v1/deliveries/<delivery id>/redeliver',
     );
     for (const status of ['dead', 'failed'] as const) {
-      if (counts[status] > 0) lines.push(`All ${status} deliveries of this connection: ipnhub deliveries list --connection ${connection.id} --status ${status}`);
+      if (counts[status] > 0)
+        lines.push(
+          `All ${status} deliveries of this connection: ipnhub deliveries list --connection ${connection.id} --status ${status}`,
+        );
     }
   } else {
     lines.push(
@@ -103,11 +127,14 @@ export function renderAlertMail(report: AlertReport): { subject: string; text: s
   for (const group of present) {
     const members = report.deliveries.filter((delivery) => delivery.status === group.status);
     lines.push('', `${group.title} (${members.length}):`);
-    for (const delivery of members.slice(0, MAX_LISTED_PER_GROUP)) lines.push(...deliveryLines(delivery));
+    for (const delivery of members.slice(0, MAX_LISTED_PER_GROUP))
+      lines.push(...deliveryLines(delivery));
     const rest = members.length - MAX_LISTED_PER_GROUP;
     if (rest > 0) {
       const filter = group.status === 'retrying' ? 'pending' : group.status;
-      lines.push(`… and ${rest} more: ipnhub deliveries list --connection ${connection.id} --status ${filter}`);
+      lines.push(
+        `… and ${rest} more: ipnhub deliveries list --connection ${connection.id} --status ${filter}`,
+      );
     }
   }
   lines.push('', `Problems since ${report.since}.`);

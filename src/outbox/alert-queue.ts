@@ -26,7 +26,11 @@ export interface QueuedAlert {
   reason: string;
 }
 
-export async function queueAlerts(trx: Kysely<Database>, alerts: readonly QueuedAlert[], now: string): Promise<void> {
+export async function queueAlerts(
+  trx: Kysely<Database>,
+  alerts: readonly QueuedAlert[],
+  now: string,
+): Promise<void> {
   if (alerts.length === 0) return;
   await trx
     .insertInto('alert_queue')

@@ -64,14 +64,26 @@ for (const dialect of enabledDialects()) {
     });
 
     function mailer(smtpUrl = sink.url): Mailer {
-      const m = createMailer({ smtpUrl, from: 'ipnhub <hub@example.com>', dataDir, logger: silentLogger() });
+      const m = createMailer({
+        smtpUrl,
+        from: 'ipnhub <hub@example.com>',
+        dataDir,
+        logger: silentLogger(),
+      });
       closers.push(() => m.close());
       return m;
     }
 
     function alerter(options: { db?: Db; mailer?: Mailer; throttleMs?: number } = {}): Alerter {
       const db = options.db ?? h;
-      return createAlerter({ db: db.db, adapter: db.adapter, mailer: options.mailer ?? mailer(), clock, throttleMs: options.throttleMs ?? HOUR, logger });
+      return createAlerter({
+        db: db.db,
+        adapter: db.adapter,
+        mailer: options.mailer ?? mailer(),
+        clock,
+        throttleMs: options.throttleMs ?? HOUR,
+        logger,
+      });
     }
 
     async function addConnection(id: string, errorEmails: string[]): Promise<void> {
@@ -93,7 +105,12 @@ for (const dialect of enabledDialects()) {
     }
 
     /** Stores an event and its delivery to `connectionId` in `status`, and queues `kind` for it. */
-    async function problem(n: number, status: DeliveryStatus, kind: AlertKind, options: { attempts?: number; error?: string; connectionId?: string } = {}): Promise<string> {
+    async function problem(
+      n: number,
+      status: DeliveryStatus,
+      kind: AlertKind,
+      options: { attempts?: number; error?: string; connectionId?: string } = {},
+    ): Promise<string> {
       const id = `dlv_${String(n).padStart(3, '0')}`;
       const error = options.error ?? 'HTTP 500';
       const attempts = options.attempts ?? 8;
@@ -123,7 +140,8 @@ for (const dialect of enabledDialects()) {
           order_key: `src_1:ORD${n}`,
           status,
           attempts,
-          next_attempt_at: status === 'pending' ? new Date(clock.now().getTime() + 7_200_000).toISOString() : now,
+          next_attempt_at:
+            status === 'pending' ? new Date(clock.now().getTime() + 7_200_000).toISOString() : now,
           lease_owner: null,
           lease_expires_at: null,
           trigger: 'scheduled',
@@ -133,16 +151,45 @@ for (const dialect of enabledDialects()) {
           completed_at: status === 'pending' ? null : now,
         })
         .execute();
-      await queueAlerts(h.db, [{ deliveryId: id, connectionId: options.connectionId ?? CONNECTION, kind, attemptNo: attempts, reason: error }], now);
+      await queueAlerts(
+        h.db,
+        [
+          {
+            deliveryId: id,
+            connectionId: options.connectionId ?? CONNECTION,
+            kind,
+            attemptNo: attempts,
+            reason: error,
+          },
+        ],
+        now,
+      );
       return id;
     }
 
-    async function setStatus(deliveryId: string, status: DeliveryStatus, kind: AlertKind | null, error = 'HTTP 500'): Promise<void> {
-      await h.db.updateTable('deliveries').set({ status, last_error: error }).where('id', '=', deliveryId).execute();
-      if (kind) await queueAlerts(h.db, [{ deliveryId, connectionId: CONNECTION, kind, attemptNo: 8, reason: error }], clock.now().toISOString());
+    async function setStatus(
+      deliveryId: string,
+      status: DeliveryStatus,
+      kind: AlertKind | null,
+      error = 'HTTP 500',
+    ): Promise<void> {
+      await h.db
+        .updateTable('deliveries')
+        .set({ status, last_error: error })
+        .where('id', '=', deliveryId)
+        .execute();
+      if (kind)
+        await queueAlerts(
+          h.db,
+          [{ deliveryId, connectionId: CONNECTION, kind, attemptNo: 8, reason: error }],
+          clock.now().toISOString(),
+        );
     }
 
-    const queued = async () => (await h.db.selectFrom('alert_queue').select('delivery_id').orderBy('delivery_id').execute()).map((r) => r.delivery_id);
+    const queued = async () =>
+      (
+        await h.db.selectFrom('alert_queue').select('delivery_id').orderBy('delivery_id').execute()
+      ).map((r) => r.delivery_id);
 
     it('mails at once while the window is open, collects what happens inside it, and mails that when the window ends', async () => {
       const a = alerter();
@@ -150,7 +197,9 @@ for (const dialect of enabledDialects()) {
       expect(await a.flush(CONNECTION)).toBe(true);
       const [first] = await sink.waitForMessages(1);
       expect(first?.to).toEqual(['ops@example.com', 'dev@example.com']);
-      expect(first?.subject).toBe('[ipnhub] "Billing system": 1 delivery failing, being retried (HTTP 503)');
+      expect(first?.subject).toBe(
+        '[ipnhub] "Billing system": 1 delivery failing, being retried (HTTP 503)',
+      );
       expect(first?.text).toContain(failing);
       expect(first?.text).toContain('Nothing needs doing yet');
       expect(first?.text).toContain('next attempt 2026-01-01T02:00:00.000Z');
@@ -169,16 +218,23 @@ for (const dialect of enabledDialects()) {
       clock.advance(1);
       expect(await a.flushDue()).toBe(1);
       const [, summary] = await sink.waitForMessages(2);
-      expect(summary?.subject).toBe('[ipnhub] "Billing system": 25 deliveries dead, 1 delivery failed permanently — action needed');
+      expect(summary?.subject).toBe(
+        '[ipnhub] "Billing system": 25 deliveries dead, 1 delivery failed permanently — action needed',
+      );
       const text = summary?.text ?? '';
       expect(text).not.toContain('Nothing needs doing');
       expect(text).toContain('Action needed');
       expect(text).toMatch(/Dead:\s+25 {3}every retry failed/);
       expect(text).toMatch(/Failed permanently:\s+1 {3}the target refused them/);
-      for (const id of dead.slice(0, MAX_LISTED_PER_GROUP)) expect(text).toContain(`ipnhub deliveries redeliver ${id}`);
+      for (const id of dead.slice(0, MAX_LISTED_PER_GROUP))
+        expect(text).toContain(`ipnhub deliveries redeliver ${id}`);
       expect(text).not.toContain(dead[MAX_LISTED_PER_GROUP]!);
-      expect(text).toContain(`… and 5 more: ipnhub deliveries list --connection ${CONNECTION} --status dead`);
-      expect(text).toContain(`- ${failed}  payment, order ORD27, buyer27@example.com\n  1 attempt, last error: HTTP 400\n  ipnhub deliveries redeliver ${failed}`);
+      expect(text).toContain(
+        `… and 5 more: ipnhub deliveries list --connection ${CONNECTION} --status dead`,
+      );
+      expect(text).toContain(
+        `- ${failed}  payment, order ORD27, buyer27@example.com\n  1 attempt, last error: HTTP 400\n  ipnhub deliveries redeliver ${failed}`,
+      );
       expect(text).toContain('Problems since 2026-01-01T00:10:00.000Z.');
       expect(await queued()).toEqual([]);
 
@@ -214,13 +270,20 @@ for (const dialect of enabledDialects()) {
       expect(await queued()).toEqual([id]);
       clock.advance(HOUR);
       expect(await alerter().flushDue()).toBe(1);
-      expect((await sink.waitForMessages(1))[0]?.text).toContain(`ipnhub deliveries redeliver ${id}`);
+      expect((await sink.waitForMessages(1))[0]?.text).toContain(
+        `ipnhub deliveries redeliver ${id}`,
+      );
       expect(await queued()).toEqual([]);
     });
 
     it('waits a minute before trying a failed mail again when there is no throttle', async () => {
       const id = await problem(1, 'dead', 'dead');
-      expect(await alerter({ throttleMs: 0, mailer: mailer(`smtp://127.0.0.1:${await closedPort()}`) }).flush(CONNECTION)).toBe(false);
+      expect(
+        await alerter({
+          throttleMs: 0,
+          mailer: mailer(`smtp://127.0.0.1:${await closedPort()}`),
+        }).flush(CONNECTION),
+      ).toBe(false);
       const unthrottled = alerter({ throttleMs: 0 });
       clock.advance(59_999);
       expect(await unthrottled.flushDue()).toBe(0);
@@ -242,7 +305,9 @@ for (const dialect of enabledDialects()) {
       clock.advance(HOUR);
       expect(await alerter().flushDue()).toBe(1);
       const [, mail] = await sink.waitForMessages(2);
-      expect(mail?.subject).toBe('[ipnhub] "Billing system": 1 delivery dead — action needed (HTTP 502)');
+      expect(mail?.subject).toBe(
+        '[ipnhub] "Billing system": 1 delivery dead — action needed (HTTP 502)',
+      );
       expect(mail?.text).toContain(worse);
       expect(mail?.text).not.toContain(recovered);
     });
@@ -260,10 +325,14 @@ for (const dialect of enabledDialects()) {
     });
 
     it('keeps the subject on one line when the error spans several', async () => {
-      await problem(1, 'failed', 'failed', { error: 'TARGET_VALIDATION_FAILED: Email: invalid\nPhone:\r\n  too long' });
+      await problem(1, 'failed', 'failed', {
+        error: 'TARGET_VALIDATION_FAILED: Email: invalid\nPhone:\r\n  too long',
+      });
       expect(await alerter().flush(CONNECTION)).toBe(true);
       const [mail] = await sink.waitForMessages(1);
-      expect(mail?.subject).toBe('[ipnhub] "Billing system": 1 delivery failed permanently — action needed (TARGET_VALIDATION_FAILED: Email: invalid Phone: too long)');
+      expect(mail?.subject).toBe(
+        '[ipnhub] "Billing system": 1 delivery failed permanently — action needed (TARGET_VALIDATION_FAILED: Email: invalid Phone: too long)',
+      );
       expect(mail?.text).toContain('last error: TARGET_VALIDATION_FAILED: Email: invalid\nPhone:');
     });
 
@@ -284,7 +353,11 @@ for (const dialect of enabledDialects()) {
       // process do (processes on one SQLite file queue on its lock).
       const other: Db = dialect === 'sqlite' ? h : openDb(h.target);
       if (other !== h) closers.push(() => other.close());
-      const sent = await Promise.all([alerter().flushDue(), alerter({ db: other }).flushDue(), alerter().flush(CONNECTION)]);
+      const sent = await Promise.all([
+        alerter().flushDue(),
+        alerter({ db: other }).flushDue(),
+        alerter().flush(CONNECTION),
+      ]);
       expect(sent.map(Number).reduce((a, b) => a + b, 0)).toBe(1);
       await sink.waitForMessages(1);
       expect(await queued()).toEqual([]);

@@ -96,18 +96,34 @@ function toReported(row: QueueRow, status: ReportedStatus): ReportedDelivery {
     event:
       row.event_id === null
         ? null
-        : { id: row.event_id, type: row.event_type ?? 'unknown', orderId: row.order_ref, buyerEmail: row.customer_email },
+        : {
+            id: row.event_id,
+            type: row.event_type ?? 'unknown',
+            orderId: row.order_ref,
+            buyerEmail: row.customer_email,
+          },
   };
 }
 
-async function removeRows(db: Kysely<Database>, rows: ReadonlyArray<Pick<QueueRow, 'id' | 'delivery_id'>>): Promise<void> {
+async function removeRows(
+  db: Kysely<Database>,
+  rows: ReadonlyArray<Pick<QueueRow, 'id' | 'delivery_id'>>,
+): Promise<void> {
   for (let i = 0; i < rows.length; i += DELETE_CHUNK) {
     const chunk = rows.slice(i, i + DELETE_CHUNK);
     // A row replaced since it was read has a new id and stays.
     await db
       .deleteFrom('alert_queue')
-      .where('delivery_id', 'in', chunk.map((row) => row.delivery_id))
-      .where('id', 'in', chunk.map((row) => row.id))
+      .where(
+        'delivery_id',
+        'in',
+        chunk.map((row) => row.delivery_id),
+      )
+      .where(
+        'id',
+        'in',
+        chunk.map((row) => row.id),
+      )
       .execute();
   }
 }
@@ -144,7 +160,12 @@ export function createAlerter(deps: AlerterDeps): Alerter {
   }
 
   /** Takes the connection's window when it is open; false when another process was first. */
-  async function takeWindow(trx: Kysely<Database>, connectionId: string, current: string | undefined, until: string): Promise<boolean> {
+  async function takeWindow(
+    trx: Kysely<Database>,
+    connectionId: string,
+    current: string | undefined,
+    until: string,
+  ): Promise<boolean> {
     if (current === undefined) {
       const inserted = await trx
         .insertInto('alert_windows')
@@ -167,7 +188,11 @@ export function createAlerter(deps: AlerterDeps): Alerter {
   function claim(connectionId: string, now: Date): Promise<Claimed | null> {
     const nowIso = now.toISOString();
     return adapter.writeTransaction(db, async (trx) => {
-      const window = await trx.selectFrom('alert_windows').select('next_mail_at').where('connection_id', '=', connectionId).executeTakeFirst();
+      const window = await trx
+        .selectFrom('alert_windows')
+        .select('next_mail_at')
+        .where('connection_id', '=', connectionId)
+        .executeTakeFirst();
       if (window && window.next_mail_at > nowIso) return null;
       const rows = await readQueue(trx, connectionId);
       if (rows.length === 0) return null;
@@ -195,7 +220,15 @@ export function createAlerter(deps: AlerterDeps): Alerter {
       }
       await removeRows(trx, settled);
       if (reported.length === 0) return null;
-      if (!(await takeWindow(trx, connectionId, window?.next_mail_at, new Date(now.getTime() + deps.throttleMs).toISOString()))) return null;
+      if (
+        !(await takeWindow(
+          trx,
+          connectionId,
+          window?.next_mail_at,
+          new Date(now.getTime() + deps.throttleMs).toISOString(),
+        ))
+      )
+        return null;
       const report: AlertReport = {
         connection: { id: connection.id, name: connection.name, connector: connection.connector },
         deliveries: reported,
@@ -220,11 +253,17 @@ export function createAlerter(deps: AlerterDeps): Alerter {
           .where('connection_id', '=', connectionId)
           .execute();
       }
-      logger.warn({ connectionId, deliveries: claimed.rows.length, error: result.error }, 'error e-mail could not be sent; it is tried again when the throttle window ends');
+      logger.warn(
+        { connectionId, deliveries: claimed.rows.length, error: result.error },
+        'error e-mail could not be sent; it is tried again when the throttle window ends',
+      );
       return false;
     }
     await removeRows(db, claimed.rows);
-    logger.info({ connectionId, deliveries: claimed.rows.length, file: result.file }, 'error e-mail sent');
+    logger.info(
+      { connectionId, deliveries: claimed.rows.length, file: result.file },
+      'error e-mail sent',
+    );
     return true;
   }
 
@@ -244,7 +283,10 @@ export function createAlerter(deps: AlerterDeps): Alerter {
         try {
           if (await flush(connectionId)) sent += 1;
         } catch (err) {
-          logger.error({ err, connectionId }, 'error e-mail could not be prepared; it is tried again on the next round');
+          logger.error(
+            { err, connectionId },
+            'error e-mail could not be prepared; it is tried again on the next round',
+          );
         }
       }
       return sent;

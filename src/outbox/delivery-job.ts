@@ -107,7 +107,10 @@ interface Settled {
 function attemptDeadline(stop: AbortSignal, ms: number): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
   const onStop = (): void => controller.abort(stop.reason);
-  const timer = setTimeout(() => controller.abort(new Error(`delivery attempt timed out after ${ms} ms`)), ms);
+  const timer = setTimeout(
+    () => controller.abort(new Error(`delivery attempt timed out after ${ms} ms`)),
+    ms,
+  );
   if (stop.aborted) onStop();
   else stop.addEventListener('abort', onStop, { once: true });
   return {
@@ -121,24 +124,39 @@ function attemptDeadline(stop: AbortSignal, ms: number): { signal: AbortSignal; 
 
 function excerpt(text: string | undefined): string | null {
   if (text === undefined || text === '') return null;
-  return text.length > RESPONSE_EXCERPT_CHARS ? `${text.slice(0, RESPONSE_EXCERPT_CHARS)}…[truncated]` : text;
+  return text.length > RESPONSE_EXCERPT_CHARS
+    ? `${text.slice(0, RESPONSE_EXCERPT_CHARS)}…[truncated]`
+    : text;
 }
 
 export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> {
   const { owner } = deps;
-  const outcomes = createOutcomeWriter({ db: deps.db, adapter: deps.adapter, clock: deps.clock, owner });
+  const outcomes = createOutcomeWriter({
+    db: deps.db,
+    adapter: deps.adapter,
+    clock: deps.clock,
+    owner,
+  });
   const takeTurn = deps.takeTurn ?? createEventLoopTurns();
 
   function settle(delivery: DeliveryRow, result: DeliveryResult, attemptNo: number): Settled {
-    if (result.outcome !== 'retry') return { status: result.outcome, nextAttemptAt: null, lastError: result.outcome === 'delivered' ? null : result.reason };
-    const settled = settleOutcome({ kind: 'retry', overloaded: result.overloaded, retryAfterSeconds: result.retryAfterSeconds }, {
-      policy: deps.policy,
-      attemptsMade: attemptNo,
-      now: deps.clock.now(),
-      // A manual redelivery is one extra try, not a new schedule (as Svix does it).
-      oneTry: delivery.trigger === 'manual',
-      random: deps.random,
-    });
+    if (result.outcome !== 'retry')
+      return {
+        status: result.outcome,
+        nextAttemptAt: null,
+        lastError: result.outcome === 'delivered' ? null : result.reason,
+      };
+    const settled = settleOutcome(
+      { kind: 'retry', overloaded: result.overloaded, retryAfterSeconds: result.retryAfterSeconds },
+      {
+        policy: deps.policy,
+        attemptsMade: attemptNo,
+        now: deps.clock.now(),
+        // A manual redelivery is one extra try, not a new schedule (as Svix does it).
+        oneTry: delivery.trigger === 'manual',
+        random: deps.random,
+      },
+    );
     return settled.kind === 'retry'
       ? { status: 'pending', nextAttemptAt: settled.at, lastError: result.reason }
       : { status: 'dead', nextAttemptAt: null, lastError: result.reason };
@@ -195,14 +213,19 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     let sent: RecordedRequests | null = null;
     if (!event) result = { outcome: 'failed', reason: `event ${delivery.event_id} not found` };
     else if (!connection) result = { outcome: 'skipped', reason: 'connection was removed' };
-    else if (!connection.active && delivery.trigger !== 'manual') result = { outcome: 'skipped', reason: 'connection is inactive' };
-    else if (!isConnectorId(connection.connector)) result = { outcome: 'failed', reason: `unknown connector ${connection.connector}` };
+    else if (!connection.active && delivery.trigger !== 'manual')
+      result = { outcome: 'skipped', reason: 'connection is inactive' };
+    else if (!isConnectorId(connection.connector))
+      result = { outcome: 'failed', reason: `unknown connector ${connection.connector}` };
     else {
       await takeTurn();
       const deadline = attemptDeadline(stop, deps.deliveryTimeoutMs);
       const connector = getConnector(connection.connector);
       // What the connector sends is kept with the attempt, the connection's secrets scrubbed.
-      const recorder = createRequestRecorder(deps.http, secretStrings([connection.config], connector.secretFields));
+      const recorder = createRequestRecorder(
+        deps.http,
+        secretStrings([connection.config], connector.secretFields),
+      );
       result = await runConnector(connector, event, connection.config, {
         deliveryId: delivery.id,
         connectionId: connection.id,
@@ -222,7 +245,8 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     }
     const durationMs = Math.round(performance.now() - started);
     const settled = settle(delivery, result, attemptNo);
-    const kind = connection && connection.errorEmails.length > 0 ? alertKind(settled.status, attemptNo) : null;
+    const kind =
+      connection && connection.errorEmails.length > 0 ? alertKind(settled.status, attemptNo) : null;
     const updated = await outcomes.record({
       deliveryId: delivery.id,
       status: settled.status,
@@ -234,7 +258,7 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
         started_at: startedAt.toISOString(),
         duration_ms: durationMs,
         outcome: result.outcome,
-        status_code: 'statusCode' in result ? result.statusCode ?? null : null,
+        status_code: 'statusCode' in result ? (result.statusCode ?? null) : null,
         response: excerpt('response' in result ? result.response : undefined),
         error: result.outcome === 'delivered' ? null : result.reason,
         requests: sent === null ? null : JSON.stringify(sent),
@@ -243,15 +267,32 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     });
     deps.observer?.delivery(settled.status === 'pending' ? 'retry' : settled.status, durationMs);
     if (!updated) {
-      deps.logger.warn({ deliveryId: delivery.id }, 'lease lost before the outcome was recorded; another worker owns this delivery now');
+      deps.logger.warn(
+        { deliveryId: delivery.id },
+        'lease lost before the outcome was recorded; another worker owns this delivery now',
+      );
       return;
     }
-    deps.logger.info({ deliveryId: delivery.id, attempt: attemptNo, outcome: result.outcome, status: settled.status, durationMs }, 'delivery attempt');
+    deps.logger.info(
+      {
+        deliveryId: delivery.id,
+        attempt: attemptNo,
+        outcome: result.outcome,
+        status: settled.status,
+        durationMs,
+      },
+      'delivery attempt',
+    );
     if (connection && kind) {
       // Queued with the outcome: if this mail cannot go out now, the alert loop sends it later.
       await deps.alerter
         .flush(connection.id)
-        .catch((err: unknown) => deps.logger.error({ err, connectionId: connection.id }, 'error e-mail failed; it stays queued'));
+        .catch((err: unknown) =>
+          deps.logger.error(
+            { err, connectionId: connection.id },
+            'error e-mail failed; it stays queued',
+          ),
+        );
     }
   }
 
@@ -261,7 +302,13 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     // A claim is a write transaction, so it is worth making only for several deliveries at
     // once: claim again when half of the slots are free, as many as are free.
     refillAt: Math.max(1, Math.ceil(deps.concurrency / 2)),
-    claim: (limit, lease) => claimDueDeliveries(deps.db, deps.adapter, { now: lease.now, owner, leaseUntil: lease.until, limit }),
+    claim: (limit, lease) =>
+      claimDueDeliveries(deps.db, deps.adapter, {
+        now: lease.now,
+        owner,
+        leaseUntil: lease.until,
+        limit,
+      }),
     run(deliveries, stop) {
       const inputs = inputsFor(deliveries);
       return deliveries.map((delivery) => attempt(delivery, inputs(delivery), stop));

@@ -116,23 +116,40 @@ function toListItem(row: DeliveryRow): DeliveryListItem {
 }
 
 /** Deliveries newest first; a cursor that is not a delivery cursor → `IpnhubError('INVALID_CURSOR')`. */
-export async function listDeliveries(db: Kysely<Database>, filters: DeliveryFilters = {}): Promise<Page<DeliveryListItem>> {
+export async function listDeliveries(
+  db: Kysely<Database>,
+  filters: DeliveryFilters = {},
+): Promise<Page<DeliveryListItem>> {
   const limit = pageLimit(filters.limit);
-  let query = baseQuery(db).orderBy('deliveries.id', 'desc').limit(limit + 1);
-  if (filters.cursor !== undefined) query = query.where('deliveries.id', '<', decodeCursor(filters.cursor, 'delivery'));
+  let query = baseQuery(db)
+    .orderBy('deliveries.id', 'desc')
+    .limit(limit + 1);
+  if (filters.cursor !== undefined)
+    query = query.where('deliveries.id', '<', decodeCursor(filters.cursor, 'delivery'));
   if (filters.status !== undefined) query = query.where('deliveries.status', '=', filters.status);
-  if (filters.connectionId !== undefined) query = query.where('deliveries.connection_id', '=', filters.connectionId);
-  if (filters.eventId !== undefined) query = query.where('deliveries.event_id', '=', filters.eventId);
+  if (filters.connectionId !== undefined)
+    query = query.where('deliveries.connection_id', '=', filters.connectionId);
+  if (filters.eventId !== undefined)
+    query = query.where('deliveries.event_id', '=', filters.eventId);
   return toPage(await query.execute(), limit, toListItem);
 }
 
 /** Every delivery of one event (one per matching connection), oldest first. */
-export async function deliveriesForEvent(db: Kysely<Database>, eventId: string): Promise<DeliveryListItem[]> {
-  const rows = await baseQuery(db).where('deliveries.event_id', '=', eventId).orderBy('deliveries.id', 'asc').execute();
+export async function deliveriesForEvent(
+  db: Kysely<Database>,
+  eventId: string,
+): Promise<DeliveryListItem[]> {
+  const rows = await baseQuery(db)
+    .where('deliveries.event_id', '=', eventId)
+    .orderBy('deliveries.id', 'asc')
+    .execute();
   return rows.map(toListItem);
 }
 
-function sentRequests(json: string | null): { requests: SentRequest[] | null; omittedRequests: number } {
+function sentRequests(json: string | null): {
+  requests: SentRequest[] | null;
+  omittedRequests: number;
+} {
   if (json === null) return { requests: null, omittedRequests: 0 };
   // Written only by the worker, from a RecordedRequests.
   const recorded = JSON.parse(json) as RecordedRequests;
@@ -140,13 +157,28 @@ function sentRequests(json: string | null): { requests: SentRequest[] | null; om
 }
 
 /** One delivery with its attempts and, unless it is finished, why it waits at `now`; null when there is none with this id. */
-export async function getDelivery(db: Kysely<Database>, id: string, now: Date): Promise<DeliveryDetail | null> {
+export async function getDelivery(
+  db: Kysely<Database>,
+  id: string,
+  now: Date,
+): Promise<DeliveryDetail | null> {
   const row = await baseQuery(db).where('deliveries.id', '=', id).executeTakeFirst();
   if (!row) return null;
   const item = toListItem(row);
-  const connectionActive = row.connection_active === null ? null : Number(row.connection_active) === 1;
-  const waiting = await explainWait(db, { ...item, orderKey: row.order_key, connectionActive }, now);
-  const attempts = await db.selectFrom('attempts').selectAll().where('delivery_id', '=', id).orderBy('attempt_no', 'asc').orderBy('id', 'asc').execute();
+  const connectionActive =
+    row.connection_active === null ? null : Number(row.connection_active) === 1;
+  const waiting = await explainWait(
+    db,
+    { ...item, orderKey: row.order_key, connectionActive },
+    now,
+  );
+  const attempts = await db
+    .selectFrom('attempts')
+    .selectAll()
+    .where('delivery_id', '=', id)
+    .orderBy('attempt_no', 'asc')
+    .orderBy('id', 'asc')
+    .execute();
   return {
     ...item,
     connectionActive,

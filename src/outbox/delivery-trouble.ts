@@ -20,12 +20,16 @@ export interface TroubleCounts {
  * The counts of every connection that has any (connections without trouble are absent).
  * `completedSince` limits the dead and failed ones to those finished since then.
  */
-export async function deliveryTrouble(db: Kysely<Database>, completedSince?: string): Promise<Map<string, TroubleCounts>> {
+export async function deliveryTrouble(
+  db: Kysely<Database>,
+  completedSince?: string,
+): Promise<Map<string, TroubleCounts>> {
   let finishedQuery = db
     .selectFrom('deliveries')
     .select(['connection_id', 'status', (eb) => eb.fn.countAll<number | string>().as('n')])
     .where('status', 'in', ['dead', 'failed']);
-  if (completedSince !== undefined) finishedQuery = finishedQuery.where('completed_at', '>=', completedSince);
+  if (completedSince !== undefined)
+    finishedQuery = finishedQuery.where('completed_at', '>=', completedSince);
   const [finished, retrying] = await Promise.all([
     finishedQuery.groupBy(['connection_id', 'status']).execute(),
     db
@@ -45,7 +49,8 @@ export async function deliveryTrouble(db: Kysely<Database>, completedSince?: str
     }
     return entry;
   };
-  for (const row of finished) of(row.connection_id)[row.status === 'dead' ? 'dead' : 'failed'] = Number(row.n);
+  for (const row of finished)
+    of(row.connection_id)[row.status === 'dead' ? 'dead' : 'failed'] = Number(row.n);
   for (const row of retrying) of(row.connection_id).retrying = Number(row.n);
   return counts;
 }

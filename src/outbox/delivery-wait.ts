@@ -46,20 +46,37 @@ export interface WaitingDelivery {
 const WORKER = 'a running worker (ipnhub serve or ipnhub worker)';
 
 /** The earliest unfinished delivery ahead of `delivery` in its queue, or null when none holds it back. */
-async function blockingDelivery(db: Kysely<Database>, delivery: WaitingDelivery): Promise<BlockingDelivery | null> {
-  const row = await earlierUnfinishedDeliveries(db, { connectionId: sql.val(delivery.connectionId), orderKey: sql.val(delivery.orderKey), eventId: sql.val(delivery.eventId) })
+async function blockingDelivery(
+  db: Kysely<Database>,
+  delivery: WaitingDelivery,
+): Promise<BlockingDelivery | null> {
+  const row = await earlierUnfinishedDeliveries(db, {
+    connectionId: sql.val(delivery.connectionId),
+    orderKey: sql.val(delivery.orderKey),
+    eventId: sql.val(delivery.eventId),
+  })
     .select(['e.id', 'e.event_id', 'e.status', 'e.next_attempt_at', 'e.attempts'])
     .orderBy('e.event_id', 'asc')
     .limit(1)
     .executeTakeFirst();
-  return row ? { id: row.id, eventId: row.event_id, status: row.status, nextAttemptAt: row.next_attempt_at, attemptCount: Number(row.attempts) } : null;
+  return row
+    ? {
+        id: row.id,
+        eventId: row.event_id,
+        status: row.status,
+        nextAttemptAt: row.next_attempt_at,
+        attemptCount: Number(row.attempts),
+      }
+    : null;
 }
 
 /** What happens once it is attempted, when the connection is off (a manual attempt goes out anyway). */
 function inactiveNote(delivery: WaitingDelivery): string {
   if (delivery.trigger === 'manual') return '';
-  if (delivery.connectionActive === false) return ' The connection is disabled: the attempt will mark it skipped (enable it first with ipnhub connection enable).';
-  if (delivery.connectionActive === null) return ' The connection was removed: the attempt will mark it skipped.';
+  if (delivery.connectionActive === false)
+    return ' The connection is disabled: the attempt will mark it skipped (enable it first with ipnhub connection enable).';
+  if (delivery.connectionActive === null)
+    return ' The connection was removed: the attempt will mark it skipped.';
   return '';
 }
 
@@ -68,12 +85,20 @@ function inactiveNote(delivery: WaitingDelivery): string {
  * dead). Pending and delivering deliveries whose lease expired are claimable only when no
  * earlier one of their queue is unfinished, so that is checked first.
  */
-export async function explainWait(db: Kysely<Database>, delivery: WaitingDelivery, now: Date): Promise<DeliveryWait | null> {
+export async function explainWait(
+  db: Kysely<Database>,
+  delivery: WaitingDelivery,
+  now: Date,
+): Promise<DeliveryWait | null> {
   const nowIso = now.toISOString();
   if (delivery.status === 'delivering') {
     const expiresAt = delivery.leaseExpiresAt;
     if (expiresAt === null || expiresAt >= nowIso) {
-      return { reason: 'attempting', leaseExpiresAt: expiresAt, message: `A worker is attempting it now${expiresAt === null ? '' : ` (its lease runs until ${expiresAt})`}.` };
+      return {
+        reason: 'attempting',
+        leaseExpiresAt: expiresAt,
+        message: `A worker is attempting it now${expiresAt === null ? '' : ` (its lease runs until ${expiresAt})`}.`,
+      };
     }
   } else if (delivery.status !== 'pending') {
     return null;
@@ -81,7 +106,10 @@ export async function explainWait(db: Kysely<Database>, delivery: WaitingDeliver
   const note = inactiveNote(delivery);
   const blocker = await blockingDelivery(db, delivery);
   if (blocker !== null) {
-    const when = blocker.status === 'pending' ? `, next attempt ${blocker.nextAttemptAt}` : ', being attempted';
+    const when =
+      blocker.status === 'pending'
+        ? `, next attempt ${blocker.nextAttemptAt}`
+        : ', being attempted';
     return {
       reason: 'held_back',
       nextAttemptAt: delivery.nextAttemptAt,
@@ -91,10 +119,22 @@ export async function explainWait(db: Kysely<Database>, delivery: WaitingDeliver
   }
   if (delivery.status === 'delivering') {
     const expiresAt = delivery.leaseExpiresAt ?? nowIso;
-    return { reason: 'lease_expired', leaseExpiresAt: expiresAt, message: `The worker attempting it stopped (its lease ended ${expiresAt}); ${WORKER} takes it over.${note}` };
+    return {
+      reason: 'lease_expired',
+      leaseExpiresAt: expiresAt,
+      message: `The worker attempting it stopped (its lease ended ${expiresAt}); ${WORKER} takes it over.${note}`,
+    };
   }
   if (delivery.nextAttemptAt > nowIso) {
-    return { reason: 'scheduled', nextAttemptAt: delivery.nextAttemptAt, message: `Next attempt at ${delivery.nextAttemptAt}.${note}` };
+    return {
+      reason: 'scheduled',
+      nextAttemptAt: delivery.nextAttemptAt,
+      message: `Next attempt at ${delivery.nextAttemptAt}.${note}`,
+    };
   }
-  return { reason: 'due', nextAttemptAt: delivery.nextAttemptAt, message: `Due since ${delivery.nextAttemptAt}; ${WORKER} attempts it.${note}` };
+  return {
+    reason: 'due',
+    nextAttemptAt: delivery.nextAttemptAt,
+    message: `Due since ${delivery.nextAttemptAt}; ${WORKER} attempts it.${note}`,
+  };
 }

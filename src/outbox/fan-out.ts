@@ -26,7 +26,12 @@ const INSERT_DELIVERY: QueryTemplate<Insertable<DeliveriesTable>, never> = {
   build: (db, values) => db.insertInto('deliveries').values(values),
 };
 
-export async function fanOut(trx: Kysely<Database>, event: CanonicalEvent, connections: readonly ConnectionFilterTarget[], now: string): Promise<number> {
+export async function fanOut(
+  trx: Kysely<Database>,
+  event: CanonicalEvent,
+  connections: readonly ConnectionFilterTarget[],
+  now: string,
+): Promise<number> {
   const rows = connections
     .filter((connection) => matchesFilters(event, connection.filters))
     .map((connection) => ({

@@ -37,7 +37,15 @@ function delivered(deliveryId: string, overrides: Partial<AttemptOutcome> = {}):
     attemptNo: 1,
     nextAttemptAt: null,
     lastError: null,
-    attempt: { trigger: 'scheduled', started_at: T0, duration_ms: 12, outcome: 'delivered', status_code: 204, response: null, error: null },
+    attempt: {
+      trigger: 'scheduled',
+      started_at: T0,
+      duration_ms: 12,
+      outcome: 'delivered',
+      status_code: 204,
+      response: null,
+      error: null,
+    },
     ...overrides,
   };
 }
@@ -54,29 +62,75 @@ for (const dialect of enabledDialects()) {
     });
     afterEach(async () => h.dispose());
 
-    const writer = () => createOutcomeWriter({ db: h.db, adapter: counted.adapter, clock, owner: 'w1' });
+    const writer = () =>
+      createOutcomeWriter({ db: h.db, adapter: counted.adapter, clock, owner: 'w1' });
     const rows = () => h.db.selectFrom('deliveries').selectAll().orderBy('id').execute();
-    const attempts = () => h.db.selectFrom('attempts').select(['delivery_id', 'attempt_no', 'outcome', 'duration_ms']).orderBy('delivery_id').execute();
+    const attempts = () =>
+      h.db
+        .selectFrom('attempts')
+        .select(['delivery_id', 'attempt_no', 'outcome', 'duration_ms'])
+        .orderBy('delivery_id')
+        .execute();
 
     it('writes outcomes that arrive together in one transaction, each guarded by the lease', async () => {
-      await h.db.insertInto('deliveries').values([delivering('d1', 'w1'), delivering('d2', 'w1'), delivering('d3', 'w2'), delivering('d4', 'w1')]).execute();
+      await h.db
+        .insertInto('deliveries')
+        .values([
+          delivering('d1', 'w1'),
+          delivering('d2', 'w1'),
+          delivering('d3', 'w2'),
+          delivering('d4', 'w1'),
+        ])
+        .execute();
       const w = writer();
       const retry: Partial<AttemptOutcome> = {
         status: 'pending',
         nextAttemptAt: LATER,
         lastError: 'HTTP 503',
-        attempt: { trigger: 'scheduled', started_at: T0, duration_ms: 7, outcome: 'retry', status_code: 503, response: 'busy', error: 'HTTP 503' },
+        attempt: {
+          trigger: 'scheduled',
+          started_at: T0,
+          duration_ms: 7,
+          outcome: 'retry',
+          status_code: 503,
+          response: 'busy',
+          error: 'HTTP 503',
+        },
       };
-      const results = await Promise.all([w.record(delivered('d1')), w.record(delivered('d2')), w.record(delivered('d3')), w.record(delivered('d4', retry))]);
+      const results = await Promise.all([
+        w.record(delivered('d1')),
+        w.record(delivered('d2')),
+        w.record(delivered('d3')),
+        w.record(delivered('d4', retry)),
+      ]);
       expect(results).toEqual([true, true, false, true]);
       expect(counted.transactions()).toBe(1);
-      expect((await rows()).map((r) => [r.id, r.status, Number(r.attempts), r.next_attempt_at, r.lease_owner, r.lease_expires_at, r.last_error, r.updated_at, r.completed_at])).toEqual([
+      expect(
+        (await rows()).map((r) => [
+          r.id,
+          r.status,
+          Number(r.attempts),
+          r.next_attempt_at,
+          r.lease_owner,
+          r.lease_expires_at,
+          r.last_error,
+          r.updated_at,
+          r.completed_at,
+        ]),
+      ).toEqual([
         ['d1', 'delivered', 1, T0, null, null, null, T1, T1],
         ['d2', 'delivered', 1, T0, null, null, null, T1, T1],
         ['d3', 'delivering', 0, T0, 'w2', LATER, null, T0, null],
         ['d4', 'pending', 1, LATER, null, null, 'HTTP 503', T1, null],
       ]);
-      expect((await attempts()).map((a) => [a.delivery_id, Number(a.attempt_no), a.outcome, Number(a.duration_ms)])).toEqual([
+      expect(
+        (await attempts()).map((a) => [
+          a.delivery_id,
+          Number(a.attempt_no),
+          a.outcome,
+          Number(a.duration_ms),
+        ]),
+      ).toEqual([
         ['d1', 1, 'delivered', 12],
         ['d2', 1, 'delivered', 12],
         ['d4', 1, 'retry', 7],
@@ -84,13 +138,34 @@ for (const dialect of enabledDialects()) {
     });
 
     it('writes each outcome alone when the batch fails, so one bad outcome fails only itself', async () => {
-      await h.db.insertInto('deliveries').values([delivering('d1', 'w1'), delivering('d2', 'w1'), delivering('d3', 'w1')]).execute();
+      await h.db
+        .insertInto('deliveries')
+        .values([delivering('d1', 'w1'), delivering('d2', 'w1'), delivering('d3', 'w1')])
+        .execute();
       const w = writer();
       // A NaN duration breaks the attempt row's NOT NULL integer column on both dialects.
-      const broken = delivered('d2', { attempt: { trigger: 'scheduled', started_at: T0, duration_ms: Number.NaN, outcome: 'delivered', status_code: 204, response: null, error: null } });
-      const results = await Promise.allSettled([w.record(delivered('d1')), w.record(broken), w.record(delivered('d3'))]);
+      const broken = delivered('d2', {
+        attempt: {
+          trigger: 'scheduled',
+          started_at: T0,
+          duration_ms: Number.NaN,
+          outcome: 'delivered',
+          status_code: 204,
+          response: null,
+          error: null,
+        },
+      });
+      const results = await Promise.allSettled([
+        w.record(delivered('d1')),
+        w.record(broken),
+        w.record(delivered('d3')),
+      ]);
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : null))).toEqual([true, null, true]);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : null))).toEqual([
+        true,
+        null,
+        true,
+      ]);
       expect(counted.transactions()).toBe(4);
       expect((await rows()).map((r) => [r.id, r.status, r.lease_owner])).toEqual([
         ['d1', 'delivered', null],
@@ -101,35 +176,80 @@ for (const dialect of enabledDialects()) {
     });
 
     it('queues the error e-mails of recorded outcomes in their transaction, not of outcomes whose lease was lost', async () => {
-      await h.db.insertInto('deliveries').values([delivering('d1', 'w1'), delivering('d2', 'w2'), delivering('d3', 'w1')]).execute();
+      await h.db
+        .insertInto('deliveries')
+        .values([delivering('d1', 'w1'), delivering('d2', 'w2'), delivering('d3', 'w1')])
+        .execute();
       const w = writer();
       const dead: Partial<AttemptOutcome> = {
         status: 'dead',
         attemptNo: 8,
         lastError: 'HTTP 500',
-        attempt: { trigger: 'scheduled', started_at: T0, duration_ms: 5, outcome: 'retry', status_code: 500, response: null, error: 'HTTP 500' },
+        attempt: {
+          trigger: 'scheduled',
+          started_at: T0,
+          duration_ms: 5,
+          outcome: 'retry',
+          status_code: 500,
+          response: null,
+          error: 'HTTP 500',
+        },
         alert: { connectionId: 'con_1', kind: 'dead' },
       };
-      const results = await Promise.all([w.record(delivered('d1', dead)), w.record(delivered('d2', dead)), w.record(delivered('d3'))]);
+      const results = await Promise.all([
+        w.record(delivered('d1', dead)),
+        w.record(delivered('d2', dead)),
+        w.record(delivered('d3')),
+      ]);
       expect(results).toEqual([true, false, true]);
       expect(counted.transactions()).toBe(1);
       const queued = await h.db.selectFrom('alert_queue').selectAll().execute();
-      expect(queued.map((q) => [q.delivery_id, q.connection_id, q.kind, Number(q.attempt_no), q.reason, q.queued_at])).toEqual([['d1', 'con_1', 'dead', 8, 'HTTP 500', T1]]);
+      expect(
+        queued.map((q) => [
+          q.delivery_id,
+          q.connection_id,
+          q.kind,
+          Number(q.attempt_no),
+          q.reason,
+          q.queued_at,
+        ]),
+      ).toEqual([['d1', 'con_1', 'dead', 8, 'HTTP 500', T1]]);
 
       // A later problem of the same delivery replaces its row under a new id.
-      await h.db.updateTable('deliveries').set({ status: 'delivering', lease_owner: 'w1' }).where('id', '=', 'd1').execute();
-      expect(await w.record(delivered('d1', { ...dead, status: 'failed', attemptNo: 9, lastError: 'HTTP 400', alert: { connectionId: 'con_1', kind: 'failed' } }))).toBe(true);
+      await h.db
+        .updateTable('deliveries')
+        .set({ status: 'delivering', lease_owner: 'w1' })
+        .where('id', '=', 'd1')
+        .execute();
+      expect(
+        await w.record(
+          delivered('d1', {
+            ...dead,
+            status: 'failed',
+            attemptNo: 9,
+            lastError: 'HTTP 400',
+            alert: { connectionId: 'con_1', kind: 'failed' },
+          }),
+        ),
+      ).toBe(true);
       const replaced = await h.db.selectFrom('alert_queue').selectAll().execute();
-      expect(replaced.map((q) => [q.delivery_id, q.kind, Number(q.attempt_no), q.reason])).toEqual([['d1', 'failed', 9, 'HTTP 400']]);
+      expect(replaced.map((q) => [q.delivery_id, q.kind, Number(q.attempt_no), q.reason])).toEqual([
+        ['d1', 'failed', 9, 'HTTP 400'],
+      ]);
       expect(replaced[0]?.id).not.toBe(queued[0]?.id);
     });
 
     it('writes two outcomes for one delivery one after the other: the second finds the lease released', async () => {
       await h.db.insertInto('deliveries').values(delivering('d1', 'w1')).execute();
       const w = writer();
-      expect(await Promise.all([w.record(delivered('d1')), w.record(delivered('d1'))])).toEqual([true, false]);
+      expect(await Promise.all([w.record(delivered('d1')), w.record(delivered('d1'))])).toEqual([
+        true,
+        false,
+      ]);
       expect(counted.transactions()).toBe(2);
-      expect((await attempts()).map((a) => [a.delivery_id, Number(a.attempt_no)])).toEqual([['d1', 1]]);
+      expect((await attempts()).map((a) => [a.delivery_id, Number(a.attempt_no)])).toEqual([
+        ['d1', 1],
+      ]);
     });
   });
 }

@@ -58,11 +58,19 @@ export interface OutcomeWriterDeps {
 }
 
 export function createOutcomeWriter(deps: OutcomeWriterDeps): OutcomeWriter {
-  async function write(trx: Kysely<Database>, outcomes: readonly AttemptOutcome[]): Promise<Set<string>> {
+  async function write(
+    trx: Kysely<Database>,
+    outcomes: readonly AttemptOutcome[],
+  ): Promise<Set<string>> {
     const now = deps.clock.now().toISOString();
     const groups = new Map<string, AttemptOutcome[]>();
     for (const outcome of outcomes) {
-      const key = JSON.stringify([outcome.status, outcome.attemptNo, outcome.nextAttemptAt, outcome.lastError]);
+      const key = JSON.stringify([
+        outcome.status,
+        outcome.attemptNo,
+        outcome.nextAttemptAt,
+        outcome.lastError,
+      ]);
       const group = groups.get(key);
       if (group) group.push(outcome);
       else groups.set(key, [outcome]);
@@ -94,11 +102,25 @@ export function createOutcomeWriter(deps: OutcomeWriterDeps): OutcomeWriter {
     }
     const attempts = outcomes
       .filter((o) => recorded.has(o.deliveryId))
-      .map((o) => ({ id: newId('attempt'), delivery_id: o.deliveryId, attempt_no: o.attemptNo, ...o.attempt, requests: o.attempt.requests ?? null }));
+      .map((o) => ({
+        id: newId('attempt'),
+        delivery_id: o.deliveryId,
+        attempt_no: o.attemptNo,
+        ...o.attempt,
+        requests: o.attempt.requests ?? null,
+      }));
     if (attempts.length > 0) await trx.insertInto('attempts').values(attempts).execute();
     const alerts = outcomes.flatMap((o) =>
       o.alert && recorded.has(o.deliveryId)
-        ? [{ deliveryId: o.deliveryId, connectionId: o.alert.connectionId, kind: o.alert.kind, attemptNo: o.attemptNo, reason: o.lastError ?? 'unknown' }]
+        ? [
+            {
+              deliveryId: o.deliveryId,
+              connectionId: o.alert.connectionId,
+              kind: o.alert.kind,
+              attemptNo: o.attemptNo,
+              reason: o.lastError ?? 'unknown',
+            },
+          ]
         : [],
     );
     await queueAlerts(trx, alerts, now);

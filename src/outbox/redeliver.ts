@@ -12,17 +12,39 @@ import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import { DELIVERIES_CHANNEL } from './delivery-job.js';
 
-export async function redeliver(deps: { db: Kysely<Database>; adapter: DbAdapter; clock: Clock }, deliveryId: string): Promise<void> {
+export async function redeliver(
+  deps: { db: Kysely<Database>; adapter: DbAdapter; clock: Clock },
+  deliveryId: string,
+): Promise<void> {
   const now = deps.clock.now().toISOString();
   await deps.adapter.writeTransaction(deps.db, async (trx) => {
-    const row = await trx.selectFrom('deliveries').select(['id', 'status', 'lease_expires_at']).where('id', '=', deliveryId).executeTakeFirst();
+    const row = await trx
+      .selectFrom('deliveries')
+      .select(['id', 'status', 'lease_expires_at'])
+      .where('id', '=', deliveryId)
+      .executeTakeFirst();
     if (!row) throw new IpnhubError('NOT_FOUND', `No delivery ${deliveryId}.`);
-    if (row.status === 'delivering' && row.lease_expires_at !== null && row.lease_expires_at >= now) {
-      throw new IpnhubError('DELIVERY_IN_PROGRESS', `Delivery ${deliveryId} is being attempted right now.`);
+    if (
+      row.status === 'delivering' &&
+      row.lease_expires_at !== null &&
+      row.lease_expires_at >= now
+    ) {
+      throw new IpnhubError(
+        'DELIVERY_IN_PROGRESS',
+        `Delivery ${deliveryId} is being attempted right now.`,
+      );
     }
     await trx
       .updateTable('deliveries')
-      .set({ status: 'pending', trigger: 'manual', next_attempt_at: now, lease_owner: null, lease_expires_at: null, completed_at: null, updated_at: now })
+      .set({
+        status: 'pending',
+        trigger: 'manual',
+        next_attempt_at: now,
+        lease_owner: null,
+        lease_expires_at: null,
+        completed_at: null,
+        updated_at: now,
+      })
       .where('id', '=', deliveryId)
       .execute();
   });
@@ -47,12 +69,24 @@ export async function redeliverConnection(
 ): Promise<number> {
   const now = deps.clock.now().toISOString();
   const queued = await deps.adapter.writeTransaction(deps.db, async (trx) => {
-    const connection = await trx.selectFrom('connections').select('id').where('id', '=', connectionId).executeTakeFirst();
+    const connection = await trx
+      .selectFrom('connections')
+      .select('id')
+      .where('id', '=', connectionId)
+      .executeTakeFirst();
     if (!connection) throw new IpnhubError('NOT_FOUND', `No connection ${connectionId}.`);
     if (statuses.length === 0) return 0;
     const result = await trx
       .updateTable('deliveries')
-      .set({ status: 'pending', trigger: 'manual', next_attempt_at: now, lease_owner: null, lease_expires_at: null, completed_at: null, updated_at: now })
+      .set({
+        status: 'pending',
+        trigger: 'manual',
+        next_attempt_at: now,
+        lease_owner: null,
+        lease_expires_at: null,
+        completed_at: null,
+        updated_at: now,
+      })
       .where('connection_id', '=', connectionId)
       .where('status', 'in', [...statuses])
       .executeTakeFirst();

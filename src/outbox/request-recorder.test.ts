@@ -4,7 +4,11 @@ import type { WebhookSink } from '../../test/fakes/webhook-sink.js';
 import { closedPort } from '../../test/helpers/closed-port.js';
 import { createHttpClient } from '../lib/http-client.js';
 import type { HttpClient } from '../lib/http-client.js';
-import { MAX_RECORDED_BODY_CHARS, MAX_RECORDED_REQUESTS, createRequestRecorder } from './request-recorder.js';
+import {
+  MAX_RECORDED_BODY_CHARS,
+  MAX_RECORDED_REQUESTS,
+  createRequestRecorder,
+} from './request-recorder.js';
 
 describe('request recorder', () => {
   let sink: WebhookSink;
@@ -21,11 +25,25 @@ describe('request recorder', () => {
   it('keeps what was sent and the status it got, passing the answer through unchanged', async () => {
     const recorder = createRequestRecorder(http, []);
     sink.respondWith({ status: 202, body: 'queued' });
-    const result = await recorder.http.request({ method: 'POST', url: `${sink.url}/in?x=1`, headers: { 'content-type': 'application/json', 'webhook-id': 'dlv_1' }, body: Buffer.from('{"a":1}') });
+    const result = await recorder.http.request({
+      method: 'POST',
+      url: `${sink.url}/in?x=1`,
+      headers: { 'content-type': 'application/json', 'webhook-id': 'dlv_1' },
+      body: Buffer.from('{"a":1}'),
+    });
     expect(result).toMatchObject({ ok: true, response: { status: 202, body: 'queued' } });
     expect(recorder.recorded()).toEqual({
       requests: [
-        { method: 'POST', url: `${sink.url}/in?x=1`, headers: { 'content-type': 'application/json', 'webhook-id': 'dlv_1' }, body: '{"a":1}', bodyTruncated: false, status: 202, failure: null, durationMs: expect.any(Number) },
+        {
+          method: 'POST',
+          url: `${sink.url}/in?x=1`,
+          headers: { 'content-type': 'application/json', 'webhook-id': 'dlv_1' },
+          body: '{"a":1}',
+          bodyTruncated: false,
+          status: 202,
+          failure: null,
+          durationMs: expect.any(Number),
+        },
       ],
       omitted: 0,
     });
@@ -35,17 +53,37 @@ describe('request recorder', () => {
     const password = 'p@ss word&=1';
     const token = 'sk_live_0123456789';
     const recorder = createRequestRecorder(http, [password, token, 'ab']);
-    const form = new URLSearchParams({ grant_type: 'password', username: 'crm-user', password }).toString();
+    const form = new URLSearchParams({
+      grant_type: 'password',
+      username: 'crm-user',
+      password,
+    }).toString();
     await recorder.http.request({
       method: 'POST',
       url: `${sink.url}/login?key=${encodeURIComponent(token)}`,
-      headers: { authorization: 'Bearer abc.def', 'Api-Token': 'xyz', cookie: 'sid=1', 'x-custom': `v ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: {
+        authorization: 'Bearer abc.def',
+        'Api-Token': 'xyz',
+        cookie: 'sid=1',
+        'x-custom': `v ${token}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
       body: form,
     });
-    await recorder.http.request({ method: 'POST', url: `${sink.url}/json`, body: JSON.stringify({ secret: password, note: 'about' }) });
+    await recorder.http.request({
+      method: 'POST',
+      url: `${sink.url}/json`,
+      body: JSON.stringify({ secret: password, note: 'about' }),
+    });
     const [login, json] = recorder.recorded().requests;
     expect(login?.url).toBe(`${sink.url}/login?key=[redacted]`);
-    expect(login?.headers).toEqual({ authorization: '[redacted]', 'Api-Token': '[redacted]', cookie: '[redacted]', 'x-custom': 'v [redacted]', 'content-type': 'application/x-www-form-urlencoded' });
+    expect(login?.headers).toEqual({
+      authorization: '[redacted]',
+      'Api-Token': '[redacted]',
+      cookie: '[redacted]',
+      'x-custom': 'v [redacted]',
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(login?.body).toBe('grant_type=password&username=crm-user&password=[redacted]');
     expect(json?.body).toBe('{"secret":"[redacted]","note":"about"}');
     // A two-letter "secret" is not hunted down in every word.
@@ -54,17 +92,25 @@ describe('request recorder', () => {
 
   it('records a request that got no answer with why', async () => {
     const recorder = createRequestRecorder(http, []);
-    const result = await recorder.http.request({ method: 'GET', url: `http://127.0.0.1:${await closedPort()}/` });
+    const result = await recorder.http.request({
+      method: 'GET',
+      url: `http://127.0.0.1:${await closedPort()}/`,
+    });
     expect(result.ok).toBe(false);
-    expect(recorder.recorded().requests).toEqual([expect.objectContaining({ method: 'GET', status: null, failure: 'connection', body: null })]);
+    expect(recorder.recorded().requests).toEqual([
+      expect.objectContaining({ method: 'GET', status: null, failure: 'connection', body: null }),
+    ]);
   });
 
   it('keeps at most five requests and 8 KiB of each body, counting what it left out', async () => {
     const recorder = createRequestRecorder(http, []);
     const big = 'x'.repeat(MAX_RECORDED_BODY_CHARS + 10);
-    for (let i = 0; i < MAX_RECORDED_REQUESTS + 2; i++) await recorder.http.request({ method: 'POST', url: `${sink.url}/n/${i}`, body: big });
+    for (let i = 0; i < MAX_RECORDED_REQUESTS + 2; i++)
+      await recorder.http.request({ method: 'POST', url: `${sink.url}/n/${i}`, body: big });
     const { requests, omitted } = recorder.recorded();
-    expect(requests.map((r) => r.url)).toEqual(Array.from({ length: MAX_RECORDED_REQUESTS }, (_, i) => `${sink.url}/n/${i}`));
+    expect(requests.map((r) => r.url)).toEqual(
+      Array.from({ length: MAX_RECORDED_REQUESTS }, (_, i) => `${sink.url}/n/${i}`),
+    );
     expect(omitted).toBe(2);
     expect(requests[0]?.body).toHaveLength(MAX_RECORDED_BODY_CHARS);
     expect(requests[0]?.bodyTruncated).toBe(true);

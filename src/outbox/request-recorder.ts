@@ -73,7 +73,10 @@ function bodyText(body: HttpRequest['body']): string | null {
 }
 
 /** A recorder around `inner` that scrubs `secrets` (the connection's secret field values). */
-export function createRequestRecorder(inner: HttpClient, secrets: readonly string[]): RequestRecorder {
+export function createRequestRecorder(
+  inner: HttpClient,
+  secrets: readonly string[],
+): RequestRecorder {
   const scrub = scrubberFor(secrets);
   const requests: SentRequest[] = [];
   let omitted = 0;
@@ -84,7 +87,8 @@ export function createRequestRecorder(inner: HttpClient, secrets: readonly strin
       return null;
     }
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers ?? {})) headers[name] = CREDENTIAL_HEADER.test(name) ? REDACTED : scrub(value);
+    for (const [name, value] of Object.entries(req.headers ?? {}))
+      headers[name] = CREDENTIAL_HEADER.test(name) ? REDACTED : scrub(value);
     const text = bodyText(req.body);
     const body = text === null ? null : scrub(text);
     const sent: SentRequest = {
@@ -114,6 +118,9 @@ export function createRequestRecorder(inner: HttpClient, secrets: readonly strin
         return result;
       },
     },
-    recorded: () => ({ requests: requests.map((r) => ({ ...r, headers: { ...r.headers } })), omitted }),
+    recorded: () => ({
+      requests: requests.map((r) => ({ ...r, headers: { ...r.headers } })),
+      omitted,
+    }),
   };
 }

@@ -5,7 +5,11 @@ const body = (text: string) => Buffer.from(text, 'latin1');
 
 describe('Provider.decodeFields', () => {
   it('digistore24: form fields in body order, + and %-escapes decoded as UTF-8, values exactly as signed', () => {
-    const decoded = providers.digistore24.decodeFields(body('event=on_payment&address_street=Musterstra%C3%9Fe+5&order_id=%26%2379%3BRDX7&sha_sign=AB12'));
+    const decoded = providers.digistore24.decodeFields(
+      body(
+        'event=on_payment&address_street=Musterstra%C3%9Fe+5&order_id=%26%2379%3BRDX7&sha_sign=AB12',
+      ),
+    );
     expect(decoded).toEqual({
       ok: true,
       fields: [
@@ -20,12 +24,20 @@ describe('Provider.decodeFields', () => {
   });
 
   it('digistore24: a body it cannot decode gives the reason', () => {
-    expect(providers.digistore24.decodeFields(body('a=%ZZ'))).toEqual({ ok: false, reason: 'invalid percent escape at byte 2' });
-    expect(providers.digistore24.decodeFields(body('a=1&a=2'))).toMatchObject({ ok: false, reason: expect.stringContaining('"a"') });
+    expect(providers.digistore24.decodeFields(body('a=%ZZ'))).toEqual({
+      ok: false,
+      reason: 'invalid percent escape at byte 2',
+    });
+    expect(providers.digistore24.decodeFields(body('a=1&a=2'))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('"a"'),
+    });
   });
 
   it('paypal-ipn: decodes in the charset the message names, windows-1252 without one', () => {
-    const named = providers['paypal-ipn'].decodeFields(body('charset=windows-1252&item_name=Kurs+%96+Basis&first_name=J%FCrgen'));
+    const named = providers['paypal-ipn'].decodeFields(
+      body('charset=windows-1252&item_name=Kurs+%96+Basis&first_name=J%FCrgen'),
+    );
     expect(named).toEqual({
       ok: true,
       fields: [
@@ -35,17 +47,35 @@ describe('Provider.decodeFields', () => {
       ],
       charset: { name: 'windows-1252', basis: 'message' },
     });
-    expect(providers['paypal-ipn'].decodeFields(body('first_name=J%FCrgen'))).toEqual({ ok: true, fields: [{ name: 'first_name', value: 'Jürgen' }], charset: { name: 'windows-1252', basis: 'assumed' } });
-    expect(providers['paypal-ipn'].decodeFields(body('charset=UTF-8&first_name=J%C3%BCrgen'))).toMatchObject({
+    expect(providers['paypal-ipn'].decodeFields(body('first_name=J%FCrgen'))).toEqual({
+      ok: true,
+      fields: [{ name: 'first_name', value: 'Jürgen' }],
+      charset: { name: 'windows-1252', basis: 'assumed' },
+    });
+    expect(
+      providers['paypal-ipn'].decodeFields(body('charset=UTF-8&first_name=J%C3%BCrgen')),
+    ).toMatchObject({
       ok: true,
       fields: [{ name: 'charset' }, { name: 'first_name', value: 'Jürgen' }],
       charset: { name: 'utf-8', basis: 'message' },
     });
-    expect(providers['paypal-ipn'].decodeFields(body('charset=klingon&a=1'))).toEqual({ ok: false, reason: 'charset "klingon" is not supported' });
+    expect(providers['paypal-ipn'].decodeFields(body('charset=klingon&a=1'))).toEqual({
+      ok: false,
+      reason: 'charset "klingon" is not supported',
+    });
   });
 
   it('paypal-webhooks: the JSON envelope flattened to dot paths, in document order', () => {
-    const json = { id: 'WH-1', event_type: 'PAYMENT.CAPTURE.COMPLETED', resource: { amount: { value: '10.00', currency_code: 'EUR' }, links: [{ href: 'https://api.paypal.com/x' }], note: null, final: true } };
+    const json = {
+      id: 'WH-1',
+      event_type: 'PAYMENT.CAPTURE.COMPLETED',
+      resource: {
+        amount: { value: '10.00', currency_code: 'EUR' },
+        links: [{ href: 'https://api.paypal.com/x' }],
+        note: null,
+        final: true,
+      },
+    };
     expect(providers['paypal-webhooks'].decodeFields(Buffer.from(JSON.stringify(json)))).toEqual({
       ok: true,
       fields: [
@@ -59,6 +89,9 @@ describe('Provider.decodeFields', () => {
       ],
       charset: { name: 'utf-8', basis: 'provider' },
     });
-    expect(providers['paypal-webhooks'].decodeFields(body('event=on_payment'))).toMatchObject({ ok: false, reason: expect.stringContaining('not JSON') });
+    expect(providers['paypal-webhooks'].decodeFields(body('event=on_payment'))).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('not JSON'),
+    });
   });
 });

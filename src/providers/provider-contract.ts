@@ -33,7 +33,13 @@ import type { ErrorCode } from '../core/errors.js';
 import { ManualClock } from '../lib/clock.js';
 import { offlineHttpClient } from '../lib/offline-http-client.js';
 import { createCacheScope } from '../lib/cache-scope.js';
-import type { IngestOutcome, InboundRequest, Normalized, Provider, ProviderContext } from './provider.js';
+import type {
+  IngestOutcome,
+  InboundRequest,
+  Normalized,
+  Provider,
+  ProviderContext,
+} from './provider.js';
 
 /** One normalized event as a case expects it: what the ledger, the fan-out and the connectors act on. */
 export interface ExpectedEvent {
@@ -72,7 +78,10 @@ interface CaseBase<Config> {
  * `normalize` makes of it. `{ rejected }`: the error code `verify` must reject it with.
  */
 export type ProviderContractCase<Config> = CaseBase<Config> &
-  ({ expect: 'verified' | 'pending'; normalized: ExpectedNormalized } | { expect: { rejected: ErrorCode } });
+  (
+    | { expect: 'verified' | 'pending'; normalized: ExpectedNormalized }
+    | { expect: { rejected: ErrorCode } }
+  );
 
 /** A fake of the sender's own verification service (PayPal's IPN postback endpoint), for `confirm`. */
 export interface SenderFake {
@@ -125,7 +134,9 @@ export function summarizeNormalized(normalized: Normalized): ExpectedNormalized 
   }
 }
 
-function isAuthentic<Config>(c: ProviderContractCase<Config>): c is Extract<ProviderContractCase<Config>, { normalized: ExpectedNormalized }> {
+function isAuthentic<Config>(
+  c: ProviderContractCase<Config>,
+): c is Extract<ProviderContractCase<Config>, { normalized: ExpectedNormalized }> {
   return c.expect === 'verified' || c.expect === 'pending';
 }
 
@@ -140,7 +151,13 @@ const OUTCOMES: readonly IngestOutcome[] = [
   { kind: 'error' },
 ];
 
-const STORED: ReadonlySet<IngestOutcome['kind']> = new Set(['accepted', 'duplicate', 'ignored', 'pending', 'held']);
+const STORED: ReadonlySet<IngestOutcome['kind']> = new Set([
+  'accepted',
+  'duplicate',
+  'ignored',
+  'pending',
+  'held',
+]);
 
 /** Deterministic pseudo-random bytes (a linear congruential generator), so failures reproduce. */
 function binaryBytes(length: number): Buffer {
@@ -154,7 +171,11 @@ function binaryBytes(length: number): Buffer {
 }
 
 function garbageRequest(template: InboundRequest, rawBody: Buffer): InboundRequest {
-  return { ...template, headers: { ...template.headers, 'content-length': String(rawBody.length) }, rawBody };
+  return {
+    ...template,
+    headers: { ...template.headers, 'content-length': String(rawBody.length) },
+    rawBody,
+  };
 }
 
 function moneyOf(event: EventDraft): Array<[string, number | null]> {
@@ -165,15 +186,25 @@ function moneyOf(event: EventDraft): Array<[string, number | null]> {
     ['order.vat', order.vat],
     ['order.net', order.net],
     ['order.fee', order.fee],
-    ...order.items.map((item, i): [string, number | null] => [`order.items[${i}].amount`, item.amount]),
+    ...order.items.map((item, i): [string, number | null] => [
+      `order.items[${i}].amount`,
+      item.amount,
+    ]),
   ];
 }
 
 /** Registers the contract suite for `provider` with Vitest (`describe`/`it`). */
-export function runProviderContract<Config>(provider: Provider<Config>, setup: ProviderContractSetup<Config>): void {
+export function runProviderContract<Config>(
+  provider: Provider<Config>,
+  setup: ProviderContractSetup<Config>,
+): void {
   const { cases } = setup;
   let target: ProviderContractTarget | undefined;
-  let ctx: ProviderContext = { clock: new ManualClock('2024-05-14T07:12:46.000Z'), http: offlineHttpClient(), caches: createCacheScope() };
+  let ctx: ProviderContext = {
+    clock: new ManualClock('2024-05-14T07:12:46.000Z'),
+    http: offlineHttpClient(),
+    caches: createCacheScope(),
+  };
 
   describe(`provider contract: ${provider.id}`, () => {
     beforeAll(async () => {
@@ -191,15 +222,23 @@ export function runProviderContract<Config>(provider: Provider<Config>, setup: P
       expect(cases.some((c) => !isAuthentic(c))).toBe(true);
     });
 
-    it(provider.confirm ? 'confirms later: its authentic cases are pending, and a fake sender is running' : 'verifies at once: no case is pending', () => {
-      const kinds = new Set(cases.filter(isAuthentic).map((c) => c.expect));
-      if (provider.confirm) {
-        expect([...kinds]).toEqual(['pending']);
-        expect(target?.sender, 'a provider with confirm needs a sender fake (setup.start)').toBeDefined();
-      } else {
-        expect([...kinds]).toEqual(['verified']);
-      }
-    });
+    it(
+      provider.confirm
+        ? 'confirms later: its authentic cases are pending, and a fake sender is running'
+        : 'verifies at once: no case is pending',
+      () => {
+        const kinds = new Set(cases.filter(isAuthentic).map((c) => c.expect));
+        if (provider.confirm) {
+          expect([...kinds]).toEqual(['pending']);
+          expect(
+            target?.sender,
+            'a provider with confirm needs a sender fake (setup.start)',
+          ).toBeDefined();
+        } else {
+          expect([...kinds]).toEqual(['verified']);
+        }
+      },
+    );
 
     it('describes itself', () => {
       expect(provider.id).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
@@ -212,12 +251,16 @@ export function runProviderContract<Config>(provider: Provider<Config>, setup: P
       const schema = z.toJSONSchema(provider.configSchema, { io: 'input' }) as JsonSchemaNode;
       expect(unlabelledFields(schema)).toEqual([]);
       expect(openObjects(schema)).toEqual([]);
-      for (const field of provider.secretFields) expect(schemaAt(schema, field)?.writeOnly, `secret field ${field} is writeOnly`).toBe(true);
+      for (const field of provider.secretFields)
+        expect(schemaAt(schema, field)?.writeOnly, `secret field ${field} is writeOnly`).toBe(true);
     });
 
     it('names every secret field in its config schema', () => {
       const schema = z.toJSONSchema(provider.configSchema);
-      const properties = typeof schema.properties === 'object' && schema.properties !== null ? Object.keys(schema.properties) : [];
+      const properties =
+        typeof schema.properties === 'object' && schema.properties !== null
+          ? Object.keys(schema.properties)
+          : [];
       for (const field of provider.secretFields) expect(properties).toContain(field);
     });
 
@@ -227,27 +270,36 @@ export function runProviderContract<Config>(provider: Provider<Config>, setup: P
           expect(provider.configSchema.safeParse(c.config).success).toBe(true);
         });
 
-        it(isAuthentic(c) ? `is accepted by verify (${c.expect})` : `is rejected with ${c.expect.rejected}`, async () => {
-          const verdict = await provider.verify(c.request, c.config, ctx);
-          if (isAuthentic(c)) {
-            expect(verdict.ok, JSON.stringify(verdict)).toBe(true);
-            if (verdict.ok) expect(verdict.method.length).toBeGreaterThan(0);
-          } else {
-            expect(verdict).toMatchObject({ ok: false, code: c.expect.rejected });
-            if (!verdict.ok) expect(verdict.reason.length).toBeGreaterThan(0);
-          }
-        });
+        it(
+          isAuthentic(c)
+            ? `is accepted by verify (${c.expect})`
+            : `is rejected with ${c.expect.rejected}`,
+          async () => {
+            const verdict = await provider.verify(c.request, c.config, ctx);
+            if (isAuthentic(c)) {
+              expect(verdict.ok, JSON.stringify(verdict)).toBe(true);
+              if (verdict.ok) expect(verdict.method.length).toBeGreaterThan(0);
+            } else {
+              expect(verdict).toMatchObject({ ok: false, code: c.expect.rejected });
+              if (!verdict.ok) expect(verdict.reason.length).toBeGreaterThan(0);
+            }
+          },
+        );
 
         it('normalizes deterministically', () => {
           const first = provider.normalize(c.request, c.config);
-          const second = provider.normalize({ ...c.request, rawBody: Buffer.from(c.request.rawBody) }, c.config);
+          const second = provider.normalize(
+            { ...c.request, rawBody: Buffer.from(c.request.rawBody) },
+            c.config,
+          );
           expect(second).toEqual(first);
         });
 
         it('decodes its fields for people deterministically, without throwing', () => {
           const decoded = provider.decodeFields(c.request.rawBody);
           expect(provider.decodeFields(Buffer.from(c.request.rawBody))).toEqual(decoded);
-          if (decoded.ok) for (const field of decoded.fields) expect(typeof field.value).toBe('string');
+          if (decoded.ok)
+            for (const field of decoded.fields) expect(typeof field.value).toBe('string');
           else expect(decoded.reason.length).toBeGreaterThan(0);
           if (isAuthentic(c)) {
             expect(decoded.ok).toBe(true);
@@ -266,9 +318,13 @@ export function runProviderContract<Config>(provider: Provider<Config>, setup: P
               expect(typeof event.dedupKey).toBe('string');
               expect(event.dedupKey.length).toBeGreaterThan(0);
               for (const [path, value] of moneyOf(event)) {
-                expect(value === null || Number.isSafeInteger(value), `${path} = ${String(value)}`).toBe(true);
+                expect(
+                  value === null || Number.isSafeInteger(value),
+                  `${path} = ${String(value)}`,
+                ).toBe(true);
               }
-              if (event.occurredAt !== null) expect(new Date(event.occurredAt).toISOString()).toBe(event.occurredAt);
+              if (event.occurredAt !== null)
+                expect(new Date(event.occurredAt).toISOString()).toBe(event.occurredAt);
             }
           });
         }
@@ -278,7 +334,8 @@ export function runProviderContract<Config>(provider: Provider<Config>, setup: P
           // The pipeline's order: verify and store as pending, answer the sender, then confirm until settled.
           it('is settled by confirm as the sender answers: retry while it fails, refused unless sent by it, then confirmed', async () => {
             const sender = target?.sender;
-            if (!sender) throw new Error('a provider with confirm needs a sender fake (setup.start)');
+            if (!sender)
+              throw new Error('a provider with confirm needs a sender fake (setup.start)');
             expect(await provider.verify(c.request, c.config, ctx)).toMatchObject({ ok: true });
             sender.setAvailable(false);
             try {
@@ -295,7 +352,9 @@ export function runProviderContract<Config>(provider: Provider<Config>, setup: P
             const confirmed = await confirm(c.request, c.config, ctx);
             expect(confirmed.ok, JSON.stringify(confirmed)).toBe(true);
             if (confirmed.ok === true) expect(confirmed.method.length).toBeGreaterThan(0);
-            expect(summarizeNormalized(provider.normalize(c.request, c.config))).toEqual(c.normalized);
+            expect(summarizeNormalized(provider.normalize(c.request, c.config))).toEqual(
+              c.normalized,
+            );
           });
         }
       });
@@ -331,25 +390,48 @@ export function runProviderContract<Config>(provider: Provider<Config>, setup: P
         if (!verifiedCase) throw new Error('the cases need an authentic one');
         // The same config with every (top-level, text) secret changed.
         const changed = Object.fromEntries(
-          Object.entries(verifiedCase.config as Record<string, unknown>).map(([key, value]) => [key, provider.secretFields.includes(key) && typeof value === 'string' ? `${value}-changed` : value]),
+          Object.entries(verifiedCase.config as Record<string, unknown>).map(([key, value]) => [
+            key,
+            provider.secretFields.includes(key) && typeof value === 'string'
+              ? `${value}-changed`
+              : value,
+          ]),
         );
-        const otherConfig = JSON.stringify(changed) === JSON.stringify(verifiedCase.config) ? undefined : (changed as Config);
+        const otherConfig =
+          JSON.stringify(changed) === JSON.stringify(verifiedCase.config)
+            ? undefined
+            : (changed as Config);
         const sent = testNotification(verifiedCase.config);
-        const request: InboundRequest = { ...verifiedCase.request, headers: sent.headers, rawBody: sent.body };
-        expect(provider.contentTypes).toContain((sent.headers['content-type'] ?? '').split(';')[0]?.trim());
-        expect(await provider.verify(request, verifiedCase.config, ctx)).toMatchObject({ ok: true });
+        const request: InboundRequest = {
+          ...verifiedCase.request,
+          headers: sent.headers,
+          rawBody: sent.body,
+        };
+        expect(provider.contentTypes).toContain(
+          (sent.headers['content-type'] ?? '').split(';')[0]?.trim(),
+        );
+        expect(await provider.verify(request, verifiedCase.config, ctx)).toMatchObject({
+          ok: true,
+        });
         const normalized = provider.normalize(request, verifiedCase.config);
         expect(normalized.kind).toBe('events');
-        if (normalized.kind === 'events') expect(new Set(normalized.events.map((e) => e.type))).toEqual(new Set(['connection_test']));
+        if (normalized.kind === 'events')
+          expect(new Set(normalized.events.map((e) => e.type))).toEqual(
+            new Set(['connection_test']),
+          );
         // It proves the stored secret: with another one it is refused.
-        if (otherConfig !== undefined) expect((await provider.verify({ ...request }, otherConfig, ctx)).ok).toBe(false);
+        if (otherConfig !== undefined)
+          expect((await provider.verify({ ...request }, otherConfig, ctx)).ok).toBe(false);
       });
     }
 
     it('acknowledges every outcome kind with a status and a string body', () => {
       for (const outcome of OUTCOMES) {
         const ack = provider.acknowledge(outcome);
-        expect(Number.isInteger(ack.status) && ack.status >= 200 && ack.status <= 599, `${outcome.kind}: ${ack.status}`).toBe(true);
+        expect(
+          Number.isInteger(ack.status) && ack.status >= 200 && ack.status <= 599,
+          `${outcome.kind}: ${ack.status}`,
+        ).toBe(true);
         expect(typeof ack.body).toBe('string');
         expect(ack.contentType.length).toBeGreaterThan(0);
         if (outcome.kind === 'error') expect(ack.status).toBeGreaterThanOrEqual(500);

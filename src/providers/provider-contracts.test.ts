@@ -13,7 +13,8 @@ import type { ProviderContractSetup } from './provider-contract.js';
 import { PROVIDER_IDS, providers } from './registry.js';
 import type { ProviderId } from './registry.js';
 
-type ConfigOf<Id extends ProviderId> = (typeof providers)[Id] extends Provider<infer Config> ? Config : never;
+type ConfigOf<Id extends ProviderId> =
+  (typeof providers)[Id] extends Provider<infer Config> ? Config : never;
 
 const contracts: { [Id in ProviderId]: () => ProviderContractSetup<ConfigOf<Id>> } = {
   digistore24: digistore24Contract,
@@ -30,7 +31,9 @@ function run<Id extends ProviderId>(id: Id): void {
 describe('provider contracts', () => {
   it('run for every registered provider', () => {
     expect(PROVIDER_IDS.filter((id) => !Object.hasOwn(contracts, id))).toEqual([]);
-    expect(Object.keys(contracts).filter((id) => !(PROVIDER_IDS as string[]).includes(id))).toEqual([]);
+    expect(Object.keys(contracts).filter((id) => !(PROVIDER_IDS as string[]).includes(id))).toEqual(
+      [],
+    );
   });
 });
 

@@ -38,9 +38,17 @@ export function textAcknowledgement(okBody: string): (outcome: IngestOutcome) =>
       case 'held':
         return { status: 200, contentType: TEXT, body: okBody };
       case 'rejected':
-        return { status: outcome.status, contentType: TEXT, body: `ERROR: ${outcome.code}: ${outcome.reason.replace(/[\r\n]+/g, ' ')}` };
+        return {
+          status: outcome.status,
+          contentType: TEXT,
+          body: `ERROR: ${outcome.code}: ${outcome.reason.replace(/[\r\n]+/g, ' ')}`,
+        };
       case 'error':
-        return { status: 500, contentType: TEXT, body: 'ERROR: INGEST_FAILED: temporary failure, please retry' };
+        return {
+          status: 500,
+          contentType: TEXT,
+          body: 'ERROR: INGEST_FAILED: temporary failure, please retry',
+        };
     }
   };
 }
@@ -50,9 +58,15 @@ export const PROVIDER_UTF8: BodyCharset = { name: 'utf-8', basis: 'provider' };
 
 /** A parsed body (values by name plus the names in body order), read in `charset`, as `Provider.decodeFields` answers. */
 export function decodedFields(
-  parsed: { ok: true; fields: Readonly<Record<string, string>>; order: readonly string[] } | { ok: false; reason: string },
+  parsed:
+    | { ok: true; fields: Readonly<Record<string, string>>; order: readonly string[] }
+    | { ok: false; reason: string },
   charset: BodyCharset,
 ): DecodedFields {
   if (!parsed.ok) return { ok: false, reason: parsed.reason };
-  return { ok: true, fields: parsed.order.map((name) => ({ name, value: parsed.fields[name] ?? '' })), charset };
+  return {
+    ok: true,
+    fields: parsed.order.map((name) => ({ name, value: parsed.fields[name] ?? '' })),
+    charset,
+  };
 }

@@ -57,7 +57,11 @@ export interface InboundRequest {
  * request's `verification`, so a misread value can be traced to its cause.
  */
 export type Verification =
-  | { ok: true; /** How it was verified, for the audit trail (e.g. `sha512 variant A`). */ method: string; notes?: readonly string[] }
+  | {
+      ok: true /** How it was verified, for the audit trail (e.g. `sha512 variant A`). */;
+      method: string;
+      notes?: readonly string[];
+    }
   | { ok: false; code: ErrorCode; reason: string };
 
 /** The answer of a deferred check (`confirm`). `retry`: the sender's service did not answer usefully; ask again later. */
@@ -68,7 +72,11 @@ export type Confirmation =
 
 export type Normalized =
   | { kind: 'events'; events: EventDraft[] }
-  | { kind: 'ignored'; reason: string; /** Raw fields, kept for the log. */ fields: Record<string, string> }
+  | {
+      kind: 'ignored';
+      reason: string /** Raw fields, kept for the log. */;
+      fields: Record<string, string>;
+    }
   | { kind: 'invalid'; code: ErrorCode; reason: string }
   /**
    * Authentic and about money, but the hub cannot turn it into an event (a kind it has no event
@@ -107,7 +115,9 @@ export interface BodyCharset {
   basis: 'message' | 'provider' | 'assumed';
 }
 
-export type DecodedFields = { ok: true; fields: DecodedField[]; charset: BodyCharset } | { ok: false; reason: string };
+export type DecodedFields =
+  | { ok: true; fields: DecodedField[]; charset: BodyCharset }
+  | { ok: false; reason: string };
 
 export interface Acknowledgement {
   status: number;

@@ -30,4 +30,5 @@ export function getProvider(id: ProviderId): Provider<unknown> {
 /** Finds a source's provider by id; the ingest pipeline and the verifier take one, so tests can bring their own. */
 export type ProviderLookup = (id: string) => Provider<unknown> | null;
 
-export const installedProvider: ProviderLookup = (id) => (isProviderId(id) ? getProvider(id) : null);
+export const installedProvider: ProviderLookup = (id) =>
+  isProviderId(id) ? getProvider(id) : null;

@@ -21,8 +21,17 @@ export type ActiveFiltersLoader = (executor: Kysely<Database>) => Promise<Connec
 export function createActiveFiltersLoader(): ActiveFiltersLoader {
   const cache = createVersionCache<ConnectionFilterTarget>();
   return async (executor) => {
-    const rows = await executor.selectFrom('connections').select(['id', 'filters', 'updated_at']).where('active', '=', 1).orderBy('id').execute();
-    const targets = rows.map((row) => cache.get(row.id, row.updated_at, () => deepFreeze({ id: row.id, filters: filtersSchema.parse(JSON.parse(row.filters)) })));
+    const rows = await executor
+      .selectFrom('connections')
+      .select(['id', 'filters', 'updated_at'])
+      .where('active', '=', 1)
+      .orderBy('id')
+      .execute();
+    const targets = rows.map((row) =>
+      cache.get(row.id, row.updated_at, () =>
+        deepFreeze({ id: row.id, filters: filtersSchema.parse(JSON.parse(row.filters)) }),
+      ),
+    );
     // Keep the cache to the active set, so removed or deactivated connections do not linger.
     cache.retain(new Set(rows.map((row) => row.id)));
     return targets;

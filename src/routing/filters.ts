@@ -10,19 +10,34 @@ import type { CanonicalEvent } from '../core/events.js';
 
 export const filtersSchema = z
   .object({
-    sources: z.array(z.string()).default([]).meta({ description: 'Source ids; empty = every source.' }),
-    eventTypes: z.array(z.enum(EVENT_TYPES)).default([]).meta({ description: 'Canonical event types; empty = every type.' }),
-    productIds: z.array(z.string()).default([]).meta({ description: 'Product ids; empty = every product. An event matches when any of its items does.' }),
-    addons: z
-      .enum(['include', 'exclude', 'only'])
-      .default('include')
-      .meta({ description: 'include: main products and add-ons; exclude: main products only; only: add-ons only.' }),
-    languages: z.array(z.string()).default([]).meta({ description: 'Order languages (ISO 639-1); empty = every language.' }),
-    payments: z
-      .enum(['all', 'first', 'rebills'])
-      .default('all')
-      .meta({ description: 'For payment events: all, only the first payment of an order, or only follow-up payments (rebills, instalments).' }),
-    includeTest: z.boolean().default(false).meta({ description: 'Deliver test events (Digistore24 api_mode=test, PayPal test_ipn=1).' }),
+    sources: z
+      .array(z.string())
+      .default([])
+      .meta({ description: 'Source ids; empty = every source.' }),
+    eventTypes: z
+      .array(z.enum(EVENT_TYPES))
+      .default([])
+      .meta({ description: 'Canonical event types; empty = every type.' }),
+    productIds: z.array(z.string()).default([]).meta({
+      description:
+        'Product ids; empty = every product. An event matches when any of its items does.',
+    }),
+    addons: z.enum(['include', 'exclude', 'only']).default('include').meta({
+      description:
+        'include: main products and add-ons; exclude: main products only; only: add-ons only.',
+    }),
+    languages: z
+      .array(z.string())
+      .default([])
+      .meta({ description: 'Order languages (ISO 639-1); empty = every language.' }),
+    payments: z.enum(['all', 'first', 'rebills']).default('all').meta({
+      description:
+        'For payment events: all, only the first payment of an order, or only follow-up payments (rebills, instalments).',
+    }),
+    includeTest: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'Deliver test events (Digistore24 api_mode=test, PayPal test_ipn=1).' }),
   })
   .strict();
 
@@ -54,8 +69,15 @@ export function matchesFilters(event: CanonicalEvent, filters: ConnectionFilters
   const items = event.order?.items ?? [];
   // The add-on rule narrows the items the product filter looks at: "product 12345, add-ons
   // excluded" must not match an order where 12345 was only bought as an add-on.
-  const eligible = filters.addons === 'include' ? items : items.filter((item) => item.isAddon === (filters.addons === 'only'));
+  const eligible =
+    filters.addons === 'include'
+      ? items
+      : items.filter((item) => item.isAddon === (filters.addons === 'only'));
   if (filters.addons !== 'include' && items.length > 0 && eligible.length === 0) return false;
-  if (filters.productIds.length > 0 && !eligible.some((item) => filters.productIds.includes(item.productId))) return false;
+  if (
+    filters.productIds.length > 0 &&
+    !eligible.some((item) => filters.productIds.includes(item.productId))
+  )
+    return false;
   return true;
 }

@@ -78,20 +78,32 @@ export function createAdminSessions(deps: AdminSessionsDeps): AdminSessions {
       const now = clock.now().getTime();
       await db
         .deleteFrom('admin_sessions')
-        .where((eb) => eb.or([eb('expires_at', '<=', iso(now)), eb('last_seen_at', '<=', iso(now - idleMs))]))
+        .where((eb) =>
+          eb.or([eb('expires_at', '<=', iso(now)), eb('last_seen_at', '<=', iso(now - idleMs))]),
+        )
         .execute();
       const id = randomBytes(32).toString('base64url');
       const expiresAt = iso(now + maxMs);
       await db
         .insertInto('admin_sessions')
-        .values({ id: idHash(id), token_digest: tokenDigest(token), created_at: iso(now), last_seen_at: iso(now), expires_at: expiresAt })
+        .values({
+          id: idHash(id),
+          token_digest: tokenDigest(token),
+          created_at: iso(now),
+          last_seen_at: iso(now),
+          expires_at: expiresAt,
+        })
         .execute();
       return { id, expiresAt: deadline(now, expiresAt), maxAgeSeconds: Math.floor(maxMs / 1000) };
     },
 
     async check(id) {
       const key = idHash(id);
-      const row = await db.selectFrom('admin_sessions').selectAll().where('id', '=', key).executeTakeFirst();
+      const row = await db
+        .selectFrom('admin_sessions')
+        .selectAll()
+        .where('id', '=', key)
+        .executeTakeFirst();
       if (!row) return null;
       const now = clock.now().getTime();
       const lastSeen = new Date(row.last_seen_at).getTime();
@@ -100,8 +112,13 @@ export function createAdminSessions(deps: AdminSessionsDeps): AdminSessions {
         await db.deleteFrom('admin_sessions').where('id', '=', key).execute();
         return null;
       }
-      if (now - lastSeen < SESSION_TOUCH_INTERVAL_MS) return { expiresAt: deadline(lastSeen, row.expires_at) };
-      await db.updateTable('admin_sessions').set({ last_seen_at: iso(now) }).where('id', '=', key).execute();
+      if (now - lastSeen < SESSION_TOUCH_INTERVAL_MS)
+        return { expiresAt: deadline(lastSeen, row.expires_at) };
+      await db
+        .updateTable('admin_sessions')
+        .set({ last_seen_at: iso(now) })
+        .where('id', '=', key)
+        .execute();
       return { expiresAt: deadline(now, row.expires_at) };
     },
 

@@ -59,7 +59,9 @@ for (const dialect of enabledDialects()) {
         const announced: string[] = [];
         const announce = (token: string) => announced.push(token);
         const dbs = [handle, ...others, handle, ...others];
-        const verifiers = await Promise.all(dbs.map((d) => ensureAdminToken({ db: d.db, adapter: d.adapter, announce })));
+        const verifiers = await Promise.all(
+          dbs.map((d) => ensureAdminToken({ db: d.db, adapter: d.adapter, announce })),
+        );
         expect(announced).toHaveLength(1);
         const token = announced[0] ?? '';
         for (const verifier of verifiers) expect(await verifier.verify(token)).toBe(true);
@@ -71,7 +73,11 @@ for (const dialect of enabledDialects()) {
 
     it('rotates: the new token verifies, the old one no longer does, after a restart too', async () => {
       const announced: string[] = [];
-      await ensureAdminToken({ db: handle.db, adapter: handle.adapter, announce: (t) => announced.push(t) });
+      await ensureAdminToken({
+        db: handle.db,
+        adapter: handle.adapter,
+        announce: (t) => announced.push(t),
+      });
       const old = announced[0] ?? '';
 
       const rotated = await rotateAdminToken({ db: handle.db, adapter: handle.adapter });
@@ -79,7 +85,11 @@ for (const dialect of enabledDialects()) {
       expect(rotated).not.toBe(old);
       expect(await settings()).toEqual([{ key: ADMIN_TOKEN_SETTING, value: sha256Hex(rotated) }]);
 
-      const restarted = await ensureAdminToken({ db: handle.db, adapter: handle.adapter, announce: (t) => announced.push(t) });
+      const restarted = await ensureAdminToken({
+        db: handle.db,
+        adapter: handle.adapter,
+        announce: (t) => announced.push(t),
+      });
       expect(announced).toEqual([old]);
       expect(await restarted.verify(rotated)).toBe(true);
       expect(await restarted.verify(old)).toBe(false);
@@ -91,7 +101,11 @@ for (const dialect of enabledDialects()) {
       const other = openDb(handle.target);
       try {
         const announced: string[] = [];
-        const running = await ensureAdminToken({ db: handle.db, adapter: handle.adapter, announce: (t) => announced.push(t) });
+        const running = await ensureAdminToken({
+          db: handle.db,
+          adapter: handle.adapter,
+          announce: (t) => announced.push(t),
+        });
         const old = announced[0] ?? '';
         expect(await running.verify(old)).toBe(true);
 
@@ -109,14 +123,23 @@ for (const dialect of enabledDialects()) {
 
     it('refuses every token once the stored one is gone', async () => {
       const announced: string[] = [];
-      const verifier = await ensureAdminToken({ db: handle.db, adapter: handle.adapter, announce: (t) => announced.push(t) });
+      const verifier = await ensureAdminToken({
+        db: handle.db,
+        adapter: handle.adapter,
+        announce: (t) => announced.push(t),
+      });
       await handle.db.deleteFrom('settings').where('key', '=', ADMIN_TOKEN_SETTING).execute();
       expect(await verifier.verify(announced[0])).toBe(false);
       expect(await verifier.verify('')).toBe(false);
     });
 
     it('a configured token is not affected by a rotation', async () => {
-      const verifier = await ensureAdminToken({ db: handle.db, adapter: handle.adapter, configured: 'configured-token-0123456789', announce: () => undefined });
+      const verifier = await ensureAdminToken({
+        db: handle.db,
+        adapter: handle.adapter,
+        configured: 'configured-token-0123456789',
+        announce: () => undefined,
+      });
       const rotated = await rotateAdminToken({ db: handle.db, adapter: handle.adapter });
       expect(await verifier.verify('configured-token-0123456789')).toBe(true);
       expect(await verifier.verify(rotated)).toBe(false);
@@ -125,7 +148,11 @@ for (const dialect of enabledDialects()) {
     it('rotates on an empty database too', async () => {
       const rotated = await rotateAdminToken({ db: handle.db, adapter: handle.adapter });
       const announced: string[] = [];
-      const verifier = await ensureAdminToken({ db: handle.db, adapter: handle.adapter, announce: (t) => announced.push(t) });
+      const verifier = await ensureAdminToken({
+        db: handle.db,
+        adapter: handle.adapter,
+        announce: (t) => announced.push(t),
+      });
       expect(announced).toEqual([]);
       expect(await verifier.verify(rotated)).toBe(true);
     });

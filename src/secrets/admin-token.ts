@@ -51,13 +51,23 @@ export function generateAdminToken(): string {
 
 /** Whether `presented` hashes to `digest`; both are 32-byte digests, so the comparison never leaks the token's length. */
 function matches(presented: string | undefined, digest: Buffer | undefined): boolean {
-  if (presented === undefined || presented.length === 0 || digest === undefined || digest.length !== 32) return false;
+  if (
+    presented === undefined ||
+    presented.length === 0 ||
+    digest === undefined ||
+    digest.length !== 32
+  )
+    return false;
   return timingSafeEqual(sha256(presented), digest);
 }
 
 function configuredVerifier(digest: Buffer): AdminTokenVerifier {
   const hex = digest.toString('hex');
-  return { verify: async (presented) => matches(presented, digest), digest: async () => hex, configured: true };
+  return {
+    verify: async (presented) => matches(presented, digest),
+    digest: async () => hex,
+    configured: true,
+  };
 }
 
 /** A verifier for one token given in the configuration (e.g. the metrics token). */
@@ -74,7 +84,11 @@ function storedVerifier(db: Kysely<Database>): AdminTokenVerifier {
 }
 
 async function readStoredDigest(db: Kysely<Database>): Promise<Buffer | undefined> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', ADMIN_TOKEN_SETTING).executeTakeFirst();
+  const row = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', ADMIN_TOKEN_SETTING)
+    .executeTakeFirst();
   return row ? Buffer.from(row.value, 'hex') : undefined;
 }
 
@@ -117,7 +131,10 @@ export async function ensureAdminToken(deps: {
  * on a token configured with `IPNHUB_ADMIN_TOKEN`, which always wins (the admin API refuses
  * to rotate then, see {@link rotateStoredToken}).
  */
-export async function rotateAdminToken(deps: { db: Kysely<Database>; adapter: DbAdapter }): Promise<string> {
+export async function rotateAdminToken(deps: {
+  db: Kysely<Database>;
+  adapter: DbAdapter;
+}): Promise<string> {
   const token = generateAdminToken();
   const value = tokenDigest(token);
   await deps.adapter.writeTransaction(deps.db, async (trx) => {
@@ -136,9 +153,16 @@ export async function rotateAdminToken(deps: { db: Kysely<Database>; adapter: Db
  * token in use comes from `IPNHUB_ADMIN_TOKEN`, since the new token would not work and the
  * caller could not tell.
  */
-export async function rotateStoredToken(deps: { db: Kysely<Database>; adapter: DbAdapter; verifier: AdminTokenVerifier }): Promise<string> {
+export async function rotateStoredToken(deps: {
+  db: Kysely<Database>;
+  adapter: DbAdapter;
+  verifier: AdminTokenVerifier;
+}): Promise<string> {
   if (deps.verifier.configured) {
-    throw new IpnhubError('ADMIN_TOKEN_CONFIGURED', 'The admin token is set with IPNHUB_ADMIN_TOKEN; change it there and restart ipnhub.');
+    throw new IpnhubError(
+      'ADMIN_TOKEN_CONFIGURED',
+      'The admin token is set with IPNHUB_ADMIN_TOKEN; change it there and restart ipnhub.',
+    );
   }
   return rotateAdminToken(deps);
 }

@@ -50,16 +50,34 @@ describe('resolveMasterKey', () => {
     const key = randomBytes(32);
     const { logger, lines } = captureLogger();
     const dataDir = join(dir, 'data');
-    expect(resolveMasterKey({ configured: key.toString('hex'), dataDir, embedded: true, logger }).equals(key)).toBe(true);
-    expect(resolveMasterKey({ configured: key.toString('base64'), dataDir, embedded: false, logger }).equals(key)).toBe(true);
+    expect(
+      resolveMasterKey({ configured: key.toString('hex'), dataDir, embedded: true, logger }).equals(
+        key,
+      ),
+    ).toBe(true);
+    expect(
+      resolveMasterKey({
+        configured: key.toString('base64'),
+        dataDir,
+        embedded: false,
+        logger,
+      }).equals(key),
+    ).toBe(true);
     expect(readdirSync(dir)).toEqual([]);
     expect(lines()).toEqual([]);
   });
 
   it('refuses a malformed configured key with CONFIG_INVALID naming the variable', () => {
     const { logger } = captureLogger();
-    for (const configured of ['short', randomBytes(16).toString('base64'), randomBytes(32).toString('hex').slice(1), '']) {
-      const err = thrown(() => resolveMasterKey({ configured, dataDir: dir, embedded: true, logger }));
+    for (const configured of [
+      'short',
+      randomBytes(16).toString('base64'),
+      randomBytes(32).toString('hex').slice(1),
+      '',
+    ]) {
+      const err = thrown(() =>
+        resolveMasterKey({ configured, dataDir: dir, embedded: true, logger }),
+      );
       expect(err.code).toBe('CONFIG_INVALID');
       expect(err.detail).toBe('masterKey (IPNHUB_MASTER_KEY): must be 32 bytes, base64 or hex');
     }
@@ -67,7 +85,9 @@ describe('resolveMasterKey', () => {
 
   it('requires a configured key when the database is not embedded', () => {
     const { logger, lines } = captureLogger();
-    const err = thrown(() => resolveMasterKey({ dataDir: join(dir, 'data'), embedded: false, logger }));
+    const err = thrown(() =>
+      resolveMasterKey({ dataDir: join(dir, 'data'), embedded: false, logger }),
+    );
     expect(err.code).toBe('MASTER_KEY_REQUIRED');
     expect(readdirSync(dir)).toEqual([]);
     expect(lines()).toEqual([]);

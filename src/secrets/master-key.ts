@@ -18,7 +18,8 @@ export const MASTER_KEY_FILE = 'master.key';
 
 function readKeyFile(file: string): Buffer {
   const key = parseMasterKey(readFileSync(file, 'utf8'));
-  if (!key) throw new IpnhubError('CONFIG_INVALID', `masterKey (${file}): must be 32 bytes, base64 or hex`);
+  if (!key)
+    throw new IpnhubError('CONFIG_INVALID', `masterKey (${file}): must be 32 bytes, base64 or hex`);
   return key;
 }
 
@@ -30,7 +31,10 @@ function readKeyFile(file: string): Buffer {
 function createKeyFile(dataDir: string, file: string): { key: Buffer; created: boolean } {
   makeDirectory(dataDir);
   const key = randomBytes(MASTER_KEY_BYTES);
-  const temp = join(dataDir, `.${MASTER_KEY_FILE}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(
+    dataDir,
+    `.${MASTER_KEY_FILE}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`,
+  );
   writeFileSync(temp, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   try {
     linkSync(temp, file);
@@ -52,11 +56,20 @@ function createKeyFile(dataDir: string, file: string): { key: Buffer; created: b
  *   saying where it is and that it must be backed up with the data. The key is never logged.
  * - Not configured, not embedded → `IpnhubError('MASTER_KEY_REQUIRED')`.
  */
-export function resolveMasterKey(options: { configured?: string; dataDir: string; embedded: boolean; logger: Logger }): Buffer {
+export function resolveMasterKey(options: {
+  configured?: string;
+  dataDir: string;
+  embedded: boolean;
+  logger: Logger;
+}): Buffer {
   const { configured, dataDir, embedded, logger } = options;
   if (configured !== undefined) {
     const key = parseMasterKey(configured);
-    if (!key) throw new IpnhubError('CONFIG_INVALID', 'masterKey (IPNHUB_MASTER_KEY): must be 32 bytes, base64 or hex');
+    if (!key)
+      throw new IpnhubError(
+        'CONFIG_INVALID',
+        'masterKey (IPNHUB_MASTER_KEY): must be 32 bytes, base64 or hex',
+      );
     return key;
   }
   if (!embedded) throw new IpnhubError('MASTER_KEY_REQUIRED');

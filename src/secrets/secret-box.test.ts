@@ -80,7 +80,16 @@ describe('secret box', () => {
     const last = tagPart.at(-1) ?? 'A';
     const sibling = last === 'A' ? 'B' : 'A';
     const nonCanonical = token.replace(`.${tagPart}.`, `.${tagPart.slice(0, -1)}${sibling}.`);
-    for (const bad of ['', 'v1', 'v1.a.b', `v2.${token.slice(3)}`, `${token}.extra`, token.replace(/\./g, '!'), 'v1.@@@@.####.$$$$', nonCanonical]) {
+    for (const bad of [
+      '',
+      'v1',
+      'v1.a.b',
+      `v2.${token.slice(3)}`,
+      `${token}.extra`,
+      token.replace(/\./g, '!'),
+      'v1.@@@@.####.$$$$',
+      nonCanonical,
+    ]) {
       expectDecryptFailed(() => box.decrypt(bad));
     }
   });

@@ -32,7 +32,8 @@ function decodePart(part: string): Buffer | undefined {
 
 /** A box bound to one 32-byte master key. A key of another length is a bug and throws. */
 export function createSecretBox(masterKey: Buffer): SecretBox {
-  if (masterKey.length !== KEY_BYTES) throw new RangeError(`master key must be ${KEY_BYTES} bytes, got ${masterKey.length}`);
+  if (masterKey.length !== KEY_BYTES)
+    throw new RangeError(`master key must be ${KEY_BYTES} bytes, got ${masterKey.length}`);
   // A private copy: the caller may reuse or zero its buffer.
   const key = Buffer.from(masterKey);
 
@@ -42,12 +43,23 @@ export function createSecretBox(masterKey: Buffer): SecretBox {
       const cipher = createCipheriv('aes-256-gcm', key, iv);
       const ciphertext = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       const tag = cipher.getAuthTag();
-      return [VERSION, iv.toString('base64url'), tag.toString('base64url'), ciphertext.toString('base64url')].join('.');
+      return [
+        VERSION,
+        iv.toString('base64url'),
+        tag.toString('base64url'),
+        ciphertext.toString('base64url'),
+      ].join('.');
     },
     decrypt(token) {
       const parts = token.split('.');
       const [version, ivPart, tagPart, dataPart] = parts;
-      if (parts.length !== 4 || version !== VERSION || ivPart === undefined || tagPart === undefined || dataPart === undefined) {
+      if (
+        parts.length !== 4 ||
+        version !== VERSION ||
+        ivPart === undefined ||
+        tagPart === undefined ||
+        dataPart === undefined
+      ) {
         throw new IpnhubError('SECRET_DECRYPT_FAILED', 'malformed token');
       }
       const iv = decodePart(ivPart);
@@ -61,7 +73,9 @@ export function createSecretBox(masterKey: Buffer): SecretBox {
         decipher.setAuthTag(tag);
         return Buffer.concat([decipher.update(data), decipher.final()]).toString('utf8');
       } catch (err) {
-        throw new IpnhubError('SECRET_DECRYPT_FAILED', 'wrong master key or tampered value', { cause: err });
+        throw new IpnhubError('SECRET_DECRYPT_FAILED', 'wrong master key or tampered value', {
+          cause: err,
+        });
       }
     },
   };

@@ -78,7 +78,11 @@ function parseSecretsColumn(secrets: string): Record<string, string> {
  * encrypted secret fields (for the `secrets` column). Secret fields without a value are
  * simply absent.
  */
-export function sealSecrets(config: ConfigObject, secretFields: readonly string[], box: SecretBox): { plain: ConfigObject; secrets: string } {
+export function sealSecrets(
+  config: ConfigObject,
+  secretFields: readonly string[],
+  box: SecretBox,
+): { plain: ConfigObject; secrets: string } {
   const plain = jsonCopy(config);
   const tokens: Record<string, string> = {};
   for (const field of secretFields) {
@@ -104,10 +108,14 @@ export function openSecrets(plain: ConfigObject, secrets: string, box: SecretBox
  * `set` for every secret field that holds a value, `unset` otherwise. Decrypts nothing.
  * Without a field list (the extension is no longer installed) the stored fields are listed.
  */
-export function secretStatus(secrets: string, secretFields?: readonly string[]): Record<string, SecretStatus> {
+export function secretStatus(
+  secrets: string,
+  secretFields?: readonly string[],
+): Record<string, SecretStatus> {
   const tokens = parseSecretsColumn(secrets);
   const status: Record<string, SecretStatus> = {};
-  for (const field of secretFields ?? Object.keys(tokens)) status[field] = Object.hasOwn(tokens, field) ? 'set' : 'unset';
+  for (const field of secretFields ?? Object.keys(tokens))
+    status[field] = Object.hasOwn(tokens, field) ? 'set' : 'unset';
   return status;
 }
 
@@ -124,7 +132,11 @@ export function parseConfigColumn(text: string): ConfigObject {
  * a rename never needs the passphrase again. When a patch replaces an object that holds a
  * nested secret field and omits that field, the stored secret is kept.
  */
-export function mergeConfigPatch(current: ConfigObject, patch: ConfigObject, secretFields: readonly string[]): ConfigObject {
+export function mergeConfigPatch(
+  current: ConfigObject,
+  patch: ConfigObject,
+  secretFields: readonly string[],
+): ConfigObject {
   const merged = jsonCopy(current);
   const replaced = jsonCopy(patch);
   for (const [key, value] of Object.entries(replaced)) {
@@ -136,7 +148,11 @@ export function mergeConfigPatch(current: ConfigObject, patch: ConfigObject, sec
     const top = path[0];
     if (path.length < 2 || top === undefined || !isConfigObject(replaced[top])) continue;
     const previous = getPath(current, path);
-    if (previous !== undefined && getPath(merged, path) === undefined && isConfigObject(getPath(merged, path.slice(0, -1)))) {
+    if (
+      previous !== undefined &&
+      getPath(merged, path) === undefined &&
+      isConfigObject(getPath(merged, path.slice(0, -1)))
+    ) {
       setPath(merged, path, previous);
     }
   }
@@ -144,7 +160,10 @@ export function mergeConfigPatch(current: ConfigObject, patch: ConfigObject, sec
 }
 
 /** Every string inside the given configs' secret fields, so messages can be scrubbed of them. */
-export function secretStrings(configs: readonly unknown[], secretFields: readonly string[]): string[] {
+export function secretStrings(
+  configs: readonly unknown[],
+  secretFields: readonly string[],
+): string[] {
   const found = new Set<string>();
   const collect = (value: unknown): void => {
     if (typeof value === 'string') {
@@ -167,12 +186,17 @@ export function secretStrings(configs: readonly unknown[], secretFields: readonl
  * Secret fields the schema filled in (defaults such as a generated signing secret): absent
  * from what the user submitted, a non-empty string after parsing. Returned to the user once.
  */
-export function generatedSecrets(submitted: unknown, parsed: ConfigObject, secretFields: readonly string[]): Record<string, string> {
+export function generatedSecrets(
+  submitted: unknown,
+  parsed: ConfigObject,
+  secretFields: readonly string[],
+): Record<string, string> {
   const generated: Record<string, string> = {};
   for (const field of secretFields) {
     const path = pathOf(field);
     const value = getPath(parsed, path);
-    if (getPath(submitted, path) === undefined && typeof value === 'string' && value.length > 0) generated[field] = value;
+    if (getPath(submitted, path) === undefined && typeof value === 'string' && value.length > 0)
+      generated[field] = value;
   }
   return generated;
 }

@@ -23,9 +23,22 @@ export interface EventDetail extends CanonicalEvent {
 
 /** One event with its deliveries and ledger effects, or null when there is none with this id. */
 export async function getEvent(db: Kysely<Database>, id: string): Promise<EventDetail | null> {
-  const row = await db.selectFrom('events').select(['id', 'inbound_request_id', 'dedup_key', 'payload']).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('events')
+    .select(['id', 'inbound_request_id', 'dedup_key', 'payload'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) return null;
   const event = { ...parsePayload(row.payload), id: row.id };
-  const [deliveries, ledger] = await Promise.all([deliveriesForEvent(db, row.id), ledgerEffects(db, event)]);
-  return { ...event, inboundRequestId: row.inbound_request_id, dedupKey: row.dedup_key, deliveries, ledger };
+  const [deliveries, ledger] = await Promise.all([
+    deliveriesForEvent(db, row.id),
+    ledgerEffects(db, event),
+  ]);
+  return {
+    ...event,
+    inboundRequestId: row.inbound_request_id,
+    dedupKey: row.dedup_key,
+    deliveries,
+    ledger,
+  };
 }

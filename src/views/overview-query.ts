@@ -74,14 +74,22 @@ async function hourly(db: Kysely<Database>, from: string, to: string): Promise<H
   const [verdicts, events] = await Promise.all([
     db
       .selectFrom('inbound_requests')
-      .select([hourOf('received_at').as('hour'), 'verdict as key', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .select([
+        hourOf('received_at').as('hour'),
+        'verdict as key',
+        (eb) => eb.fn.countAll<number | string>().as('n'),
+      ])
       .where('received_at', '>=', from)
       .where('received_at', '<=', to)
       .groupBy([hourOf('received_at'), 'verdict'])
       .execute(),
     db
       .selectFrom('events')
-      .select([hourOf('received_at').as('hour'), 'type as key', (eb) => eb.fn.countAll<number | string>().as('n')])
+      .select([
+        hourOf('received_at').as('hour'),
+        'type as key',
+        (eb) => eb.fn.countAll<number | string>().as('n'),
+      ])
       .where('received_at', '>=', from)
       .where('received_at', '<=', to)
       .groupBy([hourOf('received_at'), 'type'])
@@ -101,7 +109,10 @@ async function hourly(db: Kysely<Database>, from: string, to: string): Promise<H
   return [...hours.values()].sort((a, b) => (a.hour < b.hour ? -1 : a.hour > b.hour ? 1 : 0));
 }
 
-async function deliveriesByStatus(db: Kysely<Database>, from: string): Promise<Record<DeliveryStatus, number>> {
+async function deliveriesByStatus(
+  db: Kysely<Database>,
+  from: string,
+): Promise<Record<DeliveryStatus, number>> {
   const rows = await db
     .selectFrom('deliveries')
     .select(['status', (eb) => eb.fn.countAll<number | string>().as('n')])
@@ -109,7 +120,10 @@ async function deliveriesByStatus(db: Kysely<Database>, from: string): Promise<R
     .where('created_at', '>=', from)
     .groupBy('status')
     .execute();
-  const counts = Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, 0])) as Record<DeliveryStatus, number>;
+  const counts = Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, 0])) as Record<
+    DeliveryStatus,
+    number
+  >;
   for (const row of rows) counts[row.status] = Number(row.n);
   return counts;
 }
@@ -121,19 +135,40 @@ async function queue(db: Kysely<Database>): Promise<Overview['queue']> {
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .where('status', 'in', ['pending', 'delivering'])
       .executeTakeFirst(),
-    db.selectFrom('deliveries').select(['id', 'created_at']).where('status', '=', 'pending').orderBy('created_at', 'asc').orderBy('id', 'asc').limit(1).executeTakeFirst(),
+    db
+      .selectFrom('deliveries')
+      .select(['id', 'created_at'])
+      .where('status', '=', 'pending')
+      .orderBy('created_at', 'asc')
+      .orderBy('id', 'asc')
+      .limit(1)
+      .executeTakeFirst(),
   ]);
-  return { depth: Number(depth?.n ?? 0), oldestPendingAt: oldest?.created_at ?? null, oldestPendingId: oldest?.id ?? null };
+  return {
+    depth: Number(depth?.n ?? 0),
+    oldestPendingAt: oldest?.created_at ?? null,
+    oldestPendingId: oldest?.id ?? null,
+  };
 }
 
-async function failingConnections(db: Kysely<Database>, from: string): Promise<FailingConnection[]> {
+async function failingConnections(
+  db: Kysely<Database>,
+  from: string,
+): Promise<FailingConnection[]> {
   const counts = await deliveryTrouble(db, from);
   const of = (id: string): TroubleCounts => counts.get(id) ?? { dead: 0, failed: 0, retrying: 0 };
   if (counts.size === 0) return [];
-  const connections = await db.selectFrom('connections').select(['id', 'name', 'connector']).where('id', 'in', [...counts.keys()]).execute();
+  const connections = await db
+    .selectFrom('connections')
+    .select(['id', 'name', 'connector'])
+    .where('id', 'in', [...counts.keys()])
+    .execute();
   const worst = connections
     .map((connection) => ({ ...connection, ...of(connection.id) }))
-    .sort((a, b) => b.dead + b.failed + b.retrying - (a.dead + a.failed + a.retrying) || (a.id < b.id ? -1 : 1))
+    .sort(
+      (a, b) =>
+        b.dead + b.failed + b.retrying - (a.dead + a.failed + a.retrying) || (a.id < b.id ? -1 : 1),
+    )
     .slice(0, OVERVIEW_LIST_LIMIT);
   return Promise.all(
     worst.map(async (connection) => {
@@ -158,7 +193,9 @@ async function failingConnections(db: Kysely<Database>, from: string): Promise<F
           .limit(1)
           .executeTakeFirst(),
       ]);
-      const last = [finishedLast, retryLast].filter((row) => row !== undefined).sort((a, b) => (a.updated_at < b.updated_at ? 1 : -1))[0];
+      const last = [finishedLast, retryLast]
+        .filter((row) => row !== undefined)
+        .sort((a, b) => (a.updated_at < b.updated_at ? 1 : -1))[0];
       return {
         id: connection.id,
         name: connection.name,
@@ -174,7 +211,11 @@ async function failingConnections(db: Kysely<Database>, from: string): Promise<F
 }
 
 async function rejectingSources(db: Kysely<Database>, from: string): Promise<RejectingSource[]> {
-  const sources = await db.selectFrom('sources').select(['id', 'name', 'provider']).orderBy('id').execute();
+  const sources = await db
+    .selectFrom('sources')
+    .select(['id', 'name', 'provider'])
+    .orderBy('id')
+    .execute();
   const unverified = await db
     .selectFrom('verifications')
     .select(['source_id', (eb) => eb.fn.countAll<number | string>().as('n')])
@@ -229,7 +270,9 @@ async function rejectingSources(db: Kysely<Database>, from: string): Promise<Rej
   );
   return found
     .filter((source) => source !== null)
-    .sort((a, b) => b.rejected + b.unverified - (a.rejected + a.unverified) || (a.id < b.id ? -1 : 1))
+    .sort(
+      (a, b) => b.rejected + b.unverified - (a.rejected + a.unverified) || (a.id < b.id ? -1 : 1),
+    )
     .slice(0, OVERVIEW_LIST_LIMIT);
 }
 
@@ -244,5 +287,13 @@ export async function overview(db: Kysely<Database>, now: Date, hours: number): 
     failingConnections(db, from),
     rejectingSources(db, from),
   ]);
-  return { from, to, hourly: hourlyCounts, deliveries, queue: queued, failingConnections: failing, rejectingSources: rejecting };
+  return {
+    from,
+    to,
+    hourly: hourlyCounts,
+    deliveries,
+    queue: queued,
+    failingConnections: failing,
+    rejectingSources: rejecting,
+  };
 }

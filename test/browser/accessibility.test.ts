@@ -84,22 +84,34 @@ async function problemsOf(page: Page, path: string): Promise<string[]> {
 async function expectInvoicingPagesFilled(page: Page, language: 'en' | 'he'): Promise<void> {
   const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true });
   await page.goto(`/documents/${demo.invoicing.invoiceId}`);
-  await heading(uiText(language, 'documents.titleOf.invoice', { number: 'RE-2026-000001' })).waitFor();
+  await heading(
+    uiText(language, 'documents.titleOf.invoice', { number: 'RE-2026-000001' }),
+  ).waitFor();
   await page.goto(`/documents/${demo.invoicing.creditNoteId}`);
-  await heading(uiText(language, 'documents.titleOf.credit_note', { number: 'GS-2026-000001' })).waitFor();
+  await heading(
+    uiText(language, 'documents.titleOf.credit_note', { number: 'GS-2026-000001' }),
+  ).waitFor();
   await page.goto(`/profiles/${demo.invoicing.profileId}`);
   await heading('Muster Software').waitFor();
   await page.goto('/documents');
-  expect((await rowTexts(tableNamed(page, uiText(language, 'documents.tableCaption')))).map((row) => row[0])).toEqual(['GS-2026-000001', 'RE-2026-000001']);
+  expect(
+    (await rowTexts(tableNamed(page, uiText(language, 'documents.tableCaption')))).map(
+      (row) => row[0],
+    ),
+  ).toEqual(['GS-2026-000001', 'RE-2026-000001']);
   await page.goto('/documents/sale-mails');
-  expect((await rowTexts(tableNamed(page, uiText(language, 'documents.saleMails.tableCaption')))).length).toBeGreaterThan(0);
+  expect(
+    (await rowTexts(tableNamed(page, uiText(language, 'documents.saleMails.tableCaption')))).length,
+  ).toBeGreaterThan(0);
 }
 
 describe.each(['en', 'he'] as const)('every page in %s', (language) => {
   it('passes axe when signed out', async () => {
     const page = await harness.current.newPage({ language });
     await page.goto('/');
-    await page.getByRole('heading', { level: 1, name: uiText(language, 'signIn.title'), exact: true }).waitFor();
+    await page
+      .getByRole('heading', { level: 1, name: uiText(language, 'signIn.title'), exact: true })
+      .waitFor();
     await expectAccessiblePage(page, `the sign-in page (${language})`);
   });
 
@@ -128,7 +140,10 @@ describe.each(['en', 'he'] as const)('every page in %s', (language) => {
     await page.goto('/');
     await settled(page);
     // The header's buttons stand on the primary colour; hovered, their text must stay readable.
-    await page.getByRole('banner').getByRole('button', { name: uiText(language, 'app.signOut') }).hover();
+    await page
+      .getByRole('banner')
+      .getByRole('button', { name: uiText(language, 'app.signOut') })
+      .hover();
     await expectAccessiblePage(page, `a hovered header button (${language})`);
   });
 

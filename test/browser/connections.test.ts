@@ -27,7 +27,11 @@ let sourceId: string;
 
 beforeAll(async () => {
   sink = await startWebhookSink();
-  const source = await harness.current.runtime.sources.create({ provider: 'digistore24', name: 'Onlinekurse', config: { passphrase: PASSPHRASE } });
+  const source = await harness.current.runtime.sources.create({
+    provider: 'digistore24',
+    name: 'Onlinekurse',
+    config: { passphrase: PASSPHRASE },
+  });
   sourceId = source.id;
 });
 afterAll(async () => {
@@ -36,16 +40,27 @@ afterAll(async () => {
 
 /** A payment as Digistore24 sends it, then the worker's deliveries of it. */
 async function pay(orderId: string, productId = '543210'): Promise<void> {
-  const answer = await sendDigistore24(harness.current.origin, sourceId, PASSPHRASE, 'on_payment', { orderId, productId, email: `${orderId.toLowerCase()}@example.de` });
+  const answer = await sendDigistore24(harness.current.origin, sourceId, PASSPHRASE, 'on_payment', {
+    orderId,
+    productId,
+    email: `${orderId.toLowerCase()}@example.de`,
+  });
   expect(answer, `payment ${orderId}`).toEqual({ status: 200, text: 'OK' });
   await harness.current.runtime.worker.runOnce();
 }
 
 /** The connection's recent deliveries as shown on its page, read again from the server. */
-async function recentDeliveries(page: Page, language: UiLanguage, rows: number): Promise<string[][]> {
+async function recentDeliveries(
+  page: Page,
+  language: UiLanguage,
+  rows: number,
+): Promise<string[][]> {
   await page.reload();
   const table = tableNamed(page, uiText(language, 'connections.deliveries.title'));
-  await table.locator('tbody tr').nth(rows - 1).waitFor();
+  await table
+    .locator('tbody tr')
+    .nth(rows - 1)
+    .waitFor();
   return rowTexts(table);
 }
 
@@ -56,12 +71,32 @@ describe('connections', () => {
     await page.getByText(uiText('de', 'connections.emptyTitle')).waitFor();
 
     // Add connection → the webhook's card → its form, generated from the connector's schema.
-    await page.getByRole('main').getByRole('link', { name: uiText('de', 'connections.add') }).click();
-    await page.getByRole('link', { name: uiText('de', 'connections.addConnector', { connector: 'Webhook' }) }).click();
-    await page.getByRole('heading', { level: 1, name: uiText('de', 'connections.addTitle', { connector: 'Webhook' }), exact: true }).waitFor();
-    await page.getByRole('textbox', { name: uiText('de', 'connections.form.name') }).fill('Buchhaltung');
-    await page.getByRole('textbox', { name: uiText('de', 'configFields.webhook.url.title') }).fill(`${sink.url}/ipn`);
-    await page.getByRole('group', { name: uiText('de', 'connections.filters.eventTypes') }).getByLabel(uiText('de', 'eventTypes.payment'), { exact: true }).check();
+    await page
+      .getByRole('main')
+      .getByRole('link', { name: uiText('de', 'connections.add') })
+      .click();
+    await page
+      .getByRole('link', {
+        name: uiText('de', 'connections.addConnector', { connector: 'Webhook' }),
+      })
+      .click();
+    await page
+      .getByRole('heading', {
+        level: 1,
+        name: uiText('de', 'connections.addTitle', { connector: 'Webhook' }),
+        exact: true,
+      })
+      .waitFor();
+    await page
+      .getByRole('textbox', { name: uiText('de', 'connections.form.name') })
+      .fill('Buchhaltung');
+    await page
+      .getByRole('textbox', { name: uiText('de', 'configFields.webhook.url.title') })
+      .fill(`${sink.url}/ipn`);
+    await page
+      .getByRole('group', { name: uiText('de', 'connections.filters.eventTypes') })
+      .getByLabel(uiText('de', 'eventTypes.payment'), { exact: true })
+      .check();
     await expectAccessiblePage(page, 'the webhook form');
     await page.getByRole('button', { name: uiText('de', 'connections.create') }).click();
 
@@ -76,22 +111,48 @@ describe('connections', () => {
     const [test] = await sink.waitForRequests(1);
     const signer = new Webhook(secret);
     expect(test?.path).toBe('/ipn');
-    expect(() => signer.verify(test?.rawBody.toString('utf8') ?? '', test?.headers ?? {})).not.toThrow();
+    expect(() =>
+      signer.verify(test?.rawBody.toString('utf8') ?? '', test?.headers ?? {}),
+    ).not.toThrow();
     await expectAccessiblePage(page, 'the new connection with its secret and test result');
 
     // A payment arrives: delivered, signed with that secret; the delivery shows its attempt as sent.
     await pay('ORDER0001');
     const delivered = (await sink.waitForRequests(2))[1];
-    expect(() => signer.verify(delivered?.rawBody.toString('utf8') ?? '', delivered?.headers ?? {})).not.toThrow();
+    expect(() =>
+      signer.verify(delivered?.rawBody.toString('utf8') ?? '', delivered?.headers ?? {}),
+    ).not.toThrow();
     expect(JSON.stringify(delivered?.json)).toContain('ORDER0001');
     const [first] = await recentDeliveries(page, 'de', 1);
-    expect(first?.slice(1, 4)).toEqual([uiText('de', 'eventTypes.payment'), uiText('de', 'status.delivery.delivered'), '1']);
-    await tableNamed(page, uiText('de', 'connections.deliveries.title')).locator('tbody td:first-child a').click();
-    await page.getByRole('heading', { level: 1, name: uiText('de', 'deliveries.detail.title', { connection: 'Buchhaltung' }), exact: true }).waitFor();
-    const attempt = page.getByRole('article', { name: uiText('de', 'deliveries.attempt.title', { number: 1 }) });
-    await attempt.getByText(uiText('de', 'deliveries.attempt.outcome.delivered'), { exact: true }).waitFor();
-    expect(await attempt.locator('.sent-request code').first().innerText()).toBe(`POST ${sink.url}/ipn`);
-    expect(await attempt.getByRole('region', { name: uiText('de', 'deliveries.attempt.bodyLabel', { number: 1 }) }).innerText()).toContain('ORDER0001');
+    expect(first?.slice(1, 4)).toEqual([
+      uiText('de', 'eventTypes.payment'),
+      uiText('de', 'status.delivery.delivered'),
+      '1',
+    ]);
+    await tableNamed(page, uiText('de', 'connections.deliveries.title'))
+      .locator('tbody td:first-child a')
+      .click();
+    await page
+      .getByRole('heading', {
+        level: 1,
+        name: uiText('de', 'deliveries.detail.title', { connection: 'Buchhaltung' }),
+        exact: true,
+      })
+      .waitFor();
+    const attempt = page.getByRole('article', {
+      name: uiText('de', 'deliveries.attempt.title', { number: 1 }),
+    });
+    await attempt
+      .getByText(uiText('de', 'deliveries.attempt.outcome.delivered'), { exact: true })
+      .waitFor();
+    expect(await attempt.locator('.sent-request code').first().innerText()).toBe(
+      `POST ${sink.url}/ipn`,
+    );
+    expect(
+      await attempt
+        .getByRole('region', { name: uiText('de', 'deliveries.attempt.bodyLabel', { number: 1 }) })
+        .innerText(),
+    ).toContain('ORDER0001');
     await expectAccessiblePage(page, 'a delivered delivery with its attempt');
 
     // The sink fails the next one: with no retries left it is given up.
@@ -101,64 +162,120 @@ describe('connections', () => {
     await page.getByRole('main').getByRole('link', { name: 'Buchhaltung' }).first().click();
     await page.getByRole('heading', { level: 1, name: 'Buchhaltung', exact: true }).waitFor();
     const [dead] = await recentDeliveries(page, 'de', 2);
-    expect(dead?.slice(1, 4)).toEqual([uiText('de', 'eventTypes.payment'), uiText('de', 'status.delivery.dead'), '1']);
+    expect(dead?.slice(1, 4)).toEqual([
+      uiText('de', 'eventTypes.payment'),
+      uiText('de', 'status.delivery.dead'),
+      '1',
+    ]);
     expect(dead?.[5]).toBe('HTTP 500');
-    await page.getByText(uiText('de', 'connections.health.dead_one', { count: 1 })).first().waitFor();
-    const deadLink = tableNamed(page, uiText('de', 'connections.deliveries.title')).locator('tbody tr').first().locator('td:first-child a');
+    await page
+      .getByText(uiText('de', 'connections.health.dead_one', { count: 1 }))
+      .first()
+      .waitFor();
+    const deadLink = tableNamed(page, uiText('de', 'connections.deliveries.title'))
+      .locator('tbody tr')
+      .first()
+      .locator('td:first-child a');
     const deadPath = await deadLink.getAttribute('href');
     await deadLink.click();
-    const failedAttempt = page.getByRole('article', { name: uiText('de', 'deliveries.attempt.title', { number: 1 }) });
-    await failedAttempt.getByText(uiText('de', 'deliveries.attempt.outcome.givenUp'), { exact: true }).waitFor();
+    const failedAttempt = page.getByRole('article', {
+      name: uiText('de', 'deliveries.attempt.title', { number: 1 }),
+    });
+    await failedAttempt
+      .getByText(uiText('de', 'deliveries.attempt.outcome.givenUp'), { exact: true })
+      .waitFor();
     expect(await failedAttempt.innerText()).toContain('database down');
     await expectAccessiblePage(page, 'a given-up delivery');
 
     // The sink is fixed (it answers 200 again): redeliver everything that failed, from the connection's page.
     await page.goBack();
     await page.getByRole('heading', { level: 1, name: 'Buchhaltung', exact: true }).waitFor();
-    await page.getByRole('button', { name: uiText('de', 'deliveries.redeliverAll.button', { name: 'Buchhaltung' }) }).click();
-    const dialog = page.getByRole('alertdialog', { name: uiText('de', 'deliveries.redeliverAll.title', { name: 'Buchhaltung' }) });
-    await dialog.getByRole('button', { name: uiText('de', 'deliveries.redeliverAll.confirm') }).click();
-    await page.getByText(uiText('de', 'deliveries.redeliverAll.done_one', { formatted: '1' })).waitFor();
+    await page
+      .getByRole('button', {
+        name: uiText('de', 'deliveries.redeliverAll.button', { name: 'Buchhaltung' }),
+      })
+      .click();
+    const dialog = page.getByRole('alertdialog', {
+      name: uiText('de', 'deliveries.redeliverAll.title', { name: 'Buchhaltung' }),
+    });
+    await dialog
+      .getByRole('button', { name: uiText('de', 'deliveries.redeliverAll.confirm') })
+      .click();
+    await page
+      .getByText(uiText('de', 'deliveries.redeliverAll.done_one', { formatted: '1' }))
+      .waitFor();
     await harness.current.runtime.worker.runOnce();
     const again = (await sink.waitForRequests(4))[3];
     expect(JSON.stringify(again?.json)).toContain('ORDER0002');
     await page.goto(deadPath ?? '/');
-    const secondAttempt = page.getByRole('article', { name: uiText('de', 'deliveries.attempt.title', { number: 2 }) });
-    await secondAttempt.getByText(uiText('de', 'deliveries.attempt.outcome.delivered'), { exact: true }).waitFor();
-    expect(await secondAttempt.innerText()).toContain(uiText('de', 'deliveries.attempt.trigger.manual'));
+    const secondAttempt = page.getByRole('article', {
+      name: uiText('de', 'deliveries.attempt.title', { number: 2 }),
+    });
+    await secondAttempt
+      .getByText(uiText('de', 'deliveries.attempt.outcome.delivered'), { exact: true })
+      .waitFor();
+    expect(await secondAttempt.innerText()).toContain(
+      uiText('de', 'deliveries.attempt.trigger.manual'),
+    );
     const state = page.getByRole('region', { name: uiText('de', 'deliveries.detail.stateTitle') });
-    expect(await state.locator('.badge').innerText()).toBe(uiText('de', 'status.delivery.delivered'));
+    expect(await state.locator('.badge').innerText()).toBe(
+      uiText('de', 'status.delivery.delivered'),
+    );
     expect(sink.requests).toHaveLength(4);
   });
 
   it("edits a connection's filters in its form, and the next event is not delivered", async () => {
     const { runtime } = harness.current;
     // This test's connection is the only one.
-    for (const existing of await runtime.connections.list()) await runtime.connections.remove(existing.id);
+    for (const existing of await runtime.connections.list())
+      await runtime.connections.remove(existing.id);
     const crm = await startWebhookSink();
     try {
-      const { connection } = await runtime.connections.create({ connector: 'webhook', name: 'CRM export', config: { url: `${crm.url}/crm` } });
+      const { connection } = await runtime.connections.create({
+        connector: 'webhook',
+        name: 'CRM export',
+        config: { url: `${crm.url}/crm` },
+      });
       await pay('ORDER0101');
       await crm.waitForRequests(1);
 
       const page = await harness.current.newPage({ language: 'en' });
       await openSignedIn(page, `/connections/${connection.id}`, 'en');
       await page.getByRole('heading', { level: 1, name: 'CRM export', exact: true }).waitFor();
-      await page.getByRole('main').getByRole('link', { name: uiText('en', 'common.edit') }).click();
-      await page.getByRole('heading', { level: 1, name: uiText('en', 'connections.editTitle', { name: 'CRM export' }), exact: true }).waitFor();
+      await page
+        .getByRole('main')
+        .getByRole('link', { name: uiText('en', 'common.edit') })
+        .click();
+      await page
+        .getByRole('heading', {
+          level: 1,
+          name: uiText('en', 'connections.editTitle', { name: 'CRM export' }),
+          exact: true,
+        })
+        .waitFor();
       // Only product 111111 from now on.
       await page.getByLabel(uiText('en', 'connections.filters.productIds')).fill('111111');
       await page.getByRole('button', { name: uiText('en', 'common.save') }).click();
       await page.getByRole('heading', { level: 1, name: 'CRM export', exact: true }).waitFor();
       await page.locator('.filter-summary').getByText('111111', { exact: true }).waitFor();
-      expect((await runtime.connections.get(connection.id))?.filters.productIds).toEqual(['111111']);
+      expect((await runtime.connections.get(connection.id))?.filters.productIds).toEqual([
+        '111111',
+      ]);
 
       // A payment for another product: not delivered; its notification says why.
       await pay('ORDER0102', '543210');
-      await mainNavigation(page, 'en').getByRole('link', { name: uiText('en', 'nav.notifications') }).click();
+      await mainNavigation(page, 'en')
+        .getByRole('link', { name: uiText('en', 'nav.notifications') })
+        .click();
       const log = tableNamed(page, uiText('en', 'notifications.tableCaption'));
       await log.locator('tbody td:first-child a').first().click();
-      await page.getByRole('heading', { level: 1, name: uiText('en', 'notifications.detail.title'), exact: true }).waitFor();
+      await page
+        .getByRole('heading', {
+          level: 1,
+          name: uiText('en', 'notifications.detail.title'),
+          exact: true,
+        })
+        .waitFor();
       await page.getByText(uiText('en', 'events.noDeliveries')).waitFor();
       expect(await page.getByRole('article').innerText()).toContain('ORDER0102');
       await expectAccessiblePage(page, 'an event no connection took');

@@ -39,7 +39,17 @@ describe('languages', () => {
     await page.getByRole('heading', { level: 1, name: 'מקורות', exact: true }).waitFor();
     expect(await documentLanguage(page)).toEqual({ lang: 'he', dir: 'rtl' });
     const nav = mainNavigation(page, 'he');
-    expect(await nav.getByRole('link').allInnerTexts()).toEqual(['סקירה', 'מקורות', 'חיבורים', 'הודעות', 'מסירות', 'לקוחות והרשאות גישה', 'מסמכים', 'פרופילי מוכר', 'הגדרות']);
+    expect(await nav.getByRole('link').allInnerTexts()).toEqual([
+      'סקירה',
+      'מקורות',
+      'חיבורים',
+      'הודעות',
+      'מסירות',
+      'לקוחות והרשאות גישה',
+      'מסמכים',
+      'פרופילי מוכר',
+      'הגדרות',
+    ]);
     expect(await page.getByRole('button', { name: uiText('he', 'app.signOut') }).count()).toBe(1);
     // Mirrored by the logical properties, not by rules written for Hebrew.
     expect(await navigationSide(page, 'he')).toBe('right');
@@ -70,7 +80,11 @@ describe('languages', () => {
     ['it', 'America/New_York'],
     ['he', 'Asia/Tokyo'],
   ] as const)('formats dates in %s for a browser in %s', async (language, timezoneId) => {
-    const source = await harness.current.runtime.sources.create({ provider: 'digistore24', name: `Shop ${language}`, config: { passphrase: 'passphrase-for-dates' } });
+    const source = await harness.current.runtime.sources.create({
+      provider: 'digistore24',
+      name: `Shop ${language}`,
+      config: { passphrase: 'passphrase-for-dates' },
+    });
     const page = await harness.current.newPage({ language, timezoneId });
     await openSignedIn(page, `/sources/${source.id}`, language);
     const shown = page.locator(`time[datetime="${source.createdAt}"]`);
@@ -79,6 +93,8 @@ describe('languages', () => {
       `new Intl.DateTimeFormat(navigator.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(${JSON.stringify(source.createdAt)}))`,
     );
     expect(await shown.innerText()).toBe(expected);
-    expect(await page.evaluate('Intl.DateTimeFormat().resolvedOptions().timeZone')).toBe(timezoneId);
+    expect(await page.evaluate('Intl.DateTimeFormat().resolvedOptions().timeZone')).toBe(
+      timezoneId,
+    );
   });
 });

@@ -31,7 +31,10 @@ afterAll(() => {
   if (!target) rmSync(outDir, { recursive: true, force: true });
 });
 
-const harness = useBrowserHarness({ clock: new ManualClock(DEMO_NOW), config: { ...DEMO_CONFIG, publicBaseUrl: 'https://ipn.example.com' } });
+const harness = useBrowserHarness({
+  clock: new ManualClock(DEMO_NOW),
+  config: { ...DEMO_CONFIG, publicBaseUrl: 'https://ipn.example.com' },
+});
 let demo: DemoData;
 beforeAll(async () => {
   demo = await seedDemoData(harness.current.runtime, harness.current.origin);

@@ -17,10 +17,16 @@ function attackerOrigin(): string {
 
 describe('security in the browser', () => {
   it('cannot be framed by another page', async () => {
-    const page = await harness.current.newPage({ allow: { consoleErrors: [/frame-ancestors 'none'/] } });
+    const page = await harness.current.newPage({
+      allow: { consoleErrors: [/frame-ancestors 'none'/] },
+    });
     await signInQuietly(page);
-    const refused = page.waitForEvent('console', (message) => message.text().includes("frame-ancestors 'none'"));
-    await page.setContent(`<iframe title="ipnhub" src="${harness.current.origin}/sources"></iframe>`);
+    const refused = page.waitForEvent('console', (message) =>
+      message.text().includes("frame-ancestors 'none'"),
+    );
+    await page.setContent(
+      `<iframe title="ipnhub" src="${harness.current.origin}/sources"></iframe>`,
+    );
     await refused;
     const frame = page.frames().find((candidate) => candidate !== page.mainFrame());
     if (!frame) throw new Error('no iframe');
@@ -32,10 +38,19 @@ describe('security in the browser', () => {
 
   it('refuses changes sent from another site with the signed-in user’s cookie', async () => {
     const attacker = attackerOrigin();
-    const page = await harness.current.newPage({ allow: { origins: [attacker], consoleErrors: [/CORS policy/, /Failed to load resource: net::ERR_FAILED/] } });
+    const page = await harness.current.newPage({
+      allow: {
+        origins: [attacker],
+        consoleErrors: [/CORS policy/, /Failed to load resource: net::ERR_FAILED/],
+      },
+    });
     await signInQuietly(page);
     const create = `${harness.current.origin}/api/v1/sources`;
-    const body = JSON.stringify({ provider: 'digistore24', name: 'planted', config: { passphrase: 'attacker-passphrase' } });
+    const body = JSON.stringify({
+      provider: 'digistore24',
+      name: 'planted',
+      config: { passphrase: 'attacker-passphrase' },
+    });
     await page.route(`${attacker}/**`, (route) =>
       route.fulfill({
         contentType: 'text/html',
@@ -46,7 +61,10 @@ describe('security in the browser', () => {
     await page.goto(`${attacker}/offer`);
 
     // A form posted across sites: the browser leaves the SameSite=Strict cookie out.
-    const [answer] = await Promise.all([page.waitForResponse(create), page.getByRole('button', { name: 'go' }).click()]);
+    const [answer] = await Promise.all([
+      page.waitForResponse(create),
+      page.getByRole('button', { name: 'go' }).click(),
+    ]);
     expect(answer.status()).toBe(401);
 
     // A script's request with credentials: the CSRF header makes it a CORS request the server never allows.
@@ -56,7 +74,9 @@ describe('security in the browser', () => {
     );
     expect(outcome).toBe('refused: TypeError');
 
-    expect((await harness.current.runtime.sources.list()).map((source) => source.name)).not.toContain('planted');
+    expect(
+      (await harness.current.runtime.sources.list()).map((source) => source.name),
+    ).not.toContain('planted');
     // The user's own session still works.
     const own = await page.context().request.get(`${harness.current.origin}/api/v1/session`);
     expect(own.status()).toBe(200);

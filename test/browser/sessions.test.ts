@@ -15,7 +15,10 @@ import { uiText } from './support/ui-text.js';
 
 const clock = new ManualClock(new Date());
 // No configured token: the stored one can be rotated (a configured IPNHUB_ADMIN_TOKEN cannot).
-const harness = useBrowserHarness({ clock, config: { adminToken: undefined, adminAuthFailuresPerMinute: 3 } });
+const harness = useBrowserHarness({
+  clock,
+  config: { adminToken: undefined, adminAuthFailuresPerMinute: 3 },
+});
 
 describe('sessions', () => {
   it('limits failed sign-ins per address; after the minute the right token signs in', async () => {
@@ -74,12 +77,24 @@ describe('sessions', () => {
 async function submitToken(page: Page, token: string): Promise<string> {
   await page.getByLabel('Admin-Token').fill(token);
   const [answer] = await Promise.all([
-    page.waitForResponse((response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/api/v1/session'),
+    page.waitForResponse(
+      (response) =>
+        response.request().method() === 'POST' &&
+        new URL(response.url()).pathname === '/api/v1/session',
+    ),
     page.getByRole('button', { name: 'Anmelden' }).click(),
   ]);
   if (answer.ok()) return '';
   const body: unknown = await answer.json();
-  const code = typeof body === 'object' && body !== null && 'error' in body && typeof body.error === 'object' && body.error !== null && 'code' in body.error ? String(body.error.code) : `HTTP ${answer.status()}`;
+  const code =
+    typeof body === 'object' &&
+    body !== null &&
+    'error' in body &&
+    typeof body.error === 'object' &&
+    body.error !== null &&
+    'code' in body.error
+      ? String(body.error.code)
+      : `HTTP ${answer.status()}`;
   await page.getByRole('alert').filter({ hasText: code }).waitFor();
   return code;
 }

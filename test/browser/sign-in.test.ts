@@ -43,12 +43,14 @@ describe('signing in', () => {
 
     // The session is a cookie scripts cannot read; the token itself is nowhere in the browser.
     const cookies = await page.context().cookies();
-    expect(cookies.map(({ name, httpOnly, sameSite, path }) => ({ name, httpOnly, sameSite, path }))).toEqual([
-      { name: 'ipnhub_session', httpOnly: true, sameSite: 'Strict', path: '/' },
-    ]);
+    expect(
+      cookies.map(({ name, httpOnly, sameSite, path }) => ({ name, httpOnly, sameSite, path })),
+    ).toEqual([{ name: 'ipnhub_session', httpOnly: true, sameSite: 'Strict', path: '/' }]);
     expect(cookies[0]?.value).not.toContain(TEST_ADMIN_TOKEN);
     expect(await page.evaluate('document.cookie')).toBe('');
-    const stored = await page.evaluate('JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } })');
+    const stored = await page.evaluate(
+      'JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } })',
+    );
     expect(stored).not.toContain(TEST_ADMIN_TOKEN);
     expect(page.url()).not.toContain(TEST_ADMIN_TOKEN);
     expect(await page.getByLabel('Admin-Token').count()).toBe(0);
@@ -61,7 +63,9 @@ describe('signing in', () => {
     await page.getByRole('button', { name: 'Abmelden' }).click();
     await page.getByText(uiText('de', 'signIn.signedOut')).waitFor();
     expect(new URL(page.url()).pathname).toBe('/sign-in');
-    expect((await page.context().cookies()).filter((cookie) => cookie.name === 'ipnhub_session')).toEqual([]);
+    expect(
+      (await page.context().cookies()).filter((cookie) => cookie.name === 'ipnhub_session'),
+    ).toEqual([]);
     // Signed out for good: a page behind the sign-in sends back to it.
     await page.goto('/sources');
     await page.getByRole('heading', { level: 1, name: 'Anmelden', exact: true }).waitFor();

@@ -26,7 +26,9 @@ describe('sources', () => {
     // Keyboard only: to "Add Digistore24 source", through the form, Enter submits it.
     await tabTo(page, 'Digistore24-Quelle hinzufügen');
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { level: 1, name: 'Digistore24-Quelle hinzufügen', exact: true }).waitFor();
+    await page
+      .getByRole('heading', { level: 1, name: 'Digistore24-Quelle hinzufügen', exact: true })
+      .waitFor();
     await expectAccessiblePage(page, 'the add-source form');
     await tabTo(page, 'Name');
     await page.keyboard.type('Mein Shop');
@@ -58,7 +60,10 @@ describe('sources', () => {
     const answer = page.locator('.test-notification');
     expect(await answer.locator('dd').allInnerTexts()).toEqual(['200', 'OK']);
     await expectAccessiblePage(page, 'the answer to the test notification');
-    const requests = await runtime.admin.db.selectFrom('inbound_requests').select(['id', 'verdict', 'source_id']).execute();
+    const requests = await runtime.admin.db
+      .selectFrom('inbound_requests')
+      .select(['id', 'verdict', 'source_id'])
+      .execute();
     expect(requests).toEqual([{ id: expect.any(String), verdict: 'test', source_id: source?.id }]);
     const logLink = page.getByRole('link', { name: uiText('de', 'sources.test.openLog') });
     expect(await logLink.getAttribute('href')).toBe(`/notifications/${requests[0]?.id}`);
@@ -71,16 +76,27 @@ describe('sources', () => {
     expect(await card.innerText()).not.toContain(uiText('de', 'sources.noNotificationYet'));
 
     // The notification log lists it, from this source, as a test; its page shows what arrived.
-    await page.getByRole('navigation').getByRole('link', { name: uiText('de', 'nav.notifications') }).click();
+    await page
+      .getByRole('navigation')
+      .getByRole('link', { name: uiText('de', 'nav.notifications') })
+      .click();
     const log = tableNamed(page, uiText('de', 'notifications.tableCaption'));
     const [row] = await rowTexts(log);
     expect(row?.slice(1)).toEqual(['Mein Shop', uiText('de', 'status.verdict.test'), '0']);
     await log.getByRole('link').first().click();
-    await page.getByRole('heading', { level: 1, name: uiText('de', 'notifications.detail.title'), exact: true }).waitFor();
+    await page
+      .getByRole('heading', {
+        level: 1,
+        name: uiText('de', 'notifications.detail.title'),
+        exact: true,
+      })
+      .waitFor();
     expect(new URL(page.url()).pathname).toBe(`/notifications/${requests[0]?.id}`);
     await page.getByText(uiText('de', 'notifications.verdictHelp.test')).waitFor();
     await page.getByText(uiText('de', 'notifications.detail.noEvents')).waitFor();
-    const fields = await nameValueRows(tableNamed(page, uiText('de', 'notifications.detail.fieldsCaption')));
+    const fields = await nameValueRows(
+      tableNamed(page, uiText('de', 'notifications.detail.fieldsCaption')),
+    );
     expect(fields.map(([name]) => name)).toEqual(['event', 'api_mode', 'ipn_version', 'sha_sign']);
     expect(fields.slice(0, 3)).toEqual([
       ['event', 'connection_test'],
@@ -88,8 +104,14 @@ describe('sources', () => {
       ['ipn_version', '1.6'],
     ]);
     expect(fields[3]?.[1]).toMatch(/^[0-9A-F]{64,128}$/);
-    await page.getByText(uiText('de', 'notifications.detail.charset.provider', { charset: 'UTF-8' })).waitFor();
-    expect(await page.getByRole('region', { name: uiText('de', 'notifications.detail.bodyTitle') }).innerText()).toContain('event=connection_test&api_mode=live&ipn_version=1.6&sha_sign=');
+    await page
+      .getByText(uiText('de', 'notifications.detail.charset.provider', { charset: 'UTF-8' }))
+      .waitFor();
+    expect(
+      await page
+        .getByRole('region', { name: uiText('de', 'notifications.detail.bodyTitle') })
+        .innerText(),
+    ).toContain('event=connection_test&api_mode=live&ipn_version=1.6&sha_sign=');
     await expectAccessiblePage(page, 'the test notification in the log');
   });
 });

@@ -22,7 +22,12 @@ const SKIP_DIRS = new Set(['node_modules', 'dist', 'build', 'coverage']);
 
 // Spelt in pieces so this file does not match its own rules.
 const SECTION_SIGN = '\u00a7';
-const OUTSIDE_NAMES = [['DESIGN', 'md'], ['..', 'shared'], ['work', 'shared'], ['shared', 'reference']].map(([a, b]) => (b === 'md' ? `${a}.${b}` : `${a}/${b}`));
+const OUTSIDE_NAMES = [
+  ['DESIGN', 'md'],
+  ['..', 'shared'],
+  ['work', 'shared'],
+  ['shared', 'reference'],
+].map(([a, b]) => (b === 'md' ? `${a}.${b}` : `${a}/${b}`));
 /** A research-notes file by its bare name, which does not resolve in the repository. */
 const NOTES_FILE = ['paypal', 'md'].join('.');
 const NOTES_SECTION = new RegExp(`(?<!RFC \\d+ )${SECTION_SIGN}[A-Z]?\\d`, 'g');
@@ -31,7 +36,8 @@ const MD_PATH = /(?<![\w@/.:-])((?:\.{1,2}\/)*[\w-][\w.-]*(?:\/[\w.-]+)*\.md)(?!
  * "issue 4", "(issue #4)", "see issue #4"; another project's issue has its name right before
  * "issue". A number followed by a word is no issue ("date of issue 15 March").
  */
-const ISSUE = /(^|[\s(])((?:see|in|our|this|ipnhub|per|by|from|of|the)\s+)?issues?\s+(#?)(\d+)(?![\w-]|\s+[A-Za-z])/gi;
+const ISSUE =
+  /(^|[\s(])((?:see|in|our|this|ipnhub|per|by|from|of|the)\s+)?issues?\s+(#?)(\d+)(?![\w-]|\s+[A-Za-z])/gi;
 
 function textFiles(path: string): string[] {
   let stat: ReturnType<typeof statSync>;
@@ -98,8 +104,13 @@ function exists(file: string): boolean {
 function citationProblems(path: string, text: string): string[] {
   const problems: string[] = [];
   const where = relative(ROOT, path).split(sep).join('/');
-  for (const name of OUTSIDE_NAMES) if (text.includes(name)) problems.push(`${where}: cites ${name}, which is outside the repository`);
-  for (const match of text.matchAll(NOTES_SECTION)) problems.push(`${where}: "${text.slice(match.index, match.index + 8).split('\n')[0]}" cites a section of a document outside the repository`);
+  for (const name of OUTSIDE_NAMES)
+    if (text.includes(name))
+      problems.push(`${where}: cites ${name}, which is outside the repository`);
+  for (const match of text.matchAll(NOTES_SECTION))
+    problems.push(
+      `${where}: "${text.slice(match.index, match.index + 8).split('\n')[0]}" cites a section of a document outside the repository`,
+    );
   for (const match of text.matchAll(MD_PATH)) {
     const [, file = '', anchor] = match;
     // A file of another repository, named after its repository's address on the same line.
@@ -110,11 +121,15 @@ function citationProblems(path: string, text: string): string[] {
       problems.push(`${where}: ${file} is not a file in the repository`);
       continue;
     }
-    if (anchor && !anchorsOf(target).has(anchor.slice(1))) problems.push(`${where}: ${file}${anchor} names no heading of ${relative(ROOT, target)}`);
+    if (anchor && !anchorsOf(target).has(anchor.slice(1)))
+      problems.push(`${where}: ${file}${anchor} names no heading of ${relative(ROOT, target)}`);
   }
   for (const match of flattened(text).matchAll(ISSUE)) {
     const [whole, , ownWord, hash, number] = match;
-    if (hash === '' || ownWord !== undefined || match[1] === '(' || match.index === 0) problems.push(`${where}: "${whole.trim()}" cites an issue number ${number}; say what the issue says instead`);
+    if (hash === '' || ownWord !== undefined || match[1] === '(' || match.index === 0)
+      problems.push(
+        `${where}: "${whole.trim()}" cites an issue number ${number}; say what the issue says instead`,
+      );
   }
   return problems;
 }
@@ -122,7 +137,9 @@ function citationProblems(path: string, text: string): string[] {
 describe('citations in the repository', () => {
   it('cite only the repository itself', () => {
     // This file spells out what it looks for.
-    const files = ROOTS.flatMap((root) => textFiles(join(ROOT, root))).filter((file) => file !== import.meta.filename);
+    const files = ROOTS.flatMap((root) => textFiles(join(ROOT, root))).filter(
+      (file) => file !== import.meta.filename,
+    );
     expect(files.length).toBeGreaterThan(100);
     const problems = files.flatMap((file) => citationProblems(file, readFileSync(file, 'utf8')));
     expect(problems).toEqual([]);

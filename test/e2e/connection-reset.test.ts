@@ -5,7 +5,10 @@
  * server could read it before the reset, and empty otherwise. Nothing is logged as an error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeDigistore24Body, sampleDigistore24Fields } from '../../src/providers/digistore24/sign-request.js';
+import {
+  encodeDigistore24Body,
+  sampleDigistore24Fields,
+} from '../../src/providers/digistore24/sign-request.js';
 import { captureLogger } from '../helpers/capture-logger.js';
 import type { CapturedLogger } from '../helpers/capture-logger.js';
 import { pollUntil } from '../helpers/poll-until.js';
@@ -41,12 +44,26 @@ for (const dialect of enabledDialects()) {
       );
     }
 
-    async function sendAndReset(orderId: string, transactionId: string, afterAccept: boolean): Promise<void> {
-      const body = encodeDigistore24Body(sampleDigistore24Fields('on_payment', { orderId, transactionId }), PASS);
-      const accepted = afterAccept ? new Promise((resolve) => hub.app.server.once('connection', resolve)) : null;
+    async function sendAndReset(
+      orderId: string,
+      transactionId: string,
+      afterAccept: boolean,
+    ): Promise<void> {
+      const body = encodeDigistore24Body(
+        sampleDigistore24Fields('on_payment', { orderId, transactionId }),
+        PASS,
+      );
+      const accepted = afterAccept
+        ? new Promise((resolve) => hub.app.server.once('connection', resolve))
+        : null;
       const connection = await openRaw(hub.port);
       await accepted;
-      await connection.write(postHead(`/ipn/${hub.sourceId}`, ['Content-Type: application/x-www-form-urlencoded', `Content-Length: ${Buffer.byteLength(body)}`]) + body);
+      await connection.write(
+        postHead(`/ipn/${hub.sourceId}`, [
+          'Content-Type: application/x-www-form-urlencoded',
+          `Content-Length: ${Buffer.byteLength(body)}`,
+        ]) + body,
+      );
       connection.socket.resetAndDestroy();
       await connection.closed;
     }
@@ -54,7 +71,11 @@ for (const dialect of enabledDialects()) {
     it('records the request with the address the connection was accepted from', async () => {
       await sendAndReset('RESET-A', '8000', true);
       const [row] = await storedRows(1);
-      expect(row).toMatchObject({ verdict: 'accepted', verdict_code: null, remote_address: '127.0.0.1' });
+      expect(row).toMatchObject({
+        verdict: 'accepted',
+        verdict_code: null,
+        remote_address: '127.0.0.1',
+      });
       expect(JSON.parse(row?.event_ids ?? '[]')).toHaveLength(1);
     });
 
@@ -67,7 +88,11 @@ for (const dialect of enabledDialects()) {
         // The operating system forgets the peer of a reset connection; '' is "unknown".
         expect(['127.0.0.1', '']).toContain(row.remote_address);
       }
-      const events = await hub.runtime.dbHandle.db.selectFrom('events').select('order_ref').where('source_id', '=', hub.sourceId).execute();
+      const events = await hub.runtime.dbHandle.db
+        .selectFrom('events')
+        .select('order_ref')
+        .where('source_id', '=', hub.sourceId)
+        .execute();
       expect(events.map((e) => e.order_ref).sort()).toEqual(['RESET-A', ...orders].sort());
       expect(log.lines().filter((line) => Number(line.level) >= 50)).toEqual([]);
     });

@@ -14,7 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { encodeDigistore24Body, sampleDigistore24Fields } from '../../src/providers/digistore24/sign-request.js';
+import {
+  encodeDigistore24Body,
+  sampleDigistore24Fields,
+} from '../../src/providers/digistore24/sign-request.js';
 import { createRuntime } from '../../src/runtime.js';
 import { startWebhookSink } from '../fakes/webhook-sink.js';
 import { pollUntil } from '../helpers/poll-until.js';
@@ -60,8 +63,18 @@ describe('crash safety of serve (SQLite)', () => {
       IPNHUB_INBOUND_RATE_LIMIT_PER_MINUTE: '0',
     };
     const runtime = await createRuntime(loadConfig(env), { logger: silentLogger() });
-    sourceId = (await runtime.sources.create({ provider: 'digistore24', name: 'crash', config: { passphrase: PASSPHRASE } })).id;
-    await runtime.connections.create({ connector: 'webhook', name: 'sink', config: { url: sink.url } });
+    sourceId = (
+      await runtime.sources.create({
+        provider: 'digistore24',
+        name: 'crash',
+        config: { passphrase: PASSPHRASE },
+      })
+    ).id;
+    await runtime.connections.create({
+      connector: 'webhook',
+      name: 'sink',
+      config: { url: sink.url },
+    });
     await runtime.close();
   });
 
@@ -72,7 +85,11 @@ describe('crash safety of serve (SQLite)', () => {
   });
 
   function startServe(): ChildProcess {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/cli-entry.ts', 'serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    const proc = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/helpers/cli-entry.ts', 'serve'],
+      { env, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
     return proc;
   }
 
@@ -80,8 +97,14 @@ describe('crash safety of serve (SQLite)', () => {
   async function waitHealthy(proc: ChildProcess): Promise<void> {
     await pollUntil(
       async () => {
-        if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`serve ended (${proc.exitCode ?? proc.signalCode}) before it became healthy`);
-        return request(`${base}/healthz`).then((r) => r.body.text().then(() => r.statusCode === 200), () => false);
+        if (proc.exitCode !== null || proc.signalCode !== null)
+          throw new Error(
+            `serve ended (${proc.exitCode ?? proc.signalCode}) before it became healthy`,
+          );
+        return request(`${base}/healthz`).then(
+          (r) => r.body.text().then(() => r.statusCode === 200),
+          () => false,
+        );
       },
       (healthy) => healthy,
       100,
@@ -89,12 +112,22 @@ describe('crash safety of serve (SQLite)', () => {
   }
 
   const bodies = Array.from({ length: TOTAL }, (_, i) =>
-    encodeDigistore24Body(sampleDigistore24Fields('on_payment', { orderId: `CRASH${String(i).padStart(4, '0')}`, transactionId: String(900000 + i) }), PASSPHRASE),
+    encodeDigistore24Body(
+      sampleDigistore24Fields('on_payment', {
+        orderId: `CRASH${String(i).padStart(4, '0')}`,
+        transactionId: String(900000 + i),
+      }),
+      PASSPHRASE,
+    ),
   );
 
   async function send(i: number): Promise<boolean> {
     try {
-      const res = await request(`${base}/ipn/${sourceId}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: bodies[i] });
+      const res = await request(`${base}/ipn/${sourceId}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: bodies[i],
+      });
       const text = await res.body.text();
       return res.statusCode === 200 && text === 'OK';
     } catch {
@@ -103,7 +136,9 @@ describe('crash safety of serve (SQLite)', () => {
   }
 
   async function api<T>(path: string): Promise<T> {
-    const res = await request(`${base}/api/v1${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const res = await request(`${base}/api/v1${path}`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     return (await res.body.json()) as T;
   }
 
@@ -128,16 +163,23 @@ describe('crash safety of serve (SQLite)', () => {
     expect(killed).toBe(true);
     expect(acked.size).toBeGreaterThanOrEqual(120);
     expect(acked.size).toBeLessThan(TOTAL);
-    await new Promise<void>((r) => (child?.exitCode !== null || child?.signalCode ? r() : child?.once('exit', () => r())));
+    await new Promise<void>((r) =>
+      child?.exitCode !== null || child?.signalCode ? r() : child?.once('exit', () => r()),
+    );
 
     child = startServe();
     await waitHealthy(child);
     // What the provider does: resend everything it got no OK for, and a few it did (duplicates).
-    const resend = [...Array.from({ length: TOTAL }, (_, i) => i).filter((i) => !acked.has(i)), ...[...acked].slice(0, 20)];
+    const resend = [
+      ...Array.from({ length: TOTAL }, (_, i) => i).filter((i) => !acked.has(i)),
+      ...[...acked].slice(0, 20),
+    ];
     for (const i of resend) expect(await send(i)).toBe(true);
 
     await pollUntil(
-      async () => (await api<{ data: unknown[] }>('/deliveries?status=pending&limit=1')).data.length + (await api<{ data: unknown[] }>('/deliveries?status=delivering&limit=1')).data.length,
+      async () =>
+        (await api<{ data: unknown[] }>('/deliveries?status=pending&limit=1')).data.length +
+        (await api<{ data: unknown[] }>('/deliveries?status=delivering&limit=1')).data.length,
       (open) => open === 0,
       200,
     );
@@ -145,7 +187,9 @@ describe('crash safety of serve (SQLite)', () => {
     let cursor: string | null = null;
     const events: Array<{ orderId: string }> = [];
     do {
-      const page: { data: Array<{ orderId: string }>; nextCursor: string | null } = await api(`/events?limit=500${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { data: Array<{ orderId: string }>; nextCursor: string | null } = await api(
+        `/events?limit=500${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       events.push(...page.data);
       cursor = page.nextCursor;
     } while (cursor);
@@ -156,7 +200,9 @@ describe('crash safety of serve (SQLite)', () => {
 
     const delivered = await api<{ data: unknown[] }>('/deliveries?status=delivered&limit=500');
     expect(delivered.data).toHaveLength(TOTAL);
-    const received = new Set(sink.requests.map((r) => (r.json as { data: { order: { id: string } } }).data.order.id));
+    const received = new Set(
+      sink.requests.map((r) => (r.json as { data: { order: { id: string } } }).data.order.id),
+    );
     expect(received.size).toBe(TOTAL);
 
     child.kill('SIGTERM');

@@ -13,12 +13,18 @@ const SECRET = `whsec_${Buffer.alloc(32, 3).toString('base64')}`;
 
 for (const dialect of enabledDialects()) {
   describe(`Digistore24 → ledger → webhook on ${dialect}`, () => {
-    const stage = useDs24Hub(dialect, (hub) => startWebhookSink({ secret: SECRET, clock: hub.clock }));
+    const stage = useDs24Hub(dialect, (hub) =>
+      startWebhookSink({ secret: SECRET, clock: hub.clock }),
+    );
     let connectionId: string;
 
     beforeEach(async () => {
       const config = { url: `${stage.target.url}/hooks/billing`, secret: SECRET };
-      const connection = await stage.hub.addConnection('webhook', config, { name: 'Billing system', filters: { eventTypes: ['payment', 'refund'], productIds: ['543210'] }, errorEmails: ['ops@example.com'] });
+      const connection = await stage.hub.addConnection('webhook', config, {
+        name: 'Billing system',
+        filters: { eventTypes: ['payment', 'refund'], productIds: ['543210'] },
+        errorEmails: ['ops@example.com'],
+      });
       connectionId = connection.id;
     });
 
@@ -26,7 +32,11 @@ for (const dialect of enabledDialects()) {
 
     it('verifies, records, grants access and delivers a signed webhook once, even when the IPN is resent', async () => {
       const { hub, target: sink } = stage;
-      const first = await hub.sendIpn('on_payment', { orderId: 'E2EORD01', transactionId: '5001', email: 'Buyer@Example.com' });
+      const first = await hub.sendIpn('on_payment', {
+        orderId: 'E2EORD01',
+        transactionId: '5001',
+        email: 'Buyer@Example.com',
+      });
       expect(first).toMatchObject({ status: 200, text: 'OK' });
       const resent = await hub.send(first.body);
       expect(resent.text).toBe('OK');
@@ -36,13 +46,25 @@ for (const dialect of enabledDialects()) {
       const hook = sink.requests[0]!;
       expect(hook.verified).toBe(true);
       expect(hook.path).toBe('/hooks/billing');
-      expect(hook.json).toMatchObject({ type: 'payment', data: { type: 'payment', order: { id: 'E2EORD01', transactionId: '5001' }, buyer: { email: 'buyer@example.com' } } });
+      expect(hook.json).toMatchObject({
+        type: 'payment',
+        data: {
+          type: 'payment',
+          order: { id: 'E2EORD01', transactionId: '5001' },
+          buyer: { email: 'buyer@example.com' },
+        },
+      });
       expect(await hub.runtime.worker.runOnce()).toBe(0);
 
       const events = await hub.call('GET', '/events?orderId=E2EORD01');
       expect(events.json<{ data: unknown[] }>().data).toHaveLength(1);
       const inbound = await hub.call('GET', '/inbound-requests');
-      expect(inbound.json<{ data: Array<{ verdict: string }> }>().data.map((r) => r.verdict).sort()).toEqual(['accepted', 'duplicate']);
+      expect(
+        inbound
+          .json<{ data: Array<{ verdict: string }> }>()
+          .data.map((r) => r.verdict)
+          .sort(),
+      ).toEqual(['accepted', 'duplicate']);
 
       const access = await hub.call('GET', '/access?email=buyer@example.com&productId=543210');
       expect(access.json()).toMatchObject({ hasAccess: true, status: 'active' });
@@ -54,7 +76,9 @@ for (const dialect of enabledDialects()) {
       expect(res.status).toBe(403);
       expect(res.text).toMatch(/^ERROR: SIGNATURE_INVALID/);
       const inbound = await hub.call('GET', '/inbound-requests?verdict=rejected');
-      expect(inbound.json<{ data: Array<{ verdictCode: string }> }>().data.map((r) => r.verdictCode)).toEqual(['SIGNATURE_INVALID']);
+      expect(
+        inbound.json<{ data: Array<{ verdictCode: string }> }>().data.map((r) => r.verdictCode),
+      ).toEqual(['SIGNATURE_INVALID']);
       expect(await hub.runtime.worker.runOnce()).toBe(0);
       expect(sink.requests).toHaveLength(0);
     });
@@ -68,7 +92,7 @@ for (const dialect of enabledDialects()) {
       expect(await hub.runtime.worker.runOnce()).toBe(0);
     });
 
-    it('delivers payment then refund in that order even when the payment\'s first attempt failed', async () => {
+    it("delivers payment then refund in that order even when the payment's first attempt failed", async () => {
       const { hub, target: sink } = stage;
       sink.respondWith({ status: 503 });
       await hub.postIpn('on_payment', { orderId: 'E2EORD02', transactionId: '6001' });
@@ -80,15 +104,24 @@ for (const dialect of enabledDialects()) {
 
       hub.clock.advance(5_000);
       expect(await hub.runtime.worker.runOnce()).toBe(2);
-      expect(sink.requests.map((r) => (r.json as { type: string }).type)).toEqual(['payment', 'payment', 'refund']);
+      expect(sink.requests.map((r) => (r.json as { type: string }).type)).toEqual([
+        'payment',
+        'payment',
+        'refund',
+      ]);
       expect(new Set(sink.requests.slice(0, 2).map((r) => r.headers['webhook-id'])).size).toBe(1);
-      const access = await hub.call('GET', '/access?email=anna.beispiel@example.com&productId=543210');
+      const access = await hub.call(
+        'GET',
+        '/access?email=anna.beispiel@example.com&productId=543210',
+      );
       expect(access.json()).toMatchObject({ hasAccess: false, status: 'revoked' });
     });
 
     it('retries on schedule while the target is down, goes dead, mails the error address once, and redelivers by hand', async () => {
       const { hub, target: sink } = stage;
-      sink.respondWith(...Array.from({ length: 8 }, () => ({ status: 500, body: 'database locked' })));
+      sink.respondWith(
+        ...Array.from({ length: 8 }, () => ({ status: 500, body: 'database locked' })),
+      );
       await hub.postIpn('on_payment', { orderId: 'E2EORD03', transactionId: '7001' });
       const schedule = [5, 300, 1800, 7200, 18000, 36000, 36000];
       expect(await hub.runtime.worker.runOnce()).toBe(1);
@@ -122,7 +155,9 @@ for (const dialect of enabledDialects()) {
       const [done] = await deliveries();
       expect(done).toMatchObject({ status: 'delivered', attemptCount: 9 });
       const detail = await hub.call('GET', `/deliveries/${dead!.id}`);
-      const attempts = detail.json<{ attempts: Array<{ trigger: string; outcome: string; statusCode: number | null }> }>().attempts;
+      const attempts = detail.json<{
+        attempts: Array<{ trigger: string; outcome: string; statusCode: number | null }>;
+      }>().attempts;
       expect(attempts).toHaveLength(9);
       expect(attempts.filter((a) => a.trigger === 'manual')).toHaveLength(1);
       expect(attempts.filter((a) => a.outcome === 'retry' && a.statusCode === 500)).toHaveLength(8);
@@ -138,7 +173,9 @@ for (const dialect of enabledDialects()) {
       }
       // The 4th failed attempt (IPNHUB_FAILING_ALERT_AFTER_ATTEMPTS) is mailed at once.
       const [failing] = await hub.smtp.waitForMessages(1);
-      expect(failing?.subject).toBe('[ipnhub] "Billing system": 1 delivery failing, being retried (HTTP 503)');
+      expect(failing?.subject).toBe(
+        '[ipnhub] "Billing system": 1 delivery failing, being retried (HTTP 503)',
+      );
       expect(failing?.text).toContain('Nothing needs doing yet');
 
       // Ten minutes later, inside the hour's window, another order's delivery is refused for good.
@@ -156,7 +193,9 @@ for (const dialect of enabledDialects()) {
       const [, summary] = await hub.smtp.waitForMessages(2);
       await hub.runtime.worker.stop();
       expect(summary?.to).toEqual(['ops@example.com']);
-      expect(summary?.subject).toBe('[ipnhub] "Billing system": 1 delivery failed permanently — action needed (HTTP 400)');
+      expect(summary?.subject).toBe(
+        '[ipnhub] "Billing system": 1 delivery failed permanently — action needed (HTTP 400)',
+      );
       expect(summary?.text).toContain(`ipnhub deliveries redeliver ${failed!.id}`);
       expect(summary?.text).toContain('payment, order E2EORD08');
       expect(summary?.text).not.toContain('Nothing needs doing');
@@ -176,7 +215,10 @@ for (const dialect of enabledDialects()) {
       expect(await hub.runtime.worker.runOnce()).toBe(1);
       expect((await deliveries())[0]?.status).toBe('delivered');
       expect(sink.uniqueIds()).toHaveLength(1);
-      expect(sink.requests.map((r) => r.headers['webhook-timestamp'])).toEqual([String(Date.parse('2026-03-01T10:00:00.000Z') / 1000), String(Date.parse('2026-03-01T10:02:00.000Z') / 1000)]);
+      expect(sink.requests.map((r) => r.headers['webhook-timestamp'])).toEqual([
+        String(Date.parse('2026-03-01T10:00:00.000Z') / 1000),
+        String(Date.parse('2026-03-01T10:02:00.000Z') / 1000),
+      ]);
     });
 
     it('does not deliver events the connection filters out', async () => {

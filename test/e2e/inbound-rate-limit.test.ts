@@ -7,7 +7,10 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
-import { encodeDigistore24Body, sampleDigistore24Fields } from '../../src/providers/digistore24/sign-request.js';
+import {
+  encodeDigistore24Body,
+  sampleDigistore24Fields,
+} from '../../src/providers/digistore24/sign-request.js';
 import { enabledDialects } from '../helpers/test-db.js';
 import { createTestRuntime, TEST_ADMIN_TOKEN } from '../helpers/test-runtime.js';
 import type { TestRuntime } from '../helpers/test-runtime.js';
@@ -23,9 +26,18 @@ for (const dialect of enabledDialects()) {
     let sent = 0;
 
     beforeAll(async () => {
-      runtime = await createTestRuntime(dialect, { clock, config: { inboundRateLimitPerMinute: 2 } });
+      runtime = await createTestRuntime(dialect, {
+        clock,
+        config: { inboundRateLimitPerMinute: 2 },
+      });
       app = await runtime.buildApp();
-      sourceId = (await runtime.sources.create({ provider: 'digistore24', name: 'ds24', config: { passphrase: PASS } })).id;
+      sourceId = (
+        await runtime.sources.create({
+          provider: 'digistore24',
+          name: 'ds24',
+          config: { passphrase: PASS },
+        })
+      ).id;
     });
     afterAll(async () => {
       await app.close();
@@ -34,8 +46,20 @@ for (const dialect of enabledDialects()) {
 
     function post(remoteAddress: string, path = `/ipn/${sourceId}`) {
       sent += 1;
-      const payload = encodeDigistore24Body(sampleDigistore24Fields('on_payment', { orderId: `LIM${sent}`, transactionId: `7000${sent}` }), PASS);
-      return app.inject({ method: 'POST', url: path, remoteAddress, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload });
+      const payload = encodeDigistore24Body(
+        sampleDigistore24Fields('on_payment', {
+          orderId: `LIM${sent}`,
+          transactionId: `7000${sent}`,
+        }),
+        PASS,
+      );
+      return app.inject({
+        method: 'POST',
+        url: path,
+        remoteAddress,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload,
+      });
     }
 
     async function rows(remoteAddress: string) {
@@ -57,14 +81,20 @@ for (const dialect of enabledDialects()) {
         expect(res.statusCode).toBe(429);
         expect(res.headers['content-type']).toContain('text/plain');
         expect(res.headers['retry-after']).toBe('40');
-        expect(res.body).toBe('ERROR: RATE_LIMITED: Too many requests from this address; retry in 40 s.');
+        expect(res.body).toBe(
+          'ERROR: RATE_LIMITED: Too many requests from this address; retry in 40 s.',
+        );
       }
       expect(await rows(client)).toEqual([
         { verdict: 'accepted', verdict_code: null },
         { verdict: 'accepted', verdict_code: null },
         { verdict: 'rejected', verdict_code: 'RATE_LIMITED' },
       ]);
-      const metrics = await app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+      const metrics = await app.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+      });
       expect(metrics.body).toMatch(/ipnhub_http_refused_total\{code="RATE_LIMITED"\} 3\n/);
     });
 

@@ -11,7 +11,10 @@ import { serveFakeRoutes } from '../../src/dev/fake-paypal/server.js';
 import type { FakeRouteServer } from '../../src/dev/fake-paypal/server.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import type { InboundRequest } from '../../src/providers/provider.js';
-import { encodePayPalIpnBody, samplePayPalIpnFields } from '../../src/providers/paypal-ipn/sample-messages.js';
+import {
+  encodePayPalIpnBody,
+  samplePayPalIpnFields,
+} from '../../src/providers/paypal-ipn/sample-messages.js';
 import type { PayPalIpnSampleOverrides } from '../../src/providers/paypal-ipn/sample-messages.js';
 import { startSmtpSink } from '../fakes/smtp-sink.js';
 import type { SmtpSink } from '../fakes/smtp-sink.js';
@@ -37,7 +40,11 @@ for (const dialect of enabledDialects()) {
       paypalServer = await serveFakeRoutes([paypal.route]);
       log = captureLogger('info');
       smtp = await startSmtpSink();
-      runtime = await createTestRuntime(dialect, { clock, logger: log.logger, config: { smtpUrl: smtp.url } });
+      runtime = await createTestRuntime(dialect, {
+        clock,
+        logger: log.logger,
+        config: { smtpUrl: smtp.url },
+      });
       const source = await runtime.sources.create({
         provider: 'paypal-ipn',
         name: 'PayPal sandbox',
@@ -50,8 +57,20 @@ for (const dialect of enabledDialects()) {
       });
       sourceId = source.id;
       // Deliveries go nowhere reachable; the tests look at what was queued, not at its delivery.
-      await runtime.connections.create({ connector: 'webhook', name: 'Billing', filters: { includeTest: true }, config: { url: 'https://billing.example.com/hook' }, errorEmails: ['ops@example.com'] });
-      await runtime.connections.create({ connector: 'webhook', name: 'Other shop', filters: { sources: ['src_someone_else'], includeTest: true }, config: { url: 'https://other.example.com/hook' }, errorEmails: ['other@example.com'] });
+      await runtime.connections.create({
+        connector: 'webhook',
+        name: 'Billing',
+        filters: { includeTest: true },
+        config: { url: 'https://billing.example.com/hook' },
+        errorEmails: ['ops@example.com'],
+      });
+      await runtime.connections.create({
+        connector: 'webhook',
+        name: 'Other shop',
+        filters: { sources: ['src_someone_else'], includeTest: true },
+        config: { url: 'https://other.example.com/hook' },
+        errorEmails: ['other@example.com'],
+      });
     });
 
     afterEach(async () => {
@@ -60,15 +79,28 @@ for (const dialect of enabledDialects()) {
     });
 
     /** A sandbox IPN that PayPal "sent" (the fake vouches for exactly these bytes). */
-    function ipn(kind: string, overrides: PayPalIpnSampleOverrides = {}, drop: readonly string[] = []): Buffer {
-      const fields = samplePayPalIpnFields(kind, { test: true, ...overrides }).filter(([name]) => !drop.includes(name));
+    function ipn(
+      kind: string,
+      overrides: PayPalIpnSampleOverrides = {},
+      drop: readonly string[] = [],
+    ): Buffer {
+      const fields = samplePayPalIpnFields(kind, { test: true, ...overrides }).filter(
+        ([name]) => !drop.includes(name),
+      );
       const body = encodePayPalIpnBody(fields, overrides.charset ?? 'windows-1252');
       paypal.register(body);
       return body;
     }
 
     function request(body: Buffer): InboundRequest {
-      return { receivedAt: clock.now(), method: 'POST', url: `/ipn/${sourceId}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, rawBody: body, remoteAddress: '127.0.0.1' };
+      return {
+        receivedAt: clock.now(),
+        method: 'POST',
+        url: `/ipn/${sourceId}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        rawBody: body,
+        remoteAddress: '127.0.0.1',
+      };
     }
 
     /** Receives each body (each answered an empty 200), then lets the verifier settle them. */
@@ -81,71 +113,130 @@ for (const dialect of enabledDialects()) {
     }
 
     async function events() {
-      const rows = await runtime.dbHandle.db.selectFrom('events').select(['type', 'order_ref', 'dedup_key']).orderBy('id').execute();
-      return rows.map((row) => ({ type: row.type, order: row.order_ref, key: row.dedup_key.slice(sourceId.length + 1) }));
+      const rows = await runtime.dbHandle.db
+        .selectFrom('events')
+        .select(['type', 'order_ref', 'dedup_key'])
+        .orderBy('id')
+        .execute();
+      return rows.map((row) => ({
+        type: row.type,
+        order: row.order_ref,
+        key: row.dedup_key.slice(sourceId.length + 1),
+      }));
     }
 
     async function accessOf(productId: string) {
-      const rows = await runtime.dbHandle.db.selectFrom('access').select('status').where('product_id', '=', productId).execute();
+      const rows = await runtime.dbHandle.db
+        .selectFrom('access')
+        .select('status')
+        .where('product_id', '=', productId)
+        .execute();
       return rows.map((row) => row.status);
     }
 
     async function inbound() {
-      return runtime.dbHandle.db.selectFrom('inbound_requests').select(['id', 'verdict', 'verdict_code', 'verdict_reason', 'verification', 'event_ids']).orderBy('id').execute();
+      return runtime.dbHandle.db
+        .selectFrom('inbound_requests')
+        .select(['id', 'verdict', 'verdict_code', 'verdict_reason', 'verification', 'event_ids'])
+        .orderBy('id')
+        .execute();
     }
 
     it('records and logs that a message without a charset field was decoded as windows-1252', async () => {
       const body = ipn('web_accept', { txnId: '7NOCHARSET000000' }, ['charset']);
       expect(body.toString('latin1')).not.toContain('charset=');
       await runtime.ingest.receive(sourceId, request(body));
-      expect(await inbound()).toMatchObject([{ verdict: 'pending', verification: 'postback pending; no charset field; decoded as windows-1252' }]);
+      expect(await inbound()).toMatchObject([
+        {
+          verdict: 'pending',
+          verification: 'postback pending; no charset field; decoded as windows-1252',
+        },
+      ]);
       const [row] = await inbound();
-      expect(log.lines().filter((line) => line.msg === 'inbound request read with an assumption')).toEqual([
-        expect.objectContaining({ level: 40, inboundId: row?.id, sourceId, notes: ['no charset field; decoded as windows-1252'] }),
+      expect(
+        log.lines().filter((line) => line.msg === 'inbound request read with an assumption'),
+      ).toEqual([
+        expect.objectContaining({
+          level: 40,
+          inboundId: row?.id,
+          sourceId,
+          notes: ['no charset field; decoded as windows-1252'],
+        }),
       ]);
 
       await runtime.worker.runOnce();
-      expect(await inbound()).toMatchObject([{ verdict: 'accepted', verification: 'postback VERIFIED; no charset field; decoded as windows-1252' }]);
+      expect(await inbound()).toMatchObject([
+        {
+          verdict: 'accepted',
+          verification: 'postback VERIFIED; no charset field; decoded as windows-1252',
+        },
+      ]);
       // Names decoded in windows-1252, as the note says.
-      const event = await runtime.dbHandle.db.selectFrom('events').select('payload').executeTakeFirstOrThrow();
-      expect(JSON.parse(event.payload)).toMatchObject({ buyer: { firstName: 'Jörg', lastName: 'Müller' } });
+      const event = await runtime.dbHandle.db
+        .selectFrom('events')
+        .select('payload')
+        .executeTakeFirstOrThrow();
+      expect(JSON.parse(event.payload)).toMatchObject({
+        buyer: { firstName: 'Jörg', lastName: 'Müller' },
+      });
     });
 
     it('records nothing extra for a message that names its charset', async () => {
       await deliver(ipn('web_accept', { txnId: '7CHARSET00000000', charset: 'UTF-8' }));
-      expect(await inbound()).toMatchObject([{ verdict: 'accepted', verification: 'postback VERIFIED' }]);
-      expect(log.lines().filter((line) => line.msg === 'inbound request read with an assumption')).toEqual([]);
+      expect(await inbound()).toMatchObject([
+        { verdict: 'accepted', verification: 'postback VERIFIED' },
+      ]);
+      expect(
+        log.lines().filter((line) => line.msg === 'inbound request read with an assumption'),
+      ).toEqual([]);
     });
 
     it('records a Completed payment without txn_type as the payment it is, granting access', async () => {
       await deliver(ipn('web_accept', { txnId: '8NOTYPE000000000' }, ['txn_type']));
       expect(await inbound()).toMatchObject([{ verdict: 'accepted', verdict_code: null }]);
-      expect(await events()).toEqual([{ type: 'payment', order: '8NOTYPE000000000', key: 'pp:txn:8NOTYPE000000000:Completed' }]);
+      expect(await events()).toEqual([
+        { type: 'payment', order: '8NOTYPE000000000', key: 'pp:txn:8NOTYPE000000000:Completed' },
+      ]);
       expect(await accessOf('course-basic')).toEqual(['active']);
     });
 
     it('records a recurring payment without txn_id on its profile, under a key its resends share', async () => {
       const original = ipn('recurring_payment', { profileId: 'I-NOTXN0000001' }, ['txn_id']);
       // A manual resend from the IPN History: resend=true and another track id, the same payment.
-      const resent = ipn('recurring_payment', { profileId: 'I-NOTXN0000001', fields: { resend: 'true', ipn_track_id: 'ffffffffffff1' } }, ['txn_id']);
-      const next = ipn('recurring_payment', { profileId: 'I-NOTXN0000001', paymentDate: '03:04:11 Jul 14, 2024 PDT' }, ['txn_id']);
+      const resent = ipn(
+        'recurring_payment',
+        { profileId: 'I-NOTXN0000001', fields: { resend: 'true', ipn_track_id: 'ffffffffffff1' } },
+        ['txn_id'],
+      );
+      const next = ipn(
+        'recurring_payment',
+        { profileId: 'I-NOTXN0000001', paymentDate: '03:04:11 Jul 14, 2024 PDT' },
+        ['txn_id'],
+      );
       // Verified together, committed in the order received: the resend is the duplicate.
       await deliver(original, resent, next);
-      expect((await inbound()).map((row) => row.verdict)).toEqual(['accepted', 'duplicate', 'accepted']);
+      expect((await inbound()).map((row) => row.verdict)).toEqual([
+        'accepted',
+        'duplicate',
+        'accepted',
+      ]);
       const recorded = await events();
       expect(recorded.map((e) => [e.type, e.order])).toEqual([
         ['payment', 'I-NOTXN0000001'],
         ['payment', 'I-NOTXN0000001'],
       ]);
       expect(recorded.every((e) => /^pp:notxn:[0-9a-f]{32}$/.test(e.key))).toBe(true);
-      const payments = await runtime.dbHandle.db.selectFrom('transactions').select(['kind', 'amount', 'external_id']).execute();
+      const payments = await runtime.dbHandle.db
+        .selectFrom('transactions')
+        .select(['kind', 'amount', 'external_id'])
+        .execute();
       expect(payments).toEqual([
         { kind: 'payment', amount: 2900, external_id: null },
         { kind: 'payment', amount: 2900, external_id: null },
       ]);
     });
 
-    it('holds verified money it cannot record for review: stored as held, nothing delivered, the source\'s error addresses alerted', async () => {
+    it("holds verified money it cannot record for review: stored as held, nothing delivered, the source's error addresses alerted", async () => {
       const settlement = ipn('adjustment');
       const underpaid = ipn('web_accept', { txnId: '9UNDERPAID000000', amount: '1.99' });
       const anonymous = ipn('web_accept', {}, ['txn_id']);
@@ -169,50 +260,119 @@ for (const dialect of enabledDialects()) {
 
       // One mail per held request, to the connections of this source only.
       const mails = await smtp.waitForMessages(3);
-      expect(mails.map((mail) => mail.to)).toEqual([['ops@example.com'], ['ops@example.com'], ['ops@example.com']]);
+      expect(mails.map((mail) => mail.to)).toEqual([
+        ['ops@example.com'],
+        ['ops@example.com'],
+        ['ops@example.com'],
+      ]);
       // Each held request's mail is sent on its own, so the mails may arrive in any order.
       expect(mails.map((mail) => mail.subject).sort()).toEqual([
         '[ipnhub] A paypal-ipn notification is held for review: AMOUNT_MISMATCH: item "course-basic" was paid 1.99 EUR, expected 19.99 EUR',
         '[ipnhub] A paypal-ipn notification is held for review: MISSING_FIELD: txn_id is missing for payment_status Completed',
         '[ipnhub] A paypal-ipn notification is held for review: txn_type adjustment: a PayPal case was settled (adjustment); whether money went to the buyer or back to you depends on its reason_code',
       ]);
-      for (const row of rows) expect(mails.some((mail) => mail.text.includes(`/api/v1/inbound-requests/${row.id}`)), row.id).toBe(true);
+      for (const row of rows)
+        expect(
+          mails.some((mail) => mail.text.includes(`/api/v1/inbound-requests/${row.id}`)),
+          row.id,
+        ).toBe(true);
 
       const app = await runtime.buildApp();
       try {
-        const listed = await app.inject({ method: 'GET', url: '/api/v1/inbound-requests?verdict=held', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } });
+        const listed = await app.inject({
+          method: 'GET',
+          url: '/api/v1/inbound-requests?verdict=held',
+          headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+        });
         expect(listed.statusCode, listed.body).toBe(200);
-        expect(listed.json<{ data: Array<{ id: string }> }>().data.map((item) => item.id).sort()).toEqual(rows.map((row) => row.id).sort());
+        expect(
+          listed
+            .json<{ data: Array<{ id: string }> }>()
+            .data.map((item) => item.id)
+            .sort(),
+        ).toEqual(rows.map((row) => row.id).sort());
       } finally {
         await app.close();
       }
     });
 
     it('takes the currency of a refund without mc_currency from its order, with the amounts in that currency', async () => {
-      await deliver(ipn('web_accept', { txnId: '10JPYPAY00000000', itemNumber: 'ebook-jp', currency: 'JPY', amount: '5000' }));
-      await deliver(ipn('refund', { txnId: '10JPYREF00000000', parentTxnId: '10JPYPAY00000000', itemNumber: 'ebook-jp', amount: '5000' }, ['mc_currency']));
+      await deliver(
+        ipn('web_accept', {
+          txnId: '10JPYPAY00000000',
+          itemNumber: 'ebook-jp',
+          currency: 'JPY',
+          amount: '5000',
+        }),
+      );
+      await deliver(
+        ipn(
+          'refund',
+          {
+            txnId: '10JPYREF00000000',
+            parentTxnId: '10JPYPAY00000000',
+            itemNumber: 'ebook-jp',
+            amount: '5000',
+          },
+          ['mc_currency'],
+        ),
+      );
       expect((await inbound()).map((row) => row.verdict)).toEqual(['accepted', 'accepted']);
-      const transactions = await runtime.dbHandle.db.selectFrom('transactions').select(['kind', 'amount', 'currency']).orderBy('occurred_at').execute();
+      const transactions = await runtime.dbHandle.db
+        .selectFrom('transactions')
+        .select(['kind', 'amount', 'currency'])
+        .orderBy('occurred_at')
+        .execute();
       expect(transactions).toEqual([
         { kind: 'payment', amount: 5000, currency: 'JPY' },
         { kind: 'refund', amount: 5000, currency: 'JPY' },
       ]);
-      const refund = await runtime.dbHandle.db.selectFrom('events').select('payload').where('type', '=', 'refund').executeTakeFirstOrThrow();
-      expect(JSON.parse(refund.payload)).toMatchObject({ order: { id: '10JPYPAY00000000', currency: 'JPY', amount: 5000, fee: 125 } });
+      const refund = await runtime.dbHandle.db
+        .selectFrom('events')
+        .select('payload')
+        .where('type', '=', 'refund')
+        .executeTakeFirstOrThrow();
+      expect(JSON.parse(refund.payload)).toMatchObject({
+        order: { id: '10JPYPAY00000000', currency: 'JPY', amount: 5000, fee: 125 },
+      });
       expect(await accessOf('ebook-jp')).toEqual(['revoked']);
     });
 
     it('keeps access after a partial refund by parent_txn_id, and revokes when a second one completes it', async () => {
       await deliver(ipn('web_accept', { txnId: '11PAID0000000000' }));
-      await deliver(ipn('refund', { txnId: '11REFUND00000001', parentTxnId: '11PAID0000000000', amount: '10.00' }));
+      await deliver(
+        ipn('refund', {
+          txnId: '11REFUND00000001',
+          parentTxnId: '11PAID0000000000',
+          amount: '10.00',
+        }),
+      );
       expect(await accessOf('course-basic')).toEqual(['active']);
-      const status = async () => (await runtime.dbHandle.db.selectFrom('orders').select('status').where('external_id', '=', '11PAID0000000000').executeTakeFirstOrThrow()).status;
+      const status = async () =>
+        (
+          await runtime.dbHandle.db
+            .selectFrom('orders')
+            .select('status')
+            .where('external_id', '=', '11PAID0000000000')
+            .executeTakeFirstOrThrow()
+        ).status;
       expect(await status()).toBe('partially_refunded');
       // 10.00 + 9.99 = the 19.99 paid.
-      await deliver(ipn('refund', { txnId: '11REFUND00000002', parentTxnId: '11PAID0000000000', amount: '9.99' }));
+      await deliver(
+        ipn('refund', {
+          txnId: '11REFUND00000002',
+          parentTxnId: '11PAID0000000000',
+          amount: '9.99',
+        }),
+      );
       expect(await accessOf('course-basic')).toEqual(['revoked']);
       expect(await status()).toBe('refunded');
-      const refunds = await runtime.dbHandle.db.selectFrom('transactions').select(['amount', 'parent_external_id']).where('kind', '=', 'refund').orderBy('external_id').execute();
+      const refunds = await runtime.dbHandle.db
+        .selectFrom('transactions')
+        .select(['amount', 'parent_external_id'])
+        .where('kind', '=', 'refund')
+        .orderBy('external_id')
+        .execute();
       expect(refunds).toEqual([
         { amount: 1000, parent_external_id: '11PAID0000000000' },
         { amount: 999, parent_external_id: '11PAID0000000000' },

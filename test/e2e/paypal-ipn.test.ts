@@ -14,7 +14,10 @@ import type { IpnVerificationFake } from '../../src/dev/fake-paypal/ipn-verifica
 import { serveFakeRoutes } from '../../src/dev/fake-paypal/server.js';
 import type { FakeRouteServer } from '../../src/dev/fake-paypal/server.js';
 import { ManualClock } from '../../src/lib/clock.js';
-import { encodePayPalIpnBody, samplePayPalIpnFields } from '../../src/providers/paypal-ipn/sample-messages.js';
+import {
+  encodePayPalIpnBody,
+  samplePayPalIpnFields,
+} from '../../src/providers/paypal-ipn/sample-messages.js';
 import type { PayPalIpnSampleOverrides } from '../../src/providers/paypal-ipn/sample-messages.js';
 import { startWebhookSink } from '../fakes/webhook-sink.js';
 import type { WebhookSink } from '../fakes/webhook-sink.js';
@@ -61,17 +64,36 @@ for (const dialect of enabledDialects()) {
         payload: {
           provider: 'paypal-ipn',
           name: 'PayPal sandbox',
-          config: { environment: 'sandbox', receiverEmail: 'Seller@Example.com', verificationUrl: `${paypalServer.url}/cgi-bin/webscr` },
+          config: {
+            environment: 'sandbox',
+            receiverEmail: 'Seller@Example.com',
+            verificationUrl: `${paypalServer.url}/cgi-bin/webscr`,
+          },
         },
       });
       expect(source.statusCode, source.body).toBe(201);
       ipnUrl = `${base}/ipn/${source.json<{ id: string }>().id}`;
 
       for (const payload of [
-        { connector: 'webhook', name: 'Billing', filters: { eventTypes: ['payment', 'payment_pending', 'refund'], includeTest: true }, config: { url: `${sink.url}/billing`, secret: SECRET } },
-        { connector: 'paypal-ipn-forward', name: 'Old shop listener', filters: { includeTest: true }, config: { url: `${listener.url}/shop/ipn.php` } },
+        {
+          connector: 'webhook',
+          name: 'Billing',
+          filters: { eventTypes: ['payment', 'payment_pending', 'refund'], includeTest: true },
+          config: { url: `${sink.url}/billing`, secret: SECRET },
+        },
+        {
+          connector: 'paypal-ipn-forward',
+          name: 'Old shop listener',
+          filters: { includeTest: true },
+          config: { url: `${listener.url}/shop/ipn.php` },
+        },
       ]) {
-        const created = await app.inject({ method: 'POST', url: '/api/v1/connections', headers: auth, payload });
+        const created = await app.inject({
+          method: 'POST',
+          url: '/api/v1/connections',
+          headers: auth,
+          payload,
+        });
         expect(created.statusCode, created.body).toBe(201);
       }
     });
@@ -84,18 +106,29 @@ for (const dialect of enabledDialects()) {
 
     /** A sandbox IPN PayPal "sent" (registered with the fake), as windows-1252 with `+` spaces. */
     function ipn(kind: string, overrides: PayPalIpnSampleOverrides = {}, register = true): Buffer {
-      const body = encodePayPalIpnBody(samplePayPalIpnFields(kind, { test: true, ...overrides }), 'windows-1252');
+      const body = encodePayPalIpnBody(
+        samplePayPalIpnFields(kind, { test: true, ...overrides }),
+        'windows-1252',
+      );
       if (register) paypal.register(body);
       return body;
     }
 
     async function post(body: Buffer) {
-      const res = await request(ipnUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+      const res = await request(ipnUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
       return { status: res.statusCode, text: await res.body.text() };
     }
 
     async function inbound(): Promise<InboundItem[]> {
-      const res = await app.inject({ method: 'GET', url: '/api/v1/inbound-requests', headers: auth });
+      const res = await app.inject({
+        method: 'GET',
+        url: '/api/v1/inbound-requests',
+        headers: auth,
+      });
       return res.json<{ data: InboundItem[] }>().data.reverse();
     }
 
@@ -105,7 +138,11 @@ for (const dialect of enabledDialects()) {
     }
 
     async function accessOf(productId: string) {
-      const res = await app.inject({ method: 'GET', url: `/api/v1/access?email=joerg.mueller@example.com&productId=${productId}`, headers: auth });
+      const res = await app.inject({
+        method: 'GET',
+        url: `/api/v1/access?email=joerg.mueller@example.com&productId=${productId}`,
+        headers: auth,
+      });
       return res.json<{ hasAccess: boolean; status: string | null }>();
     }
 
@@ -117,7 +154,11 @@ for (const dialect of enabledDialects()) {
 
       expect(await runtime.worker.runOnce()).toBe(2);
       expect(paypal.postbacks).toHaveLength(1);
-      expect(paypal.postbacks[0]?.body.equals(Buffer.concat([Buffer.from('cmd=_notify-validate&'), body]))).toBe(true);
+      expect(
+        paypal.postbacks[0]?.body.equals(
+          Buffer.concat([Buffer.from('cmd=_notify-validate&'), body]),
+        ),
+      ).toBe(true);
       expect(paypal.postbacks[0]?.userAgent).toMatch(/ipnhub/);
 
       const [record] = await inbound();
@@ -130,24 +171,37 @@ for (const dialect of enabledDialects()) {
         type: 'payment',
         data: {
           source: { provider: 'paypal-ipn', test: true },
-          order: { id: '9AB12345CD6789012', transactionId: '9AB12345CD6789012', amount: 1999, currency: 'EUR', items: [{ productId: 'course-basic' }] },
+          order: {
+            id: '9AB12345CD6789012',
+            transactionId: '9AB12345CD6789012',
+            amount: 1999,
+            currency: 'EUR',
+            items: [{ productId: 'course-basic' }],
+          },
           buyer: { email: 'joerg.mueller@example.com', firstName: 'Jörg', lastName: 'Müller' },
           raw: { custom: 'website_id=13&user_id=21', address_city: 'Köln' },
         },
       });
       expect(listener.requests).toHaveLength(1);
       expect(listener.requests[0]?.rawBody.equals(body)).toBe(true);
-      expect(listener.requests[0]?.headers['content-type']).toBe('application/x-www-form-urlencoded');
+      expect(listener.requests[0]?.headers['content-type']).toBe(
+        'application/x-www-form-urlencoded',
+      );
       expect(await accessOf('course-basic')).toMatchObject({ hasAccess: true, status: 'active' });
     });
 
     it('rejects a message PayPal calls INVALID: recorded, nothing delivered or forwarded', async () => {
       const genuine = ipn('web_accept', { txnId: '1FORGED00000000A' });
       // One changed byte (the amount), as a forger would send it: PayPal does not vouch for it.
-      const forged = Buffer.from(genuine.toString('latin1').replace('mc_gross=19.99', 'mc_gross=0.01'), 'latin1');
+      const forged = Buffer.from(
+        genuine.toString('latin1').replace('mc_gross=19.99', 'mc_gross=0.01'),
+        'latin1',
+      );
       expect(await post(forged)).toEqual({ status: 200, text: '' });
       await runtime.worker.runOnce();
-      expect(await inbound()).toMatchObject([{ verdict: 'rejected', verdictCode: 'POSTBACK_INVALID', eventIds: [] }]);
+      expect(await inbound()).toMatchObject([
+        { verdict: 'rejected', verdictCode: 'POSTBACK_INVALID', eventIds: [] },
+      ]);
       expect(await events()).toEqual([]);
       expect(sink.requests).toHaveLength(0);
       expect(listener.requests).toHaveLength(0);
@@ -159,8 +213,18 @@ for (const dialect of enabledDialects()) {
       await post(body);
       await runtime.worker.runOnce();
       expect(await inbound()).toMatchObject([{ verdict: 'pending' }]);
-      const detail = await app.inject({ method: 'GET', url: `/api/v1/inbound-requests/${(await inbound())[0]?.id}`, headers: auth });
-      expect(detail.json()).toMatchObject({ pendingVerification: { attempts: 1, nextAttemptAt: '2026-03-01T10:00:05.000Z', lastError: expect.stringContaining('500') } });
+      const detail = await app.inject({
+        method: 'GET',
+        url: `/api/v1/inbound-requests/${(await inbound())[0]?.id}`,
+        headers: auth,
+      });
+      expect(detail.json()).toMatchObject({
+        pendingVerification: {
+          attempts: 1,
+          nextAttemptAt: '2026-03-01T10:00:05.000Z',
+          lastError: expect.stringContaining('500'),
+        },
+      });
 
       paypal.setMode('normal');
       clock.advance(5_000);
@@ -171,20 +235,47 @@ for (const dialect of enabledDialects()) {
     });
 
     it('rejects a verified payment to another account and a sandbox message on a live source', async () => {
-      await post(ipn('web_accept', { txnId: '3OTHER0000000000', receiverEmail: 'someone-else@example.com', receiverId: 'ZZZZZZZZZZZZZ' }));
+      await post(
+        ipn('web_accept', {
+          txnId: '3OTHER0000000000',
+          receiverEmail: 'someone-else@example.com',
+          receiverId: 'ZZZZZZZZZZZZZ',
+        }),
+      );
       await runtime.worker.runOnce();
-      expect(await inbound()).toMatchObject([{ verdict: 'rejected', verdictCode: 'RECEIVER_MISMATCH', verification: 'postback VERIFIED' }]);
+      expect(await inbound()).toMatchObject([
+        {
+          verdict: 'rejected',
+          verdictCode: 'RECEIVER_MISMATCH',
+          verification: 'postback VERIFIED',
+        },
+      ]);
 
       const live = await app.inject({
         method: 'POST',
         url: '/api/v1/sources',
         headers: auth,
-        payload: { provider: 'paypal-ipn', name: 'PayPal live', config: { environment: 'live', receiverEmail: 'seller@example.com', verificationUrl: `${paypalServer.url}/cgi-bin/webscr` } },
+        payload: {
+          provider: 'paypal-ipn',
+          name: 'PayPal live',
+          config: {
+            environment: 'live',
+            receiverEmail: 'seller@example.com',
+            verificationUrl: `${paypalServer.url}/cgi-bin/webscr`,
+          },
+        },
       });
       const liveUrl = ipnUrl.replace(/src_[^/]+$/, live.json<{ id: string }>().id);
-      await request(liveUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: ipn('web_accept', { txnId: '4SANDBOX00000000' }) });
+      await request(liveUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: ipn('web_accept', { txnId: '4SANDBOX00000000' }),
+      });
       await runtime.worker.runOnce();
-      expect((await inbound()).map((r) => r.verdictCode)).toEqual(['RECEIVER_MISMATCH', 'TEST_MESSAGE_ON_LIVE_SOURCE']);
+      expect((await inbound()).map((r) => r.verdictCode)).toEqual([
+        'RECEIVER_MISMATCH',
+        'TEST_MESSAGE_ON_LIVE_SOURCE',
+      ]);
       expect(sink.requests).toHaveLength(0);
     });
 
@@ -195,9 +286,16 @@ for (const dialect of enabledDialects()) {
       await post(completed);
       await post(completed);
       await runtime.worker.runOnce();
-      expect((await inbound()).map((r) => r.verdict)).toEqual(['accepted', 'accepted', 'duplicate']);
+      expect((await inbound()).map((r) => r.verdict)).toEqual([
+        'accepted',
+        'accepted',
+        'duplicate',
+      ]);
       expect((await events()).map((e) => e.type)).toEqual(['payment_pending', 'payment']);
-      expect(sink.requests.map((r) => (r.json as { type: string }).type)).toEqual(['payment_pending', 'payment']);
+      expect(sink.requests.map((r) => (r.json as { type: string }).type)).toEqual([
+        'payment_pending',
+        'payment',
+      ]);
       expect(listener.requests).toHaveLength(2);
     });
 
@@ -206,19 +304,36 @@ for (const dialect of enabledDialects()) {
       await post(ipn('subscr_signup', subscriber));
       await post(ipn('subscr_payment', { ...subscriber, txnId: '6SUBPAY000000000' }));
       await runtime.worker.runOnce();
-      expect(await accessOf('membership-monthly')).toMatchObject({ hasAccess: true, status: 'active' });
+      expect(await accessOf('membership-monthly')).toMatchObject({
+        hasAccess: true,
+        status: 'active',
+      });
 
       // The refund names the payment (parent_txn_id), not the subscription.
-      await post(ipn('refund', { txnId: '6REFUND000000000', parentTxnId: '6SUBPAY000000000', itemNumber: 'membership-monthly', amount: '9.90' }));
+      await post(
+        ipn('refund', {
+          txnId: '6REFUND000000000',
+          parentTxnId: '6SUBPAY000000000',
+          itemNumber: 'membership-monthly',
+          amount: '9.90',
+        }),
+      );
       await runtime.worker.runOnce();
       expect((await events()).map((e) => [e.type, e.orderId])).toEqual([
         ['subscription_started', 'I-SUBSCR0000001'],
         ['payment', 'I-SUBSCR0000001'],
         ['refund', 'I-SUBSCR0000001'],
       ]);
-      expect(await accessOf('membership-monthly')).toMatchObject({ hasAccess: false, status: 'revoked' });
+      expect(await accessOf('membership-monthly')).toMatchObject({
+        hasAccess: false,
+        status: 'revoked',
+      });
       const refund = sink.requests.find((r) => (r.json as { type: string }).type === 'refund');
-      expect(refund?.json).toMatchObject({ data: { order: { id: 'I-SUBSCR0000001', parentTransactionId: '6SUBPAY000000000', amount: 990 } } });
+      expect(refund?.json).toMatchObject({
+        data: {
+          order: { id: 'I-SUBSCR0000001', parentTransactionId: '6SUBPAY000000000', amount: 990 },
+        },
+      });
     });
   });
 }

@@ -17,16 +17,32 @@ for (const dialect of enabledDialects()) {
       { field_name: 'ds24_order_id', label: 'Order ID', type: 'text_textfield' },
       { field_name: 'ds24_invoice', label: 'Invoice', type: 'text_textfield' },
     ];
-    const stage = useDs24Hub(dialect, () => startQuentnFake({ customFields }), { passphrase: 'e2e-passphrase-quentn' });
+    const stage = useDs24Hub(dialect, () => startQuentnFake({ customFields }), {
+      passphrase: 'e2e-passphrase-quentn',
+    });
 
     async function createConnection(apiKey: string): Promise<string> {
-      const created = await stage.hub.addConnection('quentn', {
-        baseUrl: stage.target.url,
-        apiKey,
-        requestsPerSecond: 50,
-        fieldAssignments: { affiliateName: 'ds24_affiliate', orderId: 'ds24_order_id', invoiceLink: 'ds24_invoice' },
-      }, { name: 'Quentn buyers', filters: { eventTypes: ['payment', 'refund'] }, errorEmails: ['ops@example.com'] });
-      expect(created.response.json<{ config: Record<string, unknown> }>().config).not.toHaveProperty('apiKey');
+      const created = await stage.hub.addConnection(
+        'quentn',
+        {
+          baseUrl: stage.target.url,
+          apiKey,
+          requestsPerSecond: 50,
+          fieldAssignments: {
+            affiliateName: 'ds24_affiliate',
+            orderId: 'ds24_order_id',
+            invoiceLink: 'ds24_invoice',
+          },
+        },
+        {
+          name: 'Quentn buyers',
+          filters: { eventTypes: ['payment', 'refund'] },
+          errorEmails: ['ops@example.com'],
+        },
+      );
+      expect(
+        created.response.json<{ config: Record<string, unknown> }>().config,
+      ).not.toHaveProperty('apiKey');
       return created.id;
     }
 
@@ -37,7 +53,11 @@ for (const dialect of enabledDialects()) {
     it('creates the tagged contact on payment and takes the tag off on refund', async () => {
       const { hub, target: quentn } = stage;
       const connectionId = await createConnection(QUENTN_FAKE_KEY);
-      await postIpn('on_payment', { newsletter_choice: 'single_optin', affiliate_name: 'maxpartner', affiliate_id: '4711' });
+      await postIpn('on_payment', {
+        newsletter_choice: 'single_optin',
+        affiliate_name: 'maxpartner',
+        affiliate_id: '4711',
+      });
       expect(await hub.runtime.worker.runOnce()).toBe(1);
 
       const [contact, ...others] = quentn.contactsByMail('anna.beispiel@example.com');
@@ -63,7 +83,10 @@ for (const dialect of enabledDialects()) {
       expect(quentn.contacts.size).toBe(1);
       expect(quentn.tagsOf(contact!.id)).toEqual(['Online Course Basic - refund']);
       expect(contact?.fields.mail_status).toBe('confirmed');
-      expect((await hub.deliveries(connectionId)).map((d) => d.status).sort()).toEqual(['delivered', 'delivered']);
+      expect((await hub.deliveries(connectionId)).map((d) => d.status).sort()).toEqual([
+        'delivered',
+        'delivered',
+      ]);
       expect(await hub.runtime.worker.runOnce()).toBe(0);
     });
 
@@ -80,7 +103,9 @@ for (const dialect of enabledDialects()) {
       await hub.smtp.waitForMessages(1);
       const mail = hub.smtp.messages.find((m) => m.subject.includes('Quentn buyers'));
       expect(mail?.to).toEqual(['ops@example.com']);
-      expect(mail?.subject).toContain('TARGET_AUTH_FAILED: Quentn rejected the credentials (HTTP 401)');
+      expect(mail?.subject).toContain(
+        'TARGET_AUTH_FAILED: Quentn rejected the credentials (HTTP 401)',
+      );
       expect(mail?.text).toContain(failed!.id);
     });
   });

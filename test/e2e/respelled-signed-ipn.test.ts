@@ -12,14 +12,31 @@ import { sql } from 'kysely';
 import { startAdminHarness } from '../../src/http/admin/test-support/admin-harness.js';
 import type { AdminHarness } from '../../src/http/admin/test-support/admin-harness.js';
 import { computeShaSign } from '../../src/providers/digistore24/sha-sign.js';
-import { sampleDigistore24Fields, signDigistore24Fields } from '../../src/providers/digistore24/sign-request.js';
+import {
+  sampleDigistore24Fields,
+  signDigistore24Fields,
+} from '../../src/providers/digistore24/sign-request.js';
 import { enabledDialects } from '../helpers/test-db.js';
 
 const PASS = 'respelling-passphrase';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 
 /** Fields that decide whether a notification is new, whose order it is, and whose access it changes. */
-const IDENTITY_FIELDS = ['event', 'order_id', 'transaction_id', 'pay_sequence_no', 'rebill_stop_noted_at', 'product_id', 'email', 'affiliate_name', 'transaction_type', 'amount', 'currency', 'billing_type', 'api_mode'];
+const IDENTITY_FIELDS = [
+  'event',
+  'order_id',
+  'transaction_id',
+  'pay_sequence_no',
+  'rebill_stop_noted_at',
+  'product_id',
+  'email',
+  'affiliate_name',
+  'transaction_type',
+  'amount',
+  'currency',
+  'billing_type',
+  'api_mode',
+];
 
 /** Named HTML entities for characters the sample values contain (HTML5 names, as PHP and `entities` decode them). */
 const NAMED: Readonly<Record<string, readonly string[]>> = {
@@ -58,7 +75,10 @@ function respellings(field: string, value: string, all: boolean): Respelling[] {
   const rest = value.slice(first.length);
   const spellings = all ? entitySpellings(first) : entitySpellings(first).slice(0, 1);
   const whole = [...value].map((ch) => `&#${ch.codePointAt(0) ?? 0};`).join('');
-  return [...spellings.map((s) => ({ field, value: s + rest })), ...(all ? [{ field, value: whole }] : [])];
+  return [
+    ...spellings.map((s) => ({ field, value: s + rest })),
+    ...(all ? [{ field, value: whole }] : []),
+  ];
 }
 
 function encode(fields: Readonly<Record<string, string>>): string {
@@ -68,9 +88,22 @@ function encode(fields: Readonly<Record<string, string>>): string {
 /** Genuine notifications of the three kinds whose dedup keys are built differently. */
 function genuineMessages(): Array<Record<string, string>> {
   return [
-    sampleDigistore24Fields('on_payment', { orderId: 'ORDX7', transactionId: '7001', productId: '543210', email: 'buyer@example.com' }),
-    sampleDigistore24Fields('on_rebill_cancelled', { orderId: 'ORDX8', productId: '543210', email: 'buyer@example.com', billingType: 'subscription' }),
-    sampleDigistore24Fields('on_affiliation', { productId: '543210', email: 'affiliate@example.com' }),
+    sampleDigistore24Fields('on_payment', {
+      orderId: 'ORDX7',
+      transactionId: '7001',
+      productId: '543210',
+      email: 'buyer@example.com',
+    }),
+    sampleDigistore24Fields('on_rebill_cancelled', {
+      orderId: 'ORDX8',
+      productId: '543210',
+      email: 'buyer@example.com',
+      billingType: 'subscription',
+    }),
+    sampleDigistore24Fields('on_affiliation', {
+      productId: '543210',
+      email: 'affiliate@example.com',
+    }),
   ];
 }
 
@@ -88,7 +121,11 @@ for (const dialect of enabledDialects()) {
     });
 
     async function addSource(config: Record<string, unknown>): Promise<string> {
-      const res = await hub.call('POST', '/sources', { provider: 'digistore24', name: `ds24 ${String(config['legacyHtmlDecoding'])}`, config });
+      const res = await hub.call('POST', '/sources', {
+        provider: 'digistore24',
+        name: `ds24 ${String(config['legacyHtmlDecoding'])}`,
+        config,
+      });
       expect(res.status).toBe(201);
       return res.json<{ id: string }>().id;
     }
@@ -100,10 +137,25 @@ for (const dialect of enabledDialects()) {
 
     async function counts(sourceId: string) {
       const db = hub.db;
-      const events = await db.selectFrom('events').select(sql<number>`count(*)`.as('n')).where('source_id', '=', sourceId).executeTakeFirstOrThrow();
-      const verdicts = await db.selectFrom('inbound_requests').select(['verdict', sql<number>`count(*)`.as('n')]).where('source_id', '=', sourceId).groupBy('verdict').execute();
-      const orders = await db.selectFrom('orders').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
-      const transactions = await db.selectFrom('transactions').select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow();
+      const events = await db
+        .selectFrom('events')
+        .select(sql<number>`count(*)`.as('n'))
+        .where('source_id', '=', sourceId)
+        .executeTakeFirstOrThrow();
+      const verdicts = await db
+        .selectFrom('inbound_requests')
+        .select(['verdict', sql<number>`count(*)`.as('n')])
+        .where('source_id', '=', sourceId)
+        .groupBy('verdict')
+        .execute();
+      const orders = await db
+        .selectFrom('orders')
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow();
+      const transactions = await db
+        .selectFrom('transactions')
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow();
       return {
         events: Number(events.n),
         verdicts: Object.fromEntries(verdicts.map((v) => [v.verdict, Number(v.n)])),
@@ -126,13 +178,23 @@ for (const dialect of enabledDialects()) {
         const signed = signDigistore24Fields(fields, PASS);
         expect(await post(sourceId, encode(signed))).toEqual({ status: 200, text: 'OK' });
         const before = await counts(sourceId);
-        const deliveriesBefore = await hub.call('GET', `/deliveries?connectionId=${webhook.json<{ id: string }>().id}`);
+        const deliveriesBefore = await hub.call(
+          'GET',
+          `/deliveries?connectionId=${webhook.json<{ id: string }>().id}`,
+        );
         let tried = 0;
         for (const [field, value] of Object.entries(fields)) {
           if (value === '' || field === 'sha_sign') continue;
           for (const respelt of respellings(field, value, IDENTITY_FIELDS.includes(field))) {
-            const reply = await post(sourceId, encode({ ...signed, [respelt.field]: respelt.value }));
-            expect({ field, spelling: respelt.value, reply }).toEqual({ field, spelling: respelt.value, reply: { status: 200, text: 'OK' } });
+            const reply = await post(
+              sourceId,
+              encode({ ...signed, [respelt.field]: respelt.value }),
+            );
+            expect({ field, spelling: respelt.value, reply }).toEqual({
+              field,
+              spelling: respelt.value,
+              reply: { status: 200, text: 'OK' },
+            });
             tried += 1;
           }
         }
@@ -142,8 +204,13 @@ for (const dialect of enabledDialects()) {
         expect(after.orders).toBe(before.orders);
         expect(after.transactions).toBe(before.transactions);
         expect(after.verdicts['duplicate'] ?? 0).toBe((before.verdicts['duplicate'] ?? 0) + tried);
-        const deliveriesAfter = await hub.call('GET', `/deliveries?connectionId=${webhook.json<{ id: string }>().id}`);
-        expect(deliveriesAfter.json<{ data: unknown[] }>().data).toHaveLength(deliveriesBefore.json<{ data: unknown[] }>().data.length);
+        const deliveriesAfter = await hub.call(
+          'GET',
+          `/deliveries?connectionId=${webhook.json<{ id: string }>().id}`,
+        );
+        expect(deliveriesAfter.json<{ data: unknown[] }>().data).toHaveLength(
+          deliveriesBefore.json<{ data: unknown[] }>().data.length,
+        );
       }
       const final = await counts(sourceId);
       // Three genuine notifications: the payment and the cancellation are events, the affiliation too.
@@ -160,8 +227,16 @@ for (const dialect of enabledDialects()) {
           const value = fields[field];
           if (value === undefined || value === '') continue;
           for (const respelt of respellings(field, value, true)) {
-            const reply = await post(sourceId, encode({ ...signed, [respelt.field]: respelt.value }));
-            expect({ field, spelling: respelt.value, status: reply.status, text: reply.text }).toEqual({
+            const reply = await post(
+              sourceId,
+              encode({ ...signed, [respelt.field]: respelt.value }),
+            );
+            expect({
+              field,
+              spelling: respelt.value,
+              status: reply.status,
+              text: reply.text,
+            }).toEqual({
               field,
               spelling: respelt.value,
               status: 403,
@@ -175,17 +250,37 @@ for (const dialect of enabledDialects()) {
 
     it('counts a notification signed with upper-case keys as a duplicate whatever the case of its names', async () => {
       const sourceId = await addSource({ passphrase: PASS });
-      const fields = sampleDigistore24Fields('on_payment', { orderId: 'ORDB1', transactionId: '8001', productId: '543210' });
+      const fields = sampleDigistore24Fields('on_payment', {
+        orderId: 'ORDB1',
+        transactionId: '8001',
+        productId: '543210',
+      });
       const signature = computeShaSign(fields, PASS, { upperCaseKeys: true });
-      expect(await post(sourceId, encode({ ...fields, sha_sign: signature }))).toEqual({ status: 200, text: 'OK' });
+      expect(await post(sourceId, encode({ ...fields, sha_sign: signature }))).toEqual({
+        status: 200,
+        text: 'OK',
+      });
       for (const field of IDENTITY_FIELDS) {
         if ((fields[field] ?? '') === '') continue;
         const { [field]: value, ...rest } = fields;
-        const reply = await post(sourceId, encode({ ...rest, [field.toUpperCase()]: value ?? '', sha_sign: signature }));
+        const reply = await post(
+          sourceId,
+          encode({ ...rest, [field.toUpperCase()]: value ?? '', sha_sign: signature }),
+        );
         expect({ field, reply }).toEqual({ field, reply: { status: 200, text: 'OK' } });
       }
-      const collide = await post(sourceId, encode({ ...fields, ORDER_ID: 'ORDB2', sha_sign: computeShaSign({ ...fields, ORDER_ID: 'ORDB2' }, PASS, { upperCaseKeys: true }) }));
-      expect(collide).toEqual({ status: 400, text: 'ERROR: DUPLICATE_FIELD: two fields differ only in the case of their names' });
+      const collide = await post(
+        sourceId,
+        encode({
+          ...fields,
+          ORDER_ID: 'ORDB2',
+          sha_sign: computeShaSign({ ...fields, ORDER_ID: 'ORDB2' }, PASS, { upperCaseKeys: true }),
+        }),
+      );
+      expect(collide).toEqual({
+        status: 400,
+        text: 'ERROR: DUPLICATE_FIELD: two fields differ only in the case of their names',
+      });
       const after = await counts(sourceId);
       expect(after.events).toBe(1);
       expect(after.verdicts).toMatchObject({ accepted: 1, rejected: 1 });

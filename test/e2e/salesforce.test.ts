@@ -18,26 +18,46 @@ for (const dialect of enabledDialects()) {
       Contact: { Ipnhub_Tags__c: {}, Order_Id__c: {} },
       Opportunity: { Order_Id__c: { externalId: true, unique: true }, Ipnhub_Payments__c: {} },
     };
-    const stage = useDs24Hub(dialect, () => startSalesforceFake({ customFields }), { passphrase: 'e2e-passphrase-salesforce' });
+    const stage = useDs24Hub(dialect, () => startSalesforceFake({ customFields }), {
+      passphrase: 'e2e-passphrase-salesforce',
+    });
 
-    async function createConnection(password: string, opportunity: Record<string, unknown> = {}): Promise<string> {
+    async function createConnection(
+      password: string,
+      opportunity: Record<string, unknown> = {},
+    ): Promise<string> {
       const { url, credentials } = stage.target;
-      const created = await stage.hub.addConnection('salesforce', {
-        credentials: {
-          loginUrl: url,
-          clientId: credentials.clientId,
-          clientSecret: credentials.clientSecret,
-          username: credentials.username,
-          password,
-          securityToken: credentials.securityToken,
+      const created = await stage.hub.addConnection(
+        'salesforce',
+        {
+          credentials: {
+            loginUrl: url,
+            clientId: credentials.clientId,
+            clientSecret: credentials.clientSecret,
+            username: credentials.username,
+            password,
+            securityToken: credentials.securityToken,
+          },
+          mapping: { Order_Id__c: 'order.id' },
+          tagField: 'Ipnhub_Tags__c',
+          opportunity: { enabled: true, externalIdField: 'Order_Id__c', ...opportunity },
+          maxRequestsPerSecond: 100,
         },
-        mapping: { Order_Id__c: 'order.id' },
-        tagField: 'Ipnhub_Tags__c',
-        opportunity: { enabled: true, externalIdField: 'Order_Id__c', ...opportunity },
-        maxRequestsPerSecond: 100,
-      }, { name: 'Salesforce CRM', filters: { eventTypes: ['payment', 'refund'] }, errorEmails: ['ops@example.com'] });
-      const { config } = created.response.json<{ config: { credentials: Record<string, unknown> } }>();
-      expect(Object.keys(config.credentials).sort()).toEqual(['clientId', 'flow', 'loginUrl', 'username']);
+        {
+          name: 'Salesforce CRM',
+          filters: { eventTypes: ['payment', 'refund'] },
+          errorEmails: ['ops@example.com'],
+        },
+      );
+      const { config } = created.response.json<{
+        config: { credentials: Record<string, unknown> };
+      }>();
+      expect(Object.keys(config.credentials).sort()).toEqual([
+        'clientId',
+        'flow',
+        'loginUrl',
+        'username',
+      ]);
       return created.id;
     }
 
@@ -67,35 +87,73 @@ for (const dialect of enabledDialects()) {
         Ipnhub_Tags__c: 'Online Course Basic',
       });
       expect(salesforce.records('Opportunity')).toEqual([
-        expect.objectContaining({ Order_Id__c: 'SFORD001', Name: 'SFORD001 Online Course Basic', StageName: 'Closed Won', Amount: 97 }),
+        expect.objectContaining({
+          Order_Id__c: 'SFORD001',
+          Name: 'SFORD001 Online Course Basic',
+          StageName: 'Closed Won',
+          Amount: 97,
+        }),
       ]);
-      expect(salesforce.records('OpportunityContactRole')).toEqual([expect.objectContaining({ ContactId: contact?.Id, IsPrimary: true })]);
+      expect(salesforce.records('OpportunityContactRole')).toEqual([
+        expect.objectContaining({ ContactId: contact?.Id, IsPrimary: true }),
+      ]);
       expect((await hub.deliveries(connectionId)).map((d) => d.status)).toEqual(['delivered']);
 
       await postIpn('on_refund');
       expect(await hub.runtime.worker.runOnce()).toBe(1);
-      expect(salesforce.records('Contact')).toEqual([expect.objectContaining({ Id: contact?.Id, Ipnhub_Tags__c: 'Online Course Basic-refund' })]);
-      expect(salesforce.records('Opportunity')).toEqual([expect.objectContaining({ StageName: 'Closed Lost', Amount: 97 })]);
-      expect((await hub.deliveries(connectionId)).map((d) => d.status)).toEqual(['delivered', 'delivered']);
+      expect(salesforce.records('Contact')).toEqual([
+        expect.objectContaining({ Id: contact?.Id, Ipnhub_Tags__c: 'Online Course Basic-refund' }),
+      ]);
+      expect(salesforce.records('Opportunity')).toEqual([
+        expect.objectContaining({ StageName: 'Closed Lost', Amount: 97 }),
+      ]);
+      expect((await hub.deliveries(connectionId)).map((d) => d.status)).toEqual([
+        'delivered',
+        'delivered',
+      ]);
       expect(salesforce.state.logins).toBe(1);
       expect(await hub.runtime.worker.runOnce()).toBe(0);
     });
 
-    it('adds each rebill to the Opportunity\'s Amount once, also when a delivery is redelivered by hand', async () => {
+    it("adds each rebill to the Opportunity's Amount once, also when a delivery is redelivered by hand", async () => {
       const { hub, target: salesforce } = stage;
-      const connectionId = await createConnection(salesforce.credentials.password, { paymentsField: 'Ipnhub_Payments__c' });
+      const connectionId = await createConnection(salesforce.credentials.password, {
+        paymentsField: 'Ipnhub_Payments__c',
+      });
       const plan = { orderId: 'SFSUB001', billingType: 'subscription' as const };
-      await hub.postIpn('on_payment', { ...plan, transactionId: '7001', paySequenceNo: 1, amount: '29.00' });
+      await hub.postIpn('on_payment', {
+        ...plan,
+        transactionId: '7001',
+        paySequenceNo: 1,
+        amount: '29.00',
+      });
       expect(await hub.runtime.worker.runOnce()).toBe(1);
-      await hub.postIpn('on_payment', { ...plan, transactionId: '7002', paySequenceNo: 2, amount: '29.00' });
+      await hub.postIpn('on_payment', {
+        ...plan,
+        transactionId: '7002',
+        paySequenceNo: 2,
+        amount: '29.00',
+      });
       expect(await hub.runtime.worker.runOnce()).toBe(1);
-      expect(salesforce.records('Opportunity')).toEqual([expect.objectContaining({ Order_Id__c: 'SFSUB001', Amount: 58, Ipnhub_Payments__c: '7001\n7002', StageName: 'Closed Won' })]);
+      expect(salesforce.records('Opportunity')).toEqual([
+        expect.objectContaining({
+          Order_Id__c: 'SFSUB001',
+          Amount: 58,
+          Ipnhub_Payments__c: '7001\n7002',
+          StageName: 'Closed Won',
+        }),
+      ]);
 
       const second = (await hub.deliveries(connectionId))[1];
       expect((await hub.call('POST', `/deliveries/${second!.id}/redeliver`)).status).toBe(202);
       expect(await hub.runtime.worker.runOnce()).toBe(1);
-      expect(salesforce.records('Opportunity')).toEqual([expect.objectContaining({ Amount: 58, Ipnhub_Payments__c: '7001\n7002' })]);
-      expect((await hub.deliveries(connectionId)).map((d) => d.status)).toEqual(['delivered', 'delivered']);
+      expect(salesforce.records('Opportunity')).toEqual([
+        expect.objectContaining({ Amount: 58, Ipnhub_Payments__c: '7001\n7002' }),
+      ]);
+      expect((await hub.deliveries(connectionId)).map((d) => d.status)).toEqual([
+        'delivered',
+        'delivered',
+      ]);
     });
 
     it('fails a delivery with a wrong password at once, and mails the error address naming the connection and the cause', async () => {
@@ -111,7 +169,9 @@ for (const dialect of enabledDialects()) {
       await hub.smtp.waitForMessages(1);
       const mail = hub.smtp.messages.find((m) => m.subject.includes('Salesforce CRM'));
       expect(mail?.to).toEqual(['ops@example.com']);
-      expect(mail?.subject).toContain('TARGET_AUTH_FAILED: Salesforce rejected the credentials: invalid_grant: authentication failure');
+      expect(mail?.subject).toContain(
+        'TARGET_AUTH_FAILED: Salesforce rejected the credentials: invalid_grant: authentication failure',
+      );
       expect(mail?.text).toContain(failed!.id);
     });
   });

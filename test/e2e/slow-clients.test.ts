@@ -31,11 +31,15 @@ for (const dialect of enabledDialects()) {
     let hub: ListeningRuntime;
 
     beforeAll(async () => {
-      hub = await startListeningRuntime(dialect, 'slow-pass', { config: { headersTimeoutMs: 1500, requestTimeoutMs: 2500, keepAliveTimeoutMs: 500 } });
+      hub = await startListeningRuntime(dialect, 'slow-pass', {
+        config: { headersTimeoutMs: 1500, requestTimeoutMs: 2500, keepAliveTimeoutMs: 500 },
+      });
     });
     afterAll(async () => hub.close());
 
-    it('closes a connection that sends nothing, answering 408 REQUEST_TIMEOUT', async ({ expect }) => {
+    it('closes a connection that sends nothing, answering 408 REQUEST_TIMEOUT', async ({
+      expect,
+    }) => {
       const connection = await openRaw(hub.port);
       const answer = await connection.closed;
       expect(answer.status).toBe(408);
@@ -44,14 +48,25 @@ for (const dialect of enabledDialects()) {
 
     it('closes a connection that trickles its headers', async ({ expect }) => {
       const connection = await openRaw(hub.port);
-      trickle(connection, `POST /ipn/${hub.sourceId} HTTP/1.1\r\nHost: x\r\nX-Slow: ${'s'.repeat(10_000)}`);
+      trickle(
+        connection,
+        `POST /ipn/${hub.sourceId} HTTP/1.1\r\nHost: x\r\nX-Slow: ${'s'.repeat(10_000)}`,
+      );
       const answer = await connection.closed;
       expect(answer.status).toBe(408);
     });
 
-    it('closes a connection that trickles its body, recording the request as rejected in the provider format', async ({ expect }) => {
+    it('closes a connection that trickles its body, recording the request as rejected in the provider format', async ({
+      expect,
+    }) => {
       const connection = await openRaw(hub.port);
-      await connection.write(postHead(`/ipn/${hub.sourceId}`, ['Content-Type: application/x-www-form-urlencoded', 'Content-Length: 10000', 'X-Marker: trickled']));
+      await connection.write(
+        postHead(`/ipn/${hub.sourceId}`, [
+          'Content-Type: application/x-www-form-urlencoded',
+          'Content-Length: 10000',
+          'X-Marker: trickled',
+        ]),
+      );
       trickle(connection, 'a'.repeat(10_000));
       const answer = await connection.closed;
       expect(answer.status).toBe(408);
@@ -73,8 +88,12 @@ for (const dialect of enabledDialects()) {
       expect(answer.body).toBe('{"status":"ok"}');
     });
 
-    it('lowers a headers timeout longer than the request timeout to it (Node refuses the pair otherwise)', async ({ expect }) => {
-      const other = await startListeningRuntime(dialect, 'slow-pass', { config: { headersTimeoutMs: 5000, requestTimeoutMs: 1000 } });
+    it('lowers a headers timeout longer than the request timeout to it (Node refuses the pair otherwise)', async ({
+      expect,
+    }) => {
+      const other = await startListeningRuntime(dialect, 'slow-pass', {
+        config: { headersTimeoutMs: 5000, requestTimeoutMs: 1000 },
+      });
       try {
         expect(other.app.server.requestTimeout).toBe(1000);
         expect(other.app.server.headersTimeout).toBe(1000);

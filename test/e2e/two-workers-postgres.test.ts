@@ -8,7 +8,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import { silentLogger } from '../../src/lib/logger.js';
-import { encodeDigistore24Body, sampleDigistore24Fields } from '../../src/providers/digistore24/sign-request.js';
+import {
+  encodeDigistore24Body,
+  sampleDigistore24Fields,
+} from '../../src/providers/digistore24/sign-request.js';
 import { createRuntime } from '../../src/runtime.js';
 import type { Runtime } from '../../src/runtime.js';
 import { startWebhookSink } from '../fakes/webhook-sink.js';
@@ -29,16 +32,22 @@ describe.runIf(enabledDialects().includes('postgres'))('two workers on PostgreSQ
     drop = created.drop;
     dataDir = mkdtempSync(join(tmpdir(), 'ipnhub-2w-'));
     const url = created.target.kind === 'postgres' ? created.target.url : '';
-    const config = loadConfig({}, {
-      databaseUrl: url,
-      dataDir,
-      masterKey: Buffer.alloc(32, 9).toString('hex'),
-      adminToken: 'two-workers-admin-token-000',
-      outboundAllowList: ['127.0.0.1'],
-      workerConcurrency: 4,
-      workerPollMs: 50,
-    });
-    runtimes = [await createRuntime(config, { logger: silentLogger() }), await createRuntime(config, { logger: silentLogger() })];
+    const config = loadConfig(
+      {},
+      {
+        databaseUrl: url,
+        dataDir,
+        masterKey: Buffer.alloc(32, 9).toString('hex'),
+        adminToken: 'two-workers-admin-token-000',
+        outboundAllowList: ['127.0.0.1'],
+        workerConcurrency: 4,
+        workerPollMs: 50,
+      },
+    );
+    runtimes = [
+      await createRuntime(config, { logger: silentLogger() }),
+      await createRuntime(config, { logger: silentLogger() }),
+    ];
   });
 
   afterAll(async () => {
@@ -50,12 +59,19 @@ describe.runIf(enabledDialects().includes('postgres'))('two workers on PostgreSQ
 
   it('delivers every event exactly once', async () => {
     const [a, b] = runtimes as [Runtime, Runtime];
-    const source = await a.sources.create({ provider: 'digistore24', name: 'pg', config: { passphrase: 'pg-pass' } });
+    const source = await a.sources.create({
+      provider: 'digistore24',
+      name: 'pg',
+      config: { passphrase: 'pg-pass' },
+    });
     await a.connections.create({ connector: 'webhook', name: 'sink', config: { url: sink.url } });
     const receive = async (i: number) => {
       const order = `PG${String(i % (COUNT / 2)).padStart(4, '0')}`;
       const event = i < COUNT / 2 ? 'on_payment' : 'on_refund';
-      const body = encodeDigistore24Body(sampleDigistore24Fields(event, { orderId: order, transactionId: String(1000 + i) }), 'pg-pass');
+      const body = encodeDigistore24Body(
+        sampleDigistore24Fields(event, { orderId: order, transactionId: String(1000 + i) }),
+        'pg-pass',
+      );
       const res = await (i % 2 === 0 ? a : b).ingest.receive(source.id, {
         receivedAt: new Date(),
         method: 'POST',
@@ -77,7 +93,12 @@ describe.runIf(enabledDialects().includes('postgres'))('two workers on PostgreSQ
     await sink.waitForRequests(COUNT);
     // The last outcomes may still be on their way to the database; stop only once all are in.
     await pollUntil(
-      () => a.dbHandle.db.selectFrom('deliveries').select('id').where('status', 'in', ['pending', 'delivering']).execute(),
+      () =>
+        a.dbHandle.db
+          .selectFrom('deliveries')
+          .select('id')
+          .where('status', 'in', ['pending', 'delivering'])
+          .execute(),
       (open) => open.length === 0,
     );
     await Promise.all([a.worker.stop(), b.worker.stop()]);
@@ -91,7 +112,9 @@ describe.runIf(enabledDialects().includes('postgres'))('two workers on PostgreSQ
     expect(statuses.every((s) => s.status === 'delivered')).toBe(true);
 
     // Per order, the payment reached the sink before the refund.
-    const seen = sink.requests.map((r) => (r.json as { type: string; data: { order: { id: string } } })).map((j) => `${j.data.order.id}:${j.type}`);
+    const seen = sink.requests
+      .map((r) => r.json as { type: string; data: { order: { id: string } } })
+      .map((j) => `${j.data.order.id}:${j.type}`);
     for (let i = 0; i < COUNT / 2; i++) {
       const order = `PG${String(i).padStart(4, '0')}`;
       expect(seen.indexOf(`${order}:payment`)).toBeLessThan(seen.indexOf(`${order}:refund`));

@@ -11,7 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
-import { commitNotification, paymentDraft, sampleProfileSettings } from '../../src/invoicing/test-support/invoicing-fixtures.js';
+import {
+  commitNotification,
+  paymentDraft,
+  sampleProfileSettings,
+} from '../../src/invoicing/test-support/invoicing-fixtures.js';
 import { createRuntime } from '../../src/runtime.js';
 import type { Runtime } from '../../src/runtime.js';
 import { startSmtpSink } from '../fakes/smtp-sink.js';
@@ -84,18 +88,32 @@ for (const dialect of enabledDialects()) {
       const inProcess = captureLogger('warn');
       const rt = await createRuntime(loadConfig(env), { logger: inProcess.logger });
       runtime = rt;
-      const source = await rt.sources.create({ provider: 'paypal-ipn', name: 'PayPal', config: { receiverEmail: 'seller@example.com' } });
-      const profile = await rt.profiles.create({ name: 'Muster', invoicing: true, settings: sampleProfileSettings() });
+      const source = await rt.sources.create({
+        provider: 'paypal-ipn',
+        name: 'PayPal',
+        config: { receiverEmail: 'seller@example.com' },
+      });
+      const profile = await rt.profiles.create({
+        name: 'Muster',
+        invoicing: true,
+        settings: sampleProfileSettings(),
+      });
       await rt.profiles.attach(profile.id, source.id);
 
       // The worker processes run (and poll) before the first payment arrives.
-      workers = Array.from({ length: WORKER_PROCESSES }, () => startCliProcess(['worker'], { env }));
-      await Promise.all(workers.map((w) => w.waitForOutput((out) => out.includes('"msg":"ipnhub worker running"'))));
+      workers = Array.from({ length: WORKER_PROCESSES }, () =>
+        startCliProcess(['worker'], { env }),
+      );
+      await Promise.all(
+        workers.map((w) => w.waitForOutput((out) => out.includes('"msg":"ipnhub worker running"'))),
+      );
       await rt.worker.start();
 
       // Payments arrive one notification at a time, while all three workers take jobs.
       for (let i = 0; i < N; i++) {
-        await commitNotification(rt, source, [paymentDraft({ txnId: `TX-${i}`, amount: 1000 + i, email: `buyer${i}@example.com` })]);
+        await commitNotification(rt, source, [
+          paymentDraft({ txnId: `TX-${i}`, amount: 1000 + i, email: `buyer${i}@example.com` }),
+        ]);
       }
 
       await smtp.waitForMessages(2 * N);
@@ -109,10 +127,16 @@ for (const dialect of enabledDialects()) {
       expect(ended.map((e) => [e.code, e.signal])).toEqual(ended.map(() => [0, null]));
 
       const docs = await db.selectFrom('documents').selectAll().orderBy('sequence_no').execute();
-      expect(docs.map((d) => Number(d.sequence_no))).toEqual(Array.from({ length: N }, (_, i) => i + 1));
-      expect(docs.map((d) => d.number)).toEqual(Array.from({ length: N }, (_, i) => `RE-2026-${String(i + 1).padStart(6, '0')}`));
+      expect(docs.map((d) => Number(d.sequence_no))).toEqual(
+        Array.from({ length: N }, (_, i) => i + 1),
+      );
+      expect(docs.map((d) => d.number)).toEqual(
+        Array.from({ length: N }, (_, i) => `RE-2026-${String(i + 1).padStart(6, '0')}`),
+      );
       expect(new Set(docs.map((d) => d.transaction_ref)).size).toBe(N);
-      expect(docs.every((d) => d.render_state === 'rendered' && Number(d.render_attempts) === 1)).toBe(true);
+      expect(
+        docs.every((d) => d.render_state === 'rendered' && Number(d.render_attempts) === 1),
+      ).toBe(true);
       expect(await db.selectFrom('document_pdfs').select('document_id').execute()).toHaveLength(N);
       expect(await db.selectFrom('document_jobs').select('event_id').execute()).toEqual([]);
       const mails = await db.selectFrom('document_mails').selectAll().execute();
@@ -122,8 +146,11 @@ for (const dialect of enabledDialects()) {
       expect(smtp.messages).toHaveLength(2 * N);
       expect(new Set(smtp.messages.map((m) => m.messageId)).size).toBe(2 * N);
       const attached = smtp.messages.flatMap((m) => m.attachments.map((a) => a.filename));
-      for (const doc of docs) expect(attached.filter((name) => name === `${doc.number}.pdf`)).toHaveLength(2);
-      expect(smtp.messages.every((m) => m.attachments[0]?.content.subarray(0, 5).toString() === '%PDF-')).toBe(true);
+      for (const doc of docs)
+        expect(attached.filter((name) => name === `${doc.number}.pdf`)).toHaveLength(2);
+      expect(
+        smtp.messages.every((m) => m.attachments[0]?.content.subarray(0, 5).toString() === '%PDF-'),
+      ).toBe(true);
 
       // No process logged an error: no SQLITE_BUSY, no failed claim, no lost lease.
       for (const [i, worker] of workers.entries()) {

@@ -32,8 +32,20 @@ export interface FakeState {
   lists: Array<Row & { name: string }>;
   contactLists: Array<Row & { contact: string; list: string; status: string }>;
   connections: Array<Row & { service: string; externalid: string; name: string }>;
-  ecomCustomers: Array<Row & { connectionid: string; externalid: string; email: string; acceptsMarketing: string }>;
-  ecomOrders: Array<Row & { connectionid: string; customerid: string; externalid: string; email: string; totalPrice: number; currency: string; orderProducts: unknown[] }>;
+  ecomCustomers: Array<
+    Row & { connectionid: string; externalid: string; email: string; acceptsMarketing: string }
+  >;
+  ecomOrders: Array<
+    Row & {
+      connectionid: string;
+      customerid: string;
+      externalid: string;
+      email: string;
+      totalPrice: number;
+      currency: string;
+      orderProducts: unknown[];
+    }
+  >;
 }
 
 export interface RecordedRequest {
@@ -123,10 +135,13 @@ class HttpError extends Error {
   }
 }
 
-const notFound = (what: string, id: string): HttpError => new HttpError(404, { message: `No Result found for ${what} with id ${id}` });
+const notFound = (what: string, id: string): HttpError =>
+  new HttpError(404, { message: `No Result found for ${what} with id ${id}` });
 
 function invalid(title: string, attribute: string, code = 'invalid'): HttpError {
-  return new HttpError(422, { errors: [{ title, detail: '', code, source: { pointer: `/data/attributes/${attribute}` } }] });
+  return new HttpError(422, {
+    errors: [{ title, detail: '', code, source: { pointer: `/data/attributes/${attribute}` } }],
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -139,15 +154,21 @@ const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d
 
 /** The resource under `key`, refusing keys outside `allowed`. */
 function wrapped(body: unknown, key: string, allowed: readonly string[]): Record<string, unknown> {
-  if (!isRecord(body) || !isRecord(body[key])) throw new HttpError(400, { message: `The request body must be a JSON object {"${key}":{…}}` });
+  if (!isRecord(body) || !isRecord(body[key]))
+    throw new HttpError(400, { message: `The request body must be a JSON object {"${key}":{…}}` });
   const resource = body[key];
   for (const attribute of Object.keys(resource)) {
-    if (!allowed.includes(attribute)) throw invalid(`Unknown attribute ${attribute}`, attribute, 'unknown_attribute');
+    if (!allowed.includes(attribute))
+      throw invalid(`Unknown attribute ${attribute}`, attribute, 'unknown_attribute');
   }
   return resource;
 }
 
-function idField(resource: Record<string, unknown>, name: string, required = true): string | undefined {
+function idField(
+  resource: Record<string, unknown>,
+  name: string,
+  required = true,
+): string | undefined {
   const value = resource[name];
   if (typeof value === 'string' && /^\d+$/.test(value)) return value;
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
@@ -155,29 +176,49 @@ function idField(resource: Record<string, unknown>, name: string, required = tru
   throw invalid(`${name} must be an id`, name, 'field_invalid');
 }
 
-function stringField(resource: Record<string, unknown>, name: string, required: boolean): string | undefined {
+function stringField(
+  resource: Record<string, unknown>,
+  name: string,
+  required: boolean,
+): string | undefined {
   const value = resource[name];
   if (value === undefined && !required) return undefined;
-  if (typeof value !== 'string' || (required && value.trim() === '')) throw invalid(`${name} is required and must be text`, name, 'field_missing');
+  if (typeof value !== 'string' || (required && value.trim() === ''))
+    throw invalid(`${name} is required and must be text`, name, 'field_missing');
   return value;
 }
 
-function centsField(resource: Record<string, unknown>, name: string, required: boolean): number | undefined {
+function centsField(
+  resource: Record<string, unknown>,
+  name: string,
+  required: boolean,
+): number | undefined {
   const value = resource[name];
   if (value === undefined && !required) return undefined;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw invalid(`${name} must be a whole number of cents, at least 0`, name, 'field_invalid');
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    throw invalid(`${name} must be a whole number of cents, at least 0`, name, 'field_invalid');
   return value;
 }
 
 function page<T>(items: T[], query: Record<string, string>): { page: T[]; total: string } {
   const limit = query.limit === undefined ? 20 : Number(query.limit);
   const offset = query.offset === undefined ? 0 : Number(query.offset);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100 || !Number.isInteger(offset) || offset < 0) throw new HttpError(400, { message: 'Invalid limit or offset' });
+  if (
+    !Number.isInteger(limit) ||
+    limit < 1 ||
+    limit > 100 ||
+    !Number.isInteger(offset) ||
+    offset < 0
+  )
+    throw new HttpError(400, { message: 'Invalid limit or offset' });
   return { page: items.slice(offset, offset + limit), total: String(items.length) };
 }
 
 /** `filters[name]=…` parameters, refusing names the endpoint does not support (400, docs/protocols/activecampaign.md#errors-and-rate-limit). */
-function filters(query: Record<string, string>, allowed: readonly string[]): Record<string, string> {
+function filters(
+  query: Record<string, string>,
+  allowed: readonly string[],
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(query)) {
     const match = /^filters\[(.+)\]$/.exec(key);
@@ -190,10 +231,23 @@ function filters(query: Record<string, string>, allowed: readonly string[]): Rec
 }
 
 function emptyState(): FakeState {
-  return { contacts: [], fields: [], fieldValues: [], tags: [], contactTags: [], lists: [], contactLists: [], connections: [], ecomCustomers: [], ecomOrders: [] };
+  return {
+    contacts: [],
+    fields: [],
+    fieldValues: [],
+    tags: [],
+    contactTags: [],
+    lists: [],
+    contactLists: [],
+    connections: [],
+    ecomCustomers: [],
+    ecomOrders: [],
+  };
 }
 
-export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions = {}): Promise<ActiveCampaignFake> {
+export async function startActiveCampaignFake(
+  options: ActiveCampaignFakeOptions = {},
+): Promise<ActiveCampaignFake> {
   let apiToken = options.apiToken ?? 'ac-test-token-0123456789';
   const authFailureStatus = options.authFailureStatus ?? 403;
   const state = emptyState();
@@ -211,32 +265,63 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
     return String(next);
   };
 
-  for (const f of options.fields ?? []) state.fields.push({ id: nextId('fields'), title: f.title, type: f.type ?? 'text', perstag: f.perstag, isrequired: '0', cdate: stamp, udate: stamp });
-  for (const name of options.lists ?? []) state.lists.push({ id: nextId('lists'), name, stringid: name.toLowerCase().replace(/\W+/g, '-') });
-  for (const tag of options.tags ?? []) state.tags.push({ id: nextId('tags'), tag, tagType: 'contact', description: '', cdate: stamp });
+  for (const f of options.fields ?? [])
+    state.fields.push({
+      id: nextId('fields'),
+      title: f.title,
+      type: f.type ?? 'text',
+      perstag: f.perstag,
+      isrequired: '0',
+      cdate: stamp,
+      udate: stamp,
+    });
+  for (const name of options.lists ?? [])
+    state.lists.push({
+      id: nextId('lists'),
+      name,
+      stringid: name.toLowerCase().replace(/\W+/g, '-'),
+    });
+  for (const tag of options.tags ?? [])
+    state.tags.push({ id: nextId('tags'), tag, tagType: 'contact', description: '', cdate: stamp });
 
-  let bucket = options.rateLimit ? { tokens: options.rateLimit.burst ?? options.rateLimit.perSecond, at: performance.now() } : null;
+  let bucket = options.rateLimit
+    ? { tokens: options.rateLimit.burst ?? options.rateLimit.perSecond, at: performance.now() }
+    : null;
   /** Seconds until the next token when over the rate, else null (and a token is taken). */
   function overRate(): number | null {
     if (!bucket || !options.rateLimit) return null;
     const { perSecond } = options.rateLimit;
     const capacity = options.rateLimit.burst ?? perSecond;
     const now = performance.now();
-    bucket = { tokens: Math.min(capacity, bucket.tokens + ((now - bucket.at) / 1000) * perSecond), at: now };
+    bucket = {
+      tokens: Math.min(capacity, bucket.tokens + ((now - bucket.at) / 1000) * perSecond),
+      at: now,
+    };
     if (bucket.tokens < 1) return Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
     bucket.tokens -= 1;
     return null;
   }
 
   const contactById = (id: string) => state.contacts.find((c) => c.id === id);
-  const contactByEmail = (email: string) => state.contacts.find((c) => c.email.toLowerCase() === email.trim().toLowerCase());
+  const contactByEmail = (email: string) =>
+    state.contacts.find((c) => c.email.toLowerCase() === email.trim().toLowerCase());
   const contactJson = (c: FakeState['contacts'][number]) => ({
     ...c,
-    links: { contactTags: `/api/3/contacts/${c.id}/contactTags`, contactLists: `/api/3/contacts/${c.id}/contactLists`, fieldValues: `/api/3/contacts/${c.id}/fieldValues` },
+    links: {
+      contactTags: `/api/3/contacts/${c.id}/contactTags`,
+      contactLists: `/api/3/contacts/${c.id}/contactLists`,
+      fieldValues: `/api/3/contacts/${c.id}/fieldValues`,
+    },
   });
 
   function syncContact(body: unknown): [number, unknown] {
-    const input = wrapped(body, 'contact', ['email', 'firstName', 'lastName', 'phone', 'fieldValues']);
+    const input = wrapped(body, 'contact', [
+      'email',
+      'firstName',
+      'lastName',
+      'phone',
+      'fieldValues',
+    ]);
     const email = stringField(input, 'email', true) ?? '';
     if (!EMAIL.test(email)) throw invalid('Email address is not valid.', 'email', 'email_invalid');
     const updates: Record<string, string> = {};
@@ -246,44 +331,82 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
     }
     const values: Array<{ field: string; value: string }> = [];
     if (input.fieldValues !== undefined) {
-      if (!Array.isArray(input.fieldValues)) throw invalid('fieldValues must be a list', 'fieldValues');
+      if (!Array.isArray(input.fieldValues))
+        throw invalid('fieldValues must be a list', 'fieldValues');
       for (const entry of input.fieldValues) {
         if (!isRecord(entry)) throw invalid('fieldValues entries must be objects', 'fieldValues');
         const fieldId = idField(entry, 'field') ?? '';
         const field = state.fields.find((f) => f.id === fieldId);
-        if (!field) throw invalid(`Field ${fieldId} does not exist`, 'fieldValues', 'field_invalid');
+        if (!field)
+          throw invalid(`Field ${fieldId} does not exist`, 'fieldValues', 'field_invalid');
         const value = entry.value;
         if (typeof value !== 'string') throw invalid('Field values must be text', 'fieldValues');
         // ActiveCampaign does not name the field in this error (docs/protocols/activecampaign.md#errors-and-rate-limit); neither does the fake.
-        if (field.type === 'date' && !DATE.test(value)) throw invalid('Invalid field value', 'fieldValues', 'field_invalid');
+        if (field.type === 'date' && !DATE.test(value))
+          throw invalid('Invalid field value', 'fieldValues', 'field_invalid');
         values.push({ field: fieldId, value });
       }
     }
     let contact = contactByEmail(email);
     const created = !contact;
     if (!contact) {
-      contact = { id: nextId('contacts'), email, firstName: '', lastName: '', phone: '', cdate: stamp, udate: stamp };
+      contact = {
+        id: nextId('contacts'),
+        email,
+        firstName: '',
+        lastName: '',
+        phone: '',
+        cdate: stamp,
+        udate: stamp,
+      };
       state.contacts.push(contact);
     }
     Object.assign(contact, updates);
     for (const { field, value } of values) {
       const existing = state.fieldValues.find((v) => v.contact === contact.id && v.field === field);
       if (existing) existing.value = value;
-      else state.fieldValues.push({ id: nextId('fieldValues'), contact: contact.id, field, value, owner: contact.id, cdate: stamp, udate: stamp });
+      else
+        state.fieldValues.push({
+          id: nextId('fieldValues'),
+          contact: contact.id,
+          field,
+          value,
+          owner: contact.id,
+          cdate: stamp,
+          udate: stamp,
+        });
     }
     const id = contact.id;
-    return [created ? 201 : 200, { fieldValues: state.fieldValues.filter((v) => v.contact === id), contact: contactJson(contact) }];
+    return [
+      created ? 201 : 200,
+      {
+        fieldValues: state.fieldValues.filter((v) => v.contact === id),
+        contact: contactJson(contact),
+      },
+    ];
   }
 
   function createTag(body: unknown): [number, unknown] {
     const input = wrapped(body, 'tag', ['tag', 'tagType', 'description']);
     const name = stringField(input, 'tag', true) ?? '';
     const tagType = stringField(input, 'tagType', false) ?? 'contact';
-    if (tagType !== 'contact' && tagType !== 'template') throw invalid('tagType must be contact or template', 'tagType');
-    if (state.tags.some((t) => t.tagType === tagType && t.tag.toLowerCase() === name.toLowerCase())) {
-      throw new HttpError(422, { message: 'Could not process request', error: `Duplicate entry '${tagType}-${name}' for key 'typetag'` });
+    if (tagType !== 'contact' && tagType !== 'template')
+      throw invalid('tagType must be contact or template', 'tagType');
+    if (
+      state.tags.some((t) => t.tagType === tagType && t.tag.toLowerCase() === name.toLowerCase())
+    ) {
+      throw new HttpError(422, {
+        message: 'Could not process request',
+        error: `Duplicate entry '${tagType}-${name}' for key 'typetag'`,
+      });
     }
-    const tag = { id: nextId('tags'), tag: name, tagType, description: stringField(input, 'description', false) ?? '', cdate: stamp };
+    const tag = {
+      id: nextId('tags'),
+      tag: name,
+      tagType,
+      description: stringField(input, 'description', false) ?? '',
+      cdate: stamp,
+    };
     state.tags.push(tag);
     return [201, { tag }];
   }
@@ -296,7 +419,8 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
     if (!state.tags.some((t) => t.id === tag)) throw notFound('Tag', tag);
     const existing = state.contactTags.find((ct) => ct.contact === contact && ct.tag === tag);
     if (existing && duplicateContactTag === 'existing') return [201, { contactTag: existing }];
-    if (existing && duplicateContactTag === 'refuse') throw invalid('The related tag already exists on this contact', 'tag', 'duplicate');
+    if (existing && duplicateContactTag === 'refuse')
+      throw invalid('The related tag already exists on this contact', 'tag', 'duplicate');
     const row = { id: nextId('contactTags'), contact, tag, cdate: stamp };
     state.contactTags.push(row);
     return [201, { contactTag: row }];
@@ -307,7 +431,8 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
     const list = idField(input, 'list') ?? '';
     const contact = idField(input, 'contact') ?? '';
     const status = String(input.status);
-    if (status !== '1' && status !== '2') throw invalid('status must be 1 (active) or 2 (unsubscribed)', 'status');
+    if (status !== '1' && status !== '2')
+      throw invalid('status must be 1 (active) or 2 (unsubscribed)', 'status');
     if (!contactById(contact)) throw notFound('Subscriber', contact);
     if (!state.lists.some((l) => l.id === list)) throw notFound('List', list);
     let row = state.contactLists.find((cl) => cl.contact === contact && cl.list === list);
@@ -320,89 +445,232 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
   }
 
   function createConnection(body: unknown): [number, unknown] {
-    const input = wrapped(body, 'connection', ['service', 'externalid', 'name', 'logoUrl', 'linkUrl']);
+    const input = wrapped(body, 'connection', [
+      'service',
+      'externalid',
+      'name',
+      'logoUrl',
+      'linkUrl',
+    ]);
     const service = stringField(input, 'service', true) ?? '';
     const externalid = stringField(input, 'externalid', true) ?? '';
     const name = stringField(input, 'name', true) ?? '';
     if (state.connections.some((c) => c.service === service && c.externalid === externalid)) {
-      throw new HttpError(422, { errors: [{ title: 'The integration already exists in the system.', detail: '', code: 'duplicate', source: { pointer: '/data/attributes/externalid' } }] });
+      throw new HttpError(422, {
+        errors: [
+          {
+            title: 'The integration already exists in the system.',
+            detail: '',
+            code: 'duplicate',
+            source: { pointer: '/data/attributes/externalid' },
+          },
+        ],
+      });
     }
-    const row = { id: nextId('connections'), service, externalid, name, logoUrl: stringField(input, 'logoUrl', false) ?? '', linkUrl: stringField(input, 'linkUrl', false) ?? '', status: '1', syncStatus: '0', cdate: stamp };
+    const row = {
+      id: nextId('connections'),
+      service,
+      externalid,
+      name,
+      logoUrl: stringField(input, 'logoUrl', false) ?? '',
+      linkUrl: stringField(input, 'linkUrl', false) ?? '',
+      status: '1',
+      syncStatus: '0',
+      cdate: stamp,
+    };
     state.connections.push(row);
     return [201, { connection: row }];
   }
 
   function createCustomer(body: unknown): [number, unknown] {
-    const input = wrapped(body, 'ecomCustomer', ['connectionid', 'externalid', 'email', 'acceptsMarketing']);
+    const input = wrapped(body, 'ecomCustomer', [
+      'connectionid',
+      'externalid',
+      'email',
+      'acceptsMarketing',
+    ]);
     const connectionid = idField(input, 'connectionid') ?? '';
-    if (!state.connections.some((c) => c.id === connectionid)) throw invalid(`Connection ${connectionid} does not exist`, 'connectionid', 'field_invalid');
+    if (!state.connections.some((c) => c.id === connectionid))
+      throw invalid(`Connection ${connectionid} does not exist`, 'connectionid', 'field_invalid');
     const externalid = stringField(input, 'externalid', true) ?? '';
     const email = stringField(input, 'email', true) ?? '';
     if (!EMAIL.test(email)) throw invalid('Email address is not valid.', 'email', 'email_invalid');
     const acceptsMarketing = stringField(input, 'acceptsMarketing', false) ?? '0';
-    if (acceptsMarketing !== '0' && acceptsMarketing !== '1') throw invalid('acceptsMarketing must be "0" or "1"', 'acceptsMarketing');
-    if (state.ecomCustomers.some((c) => c.connectionid === connectionid && c.externalid === externalid)) {
-      throw new HttpError(422, { errors: [{ title: 'The customer already exists in the system.', detail: '', code: 'duplicate', source: { pointer: '/data/attributes/externalid' } }] });
+    if (acceptsMarketing !== '0' && acceptsMarketing !== '1')
+      throw invalid('acceptsMarketing must be "0" or "1"', 'acceptsMarketing');
+    if (
+      state.ecomCustomers.some(
+        (c) => c.connectionid === connectionid && c.externalid === externalid,
+      )
+    ) {
+      throw new HttpError(422, {
+        errors: [
+          {
+            title: 'The customer already exists in the system.',
+            detail: '',
+            code: 'duplicate',
+            source: { pointer: '/data/attributes/externalid' },
+          },
+        ],
+      });
     }
-    const row = { id: nextId('ecomCustomers'), connectionid, externalid, email, acceptsMarketing, totalRevenue: '0', totalOrders: '0' };
+    const row = {
+      id: nextId('ecomCustomers'),
+      connectionid,
+      externalid,
+      email,
+      acceptsMarketing,
+      totalRevenue: '0',
+      totalOrders: '0',
+    };
     state.ecomCustomers.push(row);
     return [201, { ecomCustomer: row }];
   }
 
   const ORDER_ATTRIBUTES = [
-    'externalid', 'externalcheckoutid', 'source', 'email', 'totalPrice', 'currency', 'connectionid', 'customerid', 'externalCreatedDate',
-    'externalUpdatedDate', 'orderNumber', 'orderUrl', 'shippingMethod', 'shippingAmount', 'taxAmount', 'discountAmount', 'orderDiscounts', 'orderProducts',
+    'externalid',
+    'externalcheckoutid',
+    'source',
+    'email',
+    'totalPrice',
+    'currency',
+    'connectionid',
+    'customerid',
+    'externalCreatedDate',
+    'externalUpdatedDate',
+    'orderNumber',
+    'orderUrl',
+    'shippingMethod',
+    'shippingAmount',
+    'taxAmount',
+    'discountAmount',
+    'orderDiscounts',
+    'orderProducts',
   ] as const;
-  const PRODUCT_ATTRIBUTES = ['externalid', 'name', 'price', 'quantity', 'category', 'sku', 'description', 'imageUrl', 'productUrl'];
+  const PRODUCT_ATTRIBUTES = [
+    'externalid',
+    'name',
+    'price',
+    'quantity',
+    'category',
+    'sku',
+    'description',
+    'imageUrl',
+    'productUrl',
+  ];
 
   function orderFrom(input: Record<string, unknown>) {
     const externalid = stringField(input, 'externalid', true) ?? '';
     const source = String(input.source);
-    if (source !== '0' && source !== '1') throw invalid('source must be 0 (historical) or 1 (real-time)', 'source');
+    if (source !== '0' && source !== '1')
+      throw invalid('source must be 0 (historical) or 1 (real-time)', 'source');
     const email = stringField(input, 'email', true) ?? '';
     if (!EMAIL.test(email)) throw invalid('Email address is not valid.', 'email', 'email_invalid');
     const totalPrice = centsField(input, 'totalPrice', true) ?? 0;
     const currency = stringField(input, 'currency', true) ?? '';
-    if (!/^[A-Z]{3}$/.test(currency)) throw invalid('currency must be a 3-letter ISO code', 'currency');
+    if (!/^[A-Z]{3}$/.test(currency))
+      throw invalid('currency must be a 3-letter ISO code', 'currency');
     const connectionid = idField(input, 'connectionid') ?? '';
-    if (!state.connections.some((c) => c.id === connectionid)) throw invalid(`Connection ${connectionid} does not exist`, 'connectionid', 'field_invalid');
+    if (!state.connections.some((c) => c.id === connectionid))
+      throw invalid(`Connection ${connectionid} does not exist`, 'connectionid', 'field_invalid');
     const customerid = idField(input, 'customerid') ?? '';
-    if (!state.ecomCustomers.some((c) => c.id === customerid && c.connectionid === connectionid)) throw invalid(`Customer ${customerid} does not exist`, 'customerid', 'field_invalid');
+    if (!state.ecomCustomers.some((c) => c.id === customerid && c.connectionid === connectionid))
+      throw invalid(`Customer ${customerid} does not exist`, 'customerid', 'field_invalid');
     const externalCreatedDate = stringField(input, 'externalCreatedDate', true) ?? '';
-    if (!ISO_TIMESTAMP.test(externalCreatedDate)) throw invalid('externalCreatedDate must be an ISO 8601 timestamp', 'externalCreatedDate');
-    for (const name of ['shippingAmount', 'taxAmount', 'discountAmount']) centsField(input, name, false);
-    if (!Array.isArray(input.orderProducts) || input.orderProducts.length === 0) throw invalid('orderProducts must list at least one product', 'orderProducts');
+    if (!ISO_TIMESTAMP.test(externalCreatedDate))
+      throw invalid('externalCreatedDate must be an ISO 8601 timestamp', 'externalCreatedDate');
+    for (const name of ['shippingAmount', 'taxAmount', 'discountAmount'])
+      centsField(input, name, false);
+    if (!Array.isArray(input.orderProducts) || input.orderProducts.length === 0)
+      throw invalid('orderProducts must list at least one product', 'orderProducts');
     for (const product of input.orderProducts) {
-      if (!isRecord(product)) throw invalid('orderProducts entries must be objects', 'orderProducts');
-      for (const attribute of Object.keys(product)) if (!PRODUCT_ATTRIBUTES.includes(attribute)) throw invalid(`Unknown attribute ${attribute}`, 'orderProducts', 'unknown_attribute');
+      if (!isRecord(product))
+        throw invalid('orderProducts entries must be objects', 'orderProducts');
+      for (const attribute of Object.keys(product))
+        if (!PRODUCT_ATTRIBUTES.includes(attribute))
+          throw invalid(`Unknown attribute ${attribute}`, 'orderProducts', 'unknown_attribute');
       stringField(product, 'name', true);
       stringField(product, 'externalid', true);
       centsField(product, 'price', true);
-      if (typeof product.quantity !== 'number' || !Number.isSafeInteger(product.quantity) || product.quantity < 1) throw invalid('quantity must be a whole number, at least 1', 'orderProducts');
+      if (
+        typeof product.quantity !== 'number' ||
+        !Number.isSafeInteger(product.quantity) ||
+        product.quantity < 1
+      )
+        throw invalid('quantity must be a whole number, at least 1', 'orderProducts');
     }
-    return { ...input, externalid, source, email, totalPrice, currency, connectionid, customerid, externalCreatedDate, orderProducts: input.orderProducts as unknown[] };
+    return {
+      ...input,
+      externalid,
+      source,
+      email,
+      totalPrice,
+      currency,
+      connectionid,
+      customerid,
+      externalCreatedDate,
+      orderProducts: input.orderProducts as unknown[],
+    };
   }
 
   function createOrder(body: unknown): [number, unknown] {
     const order = orderFrom(wrapped(body, 'ecomOrder', ORDER_ATTRIBUTES));
-    if (state.ecomOrders.some((o) => o.connectionid === order.connectionid && o.externalid === order.externalid)) {
-      throw new HttpError(422, { errors: [{ title: 'The integration order already exists in the system.', detail: '', code: 'duplicate', source: { pointer: '/data/attributes/externalid' } }] });
+    if (
+      state.ecomOrders.some(
+        (o) => o.connectionid === order.connectionid && o.externalid === order.externalid,
+      )
+    ) {
+      throw new HttpError(422, {
+        errors: [
+          {
+            title: 'The integration order already exists in the system.',
+            detail: '',
+            code: 'duplicate',
+            source: { pointer: '/data/attributes/externalid' },
+          },
+        ],
+      });
     }
-    const row = { ...order, id: nextId('ecomOrders'), state: '1', createdDate: stamp, orderDate: order.externalCreatedDate };
+    const row = {
+      ...order,
+      id: nextId('ecomOrders'),
+      state: '1',
+      createdDate: stamp,
+      orderDate: order.externalCreatedDate,
+    };
     state.ecomOrders.push(row);
-    return [201, { ecomOrder: row, connections: state.connections.filter((c) => c.id === row.connectionid) }];
+    return [
+      201,
+      { ecomOrder: row, connections: state.connections.filter((c) => c.id === row.connectionid) },
+    ];
   }
 
-  function list<T extends Row>(key: string, items: T[], query: Record<string, string>, allowedFilters: readonly string[], extra: Record<string, unknown> = {}): [number, unknown] {
+  function list<T extends Row>(
+    key: string,
+    items: T[],
+    query: Record<string, string>,
+    allowedFilters: readonly string[],
+    extra: Record<string, unknown> = {},
+  ): [number, unknown] {
     const wanted = filters(query, allowedFilters);
-    const matching = items.filter((item) => Object.entries(wanted).every(([name, value]) => String(item[name] ?? '').toLowerCase() === value.toLowerCase()));
+    const matching = items.filter((item) =>
+      Object.entries(wanted).every(
+        ([name, value]) => String(item[name] ?? '').toLowerCase() === value.toLowerCase(),
+      ),
+    );
     const { page: shown, total } = page(matching, query);
     return [200, { [key]: shown, ...extra, meta: { total } }];
   }
 
-  function route(method: string, path: string, query: Record<string, string>, body: unknown): [number, unknown] {
+  function route(
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    body: unknown,
+  ): [number, unknown] {
     const segments = path.split('/').filter(Boolean);
-    if (segments[0] !== 'api' || segments[1] !== '3') throw new HttpError(404, { message: 'Not Found' });
+    if (segments[0] !== 'api' || segments[1] !== '3')
+      throw new HttpError(404, { message: 'Not Found' });
     const [resource, id, sub] = segments.slice(2);
     const key = `${method} ${resource ?? ''}${id !== undefined ? '/:id' : ''}${sub !== undefined ? `/${sub}` : ''}`;
     switch (key) {
@@ -411,7 +679,10 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
         break;
       case 'GET contacts': {
         const email = query.email;
-        const matching = email === undefined ? state.contacts : state.contacts.filter((c) => c.email.toLowerCase() === email.toLowerCase());
+        const matching =
+          email === undefined
+            ? state.contacts
+            : state.contacts.filter((c) => c.email.toLowerCase() === email.toLowerCase());
         const { page: shown, total } = page(matching, query);
         return [200, { contacts: shown.map(contactJson), meta: { total } }];
       }
@@ -430,13 +701,26 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
       }
       case 'GET contacts/:id/contactTags': {
         if (!contactById(id ?? '')) throw notFound('Subscriber', id ?? '');
-        return list('contactTags', state.contactTags.filter((ct) => ct.contact === id), query, []);
+        return list(
+          'contactTags',
+          state.contactTags.filter((ct) => ct.contact === id),
+          query,
+          [],
+        );
       }
       case 'GET fields':
-        return list('fields', state.fields, query, ['perstag'], { fieldOptions: [], fieldRels: [] });
+        return list('fields', state.fields, query, ['perstag'], {
+          fieldOptions: [],
+          fieldRels: [],
+        });
       case 'GET tags': {
         const search = (query.search ?? '').toLowerCase();
-        return list('tags', state.tags.filter((t) => t.tag.toLowerCase().includes(search)), query, []);
+        return list(
+          'tags',
+          state.tags.filter((t) => t.tag.toLowerCase().includes(search)),
+          query,
+          [],
+        );
       }
       case 'POST tags':
         return createTag(body);
@@ -454,7 +738,11 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
       case 'POST connections':
         return createConnection(body);
       case 'GET ecomCustomers':
-        return list('ecomCustomers', state.ecomCustomers, query, ['email', 'connectionid', 'externalid']);
+        return list('ecomCustomers', state.ecomCustomers, query, [
+          'email',
+          'connectionid',
+          'externalid',
+        ]);
       case 'POST ecomCustomers':
         return createCustomer(body);
       case 'GET ecomOrders':
@@ -488,7 +776,9 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
 
   const failure = (step: FailStep): Answer => ({
     status: step.status,
-    body: step.body ?? { message: step.status === 429 ? 'Too Many Requests' : 'Service Unavailable' },
+    body: step.body ?? {
+      message: step.status === 429 ? 'Too Many Requests' : 'Service Unavailable',
+    },
     ...(step.retryAfter !== undefined ? { headers: { 'retry-after': step.retryAfter } } : {}),
   });
 
@@ -505,13 +795,20 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
 
   function respond(req: IncomingMessage, raw: string): Answer {
     const wait = overRate();
-    if (wait !== null) return { status: 429, body: { message: 'Too Many Requests' }, headers: { 'retry-after': String(wait) } };
-    if (req.headers['api-token'] !== apiToken) return { status: authFailureStatus, body: { message: 'Forbidden' } };
+    if (wait !== null)
+      return {
+        status: 429,
+        body: { message: 'Too Many Requests' },
+        headers: { 'retry-after': String(wait) },
+      };
+    if (req.headers['api-token'] !== apiToken)
+      return { status: authFailureStatus, body: { message: 'Forbidden' } };
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://fake');
     let body: unknown = null;
     if (method === 'POST' || method === 'PUT') {
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return { status: 400, body: { message: 'The request body must be application/json' } };
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+        return { status: 400, body: { message: 'The request body must be application/json' } };
       try {
         body = JSON.parse(raw) as unknown;
       } catch {
@@ -521,7 +818,12 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
       return { status: 400, body: { message: `${method} requests take no body` } };
     }
     try {
-      const [status, answer] = route(method, url.pathname, Object.fromEntries(url.searchParams), body);
+      const [status, answer] = route(
+        method,
+        url.pathname,
+        Object.fromEntries(url.searchParams),
+        body,
+      );
       return { status, body: answer };
     } catch (err) {
       if (err instanceof HttpError) return { status: err.status, body: err.body };
@@ -551,9 +853,20 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
         }
       }
       const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      requests.push({ method: req.method ?? '', path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: parsed, status: answer.status });
-      res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', ...answer.headers });
+      for (const [name, value] of Object.entries(req.headers))
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      requests.push({
+        method: req.method ?? '',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        headers,
+        body: parsed,
+        status: answer.status,
+      });
+      res.writeHead(answer.status, {
+        'content-type': 'application/json; charset=utf-8',
+        ...answer.headers,
+      });
       res.end(JSON.stringify(answer.body));
     });
   });
@@ -587,16 +900,21 @@ export async function startActiveCampaignFake(options: ActiveCampaignFakeOptions
       const contact = contactByEmail(email);
       if (!contact) return [];
       const ids = state.contactTags.filter((ct) => ct.contact === contact.id).map((ct) => ct.tag);
-      return state.tags.filter((t) => ids.includes(t.id)).map((t) => t.tag).sort();
+      return state.tags
+        .filter((t) => ids.includes(t.id))
+        .map((t) => t.tag)
+        .sort();
     },
     listStatus(email, listId) {
       const contact = contactByEmail(email);
-      return state.contactLists.find((cl) => cl.contact === contact?.id && cl.list === listId)?.status;
+      return state.contactLists.find((cl) => cl.contact === contact?.id && cl.list === listId)
+        ?.status;
     },
     fieldValue(email, perstag) {
       const contact = contactByEmail(email);
       const field = state.fields.find((f) => f.perstag === perstag);
-      return state.fieldValues.find((v) => v.contact === contact?.id && v.field === field?.id)?.value;
+      return state.fieldValues.find((v) => v.contact === contact?.id && v.field === field?.id)
+        ?.value;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

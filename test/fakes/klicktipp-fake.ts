@@ -103,10 +103,22 @@ export interface KlickTippFake {
 }
 
 const BUILT_IN_FIELDS: Record<string, string> = {
-  fieldFirstName: 'First name', fieldLastName: 'Last name', fieldCompanyName: 'Company', fieldStreet1: 'Street 1',
-  fieldStreet2: 'Street 2', fieldCity: 'City', fieldState: 'State', fieldZip: 'Zip code', fieldCountry: 'Country',
-  fieldPrivatePhone: 'Private phone', fieldMobilePhone: 'Mobile phone', fieldPhone: 'Phone', fieldFax: 'Fax',
-  fieldWebsite: 'Website', fieldBirthday: 'Birthday', fieldLeadValue: 'Lead value',
+  fieldFirstName: 'First name',
+  fieldLastName: 'Last name',
+  fieldCompanyName: 'Company',
+  fieldStreet1: 'Street 1',
+  fieldStreet2: 'Street 2',
+  fieldCity: 'City',
+  fieldState: 'State',
+  fieldZip: 'Zip code',
+  fieldCountry: 'Country',
+  fieldPrivatePhone: 'Private phone',
+  fieldMobilePhone: 'Mobile phone',
+  fieldPhone: 'Phone',
+  fieldFax: 'Fax',
+  fieldWebsite: 'Website',
+  fieldBirthday: 'Birthday',
+  fieldLeadValue: 'Lead value',
 };
 
 const ACCESS_DENIED = ['API access denied.'];
@@ -128,8 +140,14 @@ class BadRequest extends Error {
 }
 
 const ok = (body: unknown): Reply => ({ status: 200, body });
-const notAcceptable = (error: number, extra: Body = {}): Reply => ({ status: 406, body: { error, ...extra } });
-const missing = (name: string): Reply => ({ status: 401, body: [`Missing required argument ${name}`] });
+const notAcceptable = (error: number, extra: Body = {}): Reply => ({
+  status: 406,
+  body: { error, ...extra },
+});
+const missing = (name: string): Reply => ({
+  status: 401,
+  body: [`Missing required argument ${name}`],
+});
 
 /** `a[b][0]=x` → `{ a: { b: ['x'] } }`: objects whose keys are all indexes become arrays. */
 function decodeForm(text: string): Body {
@@ -137,7 +155,10 @@ function decodeForm(text: string): Body {
   for (const [key, value] of new URLSearchParams(text)) {
     const match = /^([^[\]]+)((?:\[[^[\]]*\])*)$/.exec(key);
     if (!match?.[1]) continue;
-    const path = [match[1], ...[...(match[2] ?? '').matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1] ?? '')];
+    const path = [
+      match[1],
+      ...[...(match[2] ?? '').matchAll(/\[([^[\]]*)\]/g)].map((m) => m[1] ?? ''),
+    ];
     let node: Body = root;
     path.forEach((part, i) => {
       const name = part === '' ? String(Object.keys(node).length) : part;
@@ -156,7 +177,8 @@ function decodeForm(text: string): Body {
   const arrays = (value: unknown): unknown => {
     if (typeof value !== 'object' || value === null) return value;
     const entries = Object.entries(value as Body).map(([k, v]) => [k, arrays(v)] as const);
-    if (entries.length > 0 && entries.every(([k]) => /^\d+$/.test(k))) return entries.sort((a, b) => Number(a[0]) - Number(b[0])).map(([, v]) => v);
+    if (entries.length > 0 && entries.every(([k]) => /^\d+$/.test(k)))
+      return entries.sort((a, b) => Number(a[0]) - Number(b[0])).map(([, v]) => v);
     return Object.fromEntries(entries);
   };
   return arrays(root) as Body;
@@ -172,7 +194,8 @@ function parseBody(req: IncomingMessage, raw: string): Body {
     } catch {
       throw new BadRequest({ status: 400, body: ['The request body is not valid JSON.'] });
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new BadRequest({ status: 400, body: ['The request body must be an object.'] });
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new BadRequest({ status: 400, body: ['The request body must be an object.'] });
     return parsed as Body;
   }
   if (type === 'application/x-www-form-urlencoded') return decodeForm(raw);
@@ -188,7 +211,8 @@ function stringArg(body: Body, name: string, required: boolean): string | undefi
     if (required) throw new BadRequest(missing(name));
     return undefined;
   }
-  if (typeof value !== 'string') throw new BadRequest({ status: 400, body: [`The key "${name}" must be a string.`] });
+  if (typeof value !== 'string')
+    throw new BadRequest({ status: 400, body: [`The key "${name}" must be a string.`] });
   return value;
 }
 
@@ -205,11 +229,15 @@ function intArg(body: Body, name: string, required: boolean): number | undefined
 }
 
 function partnerCipher(developerKey: string, customerKey: string): Buffer {
-  const mac = createHmac('sha256', Buffer.from(developerKey, 'hex')).update(customerKey, 'utf8').digest();
+  const mac = createHmac('sha256', Buffer.from(developerKey, 'hex'))
+    .update(customerKey, 'utf8')
+    .digest();
   return Buffer.concat([mac, Buffer.from(customerKey, 'utf8')]);
 }
 
-export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Promise<KlickTippFake> {
+export async function startKlickTippFake(
+  options: KlickTippFakeOptions = {},
+): Promise<KlickTippFake> {
   const username = options.username ?? 'demo-account';
   const password = options.password ?? 'correct horse battery staple';
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));
@@ -217,13 +245,28 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
   const state: KlickTippFakeState = {
     subscribers: new Map(),
     tags: new Map(),
-    fields: new Map(Object.entries(BUILT_IN_FIELDS).map(([key, label]) => [key, { label, type: 'text' as FakeFieldType }])),
-    lists: new Map(Object.entries(options.lists ?? { 100: { name: 'Double opt-in', doubleOptIn: true }, 200: { name: 'Single opt-in', doubleOptIn: false } }).map(([id, list]) => [Number(id), list])),
+    fields: new Map(
+      Object.entries(BUILT_IN_FIELDS).map(([key, label]) => [
+        key,
+        { label, type: 'text' as FakeFieldType },
+      ]),
+    ),
+    lists: new Map(
+      Object.entries(
+        options.lists ?? {
+          100: { name: 'Double opt-in', doubleOptIn: true },
+          200: { name: 'Single opt-in', doubleOptIn: false },
+        },
+      ).map(([id, list]) => [Number(id), list]),
+    ),
     sessions: new Set(),
   };
-  for (const [key, field] of Object.entries(options.customFields ?? {})) state.fields.set(key, { label: field.label, type: field.type ?? 'text' });
-  for (const [id, name] of Object.entries(options.tags ?? {})) state.tags.set(Number(id), { name, text: '', smart: false });
-  for (const [id, name] of Object.entries(options.smartTags ?? {})) state.tags.set(Number(id), { name, text: '', smart: true });
+  for (const [key, field] of Object.entries(options.customFields ?? {}))
+    state.fields.set(key, { label: field.label, type: field.type ?? 'text' });
+  for (const [id, name] of Object.entries(options.tags ?? {}))
+    state.tags.set(Number(id), { name, text: '', smart: false });
+  for (const [id, name] of Object.entries(options.smartTags ?? {}))
+    state.tags.set(Number(id), { name, text: '', smart: true });
   const requests: FakeRequest[] = [];
   const failures: FailureStep[] = [];
   let logins = 0;
@@ -234,45 +277,85 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
     const wanted = email.trim().toLowerCase();
     return [...state.subscribers.values()].find((s) => s.email === wanted);
   };
-  const display = (unix: number): string => new Date(unix * 1000).toISOString().replace(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2}).*$/, '$3.$2.$1 $4');
+  const display = (unix: number): string =>
+    new Date(unix * 1000)
+      .toISOString()
+      .replace(/^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2}).*$/, '$3.$2.$1 $4');
 
   function contactView(s: FakeSubscriber): Body {
     const manual: Record<string, string> = {};
     const smart: Record<string, string> = {};
-    for (const [id, at] of s.tags) (state.tags.get(id)?.smart ? smart : manual)[String(id)] = String(at);
-    const fields = Object.fromEntries([...state.fields.keys()].map((key) => [key, s.fields[key] ?? '']));
+    for (const [id, at] of s.tags)
+      (state.tags.get(id)?.smart ? smart : manual)[String(id)] = String(at);
+    const fields = Object.fromEntries(
+      [...state.fields.keys()].map((key) => [key, s.fields[key] ?? '']),
+    );
     return {
-      id: String(s.id), listid: String(s.listId), optin: s.status === 'Subscribed' ? display(s.created) : '', optin_ip: '0.0.0.0',
-      email: s.email, status: s.status, bounce: 'Not Bounced', date: display(s.created), ip: '0.0.0.0',
-      unsubscription: s.unsubscribed === null ? '' : display(s.unsubscribed), unsubscription_ip: '0.0.0.0', referrer: '',
-      sms_phone: '', sms_status: '', sms_bounce: '', sms_date: '', sms_unsubscription: '',
+      id: String(s.id),
+      listid: String(s.listId),
+      optin: s.status === 'Subscribed' ? display(s.created) : '',
+      optin_ip: '0.0.0.0',
+      email: s.email,
+      status: s.status,
+      bounce: 'Not Bounced',
+      date: display(s.created),
+      ip: '0.0.0.0',
+      unsubscription: s.unsubscribed === null ? '' : display(s.unsubscribed),
+      unsubscription_ip: '0.0.0.0',
+      referrer: '',
+      sms_phone: '',
+      sms_status: '',
+      sms_bounce: '',
+      sms_date: '',
+      sms_unsubscription: '',
       ...fields,
-      tags: [...s.tags.keys()].map(String), manual_tags: manual, smart_tags: smart,
-      notification_emails_sent: {}, notification_emails_opened: {}, notification_emails_clicked: {},
-      emails_sent: {}, emails_opened: {}, emails_clicked: {}, campaigns_started: {}, campaigns_finished: {},
+      tags: [...s.tags.keys()].map(String),
+      manual_tags: manual,
+      smart_tags: smart,
+      notification_emails_sent: {},
+      notification_emails_opened: {},
+      notification_emails_clicked: {},
+      emails_sent: {},
+      emails_opened: {},
+      emails_clicked: {},
+      campaigns_started: {},
+      campaigns_finished: {},
     };
   }
 
   /** Validates and converts `fields` the way Klick-Tipp stores them; 406 error 8 names the field. */
   function checkFields(value: unknown): Record<string, string> {
     if (value === undefined || value === null) return {};
-    if (typeof value !== 'object' || Array.isArray(value)) throw new BadRequest({ status: 400, body: ['The key "fields" must be an object.'] });
+    if (typeof value !== 'object' || Array.isArray(value))
+      throw new BadRequest({ status: 400, body: ['The key "fields" must be an object.'] });
     const out: Record<string, string> = {};
     for (const [key, raw] of Object.entries(value as Body)) {
       const field = state.fields.get(key);
       if (!field) throw new BadRequest(notAcceptable(8, { field: key, reason: 'unknown field' }));
-      if (typeof raw !== 'string' && typeof raw !== 'number') throw new BadRequest(notAcceptable(8, { field: key, reason: 'value must be a string' }));
+      if (typeof raw !== 'string' && typeof raw !== 'number')
+        throw new BadRequest(notAcceptable(8, { field: key, reason: 'value must be a string' }));
       const text = String(raw);
-      const invalid = (reason: string) => new BadRequest(notAcceptable(8, { code: 8, field: key, name: field.label, field_value: text, reason }));
-      if (field.type === 'date' && !/^\d+$/.test(text)) throw invalid('Date fields take a Unix timestamp in seconds.');
-      if ((field.type === 'number' || field.type === 'decimal') && !/^-?\d+$/.test(text)) throw invalid('Numbers take an integer (decimal fields: the value ×100).');
-      if (field.type === 'url' && text !== '' && !/^https?:\/\//.test(text)) throw invalid('URLs must start with http:// or https://.');
+      const invalid = (reason: string) =>
+        new BadRequest(
+          notAcceptable(8, { code: 8, field: key, name: field.label, field_value: text, reason }),
+        );
+      if (field.type === 'date' && !/^\d+$/.test(text))
+        throw invalid('Date fields take a Unix timestamp in seconds.');
+      if ((field.type === 'number' || field.type === 'decimal') && !/^-?\d+$/.test(text))
+        throw invalid('Numbers take an integer (decimal fields: the value ×100).');
+      if (field.type === 'url' && text !== '' && !/^https?:\/\//.test(text))
+        throw invalid('URLs must start with http:// or https://.');
       out[key] = field.type === 'decimal' ? (Number(text) / 100).toFixed(2) : text;
     }
     return out;
   }
 
-  function upsert(email: string, listId: number | undefined, tagId: number | undefined, fields: Record<string, string>): FakeSubscriber {
+  function upsert(
+    email: string,
+    listId: number | undefined,
+    tagId: number | undefined,
+    fields: Record<string, string>,
+  ): FakeSubscriber {
     if (!email.includes('@')) throw new BadRequest(notAcceptable(5));
     if (listId !== undefined && !state.lists.has(listId)) throw new BadRequest(notAcceptable(402));
     if (tagId !== undefined && !state.tags.has(tagId)) throw new BadRequest(notAcceptable(403));
@@ -280,7 +363,16 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
     const initial = list && !list.doubleOptIn ? 'Subscribed' : 'Opt-In Pending';
     let s = byEmail(email);
     if (!s) {
-      s = { id: nextSubscriberId++, email: email.trim().toLowerCase(), status: initial, listId: listId ?? 0, fields: {}, tags: new Map(), created: now(), unsubscribed: null };
+      s = {
+        id: nextSubscriberId++,
+        email: email.trim().toLowerCase(),
+        status: initial,
+        listId: listId ?? 0,
+        fields: {},
+        tags: new Map(),
+        created: now(),
+        unsubscribed: null,
+      };
       state.subscribers.set(s.id, s);
     } else if (s.status === 'Unsubscribed') {
       s.status = initial;
@@ -323,13 +415,27 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
           if (sessionOf(req)) return { status: 406, body: ['You are already logged in.'] };
           const user = stringArg(body, 'username', true);
           const pass = stringArg(body, 'password', true);
-          if (user !== username || pass !== password) return { status: 401, body: ['Wrong username or password.'] };
+          if (user !== username || pass !== password)
+            return { status: 401, body: ['Wrong username or password.'] };
           const sessid = randomBytes(16).toString('hex');
           state.sessions.add(sessid);
           return {
             status: 200,
             headers: { 'set-cookie': `${sessionName}=${sessid}; path=/; secure; httponly` },
-            body: { sessid, session_name: sessionName, account: { uid: 1, status: 1, tier: 20, usergroup: '42', username, email: `${username}@example.org`, firstname: 'Demo', lastname: 'Account' } },
+            body: {
+              sessid,
+              session_name: sessionName,
+              account: {
+                uid: 1,
+                status: 1,
+                tier: 20,
+                usergroup: '42',
+                username,
+                email: `${username}@example.org`,
+                firstname: 'Demo',
+                lastname: 'Account',
+              },
+            },
           };
         },
       },
@@ -354,7 +460,11 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
           if (email === undefined && sms === undefined) return notAcceptable(32);
           if (email === undefined) return notAcceptable(5);
           const fields = checkFields(body.fields);
-          return ok(contactView(upsert(email, intArg(body, 'listid', false), intArg(body, 'tagid', false), fields)));
+          return ok(
+            contactView(
+              upsert(email, intArg(body, 'listid', false), intArg(body, 'tagid', false), fields),
+            ),
+          );
         },
       },
     },
@@ -386,7 +496,10 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
           Object.assign(s.fields, fields);
           return ok([true]);
         },
-        DELETE: ({ segments }) => (state.subscribers.delete(Number(segments[1])) ? ok([true]) : { status: 404, body: NOT_FOUND }),
+        DELETE: ({ segments }) =>
+          state.subscribers.delete(Number(segments[1]))
+            ? ok([true])
+            : { status: 404, body: NOT_FOUND },
       },
     },
     {
@@ -397,7 +510,13 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
           const raw = body.tagids;
           const ids = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
           if (ids.length === 0) throw new BadRequest(missing('tagids'));
-          const tagIds = ids.map((id) => (typeof id === 'number' ? id : typeof id === 'string' && /^\d+$/.test(id) ? Number(id) : NaN));
+          const tagIds = ids.map((id) =>
+            typeof id === 'number'
+              ? id
+              : typeof id === 'string' && /^\d+$/.test(id)
+                ? Number(id)
+                : NaN,
+          );
           if (tagIds.some((id) => !state.tags.has(id))) return notAcceptable(403);
           for (const id of tagIds) if (!s.tags.has(id)) s.tags.set(id, now());
           return ok([true]);
@@ -452,7 +571,9 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
           const key = apiKey(body);
           const email = stringArg(body, 'email', true);
           upsert(email, key.listId, key.tagId, checkFields(body.fields));
-          return ok([`https://app.klicktipp.com/optin/${key.listId}?email=${encodeURIComponent(email)}`]);
+          return ok([
+            `https://app.klicktipp.com/optin/${key.listId}?email=${encodeURIComponent(email)}`,
+          ]);
         },
       },
     },
@@ -486,7 +607,8 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
     {
       pattern: 'tag',
       methods: {
-        GET: () => ok(Object.fromEntries([...state.tags].map(([id, tag]) => [String(id), tag.name]))),
+        GET: () =>
+          ok(Object.fromEntries([...state.tags].map(([id, tag]) => [String(id), tag.name]))),
         POST: ({ body }) => {
           const name = typeof body.name === 'string' ? body.name.trim() : '';
           if (name === '') return { status: 406, body: ['The tag name must not be empty.'] };
@@ -520,7 +642,13 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
         },
       },
     },
-    { pattern: 'field', methods: { GET: () => ok(Object.fromEntries([...state.fields].map(([key, field]) => [key, field.label]))) } },
+    {
+      pattern: 'field',
+      methods: {
+        GET: () =>
+          ok(Object.fromEntries([...state.fields].map(([key, field]) => [key, field.label]))),
+      },
+    },
     {
       pattern: 'field/:id',
       methods: {
@@ -528,17 +656,33 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
           const raw = segments[1] ?? '';
           const key = raw.startsWith('field') ? raw : `field${raw}`;
           const field = state.fields.get(key);
-          return field ? ok({ id: key.slice('field'.length), name: field.label }) : { status: 404, body: NOT_FOUND };
+          return field
+            ? ok({ id: key.slice('field'.length), name: field.label })
+            : { status: 404, body: NOT_FOUND };
         },
       },
     },
-    { pattern: 'list', methods: { GET: () => ok(Object.fromEntries([...state.lists].map(([id, list]) => [String(id), list.name]))) } },
+    {
+      pattern: 'list',
+      methods: {
+        GET: () =>
+          ok(Object.fromEntries([...state.lists].map(([id, list]) => [String(id), list.name]))),
+      },
+    },
     {
       pattern: 'list/:id',
       methods: {
         GET: ({ segments }) => {
           const list = state.lists.get(Number(segments[1]));
-          return list ? ok({ id: segments[1], name: list.name, pendingurl: '', thankyouurl: '', usesingleoptin: list.doubleOptIn ? '0' : '1' }) : { status: 404, body: NOT_FOUND };
+          return list
+            ? ok({
+                id: segments[1],
+                name: list.name,
+                pendingurl: '',
+                thankyouurl: '',
+                usesingleoptin: list.doubleOptIn ? '0' : '1',
+              })
+            : { status: 404, body: NOT_FOUND };
         },
       },
     },
@@ -549,7 +693,9 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
           const listId = intArg(body, 'listid', true) ?? 0;
           const email = stringArg(body, 'email', true);
           if (!state.lists.has(listId)) return notAcceptable(402);
-          return ok([`https://app.klicktipp.com/thankyou/${listId}?email=${encodeURIComponent(email)}`]);
+          return ok([
+            `https://app.klicktipp.com/thankyou/${listId}?email=${encodeURIComponent(email)}`,
+          ]);
         },
       },
     },
@@ -566,7 +712,8 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
   function partnerOk(req: IncomingMessage): boolean {
     const un = req.headers['x-un'];
     const ci = req.headers['x-ci'];
-    if (!options.partner || typeof un !== 'string' || typeof ci !== 'string' || un !== username) return false;
+    if (!options.partner || typeof un !== 'string' || typeof ci !== 'string' || un !== username)
+      return false;
     const expected = partnerCipher(options.partner.developerKey, options.partner.customerKey);
     const given = Buffer.from(ci, 'base64');
     return given.length === expected.length && timingSafeEqual(given, expected);
@@ -578,7 +725,12 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
     if (literal) return literal;
     return routes.find((r) => {
       const parts = r.pattern.split('/');
-      return parts.length === segments.length && parts.every((p, i) => (p === ':id' ? /^[A-Za-z0-9]+$/.test(segments[i] ?? '') : p === segments[i]));
+      return (
+        parts.length === segments.length &&
+        parts.every((p, i) =>
+          p === ':id' ? /^[A-Za-z0-9]+$/.test(segments[i] ?? '') : p === segments[i],
+        )
+      );
     });
   }
 
@@ -587,10 +739,18 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
     const pathname = new URL(req.url ?? '/', 'http://fake').pathname.replace(/\.json$/, '');
     const segments = pathname.split('/').filter((s) => s.length > 0);
     const route = match(segments);
-    const index = failures.findIndex((f) => (f.path === undefined ? route?.pattern !== 'account/login' : f.path === pathname));
+    const index = failures.findIndex((f) =>
+      f.path === undefined ? route?.pattern !== 'account/login' : f.path === pathname,
+    );
     if (index !== -1) {
       const [step] = failures.splice(index, 1);
-      if (step) return { status: step.status, headers: step.headers, body: step.body ?? [`Simulated HTTP ${step.status}.`], parsed: null };
+      if (step)
+        return {
+          status: step.status,
+          headers: step.headers,
+          body: step.body ?? [`Simulated HTTP ${step.status}.`],
+          parsed: null,
+        };
     }
     if (!route) return { status: 404, body: NOT_FOUND, parsed: null };
     const handler = route.methods[method];
@@ -598,11 +758,16 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
     let body: Body = {};
     try {
       body = parseBody(req, raw);
-      if (!route.open && !sessionOf(req) && !partnerOk(req)) return { status: 403, body: ACCESS_DENIED, parsed: body };
+      if (!route.open && !sessionOf(req) && !partnerOk(req))
+        return { status: 403, body: ACCESS_DENIED, parsed: body };
       return { ...handler({ method, segments, body, req }), parsed: body };
     } catch (err) {
       if (err instanceof BadRequest) return { ...err.reply, parsed: body };
-      return { status: 500, body: [`fake bug: ${err instanceof Error ? err.message : String(err)}`], parsed: body };
+      return {
+        status: 500,
+        body: [`fake bug: ${err instanceof Error ? err.message : String(err)}`],
+        parsed: body,
+      };
     }
   }
 
@@ -623,7 +788,13 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
       const reply = handle(req, raw);
-      requests.push({ method: req.method ?? '', path: req.url ?? '', status: reply.status, contentType: req.headers['content-type'], body: reply.parsed });
+      requests.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        status: reply.status,
+        contentType: req.headers['content-type'],
+        body: reply.parsed,
+      });
       send(res, reply);
     });
   });
@@ -653,8 +824,16 @@ export async function startKlickTippFake(options: KlickTippFakeOptions = {}): Pr
       return s ? [...s.tags.keys()].map((id) => state.tags.get(id)?.name ?? `#${id}`).sort() : [];
     },
     snapshot() {
-      const subscribers = [...state.subscribers.values()].map((s) => ({ ...s, tags: [...s.tags.keys()] }));
-      return JSON.stringify({ subscribers, tags: [...state.tags], fields: [...state.fields], lists: [...state.lists] });
+      const subscribers = [...state.subscribers.values()].map((s) => ({
+        ...s,
+        tags: [...s.tags.keys()],
+      }));
+      return JSON.stringify({
+        subscribers,
+        tags: [...state.tags],
+        fields: [...state.fields],
+        lists: [...state.lists],
+      });
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

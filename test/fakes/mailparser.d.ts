@@ -20,5 +20,7 @@ declare module 'mailparser' {
     attachments?: Array<{ filename?: string; contentType: string; content: Buffer }>;
   }
 
-  export function simpleParser(source: string | Buffer | NodeJS.ReadableStream): Promise<ParsedMail>;
+  export function simpleParser(
+    source: string | Buffer | NodeJS.ReadableStream,
+  ): Promise<ParsedMail>;
 }

@@ -23,9 +23,32 @@ export const QUENTN_FAKE_KEY = 'qntn_test_key_0123456789abcdef';
 const BASE_PATH = '/public/api/V1';
 
 const STANDARD_FIELDS = new Set([
-  'title', 'title2', 'full_name', 'first_name', 'family_name', 'company', 'job_title', 'mail', 'mail2',
-  'phone_type', 'phone', 'phone2_type', 'phone2', 'fax', 'skype', 'fb', 'twitter', 'ba_street',
-  'ba_street2', 'ba_city', 'ba_postal_code', 'ba_state', 'ba_country', 'date_of_birth', 'request_ip', 'terms',
+  'title',
+  'title2',
+  'full_name',
+  'first_name',
+  'family_name',
+  'company',
+  'job_title',
+  'mail',
+  'mail2',
+  'phone_type',
+  'phone',
+  'phone2_type',
+  'phone2',
+  'fax',
+  'skype',
+  'fb',
+  'twitter',
+  'ba_street',
+  'ba_street2',
+  'ba_city',
+  'ba_postal_code',
+  'ba_state',
+  'ba_country',
+  'date_of_birth',
+  'request_ip',
+  'terms',
 ]);
 /** The e-mail status field (its real name is UNCONFIRMED, docs/protocols/quentn.md#e-mail-confirmation/docs/protocols/quentn.md#what-the-fake-emulates). */
 export const MAIL_STATUS_FIELD = 'mail_status';
@@ -131,22 +154,25 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /** Decodes each segment on its own, so an encoded `/` in an e-mail stays inside its segment. */
 function decodePath(raw: string): string {
-  return raw
-    .split('/')
-    .map((segment) => {
-      try {
-        return decodeURIComponent(segment).replaceAll('/', '%2F');
-      } catch {
-        return segment;
-      }
-    })
-    .join('/') || '/';
+  return (
+    raw
+      .split('/')
+      .map((segment) => {
+        try {
+          return decodeURIComponent(segment).replaceAll('/', '%2F');
+        } catch {
+          return segment;
+        }
+      })
+      .join('/') || '/'
+  );
 }
 
 function flattenHeaders(req: IncomingMessage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    if (value !== undefined)
+      out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
 }
@@ -165,12 +191,21 @@ export async function startQuentnFake(options: QuentnFakeOptions = {}): Promise<
   let windowStart = Date.now();
   let windowCount = 0;
 
-  const knownField = (name: string): boolean => STANDARD_FIELDS.has(name) || name === MAIL_STATUS_FIELD || customFields.some((f) => f.field_name === name);
+  const knownField = (name: string): boolean =>
+    STANDARD_FIELDS.has(name) ||
+    name === MAIL_STATUS_FIELD ||
+    customFields.some((f) => f.field_name === name);
 
   const byMail = (mail: string): QuentnFakeContact[] =>
-    [...contacts.values()].filter((c) => typeof c.fields.mail === 'string' && c.fields.mail.toLowerCase() === mail.toLowerCase()).sort((a, b) => a.id - b.id);
+    [...contacts.values()]
+      .filter(
+        (c) =>
+          typeof c.fields.mail === 'string' && c.fields.mail.toLowerCase() === mail.toLowerCase(),
+      )
+      .sort((a, b) => a.id - b.id);
 
-  const termByName = (name: string): QuentnFakeTerm | undefined => [...terms.values()].find((t) => t.name.toLowerCase() === name.toLowerCase());
+  const termByName = (name: string): QuentnFakeTerm | undefined =>
+    [...terms.values()].find((t) => t.name.toLowerCase() === name.toLowerCase());
 
   function createTerm(name: string, description = ''): QuentnFakeTerm {
     const existing = termByName(name);
@@ -188,17 +223,22 @@ export async function startQuentnFake(options: QuentnFakeOptions = {}): Promise<
   }
 
   function termIds(body: unknown): number[] {
-    if (!Array.isArray(body) || body.length === 0) throw new HttpError(400, 'Expected a non-empty JSON array of term ids');
+    if (!Array.isArray(body) || body.length === 0)
+      throw new HttpError(400, 'Expected a non-empty JSON array of term ids');
     const values: unknown[] = body;
     return values.map((value) => {
-      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw new HttpError(400, `Invalid term id ${JSON.stringify(value)}`);
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
+        throw new HttpError(400, `Invalid term id ${JSON.stringify(value)}`);
       if (!terms.has(value)) throw new HttpError(400, `Unknown term id ${value}`);
       return value;
     });
   }
 
   /** Checks contact fields the way the fake is strict about them; returns them without `terms`. */
-  function contactData(input: Record<string, unknown>): { fields: Record<string, unknown>; terms: number[] | null } {
+  function contactData(input: Record<string, unknown>): {
+    fields: Record<string, unknown>;
+    terms: number[] | null;
+  } {
     const fields: Record<string, unknown> = {};
     let termList: number[] | null = null;
     for (const [name, value] of Object.entries(input)) {
@@ -209,10 +249,17 @@ export async function startQuentnFake(options: QuentnFakeOptions = {}): Promise<
         continue;
       }
       const multiple = Array.isArray(value) && value.every(isScalar);
-      if (!isScalar(value) && !multiple) throw new HttpError(400, `Invalid value for field "${name}"`);
-      if ((name === 'mail' || name === 'mail2') && (typeof value !== 'string' || !EMAIL.test(value))) throw new HttpError(400, `"${name}" is not a valid e-mail address`);
-      if (name === 'ba_country' && (typeof value !== 'string' || !/^[A-Z]{2}$/.test(value))) throw new HttpError(400, '"ba_country" must be an ISO 3166-1 alpha-2 code');
-      if (name === MAIL_STATUS_FIELD && (typeof value !== 'string' || !MAIL_STATUSES.has(value))) throw new HttpError(400, `Invalid e-mail status ${JSON.stringify(value)}`);
+      if (!isScalar(value) && !multiple)
+        throw new HttpError(400, `Invalid value for field "${name}"`);
+      if (
+        (name === 'mail' || name === 'mail2') &&
+        (typeof value !== 'string' || !EMAIL.test(value))
+      )
+        throw new HttpError(400, `"${name}" is not a valid e-mail address`);
+      if (name === 'ba_country' && (typeof value !== 'string' || !/^[A-Z]{2}$/.test(value)))
+        throw new HttpError(400, '"ba_country" must be an ISO 3166-1 alpha-2 code');
+      if (name === MAIL_STATUS_FIELD && (typeof value !== 'string' || !MAIL_STATUSES.has(value)))
+        throw new HttpError(400, `Invalid e-mail status ${JSON.stringify(value)}`);
       fields[name] = value;
     }
     return { fields, terms: termList };
@@ -230,42 +277,87 @@ export async function startQuentnFake(options: QuentnFakeOptions = {}): Promise<
 
   function requestedFields(query: URLSearchParams): string[] {
     const raw = query.get('fields');
-    return raw ? raw.split(',').map((f) => f.trim()).filter((f) => f.length > 0) : DEFAULT_RETURN_FIELDS;
+    return raw
+      ? raw
+          .split(',')
+          .map((f) => f.trim())
+          .filter((f) => f.length > 0)
+      : DEFAULT_RETURN_FIELDS;
   }
 
   function createContact(body: unknown): unknown {
-    if (!isRecord(body) || !isRecord(body.contact)) throw new HttpError(400, 'The request must contain a "contact" object');
-    const allowed = new Set(['contact', 'duplicate_check_method', 'duplicate_merge_method', 'return_fields', 'flood_limit', 'spam_protection']);
-    for (const key of Object.keys(body)) if (!allowed.has(key)) throw new HttpError(400, `Unknown parameter "${key}"`);
+    if (!isRecord(body) || !isRecord(body.contact))
+      throw new HttpError(400, 'The request must contain a "contact" object');
+    const allowed = new Set([
+      'contact',
+      'duplicate_check_method',
+      'duplicate_merge_method',
+      'return_fields',
+      'flood_limit',
+      'spam_protection',
+    ]);
+    for (const key of Object.keys(body))
+      if (!allowed.has(key)) throw new HttpError(400, `Unknown parameter "${key}"`);
     const check = body.duplicate_check_method ?? 'auto';
-    if (check !== 'auto' && check !== 'email') throw new HttpError(400, `Invalid duplicate_check_method ${JSON.stringify(check)}`);
+    if (check !== 'auto' && check !== 'email')
+      throw new HttpError(400, `Invalid duplicate_check_method ${JSON.stringify(check)}`);
     const merge = body.duplicate_merge_method ?? 'update_add';
-    if (merge !== 'update' && merge !== 'update_add') throw new HttpError(400, `Invalid duplicate_merge_method ${JSON.stringify(merge)}`);
+    if (merge !== 'update' && merge !== 'update_add')
+      throw new HttpError(400, `Invalid duplicate_merge_method ${JSON.stringify(merge)}`);
     const returnFields = body.return_fields ?? [];
-    if (!Array.isArray(returnFields) || !returnFields.every((f) => typeof f === 'string')) throw new HttpError(400, 'return_fields must be a list of field names');
-    if (body.flood_limit !== undefined && typeof body.flood_limit !== 'number') throw new HttpError(400, 'flood_limit must be a number');
-    if (body.spam_protection !== undefined && typeof body.spam_protection !== 'boolean') throw new HttpError(400, 'spam_protection must be a boolean');
+    if (!Array.isArray(returnFields) || !returnFields.every((f) => typeof f === 'string'))
+      throw new HttpError(400, 'return_fields must be a list of field names');
+    if (body.flood_limit !== undefined && typeof body.flood_limit !== 'number')
+      throw new HttpError(400, 'flood_limit must be a number');
+    if (body.spam_protection !== undefined && typeof body.spam_protection !== 'boolean')
+      throw new HttpError(400, 'spam_protection must be a boolean');
 
     const { fields, terms: termList } = contactData(body.contact);
     const hasMail = typeof fields.mail === 'string';
-    const fullAddress = ['first_name', 'family_name', 'ba_street', 'ba_city', 'ba_postal_code'].every((f) => typeof fields[f] === 'string' && fields[f] !== '');
-    if (!hasMail && !fullAddress) throw new HttpError(400, 'The contact must contain a valid mail or a full address (first_name, family_name, ba_street, ba_city, ba_postal_code)');
+    const fullAddress = [
+      'first_name',
+      'family_name',
+      'ba_street',
+      'ba_city',
+      'ba_postal_code',
+    ].every((f) => typeof fields[f] === 'string' && fields[f] !== '');
+    if (!hasMail && !fullAddress)
+      throw new HttpError(
+        400,
+        'The contact must contain a valid mail or a full address (first_name, family_name, ba_street, ba_city, ba_postal_code)',
+      );
 
     const duplicate = hasMail ? byMail(fields.mail as string)[0] : undefined;
     let contact: QuentnFakeContact;
     if (duplicate) {
       contact = duplicate;
       Object.assign(contact.fields, fields);
-      if (termList) contact.terms = merge === 'update' ? [...new Set(termList)] : [...new Set([...contact.terms, ...termList])];
+      if (termList)
+        contact.terms =
+          merge === 'update'
+            ? [...new Set(termList)]
+            : [...new Set([...contact.terms, ...termList])];
     } else {
-      contact = { id: nextContactId++, fields: { [MAIL_STATUS_FIELD]: 'unknown', ...fields }, terms: [...new Set(termList ?? [])] };
+      contact = {
+        id: nextContactId++,
+        fields: { [MAIL_STATUS_FIELD]: 'unknown', ...fields },
+        terms: [...new Set(termList ?? [])],
+      };
       contacts.set(contact.id, contact);
     }
     return contactView(contact, ['id', ...(returnFields as string[])]);
   }
 
-  function route(method: string, path: string, query: URLSearchParams, body: unknown): { status: number; body: unknown } {
-    const segments = path.split('/').filter((s) => s.length > 0).map((s) => s.replaceAll('%2F', '/'));
+  function route(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: unknown,
+  ): { status: number; body: unknown } {
+    const segments = path
+      .split('/')
+      .filter((s) => s.length > 0)
+      .map((s) => s.replaceAll('%2F', '/'));
     const [resource, first, sub, extra] = segments;
     const ok = (value: unknown) => ({ status: 200, body: value });
     const notAllowed = () => {
@@ -277,21 +369,25 @@ export async function startQuentnFake(options: QuentnFakeOptions = {}): Promise<
       return method === 'GET' ? ok({ success: true }) : notAllowed();
     }
     if (resource === 'custom-fields' && first === undefined) {
-      return method === 'GET' ? ok(customFields.map((f) => ({ required: false, multiple_selection: false, ...f }))) : notAllowed();
+      return method === 'GET'
+        ? ok(customFields.map((f) => ({ required: false, multiple_selection: false, ...f })))
+        : notAllowed();
     }
     if (resource === 'contact' && first === undefined) {
       return method === 'POST' ? ok(createContact(body)) : notAllowed();
     }
     if (resource === 'contact' && first !== undefined && sub === undefined) {
       if (method === 'GET') {
-        if (/^\d+$/.test(first)) return ok(contactView(contactOr404(first), requestedFields(query)));
+        if (/^\d+$/.test(first))
+          return ok(contactView(contactOr404(first), requestedFields(query)));
         const found = byMail(first);
         if (found.length === 0) throw new HttpError(404, 'Contact not found');
         return ok(found.map((c) => contactView(c, requestedFields(query))));
       }
       if (method === 'PUT') {
         const contact = contactOr404(first);
-        if (!isRecord(body)) throw new HttpError(400, 'Expected the contact fields as a JSON object');
+        if (!isRecord(body))
+          throw new HttpError(400, 'Expected the contact fields as a JSON object');
         const { fields, terms: termList } = contactData(body);
         Object.assign(contact.fields, fields);
         if (termList) contact.terms = [...new Set(termList)];
@@ -307,7 +403,11 @@ export async function startQuentnFake(options: QuentnFakeOptions = {}): Promise<
       const contact = contactOr404(first);
       switch (method) {
         case 'GET':
-          return ok(contact.terms.map((id) => (options.contactTermsShape === 'ids' ? id : { ...terms.get(id) })));
+          return ok(
+            contact.terms.map((id) =>
+              options.contactTermsShape === 'ids' ? id : { ...terms.get(id) },
+            ),
+          );
         case 'PUT':
           contact.terms = [...new Set([...contact.terms, ...termIds(body)])];
           return ok({ success: true });
@@ -327,11 +427,17 @@ export async function startQuentnFake(options: QuentnFakeOptions = {}): Promise<
       if (method === 'GET') {
         const offset = Number(query.get('offset') ?? '0');
         const limit = Math.min(Number(query.get('limit') ?? '500'), 500);
-        return ok([...terms.values()].slice(offset, offset + limit).map((t) => ({ ...t, deletion_blocked: false })));
+        return ok(
+          [...terms.values()]
+            .slice(offset, offset + limit)
+            .map((t) => ({ ...t, deletion_blocked: false })),
+        );
       }
       if (method === 'POST') {
-        if (!isRecord(body) || typeof body.name !== 'string' || body.name.trim() === '') throw new HttpError(400, 'A term needs a "name"');
-        if (body.description !== undefined && typeof body.description !== 'string') throw new HttpError(400, '"description" must be a string');
+        if (!isRecord(body) || typeof body.name !== 'string' || body.name.trim() === '')
+          throw new HttpError(400, 'A term needs a "name"');
+        if (body.description !== undefined && typeof body.description !== 'string')
+          throw new HttpError(400, '"description" must be a string');
         return ok({ id: createTerm(body.name, body.description ?? '').id });
       }
       return notAllowed();
@@ -348,7 +454,8 @@ export async function startQuentnFake(options: QuentnFakeOptions = {}): Promise<
       }
       if (method === 'DELETE') {
         terms.delete(term.id);
-        for (const contact of contacts.values()) contact.terms = contact.terms.filter((id) => id !== term.id);
+        for (const contact of contacts.values())
+          contact.terms = contact.terms.filter((id) => id !== term.id);
         return ok({ success: true });
       }
       return notAllowed();
@@ -356,7 +463,12 @@ export async function startQuentnFake(options: QuentnFakeOptions = {}): Promise<
     throw new HttpError(404, 'Not found');
   }
 
-  function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  function send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     const now = Date.now();
     if (now - windowStart >= 60_000) {
       windowStart = now;
@@ -383,7 +495,8 @@ export async function startQuentnFake(options: QuentnFakeOptions = {}): Promise<
       let body: unknown;
       let bodyError: string | null = null;
       if (raw.length > 0) {
-        if (!(headers['content-type'] ?? '').startsWith('application/json')) bodyError = 'Content-Type must be application/json';
+        if (!(headers['content-type'] ?? '').startsWith('application/json'))
+          bodyError = 'Content-Type must be application/json';
         else {
           try {
             body = JSON.parse(raw.toString('utf8')) as unknown;
@@ -396,9 +509,16 @@ export async function startQuentnFake(options: QuentnFakeOptions = {}): Promise<
 
       const matching = forcedOn.findIndex((f) => f.method === method && f.path.test(path));
       const force = matching === -1 ? forced.shift() : forcedOn.splice(matching, 1)[0]?.answer;
-      if (force) return send(res, force.status, force.body ?? { message: `forced ${force.status}` }, force.headers);
+      if (force)
+        return send(
+          res,
+          force.status,
+          force.body ?? { message: `forced ${force.status}` },
+          force.headers,
+        );
       if (!inside) return send(res, 404, { message: 'Not found' });
-      if (headers.authorization !== `Bearer ${apiKey}`) return send(res, 401, { message: 'Unauthorized: invalid or missing API key' });
+      if (headers.authorization !== `Bearer ${apiKey}`)
+        return send(res, 401, { message: 'Unauthorized: invalid or missing API key' });
       if (bodyError) return send(res, 400, { message: bodyError });
       try {
         const answer = route(method, path, url.searchParams, body);
@@ -433,9 +553,7 @@ export async function startQuentnFake(options: QuentnFakeOptions = {}): Promise<
     },
     contactsByMail: byMail,
     tagsOf: (contactId) =>
-      (contacts.get(contactId)?.terms ?? [])
-        .map((id) => terms.get(id)?.name ?? `#${id}`)
-        .sort(),
+      (contacts.get(contactId)?.terms ?? []).map((id) => terms.get(id)?.name ?? `#${id}`).sort(),
     seedContact(fields, termNames = []) {
       const contact: QuentnFakeContact = {
         id: nextContactId++,

@@ -37,9 +37,22 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type FakeObject = 'Contact' | 'Lead' | 'Opportunity' | 'OpportunityContactRole';
-export const FAKE_OBJECTS: readonly FakeObject[] = ['Contact', 'Lead', 'Opportunity', 'OpportunityContactRole'];
+export const FAKE_OBJECTS: readonly FakeObject[] = [
+  'Contact',
+  'Lead',
+  'Opportunity',
+  'OpportunityContactRole',
+];
 
-type FieldType = 'id' | 'datetime' | 'string' | 'email' | 'number' | 'boolean' | 'date' | 'reference';
+type FieldType =
+  | 'id'
+  | 'datetime'
+  | 'string'
+  | 'email'
+  | 'number'
+  | 'boolean'
+  | 'date'
+  | 'reference';
 
 interface FieldDef {
   type: FieldType;
@@ -105,7 +118,12 @@ export interface SalesforceFake {
   /** Base URL (also the `instance_url` of issued tokens), without a trailing slash. */
   url: string;
   /** The credentials the fake accepts. */
-  credentials: Required<Pick<SalesforceFakeOptions, 'clientId' | 'clientSecret' | 'username' | 'password' | 'securityToken'>>;
+  credentials: Required<
+    Pick<
+      SalesforceFakeOptions,
+      'clientId' | 'clientSecret' | 'username' | 'password' | 'securityToken'
+    >
+  >;
   state: {
     /** Successful token grants. */
     logins: number;
@@ -171,7 +189,12 @@ const STANDARD_FIELDS: Readonly<Record<FakeObject, Record<string, FieldDef>>> = 
     Website: { type: 'string' },
     Title: { type: 'string' },
     IsConverted: { type: 'boolean', readOnly: true },
-    ConvertedContactId: { type: 'reference', readOnly: true, references: 'Contact', relationshipName: 'ConvertedContact' },
+    ConvertedContactId: {
+      type: 'reference',
+      readOnly: true,
+      references: 'Contact',
+      relationshipName: 'ConvertedContact',
+    },
     ConvertedAccountId: { type: 'reference', readOnly: true, relationshipName: 'ConvertedAccount' },
     ConvertedDate: { type: 'date', readOnly: true },
   },
@@ -191,8 +214,18 @@ const STANDARD_FIELDS: Readonly<Record<FakeObject, Record<string, FieldDef>>> = 
     ContactId: { type: 'reference', references: 'Contact', relationshipName: 'Contact' },
   },
   OpportunityContactRole: {
-    OpportunityId: { type: 'reference', required: true, references: 'Opportunity', relationshipName: 'Opportunity' },
-    ContactId: { type: 'reference', required: true, references: 'Contact', relationshipName: 'Contact' },
+    OpportunityId: {
+      type: 'reference',
+      required: true,
+      references: 'Opportunity',
+      relationshipName: 'Opportunity',
+    },
+    ContactId: {
+      type: 'reference',
+      required: true,
+      references: 'Contact',
+      relationshipName: 'Contact',
+    },
     Role: { type: 'string' },
     IsPrimary: { type: 'boolean' },
   },
@@ -207,7 +240,12 @@ const CONVERTED_NAME: Readonly<Record<string, string>> = {
   Country: 'MailingCountry',
 };
 
-const ID_PREFIX: Readonly<Record<FakeObject, string>> = { Contact: '003', Lead: '00Q', Opportunity: '006', OpportunityContactRole: '00K' };
+const ID_PREFIX: Readonly<Record<FakeObject, string>> = {
+  Contact: '003',
+  Lead: '00Q',
+  Opportunity: '006',
+  OpportunityContactRole: '00K',
+};
 const MIN_VERSION = 31;
 const MAX_VERSION = 66;
 
@@ -228,7 +266,8 @@ function releaseLabel(version: number): string {
 
 function flatten(headers: IncomingMessage['headers']): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   return out;
 }
 
@@ -246,7 +285,11 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 // ---- SOQL subset -------------------------------------------------------------------------
 
-type Token = { kind: 'word'; text: string } | { kind: 'string'; text: string } | { kind: 'number'; text: string } | { kind: 'punct'; text: string };
+type Token =
+  | { kind: 'word'; text: string }
+  | { kind: 'string'; text: string }
+  | { kind: 'number'; text: string }
+  | { kind: 'punct'; text: string };
 type Literal = string | number | boolean | null;
 
 export interface ParsedQuery {
@@ -257,7 +300,16 @@ export interface ParsedQuery {
   limit?: number;
 }
 
-const ESCAPES: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '"': '"', "'": "'", '\\': '\\' };
+const ESCAPES: Readonly<Record<string, string>> = {
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  b: '\b',
+  f: '\f',
+  '"': '"',
+  "'": "'",
+  '\\': '\\',
+};
 
 function tokenize(soql: string): Token[] | null {
   const tokens: Token[] = [];
@@ -289,7 +341,9 @@ function tokenize(soql: string): Token[] | null {
       i += 1;
       tokens.push({ kind: 'string', text });
     } else {
-      const word = /^[A-Za-z_][A-Za-z0-9_.]*/.exec(soql.slice(i))?.[0] ?? /^-?\d+(?:\.\d+)?/.exec(soql.slice(i))?.[0];
+      const word =
+        /^[A-Za-z_][A-Za-z0-9_.]*/.exec(soql.slice(i))?.[0] ??
+        /^-?\d+(?:\.\d+)?/.exec(soql.slice(i))?.[0];
       if (!word) return null;
       tokens.push({ kind: /^[A-Za-z_]/.test(word) ? 'word' : 'number', text: word });
       i += word.length;
@@ -340,7 +394,11 @@ export function parseSoql(soql: string): ParsedQuery | null {
       at += 1;
       if (t?.kind === 'string') query.where.push({ field, value: t.text });
       else if (t?.kind === 'number') query.where.push({ field, value: Number(t.text) });
-      else if (t?.kind === 'word' && /^(true|false|null)$/i.test(t.text)) query.where.push({ field, value: t.text.toLowerCase() === 'null' ? null : t.text.toLowerCase() === 'true' });
+      else if (t?.kind === 'word' && /^(true|false|null)$/i.test(t.text))
+        query.where.push({
+          field,
+          value: t.text.toLowerCase() === 'null' ? null : t.text.toLowerCase() === 'true',
+        });
       else return null;
     } while (keyword('AND'));
   }
@@ -369,7 +427,9 @@ function same(a: unknown, b: Literal): boolean {
 
 // ---- the server --------------------------------------------------------------------------
 
-export async function startSalesforceFake(options: SalesforceFakeOptions = {}): Promise<SalesforceFake> {
+export async function startSalesforceFake(
+  options: SalesforceFakeOptions = {},
+): Promise<SalesforceFake> {
   const credentials = {
     clientId: options.clientId ?? '3MVG9FAKECONSUMERKEY',
     clientSecret: options.clientSecret ?? 'FAKECONSUMERSECRET0123456789',
@@ -386,7 +446,11 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
   for (const object of FAKE_OBJECTS) {
     for (const [name, custom] of Object.entries(options.customFields?.[object] ?? {})) {
       if (!name.endsWith('__c')) throw new Error(`custom field ${name} must end in __c`);
-      schema[object][name] = { type: custom.type ?? 'string', externalId: custom.externalId === true, unique: custom.unique === true };
+      schema[object][name] = {
+        type: custom.type ?? 'string',
+        externalId: custom.externalId === true,
+        unique: custom.unique === true,
+      };
     }
   }
   const fieldsOf = (object: FakeObject): Record<string, FieldDef> => ({
@@ -395,7 +459,12 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     ...schema[object],
   });
 
-  const records: Record<FakeObject, FakeRecord[]> = { Contact: [], Lead: [], Opportunity: [], OpportunityContactRole: [] };
+  const records: Record<FakeObject, FakeRecord[]> = {
+    Contact: [],
+    Lead: [],
+    Opportunity: [],
+    OpportunityContactRole: [],
+  };
   const tokens = new Map<string, number>();
   const forced: FakeStep[] = [];
   const state = { logins: 0, tokenRequests: 0, requests: [] as FakeRequest[] };
@@ -409,7 +478,9 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
       ...(object === 'Lead' ? { IsConverted: false } : {}),
       ...fields,
       Id: `${ID_PREFIX[object]}FK${String(counter).padStart(10, '0')}AAA`,
-      CreatedDate: new Date(Date.UTC(2026, 0, 1) + counter * 1000).toISOString().replace('Z', '+0000'),
+      CreatedDate: new Date(Date.UTC(2026, 0, 1) + counter * 1000)
+        .toISOString()
+        .replace('Z', '+0000'),
     };
     records[object].push(record);
     return record;
@@ -426,20 +497,29 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     for (const [name, value] of Object.entries(lead)) {
       const target = CONVERTED_NAME[name] ?? name;
       const def = Object.hasOwn(contactFields, target) ? contactFields[target] : undefined;
-      if (def && !def.readOnly && value !== null && value !== undefined && value !== '') carried[target] = value;
+      if (def && !def.readOnly && value !== null && value !== undefined && value !== '')
+        carried[target] = value;
     }
     let contact = contactId ? find('Contact', contactId) : undefined;
     if (contactId && !contact) throw new Error(`no Contact ${contactId}`);
     if (contact) {
       // Merging into an existing Contact only fills its empty fields.
-      for (const [name, value] of Object.entries(carried)) if (contact[name] === undefined || contact[name] === null || contact[name] === '') contact[name] = value;
+      for (const [name, value] of Object.entries(carried))
+        if (contact[name] === undefined || contact[name] === null || contact[name] === '')
+          contact[name] = value;
     } else {
       contact = insert('Contact', carried);
     }
-    Object.assign(lead, { IsConverted: true, ConvertedContactId: contact.Id, ConvertedAccountId: `001FK${leadId.slice(5, 15)}AAA`, ConvertedDate: '2026-01-15' });
+    Object.assign(lead, {
+      IsConverted: true,
+      ConvertedContactId: contact.Id,
+      ConvertedAccountId: `001FK${leadId.slice(5, 15)}AAA`,
+      ConvertedDate: '2026-01-15',
+    });
     return { ...contact };
   }
-  const isObject = (name: string): name is FakeObject => (FAKE_OBJECTS as readonly string[]).includes(name);
+  const isObject = (name: string): name is FakeObject =>
+    (FAKE_OBJECTS as readonly string[]).includes(name);
 
   function forcedStep(on: 'data' | 'token'): FakeStep | undefined {
     const index = forced.findIndex((step) => (step.on ?? 'data') === on);
@@ -452,9 +532,16 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     state.tokenRequests += 1;
     const step = forcedStep('token');
     if (step) return step;
-    if (req.method !== 'POST') return { status: 405, body: { error: 'invalid_request', error_description: 'must use HTTP POST' } };
+    if (req.method !== 'POST')
+      return {
+        status: 405,
+        body: { error: 'invalid_request', error_description: 'must use HTTP POST' },
+      };
     if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
-      return { status: 400, body: { error: 'invalid_request', error_description: 'invalid content type' } };
+      return {
+        status: 400,
+        body: { error: 'invalid_request', error_description: 'invalid content type' },
+      };
     }
     const form = Object.fromEntries(new URLSearchParams(req.body));
     let clientId = form.client_id;
@@ -466,11 +553,30 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
       clientSecret = secret;
     }
     const grant = form.grant_type;
-    if (grant !== 'password' && grant !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant type not supported' } };
-    if (clientId !== credentials.clientId) return { status: 400, body: { error: 'invalid_client_id', error_description: 'client identifier invalid' } };
-    if (clientSecret !== credentials.clientSecret) return { status: 400, body: { error: 'invalid_client', error_description: 'invalid client credentials' } };
-    if (grant === 'password' && (form.username !== credentials.username || form.password !== `${credentials.password}${credentials.securityToken}`)) {
-      return { status: 400, body: { error: 'invalid_grant', error_description: 'authentication failure' } };
+    if (grant !== 'password' && grant !== 'client_credentials')
+      return {
+        status: 400,
+        body: { error: 'unsupported_grant_type', error_description: 'grant type not supported' },
+      };
+    if (clientId !== credentials.clientId)
+      return {
+        status: 400,
+        body: { error: 'invalid_client_id', error_description: 'client identifier invalid' },
+      };
+    if (clientSecret !== credentials.clientSecret)
+      return {
+        status: 400,
+        body: { error: 'invalid_client', error_description: 'invalid client credentials' },
+      };
+    if (
+      grant === 'password' &&
+      (form.username !== credentials.username ||
+        form.password !== `${credentials.password}${credentials.securityToken}`)
+    ) {
+      return {
+        status: 400,
+        body: { error: 'invalid_grant', error_description: 'authentication failure' },
+      };
     }
     const accessToken = `00DFAKE0000000001!AQ0A.${randomBytes(18).toString('base64url')}`;
     tokens.set(accessToken, Date.now());
@@ -491,8 +597,17 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
   // -- validation of record bodies
 
   function typeProblem(name: string, def: FieldDef, value: unknown): Answer | null {
-    if (value === null) return def.required ? err(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${name}]`, [name]) : null;
-    const bad = () => err(400, 'INVALID_TYPE_ON_FIELD_IN_RECORD', `${name}: value not of required type: ${JSON.stringify(value)}`, [name]);
+    if (value === null)
+      return def.required
+        ? err(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${name}]`, [name])
+        : null;
+    const bad = () =>
+      err(
+        400,
+        'INVALID_TYPE_ON_FIELD_IN_RECORD',
+        `${name}: value not of required type: ${JSON.stringify(value)}`,
+        [name],
+      );
     switch (def.type) {
       case 'number':
         return typeof value === 'number' && Number.isFinite(value) ? null : bad();
@@ -501,50 +616,124 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
       case 'date':
         return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? null : bad();
       case 'email':
-        return typeof value === 'string' && /^[^@\s]+@[^@\s]+$/.test(value) ? null : err(400, 'INVALID_EMAIL_ADDRESS', `${name}: invalid email address: ${String(value)}`, [name]);
+        return typeof value === 'string' && /^[^@\s]+@[^@\s]+$/.test(value)
+          ? null
+          : err(400, 'INVALID_EMAIL_ADDRESS', `${name}: invalid email address: ${String(value)}`, [
+              name,
+            ]);
       case 'reference': {
         if (typeof value !== 'string') return bad();
-        if (def.references && !find(def.references, value)) return err(400, 'INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [name]);
+        if (def.references && !find(def.references, value))
+          return err(400, 'INVALID_CROSS_REFERENCE_KEY', `invalid cross reference id`, [name]);
         return null;
       }
       default:
         if (typeof value !== 'string') return bad();
-        return value === '' && def.required ? err(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${name}]`, [name]) : null;
+        return value === '' && def.required
+          ? err(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${name}]`, [name])
+          : null;
     }
   }
 
   /** Checks a create/update body; `existing` is the record being updated, if any. */
-  function validate(object: FakeObject, body: Record<string, unknown>, existing: FakeRecord | undefined, headers: Record<string, string>): Answer | null {
+  function validate(
+    object: FakeObject,
+    body: Record<string, unknown>,
+    existing: FakeRecord | undefined,
+    headers: Record<string, string>,
+  ): Answer | null {
     const defs = fieldsOf(object);
     for (const [name, value] of Object.entries(body)) {
       const def = Object.hasOwn(defs, name) ? defs[name] : undefined;
-      if (!def) return err(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type ${object}`);
-      if (def.readOnly) return err(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [name]);
+      if (!def)
+        return err(400, 'INVALID_FIELD', `No such column '${name}' on sobject of type ${object}`);
+      if (def.readOnly)
+        return err(
+          400,
+          'INVALID_FIELD_FOR_INSERT_UPDATE',
+          `Unable to create/update fields: ${name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+          [name],
+        );
       const problem = typeProblem(name, def, value);
       if (problem) return problem;
     }
     if (!existing) {
-      const missing = Object.entries(defs).filter(([name, def]) => def.required && (body[name] === undefined || body[name] === null || body[name] === '')).map(([name]) => name);
-      if (missing.length > 0) return err(400, 'REQUIRED_FIELD_MISSING', `Required fields are missing: [${missing.join(', ')}]`, missing);
+      const missing = Object.entries(defs)
+        .filter(
+          ([name, def]) =>
+            def.required && (body[name] === undefined || body[name] === null || body[name] === ''),
+        )
+        .map(([name]) => name);
+      if (missing.length > 0)
+        return err(
+          400,
+          'REQUIRED_FIELD_MISSING',
+          `Required fields are missing: [${missing.join(', ')}]`,
+          missing,
+        );
     }
-    if (existing && object === 'Lead' && existing.IsConverted === true) return err(400, 'CANNOT_UPDATE_CONVERTED_LEAD', 'cannot reference converted lead');
+    if (existing && object === 'Lead' && existing.IsConverted === true)
+      return err(400, 'CANNOT_UPDATE_CONVERTED_LEAD', 'cannot reference converted lead');
     for (const [name, def] of Object.entries(defs)) {
       if (!def.unique || body[name] === undefined || body[name] === null) continue;
-      const clash = records[object].find((r) => r !== existing && same(r[name], body[name] as Literal));
-      if (clash) return err(400, 'DUPLICATE_VALUE', `duplicate value found: ${name} duplicates value on record with id: ${clash.Id}`, [name]);
+      const clash = records[object].find(
+        (r) => r !== existing && same(r[name], body[name] as Literal),
+      );
+      if (clash)
+        return err(
+          400,
+          'DUPLICATE_VALUE',
+          `duplicate value found: ${name} duplicates value on record with id: ${clash.Id}`,
+          [name],
+        );
     }
-    if (options.duplicateRuleOnEmail && (object === 'Contact' || object === 'Lead') && typeof body.Email === 'string' && !/allowSave=true/i.test(headers['sforce-duplicate-rule-header'] ?? '')) {
-      const clash = records[object].find((r) => r !== existing && same(r.Email, body.Email as string));
-      if (clash) return { status: 400, body: [{ message: 'Use one of these records?', errorCode: 'DUPLICATES_DETECTED', duplicateResult: { duplicateRule: 'Standard_Rule_for_Contacts_with_Duplicate_Leads', matchResults: [{ entityType: object, matchRecords: [{ record: { Id: clash.Id } }] }] } }] };
+    if (
+      options.duplicateRuleOnEmail &&
+      (object === 'Contact' || object === 'Lead') &&
+      typeof body.Email === 'string' &&
+      !/allowSave=true/i.test(headers['sforce-duplicate-rule-header'] ?? '')
+    ) {
+      const clash = records[object].find(
+        (r) => r !== existing && same(r.Email, body.Email as string),
+      );
+      if (clash)
+        return {
+          status: 400,
+          body: [
+            {
+              message: 'Use one of these records?',
+              errorCode: 'DUPLICATES_DETECTED',
+              duplicateResult: {
+                duplicateRule: 'Standard_Rule_for_Contacts_with_Duplicate_Leads',
+                matchResults: [
+                  { entityType: object, matchRecords: [{ record: { Id: clash.Id } }] },
+                ],
+              },
+            },
+          ],
+        };
     }
     return null;
   }
 
-  function jsonBody(req: FakeRequest): { ok: true; body: Record<string, unknown> } | { ok: false; answer: Answer } {
+  function jsonBody(
+    req: FakeRequest,
+  ): { ok: true; body: Record<string, unknown> } | { ok: false; answer: Answer } {
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-      return { ok: false, answer: err(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type header specified in HTTP request is not supported: ${req.headers['content-type'] ?? '(none)'}`) };
+      return {
+        ok: false,
+        answer: err(
+          415,
+          'UNSUPPORTED_MEDIA_TYPE',
+          `Content-Type header specified in HTTP request is not supported: ${req.headers['content-type'] ?? '(none)'}`,
+        ),
+      };
     }
-    if (!isPlainObject(req.json)) return { ok: false, answer: err(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object') };
+    if (!isPlainObject(req.json))
+      return {
+        ok: false,
+        answer: err(400, 'JSON_PARSER_ERROR', 'The request body must be a JSON object'),
+      };
     return { ok: true, body: req.json };
   }
 
@@ -554,15 +743,26 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     if (!soql) return err(400, 'MALFORMED_QUERY', 'q parameter is required');
     const parsed = parseSoql(soql);
     if (!parsed) return err(400, 'MALFORMED_QUERY', `unexpected token in: ${soql}`);
-    if (!isObject(parsed.object)) return err(400, 'INVALID_TYPE', `sObject type '${parsed.object}' is not supported.`);
+    if (!isObject(parsed.object))
+      return err(400, 'INVALID_TYPE', `sObject type '${parsed.object}' is not supported.`);
     const defs = fieldsOf(parsed.object);
-    for (const field of [...parsed.fields, ...parsed.where.map((w) => w.field), ...(parsed.orderBy ? [parsed.orderBy.field] : [])]) {
-      if (!Object.hasOwn(defs, field)) return err(400, 'INVALID_FIELD', `No such column '${field}' on entity '${parsed.object}'.`);
+    for (const field of [
+      ...parsed.fields,
+      ...parsed.where.map((w) => w.field),
+      ...(parsed.orderBy ? [parsed.orderBy.field] : []),
+    ]) {
+      if (!Object.hasOwn(defs, field))
+        return err(400, 'INVALID_FIELD', `No such column '${field}' on entity '${parsed.object}'.`);
     }
-    let rows = records[parsed.object].filter((r) => parsed.where.every((w) => same(r[w.field], w.value)));
+    let rows = records[parsed.object].filter((r) =>
+      parsed.where.every((w) => same(r[w.field], w.value)),
+    );
     if (parsed.orderBy) {
       const { field, descending } = parsed.orderBy;
-      rows = [...rows].sort((a, b) => String(a[field] ?? '').localeCompare(String(b[field] ?? '')) * (descending ? -1 : 1));
+      rows = [...rows].sort(
+        (a, b) =>
+          String(a[field] ?? '').localeCompare(String(b[field] ?? '')) * (descending ? -1 : 1),
+      );
     }
     if (parsed.limit !== undefined) rows = rows.slice(0, parsed.limit);
     const type = parsed.object;
@@ -593,14 +793,28 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
       nillable: !def.required,
       relationshipName: def.relationshipName ?? null,
     }));
-    return { status: 200, body: { name: object, label: object, custom: false, createable: true, updateable: true, queryable: true, fields } };
+    return {
+      status: 200,
+      body: {
+        name: object,
+        label: object,
+        custom: false,
+        createable: true,
+        updateable: true,
+        queryable: true,
+        fields,
+      },
+    };
   }
 
   function create(object: FakeObject, req: FakeRequest): Answer {
     const parsedBody = jsonBody(req);
     if (!parsedBody.ok) return parsedBody.answer;
     const body = parsedBody.body;
-    if (Object.hasOwn(body, 'Id')) return err(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', 'Unable to create/update fields: Id.', ['Id']);
+    if (Object.hasOwn(body, 'Id'))
+      return err(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', 'Unable to create/update fields: Id.', [
+        'Id',
+      ]);
     const problem = validate(object, body, undefined, req.headers);
     if (problem) return problem;
     const record = insert(object, body);
@@ -619,45 +833,85 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     return { status: 204 };
   }
 
-  function upsert(object: FakeObject, field: string, value: string, version: number, req: FakeRequest): Answer {
+  function upsert(
+    object: FakeObject,
+    field: string,
+    value: string,
+    version: number,
+    req: FakeRequest,
+  ): Answer {
     const def = Object.hasOwn(fieldsOf(object), field) ? fieldsOf(object)[field] : undefined;
     if (!def || (def.externalId !== true && def.idLookup !== true) || field === 'Id') {
-      return { status: 404, body: { errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' } };
+      return {
+        status: 404,
+        body: { errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' },
+      };
     }
     const parsedBody = jsonBody(req);
     if (!parsedBody.ok) return parsedBody.answer;
     const body = parsedBody.body;
     for (const forbidden of ['Id', field]) {
-      if (Object.hasOwn(body, forbidden)) return err(400, 'INVALID_FIELD', `The field ${forbidden} must not be in the body of an upsert by ${field}; it is taken from the URL`, [forbidden]);
+      if (Object.hasOwn(body, forbidden))
+        return err(
+          400,
+          'INVALID_FIELD',
+          `The field ${forbidden} must not be in the body of an upsert by ${field}; it is taken from the URL`,
+          [forbidden],
+        );
     }
     const matches = records[object].filter((r) => same(r[field], value));
-    if (matches.length > 1) return { status: 300, body: matches.map((r) => `/services/data/v${version.toFixed(1)}/sobjects/${object}/${r.Id}`) };
+    if (matches.length > 1)
+      return {
+        status: 300,
+        body: matches.map(
+          (r) => `/services/data/v${version.toFixed(1)}/sobjects/${object}/${r.Id}`,
+        ),
+      };
     const [existing] = matches;
     if (!existing) {
       if (version >= 61 && req.query.updateOnly === 'true') return NOT_FOUND();
       const problem = validate(object, { ...body, [field]: value }, undefined, req.headers);
       if (problem) return problem;
       const record = insert(object, { ...body, [field]: value });
-      return { status: 201, body: { id: record.Id, success: true, errors: [], ...(version >= 46 ? { created: true } : {}) } };
+      return {
+        status: 201,
+        body: {
+          id: record.Id,
+          success: true,
+          errors: [],
+          ...(version >= 46 ? { created: true } : {}),
+        },
+      };
     }
     const problem = validate(object, body, existing, req.headers);
     if (problem) return problem;
     Object.assign(existing, body);
-    return version >= 46 ? { status: 200, body: { id: existing.Id, success: true, errors: [], created: false } } : { status: 204 };
+    return version >= 46
+      ? { status: 200, body: { id: existing.Id, success: true, errors: [], created: false } }
+      : { status: 204 };
   }
 
   function data(req: FakeRequest): Answer {
     if (req.path === '/services/data' || req.path === '/services/data/') {
-      if (req.method !== 'GET') return err(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are GET`);
+      if (req.method !== 'GET')
+        return err(
+          405,
+          'METHOD_NOT_ALLOWED',
+          `HTTP Method '${req.method}' not allowed. Allowed are GET`,
+        );
       const versions = [];
-      for (let v = MIN_VERSION; v <= MAX_VERSION; v += 1) versions.push({ label: releaseLabel(v), url: `/services/data/v${v}.0`, version: `${v}.0` });
+      for (let v = MIN_VERSION; v <= MAX_VERSION; v += 1)
+        versions.push({ label: releaseLabel(v), url: `/services/data/v${v}.0`, version: `${v}.0` });
       return { status: 200, body: versions };
     }
     const match = /^\/services\/data\/v(\d+)\.(\d)(\/.*)?$/.exec(req.path);
     if (!match) return NOT_FOUND();
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     const issued = bearer ? tokens.get(bearer) : undefined;
-    if (issued === undefined || (options.tokenTtlMs !== undefined && Date.now() - issued > options.tokenTtlMs)) {
+    if (
+      issued === undefined ||
+      (options.tokenTtlMs !== undefined && Date.now() - issued > options.tokenTtlMs)
+    ) {
       return err(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
     }
     apiUsage += 1;
@@ -666,35 +920,74 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     const version = Number(`${match[1]}.${match[2]}`);
     if (version < MIN_VERSION || version > MAX_VERSION || match[2] !== '0') return NOT_FOUND();
     const rest = (match[3] ?? '/').replace(/\/$/, '');
-    const parts = rest.split('/').filter((p) => p.length > 0).map((p) => decodeURIComponent(p));
+    const parts = rest
+      .split('/')
+      .filter((p) => p.length > 0)
+      .map((p) => decodeURIComponent(p));
 
     if (parts[0] === 'query' && parts.length === 1) {
-      if (req.method !== 'GET') return err(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are GET`);
+      if (req.method !== 'GET')
+        return err(
+          405,
+          'METHOD_NOT_ALLOWED',
+          `HTTP Method '${req.method}' not allowed. Allowed are GET`,
+        );
       return query(req.query.q);
     }
     if (parts[0] !== 'sobjects' || parts.length < 2) return NOT_FOUND();
     const objectName = parts[1] ?? '';
-    if (!isObject(objectName)) return err(404, 'NOT_FOUND', `The requested resource does not exist`);
+    if (!isObject(objectName))
+      return err(404, 'NOT_FOUND', `The requested resource does not exist`);
     const object = objectName;
     if (parts.length === 2) {
-      if (req.method !== 'POST') return err(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are HEAD,GET,POST`);
+      if (req.method !== 'POST')
+        return err(
+          405,
+          'METHOD_NOT_ALLOWED',
+          `HTTP Method '${req.method}' not allowed. Allowed are HEAD,GET,POST`,
+        );
       return create(object, req);
     }
     if (parts.length === 3 && parts[2] === 'describe') {
-      if (req.method !== 'GET') return err(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are HEAD,GET`);
+      if (req.method !== 'GET')
+        return err(
+          405,
+          'METHOD_NOT_ALLOWED',
+          `HTTP Method '${req.method}' not allowed. Allowed are HEAD,GET`,
+        );
       return describe(object);
     }
     if (parts.length === 3) {
       const id = parts[2] ?? '';
       if (req.method === 'GET') {
         const record = find(object, id);
-        return record ? { status: 200, body: { attributes: { type: object, url: `/services/data/v${version.toFixed(1)}/sobjects/${object}/${id}` }, ...record } } : NOT_FOUND();
+        return record
+          ? {
+              status: 200,
+              body: {
+                attributes: {
+                  type: object,
+                  url: `/services/data/v${version.toFixed(1)}/sobjects/${object}/${id}`,
+                },
+                ...record,
+              },
+            }
+          : NOT_FOUND();
       }
       if (req.method === 'PATCH') return updateById(object, id, req);
-      return err(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are HEAD,GET,PATCH,DELETE`);
+      return err(
+        405,
+        'METHOD_NOT_ALLOWED',
+        `HTTP Method '${req.method}' not allowed. Allowed are HEAD,GET,PATCH,DELETE`,
+      );
     }
     if (parts.length === 4) {
-      if (req.method !== 'PATCH') return err(405, 'METHOD_NOT_ALLOWED', `HTTP Method '${req.method}' not allowed. Allowed are HEAD,GET,PATCH,DELETE`);
+      if (req.method !== 'PATCH')
+        return err(
+          405,
+          'METHOD_NOT_ALLOWED',
+          `HTTP Method '${req.method}' not allowed. Allowed are HEAD,GET,PATCH,DELETE`,
+        );
       return upsert(object, parts[2] ?? '', parts[3] ?? '', version, req);
     }
     return NOT_FOUND();
@@ -702,7 +995,8 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
 
   function answer(res: ServerResponse, result: Answer, limitInfo: boolean): void {
     const headers: Record<string, string> = { ...(result.headers ?? {}) };
-    if (limitInfo) headers['sforce-limit-info'] = `api-usage=${apiUsage}/${options.apiLimit ?? 15000}`;
+    if (limitInfo)
+      headers['sforce-limit-info'] = `api-usage=${apiUsage}/${options.apiLimit ?? 15000}`;
     if (result.body === undefined) {
       res.writeHead(result.status, headers);
       res.end();
@@ -728,8 +1022,16 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
       };
       state.requests.push(request);
       if (request.path === '/services/oauth2/token') return answer(res, token(request), false);
-      if (request.path.startsWith('/services/data')) return answer(res, data(request), /^\/services\/data\/v/.test(request.path));
-      return answer(res, { status: 404, body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }] }, false);
+      if (request.path.startsWith('/services/data'))
+        return answer(res, data(request), /^\/services\/data\/v/.test(request.path));
+      return answer(
+        res,
+        {
+          status: 404,
+          body: [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }],
+        },
+        false,
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -69,7 +69,8 @@ export interface SmtpSink {
 }
 
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
-  const lower = (list: string[] | undefined): Set<string> => new Set((list ?? []).map((a) => a.toLowerCase()));
+  const lower = (list: string[] | undefined): Set<string> =>
+    new Set((list ?? []).map((a) => a.toLowerCase()));
   const rejected = lower(options.rejectRecipients);
   const deferred = lower(options.deferRecipients);
   let holding = lower(options.holdRecipients);
@@ -99,10 +100,16 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
       arrived.notify();
     },
     onAuth(auth, _session, callback) {
-      if (options.auth && auth.username === options.auth.user && auth.password === options.auth.pass) {
+      if (
+        options.auth &&
+        auth.username === options.auth.user &&
+        auth.password === options.auth.pass
+      ) {
         return callback(null, { user: auth.username });
       }
-      callback(Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }));
+      callback(
+        Object.assign(new Error('Authentication credentials invalid'), { responseCode: 535 }),
+      );
     },
     onRcptTo(address, _session, callback) {
       if (rejected.has(address.address.toLowerCase())) {
@@ -133,7 +140,11 @@ export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<Smtp
                 messageId: parsed.messageId ?? null,
                 replyTo: parsed.replyTo?.text ?? null,
                 raw,
-                attachments: (parsed.attachments ?? []).map((a) => ({ filename: a.filename ?? null, contentType: a.contentType, content: a.content })),
+                attachments: (parsed.attachments ?? []).map((a) => ({
+                  filename: a.filename ?? null,
+                  contentType: a.contentType,
+                  content: a.content,
+                })),
               });
               arrived.notify();
               callback();

@@ -30,11 +30,20 @@ describe('startWebhookSink', () => {
 
   it('records the request and verifies its signature against the given clock', async () => {
     const body = '{"type":"payment"}';
-    const res = await request(`${sink.url}/hooks/a?x=1`, { method: 'POST', headers: signedHeaders('msg_1', clock.now(), body), body });
+    const res = await request(`${sink.url}/hooks/a?x=1`, {
+      method: 'POST',
+      headers: signedHeaders('msg_1', clock.now(), body),
+      body,
+    });
     expect(res.statusCode).toBe(200);
     await res.body.text();
     expect(sink.requests).toHaveLength(1);
-    expect(sink.requests[0]).toMatchObject({ method: 'POST', path: '/hooks/a?x=1', json: { type: 'payment' }, verified: true });
+    expect(sink.requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/hooks/a?x=1',
+      json: { type: 'payment' },
+      verified: true,
+    });
     expect(sink.requests[0]?.rawBody.toString()).toBe(body);
     expect(sink.requests[0]?.headers['webhook-id']).toBe('msg_1');
   });
@@ -42,18 +51,33 @@ describe('startWebhookSink', () => {
   it('refuses timestamps more than 5 minutes off, and wrong signatures', async () => {
     const body = '{}';
     const stale = new Date(clock.now().getTime() - 301_000);
-    await (await request(sink.url, { method: 'POST', headers: signedHeaders('msg_old', stale, body), body })).body.text();
+    await (
+      await request(sink.url, {
+        method: 'POST',
+        headers: signedHeaders('msg_old', stale, body),
+        body,
+      })
+    ).body.text();
     const tampered = signedHeaders('msg_x', clock.now(), body);
-    await (await request(sink.url, { method: 'POST', headers: tampered, body: '{"changed":true}' })).body.text();
+    await (
+      await request(sink.url, { method: 'POST', headers: tampered, body: '{"changed":true}' })
+    ).body.text();
     await (await request(sink.url, { method: 'POST', body })).body.text();
     expect(sink.requests.map((r) => r.verified)).toEqual([false, false, false]);
   });
 
   it('answers from the queue, then 200, and counts distinct webhook ids', async () => {
-    sink.respondWith({ status: 429, headers: { 'retry-after': '7' }, body: 'slow' }, { status: 500 });
+    sink.respondWith(
+      { status: 429, headers: { 'retry-after': '7' }, body: 'slow' },
+      { status: 500 },
+    );
     const statuses: number[] = [];
     for (const id of ['a', 'a', 'b']) {
-      const res = await request(sink.url, { method: 'POST', headers: { 'webhook-id': id }, body: 'x' });
+      const res = await request(sink.url, {
+        method: 'POST',
+        headers: { 'webhook-id': id },
+        body: 'x',
+      });
       statuses.push(res.statusCode);
       if (res.statusCode === 429) expect(res.headers['retry-after']).toBe('7');
       await res.body.text();
@@ -87,9 +111,27 @@ describe('startWebhookSink without a clock or secret', () => {
     const plain = await startWebhookSink();
     try {
       const body = '{"a":1}';
-      await (await request(verifying.url, { method: 'POST', headers: signedHeaders('m1', new Date(), body), body })).body.text();
-      await (await request(verifying.url, { method: 'POST', headers: signedHeaders('m2', new Date('2020-01-01T00:00:00.000Z'), body), body })).body.text();
-      await (await request(plain.url, { method: 'POST', headers: signedHeaders('m3', new Date(), body), body })).body.text();
+      await (
+        await request(verifying.url, {
+          method: 'POST',
+          headers: signedHeaders('m1', new Date(), body),
+          body,
+        })
+      ).body.text();
+      await (
+        await request(verifying.url, {
+          method: 'POST',
+          headers: signedHeaders('m2', new Date('2020-01-01T00:00:00.000Z'), body),
+          body,
+        })
+      ).body.text();
+      await (
+        await request(plain.url, {
+          method: 'POST',
+          headers: signedHeaders('m3', new Date(), body),
+          body,
+        })
+      ).body.text();
       expect(verifying.requests.map((r) => r.verified)).toEqual([true, false]);
       expect(plain.requests.map((r) => r.verified)).toEqual([null]);
     } finally {

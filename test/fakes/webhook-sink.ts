@@ -51,7 +51,8 @@ export interface WebhookSink {
 function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    if (value !== undefined)
+      out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
 }
@@ -66,7 +67,12 @@ function parseJson(raw: Buffer): unknown {
 
 const TOLERANCE_SECONDS = 5 * 60;
 
-function verify(webhook: Webhook | null, raw: Buffer, headers: Record<string, string>, clock: Clock | undefined): boolean | null {
+function verify(
+  webhook: Webhook | null,
+  raw: Buffer,
+  headers: Record<string, string>,
+  clock: Clock | undefined,
+): boolean | null {
   if (!webhook) return null;
   try {
     if (!clock) {
@@ -79,7 +85,8 @@ function verify(webhook: Webhook | null, raw: Buffer, headers: Record<string, st
     const timestamp = headers['webhook-timestamp'];
     const signatures = headers['webhook-signature'];
     if (!id || !timestamp || !signatures || !/^\d+$/.test(timestamp)) return false;
-    if (Math.abs(clock.now().getTime() / 1000 - Number(timestamp)) > TOLERANCE_SECONDS) return false;
+    if (Math.abs(clock.now().getTime() / 1000 - Number(timestamp)) > TOLERANCE_SECONDS)
+      return false;
     const expected = webhook.sign(id, new Date(Number(timestamp) * 1000), raw);
     return signatures.split(' ').includes(expected);
   } catch {
@@ -112,7 +119,14 @@ export async function startWebhookSink(options: WebhookSinkOptions = {}): Promis
     req.on('end', () => {
       const rawBody = Buffer.concat(chunks);
       const headers = flattenHeaders(req.headers);
-      requests.push({ method: req.method ?? '', path: req.url ?? '', headers, rawBody, json: parseJson(rawBody), verified: verify(webhook, rawBody, headers, options.clock) });
+      requests.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers,
+        rawBody,
+        json: parseJson(rawBody),
+        verified: verify(webhook, rawBody, headers, options.clock),
+      });
       arrived.notify();
       const step = queue.shift() ?? {};
       if (step.reset) {
@@ -145,7 +159,9 @@ export async function startWebhookSink(options: WebhookSinkOptions = {}): Promis
       return requests.slice();
     },
     uniqueIds() {
-      const ids = requests.map((r) => r.headers['webhook-id']).filter((id): id is string => id !== undefined);
+      const ids = requests
+        .map((r) => r.headers['webhook-id'])
+        .filter((id): id is string => id !== undefined);
       return [...new Set(ids)];
     },
     close() {

@@ -23,7 +23,10 @@ export interface CliProcessResult {
   stderr: string;
 }
 
-function spawnCli(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): ChildProcessByStdio<null, Readable, Readable> {
+function spawnCli(
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string },
+): ChildProcessByStdio<null, Readable, Readable> {
   return spawn(process.execPath, ['--import', TSX, ENTRY, ...args], {
     cwd: options.cwd,
     // Only what is given: the test runner's own IPNHUB_* variables must not leak in.
@@ -45,7 +48,10 @@ export interface CliProcess {
   kill(): void;
 }
 
-export function startCliProcess(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): CliProcess {
+export function startCliProcess(
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string },
+): CliProcess {
   const child = spawnCli(args, options);
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
@@ -71,7 +77,10 @@ export function startCliProcess(args: readonly string[], options: { env: NodeJS.
     async waitForOutput(ready) {
       await changed.until(() => {
         if (ready(text(stdout))) return true;
-        if (ended) throw new Error(`ipnhub ${args.join(' ')} ended (code ${ended.code}) before the output expected; stdout: ${ended.stdout}; stderr: ${ended.stderr}`);
+        if (ended)
+          throw new Error(
+            `ipnhub ${args.join(' ')} ended (code ${ended.code}) before the output expected; stdout: ${ended.stdout}; stderr: ${ended.stderr}`,
+          );
         return false;
       });
     },
@@ -81,7 +90,11 @@ export function startCliProcess(args: readonly string[], options: { env: NodeJS.
       const late = new Promise<never>((_resolve, reject) => {
         timer = setTimeout(() => {
           child.kill('SIGKILL');
-          reject(new Error(`ipnhub ${args.join(' ')} did not exit within ${exitWithinMs} ms of SIGTERM; stderr: ${text(stderr)}`));
+          reject(
+            new Error(
+              `ipnhub ${args.join(' ')} did not exit within ${exitWithinMs} ms of SIGTERM; stderr: ${text(stderr)}`,
+            ),
+          );
         }, exitWithinMs);
       });
       try {
@@ -96,7 +109,10 @@ export function startCliProcess(args: readonly string[], options: { env: NodeJS.
   };
 }
 
-export function runCliProcess(args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string; exitWithinMs?: number }): Promise<CliProcessResult> {
+export function runCliProcess(
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; cwd?: string; exitWithinMs?: number },
+): Promise<CliProcessResult> {
   const child = spawnCli(args, options);
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
@@ -106,7 +122,11 @@ export function runCliProcess(args: readonly string[], options: { env: NodeJS.Pr
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`ipnhub ${args.join(' ')} did not exit within ${limit} ms; stdout: ${Buffer.concat(stdout).toString()}; stderr: ${Buffer.concat(stderr).toString()}`));
+      reject(
+        new Error(
+          `ipnhub ${args.join(' ')} did not exit within ${limit} ms; stdout: ${Buffer.concat(stdout).toString()}; stderr: ${Buffer.concat(stderr).toString()}`,
+        ),
+      );
     }, limit);
     child.on('error', (err) => {
       clearTimeout(timer);
@@ -114,7 +134,12 @@ export function runCliProcess(args: readonly string[], options: { env: NodeJS.Pr
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout: Buffer.concat(stdout).toString(), stderr: Buffer.concat(stderr).toString() });
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(stdout).toString(),
+        stderr: Buffer.concat(stderr).toString(),
+      });
     });
   });
 }

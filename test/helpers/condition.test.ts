@@ -36,7 +36,11 @@ describe('createCondition', () => {
 describe('pollUntil', () => {
   it('reads until the value is done and returns it', async () => {
     const reads: number[] = [];
-    const value = await pollUntil(async () => reads.push(reads.length + 1), (n) => n === 3, 1);
+    const value = await pollUntil(
+      async () => reads.push(reads.length + 1),
+      (n) => n === 3,
+      1,
+    );
     expect(value).toBe(3);
     expect(reads).toEqual([1, 2, 3]);
   });

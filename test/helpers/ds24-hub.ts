@@ -10,7 +10,10 @@ import { startAdminHarness } from '../../src/http/admin/test-support/admin-harne
 import type { AdminHarness, ApiResponse } from '../../src/http/admin/test-support/admin-harness.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import type { DeliveryListItem } from '../../src/outbox/delivery-queries.js';
-import { encodeDigistore24Body, sampleDigistore24Fields } from '../../src/providers/digistore24/sign-request.js';
+import {
+  encodeDigistore24Body,
+  sampleDigistore24Fields,
+} from '../../src/providers/digistore24/sign-request.js';
 import type { Digistore24SampleOverrides } from '../../src/providers/digistore24/sign-request.js';
 import { startSmtpSink } from '../fakes/smtp-sink.js';
 import type { SmtpSink } from '../fakes/smtp-sink.js';
@@ -71,7 +74,11 @@ export interface Ds24Hub extends AdminHarness {
   /** Like {@link Ds24Hub.sendIpn} with the source's passphrase, and asserts the answer is 200 `OK`. */
   postIpn(event: string, overrides?: Ds24IpnOverrides): Promise<void>;
   /** POSTs a `connector` connection with `config` and `settings` to `/api/v1/connections`; asserts 201. */
-  addConnection(connector: string, config: Record<string, unknown>, settings: ConnectionSettings): Promise<CreatedConnection>;
+  addConnection(
+    connector: string,
+    config: Record<string, unknown>,
+    settings: ConnectionSettings,
+  ): Promise<CreatedConnection>;
   /** The connection's deliveries as `/api/v1/deliveries` lists them (first page). */
   deliveries(connectionId: string): Promise<DeliveryListItem[]>;
   /** Closes the app, disposes the runtime and its database, and stops the SMTP sink. */
@@ -79,25 +86,46 @@ export interface Ds24Hub extends AdminHarness {
 }
 
 /** Starts a hub on `dialect`; see {@link Ds24Hub}. */
-export async function startDs24Hub(dialect: DialectName, options: Ds24HubOptions = {}): Promise<Ds24Hub> {
+export async function startDs24Hub(
+  dialect: DialectName,
+  options: Ds24HubOptions = {},
+): Promise<Ds24Hub> {
   const clock = options.clock ?? new ManualClock(DS24_HUB_START);
   const passphrase = options.passphrase ?? DS24_HUB_PASSPHRASE;
   const smtp = await startSmtpSink();
-  const harness = await startAdminHarness(dialect, { clock, config: { smtpUrl: smtp.url, ...options.config } });
+  const harness = await startAdminHarness(dialect, {
+    clock,
+    config: { smtpUrl: smtp.url, ...options.config },
+  });
   const base = await harness.app.listen({ port: 0, host: '127.0.0.1' });
-  const source = await harness.call('POST', '/sources', { provider: 'digistore24', name: 'DS24 main', config: { passphrase } });
+  const source = await harness.call('POST', '/sources', {
+    provider: 'digistore24',
+    name: 'DS24 main',
+    config: { passphrase },
+  });
   expect(source.status).toBe(201);
   const sourceId = source.json<{ id: string }>().id;
   const ipnUrl = `${base}/ipn/${sourceId}`;
 
   async function send(body: string): Promise<Omit<IpnReply, 'body'>> {
-    const res = await request(ipnUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const res = await request(ipnUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
     return { status: res.statusCode, text: await res.body.text() };
   }
 
-  async function sendIpn(event: string, overrides: Ds24IpnOverrides = {}, key = passphrase): Promise<IpnReply> {
+  async function sendIpn(
+    event: string,
+    overrides: Ds24IpnOverrides = {},
+    key = passphrase,
+  ): Promise<IpnReply> {
     const { extra, ...sample } = overrides;
-    const body = encodeDigistore24Body({ ...sampleDigistore24Fields(event, { productId: '543210', ...sample }), ...extra }, key);
+    const body = encodeDigistore24Body(
+      { ...sampleDigistore24Fields(event, { productId: '543210', ...sample }), ...extra },
+      key,
+    );
     return { ...(await send(body)), body };
   }
 
@@ -115,7 +143,11 @@ export async function startDs24Hub(dialect: DialectName, options: Ds24HubOptions
       expect({ status: reply.status, text: reply.text }).toEqual({ status: 200, text: 'OK' });
     },
     async addConnection(connector, config, settings) {
-      const response = await harness.call('POST', '/connections', { connector, config, ...settings });
+      const response = await harness.call('POST', '/connections', {
+        connector,
+        config,
+        ...settings,
+      });
       expect(response.status).toBe(201);
       return { id: response.json<{ id: string }>().id, response };
     },
@@ -142,7 +174,11 @@ export interface Ds24Stage<T> {
  * both after each test. Read `hub` and `target` inside tests or hooks registered after this
  * call; outside a test they throw.
  */
-export function useDs24Hub<T extends { close(): Promise<void> }>(dialect: DialectName, startTarget: (hub: Ds24Hub) => Promise<T>, options: Ds24HubOptions = {}): Ds24Stage<T> {
+export function useDs24Hub<T extends { close(): Promise<void> }>(
+  dialect: DialectName,
+  startTarget: (hub: Ds24Hub) => Promise<T>,
+  options: Ds24HubOptions = {},
+): Ds24Stage<T> {
   let current: { hub: Ds24Hub; target: T } | undefined;
   beforeEach(async () => {
     const hub = await startDs24Hub(dialect, options);
@@ -160,7 +196,8 @@ export function useDs24Hub<T extends { close(): Promise<void> }>(dialect: Dialec
     await running?.target.close();
   });
   const now = (): { hub: Ds24Hub; target: T } => {
-    if (current === undefined) throw new Error('useDs24Hub: hub and target exist only while a test runs');
+    if (current === undefined)
+      throw new Error('useDs24Hub: hub and target exist only while a test runs');
     return current;
   };
   return {

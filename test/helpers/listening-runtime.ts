@@ -17,12 +17,20 @@ export interface ListeningRuntime {
   close(): Promise<void>;
 }
 
-export async function startListeningRuntime(dialect: DialectName, passphrase: string, options: TestRuntimeOptions = {}): Promise<ListeningRuntime> {
+export async function startListeningRuntime(
+  dialect: DialectName,
+  passphrase: string,
+  options: TestRuntimeOptions = {},
+): Promise<ListeningRuntime> {
   const runtime = await createTestRuntime(dialect, options);
   const app = await runtime.buildApp();
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
-  const source = await runtime.sources.create({ provider: 'digistore24', name: 'ds24', config: { passphrase } });
+  const source = await runtime.sources.create({
+    provider: 'digistore24',
+    name: 'ds24',
+    config: { passphrase },
+  });
   return {
     runtime,
     app,

@@ -4,7 +4,11 @@
  * The pause only spaces the reads; the outcome never depends on it. Like `createCondition`,
  * there is no deadline of its own: the test's timeout bounds the wait. See docs/testing.md.
  */
-export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, pauseMs = 50): Promise<T> {
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  pauseMs = 50,
+): Promise<T> {
   for (;;) {
     const value = await read();
     if (done(value)) return value;

@@ -19,7 +19,8 @@ process.prependListener('beforeExit', () => {
   exitCodeBeforeHook = process.exitCode;
 });
 process.on('exit', () => {
-  if (exitCodeBeforeHook !== undefined && exitCodeBeforeHook !== 0) process.exitCode = exitCodeBeforeHook;
+  if (exitCodeBeforeHook !== undefined && exitCodeBeforeHook !== 0)
+    process.exitCode = exitCodeBeforeHook;
 });
 
 export interface RunningPostgres {

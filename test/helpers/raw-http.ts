@@ -44,7 +44,9 @@ export async function openRaw(port: number): Promise<RawConnection> {
   socket.on('data', (chunk: Buffer) => received.push(chunk));
   // A reset or a write after the server closed is part of what these tests provoke.
   socket.on('error', () => undefined);
-  const closed = new Promise<RawAnswer>((resolve) => socket.on('close', () => resolve(parseAnswer(Buffer.concat(received).toString('latin1')))));
+  const closed = new Promise<RawAnswer>((resolve) =>
+    socket.on('close', () => resolve(parseAnswer(Buffer.concat(received).toString('latin1')))),
+  );
   await new Promise<void>((resolve) => socket.once('connect', resolve));
   return {
     socket,

@@ -24,10 +24,15 @@ export interface TestDb extends Db {
   dispose(): Promise<void>;
 }
 
-export async function createTestTarget(dialect: DialectName): Promise<{ target: DbTarget; drop(): Promise<void> }> {
+export async function createTestTarget(
+  dialect: DialectName,
+): Promise<{ target: DbTarget; drop(): Promise<void> }> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'ipnhub-sqlite-'));
-    return { target: { kind: 'sqlite', file: join(dir, 'ipnhub.db') }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      target: { kind: 'sqlite', file: join(dir, 'ipnhub.db') },
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const adminUrl = inject('pgAdminUrl');
   if (!adminUrl) throw new Error('PostgreSQL is not running for this test run');

@@ -42,10 +42,15 @@ export interface TestRuntimeOptions {
   sharing?: TestRuntime;
 }
 
-export async function createTestRuntime(dialect: DialectName, options: TestRuntimeOptions = {}): Promise<TestRuntime> {
+export async function createTestRuntime(
+  dialect: DialectName,
+  options: TestRuntimeOptions = {},
+): Promise<TestRuntime> {
   const shared = options.sharing;
   const dataDir = shared?.dataDir ?? mkdtempSync(join(tmpdir(), 'ipnhub-data-'));
-  const { target, drop } = shared ? { target: shared.target, drop: async () => undefined } : await createTestTarget(dialect);
+  const { target, drop } = shared
+    ? { target: shared.target, drop: async () => undefined }
+    : await createTestTarget(dialect);
   const config = loadConfig(
     {},
     {

@@ -10,20 +10,34 @@ import type { Plugin } from 'vite';
 import { measureInitialJs } from './initial-js.js';
 import type { BuiltChunk } from './initial-js.js';
 
-export function initialJsBudget(limitBytes: number, report: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): Plugin {
+export function initialJsBudget(
+  limitBytes: number,
+  report: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
+): Plugin {
   return {
     name: 'ipnhub-initial-js-budget',
     apply: 'build',
     generateBundle(_options, bundle) {
       const chunks: BuiltChunk[] = [];
       for (const output of Object.values(bundle)) {
-        if (output.type === 'chunk') chunks.push({ fileName: output.fileName, code: output.code, isEntry: output.isEntry, imports: output.imports, facadeModuleId: output.facadeModuleId });
+        if (output.type === 'chunk')
+          chunks.push({
+            fileName: output.fileName,
+            code: output.code,
+            isEntry: output.isEntry,
+            imports: output.imports,
+            facadeModuleId: output.facadeModuleId,
+          });
       }
       const initial = measureInitialJs(chunks);
       const kib = (bytes: number): string => (bytes / 1024).toFixed(1);
-      report(`initial JavaScript: ${kib(initial.gzipBytes)} KiB gzipped (budget ${kib(limitBytes)} KiB): ${initial.files.join(', ')}`);
+      report(
+        `initial JavaScript: ${kib(initial.gzipBytes)} KiB gzipped (budget ${kib(limitBytes)} KiB): ${initial.files.join(', ')}`,
+      );
       if (initial.gzipBytes > limitBytes) {
-        this.error(`The initial JavaScript is ${kib(initial.gzipBytes)} KiB gzipped, over the budget of ${kib(limitBytes)} KiB. Load the page or library that grew it lazily (import()).`);
+        this.error(
+          `The initial JavaScript is ${kib(initial.gzipBytes)} KiB gzipped, over the budget of ${kib(limitBytes)} KiB. Load the page or library that grew it lazily (import()).`,
+        );
       }
     },
   };

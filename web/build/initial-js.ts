@@ -39,8 +39,12 @@ export function measureInitialJs(chunks: readonly BuiltChunk[]): InitialJs {
   };
   for (const chunk of chunks) if (chunk.isEntry) visit(chunk.fileName);
   let gzipBytes = [...files].reduce((sum, name) => sum + gzipSize(byName.get(name)?.code ?? ''), 0);
-  const catalogues = chunks.filter((chunk) => chunk.facadeModuleId !== null && CATALOGUE.test(chunk.facadeModuleId));
-  const largest = catalogues.map((chunk) => ({ name: chunk.fileName, bytes: gzipSize(chunk.code) })).sort((a, b) => b.bytes - a.bytes)[0];
+  const catalogues = chunks.filter(
+    (chunk) => chunk.facadeModuleId !== null && CATALOGUE.test(chunk.facadeModuleId),
+  );
+  const largest = catalogues
+    .map((chunk) => ({ name: chunk.fileName, bytes: gzipSize(chunk.code) }))
+    .sort((a, b) => b.bytes - a.bytes)[0];
   if (largest) {
     files.add(largest.name);
     gzipBytes += largest.bytes;

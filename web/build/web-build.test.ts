@@ -20,7 +20,11 @@ describe('the built web UI', () => {
   beforeAll(async () => {
     outDir = mkdtempSync(join(tmpdir(), 'ipnhub-web-build-'));
     // vitest runs with NODE_ENV=test: the config must still make the production build.
-    const result = await build({ configFile: CONFIG, logLevel: 'silent', build: { outDir, emptyOutDir: true } });
+    const result = await build({
+      configFile: CONFIG,
+      logLevel: 'silent',
+      build: { outDir, emptyOutDir: true },
+    });
     output = (Array.isArray(result) ? result[0] : result) as Rollup.RollupOutput;
   }, 120_000);
   afterAll(() => rmSync(outDir, { recursive: true, force: true }));
@@ -46,8 +50,18 @@ describe('the built web UI', () => {
   });
 
   it('loads at most the budget of JavaScript before the first page shows', () => {
-    const chunks = output.output.filter((item): item is Rollup.OutputChunk => item.type === 'chunk');
-    const initial = measureInitialJs(chunks.map((c) => ({ fileName: c.fileName, code: c.code, isEntry: c.isEntry, imports: c.imports, facadeModuleId: c.facadeModuleId })));
+    const chunks = output.output.filter(
+      (item): item is Rollup.OutputChunk => item.type === 'chunk',
+    );
+    const initial = measureInitialJs(
+      chunks.map((c) => ({
+        fileName: c.fileName,
+        code: c.code,
+        isEntry: c.isEntry,
+        imports: c.imports,
+        facadeModuleId: c.facadeModuleId,
+      })),
+    );
     expect(initial.gzipBytes).toBeLessThanOrEqual(INITIAL_JS_BUDGET_BYTES);
     // Pages are their own chunks, loaded when visited.
     expect(initial.files.some((file) => file.includes('source-page'))).toBe(false);
@@ -58,7 +72,9 @@ describe('the built web UI', () => {
     // vitest runs this build with NODE_ENV=test: JSX compiled for React's development runtime
     // would call jsxDEV, which the production React in the same bundle does not have.
     expect(process.env.NODE_ENV).not.toBe('production');
-    const code = output.output.flatMap((item) => (item.type === 'chunk' ? [item.code] : [])).join('\n');
+    const code = output.output
+      .flatMap((item) => (item.type === 'chunk' ? [item.code] : []))
+      .join('\n');
     expect(code).not.toMatch(/\bjsxDEV\b/);
     expect(code).toMatch(/\.jsxs?\)?\(/);
   });

@@ -25,7 +25,10 @@ interface SettingRow {
 
 function shown(key: keyof Config, value: unknown): string {
   if (value === undefined) return '(not set)';
-  if (SECRET_KEYS.has(key)) return typeof value === 'string' && key.endsWith('Url') ? (maskUrlPassword(value) ?? '(set)') : '(set)';
+  if (SECRET_KEYS.has(key))
+    return typeof value === 'string' && key.endsWith('Url')
+      ? (maskUrlPassword(value) ?? '(set)')
+      : '(set)';
   return Array.isArray(value) ? (value.length === 0 ? '(empty)' : value.join(',')) : String(value);
 }
 
@@ -42,9 +45,18 @@ export function registerConfigCommand(program: Command, ctx: CommandContext): vo
       const settings = loadCommandSettings(ctx.io);
       const settingsFile = settings.file ?? settingsFileIn(settings.config.dataDir);
       const database = describeDatabase(dbTarget(settings.config));
-      const rows: SettingRow[] = CONFIG_KEYS.map((key) => ({ key, variable: envName(key), value: shown(key, settings.config[key]), origin: settings.origins[key] }));
+      const rows: SettingRow[] = CONFIG_KEYS.map((key) => ({
+        key,
+        variable: envName(key),
+        value: shown(key, settings.config[key]),
+        origin: settings.origins[key],
+      }));
       if (options.json === true) {
-        printJson(ctx.io, { settingsFile: { path: settingsFile, present: settings.file !== undefined }, database, settings: rows });
+        printJson(ctx.io, {
+          settingsFile: { path: settingsFile, present: settings.file !== undefined },
+          database,
+          settings: rows,
+        });
         return;
       }
       printLines(

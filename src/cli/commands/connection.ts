@@ -7,7 +7,10 @@
  */
 import type { Command } from 'commander';
 import { connectionWriteView } from '../../connections/connection-write-view.js';
-import type { ConnectionView, ConnectionWriteResult } from '../../connections/connections-service.js';
+import type {
+  ConnectionView,
+  ConnectionWriteResult,
+} from '../../connections/connections-service.js';
 import type { ConnectionFilters } from '../../routing/filters.js';
 import { CONNECTOR_IDS } from '../../connectors/registry.js';
 import { IpnhubError } from '../../core/errors.js';
@@ -85,7 +88,8 @@ function filtersFrom(options: ConnectionOptions): Partial<ConnectionFilters> {
   if (options.source !== undefined) filters.sources = options.source;
   if (options.event !== undefined) filters.eventTypes = options.event;
   if (options.product !== undefined) filters.productIds = options.product;
-  if (options.language !== undefined) filters.languages = options.language.map((l) => l.toLowerCase());
+  if (options.language !== undefined)
+    filters.languages = options.language.map((l) => l.toLowerCase());
   if (options.addons !== undefined) filters.addons = options.addons;
   if (options.payments !== undefined) filters.payments = options.payments;
   if (options.includeTest !== undefined) filters.includeTest = options.includeTest;
@@ -103,9 +107,11 @@ function configFrom(options: ConnectionOptions): Record<string, unknown> {
 export function describeFilters(filters: ConnectionFilters): string {
   const parts = [filters.eventTypes.length === 0 ? 'all events' : filters.eventTypes.join(', ')];
   if (filters.productIds.length > 0) parts.push(`products ${filters.productIds.join(', ')}`);
-  if (filters.addons !== 'include') parts.push(filters.addons === 'exclude' ? 'add-ons excluded' : 'add-ons only');
+  if (filters.addons !== 'include')
+    parts.push(filters.addons === 'exclude' ? 'add-ons excluded' : 'add-ons only');
   if (filters.languages.length > 0) parts.push(`languages ${filters.languages.join(', ')}`);
-  if (filters.payments !== 'all') parts.push(filters.payments === 'first' ? 'first payments only' : 'rebills only');
+  if (filters.payments !== 'all')
+    parts.push(filters.payments === 'first' ? 'first payments only' : 'rebills only');
   if (filters.sources.length > 0) parts.push(`sources ${filters.sources.join(', ')}`);
   if (filters.includeTest) parts.push('incl. test events');
   return parts.join(' · ');
@@ -118,13 +124,25 @@ function targetOf(view: ConnectionView): string {
   return '';
 }
 
-function generatedSecretLines(view: ConnectionView, generatedSecrets: Record<string, string>): string[] {
+function generatedSecretLines(
+  view: ConnectionView,
+  generatedSecrets: Record<string, string>,
+): string[] {
   const secrets = Object.entries(generatedSecrets);
   if (secrets.length === 0) return [];
-  return ['Generated secrets — shown once, store them now:', ...secrets.map(([name, value]) => `  ${SECRET_LABELS[`${view.connector}.${name}`] ?? name}: ${value}`)];
+  return [
+    'Generated secrets — shown once, store them now:',
+    ...secrets.map(
+      ([name, value]) => `  ${SECRET_LABELS[`${view.connector}.${name}`] ?? name}: ${value}`,
+    ),
+  ];
 }
 
-function printAdded(io: CliIo, view: ConnectionView, generatedSecrets: Record<string, string>): void {
+function printAdded(
+  io: CliIo,
+  view: ConnectionView,
+  generatedSecrets: Record<string, string>,
+): void {
   printLines(
     io,
     `Created connection ${view.id} (${view.connector}, "${view.name}"${view.active ? '' : ', inactive'}).`,
@@ -142,7 +160,11 @@ function keptSecrets(view: ConnectionView, patch: Record<string, unknown> | unde
     .map(([field]) => field);
 }
 
-function printUpdated(io: CliIo, result: ConnectionWriteResult, configPatch: Record<string, unknown> | undefined): void {
+function printUpdated(
+  io: CliIo,
+  result: ConnectionWriteResult,
+  configPatch: Record<string, unknown> | undefined,
+): void {
   const view = result.connection;
   const kept = keptSecrets(view, configPatch);
   const target = targetOf(view);
@@ -157,7 +179,16 @@ function printUpdated(io: CliIo, result: ConnectionWriteResult, configPatch: Rec
 }
 
 /** What each `--clear` list empties, and the option that sets the same list (both at once contradict). */
-const CLEAR_TARGETS: Readonly<Record<Clearable, { flag: string; option: 'event' | 'product' | 'language' | 'source' | 'errorEmail'; filter: 'eventTypes' | 'productIds' | 'languages' | 'sources' | null }>> = {
+const CLEAR_TARGETS: Readonly<
+  Record<
+    Clearable,
+    {
+      flag: string;
+      option: 'event' | 'product' | 'language' | 'source' | 'errorEmail';
+      filter: 'eventTypes' | 'productIds' | 'languages' | 'sources' | null;
+    }
+  >
+> = {
   events: { flag: '--event', option: 'event', filter: 'eventTypes' },
   products: { flag: '--product', option: 'product', filter: 'productIds' },
   languages: { flag: '--language', option: 'language', filter: 'languages' },
@@ -166,13 +197,22 @@ const CLEAR_TARGETS: Readonly<Record<Clearable, { flag: string; option: 'event' 
 };
 
 /** The connections-service patch for `update`'s options; throws VALIDATION_FAILED when nothing would change or options contradict. */
-function patchFrom(options: UpdateOptions): { name?: string; config?: Record<string, unknown>; filterChanges?: Partial<ConnectionFilters>; errorEmails?: string[] } {
+function patchFrom(options: UpdateOptions): {
+  name?: string;
+  config?: Record<string, unknown>;
+  filterChanges?: Partial<ConnectionFilters>;
+  errorEmails?: string[];
+} {
   const config = configFrom(options);
   const filterChanges = filtersFrom(options);
   let errorEmails = options.errorEmail;
   for (const list of options.clear ?? []) {
     const target = CLEAR_TARGETS[list];
-    if (options[target.option] !== undefined) throw new IpnhubError('VALIDATION_FAILED', `--clear ${list} and ${target.flag} contradict each other; give one of them.`);
+    if (options[target.option] !== undefined)
+      throw new IpnhubError(
+        'VALIDATION_FAILED',
+        `--clear ${list} and ${target.flag} contradict each other; give one of them.`,
+      );
     if (target.filter === null) errorEmails = [];
     else filterChanges[target.filter] = [];
   }
@@ -183,7 +223,10 @@ function patchFrom(options: UpdateOptions): { name?: string; config?: Record<str
     ...(errorEmails !== undefined ? { errorEmails } : {}),
   };
   if (Object.keys(patch).length === 0) {
-    throw new IpnhubError('VALIDATION_FAILED', 'Nothing to change: give at least one option (see ipnhub connection update --help); enable or disable a connection with ipnhub connection enable|disable.');
+    throw new IpnhubError(
+      'VALIDATION_FAILED',
+      'Nothing to change: give at least one option (see ipnhub connection update --help); enable or disable a connection with ipnhub connection enable|disable.',
+    );
   }
   return patch;
 }
@@ -194,7 +237,12 @@ function withConnectionOptions(command: Command, update: boolean): Command {
   return command
     .option('--url <url>', 'target URL (webhook, paypal-ipn-forward; same as --set url=…)')
     .option('--to <email>', `recipient address (email connector)${lists}`, collect)
-    .option('--config <json>', update ? 'config fields to change, as a JSON object (null removes a field)' : 'the connector config as a JSON object (fields per connector)')
+    .option(
+      '--config <json>',
+      update
+        ? 'config fields to change, as a JSON object (null removes a field)'
+        : 'the connector config as a JSON object (fields per connector)',
+    )
     .option(
       '--set <key=value>',
       update
@@ -202,31 +250,57 @@ function withConnectionOptions(command: Command, update: boolean): Command {
         : 'set one config field; key:=json for a typed value, dotted keys for nested fields (repeatable)',
       collect,
     )
-    .option('--event <type>', `only these event types${lists}: ${FILTERABLE_EVENTS.join(', ')}`, collectOneOf(FILTERABLE_EVENTS))
+    .option(
+      '--event <type>',
+      `only these event types${lists}: ${FILTERABLE_EVENTS.join(', ')}`,
+      collectOneOf(FILTERABLE_EVENTS),
+    )
     .option('--product <id>', `only orders containing this product id${lists}`, collect)
     .option('--language <code>', `only orders in this language, ISO 639-1${lists}`, collect)
-    .option('--addons <rule>', 'add-on products: include (default), exclude, only', oneOf(ADDON_RULES))
-    .option('--payments <rule>', 'payment events: all (default), first (first payment only), rebills (follow-up payments only)', oneOf(PAYMENT_RULES))
-    .option('--include-test', 'also deliver test events (Digistore24 api_mode=test, PayPal test_ipn=1 or a sandbox source)')
+    .option(
+      '--addons <rule>',
+      'add-on products: include (default), exclude, only',
+      oneOf(ADDON_RULES),
+    )
+    .option(
+      '--payments <rule>',
+      'payment events: all (default), first (first payment only), rebills (follow-up payments only)',
+      oneOf(PAYMENT_RULES),
+    )
+    .option(
+      '--include-test',
+      'also deliver test events (Digistore24 api_mode=test, PayPal test_ipn=1 or a sandbox source)',
+    )
     .option('--source <id>', `only events from this source id${lists}`, collect)
-    .option('--error-email <email>', `address that gets an e-mail when deliveries fail${lists}`, collect);
+    .option(
+      '--error-email <email>',
+      `address that gets an e-mail when deliveries fail${lists}`,
+      collect,
+    );
 }
 
 /** Adds `connection add|list|update|enable|disable|test|remove`; `test` sets exit code 1 unless it passed. */
 export function registerConnectionCommand(program: Command, ctx: CommandContext): void {
   const connection = program
     .command('connection')
-    .description('Manage connections: the targets (webhooks, e-mail, CRMs) events are delivered to, with their filters.');
+    .description(
+      'Manage connections: the targets (webhooks, e-mail, CRMs) events are delivered to, with their filters.',
+    );
 
   withConnectionOptions(
     connection
       .command('add')
-      .description('Create a connection. Filters are all optional; without them the connection receives every event of every source.')
+      .description(
+        'Create a connection. Filters are all optional; without them the connection receives every event of every source.',
+      )
       .requiredOption('--connector <id>', `connector id (required): ${CONNECTOR_IDS.join(', ')}`)
       .requiredOption('--name <name>', 'a name for this connection (required), e.g. "CRM webhook"'),
     false,
   )
-    .option('--inactive', 'create the connection switched off (switch it on with ipnhub connection enable)')
+    .option(
+      '--inactive',
+      'create the connection switched off (switch it on with ipnhub connection enable)',
+    )
     .option('--json', 'print the created connection (and generated secrets) as JSON')
     .action(async (options: AddOptions) => {
       const config = configFrom(options);
@@ -285,18 +359,32 @@ export function registerConnectionCommand(program: Command, ctx: CommandContext)
     true,
   )
     .option('--no-include-test', 'stop delivering test events')
-    .option('--clear <list>', `empty a list, i.e. no longer filter by it (repeatable): ${CLEARABLE.join(', ')}`, collectOneOf(CLEARABLE))
-    .option('--json', 'print the updated connection as JSON (with generatedSecrets when a secret was generated)')
+    .option(
+      '--clear <list>',
+      `empty a list, i.e. no longer filter by it (repeatable): ${CLEARABLE.join(', ')}`,
+      collectOneOf(CLEARABLE),
+    )
+    .option(
+      '--json',
+      'print the updated connection as JSON (with generatedSecrets when a secret was generated)',
+    )
     .action(async (id: string, options: UpdateOptions) => {
       const patch = patchFrom(options);
       await withDbRuntime(ctx.io, async (runtime) => {
-        const result = found(await namingFlags(CONNECTION_FLAGS, () => runtime.connections.update(id, patch)), 'connection', id);
+        const result = found(
+          await namingFlags(CONNECTION_FLAGS, () => runtime.connections.update(id, patch)),
+          'connection',
+          id,
+        );
         if (options.json === true) printJson(ctx.io, connectionWriteView(result, false));
         else printUpdated(ctx.io, result, patch.config);
       });
     });
 
-  for (const [verb, active] of [['enable', true], ['disable', false]] as const) {
+  for (const [verb, active] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
     connection
       .command(verb)
       .description(
@@ -311,15 +399,25 @@ export function registerConnectionCommand(program: Command, ctx: CommandContext)
           const result = found(await runtime.connections.update(id, { active }), 'connection', id);
           const view = result.connection;
           if (options.json === true) printJson(ctx.io, connectionWriteView(result, false));
-          else if (active) printLines(ctx.io, `Enabled connection ${view.id} (${view.connector}, "${view.name}"): events received from now on are delivered to it.`);
-          else printLines(ctx.io, `Disabled connection ${view.id} (${view.connector}, "${view.name}"): events received from now on are not delivered to it; its pending deliveries are skipped.`);
+          else if (active)
+            printLines(
+              ctx.io,
+              `Enabled connection ${view.id} (${view.connector}, "${view.name}"): events received from now on are delivered to it.`,
+            );
+          else
+            printLines(
+              ctx.io,
+              `Disabled connection ${view.id} (${view.connector}, "${view.name}"): events received from now on are not delivered to it; its pending deliveries are skipped.`,
+            );
         });
       });
   }
 
   connection
     .command('test')
-    .description("Run the connection's test right now and print the result (exit code 1 unless it passed): a webhook gets a signed connection_test event, e-mail checks the SMTP login, CRM connectors make an authenticated read.")
+    .description(
+      "Run the connection's test right now and print the result (exit code 1 unless it passed): a webhook gets a signed connection_test event, e-mail checks the SMTP login, CRM connectors make an authenticated read.",
+    )
     .argument('<id>', 'connection id (con_…)')
     .option('--json', 'print the outcome as JSON')
     .action(async (id: string, options: { json?: boolean }) => {
@@ -333,12 +431,15 @@ export function registerConnectionCommand(program: Command, ctx: CommandContext)
 
   connection
     .command('remove')
-    .description('Delete a connection. Its delivery log stays; deliveries still pending for it are skipped.')
+    .description(
+      'Delete a connection. Its delivery log stays; deliveries still pending for it are skipped.',
+    )
     .argument('<id>', 'connection id (con_…)')
     .option('--json', 'print the result as JSON')
     .action(async (id: string, options: { json?: boolean }) => {
       await withDbRuntime(ctx.io, async (runtime) => {
-        if (!(await runtime.connections.remove(id))) throw new IpnhubError('NOT_FOUND', `No connection ${id}.`);
+        if (!(await runtime.connections.remove(id)))
+          throw new IpnhubError('NOT_FOUND', `No connection ${id}.`);
         if (options.json === true) printJson(ctx.io, { id, removed: true });
         else printLines(ctx.io, `Removed connection ${id}.`);
       });

@@ -17,7 +17,14 @@ import { withPageOptions } from '../page-options.js';
 import { runList, runShow } from '../read-commands.js';
 import type { PageOptions } from '../page-options.js';
 
-const STATUSES = ['pending', 'delivering', 'delivered', 'skipped', 'failed', 'dead'] as const satisfies readonly DeliveryStatus[];
+const STATUSES = [
+  'pending',
+  'delivering',
+  'delivered',
+  'skipped',
+  'failed',
+  'dead',
+] as const satisfies readonly DeliveryStatus[];
 
 interface ListOptions extends PageOptions {
   status?: DeliveryStatus;
@@ -65,7 +72,9 @@ function printDetail(io: CliIo, d: DeliveryDetail): void {
 
 /** Adds `deliveries list|show|redeliver`. */
 export function registerDeliveriesCommand(program: Command, ctx: CommandContext): void {
-  const deliveries = program.command('deliveries').description('Inspect the delivery log and redeliver by hand.');
+  const deliveries = program
+    .command('deliveries')
+    .description('Inspect the delivery log and redeliver by hand.');
 
   withPageOptions(
     deliveries
@@ -79,18 +88,35 @@ export function registerDeliveriesCommand(program: Command, ctx: CommandContext)
       ctx,
       options.json,
       (runtime) =>
-        listDeliveries(runtime.dbHandle.db, { status: options.status, connectionId: options.connection, eventId: options.event, limit: options.limit, cursor: options.cursor }),
+        listDeliveries(runtime.dbHandle.db, {
+          status: options.status,
+          connectionId: options.connection,
+          eventId: options.event,
+          limit: options.limit,
+          cursor: options.cursor,
+        }),
       { columns: DELIVERY_COLUMNS, emptyText: 'No deliveries match.' },
     );
   });
 
   deliveries
     .command('show')
-    .description('Show one delivery with all its attempts and, while it has not gone out, why it waits (its next attempt, or the earlier delivery of the same order that holds it back).')
+    .description(
+      'Show one delivery with all its attempts and, while it has not gone out, why it waits (its next attempt, or the earlier delivery of the same order that holds it back).',
+    )
     .argument('<id>', 'delivery id (dlv_…)')
     .option('--json', 'print the delivery as JSON')
     .action(async (id: string, options: { json?: boolean }) => {
-      await runShow(ctx, options.json, { what: 'delivery', id, load: (runtime) => getDelivery(runtime.dbHandle.db, id, runtime.clock.now()) }, printDetail);
+      await runShow(
+        ctx,
+        options.json,
+        {
+          what: 'delivery',
+          id,
+          load: (runtime) => getDelivery(runtime.dbHandle.db, id, runtime.clock.now()),
+        },
+        printDetail,
+      );
     });
 
   deliveries
@@ -104,7 +130,11 @@ export function registerDeliveriesCommand(program: Command, ctx: CommandContext)
       await withDbRuntime(ctx.io, async (runtime) => {
         await runtime.admin.redeliver(id);
         if (options.json === true) printJson(ctx.io, { id, status: 'pending', trigger: 'manual' });
-        else printLines(ctx.io, `Delivery ${id} is queued for a manual attempt; the running worker (ipnhub serve or ipnhub worker) picks it up.`);
+        else
+          printLines(
+            ctx.io,
+            `Delivery ${id} is queued for a manual attempt; the running worker (ipnhub serve or ipnhub worker) picks it up.`,
+          );
       });
     });
 }

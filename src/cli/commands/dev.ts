@@ -6,7 +6,10 @@
  * SIGINT/SIGTERM. Never point a live source at it.
  */
 import type { Command } from 'commander';
-import { createIpnVerificationFake, IPN_VERIFICATION_PATH } from '../../dev/fake-paypal/ipn-verification.js';
+import {
+  createIpnVerificationFake,
+  IPN_VERIFICATION_PATH,
+} from '../../dev/fake-paypal/ipn-verification.js';
 import { serveFakeRoutes } from '../../dev/fake-paypal/server.js';
 import { createWebhookApiFake, DEV_CERTIFICATE_PATH } from '../../dev/fake-paypal/webhook-api.js';
 import { waitForShutdown } from '../cli-io.js';
@@ -24,23 +27,40 @@ interface FakePayPalOptions {
 }
 
 export function registerDevCommand(program: Command, ctx: CommandContext): void {
-  const dev = program.command('dev').description('Tools for trying ipnhub locally (never for production).');
+  const dev = program
+    .command('dev')
+    .description('Tools for trying ipnhub locally (never for production).');
 
   dev
     .command('fake-paypal')
     .description(
-      'Run a local fake of PayPal\'s IPN postback, webhook certificate, OAuth and verify-webhook-signature endpoints (INSECURE, for local tests). Stops on SIGINT/SIGTERM.',
+      "Run a local fake of PayPal's IPN postback, webhook certificate, OAuth and verify-webhook-signature endpoints (INSECURE, for local tests). Stops on SIGINT/SIGTERM.",
     )
     .option('--port <port>', 'port to listen on', integerAtLeast(0), 8081)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--client-id <id>', 'OAuth client id the fake accepts (API verification mode)', 'ipnhub-dev-client')
+    .option(
+      '--client-id <id>',
+      'OAuth client id the fake accepts (API verification mode)',
+      'ipnhub-dev-client',
+    )
     .option('--client-secret <secret>', 'OAuth client secret the fake accepts', 'ipnhub-dev-secret')
     .option('--json', 'print the endpoints as JSON')
     .action(async (options: FakePayPalOptions) => {
       const ipn = createIpnVerificationFake();
-      const webhooks = createWebhookApiFake({ clientId: options.clientId, clientSecret: options.clientSecret });
-      const server = await serveFakeRoutes([ipn.route, webhooks.route], { port: options.port, host: options.host }).catch((err: unknown) => {
-        throw explainListenError(err, { host: options.host, port: options.port, hostSetting: '--host', portSetting: '--port' });
+      const webhooks = createWebhookApiFake({
+        clientId: options.clientId,
+        clientSecret: options.clientSecret,
+      });
+      const server = await serveFakeRoutes([ipn.route, webhooks.route], {
+        port: options.port,
+        host: options.host,
+      }).catch((err: unknown) => {
+        throw explainListenError(err, {
+          host: options.host,
+          port: options.port,
+          hostSetting: '--host',
+          portSetting: '--port',
+        });
       });
       try {
         const endpoints = {

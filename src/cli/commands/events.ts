@@ -31,14 +31,21 @@ interface ListOptions extends PageOptions {
 }
 
 function money(amount: number | null, currency: string | null): string | null {
-  return amount === null ? null : `${formatMoney(amount, currency)}${currency === null ? '' : ` ${currency}`}`;
+  return amount === null
+    ? null
+    : `${formatMoney(amount, currency)}${currency === null ? '' : ` ${currency}`}`;
 }
 
 function describeOrder(order: EventOrder): string {
   const parts = [order.id];
   const amount = money(order.amount, order.currency);
   if (amount !== null) parts.push(amount);
-  if (order.billingType !== null) parts.push(order.paySequenceNo === null ? order.billingType : `${order.billingType}, pay sequence ${order.paySequenceNo}`);
+  if (order.billingType !== null)
+    parts.push(
+      order.paySequenceNo === null
+        ? order.billingType
+        : `${order.billingType}, pay sequence ${order.paySequenceNo}`,
+    );
   if (order.transactionId !== null) parts.push(`transaction ${order.transactionId}`);
   return parts.join(' · ');
 }
@@ -57,32 +64,61 @@ function printDetail(io: CliIo, e: EventDetail): void {
   if (e.order !== null) {
     lines.push(`Order:      ${describeOrder(e.order)}`);
     const currency = e.order.currency;
-    for (const [i, item] of e.order.items.entries()) lines.push(`${i === 0 ? 'Items:     ' : '           '} ${describeItem(item, currency)}`);
+    for (const [i, item] of e.order.items.entries())
+      lines.push(`${i === 0 ? 'Items:     ' : '           '} ${describeItem(item, currency)}`);
   }
   if (e.buyer !== null) {
     const name = [e.buyer.firstName, e.buyer.lastName].filter((part) => part !== null).join(' ');
     lines.push(`Buyer:      ${e.buyer.email ?? '(no e-mail)'}${name === '' ? '' : ` (${name})`}`);
   }
-  if (e.subscription !== null) lines.push(`Subscription: ${e.subscription.id ?? '-'} ${e.subscription.status ?? ''}`.trimEnd());
-  lines.push(`Dedup key:  ${e.dedupKey}`, `Request:    ${e.inboundRequestId} (ipnhub inbound-requests show ${e.inboundRequestId})`, '', 'Deliveries:');
+  if (e.subscription !== null)
+    lines.push(
+      `Subscription: ${e.subscription.id ?? '-'} ${e.subscription.status ?? ''}`.trimEnd(),
+    );
+  lines.push(
+    `Dedup key:  ${e.dedupKey}`,
+    `Request:    ${e.inboundRequestId} (ipnhub inbound-requests show ${e.inboundRequestId})`,
+    '',
+    'Deliveries:',
+  );
   io.stdout(`${lines.join('\n')}\n`);
-  io.stdout(formatTable(DELIVERY_COLUMNS, e.deliveries, 'None: no active connection matched this event.'));
+  io.stdout(
+    formatTable(DELIVERY_COLUMNS, e.deliveries, 'None: no active connection matched this event.'),
+  );
 }
 
 /** Adds `events list|show`. */
 export function registerEventsCommand(program: Command, ctx: CommandContext): void {
-  const events = program.command('events').description('Inspect the canonical events ipnhub recorded (what connections receive).');
+  const events = program
+    .command('events')
+    .description('Inspect the canonical events ipnhub recorded (what connections receive).');
 
   withPageOptions(
     events
       .command('list')
       .description('List events, newest first (by receive order).')
-      .option('--type <type>', `only this event type: ${EVENT_TYPES.join(', ')}`, oneOf(EVENT_TYPES))
+      .option(
+        '--type <type>',
+        `only this event type: ${EVENT_TYPES.join(', ')}`,
+        oneOf(EVENT_TYPES),
+      )
       .option('--source <id>', 'only events of this source id')
       .option('--order <id>', "only events of this order (the provider's order id)")
-      .option('--email <email>', "only events of this buyer's e-mail (case-insensitive)", bySchema(emailFilter, 'an e-mail address'))
-      .option('--from <instant>', 'only events that occurred at or after this ISO 8601 instant, e.g. 2026-05-01T00:00:00Z', isoInstantOption)
-      .option('--to <instant>', 'only events that occurred before this ISO 8601 instant', isoInstantOption),
+      .option(
+        '--email <email>',
+        "only events of this buyer's e-mail (case-insensitive)",
+        bySchema(emailFilter, 'an e-mail address'),
+      )
+      .option(
+        '--from <instant>',
+        'only events that occurred at or after this ISO 8601 instant, e.g. 2026-05-01T00:00:00Z',
+        isoInstantOption,
+      )
+      .option(
+        '--to <instant>',
+        'only events that occurred before this ISO 8601 instant',
+        isoInstantOption,
+      ),
   ).action(async (options: ListOptions) => {
     await runList(
       ctx,
@@ -114,10 +150,20 @@ export function registerEventsCommand(program: Command, ctx: CommandContext): vo
 
   events
     .command('show')
-    .description('Show one event: the canonical fields, the inbound request it came from and its deliveries.')
+    .description(
+      'Show one event: the canonical fields, the inbound request it came from and its deliveries.',
+    )
     .argument('<id>', 'event id (evt_…)')
-    .option('--json', 'print the event as JSON (the full canonical event, as the admin API answers)')
+    .option(
+      '--json',
+      'print the event as JSON (the full canonical event, as the admin API answers)',
+    )
     .action(async (id: string, options: { json?: boolean }) => {
-      await runShow(ctx, options.json, { what: 'event', id, load: (runtime) => getEvent(runtime.dbHandle.db, id) }, printDetail);
+      await runShow(
+        ctx,
+        options.json,
+        { what: 'event', id, load: (runtime) => getEvent(runtime.dbHandle.db, id) },
+        printDetail,
+      );
     });
 }

@@ -7,8 +7,14 @@
 import type { Command } from 'commander';
 import { INBOUND_VERDICTS } from '../../db/schema.js';
 import type { InboundVerdict } from '../../db/schema.js';
-import { getInboundRequest, listInboundRequests } from '../../ledger/queries/inbound-requests-query.js';
-import type { InboundRequestDetail, InboundRequestListItem } from '../../ledger/queries/inbound-requests-query.js';
+import {
+  getInboundRequest,
+  listInboundRequests,
+} from '../../ledger/queries/inbound-requests-query.js';
+import type {
+  InboundRequestDetail,
+  InboundRequestListItem,
+} from '../../ledger/queries/inbound-requests-query.js';
 import type { BodyCharset } from '../../providers/provider.js';
 import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
@@ -46,19 +52,43 @@ function printDetail(io: CliIo, r: InboundRequestDetail): void {
   if (r.verification !== null) lines.push(`Verified:   ${r.verification}`);
   if (r.pendingVerification !== null) {
     const p = r.pendingVerification;
-    lines.push(`Pending:    verification attempt ${p.attempts + 1} at ${p.nextAttemptAt}${p.lastError === null ? '' : ` (last: ${p.lastError})`}`);
+    lines.push(
+      `Pending:    verification attempt ${p.attempts + 1} at ${p.nextAttemptAt}${p.lastError === null ? '' : ` (last: ${p.lastError})`}`,
+    );
   }
-  if (r.eventIds.length > 0) lines.push(`Events:     ${r.eventIds.join(', ')} (ipnhub events show <id>)`);
+  if (r.eventIds.length > 0)
+    lines.push(`Events:     ${r.eventIds.join(', ')} (ipnhub events show <id>)`);
   lines.push('', 'Headers:');
   io.stdout(`${lines.join('\n')}\n`);
-  io.stdout(formatTable([{ header: 'name', value: ([name]: [string, string]) => name }, { header: 'value', value: ([, value]) => value }], Object.entries(r.headers), '(none)'));
+  io.stdout(
+    formatTable(
+      [
+        { header: 'name', value: ([name]: [string, string]) => name },
+        { header: 'value', value: ([, value]) => value },
+      ],
+      Object.entries(r.headers),
+      '(none)',
+    ),
+  );
   if (r.fields === null) {
-    io.stdout(`\nFields: the body cannot be decoded (${r.fieldsError ?? 'unknown reason'}). Body as UTF-8 text:\n${truncate(r.body, 4000)}\n`);
+    io.stdout(
+      `\nFields: the body cannot be decoded (${r.fieldsError ?? 'unknown reason'}). Body as UTF-8 text:\n${truncate(r.body, 4000)}\n`,
+    );
     return;
   }
-  const charset = r.charset === null ? '' : `, in ${r.charset.name}${CHARSET_BASIS[r.charset.basis]}`;
+  const charset =
+    r.charset === null ? '' : `, in ${r.charset.name}${CHARSET_BASIS[r.charset.basis]}`;
   io.stdout(`\nFields (decoded as the provider reads them${charset}):\n`);
-  io.stdout(formatTable([{ header: 'name', value: (f: { name: string; value: string }) => f.name }, { header: 'value', value: (f) => f.value }], r.fields, '(none)'));
+  io.stdout(
+    formatTable(
+      [
+        { header: 'name', value: (f: { name: string; value: string }) => f.name },
+        { header: 'value', value: (f) => f.value },
+      ],
+      r.fields,
+      '(none)',
+    ),
+  );
 }
 
 /** Adds `inbound-requests list|show`. */
@@ -66,19 +96,31 @@ export function registerInboundRequestsCommand(program: Command, ctx: CommandCon
   const requests = program
     .command('inbound-requests')
     .alias('requests')
-    .description('Inspect the notifications providers sent (every request, also rejected ones) with their verdicts.');
+    .description(
+      'Inspect the notifications providers sent (every request, also rejected ones) with their verdicts.',
+    );
 
   withPageOptions(
     requests
       .command('list')
       .description('List inbound requests, newest first, without bodies.')
-      .option('--verdict <verdict>', `only this verdict: ${INBOUND_VERDICTS.join(', ')} (pending: waiting for the PayPal IPN postback; held: about money, but no event could be made of it, held for review)`, oneOf(INBOUND_VERDICTS))
+      .option(
+        '--verdict <verdict>',
+        `only this verdict: ${INBOUND_VERDICTS.join(', ')} (pending: waiting for the PayPal IPN postback; held: about money, but no event could be made of it, held for review)`,
+        oneOf(INBOUND_VERDICTS),
+      )
       .option('--source <id>', 'only requests to this source id'),
   ).action(async (options: ListOptions) => {
     await runList(
       ctx,
       options.json,
-      (runtime) => listInboundRequests(runtime.dbHandle.db, { verdict: options.verdict, sourceId: options.source, limit: options.limit, cursor: options.cursor }),
+      (runtime) =>
+        listInboundRequests(runtime.dbHandle.db, {
+          verdict: options.verdict,
+          sourceId: options.source,
+          limit: options.limit,
+          cursor: options.cursor,
+        }),
       {
         columns: [
           { header: 'id', value: (r: InboundRequestListItem) => r.id },
@@ -96,10 +138,24 @@ export function registerInboundRequestsCommand(program: Command, ctx: CommandCon
 
   requests
     .command('show')
-    .description("Show one inbound request: verdict, headers and the body's fields, decoded as its provider reads them.")
+    .description(
+      "Show one inbound request: verdict, headers and the body's fields, decoded as its provider reads them.",
+    )
     .argument('<id>', 'inbound request id (req_…)')
-    .option('--json', 'print the request as JSON (with body, bodyBase64 and fields, as the admin API answers)')
+    .option(
+      '--json',
+      'print the request as JSON (with body, bodyBase64 and fields, as the admin API answers)',
+    )
     .action(async (id: string, options: { json?: boolean }) => {
-      await runShow(ctx, options.json, { what: 'inbound request', id, load: (runtime) => getInboundRequest(runtime.dbHandle.db, id) }, printDetail);
+      await runShow(
+        ctx,
+        options.json,
+        {
+          what: 'inbound request',
+          id,
+          load: (runtime) => getInboundRequest(runtime.dbHandle.db, id),
+        },
+        printDetail,
+      );
     });
 }

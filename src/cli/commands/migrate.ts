@@ -25,9 +25,15 @@ export function registerMigrateCommand(program: Command, ctx: CommandContext): v
       const { handle, applied } = await openMigrated(target);
       try {
         const database = describeDatabase(target);
-        if (options.json === true) printJson(ctx.io, { database, applied, upToDate: applied.length === 0 });
+        if (options.json === true)
+          printJson(ctx.io, { database, applied, upToDate: applied.length === 0 });
         else if (applied.length === 0) printLines(ctx.io, `Database ${database} is up to date.`);
-        else printLines(ctx.io, `Database ${database}: applied ${applied.length} migration(s):`, ...applied.map((name) => `  ${name}`));
+        else
+          printLines(
+            ctx.io,
+            `Database ${database}: applied ${applied.length} migration(s):`,
+            ...applied.map((name) => `  ${name}`),
+          );
       } finally {
         await handle.close();
       }

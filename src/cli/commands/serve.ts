@@ -27,7 +27,10 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
     .description(
       'Run the HTTP server (POST /ipn/:sourceId, admin API under /api/v1, /healthz, /readyz, /metrics) and the delivery worker. Stops gracefully on SIGINT/SIGTERM.',
     )
-    .option('--no-worker', 'do not run the delivery worker in this process (run `ipnhub worker` separately)')
+    .option(
+      '--no-worker',
+      'do not run the delivery worker in this process (run `ipnhub worker` separately)',
+    )
     .action(async (options: { worker: boolean }) => {
       const { io } = ctx;
       const settings = loadSettings(io.env);
@@ -43,23 +46,46 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
       let forgetSettings: (() => Promise<void>) | undefined;
       try {
         app = await runtime.buildApp();
-        const url = await app.listen({ host: config.host, port: config.port }).catch((err: unknown) => {
-          throw explainListenError(err, { host: config.host, port: config.port, hostSetting: 'IPNHUB_HOST', portSetting: 'IPNHUB_PORT' });
+        const url = await app
+          .listen({ host: config.host, port: config.port })
+          .catch((err: unknown) => {
+            throw explainListenError(err, {
+              host: config.host,
+              port: config.port,
+              hostSetting: 'IPNHUB_HOST',
+              portSetting: 'IPNHUB_PORT',
+            });
+          });
+        forgetSettings = await recordRunningSettings(runtime.dbHandle.db, {
+          role: 'serve',
+          config,
+          origins: settings.origins,
+          now: runtime.clock.now(),
         });
-        forgetSettings = await recordRunningSettings(runtime.dbHandle.db, { role: 'serve', config, origins: settings.origins, now: runtime.clock.now() });
         logger.info(
-          { url, database: describeDatabase(dbTarget(config)), dataDir: resolve(config.dataDir), settingsFile: settings.file ?? null, worker: options.worker },
+          {
+            url,
+            database: describeDatabase(dbTarget(config)),
+            dataDir: resolve(config.dataDir),
+            settingsFile: settings.file ?? null,
+            worker: options.worker,
+          },
           `ipnhub listening on ${url}`,
         );
         if (options.worker) await runtime.worker.start();
-        else logger.warn('no worker in this process: deliveries and the PayPal IPN postback verification wait for `ipnhub worker` to run');
+        else
+          logger.warn(
+            'no worker in this process: deliveries and the PayPal IPN postback verification wait for `ipnhub worker` to run',
+          );
         const reason = await waitForShutdown(io);
         logger.info({ reason }, 'shutting down');
       } finally {
         // Also on a failed start (port in use): nothing may keep the process alive.
         await app?.close();
         await runtime.worker.stop();
-        await forgetSettings?.().catch((err: unknown) => logger.warn({ err }, 'could not remove the running settings record'));
+        await forgetSettings?.().catch((err: unknown) =>
+          logger.warn({ err }, 'could not remove the running settings record'),
+        );
         await runtime.close();
       }
       logger.info('stopped');

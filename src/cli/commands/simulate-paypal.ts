@@ -17,9 +17,20 @@ import { DEV_PRIVATE_KEY_PEM } from '../../dev/fake-paypal/dev-certificate.js';
 import { withDevVerifySign } from '../../dev/fake-paypal/ipn-verification.js';
 import { DEV_CERTIFICATE_PATH } from '../../dev/fake-paypal/webhook-api.js';
 import { isoToPayPalDate } from '../../providers/paypal-ipn/paypal-date.js';
-import { encodePayPalIpnBody, PAYPAL_IPN_SAMPLE_KINDS, samplePayPalIpnFields } from '../../providers/paypal-ipn/sample-messages.js';
-import type { PayPalIpnCharset, PayPalIpnSampleOverrides } from '../../providers/paypal-ipn/sample-messages.js';
-import { PAYPAL_WEBHOOK_SAMPLE_EVENTS, samplePayPalWebhookEvent, signPayPalWebhook } from '../../providers/paypal-webhooks/sign-webhook.js';
+import {
+  encodePayPalIpnBody,
+  PAYPAL_IPN_SAMPLE_KINDS,
+  samplePayPalIpnFields,
+} from '../../providers/paypal-ipn/sample-messages.js';
+import type {
+  PayPalIpnCharset,
+  PayPalIpnSampleOverrides,
+} from '../../providers/paypal-ipn/sample-messages.js';
+import {
+  PAYPAL_WEBHOOK_SAMPLE_EVENTS,
+  samplePayPalWebhookEvent,
+  signPayPalWebhook,
+} from '../../providers/paypal-webhooks/sign-webhook.js';
 import type { PayPalWebhookSampleOverrides } from '../../providers/paypal-webhooks/sign-webhook.js';
 import type { PayPalWebhookEventType } from '../../providers/paypal-webhooks/normalize.js';
 import type { CliIo } from '../cli-io.js';
@@ -86,10 +97,15 @@ function randomTxnId(): string {
 }
 
 function ipnOverrides(kind: string, options: PayPalIpnOptions, at: Date): PayPalIpnSampleOverrides {
-  const overrides: PayPalIpnSampleOverrides = { charset: options.charset, txnId: options.txn ?? randomTxnId(), paymentDate: isoToPayPalDate(at) };
+  const overrides: PayPalIpnSampleOverrides = {
+    charset: options.charset,
+    txnId: options.txn ?? randomTxnId(),
+    paymentDate: isoToPayPalDate(at),
+  };
   if (options.parentTxn !== undefined) overrides.parentTxnId = options.parentTxn;
   if (options.profile !== undefined) overrides.profileId = options.profile;
-  else if (kind.startsWith('subscr_') || kind.startsWith('recurring_payment')) overrides.profileId = `I-${randomTxnId().slice(0, 12)}`;
+  else if (kind.startsWith('subscr_') || kind.startsWith('recurring_payment'))
+    overrides.profileId = `I-${randomTxnId().slice(0, 12)}`;
   if (options.item !== undefined) overrides.itemNumber = options.item;
   if (options.amount !== undefined) overrides.amount = options.amount;
   if (options.currency !== undefined) overrides.currency = options.currency;
@@ -101,13 +117,26 @@ function ipnOverrides(kind: string, options: PayPalIpnOptions, at: Date): PayPal
 }
 
 /** Builds, dev-signs and posts one simulated PayPal IPN; never throws on a network failure. */
-export async function simulatePayPalIpn(kind: string, options: PayPalIpnOptions): Promise<PayPalSimulateResult> {
+export async function simulatePayPalIpn(
+  kind: string,
+  options: PayPalIpnOptions,
+): Promise<PayPalSimulateResult> {
   const at = simulationInstant(options.date);
   const fields = samplePayPalIpnFields(kind, ipnOverrides(kind, options, at));
-  const body = withDevVerifySign(encodePayPalIpnBody(fields, options.charset, { spaces: options.spaces }));
+  const body = withDevVerifySign(
+    encodePayPalIpnBody(fields, options.charset, { spaces: options.spaces }),
+  );
   const txnId = fields.find(([name]) => name === 'txn_id')?.[1] ?? null;
   const base = { url: options.to, kind, messageId: txnId, date: at.toISOString() };
-  return { ...base, ...(await postAndJudge(options.to, body, { 'content-type': 'application/x-www-form-urlencoded' }, (status, text) => status === 200 && text === '')) };
+  return {
+    ...base,
+    ...(await postAndJudge(
+      options.to,
+      body,
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      (status, text) => status === 200 && text === '',
+    )),
+  };
 }
 
 function webhookOverrides(options: PayPalWebhookOptions, at: Date): PayPalWebhookSampleOverrides {
@@ -125,21 +154,52 @@ function webhookOverrides(options: PayPalWebhookOptions, at: Date): PayPalWebhoo
 }
 
 /** Builds, signs and posts one simulated PayPal webhook delivery; never throws on a network failure. */
-export async function simulatePayPalWebhook(eventType: PayPalWebhookEventType, options: PayPalWebhookOptions): Promise<PayPalSimulateResult> {
+export async function simulatePayPalWebhook(
+  eventType: PayPalWebhookEventType,
+  options: PayPalWebhookOptions,
+): Promise<PayPalSimulateResult> {
   const at = simulationInstant(options.date);
   const event = samplePayPalWebhookEvent(eventType, webhookOverrides(options, at));
   const body = Buffer.from(JSON.stringify(event), 'utf8');
-  const privateKeyPem = options.privateKey !== undefined ? readFileSync(options.privateKey, 'utf8') : DEV_PRIVATE_KEY_PEM;
-  const headers = signPayPalWebhook({ body, webhookId: options.webhookId, transmissionId: randomUUID(), certUrl: `${options.paypal.replace(/\/+$/, '')}${DEV_CERTIFICATE_PATH}`, privateKeyPem });
-  const base = { url: options.to, kind: eventType, messageId: typeof event.id === 'string' ? event.id : null, date: at.toISOString() };
-  return { ...base, ...(await postAndJudge(options.to, body, { 'content-type': 'application/json', ...headers }, (status) => status >= 200 && status < 300)) };
+  const privateKeyPem =
+    options.privateKey !== undefined
+      ? readFileSync(options.privateKey, 'utf8')
+      : DEV_PRIVATE_KEY_PEM;
+  const headers = signPayPalWebhook({
+    body,
+    webhookId: options.webhookId,
+    transmissionId: randomUUID(),
+    certUrl: `${options.paypal.replace(/\/+$/, '')}${DEV_CERTIFICATE_PATH}`,
+    privateKeyPem,
+  });
+  const base = {
+    url: options.to,
+    kind: eventType,
+    messageId: typeof event.id === 'string' ? event.id : null,
+    date: at.toISOString(),
+  };
+  return {
+    ...base,
+    ...(await postAndJudge(
+      options.to,
+      body,
+      { 'content-type': 'application/json', ...headers },
+      (status) => status >= 200 && status < 300,
+    )),
+  };
 }
 
 function printResult(io: CliIo, result: PayPalSimulateResult, what: string): void {
-  const lines = [`POST ${result.url}  (${what} ${result.kind}${result.messageId ? `, ${result.messageId}` : ''}, dated ${result.date})`];
+  const lines = [
+    `POST ${result.url}  (${what} ${result.kind}${result.messageId ? `, ${result.messageId}` : ''}, dated ${result.date})`,
+  ];
   if (result.status === null) lines.push(`No answer: ${result.error ?? 'unknown error'}`);
-  else lines.push(`HTTP ${result.status}${result.body ? `\n${truncate(result.body, 2000)}` : ' (empty body)'}`);
-  if (!result.ok && result.status !== null) lines.push('Not accepted: PayPal would count this as a failed delivery and send it again.');
+  else
+    lines.push(
+      `HTTP ${result.status}${result.body ? `\n${truncate(result.body, 2000)}` : ' (empty body)'}`,
+    );
+  if (!result.ok && result.status !== null)
+    lines.push('Not accepted: PayPal would count this as a failed delivery and send it again.');
   printLines(io, ...lines);
 }
 
@@ -148,15 +208,35 @@ export function registerPayPalSimulations(simulate: Command, ctx: CommandContext
   simulate
     .command('paypal-ipn')
     .description(
-      'POST a realistic PayPal IPN to <url>. Its verify_sign is a dev signature only `ipnhub dev fake-paypal` accepts: point the source\'s verificationUrl at the fake. Succeeds (exit 0) on HTTP 200 with an empty body.',
+      "POST a realistic PayPal IPN to <url>. Its verify_sign is a dev signature only `ipnhub dev fake-paypal` accepts: point the source's verificationUrl at the fake. Succeeds (exit 0) on HTTP 200 with an empty body.",
     )
     .argument('<kind>', `txn_type or status: ${PAYPAL_IPN_SAMPLE_KINDS.join(', ')}`)
-    .requiredOption('--to <url>', 'inbound URL of the source (required), e.g. http://127.0.0.1:8080/ipn/src_…', httpUrl)
-    .option('--charset <charset>', `character set of the message: ${CHARSETS.join(', ')}`, oneOf(CHARSETS), 'windows-1252')
-    .option('--spaces <encoding>', 'how spaces are encoded: + (PayPal) or %20 (PayPal\'s old simulator)', oneOf(SPACES), '+')
+    .requiredOption(
+      '--to <url>',
+      'inbound URL of the source (required), e.g. http://127.0.0.1:8080/ipn/src_…',
+      httpUrl,
+    )
+    .option(
+      '--charset <charset>',
+      `character set of the message: ${CHARSETS.join(', ')}`,
+      oneOf(CHARSETS),
+      'windows-1252',
+    )
+    .option(
+      '--spaces <encoding>',
+      "how spaces are encoded: + (PayPal) or %20 (PayPal's old simulator)",
+      oneOf(SPACES),
+      '+',
+    )
     .option('--txn <id>', 'txn_id (default: a new random id per run)')
-    .option('--parent-txn <id>', 'parent_txn_id of a refund, reversal or canceled_reversal: the payment it reverses')
-    .option('--profile <id>', 'subscr_id or recurring_payment_id (default: a new random id for subscription kinds)')
+    .option(
+      '--parent-txn <id>',
+      'parent_txn_id of a refund, reversal or canceled_reversal: the payment it reverses',
+    )
+    .option(
+      '--profile <id>',
+      'subscr_id or recurring_payment_id (default: a new random id for subscription kinds)',
+    )
     .option('--item <number>', 'item_number')
     .option('--amount <amount>', 'gross amount as a decimal, e.g. 19.99', moneyAmount)
     .option('--currency <code>', 'ISO currency code, e.g. EUR', currencyCode)
@@ -168,7 +248,9 @@ export function registerPayPalSimulations(simulate: Command, ctx: CommandContext
     .option('--json', 'print the result as JSON')
     .action(async (kind: string, options: PayPalIpnOptions) => {
       if (!(PAYPAL_IPN_SAMPLE_KINDS as readonly string[]).includes(kind) && options.json !== true) {
-        ctx.io.stderr(`note: "${kind}" is not one of the known kinds; sending a web_accept-shaped message with txn_type=${kind}.\n`);
+        ctx.io.stderr(
+          `note: "${kind}" is not one of the known kinds; sending a web_accept-shaped message with txn_type=${kind}.\n`,
+        );
       }
       const result = await simulatePayPalIpn(kind, options);
       if (options.json === true) printJson(ctx.io, result);
@@ -179,15 +261,33 @@ export function registerPayPalSimulations(simulate: Command, ctx: CommandContext
   simulate
     .command('paypal-webhook')
     .description(
-      'POST a realistic PayPal webhook event to <url>, signed like PayPal with the fake PayPal\'s dev key: the source\'s apiBaseUrl must point at `ipnhub dev fake-paypal`. Succeeds (exit 0) on a 2xx answer.',
+      "POST a realistic PayPal webhook event to <url>, signed like PayPal with the fake PayPal's dev key: the source's apiBaseUrl must point at `ipnhub dev fake-paypal`. Succeeds (exit 0) on a 2xx answer.",
     )
-    .argument('<event_type>', `PayPal event type: ${PAYPAL_WEBHOOK_SAMPLE_EVENTS.join(', ')}`, oneOf(PAYPAL_WEBHOOK_SAMPLE_EVENTS))
+    .argument(
+      '<event_type>',
+      `PayPal event type: ${PAYPAL_WEBHOOK_SAMPLE_EVENTS.join(', ')}`,
+      oneOf(PAYPAL_WEBHOOK_SAMPLE_EVENTS),
+    )
     .requiredOption('--to <url>', 'inbound URL of the source (required)', httpUrl)
-    .requiredOption('--webhook-id <id>', "the source's webhook id (required; part of the signed string)")
-    .option('--paypal <url>', 'base URL of the fake PayPal serving the signing certificate', httpUrl, DEFAULT_FAKE_PAYPAL_URL)
-    .option('--private-key <file>', 'PEM private key to sign with (default: the fake PayPal\'s public dev key)')
+    .requiredOption(
+      '--webhook-id <id>',
+      "the source's webhook id (required; part of the signed string)",
+    )
+    .option(
+      '--paypal <url>',
+      'base URL of the fake PayPal serving the signing certificate',
+      httpUrl,
+      DEFAULT_FAKE_PAYPAL_URL,
+    )
+    .option(
+      '--private-key <file>',
+      "PEM private key to sign with (default: the fake PayPal's public dev key)",
+    )
     .option('--transaction <id>', 'capture or sale id (default: a new random id per run)')
-    .option('--subscription <id>', 'subscription id (I-…) for BILLING.SUBSCRIPTION.* and subscription sales')
+    .option(
+      '--subscription <id>',
+      'subscription id (I-…) for BILLING.SUBSCRIPTION.* and subscription sales',
+    )
     .option('--email <email>', 'payer e-mail address')
     .option('--amount <amount>', 'gross amount as a decimal, e.g. 19.99', moneyAmount)
     .option('--currency <code>', 'ISO currency code, e.g. EUR', currencyCode)

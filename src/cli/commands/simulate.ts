@@ -8,7 +8,11 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Command } from 'commander';
-import { DIGISTORE24_SAMPLE_EVENTS, encodeDigistore24Body, sampleDigistore24Fields } from '../../providers/digistore24/sign-request.js';
+import {
+  DIGISTORE24_SAMPLE_EVENTS,
+  encodeDigistore24Body,
+  sampleDigistore24Fields,
+} from '../../providers/digistore24/sign-request.js';
 import type { Digistore24SampleOverrides } from '../../providers/digistore24/sign-request.js';
 import type { CliIo } from '../cli-io.js';
 import type { CommandContext } from '../command-context.js';
@@ -21,7 +25,11 @@ import { printJson, printLines, truncate } from '../output.js';
 
 const BILLING_TYPES = ['single_payment', 'subscription', 'installment'] as const;
 /** Events whose sample carries a transaction id (the others have none, docs/protocols/digistore24.md#example-payloads). */
-const TRANSACTION_EVENTS: ReadonlySet<string> = new Set(['on_payment', 'on_refund', 'on_chargeback']);
+const TRANSACTION_EVENTS: ReadonlySet<string> = new Set([
+  'on_payment',
+  'on_refund',
+  'on_chargeback',
+]);
 const ORDER_ID_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 
 /** The `simulate digistore24` options, as commander parses them. */
@@ -55,15 +63,23 @@ export interface SimulateResult extends PostOutcome {
 }
 
 function randomOrderId(): string {
-  return Array.from({ length: 8 }, () => ORDER_ID_ALPHABET[randomInt(ORDER_ID_ALPHABET.length)]).join('');
+  return Array.from(
+    { length: 8 },
+    () => ORDER_ID_ALPHABET[randomInt(ORDER_ID_ALPHABET.length)],
+  ).join('');
 }
 
-function overridesFrom(event: string, options: SimulateOptions, at: Date): Digistore24SampleOverrides {
+function overridesFrom(
+  event: string,
+  options: SimulateOptions,
+  at: Date,
+): Digistore24SampleOverrides {
   // A fresh order (and transaction) per run unless given: every simulation is then a new
   // notification rather than a duplicate the hub acknowledges and ignores.
   const overrides: Digistore24SampleOverrides = { orderId: options.order ?? randomOrderId(), at };
   if (options.transaction !== undefined) overrides.transactionId = options.transaction;
-  else if (TRANSACTION_EVENTS.has(event)) overrides.transactionId = String(randomInt(10_000_000, 100_000_000));
+  else if (TRANSACTION_EVENTS.has(event))
+    overrides.transactionId = String(randomInt(10_000_000, 100_000_000));
   if (options.product !== undefined) overrides.productId = options.product;
   if (options.email !== undefined) overrides.email = options.email;
   if (options.amount !== undefined) overrides.amount = options.amount;
@@ -77,21 +93,39 @@ function overridesFrom(event: string, options: SimulateOptions, at: Date): Digis
 }
 
 /** Builds, signs and posts one simulated Digistore24 IPN, dated `options.date` or now; never throws on a network failure. */
-export async function simulateDigistore24(event: string, options: SimulateOptions): Promise<SimulateResult> {
+export async function simulateDigistore24(
+  event: string,
+  options: SimulateOptions,
+): Promise<SimulateResult> {
   const at = simulationInstant(options.date);
   const fields = sampleDigistore24Fields(event, overridesFrom(event, options, at));
   const body = encodeDigistore24Body(fields, options.passphrase);
-  const base = { url: options.to, event, orderId: fields.order_id ?? null, transactionId: fields.transaction_id ?? null, date: at.toISOString() };
-  const outcome = await postAndJudge(options.to, body, { 'content-type': 'application/x-www-form-urlencoded' }, (status, text) => status === 200 && text.startsWith('OK'));
+  const base = {
+    url: options.to,
+    event,
+    orderId: fields.order_id ?? null,
+    transactionId: fields.transaction_id ?? null,
+    date: at.toISOString(),
+  };
+  const outcome = await postAndJudge(
+    options.to,
+    body,
+    { 'content-type': 'application/x-www-form-urlencoded' },
+    (status, text) => status === 200 && text.startsWith('OK'),
+  );
   return { ...base, ...outcome };
 }
 
 function printHuman(io: CliIo, result: SimulateResult): void {
-  const lines = [`POST ${result.url}  (event ${result.event}${result.orderId ? `, order ${result.orderId}` : ''}${result.transactionId ? `, transaction ${result.transactionId}` : ''}, dated ${result.date})`];
+  const lines = [
+    `POST ${result.url}  (event ${result.event}${result.orderId ? `, order ${result.orderId}` : ''}${result.transactionId ? `, transaction ${result.transactionId}` : ''}, dated ${result.date})`,
+  ];
   if (result.status === null) lines.push(`No answer: ${result.error ?? 'unknown error'}`);
   else lines.push(`HTTP ${result.status}`, truncate(result.body ?? '', 2000));
-  if (result.ok && result.orderId) lines.push(`Send a follow-up event for the same order with --order ${result.orderId}.`);
-  if (!result.ok && result.status !== null) lines.push('Not accepted: Digistore24 would count this as a failed IPN and retry it.');
+  if (result.ok && result.orderId)
+    lines.push(`Send a follow-up event for the same order with --order ${result.orderId}.`);
+  if (!result.ok && result.status !== null)
+    lines.push('Not accepted: Digistore24 would count this as a failed IPN and retry it.');
   printLines(io, ...lines);
 }
 
@@ -99,7 +133,9 @@ function printHuman(io: CliIo, result: SimulateResult): void {
 export function registerSimulateCommand(program: Command, ctx: CommandContext): void {
   const simulate = program
     .command('simulate')
-    .description('Send simulated, correctly signed provider notifications to a hub (for testing a setup).');
+    .description(
+      'Send simulated, correctly signed provider notifications to a hub (for testing a setup).',
+    );
 
   simulate
     .command('digistore24')
@@ -107,24 +143,47 @@ export function registerSimulateCommand(program: Command, ctx: CommandContext): 
       'POST a signed Digistore24 IPN to <url>, as Digistore24 would. Succeeds (exit 0) only when the answer is HTTP 200 starting with "OK".',
     )
     .argument('<event>', `Digistore24 event name: ${DIGISTORE24_SAMPLE_EVENTS.join(', ')}`)
-    .requiredOption('--to <url>', 'inbound URL of the source (required), e.g. http://127.0.0.1:8080/ipn/src_…', httpUrl)
-    .requiredOption('--passphrase <passphrase>', "the source's IPN passphrase (required; signs the request)")
+    .requiredOption(
+      '--to <url>',
+      'inbound URL of the source (required), e.g. http://127.0.0.1:8080/ipn/src_…',
+      httpUrl,
+    )
+    .requiredOption(
+      '--passphrase <passphrase>',
+      "the source's IPN passphrase (required; signs the request)",
+    )
     .option('--product <id>', 'product id')
     .option('--email <email>', 'buyer e-mail address')
     .option('--order <id>', 'order id (default: a new random id per run)')
-    .option('--transaction <id>', 'transaction id (default: a new random id for payment, refund and chargeback)')
+    .option(
+      '--transaction <id>',
+      'transaction id (default: a new random id for payment, refund and chargeback)',
+    )
     .option('--amount <amount>', 'gross amount as a decimal, e.g. 97.00', moneyAmount)
     .option('--currency <code>', 'ISO currency code, e.g. EUR', currencyCode)
     .option('--billing <type>', `billing type: ${BILLING_TYPES.join(', ')}`, oneOf(BILLING_TYPES))
-    .option('--pay-sequence <n>', 'pay sequence number (0 single payment, 1 first payment, 2+ rebills)', integerAtLeast(0))
+    .option(
+      '--pay-sequence <n>',
+      'pay sequence number (0 single payment, 1 first payment, 2+ rebills)',
+      integerAtLeast(0),
+    )
     .option('--language <code>', 'order and buyer language, e.g. de')
-    .option('--upsell-no <n>', 'position in the upsell funnel; above 0 marks the product as an add-on', integerAtLeast(0))
+    .option(
+      '--upsell-no <n>',
+      'position in the upsell funnel; above 0 marks the product as an add-on',
+      integerAtLeast(0),
+    )
     .addOption(dateOption())
     .option('--test', 'mark the notification as a test (api_mode=test)')
     .option('--json', 'print the result as JSON')
     .action(async (event: string, options: SimulateOptions) => {
-      if (!(DIGISTORE24_SAMPLE_EVENTS as readonly string[]).includes(event) && options.json !== true) {
-        ctx.io.stderr(`note: "${event}" is not one of the known events; sending an order-shaped notification anyway.\n`);
+      if (
+        !(DIGISTORE24_SAMPLE_EVENTS as readonly string[]).includes(event) &&
+        options.json !== true
+      ) {
+        ctx.io.stderr(
+          `note: "${event}" is not one of the known events; sending an order-shaped notification anyway.\n`,
+        );
       }
       const result = await simulateDigistore24(event, options);
       if (options.json === true) printJson(ctx.io, result);

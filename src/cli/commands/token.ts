@@ -22,7 +22,10 @@ export function registerTokenCommand(program: Command, ctx: CommandContext): voi
     .option('--json', 'print the result as JSON')
     .action(async (options: { json?: boolean }) => {
       await withDbRuntime(ctx.io, async (runtime) => {
-        const value = await rotateAdminToken({ db: runtime.dbHandle.db, adapter: runtime.dbHandle.adapter });
+        const value = await rotateAdminToken({
+          db: runtime.dbHandle.db,
+          adapter: runtime.dbHandle.adapter,
+        });
         const overridden = runtime.config.adminToken !== undefined;
         if (options.json === true) {
           printJson(ctx.io, { token: value, overriddenByConfig: overridden });
@@ -30,9 +33,15 @@ export function registerTokenCommand(program: Command, ctx: CommandContext): voi
         }
         if (overridden) {
           printLines(ctx.io, `New admin API token (shown once): ${value}`);
-          ctx.io.stderr('warning: IPNHUB_ADMIN_TOKEN is set and takes precedence; the new token is only used once it is unset.\n');
+          ctx.io.stderr(
+            'warning: IPNHUB_ADMIN_TOKEN is set and takes precedence; the new token is only used once it is unset.\n',
+          );
         } else {
-          printLines(ctx.io, `New admin API token (shown once): ${value}`, 'The old token no longer works, also in servers running now; everyone signed in to the web UI must sign in again.');
+          printLines(
+            ctx.io,
+            `New admin API token (shown once): ${value}`,
+            'The old token no longer works, also in servers running now; everyone signed in to the web UI must sign in again.',
+          );
         }
       });
     });

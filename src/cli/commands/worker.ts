@@ -18,7 +18,9 @@ import { ioLogger } from '../io-logger.js';
 export function registerWorkerCommand(program: Command, ctx: CommandContext): void {
   program
     .command('worker')
-    .description('Run only the delivery worker (use with `serve --no-worker`). Stops gracefully on SIGINT/SIGTERM.')
+    .description(
+      'Run only the delivery worker (use with `serve --no-worker`). Stops gracefully on SIGINT/SIGTERM.',
+    )
     .action(async () => {
       const { io } = ctx;
       const settings = loadSettings(io.env);
@@ -30,13 +32,27 @@ export function registerWorkerCommand(program: Command, ctx: CommandContext): vo
       let forgetSettings: (() => Promise<void>) | undefined;
       try {
         await runtime.worker.start();
-        forgetSettings = await recordRunningSettings(runtime.dbHandle.db, { role: 'worker', config, origins: settings.origins, now: runtime.clock.now() });
-        logger.info({ database: describeDatabase(dbTarget(config)), dataDir: resolve(config.dataDir), settingsFile: settings.file ?? null }, 'ipnhub worker running');
+        forgetSettings = await recordRunningSettings(runtime.dbHandle.db, {
+          role: 'worker',
+          config,
+          origins: settings.origins,
+          now: runtime.clock.now(),
+        });
+        logger.info(
+          {
+            database: describeDatabase(dbTarget(config)),
+            dataDir: resolve(config.dataDir),
+            settingsFile: settings.file ?? null,
+          },
+          'ipnhub worker running',
+        );
         const reason = await waitForShutdown(io);
         logger.info({ reason }, 'shutting down');
       } finally {
         await runtime.worker.stop();
-        await forgetSettings?.().catch((err: unknown) => logger.warn({ err }, 'could not remove the running settings record'));
+        await forgetSettings?.().catch((err: unknown) =>
+          logger.warn({ err }, 'could not remove the running settings record'),
+        );
         await runtime.close();
       }
       logger.info('stopped');

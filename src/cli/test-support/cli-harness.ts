@@ -58,7 +58,10 @@ export function createCliEnv(base: NodeJS.ProcessEnv = {}, options: CliEnvOption
   // Reported by the first command that awaits it; a test that runs none must not crash the run.
   prepared.catch(() => undefined);
 
-  function capture(extraEnv: NodeJS.ProcessEnv, shutdownSignal?: Promise<void>): { io: CliIo; out: string[]; err: string[]; printed: Condition } {
+  function capture(
+    extraEnv: NodeJS.ProcessEnv,
+    shutdownSignal?: Promise<void>,
+  ): { io: CliIo; out: string[]; err: string[]; printed: Condition } {
     const out: string[] = [];
     const err: string[] = [];
     const printed = createCondition();
@@ -104,7 +107,8 @@ export function createCliEnv(base: NodeJS.ProcessEnv = {}, options: CliEnvOption
         waitFor(pattern) {
           return printed.until(() => {
             const match = pattern.exec(out.join(''));
-            if (!match && finished) throw new Error(`command ended before printing ${pattern}; stderr: ${err.join('')}`);
+            if (!match && finished)
+              throw new Error(`command ended before printing ${pattern}; stderr: ${err.join('')}`);
             return match;
           });
         },
@@ -118,8 +122,15 @@ export function createCliEnv(base: NodeJS.ProcessEnv = {}, options: CliEnvOption
 
 async function migrate(env: NodeJS.ProcessEnv): Promise<void> {
   const out: string[] = [];
-  const code = await main(['migrate'], { stdout: (s) => out.push(s), stderr: (s) => out.push(s), env });
-  if (code !== 0) throw new Error(`test setup: ipnhub migrate failed (pass { database: 'none' } to start without a database): ${out.join('')}`);
+  const code = await main(['migrate'], {
+    stdout: (s) => out.push(s),
+    stderr: (s) => out.push(s),
+    env,
+  });
+  if (code !== 0)
+    throw new Error(
+      `test setup: ipnhub migrate failed (pass { database: 'none' } to start without a database): ${out.join('')}`,
+    );
 }
 
 export interface ReceivedRequest {
@@ -156,9 +167,16 @@ export async function startHttpTarget(): Promise<HttpTarget> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      requests.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
       arrived.notify();
-      res.writeHead(target.status, { 'content-type': 'text/plain' }).end(target.status < 300 ? 'thanks' : 'nope');
+      res
+        .writeHead(target.status, { 'content-type': 'text/plain' })
+        .end(target.status < 300 ? 'thanks' : 'nope');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -52,24 +52,42 @@ function clientFor(config: ActiveCampaignConfig, deps: Deps) {
   });
 }
 
-async function deliver(event: CanonicalEvent, config: ActiveCampaignConfig, action: ActiveCampaignAction, deps: Deps): Promise<DeliveryResult> {
+async function deliver(
+  event: CanonicalEvent,
+  config: ActiveCampaignConfig,
+  action: ActiveCampaignAction,
+  deps: Deps,
+): Promise<DeliveryResult> {
   const scope = templateScope(event);
   const contact = mappedText(config.contact, scope);
   const email = contact.email ?? '';
   if (email === '') {
-    return { outcome: 'failed', reason: `ActiveCampaign identifies contacts by e-mail and this ${event.type} event has none (contact field "email" ← "${config.contact.email ?? ''}")` };
+    return {
+      outcome: 'failed',
+      reason: `ActiveCampaign identifies contacts by e-mail and this ${event.type} event has none (contact field "email" ← "${config.contact.email ?? ''}")`,
+    };
   }
   const client = clientFor(config, deps);
 
   let values: FieldValue[] = [];
-  const customKeys = [...new Set([...Object.keys(config.customFields), ...Object.keys(action.customFields)])];
+  const customKeys = [
+    ...new Set([...Object.keys(config.customFields), ...Object.keys(action.customFields)]),
+  ];
   if (customKeys.length > 0) {
     const fields = await fetchFields(client);
     if (!fields.ok) return fields.result;
     const missing = missingFields(fields.value, customKeys);
-    if (missing.length > 0) return { outcome: 'failed', reason: `TARGET_VALIDATION_FAILED: ${missingFieldsMessage(missing)}` };
+    if (missing.length > 0)
+      return {
+        outcome: 'failed',
+        reason: `TARGET_VALIDATION_FAILED: ${missingFieldsMessage(missing)}`,
+      };
     // The event's own fields last: they win over the connection's for the same field.
-    values = fieldValues(fields.value, mappedText(config.customFields, scope), renderedText(action.customFields, scope));
+    values = fieldValues(
+      fields.value,
+      mappedText(config.customFields, scope),
+      renderedText(action.customFields, scope),
+    );
   }
 
   const synced = await syncContact(client, contact, values);
@@ -77,12 +95,23 @@ async function deliver(event: CanonicalEvent, config: ActiveCampaignConfig, acti
   const contactId = synced.value;
   const summary = [`contact ${contactId} upserted`];
 
-  const tags = await applyTags(client, contactId, renderTags(action.addTags, scope), renderTags(action.removeTags, scope), deps.signal);
+  const tags = await applyTags(
+    client,
+    contactId,
+    renderTags(action.addTags, scope),
+    renderTags(action.removeTags, scope),
+    deps.signal,
+  );
   if (!tags.ok) return tags.result;
   summary.push(`tags +${tags.value.added} -${tags.value.removed}`);
 
   if (action.subscribeLists.length > 0 || action.unsubscribeLists.length > 0) {
-    const lists = await applyLists(client, contactId, action.subscribeLists, action.unsubscribeLists);
+    const lists = await applyLists(
+      client,
+      contactId,
+      action.subscribeLists,
+      action.unsubscribeLists,
+    );
     if (!lists.ok) return lists.result;
     summary.push(`lists +${lists.value.subscribed} -${lists.value.unsubscribed}`);
   }
@@ -97,7 +126,9 @@ async function deliver(event: CanonicalEvent, config: ActiveCampaignConfig, acti
 
 /** Every custom field the connection writes: its own and each action's, once. */
 function configuredFieldKeys(config: ActiveCampaignConfig): string[] {
-  const perEvent = Object.values(config.actions).flatMap((action) => Object.keys(action?.customFields ?? {}));
+  const perEvent = Object.values(config.actions).flatMap((action) =>
+    Object.keys(action?.customFields ?? {}),
+  );
   return [...new Set([...Object.keys(config.customFields), ...perEvent])];
 }
 
@@ -113,17 +144,34 @@ export function activeCampaignConnector(options: ActiveCampaignConnectorOptions 
 
     async deliver(event, config, ctx) {
       const action = actionFor(config.actions, event);
-      if (!action) return { outcome: 'skipped', reason: `no ActiveCampaign action is configured for ${actionKeyOf(event) ?? event.type} events` };
-      return deliver(event, config, action, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, caches: ctx.caches, requestsPerSecond: options.requestsPerSecond });
+      if (!action)
+        return {
+          outcome: 'skipped',
+          reason: `no ActiveCampaign action is configured for ${actionKeyOf(event) ?? event.type} events`,
+        };
+      return deliver(event, config, action, {
+        http: ctx.http,
+        clock: ctx.clock,
+        signal: ctx.signal,
+        caches: ctx.caches,
+        requestsPerSecond: options.requestsPerSecond,
+      });
     },
 
     async testConnection(config, ctx) {
-      const client = clientFor(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, caches: ctx.caches, requestsPerSecond: options.requestsPerSecond });
+      const client = clientFor(config, {
+        http: ctx.http,
+        clock: ctx.clock,
+        signal: ctx.signal,
+        caches: ctx.caches,
+        requestsPerSecond: options.requestsPerSecond,
+      });
       const fields = await fetchFields(client);
       if (!fields.ok) return testResult({ ok: false, result: fields.result }, '');
       const keys = configuredFieldKeys(config);
       const missing = missingFields(fields.value, keys);
-      if (missing.length > 0) return { ok: false, message: `connected, but ${missingFieldsMessage(missing)}` };
+      if (missing.length > 0)
+        return { ok: false, message: `connected, but ${missingFieldsMessage(missing)}` };
       const configured = keys.length;
       return {
         ok: true,

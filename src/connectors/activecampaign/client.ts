@@ -38,11 +38,17 @@ export function activeCampaignErrorMessage(body: unknown): string | undefined {
   if (Array.isArray(body.errors)) {
     const titles = body.errors
       .filter(isRecord)
-      .map((e) => [e.title, e.detail].filter((part): part is string => typeof part === 'string' && part.length > 0).join(': '))
+      .map((e) =>
+        [e.title, e.detail]
+          .filter((part): part is string => typeof part === 'string' && part.length > 0)
+          .join(': '),
+      )
       .filter((text) => text.length > 0);
     if (titles.length > 0) return titles.join('; ');
   }
-  const parts = [body.message, body.error].filter((part): part is string => typeof part === 'string' && part.length > 0);
+  const parts = [body.message, body.error].filter(
+    (part): part is string => typeof part === 'string' && part.length > 0,
+  );
   return parts.length > 0 ? parts.join(': ') : undefined;
 }
 
@@ -54,15 +60,25 @@ export interface ActiveCampaignClient extends TargetClient {
   caches: CacheScope;
 }
 
-export function createActiveCampaignClient(options: ActiveCampaignClientOptions): ActiveCampaignClient {
+export function createActiveCampaignClient(
+  options: ActiveCampaignClientOptions,
+): ActiveCampaignClient {
   const base = apiBase(options.accountUrl);
   const client = createTargetClient<undefined>({
     name: TARGET_NAME,
     http: options.http,
     clock: options.clock,
     ...(options.signal ? { signal: options.signal } : {}),
-    limiter: sharedRateLimiter(options.caches, base.toLowerCase(), options.requestsPerSecond ?? ACCOUNT_REQUESTS_PER_SECOND),
-    prepare: (req) => ({ ...req, url: `${base}${req.url}`, headers: { ...req.headers, 'api-token': options.apiToken } }),
+    limiter: sharedRateLimiter(
+      options.caches,
+      base.toLowerCase(),
+      options.requestsPerSecond ?? ACCOUNT_REQUESTS_PER_SECOND,
+    ),
+    prepare: (req) => ({
+      ...req,
+      url: `${base}${req.url}`,
+      headers: { ...req.headers, 'api-token': options.apiToken },
+    }),
     errorMessage: activeCampaignErrorMessage,
   });
   return { call: (req) => client.call(req), account: base.toLowerCase(), caches: options.caches };
@@ -104,7 +120,10 @@ export function unexpectedAnswer(what: string, body: unknown): RetryOrFailed {
   // A 2xx without the object we asked for is not the target's API as documented; retrying
   // will not change it, so it is reported with what came back.
   const shown = typeof body === 'string' ? body : JSON.stringify(body);
-  return { outcome: 'failed', reason: `${TARGET_NAME} answered ${what} without the expected data: ${(shown ?? '').slice(0, 200)}` };
+  return {
+    outcome: 'failed',
+    reason: `${TARGET_NAME} answered ${what} without the expected data: ${(shown ?? '').slice(0, 200)}`,
+  };
 }
 
 const PAGE = 100;
@@ -115,14 +134,22 @@ const MAX_PAGES = 100;
  * Every entry of a list endpoint (`{"<key>":[…],"meta":{"total":"…"}}`), page by page: the
  * default page size is 20 (docs/protocols/activecampaign.md#endpoints, a plugin broke on the 21st tag), so `limit` is always given.
  */
-export async function listAll(client: TargetClient, path: string, key: string): Promise<Step<Array<Record<string, unknown>>>> {
+export async function listAll(
+  client: TargetClient,
+  path: string,
+  key: string,
+): Promise<Step<Array<Record<string, unknown>>>> {
   const all: Array<Record<string, unknown>> = [];
   const separator = path.includes('?') ? '&' : '?';
   for (let page = 0; page < MAX_PAGES; page++) {
-    const answer = await client.call({ method: 'GET', path: `${path}${separator}limit=${PAGE}&offset=${page * PAGE}` });
+    const answer = await client.call({
+      method: 'GET',
+      path: `${path}${separator}limit=${PAGE}&offset=${page * PAGE}`,
+    });
     if (!answer.ok) return { ok: false, result: answer.result };
     const items = isRecord(answer.body) ? answer.body[key] : undefined;
-    if (!Array.isArray(items)) return { ok: false, result: unexpectedAnswer(`GET ${path}`, answer.body) };
+    if (!Array.isArray(items))
+      return { ok: false, result: unexpectedAnswer(`GET ${path}`, answer.body) };
     all.push(...items.filter(isRecord));
     const meta = isRecord(answer.body) ? answer.body.meta : undefined;
     const total = isRecord(meta) ? Number(meta.total) : Number.NaN;

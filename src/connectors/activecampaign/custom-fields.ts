@@ -23,7 +23,11 @@ export interface FieldValue {
 
 /** `%CITY%`, `city` and `CITY` name the same personalization tag. */
 function normalizeKey(key: string): string {
-  return key.trim().replace(/^%(.*)%$/, '$1').trim().toLowerCase();
+  return key
+    .trim()
+    .replace(/^%(.*)%$/, '$1')
+    .trim()
+    .toLowerCase();
 }
 
 /** The account's custom fields. */
@@ -32,7 +36,16 @@ export async function fetchFields(client: TargetClient): Promise<Step<AccountFie
   if (!listed.ok) return listed;
   const fields = listed.value.flatMap((f) => {
     const id = text(f, 'id');
-    return id ? [{ id, title: text(f, 'title') ?? '', perstag: text(f, 'perstag') ?? '', type: text(f, 'type') ?? '' }] : [];
+    return id
+      ? [
+          {
+            id,
+            title: text(f, 'title') ?? '',
+            perstag: text(f, 'perstag') ?? '',
+            type: text(f, 'type') ?? '',
+          },
+        ]
+      : [];
   });
   return { ok: true, value: fields };
 }
@@ -40,7 +53,10 @@ export async function fetchFields(client: TargetClient): Promise<Step<AccountFie
 /** The field a configured key names: personalization tag first, then title. */
 export function findField(fields: readonly AccountField[], key: string): AccountField | undefined {
   const wanted = normalizeKey(key);
-  return fields.find((f) => normalizeKey(f.perstag) === wanted) ?? fields.find((f) => f.title.trim().toLowerCase() === wanted);
+  return (
+    fields.find((f) => normalizeKey(f.perstag) === wanted) ??
+    fields.find((f) => f.title.trim().toLowerCase() === wanted)
+  );
 }
 
 /** The configured keys that name no field of the account. */
@@ -63,13 +79,19 @@ function asDate(value: string): string {
  * same field (by tag in one, by title in another), the later set's value wins, and an empty
  * value there leaves the earlier one. Every key must name an existing field.
  */
-export function fieldValues(fields: readonly AccountField[], ...sets: ReadonlyArray<Readonly<Record<string, string>>>): FieldValue[] {
+export function fieldValues(
+  fields: readonly AccountField[],
+  ...sets: ReadonlyArray<Readonly<Record<string, string>>>
+): FieldValue[] {
   const byField = new Map<string, FieldValue>();
   for (const values of sets) {
     for (const [key, value] of Object.entries(values)) {
       const field = findField(fields, key);
       if (!field || isEmptyValue(value)) continue;
-      byField.set(field.id, { field: field.id, value: field.type === 'date' ? asDate(value) : value });
+      byField.set(field.id, {
+        field: field.id,
+        value: field.type === 'date' ? asDate(value) : value,
+      });
     }
   }
   return [...byField.values()];

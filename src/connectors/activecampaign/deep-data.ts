@@ -32,10 +32,16 @@ async function findOrCreate(
   const existing = await find();
   if (!existing.ok) return existing;
   if (existing.value) return { ok: true, value: { id: existing.value, created: false } };
-  const made = await client.call({ method: 'POST', path: create.path, json: { [create.key]: create.body } });
+  const made = await client.call({
+    method: 'POST',
+    path: create.path,
+    json: { [create.key]: create.body },
+  });
   if (made.ok) {
     const id = idOf(made.body, create.key);
-    return id ? { ok: true, value: { id, created: true } } : { ok: false, result: unexpectedAnswer(`POST ${create.path}`, made.body) };
+    return id
+      ? { ok: true, value: { id, created: true } }
+      : { ok: false, result: unexpectedAnswer(`POST ${create.path}`, made.body) };
   }
   if (mayBeDuplicate(made.status)) {
     const again = await find();
@@ -52,7 +58,8 @@ function unitPrice(item: EventItem, order: EventOrder): number {
 
 function products(order: EventOrder & { amount: number }): Array<Record<string, unknown>> {
   // An order without item lines (some PayPal messages) is still revenue: one line for the whole.
-  if (order.items.length === 0) return [{ externalid: order.id, name: `Order ${order.id}`, price: order.amount, quantity: 1 }];
+  if (order.items.length === 0)
+    return [{ externalid: order.id, name: `Order ${order.id}`, price: order.amount, quantity: 1 }];
   return order.items.map((item) => ({
     externalid: item.productId,
     name: item.name ?? item.productId,
@@ -62,7 +69,11 @@ function products(order: EventOrder & { amount: number }): Array<Record<string, 
 }
 
 /** The `ecomOrder` body for a payment (docs/protocols/activecampaign.md#endpoints). */
-export function orderBody(event: CanonicalEvent, order: EventOrder & { amount: number; currency: string }, ids: { connection: string; customer: string; email: string }): Record<string, unknown> {
+export function orderBody(
+  event: CanonicalEvent,
+  order: EventOrder & { amount: number; currency: string },
+  ids: { connection: string; customer: string; email: string },
+): Record<string, unknown> {
   return {
     externalid: order.transactionId ?? order.id,
     source: 1,
@@ -80,7 +91,12 @@ export function orderBody(event: CanonicalEvent, order: EventOrder & { amount: n
 }
 
 /** Records the payment as an order; the text says what happened, for the delivery summary. */
-export async function recordOrder(client: TargetClient, event: CanonicalEvent, email: string, deepData: DeepData): Promise<Step<string>> {
+export async function recordOrder(
+  client: TargetClient,
+  event: CanonicalEvent,
+  email: string,
+  deepData: DeepData,
+): Promise<Step<string>> {
   const order = event.order;
   if (!order || order.amount === null || order.amount < 0 || !order.currency) {
     return { ok: true, value: 'no order recorded (the event has no amount and currency)' };
@@ -92,7 +108,8 @@ export async function recordOrder(client: TargetClient, event: CanonicalEvent, e
     {
       path: `/api/3/connections?filters[service]=${q(DEEP_DATA_SERVICE)}&filters[externalid]=${q(deepData.storeId)}`,
       key: 'connections',
-      match: (c) => text(c, 'service') === DEEP_DATA_SERVICE && text(c, 'externalid') === deepData.storeId,
+      match: (c) =>
+        text(c, 'service') === DEEP_DATA_SERVICE && text(c, 'externalid') === deepData.storeId,
     },
     {
       path: '/api/3/connections',
@@ -114,29 +131,51 @@ export async function recordOrder(client: TargetClient, event: CanonicalEvent, e
     {
       path: `/api/3/ecomCustomers?filters[email]=${q(email)}&filters[connectionid]=${q(connectionId)}`,
       key: 'ecomCustomers',
-      match: (c) => text(c, 'connectionid') === connectionId && (text(c, 'email') ?? '').toLowerCase() === email.toLowerCase(),
+      match: (c) =>
+        text(c, 'connectionid') === connectionId &&
+        (text(c, 'email') ?? '').toLowerCase() === email.toLowerCase(),
     },
     {
       path: '/api/3/ecomCustomers',
       key: 'ecomCustomer',
-      body: { connectionid: connectionId, externalid: email.toLowerCase(), email, acceptsMarketing: event.buyer?.newsletterConsent === true ? '1' : '0' },
+      body: {
+        connectionid: connectionId,
+        externalid: email.toLowerCase(),
+        email,
+        acceptsMarketing: event.buyer?.newsletterConsent === true ? '1' : '0',
+      },
     },
   );
   if (!customer.ok) return customer;
 
-  const body = orderBody(event, priced, { connection: connectionId, customer: customer.value.id, email });
+  const body = orderBody(event, priced, {
+    connection: connectionId,
+    customer: customer.value.id,
+    email,
+  });
   const externalId = String(body.externalid);
-  const created = await client.call({ method: 'POST', path: '/api/3/ecomOrders', json: { ecomOrder: body } });
+  const created = await client.call({
+    method: 'POST',
+    path: '/api/3/ecomOrders',
+    json: { ecomOrder: body },
+  });
   if (created.ok) {
     const id = idOf(created.body, 'ecomOrder');
-    return id ? { ok: true, value: `order ${id} recorded` } : { ok: false, result: unexpectedAnswer('POST /api/3/ecomOrders', created.body) };
+    return id
+      ? { ok: true, value: `order ${id} recorded` }
+      : { ok: false, result: unexpectedAnswer('POST /api/3/ecomOrders', created.body) };
   }
   // ActiveCampaign's own Magento module reads 400/422 on create as "already exists" (docs/protocols/activecampaign.md#endpoints).
   if (mayBeDuplicate(created.status)) {
-    const listed = await listAll(client, `/api/3/ecomOrders?filters[email]=${q(email)}&filters[connectionid]=${q(connectionId)}`, 'ecomOrders');
+    const listed = await listAll(
+      client,
+      `/api/3/ecomOrders?filters[email]=${q(email)}&filters[connectionid]=${q(connectionId)}`,
+      'ecomOrders',
+    );
     if (!listed.ok) return listed;
     const existing = listed.value.find((o) => text(o, 'externalid') === externalId);
-    if (existing) return { ok: true, value: `order ${text(existing, 'id') ?? externalId} already recorded` };
+    if (existing)
+      return { ok: true, value: `order ${text(existing, 'id') ?? externalId} already recorded` };
   }
   return { ok: false, result: created.result };
 }

@@ -18,9 +18,16 @@ export async function applyLists(
 ): Promise<Step<{ subscribed: number; unsubscribed: number }>> {
   const subscribing = [...new Set(subscribe)];
   const leaving = [...new Set(unsubscribe)].filter((list) => !subscribing.includes(list));
-  const changes = [...subscribing.map((list) => ({ list, status: SUBSCRIBED })), ...leaving.map((list) => ({ list, status: UNSUBSCRIBED }))];
+  const changes = [
+    ...subscribing.map((list) => ({ list, status: SUBSCRIBED })),
+    ...leaving.map((list) => ({ list, status: UNSUBSCRIBED })),
+  ];
   for (const { list, status } of changes) {
-    const answer = await client.call({ method: 'POST', path: '/api/3/contactLists', json: { contactList: { list, contact: contactId, status } } });
+    const answer = await client.call({
+      method: 'POST',
+      path: '/api/3/contactLists',
+      json: { contactList: { list, contact: contactId, status } },
+    });
     if (!answer.ok) return { ok: false, result: answer.result };
   }
   return { ok: true, value: { subscribed: subscribing.length, unsubscribed: leaving.length } };

@@ -37,7 +37,11 @@ export function renderTags(templates: readonly string[], scope: Record<string, u
 export async function findTag(client: TargetClient, name: string): Promise<Step<string | null>> {
   const listed = await listAll(client, `/api/3/tags?search=${encodeURIComponent(name)}`, 'tags');
   if (!listed.ok) return listed;
-  const match = listed.value.find((t) => (text(t, 'tagType') ?? 'contact') === 'contact' && tagKey(text(t, 'tag') ?? '') === tagKey(name));
+  const match = listed.value.find(
+    (t) =>
+      (text(t, 'tagType') ?? 'contact') === 'contact' &&
+      tagKey(text(t, 'tag') ?? '') === tagKey(name),
+  );
   return { ok: true, value: match ? text(match, 'id') : null };
 }
 
@@ -46,10 +50,16 @@ export async function ensureTag(client: TargetClient, name: string): Promise<Ste
   const found = await findTag(client, name);
   if (!found.ok) return found;
   if (found.value) return { ok: true, value: found.value };
-  const created = await client.call({ method: 'POST', path: '/api/3/tags', json: { tag: { tag: name, tagType: 'contact', description: '' } } });
+  const created = await client.call({
+    method: 'POST',
+    path: '/api/3/tags',
+    json: { tag: { tag: name, tagType: 'contact', description: '' } },
+  });
   if (created.ok) {
     const id = idOf(created.body, 'tag');
-    return id ? { ok: true, value: id } : { ok: false, result: unexpectedAnswer('POST /api/3/tags', created.body) };
+    return id
+      ? { ok: true, value: id }
+      : { ok: false, result: unexpectedAnswer('POST /api/3/tags', created.body) };
   }
   // A concurrent delivery may have created it in between; duplicates are refused (docs/protocols/activecampaign.md#endpoints).
   if (mayBeDuplicate(created.status)) {
@@ -65,7 +75,11 @@ interface ContactTag {
 }
 
 async function contactTags(client: TargetClient, contactId: string): Promise<Step<ContactTag[]>> {
-  const listed = await listAll(client, `/api/3/contacts/${encodeURIComponent(contactId)}/contactTags`, 'contactTags');
+  const listed = await listAll(
+    client,
+    `/api/3/contacts/${encodeURIComponent(contactId)}/contactTags`,
+    'contactTags',
+  );
   if (!listed.ok) return listed;
   return {
     ok: true,
@@ -78,8 +92,16 @@ async function contactTags(client: TargetClient, contactId: string): Promise<Ste
 }
 
 /** Attaches `tagId`; true when it was attached now, false when the contact already had it. */
-async function attach(client: TargetClient, contactId: string, tagId: string): Promise<Step<boolean>> {
-  const attached = await client.call({ method: 'POST', path: '/api/3/contactTags', json: { contactTag: { contact: contactId, tag: tagId } } });
+async function attach(
+  client: TargetClient,
+  contactId: string,
+  tagId: string,
+): Promise<Step<boolean>> {
+  const attached = await client.call({
+    method: 'POST',
+    path: '/api/3/contactTags',
+    json: { contactTag: { contact: contactId, tag: tagId } },
+  });
   if (attached.ok) return { ok: true, value: true };
   if (mayBeDuplicate(attached.status)) {
     // Another process (or a hand in ActiveCampaign) may have attached it since the tags were read.
@@ -89,7 +111,12 @@ async function attach(client: TargetClient, contactId: string, tagId: string): P
   return { ok: false, result: attached.result };
 }
 
-async function changeTags(client: TargetClient, contactId: string, add: readonly string[], removing: readonly string[]): Promise<Step<{ added: number; removed: number }>> {
+async function changeTags(
+  client: TargetClient,
+  contactId: string,
+  add: readonly string[],
+  removing: readonly string[],
+): Promise<Step<{ added: number; removed: number }>> {
   const current = await contactTags(client, contactId);
   if (!current.ok) return current;
   let removed = 0;
@@ -97,7 +124,10 @@ async function changeTags(client: TargetClient, contactId: string, add: readonly
     const tag = await findTag(client, name);
     if (!tag.ok) return tag;
     for (const link of current.value.filter((ct) => ct.tag === tag.value)) {
-      const deleted = await client.call({ method: 'DELETE', path: `/api/3/contactTags/${encodeURIComponent(link.id)}` });
+      const deleted = await client.call({
+        method: 'DELETE',
+        path: `/api/3/contactTags/${encodeURIComponent(link.id)}`,
+      });
       // 404: already taken off (e.g. by an earlier attempt of this delivery).
       if (!deleted.ok && deleted.status !== 404) return { ok: false, result: deleted.result };
       if (deleted.ok) removed += 1;
@@ -129,6 +159,13 @@ export async function applyTags(
 ): Promise<Step<{ added: number; removed: number }>> {
   const adding = new Set(add.map(tagKey));
   const removing = remove.filter((name) => !adding.has(tagKey(name)));
-  if (add.length === 0 && removing.length === 0) return { ok: true, value: { added: 0, removed: 0 } };
-  return client.caches.get(PER_CONTACT).run(`${client.account} ${contactId}`, () => changeTags(client, contactId, add, removing), signal);
+  if (add.length === 0 && removing.length === 0)
+    return { ok: true, value: { added: 0, removed: 0 } };
+  return client.caches
+    .get(PER_CONTACT)
+    .run(
+      `${client.account} ${contactId}`,
+      () => changeTags(client, contactId, add, removing),
+      signal,
+    );
 }

@@ -23,19 +23,24 @@ const template = (fallback: string) => templateSchema().default(fallback);
 
 /** Validates an e-mail connection's config; templates are checked with `validateTemplate`. */
 export const emailConfigSchema = z.strictObject({
-  to: z
-    .array(z.email())
-    .min(1, 'at least one recipient is required')
-    .meta({ title: 'Recipients', description: 'E-mail addresses that receive one mail per event.' }),
+  to: z.array(z.email()).min(1, 'at least one recipient is required').meta({
+    title: 'Recipients',
+    description: 'E-mail addresses that receive one mail per event.',
+  }),
   subject: template(DEFAULT_SUBJECT).meta({
     title: 'Subject',
-    description: 'Template: {path} placeholders such as {event}, {order.id}, {buyer.email}; filters |money, |lower, |upper, |default:text.',
+    description:
+      'Template: {path} placeholders such as {event}, {order.id}, {buyer.email}; filters |money, |lower, |upper, |default:text.',
   }),
   body: template(DEFAULT_BODY).meta({
     title: 'Body',
-    description: 'Plain-text template with the same placeholders as the subject. The default is a readable summary of the event.',
+    description:
+      'Plain-text template with the same placeholders as the subject. The default is a readable summary of the event.',
   }),
-  replyTo: z.email().optional().meta({ title: 'Reply-To', description: 'Optional address replies go to, e.g. your support desk.' }),
+  replyTo: z.email().optional().meta({
+    title: 'Reply-To',
+    description: 'Optional address replies go to, e.g. your support desk.',
+  }),
 });
 
 export type EmailConfig = z.infer<typeof emailConfigSchema>;

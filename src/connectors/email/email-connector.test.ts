@@ -11,7 +11,13 @@ import { createMailer } from '../../lib/mailer.js';
 import type { Mailer } from '../../lib/mailer.js';
 import { sampleEvent } from '../sample-event.js';
 import { DEFAULT_BODY, DEFAULT_SUBJECT } from './config.js';
-import { config, connector, context, smtpMailer, testContext } from './test-support/contract-harness.js';
+import {
+  config,
+  connector,
+  context,
+  smtpMailer,
+  testContext,
+} from './test-support/contract-harness.js';
 
 describe('email connector', () => {
   let sink: SmtpSink;
@@ -33,7 +39,11 @@ describe('email connector', () => {
   }
 
   it('renders the default subject and body', async () => {
-    const result = await connector.deliver(sampleEvent('payment'), config({ to: ['seller@example.com'] }), context(mailer, { deliveryId: 'dlv_DEFAULTS' }));
+    const result = await connector.deliver(
+      sampleEvent('payment'),
+      config({ to: ['seller@example.com'] }),
+      context(mailer, { deliveryId: 'dlv_DEFAULTS' }),
+    );
     expect(result).toEqual({ outcome: 'delivered', response: 'sent as <dlv_DEFAULTS@ipnhub>' });
     const message = await lastMessage();
     expect(message?.messageId).toBe('<dlv_DEFAULTS@ipnhub>');
@@ -56,7 +66,8 @@ describe('email connector', () => {
   it('renders custom templates, to every recipient, with Reply-To', async () => {
     const target = config({
       to: ['seller@example.com', 'accounting@example.com'],
-      subject: 'New {event|upper}: {product.name} for {order.amount|money} {order.currency}\nsecond line',
+      subject:
+        'New {event|upper}: {product.name} for {order.amount|money} {order.currency}\nsecond line',
       body: 'Hello,\n{buyer.email|lower} paid {amount}. Company: {buyer.company|default:none}.',
       replyTo: 'support@example.com',
     });
@@ -65,20 +76,33 @@ describe('email connector', () => {
     const message = await lastMessage();
     expect(message?.to).toEqual(['seller@example.com', 'accounting@example.com']);
     expect(message?.subject).toBe('New PAYMENT: Online Course Basic for 97.00 EUR second line');
-    expect(message?.text.trimEnd()).toBe('Hello,\nanna.beispiel@example.com paid 97.00. Company: none.');
+    expect(message?.text.trimEnd()).toBe(
+      'Hello,\nanna.beispiel@example.com paid 97.00. Company: none.',
+    );
     expect(message?.replyTo).toBe('support@example.com');
   });
 
   it('fails permanently when the server rejects the recipient (550)', async () => {
-    const result = await connector.deliver(sampleEvent(), config({ to: ['gone@example.com'] }), context(mailer));
+    const result = await connector.deliver(
+      sampleEvent(),
+      config({ to: ['gone@example.com'] }),
+      context(mailer),
+    );
     expect(result.outcome).toBe('failed');
     expect(result.outcome === 'failed' ? result.reason : '').toMatch(/550 Mailbox unavailable/);
   });
 
   it('retries when the SMTP server is down', async () => {
     const down = smtpMailer(`smtp://127.0.0.1:${await closedPort()}`);
-    const result = await connector.deliver(sampleEvent(), config({ to: ['seller@example.com'] }), context(down));
-    const tested = await connector.testConnection(config({ to: ['seller@example.com'] }), testContext(down));
+    const result = await connector.deliver(
+      sampleEvent(),
+      config({ to: ['seller@example.com'] }),
+      context(down),
+    );
+    const tested = await connector.testConnection(
+      config({ to: ['seller@example.com'] }),
+      testContext(down),
+    );
     await down.close();
     expect(result.outcome).toBe('retry');
     expect(result.outcome === 'retry' ? result.reason : '').toContain('ECONNREFUSED');
@@ -87,7 +111,9 @@ describe('email connector', () => {
   });
 
   it('tests the connection with the mailer check', async () => {
-    expect(await connector.testConnection(config({ to: ['seller@example.com'] }), testContext(mailer))).toEqual({
+    expect(
+      await connector.testConnection(config({ to: ['seller@example.com'] }), testContext(mailer)),
+    ).toEqual({
       ok: true,
       message: 'SMTP server reachable and login accepted',
     });
@@ -97,9 +123,14 @@ describe('email connector', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'ipnhub-email-'));
     const fileMailer = createMailer({ from: 'hub@example.com', dataDir, logger: silentLogger() });
     try {
-      const result = await connector.deliver(sampleEvent('refund'), config({ to: ['seller@example.com'] }), context(fileMailer, { deliveryId: 'dlv_FILE' }));
+      const result = await connector.deliver(
+        sampleEvent('refund'),
+        config({ to: ['seller@example.com'] }),
+        context(fileMailer, { deliveryId: 'dlv_FILE' }),
+      );
       expect(result.outcome).toBe('delivered');
-      const file = result.outcome === 'delivered' ? (result.response ?? '').replace(/^written to /, '') : '';
+      const file =
+        result.outcome === 'delivered' ? (result.response ?? '').replace(/^written to /, '') : '';
       expect(file).toMatch(/-dlv_FILE\.eml$/);
       const parsed = await simpleParser(await readFile(file));
       expect(parsed.subject).toBe('[ipnhub] refund — order K7QX2M9P');
@@ -113,13 +144,20 @@ describe('email connector', () => {
 
 describe('email config schema', () => {
   it('fills in the default subject and body', () => {
-    expect(config({ to: ['a@example.com'] })).toEqual({ to: ['a@example.com'], subject: DEFAULT_SUBJECT, body: DEFAULT_BODY });
+    expect(config({ to: ['a@example.com'] })).toEqual({
+      to: ['a@example.com'],
+      subject: DEFAULT_SUBJECT,
+      body: DEFAULT_BODY,
+    });
   });
 
   it.each([
     [{ to: [] }, 'at least one recipient is required'],
     [{ to: ['not-an-address'] }, 'Invalid email address'],
-    [{ to: ['a@example.com'], subject: 'Order {order.id|shout}' }, '{order.id|shout}: unknown filter "shout" (known: money, lower, upper, default)'],
+    [
+      { to: ['a@example.com'], subject: 'Order {order.id|shout}' },
+      '{order.id|shout}: unknown filter "shout" (known: money, lower, upper, default)',
+    ],
     [{ to: ['a@example.com'], replyTo: 'nope' }, 'Invalid email address'],
   ])('refuses %o', (input, message) => {
     const parsed = connector.configSchema.safeParse(input);

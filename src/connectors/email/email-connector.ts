@@ -23,14 +23,16 @@ export function emailConnector() {
     id: 'email',
     displayName: 'E-mail',
     description:
-      'Sends a plain-text e-mail per event to fixed addresses, e.g. a new-order notice to the seller. Uses the server\'s SMTP settings (IPNHUB_SMTP_URL); without them mails are written as .eml files to the data directory. The connection test checks the SMTP connection and login without sending anything.',
+      "Sends a plain-text e-mail per event to fixed addresses, e.g. a new-order notice to the seller. Uses the server's SMTP settings (IPNHUB_SMTP_URL); without them mails are written as .eml files to the data directory. The connection test checks the SMTP connection and login without sending anything.",
     configSchema: emailConfigSchema,
     secretFields: [],
 
     async deliver(event, config, ctx) {
       const scope = templateScope(event);
       // Line breaks in a subject would be folded into the header by the mailer; keep it one line.
-      const subject = renderTemplate(config.subject, scope).replace(/[\r\n]+/g, ' ').trim();
+      const subject = renderTemplate(config.subject, scope)
+        .replace(/[\r\n]+/g, ' ')
+        .trim();
       const result = await ctx.mailer.send({
         to: config.to,
         subject,
@@ -38,8 +40,14 @@ export function emailConnector() {
         messageId: deliveryMessageId(ctx.deliveryId),
         ...(config.replyTo !== undefined ? { replyTo: config.replyTo } : {}),
       });
-      if (result.ok) return { outcome: 'delivered', response: result.file ? `written to ${result.file}` : `sent as ${result.messageId}` };
-      return result.transient ? { outcome: 'retry', reason: result.error } : { outcome: 'failed', reason: result.error };
+      if (result.ok)
+        return {
+          outcome: 'delivered',
+          response: result.file ? `written to ${result.file}` : `sent as ${result.messageId}`,
+        };
+      return result.transient
+        ? { outcome: 'retry', reason: result.error }
+        : { outcome: 'failed', reason: result.error };
     },
 
     testConnection(_config, ctx) {

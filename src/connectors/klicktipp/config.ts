@@ -10,9 +10,22 @@ import { mappingSchema, templateSchema } from '../template.js';
 
 /** Klick-Tipp's built-in contact fields (docs/protocols/klicktipp.md#fields); custom fields are `field<number>`. */
 export const BUILT_IN_FIELDS: readonly string[] = [
-  'fieldFirstName', 'fieldLastName', 'fieldCompanyName', 'fieldStreet1', 'fieldStreet2', 'fieldCity',
-  'fieldState', 'fieldZip', 'fieldCountry', 'fieldPrivatePhone', 'fieldMobilePhone', 'fieldPhone',
-  'fieldFax', 'fieldWebsite', 'fieldBirthday', 'fieldLeadValue',
+  'fieldFirstName',
+  'fieldLastName',
+  'fieldCompanyName',
+  'fieldStreet1',
+  'fieldStreet2',
+  'fieldCity',
+  'fieldState',
+  'fieldZip',
+  'fieldCountry',
+  'fieldPrivatePhone',
+  'fieldMobilePhone',
+  'fieldPhone',
+  'fieldFax',
+  'fieldWebsite',
+  'fieldBirthday',
+  'fieldLeadValue',
 ];
 
 const CUSTOM_FIELD = /^field\d+$/;
@@ -42,15 +55,19 @@ export const DEFAULT_MAPPING: Readonly<Record<string, string>> = {
 
 const fieldMappingSchema = mappingSchema.superRefine((mapping, ctx) => {
   for (const key of Object.keys(mapping)) {
-    if (!isFieldKey(key)) ctx.addIssue({ code: 'custom', message: fieldKeyProblem(key), path: [key] });
+    if (!isFieldKey(key))
+      ctx.addIssue({ code: 'custom', message: fieldKeyProblem(key), path: [key] });
   }
 });
 
-const fieldTypesSchema = z.record(z.string(), z.enum(['decimal', 'date'])).superRefine((types, ctx) => {
-  for (const key of Object.keys(types)) {
-    if (!isFieldKey(key)) ctx.addIssue({ code: 'custom', message: fieldKeyProblem(key), path: [key] });
-  }
-});
+const fieldTypesSchema = z
+  .record(z.string(), z.enum(['decimal', 'date']))
+  .superRefine((types, ctx) => {
+    for (const key of Object.keys(types)) {
+      if (!isFieldKey(key))
+        ctx.addIssue({ code: 'custom', message: fieldKeyProblem(key), path: [key] });
+    }
+  });
 
 const tagTemplate = templateSchema().trim().min(1, 'a tag name must not be empty');
 
@@ -65,23 +82,30 @@ const actionSchema = z
     }),
     listId: listIdSchema.optional().meta({
       title: 'Opt-in process for this event',
-      description: 'Overrides the connection\'s opt-in process for this event only (e.g. a separate process for affiliates).',
+      description:
+        "Overrides the connection's opt-in process for this event only (e.g. a separate process for affiliates).",
     }),
     addTags: z.array(tagTemplate).default([]).meta({
       title: 'Tags to add',
-      description: 'Tag names; templates such as "{product.name}" or "ds24-{event}". Missing tags are created when "Create missing tags" is on. Adding a tag the contact already has is fine.',
+      description:
+        'Tag names; templates such as "{product.name}" or "ds24-{event}". Missing tags are created when "Create missing tags" is on. Adding a tag the contact already has is fine.',
     }),
     removeTags: z.array(tagTemplate).default([]).meta({
       title: 'Tags to remove',
-      description: 'Tag names (templates) taken off the contact after the additions. A tag Klick-Tipp does not have is skipped. Smart tags cannot be removed (Klick-Tipp error 31).',
+      description:
+        'Tag names (templates) taken off the contact after the additions. A tag Klick-Tipp does not have is skipped. Smart tags cannot be removed (Klick-Tipp error 31).',
     }),
     unsubscribe: z.boolean().default(false).meta({
       title: 'Unsubscribe',
-      description: 'Unsubscribe the contact from all e-mails (POST /subscriber/unsubscribe) as the last step. Unsubscribing is sticky in Klick-Tipp: only a new opt-in brings the contact back.',
+      description:
+        'Unsubscribe the contact from all e-mails (POST /subscriber/unsubscribe) as the last step. Unsubscribing is sticky in Klick-Tipp: only a new opt-in brings the contact back.',
     }),
   })
   .strict()
-  .meta({ title: 'Action', description: 'What the connection does in Klick-Tipp for one event type.' });
+  .meta({
+    title: 'Action',
+    description: 'What the connection does in Klick-Tipp for one event type.',
+  });
 
 /** One event type's action: subscribe, tags to add and remove, unsubscribe. */
 export type KlickTippAction = z.infer<typeof actionSchema>;
@@ -105,7 +129,9 @@ export const DEFAULT_ACTIONS = {
   chargeback: action({ addTags: [EVENT_TAG], removeTags: [PRODUCT_TAG] }),
   payment_missed: action({ addTags: [EVENT_TAG] }),
   rebill_cancelled: action({ addTags: [EVENT_TAG] }),
-  rebill_resumed: action({ removeTags: ['rebill_cancelled: {product.name}', 'payment_missed: {product.name}'] }),
+  rebill_resumed: action({
+    removeTags: ['rebill_cancelled: {product.name}', 'payment_missed: {product.name}'],
+  }),
   last_paid_day: action({ addTags: [EVENT_TAG], removeTags: [PRODUCT_TAG] }),
   affiliation: action({ subscribe: true, addTags: ['affiliate: {product.name}'] }),
 } satisfies Partial<Record<string, KlickTippAction>>;
@@ -119,32 +145,54 @@ const credentialsSchema = z
     }),
     username: z.string().trim().min(1, 'the Klick-Tipp username is required').meta({
       title: 'Username',
-      description: 'Your Klick-Tipp login name (the one you sign in to app.klicktipp.com with); also sent as X-Un with the partner method.',
+      description:
+        'Your Klick-Tipp login name (the one you sign in to app.klicktipp.com with); also sent as X-Un with the partner method.',
     }),
     password: z.string().min(1).optional().meta({
       title: 'Password',
-      description: 'Your Klick-Tipp password; required for the session method. Stored encrypted. Your Klick-Tipp plan must include API access.',
+      description:
+        'Your Klick-Tipp password; required for the session method. Stored encrypted. Your Klick-Tipp plan must include API access.',
       writeOnly: true,
     }),
     developerKey: z
       .string()
       .regex(/^(?:[0-9a-fA-F]{2})+$/, 'must be the hexadecimal developer key Klick-Tipp issued')
       .optional()
-      .meta({ title: 'Developer key', description: 'Partner method only: your hexadecimal developer key from Klick-Tipp. Stored encrypted.', writeOnly: true }),
+      .meta({
+        title: 'Developer key',
+        description:
+          'Partner method only: your hexadecimal developer key from Klick-Tipp. Stored encrypted.',
+        writeOnly: true,
+      }),
     customerKey: z.string().trim().min(1).optional().meta({
       title: 'Customer key',
-      description: 'Partner method only: the customer key the account owner granted your integration (app.klicktipp.com/grantapiaccess/…). Stored encrypted.',
+      description:
+        'Partner method only: the customer key the account owner granted your integration (app.klicktipp.com/grantapiaccess/…). Stored encrypted.',
       writeOnly: true,
     }),
   })
   .strict()
   .superRefine((auth, ctx) => {
     if (auth.method === 'session' && auth.password === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'the session method needs the password', path: ['password'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'the session method needs the password',
+        path: ['password'],
+      });
     }
     if (auth.method === 'partner') {
-      if (auth.developerKey === undefined) ctx.addIssue({ code: 'custom', message: 'the partner method needs the developer key', path: ['developerKey'] });
-      if (auth.customerKey === undefined) ctx.addIssue({ code: 'custom', message: 'the partner method needs the customer key', path: ['customerKey'] });
+      if (auth.developerKey === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'the partner method needs the developer key',
+          path: ['developerKey'],
+        });
+      if (auth.customerKey === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          message: 'the partner method needs the customer key',
+          path: ['customerKey'],
+        });
     }
   })
   .meta({ title: 'Credentials', description: 'How ipnhub logs in to the Klick-Tipp API.' });
@@ -154,18 +202,24 @@ export const klickTippConfigSchema = z.strictObject({
   baseUrl: z
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .default('https://api.klicktipp.com')
-    .meta({ title: 'API base URL', description: 'The Klick-Tipp REST API; keep the default https://api.klicktipp.com unless Klick-Tipp tells you otherwise.' }),
+    .meta({
+      title: 'API base URL',
+      description:
+        'The Klick-Tipp REST API; keep the default https://api.klicktipp.com unless Klick-Tipp tells you otherwise.',
+    }),
   auth: credentialsSchema,
   listId: listIdSchema.optional().meta({
     title: 'Opt-in process',
     description:
       'Id of the opt-in process new contacts are subscribed with (Klick-Tipp → Listbuilding; GET /list shows them). With a single opt-in process contacts are subscribed at once; without one Klick-Tipp runs its default double opt-in and mails the buyer a confirmation link.',
   }),
-  mapping: fieldMappingSchema.default(() => ({ ...DEFAULT_MAPPING })).meta({
-    title: 'Field mapping',
-    description:
-      'Klick-Tipp field ← event path (e.g. "buyer.address.city", "order.amount", "raw.custom") or template ("{product.name} ({order.id})"). Keys are built-in fields (fieldFirstName, fieldStreet1, fieldZip, fieldCity, fieldCountry, …) or custom fields as field<number> (the number Klick-Tipp shows in the field list). The fields must already exist in Klick-Tipp: the connector never creates fields. Empty values are left out, so they never blank what Klick-Tipp already has. The e-mail address is always the contact\'s key and needs no mapping.',
-  }),
+  mapping: fieldMappingSchema
+    .default(() => ({ ...DEFAULT_MAPPING }))
+    .meta({
+      title: 'Field mapping',
+      description:
+        'Klick-Tipp field ← event path (e.g. "buyer.address.city", "order.amount", "raw.custom") or template ("{product.name} ({order.id})"). Keys are built-in fields (fieldFirstName, fieldStreet1, fieldZip, fieldCity, fieldCountry, …) or custom fields as field<number> (the number Klick-Tipp shows in the field list). The fields must already exist in Klick-Tipp: the connector never creates fields. Empty values are left out, so they never blank what Klick-Tipp already has. The e-mail address is always the contact\'s key and needs no mapping.',
+    }),
   fieldTypes: fieldTypesSchema.default({}).meta({
     title: 'Decimal and date fields',
     description:
@@ -178,11 +232,13 @@ export const klickTippConfigSchema = z.strictObject({
   ),
   createMissingTags: z.boolean().default(true).meta({
     title: 'Create missing tags',
-    description: 'Create a tag to add when Klick-Tipp has none with that name (POST /tag). Off: such an event fails and names the tag, so only tags you created are used.',
+    description:
+      'Create a tag to add when Klick-Tipp has none with that name (POST /tag). Off: such an event fails and names the tag, so only tags you created are used.',
   }),
   requestsPerSecond: z.number().positive().max(100).default(10).meta({
     title: 'Requests per second',
-    description: 'Upper bound on requests to this Klick-Tipp account from this ipnhub process. Klick-Tipp documents no limit; 10 is a cautious default.',
+    description:
+      'Upper bound on requests to this Klick-Tipp account from this ipnhub process. Klick-Tipp documents no limit; 10 is a cautious default.',
   }),
 });
 

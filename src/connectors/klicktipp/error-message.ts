@@ -37,16 +37,28 @@ export function klickTippErrorCode(body: unknown): number | null {
 /** `error 8 (field validation failed): field227685 = "abc": …`, or the joined messages; undefined when the body says nothing. */
 export function klickTippErrorMessage(body: unknown): string | undefined {
   if (Array.isArray(body)) {
-    const messages = body.filter((item): item is string => typeof item === 'string' && item.length > 0);
+    const messages = body.filter(
+      (item): item is string => typeof item === 'string' && item.length > 0,
+    );
     return messages.length > 0 ? messages.join('; ') : undefined;
   }
   const code = klickTippErrorCode(body);
-  if (code === null || !isRecord(body)) return typeof body === 'string' && body.length > 0 ? body.slice(0, 300) : undefined;
+  if (code === null || !isRecord(body))
+    return typeof body === 'string' && body.length > 0 ? body.slice(0, 300) : undefined;
   const parts = [`error ${code}${CODES[code] ? ` (${CODES[code]})` : ''}`];
-  if (typeof body.code === 'number' || typeof body.code === 'string') parts.push(`code ${String(body.code)}`);
-  const field = typeof body.field === 'string' ? body.field : typeof body.name === 'string' ? body.name : undefined;
+  if (typeof body.code === 'number' || typeof body.code === 'string')
+    parts.push(`code ${String(body.code)}`);
+  const field =
+    typeof body.field === 'string'
+      ? body.field
+      : typeof body.name === 'string'
+        ? body.name
+        : undefined;
   if (field !== undefined) {
-    const value = typeof body.field_value === 'string' || typeof body.field_value === 'number' ? ` = "${String(body.field_value)}"` : '';
+    const value =
+      typeof body.field_value === 'string' || typeof body.field_value === 'number'
+        ? ` = "${String(body.field_value)}"`
+        : '';
     parts.push(`${field}${value}`);
   }
   if (typeof body.reason === 'string' && body.reason.length > 0) parts.push(body.reason);

@@ -11,7 +11,9 @@ import { applyMapping, isEmptyValue, templateScope } from '../template.js';
 export type FieldType = 'decimal' | 'date';
 
 /** The fields to send, or why a mapped value cannot be sent. */
-export type FieldsResult = { ok: true; fields: Record<string, string> } | { ok: false; reason: string };
+export type FieldsResult =
+  | { ok: true; fields: Record<string, string> }
+  | { ok: false; reason: string };
 
 /** Minor units of `currency` → Klick-Tipp's hundredths (9700 EUR → 9700, 9700 JPY → 970000, 12345 KWD → 1235). */
 export function toHundredths(minor: number, currency: string | null): number {
@@ -25,19 +27,22 @@ export function toHundredths(minor: number, currency: string | null): number {
 
 function text(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   return JSON.stringify(value);
 }
 
 /** A number is minor units of the order currency (what `order.amount` holds); text is a decimal such as "97.00". */
 function decimalValue(value: unknown, currency: string | null): string | null {
-  if (typeof value === 'number') return Number.isSafeInteger(value) ? String(toHundredths(value, currency)) : null;
+  if (typeof value === 'number')
+    return Number.isSafeInteger(value) ? String(toHundredths(value, currency)) : null;
   const hundredths = parseMoney(text(value), 'EUR');
   return hundredths === null ? null : String(hundredths);
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+const ISO_DATE_TIME =
+  /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 
 /** A number is already Unix seconds; `YYYY-MM-DD` is midnight UTC; ISO date-times without an offset are UTC. */
 function dateValue(value: unknown): string | null {
@@ -46,7 +51,8 @@ function dateValue(value: unknown): string | null {
   if (/^\d+$/.test(raw)) return raw;
   let iso: string;
   if (DATE_ONLY.test(raw)) iso = `${raw}T00:00:00Z`;
-  else if (ISO_DATE_TIME.test(raw)) iso = /(?:Z|[+-]\d{2}:?\d{2})$/.test(raw) ? raw.replace(' ', 'T') : `${raw.replace(' ', 'T')}Z`;
+  else if (ISO_DATE_TIME.test(raw))
+    iso = /(?:Z|[+-]\d{2}:?\d{2})$/.test(raw) ? raw.replace(' ', 'T') : `${raw.replace(' ', 'T')}Z`;
   else return null;
   const ms = Date.parse(iso);
   return Number.isNaN(ms) ? null : String(Math.floor(ms / 1000));
@@ -57,7 +63,11 @@ function dateValue(value: unknown): string | null {
  * blanks what Klick-Tipp already holds; a value a decimal or date field cannot take is a
  * validation failure naming the field.
  */
-export function klickTippFields(mapping: Record<string, string>, fieldTypes: Record<string, FieldType>, event: CanonicalEvent): FieldsResult {
+export function klickTippFields(
+  mapping: Record<string, string>,
+  fieldTypes: Record<string, FieldType>,
+  event: CanonicalEvent,
+): FieldsResult {
   const mapped = applyMapping(mapping, templateScope(event));
   const currency = event.order?.currency ?? null;
   const fields: Record<string, string> = {};
@@ -66,11 +76,19 @@ export function klickTippFields(mapping: Record<string, string>, fieldTypes: Rec
     const type = Object.hasOwn(fieldTypes, key) ? fieldTypes[key] : undefined;
     if (type === 'decimal') {
       const converted = decimalValue(value, currency);
-      if (converted === null) return { ok: false, reason: `TARGET_VALIDATION_FAILED: ${key} is a decimal field, but the mapped value ${JSON.stringify(value)} is not an amount` };
+      if (converted === null)
+        return {
+          ok: false,
+          reason: `TARGET_VALIDATION_FAILED: ${key} is a decimal field, but the mapped value ${JSON.stringify(value)} is not an amount`,
+        };
       fields[key] = converted;
     } else if (type === 'date') {
       const converted = dateValue(value);
-      if (converted === null) return { ok: false, reason: `TARGET_VALIDATION_FAILED: ${key} is a date field, but the mapped value ${JSON.stringify(value)} is not a date (ISO 8601 or Unix seconds)` };
+      if (converted === null)
+        return {
+          ok: false,
+          reason: `TARGET_VALIDATION_FAILED: ${key} is a date field, but the mapped value ${JSON.stringify(value)} is not a date (ISO 8601 or Unix seconds)`,
+        };
       fields[key] = converted;
     } else {
       fields[key] = text(value);

@@ -51,14 +51,24 @@ function baseUrlOf(config: KlickTippConfig): string {
 
 /** The session from a login answer: `sessid`/`session_name` in the body, else the Set-Cookie header. */
 function sessionFrom(body: unknown, setCookie: string | undefined): KlickTippSession | null {
-  if (isRecord(body) && typeof body.sessid === 'string' && typeof body.session_name === 'string' && body.sessid && body.session_name) {
+  if (
+    isRecord(body) &&
+    typeof body.sessid === 'string' &&
+    typeof body.session_name === 'string' &&
+    body.sessid &&
+    body.session_name
+  ) {
     return { name: body.session_name, id: body.sessid };
   }
   const cookie = /^\s*([^=;\s]+)=([^;]+)/.exec(setCookie ?? '');
   return cookie?.[1] && cookie[2] ? { name: cookie[1], id: cookie[2] } : null;
 }
 
-function loginFunction(config: KlickTippConfig, deps: ClientDeps, limiterKey: string): () => Promise<LoginResult<KlickTippSession>> {
+function loginFunction(
+  config: KlickTippConfig,
+  deps: ClientDeps,
+  limiterKey: string,
+): () => Promise<LoginResult<KlickTippSession>> {
   const base = baseUrlOf(config);
   return async () => {
     // Its own target client: rate limited like every call, and answers classified the same way.
@@ -69,13 +79,23 @@ function loginFunction(config: KlickTippConfig, deps: ClientDeps, limiterKey: st
       signal: deps.signal,
       limiter: sharedRateLimiter(deps.caches, limiterKey, config.requestsPerSecond),
       prepare: (req) => ({ ...req, url: `${base}${req.url}` }),
-      classify: (status) => (status === 400 || status === 401 || status === 406 ? 'auth' : undefined),
+      classify: (status) =>
+        status === 400 || status === 401 || status === 406 ? 'auth' : undefined,
       errorMessage: klickTippErrorMessage,
     });
-    const result = await loginClient.call({ method: 'POST', path: '/account/login', json: { username: config.auth.username, password: config.auth.password ?? '' } });
+    const result = await loginClient.call({
+      method: 'POST',
+      path: '/account/login',
+      json: { username: config.auth.username, password: config.auth.password ?? '' },
+    });
     if (!result.ok) return loginFailure(result, klickTippErrorMessage(result.body));
     const session = sessionFrom(result.body, result.response.headers['set-cookie']);
-    if (!session) return { ok: false, auth: false, message: 'the login answer carried no session (sessid/session_name)' };
+    if (!session)
+      return {
+        ok: false,
+        auth: false,
+        message: 'the login answer carried no session (sessid/session_name)',
+      };
     return { ok: true, session };
   };
 }
@@ -101,11 +121,22 @@ export function klickTippClient(config: KlickTippConfig, deps: ClientDeps): Targ
   };
   if (auth.method === 'partner') {
     const headers = partnerHeaders(auth.username, auth.developerKey ?? '', auth.customerKey ?? '');
-    return createTargetClient<never>({ ...common, prepare: (req) => ({ ...req, url: `${base}${req.url}`, headers: { ...req.headers, ...headers } }) });
+    return createTargetClient<never>({
+      ...common,
+      prepare: (req) => ({
+        ...req,
+        url: `${base}${req.url}`,
+        headers: { ...req.headers, ...headers },
+      }),
+    });
   }
   return createTargetClient<KlickTippSession>({
     ...common,
-    session: { cache: deps.caches.get(SESSIONS), key: credentialKey('klicktipp', base, auth.username, auth.password), login: loginFunction(config, deps, limiterKey) },
+    session: {
+      cache: deps.caches.get(SESSIONS),
+      key: credentialKey('klicktipp', base, auth.username, auth.password),
+      login: loginFunction(config, deps, limiterKey),
+    },
     prepare: (req, session) => ({
       ...req,
       url: `${base}${req.url}`,

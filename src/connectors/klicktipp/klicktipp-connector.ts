@@ -24,7 +24,12 @@ import { isRecord } from '../../lib/is-record.js';
 export type { KlickTippConfig } from './config.js';
 
 /** Events that always carry the buyer's e-mail; without it a delivery of them fails instead of being skipped. */
-const EMAIL_EXPECTED: ReadonlySet<EventType> = new Set<EventType>(['payment', 'refund', 'chargeback', 'affiliation']);
+const EMAIL_EXPECTED: ReadonlySet<EventType> = new Set<EventType>([
+  'payment',
+  'refund',
+  'chargeback',
+  'affiliation',
+]);
 
 /** 406 codes that mean "already not subscribed": subscription not found, subscriber not subscribed. */
 const NOT_SUBSCRIBED_CODES: ReadonlySet<number> = new Set([4, 9]);
@@ -44,7 +49,14 @@ interface Contact {
   pendingTags: number[];
 }
 
-async function subscribe(client: TargetClient, email: string, config: KlickTippConfig, action: KlickTippAction, fields: Record<string, string>, tags: number[]): Promise<Step<Contact>> {
+async function subscribe(
+  client: TargetClient,
+  email: string,
+  config: KlickTippConfig,
+  action: KlickTippAction,
+  fields: Record<string, string>,
+  tags: number[],
+): Promise<Step<Contact>> {
   const listId = action.listId ?? config.listId;
   const [first, ...rest] = tags;
   const body = {
@@ -61,26 +73,53 @@ async function subscribe(client: TargetClient, email: string, config: KlickTippC
   return { ok: true, value: { id, summary: `contact ${id} upserted${status}`, pendingTags: rest } };
 }
 
-async function findContact(client: TargetClient, email: string, event: CanonicalEvent, tags: number[]): Promise<Step<Contact>> {
+async function findContact(
+  client: TargetClient,
+  email: string,
+  event: CanonicalEvent,
+  tags: number[],
+): Promise<Step<Contact>> {
   const answer = await client.call({ method: 'POST', path: '/subscriber/search', json: { email } });
   if (!answer.ok) {
-    if (answer.status === 404) return { ok: false, result: { outcome: 'skipped', reason: `${email} is not a ${TARGET_NAME} contact; nothing to change on ${event.type}` } };
+    if (answer.status === 404)
+      return {
+        ok: false,
+        result: {
+          outcome: 'skipped',
+          reason: `${email} is not a ${TARGET_NAME} contact; nothing to change on ${event.type}`,
+        },
+      };
     return { ok: false, result: answer.result };
   }
   const id = (Array.isArray(answer.body) ? idOf(answer.body[0]) : null) ?? '?';
   return { ok: true, value: { id, summary: `contact ${id} found`, pendingTags: tags } };
 }
 
-async function deliverAction(event: CanonicalEvent, config: KlickTippConfig, client: () => TargetClient, action: KlickTippAction): Promise<DeliveryResult> {
+async function deliverAction(
+  event: CanonicalEvent,
+  config: KlickTippConfig,
+  client: () => TargetClient,
+  action: KlickTippAction,
+): Promise<DeliveryResult> {
   const addNames = renderTagNames(action.addTags, event);
   const removeNames = renderTagNames(action.removeTags, event);
-  if (!action.subscribe && !action.unsubscribe && addNames.length === 0 && removeNames.length === 0) {
-    return { outcome: 'skipped', reason: `the ${event.type} action has nothing to do for this event (its tags render empty)` };
+  if (
+    !action.subscribe &&
+    !action.unsubscribe &&
+    addNames.length === 0 &&
+    removeNames.length === 0
+  ) {
+    return {
+      outcome: 'skipped',
+      reason: `the ${event.type} action has nothing to do for this event (its tags render empty)`,
+    };
   }
   const email = event.buyer?.email ?? null;
   if (!email) {
     const reason = `the ${event.type} event carries no buyer e-mail, and ${TARGET_NAME} finds contacts by e-mail`;
-    return EMAIL_EXPECTED.has(event.type) ? { outcome: 'failed', reason } : { outcome: 'skipped', reason };
+    return EMAIL_EXPECTED.has(event.type)
+      ? { outcome: 'failed', reason }
+      : { outcome: 'skipped', reason };
   }
   let fields: Record<string, string> = {};
   if (action.subscribe) {
@@ -90,28 +129,50 @@ async function deliverAction(event: CanonicalEvent, config: KlickTippConfig, cli
   }
 
   const api = client();
-  const tags = await resolveTags(api, { add: addNames, remove: removeNames }, config.createMissingTags);
+  const tags = await resolveTags(
+    api,
+    { add: addNames, remove: removeNames },
+    config.createMissingTags,
+  );
   if (!tags.ok) return tags.result;
-  const contact = action.subscribe ? await subscribe(api, email, config, action, fields, tags.tags.add) : await findContact(api, email, event, tags.tags.add);
+  const contact = action.subscribe
+    ? await subscribe(api, email, config, action, fields, tags.tags.add)
+    : await findContact(api, email, event, tags.tags.add);
   if (!contact.ok) return contact.result;
   const { pendingTags } = contact.value;
 
   if (pendingTags.length > 0) {
-    const tagged = await api.call({ method: 'POST', path: '/subscriber/tag', json: { email, tagids: pendingTags } });
+    const tagged = await api.call({
+      method: 'POST',
+      path: '/subscriber/tag',
+      json: { email, tagids: pendingTags },
+    });
     if (!tagged.ok) return tagged.result;
   }
   for (const tagid of tags.tags.remove) {
-    const untagged = await api.call({ method: 'POST', path: '/subscriber/untag', json: { email, tagid } });
+    const untagged = await api.call({
+      method: 'POST',
+      path: '/subscriber/untag',
+      json: { email, tagid },
+    });
     if (!untagged.ok) return untagged.result;
   }
   let unsubscribed = '';
   if (action.unsubscribe) {
-    const answer = await api.call({ method: 'POST', path: '/subscriber/unsubscribe', json: { email } });
+    const answer = await api.call({
+      method: 'POST',
+      path: '/subscriber/unsubscribe',
+      json: { email },
+    });
     const code = answer.ok ? null : klickTippErrorCode(answer.body);
-    if (!answer.ok && !(answer.status === 406 && code !== null && NOT_SUBSCRIBED_CODES.has(code))) return answer.result;
+    if (!answer.ok && !(answer.status === 406 && code !== null && NOT_SUBSCRIBED_CODES.has(code)))
+      return answer.result;
     unsubscribed = answer.ok ? ', unsubscribed' : `, not subscribed (error ${code ?? '?'})`;
   }
-  return { outcome: 'delivered', response: `${contact.value.summary}, tags +${tags.tags.add.length} -${tags.tags.remove.length}${unsubscribed}` };
+  return {
+    outcome: 'delivered',
+    response: `${contact.value.summary}, tags +${tags.tags.add.length} -${tags.tags.remove.length}${unsubscribed}`,
+  };
 }
 
 /** Field keys from `GET /field` (`{fieldKey: label}`). */
@@ -131,7 +192,11 @@ export function klickTippConnector() {
 
     async deliver(event, config, ctx) {
       const action = actionFor(config.actions, event);
-      if (!action) return { outcome: 'skipped', reason: `no ${TARGET_NAME} action is configured for ${actionKeyOf(event) ?? event.type} events` };
+      if (!action)
+        return {
+          outcome: 'skipped',
+          reason: `no ${TARGET_NAME} action is configured for ${actionKeyOf(event) ?? event.type} events`,
+        };
       return deliverAction(event, config, () => klickTippClient(config, ctx), action);
     },
 
@@ -139,12 +204,20 @@ export function klickTippConnector() {
       const answer = await klickTippClient(config, ctx).call({ method: 'GET', path: '/field' });
       if (!answer.ok) return testResult(answer, '');
       const known = fieldKeys(answer.body);
-      const used = [...new Set([...Object.keys(config.mapping), ...Object.keys(config.fieldTypes)])];
+      const used = [
+        ...new Set([...Object.keys(config.mapping), ...Object.keys(config.fieldTypes)]),
+      ];
       const missing = used.filter((key) => !known.has(key));
       if (missing.length > 0) {
-        return { ok: false, message: `logged in to ${TARGET_NAME} as ${config.auth.username}, but it has no field ${missing.join(', ')}: create the fields in Klick-Tipp or fix the mapping (the connector never creates fields)` };
+        return {
+          ok: false,
+          message: `logged in to ${TARGET_NAME} as ${config.auth.username}, but it has no field ${missing.join(', ')}: create the fields in Klick-Tipp or fix the mapping (the connector never creates fields)`,
+        };
       }
-      return { ok: true, message: `logged in to ${TARGET_NAME} as ${config.auth.username}; all ${used.length} mapped fields exist` };
+      return {
+        ok: true,
+        message: `logged in to ${TARGET_NAME} as ${config.auth.username}; all ${used.length} mapped fields exist`,
+      };
     },
   } satisfies Connector<KlickTippConfig>;
 }

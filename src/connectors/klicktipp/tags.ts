@@ -49,8 +49,13 @@ function failed(reason: string): TagsResult {
 }
 
 /** Looks the names up (one `GET /tag`), creating missing tags to add when `createMissing`. */
-export async function resolveTags(client: TargetClient, names: { add: string[]; remove: string[] }, createMissing: boolean): Promise<TagsResult> {
-  if (names.add.length === 0 && names.remove.length === 0) return { ok: true, tags: { add: [], remove: [] } };
+export async function resolveTags(
+  client: TargetClient,
+  names: { add: string[]; remove: string[] },
+  createMissing: boolean,
+): Promise<TagsResult> {
+  if (names.add.length === 0 && names.remove.length === 0)
+    return { ok: true, tags: { add: [], remove: [] } };
   const listed = await client.call({ method: 'GET', path: '/tag' });
   if (!listed.ok) return { ok: false, result: listed.result };
   const index = tagIndex(listed.body);
@@ -58,16 +63,30 @@ export async function resolveTags(client: TargetClient, names: { add: string[]; 
   for (const name of names.add) {
     let id = index.get(name);
     if (id === undefined) {
-      if (!createMissing) return failed(`TARGET_VALIDATION_FAILED: ${TARGET_NAME} has no tag named "${name}"; create it in Klick-Tipp or turn on "Create missing tags"`);
+      if (!createMissing)
+        return failed(
+          `TARGET_VALIDATION_FAILED: ${TARGET_NAME} has no tag named "${name}"; create it in Klick-Tipp or turn on "Create missing tags"`,
+        );
       const created = await client.call({ method: 'POST', path: '/tag', json: { name } });
       if (!created.ok) return { ok: false, result: created.result };
       const newId = Array.isArray(created.body) ? toId(created.body[0]) : null;
-      if (newId === null) return { ok: false, result: { outcome: 'retry', reason: `${TARGET_NAME} created tag "${name}" but answered without its id: ${JSON.stringify(created.body)}` } };
+      if (newId === null)
+        return {
+          ok: false,
+          result: {
+            outcome: 'retry',
+            reason: `${TARGET_NAME} created tag "${name}" but answered without its id: ${JSON.stringify(created.body)}`,
+          },
+        };
       id = newId;
       index.set(name, id);
     }
     if (!add.includes(id)) add.push(id);
   }
-  const remove = [...new Set(names.remove.map((name) => index.get(name)).filter((id): id is number => id !== undefined))];
+  const remove = [
+    ...new Set(
+      names.remove.map((name) => index.get(name)).filter((id): id is number => id !== undefined),
+    ),
+  ];
   return { ok: true, tags: { add, remove } };
 }

@@ -26,13 +26,22 @@ export function paypalIpnForwardConnector() {
   return {
     id: 'paypal-ipn-forward',
     displayName: 'PayPal IPN forward',
-    description: 'Re-posts each original PayPal IPN unchanged to another IPN listener, so existing listeners keep working behind ipnhub.',
+    description:
+      'Re-posts each original PayPal IPN unchanged to another IPN listener, so existing listeners keep working behind ipnhub.',
     configSchema: paypalIpnForwardConfigSchema,
     secretFields: [],
     async deliver(event, config, ctx) {
-      if (event.source.provider !== 'paypal-ipn') return { outcome: 'skipped', reason: `not a PayPal IPN (source provider ${event.source.provider})` };
+      if (event.source.provider !== 'paypal-ipn')
+        return {
+          outcome: 'skipped',
+          reason: `not a PayPal IPN (source provider ${event.source.provider})`,
+        };
       const original = await ctx.originalRequest?.();
-      if (!original) return { outcome: 'failed', reason: 'the original IPN is no longer stored, so it cannot be forwarded' };
+      if (!original)
+        return {
+          outcome: 'failed',
+          reason: 'the original IPN is no longer stored, so it cannot be forwarded',
+        };
       const result = await ctx.http.request({
         method: 'POST',
         url: config.url,
@@ -50,8 +59,14 @@ export function paypalIpnForwardConnector() {
     async testConnection(config, ctx) {
       // A GET changes nothing at an IPN listener (they act on POSTs only); any HTTP answer,
       // even 405, proves the URL reaches a server.
-      const result = await ctx.http.request({ method: 'GET', url: config.url, headers: { 'user-agent': USER_AGENT }, signal: ctx.signal });
-      if (!result.ok) return { ok: false, message: `the listener is not reachable: ${result.message}` };
+      const result = await ctx.http.request({
+        method: 'GET',
+        url: config.url,
+        headers: { 'user-agent': USER_AGENT },
+        signal: ctx.signal,
+      });
+      if (!result.ok)
+        return { ok: false, message: `the listener is not reachable: ${result.message}` };
       const { status } = result.response;
       if (status >= 500) return { ok: false, message: `the listener answers HTTP ${status}` };
       return { ok: true, message: `the listener is reachable (HTTP ${status} to a GET)` };

@@ -11,9 +11,32 @@ import { mappingSchema, templateSchema } from '../template.js';
 
 /** Quentn's standard contact fields (docs/protocols/quentn.md#endpoints); every other mapped field is a custom field. */
 export const QUENTN_STANDARD_FIELDS: readonly string[] = [
-  'title', 'title2', 'full_name', 'first_name', 'family_name', 'company', 'job_title', 'mail', 'mail2',
-  'phone_type', 'phone', 'phone2_type', 'phone2', 'fax', 'skype', 'fb', 'twitter', 'ba_street',
-  'ba_street2', 'ba_city', 'ba_postal_code', 'ba_state', 'ba_country', 'date_of_birth', 'request_ip', 'terms',
+  'title',
+  'title2',
+  'full_name',
+  'first_name',
+  'family_name',
+  'company',
+  'job_title',
+  'mail',
+  'mail2',
+  'phone_type',
+  'phone',
+  'phone2_type',
+  'phone2',
+  'fax',
+  'skype',
+  'fb',
+  'twitter',
+  'ba_street',
+  'ba_street2',
+  'ba_city',
+  'ba_postal_code',
+  'ba_state',
+  'ba_country',
+  'date_of_birth',
+  'request_ip',
+  'terms',
 ];
 
 /** Set by the connector itself: the duplicate check keys on `mail`, and tags go through the actions. */
@@ -42,13 +65,15 @@ export const FIELD_ASSIGNMENT_SOURCES = {
 } as const;
 
 const fieldName = (title: string, description: string) =>
-  z.string().regex(FIELD_NAME, 'a Quentn field name: letters, digits and _').meta({ title, description });
+  z
+    .string()
+    .regex(FIELD_NAME, 'a Quentn field name: letters, digits and _')
+    .meta({ title, description });
 
-const tagTemplate = templateSchema()
-  .trim()
-  .min(1, 'a tag must not be empty')
-  .max(200)
-  .meta({ title: 'Tag', description: 'A tag name or template, e.g. "{product.name}" or "ds24-{event}".' });
+const tagTemplate = templateSchema().trim().min(1, 'a tag must not be empty').max(200).meta({
+  title: 'Tag',
+  description: 'A tag name or template, e.g. "{product.name}" or "ds24-{event}".',
+});
 
 export const quentnActionSchema = z
   .object({
@@ -64,11 +89,13 @@ export const quentnActionSchema = z
     }),
     removeTags: z.array(tagTemplate).max(50).default([]).meta({
       title: 'Tags to remove',
-      description: 'Quentn tags (terms) taken off the contact, same templates as "Tags to add". Tags the contact does not have are ignored; no tag is ever created or deleted for a removal.',
+      description:
+        'Quentn tags (terms) taken off the contact, same templates as "Tags to add". Tags the contact does not have are ignored; no tag is ever created or deleted for a removal.',
     }),
     setEmailStatus: z.boolean().default(false).meta({
       title: 'Apply the e-mail status option',
-      description: 'Apply the "Buyer e-mail status" setting to contacts this event creates (normally on payments only).',
+      description:
+        'Apply the "Buyer e-mail status" setting to contacts this event creates (normally on payments only).',
     }),
   })
   .strict()
@@ -78,22 +105,77 @@ export type QuentnAction = z.infer<typeof quentnActionSchema>;
 
 /** Tags by product and event (docs/protocols/quentn.md#endpoints terms); the per-event tag is "<product> - <event>". */
 export const DEFAULT_ACTIONS: EventActions<QuentnAction> = {
-  payment: { contact: 'upsert', addTags: ['{product.name}'], removeTags: ['{product.name} - payment_missed'], setEmailStatus: true },
-  refund: { contact: 'existing', addTags: ['{product.name} - {event}'], removeTags: ['{product.name}'], setEmailStatus: false },
-  refund_partial: { contact: 'existing', addTags: ['{product.name} - partial_refund'], removeTags: [], setEmailStatus: false },
-  chargeback: { contact: 'existing', addTags: ['{product.name} - {event}'], removeTags: ['{product.name}'], setEmailStatus: false },
-  payment_missed: { contact: 'existing', addTags: ['{product.name} - {event}'], removeTags: [], setEmailStatus: false },
-  rebill_cancelled: { contact: 'existing', addTags: ['{product.name} - {event}'], removeTags: [], setEmailStatus: false },
-  rebill_resumed: { contact: 'existing', addTags: [], removeTags: ['{product.name} - rebill_cancelled', '{product.name} - payment_missed'], setEmailStatus: false },
-  last_paid_day: { contact: 'existing', addTags: ['{product.name} - {event}'], removeTags: ['{product.name}'], setEmailStatus: false },
-  affiliation: { contact: 'upsert', addTags: ['affiliate {product.name}'], removeTags: [], setEmailStatus: false },
+  payment: {
+    contact: 'upsert',
+    addTags: ['{product.name}'],
+    removeTags: ['{product.name} - payment_missed'],
+    setEmailStatus: true,
+  },
+  refund: {
+    contact: 'existing',
+    addTags: ['{product.name} - {event}'],
+    removeTags: ['{product.name}'],
+    setEmailStatus: false,
+  },
+  refund_partial: {
+    contact: 'existing',
+    addTags: ['{product.name} - partial_refund'],
+    removeTags: [],
+    setEmailStatus: false,
+  },
+  chargeback: {
+    contact: 'existing',
+    addTags: ['{product.name} - {event}'],
+    removeTags: ['{product.name}'],
+    setEmailStatus: false,
+  },
+  payment_missed: {
+    contact: 'existing',
+    addTags: ['{product.name} - {event}'],
+    removeTags: [],
+    setEmailStatus: false,
+  },
+  rebill_cancelled: {
+    contact: 'existing',
+    addTags: ['{product.name} - {event}'],
+    removeTags: [],
+    setEmailStatus: false,
+  },
+  rebill_resumed: {
+    contact: 'existing',
+    addTags: [],
+    removeTags: ['{product.name} - rebill_cancelled', '{product.name} - payment_missed'],
+    setEmailStatus: false,
+  },
+  last_paid_day: {
+    contact: 'existing',
+    addTags: ['{product.name} - {event}'],
+    removeTags: ['{product.name}'],
+    setEmailStatus: false,
+  },
+  affiliation: {
+    contact: 'upsert',
+    addTags: ['affiliate {product.name}'],
+    removeTags: [],
+    setEmailStatus: false,
+  },
 };
 
 const mapping = mappingSchema
   .superRefine((value, ctx) => {
     for (const key of Object.keys(value)) {
-      if (!FIELD_NAME.test(key)) ctx.addIssue({ code: 'custom', message: `"${key}" is not a Quentn field name (letters, digits and _; Quentn contacts are flat)`, path: [key] });
-      else if (RESERVED_FIELDS.includes(key)) ctx.addIssue({ code: 'custom', message: `"${key}" is set by ipnhub (mail: the buyer's e-mail; terms: the tag actions)`, path: [key] });
+      if (!FIELD_NAME.test(key))
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${key}" is not a Quentn field name (letters, digits and _; Quentn contacts are flat)`,
+          path: [key],
+        });
+      else if (RESERVED_FIELDS.includes(key))
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${key}" is set by ipnhub (mail: the buyer's e-mail; terms: the tag actions)`,
+          path: [key],
+        });
     }
   })
   .default({ ...DEFAULT_MAPPING })
@@ -104,23 +186,32 @@ const mapping = mappingSchema
   });
 
 export const quentnConfigSchema = z.strictObject({
-  baseUrl: z
-    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-    .meta({
-      title: 'API base URL',
-      description: 'Shown in Quentn next to your API keys (Settings → API info), e.g. https://abc123.def.quentn.com/public/api/V1/',
-    }),
+  baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).meta({
+    title: 'API base URL',
+    description:
+      'Shown in Quentn next to your API keys (Settings → API info), e.g. https://abc123.def.quentn.com/public/api/V1/',
+  }),
   apiKey: z.string().trim().min(1, 'the API key is required').meta({
     title: 'API key',
-    description: 'A Quentn API key (Settings → API info → Add key). Sent as a Bearer token; stored encrypted.',
+    description:
+      'A Quentn API key (Settings → API info → Add key). Sent as a Bearer token; stored encrypted.',
     writeOnly: true,
   }),
   mapping,
   fieldAssignments: z
     .object({
-      affiliateName: fieldName('Affiliate name → field', 'Quentn custom field that receives the affiliate\'s name (Digistore24 affiliate ID), when the order has one.').optional(),
-      orderId: fieldName('Order ID → field', 'Quentn custom field that receives the order id.').optional(),
-      invoiceLink: fieldName('Link to invoice → field', 'Quentn custom field that receives the invoice URL, when the provider sends one.').optional(),
+      affiliateName: fieldName(
+        'Affiliate name → field',
+        "Quentn custom field that receives the affiliate's name (Digistore24 affiliate ID), when the order has one.",
+      ).optional(),
+      orderId: fieldName(
+        'Order ID → field',
+        'Quentn custom field that receives the order id.',
+      ).optional(),
+      invoiceLink: fieldName(
+        'Link to invoice → field',
+        'Quentn custom field that receives the invoice URL, when the provider sends one.',
+      ).optional(),
     })
     .strict()
     .default({})
@@ -131,22 +222,30 @@ export const quentnConfigSchema = z.strictObject({
     }),
   emailStatus: z
     .object({
-      mode: z.enum(['newsletter_consent', 'confirm_all', 'unchanged']).default('newsletter_consent').meta({
-        title: 'Buyer e-mail status',
-        description:
-          '"newsletter_consent": use Digistore24\'s newsletter consent — a new contact\'s e-mail is set to confirmed when the buyer opted in at checkout. "confirm_all": confirm every new buyer\'s e-mail. "unchanged": never set it; Quentn\'s double opt-in decides. Only contacts this delivery creates are changed, so an unsubscribed contact is never re-confirmed; only on events whose action applies the e-mail status.',
-      }),
-      field: fieldName('Status field', 'The contact field that holds the e-mail status. UNCONFIRMED: Quentn\'s API field name is not documented publicly; change it if Quentn rejects it.').default('mail_status'),
+      mode: z
+        .enum(['newsletter_consent', 'confirm_all', 'unchanged'])
+        .default('newsletter_consent')
+        .meta({
+          title: 'Buyer e-mail status',
+          description:
+            '"newsletter_consent": use Digistore24\'s newsletter consent — a new contact\'s e-mail is set to confirmed when the buyer opted in at checkout. "confirm_all": confirm every new buyer\'s e-mail. "unchanged": never set it; Quentn\'s double opt-in decides. Only contacts this delivery creates are changed, so an unsubscribed contact is never re-confirmed; only on events whose action applies the e-mail status.',
+        }),
+      field: fieldName(
+        'Status field',
+        "The contact field that holds the e-mail status. UNCONFIRMED: Quentn's API field name is not documented publicly; change it if Quentn rejects it.",
+      ).default('mail_status'),
       confirmedValue: z.string().trim().min(1).default('confirmed').meta({
         title: 'Confirmed value',
-        description: 'The value that marks an e-mail as confirmed (UNCONFIRMED, see "Status field").',
+        description:
+          'The value that marks an e-mail as confirmed (UNCONFIRMED, see "Status field").',
       }),
     })
     .strict()
     .default({ mode: 'newsletter_consent', field: 'mail_status', confirmedValue: 'confirmed' })
     .meta({
       title: 'Buyer e-mail status',
-      description: 'The two options of Quentn\'s own Digistore24 integration ("use Digistore\'s newsletter consent", "confirm e-mail address"), or neither.',
+      description:
+        'The two options of Quentn\'s own Digistore24 integration ("use Digistore\'s newsletter consent", "confirm e-mail address"), or neither.',
     }),
   duplicateMergeMethod: z.enum(['update_add', 'update']).default('update_add').meta({
     title: 'Merge method',
@@ -155,7 +254,8 @@ export const quentnConfigSchema = z.strictObject({
   }),
   requestsPerSecond: z.number().int().min(1).max(100).default(5).meta({
     title: 'Requests per second',
-    description: 'Upper bound on calls to this Quentn account from this ipnhub process. Quentn announces its limits in X-Rate-Limit-* headers; 429 answers are retried after Retry-After.',
+    description:
+      'Upper bound on calls to this Quentn account from this ipnhub process. Quentn announces its limits in X-Rate-Limit-* headers; 429 answers are retried after Retry-After.',
   }),
   actions: eventActionsSchema(
     quentnActionSchema,
@@ -167,7 +267,9 @@ export const quentnConfigSchema = z.strictObject({
 export type QuentnConfig = z.infer<typeof quentnConfigSchema>;
 
 /** The mapping with the field assignments added (assignments win over mapping entries of the same field). */
-export function effectiveMapping(config: Pick<QuentnConfig, 'mapping' | 'fieldAssignments'>): Record<string, string> {
+export function effectiveMapping(
+  config: Pick<QuentnConfig, 'mapping' | 'fieldAssignments'>,
+): Record<string, string> {
   const result: Record<string, string> = { ...config.mapping };
   for (const [key, source] of Object.entries(FIELD_ASSIGNMENT_SOURCES)) {
     const field = config.fieldAssignments[key as keyof typeof FIELD_ASSIGNMENT_SOURCES];
@@ -177,6 +279,10 @@ export function effectiveMapping(config: Pick<QuentnConfig, 'mapping' | 'fieldAs
 }
 
 /** Mapped fields that are not Quentn standard fields: they must exist as custom fields in Quentn. */
-export function customFieldsOf(config: Pick<QuentnConfig, 'mapping' | 'fieldAssignments'>): string[] {
-  return Object.keys(effectiveMapping(config)).filter((field) => !QUENTN_STANDARD_FIELDS.includes(field));
+export function customFieldsOf(
+  config: Pick<QuentnConfig, 'mapping' | 'fieldAssignments'>,
+): string[] {
+  return Object.keys(effectiveMapping(config)).filter(
+    (field) => !QUENTN_STANDARD_FIELDS.includes(field),
+  );
 }

@@ -9,7 +9,11 @@ import { effectiveMapping } from './config.js';
 import type { QuentnAction, QuentnConfig } from './config.js';
 
 /** The contact fields for `event`; `mail` is `email`. */
-export function contactFields(event: CanonicalEvent, email: string, config: Pick<QuentnConfig, 'mapping' | 'fieldAssignments'>): Record<string, unknown> {
+export function contactFields(
+  event: CanonicalEvent,
+  email: string,
+  config: Pick<QuentnConfig, 'mapping' | 'fieldAssignments'>,
+): Record<string, unknown> {
   const mapped = applyMapping(effectiveMapping(config), templateScope(event));
   const contact: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(mapped)) {
@@ -24,7 +28,11 @@ export function contactFields(event: CanonicalEvent, email: string, config: Pick
  * Whether a contact created by this event gets a confirmed e-mail: the two options of Quentn's
  * Digistore24 integration (docs/protocols/quentn.md#e-mail-confirmation) — the buyer's newsletter consent, or every buyer.
  */
-export function wantsConfirmedEmail(event: CanonicalEvent, action: QuentnAction, emailStatus: QuentnConfig['emailStatus']): boolean {
+export function wantsConfirmedEmail(
+  event: CanonicalEvent,
+  action: QuentnAction,
+  emailStatus: QuentnConfig['emailStatus'],
+): boolean {
   if (!action.setEmailStatus) return false;
   switch (emailStatus.mode) {
     case 'newsletter_consent':

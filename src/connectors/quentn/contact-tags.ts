@@ -26,7 +26,10 @@ function readTerms(body: unknown): ContactTerms {
   const terms: ContactTerms = { ids: new Set(), byName: new Map(), unnamed: false };
   const entries: unknown[] = Array.isArray(body) ? body : [];
   for (const entry of entries) {
-    const record: { id?: unknown; name?: unknown } = typeof entry === 'object' && entry !== null ? (entry as { id?: unknown; name?: unknown }) : { id: entry };
+    const record: { id?: unknown; name?: unknown } =
+      typeof entry === 'object' && entry !== null
+        ? (entry as { id?: unknown; name?: unknown })
+        : { id: entry };
     const id = quentnId(record.id);
     if (id === null) continue;
     terms.ids.add(id);
@@ -46,24 +49,50 @@ async function contactTerms(client: TargetClient, contactId: number): Promise<St
 
 /** The id of the term `name`, created when absent (`POST terms` is idempotent by name). */
 async function ensureTerm(client: TargetClient, name: string): Promise<Step<number>> {
-  const result = await client.call({ method: 'POST', path: '/terms', json: { name, description: 'Created by ipnhub' } });
+  const result = await client.call({
+    method: 'POST',
+    path: '/terms',
+    json: { name, description: 'Created by ipnhub' },
+  });
   if (!result.ok) return { ok: false, result: failureOf(result, 'POST terms') };
-  const id = quentnId(typeof result.body === 'object' && result.body !== null ? (result.body as { id?: unknown }).id : undefined);
-  if (id === null) return { ok: false, result: { outcome: 'retry', reason: `Quentn answered POST terms without an id: ${JSON.stringify(result.body).slice(0, 200)}` } };
+  const id = quentnId(
+    typeof result.body === 'object' && result.body !== null
+      ? (result.body as { id?: unknown }).id
+      : undefined,
+  );
+  if (id === null)
+    return {
+      ok: false,
+      result: {
+        outcome: 'retry',
+        reason: `Quentn answered POST terms without an id: ${JSON.stringify(result.body).slice(0, 200)}`,
+      },
+    };
   return { ok: true, value: id };
 }
 
 /** The id of the existing term `name`, or null; `GET terms/<name>` also takes ids, so the name is checked. */
 async function findTerm(client: TargetClient, name: string): Promise<Step<number | null>> {
   const result = await client.call({ method: 'GET', path: `/terms/${encodeURIComponent(name)}` });
-  if (!result.ok) return result.status === 404 ? { ok: true, value: null } : { ok: false, result: failureOf(result, 'GET terms/<name>') };
-  const term = typeof result.body === 'object' && result.body !== null ? (result.body as { id?: unknown; name?: unknown }) : {};
+  if (!result.ok)
+    return result.status === 404
+      ? { ok: true, value: null }
+      : { ok: false, result: failureOf(result, 'GET terms/<name>') };
+  const term =
+    typeof result.body === 'object' && result.body !== null
+      ? (result.body as { id?: unknown; name?: unknown })
+      : {};
   const sameName = typeof term.name === 'string' && term.name.toLowerCase() === name.toLowerCase();
   return { ok: true, value: sameName ? quentnId(term.id) : null };
 }
 
 /** Adds `add` and removes `remove` (names); a name in both lists is added. */
-export async function syncContactTags(client: TargetClient, contactId: number, add: readonly string[], remove: readonly string[]): Promise<Step<TagChanges>> {
+export async function syncContactTags(
+  client: TargetClient,
+  contactId: number,
+  add: readonly string[],
+  remove: readonly string[],
+): Promise<Step<TagChanges>> {
   if (add.length === 0 && remove.length === 0) return { ok: true, value: { added: 0, removed: 0 } };
   const current = await contactTerms(client, contactId);
   if (!current.ok) return current;
@@ -91,11 +120,19 @@ export async function syncContactTags(client: TargetClient, contactId: number, a
   }
 
   if (removeIds.length > 0) {
-    const result = await client.call({ method: 'DELETE', path: `/contact/${contactId}/terms`, json: removeIds });
+    const result = await client.call({
+      method: 'DELETE',
+      path: `/contact/${contactId}/terms`,
+      json: removeIds,
+    });
     if (!result.ok) return { ok: false, result: failureOf(result, 'DELETE contact/<id>/terms') };
   }
   if (addIds.length > 0) {
-    const result = await client.call({ method: 'PUT', path: `/contact/${contactId}/terms`, json: addIds });
+    const result = await client.call({
+      method: 'PUT',
+      path: `/contact/${contactId}/terms`,
+      json: addIds,
+    });
     if (!result.ok) return { ok: false, result: failureOf(result, 'PUT contact/<id>/terms') };
   }
   return { ok: true, value: { added: addIds.length, removed: removeIds.length } };

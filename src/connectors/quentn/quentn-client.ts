@@ -24,7 +24,9 @@ export const QUENTN = 'Quentn';
 export function quentnErrorMessage(body: unknown): string | undefined {
   if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
   if (Array.isArray(body)) {
-    const parts = body.map((item) => quentnErrorMessage(item)).filter((part): part is string => part !== undefined);
+    const parts = body
+      .map((item) => quentnErrorMessage(item))
+      .filter((part): part is string => part !== undefined);
     return parts.length > 0 ? parts.join('; ').slice(0, 300) : undefined;
   }
   if (!isRecord(body)) return undefined;
@@ -51,8 +53,16 @@ export function createQuentnClient(
     clock: deps.clock,
     ...(deps.signal ? { signal: deps.signal } : {}),
     // One budget per Quentn account (base URL), whatever the key.
-    limiter: sharedRateLimiter(deps.caches, `quentn:${credentialKey(base)}`, config.requestsPerSecond),
-    prepare: (req) => ({ ...req, url: `${base}${req.url}`, headers: { ...req.headers, authorization: `Bearer ${config.apiKey}` } }),
+    limiter: sharedRateLimiter(
+      deps.caches,
+      `quentn:${credentialKey(base)}`,
+      config.requestsPerSecond,
+    ),
+    prepare: (req) => ({
+      ...req,
+      url: `${base}${req.url}`,
+      headers: { ...req.headers, authorization: `Bearer ${config.apiKey}` },
+    }),
     errorMessage: quentnErrorMessage,
   });
 }
@@ -60,7 +70,10 @@ export function createQuentnClient(
 /** A non-ok call's outcome; a 404 outside lookups means the base URL points at no Quentn API. */
 export function failureOf(result: Extract<CallResult, { ok: false }>, what: string): RetryOrFailed {
   if (result.status === 404 && result.result.outcome === 'failed') {
-    return { ...result.result, reason: `${result.result.reason} (${what}; check the API base URL)` };
+    return {
+      ...result.result,
+      reason: `${result.result.reason} (${what}; check the API base URL)`,
+    };
   }
   return result.result;
 }

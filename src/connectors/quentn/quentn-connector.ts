@@ -33,17 +33,33 @@ export type { QuentnConfig } from './config.js';
 
 function noEmail(event: CanonicalEvent): DeliveryResult {
   const reason = `the ${event.type} event has no buyer e-mail, and Quentn contacts are found by e-mail`;
-  return event.type === 'affiliation' ? { outcome: 'skipped', reason } : { outcome: 'failed', reason };
+  return event.type === 'affiliation'
+    ? { outcome: 'skipped', reason }
+    : { outcome: 'failed', reason };
 }
 
-async function deliver(event: CanonicalEvent, config: QuentnConfig, ctx: DeliveryContext): Promise<DeliveryResult> {
+async function deliver(
+  event: CanonicalEvent,
+  config: QuentnConfig,
+  ctx: DeliveryContext,
+): Promise<DeliveryResult> {
   const action: QuentnAction | null = actionFor(config.actions, event);
-  if (!action) return { outcome: 'skipped', reason: `no Quentn action for ${actionKeyOf(event) ?? event.type} events` };
+  if (!action)
+    return {
+      outcome: 'skipped',
+      reason: `no Quentn action for ${actionKeyOf(event) ?? event.type} events`,
+    };
   const email = event.buyer?.email ?? null;
   if (!email) return noEmail(event);
 
-  const client = createQuentnClient(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, caches: ctx.caches });
-  const confirm = action.contact === 'upsert' && wantsConfirmedEmail(event, action, config.emailStatus);
+  const client = createQuentnClient(config, {
+    http: ctx.http,
+    clock: ctx.clock,
+    signal: ctx.signal,
+    caches: ctx.caches,
+  });
+  const confirm =
+    action.contact === 'upsert' && wantsConfirmedEmail(event, action, config.emailStatus);
 
   let existing: number | null = null;
   if (action.contact === 'existing' || confirm) {
@@ -55,7 +71,11 @@ async function deliver(event: CanonicalEvent, config: QuentnConfig, ctx: Deliver
   let contactId: number;
   const notes: string[] = [];
   if (action.contact === 'existing') {
-    if (existing === null) return { outcome: 'skipped', reason: `no Quentn contact has the e-mail ${email}; nothing to change for ${event.type}` };
+    if (existing === null)
+      return {
+        outcome: 'skipped',
+        reason: `no Quentn contact has the e-mail ${email}; nothing to change for ${event.type}`,
+      };
     contactId = existing;
     notes.push(`contact ${contactId} found`);
   } else {
@@ -65,11 +85,18 @@ async function deliver(event: CanonicalEvent, config: QuentnConfig, ctx: Deliver
     const upserted = await upsertContact(client, contact, config.duplicateMergeMethod);
     if (!upserted.ok) return upserted.result;
     contactId = upserted.value;
-    notes.push(`contact ${contactId} ${confirm ? (existing === null ? 'created' : 'updated') : 'upserted'}`);
+    notes.push(
+      `contact ${contactId} ${confirm ? (existing === null ? 'created' : 'updated') : 'upserted'}`,
+    );
     if (confirming) notes.push('e-mail confirmed');
   }
 
-  const tags = await syncContactTags(client, contactId, renderTagNames(action.addTags, event), renderTagNames(action.removeTags, event));
+  const tags = await syncContactTags(
+    client,
+    contactId,
+    renderTagNames(action.addTags, event),
+    renderTagNames(action.removeTags, event),
+  );
   if (!tags.ok) return tags.result;
   notes.push(`tags +${tags.value.added} -${tags.value.removed}`);
   return { outcome: 'delivered', response: notes.join(', ') };
@@ -85,13 +112,28 @@ function customFieldNames(body: unknown): Set<string> {
   return names;
 }
 
-async function testConnection(config: QuentnConfig, ctx: TestContext): Promise<{ ok: boolean; message: string }> {
-  const client = createQuentnClient(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, caches: ctx.caches });
+async function testConnection(
+  config: QuentnConfig,
+  ctx: TestContext,
+): Promise<{ ok: boolean; message: string }> {
+  const client = createQuentnClient(config, {
+    http: ctx.http,
+    clock: ctx.clock,
+    signal: ctx.signal,
+    caches: ctx.caches,
+  });
   const check = await client.call({ method: 'GET', path: '/check-credentials' });
   if (check.ok && !(isRecord(check.body) && check.body.success === true)) {
-    return { ok: false, message: `Quentn did not confirm the API key: ${JSON.stringify(check.body).slice(0, 200)}` };
+    return {
+      ok: false,
+      message: `Quentn did not confirm the API key: ${JSON.stringify(check.body).slice(0, 200)}`,
+    };
   }
-  if (!check.ok && check.status === 404) return { ok: false, message: `${check.result.reason} (check the API base URL: it ends in /public/api/V1/)` };
+  if (!check.ok && check.status === 404)
+    return {
+      ok: false,
+      message: `${check.result.reason} (check the API base URL: it ends in /public/api/V1/)`,
+    };
   const custom = customFieldsOf(config);
   if (!check.ok || custom.length === 0) return testResult(check, 'Quentn accepted the API key');
 
@@ -100,8 +142,15 @@ async function testConnection(config: QuentnConfig, ctx: TestContext): Promise<{
   if (!fields.ok) return testResult(fields, '');
   const known = customFieldNames(fields.body);
   const missing = custom.filter((field) => !known.has(field));
-  if (missing.length > 0) return { ok: false, message: `Quentn accepted the API key, but these mapped custom fields do not exist in Quentn: ${missing.join(', ')}` };
-  return { ok: true, message: `Quentn accepted the API key; mapped custom fields exist: ${custom.join(', ')}` };
+  if (missing.length > 0)
+    return {
+      ok: false,
+      message: `Quentn accepted the API key, but these mapped custom fields do not exist in Quentn: ${missing.join(', ')}`,
+    };
+  return {
+    ok: true,
+    message: `Quentn accepted the API key; mapped custom fields exist: ${custom.join(', ')}`,
+  };
 }
 
 /** The Quentn connector; a plain object that satisfies `Connector<QuentnConfig>`. */

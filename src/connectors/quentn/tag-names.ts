@@ -18,8 +18,13 @@ export function renderTagNames(templates: readonly string[], event: CanonicalEve
   const items = event.order?.items ?? [];
   const names = new Map<string, string>();
   for (const template of templates) {
-    const scopes = usesProduct(template) && items.length > 0 ? items.map((item) => ({ ...base, product: item })) : [base];
-    for (const scope of scopes) for (const name of renderTags([template], scope)) if (!names.has(name.toLowerCase())) names.set(name.toLowerCase(), name);
+    const scopes =
+      usesProduct(template) && items.length > 0
+        ? items.map((item) => ({ ...base, product: item }))
+        : [base];
+    for (const scope of scopes)
+      for (const name of renderTags([template], scope))
+        if (!names.has(name.toLowerCase())) names.set(name.toLowerCase(), name);
   }
   return [...names.values()];
 }

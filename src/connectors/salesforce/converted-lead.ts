@@ -40,7 +40,9 @@ export function isConverted(lead: Record<string, unknown> | undefined): boolean 
 }
 
 /** Lead-named fields as Contact fields. */
-export function contactFieldsFromLead(fields: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function contactFieldsFromLead(
+  fields: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(fields)) {
     if (LEAD_ONLY.has(name)) continue;
@@ -65,25 +67,44 @@ export async function updateConvertedContact(
   tags: { field: string; add: readonly string[]; remove: readonly string[] } | undefined,
 ): Promise<Step<ConvertedOutcome>> {
   const leadId = recordId(lead) ?? '(no id)';
-  const contactId = typeof lead.ConvertedContactId === 'string' && lead.ConvertedContactId.length > 0 ? lead.ConvertedContactId : null;
+  const contactId =
+    typeof lead.ConvertedContactId === 'string' && lead.ConvertedContactId.length > 0
+      ? lead.ConvertedContactId
+      : null;
   if (!contactId) {
     return {
       ok: false,
-      result: { outcome: 'failed', reason: `Lead ${leadId} was converted without a Contact (ConvertedContactId is empty), and Salesforce refuses updates to converted Leads (CANNOT_UPDATE_CONVERTED_LEAD)` },
+      result: {
+        outcome: 'failed',
+        reason: `Lead ${leadId} was converted without a Contact (ConvertedContactId is empty), and Salesforce refuses updates to converted Leads (CANNOT_UPDATE_CONVERTED_LEAD)`,
+      },
     };
   }
   const body = contactFieldsFromLead(fields);
   let change: TagChange | null = null;
   if (tags) {
-    const found = await api.query(selectWhere({ object: 'Contact', fields: ['Id', tags.field], where: [['Id', contactId]], limit: 1 }));
+    const found = await api.query(
+      selectWhere({
+        object: 'Contact',
+        fields: ['Id', tags.field],
+        where: [['Id', contactId]],
+        limit: 1,
+      }),
+    );
     if (!found.ok) return found;
     change = changeTags(parseTags(found.records[0]?.[tags.field]), tags.add, tags.remove);
     if (change.added > 0 || change.removed > 0) body[tags.field] = formatTags(change.tags);
   }
   const tagNote = change ? `, tags +${change.added} -${change.removed}` : '';
   const prefix = `Lead ${leadId} was converted: Contact ${contactId}`;
-  if (Object.keys(body).length === 0) return { ok: true, value: { contactId, note: `${prefix} unchanged${tagNote}` } };
-  const updated = await api.call({ method: 'PATCH', path: api.data(`/sobjects/Contact/${contactId}`), json: body, headers: api.writeHeaders });
+  if (Object.keys(body).length === 0)
+    return { ok: true, value: { contactId, note: `${prefix} unchanged${tagNote}` } };
+  const updated = await api.call({
+    method: 'PATCH',
+    path: api.data(`/sobjects/Contact/${contactId}`),
+    json: body,
+    headers: api.writeHeaders,
+  });
   if (!updated.ok) return { ok: false, result: updated.result };
   return { ok: true, value: { contactId, note: `${prefix} updated${tagNote}` } };
 }

@@ -33,9 +33,13 @@ type StageAction = NonNullable<SalesforceAction['opportunity']>;
 
 /** Stages only the connection's non-creating actions (refund, chargeback) set: a payment leaves an Opportunity in them. */
 export function closingStages(config: SalesforceConfig): Set<string> {
-  const stages = Object.values(config.actions).flatMap((action) => (action?.opportunity ? [action.opportunity] : []));
+  const stages = Object.values(config.actions).flatMap((action) =>
+    action?.opportunity ? [action.opportunity] : [],
+  );
   const setByPayments = new Set(stages.filter((s) => s.create).map((s) => s.stage));
-  return new Set(stages.filter((s) => !s.create && !setByPayments.has(s.stage)).map((s) => s.stage));
+  return new Set(
+    stages.filter((s) => !s.create && !setByPayments.has(s.stage)).map((s) => s.stage),
+  );
 }
 
 /** The transactions a payments field lists (one per line; `;` and `,` also separate). */
@@ -48,7 +52,11 @@ function transactionKey(event: CanonicalEvent): string {
 }
 
 /** The extra fields on top of `computed`, without empty values, the Id or the key field. */
-function withExtraFields(config: SalesforceConfig, computed: Record<string, unknown>, scope: Record<string, unknown>): Record<string, unknown> {
+function withExtraFields(
+  config: SalesforceConfig,
+  computed: Record<string, unknown>,
+  scope: Record<string, unknown>,
+): Record<string, unknown> {
   const body = withoutEmpty({ ...computed, ...applyMapping(config.opportunity.mapping, scope) });
   delete body.Id;
   if (config.opportunity.externalIdField) delete body[config.opportunity.externalIdField];
@@ -68,17 +76,30 @@ interface AmountChange {
 }
 
 /** How this payment changes the Amount of `existing` (or of a new Opportunity when there is none). */
-function amountChange(config: SalesforceConfig, event: CanonicalEvent, existing: Record<string, unknown> | undefined): AmountChange {
+function amountChange(
+  config: SalesforceConfig,
+  event: CanonicalEvent,
+  existing: Record<string, unknown> | undefined,
+): AmountChange {
   const order = event.order;
   if (!order || order.amount === null) return { note: '' };
   const field = config.opportunity.paymentsField;
   const key = transactionKey(event);
-  if (!existing) return { amount: decimalAmount(order.amount, order.currency), ...(field ? { payments: key } : {}), note: '' };
+  if (!existing)
+    return {
+      amount: decimalAmount(order.amount, order.currency),
+      ...(field ? { payments: key } : {}),
+      note: '',
+    };
   if (!field) return { note: '' };
   const listed = listedPayments(existing[field]);
   if (listed.includes(key)) return { note: `, payment ${key} already in Amount` };
-  const before = typeof existing.Amount === 'number' ? parseMoney(String(existing.Amount), order.currency) : 0;
-  if (before === null) return { note: `, Amount ${String(existing.Amount)} left as it is (not a decimal ipnhub can add to)` };
+  const before =
+    typeof existing.Amount === 'number' ? parseMoney(String(existing.Amount), order.currency) : 0;
+  if (before === null)
+    return {
+      note: `, Amount ${String(existing.Amount)} left as it is (not a decimal ipnhub can add to)`,
+    };
   const total = before + order.amount;
   return {
     amount: decimalAmount(total, order.currency),
@@ -87,9 +108,22 @@ function amountChange(config: SalesforceConfig, event: CanonicalEvent, existing:
   };
 }
 
-async function linkContact(api: SalesforceApi, config: SalesforceConfig, opportunityId: string, contactId: string): Promise<Step<string>> {
+async function linkContact(
+  api: SalesforceApi,
+  config: SalesforceConfig,
+  opportunityId: string,
+  contactId: string,
+): Promise<Step<string>> {
   const found = await api.query(
-    selectWhere({ object: 'OpportunityContactRole', fields: ['Id'], where: [['OpportunityId', opportunityId], ['ContactId', contactId]], limit: 1 }),
+    selectWhere({
+      object: 'OpportunityContactRole',
+      fields: ['Id'],
+      where: [
+        ['OpportunityId', opportunityId],
+        ['ContactId', contactId],
+      ],
+      limit: 1,
+    }),
   );
   if (!found.ok) return found;
   if (recordId(found.records[0])) return { ok: true, value: '' };
@@ -97,7 +131,12 @@ async function linkContact(api: SalesforceApi, config: SalesforceConfig, opportu
   const created = await api.call({
     method: 'POST',
     path: api.data('/sobjects/OpportunityContactRole/'),
-    json: { OpportunityId: opportunityId, ContactId: contactId, IsPrimary: true, ...(role ? { Role: role } : {}) },
+    json: {
+      OpportunityId: opportunityId,
+      ContactId: contactId,
+      IsPrimary: true,
+      ...(role ? { Role: role } : {}),
+    },
     headers: api.writeHeaders,
   });
   if (!created.ok) return { ok: false, result: created.result };
@@ -105,14 +144,32 @@ async function linkContact(api: SalesforceApi, config: SalesforceConfig, opportu
 }
 
 /** Moves an existing Opportunity to `stage`; nothing when there is none. */
-async function setStage(api: SalesforceApi, field: string, key: string, stage: string): Promise<Step<StepNote>> {
-  const found = await api.query(selectWhere({ object: 'Opportunity', fields: ['Id', 'StageName'], where: [[field, key]], limit: 1 }));
+async function setStage(
+  api: SalesforceApi,
+  field: string,
+  key: string,
+  stage: string,
+): Promise<Step<StepNote>> {
+  const found = await api.query(
+    selectWhere({
+      object: 'Opportunity',
+      fields: ['Id', 'StageName'],
+      where: [[field, key]],
+      limit: 1,
+    }),
+  );
   if (!found.ok) return found;
   const existing = found.records[0];
   const id = recordId(existing);
   if (!id) return { ok: true, value: { acted: false, note: `no Opportunity for ${key}` } };
-  if (existing?.StageName === stage) return { ok: true, value: { acted: true, note: `Opportunity ${id} already ${stage}` } };
-  const updated = await api.call({ method: 'PATCH', path: api.data(`/sobjects/Opportunity/${id}`), json: { StageName: stage }, headers: api.writeHeaders });
+  if (existing?.StageName === stage)
+    return { ok: true, value: { acted: true, note: `Opportunity ${id} already ${stage}` } };
+  const updated = await api.call({
+    method: 'PATCH',
+    path: api.data(`/sobjects/Opportunity/${id}`),
+    json: { StageName: stage },
+    headers: api.writeHeaders,
+  });
   if (!updated.ok) return { ok: false, result: updated.result };
   return { ok: true, value: { acted: true, note: `Opportunity ${id} ${stage}` } };
 }
@@ -127,20 +184,42 @@ export async function syncOpportunity(
   contactId: string | null,
 ): Promise<Step<StepNote>> {
   const field = config.opportunity.externalIdField;
-  if (!field) return { ok: false, result: { outcome: 'failed', reason: 'Opportunities are enabled but no External ID field on Opportunity is configured' } };
+  if (!field)
+    return {
+      ok: false,
+      result: {
+        outcome: 'failed',
+        reason: 'Opportunities are enabled but no External ID field on Opportunity is configured',
+      },
+    };
   const key = renderTemplate(config.opportunity.key, scope).trim();
-  if (!key) return { ok: true, value: { acted: false, note: `no order key for an Opportunity ("${config.opportunity.key}" is empty)` } };
+  if (!key)
+    return {
+      ok: true,
+      value: {
+        acted: false,
+        note: `no order key for an Opportunity ("${config.opportunity.key}" is empty)`,
+      },
+    };
   if (!stage.create) return setStage(api, field, key, stage.stage);
 
   const paymentsField = config.opportunity.paymentsField;
   const found = await api.query(
-    selectWhere({ object: 'Opportunity', fields: ['Id', 'StageName', 'Amount', ...(paymentsField ? [paymentsField] : [])], where: [[field, key]], limit: 1 }),
+    selectWhere({
+      object: 'Opportunity',
+      fields: ['Id', 'StageName', 'Amount', ...(paymentsField ? [paymentsField] : [])],
+      where: [[field, key]],
+      limit: 1,
+    }),
   );
   if (!found.ok) return found;
   const existing = found.records[0];
   const amount = amountChange(config, event, existing);
   const currentStage = typeof existing?.StageName === 'string' ? existing.StageName : null;
-  const keepsStage = currentStage !== null && currentStage !== stage.stage && closingStages(config).has(currentStage);
+  const keepsStage =
+    currentStage !== null &&
+    currentStage !== stage.stage &&
+    closingStages(config).has(currentStage);
   const computed: Record<string, unknown> = {
     Name: renderTemplate(config.opportunity.name, scope).trim().slice(0, NAME_LENGTH),
     ...(keepsStage ? {} : { StageName: stage.stage }),
@@ -159,17 +238,27 @@ export async function syncOpportunity(
   let id = answeredId(upserted.body);
   if (!id) {
     // API ≤ 45.0 answers an update with 204 and no body (docs/protocols/salesforce.md#upsert-by-external-id): read the id back.
-    const again = await api.query(selectWhere({ object: 'Opportunity', fields: ['Id'], where: [[field, key]], limit: 1 }));
+    const again = await api.query(
+      selectWhere({ object: 'Opportunity', fields: ['Id'], where: [[field, key]], limit: 1 }),
+    );
     if (!again.ok) return again;
     id = recordId(again.records[0]);
   }
   const verb = upserted.status === 201 ? 'created' : 'updated';
-  const stageNote = keepsStage ? `, stays ${currentStage} (a refund or chargeback closed it; a payment does not reopen it)` : ` ${stage.stage}`;
+  const stageNote = keepsStage
+    ? `, stays ${currentStage} (a refund or chargeback closed it; a payment does not reopen it)`
+    : ` ${stage.stage}`;
   let linked = '';
   if (id && contactId && config.opportunity.linkContact) {
     const link = await linkContact(api, config, id, contactId);
     if (!link.ok) return link;
     linked = link.value;
   }
-  return { ok: true, value: { acted: true, note: `Opportunity ${id ?? '(no id)'} ${verb}${stageNote}${amount.note}${linked}` } };
+  return {
+    ok: true,
+    value: {
+      acted: true,
+      note: `Opportunity ${id ?? '(no id)'} ${verb}${stageNote}${amount.note}${linked}`,
+    },
+  };
 }

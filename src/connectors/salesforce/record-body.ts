@@ -37,14 +37,20 @@ export const DEFAULT_LEAD_MAPPING: Readonly<Mapping> = {
 };
 
 /** Fields Salesforce refuses to create the object without (docs/protocols/salesforce.md#standard-fields). */
-const REQUIRED_ON_CREATE: Readonly<Record<SalesforceConfig['record']['object'], readonly string[]>> = {
+const REQUIRED_ON_CREATE: Readonly<
+  Record<SalesforceConfig['record']['object'], readonly string[]>
+> = {
   Contact: ['LastName'],
   Lead: ['LastName', 'Company'],
 };
 
 /** The mapping in effect: the default for the object (unless turned off) with the connection's on top. */
 export function effectiveMapping(config: SalesforceConfig): Mapping {
-  const defaults = config.useDefaultMapping ? (config.record.object === 'Lead' ? DEFAULT_LEAD_MAPPING : DEFAULT_CONTACT_MAPPING) : {};
+  const defaults = config.useDefaultMapping
+    ? config.record.object === 'Lead'
+      ? DEFAULT_LEAD_MAPPING
+      : DEFAULT_CONTACT_MAPPING
+    : {};
   return { ...defaults, ...config.mapping };
 }
 
@@ -54,14 +60,19 @@ export function withoutEmpty(fields: Record<string, unknown>): Record<string, un
 }
 
 /** The record's fields for this event: mapping, then the action's fields (text templates; `Rel.Field` nests). */
-export function recordFields(config: SalesforceConfig, action: SalesforceAction, scope: Record<string, unknown>): Record<string, unknown> {
+export function recordFields(
+  config: SalesforceConfig,
+  action: SalesforceAction,
+  scope: Record<string, unknown>,
+): Record<string, unknown> {
   const mapped = applyMapping(effectiveMapping(config), scope);
   const perEvent: Record<string, unknown> = {};
   for (const [key, template] of Object.entries(action.fields)) {
     const value = renderTemplate(template, scope);
     if (isEmptyValue(value)) continue;
     const [relationship, field] = key.split('.');
-    if (relationship !== undefined && field !== undefined) perEvent[relationship] = { [field]: value };
+    if (relationship !== undefined && field !== undefined)
+      perEvent[relationship] = { [field]: value };
     else perEvent[key] = value;
   }
   const fields = withoutEmpty({ ...mapped, ...perEvent });
@@ -70,8 +81,12 @@ export function recordFields(config: SalesforceConfig, action: SalesforceAction,
 }
 
 /** `fields` plus "[not provided]" for required fields the event left empty; only for creating. */
-export function withCreateDefaults(object: SalesforceConfig['record']['object'], fields: Record<string, unknown>): Record<string, unknown> {
+export function withCreateDefaults(
+  object: SalesforceConfig['record']['object'],
+  fields: Record<string, unknown>,
+): Record<string, unknown> {
   const filled = { ...fields };
-  for (const name of REQUIRED_ON_CREATE[object]) if (!Object.hasOwn(filled, name)) filled[name] = NOT_PROVIDED;
+  for (const name of REQUIRED_ON_CREATE[object])
+    if (!Object.hasOwn(filled, name)) filled[name] = NOT_PROVIDED;
   return filled;
 }

@@ -31,7 +31,9 @@ export interface ApiDeps {
   caches: CacheScope;
 }
 
-export type QueryResult = { ok: true; records: Array<Record<string, unknown>> } | { ok: false; result: RetryOrFailed };
+export type QueryResult =
+  | { ok: true; records: Array<Record<string, unknown>> }
+  | { ok: false; result: RetryOrFailed };
 
 export interface SalesforceApi {
   /** Sends `req`; `path` is below the instance URL (use {@link SalesforceApi.data} for REST paths). */
@@ -72,9 +74,18 @@ const queryAnswer = z.object({ records: z.array(z.record(z.string(), z.unknown()
 
 export function salesforceApi(config: SalesforceConfig, deps: ApiDeps): SalesforceApi {
   const { credentials } = config;
-  const account = credentialKey('salesforce', new URL(credentials.loginUrl).origin, credentials.username ?? credentials.clientId);
+  const account = credentialKey(
+    'salesforce',
+    new URL(credentials.loginUrl).origin,
+    credentials.username ?? credentials.clientId,
+  );
   const limiter = sharedRateLimiter(deps.caches, account, config.maxRequestsPerSecond);
-  const loginDeps = { http: deps.http, clock: deps.clock, limiter, ...(deps.signal ? { signal: deps.signal } : {}) };
+  const loginDeps = {
+    http: deps.http,
+    clock: deps.clock,
+    limiter,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  };
   const client = createTargetClient<SalesforceSession>({
     name: 'Salesforce',
     http: deps.http,
@@ -83,13 +94,25 @@ export function salesforceApi(config: SalesforceConfig, deps: ApiDeps): Salesfor
     ...(deps.signal ? { signal: deps.signal } : {}),
     session: {
       cache: deps.caches.get(SESSIONS),
-      key: credentialKey('salesforce', credentials.flow, credentials.loginUrl, credentials.clientId, credentials.clientSecret, credentials.username, credentials.password, credentials.securityToken),
+      key: credentialKey(
+        'salesforce',
+        credentials.flow,
+        credentials.loginUrl,
+        credentials.clientId,
+        credentials.clientSecret,
+        credentials.username,
+        credentials.password,
+        credentials.securityToken,
+      ),
       login: () => requestToken(credentials, loginDeps),
     },
     prepare: (req, session) => ({
       ...req,
       url: `${session?.instanceUrl ?? ''}${req.url}`,
-      headers: { ...req.headers, ...(session ? { authorization: `Bearer ${session.accessToken}` } : {}) },
+      headers: {
+        ...req.headers,
+        ...(session ? { authorization: `Bearer ${session.accessToken}` } : {}),
+      },
     }),
     classify: (status, body) => (isRequestLimit(status, body) ? 'retry' : undefined),
     errorMessage: salesforceErrorMessage,
@@ -99,7 +122,14 @@ export function salesforceApi(config: SalesforceConfig, deps: ApiDeps): Salesfor
     const result = await client.call(req);
     if (!result.ok && result.status === 403 && result.result.outcome === 'retry') {
       // The org's rolling 24-hour API limit (docs/protocols/README.md#across-the-targets): retrying soon only burns what is left.
-      return { ...result, result: { ...result.result, retryAfterSeconds: config.requestLimitBackoffSeconds, overloaded: true } };
+      return {
+        ...result,
+        result: {
+          ...result.result,
+          retryAfterSeconds: config.requestLimitBackoffSeconds,
+          overloaded: true,
+        },
+      };
     }
     return result;
   }
@@ -109,12 +139,24 @@ export function salesforceApi(config: SalesforceConfig, deps: ApiDeps): Salesfor
   return {
     call,
     data,
-    writeHeaders: config.allowDuplicateSave ? { 'sforce-duplicate-rule-header': 'allowSave=true' } : {},
+    writeHeaders: config.allowDuplicateSave
+      ? { 'sforce-duplicate-rule-header': 'allowSave=true' }
+      : {},
     async query(soql) {
-      const result = await call({ method: 'GET', path: data(`/query?q=${encodeURIComponent(soql)}`) });
+      const result = await call({
+        method: 'GET',
+        path: data(`/query?q=${encodeURIComponent(soql)}`),
+      });
       if (!result.ok) return { ok: false, result: result.result };
       const answer = queryAnswer.safeParse(result.body);
-      if (!answer.success) return { ok: false, result: { outcome: 'retry', reason: 'Salesforce answered a query without a records list' } };
+      if (!answer.success)
+        return {
+          ok: false,
+          result: {
+            outcome: 'retry',
+            reason: 'Salesforce answered a query without a records list',
+          },
+        };
       return { ok: true, records: answer.data.records };
     },
   };

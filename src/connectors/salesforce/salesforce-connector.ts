@@ -29,17 +29,30 @@ export function salesforceConnector() {
     id: 'salesforce',
     displayName: 'Salesforce',
     description:
-      'Creates or updates the buyer as a Contact or Lead (mapped standard and custom fields, the buyer\'s address, tags in a field of your choice) and optionally keeps one Opportunity per order: Closed Won on payment, a stage of your choice on refund and chargeback. Logs in with the OAuth username-password flow (with security token) or client credentials. The connection test logs in and checks that the mapped fields exist; it writes nothing.',
+      "Creates or updates the buyer as a Contact or Lead (mapped standard and custom fields, the buyer's address, tags in a field of your choice) and optionally keeps one Opportunity per order: Closed Won on payment, a stage of your choice on refund and chargeback. Logs in with the OAuth username-password flow (with security token) or client credentials. The connection test logs in and checks that the mapped fields exist; it writes nothing.",
     configSchema: salesforceConfigSchema,
     secretFields: ['credentials.clientSecret', 'credentials.password', 'credentials.securityToken'],
 
     async deliver(event, config, ctx): Promise<DeliveryResult> {
       const action = actionFor(config.actions, event);
-      if (!action) return { outcome: 'skipped', reason: `no action configured for ${actionKeyOf(event) ?? event.type} events` };
+      if (!action)
+        return {
+          outcome: 'skipped',
+          reason: `no action configured for ${actionKeyOf(event) ?? event.type} events`,
+        };
       const opportunityStage = config.opportunity.enabled ? action.opportunity : undefined;
-      if (action.record === 'none' && !opportunityStage) return { outcome: 'skipped', reason: `the ${event.type} action changes nothing in Salesforce` };
+      if (action.record === 'none' && !opportunityStage)
+        return {
+          outcome: 'skipped',
+          reason: `the ${event.type} action changes nothing in Salesforce`,
+        };
 
-      const api = salesforceApi(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, caches: ctx.caches });
+      const api = salesforceApi(config, {
+        http: ctx.http,
+        clock: ctx.clock,
+        signal: ctx.signal,
+        caches: ctx.caches,
+      });
       const scope = templateScope(event);
       const notes: string[] = [];
       let acted = false;
@@ -53,17 +66,34 @@ export function salesforceConnector() {
         contactId = record.value.contactId;
       }
       if (opportunityStage) {
-        const opportunity = await syncOpportunity(api, config, opportunityStage, event, scope, contactId);
+        const opportunity = await syncOpportunity(
+          api,
+          config,
+          opportunityStage,
+          event,
+          scope,
+          contactId,
+        );
         if (!opportunity.ok) return opportunity.result;
         notes.push(opportunity.value.note);
         acted ||= opportunity.value.acted;
       }
       const summary = notes.join('; ');
-      return acted ? { outcome: 'delivered', response: summary } : { outcome: 'skipped', reason: summary };
+      return acted
+        ? { outcome: 'delivered', response: summary }
+        : { outcome: 'skipped', reason: summary };
     },
 
     async testConnection(config, ctx) {
-      return checkSetup(salesforceApi(config, { http: ctx.http, clock: ctx.clock, signal: ctx.signal, caches: ctx.caches }), config);
+      return checkSetup(
+        salesforceApi(config, {
+          http: ctx.http,
+          clock: ctx.clock,
+          signal: ctx.signal,
+          caches: ctx.caches,
+        }),
+        config,
+      );
     },
   } satisfies Connector<SalesforceConfig>;
 }

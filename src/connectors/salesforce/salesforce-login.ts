@@ -40,7 +40,8 @@ export function tokenUrl(loginUrl: string): string {
 
 function tokenForm(credentials: SalesforceCredentials): Record<string, string> {
   const client = { client_id: credentials.clientId, client_secret: credentials.clientSecret };
-  if (credentials.flow === 'client_credentials') return { grant_type: 'client_credentials', ...client };
+  if (credentials.flow === 'client_credentials')
+    return { grant_type: 'client_credentials', ...client };
   return {
     grant_type: 'password',
     ...client,
@@ -51,16 +52,21 @@ function tokenForm(credentials: SalesforceCredentials): Record<string, string> {
 }
 
 function hint(credentials: SalesforceCredentials, error: string): string {
-  if (error === 'invalid_client_id' || error === 'invalid_client') return 'check the consumer key and consumer secret';
+  if (error === 'invalid_client_id' || error === 'invalid_client')
+    return 'check the consumer key and consumer secret';
   if (error === 'invalid_grant' && credentials.flow === 'password') {
     return 'check the username, the password and the security token, and that the org allows the OAuth username-password flow';
   }
-  if (credentials.flow === 'client_credentials') return 'check that the connected app enables the client credentials flow with a "Run As" user, and that the login URL is your My Domain URL';
+  if (credentials.flow === 'client_credentials')
+    return 'check that the connected app enables the client credentials flow with a "Run As" user, and that the login URL is your My Domain URL';
   return 'check the credentials and the login URL';
 }
 
 /** One token request; never throws. */
-export async function requestToken(credentials: SalesforceCredentials, deps: LoginDeps): Promise<LoginResult<SalesforceSession>> {
+export async function requestToken(
+  credentials: SalesforceCredentials,
+  deps: LoginDeps,
+): Promise<LoginResult<SalesforceSession>> {
   const url = tokenUrl(credentials.loginUrl);
   const client = createTargetClient<never>({
     name: 'Salesforce',
@@ -70,11 +76,26 @@ export async function requestToken(credentials: SalesforceCredentials, deps: Log
     ...(deps.limiter ? { limiter: deps.limiter } : {}),
     prepare: (req) => ({ ...req, url }),
   });
-  const result = await client.call({ method: 'POST', path: '/services/oauth2/token', form: tokenForm(credentials) });
+  const result = await client.call({
+    method: 'POST',
+    path: '/services/oauth2/token',
+    form: tokenForm(credentials),
+  });
   if (result.ok) {
     const answer = tokenAnswer.safeParse(result.body);
-    if (!answer.success) return { ok: false, auth: false, message: `the token endpoint ${url} answered without an access_token and instance_url` };
-    return { ok: true, session: { accessToken: answer.data.access_token, instanceUrl: answer.data.instance_url.replace(/\/+$/, '') } };
+    if (!answer.success)
+      return {
+        ok: false,
+        auth: false,
+        message: `the token endpoint ${url} answered without an access_token and instance_url`,
+      };
+    return {
+      ok: true,
+      session: {
+        accessToken: answer.data.access_token,
+        instanceUrl: answer.data.instance_url.replace(/\/+$/, ''),
+      },
+    };
   }
   // Transient problems retry; a request that could not be sent for good (guard, bad URL) is permanent.
   if (result.result.outcome === 'retry' || result.status === undefined) return loginFailure(result);
@@ -82,7 +103,15 @@ export async function requestToken(credentials: SalesforceCredentials, deps: Log
   const status = result.status !== undefined ? ` (HTTP ${result.status})` : '';
   if (parsed.success) {
     const { error, error_description: description } = parsed.data;
-    return { ok: false, auth: true, message: `${error}${description ? `: ${description}` : ''}${status} — ${hint(credentials, error)}` };
+    return {
+      ok: false,
+      auth: true,
+      message: `${error}${description ? `: ${description}` : ''}${status} — ${hint(credentials, error)}`,
+    };
   }
-  return { ok: false, auth: true, message: `the token endpoint ${url} answered HTTP ${result.status} — check the login URL` };
+  return {
+    ok: false,
+    auth: true,
+    message: `the token endpoint ${url} answered HTTP ${result.status} — check the login URL`,
+  };
 }

@@ -21,22 +21,43 @@ describe('salesforce connector: connection test', () => {
 
   it('logs in and reads the object description, writing nothing', async () => {
     const before = fake.records('Contact');
-    const result = await connector.testConnection(fakeConfig(fake, { tagField: 'Ipnhub_Tags__c', mapping: { Product_Id__c: 'product.productId' } }), testContext());
-    expect(result).toEqual({ ok: true, message: 'logged in (API v60.0); Contact has every field the connection writes; API usage 1/15000' });
-    expect(fake.state.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /services/oauth2/token', 'GET /services/data/v60.0/sobjects/Contact/describe']);
+    const result = await connector.testConnection(
+      fakeConfig(fake, {
+        tagField: 'Ipnhub_Tags__c',
+        mapping: { Product_Id__c: 'product.productId' },
+      }),
+      testContext(),
+    );
+    expect(result).toEqual({
+      ok: true,
+      message:
+        'logged in (API v60.0); Contact has every field the connection writes; API usage 1/15000',
+    });
+    expect(fake.state.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /services/oauth2/token',
+      'GET /services/data/v60.0/sobjects/Contact/describe',
+    ]);
     expect(fake.writes()).toEqual([]);
     expect(fake.records('Contact')).toEqual(before);
   });
 
   it('also checks the Opportunity fields when Opportunities are on', async () => {
-    const config = fakeConfig(fake, { opportunity: { enabled: true, externalIdField: 'Order_Id__c' } });
+    const config = fakeConfig(fake, {
+      opportunity: { enabled: true, externalIdField: 'Order_Id__c' },
+    });
     expect((await connector.testConnection(config, testContext())).ok).toBe(true);
-    expect(fake.dataRequests().map((r) => r.path)).toEqual(['/services/data/v60.0/sobjects/Contact/describe', '/services/data/v60.0/sobjects/Opportunity/describe']);
+    expect(fake.dataRequests().map((r) => r.path)).toEqual([
+      '/services/data/v60.0/sobjects/Contact/describe',
+      '/services/data/v60.0/sobjects/Opportunity/describe',
+    ]);
   });
 
   it('fails with the login error on a wrong password, writing nothing', async () => {
     const config = fakeConfig(fake);
-    const result = await connector.testConnection({ ...config, credentials: { ...config.credentials, password: 'wrong' } }, testContext());
+    const result = await connector.testConnection(
+      { ...config, credentials: { ...config.credentials, password: 'wrong' } },
+      testContext(),
+    );
     expect(result).toEqual({
       ok: false,
       message:
@@ -47,10 +68,19 @@ describe('salesforce connector: connection test', () => {
 
   it('names mapped fields the org does not have and External ID fields that are not marked', async () => {
     const config = fakeConfig(fake, {
-      mapping: { Shoe_Size__c: 'raw.shoe_size', 'Account.Ext_Id__c': 'raw.account', 'Nope.Ext__c': 'raw.x' },
+      mapping: {
+        Shoe_Size__c: 'raw.shoe_size',
+        'Account.Ext_Id__c': 'raw.account',
+        'Nope.Ext__c': 'raw.x',
+      },
       record: { matchBy: 'externalId', externalIdField: 'Product_Id__c' },
       actions: { refund: { fields: { Refund_Reason__c: 'refund' } } },
-      opportunity: { enabled: true, externalIdField: 'Name', mapping: { Gone__c: 'order.id' }, paymentsField: 'Payments_Gone__c' },
+      opportunity: {
+        enabled: true,
+        externalIdField: 'Name',
+        mapping: { Gone__c: 'order.id' },
+        paymentsField: 'Payments_Gone__c',
+      },
     });
     expect(await connector.testConnection(config, testContext())).toEqual({
       ok: false,
@@ -70,11 +100,21 @@ describe('salesforce connector: connection test', () => {
       message:
         'logged in (API v60.0); Lead has every field the connection writes; API usage 1/15000; note: buyers whose Lead was converted are written to their Contact, and Contact has no field "Lead_Only__c"',
     });
-    expect(fake.dataRequests().map((r) => r.path)).toEqual(['/services/data/v60.0/sobjects/Lead/describe', '/services/data/v60.0/sobjects/Contact/describe']);
+    expect(fake.dataRequests().map((r) => r.path)).toEqual([
+      '/services/data/v60.0/sobjects/Lead/describe',
+      '/services/data/v60.0/sobjects/Contact/describe',
+    ]);
   });
 
   it('fails on an API version the org does not offer', async () => {
-    const result = await connector.testConnection(fakeConfig(fake, { apiVersion: '99.0' }), testContext());
-    expect(result).toEqual({ ok: false, message: 'TARGET_VALIDATION_FAILED: Salesforce answered HTTP 404: NOT_FOUND: The requested resource does not exist' });
+    const result = await connector.testConnection(
+      fakeConfig(fake, { apiVersion: '99.0' }),
+      testContext(),
+    );
+    expect(result).toEqual({
+      ok: false,
+      message:
+        'TARGET_VALIDATION_FAILED: Salesforce answered HTTP 404: NOT_FOUND: The requested resource does not exist',
+    });
   });
 });

@@ -36,7 +36,10 @@ export interface SelectWhere {
 
 /** The query text for `spec`. */
 export function selectWhere(spec: SelectWhere): string {
-  const conditions = spec.where.map(([field, value]) => `${field} = ${typeof value === 'boolean' ? String(value) : soqlString(value)}`);
+  const conditions = spec.where.map(
+    ([field, value]) =>
+      `${field} = ${typeof value === 'boolean' ? String(value) : soqlString(value)}`,
+  );
   return [
     `SELECT ${[...new Set(spec.fields)].join(', ')} FROM ${spec.object}`,
     ...(conditions.length > 0 ? [`WHERE ${conditions.join(' AND ')}`] : []),

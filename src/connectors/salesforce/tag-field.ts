@@ -29,7 +29,11 @@ export interface TagChange {
 }
 
 /** `current` with `remove` taken out and `add` appended; a tag in both lists is added. */
-export function changeTags(current: readonly string[], add: readonly string[], remove: readonly string[]): TagChange {
+export function changeTags(
+  current: readonly string[],
+  add: readonly string[],
+  remove: readonly string[],
+): TagChange {
   const key = (tag: string) => tag.toLowerCase();
   const adding = new Set(add.map(key));
   const removing = new Set(remove.map(key).filter((tag) => !adding.has(tag)));

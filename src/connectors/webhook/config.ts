@@ -11,29 +11,52 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[^\r\n\0]*$/;
 /** Set by the connector itself; letting a user override them would break signing or framing. */
 export const RESERVED_HEADERS: readonly string[] = [
-  'host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'user-agent',
-  'webhook-id', 'webhook-timestamp', 'webhook-signature',
+  'host',
+  'content-length',
+  'content-type',
+  'transfer-encoding',
+  'connection',
+  'user-agent',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
 ];
 
 const headersSchema = z.record(z.string(), z.string()).superRefine((headers, ctx) => {
   for (const [name, value] of Object.entries(headers)) {
-    if (!HEADER_NAME.test(name)) ctx.addIssue({ code: 'custom', message: `"${name}" is not a valid header name`, path: [name] });
-    else if (RESERVED_HEADERS.includes(name.toLowerCase())) ctx.addIssue({ code: 'custom', message: `"${name}" is set by ipnhub and cannot be overridden`, path: [name] });
-    if (!HEADER_VALUE.test(value)) ctx.addIssue({ code: 'custom', message: `the value of "${name}" must not contain line breaks`, path: [name] });
+    if (!HEADER_NAME.test(name))
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${name}" is not a valid header name`,
+        path: [name],
+      });
+    else if (RESERVED_HEADERS.includes(name.toLowerCase()))
+      ctx.addIssue({
+        code: 'custom',
+        message: `"${name}" is set by ipnhub and cannot be overridden`,
+        path: [name],
+      });
+    if (!HEADER_VALUE.test(value))
+      ctx.addIssue({
+        code: 'custom',
+        message: `the value of "${name}" must not contain line breaks`,
+        path: [name],
+      });
   }
 });
 
 /** Validates and completes a webhook connection's config (generates the secret when absent). */
 export const webhookConfigSchema = z.strictObject({
-  url: z
-    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
-    .meta({
-      title: 'Endpoint URL',
-      description: 'Where each event is POSTed as JSON, e.g. your own endpoint or a Zapier/Make catch hook. Redirects are not followed: use the final URL.',
-    }),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).meta({
+    title: 'Endpoint URL',
+    description:
+      'Where each event is POSTed as JSON, e.g. your own endpoint or a Zapier/Make catch hook. Redirects are not followed: use the final URL.',
+  }),
   secret: z
     .string()
-    .refine(isValidWebhookSecret, { message: 'must be "whsec_" followed by the base64 of 24 to 64 bytes' })
+    .refine(isValidWebhookSecret, {
+      message: 'must be "whsec_" followed by the base64 of 24 to 64 bytes',
+    })
     .default(() => generateWebhookSecret())
     // `default: undefined` keeps the generated value out of the JSON Schema: a random secret
     // must not appear as a form default in the connector catalogue.
@@ -46,7 +69,8 @@ export const webhookConfigSchema = z.strictObject({
     }),
   headers: headersSchema.default({}).meta({
     title: 'Extra headers',
-    description: 'Headers added to every request, e.g. an Authorization token your endpoint expects. Stored encrypted.',
+    description:
+      'Headers added to every request, e.g. an Authorization token your endpoint expects. Stored encrypted.',
     writeOnly: true,
   }),
   mapping: mappingSchema.optional().meta({
@@ -56,7 +80,8 @@ export const webhookConfigSchema = z.strictObject({
   }),
   timeoutMs: z.number().int().min(100).max(60_000).optional().meta({
     title: 'Timeout (ms)',
-    description: 'How long to wait for the endpoint to answer; defaults to the server-wide outbound timeout.',
+    description:
+      'How long to wait for the endpoint to answer; defaults to the server-wide outbound timeout.',
   }),
 });
 

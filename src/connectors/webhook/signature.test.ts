@@ -13,14 +13,22 @@ function key(secret: string): Buffer {
 
 describe('signWebhook (docs/protocols/webhooks.md#standard-webhooks test vectors)', () => {
   it('matches the reference Python test vector', () => {
-    expect(signWebhook(key(VECTOR_SECRET), 'msg_p5jXN8AQM9LWM0D4loKWxJek', 1614265330, Buffer.from('{"test": 2432232314}'))).toBe(
-      'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
-    );
+    expect(
+      signWebhook(
+        key(VECTOR_SECRET),
+        'msg_p5jXN8AQM9LWM0D4loKWxJek',
+        1614265330,
+        Buffer.from('{"test": 2432232314}'),
+      ),
+    ).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
   });
 
   it('matches the second vector with an envelope body', () => {
-    const body = '{"type":"order.paid","timestamp":"2024-01-01T00:00:00Z","data":{"order_id":"ABC123"}}';
-    expect(signWebhook(key(VECTOR_SECRET), 'msg_test_1', 1704067200, Buffer.from(body))).toBe('v1,pQlqvvJ+evDMDS84+SGp3/40Wwva2YKoAieMjsZXoXs=');
+    const body =
+      '{"type":"order.paid","timestamp":"2024-01-01T00:00:00Z","data":{"order_id":"ABC123"}}';
+    expect(signWebhook(key(VECTOR_SECRET), 'msg_test_1', 1704067200, Buffer.from(body))).toBe(
+      'v1,pQlqvvJ+evDMDS84+SGp3/40Wwva2YKoAieMjsZXoXs=',
+    );
   });
 
   it('signs the exact bytes: a different body gives a different signature', () => {
@@ -34,8 +42,16 @@ describe('signWebhook (docs/protocols/webhooks.md#standard-webhooks test vectors
     const body = Buffer.from('{"name":"Jörg Müller & Söhne — 97,00 €"}', 'utf8');
     const timestamp = Math.floor(Date.now() / 1000);
     const signature = signWebhook(key(secret), 'dlv_01ABC', timestamp, body);
-    expect(signature).toBe(new Webhook(secret).sign('dlv_01ABC', new Date(timestamp * 1000), body.toString('utf8')));
-    expect(new Webhook(secret).verify(body, { 'webhook-id': 'dlv_01ABC', 'webhook-timestamp': String(timestamp), 'webhook-signature': signature })).toEqual({
+    expect(signature).toBe(
+      new Webhook(secret).sign('dlv_01ABC', new Date(timestamp * 1000), body.toString('utf8')),
+    );
+    expect(
+      new Webhook(secret).verify(body, {
+        'webhook-id': 'dlv_01ABC',
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signature,
+      }),
+    ).toEqual({
       name: 'Jörg Müller & Söhne — 97,00 €',
     });
   });
@@ -52,7 +68,9 @@ describe('webhook secrets', () => {
   it('accepts 24 to 64 bytes, padded or not', () => {
     expect(decodeWebhookSecret(VECTOR_SECRET)?.length).toBe(24);
     expect(isValidWebhookSecret(`whsec_${Buffer.alloc(64, 1).toString('base64')}`)).toBe(true);
-    expect(isValidWebhookSecret(`whsec_${Buffer.alloc(32, 1).toString('base64').replace(/=+$/, '')}`)).toBe(true);
+    expect(
+      isValidWebhookSecret(`whsec_${Buffer.alloc(32, 1).toString('base64').replace(/=+$/, '')}`),
+    ).toBe(true);
   });
 
   it.each([

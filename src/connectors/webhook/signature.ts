@@ -6,7 +6,15 @@
 import { createHmac } from 'node:crypto';
 
 /** The `webhook-signature` header value for one attempt. */
-export function signWebhook(key: Buffer, id: string, timestampSeconds: number, body: Buffer): string {
-  const mac = createHmac('sha256', key).update(`${id}.${timestampSeconds}.`, 'utf8').update(body).digest('base64');
+export function signWebhook(
+  key: Buffer,
+  id: string,
+  timestampSeconds: number,
+  body: Buffer,
+): string {
+  const mac = createHmac('sha256', key)
+    .update(`${id}.${timestampSeconds}.`, 'utf8')
+    .update(body)
+    .digest('base64');
   return `v1,${mac}`;
 }

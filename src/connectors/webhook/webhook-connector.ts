@@ -28,7 +28,9 @@ const USER_AGENT = 'ipnhub/0.1';
 
 /** The JSON the endpoint gets: the mapping applied, or the Standard Webhooks envelope. */
 function webhookPayload(event: CanonicalEvent, config: WebhookConfig): unknown {
-  return config.mapping ? applyMapping(config.mapping, templateScope(event)) : { type: event.type, timestamp: event.occurredAt, data: event };
+  return config.mapping
+    ? applyMapping(config.mapping, templateScope(event))
+    : { type: event.type, timestamp: event.occurredAt, data: event };
 }
 
 function webhookBody(event: CanonicalEvent, config: WebhookConfig): Buffer {
@@ -42,7 +44,8 @@ async function post(
   deps: { messageId: string; http: HttpClient; clock: Clock; signal: AbortSignal },
 ): Promise<DeliveryResult> {
   const key = decodeWebhookSecret(config.secret);
-  if (!key) return { outcome: 'failed', reason: 'the signing secret is not a valid "whsec_…" secret' };
+  if (!key)
+    return { outcome: 'failed', reason: 'the signing secret is not a valid "whsec_…" secret' };
   const body = webhookBody(event, config);
   const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
   const extra: Record<string, string> = {};
@@ -76,13 +79,27 @@ export function webhookConnector() {
     secretFields: ['secret', 'headers'],
 
     deliver(event, config, ctx) {
-      return post(event, config, { messageId: ctx.deliveryId, http: ctx.http, clock: ctx.clock, signal: ctx.signal });
+      return post(event, config, {
+        messageId: ctx.deliveryId,
+        http: ctx.http,
+        clock: ctx.clock,
+        signal: ctx.signal,
+      });
     },
 
     async testConnection(config, ctx) {
       const messageId = `test_${randomBytes(12).toString('hex')}`;
-      const result = await post(sampleEvent('connection_test'), config, { messageId, http: ctx.http, clock: ctx.clock, signal: ctx.signal });
-      if (result.outcome === 'delivered') return { ok: true, message: `the endpoint accepted a signed test event (HTTP ${result.statusCode ?? 200})` };
+      const result = await post(sampleEvent('connection_test'), config, {
+        messageId,
+        http: ctx.http,
+        clock: ctx.clock,
+        signal: ctx.signal,
+      });
+      if (result.outcome === 'delivered')
+        return {
+          ok: true,
+          message: `the endpoint accepted a signed test event (HTTP ${result.statusCode ?? 200})`,
+        };
       return { ok: false, message: `the endpoint did not accept the test event: ${result.reason}` };
     },
 

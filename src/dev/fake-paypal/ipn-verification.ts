@@ -53,8 +53,10 @@ const VERIFY_SIGN = Buffer.from('verify_sign', 'latin1');
 const AMPERSAND = 0x26;
 const EQUALS = 0x3d;
 
-const ERROR_PAGE = '<!DOCTYPE html><html><head><title>Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>';
-const MAINTENANCE_PAGE = '<!DOCTYPE html><html><head><title>PayPal</title></head><body><p>We are performing scheduled maintenance.</p></body></html>';
+const ERROR_PAGE =
+  '<!DOCTYPE html><html><head><title>Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>';
+const MAINTENANCE_PAGE =
+  '<!DOCTYPE html><html><head><title>PayPal</title></head><body><p>We are performing scheduled maintenance.</p></body></html>';
 
 /** The `name=value` pairs of a raw body as byte ranges, without decoding anything. */
 function pairs(body: Buffer): Buffer[] {
@@ -88,7 +90,8 @@ function splitVerifySign(rawBody: Buffer): { rest: Buffer; signature: string | n
   const kept: Buffer[] = [];
   let signature: string | null = null;
   for (const pair of pairs(rawBody)) {
-    if (pairName(pair).equals(VERIFY_SIGN)) signature ??= pair.subarray(VERIFY_SIGN.length + 1).toString('latin1');
+    if (pairName(pair).equals(VERIFY_SIGN))
+      signature ??= pair.subarray(VERIFY_SIGN.length + 1).toString('latin1');
     else kept.push(pair);
   }
   return { rest: join(kept), signature };
@@ -96,7 +99,9 @@ function splitVerifySign(rawBody: Buffer): { rest: Buffer; signature: string | n
 
 /** The dev signature (HMAC-SHA256 under {@link DEV_VERIFY_SIGN_KEY}, base64url) of a body without its `verify_sign` pair. */
 export function devVerifySign(rawBodyWithoutVerifySign: Buffer): string {
-  return createHmac('sha256', DEV_VERIFY_SIGN_KEY).update(rawBodyWithoutVerifySign).digest('base64url');
+  return createHmac('sha256', DEV_VERIFY_SIGN_KEY)
+    .update(rawBodyWithoutVerifySign)
+    .digest('base64url');
 }
 
 /**
@@ -130,10 +135,17 @@ export function hasValidDevVerifySign(rawBody: Buffer): boolean {
     const b = Buffer.from(given, 'latin1');
     return a.length === b.length && timingSafeEqual(a, b);
   };
-  return matches(mac.toString('base64url'), signature) || matches(mac.toString('hex'), signature.toLowerCase());
+  return (
+    matches(mac.toString('base64url'), signature) ||
+    matches(mac.toString('hex'), signature.toLowerCase())
+  );
 }
 
-function text(status: number, body: string, contentType = 'text/plain; charset=utf-8'): FakeResponse {
+function text(
+  status: number,
+  body: string,
+  contentType = 'text/plain; charset=utf-8',
+): FakeResponse {
   return { status, headers: { 'content-type': contentType }, body };
 }
 
@@ -142,14 +154,19 @@ function delay(ms: number): Promise<void> {
 }
 
 /** A fresh fake with its own registry, mode (`normal`) and postback log. */
-export function createIpnVerificationFake(options: IpnVerificationFakeOptions = {}): IpnVerificationFake {
-  const registered = new Set<string>((options.registered ?? []).map((body) => body.toString('latin1')));
+export function createIpnVerificationFake(
+  options: IpnVerificationFakeOptions = {},
+): IpnVerificationFake {
+  const registered = new Set<string>(
+    (options.registered ?? []).map((body) => body.toString('latin1')),
+  );
   const acceptDevSignatures = options.acceptDevSignatures ?? true;
   const postbacks: IpnPostback[] = [];
   let mode: IpnVerificationMode = 'normal';
 
   function verdict(body: Buffer): 'VERIFIED' | 'INVALID' {
-    if (body.length < PREFIX.length || !body.subarray(0, PREFIX.length).equals(PREFIX)) return 'INVALID';
+    if (body.length < PREFIX.length || !body.subarray(0, PREFIX.length).equals(PREFIX))
+      return 'INVALID';
     const message = body.subarray(PREFIX.length);
     if (registered.has(message.toString('latin1'))) return 'VERIFIED';
     return acceptDevSignatures && hasValidDevVerifySign(message) ? 'VERIFIED' : 'INVALID';
@@ -159,8 +176,13 @@ export function createIpnVerificationFake(options: IpnVerificationFakeOptions = 
     if (req.path !== IPN_VERIFICATION_PATH) return null;
     if (req.method.toUpperCase() !== 'POST') return text(405, 'Method Not Allowed');
     const userAgent = req.headers['user-agent'];
-    postbacks.push({ body: Buffer.from(req.body), ...(userAgent === undefined ? {} : { userAgent }), headers: { ...req.headers } });
-    if (mediaTypeOf(req.headers['content-type']) !== 'application/x-www-form-urlencoded') return text(400, 'Bad Request');
+    postbacks.push({
+      body: Buffer.from(req.body),
+      ...(userAgent === undefined ? {} : { userAgent }),
+      headers: { ...req.headers },
+    });
+    if (mediaTypeOf(req.headers['content-type']) !== 'application/x-www-form-urlencoded')
+      return text(400, 'Bad Request');
     if (userAgent === undefined || userAgent.trim() === '') return text(403, 'Forbidden');
     const current = mode;
     if (current === 'fail500') return text(500, ERROR_PAGE, 'text/html; charset=utf-8');

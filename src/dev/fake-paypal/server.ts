@@ -16,11 +16,15 @@ export interface FakeRouteServer {
 
 function flatten(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  for (const [name, value] of Object.entries(headers))
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   return out;
 }
 
-export async function serveFakeRoutes(routes: readonly FakeRoute[], options: { port?: number; host?: string } = {}): Promise<FakeRouteServer> {
+export async function serveFakeRoutes(
+  routes: readonly FakeRoute[],
+  options: { port?: number; host?: string } = {},
+): Promise<FakeRouteServer> {
   const server = createServer((req, res) => {
     // A client that gave up (timeout tests) closes the socket before the answer; that is expected.
     res.on('error', () => undefined);
@@ -28,7 +32,13 @@ export async function serveFakeRoutes(routes: readonly FakeRoute[], options: { p
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const [path = '/', query = ''] = (req.url ?? '/').split('?');
-      const fakeRequest = { method: req.method ?? 'GET', path, query, headers: flatten(req.headers), body: Buffer.concat(chunks) };
+      const fakeRequest = {
+        method: req.method ?? 'GET',
+        path,
+        query,
+        headers: flatten(req.headers),
+        body: Buffer.concat(chunks),
+      };
       void (async () => {
         for (const route of routes) {
           const answer = await route(fakeRequest);

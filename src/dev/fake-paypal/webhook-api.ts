@@ -40,20 +40,47 @@ export interface WebhookApiFake {
   counts(): { tokensIssued: number; verifications: number };
 }
 
-const REQUIRED_FIELDS = ['auth_algo', 'cert_url', 'transmission_id', 'transmission_sig', 'transmission_time', 'webhook_id'] as const;
+const REQUIRED_FIELDS = [
+  'auth_algo',
+  'cert_url',
+  'transmission_id',
+  'transmission_sig',
+  'transmission_time',
+  'webhook_id',
+] as const;
 
 function json(status: number, body: unknown): FakeResponse {
-  return { status, headers: { 'content-type': 'application/json', 'paypal-debug-id': randomBytes(6).toString('hex') }, body: JSON.stringify(body) };
+  return {
+    status,
+    headers: {
+      'content-type': 'application/json',
+      'paypal-debug-id': randomBytes(6).toString('hex'),
+    },
+    body: JSON.stringify(body),
+  };
 }
 
 /** PayPal's signed string over the re-serialised event, verified with the dev certificate. */
-function signatureValid(fields: Record<(typeof REQUIRED_FIELDS)[number], string>, event: Record<string, unknown>, certificate: X509Certificate): boolean {
+function signatureValid(
+  fields: Record<(typeof REQUIRED_FIELDS)[number], string>,
+  event: Record<string, unknown>,
+  certificate: X509Certificate,
+): boolean {
   if (fields.auth_algo !== 'SHA256withRSA') return false;
-  if (!URL.canParse(fields.cert_url) || new URL(fields.cert_url).pathname !== DEV_CERTIFICATE_PATH) return false;
+  if (!URL.canParse(fields.cert_url) || new URL(fields.cert_url).pathname !== DEV_CERTIFICATE_PATH)
+    return false;
   const crc = crc32(Buffer.from(JSON.stringify(event), 'utf8')) >>> 0;
-  const signed = Buffer.from(`${fields.transmission_id}|${fields.transmission_time}|${fields.webhook_id}|${crc}`, 'utf8');
+  const signed = Buffer.from(
+    `${fields.transmission_id}|${fields.transmission_time}|${fields.webhook_id}|${crc}`,
+    'utf8',
+  );
   try {
-    return verify('sha256', signed, certificate.publicKey, Buffer.from(fields.transmission_sig, 'base64'));
+    return verify(
+      'sha256',
+      signed,
+      certificate.publicKey,
+      Buffer.from(fields.transmission_sig, 'base64'),
+    );
   } catch {
     return false;
   }
@@ -70,14 +97,24 @@ export function createWebhookApiFake(options: WebhookApiFakeOptions): WebhookApi
 
   function issueToken(req: FakeRequest): FakeResponse {
     if (req.headers['authorization'] !== expectedBasic) {
-      return json(401, { error: 'invalid_client', error_description: 'Client Authentication failed' });
+      return json(401, {
+        error: 'invalid_client',
+        error_description: 'Client Authentication failed',
+      });
     }
     if (mediaTypeOf(req.headers['content-type']) !== 'application/x-www-form-urlencoded') {
-      return json(400, { error: 'invalid_request', error_description: 'Content-Type must be application/x-www-form-urlencoded' });
+      return json(400, {
+        error: 'invalid_request',
+        error_description: 'Content-Type must be application/x-www-form-urlencoded',
+      });
     }
     const form = parseFormBody(req.body);
     const grant = form.ok ? form.fields.grant_type : undefined;
-    if (grant !== 'client_credentials') return json(400, { error: 'unsupported_grant_type', error_description: `Grant Type is ${grant ?? 'NULL'}` });
+    if (grant !== 'client_credentials')
+      return json(400, {
+        error: 'unsupported_grant_type',
+        error_description: `Grant Type is ${grant ?? 'NULL'}`,
+      });
     const token = `A21AA${randomBytes(32).toString('base64url')}`;
     tokens.add(token);
     tokensIssued++;
@@ -94,28 +131,57 @@ export function createWebhookApiFake(options: WebhookApiFakeOptions): WebhookApi
   function verifySignature(req: FakeRequest): FakeResponse {
     const auth = req.headers['authorization'] ?? '';
     const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
-    if (!tokens.has(token)) return json(401, { error: 'invalid_token', error_description: 'Token signature verification failed' });
-    if (mediaTypeOf(req.headers['content-type']) !== 'application/json') return json(400, { name: 'MALFORMED_REQUEST', message: 'Content-Type must be application/json' });
+    if (!tokens.has(token))
+      return json(401, {
+        error: 'invalid_token',
+        error_description: 'Token signature verification failed',
+      });
+    if (mediaTypeOf(req.headers['content-type']) !== 'application/json')
+      return json(400, {
+        name: 'MALFORMED_REQUEST',
+        message: 'Content-Type must be application/json',
+      });
     let body: unknown;
     try {
       body = JSON.parse(req.body.toString('utf8'));
     } catch {
       return json(400, { name: 'MALFORMED_REQUEST', message: 'The request body is not JSON' });
     }
-    if (!isRecord(body)) return json(400, { name: 'MALFORMED_REQUEST', message: 'The request body is not a JSON object' });
-    const details: Array<{ field: string; issue: string }> = REQUIRED_FIELDS.filter((field) => typeof body[field] !== 'string' || body[field] === '').map(
-      (field) => ({ field, issue: 'MISSING_REQUIRED_PARAMETER' }),
-    );
+    if (!isRecord(body))
+      return json(400, {
+        name: 'MALFORMED_REQUEST',
+        message: 'The request body is not a JSON object',
+      });
+    const details: Array<{ field: string; issue: string }> = REQUIRED_FIELDS.filter(
+      (field) => typeof body[field] !== 'string' || body[field] === '',
+    ).map((field) => ({ field, issue: 'MISSING_REQUIRED_PARAMETER' }));
     const event = body['webhook_event'];
-    if (!isRecord(event)) details.push({ field: 'webhook_event', issue: 'MISSING_REQUIRED_PARAMETER' });
-    if (details.length > 0 || !isRecord(event)) return json(400, { name: 'VALIDATION_ERROR', message: 'Invalid request - see details', details });
-    const fields = Object.fromEntries(REQUIRED_FIELDS.map((field) => [field, String(body[field])])) as Record<(typeof REQUIRED_FIELDS)[number], string>;
+    if (!isRecord(event))
+      details.push({ field: 'webhook_event', issue: 'MISSING_REQUIRED_PARAMETER' });
+    if (details.length > 0 || !isRecord(event))
+      return json(400, {
+        name: 'VALIDATION_ERROR',
+        message: 'Invalid request - see details',
+        details,
+      });
+    const fields = Object.fromEntries(
+      REQUIRED_FIELDS.map((field) => [field, String(body[field])]),
+    ) as Record<(typeof REQUIRED_FIELDS)[number], string>;
     verifications++;
-    return json(200, { verification_status: signatureValid(fields, event, certificate) ? 'SUCCESS' : 'FAILURE' });
+    return json(200, {
+      verification_status: signatureValid(fields, event, certificate) ? 'SUCCESS' : 'FAILURE',
+    });
   }
 
   const routes: Record<string, { method: string; handle: (req: FakeRequest) => FakeResponse }> = {
-    [DEV_CERTIFICATE_PATH]: { method: 'GET', handle: () => ({ status: 200, headers: { 'content-type': 'application/x-pem-file' }, body: DEV_CERTIFICATE_PEM }) },
+    [DEV_CERTIFICATE_PATH]: {
+      method: 'GET',
+      handle: () => ({
+        status: 200,
+        headers: { 'content-type': 'application/x-pem-file' },
+        body: DEV_CERTIFICATE_PEM,
+      }),
+    },
     [TOKEN_PATH]: { method: 'POST', handle: issueToken },
     [VERIFY_PATH]: { method: 'POST', handle: verifySignature },
   };
@@ -124,7 +190,11 @@ export function createWebhookApiFake(options: WebhookApiFakeOptions): WebhookApi
     route: async (req) => {
       const entry = Object.hasOwn(routes, req.path) ? routes[req.path] : undefined;
       if (!entry) return null;
-      if (req.method.toUpperCase() !== entry.method) return json(405, { name: 'METHOD_NOT_SUPPORTED', message: `Use ${entry.method} for ${req.path}` });
+      if (req.method.toUpperCase() !== entry.method)
+        return json(405, {
+          name: 'METHOD_NOT_SUPPORTED',
+          message: `Use ${entry.method} for ${req.path}`,
+        });
       return entry.handle(req);
     },
     expireTokens: () => tokens.clear(),

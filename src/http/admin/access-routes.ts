@@ -24,7 +24,12 @@ export const accessRoutes: readonly AdminRoute[] = [
     description:
       '`hasAccess` is true iff any grant is active. `status` is the best over all grants (active > suspended > ended > revoked; `none` without grants); `paidUntil` the latest paid-until date among the grants with that status. Test purchases count (`grants[].test` tells them apart).',
     query: accessQuery,
-    response: { status: 200, description: '`{ email, productId, hasAccess, status, paidUntil, grants: [{ orderId, orderStatus, status, paidUntil, grantedAt, updatedAt, test }] }`; `orderStatus` `partially_refunded`: part of the payment was refunded, access stays.', schema: accessCheck },
+    response: {
+      status: 200,
+      description:
+        '`{ email, productId, hasAccess, status, paidUntil, grants: [{ orderId, orderStatus, status, paidUntil, grantedAt, updatedAt, test }] }`; `orderStatus` `partially_refunded`: part of the payment was refunded, access stays.',
+      schema: accessCheck,
+    },
     handler: async ({ query, deps }) => checkAccess(deps.db, query),
   }),
 ];

@@ -32,7 +32,13 @@ for (const dialect of enabledDialects()) {
     it('answers 401 UNAUTHORIZED without a token', async () => {
       const res = await h.call('GET', '/sources', undefined, null);
       expect(res.status).toBe(401);
-      expect(res.json()).toEqual({ error: { code: 'UNAUTHORIZED', message: 'A valid Bearer token or sign-in session is required. Send the header Authorization: Bearer <token>.' } });
+      expect(res.json()).toEqual({
+        error: {
+          code: 'UNAUTHORIZED',
+          message:
+            'A valid Bearer token or sign-in session is required. Send the header Authorization: Bearer <token>.',
+        },
+      });
       expect(res.headers['www-authenticate']).toBe('Bearer realm="ipnhub"');
     });
 
@@ -47,12 +53,19 @@ for (const dialect of enabledDialects()) {
       ] as const) {
         const res = await h.call(method, path, method === 'POST' ? {} : undefined, 'wrong-token');
         expect(res.status, `${method} ${path}`).toBe(401);
-        expect(res.json<{ error: { code: string; message: string } }>().error).toEqual({ code: 'UNAUTHORIZED', message: 'A valid Bearer token or sign-in session is required. The token is not valid.' });
+        expect(res.json<{ error: { code: string; message: string } }>().error).toEqual({
+          code: 'UNAUTHORIZED',
+          message: 'A valid Bearer token or sign-in session is required. The token is not valid.',
+        });
       }
     });
 
     it('rejects a token sent with another scheme', async () => {
-      const res = await h.app.inject({ method: 'GET', url: '/api/v1/sources', headers: { authorization: 'Basic dGVzdC1hZG1pbi10b2tlbi0wMTIzNDU2Nzg5' } });
+      const res = await h.app.inject({
+        method: 'GET',
+        url: '/api/v1/sources',
+        headers: { authorization: 'Basic dGVzdC1hZG1pbi10b2tlbi0wMTIzNDU2Nzg5' },
+      });
       expect(res.statusCode).toBe(401);
     });
 
@@ -83,22 +96,37 @@ for (const dialect of enabledDialects()) {
     const clock = new ManualClock('2026-05-01T12:00:00.000Z');
     let h: AdminHarness;
     beforeAll(async () => {
-      h = await startAdminHarness(dialect, { clock, config: { adminAuthFailuresPerMinute: 3, metricsToken: METRICS_TOKEN } });
+      h = await startAdminHarness(dialect, {
+        clock,
+        config: { adminAuthFailuresPerMinute: 3, metricsToken: METRICS_TOKEN },
+      });
     });
     afterAll(async () => h.close());
 
     function get(url: string, remoteAddress: string, token?: string) {
-      return h.app.inject({ method: 'GET', url, remoteAddress, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+      return h.app.inject({
+        method: 'GET',
+        url,
+        remoteAddress,
+        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      });
     }
 
     it('refuses an address with 429 after too many failures, even with the right token, until the minute is over', async () => {
       const attacker = '203.0.113.9';
-      for (let i = 0; i < 3; i++) expect((await get('/api/v1/sources', attacker, `guess-${i}`)).statusCode).toBe(401);
+      for (let i = 0; i < 3; i++)
+        expect((await get('/api/v1/sources', attacker, `guess-${i}`)).statusCode).toBe(401);
       clock.advance(10_000);
       const refused = await get('/api/v1/sources', attacker, 'guess-3');
       expect(refused.statusCode).toBe(429);
       expect(refused.headers['retry-after']).toBe('50');
-      expect(refused.json()).toEqual({ error: { code: 'RATE_LIMITED', message: 'Too many requests. Too many failed authentications from this address; retry in 50 s.' } });
+      expect(refused.json()).toEqual({
+        error: {
+          code: 'RATE_LIMITED',
+          message:
+            'Too many requests. Too many failed authentications from this address; retry in 50 s.',
+        },
+      });
       expect((await get('/api/v1/sources', attacker, TEST_ADMIN_TOKEN)).statusCode).toBe(429);
       expect((await get('/metrics', attacker, METRICS_TOKEN)).statusCode).toBe(429);
       // Another address is not affected.
@@ -109,8 +137,10 @@ for (const dialect of enabledDialects()) {
 
     it('never counts successful requests', async () => {
       const operator = '203.0.113.20';
-      for (let i = 0; i < 10; i++) expect((await get('/api/v1/sources', operator, TEST_ADMIN_TOKEN)).statusCode).toBe(200);
-      for (let i = 0; i < 3; i++) expect((await get('/api/v1/sources', operator)).statusCode).toBe(401);
+      for (let i = 0; i < 10; i++)
+        expect((await get('/api/v1/sources', operator, TEST_ADMIN_TOKEN)).statusCode).toBe(200);
+      for (let i = 0; i < 3; i++)
+        expect((await get('/api/v1/sources', operator)).statusCode).toBe(401);
       expect((await get('/api/v1/sources', operator)).statusCode).toBe(429);
       clock.advance(60_000);
     });

@@ -34,7 +34,11 @@ export interface AdminApiOptions {
 /** Where inbound URLs point for this request (see RouteHttp.inboundOrigin). */
 function inboundOriginFor(req: FastifyRequest, publicBaseUrl: string | undefined): string {
   // A request without a usable Host header (HTTP/1.0) still arrived at an address of ours.
-  return publicBaseUrl ?? requestOrigin(req) ?? listenOrigin(req.socket.localAddress ?? '127.0.0.1', req.socket.localPort ?? 80);
+  return (
+    publicBaseUrl ??
+    requestOrigin(req) ??
+    listenOrigin(req.socket.localAddress ?? '127.0.0.1', req.socket.localPort ?? 80)
+  );
 }
 
 /**
@@ -46,7 +50,9 @@ function ownBodyLimit(limit: RouteBodyLimit | undefined) {
   return {
     bodyLimit: limit.bytes,
     errorHandler(err: FastifyError): never {
-      throw err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? new IpnhubError(limit.code, `The request has more than ${limit.bytes} bytes.`) : err;
+      throw err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? new IpnhubError(limit.code, `The request has more than ${limit.bytes} bytes.`)
+        : err;
     },
   };
 }
@@ -54,8 +60,13 @@ function ownBodyLimit(limit: RouteBodyLimit | undefined) {
 export async function adminApi(app: FastifyInstance, options: AdminApiOptions): Promise<void> {
   const { deps, guard } = options;
   let document: Record<string, unknown> | undefined;
-  const openApiDocument = (): Record<string, unknown> => (document ??= buildOpenApiDocument(adminRoutes, { basePath: app.prefix }));
-  const publicUrls = new Set(adminRoutes.filter((route) => route.public).map((route) => `${route.method} ${app.prefix}${route.path}`));
+  const openApiDocument = (): Record<string, unknown> =>
+    (document ??= buildOpenApiDocument(adminRoutes, { basePath: app.prefix }));
+  const publicUrls = new Set(
+    adminRoutes
+      .filter((route) => route.public)
+      .map((route) => `${route.method} ${app.prefix}${route.path}`),
+  );
   const auths = new WeakMap<FastifyRequest, AdminAuth>();
   // The API takes JSON only: without this, Fastify's default text/plain parser hands a string
   // to the routes and a client that forgot its content type gets a puzzling validation error.
@@ -70,7 +81,10 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
   });
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (publicUrls.has(`${req.method === 'HEAD' ? 'GET' : req.method} ${req.routeOptions.url ?? ''}`)) return;
+    if (
+      publicUrls.has(`${req.method === 'HEAD' ? 'GET' : req.method} ${req.routeOptions.url ?? ''}`)
+    )
+      return;
     auths.set(req, await guard.authenticate(req, reply));
   });
 
@@ -91,13 +105,19 @@ export async function adminApi(app: FastifyInstance, options: AdminApiOptions): 
             signOut: () => guard.signOut(req, reply),
           },
         };
-        const body = await route.run({ params: req.params, query: req.query, body: req.body }, context);
+        const body = await route.run(
+          { params: req.params, query: req.query, body: req.body },
+          context,
+        );
         reply.code(route.response.status);
         if (route.response.status === 204) return reply.send();
         if (route.response.file !== undefined && isFileAnswer(body)) {
           // The name is ours (a document number), but quoted and stripped all the same.
           const name = body.fileName.replace(/[^A-Za-z0-9._-]/g, '_');
-          return reply.type(body.contentType).header('content-disposition', `attachment; filename="${name}"`).send(Buffer.from(body.bytes));
+          return reply
+            .type(body.contentType)
+            .header('content-disposition', `attachment; filename="${name}"`)
+            .send(Buffer.from(body.bytes));
         }
         return reply.send(options.checkResponses === true ? checkedResponse(route, body) : body);
       },

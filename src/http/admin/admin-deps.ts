@@ -34,7 +34,10 @@ export interface AdminDeps {
   /** Queues a delivery for one more (manual) attempt. */
   redeliver(deliveryId: string): Promise<void>;
   /** Queues every delivery of a connection with one of `statuses` for one more attempt; how many. */
-  redeliverConnection(connectionId: string, statuses: readonly BulkRedeliverStatus[]): Promise<number>;
+  redeliverConnection(
+    connectionId: string,
+    statuses: readonly BulkRedeliverStatus[],
+  ): Promise<number>;
   /** Puts the source's provider's own test notification through the inbound pipeline (see ingest/test-notification.ts). */
   testNotification(sourceId: string, remoteAddress: string): Promise<TestNotificationResult>;
   /** A new admin token, shown once; every session ends. `ADMIN_TOKEN_CONFIGURED` when the token comes from the configuration. */

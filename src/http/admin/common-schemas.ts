@@ -10,7 +10,9 @@ export const idParams = z.object({
 });
 
 export const pageQuery = z.object({
-  cursor: z.string().min(1).max(200).optional().meta({ description: 'The `nextCursor` of the previous page; omit for the first (newest) page.' }),
+  cursor: z.string().min(1).max(200).optional().meta({
+    description: 'The `nextCursor` of the previous page; omit for the first (newest) page.',
+  }),
   limit: z.coerce
     .number()
     .int()

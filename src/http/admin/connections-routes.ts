@@ -22,22 +22,44 @@ import { idParams, pageQuery } from './common-schemas.js';
 import { defineRoute } from './define-route.js';
 import type { AdminRoute } from './define-route.js';
 import { found } from './found.js';
-import { ONE_EVENT_CHOICE, oneEventChoice, previewEvent, previewEventFields } from './preview-input.js';
-import { configPreview, connection, connectionPage, connectionWrite, redeliveredCount } from './responses/connections.js';
+import {
+  ONE_EVENT_CHOICE,
+  oneEventChoice,
+  previewEvent,
+  previewEventFields,
+} from './preview-input.js';
+import {
+  configPreview,
+  connection,
+  connectionPage,
+  connectionWrite,
+  redeliveredCount,
+} from './responses/connections.js';
 import { testResult } from './responses/system.js';
 
 const TAG = 'connections';
 
 const configObject = z.record(z.string(), z.unknown());
-const errorEmails = z.array(z.email()).max(50).meta({ description: 'Addresses that get an e-mail when deliveries of this connection fail for good.' });
+const errorEmails = z.array(z.email()).max(50).meta({
+  description: 'Addresses that get an e-mail when deliveries of this connection fail for good.',
+});
 
 export const createConnectionBody = z
   .object({
-    connector: z.string().min(1).max(100).meta({ description: 'Connector id (see GET /connectors), e.g. `webhook`.' }),
+    connector: z
+      .string()
+      .min(1)
+      .max(100)
+      .meta({ description: 'Connector id (see GET /connectors), e.g. `webhook`.' }),
     name: z.string().min(1).max(200),
     active: z.boolean().optional().meta({ description: 'Default true.' }),
-    filters: filtersSchema.optional().meta({ description: 'Which events this connection receives; absent = all (test events excluded).' }),
-    config: configObject.default({}).meta({ description: "The connector's config (its JSON Schema is in GET /connectors), secrets included." }),
+    filters: filtersSchema.optional().meta({
+      description: 'Which events this connection receives; absent = all (test events excluded).',
+    }),
+    config: configObject.default({}).meta({
+      description:
+        "The connector's config (its JSON Schema is in GET /connectors), secrets included.",
+    }),
     errorEmails: errorEmails.optional(),
   })
   .strict();
@@ -47,18 +69,20 @@ export const updateConnectionBody = z
     name: z.string().min(1).max(200).optional(),
     active: z.boolean().optional(),
     filters: filtersSchema.optional().meta({ description: 'Replaces the filters as a whole.' }),
-    config: configObject
-      .optional()
-      .meta({ description: 'Fields to change: given keys replace, `null` removes, keys not given (secrets included) keep their value.' }),
+    config: configObject.optional().meta({
+      description:
+        'Fields to change: given keys replace, `null` removes, keys not given (secrets included) keep their value.',
+    }),
     errorEmails: errorEmails.optional().meta({ description: 'Replaces the list as a whole.' }),
   })
   .strict();
 
 export const connectionPreviewBody = z
   .object({
-    config: configObject
-      .optional()
-      .meta({ description: 'Unsaved changes, as for PATCH: given keys replace, `null` removes, keys not given (secrets included) keep their stored value.' }),
+    config: configObject.optional().meta({
+      description:
+        'Unsaved changes, as for PATCH: given keys replace, `null` removes, keys not given (secrets included) keep their stored value.',
+    }),
     ...previewEventFields,
   })
   .strict()
@@ -75,8 +99,14 @@ export const redeliverConnectionBody = z
   .strict();
 
 /** The views, each with how its deliveries stand. */
-async function withDeliveryStats(deps: AdminDeps, views: readonly ConnectionView[]): Promise<Array<ConnectionView & ConnectionStats>> {
-  const stats = await connectionStats(deps.db, views.map((view) => view.id));
+async function withDeliveryStats(
+  deps: AdminDeps,
+  views: readonly ConnectionView[],
+): Promise<Array<ConnectionView & ConnectionStats>> {
+  const stats = await connectionStats(
+    deps.db,
+    views.map((view) => view.id),
+  );
   return views.map((view) => ({ ...view, ...(stats.get(view.id) ?? NO_DELIVERIES) }));
 }
 
@@ -87,9 +117,14 @@ export const connectionsRoutes: readonly AdminRoute[] = [
     operationId: 'listConnections',
     tag: TAG,
     summary: 'List connections',
-    description: 'Newest first, paged like every list. Each connection carries its `lastDelivery` and how many of its deliveries are `dead`, `failed` or `retrying` now.',
+    description:
+      'Newest first, paged like every list. Each connection carries its `lastDelivery` and how many of its deliveries are `dead`, `failed` or `retrying` now.',
     query: pageQuery,
-    response: { status: 200, description: '`{ data: Connection[], nextCursor }`', schema: connectionPage },
+    response: {
+      status: 200,
+      description: '`{ data: Connection[], nextCursor }`',
+      schema: connectionPage,
+    },
     handler: async ({ query, deps }) => {
       const page = pageOfList(await deps.connections.list(), query, 'connection');
       return { ...page, data: await withDeliveryStats(deps, page.data) };
@@ -101,11 +136,17 @@ export const connectionsRoutes: readonly AdminRoute[] = [
     operationId: 'createConnection',
     tag: TAG,
     summary: 'Create a connection',
-    description: 'Returns the connection plus `generatedSecrets`: secret fields the server generated (e.g. the webhook signing secret) — shown only here.',
+    description:
+      'Returns the connection plus `generatedSecrets`: secret fields the server generated (e.g. the webhook signing secret) — shown only here.',
     body: createConnectionBody,
     errors: ['UNKNOWN_CONNECTOR', 'INVALID_CONFIG', 'UNKNOWN_TEMPLATE_PATH', 'CONFIG_TOO_LARGE'],
-    response: { status: 201, description: 'The new connection with `generatedSecrets`.', schema: connectionWrite },
-    handler: async ({ body, deps }) => connectionWriteView(await deps.connections.create(body), true),
+    response: {
+      status: 201,
+      description: 'The new connection with `generatedSecrets`.',
+      schema: connectionWrite,
+    },
+    handler: async ({ body, deps }) =>
+      connectionWriteView(await deps.connections.create(body), true),
   }),
   defineRoute({
     method: 'GET',
@@ -113,7 +154,8 @@ export const connectionsRoutes: readonly AdminRoute[] = [
     operationId: 'getConnection',
     tag: TAG,
     summary: 'Get a connection',
-    description: 'With its `lastDelivery` and how many of its deliveries are `dead`, `failed` or `retrying` now.',
+    description:
+      'With its `lastDelivery` and how many of its deliveries are `dead`, `failed` or `retrying` now.',
     params: idParams,
     response: { status: 200, description: 'The connection.', schema: connection },
     handler: async ({ params, deps }) => {
@@ -134,7 +176,11 @@ export const connectionsRoutes: readonly AdminRoute[] = [
     body: updateConnectionBody,
     errors: ['INVALID_CONFIG', 'UNKNOWN_TEMPLATE_PATH', 'CONFIG_TOO_LARGE'],
     response: { status: 200, description: 'The updated connection.', schema: connectionWrite },
-    handler: async ({ params, body, deps }) => connectionWriteView(found(await deps.connections.update(params.id, body), 'connection', params.id), false),
+    handler: async ({ params, body, deps }) =>
+      connectionWriteView(
+        found(await deps.connections.update(params.id, body), 'connection', params.id),
+        false,
+      ),
   }),
   defineRoute({
     method: 'DELETE',
@@ -142,11 +188,13 @@ export const connectionsRoutes: readonly AdminRoute[] = [
     operationId: 'deleteConnection',
     tag: TAG,
     summary: 'Delete a connection',
-    description: 'No new deliveries are created for it; its delivery log stays, and nothing already sent to the target is touched.',
+    description:
+      'No new deliveries are created for it; its delivery log stays, and nothing already sent to the target is touched.',
     params: idParams,
     response: { status: 204, description: 'Deleted.' },
     handler: async ({ params, deps }) => {
-      if (!(await deps.connections.remove(params.id))) throw new IpnhubError('NOT_FOUND', `No connection ${params.id}.`);
+      if (!(await deps.connections.remove(params.id)))
+        throw new IpnhubError('NOT_FOUND', `No connection ${params.id}.`);
       return undefined;
     },
   }),
@@ -174,11 +222,22 @@ export const connectionsRoutes: readonly AdminRoute[] = [
     params: idParams,
     body: connectionPreviewBody,
     errors: ['UNKNOWN_CONNECTOR', 'SECRET_DECRYPT_FAILED'],
-    response: { status: 200, description: '`{ event, fields, output, problems }`', schema: configPreview },
+    response: {
+      status: 200,
+      description: '`{ event, fields, output, problems }`',
+      schema: configPreview,
+    },
     handler: async ({ params, body, deps }) => {
-      const stored = found(await deps.connections.configForPreview(params.id, body.config), 'connection', params.id);
+      const stored = found(
+        await deps.connections.configForPreview(params.id, body.config),
+        'connection',
+        params.id,
+      );
       const { event, sample } = await previewEvent(deps.db, body);
-      return { event: { id: event.id, type: event.type, sample }, ...previewConfig(stored.connector, stored.config, event) };
+      return {
+        event: { id: event.id, type: event.type, sample },
+        ...previewConfig(stored.connector, stored.config, event),
+      };
     },
   }),
   defineRoute({
@@ -188,10 +247,16 @@ export const connectionsRoutes: readonly AdminRoute[] = [
     tag: TAG,
     summary: 'Redeliver failed deliveries',
     description:
-      "Queues every delivery of this connection whose status is one of `statuses` (default dead and failed) for one more attempt, recorded with trigger `manual`, as POST /deliveries/{id}/redeliver does for one: after fixing the connection, everything it missed goes out, in event order per order. A running worker picks them up.",
+      'Queues every delivery of this connection whose status is one of `statuses` (default dead and failed) for one more attempt, recorded with trigger `manual`, as POST /deliveries/{id}/redeliver does for one: after fixing the connection, everything it missed goes out, in event order per order. A running worker picks them up.',
     params: idParams,
     body: redeliverConnectionBody,
-    response: { status: 202, description: '`{ redelivered }`: how many were queued.', schema: redeliveredCount },
-    handler: async ({ params, body, deps }) => ({ redelivered: await deps.redeliverConnection(params.id, body.statuses) }),
+    response: {
+      status: 202,
+      description: '`{ redelivered }`: how many were queued.',
+      schema: redeliveredCount,
+    },
+    handler: async ({ params, body, deps }) => ({
+      redelivered: await deps.redeliverConnection(params.id, body.statuses),
+    }),
   }),
 ];

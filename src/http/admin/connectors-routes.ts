@@ -11,7 +11,12 @@ import { IpnhubError } from '../../core/errors.js';
 import { configJsonSchema } from './config-json-schema.js';
 import { defineRoute } from './define-route.js';
 import type { AdminRoute } from './define-route.js';
-import { ONE_EVENT_CHOICE, oneEventChoice, previewEvent, previewEventFields } from './preview-input.js';
+import {
+  ONE_EVENT_CHOICE,
+  oneEventChoice,
+  previewEvent,
+  previewEventFields,
+} from './preview-input.js';
 import { connectorCatalogue } from './responses/catalogue.js';
 import { configPreview } from './responses/connections.js';
 
@@ -35,12 +40,19 @@ export function connectorCatalogueEntry(connector: Connector<unknown>): Connecto
 }
 
 export const connectorParams = z.object({
-  connector: z.string().min(1).max(100).meta({ description: 'Connector id (see GET /connectors), e.g. `webhook`.' }),
+  connector: z
+    .string()
+    .min(1)
+    .max(100)
+    .meta({ description: 'Connector id (see GET /connectors), e.g. `webhook`.' }),
 });
 
 export const connectorPreviewBody = z
   .object({
-    config: z.record(z.string(), z.unknown()).default({}).meta({ description: 'The config as entered so far, secrets included (they are used for nothing but the check, and never shown).' }),
+    config: z.record(z.string(), z.unknown()).default({}).meta({
+      description:
+        'The config as entered so far, secrets included (they are used for nothing but the check, and never shown).',
+    }),
     ...previewEventFields,
   })
   .strict()
@@ -53,8 +65,14 @@ export const connectorsRoutes: readonly AdminRoute[] = [
     operationId: 'listConnectors',
     tag: 'catalogue',
     summary: 'List connectors',
-    description: "Every outbound connector with its config schema as JSON Schema (draft 2020-12, input side; secret fields marked `writeOnly`).",
-    response: { status: 200, description: '`[{ id, displayName, description, secretFields, configSchema }]` (not paged: one entry per installed connector)', schema: connectorCatalogue },
+    description:
+      'Every outbound connector with its config schema as JSON Schema (draft 2020-12, input side; secret fields marked `writeOnly`).',
+    response: {
+      status: 200,
+      description:
+        '`[{ id, displayName, description, secretFields, configSchema }]` (not paged: one entry per installed connector)',
+      schema: connectorCatalogue,
+    },
     handler: async () => CONNECTOR_IDS.map((id) => connectorCatalogueEntry(getConnector(id))),
   }),
   defineRoute({
@@ -64,15 +82,23 @@ export const connectorsRoutes: readonly AdminRoute[] = [
     tag: 'catalogue',
     summary: 'Preview a new connection’s mapping',
     description:
-      "Renders the templates and field mappings of a connection config that is not saved yet for a recorded event (`eventId`) or a sample (`sampleEventType`, default `payment`): every template and mapping entry with its value, what the connector would send when it can say (webhook: the JSON body), and `problems` that would keep the config from being saved. Saves nothing and contacts no target. For a saved connection (stored secrets), use POST /connections/{id}/preview.",
+      'Renders the templates and field mappings of a connection config that is not saved yet for a recorded event (`eventId`) or a sample (`sampleEventType`, default `payment`): every template and mapping entry with its value, what the connector would send when it can say (webhook: the JSON body), and `problems` that would keep the config from being saved. Saves nothing and contacts no target. For a saved connection (stored secrets), use POST /connections/{id}/preview.',
     params: connectorParams,
     body: connectorPreviewBody,
     errors: ['UNKNOWN_CONNECTOR'],
-    response: { status: 200, description: '`{ event, fields, output, problems }`', schema: configPreview },
+    response: {
+      status: 200,
+      description: '`{ event, fields, output, problems }`',
+      schema: configPreview,
+    },
     handler: async ({ params, body, deps }) => {
-      if (!isConnectorId(params.connector)) throw new IpnhubError('UNKNOWN_CONNECTOR', `"${params.connector}"`);
+      if (!isConnectorId(params.connector))
+        throw new IpnhubError('UNKNOWN_CONNECTOR', `"${params.connector}"`);
       const { event, sample } = await previewEvent(deps.db, body);
-      return { event: { id: event.id, type: event.type, sample }, ...previewConfig(getConnector(params.connector), body.config, event) };
+      return {
+        event: { id: event.id, type: event.type, sample },
+        ...previewConfig(getConnector(params.connector), body.config, event),
+      };
     },
   }),
 ];

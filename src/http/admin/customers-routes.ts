@@ -13,7 +13,10 @@ const TAG = 'ledger';
 
 export const listCustomersQuery = pageQuery.extend({
   email: emailFilter.optional().meta({ description: 'Exact e-mail (case-insensitive).' }),
-  q: nonEmpty.optional().meta({ description: "Exact search: the buyer's e-mail (case-insensitive), or an order id or transaction id of one of the buyer's orders." }),
+  q: nonEmpty.optional().meta({
+    description:
+      "Exact search: the buyer's e-mail (case-insensitive), or an order id or transaction id of one of the buyer's orders.",
+  }),
 });
 
 export const customersRoutes: readonly AdminRoute[] = [
@@ -25,7 +28,11 @@ export const customersRoutes: readonly AdminRoute[] = [
     summary: 'List customers',
     description: 'Newest first.',
     query: listCustomersQuery,
-    response: { status: 200, description: '`{ data: Customer[], nextCursor }`', schema: customerPage },
+    response: {
+      status: 200,
+      description: '`{ data: Customer[], nextCursor }`',
+      schema: customerPage,
+    },
     handler: async ({ query, deps }) => listCustomers(deps.db, query),
   }),
   defineRoute({
@@ -36,7 +43,12 @@ export const customersRoutes: readonly AdminRoute[] = [
     summary: 'Get a customer',
     description: 'With `orders` (newest first, at most 500) and `access` rows.',
     params: idParams,
-    response: { status: 200, description: 'The customer with orders and access.', schema: customerDetail },
-    handler: async ({ params, deps }) => found(await getCustomer(deps.db, params.id), 'customer', params.id),
+    response: {
+      status: 200,
+      description: 'The customer with orders and access.',
+      schema: customerDetail,
+    },
+    handler: async ({ params, deps }) =>
+      found(await getCustomer(deps.db, params.id), 'customer', params.id),
   }),
 ];

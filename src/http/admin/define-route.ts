@@ -45,7 +45,11 @@ export interface RouteContext {
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 /** `T` with every array and object read-only: a handler may return read-only data it does not own. */
-type ReadonlyJson<T> = T extends readonly (infer U)[] ? readonly ReadonlyJson<U>[] : T extends object ? { readonly [K in keyof T]: ReadonlyJson<T[K]> } : T;
+type ReadonlyJson<T> = T extends readonly (infer U)[]
+  ? readonly ReadonlyJson<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: ReadonlyJson<T[K]> }
+    : T;
 
 /** What a handler returns: what its response schema describes, or nothing (204). */
 type Returned<R> = R extends z.ZodType ? ReadonlyJson<z.input<R>> : undefined;
@@ -71,13 +75,22 @@ export function isFileAnswer(value: unknown): value is FileAnswer {
   const answer = value as Partial<FileAnswer>;
   // By its tag, not `instanceof`: bytes made in another realm (a test environment's globals, a
   // worker) are a Uint8Array all the same.
-  return typeof answer.contentType === 'string' && typeof answer.fileName === 'string' && Object.prototype.toString.call(answer.bytes) === '[object Uint8Array]';
+  return (
+    typeof answer.contentType === 'string' &&
+    typeof answer.fileName === 'string' &&
+    Object.prototype.toString.call(answer.bytes) === '[object Uint8Array]'
+  );
 }
 
 /** The response schema of routes that answer a file. */
 export const fileAnswer = z.custom<FileAnswer>(isFileAnswer, 'a file answer');
 
-export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, R extends z.ZodType | undefined> {
+export interface RouteSpec<
+  P extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  B extends z.ZodType | undefined,
+  R extends z.ZodType | undefined,
+> {
   method: HttpMethod;
   /** Fastify path below the API prefix, e.g. `/sources/:id`. */
   path: string;
@@ -98,7 +111,9 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType 
    * with instead of `BODY_TOO_LARGE` (a logo upload says that the logo is too large).
    */
   bodyLimit?: RouteBodyLimit;
-  handler(input: { params: Parsed<P>; query: Parsed<Q>; body: Parsed<B> } & RouteContext): Promise<Returned<R>>;
+  handler(
+    input: { params: Parsed<P>; query: Parsed<Q>; body: Parsed<B> } & RouteContext,
+  ): Promise<Returned<R>>;
 }
 
 export interface RouteBodyLimit {
@@ -120,18 +135,31 @@ export interface AdminRoute {
   errors: readonly ErrorCode[];
   bodyLimit: RouteBodyLimit | undefined;
   /** Parses the raw request parts and runs the handler; resolves to the response body. */
-  run(raw: { params: unknown; query: unknown; body: unknown }, context: RouteContext): Promise<unknown>;
+  run(
+    raw: { params: unknown; query: unknown; body: unknown },
+    context: RouteContext,
+  ): Promise<unknown>;
 }
 
 /** Parses `value` with `schema`, or throws `IpnhubError('VALIDATION_FAILED')` naming every bad field (the whole part by its location). */
-export function parseInput<S extends z.ZodType>(schema: S, value: unknown, location: 'params' | 'query' | 'body'): z.output<S> {
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  location: 'params' | 'query' | 'body',
+): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const fields = fieldProblems(result.error, { input: value }).map((f) => (f.path === '(root)' ? { ...f, path: location } : f));
+  const fields = fieldProblems(result.error, { input: value }).map((f) =>
+    f.path === '(root)' ? { ...f, path: location } : f,
+  );
   throw new IpnhubError('VALIDATION_FAILED', joinFieldProblems(fields), { fields });
 }
 
-function parsePart<S extends z.ZodType | undefined>(schema: S, value: unknown, location: 'params' | 'query' | 'body'): Parsed<S> {
+function parsePart<S extends z.ZodType | undefined>(
+  schema: S,
+  value: unknown,
+  location: 'params' | 'query' | 'body',
+): Parsed<S> {
   // Parsed<S> is undefined exactly when no schema is given.
   return (schema === undefined ? undefined : parseInput(schema, value, location)) as Parsed<S>;
 }

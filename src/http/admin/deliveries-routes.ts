@@ -28,7 +28,11 @@ export const deliveriesRoutes: readonly AdminRoute[] = [
     summary: 'List deliveries',
     description: 'Newest first. `status=dead` lists what needs attention.',
     query: listDeliveriesQuery,
-    response: { status: 200, description: '`{ data: DeliveryListItem[], nextCursor }`', schema: deliveryPage },
+    response: {
+      status: 200,
+      description: '`{ data: DeliveryListItem[], nextCursor }`',
+      schema: deliveryPage,
+    },
     handler: async ({ query, deps }) => listDeliveries(deps.db, query),
   }),
   defineRoute({
@@ -40,8 +44,13 @@ export const deliveriesRoutes: readonly AdminRoute[] = [
     description:
       'With its `attempts`, oldest first, and `waiting`: why an unfinished delivery has not gone out yet (`reason`: `held_back` by `heldBackBy`, an earlier unfinished delivery of the same order to this connection; `scheduled` for `nextAttemptAt`; `due`, waiting for a worker; `attempting`; `lease_expired`), with a `message` for people; null once finished.',
     params: idParams,
-    response: { status: 200, description: 'The delivery with its attempts.', schema: deliveryDetail },
-    handler: async ({ params, deps }) => found(await getDelivery(deps.db, params.id, deps.clock.now()), 'delivery', params.id),
+    response: {
+      status: 200,
+      description: 'The delivery with its attempts.',
+      schema: deliveryDetail,
+    },
+    handler: async ({ params, deps }) =>
+      found(await getDelivery(deps.db, params.id, deps.clock.now()), 'delivery', params.id),
   }),
   defineRoute({
     method: 'POST',

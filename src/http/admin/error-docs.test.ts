@@ -25,8 +25,13 @@ function adminSection(): string {
 
 describe('admin API error codes in docs/errors.md', () => {
   it('names every code a route can answer in the admin section', () => {
-    const mentioned = new Set([...adminSection().matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]));
-    const answered = new Set<ErrorCode>([...APP_LEVEL, ...adminRoutes.flatMap((route) => errorCodesOf(route))]);
+    const mentioned = new Set(
+      [...adminSection().matchAll(/`([A-Z][A-Z0-9_]+)`/g)].map((m) => m[1]),
+    );
+    const answered = new Set<ErrorCode>([
+      ...APP_LEVEL,
+      ...adminRoutes.flatMap((route) => errorCodesOf(route)),
+    ]);
     expect([...answered].filter((code) => !mentioned.has(code))).toEqual([]);
   });
 });
@@ -40,7 +45,12 @@ for (const dialect of enabledDialects().slice(0, 1)) {
     afterAll(async () => h.close());
 
     const post = (contentType: string, payload: string) =>
-      h.app.inject({ method: 'POST', url: '/api/v1/sources', headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': contentType }, payload });
+      h.app.inject({
+        method: 'POST',
+        url: '/api/v1/sources',
+        headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': contentType },
+        payload,
+      });
 
     it('not JSON: 415 UNSUPPORTED_CONTENT_TYPE', async () => {
       const res = await post('text/plain', 'provider=digistore24');
@@ -55,7 +65,10 @@ for (const dialect of enabledDialects().slice(0, 1)) {
     });
 
     it('over 1 MB: 413 BODY_TOO_LARGE', async () => {
-      const res = await post('application/json', JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 1) }));
+      const res = await post(
+        'application/json',
+        JSON.stringify({ name: 'x'.repeat(1024 * 1024 + 1) }),
+      );
       expect(res.statusCode).toBe(413);
       expect(res.json()).toMatchObject({ error: { code: 'BODY_TOO_LARGE' } });
     });

@@ -5,7 +5,10 @@
  */
 import { z } from 'zod';
 import { INBOUND_VERDICTS } from '../../db/schema.js';
-import { getInboundRequest, listInboundRequests } from '../../ledger/queries/inbound-requests-query.js';
+import {
+  getInboundRequest,
+  listInboundRequests,
+} from '../../ledger/queries/inbound-requests-query.js';
 import { idParams, isoInstant, nonEmpty, pageQuery } from './common-schemas.js';
 import { defineRoute } from './define-route.js';
 import type { AdminRoute } from './define-route.js';
@@ -15,16 +18,21 @@ import { inboundRequestDetail, inboundRequestPage } from './responses/inbound-re
 const TAG = 'inbound requests';
 
 export const listInboundRequestsQuery = pageQuery.extend({
-  verdict: z.enum(INBOUND_VERDICTS).optional().meta({ description: 'The verification/ingest verdict; `pending` = stored and acknowledged, waiting for deferred verification (PayPal IPN postback); `held` = authentic and about money, but no event could be made of it: held for review (an alert went to the error addresses of the source\'s connections).' }),
+  verdict: z.enum(INBOUND_VERDICTS).optional().meta({
+    description:
+      "The verification/ingest verdict; `pending` = stored and acknowledged, waiting for deferred verification (PayPal IPN postback); `held` = authentic and about money, but no event could be made of it: held for review (an alert went to the error addresses of the source's connections).",
+  }),
   sourceId: nonEmpty.optional().meta({ description: 'Source id.' }),
-  from: isoInstant.optional().meta({ description: 'ISO 8601; requests received at or after this instant.' }),
-  to: isoInstant.optional().meta({ description: 'ISO 8601; requests received before this instant.' }),
-  q: nonEmpty
+  from: isoInstant
     .optional()
-    .meta({
-      description:
-        'Exact search: a request id (`req_…`), or the order id, transaction id or buyer e-mail (case-insensitive) of an event the request produced. Requests that produced no event (rejected, pending, held) are found by source, verdict and time instead.',
-    }),
+    .meta({ description: 'ISO 8601; requests received at or after this instant.' }),
+  to: isoInstant
+    .optional()
+    .meta({ description: 'ISO 8601; requests received before this instant.' }),
+  q: nonEmpty.optional().meta({
+    description:
+      'Exact search: a request id (`req_…`), or the order id, transaction id or buyer e-mail (case-insensitive) of an event the request produced. Requests that produced no event (rejected, pending, held) are found by source, verdict and time instead.',
+  }),
 });
 
 export const inboundRequestsRoutes: readonly AdminRoute[] = [
@@ -34,9 +42,14 @@ export const inboundRequestsRoutes: readonly AdminRoute[] = [
     operationId: 'listInboundRequests',
     tag: TAG,
     summary: 'List inbound requests',
-    description: 'Newest first, without bodies (`bodyBytes` gives the size). Filters combine (AND).',
+    description:
+      'Newest first, without bodies (`bodyBytes` gives the size). Filters combine (AND).',
     query: listInboundRequestsQuery,
-    response: { status: 200, description: '`{ data: InboundRequestListItem[], nextCursor }`', schema: inboundRequestPage },
+    response: {
+      status: 200,
+      description: '`{ data: InboundRequestListItem[], nextCursor }`',
+      schema: inboundRequestPage,
+    },
     handler: async ({ query, deps }) => listInboundRequests(deps.db, query),
   }),
   defineRoute({
@@ -48,7 +61,12 @@ export const inboundRequestsRoutes: readonly AdminRoute[] = [
     description:
       "With `headers`, the body as UTF-8 text (`body`), byte-exact (`bodyBase64`), and as `fields`: `[{ name, value }]` in body order, decoded by the source's provider as it reads them (form encoding, the message's charset; a JSON body flattened to dot paths), or null with `fieldsError` when the body cannot be decoded.",
     params: idParams,
-    response: { status: 200, description: 'The request with headers and body.', schema: inboundRequestDetail },
-    handler: async ({ params, deps }) => found(await getInboundRequest(deps.db, params.id), 'inbound request', params.id),
+    response: {
+      status: 200,
+      description: 'The request with headers and body.',
+      schema: inboundRequestDetail,
+    },
+    handler: async ({ params, deps }) =>
+      found(await getInboundRequest(deps.db, params.id), 'inbound request', params.id),
   }),
 ];

@@ -12,7 +12,12 @@ interface Operation {
   tags: string[];
   summary: string;
   security?: unknown[];
-  parameters?: Array<{ name: string; in: string; required: boolean; schema: Record<string, unknown> }>;
+  parameters?: Array<{
+    name: string;
+    in: string;
+    required: boolean;
+    schema: Record<string, unknown>;
+  }>;
   requestBody?: { content: { 'application/json': { schema: Record<string, unknown> } } };
   responses: Record<string, { description: string }>;
 }
@@ -28,7 +33,9 @@ interface Document {
 function documentedRoutes(doc: Document): string[] {
   const base = doc.servers[0]?.url ?? '';
   return Object.entries(doc.paths).flatMap(([path, item]) =>
-    Object.keys(item).map((method) => `${method.toUpperCase()} ${base}${path.replace(/\{([^}]+)\}/g, ':$1')}`),
+    Object.keys(item).map(
+      (method) => `${method.toUpperCase()} ${base}${path.replace(/\{([^}]+)\}/g, ':$1')}`,
+    ),
   );
 }
 
@@ -46,7 +53,11 @@ function printedRoutes(tree: string): string[] {
     stack.length = depth;
     stack.push(match[2] ?? '');
     const path = stack.join('');
-    for (const method of (match[3] ?? '').split(',').map((m) => m.trim()).filter((m) => m && m !== 'HEAD')) out.push(`${method} ${path}`);
+    for (const method of (match[3] ?? '')
+      .split(',')
+      .map((m) => m.trim())
+      .filter((m) => m && m !== 'HEAD'))
+      out.push(`${method} ${path}`);
   }
   return out;
 }
@@ -59,7 +70,8 @@ describe('OpenAPI document', () => {
     const app = Fastify();
     app.addHook('onRoute', (route) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
-      for (const method of methods) if (method !== 'HEAD') registered.push(`${method} ${route.url}`);
+      for (const method of methods)
+        if (method !== 'HEAD') registered.push(`${method} ${route.url}`);
     });
     // The routes only read deps when called; registering needs none of them.
     await app.register(adminApi, { prefix: '/api/v1', deps: {} as never, guard: {} as never });
@@ -145,7 +157,11 @@ describe('OpenAPI document', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.components.securitySchemes).toEqual({
       bearerAuth: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
-      sessionCookie: expect.objectContaining({ type: 'apiKey', in: 'cookie', name: 'ipnhub_session' }),
+      sessionCookie: expect.objectContaining({
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'ipnhub_session',
+      }),
     });
     expect(doc.security).toEqual([{ bearerAuth: [] }, { sessionCookie: [] }]);
     expect(doc.paths['/openapi.json']?.get?.security).toEqual([]);
@@ -166,8 +182,18 @@ describe('OpenAPI document', () => {
   it('describes parameters, bodies and error codes from the Zod schemas', () => {
     const listEvents = doc.paths['/events']?.get;
     const type = listEvents?.parameters?.find((p) => p.name === 'type');
-    expect(type).toMatchObject({ in: 'query', required: false, schema: { type: 'string', enum: expect.arrayContaining(['payment', 'refund', 'last_paid_day']) } });
-    expect(listEvents?.parameters?.find((p) => p.name === 'limit')).toMatchObject({ required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } });
+    expect(type).toMatchObject({
+      in: 'query',
+      required: false,
+      schema: {
+        type: 'string',
+        enum: expect.arrayContaining(['payment', 'refund', 'last_paid_day']),
+      },
+    });
+    expect(listEvents?.parameters?.find((p) => p.name === 'limit')).toMatchObject({
+      required: false,
+      schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+    });
     expect(listEvents?.responses['400']?.description).toContain('INVALID_CURSOR');
 
     const access = doc.paths['/access']?.get;
@@ -177,17 +203,34 @@ describe('OpenAPI document', () => {
     ]);
 
     const getSource = doc.paths['/sources/{id}']?.get;
-    expect(getSource?.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
+    expect(getSource?.parameters).toEqual([
+      expect.objectContaining({ name: 'id', in: 'path', required: true }),
+    ]);
     expect(getSource?.responses['404']?.description).toContain('NOT_FOUND');
 
     const createConnection = doc.paths['/connections']?.post;
     const body = createConnection?.requestBody?.content['application/json'].schema;
-    expect(body).toMatchObject({ type: 'object', required: ['connector', 'name'], additionalProperties: false });
-    expect(Object.keys((body?.properties ?? {}) as object)).toEqual(['connector', 'name', 'active', 'filters', 'config', 'errorEmails']);
+    expect(body).toMatchObject({
+      type: 'object',
+      required: ['connector', 'name'],
+      additionalProperties: false,
+    });
+    expect(Object.keys((body?.properties ?? {}) as object)).toEqual([
+      'connector',
+      'name',
+      'active',
+      'filters',
+      'config',
+      'errorEmails',
+    ]);
     expect(createConnection?.responses['201']).toBeDefined();
 
-    expect(doc.paths['/deliveries/{id}/redeliver']?.post?.responses['409']?.description).toContain('DELIVERY_IN_PROGRESS');
-    expect(doc.paths['/sources/{id}']?.delete?.responses['204']).toEqual({ description: 'Deleted.' });
+    expect(doc.paths['/deliveries/{id}/redeliver']?.post?.responses['409']?.description).toContain(
+      'DELIVERY_IN_PROGRESS',
+    );
+    expect(doc.paths['/sources/{id}']?.delete?.responses['204']).toEqual({
+      description: 'Deleted.',
+    });
   });
 
   it('describes every answer with a named schema, and every reference resolves', () => {
@@ -199,18 +242,34 @@ describe('OpenAPI document', () => {
       }
       expect(route.response.schema, label).toBeDefined();
       const operation = doc.paths[toOpenApiPath(route.path)]?.[route.method.toLowerCase()];
-      const content = (operation?.responses[String(route.response.status)] as { content?: Record<string, { schema: { $ref?: string; format?: string } }> } | undefined)?.content;
+      const content = (
+        operation?.responses[String(route.response.status)] as
+          | { content?: Record<string, { schema: { $ref?: string; format?: string } }> }
+          | undefined
+      )?.content;
       // A file answer (PDF, CSV, ZIP) is described by its media type as binary.
-      if (route.response.file !== undefined) expect(content?.[route.response.file]?.schema.format, label).toBe('binary');
-      else expect(content?.['application/json']?.schema.$ref, label).toMatch(/^#\/components\/schemas\/[A-Z]\w+$/);
+      if (route.response.file !== undefined)
+        expect(content?.[route.response.file]?.schema.format, label).toBe('binary');
+      else
+        expect(content?.['application/json']?.schema.$ref, label).toMatch(
+          /^#\/components\/schemas\/[A-Z]\w+$/,
+        );
     }
-    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1] ?? '');
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map(
+      (m) => m[1] ?? '',
+    );
     expect(refs.length).toBeGreaterThan(50);
     for (const name of new Set(refs)) expect(doc.components.schemas, name).toHaveProperty(name);
     // Components are parts of this document, not documents of their own.
     expect(JSON.stringify(doc.components.schemas)).not.toMatch(/"\$(schema|id)"/);
-    expect(doc.components.schemas.Source).toMatchObject({ type: 'object', additionalProperties: false, required: expect.arrayContaining(['inboundUrl', 'lastNotificationAt', 'counts']) });
-    expect(doc.components.schemas.SourcePage).toMatchObject({ properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Source' } } } });
+    expect(doc.components.schemas.Source).toMatchObject({
+      type: 'object',
+      additionalProperties: false,
+      required: expect.arrayContaining(['inboundUrl', 'lastNotificationAt', 'counts']),
+    });
+    expect(doc.components.schemas.SourcePage).toMatchObject({
+      properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Source' } } },
+    });
   });
 
   it('maps Fastify paths to OpenAPI paths', () => {

@@ -22,16 +22,26 @@ export interface OpenApiOptions {
 }
 
 const TAGS: ReadonlyArray<{ name: string; description: string }> = [
-  { name: 'session', description: 'Sign-in of the web UI: the admin token exchanged for a session cookie.' },
+  {
+    name: 'session',
+    description: 'Sign-in of the web UI: the admin token exchanged for a session cookie.',
+  },
   { name: 'overview', description: 'What came in, what went out, what needs attention.' },
   { name: 'sources', description: 'Inbound accounts: where providers send their notifications.' },
   { name: 'connections', description: 'Outbound targets with filters, config and credentials.' },
-  { name: 'catalogue', description: 'Installed providers and connectors with their config schemas.' },
+  {
+    name: 'catalogue',
+    description: 'Installed providers and connectors with their config schemas.',
+  },
   { name: 'events', description: 'Canonical events.' },
   { name: 'inbound requests', description: 'Every notification as received, with its verdict.' },
   { name: 'deliveries', description: 'The delivery log, attempts and manual redelivery.' },
   { name: 'ledger', description: 'Customers, orders, subscriptions and access.' },
-  { name: 'invoicing', description: 'Seller profiles, issued invoice-receipts and credit notes, their PDFs and mails, exports.' },
+  {
+    name: 'invoicing',
+    description:
+      'Seller profiles, issued invoice-receipts and credit notes, their PDFs and mails, exports.',
+  },
   { name: 'system', description: 'This installation: version, database, mail, the admin token.' },
   { name: 'meta', description: 'This document.' },
 ];
@@ -46,15 +56,26 @@ function asComponent(json: JsonObject): JsonObject {
 
 /** The named response schemas, output side, referring to each other by `#/components/schemas/<name>`. */
 function responseComponents(): Record<string, JsonObject> {
-  const converted = z.toJSONSchema(responseSchemas, { io: 'output', unrepresentable: 'any', uri: (id) => `${COMPONENT_PREFIX}${id}` });
-  return Object.fromEntries(Object.entries(converted.schemas).map(([name, schema]) => [name, asComponent(schema as JsonObject)]));
+  const converted = z.toJSONSchema(responseSchemas, {
+    io: 'output',
+    unrepresentable: 'any',
+    uri: (id) => `${COMPONENT_PREFIX}${id}`,
+  });
+  return Object.fromEntries(
+    Object.entries(converted.schemas).map(([name, schema]) => [
+      name,
+      asComponent(schema as JsonObject),
+    ]),
+  );
 }
 
 /** A reference to a response schema's component, or the schema inline when it has no name. */
 function responseSchemaOf(schema: z.ZodType): JsonObject {
   const id = responseSchemas.get(schema)?.id;
   if (id !== undefined) return { $ref: `${COMPONENT_PREFIX}${id}` };
-  return asComponent(z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as JsonObject);
+  return asComponent(
+    z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as JsonObject,
+  );
 }
 
 /** Methods that change something: with the session cookie they need the CSRF header (http/admin-guard.ts). */
@@ -68,7 +89,11 @@ const ERROR_SCHEMA: JsonObject = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { type: 'string', enum: Object.keys(ERROR_CATALOGUE), description: 'Stable code from the error catalogue (docs/errors.md).' },
+        code: {
+          type: 'string',
+          enum: Object.keys(ERROR_CATALOGUE),
+          description: 'Stable code from the error catalogue (docs/errors.md).',
+        },
         message: { type: 'string' },
         fields: {
           type: 'array',
@@ -77,7 +102,10 @@ const ERROR_SCHEMA: JsonObject = {
           items: {
             type: 'object',
             required: ['path', 'problem'],
-            properties: { path: { type: 'string', description: 'Dot path of the field.' }, problem: { type: 'string', description: 'What is wrong with it.' } },
+            properties: {
+              path: { type: 'string', description: 'Dot path of the field.' },
+              problem: { type: 'string', description: 'What is wrong with it.' },
+            },
           },
         },
       },
@@ -104,8 +132,14 @@ function parametersOf(schema: z.ZodType | undefined, location: 'path' | 'query')
   const properties = isRecord(json.properties) ? json.properties : {};
   const required = new Set(Array.isArray(json.required) ? json.required : []);
   return Object.entries(properties).map(([name, property]) => {
-    const parameter: JsonObject = { name, in: location, required: location === 'path' || required.has(name), schema: property };
-    if (isRecord(property) && typeof property.description === 'string') parameter.description = property.description;
+    const parameter: JsonObject = {
+      name,
+      in: location,
+      required: location === 'path' || required.has(name),
+      schema: property,
+    };
+    if (isRecord(property) && typeof property.description === 'string')
+      parameter.description = property.description;
     return parameter;
   });
 }
@@ -119,14 +153,16 @@ export function errorCodesOf(route: AdminRoute): ErrorCode[] {
     codes.add('RATE_LIMITED');
     if (CHANGING_METHODS.has(route.method)) codes.add('CSRF_REJECTED');
   }
-  if (route.schemas.params || route.schemas.query || route.schemas.body) codes.add('VALIDATION_FAILED');
+  if (route.schemas.params || route.schemas.query || route.schemas.body)
+    codes.add('VALIDATION_FAILED');
   if (route.schemas.body) {
     codes.add('MALFORMED_BODY');
     codes.add('UNSUPPORTED_CONTENT_TYPE');
     // A route with a body limit of its own answers its own code instead.
     codes.add(route.bodyLimit?.code ?? 'BODY_TOO_LARGE');
   }
-  if (route.schemas.query instanceof z.ZodObject && 'cursor' in route.schemas.query.shape) codes.add('INVALID_CURSOR');
+  if (route.schemas.query instanceof z.ZodObject && 'cursor' in route.schemas.query.shape)
+    codes.add('INVALID_CURSOR');
   if (route.schemas.params) codes.add('NOT_FOUND');
   for (const code of route.errors) codes.add(code);
   return [...codes];
@@ -138,10 +174,16 @@ function responsesOf(route: AdminRoute): JsonObject {
   const file = route.response.file;
   responses[String(route.response.status)] =
     file !== undefined
-      ? { description: route.response.description, content: { [file]: { schema: { type: 'string', format: 'binary' } } } }
+      ? {
+          description: route.response.description,
+          content: { [file]: { schema: { type: 'string', format: 'binary' } } },
+        }
       : schema === undefined
         ? { description: route.response.description }
-        : { description: route.response.description, content: { 'application/json': { schema: responseSchemaOf(schema) } } };
+        : {
+            description: route.response.description,
+            content: { 'application/json': { schema: responseSchemaOf(schema) } },
+          };
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of errorCodesOf(route)) {
     const status = ERROR_CATALOGUE[code].status;
@@ -157,17 +199,31 @@ function responsesOf(route: AdminRoute): JsonObject {
 }
 
 function operationOf(route: AdminRoute): JsonObject {
-  const operation: JsonObject = { operationId: route.operationId, tags: [route.tag], summary: route.summary };
+  const operation: JsonObject = {
+    operationId: route.operationId,
+    tags: [route.tag],
+    summary: route.summary,
+  };
   if (route.description) operation.description = route.description;
-  const parameters = [...parametersOf(route.schemas.params, 'path'), ...parametersOf(route.schemas.query, 'query')];
+  const parameters = [
+    ...parametersOf(route.schemas.params, 'path'),
+    ...parametersOf(route.schemas.query, 'query'),
+  ];
   if (parameters.length > 0) operation.parameters = parameters;
-  if (route.schemas.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchemaOf(route.schemas.body) } } };
+  if (route.schemas.body)
+    operation.requestBody = {
+      required: true,
+      content: { 'application/json': { schema: jsonSchemaOf(route.schemas.body) } },
+    };
   operation.responses = responsesOf(route);
   if (route.public) operation.security = [];
   return operation;
 }
 
-export function buildOpenApiDocument(routes: readonly AdminRoute[], options: OpenApiOptions): JsonObject {
+export function buildOpenApiDocument(
+  routes: readonly AdminRoute[],
+  options: OpenApiOptions,
+): JsonObject {
   const paths: Record<string, JsonObject> = {};
   for (const route of routes) {
     const path = toOpenApiPath(route.path);
@@ -179,7 +235,7 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[], options: Ope
       title: 'ipnhub admin API',
       version: '1',
       description:
-        'Manage sources and connections, read the event and delivery logs and the ledger. Every route except this document, sign-in and sign-out needs `Authorization: Bearer <IPNHUB_ADMIN_TOKEN>` or the session cookie `ipnhub_session` of the web UI (POST /session). Changes (POST, PATCH, DELETE) made with the cookie must send the header `X-Ipnhub-Csrf: 1` and, when the browser sends `Origin`, come from this server\'s own origin: otherwise 403 CSRF_REJECTED. Lists are newest first with cursor pagination: `{ data, nextCursor }`; pass `nextCursor` as `cursor` for the next page. Errors are `{ error: { code, message } }`. After too many failed authentications from one address (IPNHUB_ADMIN_AUTH_FAILURES_PER_MINUTE), that address gets 429 RATE_LIMITED with Retry-After for the rest of the minute. Secret config values are write-only and never returned.',
+        "Manage sources and connections, read the event and delivery logs and the ledger. Every route except this document, sign-in and sign-out needs `Authorization: Bearer <IPNHUB_ADMIN_TOKEN>` or the session cookie `ipnhub_session` of the web UI (POST /session). Changes (POST, PATCH, DELETE) made with the cookie must send the header `X-Ipnhub-Csrf: 1` and, when the browser sends `Origin`, come from this server's own origin: otherwise 403 CSRF_REJECTED. Lists are newest first with cursor pagination: `{ data, nextCursor }`; pass `nextCursor` as `cursor` for the next page. Errors are `{ error: { code, message } }`. After too many failed authentications from one address (IPNHUB_ADMIN_AUTH_FAILURES_PER_MINUTE), that address gets 429 RATE_LIMITED with Retry-After for the rest of the minute. Secret config values are write-only and never returned.",
     },
     servers: [{ url: options.basePath || '/' }],
     tags: TAGS,
@@ -187,8 +243,18 @@ export function buildOpenApiDocument(routes: readonly AdminRoute[], options: Ope
     paths,
     components: {
       securitySchemes: {
-        bearerAuth: { type: 'http', scheme: 'bearer', description: 'IPNHUB_ADMIN_TOKEN, or the token printed once on first start.' },
-        sessionCookie: { type: 'apiKey', in: 'cookie', name: 'ipnhub_session', description: 'The session of the web UI (POST /session). Changes also need the header X-Ipnhub-Csrf: 1.' },
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'IPNHUB_ADMIN_TOKEN, or the token printed once on first start.',
+        },
+        sessionCookie: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'ipnhub_session',
+          description:
+            'The session of the web UI (POST /session). Changes also need the header X-Ipnhub-Csrf: 1.',
+        },
       },
       schemas: { ...responseComponents(), Error: ERROR_SCHEMA },
     },
@@ -203,7 +269,11 @@ export const openApiRoutes: readonly AdminRoute[] = [
     tag: 'meta',
     summary: 'This OpenAPI document',
     public: true,
-    response: { status: 200, description: 'The OpenAPI 3.1 document.', schema: named('OpenApiDocument', z.record(z.string(), z.unknown())) },
+    response: {
+      status: 200,
+      description: 'The OpenAPI 3.1 document.',
+      schema: named('OpenApiDocument', z.record(z.string(), z.unknown())),
+    },
     handler: async ({ openApiDocument }) => openApiDocument(),
   }),
 ];

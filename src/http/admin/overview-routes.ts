@@ -18,7 +18,9 @@ export const overviewQuery = z.object({
     .min(1)
     .max(MAX_OVERVIEW_HOURS)
     .default(720)
-    .meta({ description: `How many hours back from now (1–${MAX_OVERVIEW_HOURS}); default 720 (30 days).` }),
+    .meta({
+      description: `How many hours back from now (1–${MAX_OVERVIEW_HOURS}); default 720 (30 days).`,
+    }),
 });
 
 export const overviewRoutes: readonly AdminRoute[] = [

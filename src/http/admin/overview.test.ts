@@ -27,33 +27,127 @@ for (const dialect of enabledDialects()) {
     let mailId: string;
 
     /** A Digistore24 notification received at `at` (the clock stands there while it is stored). */
-    async function receive(at: string, event: string, overrides: Parameters<typeof ds24Request>[3] = {}, passphrase = PASSPHRASE): Promise<void> {
+    async function receive(
+      at: string,
+      event: string,
+      overrides: Parameters<typeof ds24Request>[3] = {},
+      passphrase = PASSPHRASE,
+    ): Promise<void> {
       clock.set(at);
-      await h.runtime.ingest.receive(sourceId, { ...ds24Request(sourceId, passphrase, event, overrides), receivedAt: new Date(at) });
+      await h.runtime.ingest.receive(sourceId, {
+        ...ds24Request(sourceId, passphrase, event, overrides),
+        receivedAt: new Date(at),
+      });
     }
 
     beforeAll(async () => {
       h = await startAdminHarness(dialect, { clock });
-      sourceId = (await h.call('POST', '/sources', { provider: 'digistore24', name: 'Shop', config: { passphrase: PASSPHRASE } })).json<{ id: string }>().id;
-      paypalId = (await h.call('POST', '/sources', { provider: 'paypal-ipn', name: 'PayPal', config: { receiverEmail: 'sales@example.com' } })).json<{ id: string }>().id;
-      hookId = (await h.call('POST', '/connections', { connector: 'webhook', name: 'Billing', config: { url: 'https://billing.example.com/in' } })).json<{ id: string }>().id;
-      mailId = (await h.call('POST', '/connections', { connector: 'email', name: 'Chargebacks', filters: { eventTypes: ['chargeback'] }, config: { to: ['me@example.com'] } })).json<{ id: string }>().id;
+      sourceId = (
+        await h.call('POST', '/sources', {
+          provider: 'digistore24',
+          name: 'Shop',
+          config: { passphrase: PASSPHRASE },
+        })
+      ).json<{ id: string }>().id;
+      paypalId = (
+        await h.call('POST', '/sources', {
+          provider: 'paypal-ipn',
+          name: 'PayPal',
+          config: { receiverEmail: 'sales@example.com' },
+        })
+      ).json<{ id: string }>().id;
+      hookId = (
+        await h.call('POST', '/connections', {
+          connector: 'webhook',
+          name: 'Billing',
+          config: { url: 'https://billing.example.com/in' },
+        })
+      ).json<{ id: string }>().id;
+      mailId = (
+        await h.call('POST', '/connections', {
+          connector: 'email',
+          name: 'Chargebacks',
+          filters: { eventTypes: ['chargeback'] },
+          config: { to: ['me@example.com'] },
+        })
+      ).json<{ id: string }>().id;
       // Outside a 30-day window.
-      await receive('2026-03-01T00:00:00.000Z', 'on_payment', { orderId: 'OLD1', transactionId: '1' });
-      await receive('2026-05-10T09:15:00.000Z', 'on_payment', { orderId: 'A1', transactionId: '11' });
-      await receive('2026-05-10T09:45:00.000Z', 'on_payment', { orderId: 'A2', transactionId: '12' });
-      await receive('2026-05-10T11:05:00.000Z', 'on_refund', { orderId: 'A1', transactionId: '13' });
-      await receive('2026-05-10T11:10:00.000Z', 'on_payment', { orderId: 'A3' }, 'a-wrong-passphrase');
+      await receive('2026-03-01T00:00:00.000Z', 'on_payment', {
+        orderId: 'OLD1',
+        transactionId: '1',
+      });
+      await receive('2026-05-10T09:15:00.000Z', 'on_payment', {
+        orderId: 'A1',
+        transactionId: '11',
+      });
+      await receive('2026-05-10T09:45:00.000Z', 'on_payment', {
+        orderId: 'A2',
+        transactionId: '12',
+      });
+      await receive('2026-05-10T11:05:00.000Z', 'on_refund', {
+        orderId: 'A1',
+        transactionId: '13',
+      });
+      await receive(
+        '2026-05-10T11:10:00.000Z',
+        'on_payment',
+        { orderId: 'A3' },
+        'a-wrong-passphrase',
+      );
       clock.set('2026-05-10T12:30:00.000Z');
 
       // The billing hook: A1's payment died, A2's failed for good, the refund waits for a retry.
-      const deliveries = await h.db.selectFrom('deliveries').innerJoin('events', 'events.id', 'deliveries.event_id').select(['deliveries.id as id', 'events.order_ref as order', 'events.type as type']).execute();
-      const of = (order: string, type: string) => deliveries.find((d) => d.order === order && d.type === type)?.id ?? '';
-      await h.db.updateTable('deliveries').set({ status: 'dead', attempts: 8, last_error: 'HTTP 503', completed_at: '2026-05-10T10:00:00.000Z', updated_at: '2026-05-10T10:00:00.000Z' }).where('id', '=', of('A1', 'payment')).execute();
-      await h.db.updateTable('deliveries').set({ status: 'failed', attempts: 1, last_error: 'HTTP 400 bad field', completed_at: '2026-05-10T10:30:00.000Z', updated_at: '2026-05-10T10:30:00.000Z' }).where('id', '=', of('A2', 'payment')).execute();
-      await h.db.updateTable('deliveries').set({ attempts: 2, last_error: 'timeout', next_attempt_at: '2026-05-10T13:00:00.000Z', updated_at: '2026-05-10T12:00:00.000Z' }).where('id', '=', of('A1', 'refund')).execute();
+      const deliveries = await h.db
+        .selectFrom('deliveries')
+        .innerJoin('events', 'events.id', 'deliveries.event_id')
+        .select(['deliveries.id as id', 'events.order_ref as order', 'events.type as type'])
+        .execute();
+      const of = (order: string, type: string) =>
+        deliveries.find((d) => d.order === order && d.type === type)?.id ?? '';
+      await h.db
+        .updateTable('deliveries')
+        .set({
+          status: 'dead',
+          attempts: 8,
+          last_error: 'HTTP 503',
+          completed_at: '2026-05-10T10:00:00.000Z',
+          updated_at: '2026-05-10T10:00:00.000Z',
+        })
+        .where('id', '=', of('A1', 'payment'))
+        .execute();
+      await h.db
+        .updateTable('deliveries')
+        .set({
+          status: 'failed',
+          attempts: 1,
+          last_error: 'HTTP 400 bad field',
+          completed_at: '2026-05-10T10:30:00.000Z',
+          updated_at: '2026-05-10T10:30:00.000Z',
+        })
+        .where('id', '=', of('A2', 'payment'))
+        .execute();
+      await h.db
+        .updateTable('deliveries')
+        .set({
+          attempts: 2,
+          last_error: 'timeout',
+          next_attempt_at: '2026-05-10T13:00:00.000Z',
+          updated_at: '2026-05-10T12:00:00.000Z',
+        })
+        .where('id', '=', of('A1', 'refund'))
+        .execute();
       // A PayPal IPN whose postback has not got an answer yet.
-      await h.db.insertInto('verifications').values({ inbound_request_id: 'req_01JPENDING0000000000000000', source_id: paypalId, attempts: 3, next_attempt_at: '2026-05-10T13:00:00.000Z', lease_until: null, last_error: 'HTTP 503' }).execute();
+      await h.db
+        .insertInto('verifications')
+        .values({
+          inbound_request_id: 'req_01JPENDING0000000000000000',
+          source_id: paypalId,
+          attempts: 3,
+          next_attempt_at: '2026-05-10T13:00:00.000Z',
+          lease_until: null,
+          last_error: 'HTTP 503',
+        })
+        .execute();
     });
     afterAll(async () => h.close());
 
@@ -71,16 +165,41 @@ for (const dialect of enabledDialects()) {
 
     it('counts the deliveries created in the window by status, and the queue now', async () => {
       const body = (await h.call('GET', '/overview')).json<OverviewBody>();
-      expect(body.deliveries).toEqual({ pending: 1, delivering: 0, delivered: 0, skipped: 0, failed: 1, dead: 1 });
+      expect(body.deliveries).toEqual({
+        pending: 1,
+        delivering: 0,
+        delivered: 0,
+        skipped: 0,
+        failed: 1,
+        dead: 1,
+      });
       // The old payment's delivery is still pending: the queue is everything unfinished, whenever it was made.
-      const old = await h.db.selectFrom('deliveries').innerJoin('events', 'events.id', 'deliveries.event_id').select('deliveries.id as id').where('events.order_ref', '=', 'OLD1').executeTakeFirstOrThrow();
-      expect(body.queue).toEqual({ depth: 2, oldestPendingAt: '2026-03-01T00:00:00.000Z', oldestPendingId: old.id });
+      const old = await h.db
+        .selectFrom('deliveries')
+        .innerJoin('events', 'events.id', 'deliveries.event_id')
+        .select('deliveries.id as id')
+        .where('events.order_ref', '=', 'OLD1')
+        .executeTakeFirstOrThrow();
+      expect(body.queue).toEqual({
+        depth: 2,
+        oldestPendingAt: '2026-03-01T00:00:00.000Z',
+        oldestPendingId: old.id,
+      });
     });
 
     it('lists failing connections with their latest problem, and sources whose notifications are rejected or unverified', async () => {
       const body = (await h.call('GET', '/overview')).json<OverviewBody>();
       expect(body.failingConnections).toEqual([
-        { id: hookId, name: 'Billing', connector: 'webhook', dead: 1, failed: 1, retrying: 1, lastError: 'timeout', lastAttemptAt: '2026-05-10T12:00:00.000Z' },
+        {
+          id: hookId,
+          name: 'Billing',
+          connector: 'webhook',
+          dead: 1,
+          failed: 1,
+          retrying: 1,
+          lastError: 'timeout',
+          lastAttemptAt: '2026-05-10T12:00:00.000Z',
+        },
       ]);
       expect(body.failingConnections.map((c) => c.id)).not.toContain(mailId);
       expect(body.rejectingSources).toEqual([
@@ -95,7 +214,17 @@ for (const dialect of enabledDialects()) {
           unverified: 0,
           lastVerificationError: null,
         },
-        { id: paypalId, name: 'PayPal', provider: 'paypal-ipn', rejected: 0, lastCode: null, lastReason: null, lastAt: null, unverified: 1, lastVerificationError: 'HTTP 503' },
+        {
+          id: paypalId,
+          name: 'PayPal',
+          provider: 'paypal-ipn',
+          rejected: 0,
+          lastCode: null,
+          lastReason: null,
+          lastAt: null,
+          unverified: 1,
+          lastVerificationError: 'HTTP 503',
+        },
       ]);
     });
 
@@ -103,11 +232,24 @@ for (const dialect of enabledDialects()) {
       const body = (await h.call('GET', '/overview?hours=2')).json<OverviewBody>();
       expect(body.from).toBe('2026-05-10T10:30:00.000Z');
       expect(body.hourly.map((hour) => hour.hour)).toEqual(['2026-05-10T11']);
-      expect(body.deliveries).toEqual({ pending: 1, delivering: 0, delivered: 0, skipped: 0, failed: 0, dead: 0 });
+      expect(body.deliveries).toEqual({
+        pending: 1,
+        delivering: 0,
+        delivered: 0,
+        skipped: 0,
+        failed: 0,
+        dead: 0,
+      });
       // The dead delivery ended before the window, the failed one at its start; the retry is still waiting.
-      expect(body.failingConnections).toEqual([expect.objectContaining({ id: hookId, dead: 0, failed: 1, retrying: 1 })]);
+      expect(body.failingConnections).toEqual([
+        expect.objectContaining({ id: hookId, dead: 0, failed: 1, retrying: 1 }),
+      ]);
       const year = (await h.call('GET', '/overview?hours=8784')).json<OverviewBody>();
-      expect(year.hourly.map((hour) => hour.hour)).toEqual(['2026-03-01T00', '2026-05-10T09', '2026-05-10T11']);
+      expect(year.hourly.map((hour) => hour.hour)).toEqual([
+        '2026-03-01T00',
+        '2026-05-10T09',
+        '2026-05-10T11',
+      ]);
       for (const hours of ['0', '8785', '1.5', 'many']) {
         const res = await h.call('GET', `/overview?hours=${hours}`);
         expect(res.status, hours).toBe(400);
@@ -120,9 +262,20 @@ for (const dialect of enabledDialects()) {
       const body = (await h.call('GET', '/overview?hours=24')).json<OverviewBody>();
       clock.set('2026-05-10T12:30:00.000Z');
       expect(body.hourly).toEqual([]);
-      expect(body.deliveries).toEqual({ pending: 0, delivering: 0, delivered: 0, skipped: 0, failed: 0, dead: 0 });
-      expect(body.failingConnections).toEqual([expect.objectContaining({ id: hookId, dead: 0, failed: 0, retrying: 1 })]);
-      expect(body.rejectingSources).toEqual([expect.objectContaining({ id: paypalId, rejected: 0, unverified: 1 })]);
+      expect(body.deliveries).toEqual({
+        pending: 0,
+        delivering: 0,
+        delivered: 0,
+        skipped: 0,
+        failed: 0,
+        dead: 0,
+      });
+      expect(body.failingConnections).toEqual([
+        expect.objectContaining({ id: hookId, dead: 0, failed: 0, retrying: 1 }),
+      ]);
+      expect(body.rejectingSources).toEqual([
+        expect.objectContaining({ id: paypalId, rejected: 0, unverified: 1 }),
+      ]);
     });
   });
 }

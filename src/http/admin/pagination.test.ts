@@ -35,10 +35,21 @@ for (const dialect of enabledDialects()) {
         );
       }
       for (const [i, eventId] of eventIds.entries()) {
-        deliveryIds.push(await insertDelivery(h.db, { eventId, connectionId: i < 5 ? 'con_01JAAAAAAAAAAAAAAAAAAAAAAA' : 'con_01JBBBBBBBBBBBBBBBBBBBBBBB', status: i < 2 ? 'dead' : 'delivered' }));
+        deliveryIds.push(
+          await insertDelivery(h.db, {
+            eventId,
+            connectionId:
+              i < 5 ? 'con_01JAAAAAAAAAAAAAAAAAAAAAAA' : 'con_01JBBBBBBBBBBBBBBBBBBBBBBB',
+            status: i < 2 ? 'dead' : 'delivered',
+          }),
+        );
       }
       for (let i = 0; i < 5; i++) {
-        const res = await h.call('POST', '/sources', { provider: 'digistore24', name: `source ${i}`, config: { passphrase: `pass-${i}` } });
+        const res = await h.call('POST', '/sources', {
+          provider: 'digistore24',
+          name: `source ${i}`,
+          config: { passphrase: `pass-${i}` },
+        });
         sourceIds.push(res.json<{ id: string }>().id);
       }
     });
@@ -51,7 +62,10 @@ for (const dialect of enabledDialects()) {
       let cursor: string | null = null;
       do {
         const sep = path.includes('?') ? '&' : '?';
-        const res = await h.call('GET', `${path}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+        const res = await h.call(
+          'GET',
+          `${path}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+        );
         expect(res.status).toBe(200);
         const page: PageBody = res.json<PageBody>();
         ids.push(...page.data.map((row) => row.id));
@@ -92,12 +106,20 @@ for (const dialect of enabledDialects()) {
     });
 
     it('filters events by source, order, e-mail and time', async () => {
-      const ids = async (query: string) => (await h.call('GET', `/events?${query}`)).json<PageBody>().data.map((row) => row.id);
-      expect(await ids('sourceId=src_01JBBBBBBBBBBBBBBBBBBBBBBB')).toEqual(newestFirst(eventIds.slice(4)));
+      const ids = async (query: string) =>
+        (await h.call('GET', `/events?${query}`)).json<PageBody>().data.map((row) => row.id);
+      expect(await ids('sourceId=src_01JBBBBBBBBBBBBBBBBBBBBBBB')).toEqual(
+        newestFirst(eventIds.slice(4)),
+      );
       expect(await ids('orderId=ORDER3')).toEqual([eventIds[3]]);
       expect(await ids('email=%20FIVE@Example.com%20')).toEqual([eventIds[5]]);
-      expect(await ids('from=2026-02-02T12:00:00Z&to=2026-02-04T12:00:00.000Z')).toEqual([eventIds[2], eventIds[1]]);
-      expect(await ids('from=2026-02-02T14:00:00%2B02:00&to=2026-02-03T00:00:00Z')).toEqual([eventIds[1]]);
+      expect(await ids('from=2026-02-02T12:00:00Z&to=2026-02-04T12:00:00.000Z')).toEqual([
+        eventIds[2],
+        eventIds[1],
+      ]);
+      expect(await ids('from=2026-02-02T14:00:00%2B02:00&to=2026-02-03T00:00:00Z')).toEqual([
+        eventIds[1],
+      ]);
       const item = (await h.call('GET', `/events?orderId=ORDER3`)).json<PageBody>().data[0];
       expect(item).toEqual({
         id: eventIds[3],
@@ -109,12 +131,18 @@ for (const dialect of enabledDialects()) {
         occurredAt: '2026-02-04T12:00:00.000Z',
         receivedAt: '2026-02-04T12:00:00.000Z',
       });
-      expect((await h.call('GET', `/events?sourceId=src_01JBBBBBBBBBBBBBBBBBBBBBBB&limit=1`)).json<PageBody>().data[0]).toMatchObject({ id: eventIds[6], test: true });
+      expect(
+        (
+          await h.call('GET', `/events?sourceId=src_01JBBBBBBBBBBBBBBBBBBBBBBB&limit=1`)
+        ).json<PageBody>().data[0],
+      ).toMatchObject({ id: eventIds[6], test: true });
     });
 
     it('filters deliveries by connection and event', async () => {
       const res = await h.call('GET', `/deliveries?connectionId=con_01JBBBBBBBBBBBBBBBBBBBBBBB`);
-      expect(res.json<PageBody>().data.map((row) => row.id)).toEqual(newestFirst(deliveryIds.slice(5)));
+      expect(res.json<PageBody>().data.map((row) => row.id)).toEqual(
+        newestFirst(deliveryIds.slice(5)),
+      );
       const byEvent = await h.call('GET', `/deliveries?eventId=${eventIds[2]}`);
       expect(byEvent.json<PageBody>().data).toEqual([
         {
@@ -138,10 +166,19 @@ for (const dialect of enabledDialects()) {
     });
 
     it('rejects a bad cursor with INVALID_CURSOR', async () => {
-      for (const cursor of ['not-a-cursor', encodeCursor('evt_short'), encodeCursor(deliveryIds[0] ?? ''), `${encodeCursor(eventIds[0] ?? '')}x`]) {
+      for (const cursor of [
+        'not-a-cursor',
+        encodeCursor('evt_short'),
+        encodeCursor(deliveryIds[0] ?? ''),
+        `${encodeCursor(eventIds[0] ?? '')}x`,
+      ]) {
         const res = await h.call('GET', `/events?cursor=${cursor}`);
         expect(res.status, cursor).toBe(400);
-        expect(res.json<ErrorBody>().error).toEqual({ code: 'INVALID_CURSOR', message: 'The pagination cursor is not valid. Use the nextCursor value of a previous page of the same list.' });
+        expect(res.json<ErrorBody>().error).toEqual({
+          code: 'INVALID_CURSOR',
+          message:
+            'The pagination cursor is not valid. Use the nextCursor value of a previous page of the same list.',
+        });
       }
       const sources = await h.call('GET', `/sources?cursor=${encodeCursor(eventIds[0] ?? '')}`);
       expect(sources.json<ErrorBody>().error.code).toBe('INVALID_CURSOR');
@@ -159,7 +196,9 @@ for (const dialect of enabledDialects()) {
         const res = await h.call('GET', `/events?${query}`);
         expect(res.status, query).toBe(400);
         expect(res.json<ErrorBody>().error.code).toBe('VALIDATION_FAILED');
-        expect(res.json<ErrorBody>().error.message).toMatch(new RegExp(`^The request is not valid\\. ${field}: `));
+        expect(res.json<ErrorBody>().error.message).toMatch(
+          new RegExp(`^The request is not valid\\. ${field}: `),
+        );
       }
       const status = await h.call('GET', '/deliveries?status=lost');
       expect(status.json<ErrorBody>().error.message).toContain('status: ');

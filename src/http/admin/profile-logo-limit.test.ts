@@ -46,7 +46,13 @@ for (const dialect of enabledDialects()) {
       app = await runtime.buildApp();
       await app.listen({ host: '127.0.0.1', port: 0 });
       base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1`;
-      profileId = (await runtime.profiles.create({ name: 'Muster', invoicing: false, settings: sampleProfileSettings() })).id;
+      profileId = (
+        await runtime.profiles.create({
+          name: 'Muster',
+          invoicing: false,
+          settings: sampleProfileSettings(),
+        })
+      ).id;
     });
     afterAll(async () => {
       await app.close();
@@ -54,11 +60,19 @@ for (const dialect of enabledDialects()) {
     });
 
     async function send(method: 'POST' | 'PATCH', path: string, body: string): Promise<Answer> {
-      const res = await request(`${base}${path}`, { method, headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' }, body });
+      const res = await request(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${TEST_ADMIN_TOKEN}`,
+          'content-type': 'application/json',
+        },
+        body,
+      });
       return { status: res.statusCode, body: (await res.body.json()) as Answer['body'] };
     }
 
-    const upload = (data: string): Promise<Answer> => send('POST', `/profiles/${profileId}/logo`, JSON.stringify({ data }));
+    const upload = (data: string): Promise<Answer> =>
+      send('POST', `/profiles/${profileId}/logo`, JSON.stringify({ data }));
 
     it('takes a logo of exactly the limit, also with its base64 wrapped in lines', async () => {
       const largest = png(MAX_LOGO_BYTES);
@@ -66,30 +80,63 @@ for (const dialect of enabledDialects()) {
       expect(plain.status).toBe(200);
       expect(plain.body.logo).toEqual({ mediaType: 'image/png', bytes: MAX_LOGO_BYTES });
       const lines = JSON.stringify({ data: wrapped(largest) });
-      expect(Buffer.byteLength(lines)).toBeGreaterThan(Math.ceil(MAX_LOGO_BYTES / 3) * 4 + 4 * 5000);
+      expect(Buffer.byteLength(lines)).toBeGreaterThan(
+        Math.ceil(MAX_LOGO_BYTES / 3) * 4 + 4 * 5000,
+      );
       const wrappedAnswer = await send('POST', `/profiles/${profileId}/logo`, lines);
       expect(wrappedAnswer.status).toBe(200);
       expect(wrappedAnswer.body.logo).toEqual({ mediaType: 'image/png', bytes: MAX_LOGO_BYTES });
-      const stored = await runtime.dbHandle.db.selectFrom('seller_profiles').select('logo').where('id', '=', profileId).executeTakeFirstOrThrow();
+      const stored = await runtime.dbHandle.db
+        .selectFrom('seller_profiles')
+        .select('logo')
+        .where('id', '=', profileId)
+        .executeTakeFirstOrThrow();
       expect(Buffer.from(stored.logo ?? Buffer.alloc(0)).equals(largest)).toBe(true);
     });
 
     it('answers LOGO_TOO_LARGE one byte over, at 270 KiB and far over the app’s body limit', async () => {
       for (const bytes of [MAX_LOGO_BYTES + 1, 270 * 1024, 300 * 1024, 2 * 1024 * 1024]) {
         const answer = await upload(png(bytes).toString('base64'));
-        expect({ bytes, status: answer.status, code: answer.body.error?.code }).toEqual({ bytes, status: 400, code: 'LOGO_TOO_LARGE' });
+        expect({ bytes, status: answer.status, code: answer.body.error?.code }).toEqual({
+          bytes,
+          status: 400,
+          code: 'LOGO_TOO_LARGE',
+        });
       }
       // A body just over the route's limit is refused before it is read, with the same code.
-      const justOver = await send('POST', `/profiles/${profileId}/logo`, JSON.stringify({ data: 'A'.repeat(MAX_LOGO_UPLOAD_BYTES) }));
+      const justOver = await send(
+        'POST',
+        `/profiles/${profileId}/logo`,
+        JSON.stringify({ data: 'A'.repeat(MAX_LOGO_UPLOAD_BYTES) }),
+      );
       expect(justOver).toMatchObject({ status: 400, body: { error: { code: 'LOGO_TOO_LARGE' } } });
-      expect((await runtime.profiles.get(profileId))?.logo).toEqual({ mediaType: 'image/png', bytes: MAX_LOGO_BYTES });
+      expect((await runtime.profiles.get(profileId))?.logo).toEqual({
+        mediaType: 'image/png',
+        bytes: MAX_LOGO_BYTES,
+      });
     });
 
     it('keeps the route’s other answers and other routes’ body limit', async () => {
-      expect(await send('POST', `/profiles/${profileId}/logo`, '{"data":')).toMatchObject({ status: 400, body: { error: { code: 'MALFORMED_BODY' } } });
-      expect(await send('POST', '/profiles/prf_missing/logo', JSON.stringify({ data: png(64).toString('base64') }))).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
-      expect(await upload('not base64!')).toMatchObject({ status: 400, body: { error: { code: 'LOGO_INVALID' } } });
-      const huge = await send('PATCH', `/profiles/${profileId}`, JSON.stringify({ name: 'x'.repeat(1024 * 1024) }));
+      expect(await send('POST', `/profiles/${profileId}/logo`, '{"data":')).toMatchObject({
+        status: 400,
+        body: { error: { code: 'MALFORMED_BODY' } },
+      });
+      expect(
+        await send(
+          'POST',
+          '/profiles/prf_missing/logo',
+          JSON.stringify({ data: png(64).toString('base64') }),
+        ),
+      ).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
+      expect(await upload('not base64!')).toMatchObject({
+        status: 400,
+        body: { error: { code: 'LOGO_INVALID' } },
+      });
+      const huge = await send(
+        'PATCH',
+        `/profiles/${profileId}`,
+        JSON.stringify({ name: 'x'.repeat(1024 * 1024) }),
+      );
       expect(huge).toMatchObject({ status: 413, body: { error: { code: 'BODY_TOO_LARGE' } } });
     });
   });

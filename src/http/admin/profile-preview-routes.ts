@@ -16,7 +16,9 @@ import { numberPreview, profileLogo } from './responses/profile-preview.js';
 const TAG = 'invoicing';
 
 const numberPreviewBody = z.strictObject({
-  profileId: z.string().min(1).max(100).nullable().default(null).meta({ description: 'The saved profile whose counters count; null for a profile not saved yet.' }),
+  profileId: z.string().min(1).max(100).nullable().default(null).meta({
+    description: 'The saved profile whose counters count; null for a profile not saved yet.',
+  }),
   kind: z.enum(['invoice', 'credit_note']).meta({ description: 'Which series.' }),
   series: seriesSchema,
   timeZone: profileSettingsSchema.shape.timeZone,
@@ -33,8 +35,13 @@ export const profilePreviewRoutes: readonly AdminRoute[] = [
     params: idParams,
     response: { status: 200, description: '`{ mediaType, data }`', schema: profileLogo },
     handler: async ({ params, deps }) => {
-      const { logo } = found(await loadProfileForIssue(deps.db, params.id), 'seller profile', params.id);
-      if (logo === null) throw new IpnhubError('NOT_FOUND', `Seller profile ${params.id} has no logo.`);
+      const { logo } = found(
+        await loadProfileForIssue(deps.db, params.id),
+        'seller profile',
+        params.id,
+      );
+      if (logo === null)
+        throw new IpnhubError('NOT_FOUND', `Seller profile ${params.id} has no logo.`);
       return { mediaType: logo.mediaType, data: logo.bytes.toString('base64') };
     },
   }),

@@ -18,7 +18,12 @@ export interface ProviderCatalogueEntry {
 }
 
 export function providerCatalogueEntry(provider: Provider<unknown>): ProviderCatalogueEntry {
-  return { id: provider.id, displayName: provider.displayName, secretFields: provider.secretFields, configSchema: configJsonSchema(provider.configSchema) };
+  return {
+    id: provider.id,
+    displayName: provider.displayName,
+    secretFields: provider.secretFields,
+    configSchema: configJsonSchema(provider.configSchema),
+  };
 }
 
 export const providersRoutes: readonly AdminRoute[] = [
@@ -28,8 +33,14 @@ export const providersRoutes: readonly AdminRoute[] = [
     operationId: 'listProviders',
     tag: 'catalogue',
     summary: 'List providers',
-    description: 'Every inbound provider with its source config schema as JSON Schema (draft 2020-12, input side; secret fields marked `writeOnly`).',
-    response: { status: 200, description: '`[{ id, displayName, secretFields, configSchema }]` (not paged: one entry per installed provider)', schema: providerCatalogue },
+    description:
+      'Every inbound provider with its source config schema as JSON Schema (draft 2020-12, input side; secret fields marked `writeOnly`).',
+    response: {
+      status: 200,
+      description:
+        '`[{ id, displayName, secretFields, configSchema }]` (not paged: one entry per installed provider)',
+      schema: providerCatalogue,
+    },
     handler: async () => PROVIDER_IDS.map((id) => providerCatalogueEntry(getProvider(id))),
   }),
 ];

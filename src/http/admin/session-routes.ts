@@ -14,7 +14,10 @@ const TAG = 'session';
 
 export const signInBody = z
   .object({
-    token: z.string().min(1).max(500).meta({ description: 'The admin token (IPNHUB_ADMIN_TOKEN, or the one printed on first start).', writeOnly: true }),
+    token: z.string().min(1).max(500).meta({
+      description: 'The admin token (IPNHUB_ADMIN_TOKEN, or the one printed on first start).',
+      writeOnly: true,
+    }),
   })
   .strict();
 
@@ -42,11 +45,20 @@ export const sessionRoutes: readonly AdminRoute[] = [
     operationId: 'getSession',
     tag: TAG,
     summary: 'The current session',
-    description: 'Whether the request is signed in (session cookie or Bearer token) and, for a session, when it ends unless used again (12 h after the last use by default, at most 7 days after sign-in). 401 when not signed in or the session ended (also after the admin token was rotated).',
-    response: { status: 200, description: '`{ authenticated: true, expiresAt }`', schema: sessionStatus },
+    description:
+      'Whether the request is signed in (session cookie or Bearer token) and, for a session, when it ends unless used again (12 h after the last use by default, at most 7 days after sign-in). 401 when not signed in or the session ended (also after the admin token was rotated).',
+    response: {
+      status: 200,
+      description: '`{ authenticated: true, expiresAt }`',
+      schema: sessionStatus,
+    },
     handler: async ({ http }) => {
-      if (http.auth === null) throw new IpnhubError('INTERNAL', 'GET /session ran without authentication');
-      return { authenticated: true as const, expiresAt: http.auth.kind === 'session' ? http.auth.expiresAt : null };
+      if (http.auth === null)
+        throw new IpnhubError('INTERNAL', 'GET /session ran without authentication');
+      return {
+        authenticated: true as const,
+        expiresAt: http.auth.kind === 'session' ? http.auth.expiresAt : null,
+      };
     },
   }),
   defineRoute({
@@ -55,7 +67,8 @@ export const sessionRoutes: readonly AdminRoute[] = [
     operationId: 'signOut',
     tag: TAG,
     summary: 'Sign out',
-    description: 'Ends the session of the cookie sent (if any) and clears the cookie. With a cookie, send `X-Ipnhub-Csrf: 1` like every change.',
+    description:
+      'Ends the session of the cookie sent (if any) and clears the cookie. With a cookie, send `X-Ipnhub-Csrf: 1` like every change.',
     public: true,
     errors: ['CSRF_REJECTED'],
     response: { status: 204, description: 'Signed out; the answer clears the cookie.' },

@@ -23,18 +23,30 @@ const configObject = z.record(z.string(), z.unknown());
 
 export const createSourceBody = z
   .object({
-    provider: z.string().min(1).max(100).meta({ description: 'Provider id (see GET /providers), e.g. `digistore24`.' }),
-    name: z.string().min(1).max(200).meta({ description: 'A name for people, e.g. the account it belongs to.' }),
-    config: configObject.default({}).meta({ description: "The provider's config (its JSON Schema is in GET /providers), secrets included." }),
+    provider: z
+      .string()
+      .min(1)
+      .max(100)
+      .meta({ description: 'Provider id (see GET /providers), e.g. `digistore24`.' }),
+    name: z
+      .string()
+      .min(1)
+      .max(200)
+      .meta({ description: 'A name for people, e.g. the account it belongs to.' }),
+    config: configObject.default({}).meta({
+      description:
+        "The provider's config (its JSON Schema is in GET /providers), secrets included.",
+    }),
   })
   .strict();
 
 export const updateSourceBody = z
   .object({
     name: z.string().min(1).max(200).optional(),
-    config: configObject
-      .optional()
-      .meta({ description: 'Fields to change: given keys replace, `null` removes, keys not given (secrets included) keep their value.' }),
+    config: configObject.optional().meta({
+      description:
+        'Fields to change: given keys replace, `null` removes, keys not given (secrets included) keep their value.',
+    }),
   })
   .strict();
 
@@ -52,13 +64,20 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     operationId: 'listSources',
     tag: TAG,
     summary: 'List sources',
-    description: 'Newest first, paged like every list. Each source carries `lastNotificationAt` and `counts` by verdict.',
+    description:
+      'Newest first, paged like every list. Each source carries `lastNotificationAt` and `counts` by verdict.',
     query: pageQuery,
     response: { status: 200, description: '`{ data: Source[], nextCursor }`', schema: sourcePage },
     handler: async ({ query, deps, http }) => {
       const page = pageOfList(await deps.sources.list(), query, 'source');
-      const stats = await sourceStats(deps.db, page.data.map((view) => view.id));
-      return { ...page, data: page.data.map((view) => withInboundUrl(withStats(view, stats), http.inboundOrigin)) };
+      const stats = await sourceStats(
+        deps.db,
+        page.data.map((view) => view.id),
+      );
+      return {
+        ...page,
+        data: page.data.map((view) => withInboundUrl(withStats(view, stats), http.inboundOrigin)),
+      };
     },
   }),
   defineRoute({
@@ -67,11 +86,13 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     operationId: 'createSource',
     tag: TAG,
     summary: 'Create a source',
-    description: 'Returns the source with its `inboundUrl`, the address to give the provider (on the public base URL when configured, else on the origin this request reached the server at).',
+    description:
+      'Returns the source with its `inboundUrl`, the address to give the provider (on the public base URL when configured, else on the origin this request reached the server at).',
     body: createSourceBody,
     errors: ['UNKNOWN_PROVIDER', 'INVALID_CONFIG'],
     response: { status: 201, description: 'The new source.', schema: source },
-    handler: async ({ body, deps, http }) => withInboundUrl(withStats(await deps.sources.create(body), new Map()), http.inboundOrigin),
+    handler: async ({ body, deps, http }) =>
+      withInboundUrl(withStats(await deps.sources.create(body), new Map()), http.inboundOrigin),
   }),
   defineRoute({
     method: 'GET',
@@ -81,7 +102,11 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     summary: 'Get a source',
     params: idParams,
     response: { status: 200, description: 'The source.', schema: source },
-    handler: async (context) => answerOf(found(await context.deps.sources.get(context.params.id), 'source', context.params.id), context),
+    handler: async (context) =>
+      answerOf(
+        found(await context.deps.sources.get(context.params.id), 'source', context.params.id),
+        context,
+      ),
   }),
   defineRoute({
     method: 'PATCH',
@@ -94,7 +119,15 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     body: updateSourceBody,
     errors: ['INVALID_CONFIG'],
     response: { status: 200, description: 'The updated source.', schema: source },
-    handler: async (context) => answerOf(found(await context.deps.sources.update(context.params.id, context.body), 'source', context.params.id), context),
+    handler: async (context) =>
+      answerOf(
+        found(
+          await context.deps.sources.update(context.params.id, context.body),
+          'source',
+          context.params.id,
+        ),
+        context,
+      ),
   }),
   defineRoute({
     method: 'DELETE',
@@ -102,11 +135,13 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     operationId: 'deleteSource',
     tag: TAG,
     summary: 'Delete a source',
-    description: 'Its URL stops accepting notifications; recorded requests, events and the ledger stay.',
+    description:
+      'Its URL stops accepting notifications; recorded requests, events and the ledger stay.',
     params: idParams,
     response: { status: 204, description: 'Deleted.' },
     handler: async ({ params, deps }) => {
-      if (!(await deps.sources.remove(params.id))) throw new IpnhubError('NOT_FOUND', `No source ${params.id}.`);
+      if (!(await deps.sources.remove(params.id)))
+        throw new IpnhubError('NOT_FOUND', `No source ${params.id}.`);
       return undefined;
     },
   }),
@@ -117,10 +152,14 @@ export const sourcesRoutes: readonly AdminRoute[] = [
     tag: TAG,
     summary: 'Send a test notification',
     description:
-      "Digistore24 sources: signs a `connection_test` with the source's stored passphrase, exactly as Digistore24's own \"Test connection\" button sends it, and puts it through the inbound pipeline right here: it is verified, recorded (verdict `test`, see /inbound-requests) and answered like the real thing. `status` and `body` are what Digistore24 would have got. Other providers test from their side: `TEST_NOTIFICATION_UNSUPPORTED`.",
+      'Digistore24 sources: signs a `connection_test` with the source\'s stored passphrase, exactly as Digistore24\'s own "Test connection" button sends it, and puts it through the inbound pipeline right here: it is verified, recorded (verdict `test`, see /inbound-requests) and answered like the real thing. `status` and `body` are what Digistore24 would have got. Other providers test from their side: `TEST_NOTIFICATION_UNSUPPORTED`.',
     params: idParams,
     errors: ['TEST_NOTIFICATION_UNSUPPORTED', 'SECRET_DECRYPT_FAILED'],
-    response: { status: 200, description: '`{ status, body, inboundRequestId }`', schema: testNotificationResult },
+    response: {
+      status: 200,
+      description: '`{ status, body, inboundRequestId }`',
+      schema: testNotificationResult,
+    },
     handler: async ({ params, deps, http }) => deps.testNotification(params.id, http.clientAddress),
   }),
 ];

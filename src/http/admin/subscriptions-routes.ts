@@ -9,7 +9,13 @@ import type { AdminRoute } from './define-route.js';
 import { subscriptionPage } from './responses/ledger.js';
 
 export const listSubscriptionsQuery = pageQuery.extend({
-  status: z.string().trim().min(1).max(50).optional().meta({ description: 'active, suspended, cancelled, ended or revoked.' }),
+  status: z
+    .string()
+    .trim()
+    .min(1)
+    .max(50)
+    .optional()
+    .meta({ description: 'active, suspended, cancelled, ended or revoked.' }),
 });
 
 export const subscriptionsRoutes: readonly AdminRoute[] = [
@@ -19,9 +25,14 @@ export const subscriptionsRoutes: readonly AdminRoute[] = [
     operationId: 'listSubscriptions',
     tag: 'ledger',
     summary: 'List subscriptions',
-    description: 'Newest first. `cancelled` means rebilling was stopped; access may still run to the end of the paid period.',
+    description:
+      'Newest first. `cancelled` means rebilling was stopped; access may still run to the end of the paid period.',
     query: listSubscriptionsQuery,
-    response: { status: 200, description: '`{ data: Subscription[], nextCursor }`', schema: subscriptionPage },
+    response: {
+      status: 200,
+      description: '`{ data: Subscription[], nextCursor }`',
+      schema: subscriptionPage,
+    },
     handler: async ({ query, deps }) => listSubscriptions(deps.db, query),
   }),
 ];

@@ -24,8 +24,13 @@ export const systemRoutes: readonly AdminRoute[] = [
     operationId: 'getSystem',
     tag: TAG,
     summary: 'About this installation',
-    description: 'Version, database kind and applied migrations, the public base URL, how mail goes out, and (SQLite) the data directory. Never a secret.',
-    response: { status: 200, description: '`{ version, database, migrations, publicBaseUrl, mail, dataDir? }`', schema: systemInfo },
+    description:
+      'Version, database kind and applied migrations, the public base URL, how mail goes out, and (SQLite) the data directory. Never a secret.',
+    response: {
+      status: 200,
+      description: '`{ version, database, migrations, publicBaseUrl, mail, dataDir? }`',
+      schema: systemInfo,
+    },
     handler: async ({ deps }) => deps.system(),
   }),
   defineRoute({
@@ -34,7 +39,8 @@ export const systemRoutes: readonly AdminRoute[] = [
     operationId: 'sendTestEmail',
     tag: TAG,
     summary: 'Send a test e-mail',
-    description: 'Sends a short mail to `to` with the configured mailer (SMTP, or an .eml file in the data directory without SMTP). A failure is `ok: false` with the reason (e.g. the SMTP server refused the login), not an error.',
+    description:
+      'Sends a short mail to `to` with the configured mailer (SMTP, or an .eml file in the data directory without SMTP). A failure is `ok: false` with the reason (e.g. the SMTP server refused the login), not an error.',
     body: testEmailBody,
     response: { status: 200, description: '`{ ok, message }`', schema: testResult },
     handler: async ({ body, deps }) => deps.sendTestEmail(body.to),
@@ -46,7 +52,7 @@ export const systemRoutes: readonly AdminRoute[] = [
     tag: TAG,
     summary: 'Rotate the admin token',
     description:
-      'Makes a new admin token and answers it once; the old one stops working in every process on this database, and every sign-in session ends (the answer clears the caller\'s cookie: sign in again with the new token). 409 `ADMIN_TOKEN_CONFIGURED` when the token is set with IPNHUB_ADMIN_TOKEN.',
+      "Makes a new admin token and answers it once; the old one stops working in every process on this database, and every sign-in session ends (the answer clears the caller's cookie: sign in again with the new token). 409 `ADMIN_TOKEN_CONFIGURED` when the token is set with IPNHUB_ADMIN_TOKEN.",
     errors: ['ADMIN_TOKEN_CONFIGURED'],
     response: { status: 200, description: '`{ token }`', schema: rotatedToken },
     handler: async ({ deps, http }) => {

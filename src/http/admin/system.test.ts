@@ -8,13 +8,17 @@ import { enabledDialects } from '../../../test/helpers/test-db.js';
 import { startAdminHarness } from './test-support/admin-harness.js';
 import type { AdminHarness } from './test-support/admin-harness.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
 
 for (const dialect of enabledDialects()) {
   describe(`GET /system and the test e-mail without SMTP on ${dialect}`, () => {
     let h: AdminHarness;
     beforeAll(async () => {
-      h = await startAdminHarness(dialect, { config: { publicBaseUrl: 'https://ipn.example.com' } });
+      h = await startAdminHarness(dialect, {
+        config: { publicBaseUrl: 'https://ipn.example.com' },
+      });
     });
     afterAll(async () => h.close());
 
@@ -22,13 +26,21 @@ for (const dialect of enabledDialects()) {
       const res = await h.call('GET', '/system');
       expect(res.status).toBe(200);
       const body = res.json<Record<string, unknown>>();
-      expect(body).toMatchObject({ version: pkg.version, database: dialect, publicBaseUrl: 'https://ipn.example.com', mail: 'files' });
-      expect(body.migrations).toEqual(expect.arrayContaining(['0001_initial', '0006_admin_sessions', '0007_admin_read_indexes']));
+      expect(body).toMatchObject({
+        version: pkg.version,
+        database: dialect,
+        publicBaseUrl: 'https://ipn.example.com',
+        mail: 'files',
+      });
+      expect(body.migrations).toEqual(
+        expect.arrayContaining(['0001_initial', '0006_admin_sessions', '0007_admin_read_indexes']),
+      );
       expect((body.migrations as string[])[0]).toBe('0001_initial');
       if (dialect === 'sqlite') expect(body.dataDir).toBe(h.runtime.dataDir);
       else expect(body).not.toHaveProperty('dataDir');
       const config = h.runtime.config;
-      for (const secret of [config.adminToken, config.masterKey, config.databaseUrl]) if (secret !== undefined) expect(res.text).not.toContain(secret);
+      for (const secret of [config.adminToken, config.masterKey, config.databaseUrl])
+        if (secret !== undefined) expect(res.text).not.toContain(secret);
     });
 
     it('writes the test e-mail into the data directory and says where', async () => {
@@ -51,7 +63,9 @@ describe('the test e-mail through SMTP', () => {
   let h: AdminHarness;
   beforeAll(async () => {
     sink = await startSmtpSink({ rejectRecipients: ['nobody@example.com'] });
-    h = await startAdminHarness('sqlite', { config: { smtpUrl: sink.url, mailFrom: 'ipnhub <hub@example.com>' } });
+    h = await startAdminHarness('sqlite', {
+      config: { smtpUrl: sink.url, mailFrom: 'ipnhub <hub@example.com>' },
+    });
   });
   afterAll(async () => {
     await h.close();
@@ -60,8 +74,13 @@ describe('the test e-mail through SMTP', () => {
 
   it('is sent through the configured server', async () => {
     const res = await h.call('POST', '/system/test-email', { to: 'me@example.com' });
-    expect(res.json()).toEqual({ ok: true, message: expect.stringMatching(/^The SMTP server accepted the mail \(Message-ID <.+>\)\.$/) });
-    expect(sink.messages.map((m) => [m.to, m.subject])).toEqual([[['me@example.com'], 'ipnhub test e-mail']]);
+    expect(res.json()).toEqual({
+      ok: true,
+      message: expect.stringMatching(/^The SMTP server accepted the mail \(Message-ID <.+>\)\.$/),
+    });
+    expect(sink.messages.map((m) => [m.to, m.subject])).toEqual([
+      [['me@example.com'], 'ipnhub test e-mail'],
+    ]);
     expect((await h.call('GET', '/system')).json()).toMatchObject({ mail: 'smtp' });
   });
 
@@ -75,7 +94,9 @@ describe('the test e-mail through SMTP', () => {
 describe('the test e-mail when the SMTP server is unreachable', () => {
   let h: AdminHarness;
   beforeAll(async () => {
-    h = await startAdminHarness('sqlite', { config: { smtpUrl: `smtp://user:smtp-password-123@127.0.0.1:${await closedPort()}` } });
+    h = await startAdminHarness('sqlite', {
+      config: { smtpUrl: `smtp://user:smtp-password-123@127.0.0.1:${await closedPort()}` },
+    });
   });
   afterAll(async () => h.close());
 

@@ -26,7 +26,8 @@ function insertAfter(xml: string, end: number, lines: readonly string[]): string
 
 function unique(xml: string, tag: string): number {
   const at = xml.indexOf(tag);
-  if (at < 0 || xml.includes(tag, at + 1)) throw new Error(`unexpected CII from @e-invoice-eu/core: expected one ${tag}`);
+  if (at < 0 || xml.includes(tag, at + 1))
+    throw new Error(`unexpected CII from @e-invoice-eu/core: expected one ${tag}`);
   return at;
 }
 
@@ -34,7 +35,8 @@ const SUMMATION_END = '</ram:SpecifiedTradeSettlementHeaderMonetarySummation>';
 
 /** BG-3 (BT-25 number, BT-26 date as `YYYY-MM-DD`), right after the header monetary summation; the date is a `qdt:` string there. */
 export function withPrecedingInvoice(xml: string, number: string, issueDay: string): string {
-  if (xml.includes('<ram:InvoiceReferencedDocument>')) throw new Error('the CII already names a preceding invoice');
+  if (xml.includes('<ram:InvoiceReferencedDocument>'))
+    throw new Error('the CII already names a preceding invoice');
   return insertAfter(xml, unique(xml, SUMMATION_END) + SUMMATION_END.length, [
     '<ram:InvoiceReferencedDocument>',
     `\t<ram:IssuerAssignedID>${escapeUTF8(number)}</ram:IssuerAssignedID>`,
@@ -51,7 +53,8 @@ const SELLER = '<ram:SellerTradeParty>';
 export function withSellerIdentifier(xml: string, identifier: string): string {
   const open = unique(xml, SELLER);
   const first = xml.indexOf('<', open + SELLER.length);
-  if (xml.startsWith('<ram:ID>', first) || xml.startsWith('<ram:GlobalID', first)) throw new Error('the CII already identifies the seller');
+  if (xml.startsWith('<ram:ID>', first) || xml.startsWith('<ram:GlobalID', first))
+    throw new Error('the CII already identifies the seller');
   const indent = indentAt(xml, first);
   return `${xml.slice(0, first)}<ram:ID>${escapeUTF8(identifier)}</ram:ID>\n${indent}${xml.slice(first)}`;
 }

@@ -7,14 +7,21 @@ import { withPrecedingInvoice, withSellerIdentifier } from './cii-additions.js';
 import { eInvoiceXml, generateWithLibrary } from './e-invoice-xml.js';
 import { en16931Invoice } from './en16931-invoice.js';
 import { ciiFacts, en16931Violations } from './test-support/cii-facts.js';
-import { E_INVOICE_SAMPLES, GERMAN_B2B_INVOICE, GERMAN_SMALL_BUSINESS_INVOICE } from './test-support/e-invoice-samples.js';
+import {
+  E_INVOICE_SAMPLES,
+  GERMAN_B2B_INVOICE,
+  GERMAN_SMALL_BUSINESS_INVOICE,
+} from './test-support/e-invoice-samples.js';
 
 describe('eInvoiceXml', () => {
-  it.each(Object.entries(E_INVOICE_SAMPLES))('writes the %s as CII that breaks no EN 16931 rule', async (_name, snapshot) => {
-    const facts = ciiFacts(await eInvoiceXml(snapshot));
-    expect(en16931Violations(facts)).toEqual([]);
-    expect(facts.specification).toBe('urn:cen.eu:en16931:2017');
-  });
+  it.each(Object.entries(E_INVOICE_SAMPLES))(
+    'writes the %s as CII that breaks no EN 16931 rule',
+    async (_name, snapshot) => {
+      const facts = ciiFacts(await eInvoiceXml(snapshot));
+      expect(en16931Violations(facts)).toEqual([]);
+      expect(facts.specification).toBe('urn:cen.eu:en16931:2017');
+    },
+  );
 
   it('carries every term EN 16931 requires, as the German B2B document says it', async () => {
     const facts = ciiFacts(await eInvoiceXml(GERMAN_B2B_INVOICE));
@@ -34,23 +41,72 @@ describe('eInvoiceXml', () => {
         vatId: 'DE123456789',
         taxNumber: '29/123/45678',
         electronicAddress: { value: 'rechnung@schmidt-verlag.example', scheme: 'EM' },
-        address: { line1: 'Lindenstraße 12', line2: undefined, city: 'Berlin', postcode: '10969', country: 'DE' },
+        address: {
+          line1: 'Lindenstraße 12',
+          line2: undefined,
+          city: 'Berlin',
+          postcode: '10969',
+          country: 'DE',
+        },
       },
       buyer: {
         name: 'Weiß & Partner Steuerberatung GmbH',
         contact: 'Jörg Weiß',
         vatId: 'DE987654321',
         electronicAddress: { value: 'buchhaltung@weiss-partner.example', scheme: 'EM' },
-        address: { line1: 'Hauptstraße 5', line2: 'Rückgebäude', city: 'München', postcode: '80331', country: 'DE' },
+        address: {
+          line1: 'Hauptstraße 5',
+          line2: 'Rückgebäude',
+          city: 'München',
+          postcode: '80331',
+          country: 'DE',
+        },
       },
       payment: [{ code: '68', information: 'PayPal' }],
       paymentReference: '8MC585209K746392H',
       lines: [
-        { id: '1', name: 'Online-Kurs „Buchhaltung für Selbständige“', quantity: '1', unitCode: 'C62', price: '1000.00', baseQuantity: undefined, net: '1000.00', category: 'S', rate: '19' },
-        { id: '2', name: 'Arbeitsbuch (PDF)', quantity: '2', unitCode: 'C62', price: '10.00', baseQuantity: undefined, net: '20.00', category: 'S', rate: '19' },
+        {
+          id: '1',
+          name: 'Online-Kurs „Buchhaltung für Selbständige“',
+          quantity: '1',
+          unitCode: 'C62',
+          price: '1000.00',
+          baseQuantity: undefined,
+          net: '1000.00',
+          category: 'S',
+          rate: '19',
+        },
+        {
+          id: '2',
+          name: 'Arbeitsbuch (PDF)',
+          quantity: '2',
+          unitCode: 'C62',
+          price: '10.00',
+          baseQuantity: undefined,
+          net: '20.00',
+          category: 'S',
+          rate: '19',
+        },
       ],
-      vat: [{ taxable: '1020.00', tax: '193.80', category: 'S', rate: '19', exemptionReason: undefined, exemptionCode: undefined }],
-      totals: { lineNet: '1020.00', taxExclusive: '1020.00', tax: '193.80', taxCurrency: 'EUR', taxInclusive: '1213.80', prepaid: '1213.80', due: '0.00' },
+      vat: [
+        {
+          taxable: '1020.00',
+          tax: '193.80',
+          category: 'S',
+          rate: '19',
+          exemptionReason: undefined,
+          exemptionCode: undefined,
+        },
+      ],
+      totals: {
+        lineNet: '1020.00',
+        taxExclusive: '1020.00',
+        tax: '193.80',
+        taxCurrency: 'EUR',
+        taxInclusive: '1213.80',
+        prepaid: '1213.80',
+        due: '0.00',
+      },
     });
   });
 
@@ -64,7 +120,13 @@ describe('eInvoiceXml', () => {
       paymentReference: '5TY05013RG002845M',
       lines: [{ name: 'Arbeitsbuch (PDF)', quantity: '2', net: '20.00', price: '10.00' }],
       vat: [{ taxable: '20.00', tax: '3.80', category: 'S', rate: '19' }],
-      totals: { lineNet: '20.00', tax: '3.80', taxInclusive: '23.80', prepaid: '23.80', due: '0.00' },
+      totals: {
+        lineNet: '20.00',
+        tax: '3.80',
+        taxInclusive: '23.80',
+        prepaid: '23.80',
+        due: '0.00',
+      },
     });
   });
 
@@ -73,9 +135,26 @@ describe('eInvoiceXml', () => {
     const note = LEGAL_NOTES.de.smallBusinessGermany;
     expect(facts).toMatchObject({
       notes: [note],
-      seller: { name: 'Lena Vogel Webdesign', vatId: undefined, taxNumber: '21/815/08150', identifier: '21/815/08150' },
-      lines: [{ net: '1190.00', category: 'E', rate: '0' }, { net: '23.80', price: '11.90', category: 'E', rate: '0' }],
-      vat: [{ taxable: '1213.80', tax: '0.00', category: 'E', rate: '0', exemptionReason: note, exemptionCode: undefined }],
+      seller: {
+        name: 'Lena Vogel Webdesign',
+        vatId: undefined,
+        taxNumber: '21/815/08150',
+        identifier: '21/815/08150',
+      },
+      lines: [
+        { net: '1190.00', category: 'E', rate: '0' },
+        { net: '23.80', price: '11.90', category: 'E', rate: '0' },
+      ],
+      vat: [
+        {
+          taxable: '1213.80',
+          tax: '0.00',
+          category: 'E',
+          rate: '0',
+          exemptionReason: note,
+          exemptionCode: undefined,
+        },
+      ],
       totals: { lineNet: '1213.80', tax: '0.00', taxInclusive: '1213.80' },
     });
   });
@@ -86,9 +165,28 @@ describe('eInvoiceXml', () => {
     expect(facts).toMatchObject({
       notes: [note],
       seller: { vatId: 'DE123456789' },
-      buyer: { name: 'Brightwater Learning Ltd', contact: 'Siobhán O’Brien', vatId: 'IE1234567TA', address: { line1: '14 Harbour Road', city: 'Dún Laoghaire, Co. Dublin A96 X2Y3', postcode: undefined, country: 'IE' } },
+      buyer: {
+        name: 'Brightwater Learning Ltd',
+        contact: 'Siobhán O’Brien',
+        vatId: 'IE1234567TA',
+        address: {
+          line1: '14 Harbour Road',
+          city: 'Dún Laoghaire, Co. Dublin A96 X2Y3',
+          postcode: undefined,
+          country: 'IE',
+        },
+      },
       lines: [{ quantity: '10', price: '49.00', net: '490.00', category: 'AE', rate: '0' }],
-      vat: [{ taxable: '490.00', tax: '0.00', category: 'AE', rate: '0', exemptionReason: note, exemptionCode: 'VATEX-EU-AE' }],
+      vat: [
+        {
+          taxable: '490.00',
+          tax: '0.00',
+          category: 'AE',
+          rate: '0',
+          exemptionReason: note,
+          exemptionCode: 'VATEX-EU-AE',
+        },
+      ],
       totals: { tax: '0.00', taxInclusive: '490.00' },
     });
   });
@@ -100,7 +198,9 @@ describe('eInvoiceXml', () => {
       totals: { net: 2524, tax: 479, gross: 3003 },
     };
     const facts = ciiFacts(await eInvoiceXml(snapshot));
-    expect(facts.lines).toEqual([expect.objectContaining({ quantity: '3', price: '25.24', baseQuantity: '3', net: '25.24' })]);
+    expect(facts.lines).toEqual([
+      expect.objectContaining({ quantity: '3', price: '25.24', baseQuantity: '3', net: '25.24' }),
+    ]);
     expect(en16931Violations(facts)).toEqual([]);
   });
 
@@ -119,7 +219,12 @@ describe('generateWithLibrary', () => {
   it('says where the library found its input invalid', async () => {
     const data = en16931Invoice(GERMAN_B2B_INVOICE);
     const { 'cbc:ID': _number, ...withoutNumber } = data['ubl:Invoice'];
-    await expect(generateWithLibrary({ 'ubl:Invoice': withoutNumber } as unknown as Invoice, { format: 'CII', lang: 'de' })).rejects.toThrow(
+    await expect(
+      generateWithLibrary({ 'ubl:Invoice': withoutNumber } as unknown as Invoice, {
+        format: 'CII',
+        lang: 'de',
+      }),
+    ).rejects.toThrow(
       "@e-invoice-eu/core rejected the e-invoice data: /ubl:Invoice must have required property 'cbc:ID'",
     );
   });
@@ -128,13 +233,27 @@ describe('generateWithLibrary', () => {
 describe('the EN 16931 rule check used above', () => {
   it('reports the rules a changed invoice breaks', async () => {
     const xml = await eInvoiceXml(GERMAN_B2B_INVOICE);
-    const wrongLine = xml.replace('<ram:LineTotalAmount>20.00</ram:LineTotalAmount>', '<ram:LineTotalAmount>20.01</ram:LineTotalAmount>');
+    const wrongLine = xml.replace(
+      '<ram:LineTotalAmount>20.00</ram:LineTotalAmount>',
+      '<ram:LineTotalAmount>20.01</ram:LineTotalAmount>',
+    );
     expect(en16931Violations(ciiFacts(wrongLine))).toEqual(['BR-CO-10', 'BR-S-08', 'LINE-NET']);
 
-    const noVatId = xml.replace(/<ram:SpecifiedTaxRegistration>\s*<ram:ID schemeID="VA">DE123456789<\/ram:ID>\s*<\/ram:SpecifiedTaxRegistration>/, '').replace(/<ram:SpecifiedTaxRegistration>\s*<ram:ID schemeID="FC">[^<]*<\/ram:ID>\s*<\/ram:SpecifiedTaxRegistration>/, '');
+    const noVatId = xml
+      .replace(
+        /<ram:SpecifiedTaxRegistration>\s*<ram:ID schemeID="VA">DE123456789<\/ram:ID>\s*<\/ram:SpecifiedTaxRegistration>/,
+        '',
+      )
+      .replace(
+        /<ram:SpecifiedTaxRegistration>\s*<ram:ID schemeID="FC">[^<]*<\/ram:ID>\s*<\/ram:SpecifiedTaxRegistration>/,
+        '',
+      );
     expect(en16931Violations(ciiFacts(noVatId))).toEqual(['BR-CO-26', 'BR-S-02']);
 
-    const taxOff = xml.replace('<ram:CalculatedAmount>193.80</ram:CalculatedAmount>', '<ram:CalculatedAmount>193.82</ram:CalculatedAmount>');
+    const taxOff = xml.replace(
+      '<ram:CalculatedAmount>193.80</ram:CalculatedAmount>',
+      '<ram:CalculatedAmount>193.82</ram:CalculatedAmount>',
+    );
     expect(en16931Violations(ciiFacts(taxOff))).toEqual(['BR-CO-14', 'BR-CO-17']);
 
     const noCountry = xml.replace('<ram:CountryID>DE</ram:CountryID>', '');
@@ -143,7 +262,10 @@ describe('the EN 16931 rule check used above', () => {
 
   it('reports a credit note without its invoice reference', async () => {
     const xml = await eInvoiceXml(GERMAN_CREDIT_NOTE);
-    const withoutReference = xml.replace(/<ram:InvoiceReferencedDocument>[\s\S]*<\/ram:InvoiceReferencedDocument>/, '');
+    const withoutReference = xml.replace(
+      /<ram:InvoiceReferencedDocument>[\s\S]*<\/ram:InvoiceReferencedDocument>/,
+      '',
+    );
     expect(en16931Violations(ciiFacts(withoutReference))).toEqual(['BG-3']);
   });
 });
@@ -151,8 +273,12 @@ describe('the EN 16931 rule check used above', () => {
 describe('the parts ipnhub adds to the library’s CII', () => {
   it('refuses to add a credit note reference or seller identifier a second time', async () => {
     const credit = await eInvoiceXml(GERMAN_CREDIT_NOTE);
-    expect(() => withPrecedingInvoice(credit, 'RE-1', '2026-01-01')).toThrow(/already names a preceding invoice/);
+    expect(() => withPrecedingInvoice(credit, 'RE-1', '2026-01-01')).toThrow(
+      /already names a preceding invoice/,
+    );
     const small = await eInvoiceXml(GERMAN_SMALL_BUSINESS_INVOICE);
-    expect(() => withSellerIdentifier(small, '21/815/08150')).toThrow(/already identifies the seller/);
+    expect(() => withSellerIdentifier(small, '21/815/08150')).toThrow(
+      /already identifies the seller/,
+    );
   });
 });

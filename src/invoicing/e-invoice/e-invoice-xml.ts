@@ -21,7 +21,10 @@ interface AjvLikeError {
 }
 
 /** Runs the library, turning its schema-validation error (a bug in `en16931Invoice`) into a plain error that says where. */
-export async function generateWithLibrary(invoice: Invoice, options: Parameters<InvoiceService['generate']>[1]): Promise<string | Uint8Array> {
+export async function generateWithLibrary(
+  invoice: Invoice,
+  options: Parameters<InvoiceService['generate']>[1],
+): Promise<string | Uint8Array> {
   try {
     return await invoiceService.generate(invoice, options);
   } catch (err) {
@@ -39,10 +42,21 @@ export async function generateWithLibrary(invoice: Invoice, options: Parameters<
  */
 export async function eInvoiceXml(snapshot: DocumentSnapshot): Promise<string> {
   assertEInvoiceable(snapshot);
-  const xml = await generateWithLibrary(en16931Invoice(snapshot), { format: 'CII', lang: snapshot.language, noWarnings: true });
-  if (typeof xml !== 'string') throw new Error('@e-invoice-eu/core returned no XML for the CII format');
+  const xml = await generateWithLibrary(en16931Invoice(snapshot), {
+    format: 'CII',
+    lang: snapshot.language,
+    noWarnings: true,
+  });
+  if (typeof xml !== 'string')
+    throw new Error('@e-invoice-eu/core returned no XML for the CII format');
   const identifier = sellerIdentifier(snapshot.seller);
   const identified = identifier === null ? xml : withSellerIdentifier(xml, identifier);
   const { corrects } = snapshot;
-  return corrects === null ? identified : withPrecedingInvoice(identified, corrects.number.trim(), calendarDay(corrects.issuedAt, snapshot.timeZone));
+  return corrects === null
+    ? identified
+    : withPrecedingInvoice(
+        identified,
+        corrects.number.trim(),
+        calendarDay(corrects.issuedAt, snapshot.timeZone),
+      );
 }

@@ -20,7 +20,11 @@ import type { FacturXDescription, PdfInfo } from './factur-x-metadata.js';
 
 /** The library's name for the Factur-X 1.0 EN 16931 profile, which ZUGFeRD 2 calls COMFORT. */
 const FORMAT = 'Factur-X-EN16931';
-const FACTUR_X: FacturXDescription = { fileName: 'factur-x.xml', conformanceLevel: 'EN 16931', version: '1.0' };
+const FACTUR_X: FacturXDescription = {
+  fileName: 'factur-x.xml',
+  conformanceLevel: 'EN 16931',
+  version: '1.0',
+};
 
 function metadataRef(doc: PDFDocument): PDFRef | null {
   const ref = doc.catalog.get(PDFName.of('Metadata'));
@@ -38,7 +42,13 @@ function rendererInfo(doc: PDFDocument): Omit<PdfInfo, 'keywords'> {
   };
 }
 
-async function finish(container: Uint8Array, xml: string, info: Omit<PdfInfo, 'keywords'>, originalMetadata: PDFRef | null, issuedAt: Date): Promise<Uint8Array> {
+async function finish(
+  container: Uint8Array,
+  xml: string,
+  info: Omit<PdfInfo, 'keywords'>,
+  originalMetadata: PDFRef | null,
+  issuedAt: Date,
+): Promise<Uint8Array> {
   const doc = await PDFDocument.load(container, { updateMetadata: false });
   doc.detach(FACTUR_X.fileName);
   await doc.attach(new TextEncoder().encode(xml), FACTUR_X.fileName, {
@@ -58,12 +68,19 @@ async function finish(container: Uint8Array, xml: string, info: Omit<PdfInfo, 'k
   doc.setCreationDate(issuedAt);
   doc.setModificationDate(issuedAt);
 
-  const xmp = doc.context.stream(new TextEncoder().encode(facturXXmp(full, FACTUR_X, issuedAt)), { Type: 'Metadata', Subtype: 'XML' });
+  const xmp = doc.context.stream(new TextEncoder().encode(facturXXmp(full, FACTUR_X, issuedAt)), {
+    Type: 'Metadata',
+    Subtype: 'XML',
+  });
   const current = metadataRef(doc);
   if (current === null) doc.catalog.set(PDFName.of('Metadata'), doc.context.register(xmp));
   else doc.context.assign(current, xmp);
   // The renderer's own XMP packet, which the library unhooked from the catalog, would stay in the file.
-  if (originalMetadata !== null && (current === null || originalMetadata.objectNumber !== current.objectNumber)) doc.context.delete(originalMetadata);
+  if (
+    originalMetadata !== null &&
+    (current === null || originalMetadata.objectNumber !== current.objectNumber)
+  )
+    doc.context.delete(originalMetadata);
 
   return doc.save({ useObjectStreams: false });
 }
@@ -74,7 +91,10 @@ async function finish(container: Uint8Array, xml: string, info: Omit<PdfInfo, 'k
  * Throws `EINVOICE_INCOMPLETE` or `EINVOICE_AMOUNTS_INVALID` (IpnhubError) when the snapshot
  * cannot make a valid e-invoice; the same snapshot and PDF give the same bytes.
  */
-export async function embedEInvoice(pdf: Uint8Array, snapshot: DocumentSnapshot): Promise<Uint8Array> {
+export async function embedEInvoice(
+  pdf: Uint8Array,
+  snapshot: DocumentSnapshot,
+): Promise<Uint8Array> {
   const xml = await eInvoiceXml(snapshot);
   const original = await PDFDocument.load(pdf, { updateMetadata: false });
   const container = await generateWithLibrary(en16931Invoice(snapshot), {
@@ -83,6 +103,13 @@ export async function embedEInvoice(pdf: Uint8Array, snapshot: DocumentSnapshot)
     pdf: { buffer: pdf, filename: `${snapshot.number}.pdf`, mimetype: 'application/pdf' },
     noWarnings: true,
   });
-  if (typeof container === 'string') throw new Error(`@e-invoice-eu/core returned no PDF for ${FORMAT}`);
-  return finish(container, xml, rendererInfo(original), metadataRef(original), new Date(snapshot.issuedAt));
+  if (typeof container === 'string')
+    throw new Error(`@e-invoice-eu/core returned no PDF for ${FORMAT}`);
+  return finish(
+    container,
+    xml,
+    rendererInfo(original),
+    metadataRef(original),
+    new Date(snapshot.issuedAt),
+  );
 }

@@ -40,7 +40,9 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** Basis points as a percentage without trailing zeros: 1900 → "19", 750 → "7.5". */
 function percent(basisPoints: number): string {
   const whole = Math.trunc(basisPoints / 100);
-  const fraction = String(basisPoints % 100).padStart(2, '0').replace(/0+$/, '');
+  const fraction = String(basisPoints % 100)
+    .padStart(2, '0')
+    .replace(/0+$/, '');
   return fraction === '' ? String(whole) : `${whole}.${fraction}`;
 }
 
@@ -63,9 +65,15 @@ function address(party: DocumentParty): Address {
 }
 
 /** BT-34 / BT-49: the party's e-mail address as its electronic address, when it has one. */
-function electronicAddress(party: DocumentParty): { 'cbc:EndpointID': string; 'cbc:EndpointID@schemeID': typeof EMAIL_SCHEME } | Record<string, never> {
+function electronicAddress(
+  party: DocumentParty,
+):
+  | { 'cbc:EndpointID': string; 'cbc:EndpointID@schemeID': typeof EMAIL_SCHEME }
+  | Record<string, never> {
   const email = party.email?.trim() ?? '';
-  return EMAIL.test(email) ? { 'cbc:EndpointID': email, 'cbc:EndpointID@schemeID': EMAIL_SCHEME } : {};
+  return EMAIL.test(email)
+    ? { 'cbc:EndpointID': email, 'cbc:EndpointID@schemeID': EMAIL_SCHEME }
+    : {};
 }
 
 const compact = (id: string): string => id.replace(/\s/g, '').toUpperCase();
@@ -75,8 +83,10 @@ const compact = (id: string): string => id.replace(/\s/g, '').toUpperCase();
  * scheme VA (VAT id) and keeps the scheme of a later one as given, FC (tax number).
  */
 function taxRegistrations(vatId: string | null, taxNumber: string | null): TaxRegistrations {
-  const vat = vatId === null ? null : { 'cbc:CompanyID': vatId, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } };
-  const fiscal = taxNumber === null ? null : { 'cbc:CompanyID': taxNumber, 'cac:TaxScheme': { 'cbc:ID': 'FC' } };
+  const vat =
+    vatId === null ? null : { 'cbc:CompanyID': vatId, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } };
+  const fiscal =
+    taxNumber === null ? null : { 'cbc:CompanyID': taxNumber, 'cac:TaxScheme': { 'cbc:ID': 'FC' } };
   if (vat && fiscal) return [vat, fiscal];
   if (vat) return [vat];
   return fiscal ? [fiscal] : [];
@@ -108,10 +118,16 @@ function buyer(snapshot: DocumentSnapshot): CustomerParty {
   return {
     ...electronicAddress(buyer),
     'cac:PostalAddress': address(buyer),
-    ...(buyer.vatId?.trim() && { 'cac:PartyTaxScheme': { 'cbc:CompanyID': compact(buyer.vatId), 'cac:TaxScheme': { 'cbc:ID': 'VAT' } } }),
+    ...(buyer.vatId?.trim() && {
+      'cac:PartyTaxScheme': {
+        'cbc:CompanyID': compact(buyer.vatId),
+        'cac:TaxScheme': { 'cbc:ID': 'VAT' },
+      },
+    }),
     // BT-44 is the buyer's legal name: the company when there is one, and then the person is its contact (BT-56).
     'cac:PartyLegalEntity': { 'cbc:RegistrationName': company ?? buyer.name.trim() },
-    ...(company !== null && buyer.name.trim() !== '' && { 'cac:Contact': { 'cbc:Name': buyer.name.trim() } }),
+    ...(company !== null &&
+      buyer.name.trim() !== '' && { 'cac:Contact': { 'cbc:Name': buyer.name.trim() } }),
   };
 }
 
@@ -129,7 +145,12 @@ function category(snapshot: DocumentSnapshot): Category {
   switch (snapshot.taxMode.kind) {
     case 'vat_included':
     case 'israel_vat':
-      return { code: 'S', percent: percent(vatRateBasisPoints(snapshot.taxMode)), exemptionCode: null, exemptionReason: null };
+      return {
+        code: 'S',
+        percent: percent(vatRateBasisPoints(snapshot.taxMode)),
+        exemptionCode: null,
+        exemptionReason: null,
+      };
     case 'small_business':
       return { code: 'E', percent: '0', exemptionCode: null, exemptionReason: note };
     case 'reverse_charge':
@@ -147,7 +168,11 @@ export function en16931Invoice(snapshot: DocumentSnapshot): Invoice {
   const currency = snapshot.currency as Currency;
   const money = (minor: number): string => formatMoney(minor, currency);
   const vat = category(snapshot);
-  const lineCategory: LineCategory = { 'cbc:ID': vat.code, 'cbc:Percent': vat.percent, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } };
+  const lineCategory: LineCategory = {
+    'cbc:ID': vat.code,
+    'cbc:Percent': vat.percent,
+    'cac:TaxScheme': { 'cbc:ID': 'VAT' },
+  };
   const notes = legalNotes(snapshot);
   const { totals, payment } = snapshot;
   return {
@@ -165,7 +190,10 @@ export function en16931Invoice(snapshot: DocumentSnapshot): Invoice {
         {
           'cbc:PaymentMeansCode': ONLINE_PAYMENT_SERVICE,
           'cbc:PaymentMeansCode@name': payment.method,
-          ...(payment.transactionId !== null && payment.transactionId.trim() !== '' && { 'cbc:PaymentID': payment.transactionId.trim() }),
+          ...(payment.transactionId !== null &&
+            payment.transactionId.trim() !== '' && {
+              'cbc:PaymentID': payment.transactionId.trim(),
+            }),
         },
       ],
       'cac:TaxTotal': [
@@ -181,8 +209,12 @@ export function en16931Invoice(snapshot: DocumentSnapshot): Invoice {
               'cac:TaxCategory': {
                 'cbc:ID': vat.code,
                 'cbc:Percent': vat.percent,
-                ...(vat.exemptionCode !== null && { 'cbc:TaxExemptionReasonCode': vat.exemptionCode }),
-                ...(vat.exemptionReason !== null && { 'cbc:TaxExemptionReason': vat.exemptionReason }),
+                ...(vat.exemptionCode !== null && {
+                  'cbc:TaxExemptionReasonCode': vat.exemptionCode,
+                }),
+                ...(vat.exemptionReason !== null && {
+                  'cbc:TaxExemptionReason': vat.exemptionReason,
+                }),
                 'cac:TaxScheme': { 'cbc:ID': 'VAT' },
               },
             },
@@ -202,23 +234,31 @@ export function en16931Invoice(snapshot: DocumentSnapshot): Invoice {
         'cbc:PayableAmount': money(0),
         'cbc:PayableAmount@currencyID': currency,
       },
-      'cac:InvoiceLine': atLeastOne(netLines(snapshot).map((line, i): InvoiceLine => {
-        const source = snapshot.lines[i];
-        const count = quantity(source?.quantity ?? 1);
-        return {
-          'cbc:ID': String(i + 1),
-          'cbc:InvoicedQuantity': count,
-          'cbc:InvoicedQuantity@unitCode': UNIT_CODE,
-          'cbc:LineExtensionAmount': money(line.net),
-          'cbc:LineExtensionAmount@currencyID': currency,
-          'cac:Item': { 'cbc:Name': source?.description.trim() ?? '', 'cac:ClassifiedTaxCategory': lineCategory },
-          'cac:Price': {
-            'cbc:PriceAmount': money(line.price),
-            'cbc:PriceAmount@currencyID': currency,
-            ...(line.baseQuantity !== null && { 'cbc:BaseQuantity': count, 'cbc:BaseQuantity@unitCode': UNIT_CODE }),
-          },
-        };
-      })),
+      'cac:InvoiceLine': atLeastOne(
+        netLines(snapshot).map((line, i): InvoiceLine => {
+          const source = snapshot.lines[i];
+          const count = quantity(source?.quantity ?? 1);
+          return {
+            'cbc:ID': String(i + 1),
+            'cbc:InvoicedQuantity': count,
+            'cbc:InvoicedQuantity@unitCode': UNIT_CODE,
+            'cbc:LineExtensionAmount': money(line.net),
+            'cbc:LineExtensionAmount@currencyID': currency,
+            'cac:Item': {
+              'cbc:Name': source?.description.trim() ?? '',
+              'cac:ClassifiedTaxCategory': lineCategory,
+            },
+            'cac:Price': {
+              'cbc:PriceAmount': money(line.price),
+              'cbc:PriceAmount@currencyID': currency,
+              ...(line.baseQuantity !== null && {
+                'cbc:BaseQuantity': count,
+                'cbc:BaseQuantity@unitCode': UNIT_CODE,
+              }),
+            },
+          };
+        }),
+      ),
     },
   };
 }

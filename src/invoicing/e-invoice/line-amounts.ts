@@ -27,16 +27,21 @@ export interface NetLine {
  * exactly and no rounded unit price can make the line disagree with its amount.
  */
 function priced(line: DocumentLine, net: number): NetLine {
-  if (Number.isInteger(line.quantity) && net % line.quantity === 0) return { net, price: net / line.quantity, baseQuantity: null };
+  if (Number.isInteger(line.quantity) && net % line.quantity === 0)
+    return { net, price: net / line.quantity, baseQuantity: null };
   return { net, price: net, baseQuantity: line.quantity };
 }
 
 /** The lines' nets; call only for a snapshot whose amounts `eInvoiceProblems` accepted. */
 export function netLines(snapshot: DocumentSnapshot): NetLine[] {
   const rate = vatRateBasisPoints(snapshot.taxMode);
-  const nets = snapshot.lines.map((line) => line.amount - Math.round((line.amount * rate) / (10_000 + rate)));
+  const nets = snapshot.lines.map(
+    (line) => line.amount - Math.round((line.amount * rate) / (10_000 + rate)),
+  );
   let rest = snapshot.totals.net - nets.reduce((sum, net) => sum + net, 0);
-  const largestFirst = nets.map((_, i) => i).sort((a, b) => (snapshot.lines[b]?.amount ?? 0) - (snapshot.lines[a]?.amount ?? 0) || a - b);
+  const largestFirst = nets
+    .map((_, i) => i)
+    .sort((a, b) => (snapshot.lines[b]?.amount ?? 0) - (snapshot.lines[a]?.amount ?? 0) || a - b);
   for (let k = 0; rest !== 0; k += 1) {
     const i = largestFirst[k % largestFirst.length] ?? 0;
     const step = Math.sign(rest);

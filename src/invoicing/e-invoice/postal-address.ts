@@ -37,7 +37,12 @@ const NAME_LANGUAGES = ['de', 'en', 'it', 'he', 'fr'];
 function namesCountry(line: string, countryCode: string): boolean {
   const text = line.trim().toLocaleLowerCase('en');
   if (text === countryCode.toLowerCase()) return true;
-  return NAME_LANGUAGES.some((language) => new Intl.DisplayNames([language], { type: 'region' }).of(countryCode)?.toLocaleLowerCase('en') === text);
+  return NAME_LANGUAGES.some(
+    (language) =>
+      new Intl.DisplayNames([language], { type: 'region' })
+        .of(countryCode)
+        ?.toLocaleLowerCase('en') === text,
+  );
 }
 
 function joined(lines: readonly string[]): string | null {
@@ -50,7 +55,8 @@ export function postalAddress(addressLines: readonly string[], countryCode: stri
   if (last !== undefined && namesCountry(last, countryCode)) lines.pop();
 
   let cityAt = -1;
-  for (let i = lines.length - 1; i >= 0 && cityAt < 0; i -= 1) if (POSTCODE_CITY.test(lines[i] ?? '')) cityAt = i;
+  for (let i = lines.length - 1; i >= 0 && cityAt < 0; i -= 1)
+    if (POSTCODE_CITY.test(lines[i] ?? '')) cityAt = i;
   const match = cityAt >= 0 ? POSTCODE_CITY.exec(lines[cityAt] ?? '') : null;
 
   let streets: string[];

@@ -65,7 +65,12 @@ export function documentStyles(direction: 'ltr' | 'rtl') {
       marginBottom: 3,
       fontWeight: 700,
     },
-    tableRow: { flexDirection: row, borderBottomWidth: 0.5, borderBottomColor: RULE, paddingVertical: 4 },
+    tableRow: {
+      flexDirection: row,
+      borderBottomWidth: 0.5,
+      borderBottomColor: RULE,
+      paddingVertical: 4,
+    },
     description: { flexGrow: 1, flexBasis: 0, paddingHorizontal: 2, ...text },
     quantity: { width: 50, paddingHorizontal: 2, ...endText },
     money: { width: 92, paddingHorizontal: 2, ...endText },

@@ -96,7 +96,10 @@ function Totals({ view, styles }: { view: DocumentView; styles: DocumentStyles }
 }
 
 /** The whole document as a react-pdf element (a function, not a component: react-pdf wants its `<Document>` at the root). */
-export function documentElement(view: DocumentView, metadata: DocumentMetadata): ReactElement<DocumentProps> {
+export function documentElement(
+  view: DocumentView,
+  metadata: DocumentMetadata,
+): ReactElement<DocumentProps> {
   const styles = documentStyles(view.labels.direction);
   const heading = `${view.title} ${view.number}`;
   return (
@@ -116,7 +119,9 @@ export function documentElement(view: DocumentView, metadata: DocumentMetadata):
           style={styles.pageHeader}
           fixed
           render={({ pageNumber, totalPages }) =>
-            pageNumber > 1 ? `${heading} · ${view.page(pageNumber, totalPages)}` : view.page(pageNumber, totalPages)
+            pageNumber > 1
+              ? `${heading} · ${view.page(pageNumber, totalPages)}`
+              : view.page(pageNumber, totalPages)
           }
         />
         <View style={styles.top}>
@@ -127,7 +132,10 @@ export function documentElement(view: DocumentView, metadata: DocumentMetadata):
           {view.logo ? (
             <Image
               style={styles.logo}
-              src={{ data: Buffer.from(view.logo.base64, 'base64'), format: view.logo.mediaType === 'image/png' ? 'png' : 'jpg' }}
+              src={{
+                data: Buffer.from(view.logo.base64, 'base64'),
+                format: view.logo.mediaType === 'image/png' ? 'png' : 'jpg',
+              }}
             />
           ) : null}
         </View>

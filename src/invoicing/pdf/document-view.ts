@@ -52,8 +52,10 @@ export interface DocumentViewOptions {
 
 function documentTitle(snapshot: DocumentSnapshot, labels: DocumentLabels): string {
   const credit = snapshot.kind === 'credit_note';
-  if (snapshot.taxMode.kind === 'israel_vat') return credit ? labels.titles.taxCreditNote : labels.titles.taxInvoiceReceipt;
-  if (snapshot.taxMode.kind === 'small_business' && isCountry(snapshot.seller, 'IL') && !credit) return labels.titles.receipt;
+  if (snapshot.taxMode.kind === 'israel_vat')
+    return credit ? labels.titles.taxCreditNote : labels.titles.taxInvoiceReceipt;
+  if (snapshot.taxMode.kind === 'small_business' && isCountry(snapshot.seller, 'IL') && !credit)
+    return labels.titles.receipt;
   return credit ? labels.titles.creditNote : labels.titles.invoice;
 }
 
@@ -67,7 +69,8 @@ function sellerIdentifiers(snapshot: DocumentSnapshot, labels: DocumentLabels): 
   const rows: LabelledValue[] = [];
   if (seller.taxNumber) {
     let label = labels.taxNumber;
-    if (isCountry(seller, 'IL')) label = taxMode.kind === 'small_business' ? labels.exemptDealer : labels.licensedDealer;
+    if (isCountry(seller, 'IL'))
+      label = taxMode.kind === 'small_business' ? labels.exemptDealer : labels.licensedDealer;
     else if (isCountry(seller, 'IT')) label = labels.fiscalCode;
     rows.push({ label, value: seller.taxNumber });
   }
@@ -89,7 +92,12 @@ function partyLines(party: DocumentParty, labels: DocumentLabels): string[] {
   ].filter((line) => line.trim() !== '');
 }
 
-function totalsRows(snapshot: DocumentSnapshot, labels: DocumentLabels, format: DocumentFormatter, sign: number): LabelledValue[] {
+function totalsRows(
+  snapshot: DocumentSnapshot,
+  labels: DocumentLabels,
+  format: DocumentFormatter,
+  sign: number,
+): LabelledValue[] {
   const { totals, taxMode } = snapshot;
   const money = (minor: number): string => format.money(sign * minor);
   switch (taxMode.kind) {
@@ -97,16 +105,31 @@ function totalsRows(snapshot: DocumentSnapshot, labels: DocumentLabels, format: 
     case 'israel_vat':
       return [
         { label: labels.totals.net, value: money(totals.net) },
-        { label: labels.totals.vat(format.percent(taxMode.rateBasisPoints)), value: money(totals.tax) },
-        { label: snapshot.kind === 'credit_note' ? labels.totals.credited : labels.totals.grossWithVat, value: money(totals.gross) },
+        {
+          label: labels.totals.vat(format.percent(taxMode.rateBasisPoints)),
+          value: money(totals.tax),
+        },
+        {
+          label:
+            snapshot.kind === 'credit_note' ? labels.totals.credited : labels.totals.grossWithVat,
+          value: money(totals.gross),
+        },
       ];
     case 'small_business':
     case 'reverse_charge':
-      return [{ label: snapshot.kind === 'credit_note' ? labels.totals.credited : labels.totals.total, value: money(totals.gross) }];
+      return [
+        {
+          label: snapshot.kind === 'credit_note' ? labels.totals.credited : labels.totals.total,
+          value: money(totals.gross),
+        },
+      ];
   }
 }
 
-export function documentView(snapshot: DocumentSnapshot, options: DocumentViewOptions = {}): DocumentView {
+export function documentView(
+  snapshot: DocumentSnapshot,
+  options: DocumentViewOptions = {},
+): DocumentView {
   const labels = DOCUMENT_LABELS[snapshot.language];
   const format = documentFormatter(labels.locale, snapshot.currency, snapshot.timeZone);
   const credit = snapshot.kind === 'credit_note';
@@ -118,20 +141,30 @@ export function documentView(snapshot: DocumentSnapshot, options: DocumentViewOp
   const facts: LabelledValue[] = [
     { label: labels.number, value: snapshot.number },
     { label: labels.issueDate, value: format.instantDate(snapshot.issuedAt) },
-    { label: credit ? labels.refundDate : labels.supplyDate, value: format.calendarDate(snapshot.supplyDate) },
+    {
+      label: credit ? labels.refundDate : labels.supplyDate,
+      value: format.calendarDate(snapshot.supplyDate),
+    },
     ...(snapshot.orderId ? [{ label: labels.orderId, value: snapshot.orderId }] : []),
   ];
   const paymentRows: LabelledValue[] = [
     { label: labels.paymentMethod, value: payment.method },
     ...(credit ? [] : [{ label: labels.paidOn, value: format.instantDate(payment.paidAt) }]),
-    ...(payment.transactionId ? [{ label: labels.transactionId, value: payment.transactionId }] : []),
+    ...(payment.transactionId
+      ? [{ label: labels.transactionId, value: payment.transactionId }]
+      : []),
   ];
 
   return {
     labels,
     title: documentTitle(snapshot, labels),
     number: snapshot.number,
-    originalMark: snapshot.taxMode.kind === 'israel_vat' ? (options.copy ? labels.copy : labels.original) : null,
+    originalMark:
+      snapshot.taxMode.kind === 'israel_vat'
+        ? options.copy
+          ? labels.copy
+          : labels.original
+        : null,
     facts,
     corrects: snapshot.corrects
       ? labels.corrects(snapshot.corrects.number, format.instantDate(snapshot.corrects.issuedAt))
@@ -153,7 +186,11 @@ export function documentView(snapshot: DocumentSnapshot, options: DocumentViewOp
     footer: {
       columns: [
         [seller.name, ...seller.addressLines],
-        [...seller.contactLines, ...(seller.email ? [joined({ label: labels.email, value: seller.email })] : []), ...identifiers.map(joined)],
+        [
+          ...seller.contactLines,
+          ...(seller.email ? [joined({ label: labels.email, value: seller.email })] : []),
+          ...identifiers.map(joined),
+        ],
         seller.bankLines,
       ].filter((column) => column.length > 0),
       text: seller.footer,

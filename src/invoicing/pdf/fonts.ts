@@ -46,7 +46,9 @@ export function registerDocumentFonts(): void {
   for (const family of [LATIN_FAMILY, HEBREW_FAMILY]) {
     Font.register({
       family,
-      fonts: files.filter((f) => f.family === family).map((f) => ({ src: f.path, fontWeight: f.weight })),
+      fonts: files
+        .filter((f) => f.family === family)
+        .map((f) => ({ src: f.path, fontWeight: f.weight })),
     });
   }
   // react-pdf hyphenates English words by default; names, numbers and e-mail addresses on an

@@ -18,15 +18,27 @@ describe('documentFormatter', () => {
 
   it('prints an instant on the day it falls on in the time zone', () => {
     // 23:30 UTC on 2 January is already 3 January in Berlin and still 2 January in New York.
-    expect(documentFormatter('de-DE', 'EUR', 'Europe/Berlin').instantDate('2026-01-02T23:30:00Z')).toBe('03.01.2026');
-    expect(documentFormatter('en-GB', 'EUR', 'America/New_York').instantDate('2026-01-02T23:30:00Z')).toBe('2 January 2026');
-    expect(documentFormatter('it-IT', 'EUR', 'Europe/Rome').instantDate('2026-04-20T16:45:00Z')).toBe('20 aprile 2026');
-    expect(documentFormatter('he-IL', 'ILS', 'Asia/Jerusalem').instantDate('2026-05-06T07:20:00Z')).toBe('6 במאי 2026');
+    expect(
+      documentFormatter('de-DE', 'EUR', 'Europe/Berlin').instantDate('2026-01-02T23:30:00Z'),
+    ).toBe('03.01.2026');
+    expect(
+      documentFormatter('en-GB', 'EUR', 'America/New_York').instantDate('2026-01-02T23:30:00Z'),
+    ).toBe('2 January 2026');
+    expect(
+      documentFormatter('it-IT', 'EUR', 'Europe/Rome').instantDate('2026-04-20T16:45:00Z'),
+    ).toBe('20 aprile 2026');
+    expect(
+      documentFormatter('he-IL', 'ILS', 'Asia/Jerusalem').instantDate('2026-05-06T07:20:00Z'),
+    ).toBe('6 במאי 2026');
   });
 
   it('prints a calendar day as that day in any time zone', () => {
-    expect(documentFormatter('de-DE', 'EUR', 'Pacific/Kiritimati').calendarDate('2026-01-03')).toBe('03.01.2026');
-    expect(documentFormatter('en-GB', 'EUR', 'Pacific/Pago_Pago').calendarDate('2026-01-03')).toBe('3 January 2026');
+    expect(documentFormatter('de-DE', 'EUR', 'Pacific/Kiritimati').calendarDate('2026-01-03')).toBe(
+      '03.01.2026',
+    );
+    expect(documentFormatter('en-GB', 'EUR', 'Pacific/Pago_Pago').calendarDate('2026-01-03')).toBe(
+      '3 January 2026',
+    );
   });
 
   it('prints rates and quantities as the language does', () => {

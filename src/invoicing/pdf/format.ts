@@ -20,10 +20,16 @@ const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** German writes invoice dates as 02.01.2026; the others spell the month out, which no reader misreads. */
 function dateOptions(locale: string): Intl.DateTimeFormatOptions {
-  return locale.startsWith('de') ? { day: '2-digit', month: '2-digit', year: 'numeric' } : { dateStyle: 'long' };
+  return locale.startsWith('de')
+    ? { day: '2-digit', month: '2-digit', year: 'numeric' }
+    : { dateStyle: 'long' };
 }
 
-export function documentFormatter(locale: string, currency: string, timeZone: string): DocumentFormatter {
+export function documentFormatter(
+  locale: string,
+  currency: string,
+  timeZone: string,
+): DocumentFormatter {
   const digits = minorUnitDigits(currency);
   const moneyFormat = new Intl.NumberFormat(locale, {
     style: 'currency',
@@ -33,7 +39,10 @@ export function documentFormatter(locale: string, currency: string, timeZone: st
   });
   const instantFormat = new Intl.DateTimeFormat(locale, { ...dateOptions(locale), timeZone });
   const dayFormat = new Intl.DateTimeFormat(locale, { ...dateOptions(locale), timeZone: 'UTC' });
-  const percentFormat = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 });
+  const percentFormat = new Intl.NumberFormat(locale, {
+    style: 'percent',
+    maximumFractionDigits: 2,
+  });
   const quantityFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 3 });
   return {
     // Dividing an integer by a power of ten gives the nearest double, which Intl rounds back
@@ -41,13 +50,16 @@ export function documentFormatter(locale: string, currency: string, timeZone: st
     money: (minor) => moneyFormat.format(minor / 10 ** digits),
     instantDate: (iso) => {
       const date = new Date(iso);
-      if (Number.isNaN(date.getTime())) throw new RangeError(`not an ISO 8601 instant: ${JSON.stringify(iso)}`);
+      if (Number.isNaN(date.getTime()))
+        throw new RangeError(`not an ISO 8601 instant: ${JSON.stringify(iso)}`);
       return instantFormat.format(date);
     },
     calendarDate: (day) => {
       const match = CALENDAR_DAY.exec(day);
       if (!match) throw new RangeError(`not a calendar day (YYYY-MM-DD): ${JSON.stringify(day)}`);
-      return dayFormat.format(new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))));
+      return dayFormat.format(
+        new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]))),
+      );
     },
     percent: (basisPoints) => percentFormat.format(basisPoints / 10_000),
     quantity: (value) => quantityFormat.format(value),

@@ -8,7 +8,9 @@ function leaves(value: unknown, path = ''): Array<[string, string]> {
   if (typeof value === 'string') return [[path, value]];
   if (typeof value === 'function') return [[path, String(value('⟨a⟩', '⟨b⟩'))]];
   if (value && typeof value === 'object') {
-    return Object.entries(value).flatMap(([key, child]) => leaves(child, path ? `${path}.${key}` : key));
+    return Object.entries(value).flatMap(([key, child]) =>
+      leaves(child, path ? `${path}.${key}` : key),
+    );
   }
   throw new Error(`${path}: unexpected ${typeof value}`);
 }
@@ -35,7 +37,12 @@ describe.each([
 
 describe('the languages', () => {
   it('Hebrew reads right to left, the others left to right', () => {
-    expect(DOCUMENT_LANGUAGES.map((l) => DOCUMENT_LABELS[l].direction)).toEqual(['ltr', 'ltr', 'ltr', 'rtl']);
+    expect(DOCUMENT_LANGUAGES.map((l) => DOCUMENT_LABELS[l].direction)).toEqual([
+      'ltr',
+      'ltr',
+      'ltr',
+      'rtl',
+    ]);
   });
 
   it('each names a locale Intl knows', () => {

@@ -74,7 +74,12 @@ export const DOCUMENT_LABELS: Record<DocumentLanguage, DocumentLabels> = {
     paidOn: 'Bezahlt am',
     transactionId: 'Transaktions-ID',
     corrects: (number, date) => `Korrektur der Rechnung ${number} vom ${date}`,
-    columns: { description: 'Beschreibung', quantity: 'Menge', unitPrice: 'Einzelpreis', amount: 'Betrag' },
+    columns: {
+      description: 'Beschreibung',
+      quantity: 'Menge',
+      unitPrice: 'Einzelpreis',
+      amount: 'Betrag',
+    },
     totals: {
       net: 'Nettobetrag',
       vat: (rate) => `Umsatzsteuer ${rate}`,
@@ -112,7 +117,12 @@ export const DOCUMENT_LABELS: Record<DocumentLanguage, DocumentLabels> = {
     paidOn: 'Paid on',
     transactionId: 'Transaction ID',
     corrects: (number, date) => `Corrects invoice ${number} of ${date}`,
-    columns: { description: 'Description', quantity: 'Qty', unitPrice: 'Unit price', amount: 'Amount' },
+    columns: {
+      description: 'Description',
+      quantity: 'Qty',
+      unitPrice: 'Unit price',
+      amount: 'Amount',
+    },
     totals: {
       net: 'Net amount',
       vat: (rate) => `VAT ${rate}`,
@@ -150,7 +160,12 @@ export const DOCUMENT_LABELS: Record<DocumentLanguage, DocumentLabels> = {
     paidOn: 'Pagato il',
     transactionId: 'ID transazione',
     corrects: (number, date) => `Rettifica della fattura n. ${number} del ${date}`,
-    columns: { description: 'Descrizione', quantity: 'Q.tà', unitPrice: 'Prezzo unitario', amount: 'Importo' },
+    columns: {
+      description: 'Descrizione',
+      quantity: 'Q.tà',
+      unitPrice: 'Prezzo unitario',
+      amount: 'Importo',
+    },
     totals: {
       net: 'Imponibile',
       vat: (rate) => `IVA ${rate}`,

@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { DocumentSnapshot } from '../document-snapshot.js';
 import { legalNotes } from './legal-notes.js';
-import { ENGLISH_INVOICE, GERMAN_INVOICE, HEBREW_INVOICE, ITALIAN_INVOICE } from './test-support/sample-snapshots.js';
+import {
+  ENGLISH_INVOICE,
+  GERMAN_INVOICE,
+  HEBREW_INVOICE,
+  ITALIAN_INVOICE,
+} from './test-support/sample-snapshots.js';
 
 function smallBusiness(snapshot: DocumentSnapshot, countryCode: string | null): DocumentSnapshot {
-  return { ...snapshot, taxMode: { kind: 'small_business' }, seller: { ...snapshot.seller, countryCode } };
+  return {
+    ...snapshot,
+    taxMode: { kind: 'small_business' },
+    seller: { ...snapshot.seller, countryCode },
+  };
 }
 
 describe('legalNotes', () => {
@@ -31,7 +40,9 @@ describe('legalNotes', () => {
 
   it('reverse charge names the recipient as liable, with the statutory German words', () => {
     expect(legalNotes(ENGLISH_INVOICE)[0]).toContain('Reverse charge');
-    expect(legalNotes({ ...ENGLISH_INVOICE, language: 'de' })[0]).toContain('Steuerschuldnerschaft des Leistungsempfängers');
+    expect(legalNotes({ ...ENGLISH_INVOICE, language: 'de' })[0]).toContain(
+      'Steuerschuldnerschaft des Leistungsempfängers',
+    );
     expect(legalNotes({ ...ENGLISH_INVOICE, language: 'it' })[0]).toContain('Inversione contabile');
   });
 

@@ -12,7 +12,10 @@ import {
 } from './test-support/sample-snapshots.js';
 
 async function linesOf(snapshot: DocumentSnapshot, options = {}): Promise<string[][]> {
-  return pdfLines(await renderDocumentPdf(snapshot, options), snapshot.language === 'he' ? 'rtl' : 'ltr');
+  return pdfLines(
+    await renderDocumentPdf(snapshot, options),
+    snapshot.language === 'he' ? 'rtl' : 'ltr',
+  );
 }
 
 function latin1(bytes: Uint8Array): string {
@@ -21,7 +24,11 @@ function latin1(bytes: Uint8Array): string {
 
 /** Expects each text on some line of the page (a line may also hold a neighbouring column). */
 function expectOnPage(lines: string[] | undefined, texts: string[]): void {
-  for (const text of texts) expect(lines?.some((line) => line.includes(text)), `${JSON.stringify(text)} in\n${lines?.join('\n')}`).toBe(true);
+  for (const text of texts)
+    expect(
+      lines?.some((line) => line.includes(text)),
+      `${JSON.stringify(text)} in\n${lines?.join('\n')}`,
+    ).toBe(true);
 }
 
 describe('renderDocumentPdf', () => {
@@ -132,7 +139,11 @@ describe('renderDocumentPdf', () => {
       number: 'CR-2026-000004',
       corrects: { number: 'INV-2026-000123', issuedAt: HEBREW_INVOICE.issuedAt },
     });
-    expectOnPage(hebrew, ['חשבונית מס זיכוי', 'זיכוי לחשבונית מס׳ INV-2026-000123 מיום 6 במאי 2026', 'סכום הזיכוי -1,888.00 ₪']);
+    expectOnPage(hebrew, [
+      'חשבונית מס זיכוי',
+      'זיכוי לחשבונית מס׳ INV-2026-000123 מיום 6 במאי 2026',
+      'סכום הזיכוי -1,888.00 ₪',
+    ]);
   });
 
   it('many lines flow onto further pages, each with the column heads, the title, the page number and the footer', async () => {
@@ -142,9 +153,15 @@ describe('renderDocumentPdf', () => {
     const lineNumbers = (page: string[]): number[] =>
       page.flatMap((line) => [...line.matchAll(/Selbständige“ #(\d+) /g)].map((m) => Number(m[1])));
     pages.forEach((page, i) => {
-      expectOnPage(page, [`Seite ${i + 1} von ${pages.length}`, 'Vielen Dank für Ihren Einkauf!', 'IBAN DE02 4306 0967 0000 0000 00']);
-      if (i > 0) expectOnPage(page, [`Rechnung RE-2026-000123 · Seite ${i + 1} von ${pages.length}`]);
-      if (lineNumbers(page).length > 0) expectOnPage(page, ['Beschreibung Menge Einzelpreis Betrag']);
+      expectOnPage(page, [
+        `Seite ${i + 1} von ${pages.length}`,
+        'Vielen Dank für Ihren Einkauf!',
+        'IBAN DE02 4306 0967 0000 0000 00',
+      ]);
+      if (i > 0)
+        expectOnPage(page, [`Rechnung RE-2026-000123 · Seite ${i + 1} von ${pages.length}`]);
+      if (lineNumbers(page).length > 0)
+        expectOnPage(page, ['Beschreibung Menge Einzelpreis Betrag']);
     });
     expect(lineNumbers(pages[1] ?? []).length).toBeGreaterThan(0);
     expect(pages.flatMap(lineNumbers)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
@@ -165,7 +182,8 @@ describe('renderDocumentPdf', () => {
     for (const snapshot of [GERMAN_INVOICE, HEBREW_INVOICE]) {
       const { fonts, descriptors, embeddedPrograms } = pdfFonts(await renderDocumentPdf(snapshot));
       expect(fonts.length).toBeGreaterThan(0);
-      for (const font of fonts) expect(font.baseFont).toMatch(/^[A-Z]{6}\+NotoSans(Hebrew)?(-Regular|-Bold)?$/);
+      for (const font of fonts)
+        expect(font.baseFont).toMatch(/^[A-Z]{6}\+NotoSans(Hebrew)?(-Regular|-Bold)?$/);
       expect(descriptors).toBeGreaterThan(0);
       expect(embeddedPrograms).toBe(descriptors);
     }
@@ -177,11 +195,18 @@ describe('renderDocumentPdf', () => {
     const withLogo = latin1(await renderDocumentPdf(GERMAN_INVOICE));
     expect(withLogo).toContain('<pdfaid:part>3</pdfaid:part>');
     expect(withLogo).toContain('/Subtype /Image');
-    const withoutLogo = latin1(await renderDocumentPdf({ ...GERMAN_INVOICE, seller: { ...GERMAN_INVOICE.seller, logo: null } }));
+    const withoutLogo = latin1(
+      await renderDocumentPdf({
+        ...GERMAN_INVOICE,
+        seller: { ...GERMAN_INVOICE.seller, logo: null },
+      }),
+    );
     expect(withoutLogo).not.toContain('/Subtype /Image');
   });
 
   it('refuses a snapshot whose issue time it cannot read', async () => {
-    await expect(renderDocumentPdf({ ...GERMAN_INVOICE, issuedAt: 'soon' })).rejects.toThrow(/not an ISO 8601 instant/);
+    await expect(renderDocumentPdf({ ...GERMAN_INVOICE, issuedAt: 'soon' })).rejects.toThrow(
+      /not an ISO 8601 instant/,
+    );
   });
 });

@@ -13,12 +13,22 @@ import { registerDocumentFonts } from './fonts.js';
 
 export type RenderDocumentOptions = DocumentViewOptions;
 
-export async function renderDocumentPdf(snapshot: DocumentSnapshot, options: RenderDocumentOptions = {}): Promise<Uint8Array> {
+export async function renderDocumentPdf(
+  snapshot: DocumentSnapshot,
+  options: RenderDocumentOptions = {},
+): Promise<Uint8Array> {
   registerDocumentFonts();
   const view = documentView(snapshot, options);
   const creationDate = new Date(snapshot.issuedAt);
-  if (Number.isNaN(creationDate.getTime())) throw new RangeError(`issuedAt is not an ISO 8601 instant: ${JSON.stringify(snapshot.issuedAt)}`);
-  const element = documentElement(view, { creationDate, language: view.labels.locale, conformance: 'PDF/A-3b' });
+  if (Number.isNaN(creationDate.getTime()))
+    throw new RangeError(
+      `issuedAt is not an ISO 8601 instant: ${JSON.stringify(snapshot.issuedAt)}`,
+    );
+  const element = documentElement(view, {
+    creationDate,
+    language: view.labels.locale,
+    conformance: 'PDF/A-3b',
+  });
   const buffer = await renderToBuffer(element);
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }

@@ -13,7 +13,9 @@ import type { Runtime } from '../../runtime.js';
 import type { DocumentRenderer } from '../document-jobs.js';
 import type { ProfileSettingsInput } from '../profile-settings.js';
 
-export function sampleProfileSettings(overrides: Partial<ProfileSettingsInput> = {}): ProfileSettingsInput {
+export function sampleProfileSettings(
+  overrides: Partial<ProfileSettingsInput> = {},
+): ProfileSettingsInput {
   return {
     legalName: 'Muster Software GmbH',
     addressLines: ['Hauptstraße 1', '10115 Berlin'],
@@ -56,7 +58,15 @@ export function paymentDraft(facts: PaymentFacts): EventDraft {
       paySequenceNo: 0,
       currency,
       amount: facts.amount,
-      items: [{ productId: 'course-basic', name: 'Online-Kurs Basis', quantity: 1, isAddon: false, amount: facts.amount }],
+      items: [
+        {
+          productId: 'course-basic',
+          name: 'Online-Kurs Basis',
+          quantity: 1,
+          isAddon: false,
+          amount: facts.amount,
+        },
+      ],
     },
     buyer: {
       email: facts.email ?? 'buyer@example.com',
@@ -64,7 +74,14 @@ export function paymentDraft(facts: PaymentFacts): EventDraft {
       lastName: facts.lastName ?? 'Mustermann',
       company: null,
       phone: null,
-      address: { street: 'Beispielweg 5', street2: null, zipcode: '80331', city: 'München', state: null, country: 'DE' },
+      address: {
+        street: 'Beispielweg 5',
+        street2: null,
+        zipcode: '80331',
+        city: 'München',
+        state: null,
+        country: 'DE',
+      },
       newsletterConsent: null,
       language: facts.language ?? null,
     },
@@ -75,13 +92,25 @@ export function paymentDraft(facts: PaymentFacts): EventDraft {
   };
 }
 
-export function refundDraft(facts: { txnId: string; parentTxnId: string; amount: number | null; currency?: string; type?: 'refund' | 'chargeback' }): EventDraft {
+export function refundDraft(facts: {
+  txnId: string;
+  parentTxnId: string;
+  amount: number | null;
+  currency?: string;
+  type?: 'refund' | 'chargeback';
+}): EventDraft {
   const type = facts.type ?? 'refund';
   return {
     type,
     occurredAt: '2026-03-05T10:00:00.000Z',
     test: false,
-    order: { ...emptyOrder(facts.parentTxnId), transactionId: facts.txnId, parentTransactionId: facts.parentTxnId, currency: facts.currency ?? 'EUR', amount: facts.amount },
+    order: {
+      ...emptyOrder(facts.parentTxnId),
+      transactionId: facts.txnId,
+      parentTransactionId: facts.parentTxnId,
+      currency: facts.currency ?? 'EUR',
+      amount: facts.amount,
+    },
     buyer: null,
     affiliate: null,
     subscription: null,
@@ -91,7 +120,11 @@ export function refundDraft(facts: { txnId: string; parentTxnId: string; amount:
 }
 
 /** Commits `drafts` as one verified notification of `source`, as the ingest pipeline does. */
-export async function commitNotification(runtime: Runtime, source: { id: string; provider: string }, drafts: readonly EventDraft[]): Promise<{ inserted: string[]; documentJobs: number }> {
+export async function commitNotification(
+  runtime: Runtime,
+  source: { id: string; provider: string },
+  drafts: readonly EventDraft[],
+): Promise<{ inserted: string[]; documentJobs: number }> {
   const now = runtime.clock.now();
   const row = {
     id: newId('inbound', now.getTime()),
@@ -109,15 +142,25 @@ export async function commitNotification(runtime: Runtime, source: { id: string;
     verification: null,
     event_ids: '[]',
   };
-  return runtime.ingestStore.commit(row, keyEvents(drafts, source, now.toISOString()), now.toISOString());
+  return runtime.ingestStore.commit(
+    row,
+    keyEvents(drafts, source, now.toISOString()),
+    now.toISOString(),
+  );
 }
 
 /** A renderer that answers a tiny PDF naming the document, deterministic per snapshot. */
 export const fakePdfRenderer: DocumentRenderer = async (snapshot) =>
-  Buffer.from(`%PDF-1.4\n% ${snapshot.kind} ${snapshot.number} ${snapshot.seller.name} → ${snapshot.buyer.name} ${snapshot.totals.gross} ${snapshot.currency}\n%%EOF\n`);
+  Buffer.from(
+    `%PDF-1.4\n% ${snapshot.kind} ${snapshot.number} ${snapshot.seller.name} → ${snapshot.buyer.name} ${snapshot.totals.gross} ${snapshot.currency}\n%%EOF\n`,
+  );
 
 /** A renderer that fails while `failing` is true, then renders like `renderer` ({@link fakePdfRenderer} unless given); counts its calls. */
-export function switchableRenderer(renderer: DocumentRenderer = fakePdfRenderer): { render: DocumentRenderer; failing: boolean; calls: number } {
+export function switchableRenderer(renderer: DocumentRenderer = fakePdfRenderer): {
+  render: DocumentRenderer;
+  failing: boolean;
+  calls: number;
+} {
   const state = {
     failing: true,
     calls: 0,

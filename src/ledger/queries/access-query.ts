@@ -73,14 +73,32 @@ function statusOf(value: string): AccessStatus {
 }
 
 /** Whether `email` (trimmed, lower-cased) has access to `productId`, with every grant behind the answer. */
-export async function checkAccess(db: Kysely<Database>, query: { email: string; productId: string }): Promise<AccessCheck> {
+export async function checkAccess(
+  db: Kysely<Database>,
+  query: { email: string; productId: string },
+): Promise<AccessCheck> {
   const email = normalizeEmail(query.email);
   const rows = await db
     .selectFrom('access')
     .innerJoin('customers', 'customers.id', 'access.customer_id')
     .innerJoin('orders', 'orders.id', 'access.order_id')
-    .leftJoin('order_items', (join) => join.onRef('order_items.order_id', '=', 'access.order_id').onRef('order_items.product_id', '=', 'access.product_id'))
-    .select(['access.id as id', 'access.order_id as order_id', 'order_items.name as product_name', 'orders.external_id as order_external_id', 'orders.status as order_status', 'orders.test as test', 'access.status as status', 'access.paid_until as paid_until', 'access.granted_at as granted_at', 'access.updated_at as updated_at'])
+    .leftJoin('order_items', (join) =>
+      join
+        .onRef('order_items.order_id', '=', 'access.order_id')
+        .onRef('order_items.product_id', '=', 'access.product_id'),
+    )
+    .select([
+      'access.id as id',
+      'access.order_id as order_id',
+      'order_items.name as product_name',
+      'orders.external_id as order_external_id',
+      'orders.status as order_status',
+      'orders.test as test',
+      'access.status as status',
+      'access.paid_until as paid_until',
+      'access.granted_at as granted_at',
+      'access.updated_at as updated_at',
+    ])
     .where('customers.email', '=', email)
     .where('access.product_id', '=', query.productId)
     .orderBy('access.granted_at', 'asc')
@@ -99,19 +117,35 @@ export async function checkAccess(db: Kysely<Database>, query: { email: string; 
   }));
   const best = STATUS_RANK.find((status) => grants.some((grant) => grant.status === status));
   const paidUntil = grants
-    .flatMap((grant) => (grant.status === best && grant.paidUntil !== null ? [grant.paidUntil] : []))
+    .flatMap((grant) =>
+      grant.status === best && grant.paidUntil !== null ? [grant.paidUntil] : [],
+    )
     .sort()
     .at(-1);
-  return { email, productId: query.productId, hasAccess: best === 'active', status: best ?? 'none', paidUntil: paidUntil ?? null, grants };
+  return {
+    email,
+    productId: query.productId,
+    hasAccess: best === 'active',
+    status: best ?? 'none',
+    paidUntil: paidUntil ?? null,
+    grants,
+  };
 }
 
 /** The access rows of one customer or one order, oldest first. */
-export async function listAccessRows(db: Kysely<Database>, owner: { customerId: string } | { orderId: string }): Promise<AccessRowView[]> {
+export async function listAccessRows(
+  db: Kysely<Database>,
+  owner: { customerId: string } | { orderId: string },
+): Promise<AccessRowView[]> {
   let query = db
     .selectFrom('access')
     .innerJoin('orders', 'orders.id', 'access.order_id')
     // One item per order and product (the table's primary key), so the join adds no rows.
-    .leftJoin('order_items', (join) => join.onRef('order_items.order_id', '=', 'access.order_id').onRef('order_items.product_id', '=', 'access.product_id'))
+    .leftJoin('order_items', (join) =>
+      join
+        .onRef('order_items.order_id', '=', 'access.order_id')
+        .onRef('order_items.product_id', '=', 'access.product_id'),
+    )
     .select([
       'access.id as id',
       'order_items.name as product_name',
@@ -125,7 +159,10 @@ export async function listAccessRows(db: Kysely<Database>, owner: { customerId: 
       'access.updated_at as updated_at',
     ])
     .orderBy('access.id', 'asc');
-  query = 'customerId' in owner ? query.where('access.customer_id', '=', owner.customerId) : query.where('access.order_id', '=', owner.orderId);
+  query =
+    'customerId' in owner
+      ? query.where('access.customer_id', '=', owner.customerId)
+      : query.where('access.order_id', '=', owner.orderId);
   const rows = await query.execute();
   return rows.map((row) => ({
     id: row.id,

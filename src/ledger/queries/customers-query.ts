@@ -45,7 +45,19 @@ export interface CustomerDetail extends CustomerView {
 type CustomerRow = Awaited<ReturnType<ReturnType<typeof columns>['executeTakeFirstOrThrow']>>;
 
 function columns(db: Kysely<Database>) {
-  return db.selectFrom('customers').select(['id', 'email', 'first_name', 'last_name', 'company', 'phone', 'address', 'created_at', 'updated_at']);
+  return db
+    .selectFrom('customers')
+    .select([
+      'id',
+      'email',
+      'first_name',
+      'last_name',
+      'company',
+      'phone',
+      'address',
+      'created_at',
+      'updated_at',
+    ]);
 }
 
 function parseAddress(json: string | null): EventAddress | null {
@@ -70,10 +82,16 @@ function toView(row: CustomerRow): CustomerView {
 }
 
 /** Customers newest first; a bad cursor → `IpnhubError('INVALID_CURSOR')`. */
-export async function listCustomers(db: Kysely<Database>, filters: CustomerFilters = {}): Promise<Page<CustomerView>> {
+export async function listCustomers(
+  db: Kysely<Database>,
+  filters: CustomerFilters = {},
+): Promise<Page<CustomerView>> {
   const limit = pageLimit(filters.limit);
-  let query = columns(db).orderBy('id', 'desc').limit(limit + 1);
-  if (filters.cursor !== undefined) query = query.where('id', '<', decodeCursor(filters.cursor, 'customer'));
+  let query = columns(db)
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
+  if (filters.cursor !== undefined)
+    query = query.where('id', '<', decodeCursor(filters.cursor, 'customer'));
   if (filters.email !== undefined) query = query.where('email', '=', normalizeEmail(filters.email));
   if (filters.q !== undefined) {
     const q = filters.q.trim();
@@ -83,7 +101,14 @@ export async function listCustomers(db: Kysely<Database>, filters: CustomerFilte
       .selectFrom('customers')
       .select('customers.id')
       .where('customers.email', '=', normalizeEmail(q))
-      .union(db.selectFrom('orders').select('orders.customer_id as id').where('orders.external_id', '=', q).where('orders.customer_id', 'is not', null).$narrowType<{ id: NotNull }>())
+      .union(
+        db
+          .selectFrom('orders')
+          .select('orders.customer_id as id')
+          .where('orders.external_id', '=', q)
+          .where('orders.customer_id', 'is not', null)
+          .$narrowType<{ id: NotNull }>(),
+      )
       .union(
         db
           .selectFrom('transactions')
@@ -99,9 +124,15 @@ export async function listCustomers(db: Kysely<Database>, filters: CustomerFilte
 }
 
 /** One customer with orders and access rows, or null when there is none with this id. */
-export async function getCustomer(db: Kysely<Database>, id: string): Promise<CustomerDetail | null> {
+export async function getCustomer(
+  db: Kysely<Database>,
+  id: string,
+): Promise<CustomerDetail | null> {
   const row = await columns(db).where('id', '=', id).executeTakeFirst();
   if (!row) return null;
-  const [orders, access] = await Promise.all([listOrders(db, { customerId: id, limit: CUSTOMER_ORDERS_LIMIT }), listAccessRows(db, { customerId: id })]);
+  const [orders, access] = await Promise.all([
+    listOrders(db, { customerId: id, limit: CUSTOMER_ORDERS_LIMIT }),
+    listAccessRows(db, { customerId: id }),
+  ]);
   return { ...toView(row), orders: orders.data, access };
 }

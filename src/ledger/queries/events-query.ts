@@ -35,18 +35,32 @@ export interface EventListItem {
 }
 
 /** Events newest first; a cursor that is not an event cursor → `IpnhubError('INVALID_CURSOR')`. */
-export async function listEvents(db: Kysely<Database>, filters: EventFilters = {}): Promise<Page<EventListItem>> {
+export async function listEvents(
+  db: Kysely<Database>,
+  filters: EventFilters = {},
+): Promise<Page<EventListItem>> {
   const limit = pageLimit(filters.limit);
   let query = db
     .selectFrom('events')
-    .select(['id', 'type', 'source_id', 'order_ref', 'customer_email', 'test', 'occurred_at', 'received_at'])
+    .select([
+      'id',
+      'type',
+      'source_id',
+      'order_ref',
+      'customer_email',
+      'test',
+      'occurred_at',
+      'received_at',
+    ])
     .orderBy('id', 'desc')
     .limit(limit + 1);
-  if (filters.cursor !== undefined) query = query.where('id', '<', decodeCursor(filters.cursor, 'event'));
+  if (filters.cursor !== undefined)
+    query = query.where('id', '<', decodeCursor(filters.cursor, 'event'));
   if (filters.type !== undefined) query = query.where('type', '=', filters.type);
   if (filters.sourceId !== undefined) query = query.where('source_id', '=', filters.sourceId);
   if (filters.orderId !== undefined) query = query.where('order_ref', '=', filters.orderId);
-  if (filters.email !== undefined) query = query.where('customer_email', '=', normalizeEmail(filters.email));
+  if (filters.email !== undefined)
+    query = query.where('customer_email', '=', normalizeEmail(filters.email));
   if (filters.from !== undefined) query = query.where('occurred_at', '>=', filters.from);
   if (filters.to !== undefined) query = query.where('occurred_at', '<', filters.to);
   const rows = await query.execute();
@@ -71,6 +85,10 @@ export function parsePayload(payload: string): CanonicalEvent {
 
 /** The canonical event as stored, or null when there is none with this id (the admin UI's mapping preview renders it). */
 export async function loadEvent(db: Kysely<Database>, id: string): Promise<CanonicalEvent | null> {
-  const row = await db.selectFrom('events').select(['id', 'payload']).where('id', '=', id).executeTakeFirst();
+  const row = await db
+    .selectFrom('events')
+    .select(['id', 'payload'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   return row ? { ...parsePayload(row.payload), id: row.id } : null;
 }

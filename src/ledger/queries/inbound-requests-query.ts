@@ -100,7 +100,11 @@ function stringArray(json: string): string[] {
 function stringRecord(json: string): Record<string, string> {
   const value: unknown = JSON.parse(json);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return {};
-  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  return Object.fromEntries(
+    Object.entries(value).filter(
+      (entry): entry is [string, string] => typeof entry[1] === 'string',
+    ),
+  );
 }
 
 function toListItem(row: ListRow): InboundRequestListItem {
@@ -122,10 +126,16 @@ function toListItem(row: ListRow): InboundRequestListItem {
 }
 
 /** Inbound requests newest first; a bad cursor → `IpnhubError('INVALID_CURSOR')`. */
-export async function listInboundRequests(db: Kysely<Database>, filters: InboundRequestFilters = {}): Promise<Page<InboundRequestListItem>> {
+export async function listInboundRequests(
+  db: Kysely<Database>,
+  filters: InboundRequestFilters = {},
+): Promise<Page<InboundRequestListItem>> {
   const limit = pageLimit(filters.limit);
-  let query = columns(db).orderBy('id', 'desc').limit(limit + 1);
-  if (filters.cursor !== undefined) query = query.where('id', '<', decodeCursor(filters.cursor, 'inbound'));
+  let query = columns(db)
+    .orderBy('id', 'desc')
+    .limit(limit + 1);
+  if (filters.cursor !== undefined)
+    query = query.where('id', '<', decodeCursor(filters.cursor, 'inbound'));
   if (filters.verdict !== undefined) query = query.where('verdict', '=', filters.verdict);
   if (filters.sourceId !== undefined) query = query.where('source_id', '=', filters.sourceId);
   if (filters.from !== undefined) query = query.where('received_at', '>=', filters.from);
@@ -140,7 +150,12 @@ export async function listInboundRequests(db: Kysely<Database>, filters: Inbound
         .selectFrom('events')
         .select('events.inbound_request_id')
         .where('events.order_ref', '=', q)
-        .union(eb.selectFrom('events').select('events.inbound_request_id').where('events.customer_email', '=', normalizeEmail(q)))
+        .union(
+          eb
+            .selectFrom('events')
+            .select('events.inbound_request_id')
+            .where('events.customer_email', '=', normalizeEmail(q)),
+        )
         .union(
           eb
             .selectFrom('transactions')
@@ -157,19 +172,34 @@ export async function listInboundRequests(db: Kysely<Database>, filters: Inbound
 function decodeBody(provider: string | null, body: Buffer, lookup: ProviderLookup): DecodedFields {
   if (provider === null) return { ok: false, reason: 'no provider is recorded for this request' };
   const decoder = lookup(provider);
-  return decoder ? decoder.decodeFields(body) : { ok: false, reason: `provider ${provider} is not installed in this version` };
+  return decoder
+    ? decoder.decodeFields(body)
+    : { ok: false, reason: `provider ${provider} is not installed in this version` };
 }
 
 /**
  * One inbound request with headers, body and the body's decoded fields, or null when there is
  * none with this id. `lookup` finds the provider that decodes the body (tests bring their own).
  */
-export async function getInboundRequest(db: Kysely<Database>, id: string, lookup: ProviderLookup = installedProvider): Promise<InboundRequestDetail | null> {
-  const row = await columns(db).select(['headers', 'raw_body']).where('id', '=', id).executeTakeFirst();
+export async function getInboundRequest(
+  db: Kysely<Database>,
+  id: string,
+  lookup: ProviderLookup = installedProvider,
+): Promise<InboundRequestDetail | null> {
+  const row = await columns(db)
+    .select(['headers', 'raw_body'])
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!row) return null;
   const body = Buffer.from(row.raw_body);
-  const job = await db.selectFrom('verifications').select(['attempts', 'next_attempt_at', 'last_error']).where('inbound_request_id', '=', id).executeTakeFirst();
-  const pendingVerification = job ? { attempts: job.attempts, nextAttemptAt: job.next_attempt_at, lastError: job.last_error } : null;
+  const job = await db
+    .selectFrom('verifications')
+    .select(['attempts', 'next_attempt_at', 'last_error'])
+    .where('inbound_request_id', '=', id)
+    .executeTakeFirst();
+  const pendingVerification = job
+    ? { attempts: job.attempts, nextAttemptAt: job.next_attempt_at, lastError: job.last_error }
+    : null;
   const decoded = decodeBody(row.provider, body, lookup);
   return {
     ...toListItem(row),

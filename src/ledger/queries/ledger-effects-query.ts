@@ -11,10 +11,19 @@ export interface LedgerEffects {
   /** The ledger order (`ord_…`) the event belongs to with its status now; null when the event is about no recorded order. */
   order: { id: string; externalId: string; status: string; customerId: string | null } | null;
   /** The transaction the event recorded (payments, refunds, chargebacks); null for other events and duplicates. */
-  transaction: { id: string; kind: string; externalId: string | null; amount: number | null; currency: string | null } | null;
+  transaction: {
+    id: string;
+    kind: string;
+    externalId: string | null;
+    amount: number | null;
+    currency: string | null;
+  } | null;
 }
 
-export async function ledgerEffects(db: Kysely<Database>, event: CanonicalEvent): Promise<LedgerEffects> {
+export async function ledgerEffects(
+  db: Kysely<Database>,
+  event: CanonicalEvent,
+): Promise<LedgerEffects> {
   const orderId = event.order?.id ?? null;
   const [order, transaction] = await Promise.all([
     orderId === null
@@ -25,10 +34,21 @@ export async function ledgerEffects(db: Kysely<Database>, event: CanonicalEvent)
           .where('source_id', '=', event.source.id)
           .where('external_id', '=', orderId)
           .executeTakeFirst(),
-    db.selectFrom('transactions').select(['id', 'kind', 'external_id', 'amount', 'currency']).where('event_id', '=', event.id).executeTakeFirst(),
+    db
+      .selectFrom('transactions')
+      .select(['id', 'kind', 'external_id', 'amount', 'currency'])
+      .where('event_id', '=', event.id)
+      .executeTakeFirst(),
   ]);
   return {
-    order: order ? { id: order.id, externalId: order.external_id, status: order.status, customerId: order.customer_id } : null,
+    order: order
+      ? {
+          id: order.id,
+          externalId: order.external_id,
+          status: order.status,
+          customerId: order.customer_id,
+        }
+      : null,
     transaction: transaction
       ? {
           id: transaction.id,

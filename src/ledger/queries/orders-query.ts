@@ -139,10 +139,16 @@ function numberOrNull(value: number | null): number | null {
 }
 
 /** Orders newest first; a bad cursor → `IpnhubError('INVALID_CURSOR')`. */
-export async function listOrders(db: Kysely<Database>, filters: OrderFilters = {}): Promise<Page<OrderListItem>> {
+export async function listOrders(
+  db: Kysely<Database>,
+  filters: OrderFilters = {},
+): Promise<Page<OrderListItem>> {
   const limit = pageLimit(filters.limit);
-  let query = columns(db).orderBy('orders.id', 'desc').limit(limit + 1);
-  if (filters.cursor !== undefined) query = query.where('orders.id', '<', decodeCursor(filters.cursor, 'order'));
+  let query = columns(db)
+    .orderBy('orders.id', 'desc')
+    .limit(limit + 1);
+  if (filters.cursor !== undefined)
+    query = query.where('orders.id', '<', decodeCursor(filters.cursor, 'order'));
   if (filters.q !== undefined) {
     const q = filters.q.trim();
     // One set of matching ids, each part an indexed lookup; no OR, which PostgreSQL would
@@ -151,14 +157,28 @@ export async function listOrders(db: Kysely<Database>, filters: OrderFilters = {
       .selectFrom('orders')
       .select('orders.id')
       .where('orders.external_id', '=', q)
-      .union(db.selectFrom('transactions').select('transactions.order_id as id').where('transactions.external_id', '=', q))
-      .union(db.selectFrom('orders').innerJoin('customers', 'customers.id', 'orders.customer_id').select('orders.id').where('customers.email', '=', normalizeEmail(q)));
+      .union(
+        db
+          .selectFrom('transactions')
+          .select('transactions.order_id as id')
+          .where('transactions.external_id', '=', q),
+      )
+      .union(
+        db
+          .selectFrom('orders')
+          .innerJoin('customers', 'customers.id', 'orders.customer_id')
+          .select('orders.id')
+          .where('customers.email', '=', normalizeEmail(q)),
+      );
     query = query.where('orders.id', 'in', matches);
   }
-  if (filters.sourceId !== undefined) query = query.where('orders.source_id', '=', filters.sourceId);
-  if (filters.email !== undefined) query = query.where('customers.email', '=', normalizeEmail(filters.email));
+  if (filters.sourceId !== undefined)
+    query = query.where('orders.source_id', '=', filters.sourceId);
+  if (filters.email !== undefined)
+    query = query.where('customers.email', '=', normalizeEmail(filters.email));
   if (filters.status !== undefined) query = query.where('orders.status', '=', filters.status);
-  if (filters.customerId !== undefined) query = query.where('orders.customer_id', '=', filters.customerId);
+  if (filters.customerId !== undefined)
+    query = query.where('orders.customer_id', '=', filters.customerId);
   return toPage(await query.execute(), limit, toListItem);
 }
 
@@ -167,8 +187,19 @@ export async function getOrder(db: Kysely<Database>, id: string): Promise<OrderD
   const row = await columns(db).where('orders.id', '=', id).executeTakeFirst();
   if (!row) return null;
   const [items, rows, subscription, access, events] = await Promise.all([
-    db.selectFrom('order_items').selectAll().where('order_id', '=', id).orderBy('product_id', 'asc').execute(),
-    db.selectFrom('transactions').selectAll().where('order_id', '=', id).orderBy('occurred_at', 'asc').orderBy('id', 'asc').execute(),
+    db
+      .selectFrom('order_items')
+      .selectAll()
+      .where('order_id', '=', id)
+      .orderBy('product_id', 'asc')
+      .execute(),
+    db
+      .selectFrom('transactions')
+      .selectAll()
+      .where('order_id', '=', id)
+      .orderBy('occurred_at', 'asc')
+      .orderBy('id', 'asc')
+      .execute(),
     subscriptionForOrder(db, id),
     listAccessRows(db, { orderId: id }),
     db
@@ -182,7 +213,13 @@ export async function getOrder(db: Kysely<Database>, id: string): Promise<OrderD
   const pairs = rows.map((t) => ({ t, ledger: toLedgerTransaction(t) }));
   const transactions = pairs.map((pair) => pair.ledger);
   const refunds = refundsByPayment(transactions);
-  const inOrderCurrency = (kind: string) => transactions.filter((t) => t.kind === kind && t.amount !== null && (t.currency === null || row.currency === null || t.currency === row.currency));
+  const inOrderCurrency = (kind: string) =>
+    transactions.filter(
+      (t) =>
+        t.kind === kind &&
+        t.amount !== null &&
+        (t.currency === null || row.currency === null || t.currency === row.currency),
+    );
   const total = (kind: string): number | null => {
     const counted = inOrderCurrency(kind);
     return counted.length === 0 ? null : counted.reduce((sum, t) => sum + (t.amount ?? 0), 0);
@@ -199,7 +236,8 @@ export async function getOrder(db: Kysely<Database>, id: string): Promise<OrderD
       amount: numberOrNull(item.amount),
     })),
     transactions: pairs.map(({ t, ledger }) => {
-      const refunded = t.kind === 'payment' ? (refunds.get(t.id) ?? { refunded: 0, full: false }) : null;
+      const refunded =
+        t.kind === 'payment' ? (refunds.get(t.id) ?? { refunded: 0, full: false }) : null;
       return {
         id: t.id,
         eventId: t.event_id,
@@ -217,6 +255,12 @@ export async function getOrder(db: Kysely<Database>, id: string): Promise<OrderD
     }),
     subscription,
     access,
-    events: events.map((event) => ({ id: event.id, type: event.type, occurredAt: event.occurred_at, receivedAt: event.received_at, test: Number(event.test) === 1 })),
+    events: events.map((event) => ({
+      id: event.id,
+      type: event.type,
+      occurredAt: event.occurred_at,
+      receivedAt: event.received_at,
+      test: Number(event.test) === 1,
+    })),
   };
 }

@@ -13,7 +13,10 @@ export interface SourceStats {
 }
 
 export function emptyVerdictCounts(): Record<InboundVerdict, number> {
-  return Object.fromEntries(INBOUND_VERDICTS.map((verdict) => [verdict, 0])) as Record<InboundVerdict, number>;
+  return Object.fromEntries(INBOUND_VERDICTS.map((verdict) => [verdict, 0])) as Record<
+    InboundVerdict,
+    number
+  >;
 }
 
 function isVerdict(value: string): value is InboundVerdict {
@@ -21,11 +24,19 @@ function isVerdict(value: string): value is InboundVerdict {
 }
 
 /** Stats of the given sources (every source when `sourceIds` is absent); a source without notifications is absent from the map. */
-export async function sourceStats(db: Kysely<Database>, sourceIds?: readonly string[]): Promise<Map<string, SourceStats>> {
+export async function sourceStats(
+  db: Kysely<Database>,
+  sourceIds?: readonly string[],
+): Promise<Map<string, SourceStats>> {
   if (sourceIds !== undefined && sourceIds.length === 0) return new Map();
   let query = db
     .selectFrom('inbound_requests')
-    .select(['source_id', 'verdict', (eb) => eb.fn.countAll<number | string>().as('n'), (eb) => eb.fn.max('received_at').as('last')])
+    .select([
+      'source_id',
+      'verdict',
+      (eb) => eb.fn.countAll<number | string>().as('n'),
+      (eb) => eb.fn.max('received_at').as('last'),
+    ])
     .where('source_id', 'is not', null)
     .groupBy(['source_id', 'verdict']);
   if (sourceIds !== undefined) query = query.where('source_id', 'in', [...sourceIds]);
@@ -38,12 +49,22 @@ export async function sourceStats(db: Kysely<Database>, sourceIds?: readonly str
       stats.set(row.source_id, entry);
     }
     if (isVerdict(row.verdict)) entry.counts[row.verdict] += Number(row.n);
-    if (row.last !== null && (entry.lastNotificationAt === null || row.last > entry.lastNotificationAt)) entry.lastNotificationAt = row.last;
+    if (
+      row.last !== null &&
+      (entry.lastNotificationAt === null || row.last > entry.lastNotificationAt)
+    )
+      entry.lastNotificationAt = row.last;
   }
   return stats;
 }
 
 /** `view` with its stats (zero counts when it received nothing). */
-export function withStats<V extends { id: string }>(view: V, stats: Map<string, SourceStats>): V & SourceStats {
-  return { ...view, ...(stats.get(view.id) ?? { lastNotificationAt: null, counts: emptyVerdictCounts() }) };
+export function withStats<V extends { id: string }>(
+  view: V,
+  stats: Map<string, SourceStats>,
+): V & SourceStats {
+  return {
+    ...view,
+    ...(stats.get(view.id) ?? { lastNotificationAt: null, counts: emptyVerdictCounts() }),
+  };
 }

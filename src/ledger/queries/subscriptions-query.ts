@@ -63,16 +63,26 @@ function toView(row: Row): SubscriptionView {
 }
 
 /** Subscriptions newest first; a bad cursor → `IpnhubError('INVALID_CURSOR')`. */
-export async function listSubscriptions(db: Kysely<Database>, filters: SubscriptionFilters = {}): Promise<Page<SubscriptionView>> {
+export async function listSubscriptions(
+  db: Kysely<Database>,
+  filters: SubscriptionFilters = {},
+): Promise<Page<SubscriptionView>> {
   const limit = pageLimit(filters.limit);
-  let query = columns(db).orderBy('subscriptions.id', 'desc').limit(limit + 1);
-  if (filters.cursor !== undefined) query = query.where('subscriptions.id', '<', decodeCursor(filters.cursor, 'subscription'));
-  if (filters.status !== undefined) query = query.where('subscriptions.status', '=', filters.status);
+  let query = columns(db)
+    .orderBy('subscriptions.id', 'desc')
+    .limit(limit + 1);
+  if (filters.cursor !== undefined)
+    query = query.where('subscriptions.id', '<', decodeCursor(filters.cursor, 'subscription'));
+  if (filters.status !== undefined)
+    query = query.where('subscriptions.status', '=', filters.status);
   return toPage(await query.execute(), limit, toView);
 }
 
 /** The subscription of one ledger order, or null for single payments. */
-export async function subscriptionForOrder(db: Kysely<Database>, orderId: string): Promise<SubscriptionView | null> {
+export async function subscriptionForOrder(
+  db: Kysely<Database>,
+  orderId: string,
+): Promise<SubscriptionView | null> {
   const row = await columns(db).where('subscriptions.order_id', '=', orderId).executeTakeFirst();
   return row ? toView(row) : null;
 }

@@ -57,13 +57,28 @@ describe('berlinDateTimeToIso', () => {
 
 describe('isoToBerlinWallTime', () => {
   it('writes summer and winter times with their offsets, across the date line', () => {
-    expect(isoToBerlinWallTime(new Date('2024-05-14T07:12:45.678Z'))).toEqual({ date: '2024-05-14', time: '09:12:45' });
-    expect(isoToBerlinWallTime(new Date('2024-02-01T17:40:02Z'))).toEqual({ date: '2024-02-01', time: '18:40:02' });
-    expect(isoToBerlinWallTime(new Date('2023-12-31T23:30:00Z'))).toEqual({ date: '2024-01-01', time: '00:30:00' });
+    expect(isoToBerlinWallTime(new Date('2024-05-14T07:12:45.678Z'))).toEqual({
+      date: '2024-05-14',
+      time: '09:12:45',
+    });
+    expect(isoToBerlinWallTime(new Date('2024-02-01T17:40:02Z'))).toEqual({
+      date: '2024-02-01',
+      time: '18:40:02',
+    });
+    expect(isoToBerlinWallTime(new Date('2023-12-31T23:30:00Z'))).toEqual({
+      date: '2024-01-01',
+      time: '00:30:00',
+    });
   });
 
   it('round-trips through berlinWallTimeToIso around both switches', () => {
-    for (const iso of ['2024-03-31T00:59:59.000Z', '2024-03-31T01:00:00.000Z', '2024-10-27T00:30:00.000Z', '2024-10-27T02:00:00.000Z', '2026-07-01T12:00:00.000Z']) {
+    for (const iso of [
+      '2024-03-31T00:59:59.000Z',
+      '2024-03-31T01:00:00.000Z',
+      '2024-10-27T00:30:00.000Z',
+      '2024-10-27T02:00:00.000Z',
+      '2026-07-01T12:00:00.000Z',
+    ]) {
       const { date, time } = isoToBerlinWallTime(new Date(iso));
       expect(berlinWallTimeToIso(date, time), iso).toBe(iso);
     }

@@ -6,7 +6,12 @@
 import { parseFormBody } from '../../lib/form-body.js';
 import type { FormBodyErrorCode } from '../../lib/form-body.js';
 import type { InboundRequest, Normalized, Provider, Verification } from '../provider.js';
-import { PROVIDER_UTF8, decodedFields, parsedOnce, textAcknowledgement } from '../provider-support.js';
+import {
+  PROVIDER_UTF8,
+  decodedFields,
+  parsedOnce,
+  textAcknowledgement,
+} from '../provider-support.js';
 import { digistore24ConfigSchema } from './config.js';
 import type { Digistore24Config } from './config.js';
 import { normalizeDigistore24 } from './normalize.js';
@@ -35,7 +40,9 @@ function check(req: InboundRequest, config: Digistore24Config): Checked {
   if (memo !== undefined && memo.config === config) return memo.verdict;
   const parsed = parseBody(req.rawBody);
   const verdict: Checked = parsed.ok
-    ? verifyShaSign(parsed.fields, config.passphrase, { legacyHtmlDecoding: config.legacyHtmlDecoding })
+    ? verifyShaSign(parsed.fields, config.passphrase, {
+        legacyHtmlDecoding: config.legacyHtmlDecoding,
+      })
     : parsed;
   checkedBodies.set(req.rawBody, { config, verdict });
   return verdict;
@@ -43,7 +50,9 @@ function check(req: InboundRequest, config: Digistore24Config): Checked {
 
 function verify(req: InboundRequest, config: Digistore24Config): Verification {
   const verdict = check(req, config);
-  return verdict.ok ? { ok: true, method: `sha512 variant ${verdict.variant}` } : { ok: false, code: verdict.code, reason: verdict.reason };
+  return verdict.ok
+    ? { ok: true, method: `sha512 variant ${verdict.variant}` }
+    : { ok: false, code: verdict.code, reason: verdict.reason };
 }
 
 /**
@@ -52,7 +61,9 @@ function verify(req: InboundRequest, config: Digistore24Config): Verification {
  */
 function normalize(req: InboundRequest, config: Digistore24Config): Normalized {
   const verdict = check(req, config);
-  return verdict.ok ? normalizeDigistore24(verdict.signedFields) : { kind: 'invalid', code: verdict.code, reason: verdict.reason };
+  return verdict.ok
+    ? normalizeDigistore24(verdict.signedFields)
+    : { kind: 'invalid', code: verdict.code, reason: verdict.reason };
 }
 
 /**
@@ -76,8 +87,14 @@ export function digistore24Provider(): Provider<Digistore24Config> {
     decodeFields: (rawBody) => decodedFields(parseBody(rawBody), PROVIDER_UTF8),
     // What Digistore24's "Test connection" button sends (docs/protocols/digistore24.md#example-payloads example 9), signed with the source's passphrase.
     testNotification: (config) => ({
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'ipnhub (test notification from the admin UI)' },
-      body: Buffer.from(encodeDigistore24Body(sampleDigistore24Fields('connection_test'), config.passphrase), 'utf8'),
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'user-agent': 'ipnhub (test notification from the admin UI)',
+      },
+      body: Buffer.from(
+        encodeDigistore24Body(sampleDigistore24Fields('connection_test'), config.passphrase),
+        'utf8',
+      ),
     }),
   } satisfies Provider<Digistore24Config>;
 }

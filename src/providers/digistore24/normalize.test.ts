@@ -41,7 +41,14 @@ const anna = {
   lastName: 'Beispiel',
   company: null,
   phone: null,
-  address: { street: 'Musterstraße 5', street2: null, zipcode: '10115', city: 'Berlin', state: null, country: 'DE' },
+  address: {
+    street: 'Musterstraße 5',
+    street2: null,
+    zipcode: '10115',
+    city: 'Berlin',
+    state: null,
+    country: 'DE',
+  },
   newsletterConsent: null,
   language: 'en',
 };
@@ -69,7 +76,15 @@ describe('normalizeDigistore24', () => {
             net: 8151,
             fee: null,
             language: 'en',
-            items: [{ productId: '543210', name: 'Online Course Basic', quantity: 1, isAddon: false, amount: 9700 }],
+            items: [
+              {
+                productId: '543210',
+                name: 'Online Course Basic',
+                quantity: 1,
+                isAddon: false,
+                amount: 9700,
+              },
+            ],
             invoiceUrl: 'https://www.digistore24.com/invoice/K7QX2M9P/91000001/ABCD1234.pdf',
             receiptUrl: 'https://www.digistore24.com/receipt/543210/K7QX2M9P/ABCD1234',
             nextPaymentAt: null,
@@ -197,7 +212,14 @@ describe('normalizeDigistore24', () => {
         lastName: 'Partner',
         company: null,
         phone: null,
-        address: { street: 'Hauptweg 12', street2: null, zipcode: '50667', city: 'Köln', state: null, country: 'DE' },
+        address: {
+          street: 'Hauptweg 12',
+          street2: null,
+          zipcode: '50667',
+          city: 'Köln',
+          state: null,
+          country: 'DE',
+        },
         newsletterConsent: null,
         language: null,
       },
@@ -210,7 +232,15 @@ describe('normalizeDigistore24', () => {
       amount: null,
       currency: null,
       language: 'en',
-      items: [{ productId: '543210', name: 'Online Course Basic', quantity: 1, isAddon: false, amount: null }],
+      items: [
+        {
+          productId: '543210',
+          name: 'Online Course Basic',
+          quantity: 1,
+          isAddon: false,
+          amount: null,
+        },
+      ],
     });
   });
 
@@ -248,14 +278,31 @@ describe('normalizeDigistore24', () => {
 
   it('takes the subscription status from billing_status where the event does not decide it', () => {
     const base = example(1);
-    expect(onlyEvent({ ...base, event: 'payment_denial', billing_status: 'aborted' }).subscription?.status).toBe('cancelled');
-    expect(onlyEvent({ ...base, event: 'on_refund', billing_status: 'reminding' }).subscription?.status).toBe('suspended');
-    expect(onlyEvent({ ...base, event: 'on_refund', billing_status: 'weird' }).subscription?.status).toBe(null);
-    expect(onlyEvent({ ...base, billing_type: 'installment' }).subscription).toEqual({ id: 'R3TW8N2D', status: 'active' });
+    expect(
+      onlyEvent({ ...base, event: 'payment_denial', billing_status: 'aborted' }).subscription
+        ?.status,
+    ).toBe('cancelled');
+    expect(
+      onlyEvent({ ...base, event: 'on_refund', billing_status: 'reminding' }).subscription?.status,
+    ).toBe('suspended');
+    expect(
+      onlyEvent({ ...base, event: 'on_refund', billing_status: 'weird' }).subscription?.status,
+    ).toBe(null);
+    expect(onlyEvent({ ...base, billing_type: 'installment' }).subscription).toEqual({
+      id: 'R3TW8N2D',
+      status: 'active',
+    });
   });
 
   it('ignores events it does not act on, keeping the fields without the signature', () => {
-    for (const event of ['eticket', 'custom_form', 'customform', 'on_payment_subscription_signup', 'constructor', 'toString']) {
+    for (const event of [
+      'eticket',
+      'custom_form',
+      'customform',
+      'on_payment_subscription_signup',
+      'constructor',
+      'toString',
+    ]) {
       expect(normalizeDigistore24({ event, order_id: 'X', sha_sign: 'S' })).toEqual({
         kind: 'ignored',
         reason: `Digistore24 event "${event}" is not handled`,
@@ -272,7 +319,11 @@ describe('normalizeDigistore24', () => {
 
   it('rejects an order event without order_id as MISSING_FIELD', () => {
     const { order_id: _orderId, ...fields } = example(0);
-    expect(normalizeDigistore24(fields)).toEqual({ kind: 'invalid', code: 'MISSING_FIELD', reason: 'order_id is missing for event on_payment' });
+    expect(normalizeDigistore24(fields)).toEqual({
+      kind: 'invalid',
+      code: 'MISSING_FIELD',
+      reason: 'order_id is missing for event on_payment',
+    });
     expect(normalizeDigistore24({ ...fields, order_id: '' })).toEqual({
       kind: 'invalid',
       code: 'MISSING_FIELD',
@@ -283,7 +334,9 @@ describe('normalizeDigistore24', () => {
   it('keys a notification without transaction_id by pay_sequence_no and rebill_stop_noted_at', () => {
     const { transaction_id: _t, ...fields } = example(0);
     expect(onlyEvent(fields).dedupKey).toBe('ds24:K7QX2M9P:on_payment:0:');
-    expect(onlyEvent({ ...fields, transaction_id: '' }).dedupKey).toBe('ds24:K7QX2M9P:on_payment:0:');
+    expect(onlyEvent({ ...fields, transaction_id: '' }).dedupKey).toBe(
+      'ds24:K7QX2M9P:on_payment:0:',
+    );
   });
 
   describe('money', () => {
@@ -297,9 +350,16 @@ describe('normalizeDigistore24', () => {
 
     it('falls back to transaction_amount, then amount_brutto', () => {
       const base = example(0);
-      expect(onlyEvent({ ...base, amount: '', transaction_amount: '12.34' }).order?.amount).toBe(1234);
-      expect(onlyEvent({ ...base, amount: '', transaction_amount: '', amount_brutto: '5.60' }).order?.amount).toBe(560);
-      expect(onlyEvent({ ...base, amount: '', transaction_amount: '', amount_brutto: '' }).order?.amount).toBe(null);
+      expect(onlyEvent({ ...base, amount: '', transaction_amount: '12.34' }).order?.amount).toBe(
+        1234,
+      );
+      expect(
+        onlyEvent({ ...base, amount: '', transaction_amount: '', amount_brutto: '5.60' }).order
+          ?.amount,
+      ).toBe(560);
+      expect(
+        onlyEvent({ ...base, amount: '', transaction_amount: '', amount_brutto: '' }).order?.amount,
+      ).toBe(null);
     });
 
     it('reads vat from amount_vat or vat_amount, and the fee', () => {
@@ -310,27 +370,42 @@ describe('normalizeDigistore24', () => {
     });
 
     it('makes refund and chargeback amounts positive', () => {
-      const refund = onlyEvent({ ...example(2), amount: '-97.00', amount_vat: '-15.49', amount_netto: '-81.51' });
-      expect([refund.order?.amount, refund.order?.vat, refund.order?.net, refund.order?.items[0]?.amount]).toEqual([9700, 1549, 8151, 9700]);
+      const refund = onlyEvent({
+        ...example(2),
+        amount: '-97.00',
+        amount_vat: '-15.49',
+        amount_netto: '-81.51',
+      });
+      expect([
+        refund.order?.amount,
+        refund.order?.vat,
+        refund.order?.net,
+        refund.order?.items[0]?.amount,
+      ]).toEqual([9700, 1549, 8151, 9700]);
       expect(onlyEvent({ ...example(3), amount: '-29.00' }).order?.amount).toBe(2900);
     });
 
     it('reads garbage amounts as null', () => {
-      expect(onlyEvent({ ...example(0), amount: '97,00 EUR', transaction_amount: '', amount_brutto: '' }).order?.amount).toBe(null);
+      expect(
+        onlyEvent({ ...example(0), amount: '97,00 EUR', transaction_amount: '', amount_brutto: '' })
+          .order?.amount,
+      ).toBe(null);
     });
   });
 
   describe('occurredAt (Europe/Berlin)', () => {
     it('reads a summer transaction time as UTC+2', () => {
-      expect(onlyEvent({ ...example(0), transaction_date: '2024-07-01', transaction_time: '00:30:00' }).occurredAt).toBe(
-        '2024-06-30T22:30:00.000Z',
-      );
+      expect(
+        onlyEvent({ ...example(0), transaction_date: '2024-07-01', transaction_time: '00:30:00' })
+          .occurredAt,
+      ).toBe('2024-06-30T22:30:00.000Z');
     });
 
     it('reads a winter transaction time as UTC+1', () => {
-      expect(onlyEvent({ ...example(0), transaction_date: '2024-12-24', transaction_time: '18:00:00' }).occurredAt).toBe(
-        '2024-12-24T17:00:00.000Z',
-      );
+      expect(
+        onlyEvent({ ...example(0), transaction_date: '2024-12-24', transaction_time: '18:00:00' })
+          .occurredAt,
+      ).toBe('2024-12-24T17:00:00.000Z');
     });
 
     it('never falls back to order_date_time (the original order, not this event)', () => {
@@ -340,7 +415,9 @@ describe('normalizeDigistore24', () => {
     });
 
     it('times a cancellation by rebill_stop_noted_at', () => {
-      expect(onlyEvent({ ...example(5), rebill_stop_noted_at: '2024-12-01 08:00:00' }).occurredAt).toBe('2024-12-01T07:00:00.000Z');
+      expect(
+        onlyEvent({ ...example(5), rebill_stop_noted_at: '2024-12-01 08:00:00' }).occurredAt,
+      ).toBe('2024-12-01T07:00:00.000Z');
       expect(onlyEvent({ ...example(5), rebill_stop_noted_at: 'garbage' }).occurredAt).toBe(null);
     });
   });
@@ -354,7 +431,9 @@ describe('normalizeDigistore24', () => {
     it('reads quantity, defaulting to 1', () => {
       expect(onlyEvent({ ...example(0), quantity: '3' }).order?.items[0]?.quantity).toBe(3);
       expect(onlyEvent({ ...example(0), quantity: '' }).order?.items[0]?.quantity).toBe(1);
-      expect(onlyEvent({ ...example(0), quantity: '99999999999999999999' }).order?.items[0]?.quantity).toBe(1);
+      expect(
+        onlyEvent({ ...example(0), quantity: '99999999999999999999' }).order?.items[0]?.quantity,
+      ).toBe(1);
     });
 
     it('adds product_id_N and product_idN as further add-on items in number order', () => {
@@ -369,7 +448,13 @@ describe('normalizeDigistore24', () => {
         product_ids: '543210,666,777',
       });
       expect(event.order?.items).toEqual([
-        { productId: '543210', name: 'Online Course Basic', quantity: 1, isAddon: false, amount: null },
+        {
+          productId: '543210',
+          name: 'Online Course Basic',
+          quantity: 1,
+          isAddon: false,
+          amount: null,
+        },
         { productId: '666', name: 'Workbook', quantity: 2, isAddon: true, amount: null },
         { productId: '777', name: 'Bonus', quantity: 1, isAddon: true, amount: null },
       ]);
@@ -383,30 +468,50 @@ describe('normalizeDigistore24', () => {
   describe('buyer', () => {
     it('lower-cases and trims the e-mail, falling back to buyer_email and address_email', () => {
       const base = example(0);
-      expect(onlyEvent({ ...base, email: '  Anna.B@Example.COM ' }).buyer?.email).toBe('anna.b@example.com');
+      expect(onlyEvent({ ...base, email: '  Anna.B@Example.COM ' }).buyer?.email).toBe(
+        'anna.b@example.com',
+      );
       expect(onlyEvent({ ...base, email: '', buyer_email: 'B@X.DE' }).buyer?.email).toBe('b@x.de');
-      expect(onlyEvent({ ...base, email: '', buyer_email: '', address_email: 'C@X.DE' }).buyer?.email).toBe('c@x.de');
+      expect(
+        onlyEvent({ ...base, email: '', buyer_email: '', address_email: 'C@X.DE' }).buyer?.email,
+      ).toBe('c@x.de');
       expect(onlyEvent({ ...base, email: '   ' }).buyer?.email).toBe(null);
     });
 
     it('prefers address_* names and falls back to buyer_*', () => {
-      const buyer = onlyEvent({ ...example(0), address_first_name: '', address_last_name: 'Muster' }).buyer;
+      const buyer = onlyEvent({
+        ...example(0),
+        address_first_name: '',
+        address_last_name: 'Muster',
+      }).buyer;
       expect([buyer?.firstName, buyer?.lastName]).toEqual(['Anna', 'Muster']);
     });
 
     it('joins street name and number when address_street is empty', () => {
-      const base = { ...example(0), address_street: '', address_street_name: 'Hauptweg', address_street_number: '12a' };
+      const base = {
+        ...example(0),
+        address_street: '',
+        address_street_name: 'Hauptweg',
+        address_street_number: '12a',
+      };
       expect(onlyEvent(base).buyer?.address?.street).toBe('Hauptweg 12a');
-      expect(onlyEvent({ ...base, address_street_number: '' }).buyer?.address?.street).toBe('Hauptweg');
+      expect(onlyEvent({ ...base, address_street_number: '' }).buyer?.address?.street).toBe(
+        'Hauptweg',
+      );
     });
 
     it('reads company and phone', () => {
-      const buyer = onlyEvent({ ...example(0), address_company: 'Beispiel GmbH', address_phone_no: '+49 30 1234' }).buyer;
+      const buyer = onlyEvent({
+        ...example(0),
+        address_company: 'Beispiel GmbH',
+        address_phone_no: '+49 30 1234',
+      }).buyer;
       expect([buyer?.company, buyer?.phone]).toEqual(['Beispiel GmbH', '+49 30 1234']);
     });
 
     it('reads newsletter consent (value list UNCONFIRMED)', () => {
-      const consent = (choice: string) => onlyEvent({ ...example(0), newsletter_choice: choice }).buyer?.newsletterConsent;
+      const consent = (choice: string) =>
+        onlyEvent({ ...example(0), newsletter_choice: choice }).buyer?.newsletterConsent;
       expect(consent('none')).toBe(null);
       expect(consent('')).toBe(null);
       expect(consent('single_optin')).toBe(true);
@@ -420,12 +525,20 @@ describe('normalizeDigistore24', () => {
   });
 
   it('reads the affiliate of an order event', () => {
-    expect(onlyEvent({ ...example(0), affiliate_name: 'maxpartner' }).affiliate).toEqual({ id: null, name: 'maxpartner', email: null });
-    expect(onlyEvent({ ...example(0), affiliate_id: '42', affiliate_name: 'mp' }).affiliate).toEqual({ id: '42', name: 'mp', email: null });
+    expect(onlyEvent({ ...example(0), affiliate_name: 'maxpartner' }).affiliate).toEqual({
+      id: null,
+      name: 'maxpartner',
+      email: null,
+    });
+    expect(
+      onlyEvent({ ...example(0), affiliate_id: '42', affiliate_name: 'mp' }).affiliate,
+    ).toEqual({ id: '42', name: 'mp', email: null });
   });
 
   it('uses product_language when language is empty', () => {
-    expect(onlyEvent({ ...example(0), language: '', product_language: 'de' }).order?.language).toBe('de');
+    expect(onlyEvent({ ...example(0), language: '', product_language: 'de' }).order?.language).toBe(
+      'de',
+    );
   });
 
   it('flags api_mode=test', () => {
@@ -434,7 +547,11 @@ describe('normalizeDigistore24', () => {
   });
 
   it('drops a malformed next_payment_at and billing_type', () => {
-    const order = onlyEvent({ ...example(1), next_payment_at: 'soon', billing_type: 'lifetime' }).order;
+    const order = onlyEvent({
+      ...example(1),
+      next_payment_at: 'soon',
+      billing_type: 'lifetime',
+    }).order;
     expect([order?.nextPaymentAt, order?.billingType]).toEqual([null, null]);
   });
 });

@@ -3,7 +3,16 @@
  * parameters, docs/protocols/digistore24.md#billing-types-rebills-and-idempotency billing and idempotency). Pure: decoded fields in, one draft out.
  */
 import { emptyOrder } from '../../core/events.js';
-import type { BillingType, EventAddress, EventBuyer, EventDraft, EventItem, EventOrder, EventSubscription, EventType } from '../../core/events.js';
+import type {
+  BillingType,
+  EventAddress,
+  EventBuyer,
+  EventDraft,
+  EventItem,
+  EventOrder,
+  EventSubscription,
+  EventType,
+} from '../../core/events.js';
 import { parseMoney } from '../../core/money.js';
 import type { Normalized } from '../provider.js';
 import { berlinDateTimeToIso, berlinWallTimeToIso } from './berlin-time.js';
@@ -79,7 +88,8 @@ function occurredAt(fields: Fields): string | null {
   const date = get(fields, 'transaction_date');
   const time = get(fields, 'transaction_time');
   if (date !== null && time !== null) return berlinWallTimeToIso(date, time);
-  const stopNoted = get(fields, 'event') === 'on_rebill_cancelled' ? get(fields, 'rebill_stop_noted_at') : null;
+  const stopNoted =
+    get(fields, 'event') === 'on_rebill_cancelled' ? get(fields, 'rebill_stop_noted_at') : null;
   return stopNoted === null ? null : berlinDateTimeToIso(stopNoted);
 }
 
@@ -113,7 +123,8 @@ function address(fields: Fields): EventAddress | null {
 }
 
 function buyer(fields: Fields): EventBuyer | null {
-  const email = first(fields, 'email', 'buyer_email', 'address_email')?.trim().toLowerCase() ?? null;
+  const email =
+    first(fields, 'email', 'buyer_email', 'address_email')?.trim().toLowerCase() ?? null;
   const result: EventBuyer = {
     email: email === '' ? null : email,
     firstName: first(fields, 'address_first_name', 'buyer_first_name'),
@@ -190,7 +201,10 @@ function order(fields: Fields, orderId: string, refundLike: boolean): EventOrder
     items,
     invoiceUrl: get(fields, 'invoice_url'),
     receiptUrl: get(fields, 'receipt_url'),
-    nextPaymentAt: nextPayment !== null && /^\d{4}-\d{2}-\d{2}/.test(nextPayment) ? nextPayment.slice(0, 10) : null,
+    nextPaymentAt:
+      nextPayment !== null && /^\d{4}-\d{2}-\d{2}/.test(nextPayment)
+        ? nextPayment.slice(0, 10)
+        : null,
     custom: get(fields, 'custom'),
   };
 }
@@ -216,9 +230,10 @@ function subscription(fields: Fields, type: EventType, orderId: string): EventSu
   const billingType = get(fields, 'billing_type');
   if (billingType !== 'subscription' && billingType !== 'installment') return null;
   const billingStatus = get(fields, 'billing_status');
-  const fromBilling = billingStatus !== null && Object.hasOwn(STATUS_BY_BILLING_STATUS, billingStatus)
-    ? (STATUS_BY_BILLING_STATUS[billingStatus] ?? null)
-    : null;
+  const fromBilling =
+    billingStatus !== null && Object.hasOwn(STATUS_BY_BILLING_STATUS, billingStatus)
+      ? (STATUS_BY_BILLING_STATUS[billingStatus] ?? null)
+      : null;
   return { id: orderId, status: STATUS_BY_TYPE[type] ?? fromBilling };
 }
 
@@ -232,9 +247,10 @@ function orderEvent(fields: Fields, event: string, type: EventType, orderId: str
   const transactionId = get(fields, 'transaction_id');
   // docs/protocols/digistore24.md#billing-types-rebills-and-idempotency: (order_id, transaction_id) when DS24 names the transaction; otherwise the payment
   // number and the stop time tell repeated notifications of one order apart.
-  const dedupKey = transactionId !== null
-    ? `ds24:${orderId}:${event}:${transactionId}`
-    : `ds24:${orderId}:${event}:${get(fields, 'pay_sequence_no') ?? ''}:${get(fields, 'rebill_stop_noted_at') ?? ''}`;
+  const dedupKey =
+    transactionId !== null
+      ? `ds24:${orderId}:${event}:${transactionId}`
+      : `ds24:${orderId}:${event}:${get(fields, 'pay_sequence_no') ?? ''}:${get(fields, 'rebill_stop_noted_at') ?? ''}`;
   return {
     type,
     occurredAt: occurredAt(fields),
@@ -266,7 +282,18 @@ function affiliationEvent(fields: Fields): EventDraft {
     order: {
       ...emptyOrder(null),
       language: first(fields, 'language', 'product_language'),
-      items: productId === null ? [] : [{ productId, name: get(fields, 'product_name'), quantity: 1, isAddon: false, amount: null }],
+      items:
+        productId === null
+          ? []
+          : [
+              {
+                productId,
+                name: get(fields, 'product_name'),
+                quantity: 1,
+                isAddon: false,
+                amount: null,
+              },
+            ],
     },
     buyer: contact,
     affiliate: { id: get(fields, 'affiliate_id'), name, email: contact?.email ?? null },
@@ -302,13 +329,22 @@ export function normalizeDigistore24(fields: Fields): Normalized {
   if (event === null) return { kind: 'invalid', code: 'MISSING_FIELD', reason: 'event is missing' };
   if (!isDigistore24Event(event)) {
     const quoted = event.length > MAX_QUOTED_EVENT ? `${event.slice(0, MAX_QUOTED_EVENT)}…` : event;
-    return { kind: 'ignored', reason: `Digistore24 event "${quoted}" is not handled`, fields: withoutSignature(fields) };
+    return {
+      kind: 'ignored',
+      reason: `Digistore24 event "${quoted}" is not handled`,
+      fields: withoutSignature(fields),
+    };
   }
   const type = DIGISTORE24_EVENT_MAP[event];
   if (event === 'on_affiliation') return { kind: 'events', events: [affiliationEvent(fields)] };
   if (event === 'connection_test') return { kind: 'events', events: [connectionTestEvent(fields)] };
   // What is left are the eight order events (docs/protocols/digistore24.md#which-fields-come-with-which-event): they share the order payload and need its id.
   const orderId = get(fields, 'order_id');
-  if (orderId === null) return { kind: 'invalid', code: 'MISSING_FIELD', reason: `order_id is missing for event ${event}` };
+  if (orderId === null)
+    return {
+      kind: 'invalid',
+      code: 'MISSING_FIELD',
+      reason: `order_id is missing for event ${event}`,
+    };
   return { kind: 'events', events: [orderEvent(fields, event, type, orderId)] };
 }

@@ -59,14 +59,61 @@ interface EventShape {
 }
 
 const SHAPES: Readonly<Record<string, EventShape>> = {
-  on_payment: { label: 'payment', transactionType: 'payment', defaultBilling: 'single_payment', status: { single: 'completed', plan: 'paying' } },
-  on_refund: { label: 'refund', transactionType: 'refund', defaultBilling: 'single_payment', status: { single: 'completed', plan: 'aborted' }, stopReason: 'by_refund' },
-  on_chargeback: { label: 'chargeback', transactionType: 'chargeback', defaultBilling: 'single_payment', status: { single: 'completed', plan: 'aborted' }, stopReason: 'by_chargeback' },
-  on_payment_missed: { label: 'missed recurring payment', transactionType: null, defaultBilling: 'subscription', status: { single: 'unpaid', plan: 'reminding' } },
-  payment_denial: { label: 'rejected payment', transactionType: null, defaultBilling: 'subscription', status: { single: 'unpaid', plan: 'aborted' }, stopReason: 'by_payment_denial' },
-  on_rebill_cancelled: { label: 'rebilling canceled', transactionType: null, defaultBilling: 'subscription', status: { single: 'completed', plan: 'paying' }, stopReason: 'by_buyer', stopNoted: true },
-  on_rebill_resumed: { label: 'rebilling resumed', transactionType: null, defaultBilling: 'subscription', status: { single: 'completed', plan: 'paying' } },
-  last_paid_day: { label: 'end of paid period', transactionType: null, defaultBilling: 'subscription', status: { single: 'completed', plan: 'completed' }, stopReason: 'by_buyer', stopNoted: true },
+  on_payment: {
+    label: 'payment',
+    transactionType: 'payment',
+    defaultBilling: 'single_payment',
+    status: { single: 'completed', plan: 'paying' },
+  },
+  on_refund: {
+    label: 'refund',
+    transactionType: 'refund',
+    defaultBilling: 'single_payment',
+    status: { single: 'completed', plan: 'aborted' },
+    stopReason: 'by_refund',
+  },
+  on_chargeback: {
+    label: 'chargeback',
+    transactionType: 'chargeback',
+    defaultBilling: 'single_payment',
+    status: { single: 'completed', plan: 'aborted' },
+    stopReason: 'by_chargeback',
+  },
+  on_payment_missed: {
+    label: 'missed recurring payment',
+    transactionType: null,
+    defaultBilling: 'subscription',
+    status: { single: 'unpaid', plan: 'reminding' },
+  },
+  payment_denial: {
+    label: 'rejected payment',
+    transactionType: null,
+    defaultBilling: 'subscription',
+    status: { single: 'unpaid', plan: 'aborted' },
+    stopReason: 'by_payment_denial',
+  },
+  on_rebill_cancelled: {
+    label: 'rebilling canceled',
+    transactionType: null,
+    defaultBilling: 'subscription',
+    status: { single: 'completed', plan: 'paying' },
+    stopReason: 'by_buyer',
+    stopNoted: true,
+  },
+  on_rebill_resumed: {
+    label: 'rebilling resumed',
+    transactionType: null,
+    defaultBilling: 'subscription',
+    status: { single: 'completed', plan: 'paying' },
+  },
+  last_paid_day: {
+    label: 'end of paid period',
+    transactionType: null,
+    defaultBilling: 'subscription',
+    status: { single: 'completed', plan: 'completed' },
+    stopReason: 'by_buyer',
+    stopNoted: true,
+  },
 };
 
 /** Default transaction id, date and time by `transaction_type` (docs/protocols/digistore24.md#example-payloads examples 1, 3 and 4). */
@@ -105,12 +152,24 @@ function oneMonthLater(date: string): string {
 
 function datesAt(at: Date): SampleDates {
   const { date, time } = isoToBerlinWallTime(at);
-  return { transaction: () => [date, time], order: () => [date, time], stopNoted: `${date} ${time}`, nextPayment: oneMonthLater(date) };
+  return {
+    transaction: () => [date, time],
+    order: () => [date, time],
+    stopNoted: `${date} ${time}`,
+    nextPayment: oneMonthLater(date),
+  };
 }
 
 function shapeOf(event: string): EventShape {
   const shape = Object.hasOwn(SHAPES, event) ? SHAPES[event] : undefined;
-  return shape ?? { label: event, transactionType: null, defaultBilling: 'single_payment', status: { single: 'completed', plan: 'paying' } };
+  return (
+    shape ?? {
+      label: event,
+      transactionType: null,
+      defaultBilling: 'single_payment',
+      status: { single: 'completed', plan: 'paying' },
+    }
+  );
 }
 
 /** Gross → [gross, net, vat] as DS24 decimals, VAT included at 19 %. */
@@ -118,7 +177,11 @@ function splitVat(amount: string, currency: string): [string, string, string] {
   const gross = parseMoney(amount, currency);
   if (gross === null) return [amount, '', ''];
   const net = Math.round(gross / 1.19);
-  return [formatMoney(gross, currency), formatMoney(net, currency), formatMoney(gross - net, currency)];
+  return [
+    formatMoney(gross, currency),
+    formatMoney(net, currency),
+    formatMoney(gross - net, currency),
+  ];
 }
 
 function orderFields(event: string, o: Digistore24SampleOverrides): Array<[string, string]> {
@@ -133,7 +196,8 @@ function orderFields(event: string, o: Digistore24SampleOverrides): Array<[strin
   const currency = o.currency ?? 'EUR';
   const [gross, net, vat] = splitVat(o.amount ?? (plan ? '29.00' : '97.00'), currency);
   const sequence = String(o.paySequenceNo ?? (plan ? 1 : 0));
-  const transactionType = shape.transactionType ?? (o.transactionId === undefined ? null : 'payment');
+  const transactionType =
+    shape.transactionType ?? (o.transactionId === undefined ? null : 'payment');
   const dates = o.at === undefined ? EXAMPLE_DATES : datesAt(o.at);
   const [defaultTransactionId] = exampleTransaction(transactionType ?? 'payment');
   const [transactionDate, transactionTime] = dates.transaction(transactionType ?? 'payment');
@@ -179,7 +243,10 @@ function orderFields(event: string, o: Digistore24SampleOverrides): Array<[strin
     ['quantity', '1'],
     ['billing_type', billing],
     ['pay_sequence_no', sequence],
-    ['number_of_installments', billing === 'installment' ? '6' : billing === 'subscription' ? '0' : '1'],
+    [
+      'number_of_installments',
+      billing === 'installment' ? '6' : billing === 'subscription' ? '0' : '1',
+    ],
     ['pay_method', o.test === true ? 'test' : 'creditcard'],
     ['currency', currency],
     ['amount', gross],
@@ -201,15 +268,23 @@ function orderFields(event: string, o: Digistore24SampleOverrides): Array<[strin
     ['is_gdpr_country', 'Y'],
     ['newsletter_choice', 'none'],
     ['newsletter_choice_msg', 'No entry'],
-    ['invoice_url', `https://www.digistore24.com/invoice/${orderId}/${invoiceTransaction}/ABCD1234.pdf`],
+    [
+      'invoice_url',
+      `https://www.digistore24.com/invoice/${orderId}/${invoiceTransaction}/ABCD1234.pdf`,
+    ],
     ['receipt_url', `https://www.digistore24.com/receipt/${productId}/${orderId}/ABCD1234`],
     ['support_url', `https://www.digistore24.com/support/${orderId}/ABCD1234`],
     ['request_refund_url', `https://www.digistore24.com/order/cancel/${orderId}/EFGH5678`],
     ['license_key', ''],
   ];
   if (plan) fields.push(['renew_url', `https://www.digistore24.com/renew/${orderId}/ABCD1234`]);
-  fields.push(['event', event], ['event_label', shape.label], ['billing_status', plan ? shape.status.plan : shape.status.single]);
-  if (plan && shape.stopReason !== undefined) fields.push(['billing_stop_reason', shape.stopReason]);
+  fields.push(
+    ['event', event],
+    ['event_label', shape.label],
+    ['billing_status', plan ? shape.status.plan : shape.status.single],
+  );
+  if (plan && shape.stopReason !== undefined)
+    fields.push(['billing_stop_reason', shape.stopReason]);
   if (plan && shape.stopNoted === true) fields.push(['rebill_stop_noted_at', dates.stopNoted]);
   if (transactionId !== null && transactionType !== null) {
     fields.push(
@@ -219,7 +294,8 @@ function orderFields(event: string, o: Digistore24SampleOverrides): Array<[strin
       ['transaction_time', transactionTime],
     );
   }
-  if (plan && (event === 'on_payment' || event === 'on_payment_missed')) fields.push(['next_payment_at', dates.nextPayment]);
+  if (plan && (event === 'on_payment' || event === 'on_payment_missed'))
+    fields.push(['next_payment_at', dates.nextPayment]);
   return fields;
 }
 
@@ -256,10 +332,14 @@ function affiliationFields(o: Digistore24SampleOverrides): Array<[string, string
  * arguments give the same fields. Order events default to a single payment (payment, refund,
  * chargeback) or a monthly subscription (the others); overrides replace the matching fields.
  */
-export function sampleDigistore24Fields(event: string, overrides: Digistore24SampleOverrides = {}): Record<string, string> {
+export function sampleDigistore24Fields(
+  event: string,
+  overrides: Digistore24SampleOverrides = {},
+): Record<string, string> {
   if (event === 'connection_test') {
     return { event, api_mode: overrides.test === true ? 'test' : 'live', ipn_version: '1.6' };
   }
-  const pairs = event === 'on_affiliation' ? affiliationFields(overrides) : orderFields(event, overrides);
+  const pairs =
+    event === 'on_affiliation' ? affiliationFields(overrides) : orderFields(event, overrides);
   return Object.fromEntries(pairs);
 }

@@ -35,7 +35,9 @@ describe('computeShaSign', () => {
 
   for (const example of fixture.worked_examples) {
     it(`reproduces worked example ${example.name} (variant ${example.variant})`, () => {
-      expect(computeShaSign(example.params, example.passphrase, optionsFor(example.variant))).toBe(example.expected);
+      expect(computeShaSign(example.params, example.passphrase, optionsFor(example.variant))).toBe(
+        example.expected,
+      );
     });
   }
 
@@ -60,8 +62,25 @@ describe('computeShaSign', () => {
   }
 
   it('hashes name=value+passphrase per non-empty field in byte order of the names', () => {
-    const fields = { tag2: 'c', alpha: 'a', tag10: 'b', Zeta: 'z', placeholder_TITLE: 'T', placeholder_name: 'n', tag1: '0', empty: '' };
-    const expected = sha512Upper('Zeta=zp' + 'alpha=ap' + 'placeholder_TITLE=Tp' + 'placeholder_name=np' + 'tag1=0p' + 'tag10=bp' + 'tag2=cp');
+    const fields = {
+      tag2: 'c',
+      alpha: 'a',
+      tag10: 'b',
+      Zeta: 'z',
+      placeholder_TITLE: 'T',
+      placeholder_name: 'n',
+      tag1: '0',
+      empty: '',
+    };
+    const expected = sha512Upper(
+      'Zeta=zp' +
+        'alpha=ap' +
+        'placeholder_TITLE=Tp' +
+        'placeholder_name=np' +
+        'tag1=0p' +
+        'tag10=bp' +
+        'tag2=cp',
+    );
     expect(computeShaSign(fields, 'p')).toBe(expected);
   });
 
@@ -79,7 +98,9 @@ describe('computeShaSign', () => {
   });
 
   it('upper-cases only ASCII letters in variant B, like PHP 8 strtoupper', () => {
-    expect(computeShaSign({ straße: 'x' }, 'p', { upperCaseKeys: true })).toBe(sha512Upper('STRAßE=xp'));
+    expect(computeShaSign({ straße: 'x' }, 'p', { upperCaseKeys: true })).toBe(
+      sha512Upper('STRAßE=xp'),
+    );
   });
 
   it('ignores sha_sign and SHASIGN but counts every other field', () => {
@@ -90,7 +111,9 @@ describe('computeShaSign', () => {
   });
 
   it('decodes entities only when they end with ";" in variant C, as PHP html_entity_decode does', () => {
-    expect(computeShaSign({ a: 'x &amp y &quot;z&#039;' }, 'p', { htmlDecode: true })).toBe(sha512Upper(`a=x &amp y "z'p`));
+    expect(computeShaSign({ a: 'x &amp y &quot;z&#039;' }, 'p', { htmlDecode: true })).toBe(
+      sha512Upper(`a=x &amp y "z'p`),
+    );
   });
 
   it('skips a value that is empty only after HTML decoding in variant C', () => {
@@ -111,7 +134,10 @@ describe('verifyShaSign', () => {
 
   for (const item of fixture.example_payloads.items) {
     it(`accepts ${item.title} as variant A`, () => {
-      expect(verifyShaSign(signedParams(item), passphrase)).toMatchObject({ ok: true, variant: 'A' });
+      expect(verifyShaSign(signedParams(item), passphrase)).toMatchObject({
+        ok: true,
+        variant: 'A',
+      });
     });
   }
 
@@ -122,25 +148,36 @@ describe('verifyShaSign', () => {
   });
 
   it('accepts lower-case hex', () => {
-    expect(verifyShaSign({ ...signed, sha_sign: payment.sha_sign.toLowerCase() }, passphrase)).toMatchObject({ ok: true, variant: 'A' });
+    expect(
+      verifyShaSign({ ...signed, sha_sign: payment.sha_sign.toLowerCase() }, passphrase),
+    ).toMatchObject({ ok: true, variant: 'A' });
   });
 
   it('accepts the upper-case spelling SHASIGN', () => {
     const { sha_sign: signature, ...rest } = signed;
     expect(signature).toBe(payment.sha_sign);
-    expect(verifyShaSign({ ...rest, SHASIGN: payment.sha_sign }, passphrase)).toMatchObject({ ok: true, variant: 'A' });
+    expect(verifyShaSign({ ...rest, SHASIGN: payment.sha_sign }, passphrase)).toMatchObject({
+      ok: true,
+      variant: 'A',
+    });
   });
 
   it('accepts variant B (upper-case keys)', () => {
     const example = workedExample('B-utf8-special-uppercase-keys');
-    expect(verifyShaSign({ ...example.params, sha_sign: example.expected }, example.passphrase)).toMatchObject({ ok: true, variant: 'B' });
+    expect(
+      verifyShaSign({ ...example.params, sha_sign: example.expected }, example.passphrase),
+    ).toMatchObject({ ok: true, variant: 'B' });
   });
 
   it('accepts variant C (legacy HTML-decoded values) for a value with &amp; only when asked to, with the decoded values as signed', () => {
     const example = workedExample('C-entity-legacy-html-decoded');
     expect(example.params['address_last_name']).toBe('Müller &amp; Söhne');
     const fields = { ...example.params, sha_sign: example.expected };
-    expect(verifyShaSign(fields, example.passphrase)).toEqual({ ok: false, code: 'SIGNATURE_INVALID', reason: 'sha_sign does not match the configured passphrase' });
+    expect(verifyShaSign(fields, example.passphrase)).toEqual({
+      ok: false,
+      code: 'SIGNATURE_INVALID',
+      reason: 'sha_sign does not match the configured passphrase',
+    });
     const verdict = verifyShaSign(fields, example.passphrase, { legacyHtmlDecoding: true });
     expect(verdict).toMatchObject({ ok: true, variant: 'C' });
     if (!verdict.ok) return;
@@ -148,30 +185,57 @@ describe('verifyShaSign', () => {
     expect(verdict.signedFields['sha_sign']).toBe(undefined);
   });
 
-  it('gives variant B\'s signed fields with lower-cased names, and refuses two signed values under one name', () => {
+  it("gives variant B's signed fields with lower-cased names, and refuses two signed values under one name", () => {
     const example = workedExample('B-utf8-special-uppercase-keys');
-    const verdict = verifyShaSign({ ...example.params, sha_sign: example.expected }, example.passphrase);
+    const verdict = verifyShaSign(
+      { ...example.params, sha_sign: example.expected },
+      example.passphrase,
+    );
     expect(verdict).toMatchObject({ ok: true, variant: 'B' });
     if (!verdict.ok) return;
-    expect(Object.keys(verdict.signedFields).sort()).toEqual(Object.keys(example.params).map((n) => n.toLowerCase()).sort());
-    const signedUpper = (params: Record<string, string>) => ({ ...params, sha_sign: computeShaSign(params, 'p', { upperCaseKeys: true }) });
-    expect(verifyShaSign(signedUpper({ order_id: 'A', ORDER_ID: 'B', event: 'on_payment' }), 'p')).toEqual({
+    expect(Object.keys(verdict.signedFields).sort()).toEqual(
+      Object.keys(example.params)
+        .map((n) => n.toLowerCase())
+        .sort(),
+    );
+    const signedUpper = (params: Record<string, string>) => ({
+      ...params,
+      sha_sign: computeShaSign(params, 'p', { upperCaseKeys: true }),
+    });
+    expect(
+      verifyShaSign(signedUpper({ order_id: 'A', ORDER_ID: 'B', event: 'on_payment' }), 'p'),
+    ).toEqual({
       ok: false,
       code: 'DUPLICATE_FIELD',
       reason: 'two fields differ only in the case of their names',
     });
-    const withEmpty = verifyShaSign(signedUpper({ ORDER_ID: '', order_id: 'A', event: 'on_payment' }), 'p');
-    expect(withEmpty).toMatchObject({ ok: true, variant: 'B', signedFields: { order_id: 'A', event: 'on_payment' } });
+    const withEmpty = verifyShaSign(
+      signedUpper({ ORDER_ID: '', order_id: 'A', event: 'on_payment' }),
+      'p',
+    );
+    expect(withEmpty).toMatchObject({
+      ok: true,
+      variant: 'B',
+      signedFields: { order_id: 'A', event: 'on_payment' },
+    });
   });
 
   it('accepts a value with &amp; hashed literally as variant A', () => {
     const example = workedExample('C-entity-raw');
-    const verdict = verifyShaSign({ ...example.params, sha_sign: example.expected }, example.passphrase, { legacyHtmlDecoding: true });
+    const verdict = verifyShaSign(
+      { ...example.params, sha_sign: example.expected },
+      example.passphrase,
+      { legacyHtmlDecoding: true },
+    );
     expect(verdict).toMatchObject({ ok: true, variant: 'A' });
     expect(verdict.ok && verdict.signedFields['address_last_name']).toBe('Müller &amp; Söhne');
   });
 
-  const invalid = { ok: false, code: 'SIGNATURE_INVALID', reason: 'sha_sign does not match the configured passphrase' };
+  const invalid = {
+    ok: false,
+    code: 'SIGNATURE_INVALID',
+    reason: 'sha_sign does not match the configured passphrase',
+  };
 
   it('rejects one changed value', () => {
     expect(verifyShaSign({ ...signed, amount: '9.70' }, passphrase)).toEqual(invalid);
@@ -182,7 +246,10 @@ describe('verifyShaSign', () => {
   });
 
   it('treats an empty value as absent: emptying an empty field keeps the signature valid, emptying a filled one does not', () => {
-    expect(verifyShaSign({ ...signed, voucher_code: '' }, passphrase)).toMatchObject({ ok: true, variant: 'A' });
+    expect(verifyShaSign({ ...signed, voucher_code: '' }, passphrase)).toMatchObject({
+      ok: true,
+      variant: 'A',
+    });
     expect(verifyShaSign({ ...signed, custom: '' }, passphrase)).toEqual(invalid);
   });
 
@@ -191,22 +258,38 @@ describe('verifyShaSign', () => {
   });
 
   it('rejects a signature that is not 128 hex digits', () => {
-    expect(verifyShaSign({ ...signed, sha_sign: payment.sha_sign.slice(1) }, passphrase)).toEqual(invalid);
-    expect(verifyShaSign({ ...signed, sha_sign: `${payment.sha_sign.slice(1)}G` }, passphrase)).toEqual(invalid);
-    expect(verifyShaSign({ ...signed, sha_sign: ` ${payment.sha_sign}` }, passphrase)).toEqual(invalid);
+    expect(verifyShaSign({ ...signed, sha_sign: payment.sha_sign.slice(1) }, passphrase)).toEqual(
+      invalid,
+    );
+    expect(
+      verifyShaSign({ ...signed, sha_sign: `${payment.sha_sign.slice(1)}G` }, passphrase),
+    ).toEqual(invalid);
+    expect(verifyShaSign({ ...signed, sha_sign: ` ${payment.sha_sign}` }, passphrase)).toEqual(
+      invalid,
+    );
   });
 
   it('rejects a missing or empty sha_sign as SIGNATURE_MISSING', () => {
-    const missing = { ok: false, code: 'SIGNATURE_MISSING', reason: 'the notification has no sha_sign field' };
+    const missing = {
+      ok: false,
+      code: 'SIGNATURE_MISSING',
+      reason: 'the notification has no sha_sign field',
+    };
     expect(verifyShaSign(payment.params, passphrase)).toEqual(missing);
     expect(verifyShaSign({ ...payment.params, sha_sign: '' }, passphrase)).toEqual(missing);
   });
 
   it(`rejects ${NO_PASSPHRASE_SIGNATURE} as SIGNATURE_NOT_CONFIGURED`, () => {
-    expect(verifyShaSign({ ...payment.params, sha_sign: 'no_signature_passphrase_provided' }, passphrase)).toEqual({
+    expect(
+      verifyShaSign(
+        { ...payment.params, sha_sign: 'no_signature_passphrase_provided' },
+        passphrase,
+      ),
+    ).toEqual({
       ok: false,
       code: 'SIGNATURE_NOT_CONFIGURED',
-      reason: 'Digistore24 sent no signature: set the IPN passphrase in the Digistore24 IPN connection',
+      reason:
+        'Digistore24 sent no signature: set the IPN passphrase in the Digistore24 IPN connection',
     });
   });
 

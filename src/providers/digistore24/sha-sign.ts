@@ -41,7 +41,15 @@ export type ShaSignVerdict =
        */
       signedFields: Readonly<Record<string, string>>;
     }
-  | { ok: false; code: 'SIGNATURE_MISSING' | 'SIGNATURE_NOT_CONFIGURED' | 'SIGNATURE_INVALID' | 'DUPLICATE_FIELD'; reason: string };
+  | {
+      ok: false;
+      code:
+        | 'SIGNATURE_MISSING'
+        | 'SIGNATURE_NOT_CONFIGURED'
+        | 'SIGNATURE_INVALID'
+        | 'DUPLICATE_FIELD';
+      reason: string;
+    };
 
 const SIGNATURE_HEX = /^[0-9A-Fa-f]{128}$/;
 
@@ -88,7 +96,11 @@ export function computeShaSign(
     .map((name) => ({ name, outName: upper ? asciiUpper(name) : name }));
   // Byte order like PHP's SORT_STRING (never localeCompare); array_multisort breaks ties of
   // the upper-cased keys by the original name.
-  names.sort(byteOrder(names) ? (a, b) => compareBytes(a.outName, b.outName) || compareBytes(a.name, b.name) : (a, b) => compareCodeUnits(a.outName, b.outName) || compareCodeUnits(a.name, b.name));
+  names.sort(
+    byteOrder(names)
+      ? (a, b) => compareBytes(a.outName, b.outName) || compareBytes(a.name, b.name)
+      : (a, b) => compareCodeUnits(a.outName, b.outName) || compareCodeUnits(a.name, b.name),
+  );
   const parts: string[] = [];
   for (const { name, outName } of names) {
     const raw = fields[name] ?? '';
@@ -161,31 +173,54 @@ export function verifyShaSign(
 ): ShaSignVerdict {
   const received = receivedSignature(fields);
   if (received === null) {
-    return { ok: false, code: 'SIGNATURE_MISSING', reason: 'the notification has no sha_sign field' };
+    return {
+      ok: false,
+      code: 'SIGNATURE_MISSING',
+      reason: 'the notification has no sha_sign field',
+    };
   }
   if (received === NO_PASSPHRASE_SIGNATURE) {
     return {
       ok: false,
       code: 'SIGNATURE_NOT_CONFIGURED',
-      reason: 'Digistore24 sent no signature: set the IPN passphrase in the Digistore24 IPN connection',
+      reason:
+        'Digistore24 sent no signature: set the IPN passphrase in the Digistore24 IPN connection',
     };
   }
   if (isEmptyPassphrase(passphrase)) {
-    return { ok: false, code: 'SIGNATURE_NOT_CONFIGURED', reason: 'no IPN passphrase is configured for this source' };
+    return {
+      ok: false,
+      code: 'SIGNATURE_NOT_CONFIGURED',
+      reason: 'no IPN passphrase is configured for this source',
+    };
   }
-  const invalid = { ok: false, code: 'SIGNATURE_INVALID', reason: 'sha_sign does not match the configured passphrase' } as const;
+  const invalid = {
+    ok: false,
+    code: 'SIGNATURE_INVALID',
+    reason: 'sha_sign does not match the configured passphrase',
+  } as const;
   if (!SIGNATURE_HEX.test(received)) return invalid;
   const receivedBytes = Buffer.from(received.toUpperCase(), 'ascii');
-  if (matches(receivedBytes, computeShaSign(fields, passphrase))) return { ok: true, variant: 'A', signedFields: fields };
+  if (matches(receivedBytes, computeShaSign(fields, passphrase)))
+    return { ok: true, variant: 'A', signedFields: fields };
   if (matches(receivedBytes, computeShaSign(fields, passphrase, { upperCaseKeys: true }))) {
     const folded = caseFoldedFields(fields);
     return folded === null
-      ? { ok: false, code: 'DUPLICATE_FIELD', reason: 'two fields differ only in the case of their names' }
+      ? {
+          ok: false,
+          code: 'DUPLICATE_FIELD',
+          reason: 'two fields differ only in the case of their names',
+        }
       : { ok: true, variant: 'B', signedFields: folded };
   }
   if (options.legacyHtmlDecoding !== true) return invalid;
-  const hasAmpersand = Object.keys(fields).some((name) => !isSignatureField(name) && (fields[name] ?? '').includes('&'));
-  if (hasAmpersand && matches(receivedBytes, computeShaSign(fields, passphrase, { htmlDecode: true }))) {
+  const hasAmpersand = Object.keys(fields).some(
+    (name) => !isSignatureField(name) && (fields[name] ?? '').includes('&'),
+  );
+  if (
+    hasAmpersand &&
+    matches(receivedBytes, computeShaSign(fields, passphrase, { htmlDecode: true }))
+  ) {
     return { ok: true, variant: 'C', signedFields: decodedFields(fields) };
   }
   return invalid;

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { parseFormBody } from '../../lib/form-body.js';
 import { normalizeDigistore24 } from './normalize.js';
 import { verifyShaSign } from './sha-sign.js';
-import { DIGISTORE24_SAMPLE_EVENTS, encodeDigistore24Body, sampleDigistore24Fields, signDigistore24Fields } from './sign-request.js';
+import {
+  DIGISTORE24_SAMPLE_EVENTS,
+  encodeDigistore24Body,
+  sampleDigistore24Fields,
+  signDigistore24Fields,
+} from './sign-request.js';
 import { loadDigistore24Fixture } from './test-support/ipn-examples.js';
 
 const passphrase = 'sample-passphrase';
@@ -24,7 +29,10 @@ describe('signDigistore24Fields', () => {
   });
 
   it('replaces an old sha_sign or SHASIGN', () => {
-    const signed = signDigistore24Fields({ event: 'connection_test', SHASIGN: 'old', sha_sign: 'old' }, passphrase);
+    const signed = signDigistore24Fields(
+      { event: 'connection_test', SHASIGN: 'old', sha_sign: 'old' },
+      passphrase,
+    );
     expect(Object.keys(signed)).toEqual(['event', 'sha_sign']);
     expect(verifyShaSign(signed, passphrase)).toMatchObject({ ok: true, variant: 'A' });
   });
@@ -32,8 +40,13 @@ describe('signDigistore24Fields', () => {
 
 describe('encodeDigistore24Body', () => {
   it('form-encodes UTF-8, spaces as + and reserved characters', () => {
-    const body = encodeDigistore24Body({ event: 'on_refund', name: 'Müller & Söhne', custom: 'a=b+c' }, passphrase);
-    expect(body.startsWith('event=on_refund&name=M%C3%BCller+%26+S%C3%B6hne&custom=a%3Db%2Bc&sha_sign=')).toBe(true);
+    const body = encodeDigistore24Body(
+      { event: 'on_refund', name: 'Müller & Söhne', custom: 'a=b+c' },
+      passphrase,
+    );
+    expect(
+      body.startsWith('event=on_refund&name=M%C3%BCller+%26+S%C3%B6hne&custom=a%3Db%2Bc&sha_sign='),
+    ).toBe(true);
     expect(verifyShaSign(decode(body), passphrase)).toMatchObject({ ok: true, variant: 'A' });
   });
 });
@@ -92,7 +105,9 @@ describe('sampleDigistore24Fields', () => {
     };
     expect(key('on_payment')).toBe('ds24:K7QX2M9P:on_payment:91000001');
     expect(key('on_refund')).toBe('ds24:K7QX2M9P:on_refund:91000333');
-    expect(key('on_rebill_cancelled')).toBe('ds24:R3TW8N2D:on_rebill_cancelled:1:2024-05-10 20:15:00');
+    expect(key('on_rebill_cancelled')).toBe(
+      'ds24:R3TW8N2D:on_rebill_cancelled:1:2024-05-10 20:15:00',
+    );
     expect(key('on_affiliation')).toBe('ds24:affiliation:maxpartner:543210');
   });
 
@@ -134,7 +149,14 @@ describe('sampleDigistore24Fields', () => {
     if (result.kind !== 'events') throw new Error(result.kind);
     expect(result.events[0]).toMatchObject({
       test: true,
-      order: { id: 'ORDER123', amount: 11900, currency: 'USD', billingType: 'installment', paySequenceNo: 3, items: [{ productId: '999', isAddon: true }] },
+      order: {
+        id: 'ORDER123',
+        amount: 11900,
+        currency: 'USD',
+        billingType: 'installment',
+        paySequenceNo: 3,
+        items: [{ productId: '999', isAddon: true }],
+      },
       subscription: { id: 'ORDER123', status: 'active' },
       dedupKey: 'ds24:ORDER123:on_payment:T1',
     });
@@ -142,7 +164,9 @@ describe('sampleDigistore24Fields', () => {
 
   it('gives subscription events no transaction unless one is asked for', () => {
     expect(sampleDigistore24Fields('on_payment_missed')['transaction_id']).toBe(undefined);
-    expect(sampleDigistore24Fields('on_payment_missed', { transactionId: 'T9' })['transaction_id']).toBe('T9');
+    expect(
+      sampleDigistore24Fields('on_payment_missed', { transactionId: 'T9' })['transaction_id'],
+    ).toBe('T9');
   });
 
   it('builds an order-shaped set for an unknown event, which normalize ignores', () => {
@@ -154,7 +178,14 @@ describe('sampleDigistore24Fields', () => {
   it('dates every field from `at` (Berlin wall time), so the event occurs then', () => {
     const at = new Date('2026-01-31T22:30:05.250Z');
     const payment = sampleDigistore24Fields('on_payment', { billingType: 'subscription', at });
-    expect(payment).toMatchObject({ transaction_date: '2026-01-31', transaction_time: '23:30:05', order_date: '2026-01-31', order_time: '23:30:05', order_date_time: '2026-01-31 23:30:05', next_payment_at: '2026-02-28' });
+    expect(payment).toMatchObject({
+      transaction_date: '2026-01-31',
+      transaction_time: '23:30:05',
+      order_date: '2026-01-31',
+      order_time: '23:30:05',
+      order_date_time: '2026-01-31 23:30:05',
+      next_payment_at: '2026-02-28',
+    });
     const cancelled = sampleDigistore24Fields('on_rebill_cancelled', { at });
     expect(cancelled['rebill_stop_noted_at']).toBe('2026-01-31 23:30:05');
     for (const fields of [payment, cancelled, sampleDigistore24Fields('on_refund', { at })]) {
@@ -163,13 +194,17 @@ describe('sampleDigistore24Fields', () => {
       expect(result.events[0]?.occurredAt).toBe('2026-01-31T22:30:05.000Z');
     }
     // A later instant gives a later event and, for a cancellation, a new fact.
-    const later = normalizeDigistore24(sampleDigistore24Fields('on_rebill_cancelled', { at: new Date('2026-02-01T08:00:00Z') }));
+    const later = normalizeDigistore24(
+      sampleDigistore24Fields('on_rebill_cancelled', { at: new Date('2026-02-01T08:00:00Z') }),
+    );
     const earlier = normalizeDigistore24(cancelled);
     if (later.kind !== 'events' || earlier.kind !== 'events') throw new Error('not events');
     expect(later.events[0]?.dedupKey).not.toBe(earlier.events[0]?.dedupKey);
   });
 
   it('is deterministic', () => {
-    expect(sampleDigistore24Fields('on_chargeback', { amount: '10.00' })).toEqual(sampleDigistore24Fields('on_chargeback', { amount: '10.00' }));
+    expect(sampleDigistore24Fields('on_chargeback', { amount: '10.00' })).toEqual(
+      sampleDigistore24Fields('on_chargeback', { amount: '10.00' }),
+    );
   });
 });

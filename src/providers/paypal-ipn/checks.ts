@@ -24,7 +24,11 @@ const OK: CheckResult = { ok: true };
  */
 export function checkEnvironment(fields: Fields, config: PayPalIpnConfig): CheckResult {
   if (config.environment === 'live' && trimmedField(fields, 'test_ipn') === '1') {
-    return { ok: false, code: 'TEST_MESSAGE_ON_LIVE_SOURCE', reason: 'test_ipn=1 (a sandbox message) on a live source' };
+    return {
+      ok: false,
+      code: 'TEST_MESSAGE_ON_LIVE_SOURCE',
+      reason: 'test_ipn=1 (a sandbox message) on a live source',
+    };
   }
   return OK;
 }
@@ -36,14 +40,22 @@ export function checkEnvironment(fields: Fields, config: PayPalIpnConfig): Check
  * match is enough. A message naming no receiver fails: it cannot be shown to be ours.
  */
 export function checkReceiver(fields: Fields, config: PayPalIpnConfig): CheckResult {
-  const email = (trimmedField(fields, 'receiver_email') ?? trimmedField(fields, 'business'))?.toLowerCase() ?? null;
+  const email =
+    (trimmedField(fields, 'receiver_email') ?? trimmedField(fields, 'business'))?.toLowerCase() ??
+    null;
   const id = trimmedField(fields, 'receiver_id')?.toUpperCase() ?? null;
   const wantedEmail = config.receiverEmail?.trim().toLowerCase();
   const wantedId = config.receiverId?.trim().toUpperCase();
   if (wantedEmail !== undefined && email === wantedEmail) return OK;
   if (wantedId !== undefined && id === wantedId) return OK;
-  const seen = [email === null ? null : `receiver_email ${quote(email)}`, id === null ? null : `receiver_id ${quote(id)}`].filter((part) => part !== null);
-  const reason = seen.length === 0 ? 'the message names no receiver' : `${seen.join(' and ')} is not this source's PayPal account`;
+  const seen = [
+    email === null ? null : `receiver_email ${quote(email)}`,
+    id === null ? null : `receiver_id ${quote(id)}`,
+  ].filter((part) => part !== null);
+  const reason =
+    seen.length === 0
+      ? 'the message names no receiver'
+      : `${seen.join(' and ')} is not this source's PayPal account`;
   return { ok: false, code: 'RECEIVER_MISMATCH', reason };
 }
 
@@ -55,23 +67,43 @@ const PRICED_TYPES: ReadonlySet<EventType> = new Set(['payment', 'payment_pendin
  * equal one of its prices × the line's quantity (cart lines by `mc_gross_N`, a single item by
  * `mc_gross`). Compared in integer minor units.
  */
-export function checkExpectedPrices(fields: Fields, type: EventType, lines: readonly IpnLine[], config: PayPalIpnConfig): CheckResult {
+export function checkExpectedPrices(
+  fields: Fields,
+  type: EventType,
+  lines: readonly IpnLine[],
+  config: PayPalIpnConfig,
+): CheckResult {
   const prices = config.expectedPrices;
   if (prices === undefined || !PRICED_TYPES.has(type)) return OK;
   const currency = trimmedField(fields, 'mc_currency')?.toUpperCase() ?? null;
   for (const line of lines) {
-    const expected = line.itemNumber !== null && Object.hasOwn(prices, line.itemNumber) ? prices[line.itemNumber] : undefined;
+    const expected =
+      line.itemNumber !== null && Object.hasOwn(prices, line.itemNumber)
+        ? prices[line.itemNumber]
+        : undefined;
     if (expected === undefined) continue;
     const item = `item ${quote(line.productId)}`;
     if (currency !== expected.currency) {
-      return { ok: false, code: 'AMOUNT_MISMATCH', reason: `${item} was paid in ${currency ?? 'no currency'}, expected ${expected.currency}` };
+      return {
+        ok: false,
+        code: 'AMOUNT_MISMATCH',
+        reason: `${item} was paid in ${currency ?? 'no currency'}, expected ${expected.currency}`,
+      };
     }
     const paid = parseMoney(line.gross, currency);
-    const accepted = (Array.isArray(expected.amount) ? expected.amount : [expected.amount]).map((amount) => parseMoney(amount, currency));
+    const accepted = (Array.isArray(expected.amount) ? expected.amount : [expected.amount]).map(
+      (amount) => parseMoney(amount, currency),
+    );
     if (paid === null || !accepted.some((unit) => unit !== null && unit * line.quantity === paid)) {
-      const wanted = (Array.isArray(expected.amount) ? expected.amount : [expected.amount]).join(' or ');
+      const wanted = (Array.isArray(expected.amount) ? expected.amount : [expected.amount]).join(
+        ' or ',
+      );
       const times = line.quantity === 1 ? '' : ` × ${line.quantity}`;
-      return { ok: false, code: 'AMOUNT_MISMATCH', reason: `${item} was paid ${line.gross ?? 'no amount'} ${currency}, expected ${wanted}${times} ${expected.currency}` };
+      return {
+        ok: false,
+        code: 'AMOUNT_MISMATCH',
+        reason: `${item} was paid ${line.gross ?? 'no amount'} ${currency}, expected ${wanted}${times} ${expected.currency}`,
+      };
     }
   }
   return OK;

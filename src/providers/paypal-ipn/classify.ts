@@ -12,7 +12,13 @@ import { trimmedField } from './ipn-fields.js';
 
 export type IpnClassification =
   /** Money moved or was about to (a payment, its states, a refund or reversal). */
-  | { kind: 'money'; type: EventType; txnType: string; status: string; /** Refund, reversal or its cancellation: `parent_txn_id` names the payment. */ reversal: boolean }
+  | {
+      kind: 'money';
+      type: EventType;
+      txnType: string;
+      status: string /** Refund, reversal or its cancellation: `parent_txn_id` names the payment. */;
+      reversal: boolean;
+    }
   /** A subscription or recurring-profile fact without a transaction of its own. */
   | { kind: 'lifecycle'; type: EventType; txnType: string }
   /** A kind of message that is never a buyer's payment (a case opened, an outgoing mass payment, …). */
@@ -88,11 +94,18 @@ const IGNORED_TYPES: Readonly<Record<string, string>> = {
  * when they carry money.
  */
 const UNHANDLED_TYPES: Readonly<Record<string, string>> = {
-  adjustment: 'a PayPal case was settled (adjustment); whether money went to the buyer or back to you depends on its reason_code',
+  adjustment:
+    'a PayPal case was settled (adjustment); whether money went to the buyer or back to you depends on its reason_code',
 };
 
 /** docs/protocols/paypal.md#ipn-transaction-types-and-payment-statuses: statuses that mean money was added to or taken from the account. */
-const MONEY_MOVED: ReadonlySet<string> = new Set(['Completed', 'Created', 'Refunded', 'Reversed', 'Canceled_Reversal']);
+const MONEY_MOVED: ReadonlySet<string> = new Set([
+  'Completed',
+  'Created',
+  'Refunded',
+  'Reversed',
+  'Canceled_Reversal',
+]);
 
 /**
  * The field a message lacks to be an IPN at all, or null: it needs a `txn_type` or a
@@ -100,7 +113,10 @@ const MONEY_MOVED: ReadonlySet<string> = new Set(['Completed', 'Created', 'Refun
  * and PayPal gives up on it after its retries; `classify` asks for what each kind needs.
  */
 export function missingEssentialField(fields: Readonly<Record<string, string>>): string | null {
-  return trimmedField(fields, 'txn_type') === null && trimmedField(fields, 'payment_status') === null ? 'txn_type' : null;
+  return trimmedField(fields, 'txn_type') === null &&
+    trimmedField(fields, 'payment_status') === null
+    ? 'txn_type'
+    : null;
 }
 
 /**
@@ -134,32 +150,54 @@ export function classifyIpn(fields: Readonly<Record<string, string>>): IpnClassi
   const ignored = Object.hasOwn(IGNORED_TYPES, txnType) ? IGNORED_TYPES[txnType] : undefined;
   if (ignored !== undefined) return { kind: 'ignored', reason: `txn_type ${txnType}: ${ignored}` };
   const unhandled = Object.hasOwn(UNHANDLED_TYPES, txnType) ? UNHANDLED_TYPES[txnType] : undefined;
-  if (unhandled !== undefined) return { kind: 'unhandled', reason: `txn_type ${txnType}: ${unhandled}` };
+  if (unhandled !== undefined)
+    return { kind: 'unhandled', reason: `txn_type ${txnType}: ${unhandled}` };
   const lifecycle = Object.hasOwn(LIFECYCLE_TYPES, txnType) ? LIFECYCLE_TYPES[txnType] : undefined;
   if (lifecycle !== undefined) {
     if (profileIdOf(fields) === null) {
-      return { kind: 'incomplete', field: 'subscr_id', reason: `subscr_id or recurring_payment_id is missing for txn_type ${txnType}` };
+      return {
+        kind: 'incomplete',
+        field: 'subscr_id',
+        reason: `subscr_id or recurring_payment_id is missing for txn_type ${txnType}`,
+      };
     }
     return { kind: 'lifecycle', type: lifecycle, txnType };
   }
 
   const known = txnType === '' || PAYMENT_TXN_TYPES.has(txnType);
   if (!known) return { kind: 'unhandled', reason: `txn_type ${quote(txnType)} is not handled` };
-  if (status === null) return { kind: 'incomplete', field: 'payment_status', reason: `payment_status is missing for txn_type ${txnType}` };
+  if (status === null)
+    return {
+      kind: 'incomplete',
+      field: 'payment_status',
+      reason: `payment_status is missing for txn_type ${txnType}`,
+    };
   const mapped = Object.hasOwn(STATUS_TYPES, status) ? STATUS_TYPES[status] : undefined;
-  if (mapped === undefined) return { kind: 'unhandled', reason: `payment_status ${quote(status)} is not handled` };
+  if (mapped === undefined)
+    return { kind: 'unhandled', reason: `payment_status ${quote(status)} is not handled` };
   if (txnType === '' && !mapped.reversal && !looksLikeIncomingPayment(fields)) {
-    return { kind: 'unhandled', reason: `payment_status ${status} without txn_type names a parent transaction or a negative amount; it is not a payment` };
+    return {
+      kind: 'unhandled',
+      reason: `payment_status ${status} without txn_type names a parent transaction or a negative amount; it is not a payment`,
+    };
   }
   // The order a message belongs to: its subscription, else the payment a reversal reverses,
   // else the payment itself. A missing txn_id is no obstacle when the order is known
   // (dedup-key.ts has a key for that); a message naming no order cannot be recorded.
   if (profileIdOf(fields) === null) {
     if (mapped.reversal && trimmedField(fields, 'parent_txn_id') === null) {
-      return { kind: 'incomplete', field: 'parent_txn_id', reason: `parent_txn_id is missing for payment_status ${status}` };
+      return {
+        kind: 'incomplete',
+        field: 'parent_txn_id',
+        reason: `parent_txn_id is missing for payment_status ${status}`,
+      };
     }
     if (!mapped.reversal && trimmedField(fields, 'txn_id') === null) {
-      return { kind: 'incomplete', field: 'txn_id', reason: `txn_id is missing for payment_status ${status}` };
+      return {
+        kind: 'incomplete',
+        field: 'txn_id',
+        reason: `txn_id is missing for payment_status ${status}`,
+      };
     }
   }
   return { kind: 'money', type: mapped.type, txnType, status, reversal: mapped.reversal };

@@ -24,7 +24,10 @@ const expectedPriceSchema = z.strictObject({
   currency: z
     .string()
     .regex(/^[A-Z]{3}$/, { message: 'must be an upper-case ISO 4217 code such as "EUR"' })
-    .meta({ title: 'Currency', description: 'ISO 4217 code the payment must be made in (mc_currency), e.g. EUR.' }),
+    .meta({
+      title: 'Currency',
+      description: 'ISO 4217 code the payment must be made in (mc_currency), e.g. EUR.',
+    }),
 });
 
 export const paypalIpnConfigSchema = z
@@ -49,11 +52,14 @@ export const paypalIpnConfigSchema = z
       }),
     receiverId: z
       .string()
-      .regex(/^[A-Za-z0-9]{13}$/, { message: 'must be the 13-character PayPal merchant account ID' })
+      .regex(/^[A-Za-z0-9]{13}$/, {
+        message: 'must be the 13-character PayPal merchant account ID',
+      })
       .optional()
       .meta({
         title: 'PayPal merchant account ID',
-        description: 'The 13-character merchant account ID (receiver_id), from the PayPal account settings. Either this or the e-mail must match.',
+        description:
+          'The 13-character merchant account ID (receiver_id), from the PayPal account settings. Either this or the e-mail must match.',
       }),
     verificationUrl: z
       .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
@@ -74,10 +80,14 @@ export const paypalIpnConfigSchema = z
       }),
   })
   .refine((config) => config.receiverEmail !== undefined || config.receiverId !== undefined, {
-    message: 'set receiverEmail or receiverId (or both): every message is checked against the PayPal account it was paid to',
+    message:
+      'set receiverEmail or receiverId (or both): every message is checked against the PayPal account it was paid to',
     path: ['receiverEmail'],
   })
-  .meta({ title: 'PayPal IPN source', description: 'A PayPal account sending classic Instant Payment Notifications (IPN).' });
+  .meta({
+    title: 'PayPal IPN source',
+    description: 'A PayPal account sending classic Instant Payment Notifications (IPN).',
+  });
 
 export type PayPalIpnConfig = z.infer<typeof paypalIpnConfigSchema>;
 export type PayPalExpectedPrice = z.infer<typeof expectedPriceSchema>;

@@ -51,7 +51,9 @@ export function moneyDedupKey(txnId: string, paymentStatus: string): string {
 
 /** Key of a subscription or recurring-profile message without a transaction of its own. */
 export function lifecycleDedupKey(fields: Fields, profileId: string, txnType: string): string {
-  const names = Object.hasOwn(WHEN_FIELDS, txnType) ? (WHEN_FIELDS[txnType] ?? []) : ['payment_date'];
+  const names = Object.hasOwn(WHEN_FIELDS, txnType)
+    ? (WHEN_FIELDS[txnType] ?? [])
+    : ['payment_date'];
   let when = '';
   for (const name of names) {
     const value = trimmedField(fields, name);
@@ -64,7 +66,15 @@ export function lifecycleDedupKey(fields: Fields, profileId: string, txnType: st
 }
 
 /** The fields that say what a money message without txn_id reports; its time is added by {@link fallbackDedupKey}. */
-const FACT_FIELDS = ['txn_type', 'payment_status', 'subscr_id', 'recurring_payment_id', 'parent_txn_id', 'mc_gross', 'mc_currency'] as const;
+const FACT_FIELDS = [
+  'txn_type',
+  'payment_status',
+  'subscr_id',
+  'recurring_payment_id',
+  'parent_txn_id',
+  'mc_gross',
+  'mc_currency',
+] as const;
 
 /** Key of a money message without `txn_id` (see the module comment). */
 export function fallbackDedupKey(fields: Fields): string {

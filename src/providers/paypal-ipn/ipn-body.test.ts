@@ -17,7 +17,8 @@ function fieldsOf(body: string): Record<string, string> {
 
 describe('parseIpnBody', () => {
   it('parses every fixture', () => {
-    for (const fixture of fixtures) expect(parseIpnBody(fixtureBody(fixture)).ok, fixture.name).toBe(true);
+    for (const fixture of fixtures)
+      expect(parseIpnBody(fixtureBody(fixture)).ok, fixture.name).toBe(true);
   });
 
   it('decodes windows-1252 bytes, + as space, and keeps & and = inside custom', () => {
@@ -30,7 +31,11 @@ describe('parseIpnBody', () => {
     expect(result.fields['custom']).toBe('website_id=13&user_id=21');
     expect(result.fields['payment_date']).toBe('10:15:02 May 14, 2024 PDT');
     expect(result.fields['address_state']).toBe('');
-    expect(result.order.slice(0, 3)).toEqual(['mc_gross', 'protection_eligibility', 'address_status']);
+    expect(result.order.slice(0, 3)).toEqual([
+      'mc_gross',
+      'protection_eligibility',
+      'address_status',
+    ]);
     expect(result.order.length).toBe(Object.keys(result.fields).length);
   });
 
@@ -53,12 +58,23 @@ describe('parseIpnBody', () => {
 
   it('reads the same byte differently by charset: %F6 is ö in windows-1252 and invalid in UTF-8', () => {
     expect(fieldsOf('first_name=J%F6rg&charset=windows-1252')['first_name']).toBe('Jörg');
-    expect(parse('first_name=J%F6rg&charset=UTF-8')).toEqual({ ok: false, code: 'MALFORMED_BODY', reason: 'the pair at byte 0 is not valid utf-8' });
+    expect(parse('first_name=J%F6rg&charset=UTF-8')).toEqual({
+      ok: false,
+      code: 'MALFORMED_BODY',
+      reason: 'the pair at byte 0 is not valid utf-8',
+    });
     expect(fieldsOf('first_name=J%C3%B6rg&charset=windows-1252')['first_name']).toBe('JÃ¶rg');
   });
 
   it('decodes %80 as the euro sign under every label WHATWG maps to windows-1252', () => {
-    for (const label of ['windows-1252', 'Windows-1252', 'iso-8859-1', 'latin1', 'us-ascii', 'cp1252']) {
+    for (const label of [
+      'windows-1252',
+      'Windows-1252',
+      'iso-8859-1',
+      'latin1',
+      'us-ascii',
+      'cp1252',
+    ]) {
       expect(fieldsOf(`a=%80%9F&charset=${label}`)['a'], label).toBe('€Ÿ');
     }
   });
@@ -69,26 +85,67 @@ describe('parseIpnBody', () => {
   });
 
   it('rejects an unknown charset, and charsets that are not ASCII-compatible', () => {
-    expect(parse('txn_type=web_accept&charset=klingon')).toEqual({ ok: false, code: 'UNSUPPORTED_CHARSET', reason: 'charset "klingon" is not supported' });
-    expect(parse('txn_type=web_accept&charset=UTF-16')).toMatchObject({ ok: false, code: 'UNSUPPORTED_CHARSET' });
-    expect(parse('txn_type=web_accept&charset=iso-2022-kr')).toMatchObject({ ok: false, code: 'UNSUPPORTED_CHARSET' });
-    expect(parse('txn_type=web_accept&charset=')).toMatchObject({ ok: false, code: 'UNSUPPORTED_CHARSET' });
+    expect(parse('txn_type=web_accept&charset=klingon')).toEqual({
+      ok: false,
+      code: 'UNSUPPORTED_CHARSET',
+      reason: 'charset "klingon" is not supported',
+    });
+    expect(parse('txn_type=web_accept&charset=UTF-16')).toMatchObject({
+      ok: false,
+      code: 'UNSUPPORTED_CHARSET',
+    });
+    expect(parse('txn_type=web_accept&charset=iso-2022-kr')).toMatchObject({
+      ok: false,
+      code: 'UNSUPPORTED_CHARSET',
+    });
+    expect(parse('txn_type=web_accept&charset=')).toMatchObject({
+      ok: false,
+      code: 'UNSUPPORTED_CHARSET',
+    });
   });
 
   it('rejects bad percent escapes', () => {
-    expect(parse('a=%ZZ')).toEqual({ ok: false, code: 'MALFORMED_BODY', reason: 'invalid percent escape at byte 2' });
-    expect(parse('a=1&b=%E')).toEqual({ ok: false, code: 'MALFORMED_BODY', reason: 'invalid percent escape at byte 6' });
-    expect(parse('a=%4&b=1')).toEqual({ ok: false, code: 'MALFORMED_BODY', reason: 'invalid percent escape at byte 2' });
+    expect(parse('a=%ZZ')).toEqual({
+      ok: false,
+      code: 'MALFORMED_BODY',
+      reason: 'invalid percent escape at byte 2',
+    });
+    expect(parse('a=1&b=%E')).toEqual({
+      ok: false,
+      code: 'MALFORMED_BODY',
+      reason: 'invalid percent escape at byte 6',
+    });
+    expect(parse('a=%4&b=1')).toEqual({
+      ok: false,
+      code: 'MALFORMED_BODY',
+      reason: 'invalid percent escape at byte 2',
+    });
   });
 
   it('rejects raw bytes outside printable ASCII, an empty name', () => {
-    expect(parse('a=J\xf6rg')).toEqual({ ok: false, code: 'MALFORMED_BODY', reason: 'unencoded byte 0xf6 at byte 3' });
-    expect(parse('a=b c')).toEqual({ ok: false, code: 'MALFORMED_BODY', reason: 'unencoded byte 0x20 at byte 3' });
-    expect(parse('=x')).toEqual({ ok: false, code: 'MALFORMED_BODY', reason: 'empty field name at byte 0' });
+    expect(parse('a=J\xf6rg')).toEqual({
+      ok: false,
+      code: 'MALFORMED_BODY',
+      reason: 'unencoded byte 0xf6 at byte 3',
+    });
+    expect(parse('a=b c')).toEqual({
+      ok: false,
+      code: 'MALFORMED_BODY',
+      reason: 'unencoded byte 0x20 at byte 3',
+    });
+    expect(parse('=x')).toEqual({
+      ok: false,
+      code: 'MALFORMED_BODY',
+      reason: 'empty field name at byte 0',
+    });
   });
 
   it('rejects a field that occurs twice, also when only the decoded names are equal', () => {
-    expect(parse('txn_id=1&txn_id=2')).toEqual({ ok: false, code: 'DUPLICATE_FIELD', reason: 'field "txn_id" occurs more than once' });
+    expect(parse('txn_id=1&txn_id=2')).toEqual({
+      ok: false,
+      code: 'DUPLICATE_FIELD',
+      reason: 'field "txn_id" occurs more than once',
+    });
     expect(parse('txn_id=1&txn%5Fid=2')).toMatchObject({ ok: false, code: 'DUPLICATE_FIELD' });
   });
 
@@ -97,12 +154,22 @@ describe('parseIpnBody', () => {
   });
 
   it('parses an empty body to no fields', () => {
-    expect(parse('')).toEqual({ ok: true, fields: {}, order: [], charset: 'windows-1252', charsetDeclared: false });
+    expect(parse('')).toEqual({
+      ok: true,
+      fields: {},
+      order: [],
+      charset: 'windows-1252',
+      charsetDeclared: false,
+    });
   });
 
   it('keeps a field named __proto__ as a plain field', () => {
     const result = parse('__proto__=x&a=1');
     expect(result.ok).toBe(true);
-    if (result.ok) expect(Object.entries(result.fields)).toEqual([['__proto__', 'x'], ['a', '1']]);
+    if (result.ok)
+      expect(Object.entries(result.fields)).toEqual([
+        ['__proto__', 'x'],
+        ['a', '1'],
+      ]);
   });
 });

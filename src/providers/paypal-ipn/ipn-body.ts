@@ -15,7 +15,11 @@ export type IpnBodyResult = FormBodyResult;
 export const DEFAULT_IPN_CHARSET = 'windows-1252';
 
 /** PayPal percent-encodes everything outside printable ASCII, so a raw byte there is refused. */
-const IPN_FORM: FormBodyOptions = { charsetField: 'charset', defaultCharset: DEFAULT_IPN_CHARSET, escapedOnly: true };
+const IPN_FORM: FormBodyOptions = {
+  charsetField: 'charset',
+  defaultCharset: DEFAULT_IPN_CHARSET,
+  escapedOnly: true,
+};
 
 /**
  * Parses an IPN body. An empty body parses to no fields; which fields are required is the

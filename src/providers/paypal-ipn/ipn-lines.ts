@@ -54,5 +54,13 @@ export function ipnLines(fields: Fields): IpnLine[] {
   const name = trimmedField(fields, 'item_name') ?? trimmedField(fields, 'product_name');
   const productId = itemNumber ?? name;
   if (productId === null) return [];
-  return [{ productId, itemNumber, name, quantity: quantity(trimmedField(fields, 'quantity')), gross: trimmedField(fields, 'mc_gross') }];
+  return [
+    {
+      productId,
+      itemNumber,
+      name,
+      quantity: quantity(trimmedField(fields, 'quantity')),
+      gross: trimmedField(fields, 'mc_gross'),
+    },
+  ];
 }

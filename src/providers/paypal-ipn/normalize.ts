@@ -11,7 +11,16 @@
  * A refund of a subscription payment that does not repeat the subscr_id lands on the order of
  * its parent transaction, not the subscription's.
  */
-import type { BillingType, EventAddress, EventBuyer, EventDraft, EventItem, EventOrder, EventSubscription, EventType } from '../../core/events.js';
+import type {
+  BillingType,
+  EventAddress,
+  EventBuyer,
+  EventDraft,
+  EventItem,
+  EventOrder,
+  EventSubscription,
+  EventType,
+} from '../../core/events.js';
 import { parseMoney } from '../../core/money.js';
 import type { Normalized } from '../provider.js';
 import { checkEnvironment, checkExpectedPrices, checkReceiver } from './checks.js';
@@ -73,15 +82,25 @@ function buyer(fields: Fields): EventBuyer | null {
 function occurredAt(fields: Fields, txnType: string): string | null {
   // subscr_date is the start date on a signup and the cancellation date on a cancel; every
   // recurring-profile message repeats time_created, which dates only the creation.
-  if (txnType === 'subscr_signup' || txnType === 'subscr_cancel') return paypalDateToIso(get(fields, 'subscr_date')) ?? paypalDateToIso(get(fields, 'payment_date'));
-  if (txnType === 'recurring_payment_profile_created') return paypalDateToIso(get(fields, 'time_created'));
+  if (txnType === 'subscr_signup' || txnType === 'subscr_cancel')
+    return (
+      paypalDateToIso(get(fields, 'subscr_date')) ?? paypalDateToIso(get(fields, 'payment_date'))
+    );
+  if (txnType === 'recurring_payment_profile_created')
+    return paypalDateToIso(get(fields, 'time_created'));
   return paypalDateToIso(get(fields, 'payment_date'));
 }
 
 function items(lines: readonly IpnLine[], currency: string | null, priced: boolean): EventItem[] {
   return lines.map((line) => {
     const gross = priced ? parseMoney(line.gross, currency) : null;
-    return { productId: line.productId, name: line.name, quantity: line.quantity, isAddon: false, amount: gross === null ? null : Math.abs(gross) };
+    return {
+      productId: line.productId,
+      name: line.name,
+      quantity: line.quantity,
+      isAddon: false,
+      amount: gross === null ? null : Math.abs(gross),
+    };
   });
 }
 
@@ -102,15 +121,30 @@ const STATUS_BY_PROFILE_STATUS: Readonly<Record<string, string>> = {
   expired: 'ended',
 };
 
-function subscription(fields: Fields, type: EventType, profileId: string | null): EventSubscription | null {
+function subscription(
+  fields: Fields,
+  type: EventType,
+  profileId: string | null,
+): EventSubscription | null {
   if (profileId === null) return null;
   const profileStatus = trimmed(fields, 'profile_status')?.toLowerCase() ?? '';
-  const fromProfile = Object.hasOwn(STATUS_BY_PROFILE_STATUS, profileStatus) ? (STATUS_BY_PROFILE_STATUS[profileStatus] ?? null) : null;
+  const fromProfile = Object.hasOwn(STATUS_BY_PROFILE_STATUS, profileStatus)
+    ? (STATUS_BY_PROFILE_STATUS[profileStatus] ?? null)
+    : null;
   return { id: profileId, status: STATUS_BY_TYPE[type] ?? fromProfile };
 }
 
-function order(fields: Fields, cls: Handled, orderId: string, profileId: string | null, lines: readonly IpnLine[]): EventOrder {
-  const currency = trimmed(fields, 'mc_currency')?.toUpperCase() ?? trimmed(fields, 'currency_code')?.toUpperCase() ?? null;
+function order(
+  fields: Fields,
+  cls: Handled,
+  orderId: string,
+  profileId: string | null,
+  lines: readonly IpnLine[],
+): EventOrder {
+  const currency =
+    trimmed(fields, 'mc_currency')?.toUpperCase() ??
+    trimmed(fields, 'currency_code')?.toUpperCase() ??
+    null;
   // Refunds and reversals are negative on the wire; canonical amounts are positive (events.ts).
   const money = (name: string): number | null => {
     const minor = parseMoney(get(fields, name), currency);
@@ -142,13 +176,17 @@ function order(fields: Fields, cls: Handled, orderId: string, profileId: string 
 
 function notAnIpn(fields: Fields): Normalized | null {
   const missing = missingEssentialField(fields);
-  return missing === null ? null : { kind: 'invalid', code: 'MISSING_FIELD', reason: `${missing} is missing: not a PayPal IPN` };
+  return missing === null
+    ? null
+    : { kind: 'invalid', code: 'MISSING_FIELD', reason: `${missing} is missing: not a PayPal IPN` };
 }
 
 /** The first failing check of `checks`, as the rejection it is, or null. */
 function firstFailure(checks: readonly CheckResult[]): Normalized | null {
   const failed = checks.find((check) => !check.ok);
-  return failed === undefined || failed.ok ? null : { kind: 'invalid', code: failed.code, reason: failed.reason };
+  return failed === undefined || failed.ok
+    ? null
+    : { kind: 'invalid', code: failed.code, reason: failed.reason };
 }
 
 /**
@@ -157,12 +195,24 @@ function firstFailure(checks: readonly CheckResult[]): Normalized | null {
  * out) rather than dropped; one that does not is ignored (an unknown kind) or rejected (a
  * handled kind missing a field it needs, e.g. a subscription message without its profile).
  */
-function withoutEvent(fields: Fields, cls: Extract<IpnClassification, { kind: 'unhandled' | 'incomplete' }>, config: PayPalIpnConfig): Normalized {
+function withoutEvent(
+  fields: Fields,
+  cls: Extract<IpnClassification, { kind: 'unhandled' | 'incomplete' }>,
+  config: PayPalIpnConfig,
+): Normalized {
   if (!carriesMoney(fields)) {
-    return cls.kind === 'unhandled' ? { kind: 'ignored', reason: cls.reason, fields: { ...fields } } : { kind: 'invalid', code: 'MISSING_FIELD', reason: cls.reason };
+    return cls.kind === 'unhandled'
+      ? { kind: 'ignored', reason: cls.reason, fields: { ...fields } }
+      : { kind: 'invalid', code: 'MISSING_FIELD', reason: cls.reason };
   }
   // Money on another account, or a sandbox message on a live source, is not ours to review.
-  return firstFailure([checkEnvironment(fields, config), checkReceiver(fields, config)]) ?? { kind: 'held', code: cls.kind === 'incomplete' ? 'MISSING_FIELD' : null, reason: cls.reason };
+  return (
+    firstFailure([checkEnvironment(fields, config), checkReceiver(fields, config)]) ?? {
+      kind: 'held',
+      code: cls.kind === 'incomplete' ? 'MISSING_FIELD' : null,
+      reason: cls.reason,
+    }
+  );
 }
 
 /**
@@ -178,7 +228,8 @@ export function normalizePayPalIpn(fields: Fields, config: PayPalIpnConfig): Nor
   const cls = classifyIpn(fields);
   const raw = Object.fromEntries(Object.entries(fields));
   if (cls.kind === 'ignored') return { kind: 'ignored', reason: cls.reason, fields: raw };
-  if (cls.kind === 'unhandled' || cls.kind === 'incomplete') return withoutEvent(fields, cls, config);
+  if (cls.kind === 'unhandled' || cls.kind === 'incomplete')
+    return withoutEvent(fields, cls, config);
 
   const lines = ipnLines(fields);
   const rejected = firstFailure([checkEnvironment(fields, config), checkReceiver(fields, config)]);
@@ -193,7 +244,11 @@ export function normalizePayPalIpn(fields: Fields, config: PayPalIpnConfig): Nor
   // classify guarantees an order: a profile id, a reversal's parent_txn_id or a payment's txn_id.
   const orderId = profileId ?? (cls.kind === 'money' && cls.reversal ? parentTxnId : txnId) ?? '';
   const dedupKey =
-    cls.kind === 'money' ? (txnId === null ? fallbackDedupKey(fields) : moneyDedupKey(txnId, cls.status)) : lifecycleDedupKey(fields, profileId ?? '', cls.txnType);
+    cls.kind === 'money'
+      ? txnId === null
+        ? fallbackDedupKey(fields)
+        : moneyDedupKey(txnId, cls.status)
+      : lifecycleDedupKey(fields, profileId ?? '', cls.txnType);
 
   const event: EventDraft = {
     type: cls.type,

@@ -31,7 +31,15 @@ function parse(value: string | null | undefined): PayPalDateParts | null {
   const month = MONTHS.indexOf(mon ?? '');
   const offsetHours = OFFSET_HOURS[zone ?? ''];
   if (month < 0 || offsetHours === undefined) return null;
-  const parts = { year: Number(yyyy), month, day: Number(dd), hour: Number(hh), minute: Number(mm), second: Number(ss), offsetHours };
+  const parts = {
+    year: Number(yyyy),
+    month,
+    day: Number(dd),
+    hour: Number(hh),
+    minute: Number(mm),
+    second: Number(ss),
+    offsetHours,
+  };
   if (parts.hour > 23 || parts.minute > 59 || parts.second > 59 || parts.day < 1) return null;
   // Date.UTC rolls Feb 30 over into March; a day that does not exist is not a date.
   if (new Date(Date.UTC(parts.year, month, parts.day)).getUTCDate() !== parts.day) return null;
@@ -46,7 +54,14 @@ function parse(value: string | null | undefined): PayPalDateParts | null {
 export function paypalDateToIso(value: string | null | undefined): string | null {
   const parts = parse(value);
   if (parts === null) return null;
-  const utc = Date.UTC(parts.year, parts.month, parts.day, parts.hour - parts.offsetHours, parts.minute, parts.second);
+  const utc = Date.UTC(
+    parts.year,
+    parts.month,
+    parts.day,
+    parts.hour - parts.offsetHours,
+    parts.minute,
+    parts.second,
+  );
   return new Date(utc).toISOString();
 }
 
@@ -71,6 +86,8 @@ const pad = (n: number): string => String(n).padStart(2, '0');
  */
 export function isoToPayPalDate(instant: Date): string {
   const t = pacificWallClock(instant.getTime());
-  const zone = Object.entries(OFFSET_HOURS).find(([, hours]) => hours * 3_600_000 === t.offsetMs)?.[0] ?? 'PST';
+  const zone =
+    Object.entries(OFFSET_HOURS).find(([, hours]) => hours * 3_600_000 === t.offsetMs)?.[0] ??
+    'PST';
   return `${pad(t.hour)}:${pad(t.minute)}:${pad(t.second)} ${MONTHS[t.month - 1] ?? 'Jan'} ${pad(t.day)}, ${t.year} ${zone}`;
 }

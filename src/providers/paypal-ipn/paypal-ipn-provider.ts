@@ -5,7 +5,13 @@
  * checks after VERIFIED (docs/protocols/paypal.md#ipn-checks-after-verified) run in `normalize`, which has the source's config. PayPal wants
  * an empty 200 for everything it should not resend (docs/protocols/paypal.md#ipn-answer-timing-and-retries).
  */
-import type { Confirmation, InboundRequest, Provider, ProviderContext, Verification } from '../provider.js';
+import type {
+  Confirmation,
+  InboundRequest,
+  Provider,
+  ProviderContext,
+  Verification,
+} from '../provider.js';
 import { decodedFields, parsedOnce, textAcknowledgement } from '../provider-support.js';
 import { missingEssentialField } from './classify.js';
 import { paypalIpnConfigSchema, postbackUrl } from './config.js';
@@ -25,8 +31,13 @@ function parse(req: InboundRequest): IpnBodyResult {
  * docs/protocols/paypal.md#ipn-transport-and-character-set: a message without a `charset` field is decoded as windows-1252, as PayPal's old
  * simulator and django-paypal assume; a profile set to UTF-8 would then show `Ã¶` for `ö`.
  */
-function withCharsetNote<T extends { ok: true; method: string }>(result: T, parsed: Extract<IpnBodyResult, { ok: true }>): T {
-  return parsed.charsetDeclared ? result : { ...result, notes: [`no charset field; decoded as ${DEFAULT_IPN_CHARSET}`] };
+function withCharsetNote<T extends { ok: true; method: string }>(
+  result: T,
+  parsed: Extract<IpnBodyResult, { ok: true }>,
+): T {
+  return parsed.charsetDeclared
+    ? result
+    : { ...result, notes: [`no charset field; decoded as ${DEFAULT_IPN_CHARSET}`] };
 }
 
 /** The local part of verification: a decodable IPN. Authenticity is `confirm`'s job. */
@@ -34,15 +45,22 @@ function verify(req: InboundRequest): Verification {
   const parsed = parse(req);
   if (!parsed.ok) return { ok: false, code: parsed.code, reason: parsed.reason };
   const missing = missingEssentialField(parsed.fields);
-  if (missing !== null) return { ok: false, code: 'MISSING_FIELD', reason: `${missing} is missing: not a PayPal IPN` };
+  if (missing !== null)
+    return { ok: false, code: 'MISSING_FIELD', reason: `${missing} is missing: not a PayPal IPN` };
   return withCharsetNote({ ok: true, method: 'postback pending' }, parsed);
 }
 
 /** The postback, with the decoding notes carried over to the final verification record. */
-async function confirm(req: InboundRequest, config: PayPalIpnConfig, ctx: ProviderContext): Promise<Confirmation> {
+async function confirm(
+  req: InboundRequest,
+  config: PayPalIpnConfig,
+  ctx: ProviderContext,
+): Promise<Confirmation> {
   const confirmation = await postBack(req.rawBody, postbackUrl(config), ctx.http, ctx.clock);
   const parsed = parse(req);
-  return confirmation.ok === true && parsed.ok ? withCharsetNote(confirmation, parsed) : confirmation;
+  return confirmation.ok === true && parsed.ok
+    ? withCharsetNote(confirmation, parsed)
+    : confirmation;
 }
 
 /**
@@ -63,13 +81,18 @@ export function paypalIpnProvider(): Provider<PayPalIpnConfig> {
     verify: async (req) => verify(req),
     normalize: (req, config) => {
       const parsed = parse(req);
-      return parsed.ok ? normalizePayPalIpn(parsed.fields, config) : { kind: 'invalid', code: parsed.code, reason: parsed.reason };
+      return parsed.ok
+        ? normalizePayPalIpn(parsed.fields, config)
+        : { kind: 'invalid', code: parsed.code, reason: parsed.reason };
     },
     acknowledge,
     decodeFields: (rawBody) => {
       const parsed = parseBody(rawBody);
       if (!parsed.ok) return { ok: false, reason: parsed.reason };
-      return decodedFields(parsed, { name: parsed.charset, basis: parsed.charsetDeclared ? 'message' : 'assumed' });
+      return decodedFields(parsed, {
+        name: parsed.charset,
+        basis: parsed.charsetDeclared ? 'message' : 'assumed',
+      });
     },
     confirm,
   } satisfies Provider<PayPalIpnConfig>;

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort } from '../../../test/helpers/closed-port.js';
-import { createIpnVerificationFake, withDevVerifySign } from '../../dev/fake-paypal/ipn-verification.js';
+import {
+  createIpnVerificationFake,
+  withDevVerifySign,
+} from '../../dev/fake-paypal/ipn-verification.js';
 import type { FakeRoute } from '../../dev/fake-paypal/fake-route.js';
 import { ManualClock } from '../../lib/clock.js';
 import { createHttpClient } from '../../lib/http-client.js';
@@ -11,7 +14,13 @@ import { paypalIpnProvider } from './paypal-ipn-provider.js';
 import { POSTBACK_USER_AGENT, postbackBody } from './postback.js';
 import { serveFakeRoute } from '../../dev/fake-paypal/server.js';
 import type { FakeRouteServer } from '../../dev/fake-paypal/server.js';
-import { LIVE_CONFIG, fixtureBody, fixtureNamed, ipnRequest, loadPayPalIpnFixtures } from './test-support/ipn-fixtures.js';
+import {
+  LIVE_CONFIG,
+  fixtureBody,
+  fixtureNamed,
+  ipnRequest,
+  loadPayPalIpnFixtures,
+} from './test-support/ipn-fixtures.js';
 import { createCacheScope } from '../../lib/cache-scope.js';
 
 /** One runtime's caches for this file, as requests to one server share them. */
@@ -47,9 +56,14 @@ describe('confirm (postback)', () => {
   it('answers ok for a message PayPal sent, posting its exact bytes after the command', async () => {
     fake.setMode('normal');
     const before = fake.postbacks.length;
-    expect(await provider.confirm?.(ipnRequest(payment), config, ctx)).toEqual({ ok: true, method: 'postback VERIFIED' });
+    expect(await provider.confirm?.(ipnRequest(payment), config, ctx)).toEqual({
+      ok: true,
+      method: 'postback VERIFIED',
+    });
     const postback = fake.postbacks[before];
-    expect(postback?.body.equals(Buffer.concat([latin1('cmd=_notify-validate&'), payment]))).toBe(true);
+    expect(postback?.body.equals(Buffer.concat([latin1('cmd=_notify-validate&'), payment]))).toBe(
+      true,
+    );
     expect(postback?.userAgent).toBe(POSTBACK_USER_AGENT);
     expect(postback?.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(postback?.headers['connection']).toBe('close');
@@ -59,8 +73,13 @@ describe('confirm (postback)', () => {
     fake.setMode('normal');
     for (const fixture of fixtures) {
       // A message without a charset field keeps the note that it was read as windows-1252.
-      const notes = fixture.body.includes('charset=') ? {} : { notes: ['no charset field; decoded as windows-1252'] };
-      expect(await provider.confirm?.(ipnRequest(fixtureBody(fixture)), config, ctx), fixture.name).toEqual({ ok: true, method: 'postback VERIFIED', ...notes });
+      const notes = fixture.body.includes('charset=')
+        ? {}
+        : { notes: ['no charset field; decoded as windows-1252'] };
+      expect(
+        await provider.confirm?.(ipnRequest(fixtureBody(fixture)), config, ctx),
+        fixture.name,
+      ).toEqual({ ok: true, method: 'postback VERIFIED', ...notes });
     }
   });
 
@@ -80,15 +99,23 @@ describe('confirm (postback)', () => {
     const spaces = latin1(payment.toString('latin1').replaceAll('+', '%20'));
     const reEncoded = latin1(payment.toString('latin1').replaceAll('%F6', '%C3%B6'));
     for (const body of [spaces, reEncoded]) {
-      expect(await provider.confirm?.(ipnRequest(body), config, ctx)).toMatchObject({ ok: false, code: 'POSTBACK_INVALID' });
+      expect(await provider.confirm?.(ipnRequest(body), config, ctx)).toMatchObject({
+        ok: false,
+        code: 'POSTBACK_INVALID',
+      });
     }
     expect(await provider.confirm?.(ipnRequest(utf8), config, ctx)).toMatchObject({ ok: true });
   });
 
   it('gets VERIFIED for an unregistered body with a valid dev signature', async () => {
     fake.setMode('normal');
-    const signed = withDevVerifySign(latin1(payment.toString('latin1').replace('61E67681CH3238416', '0NEWTXN0000000001')));
-    expect(await provider.confirm?.(ipnRequest(signed), config, ctx)).toEqual({ ok: true, method: 'postback VERIFIED' });
+    const signed = withDevVerifySign(
+      latin1(payment.toString('latin1').replace('61E67681CH3238416', '0NEWTXN0000000001')),
+    );
+    expect(await provider.confirm?.(ipnRequest(signed), config, ctx)).toEqual({
+      ok: true,
+      method: 'postback VERIFIED',
+    });
   });
 
   it('asks to retry on a 500', async () => {
@@ -104,14 +131,19 @@ describe('confirm (postback)', () => {
 
   it('asks to retry on an answer that is neither word', async () => {
     fake.setMode('garbage');
-    expect(await provider.confirm?.(ipnRequest(payment), config, ctx)).toMatchObject({ ok: 'retry', reason: expect.stringContaining('got HTTP 200 with "<!DOCTYPE html>') });
+    expect(await provider.confirm?.(ipnRequest(payment), config, ctx)).toMatchObject({
+      ok: 'retry',
+      reason: expect.stringContaining('got HTTP 200 with "<!DOCTYPE html>'),
+    });
   });
 
   it('asks to retry when PayPal does not answer in time', async () => {
     const impatient = createHttpClient({ timeoutMs: 200, allowList: ['127.0.0.1'] });
     fake.setMode({ delayMs: 1500 });
     try {
-      expect(await provider.confirm?.(ipnRequest(payment), config, { clock, http: impatient, caches })).toEqual({
+      expect(
+        await provider.confirm?.(ipnRequest(payment), config, { clock, http: impatient, caches }),
+      ).toEqual({
         ok: 'retry',
         reason: `postback to ${server.url}/cgi-bin/webscr failed (timeout): no complete answer within 200 ms`,
       });
@@ -123,13 +155,24 @@ describe('confirm (postback)', () => {
 
   it('asks to retry when the connection is refused', async () => {
     const url = `http://127.0.0.1:${await closedPort()}/cgi-bin/webscr`;
-    const answer = await provider.confirm?.(ipnRequest(payment), { ...config, verificationUrl: url }, ctx);
+    const answer = await provider.confirm?.(
+      ipnRequest(payment),
+      { ...config, verificationUrl: url },
+      ctx,
+    );
     expect(answer).toMatchObject({ ok: 'retry' });
-    if (answer?.ok === 'retry') expect(answer.reason).toMatch(new RegExp(`^postback to ${url} failed \\(connection\\): .*ECONNREFUSED`));
+    if (answer?.ok === 'retry')
+      expect(answer.reason).toMatch(
+        new RegExp(`^postback to ${url} failed \\(connection\\): .*ECONNREFUSED`),
+      );
   });
 
   describe('against a scripted endpoint', () => {
-    let answer: { status: number; headers: Record<string, string>; body: string } = { status: 200, headers: {}, body: '' };
+    let answer: { status: number; headers: Record<string, string>; body: string } = {
+      status: 200,
+      headers: {},
+      body: '',
+    };
     let scripted: FakeRouteServer;
     let scriptedConfig: PayPalIpnConfig;
     const route: FakeRoute = async () => answer;
@@ -142,25 +185,52 @@ describe('confirm (postback)', () => {
 
     it('accepts the verdict with surrounding whitespace', async () => {
       answer = { status: 200, headers: {}, body: 'VERIFIED\r\n' };
-      expect(await provider.confirm?.(ipnRequest(payment), scriptedConfig, ctx)).toEqual({ ok: true, method: 'postback VERIFIED' });
+      expect(await provider.confirm?.(ipnRequest(payment), scriptedConfig, ctx)).toEqual({
+        ok: true,
+        method: 'postback VERIFIED',
+      });
       answer = { status: 200, headers: {}, body: ' INVALID\n' };
-      expect(await provider.confirm?.(ipnRequest(payment), scriptedConfig, ctx)).toMatchObject({ ok: false, code: 'POSTBACK_INVALID' });
+      expect(await provider.confirm?.(ipnRequest(payment), scriptedConfig, ctx)).toMatchObject({
+        ok: false,
+        code: 'POSTBACK_INVALID',
+      });
     });
 
     it('takes no verdict from a non-200 answer or another word', async () => {
-      for (const [status, body] of [[503, 'INVALID'], [403, 'VERIFIED'], [200, ''], [200, 'verified'], [200, 'VERIFIED INVALID']] as const) {
+      for (const [status, body] of [
+        [503, 'INVALID'],
+        [403, 'VERIFIED'],
+        [200, ''],
+        [200, 'verified'],
+        [200, 'VERIFIED INVALID'],
+      ] as const) {
         answer = { status, headers: {}, body };
-        expect(await provider.confirm?.(ipnRequest(payment), scriptedConfig, ctx), `${status} ${body}`).toMatchObject({ ok: 'retry' });
+        expect(
+          await provider.confirm?.(ipnRequest(payment), scriptedConfig, ctx),
+          `${status} ${body}`,
+        ).toMatchObject({ ok: 'retry' });
       }
       answer = { status: 200, headers: {}, body: '' };
-      expect(await provider.confirm?.(ipnRequest(payment), scriptedConfig, ctx)).toMatchObject({ reason: expect.stringContaining('got HTTP 200 with an empty body') });
+      expect(await provider.confirm?.(ipnRequest(payment), scriptedConfig, ctx)).toMatchObject({
+        reason: expect.stringContaining('got HTTP 200 with an empty body'),
+      });
     });
 
     it('passes Retry-After on as seconds, from delta-seconds or an HTTP date', async () => {
       answer = { status: 503, headers: { 'retry-after': '120' }, body: 'busy' };
-      expect(await provider.confirm?.(ipnRequest(payment), scriptedConfig, ctx)).toMatchObject({ ok: 'retry', retryAfterSeconds: 120 });
-      answer = { status: 503, headers: { 'retry-after': 'Tue, 14 May 2024 17:30:00 GMT' }, body: 'busy' };
-      expect(await provider.confirm?.(ipnRequest(payment), scriptedConfig, ctx)).toMatchObject({ ok: 'retry', retryAfterSeconds: 600 });
+      expect(await provider.confirm?.(ipnRequest(payment), scriptedConfig, ctx)).toMatchObject({
+        ok: 'retry',
+        retryAfterSeconds: 120,
+      });
+      answer = {
+        status: 503,
+        headers: { 'retry-after': 'Tue, 14 May 2024 17:30:00 GMT' },
+        body: 'busy',
+      };
+      expect(await provider.confirm?.(ipnRequest(payment), scriptedConfig, ctx)).toMatchObject({
+        ok: 'retry',
+        retryAfterSeconds: 600,
+      });
       answer = { status: 503, headers: { 'retry-after': 'soon' }, body: 'busy' };
       const without = await provider.confirm?.(ipnRequest(payment), scriptedConfig, ctx);
       expect(without).toMatchObject({ ok: 'retry' });
@@ -171,9 +241,22 @@ describe('confirm (postback)', () => {
 
 describe('postbackUrl', () => {
   it('uses the ipnpb endpoint of the environment unless overridden', () => {
-    expect(postbackUrl({ environment: 'live', receiverId: 'KXQ7ZRP4M2B8N' })).toBe('https://ipnpb.paypal.com/cgi-bin/webscr');
-    expect(postbackUrl({ environment: 'sandbox', receiverId: 'KXQ7ZRP4M2B8N' })).toBe('https://ipnpb.sandbox.paypal.com/cgi-bin/webscr');
-    expect(postbackUrl({ environment: 'sandbox', receiverId: 'KXQ7ZRP4M2B8N', verificationUrl: 'http://127.0.0.1:1/x' })).toBe('http://127.0.0.1:1/x');
-    expect(PAYPAL_IPN_ENDPOINTS).toEqual({ live: 'https://ipnpb.paypal.com/cgi-bin/webscr', sandbox: 'https://ipnpb.sandbox.paypal.com/cgi-bin/webscr' });
+    expect(postbackUrl({ environment: 'live', receiverId: 'KXQ7ZRP4M2B8N' })).toBe(
+      'https://ipnpb.paypal.com/cgi-bin/webscr',
+    );
+    expect(postbackUrl({ environment: 'sandbox', receiverId: 'KXQ7ZRP4M2B8N' })).toBe(
+      'https://ipnpb.sandbox.paypal.com/cgi-bin/webscr',
+    );
+    expect(
+      postbackUrl({
+        environment: 'sandbox',
+        receiverId: 'KXQ7ZRP4M2B8N',
+        verificationUrl: 'http://127.0.0.1:1/x',
+      }),
+    ).toBe('http://127.0.0.1:1/x');
+    expect(PAYPAL_IPN_ENDPOINTS).toEqual({
+      live: 'https://ipnpb.paypal.com/cgi-bin/webscr',
+      sandbox: 'https://ipnpb.sandbox.paypal.com/cgi-bin/webscr',
+    });
   });
 });

@@ -32,7 +32,9 @@ function snippet(text: string): string {
 function retryAfter(response: HttpResponse, clock: Clock): number | undefined {
   const header = response.headers['retry-after']?.trim();
   if (header === undefined || header === '') return undefined;
-  const seconds = /^\d+$/.test(header) ? Number(header) : Math.ceil((Date.parse(header) - clock.now().getTime()) / 1000);
+  const seconds = /^\d+$/.test(header)
+    ? Number(header)
+    : Math.ceil((Date.parse(header) - clock.now().getTime()) / 1000);
   if (!Number.isFinite(seconds)) return undefined;
   return Math.min(Math.max(seconds, 0), MAX_RETRY_AFTER_SECONDS);
 }
@@ -42,7 +44,12 @@ function retryAfter(response: HttpResponse, clock: Clock): number | undefined {
  * `INVALID` (HTTP 200) → POSTBACK_INVALID; network failures, timeouts, other statuses and
  * other answers → retry, with the server's Retry-After when it sent one. Never throws.
  */
-export async function postBack(rawBody: Buffer, url: string, http: HttpClient, clock: Clock): Promise<Confirmation> {
+export async function postBack(
+  rawBody: Buffer,
+  url: string,
+  http: HttpClient,
+  clock: Clock,
+): Promise<Confirmation> {
   const result = await http.request({
     method: 'POST',
     url,
@@ -54,15 +61,22 @@ export async function postBack(rawBody: Buffer, url: string, http: HttpClient, c
     },
     body: postbackBody(rawBody),
   });
-  if (!result.ok) return { ok: 'retry', reason: `postback to ${url} failed (${result.kind}): ${result.message}` };
+  if (!result.ok)
+    return { ok: 'retry', reason: `postback to ${url} failed (${result.kind}): ${result.message}` };
   const { status, body } = result.response;
   const answer = body.trim();
   // A verdict counts only on a 200: an INVALID inside an error response is not PayPal's answer about this message.
   if (status === 200 && answer === 'VERIFIED') return { ok: true, method: 'postback VERIFIED' };
   if (status === 200 && answer === 'INVALID') {
-    return { ok: false, code: 'POSTBACK_INVALID', reason: `PayPal answered INVALID to the postback to ${url}` };
+    return {
+      ok: false,
+      code: 'POSTBACK_INVALID',
+      reason: `PayPal answered INVALID to the postback to ${url}`,
+    };
   }
   const after = retryAfter(result.response, clock);
   const reason = `postback to ${url} got HTTP ${status} with ${answer === '' ? 'an empty body' : snippet(answer)}, not VERIFIED or INVALID`;
-  return after === undefined ? { ok: 'retry', reason } : { ok: 'retry', reason, retryAfterSeconds: after };
+  return after === undefined
+    ? { ok: 'retry', reason }
+    : { ok: 'retry', reason, retryAfterSeconds: after };
 }

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseIpnBody } from './ipn-body.js';
 import { normalizePayPalIpn } from './normalize.js';
-import { PAYPAL_IPN_SAMPLE_KINDS, encodePayPalIpnBody, samplePayPalIpnFields } from './sample-messages.js';
+import {
+  PAYPAL_IPN_SAMPLE_KINDS,
+  encodePayPalIpnBody,
+  samplePayPalIpnFields,
+} from './sample-messages.js';
 import { LIVE_CONFIG } from './test-support/ipn-fixtures.js';
 
 describe('encodePayPalIpnBody', () => {
@@ -31,7 +35,8 @@ describe('encodePayPalIpnBody', () => {
       const body = encodePayPalIpnBody([...representable, ['charset', charset]], charset);
       const parsed = parseIpnBody(body);
       expect(parsed.ok, charset).toBe(true);
-      if (parsed.ok) expect(Object.entries(parsed.fields)).toEqual([...representable, ['charset', charset]]);
+      if (parsed.ok)
+        expect(Object.entries(parsed.fields)).toEqual([...representable, ['charset', charset]]);
     }
   });
 });
@@ -43,12 +48,18 @@ describe('samplePayPalIpnFields', () => {
       const names = fields.map(([name]) => name);
       expect(new Set(names).size, 'unique names').toBe(names.length);
       const wire = parseIpnBody(encodePayPalIpnBody(fields, 'windows-1252'));
-      const utf8 = parseIpnBody(encodePayPalIpnBody(samplePayPalIpnFields(kind, { charset: 'UTF-8' }), 'UTF-8', { spaces: '%20' }));
+      const utf8 = parseIpnBody(
+        encodePayPalIpnBody(samplePayPalIpnFields(kind, { charset: 'UTF-8' }), 'UTF-8', {
+          spaces: '%20',
+        }),
+      );
       expect(wire.ok && utf8.ok).toBe(true);
       if (!wire.ok || !utf8.ok) return;
       expect(Object.entries(wire.fields)).toEqual(fields);
       expect({ ...utf8.fields, charset: 'windows-1252' }).toEqual({ ...wire.fields });
-      expect(['events', 'ignored', 'held']).toContain(normalizePayPalIpn(wire.fields, LIVE_CONFIG).kind);
+      expect(['events', 'ignored', 'held']).toContain(
+        normalizePayPalIpn(wire.fields, LIVE_CONFIG).kind,
+      );
     });
   }
 
@@ -60,11 +71,19 @@ describe('samplePayPalIpnFields', () => {
     const payment = Object.fromEntries(samplePayPalIpnFields('web_accept'));
     const refund = Object.fromEntries(samplePayPalIpnFields('refund'));
     const partial = Object.fromEntries(samplePayPalIpnFields('partial_refund'));
-    expect(refund).toMatchObject({ payment_status: 'Refunded', parent_txn_id: payment['txn_id'], mc_gross: '-19.99', mc_fee: '-0.85' });
+    expect(refund).toMatchObject({
+      payment_status: 'Refunded',
+      parent_txn_id: payment['txn_id'],
+      mc_gross: '-19.99',
+      mc_fee: '-0.85',
+    });
     expect(refund['txn_type']).toBe(undefined);
     expect(refund['txn_id']).not.toBe(payment['txn_id']);
     expect(partial['mc_gross']).toBe('-9.99');
-    expect(Object.fromEntries(samplePayPalIpnFields('canceled_reversal'))).toMatchObject({ payment_status: 'Canceled_Reversal', mc_gross: '19.99' });
+    expect(Object.fromEntries(samplePayPalIpnFields('canceled_reversal'))).toMatchObject({
+      payment_status: 'Canceled_Reversal',
+      mc_gross: '19.99',
+    });
   });
 
   it('applies overrides, and fields last: in place or appended', () => {
@@ -96,11 +115,16 @@ describe('samplePayPalIpnFields', () => {
       payment_status: 'Pending',
     });
     const names = fields.map(([name]) => name);
-    expect(names.indexOf('payment_status')).toBe(samplePayPalIpnFields('subscr_payment').findIndex(([name]) => name === 'payment_status'));
+    expect(names.indexOf('payment_status')).toBe(
+      samplePayPalIpnFields('subscr_payment').findIndex(([name]) => name === 'payment_status'),
+    );
     expect(names.at(-1)).toBe('pending_reason');
   });
 
   it('builds a web_accept-shaped message for a kind it does not know', () => {
-    expect(Object.fromEntries(samplePayPalIpnFields('future_kind'))).toMatchObject({ txn_type: 'future_kind', payment_status: 'Completed' });
+    expect(Object.fromEntries(samplePayPalIpnFields('future_kind'))).toMatchObject({
+      txn_type: 'future_kind',
+      payment_status: 'Completed',
+    });
   });
 });

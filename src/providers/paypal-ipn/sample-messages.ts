@@ -84,22 +84,57 @@ interface Defaults {
   date: string;
 }
 
-const PAYMENT: Defaults = { txnId: '61E67681CH3238416', amount: '19.99', currency: 'EUR', itemNumber: 'course-basic', itemName: 'Online-Kurs Basis – Edition 2024', date: '10:15:02 May 14, 2024 PDT' };
-const MEMBERSHIP: Defaults = { txnId: '3KD92741YH556204M', amount: '9.90', currency: 'EUR', itemNumber: 'membership-monthly', itemName: 'Premium-Mitgliedschaft', date: '10:15:40 May 14, 2024 PDT' };
+const PAYMENT: Defaults = {
+  txnId: '61E67681CH3238416',
+  amount: '19.99',
+  currency: 'EUR',
+  itemNumber: 'course-basic',
+  itemName: 'Online-Kurs Basis – Edition 2024',
+  date: '10:15:02 May 14, 2024 PDT',
+};
+const MEMBERSHIP: Defaults = {
+  txnId: '3KD92741YH556204M',
+  amount: '9.90',
+  currency: 'EUR',
+  itemNumber: 'membership-monthly',
+  itemName: 'Premium-Mitgliedschaft',
+  date: '10:15:40 May 14, 2024 PDT',
+};
 const REFUND_TXN = '1P566839F9694230H';
 const SUBSCR_ID = 'I-8XJ5R2NPKW3Q';
 const PROFILE_ID = 'I-C7PXW4M2HB9T';
 const VERIFY_SIGN = 'A7kq2Lr0c9WmXyPDsT3vHn5bJ-eUgZ4oQ1iRfC8tNwKxYaMzB6dE.hG2';
 
 /** The status keywords: a web_accept payment in that state, or a message reversing it. */
-const STATUS_KINDS: Readonly<Record<string, { status: string; extra: Pairs; reverses?: boolean; sign?: -1 | 1; share?: number }>> = {
+const STATUS_KINDS: Readonly<
+  Record<
+    string,
+    { status: string; extra: Pairs; reverses?: boolean; sign?: -1 | 1; share?: number }
+  >
+> = {
   pending: { status: 'Pending', extra: [['pending_reason', 'echeck']] },
   denied: { status: 'Denied', extra: [['reason_code', 'other']] },
   failed: { status: 'Failed', extra: [] },
   refund: { status: 'Refunded', extra: [['reason_code', 'refund']], reverses: true, sign: -1 },
-  partial_refund: { status: 'Refunded', extra: [['reason_code', 'refund']], reverses: true, sign: -1, share: 0.5 },
-  reversal: { status: 'Reversed', extra: [['reason_code', 'chargeback']], reverses: true, sign: -1 },
-  canceled_reversal: { status: 'Canceled_Reversal', extra: [['reason_code', 'other']], reverses: true, sign: 1 },
+  partial_refund: {
+    status: 'Refunded',
+    extra: [['reason_code', 'refund']],
+    reverses: true,
+    sign: -1,
+    share: 0.5,
+  },
+  reversal: {
+    status: 'Reversed',
+    extra: [['reason_code', 'chargeback']],
+    reverses: true,
+    sign: -1,
+  },
+  canceled_reversal: {
+    status: 'Canceled_Reversal',
+    extra: [['reason_code', 'other']],
+    reverses: true,
+    sign: 1,
+  },
 };
 
 /** `decimal` × `factor` as a PayPal decimal (2 places); `factor` is a sign or a share. */
@@ -178,7 +213,7 @@ function singlePayment(kind: string, o: PayPalIpnSampleOverrides, d: Defaults): 
     ['item_number', o.itemNumber ?? d.itemNumber],
     ['payment_date', o.paymentDate ?? (reverses ? '04:22:31 May 20, 2024 PDT' : d.date)],
     ['payment_status', statusKind?.status ?? 'Completed'],
-    ...statusKind?.extra ?? [],
+    ...(statusKind?.extra ?? []),
     ...buyer(o),
     ['custom', o.custom ?? 'website_id=13&user_id=21'],
     ['quantity', '1'],
@@ -202,7 +237,8 @@ function cart(o: PayPalIpnSampleOverrides): Pairs {
     [1, o.itemNumber ?? 'course-basic', o.itemName ?? 'Online-Kurs Basis', '19.99'],
     [2, 'workbook-pdf', 'Arbeitsbuch (PDF) – “Praxis”', '9.00'],
   ];
-  const total = o.amount ?? formatMoney(lines.reduce((sum, line) => sum + (parseMoney(line[3]) ?? 0), 0));
+  const total =
+    o.amount ?? formatMoney(lines.reduce((sum, line) => sum + (parseMoney(line[3]) ?? 0), 0));
   const pairs: Pairs = [
     ...grossPairs(total),
     ['payment_date', o.paymentDate ?? '11:02:17 May 14, 2024 PDT'],
@@ -212,9 +248,24 @@ function cart(o: PayPalIpnSampleOverrides): Pairs {
     ['custom', o.custom ?? 'website_id=13&user_id=21'],
   ];
   for (const [n, number, name, gross] of lines) {
-    pairs.push([`item_name${n}`, name], [`item_number${n}`, number], [`quantity${n}`, '1'], [`mc_gross_${n}`, gross], [`mc_shipping${n}`, '0.00'], [`mc_handling${n}`, '0.00'], [`tax${n}`, '0.00']);
+    pairs.push(
+      [`item_name${n}`, name],
+      [`item_number${n}`, number],
+      [`quantity${n}`, '1'],
+      [`mc_gross_${n}`, gross],
+      [`mc_shipping${n}`, '0.00'],
+      [`mc_handling${n}`, '0.00'],
+      [`tax${n}`, '0.00'],
+    );
   }
-  pairs.push(['txn_id', o.txnId ?? '8RT24956LC1702412'], ['payment_type', 'instant'], ...account(o), ['txn_type', 'cart'], ['mc_currency', currency], ...feePairs(total, currency));
+  pairs.push(
+    ['txn_id', o.txnId ?? '8RT24956LC1702412'],
+    ['payment_type', 'instant'],
+    ...account(o),
+    ['txn_type', 'cart'],
+    ['mc_currency', currency],
+    ...feePairs(total, currency),
+  );
   return [...pairs, ...envelope(o)];
 }
 
@@ -222,15 +273,32 @@ function subscription(kind: string, o: PayPalIpnSampleOverrides): Pairs {
   const currency = o.currency ?? MEMBERSHIP.currency;
   const amount = o.amount ?? MEMBERSHIP.amount;
   const subscrId = o.profileId ?? SUBSCR_ID;
-  const terms: Pairs = [['amount3', amount], ['mc_amount3', amount], ['period3', '1 M'], ['recurring', '1'], ['reattempt', '1']];
+  const terms: Pairs = [
+    ['amount3', amount],
+    ['mc_amount3', amount],
+    ['period3', '1 M'],
+    ['recurring', '1'],
+    ['reattempt', '1'],
+  ];
   const pairs: Pairs = [];
   if (kind === 'subscr_payment') {
-    pairs.push(...grossPairs(amount), ['payment_date', o.paymentDate ?? MEMBERSHIP.date], ['payment_status', 'Completed'], ['txn_id', o.txnId ?? MEMBERSHIP.txnId], ['payment_type', 'instant']);
+    pairs.push(
+      ...grossPairs(amount),
+      ['payment_date', o.paymentDate ?? MEMBERSHIP.date],
+      ['payment_status', 'Completed'],
+      ['txn_id', o.txnId ?? MEMBERSHIP.txnId],
+      ['payment_type', 'instant'],
+    );
   } else if (kind === 'subscr_signup' || kind === 'subscr_cancel' || kind === 'subscr_modify') {
-    const date = kind === 'subscr_cancel' ? '18:03:11 Jun 02, 2024 PDT' : '10:14:58 May 14, 2024 PDT';
+    const date =
+      kind === 'subscr_cancel' ? '18:03:11 Jun 02, 2024 PDT' : '10:14:58 May 14, 2024 PDT';
     pairs.push(['subscr_date', o.paymentDate ?? date], ...terms);
   } else if (kind === 'subscr_failed') {
-    pairs.push(['payment_date', o.paymentDate ?? '03:12:40 Jun 14, 2024 PDT'], ['mc_gross', amount], ['retry_at', '03:00:00 Jun 17, 2024 PDT']);
+    pairs.push(
+      ['payment_date', o.paymentDate ?? '03:12:40 Jun 14, 2024 PDT'],
+      ['mc_gross', amount],
+      ['retry_at', '03:00:00 Jun 17, 2024 PDT'],
+    );
   } else {
     pairs.push(...terms.slice(2));
   }
@@ -265,10 +333,18 @@ function recurring(kind: string, o: PayPalIpnSampleOverrides): Pairs {
     ['amount', amount],
     ['amount_per_cycle', amount],
     ['initial_payment_amount', '0.00'],
-    ['outstanding_balance', kind.includes('failed') || kind.includes('skipped') || kind.includes('suspended') ? amount : '0.00'],
+    [
+      'outstanding_balance',
+      kind.includes('failed') || kind.includes('skipped') || kind.includes('suspended')
+        ? amount
+        : '0.00',
+    ],
     ['next_payment_date', '03:00:00 Jul 14, 2024 PDT'],
     // Every message of a profile repeats its creation time; only for the creation is it the event's time.
-    ['time_created', kind === 'recurring_payment_profile_created' ? (o.paymentDate ?? CREATED) : CREATED],
+    [
+      'time_created',
+      kind === 'recurring_payment_profile_created' ? (o.paymentDate ?? CREATED) : CREATED,
+    ],
     ['profile_status', status[kind] ?? 'Active'],
     ['product_name', o.itemName ?? 'Pro-Abo (monatlich)'],
     ['product_type', '1'],
@@ -276,8 +352,18 @@ function recurring(kind: string, o: PayPalIpnSampleOverrides): Pairs {
     ['currency_code', currency],
   ];
   if (kind === 'recurring_payment') {
-    pairs.push(...grossPairs(amount), ['payment_date', o.paymentDate ?? '03:04:11 Jun 14, 2024 PDT'], ['payment_status', 'Completed'], ['txn_id', o.txnId ?? '9TT32013VN872093K'], ['payment_type', 'instant']);
-  } else if (kind !== 'recurring_payment_profile_created' && kind !== 'recurring_payment_profile_cancel' && kind !== 'recurring_payment_expired') {
+    pairs.push(
+      ...grossPairs(amount),
+      ['payment_date', o.paymentDate ?? '03:04:11 Jun 14, 2024 PDT'],
+      ['payment_status', 'Completed'],
+      ['txn_id', o.txnId ?? '9TT32013VN872093K'],
+      ['payment_type', 'instant'],
+    );
+  } else if (
+    kind !== 'recurring_payment_profile_created' &&
+    kind !== 'recurring_payment_profile_cancel' &&
+    kind !== 'recurring_payment_expired'
+  ) {
     pairs.push(['payment_date', o.paymentDate ?? '03:04:11 Jun 14, 2024 PDT']);
   }
   pairs.push(
@@ -295,7 +381,13 @@ function dispute(kind: 'new_case' | 'adjustment', o: PayPalIpnSampleOverrides): 
   // A case points at the disputed payment; an adjustment is its own transaction on it.
   const head: Pairs =
     kind === 'new_case'
-      ? [['case_id', 'PP-D-27803'], ['case_type', 'dispute'], ['reason_code', 'non_receipt'], ['case_creation_date', '08:41:09 May 22, 2024 PDT'], ['txn_id', o.txnId ?? PAYMENT.txnId]]
+      ? [
+          ['case_id', 'PP-D-27803'],
+          ['case_type', 'dispute'],
+          ['reason_code', 'non_receipt'],
+          ['case_creation_date', '08:41:09 May 22, 2024 PDT'],
+          ['txn_id', o.txnId ?? PAYMENT.txnId],
+        ]
       : [
           ['payment_date', o.paymentDate ?? '12:30:00 Jun 10, 2024 PDT'],
           ['payment_status', 'Completed'],
@@ -318,8 +410,12 @@ function dispute(kind: 'new_case' | 'adjustment', o: PayPalIpnSampleOverrides): 
 
 function applyFields(pairs: Pairs, fields: Readonly<Record<string, string>> | undefined): Pairs {
   if (fields === undefined) return pairs;
-  const out = pairs.map(([name, value]): [string, string] => [name, Object.hasOwn(fields, name) ? (fields[name] ?? value) : value]);
-  for (const [name, value] of Object.entries(fields)) if (!out.some(([n]) => n === name)) out.push([name, value]);
+  const out = pairs.map(([name, value]): [string, string] => [
+    name,
+    Object.hasOwn(fields, name) ? (fields[name] ?? value) : value,
+  ]);
+  for (const [name, value] of Object.entries(fields))
+    if (!out.some(([n]) => n === name)) out.push([name, value]);
   return out;
 }
 
@@ -329,7 +425,10 @@ function applyFields(pairs: Pairs, fields: Readonly<Record<string, string>> | un
  * are about the default web_accept payment, so a `refund` reverses the `web_accept` sample.
  * Deterministic; overrides replace the matching fields.
  */
-export function samplePayPalIpnFields(kind: string, overrides: PayPalIpnSampleOverrides = {}): Array<[string, string]> {
+export function samplePayPalIpnFields(
+  kind: string,
+  overrides: PayPalIpnSampleOverrides = {},
+): Array<[string, string]> {
   let pairs: Pairs;
   if (kind === 'cart') pairs = cart(overrides);
   else if (kind.startsWith('subscr_')) pairs = subscription(kind, overrides);
@@ -359,8 +458,17 @@ function percentEncode(text: string, charset: PayPalIpnCharset, space: string): 
  * `+` (production PayPal) or `%20` (PayPal's old simulator). The `charset` field is not
  * touched: keep it consistent with `charset`.
  */
-export function encodePayPalIpnBody(fields: ReadonlyArray<readonly [string, string]>, charset: PayPalIpnCharset, options: { spaces?: '+' | '%20' } = {}): Buffer {
+export function encodePayPalIpnBody(
+  fields: ReadonlyArray<readonly [string, string]>,
+  charset: PayPalIpnCharset,
+  options: { spaces?: '+' | '%20' } = {},
+): Buffer {
   const space = options.spaces ?? '+';
-  const body = fields.map(([name, value]) => `${percentEncode(name, charset, space)}=${percentEncode(value, charset, space)}`).join('&');
+  const body = fields
+    .map(
+      ([name, value]) =>
+        `${percentEncode(name, charset, space)}=${percentEncode(value, charset, space)}`,
+    )
+    .join('&');
   return Buffer.from(body, 'latin1');
 }

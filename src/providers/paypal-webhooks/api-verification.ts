@@ -46,29 +46,50 @@ function unavailable(reason: string): Verification {
 }
 
 function verdict(result: HttpResult): Verification {
-  if (!result.ok) return unavailable(`PayPal's verification API is unreachable (${result.kind}): ${result.message}`);
+  if (!result.ok)
+    return unavailable(
+      `PayPal's verification API is unreachable (${result.kind}): ${result.message}`,
+    );
   const { status, body } = result.response;
-  if (status !== 200) return unavailable(`PayPal's verification API answered HTTP ${status}: ${body.replace(/\s+/g, ' ').slice(0, 200)}`);
+  if (status !== 200)
+    return unavailable(
+      `PayPal's verification API answered HTTP ${status}: ${body.replace(/\s+/g, ' ').slice(0, 200)}`,
+    );
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch {
-    return unavailable('PayPal\'s verification API answered something that is not JSON');
+    return unavailable("PayPal's verification API answered something that is not JSON");
   }
-  const verificationStatus = (parsed as { verification_status?: unknown } | null)?.verification_status;
+  const verificationStatus = (parsed as { verification_status?: unknown } | null)
+    ?.verification_status;
   if (verificationStatus === 'SUCCESS') return { ok: true, method: API_VERIFICATION_METHOD };
-  if (verificationStatus === 'FAILURE') return { ok: false, code: 'SIGNATURE_INVALID', reason: 'PayPal\'s verification API answered FAILURE for this message' };
-  return unavailable(`PayPal's verification API answered an unknown verification_status ${JSON.stringify(verificationStatus ?? null).slice(0, 40)}`);
+  if (verificationStatus === 'FAILURE')
+    return {
+      ok: false,
+      code: 'SIGNATURE_INVALID',
+      reason: "PayPal's verification API answered FAILURE for this message",
+    };
+  return unavailable(
+    `PayPal's verification API answered an unknown verification_status ${JSON.stringify(verificationStatus ?? null).slice(0, 40)}`,
+  );
 }
 
 /** Verifies one delivery with PayPal's API: one token refresh when PayPal rejects a cached token. */
-export async function verifyWithApi(input: ApiVerificationInput, ctx: ProviderContext): Promise<Verification> {
+export async function verifyWithApi(
+  input: ApiVerificationInput,
+  ctx: ProviderContext,
+): Promise<Verification> {
   const body = requestBody(input);
   const post = (token: string): Promise<HttpResult> =>
     ctx.http.request({
       method: 'POST',
       url: `${input.credentials.apiBase}/v1/notifications/verify-webhook-signature`,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        accept: 'application/json',
+      },
       body,
     });
 
@@ -78,6 +99,9 @@ export async function verifyWithApi(input: ApiVerificationInput, ctx: ProviderCo
     const result = await post(token.token);
     if (!(result.ok && result.response.status === 401)) return verdict(result);
     discardAccessToken(input.credentials, token.token, ctx.caches);
-    if (attempt >= 2) return unavailable('PayPal\'s verification API refused a freshly issued access token (HTTP 401)');
+    if (attempt >= 2)
+      return unavailable(
+        "PayPal's verification API refused a freshly issued access token (HTTP 401)",
+      );
   }
 }

@@ -21,7 +21,11 @@ function address(value: unknown): EventAddress | null {
   return Object.values(result).every((part) => part === null) ? null : result;
 }
 
-function build(parts: Omit<EventBuyer, 'company' | 'newsletterConsent' | 'language'> & { company?: string | null }): EventBuyer | null {
+function build(
+  parts: Omit<EventBuyer, 'company' | 'newsletterConsent' | 'language'> & {
+    company?: string | null;
+  },
+): EventBuyer | null {
   const email = parts.email?.trim().toLowerCase() ?? null;
   const buyer: EventBuyer = {
     email: email === '' ? null : email,
@@ -79,5 +83,11 @@ export function buyerFromSubscription(resource: unknown): EventBuyer | null {
 export function buyerFromDispute(transaction: unknown): EventBuyer | null {
   const buyer = object(transaction, 'buyer');
   if (buyer === null) return null;
-  return build({ email: text(buyer, 'email'), firstName: null, lastName: null, phone: null, address: null });
+  return build({
+    email: text(buyer, 'email'),
+    firstName: null,
+    lastName: null,
+    phone: null,
+    address: null,
+  });
 }

@@ -6,8 +6,7 @@
 
 export type CertUrlVerdict =
   /** `paypal`: an HTTPS URL on a PayPal host; `operator`: under the source's configured `apiBaseUrl`. */
-  | { ok: true; url: URL; trust: 'paypal' | 'operator' }
-  | { ok: false; reason: string };
+  { ok: true; url: URL; trust: 'paypal' | 'operator' } | { ok: false; reason: string };
 
 /** `api.paypal.com`, `api.sandbox.paypal.com` and every other `*.paypal.com` name. */
 export function isPayPalHost(hostname: string): boolean {
@@ -33,11 +32,17 @@ export function checkCertUrl(value: string, apiBaseUrl?: string): CertUrlVerdict
   } catch {
     return { ok: false, reason: 'the certificate URL is not a valid URL' };
   }
-  const base = apiBaseUrl !== undefined && URL.canParse(apiBaseUrl) ? new URL(apiBaseUrl) : undefined;
+  const base =
+    apiBaseUrl !== undefined && URL.canParse(apiBaseUrl) ? new URL(apiBaseUrl) : undefined;
   if (base !== undefined && underBase(url, base)) return { ok: true, url, trust: 'operator' };
   if (isPayPalHost(url.hostname) || base === undefined) {
-    if (url.protocol !== 'https:') return { ok: false, reason: `the certificate URL must use https, not ${url.protocol.slice(0, -1)}` };
-    if (!isPayPalHost(url.hostname)) return { ok: false, reason: `the certificate host ${url.hostname} is not a PayPal host` };
+    if (url.protocol !== 'https:')
+      return {
+        ok: false,
+        reason: `the certificate URL must use https, not ${url.protocol.slice(0, -1)}`,
+      };
+    if (!isPayPalHost(url.hostname))
+      return { ok: false, reason: `the certificate host ${url.hostname} is not a PayPal host` };
     if (url.port !== '' || url.username !== '' || url.password !== '') {
       return { ok: false, reason: 'the certificate URL must not carry a port or credentials' };
     }
@@ -45,7 +50,13 @@ export function checkCertUrl(value: string, apiBaseUrl?: string): CertUrlVerdict
   }
   // The operator named a base; say how the URL misses it rather than that it is not https.
   if (url.origin !== base.origin) {
-    return { ok: false, reason: `the certificate URL's origin ${url.origin} is neither the source's apiBaseUrl origin ${base.origin} nor a PayPal host` };
+    return {
+      ok: false,
+      reason: `the certificate URL's origin ${url.origin} is neither the source's apiBaseUrl origin ${base.origin} nor a PayPal host`,
+    };
   }
-  return { ok: false, reason: `the certificate URL's path ${url.pathname} is not under the source's apiBaseUrl path ${base.pathname}` };
+  return {
+    ok: false,
+    reason: `the certificate URL's path ${url.pathname} is not under the source's apiBaseUrl path ${base.pathname}`,
+  };
 }

@@ -17,22 +17,46 @@ export type CertificateResult =
 // Only certificates that downloaded and parsed stay, and only allowed URLs get here, so the
 // bound is a guard against an unexpected flood of distinct PayPal URLs, not an LRU policy.
 const MAX_ENTRIES = 64;
-const CERTIFICATES = cacheSlot('PayPal signing certificates', () => new Map<string, Promise<CertificateResult>>());
+const CERTIFICATES = cacheSlot(
+  'PayPal signing certificates',
+  () => new Map<string, Promise<CertificateResult>>(),
+);
 
 async function download(url: string, http: HttpClient): Promise<CertificateResult> {
-  const result = await http.request({ method: 'GET', url, headers: { accept: 'application/x-pem-file, text/plain, */*' } });
+  const result = await http.request({
+    method: 'GET',
+    url,
+    headers: { accept: 'application/x-pem-file, text/plain, */*' },
+  });
   if (!result.ok) {
-    return { ok: false, code: 'VERIFICATION_UNAVAILABLE', reason: `the signing certificate could not be downloaded (${result.kind}): ${result.message}` };
+    return {
+      ok: false,
+      code: 'VERIFICATION_UNAVAILABLE',
+      reason: `the signing certificate could not be downloaded (${result.kind}): ${result.message}`,
+    };
   }
   const { status, body, truncated } = result.response;
   if (status !== 200) {
-    return { ok: false, code: 'VERIFICATION_UNAVAILABLE', reason: `the signing certificate download answered HTTP ${status}` };
+    return {
+      ok: false,
+      code: 'VERIFICATION_UNAVAILABLE',
+      reason: `the signing certificate download answered HTTP ${status}`,
+    };
   }
-  if (truncated) return { ok: false, code: 'CERTIFICATE_INVALID', reason: 'the signing certificate download is larger than the response limit' };
+  if (truncated)
+    return {
+      ok: false,
+      code: 'CERTIFICATE_INVALID',
+      reason: 'the signing certificate download is larger than the response limit',
+    };
   try {
     return { ok: true, certificate: new X509Certificate(body) };
   } catch (err) {
-    return { ok: false, code: 'CERTIFICATE_INVALID', reason: `the signing certificate cannot be parsed: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      ok: false,
+      code: 'CERTIFICATE_INVALID',
+      reason: `the signing certificate cannot be parsed: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 
@@ -41,12 +65,20 @@ async function downloadSafely(url: string, http: HttpClient): Promise<Certificat
     return await download(url, http);
   } catch (err) {
     // HttpClient reports failures as values; a throw is a bug in it, but must not become a 500 loop.
-    return { ok: false, code: 'VERIFICATION_UNAVAILABLE', reason: `the signing certificate could not be downloaded: ${err instanceof Error ? err.message : String(err)}` };
+    return {
+      ok: false,
+      code: 'VERIFICATION_UNAVAILABLE',
+      reason: `the signing certificate could not be downloaded: ${err instanceof Error ? err.message : String(err)}`,
+    };
   }
 }
 
 /** The parsed certificate at `url`, downloaded with `http` on first use. Never rejects. */
-export function fetchCertificate(url: string, http: HttpClient, caches: CacheScope): Promise<CertificateResult> {
+export function fetchCertificate(
+  url: string,
+  http: HttpClient,
+  caches: CacheScope,
+): Promise<CertificateResult> {
   const cache = caches.get(CERTIFICATES);
   const cached = cache.get(url);
   if (cached) return cached;

@@ -3,7 +3,20 @@ import { flattenJson } from './flatten-json.js';
 
 describe('flattenJson', () => {
   it('keys every leaf by its dot path, array indexes included, values as text', () => {
-    expect(flattenJson({ id: 'WH-1', resource: { amount: { value: '9.99' }, final_capture: true, n: 2, note: null, links: [{ rel: 'self' }, { rel: 'up' }], empty: {}, none: [] } })).toEqual({
+    expect(
+      flattenJson({
+        id: 'WH-1',
+        resource: {
+          amount: { value: '9.99' },
+          final_capture: true,
+          n: 2,
+          note: null,
+          links: [{ rel: 'self' }, { rel: 'up' }],
+          empty: {},
+          none: [],
+        },
+      }),
+    ).toEqual({
       id: 'WH-1',
       'resource.amount.value': '9.99',
       'resource.final_capture': 'true',
@@ -15,7 +28,9 @@ describe('flattenJson', () => {
   });
 
   it('keeps a key named __proto__ as a plain field', () => {
-    const flat = flattenJson(JSON.parse('{"__proto__":{"polluted":"yes"},"id":"x"}') as Record<string, unknown>);
+    const flat = flattenJson(
+      JSON.parse('{"__proto__":{"polluted":"yes"},"id":"x"}') as Record<string, unknown>,
+    );
     expect(Object.getPrototypeOf(flat)).toBe(Object.prototype);
     expect(flat['__proto__.polluted']).toBe('yes');
     expect(({} as Record<string, unknown>)['polluted']).toBe(undefined);

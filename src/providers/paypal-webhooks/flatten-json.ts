@@ -13,12 +13,12 @@ export function flattenJson(root: Readonly<Record<string, unknown>>): Record<str
   const walk = (value: unknown, path: string, depth: number): void => {
     if (value === null) entries.push([path, '']);
     else if (typeof value === 'string') entries.push([path, value]);
-    else if (typeof value === 'number' || typeof value === 'boolean') entries.push([path, String(value)]);
+    else if (typeof value === 'number' || typeof value === 'boolean')
+      entries.push([path, String(value)]);
     else if (depth >= MAX_DEPTH) return;
     else if (Array.isArray(value)) {
       for (const [index, item] of value.entries()) walk(item, `${path}.${index}`, depth + 1);
-    }
-    else if (typeof value === 'object') {
+    } else if (typeof value === 'object') {
       for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`, depth + 1);
     }
   };

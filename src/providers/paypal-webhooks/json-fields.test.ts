@@ -14,7 +14,10 @@ describe('json-fields', () => {
   });
 
   it('reads v1 and v2 money objects in minor units', () => {
-    expect(money({ currency_code: 'EUR', value: '97.00' })).toEqual({ currency: 'EUR', minor: 9700 });
+    expect(money({ currency_code: 'EUR', value: '97.00' })).toEqual({
+      currency: 'EUR',
+      minor: 9700,
+    });
     expect(money({ currency: 'USD', total: '-0.49' })).toEqual({ currency: 'USD', minor: -49 });
     expect(money({ value: '1500' }, 'JPY')).toEqual({ currency: 'JPY', minor: 1500 });
     expect(money({ currency_code: 'EUR' })).toBe(null);

@@ -74,7 +74,9 @@ export function isoTime(value: unknown): string | null {
   // Date rolls 02-30 over into March; a date that does not exist is not a time.
   const [year, month, day] = value.slice(0, 10).split('-').map(Number);
   const calendar = new Date(Date.UTC(year ?? 0, (month ?? 0) - 1, day ?? 0));
-  return calendar.getUTCMonth() + 1 === month && calendar.getUTCDate() === day ? time.toISOString() : null;
+  return calendar.getUTCMonth() + 1 === month && calendar.getUTCDate() === day
+    ? time.toISOString()
+    : null;
 }
 
 /** The UTC date `YYYY-MM-DD` of an RFC 3339 time, or null. */

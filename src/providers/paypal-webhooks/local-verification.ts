@@ -40,33 +40,66 @@ function commonName(certificate: X509Certificate): string | null {
   return null;
 }
 
-function checkCertificate(certificate: X509Certificate, now: Date, trust: 'paypal' | 'operator'): Verification {
+function checkCertificate(
+  certificate: X509Certificate,
+  now: Date,
+  trust: 'paypal' | 'operator',
+): Verification {
   const cn = commonName(certificate);
   const validFrom = new Date(certificate.validFrom);
   const validTo = new Date(certificate.validTo);
   const label = `CN=${cn ?? '?'} serial ${certificate.serialNumber}`;
   if (Number.isNaN(validFrom.getTime()) || Number.isNaN(validTo.getTime())) {
-    return { ok: false, code: 'CERTIFICATE_INVALID', reason: `the signing certificate (${label}) has an unreadable validity period` };
+    return {
+      ok: false,
+      code: 'CERTIFICATE_INVALID',
+      reason: `the signing certificate (${label}) has an unreadable validity period`,
+    };
   }
   if (now < validFrom) {
-    return { ok: false, code: 'CERTIFICATE_INVALID', reason: `the signing certificate (${label}) is not valid before ${validFrom.toISOString()}` };
+    return {
+      ok: false,
+      code: 'CERTIFICATE_INVALID',
+      reason: `the signing certificate (${label}) is not valid before ${validFrom.toISOString()}`,
+    };
   }
   if (now > validTo) {
-    return { ok: false, code: 'CERTIFICATE_INVALID', reason: `the signing certificate (${label}) expired at ${validTo.toISOString()}` };
+    return {
+      ok: false,
+      code: 'CERTIFICATE_INVALID',
+      reason: `the signing certificate (${label}) expired at ${validTo.toISOString()}`,
+    };
   }
   // docs/protocols/paypal.md#webhook-signature-verification step 3: the subject must be a PayPal name (PayPal's Python SDK: CN ends with .paypal.com).
   if (trust === 'paypal' && (cn === null || !isPayPalHost(cn.toLowerCase()))) {
-    return { ok: false, code: 'CERTIFICATE_INVALID', reason: `the signing certificate is issued to ${cn ?? 'no CN'}, not to a paypal.com name` };
+    return {
+      ok: false,
+      code: 'CERTIFICATE_INVALID',
+      reason: `the signing certificate is issued to ${cn ?? 'no CN'}, not to a paypal.com name`,
+    };
   }
   if (certificate.publicKey.asymmetricKeyType !== 'rsa') {
-    return { ok: false, code: 'CERTIFICATE_INVALID', reason: `the signing certificate (${label}) does not carry an RSA key` };
+    return {
+      ok: false,
+      code: 'CERTIFICATE_INVALID',
+      reason: `the signing certificate (${label}) does not carry an RSA key`,
+    };
   }
   return { ok: true, method: label };
 }
 
-function signatureMatches(data: Buffer, certificate: X509Certificate, signatureBase64: string): boolean {
+function signatureMatches(
+  data: Buffer,
+  certificate: X509Certificate,
+  signatureBase64: string,
+): boolean {
   try {
-    return verifySignature('sha256', data, certificate.publicKey, Buffer.from(signatureBase64, 'base64'));
+    return verifySignature(
+      'sha256',
+      data,
+      certificate.publicKey,
+      Buffer.from(signatureBase64, 'base64'),
+    );
   } catch {
     // A malformed signature is a mismatch, not a crash.
     return false;
@@ -74,13 +107,21 @@ function signatureMatches(data: Buffer, certificate: X509Certificate, signatureB
 }
 
 /** Verifies one delivery locally; network use is the certificate download only. */
-export async function verifyLocally(input: LocalVerificationInput, ctx: ProviderContext): Promise<Verification> {
+export async function verifyLocally(
+  input: LocalVerificationInput,
+  ctx: ProviderContext,
+): Promise<Verification> {
   const { headers } = input;
   if (headers.authAlgo !== SUPPORTED_AUTH_ALGO) {
-    return { ok: false, code: 'SIGNATURE_INVALID', reason: `unsupported paypal-auth-algo "${headers.authAlgo.slice(0, 40)}" (only ${SUPPORTED_AUTH_ALGO} is accepted)` };
+    return {
+      ok: false,
+      code: 'SIGNATURE_INVALID',
+      reason: `unsupported paypal-auth-algo "${headers.authAlgo.slice(0, 40)}" (only ${SUPPORTED_AUTH_ALGO} is accepted)`,
+    };
   }
   const allowed = checkCertUrl(headers.certUrl, input.apiBaseUrl);
-  if (!allowed.ok) return { ok: false, code: 'CERTIFICATE_URL_NOT_ALLOWED', reason: allowed.reason };
+  if (!allowed.ok)
+    return { ok: false, code: 'CERTIFICATE_URL_NOT_ALLOWED', reason: allowed.reason };
 
   const fetched = await fetchCertificate(allowed.url.href, ctx.http, ctx.caches);
   if (!fetched.ok) return { ok: false, code: fetched.code, reason: fetched.reason };
@@ -89,12 +130,18 @@ export async function verifyLocally(input: LocalVerificationInput, ctx: Provider
   const usable = checkCertificate(certificate, ctx.clock.now(), allowed.trust);
   if (!usable.ok) return usable;
 
-  const data = signedBytes({ transmissionId: headers.transmissionId, transmissionTime: headers.transmissionTime, webhookId: input.webhookId, rawBody: input.rawBody });
+  const data = signedBytes({
+    transmissionId: headers.transmissionId,
+    transmissionTime: headers.transmissionTime,
+    webhookId: input.webhookId,
+    rawBody: input.rawBody,
+  });
   if (!signatureMatches(data, certificate, headers.transmissionSig)) {
     return {
       ok: false,
       code: 'SIGNATURE_INVALID',
-      reason: 'paypal-transmission-sig does not match the body, the transmission headers and this source\'s webhook ID',
+      reason:
+        "paypal-transmission-sig does not match the body, the transmission headers and this source's webhook ID",
     };
   }
   return { ok: true, method: `${SUPPORTED_AUTH_ALGO} cert ${usable.method}` };

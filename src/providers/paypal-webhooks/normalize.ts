@@ -17,13 +17,29 @@
  *   REVERSED/REFUNDED event and would otherwise be counted twice.
  * Every other draft's dedup key is `ppwh:<event id>` (docs/protocols/paypal.md#webhook-delivery-retries-and-idempotency: the event id is the idempotency key).
  */
-import type { EventBuyer, EventDraft, EventOrder, EventSubscription, EventType } from '../../core/events.js';
+import type {
+  EventBuyer,
+  EventDraft,
+  EventOrder,
+  EventSubscription,
+  EventType,
+} from '../../core/events.js';
 import type { Normalized } from '../provider.js';
 import { buyerFromDispute, buyerFromPayer, buyerFromSubscription } from './buyer.js';
 import type { PayPalWebhooksConfig } from './config.js';
 import { flattenJson } from './flatten-json.js';
 import { isoTime, list, object, text } from './json-fields.js';
-import { captureOrder, captureRefundOrder, checkoutOrder, disputeOrder, purchaseUnitItems, purchaseUnitTax, saleOrder, saleRefundOrder, subscriptionOrder } from './orders.js';
+import {
+  captureOrder,
+  captureRefundOrder,
+  checkoutOrder,
+  disputeOrder,
+  purchaseUnitItems,
+  purchaseUnitTax,
+  saleOrder,
+  saleRefundOrder,
+  subscriptionOrder,
+} from './orders.js';
 import type { JsonObject, PayPalEnvelope } from './parse-event.js';
 
 /** PayPal event types that can produce events; every other type is acknowledged and ignored. */
@@ -73,7 +89,12 @@ const STATUS_BY_TYPE: Partial<Record<EventType, string>> = {
   last_paid_day: 'ended',
 };
 
-const SELLER_FAVOUR_OUTCOMES: ReadonlySet<string> = new Set(['RESOLVED_SELLER_FAVOUR', 'RESOLVED_WITH_PAYOUT', 'CANCELED_BY_BUYER', 'DENIED']);
+const SELLER_FAVOUR_OUTCOMES: ReadonlySet<string> = new Set([
+  'RESOLVED_SELLER_FAVOUR',
+  'RESOLVED_WITH_PAYOUT',
+  'CANCELED_BY_BUYER',
+  'DENIED',
+]);
 
 interface Context {
   envelope: PayPalEnvelope;
@@ -92,10 +113,26 @@ function draft(
   subscription: EventSubscription | null,
   dedupKey = `ppwh:${ctx.envelope.id}`,
 ): EventDraft {
-  return { type, occurredAt: isoTime(ctx.envelope.body['create_time']), test: ctx.test, order, buyer, affiliate: null, subscription, raw: ctx.raw, dedupKey };
+  return {
+    type,
+    occurredAt: isoTime(ctx.envelope.body['create_time']),
+    test: ctx.test,
+    order,
+    buyer,
+    affiliate: null,
+    subscription,
+    raw: ctx.raw,
+    dedupKey,
+  };
 }
 
-function one(ctx: Context, type: EventType, order: EventOrder | null, buyer: EventBuyer | null = null, subscription: EventSubscription | null = null): Result {
+function one(
+  ctx: Context,
+  type: EventType,
+  order: EventOrder | null,
+  buyer: EventBuyer | null = null,
+  subscription: EventSubscription | null = null,
+): Result {
   if (order === null) return { missing: `resource has no id for ${ctx.envelope.eventType}` };
   return { drafts: [draft(ctx, type, order, buyer, subscription)] };
 }
@@ -120,7 +157,10 @@ function saleRefund(ctx: Context, type: EventType): Result {
 }
 
 function orderCompleted(ctx: Context): Result {
-  const buyer = buyerFromPayer(object(ctx.resource, 'payer'), object(ctx.resource, 'purchase_units', 0, 'shipping'));
+  const buyer = buyerFromPayer(
+    object(ctx.resource, 'payer'),
+    object(ctx.resource, 'purchase_units', 0, 'shipping'),
+  );
   const drafts: EventDraft[] = [];
   for (const unit of list(ctx.resource, 'purchase_units')) {
     const captures = list(unit, 'payments', 'captures');
@@ -128,8 +168,13 @@ function orderCompleted(ctx: Context): Result {
       const capture = object(entry);
       if (capture === null || text(capture, 'status') !== 'COMPLETED') continue;
       // The unit's tax belongs to a capture only when that capture took the whole unit.
-      const wholeUnit = captures.length === 1 && text(capture, 'amount', 'value') === text(unit, 'amount', 'value');
-      const order = captureOrder(capture, { items: purchaseUnitItems(unit), vat: wholeUnit ? purchaseUnitTax(unit) : null, custom: text(unit, 'custom_id') });
+      const wholeUnit =
+        captures.length === 1 && text(capture, 'amount', 'value') === text(unit, 'amount', 'value');
+      const order = captureOrder(capture, {
+        items: purchaseUnitItems(unit),
+        vat: wholeUnit ? purchaseUnitTax(unit) : null,
+        custom: text(unit, 'custom_id'),
+      });
       if (order !== null) drafts.push(capturePayment(ctx, order, buyer));
     }
   }
@@ -141,14 +186,23 @@ function subscriptionEvent(ctx: Context, type: EventType): Result {
   const id = text(ctx.resource, 'id');
   const status = text(ctx.resource, 'status')?.toUpperCase() ?? '';
   const word = Object.hasOwn(SUBSCRIPTION_STATUS, status) ? SUBSCRIPTION_STATUS[status] : undefined;
-  const subscription: EventSubscription | null = id === null ? null : { id, status: word ?? STATUS_BY_TYPE[type] ?? null };
-  return one(ctx, type, subscriptionOrder(ctx.resource, type), buyerFromSubscription(ctx.resource), subscription);
+  const subscription: EventSubscription | null =
+    id === null ? null : { id, status: word ?? STATUS_BY_TYPE[type] ?? null };
+  return one(
+    ctx,
+    type,
+    subscriptionOrder(ctx.resource, type),
+    buyerFromSubscription(ctx.resource),
+    subscription,
+  );
 }
 
 function subscriptionCreated(ctx: Context): Result {
   const status = text(ctx.resource, 'status')?.toUpperCase();
   if (status === 'APPROVAL_PENDING' || status === 'APPROVED') {
-    return { ignored: `subscription created with status ${status}: it starts with BILLING.SUBSCRIPTION.ACTIVATED` };
+    return {
+      ignored: `subscription created with status ${status}: it starts with BILLING.SUBSCRIPTION.ACTIVATED`,
+    };
   }
   return subscriptionEvent(ctx, 'subscription_started');
 }
@@ -156,7 +210,9 @@ function subscriptionCreated(ctx: Context): Result {
 function disputeResolved(ctx: Context): Result {
   const outcome = text(ctx.resource, 'dispute_outcome', 'outcome_code') ?? 'none';
   if (!SELLER_FAVOUR_OUTCOMES.has(outcome)) {
-    return { ignored: `dispute resolved with outcome ${outcome.slice(0, MAX_QUOTED)}: money returned to the buyer arrives as its own REVERSED or REFUNDED event` };
+    return {
+      ignored: `dispute resolved with outcome ${outcome.slice(0, MAX_QUOTED)}: money returned to the buyer arrives as its own REVERSED or REFUNDED event`,
+    };
   }
   const transaction = list(ctx.resource, 'disputed_transactions')[0];
   return one(ctx, 'chargeback_reversed', disputeOrder(ctx.resource), buyerFromDispute(transaction));
@@ -165,20 +221,36 @@ function disputeResolved(ctx: Context): Result {
 const HANDLERS: Readonly<Record<PayPalWebhookEventType, (ctx: Context) => Result>> = {
   'PAYMENT.CAPTURE.COMPLETED': (ctx) => {
     const order = captureOrder(ctx.resource);
-    return order === null ? { missing: `resource has no id for ${ctx.envelope.eventType}` } : { drafts: [capturePayment(ctx, order, null)] };
+    return order === null
+      ? { missing: `resource has no id for ${ctx.envelope.eventType}` }
+      : { drafts: [capturePayment(ctx, order, null)] };
   },
   'PAYMENT.CAPTURE.PENDING': (ctx) => one(ctx, 'payment_pending', captureOrder(ctx.resource)),
   'PAYMENT.CAPTURE.DENIED': (ctx) => one(ctx, 'payment_denied', captureOrder(ctx.resource)),
   'PAYMENT.CAPTURE.DECLINED': (ctx) => one(ctx, 'payment_denied', captureOrder(ctx.resource)),
-  'PAYMENT.CAPTURE.REFUNDED': (ctx) => one(ctx, 'refund', captureRefundOrder(ctx.resource, text(ctx.envelope.body, 'resource_type'))),
-  'PAYMENT.CAPTURE.REVERSED': (ctx) => one(ctx, 'chargeback', captureRefundOrder(ctx.resource, text(ctx.envelope.body, 'resource_type'))),
+  'PAYMENT.CAPTURE.REFUNDED': (ctx) =>
+    one(ctx, 'refund', captureRefundOrder(ctx.resource, text(ctx.envelope.body, 'resource_type'))),
+  'PAYMENT.CAPTURE.REVERSED': (ctx) =>
+    one(
+      ctx,
+      'chargeback',
+      captureRefundOrder(ctx.resource, text(ctx.envelope.body, 'resource_type')),
+    ),
   'PAYMENT.SALE.COMPLETED': (ctx) => sale(ctx, 'payment'),
   'PAYMENT.SALE.PENDING': (ctx) => sale(ctx, 'payment_pending'),
   'PAYMENT.SALE.DENIED': (ctx) => sale(ctx, 'payment_denied'),
   'PAYMENT.SALE.REFUNDED': (ctx) => saleRefund(ctx, 'refund'),
   'PAYMENT.SALE.REVERSED': (ctx) => saleRefund(ctx, 'chargeback'),
   'CHECKOUT.ORDER.APPROVED': (ctx) =>
-    one(ctx, 'order_approved', checkoutOrder(ctx.resource), buyerFromPayer(object(ctx.resource, 'payer'), object(ctx.resource, 'purchase_units', 0, 'shipping'))),
+    one(
+      ctx,
+      'order_approved',
+      checkoutOrder(ctx.resource),
+      buyerFromPayer(
+        object(ctx.resource, 'payer'),
+        object(ctx.resource, 'purchase_units', 0, 'shipping'),
+      ),
+    ),
   'CHECKOUT.ORDER.COMPLETED': orderCompleted,
   'BILLING.SUBSCRIPTION.CREATED': subscriptionCreated,
   'BILLING.SUBSCRIPTION.ACTIVATED': (ctx) => subscriptionEvent(ctx, 'subscription_started'),
@@ -188,7 +260,8 @@ const HANDLERS: Readonly<Record<PayPalWebhookEventType, (ctx: Context) => Result
   'BILLING.SUBSCRIPTION.PAYMENT.FAILED': (ctx) => subscriptionEvent(ctx, 'payment_missed'),
   'BILLING.SUBSCRIPTION.RE-ACTIVATED': (ctx) => subscriptionEvent(ctx, 'rebill_resumed'),
   'CUSTOMER.DISPUTE.CREATED': () => ({
-    ignored: 'an opened dispute moves no money by itself; a chargeback arrives as PAYMENT.CAPTURE.REVERSED or PAYMENT.SALE.REVERSED',
+    ignored:
+      'an opened dispute moves no money by itself; a chargeback arrives as PAYMENT.CAPTURE.REVERSED or PAYMENT.SALE.REVERSED',
   }),
   'CUSTOMER.DISPUTE.RESOLVED': disputeResolved,
 };
@@ -204,7 +277,10 @@ export function isHandledEventType(eventType: string): eventType is PayPalWebhoo
  * `resource` object or the resource's id is `invalid` (MISSING_FIELD). `raw` is the whole body
  * flattened to dot paths. `test` is true for sandbox sources.
  */
-export function normalizePayPalWebhook(envelope: PayPalEnvelope, config: Pick<PayPalWebhooksConfig, 'environment'>): Normalized {
+export function normalizePayPalWebhook(
+  envelope: PayPalEnvelope,
+  config: Pick<PayPalWebhooksConfig, 'environment'>,
+): Normalized {
   const raw = flattenJson(envelope.body);
   const { eventType } = envelope;
   if (!isHandledEventType(eventType)) {
@@ -212,9 +288,20 @@ export function normalizePayPalWebhook(envelope: PayPalEnvelope, config: Pick<Pa
     return { kind: 'ignored', reason: `PayPal event "${quoted}" is not handled`, fields: raw };
   }
   const resource = object(envelope.body, 'resource');
-  if (resource === null) return { kind: 'invalid', code: 'MISSING_FIELD', reason: `${eventType} has no resource object` };
-  const result = HANDLERS[eventType]({ envelope, resource, raw, test: config.environment === 'sandbox' });
+  if (resource === null)
+    return {
+      kind: 'invalid',
+      code: 'MISSING_FIELD',
+      reason: `${eventType} has no resource object`,
+    };
+  const result = HANDLERS[eventType]({
+    envelope,
+    resource,
+    raw,
+    test: config.environment === 'sandbox',
+  });
   if ('ignored' in result) return { kind: 'ignored', reason: result.ignored, fields: raw };
-  if ('missing' in result) return { kind: 'invalid', code: 'MISSING_FIELD', reason: result.missing };
+  if ('missing' in result)
+    return { kind: 'invalid', code: 'MISSING_FIELD', reason: result.missing };
   return { kind: 'events', events: result.drafts };
 }

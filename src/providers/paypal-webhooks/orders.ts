@@ -53,8 +53,17 @@ export function purchaseUnitItems(unit: unknown): EventItem[] {
     const productId = text(item, 'sku') ?? name ?? `item-${index + 1}`;
     const quantity = count(text(item, 'quantity')) ?? 1;
     const unitPrice = money(object(item, 'unit_amount'));
-    const amount = unitPrice?.minor === null || unitPrice === null ? null : unitPrice.minor * quantity;
-    return [{ productId, name, quantity, isAddon: false, amount: amount !== null && Number.isSafeInteger(amount) ? amount : null }];
+    const amount =
+      unitPrice?.minor === null || unitPrice === null ? null : unitPrice.minor * quantity;
+    return [
+      {
+        productId,
+        name,
+        quantity,
+        isAddon: false,
+        amount: amount !== null && Number.isSafeInteger(amount) ? amount : null,
+      },
+    ];
   });
 }
 
@@ -95,13 +104,17 @@ export function captureOrder(capture: JsonObject, extras: CaptureExtras = {}): E
  * `PAYMENT.CAPTURE.REFUNDED` / `.REVERSED`: usually a v2 refund resource pointing `up` to its
  * capture; some reversals carry the capture itself (`resource_type: capture`).
  */
-export function captureRefundOrder(resource: JsonObject, resourceType: string | null): EventOrder | null {
+export function captureRefundOrder(
+  resource: JsonObject,
+  resourceType: string | null,
+): EventOrder | null {
   const id = text(resource, 'id');
   if (id === null) return null;
   const isCapture = resourceType === 'capture';
   const captureId = isCapture
     ? id
-    : text(resource, 'supplementary_data', 'related_ids', 'capture_id') ?? linkedId(resource, 'up', /\/v2\/payments\/captures\/([^/?#]+)/);
+    : (text(resource, 'supplementary_data', 'related_ids', 'capture_id') ??
+      linkedId(resource, 'up', /\/v2\/payments\/captures\/([^/?#]+)/));
   const amount = money(object(resource, 'amount'));
   const breakdown = isCapture ? 'seller_receivable_breakdown' : 'seller_payable_breakdown';
   return {
@@ -142,7 +155,8 @@ export function saleOrder(sale: JsonObject): EventOrder | null {
 export function saleRefundOrder(refund: JsonObject): EventOrder | null {
   const id = text(refund, 'id');
   if (id === null) return null;
-  const saleId = text(refund, 'sale_id') ?? linkedId(refund, 'sale', /\/v1\/payments\/sale\/([^/?#]+)/);
+  const saleId =
+    text(refund, 'sale_id') ?? linkedId(refund, 'sale', /\/v1\/payments\/sale\/([^/?#]+)/);
   const agreement = text(refund, 'billing_agreement_id');
   const amount = money(object(refund, 'amount'));
   return {
@@ -152,7 +166,9 @@ export function saleRefundOrder(refund: JsonObject): EventOrder | null {
     billingType: agreement === null ? null : 'subscription',
     currency: amount?.currency ?? null,
     amount: positive(amount?.minor),
-    fee: positive(money(object(refund, 'refund_from_transaction_fee'), amount?.currency ?? null)?.minor),
+    fee: positive(
+      money(object(refund, 'refund_from_transaction_fee'), amount?.currency ?? null)?.minor,
+    ),
     custom: text(refund, 'custom'),
   };
 }
@@ -162,16 +178,41 @@ export function subscriptionOrder(subscription: JsonObject, type: EventType): Ev
   const id = text(subscription, 'id');
   if (id === null) return null;
   const planId = text(subscription, 'plan_id');
-  const failed = type === 'payment_missed' ? money(object(subscription, 'billing_info', 'last_failed_payment', 'amount')) : null;
+  const failed =
+    type === 'payment_missed'
+      ? money(object(subscription, 'billing_info', 'last_failed_payment', 'amount'))
+      : null;
   const currency =
-    failed?.currency ?? firstText(subscription, ['billing_info', 'last_payment', 'amount', 'currency_code'], ['plan', 'curr_code']);
+    failed?.currency ??
+    firstText(
+      subscription,
+      ['billing_info', 'last_payment', 'amount', 'currency_code'],
+      ['plan', 'curr_code'],
+    );
   return {
     ...emptyOrder(id),
     billingType: 'subscription',
     currency,
     amount: failed?.minor ?? null,
-    items: planId === null ? [] : [{ productId: planId, name: null, quantity: count(text(subscription, 'quantity')) ?? 1, isAddon: false, amount: null }],
-    nextPaymentAt: isoDate(firstText(subscription, ['billing_info', 'next_billing_time'], ['agreement_details', 'next_billing_date'])),
+    items:
+      planId === null
+        ? []
+        : [
+            {
+              productId: planId,
+              name: null,
+              quantity: count(text(subscription, 'quantity')) ?? 1,
+              isAddon: false,
+              amount: null,
+            },
+          ],
+    nextPaymentAt: isoDate(
+      firstText(
+        subscription,
+        ['billing_info', 'next_billing_time'],
+        ['agreement_details', 'next_billing_date'],
+      ),
+    ),
     custom: text(subscription, 'custom_id'),
   };
 }
@@ -185,7 +226,8 @@ export function checkoutOrder(order: JsonObject): EventOrder | null {
   const taxes = units.map((unit) => money(object(unit, 'amount', 'breakdown', 'tax_total')));
   const currency = amounts[0]?.currency ?? null;
   const sum = (values: Array<Money | null>): number | null =>
-    values.length > 0 && values.every((m) => m !== null && m.minor !== null && m.currency === currency)
+    values.length > 0 &&
+    values.every((m) => m !== null && m.minor !== null && m.currency === currency)
       ? values.reduce((total, m) => total + (m?.minor ?? 0), 0)
       : null;
   const amount = sum(amounts);

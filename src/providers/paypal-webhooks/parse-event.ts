@@ -17,7 +17,9 @@ export interface PayPalEnvelope {
   body: JsonObject;
 }
 
-export type ParsedEnvelope = { ok: true; envelope: PayPalEnvelope } | { ok: false; code: ErrorCode; reason: string };
+export type ParsedEnvelope =
+  | { ok: true; envelope: PayPalEnvelope }
+  | { ok: false; code: ErrorCode; reason: string };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 function malformed(reason: string): ParsedEnvelope {
@@ -40,7 +42,8 @@ function parse(rawBody: Buffer): ParsedEnvelope {
   if (!isRecord(body)) return malformed('the body is not a JSON object');
   const { id, event_type: eventType } = body;
   if (typeof id !== 'string' || id.length === 0) return malformed('the event has no string "id"');
-  if (typeof eventType !== 'string' || eventType.length === 0) return malformed('the event has no string "event_type"');
+  if (typeof eventType !== 'string' || eventType.length === 0)
+    return malformed('the event has no string "event_type"');
   return { ok: true, envelope: { id, eventType, body } };
 }
 

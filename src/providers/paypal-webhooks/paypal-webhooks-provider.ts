@@ -33,7 +33,11 @@ function acknowledge(outcome: IngestOutcome): Acknowledgement {
     case 'held':
       return { status: 200, contentType: 'text/plain; charset=utf-8', body: '' };
     case 'rejected':
-      return jsonError(outcome.code === 'VERIFICATION_UNAVAILABLE' ? 503 : outcome.status, outcome.code, outcome.reason);
+      return jsonError(
+        outcome.code === 'VERIFICATION_UNAVAILABLE' ? 503 : outcome.status,
+        outcome.code,
+        outcome.reason,
+      );
     case 'error':
       return jsonError(500, 'INGEST_FAILED', 'temporary failure, please retry');
   }
@@ -50,7 +54,9 @@ export function paypalWebhooksProvider(): Provider<PayPalWebhooksConfig> {
     verify: verifyPayPalWebhook,
     normalize: (req, config) => {
       const parsed = parsePayPalEnvelope(req.rawBody);
-      return parsed.ok ? normalizePayPalWebhook(parsed.envelope, config) : { kind: 'invalid', code: parsed.code, reason: parsed.reason };
+      return parsed.ok
+        ? normalizePayPalWebhook(parsed.envelope, config)
+        : { kind: 'invalid', code: parsed.code, reason: parsed.reason };
     },
     acknowledge,
     decodeFields: (rawBody) => {

@@ -20,7 +20,8 @@ import {
 import type { SampleFacts } from './sample-resources.js';
 
 /** Every PayPal event type the provider handles; each has a sample. */
-export const PAYPAL_WEBHOOK_SAMPLE_EVENTS: readonly PayPalWebhookEventType[] = PAYPAL_WEBHOOK_EVENT_TYPES;
+export const PAYPAL_WEBHOOK_SAMPLE_EVENTS: readonly PayPalWebhookEventType[] =
+  PAYPAL_WEBHOOK_EVENT_TYPES;
 
 export interface PayPalWebhookSampleOverrides {
   /** The event id (`WH-…`), the dedup key: change it to send a new event rather than a resend. */
@@ -63,28 +64,133 @@ interface Shape {
 const paid = (f: SampleFacts): string => `${f.currency} ${f.amount}`;
 
 const SHAPES: Readonly<Record<PayPalWebhookEventType, Shape>> = {
-  'PAYMENT.CAPTURE.COMPLETED': { resourceType: 'capture', resourceVersion: '2.0', summary: (f) => `Payment completed for ${paid(f)}`, resource: (f) => captureResource(f, 'COMPLETED') },
-  'PAYMENT.CAPTURE.PENDING': { resourceType: 'capture', resourceVersion: '2.0', summary: (f) => `Payment pending for ${paid(f)}`, resource: (f) => captureResource(f, 'PENDING', 'PENDING_REVIEW') },
-  'PAYMENT.CAPTURE.DENIED': { resourceType: 'capture', resourceVersion: '2.0', summary: (f) => `Payment denied for ${paid(f)}`, resource: (f) => captureResource(f, 'DECLINED') },
-  'PAYMENT.CAPTURE.DECLINED': { resourceType: 'capture', resourceVersion: '2.0', summary: (f) => `A payment capture for ${paid(f)} was declined.`, resource: (f) => captureResource(f, 'DECLINED') },
-  'PAYMENT.CAPTURE.REFUNDED': { resourceType: 'refund', resourceVersion: '2.0', summary: (f) => `A ${paid(f)} capture payment was refunded`, resource: (f) => refundResource(f, false) },
-  'PAYMENT.CAPTURE.REVERSED': { resourceType: 'refund', resourceVersion: '2.0', summary: (f) => `A ${paid(f)} capture payment was reversed`, resource: (f) => refundResource(f, true) },
-  'PAYMENT.SALE.COMPLETED': { resourceType: 'sale', summary: (f) => `Payment completed for ${paid(f)}`, resource: (f) => saleResource(f, 'completed') },
-  'PAYMENT.SALE.PENDING': { resourceType: 'sale', summary: (f) => `Payment pending for ${paid(f)}`, resource: (f) => saleResource(f, 'pending') },
-  'PAYMENT.SALE.DENIED': { resourceType: 'sale', summary: (f) => `A ${paid(f)} sale payment was denied`, resource: (f) => saleResource(f, 'denied') },
-  'PAYMENT.SALE.REFUNDED': { resourceType: 'sale', summary: (f) => `A ${paid(f)} sale payment was refunded`, resource: (f) => saleRefundResource(f, false) },
-  'PAYMENT.SALE.REVERSED': { resourceType: 'sale', summary: (f) => `A ${paid(f)} sale payment was reversed`, resource: (f) => saleRefundResource(f, true) },
-  'CHECKOUT.ORDER.APPROVED': { resourceType: 'checkout-order', resourceVersion: '2.0', summary: () => 'An order has been approved by buyer', resource: (f) => checkoutOrderResource(f, 'APPROVED') },
-  'CHECKOUT.ORDER.COMPLETED': { resourceType: 'checkout-order', resourceVersion: '2.0', summary: () => 'Checkout Order Completed', resource: (f) => checkoutOrderResource(f, 'COMPLETED') },
-  'BILLING.SUBSCRIPTION.CREATED': { resourceType: 'subscription', resourceVersion: '2.0', summary: () => 'Subscription created', resource: (f) => subscriptionResource(f, f.subscriptionStatus, false) },
-  'BILLING.SUBSCRIPTION.ACTIVATED': { resourceType: 'subscription', resourceVersion: '2.0', summary: () => 'Subscription activated', resource: (f) => subscriptionResource(f, 'ACTIVE', false) },
-  'BILLING.SUBSCRIPTION.CANCELLED': { resourceType: 'subscription', resourceVersion: '2.0', summary: () => 'Subscription cancelled', resource: (f) => subscriptionResource(f, 'CANCELLED', false) },
-  'BILLING.SUBSCRIPTION.SUSPENDED': { resourceType: 'subscription', resourceVersion: '2.0', summary: () => 'Subscription suspended', resource: (f) => subscriptionResource(f, 'SUSPENDED', false) },
-  'BILLING.SUBSCRIPTION.EXPIRED': { resourceType: 'subscription', resourceVersion: '2.0', summary: () => 'Subscription expired', resource: (f) => subscriptionResource(f, 'EXPIRED', false) },
-  'BILLING.SUBSCRIPTION.PAYMENT.FAILED': { resourceType: 'subscription', resourceVersion: '2.0', summary: () => 'Subscription payment failed', resource: (f) => subscriptionResource(f, 'ACTIVE', true) },
-  'BILLING.SUBSCRIPTION.RE-ACTIVATED': { resourceType: 'subscription', resourceVersion: '2.0', summary: () => 'Subscription re-activated', resource: (f) => subscriptionResource(f, 'ACTIVE', false) },
-  'CUSTOMER.DISPUTE.CREATED': { resourceType: 'dispute', resourceVersion: '1.0', summary: () => 'A new dispute opened', resource: (f) => disputeResource(f, false) },
-  'CUSTOMER.DISPUTE.RESOLVED': { resourceType: 'dispute', resourceVersion: '1.0', summary: () => 'A dispute was resolved', resource: (f) => disputeResource(f, true) },
+  'PAYMENT.CAPTURE.COMPLETED': {
+    resourceType: 'capture',
+    resourceVersion: '2.0',
+    summary: (f) => `Payment completed for ${paid(f)}`,
+    resource: (f) => captureResource(f, 'COMPLETED'),
+  },
+  'PAYMENT.CAPTURE.PENDING': {
+    resourceType: 'capture',
+    resourceVersion: '2.0',
+    summary: (f) => `Payment pending for ${paid(f)}`,
+    resource: (f) => captureResource(f, 'PENDING', 'PENDING_REVIEW'),
+  },
+  'PAYMENT.CAPTURE.DENIED': {
+    resourceType: 'capture',
+    resourceVersion: '2.0',
+    summary: (f) => `Payment denied for ${paid(f)}`,
+    resource: (f) => captureResource(f, 'DECLINED'),
+  },
+  'PAYMENT.CAPTURE.DECLINED': {
+    resourceType: 'capture',
+    resourceVersion: '2.0',
+    summary: (f) => `A payment capture for ${paid(f)} was declined.`,
+    resource: (f) => captureResource(f, 'DECLINED'),
+  },
+  'PAYMENT.CAPTURE.REFUNDED': {
+    resourceType: 'refund',
+    resourceVersion: '2.0',
+    summary: (f) => `A ${paid(f)} capture payment was refunded`,
+    resource: (f) => refundResource(f, false),
+  },
+  'PAYMENT.CAPTURE.REVERSED': {
+    resourceType: 'refund',
+    resourceVersion: '2.0',
+    summary: (f) => `A ${paid(f)} capture payment was reversed`,
+    resource: (f) => refundResource(f, true),
+  },
+  'PAYMENT.SALE.COMPLETED': {
+    resourceType: 'sale',
+    summary: (f) => `Payment completed for ${paid(f)}`,
+    resource: (f) => saleResource(f, 'completed'),
+  },
+  'PAYMENT.SALE.PENDING': {
+    resourceType: 'sale',
+    summary: (f) => `Payment pending for ${paid(f)}`,
+    resource: (f) => saleResource(f, 'pending'),
+  },
+  'PAYMENT.SALE.DENIED': {
+    resourceType: 'sale',
+    summary: (f) => `A ${paid(f)} sale payment was denied`,
+    resource: (f) => saleResource(f, 'denied'),
+  },
+  'PAYMENT.SALE.REFUNDED': {
+    resourceType: 'sale',
+    summary: (f) => `A ${paid(f)} sale payment was refunded`,
+    resource: (f) => saleRefundResource(f, false),
+  },
+  'PAYMENT.SALE.REVERSED': {
+    resourceType: 'sale',
+    summary: (f) => `A ${paid(f)} sale payment was reversed`,
+    resource: (f) => saleRefundResource(f, true),
+  },
+  'CHECKOUT.ORDER.APPROVED': {
+    resourceType: 'checkout-order',
+    resourceVersion: '2.0',
+    summary: () => 'An order has been approved by buyer',
+    resource: (f) => checkoutOrderResource(f, 'APPROVED'),
+  },
+  'CHECKOUT.ORDER.COMPLETED': {
+    resourceType: 'checkout-order',
+    resourceVersion: '2.0',
+    summary: () => 'Checkout Order Completed',
+    resource: (f) => checkoutOrderResource(f, 'COMPLETED'),
+  },
+  'BILLING.SUBSCRIPTION.CREATED': {
+    resourceType: 'subscription',
+    resourceVersion: '2.0',
+    summary: () => 'Subscription created',
+    resource: (f) => subscriptionResource(f, f.subscriptionStatus, false),
+  },
+  'BILLING.SUBSCRIPTION.ACTIVATED': {
+    resourceType: 'subscription',
+    resourceVersion: '2.0',
+    summary: () => 'Subscription activated',
+    resource: (f) => subscriptionResource(f, 'ACTIVE', false),
+  },
+  'BILLING.SUBSCRIPTION.CANCELLED': {
+    resourceType: 'subscription',
+    resourceVersion: '2.0',
+    summary: () => 'Subscription cancelled',
+    resource: (f) => subscriptionResource(f, 'CANCELLED', false),
+  },
+  'BILLING.SUBSCRIPTION.SUSPENDED': {
+    resourceType: 'subscription',
+    resourceVersion: '2.0',
+    summary: () => 'Subscription suspended',
+    resource: (f) => subscriptionResource(f, 'SUSPENDED', false),
+  },
+  'BILLING.SUBSCRIPTION.EXPIRED': {
+    resourceType: 'subscription',
+    resourceVersion: '2.0',
+    summary: () => 'Subscription expired',
+    resource: (f) => subscriptionResource(f, 'EXPIRED', false),
+  },
+  'BILLING.SUBSCRIPTION.PAYMENT.FAILED': {
+    resourceType: 'subscription',
+    resourceVersion: '2.0',
+    summary: () => 'Subscription payment failed',
+    resource: (f) => subscriptionResource(f, 'ACTIVE', true),
+  },
+  'BILLING.SUBSCRIPTION.RE-ACTIVATED': {
+    resourceType: 'subscription',
+    resourceVersion: '2.0',
+    summary: () => 'Subscription re-activated',
+    resource: (f) => subscriptionResource(f, 'ACTIVE', false),
+  },
+  'CUSTOMER.DISPUTE.CREATED': {
+    resourceType: 'dispute',
+    resourceVersion: '1.0',
+    summary: () => 'A new dispute opened',
+    resource: (f) => disputeResource(f, false),
+  },
+  'CUSTOMER.DISPUTE.RESOLVED': {
+    resourceType: 'dispute',
+    resourceVersion: '1.0',
+    summary: () => 'A dispute was resolved',
+    resource: (f) => disputeResource(f, true),
+  },
 };
 
 function defaultEventId(eventType: string): string {
@@ -114,7 +220,10 @@ function facts(eventType: PayPalWebhookEventType, o: PayPalWebhookSampleOverride
 }
 
 /** A webhook body (parsed JSON) of `eventType`, as PayPal would POST it; `JSON.stringify` it to send. */
-export function samplePayPalWebhookEvent(eventType: PayPalWebhookEventType, overrides: PayPalWebhookSampleOverrides = {}): JsonObject {
+export function samplePayPalWebhookEvent(
+  eventType: PayPalWebhookEventType,
+  overrides: PayPalWebhookSampleOverrides = {},
+): JsonObject {
   const shape = SHAPES[eventType];
   const f = facts(eventType, overrides);
   const id = overrides.eventId ?? defaultEventId(eventType);
@@ -129,7 +238,11 @@ export function samplePayPalWebhookEvent(eventType: PayPalWebhookEventType, over
     resource: shape.resource(f),
     links: [
       { href: `${f.api}/v1/notifications/webhooks-events/${id}`, rel: 'self', method: 'GET' },
-      { href: `${f.api}/v1/notifications/webhooks-events/${id}/resend`, rel: 'resend', method: 'POST' },
+      {
+        href: `${f.api}/v1/notifications/webhooks-events/${id}/resend`,
+        rel: 'resend',
+        method: 'POST',
+      },
     ],
   };
 }

@@ -30,7 +30,12 @@ export interface SampleFacts {
 const PRODUCT_NAME = 'Online course "Focus" (12 weeks)';
 const PRODUCT_SKU = 'COURSE-FOCUS-12';
 const MERCHANT = { email_address: 'seller@example.com', merchant_id: 'ABCDEFGHIJKL1' };
-const ADDRESS = { address_line_1: 'Musterstraße 5', admin_area_2: 'Berlin', postal_code: '10115', country_code: 'DE' };
+const ADDRESS = {
+  address_line_1: 'Musterstraße 5',
+  admin_area_2: 'Berlin',
+  postal_code: '10115',
+  country_code: 'DE',
+};
 
 function minor(facts: SampleFacts): number {
   return parseMoney(facts.amount, facts.currency) ?? 0;
@@ -61,7 +66,10 @@ export function captureResource(facts: SampleFacts, status: string, reason?: str
     id,
     amount: value(minor(facts), facts),
     final_capture: true,
-    seller_protection: { status: 'ELIGIBLE', dispute_categories: ['ITEM_NOT_RECEIVED', 'UNAUTHORIZED_TRANSACTION'] },
+    seller_protection: {
+      status: 'ELIGIBLE',
+      dispute_categories: ['ITEM_NOT_RECEIVED', 'UNAUTHORIZED_TRANSACTION'],
+    },
     disbursement_mode: 'INSTANT',
     seller_receivable_breakdown: {
       gross_amount: value(minor(facts), facts),
@@ -102,7 +110,10 @@ export function refundResource(facts: SampleFacts, reversal: boolean): JsonObjec
     status: 'COMPLETED',
     create_time: facts.createTime,
     update_time: facts.createTime,
-    links: [link(`${facts.api}/v2/payments/refunds/${facts.refundId}`, 'self'), link(`${facts.api}/v2/payments/captures/${facts.transactionId}`, 'up')],
+    links: [
+      link(`${facts.api}/v2/payments/refunds/${facts.refundId}`, 'self'),
+      link(`${facts.api}/v2/payments/captures/${facts.transactionId}`, 'up'),
+    ],
   };
 }
 
@@ -113,13 +124,19 @@ export function saleResource(facts: SampleFacts, state: string): JsonObject {
   return {
     id,
     state,
-    amount: { total: formatMoney(minor(facts), facts.currency), currency: facts.currency, details: { subtotal: formatMoney(minor(facts), facts.currency) } },
+    amount: {
+      total: formatMoney(minor(facts), facts.currency),
+      currency: facts.currency,
+      details: { subtotal: formatMoney(minor(facts), facts.currency) },
+    },
     payment_mode: 'INSTANT_TRANSFER',
     ...(state === 'pending' ? { reason_code: 'ECHECK' } : {}),
     protection_eligibility: 'ELIGIBLE',
     protection_eligibility_type: 'ITEM_NOT_RECEIVED_ELIGIBLE,UNAUTHORIZED_PAYMENT_ELIGIBLE',
     transaction_fee: { value: formatMoney(fee(facts), facts.currency), currency: facts.currency },
-    ...(facts.subscriptionSale ? { billing_agreement_id: facts.subscriptionId } : { parent_payment: parentPayment }),
+    ...(facts.subscriptionSale
+      ? { billing_agreement_id: facts.subscriptionId }
+      : { parent_payment: parentPayment }),
     invoice_number: '',
     custom: facts.customId ?? '',
     create_time: facts.createTime,
@@ -127,7 +144,9 @@ export function saleResource(facts: SampleFacts, state: string): JsonObject {
     links: [
       link(`${facts.api}/v1/payments/sale/${id}`, 'self'),
       link(`${facts.api}/v1/payments/sale/${id}/refund`, 'refund', 'POST'),
-      ...(facts.subscriptionSale ? [] : [link(`${facts.api}/v1/payments/payment/${parentPayment}`, 'parent_payment')]),
+      ...(facts.subscriptionSale
+        ? []
+        : [link(`${facts.api}/v1/payments/payment/${parentPayment}`, 'parent_payment')]),
     ],
   };
 }
@@ -151,41 +170,92 @@ export function saleRefundResource(facts: SampleFacts, reversal: boolean): JsonO
     update_time: facts.createTime,
     state: 'completed',
     amount: { total, currency: facts.currency },
-    refund_from_transaction_fee: { currency: facts.currency, value: formatMoney(fee(facts) - 35, facts.currency) },
-    total_refunded_amount: { currency: facts.currency, value: formatMoney(minor(facts), facts.currency) },
+    refund_from_transaction_fee: {
+      currency: facts.currency,
+      value: formatMoney(fee(facts) - 35, facts.currency),
+    },
+    total_refunded_amount: {
+      currency: facts.currency,
+      value: formatMoney(minor(facts), facts.currency),
+    },
     sale_id: facts.transactionId,
     ...(facts.subscriptionSale ? {} : { parent_payment: parentPayment }),
     links: [
       link(`${facts.api}/v1/payments/refund/${facts.refundId}`, 'self'),
-      ...(facts.subscriptionSale ? [] : [link(`${facts.api}/v1/payments/payment/${parentPayment}`, 'parent_payment')]),
+      ...(facts.subscriptionSale
+        ? []
+        : [link(`${facts.api}/v1/payments/payment/${parentPayment}`, 'parent_payment')]),
       link(`${facts.api}/v1/payments/sale/${facts.transactionId}`, 'sale'),
     ],
   };
 }
 
 /** An Orders v2 checkout order, `APPROVED` or `COMPLETED` (then with its capture). */
-export function checkoutOrderResource(facts: SampleFacts, status: 'APPROVED' | 'COMPLETED'): JsonObject {
+export function checkoutOrderResource(
+  facts: SampleFacts,
+  status: 'APPROVED' | 'COMPLETED',
+): JsonObject {
   const [net, tax] = vatSplit(facts);
-  const { links: _links, supplementary_data: _related, ...capture } = captureResource(facts, 'COMPLETED');
+  const {
+    links: _links,
+    supplementary_data: _related,
+    ...capture
+  } = captureResource(facts, 'COMPLETED');
   return {
     id: facts.orderId,
     intent: 'CAPTURE',
     status,
-    payment_source: { paypal: { email_address: facts.email, account_id: 'QYR5Z8XDVJNXQ', account_status: 'VERIFIED', name: { given_name: facts.firstName, surname: facts.lastName }, address: { country_code: 'DE' } } },
+    payment_source: {
+      paypal: {
+        email_address: facts.email,
+        account_id: 'QYR5Z8XDVJNXQ',
+        account_status: 'VERIFIED',
+        name: { given_name: facts.firstName, surname: facts.lastName },
+        address: { country_code: 'DE' },
+      },
+    },
     purchase_units: [
       {
         reference_id: 'default',
-        amount: { ...value(minor(facts), facts), breakdown: { item_total: value(net, facts), tax_total: value(tax, facts) } },
+        amount: {
+          ...value(minor(facts), facts),
+          breakdown: { item_total: value(net, facts), tax_total: value(tax, facts) },
+        },
         payee: MERCHANT,
         ...(facts.customId === null ? {} : { custom_id: facts.customId }),
         invoice_id: `INV-${facts.orderId}`,
-        items: [{ name: PRODUCT_NAME, sku: PRODUCT_SKU, unit_amount: value(net, facts), tax: value(tax, facts), quantity: '1', category: 'DIGITAL_GOODS' }],
+        items: [
+          {
+            name: PRODUCT_NAME,
+            sku: PRODUCT_SKU,
+            unit_amount: value(net, facts),
+            tax: value(tax, facts),
+            quantity: '1',
+            category: 'DIGITAL_GOODS',
+          },
+        ],
         ...(status === 'COMPLETED'
-          ? { payments: { captures: [{ ...capture, links: [link(`${facts.api}/v2/payments/captures/${facts.transactionId}`, 'self')] }] } }
+          ? {
+              payments: {
+                captures: [
+                  {
+                    ...capture,
+                    links: [
+                      link(`${facts.api}/v2/payments/captures/${facts.transactionId}`, 'self'),
+                    ],
+                  },
+                ],
+              },
+            }
           : {}),
       },
     ],
-    payer: { name: { given_name: facts.firstName, surname: facts.lastName }, email_address: facts.email, payer_id: 'QYR5Z8XDVJNXQ', address: { country_code: 'DE' } },
+    payer: {
+      name: { given_name: facts.firstName, surname: facts.lastName },
+      email_address: facts.email,
+      payer_id: 'QYR5Z8XDVJNXQ',
+      address: { country_code: 'DE' },
+    },
     create_time: facts.createTime,
     ...(status === 'COMPLETED' ? { update_time: facts.createTime } : {}),
     links:
@@ -200,11 +270,17 @@ export function checkoutOrderResource(facts: SampleFacts, status: 'APPROVED' | '
 }
 
 /** A Subscriptions API subscription in `status`; `paymentFailed` adds the failed cycle. */
-export function subscriptionResource(facts: SampleFacts, status: string, paymentFailed: boolean): JsonObject {
+export function subscriptionResource(
+  facts: SampleFacts,
+  status: string,
+  paymentFailed: boolean,
+): JsonObject {
   const id = facts.subscriptionId;
   const created = Date.parse(facts.createTime);
   // An unparsable createTime (tests use PayPal's own malformed samples) is echoed, not computed on.
-  const next = Number.isNaN(created) ? facts.createTime : new Date(created + 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const next = Number.isNaN(created)
+    ? facts.createTime
+    : new Date(created + 30 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   return {
     id,
     plan_id: facts.planId,
@@ -214,14 +290,33 @@ export function subscriptionResource(facts: SampleFacts, status: string, payment
       name: { given_name: facts.firstName, surname: facts.lastName },
       email_address: facts.email,
       payer_id: 'QYR5Z8XDVJNXQ',
-      shipping_address: { name: { full_name: `${facts.firstName} ${facts.lastName}` }, address: ADDRESS },
+      shipping_address: {
+        name: { full_name: `${facts.firstName} ${facts.lastName}` },
+        address: ADDRESS,
+      },
     },
     billing_info: {
       outstanding_balance: value(paymentFailed ? minor(facts) : 0, facts),
-      cycle_executions: [{ tenure_type: 'REGULAR', sequence: 1, cycles_completed: 1, cycles_remaining: 0, current_pricing_scheme_version: 1, total_cycles: 0 }],
+      cycle_executions: [
+        {
+          tenure_type: 'REGULAR',
+          sequence: 1,
+          cycles_completed: 1,
+          cycles_remaining: 0,
+          current_pricing_scheme_version: 1,
+          total_cycles: 0,
+        },
+      ],
       last_payment: { amount: value(minor(facts), facts), time: facts.createTime },
       ...(paymentFailed
-        ? { last_failed_payment: { amount: value(minor(facts), facts), time: facts.createTime, reason_code: 'PAYMENT_DENIED', next_payment_retry_date: next } }
+        ? {
+            last_failed_payment: {
+              amount: value(minor(facts), facts),
+              time: facts.createTime,
+              reason_code: 'PAYMENT_DENIED',
+              next_payment_retry_date: next,
+            },
+          }
         : {}),
       ...(status === 'ACTIVE' ? { next_billing_time: next } : {}),
       failed_payments_count: paymentFailed ? 1 : 0,
@@ -232,7 +327,10 @@ export function subscriptionResource(facts: SampleFacts, status: string, payment
     status_update_time: facts.createTime,
     create_time: facts.createTime,
     update_time: facts.createTime,
-    links: [link(`${facts.api}/v1/billing/subscriptions/${id}`, 'self'), link(`${facts.api}/v1/billing/subscriptions/${id}`, 'edit', 'PATCH')],
+    links: [
+      link(`${facts.api}/v1/billing/subscriptions/${id}`, 'self'),
+      link(`${facts.api}/v1/billing/subscriptions/${id}`, 'edit', 'PATCH'),
+    ],
   };
 }
 

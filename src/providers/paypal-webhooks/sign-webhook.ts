@@ -29,12 +29,20 @@ export interface SignPayPalWebhookInput {
 /** The five PayPal signature headers for `body`, with lower-case names (`paypal-transmission-id`, …). */
 export function signPayPalWebhook(input: SignPayPalWebhookInput): Record<string, string> {
   const transmissionId = input.transmissionId ?? randomUUID();
-  const transmissionTime = input.transmissionTime ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const data = signedBytes({ transmissionId, transmissionTime, webhookId: input.webhookId, rawBody: input.body });
+  const transmissionTime =
+    input.transmissionTime ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const data = signedBytes({
+    transmissionId,
+    transmissionTime,
+    webhookId: input.webhookId,
+    rawBody: input.body,
+  });
   return {
     [TRANSMISSION_HEADER_NAMES.transmissionId]: transmissionId,
     [TRANSMISSION_HEADER_NAMES.transmissionTime]: transmissionTime,
-    [TRANSMISSION_HEADER_NAMES.transmissionSig]: sign('sha256', data, input.privateKeyPem).toString('base64'),
+    [TRANSMISSION_HEADER_NAMES.transmissionSig]: sign('sha256', data, input.privateKeyPem).toString(
+      'base64',
+    ),
     [TRANSMISSION_HEADER_NAMES.certUrl]: input.certUrl,
     [TRANSMISSION_HEADER_NAMES.authAlgo]: SUPPORTED_AUTH_ALGO,
   };

@@ -21,5 +21,8 @@ export interface SignedFields {
 
 /** The UTF-8 bytes the `PAYPAL-TRANSMISSION-SIG` signature is computed over. */
 export function signedBytes(fields: SignedFields): Buffer {
-  return Buffer.from(`${fields.transmissionId}|${fields.transmissionTime}|${fields.webhookId}|${crc32Decimal(fields.rawBody)}`, 'utf8');
+  return Buffer.from(
+    `${fields.transmissionId}|${fields.transmissionTime}|${fields.webhookId}|${crc32Decimal(fields.rawBody)}`,
+    'utf8',
+  );
 }

@@ -21,10 +21,14 @@ export const TRANSMISSION_HEADER_NAMES = {
   authAlgo: 'paypal-auth-algo',
 } as const satisfies Record<keyof TransmissionHeaders, string>;
 
-export type TransmissionHeadersResult = { ok: true; headers: TransmissionHeaders } | { ok: false; missing: string[] };
+export type TransmissionHeadersResult =
+  | { ok: true; headers: TransmissionHeaders }
+  | { ok: false; missing: string[] };
 
 /** Reads the five headers from lower-cased request headers; an empty value counts as missing. */
-export function readTransmissionHeaders(headers: Readonly<Record<string, string>>): TransmissionHeadersResult {
+export function readTransmissionHeaders(
+  headers: Readonly<Record<string, string>>,
+): TransmissionHeadersResult {
   const missing: string[] = [];
   const read = (name: string): string => {
     const value = Object.hasOwn(headers, name) ? headers[name]?.trim() : undefined;

@@ -12,7 +12,11 @@ import { rewriteOrigin } from '../../lib/rewrite-origin.js';
 import type { RewritingHttpClient } from '../../lib/rewrite-origin.js';
 import { startTestServer } from './test-support/test-server.js';
 import type { TestServer } from './test-support/test-server.js';
-import { INSIDE_VECTOR_VALIDITY, loadPayPalWebhookVectors, webhookRequest } from './test-support/vectors.js';
+import {
+  INSIDE_VECTOR_VALIDITY,
+  loadPayPalWebhookVectors,
+  webhookRequest,
+} from './test-support/vectors.js';
 import { createCacheScope } from '../../lib/cache-scope.js';
 
 /** One runtime's caches for this file, as requests to one server share them. */
@@ -46,10 +50,15 @@ describe('PayPal sandbox vectors (local verification)', () => {
     const clock = new ManualClock(INSIDE_VECTOR_VALIDITY);
     for (let round = 0; round < 3; round++) {
       for (const vector of fixture.vectors) {
-        const verdict = await provider.verify(webhookRequest(vector.body, vector.headers), config(vector.webhookId), { clock, http, caches });
+        const verdict = await provider.verify(
+          webhookRequest(vector.body, vector.headers),
+          config(vector.webhookId),
+          { clock, http, caches },
+        );
         expect(verdict, vector.name).toEqual({
           ok: true,
-          method: 'SHA256withRSA cert CN=messageverificationcerts.sandbox.paypal.com serial 09254C9310752B0F523D9B6902BDE54C',
+          method:
+            'SHA256withRSA cert CN=messageverificationcerts.sandbox.paypal.com serial 09254C9310752B0F523D9B6902BDE54C',
         });
       }
     }
@@ -61,7 +70,11 @@ describe('PayPal sandbox vectors (local verification)', () => {
     const clock = new ManualClock(INSIDE_VECTOR_VALIDITY);
     const [first, second] = fixture.vectors;
     if (!first || !second) throw new Error('fixture has fewer than two vectors');
-    const verdict = await provider.verify(webhookRequest(first.body, first.headers), config(second.webhookId), { clock, http, caches });
+    const verdict = await provider.verify(
+      webhookRequest(first.body, first.headers),
+      config(second.webhookId),
+      { clock, http, caches },
+    );
     expect(verdict).toMatchObject({ ok: false, code: 'SIGNATURE_INVALID' });
   });
 
@@ -69,16 +82,36 @@ describe('PayPal sandbox vectors (local verification)', () => {
     const [vector] = fixture.vectors;
     if (!vector) throw new Error('fixture has no vectors');
     const request = webhookRequest(vector.body, vector.headers);
-    expect(await provider.verify(request, config(vector.webhookId), { clock: new ManualClock('2017-03-22T12:00:01Z'), http, caches })).toEqual({
+    expect(
+      await provider.verify(request, config(vector.webhookId), {
+        clock: new ManualClock('2017-03-22T12:00:01Z'),
+        http,
+        caches,
+      }),
+    ).toEqual({
       ok: false,
       code: 'CERTIFICATE_INVALID',
-      reason: 'the signing certificate (CN=messageverificationcerts.sandbox.paypal.com serial 09254C9310752B0F523D9B6902BDE54C) expired at 2017-03-22T12:00:00.000Z',
+      reason:
+        'the signing certificate (CN=messageverificationcerts.sandbox.paypal.com serial 09254C9310752B0F523D9B6902BDE54C) expired at 2017-03-22T12:00:00.000Z',
     });
-    expect(await provider.verify(request, config(vector.webhookId), { clock: new ManualClock('2015-03-17T23:59:59Z'), http, caches })).toEqual({
+    expect(
+      await provider.verify(request, config(vector.webhookId), {
+        clock: new ManualClock('2015-03-17T23:59:59Z'),
+        http,
+        caches,
+      }),
+    ).toEqual({
       ok: false,
       code: 'CERTIFICATE_INVALID',
-      reason: 'the signing certificate (CN=messageverificationcerts.sandbox.paypal.com serial 09254C9310752B0F523D9B6902BDE54C) is not valid before 2015-03-18T00:00:00.000Z',
+      reason:
+        'the signing certificate (CN=messageverificationcerts.sandbox.paypal.com serial 09254C9310752B0F523D9B6902BDE54C) is not valid before 2015-03-18T00:00:00.000Z',
     });
-    expect(await provider.verify(request, config(vector.webhookId), { clock: new ManualClock('2017-03-22T12:00:00Z'), http, caches })).toMatchObject({ ok: true });
+    expect(
+      await provider.verify(request, config(vector.webhookId), {
+        clock: new ManualClock('2017-03-22T12:00:00Z'),
+        http,
+        caches,
+      }),
+    ).toMatchObject({ ok: true });
   });
 });

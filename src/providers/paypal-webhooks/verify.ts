@@ -12,20 +12,44 @@ import { parsePayPalEnvelope } from './parse-event.js';
 import { readTransmissionHeaders } from './transmission-headers.js';
 
 /** `Provider.verify`: a verdict for every request, fail-closed; network only for the certificate or PayPal's API. */
-export async function verifyPayPalWebhook(req: InboundRequest, config: PayPalWebhooksConfig, ctx: ProviderContext): Promise<Verification> {
+export async function verifyPayPalWebhook(
+  req: InboundRequest,
+  config: PayPalWebhooksConfig,
+  ctx: ProviderContext,
+): Promise<Verification> {
   const parsed = parsePayPalEnvelope(req.rawBody);
   if (!parsed.ok) return { ok: false, code: parsed.code, reason: parsed.reason };
   const transmission = readTransmissionHeaders(req.headers);
-  if (!transmission.ok) return { ok: false, code: 'SIGNATURE_MISSING', reason: `missing header(s): ${transmission.missing.join(', ')}` };
+  if (!transmission.ok)
+    return {
+      ok: false,
+      code: 'SIGNATURE_MISSING',
+      reason: `missing header(s): ${transmission.missing.join(', ')}`,
+    };
   const { headers } = transmission;
 
   if (config.verification === 'api') {
     const { clientId, clientSecret } = config;
     // The config schema requires both in api mode; a stored config that lacks them fails closed.
     if (clientId === undefined || clientSecret === undefined) {
-      return { ok: false, code: 'VERIFICATION_UNAVAILABLE', reason: 'api verification needs the client ID and secret in the source config' };
+      return {
+        ok: false,
+        code: 'VERIFICATION_UNAVAILABLE',
+        reason: 'api verification needs the client ID and secret in the source config',
+      };
     }
-    return verifyWithApi({ headers, rawBody: req.rawBody, webhookId: config.webhookId, credentials: { apiBase: paypalApiBase(config), clientId, clientSecret } }, ctx);
+    return verifyWithApi(
+      {
+        headers,
+        rawBody: req.rawBody,
+        webhookId: config.webhookId,
+        credentials: { apiBase: paypalApiBase(config), clientId, clientSecret },
+      },
+      ctx,
+    );
   }
-  return verifyLocally({ headers, rawBody: req.rawBody, webhookId: config.webhookId, apiBaseUrl: config.apiBaseUrl }, ctx);
+  return verifyLocally(
+    { headers, rawBody: req.rawBody, webhookId: config.webhookId, apiBaseUrl: config.apiBaseUrl },
+    ctx,
+  );
 }

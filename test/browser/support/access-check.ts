@@ -7,7 +7,12 @@ import { uiText } from './ui-text.js';
 import type { UiLanguage } from './ui-text.js';
 
 /** Asks the access check on the page (Customers & access, open) and returns its region, where the answer appears. */
-export async function askAccess(page: Page, language: UiLanguage, email: string, productId: string): Promise<Locator> {
+export async function askAccess(
+  page: Page,
+  language: UiLanguage,
+  email: string,
+  productId: string,
+): Promise<Locator> {
   const check = page.getByRole('region', { name: uiText(language, 'customers.check.title') });
   await check.getByLabel(uiText(language, 'customers.check.email')).fill(email);
   await check.getByLabel(uiText(language, 'customers.check.productId')).fill(productId);

@@ -20,17 +20,29 @@ interface AxeViolation {
 }
 
 function isViolationList(value: unknown): value is AxeViolation[] {
-  return Array.isArray(value) && value.every((item: unknown) => typeof item === 'object' && item !== null && 'id' in item && 'nodes' in item);
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (item: unknown) =>
+        typeof item === 'object' && item !== null && 'id' in item && 'nodes' in item,
+    )
+  );
 }
 
 /** The serious and critical violations on the page as it is now, one line each. */
 export async function seriousViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate('typeof window.axe === "object"'))) await page.evaluate(axe.source);
-  const violations: unknown = await page.evaluate('window.axe.run(document, { resultTypes: ["violations"] }).then((result) => result.violations)');
-  if (!isViolationList(violations)) throw new Error('axe-core did not answer with a list of violations');
+  const violations: unknown = await page.evaluate(
+    'window.axe.run(document, { resultTypes: ["violations"] }).then((result) => result.violations)',
+  );
+  if (!isViolationList(violations))
+    throw new Error('axe-core did not answer with a list of violations');
   return violations
     .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
+    .map(
+      (violation) =>
+        `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
+    );
 }
 
 /** Fails naming every serious or critical violation on the page, under `what` (the page checked). */

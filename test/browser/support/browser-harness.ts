@@ -55,7 +55,9 @@ export interface BrowserHarness {
 /** Chromium reports every answer ≥ 400 this way; the UI handles 4xx answers (401 before sign-in, 404, 422) itself. */
 const HANDLED_ANSWER = /^Failed to load resource: the server responded with a status of 4\d\d\b/;
 
-export async function startBrowserHarness(options: TestRuntimeOptions = {}): Promise<BrowserHarness> {
+export async function startBrowserHarness(
+  options: TestRuntimeOptions = {},
+): Promise<BrowserHarness> {
   const webRoot = await builtUi();
   let runtime: TestRuntime | undefined;
   let app: FastifyInstance | undefined;
@@ -74,7 +76,12 @@ export async function startBrowserHarness(options: TestRuntimeOptions = {}): Pro
   }
 }
 
-function harness(runtime: TestRuntime, app: FastifyInstance, origin: string, browser: Browser): BrowserHarness {
+function harness(
+  runtime: TestRuntime,
+  app: FastifyInstance,
+  origin: string,
+  browser: Browser,
+): BrowserHarness {
   const problems: string[] = [];
   const contexts = new Set<BrowserContext>();
 
@@ -82,14 +89,18 @@ function harness(runtime: TestRuntime, app: FastifyInstance, origin: string, bro
   // waiting for its timeout on a page that will not come right, and the problem is reported.
   const fail = (page: Page, problem: string): void => {
     problems.push(problem);
-    void page.context().close().catch(() => undefined);
+    void page
+      .context()
+      .close()
+      .catch(() => undefined);
   };
   const watch = (page: Page, allowedErrors: readonly RegExp[]): void => {
     page.on('pageerror', (err) => fail(page, `uncaught error on ${page.url()}: ${err.message}`));
     page.on('console', (message) => {
       if (message.type() !== 'error') return;
       const text = message.text();
-      if (!HANDLED_ANSWER.test(text) && !allowedErrors.some((allowed) => allowed.test(text))) fail(page, `console error on ${page.url()}: ${text}`);
+      if (!HANDLED_ANSWER.test(text) && !allowedErrors.some((allowed) => allowed.test(text)))
+        fail(page, `console error on ${page.url()}: ${text}`);
     });
   };
 
@@ -116,7 +127,12 @@ function harness(runtime: TestRuntime, app: FastifyInstance, origin: string, bro
       const origins = [origin, ...(pageOptions.allow?.origins ?? [])];
       context.on('request', (request) => {
         const url = request.url();
-        if (!origins.some((allowed) => url.startsWith(`${allowed}/`)) && !url.startsWith('data:') && !url.startsWith('blob:')) problems.push(`request to another origin: ${url}`);
+        if (
+          !origins.some((allowed) => url.startsWith(`${allowed}/`)) &&
+          !url.startsWith('data:') &&
+          !url.startsWith('blob:')
+        )
+          problems.push(`request to another origin: ${url}`);
       });
       context.on('page', (page) => watch(page, pageOptions.allow?.consoleErrors ?? []));
       return context.newPage();
@@ -142,7 +158,9 @@ export const BROWSER_TEST_TIMEOUT_MS = 120_000;
  * each open page's address, text and a screenshot (in a temporary directory) are printed, as
  * the timeout that ended a wait does not say what the page showed.
  */
-export function useBrowserHarness(options: TestRuntimeOptions = {}): { readonly current: BrowserHarness } {
+export function useBrowserHarness(options: TestRuntimeOptions = {}): {
+  readonly current: BrowserHarness;
+} {
   vi.setConfig({ testTimeout: BROWSER_TEST_TIMEOUT_MS });
   let started: BrowserHarness | undefined;
   beforeAll(async () => {
@@ -150,7 +168,8 @@ export function useBrowserHarness(options: TestRuntimeOptions = {}): { readonly 
   }, 120_000);
   afterEach(async (context) => {
     if (!started) return;
-    if (context.task.result?.state === 'fail') await describePages(started.openPages(), context.task.name);
+    if (context.task.result?.state === 'fail')
+      await describePages(started.openPages(), context.task.name);
     await started.closePages();
     expect(started.takeProblems(), 'problems in the browser').toEqual([]);
   });
@@ -173,7 +192,12 @@ async function describePages(pages: readonly Page[], testName: string): Promise<
       () => file,
       (err: unknown) => `no screenshot (${String(err)})`,
     );
-    const text = await page.locator('body').innerText({ timeout: 10_000 }).catch(() => '');
-    process.stderr.write(`\n[browser] "${testName}" failed; page ${index + 1} at ${page.url()} — ${shown}\n${text.slice(0, 2000)}\n`);
+    const text = await page
+      .locator('body')
+      .innerText({ timeout: 10_000 })
+      .catch(() => '');
+    process.stderr.write(
+      `\n[browser] "${testName}" failed; page ${index + 1} at ${page.url()} — ${shown}\n${text.slice(0, 2000)}\n`,
+    );
   }
 }

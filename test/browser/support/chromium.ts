@@ -33,7 +33,9 @@ export const CHROMIUM_ARGS: readonly string[] = [
 export async function launchChromium(): Promise<Browser> {
   const executablePath = chromiumPath();
   if (!existsSync(executablePath)) {
-    throw new Error(`No Chromium at ${executablePath}: install Debian's package (apt-get install chromium) or set IPNHUB_TEST_CHROMIUM to a Chromium binary.`);
+    throw new Error(
+      `No Chromium at ${executablePath}: install Debian's package (apt-get install chromium) or set IPNHUB_TEST_CHROMIUM to a Chromium binary.`,
+    );
   }
   return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS] });
 }

@@ -17,7 +17,10 @@ import { createIpnVerificationFake } from '../../../src/dev/fake-paypal/ipn-veri
 import { serveFakeRoutes } from '../../../src/dev/fake-paypal/server.js';
 import { sampleProfileSettings } from '../../../src/invoicing/test-support/invoicing-fixtures.js';
 import { ManualClock } from '../../../src/lib/clock.js';
-import { encodePayPalIpnBody, samplePayPalIpnFields } from '../../../src/providers/paypal-ipn/sample-messages.js';
+import {
+  encodePayPalIpnBody,
+  samplePayPalIpnFields,
+} from '../../../src/providers/paypal-ipn/sample-messages.js';
 import type { PayPalIpnSampleOverrides } from '../../../src/providers/paypal-ipn/sample-messages.js';
 import type { TestRuntime } from '../../helpers/test-runtime.js';
 import { startWebhookSink } from '../../fakes/webhook-sink.js';
@@ -52,7 +55,12 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const EARLIER_SALES_DAYS_AGO = [24, 19, 16, 12, 9, 9, 6, 5];
 
 async function newestRequestId(runtime: TestRuntime): Promise<string> {
-  const row = await runtime.admin.db.selectFrom('inbound_requests').select('id').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+  const row = await runtime.admin.db
+    .selectFrom('inbound_requests')
+    .select('id')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
@@ -60,25 +68,51 @@ async function newestRequestId(runtime: TestRuntime): Promise<string> {
  * Sends as Digistore24 would at `overrides.at` (now by default). With a manual clock the server
  * receives it then too, so the demo's days differ on the overview and in the logs.
  */
-async function send(runtime: TestRuntime, origin: string, sourceId: string, passphrase: string, event: string, overrides: Parameters<typeof sendDigistore24>[4] = {}): Promise<string> {
+async function send(
+  runtime: TestRuntime,
+  origin: string,
+  sourceId: string,
+  passphrase: string,
+  event: string,
+  overrides: Parameters<typeof sendDigistore24>[4] = {},
+): Promise<string> {
   if (overrides.at && runtime.clock instanceof ManualClock) runtime.clock.set(overrides.at);
-  const answer = await sendDigistore24(origin, sourceId, passphrase, event, { at: runtime.clock.now(), ...overrides });
-  if (passphrase === DEMO_PASSPHRASE && answer.text !== 'OK') throw new Error(`Digistore24 ${event} was answered ${answer.status} ${answer.text}`);
+  const answer = await sendDigistore24(origin, sourceId, passphrase, event, {
+    at: runtime.clock.now(),
+    ...overrides,
+  });
+  if (passphrase === DEMO_PASSPHRASE && answer.text !== 'OK')
+    throw new Error(`Digistore24 ${event} was answered ${answer.status} ${answer.text}`);
   return newestRequestId(runtime);
 }
 
 async function eventOf(runtime: TestRuntime, requestId: string): Promise<string> {
-  const row = await runtime.admin.db.selectFrom('events').select('id').where('inbound_request_id', '=', requestId).executeTakeFirstOrThrow();
+  const row = await runtime.admin.db
+    .selectFrom('events')
+    .select('id')
+    .where('inbound_request_id', '=', requestId)
+    .executeTakeFirstOrThrow();
   return row.id;
 }
 
-async function orderOf(runtime: TestRuntime, externalId: string): Promise<{ customerId: string; orderId: string }> {
-  const row = await runtime.admin.db.selectFrom('orders').select(['id', 'customer_id']).where('external_id', '=', externalId).executeTakeFirstOrThrow();
+async function orderOf(
+  runtime: TestRuntime,
+  externalId: string,
+): Promise<{ customerId: string; orderId: string }> {
+  const row = await runtime.admin.db
+    .selectFrom('orders')
+    .select(['id', 'customer_id'])
+    .where('external_id', '=', externalId)
+    .executeTakeFirstOrThrow();
   if (row.customer_id === null) throw new Error(`order ${externalId} has no customer`);
   return { customerId: row.customer_id, orderId: row.id };
 }
 
-async function deliveryOf(runtime: TestRuntime, requestId: string, connectionId: string): Promise<string> {
+async function deliveryOf(
+  runtime: TestRuntime,
+  requestId: string,
+  connectionId: string,
+): Promise<string> {
   const row = await runtime.admin.db
     .selectFrom('deliveries')
     .innerJoin('events', 'events.id', 'deliveries.event_id')
@@ -96,38 +130,74 @@ const PAYPAL_RECEIVER = 'shop@example.com';
  * postback against a local fake of PayPal; the worker issues, renders and mails an
  * invoice-receipt and a credit note for them. Returns both documents' ids.
  */
-async function paypalDocuments(runtime: TestRuntime, origin: string, sourceId: string): Promise<{ invoiceId: string; creditNoteId: string }> {
+async function paypalDocuments(
+  runtime: TestRuntime,
+  origin: string,
+  sourceId: string,
+): Promise<{ invoiceId: string; creditNoteId: string }> {
   const paypal = createIpnVerificationFake({ acceptDevSignatures: false });
   const server = await serveFakeRoutes([paypal.route]);
   try {
-    await runtime.sources.update(sourceId, { config: { verificationUrl: `${server.url}/cgi-bin/webscr` } });
+    await runtime.sources.update(sourceId, {
+      config: { verificationUrl: `${server.url}/cgi-bin/webscr` },
+    });
     const send = async (kind: string, overrides: PayPalIpnSampleOverrides): Promise<void> => {
-      const body = encodePayPalIpnBody(samplePayPalIpnFields(kind, { receiverEmail: PAYPAL_RECEIVER, ...overrides }), 'windows-1252');
+      const body = encodePayPalIpnBody(
+        samplePayPalIpnFields(kind, { receiverEmail: PAYPAL_RECEIVER, ...overrides }),
+        'windows-1252',
+      );
       paypal.register(body);
-      const answer = await fetch(`${origin}/ipn/${sourceId}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
-      if (answer.status !== 200) throw new Error(`PayPal ${kind} was answered ${answer.status} ${await answer.text()}`);
+      const answer = await fetch(`${origin}/ipn/${sourceId}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body,
+      });
+      if (answer.status !== 200)
+        throw new Error(`PayPal ${kind} was answered ${answer.status} ${await answer.text()}`);
       await runtime.worker.runOnce();
     };
     await send('web_accept', { txnId: '61E67681CH3238416', amount: '119.00' });
-    await send('partial_refund', { txnId: '1P566839F9694230H', parentTxnId: '61E67681CH3238416', amount: '23.80' });
+    await send('partial_refund', {
+      txnId: '1P566839F9694230H',
+      parentTxnId: '61E67681CH3238416',
+      amount: '23.80',
+    });
   } finally {
     // The source posts back to PayPal again, as a user's would.
     await runtime.sources.update(sourceId, { config: { verificationUrl: null } });
     await server.close();
   }
-  const documents = await runtime.admin.db.selectFrom('documents').select(['id', 'kind', 'render_state']).where('source_id', '=', sourceId).orderBy('id').execute();
+  const documents = await runtime.admin.db
+    .selectFrom('documents')
+    .select(['id', 'kind', 'render_state'])
+    .where('source_id', '=', sourceId)
+    .orderBy('id')
+    .execute();
   const invoice = documents.find((doc) => doc.kind === 'invoice');
   const creditNote = documents.find((doc) => doc.kind === 'credit_note');
-  if (!invoice || !creditNote || documents.some((doc) => doc.render_state !== 'rendered')) throw new Error(`the PayPal payment and refund gave ${JSON.stringify(documents)}`);
+  if (!invoice || !creditNote || documents.some((doc) => doc.render_state !== 'rendered'))
+    throw new Error(`the PayPal payment and refund gave ${JSON.stringify(documents)}`);
   return { invoiceId: invoice.id, creditNoteId: creditNote.id };
 }
 
 export async function seedDemoData(runtime: TestRuntime, origin: string): Promise<DemoData> {
   const sink = await startWebhookSink();
   try {
-    const ds24 = await runtime.sources.create({ provider: 'digistore24', name: 'Digistore24 – Onlinekurse', config: { passphrase: DEMO_PASSPHRASE } });
-    const paypal = await runtime.sources.create({ provider: 'paypal-ipn', name: 'PayPal – Shop', config: { receiverEmail: PAYPAL_RECEIVER } });
-    const profile = await runtime.profiles.create({ name: 'Muster Software', invoicing: true, settings: sampleProfileSettings() });
+    const ds24 = await runtime.sources.create({
+      provider: 'digistore24',
+      name: 'Digistore24 – Onlinekurse',
+      config: { passphrase: DEMO_PASSPHRASE },
+    });
+    const paypal = await runtime.sources.create({
+      provider: 'paypal-ipn',
+      name: 'PayPal – Shop',
+      config: { receiverEmail: PAYPAL_RECEIVER },
+    });
+    const profile = await runtime.profiles.create({
+      name: 'Muster Software',
+      invoicing: true,
+      settings: sampleProfileSettings(),
+    });
     await runtime.profiles.attach(profile.id, ds24.id);
     await runtime.profiles.attach(profile.id, paypal.id);
     const webhook = await runtime.connections.create({
@@ -149,24 +219,49 @@ export async function seedDemoData(runtime: TestRuntime, origin: string): Promis
     // Earlier buyers, all delivered: a few payments a week over the last weeks.
     for (const [index, daysAgo] of EARLIER_SALES_DAYS_AGO.entries()) {
       const orderId = `E${String(index + 1).padStart(2, '0')}DEMO${daysAgo}`;
-      await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'on_payment', { orderId, email: `kunde${index + 1}@example.de`, transactionId: String(92000000 + index), at: new Date(now - daysAgo * DAY_MS - index * 3_600_000) });
+      await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'on_payment', {
+        orderId,
+        email: `kunde${index + 1}@example.de`,
+        transactionId: String(92000000 + index),
+        at: new Date(now - daysAgo * DAY_MS - index * 3_600_000),
+      });
     }
     await runtime.worker.runOnce();
 
-    const accepted = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'on_payment', { ...buyer, at: new Date(now - 3 * DAY_MS) });
+    const accepted = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'on_payment', {
+      ...buyer,
+      at: new Date(now - 3 * DAY_MS),
+    });
     await runtime.worker.runOnce();
     const delivered = await deliveryOf(runtime, accepted, webhook.connection.id);
 
     // The sink fails the next delivery; with no retries in the schedule it is dead at once.
     sink.respondWith({ status: 503, body: 'maintenance' });
-    const subscriber = { orderId: 'R3TW8N2D', email: 'marco.rossi@example.it', language: 'it', billingType: 'subscription' as const };
-    const failed = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'on_payment', { ...subscriber, at: new Date(now - 2 * DAY_MS) });
+    const subscriber = {
+      orderId: 'R3TW8N2D',
+      email: 'marco.rossi@example.it',
+      language: 'it',
+      billingType: 'subscription' as const,
+    };
+    const failed = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'on_payment', {
+      ...subscriber,
+      at: new Date(now - 2 * DAY_MS),
+    });
     await runtime.worker.runOnce();
     const dead = await deliveryOf(runtime, failed, webhook.connection.id);
-    const refund = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'on_refund', { ...subscriber, at: new Date(now - DAY_MS) });
+    const refund = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'on_refund', {
+      ...subscriber,
+      at: new Date(now - DAY_MS),
+    });
     await runtime.worker.runOnce();
-    const test = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'connection_test', { at: new Date(now - 3_600_000) });
-    const rejected = await send(runtime, origin, ds24.id, 'a-wrong-passphrase', 'on_payment', { orderId: 'Z9ZZ9Z9Z', email: 'someone@example.net', at: new Date(now) });
+    const test = await send(runtime, origin, ds24.id, DEMO_PASSPHRASE, 'connection_test', {
+      at: new Date(now - 3_600_000),
+    });
+    const rejected = await send(runtime, origin, ds24.id, 'a-wrong-passphrase', 'on_payment', {
+      orderId: 'Z9ZZ9Z9Z',
+      email: 'someone@example.net',
+      at: new Date(now),
+    });
     const documents = await paypalDocuments(runtime, origin, paypal.id);
     return {
       digistore24Id: ds24.id,

@@ -15,7 +15,11 @@ export function mainNavigation(page: Page, language: UiLanguage) {
 }
 
 /** Opens `/`, fills the sign-in form and waits for the signed-in shell. */
-export async function signInThroughForm(page: Page, language: UiLanguage, token = TEST_ADMIN_TOKEN): Promise<void> {
+export async function signInThroughForm(
+  page: Page,
+  language: UiLanguage,
+  token = TEST_ADMIN_TOKEN,
+): Promise<void> {
   await page.goto('/');
   await page.getByLabel(uiText(language, 'signIn.tokenLabel')).fill(token);
   await page.getByRole('button', { name: uiText(language, 'signIn.submit') }).click();
@@ -24,7 +28,9 @@ export async function signInThroughForm(page: Page, language: UiLanguage, token 
 
 /** Gives the page's browser context a session cookie, as the sign-in form would. */
 export async function signInQuietly(page: Page, token = TEST_ADMIN_TOKEN): Promise<void> {
-  const answer = await page.context().request.post('/api/v1/session', { data: { token }, headers: { 'x-ipnhub-csrf': '1' } });
+  const answer = await page
+    .context()
+    .request.post('/api/v1/session', { data: { token }, headers: { 'x-ipnhub-csrf': '1' } });
   expect(answer.status(), 'sign-in through the API').toBe(204);
 }
 

@@ -14,7 +14,8 @@ export async function nameValueRows(table: Locator): Promise<Array<[string, stri
   await table.waitFor();
   const names = await table.locator('tbody tr > th').allInnerTexts();
   const values = await table.locator('tbody tr > td').allInnerTexts();
-  if (names.length !== values.length) throw new Error(`${names.length} names but ${values.length} values in the table`);
+  if (names.length !== values.length)
+    throw new Error(`${names.length} names but ${values.length} values in the table`);
   return names.map((name, index) => [name.trim(), (values[index] ?? '').trim()]);
 }
 
@@ -22,6 +23,7 @@ export async function nameValueRows(table: Locator): Promise<Array<[string, stri
 export async function rowTexts(table: Locator): Promise<string[][]> {
   await table.waitFor();
   const rows: string[][] = [];
-  for (const row of await table.locator('tbody tr').all()) rows.push((await row.locator('td, th').allInnerTexts()).map((text) => text.trim()));
+  for (const row of await table.locator('tbody tr').all())
+    rows.push((await row.locator('td, th').allInnerTexts()).map((text) => text.trim()));
   return rows;
 }

@@ -31,7 +31,11 @@ function filesUnder(dir: string): string[] {
 
 function sourceDigest(): string {
   const hash = createHash('sha256');
-  for (const file of [...filesUnder(join(ROOT, 'web')), ...filesUnder(join(ROOT, 'src')), join(ROOT, 'package-lock.json')]) {
+  for (const file of [
+    ...filesUnder(join(ROOT, 'web')),
+    ...filesUnder(join(ROOT, 'src')),
+    join(ROOT, 'package-lock.json'),
+  ]) {
     hash.update(file.slice(ROOT.length)).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex').slice(0, 16);
@@ -45,7 +49,11 @@ export async function builtUi(): Promise<string> {
   mkdirSync(CACHE, { recursive: true });
   const building = join(CACHE, `${digest}.building-${randomUUID()}`);
   try {
-    await build({ configFile: VITE_CONFIG, logLevel: 'warn', build: { outDir: building, emptyOutDir: true } });
+    await build({
+      configFile: VITE_CONFIG,
+      logLevel: 'warn',
+      build: { outDir: building, emptyOutDir: true },
+    });
     renameSync(building, dir);
   } catch (err) {
     rmSync(building, { recursive: true, force: true });
@@ -54,6 +62,8 @@ export async function builtUi(): Promise<string> {
     throw err;
   }
   // Builds of older sources are of no use any more.
-  for (const name of readdirSync(CACHE)) if (name !== digest && !name.includes('.building-')) rmSync(join(CACHE, name), { recursive: true, force: true });
+  for (const name of readdirSync(CACHE))
+    if (name !== digest && !name.includes('.building-'))
+      rmSync(join(CACHE, name), { recursive: true, force: true });
   return dir;
 }

@@ -14,13 +14,22 @@ const catalogues = new Map<UiLanguage, Catalogue>();
 function catalogue(language: UiLanguage): Catalogue {
   let loaded = catalogues.get(language);
   if (!loaded) {
-    loaded = JSON.parse(readFileSync(new URL(`../../../web/src/i18n/locales/${language}.json`, import.meta.url), 'utf8')) as Catalogue;
+    loaded = JSON.parse(
+      readFileSync(
+        new URL(`../../../web/src/i18n/locales/${language}.json`, import.meta.url),
+        'utf8',
+      ),
+    ) as Catalogue;
     catalogues.set(language, loaded);
   }
   return loaded;
 }
 
-export function uiText(language: UiLanguage, key: string, values: Readonly<Record<string, string | number>> = {}): string {
+export function uiText(
+  language: UiLanguage,
+  key: string,
+  values: Readonly<Record<string, string | number>> = {},
+): string {
   let node: string | Catalogue | undefined = catalogue(language);
   for (const part of key.split('.')) node = typeof node === 'object' ? node[part] : undefined;
   if (typeof node !== 'string') throw new Error(`The ${language} catalogue has no text ${key}`);

@@ -39,14 +39,24 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function fieldsOf(value: unknown): FieldProblem[] {
   if (!Array.isArray(value)) return [];
-  return value.flatMap((entry: unknown) => (isRecord(entry) && typeof entry.path === 'string' && typeof entry.problem === 'string' ? [{ path: entry.path, problem: entry.problem }] : []));
+  return value.flatMap((entry: unknown) =>
+    isRecord(entry) && typeof entry.path === 'string' && typeof entry.problem === 'string'
+      ? [{ path: entry.path, problem: entry.problem }]
+      : [],
+  );
 }
 
 /** The API's `{ error: { code, message, fields? } }` from a parsed body, if it is one. */
-export function errorOfBody(body: unknown): { code: string; message: string; fields: FieldProblem[] } | null {
+export function errorOfBody(
+  body: unknown,
+): { code: string; message: string; fields: FieldProblem[] } | null {
   const error = isRecord(body) ? body.error : undefined;
   if (!isRecord(error) || typeof error.code !== 'string') return null;
-  return { code: error.code, message: typeof error.message === 'string' ? error.message : '', fields: fieldsOf(error.fields) };
+  return {
+    code: error.code,
+    message: typeof error.message === 'string' ? error.message : '',
+    fields: fieldsOf(error.fields),
+  };
 }
 
 function retryAfterOf(response: Response): number | null {
@@ -57,7 +67,14 @@ function retryAfterOf(response: Response): number | null {
 /** An error answer (already parsed, or as text) as an {@link ApiError}. */
 export function apiErrorOf(response: Response, body: unknown): ApiError {
   const error = errorOfBody(body);
-  if (error) return new ApiError(response.status, error.code, error.message, retryAfterOf(response), error.fields);
+  if (error)
+    return new ApiError(
+      response.status,
+      error.code,
+      error.message,
+      retryAfterOf(response),
+      error.fields,
+    );
   return new ApiError(response.status, 'UNEXPECTED_RESPONSE', `HTTP ${response.status}`);
 }
 

@@ -66,6 +66,7 @@ export async function unwrap<D>(pending: Promise<Answer<D>>): Promise<D> {
   } catch (err) {
     throw networkError(err);
   }
-  if (answer.error !== undefined || !answer.response.ok) throw apiErrorOf(answer.response, answer.error);
+  if (answer.error !== undefined || !answer.response.ok)
+    throw apiErrorOf(answer.response, answer.error);
   return answer.data as D;
 }

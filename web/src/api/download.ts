@@ -47,13 +47,20 @@ interface FileAnswer {
  * The file of a call made with `parseAs: 'blob'`, or an `ApiError` thrown as `unwrap` does:
  * `await fileOf(api.GET('/documents/{id}/pdf', { params, parseAs: 'blob' }), 'document.pdf')`.
  */
-export async function fileOf(pending: Promise<FileAnswer>, fallbackName: string): Promise<DownloadedFile> {
+export async function fileOf(
+  pending: Promise<FileAnswer>,
+  fallbackName: string,
+): Promise<DownloadedFile> {
   let answer: FileAnswer;
   try {
     answer = await pending;
   } catch (err) {
     throw networkError(err);
   }
-  if (answer.error !== undefined || !answer.response.ok || answer.data === undefined) throw apiErrorOf(answer.response, answer.error);
-  return { blob: answer.data, fileName: fileNameOf(answer.response.headers.get('content-disposition'), fallbackName) };
+  if (answer.error !== undefined || !answer.response.ok || answer.data === undefined)
+    throw apiErrorOf(answer.response, answer.error);
+  return {
+    blob: answer.data,
+    fileName: fileNameOf(answer.response.headers.get('content-disposition'), fallbackName),
+  };
 }

@@ -9,6 +9,9 @@ import type { components } from './openapi-types.js';
 export type ServerErrorCode = components['schemas']['Error']['error']['code'];
 
 /** A server code the loaded catalogue explains (a newer server may answer codes it does not). */
-export function isServerErrorCode(code: string, explained: (key: string) => boolean): code is ServerErrorCode {
+export function isServerErrorCode(
+  code: string,
+  explained: (key: string) => boolean,
+): code is ServerErrorCode {
   return /^[A-Z][A-Z0-9_]*$/.test(code) && explained(`errors.${code}.title`);
 }

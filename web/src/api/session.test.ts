@@ -16,14 +16,27 @@ describe('session calls on the wire', () => {
   it('signs in with the token in the body, checks the session and signs out, with the CSRF header', async () => {
     const options = { baseUrl: server.baseUrl };
     expect(await getSession(options)).toBeNull();
-    await expect(signIn('wrong', options)).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+    await expect(signIn('wrong', options)).rejects.toMatchObject({
+      status: 401,
+      code: 'UNAUTHORIZED',
+    });
     await signIn('the-admin-token', options);
-    expect(await getSession(options)).toEqual({ authenticated: true, expiresAt: '2030-01-01T00:00:00.000Z' });
+    expect(await getSession(options)).toEqual({
+      authenticated: true,
+      expiresAt: '2030-01-01T00:00:00.000Z',
+    });
     await signOut(options);
     expect(await getSession(options)).toBeNull();
     const posts = server.requests.filter((r) => r.method === 'POST');
-    expect(posts.map((r) => JSON.parse(r.body))).toEqual([{ token: 'wrong' }, { token: 'the-admin-token' }]);
-    expect(server.requests.filter((r) => r.method !== 'GET').every((r) => r.headers['x-ipnhub-csrf'] === '1')).toBe(true);
+    expect(posts.map((r) => JSON.parse(r.body))).toEqual([
+      { token: 'wrong' },
+      { token: 'the-admin-token' },
+    ]);
+    expect(
+      server.requests
+        .filter((r) => r.method !== 'GET')
+        .every((r) => r.headers['x-ipnhub-csrf'] === '1'),
+    ).toBe(true);
     // The token travels only in the body, never in the address.
     expect(server.requests.every((r) => !r.path.includes('token'))).toBe(true);
   });
@@ -34,7 +47,11 @@ function cookieKeepingFetch(): typeof globalThis.fetch {
   const cookies = new Map<string, string>();
   return async (input, init) => {
     const request = new Request(input, init);
-    if (cookies.size > 0) request.headers.set('cookie', [...cookies].map(([name, value]) => `${name}=${value}`).join('; '));
+    if (cookies.size > 0)
+      request.headers.set(
+        'cookie',
+        [...cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+      );
     const response = await globalThis.fetch(request);
     for (const line of response.headers.getSetCookie()) {
       const [pair = '', ...attributes] = line.split(';');
@@ -57,7 +74,10 @@ describe('session calls against a real ipnhub', () => {
   it('signs in with the session cookie, sees the session, signs out, and treats an ended session as none', async () => {
     const options = { baseUrl: server.baseUrl, fetch: cookieKeepingFetch() };
     expect(await getSession(options)).toBeNull();
-    await expect(signIn('not-the-admin-token', options)).rejects.toMatchObject({ status: 401, code: 'UNAUTHORIZED' });
+    await expect(signIn('not-the-admin-token', options)).rejects.toMatchObject({
+      status: 401,
+      code: 'UNAUTHORIZED',
+    });
     await signIn(TEST_ADMIN_TOKEN, options);
     const session = await getSession(options);
     expect(session?.authenticated).toBe(true);

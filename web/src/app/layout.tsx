@@ -50,7 +50,13 @@ export function Layout() {
         <Link to="/" className="brand">
           ipnhub
         </Link>
-        <button type="button" className="button menu-button" aria-expanded={menuOpen} aria-controls={navId} onClick={() => setMenuOpen(!menuOpen)}>
+        <button
+          type="button"
+          className="button menu-button"
+          aria-expanded={menuOpen}
+          aria-controls={navId}
+          onClick={() => setMenuOpen(!menuOpen)}
+        >
           {t('app.menu')}
         </button>
         <div className="header-tools">
@@ -62,7 +68,11 @@ export function Layout() {
       </header>
       {signOut.isError ? <ErrorDisplay error={signOut.error} /> : null}
       <div className="app-body">
-        <nav id={navId} className={menuOpen ? 'main-nav open' : 'main-nav'} aria-label={t('app.mainNavigation')}>
+        <nav
+          id={navId}
+          className={menuOpen ? 'main-nav open' : 'main-nav'}
+          aria-label={t('app.mainNavigation')}
+        >
           <ul>
             {NAV_ENTRIES.map((entry) => (
               <li key={entry.path}>

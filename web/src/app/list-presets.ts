@@ -13,16 +13,22 @@
 import type { QueryOf } from '../api/types.js';
 
 /** Filters for `/notifications` (`GET /inbound-requests`). */
-export type NotificationPresetFilters = Partial<Pick<QueryOf<'listInboundRequests'>, 'sourceId' | 'verdict' | 'from' | 'to' | 'q'>>;
+export type NotificationPresetFilters = Partial<
+  Pick<QueryOf<'listInboundRequests'>, 'sourceId' | 'verdict' | 'from' | 'to' | 'q'>
+>;
 
 /** Filters for `/deliveries` (`GET /deliveries`). */
-export type DeliveryPresetFilters = Partial<Pick<QueryOf<'listDeliveries'>, 'connectionId' | 'status'>>;
+export type DeliveryPresetFilters = Partial<
+  Pick<QueryOf<'listDeliveries'>, 'connectionId' | 'status'>
+>;
 
 /** The router state of a link that presets a list's filters. */
 export interface ListPreset<F> {
   filters: F;
 }
 
-export function presetState<F extends NotificationPresetFilters | DeliveryPresetFilters>(filters: F): ListPreset<F> {
+export function presetState<F extends NotificationPresetFilters | DeliveryPresetFilters>(
+  filters: F,
+): ListPreset<F> {
   return { filters };
 }

@@ -4,7 +4,16 @@
  */
 export interface NavEntry {
   path: string;
-  label: 'nav.overview' | 'nav.sources' | 'nav.connections' | 'nav.notifications' | 'nav.deliveries' | 'nav.customers' | 'nav.documents' | 'nav.profiles' | 'nav.settings';
+  label:
+    | 'nav.overview'
+    | 'nav.sources'
+    | 'nav.connections'
+    | 'nav.notifications'
+    | 'nav.deliveries'
+    | 'nav.customers'
+    | 'nav.documents'
+    | 'nav.profiles'
+    | 'nav.settings';
   /** Active only on exactly this path (the overview at `/`). */
   end?: boolean;
 }

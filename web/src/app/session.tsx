@@ -34,12 +34,22 @@ export interface SignInState {
 
 export function useSession() {
   const { session } = useApi();
-  return useQuery<SessionState | null>({ queryKey: SESSION_KEY, queryFn: () => getSession(session), staleTime: 60_000, retry: false });
+  return useQuery<SessionState | null>({
+    queryKey: SESSION_KEY,
+    queryFn: () => getSession(session),
+    staleTime: 60_000,
+    retry: false,
+  });
 }
 
 /** Forgets everything the signed-in user saw and marks the session gone. */
-export function endSession(queryClient: QueryClient, reason: NonNullable<SignInState['reason']>): void {
-  const hadSession = queryClient.getQueryData(SESSION_KEY) !== null && queryClient.getQueryData(SESSION_KEY) !== undefined;
+export function endSession(
+  queryClient: QueryClient,
+  reason: NonNullable<SignInState['reason']>,
+): void {
+  const hadSession =
+    queryClient.getQueryData(SESSION_KEY) !== null &&
+    queryClient.getQueryData(SESSION_KEY) !== undefined;
   // Several calls may be refused at once: the first one that ended a live session names the reason.
   const kept = new Set<unknown>([SESSION_KEY[0], SESSION_END_KEY[0], ROTATED_TOKEN_KEY[0]]);
   queryClient.removeQueries({ predicate: (query) => !kept.has(query.queryKey[0]) });
@@ -70,7 +80,13 @@ export function useRotatedToken(): string | undefined {
  * the user to the sign-in page (see RequireSession).
  */
 export function createAppApi(queryClient: QueryClient, options: SessionApiOptions = {}): Api {
-  return { client: createApiClient({ ...options, onUnauthorized: () => endSession(queryClient, 'expired') }), session: options };
+  return {
+    client: createApiClient({
+      ...options,
+      onUnauthorized: () => endSession(queryClient, 'expired'),
+    }),
+    session: options,
+  };
 }
 
 export function useSignIn() {
@@ -100,10 +116,14 @@ export function RequireSession({ children }: { children: ReactNode }) {
   const location = useLocation();
   const queryClient = useQueryClient();
   if (session.isPending) return <Loading />;
-  if (session.isError) return <ErrorDisplay error={session.error} onRetry={() => void session.refetch()} />;
+  if (session.isError)
+    return <ErrorDisplay error={session.error} onRetry={() => void session.refetch()} />;
   if (session.data === null) {
     const reason = queryClient.getQueryData<SignInState['reason']>(SESSION_END_KEY);
-    const state: SignInState = { from: `${location.pathname}${location.search}`, ...(reason ? { reason } : {}) };
+    const state: SignInState = {
+      from: `${location.pathname}${location.search}`,
+      ...(reason ? { reason } : {}),
+    };
     return <Navigate to="/sign-in" replace state={state} />;
   }
   return <>{children}</>;

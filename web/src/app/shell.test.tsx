@@ -25,9 +25,14 @@ describe('app shell', () => {
   let revoked = false;
   beforeAll(async () => {
     const data = (request: Recorded) => {
-      if (revoked) return { status: 401, body: { error: { code: 'UNAUTHORIZED', message: 'The session has ended.' } } };
+      if (revoked)
+        return {
+          status: 401,
+          body: { error: { code: 'UNAUTHORIZED', message: 'The session has ended.' } },
+        };
       if (request.path === '/api/v1/providers') return { status: 200, body: providers };
-      if (request.path.startsWith('/api/v1/sources')) return { status: 200, body: { data: [], nextCursor: null } };
+      if (request.path.startsWith('/api/v1/sources'))
+        return { status: 200, body: { data: [], nextCursor: null } };
       return { status: 404, body: { error: { code: 'ROUTE_NOT_FOUND', message: 'No route.' } } };
     };
     server = await startRecordingServer(sessionContract(TOKEN, data));
@@ -38,10 +43,14 @@ describe('app shell', () => {
     localStorage.clear();
     sessionStorage.clear();
     // Every test starts signed out.
-    await fetch(`${server.baseUrl}/session`, { method: 'DELETE', headers: { 'x-ipnhub-csrf': '1' } });
+    await fetch(`${server.baseUrl}/session`, {
+      method: 'DELETE',
+      headers: { 'x-ipnhub-csrf': '1' },
+    });
   });
 
-  const start = (path: string) => renderUi(null, { server: { baseUrl: server.baseUrl }, routes, path });
+  const start = (path: string) =>
+    renderUi(null, { server: { baseUrl: server.baseUrl }, routes, path });
 
   it('sends a visitor to sign-in, refuses a wrong token in words, and brings them back where they were', async () => {
     const user = userEvent.setup();
@@ -58,16 +67,31 @@ describe('app shell', () => {
     await screen.findByRole('heading', { level: 1, name: 'Sources' });
     expect(router.state.location.pathname).toBe('/sources');
     // The token went to the server once, in a body, and stayed nowhere in the browser.
-    const storage = JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + document.cookie + window.location.href;
+    const storage =
+      JSON.stringify({ ...localStorage }) +
+      JSON.stringify({ ...sessionStorage }) +
+      document.cookie +
+      window.location.href;
     expect(storage).not.toContain(TOKEN);
-    expect(server.requests.filter((r) => r.body.includes(TOKEN)).map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/v1/session']);
+    expect(
+      server.requests.filter((r) => r.body.includes(TOKEN)).map((r) => `${r.method} ${r.path}`),
+    ).toEqual(['POST /api/v1/session']);
   });
 
   it('moves focus to the new page after a navigation, and not when the first page opens', async () => {
     const user = userEvent.setup();
-    await fetch(`${server.baseUrl}/session`, { method: 'POST', headers: { 'x-ipnhub-csrf': '1' }, body: JSON.stringify({ token: TOKEN }) });
+    await fetch(`${server.baseUrl}/session`, {
+      method: 'POST',
+      headers: { 'x-ipnhub-csrf': '1' },
+      body: JSON.stringify({ token: TOKEN }),
+    });
     // Strict mode, as the app runs in development: effects run twice when a page mounts.
-    await renderUi(null, { server: { baseUrl: server.baseUrl }, routes, path: '/sources', strict: true });
+    await renderUi(null, {
+      server: { baseUrl: server.baseUrl },
+      routes,
+      path: '/sources',
+      strict: true,
+    });
     await screen.findByRole('heading', { level: 1, name: 'Sources' });
     const main = screen.getByRole('main');
     expect(document.activeElement).toBe(document.body);
@@ -77,7 +101,11 @@ describe('app shell', () => {
   });
 
   it('has landmarks, a skip link to the main content and a labelled navigation', async () => {
-    await fetch(`${server.baseUrl}/session`, { method: 'POST', headers: { 'x-ipnhub-csrf': '1' }, body: JSON.stringify({ token: TOKEN }) });
+    await fetch(`${server.baseUrl}/session`, {
+      method: 'POST',
+      headers: { 'x-ipnhub-csrf': '1' },
+      body: JSON.stringify({ token: TOKEN }),
+    });
     await start('/');
     await screen.findByRole('main');
     const skip = screen.getByRole('link', { name: 'Skip to main content' });
@@ -85,7 +113,17 @@ describe('app shell', () => {
     expect(document.getElementById('main')?.tagName).toBe('MAIN');
     const nav = screen.getByRole('navigation', { name: 'Main navigation' });
     const links = [...nav.querySelectorAll('a')].map((a) => a.textContent);
-    expect(links).toEqual(['Overview', 'Sources', 'Connections', 'Notifications', 'Deliveries', 'Customers & access', 'Documents', 'Seller profiles', 'Settings']);
+    expect(links).toEqual([
+      'Overview',
+      'Sources',
+      'Connections',
+      'Notifications',
+      'Deliveries',
+      'Customers & access',
+      'Documents',
+      'Seller profiles',
+      'Settings',
+    ]);
     expect(nav.querySelector('a[aria-current="page"]')?.textContent).toBe('Overview');
     expect(screen.getByRole('banner')).toBeTruthy();
     await expectAccessible();
@@ -93,7 +131,11 @@ describe('app shell', () => {
 
   it('signs out and says so', async () => {
     const user = userEvent.setup();
-    await fetch(`${server.baseUrl}/session`, { method: 'POST', headers: { 'x-ipnhub-csrf': '1' }, body: JSON.stringify({ token: TOKEN }) });
+    await fetch(`${server.baseUrl}/session`, {
+      method: 'POST',
+      headers: { 'x-ipnhub-csrf': '1' },
+      body: JSON.stringify({ token: TOKEN }),
+    });
     const { router } = await start('/sources');
     await screen.findByRole('heading', { level: 1, name: 'Sources' });
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
@@ -103,7 +145,11 @@ describe('app shell', () => {
   });
 
   it('sends the user to sign-in when the session ends under them', async () => {
-    await fetch(`${server.baseUrl}/session`, { method: 'POST', headers: { 'x-ipnhub-csrf': '1' }, body: JSON.stringify({ token: TOKEN }) });
+    await fetch(`${server.baseUrl}/session`, {
+      method: 'POST',
+      headers: { 'x-ipnhub-csrf': '1' },
+      body: JSON.stringify({ token: TOKEN }),
+    });
     // The session check passes, then the page's first call is refused (the token was rotated).
     revoked = true;
     const { router } = await start('/sources');
@@ -115,7 +161,11 @@ describe('app shell', () => {
 
   it('switches to Hebrew: right to left, translated, remembered', async () => {
     const user = userEvent.setup();
-    await fetch(`${server.baseUrl}/session`, { method: 'POST', headers: { 'x-ipnhub-csrf': '1' }, body: JSON.stringify({ token: TOKEN }) });
+    await fetch(`${server.baseUrl}/session`, {
+      method: 'POST',
+      headers: { 'x-ipnhub-csrf': '1' },
+      body: JSON.stringify({ token: TOKEN }),
+    });
     await start('/sources');
     await screen.findByRole('heading', { level: 1, name: 'Sources' });
     await user.selectOptions(screen.getByLabelText('Language'), 'he');

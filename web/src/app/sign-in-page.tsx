@@ -26,7 +26,8 @@ export function SignInPage() {
   const rotatedToken = useRotatedToken();
   const [token, setToken] = useState('');
   const state: SignInState = isSignInState(location.state) ? location.state : {};
-  const target = state.from?.startsWith('/') && !state.from.startsWith('/sign-in') ? state.from : '/';
+  const target =
+    state.from?.startsWith('/') && !state.from.startsWith('/sign-in') ? state.from : '/';
 
   useEffect(() => {
     document.title = `${t('signIn.title')} · ipnhub`;
@@ -61,7 +62,8 @@ export function SignInPage() {
               <>
                 <p>{t('signIn.newToken')}</p>
                 <p className="new-token">
-                  <code dir="ltr">{rotatedToken}</code> <CopyButton text={rotatedToken} label={t('signIn.tokenLabel')} />
+                  <code dir="ltr">{rotatedToken}</code>{' '}
+                  <CopyButton text={rotatedToken} label={t('signIn.tokenLabel')} />
                 </p>
               </>
             ) : null}
@@ -71,11 +73,23 @@ export function SignInPage() {
         <form onSubmit={submit} noValidate>
           <Field label={t('signIn.tokenLabel')} help={t('signIn.tokenHelp')} required>
             {(control) => (
-              <input className="input" type="password" autoComplete="off" spellCheck={false} {...control} value={token} onChange={(e) => setToken(e.target.value)} />
+              <input
+                className="input"
+                type="password"
+                autoComplete="off"
+                spellCheck={false}
+                {...control}
+                value={token}
+                onChange={(e) => setToken(e.target.value)}
+              />
             )}
           </Field>
           {signIn.isError ? <ErrorDisplay error={signIn.error} /> : null}
-          <button type="submit" className="button button-primary" disabled={signIn.isPending || token.trim() === ''}>
+          <button
+            type="submit"
+            className="button button-primary"
+            disabled={signIn.isPending || token.trim() === ''}
+          >
             {signIn.isPending ? t('common.working') : t('signIn.submit')}
           </button>
         </form>

@@ -23,7 +23,14 @@ function DialogHarness({ onConfirm }: { onConfirm(): void }) {
       <button type="button" onClick={() => setOpen(true)}>
         Open
       </button>
-      <ConfirmDialog open={open} title="Delete Shop?" confirmLabel="Delete" danger onCancel={() => setOpen(false)} onConfirm={onConfirm}>
+      <ConfirmDialog
+        open={open}
+        title="Delete Shop?"
+        confirmLabel="Delete"
+        danger
+        onCancel={() => setOpen(false)}
+        onConfirm={onConfirm}
+      >
         <p>It cannot be undone.</p>
       </ConfirmDialog>
     </>
@@ -56,7 +63,12 @@ describe('ConfirmDialog', () => {
 
 describe('ErrorDisplay', () => {
   it('explains a server code in the user’s language, with the code and the server’s message', async () => {
-    await renderUi(<ErrorDisplay error={new ApiError(400, 'INVALID_CONFIG', 'passphrase: is required (text)')} />, { language: 'de' });
+    await renderUi(
+      <ErrorDisplay
+        error={new ApiError(400, 'INVALID_CONFIG', 'passphrase: is required (text)')}
+      />,
+      { language: 'de' },
+    );
     const alert = screen.getByRole('alert');
     expect(alert.textContent).toContain('Einstellungen ungültig');
     expect(alert.textContent).toContain('INVALID_CONFIG');
@@ -77,7 +89,9 @@ describe('ErrorDisplay', () => {
   });
 
   it('still shows the message of a code this page does not know', async () => {
-    await renderUi(<ErrorDisplay error={new ApiError(403, 'SOMETHING_NEW', 'A newer server said no.')} />);
+    await renderUi(
+      <ErrorDisplay error={new ApiError(403, 'SOMETHING_NEW', 'A newer server said no.')} />,
+    );
     const alert = screen.getByRole('alert');
     expect(alert.textContent).toContain('Something went wrong');
     expect(alert.textContent).toContain('SOMETHING_NEW');
@@ -94,7 +108,10 @@ describe('CopyButton', () => {
     await user.click(screen.getByRole('button', { name: 'Copy Inbound URL' }));
     expect(screen.getByRole('status').textContent).toContain('Could not copy');
     const copied: string[] = [];
-    Object.defineProperty(navigator, 'clipboard', { value: { writeText: async (text: string) => void copied.push(text) }, configurable: true });
+    Object.defineProperty(navigator, 'clipboard', {
+      value: { writeText: async (text: string) => void copied.push(text) },
+      configurable: true,
+    });
     await user.click(screen.getByRole('button', { name: 'Copy Inbound URL' }));
     expect(copied).toEqual(['https://hub.example.com/ipn/src_1']);
     expect(screen.getByRole('status').textContent).toBe('Copied.');
@@ -103,11 +120,22 @@ describe('CopyButton', () => {
 
 describe('form fields', () => {
   it('label the control and tie help and error to it', async () => {
-    await renderUi(<TextField label="Name" help="For you." error="Please fill in this field." required value="" onChange={() => undefined} />);
+    await renderUi(
+      <TextField
+        label="Name"
+        help="For you."
+        error="Please fill in this field."
+        required
+        value=""
+        onChange={() => undefined}
+      />,
+    );
     const input = screen.getByLabelText(/Name/);
     expect(input.getAttribute('aria-invalid')).toBe('true');
     expect(input.getAttribute('required')).not.toBeNull();
-    const describedBy = (input.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent);
+    const describedBy = (input.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .map((id) => document.getElementById(id)?.textContent);
     expect(describedBy).toEqual(['For you.', 'Please fill in this field.']);
   });
 });
@@ -132,7 +160,10 @@ interface Row {
   verdict: string;
 }
 
-const ALL: Row[] = Array.from({ length: 5 }, (_, i) => ({ id: `r${5 - i}`, verdict: i % 2 === 0 ? 'accepted' : 'rejected' }));
+const ALL: Row[] = Array.from({ length: 5 }, (_, i) => ({
+  id: `r${5 - i}`,
+  verdict: i % 2 === 0 ? 'accepted' : 'rejected',
+}));
 const fetched: string[] = [];
 
 /** Pages of two rows, newest first, the cursor being the last id of a page — as the API pages. */
@@ -146,7 +177,10 @@ async function fetchPage(verdict: string, cursor: string | undefined) {
 
 function PagedList() {
   const [verdict, setVerdict] = useState('all');
-  const { query, paging } = usePagedQuery({ queryKey: ['rows', { verdict }], fetchPage: (cursor) => fetchPage(verdict, cursor) });
+  const { query, paging } = usePagedQuery({
+    queryKey: ['rows', { verdict }],
+    fetchPage: (cursor) => fetchPage(verdict, cursor),
+  });
   return (
     <>
       <button type="button" onClick={() => setVerdict('accepted')}>
@@ -165,19 +199,27 @@ function PagedList() {
 }
 
 describe('paged tables', () => {
-  const ids = (): string[] => screen.getAllByRole('row').slice(1).map((row) => row.textContent ?? '');
+  const ids = (): string[] =>
+    screen
+      .getAllByRole('row')
+      .slice(1)
+      .map((row) => row.textContent ?? '');
 
   it('follow the server’s cursors older and back newer, and start again when the filters change', async () => {
     const user = userEvent.setup();
     await renderUi(<PagedList />);
     await waitFor(() => expect(ids()).toEqual(['r5', 'r4']));
     expect(screen.getByRole('table', { name: 'Rows' })).toBeTruthy();
-    expect((screen.getByRole('button', { name: 'Newer' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Newer' }) as HTMLButtonElement).disabled).toBe(
+      true,
+    );
     await user.click(screen.getByRole('button', { name: 'Older' }));
     await waitFor(() => expect(ids()).toEqual(['r3', 'r2']));
     await user.click(screen.getByRole('button', { name: 'Older' }));
     await waitFor(() => expect(ids()).toEqual(['r1']));
-    expect((screen.getByRole('button', { name: 'Older' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Older' }) as HTMLButtonElement).disabled).toBe(
+      true,
+    );
     expect(screen.getByText('Page 3')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Newer' }));
     await waitFor(() => expect(ids()).toEqual(['r3', 'r2']));
@@ -191,7 +233,11 @@ describe('paged tables', () => {
 function Filters({ applied }: { applied: string[] }) {
   const [email, setEmail] = useState('');
   return (
-    <FilterBar label="Filter notifications" onApply={() => applied.push(email)} onReset={() => setEmail('')}>
+    <FilterBar
+      label="Filter notifications"
+      onApply={() => applied.push(email)}
+      onReset={() => setEmail('')}
+    >
       <TextField label="E-mail" value={email} onChange={setEmail} />
     </FilterBar>
   );
@@ -223,6 +269,8 @@ describe('formatted values', () => {
     const time = document.querySelector('time');
     expect(time?.getAttribute('datetime')).toBe('2026-05-14T09:12:45.000Z');
     expect(time?.textContent).toMatch(/^14\.05\.2026, \d{2}:12$/);
-    expect(document.querySelector('.money')?.textContent?.replace(/\u00a0/g, ' ')).toBe('1.234,56 €');
+    expect(document.querySelector('.money')?.textContent?.replace(/\u00a0/g, ' ')).toBe(
+      '1.234,56 €',
+    );
   });
 });

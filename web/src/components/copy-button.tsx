@@ -28,7 +28,12 @@ export function CopyButton({ text, label }: CopyButtonProps) {
   };
   return (
     <span className="copy">
-      <button type="button" className="button button-small" onClick={() => void copy()} aria-label={t('common.copyLabel', { what: label })}>
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => void copy()}
+        aria-label={t('common.copyLabel', { what: label })}
+      >
         {t('common.copy')}
       </button>
       <span className="copy-state" role="status" aria-live="polite">

@@ -9,7 +9,11 @@ import { useLocation } from 'react-router';
 export const CREATED_STATE = { created: true } as const;
 
 function justCreated(state: unknown): boolean {
-  return typeof state === 'object' && state !== null && (state as Record<string, unknown>).created === true;
+  return (
+    typeof state === 'object' &&
+    state !== null &&
+    (state as Record<string, unknown>).created === true
+  );
 }
 
 export function CreatedNotice({ children }: { children: ReactNode }) {

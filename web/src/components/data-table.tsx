@@ -25,7 +25,14 @@ export interface DataTableProps<Row> {
   empty: ReactNode;
 }
 
-export function DataTable<Row>({ caption, showCaption = false, columns, rows, rowKey, empty }: DataTableProps<Row>) {
+export function DataTable<Row>({
+  caption,
+  showCaption = false,
+  columns,
+  rows,
+  rowKey,
+  empty,
+}: DataTableProps<Row>) {
   if (rows.length === 0) return <>{empty}</>;
   return (
     <div className="table-scroll">

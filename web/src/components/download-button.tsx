@@ -21,7 +21,12 @@ export function DownloadButton({ children, fetchFile, primary = false }: Downloa
   const download = useMutation({ mutationFn: fetchFile, onSuccess: saveFile });
   return (
     <div className="download">
-      <button type="button" className={primary ? 'button button-primary' : 'button'} disabled={download.isPending} onClick={() => download.mutate()}>
+      <button
+        type="button"
+        className={primary ? 'button button-primary' : 'button'}
+        disabled={download.isPending}
+        onClick={() => download.mutate()}
+      >
         {download.isPending ? t('common.working') : children}
       </button>
       {download.isError ? <ErrorDisplay error={download.error} /> : null}

@@ -34,7 +34,11 @@ export function ErrorDisplay({ error, onRetry }: ErrorDisplayProps) {
     <div className="error-display" role="alert">
       <p className="error-title">{title}</p>
       <p className="error-help">{help}</p>
-      {apiError?.retryAfterSeconds ? <p className="error-help">{t('errorDisplay.retryAfter', { count: apiError.retryAfterSeconds })}</p> : null}
+      {apiError?.retryAfterSeconds ? (
+        <p className="error-help">
+          {t('errorDisplay.retryAfter', { count: apiError.retryAfterSeconds })}
+        </p>
+      ) : null}
       <dl className="error-facts">
         <dt>{t('errorDisplay.code')}</dt>
         <dd>

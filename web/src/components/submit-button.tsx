@@ -5,7 +5,15 @@ import { useTranslation } from 'react-i18next';
  * A form's primary button, and Cancel when the form has a way back; while the form's request
  * runs they are disabled and the primary button says so.
  */
-export function SubmitButton({ busy, children, onCancel }: { busy: boolean; children: ReactNode; onCancel?: () => void }) {
+export function SubmitButton({
+  busy,
+  children,
+  onCancel,
+}: {
+  busy: boolean;
+  children: ReactNode;
+  onCancel?: () => void;
+}) {
   const { t } = useTranslation();
   return (
     <div className="form-actions">

@@ -30,9 +30,16 @@ export interface PagedQueryOptions<P extends PageShape> {
   enabled?: boolean;
 }
 
-export function usePagedQuery<P extends PageShape>({ queryKey, fetchPage, enabled = true }: PagedQueryOptions<P>): { query: UseQueryResult<P>; paging: Paging } {
+export function usePagedQuery<P extends PageShape>({
+  queryKey,
+  fetchPage,
+  enabled = true,
+}: PagedQueryOptions<P>): { query: UseQueryResult<P>; paging: Paging } {
   const filterKey = JSON.stringify(queryKey);
-  const [state, setState] = useState<{ filterKey: string; cursors: (string | undefined)[] }>({ filterKey, cursors: [undefined] });
+  const [state, setState] = useState<{ filterKey: string; cursors: (string | undefined)[] }>({
+    filterKey,
+    cursors: [undefined],
+  });
   const cursors = state.filterKey === filterKey ? state.cursors : [undefined];
   if (state.filterKey !== filterKey) setState({ filterKey, cursors });
   const cursor = cursors.at(-1);

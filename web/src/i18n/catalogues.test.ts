@@ -24,7 +24,12 @@ import { LANGUAGES } from './languages.js';
 type Tree = { [key: string]: string | Tree };
 
 const SRC = fileURLToPath(new URL('..', import.meta.url));
-const catalogues = Object.fromEntries(LANGUAGES.map(({ code }) => [code, JSON.parse(readFileSync(join(SRC, 'i18n', 'locales', `${code}.json`), 'utf8')) as Tree]));
+const catalogues = Object.fromEntries(
+  LANGUAGES.map(({ code }) => [
+    code,
+    JSON.parse(readFileSync(join(SRC, 'i18n', 'locales', `${code}.json`), 'utf8')) as Tree,
+  ]),
+);
 const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
 const DELIVERY_STATUSES = ['pending', 'delivering', 'delivered', 'skipped', 'failed', 'dead'];
 
@@ -38,7 +43,9 @@ function flatten(tree: Tree, prefix = ''): Map<string, string> {
   return out;
 }
 
-const flat = Object.fromEntries(Object.entries(catalogues).map(([code, tree]) => [code, flatten(tree)]));
+const flat = Object.fromEntries(
+  Object.entries(catalogues).map(([code, tree]) => [code, flatten(tree)]),
+);
 const english = flat.en ?? new Map<string, string>();
 
 function baseKeys(keys: Iterable<string>): Set<string> {
@@ -60,7 +67,8 @@ function sourceFiles(dir: string): string[] {
 describe('message catalogues', () => {
   it('have the same keys in every language', () => {
     const reference = [...baseKeys(english.keys())].sort();
-    for (const [code, keys] of Object.entries(flat)) expect([...baseKeys(keys.keys())].sort(), code).toEqual(reference);
+    for (const [code, keys] of Object.entries(flat))
+      expect([...baseKeys(keys.keys())].sort(), code).toEqual(reference);
   });
 
   it('give every plural exactly the forms its language uses', () => {
@@ -68,7 +76,9 @@ describe('message catalogues', () => {
       const categories = [...new Intl.PluralRules(code).resolvedOptions().pluralCategories].sort();
       const plurals = [...baseKeys([...keys.keys()].filter((key) => PLURAL_SUFFIX.test(key)))];
       for (const plural of plurals) {
-        const forms = [...keys.keys()].filter((key) => key.replace(PLURAL_SUFFIX, '') === plural).map((key) => PLURAL_SUFFIX.exec(key)?.[1]);
+        const forms = [...keys.keys()]
+          .filter((key) => key.replace(PLURAL_SUFFIX, '') === plural)
+          .map((key) => PLURAL_SUFFIX.exec(key)?.[1]);
         expect(forms.sort(), `${code}: ${plural}`).toEqual(categories);
       }
     }
@@ -79,9 +89,11 @@ describe('message catalogues', () => {
       for (const [key, text] of keys) {
         expect(text.trim(), `${code}: ${key}`).not.toBe('');
         const plural = PLURAL_SUFFIX.test(key);
-        const reference = english.get(key) ?? english.get(`${key.replace(PLURAL_SUFFIX, '')}_other`) ?? '';
+        const reference =
+          english.get(key) ?? english.get(`${key.replace(PLURAL_SUFFIX, '')}_other`) ?? '';
         // A plural form may spell its number ("one", "two") instead of {{count}}.
-        const names = (of: string): string[] => placeholders(of).filter((name) => !plural || name !== 'count');
+        const names = (of: string): string[] =>
+          placeholders(of).filter((name) => !plural || name !== 'count');
         expect(names(text), `${code}: ${key}`).toEqual(names(reference));
       }
     }
@@ -105,17 +117,25 @@ describe('message catalogues', () => {
       const errors = tree.errors as Tree;
       expect(Object.keys(errors).sort(), code).toEqual(codes);
       for (const errorCode of codes) {
-        expect(Object.keys(errors[errorCode] as Tree).sort(), `${code}: ${errorCode}`).toEqual(['help', 'title']);
+        expect(Object.keys(errors[errorCode] as Tree).sort(), `${code}: ${errorCode}`).toEqual([
+          'help',
+          'title',
+        ]);
       }
-      expect(Object.keys(tree.clientErrors as Tree).sort(), code).toEqual([...CLIENT_ERROR_CODES].sort());
+      expect(Object.keys(tree.clientErrors as Tree).sort(), code).toEqual(
+        [...CLIENT_ERROR_CODES].sort(),
+      );
     }
   });
 
   it('name every verdict, delivery status and event type', () => {
     for (const [code, keys] of Object.entries(flat)) {
-      for (const type of EVENT_TYPES) expect(keys.has(`eventTypes.${type}`), `${code}: ${type}`).toBe(true);
-      for (const verdict of INBOUND_VERDICTS) expect(keys.has(`status.verdict.${verdict}`), `${code}: ${verdict}`).toBe(true);
-      for (const status of DELIVERY_STATUSES) expect(keys.has(`status.delivery.${status}`), `${code}: ${status}`).toBe(true);
+      for (const type of EVENT_TYPES)
+        expect(keys.has(`eventTypes.${type}`), `${code}: ${type}`).toBe(true);
+      for (const verdict of INBOUND_VERDICTS)
+        expect(keys.has(`status.verdict.${verdict}`), `${code}: ${verdict}`).toBe(true);
+      for (const status of DELIVERY_STATUSES)
+        expect(keys.has(`status.delivery.${status}`), `${code}: ${status}`).toBe(true);
     }
   });
 
@@ -125,13 +145,22 @@ describe('message catalogues', () => {
       const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
       for (const [name, property] of Object.entries(properties)) {
         const at = [...path, name];
-        for (const leaf of ['title', 'description']) if (!english.has(`configFields.${at.join('.')}.${leaf}`)) missing.push(`${at.join('.')}.${leaf}`);
-        for (const value of (property.enum ?? []) as string[]) if (!english.has(`configFields.${at.join('.')}.options.${value}`)) missing.push(`${at.join('.')}.options.${value}`);
+        for (const leaf of ['title', 'description'])
+          if (!english.has(`configFields.${at.join('.')}.${leaf}`))
+            missing.push(`${at.join('.')}.${leaf}`);
+        for (const value of (property.enum ?? []) as string[])
+          if (!english.has(`configFields.${at.join('.')}.options.${value}`))
+            missing.push(`${at.join('.')}.options.${value}`);
         visit(property, at);
-        if (typeof property.additionalProperties === 'object' && property.additionalProperties !== null) visit(property.additionalProperties as Record<string, unknown>, [...at, '*']);
+        if (
+          typeof property.additionalProperties === 'object' &&
+          property.additionalProperties !== null
+        )
+          visit(property.additionalProperties as Record<string, unknown>, [...at, '*']);
       }
     };
-    for (const id of PROVIDER_IDS) visit(providerCatalogueEntry(getProvider(id)).configSchema, [id]);
+    for (const id of PROVIDER_IDS)
+      visit(providerCatalogueEntry(getProvider(id)).configSchema, [id]);
     expect(missing).toEqual([]);
   });
 
@@ -148,22 +177,30 @@ describe('message catalogues', () => {
         expected.push(`${at.join('.')}.title`, `${at.join('.')}.description`);
         const choices = property.enum ?? property.items?.enum ?? [];
         for (const value of choices) expected.push(`${at.join('.')}.options.${String(value)}`);
-        const mapValue = isJsonObject(property.additionalProperties) ? (property.additionalProperties as JsonSchema) : undefined;
-        for (const value of mapValue?.enum ?? []) expected.push(`${at.join('.')}.*.options.${String(value)}`);
+        const mapValue = isJsonObject(property.additionalProperties)
+          ? (property.additionalProperties as JsonSchema)
+          : undefined;
+        for (const value of mapValue?.enum ?? [])
+          expected.push(`${at.join('.')}.*.options.${String(value)}`);
         visit(property, at);
         if (mapValue) visit(mapValue, [...at, '*']);
       }
     };
-    for (const id of CONNECTOR_IDS) visit(asSchema(connectorCatalogueEntry(getConnector(id)).configSchema), [id]);
+    for (const id of CONNECTOR_IDS)
+      visit(asSchema(connectorCatalogueEntry(getConnector(id)).configSchema), [id]);
     expect(expected.length).toBeGreaterThan(200);
     for (const [code, keys] of Object.entries(flat)) {
-      expect(expected.filter((key) => !keys.has(`configFields.${key}`)), code).toEqual([]);
+      expect(
+        expected.filter((key) => !keys.has(`configFields.${key}`)),
+        code,
+      ).toEqual([]);
     }
     // Every action key (event types and the partial refund) has a name.
     for (const id of CONNECTOR_IDS) {
       const schema = asSchema(connectorCatalogueEntry(getConnector(id)).configSchema);
       const field = actionsFieldOf(schema);
-      for (const key of Object.keys(schema.properties?.[field ?? '']?.properties ?? {})) expect(english.has(`eventTypes.${key}`), `${id}: ${key}`).toBe(true);
+      for (const key of Object.keys(schema.properties?.[field ?? '']?.properties ?? {}))
+        expect(english.has(`eventTypes.${key}`), `${id}: ${key}`).toBe(true);
     }
   });
 });

@@ -33,8 +33,12 @@ describe('formatters', () => {
   });
 
   it('shows a calendar date as the same day in every time zone', () => {
-    expect(createFormatters('en-US', { timeZone: 'America/Los_Angeles' }).calendarDate('2026-06-14')).toBe('Jun 14, 2026');
-    expect(createFormatters('de-DE', { timeZone: 'Pacific/Kiritimati' }).calendarDate('2026-06-14')).toBe('14.06.2026');
+    expect(
+      createFormatters('en-US', { timeZone: 'America/Los_Angeles' }).calendarDate('2026-06-14'),
+    ).toBe('Jun 14, 2026');
+    expect(
+      createFormatters('de-DE', { timeZone: 'Pacific/Kiritimati' }).calendarDate('2026-06-14'),
+    ).toBe('14.06.2026');
     expect(createFormatters('de-DE').calendarDate('2026-06')).toBe('2026-06');
   });
 

@@ -30,7 +30,11 @@ function validDate(iso: string): Date | null {
 
 export function createFormatters(locale: string, options: FormatOptions = {}): Formatters {
   const zone = options.timeZone === undefined ? {} : { timeZone: options.timeZone };
-  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', ...zone });
+  const dateTime = new Intl.DateTimeFormat(locale, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    ...zone,
+  });
   const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', ...zone });
   const calendarDate = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
   const number = new Intl.NumberFormat(locale);
@@ -39,7 +43,15 @@ export function createFormatters(locale: string, options: FormatOptions = {}): F
     if (!money.has(currency)) {
       const digits = minorUnitDigits(currency);
       try {
-        money.set(currency, new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }));
+        money.set(
+          currency,
+          new Intl.NumberFormat(locale, {
+            style: 'currency',
+            currency,
+            minimumFractionDigits: digits,
+            maximumFractionDigits: digits,
+          }),
+        );
       } catch {
         money.set(currency, null);
       }

@@ -1,7 +1,13 @@
 // @vitest-environment jsdom
 import i18next from 'i18next';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { currentLanguage, currentLocale, LANGUAGE_STORAGE_KEY, startI18n, switchLanguage } from './i18n.js';
+import {
+  currentLanguage,
+  currentLocale,
+  LANGUAGE_STORAGE_KEY,
+  startI18n,
+  switchLanguage,
+} from './i18n.js';
 
 function browserLanguages(languages: string[]): void {
   Object.defineProperty(navigator, 'languages', { value: languages, configurable: true });

@@ -75,7 +75,10 @@ export async function startI18n(instance: I18n = i18next): Promise<I18n> {
 }
 
 /** Switches the UI language and remembers it for this browser. */
-export async function switchLanguage(language: LanguageCode, instance: I18n = i18next): Promise<void> {
+export async function switchLanguage(
+  language: LanguageCode,
+  instance: I18n = i18next,
+): Promise<void> {
   await ensureCatalogue(instance, language);
   await instance.changeLanguage(language);
   try {

@@ -30,7 +30,9 @@ function text(tree: Tree, key: string): string {
 }
 
 describe.each(LANGUAGES.map(({ code }) => code))('%s', (code) => {
-  const catalogue = JSON.parse(readFileSync(new URL(`./locales/${code}.json`, import.meta.url), 'utf8')) as Tree;
+  const catalogue = JSON.parse(
+    readFileSync(new URL(`./locales/${code}.json`, import.meta.url), 'utf8'),
+  ) as Tree;
 
   it.each(PAIRS)('names the %s button with its visible text', (visibleKey, nameKey) => {
     const visible = text(catalogue, visibleKey).toLocaleLowerCase(code);

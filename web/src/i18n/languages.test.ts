@@ -28,6 +28,10 @@ describe('choosing the language', () => {
 
   it('writes Hebrew right to left and the others left to right', () => {
     expect(directionOf('he')).toBe('rtl');
-    expect(['de', 'en', 'it'].map((code) => directionOf(code as 'de'))).toEqual(['ltr', 'ltr', 'ltr']);
+    expect(['de', 'en', 'it'].map((code) => directionOf(code as 'de'))).toEqual([
+      'ltr',
+      'ltr',
+      'ltr',
+    ]);
   });
 });

@@ -28,7 +28,10 @@ export function languageOfTag(tag: string): LanguageCode | undefined {
   return isLanguage(code) ? code : undefined;
 }
 
-export function pickLanguage(stored: string | null, browserLanguages: readonly string[]): LanguageCode {
+export function pickLanguage(
+  stored: string | null,
+  browserLanguages: readonly string[],
+): LanguageCode {
   if (isLanguage(stored)) return stored;
   for (const tag of browserLanguages) {
     const language = languageOfTag(tag);

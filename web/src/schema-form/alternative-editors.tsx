@@ -5,7 +5,17 @@ import { SelectField, TextAreaField } from '../components/form-field.js';
 import type { EditorProps } from './form-context.js';
 import { alternativeFor, alternativesOf, emptyValueOf, kindOf } from './json-schema.js';
 
-export function ChoiceEditor({ context, schema, value, onChange, path, schemaPath, required, title, description }: EditorProps) {
+export function ChoiceEditor({
+  context,
+  schema,
+  value,
+  onChange,
+  path,
+  schemaPath,
+  required,
+  title,
+  description,
+}: EditorProps) {
   const { t } = useTranslation();
   const alternatives = alternativesOf(schema);
   const chosen = alternativeFor(schema, value);
@@ -16,19 +26,42 @@ export function ChoiceEditor({ context, schema, value, onChange, path, schemaPat
       {description ? <p className="field-help">{description}</p> : null}
       <SelectField
         label={t('form.kindOfValue')}
-        options={alternatives.map((entry, index) => ({ value: String(index), label: t(`form.kind.${kindOf(entry)}`) }))}
+        options={alternatives.map((entry, index) => ({
+          value: String(index),
+          label: t(`form.kind.${kindOf(entry)}`),
+        }))}
         value={String(chosen)}
         onChange={(next) => onChange(emptyValueOf(alternatives[Number(next)] ?? {}))}
         disabled={context.props.disabled}
       />
-      <context.Node context={context} schema={alternative} value={value} onChange={onChange} path={path} schemaPath={schemaPath} required={required} label={title} hideDescription />
+      <context.Node
+        context={context}
+        schema={alternative}
+        value={value}
+        onChange={onChange}
+        path={path}
+        schemaPath={schemaPath}
+        required={required}
+        label={title}
+        hideDescription
+      />
     </fieldset>
   );
 }
 
-export function JsonEditor({ context, value, onChange, required, title, description, problem }: EditorProps) {
+export function JsonEditor({
+  context,
+  value,
+  onChange,
+  required,
+  title,
+  description,
+  problem,
+}: EditorProps) {
   const { t } = useTranslation();
-  const [text, setText] = useState(() => (value === undefined ? '' : JSON.stringify(value, null, 2)));
+  const [text, setText] = useState(() =>
+    value === undefined ? '' : JSON.stringify(value, null, 2),
+  );
   const [invalid, setInvalid] = useState(false);
   return (
     <TextAreaField
@@ -57,4 +90,3 @@ export function JsonEditor({ context, value, onChange, required, title, descript
     />
   );
 }
-

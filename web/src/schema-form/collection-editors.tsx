@@ -33,7 +33,11 @@ function useItemIds(count: number): [readonly number[], (next: number[]) => void
 }
 
 function rowsOf(value: unknown): Row[] {
-  return Object.entries(isJsonObject(value) ? value : {}).map(([key, entry]) => ({ id: ++rowIds, key, value: entry }));
+  return Object.entries(isJsonObject(value) ? value : {}).map(([key, entry]) => ({
+    id: ++rowIds,
+    key,
+    value: entry,
+  }));
 }
 
 /** Rows become the object again; rows without a key, and later rows repeating a key, are left out (and flagged). */
@@ -43,7 +47,18 @@ function objectOf(rows: readonly Row[]): JsonObject {
   return out;
 }
 
-export function MapEditor({ context, schema, value, onChange, path, schemaPath, title, description, problem, footer }: EditorProps & { footer: ReactNode }) {
+export function MapEditor({
+  context,
+  schema,
+  value,
+  onChange,
+  path,
+  schemaPath,
+  title,
+  description,
+  problem,
+  footer,
+}: EditorProps & { footer: ReactNode }) {
   const { t } = useTranslation();
   // Keys are edited letter by letter: the rows keep an empty or repeated key the object cannot.
   const [rows, setRows] = useState<Row[]>(() => rowsOf(value));
@@ -63,32 +78,63 @@ export function MapEditor({ context, schema, value, onChange, path, schemaPath, 
       {rows.map((row, index) => {
         const duplicate = row.key !== '' && seen.has(row.key);
         seen.add(row.key);
-        const keyProblem = row.key === '' ? t('form.problem.emptyKey') : duplicate ? t('form.problem.duplicateKey') : undefined;
+        const keyProblem =
+          row.key === ''
+            ? t('form.problem.emptyKey')
+            : duplicate
+              ? t('form.problem.duplicateKey')
+              : undefined;
         return (
           <div key={row.id} className="schema-row">
             <Field label={t('form.entryKey', { n: index + 1 })} error={keyProblem} required>
               {(control) => (
-                <input className="input" type="text" spellCheck={false} {...control} value={row.key} disabled={disabled} onChange={(e) => update(rows.map((r) => (r.id === row.id ? { ...r, key: e.target.value } : r)))} />
+                <input
+                  className="input"
+                  type="text"
+                  spellCheck={false}
+                  {...control}
+                  value={row.key}
+                  disabled={disabled}
+                  onChange={(e) =>
+                    update(rows.map((r) => (r.id === row.id ? { ...r, key: e.target.value } : r)))
+                  }
+                />
               )}
             </Field>
             <context.Node
               context={context}
               schema={valueSchema}
               value={row.value}
-              onChange={(next) => update(rows.map((r) => (r.id === row.id ? { ...r, value: next } : r)))}
+              onChange={(next) =>
+                update(rows.map((r) => (r.id === row.id ? { ...r, value: next } : r)))
+              }
               path={[...path, row.key]}
               schemaPath={[...schemaPath, '*']}
               required
               label={t('form.entryValue', { key: row.key || index + 1 })}
             />
-            <button type="button" className="button button-small" onClick={() => update(rows.filter((r) => r.id !== row.id))} disabled={disabled} aria-label={t('form.removeEntryLabel', { n: index + 1, field: title })}>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => update(rows.filter((r) => r.id !== row.id))}
+              disabled={disabled}
+              aria-label={t('form.removeEntryLabel', { n: index + 1, field: title })}
+            >
               {t('form.remove')}
             </button>
           </div>
         );
       })}
       {problem ? <p className="field-error">{problem}</p> : null}
-      <button type="button" className="button button-small" onClick={() => update([...rows, { id: ++rowIds, key: '', value: emptyValueOf(valueSchema) }])} disabled={disabled} aria-label={t('form.addEntryLabel', { field: title })}>
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() =>
+          update([...rows, { id: ++rowIds, key: '', value: emptyValueOf(valueSchema) }])
+        }
+        disabled={disabled}
+        aria-label={t('form.addEntryLabel', { field: title })}
+      >
         {t('form.add')}
       </button>
       {footer}
@@ -96,7 +142,18 @@ export function MapEditor({ context, schema, value, onChange, path, schemaPath, 
   );
 }
 
-export function ArrayEditor({ context, schema, value, onChange, path, schemaPath, title, description, problem, option }: EditorProps & { option: FieldText['option'] }) {
+export function ArrayEditor({
+  context,
+  schema,
+  value,
+  onChange,
+  path,
+  schemaPath,
+  title,
+  description,
+  problem,
+  option,
+}: EditorProps & { option: FieldText['option'] }) {
   const { t } = useTranslation();
   const items = Array.isArray(value) ? (value as unknown[]) : [];
   const [ids, setIds] = useItemIds(items.length);
@@ -114,7 +171,9 @@ export function ArrayEditor({ context, schema, value, onChange, path, schemaPath
 
   // A list of fixed choices (event types, languages) is a group of checkboxes.
   if (kindOf(itemSchema) === 'enum') {
-    const choices = (itemSchema.enum ?? []).filter((entry): entry is string => typeof entry === 'string');
+    const choices = (itemSchema.enum ?? []).filter(
+      (entry): entry is string => typeof entry === 'string',
+    );
     return (
       <fieldset className="schema-choices">
         <legend>{title}</legend>
@@ -126,7 +185,13 @@ export function ArrayEditor({ context, schema, value, onChange, path, schemaPath
               label={option?.(choice) ?? choice}
               checked={items.includes(choice)}
               disabled={disabled}
-              onChange={(on) => set(on ? choices.filter((c) => c === choice || items.includes(c)) : items.filter((item) => item !== choice))}
+              onChange={(on) =>
+                set(
+                  on
+                    ? choices.filter((c) => c === choice || items.includes(c))
+                    : items.filter((item) => item !== choice),
+                )
+              }
             />
           ))}
         </div>
@@ -152,16 +217,27 @@ export function ArrayEditor({ context, schema, value, onChange, path, schemaPath
             required
             label={t('form.item', { field: title, n: index + 1 })}
           />
-          <button type="button" className="button button-small" onClick={() => remove(index)} disabled={disabled} aria-label={t('form.removeEntryLabel', { n: index + 1, field: title })}>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => remove(index)}
+            disabled={disabled}
+            aria-label={t('form.removeEntryLabel', { n: index + 1, field: title })}
+          >
             {t('form.remove')}
           </button>
         </div>
       ))}
       {problem ? <p className="field-error">{problem}</p> : null}
-      <button type="button" className="button button-small" onClick={add} disabled={disabled} aria-label={t('form.addEntryLabel', { field: title })}>
+      <button
+        type="button"
+        className="button button-small"
+        onClick={add}
+        disabled={disabled}
+        aria-label={t('form.addEntryLabel', { field: title })}
+      >
         {t('form.add')}
       </button>
     </fieldset>
   );
 }
-

@@ -11,7 +11,11 @@ import type { JsonObject } from './json-schema.js';
 /** Top-level secret fields the user asked to remove (sent as `null`). */
 export type ClearedSecrets = ReadonlySet<string>;
 
-export function configPatch(original: JsonObject, edited: JsonObject, cleared: ClearedSecrets = new Set()): JsonObject {
+export function configPatch(
+  original: JsonObject,
+  edited: JsonObject,
+  cleared: ClearedSecrets = new Set(),
+): JsonObject {
   const next = pruneEmpty(edited);
   const patch: JsonObject = isJsonObject(next) ? { ...next } : {};
   for (const key of Object.keys(original)) if (!(key in patch)) patch[key] = null;

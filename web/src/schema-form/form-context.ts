@@ -70,8 +70,12 @@ export interface EditorProps extends NodeProps {
 type ProblemKey = `form.problem.${Problem['key']}`;
 
 /** A field's problem in the user's language (the server's own words for a refusal it named the field in), or nothing. */
-export function problemText(t: (key: ProblemKey, values: TOptions) => string, problem: Problem | undefined): string | undefined {
+export function problemText(
+  t: (key: ProblemKey, values: TOptions) => string,
+  problem: Problem | undefined,
+): string | undefined {
   if (!problem) return undefined;
-  return problem.key === 'server' ? t('form.problem.server', { text: problem.text }) : t(`form.problem.${problem.key}`, { ...problem.values });
+  return problem.key === 'server'
+    ? t('form.problem.server', { text: problem.text })
+    : t(`form.problem.${problem.key}`, { ...problem.values });
 }
-

@@ -17,9 +17,22 @@ const schema: JsonSchema = {
     enabled: { type: 'boolean', default: true },
     tags: { type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 2 },
     events: { type: 'array', items: { type: 'string', enum: ['payment', 'refund'] } },
-    headers: { type: 'object', propertyNames: { type: 'string' }, additionalProperties: { type: 'string', maxLength: 5 } },
-    nested: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, mode: { type: 'string', default: 'a' } } },
-    price: { anyOf: [{ type: 'string', pattern: '^\\d+$' }, { type: 'array', items: { type: 'string' } }] },
+    headers: {
+      type: 'object',
+      propertyNames: { type: 'string' },
+      additionalProperties: { type: 'string', maxLength: 5 },
+    },
+    nested: {
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string' }, mode: { type: 'string', default: 'a' } },
+    },
+    price: {
+      anyOf: [
+        { type: 'string', pattern: '^\\d+$' },
+        { type: 'array', items: { type: 'string' } },
+      ],
+    },
     anything: {},
   },
 };
@@ -28,7 +41,9 @@ const props = schema.properties ?? {};
 
 describe('JSON Schema subset', () => {
   it('picks a control for every kind the config schemas use', () => {
-    const kinds = Object.fromEntries(Object.entries(props).map(([name, property]) => [name, kindOf(property)]));
+    const kinds = Object.fromEntries(
+      Object.entries(props).map(([name, property]) => [name, kindOf(property)]),
+    );
     expect(kinds).toEqual({
       url: 'string',
       passphrase: 'string',
@@ -49,7 +64,11 @@ describe('JSON Schema subset', () => {
   });
 
   it('starts a form with the defaults, nested ones included', () => {
-    expect(defaultsOf(schema)).toEqual({ environment: 'live', enabled: true, nested: { mode: 'a' } });
+    expect(defaultsOf(schema)).toEqual({
+      environment: 'live',
+      enabled: true,
+      nested: { mode: 'a' },
+    });
   });
 
   it('names every problem by its field path', () => {
@@ -80,19 +99,37 @@ describe('JSON Schema subset', () => {
   });
 
   it('accepts a valid value, and a stored secret as present', () => {
-    const value = { url: 'https://example.com/ipn', timeoutMs: 100, ratio: 0.5, price: ['1', '2'], nested: { name: 'x' } };
+    const value = {
+      url: 'https://example.com/ipn',
+      timeoutMs: 100,
+      ratio: 0.5,
+      price: ['1', '2'],
+      nested: { name: 'x' },
+    };
     expect(checkValue(schema, value, { storedSecrets: new Set(['passphrase']) }).size).toBe(0);
-    expect(checkValue(schema, { ...value, timeoutMs: 60001 }, { storedSecrets: new Set(['passphrase']) }).get('timeoutMs')).toEqual({ key: 'max', values: { max: 60000 } });
+    expect(
+      checkValue(
+        schema,
+        { ...value, timeoutMs: 60001 },
+        { storedSecrets: new Set(['passphrase']) },
+      ).get('timeoutMs'),
+    ).toEqual({ key: 'max', values: { max: 60000 } });
   });
 
   it('sends untouched optional fields as absent', () => {
-    expect(pruneEmpty({ a: '', b: 'x', c: { d: '' }, e: [''], f: undefined, g: false, h: 0 })).toEqual({ b: 'x', e: [undefined], g: false, h: 0 });
+    expect(
+      pruneEmpty({ a: '', b: 'x', c: { d: '' }, e: [''], f: undefined, g: false, h: 0 }),
+    ).toEqual({ b: 'x', e: [undefined], g: false, h: 0 });
   });
 });
 
 describe('config patch of an edit form', () => {
   it('sends changed fields, null for removed ones and cleared secrets, and nothing for kept secrets', () => {
-    const stored = { environment: 'live', receiverEmail: 'a@example.com', expectedPrices: { x: { amount: '1', currency: 'EUR' } } };
+    const stored = {
+      environment: 'live',
+      receiverEmail: 'a@example.com',
+      expectedPrices: { x: { amount: '1', currency: 'EUR' } },
+    };
     const edited = { environment: 'sandbox', receiverEmail: '', clientId: 'abc' };
     expect(configPatch(stored, edited, new Set(['clientSecret', 'credentials.password']))).toEqual({
       environment: 'sandbox',

@@ -32,7 +32,17 @@ export interface JsonSchema {
   oneOf?: readonly JsonSchema[];
 }
 
-export type SchemaKind = 'object' | 'map' | 'array' | 'enum' | 'boolean' | 'integer' | 'number' | 'string' | 'choice' | 'json';
+export type SchemaKind =
+  | 'object'
+  | 'map'
+  | 'array'
+  | 'enum'
+  | 'boolean'
+  | 'integer'
+  | 'number'
+  | 'string'
+  | 'choice'
+  | 'json';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -55,7 +65,12 @@ function typeOf(schema: JsonSchema): string | undefined {
 export function kindOf(schema: JsonSchema): SchemaKind {
   const alternatives = schema.anyOf ?? schema.oneOf;
   if (alternatives && alternatives.length > 0) return 'choice';
-  if (schema.enum && schema.enum.length > 0 && schema.enum.every((value) => typeof value === 'string')) return 'enum';
+  if (
+    schema.enum &&
+    schema.enum.length > 0 &&
+    schema.enum.every((value) => typeof value === 'string')
+  )
+    return 'enum';
   switch (typeOf(schema)) {
     case 'object':
       if (schema.properties) return 'object';
@@ -150,7 +165,22 @@ export function emptyValueOf(schema: JsonSchema): unknown {
  */
 export type Problem =
   | {
-      key: 'required' | 'tooShort' | 'tooLong' | 'pattern' | 'email' | 'uri' | 'integer' | 'number' | 'min' | 'max' | 'tooFewItems' | 'tooManyItems' | 'duplicateKey' | 'emptyKey' | 'json';
+      key:
+        | 'required'
+        | 'tooShort'
+        | 'tooLong'
+        | 'pattern'
+        | 'email'
+        | 'uri'
+        | 'integer'
+        | 'number'
+        | 'min'
+        | 'max'
+        | 'tooFewItems'
+        | 'tooManyItems'
+        | 'duplicateKey'
+        | 'emptyKey'
+        | 'json';
       values?: Record<string, number>;
     }
   | { key: 'server'; text: string };
@@ -183,8 +213,10 @@ function isEmpty(value: unknown): boolean {
 }
 
 function checkString(schema: JsonSchema, value: string): Problem | null {
-  if (schema.minLength !== undefined && value.length < schema.minLength) return { key: 'tooShort', values: { count: schema.minLength } };
-  if (schema.maxLength !== undefined && value.length > schema.maxLength) return { key: 'tooLong', values: { count: schema.maxLength } };
+  if (schema.minLength !== undefined && value.length < schema.minLength)
+    return { key: 'tooShort', values: { count: schema.minLength } };
+  if (schema.maxLength !== undefined && value.length > schema.maxLength)
+    return { key: 'tooLong', values: { count: schema.maxLength } };
   if (schema.format === 'email' && !EMAIL.test(value)) return { key: 'email' };
   if (schema.format === 'uri' && !isUri(value)) return { key: 'uri' };
   if (schema.pattern !== undefined) {
@@ -200,15 +232,23 @@ function checkString(schema: JsonSchema, value: string): Problem | null {
 function checkNumber(schema: JsonSchema, value: number, integer: boolean): Problem | null {
   if (!Number.isFinite(value)) return { key: 'number' };
   if (integer && !Number.isInteger(value)) return { key: 'integer' };
-  if (schema.minimum !== undefined && value < schema.minimum) return { key: 'min', values: { min: schema.minimum } };
-  if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) return { key: 'min', values: { min: schema.exclusiveMinimum } };
-  if (schema.maximum !== undefined && value > schema.maximum) return { key: 'max', values: { max: schema.maximum } };
-  if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum) return { key: 'max', values: { max: schema.exclusiveMaximum } };
+  if (schema.minimum !== undefined && value < schema.minimum)
+    return { key: 'min', values: { min: schema.minimum } };
+  if (schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum)
+    return { key: 'min', values: { min: schema.exclusiveMinimum } };
+  if (schema.maximum !== undefined && value > schema.maximum)
+    return { key: 'max', values: { max: schema.maximum } };
+  if (schema.exclusiveMaximum !== undefined && value >= schema.exclusiveMaximum)
+    return { key: 'max', values: { max: schema.exclusiveMaximum } };
   return null;
 }
 
 /** Every problem of `value` against `schema`, by field path; empty when the form may be sent. */
-export function checkValue(schema: JsonSchema, value: unknown, options: CheckOptions = {}): Problems {
+export function checkValue(
+  schema: JsonSchema,
+  value: unknown,
+  options: CheckOptions = {},
+): Problems {
   const problems = new Map<string, Problem>();
   const visit = (node: JsonSchema, current: unknown, path: (string | number)[]): void => {
     const key = pathKey(path);
@@ -220,7 +260,8 @@ export function checkValue(schema: JsonSchema, value: unknown, options: CheckOpt
           const childPath = [...path, name];
           const child = current[name];
           if (isEmpty(child)) {
-            if (node.required?.includes(name) && !options.storedSecrets?.has(pathKey(childPath))) problems.set(pathKey(childPath), { key: 'required' });
+            if (node.required?.includes(name) && !options.storedSecrets?.has(pathKey(childPath)))
+              problems.set(pathKey(childPath), { key: 'required' });
             continue;
           }
           visit(property, child, childPath);
@@ -229,13 +270,16 @@ export function checkValue(schema: JsonSchema, value: unknown, options: CheckOpt
       }
       case 'map': {
         if (!isJsonObject(current) || !isJsonObject(node.additionalProperties)) return;
-        for (const [name, child] of Object.entries(current)) visit(node.additionalProperties, child, [...path, name]);
+        for (const [name, child] of Object.entries(current))
+          visit(node.additionalProperties, child, [...path, name]);
         return;
       }
       case 'array': {
         if (!Array.isArray(current)) return;
-        if (node.minItems !== undefined && current.length < node.minItems) problems.set(key, { key: 'tooFewItems', values: { count: node.minItems } });
-        if (node.maxItems !== undefined && current.length > node.maxItems) problems.set(key, { key: 'tooManyItems', values: { count: node.maxItems } });
+        if (node.minItems !== undefined && current.length < node.minItems)
+          problems.set(key, { key: 'tooFewItems', values: { count: node.minItems } });
+        if (node.maxItems !== undefined && current.length > node.maxItems)
+          problems.set(key, { key: 'tooManyItems', values: { count: node.maxItems } });
         current.forEach((item, index) => {
           if (isEmpty(item)) problems.set(pathKey([...path, index]), { key: 'required' });
           else visit(node.items ?? {}, item, [...path, index]);
@@ -254,7 +298,11 @@ export function checkValue(schema: JsonSchema, value: unknown, options: CheckOpt
       }
       case 'integer':
       case 'number': {
-        const problem = checkNumber(node, typeof current === 'number' ? current : Number.NaN, kindOf(node) === 'integer');
+        const problem = checkNumber(
+          node,
+          typeof current === 'number' ? current : Number.NaN,
+          kindOf(node) === 'integer',
+        );
         if (problem) problems.set(key, problem);
         return;
       }

@@ -18,7 +18,8 @@ import type { JsonObject, JsonSchema, Problems } from './json-schema.js';
 import { SchemaForm } from './schema-form.js';
 import type { SecretStatus } from './schema-form.js';
 
-const schemaOf = (id: 'digistore24' | 'paypal-ipn' | 'paypal-webhooks'): JsonSchema => asSchema(providerCatalogueEntry(getProvider(id)).configSchema);
+const schemaOf = (id: 'digistore24' | 'paypal-ipn' | 'paypal-webhooks'): JsonSchema =>
+  asSchema(providerCatalogueEntry(getProvider(id)).configSchema);
 
 interface HarnessProps {
   provider: 'digistore24' | 'paypal-ipn' | 'paypal-webhooks';
@@ -51,7 +52,15 @@ function Harness({ provider, initial = {}, secrets, problems, seen }: HarnessPro
 const seen = (): HarnessProps['seen'] => ({ value: {}, cleared: new Set() });
 
 /** A form over any schema, for editors no provider's schema has in the needed shape. */
-function SchemaHarness({ schema, initial, seen }: { schema: JsonSchema; initial: JsonObject; seen: HarnessProps['seen'] }) {
+function SchemaHarness({
+  schema,
+  initial,
+  seen,
+}: {
+  schema: JsonSchema;
+  initial: JsonObject;
+  seen: HarnessProps['seen'];
+}) {
   const [value, setValue] = useState<JsonObject>(initial);
   seen.value = value;
   return <SchemaForm schema={schema} value={value} onChange={setValue} />;
@@ -88,10 +97,19 @@ describe('SchemaForm', () => {
   it('lets an optional top-level secret be removed', async () => {
     const user = userEvent.setup();
     const state = seen();
-    await renderUi(<Harness provider="paypal-webhooks" initial={{ webhookId: 'WH-1' }} secrets={{ clientSecret: 'set' }} seen={state} />);
+    await renderUi(
+      <Harness
+        provider="paypal-webhooks"
+        initial={{ webhookId: 'WH-1' }}
+        secrets={{ clientSecret: 'set' }}
+        seen={state}
+      />,
+    );
     await user.click(screen.getByRole('button', { name: 'Remove Client secret' }));
     expect([...state.cleared]).toEqual(['clientSecret']);
-    expect(screen.getByRole('group', { name: 'Client secret' }).textContent).toContain('will be removed');
+    expect(screen.getByRole('group', { name: 'Client secret' }).textContent).toContain(
+      'will be removed',
+    );
     await user.click(screen.getByRole('button', { name: 'Keep the stored value' }));
     expect([...state.cleared]).toEqual([]);
   });
@@ -99,21 +117,32 @@ describe('SchemaForm', () => {
   it('edits enums with translated options, named entries and a choice between a value and a list', async () => {
     const user = userEvent.setup();
     const state = seen();
-    await renderUi(<Harness provider="paypal-ipn" initial={{ environment: 'live' }} seen={state} />, { language: 'it' });
+    await renderUi(
+      <Harness provider="paypal-ipn" initial={{ environment: 'live' }} seen={state} />,
+      { language: 'it' },
+    );
     const environment = screen.getByLabelText('Ambiente');
-    expect([...(environment as HTMLSelectElement).options].map((o) => o.textContent)).toEqual(['Live', 'Sandbox']);
+    expect([...(environment as HTMLSelectElement).options].map((o) => o.textContent)).toEqual([
+      'Live',
+      'Sandbox',
+    ]);
     await user.selectOptions(environment, 'sandbox');
     await user.click(screen.getByRole('button', { name: 'Aggiungi una voce a Prezzi previsti' }));
     await user.type(screen.getByLabelText(/Nome della voce 1/), 'corso-base');
     await user.type(screen.getByLabelText(/^Prezzo/, { selector: 'input' }), '19.99');
     await user.type(screen.getByLabelText(/^Valuta/), 'EUR');
-    expect(state.value).toEqual({ environment: 'sandbox', expectedPrices: { 'corso-base': { amount: '19.99', currency: 'EUR' } } });
+    expect(state.value).toEqual({
+      environment: 'sandbox',
+      expectedPrices: { 'corso-base': { amount: '19.99', currency: 'EUR' } },
+    });
     await user.selectOptions(screen.getByLabelText('Tipo di valore'), 'Elenco');
     await user.click(screen.getByRole('button', { name: 'Aggiungi una voce a Prezzo' }));
     await user.type(screen.getByLabelText(/^Prezzo 1/), '1.00');
     await user.click(screen.getByRole('button', { name: 'Aggiungi una voce a Prezzo' }));
     await user.type(screen.getByLabelText(/^Prezzo 2/), '29.00');
-    expect(state.value.expectedPrices).toEqual({ 'corso-base': { amount: ['1.00', '29.00'], currency: 'EUR' } });
+    expect(state.value.expectedPrices).toEqual({
+      'corso-base': { amount: ['1.00', '29.00'], currency: 'EUR' },
+    });
     await expectAccessible();
     await user.click(screen.getByRole('button', { name: 'Rimuovi la voce 1 di Prezzi previsti' }));
     expect(state.value).toEqual({ environment: 'sandbox' });
@@ -125,17 +154,38 @@ describe('SchemaForm', () => {
     // Items that are maps: each map editor keeps its rows (keys typed letter by letter) itself.
     const schema = asSchema({
       type: 'object',
-      properties: { headerSets: { type: 'array', title: 'Header sets', items: { type: 'object', additionalProperties: { type: 'string' } } } },
+      properties: {
+        headerSets: {
+          type: 'array',
+          title: 'Header sets',
+          items: { type: 'object', additionalProperties: { type: 'string' } },
+        },
+      },
     });
-    await renderUi(<SchemaHarness schema={schema} initial={{ headerSets: [{ first: 'a' }, { second: 'b' }, { third: 'c' }] }} seen={state} />);
+    await renderUi(
+      <SchemaHarness
+        schema={schema}
+        initial={{ headerSets: [{ first: 'a' }, { second: 'b' }, { third: 'c' }] }}
+        seen={state}
+      />,
+    );
     const keysShown = (): string[] =>
-      screen.getAllByRole('group', { name: /^Header sets \d$/ }).map((group) => (within(group).getByLabelText(/^Name of entry 1/) as HTMLInputElement).value);
+      screen
+        .getAllByRole('group', { name: /^Header sets \d$/ })
+        .map(
+          (group) => (within(group).getByLabelText(/^Name of entry 1/) as HTMLInputElement).value,
+        );
     expect(keysShown()).toEqual(['first', 'second', 'third']);
     await user.click(screen.getByRole('button', { name: 'Remove entry 1 of Header sets' }));
     expect(state.value).toEqual({ headerSets: [{ second: 'b' }, { third: 'c' }] });
     expect(keysShown()).toEqual(['second', 'third']);
     // Editing the first item now edits what it shows.
-    await user.type(within(screen.getByRole('group', { name: 'Header sets 1' })).getByLabelText(/^Name of entry 1/), '-x');
+    await user.type(
+      within(screen.getByRole('group', { name: 'Header sets 1' })).getByLabelText(
+        /^Name of entry 1/,
+      ),
+      '-x',
+    );
     expect(state.value).toEqual({ headerSets: [{ 'second-x': 'b' }, { third: 'c' }] });
     await user.click(screen.getByRole('button', { name: 'Add an entry to Header sets' }));
     expect(screen.getAllByRole('group', { name: /^Header sets \d$/ })).toHaveLength(3);
@@ -143,10 +193,22 @@ describe('SchemaForm', () => {
 
   it('shows each problem beside its field, in the user’s language', async () => {
     const schema = schemaOf('paypal-ipn');
-    const value = { receiverEmail: 'not-an-email', receiverId: 'short', expectedPrices: { x: { amount: 'abc', currency: 'eur' } } };
+    const value = {
+      receiverEmail: 'not-an-email',
+      receiverId: 'short',
+      expectedPrices: { x: { amount: 'abc', currency: 'eur' } },
+    };
     const problems = checkValue(schema, value);
-    expect([...problems.keys()].sort()).toEqual(['expectedPrices.x.amount', 'expectedPrices.x.currency', 'receiverEmail', 'receiverId']);
-    await renderUi(<Harness provider="paypal-ipn" initial={value} problems={problems} seen={seen()} />, { language: 'he' });
+    expect([...problems.keys()].sort()).toEqual([
+      'expectedPrices.x.amount',
+      'expectedPrices.x.currency',
+      'receiverEmail',
+      'receiverId',
+    ]);
+    await renderUi(
+      <Harness provider="paypal-ipn" initial={value} problems={problems} seen={seen()} />,
+      { language: 'he' },
+    );
     const email = screen.getByLabelText(/דוא״ל חשבון PayPal/);
     expect(email.getAttribute('aria-invalid')).toBe('true');
     expect(screen.getByText('יש להזין כתובת דוא״ל, למשל name@example.com.')).toBeTruthy();

@@ -33,15 +33,40 @@ function withoutKey(value: JsonObject, key: string): JsonObject {
 }
 
 export function SchemaForm(props: SchemaFormProps) {
-  const context: FormContext = { props, describe: props.describe ?? describeFromSchema, Node: SchemaNode };
+  const context: FormContext = {
+    props,
+    describe: props.describe ?? describeFromSchema,
+    Node: SchemaNode,
+  };
   return (
     <div className="schema-form">
-      <ObjectFields context={context} schema={props.schema} value={props.value} onChange={(next) => props.onChange(next)} path={[]} schemaPath={[]} />
+      <ObjectFields
+        context={context}
+        schema={props.schema}
+        value={props.value}
+        onChange={(next) => props.onChange(next)}
+        path={[]}
+        schemaPath={[]}
+      />
     </div>
   );
 }
 
-function ObjectFields({ context, schema, value, onChange, path, schemaPath }: { context: FormContext; schema: JsonSchema; value: JsonObject; onChange(value: JsonObject): void; path: (string | number)[]; schemaPath: string[] }) {
+function ObjectFields({
+  context,
+  schema,
+  value,
+  onChange,
+  path,
+  schemaPath,
+}: {
+  context: FormContext;
+  schema: JsonSchema;
+  value: JsonObject;
+  onChange(value: JsonObject): void;
+  path: (string | number)[];
+  schemaPath: string[];
+}) {
   return (
     <>
       {Object.entries(schema.properties ?? {}).map(([name, property]) => (
@@ -50,7 +75,9 @@ function ObjectFields({ context, schema, value, onChange, path, schemaPath }: { 
           context={context}
           schema={property}
           value={value[name]}
-          onChange={(child) => onChange(child === undefined ? withoutKey(value, name) : { ...value, [name]: child })}
+          onChange={(child) =>
+            onChange(child === undefined ? withoutKey(value, name) : { ...value, [name]: child })
+          }
           path={[...path, name]}
           schemaPath={[...schemaPath, name]}
           required={schema.required?.includes(name) ?? false}
@@ -72,11 +99,24 @@ function SchemaNode(node: NodeProps & { context: FormContext }) {
   const secretStatus = context.props.secrets?.[secretPath];
 
   if (schema.writeOnly && secretStatus === 'set' && value === undefined) {
-    return <StoredSecret context={context} title={title} path={secretPath} required={required} onReplace={() => onChange(emptyValueOf(schema) ?? '')} />;
+    return (
+      <StoredSecret
+        context={context}
+        title={title}
+        path={secretPath}
+        required={required}
+        onReplace={() => onChange(emptyValueOf(schema) ?? '')}
+      />
+    );
   }
   const keepStored =
     schema.writeOnly && secretStatus === 'set' ? (
-      <button type="button" className="button button-small" onClick={() => onChange(undefined)} disabled={disabled}>
+      <button
+        type="button"
+        className="button button-small"
+        onClick={() => onChange(undefined)}
+        disabled={disabled}
+      >
         {t('form.keepSecret')}
       </button>
     ) : null;
@@ -87,22 +127,61 @@ function SchemaNode(node: NodeProps & { context: FormContext }) {
         <fieldset className="schema-object">
           <legend>{title}</legend>
           {text.description ? <p className="field-help">{text.description}</p> : null}
-          <ObjectFields context={context} schema={schema} value={isJsonObject(value) ? value : {}} onChange={onChange} path={path} schemaPath={schemaPath} />
+          <ObjectFields
+            context={context}
+            schema={schema}
+            value={isJsonObject(value) ? value : {}}
+            onChange={onChange}
+            path={path}
+            schemaPath={schemaPath}
+          />
           {keepStored}
         </fieldset>
       );
     case 'map':
-      return <MapEditor {...node} title={title} description={text.description} problem={problem} footer={keepStored} />;
+      return (
+        <MapEditor
+          {...node}
+          title={title}
+          description={text.description}
+          problem={problem}
+          footer={keepStored}
+        />
+      );
     case 'array':
-      return <ArrayEditor {...node} title={title} description={text.description} problem={problem} option={text.option} />;
+      return (
+        <ArrayEditor
+          {...node}
+          title={title}
+          description={text.description}
+          problem={problem}
+          option={text.option}
+        />
+      );
     case 'choice':
       return <ChoiceEditor {...node} title={title} description={text.description} />;
     case 'boolean':
-      return <CheckboxField label={title} help={text.description} error={problem} checked={typeof value === 'boolean' ? value : schema.default === true} onChange={onChange} disabled={disabled} />;
+      return (
+        <CheckboxField
+          label={title}
+          help={text.description}
+          error={problem}
+          checked={typeof value === 'boolean' ? value : schema.default === true}
+          onChange={onChange}
+          disabled={disabled}
+        />
+      );
     case 'enum': {
-      const values = (schema.enum ?? []).filter((entry): entry is string => typeof entry === 'string');
+      const values = (schema.enum ?? []).filter(
+        (entry): entry is string => typeof entry === 'string',
+      );
       // With a default, leaving the field alone means the default: no "(not set)" to pick.
-      const options = [...(required || schema.default !== undefined ? [] : [{ value: '', label: t('form.notSet') }]), ...values.map((entry) => ({ value: entry, label: text.option?.(entry) ?? entry }))];
+      const options = [
+        ...(required || schema.default !== undefined
+          ? []
+          : [{ value: '', label: t('form.notSet') }]),
+        ...values.map((entry) => ({ value: entry, label: text.option?.(entry) ?? entry })),
+      ];
       return (
         <SelectField
           label={title}
@@ -110,7 +189,13 @@ function SchemaNode(node: NodeProps & { context: FormContext }) {
           error={problem}
           required={required}
           options={options}
-          value={typeof value === 'string' ? value : typeof schema.default === 'string' ? schema.default : ''}
+          value={
+            typeof value === 'string'
+              ? value
+              : typeof schema.default === 'string'
+                ? schema.default
+                : ''
+          }
           onChange={(next) => onChange(next === '' ? undefined : next)}
           disabled={disabled}
         />
@@ -140,7 +225,15 @@ function SchemaNode(node: NodeProps & { context: FormContext }) {
       if (text.multiline) {
         return (
           <div className="schema-secret-wrap">
-            <TextAreaField label={title} help={text.description} error={problem} required={required} value={typeof value === 'string' ? value : ''} onChange={(next) => onChange(next)} disabled={disabled} />
+            <TextAreaField
+              label={title}
+              help={text.description}
+              error={problem}
+              required={required}
+              value={typeof value === 'string' ? value : ''}
+              onChange={(next) => onChange(next)}
+              disabled={disabled}
+            />
             {keepStored}
           </div>
         );
@@ -151,7 +244,15 @@ function SchemaNode(node: NodeProps & { context: FormContext }) {
             {(control) => (
               <input
                 className="input"
-                type={schema.writeOnly ? 'password' : schema.format === 'email' ? 'email' : schema.format === 'uri' ? 'url' : 'text'}
+                type={
+                  schema.writeOnly
+                    ? 'password'
+                    : schema.format === 'email'
+                      ? 'email'
+                      : schema.format === 'uri'
+                        ? 'url'
+                        : 'text'
+                }
                 autoComplete={schema.writeOnly ? 'new-password' : 'off'}
                 spellCheck={false}
                 {...control}
@@ -167,10 +268,11 @@ function SchemaNode(node: NodeProps & { context: FormContext }) {
         </div>
       );
     default:
-      return <JsonEditor {...node} title={title} description={text.description} problem={problem} />;
+      return (
+        <JsonEditor {...node} title={title} description={text.description} problem={problem} />
+      );
   }
 }
-
 
 /** Moves focus to the first field with a problem (after a refused submit). */
 export function focusFirstProblem(root: HTMLElement | null): void {

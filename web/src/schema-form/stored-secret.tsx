@@ -2,7 +2,19 @@ import { useTranslation } from 'react-i18next';
 import type { FormContext } from './form-context.js';
 
 /** A write-only field that holds a stored value: never shown, only "set", with Replace (and Remove). */
-export function StoredSecret({ context, title, path, required, onReplace }: { context: FormContext; title: string; path: string; required: boolean; onReplace(): void }) {
+export function StoredSecret({
+  context,
+  title,
+  path,
+  required,
+  onReplace,
+}: {
+  context: FormContext;
+  title: string;
+  path: string;
+  required: boolean;
+  onReplace(): void;
+}) {
   const { t } = useTranslation();
   const cleared = context.props.cleared ?? new Set<string>();
   const isCleared = cleared.has(path);
@@ -16,19 +28,38 @@ export function StoredSecret({ context, title, path, required, onReplace }: { co
   return (
     <div className="field schema-secret" role="group" aria-label={title}>
       <span className="field-label">{title}</span>
-      <span className="secret-status">{isCleared ? t('form.secretRemoved') : t('form.secretSet')}</span>
+      <span className="secret-status">
+        {isCleared ? t('form.secretRemoved') : t('form.secretSet')}
+      </span>
       <span className="secret-actions">
         {isCleared ? (
-          <button type="button" className="button button-small" onClick={() => setCleared(false)} disabled={context.props.disabled}>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => setCleared(false)}
+            disabled={context.props.disabled}
+          >
             {t('form.keepSecret')}
           </button>
         ) : (
           <>
-            <button type="button" className="button button-small" onClick={onReplace} disabled={context.props.disabled} aria-label={t('form.replaceLabel', { field: title })}>
+            <button
+              type="button"
+              className="button button-small"
+              onClick={onReplace}
+              disabled={context.props.disabled}
+              aria-label={t('form.replaceLabel', { field: title })}
+            >
               {t('form.replace')}
             </button>
             {canRemove ? (
-              <button type="button" className="button button-small" onClick={() => setCleared(true)} disabled={context.props.disabled} aria-label={t('form.removeSecretLabel', { field: title })}>
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => setCleared(true)}
+                disabled={context.props.disabled}
+                aria-label={t('form.removeSecretLabel', { field: title })}
+              >
                 {t('form.removeSecret')}
               </button>
             ) : null}
@@ -38,4 +69,3 @@ export function StoredSecret({ context, title, path, required, onReplace }: { co
     </div>
   );
 }
-

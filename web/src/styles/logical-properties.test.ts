@@ -25,11 +25,17 @@ describe('the styles', () => {
     expect(files.map((file) => relative(SRC, file))).toContain(join('styles', 'app.css'));
   });
 
-  it.each(files.map((file) => [relative(SRC, file), file]))('%s uses logical properties only', (_name, file) => {
-    const css = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
-    const physical = css.match(/(^|[\s;{])((margin|padding|border)-(left|right)[\w-]*|left|right|float|clear)\s*:[^;]*/gm) ?? [];
-    expect(physical).toEqual([]);
-    expect(css.match(/text-align\s*:\s*(left|right)/g) ?? []).toEqual([]);
-    expect(css.match(/\[dir=/g) ?? []).toEqual([]);
-  });
+  it.each(files.map((file) => [relative(SRC, file), file]))(
+    '%s uses logical properties only',
+    (_name, file) => {
+      const css = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
+      const physical =
+        css.match(
+          /(^|[\s;{])((margin|padding|border)-(left|right)[\w-]*|left|right|float|clear)\s*:[^;]*/gm,
+        ) ?? [];
+      expect(physical).toEqual([]);
+      expect(css.match(/text-align\s*:\s*(left|right)/g) ?? []).toEqual([]);
+      expect(css.match(/\[dir=/g) ?? []).toEqual([]);
+    },
+  );
 });

@@ -20,18 +20,26 @@ function violationsOf(check: Promise<void>): Promise<unknown> {
 
 describe('expectAccessible', () => {
   it('passes a labelled form', async () => {
-    document.body.innerHTML = '<main><h1>Profile</h1><label for="name">Name</label><input id="name"><img src="logo.png" alt="Logo of Muster"></main>';
+    document.body.innerHTML =
+      '<main><h1>Profile</h1><label for="name">Name</label><input id="name"><img src="logo.png" alt="Logo of Muster"></main>';
     await expectAccessible();
   });
 
   it('fails naming the rule and the element of each serious violation', async () => {
-    document.body.innerHTML = '<main><h1>Profile</h1><label for="name">Name</label><input id="name"><input id="unlabelled"><img id="logo" src="logo.png"></main>';
-    expect(await violationsOf(expectAccessible())).toEqual(['image-alt: Images must have alternative text (#logo)', 'label: Form elements must have labels (#unlabelled)']);
+    document.body.innerHTML =
+      '<main><h1>Profile</h1><label for="name">Name</label><input id="name"><input id="unlabelled"><img id="logo" src="logo.png"></main>';
+    expect(await violationsOf(expectAccessible())).toEqual([
+      'image-alt: Images must have alternative text (#logo)',
+      'label: Form elements must have labels (#unlabelled)',
+    ]);
   });
 
   it('checks only the element it is given', async () => {
-    document.body.innerHTML = '<main><h1>Profile</h1><section id="logo-region"><img src="logo.png" alt="Logo of Muster"></section><input id="unlabelled"></main>';
+    document.body.innerHTML =
+      '<main><h1>Profile</h1><section id="logo-region"><img src="logo.png" alt="Logo of Muster"></section><input id="unlabelled"></main>';
     await expectAccessible(document.getElementById('logo-region') as HTMLElement);
-    expect(await violationsOf(expectAccessible())).toEqual(['label: Form elements must have labels (#unlabelled)']);
+    expect(await violationsOf(expectAccessible())).toEqual([
+      'label: Form elements must have labels (#unlabelled)',
+    ]);
   });
 });

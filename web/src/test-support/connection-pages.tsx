@@ -27,12 +27,19 @@ export const PASSPHRASE = 'connections-pages-passphrase';
 
 /** The Connections pages at `path`, talking to `server`. */
 export function renderConnections(server: TestServer, path: string, language: LanguageCode = 'en') {
-  return renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes: CONNECTION_ROUTES, path, language });
+  return renderUi(null, {
+    server: { baseUrl: server.baseUrl, fetch: server.fetch },
+    routes: CONNECTION_ROUTES,
+    path,
+    language,
+  });
 }
 
 /** No delivery, connection or source left from an earlier test. */
 export async function clearConnections(server: TestServer): Promise<void> {
   await server.runtime.dbHandle.db.deleteFrom('deliveries').execute();
-  for (const connection of await server.runtime.connections.list()) await server.runtime.connections.remove(connection.id);
-  for (const source of await server.runtime.sources.list()) await server.runtime.sources.remove(source.id);
+  for (const connection of await server.runtime.connections.list())
+    await server.runtime.connections.remove(connection.id);
+  for (const source of await server.runtime.sources.list())
+    await server.runtime.sources.remove(source.id);
 }

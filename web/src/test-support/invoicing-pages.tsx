@@ -5,7 +5,12 @@
  * to the browser as downloads.
  */
 import { afterEach, beforeEach } from 'vitest';
-import { commitNotification, paymentDraft, refundDraft, sampleProfileSettings } from '../../../src/invoicing/test-support/invoicing-fixtures.js';
+import {
+  commitNotification,
+  paymentDraft,
+  refundDraft,
+  sampleProfileSettings,
+} from '../../../src/invoicing/test-support/invoicing-fixtures.js';
 import type { PaymentFacts } from '../../../src/invoicing/test-support/invoicing-fixtures.js';
 import type { ProfileSettingsInput } from '../../../src/invoicing/profile-settings.js';
 import type { LanguageCode } from '../i18n/languages.js';
@@ -31,17 +36,34 @@ export const INVOICING_ROUTES = [
 
 /** The Documents and Seller profiles pages at `path`, talking to `server`. */
 export function renderInvoicing(server: TestServer, path: string, language: LanguageCode = 'en') {
-  return renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes: INVOICING_ROUTES, path, language });
+  return renderUi(null, {
+    server: { baseUrl: server.baseUrl, fetch: server.fetch },
+    routes: INVOICING_ROUTES,
+    path,
+    language,
+  });
 }
 
 /** No document, profile or source left from an earlier test (documents stay immutable in the product; tests start over). */
 export async function clearInvoicing(server: TestServer): Promise<void> {
   const db = server.runtime.dbHandle.db;
-  for (const table of ['platform_sale_mails', 'document_mails', 'document_pdfs', 'documents', 'document_claims', 'document_jobs', 'manual_refunds', 'number_counters', 'profile_sources', 'seller_profiles'] as const) {
+  for (const table of [
+    'platform_sale_mails',
+    'document_mails',
+    'document_pdfs',
+    'documents',
+    'document_claims',
+    'document_jobs',
+    'manual_refunds',
+    'number_counters',
+    'profile_sources',
+    'seller_profiles',
+  ] as const) {
     await db.deleteFrom(table).execute();
   }
   await db.deleteFrom('deliveries').execute();
-  for (const source of await server.runtime.sources.list()) await server.runtime.sources.remove(source.id);
+  for (const source of await server.runtime.sources.list())
+    await server.runtime.sources.remove(source.id);
 }
 
 export interface Seller {
@@ -50,21 +72,41 @@ export interface Seller {
 }
 
 /** A PayPal source and a profile with invoicing on attached to it. */
-export async function paypalSeller(server: TestServer, settings: Partial<ProfileSettingsInput> = {}, name = 'Muster'): Promise<Seller> {
-  const source = await server.runtime.sources.create({ provider: 'paypal-ipn', name: 'PayPal Shop', config: { receiverEmail: 'seller@example.com' } });
-  const profile = await server.runtime.profiles.create({ name, invoicing: true, settings: sampleProfileSettings(settings) });
+export async function paypalSeller(
+  server: TestServer,
+  settings: Partial<ProfileSettingsInput> = {},
+  name = 'Muster',
+): Promise<Seller> {
+  const source = await server.runtime.sources.create({
+    provider: 'paypal-ipn',
+    name: 'PayPal Shop',
+    config: { receiverEmail: 'seller@example.com' },
+  });
+  const profile = await server.runtime.profiles.create({
+    name,
+    invoicing: true,
+    settings: sampleProfileSettings(settings),
+  });
   await server.runtime.profiles.attach(profile.id, source.id);
   return { profileId: profile.id, source: { id: source.id, provider: source.provider } };
 }
 
 /** Payments as verified notifications, then the worker: each gets its invoice, rendered and mailed. */
-export async function pay(server: TestServer, seller: Seller, ...payments: PaymentFacts[]): Promise<void> {
+export async function pay(
+  server: TestServer,
+  seller: Seller,
+  ...payments: PaymentFacts[]
+): Promise<void> {
   await commitNotification(server.runtime, seller.source, payments.map(paymentDraft));
   await server.runtime.worker.runOnce();
 }
 
 /** A refund as a verified notification, then the worker. */
-export async function refund(server: TestServer, seller: Seller, facts: Parameters<typeof refundDraft>[0]): Promise<void> {
+export async function refund(
+  server: TestServer,
+  seller: Seller,
+  facts: Parameters<typeof refundDraft>[0],
+): Promise<void> {
   await commitNotification(server.runtime, seller.source, [refundDraft(facts)]);
   await server.runtime.worker.runOnce();
 }

@@ -23,7 +23,10 @@ export async function startTestServer(options: TestRuntimeOptions = {}): Promise
   // browser and rewrites `new URL('./ingest-writer-thread.ts', import.meta.url)` to a path from
   // the project root, which a Node worker thread cannot load. The threaded writer has its own
   // tests in Node (src/ingest/).
-  const runtime = await createTestRuntime('sqlite', { ...options, config: { ingestWriterThread: false, ...options.config } });
+  const runtime = await createTestRuntime('sqlite', {
+    ...options,
+    config: { ingestWriterThread: false, ...options.config },
+  });
   const app: FastifyInstance = await runtime.buildApp();
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   const authorized: typeof globalThis.fetch = (input, init) => {

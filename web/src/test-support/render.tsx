@@ -55,10 +55,15 @@ export interface RenderOptions {
   strict?: boolean;
 }
 
-export async function renderUi(element: ReactElement | null, options: RenderOptions = {}): Promise<RenderResult & { i18n: I18n; router: ReturnType<typeof createMemoryRouter> }> {
+export async function renderUi(
+  element: ReactElement | null,
+  options: RenderOptions = {},
+): Promise<RenderResult & { i18n: I18n; router: ReturnType<typeof createMemoryRouter> }> {
   const i18n = await testI18n(options.language ?? 'en');
   const path = options.path ?? '/';
-  const router = createMemoryRouter(options.routes ?? [{ path: '*', element }], { initialEntries: [path] });
+  const router = createMemoryRouter(options.routes ?? [{ path: '*', element }], {
+    initialEntries: [path],
+  });
   const queryClient = createQueryClient();
   const app = (
     <I18nextProvider i18n={i18n}>

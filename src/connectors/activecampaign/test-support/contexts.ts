@@ -16,15 +16,34 @@ export const mailer = unusedMailer('activecampaign');
 /** One runtime's caches for the test file, as deliveries of one server share them. */
 const caches = createCacheScope();
 
-export function deliveryContext(http: HttpClient, overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return makeDeliveryContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), caches, ...overrides });
+export function deliveryContext(
+  http: HttpClient,
+  overrides: Partial<DeliveryContext> = {},
+): DeliveryContext {
+  return makeDeliveryContext({
+    http,
+    mailer,
+    clock: new ManualClock('2026-03-01T10:00:00.000Z'),
+    caches,
+    ...overrides,
+  });
 }
 
 export function testContext(http: HttpClient, overrides: Partial<TestContext> = {}): TestContext {
-  return makeTestContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), caches, ...overrides });
+  return makeTestContext({
+    http,
+    mailer,
+    clock: new ManualClock('2026-03-01T10:00:00.000Z'),
+    caches,
+    ...overrides,
+  });
 }
 
 /** A parsed config for the account at `url`; `input` overrides fields. */
-export function acConfig(url: string, apiToken: string, input: Record<string, unknown> = {}): ActiveCampaignConfig {
+export function acConfig(
+  url: string,
+  apiToken: string,
+  input: Record<string, unknown> = {},
+): ActiveCampaignConfig {
   return activeCampaignConfigSchema.parse({ accountUrl: url, apiToken, ...input });
 }

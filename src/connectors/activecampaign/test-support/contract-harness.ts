@@ -28,7 +28,10 @@ export function activeCampaignContractHarness(): ConnectorHarness<ActiveCampaign
         validConfig: acConfig(fake.url, fake.apiToken),
         downConfig: acConfig(`http://127.0.0.1:${down}`, fake.apiToken),
         async assertDelivered(event) {
-          expect(fake.contactByEmail(event.buyer?.email ?? '')).toMatchObject({ firstName: 'Anna', lastName: 'Beispiel' });
+          expect(fake.contactByEmail(event.buyer?.email ?? '')).toMatchObject({
+            firstName: 'Anna',
+            lastName: 'Beispiel',
+          });
           expect(fake.tagsOf(event.buyer?.email ?? '')).toEqual([PRODUCT]);
         },
         async assertRedeliverySafe(event) {

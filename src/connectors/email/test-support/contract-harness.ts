@@ -21,7 +21,12 @@ export const connector = emailConnector();
 
 /** The e-mail connector never makes HTTP calls; a client that says so if it ever tries. */
 export const unusedHttp: HttpClient = {
-  request: async () => ({ ok: false, kind: 'blocked', message: 'the email connector must not make HTTP calls', durationMs: 0 }),
+  request: async () => ({
+    ok: false,
+    kind: 'blocked',
+    message: 'the email connector must not make HTTP calls',
+    durationMs: 0,
+  }),
 };
 
 /** Stands in until the contract target supplies its mailer. */
@@ -44,10 +49,19 @@ export function config(input: Record<string, unknown>): EmailConfig {
 }
 
 export function smtpMailer(url: string): Mailer {
-  return createMailer({ smtpUrl: url, from: 'ipnhub <hub@example.com>', dataDir: '/nonexistent', logger: silentLogger() });
+  return createMailer({
+    smtpUrl: url,
+    from: 'ipnhub <hub@example.com>',
+    dataDir: '/nonexistent',
+    logger: silentLogger(),
+  });
 }
 
-export async function messagesWithId(sink: SmtpSink, deliveryId: string, count: number): Promise<SinkMessage[]> {
+export async function messagesWithId(
+  sink: SmtpSink,
+  deliveryId: string,
+  count: number,
+): Promise<SinkMessage[]> {
   await sink.waitForMessages(1);
   const matching = sink.messages.filter((m) => m.messageId === deliveryMessageId(deliveryId));
   expect(matching).toHaveLength(count);

@@ -29,15 +29,32 @@ export const mailer = unusedMailer('klicktipp');
 const caches = createCacheScope();
 
 export function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return makeDeliveryContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), caches, ...overrides });
+  return makeDeliveryContext({
+    http,
+    mailer,
+    clock: new ManualClock('2026-03-01T10:00:00.000Z'),
+    caches,
+    ...overrides,
+  });
 }
 
 export function testContext(overrides: Partial<TestContext> = {}): TestContext {
-  return makeTestContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), caches, ...overrides });
+  return makeTestContext({
+    http,
+    mailer,
+    clock: new ManualClock('2026-03-01T10:00:00.000Z'),
+    caches,
+    ...overrides,
+  });
 }
 
 export function config(baseUrl: string, input: Record<string, unknown> = {}): KlickTippConfig {
-  return connector.configSchema.parse({ baseUrl, auth: { username: USER, password: PASSWORD }, requestsPerSecond: 100, ...input });
+  return connector.configSchema.parse({
+    baseUrl,
+    auth: { username: USER, password: PASSWORD },
+    requestsPerSecond: 100,
+    ...input,
+  });
 }
 
 export const fakeOptions: KlickTippFakeOptions = {
@@ -52,7 +69,9 @@ export const fakeOptions: KlickTippFakeOptions = {
 
 /** Requests without the login, as "METHOD /path status". */
 export function calls(fake: KlickTippFake): string[] {
-  return fake.requests.filter((r) => r.path !== '/account/login').map((r) => `${r.method} ${r.path} ${r.status}`);
+  return fake.requests
+    .filter((r) => r.path !== '/account/login')
+    .map((r) => `${r.method} ${r.path} ${r.status}`);
 }
 
 /** The Klick-Tipp connector's contract harness: its fake target, configs and contexts. */
@@ -66,7 +85,10 @@ export function klickTippContractHarness(): ConnectorHarness<KlickTippConfig> {
         validConfig: config(fake.url),
         downConfig: config(`http://127.0.0.1:${down}`),
         async assertDelivered(event) {
-          expect(fake.subscriber(event.buyer?.email ?? '')?.fields).toMatchObject({ fieldFirstName: 'Anna', fieldCity: 'Berlin' });
+          expect(fake.subscriber(event.buyer?.email ?? '')?.fields).toMatchObject({
+            fieldFirstName: 'Anna',
+            fieldCity: 'Berlin',
+          });
           expect(fake.tagNames(event.buyer?.email ?? '')).toEqual([PRODUCT]);
         },
         async assertRedeliverySafe(event) {

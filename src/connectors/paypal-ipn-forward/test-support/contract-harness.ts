@@ -21,7 +21,10 @@ export const IPN_BODY = Buffer.from(
   'mc_gross=19.99&custom=website_id%3D13%26user_id%3D21&first_name=J%F6rg&payment_date=20%3A12%3A59+Jan+13%2C+2009+PST&txn_id=61E67681CH3238416&charset=windows-1252&verify_sign=AtkOfCXbDm2hu0ZELryHFjY-Vb7PAUvS6nMXgysbElEn9v-1XcmSoGtf',
   'latin1',
 );
-export const ORIGINAL: OriginalRequest = { body: IPN_BODY, contentType: 'application/x-www-form-urlencoded; charset=windows-1252' };
+export const ORIGINAL: OriginalRequest = {
+  body: IPN_BODY,
+  contentType: 'application/x-www-form-urlencoded; charset=windows-1252',
+};
 
 export const connector = paypalIpnForwardConnector();
 export const http = createHttpClient({ timeoutMs: 2000, allowList: ['127.0.0.1'] });
@@ -47,12 +50,18 @@ export function paypalIpnForwardContractHarness(): ConnectorHarness<PayPalIpnFor
     connector: {
       ...connector,
       // The contract's sample events come from a Digistore24 source; present them as PayPal's.
-      deliver: (event, config, ctx) => connector.deliver({ ...event, source: { ...event.source, provider: 'paypal-ipn' } }, config, ctx),
+      deliver: (event, config, ctx) =>
+        connector.deliver(
+          { ...event, source: { ...event.source, provider: 'paypal-ipn' } },
+          config,
+          ctx,
+        ),
     },
     async start() {
       const sink = await startWebhookSink();
       const down = await closedPort();
-      const forDelivery = (deliveryId: string) => sink.requests.filter((r) => r.headers['x-ipnhub-delivery-id'] === deliveryId);
+      const forDelivery = (deliveryId: string) =>
+        sink.requests.filter((r) => r.headers['x-ipnhub-delivery-id'] === deliveryId);
       return {
         validConfig: { url: `${sink.url}/paypal/ipn` },
         downConfig: { url: `http://127.0.0.1:${down}/paypal/ipn` },

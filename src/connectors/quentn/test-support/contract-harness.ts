@@ -22,19 +22,39 @@ export const EMAIL = 'anna.beispiel@example.com';
 export const mailer = unusedMailer('quentn');
 
 export function context(overrides: Partial<DeliveryContext> = {}): DeliveryContext {
-  return makeDeliveryContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), ...overrides });
+  return makeDeliveryContext({
+    http,
+    mailer,
+    clock: new ManualClock('2026-03-01T10:00:00.000Z'),
+    ...overrides,
+  });
 }
 
 export function testContext(overrides: Partial<TestContext> = {}): TestContext {
-  return makeTestContext({ http, mailer, clock: new ManualClock('2026-03-01T10:00:00.000Z'), ...overrides });
+  return makeTestContext({
+    http,
+    mailer,
+    clock: new ManualClock('2026-03-01T10:00:00.000Z'),
+    ...overrides,
+  });
 }
 
-export function configFor(fake: { url: string }, extra: Record<string, unknown> = {}): QuentnConfig {
-  return connector.configSchema.parse({ baseUrl: fake.url, apiKey: QUENTN_FAKE_KEY, requestsPerSecond: 100, ...extra });
+export function configFor(
+  fake: { url: string },
+  extra: Record<string, unknown> = {},
+): QuentnConfig {
+  return connector.configSchema.parse({
+    baseUrl: fake.url,
+    apiKey: QUENTN_FAKE_KEY,
+    requestsPerSecond: 100,
+    ...extra,
+  });
 }
 
 export function calls(fake: QuentnFake): string[] {
-  return fake.requests.map((r) => `${r.method} ${r.path}${r.query.size > 0 ? `?${r.query.toString()}` : ''}`);
+  return fake.requests.map(
+    (r) => `${r.method} ${r.path}${r.query.size > 0 ? `?${r.query.toString()}` : ''}`,
+  );
 }
 
 /** The Quentn connector's contract harness: its fake target, configs and contexts. */
@@ -50,7 +70,11 @@ export function quentnContractHarness(): ConnectorHarness<QuentnConfig> {
         async assertDelivered(event) {
           const [contact, ...more] = fake.contactsByMail(event.buyer?.email ?? '');
           expect(more).toEqual([]);
-          expect(contact?.fields).toMatchObject({ mail: EMAIL, first_name: 'Anna', family_name: 'Beispiel' });
+          expect(contact?.fields).toMatchObject({
+            mail: EMAIL,
+            first_name: 'Anna',
+            family_name: 'Beispiel',
+          });
           expect(fake.tagsOf(contact?.id ?? 0)).toEqual(['Online Course Basic']);
         },
         async assertRedeliverySafe(event) {

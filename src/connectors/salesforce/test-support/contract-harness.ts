@@ -23,11 +23,18 @@ export function salesforceContractHarness(): ConnectorHarness<SalesforceConfig> 
       const validConfig = fakeConfig(fake, { tagField: 'Ipnhub_Tags__c' });
       return {
         validConfig,
-        downConfig: { ...validConfig, credentials: { ...validConfig.credentials, loginUrl: `http://127.0.0.1:${down}` } },
+        downConfig: {
+          ...validConfig,
+          credentials: { ...validConfig.credentials, loginUrl: `http://127.0.0.1:${down}` },
+        },
         async assertDelivered(event) {
           const contacts = fake.records('Contact').filter((c) => c.Email === event.buyer?.email);
           expect(contacts).toHaveLength(1);
-          expect(contacts[0]).toMatchObject({ FirstName: 'Anna', LastName: 'Beispiel', Ipnhub_Tags__c: 'Online Course Basic' });
+          expect(contacts[0]).toMatchObject({
+            FirstName: 'Anna',
+            LastName: 'Beispiel',
+            Ipnhub_Tags__c: 'Online Course Basic',
+          });
         },
         async assertRedeliverySafe(event) {
           const contacts = fake.records('Contact').filter((c) => c.Email === event.buyer?.email);

@@ -2,7 +2,10 @@
  * Shared setup for the Salesforce connector tests: the real guarded HTTP client allowed to
  * reach the fake on 127.0.0.1, contexts, and configs pointing at a running fake.
  */
-import type { SalesforceFake, SalesforceFakeOptions } from '../../../../test/fakes/salesforce-fake.js';
+import type {
+  SalesforceFake,
+  SalesforceFakeOptions,
+} from '../../../../test/fakes/salesforce-fake.js';
 import { ManualClock } from '../../../lib/clock.js';
 import { createHttpClient } from '../../../lib/http-client.js';
 import type { DeliveryContext, TestContext } from '../../connector.js';
@@ -38,13 +41,25 @@ export const TEST_ORG: SalesforceFakeOptions = {
       Product_Id__c: {},
       Customer_Status__c: {},
     },
-    Lead: { Buyer_Key__c: { externalId: true, unique: true }, Ipnhub_Tags__c: {}, Product_Id__c: {}, Lead_Only__c: {} },
-    Opportunity: { Order_Id__c: { externalId: true, unique: true }, Product_Id__c: {}, Ipnhub_Payments__c: {} },
+    Lead: {
+      Buyer_Key__c: { externalId: true, unique: true },
+      Ipnhub_Tags__c: {},
+      Product_Id__c: {},
+      Lead_Only__c: {},
+    },
+    Opportunity: {
+      Order_Id__c: { externalId: true, unique: true },
+      Product_Id__c: {},
+      Ipnhub_Payments__c: {},
+    },
   },
 };
 
 /** The fake's credentials as a connection config; `overrides` are merged at the top level. */
-export function configInput(fake: SalesforceFake, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function configInput(
+  fake: SalesforceFake,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     credentials: {
       loginUrl: fake.url,
@@ -59,6 +74,9 @@ export function configInput(fake: SalesforceFake, overrides: Record<string, unkn
   };
 }
 
-export function fakeConfig(fake: SalesforceFake, overrides: Record<string, unknown> = {}): SalesforceConfig {
+export function fakeConfig(
+  fake: SalesforceFake,
+  overrides: Record<string, unknown> = {},
+): SalesforceConfig {
   return salesforceConfigSchema.parse(configInput(fake, overrides));
 }

@@ -51,14 +51,21 @@ export function webhookContractHarness(): ConnectorHarness<WebhookConfig> {
           const [request, ...more] = requestsFor(sink, deliveryId);
           expect(more).toEqual([]);
           expect(request?.verified).toBe(true);
-          expect(request?.json).toEqual({ type: event.type, timestamp: event.occurredAt, data: event });
+          expect(request?.json).toEqual({
+            type: event.type,
+            timestamp: event.occurredAt,
+            data: event,
+          });
         },
         async assertRedeliverySafe(event, deliveryId) {
           // Safe for a webhook = the receiver sees one webhook-id and can drop the second copy.
           const requests = requestsFor(sink, deliveryId);
           expect(requests).toHaveLength(2);
           expect(requests.every((r) => r.verified === true)).toBe(true);
-          expect(requests.map((r) => (r.json as { data: { id: string } }).data.id)).toEqual([event.id, event.id]);
+          expect(requests.map((r) => (r.json as { data: { id: string } }).data.id)).toEqual([
+            event.id,
+            event.id,
+          ]);
         },
         stop: () => sink.close(),
       };

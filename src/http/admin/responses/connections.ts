@@ -14,7 +14,9 @@ const connectionSettings = z.strictObject({
   active: z.boolean(),
   filters: connectionFilters,
   config: looseObject.meta({ description: 'The non-secret config fields.' }),
-  secretFields: z.record(z.string(), secretStatus).meta({ description: 'Whether each secret field holds a value (never the value).' }),
+  secretFields: z
+    .record(z.string(), secretStatus)
+    .meta({ description: 'Whether each secret field holds a value (never the value).' }),
   errorEmails: z.array(z.string()),
   createdAt: instant,
   updatedAt: instant,
@@ -26,7 +28,9 @@ export const lastDelivery = named(
     id: z.string(),
     eventType: z.string().nullable(),
     status: deliveryStatus,
-    updatedAt: instant.meta({ description: 'When it last changed (created, attempted, finished).' }),
+    updatedAt: instant.meta({
+      description: 'When it last changed (created, attempted, finished).',
+    }),
     lastError: z.string().nullable(),
   }),
 );
@@ -34,10 +38,25 @@ export const lastDelivery = named(
 export const connection = named(
   'Connection',
   connectionSettings.extend({
-    lastDelivery: lastDelivery.nullable().meta({ description: 'The newest delivery of this connection and how it stands; null before the first.' }),
-    dead: z.number().int().min(0).meta({ description: 'Deliveries that gave up after their retries (status `dead` now).' }),
-    failed: z.number().int().min(0).meta({ description: 'Deliveries that failed for good (status `failed` now).' }),
-    retrying: z.number().int().min(0).meta({ description: 'Pending deliveries waiting for another attempt after a failed one.' }),
+    lastDelivery: lastDelivery.nullable().meta({
+      description:
+        'The newest delivery of this connection and how it stands; null before the first.',
+    }),
+    dead: z
+      .number()
+      .int()
+      .min(0)
+      .meta({ description: 'Deliveries that gave up after their retries (status `dead` now).' }),
+    failed: z
+      .number()
+      .int()
+      .min(0)
+      .meta({ description: 'Deliveries that failed for good (status `failed` now).' }),
+    retrying: z
+      .number()
+      .int()
+      .min(0)
+      .meta({ description: 'Pending deliveries waiting for another attempt after a failed one.' }),
   }),
 );
 
@@ -46,17 +65,20 @@ export const connectionPage = pageOf('ConnectionPage', connection);
 export const connectionWrite = named(
   'ConnectionWrite',
   connectionSettings.extend({
-    generatedSecrets: z
-      .record(z.string(), z.string())
-      .optional()
-      .meta({ description: 'Secret fields the server generated (the webhook signing secret): shown only in this answer. Always present after a create.' }),
+    generatedSecrets: z.record(z.string(), z.string()).optional().meta({
+      description:
+        'Secret fields the server generated (the webhook signing secret): shown only in this answer. Always present after a create.',
+    }),
   }),
 );
 
 export const fieldProblem = named(
   'FieldProblem',
   z.strictObject({
-    path: z.string().meta({ description: 'Dot path of the config field, e.g. `mapping.email` (`(root)`: the config itself).' }),
+    path: z.string().meta({
+      description:
+        'Dot path of the config field, e.g. `mapping.email` (`(root)`: the config itself).',
+    }),
     problem: z.string(),
   }),
 );
@@ -67,24 +89,47 @@ export const configPreview = named(
     event: z.strictObject({
       id: z.string(),
       type: z.string(),
-      sample: z.boolean().meta({ description: 'True for a sample event, false for a recorded one.' }),
+      sample: z
+        .boolean()
+        .meta({ description: 'True for a sample event, false for a recorded one.' }),
     }),
     fields: z
       .array(
         z.strictObject({
-          field: z.string().meta({ description: 'Dot path of the config field, e.g. `subject`, `mapping.email`, `actions.payment.addTags.0`.' }),
+          field: z.string().meta({
+            description:
+              'Dot path of the config field, e.g. `subject`, `mapping.email`, `actions.payment.addTags.0`.',
+          }),
           kind: z.enum(['template', 'mapping']),
           source: z.string().meta({ description: 'The template or mapping entry as configured.' }),
-          value: z.unknown().meta({ description: 'A template: its text. A mapping entry: its value (a path keeps its JSON type).' }),
+          value: z.unknown().meta({
+            description:
+              'A template: its text. A mapping entry: its value (a path keeps its JSON type).',
+          }),
         }),
       )
-      .meta({ description: 'Every template and mapping entry of the config, rendered for the event, in config order. Secret fields are left out.' }),
-    output: looseObject.nullable().meta({ description: 'What the connector would send, when it can say (webhook: `body`); null otherwise or while the config is not valid.' }),
-    problems: z.array(fieldProblem).meta({ description: 'What keeps the config from being saved as it is; empty when it would be accepted.' }),
+      .meta({
+        description:
+          'Every template and mapping entry of the config, rendered for the event, in config order. Secret fields are left out.',
+      }),
+    output: looseObject.nullable().meta({
+      description:
+        'What the connector would send, when it can say (webhook: `body`); null otherwise or while the config is not valid.',
+    }),
+    problems: z.array(fieldProblem).meta({
+      description:
+        'What keeps the config from being saved as it is; empty when it would be accepted.',
+    }),
   }),
 );
 
 export const redeliveredCount = named(
   'RedeliveredCount',
-  z.strictObject({ redelivered: z.number().int().min(0).meta({ description: 'How many deliveries were queued again.' }) }),
+  z.strictObject({
+    redelivered: z
+      .number()
+      .int()
+      .min(0)
+      .meta({ description: 'How many deliveries were queued again.' }),
+  }),
 );

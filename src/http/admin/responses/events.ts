@@ -7,7 +7,17 @@ export const eventType = named('EventType', z.enum(EVENT_TYPES));
 
 const text = z.string().nullable();
 
-export const eventAddress = named('EventAddress', z.strictObject({ street: text, street2: text, zipcode: text, city: text, state: text, country: text }));
+export const eventAddress = named(
+  'EventAddress',
+  z.strictObject({
+    street: text,
+    street2: text,
+    zipcode: text,
+    city: text,
+    state: text,
+    country: text,
+  }),
+);
 
 export const canonicalEventFields = {
   id: z.string(),
@@ -29,7 +39,13 @@ export const canonicalEventFields = {
       fee: z.number().int().nullable(),
       language: text,
       items: z.array(
-        z.strictObject({ productId: z.string(), name: text, quantity: z.number(), isAddon: z.boolean(), amount: z.number().int().nullable() }),
+        z.strictObject({
+          productId: z.string(),
+          name: text,
+          quantity: z.number(),
+          isAddon: z.boolean(),
+          amount: z.number().int().nullable(),
+        }),
       ),
       invoiceUrl: text,
       receiptUrl: text,
@@ -53,15 +69,27 @@ export const canonicalEventFields = {
   subscription: z.strictObject({ id: text, status: text }).nullable(),
   refund: z
     .strictObject({
-      full: z.boolean().meta({ description: 'The refunds of the payment, this one included, add up to all of it (or cannot be compared with it).' }),
-      paymentTransactionId: text.meta({ description: "The provider's id of the payment this refund is counted against." }),
+      full: z.boolean().meta({
+        description:
+          'The refunds of the payment, this one included, add up to all of it (or cannot be compared with it).',
+      }),
+      paymentTransactionId: text.meta({
+        description: "The provider's id of the payment this refund is counted against.",
+      }),
       paymentAmount: z.number().int().nullable().meta({ description: 'Minor units.' }),
-      refundedTotal: z.number().int().nullable().meta({ description: 'All refunds of that payment so far, this one included; minor units.' }),
+      refundedTotal: z.number().int().nullable().meta({
+        description: 'All refunds of that payment so far, this one included; minor units.',
+      }),
     })
     .nullable()
     .optional()
-    .meta({ description: 'Refund events: whether they refund their payment in full. Null on other types; absent on events stored before ipnhub recorded it.' }),
-  raw: z.record(z.string(), z.string()).meta({ description: 'Every field the provider sent, as decoded.' }),
+    .meta({
+      description:
+        'Refund events: whether they refund their payment in full. Null on other types; absent on events stored before ipnhub recorded it.',
+    }),
+  raw: z
+    .record(z.string(), z.string())
+    .meta({ description: 'Every field the provider sent, as decoded.' }),
 };
 
 export const canonicalEvent = named('CanonicalEvent', z.strictObject(canonicalEventFields));
@@ -86,13 +114,28 @@ export const ledgerEffects = named(
   'LedgerEffects',
   z.strictObject({
     order: z
-      .strictObject({ id: z.string(), externalId: z.string(), status: z.string(), customerId: z.string().nullable() })
+      .strictObject({
+        id: z.string(),
+        externalId: z.string(),
+        status: z.string(),
+        customerId: z.string().nullable(),
+      })
       .nullable()
-      .meta({ description: 'The ledger order (`ord_…`) the event belongs to, with its status now.' }),
+      .meta({
+        description: 'The ledger order (`ord_…`) the event belongs to, with its status now.',
+      }),
     transaction: z
-      .strictObject({ id: z.string(), kind: z.string(), externalId: z.string().nullable(), amount: z.number().int().nullable(), currency: z.string().nullable() })
+      .strictObject({
+        id: z.string(),
+        kind: z.string(),
+        externalId: z.string().nullable(),
+        amount: z.number().int().nullable(),
+        currency: z.string().nullable(),
+      })
       .nullable()
-      .meta({ description: 'The transaction the event recorded (payments, refunds, chargebacks).' }),
+      .meta({
+        description: 'The transaction the event recorded (payments, refunds, chargebacks).',
+      }),
   }),
 );
 

@@ -2,11 +2,20 @@ import { z } from 'zod';
 import { eventAddress } from './events.js';
 import { instant, named, pageOf } from './registry.js';
 
-export const accessStatus = named('AccessStatus', z.enum(['active', 'suspended', 'ended', 'revoked']));
+export const accessStatus = named(
+  'AccessStatus',
+  z.enum(['active', 'suspended', 'ended', 'revoked']),
+);
 
-const productName = z.string().nullable().meta({ description: "The product's name as the order's item named it; null when the provider sent none." });
+const productName = z.string().nullable().meta({
+  description: "The product's name as the order's item named it; null when the provider sent none.",
+});
 
-const minorUnits = z.number().int().nullable().meta({ description: 'Minor units (cents), in `currency`.' });
+const minorUnits = z
+  .number()
+  .int()
+  .nullable()
+  .meta({ description: 'Minor units (cents), in `currency`.' });
 
 export const customer = named(
   'Customer',
@@ -35,7 +44,10 @@ export const accessRow = named(
     externalOrderId: z.string().meta({ description: "The provider's order id." }),
     productName: productName,
     status: accessStatus,
-    paidUntil: z.string().nullable().meta({ description: 'Next due payment (`YYYY-MM-DD`) while active.' }),
+    paidUntil: z
+      .string()
+      .nullable()
+      .meta({ description: 'Next due payment (`YYYY-MM-DD`) while active.' }),
     grantedAt: instant,
     updatedAt: instant,
   }),
@@ -52,7 +64,9 @@ export const orderListItem = named(
     email: z.string().nullable(),
     billingType: z.string().nullable(),
     currency: z.string().nullable(),
-    status: z.string().meta({ description: 'open, pending, paid, denied, partially_refunded, refunded or charged_back.' }),
+    status: z.string().meta({
+      description: 'open, pending, paid, denied, partially_refunded, refunded or charged_back.',
+    }),
     test: z.boolean(),
     createdAt: instant,
     updatedAt: instant,
@@ -77,7 +91,10 @@ export const subscription = named(
     externalOrderId: z.string(),
     billingType: z.string().nullable(),
     paySequenceNo: z.number().int().nullable(),
-    nextPaymentAt: z.string().nullable().meta({ description: '`YYYY-MM-DD`; null once cancelled or ended.' }),
+    nextPaymentAt: z
+      .string()
+      .nullable()
+      .meta({ description: '`YYYY-MM-DD`; null once cancelled or ended.' }),
     cancelled: z.boolean(),
     status: z.string().meta({ description: 'active, suspended, cancelled, ended or revoked.' }),
     updatedAt: instant,
@@ -98,8 +115,13 @@ export const transaction = named(
     currency: z.string().nullable(),
     paySequenceNo: z.number().int().nullable(),
     occurredAt: instant,
-    refundOf: z.string().nullable().meta({ description: 'Refunds: the payment (`txn_…`) the refund is counted against.' }),
-    refundedAmount: minorUnits.meta({ description: 'Payments: the refunds counted against it (minor units).' }),
+    refundOf: z
+      .string()
+      .nullable()
+      .meta({ description: 'Refunds: the payment (`txn_…`) the refund is counted against.' }),
+    refundedAmount: minorUnits.meta({
+      description: 'Payments: the refunds counted against it (minor units).',
+    }),
     fullyRefunded: z.boolean(),
   }),
 );
@@ -121,14 +143,21 @@ export const orderDetail = named(
     paidAmount: minorUnits.meta({ description: "Sum of the payments in the order's currency." }),
     refundedAmount: minorUnits.meta({ description: "Sum of the refunds in the order's currency." }),
     items: z.array(
-      z.strictObject({ productId: z.string(), name: z.string().nullable(), quantity: z.number(), isAddon: z.boolean(), amount: minorUnits }),
+      z.strictObject({
+        productId: z.string(),
+        name: z.string().nullable(),
+        quantity: z.number(),
+        isAddon: z.boolean(),
+        amount: minorUnits,
+      }),
     ),
     transactions: z.array(transaction).meta({ description: 'Oldest first.' }),
     subscription: subscription.nullable(),
     access: z.array(accessRow),
-    events: z
-      .array(orderTimelineEntry)
-      .meta({ description: "The order's timeline: every event of this order (payments, rebills, missed payments, cancellations, refunds, chargebacks), in the order they were received." }),
+    events: z.array(orderTimelineEntry).meta({
+      description:
+        "The order's timeline: every event of this order (payments, rebills, missed payments, cancellations, refunds, chargebacks), in the order they were received.",
+    }),
   }),
 );
 
@@ -143,7 +172,9 @@ export const accessCheck = named(
     grants: z.array(
       z.strictObject({
         orderId: z.string().meta({ description: "The provider's order id." }),
-        ledgerOrderId: z.string().meta({ description: 'The ledger order (`ord_…`), for `GET /orders/:id`.' }),
+        ledgerOrderId: z
+          .string()
+          .meta({ description: 'The ledger order (`ord_…`), for `GET /orders/:id`.' }),
         productName: productName,
         orderStatus: z.string(),
         status: accessStatus,

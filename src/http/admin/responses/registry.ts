@@ -23,7 +23,9 @@ export function pageOf<S extends z.ZodType>(id: string, item: S) {
     id,
     z.strictObject({
       data: z.array(item),
-      nextCursor: z.string().nullable().meta({ description: 'Pass as `cursor` for the next (older) page; null on the last page.' }),
+      nextCursor: z.string().nullable().meta({
+        description: 'Pass as `cursor` for the next (older) page; null on the last page.',
+      }),
     }),
   );
 }

@@ -6,9 +6,17 @@ export const systemInfo = named(
   z.strictObject({
     version: z.string(),
     database: z.enum(['sqlite', 'postgres']),
-    migrations: z.array(z.string()).meta({ description: 'Applied database migrations, oldest first.' }),
-    publicBaseUrl: z.string().nullable().meta({ description: 'The configured public address (publicBaseUrl), or null.' }),
-    mail: z.enum(['smtp', 'files']).meta({ description: '`smtp`: sent through the configured SMTP server; `files`: written as .eml files into the data directory.' }),
+    migrations: z
+      .array(z.string())
+      .meta({ description: 'Applied database migrations, oldest first.' }),
+    publicBaseUrl: z
+      .string()
+      .nullable()
+      .meta({ description: 'The configured public address (publicBaseUrl), or null.' }),
+    mail: z.enum(['smtp', 'files']).meta({
+      description:
+        '`smtp`: sent through the configured SMTP server; `files`: written as .eml files into the data directory.',
+    }),
     dataDir: z.string().optional().meta({ description: 'The data directory (SQLite only).' }),
   }),
 );

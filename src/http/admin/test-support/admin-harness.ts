@@ -23,11 +23,19 @@ export interface AdminHarness {
   app: FastifyInstance;
   db: Kysely<Database>;
   /** Calls `/api/v1<path>` with the test token (or `token`, or none when `token` is null). */
-  call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, payload?: unknown, token?: string | null): Promise<ApiResponse>;
+  call(
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    payload?: unknown,
+    token?: string | null,
+  ): Promise<ApiResponse>;
   close(): Promise<void>;
 }
 
-export async function startAdminHarness(dialect: DialectName, options: TestRuntimeOptions = {}): Promise<AdminHarness> {
+export async function startAdminHarness(
+  dialect: DialectName,
+  options: TestRuntimeOptions = {},
+): Promise<AdminHarness> {
   const runtime = await createTestRuntime(dialect, options);
   const app = await runtime.buildApp();
   await app.ready();
@@ -36,9 +44,20 @@ export async function startAdminHarness(dialect: DialectName, options: TestRunti
     app,
     db: runtime.dbHandle.db,
     async call(method, path, payload, token = TEST_ADMIN_TOKEN) {
-      const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
-      const res = await app.inject({ method, url: `/api/v1${path}`, headers, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
-      return { status: res.statusCode, text: res.body, headers: res.headers, json: <T>() => JSON.parse(res.body) as T };
+      const headers: Record<string, string> =
+        token === null ? {} : { authorization: `Bearer ${token}` };
+      const res = await app.inject({
+        method,
+        url: `/api/v1${path}`,
+        headers,
+        ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+      });
+      return {
+        status: res.statusCode,
+        text: res.body,
+        headers: res.headers,
+        json: <T>() => JSON.parse(res.body) as T,
+      };
     },
     async close() {
       await app.close();
@@ -112,7 +131,11 @@ export interface SeedDelivery {
 export async function insertDelivery(db: Kysely<Database>, seed: SeedDelivery): Promise<string> {
   const id = newId('delivery');
   const now = seed.now ?? '2026-01-01T00:00:00.000Z';
-  const finished = seed.status === 'dead' || seed.status === 'delivered' || seed.status === 'failed' || seed.status === 'skipped';
+  const finished =
+    seed.status === 'dead' ||
+    seed.status === 'delivered' ||
+    seed.status === 'failed' ||
+    seed.status === 'skipped';
   await db
     .insertInto('deliveries')
     .values({

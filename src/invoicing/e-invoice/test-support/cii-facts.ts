@@ -21,15 +21,17 @@ export interface PartyFacts {
   vatId: string | undefined;
   /** BT-32 */
   taxNumber: string | undefined;
-  address: {
-    line1: string | undefined;
-    line2: string | undefined;
-    line3: string | undefined;
-    city: string | undefined;
-    postcode: string | undefined;
-    subdivision: string | undefined;
-    country: string | undefined;
-  } | undefined;
+  address:
+    | {
+        line1: string | undefined;
+        line2: string | undefined;
+        line3: string | undefined;
+        city: string | undefined;
+        postcode: string | undefined;
+        subdivision: string | undefined;
+        country: string | undefined;
+      }
+    | undefined;
 }
 
 export interface LineFacts {
@@ -99,16 +101,21 @@ const AGREEMENT = `${TRANSACTION}/ram:ApplicableHeaderTradeAgreement`;
 const SETTLEMENT = `${TRANSACTION}/ram:ApplicableHeaderTradeSettlement`;
 
 function party(node: XmlNode | undefined): PartyFacts {
-  const read = (path: string): string | undefined => (node === undefined ? undefined : text(node, path));
-  const registrations = node === undefined ? [] : nodesAt(node, 'ram:SpecifiedTaxRegistration/ram:ID');
-  const registration = (scheme: string): string | undefined => textOf(registrations.find((id) => attr(id, 'schemeID') === scheme));
-  const uri = node === undefined ? undefined : nodesAt(node, 'ram:URIUniversalCommunication/ram:URIID')[0];
+  const read = (path: string): string | undefined =>
+    node === undefined ? undefined : text(node, path);
+  const registrations =
+    node === undefined ? [] : nodesAt(node, 'ram:SpecifiedTaxRegistration/ram:ID');
+  const registration = (scheme: string): string | undefined =>
+    textOf(registrations.find((id) => attr(id, 'schemeID') === scheme));
+  const uri =
+    node === undefined ? undefined : nodesAt(node, 'ram:URIUniversalCommunication/ram:URIID')[0];
   const address = node === undefined ? undefined : nodesAt(node, 'ram:PostalTradeAddress')[0];
   return {
     name: read('ram:Name'),
     identifier: read('ram:ID'),
     contact: read('ram:DefinedTradeContact/ram:PersonName'),
-    electronicAddress: uri === undefined ? undefined : { value: textOf(uri), scheme: attr(uri, 'schemeID') },
+    electronicAddress:
+      uri === undefined ? undefined : { value: textOf(uri), scheme: attr(uri, 'schemeID') },
     vatId: registration('VA'),
     taxNumber: registration('FC'),
     address:
@@ -129,28 +136,43 @@ function party(node: XmlNode | undefined): PartyFacts {
 export function ciiFacts(xml: string): CiiFacts {
   const root = parseXml(xml, 'rsm:CrossIndustryInvoice');
   const issue = nodesAt(root, 'rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString')[0];
-  const summation = nodesAt(root, `${SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation`)[0];
-  const sum = (path: string): string | undefined => (summation === undefined ? undefined : text(summation, path));
-  const taxTotal = summation === undefined ? undefined : nodesAt(summation, 'ram:TaxTotalAmount')[0];
+  const summation = nodesAt(
+    root,
+    `${SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation`,
+  )[0];
+  const sum = (path: string): string | undefined =>
+    summation === undefined ? undefined : text(summation, path);
+  const taxTotal =
+    summation === undefined ? undefined : nodesAt(summation, 'ram:TaxTotalAmount')[0];
   return {
-    specification: text(root, 'rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID'),
+    specification: text(
+      root,
+      'rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID',
+    ),
     number: text(root, 'rsm:ExchangedDocument/ram:ID'),
     issueDate: textOf(issue),
     issueDateFormat: attr(issue, 'format'),
     typeCode: text(root, 'rsm:ExchangedDocument/ram:TypeCode'),
     currency: text(root, `${SETTLEMENT}/ram:InvoiceCurrencyCode`),
-    notes: nodesAt(root, 'rsm:ExchangedDocument/ram:IncludedNote/ram:Content').map((n) => textOf(n) ?? ''),
+    notes: nodesAt(root, 'rsm:ExchangedDocument/ram:IncludedNote/ram:Content').map(
+      (n) => textOf(n) ?? '',
+    ),
     precedingInvoices: nodesAt(root, `${SETTLEMENT}/ram:InvoiceReferencedDocument`).map((ref) => ({
       number: text(ref, 'ram:IssuerAssignedID'),
       date: text(ref, 'ram:FormattedIssueDateTime/qdt:DateTimeString'),
     })),
-    deliveryDate: text(root, `${TRANSACTION}/ram:ApplicableHeaderTradeDelivery/ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime/udt:DateTimeString`),
+    deliveryDate: text(
+      root,
+      `${TRANSACTION}/ram:ApplicableHeaderTradeDelivery/ram:ActualDeliverySupplyChainEvent/ram:OccurrenceDateTime/udt:DateTimeString`,
+    ),
     seller: party(nodesAt(root, `${AGREEMENT}/ram:SellerTradeParty`)[0]),
     buyer: party(nodesAt(root, `${AGREEMENT}/ram:BuyerTradeParty`)[0]),
-    payment: nodesAt(root, `${SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans`).map((means) => ({
-      code: text(means, 'ram:TypeCode'),
-      information: text(means, 'ram:Information'),
-    })),
+    payment: nodesAt(root, `${SETTLEMENT}/ram:SpecifiedTradeSettlementPaymentMeans`).map(
+      (means) => ({
+        code: text(means, 'ram:TypeCode'),
+        information: text(means, 'ram:Information'),
+      }),
+    ),
     paymentReference: text(root, `${SETTLEMENT}/ram:PaymentReference`),
     lines: nodesAt(root, `${TRANSACTION}/ram:IncludedSupplyChainTradeLineItem`).map((line) => {
       const quantity = nodesAt(line, 'ram:SpecifiedLineTradeDelivery/ram:BilledQuantity')[0];
@@ -159,11 +181,26 @@ export function ciiFacts(xml: string): CiiFacts {
         name: text(line, 'ram:SpecifiedTradeProduct/ram:Name'),
         quantity: textOf(quantity),
         unitCode: attr(quantity, 'unitCode'),
-        price: text(line, 'ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount'),
-        baseQuantity: text(line, 'ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:BasisQuantity'),
-        net: text(line, 'ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount'),
-        category: text(line, 'ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode'),
-        rate: text(line, 'ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:RateApplicablePercent'),
+        price: text(
+          line,
+          'ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount',
+        ),
+        baseQuantity: text(
+          line,
+          'ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:BasisQuantity',
+        ),
+        net: text(
+          line,
+          'ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount',
+        ),
+        category: text(
+          line,
+          'ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:CategoryCode',
+        ),
+        rate: text(
+          line,
+          'ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:RateApplicablePercent',
+        ),
       };
     }),
     vat: nodesAt(root, `${SETTLEMENT}/ram:ApplicableTradeTax`).map((tax) => ({
@@ -187,7 +224,8 @@ export function ciiFacts(xml: string): CiiFacts {
 }
 
 const AMOUNT = /^-?\d+(\.\d{1,2})?$/;
-const present = (value: string | undefined): value is string => value !== undefined && value.trim() !== '';
+const present = (value: string | undefined): value is string =>
+  value !== undefined && value.trim() !== '';
 
 /** An amount in cents; NaN when it is missing or has more than two decimals (BR-DEC-*). */
 function cents(value: string | undefined): number {
@@ -197,7 +235,8 @@ function cents(value: string | undefined): number {
   return value.startsWith('-') ? -abs : abs;
 }
 
-const decimal = (value: string | undefined): number => (value === undefined || value.trim() === '' ? Number.NaN : Number(value));
+const decimal = (value: string | undefined): number =>
+  value === undefined || value.trim() === '' ? Number.NaN : Number(value);
 
 /** The rules of EN 16931-1 (and the two checks below it) the invoice breaks, by rule id; empty when none. */
 export function en16931Violations(f: CiiFacts): string[] {
@@ -233,36 +272,74 @@ export function en16931Violations(f: CiiFacts): string[] {
     rule('BR-CO-04', present(line.category));
     // Not an EN 16931 core rule (Peppol's R120): the line's net is quantity × price ÷ base quantity.
     const base = line.baseQuantity === undefined ? 1 : decimal(line.baseQuantity);
-    rule('LINE-NET', Math.round((decimal(line.quantity) * cents(line.price)) / base) === cents(line.net));
+    rule(
+      'LINE-NET',
+      Math.round((decimal(line.quantity) * cents(line.price)) / base) === cents(line.net),
+    );
   }
   for (const party of [f.seller, f.buyer]) {
-    if (party.electronicAddress !== undefined) rule('BR-62/63', present(party.electronicAddress.value) && present(party.electronicAddress.scheme));
+    if (party.electronicAddress !== undefined)
+      rule(
+        'BR-62/63',
+        present(party.electronicAddress.value) && present(party.electronicAddress.scheme),
+      );
     if (party.vatId !== undefined) rule('BR-CO-09', /^[A-Z]{2}/.test(party.vatId));
   }
   rule('BR-CO-26', present(f.seller.identifier) || present(f.seller.vatId));
 
-  const amounts = [f.totals.lineNet, f.totals.taxExclusive, f.totals.tax, f.totals.taxInclusive, f.totals.prepaid, f.totals.due, ...f.lines.map((l) => l.net), ...f.vat.flatMap((v) => [v.taxable, v.tax])];
-  rule('BR-DEC', amounts.every((a) => a === undefined || AMOUNT.test(a)));
+  const amounts = [
+    f.totals.lineNet,
+    f.totals.taxExclusive,
+    f.totals.tax,
+    f.totals.taxInclusive,
+    f.totals.prepaid,
+    f.totals.due,
+    ...f.lines.map((l) => l.net),
+    ...f.vat.flatMap((v) => [v.taxable, v.tax]),
+  ];
+  rule(
+    'BR-DEC',
+    amounts.every((a) => a === undefined || AMOUNT.test(a)),
+  );
   const lineSum = f.lines.reduce((sum, line) => sum + cents(line.net), 0);
   rule('BR-CO-10', lineSum === cents(f.totals.lineNet));
   rule('BR-CO-13', cents(f.totals.taxExclusive) === cents(f.totals.lineNet));
   rule('BR-CO-14', cents(f.totals.tax) === f.vat.reduce((sum, v) => sum + cents(v.tax), 0));
   rule('BR-53', f.totals.taxCurrency === f.currency);
-  rule('BR-CO-15', cents(f.totals.taxInclusive) === cents(f.totals.taxExclusive) + cents(f.totals.tax));
-  rule('BR-CO-16', cents(f.totals.due) === cents(f.totals.taxInclusive) - cents(f.totals.prepaid || '0'));
+  rule(
+    'BR-CO-15',
+    cents(f.totals.taxInclusive) === cents(f.totals.taxExclusive) + cents(f.totals.tax),
+  );
+  rule(
+    'BR-CO-16',
+    cents(f.totals.due) === cents(f.totals.taxInclusive) - cents(f.totals.prepaid || '0'),
+  );
   rule('BR-CO-25', cents(f.totals.due) <= 0);
 
   for (const v of f.vat) {
-    const linesOfCategory = f.lines.filter((l) => l.category === v.category && decimal(l.rate) === decimal(v.rate));
+    const linesOfCategory = f.lines.filter(
+      (l) => l.category === v.category && decimal(l.rate) === decimal(v.rate),
+    );
     const id = v.category ?? '?';
-    rule(`BR-${id}-08`, cents(v.taxable) === linesOfCategory.reduce((sum, l) => sum + cents(l.net), 0));
+    rule(
+      `BR-${id}-08`,
+      cents(v.taxable) === linesOfCategory.reduce((sum, l) => sum + cents(l.net), 0),
+    );
     // EN 16931-1 says "rounded to two decimals"; the CEN CII artefacts allow 1.00 of slack, this check one cent.
-    rule('BR-CO-17', Math.abs(cents(v.tax) - Math.round((cents(v.taxable) * decimal(v.rate)) / 100)) <= 1);
+    rule(
+      'BR-CO-17',
+      Math.abs(cents(v.tax) - Math.round((cents(v.taxable) * decimal(v.rate)) / 100)) <= 1,
+    );
     if (v.category === 'S') {
       rule('BR-S-02', present(f.seller.vatId) || present(f.seller.taxNumber));
       rule('BR-S-05', decimal(v.rate) > 0);
     } else if (v.category === 'E' || v.category === 'AE') {
-      rule(`BR-${id}-02`, v.category === 'AE' ? present(f.seller.vatId) && present(f.buyer.vatId) : present(f.seller.vatId) || present(f.seller.taxNumber));
+      rule(
+        `BR-${id}-02`,
+        v.category === 'AE'
+          ? present(f.seller.vatId) && present(f.buyer.vatId)
+          : present(f.seller.vatId) || present(f.seller.taxNumber),
+      );
       rule(`BR-${id}-05`, decimal(v.rate) === 0);
       rule(`BR-${id}-09`, cents(v.tax) === 0);
       rule(`BR-${id}-10`, present(v.exemptionReason) || present(v.exemptionCode));
@@ -272,6 +349,12 @@ export function en16931Violations(f: CiiFacts): string[] {
   }
   for (const means of f.payment) rule('BR-49', present(means.code));
   // Not EN 16931 core: a credit note names the invoice it corrects (BG-3), as the German rules on corrections expect.
-  if (f.typeCode === '381') rule('BG-3', f.precedingInvoices.length === 1 && present(f.precedingInvoices[0]?.number) && present(f.precedingInvoices[0]?.date));
+  if (f.typeCode === '381')
+    rule(
+      'BG-3',
+      f.precedingInvoices.length === 1 &&
+        present(f.precedingInvoices[0]?.number) &&
+        present(f.precedingInvoices[0]?.date),
+    );
   return [...broken].sort();
 }

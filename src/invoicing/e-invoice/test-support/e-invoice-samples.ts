@@ -3,7 +3,13 @@
  * the e-invoice is for, and a German small business. Names and numbers are invented.
  */
 import type { DocumentSnapshot } from '../../document-snapshot.js';
-import { ENGLISH_INVOICE, GERMAN_CREDIT_NOTE, GERMAN_INVOICE, HEBREW_INVOICE, ITALIAN_INVOICE } from '../../pdf/test-support/sample-snapshots.js';
+import {
+  ENGLISH_INVOICE,
+  GERMAN_CREDIT_NOTE,
+  GERMAN_INVOICE,
+  HEBREW_INVOICE,
+  ITALIAN_INVOICE,
+} from '../../pdf/test-support/sample-snapshots.js';
 
 /** A German seller to a German company (domestic B2B), VAT included at 19 %. */
 export const GERMAN_B2B_INVOICE: DocumentSnapshot = {
@@ -23,7 +29,12 @@ export const GERMAN_B2B_INVOICE: DocumentSnapshot = {
 export const GERMAN_SMALL_BUSINESS_INVOICE: DocumentSnapshot = {
   ...GERMAN_B2B_INVOICE,
   number: 'RE-2026-000131',
-  seller: { ...GERMAN_INVOICE.seller, name: 'Lena Vogel Webdesign', vatId: null, taxNumber: '21/815/08150' },
+  seller: {
+    ...GERMAN_INVOICE.seller,
+    name: 'Lena Vogel Webdesign',
+    vatId: null,
+    taxNumber: '21/815/08150',
+  },
   totals: { net: 121380, tax: 0, gross: 121380 },
   taxMode: { kind: 'small_business' },
 };

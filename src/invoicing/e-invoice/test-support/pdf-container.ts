@@ -10,7 +10,10 @@ import { readPdf } from '../../pdf/test-support/pdf-reader.js';
 export async function pdfAttachments(bytes: Uint8Array): Promise<Map<string, Uint8Array>> {
   return readPdf(bytes, async (pdf) => {
     const out = new Map<string, Uint8Array>();
-    for (const attachment of Object.values<{ filename: string; content: Uint8Array }>((await pdf.getAttachments()) ?? {})) out.set(attachment.filename, attachment.content);
+    for (const attachment of Object.values<{ filename: string; content: Uint8Array }>(
+      (await pdf.getAttachments()) ?? {},
+    ))
+      out.set(attachment.filename, attachment.content);
     return out;
   });
 }
@@ -18,7 +21,16 @@ export async function pdfAttachments(bytes: Uint8Array): Promise<Map<string, Uin
 export interface PdfMetadata {
   /** The catalog's XMP packet, decoded as UTF-8. */
   xmp: string;
-  info: { title?: string; author?: string; subject?: string; keywords?: string; creator?: string; producer?: string; created?: Date; modified?: Date };
+  info: {
+    title?: string;
+    author?: string;
+    subject?: string;
+    keywords?: string;
+    creator?: string;
+    producer?: string;
+    created?: Date;
+    modified?: Date;
+  };
   /** The attachments' file specifications as pdf-lib reads them. */
   attachments: ReturnType<PDFDocument['getAttachments']>;
   /** How many metadata streams the file holds (the catalog's and any left over). */
@@ -31,7 +43,11 @@ export async function pdfMetadata(bytes: Uint8Array): Promise<PdfMetadata> {
   if (!(stream instanceof PDFRawStream)) throw new Error('the catalog has no metadata stream');
   const metadataStreams = doc.context
     .enumerateIndirectObjects()
-    .filter(([, object]) => object instanceof PDFRawStream && object.dict.get(PDFName.of('Type')) === PDFName.of('Metadata')).length;
+    .filter(
+      ([, object]) =>
+        object instanceof PDFRawStream &&
+        object.dict.get(PDFName.of('Type')) === PDFName.of('Metadata'),
+    ).length;
   return {
     xmp: new TextDecoder('utf-8', { fatal: true }).decode(decodePDFRawStream(stream).decode()),
     info: {

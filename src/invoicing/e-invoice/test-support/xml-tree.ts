@@ -19,7 +19,8 @@ const parser = new XMLParser({
 /** The root element `name` of a well-formed document (throws with the parser's message otherwise). */
 export function parseXml(xml: string, name: string): XmlNode {
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new Error(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
+  if (valid !== true)
+    throw new Error(`not well-formed XML: ${valid.err.msg} (line ${valid.err.line})`);
   const root = (parser.parse(xml) as Record<string, XmlNode[]>)[name]?.[0];
   if (root === undefined) throw new Error(`the root element is not ${name}`);
   return root;

@@ -11,9 +11,17 @@ import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 const STANDARD_FONTS = `${join(dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json')), 'standard_fonts')}/`;
 
 /** Runs `read` on the opened PDF and closes it again. */
-export async function readPdf<T>(bytes: Uint8Array, read: (pdf: PDFDocumentProxy) => Promise<T>): Promise<T> {
+export async function readPdf<T>(
+  bytes: Uint8Array,
+  read: (pdf: PDFDocumentProxy) => Promise<T>,
+): Promise<T> {
   // pdf.js takes the buffer over; hand it a copy so the caller's bytes stay usable.
-  const task = getDocument({ data: bytes.slice(), isEvalSupported: false, standardFontDataUrl: STANDARD_FONTS, verbosity: 0 });
+  const task = getDocument({
+    data: bytes.slice(),
+    isEvalSupported: false,
+    standardFontDataUrl: STANDARD_FONTS,
+    verbosity: 0,
+  });
   const pdf = await task.promise;
   try {
     return await read(pdf);

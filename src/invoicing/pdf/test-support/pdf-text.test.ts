@@ -7,8 +7,14 @@ import { pdfLines } from './pdf-text.js';
 /** One page with one line of text laid out in the given paragraph direction. */
 async function pageWith(text: string, direction: 'ltr' | 'rtl'): Promise<Uint8Array> {
   registerDocumentFonts();
-  const style = { fontFamily: FONT_FAMILY, direction, textAlign: direction === 'rtl' ? 'right' : 'left' } as const;
-  return new Uint8Array(await renderToBuffer(h(Document, null, h(Page, null, h(Text, { style }, text)))));
+  const style = {
+    fontFamily: FONT_FAMILY,
+    direction,
+    textAlign: direction === 'rtl' ? 'right' : 'left',
+  } as const;
+  return new Uint8Array(
+    await renderToBuffer(h(Document, null, h(Page, null, h(Text, { style }, text)))),
+  );
 }
 
 describe('pdfLines', () => {
@@ -26,6 +32,8 @@ describe('pdfLines', () => {
   });
 
   it('reads left-to-right text as it stands', async () => {
-    expect(await pdfLines(await pageWith('Gesamtbetrag 1.213,80 €', 'ltr'))).toEqual([['Gesamtbetrag 1.213,80 €']]);
+    expect(await pdfLines(await pageWith('Gesamtbetrag 1.213,80 €', 'ltr'))).toEqual([
+      ['Gesamtbetrag 1.213,80 €'],
+    ]);
   });
 });

@@ -23,7 +23,16 @@ const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 const DIGIT = /\p{N}/u;
 /** Signs that stick to an adjacent number (UAX #9 rules W4/W5: 18%, -11.90, €5). */
 const NUMBER_SIGN = /[%‰#$€₪£+\-−]/;
-const MIRRORED: Readonly<Record<string, string>> = { '(': ')', ')': '(', '[': ']', ']': '[', '{': '}', '}': '{', '<': '>', '>': '<' };
+const MIRRORED: Readonly<Record<string, string>> = {
+  '(': ')',
+  ')': '(',
+  '[': ']',
+  ']': '[',
+  '{': '}',
+  '}': '{',
+  '<': '>',
+  '>': '<',
+};
 /** Pieces whose baselines differ by less than this (points) are on one line. */
 const SAME_LINE = 3;
 /** A horizontal gap wider than this (points) between two pieces separates two texts (cells). */
@@ -89,7 +98,10 @@ function logicalRtl(visual: string[]): string {
       let k = j;
       while (all[k]?.kind === 'neutral') k += 1;
       const next = all[k];
-      const between = all.slice(j, k).map((t) => t.text).join('');
+      const between = all
+        .slice(j, k)
+        .map((t) => t.text)
+        .join('');
       if (next?.kind !== 'ltr' || !oneRun(text, between, next.text)) break;
       text += between + next.text;
       j = k + 1;
@@ -115,11 +127,18 @@ function lineText(pieces: Piece[], direction: 'ltr' | 'rtl'): string {
   }
   const read = direction === 'rtl' ? texts.reverse().map(logicalRtl) : texts.map((t) => t.join(''));
   // No-break spaces (Intl puts them between amount and currency) read back as plain spaces.
-  return read.join(' ').replace(/[\u00a0\u202f]/g, ' ').replace(/ {2,}/g, ' ').trim();
+  return read
+    .join(' ')
+    .replace(/[\u00a0\u202f]/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
 }
 
 /** Every page's lines, top to bottom, in logical order; `direction` is the document's. */
-export async function pdfLines(bytes: Uint8Array, direction: 'ltr' | 'rtl' = 'ltr'): Promise<string[][]> {
+export async function pdfLines(
+  bytes: Uint8Array,
+  direction: 'ltr' | 'rtl' = 'ltr',
+): Promise<string[][]> {
   return readPdf(bytes, async (pdf) => {
     const pages: string[][] = [];
     for (let n = 1; n <= pdf.numPages; n += 1) {
@@ -128,7 +147,12 @@ export async function pdfLines(bytes: Uint8Array, direction: 'ltr' | 'rtl' = 'lt
       const pieces: Piece[] = [];
       for (const item of content.items) {
         if (!('str' in item) || item.str === '') continue;
-        pieces.push({ text: item.str, x: Number(item.transform[4]), y: Number(item.transform[5]), width: item.width });
+        pieces.push({
+          text: item.str,
+          x: Number(item.transform[4]),
+          y: Number(item.transform[5]),
+          width: item.width,
+        });
       }
       pieces.sort((a, b) => b.y - a.y);
       const lines: Piece[][] = [];
@@ -153,7 +177,11 @@ export interface PdfFont {
  * it: dictionaries in plain text, only stream contents compressed), and whether every font
  * descriptor carries an embedded font program.
  */
-export function pdfFonts(bytes: Uint8Array): { fonts: PdfFont[]; descriptors: number; embeddedPrograms: number } {
+export function pdfFonts(bytes: Uint8Array): {
+  fonts: PdfFont[];
+  descriptors: number;
+  embeddedPrograms: number;
+} {
   const text = Buffer.from(bytes).toString('latin1');
   const fonts: PdfFont[] = [];
   for (const match of text.matchAll(/<<((?:(?!>>)[\s\S])*?\/Type \/Font\b(?:(?!>>)[\s\S])*?)>>/g)) {

@@ -2,7 +2,11 @@
  * Sample documents in the four languages: the tests render them and `npm run docs:samples`
  * turns them into the pictures in docs/invoices/. Names, numbers and addresses are invented.
  */
-import type { DocumentLanguage, DocumentSeller, DocumentSnapshot } from '../../document-snapshot.js';
+import type {
+  DocumentLanguage,
+  DocumentSeller,
+  DocumentSnapshot,
+} from '../../document-snapshot.js';
 
 /** A 96×96 PNG logo (a ring around a bar), so the samples show where a logo goes. */
 export const SAMPLE_LOGO_PNG_BASE64 =
@@ -41,7 +45,12 @@ export const GERMAN_INVOICE: DocumentSnapshot = {
     email: 'joerg.weiss@example.de',
   },
   lines: [
-    { description: 'Online-Kurs „Buchhaltung für Selbständige“', quantity: 1, unitAmount: 119000, amount: 119000 },
+    {
+      description: 'Online-Kurs „Buchhaltung für Selbständige“',
+      quantity: 1,
+      unitAmount: 119000,
+      amount: 119000,
+    },
     { description: 'Arbeitsbuch (PDF)', quantity: 2, unitAmount: 1190, amount: 2380 },
   ],
   totals: { net: 102000, tax: 19380, gross: 121380 },
@@ -82,7 +91,14 @@ export const ENGLISH_INVOICE: DocumentSnapshot = {
     vatId: 'IE1234567TA',
     email: 'accounts@brightwater.example',
   },
-  lines: [{ description: 'Team licence, 10 seats, 12 months', quantity: 10, unitAmount: 4900, amount: 49000 }],
+  lines: [
+    {
+      description: 'Team licence, 10 seats, 12 months',
+      quantity: 10,
+      unitAmount: 4900,
+      amount: 49000,
+    },
+  ],
   totals: { net: 49000, tax: 0, gross: 49000 },
   taxMode: { kind: 'reverse_charge' },
   payment: { method: 'PayPal', transactionId: '3GG27491LM184925A', paidAt: '2026-03-15T09:58:02Z' },
@@ -120,7 +136,14 @@ export const ITALIAN_INVOICE: DocumentSnapshot = {
     vatId: null,
     email: 'niccolo.bianchi@example.it',
   },
-  lines: [{ description: 'Corso online «Fotografia di ritratto» – accesso a vita', quantity: 1, unitAmount: 14900, amount: 14900 }],
+  lines: [
+    {
+      description: 'Corso online «Fotografia di ritratto» – accesso a vita',
+      quantity: 1,
+      unitAmount: 14900,
+      amount: 14900,
+    },
+  ],
   totals: { net: 14900, tax: 0, gross: 14900 },
   taxMode: { kind: 'small_business' },
   payment: { method: 'PayPal', transactionId: '9KD2941057305683L', paidAt: '2026-04-20T16:44:20Z' },
@@ -185,7 +208,10 @@ export function manyLines(snapshot: DocumentSnapshot, count: number): DocumentSn
     amount: 1000,
   }));
   const gross = 1000 * count;
-  const rate = snapshot.taxMode.kind === 'vat_included' || snapshot.taxMode.kind === 'israel_vat' ? snapshot.taxMode.rateBasisPoints : 0;
+  const rate =
+    snapshot.taxMode.kind === 'vat_included' || snapshot.taxMode.kind === 'israel_vat'
+      ? snapshot.taxMode.rateBasisPoints
+      : 0;
   const net = Math.round((gross * 10_000) / (10_000 + rate));
   return { ...snapshot, lines, totals: { net, tax: gross - net, gross } };
 }

@@ -10,7 +10,13 @@ const params = z.record(z.string(), z.string());
 
 const fixtureSchema = z.object({
   worked_examples: z.array(
-    z.object({ name: z.string(), passphrase: z.string(), variant: z.string(), params, expected: z.string() }),
+    z.object({
+      name: z.string(),
+      passphrase: z.string(),
+      variant: z.string(),
+      params,
+      expected: z.string(),
+    }),
   ),
   example_payloads: z.object({
     passphrase: z.string(),
@@ -23,7 +29,10 @@ export type Digistore24Fixture = z.infer<typeof fixtureSchema>;
 export type Digistore24ExamplePayload = Digistore24Fixture['example_payloads']['items'][number];
 
 export function loadDigistore24Fixture(): Digistore24Fixture {
-  const text = readFileSync(new URL('../fixtures/digistore24-ipn-examples.json', import.meta.url), 'utf8');
+  const text = readFileSync(
+    new URL('../fixtures/digistore24-ipn-examples.json', import.meta.url),
+    'utf8',
+  );
   return fixtureSchema.parse(JSON.parse(text));
 }
 
@@ -44,7 +53,10 @@ export function digistore24Request(body: string | Buffer): InboundRequest {
     receivedAt: new Date('2024-05-14T07:12:46.000Z'),
     method: 'POST',
     url: '/ipn/src_01HZX0000000000000000000',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(rawBody.length) },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'content-length': String(rawBody.length),
+    },
     rawBody,
     remoteAddress: '127.0.0.1',
   };

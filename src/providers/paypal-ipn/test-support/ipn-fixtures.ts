@@ -15,7 +15,9 @@ const fixtureSchema = z.object({
       name: z.string().min(1),
       description: z.string(),
       environment: z.enum(['live', 'sandbox']),
-      body: z.string().regex(/^[\x21-\x7e]+$/, { message: 'an IPN body is printable ASCII without spaces' }),
+      body: z
+        .string()
+        .regex(/^[\x21-\x7e]+$/, { message: 'an IPN body is printable ASCII without spaces' }),
     }),
   ),
 });
@@ -23,9 +25,16 @@ const fixtureSchema = z.object({
 export type PayPalIpnFixture = z.infer<typeof fixtureSchema>['items'][number];
 
 /** The account the live fixtures are paid to. */
-export const LIVE_CONFIG: PayPalIpnConfig = { environment: 'live', receiverEmail: 'seller@example.com', receiverId: 'KXQ7ZRP4M2B8N' };
+export const LIVE_CONFIG: PayPalIpnConfig = {
+  environment: 'live',
+  receiverEmail: 'seller@example.com',
+  receiverId: 'KXQ7ZRP4M2B8N',
+};
 /** The account the sandbox fixtures are paid to. */
-export const SANDBOX_CONFIG: PayPalIpnConfig = { environment: 'sandbox', receiverEmail: 'seller@paypalsandbox.com' };
+export const SANDBOX_CONFIG: PayPalIpnConfig = {
+  environment: 'sandbox',
+  receiverEmail: 'seller@paypalsandbox.com',
+};
 
 export function loadPayPalIpnFixtures(): PayPalIpnFixture[] {
   const text = readFileSync(new URL('../fixtures/paypal-ipn-bodies.json', import.meta.url), 'utf8');
@@ -33,7 +42,10 @@ export function loadPayPalIpnFixtures(): PayPalIpnFixture[] {
 }
 
 /** The fixture named `name`; throws when there is none (a typo in a test). */
-export function fixtureNamed(fixtures: readonly PayPalIpnFixture[], name: string): PayPalIpnFixture {
+export function fixtureNamed(
+  fixtures: readonly PayPalIpnFixture[],
+  name: string,
+): PayPalIpnFixture {
   const found = fixtures.find((fixture) => fixture.name === name);
   if (!found) throw new Error(`no PayPal IPN fixture named ${name}`);
   return found;

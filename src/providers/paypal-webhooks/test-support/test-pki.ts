@@ -28,7 +28,13 @@ function rsaKeyPair(): { publicKeyPem: string; privateKeyPem: string } {
 
 let serial = 0x1000;
 
-function build(subject: forge.pki.CertificateField[], issuer: forge.pki.CertificateField[], publicKeyPem: string, signerKeyPem: string, options: { notBefore: string; notAfter: string; ca: boolean }): string {
+function build(
+  subject: forge.pki.CertificateField[],
+  issuer: forge.pki.CertificateField[],
+  publicKeyPem: string,
+  signerKeyPem: string,
+  options: { notBefore: string; notAfter: string; ca: boolean },
+): string {
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKeyPem);
   // Four hex digits below 0x8000: a minimal, positive DER INTEGER (OpenSSL rejects padded ones).
@@ -37,7 +43,17 @@ function build(subject: forge.pki.CertificateField[], issuer: forge.pki.Certific
   cert.validity.notAfter = new Date(options.notAfter);
   cert.setSubject(subject);
   cert.setIssuer(issuer);
-  cert.setExtensions(options.ca ? [{ name: 'basicConstraints', cA: true }, { name: 'keyUsage', keyCertSign: true }] : [{ name: 'basicConstraints', cA: false }, { name: 'keyUsage', digitalSignature: true }]);
+  cert.setExtensions(
+    options.ca
+      ? [
+          { name: 'basicConstraints', cA: true },
+          { name: 'keyUsage', keyCertSign: true },
+        ]
+      : [
+          { name: 'basicConstraints', cA: false },
+          { name: 'keyUsage', digitalSignature: true },
+        ],
+  );
   cert.sign(forge.pki.privateKeyFromPem(signerKeyPem), forge.md.sha256.create());
   return forge.pki.certificateToPem(cert);
 }
@@ -50,7 +66,14 @@ const CA_SUBJECT: forge.pki.CertificateField[] = [
 /** A self-signed test CA, valid 2010–2050. */
 export function createTestCa(): TestCertificate {
   const keys = rsaKeyPair();
-  return { certificatePem: build(CA_SUBJECT, CA_SUBJECT, keys.publicKeyPem, keys.privateKeyPem, { notBefore: '2010-01-01T00:00:00Z', notAfter: '2050-01-01T00:00:00Z', ca: true }), privateKeyPem: keys.privateKeyPem };
+  return {
+    certificatePem: build(CA_SUBJECT, CA_SUBJECT, keys.publicKeyPem, keys.privateKeyPem, {
+      notBefore: '2010-01-01T00:00:00Z',
+      notAfter: '2050-01-01T00:00:00Z',
+      ca: true,
+    }),
+    privateKeyPem: keys.privateKeyPem,
+  };
 }
 
 /** A leaf certificate for `commonName`, signed by `ca`, with its own fresh key. */
@@ -60,5 +83,11 @@ export function issueLeaf(ca: TestCertificate, options: LeafOptions): TestCertif
     { name: 'commonName', value: options.commonName },
     { name: 'organizationName', value: 'PayPal, Inc.' },
   ];
-  return { certificatePem: build(subject, CA_SUBJECT, keys.publicKeyPem, ca.privateKeyPem, { ...options, ca: false }), privateKeyPem: keys.privateKeyPem };
+  return {
+    certificatePem: build(subject, CA_SUBJECT, keys.publicKeyPem, ca.privateKeyPem, {
+      ...options,
+      ca: false,
+    }),
+    privateKeyPem: keys.privateKeyPem,
+  };
 }

@@ -50,13 +50,23 @@ export async function startTestServer(route?: FakeRoute): Promise<TestServer> {
         return;
       }
       const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers[name] = value;
+      for (const [name, value] of Object.entries(req.headers))
+        if (typeof value === 'string') headers[name] = value;
       const answer = route
-        ? route({ method: req.method ?? 'GET', path: url.pathname, query: url.search.slice(1), headers, body: Buffer.concat(chunks) })
+        ? route({
+            method: req.method ?? 'GET',
+            path: url.pathname,
+            query: url.search.slice(1),
+            headers,
+            body: Buffer.concat(chunks),
+          })
         : Promise.resolve(null);
       answer.then(
         (response) => {
-          if (response === null) res.writeHead(404, { 'content-type': 'application/json' }).end('{"name":"RESOURCE_NOT_FOUND"}');
+          if (response === null)
+            res
+              .writeHead(404, { 'content-type': 'application/json' })
+              .end('{"name":"RESOURCE_NOT_FOUND"}');
           else res.writeHead(response.status, response.headers ?? {}).end(response.body);
         },
         () => res.writeHead(500).end(),

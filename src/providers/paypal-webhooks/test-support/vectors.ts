@@ -33,13 +33,20 @@ export function loadPayPalWebhookVectors(): PayPalWebhookVectors {
 export const INSIDE_VECTOR_VALIDITY = '2016-09-22T00:00:00.000Z';
 
 /** An inbound request as the route would hand it over: JSON body, PayPal's headers lower-cased. */
-export function webhookRequest(body: string | Buffer, headers: Readonly<Record<string, string>>): InboundRequest {
+export function webhookRequest(
+  body: string | Buffer,
+  headers: Readonly<Record<string, string>>,
+): InboundRequest {
   const rawBody = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   return {
     receivedAt: new Date('2016-09-22T00:00:00.000Z'),
     method: 'POST',
     url: '/ipn/src_01HZX0000000000000000000',
-    headers: { 'content-type': 'application/json', 'content-length': String(rawBody.length), ...headers },
+    headers: {
+      'content-type': 'application/json',
+      'content-length': String(rawBody.length),
+      ...headers,
+    },
     rawBody,
     remoteAddress: '173.0.81.140',
   };

@@ -14,7 +14,11 @@ import { eventTypeName } from '../../i18n/event-type-name.js';
 
 /** The problems under `prefix` (`actions.payment.`), keyed relative to it. */
 export function problemsUnder(problems: Problems, prefix: string): Problems {
-  return new Map([...problems].filter(([path]) => path.startsWith(prefix)).map(([path, problem]) => [path.slice(prefix.length), problem]));
+  return new Map(
+    [...problems]
+      .filter(([path]) => path.startsWith(prefix))
+      .map(([path, problem]) => [path.slice(prefix.length), problem]),
+  );
 }
 
 export interface ActionsEditorProps {
@@ -30,7 +34,15 @@ export interface ActionsEditorProps {
   disabled: boolean;
 }
 
-export function ActionsEditor({ field, schema, value, onChange, describe, problems, disabled }: ActionsEditorProps) {
+export function ActionsEditor({
+  field,
+  schema,
+  value,
+  onChange,
+  describe,
+  problems,
+  disabled,
+}: ActionsEditorProps) {
   const { t, i18n } = useTranslation();
   const text = describe([field], schema);
   const defaults = isJsonObject(schema.default) ? schema.default : {};
@@ -60,7 +72,9 @@ export function ActionsEditor({ field, schema, value, onChange, describe, proble
             <CheckboxField
               label={t('connections.actions.actOn', { event: label })}
               checked={on}
-              onChange={(next) => set(next ? structuredClone(defaults[key] ?? defaultsOf(actionSchema)) : undefined)}
+              onChange={(next) =>
+                set(next ? structuredClone(defaults[key] ?? defaultsOf(actionSchema)) : undefined)
+              }
               disabled={disabled}
             />
             {on ? (

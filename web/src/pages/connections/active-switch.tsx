@@ -4,10 +4,16 @@ import { ErrorDisplay } from '../../components/error-display.js';
 import type { Connection } from './connection-types.js';
 import { useSetActive } from './connection-queries.js';
 
-export function ActiveSwitch({ connection }: { connection: Pick<Connection, 'id' | 'name' | 'active'> }) {
+export function ActiveSwitch({
+  connection,
+}: {
+  connection: Pick<Connection, 'id' | 'name' | 'active'>;
+}) {
   const { t } = useTranslation();
   const setActive = useSetActive(connection);
-  const checked = setActive.isPending ? (setActive.variables ?? connection.active) : connection.active;
+  const checked = setActive.isPending
+    ? (setActive.variables ?? connection.active)
+    : connection.active;
   const id = `active-${connection.id}`;
   return (
     <div className="active-switch">

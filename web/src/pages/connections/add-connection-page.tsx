@@ -18,13 +18,17 @@ export function AddConnectionPage() {
   const connectors = useConnectors();
   const create = useCreateConnection();
   if (connectors.isPending) return <Loading />;
-  if (connectors.isError) return <ErrorDisplay error={connectors.error} onRetry={() => void connectors.refetch()} />;
+  if (connectors.isError)
+    return <ErrorDisplay error={connectors.error} onRetry={() => void connectors.refetch()} />;
   const connector = connectorById(connectors.data, connectorId);
   if (!connector) return <NotFoundPage />;
 
   return (
     <>
-      <PageHeader title={t('connections.addTitle', { connector: connector.displayName })} description={t('connections.addIntro')} />
+      <PageHeader
+        title={t('connections.addTitle', { connector: connector.displayName })}
+        description={t('connections.addIntro')}
+      />
       <ConnectionForm
         connector={connector}
         initial={newConnectionValue(connector)}
@@ -35,7 +39,8 @@ export function AddConnectionPage() {
         onCancel={() => void navigate('/connections/new')}
         onSubmit={(value) =>
           create.mutate(createBody(connector, value), {
-            onSuccess: (written) => void navigate(`/connections/${written.id}`, { state: CREATED_STATE }),
+            onSuccess: (written) =>
+              void navigate(`/connections/${written.id}`, { state: CREATED_STATE }),
           })
         }
       />

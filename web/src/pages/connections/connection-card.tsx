@@ -16,7 +16,10 @@ export function ConnectionCard({ connection, connector, sourceNames }: Connectio
   const { t } = useTranslation();
   const titleId = `connection-${connection.id}`;
   return (
-    <article className={`card connection-card${isFailing(connection) ? ' connection-failing' : ''}${connection.active ? '' : ' connection-inactive'}`} aria-labelledby={titleId}>
+    <article
+      className={`card connection-card${isFailing(connection) ? ' connection-failing' : ''}${connection.active ? '' : ' connection-inactive'}`}
+      aria-labelledby={titleId}
+    >
       <header className="card-header">
         <h2 id={titleId} className="card-title">
           <Link to={`/connections/${connection.id}`}>{connection.name}</Link>

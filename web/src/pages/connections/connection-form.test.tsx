@@ -13,7 +13,11 @@ import { expectAccessible } from '../../test-support/axe.js';
 import { startTestServer } from '../../test-support/ipnhub-server.js';
 import type { TestServer } from '../../test-support/ipnhub-server.js';
 import { fill } from '../../test-support/fill.js';
-import { clearConnections, PASSPHRASE, renderConnections } from '../../test-support/connection-pages.js';
+import {
+  clearConnections,
+  PASSPHRASE,
+  renderConnections,
+} from '../../test-support/connection-pages.js';
 
 /** The field (label, control, help and problem) whose control is `control`. */
 function fieldOf(control: HTMLElement): HTMLElement {
@@ -38,7 +42,12 @@ describe('Connection form', () => {
       config: { url: 'https://hooks.example.com/in', mapping: { id: 'order.id' } },
       filters: { eventTypes: ['payment'] },
     });
-    const storedSecret = ((await server.runtime.connections.loadForDelivery(connection.id))?.config as { secret?: string } | undefined)?.secret ?? '';
+    const storedSecret =
+      (
+        (await server.runtime.connections.loadForDelivery(connection.id))?.config as
+          | { secret?: string }
+          | undefined
+      )?.secret ?? '';
     expect(storedSecret).toMatch(/^whsec_/);
     const { router } = await renderConnections(server, `/connections/${connection.id}/edit`);
     await screen.findByRole('heading', { level: 1, name: 'Edit Billing' });
@@ -51,7 +60,9 @@ describe('Connection form', () => {
 
     // The preview renders the saved mapping for a sample payment …
     const preview = screen.getByRole('region', { name: 'Preview' });
-    const idRow = await within(preview).findByRole('row', { name: /^Field mapping › id order\.id/ });
+    const idRow = await within(preview).findByRole('row', {
+      name: /^Field mapping › id order\.id/,
+    });
     expect(idRow.textContent).not.toContain('(empty)');
     // The body as it would be sent: a named region that scrolls, so it takes keyboard focus.
     const output = within(preview).getByRole('region', { name: 'What would be sent' });
@@ -61,19 +72,32 @@ describe('Connection form', () => {
     await user.click(screen.getByRole('button', { name: 'Add an entry to Field mapping' }));
     await user.type(screen.getByRole('textbox', { name: /^Name of entry 2/ }), 'mail');
     await fill(user, screen.getByRole('textbox', { name: /^Value of mail/ }), '{buyer.emial}');
-    const problems = await within(preview).findByText('These settings would not be saved as they are:');
-    await waitFor(() => expect(problems.closest('.notice')?.textContent).toContain('Field mapping › mail'));
+    const problems = await within(preview).findByText(
+      'These settings would not be saved as they are:',
+    );
+    await waitFor(() =>
+      expect(problems.closest('.notice')?.textContent).toContain('Field mapping › mail'),
+    );
     expect(problems.closest('.notice')?.textContent).toContain('did you mean "buyer.email"');
 
     // Saved anyway: the server refuses it, and says so at the entry.
     await user.click(screen.getByRole('button', { name: 'Save' }));
     const mailValue = screen.getByRole('textbox', { name: /^Value of mail/ });
-    await waitFor(() => expect(fieldOf(mailValue).textContent).toContain('Not accepted: "{buyer.emial}": the event has no "buyer.emial"'));
-    expect(screen.getByRole('list', { name: 'Fields the server did not accept' }).textContent).toContain('Field mapping › mail');
+    await waitFor(() =>
+      expect(fieldOf(mailValue).textContent).toContain(
+        'Not accepted: "{buyer.emial}": the event has no "buyer.emial"',
+      ),
+    );
+    expect(
+      screen.getByRole('list', { name: 'Fields the server did not accept' }).textContent,
+    ).toContain('Field mapping › mail');
     expect(mailValue.getAttribute('aria-invalid')).toBe('true');
     expect(document.activeElement).toBe(mailValue);
     await expectAccessible();
-    expect((await server.runtime.connections.get(connection.id))?.config).toEqual({ url: 'https://hooks.example.com/in', mapping: { id: 'order.id' } });
+    expect((await server.runtime.connections.get(connection.id))?.config).toEqual({
+      url: 'https://hooks.example.com/in',
+      mapping: { id: 'order.id' },
+    });
 
     // A secret that is no signing secret: refused at the secret's field.
     await user.clear(mailValue);
@@ -82,8 +106,14 @@ describe('Connection form', () => {
     const newSecret = screen.getByLabelText(/^Signing secret/);
     await fill(user, newSecret, 'whsec_short');
     await user.click(screen.getByRole('button', { name: 'Save' }));
-    await waitFor(() => expect(fieldOf(newSecret).textContent).toContain('Not accepted: must be "whsec_" followed by the base64'));
-    expect(screen.queryByRole('textbox', { name: /^Value of mail/ })?.getAttribute('aria-invalid')).not.toBe('true');
+    await waitFor(() =>
+      expect(fieldOf(newSecret).textContent).toContain(
+        'Not accepted: must be "whsec_" followed by the base64',
+      ),
+    );
+    expect(
+      screen.queryByRole('textbox', { name: /^Value of mail/ })?.getAttribute('aria-invalid'),
+    ).not.toBe('true');
 
     // An error address the browser lets through but the server does not: at that field.
     await user.clear(newSecret);
@@ -94,7 +124,9 @@ describe('Connection form', () => {
     await fill(user, emails, 'ops..desk@example.com');
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(fieldOf(emails).textContent).toContain('Not accepted:'));
-    expect(screen.getByRole('list', { name: 'Fields the server did not accept' }).textContent).toContain('Error e-mail addresses › 1');
+    expect(
+      screen.getByRole('list', { name: 'Fields the server did not accept' }).textContent,
+    ).toContain('Error e-mail addresses › 1');
 
     await user.clear(emails);
     await fill(user, emails, 'ops@example.com');
@@ -102,15 +134,35 @@ describe('Connection form', () => {
     await screen.findByRole('heading', { level: 1, name: 'Billing' });
     expect(router.state.location.pathname).toBe(`/connections/${connection.id}`);
     const saved = await server.runtime.connections.get(connection.id);
-    expect(saved).toMatchObject({ filters: { eventTypes: ['refund'] }, errorEmails: ['ops@example.com'], config: { mapping: { id: 'order.id', mail: 'buyer.email' } } });
+    expect(saved).toMatchObject({
+      filters: { eventTypes: ['refund'] },
+      errorEmails: ['ops@example.com'],
+      config: { mapping: { id: 'order.id', mail: 'buyer.email' } },
+    });
     // The secret was not replaced: the field was left empty.
-    expect(((await server.runtime.connections.loadForDelivery(connection.id))?.config as { secret: string } | undefined)?.secret).toBe(storedSecret);
+    expect(
+      (
+        (await server.runtime.connections.loadForDelivery(connection.id))?.config as
+          | { secret: string }
+          | undefined
+      )?.secret,
+    ).toBe(storedSecret);
   });
 
   it('adds a CRM connection with per-event actions, partial refunds included, previewed for a sample and a recorded event', async () => {
     const user = userEvent.setup();
-    const source = await server.runtime.sources.create({ provider: 'digistore24', name: 'Shop', config: { passphrase: PASSPHRASE } });
-    const received = await server.runtime.ingest.receive(source.id, ds24Request(source.id, PASSPHRASE, 'on_payment', { orderId: 'ORDER-77', email: 'anna.recorded@example.com' }));
+    const source = await server.runtime.sources.create({
+      provider: 'digistore24',
+      name: 'Shop',
+      config: { passphrase: PASSPHRASE },
+    });
+    const received = await server.runtime.ingest.receive(
+      source.id,
+      ds24Request(source.id, PASSPHRASE, 'on_payment', {
+        orderId: 'ORDER-77',
+        email: 'anna.recorded@example.com',
+      }),
+    );
     expect(received.outcome).toMatchObject({ kind: 'accepted' });
     await renderConnections(server, '/connections/new/activecampaign');
     await screen.findByRole('heading', { level: 1, name: 'Add ActiveCampaign connection' });
@@ -118,15 +170,27 @@ describe('Connection form', () => {
     // computing the name of every text box on the page).
     const general = within(screen.getByRole('region', { name: 'Name and status' }));
     const settings = within(screen.getByRole('region', { name: 'ActiveCampaign settings' }));
-    await fill(user, general.getByRole('textbox', { name: /^Name\s*\(required\)$/ }), 'Buyers list');
-    await fill(user, settings.getByRole('textbox', { name: /^API URL\s*\(required\)$/ }), 'https://shop.api-us1.com');
+    await fill(
+      user,
+      general.getByRole('textbox', { name: /^Name\s*\(required\)$/ }),
+      'Buyers list',
+    );
+    await fill(
+      user,
+      settings.getByRole('textbox', { name: /^API URL\s*\(required\)$/ }),
+      'https://shop.api-us1.com',
+    );
     await fill(user, settings.getByLabelText(/^API key\s*\(required\)$/), 'ac-token-123');
 
     const actions = screen.getByRole('region', { name: 'Actions per event' });
     const partial = within(actions).getByRole('group', { name: 'Partial refund' });
-    expect(within(partial).getByRole('checkbox', { name: 'Act on “Partial refund”' })).toHaveProperty('checked', true);
+    expect(
+      within(partial).getByRole('checkbox', { name: 'Act on “Partial refund”' }),
+    ).toHaveProperty('checked', true);
     await user.click(within(actions).getByRole('checkbox', { name: 'Act on “Chargeback”' }));
-    expect(within(actions).getByRole('group', { name: 'Chargeback' }).textContent).toContain('Nothing happens on this event.');
+    expect(within(actions).getByRole('group', { name: 'Chargeback' }).textContent).toContain(
+      'Nothing happens on this event.',
+    );
     const tags = within(partial).getByRole('group', { name: /^Add tags/ });
     await user.click(within(tags).getByRole('button', { name: /^Add an entry to/ }));
     const newTag = within(tags).getAllByRole('textbox').at(-1) as HTMLElement;
@@ -135,21 +199,35 @@ describe('Connection form', () => {
     // The preview: a sample payment first, then the recorded one.
     const preview = screen.getByRole('region', { name: 'Preview' });
     await within(preview).findByText('Rendered for a sample event: Payment.');
-    await user.selectOptions(within(preview).getByRole('combobox', { name: 'Show it for' }), 'recorded');
+    await user.selectOptions(
+      within(preview).getByRole('combobox', { name: 'Show it for' }),
+      'recorded',
+    );
     const recorded = await within(preview).findByRole('combobox', { name: 'Recorded event' });
     expect(within(recorded).getAllByRole('option')[0]?.textContent).toContain('ORDER-77');
     await within(preview).findByText(/^Rendered for the recorded event evt_/);
-    await waitFor(() => expect(within(preview).getByRole('table').textContent).toContain('anna.recorded@example.com'));
+    await waitFor(() =>
+      expect(within(preview).getByRole('table').textContent).toContain('anna.recorded@example.com'),
+    );
     await expectAccessible();
 
     await user.click(screen.getByRole('button', { name: 'Add connection' }));
     await screen.findByRole('heading', { level: 1, name: 'Buyers list' });
     const [created] = await server.runtime.connections.list();
     expect(created?.secretFields).toEqual({ apiToken: 'set' });
-    expect(((await server.runtime.connections.loadForDelivery(created?.id ?? ''))?.config as { apiToken: string } | undefined)?.apiToken).toBe('ac-token-123');
+    expect(
+      (
+        (await server.runtime.connections.loadForDelivery(created?.id ?? ''))?.config as
+          | { apiToken: string }
+          | undefined
+      )?.apiToken,
+    ).toBe('ac-token-123');
     const config = created?.config as { actions: Record<string, { addTags?: string[] }> };
     expect(Object.keys(config.actions)).not.toContain('chargeback');
-    expect(config.actions.refund_partial?.addTags).toEqual(['{product.name}-partial_refund', 'partial-{order.id}']);
+    expect(config.actions.refund_partial?.addTags).toEqual([
+      '{product.name}-partial_refund',
+      'partial-{order.id}',
+    ]);
     expect(config.actions.payment?.addTags).toEqual(['{product.name}']);
   });
 });

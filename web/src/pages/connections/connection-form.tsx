@@ -25,9 +25,19 @@ import { ActionsEditor } from './actions-editor.js';
 import { configForCreate, configForUpdate } from './connection-form-value.js';
 import type { ConnectionFormValue } from './connection-form-value.js';
 import type { ConnectorEntry } from './connection-types.js';
-import { actionsFieldOf, describeConnectorField, objectField, withoutField } from './connector-schema.js';
+import {
+  actionsFieldOf,
+  describeConnectorField,
+  objectField,
+  withoutField,
+} from './connector-schema.js';
 import { FiltersFields } from './filters-fields.js';
-import { bodyFieldLabel, configFieldLabel, NO_PROBLEMS, problemsOfRefusal } from './form-problems.js';
+import {
+  bodyFieldLabel,
+  configFieldLabel,
+  NO_PROBLEMS,
+  problemsOfRefusal,
+} from './form-problems.js';
 import type { FormProblems } from './form-problems.js';
 import { ListField } from './list-field.js';
 import { MappingPreview } from './mapping-preview.js';
@@ -38,7 +48,10 @@ const Actions = memo(ActionsEditor);
 const Filters = memo(FiltersFields);
 const Preview = memo(MappingPreview);
 
-const ERROR_EMAILS_SCHEMA = asSchema({ type: 'object', properties: { errorEmails: { type: 'array', items: { type: 'string', format: 'email' } } } });
+const ERROR_EMAILS_SCHEMA = asSchema({
+  type: 'object',
+  properties: { errorEmails: { type: 'array', items: { type: 'string', format: 'email' } } },
+});
 
 export interface ConnectionFormProps {
   connector: ConnectorEntry;
@@ -56,38 +69,92 @@ export interface ConnectionFormProps {
   onCancel(): void;
 }
 
-export function ConnectionForm({ connector, initial, secrets, previewTarget, storedConfig, submitLabel, busy, error, onSubmit, onCancel }: ConnectionFormProps) {
+export function ConnectionForm({
+  connector,
+  initial,
+  secrets,
+  previewTarget,
+  storedConfig,
+  submitLabel,
+  busy,
+  error,
+  onSubmit,
+  onCancel,
+}: ConnectionFormProps) {
   const { t, i18n } = useTranslation();
   const schema = useMemo(() => asSchema(connector.configSchema), [connector]);
   const actionsField = useMemo(() => actionsFieldOf(schema), [schema]);
-  const baseSchema = useMemo(() => (actionsField === null ? schema : withoutField(schema, actionsField)), [schema, actionsField]);
-  const actionsSchema = useMemo(() => (actionsField === null ? {} : (schema.properties?.[actionsField] ?? {})), [schema, actionsField]);
+  const baseSchema = useMemo(
+    () => (actionsField === null ? schema : withoutField(schema, actionsField)),
+    [schema, actionsField],
+  );
+  const actionsSchema = useMemo(
+    () => (actionsField === null ? {} : (schema.properties?.[actionsField] ?? {})),
+    [schema, actionsField],
+  );
   // Labels follow the language.
   const language = i18n.language;
   // biome-ignore lint/correctness/useExhaustiveDependencies: the catalogue is read through the same i18n object in every language, so a new language is what must rebuild the labels
-  const describe = useMemo(() => describeConnectorField(i18n, connector.id), [i18n, connector.id, language]);
+  const describe = useMemo(
+    () => describeConnectorField(i18n, connector.id),
+    [i18n, connector.id, language],
+  );
   const [value, setValue] = useState<ConnectionFormValue>(initial);
   const setConfig = useCallback(
-    (config: JsonObject) => setValue((current) => ({ ...current, config: actionsField === null ? config : { ...config, [actionsField]: current.config[actionsField] } })),
+    (config: JsonObject) =>
+      setValue((current) => ({
+        ...current,
+        config:
+          actionsField === null
+            ? config
+            : { ...config, [actionsField]: current.config[actionsField] },
+      })),
     [actionsField],
   );
-  const setActions = useCallback((actions: JsonObject) => setValue((current) => (actionsField === null ? current : { ...current, config: { ...current.config, [actionsField]: actions } })), [actionsField]);
-  const setCleared = useCallback((cleared: ReadonlySet<string>) => setValue((current) => ({ ...current, cleared })), []);
-  const setFilters = useCallback((filters: ConnectionFormValue['filters']) => setValue((current) => ({ ...current, filters })), []);
+  const setActions = useCallback(
+    (actions: JsonObject) =>
+      setValue((current) =>
+        actionsField === null
+          ? current
+          : { ...current, config: { ...current.config, [actionsField]: actions } },
+      ),
+    [actionsField],
+  );
+  const setCleared = useCallback(
+    (cleared: ReadonlySet<string>) => setValue((current) => ({ ...current, cleared })),
+    [],
+  );
+  const setFilters = useCallback(
+    (filters: ConnectionFormValue['filters']) => setValue((current) => ({ ...current, filters })),
+    [],
+  );
   const [local, setLocal] = useState<FormProblems>(NO_PROBLEMS);
   const form = useRef<HTMLFormElement>(null);
-  const storedSecrets = new Set(Object.entries(secrets ?? {}).filter(([field, status]) => status === 'set' && !value.cleared.has(field)).map(([field]) => field));
+  const storedSecrets = new Set(
+    Object.entries(secrets ?? {})
+      .filter(([field, status]) => status === 'set' && !value.cleared.has(field))
+      .map(([field]) => field),
+  );
 
   const refusal = useMemo(() => problemsOfRefusal(t, error), [t, error]);
   // After a refusal, to the first field it names (the summary lists them all).
   useEffect(() => {
     if (error) focusFirstProblem(form.current);
   }, [error]);
-  const configProblems: Problems = useMemo(() => new Map([...refusal.config, ...local.config]), [refusal.config, local.config]);
-  const fieldLabel = useCallback((path: string): string => configFieldLabel(i18n, schema, describe, actionsField, path), [i18n, schema, describe, actionsField]);
+  const configProblems: Problems = useMemo(
+    () => new Map([...refusal.config, ...local.config]),
+    [refusal.config, local.config],
+  );
+  const fieldLabel = useCallback(
+    (path: string): string => configFieldLabel(i18n, schema, describe, actionsField, path),
+    [i18n, schema, describe, actionsField],
+  );
   // The preview renders the config as it would be sent; it changes only with the config.
   const previewed = useMemo(
-    () => (storedConfig === undefined ? configForCreate(connector, value.config) : configForUpdate(connector, storedConfig, value.config, value.cleared)),
+    () =>
+      storedConfig === undefined
+        ? configForCreate(connector, value.config)
+        : configForUpdate(connector, storedConfig, value.config, value.cleared),
     [connector, storedConfig, value.config, value.cleared],
   );
 
@@ -111,7 +178,10 @@ export function ConnectionForm({ connector, initial, secrets, previewTarget, sto
   };
 
   const problemOf = (key: 'name' | 'errorEmails'): string | undefined => local[key] ?? refusal[key];
-  const filterProblems = useMemo(() => new Map([...refusal.filters, ...local.filters]), [refusal.filters, local.filters]);
+  const filterProblems = useMemo(
+    () => new Map([...refusal.filters, ...local.filters]),
+    [refusal.filters, local.filters],
+  );
 
   return (
     <form ref={form} className="form connection-form" onSubmit={submit} noValidate>
@@ -127,10 +197,18 @@ export function ConnectionForm({ connector, initial, secrets, previewTarget, sto
           onChange={(name) => setValue({ ...value, name })}
           disabled={busy}
         />
-        <CheckboxField label={t('connections.form.active')} help={t('connections.form.activeHelp')} checked={value.active} onChange={(active) => setValue({ ...value, active })} disabled={busy} />
+        <CheckboxField
+          label={t('connections.form.active')}
+          help={t('connections.form.activeHelp')}
+          checked={value.active}
+          onChange={(active) => setValue({ ...value, active })}
+          disabled={busy}
+        />
       </section>
       <section className="form-section" aria-labelledby="config-title">
-        <h2 id="config-title">{t('connections.form.settingsOf', { connector: connector.displayName })}</h2>
+        <h2 id="config-title">
+          {t('connections.form.settingsOf', { connector: connector.displayName })}
+        </h2>
         <ConfigFields
           schema={baseSchema}
           value={value.config}
@@ -154,7 +232,12 @@ export function ConnectionForm({ connector, initial, secrets, previewTarget, sto
           disabled={busy}
         />
       ) : null}
-      <Filters value={value.filters} onChange={setFilters} problems={filterProblems} disabled={busy} />
+      <Filters
+        value={value.filters}
+        onChange={setFilters}
+        problems={filterProblems}
+        disabled={busy}
+      />
       <section className="form-section" aria-labelledby="alerts-title">
         <h2 id="alerts-title">{t('connections.form.errorEmailsTitle')}</h2>
         <ListField
@@ -175,7 +258,14 @@ export function ConnectionForm({ connector, initial, secrets, previewTarget, sto
             <ul className="refused-fields" aria-label={t('connections.form.refusedFields')}>
               {refusal.refused.map((field) => (
                 <li key={`${field.path}: ${field.problem}`}>
-                  <strong>{field.path === '(root)' ? t('connections.form.configTitle') : refusal.refusedInConfig ? fieldLabel(field.path) : bodyFieldLabel(t, field.path)}</strong>: {field.problem}
+                  <strong>
+                    {field.path === '(root)'
+                      ? t('connections.form.configTitle')
+                      : refusal.refusedInConfig
+                        ? fieldLabel(field.path)
+                        : bodyFieldLabel(t, field.path)}
+                  </strong>
+                  : {field.problem}
                 </li>
               ))}
             </ul>

@@ -14,7 +14,13 @@ import { PageHeader } from '../../components/page-header.js';
 import { Loading } from '../../components/states.js';
 import { RedeliverAll } from '../deliveries/redeliver-all.js';
 import { ActiveSwitch } from './active-switch.js';
-import { connectorById, useConnection, useConnectors, useDeleteConnection, useSourcesForFilter } from './connection-queries.js';
+import {
+  connectorById,
+  useConnection,
+  useConnectors,
+  useDeleteConnection,
+  useSourcesForFilter,
+} from './connection-queries.js';
 import { describeConnectorField } from './connector-schema.js';
 import { FailingCounts, LastDelivery } from './delivery-health.js';
 import { FilterSummary } from './filter-summary.js';
@@ -32,7 +38,8 @@ export function ConnectionPage() {
   const connection = useConnection(id);
   const remove = useDeleteConnection(id);
   if (connection.isPending) return <Loading />;
-  if (connection.isError) return <ErrorDisplay error={connection.error} onRetry={() => void connection.refetch()} />;
+  if (connection.isError)
+    return <ErrorDisplay error={connection.error} onRetry={() => void connection.refetch()} />;
   const data = connection.data;
   const connector = connectorById(connectors.data, data.connector);
   const sourceNames = new Map((sources.data?.data ?? []).map((source) => [source.id, source.name]));
@@ -48,14 +55,22 @@ export function ConnectionPage() {
             <Link className="button" to={`/connections/${data.id}/edit`}>
               {t('common.edit')}
             </Link>
-            <DeleteAction title={t('connections.deleteTitle', { name: data.name })} remove={remove} onDeleted={() => void navigate('/connections', { replace: true })}>
+            <DeleteAction
+              title={t('connections.deleteTitle', { name: data.name })}
+              remove={remove}
+              onDeleted={() => void navigate('/connections', { replace: true })}
+            >
               <p>{t('connections.deleteBody', { target })}</p>
             </DeleteAction>
           </>
         }
       />
       <CreatedNotice>{t('connections.created')}</CreatedNotice>
-      <GeneratedSecrets connectionId={data.id} connector={connector} describe={describeConnectorField(i18n, data.connector)} />
+      <GeneratedSecrets
+        connectionId={data.id}
+        connector={connector}
+        describe={describeConnectorField(i18n, data.connector)}
+      />
       <CardSection title={t('connections.status')}>
         <ActiveSwitch connection={data} />
         <FailingCounts connection={data} />
@@ -76,7 +91,8 @@ export function ConnectionPage() {
           <p className="muted">{t('connections.noErrorEmails')}</p>
         )}
         <p className="muted">
-          {t('connections.createdAt')}: <DateTime iso={data.createdAt} /> · {t('connections.updatedAt')}: <DateTime iso={data.updatedAt} />
+          {t('connections.createdAt')}: <DateTime iso={data.createdAt} /> ·{' '}
+          {t('connections.updatedAt')}: <DateTime iso={data.updatedAt} />
         </p>
       </CardSection>
       <RecentDeliveries connectionId={data.id} />

@@ -11,7 +11,13 @@ import { Pager } from '../../components/pager.js';
 import { EmptyState, Loading } from '../../components/states.js';
 import { usePagedQuery } from '../../components/use-paged-query.js';
 import { ConnectionCard } from './connection-card.js';
-import { CONNECTIONS_KEY, connectorById, fetchConnectionsPage, useConnectors, useSourcesForFilter } from './connection-queries.js';
+import {
+  CONNECTIONS_KEY,
+  connectorById,
+  fetchConnectionsPage,
+  useConnectors,
+  useSourcesForFilter,
+} from './connection-queries.js';
 import './connections.css';
 
 export function ConnectionsPage() {
@@ -19,7 +25,10 @@ export function ConnectionsPage() {
   const { client } = useApi();
   const connectors = useConnectors();
   const sources = useSourcesForFilter();
-  const { query, paging } = usePagedQuery({ queryKey: [...CONNECTIONS_KEY, 'list'], fetchPage: (cursor) => fetchConnectionsPage(client, cursor) });
+  const { query, paging } = usePagedQuery({
+    queryKey: [...CONNECTIONS_KEY, 'list'],
+    fetchPage: (cursor) => fetchConnectionsPage(client, cursor),
+  });
   const sourceNames = new Map((sources.data?.data ?? []).map((source) => [source.id, source.name]));
   const add = (
     <Link className="button button-primary" to="/connections/new">
@@ -29,19 +38,30 @@ export function ConnectionsPage() {
 
   return (
     <>
-      <PageHeader title={t('nav.connections')} description={t('connections.description')} actions={add} />
-      {connectors.isError ? <ErrorDisplay error={connectors.error} onRetry={() => void connectors.refetch()} /> : null}
+      <PageHeader
+        title={t('nav.connections')}
+        description={t('connections.description')}
+        actions={add}
+      />
+      {connectors.isError ? (
+        <ErrorDisplay error={connectors.error} onRetry={() => void connectors.refetch()} />
+      ) : null}
       {query.isPending ? <Loading /> : null}
-      {query.isError ? <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} /> : null}
+      {query.isError ? (
+        <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} />
+      ) : null}
       {query.data ? (
         query.data.data.length === 0 ? (
-          <EmptyState title={t('connections.emptyTitle')}>
-            {t('connections.emptyBody')}
-          </EmptyState>
+          <EmptyState title={t('connections.emptyTitle')}>{t('connections.emptyBody')}</EmptyState>
         ) : (
           <div className="card-grid">
             {query.data.data.map((connection) => (
-              <ConnectionCard key={connection.id} connection={connection} connector={connectorById(connectors.data, connection.connector)} sourceNames={sourceNames} />
+              <ConnectionCard
+                key={connection.id}
+                connection={connection}
+                connector={connectorById(connectors.data, connection.connector)}
+                sourceNames={sourceNames}
+              />
             ))}
           </div>
         )

@@ -11,13 +11,20 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startWebhookSink } from '../../../../test/fakes/webhook-sink.js';
 import type { WebhookSink } from '../../../../test/fakes/webhook-sink.js';
 import { ds24Request } from '../../../../test/helpers/ds24.js';
-import { insertDelivery, insertEvent } from '../../../../src/http/admin/test-support/admin-harness.js';
+import {
+  insertDelivery,
+  insertEvent,
+} from '../../../../src/http/admin/test-support/admin-harness.js';
 import type { LanguageCode } from '../../i18n/languages.js';
 import { expectAccessible } from '../../test-support/axe.js';
 import { startTestServer } from '../../test-support/ipnhub-server.js';
 import type { TestServer } from '../../test-support/ipnhub-server.js';
 import { fill } from '../../test-support/fill.js';
-import { clearConnections, PASSPHRASE, renderConnections } from '../../test-support/connection-pages.js';
+import {
+  clearConnections,
+  PASSPHRASE,
+  renderConnections,
+} from '../../test-support/connection-pages.js';
 
 describe('Connections pages', () => {
   let server: TestServer;
@@ -31,7 +38,8 @@ describe('Connections pages', () => {
     await clearConnections(server);
   });
   afterEach(() => sink.close());
-  const render = (path: string, language: LanguageCode = 'en') => renderConnections(server, path, language);
+  const render = (path: string, language: LanguageCode = 'en') =>
+    renderConnections(server, path, language);
 
   it('says what to do when there is no connection, and offers a card per connector of the catalogue', async () => {
     const user = userEvent.setup({ delay: null });
@@ -58,7 +66,11 @@ describe('Connections pages', () => {
 
   it('adds a webhook connection with filters and error addresses, and shows its signing secret once', async () => {
     const user = userEvent.setup({ delay: null });
-    const source = await server.runtime.sources.create({ provider: 'digistore24', name: 'Shop DE', config: { passphrase: PASSPHRASE } });
+    const source = await server.runtime.sources.create({
+      provider: 'digistore24',
+      name: 'Shop DE',
+      config: { passphrase: PASSPHRASE },
+    });
     const { router } = await render('/connections/new/webhook', 'de');
     await screen.findByRole('heading', { level: 1, name: 'Webhook-Anbindung hinzufügen' });
     await user.click(screen.getByRole('button', { name: 'Anbindung hinzufügen' }));
@@ -74,10 +86,22 @@ describe('Connections pages', () => {
     await user.click(within(events).getByRole('checkbox', { name: 'Erstattung' }));
     await user.click(await screen.findByRole('checkbox', { name: 'Shop DE' }));
     await user.type(screen.getByLabelText('Produkt-IDs'), '12345, 67890');
-    await user.click(within(screen.getByRole('group', { name: 'Add-ons' })).getByRole('radio', { name: 'Nur Hauptprodukte (keine Add-ons)' }));
+    await user.click(
+      within(screen.getByRole('group', { name: 'Add-ons' })).getByRole('radio', {
+        name: 'Nur Hauptprodukte (keine Add-ons)',
+      }),
+    );
     await user.type(screen.getByLabelText('Sprachen'), 'DE, en');
-    await user.click(within(screen.getByRole('group', { name: 'Zahlungen' })).getByRole('radio', { name: 'Nur die erste Zahlung' }));
-    await fill(user, screen.getByLabelText('Fehler-E-Mail-Adressen'), 'ops@example.com\nbilling@example.com');
+    await user.click(
+      within(screen.getByRole('group', { name: 'Zahlungen' })).getByRole('radio', {
+        name: 'Nur die erste Zahlung',
+      }),
+    );
+    await fill(
+      user,
+      screen.getByLabelText('Fehler-E-Mail-Adressen'),
+      'ops@example.com\nbilling@example.com',
+    );
     await expectAccessible();
     await user.click(screen.getByRole('button', { name: 'Anbindung hinzufügen' }));
 
@@ -87,109 +111,208 @@ describe('Connections pages', () => {
     expect(created).toMatchObject({
       connector: 'webhook',
       active: true,
-      filters: { sources: [source.id], eventTypes: ['payment', 'refund'], productIds: ['12345', '67890'], addons: 'exclude', languages: ['de', 'en'], payments: 'first', includeTest: false },
+      filters: {
+        sources: [source.id],
+        eventTypes: ['payment', 'refund'],
+        productIds: ['12345', '67890'],
+        addons: 'exclude',
+        languages: ['de', 'en'],
+        payments: 'first',
+        includeTest: false,
+      },
       config: { url: `${sink.url}/billing` },
       secretFields: { secret: 'set' },
       errorEmails: ['ops@example.com', 'billing@example.com'],
     });
-    expect(screen.getByText(/^Die Anbindung wurde hinzugefügt./).getAttribute('role')).toBe('status');
+    expect(screen.getByText(/^Die Anbindung wurde hinzugefügt./).getAttribute('role')).toBe(
+      'status',
+    );
     const secrets = screen.getByRole('region', { name: 'Erzeugtes Geheimnis: jetzt kopieren' });
-    const stored = (await server.runtime.connections.loadForDelivery(created?.id ?? ''))?.config as { secret: string };
+    const stored = (await server.runtime.connections.loadForDelivery(created?.id ?? ''))
+      ?.config as { secret: string };
     expect(stored.secret).toMatch(/^whsec_/);
     expect(within(secrets).getByText(stored.secret)).toBeTruthy();
-    expect(within(secrets).getByRole('button', { name: 'Signaturgeheimnis kopieren' })).toBeTruthy();
+    expect(
+      within(secrets).getByRole('button', { name: 'Signaturgeheimnis kopieren' }),
+    ).toBeTruthy();
     const receives = screen.getByRole('region', { name: 'Welche Ereignisse sie erhält' });
     expect(receives.textContent).toContain('Zahlung, Erstattung');
     expect(receives.textContent).toContain('Shop DE');
     expect(receives.textContent).toContain('Nur die erste Zahlung');
     expect(receives.textContent).toContain('billing@example.com');
     await expectAccessible();
-    await user.click(within(secrets).getByRole('button', { name: 'Erledigt, ich habe es gespeichert' }));
-    expect(screen.queryByRole('region', { name: 'Erzeugtes Geheimnis: jetzt kopieren' })).toBeNull();
+    await user.click(
+      within(secrets).getByRole('button', { name: 'Erledigt, ich habe es gespeichert' }),
+    );
+    expect(
+      screen.queryByRole('region', { name: 'Erzeugtes Geheimnis: jetzt kopieren' }),
+    ).toBeNull();
     expect(document.body.textContent).not.toContain(stored.secret);
   });
 
   it('tests a connection with the connector’s own test and shows what it says', async () => {
     const user = userEvent.setup({ delay: null });
-    const { connection } = await server.runtime.connections.create({ connector: 'webhook', name: 'Billing', config: { url: `${sink.url}/in` } });
+    const { connection } = await server.runtime.connections.create({
+      connector: 'webhook',
+      name: 'Billing',
+      config: { url: `${sink.url}/in` },
+    });
     await render(`/connections/${connection.id}`);
     const test = await screen.findByRole('region', { name: 'Test connection' });
     await user.click(within(test).getByRole('button', { name: 'Test connection' }));
-    expect((await within(test).findByText('The test passed.')).closest('.notice')?.textContent).toContain('200');
+    expect(
+      (await within(test).findByText('The test passed.')).closest('.notice')?.textContent,
+    ).toContain('200');
     expect((await sink.waitForRequests(1))[0]?.json).toMatchObject({ type: 'connection_test' });
 
     sink.respondWith({ status: 500, body: 'broken' });
     await user.click(within(test).getByRole('button', { name: 'Test connection' }));
-    expect((await within(test).findByText('The test failed.')).closest('.notice')?.textContent).toContain('500');
+    expect(
+      (await within(test).findByText('The test failed.')).closest('.notice')?.textContent,
+    ).toContain('500');
     await expectAccessible();
   });
 
   it('shows the deliveries of a connection, and after a failure redelivers all of them once the target is fixed', async () => {
     const user = userEvent.setup({ delay: null });
-    const source = await server.runtime.sources.create({ provider: 'digistore24', name: 'Shop', config: { passphrase: PASSPHRASE } });
-    const { connection } = await server.runtime.connections.create({ connector: 'webhook', name: 'Billing', config: { url: `${sink.url}/in` } });
+    const source = await server.runtime.sources.create({
+      provider: 'digistore24',
+      name: 'Shop',
+      config: { passphrase: PASSPHRASE },
+    });
+    const { connection } = await server.runtime.connections.create({
+      connector: 'webhook',
+      name: 'Billing',
+      config: { url: `${sink.url}/in` },
+    });
     // The target refuses the first payment for good (a 4xx is not retried).
     sink.respondWith({ status: 400, body: 'missing field' });
-    const received = await server.runtime.ingest.receive(source.id, ds24Request(source.id, PASSPHRASE, 'on_payment', { orderId: 'ORDER-1', email: 'anna@example.com' }));
+    const received = await server.runtime.ingest.receive(
+      source.id,
+      ds24Request(source.id, PASSPHRASE, 'on_payment', {
+        orderId: 'ORDER-1',
+        email: 'anna@example.com',
+      }),
+    );
     expect(received.outcome).toMatchObject({ kind: 'accepted' });
     await server.runtime.worker.runOnce();
 
     await render(`/connections/${connection.id}`);
     const status = await screen.findByRole('region', { name: 'Status' });
-    expect(within(status).getByRole('list', { name: 'Needs attention' }).textContent).toBe('1 failed');
+    expect(within(status).getByRole('list', { name: 'Needs attention' }).textContent).toBe(
+      '1 failed',
+    );
     expect(status.textContent).toContain('Last delivery: Failed Payment');
     const deliveries = screen.getByRole('region', { name: 'Recent deliveries' });
     const rows = await within(deliveries).findAllByRole('row');
     expect(rows).toHaveLength(2);
     expect(rows[1]?.textContent).toContain('Failed');
     expect(rows[1]?.textContent).toContain('HTTP 400');
-    const [delivery] = (await server.runtime.dbHandle.db.selectFrom('deliveries').select('id').execute()).map((row) => row.id);
-    expect(within(rows[1] as HTMLElement).getAllByRole('link').map((link) => link.getAttribute('href'))).toEqual([`/deliveries/${delivery}`, expect.stringMatching(/^\/events\/evt_/)]);
+    const [delivery] = (
+      await server.runtime.dbHandle.db.selectFrom('deliveries').select('id').execute()
+    ).map((row) => row.id);
+    expect(
+      within(rows[1] as HTMLElement)
+        .getAllByRole('link')
+        .map((link) => link.getAttribute('href')),
+    ).toEqual([`/deliveries/${delivery}`, expect.stringMatching(/^\/events\/evt_/)]);
 
     // The failed count opens the delivery log filtered to them.
-    expect(within(status).getByRole('link', { name: '1 failed' }).getAttribute('href')).toBe('/deliveries');
-    await user.click(within(status).getByRole('button', { name: 'Redeliver everything that failed for Billing' }));
-    const dialog = screen.getByRole('alertdialog', { name: 'Redeliver everything that failed for Billing?' });
-    expect(dialog.textContent).toContain('Every delivery of this connection that failed or was given up is sent again');
+    expect(within(status).getByRole('link', { name: '1 failed' }).getAttribute('href')).toBe(
+      '/deliveries',
+    );
+    await user.click(
+      within(status).getByRole('button', { name: 'Redeliver everything that failed for Billing' }),
+    );
+    const dialog = screen.getByRole('alertdialog', {
+      name: 'Redeliver everything that failed for Billing?',
+    });
+    expect(dialog.textContent).toContain(
+      'Every delivery of this connection that failed or was given up is sent again',
+    );
     await expectAccessible();
     await user.click(within(dialog).getByRole('button', { name: 'Redeliver all' }));
     expect(await within(status).findByText(/^1 delivery was queued again\./)).toBeTruthy();
     // Its counts follow: nothing failed any more, one waits for its next attempt.
-    await waitFor(() => expect(within(status).getByRole('list', { name: 'Needs attention' }).textContent).toBe('1 waiting for a retry'));
+    await waitFor(() =>
+      expect(within(status).getByRole('list', { name: 'Needs attention' }).textContent).toBe(
+        '1 waiting for a retry',
+      ),
+    );
     await server.runtime.worker.runOnce();
     expect(sink.requests).toHaveLength(2);
-    expect((await server.runtime.dbHandle.db.selectFrom('deliveries').select('status').executeTakeFirst())?.status).toBe('delivered');
+    expect(
+      (
+        await server.runtime.dbHandle.db
+          .selectFrom('deliveries')
+          .select('status')
+          .executeTakeFirst()
+      )?.status,
+    ).toBe('delivered');
   });
 
   it('switches a connection off and on from its card, and shows what needs attention', async () => {
     const user = userEvent.setup({ delay: null });
-    const { connection } = await server.runtime.connections.create({ connector: 'email', name: 'Chargebacks', config: { to: ['me@example.com'] }, filters: { eventTypes: ['chargeback'] } });
+    const { connection } = await server.runtime.connections.create({
+      connector: 'email',
+      name: 'Chargebacks',
+      config: { to: ['me@example.com'] },
+      filters: { eventTypes: ['chargeback'] },
+    });
     const db = server.runtime.dbHandle.db;
-    await insertDelivery(db, { eventId: await insertEvent(db, { type: 'chargeback' }), connectionId: connection.id, status: 'dead', attempts: 8, lastError: 'SMTP 421' });
-    await insertDelivery(db, { eventId: await insertEvent(db, { type: 'chargeback' }), connectionId: connection.id, status: 'pending', attempts: 2, lastError: 'SMTP 451' });
+    await insertDelivery(db, {
+      eventId: await insertEvent(db, { type: 'chargeback' }),
+      connectionId: connection.id,
+      status: 'dead',
+      attempts: 8,
+      lastError: 'SMTP 421',
+    });
+    await insertDelivery(db, {
+      eventId: await insertEvent(db, { type: 'chargeback' }),
+      connectionId: connection.id,
+      status: 'pending',
+      attempts: 2,
+      lastError: 'SMTP 451',
+    });
     await render('/connections', 'it');
     const card = await screen.findByRole('article', { name: 'Chargebacks' });
     expect(card.textContent).toContain('E-mail');
     expect(card.textContent).toContain('EventiStorno');
-    expect(within(card).getByRole('list', { name: 'Richiede attenzione' }).textContent).toBe('1 abbandonata1 in attesa di un nuovo tentativo');
+    expect(within(card).getByRole('list', { name: 'Richiede attenzione' }).textContent).toBe(
+      '1 abbandonata1 in attesa di un nuovo tentativo',
+    );
     expect(card.textContent).toContain('SMTP 451');
     await expectAccessible();
 
     const active = within(card).getByRole('switch', { name: 'Attivo: Chargebacks' });
     expect((active as HTMLInputElement).checked).toBe(true);
     await user.click(active);
-    await waitFor(async () => expect((await server.runtime.connections.get(connection.id))?.active).toBe(false));
-    await waitFor(() => expect((within(card).getByRole('switch') as HTMLInputElement).checked).toBe(false));
+    await waitFor(async () =>
+      expect((await server.runtime.connections.get(connection.id))?.active).toBe(false),
+    );
+    await waitFor(() =>
+      expect((within(card).getByRole('switch') as HTMLInputElement).checked).toBe(false),
+    );
     expect(card.textContent).toContain('Disattivato');
     await user.click(within(card).getByRole('switch'));
-    await waitFor(async () => expect((await server.runtime.connections.get(connection.id))?.active).toBe(true));
+    await waitFor(async () =>
+      expect((await server.runtime.connections.get(connection.id))?.active).toBe(true),
+    );
   });
 
   it('deletes a connection only after confirming, and keeps its delivery history', async () => {
     const user = userEvent.setup({ delay: null });
-    const { connection } = await server.runtime.connections.create({ connector: 'webhook', name: 'Old CRM hook', config: { url: `${sink.url}/in` } });
+    const { connection } = await server.runtime.connections.create({
+      connector: 'webhook',
+      name: 'Old CRM hook',
+      config: { url: `${sink.url}/in` },
+    });
     const db = server.runtime.dbHandle.db;
-    await insertDelivery(db, { eventId: await insertEvent(db), connectionId: connection.id, status: 'delivered' });
+    await insertDelivery(db, {
+      eventId: await insertEvent(db),
+      connectionId: connection.id,
+      status: 'delivered',
+    });
     const { router } = await render(`/connections/${connection.id}`, 'he');
     await user.click(await screen.findByRole('button', { name: 'מחיקה' }));
     const dialog = screen.getByRole('alertdialog', { name: 'למחוק את Old CRM hook?' });
@@ -199,15 +322,23 @@ describe('Connections pages', () => {
     await user.click(within(dialog).getByRole('button', { name: 'ביטול' }));
     expect(await server.runtime.connections.list()).toHaveLength(1);
     await user.click(screen.getByRole('button', { name: 'מחיקה' }));
-    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'מחיקה' }));
+    await user.click(
+      within(screen.getByRole('alertdialog')).getByRole('button', { name: 'מחיקה' }),
+    );
     await waitFor(() => expect(router.state.location.pathname).toBe('/connections'));
     expect(await server.runtime.connections.list()).toEqual([]);
-    expect(await db.selectFrom('deliveries').select('connection_id').execute()).toEqual([{ connection_id: connection.id }]);
+    expect(await db.selectFrom('deliveries').select('connection_id').execute()).toEqual([
+      { connection_id: connection.id },
+    ]);
   });
 
   it('says so in the dialog when a delete is refused, and a test of a connection that is gone fails with the reason', async () => {
     const user = userEvent.setup({ delay: null });
-    const { connection } = await server.runtime.connections.create({ connector: 'webhook', name: 'Gone meanwhile', config: { url: `${sink.url}/in` } });
+    const { connection } = await server.runtime.connections.create({
+      connector: 'webhook',
+      name: 'Gone meanwhile',
+      config: { url: `${sink.url}/in` },
+    });
     await render(`/connections/${connection.id}`);
     await screen.findByRole('heading', { level: 1, name: 'Gone meanwhile' });
     // Deleted elsewhere (another tab, the CLI) while this page is open.

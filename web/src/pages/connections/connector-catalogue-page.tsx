@@ -17,18 +17,33 @@ export function ConnectorCataloguePage() {
   const connectors = useConnectors();
   return (
     <>
-      <PageHeader title={t('connections.catalogueTitle')} description={t('connections.catalogueIntro')} />
+      <PageHeader
+        title={t('connections.catalogueTitle')}
+        description={t('connections.catalogueIntro')}
+      />
       {connectors.isPending ? <Loading /> : null}
-      {connectors.isError ? <ErrorDisplay error={connectors.error} onRetry={() => void connectors.refetch()} /> : null}
+      {connectors.isError ? (
+        <ErrorDisplay error={connectors.error} onRetry={() => void connectors.refetch()} />
+      ) : null}
       <div className="card-grid">
         {connectors.data?.map((connector) => (
-          <article key={connector.id} className="card connector-card" aria-labelledby={`connector-${connector.id}`}>
+          <article
+            key={connector.id}
+            className="card connector-card"
+            aria-labelledby={`connector-${connector.id}`}
+          >
             <h2 id={`connector-${connector.id}`} className="card-title">
               {connector.displayName}
             </h2>
-            <p>{dynamicText(i18n, `connections.connectors.${connector.id}`) ?? connector.description}</p>
+            <p>
+              {dynamicText(i18n, `connections.connectors.${connector.id}`) ?? connector.description}
+            </p>
             <div className="card-actions">
-              <Link className="button button-primary" to={`/connections/new/${connector.id}`} aria-label={t('connections.addConnector', { connector: connector.displayName })}>
+              <Link
+                className="button button-primary"
+                to={`/connections/new/${connector.id}`}
+                aria-label={t('connections.addConnector', { connector: connector.displayName })}
+              >
                 {t('connections.choose')}
               </Link>
             </div>

@@ -21,7 +21,11 @@ export function actionsFieldOf(schema: JsonSchema): string | null {
   for (const [name, property] of Object.entries(schema.properties ?? {})) {
     if (kindOf(property) !== 'object') continue;
     const keys = Object.keys(property.properties ?? {});
-    if (keys.filter((key) => (EVENT_TYPES as readonly string[]).includes(key)).length >= 2 && keys.every(isEventKey)) return name;
+    if (
+      keys.filter((key) => (EVENT_TYPES as readonly string[]).includes(key)).length >= 2 &&
+      keys.every(isEventKey)
+    )
+      return name;
   }
   return null;
 }
@@ -30,17 +34,28 @@ export function actionsFieldOf(schema: JsonSchema): string | null {
 export function withoutField(schema: JsonSchema, name: string): JsonSchema {
   const properties = { ...schema.properties };
   delete properties[name];
-  return { ...schema, properties, required: (schema.required ?? []).filter((field) => field !== name) };
+  return {
+    ...schema,
+    properties,
+    required: (schema.required ?? []).filter((field) => field !== name),
+  };
 }
 
 function isLongTemplate(schema: JsonSchema): boolean {
-  return kindOf(schema) === 'string' && typeof schema.default === 'string' && schema.default.includes('\n');
+  return (
+    kindOf(schema) === 'string' &&
+    typeof schema.default === 'string' &&
+    schema.default.includes('\n')
+  );
 }
 
 /** Catalogue labels of a connector's config fields (`configFields.<connector>.<path>`), long templates as multi-line areas. */
 export function describeConnectorField(i18n: I18n, connectorId: string): DescribeField {
   const fromCatalogue = describeFromCatalogue(i18n, connectorId);
-  return (schemaPath, schema) => ({ ...fromCatalogue(schemaPath, schema), ...(isLongTemplate(schema) ? { multiline: true } : {}) });
+  return (schemaPath, schema) => ({
+    ...fromCatalogue(schemaPath, schema),
+    ...(isLongTemplate(schema) ? { multiline: true } : {}),
+  });
 }
 
 /** The object at `name` in a config, or an empty one. */

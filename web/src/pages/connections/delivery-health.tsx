@@ -16,7 +16,15 @@ import { eventTypeName } from '../../i18n/event-type-name.js';
 type Health = Pick<Connection, 'id' | 'lastDelivery' | 'dead' | 'failed' | 'retrying'>;
 
 /** The delivery log with this connection's deliveries of one status. */
-function LogLink({ connectionId, status, children }: { connectionId: string; status: NonNullable<DeliveryPresetFilters['status']>; children: ReactNode }) {
+function LogLink({
+  connectionId,
+  status,
+  children,
+}: {
+  connectionId: string;
+  status: NonNullable<DeliveryPresetFilters['status']>;
+  children: ReactNode;
+}) {
   return (
     <Link to="/deliveries" state={presetState({ connectionId, status })}>
       {children}
@@ -32,9 +40,24 @@ export function FailingCounts({ connection }: { connection: Health }) {
   const { t } = useTranslation();
   if (!isFailing(connection)) return null;
   const entries = [
-    { status: 'dead', count: connection.dead, tone: 'danger', text: t('connections.health.dead', { count: connection.dead }) },
-    { status: 'failed', count: connection.failed, tone: 'danger', text: t('connections.health.failed', { count: connection.failed }) },
-    { status: 'pending', count: connection.retrying, tone: 'warning', text: t('connections.health.retrying', { count: connection.retrying }) },
+    {
+      status: 'dead',
+      count: connection.dead,
+      tone: 'danger',
+      text: t('connections.health.dead', { count: connection.dead }),
+    },
+    {
+      status: 'failed',
+      count: connection.failed,
+      tone: 'danger',
+      text: t('connections.health.failed', { count: connection.failed }),
+    },
+    {
+      status: 'pending',
+      count: connection.retrying,
+      tone: 'warning',
+      text: t('connections.health.retrying', { count: connection.retrying }),
+    },
   ] as const;
   return (
     <ul className="badge-list" aria-label={t('connections.health.attention')}>
@@ -58,12 +81,16 @@ export function LastDelivery({ connection }: { connection: Health }) {
   return (
     <div className="last-delivery">
       <p>
-        {t('connections.health.last')}: <DeliveryStatusBadge status={last.status} /> {last.eventType ? eventTypeName(i18n, last.eventType) : null} · <DateTime iso={last.updatedAt} />{' '}
+        {t('connections.health.last')}: <DeliveryStatusBadge status={last.status} />{' '}
+        {last.eventType ? eventTypeName(i18n, last.eventType) : null} ·{' '}
+        <DateTime iso={last.updatedAt} />{' '}
         <Link to={`/deliveries/${last.id}`} aria-label={t('connections.health.openLast')}>
           {t('connections.health.open')}
         </Link>
       </p>
-      {last.lastError && last.status !== 'delivered' ? <p className="muted last-error">{last.lastError}</p> : null}
+      {last.lastError && last.status !== 'delivered' ? (
+        <p className="muted last-error">{last.lastError}</p>
+      ) : null}
     </div>
   );
 }

@@ -6,7 +6,12 @@ import { PageHeader } from '../../components/page-header.js';
 import { Loading } from '../../components/states.js';
 import { storedConnectionValue, updateBody } from './connection-form-value.js';
 import { ConnectionForm } from './connection-form.js';
-import { connectorById, useConnection, useConnectors, useUpdateConnection } from './connection-queries.js';
+import {
+  connectorById,
+  useConnection,
+  useConnectors,
+  useUpdateConnection,
+} from './connection-queries.js';
 import './connections.css';
 
 export function EditConnectionPage() {
@@ -17,15 +22,25 @@ export function EditConnectionPage() {
   const connection = useConnection(id);
   const update = useUpdateConnection(id);
   if (connectors.isPending || connection.isPending) return <Loading />;
-  if (connectors.isError) return <ErrorDisplay error={connectors.error} onRetry={() => void connectors.refetch()} />;
-  if (connection.isError) return <ErrorDisplay error={connection.error} onRetry={() => void connection.refetch()} />;
+  if (connectors.isError)
+    return <ErrorDisplay error={connectors.error} onRetry={() => void connectors.refetch()} />;
+  if (connection.isError)
+    return <ErrorDisplay error={connection.error} onRetry={() => void connection.refetch()} />;
   const stored = connection.data;
   const connector = connectorById(connectors.data, stored.connector);
-  if (!connector) return <ErrorDisplay error={new Error(t('connections.connectorMissing', { connector: stored.connector }))} />;
+  if (!connector)
+    return (
+      <ErrorDisplay
+        error={new Error(t('connections.connectorMissing', { connector: stored.connector }))}
+      />
+    );
 
   return (
     <>
-      <PageHeader title={t('connections.editTitle', { name: stored.name })} description={connector.displayName} />
+      <PageHeader
+        title={t('connections.editTitle', { name: stored.name })}
+        description={connector.displayName}
+      />
       <ConnectionForm
         connector={connector}
         initial={storedConnectionValue(stored)}
@@ -36,7 +51,11 @@ export function EditConnectionPage() {
         busy={update.isPending}
         error={update.error}
         onCancel={() => void navigate(`/connections/${id}`)}
-        onSubmit={(value) => update.mutate(updateBody(connector, stored, value), { onSuccess: () => void navigate(`/connections/${id}`) })}
+        onSubmit={(value) =>
+          update.mutate(updateBody(connector, stored, value), {
+            onSuccess: () => void navigate(`/connections/${id}`),
+          })
+        }
       />
     </>
   );

@@ -27,4 +27,6 @@ const ORDER: Readonly<Record<EventType, true>> = {
 export const EVENT_TYPES = Object.keys(ORDER) as EventType[];
 
 /** What a connection can be filtered on: the connection test is sent to one connection, never fanned out. */
-export const FILTERABLE_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter((type) => type !== 'connection_test');
+export const FILTERABLE_EVENT_TYPES: readonly EventType[] = EVENT_TYPES.filter(
+  (type) => type !== 'connection_test',
+);

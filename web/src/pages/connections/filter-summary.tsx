@@ -19,13 +19,54 @@ export function FilterSummary({ filters, sourceNames, complete = false }: Filter
     if (limited || complete) facts.push({ key, label, value });
   };
   const list = (values: readonly string[]): string => values.join(', ');
-  add('eventTypes', t('connections.filters.eventTypes'), filters.eventTypes.length > 0 ? list(filters.eventTypes.map((type) => eventTypeName(i18n, type))) : t('connections.summary.allEvents'), true);
-  add('sources', t('connections.filters.sources'), filters.sources.length > 0 ? list(filters.sources.map((id) => sourceNames.get(id) ?? id)) : t('connections.summary.allSources'), filters.sources.length > 0);
-  add('productIds', t('connections.filters.productIds'), filters.productIds.length > 0 ? list(filters.productIds) : t('connections.summary.allProducts'), filters.productIds.length > 0);
-  add('addons', t('connections.filters.addons'), t(`connections.filters.addonsOption.${filters.addons}`), filters.addons !== 'include');
-  add('languages', t('connections.filters.languages'), filters.languages.length > 0 ? list(filters.languages) : t('connections.summary.allLanguages'), filters.languages.length > 0);
-  add('payments', t('connections.filters.payments'), t(`connections.filters.paymentsOption.${filters.payments}`), filters.payments !== 'all');
-  add('includeTest', t('connections.summary.testEvents'), filters.includeTest ? t('connections.summary.testIncluded') : t('connections.summary.testExcluded'), filters.includeTest);
+  add(
+    'eventTypes',
+    t('connections.filters.eventTypes'),
+    filters.eventTypes.length > 0
+      ? list(filters.eventTypes.map((type) => eventTypeName(i18n, type)))
+      : t('connections.summary.allEvents'),
+    true,
+  );
+  add(
+    'sources',
+    t('connections.filters.sources'),
+    filters.sources.length > 0
+      ? list(filters.sources.map((id) => sourceNames.get(id) ?? id))
+      : t('connections.summary.allSources'),
+    filters.sources.length > 0,
+  );
+  add(
+    'productIds',
+    t('connections.filters.productIds'),
+    filters.productIds.length > 0 ? list(filters.productIds) : t('connections.summary.allProducts'),
+    filters.productIds.length > 0,
+  );
+  add(
+    'addons',
+    t('connections.filters.addons'),
+    t(`connections.filters.addonsOption.${filters.addons}`),
+    filters.addons !== 'include',
+  );
+  add(
+    'languages',
+    t('connections.filters.languages'),
+    filters.languages.length > 0 ? list(filters.languages) : t('connections.summary.allLanguages'),
+    filters.languages.length > 0,
+  );
+  add(
+    'payments',
+    t('connections.filters.payments'),
+    t(`connections.filters.paymentsOption.${filters.payments}`),
+    filters.payments !== 'all',
+  );
+  add(
+    'includeTest',
+    t('connections.summary.testEvents'),
+    filters.includeTest
+      ? t('connections.summary.testIncluded')
+      : t('connections.summary.testExcluded'),
+    filters.includeTest,
+  );
   return (
     <dl className="facts filter-summary">
       {facts.map((fact) => (

@@ -24,7 +24,15 @@ interface RadioGroupProps<V extends string> {
   disabled: boolean;
 }
 
-function RadioGroup<V extends string>({ legend, help, value, options, onChange, error, disabled }: RadioGroupProps<V>) {
+function RadioGroup<V extends string>({
+  legend,
+  help,
+  value,
+  options,
+  onChange,
+  error,
+  disabled,
+}: RadioGroupProps<V>) {
   const name = useId();
   return (
     <fieldset className={`radio-group${error ? ' field-invalid' : ''}`}>
@@ -32,7 +40,15 @@ function RadioGroup<V extends string>({ legend, help, value, options, onChange, 
       {help ? <p className="field-help">{help}</p> : null}
       {options.map((option) => (
         <div key={option.value} className="field field-checkbox">
-          <input id={`${name}-${option.value}`} type="radio" name={name} value={option.value} checked={value === option.value} onChange={() => onChange(option.value)} disabled={disabled} />
+          <input
+            id={`${name}-${option.value}`}
+            type="radio"
+            name={name}
+            value={option.value}
+            checked={value === option.value}
+            onChange={() => onChange(option.value)}
+            disabled={disabled}
+          />
           <label htmlFor={`${name}-${option.value}`} className="field-label">
             {option.label}
           </label>
@@ -44,7 +60,9 @@ function RadioGroup<V extends string>({ legend, help, value, options, onChange, 
 }
 
 function toggled<T>(list: readonly T[], item: T, on: boolean, order: readonly T[]): T[] {
-  return on ? order.filter((entry) => entry === item || list.includes(entry)) : list.filter((entry) => entry !== item);
+  return on
+    ? order.filter((entry) => entry === item || list.includes(entry))
+    : list.filter((entry) => entry !== item);
 }
 
 export interface FiltersFieldsProps {
@@ -57,7 +75,8 @@ export interface FiltersFieldsProps {
 export function FiltersFields({ value, onChange, problems, disabled }: FiltersFieldsProps) {
   const { t, i18n } = useTranslation();
   const sources = useSourcesForFilter();
-  const set = <K extends keyof ConnectionFilters>(key: K, next: ConnectionFilters[K]): void => onChange({ ...value, [key]: next });
+  const set = <K extends keyof ConnectionFilters>(key: K, next: ConnectionFilters[K]): void =>
+    onChange({ ...value, [key]: next });
   const sourceIds = sources.data?.data.map((source) => source.id) ?? [];
   // Sources chosen earlier and deleted since stay listed, so they can be taken out.
   const unknownSources = value.sources.filter((id) => !sourceIds.includes(id));
@@ -75,29 +94,51 @@ export function FiltersFields({ value, onChange, problems, disabled }: FiltersFi
               key={type}
               label={eventTypeName(i18n, type)}
               checked={value.eventTypes.includes(type)}
-              onChange={(on) => set('eventTypes', toggled(value.eventTypes, type, on, FILTERABLE_EVENT_TYPES))}
+              onChange={(on) =>
+                set('eventTypes', toggled(value.eventTypes, type, on, FILTERABLE_EVENT_TYPES))
+              }
               disabled={disabled}
             />
           ))}
         </div>
-        {problems.get('eventTypes') ? <p className="field-error">{problems.get('eventTypes')}</p> : null}
+        {problems.get('eventTypes') ? (
+          <p className="field-error">{problems.get('eventTypes')}</p>
+        ) : null}
       </fieldset>
       <fieldset className="schema-choices">
         <legend>{t('connections.filters.sources')}</legend>
         <p className="field-help">{t('connections.filters.sourcesHelp')}</p>
-        {sources.data && sources.data.data.length === 0 && unknownSources.length === 0 ? <p className="schema-empty">{t('connections.filters.noSources')}</p> : null}
+        {sources.data && sources.data.data.length === 0 && unknownSources.length === 0 ? (
+          <p className="schema-empty">{t('connections.filters.noSources')}</p>
+        ) : null}
         <div className="choices">
           {sources.data?.data.map((source) => (
             <CheckboxField
               key={source.id}
               label={source.name}
               checked={value.sources.includes(source.id)}
-              onChange={(on) => set('sources', toggled(value.sources, source.id, on, [...sourceIds, ...unknownSources]))}
+              onChange={(on) =>
+                set(
+                  'sources',
+                  toggled(value.sources, source.id, on, [...sourceIds, ...unknownSources]),
+                )
+              }
               disabled={disabled}
             />
           ))}
           {unknownSources.map((id) => (
-            <CheckboxField key={id} label={t('connections.filters.deletedSource', { id })} checked onChange={() => set('sources', value.sources.filter((entry) => entry !== id))} disabled={disabled} />
+            <CheckboxField
+              key={id}
+              label={t('connections.filters.deletedSource', { id })}
+              checked
+              onChange={() =>
+                set(
+                  'sources',
+                  value.sources.filter((entry) => entry !== id),
+                )
+              }
+              disabled={disabled}
+            />
           ))}
         </div>
         {problems.get('sources') ? <p className="field-error">{problems.get('sources')}</p> : null}
@@ -113,7 +154,10 @@ export function FiltersFields({ value, onChange, problems, disabled }: FiltersFi
       <RadioGroup
         legend={t('connections.filters.addons')}
         value={value.addons}
-        options={(['include', 'exclude', 'only'] as const).map((option) => ({ value: option, label: t(`connections.filters.addonsOption.${option}`) }))}
+        options={(['include', 'exclude', 'only'] as const).map((option) => ({
+          value: option,
+          label: t(`connections.filters.addonsOption.${option}`),
+        }))}
         onChange={(next) => set('addons', next)}
         error={problems.get('addons')}
         disabled={disabled}
@@ -131,7 +175,10 @@ export function FiltersFields({ value, onChange, problems, disabled }: FiltersFi
         legend={t('connections.filters.payments')}
         help={t('connections.filters.paymentsHelp')}
         value={value.payments}
-        options={(['all', 'first', 'rebills'] as const).map((option) => ({ value: option, label: t(`connections.filters.paymentsOption.${option}`) }))}
+        options={(['all', 'first', 'rebills'] as const).map((option) => ({
+          value: option,
+          label: t(`connections.filters.paymentsOption.${option}`),
+        }))}
         onChange={(next) => set('payments', next)}
         error={problems.get('payments')}
         disabled={disabled}

@@ -22,29 +22,53 @@ describe('problems of a refusal', () => {
     expect(problems.errorEmails).toBe('Nicht angenommen: is not an e-mail address');
     expect(problems.config.size).toBe(0);
     expect(problems.refusedInConfig).toBe(false);
-    expect(problems.refused.map((field) => bodyFieldLabel(i18n.t, field.path))).toEqual(['Name', 'Welche Ereignisse sie erhält › Produkt-IDs', 'Fehler-E-Mail-Adressen › 1']);
+    expect(problems.refused.map((field) => bodyFieldLabel(i18n.t, field.path))).toEqual([
+      'Name',
+      'Welche Ereignisse sie erhält › Produkt-IDs',
+      'Fehler-E-Mail-Adressen › 1',
+    ]);
   });
 
   it('puts config fields at the config, and names them by their labels, an action by its event', async () => {
     const i18n = await testI18n('en');
     const error = new ApiError(400, 'UNKNOWN_TEMPLATE_PATH', 'A template …', null, [
       { path: 'mapping.FirstName', problem: '"buyer.firstNme": the event has no "buyer.firstNme"' },
-      { path: 'actions.refund_partial.addTags.0', problem: '"{product.nme}": the event has no "product.nme"' },
+      {
+        path: 'actions.refund_partial.addTags.0',
+        problem: '"{product.nme}": the event has no "product.nme"',
+      },
     ]);
     const problems = problemsOfRefusal(i18n.t, error);
-    expect([...problems.config.keys()]).toEqual(['mapping.FirstName', 'actions.refund_partial.addTags.0']);
-    expect(problems.config.get('mapping.FirstName')).toEqual({ key: 'server', text: '"buyer.firstNme": the event has no "buyer.firstNme"' });
+    expect([...problems.config.keys()]).toEqual([
+      'mapping.FirstName',
+      'actions.refund_partial.addTags.0',
+    ]);
+    expect(problems.config.get('mapping.FirstName')).toEqual({
+      key: 'server',
+      text: '"buyer.firstNme": the event has no "buyer.firstNme"',
+    });
     const schema = asSchema(connectorCatalogueEntry(getConnector('salesforce')).configSchema);
-    const label = (path: string) => configFieldLabel(i18n, schema, describeConnectorField(i18n, 'salesforce'), actionsFieldOf(schema), path);
+    const label = (path: string) =>
+      configFieldLabel(
+        i18n,
+        schema,
+        describeConnectorField(i18n, 'salesforce'),
+        actionsFieldOf(schema),
+        path,
+      );
     expect(label('mapping.FirstName')).toBe('Field mapping › FirstName');
-    expect(label('actions.refund_partial.addTags.0')).toBe('Actions per event › Partial refund › Add tags › 1');
+    expect(label('actions.refund_partial.addTags.0')).toBe(
+      'Actions per event › Partial refund › Add tags › 1',
+    );
     expect(label('credentials.password')).toBe('Credentials › Password');
     expect(label('nosuch.field')).toBe('nosuch › field');
   });
 
   it('has nothing to show for errors that name no field', async () => {
     const i18n = await testI18n('en');
-    expect(problemsOfRefusal(i18n.t, new ApiError(404, 'NOT_FOUND', 'Not found.')).refused).toEqual([]);
+    expect(problemsOfRefusal(i18n.t, new ApiError(404, 'NOT_FOUND', 'Not found.')).refused).toEqual(
+      [],
+    );
     expect(problemsOfRefusal(i18n.t, new Error('boom')).config.size).toBe(0);
   });
 });

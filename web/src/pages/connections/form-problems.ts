@@ -18,7 +18,15 @@ import { eventTypeName } from '../../i18n/event-type-name.js';
 import type { FilterProblems } from './filters-fields.js';
 
 const CONFIG_CODES = new Set(['INVALID_CONFIG', 'UNKNOWN_TEMPLATE_PATH', 'CONFIG_TOO_LARGE']);
-const FILTER_KEYS: ReadonlySet<string> = new Set<keyof ConnectionFilters>(['sources', 'eventTypes', 'productIds', 'addons', 'languages', 'payments', 'includeTest']);
+const FILTER_KEYS: ReadonlySet<string> = new Set<keyof ConnectionFilters>([
+  'sources',
+  'eventTypes',
+  'productIds',
+  'addons',
+  'languages',
+  'payments',
+  'includeTest',
+]);
 
 export interface FormProblems {
   name?: string | undefined;
@@ -31,7 +39,12 @@ export interface FormProblems {
   refusedInConfig: boolean;
 }
 
-export const NO_PROBLEMS: FormProblems = { filters: new Map(), config: new Map(), refused: [], refusedInConfig: false };
+export const NO_PROBLEMS: FormProblems = {
+  filters: new Map(),
+  config: new Map(),
+  refused: [],
+  refusedInConfig: false,
+};
 
 function server(text: string): Problem {
   return { key: 'server', text };
@@ -54,7 +67,8 @@ export function problemsOfRefusal(t: TFunction, error: unknown): FormProblems {
     const [head, second] = field.path.split('.');
     if (head === 'name') name = text;
     else if (head === 'errorEmails') errorEmails = text;
-    else if (head === 'filters' && second !== undefined && FILTER_KEYS.has(second)) filters.set(second as keyof ConnectionFilters, text);
+    else if (head === 'filters' && second !== undefined && FILTER_KEYS.has(second))
+      filters.set(second as keyof ConnectionFilters, text);
   }
   return { name, errorEmails, filters, config, refused: error.fields, refusedInConfig: inConfig };
 }
@@ -63,14 +77,21 @@ export function problemsOfRefusal(t: TFunction, error: unknown): FormProblems {
  * A config field's name for people, from its path: each level's label (`Field mapping ›
  * email`, `Actions per event › Payment › Add tags › 1`).
  */
-export function configFieldLabel(i18n: I18n, schema: JsonSchema, describe: DescribeField, actionsField: string | null, path: string): string {
+export function configFieldLabel(
+  i18n: I18n,
+  schema: JsonSchema,
+  describe: DescribeField,
+  actionsField: string | null,
+  path: string,
+): string {
   const labels: string[] = [];
   const schemaPath: string[] = [];
   let node: JsonSchema | undefined = schema;
   for (const segment of path.split('.')) {
     const kind: ReturnType<typeof kindOf> | undefined = node ? kindOf(node) : undefined;
     if (node && kind === 'object' && node.properties?.[segment]) {
-      const inActions = actionsField !== null && schemaPath.length === 1 && schemaPath[0] === actionsField;
+      const inActions =
+        actionsField !== null && schemaPath.length === 1 && schemaPath[0] === actionsField;
       schemaPath.push(inActions ? '*' : segment);
       node = node.properties[segment];
       labels.push(inActions ? eventTypeName(i18n, segment) : describe(schemaPath, node).title);
@@ -95,7 +116,11 @@ export function bodyFieldLabel(t: TFunction, path: string): string {
   const [head, second, third] = path.split('.');
   if (head === 'name') return t('connections.form.name');
   if (head === 'active') return t('connections.form.active');
-  if (head === 'errorEmails') return third === undefined && second !== undefined ? `${t('connections.form.errorEmails')} › ${Number(second) + 1}` : t('connections.form.errorEmails');
-  if (head === 'filters' && second !== undefined && FILTER_KEYS.has(second)) return `${t('connections.filters.title')} › ${t(`connections.filters.${second as keyof ConnectionFilters}`)}`;
+  if (head === 'errorEmails')
+    return third === undefined && second !== undefined
+      ? `${t('connections.form.errorEmails')} › ${Number(second) + 1}`
+      : t('connections.form.errorEmails');
+  if (head === 'filters' && second !== undefined && FILTER_KEYS.has(second))
+    return `${t('connections.filters.title')} › ${t(`connections.filters.${second as keyof ConnectionFilters}`)}`;
   return path;
 }

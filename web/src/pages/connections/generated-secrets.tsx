@@ -13,12 +13,26 @@ import { asSchema } from '../../schema-form/json-schema.js';
 import type { ConnectorEntry } from './connection-types.js';
 import { generatedSecretsKey } from './connection-queries.js';
 
-export function GeneratedSecrets({ connectionId, connector, describe }: { connectionId: string; connector: ConnectorEntry | undefined; describe: DescribeField }) {
+export function GeneratedSecrets({
+  connectionId,
+  connector,
+  describe,
+}: {
+  connectionId: string;
+  connector: ConnectorEntry | undefined;
+  describe: DescribeField;
+}) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const key = generatedSecretsKey(connectionId);
   // Put there by the create; gone once this page is left (gcTime 0) or "Done" is pressed.
-  const secrets = useQuery({ queryKey: key, queryFn: () => ({}) as Record<string, string>, enabled: false, staleTime: Number.POSITIVE_INFINITY, gcTime: 0 });
+  const secrets = useQuery({
+    queryKey: key,
+    queryFn: () => ({}) as Record<string, string>,
+    enabled: false,
+    staleTime: Number.POSITIVE_INFINITY,
+    gcTime: 0,
+  });
   const entries = Object.entries(secrets.data ?? {});
   if (entries.length === 0) return null;
   const schema = asSchema(connector?.configSchema);

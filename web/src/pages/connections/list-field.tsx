@@ -6,7 +6,10 @@
 import { useState } from 'react';
 import { TextAreaField, TextField } from '../../components/form-field.js';
 
-export function listOf(text: string, normalize: (entry: string) => string = (entry) => entry): string[] {
+export function listOf(
+  text: string,
+  normalize: (entry: string) => string = (entry) => entry,
+): string[] {
   const seen = new Set<string>();
   return text
     .split(/[\s,;]+/)
@@ -30,15 +33,33 @@ export interface ListFieldProps {
   normalize?: (entry: string) => string;
 }
 
-export function ListField({ label, help, value, onChange, error, disabled, multiline = false, normalize }: ListFieldProps) {
+export function ListField({
+  label,
+  help,
+  value,
+  onChange,
+  error,
+  disabled,
+  multiline = false,
+  normalize,
+}: ListFieldProps) {
   const separator = multiline ? '\n' : ', ';
   const [text, setText] = useState(() => value.join(separator));
   // A value changed from outside (a reset) replaces the text; one that only re-reads the text does not.
-  const shown = listOf(text, normalize).join('\u0000') === value.join('\u0000') ? text : value.join(separator);
+  const shown =
+    listOf(text, normalize).join('\u0000') === value.join('\u0000') ? text : value.join(separator);
   const change = (next: string): void => {
     setText(next);
     onChange(listOf(next, normalize));
   };
-  const common = { label, help, error, value: shown, onChange: change, disabled, spellCheck: false } as const;
+  const common = {
+    label,
+    help,
+    error,
+    value: shown,
+    onChange: change,
+    disabled,
+    spellCheck: false,
+  } as const;
   return multiline ? <TextAreaField {...common} rows={3} /> : <TextField {...common} />;
 }

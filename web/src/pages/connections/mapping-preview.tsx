@@ -66,15 +66,28 @@ export function MappingPreview({ target, config, fieldLabel }: MappingPreviewPro
     enabled: choice.kind === 'recorded',
   });
   // "Recorded event" starts with the newest one.
-  const effective: Choice = choice.kind === 'recorded' && choice.eventId === '' ? { kind: 'recorded', eventId: recent.data?.data[0]?.id ?? '' } : choice;
+  const effective: Choice =
+    choice.kind === 'recorded' && choice.eventId === ''
+      ? { kind: 'recorded', eventId: recent.data?.data[0]?.id ?? '' }
+      : choice;
   const runnable = effective.kind === 'sample' || effective.eventId !== '';
   const preview = useQuery({
     queryKey: ['preview', target, settledConfig, effective],
     queryFn: (): Promise<ConfigPreview> => {
       const body = { config: JSON.parse(settledConfig) as JsonObject, ...choiceBody(effective) };
       return 'connector' in target
-        ? unwrap(client.POST('/connectors/{connector}/preview', { params: { path: { connector: target.connector } }, body }))
-        : unwrap(client.POST('/connections/{id}/preview', { params: { path: { id: target.connectionId } }, body }));
+        ? unwrap(
+            client.POST('/connectors/{connector}/preview', {
+              params: { path: { connector: target.connector } },
+              body,
+            }),
+          )
+        : unwrap(
+            client.POST('/connections/{id}/preview', {
+              params: { path: { id: target.connectionId } },
+              body,
+            }),
+          );
     },
     placeholderData: keepPreviousData,
     enabled: runnable,
@@ -83,7 +96,11 @@ export function MappingPreview({ target, config, fieldLabel }: MappingPreviewPro
   const data = preview.data;
 
   return (
-    <section className="form-section mapping-preview" aria-labelledby="preview-title" aria-busy={preview.isFetching}>
+    <section
+      className="form-section mapping-preview"
+      aria-labelledby="preview-title"
+      aria-busy={preview.isFetching}
+    >
       <h2 id="preview-title">{t('connections.preview.title')}</h2>
       <p className="field-help">{t('connections.preview.intro')}</p>
       <div className="preview-controls">
@@ -94,7 +111,13 @@ export function MappingPreview({ target, config, fieldLabel }: MappingPreviewPro
             { value: 'sample', label: t('connections.preview.sample') },
             { value: 'recorded', label: t('connections.preview.recorded') },
           ]}
-          onChange={(kind) => setChoice(kind === 'sample' ? { kind: 'sample', type: 'payment' } : { kind: 'recorded', eventId: '' })}
+          onChange={(kind) =>
+            setChoice(
+              kind === 'sample'
+                ? { kind: 'sample', type: 'payment' }
+                : { kind: 'recorded', eventId: '' },
+            )
+          }
         />
         {effective.kind === 'sample' ? (
           <SelectField
@@ -125,19 +148,32 @@ export function MappingPreview({ target, config, fieldLabel }: MappingPreviewPro
         )}
       </div>
       {recent.isError ? <ErrorDisplay error={recent.error} /> : null}
-      {preview.isError ? <ErrorDisplay error={preview.error} onRetry={() => void preview.refetch()} /> : null}
-      {preview.isPending && runnable ? <Loading label={t('connections.preview.rendering')} /> : null}
+      {preview.isError ? (
+        <ErrorDisplay error={preview.error} onRetry={() => void preview.refetch()} />
+      ) : null}
+      {preview.isPending && runnable ? (
+        <Loading label={t('connections.preview.rendering')} />
+      ) : null}
       {data ? (
         <>
           <p className="muted">
             {data.event.sample
-              ? t('connections.preview.renderedSample', { type: eventTypeName(i18n, data.event.type) })
-              : t('connections.preview.renderedRecorded', { type: eventTypeName(i18n, data.event.type), id: data.event.id })}
+              ? t('connections.preview.renderedSample', {
+                  type: eventTypeName(i18n, data.event.type),
+                })
+              : t('connections.preview.renderedRecorded', {
+                  type: eventTypeName(i18n, data.event.type),
+                  id: data.event.id,
+                })}
           </p>
           <DataTable
             caption={t('connections.preview.fieldsCaption')}
             columns={[
-              { key: 'field', header: t('connections.preview.field'), cell: (row) => fieldLabel(row.field) },
+              {
+                key: 'field',
+                header: t('connections.preview.field'),
+                cell: (row) => fieldLabel(row.field),
+              },
               {
                 key: 'source',
                 header: t('connections.preview.configured'),
@@ -167,7 +203,10 @@ export function MappingPreview({ target, config, fieldLabel }: MappingPreviewPro
           {data.output ? (
             <>
               <h3>{t('connections.preview.output')}</h3>
-              <RawText label={t('connections.preview.output')} text={JSON.stringify(data.output, null, 2)} />
+              <RawText
+                label={t('connections.preview.output')}
+                text={JSON.stringify(data.output, null, 2)}
+              />
             </>
           ) : null}
           {data.problems.length > 0 ? (
@@ -176,7 +215,12 @@ export function MappingPreview({ target, config, fieldLabel }: MappingPreviewPro
               <ul>
                 {data.problems.map((problem) => (
                   <li key={`${problem.path}: ${problem.problem}`}>
-                    <strong>{problem.path === '(root)' ? t('connections.form.configTitle') : fieldLabel(problem.path)}</strong>: {problem.problem}
+                    <strong>
+                      {problem.path === '(root)'
+                        ? t('connections.form.configTitle')
+                        : fieldLabel(problem.path)}
+                    </strong>
+                    : {problem.problem}
                   </li>
                 ))}
               </ul>

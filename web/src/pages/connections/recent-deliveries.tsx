@@ -14,11 +14,16 @@ export function RecentDeliveries({ connectionId }: { connectionId: string }) {
   const { t } = useTranslation();
   const { client } = useApi();
   const columns = useDeliveryColumns({ withEvent: true, withConnection: false });
-  const { query, paging } = usePagedQuery({ queryKey: ['deliveries', 'connection', connectionId], fetchPage: (cursor) => fetchDeliveriesPage(client, connectionId, cursor) });
+  const { query, paging } = usePagedQuery({
+    queryKey: ['deliveries', 'connection', connectionId],
+    fetchPage: (cursor) => fetchDeliveriesPage(client, connectionId, cursor),
+  });
   return (
     <CardSection title={t('connections.deliveries.title')}>
       {query.isPending ? <Loading /> : null}
-      {query.isError ? <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} /> : null}
+      {query.isError ? (
+        <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} />
+      ) : null}
       {query.data ? (
         <DataTable
           caption={t('connections.deliveries.title')}

@@ -15,13 +15,20 @@ export function TestConnection({ connectionId }: { connectionId: string }) {
   return (
     <CardSection title={t('connections.test.title')}>
       <p>{t('connections.test.intro')}</p>
-      <button type="button" className="button" onClick={() => test.mutate()} disabled={test.isPending}>
+      <button
+        type="button"
+        className="button"
+        onClick={() => test.mutate()}
+        disabled={test.isPending}
+      >
         {test.isPending ? t('common.working') : t('connections.test.run')}
       </button>
       <div aria-live="polite">
         {result && !test.isPending ? (
           <div className={result.ok ? 'notice notice-success' : 'notice notice-danger'}>
-            <p className="test-verdict">{result.ok ? t('connections.test.ok') : t('connections.test.failed')}</p>
+            <p className="test-verdict">
+              {result.ok ? t('connections.test.ok') : t('connections.test.failed')}
+            </p>
             <p className="test-message">{result.message}</p>
           </div>
         ) : null}

@@ -22,7 +22,10 @@ type Grant = AccessAnswer['grants'][number];
 
 function AccessVerdict({ answer }: { answer: AccessAnswer }) {
   const { t } = useTranslation();
-  const product = productLabel({ productId: answer.productId, productName: answer.grants.find((grant) => grant.productName !== null)?.productName ?? null });
+  const product = productLabel({
+    productId: answer.productId,
+    productName: answer.grants.find((grant) => grant.productName !== null)?.productName ?? null,
+  });
   const facts = { email: answer.email, product };
   const sentence =
     answer.status === 'active'
@@ -35,12 +38,29 @@ function AccessVerdict({ answer }: { answer: AccessAnswer }) {
             ? t('customers.check.revoked', facts)
             : t('customers.check.none', facts);
   return (
-    <div className={answer.hasAccess ? 'notice notice-success access-verdict' : 'notice notice-warning access-verdict'}>
+    <div
+      className={
+        answer.hasAccess
+          ? 'notice notice-success access-verdict'
+          : 'notice notice-warning access-verdict'
+      }
+    >
       <p className="access-answer">
-        <strong>{answer.hasAccess ? t('customers.check.answerYes') : t('customers.check.answerNo')}</strong> {sentence}
+        <strong>
+          {answer.hasAccess ? t('customers.check.answerYes') : t('customers.check.answerNo')}
+        </strong>{' '}
+        {sentence}
       </p>
       {answer.hasAccess ? (
-        <p>{answer.paidUntil ? <>{t('customers.paidUntil')}: <CalendarDate day={answer.paidUntil} /></> : t('customers.noEndDate')}</p>
+        <p>
+          {answer.paidUntil ? (
+            <>
+              {t('customers.paidUntil')}: <CalendarDate day={answer.paidUntil} />
+            </>
+          ) : (
+            t('customers.noEndDate')
+          )}
+        </p>
       ) : null}
     </div>
   );
@@ -64,7 +84,11 @@ export function AccessCheck() {
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
     const next = {
-      ...(email.trim() === '' ? { email: t('form.problem.required') } : !/^[^\s@]+@[^\s@]+$/.test(email.trim()) ? { email: t('form.problem.email') } : {}),
+      ...(email.trim() === ''
+        ? { email: t('form.problem.required') }
+        : !/^[^\s@]+@[^\s@]+$/.test(email.trim())
+          ? { email: t('form.problem.email') }
+          : {}),
       ...(productId.trim() === '' ? { productId: t('form.problem.required') } : {}),
     };
     setErrors(next);
@@ -74,13 +98,24 @@ export function AccessCheck() {
     }
     const question = { email: email.trim(), productId: productId.trim() };
     // The same question again asks the server again: a refund may have arrived since.
-    if (asked && asked.email === question.email && asked.productId === question.productId) void check.refetch();
+    if (asked && asked.email === question.email && asked.productId === question.productId)
+      void check.refetch();
     else setAsked(question);
   };
 
   const columns = [
-    { key: 'order', header: t('customers.order'), cell: (grant: Grant) => <Link to={`/customers/orders/${grant.ledgerOrderId}`}>{grant.orderId}</Link> },
-    { key: 'orderStatus', header: t('customers.orderStatusLabel'), cell: (grant: Grant) => <OrderStatusBadge status={grant.orderStatus} /> },
+    {
+      key: 'order',
+      header: t('customers.order'),
+      cell: (grant: Grant) => (
+        <Link to={`/customers/orders/${grant.ledgerOrderId}`}>{grant.orderId}</Link>
+      ),
+    },
+    {
+      key: 'orderStatus',
+      header: t('customers.orderStatusLabel'),
+      cell: (grant: Grant) => <OrderStatusBadge status={grant.orderStatus} />,
+    },
     {
       key: 'access',
       header: t('customers.access'),
@@ -90,16 +125,39 @@ export function AccessCheck() {
         </>
       ),
     },
-    { key: 'paidUntil', header: t('customers.paidUntil'), cell: (grant: Grant) => (grant.paidUntil ? <CalendarDate day={grant.paidUntil} /> : '—') },
-    { key: 'grantedAt', header: t('customers.grantedAt'), cell: (grant: Grant) => <DateTime iso={grant.grantedAt} /> },
+    {
+      key: 'paidUntil',
+      header: t('customers.paidUntil'),
+      cell: (grant: Grant) => (grant.paidUntil ? <CalendarDate day={grant.paidUntil} /> : '—'),
+    },
+    {
+      key: 'grantedAt',
+      header: t('customers.grantedAt'),
+      cell: (grant: Grant) => <DateTime iso={grant.grantedAt} />,
+    },
   ];
 
   return (
     <CardSection title={t('customers.check.title')}>
       <p>{t('customers.check.intro')}</p>
       <form ref={form} className="access-check-form" onSubmit={submit} noValidate>
-        <TextField label={t('customers.check.email')} type="email" autoComplete="off" required value={email} onChange={setEmail} error={errors.email} />
-        <TextField label={t('customers.check.productId')} help={t('customers.check.productIdHelp')} required value={productId} onChange={setProductId} error={errors.productId} />
+        <TextField
+          label={t('customers.check.email')}
+          type="email"
+          autoComplete="off"
+          required
+          value={email}
+          onChange={setEmail}
+          error={errors.email}
+        />
+        <TextField
+          label={t('customers.check.productId')}
+          help={t('customers.check.productIdHelp')}
+          required
+          value={productId}
+          onChange={setProductId}
+          error={errors.productId}
+        />
         <SubmitButton busy={check.isFetching}>{t('customers.check.submit')}</SubmitButton>
       </form>
       <div aria-live="polite">
@@ -108,12 +166,21 @@ export function AccessCheck() {
           <>
             <AccessVerdict answer={check.data} />
             {check.data.grants.length > 0 ? (
-              <DataTable caption={t('customers.check.grants')} showCaption columns={columns} rows={check.data.grants} rowKey={(grant) => grant.ledgerOrderId} empty={null} />
+              <DataTable
+                caption={t('customers.check.grants')}
+                showCaption
+                columns={columns}
+                rows={check.data.grants}
+                rowKey={(grant) => grant.ledgerOrderId}
+                empty={null}
+              />
             ) : null}
           </>
         ) : null}
       </div>
-      {check.isError ? <ErrorDisplay error={check.error} onRetry={() => void check.refetch()} /> : null}
+      {check.isError ? (
+        <ErrorDisplay error={check.error} onRetry={() => void check.refetch()} />
+      ) : null}
     </CardSection>
   );
 }

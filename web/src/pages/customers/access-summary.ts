@@ -26,14 +26,27 @@ const rank = (status: AccessStatus): number => ACCESS_STATUSES.indexOf(status);
 
 export function accessByProduct(rows: readonly AccessRow[]): ProductAccess[] {
   const products = new Map<string, AccessRow[]>();
-  for (const row of rows) products.set(row.productId, [...(products.get(row.productId) ?? []), row]);
+  for (const row of rows)
+    products.set(row.productId, [...(products.get(row.productId) ?? []), row]);
   return [...products.entries()]
     .map(([productId, grants]) => {
-      const sorted = [...grants].sort((a, b) => rank(a.status) - rank(b.status) || (a.grantedAt < b.grantedAt ? 1 : -1));
+      const sorted = [...grants].sort(
+        (a, b) => rank(a.status) - rank(b.status) || (a.grantedAt < b.grantedAt ? 1 : -1),
+      );
       const status = sorted[0]?.status ?? 'revoked';
-      const paidUntil = sorted.flatMap((grant) => (grant.status === status && grant.paidUntil !== null ? [grant.paidUntil] : [])).sort().at(-1) ?? null;
+      const paidUntil =
+        sorted
+          .flatMap((grant) =>
+            grant.status === status && grant.paidUntil !== null ? [grant.paidUntil] : [],
+          )
+          .sort()
+          .at(-1) ?? null;
       const productName = sorted.find((grant) => grant.productName !== null)?.productName ?? null;
       return { productId, productName, status, paidUntil, grants: sorted };
     })
-    .sort((a, b) => rank(a.status) - rank(b.status) || (a.productName ?? a.productId).localeCompare(b.productName ?? b.productId));
+    .sort(
+      (a, b) =>
+        rank(a.status) - rank(b.status) ||
+        (a.productName ?? a.productId).localeCompare(b.productName ?? b.productId),
+    );
 }

@@ -36,9 +36,21 @@ export function AccessTable({ access }: { access: readonly AccessRow[] }) {
     <DataTable
       caption={t('customers.accessPerProduct')}
       columns={[
-        { key: 'product', header: t('customers.product'), cell: (row: ProductAccess) => productLabel(row) },
-        { key: 'status', header: t('customers.access'), cell: (row: ProductAccess) => <AccessBadge status={row.status} /> },
-        { key: 'meaning', header: t('customers.accessDetails'), cell: (row: ProductAccess) => <AccessMeaning access={row} /> },
+        {
+          key: 'product',
+          header: t('customers.product'),
+          cell: (row: ProductAccess) => productLabel(row),
+        },
+        {
+          key: 'status',
+          header: t('customers.access'),
+          cell: (row: ProductAccess) => <AccessBadge status={row.status} />,
+        },
+        {
+          key: 'meaning',
+          header: t('customers.accessDetails'),
+          cell: (row: ProductAccess) => <AccessMeaning access={row} />,
+        },
         {
           key: 'orders',
           header: t('customers.grantedBy'),

@@ -19,33 +19,55 @@ import './customers.css';
 type Customer = NonNullable<ReturnType<typeof useCustomer>['data']>;
 type OrderRow = Customer['orders'][number];
 
-
 export function CustomerPage() {
   const { t } = useTranslation();
   const text = useLedgerText();
   const { id = '' } = useParams();
   const customer = useCustomer(id);
   if (customer.isPending) return <Loading />;
-  if (customer.isError) return <ErrorDisplay error={customer.error} onRetry={() => void customer.refetch()} />;
+  if (customer.isError)
+    return <ErrorDisplay error={customer.error} onRetry={() => void customer.refetch()} />;
   const data = customer.data;
   const name = [data.firstName, data.lastName].filter(Boolean).join(' ');
   const products = accessByProduct(data.access);
   const active = products.filter((entry) => entry.status === 'active').length;
   const address = data.address;
-  const addressLines = address ? [address.street, address.street2, [address.zipcode, address.city].filter(Boolean).join(' '), address.state, address.country].filter((line) => line) : [];
+  const addressLines = address
+    ? [
+        address.street,
+        address.street2,
+        [address.zipcode, address.city].filter(Boolean).join(' '),
+        address.state,
+        address.country,
+      ].filter((line) => line)
+    : [];
 
   return (
     <>
-      <PageHeader title={data.email} description={[name, data.company].filter(Boolean).join(', ') || undefined} actions={<Link to="/customers">{t('customers.backToSearch')}</Link>} />
+      <PageHeader
+        title={data.email}
+        description={[name, data.company].filter(Boolean).join(', ') || undefined}
+        actions={<Link to="/customers">{t('customers.backToSearch')}</Link>}
+      />
       <CardSection title={t('customers.accessPerProduct')}>
-        {data.access.length > 0 ? <p className="access-summary">{t('customers.activeProducts', { count: products.length, active })}</p> : null}
+        {data.access.length > 0 ? (
+          <p className="access-summary">
+            {t('customers.activeProducts', { count: products.length, active })}
+          </p>
+        ) : null}
         <AccessTable access={data.access} />
       </CardSection>
       <CardSection title={t('customers.orders')}>
         <DataTable
           caption={t('customers.orders')}
           columns={[
-            { key: 'order', header: t('customers.order'), cell: (order: OrderRow) => <Link to={`/customers/orders/${order.id}`}>{order.externalId}</Link> },
+            {
+              key: 'order',
+              header: t('customers.order'),
+              cell: (order: OrderRow) => (
+                <Link to={`/customers/orders/${order.id}`}>{order.externalId}</Link>
+              ),
+            },
             {
               key: 'status',
               header: t('customers.orderStatusLabel'),
@@ -55,8 +77,17 @@ export function CustomerPage() {
                 </>
               ),
             },
-            { key: 'billing', header: t('customers.billing'), cell: (order: OrderRow) => (order.billingType ? text('billingType', order.billingType) : '—') },
-            { key: 'created', header: t('customers.orderedAt'), cell: (order: OrderRow) => <DateTime iso={order.createdAt} /> },
+            {
+              key: 'billing',
+              header: t('customers.billing'),
+              cell: (order: OrderRow) =>
+                order.billingType ? text('billingType', order.billingType) : '—',
+            },
+            {
+              key: 'created',
+              header: t('customers.orderedAt'),
+              cell: (order: OrderRow) => <DateTime iso={order.createdAt} />,
+            },
           ]}
           rows={data.orders}
           rowKey={(order) => order.id}

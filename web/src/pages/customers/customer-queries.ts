@@ -13,22 +13,44 @@ export type AccessAnswer = AnswerOf<'checkAccess', 200>;
 export const LEDGER_KEY = ['ledger'] as const;
 const PAGE_SIZE = 25;
 
-export function fetchCustomers(client: ApiClient, q: string, cursor: string | undefined): Promise<CustomerPage> {
-  return unwrap(client.GET('/customers', { params: { query: { limit: PAGE_SIZE, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) } } }));
+export function fetchCustomers(
+  client: ApiClient,
+  q: string,
+  cursor: string | undefined,
+): Promise<CustomerPage> {
+  return unwrap(
+    client.GET('/customers', {
+      params: { query: { limit: PAGE_SIZE, ...(q ? { q } : {}), ...(cursor ? { cursor } : {}) } },
+    }),
+  );
 }
 
-export function fetchOrders(client: ApiClient, q: string, cursor: string | undefined): Promise<OrderPage> {
-  return unwrap(client.GET('/orders', { params: { query: { limit: PAGE_SIZE, q, ...(cursor ? { cursor } : {}) } } }));
+export function fetchOrders(
+  client: ApiClient,
+  q: string,
+  cursor: string | undefined,
+): Promise<OrderPage> {
+  return unwrap(
+    client.GET('/orders', {
+      params: { query: { limit: PAGE_SIZE, q, ...(cursor ? { cursor } : {}) } },
+    }),
+  );
 }
 
 export function useCustomer(id: string) {
   const { client } = useApi();
-  return useQuery({ queryKey: [...LEDGER_KEY, 'customer', id], queryFn: () => unwrap(client.GET('/customers/{id}', { params: { path: { id } } })) });
+  return useQuery({
+    queryKey: [...LEDGER_KEY, 'customer', id],
+    queryFn: () => unwrap(client.GET('/customers/{id}', { params: { path: { id } } })),
+  });
 }
 
 export function useOrder(id: string) {
   const { client } = useApi();
-  return useQuery({ queryKey: [...LEDGER_KEY, 'order', id], queryFn: () => unwrap(client.GET('/orders/{id}', { params: { path: { id } } })) });
+  return useQuery({
+    queryKey: [...LEDGER_KEY, 'order', id],
+    queryFn: () => unwrap(client.GET('/orders/{id}', { params: { path: { id } } })),
+  });
 }
 
 /**
@@ -40,7 +62,8 @@ export function useAccessCheck(asked: { email: string; productId: string } | nul
   const { client } = useApi();
   return useQuery({
     queryKey: [...LEDGER_KEY, 'access', asked],
-    queryFn: () => unwrap(client.GET('/access', { params: { query: asked ?? { email: '', productId: '' } } })),
+    queryFn: () =>
+      unwrap(client.GET('/access', { params: { query: asked ?? { email: '', productId: '' } } })),
     enabled: asked !== null,
     staleTime: 0,
     gcTime: 0,

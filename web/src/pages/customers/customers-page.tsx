@@ -33,24 +33,49 @@ function fullName(customer: { firstName: string | null; lastName: string | null 
 function CustomerList({ q }: { q: string }) {
   const { t } = useTranslation();
   const { client } = useApi();
-  const { query, paging } = usePagedQuery({ queryKey: [...LEDGER_KEY, 'customers', { q }], fetchPage: (cursor) => fetchCustomers(client, q, cursor) });
+  const { query, paging } = usePagedQuery({
+    queryKey: [...LEDGER_KEY, 'customers', { q }],
+    fetchPage: (cursor) => fetchCustomers(client, q, cursor),
+  });
   const caption = q ? t('customers.matchingCustomers') : t('customers.newestCustomers');
   return (
     <section aria-labelledby="customer-list-title">
       <h2 id="customer-list-title">{caption}</h2>
       {query.isPending ? <Loading /> : null}
-      {query.isError ? <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} /> : null}
+      {query.isError ? (
+        <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} />
+      ) : null}
       {query.data ? (
         <DataTable
           caption={caption}
           columns={[
-            { key: 'email', header: t('customers.email'), cell: (customer: Customer) => <Link to={`/customers/${customer.id}`}>{customer.email}</Link> },
-            { key: 'name', header: t('customers.name'), cell: (customer: Customer) => fullName(customer) || '—' },
-            { key: 'since', header: t('customers.since'), cell: (customer: Customer) => <DateTime iso={customer.createdAt} /> },
+            {
+              key: 'email',
+              header: t('customers.email'),
+              cell: (customer: Customer) => (
+                <Link to={`/customers/${customer.id}`}>{customer.email}</Link>
+              ),
+            },
+            {
+              key: 'name',
+              header: t('customers.name'),
+              cell: (customer: Customer) => fullName(customer) || '—',
+            },
+            {
+              key: 'since',
+              header: t('customers.since'),
+              cell: (customer: Customer) => <DateTime iso={customer.createdAt} />,
+            },
           ]}
           rows={query.data.data}
           rowKey={(customer) => customer.id}
-          empty={q ? <p>{t('customers.noCustomerFound')}</p> : <EmptyState title={t('customers.emptyTitle')}>{t('customers.emptyBody')}</EmptyState>}
+          empty={
+            q ? (
+              <p>{t('customers.noCustomerFound')}</p>
+            ) : (
+              <EmptyState title={t('customers.emptyTitle')}>{t('customers.emptyBody')}</EmptyState>
+            )
+          }
         />
       ) : null}
       <Pager paging={paging} label={t('customers.customerPages')} />
@@ -61,18 +86,33 @@ function CustomerList({ q }: { q: string }) {
 function OrderList({ q }: { q: string }) {
   const { t } = useTranslation();
   const { client } = useApi();
-  const { query, paging } = usePagedQuery({ queryKey: [...LEDGER_KEY, 'orders', { q }], fetchPage: (cursor) => fetchOrders(client, q, cursor) });
+  const { query, paging } = usePagedQuery({
+    queryKey: [...LEDGER_KEY, 'orders', { q }],
+    fetchPage: (cursor) => fetchOrders(client, q, cursor),
+  });
   return (
     <section aria-labelledby="order-list-title">
       <h2 id="order-list-title">{t('customers.matchingOrders')}</h2>
       {query.isPending ? <Loading /> : null}
-      {query.isError ? <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} /> : null}
+      {query.isError ? (
+        <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} />
+      ) : null}
       {query.data ? (
         <DataTable
           caption={t('customers.matchingOrders')}
           columns={[
-            { key: 'order', header: t('customers.order'), cell: (order: Order) => <Link to={`/customers/orders/${order.id}`}>{order.externalId}</Link> },
-            { key: 'email', header: t('customers.email'), cell: (order: Order) => order.email ?? '—' },
+            {
+              key: 'order',
+              header: t('customers.order'),
+              cell: (order: Order) => (
+                <Link to={`/customers/orders/${order.id}`}>{order.externalId}</Link>
+              ),
+            },
+            {
+              key: 'email',
+              header: t('customers.email'),
+              cell: (order: Order) => order.email ?? '—',
+            },
             {
               key: 'status',
               header: t('customers.orderStatusLabel'),
@@ -82,7 +122,11 @@ function OrderList({ q }: { q: string }) {
                 </>
               ),
             },
-            { key: 'created', header: t('customers.orderedAt'), cell: (order: Order) => <DateTime iso={order.createdAt} /> },
+            {
+              key: 'created',
+              header: t('customers.orderedAt'),
+              cell: (order: Order) => <DateTime iso={order.createdAt} />,
+            },
           ]}
           rows={query.data.data}
           rowKey={(order) => order.id}
@@ -111,7 +155,14 @@ export function CustomersPage() {
             setQ('');
           }}
         >
-          <TextField label={t('customers.search')} help={t('customers.searchHelp')} type="search" autoComplete="off" value={search} onChange={setSearch} />
+          <TextField
+            label={t('customers.search')}
+            help={t('customers.searchHelp')}
+            type="search"
+            autoComplete="off"
+            value={search}
+            onChange={setSearch}
+          />
         </FilterBar>
         <CustomerList q={q} />
         {q ? <OrderList q={q} /> : null}

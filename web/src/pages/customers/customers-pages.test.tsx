@@ -34,26 +34,59 @@ describe('Customers & access pages', () => {
   beforeAll(async () => {
     server = await startTestServer();
     const runtime = server.runtime;
-    const sourceId = (await runtime.sources.create({ provider: 'digistore24', name: 'Shop', config: { passphrase: PASSPHRASE } })).id;
+    const sourceId = (
+      await runtime.sources.create({
+        provider: 'digistore24',
+        name: 'Shop',
+        config: { passphrase: PASSPHRASE },
+      })
+    ).id;
     const receive = async (event: string, overrides: Parameters<typeof ds24Request>[3]) => {
-      const result = await runtime.ingest.receive(sourceId, ds24Request(sourceId, PASSPHRASE, event, overrides));
-      if (result.outcome.kind !== 'accepted') throw new Error(`${event}: ${JSON.stringify(result.outcome)}`);
+      const result = await runtime.ingest.receive(
+        sourceId,
+        ds24Request(sourceId, PASSPHRASE, event, overrides),
+      );
+      if (result.outcome.kind !== 'accepted')
+        throw new Error(`${event}: ${JSON.stringify(result.outcome)}`);
     };
     // A course paid once (access without an end date).
     await receive('on_payment', { orderId: 'COURSE1', productId: '100', transactionId: '5001' });
     // A subscription: first payment, then the second one missed (access suspended).
-    await receive('on_payment', { orderId: 'SUBSCR1', productId: '200', billingType: 'subscription', paySequenceNo: 1, transactionId: '6001' });
-    await receive('on_payment_missed', { orderId: 'SUBSCR1', productId: '200', billingType: 'subscription', paySequenceNo: 2 });
+    await receive('on_payment', {
+      orderId: 'SUBSCR1',
+      productId: '200',
+      billingType: 'subscription',
+      paySequenceNo: 1,
+      transactionId: '6001',
+    });
+    await receive('on_payment_missed', {
+      orderId: 'SUBSCR1',
+      productId: '200',
+      billingType: 'subscription',
+      paySequenceNo: 2,
+    });
     // Another course: 97.00 paid, 20.00 of it refunded (access stays).
     await receive('on_payment', { orderId: 'PARTIAL1', productId: '400', transactionId: '8001' });
-    await receive('on_refund', { orderId: 'PARTIAL1', productId: '400', transactionId: '8002', amount: '20.00' });
+    await receive('on_refund', {
+      orderId: 'PARTIAL1',
+      productId: '400',
+      transactionId: '8002',
+      amount: '20.00',
+    });
     const db = runtime.dbHandle.db;
     customerId = (await db.selectFrom('customers').select('id').executeTakeFirstOrThrow()).id;
-    for (const order of await db.selectFrom('orders').select(['id', 'external_id']).execute()) orderIds.set(order.external_id, order.id);
+    for (const order of await db.selectFrom('orders').select(['id', 'external_id']).execute())
+      orderIds.set(order.external_id, order.id);
   });
   afterAll(() => server.close());
 
-  const render = (path: string, language: 'en' | 'de' | 'he' = 'en') => renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path, language });
+  const render = (path: string, language: 'en' | 'de' | 'he' = 'en') =>
+    renderUi(null, {
+      server: { baseUrl: server.baseUrl, fetch: server.fetch },
+      routes,
+      path,
+      language,
+    });
 
   it('answers "does this buyer have access to this product?" in one sentence, with the orders behind it', async () => {
     const user = userEvent.setup();
@@ -65,10 +98,15 @@ describe('Customers & access pages', () => {
     expect(within(check).getAllByText('Please fill in this field.')).toHaveLength(2);
     await expectAccessible();
 
-    await user.type(within(check).getByLabelText(/^Buyer's e-mail address/), ' Anna.Beispiel@EXAMPLE.com ');
+    await user.type(
+      within(check).getByLabelText(/^Buyer's e-mail address/),
+      ' Anna.Beispiel@EXAMPLE.com ',
+    );
     await user.type(within(check).getByLabelText(/^Product ID/), '100');
     await user.click(within(check).getByRole('button', { name: 'Check access' }));
-    expect((await within(check).findByText(/has access to/)).closest('p')?.textContent).toBe(`Yes. ${EMAIL} has access to Online Course Basic (100).`);
+    expect((await within(check).findByText(/has access to/)).closest('p')?.textContent).toBe(
+      `Yes. ${EMAIL} has access to Online Course Basic (100).`,
+    );
     expect(check.textContent).toContain('One-time payment, no end date.');
     const grants = within(check).getByRole('table', { name: 'Orders behind the answer' });
     expect(within(grants).getAllByRole('row')[1]?.textContent).toContain('Paid');
@@ -77,12 +115,16 @@ describe('Customers & access pages', () => {
     await user.clear(within(check).getByLabelText(/^Product ID/));
     await user.type(within(check).getByLabelText(/^Product ID/), '200');
     await user.click(within(check).getByRole('button', { name: 'Check access' }));
-    expect((await within(check).findByText(/is suspended/)).closest('p')?.textContent).toBe(`No. Access of ${EMAIL} to Premium Membership (monthly) (200) is suspended: a payment was missed.`);
+    expect((await within(check).findByText(/is suspended/)).closest('p')?.textContent).toBe(
+      `No. Access of ${EMAIL} to Premium Membership (monthly) (200) is suspended: a payment was missed.`,
+    );
 
     await user.clear(within(check).getByLabelText(/^Product ID/));
     await user.type(within(check).getByLabelText(/^Product ID/), '999');
     await user.click(within(check).getByRole('button', { name: 'Check access' }));
-    expect((await within(check).findByText(/No purchase/)).closest('p')?.textContent).toBe(`No. No purchase of 999 by ${EMAIL} is recorded.`);
+    expect((await within(check).findByText(/No purchase/)).closest('p')?.textContent).toBe(
+      `No. No purchase of 999 by ${EMAIL} is recorded.`,
+    );
     expect(within(check).queryByRole('table')).toBeNull();
 
     await user.clear(within(check).getByLabelText(/^Product ID/));
@@ -108,13 +150,23 @@ describe('Customers & access pages', () => {
     const user = userEvent.setup();
     const { router } = await render('/customers');
     const newest = await screen.findByRole('table', { name: 'Newest customers' });
-    expect(within(newest).getByRole('link', { name: EMAIL }).getAttribute('href')).toBe(`/customers/${customerId}`);
+    expect(within(newest).getByRole('link', { name: EMAIL }).getAttribute('href')).toBe(
+      `/customers/${customerId}`,
+    );
     const search = screen.getByRole('search', { name: 'Find a customer or order' });
-    await user.type(within(search).getByLabelText(/^E-mail address, order ID or transaction ID/), 'PARTIAL1{Enter}');
+    await user.type(
+      within(search).getByLabelText(/^E-mail address, order ID or transaction ID/),
+      'PARTIAL1{Enter}',
+    );
     const customers = await screen.findByRole('table', { name: 'Customers found' });
     expect(within(customers).getByRole('link', { name: EMAIL })).toBeTruthy();
     const orders = await screen.findByRole('table', { name: 'Orders found' });
-    expect(within(orders).getAllByRole('row').slice(1).map((row) => row.textContent)).toEqual([expect.stringContaining('Partially refunded')]);
+    expect(
+      within(orders)
+        .getAllByRole('row')
+        .slice(1)
+        .map((row) => row.textContent),
+    ).toEqual([expect.stringContaining('Partially refunded')]);
     // The search stays out of the address.
     expect(router.state.location.search).toBe('');
     await expectAccessible();
@@ -141,9 +193,13 @@ describe('Customers & access pages', () => {
       ['Online Course Basic (400)', 'Active', 'One-time payment, no end date.', 'PARTIAL1'],
       ['Premium Membership (monthly) (200)', 'Suspended', 'A payment was missed.', 'SUBSCR1'],
     ]);
-    expect(within(table).getByRole('link', { name: 'SUBSCR1' }).getAttribute('href')).toBe(`/customers/orders/${orderIds.get('SUBSCR1')}`);
+    expect(within(table).getByRole('link', { name: 'SUBSCR1' }).getAttribute('href')).toBe(
+      `/customers/orders/${orderIds.get('SUBSCR1')}`,
+    );
     expect(screen.getByRole('table', { name: 'Orders' }).textContent).toContain('Subscription');
-    expect(screen.getByRole('region', { name: 'Contact details' }).textContent).toContain('Musterstraße 5');
+    expect(screen.getByRole('region', { name: 'Contact details' }).textContent).toContain(
+      'Musterstraße 5',
+    );
     await expectAccessible();
   });
 
@@ -154,14 +210,24 @@ describe('Customers & access pages', () => {
     expect(facts.textContent).toContain('Partially refunded');
     expect(facts.textContent).toContain('€97.00');
     expect(facts.textContent).toContain('€20.00');
-    const timeline = within(screen.getByRole('region', { name: 'Timeline' })).getAllByRole('listitem').map((item) => item.textContent);
+    const timeline = within(screen.getByRole('region', { name: 'Timeline' }))
+      .getAllByRole('listitem')
+      .map((item) => item.textContent);
     expect(timeline).toEqual([
       expect.stringMatching(/Payment.*€97\.00 paid\. €20\.00 of it refunded later\.$/),
-      expect.stringMatching(/Refund.*€20\.00 of €97\.00 refunded \(€20\.00 so far\): a partial refund, access stays\.$/),
+      expect.stringMatching(
+        /Refund.*€20\.00 of €97\.00 refunded \(€20\.00 so far\): a partial refund, access stays\.$/,
+      ),
     ]);
-    expect(screen.getByRole('table', { name: 'Access per product' }).textContent).toContain('Active');
-    expect(screen.getByRole('link', { name: `All of ${EMAIL}` }).getAttribute('href')).toBe(`/customers/${customerId}`);
-    expect((await within(facts).findByRole('link', { name: 'Shop' })).getAttribute('href')).toMatch(/^\/sources\/src_/);
+    expect(screen.getByRole('table', { name: 'Access per product' }).textContent).toContain(
+      'Active',
+    );
+    expect(screen.getByRole('link', { name: `All of ${EMAIL}` }).getAttribute('href')).toBe(
+      `/customers/${customerId}`,
+    );
+    expect((await within(facts).findByRole('link', { name: 'Shop' })).getAttribute('href')).toMatch(
+      /^\/sources\/src_/,
+    );
     await expectAccessible();
   });
 
@@ -169,8 +235,13 @@ describe('Customers & access pages', () => {
     await render(`/customers/orders/${orderIds.get('SUBSCR1')}`, 'de');
     await screen.findByRole('heading', { level: 1, name: 'Bestellung SUBSCR1' });
     expect(screen.getByRole('region', { name: 'Abo' }).textContent).toContain('Pausiert');
-    const timeline = within(screen.getByRole('region', { name: 'Verlauf' })).getAllByRole('listitem').map((item) => item.textContent);
-    expect(timeline).toEqual([expect.stringMatching(/Zahlung.*29,00\s€ bezahlt\.$/), expect.stringContaining('Zahlung ausgeblieben')]);
+    const timeline = within(screen.getByRole('region', { name: 'Verlauf' }))
+      .getAllByRole('listitem')
+      .map((item) => item.textContent);
+    expect(timeline).toEqual([
+      expect.stringMatching(/Zahlung.*29,00\s€ bezahlt\.$/),
+      expect.stringContaining('Zahlung ausgeblieben'),
+    ]);
     await expectAccessible();
   });
 

@@ -8,9 +8,29 @@ import { Badge } from '../../components/status-badge.js';
 import type { Tone } from '../../components/status-badge.js';
 import { dynamicText } from '../../i18n/dynamic-text.js';
 
-const ACCESS_TONES: Readonly<Record<string, Tone>> = { active: 'success', suspended: 'warning', ended: 'neutral', revoked: 'danger', none: 'neutral' };
-const ORDER_TONES: Readonly<Record<string, Tone>> = { paid: 'success', partially_refunded: 'warning', pending: 'info', open: 'neutral', denied: 'danger', refunded: 'danger', charged_back: 'danger' };
-const SUBSCRIPTION_TONES: Readonly<Record<string, Tone>> = { active: 'success', cancelled: 'warning', suspended: 'warning', ended: 'neutral', revoked: 'danger' };
+const ACCESS_TONES: Readonly<Record<string, Tone>> = {
+  active: 'success',
+  suspended: 'warning',
+  ended: 'neutral',
+  revoked: 'danger',
+  none: 'neutral',
+};
+const ORDER_TONES: Readonly<Record<string, Tone>> = {
+  paid: 'success',
+  partially_refunded: 'warning',
+  pending: 'info',
+  open: 'neutral',
+  denied: 'danger',
+  refunded: 'danger',
+  charged_back: 'danger',
+};
+const SUBSCRIPTION_TONES: Readonly<Record<string, Tone>> = {
+  active: 'success',
+  cancelled: 'warning',
+  suspended: 'warning',
+  ended: 'neutral',
+  revoked: 'danger',
+};
 
 type Kind = 'accessStatus' | 'orderStatus' | 'subscriptionStatus' | 'billingType';
 
@@ -31,7 +51,11 @@ export function OrderStatusBadge({ status }: { status: string }) {
 
 export function SubscriptionStatusBadge({ status }: { status: string }) {
   const text = useLedgerText();
-  return <Badge tone={SUBSCRIPTION_TONES[status] ?? 'neutral'}>{text('subscriptionStatus', status)}</Badge>;
+  return (
+    <Badge tone={SUBSCRIPTION_TONES[status] ?? 'neutral'}>
+      {text('subscriptionStatus', status)}
+    </Badge>
+  );
 }
 
 export function TestBadge() {

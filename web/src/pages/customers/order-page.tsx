@@ -13,7 +13,12 @@ import { Loading } from '../../components/states.js';
 import { providerById, useProviders } from '../sources/source-queries.js';
 import { AccessTable } from './access-table.js';
 import { useOrder, useSourceOf } from './customer-queries.js';
-import { OrderStatusBadge, SubscriptionStatusBadge, TestBadge, useLedgerText } from './ledger-badges.js';
+import {
+  OrderStatusBadge,
+  SubscriptionStatusBadge,
+  TestBadge,
+  useLedgerText,
+} from './ledger-badges.js';
 import type { OrderDetail } from './order-timeline.js';
 import { OrderTimeline } from './order-timeline-list.js';
 import './customers.css';
@@ -24,7 +29,11 @@ function Amount({ minor, currency }: { minor: number | null; currency: string | 
   return minor === null || currency === null ? <>—</> : <Money minor={minor} currency={currency} />;
 }
 
-function Subscription({ subscription }: { subscription: NonNullable<OrderDetail['subscription']> }) {
+function Subscription({
+  subscription,
+}: {
+  subscription: NonNullable<OrderDetail['subscription']>;
+}) {
   const { t } = useTranslation();
   return (
     <CardSection title={t('customers.subscription')}>
@@ -34,7 +43,9 @@ function Subscription({ subscription }: { subscription: NonNullable<OrderDetail[
           <SubscriptionStatusBadge status={subscription.status} />
         </dd>
         <dt>{t('customers.nextPayment')}</dt>
-        <dd>{subscription.nextPaymentAt ? <CalendarDate day={subscription.nextPaymentAt} /> : '—'}</dd>
+        <dd>
+          {subscription.nextPaymentAt ? <CalendarDate day={subscription.nextPaymentAt} /> : '—'}
+        </dd>
         <dt>{t('customers.paymentsSoFar')}</dt>
         <dd>{subscription.paySequenceNo ?? '—'}</dd>
         <dt>{t('customers.rebillingCancelled')}</dt>
@@ -52,7 +63,8 @@ export function OrderPage() {
   const providers = useProviders();
   const source = useSourceOf(order.data?.sourceId);
   if (order.isPending) return <Loading />;
-  if (order.isError) return <ErrorDisplay error={order.error} onRetry={() => void order.refetch()} />;
+  if (order.isError)
+    return <ErrorDisplay error={order.error} onRetry={() => void order.refetch()} />;
   const data = order.data;
   const provider = providerById(providers.data, data.provider)?.displayName ?? data.provider;
 
@@ -61,7 +73,13 @@ export function OrderPage() {
       <PageHeader
         title={t('customers.orderTitle', { id: data.externalId })}
         description={provider}
-        actions={data.customerId ? <Link to={`/customers/${data.customerId}`}>{t('customers.toCustomer', { email: data.email ?? data.customerId })}</Link> : null}
+        actions={
+          data.customerId ? (
+            <Link to={`/customers/${data.customerId}`}>
+              {t('customers.toCustomer', { email: data.email ?? data.customerId })}
+            </Link>
+          ) : null
+        }
       />
       <CardSection title={t('customers.orderFacts')}>
         <dl className="facts">
@@ -84,7 +102,13 @@ export function OrderPage() {
             <DateTime iso={data.createdAt} />
           </dd>
           <dt>{t('customers.buyer')}</dt>
-          <dd>{data.customerId ? <Link to={`/customers/${data.customerId}`}>{data.email ?? data.customerId}</Link> : '—'}</dd>
+          <dd>
+            {data.customerId ? (
+              <Link to={`/customers/${data.customerId}`}>{data.email ?? data.customerId}</Link>
+            ) : (
+              '—'
+            )}
+          </dd>
           <dt>{t('customers.source')}</dt>
           <dd>
             <Link to={`/sources/${data.sourceId}`}>{source.data?.name ?? provider}</Link>
@@ -102,10 +126,29 @@ export function OrderPage() {
         <DataTable
           caption={t('customers.items')}
           columns={[
-            { key: 'product', header: t('customers.product'), cell: (item: Item) => (item.name ? `${item.name} (${item.productId})` : item.productId) },
-            { key: 'quantity', header: t('customers.quantity'), className: 'numeric', cell: (item: Item) => item.quantity },
-            { key: 'addon', header: t('customers.addon'), cell: (item: Item) => (item.isAddon ? t('customers.yes') : t('customers.no')) },
-            { key: 'amount', header: t('customers.amount'), className: 'numeric', cell: (item: Item) => <Amount minor={item.amount} currency={data.currency} /> },
+            {
+              key: 'product',
+              header: t('customers.product'),
+              cell: (item: Item) =>
+                item.name ? `${item.name} (${item.productId})` : item.productId,
+            },
+            {
+              key: 'quantity',
+              header: t('customers.quantity'),
+              className: 'numeric',
+              cell: (item: Item) => item.quantity,
+            },
+            {
+              key: 'addon',
+              header: t('customers.addon'),
+              cell: (item: Item) => (item.isAddon ? t('customers.yes') : t('customers.no')),
+            },
+            {
+              key: 'amount',
+              header: t('customers.amount'),
+              className: 'numeric',
+              cell: (item: Item) => <Amount minor={item.amount} currency={data.currency} />,
+            },
           ]}
           rows={data.items}
           rowKey={(item) => item.productId}

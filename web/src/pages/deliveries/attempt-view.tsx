@@ -14,7 +14,14 @@ import { useFormat } from '../../i18n/use-format.js';
 import type { DeliveryStatus } from '../../api/types.js';
 import type { Attempt, SentRequest } from './delivery-queries.js';
 
-const OUTCOME_TONES: Readonly<Record<string, Tone>> = { delivered: 'success', skipped: 'neutral', retry: 'warning', retried: 'warning', givenUp: 'danger', failed: 'danger' };
+const OUTCOME_TONES: Readonly<Record<string, Tone>> = {
+  delivered: 'success',
+  skipped: 'neutral',
+  retry: 'warning',
+  retried: 'warning',
+  givenUp: 'danger',
+  failed: 'danger',
+};
 
 /**
  * How an attempt ended, for people. The server records what the connector answered; a `retry`
@@ -28,7 +35,10 @@ function outcomeOf(attempt: Attempt, latest: boolean, status: DeliveryStatus): s
 }
 
 /** A catalogue text for a value the server names (`<group>.<value>`), or the value as it is when the catalogue does not know it. */
-function useNamed(): (group: 'deliveries.attempt.outcome' | 'deliveries.attempt.trigger' | 'deliveries.attempt.failure', value: string) => string {
+function useNamed(): (
+  group: 'deliveries.attempt.outcome' | 'deliveries.attempt.trigger' | 'deliveries.attempt.failure',
+  value: string,
+) => string {
   const { i18n } = useTranslation();
   return (group, value) => dynamicText(i18n, `${group}.${value}`) ?? value;
 }
@@ -48,17 +58,30 @@ function RequestView({ request, number }: { request: SentRequest; number: number
       </p>
       <dl className="facts">
         <dt>{t('deliveries.attempt.answer')}</dt>
-        <dd>{request.status !== null ? t('deliveries.attempt.httpStatus', { status: request.status }) : t('deliveries.attempt.noAnswer', { failure: named('deliveries.attempt.failure', request.failure ?? 'connection') })}</dd>
+        <dd>
+          {request.status !== null
+            ? t('deliveries.attempt.httpStatus', { status: request.status })
+            : t('deliveries.attempt.noAnswer', {
+                failure: named('deliveries.attempt.failure', request.failure ?? 'connection'),
+              })}
+        </dd>
         <dt>{t('deliveries.attempt.duration')}</dt>
         <dd>{t('deliveries.attempt.durationValue', { ms: format.number(request.durationMs) })}</dd>
       </dl>
-      <NameValueTable caption={t('deliveries.attempt.headersCaption', { number })} nameHeader={t('deliveries.attempt.headerName')} valueHeader={t('deliveries.attempt.headerValue')} rows={headers} />
+      <NameValueTable
+        caption={t('deliveries.attempt.headersCaption', { number })}
+        nameHeader={t('deliveries.attempt.headerName')}
+        valueHeader={t('deliveries.attempt.headerValue')}
+        rows={headers}
+      />
       {request.body === null ? (
         <p className="muted">{t('deliveries.attempt.noBody')}</p>
       ) : (
         <>
           <RawText label={t('deliveries.attempt.bodyLabel', { number })} text={request.body} />
-          {request.bodyTruncated ? <p className="muted">{t('deliveries.attempt.bodyTruncated')}</p> : null}
+          {request.bodyTruncated ? (
+            <p className="muted">{t('deliveries.attempt.bodyTruncated')}</p>
+          ) : null}
         </>
       )}
     </div>
@@ -85,7 +108,9 @@ export function AttemptView({ attempt, latest, status }: AttemptViewProps) {
         <h3 id={titleId} className="card-title">
           {t('deliveries.attempt.title', { number: attempt.attemptNo })}
         </h3>
-        <Badge tone={OUTCOME_TONES[outcome] ?? 'neutral'}>{named('deliveries.attempt.outcome', outcome)}</Badge>
+        <Badge tone={OUTCOME_TONES[outcome] ?? 'neutral'}>
+          {named('deliveries.attempt.outcome', outcome)}
+        </Badge>
       </header>
       <dl className="facts">
         <dt>{t('deliveries.attempt.started')}</dt>
@@ -114,7 +139,10 @@ export function AttemptView({ attempt, latest, status }: AttemptViewProps) {
       {attempt.response ? (
         <>
           <h4>{t('deliveries.attempt.response')}</h4>
-          <RawText label={t('deliveries.attempt.responseLabel', { number: attempt.attemptNo })} text={attempt.response} />
+          <RawText
+            label={t('deliveries.attempt.responseLabel', { number: attempt.attemptNo })}
+            text={attempt.response}
+          />
         </>
       ) : null}
       {attempt.requests === null ? (
@@ -126,7 +154,11 @@ export function AttemptView({ attempt, latest, status }: AttemptViewProps) {
             // biome-ignore lint/suspicious/noArrayIndexKey: the requests of one attempt in the order they were sent; the position is their number
             <RequestView key={index} request={request} number={index + 1} />
           ))}
-          {attempt.omittedRequests > 0 ? <p className="muted">{t('deliveries.attempt.omitted', { count: attempt.omittedRequests })}</p> : null}
+          {attempt.omittedRequests > 0 ? (
+            <p className="muted">
+              {t('deliveries.attempt.omitted', { count: attempt.omittedRequests })}
+            </p>
+          ) : null}
         </>
       )}
     </article>

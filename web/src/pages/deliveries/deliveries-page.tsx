@@ -21,12 +21,24 @@ import { useConnectionList, useDeliveriesPage } from './delivery-queries.js';
 import type { ConnectionItem } from './delivery-queries.js';
 import { RedeliverAll } from './redeliver-all.js';
 
-function DeliveryFilterBar({ applied, connections, onApply }: { applied: DeliveryFilters; connections: readonly ConnectionItem[]; onApply(filters: DeliveryFilters): void }) {
+function DeliveryFilterBar({
+  applied,
+  connections,
+  onApply,
+}: {
+  applied: DeliveryFilters;
+  connections: readonly ConnectionItem[];
+  onApply(filters: DeliveryFilters): void;
+}) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<DeliveryFilters>(applied);
-  const options = connections.map((connection) => ({ value: connection.id, label: connection.name }));
+  const options = connections.map((connection) => ({
+    value: connection.id,
+    label: connection.name,
+  }));
   // A connection the preset names that is not in the list (deleted since) stays selectable.
-  if (draft.connectionId && !connections.some((connection) => connection.id === draft.connectionId)) options.push({ value: draft.connectionId, label: draft.connectionId });
+  if (draft.connectionId && !connections.some((connection) => connection.id === draft.connectionId))
+    options.push({ value: draft.connectionId, label: draft.connectionId });
   return (
     <FilterBar
       label={t('deliveries.filtersLabel')}
@@ -45,7 +57,13 @@ function DeliveryFilterBar({ applied, connections, onApply }: { applied: Deliver
       <SelectField
         label={t('deliveries.status')}
         value={draft.status}
-        options={[{ value: '', label: t('deliveries.anyStatus') }, ...DELIVERY_STATUSES.map((status) => ({ value: status, label: t(`status.delivery.${status}`) }))]}
+        options={[
+          { value: '', label: t('deliveries.anyStatus') },
+          ...DELIVERY_STATUSES.map((status) => ({
+            value: status,
+            label: t(`status.delivery.${status}`),
+          })),
+        ]}
         onChange={(status) => setDraft({ ...draft, status: status as DeliveryStatus | '' })}
       />
     </FilterBar>
@@ -70,15 +88,27 @@ function DeliveryLog({ preset }: { preset: DeliveryFilters }) {
   return (
     <>
       <PageHeader title={t('nav.deliveries')} description={t('deliveries.description')} />
-      <DeliveryFilterBar applied={filters} connections={connections.data ?? []} onApply={setFilters} />
-      {connections.isError ? <ErrorDisplay error={connections.error} onRetry={() => void connections.refetch()} /> : null}
+      <DeliveryFilterBar
+        applied={filters}
+        connections={connections.data ?? []}
+        onApply={setFilters}
+      />
+      {connections.isError ? (
+        <ErrorDisplay error={connections.error} onRetry={() => void connections.refetch()} />
+      ) : null}
       {filters.connectionId ? (
-        <RedeliverAll key={filters.connectionId} connectionId={filters.connectionId} connectionName={chosen?.name ?? filters.connectionId} />
+        <RedeliverAll
+          key={filters.connectionId}
+          connectionId={filters.connectionId}
+          connectionName={chosen?.name ?? filters.connectionId}
+        />
       ) : (
         <p className="muted">{t('deliveries.redeliverAll.hint')}</p>
       )}
       {query.isPending ? <Loading /> : null}
-      {query.isError ? <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} /> : null}
+      {query.isError ? (
+        <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} />
+      ) : null}
       {query.data ? (
         <DataTable
           caption={t('deliveries.tableCaption')}
@@ -86,7 +116,9 @@ function DeliveryLog({ preset }: { preset: DeliveryFilters }) {
           rowKey={(delivery) => delivery.id}
           columns={columns}
           empty={
-            <EmptyState title={filtered ? t('deliveries.noMatchTitle') : t('deliveries.emptyTitle')}>
+            <EmptyState
+              title={filtered ? t('deliveries.noMatchTitle') : t('deliveries.emptyTitle')}
+            >
               {filtered ? t('deliveries.noMatchBody') : t('deliveries.emptyBody')}
             </EmptyState>
           }

@@ -29,7 +29,9 @@ const routes = [
 
 /** The rows of the delivery table (without its header row). */
 function rows(): HTMLElement[] {
-  return within(screen.getByRole('table', { name: 'Deliveries, newest first' })).getAllByRole('row').slice(1);
+  return within(screen.getByRole('table', { name: 'Deliveries, newest first' }))
+    .getAllByRole('row')
+    .slice(1);
 }
 
 describe('Delivery log', () => {
@@ -47,27 +49,50 @@ describe('Delivery log', () => {
     await Promise.all(sinks.map((sink) => sink.close()));
   });
 
-  const render = (path: string, language: LanguageCode = 'en') => renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path, language });
+  const render = (path: string, language: LanguageCode = 'en') =>
+    renderUi(null, {
+      server: { baseUrl: server.baseUrl, fetch: server.fetch },
+      routes,
+      path,
+      language,
+    });
 
   /**
    * A source, a sink and a webhook connection from the one to the other, so that tests see
    * neither each other's deliveries nor each other's scripted answers.
    */
-  async function setUp(name: string, headers: Record<string, string> = {}): Promise<{ sourceId: string; connectionId: string; sink: WebhookSink }> {
+  async function setUp(
+    name: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ sourceId: string; connectionId: string; sink: WebhookSink }> {
     const sink = await startWebhookSink();
     sinks.push(sink);
     const sourceId = await addDigistoreSource(server, `${name} source`);
-    const { connection } = await server.runtime.connections.create({ connector: 'webhook', name, filters: { sources: [sourceId] }, config: { url: `${sink.url}/${name}`, headers } });
+    const { connection } = await server.runtime.connections.create({
+      connector: 'webhook',
+      name,
+      filters: { sources: [sourceId] },
+      config: { url: `${sink.url}/${name}`, headers },
+    });
     return { sourceId, connectionId: connection.id, sink };
   }
 
   async function deliveriesOf(connectionId: string) {
-    return server.runtime.dbHandle.db.selectFrom('deliveries').select(['id', 'status', 'event_id']).where('connection_id', '=', connectionId).orderBy('id').execute();
+    return server.runtime.dbHandle.db
+      .selectFrom('deliveries')
+      .select(['id', 'status', 'event_id'])
+      .where('connection_id', '=', connectionId)
+      .orderBy('id')
+      .execute();
   }
 
   it('lists deliveries and shows an attempt as sent, credentials redacted, with the answer', async () => {
-    const { sourceId, connectionId } = await setUp('crm', { Authorization: 'Bearer sink-secret-token' });
-    expect((await postDigistore(server, sourceId, 'on_payment', { orderId: 'ORDER-A1' })).status).toBe(200);
+    const { sourceId, connectionId } = await setUp('crm', {
+      Authorization: 'Bearer sink-secret-token',
+    });
+    expect(
+      (await postDigistore(server, sourceId, 'on_payment', { orderId: 'ORDER-A1' })).status,
+    ).toBe(200);
     await server.runtime.worker.runOnce();
     const [delivery] = await deliveriesOf(connectionId);
     expect(delivery?.status).toBe('delivered');
@@ -76,8 +101,24 @@ describe('Delivery log', () => {
     const { router } = await render('/deliveries');
     await waitFor(() => expect(rows().length).toBeGreaterThan(0));
     const row = rows().find((r) => r.textContent?.includes('crm'));
-    expect(within(row ?? document.body).getAllByRole('cell').map((cell) => cell.textContent)).toEqual([expect.any(String), 'Payment', 'crm', 'Delivered', '1', expect.stringMatching(/^finished /), '']);
-    expect(within(row ?? document.body).getByRole('link', { name: 'crm' }).getAttribute('href')).toBe(`/connections/${connectionId}`);
+    expect(
+      within(row ?? document.body)
+        .getAllByRole('cell')
+        .map((cell) => cell.textContent),
+    ).toEqual([
+      expect.any(String),
+      'Payment',
+      'crm',
+      'Delivered',
+      '1',
+      expect.stringMatching(/^finished /),
+      '',
+    ]);
+    expect(
+      within(row ?? document.body)
+        .getByRole('link', { name: 'crm' })
+        .getAttribute('href'),
+    ).toBe(`/connections/${connectionId}`);
     expect(document.title).toBe('Deliveries · ipnhub');
     await expectAccessible();
 
@@ -89,9 +130,13 @@ describe('Delivery log', () => {
     expect(attempt.textContent).toContain('Automatically');
     expect(attempt.textContent).toContain('HTTP 200');
     const headers = within(attempt).getByRole('table', { name: 'Headers of request 1' });
-    expect(within(headers).getByRole('rowheader', { name: 'authorization' }).closest('tr')?.textContent).toBe('authorization[redacted]');
+    expect(
+      within(headers).getByRole('rowheader', { name: 'authorization' }).closest('tr')?.textContent,
+    ).toBe('authorization[redacted]');
     expect(document.body.textContent).not.toContain('sink-secret-token');
-    expect(within(attempt).getByRole('region', { name: 'Body of request 1' }).textContent).toContain('ORDER-A1');
+    expect(
+      within(attempt).getByRole('region', { name: 'Body of request 1' }).textContent,
+    ).toContain('ORDER-A1');
     expect(screen.queryByRole('region', { name: 'Why it is still waiting' })).toBeNull();
     await expectAccessible();
 
@@ -112,17 +157,24 @@ describe('Delivery log', () => {
     const user = userEvent.setup();
     await render(`/deliveries/${refund?.id}`, 'de');
     const wait = await screen.findByRole('region', { name: 'Warum sie noch wartet' });
-    expect(wait.textContent).toContain('Sie wartet auf eine frühere Zustellung derselben Bestellung');
+    expect(wait.textContent).toContain(
+      'Sie wartet auf eine frühere Zustellung derselben Bestellung',
+    );
     expect(wait.textContent).toContain('Ausstehend');
     await expectAccessible();
     await user.click(within(wait).getByRole('link', { name: 'Die frühere Zustellung' }));
 
     await screen.findByRole('article', { name: 'Versuch 1' });
     const scheduled = screen.getByRole('region', { name: 'Warum sie noch wartet' });
-    expect(scheduled.textContent).toMatch(/Der letzte Versuch ist nicht durchgekommen\. Der nächste Versuch ist für 01\.03\.2026, \d\d:01 geplant\./);
+    expect(scheduled.textContent).toMatch(
+      /Der letzte Versuch ist nicht durchgekommen\. Der nächste Versuch ist für 01\.03\.2026, \d\d:01 geplant\./,
+    );
     const attempt = screen.getByRole('article', { name: 'Versuch 1' });
     expect(attempt.textContent).toContain('Fehlgeschlagen, wird wiederholt');
-    expect(within(attempt).getByRole('region', { name: 'Antwort des Zielsystems auf Versuch 1' }).textContent).toBe('maintenance');
+    expect(
+      within(attempt).getByRole('region', { name: 'Antwort des Zielsystems auf Versuch 1' })
+        .textContent,
+    ).toBe('maintenance');
     expect(attempt.textContent).toContain('HTTP 503');
   });
 
@@ -145,7 +197,14 @@ describe('Delivery log', () => {
     const [dead] = await deliveriesOf(connectionId);
     const given = await render(`/deliveries/${dead?.id}`);
     await screen.findByRole('article', { name: 'Attempt 2' });
-    expect(screen.getAllByRole('article').map((article) => [article.querySelector('h3')?.textContent, article.querySelector('.badge')?.textContent])).toEqual([
+    expect(
+      screen
+        .getAllByRole('article')
+        .map((article) => [
+          article.querySelector('h3')?.textContent,
+          article.querySelector('.badge')?.textContent,
+        ]),
+    ).toEqual([
       ['Attempt 2', 'Failed, given up'],
       ['Attempt 1', 'Failed, tried again later'],
     ]);
@@ -154,7 +213,11 @@ describe('Delivery log', () => {
     const user = userEvent.setup();
     const list = await render('/deliveries');
     await waitFor(() => expect(rows().length).toBeGreaterThan(0));
-    expect(screen.getByText('Fixed a connection? Choose it in the filter to send all of its failed deliveries again at once.')).toBeTruthy();
+    expect(
+      screen.getByText(
+        'Fixed a connection? Choose it in the filter to send all of its failed deliveries again at once.',
+      ),
+    ).toBeTruthy();
     const filters = screen.getByRole('search', { name: 'Filter deliveries' });
     // The connections to choose from are read alongside the list.
     await within(filters).findByRole('option', { name: 'shop' });
@@ -162,18 +225,30 @@ describe('Delivery log', () => {
     await user.selectOptions(within(filters).getByLabelText('Status'), 'dead');
     await user.click(within(filters).getByRole('button', { name: 'Apply' }));
     // Wait for the filtered answer itself (the unfiltered list might hold one row too).
-    await waitFor(() => expect(rows().map((row) => row.textContent?.includes('Given up'))).toEqual([true]));
+    await waitFor(() =>
+      expect(rows().map((row) => row.textContent?.includes('Given up'))).toEqual([true]),
+    );
     expect(rows()[0]?.textContent).toContain('HTTP 500');
 
-    await user.click(screen.getByRole('button', { name: 'Redeliver everything that failed for shop' }));
-    const dialog = screen.getByRole('alertdialog', { name: 'Redeliver everything that failed for shop?' });
+    await user.click(
+      screen.getByRole('button', { name: 'Redeliver everything that failed for shop' }),
+    );
+    const dialog = screen.getByRole('alertdialog', {
+      name: 'Redeliver everything that failed for shop?',
+    });
     await expectAccessible();
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect((await deliveriesOf(connectionId)).map((d) => d.status)).toEqual(['dead', 'failed']);
 
-    await user.click(screen.getByRole('button', { name: 'Redeliver everything that failed for shop' }));
-    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Redeliver all' }));
-    expect(await screen.findByText('2 deliveries were queued again. ipnhub sends them within moments.')).toBeTruthy();
+    await user.click(
+      screen.getByRole('button', { name: 'Redeliver everything that failed for shop' }),
+    );
+    await user.click(
+      within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Redeliver all' }),
+    );
+    expect(
+      await screen.findByText('2 deliveries were queued again. ipnhub sends them within moments.'),
+    ).toBeTruthy();
     // The list is read again: nothing of this connection is given up any more.
     expect(await screen.findByText('No delivery matches')).toBeTruthy();
     expect((await deliveriesOf(connectionId)).map((d) => d.status)).toEqual(['pending', 'pending']);
@@ -181,7 +256,10 @@ describe('Delivery log', () => {
     // Fixed: the sink answers 200 again.
     await server.runtime.worker.runOnce();
     const [first] = await deliveriesOf(connectionId);
-    expect((await deliveriesOf(connectionId)).map((d) => d.status)).toEqual(['delivered', 'delivered']);
+    expect((await deliveriesOf(connectionId)).map((d) => d.status)).toEqual([
+      'delivered',
+      'delivered',
+    ]);
     list.unmount();
     const detail = await render(`/deliveries/${first?.id}`);
     const manual = await screen.findByRole('article', { name: 'Attempt 3' });
@@ -196,9 +274,17 @@ describe('Delivery log', () => {
     await within(again).findByRole('option', { name: 'shop' });
     await user.selectOptions(within(again).getByLabelText('Connection'), 'shop');
     await user.click(within(again).getByRole('button', { name: 'Apply' }));
-    await user.click(screen.getByRole('button', { name: 'Redeliver everything that failed for shop' }));
-    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Redeliver all' }));
-    expect(await screen.findByText('Nothing to redeliver: this connection has no failed or given-up delivery.')).toBeTruthy();
+    await user.click(
+      screen.getByRole('button', { name: 'Redeliver everything that failed for shop' }),
+    );
+    await user.click(
+      within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Redeliver all' }),
+    );
+    expect(
+      await screen.findByText(
+        'Nothing to redeliver: this connection has no failed or given-up delivery.',
+      ),
+    ).toBeTruthy();
   });
 
   it('redelivers one delivery after asking, follows it to its new attempt, and explains a refusal', async () => {
@@ -226,9 +312,19 @@ describe('Delivery log', () => {
     expect(screen.queryByRole('region', { name: 'Perché è ancora in attesa' })).toBeNull();
 
     // A worker holds it right now: the server refuses, the page says why.
-    await server.runtime.dbHandle.db.updateTable('deliveries').set({ status: 'delivering', lease_owner: 'another-worker', lease_expires_at: '2026-03-01T11:00:00.000Z' }).where('id', '=', delivery?.id ?? '').execute();
+    await server.runtime.dbHandle.db
+      .updateTable('deliveries')
+      .set({
+        status: 'delivering',
+        lease_owner: 'another-worker',
+        lease_expires_at: '2026-03-01T11:00:00.000Z',
+      })
+      .where('id', '=', delivery?.id ?? '')
+      .execute();
     await user.click(screen.getByRole('button', { name: 'Consegna di nuovo' }));
-    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Consegna di nuovo' }));
+    await user.click(
+      within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Consegna di nuovo' }),
+    );
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('DELIVERY_IN_PROGRESS');
     await expectAccessible();
@@ -243,7 +339,9 @@ describe('Delivery log', () => {
     const wait = await screen.findByRole('region', { name: 'למה היא עדיין ממתינה' });
     expect(wait.textContent).toContain('החיבור כבוי: כשיגיע זמן הניסיון, המסירה תסומן כמדולגת.');
     expect(screen.getByRole('region', { name: 'מצב' }).textContent).toContain('כבוי');
-    expect(screen.getByRole('region', { name: 'ניסיונות' }).textContent).toContain('עדיין לא נעשה אף ניסיון.');
+    expect(screen.getByRole('region', { name: 'ניסיונות' }).textContent).toContain(
+      'עדיין לא נעשה אף ניסיון.',
+    );
     await expectAccessible();
   });
 
@@ -254,8 +352,16 @@ describe('Delivery log', () => {
     expect(rows().some((row) => !row.textContent?.includes('Delivered'))).toBe(true);
     const preset: DeliveriesPreset = { filters: { status: 'delivered' } };
     await router.navigate('/deliveries', { state: preset });
-    await waitFor(() => expect(rows().every((row) => row.textContent?.includes('Delivered'))).toBe(true));
-    expect((within(screen.getByRole('search', { name: 'Filter deliveries' })).getByLabelText('Status') as HTMLSelectElement).value).toBe('delivered');
+    await waitFor(() =>
+      expect(rows().every((row) => row.textContent?.includes('Delivered'))).toBe(true),
+    );
+    expect(
+      (
+        within(screen.getByRole('search', { name: 'Filter deliveries' })).getByLabelText(
+          'Status',
+        ) as HTMLSelectElement
+      ).value,
+    ).toBe('delivered');
     expect(router.state.location.search).toBe('');
   });
 
@@ -269,7 +375,10 @@ describe('An empty delivery log', () => {
   it('says when deliveries appear', async () => {
     const server = await startTestServer();
     try {
-      await renderUi(<DeliveriesPage />, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, path: '/deliveries' });
+      await renderUi(<DeliveriesPage />, {
+        server: { baseUrl: server.baseUrl, fetch: server.fetch },
+        path: '/deliveries',
+      });
       expect(await screen.findByText('No delivery yet')).toBeTruthy();
       await expectAccessible();
     } finally {

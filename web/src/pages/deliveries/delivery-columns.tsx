@@ -10,7 +10,11 @@ import { DeliveryStatusBadge } from '../../components/status-badge.js';
 import { useEventTypeLabel } from '../events/event-type.js';
 import type { DeliveryListItem } from '../events/event-queries.js';
 
-export function ConnectionName({ delivery }: { delivery: Pick<DeliveryListItem, 'connectionId' | 'connectionName'> }) {
+export function ConnectionName({
+  delivery,
+}: {
+  delivery: Pick<DeliveryListItem, 'connectionId' | 'connectionName'>;
+}) {
   const { t } = useTranslation();
   return delivery.connectionName === null ? (
     <span className="muted">{t('deliveries.connectionDeleted')}</span>
@@ -25,19 +29,27 @@ export function DeliveryWhen({ delivery }: { delivery: DeliveryListItem }) {
   if (delivery.completedAt) {
     return (
       <>
-        <span className="cell-note">{t('deliveries.finishedAt')}</span> <DateTime iso={delivery.completedAt} />
+        <span className="cell-note">{t('deliveries.finishedAt')}</span>{' '}
+        <DateTime iso={delivery.completedAt} />
       </>
     );
   }
   if (delivery.status === 'delivering') return <>{t('deliveries.beingSent')}</>;
   return (
     <>
-      <span className="cell-note">{t('deliveries.nextAttemptAt')}</span> <DateTime iso={delivery.nextAttemptAt} />
+      <span className="cell-note">{t('deliveries.nextAttemptAt')}</span>{' '}
+      <DateTime iso={delivery.nextAttemptAt} />
     </>
   );
 }
 
-export function useDeliveryColumns({ withEvent, withConnection = true }: { withEvent: boolean; withConnection?: boolean }): Column<DeliveryListItem>[] {
+export function useDeliveryColumns({
+  withEvent,
+  withConnection = true,
+}: {
+  withEvent: boolean;
+  withConnection?: boolean;
+}): Column<DeliveryListItem>[] {
   const { t } = useTranslation();
   const eventType = useEventTypeLabel();
   const columns: (Column<DeliveryListItem> | null)[] = [
@@ -51,12 +63,37 @@ export function useDeliveryColumns({ withEvent, withConnection = true }: { withE
       ),
     },
     withEvent
-      ? { key: 'event', header: t('deliveries.columns.event'), cell: (delivery) => <Link to={`/events/${delivery.eventId}`}>{eventType(delivery.eventType)}</Link> }
+      ? {
+          key: 'event',
+          header: t('deliveries.columns.event'),
+          cell: (delivery) => (
+            <Link to={`/events/${delivery.eventId}`}>{eventType(delivery.eventType)}</Link>
+          ),
+        }
       : null,
-    withConnection ? { key: 'connection', header: t('deliveries.columns.connection'), cell: (delivery) => <ConnectionName delivery={delivery} /> } : null,
-    { key: 'status', header: t('deliveries.columns.status'), cell: (delivery) => <DeliveryStatusBadge status={delivery.status} /> },
-    { key: 'attempts', header: t('deliveries.columns.attempts'), className: 'numeric', cell: (delivery) => <Num value={delivery.attemptCount} /> },
-    { key: 'when', header: t('deliveries.columns.when'), cell: (delivery) => <DeliveryWhen delivery={delivery} /> },
+    withConnection
+      ? {
+          key: 'connection',
+          header: t('deliveries.columns.connection'),
+          cell: (delivery) => <ConnectionName delivery={delivery} />,
+        }
+      : null,
+    {
+      key: 'status',
+      header: t('deliveries.columns.status'),
+      cell: (delivery) => <DeliveryStatusBadge status={delivery.status} />,
+    },
+    {
+      key: 'attempts',
+      header: t('deliveries.columns.attempts'),
+      className: 'numeric',
+      cell: (delivery) => <Num value={delivery.attemptCount} />,
+    },
+    {
+      key: 'when',
+      header: t('deliveries.columns.when'),
+      cell: (delivery) => <DeliveryWhen delivery={delivery} />,
+    },
     {
       key: 'error',
       header: t('deliveries.columns.lastError'),

@@ -23,18 +23,27 @@ export const DELIVERY_STATUSES = Object.keys(DELIVERY_STATUS_TONES) as DeliveryS
 
 /** The filters a router state asks for; anything else in it is ignored. */
 export function deliveryFiltersOf(state: unknown): DeliveryFilters {
-  const filters: unknown = typeof state === 'object' && state !== null ? (state as Record<string, unknown>).filters : undefined;
+  const filters: unknown =
+    typeof state === 'object' && state !== null
+      ? (state as Record<string, unknown>).filters
+      : undefined;
   if (typeof filters !== 'object' || filters === null) return NO_DELIVERY_FILTERS;
   const { connectionId, status } = filters as Record<string, unknown>;
   return {
     connectionId: typeof connectionId === 'string' ? connectionId : '',
-    status: typeof status === 'string' && (DELIVERY_STATUSES as readonly string[]).includes(status) ? (status as DeliveryStatus) : '',
+    status:
+      typeof status === 'string' && (DELIVERY_STATUSES as readonly string[]).includes(status)
+        ? (status as DeliveryStatus)
+        : '',
   };
 }
 
 export const DELIVERIES_PAGE_SIZE = 50;
 
-export function deliveriesQuery(filters: DeliveryFilters, cursor: string | undefined): QueryOf<'listDeliveries'> {
+export function deliveriesQuery(
+  filters: DeliveryFilters,
+  cursor: string | undefined,
+): QueryOf<'listDeliveries'> {
   return {
     limit: DELIVERIES_PAGE_SIZE,
     ...(cursor ? { cursor } : {}),

@@ -24,7 +24,12 @@ function Redeliver({ delivery }: { delivery: DeliveryDetail }) {
   const [confirming, setConfirming] = useState(false);
   return (
     <>
-      <button type="button" className="button button-primary" onClick={() => setConfirming(true)} disabled={redeliver.isPending}>
+      <button
+        type="button"
+        className="button button-primary"
+        onClick={() => setConfirming(true)}
+        disabled={redeliver.isPending}
+      >
         {t('deliveries.detail.redeliver')}
       </button>
       <ConfirmDialog
@@ -36,11 +41,17 @@ function Redeliver({ delivery }: { delivery: DeliveryDetail }) {
         onConfirm={() => redeliver.mutate(undefined, { onSettled: () => setConfirming(false) })}
       >
         <p>{t('deliveries.detail.redeliverBody')}</p>
-        {delivery.status === 'delivered' ? <p>{t('deliveries.detail.redeliverDelivered')}</p> : null}
-        {delivery.connectionActive === false ? <p>{t('deliveries.detail.redeliverConnectionOff')}</p> : null}
+        {delivery.status === 'delivered' ? (
+          <p>{t('deliveries.detail.redeliverDelivered')}</p>
+        ) : null}
+        {delivery.connectionActive === false ? (
+          <p>{t('deliveries.detail.redeliverConnectionOff')}</p>
+        ) : null}
       </ConfirmDialog>
       <div className="page-notice" aria-live="polite">
-        {redeliver.isSuccess ? <p className="notice notice-success">{t('deliveries.detail.redelivered')}</p> : null}
+        {redeliver.isSuccess ? (
+          <p className="notice notice-success">{t('deliveries.detail.redelivered')}</p>
+        ) : null}
       </div>
       {redeliver.isError ? <ErrorDisplay error={redeliver.error} /> : null}
     </>
@@ -53,12 +64,15 @@ export function DeliveryPage() {
   const eventType = useEventTypeLabel();
   const delivery = useDelivery(id);
   if (delivery.isPending) return <Loading />;
-  if (delivery.isError) return <ErrorDisplay error={delivery.error} onRetry={() => void delivery.refetch()} />;
+  if (delivery.isError)
+    return <ErrorDisplay error={delivery.error} onRetry={() => void delivery.refetch()} />;
   const data = delivery.data;
   return (
     <>
       <PageHeader
-        title={t('deliveries.detail.title', { connection: data.connectionName ?? t('deliveries.connectionDeleted') })}
+        title={t('deliveries.detail.title', {
+          connection: data.connectionName ?? t('deliveries.connectionDeleted'),
+        })}
         description={eventType(data.eventType)}
         actions={<Redeliver delivery={data} />}
       />
@@ -75,7 +89,9 @@ export function DeliveryPage() {
           <dt>{t('deliveries.columns.connection')}</dt>
           <dd>
             <ConnectionName delivery={data} />
-            {data.connectionActive === false ? <span className="muted"> · {t('deliveries.detail.connectionOff')}</span> : null}
+            {data.connectionActive === false ? (
+              <span className="muted"> · {t('deliveries.detail.connectionOff')}</span>
+            ) : null}
           </dd>
           <dt>{t('deliveries.columns.event')}</dt>
           <dd>
@@ -111,7 +127,20 @@ export function DeliveryPage() {
       <section aria-labelledby="attempts-title">
         <h2 id="attempts-title">{t('deliveries.detail.attemptsTitle')}</h2>
         {/* Newest first, as in the lists: the last attempt is the one that says where things stand. */}
-        {data.attempts.length === 0 ? <p className="muted">{t('deliveries.detail.noAttempts')}</p> : [...data.attempts].reverse().map((attempt, index) => <AttemptView key={attempt.id} attempt={attempt} latest={index === 0} status={data.status} />)}
+        {data.attempts.length === 0 ? (
+          <p className="muted">{t('deliveries.detail.noAttempts')}</p>
+        ) : (
+          [...data.attempts]
+            .reverse()
+            .map((attempt, index) => (
+              <AttemptView
+                key={attempt.id}
+                attempt={attempt}
+                latest={index === 0}
+                status={data.status}
+              />
+            ))
+        )}
       </section>
     </>
   );

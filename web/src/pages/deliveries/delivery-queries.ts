@@ -19,7 +19,8 @@ export function useDeliveriesPage(filters: DeliveryFilters) {
   const { client } = useApi();
   return usePagedQuery({
     queryKey: [...DELIVERIES, 'list', filters],
-    fetchPage: (cursor) => unwrap(client.GET('/deliveries', { params: { query: deliveriesQuery(filters, cursor) } })),
+    fetchPage: (cursor) =>
+      unwrap(client.GET('/deliveries', { params: { query: deliveriesQuery(filters, cursor) } })),
   });
 }
 
@@ -41,7 +42,8 @@ export function useConnectionList() {
   const { client } = useApi();
   return useQuery({
     queryKey: ['connections', 'names'],
-    queryFn: async () => (await unwrap(client.GET('/connections', { params: { query: { limit: 500 } } }))).data,
+    queryFn: async () =>
+      (await unwrap(client.GET('/connections', { params: { query: { limit: 500 } } }))).data,
   });
 }
 
@@ -61,7 +63,8 @@ export function useRedeliver(id: string) {
   const { client } = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => unwrap(client.POST('/deliveries/{id}/redeliver', { params: { path: { id } } })),
+    mutationFn: () =>
+      unwrap(client.POST('/deliveries/{id}/redeliver', { params: { path: { id } } })),
     onSettled: () => invalidateDeliveries(queryClient),
   });
 }
@@ -72,7 +75,12 @@ export function useRedeliverConnection() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (connectionId: string) =>
-      unwrap(client.POST('/connections/{id}/redeliver', { params: { path: { id: connectionId } }, body: { statuses: ['dead', 'failed'] } })),
+      unwrap(
+        client.POST('/connections/{id}/redeliver', {
+          params: { path: { id: connectionId } },
+          body: { statuses: ['dead', 'failed'] },
+        }),
+      ),
     onSettled: () => invalidateDeliveries(queryClient),
   });
 }

@@ -19,13 +19,22 @@ function WaitText({ waiting }: { waiting: Wait }) {
         <>
           <p>{t('deliveries.wait.held_back')}</p>
           <p>
-            <Link to={`/deliveries/${waiting.heldBackBy.id}`}>{t('deliveries.wait.heldBackBy')}</Link> <DeliveryStatusBadge status={waiting.heldBackBy.status} />{' '}
-            {waiting.heldBackBy.status === 'pending' ? t('deliveries.wait.heldBackByNext', { time: format.dateTime(waiting.heldBackBy.nextAttemptAt) }) : null}
+            <Link to={`/deliveries/${waiting.heldBackBy.id}`}>
+              {t('deliveries.wait.heldBackBy')}
+            </Link>{' '}
+            <DeliveryStatusBadge status={waiting.heldBackBy.status} />{' '}
+            {waiting.heldBackBy.status === 'pending'
+              ? t('deliveries.wait.heldBackByNext', {
+                  time: format.dateTime(waiting.heldBackBy.nextAttemptAt),
+                })
+              : null}
           </p>
         </>
       );
     case 'scheduled':
-      return <p>{t('deliveries.wait.scheduled', { time: format.dateTime(waiting.nextAttemptAt) })}</p>;
+      return (
+        <p>{t('deliveries.wait.scheduled', { time: format.dateTime(waiting.nextAttemptAt) })}</p>
+      );
     case 'due':
       return <p>{t('deliveries.wait.due', { time: format.dateTime(waiting.nextAttemptAt) })}</p>;
     case 'attempting':
@@ -45,8 +54,12 @@ export function DeliveryWaitExplanation({ delivery }: { delivery: DeliveryDetail
     <section className="notice" aria-labelledby="wait-title">
       <h2 id="wait-title">{t('deliveries.wait.title')}</h2>
       <WaitText waiting={waiting} />
-      {scheduled && delivery.connectionActive === false ? <p>{t('deliveries.wait.connectionOff')}</p> : null}
-      {scheduled && delivery.connectionActive === null ? <p>{t('deliveries.wait.connectionDeleted')}</p> : null}
+      {scheduled && delivery.connectionActive === false ? (
+        <p>{t('deliveries.wait.connectionOff')}</p>
+      ) : null}
+      {scheduled && delivery.connectionActive === null ? (
+        <p>{t('deliveries.wait.connectionDeleted')}</p>
+      ) : null}
     </section>
   );
 }

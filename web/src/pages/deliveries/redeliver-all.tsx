@@ -23,12 +23,24 @@ export function RedeliverAll({ connectionId, connectionName }: RedeliverAllProps
   const queued = redeliver.data?.redelivered;
   return (
     <div className="redeliver-all">
-      <button type="button" className="button" onClick={() => setConfirming(true)} disabled={redeliver.isPending}>
+      <button
+        type="button"
+        className="button"
+        onClick={() => setConfirming(true)}
+        disabled={redeliver.isPending}
+      >
         {t('deliveries.redeliverAll.button', { name: connectionName })}
       </button>
       <div aria-live="polite">
         {queued === undefined ? null : (
-          <p className="notice notice-success">{queued === 0 ? t('deliveries.redeliverAll.none') : t('deliveries.redeliverAll.done', { count: queued, formatted: format.number(queued) })}</p>
+          <p className="notice notice-success">
+            {queued === 0
+              ? t('deliveries.redeliverAll.none')
+              : t('deliveries.redeliverAll.done', {
+                  count: queued,
+                  formatted: format.number(queued),
+                })}
+          </p>
         )}
       </div>
       {redeliver.isError ? <ErrorDisplay error={redeliver.error} /> : null}

@@ -41,7 +41,9 @@ export function CreditNoteForm({ invoice, left }: CreditNoteFormProps) {
     problem ??
     (refusedAtAmount
       ? t('form.problem.server', { text: refusedAtAmount.problem })
-      : refusal && i18n.exists(`errors.${refusal.code}.title`) && refusal.code === 'CREDIT_NOT_POSSIBLE'
+      : refusal &&
+          i18n.exists(`errors.${refusal.code}.title`) &&
+          refusal.code === 'CREDIT_NOT_POSSIBLE'
         ? `${t('errors.CREDIT_NOT_POSSIBLE.title')}: ${refusal.message}`
         : undefined);
 
@@ -66,18 +68,32 @@ export function CreditNoteForm({ invoice, left }: CreditNoteFormProps) {
   return (
     <CardSection title={t('documents.credit.title')}>
       <p className="muted">{t('documents.credit.help')}</p>
-      {left !== null ? <p>{t('documents.credit.left', { amount: format.money(left, invoice.currency) })}</p> : null}
+      {left !== null ? (
+        <p>{t('documents.credit.left', { amount: format.money(left, invoice.currency) })}</p>
+      ) : null}
       <form className="credit-form" onSubmit={submit} noValidate>
         <fieldset>
           <legend>{t('documents.credit.howMuch')}</legend>
           <div className="field field-checkbox">
-            <input id={`${radio}-rest`} type="radio" name={radio} checked={mode === 'rest'} onChange={() => setMode('rest')} />
+            <input
+              id={`${radio}-rest`}
+              type="radio"
+              name={radio}
+              checked={mode === 'rest'}
+              onChange={() => setMode('rest')}
+            />
             <label htmlFor={`${radio}-rest`} className="field-label">
               {t('documents.credit.rest')}
             </label>
           </div>
           <div className="field field-checkbox">
-            <input id={`${radio}-amount`} type="radio" name={radio} checked={mode === 'amount'} onChange={() => setMode('amount')} />
+            <input
+              id={`${radio}-amount`}
+              type="radio"
+              name={radio}
+              checked={mode === 'amount'}
+              onChange={() => setMode('amount')}
+            />
             <label htmlFor={`${radio}-amount`} className="field-label">
               {t('documents.credit.partial')}
             </label>
@@ -113,7 +129,8 @@ export function CreditNoteForm({ invoice, left }: CreditNoteFormProps) {
         onCancel={() => setConfirming(undefined)}
         onConfirm={() =>
           credit.mutate(confirming ?? null, {
-            onSuccess: (issued) => void navigate(`/documents/${issued.documentId}`, { state: CREATED_STATE }),
+            onSuccess: (issued) =>
+              void navigate(`/documents/${issued.documentId}`, { state: CREATED_STATE }),
             onSettled: () => setConfirming(undefined),
           })
         }
@@ -121,7 +138,9 @@ export function CreditNoteForm({ invoice, left }: CreditNoteFormProps) {
         <p>
           {confirmedAmount === null
             ? t('documents.credit.confirmRest')
-            : t('documents.credit.confirmAmount', { amount: format.money(confirmedAmount, invoice.currency) })}
+            : t('documents.credit.confirmAmount', {
+                amount: format.money(confirmedAmount, invoice.currency),
+              })}
         </p>
         <p>{t('documents.credit.confirmBody')}</p>
       </ConfirmDialog>

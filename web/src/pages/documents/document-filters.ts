@@ -41,9 +41,17 @@ export function periodQuery(filters: PeriodFilters): QueryOf<'exportDocumentsCsv
   };
 }
 
-export function documentsQuery(filters: DocumentFilters, cursor: string | undefined): QueryOf<'listDocuments'> {
+export function documentsQuery(
+  filters: DocumentFilters,
+  cursor: string | undefined,
+): QueryOf<'listDocuments'> {
   const email = filters.email.trim();
-  return { limit: DOCUMENTS_PAGE_SIZE, ...(cursor ? { cursor } : {}), ...periodQuery(filters), ...(email ? { email } : {}) };
+  return {
+    limit: DOCUMENTS_PAGE_SIZE,
+    ...(cursor ? { cursor } : {}),
+    ...periodQuery(filters),
+    ...(email ? { email } : {}),
+  };
 }
 
 /** The filters of the Digistore24 sale mails: seller profile, source, the days they were queued, buyer. */
@@ -55,9 +63,18 @@ export interface SaleMailFilters {
   email: string;
 }
 
-export const NO_SALE_MAIL_FILTERS: SaleMailFilters = { profileId: '', sourceId: '', from: '', to: '', email: '' };
+export const NO_SALE_MAIL_FILTERS: SaleMailFilters = {
+  profileId: '',
+  sourceId: '',
+  from: '',
+  to: '',
+  email: '',
+};
 
-export function saleMailsQuery(filters: SaleMailFilters, cursor: string | undefined): QueryOf<'listSaleMails'> {
+export function saleMailsQuery(
+  filters: SaleMailFilters,
+  cursor: string | undefined,
+): QueryOf<'listSaleMails'> {
   const email = filters.email.trim();
   return {
     limit: DOCUMENTS_PAGE_SIZE,

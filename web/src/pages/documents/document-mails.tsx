@@ -10,10 +10,18 @@ import { Badge } from '../../components/status-badge.js';
 import type { Tone } from '../../components/status-badge.js';
 import type { DocumentMail } from './document-queries.js';
 
-const MAIL_TONES: Readonly<Record<DocumentMail['status'], Tone>> = { sent: 'success', pending: 'info', failed: 'danger' };
+const MAIL_TONES: Readonly<Record<DocumentMail['status'], Tone>> = {
+  sent: 'success',
+  pending: 'info',
+  failed: 'danger',
+};
 
 /** A mail's state: sent (when), waiting (next try), not sent; and the last problem unless it was sent. */
-export function MailState({ mail }: { mail: Pick<DocumentMail, 'status' | 'sentAt' | 'nextAttemptAt' | 'lastError'> }) {
+export function MailState({
+  mail,
+}: {
+  mail: Pick<DocumentMail, 'status' | 'sentAt' | 'nextAttemptAt' | 'lastError'>;
+}) {
   const { t } = useTranslation();
   return (
     <>
@@ -28,7 +36,9 @@ export function MailState({ mail }: { mail: Pick<DocumentMail, 'status' | 'sentA
           {t('documents.mails.nextAttempt')} <DateTime iso={mail.nextAttemptAt} />
         </span>
       ) : null}
-      {mail.lastError && mail.status !== 'sent' ? <span className="cell-note">{mail.lastError}</span> : null}
+      {mail.lastError && mail.status !== 'sent' ? (
+        <span className="cell-note">{mail.lastError}</span>
+      ) : null}
     </>
   );
 }
@@ -49,14 +59,32 @@ export function DocumentMails({ mails }: { mails: readonly DocumentMail[] }) {
             cell: (mail) => (
               <>
                 {t(`documents.mails.role.${mail.role}`)}
-                {mail.trigger === 'resend' ? <span className="cell-note">{t('documents.mails.resent')}</span> : null}
+                {mail.trigger === 'resend' ? (
+                  <span className="cell-note">{t('documents.mails.resent')}</span>
+                ) : null}
               </>
             ),
           },
-          { key: 'recipients', header: t('documents.mails.columns.recipients'), cell: (mail) => mail.recipients.join(', ') },
-          { key: 'subject', header: t('documents.mails.columns.subject'), cell: (mail) => (mail.subject ? <bdi>{mail.subject}</bdi> : '—') },
-          { key: 'status', header: t('documents.mails.columns.status'), cell: (mail) => <MailState mail={mail} /> },
-          { key: 'queued', header: t('documents.mails.columns.queued'), cell: (mail) => <DateTime iso={mail.createdAt} /> },
+          {
+            key: 'recipients',
+            header: t('documents.mails.columns.recipients'),
+            cell: (mail) => mail.recipients.join(', '),
+          },
+          {
+            key: 'subject',
+            header: t('documents.mails.columns.subject'),
+            cell: (mail) => (mail.subject ? <bdi>{mail.subject}</bdi> : '—'),
+          },
+          {
+            key: 'status',
+            header: t('documents.mails.columns.status'),
+            cell: (mail) => <MailState mail={mail} />,
+          },
+          {
+            key: 'queued',
+            header: t('documents.mails.columns.queued'),
+            cell: (mail) => <DateTime iso={mail.createdAt} />,
+          },
         ]}
       />
     </CardSection>

@@ -17,7 +17,12 @@ import { CreditNoteForm } from './credit-note-form.js';
 import { DocumentKindBadge, EInvoiceState, RenderStateBadge } from './document-kind.js';
 import { DocumentMails } from './document-mails.js';
 import { Amounts, Parties, Payment } from './document-parts.js';
-import { useDocument, useDocumentEvent, useDocuments, useFileFetchers } from './document-queries.js';
+import {
+  useDocument,
+  useDocumentEvent,
+  useDocuments,
+  useFileFetchers,
+} from './document-queries.js';
 import { useProfiles } from '../profiles/profile-queries.js';
 import type { DocumentDetail } from './document-queries.js';
 import { ResendAction } from './resend-action.js';
@@ -51,12 +56,20 @@ function Origin({ document }: { document: DocumentDetail }) {
           )}
         </dd>
         <dt>{t('documents.detail.source')}</dt>
-        <dd>{document.sourceId ? <Link to={`/sources/${document.sourceId}`}>{source?.name ?? document.sourceId}</Link> : '—'}</dd>
+        <dd>
+          {document.sourceId ? (
+            <Link to={`/sources/${document.sourceId}`}>{source?.name ?? document.sourceId}</Link>
+          ) : (
+            '—'
+          )}
+        </dd>
         <dt>{t('documents.detail.notification')}</dt>
         <dd>
           {event.data ? (
             <>
-              <Link to={`/notifications/${event.data.inboundRequestId}`}>{t('documents.detail.openNotification')}</Link>
+              <Link to={`/notifications/${event.data.inboundRequestId}`}>
+                {t('documents.detail.openNotification')}
+              </Link>
               {' · '}
               <Link to={`/events/${event.data.id}`}>{t('documents.detail.openEvent')}</Link>
             </>
@@ -129,7 +142,9 @@ function RenderState({ document }: { document: DocumentDetail }) {
           </>
         ) : null}
       </dl>
-      {document.renderState === 'pending' ? <p className="muted">{t('documents.detail.renderPending')}</p> : null}
+      {document.renderState === 'pending' ? (
+        <p className="muted">{t('documents.detail.renderPending')}</p>
+      ) : null}
       <DownloadButton primary fetchFile={() => files.pdf(document)}>
         {t('documents.download')}
       </DownloadButton>
@@ -149,7 +164,11 @@ function Related({ document }: { document: DocumentDetail }) {
         <p>
           {document.correctsDocumentId ? (
             <Link to={`/documents/${document.correctsDocumentId}`}>
-              <bdi>{invoice?.number ?? document.snapshot.corrects?.number ?? document.correctsDocumentId}</bdi>
+              <bdi>
+                {invoice?.number ??
+                  document.snapshot.corrects?.number ??
+                  document.correctsDocumentId}
+              </bdi>
             </Link>
           ) : (
             <bdi>{document.snapshot.corrects?.number ?? '—'}</bdi>
@@ -174,7 +193,8 @@ function Related({ document }: { document: DocumentDetail }) {
                 {note ? (
                   <>
                     {' · '}
-                    <Money minor={note.gross} currency={note.currency} /> · <DateTime iso={note.issuedAt} />
+                    <Money minor={note.gross} currency={note.currency} /> ·{' '}
+                    <DateTime iso={note.issuedAt} />
                   </>
                 ) : null}
               </li>
@@ -203,7 +223,8 @@ export function DocumentPage() {
   const { id = '' } = useParams();
   const document = useDocument(id);
   if (document.isPending) return <Loading />;
-  if (document.isError) return <ErrorDisplay error={document.error} onRetry={() => void document.refetch()} />;
+  if (document.isError)
+    return <ErrorDisplay error={document.error} onRetry={() => void document.refetch()} />;
   const data = document.data;
   return (
     <>

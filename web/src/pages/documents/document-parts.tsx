@@ -9,7 +9,15 @@ import type { DocumentDetail } from './document-queries.js';
 type Snapshot = DocumentDetail['snapshot'];
 type Party = Snapshot['buyer'];
 
-function PartyFacts({ title, party, extra }: { title: string; party: Party; extra?: readonly string[] }) {
+function PartyFacts({
+  title,
+  party,
+  extra,
+}: {
+  title: string;
+  party: Party;
+  extra?: readonly string[];
+}) {
   const { t } = useTranslation();
   return (
     <CardSection title={title} className="party">
@@ -66,7 +74,13 @@ export function Parties({ snapshot }: { snapshot: Snapshot }) {
   const seller = snapshot.seller;
   return (
     <div className="card-grid">
-      <PartyFacts title={t('documents.detail.seller')} party={seller} extra={[...(seller.taxNumber ? [`${t('documents.detail.taxNumber')}: ${seller.taxNumber}`] : [])]} />
+      <PartyFacts
+        title={t('documents.detail.seller')}
+        party={seller}
+        extra={[
+          ...(seller.taxNumber ? [`${t('documents.detail.taxNumber')}: ${seller.taxNumber}`] : []),
+        ]}
+      />
       <PartyFacts title={t('documents.detail.buyer')} party={snapshot.buyer} />
     </div>
   );
@@ -75,7 +89,10 @@ export function Parties({ snapshot }: { snapshot: Snapshot }) {
 function TaxModeText({ mode }: { mode: Snapshot['taxMode'] }) {
   const { t } = useTranslation();
   const { locale } = useFormat();
-  const percent = (basisPoints: number): string => new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 }).format(basisPoints / 10_000);
+  const percent = (basisPoints: number): string =>
+    new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 2 }).format(
+      basisPoints / 10_000,
+    );
   switch (mode.kind) {
     case 'vat_included':
       return <>{t('documents.taxMode.vat_included', { rate: percent(mode.rateBasisPoints) })}</>;
@@ -99,10 +116,29 @@ export function Amounts({ snapshot }: { snapshot: Snapshot }) {
         rowKey={(line) => String(line.index)}
         empty={<p className="muted">{t('documents.detail.noLines')}</p>}
         columns={[
-          { key: 'description', header: t('documents.detail.description'), cell: (line) => <bdi>{line.description}</bdi> },
-          { key: 'quantity', header: t('documents.detail.quantity'), className: 'numeric', cell: (line) => <Num value={line.quantity} /> },
-          { key: 'unit', header: t('documents.detail.unitAmount'), className: 'numeric', cell: (line) => <Money minor={line.unitAmount} currency={currency} /> },
-          { key: 'amount', header: t('documents.detail.lineAmount'), className: 'numeric', cell: (line) => <Money minor={line.amount} currency={currency} /> },
+          {
+            key: 'description',
+            header: t('documents.detail.description'),
+            cell: (line) => <bdi>{line.description}</bdi>,
+          },
+          {
+            key: 'quantity',
+            header: t('documents.detail.quantity'),
+            className: 'numeric',
+            cell: (line) => <Num value={line.quantity} />,
+          },
+          {
+            key: 'unit',
+            header: t('documents.detail.unitAmount'),
+            className: 'numeric',
+            cell: (line) => <Money minor={line.unitAmount} currency={currency} />,
+          },
+          {
+            key: 'amount',
+            header: t('documents.detail.lineAmount'),
+            className: 'numeric',
+            cell: (line) => <Money minor={line.amount} currency={currency} />,
+          },
         ]}
       />
       <dl className="facts totals">

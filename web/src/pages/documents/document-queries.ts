@@ -6,7 +6,12 @@ import { fileOf } from '../../api/download.js';
 import type { DownloadedFile } from '../../api/download.js';
 import type { AnswerOf, BodyOf } from '../../api/types.js';
 import { usePagedQuery } from '../../components/use-paged-query.js';
-import { DOCUMENTS_PAGE_SIZE, documentsQuery, periodQuery, saleMailsQuery } from './document-filters.js';
+import {
+  DOCUMENTS_PAGE_SIZE,
+  documentsQuery,
+  periodQuery,
+  saleMailsQuery,
+} from './document-filters.js';
 import type { DocumentFilters, PeriodFilters, SaleMailFilters } from './document-filters.js';
 
 export type DocumentListItem = AnswerOf<'listDocuments', 200>['data'][number];
@@ -22,7 +27,8 @@ export function useDocumentsPage(filters: DocumentFilters) {
   const { client } = useApi();
   return usePagedQuery({
     queryKey: [...DOCUMENTS, 'list', filters],
-    fetchPage: (cursor) => unwrap(client.GET('/documents', { params: { query: documentsQuery(filters, cursor) } })),
+    fetchPage: (cursor) =>
+      unwrap(client.GET('/documents', { params: { query: documentsQuery(filters, cursor) } })),
   });
 }
 
@@ -34,7 +40,10 @@ export function useDocument(id: string) {
     // Rendering and mailing run in the worker after the document is issued.
     refetchInterval: (query) => {
       const data = query.state.data;
-      return data && (data.renderState === 'pending' || data.mails.some((mail) => mail.status === 'pending')) ? 5_000 : false;
+      return data &&
+        (data.renderState === 'pending' || data.mails.some((mail) => mail.status === 'pending'))
+        ? 5_000
+        : false;
     },
   });
 }
@@ -43,7 +52,10 @@ export function useDocument(id: string) {
 export function useDocuments(ids: readonly string[]) {
   const { client } = useApi();
   return useQueries({
-    queries: ids.map((id) => ({ queryKey: [...DOCUMENTS, id], queryFn: () => unwrap(client.GET('/documents/{id}', { params: { path: { id } } })) })),
+    queries: ids.map((id) => ({
+      queryKey: [...DOCUMENTS, id],
+      queryFn: () => unwrap(client.GET('/documents/{id}', { params: { path: { id } } })),
+    })),
   });
 }
 
@@ -61,7 +73,8 @@ export function useResend(id: string) {
   const { client } = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (to: ResendTo) => unwrap(client.POST('/documents/{id}/resend', { params: { path: { id } }, body: { to } })),
+    mutationFn: (to: ResendTo) =>
+      unwrap(client.POST('/documents/{id}/resend', { params: { path: { id } }, body: { to } })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: [...DOCUMENTS, id] }),
   });
 }
@@ -71,7 +84,13 @@ export function useCreditNote(id: string) {
   const { client } = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (amount: number | null) => unwrap(client.POST('/documents/{id}/credit-note', { params: { path: { id } }, body: amount === null ? {} : { amount } })),
+    mutationFn: (amount: number | null) =>
+      unwrap(
+        client.POST('/documents/{id}/credit-note', {
+          params: { path: { id } },
+          body: amount === null ? {} : { amount },
+        }),
+      ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: DOCUMENTS }),
   });
 }
@@ -81,7 +100,17 @@ export function useManualRefundsPage(profileId: string) {
   return usePagedQuery({
     queryKey: ['manual-refunds', { profileId }],
     fetchPage: (cursor) =>
-      unwrap(client.GET('/manual-refunds', { params: { query: { limit: DOCUMENTS_PAGE_SIZE, ...(cursor ? { cursor } : {}), ...(profileId ? { profileId } : {}) } } })),
+      unwrap(
+        client.GET('/manual-refunds', {
+          params: {
+            query: {
+              limit: DOCUMENTS_PAGE_SIZE,
+              ...(cursor ? { cursor } : {}),
+              ...(profileId ? { profileId } : {}),
+            },
+          },
+        }),
+      ),
   });
 }
 
@@ -89,7 +118,8 @@ export function useSaleMailsPage(filters: SaleMailFilters) {
   const { client } = useApi();
   return usePagedQuery({
     queryKey: ['sale-mails', filters],
-    fetchPage: (cursor) => unwrap(client.GET('/sale-mails', { params: { query: saleMailsQuery(filters, cursor) } })),
+    fetchPage: (cursor) =>
+      unwrap(client.GET('/sale-mails', { params: { query: saleMailsQuery(filters, cursor) } })),
   });
 }
 
@@ -97,8 +127,28 @@ export function useFileFetchers() {
   const { client } = useApi();
   return {
     pdf: (document: Pick<DocumentListItem, 'id' | 'number'>): Promise<DownloadedFile> =>
-      fileOf(client.GET('/documents/{id}/pdf', { params: { path: { id: document.id } }, parseAs: 'blob' }), `${document.number}.pdf`),
-    csv: (period: PeriodFilters): Promise<DownloadedFile> => fileOf(client.GET('/exports/documents.csv', { params: { query: periodQuery(period) }, parseAs: 'blob' }), 'documents.csv'),
-    zip: (period: PeriodFilters): Promise<DownloadedFile> => fileOf(client.GET('/exports/documents.zip', { params: { query: periodQuery(period) }, parseAs: 'blob' }), 'documents.zip'),
+      fileOf(
+        client.GET('/documents/{id}/pdf', {
+          params: { path: { id: document.id } },
+          parseAs: 'blob',
+        }),
+        `${document.number}.pdf`,
+      ),
+    csv: (period: PeriodFilters): Promise<DownloadedFile> =>
+      fileOf(
+        client.GET('/exports/documents.csv', {
+          params: { query: periodQuery(period) },
+          parseAs: 'blob',
+        }),
+        'documents.csv',
+      ),
+    zip: (period: PeriodFilters): Promise<DownloadedFile> =>
+      fileOf(
+        client.GET('/exports/documents.zip', {
+          params: { query: periodQuery(period) },
+          parseAs: 'blob',
+        }),
+        'documents.zip',
+      ),
   };
 }

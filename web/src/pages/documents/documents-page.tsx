@@ -25,7 +25,15 @@ import { ManualRefundsNotice } from './manual-refunds-notice.js';
 import { PeriodFields } from './period-fields.js';
 import './documents.css';
 
-function DocumentFilterBar({ applied, profiles, onApply }: { applied: DocumentFilters; profiles: readonly { id: string; name: string }[]; onApply(filters: DocumentFilters): void }) {
+function DocumentFilterBar({
+  applied,
+  profiles,
+  onApply,
+}: {
+  applied: DocumentFilters;
+  profiles: readonly { id: string; name: string }[];
+  onApply(filters: DocumentFilters): void;
+}) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<DocumentFilters>(applied);
   return (
@@ -40,7 +48,14 @@ function DocumentFilterBar({ applied, profiles, onApply }: { applied: DocumentFi
       }}
     >
       <PeriodFields<DocumentFilters> value={draft} profiles={profiles} onChange={setDraft} />
-      <TextField type="email" label={t('documents.buyerEmail')} value={draft.email} maxLength={320} onChange={(email) => setDraft({ ...draft, email })} className="filter-search" />
+      <TextField
+        type="email"
+        label={t('documents.buyerEmail')}
+        value={draft.email}
+        maxLength={320}
+        onChange={(email) => setDraft({ ...draft, email })}
+        className="filter-search"
+      />
     </FilterBar>
   );
 }
@@ -51,7 +66,8 @@ export function DocumentsPage() {
   const profiles = useProfiles();
   const { query, paging } = useDocumentsPage(filters);
   const filtered = JSON.stringify(filters) !== JSON.stringify(NO_DOCUMENT_FILTERS);
-  const profileName = (id: string): string => profiles.data?.find((profile) => profile.id === id)?.name ?? id;
+  const profileName = (id: string): string =>
+    profiles.data?.find((profile) => profile.id === id)?.name ?? id;
   const noProfile = profiles.data !== undefined && profiles.data.length === 0;
 
   return (
@@ -72,9 +88,13 @@ export function DocumentsPage() {
       />
       <ManualRefundsNotice />
       <DocumentFilterBar applied={filters} profiles={profiles.data ?? []} onApply={setFilters} />
-      {profiles.isError ? <ErrorDisplay error={profiles.error} onRetry={() => void profiles.refetch()} /> : null}
+      {profiles.isError ? (
+        <ErrorDisplay error={profiles.error} onRetry={() => void profiles.refetch()} />
+      ) : null}
       {query.isPending ? <Loading /> : null}
-      {query.isError ? <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} /> : null}
+      {query.isError ? (
+        <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} />
+      ) : null}
       {query.data ? (
         <DataTable
           caption={t('documents.tableCaption')}
@@ -82,7 +102,9 @@ export function DocumentsPage() {
           rowKey={(item) => item.id}
           empty={
             filtered ? (
-              <EmptyState title={t('documents.noMatchTitle')}>{t('documents.noMatchBody')}</EmptyState>
+              <EmptyState title={t('documents.noMatchTitle')}>
+                {t('documents.noMatchBody')}
+              </EmptyState>
             ) : (
               <EmptyState
                 title={t('documents.emptyTitle')}
@@ -108,8 +130,16 @@ export function DocumentsPage() {
                 </Link>
               ),
             },
-            { key: 'kind', header: t('documents.columns.kind'), cell: (item) => <DocumentKindBadge kind={item.kind} /> },
-            { key: 'issued', header: t('documents.columns.issued'), cell: (item) => <DateTime iso={item.issuedAt} /> },
+            {
+              key: 'kind',
+              header: t('documents.columns.kind'),
+              cell: (item) => <DocumentKindBadge kind={item.kind} />,
+            },
+            {
+              key: 'issued',
+              header: t('documents.columns.issued'),
+              cell: (item) => <DateTime iso={item.issuedAt} />,
+            },
             {
               key: 'buyer',
               header: t('documents.columns.buyer'),
@@ -120,10 +150,27 @@ export function DocumentsPage() {
                 </>
               ),
             },
-            { key: 'profile', header: t('documents.columns.profile'), cell: (item) => <bdi>{profileName(item.profileId)}</bdi> },
-            { key: 'gross', header: t('documents.columns.gross'), className: 'numeric', cell: (item) => <Money minor={item.gross} currency={item.currency} /> },
-            { key: 'pdf', header: t('documents.columns.pdf'), cell: (item) => <RenderStateBadge state={item.renderState} /> },
-            { key: 'eInvoice', header: t('documents.columns.eInvoice'), cell: (item) => <EInvoiceState eInvoice={item.eInvoice} /> },
+            {
+              key: 'profile',
+              header: t('documents.columns.profile'),
+              cell: (item) => <bdi>{profileName(item.profileId)}</bdi>,
+            },
+            {
+              key: 'gross',
+              header: t('documents.columns.gross'),
+              className: 'numeric',
+              cell: (item) => <Money minor={item.gross} currency={item.currency} />,
+            },
+            {
+              key: 'pdf',
+              header: t('documents.columns.pdf'),
+              cell: (item) => <RenderStateBadge state={item.renderState} />,
+            },
+            {
+              key: 'eInvoice',
+              header: t('documents.columns.eInvoice'),
+              cell: (item) => <EInvoiceState eInvoice={item.eInvoice} />,
+            },
           ]}
         />
       ) : null}

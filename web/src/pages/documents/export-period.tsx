@@ -25,8 +25,12 @@ export function ExportPeriod({ profiles }: { profiles: readonly { id: string; na
       </div>
       {reversed ? null : (
         <div className="card-actions">
-          <DownloadButton fetchFile={() => files.csv(period)}>{t('documents.export.csv')}</DownloadButton>
-          <DownloadButton fetchFile={() => files.zip(period)}>{t('documents.export.zip')}</DownloadButton>
+          <DownloadButton fetchFile={() => files.csv(period)}>
+            {t('documents.export.csv')}
+          </DownloadButton>
+          <DownloadButton fetchFile={() => files.zip(period)}>
+            {t('documents.export.zip')}
+          </DownloadButton>
         </div>
       )}
     </CardSection>

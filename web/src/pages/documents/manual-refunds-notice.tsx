@@ -10,7 +10,9 @@ export function ManualRefundsNotice() {
   if (shown === 0) return null;
   return (
     <p className="notice notice-warning">
-      {query.data?.nextCursor ? t('documents.manual.noticeMore', { number: shown }) : t('documents.manual.notice', { count: shown })}{' '}
+      {query.data?.nextCursor
+        ? t('documents.manual.noticeMore', { number: shown })
+        : t('documents.manual.notice', { count: shown })}{' '}
       <Link to="/documents/manual-refunds">{t('documents.manual.open')}</Link>
     </p>
   );

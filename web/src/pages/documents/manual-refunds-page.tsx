@@ -67,13 +67,19 @@ export function ManualRefundsPage() {
         </div>
       </div>
       {query.isPending ? <Loading /> : null}
-      {query.isError ? <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} /> : null}
+      {query.isError ? (
+        <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} />
+      ) : null}
       {query.data ? (
         <DataTable
           caption={t('documents.manual.tableCaption')}
           rows={query.data.data}
           rowKey={(refund) => refund.id}
-          empty={<EmptyState title={t('documents.manual.emptyTitle')}>{t('documents.manual.emptyBody')}</EmptyState>}
+          empty={
+            <EmptyState title={t('documents.manual.emptyTitle')}>
+              {t('documents.manual.emptyBody')}
+            </EmptyState>
+          }
           columns={[
             {
               key: 'received',
@@ -84,15 +90,32 @@ export function ManualRefundsPage() {
                 </Link>
               ),
             },
-            { key: 'kind', header: t('documents.manual.columns.kind'), cell: (refund) => t(`documents.manual.kind.${refund.kind}`) },
+            {
+              key: 'kind',
+              header: t('documents.manual.columns.kind'),
+              cell: (refund) => t(`documents.manual.kind.${refund.kind}`),
+            },
             {
               key: 'amount',
               header: t('documents.manual.columns.amount'),
               className: 'numeric',
-              cell: (refund) => (refund.amount !== null && refund.currency !== null ? <Money minor={refund.amount} currency={refund.currency} /> : t('documents.manual.noAmount')),
+              cell: (refund) =>
+                refund.amount !== null && refund.currency !== null ? (
+                  <Money minor={refund.amount} currency={refund.currency} />
+                ) : (
+                  t('documents.manual.noAmount')
+                ),
             },
-            { key: 'reference', header: t('documents.manual.columns.reference'), cell: (refund) => <Reference refund={refund} /> },
-            { key: 'reason', header: t('documents.manual.columns.reason'), cell: (refund) => <span className="cell-note">{refund.reason}</span> },
+            {
+              key: 'reference',
+              header: t('documents.manual.columns.reference'),
+              cell: (refund) => <Reference refund={refund} />,
+            },
+            {
+              key: 'reason',
+              header: t('documents.manual.columns.reason'),
+              cell: (refund) => <span className="cell-note">{refund.reason}</span>,
+            },
           ]}
         />
       ) : null}

@@ -9,13 +9,24 @@ import { DOCUMENT_KINDS } from './document-filters.js';
 import type { DocumentKind, PeriodFilters } from './document-filters.js';
 
 /** The seller profile to filter by, or all. */
-export function ProfileField({ value, profiles, onChange }: { value: string; profiles: readonly { id: string; name: string }[]; onChange(profileId: string): void }) {
+export function ProfileField({
+  value,
+  profiles,
+  onChange,
+}: {
+  value: string;
+  profiles: readonly { id: string; name: string }[];
+  onChange(profileId: string): void;
+}) {
   const { t } = useTranslation();
   return (
     <SelectField
       label={t('documents.profile')}
       value={value}
-      options={[{ value: '', label: t('documents.anyProfile') }, ...profiles.map((profile) => ({ value: profile.id, label: profile.name }))]}
+      options={[
+        { value: '', label: t('documents.anyProfile') },
+        ...profiles.map((profile) => ({ value: profile.id, label: profile.name })),
+      ]}
       onChange={onChange}
     />
   );
@@ -28,7 +39,13 @@ export function DayRangeFields({ value, onChange }: { value: Days; onChange(days
   const { t } = useTranslation();
   return (
     <>
-      <TextField type="date" label={t('documents.from')} value={value.from} max={value.to || undefined} onChange={(from) => onChange({ ...value, from })} />
+      <TextField
+        type="date"
+        label={t('documents.from')}
+        value={value.from}
+        max={value.to || undefined}
+        onChange={(from) => onChange({ ...value, from })}
+      />
       <TextField
         type="date"
         label={t('documents.to')}
@@ -47,16 +64,27 @@ export interface PeriodFieldsProps<F extends PeriodFilters> {
   onChange(value: F): void;
 }
 
-export function PeriodFields<F extends PeriodFilters>({ value, profiles, onChange }: PeriodFieldsProps<F>) {
+export function PeriodFields<F extends PeriodFilters>({
+  value,
+  profiles,
+  onChange,
+}: PeriodFieldsProps<F>) {
   const { t } = useTranslation();
   const set = (patch: Partial<PeriodFilters>): void => onChange({ ...value, ...patch });
   return (
     <>
-      <ProfileField value={value.profileId} profiles={profiles} onChange={(profileId) => set({ profileId })} />
+      <ProfileField
+        value={value.profileId}
+        profiles={profiles}
+        onChange={(profileId) => set({ profileId })}
+      />
       <SelectField
         label={t('documents.kindLabel')}
         value={value.kind}
-        options={[{ value: '', label: t('documents.anyKind') }, ...DOCUMENT_KINDS.map((kind) => ({ value: kind, label: t(`documents.kind.${kind}`) }))]}
+        options={[
+          { value: '', label: t('documents.anyKind') },
+          ...DOCUMENT_KINDS.map((kind) => ({ value: kind, label: t(`documents.kind.${kind}`) })),
+        ]}
         onChange={(kind) => set({ kind: kind as DocumentKind | '' })}
       />
       <DayRangeFields value={value} onChange={(days) => set({ from: days.from, to: days.to })} />

@@ -27,7 +27,9 @@ export function ResendAction({ documentId }: { documentId: string }) {
       </button>
       {resend.isSuccess ? (
         <p className="notice notice-success" role="status">
-          {resend.data.queued === 0 ? t('documents.resend.nobody') : t('documents.resend.queued', { count: resend.data.queued })}
+          {resend.data.queued === 0
+            ? t('documents.resend.nobody')
+            : t('documents.resend.queued', { count: resend.data.queued })}
         </p>
       ) : null}
       <ConfirmDialog
@@ -42,7 +44,12 @@ export function ResendAction({ documentId }: { documentId: string }) {
       >
         <p>{t('documents.resend.body')}</p>
         <CheckboxField label={t('documents.resend.toBuyer')} checked={buyer} onChange={setBuyer} />
-        <CheckboxField label={t('documents.resend.toSeller')} checked={seller} onChange={setSeller} error={to.length === 0 ? t('documents.resend.chooseOne') : undefined} />
+        <CheckboxField
+          label={t('documents.resend.toSeller')}
+          checked={seller}
+          onChange={setSeller}
+          error={to.length === 0 ? t('documents.resend.chooseOne') : undefined}
+        />
         {resend.isError ? <ErrorDisplay error={resend.error} /> : null}
       </ConfirmDialog>
     </>

@@ -32,7 +32,17 @@ interface Choice {
   name: string;
 }
 
-function SaleMailFilterBar({ applied, profiles, sources, onApply }: { applied: SaleMailFilters; profiles: readonly Choice[]; sources: readonly Choice[]; onApply(filters: SaleMailFilters): void }) {
+function SaleMailFilterBar({
+  applied,
+  profiles,
+  sources,
+  onApply,
+}: {
+  applied: SaleMailFilters;
+  profiles: readonly Choice[];
+  sources: readonly Choice[];
+  onApply(filters: SaleMailFilters): void;
+}) {
   const { t } = useTranslation();
   const [draft, setDraft] = useState<SaleMailFilters>(applied);
   const set = (patch: Partial<SaleMailFilters>): void => setDraft({ ...draft, ...patch });
@@ -47,15 +57,29 @@ function SaleMailFilterBar({ applied, profiles, sources, onApply }: { applied: S
         onApply(NO_SALE_MAIL_FILTERS);
       }}
     >
-      <ProfileField value={draft.profileId} profiles={profiles} onChange={(profileId) => set({ profileId })} />
+      <ProfileField
+        value={draft.profileId}
+        profiles={profiles}
+        onChange={(profileId) => set({ profileId })}
+      />
       <SelectField
         label={t('documents.saleMails.source')}
         value={draft.sourceId}
-        options={[{ value: '', label: t('documents.saleMails.anySource') }, ...sources.map((source) => ({ value: source.id, label: source.name }))]}
+        options={[
+          { value: '', label: t('documents.saleMails.anySource') },
+          ...sources.map((source) => ({ value: source.id, label: source.name })),
+        ]}
         onChange={(sourceId) => set({ sourceId })}
       />
       <DayRangeFields value={draft} onChange={(days) => set({ from: days.from, to: days.to })} />
-      <TextField type="email" label={t('documents.buyerEmail')} value={draft.email} maxLength={320} onChange={(email) => set({ email })} className="filter-search" />
+      <TextField
+        type="email"
+        label={t('documents.buyerEmail')}
+        value={draft.email}
+        maxLength={320}
+        onChange={(email) => set({ email })}
+        className="filter-search"
+      />
     </FilterBar>
   );
 }
@@ -89,7 +113,8 @@ export function SaleMailsPage() {
   const { query, paging } = useSaleMailsPage(filters);
   const filtered = JSON.stringify(filters) !== JSON.stringify(NO_SALE_MAIL_FILTERS);
   const digistore24 = (sources.data ?? []).filter((source) => source.provider === 'digistore24');
-  const sourceName = (id: string | null): string => (id === null ? '—' : (sources.data?.find((source) => source.id === id)?.name ?? id));
+  const sourceName = (id: string | null): string =>
+    id === null ? '—' : (sources.data?.find((source) => source.id === id)?.name ?? id);
 
   return (
     <>
@@ -102,9 +127,16 @@ export function SaleMailsPage() {
           </Link>
         }
       />
-      <SaleMailFilterBar applied={filters} profiles={profiles.data ?? []} sources={digistore24} onApply={setFilters} />
+      <SaleMailFilterBar
+        applied={filters}
+        profiles={profiles.data ?? []}
+        sources={digistore24}
+        onApply={setFilters}
+      />
       {query.isPending ? <Loading /> : null}
-      {query.isError ? <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} /> : null}
+      {query.isError ? (
+        <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} />
+      ) : null}
       {query.data ? (
         <DataTable
           caption={t('documents.saleMails.tableCaption')}
@@ -112,9 +144,13 @@ export function SaleMailsPage() {
           rowKey={(mail) => mail.id}
           empty={
             filtered ? (
-              <EmptyState title={t('documents.saleMails.noMatchTitle')}>{t('documents.noMatchBody')}</EmptyState>
+              <EmptyState title={t('documents.saleMails.noMatchTitle')}>
+                {t('documents.noMatchBody')}
+              </EmptyState>
             ) : (
-              <EmptyState title={t('documents.saleMails.emptyTitle')}>{t('documents.saleMails.emptyBody')}</EmptyState>
+              <EmptyState title={t('documents.saleMails.emptyTitle')}>
+                {t('documents.saleMails.emptyBody')}
+              </EmptyState>
             )
           }
           columns={[
@@ -155,9 +191,22 @@ export function SaleMailsPage() {
                 </>
               ),
             },
-            { key: 'links', header: t('documents.saleMails.columns.links'), cell: (mail) => <Links mail={mail} /> },
-            { key: 'status', header: t('documents.mails.columns.status'), cell: (mail) => <MailState mail={mail} /> },
-            { key: 'tries', header: t('documents.saleMails.columns.tries'), className: 'numeric', cell: (mail) => mail.attempts },
+            {
+              key: 'links',
+              header: t('documents.saleMails.columns.links'),
+              cell: (mail) => <Links mail={mail} />,
+            },
+            {
+              key: 'status',
+              header: t('documents.mails.columns.status'),
+              cell: (mail) => <MailState mail={mail} />,
+            },
+            {
+              key: 'tries',
+              header: t('documents.saleMails.columns.tries'),
+              className: 'numeric',
+              cell: (mail) => mail.attempts,
+            },
           ]}
         />
       ) : null}

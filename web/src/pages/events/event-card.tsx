@@ -17,7 +17,8 @@ export function EventCard({ id }: { id: string }) {
   const eventType = useEventTypeLabel();
   const event = useEvent(id);
   if (event.isPending) return <Loading />;
-  if (event.isError) return <ErrorDisplay error={event.error} onRetry={() => void event.refetch()} />;
+  if (event.isError)
+    return <ErrorDisplay error={event.error} onRetry={() => void event.refetch()} />;
   const data = event.data;
   const titleId = `event-${data.id}`;
   return (
@@ -26,7 +27,9 @@ export function EventCard({ id }: { id: string }) {
         <h3 id={titleId} className="card-title">
           {eventType(data.type)}
         </h3>
-        <Link to={`/events/${data.id}`}>{t('events.openEvent', { type: eventType(data.type) })}</Link>
+        <Link to={`/events/${data.id}`}>
+          {t('events.openEvent', { type: eventType(data.type) })}
+        </Link>
       </header>
       <EventSummary event={data} />
       <h4>{t('events.ledger.title')}</h4>

@@ -14,7 +14,11 @@ export function EventDeliveries({ event }: { event: EventDetail }) {
       rows={event.deliveries}
       rowKey={(delivery) => delivery.id}
       columns={columns}
-      empty={<p className="muted">{event.source.test ? t('events.noDeliveriesTest') : t('events.noDeliveries')}</p>}
+      empty={
+        <p className="muted">
+          {event.source.test ? t('events.noDeliveriesTest') : t('events.noDeliveries')}
+        </p>
+      }
     />
   );
 }

@@ -39,7 +39,8 @@ function FactItems({ facts }: { facts: readonly Fact[] }) {
 
 /** A definition list of the facts that have a value. */
 function Facts({ facts }: { facts: readonly Fact[] }) {
-  if (!facts.some(({ value }) => value !== null && value !== undefined && value !== '')) return null;
+  if (!facts.some(({ value }) => value !== null && value !== undefined && value !== ''))
+    return null;
   return (
     <dl className="facts">
       <FactItems facts={facts} />
@@ -68,7 +69,8 @@ function OrderSection({ event }: { event: EventDetail }) {
   const { t } = useTranslation();
   const order = event.order;
   if (!order) return null;
-  const money = (minor: number | null): ReactNode => (minor !== null && order.currency ? <Money minor={minor} currency={order.currency} /> : null);
+  const money = (minor: number | null): ReactNode =>
+    minor !== null && order.currency ? <Money minor={minor} currency={order.currency} /> : null;
   return (
     <Section id="order-title" title={t('events.orderTitle')}>
       <Facts
@@ -76,16 +78,39 @@ function OrderSection({ event }: { event: EventDetail }) {
           { label: t('events.orderId'), value: code(order.id) },
           { label: t('events.transactionId'), value: code(order.transactionId) },
           { label: t('events.parentTransactionId'), value: code(order.parentTransactionId) },
-          { label: t('events.billingType'), value: order.billingType ? t(`events.billing.${order.billingType}`) : null },
-          { label: t('events.paySequenceNo'), value: order.paySequenceNo === null ? null : <Num value={order.paySequenceNo} /> },
+          {
+            label: t('events.billingType'),
+            value: order.billingType ? t(`events.billing.${order.billingType}`) : null,
+          },
+          {
+            label: t('events.paySequenceNo'),
+            value: order.paySequenceNo === null ? null : <Num value={order.paySequenceNo} />,
+          },
           { label: t('events.amount'), value: money(order.amount) },
           { label: t('events.vat'), value: money(order.vat) },
           { label: t('events.net'), value: money(order.net) },
           { label: t('events.fee'), value: money(order.fee) },
           { label: t('events.language'), value: code(order.language) },
-          { label: t('events.nextPaymentAt'), value: order.nextPaymentAt ? <DateTime iso={order.nextPaymentAt} dateOnly /> : null },
-          { label: t('events.invoiceUrl'), value: order.invoiceUrl ? <a href={order.invoiceUrl} rel="noreferrer" target="_blank">{t('events.openInvoice')}</a> : null },
-          { label: t('events.receiptUrl'), value: order.receiptUrl ? <a href={order.receiptUrl} rel="noreferrer" target="_blank">{t('events.openReceipt')}</a> : null },
+          {
+            label: t('events.nextPaymentAt'),
+            value: order.nextPaymentAt ? <DateTime iso={order.nextPaymentAt} dateOnly /> : null,
+          },
+          {
+            label: t('events.invoiceUrl'),
+            value: order.invoiceUrl ? (
+              <a href={order.invoiceUrl} rel="noreferrer" target="_blank">
+                {t('events.openInvoice')}
+              </a>
+            ) : null,
+          },
+          {
+            label: t('events.receiptUrl'),
+            value: order.receiptUrl ? (
+              <a href={order.receiptUrl} rel="noreferrer" target="_blank">
+                {t('events.openReceipt')}
+              </a>
+            ) : null,
+          },
           { label: t('events.custom'), value: code(order.custom) },
         ]}
       />
@@ -96,11 +121,29 @@ function OrderSection({ event }: { event: EventDetail }) {
         rowKey={(item) => `${item.productId}:${item.isAddon ? 'addon' : 'main'}`}
         empty={null}
         columns={[
-          { key: 'product', header: t('events.ledger.product'), cell: (item) => code(item.productId) },
+          {
+            key: 'product',
+            header: t('events.ledger.product'),
+            cell: (item) => code(item.productId),
+          },
           { key: 'name', header: t('events.itemName'), cell: (item) => text(item.name) },
-          { key: 'kind', header: t('events.itemKind'), cell: (item) => (item.isAddon ? t('events.addon') : t('events.mainProduct')) },
-          { key: 'quantity', header: t('events.quantity'), className: 'numeric', cell: (item) => <Num value={item.quantity} /> },
-          { key: 'amount', header: t('events.amount'), className: 'numeric', cell: (item) => money(item.amount) },
+          {
+            key: 'kind',
+            header: t('events.itemKind'),
+            cell: (item) => (item.isAddon ? t('events.addon') : t('events.mainProduct')),
+          },
+          {
+            key: 'quantity',
+            header: t('events.quantity'),
+            className: 'numeric',
+            cell: (item) => <Num value={item.quantity} />,
+          },
+          {
+            key: 'amount',
+            header: t('events.amount'),
+            className: 'numeric',
+            cell: (item) => money(item.amount),
+          },
         ]}
       />
     </Section>
@@ -112,7 +155,15 @@ function BuyerSection({ event }: { event: EventDetail }) {
   const buyer = event.buyer;
   if (!buyer) return null;
   const address = buyer.address;
-  const addressLines = address ? [address.street, address.street2, [address.zipcode, address.city].filter(Boolean).join(' '), address.state, address.country].filter(Boolean) : [];
+  const addressLines = address
+    ? [
+        address.street,
+        address.street2,
+        [address.zipcode, address.city].filter(Boolean).join(' '),
+        address.state,
+        address.country,
+      ].filter(Boolean)
+    : [];
   return (
     <Section id="buyer-title" title={t('events.buyerTitle')}>
       <Facts
@@ -135,7 +186,15 @@ function BuyerSection({ event }: { event: EventDetail }) {
                 </address>
               ) : null,
           },
-          { label: t('events.newsletterConsent'), value: buyer.newsletterConsent === null ? null : buyer.newsletterConsent ? t('events.yes') : t('events.no') },
+          {
+            label: t('events.newsletterConsent'),
+            value:
+              buyer.newsletterConsent === null
+                ? null
+                : buyer.newsletterConsent
+                  ? t('events.yes')
+                  : t('events.no'),
+          },
         ]}
       />
     </Section>
@@ -149,12 +208,23 @@ function MoreSections({ event }: { event: EventDetail }) {
     <>
       {affiliate && (affiliate.id || affiliate.name || affiliate.email) ? (
         <Section id="affiliate-title" title={t('events.affiliateTitle')}>
-          <Facts facts={[{ label: t('events.affiliateId'), value: code(affiliate.id) }, { label: t('events.buyerName'), value: text(affiliate.name) }, { label: t('events.email'), value: text(affiliate.email) }]} />
+          <Facts
+            facts={[
+              { label: t('events.affiliateId'), value: code(affiliate.id) },
+              { label: t('events.buyerName'), value: text(affiliate.name) },
+              { label: t('events.email'), value: text(affiliate.email) },
+            ]}
+          />
         </Section>
       ) : null}
       {subscription && (subscription.id || subscription.status) ? (
         <Section id="subscription-title" title={t('events.subscriptionTitle')}>
-          <Facts facts={[{ label: t('events.subscriptionId'), value: code(subscription.id) }, { label: t('events.subscriptionStatus'), value: code(subscription.status) }]} />
+          <Facts
+            facts={[
+              { label: t('events.subscriptionId'), value: code(subscription.id) },
+              { label: t('events.subscriptionStatus'), value: code(subscription.status) },
+            ]}
+          />
         </Section>
       ) : null}
       {refund ? (
@@ -163,8 +233,20 @@ function MoreSections({ event }: { event: EventDetail }) {
           <Facts
             facts={[
               { label: t('events.refundedPayment'), value: code(refund.paymentTransactionId) },
-              { label: t('events.paymentAmount'), value: refund.paymentAmount !== null && event.order?.currency ? <Money minor={refund.paymentAmount} currency={event.order.currency} /> : null },
-              { label: t('events.refundedTotal'), value: refund.refundedTotal !== null && event.order?.currency ? <Money minor={refund.refundedTotal} currency={event.order.currency} /> : null },
+              {
+                label: t('events.paymentAmount'),
+                value:
+                  refund.paymentAmount !== null && event.order?.currency ? (
+                    <Money minor={refund.paymentAmount} currency={event.order.currency} />
+                  ) : null,
+              },
+              {
+                label: t('events.refundedTotal'),
+                value:
+                  refund.refundedTotal !== null && event.order?.currency ? (
+                    <Money minor={refund.refundedTotal} currency={event.order.currency} />
+                  ) : null,
+              },
             ]}
           />
         </Section>
@@ -180,7 +262,8 @@ export function EventPage() {
   const event = useEvent(id);
   const sources = useSourceList();
   if (event.isPending) return <Loading />;
-  if (event.isError) return <ErrorDisplay error={event.error} onRetry={() => void event.refetch()} />;
+  if (event.isError)
+    return <ErrorDisplay error={event.error} onRetry={() => void event.refetch()} />;
   const data = event.data;
   const source = sources.data?.find((s) => s.id === data.source.id);
   return (
@@ -191,8 +274,22 @@ export function EventPage() {
           <FactItems
             facts={[
               { label: t('events.receivedAt'), value: <DateTime iso={data.receivedAt} /> },
-              { label: t('events.notification'), value: <Link to={`/notifications/${data.inboundRequestId}`}>{t('events.openNotification')}</Link> },
-              { label: t('events.source'), value: <Link to={`/sources/${data.source.id}`}>{source?.name ?? data.source.provider}</Link> },
+              {
+                label: t('events.notification'),
+                value: (
+                  <Link to={`/notifications/${data.inboundRequestId}`}>
+                    {t('events.openNotification')}
+                  </Link>
+                ),
+              },
+              {
+                label: t('events.source'),
+                value: (
+                  <Link to={`/sources/${data.source.id}`}>
+                    {source?.name ?? data.source.provider}
+                  </Link>
+                ),
+              },
               { label: t('events.id'), value: code(data.id) },
             ]}
           />

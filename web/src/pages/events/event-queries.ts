@@ -10,7 +10,10 @@ export type DeliveryListItem = EventDetail['deliveries'][number];
 
 export function useEvent(id: string) {
   const { client } = useApi();
-  return useQuery({ queryKey: ['events', id], queryFn: () => unwrap(client.GET('/events/{id}', { params: { path: { id } } })) });
+  return useQuery({
+    queryKey: ['events', id],
+    queryFn: () => unwrap(client.GET('/events/{id}', { params: { path: { id } } })),
+  });
 }
 
 /** The ledger order an event belongs to (`ord_…`); not fetched without one. */

@@ -26,7 +26,8 @@ function OrderAccess({ orderId }: { orderId: string }) {
   const labels = useLedgerLabels();
   const order = useOrder(orderId);
   if (order.isPending) return <Loading />;
-  if (order.isError) return <ErrorDisplay error={order.error} onRetry={() => void order.refetch()} />;
+  if (order.isError)
+    return <ErrorDisplay error={order.error} onRetry={() => void order.refetch()} />;
   return (
     <DataTable
       caption={t('events.ledger.accessCaption')}
@@ -35,9 +36,21 @@ function OrderAccess({ orderId }: { orderId: string }) {
       rowKey={(row) => row.id}
       empty={<p className="muted">{t('events.ledger.noAccess')}</p>}
       columns={[
-        { key: 'product', header: t('events.ledger.product'), cell: (row) => <code>{row.productId}</code> },
-        { key: 'status', header: t('events.ledger.accessStatus'), cell: (row) => <Badge tone={ACCESS_TONES[row.status]}>{labels.access(row.status)}</Badge> },
-        { key: 'paidUntil', header: t('events.ledger.paidUntil'), cell: (row) => (row.paidUntil ? <DateTime iso={row.paidUntil} dateOnly /> : null) },
+        {
+          key: 'product',
+          header: t('events.ledger.product'),
+          cell: (row) => <code>{row.productId}</code>,
+        },
+        {
+          key: 'status',
+          header: t('events.ledger.accessStatus'),
+          cell: (row) => <Badge tone={ACCESS_TONES[row.status]}>{labels.access(row.status)}</Badge>,
+        },
+        {
+          key: 'paidUntil',
+          header: t('events.ledger.paidUntil'),
+          cell: (row) => (row.paidUntil ? <DateTime iso={row.paidUntil} dateOnly /> : null),
+        },
       ]}
     />
   );

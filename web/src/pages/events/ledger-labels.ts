@@ -14,7 +14,10 @@ export interface LedgerLabels {
 
 export function useLedgerLabels(): LedgerLabels {
   const { i18n } = useTranslation();
-  const label = (group: 'orderStatus' | 'transactionKind' | 'accessStatusName', value: string): string => dynamicText(i18n, `events.ledger.${group}.${value}`) ?? value;
+  const label = (
+    group: 'orderStatus' | 'transactionKind' | 'accessStatusName',
+    value: string,
+  ): string => dynamicText(i18n, `events.ledger.${group}.${value}`) ?? value;
   return {
     order: (status) => label('orderStatus', status),
     transaction: (kind) => label('transactionKind', kind),

@@ -24,14 +24,34 @@ function text(tree: Tree, path: string): string | undefined {
 const keys = <K extends string>(record: Record<K, true>): K[] => Object.keys(record) as K[];
 
 /** An attempt's `outcome` (a connector's result), and a `retry` told apart by what came after it (attempt-view.tsx). */
-const OUTCOMES = [...keys<DeliveryResult['outcome']>({ delivered: true, skipped: true, retry: true, failed: true }), 'retried', 'givenUp'];
+const OUTCOMES = [
+  ...keys<DeliveryResult['outcome']>({ delivered: true, skipped: true, retry: true, failed: true }),
+  'retried',
+  'givenUp',
+];
 const TRIGGERS = keys<'scheduled' | 'manual'>({ scheduled: true, manual: true });
-const FAILURES = keys<HttpFailureKind>({ timeout: true, connection: true, blocked: true, invalid_url: true, aborted: true });
+const FAILURES = keys<HttpFailureKind>({
+  timeout: true,
+  connection: true,
+  blocked: true,
+  invalid_url: true,
+  aborted: true,
+});
 const ACCESS = keys<AccessStatus>({ active: true, suspended: true, ended: true, revoked: true });
 const BILLING = keys<BillingType>({ single_payment: true, subscription: true, installment: true });
-const CHARSET_BASES = keys<NonNullable<components['schemas']['InboundRequestDetail']['charset']>['basis']>({ message: true, provider: true, assumed: true });
+const CHARSET_BASES = keys<
+  NonNullable<components['schemas']['InboundRequestDetail']['charset']>['basis']
+>({ message: true, provider: true, assumed: true });
 /** The ledger's order states and transaction kinds (src/db/schema.ts, ledger/apply-event.ts). */
-const ORDER_STATES = ['open', 'pending', 'paid', 'denied', 'partially_refunded', 'refunded', 'charged_back'];
+const ORDER_STATES = [
+  'open',
+  'pending',
+  'paid',
+  'denied',
+  'partially_refunded',
+  'refunded',
+  'charged_back',
+];
 const TRANSACTION_KINDS = ['payment', 'refund', 'chargeback', 'chargeback_reversed'];
 
 const EXPECTED = [
@@ -49,7 +69,10 @@ const EXPECTED = [
 describe('texts of the log pages', () => {
   it('name every event type, ledger state, attempt outcome, trigger and failure, and charset basis in every language', () => {
     for (const [language, catalogue] of Object.entries(CATALOGUES)) {
-      expect(EXPECTED.filter((key) => !text(catalogue as Tree, key)), language).toEqual([]);
+      expect(
+        EXPECTED.filter((key) => !text(catalogue as Tree, key)),
+        language,
+      ).toEqual([]);
     }
   });
 });

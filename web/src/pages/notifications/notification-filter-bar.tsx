@@ -21,7 +21,8 @@ export function NotificationFilterBar({ applied, sources, onApply }: Notificatio
   const set = (patch: Partial<NotificationFilters>): void => setDraft({ ...draft, ...patch });
   // A source the preset names that is not in the list (deleted since) stays selectable.
   const sourceOptions = sources.map((source) => ({ value: source.id, label: source.name }));
-  if (draft.sourceId && !sources.some((source) => source.id === draft.sourceId)) sourceOptions.push({ value: draft.sourceId, label: draft.sourceId });
+  if (draft.sourceId && !sources.some((source) => source.id === draft.sourceId))
+    sourceOptions.push({ value: draft.sourceId, label: draft.sourceId });
 
   return (
     <FilterBar
@@ -43,10 +44,19 @@ export function NotificationFilterBar({ applied, sources, onApply }: Notificatio
       <SelectField
         label={t('notifications.verdict')}
         value={draft.verdict}
-        options={[{ value: '', label: t('notifications.anyVerdict') }, ...VERDICTS.map((verdict) => ({ value: verdict, label: t(`status.verdict.${verdict}`) }))]}
+        options={[
+          { value: '', label: t('notifications.anyVerdict') },
+          ...VERDICTS.map((verdict) => ({ value: verdict, label: t(`status.verdict.${verdict}`) })),
+        ]}
         onChange={(verdict) => set({ verdict: verdict as Verdict | '' })}
       />
-      <TextField type="date" label={t('notifications.from')} value={draft.from} max={draft.to || undefined} onChange={(from) => set({ from })} />
+      <TextField
+        type="date"
+        label={t('notifications.from')}
+        value={draft.from}
+        max={draft.to || undefined}
+        onChange={(from) => set({ from })}
+      />
       <TextField
         type="date"
         label={t('notifications.to')}

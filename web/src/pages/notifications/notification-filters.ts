@@ -27,7 +27,13 @@ export interface NotificationFilters {
 /** Router state that opens `/notifications` with these filters applied (web/src/app/list-presets.ts). */
 export type NotificationsPreset = ListPreset<NotificationPresetFilters>;
 
-export const NO_NOTIFICATION_FILTERS: NotificationFilters = { sourceId: '', verdict: '', from: '', to: '', q: '' };
+export const NO_NOTIFICATION_FILTERS: NotificationFilters = {
+  sourceId: '',
+  verdict: '',
+  from: '',
+  to: '',
+  q: '',
+};
 
 /** Every verdict (the badge tones name them all), in the order people read them. */
 export const VERDICTS = Object.keys(VERDICT_TONES) as Verdict[];
@@ -54,7 +60,10 @@ function presetDay(value: unknown, beforeMs: number): string {
 
 /** The filters a router state asks for; anything else in it is ignored. */
 export function notificationFiltersOf(state: unknown): NotificationFilters {
-  const filters: unknown = typeof state === 'object' && state !== null ? (state as Record<string, unknown>).filters : undefined;
+  const filters: unknown =
+    typeof state === 'object' && state !== null
+      ? (state as Record<string, unknown>).filters
+      : undefined;
   if (typeof filters !== 'object' || filters === null) return NO_NOTIFICATION_FILTERS;
   const given = filters as Record<string, unknown>;
   const verdict = text(given.verdict);
@@ -83,7 +92,10 @@ export function rangeIsReversed(filters: Pick<NotificationFilters, 'from' | 'to'
 export const NOTIFICATIONS_PAGE_SIZE = 50;
 
 /** The API query for one page: the days become instants (`to` is exclusive: the day after). */
-export function notificationsQuery(filters: NotificationFilters, cursor: string | undefined): QueryOf<'listInboundRequests'> {
+export function notificationsQuery(
+  filters: NotificationFilters,
+  cursor: string | undefined,
+): QueryOf<'listInboundRequests'> {
   const from = startOfDay(filters.from);
   const to = startOfDay(filters.to, 1);
   const q = filters.q.trim();

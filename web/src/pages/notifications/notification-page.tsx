@@ -31,7 +31,13 @@ function Origin({ request }: { request: InboundRequestDetail }) {
         </dd>
         <dt>{t('notifications.detail.source')}</dt>
         <dd>
-          {source ? <Link to={`/sources/${source.id}`}>{source.name}</Link> : request.sourceId ? <code>{request.sourceId}</code> : t('notifications.unknownSource')}
+          {source ? (
+            <Link to={`/sources/${source.id}`}>{source.name}</Link>
+          ) : request.sourceId ? (
+            <code>{request.sourceId}</code>
+          ) : (
+            t('notifications.unknownSource')
+          )}
           {request.provider ? <span className="muted"> · {request.provider}</span> : null}
         </dd>
         <dt>{t('notifications.detail.request')}</dt>
@@ -45,7 +51,12 @@ function Origin({ request }: { request: InboundRequestDetail }) {
           <code dir="ltr">{request.remoteAddress}</code>
         </dd>
         <dt>{t('notifications.detail.size')}</dt>
-        <dd>{t('notifications.detail.bytes', { count: request.bodyBytes, size: format.number(request.bodyBytes) })}</dd>
+        <dd>
+          {t('notifications.detail.bytes', {
+            count: request.bodyBytes,
+            size: format.number(request.bodyBytes),
+          })}
+        </dd>
         <dt>{t('notifications.detail.id')}</dt>
         <dd>
           <code>{request.id}</code>
@@ -60,10 +71,21 @@ function Fields({ request }: { request: InboundRequestDetail }) {
   return (
     <section className="card" aria-labelledby="fields-title">
       <h2 id="fields-title">{t('notifications.detail.fieldsTitle')}</h2>
-      {request.charset ? <p className="muted">{t(`notifications.detail.charset.${request.charset.basis}`, { charset: request.charset.name })}</p> : null}
+      {request.charset ? (
+        <p className="muted">
+          {t(`notifications.detail.charset.${request.charset.basis}`, {
+            charset: request.charset.name,
+          })}
+        </p>
+      ) : null}
       {request.fields ? (
         request.fields.length > 0 ? (
-          <NameValueTable caption={t('notifications.detail.fieldsCaption')} nameHeader={t('notifications.detail.fieldName')} valueHeader={t('notifications.detail.fieldValue')} rows={request.fields} />
+          <NameValueTable
+            caption={t('notifications.detail.fieldsCaption')}
+            nameHeader={t('notifications.detail.fieldName')}
+            valueHeader={t('notifications.detail.fieldValue')}
+            rows={request.fields}
+          />
         ) : (
           <p className="muted">{t('notifications.detail.noFields')}</p>
         )
@@ -102,12 +124,16 @@ export function NotificationPage() {
   const { id = '' } = useParams();
   const request = useNotification(id);
   if (request.isPending) return <Loading />;
-  if (request.isError) return <ErrorDisplay error={request.error} onRetry={() => void request.refetch()} />;
+  if (request.isError)
+    return <ErrorDisplay error={request.error} onRetry={() => void request.refetch()} />;
   const data = request.data;
   const headers = Object.entries(data.headers).map(([name, value]) => ({ name, value }));
   return (
     <>
-      <PageHeader title={t('notifications.detail.title')} description={<DateTime iso={data.receivedAt} />} />
+      <PageHeader
+        title={t('notifications.detail.title')}
+        description={<DateTime iso={data.receivedAt} />}
+      />
       <p>
         <Link to="/notifications">{t('notifications.backToLog')}</Link>
       </p>
@@ -117,7 +143,12 @@ export function NotificationPage() {
       <Origin request={data} />
       <section className="card" aria-labelledby="headers-title">
         <h2 id="headers-title">{t('notifications.detail.headersTitle')}</h2>
-        <NameValueTable caption={t('notifications.detail.headersCaption')} nameHeader={t('notifications.detail.headerName')} valueHeader={t('notifications.detail.headerValue')} rows={headers} />
+        <NameValueTable
+          caption={t('notifications.detail.headersCaption')}
+          nameHeader={t('notifications.detail.headerName')}
+          valueHeader={t('notifications.detail.headerValue')}
+          rows={headers}
+        />
       </section>
       <section className="card" aria-labelledby="body-title">
         <h2 id="body-title">{t('notifications.detail.bodyTitle')}</h2>

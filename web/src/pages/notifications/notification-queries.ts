@@ -15,7 +15,10 @@ export function useNotificationsPage(filters: NotificationFilters) {
   const { client } = useApi();
   return usePagedQuery({
     queryKey: ['inbound-requests', 'list', filters],
-    fetchPage: (cursor) => unwrap(client.GET('/inbound-requests', { params: { query: notificationsQuery(filters, cursor) } })),
+    fetchPage: (cursor) =>
+      unwrap(
+        client.GET('/inbound-requests', { params: { query: notificationsQuery(filters, cursor) } }),
+      ),
   });
 }
 
@@ -37,6 +40,7 @@ export function useSourceList() {
   const { client } = useApi();
   return useQuery({
     queryKey: ['sources', 'names'],
-    queryFn: async () => (await unwrap(client.GET('/sources', { params: { query: { limit: 500 } } }))).data,
+    queryFn: async () =>
+      (await unwrap(client.GET('/sources', { params: { query: { limit: 500 } } }))).data,
   });
 }

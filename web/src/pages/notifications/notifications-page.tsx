@@ -19,11 +19,22 @@ import type { NotificationFilters } from './notification-filters.js';
 import { useNotificationsPage, useSourceList } from './notification-queries.js';
 import type { InboundRequestItem, SourceItem } from './notification-queries.js';
 
-function SourceName({ item, sources }: { item: InboundRequestItem; sources: readonly SourceItem[] | undefined }) {
+function SourceName({
+  item,
+  sources,
+}: {
+  item: InboundRequestItem;
+  sources: readonly SourceItem[] | undefined;
+}) {
   const { t } = useTranslation();
-  if (item.sourceId === null) return <span className="muted">{t('notifications.unknownSource')}</span>;
+  if (item.sourceId === null)
+    return <span className="muted">{t('notifications.unknownSource')}</span>;
   const source = sources?.find((s) => s.id === item.sourceId);
-  return source ? <Link to={`/sources/${source.id}`}>{source.name}</Link> : <code>{item.sourceId}</code>;
+  return source ? (
+    <Link to={`/sources/${source.id}`}>{source.name}</Link>
+  ) : (
+    <code>{item.sourceId}</code>
+  );
 }
 
 /** Each visit starts from the filters it was opened with (router state), none by default. */
@@ -44,16 +55,22 @@ function NotificationLog({ preset }: { preset: NotificationFilters }) {
     <>
       <PageHeader title={t('nav.notifications')} description={t('notifications.description')} />
       <NotificationFilterBar applied={filters} sources={sources.data ?? []} onApply={setFilters} />
-      {sources.isError ? <ErrorDisplay error={sources.error} onRetry={() => void sources.refetch()} /> : null}
+      {sources.isError ? (
+        <ErrorDisplay error={sources.error} onRetry={() => void sources.refetch()} />
+      ) : null}
       {query.isPending ? <Loading /> : null}
-      {query.isError ? <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} /> : null}
+      {query.isError ? (
+        <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} />
+      ) : null}
       {query.data ? (
         <DataTable
           caption={t('notifications.tableCaption')}
           rows={query.data.data}
           rowKey={(item) => item.id}
           empty={
-            <EmptyState title={filtered ? t('notifications.noMatchTitle') : t('notifications.emptyTitle')}>
+            <EmptyState
+              title={filtered ? t('notifications.noMatchTitle') : t('notifications.emptyTitle')}
+            >
               {filtered ? t('notifications.noMatchBody') : t('notifications.emptyBody')}
             </EmptyState>
           }
@@ -67,18 +84,29 @@ function NotificationLog({ preset }: { preset: NotificationFilters }) {
                 </Link>
               ),
             },
-            { key: 'source', header: t('notifications.columns.source'), cell: (item) => <SourceName item={item} sources={sources.data} /> },
+            {
+              key: 'source',
+              header: t('notifications.columns.source'),
+              cell: (item) => <SourceName item={item} sources={sources.data} />,
+            },
             {
               key: 'verdict',
               header: t('notifications.columns.verdict'),
               cell: (item) => (
                 <>
                   <VerdictBadge verdict={item.verdict} />
-                  {item.verdictCode ? <span className="cell-note">{codeTitle(item.verdictCode)}</span> : null}
+                  {item.verdictCode ? (
+                    <span className="cell-note">{codeTitle(item.verdictCode)}</span>
+                  ) : null}
                 </>
               ),
             },
-            { key: 'events', header: t('notifications.columns.events'), className: 'numeric', cell: (item) => <Num value={item.eventIds.length} /> },
+            {
+              key: 'events',
+              header: t('notifications.columns.events'),
+              className: 'numeric',
+              cell: (item) => <Num value={item.eventIds.length} />,
+            },
           ]}
         />
       ) : null}

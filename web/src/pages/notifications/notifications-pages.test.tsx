@@ -13,11 +13,18 @@ import type { IpnVerificationFake } from '../../../../src/dev/fake-paypal/ipn-ve
 import { serveFakeRoutes } from '../../../../src/dev/fake-paypal/server.js';
 import type { FakeRouteServer } from '../../../../src/dev/fake-paypal/server.js';
 import { ManualClock } from '../../../../src/lib/clock.js';
-import { encodePayPalIpnBody, samplePayPalIpnFields } from '../../../../src/providers/paypal-ipn/sample-messages.js';
+import {
+  encodePayPalIpnBody,
+  samplePayPalIpnFields,
+} from '../../../../src/providers/paypal-ipn/sample-messages.js';
 import { expectAccessible } from '../../test-support/axe.js';
 import { startTestServer } from '../../test-support/ipnhub-server.js';
 import type { TestServer } from '../../test-support/ipnhub-server.js';
-import { addDigistoreSource, newestRequestId, postDigistore } from '../../test-support/log-fixtures.js';
+import {
+  addDigistoreSource,
+  newestRequestId,
+  postDigistore,
+} from '../../test-support/log-fixtures.js';
 import { renderUi } from '../../test-support/render.js';
 import type { LanguageCode } from '../../i18n/languages.js';
 import { DeliveryPage } from '../deliveries/delivery-page.js';
@@ -33,7 +40,9 @@ const routes = [
 
 /** The rows of the log table (without its header row). */
 function rows(): HTMLElement[] {
-  return within(screen.getByRole('table', { name: 'Notifications, newest first' })).getAllByRole('row').slice(1);
+  return within(screen.getByRole('table', { name: 'Notifications, newest first' }))
+    .getAllByRole('row')
+    .slice(1);
 }
 
 describe('Notification log', () => {
@@ -48,18 +57,48 @@ describe('Notification log', () => {
     server = await startTestServer();
     shop = await addDigistoreSource(server, 'Shop DE');
     other = await addDigistoreSource(server, 'Shop IT');
-    const connection = await server.runtime.connections.create({ connector: 'webhook', name: 'Billing', config: { url: 'https://billing.example.com/hook' } });
+    const connection = await server.runtime.connections.create({
+      connector: 'webhook',
+      name: 'Billing',
+      config: { url: 'https://billing.example.com/hook' },
+    });
     connectionId = connection.connection.id;
-    expect(await postDigistore(server, shop, 'on_payment', { orderId: 'ORDER-1001', email: 'anna@example.com' })).toEqual({ status: 200, text: 'OK' });
+    expect(
+      await postDigistore(server, shop, 'on_payment', {
+        orderId: 'ORDER-1001',
+        email: 'anna@example.com',
+      }),
+    ).toEqual({ status: 200, text: 'OK' });
     accepted = await newestRequestId(server);
     // Signed with another passphrase: refused.
-    expect((await postDigistore(server, shop, 'on_payment', { orderId: 'ORDER-1002' }, 'wrong-passphrase')).status).toBe(403);
+    expect(
+      (
+        await postDigistore(
+          server,
+          shop,
+          'on_payment',
+          { orderId: 'ORDER-1002' },
+          'wrong-passphrase',
+        )
+      ).status,
+    ).toBe(403);
     rejected = await newestRequestId(server);
-    expect(await postDigistore(server, other, 'on_payment', { orderId: 'ORDER-2001', email: 'marco@example.com' })).toEqual({ status: 200, text: 'OK' });
+    expect(
+      await postDigistore(server, other, 'on_payment', {
+        orderId: 'ORDER-2001',
+        email: 'marco@example.com',
+      }),
+    ).toEqual({ status: 200, text: 'OK' });
   });
   afterAll(() => server.close());
 
-  const render = (path: string, language: LanguageCode = 'en') => renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path, language });
+  const render = (path: string, language: LanguageCode = 'en') =>
+    renderUi(null, {
+      server: { baseUrl: server.baseUrl, fetch: server.fetch },
+      routes,
+      path,
+      language,
+    });
 
   it('lists every request newest first with its source and verdict, and filters on the server', async () => {
     const user = userEvent.setup();
@@ -68,30 +107,52 @@ describe('Notification log', () => {
     expect(document.title).toBe('Notifications · ipnhub');
     // Sources are named once the sources are read too.
     await waitFor(() =>
-      expect(rows().map((row) => within(row).getAllByRole('cell').map((cell) => cell.textContent))).toEqual([
+      expect(
+        rows().map((row) =>
+          within(row)
+            .getAllByRole('cell')
+            .map((cell) => cell.textContent),
+        ),
+      ).toEqual([
         [expect.any(String), 'Shop IT', 'Accepted', '1'],
         [expect.any(String), 'Shop DE', 'RejectedSignature does not match', '0'],
         [expect.any(String), 'Shop DE', 'Accepted', '1'],
       ]),
     );
-    expect(within(rows()[1] ?? document.body).getAllByRole('link')[0]?.getAttribute('href')).toBe(`/notifications/${rejected}`);
+    expect(
+      within(rows()[1] ?? document.body)
+        .getAllByRole('link')[0]
+        ?.getAttribute('href'),
+    ).toBe(`/notifications/${rejected}`);
     await expectAccessible();
 
     const filters = screen.getByRole('search', { name: 'Filter notifications' });
     await user.selectOptions(within(filters).getByLabelText('Verdict'), 'rejected');
     await user.click(within(filters).getByRole('button', { name: 'Apply' }));
-    await waitFor(() => expect(rows().map((row) => within(row).getAllByRole('cell')[2]?.textContent)).toEqual(['RejectedSignature does not match']));
+    await waitFor(() =>
+      expect(rows().map((row) => within(row).getAllByRole('cell')[2]?.textContent)).toEqual([
+        'RejectedSignature does not match',
+      ]),
+    );
 
     await user.selectOptions(within(filters).getByLabelText('Verdict'), '');
     await user.selectOptions(within(filters).getByLabelText('Source'), 'Shop IT');
     await user.click(within(filters).getByRole('button', { name: 'Apply' }));
-    await waitFor(() => expect(rows().map((row) => within(row).getAllByRole('cell')[1]?.textContent)).toEqual(['Shop IT']));
+    await waitFor(() =>
+      expect(rows().map((row) => within(row).getAllByRole('cell')[1]?.textContent)).toEqual([
+        'Shop IT',
+      ]),
+    );
 
     // The search is exact, over order id, transaction id and e-mail, of any source; Enter applies it.
     await user.selectOptions(within(filters).getByLabelText('Source'), '');
     await user.type(within(filters).getByLabelText('Search'), 'ANNA@example.com{Enter}');
     // The Shop IT row is one row too: wait for the searched one, not for any single row.
-    await waitFor(() => expect(rows().map((row) => within(row).getAllByRole('link')[0]?.getAttribute('href'))).toEqual([`/notifications/${accepted}`]));
+    await waitFor(() =>
+      expect(
+        rows().map((row) => within(row).getAllByRole('link')[0]?.getAttribute('href')),
+      ).toEqual([`/notifications/${accepted}`]),
+    );
 
     await user.clear(within(filters).getByLabelText('Search'));
     await user.type(within(filters).getByLabelText('Search'), 'ORDER-9999{Enter}');
@@ -108,11 +169,19 @@ describe('Notification log', () => {
       asked.push(new URL(new Request(input, init).url));
       return server.fetch(input, init);
     };
-    await renderUi(null, { server: { baseUrl: server.baseUrl, fetch: recording }, routes, path: '/notifications' });
+    await renderUi(null, {
+      server: { baseUrl: server.baseUrl, fetch: recording },
+      routes,
+      path: '/notifications',
+    });
     await waitFor(() => expect(rows()).toHaveLength(3));
     const filters = screen.getByRole('search', { name: 'Filter notifications' });
     // The day the requests arrived (not "now": the test may run just after midnight).
-    const received = await server.runtime.dbHandle.db.selectFrom('inbound_requests').select('received_at').where('id', '=', accepted).executeTakeFirstOrThrow();
+    const received = await server.runtime.dbHandle.db
+      .selectFrom('inbound_requests')
+      .select('received_at')
+      .where('id', '=', accepted)
+      .executeTakeFirstOrThrow();
     const today = new Date(received.received_at);
     const day = (offset: number): string => {
       const d = new Date(today.getFullYear(), today.getMonth(), today.getDate() + offset);
@@ -134,7 +203,11 @@ describe('Notification log', () => {
     expect(screen.getByText('The end date is before the start date.')).toBeTruthy();
     // Not applied: no list was asked for with an end.
     expect(rows()).toHaveLength(3);
-    expect(asked.filter((url) => url.pathname.endsWith('/inbound-requests') && url.searchParams.has('to'))).toEqual([]);
+    expect(
+      asked.filter(
+        (url) => url.pathname.endsWith('/inbound-requests') && url.searchParams.has('to'),
+      ),
+    ).toEqual([]);
 
     await user.clear(to);
     await user.type(to, day(0));
@@ -144,7 +217,9 @@ describe('Notification log', () => {
     const last = asked.filter((url) => url.pathname.endsWith('/inbound-requests')).at(-1);
     const midnight = new Date(today.getFullYear(), today.getMonth(), today.getDate());
     expect(last?.searchParams.get('from')).toBe(midnight.toISOString());
-    expect(last?.searchParams.get('to')).toBe(new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1).toISOString());
+    expect(last?.searchParams.get('to')).toBe(
+      new Date(today.getFullYear(), today.getMonth(), today.getDate() + 1).toISOString(),
+    );
   });
 
   it('opens with the filters another page hands over in the router state', async () => {
@@ -159,13 +234,36 @@ describe('Notification log', () => {
     expect(router.state.location.search).toBe('');
 
     // Days may come as the API's instants (the end exclusive): the page shows the days they cover.
-    const received = await server.runtime.dbHandle.db.selectFrom('inbound_requests').select('received_at').where('id', '=', accepted).executeTakeFirstOrThrow();
+    const received = await server.runtime.dbHandle.db
+      .selectFrom('inbound_requests')
+      .select('received_at')
+      .where('id', '=', accepted)
+      .executeTakeFirstOrThrow();
     const at = new Date(received.received_at);
-    const midnight = (plusDays: number): Date => new Date(at.getFullYear(), at.getMonth(), at.getDate() + plusDays);
+    const midnight = (plusDays: number): Date =>
+      new Date(at.getFullYear(), at.getMonth(), at.getDate() + plusDays);
     const day = `${at.getFullYear()}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(at.getDate()).padStart(2, '0')}`;
-    await router.navigate('/notifications', { state: { filters: { from: midnight(0).toISOString(), to: midnight(1).toISOString() } } satisfies NotificationsPreset });
-    await waitFor(() => expect((within(screen.getByRole('search', { name: 'Filter notifications' })).getByLabelText('From') as HTMLInputElement).value).toBe(day));
-    expect((within(screen.getByRole('search', { name: 'Filter notifications' })).getByLabelText('To') as HTMLInputElement).value).toBe(day);
+    await router.navigate('/notifications', {
+      state: {
+        filters: { from: midnight(0).toISOString(), to: midnight(1).toISOString() },
+      } satisfies NotificationsPreset,
+    });
+    await waitFor(() =>
+      expect(
+        (
+          within(screen.getByRole('search', { name: 'Filter notifications' })).getByLabelText(
+            'From',
+          ) as HTMLInputElement
+        ).value,
+      ).toBe(day),
+    );
+    expect(
+      (
+        within(screen.getByRole('search', { name: 'Filter notifications' })).getByLabelText(
+          'To',
+        ) as HTMLInputElement
+      ).value,
+    ).toBe(day);
     await waitFor(() => expect(rows()).toHaveLength(3));
   });
 
@@ -173,12 +271,26 @@ describe('Notification log', () => {
     const user = userEvent.setup();
     const busy = await addDigistoreSource(server, 'Busy shop');
     // 52 requests of one source; each is answered on its own, so they can go out together.
-    const answers = await Promise.all(Array.from({ length: 52 }, (_, i) => postDigistore(server, busy, 'on_payment', { orderId: `BULK-${i}` }, 'not-the-passphrase')));
+    const answers = await Promise.all(
+      Array.from({ length: 52 }, (_, i) =>
+        postDigistore(server, busy, 'on_payment', { orderId: `BULK-${i}` }, 'not-the-passphrase'),
+      ),
+    );
     expect(answers.every((answer) => answer.status === 403)).toBe(true);
     const { router } = await render('/notifications');
-    await router.navigate('/notifications', { state: { filters: { sourceId: busy } } satisfies NotificationsPreset });
+    await router.navigate('/notifications', {
+      state: { filters: { sourceId: busy } } satisfies NotificationsPreset,
+    });
     // The log opened anew with the preset (the first page of all requests has 50 rows too).
-    await waitFor(() => expect((within(screen.getByRole('search', { name: 'Filter notifications' })).getByLabelText('Source') as HTMLSelectElement).value).toBe(busy));
+    await waitFor(() =>
+      expect(
+        (
+          within(screen.getByRole('search', { name: 'Filter notifications' })).getByLabelText(
+            'Source',
+          ) as HTMLSelectElement
+        ).value,
+      ).toBe(busy),
+    );
     await waitFor(() => expect(rows()).toHaveLength(50));
     expect(rows().every((row) => row.textContent?.includes('Busy shop'))).toBe(true);
     await user.click(screen.getByRole('button', { name: 'Older' }));
@@ -202,17 +314,27 @@ describe('Notification log', () => {
     expect(event.textContent).toContain('anna@example.com');
     expect(event.textContent?.replace(/\u00a0/g, ' ')).toContain('97,00 €');
     expect(event.textContent).toContain('bezahlt');
-    const access = await within(event).findByRole('table', { name: 'Zugänge aus dieser Bestellung, wie sie jetzt sind' });
+    const access = await within(event).findByRole('table', {
+      name: 'Zugänge aus dieser Bestellung, wie sie jetzt sind',
+    });
     expect(within(access).getAllByRole('row')[1]?.textContent).toContain('543210');
     expect(within(access).getAllByRole('row')[1]?.textContent).toContain('Aktiv');
-    const deliveries = within(event).getByRole('table', { name: 'Wohin dieses Ereignis gesendet wurde' });
-    expect(within(deliveries).getByRole('link', { name: 'Billing' }).getAttribute('href')).toBe(`/connections/${connectionId}`);
+    const deliveries = within(event).getByRole('table', {
+      name: 'Wohin dieses Ereignis gesendet wurde',
+    });
+    expect(within(deliveries).getByRole('link', { name: 'Billing' }).getAttribute('href')).toBe(
+      `/connections/${connectionId}`,
+    );
     expect(within(deliveries).getAllByRole('row')[1]?.textContent).toContain('Ausstehend');
 
-    const fields = screen.getByRole('table', { name: 'Felder der Benachrichtigung, in gesendeter Reihenfolge' });
+    const fields = screen.getByRole('table', {
+      name: 'Felder der Benachrichtigung, in gesendeter Reihenfolge',
+    });
     const orderRow = within(fields).getByRole('rowheader', { name: 'order_id' }).closest('tr');
     expect(orderRow?.textContent).toBe('order_idORDER-1001');
-    expect(screen.getByRole('region', { name: 'Felder' }).textContent).toMatch(/Zeichensatz utf-8/i);
+    expect(screen.getByRole('region', { name: 'Felder' }).textContent).toMatch(
+      /Zeichensatz utf-8/i,
+    );
     const headers = screen.getByRole('table', { name: 'Header der Anfrage' });
     expect(within(headers).getByRole('rowheader', { name: 'content-type' })).toBeTruthy();
     const raw = screen.getByRole('region', { name: 'Der Inhalt genau so, wie er ankam' });
@@ -232,7 +354,9 @@ describe('Notification log', () => {
     expect(verdict.textContent).toContain('נדחתה');
     expect(verdict.textContent).toContain('החתימה אינה תואמת');
     expect(verdict.textContent).toContain('SIGNATURE_INVALID');
-    expect(screen.getByRole('region', { name: 'אירועים שנוצרו ממנה' }).textContent).toContain('לא נוצר ממנה אירוע.');
+    expect(screen.getByRole('region', { name: 'אירועים שנוצרו ממנה' }).textContent).toContain(
+      'לא נוצר ממנה אירוע.',
+    );
     await expectAccessible();
   });
 
@@ -245,7 +369,12 @@ describe('Notification log', () => {
   it('says what to do when the log is empty', async () => {
     const empty = await startTestServer();
     try {
-      await renderUi(null, { server: { baseUrl: empty.baseUrl, fetch: empty.fetch }, routes, path: '/notifications', language: 'it' });
+      await renderUi(null, {
+        server: { baseUrl: empty.baseUrl, fetch: empty.fetch },
+        routes,
+        path: '/notifications',
+        language: 'it',
+      });
       expect(await screen.findByText('Ancora nessuna notifica')).toBeTruthy();
       await expectAccessible();
     } finally {
@@ -269,7 +398,12 @@ describe('A PayPal IPN in the notification log', () => {
     const source = await server.runtime.sources.create({
       provider: 'paypal-ipn',
       name: 'PayPal sandbox',
-      config: { environment: 'sandbox', receiverEmail: 'seller@example.com', verificationUrl: `${paypalServer.url}/cgi-bin/webscr`, expectedPrices: { 'course-basic': { amount: '19.99', currency: 'EUR' } } },
+      config: {
+        environment: 'sandbox',
+        receiverEmail: 'seller@example.com',
+        verificationUrl: `${paypalServer.url}/cgi-bin/webscr`,
+        expectedPrices: { 'course-basic': { amount: '19.99', currency: 'EUR' } },
+      },
     });
     sourceId = source.id;
   });
@@ -280,32 +414,59 @@ describe('A PayPal IPN in the notification log', () => {
 
   it('shows where verification stands while PayPal does not answer, then why the payment is held and what to do', async () => {
     // Paid 1.99 instead of the expected 19.99: authentic money that cannot be recorded as a sale.
-    const body = encodePayPalIpnBody(samplePayPalIpnFields('web_accept', { test: true, txnId: '9UNDERPAID000000', amount: '1.99' }), 'windows-1252');
+    const body = encodePayPalIpnBody(
+      samplePayPalIpnFields('web_accept', {
+        test: true,
+        txnId: '9UNDERPAID000000',
+        amount: '1.99',
+      }),
+      'windows-1252',
+    );
     paypal.register(body);
     paypal.setMode('fail500');
-    const answer = await fetch(`${server.origin}/ipn/${sourceId}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new Uint8Array(body) });
+    const answer = await fetch(`${server.origin}/ipn/${sourceId}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new Uint8Array(body),
+    });
     expect(answer.status).toBe(200);
     const id = await newestRequestId(server);
     await server.runtime.worker.runOnce();
 
-    const first = await renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path: `/notifications/${id}`, language: 'it' });
+    const first = await renderUi(null, {
+      server: { baseUrl: server.baseUrl, fetch: server.fetch },
+      routes,
+      path: `/notifications/${id}`,
+      language: 'it',
+    });
     const verdict = await screen.findByRole('region', { name: 'Esito' });
     expect(verdict.textContent).toContain('In attesa di verifica');
     expect(verdict.textContent).toContain('ipnhub sta ancora chiedendo a PayPal');
-    const facts = within(verdict).getByRole('heading', { name: 'Verifica con PayPal' }).parentElement;
+    const facts = within(verdict).getByRole('heading', {
+      name: 'Verifica con PayPal',
+    }).parentElement;
     expect(facts?.textContent).toContain('Domande a PayPal finora1');
     expect(facts?.textContent).toContain('Ultima risposta');
     expect(facts?.textContent).toContain('500');
     // The fields are windows-1252 as this message names it, decoded to the right letters.
-    expect(screen.getByRole('region', { name: 'Campi' }).textContent).toContain('Set di caratteri windows-1252, come indicato dalla notifica.');
-    expect(screen.getByRole('region', { name: 'Campi' }).textContent).toContain('Online-Kurs Basis – Edition 2024');
+    expect(screen.getByRole('region', { name: 'Campi' }).textContent).toContain(
+      'Set di caratteri windows-1252, come indicato dalla notifica.',
+    );
+    expect(screen.getByRole('region', { name: 'Campi' }).textContent).toContain(
+      'Online-Kurs Basis – Edition 2024',
+    );
     await expectAccessible();
     first.unmount();
 
     paypal.setMode('normal');
     clock.advance(3_600_000);
     await server.runtime.worker.runOnce();
-    await renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path: `/notifications/${id}`, language: 'it' });
+    await renderUi(null, {
+      server: { baseUrl: server.baseUrl, fetch: server.fetch },
+      routes,
+      path: `/notifications/${id}`,
+      language: 'it',
+    });
     const held = await screen.findByRole('region', { name: 'Esito' });
     await waitFor(() => expect(held.textContent).toContain('Trattenuta per revisione'));
     expect(held.textContent).toContain('Cosa fare: controlla il pagamento presso il fornitore');

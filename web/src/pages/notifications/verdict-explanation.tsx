@@ -13,7 +13,8 @@ import type { InboundRequestDetail } from './notification-queries.js';
 /** The title of a verdict code in the user's language; a code this UI does not know is shown as it is. */
 export function useVerdictCodeTitle(): (code: string) => string {
   const { t, i18n } = useTranslation();
-  return (code) => (isServerErrorCode(code, (key) => i18n.exists(key)) ? t(`errors.${code}.title`) : code);
+  return (code) =>
+    isServerErrorCode(code, (key) => i18n.exists(key)) ? t(`errors.${code}.title`) : code;
 }
 
 function PendingVerification({ request }: { request: InboundRequestDetail }) {
@@ -26,7 +27,13 @@ function PendingVerification({ request }: { request: InboundRequestDetail }) {
       <h3>{t('notifications.pending.title')}</h3>
       <dl className="facts">
         <dt>{t('notifications.pending.attempts')}</dt>
-        <dd>{pending.attempts === 0 ? t('notifications.pending.noAttemptYet') : <Num value={pending.attempts} />}</dd>
+        <dd>
+          {pending.attempts === 0 ? (
+            t('notifications.pending.noAttemptYet')
+          ) : (
+            <Num value={pending.attempts} />
+          )}
+        </dd>
         <dt>{t('notifications.pending.nextAttempt')}</dt>
         <dd>
           <DateTime iso={pending.nextAttemptAt} />
@@ -57,7 +64,9 @@ export function VerdictExplanation({ request }: { request: InboundRequestDetail 
       </p>
       <p>{t(`notifications.verdictHelp.${request.verdict}`)}</p>
       {code !== null ? (
-        <div className={request.verdict === 'held' ? 'notice notice-warning' : 'notice notice-danger'}>
+        <div
+          className={request.verdict === 'held' ? 'notice notice-warning' : 'notice notice-danger'}
+        >
           <p className="error-title">{known ? t(`errors.${known}.title`) : code}</p>
           {known ? <p>{t(`errors.${known}.help`)}</p> : null}
           <dl className="facts">

@@ -18,23 +18,41 @@ type RejectingSource = Overview['rejectingSources'][number];
 function ConnectionProblem({ connection }: { connection: FailingConnection }) {
   const { t } = useTranslation();
   const connectors = useConnectors();
-  const connector = connectors.data?.find((entry) => entry.id === connection.connector)?.displayName ?? connection.connector;
+  const connector =
+    connectors.data?.find((entry) => entry.id === connection.connector)?.displayName ??
+    connection.connector;
   const counts = [
-    { status: 'dead', count: connection.dead, label: t('overview.deadCount', { count: connection.dead }) },
-    { status: 'failed', count: connection.failed, label: t('overview.failedCount', { count: connection.failed }) },
-    { status: 'pending', count: connection.retrying, label: t('overview.retryingCount', { count: connection.retrying }) },
+    {
+      status: 'dead',
+      count: connection.dead,
+      label: t('overview.deadCount', { count: connection.dead }),
+    },
+    {
+      status: 'failed',
+      count: connection.failed,
+      label: t('overview.failedCount', { count: connection.failed }),
+    },
+    {
+      status: 'pending',
+      count: connection.retrying,
+      label: t('overview.retryingCount', { count: connection.retrying }),
+    },
   ] as const;
   return (
     <li className="attention-item">
       <p className="attention-title">
-        <Link to={`/connections/${connection.id}`}>{connection.name}</Link> <span className="muted">{connector}</span>
+        <Link to={`/connections/${connection.id}`}>{connection.name}</Link>{' '}
+        <span className="muted">{connector}</span>
       </p>
       <ul className="attention-counts">
         {counts
           .filter((entry) => entry.count > 0)
           .map((entry) => (
             <li key={entry.status}>
-              <Link to="/deliveries" state={presetState({ connectionId: connection.id, status: entry.status })}>
+              <Link
+                to="/deliveries"
+                state={presetState({ connectionId: connection.id, status: entry.status })}
+              >
                 {entry.label}
               </Link>
             </li>
@@ -63,19 +81,26 @@ function SourceProblem({ source, from }: { source: RejectingSource; from: string
   return (
     <li className="attention-item">
       <p className="attention-title">
-        <Link to={`/sources/${source.id}`}>{source.name}</Link> <span className="muted">{provider}</span>
+        <Link to={`/sources/${source.id}`}>{source.name}</Link>{' '}
+        <span className="muted">{provider}</span>
       </p>
       <ul className="attention-counts">
         {source.rejected > 0 ? (
           <li>
-            <Link to="/notifications" state={presetState({ sourceId: source.id, verdict: 'rejected', from })}>
+            <Link
+              to="/notifications"
+              state={presetState({ sourceId: source.id, verdict: 'rejected', from })}
+            >
               {t('overview.rejectedCount', { count: source.rejected })}
             </Link>
           </li>
         ) : null}
         {source.unverified > 0 ? (
           <li>
-            <Link to="/notifications" state={presetState({ sourceId: source.id, verdict: 'pending' })}>
+            <Link
+              to="/notifications"
+              state={presetState({ sourceId: source.id, verdict: 'pending' })}
+            >
               {t('overview.unverifiedCount', { count: source.unverified })}
             </Link>
           </li>
@@ -83,7 +108,11 @@ function SourceProblem({ source, from }: { source: RejectingSource; from: string
       </ul>
       {code ? (
         <p className="attention-detail">
-          {t('overview.lastRejection')}: {isServerErrorCode(code, (key) => i18n.exists(key)) ? t(`errors.${code}.title`) : (source.lastReason ?? code)} (<code>{code}</code>)
+          {t('overview.lastRejection')}:{' '}
+          {isServerErrorCode(code, (key) => i18n.exists(key))
+            ? t(`errors.${code}.title`)
+            : (source.lastReason ?? code)}{' '}
+          (<code>{code}</code>)
           {source.lastAt ? (
             <>
               , <DateTime iso={source.lastAt} />
@@ -102,7 +131,8 @@ function SourceProblem({ source, from }: { source: RejectingSource; from: string
 
 export function Attention({ overview, from }: { overview: Overview; from: string }) {
   const { t } = useTranslation();
-  const nothing = overview.failingConnections.length === 0 && overview.rejectingSources.length === 0;
+  const nothing =
+    overview.failingConnections.length === 0 && overview.rejectingSources.length === 0;
   return (
     <CardSection title={t('overview.attention')} className="overview-section">
       {nothing ? <p className="notice notice-success">{t('overview.allWell')}</p> : null}

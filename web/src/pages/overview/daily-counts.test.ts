@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { HourlyCounts } from './daily-counts.js';
-import { addDays, hoursSince, lastDays, localDay, startOfDay, sumIntoDays, totalsOf } from './daily-counts.js';
+import {
+  addDays,
+  hoursSince,
+  lastDays,
+  localDay,
+  startOfDay,
+  sumIntoDays,
+  totalsOf,
+} from './daily-counts.js';
 
 describe('days of the viewer’s time zone', () => {
   it('name the calendar date of an instant in the zone', () => {
@@ -13,17 +21,29 @@ describe('days of the viewer’s time zone', () => {
   it('count back calendar days across month and year ends', () => {
     expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
     expect(addDays('2025-12-31', 1)).toBe('2026-01-01');
-    expect(lastDays(new Date('2026-01-02T05:00:00.000Z'), 3, 'Asia/Jerusalem')).toEqual(['2025-12-31', '2026-01-01', '2026-01-02']);
+    expect(lastDays(new Date('2026-01-02T05:00:00.000Z'), 3, 'Asia/Jerusalem')).toEqual([
+      '2025-12-31',
+      '2026-01-01',
+      '2026-01-02',
+    ]);
   });
 
   it('start at local midnight, also on the days clocks change and in zones offset by half an hour', () => {
-    expect(startOfDay('2026-05-14', 'Europe/Berlin').toISOString()).toBe('2026-05-13T22:00:00.000Z');
+    expect(startOfDay('2026-05-14', 'Europe/Berlin').toISOString()).toBe(
+      '2026-05-13T22:00:00.000Z',
+    );
     expect(startOfDay('2026-01-14', 'Europe/Rome').toISOString()).toBe('2026-01-13T23:00:00.000Z');
     // Berlin changes to summer time at 02:00 on 29 March 2026: that day is 23 hours long.
-    expect(startOfDay('2026-03-29', 'Europe/Berlin').toISOString()).toBe('2026-03-28T23:00:00.000Z');
-    expect(startOfDay('2026-03-30', 'Europe/Berlin').toISOString()).toBe('2026-03-29T22:00:00.000Z');
+    expect(startOfDay('2026-03-29', 'Europe/Berlin').toISOString()).toBe(
+      '2026-03-28T23:00:00.000Z',
+    );
+    expect(startOfDay('2026-03-30', 'Europe/Berlin').toISOString()).toBe(
+      '2026-03-29T22:00:00.000Z',
+    );
     expect(startOfDay('2026-05-14', 'Asia/Kolkata').toISOString()).toBe('2026-05-13T18:30:00.000Z');
-    expect(startOfDay('2026-05-14', 'America/Los_Angeles').toISOString()).toBe('2026-05-14T07:00:00.000Z');
+    expect(startOfDay('2026-05-14', 'America/Los_Angeles').toISOString()).toBe(
+      '2026-05-14T07:00:00.000Z',
+    );
   });
 
   it('ask the server for enough whole hours to reach the first day’s midnight', () => {
@@ -45,11 +65,34 @@ describe('summing the server’s UTC hours into local days', () => {
   ];
 
   it('adds each hour to the local day it starts in, with the day’s bounds for links', () => {
-    const days = sumIntoDays(hourly, 'verdicts', ['2026-05-13', '2026-05-14', '2026-05-15'], 'Europe/Berlin');
+    const days = sumIntoDays(
+      hourly,
+      'verdicts',
+      ['2026-05-13', '2026-05-14', '2026-05-15'],
+      'Europe/Berlin',
+    );
     expect(days).toEqual([
-      { day: '2026-05-13', from: '2026-05-12T22:00:00.000Z', to: '2026-05-13T22:00:00.000Z', counts: { accepted: 2 }, total: 2 },
-      { day: '2026-05-14', from: '2026-05-13T22:00:00.000Z', to: '2026-05-14T22:00:00.000Z', counts: { accepted: 1, rejected: 1, test: 1 }, total: 3 },
-      { day: '2026-05-15', from: '2026-05-14T22:00:00.000Z', to: '2026-05-15T22:00:00.000Z', counts: { accepted: 4 }, total: 4 },
+      {
+        day: '2026-05-13',
+        from: '2026-05-12T22:00:00.000Z',
+        to: '2026-05-13T22:00:00.000Z',
+        counts: { accepted: 2 },
+        total: 2,
+      },
+      {
+        day: '2026-05-14',
+        from: '2026-05-13T22:00:00.000Z',
+        to: '2026-05-14T22:00:00.000Z',
+        counts: { accepted: 1, rejected: 1, test: 1 },
+        total: 3,
+      },
+      {
+        day: '2026-05-15',
+        from: '2026-05-14T22:00:00.000Z',
+        to: '2026-05-15T22:00:00.000Z',
+        counts: { accepted: 4 },
+        total: 4,
+      },
     ]);
     const utc = sumIntoDays(hourly, 'events', ['2026-05-13', '2026-05-14'], 'UTC');
     expect(utc.map((day) => [day.day, day.counts])).toEqual([
@@ -59,7 +102,12 @@ describe('summing the server’s UTC hours into local days', () => {
   });
 
   it('totals every key over the days, largest first', () => {
-    const days = sumIntoDays(hourly, 'events', ['2026-05-13', '2026-05-14', '2026-05-15'], 'Europe/Berlin');
+    const days = sumIntoDays(
+      hourly,
+      'events',
+      ['2026-05-13', '2026-05-14', '2026-05-15'],
+      'Europe/Berlin',
+    );
     expect(totalsOf(days)).toEqual([
       { key: 'payment', count: 6 },
       { key: 'connection_test', count: 1 },

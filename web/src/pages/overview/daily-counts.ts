@@ -36,10 +36,19 @@ const dayFormats = new Map<string, Intl.DateTimeFormat>();
 export function localDay(instant: Date, timeZone: string): string {
   let format = dayFormats.get(timeZone);
   if (!format) {
-    format = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', calendar: 'gregory', numberingSystem: 'latn' });
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      calendar: 'gregory',
+      numberingSystem: 'latn',
+    });
     dayFormats.set(timeZone, format);
   }
-  const parts = Object.fromEntries(format.formatToParts(instant).map((part) => [part.type, part.value]));
+  const parts = Object.fromEntries(
+    format.formatToParts(instant).map((part) => [part.type, part.value]),
+  );
   return `${parts.year}-${parts.month}-${parts.day}`;
 }
 
@@ -79,11 +88,22 @@ export function hoursSince(start: Date, now: Date): number {
 }
 
 /** The hourly counts of one kind (`verdicts` or `events`) summed into `days`; hours outside them are left out. */
-export function sumIntoDays(hourly: readonly HourlyCounts[], kind: 'verdicts' | 'events', days: readonly string[], timeZone: string): DayCounts[] {
+export function sumIntoDays(
+  hourly: readonly HourlyCounts[],
+  kind: 'verdicts' | 'events',
+  days: readonly string[],
+  timeZone: string,
+): DayCounts[] {
   const byDay = new Map<string, DayCounts>();
   days.forEach((day, index) => {
     const next = days[index + 1] ?? addDays(day, 1);
-    byDay.set(day, { day, from: startOfDay(day, timeZone).toISOString(), to: startOfDay(next, timeZone).toISOString(), counts: {}, total: 0 });
+    byDay.set(day, {
+      day,
+      from: startOfDay(day, timeZone).toISOString(),
+      to: startOfDay(next, timeZone).toISOString(),
+      counts: {},
+      total: 0,
+    });
   });
   for (const entry of hourly) {
     const start = new Date(`${entry.hour}:00:00.000Z`);
@@ -101,6 +121,10 @@ export function sumIntoDays(hourly: readonly HourlyCounts[], kind: 'verdicts' | 
 /** Totals per key over the days, largest first (ties by key). */
 export function totalsOf(days: readonly DayCounts[]): Array<{ key: string; count: number }> {
   const totals = new Map<string, number>();
-  for (const day of days) for (const [key, count] of Object.entries(day.counts)) totals.set(key, (totals.get(key) ?? 0) + count);
-  return [...totals.entries()].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
+  for (const day of days)
+    for (const [key, count] of Object.entries(day.counts))
+      totals.set(key, (totals.get(key) ?? 0) + count);
+  return [...totals.entries()]
+    .map(([key, count]) => ({ key, count }))
+    .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : 1));
 }

@@ -40,7 +40,8 @@ export function DeliveriesSummary({ overview }: { overview: Overview }) {
         {STATUSES.map((status) => (
           <li key={status}>
             <Link to="/deliveries" state={presetState({ status })}>
-              <DeliveryStatusBadge status={status} /> <span className="outcome-count">{format.number(overview.deliveries[status])}</span>
+              <DeliveryStatusBadge status={status} />{' '}
+              <span className="outcome-count">{format.number(overview.deliveries[status])}</span>
             </Link>
           </li>
         ))}

@@ -13,7 +13,10 @@ export function EventsByType({ overview, range }: { overview: Overview; range: O
   const rtl = i18n.dir() === 'rtl';
   const format = useFormat();
   const typeName = useEventTypeName();
-  const totals = useMemo(() => totalsOf(sumIntoDays(overview.hourly, 'events', range.days, range.timeZone)), [overview.hourly, range]);
+  const totals = useMemo(
+    () => totalsOf(sumIntoDays(overview.hourly, 'events', range.days, range.timeZone)),
+    [overview.hourly, range],
+  );
   const largest = totals[0]?.count ?? 1;
   return (
     <CardSection title={t('overview.eventsByType')} className="overview-section">
@@ -21,15 +24,29 @@ export function EventsByType({ overview, range }: { overview: Overview; range: O
         caption={t('overview.eventsByType')}
         columns={[
           { key: 'type', header: t('overview.eventType'), cell: (row) => typeName(row.key) },
-          { key: 'count', header: t('overview.count'), className: 'numeric', cell: (row) => format.number(row.count) },
+          {
+            key: 'count',
+            header: t('overview.count'),
+            className: 'numeric',
+            cell: (row) => format.number(row.count),
+          },
           {
             key: 'bar',
             header: <span className="visually-hidden">{t('overview.share')}</span>,
             className: 'bar-cell',
             cell: (row) => (
-              <svg className="type-bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
+              <svg
+                className="type-bar"
+                viewBox="0 0 100 10"
+                preserveAspectRatio="none"
+                aria-hidden="true"
+              >
                 {/* Grows from the start of the line, as the text does. */}
-                <rect x={rtl ? 100 - Math.max(1, (row.count / largest) * 100) : 0} width={Math.max(1, (row.count / largest) * 100)} height="10" />
+                <rect
+                  x={rtl ? 100 - Math.max(1, (row.count / largest) * 100) : 0}
+                  width={Math.max(1, (row.count / largest) * 100)}
+                  height="10"
+                />
               </svg>
             ),
           },

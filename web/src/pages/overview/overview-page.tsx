@@ -19,9 +19,14 @@ export function OverviewPage({ timeZone }: { timeZone?: string }) {
   const overview = useOverview(range.hours);
   return (
     <>
-      <PageHeader title={t('nav.overview')} description={t('overview.description', { count: OVERVIEW_DAYS })} />
+      <PageHeader
+        title={t('nav.overview')}
+        description={t('overview.description', { count: OVERVIEW_DAYS })}
+      />
       {overview.isPending ? <Loading /> : null}
-      {overview.isError ? <ErrorDisplay error={overview.error} onRetry={() => void overview.refetch()} /> : null}
+      {overview.isError ? (
+        <ErrorDisplay error={overview.error} onRetry={() => void overview.refetch()} />
+      ) : null}
       {overview.data ? (
         <div className="overview">
           <Attention overview={overview.data} from={range.from} />

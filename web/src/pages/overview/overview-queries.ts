@@ -33,10 +33,17 @@ export function useOverviewWindow(timeZone: string = browserTimeZone()): Overvie
 
 export function useOverview(hours: number) {
   const { client } = useApi();
-  return useQuery({ queryKey: ['overview', { hours }], queryFn: () => unwrap(client.GET('/overview', { params: { query: { hours } } })) });
+  return useQuery({
+    queryKey: ['overview', { hours }],
+    queryFn: () => unwrap(client.GET('/overview', { params: { query: { hours } } })),
+  });
 }
 
 export function useConnectors() {
   const { client } = useApi();
-  return useQuery({ queryKey: ['connectors'], queryFn: () => unwrap(client.GET('/connectors')), staleTime: Number.POSITIVE_INFINITY });
+  return useQuery({
+    queryKey: ['connectors'],
+    queryFn: () => unwrap(client.GET('/connectors')),
+    staleTime: Number.POSITIVE_INFINITY,
+  });
 }

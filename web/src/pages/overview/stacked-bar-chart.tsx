@@ -56,7 +56,17 @@ export function niceScale(max: number): { top: number; step: number } {
   }
 }
 
-export function StackedBarChart({ title, summary, days, series, dayLabel, dayTitle, formatNumber, rtl, onSelectDay }: StackedBarChartProps) {
+export function StackedBarChart({
+  title,
+  summary,
+  days,
+  series,
+  dayLabel,
+  dayTitle,
+  formatNumber,
+  rtl,
+  onSelectDay,
+}: StackedBarChartProps) {
   const titleId = useId();
   const descId = useId();
   const { top, step } = niceScale(Math.max(0, ...days.map((day) => day.total)));
@@ -65,14 +75,21 @@ export function StackedBarChart({ title, summary, days, series, dayLabel, dayTit
   const slot = plotWidth / Math.max(1, days.length);
   const barWidth = Math.max(2, slot * 0.7);
   const plotStart = rtl ? END : AXIS;
-  const slotStart = (index: number): number => plotStart + (rtl ? days.length - 1 - index : index) * slot;
+  const slotStart = (index: number): number =>
+    plotStart + (rtl ? days.length - 1 - index : index) * slot;
   const y = (value: number): number => TOP + plotHeight - (value / top) * plotHeight;
   const ticks = Array.from({ length: Math.round(top / step) + 1 }, (_, index) => index * step);
   const labelEvery = Math.max(1, Math.ceil(days.length / MAX_LABELS));
   const axisX = rtl ? WIDTH - AXIS + 6 : AXIS - 6;
 
   return (
-    <svg className="chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} role="img" aria-labelledby={titleId} aria-describedby={descId}>
+    <svg
+      className="chart"
+      viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+      role="img"
+      aria-labelledby={titleId}
+      aria-describedby={descId}
+    >
       <title id={titleId}>{title}</title>
       <desc id={descId}>{summary}</desc>
       {ticks.map((tick) => (
@@ -89,19 +106,43 @@ export function StackedBarChart({ title, summary, days, series, dayLabel, dayTit
         const labelled = (days.length - 1 - index) % labelEvery === 0;
         return (
           // biome-ignore lint/a11y/noStaticElementInteractions: a pointer shortcut only; the table beside the chart has the same links for the keyboard
-          <g key={day.day} className={onSelectDay ? 'chart-day chart-day-link' : 'chart-day'} onClick={onSelectDay ? () => onSelectDay(day) : undefined}>
+          <g
+            key={day.day}
+            className={onSelectDay ? 'chart-day chart-day-link' : 'chart-day'}
+            onClick={onSelectDay ? () => onSelectDay(day) : undefined}
+          >
             <title>{dayTitle(day)}</title>
             {/* The whole column takes the pointer, so a day without notifications is a target too. */}
-            <rect className="chart-hit" x={slotStart(index)} y={TOP} width={slot} height={plotHeight} />
+            <rect
+              className="chart-hit"
+              x={slotStart(index)}
+              y={TOP}
+              width={slot}
+              height={plotHeight}
+            />
             {series.map((entry) => {
               const count = day.counts[entry.key] ?? 0;
               if (count === 0) return null;
-              const rect = <rect key={entry.key} className={entry.className} x={x} y={y(base + count)} width={barWidth} height={y(base) - y(base + count)} />;
+              const rect = (
+                <rect
+                  key={entry.key}
+                  className={entry.className}
+                  x={x}
+                  y={y(base + count)}
+                  width={barWidth}
+                  height={y(base) - y(base + count)}
+                />
+              );
               base += count;
               return rect;
             })}
             {labelled ? (
-              <text className="chart-label" x={slotStart(index) + slot / 2} y={HEIGHT - 8} textAnchor="middle">
+              <text
+                className="chart-label"
+                x={slotStart(index) + slot / 2}
+                y={HEIGHT - 8}
+                textAnchor="middle"
+              >
                 {dayLabel(day.day)}
               </text>
             ) : null}

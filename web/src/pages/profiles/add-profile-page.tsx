@@ -23,7 +23,12 @@ export function AddProfilePage() {
         submitLabel={t('profiles.create')}
         busy={create.isPending}
         error={create.error}
-        onSubmit={(value) => create.mutate(createBodyOf(value), { onSuccess: (profile) => void navigate(`/profiles/${profile.id}`, { state: CREATED_STATE }) })}
+        onSubmit={(value) =>
+          create.mutate(createBodyOf(value), {
+            onSuccess: (profile) =>
+              void navigate(`/profiles/${profile.id}`, { state: CREATED_STATE }),
+          })
+        }
         onCancel={() => void navigate('/profiles')}
       />
     </>

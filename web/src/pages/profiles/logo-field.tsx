@@ -16,7 +16,8 @@ import type { SellerProfile } from './profile-queries.js';
 /** The refusals that are about the file, shown at the field; any other is shown as an error below it. */
 const LOGO_CODES = ['LOGO_INVALID', 'LOGO_TOO_LARGE'] as const;
 type LogoCode = (typeof LOGO_CODES)[number];
-const isLogoCode = (code: string): code is LogoCode => (LOGO_CODES as readonly string[]).includes(code);
+const isLogoCode = (code: string): code is LogoCode =>
+  (LOGO_CODES as readonly string[]).includes(code);
 
 /** The server's limit (src/invoicing/logo.ts, docs/invoicing.md). */
 const MAX_LOGO_BYTES = 256 * 1024;
@@ -38,8 +39,10 @@ export function LogoField({ profile }: { profile: SellerProfile }) {
   const logo = useLogoUrl(profile);
   const [localProblem, setLocalProblem] = useState<string | undefined>(undefined);
 
-  const explain = (code: LogoCode): string => `${t(`errors.${code}.title`)}: ${t(`errors.${code}.help`)}`;
-  const refusal = upload.error instanceof ApiError && isLogoCode(upload.error.code) ? upload.error.code : null;
+  const explain = (code: LogoCode): string =>
+    `${t(`errors.${code}.title`)}: ${t(`errors.${code}.help`)}`;
+  const refusal =
+    upload.error instanceof ApiError && isLogoCode(upload.error.code) ? upload.error.code : null;
   const problem = localProblem ?? (refusal ? explain(refusal) : undefined);
 
   const choose = async (event: ChangeEvent<HTMLInputElement>): Promise<void> => {
@@ -57,7 +60,13 @@ export function LogoField({ profile }: { profile: SellerProfile }) {
 
   return (
     <CardSection title={t('profiles.logo.title')}>
-      {profile.logo && logo.data ? <img className="logo-preview" src={logo.data} alt={t('profiles.logo.alt', { name: profile.name })} /> : null}
+      {profile.logo && logo.data ? (
+        <img
+          className="logo-preview"
+          src={logo.data}
+          alt={t('profiles.logo.alt', { name: profile.name })}
+        />
+      ) : null}
       {profile.logo === null ? <p className="muted">{t('profiles.logo.none')}</p> : null}
       <div className={`field${problem ? ' field-invalid' : ''}`}>
         <label htmlFor={`${id}-file`} className="field-label">
@@ -89,7 +98,12 @@ export function LogoField({ profile }: { profile: SellerProfile }) {
         </p>
       ) : null}
       {profile.logo ? (
-        <button type="button" className="button" disabled={clear.isPending} onClick={() => clear.mutate(undefined)}>
+        <button
+          type="button"
+          className="button"
+          disabled={clear.isPending}
+          onClick={() => clear.mutate(undefined)}
+        >
           {t('profiles.logo.remove')}
         </button>
       ) : null}

@@ -11,7 +11,12 @@ import type { DocumentLanguage, MailTemplateKey } from './mail-texts.js';
 import type { CreateProfileBody, ProfileSettingsBody, SellerProfile } from './profile-queries.js';
 
 export type TaxKind = ProfileSettingsBody['taxMode']['kind'];
-export const TAX_KINDS: readonly TaxKind[] = ['vat_included', 'small_business', 'reverse_charge', 'israel_vat'];
+export const TAX_KINDS: readonly TaxKind[] = [
+  'vat_included',
+  'small_business',
+  'reverse_charge',
+  'israel_vat',
+];
 const RATED: ReadonlySet<TaxKind> = new Set(['vat_included', 'israel_vat']);
 
 export interface SeriesValue {
@@ -21,7 +26,10 @@ export interface SeriesValue {
   startAt: string;
 }
 
-export type TemplatesValue = Record<DocumentLanguage, Record<MailTemplateKey, { subject: string; body: string }>>;
+export type TemplatesValue = Record<
+  DocumentLanguage,
+  Record<MailTemplateKey, { subject: string; body: string }>
+>;
 
 export interface ProfileFormValue {
   name: string;
@@ -64,15 +72,41 @@ const orNull = (text: string): string | null => (text.trim() === '' ? null : tex
 
 function emptyTemplates(): TemplatesValue {
   return Object.fromEntries(
-    DOCUMENT_LANGUAGES.map((language) => [language, Object.fromEntries(MAIL_TEMPLATE_KEYS.map((key) => [key, { subject: '', body: '' }]))]),
+    DOCUMENT_LANGUAGES.map((language) => [
+      language,
+      Object.fromEntries(MAIL_TEMPLATE_KEYS.map((key) => [key, { subject: '', body: '' }])),
+    ]),
   ) as TemplatesValue;
 }
 
 /** Suggestions for a new profile by the language the user works in; the seller checks them. */
-const SUGGESTIONS: Readonly<Record<DocumentLanguage, { countryCode: string; taxKind: TaxKind; taxRate: string; invoice: string; creditNote: string }>> = {
-  de: { countryCode: 'DE', taxKind: 'vat_included', taxRate: '19', invoice: 'RE', creditNote: 'GS' },
-  it: { countryCode: 'IT', taxKind: 'vat_included', taxRate: '22', invoice: 'FT', creditNote: 'NC' },
-  he: { countryCode: 'IL', taxKind: 'israel_vat', taxRate: '18', invoice: 'INV', creditNote: 'CRN' },
+const SUGGESTIONS: Readonly<
+  Record<
+    DocumentLanguage,
+    { countryCode: string; taxKind: TaxKind; taxRate: string; invoice: string; creditNote: string }
+  >
+> = {
+  de: {
+    countryCode: 'DE',
+    taxKind: 'vat_included',
+    taxRate: '19',
+    invoice: 'RE',
+    creditNote: 'GS',
+  },
+  it: {
+    countryCode: 'IT',
+    taxKind: 'vat_included',
+    taxRate: '22',
+    invoice: 'FT',
+    creditNote: 'NC',
+  },
+  he: {
+    countryCode: 'IL',
+    taxKind: 'israel_vat',
+    taxRate: '18',
+    invoice: 'INV',
+    creditNote: 'CRN',
+  },
   en: { countryCode: '', taxKind: 'vat_included', taxRate: '', invoice: 'INV', creditNote: 'CRN' },
 };
 
@@ -81,9 +115,16 @@ export function browserTimeZone(): string {
 }
 
 export function newProfileValue(language: string): ProfileFormValue {
-  const lang: DocumentLanguage = (DOCUMENT_LANGUAGES as readonly string[]).includes(language) ? (language as DocumentLanguage) : 'en';
+  const lang: DocumentLanguage = (DOCUMENT_LANGUAGES as readonly string[]).includes(language)
+    ? (language as DocumentLanguage)
+    : 'en';
   const suggested = SUGGESTIONS[lang];
-  const series = (prefix: string): SeriesValue => ({ prefix, yearlyReset: true, width: '6', startAt: '1' });
+  const series = (prefix: string): SeriesValue => ({
+    prefix,
+    yearlyReset: true,
+    width: '6',
+    startAt: '1',
+  });
   return {
     name: '',
     invoicing: false,
@@ -166,9 +207,20 @@ export function basisPointsOf(percent: string): number {
 }
 
 /** Series settings as the API takes them; non-numbers stay NaN for the checks (and the server) to name. */
-export function seriesOf(value: SeriesValue): { prefix: string; yearlyReset: boolean; width: number; startAt: number } {
-  const whole = (text: string): number => (/^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN);
-  return { prefix: value.prefix.trim(), yearlyReset: value.yearlyReset, width: whole(value.width), startAt: whole(value.startAt) };
+export function seriesOf(value: SeriesValue): {
+  prefix: string;
+  yearlyReset: boolean;
+  width: number;
+  startAt: number;
+} {
+  const whole = (text: string): number =>
+    /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+  return {
+    prefix: value.prefix.trim(),
+    yearlyReset: value.yearlyReset,
+    width: whole(value.width),
+    startAt: whole(value.startAt),
+  };
 }
 
 function taxModeOf(value: ProfileFormValue): ProfileSettingsBody['taxMode'] {
@@ -216,7 +268,11 @@ export function settingsOf(value: ProfileFormValue): ProfileSettingsBody {
     issueForPlatformSales: value.issueForPlatformSales,
     issueForTestPayments: value.issueForTestPayments,
     eInvoice: value.eInvoice,
-    mail: { toBuyer: value.toBuyer, sellerRecipients: lines(value.sellerRecipients), replyTo: orNull(value.replyTo) },
+    mail: {
+      toBuyer: value.toBuyer,
+      sellerRecipients: lines(value.sellerRecipients),
+      replyTo: orNull(value.replyTo),
+    },
     templates: templatesOf(value.templates),
   };
 }
@@ -236,30 +292,41 @@ export function checkProfile(t: TFunction, value: ProfileFormValue): ProfileProb
   required('name', value.name);
   required('settings.legalName', value.legalName);
   required('settings.addressLines', value.addressLines);
-  if (!/^[A-Za-z]{2}$/.test(value.countryCode.trim())) problems.set('settings.countryCode', t('profiles.problem.country'));
+  if (!/^[A-Za-z]{2}$/.test(value.countryCode.trim()))
+    problems.set('settings.countryCode', t('profiles.problem.country'));
   required('settings.timeZone', value.timeZone);
   if (RATED.has(value.taxKind)) {
     const rate = basisPointsOf(value.taxRate);
-    if (Number.isNaN(rate) || rate > 10_000) problems.set('settings.taxMode.rateBasisPoints', t('profiles.problem.rate'));
+    if (Number.isNaN(rate) || rate > 10_000)
+      problems.set('settings.taxMode.rateBasisPoints', t('profiles.problem.rate'));
   }
   for (const name of ['invoiceSeries', 'creditNoteSeries'] as const) {
     const series = seriesOf(value[name]);
-    if (!/^[A-Za-z0-9]*$/.test(series.prefix)) problems.set(`settings.${name}.prefix`, t('profiles.problem.prefix'));
-    if (Number.isNaN(series.width) || series.width < 1 || series.width > 12) problems.set(`settings.${name}.width`, t('form.problem.integer'));
-    if (Number.isNaN(series.startAt) || series.startAt < 1) problems.set(`settings.${name}.startAt`, t('form.problem.integer'));
+    if (!/^[A-Za-z0-9]*$/.test(series.prefix))
+      problems.set(`settings.${name}.prefix`, t('profiles.problem.prefix'));
+    if (Number.isNaN(series.width) || series.width < 1 || series.width > 12)
+      problems.set(`settings.${name}.width`, t('form.problem.integer'));
+    if (Number.isNaN(series.startAt) || series.startAt < 1)
+      problems.set(`settings.${name}.startAt`, t('form.problem.integer'));
   }
-  if (seriesOf(value.invoiceSeries).prefix === seriesOf(value.creditNoteSeries).prefix) problems.set('settings.creditNoteSeries.prefix', t('profiles.problem.samePrefix'));
+  if (seriesOf(value.invoiceSeries).prefix === seriesOf(value.creditNoteSeries).prefix)
+    problems.set('settings.creditNoteSeries.prefix', t('profiles.problem.samePrefix'));
   for (const [path, text] of [
     ['settings.email', value.email],
     ['settings.mail.replyTo', value.replyTo],
   ] as const) {
     if (text.trim() !== '' && !EMAIL.test(text.trim())) problems.set(path, t('form.problem.email'));
   }
-  if (lines(value.sellerRecipients).some((address) => !EMAIL.test(address))) problems.set('settings.mail.sellerRecipients', t('form.problem.email'));
+  if (lines(value.sellerRecipients).some((address) => !EMAIL.test(address)))
+    problems.set('settings.mail.sellerRecipients', t('form.problem.email'));
   for (const language of DOCUMENT_LANGUAGES) {
     for (const key of MAIL_TEMPLATE_KEYS) {
       const { subject, body } = value.templates[language][key];
-      if ((subject.trim() === '') !== (body.trim() === '')) problems.set(`settings.templates.${language}.${key}.${subject.trim() === '' ? 'subject' : 'body'}`, t('profiles.problem.templateBoth'));
+      if ((subject.trim() === '') !== (body.trim() === ''))
+        problems.set(
+          `settings.templates.${language}.${key}.${subject.trim() === '' ? 'subject' : 'body'}`,
+          t('profiles.problem.templateBoth'),
+        );
     }
   }
   return problems;
@@ -273,5 +340,10 @@ function fieldPathOf(path: string): string {
 /** The fields a refusal of the server names, at their paths (empty when it names none). */
 export function problemsOfRefusal(t: TFunction, error: unknown): ProfileProblems {
   if (!(error instanceof ApiError)) return new Map();
-  return new Map(error.fields.map((field) => [fieldPathOf(field.path), t('form.problem.server', { text: field.problem })]));
+  return new Map(
+    error.fields.map((field) => [
+      fieldPathOf(field.path),
+      t('form.problem.server', { text: field.problem }),
+    ]),
+  );
 }

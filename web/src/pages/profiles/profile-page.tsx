@@ -35,7 +35,13 @@ function Settings({ profile }: { profile: SellerProfile }) {
         submitLabel={t('common.save')}
         busy={update.isPending}
         error={update.error}
-        onSubmit={(value) => update.mutate({ name: value.name.trim(), invoicing: value.invoicing, settings: settingsOf(value) })}
+        onSubmit={(value) =>
+          update.mutate({
+            name: value.name.trim(),
+            invoicing: value.invoicing,
+            settings: settingsOf(value),
+          })
+        }
       />
     </section>
   );
@@ -48,19 +54,28 @@ export function ProfilePage() {
   const profile = useProfile(id);
   const remove = useDeleteProfile(id);
   if (profile.isPending) return <Loading />;
-  if (profile.isError) return <ErrorDisplay error={profile.error} onRetry={() => void profile.refetch()} />;
+  if (profile.isError)
+    return <ErrorDisplay error={profile.error} onRetry={() => void profile.refetch()} />;
   const data = profile.data;
   return (
     <>
       <PageHeader
         title={data.name}
-        description={<Badge tone={data.invoicing ? 'success' : 'neutral'}>{data.invoicing ? t('profiles.invoicingOn') : t('profiles.invoicingOff')}</Badge>}
+        description={
+          <Badge tone={data.invoicing ? 'success' : 'neutral'}>
+            {data.invoicing ? t('profiles.invoicingOn') : t('profiles.invoicingOff')}
+          </Badge>
+        }
         actions={
           <>
             <Link className="button" to="/documents">
               {t('nav.documents')}
             </Link>
-            <DeleteAction title={t('profiles.deleteTitle', { name: data.name })} remove={remove} onDeleted={() => void navigate('/profiles', { replace: true })}>
+            <DeleteAction
+              title={t('profiles.deleteTitle', { name: data.name })}
+              remove={remove}
+              onDeleted={() => void navigate('/profiles', { replace: true })}
+            >
               <p>{t('profiles.deleteBody')}</p>
             </DeleteAction>
           </>

@@ -16,13 +16,17 @@ export function useProfiles() {
   const { client } = useApi();
   return useQuery({
     queryKey: [...PROFILES, 'list'],
-    queryFn: async () => (await unwrap(client.GET('/profiles', { params: { query: { limit: 500 } } }))).data,
+    queryFn: async () =>
+      (await unwrap(client.GET('/profiles', { params: { query: { limit: 500 } } }))).data,
   });
 }
 
 export function useProfile(id: string) {
   const { client } = useApi();
-  return useQuery({ queryKey: [...PROFILES, id], queryFn: () => unwrap(client.GET('/profiles/{id}', { params: { path: { id } } })) });
+  return useQuery({
+    queryKey: [...PROFILES, id],
+    queryFn: () => unwrap(client.GET('/profiles/{id}', { params: { path: { id } } })),
+  });
 }
 
 function useProfileMutation<V, R extends SellerProfile>(mutationFn: (variables: V) => Promise<R>) {
@@ -38,12 +42,16 @@ function useProfileMutation<V, R extends SellerProfile>(mutationFn: (variables: 
 
 export function useCreateProfile() {
   const { client } = useApi();
-  return useProfileMutation((body: CreateProfileBody) => unwrap(client.POST('/profiles', { body })));
+  return useProfileMutation((body: CreateProfileBody) =>
+    unwrap(client.POST('/profiles', { body })),
+  );
 }
 
 export function useUpdateProfile(id: string) {
   const { client } = useApi();
-  return useProfileMutation((body: BodyOf<'updateProfile'>) => unwrap(client.PATCH('/profiles/{id}', { params: { path: { id } }, body })));
+  return useProfileMutation((body: BodyOf<'updateProfile'>) =>
+    unwrap(client.PATCH('/profiles/{id}', { params: { path: { id } }, body })),
+  );
 }
 
 export function useDeleteProfile(id: string) {
@@ -61,12 +69,16 @@ export function useDeleteProfile(id: string) {
 /** `data`: the image file, base64. */
 export function useSetLogo(id: string) {
   const { client } = useApi();
-  return useProfileMutation((data: string) => unwrap(client.POST('/profiles/{id}/logo', { params: { path: { id } }, body: { data } })));
+  return useProfileMutation((data: string) =>
+    unwrap(client.POST('/profiles/{id}/logo', { params: { path: { id } }, body: { data } })),
+  );
 }
 
 export function useClearLogo(id: string) {
   const { client } = useApi();
-  return useProfileMutation(() => unwrap(client.DELETE('/profiles/{id}/logo', { params: { path: { id } } })));
+  return useProfileMutation(() =>
+    unwrap(client.DELETE('/profiles/{id}/logo', { params: { path: { id } } })),
+  );
 }
 
 /** The stored logo as a `data:` URL (the CSP allows `data:` images), re-read when the profile changes. */
@@ -75,7 +87,9 @@ export function useLogoUrl(profile: SellerProfile) {
   return useQuery({
     queryKey: [...PROFILES, profile.id, 'logo', profile.updatedAt],
     queryFn: async () => {
-      const logo = await unwrap(client.GET('/profiles/{id}/logo', { params: { path: { id: profile.id } } }));
+      const logo = await unwrap(
+        client.GET('/profiles/{id}/logo', { params: { path: { id: profile.id } } }),
+      );
       return `data:${logo.mediaType};base64,${logo.data}`;
     },
     enabled: profile.logo !== null,
@@ -85,12 +99,18 @@ export function useLogoUrl(profile: SellerProfile) {
 
 export function useAttachSource(id: string) {
   const { client } = useApi();
-  return useProfileMutation((sourceId: string) => unwrap(client.POST('/profiles/{id}/sources', { params: { path: { id } }, body: { sourceId } })));
+  return useProfileMutation((sourceId: string) =>
+    unwrap(client.POST('/profiles/{id}/sources', { params: { path: { id } }, body: { sourceId } })),
+  );
 }
 
 export function useDetachSource(id: string) {
   const { client } = useApi();
-  return useProfileMutation((sourceId: string) => unwrap(client.DELETE('/profiles/{id}/sources/{sourceId}', { params: { path: { id, sourceId } } })));
+  return useProfileMutation((sourceId: string) =>
+    unwrap(
+      client.DELETE('/profiles/{id}/sources/{sourceId}', { params: { path: { id, sourceId } } }),
+    ),
+  );
 }
 
 /** The number the next document of a series would get with `body`'s settings; not asked while `body` is null. */
@@ -98,7 +118,8 @@ export function useNumberPreview(body: NumberPreviewBody | null) {
   const { client } = useApi();
   return useQuery({
     queryKey: [...PROFILES, 'number-preview', body],
-    queryFn: () => unwrap(client.POST('/profiles/number-preview', { body: body as NumberPreviewBody })),
+    queryFn: () =>
+      unwrap(client.POST('/profiles/number-preview', { body: body as NumberPreviewBody })),
     enabled: body !== null,
     placeholderData: keepPreviousData,
     retry: false,

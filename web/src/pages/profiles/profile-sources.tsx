@@ -23,12 +23,19 @@ export function ProfileSources({ profile }: { profile: SellerProfile }) {
   const attach = useAttachSource(profile.id);
   const detach = useDetachSource(profile.id);
   const [chosen, setChosen] = useState('');
-  const ownerOf = (sourceId: string) => profiles.data?.find((other) => other.id !== profile.id && other.sourceIds.includes(sourceId));
+  const ownerOf = (sourceId: string) =>
+    profiles.data?.find((other) => other.id !== profile.id && other.sourceIds.includes(sourceId));
   const attached = (sources.data ?? []).filter((source) => profile.sourceIds.includes(source.id));
   const others = (sources.data ?? []).filter((source) => !profile.sourceIds.includes(source.id));
   const refusal = attach.error instanceof ApiError ? attach.error : null;
-  const attachProblem = refusal?.code === 'SOURCE_HAS_PROFILE' ? `${t('errors.SOURCE_HAS_PROFILE.title')}: ${t('errors.SOURCE_HAS_PROFILE.help')}` : undefined;
-  const platformNote = (provider: string) => (provider === 'digistore24' && !profile.settings.issueForPlatformSales ? <span className="cell-note">{t('profiles.sources.digistoreNote')}</span> : null);
+  const attachProblem =
+    refusal?.code === 'SOURCE_HAS_PROFILE'
+      ? `${t('errors.SOURCE_HAS_PROFILE.title')}: ${t('errors.SOURCE_HAS_PROFILE.help')}`
+      : undefined;
+  const platformNote = (provider: string) =>
+    provider === 'digistore24' && !profile.settings.issueForPlatformSales ? (
+      <span className="cell-note">{t('profiles.sources.digistoreNote')}</span>
+    ) : null;
 
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
@@ -45,7 +52,13 @@ export function ProfileSources({ profile }: { profile: SellerProfile }) {
           {attached.map((source) => (
             <li key={source.id}>
               <Link to={`/sources/${source.id}`}>{source.name}</Link>{' '}
-              <button type="button" className="button button-small" disabled={detach.isPending} aria-label={t('profiles.sources.detachLabel', { name: source.name })} onClick={() => detach.mutate(source.id)}>
+              <button
+                type="button"
+                className="button button-small"
+                disabled={detach.isPending}
+                aria-label={t('profiles.sources.detachLabel', { name: source.name })}
+                onClick={() => detach.mutate(source.id)}
+              >
                 {t('profiles.sources.detach')}
               </button>
               {platformNote(source.provider)}
@@ -65,7 +78,15 @@ export function ProfileSources({ profile }: { profile: SellerProfile }) {
                 { value: '', label: t('profiles.sources.chooseNone') },
                 ...others.map((source) => {
                   const owner = ownerOf(source.id);
-                  return { value: source.id, label: owner ? t('profiles.sources.belongsTo', { source: source.name, profile: owner.name }) : source.name };
+                  return {
+                    value: source.id,
+                    label: owner
+                      ? t('profiles.sources.belongsTo', {
+                          source: source.name,
+                          profile: owner.name,
+                        })
+                      : source.name,
+                  };
                 }),
               ]}
               onChange={(sourceId) => {

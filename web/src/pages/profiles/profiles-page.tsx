@@ -15,7 +15,8 @@ export function ProfilesPage() {
   const { t } = useTranslation();
   const profiles = useProfiles();
   const sources = useSourceList();
-  const sourceName = (id: string): string => sources.data?.find((source) => source.id === id)?.name ?? id;
+  const sourceName = (id: string): string =>
+    sources.data?.find((source) => source.id === id)?.name ?? id;
   const add = (
     <Link className="button button-primary" to="/profiles/new">
       {t('profiles.add')}
@@ -26,7 +27,9 @@ export function ProfilesPage() {
       <PageHeader title={t('nav.profiles')} description={t('profiles.description')} actions={add} />
       <MerchantOfRecordNote />
       {profiles.isPending ? <Loading /> : null}
-      {profiles.isError ? <ErrorDisplay error={profiles.error} onRetry={() => void profiles.refetch()} /> : null}
+      {profiles.isError ? (
+        <ErrorDisplay error={profiles.error} onRetry={() => void profiles.refetch()} />
+      ) : null}
       {profiles.data ? (
         <DataTable
           caption={t('profiles.tableCaption')}
@@ -47,16 +50,29 @@ export function ProfilesPage() {
                 </Link>
               ),
             },
-            { key: 'legalName', header: t('profiles.columns.legalName'), cell: (profile) => <bdi>{profile.settings.legalName}</bdi> },
+            {
+              key: 'legalName',
+              header: t('profiles.columns.legalName'),
+              cell: (profile) => <bdi>{profile.settings.legalName}</bdi>,
+            },
             {
               key: 'invoicing',
               header: t('profiles.columns.invoicing'),
-              cell: (profile) => <Badge tone={profile.invoicing ? 'success' : 'neutral'}>{profile.invoicing ? t('profiles.invoicingOn') : t('profiles.invoicingOff')}</Badge>,
+              cell: (profile) => (
+                <Badge tone={profile.invoicing ? 'success' : 'neutral'}>
+                  {profile.invoicing ? t('profiles.invoicingOn') : t('profiles.invoicingOff')}
+                </Badge>
+              ),
             },
             {
               key: 'sources',
               header: t('profiles.columns.sources'),
-              cell: (profile) => (profile.sourceIds.length === 0 ? <span className="muted">{t('profiles.noSources')}</span> : profile.sourceIds.map(sourceName).join(', ')),
+              cell: (profile) =>
+                profile.sourceIds.length === 0 ? (
+                  <span className="muted">{t('profiles.noSources')}</span>
+                ) : (
+                  profile.sourceIds.map(sourceName).join(', ')
+                ),
             },
           ]}
         />

@@ -53,22 +53,67 @@ export interface SeriesFieldsProps {
   onChange(value: SeriesValue): void;
 }
 
-export function SeriesFields({ name, value, profileId, timeZone, problems, disabled, onChange }: SeriesFieldsProps) {
+export function SeriesFields({
+  name,
+  value,
+  profileId,
+  timeZone,
+  problems,
+  disabled,
+  onChange,
+}: SeriesFieldsProps) {
   const { t } = useTranslation();
   const series = seriesOf(value);
   const problem = (field: string): string | undefined => problems.get(`settings.${name}.${field}`);
   const valid =
-    /^[A-Za-z0-9]{0,20}$/.test(series.prefix) && series.width >= 1 && series.width <= 12 && series.startAt >= 1 && series.startAt <= 1_000_000_000 && timeZone.trim() !== '';
-  const body: NumberPreviewBody | null = valid ? { profileId, kind: name === 'invoiceSeries' ? 'invoice' : 'credit_note', series, timeZone } : null;
+    /^[A-Za-z0-9]{0,20}$/.test(series.prefix) &&
+    series.width >= 1 &&
+    series.width <= 12 &&
+    series.startAt >= 1 &&
+    series.startAt <= 1_000_000_000 &&
+    timeZone.trim() !== '';
+  const body: NumberPreviewBody | null = valid
+    ? { profileId, kind: name === 'invoiceSeries' ? 'invoice' : 'credit_note', series, timeZone }
+    : null;
   return (
     <fieldset>
       <legend>{t(`profiles.series.${name}`)}</legend>
       <div className="field-grid">
-        <TextField label={t('profiles.series.prefix')} help={t('profiles.series.prefixHelp')} value={value.prefix} maxLength={20} error={problem('prefix')} disabled={disabled} onChange={(prefix) => onChange({ ...value, prefix })} />
-        <TextField label={t('profiles.series.width')} help={t('profiles.series.widthHelp')} inputMode="numeric" value={value.width} error={problem('width')} disabled={disabled} onChange={(width) => onChange({ ...value, width })} />
-        <TextField label={t('profiles.series.startAt')} help={t('profiles.series.startAtHelp')} inputMode="numeric" value={value.startAt} error={problem('startAt')} disabled={disabled} onChange={(startAt) => onChange({ ...value, startAt })} />
+        <TextField
+          label={t('profiles.series.prefix')}
+          help={t('profiles.series.prefixHelp')}
+          value={value.prefix}
+          maxLength={20}
+          error={problem('prefix')}
+          disabled={disabled}
+          onChange={(prefix) => onChange({ ...value, prefix })}
+        />
+        <TextField
+          label={t('profiles.series.width')}
+          help={t('profiles.series.widthHelp')}
+          inputMode="numeric"
+          value={value.width}
+          error={problem('width')}
+          disabled={disabled}
+          onChange={(width) => onChange({ ...value, width })}
+        />
+        <TextField
+          label={t('profiles.series.startAt')}
+          help={t('profiles.series.startAtHelp')}
+          inputMode="numeric"
+          value={value.startAt}
+          error={problem('startAt')}
+          disabled={disabled}
+          onChange={(startAt) => onChange({ ...value, startAt })}
+        />
       </div>
-      <CheckboxField label={t('profiles.series.yearlyReset')} help={t('profiles.series.yearlyResetHelp')} checked={value.yearlyReset} disabled={disabled} onChange={(yearlyReset) => onChange({ ...value, yearlyReset })} />
+      <CheckboxField
+        label={t('profiles.series.yearlyReset')}
+        help={t('profiles.series.yearlyResetHelp')}
+        checked={value.yearlyReset}
+        disabled={disabled}
+        onChange={(yearlyReset) => onChange({ ...value, yearlyReset })}
+      />
       <NumberExample body={body} />
     </fieldset>
   );

@@ -7,7 +7,12 @@
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { TextAreaField, TextField } from '../../components/form-field.js';
-import { DEFAULT_MAIL_TEMPLATES, DOCUMENT_LANGUAGES, MAIL_TEMPLATE_KEYS, placeholdersOf } from './mail-texts.js';
+import {
+  DEFAULT_MAIL_TEMPLATES,
+  DOCUMENT_LANGUAGES,
+  MAIL_TEMPLATE_KEYS,
+  placeholdersOf,
+} from './mail-texts.js';
 import type { DocumentLanguage, MailTemplateKey } from './mail-texts.js';
 import type { ProfileProblems, TemplatesValue } from './profile-form-value.js';
 
@@ -19,11 +24,27 @@ export interface TemplateFieldsProps {
 }
 
 /** Memoized: four languages of six mails each are not rendered again for a key typed in another field. */
-export const TemplateFields = memo(function TemplateFields({ value, problems, disabled, onChange }: TemplateFieldsProps) {
+export const TemplateFields = memo(function TemplateFields({
+  value,
+  problems,
+  disabled,
+  onChange,
+}: TemplateFieldsProps) {
   const { t } = useTranslation();
-  const set = (language: DocumentLanguage, key: MailTemplateKey, part: 'subject' | 'body', text: string): void =>
-    onChange({ ...value, [language]: { ...value[language], [key]: { ...value[language][key], [part]: text } } });
-  const changed = (language: DocumentLanguage): number => MAIL_TEMPLATE_KEYS.filter((key) => value[language][key].subject !== '' || value[language][key].body !== '').length;
+  const set = (
+    language: DocumentLanguage,
+    key: MailTemplateKey,
+    part: 'subject' | 'body',
+    text: string,
+  ): void =>
+    onChange({
+      ...value,
+      [language]: { ...value[language], [key]: { ...value[language][key], [part]: text } },
+    });
+  const changed = (language: DocumentLanguage): number =>
+    MAIL_TEMPLATE_KEYS.filter(
+      (key) => value[language][key].subject !== '' || value[language][key].body !== '',
+    ).length;
   return (
     <fieldset>
       <legend>{t('profiles.templates.title')}</legend>
@@ -31,11 +52,14 @@ export const TemplateFields = memo(function TemplateFields({ value, problems, di
       {DOCUMENT_LANGUAGES.map((language) => {
         // The texts are written in their own language, whatever the page's is.
         const direction = language === 'he' ? 'rtl' : 'ltr';
-        const languageProblems = [...problems.keys()].some((path) => path.startsWith(`settings.templates.${language}`));
+        const languageProblems = [...problems.keys()].some((path) =>
+          path.startsWith(`settings.templates.${language}`),
+        );
         return (
           <details key={language} className="template-editor" open={languageProblems || undefined}>
             <summary>
-              {t(`documents.language.${language}`)} · {t('profiles.templates.changed', { count: changed(language) })}
+              {t(`documents.language.${language}`)} ·{' '}
+              {t('profiles.templates.changed', { count: changed(language) })}
             </summary>
             {MAIL_TEMPLATE_KEYS.map((key) => {
               const path = `settings.templates.${language}.${key}`;
@@ -45,7 +69,11 @@ export const TemplateFields = memo(function TemplateFields({ value, problems, di
                 <div key={key}>
                   <p className="muted">
                     {t('profiles.templates.placeholders')}{' '}
-                    <code dir="ltr">{placeholdersOf(key).map((name) => `{{${name}}}`).join(' ')}</code>
+                    <code dir="ltr">
+                      {placeholdersOf(key)
+                        .map((name) => `{{${name}}}`)
+                        .join(' ')}
+                    </code>
                   </p>
                   <TextField
                     label={t('profiles.templates.subject', { mail: label })}

@@ -27,7 +27,11 @@ export function LanguageChoice() {
                 void switchLanguage(language.code, i18n);
               }}
             />
-            <label htmlFor={`language-${language.code}`} className="field-label" lang={language.code}>
+            <label
+              htmlFor={`language-${language.code}`}
+              className="field-label"
+              lang={language.code}
+            >
               {language.name}
             </label>
           </div>

@@ -28,7 +28,12 @@ describe('Settings page', () => {
   afterAll(() => server.close());
   beforeEach(() => localStorage.clear());
   const render = (language: 'en' | 'de' | 'it' | 'he' = 'en') =>
-    renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes: [{ path: '/settings', element: <SettingsPage /> }], path: '/settings', language });
+    renderUi(null, {
+      server: { baseUrl: server.baseUrl, fetch: server.fetch },
+      routes: [{ path: '/settings', element: <SettingsPage /> }],
+      path: '/settings',
+      language,
+    });
 
   it('shows the version, public address, database with its migrations and how mail goes out', async () => {
     await render();
@@ -37,9 +42,13 @@ describe('Settings page', () => {
     expect(system.textContent).toContain('Not set. Set publicBaseUrl');
     expect(system.textContent).toContain('No SMTP server configured');
     expect(system.textContent).toContain(server.runtime.dataDir);
-    const migrations = within(system).getAllByRole('listitem').map((item) => item.textContent);
+    const migrations = within(system)
+      .getAllByRole('listitem')
+      .map((item) => item.textContent);
     expect(migrations[0]).toBe('0001_initial');
-    expect(within(system).getByRole('heading', { level: 3 }).textContent).toBe(`${migrations.length} database migrations applied`);
+    expect(within(system).getByRole('heading', { level: 3 }).textContent).toBe(
+      `${migrations.length} database migrations applied`,
+    );
     expect(document.title).toBe('Settings · ipnhub');
     await expectAccessible();
   });
@@ -56,7 +65,9 @@ describe('Settings page', () => {
     await user.click(within(section).getByRole('button', { name: 'Invia e-mail di prova' }));
     expect(await within(section).findByText("L'e-mail di prova è stata consegnata:")).toBeTruthy();
     // Without SMTP the mail is a file in the data directory.
-    const mails = readdirSync(join(server.runtime.dataDir, 'mail')).filter((name) => name.endsWith('.eml'));
+    const mails = readdirSync(join(server.runtime.dataDir, 'mail')).filter((name) =>
+      name.endsWith('.eml'),
+    );
     expect(mails.length).toBe(1);
     await expectAccessible();
   });
@@ -93,12 +104,18 @@ describe('Settings page', () => {
 function rotationContract(first: string, next: string) {
   let token = first;
   let signedIn = false;
-  const error = (status: number, code: string): Answer => ({ status, body: { error: { code, message: code } } });
+  const error = (status: number, code: string): Answer => ({
+    status,
+    body: { error: { code, message: code } },
+  });
   return (request: Recorded): Answer => {
     const mutation = request.method !== 'GET';
     if (mutation && request.headers['x-ipnhub-csrf'] !== '1') return error(403, 'CSRF_REJECTED');
     if (request.path === '/api/v1/session') {
-      if (request.method === 'GET') return signedIn ? { status: 200, body: { authenticated: true, expiresAt: '2030-01-01T00:00:00.000Z' } } : error(401, 'UNAUTHORIZED');
+      if (request.method === 'GET')
+        return signedIn
+          ? { status: 200, body: { authenticated: true, expiresAt: '2030-01-01T00:00:00.000Z' } }
+          : error(401, 'UNAUTHORIZED');
       if (request.method === 'DELETE') {
         signedIn = false;
         return { status: 204 };
@@ -112,7 +129,17 @@ function rotationContract(first: string, next: string) {
       signedIn = false;
       return { status: 200, body: { token: next } };
     }
-    if (request.path === '/api/v1/system') return { status: 200, body: { version: '9.9.9', database: 'postgres', migrations: ['0001_initial'], publicBaseUrl: 'https://hub.example.com', mail: 'smtp' } };
+    if (request.path === '/api/v1/system')
+      return {
+        status: 200,
+        body: {
+          version: '9.9.9',
+          database: 'postgres',
+          migrations: ['0001_initial'],
+          publicBaseUrl: 'https://hub.example.com',
+          mail: 'smtp',
+        },
+      };
     return error(404, 'ROUTE_NOT_FOUND');
   };
 }
@@ -128,18 +155,30 @@ describe('Rotating the admin token', () => {
 
   it('shows the new token once on the sign-in page, where it signs in again', async () => {
     const user = userEvent.setup();
-    await fetch(`${server.baseUrl}/session`, { method: 'POST', headers: { 'x-ipnhub-csrf': '1' }, body: JSON.stringify({ token: OLD }) });
-    const { router } = await renderUi(null, { server: { baseUrl: server.baseUrl }, routes: appRoutes, path: '/settings' });
+    await fetch(`${server.baseUrl}/session`, {
+      method: 'POST',
+      headers: { 'x-ipnhub-csrf': '1' },
+      body: JSON.stringify({ token: OLD }),
+    });
+    const { router } = await renderUi(null, {
+      server: { baseUrl: server.baseUrl },
+      routes: appRoutes,
+      path: '/settings',
+    });
     const facts = await screen.findByRole('region', { name: 'This installation' });
     expect(await within(facts).findByText('PostgreSQL')).toBeTruthy();
     expect(within(facts).getByText('https://hub.example.com').tagName.toLowerCase()).toBe('code');
     expect(facts.textContent).toContain('Sent through the configured SMTP server');
 
     await user.click(screen.getByRole('button', { name: 'Replace the admin token' }));
-    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Replace token' }));
+    await user.click(
+      within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Replace token' }),
+    );
     await screen.findByRole('heading', { level: 1, name: 'Sign in' });
     expect(router.state.location.pathname).toBe('/sign-in');
-    const notice = screen.getByText(/^The admin token was replaced/).closest('[role="status"]') as HTMLElement;
+    const notice = screen
+      .getByText(/^The admin token was replaced/)
+      .closest('[role="status"]') as HTMLElement;
     expect(within(notice).getByText(NEW).tagName.toLowerCase()).toBe('code');
     expect(within(notice).getByRole('button', { name: 'Copy Admin token' })).toBeTruthy();
     // Kept in memory only: not in storage, not in the history's state.

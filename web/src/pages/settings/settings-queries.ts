@@ -11,7 +11,9 @@ export function useSystem() {
 
 export function useTestEmail() {
   const { client } = useApi();
-  return useMutation({ mutationFn: (to: string) => unwrap(client.POST('/system/test-email', { body: { to } })) });
+  return useMutation({
+    mutationFn: (to: string) => unwrap(client.POST('/system/test-email', { body: { to } })),
+  });
 }
 
 /** Rotates the admin token; on success this browser's session has ended and the sign-in page shows the new token. */

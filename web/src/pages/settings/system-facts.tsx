@@ -11,14 +11,22 @@ export function SystemFacts() {
   return (
     <CardSection title={t('settings.system.title')}>
       {system.isPending ? <Loading /> : null}
-      {system.isError ? <ErrorDisplay error={system.error} onRetry={() => void system.refetch()} /> : null}
+      {system.isError ? (
+        <ErrorDisplay error={system.error} onRetry={() => void system.refetch()} />
+      ) : null}
       {system.data ? (
         <>
           <dl className="facts">
             <dt>{t('settings.system.version')}</dt>
             <dd>{system.data.version}</dd>
             <dt>{t('settings.system.publicBaseUrl')}</dt>
-            <dd>{system.data.publicBaseUrl ? <code dir="ltr">{system.data.publicBaseUrl}</code> : t('settings.system.noPublicBaseUrl')}</dd>
+            <dd>
+              {system.data.publicBaseUrl ? (
+                <code dir="ltr">{system.data.publicBaseUrl}</code>
+              ) : (
+                t('settings.system.noPublicBaseUrl')
+              )}
+            </dd>
             <dt>{t('settings.system.database')}</dt>
             <dd>{t(`settings.system.databaseKind.${system.data.database}`)}</dd>
             {system.data.dataDir ? (

@@ -23,7 +23,12 @@ export function TestEmail() {
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
     const address = to.trim();
-    const problem = address === '' ? t('form.problem.required') : /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address) ? undefined : t('form.problem.email');
+    const problem =
+      address === ''
+        ? t('form.problem.required')
+        : /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address)
+          ? undefined
+          : t('form.problem.email');
     setError(problem);
     if (problem) {
       setRefused((count) => count + 1);
@@ -36,7 +41,15 @@ export function TestEmail() {
     <CardSection title={t('settings.testEmail.title')}>
       <p>{t('settings.testEmail.intro')}</p>
       <form ref={input} onSubmit={submit} noValidate>
-        <TextField label={t('settings.testEmail.to')} type="email" autoComplete="email" required value={to} onChange={setTo} error={error} />
+        <TextField
+          label={t('settings.testEmail.to')}
+          type="email"
+          autoComplete="email"
+          required
+          value={to}
+          onChange={setTo}
+          error={error}
+        />
         <SubmitButton busy={send.isPending}>{t('settings.testEmail.send')}</SubmitButton>
       </form>
       <div aria-live="polite">

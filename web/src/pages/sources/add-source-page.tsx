@@ -19,16 +19,24 @@ export function AddSourcePage() {
   const providers = useProviders();
   const create = useCreateSource();
   if (providers.isPending) return <Loading />;
-  if (providers.isError) return <ErrorDisplay error={providers.error} onRetry={() => void providers.refetch()} />;
+  if (providers.isError)
+    return <ErrorDisplay error={providers.error} onRetry={() => void providers.refetch()} />;
   const provider = providerById(providers.data, providerId);
   if (!provider) return <NotFoundPage />;
 
   return (
     <>
-      <PageHeader title={t('sources.addProvider', { provider: provider.displayName })} description={t('sources.addIntro')} />
+      <PageHeader
+        title={t('sources.addProvider', { provider: provider.displayName })}
+        description={t('sources.addIntro')}
+      />
       <SourceForm
         provider={provider}
-        initial={{ name: '', config: defaultsOf(asSchema(provider.configSchema)), cleared: new Set() }}
+        initial={{
+          name: '',
+          config: defaultsOf(asSchema(provider.configSchema)),
+          cleared: new Set(),
+        }}
         submitLabel={t('sources.create')}
         busy={create.isPending}
         error={create.error}
@@ -36,9 +44,14 @@ export function AddSourcePage() {
         onCancel={() => void navigate('/sources')}
         onSubmit={(value) =>
           create.mutate(
-            { provider: provider.id, name: value.name, config: (pruneEmpty(value.config) ?? {}) as JsonObject },
             {
-              onSuccess: (source) => void navigate(`/sources/${source.id}`, { state: CREATED_STATE }),
+              provider: provider.id,
+              name: value.name,
+              config: (pruneEmpty(value.config) ?? {}) as JsonObject,
+            },
+            {
+              onSuccess: (source) =>
+                void navigate(`/sources/${source.id}`, { state: CREATED_STATE }),
             },
           )
         }

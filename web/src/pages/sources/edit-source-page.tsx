@@ -16,10 +16,17 @@ export function EditSourcePage() {
   const source = useSource(id);
   const update = useUpdateSource(id);
   if (providers.isPending || source.isPending) return <Loading />;
-  if (providers.isError) return <ErrorDisplay error={providers.error} onRetry={() => void providers.refetch()} />;
-  if (source.isError) return <ErrorDisplay error={source.error} onRetry={() => void source.refetch()} />;
+  if (providers.isError)
+    return <ErrorDisplay error={providers.error} onRetry={() => void providers.refetch()} />;
+  if (source.isError)
+    return <ErrorDisplay error={source.error} onRetry={() => void source.refetch()} />;
   const provider = providerById(providers.data, source.data.provider);
-  if (!provider) return <ErrorDisplay error={new Error(t('sources.providerMissing', { provider: source.data.provider }))} />;
+  if (!provider)
+    return (
+      <ErrorDisplay
+        error={new Error(t('sources.providerMissing', { provider: source.data.provider }))}
+      />
+    );
   const stored = source.data;
 
   return (

@@ -7,7 +7,16 @@ import { VerdictBadge } from '../../components/status-badge.js';
 import { useFormat } from '../../i18n/use-format.js';
 
 /** Verdicts in the order people read them: what worked, what waits, what failed. */
-const VERDICT_ORDER: readonly Verdict[] = ['accepted', 'test', 'duplicate', 'ignored', 'pending', 'held', 'rejected', 'error'];
+const VERDICT_ORDER: readonly Verdict[] = [
+  'accepted',
+  'test',
+  'duplicate',
+  'ignored',
+  'pending',
+  'held',
+  'rejected',
+  'error',
+];
 
 /**
  * The inbound URL with its copy button: the one thing every provider needs from a source. The
@@ -54,7 +63,13 @@ export function LastNotification({ source }: { source: Source }) {
   );
 }
 
-export function SourceCard({ source, provider }: { source: Source; provider: ProviderEntry | undefined }) {
+export function SourceCard({
+  source,
+  provider,
+}: {
+  source: Source;
+  provider: ProviderEntry | undefined;
+}) {
   const { t } = useTranslation();
   return (
     <article className="card source-card" aria-labelledby={`source-${source.id}`}>

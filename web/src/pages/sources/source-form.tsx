@@ -37,14 +37,28 @@ export interface SourceFormProps {
   onCancel(): void;
 }
 
-export function SourceForm({ provider, initial, secrets, submitLabel, busy, error, hint, onSubmit, onCancel }: SourceFormProps) {
+export function SourceForm({
+  provider,
+  initial,
+  secrets,
+  submitLabel,
+  busy,
+  error,
+  hint,
+  onSubmit,
+  onCancel,
+}: SourceFormProps) {
   const { t, i18n } = useTranslation();
   const schema = asSchema(provider.configSchema);
   const [value, setValue] = useState<SourceFormValue>(initial);
   const [problems, setProblems] = useState<Problems>(new Map());
   const [nameProblem, setNameProblem] = useState<string | undefined>(undefined);
   const form = useRef<HTMLFormElement>(null);
-  const storedSecrets = new Set(Object.entries(secrets ?? {}).filter(([field, status]) => status === 'set' && !value.cleared.has(field)).map(([field]) => field));
+  const storedSecrets = new Set(
+    Object.entries(secrets ?? {})
+      .filter(([field, status]) => status === 'set' && !value.cleared.has(field))
+      .map(([field]) => field),
+  );
 
   const submit = (event: FormEvent<HTMLFormElement>): void => {
     event.preventDefault();
@@ -62,7 +76,16 @@ export function SourceForm({ provider, initial, secrets, submitLabel, busy, erro
 
   return (
     <form ref={form} className="form" onSubmit={submit} noValidate>
-      <TextField label={t('sources.name')} help={t('sources.nameHelp')} required value={value.name} error={nameProblem} maxLength={200} onChange={(name) => setValue({ ...value, name })} disabled={busy} />
+      <TextField
+        label={t('sources.name')}
+        help={t('sources.nameHelp')}
+        required
+        value={value.name}
+        error={nameProblem}
+        maxLength={200}
+        onChange={(name) => setValue({ ...value, name })}
+        disabled={busy}
+      />
       <SchemaForm
         schema={schema}
         value={value.config}

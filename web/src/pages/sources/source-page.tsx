@@ -20,7 +20,8 @@ export function SourcePage() {
   const source = useSource(id);
   const remove = useDeleteSource(id);
   if (source.isPending) return <Loading />;
-  if (source.isError) return <ErrorDisplay error={source.error} onRetry={() => void source.refetch()} />;
+  if (source.isError)
+    return <ErrorDisplay error={source.error} onRetry={() => void source.refetch()} />;
   const data = source.data;
   const provider = providerById(providers.data, data.provider);
 
@@ -34,7 +35,11 @@ export function SourcePage() {
             <Link className="button" to={`/sources/${data.id}/edit`}>
               {t('common.edit')}
             </Link>
-            <DeleteAction title={t('sources.deleteTitle', { name: data.name })} remove={remove} onDeleted={() => void navigate('/sources', { replace: true })}>
+            <DeleteAction
+              title={t('sources.deleteTitle', { name: data.name })}
+              remove={remove}
+              onDeleted={() => void navigate('/sources', { replace: true })}
+            >
               <p>{t('sources.deleteBody')}</p>
             </DeleteAction>
           </>

@@ -17,12 +17,19 @@ export function SourcesPage() {
   const { t } = useTranslation();
   const { client } = useApi();
   const providers = useProviders();
-  const { query, paging } = usePagedQuery({ queryKey: [...SOURCES_KEY, 'list'], fetchPage: (cursor) => fetchSourcesPage(client, cursor) });
+  const { query, paging } = usePagedQuery({
+    queryKey: [...SOURCES_KEY, 'list'],
+    fetchPage: (cursor) => fetchSourcesPage(client, cursor),
+  });
 
   const addButtons = providers.data ? (
     <div className="add-buttons" role="group" aria-label={t('sources.addSource')}>
       {providers.data.map((provider) => (
-        <Link key={provider.id} className="button button-primary" to={`/sources/new/${provider.id}`}>
+        <Link
+          key={provider.id}
+          className="button button-primary"
+          to={`/sources/new/${provider.id}`}
+        >
           {t('sources.addProvider', { provider: provider.displayName })}
         </Link>
       ))}
@@ -31,17 +38,29 @@ export function SourcesPage() {
 
   return (
     <>
-      <PageHeader title={t('nav.sources')} description={t('sources.description')} actions={addButtons} />
-      {providers.isError ? <ErrorDisplay error={providers.error} onRetry={() => void providers.refetch()} /> : null}
+      <PageHeader
+        title={t('nav.sources')}
+        description={t('sources.description')}
+        actions={addButtons}
+      />
+      {providers.isError ? (
+        <ErrorDisplay error={providers.error} onRetry={() => void providers.refetch()} />
+      ) : null}
       {query.isPending ? <Loading /> : null}
-      {query.isError ? <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} /> : null}
+      {query.isError ? (
+        <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} />
+      ) : null}
       {query.data ? (
         query.data.data.length === 0 ? (
           <EmptyState title={t('sources.emptyTitle')}>{t('sources.emptyBody')}</EmptyState>
         ) : (
           <div className="card-grid">
             {query.data.data.map((source) => (
-              <SourceCard key={source.id} source={source} provider={providerById(providers.data, source.provider)} />
+              <SourceCard
+                key={source.id}
+                source={source}
+                provider={providerById(providers.data, source.provider)}
+              />
             ))}
           </div>
         )

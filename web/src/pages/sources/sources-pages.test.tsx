@@ -32,15 +32,26 @@ describe('Sources pages', () => {
   });
   afterAll(() => server.close());
   beforeEach(async () => {
-    for (const source of await server.runtime.sources.list()) await server.runtime.sources.remove(source.id);
+    for (const source of await server.runtime.sources.list())
+      await server.runtime.sources.remove(source.id);
   });
-  const render = (path: string, language: 'en' | 'de' | 'he' = 'en') => renderUi(null, { server: { baseUrl: server.baseUrl, fetch: server.fetch }, routes, path, language });
+  const render = (path: string, language: 'en' | 'de' | 'he' = 'en') =>
+    renderUi(null, {
+      server: { baseUrl: server.baseUrl, fetch: server.fetch },
+      routes,
+      path,
+      language,
+    });
 
   it('says what to do when there is no source, and offers one "Add" per provider', async () => {
     await render('/sources');
     expect(await screen.findByText('No source yet')).toBeTruthy();
     const adds = await screen.findAllByRole('link', { name: /^Add .* source$/ });
-    expect(adds.map((link) => link.getAttribute('href'))).toEqual(['/sources/new/digistore24', '/sources/new/paypal-ipn', '/sources/new/paypal-webhooks']);
+    expect(adds.map((link) => link.getAttribute('href'))).toEqual([
+      '/sources/new/digistore24',
+      '/sources/new/paypal-ipn',
+      '/sources/new/paypal-webhooks',
+    ]);
     expect(document.title).toBe('Sources · ipnhub');
     await expectAccessible();
   });
@@ -62,7 +73,13 @@ describe('Sources pages', () => {
     await screen.findByRole('heading', { level: 1, name: 'Shop DE' });
     const [source] = await server.runtime.sources.list();
     expect(source?.secretFields).toEqual({ passphrase: 'set' });
-    expect(((await server.runtime.sources.loadForIngest(source?.id ?? ''))?.config as { passphrase: string } | undefined)?.passphrase).toBe('correct horse battery');
+    expect(
+      (
+        (await server.runtime.sources.loadForIngest(source?.id ?? ''))?.config as
+          | { passphrase: string }
+          | undefined
+      )?.passphrase,
+    ).toBe('correct horse battery');
     expect(router.state.location.pathname).toBe(`/sources/${source?.id}`);
     expect(screen.getByText(/^Die Quelle wurde hinzugefügt./).getAttribute('role')).toBe('status');
     const setup = screen.getByRole('region', { name: 'Einrichtung beim Anbieter' });
@@ -96,28 +113,53 @@ describe('Sources pages', () => {
 
   it('edits a source without touching its stored passphrase, and lists it with its URL', async () => {
     const user = userEvent.setup();
-    const created = await server.runtime.sources.create({ provider: 'digistore24', name: 'Shop', config: { passphrase: 'keep-me-secret' } });
+    const created = await server.runtime.sources.create({
+      provider: 'digistore24',
+      name: 'Shop',
+      config: { passphrase: 'keep-me-secret' },
+    });
     await render(`/sources/${created.id}/edit`);
     const name = await screen.findByLabelText(/^Name/);
-    expect(screen.getByRole('group', { name: 'IPN passphrase' }).textContent).toContain('A value is stored');
+    expect(screen.getByRole('group', { name: 'IPN passphrase' }).textContent).toContain(
+      'A value is stored',
+    );
     expect(document.body.textContent).not.toContain('keep-me-secret');
     await expectAccessible();
     await user.clear(name);
     await user.type(name, 'Shop Italia');
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await screen.findByRole('heading', { level: 1, name: 'Shop Italia' });
-    expect(((await server.runtime.sources.loadForIngest(created.id))?.config as { passphrase: string } | undefined)?.passphrase).toBe('keep-me-secret');
+    expect(
+      (
+        (await server.runtime.sources.loadForIngest(created.id))?.config as
+          | { passphrase: string }
+          | undefined
+      )?.passphrase,
+    ).toBe('keep-me-secret');
 
     await user.click(screen.getByRole('link', { name: 'Edit' }));
     await user.click(await screen.findByRole('button', { name: 'Replace IPN passphrase' }));
-    await user.type(screen.getByLabelText(/IPN passphrase/, { selector: 'input' }), 'a-new-passphrase');
+    await user.type(
+      screen.getByLabelText(/IPN passphrase/, { selector: 'input' }),
+      'a-new-passphrase',
+    );
     await user.click(screen.getByRole('button', { name: 'Save' }));
     await screen.findByRole('heading', { level: 1, name: 'Shop Italia' });
-    expect(((await server.runtime.sources.loadForIngest(created.id))?.config as { passphrase: string } | undefined)?.passphrase).toBe('a-new-passphrase');
+    expect(
+      (
+        (await server.runtime.sources.loadForIngest(created.id))?.config as
+          | { passphrase: string }
+          | undefined
+      )?.passphrase,
+    ).toBe('a-new-passphrase');
   });
 
   it('lists sources as cards with their inbound URL', async () => {
-    const created = await server.runtime.sources.create({ provider: 'paypal-ipn', name: 'PayPal main', config: { receiverEmail: 'sales@example.com' } });
+    const created = await server.runtime.sources.create({
+      provider: 'paypal-ipn',
+      name: 'PayPal main',
+      config: { receiverEmail: 'sales@example.com' },
+    });
     await render('/sources');
     const card = await screen.findByRole('article', { name: 'PayPal main' });
     expect(card.textContent).toContain('PayPal IPN');
@@ -129,7 +171,11 @@ describe('Sources pages', () => {
 
   it('deletes a source only after confirming', async () => {
     const user = userEvent.setup();
-    const created = await server.runtime.sources.create({ provider: 'digistore24', name: 'Old shop', config: { passphrase: 'x-passphrase' } });
+    const created = await server.runtime.sources.create({
+      provider: 'digistore24',
+      name: 'Old shop',
+      config: { passphrase: 'x-passphrase' },
+    });
     const { router } = await render(`/sources/${created.id}`);
     await user.click(await screen.findByRole('button', { name: 'Delete' }));
     const dialog = screen.getByRole('alertdialog', { name: 'Delete Old shop?' });
@@ -137,7 +183,9 @@ describe('Sources pages', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect((await server.runtime.sources.list()).length).toBe(1);
     await user.click(screen.getByRole('button', { name: 'Delete' }));
-    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Delete' }));
+    await user.click(
+      within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Delete' }),
+    );
     await waitFor(() => expect(router.state.location.pathname).toBe('/sources'));
     expect(await server.runtime.sources.list()).toEqual([]);
   });
@@ -154,7 +202,11 @@ describe('Digistore24 test notification', () => {
           : { status: 404, body: { error: { code: 'NOT_FOUND', message: 'No source src_2.' } } },
       ),
     );
-    await fetch(`${fake.baseUrl}/session`, { method: 'POST', headers: { 'x-ipnhub-csrf': '1' }, body: JSON.stringify({ token: 't' }) });
+    await fetch(`${fake.baseUrl}/session`, {
+      method: 'POST',
+      headers: { 'x-ipnhub-csrf': '1' },
+      body: JSON.stringify({ token: 't' }),
+    });
   });
   afterAll(() => fake.close());
 
@@ -162,9 +214,15 @@ describe('Digistore24 test notification', () => {
     const user = userEvent.setup();
     await renderUi(<TestNotification sourceId="src_1" />, { server: { baseUrl: fake.baseUrl } });
     await user.click(screen.getByRole('button', { name: 'Send test notification' }));
-    expect(await screen.findByText('The test was accepted. Digistore24 would have received this answer:')).toBeTruthy();
+    expect(
+      await screen.findByText(
+        'The test was accepted. Digistore24 would have received this answer:',
+      ),
+    ).toBeTruthy();
     expect(screen.getByText('OK')).toBeTruthy();
-    expect(screen.getByRole('link', { name: 'Show it in the notification log' }).getAttribute('href')).toBe('/notifications/inb_1');
+    expect(
+      screen.getByRole('link', { name: 'Show it in the notification log' }).getAttribute('href'),
+    ).toBe('/notifications/inb_1');
     expect(fake.requests.at(-1)?.headers['x-ipnhub-csrf']).toBe('1');
   });
 

@@ -15,13 +15,28 @@ export function TestNotification({ sourceId }: { sourceId: string }) {
     <section className="test-notification" aria-labelledby="test-title">
       <h2 id="test-title">{t('sources.test.title')}</h2>
       <p>{t('sources.test.intro')}</p>
-      <button type="button" className="button" onClick={() => test.mutate()} disabled={test.isPending}>
+      <button
+        type="button"
+        className="button"
+        onClick={() => test.mutate()}
+        disabled={test.isPending}
+      >
         {test.isPending ? t('common.working') : t('sources.test.send')}
       </button>
       <div aria-live="polite">
         {answer ? (
-          <div className={answer.status >= 200 && answer.status < 300 ? 'notice notice-success' : 'notice notice-danger'}>
-            <p>{answer.status >= 200 && answer.status < 300 ? t('sources.test.ok') : t('sources.test.failed')}</p>
+          <div
+            className={
+              answer.status >= 200 && answer.status < 300
+                ? 'notice notice-success'
+                : 'notice notice-danger'
+            }
+          >
+            <p>
+              {answer.status >= 200 && answer.status < 300
+                ? t('sources.test.ok')
+                : t('sources.test.failed')}
+            </p>
             <dl className="facts">
               <dt>{t('sources.test.status')}</dt>
               <dd>{answer.status}</dd>
@@ -30,7 +45,11 @@ export function TestNotification({ sourceId }: { sourceId: string }) {
                 <code dir="ltr">{answer.body}</code>
               </dd>
             </dl>
-            {answer.inboundRequestId ? <Link to={`/notifications/${answer.inboundRequestId}`}>{t('sources.test.openLog')}</Link> : null}
+            {answer.inboundRequestId ? (
+              <Link to={`/notifications/${answer.inboundRequestId}`}>
+                {t('sources.test.openLog')}
+              </Link>
+            ) : null}
           </div>
         ) : null}
       </div>
