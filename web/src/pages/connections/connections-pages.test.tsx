@@ -290,9 +290,13 @@ describe('Connections pages', () => {
     await waitFor(async () =>
       expect((await server.runtime.connections.get(connection.id))?.active).toBe(false),
     );
-    await waitFor(() =>
-      expect((within(card).getByRole('switch') as HTMLInputElement).checked).toBe(false),
-    );
+    // The switch shows the new state while the request is pending, and is disabled until the
+    // answer arrives: a click before that would be ignored.
+    await waitFor(() => {
+      const off = within(card).getByRole('switch') as HTMLInputElement;
+      expect(off.checked).toBe(false);
+      expect(off.disabled).toBe(false);
+    });
     expect(card.textContent).toContain('Disattivato');
     await user.click(within(card).getByRole('switch'));
     await waitFor(async () =>
