@@ -7,14 +7,7 @@
  * (config.ts, `SECRET_KEYS`); docs/configuration.md describes them.
  */
 import { readFileSync } from 'node:fs';
-import { errorCodeOf } from '../lib/error-code.js';
-
-const READ_PROBLEMS: Readonly<Record<string, string>> = {
-  ENOENT: 'the file does not exist',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'it is a directory, not a file',
-};
+import { fileReadProblem } from './settings-file.js';
 
 export type SecretFileRead = { ok: true; value: string } | { ok: false; problem: string };
 
@@ -28,11 +21,7 @@ export function readSecretFile(path: string): SecretFileRead {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    const code = errorCodeOf(err);
-    const problem =
-      (code !== undefined ? READ_PROBLEMS[code] : undefined) ??
-      (err instanceof Error ? err.message : String(err));
-    return { ok: false, problem: `cannot read the file: ${problem}` };
+    return { ok: false, problem: `cannot read the file: ${fileReadProblem(err)}` };
   }
   const value = text.trim();
   return value === '' ? { ok: false, problem: 'the file is empty' } : { ok: true, value };
