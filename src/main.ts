@@ -10,6 +10,7 @@ import { processIo } from './cli/cli-io.js';
 import type { CliIo } from './cli/cli-io.js';
 import type { CommandContext } from './cli/command-context.js';
 import { registerAccessCommand } from './cli/commands/access.js';
+import { registerBackupCommand } from './cli/commands/backup.js';
 import { registerConfigCommand } from './cli/commands/config.js';
 import { registerConnectionCommand } from './cli/commands/connection.js';
 import { registerDeliveriesCommand } from './cli/commands/deliveries.js';
@@ -58,6 +59,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerServeCommand(program, ctx);
   registerWorkerCommand(program, ctx);
   registerMigrateCommand(program, ctx);
+  registerBackupCommand(program, ctx);
   registerSourceCommand(program, ctx);
   registerConnectionCommand(program, ctx);
   registerInboundRequestsCommand(program, ctx);

@@ -11,6 +11,7 @@ const COMMANDS = [
   'serve',
   'worker',
   'migrate',
+  'backup',
   'source',
   'connection',
   'inbound-requests',
@@ -62,6 +63,7 @@ describe('ipnhub CLI', () => {
     expect(all.map((l) => l.path.join(' ')).sort()).toEqual(
       [
         'access check',
+        'backup',
         'connection add',
         'connection disable',
         'connection enable',

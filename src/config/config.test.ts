@@ -189,6 +189,91 @@ describe('configuration', () => {
     expect(settings.config.trustProxy).toBe(false);
   });
 
+  describe('secrets from files (IPNHUB_*_FILE)', () => {
+    const token = 'a-token-from-a-file-0123456789';
+    const key = Buffer.alloc(32, 7).toString('base64');
+
+    it('reads each secret setting from the file its _FILE variable names, without the trailing newline', () => {
+      writeFileSync(join(dir, 'admin_token'), `${token}\n`);
+      writeFileSync(join(dir, 'master_key'), `  ${key}\r\n`);
+      writeFileSync(join(dir, 'database_url'), 'postgres://ipnhub:pw@db:5432/ipnhub\n');
+      writeFileSync(join(dir, 'smtp_url'), 'smtps://u:p@mail.example.com:465');
+      writeFileSync(join(dir, 'metrics_token'), 'metrics-token-0123456789\n');
+      const settings = loadSettings({
+        ...base,
+        IPNHUB_ADMIN_TOKEN_FILE: join(dir, 'admin_token'),
+        IPNHUB_MASTER_KEY_FILE: join(dir, 'master_key'),
+        IPNHUB_DATABASE_URL_FILE: join(dir, 'database_url'),
+        IPNHUB_SMTP_URL_FILE: join(dir, 'smtp_url'),
+        IPNHUB_METRICS_TOKEN_FILE: join(dir, 'metrics_token'),
+      });
+      expect(settings.warnings).toEqual([]);
+      expect(settings.config.adminToken).toBe(token);
+      expect(settings.config.masterKey).toBe(key);
+      expect(settings.config.databaseUrl).toBe('postgres://ipnhub:pw@db:5432/ipnhub');
+      expect(settings.config.smtpUrl).toBe('smtps://u:p@mail.example.com:465');
+      expect(settings.config.metricsToken).toBe('metrics-token-0123456789');
+      expect(settings.origins.adminToken).toBe(
+        `IPNHUB_ADMIN_TOKEN_FILE=${join(dir, 'admin_token')}`,
+      );
+    });
+
+    it('wins over DATABASE_URL, as IPNHUB_DATABASE_URL does', () => {
+      writeFileSync(join(dir, 'database_url'), 'postgres://ipnhub:pw@db:5432/ipnhub\n');
+      const config = loadConfig({
+        ...base,
+        DATABASE_URL: 'postgres://other@elsewhere/x',
+        IPNHUB_DATABASE_URL_FILE: join(dir, 'database_url'),
+      });
+      expect(config.databaseUrl).toBe('postgres://ipnhub:pw@db:5432/ipnhub');
+    });
+
+    it('refuses a missing or empty file, both the variable and its _FILE, and a bad value, never repeating the secret', () => {
+      writeFileSync(join(dir, 'empty'), '\n');
+      writeFileSync(join(dir, 'short'), 'too-short\n');
+      const message = refusal(() =>
+        loadConfig({
+          ...base,
+          IPNHUB_ADMIN_TOKEN_FILE: join(dir, 'missing'),
+          IPNHUB_METRICS_TOKEN_FILE: join(dir, 'empty'),
+          IPNHUB_MASTER_KEY: key,
+          IPNHUB_MASTER_KEY_FILE: join(dir, 'empty'),
+          IPNHUB_SMTP_URL_FILE: dir,
+        }),
+      );
+      expect(message).toContain(
+        `adminToken (IPNHUB_ADMIN_TOKEN_FILE=${join(dir, 'missing')}): cannot read the file: the file does not exist`,
+      );
+      expect(message).toContain(
+        `metricsToken (IPNHUB_METRICS_TOKEN_FILE=${join(dir, 'empty')}): the file is empty`,
+      );
+      expect(message).toContain(
+        'masterKey: both IPNHUB_MASTER_KEY and IPNHUB_MASTER_KEY_FILE are set; set only one of them',
+      );
+      expect(message).toContain(
+        `smtpUrl (IPNHUB_SMTP_URL_FILE=${dir}): cannot read the file: it is a directory, not a file`,
+      );
+      expect(message).not.toContain(key);
+
+      const bad = refusal(() =>
+        loadConfig({ ...base, IPNHUB_ADMIN_TOKEN_FILE: join(dir, 'short') }),
+      );
+      expect(bad).toContain(
+        `adminToken (IPNHUB_ADMIN_TOKEN_FILE=${join(dir, 'short')}, value not shown): expected a token of at least 16 characters`,
+      );
+      expect(bad).not.toContain('too-short');
+    });
+
+    it('has no _FILE variant for settings that are not secret', () => {
+      writeFileSync(join(dir, 'port'), '9000');
+      const settings = loadSettings({ ...base, IPNHUB_PORT_FILE: join(dir, 'port') });
+      expect(settings.config.port).toBe(8080);
+      expect(settings.warnings).toEqual([
+        'unknown setting IPNHUB_PORT_FILE is ignored (did you mean IPNHUB_PORT?)',
+      ]);
+    });
+  });
+
   it('refuses unknown keys given by a caller', () => {
     expect(refusal(() => loadConfig(base, { prot: 1 } as Record<string, unknown>))).toContain(
       'unknown setting "prot" (did you mean "port"?)',

@@ -16,6 +16,7 @@ import { didYouMean } from '../lib/closest-name.js';
 import { DEFAULT_SMTP_MAX_CONNECTIONS } from '../lib/mailer.js';
 import { parseMasterKey } from '../secrets/master-key-format.js';
 import { isValidAllowEntry } from '../lib/ssrf-guard.js';
+import { readSecretFile } from './secret-files.js';
 import { readSettingsFile, SETTINGS_FILE_NAME, settingsFileIn } from './settings-file.js';
 import type { SettingsFile } from './settings-file.js';
 
@@ -205,6 +206,10 @@ export function envName(key: string): string {
 }
 
 const ENV_NAMES = new Map<string, Key>(CONFIG_KEYS.map((key) => [envName(key), key]));
+/** `IPNHUB_ADMIN_TOKEN_FILE` → `adminToken`: the secret settings may be read from a file (secret-files.ts). */
+const FILE_ENV_NAMES = new Map<string, Key>(
+  [...SECRET_KEYS].map((key) => [`${envName(key)}_FILE`, key]),
+);
 /** `IPNHUB_*` variables that are not settings but are still ipnhub's own. */
 const OTHER_ENV_NAMES = ['IPNHUB_CONFIG'];
 
@@ -225,19 +230,36 @@ type Overrides = Partial<Record<Key, unknown>>;
 function readEnvironment(
   env: NodeJS.ProcessEnv,
   warnings: string[],
+  problems: string[],
 ): { values: Overrides; origins: Partial<Record<Key, string>> } {
   const values: Overrides = {};
   const origins: Partial<Record<Key, string>> = {};
+  const files: [Key, string, string][] = [];
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith('IPNHUB_') || OTHER_ENV_NAMES.includes(name)) continue;
     const key = ENV_NAMES.get(name);
-    if (key === undefined) {
+    const fileKey = FILE_ENV_NAMES.get(name);
+    if (fileKey !== undefined) {
+      if (value !== undefined && value !== '') files.push([fileKey, name, value]);
+    } else if (key === undefined) {
       warnings.push(
-        `unknown setting ${name} is ignored${didYouMean(name, [...ENV_NAMES.keys(), ...OTHER_ENV_NAMES], (n) => n)}`,
+        `unknown setting ${name} is ignored${didYouMean(name, [...ENV_NAMES.keys(), ...FILE_ENV_NAMES.keys(), ...OTHER_ENV_NAMES], (n) => n)}`,
       );
     } else if (value !== undefined && value !== '') {
       values[key] = value;
       origins[key] = name;
+    }
+  }
+  for (const [key, name, path] of files) {
+    if (values[key] !== undefined) {
+      problems.push(`${key}: both ${envName(key)} and ${name} are set; set only one of them`);
+      continue;
+    }
+    const read = readSecretFile(path);
+    if (!read.ok) problems.push(`${key} (${name}=${path}): ${read.problem}`);
+    else {
+      values[key] = read.value;
+      origins[key] = `${name}=${path}`;
     }
   }
   // DATABASE_URL is honoured as well, as most hosting platforms set it.
@@ -306,8 +328,9 @@ export function loadSettings(
   overrides: Overrides = {},
 ): Settings {
   const warnings: string[] = [];
+  const problems: string[] = [];
   const given = stripUndefined(overrides);
-  const fromEnv = readEnvironment(env, warnings);
+  const fromEnv = readEnvironment(env, warnings, problems);
 
   const explicit =
     env.IPNHUB_CONFIG !== undefined && env.IPNHUB_CONFIG !== ''
@@ -337,7 +360,6 @@ export function loadSettings(
     warnings.push(`${inDataDir} is not read, because IPNHUB_CONFIG names ${explicit.path}`);
   }
 
-  const problems: string[] = [];
   const merged: Record<string, unknown> = {};
   const origins = {} as Record<Key, SettingOrigin>;
   for (const name of Object.keys(file?.values ?? {})) {

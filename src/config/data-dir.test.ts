@@ -1,4 +1,12 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,6 +36,18 @@ describe('prepareDataDir', () => {
     expect(statSync(dir).isDirectory()).toBe(true);
     expect(readdirSync(dir)).toEqual([]);
     expect(prepareDataDir(dir)).toBe(dir);
+  });
+
+  it('creates the data directory readable by its owner only, and leaves an existing one as it is', () => {
+    const dir = join(root, 'parent', 'data');
+    prepareDataDir(dir);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    // Parents it had to create get the usual mode: they may hold more than ipnhub's data.
+    expect(statSync(join(root, 'parent')).mode & 0o777).toBe(0o777 & ~process.umask());
+    const chosen = join(root, 'chosen');
+    mkdirSync(chosen, { mode: 0o750 });
+    prepareDataDir(chosen);
+    expect(statSync(chosen).mode & 0o777).toBe(0o750 & ~process.umask());
   });
 
   it('refuses a path that is a file, naming it and the setting to change', () => {

@@ -54,11 +54,17 @@ function unusable(dir: string, err: unknown): IpnhubError {
   );
 }
 
-/** Creates `dataDir` if needed and checks that ipnhub can write there; returns its absolute path. */
+/** Readable by its owner only: it holds the database, the master key and unsent mails. */
+export const DATA_DIR_MODE = 0o700;
+
+/**
+ * Creates `dataDir` if needed (mode 0700) and checks that ipnhub can write there; returns its
+ * absolute path. An existing directory keeps its mode: the operator chose it.
+ */
 export function prepareDataDir(dataDir: string): string {
   const dir = resolve(dataDir);
   try {
-    makeDirectory(dir);
+    makeDirectory(dir, DATA_DIR_MODE);
     const probe = resolve(
       dir,
       `.ipnhub-write-test-${process.pid}-${randomBytes(4).toString('hex')}`,

@@ -28,6 +28,15 @@ const READ_PROBLEMS: Readonly<Record<string, string>> = {
   EISDIR: 'it is a directory, not a file',
 };
 
+/** Why a file given in the settings could not be read, for people ("permission denied"). */
+export function fileReadProblem(err: unknown): string {
+  const code = errorCodeOf(err);
+  return (
+    (code !== undefined ? READ_PROBLEMS[code] : undefined) ??
+    (err instanceof Error ? err.message : String(err))
+  );
+}
+
 /**
  * Reads and parses a settings file. `namedBy` is the variable that names it (`IPNHUB_CONFIG`):
  * then a missing file is an error; without it (the data directory's own file) a missing file
@@ -45,12 +54,9 @@ export function readSettingsFile(
   } catch (err) {
     const code = errorCodeOf(err);
     if (namedBy === undefined && (code === 'ENOENT' || code === 'ENOTDIR')) return undefined;
-    const problem =
-      (code !== undefined ? READ_PROBLEMS[code] : undefined) ??
-      (err instanceof Error ? err.message : String(err));
     throw new IpnhubError(
       'CONFIG_INVALID',
-      `${where}: cannot read the settings file: ${problem}.`,
+      `${where}: cannot read the settings file: ${fileReadProblem(err)}.`,
       { cause: err },
     );
   }

@@ -148,6 +148,16 @@ export const ERROR_CATALOGUE = {
   DATA_DIR_UNUSABLE: { status: 500, message: 'The data directory cannot be used.' },
   DATABASE_NOT_FOUND: { status: 500, message: 'No ipnhub database where this command looks.' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database cannot be opened.' },
+  DATABASE_NEWER_THAN_CODE: {
+    status: 500,
+    message: 'The database was upgraded by a newer version of ipnhub.',
+  },
+  BACKUP_TARGET_EXISTS: { status: 409, message: 'The backup file exists already.' },
+  BACKUP_FAILED: { status: 500, message: 'The backup could not be written.' },
+  BACKUP_USE_PG_DUMP: {
+    status: 400,
+    message: 'ipnhub backup copies the embedded SQLite database only.',
+  },
   PORT_IN_USE: { status: 500, message: 'The port is already in use.' },
   LISTEN_FAILED: { status: 500, message: 'The server cannot listen on the configured address.' },
   INTERNAL: { status: 500, message: 'Internal error.' },

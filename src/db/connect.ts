@@ -7,6 +7,7 @@
  * cut, which is what "acknowledged only after a durable commit" needs; `busy_timeout` lets a
  * second process (a separate `ipnhub worker`) wait for the write lock instead of failing.
  */
+import { closeSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
@@ -48,10 +49,28 @@ const SQLITE_OPEN_PROBLEMS: Readonly<Record<string, string>> = {
   SQLITE_FULL: 'the disk is full',
 };
 
+/**
+ * Database files hold buyers' names and addresses: readable by their owner only. The file is
+ * created here, empty, with mode 0600 before SQLite opens it (SQLite would create it 0644 minus
+ * the umask); SQLite gives its `-wal` and `-shm` files the mode of the database file.
+ */
+export const DATABASE_FILE_MODE = 0o600;
+
+function createPrivateFile(file: string): void {
+  try {
+    closeSync(openSync(file, 'wx', DATABASE_FILE_MODE));
+  } catch {
+    // It exists (and keeps its mode), or cannot be created: SQLite reports that with its own words.
+  }
+}
+
 function openSqlite(file: string): Db {
   let database: SqliteDatabase.Database | undefined;
   try {
-    if (file !== ':memory:') makeDirectory(dirname(file));
+    if (file !== ':memory:') {
+      makeDirectory(dirname(file), 0o700);
+      createPrivateFile(file);
+    }
     database = new SqliteDatabase(file);
     configureSqlite(database);
   } catch (err) {

@@ -5,7 +5,7 @@
  * takes a lock (an advisory lock on PostgreSQL) so several processes starting together apply
  * each migration once.
  */
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type { Kysely, Migration, MigrationProvider, MigrationResultSet } from 'kysely';
 import type { DbAdapter } from './dialect-adapter.js';
 import type { Database } from './schema.js';
@@ -677,11 +677,13 @@ class InCodeMigrationProvider implements MigrationProvider {
   }
 }
 
+const MIGRATION_TABLE = 'ipnhub_migrations';
+
 function migrator(db: Kysely<Database>, adapter: DbAdapter): Migrator {
   return new Migrator({
     db,
     provider: new InCodeMigrationProvider(migrationsFor(adapter)),
-    migrationTableName: 'ipnhub_migrations',
+    migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: 'ipnhub_migrations_lock',
   });
 }
@@ -703,4 +705,23 @@ export async function appliedMigrations(
   return all
     .filter((migration) => migration.executedAt !== undefined)
     .map((migration) => migration.name);
+}
+
+/**
+ * Migrations this database has applied that this code does not know: a newer ipnhub has
+ * changed the schema. Empty for a new database (no migration table yet). The caller refuses
+ * to run on such a database (db/open-migrated.ts) instead of letting older code write to a
+ * schema it does not understand.
+ */
+export async function unknownAppliedMigrations(
+  db: Kysely<Database>,
+  adapter: DbAdapter,
+): Promise<string[]> {
+  const tables = await db.introspection.getTables();
+  if (!tables.some((table) => table.name === MIGRATION_TABLE)) return [];
+  const known = migrationsFor(adapter);
+  const { rows } = await sql<{
+    name: string;
+  }>`select name from ${sql.table(MIGRATION_TABLE)} order by name`.execute(db);
+  return rows.map((row) => row.name).filter((name) => !Object.hasOwn(known, name));
 }

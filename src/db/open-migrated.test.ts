@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { closedPort } from '../../test/helpers/closed-port.js';
+import { sql } from 'kysely';
 import { enabledDialects } from '../../test/helpers/dialect-list.js';
 import { rejection } from '../../test/helpers/rejection.js';
+import { createTestTarget } from '../../test/helpers/test-db.js';
+import { openDb } from './connect.js';
 import { openMigrated, postgresLocation } from './open-migrated.js';
 
 describe('openMigrated', () => {
@@ -82,3 +85,40 @@ describe('openMigrated', () => {
     expect(postgresLocation('not a url')).toBe('PostgreSQL (unparseable URL)');
   });
 });
+
+for (const dialect of enabledDialects()) {
+  describe(`openMigrated on a database a newer version upgraded (${dialect})`, () => {
+    it('refuses with DATABASE_NEWER_THAN_CODE naming the unknown migration, and changes nothing', async () => {
+      const { target, drop } = await createTestTarget(dialect);
+      try {
+        const first = await openMigrated(target);
+        await first.handle.close();
+        const newer = openDb(target);
+        await sql`insert into ipnhub_migrations (name, timestamp) values ('9999_from_a_newer_version', '2030-01-01T00:00:00.000Z')`.execute(
+          newer.db,
+        );
+        const before = await sql<{
+          n: number;
+        }>`select count(*) as n from ipnhub_migrations`.execute(newer.db);
+        await newer.close();
+
+        const err = await rejection(openMigrated(target));
+        expect(err.code).toBe('DATABASE_NEWER_THAN_CODE');
+        expect(err.message).toContain('9999_from_a_newer_version');
+        expect(err.message).toContain('restore the backup taken before the upgrade');
+        expect(err.message).toContain(
+          target.kind === 'sqlite' ? target.file : postgresLocation(target.url),
+        );
+
+        const after = openDb(target);
+        const count = await sql<{ n: number }>`select count(*) as n from ipnhub_migrations`.execute(
+          after.db,
+        );
+        await after.close();
+        expect(Number(count.rows[0]?.n)).toBe(Number(before.rows[0]?.n));
+      } finally {
+        await drop();
+      }
+    });
+  });
+}

@@ -9,7 +9,7 @@ import { IpnhubError } from '../core/errors.js';
 import { errorCodeOf } from '../lib/error-code.js';
 import { openDb } from './connect.js';
 import type { Db, DbTarget } from './connect.js';
-import { migrateToLatest } from './migrations.js';
+import { migrateToLatest, unknownAppliedMigrations } from './migrations.js';
 
 /** Network errors and PostgreSQL's SQLSTATEs for "cannot use this server or database". */
 const UNREACHABLE: Readonly<Record<string, string>> = {
@@ -59,10 +59,35 @@ function failure(result: MigrationResultSet, target: DbTarget): Error {
   );
 }
 
-/** Opens `target` and applies pending migrations; `applied` names the ones that ran. */
+function describeTarget(target: DbTarget): string {
+  return target.kind === 'sqlite' ? target.file : postgresLocation(target.url);
+}
+
+/**
+ * A database a newer ipnhub has migrated: older code would write rows the newer schema does not
+ * expect (or miss columns it needs), so every process refuses it before touching anything.
+ */
+export function newerThanCode(target: DbTarget, unknown: readonly string[]): IpnhubError {
+  return new IpnhubError(
+    'DATABASE_NEWER_THAN_CODE',
+    `${describeTarget(target)} has migration(s) ${unknown.join(', ')} applied, which this version of ipnhub does not know: a newer version has upgraded it. ` +
+      'Run that newer version again, or, to go back to this version, restore the backup taken before the upgrade (docs/deployment.md, "Upgrades").',
+  );
+}
+
+/**
+ * Opens `target` and applies pending migrations; `applied` names the ones that ran. Refuses
+ * (`DATABASE_NEWER_THAN_CODE`) a database with migrations this code does not know.
+ */
 export async function openMigrated(target: DbTarget): Promise<{ handle: Db; applied: string[] }> {
   const handle = openDb(target);
   try {
+    const unknown = await unknownAppliedMigrations(handle.db, handle.adapter).catch(
+      (err: unknown) => {
+        throw failure({ error: err }, target);
+      },
+    );
+    if (unknown.length > 0) throw newerThanCode(target, unknown);
     const result = await migrateToLatest(handle.db, handle.adapter);
     if (result.error !== undefined) throw failure(result, target);
     const applied = (result.results ?? [])

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -227,6 +227,9 @@ describe('createMailer without SMTP (file mode)', () => {
     expect(result.messageId).toBe('<dlv_01ABC@ipnhub>');
     expect(result.file).toMatch(/\/mail\/\d{8}T\d{9}Z-dlv_01ABC\.eml$/);
     expect(await readdir(join(dataDir, 'mail'))).toHaveLength(1);
+    // Mails carry buyers' addresses: readable by their owner only.
+    expect((await stat(join(dataDir, 'mail'))).mode & 0o777).toBe(0o700);
+    expect((await stat(result.file ?? '')).mode & 0o777).toBe(0o600);
     const eml = await readFile(result.file ?? '', 'utf8');
     expect(eml).toContain('Subject: Payment K7QX2M9P');
     expect(eml).toContain('To: anna.beispiel@example.com');

@@ -247,12 +247,13 @@ function createFileMailer(options: MailerOptions): Mailer {
           t.sendMail(toMailOptions(message, options.from)),
         )) as { messageId: string; message: Buffer };
         // Not recursive: the data directory was checked at start, and Node's recursive mkdir
-        // can loop forever on some file systems (see make-directory.ts).
-        await mkdir(directory).catch((err: unknown) => {
+        // can loop forever on some file systems (see make-directory.ts). Mails carry buyers'
+        // addresses: the folder and the files are readable by their owner only.
+        await mkdir(directory, { mode: 0o700 }).catch((err: unknown) => {
           if (errorCodeOf(err) !== 'EEXIST') throw err;
         });
         const file = join(directory, `${fileStamp(new Date())}-${fileSafeId(info.messageId)}.eml`);
-        await writeFile(file, info.message);
+        await writeFile(file, info.message, { mode: 0o600 });
         options.logger.info(
           { file },
           'no SMTP server configured (IPNHUB_SMTP_URL); mail written to a file',

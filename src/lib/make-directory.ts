@@ -16,8 +16,13 @@ function notADirectory(path: string): NodeJS.ErrnoException {
   });
 }
 
-/** Ensures `path` is a directory; throws the file system error (ENOTDIR when a file is in the way). */
-export function makeDirectory(path: string): void {
+/**
+ * Ensures `path` is a directory; throws the file system error (ENOTDIR when a file is in the
+ * way). `mode` applies to `path` itself when this call creates it (the data directory is made
+ * 0700: only ipnhub's user may read the database and the master key); parents it creates get
+ * the usual mode.
+ */
+export function makeDirectory(path: string, mode?: number): void {
   const missing: string[] = [];
   for (let current = resolve(path); ; current = dirname(current)) {
     try {
@@ -29,9 +34,10 @@ export function makeDirectory(path: string): void {
     missing.push(current);
     if (dirname(current) === current) break;
   }
+  const leaf = resolve(path);
   for (const directory of missing.reverse()) {
     try {
-      mkdirSync(directory);
+      mkdirSync(directory, directory === leaf && mode !== undefined ? { mode } : undefined);
     } catch (err) {
       // Another process may create it at the same time; a file in the way is caught by the caller's checks.
       if (errorCodeOf(err) !== 'EEXIST') throw err;

@@ -29,7 +29,7 @@ function readKeyFile(file: string): Buffer {
  * the race — in that case its key is the one to use.
  */
 function createKeyFile(dataDir: string, file: string): { key: Buffer; created: boolean } {
-  makeDirectory(dataDir);
+  makeDirectory(dataDir, 0o700);
   const key = randomBytes(MASTER_KEY_BYTES);
   const temp = join(
     dataDir,
