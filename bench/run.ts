@@ -211,7 +211,8 @@ async function runScenario(
       delivery = await child.ask('deliver', 'DELIVERED', deliveredSchema);
       log(
         `  delivery: ${delivery.delivered} of ${delivery.queued} in ${delivery.seconds.toFixed(1)} s = ${delivery.perSecond.toFixed(0)}/s` +
-          `${delivery.drained ? '' : ' — QUEUE NOT DRAINED'}, sink saw ${delivery.sinkRequests}`,
+          `${delivery.drained ? '' : ' — QUEUE NOT DRAINED'}, sink saw ${delivery.sinkRequests}, ` +
+          `server CPU ${delivery.cpuMsPerDelivery.toFixed(3)} ms per delivery`,
       );
       documents = await child.ask(`documents ${settings.documents}`, 'DOCUMENTS', documentsSchema);
       log(
