@@ -135,6 +135,27 @@ export async function claimDueDeliveries(
 }
 
 /**
+ * Gives claimed deliveries back that this worker will not attempt after all (it stops, or it
+ * could not start them while their lease would still cover an attempt): `pending` again, due as
+ * they were, with no attempt counted. Only rows still leased to `owner` change; answers their ids.
+ */
+export async function releaseDeliveries(
+  db: Kysely<Database>,
+  options: { ids: readonly string[]; owner: string; now: string },
+): Promise<Set<string>> {
+  if (options.ids.length === 0) return new Set();
+  const rows = await db
+    .updateTable('deliveries')
+    .set({ status: 'pending', lease_owner: null, lease_expires_at: null, updated_at: options.now })
+    .where('id', 'in', [...options.ids])
+    .where('lease_owner', '=', options.owner)
+    .where('status', '=', 'delivering')
+    .returning('id')
+    .execute();
+  return new Set(rows.map((row) => row.id));
+}
+
+/**
  * The earliest time a pending delivery becomes due, for the worker's sleep; with `after`, the
  * earliest one later than that (what is due already but held back by the FIFO rule becomes
  * claimable when the delivery ahead of it finishes, not at its own time).
