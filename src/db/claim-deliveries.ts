@@ -103,35 +103,42 @@ export async function claimDueDeliveries(
 ): Promise<DeliveryRow[]> {
   if (options.limit <= 0) return [];
   const lock = adapter.supportsSkipLocked;
-  return adapter.writeTransaction(db, async (trx) => {
-    const ids = (await expiredLeaseIds(trx, options.now, options.limit, lock).execute()).map(
-      (row) => row.id,
-    );
-    if (ids.length < options.limit) {
-      // Rows taken over above stay `delivering`, so the FIFO rule sees the same unfinished set here.
-      const pending = await pendingDueIds(
-        trx,
-        options.now,
-        options.limit - ids.length,
-        lock,
-      ).execute();
-      for (const row of pending) ids.push(row.id);
-    }
-    if (ids.length === 0) return [];
-    const rows = await trx
-      .updateTable('deliveries')
-      .set({
-        status: 'delivering',
-        lease_owner: options.owner,
-        lease_expires_at: options.leaseUntil,
-        updated_at: options.now,
-      })
-      .where('id', 'in', ids)
-      .returningAll()
-      .execute();
-    const rank = new Map(ids.map((id, i) => [id, i]));
-    return rows.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
-  });
+  // The lease need not wait for the disk: lost in a power failure, it only makes the deliveries
+  // due again (as when their worker dies), and the durable commit of any outcome recorded
+  // after it makes it durable too (db/dialect-adapter.ts).
+  return adapter.writeTransaction(
+    db,
+    async (trx) => {
+      const ids = (await expiredLeaseIds(trx, options.now, options.limit, lock).execute()).map(
+        (row) => row.id,
+      );
+      if (ids.length < options.limit) {
+        // Rows taken over above stay `delivering`, so the FIFO rule sees the same unfinished set here.
+        const pending = await pendingDueIds(
+          trx,
+          options.now,
+          options.limit - ids.length,
+          lock,
+        ).execute();
+        for (const row of pending) ids.push(row.id);
+      }
+      if (ids.length === 0) return [];
+      const rows = await trx
+        .updateTable('deliveries')
+        .set({
+          status: 'delivering',
+          lease_owner: options.owner,
+          lease_expires_at: options.leaseUntil,
+          updated_at: options.now,
+        })
+        .where('id', 'in', ids)
+        .returningAll()
+        .execute();
+      const rank = new Map(ids.map((id, i) => [id, i]));
+      return rows.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
+    },
+    { durable: false },
+  );
 }
 
 /**
