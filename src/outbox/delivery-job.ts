@@ -62,8 +62,8 @@ import type { Mailer } from '../lib/mailer.js';
 import type { AlertKind } from './alert-queue.js';
 import type { Alerter } from './alerts.js';
 import { createOutcomeWriter } from './outcome-writer.js';
-import { createRequestRecorder } from './request-recorder.js';
-import type { RecordedRequests } from './request-recorder.js';
+import { createRequestRecorder, secretScrubber } from './request-recorder.js';
+import type { RecordedRequests, Scrubber } from './request-recorder.js';
 import type { CacheScope } from '../lib/cache-scope.js';
 
 export const DELIVERIES_CHANNEL = 'ipnhub_deliveries';
@@ -185,6 +185,19 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
   const startWithinMs = startWindowMs(deps.leaseMs, deps.deliveryTimeoutMs);
   /** Running mean of the time a connector takes (ms, on `clock`); null until the first one returned. */
   let meanAttemptMs: number | null = null;
+  /** Each loaded connection's scrubber (a connection is loaded once per claimed batch). */
+  const scrubbers = new WeakMap<ConnectionForDelivery, Scrubber>();
+  function scrubberOf(
+    connection: ConnectionForDelivery,
+    secretFields: readonly string[],
+  ): Scrubber {
+    let scrub = scrubbers.get(connection);
+    if (!scrub) {
+      scrub = secretScrubber(secretStrings([connection.config], secretFields));
+      scrubbers.set(connection, scrub);
+    }
+    return scrub;
+  }
   const releases = createBatchWriter<string, boolean>({
     db: deps.db,
     adapter: deps.adapter,
@@ -310,7 +323,7 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
       // What the connector sends is kept with the attempt, the connection's secrets scrubbed.
       const recorder = createRequestRecorder(
         deps.http,
-        secretStrings([connection.config], connector.secretFields),
+        scrubberOf(connection, connector.secretFields),
       );
       result = await runConnector(connector, event, connection.config, {
         deliveryId: delivery.id,
