@@ -6,8 +6,9 @@
  * with one `<TAG> {json}` line (schemas in `bench/protocol.ts`):
  *
  * - `stats`   → `STATS`: rows stored so far and the peak RSS until now.
- * - `deliver` → `DELIVERED`: starts the delivery worker against a local sink and reports
- *   deliveries per second once no delivery is pending any more (ipnhub scenarios only).
+ * - `deliver [n]` → `DELIVERED`: starts the delivery worker against a local sink and reports
+ *   deliveries per second once no delivery is pending any more (ipnhub scenarios only); with
+ *   `n`, first tops the queue up to at least `n` pending deliveries (copies of the stored ones).
  * - `documents <n>` → `DOCUMENTS`: gives `n` stored payments a document job, as the ingest
  *   commit does when the source's profile has invoicing on, and runs the worker until they are
  *   issued, rendered with the real PDF renderer and mailed to a local SMTP sink; reports
@@ -24,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { FastifyInstance } from 'fastify';
+import { newId } from '../src/core/ids.js';
 import type { Runtime } from '../src/runtime.js';
 import { buildBaselineApp } from './baseline.js';
 import { startSinkProcess } from './sink.js';
@@ -35,7 +37,7 @@ interface Scenario {
   port: number;
   path: string;
   stats(): Promise<Stats>;
-  deliver(): Promise<Delivered | null>;
+  deliver(atLeast: number): Promise<Delivered | null>;
   documents(count: number): Promise<DocumentsDone | null>;
   close(): Promise<void>;
 }
@@ -123,6 +125,53 @@ async function countDeliveries(runtime: Runtime): Promise<Record<string, number>
     .groupBy('status')
     .execute();
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+}
+
+/**
+ * Tops the queue up to at least `atLeast` pending deliveries with copies of the stored ones,
+ * each with a copy of its event (a delivery is one per event and connection) and an order key of
+ * its own (so the FIFO rule holds none back), so the delivery phase does not hang on how many
+ * notifications a slow ingest phase stored.
+ */
+async function topUpDeliveries(runtime: Runtime, atLeast: number): Promise<void> {
+  const db = runtime.dbHandle.db;
+  const originals = await db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .orderBy('id')
+    .execute();
+  const events = new Map(
+    (await db.selectFrom('events').selectAll().execute()).map((event) => [event.id, event]),
+  );
+  const CHUNK = 200;
+  for (let from = originals.length; from < atLeast; from += CHUNK) {
+    const copies = [];
+    for (let n = from; n < Math.min(atLeast, from + CHUNK); n++) {
+      const original = originals[n % originals.length];
+      const event = original && events.get(original.event_id);
+      if (!original || !event) return;
+      // A delivery per event and connection: each copy gets an event of its own.
+      const eventId = newId('event');
+      copies.push({
+        event: { ...event, id: eventId, dedup_key: `${event.dedup_key}#${n}` },
+        delivery: {
+          ...original,
+          id: newId('delivery'),
+          event_id: eventId,
+          order_key: `${original.order_key}#${n}`,
+        },
+      });
+    }
+    await db
+      .insertInto('events')
+      .values(copies.map((c) => c.event))
+      .execute();
+    await db
+      .insertInto('deliveries')
+      .values(copies.map((c) => c.delivery))
+      .execute();
+  }
 }
 
 /** Pending or delivering: an index range, cheap enough to poll while the worker runs. */
@@ -244,7 +293,8 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
   const app = await runtime.buildApp();
   const port = await listen(app);
 
-  async function deliver(): Promise<Delivered> {
+  async function deliver(atLeast: number): Promise<Delivered> {
+    await topUpDeliveries(runtime, atLeast);
     const before = await countDeliveries(runtime);
     const queued = (before.pending ?? 0) + (before.delivering ?? 0);
     const startedAt = Date.now();
@@ -397,7 +447,8 @@ async function main(): Promise<void> {
   for await (const line of lines) {
     const command = line.trim();
     if (command === 'stats') send('STATS', await scenario.stats());
-    else if (command === 'deliver') send('DELIVERED', await scenario.deliver());
+    else if (command === 'deliver' || command.startsWith('deliver '))
+      send('DELIVERED', await scenario.deliver(Number(command.slice('deliver'.length)) || 0));
     else if (command.startsWith('documents '))
       send('DOCUMENTS', await scenario.documents(Number(command.slice('documents '.length))));
     else if (command === 'memory' || command === 'memory gc')
