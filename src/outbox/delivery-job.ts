@@ -297,8 +297,8 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     stop: AbortSignal,
     stopping: AbortSignal,
   ): Promise<void> {
-    const startedAt = deps.clock.now();
-    const started = performance.now();
+    let startedAt = deps.clock.now();
+    let started = performance.now();
     const attemptNo = delivery.attempts + 1;
     const [event, connection] = await Promise.all([inputs.event, inputs.connection]);
     let result: DeliveryResult;
@@ -316,8 +316,9 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
         return release(delivery, stopping);
       }
       await takeTurn();
-      // On the worker's clock: the wall clock, or a test's manual one.
-      const connectorStarted = deps.clock.now().getTime();
+      // The attempt starts now, not while it waited for its slot.
+      startedAt = deps.clock.now();
+      started = performance.now();
       const deadline = attemptDeadline(stop, deps.deliveryTimeoutMs);
       const connector = getConnector(connection.connector);
       // What the connector sends is kept with the attempt, the connection's secrets scrubbed.
@@ -342,7 +343,8 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
         deadline.release();
         slots.give();
       });
-      const took = deps.clock.now().getTime() - connectorStarted;
+      // On the worker's clock: the wall clock, or a test's manual one.
+      const took = deps.clock.now().getTime() - startedAt.getTime();
       meanAttemptMs =
         meanAttemptMs === null ? took : meanAttemptMs + MEAN_WEIGHT * (took - meanAttemptMs);
       const recorded = recorder.recorded();
