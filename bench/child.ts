@@ -41,6 +41,8 @@ const THREAD_ENTRIES = [
   // Loaded on first use (src/invoicing/renderer.ts), which tsc does not follow.
   join(REPO_ROOT, 'src', 'invoicing', 'pdf', 'render-document-pdf.ts'),
   join(REPO_ROOT, 'src', 'invoicing', 'e-invoice', 'embed-e-invoice.ts'),
+  // The delivery sink's own process (bench/sink.ts forks it).
+  join(REPO_ROOT, 'bench', 'sink-process.ts'),
 ];
 
 export async function buildServer(): Promise<ServerEntry> {

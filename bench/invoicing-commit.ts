@@ -15,11 +15,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/config.js';
 import {
-  commitNotification,
   paymentDraft,
   sampleProfileSettings,
 } from '../src/invoicing/test-support/invoicing-fixtures.js';
 import { silentLogger } from '../src/lib/logger.js';
+import { commitNotification } from '../test/helpers/commit-notification.js';
 import { createRuntime } from '../src/runtime.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '7' } } });

@@ -67,6 +67,8 @@ export const deliveredSchema = z.object({
   /** From `worker.start()` until the last recorded outcome. */
   seconds: z.number(),
   perSecond: z.number(),
+  /** CPU time of the server process (all threads, the sink not included) per delivery made. */
+  cpuMsPerDelivery: z.number(),
   peakRssKiB: z.number(),
 });
 export type Delivered = z.infer<typeof deliveredSchema>;

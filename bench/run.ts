@@ -15,6 +15,8 @@
  *                      (BENCH_SCENARIO, default both); the baseline always runs
  *   --delivery-limit <s>  longest delivery or documents phase; a queue not empty by then is
  *                      reported as not drained (BENCH_DELIVERY_LIMIT, default 90)
+ *   --deliveries <n>   top the queue up to at least n deliveries before the delivery phase
+ *                      (copies of the stored ones; BENCH_DELIVERIES, default: as ingested)
  *   --documents <n>    stored payments given a document in the documents phase
  *                      (BENCH_DOCUMENTS, default 100)
  *   --cpu-prof <dir>   write a V8 CPU profile of each server process to <dir> (BENCH_CPU_PROF)
@@ -60,6 +62,8 @@ interface Settings {
   durationS: number;
   warmupS: number;
   deliveryLimitS: number;
+  /** 0: deliver what the ingest phase stored. */
+  deliveries: number;
   documents: number;
   scenarios: ScenarioName[];
   cpuProfDir: string | null;
@@ -84,6 +88,7 @@ function readSettings(): Settings {
       duration: { type: 'string' },
       warmup: { type: 'string' },
       'delivery-limit': { type: 'string' },
+      deliveries: { type: 'string' },
       documents: { type: 'string' },
       scenario: { type: 'string', multiple: true },
       'cpu-prof': { type: 'string' },
@@ -113,6 +118,9 @@ function readSettings(): Settings {
       '--delivery-limit',
       values['delivery-limit'] ?? env.BENCH_DELIVERY_LIMIT,
       90,
+    ),
+    deliveries: Math.round(
+      positiveNumber('--deliveries', values.deliveries ?? env.BENCH_DELIVERIES, 0),
     ),
     documents: Math.round(
       positiveNumber('--documents', values.documents ?? env.BENCH_DOCUMENTS, 100),
@@ -208,10 +216,11 @@ async function runScenario(
     // The invoicing scenario is there for its ingest figure; its deliveries are ipnhub-sqlite's.
     if (name === 'ipnhub-sqlite' || name === 'ipnhub-postgres') {
       log('  delivering…');
-      delivery = await child.ask('deliver', 'DELIVERED', deliveredSchema);
+      delivery = await child.ask(`deliver ${settings.deliveries}`, 'DELIVERED', deliveredSchema);
       log(
         `  delivery: ${delivery.delivered} of ${delivery.queued} in ${delivery.seconds.toFixed(1)} s = ${delivery.perSecond.toFixed(0)}/s` +
-          `${delivery.drained ? '' : ' — QUEUE NOT DRAINED'}, sink saw ${delivery.sinkRequests}`,
+          `${delivery.drained ? '' : ' — QUEUE NOT DRAINED'}, sink saw ${delivery.sinkRequests}, ` +
+          `server CPU ${delivery.cpuMsPerDelivery.toFixed(3)} ms per delivery`,
       );
       documents = await child.ask(`documents ${settings.documents}`, 'DOCUMENTS', documentsSchema);
       log(

@@ -6,8 +6,9 @@
  * with one `<TAG> {json}` line (schemas in `bench/protocol.ts`):
  *
  * - `stats`   → `STATS`: rows stored so far and the peak RSS until now.
- * - `deliver` → `DELIVERED`: starts the delivery worker against a local sink and reports
- *   deliveries per second once no delivery is pending any more (ipnhub scenarios only).
+ * - `deliver [n]` → `DELIVERED`: starts the delivery worker against a local sink and reports
+ *   deliveries per second once no delivery is pending any more (ipnhub scenarios only); with
+ *   `n`, first tops the queue up to at least `n` pending deliveries (copies of the stored ones).
  * - `documents <n>` → `DOCUMENTS`: gives `n` stored payments a document job, as the ingest
  *   commit does when the source's profile has invoicing on, and runs the worker until they are
  *   issued, rendered with the real PDF renderer and mailed to a local SMTP sink; reports
@@ -24,9 +25,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { FastifyInstance } from 'fastify';
+import { newId } from '../src/core/ids.js';
 import type { Runtime } from '../src/runtime.js';
 import { buildBaselineApp } from './baseline.js';
-import { startSink } from './sink.js';
+import { startSinkProcess } from './sink.js';
 import { startSmtpCountingSink } from './smtp-sink.js';
 import { serverOptionsSchema } from './protocol.js';
 import type { Delivered, DocumentsDone, Memory, ServerOptions, Stats } from './protocol.js';
@@ -35,7 +37,7 @@ interface Scenario {
   port: number;
   path: string;
   stats(): Promise<Stats>;
-  deliver(): Promise<Delivered | null>;
+  deliver(atLeast: number): Promise<Delivered | null>;
   documents(count: number): Promise<DocumentsDone | null>;
   close(): Promise<void>;
 }
@@ -125,6 +127,53 @@ async function countDeliveries(runtime: Runtime): Promise<Record<string, number>
   return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
 }
 
+/**
+ * Tops the queue up to at least `atLeast` pending deliveries with copies of the stored ones,
+ * each with a copy of its event (a delivery is one per event and connection) and an order key of
+ * its own (so the FIFO rule holds none back), so the delivery phase does not hang on how many
+ * notifications a slow ingest phase stored.
+ */
+async function topUpDeliveries(runtime: Runtime, atLeast: number): Promise<void> {
+  const db = runtime.dbHandle.db;
+  const originals = await db
+    .selectFrom('deliveries')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .orderBy('id')
+    .execute();
+  const events = new Map(
+    (await db.selectFrom('events').selectAll().execute()).map((event) => [event.id, event]),
+  );
+  const CHUNK = 200;
+  for (let from = originals.length; from < atLeast; from += CHUNK) {
+    const copies = [];
+    for (let n = from; n < Math.min(atLeast, from + CHUNK); n++) {
+      const original = originals[n % originals.length];
+      const event = original && events.get(original.event_id);
+      if (!original || !event) return;
+      // A delivery per event and connection: each copy gets an event of its own.
+      const eventId = newId('event');
+      copies.push({
+        event: { ...event, id: eventId, dedup_key: `${event.dedup_key}#${n}` },
+        delivery: {
+          ...original,
+          id: newId('delivery'),
+          event_id: eventId,
+          order_key: `${original.order_key}#${n}`,
+        },
+      });
+    }
+    await db
+      .insertInto('events')
+      .values(copies.map((c) => c.event))
+      .execute();
+    await db
+      .insertInto('deliveries')
+      .values(copies.map((c) => c.delivery))
+      .execute();
+  }
+}
+
 /** Pending or delivering: an index range, cheap enough to poll while the worker runs. */
 async function countOpen(runtime: Runtime): Promise<number> {
   const row = await runtime.dbHandle.db
@@ -201,7 +250,9 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
   // This child is the benchmark's `ipnhub serve`: the same process-wide settings.
   tuneHeapForServer();
   const dataDir = mkdtempSync(join(tmpdir(), 'ipnhub-bench-'));
-  const sink = await startSink();
+  // The delivery target runs in a process of its own, as a real target would not share this
+  // server's CPU (in the same process it cost about a third of the delivery phase's CPU).
+  const sink = await startSinkProcess();
   const smtp = await startSmtpCountingSink();
   const postgres = options.scenario === 'ipnhub-postgres';
   if (postgres && options.databaseUrl === undefined)
@@ -242,10 +293,12 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
   const app = await runtime.buildApp();
   const port = await listen(app);
 
-  async function deliver(): Promise<Delivered> {
+  async function deliver(atLeast: number): Promise<Delivered> {
+    await topUpDeliveries(runtime, atLeast);
     const before = await countDeliveries(runtime);
     const queued = (before.pending ?? 0) + (before.delivering ?? 0);
     const startedAt = Date.now();
+    const cpuAtStart = cpuMs();
     await runtime.worker.start();
     let drained = false;
     while (Date.now() - startedAt < options.deliveryTimeoutMs) {
@@ -261,6 +314,7 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
       .select((eb) => eb.fn.max('completed_at').as('at'))
       .executeTakeFirst();
     await runtime.worker.stop();
+    const cpuUsed = cpuMs() - cpuAtStart;
     // Not drained: the phase ends once the attempts in flight have finished and been counted.
     const endedAt = drained && typeof last?.at === 'string' ? Date.parse(last.at) : Date.now();
     const after = await countDeliveries(runtime);
@@ -272,10 +326,11 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
       notDelivered: Object.entries(after)
         .filter(([status]) => status !== 'delivered')
         .reduce((sum, [, n]) => sum + n, 0),
-      sinkRequests: sink.requests(),
+      sinkRequests: await sink.requests(),
       drained,
       seconds,
       perSecond: done / seconds,
+      cpuMsPerDelivery: done > 0 ? cpuUsed / done : 0,
       peakRssKiB: peakRssKiB(),
     };
   }
@@ -392,7 +447,8 @@ async function main(): Promise<void> {
   for await (const line of lines) {
     const command = line.trim();
     if (command === 'stats') send('STATS', await scenario.stats());
-    else if (command === 'deliver') send('DELIVERED', await scenario.deliver());
+    else if (command === 'deliver' || command.startsWith('deliver '))
+      send('DELIVERED', await scenario.deliver(Number(command.slice('deliver'.length)) || 0));
     else if (command.startsWith('documents '))
       send('DOCUMENTS', await scenario.documents(Number(command.slice('documents '.length))));
     else if (command === 'memory' || command === 'memory gc')

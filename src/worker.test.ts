@@ -29,14 +29,22 @@ async function startHeldTarget(): Promise<{
   url: string;
   arrived(n: number): Promise<void>;
   release(): void;
+  /** Requests that arrived, in all. */
+  total(): number;
+  /** The most requests held at once. */
+  most(): number;
   close(): Promise<void>;
 }> {
   const held: ServerResponse[] = [];
   const arrivals = createCondition();
+  let total = 0;
+  let most = 0;
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       held.push(res);
+      total++;
+      most = Math.max(most, held.length);
       arrivals.notify();
     });
   });
@@ -50,6 +58,8 @@ async function startHeldTarget(): Promise<{
     release: () => {
       for (const res of held.splice(0)) res.writeHead(200).end('ok');
     },
+    total: () => total,
+    most: () => most,
     close: () => {
       server.closeAllConnections();
       return new Promise<void>((resolve) => server.close(() => resolve()));
@@ -356,6 +366,114 @@ for (const dialect of enabledDialects()) {
         ['delivered', 1, null],
         ['delivered', 1, null],
       ]);
+    });
+
+    it('claims ahead of its slots but runs no more connectors at once than its concurrency', async () => {
+      const held = await startHeldTarget();
+      try {
+        targets.set('con_1', held.url);
+        for (let n = 1; n <= 5; n++) await queue(n, `o${n}`);
+        const run = worker('w1', 2).runOnce();
+        await held.arrived(2);
+        // All five were claimed in one go; two are being sent.
+        expect((await deliveryRows()).map((r) => [r.status, r.lease_owner])).toEqual(
+          Array.from({ length: 5 }, () => ['delivering', 'w1']),
+        );
+        held.release();
+        await held.arrived(2);
+        held.release();
+        await held.arrived(1);
+        held.release();
+        expect(await run).toBe(5);
+        expect(held.total()).toBe(5);
+        expect(held.most()).toBe(2);
+        expect((await deliveryRows()).map((r) => r.status)).toEqual(
+          Array.from({ length: 5 }, () => 'delivered'),
+        );
+      } finally {
+        await held.close();
+      }
+    });
+
+    it('gives a claimed delivery back unattempted when it could not start while its lease still covers an attempt', async () => {
+      const held = await startHeldTarget();
+      try {
+        targets.set('con_1', held.url);
+        await queue(1, 'o1');
+        await queue(2, 'o2');
+        const run = worker('w1', 1).runOnce();
+        await held.arrived(1);
+        // The second waits for the one slot past its start window (lease 60 s − deadline 5 s).
+        clock.advance(LEASE_MS - 5000 + 1);
+        held.release();
+        // Given back due as it was, so the next claim takes it again under a fresh lease and
+        // sends it: the target sees it once, and its first attempt is attempt 1.
+        await held.arrived(1);
+        const fresh = new Date(clock.now().getTime() + LEASE_MS).toISOString();
+        expect(
+          (await deliveryRows()).map((r) => [
+            r.id,
+            r.status,
+            Number(r.attempts),
+            r.lease_owner,
+            r.lease_expires_at,
+          ]),
+        ).toEqual([
+          ['dlv_0001', 'delivered', 1, null, null],
+          ['dlv_0002', 'delivering', 0, 'w1', fresh],
+        ]);
+        expect((await attemptRows()).map((a) => a.delivery_id)).toEqual(['dlv_0001']);
+        held.release();
+        // Claimed three times in all: two, then the one given back.
+        expect(await run).toBe(3);
+        expect(held.total()).toBe(2);
+        expect(
+          (await attemptRows()).map((a) => [a.delivery_id, Number(a.attempt_no), a.outcome]),
+        ).toEqual([
+          ['dlv_0001', 1, 'delivered'],
+          ['dlv_0002', 1, 'delivered'],
+        ]);
+      } finally {
+        await held.close();
+      }
+    });
+
+    it('starts no claimed delivery once stopping, and gives those back for the next worker', async () => {
+      const held = await startHeldTarget();
+      try {
+        targets.set('con_1', held.url);
+        const w = worker('w1', 1, 60_000);
+        // A first delivery tells the worker how long an attempt takes (no time on the manual
+        // clock), so it claims ahead of its one slot from then on.
+        await queue(1, 'o1');
+        const first = w.runOnce();
+        await held.arrived(1);
+        held.release();
+        expect(await first).toBe(1);
+        for (let n = 2; n <= 4; n++) await queue(n, `o${n}`);
+        await w.start();
+        await held.arrived(1);
+        expect((await deliveryRows()).map((r) => r.status)).toEqual([
+          'delivered',
+          'delivering',
+          'delivering',
+          'delivering',
+        ]);
+        const stopped = w.stop();
+        held.release();
+        await stopped;
+        expect(held.total()).toBe(2);
+        expect(
+          (await deliveryRows()).map((r) => [r.status, Number(r.attempts), r.lease_owner]),
+        ).toEqual([
+          ['delivered', 1, null],
+          ['delivered', 1, null],
+          ['pending', 0, null],
+          ['pending', 0, null],
+        ]);
+      } finally {
+        await held.close();
+      }
     });
 
     it('records nothing for a delivery whose lease another worker took meanwhile, and still records the rest of the batch', async () => {

@@ -16,7 +16,6 @@ import { createDeliveryJobs, DELIVERIES_CHANNEL } from './outbox/delivery-job.js
 import type { DeliveryJobDeps } from './outbox/delivery-job.js';
 
 export interface WorkerDeps extends Omit<DeliveryJobDeps, 'owner'> {
-  leaseMs: number;
   /** Longest sleep of every loop when nothing wakes it. */
   pollMs: number;
   /** The lease owner of this worker's deliveries; host, process and a random tail by default. */

@@ -3,7 +3,7 @@ import { migrationsFor } from '../db/migrations.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildProgram } from '../main.js';
+import { buildProgram } from './program.js';
 import { createCliEnv } from './test-support/cli-harness.js';
 import type { CliEnv } from './test-support/cli-harness.js';
 

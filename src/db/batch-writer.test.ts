@@ -109,6 +109,33 @@ for (const dialect of enabledDialects()) {
       expect(counted.transactions()).toBe(3);
     });
 
+    it('with lingerMs, lets items submitted in later turns join a batch that is not full', async () => {
+      // An hour: only a full batch or flush() can end the wait, so the test cannot pass by timing.
+      const w = writer({ lingerMs: 3_600_000, maxBatch: 3 });
+      const first = w.submit({ key: 'a' });
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const second = w.submit({ key: 'b' });
+      // The third fills the batch: it is written at once, in one transaction.
+      const third = w.submit({ key: 'c' });
+      expect(await Promise.all([first, second, third])).toEqual(['A', 'B', 'C']);
+      expect(batches).toEqual([['a', 'b', 'c']]);
+      expect(counted.transactions()).toBe(1);
+    });
+
+    it('with lingerMs, flush writes a lingering batch at once', async () => {
+      const w = writer({ lingerMs: 3_600_000 });
+      const item = w.submit({ key: 'a' });
+      await w.flush();
+      await expect(item).resolves.toBe('A');
+      expect(await rows()).toEqual(['a=v']);
+      // And one submitted while the flush runs does not linger either.
+      const next = w.submit({ key: 'b' });
+      const flushed = w.flush();
+      const during = w.submit({ key: 'c' });
+      await flushed;
+      expect(await Promise.all([next, during])).toEqual(['B', 'C']);
+    });
+
     it('flush waits for everything submitted, failures included', async () => {
       const w = writer();
       const late = w.submit({ key: 'late' });

@@ -5,6 +5,10 @@
  * with `synchronous=FULL`) serves all of them. Each caller's promise settles only after the
  * transaction that wrote its item has committed: "written" still means "on disk".
  *
+ * With `lingerMs`, a batch that is not full yet waits up to that long for more items first (one
+ * commit for the outcomes of attempts that end a few milliseconds apart, rather than one each
+ * time a handful end together); a full batch, or `flush()`, ends the wait at once.
+ *
  * A batch that fails as a whole (one bad item, a deadlock on PostgreSQL) is rolled back and
  * every item of it is written again in a transaction of its own, so one bad item fails alone
  * and cannot take the others of its batch with it.
@@ -23,6 +27,8 @@ export interface BatchWriterOptions<Item, Result> {
   write(trx: Kysely<Database>, items: readonly Item[]): Promise<readonly Result[]>;
   /** Most items per transaction (default 256). */
   maxBatch?: number;
+  /** How long a batch that is not full waits for more items before it is written (default 0: it does not). */
+  lingerMs?: number;
   /**
    * Items with the same key never share a batch: a later one waits for a later batch, in the
    * order submitted (two outcomes of one delivery, say, must not be merged into one statement).
@@ -50,8 +56,26 @@ export function createBatchWriter<Item, Result>(
 ): BatchWriter<Item, Result> {
   const { db, adapter, write, keyOf } = options;
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
+  const lingerMs = options.lingerMs ?? 0;
   let queue: Array<Queued<Item, Result>> = [];
   let running: Promise<void> | null = null;
+  /** Ends the linger of the batch being gathered; null when none is. */
+  let stopLingering: (() => void) | null = null;
+  /** Callers of `flush()` waiting: no batch lingers meanwhile. */
+  let flushing = 0;
+
+  /** Waits until `lingerMs` have passed, the queue holds a full batch, or `flush()` is called. */
+  function linger(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(end, lingerMs);
+      function end(): void {
+        clearTimeout(timer);
+        stopLingering = null;
+        resolve();
+      }
+      stopLingering = end;
+    });
+  }
 
   async function writeAll(items: readonly Item[]): Promise<readonly Result[]> {
     return adapter.writeTransaction(db, async (trx) => {
@@ -104,7 +128,10 @@ export function createBatchWriter<Item, Result>(
   async function drain(): Promise<void> {
     // Let the items submitted in the same turn of the event loop join the batch.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    while (queue.length > 0) await runBatch(nextBatch());
+    while (queue.length > 0) {
+      if (lingerMs > 0 && flushing === 0 && queue.length < maxBatch) await linger();
+      await runBatch(nextBatch());
+    }
     running = null;
   }
 
@@ -112,11 +139,18 @@ export function createBatchWriter<Item, Result>(
     submit(item) {
       return new Promise<Result>((resolve, reject) => {
         queue.push({ item, resolve, reject });
+        if (queue.length >= maxBatch) stopLingering?.();
         running ??= drain();
       });
     },
     async flush() {
-      while (running) await running;
+      flushing++;
+      stopLingering?.();
+      try {
+        while (running) await running;
+      } finally {
+        flushing--;
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { claimDueDeliveries, nextDueAt } from './claim-deliveries.js';
+import { claimDueDeliveries, nextDueAt, releaseDeliveries } from './claim-deliveries.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
 
@@ -57,6 +57,47 @@ for (const dialect of enabledDialects()) {
         ),
       ).toBe(true);
       expect(await claim('w2')).toEqual([]);
+    });
+
+    it('gives back only the deliveries still leased to the releaser: pending again, due as they were, no attempt counted', async () => {
+      await h.db
+        .insertInto('deliveries')
+        .values([
+          delivery('dlv_a', 'evt_1', 'o1'),
+          delivery('dlv_b', 'evt_2', 'o2'),
+          delivery('dlv_c', 'evt_3', 'o3'),
+        ])
+        .execute();
+      expect(await claim('w1')).toHaveLength(3);
+      // dlv_c was taken over by another worker meanwhile.
+      await h.db
+        .updateTable('deliveries')
+        .set({ lease_owner: 'w2' })
+        .where('id', '=', 'dlv_c')
+        .execute();
+      const released = await releaseDeliveries(h.db, {
+        ids: ['dlv_a', 'dlv_b', 'dlv_c'],
+        owner: 'w1',
+        now: T1,
+      });
+      expect([...released].sort()).toEqual(['dlv_a', 'dlv_b']);
+      const rows = await h.db.selectFrom('deliveries').selectAll().orderBy('id').execute();
+      expect(
+        rows.map((r) => [
+          r.id,
+          r.status,
+          Number(r.attempts),
+          r.next_attempt_at,
+          r.lease_owner,
+          r.lease_expires_at,
+        ]),
+      ).toEqual([
+        ['dlv_a', 'pending', 0, T0, null, null],
+        ['dlv_b', 'pending', 0, T0, null, null],
+        ['dlv_c', 'delivering', 0, T0, 'w2', LATER],
+      ]);
+      expect((await claim('w3')).map((d) => d.id).sort()).toEqual(['dlv_a', 'dlv_b']);
+      expect(await releaseDeliveries(h.db, { ids: [], owner: 'w1', now: T1 })).toEqual(new Set());
     });
 
     it('does not claim deliveries scheduled for later', async () => {

@@ -103,35 +103,63 @@ export async function claimDueDeliveries(
 ): Promise<DeliveryRow[]> {
   if (options.limit <= 0) return [];
   const lock = adapter.supportsSkipLocked;
-  return adapter.writeTransaction(db, async (trx) => {
-    const ids = (await expiredLeaseIds(trx, options.now, options.limit, lock).execute()).map(
-      (row) => row.id,
-    );
-    if (ids.length < options.limit) {
-      // Rows taken over above stay `delivering`, so the FIFO rule sees the same unfinished set here.
-      const pending = await pendingDueIds(
-        trx,
-        options.now,
-        options.limit - ids.length,
-        lock,
-      ).execute();
-      for (const row of pending) ids.push(row.id);
-    }
-    if (ids.length === 0) return [];
-    const rows = await trx
-      .updateTable('deliveries')
-      .set({
-        status: 'delivering',
-        lease_owner: options.owner,
-        lease_expires_at: options.leaseUntil,
-        updated_at: options.now,
-      })
-      .where('id', 'in', ids)
-      .returningAll()
-      .execute();
-    const rank = new Map(ids.map((id, i) => [id, i]));
-    return rows.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
-  });
+  // The lease need not wait for the disk: lost in a power failure, it only makes the deliveries
+  // due again (as when their worker dies), and the durable commit of any outcome recorded
+  // after it makes it durable too (db/dialect-adapter.ts).
+  return adapter.writeTransaction(
+    db,
+    async (trx) => {
+      const ids = (await expiredLeaseIds(trx, options.now, options.limit, lock).execute()).map(
+        (row) => row.id,
+      );
+      if (ids.length < options.limit) {
+        // Rows taken over above stay `delivering`, so the FIFO rule sees the same unfinished set here.
+        const pending = await pendingDueIds(
+          trx,
+          options.now,
+          options.limit - ids.length,
+          lock,
+        ).execute();
+        for (const row of pending) ids.push(row.id);
+      }
+      if (ids.length === 0) return [];
+      const rows = await trx
+        .updateTable('deliveries')
+        .set({
+          status: 'delivering',
+          lease_owner: options.owner,
+          lease_expires_at: options.leaseUntil,
+          updated_at: options.now,
+        })
+        .where('id', 'in', ids)
+        .returningAll()
+        .execute();
+      const rank = new Map(ids.map((id, i) => [id, i]));
+      return rows.sort((a, b) => (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0));
+    },
+    { durable: false },
+  );
+}
+
+/**
+ * Gives claimed deliveries back that this worker will not attempt after all (it stops, or it
+ * could not start them while their lease would still cover an attempt): `pending` again, due as
+ * they were, with no attempt counted. Only rows still leased to `owner` change; answers their ids.
+ */
+export async function releaseDeliveries(
+  db: Kysely<Database>,
+  options: { ids: readonly string[]; owner: string; now: string },
+): Promise<Set<string>> {
+  if (options.ids.length === 0) return new Set();
+  const rows = await db
+    .updateTable('deliveries')
+    .set({ status: 'pending', lease_owner: null, lease_expires_at: null, updated_at: options.now })
+    .where('id', 'in', [...options.ids])
+    .where('lease_owner', '=', options.owner)
+    .where('status', '=', 'delivering')
+    .returning('id')
+    .execute();
+  return new Set(rows.map((row) => row.id));
 }
 
 /**

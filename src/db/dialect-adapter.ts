@@ -6,7 +6,12 @@
  * - `writeTransaction` runs `fn` in a transaction that takes the write lock up front
  *   (`BEGIN IMMEDIATE` on SQLite, so two processes on one file queue instead of failing
  *   with SQLITE_BUSY when a reader upgrades; a plain transaction on PostgreSQL, where row
- *   locks and `SKIP LOCKED` do the work).
+ *   locks and `SKIP LOCKED` do the work). With `{ durable: false }` its commit does not
+ *   wait for the disk (SQLite `synchronous=NORMAL` for that one commit, PostgreSQL
+ *   `synchronous_commit=off`): for writes whose loss in a power failure or an operating-system
+ *   crash only undoes them — a claim's lease, say — never for anything acknowledged or recorded.
+ *   Other connections see the commit at once; and the next durable commit makes it durable too,
+ *   since both dialects write their log in order and flush it up to that commit.
  * - `isUniqueViolation` recognises "this row exists already", which the pipeline treats as
  *   "already done", never as an error.
  * - `binaryType` and `supportsSkipLocked` feed migrations and the outbox claim.
@@ -18,6 +23,11 @@ import type { Kysely } from 'kysely';
 import { errorCodeOf } from '../lib/error-code.js';
 import type { Database } from './schema.js';
 
+export interface WriteTransactionOptions {
+  /** False: the commit need not reach the disk before it returns (default true). */
+  durable?: boolean;
+}
+
 export interface DbAdapter {
   /** For logs and `/readyz` only. */
   readonly label: string;
@@ -28,7 +38,11 @@ export interface DbAdapter {
    * their own connection in a worker thread, overlapping with the HTTP work.
    */
   readonly writesBestFromOwnThread: boolean;
-  writeTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  writeTransaction<T>(
+    db: Kysely<Database>,
+    fn: (trx: Kysely<Database>) => Promise<T>,
+    options?: WriteTransactionOptions,
+  ): Promise<T>;
   isUniqueViolation(err: unknown): boolean;
   notify(db: Kysely<Database>, channel: string): Promise<void>;
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
@@ -39,18 +53,25 @@ export const sqliteAdapter = (): DbAdapter => ({
   binaryType: 'blob',
   supportsSkipLocked: false,
   writesBestFromOwnThread: true,
-  async writeTransaction(db, fn) {
+  async writeTransaction(db, fn, options) {
     // Kysely's SQLite driver has one connection; `connection()` holds it for the whole
     // callback, so nothing else interleaves between BEGIN IMMEDIATE and COMMIT.
+    const lax = options?.durable === false;
     return db.connection().execute(async (conn) => {
-      await sql`begin immediate`.execute(conn);
+      // Back to FULL afterwards, what db/connect.ts sets for every connection.
+      if (lax) await sql`pragma synchronous = normal`.execute(conn);
       try {
-        const result = await fn(conn);
-        await sql`commit`.execute(conn);
-        return result;
-      } catch (err) {
-        await sql`rollback`.execute(conn).catch(() => undefined);
-        throw err;
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await fn(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (err) {
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw err;
+        }
+      } finally {
+        if (lax) await sql`pragma synchronous = full`.execute(conn);
       }
     });
   },
@@ -73,8 +94,12 @@ export const postgresAdapter = (listener: PostgresListenSource): DbAdapter => ({
   binaryType: 'bytea',
   supportsSkipLocked: true,
   writesBestFromOwnThread: false,
-  async writeTransaction(db, fn) {
-    return db.transaction().execute(fn);
+  async writeTransaction(db, fn, options) {
+    if (options?.durable !== false) return db.transaction().execute(fn);
+    return db.transaction().execute(async (trx) => {
+      await sql`set local synchronous_commit = off`.execute(trx);
+      return fn(trx);
+    });
   },
   isUniqueViolation(err) {
     return errorCodeOf(err) === '23505';

@@ -7,6 +7,11 @@
  * - raw bodies as BLOB / BYTEA (a Buffer either way).
  * Keeping one encoding keeps every query outside `src/db/` dialect-free.
  */
+import type { InboundVerdict } from '../core/inbound-verdict.js';
+
+export { INBOUND_VERDICTS } from '../core/inbound-verdict.js';
+export type { InboundVerdict };
+
 export type Bool = 0 | 1;
 
 export interface SourcesTable {
@@ -20,22 +25,6 @@ export interface SourcesTable {
   created_at: string;
   updated_at: string;
 }
-
-/**
- * `pending`: stored and acknowledged, authenticity not yet confirmed (PayPal IPN postback).
- * `held`: authentic and about money, but no event could be made of it; held for review.
- */
-export const INBOUND_VERDICTS = [
-  'accepted',
-  'duplicate',
-  'ignored',
-  'test',
-  'rejected',
-  'error',
-  'pending',
-  'held',
-] as const;
-export type InboundVerdict = (typeof INBOUND_VERDICTS)[number];
 
 export interface InboundRequestsTable {
   id: string;

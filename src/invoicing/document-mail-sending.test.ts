@@ -17,11 +17,11 @@ import type { DialectName } from '../../test/helpers/test-db.js';
 import { createTestRuntime } from '../../test/helpers/test-runtime.js';
 import type { TestRuntime } from '../../test/helpers/test-runtime.js';
 import {
-  commitNotification,
   fakePdfRenderer,
   paymentDraft,
   sampleProfileSettings,
 } from './test-support/invoicing-fixtures.js';
+import { commitNotification } from '../../test/helpers/commit-notification.js';
 
 const SELLER = 'orders@muster.example';
 const LEASE_SECONDS = 120;

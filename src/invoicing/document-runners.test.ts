@@ -12,12 +12,12 @@ import { createTestRuntime } from '../../test/helpers/test-runtime.js';
 import type { TestRuntime, TestRuntimeOptions } from '../../test/helpers/test-runtime.js';
 import { ManualClock } from '../lib/clock.js';
 import {
-  commitNotification,
   fakePdfRenderer,
   paymentDraft,
   sampleProfileSettings,
   switchableRenderer,
 } from './test-support/invoicing-fixtures.js';
+import { commitNotification } from '../../test/helpers/commit-notification.js';
 
 const HOUR_MS = 3_600_000;
 

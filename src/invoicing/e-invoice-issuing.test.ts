@@ -23,12 +23,12 @@ import { pdfAttachments } from './e-invoice/test-support/pdf-container.js';
 import type { ProfileSettingsInput } from './profile-settings.js';
 import { renderWithPdfLibrary } from './renderer.js';
 import {
-  commitNotification,
   fakePdfRenderer,
   paymentDraft,
   sampleProfileSettings,
   switchableRenderer,
 } from './test-support/invoicing-fixtures.js';
+import { commitNotification } from '../../test/helpers/commit-notification.js';
 
 const utf8 = (bytes: Uint8Array | undefined): string =>
   new TextDecoder('utf-8', { fatal: true }).decode(bytes);

@@ -15,13 +15,13 @@ import { createTestRuntime } from '../../test/helpers/test-runtime.js';
 import type { TestRuntime, TestRuntimeOptions } from '../../test/helpers/test-runtime.js';
 import type { DocumentSnapshot } from './document-snapshot.js';
 import {
-  commitNotification,
   fakePdfRenderer,
   paymentDraft,
   refundDraft,
   sampleProfileSettings,
   switchableRenderer,
 } from './test-support/invoicing-fixtures.js';
+import { commitNotification } from '../../test/helpers/commit-notification.js';
 
 const LEASE_MS = 120_000;
 

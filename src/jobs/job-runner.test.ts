@@ -21,6 +21,7 @@ interface TestJob {
 function memoryKind(options: {
   concurrency: number;
   refillAt?: number;
+  hold?: () => number;
   nextDueAt?: () => string | null;
 }) {
   const due: TestJob[] = [];
@@ -37,6 +38,7 @@ function memoryKind(options: {
     name: 'test',
     concurrency: options.concurrency,
     ...(options.refillAt === undefined ? {} : { refillAt: options.refillAt }),
+    ...(options.hold ? { hold: options.hold } : {}),
     async claim(limit, lease) {
       if (failClaims > 0) {
         failClaims--;
@@ -145,6 +147,34 @@ describe('job runner', () => {
     expect(m.claims.map((c) => [c.limit, c.ids])).toEqual([
       [4, ['a', 'b', 'c', 'd']],
       [2, ['e', 'f']],
+    ]);
+  });
+
+  it('holds as many jobs as the kind says, within 1…concurrency, and claims again when half of them are free', async () => {
+    let hold = 4;
+    const m = memoryKind({ concurrency: 6, hold: () => hold });
+    m.add(...['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'].map((id) => ({ id })));
+    const { runner: r } = runner(m.kind);
+    r.start();
+    await m.changed.until(() => m.held.size === 4);
+    // One of four free is below half: no claim. The second makes half free: a claim of two.
+    m.release('a');
+    m.release('b');
+    await m.changed.until(() => m.held.has('f'));
+    // The kind now wants more than the runner's concurrency: it holds six at most.
+    hold = 100;
+    m.release('c');
+    m.release('d');
+    await m.changed.until(() => m.held.has('j'));
+    // And less than one: one at a time, claimed once nothing is held.
+    hold = 0;
+    for (const id of ['e', 'f', 'g', 'h', 'i', 'j']) m.release(id);
+    await m.changed.until(() => m.claims.length === 4);
+    expect(m.claims.map((c) => [c.limit, c.ids])).toEqual([
+      [4, ['a', 'b', 'c', 'd']],
+      [2, ['e', 'f']],
+      [4, ['g', 'h', 'i', 'j']],
+      [1, []],
     ]);
   });
 

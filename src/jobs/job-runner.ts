@@ -5,7 +5,8 @@
  * checks the lease is still its own. A worker that dies leaves its leases to expire, and the
  * jobs are taken again. The runner owns what every kind shares:
  *
- * - claim: up to as many jobs as slots are free, through the kind's `claim`, which takes them
+ * - claim: up to as many jobs as slots are free (or, for a kind that says how many to hold, as
+ *   many as it wants held beyond those it holds), through the kind's `claim`, which takes them
  *   under the lease the runner computes (the claims use the dialect adapter: a write
  *   transaction, `SKIP LOCKED` on PostgreSQL);
  * - run: each claimed job holds a slot until its promise settles; a job that crashes is logged
@@ -38,13 +39,22 @@ export interface JobKind<Job> {
   readonly concurrency: number;
   /** Free slots needed before the loop claims again (default: all of them, i.e. one batch at a time). */
   readonly refillAt?: number;
+  /**
+   * How many jobs to hold (claimed and not yet settled) right now, at most `concurrency`; asked
+   * before every claim. A kind that works its jobs through slots of its own (outbox/delivery-job.ts)
+   * claims ahead of them this way, as much as it expects to start soon. With `hold`, the loop
+   * claims again when half of what it holds is free, and `refillAt` is not used.
+   */
+  hold?(): number;
   /** Takes up to `limit` due jobs under `lease`; those another worker holds are not taken. */
   claim(limit: number, lease: Lease): Promise<Job[]>;
   /**
    * Works the claimed jobs: one promise per job, in the order given, that settles when the
-   * job's outcome is written. `signal` aborts when the runner stops and the grace period ends.
+   * job's outcome is written. `signal` aborts when the runner stops and the grace period ends;
+   * `stopping` aborts as soon as `stop()` is called: a kind that queues claimed jobs for slots
+   * of its own starts none of them after that.
    */
-  run(jobs: readonly Job[], signal: AbortSignal): Array<Promise<void>>;
+  run(jobs: readonly Job[], signal: AbortSignal, stopping: AbortSignal): Array<Promise<void>>;
   /** The earliest time (ISO) a job scheduled after `now` becomes due, when the kind can tell. */
   nextDueAt?(now: string): Promise<string | null>;
   /** Log fields that name a job. */
@@ -82,10 +92,18 @@ export function createJobRunner<Job>(kind: JobKind<Job>, options: JobRunnerOptio
   const refillAt = Math.min(kind.concurrency, Math.max(1, kind.refillAt ?? kind.concurrency));
   const inFlight = new Set<Promise<void>>();
   const signal = createWakeSignal();
-  // Aborted by stop() for the jobs in flight; a later start() or runOnce() gets a fresh one.
+  // Aborted by stop() for the jobs in flight, after the grace period (`controller`) and at once
+  // (`stopping`); a later start() or runOnce() gets fresh ones.
   let controller = new AbortController();
+  let stopping = new AbortController();
   let running = false;
   let loop: Promise<void> | null = null;
+
+  /** Jobs to hold now: the kind's `hold`, within 1…concurrency. */
+  function holding(): number {
+    if (!kind.hold) return kind.concurrency;
+    return Math.max(1, Math.min(kind.concurrency, Math.floor(kind.hold())));
+  }
 
   function claim(limit: number): Promise<Job[]> {
     const now = clock.now();
@@ -95,8 +113,14 @@ export function createJobRunner<Job>(kind: JobKind<Job>, options: JobRunnerOptio
     });
   }
 
+  /** Fresh signals after a stop. */
+  function renew(): void {
+    if (controller.signal.aborted) controller = new AbortController();
+    if (stopping.signal.aborted) stopping = new AbortController();
+  }
+
   function track(jobs: readonly Job[]): void {
-    const works = kind.run(jobs, controller.signal);
+    const works = kind.run(jobs, controller.signal, stopping.signal);
     jobs.forEach((job, i) => {
       const p: Promise<void> = (works[i] ?? Promise.resolve())
         .catch((err: unknown) =>
@@ -132,8 +156,9 @@ export function createJobRunner<Job>(kind: JobKind<Job>, options: JobRunnerOptio
   async function run(): Promise<void> {
     while (running) {
       signal.reset();
-      const free = kind.concurrency - inFlight.size;
-      if (free < refillAt) {
+      const held = holding();
+      const free = held - inFlight.size;
+      if (free < (kind.hold ? Math.ceil(held / 2) : refillAt)) {
         await sleep(false);
         continue;
       }
@@ -153,11 +178,12 @@ export function createJobRunner<Job>(kind: JobKind<Job>, options: JobRunnerOptio
     start() {
       if (running) return;
       running = true;
-      if (controller.signal.aborted) controller = new AbortController();
+      renew();
       loop = run();
     },
     async stop() {
       running = false;
+      stopping.abort();
       signal.wake();
       await loop;
       loop = null;
@@ -172,12 +198,12 @@ export function createJobRunner<Job>(kind: JobKind<Job>, options: JobRunnerOptio
     },
     wake: () => signal.wake(),
     async runOnce() {
-      if (!running && controller.signal.aborted) controller = new AbortController();
+      if (!running) renew();
       let total = 0;
       for (;;) {
         const claimed = await claim(kind.concurrency);
         if (claimed.length === 0) return total;
-        await Promise.all(kind.run(claimed, controller.signal));
+        await Promise.all(kind.run(claimed, controller.signal, stopping.signal));
         total += claimed.length;
       }
     },

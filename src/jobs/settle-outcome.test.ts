@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RetryPolicy } from '../core/retry-policy.js';
-import { settleOutcome } from './settle-outcome.js';
+import { MIN_RETRY_DELAY_MS, settleOutcome } from './settle-outcome.js';
 
 const POLICY: RetryPolicy = {
   schedule: [5, 300],
@@ -89,5 +89,32 @@ describe('settleOutcome', () => {
       kind: 'retry',
       at: secondsLater(300),
     });
+  });
+
+  it('never makes a retry due sooner than the minimum delay, also for a zero-second step', () => {
+    const zero = { ...POLICY, schedule: [0, 0] };
+    const minimum = new Date(NOW.getTime() + MIN_RETRY_DELAY_MS).toISOString();
+    expect(MIN_RETRY_DELAY_MS).toBeGreaterThan(0);
+    expect(settleOutcome({ kind: 'retry' }, { policy: zero, attemptsMade: 1, now: NOW })).toEqual({
+      kind: 'retry',
+      at: minimum,
+    });
+    // Kept trying after a zero-second last step: still the minimum, not at once.
+    expect(
+      settleOutcome(
+        { kind: 'retry' },
+        { policy: zero, attemptsMade: 5, now: NOW, whenExhausted: 'keep-trying' },
+      ),
+    ).toEqual({ kind: 'retry', at: minimum });
+    // A Retry-After of 0 does not shorten it either; longer waits are untouched.
+    expect(
+      settleOutcome(
+        { kind: 'retry', retryAfterSeconds: 0 },
+        { policy: zero, attemptsMade: 1, now: NOW },
+      ),
+    ).toEqual({ kind: 'retry', at: minimum });
+    expect(settleOutcome({ kind: 'retry' }, { policy: POLICY, attemptsMade: 1, now: NOW })).toEqual(
+      { kind: 'retry', at: secondsLater(5) },
+    );
   });
 });

@@ -13,6 +13,10 @@
  * verification) sets `whenExhausted: 'keep-trying'`: after the schedule's last step it is tried
  * again at that step's interval (or a longer `Retry-After`, up to the cap) for as long as it
  * takes.
+ *
+ * A retry is never due sooner than {@link MIN_RETRY_DELAY_MS} after the try: a schedule step of
+ * 0 s (the setting allows it) or a jitter that rounds a short step down would otherwise make a
+ * failing job due at once, and the runner would claim and fail it again in a tight loop.
  */
 import { nextRetryDelay } from '../core/retry-policy.js';
 import type { RetryPolicy } from '../core/retry-policy.js';
@@ -43,6 +47,9 @@ export interface SettleContext {
   random?: (() => number) | undefined;
 }
 
+/** The shortest wait before a retry, whatever the schedule says. */
+export const MIN_RETRY_DELAY_MS = 1000;
+
 /** Seconds between tries after an exhausted schedule, when the schedule is empty. */
 const EXHAUSTED_INTERVAL_SECONDS = 3600;
 
@@ -62,5 +69,6 @@ export function settleOutcome(outcome: TryOutcome, ctx: SettleContext): Settleme
     delayMs =
       Math.max(lastStep, Math.min(retryAfterSeconds ?? 0, ctx.policy.maxRetryAfterSeconds)) * 1000;
   }
-  return { kind: 'retry', at: new Date(ctx.now.getTime() + delayMs).toISOString() };
+  const at = ctx.now.getTime() + Math.max(MIN_RETRY_DELAY_MS, delayMs);
+  return { kind: 'retry', at: new Date(at).toISOString() };
 }

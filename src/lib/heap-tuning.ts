@@ -9,7 +9,7 @@
  * V8 flags are process-wide and this one is read at every collection, so setting it once at
  * start (before the load) covers the main thread and the ingest writer thread alike. Being
  * process-wide, it is set only by the entry points of server processes (`serve` and `worker`
- * run from bin/ipnhub.js, see main.ts; the benchmark's server), never by `createRuntime`, other
+ * run from bin/ipnhub.js, see cli/program.ts; the benchmark's server), never by `createRuntime`, other
  * CLI commands or tests, which may share their process with other programs.
  */
 import { setFlagsFromString } from 'node:v8';

@@ -7,7 +7,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ErrorCode } from '../core/errors.js';
 import type { CanonicalEvent } from '../core/events.js';
-import type { InboundVerdict } from '../db/schema.js';
+import type { InboundVerdict } from '../core/inbound-verdict.js';
 
 export interface Metrics {
   registry: Registry;

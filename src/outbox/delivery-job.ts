@@ -13,10 +13,20 @@
  * (the idempotency key) on the retry. Every write of an outcome checks the lease owner, so a
  * worker that lost its lease cannot overwrite a newer result.
  *
- * Throughput: the runner claims in batches (whenever half of the slots are free, as many as are
- * free) rather than one delivery per freed slot, reads a batch's events with one query, and the
- * outcomes of attempts that finish together are written in one transaction (group commit), so
- * one durable commit serves many deliveries instead of two commits per delivery.
+ * Throughput: a claim and an outcome commit each cost a durable write transaction (on SQLite an
+ * fsync that holds the main thread), so their cost is spread over as many deliveries as will
+ * start soon. The kind claims ahead of its attempt slots: it holds (claimed, not yet settled) as
+ * many deliveries as its slots are expected to start within {@link CLAIM_AHEAD_MS}, from the
+ * recent attempt time, between `concurrency` and {@link MAX_HELD}, and claims again when half of
+ * them are done. `concurrency` still bounds the connectors running at once (jobs/slots.ts); a slot
+ * is given back when the connector returns, before its outcome commits. A batch's events are read
+ * with one query, and the outcomes of attempts that finish together are written in one
+ * transaction (group commit).
+ *
+ * A delivery claimed ahead is started only within {@link startWindowMs} of its claim, so its
+ * lease still covers a whole attempt (as when it is started at once); one that could not be
+ * started by then, or when the worker stops, is given back (`pending`, no attempt counted) for
+ * the next claim of any worker.
  *
  * Sharing the main thread with the HTTP server: each attempt starts its connector (rendering
  * the mapping and templates, serialising the body) in an event-loop turn of its own, so the
@@ -35,12 +45,14 @@ import type { RetryPolicy } from '../core/retry-policy.js';
 import type { DeliveryResult, OriginalRequest } from '../connectors/connector.js';
 import { getConnector, isConnectorId } from '../connectors/registry.js';
 import { runConnector } from '../connectors/run-connector.js';
-import { claimDueDeliveries, nextDueAt } from '../db/claim-deliveries.js';
+import { claimDueDeliveries, nextDueAt, releaseDeliveries } from '../db/claim-deliveries.js';
 import type { DeliveryRow } from '../db/claim-deliveries.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { Database, DeliveryStatus } from '../db/schema.js';
 import type { JobKind } from '../jobs/job-runner.js';
+import { createBatchWriter } from '../db/batch-writer.js';
 import { settleOutcome } from '../jobs/settle-outcome.js';
+import { createSlots } from '../jobs/slots.js';
 import type { Clock } from '../lib/clock.js';
 import { createEventLoopTurns } from '../lib/event-loop-turns.js';
 import type { TakeTurn } from '../lib/event-loop-turns.js';
@@ -50,12 +62,41 @@ import type { Mailer } from '../lib/mailer.js';
 import type { AlertKind } from './alert-queue.js';
 import type { Alerter } from './alerts.js';
 import { createOutcomeWriter } from './outcome-writer.js';
-import { createRequestRecorder } from './request-recorder.js';
-import type { RecordedRequests } from './request-recorder.js';
+import { createRequestRecorder, secretScrubber } from './request-recorder.js';
+import type { RecordedRequests, Scrubber } from './request-recorder.js';
 import type { CacheScope } from '../lib/cache-scope.js';
 
 export const DELIVERIES_CHANNEL = 'ipnhub_deliveries';
 const RESPONSE_EXCERPT_CHARS = 4096;
+
+/** How much work, in expected attempt time per slot, is claimed ahead of the slots. */
+export const CLAIM_AHEAD_MS = 1000;
+/** Most deliveries held at once (claimed, not yet settled), unless `concurrency` is larger. */
+export const MAX_HELD = 256;
+/** The shortest time after its claim within which a delivery may still be started. */
+const MIN_START_WINDOW_MS = 1000;
+/** Weight of the newest attempt in the running mean of attempt times. */
+const MEAN_WEIGHT = 0.1;
+
+/**
+ * How long after its claim a delivery may still be started: its lease must cover a whole attempt
+ * (`leaseMs` − `deliveryTimeoutMs`); at least {@link MIN_START_WINDOW_MS}, for a lease set
+ * shorter than an attempt's deadline (where starting at once is all there is).
+ */
+export function startWindowMs(leaseMs: number, deliveryTimeoutMs: number): number {
+  return Math.max(MIN_START_WINDOW_MS, leaseMs - deliveryTimeoutMs);
+}
+
+/**
+ * Deliveries to hold for `slots` attempt slots when an attempt takes `meanMs` (null: not known
+ * yet): what the slots start within {@link CLAIM_AHEAD_MS}, between `slots` and
+ * `max(slots, MAX_HELD)`.
+ */
+export function deliveriesToHold(slots: number, meanMs: number | null): number {
+  const most = Math.max(slots, MAX_HELD);
+  if (meanMs === null) return slots;
+  return Math.min(most, slots * Math.max(1, Math.ceil(CLAIM_AHEAD_MS / Math.max(1, meanMs))));
+}
 
 export interface WorkerObserver {
   delivery(outcome: string, durationMs: number): void;
@@ -73,8 +114,10 @@ export interface DeliveryJobDeps {
   clock: Clock;
   logger: Logger;
   policy: RetryPolicy;
-  /** Attempts at once. */
+  /** Attempts (connectors running) at once. */
   concurrency: number;
+  /** The lease a claim takes its deliveries under (the job runner's `leaseMs`). */
+  leaseMs: number;
   deliveryTimeoutMs: number;
   /** Send a "failing" alert when a delivery has failed this many attempts in a row. */
   failingAfterAttempts: number;
@@ -138,6 +181,50 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     owner,
   });
   const takeTurn = deps.takeTurn ?? createEventLoopTurns();
+  const slots = createSlots(deps.concurrency);
+  const startWithinMs = startWindowMs(deps.leaseMs, deps.deliveryTimeoutMs);
+  /** Running mean of the time a connector takes (ms, on `clock`); null until the first one returned. */
+  let meanAttemptMs: number | null = null;
+  /** Each loaded connection's scrubber (a connection is loaded once per claimed batch). */
+  const scrubbers = new WeakMap<ConnectionForDelivery, Scrubber>();
+  function scrubberOf(
+    connection: ConnectionForDelivery,
+    secretFields: readonly string[],
+  ): Scrubber {
+    let scrub = scrubbers.get(connection);
+    if (!scrub) {
+      scrub = secretScrubber(secretStrings([connection.config], secretFields));
+      scrubbers.set(connection, scrub);
+    }
+    return scrub;
+  }
+  const releases = createBatchWriter<string, boolean>({
+    db: deps.db,
+    adapter: deps.adapter,
+    async write(trx, ids) {
+      const released = await releaseDeliveries(trx, {
+        ids,
+        owner,
+        now: deps.clock.now().toISOString(),
+      });
+      return ids.map((id) => released.has(id));
+    },
+  });
+
+  /** Whether a claimed delivery may start now: the worker runs and its lease still covers an attempt. */
+  function mayStart(delivery: DeliveryRow, stopping: AbortSignal): boolean {
+    if (stopping.aborted || delivery.lease_expires_at === null) return false;
+    const claimedAt = Date.parse(delivery.lease_expires_at) - deps.leaseMs;
+    return deps.clock.now().getTime() - claimedAt <= startWithinMs;
+  }
+
+  async function release(delivery: DeliveryRow, stopping: AbortSignal): Promise<void> {
+    await releases.submit(delivery.id);
+    deps.logger.info(
+      { deliveryId: delivery.id, stopping: stopping.aborted },
+      'claimed delivery given back unattempted',
+    );
+  }
 
   function settle(delivery: DeliveryRow, result: DeliveryResult, attemptNo: number): Settled {
     if (result.outcome !== 'retry')
@@ -204,9 +291,14 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     return { body: Buffer.from(row.raw_body), contentType: headers['content-type'] ?? null };
   }
 
-  async function attempt(delivery: DeliveryRow, inputs: Inputs, stop: AbortSignal): Promise<void> {
-    const startedAt = deps.clock.now();
-    const started = performance.now();
+  async function attempt(
+    delivery: DeliveryRow,
+    inputs: Inputs,
+    stop: AbortSignal,
+    stopping: AbortSignal,
+  ): Promise<void> {
+    let startedAt = deps.clock.now();
+    let started = performance.now();
     const attemptNo = delivery.attempts + 1;
     const [event, connection] = await Promise.all([inputs.event, inputs.connection]);
     let result: DeliveryResult;
@@ -218,13 +310,21 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     else if (!isConnectorId(connection.connector))
       result = { outcome: 'failed', reason: `unknown connector ${connection.connector}` };
     else {
+      await slots.take();
+      if (!mayStart(delivery, stopping)) {
+        slots.give();
+        return release(delivery, stopping);
+      }
       await takeTurn();
+      // The attempt starts now, not while it waited for its slot.
+      startedAt = deps.clock.now();
+      started = performance.now();
       const deadline = attemptDeadline(stop, deps.deliveryTimeoutMs);
       const connector = getConnector(connection.connector);
       // What the connector sends is kept with the attempt, the connection's secrets scrubbed.
       const recorder = createRequestRecorder(
         deps.http,
-        secretStrings([connection.config], connector.secretFields),
+        scrubberOf(connection, connector.secretFields),
       );
       result = await runConnector(connector, event, connection.config, {
         deliveryId: delivery.id,
@@ -239,7 +339,14 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
         signal: deadline.signal,
         caches: deps.caches,
         originalRequest: () => originalRequest(delivery.event_id),
-      }).finally(() => deadline.release());
+      }).finally(() => {
+        deadline.release();
+        slots.give();
+      });
+      // On the worker's clock: the wall clock, or a test's manual one.
+      const took = deps.clock.now().getTime() - startedAt.getTime();
+      meanAttemptMs =
+        meanAttemptMs === null ? took : meanAttemptMs + MEAN_WEIGHT * (took - meanAttemptMs);
       const recorded = recorder.recorded();
       if (recorded.requests.length > 0) sent = recorded;
     }
@@ -298,10 +405,8 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
 
   return {
     name: 'delivery',
-    concurrency: deps.concurrency,
-    // A claim is a write transaction, so it is worth making only for several deliveries at
-    // once: claim again when half of the slots are free, as many as are free.
-    refillAt: Math.max(1, Math.ceil(deps.concurrency / 2)),
+    concurrency: Math.max(deps.concurrency, MAX_HELD),
+    hold: () => deliveriesToHold(deps.concurrency, meanAttemptMs),
     claim: (limit, lease) =>
       claimDueDeliveries(deps.db, deps.adapter, {
         now: lease.now,
@@ -309,9 +414,9 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
         leaseUntil: lease.until,
         limit,
       }),
-    run(deliveries, stop) {
+    run(deliveries, stop, stopping) {
       const inputs = inputsFor(deliveries);
-      return deliveries.map((delivery) => attempt(delivery, inputs(delivery), stop));
+      return deliveries.map((delivery) => attempt(delivery, inputs(delivery), stop, stopping));
     },
     nextDueAt: (now) => nextDueAt(deps.db, now),
     describe: (delivery) => ({ deliveryId: delivery.id }),

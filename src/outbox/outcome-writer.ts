@@ -11,6 +11,11 @@
  * matched. The queue, the batches and the retry of a failed batch one outcome at a time are
  * db/batch-writer.ts's, shared with ingest's group commit.
  *
+ * Attempts end a few at a time (as many as run at once), so a batch that is not full waits up
+ * to {@link OUTCOME_LINGER_MS} for more outcomes before it commits: the slots freed meanwhile
+ * start new attempts, and one commit serves many more outcomes. An outcome is still reported
+ * recorded only once its transaction has committed.
+ *
  * An outcome that needs an error e-mail queues it (alert-queue.ts) in the same transaction, so
  * the mail cannot be lost between recording the outcome and sending it.
  */
@@ -48,6 +53,9 @@ export interface OutcomeWriter {
   flush(): Promise<void>;
 }
 
+/** How long a batch of outcomes that is not full waits for more before it commits. */
+export const OUTCOME_LINGER_MS = 10;
+
 export interface OutcomeWriterDeps {
   db: Kysely<Database>;
   adapter: DbAdapter;
@@ -55,6 +63,8 @@ export interface OutcomeWriterDeps {
   /** The lease owner every update is guarded by. */
   owner: string;
   maxBatch?: number;
+  /** Default {@link OUTCOME_LINGER_MS}. */
+  lingerMs?: number;
 }
 
 export function createOutcomeWriter(deps: OutcomeWriterDeps): OutcomeWriter {
@@ -131,6 +141,7 @@ export function createOutcomeWriter(deps: OutcomeWriterDeps): OutcomeWriter {
     db: deps.db,
     adapter: deps.adapter,
     ...(deps.maxBatch === undefined ? {} : { maxBatch: deps.maxBatch }),
+    lingerMs: deps.lingerMs ?? OUTCOME_LINGER_MS,
     async write(trx, outcomes) {
       const recorded = await write(trx, outcomes);
       return outcomes.map((o) => recorded.has(o.deliveryId));

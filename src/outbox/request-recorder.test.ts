@@ -8,6 +8,7 @@ import {
   MAX_RECORDED_BODY_CHARS,
   MAX_RECORDED_REQUESTS,
   createRequestRecorder,
+  secretScrubber,
 } from './request-recorder.js';
 
 describe('request recorder', () => {
@@ -47,6 +48,27 @@ describe('request recorder', () => {
       ],
       omitted: 0,
     });
+  });
+
+  it('takes a scrubber made once for a connection, and scrubs with it as with the secrets themselves', async () => {
+    const token = 'sk_live_0123456789';
+    const scrub = secretScrubber([token]);
+    const request = {
+      method: 'POST',
+      url: `${sink.url}/hook?key=${encodeURIComponent(token)}`,
+      body: JSON.stringify({ token }),
+    };
+    const withSecrets = createRequestRecorder(http, [token]);
+    const withScrubber = createRequestRecorder(http, scrub);
+    const again = createRequestRecorder(http, scrub);
+    for (const recorder of [withSecrets, withScrubber, again]) await recorder.http.request(request);
+    const kept = [withSecrets, withScrubber, again].map((r) => {
+      const [sent] = r.recorded().requests;
+      return [sent?.url, sent?.body];
+    });
+    expect(kept[0]).toEqual([`${sink.url}/hook?key=[redacted]`, '{"token":"[redacted]"}']);
+    expect(kept[1]).toEqual(kept[0]);
+    expect(kept[2]).toEqual(kept[0]);
   });
 
   it('never keeps credentials: header names that carry them, and the secrets wherever and however they appear', async () => {

@@ -52,8 +52,15 @@ export interface RequestRecorder {
   recorded(): RecordedRequests;
 }
 
-/** Replaces every secret (raw, percent-encoded, form-encoded, JSON-escaped) in a text. */
-function scrubberFor(secrets: readonly string[]): (text: string) => string {
+/** Replaces the secrets it was made for in a text. */
+export type Scrubber = (text: string) => string;
+
+/**
+ * Replaces every secret (raw, percent-encoded, form-encoded, JSON-escaped) in a text. Made once
+ * per connection and reused for its attempts (outbox/delivery-job.ts): building the variants
+ * costs more than using them.
+ */
+export function secretScrubber(secrets: readonly string[]): Scrubber {
   const variants = new Set<string>();
   for (const secret of secrets) {
     if (secret.length < MIN_SECRET_LENGTH) continue;
@@ -72,12 +79,12 @@ function bodyText(body: HttpRequest['body']): string | null {
   return typeof body === 'string' ? body : body.toString('utf8');
 }
 
-/** A recorder around `inner` that scrubs `secrets` (the connection's secret field values). */
+/** A recorder around `inner` that scrubs `secrets` (the connection's secret field values, or their {@link secretScrubber}). */
 export function createRequestRecorder(
   inner: HttpClient,
-  secrets: readonly string[],
+  secrets: readonly string[] | Scrubber,
 ): RequestRecorder {
-  const scrub = scrubberFor(secrets);
+  const scrub = typeof secrets === 'function' ? secrets : secretScrubber(secrets);
   const requests: SentRequest[] = [];
   let omitted = 0;
 

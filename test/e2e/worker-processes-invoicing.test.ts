@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/config.js';
 import {
-  commitNotification,
   paymentDraft,
   sampleProfileSettings,
 } from '../../src/invoicing/test-support/invoicing-fixtures.js';
+import { commitNotification } from '../helpers/commit-notification.js';
 import { createRuntime } from '../../src/runtime.js';
 import type { Runtime } from '../../src/runtime.js';
 import { startSmtpSink } from '../fakes/smtp-sink.js';

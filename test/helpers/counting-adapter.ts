@@ -12,9 +12,9 @@ export function countingAdapter(base: DbAdapter): CountingAdapter {
   return {
     adapter: {
       ...base,
-      writeTransaction(db, fn) {
+      writeTransaction(db, fn, options) {
         count++;
-        return base.writeTransaction(db, fn);
+        return base.writeTransaction(db, fn, options);
       },
     },
     transactions: () => count,

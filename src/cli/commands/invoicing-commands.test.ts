@@ -9,11 +9,11 @@ import { unzipSync } from 'fflate';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/config.js';
 import {
-  commitNotification,
   fakePdfRenderer,
   paymentDraft,
   refundDraft,
 } from '../../invoicing/test-support/invoicing-fixtures.js';
+import { commitNotification } from '../../../test/helpers/commit-notification.js';
 import { silentLogger } from '../../lib/logger.js';
 import { createRuntime } from '../../runtime.js';
 import { createCliEnv } from '../test-support/cli-harness.js';

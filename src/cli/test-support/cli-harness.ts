@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCondition } from '../../../test/helpers/condition.js';
 import type { Condition } from '../../../test/helpers/condition.js';
-import { main } from '../../main.js';
+import { main } from '../program.js';
 import type { CliIo } from '../cli-io.js';
 
 export interface CliRun {

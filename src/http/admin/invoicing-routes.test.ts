@@ -8,12 +8,12 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.js';
 import {
-  commitNotification,
   fakePdfRenderer,
   paymentDraft,
   refundDraft,
   sampleProfileSettings,
 } from '../../invoicing/test-support/invoicing-fixtures.js';
+import { commitNotification } from '../../../test/helpers/commit-notification.js';
 import { enabledDialects } from '../../../test/helpers/test-db.js';
 import { TEST_ADMIN_TOKEN } from '../../../test/helpers/test-runtime.js';
 import { startAdminHarness } from './test-support/admin-harness.js';

@@ -6,11 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../lib/clock.js';
 import {
-  commitNotification,
   fakePdfRenderer,
   paymentDraft,
   sampleProfileSettings,
 } from '../../invoicing/test-support/invoicing-fixtures.js';
+import { commitNotification } from '../../../test/helpers/commit-notification.js';
 import { enabledDialects } from '../../../test/helpers/test-db.js';
 import { startAdminHarness } from './test-support/admin-harness.js';
 import type { AdminHarness } from './test-support/admin-harness.js';

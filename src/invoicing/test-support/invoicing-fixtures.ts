@@ -1,15 +1,11 @@
 /**
  * What the invoicing tests share: a complete profile, PayPal payments and refunds as the
- * provider would have normalised them, committed through the real ingest store (the same
- * transaction as a verified IPN: events, ledger, deliveries, document jobs), and renderers
- * that stand in for the PDF renderer — one that answers a small PDF naming the document, one
- * that fails until told otherwise.
+ * provider would have normalised them (test/helpers/commit-notification.ts commits them through
+ * the real ingest store), and renderers that stand in for the PDF renderer — one that answers a
+ * small PDF naming the document, one that fails until told otherwise.
  */
 import type { EventDraft } from '../../core/events.js';
 import { emptyOrder } from '../../core/events.js';
-import { newId } from '../../core/ids.js';
-import { keyEvents } from '../../ingest/ingest.js';
-import type { Runtime } from '../../runtime.js';
 import type { DocumentRenderer } from '../document-jobs.js';
 import type { ProfileSettingsInput } from '../profile-settings.js';
 
@@ -117,36 +113,6 @@ export function refundDraft(facts: {
     raw: {},
     dedupKey: `${type}:${facts.txnId}`,
   };
-}
-
-/** Commits `drafts` as one verified notification of `source`, as the ingest pipeline does. */
-export async function commitNotification(
-  runtime: Runtime,
-  source: { id: string; provider: string },
-  drafts: readonly EventDraft[],
-): Promise<{ inserted: string[]; documentJobs: number }> {
-  const now = runtime.clock.now();
-  const row = {
-    id: newId('inbound', now.getTime()),
-    source_id: source.id,
-    provider: source.provider,
-    received_at: now.toISOString(),
-    method: 'POST',
-    url: `/ipn/${source.id}`,
-    headers: '{}',
-    raw_body: Buffer.from('test'),
-    remote_address: '127.0.0.1',
-    verdict: 'accepted' as const,
-    verdict_code: null,
-    verdict_reason: null,
-    verification: null,
-    event_ids: '[]',
-  };
-  return runtime.ingestStore.commit(
-    row,
-    keyEvents(drafts, source, now.toISOString()),
-    now.toISOString(),
-  );
 }
 
 /** A renderer that answers a tiny PDF naming the document, deterministic per snapshot. */

@@ -6,11 +6,11 @@
  */
 import { afterEach, beforeEach } from 'vitest';
 import {
-  commitNotification,
   paymentDraft,
   refundDraft,
   sampleProfileSettings,
 } from '../../../src/invoicing/test-support/invoicing-fixtures.js';
+import { commitNotification } from '../../../test/helpers/commit-notification.js';
 import type { PaymentFacts } from '../../../src/invoicing/test-support/invoicing-fixtures.js';
 import type { ProfileSettingsInput } from '../../../src/invoicing/profile-settings.js';
 import type { LanguageCode } from '../i18n/languages.js';

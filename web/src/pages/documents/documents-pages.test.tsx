@@ -11,11 +11,11 @@ import userEvent from '@testing-library/user-event';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
-  commitNotification,
   paymentDraft,
   sampleProfileSettings,
   switchableRenderer,
 } from '../../../../src/invoicing/test-support/invoicing-fixtures.js';
+import { commitNotification } from '../../../../test/helpers/commit-notification.js';
 import { ManualClock } from '../../../../src/lib/clock.js';
 import { expectAccessible } from '../../test-support/axe.js';
 import { startTestServer } from '../../test-support/ipnhub-server.js';
