@@ -1661,6 +1661,8 @@ export interface components {
              * @enum {string}
              */
             mail: "smtp" | "files";
+            /** @description The operator address (operatorEmail) that gets the alerts about sources and connections and a copy of the error e-mails, or null (see docs/health-and-alerts.md). */
+            operatorEmail: string | null;
             /** @description The data directory (SQLite only). */
             dataDir?: string;
         };
