@@ -97,6 +97,10 @@ for (const dialect of enabledDialects()) {
       expect(await hub.runtime.worker.runOnce()).toBe(0);
       const kept = await hub.deliveries(connectionId);
       expect(kept.map((d) => d.status)).toEqual(['pending', 'pending', 'pending', 'pending']);
+      const detail = await hub.call('GET', `/deliveries/${kept[0]?.id}`);
+      expect(detail.json<{ waiting: { message: string } }>().waiting.message).toMatch(
+        /^Kept while its connection is switched off/,
+      );
       expect(hub.smtp.messages).toHaveLength(1);
       expect(sink.requests).toHaveLength(4);
 
