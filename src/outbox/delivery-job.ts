@@ -239,7 +239,7 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
       return park(delivery);
     let result: DeliveryResult;
     let sent: RecordedRequests | null = null;
-    let ranTarget = false;
+    let ranConnector = false;
     if (!event) result = { outcome: 'failed', reason: `event ${delivery.event_id} not found` };
     else if (!connection) result = { outcome: 'skipped', reason: 'connection was removed' };
     else if (!connection.active && delivery.trigger !== 'manual')
@@ -269,7 +269,7 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
         caches: deps.caches,
         originalRequest: () => originalRequest(delivery.event_id),
       }).finally(() => deadline.release());
-      ranTarget = true;
+      ranConnector = true;
       const recorded = recorder.recorded();
       if (recorded.requests.length > 0) sent = recorded;
     }
@@ -280,7 +280,6 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
         ? alertKind(settled.status, attemptNo)
         : null;
     // Only what the connector did says something about the target (connection-health.ts).
-    const ranConnector = ranTarget;
     const failed = result.outcome === 'retry' || result.outcome === 'failed';
     const updated = await outcomes.record({
       deliveryId: delivery.id,
