@@ -57,6 +57,9 @@ import type { Mailer } from './lib/mailer.js';
 import { createMetrics } from './lib/metrics.js';
 import type { Metrics } from './lib/metrics.js';
 import { createAlerter } from './outbox/alerts.js';
+import { createAutoDisable } from './outbox/auto-disable.js';
+import { SOURCE_ALERT_CODES } from './outbox/health-alerts.js';
+import type { RejectedRequest } from './ingest/ingest.js';
 import { redeliver, redeliverConnection } from './outbox/redeliver.js';
 import { sendTestEmail } from './lib/test-email.js';
 import { systemInfo } from './system-info.js';
@@ -122,7 +125,7 @@ export async function createRuntime(
   config: Config,
   options: RuntimeOptions = {},
 ): Promise<Runtime> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat);
   const clock = options.clock ?? systemClock;
   const target = dbTarget(config);
   // The embedded database, its master key and mail files without SMTP live in the data directory.
@@ -175,9 +178,29 @@ export async function createRuntime(
       clock,
       throttleMs: config.errorMailThrottleMinutes * 60_000,
       logger,
+      operatorEmail: config.operatorEmail,
+      onSent: (kind) => metrics.alertSent(kind),
     });
-    const alertHeld = createHeldAlerter({ connections: () => connections.list(), mailer, logger });
+    const alertHeld = createHeldAlerter({ note: (note) => alerter.note(note), logger });
     const onHeld = (held: HeldRequest): void => void alertHeld(held);
+    const onRejected = (rejected: RejectedRequest): void => {
+      if (SOURCE_ALERT_CODES.has(rejected.code))
+        void alerter.note({
+          subjectId: rejected.sourceId,
+          kind: rejected.code,
+          ref: rejected.inboundId,
+          reason: rejected.reason,
+        });
+    };
+    const autoDisable = createAutoDisable({
+      db,
+      adapter,
+      clock,
+      logger,
+      alerter,
+      afterMs: config.autoDisableAfterDays * 24 * 60 * 60_000,
+      onDisabled: () => metrics.connectionDisabled(),
+    });
     const policy = {
       ...DEFAULT_RETRY_POLICY,
       schedule: config.retrySchedule,
@@ -205,6 +228,7 @@ export async function createRuntime(
         onDeliveriesCreated: notifyDeliveries,
         onDocumentJobs: () => worker.wakeDocuments(),
         onHeld,
+        onRejected,
         random: options.random,
       }),
       { clock, logger, leaseMs: config.leaseSeconds * 1000, pollMs: config.workerPollMs },
@@ -243,6 +267,7 @@ export async function createRuntime(
       // Connections may set their own timeout (up to 60 s); the deadline covers the longest.
       deliveryTimeoutMs: Math.max(config.outboundTimeoutMs, 60_000) + 5000,
       failingAfterAttempts: config.failingAlertAfterAttempts,
+      autoDisable,
       observer: metrics,
       random: options.random,
       verifier,
@@ -266,6 +291,7 @@ export async function createRuntime(
       onPending: () => worker.wakeVerifier(),
       onDocumentJobs: () => worker.wakeDocuments(),
       onHeld,
+      onRejected,
     });
 
     const auth: AdminTokenVerifier = options.skipAdminToken

@@ -20,6 +20,8 @@ export interface SystemInfo {
   publicBaseUrl: string | null;
   /** `smtp` with an SMTP URL; `files`: mails are written as .eml files into the data directory. */
   mail: 'smtp' | 'files';
+  /** Who gets the alerts about sources and connections (`operatorEmail`), or null. */
+  operatorEmail: string | null;
   /** The data directory (absolute), where the SQLite database lives; absent on PostgreSQL. */
   dataDir?: string;
 }
@@ -37,6 +39,7 @@ export async function systemInfo(deps: {
     migrations: await appliedMigrations(deps.db, deps.adapter),
     publicBaseUrl: config.publicBaseUrl ?? null,
     mail: config.smtpUrl === undefined ? 'files' : 'smtp',
+    operatorEmail: config.operatorEmail ?? null,
     ...(sqlite ? { dataDir: resolve(config.dataDir) } : {}),
   };
 }

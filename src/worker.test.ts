@@ -108,6 +108,7 @@ for (const dialect of enabledDialects()) {
         connector: 'webhook',
         name: `Target ${id}`,
         active: true,
+        disabledAt: null,
         config: webhookConfigSchema.parse({ url }),
         errorEmails: ['ops@example.com'],
       };
@@ -122,6 +123,8 @@ for (const dialect of enabledDialects()) {
         caches: createCacheScope(),
         mailer: unusedMailer,
         alerter: {
+          hasOperator: false,
+          note: async () => undefined,
           flush: async (connectionId) => {
             flushed.push(connectionId);
             return false;

@@ -28,7 +28,7 @@ export async function withDbRuntime<T>(
   const level = config.logLevel === 'info' ? 'warn' : config.logLevel;
   const runtime = await createRuntime(config, {
     skipAdminToken: true,
-    logger: ioLogger(level, io.stderr),
+    logger: ioLogger(level, io.stderr, config.logFormat),
   });
   try {
     const settingsFile = settings.file ?? settingsFileIn(config.dataDir);

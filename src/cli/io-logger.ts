@@ -6,14 +6,18 @@
 import { Writable } from 'node:stream';
 import type { LevelWithSilent } from 'pino';
 import { createLogger } from '../lib/logger.js';
-import type { Logger } from '../lib/logger.js';
+import type { LogFormat, Logger } from '../lib/logger.js';
 
-export function ioLogger(level: LevelWithSilent, write: (s: string) => void): Logger {
+export function ioLogger(
+  level: LevelWithSilent,
+  write: (s: string) => void,
+  format: LogFormat = 'json',
+): Logger {
   const stream = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
       write(typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
       callback();
     },
   });
-  return createLogger(level, stream);
+  return createLogger(level, stream, format);
 }

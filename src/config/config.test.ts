@@ -107,6 +107,40 @@ describe('configuration', () => {
     expect(loadConfig({ ...base, IPNHUB_RETRY_JITTER: '.5' }).retryJitter).toBe(0.5);
   });
 
+  it('takes the log format json or pretty, json by default, and refuses anything else naming the setting', () => {
+    expect(loadConfig(base).logFormat).toBe('json');
+    expect(loadConfig({ ...base, IPNHUB_LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(refusal(() => loadConfig({ ...base, IPNHUB_LOG_FORMAT: 'prety' }))).toContain(
+      'logFormat (IPNHUB_LOG_FORMAT=prety): expected one of json, pretty (did you mean "pretty"?)',
+    );
+    expect(refusal(() => loadConfig({ ...base, IPNHUB_LOG_FORMAT: 'xml' }))).toContain(
+      'logFormat (IPNHUB_LOG_FORMAT=xml): expected one of json, pretty',
+    );
+  });
+
+  it('takes an operator address and the days before a failing connection is switched off', () => {
+    expect(loadConfig(base)).toMatchObject({ autoDisableAfterDays: 5 });
+    expect(loadConfig(base).operatorEmail).toBeUndefined();
+    expect(
+      loadConfig({
+        ...base,
+        IPNHUB_OPERATOR_EMAIL: ' ops@example.com ',
+        IPNHUB_AUTO_DISABLE_AFTER_DAYS: '0',
+      }),
+    ).toMatchObject({ operatorEmail: 'ops@example.com', autoDisableAfterDays: 0 });
+    const message = refusal(() =>
+      loadConfig({
+        ...base,
+        IPNHUB_OPERATOR_EMAIL: 'ops at example',
+        IPNHUB_AUTO_DISABLE_AFTER_DAYS: '2.5',
+      }),
+    );
+    expect(message).toContain(
+      'operatorEmail (IPNHUB_OPERATOR_EMAIL=ops at example): expected one e-mail address',
+    );
+    expect(message).toContain('autoDisableAfterDays (IPNHUB_AUTO_DISABLE_AFTER_DAYS=2.5)');
+  });
+
   it('reports every bad value at once, suggests the closest valid word, and never repeats a secret', () => {
     const message = refusal(() =>
       loadConfig({

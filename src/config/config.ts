@@ -33,6 +33,7 @@ const FLAG_WORDS: Readonly<Record<string, boolean>> = {
   off: false,
 };
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_FORMATS = ['json', 'pretty'] as const;
 
 /** Text (from the environment or the file) that is exactly a number becomes one; anything else stays and fails the number check. */
 const numeric =
@@ -110,9 +111,11 @@ export const configSchema = z
       .refine((v) => URL.canParse(v))
       .optional(),
     mailFrom: text.default('ipnhub <ipnhub@localhost>'),
+    operatorEmail: z.string().trim().pipe(z.email()).optional(),
     smtpMaxConnections: integer(1, 50).default(DEFAULT_SMTP_MAX_CONNECTIONS),
     publicBaseUrl: publicBaseUrl.optional(),
     logLevel: z.enum(LOG_LEVELS).default('info'),
+    logFormat: z.enum(LOG_FORMATS).default('json'),
     trustProxy: flag.default(false),
     bodyLimitBytes: integer(1024).default(256 * 1024),
     inboundRateLimitPerMinute: integer(0).default(3000),
@@ -135,6 +138,7 @@ export const configSchema = z
     leaseSeconds: integer(5).default(120),
     errorMailThrottleMinutes: integer(0).default(60),
     failingAlertAfterAttempts: integer(1).default(4),
+    autoDisableAfterDays: integer(0, 365).default(5),
     pgPoolSize: integer(1).default(10),
     ingestWriterThread: flag.default(true),
     // HTTP server: slow clients, failed authentications, who may read /metrics.
@@ -162,9 +166,11 @@ const EXPECTED: Readonly<Record<Key, string>> = {
   masterKey: '32 bytes as base64 or as 64 hex characters',
   smtpUrl: 'an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587',
   mailFrom: 'a sender address, e.g. ipnhub <ipnhub@example.com>',
+  operatorEmail: 'one e-mail address, e.g. ops@example.com',
   smtpMaxConnections: 'a whole number of connections from 1 to 50',
   publicBaseUrl: 'the public https:// address of this ipnhub, e.g. https://ipn.example.com',
   logLevel: `one of ${LOG_LEVELS.join(', ')}`,
+  logFormat: `one of ${LOG_FORMATS.join(', ')}`,
   trustProxy: 'true or false (also 1/0, yes/no, on/off)',
   bodyLimitBytes: 'a whole number of bytes, at least 1024',
   inboundRateLimitPerMinute: 'a whole number of requests (0 turns the limit off)',
@@ -178,6 +184,7 @@ const EXPECTED: Readonly<Record<Key, string>> = {
   leaseSeconds: 'a whole number of seconds, at least 5',
   errorMailThrottleMinutes: 'a whole number of minutes (0 sends every alert)',
   failingAlertAfterAttempts: 'a whole number, at least 1',
+  autoDisableAfterDays: 'a whole number of days from 0 to 365 (0 never switches a connection off)',
   pgPoolSize: 'a whole number, at least 1',
   ingestWriterThread: 'true or false (also 1/0, yes/no, on/off)',
   requestTimeoutMs: 'a whole number of milliseconds, at least 100',
@@ -286,7 +293,8 @@ function problemWith(key: Key, origin: SettingOrigin, value: unknown, error: z.Z
   const custom = error.issues.find(
     (issue) => issue.code === 'custom' && issue.message !== 'Invalid input',
   );
-  const hint = key === 'logLevel' && typeof value === 'string' ? didYouMean(value, LOG_LEVELS) : '';
+  const names = key === 'logLevel' ? LOG_LEVELS : key === 'logFormat' ? LOG_FORMATS : undefined;
+  const hint = names !== undefined && typeof value === 'string' ? didYouMean(value, names) : '';
   const what =
     custom !== undefined
       ? `${custom.message}; expected ${EXPECTED[key]}`

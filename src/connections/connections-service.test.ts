@@ -113,6 +113,8 @@ for (const dialect of enabledDialects()) {
         config: { url: 'https://billing.example.com/ipn' },
         secretFields: { secret: 'set', headers: 'set' },
         errorEmails: [],
+        disabledAt: null,
+        disabledReason: null,
         createdAt: '2026-03-01T10:00:00.000Z',
         updatedAt: '2026-03-01T10:00:00.000Z',
       });
@@ -195,6 +197,7 @@ for (const dialect of enabledDialects()) {
         connector: 'hook',
         name: 'Billing',
         active: false,
+        disabledAt: null,
         config: {
           url: 'https://billing.example.com/ipn',
           secret: SIGNING_SECRET,

@@ -20,6 +20,8 @@ import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { checkConfigLimits } from './config-limits.js';
 import { deepFreeze } from '../lib/deep-freeze.js';
+import { uniqueEmails } from '../lib/unique-emails.js';
+import { clearFailingStreak, resumeParkedDeliveries } from '../db/parked-deliveries.js';
 import { parseDisplayName } from './display-name.js';
 import { filtersSchema } from '../routing/filters.js';
 import type { ConnectionFilters } from '../routing/filters.js';
@@ -45,6 +47,10 @@ export interface ConnectionView {
   /** Whether each of the connector's secret fields holds a value. */
   secretFields: Record<string, SecretStatus>;
   errorEmails: string[];
+  /** When ipnhub switched the connection off on its own because it kept failing; null otherwise. */
+  disabledAt: string | null;
+  /** Why it did; null with `disabledAt`. */
+  disabledReason: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -71,6 +77,8 @@ export interface ConnectionForDelivery {
   connector: string;
   name: string;
   active: boolean;
+  /** When ipnhub switched it off on its own (outbox/auto-disable.ts): its deliveries wait. */
+  disabledAt: string | null;
   config: unknown;
   errorEmails: readonly string[];
 }
@@ -189,13 +197,7 @@ function parseErrorEmails(value: unknown): string[] {
       prefix: 'errorEmails',
       input: value,
     });
-  const seen = new Set<string>();
-  return parsed.data.filter((email) => {
-    const key = email.toLowerCase();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  return uniqueEmails(parsed.data);
 }
 
 /** Templates must name paths the event has: a typo would blank the field on every delivery. */
@@ -236,6 +238,8 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
       config: parseConfigColumn(row.config),
       secretFields: secretStatus(row.secrets, store.specOf(row.connector)?.secretFields),
       errorEmails: storedEmails(row),
+      disabledAt: row.disabled_at,
+      disabledReason: row.disabled_reason,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
     };
@@ -258,6 +262,7 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
       connector: row.connector,
       name: row.name,
       active: row.active === 1,
+      disabledAt: row.disabled_at,
       config,
       errorEmails: storedEmails(row),
     });
@@ -283,6 +288,8 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
         filters: JSON.stringify(filters),
         ...stored,
         error_emails: JSON.stringify(errorEmails),
+        disabled_at: null,
+        disabled_reason: null,
       };
       await store.insert(row);
       return {
@@ -292,7 +299,9 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
     },
 
     async update(id, patch) {
-      return store.update<ConnectionWriteResult>(id, (row) => {
+      let switchedOn = false;
+      const result = await store.update<ConnectionWriteResult>(id, (row) => {
+        switchedOn = false;
         const changes = [
           patch.name,
           patch.active,
@@ -307,6 +316,12 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
         let generated: Record<string, string> = {};
         if (patch.name !== undefined) next.name = parseDisplayName(patch.name);
         if (patch.active !== undefined) next.active = parseActive(patch.active) ? 1 : 0;
+        // Switched on again: whatever switched it off is over.
+        switchedOn = row.active === 0 && next.active === 1;
+        if (switchedOn) {
+          next.disabled_at = null;
+          next.disabled_reason = null;
+        }
         if (patch.filters !== undefined || patch.filterChanges !== undefined) {
           const base =
             patch.filters === undefined ? storedFilters(row) : parseFilters(patch.filters);
@@ -329,6 +344,13 @@ export function createConnectionsService(deps: ConnectionsServiceDeps): Connecti
           done: (written) => ({ connection: toView(written), generatedSecrets: generated }),
         };
       });
+      if (result !== null && switchedOn) {
+        // Deliveries kept while ipnhub had switched it off go out now, in order; the failing
+        // streak starts afresh (outbox/auto-disable.ts).
+        await resumeParkedDeliveries(deps.db, id, deps.clock.now().toISOString());
+        await clearFailingStreak(deps.db, id);
+      }
+      return result;
     },
 
     activeFilters(executor = deps.db) {

@@ -650,6 +650,40 @@ const platformSaleMails: Migration = {
   },
 };
 
+/**
+ * Health and alerts (docs/health-and-alerts.md): why and since when a connection was switched
+ * off on its own (`disabled_at`, `disabled_reason`; both null while it is on or was switched
+ * off by hand); since when each connection has failed without a success in between
+ * (`connection_health`, written with the delivery outcomes); and the throttled operator alerts
+ * about sources and connections (`health_alerts`: what happened since the last mail, and when
+ * the next one may go out).
+ */
+const health: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.alterTable('connections').addColumn('disabled_at', 'text').execute();
+    await db.schema.alterTable('connections').addColumn('disabled_reason', 'text').execute();
+    await db.schema
+      .createTable('connection_health')
+      .addColumn('connection_id', 'text', (c) => c.primaryKey())
+      .addColumn('failing_since', 'text', (c) => c.notNull())
+      .addColumn('last_failure_at', 'text', (c) => c.notNull())
+      .addColumn('failures', 'integer', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createTable('health_alerts')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('subject_id', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('count', 'integer', (c) => c.notNull())
+      .addColumn('first_at', 'text')
+      .addColumn('last_at', 'text', (c) => c.notNull())
+      .addColumn('last_ref', 'text')
+      .addColumn('last_reason', 'text')
+      .addColumn('next_mail_at', 'text')
+      .execute();
+  },
+};
+
 export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
   return {
     '0001_initial': initial(adapter),
@@ -664,6 +698,7 @@ export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
     '0010_invoicing': invoicing(adapter),
     '0011_document_e_invoice': documentEInvoice,
     '0012_platform_sale_mails': platformSaleMails,
+    '0015_health': health,
   };
 }
 

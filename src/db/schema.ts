@@ -165,6 +165,10 @@ export interface ConnectionsTable {
   error_emails: string;
   created_at: string;
   updated_at: string;
+  /** When ipnhub switched the connection off on its own (outbox/auto-disable.ts); null otherwise. */
+  disabled_at: string | null;
+  /** Why it did, in words for the operator; null with `disabled_at`. */
+  disabled_reason: string | null;
 }
 
 export const DELIVERY_STATUSES = [
@@ -234,6 +238,38 @@ export interface AlertQueueTable {
 export interface AlertWindowsTable {
   connection_id: string;
   next_mail_at: string;
+}
+
+/**
+ * Since when a connection has failed without a success in between (outbox/connection-health.ts).
+ * A delivered attempt removes the row; a failed one creates it or moves `last_failure_at` on.
+ */
+export interface ConnectionHealthTable {
+  connection_id: string;
+  failing_since: string;
+  last_failure_at: string;
+  failures: number;
+}
+
+/**
+ * The operator's throttled alerts about a source or connection (outbox/health-alerts.ts): one
+ * row per subject and kind, counting what happened since the last mail.
+ */
+export interface HealthAlertsTable {
+  /** `<subject id>:<kind>`. */
+  id: string;
+  subject_id: string;
+  /** An inbound rejection code, `held` or `disabled`. */
+  kind: string;
+  /** What happened since the last mail; 0 when it has all been mailed. */
+  count: number;
+  first_at: string | null;
+  last_at: string;
+  /** The latest inbound request (or connection) it happened to. */
+  last_ref: string | null;
+  last_reason: string | null;
+  /** The end of the throttle window: no mail for this row before then. */
+  next_mail_at: string | null;
 }
 
 /** A sign-in session of the admin web UI (see src/secrets/admin-sessions.ts). */
@@ -445,6 +481,8 @@ export interface Database {
   attempts: AttemptsTable;
   alert_queue: AlertQueueTable;
   alert_windows: AlertWindowsTable;
+  connection_health: ConnectionHealthTable;
+  health_alerts: HealthAlertsTable;
   settings: SettingsTable;
   admin_sessions: AdminSessionsTable;
   verifications: VerificationsTable;

@@ -1,22 +1,23 @@
 /**
  * Requests held for review (verdict `held`): how the ingest pipeline records them for a
  * provider that decides at once (the deferred path is covered with the real PayPal provider in
- * test/e2e/paypal-ipn-ledger.test.ts), and who the alert goes to.
+ * test/e2e/paypal-ipn-ledger.test.ts), and that the alert is counted (who it goes to, and its
+ * throttle: src/outbox/health-alerts.test.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createActiveFiltersLoader } from '../routing/active-filters.js';
 import { ManualClock } from '../lib/clock.js';
 import { silentLogger } from '../lib/logger.js';
-import type { Mailer, MailMessage, MailResult } from '../lib/mailer.js';
 import { offlineHttpClient } from '../lib/offline-http-client.js';
 import type { InboundRequest, Provider } from '../providers/provider.js';
 import { captureLogger } from '../../test/helpers/capture-logger.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
 import { createGroupCommitter } from './group-commit.js';
-import { createHeldAlerter, renderHeldAlert } from './held-alert.js';
-import type { AlertAddressee, HeldRequest } from './held-alert.js';
+import type { HealthNote } from '../outbox/health-alerts.js';
+import { createHeldAlerter } from './held-alert.js';
+import type { HeldRequest } from './held-alert.js';
 import { createIngest } from './ingest.js';
 import { createLocalIngestStore } from './ingest-store.js';
 import { createCacheScope } from '../lib/cache-scope.js';
@@ -29,91 +30,27 @@ const HELD: HeldRequest = {
   reason: 'item "a" was paid 1.00 EUR, expected 19.99 EUR',
 };
 
-/** A mailer that keeps what it is asked to send and answers with `result`. */
-function keepingMailer(
-  result: MailResult = { ok: true, messageId: '<m@test>' },
-): Mailer & { sent: MailMessage[] } {
-  const sent: MailMessage[] = [];
-  return {
-    sent,
-    send: async (message) => {
-      sent.push(message);
-      return result;
-    },
-    verify: async () => ({ ok: true, message: 'ok' }),
-    close: async () => undefined,
-  };
-}
-
-const connection = (sources: string[], errorEmails: string[], active = true): AlertAddressee => ({
-  active,
-  filters: { sources },
-  errorEmails,
-});
-
 describe('held-for-review alert', () => {
-  it('mails the error addresses of the active connections that take the source, each address once', async () => {
-    const mailer = keepingMailer();
-    const alert = createHeldAlerter({
-      connections: async () => [
-        connection([], ['ops@example.com']),
-        connection(['src_shop', 'src_other'], ['OPS@example.com', 'crm@example.com']),
-        connection(['src_other'], ['other@example.com']),
-        connection([], ['inactive@example.com'], false),
-        connection([], []),
-      ],
-      mailer,
-      logger: silentLogger(),
-    });
-    await alert(HELD);
-    expect(mailer.sent).toEqual([
-      { to: ['ops@example.com', 'crm@example.com'], ...renderHeldAlert(HELD) },
-    ]);
-    expect(mailer.sent[0]?.subject).toBe(
-      '[ipnhub] A paypal-ipn notification is held for review: AMOUNT_MISMATCH: item "a" was paid 1.00 EUR, expected 19.99 EUR',
-    );
-    expect(mailer.sent[0]?.text).toContain('GET /api/v1/inbound-requests/req_01HELD');
-  });
-
-  it('logs the held request, and says so when nobody can be mailed', async () => {
-    const mailer = keepingMailer();
+  it('logs the held request and counts it as a held alert of its source', async () => {
     const log = captureLogger('info');
+    const notes: HealthNote[] = [];
     await createHeldAlerter({
-      connections: async () => [connection(['src_other'], ['other@example.com'])],
-      mailer,
+      note: async (note) => {
+        notes.push(note);
+      },
       logger: log.logger,
     })(HELD);
-    expect(mailer.sent).toEqual([]);
-    expect(log.lines().map((line) => [line.level, line.msg])).toEqual([
-      [40, 'inbound request held for review'],
-      [
-        40,
-        'no connection of this source has error e-mail addresses; the held request is only in the log and the API',
-      ],
+    expect(notes).toEqual([
+      {
+        subjectId: 'src_shop',
+        kind: 'held',
+        ref: 'req_01HELD',
+        reason: 'AMOUNT_MISMATCH: item "a" was paid 1.00 EUR, expected 19.99 EUR',
+      },
     ]);
-  });
-
-  it('does not throw when the mail or the connection lookup fails; it logs instead', async () => {
-    const log = captureLogger('info');
-    const failing = keepingMailer({ ok: false, transient: true, error: 'connect ECONNREFUSED' });
-    await createHeldAlerter({
-      connections: async () => [connection([], ['ops@example.com'])],
-      mailer: failing,
-      logger: log.logger,
-    })(HELD);
-    await createHeldAlerter({
-      connections: async () => Promise.reject(new Error('database gone')),
-      mailer: failing,
-      logger: log.logger,
-    })(HELD);
-    expect(
-      log
-        .lines()
-        .filter(
-          (line) => Number(line.level) >= 40 && line.msg !== 'inbound request held for review',
-        )
-        .map((line) => line.msg),
-    ).toEqual(['held-for-review e-mail could not be sent', 'held-for-review alert failed']);
+    expect(log.lines().map((line) => [line.level, line.msg, line.inboundId, line.code])).toEqual([
+      [40, 'inbound request held for review', 'req_01HELD', 'AMOUNT_MISMATCH'],
+    ]);
   });
 });
 

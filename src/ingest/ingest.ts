@@ -33,6 +33,7 @@ import type {
 } from '../providers/provider.js';
 import { installedProvider } from '../providers/registry.js';
 import type { ProviderLookup } from '../providers/registry.js';
+import { acceptedLogFields } from './accepted-log.js';
 import type { HeldRequest } from './held-alert.js';
 import type { IngestStore, InboundRow, KeyedEvent } from './ingest-store.js';
 import { mediaTypeOf } from '../lib/media-type.js';
@@ -69,6 +70,17 @@ export interface IngestDeps {
   onPending?: () => void;
   /** Called after a request was stored as held for review (sends the alert). */
   onHeld?: (held: HeldRequest) => void;
+  /** Called after a request of a known source was rejected (counts the operator's alert). */
+  onRejected?: (rejected: RejectedRequest) => void;
+}
+
+/** A rejected request of a known source, for the operator's alert (outbox/health-alerts.ts). */
+export interface RejectedRequest {
+  /** Null when the request was not stored (a refusal the rate limit counts only). */
+  inboundId: string | null;
+  sourceId: string;
+  code: ErrorCode;
+  reason: string;
 }
 
 export interface IngestResult {
@@ -195,17 +207,21 @@ export function createIngest(deps: IngestDeps): Ingest {
       reason,
       status: ERROR_CATALOGUE[code].status,
     };
+    const sourceId = base.source_id ?? '';
     if (!store) {
       deps.observer?.request('rejected');
+      deps.onRejected?.({ inboundId: null, sourceId, code, reason });
       return { inboundId: null, outcome, ack: provider.acknowledge(outcome) };
     }
     await record({ ...base, verdict: 'rejected', verdict_code: code, verdict_reason: reason });
-    logger.info({ inboundId: base.id, sourceId: base.source_id, code }, 'inbound request rejected');
+    logger.info({ inboundId: base.id, sourceId, code }, 'inbound request rejected');
+    deps.onRejected?.({ inboundId: base.id, sourceId, code, reason });
     return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
   }
 
   return {
     async receive(sourceId, req, precheck) {
+      const started = performance.now();
       const source = await deps.sources.loadForIngest(sourceId);
       const provider = source ? lookup(source.provider) : null;
       if (!source || !provider) {
@@ -306,6 +322,18 @@ export function createIngest(deps: IngestDeps): Ingest {
         );
         const inserted = result.inserted.flatMap((id) => byId.get(id) ?? []);
         const verdict: InboundVerdict = inserted.length > 0 ? 'accepted' : 'duplicate';
+        logger.info(
+          acceptedLogFields({
+            inboundId: base.id,
+            source,
+            events: events.map(({ event }) => event),
+            inserted: new Set(result.inserted),
+            deliveries: result.deliveries,
+            durationMs: Math.round(performance.now() - started),
+            verification: 'immediate',
+          }),
+          'notification accepted',
+        );
         deps.observer?.request(verdict);
         if (inserted.length > 0) deps.observer?.events(inserted, result.deliveries);
         if (result.deliveries > 0) deps.onDeliveriesCreated?.();

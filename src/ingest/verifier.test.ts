@@ -16,7 +16,7 @@ import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
 import { createGroupCommitter } from './group-commit.js';
 import { createIngest } from './ingest.js';
-import type { Ingest } from './ingest.js';
+import type { Ingest, RejectedRequest } from './ingest.js';
 import { createLocalIngestStore } from './ingest-store.js';
 import { createJobRunner } from '../jobs/job-runner.js';
 import type { JobRunner } from '../jobs/job-runner.js';
@@ -131,9 +131,13 @@ for (const dialect of enabledDialects()) {
     let sources: { loadForIngest(id: string): Promise<typeof SOURCE | null> };
     let sourceExists: boolean;
 
-    function verifier(schedule = [5, 300]): JobRunner {
+    function verifier(
+      schedule = [5, 300],
+      onRejected?: (rejected: RejectedRequest) => void,
+    ): JobRunner {
       const logger = silentLogger();
       const jobs = createVerificationJobs({
+        ...(onRejected ? { onRejected } : {}),
         db: testDb.db,
         adapter: testDb.adapter,
         sources,
@@ -242,7 +246,17 @@ for (const dialect of enabledDialects()) {
         SOURCE.id,
         request(clock, 'key=C2&receiver=shop@example.com&type=unknown'),
       );
-      await verifier().runOnce();
+      const rejected: RejectedRequest[] = [];
+      await verifier(undefined, (r) => rejected.push(r)).runOnce();
+      // The operator's alert hears of the rejection, not of the ignored one.
+      expect(rejected).toEqual([
+        {
+          inboundId: wrong.inboundId,
+          sourceId: SOURCE.id,
+          code: 'RECEIVER_MISMATCH',
+          reason: expect.any(String),
+        },
+      ]);
       expect(await inbound(wrong.inboundId!)).toMatchObject({
         verdict: 'rejected',
         verdict_code: 'RECEIVER_MISMATCH',

@@ -43,8 +43,9 @@ import { settleOutcome } from '../jobs/settle-outcome.js';
 import type { InboundRequest } from '../providers/provider.js';
 import { installedProvider } from '../providers/registry.js';
 import type { ProviderLookup } from '../providers/registry.js';
+import { acceptedLogFields } from './accepted-log.js';
 import type { HeldRequest } from './held-alert.js';
-import type { IngestObserver, IngestSources } from './ingest.js';
+import type { IngestObserver, IngestSources, RejectedRequest } from './ingest.js';
 import { keyEvents, verificationRecord } from './ingest.js';
 import type { ActiveTargets } from './ingest-store.js';
 import { writeCommit, writeVerdict } from './ingest-store.js';
@@ -71,6 +72,8 @@ export interface VerifierDeps {
   onDocumentJobs?: () => void;
   /** Called after a request was settled as held for review (sends the alert). */
   onHeld?: (held: HeldRequest) => void;
+  /** Called after a request was rejected when it was confirmed (counts the operator's alert). */
+  onRejected?: (rejected: RejectedRequest) => void;
   random?: () => number;
 }
 
@@ -86,6 +89,7 @@ type Settlement =
       reason: string | null;
       verification: string | null;
       held?: HeldRequest;
+      rejected?: RejectedRequest;
     }
   | {
       kind: 'commit';
@@ -93,6 +97,8 @@ type Settlement =
       source: { id: string; provider: string };
       drafts: readonly EventDraft[];
       verification: string;
+      /** `performance.now()` when the verification of this request began. */
+      startedAt: number;
     };
 
 /** Deferred verification as a kind of leased job, for the job runner. */
@@ -128,6 +134,7 @@ export function createVerificationJobs(deps: VerifierDeps): JobKind<Job> {
       'deferred verification settled',
     );
     if (s.held) deps.onHeld?.(s.held);
+    if (s.rejected) deps.onRejected?.(s.rejected);
   }
 
   async function reschedule(job: Job, s: Extract<Settlement, { kind: 'retry' }>): Promise<void> {
@@ -191,17 +198,22 @@ export function createVerificationJobs(deps: VerifierDeps): JobKind<Job> {
     if (result.deliveries > 0) deps.onDeliveriesCreated?.();
     if (result.documentJobs > 0) deps.onDocumentJobs?.();
     logger.info(
-      {
+      acceptedLogFields({
         inboundId: job.inbound_request_id,
-        events: result.inserted.length,
+        source: s.source,
+        events: events.map((e) => e.event),
+        inserted,
         deliveries: result.deliveries,
-      },
-      'deferred verification confirmed',
+        durationMs: Math.round(performance.now() - s.startedAt),
+        verification: 'deferred',
+      }),
+      'notification accepted',
     );
   }
 
   /** Asks the provider; writes nothing. */
   async function decide(job: Job): Promise<Settlement> {
+    const startedAt = performance.now();
     const row = await db
       .selectFrom('inbound_requests')
       .selectAll()
@@ -249,6 +261,12 @@ export function createVerificationJobs(deps: VerifierDeps): JobKind<Job> {
           : {}),
       };
     }
+    const rejected = (code: ErrorCode, reason: string): RejectedRequest => ({
+      inboundId: job.inbound_request_id,
+      sourceId: source.id,
+      code,
+      reason,
+    });
     if (!confirmation.ok)
       return {
         kind: 'final',
@@ -256,6 +274,7 @@ export function createVerificationJobs(deps: VerifierDeps): JobKind<Job> {
         code: confirmation.code,
         reason: confirmation.reason,
         verification: null,
+        rejected: rejected(confirmation.code, confirmation.reason),
       };
     const normalized = provider.normalize(req, source.config);
     // The notes were logged when the request arrived; here they stay part of the record.
@@ -267,6 +286,7 @@ export function createVerificationJobs(deps: VerifierDeps): JobKind<Job> {
         code: normalized.code,
         reason: normalized.reason,
         verification,
+        rejected: rejected(normalized.code, normalized.reason),
       };
     if (normalized.kind === 'ignored')
       return {
@@ -293,7 +313,14 @@ export function createVerificationJobs(deps: VerifierDeps): JobKind<Job> {
         held,
       };
     }
-    return { kind: 'commit', row, source, drafts: normalized.events, verification };
+    return {
+      kind: 'commit',
+      row,
+      source,
+      drafts: normalized.events,
+      verification,
+      startedAt,
+    };
   }
 
   function settle(job: Job, s: Settlement): Promise<void> {

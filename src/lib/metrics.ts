@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics for `/metrics`: inbound requests by verdict, requests the HTTP layer
- * refused by code, events by type, delivery attempts by outcome, delivery latency, and the
- * queue depth (read from the database when scraped, so it is right across processes). One
+ * refused by code, events by type, delivery attempts by outcome, delivery latency, alert mails
+ * sent by kind, connections switched off because they kept failing, and the queue depth (read from the database when scraped, so it is right across processes). One
  * registry per app instance, so tests can run several side by side.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -16,6 +16,10 @@ export interface Metrics {
   delivery(outcome: string, durationMs: number): void;
   /** A request the HTTP layer refused before a route handled it (rate limit, parser, authentication). */
   refused(code: ErrorCode): void;
+  /** An alert mail went out (outbox/alerts.ts): `deliveries`, `held`, `disabled` or a rejection code. */
+  alertSent(kind: string): void;
+  /** A connection was switched off because it kept failing (outbox/auto-disable.ts). */
+  connectionDisabled(): void;
 }
 
 export function createMetrics(queueDepth: () => Promise<Record<string, number>>): Metrics {
@@ -50,6 +54,17 @@ export function createMetrics(queueDepth: () => Promise<Record<string, number>>)
     labelNames: ['code'],
     registers: [registry],
   });
+  const alertMails = new Counter({
+    name: 'ipnhub_alert_mails_total',
+    help: "Alert e-mails sent by this process, by kind: deliveries (a connection's error e-mail), held, disabled, or the rejection code of a source's notifications.",
+    labelNames: ['kind'],
+    registers: [registry],
+  });
+  const autoDisabled = new Counter({
+    name: 'ipnhub_connections_auto_disabled_total',
+    help: 'Connections this process switched off because their deliveries kept failing.',
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'ipnhub_delivery_duration_seconds',
     help: 'Duration of delivery attempts.',
@@ -79,5 +94,7 @@ export function createMetrics(queueDepth: () => Promise<Record<string, number>>)
       latency.observe(durationMs / 1000);
     },
     refused: (code) => refused.inc({ code }),
+    alertSent: (kind) => alertMails.inc({ kind }),
+    connectionDisabled: () => autoDisabled.inc(),
   };
 }

@@ -1,6 +1,9 @@
 /**
- * Error e-mails to a connection's error addresses, as Digistore24 sends them for its own IPN
- * connections: when deliveries give up (dead or failed) and when they keep failing.
+ * Error e-mails to a connection's error addresses (and the operator address, when set), as
+ * Digistore24 sends them for its own IPN connections: when deliveries give up (dead or failed)
+ * and when they keep failing. The one alert mechanism: the alerts about sources and connections
+ * as a whole (rejected and held notifications, a connection switched off) are health-alerts.ts,
+ * reached through `note` and sent by the same loop under the same throttle.
  *
  * Throttled per connection, and nothing is lost to the throttle: the problems wait in
  * `alert_queue` (queued with the delivery's outcome, see alert-queue.ts) and a connection's
@@ -18,13 +21,20 @@ import type { Database } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import type { Mailer } from '../lib/mailer.js';
+import { uniqueEmails } from '../lib/unique-emails.js';
 import { renderAlertMail } from './alert-mail.js';
 import type { AlertReport, ReportedDelivery, ReportedStatus } from './alert-mail.js';
+import { createHealthAlerts } from './health-alerts.js';
+import type { HealthNote } from './health-alerts.js';
 
 export interface Alerter {
+  /** Whether an operator address is set: the connections' error e-mails go to it too. */
+  readonly hasOperator: boolean;
+  /** Counts an alert about a source or connection and mails it when its window is open; never throws. */
+  note(note: HealthNote): Promise<void>;
   /** Mails what is queued for this connection if its window is open; true when a mail went out. */
   flush(connectionId: string): Promise<boolean>;
-  /** Mails every connection whose window has ended and that has problems queued; returns the mails sent. */
+  /** Mails every connection and alert whose window has ended and that has something queued; returns the mails sent. */
   flushDue(): Promise<number>;
 }
 
@@ -36,6 +46,10 @@ export interface AlerterDeps {
   /** Length of a connection's window: at most one mail per connection in it. */
   throttleMs: number;
   logger: Logger;
+  /** The operator address (`operatorEmail`): gets every alert. */
+  operatorEmail?: string | undefined;
+  /** Counts every alert mail sent, by kind (`deliveries` for a connection's error e-mail). */
+  onSent?: (kind: string) => void;
 }
 
 /** The earliest retry of a mail that could not be sent, whatever the window. */
@@ -131,6 +145,8 @@ async function removeRows(
 export function createAlerter(deps: AlerterDeps): Alerter {
   const { db, adapter, clock, logger } = deps;
   const throttleMinutes = Math.round(deps.throttleMs / 60_000);
+  const health = createHealthAlerts(deps);
+  const operator = deps.operatorEmail === undefined ? [] : [deps.operatorEmail];
 
   function readQueue(trx: Kysely<Database>, connectionId: string): Promise<QueueRow[]> {
     return trx
@@ -201,7 +217,9 @@ export function createAlerter(deps: AlerterDeps): Alerter {
         .select(['id', 'name', 'connector', 'error_emails'])
         .where('id', '=', connectionId)
         .executeTakeFirst();
-      const recipients = connection ? storedEmails.parse(JSON.parse(connection.error_emails)) : [];
+      const recipients = connection
+        ? uniqueEmails([...operator, ...storedEmails.parse(JSON.parse(connection.error_emails))])
+        : [];
       const reported: ReportedDelivery[] = [];
       const covered: QueueRow[] = [];
       const settled: QueueRow[] = [];
@@ -260,6 +278,7 @@ export function createAlerter(deps: AlerterDeps): Alerter {
       return false;
     }
     await removeRows(db, claimed.rows);
+    deps.onSent?.('deliveries');
     logger.info(
       { connectionId, deliveries: claimed.rows.length, file: result.file },
       'error e-mail sent',
@@ -268,6 +287,8 @@ export function createAlerter(deps: AlerterDeps): Alerter {
   }
 
   return {
+    hasOperator: operator.length > 0,
+    note: (note) => health.note(note),
     flush,
     async flushDue() {
       const now = clock.now().toISOString();
@@ -289,7 +310,7 @@ export function createAlerter(deps: AlerterDeps): Alerter {
           );
         }
       }
-      return sent;
+      return sent + (await health.flushDue());
     },
   };
 }

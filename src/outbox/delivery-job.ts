@@ -61,6 +61,9 @@ import type { Logger } from '../lib/logger.js';
 import type { Mailer } from '../lib/mailer.js';
 import type { AlertKind } from './alert-queue.js';
 import type { Alerter } from './alerts.js';
+import type { AutoDisable } from './auto-disable.js';
+import { PARKED_UNTIL } from '../db/parked-deliveries.js';
+import { attemptLogFields } from './attempt-log.js';
 import { createOutcomeWriter } from './outcome-writer.js';
 import { createRequestRecorder, secretScrubber } from './request-recorder.js';
 import type { RecordedRequests, Scrubber } from './request-recorder.js';
@@ -121,6 +124,8 @@ export interface DeliveryJobDeps {
   deliveryTimeoutMs: number;
   /** Send a "failing" alert when a delivery has failed this many attempts in a row. */
   failingAfterAttempts: number;
+  /** Switches a connection off that has failed long enough (auto-disable.ts); checked after each failed attempt. */
+  autoDisable?: AutoDisable;
   observer?: WorkerObserver;
   random?: () => number;
   /** The lease owner of the claims and of every outcome write. */
@@ -291,6 +296,22 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     return { body: Buffer.from(row.raw_body), contentType: headers['content-type'] ?? null };
   }
 
+  /** A delivery of a connection ipnhub switched off stays pending, parked, without an attempt. */
+  async function park(delivery: DeliveryRow): Promise<void> {
+    await outcomes.record({
+      deliveryId: delivery.id,
+      status: 'pending',
+      attemptNo: delivery.attempts,
+      nextAttemptAt: PARKED_UNTIL,
+      lastError: delivery.last_error,
+      attempt: null,
+    });
+    deps.logger.debug(
+      { deliveryId: delivery.id, connectionId: delivery.connection_id },
+      'delivery kept: its connection is switched off',
+    );
+  }
+
   async function attempt(
     delivery: DeliveryRow,
     inputs: Inputs,
@@ -301,8 +322,16 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     let started = performance.now();
     const attemptNo = delivery.attempts + 1;
     const [event, connection] = await Promise.all([inputs.event, inputs.connection]);
+    if (
+      connection &&
+      connection.disabledAt !== null &&
+      !connection.active &&
+      delivery.trigger !== 'manual'
+    )
+      return park(delivery);
     let result: DeliveryResult;
     let sent: RecordedRequests | null = null;
+    let ranConnector = false;
     if (!event) result = { outcome: 'failed', reason: `event ${delivery.event_id} not found` };
     else if (!connection) result = { outcome: 'skipped', reason: 'connection was removed' };
     else if (!connection.active && delivery.trigger !== 'manual')
@@ -343,6 +372,7 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
         deadline.release();
         slots.give();
       });
+      ranConnector = true;
       // On the worker's clock: the wall clock, or a test's manual one.
       const took = deps.clock.now().getTime() - startedAt.getTime();
       meanAttemptMs =
@@ -353,7 +383,11 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     const durationMs = Math.round(performance.now() - started);
     const settled = settle(delivery, result, attemptNo);
     const kind =
-      connection && connection.errorEmails.length > 0 ? alertKind(settled.status, attemptNo) : null;
+      connection && (connection.errorEmails.length > 0 || deps.alerter.hasOperator)
+        ? alertKind(settled.status, attemptNo)
+        : null;
+    // Only what the connector did says something about the target (connection-health.ts).
+    const failed = result.outcome === 'retry' || result.outcome === 'failed';
     const updated = await outcomes.record({
       deliveryId: delivery.id,
       status: settled.status,
@@ -371,6 +405,9 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
         requests: sent === null ? null : JSON.stringify(sent),
       },
       ...(connection && kind ? { alert: { connectionId: connection.id, kind } } : {}),
+      ...(connection && ranConnector && result.outcome !== 'skipped'
+        ? { health: { connectionId: connection.id, ok: !failed } }
+        : {}),
     });
     deps.observer?.delivery(settled.status === 'pending' ? 'retry' : settled.status, durationMs);
     if (!updated) {
@@ -381,13 +418,17 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
       return;
     }
     deps.logger.info(
-      {
-        deliveryId: delivery.id,
-        attempt: attemptNo,
-        outcome: result.outcome,
+      attemptLogFields({
+        delivery,
+        attemptNo,
+        event,
+        connection,
+        result,
         status: settled.status,
         durationMs,
-      },
+        sent,
+        ranConnector,
+      }),
       'delivery attempt',
     );
     if (connection && kind) {
@@ -398,6 +439,16 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
           deps.logger.error(
             { err, connectionId: connection.id },
             'error e-mail failed; it stays queued',
+          ),
+        );
+    }
+    if (connection?.active && ranConnector && failed && deps.autoDisable) {
+      await deps
+        .autoDisable(connection.id)
+        .catch((err: unknown) =>
+          deps.logger.error(
+            { err, connectionId: connection.id },
+            'could not check whether the connection should be switched off; checked again on its next failure',
           ),
         );
     }

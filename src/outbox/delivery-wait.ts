@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { earlierUnfinishedDeliveries } from '../db/claim-deliveries.js';
+import { PARKED_UNTIL } from '../db/parked-deliveries.js';
 import type { Database, DeliveryStatus } from '../db/schema.js';
 
 /** The earlier delivery of the same connection and order that must finish first. */
@@ -123,6 +124,14 @@ export async function explainWait(
       reason: 'lease_expired',
       leaseExpiresAt: expiresAt,
       message: `The worker attempting it stopped (its lease ended ${expiresAt}); ${WORKER} takes it over.${note}`,
+    };
+  }
+  if (delivery.nextAttemptAt === PARKED_UNTIL) {
+    return {
+      reason: 'scheduled',
+      nextAttemptAt: delivery.nextAttemptAt,
+      message:
+        'Kept while its connection is switched off (ipnhub switched it off because its deliveries kept failing): it goes out, in order, once the connection is switched on again (ipnhub connection enable).',
     };
   }
   if (delivery.nextAttemptAt > nowIso) {

@@ -17,7 +17,8 @@
  * recorded only once its transaction has committed.
  *
  * An outcome that needs an error e-mail queues it (alert-queue.ts) in the same transaction, so
- * the mail cannot be lost between recording the outcome and sending it.
+ * the mail cannot be lost between recording the outcome and sending it; the connection's
+ * failing streak (connection-health.ts) is written there too.
  */
 import type { Insertable, Kysely } from 'kysely';
 import { newId } from '../core/ids.js';
@@ -27,6 +28,8 @@ import type { AttemptsTable, Database, DeliveryStatus } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import { queueAlerts } from './alert-queue.js';
 import type { AlertKind } from './alert-queue.js';
+import { recordConnectionHealth } from './connection-health.js';
+import type { HealthMark } from './connection-health.js';
 
 /** One finished attempt and the state its delivery moves to. */
 export interface AttemptOutcome {
@@ -37,9 +40,12 @@ export interface AttemptOutcome {
   /** When the next try is due (status `pending`); null leaves the delivery's time as it is. */
   nextAttemptAt: string | null;
   lastError: string | null;
-  attempt: Omit<Insertable<AttemptsTable>, 'id' | 'delivery_id' | 'attempt_no'>;
+  /** The attempt row; none when no attempt was made (a delivery parked for a switched-off connection). */
+  attempt: Omit<Insertable<AttemptsTable>, 'id' | 'delivery_id' | 'attempt_no'> | null;
   /** An error e-mail to queue with the outcome (its reason is `lastError`). */
   alert?: { connectionId: string; kind: AlertKind };
+  /** What the attempt says about its connection's health (connection-health.ts). */
+  health?: HealthMark;
 }
 
 export interface OutcomeWriter {
@@ -110,15 +116,19 @@ export function createOutcomeWriter(deps: OutcomeWriterDeps): OutcomeWriter {
         .execute();
       for (const row of rows) recorded.add(row.id);
     }
-    const attempts = outcomes
-      .filter((o) => recorded.has(o.deliveryId))
-      .map((o) => ({
-        id: newId('attempt'),
-        delivery_id: o.deliveryId,
-        attempt_no: o.attemptNo,
-        ...o.attempt,
-        requests: o.attempt.requests ?? null,
-      }));
+    const attempts = outcomes.flatMap((o) =>
+      o.attempt !== null && recorded.has(o.deliveryId)
+        ? [
+            {
+              id: newId('attempt'),
+              delivery_id: o.deliveryId,
+              attempt_no: o.attemptNo,
+              ...o.attempt,
+              requests: o.attempt.requests ?? null,
+            },
+          ]
+        : [],
+    );
     if (attempts.length > 0) await trx.insertInto('attempts').values(attempts).execute();
     const alerts = outcomes.flatMap((o) =>
       o.alert && recorded.has(o.deliveryId)
@@ -134,6 +144,11 @@ export function createOutcomeWriter(deps: OutcomeWriterDeps): OutcomeWriter {
         : [],
     );
     await queueAlerts(trx, alerts, now);
+    await recordConnectionHealth(
+      trx,
+      outcomes.flatMap((o) => (o.health && recorded.has(o.deliveryId) ? [o.health] : [])),
+      now,
+    );
     return recorded;
   }
 

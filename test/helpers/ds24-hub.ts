@@ -32,6 +32,8 @@ export interface Ds24HubOptions {
   config?: TestRuntimeOptions['config'];
   /** The source's passphrase; {@link DS24_HUB_PASSPHRASE} when absent. */
   passphrase?: string;
+  /** The runtime's logger (a silent one when absent). */
+  logger?: TestRuntimeOptions['logger'];
 }
 
 /** Sample-field overrides (product `543210` unless set) plus raw fields added after them. */
@@ -96,6 +98,7 @@ export async function startDs24Hub(
   const harness = await startAdminHarness(dialect, {
     clock,
     config: { smtpUrl: smtp.url, ...options.config },
+    ...(options.logger ? { logger: options.logger } : {}),
   });
   const base = await harness.app.listen({ port: 0, host: '127.0.0.1' });
   const source = await harness.call('POST', '/sources', {

@@ -337,7 +337,15 @@ export function registerConnectionCommand(program: Command, ctx: CommandContext)
               { header: 'id', value: (v: ConnectionView) => v.id },
               { header: 'connector', value: (v) => v.connector },
               { header: 'name', value: (v) => v.name },
-              { header: 'active', value: (v) => (v.active ? 'yes' : 'no') },
+              {
+                header: 'active',
+                value: (v) =>
+                  v.active
+                    ? 'yes'
+                    : v.disabledAt
+                      ? `no, switched off by ipnhub ${v.disabledAt}`
+                      : 'no',
+              },
               { header: 'target', value: (v) => truncate(targetOf(v), 60) },
               { header: 'receives', value: (v) => describeFilters(v.filters) },
             ],
@@ -345,6 +353,12 @@ export function registerConnectionCommand(program: Command, ctx: CommandContext)
             `No connections yet in ${runtimeDatabase(runtime)}. Add one with: ipnhub connection add --connector webhook --name <name> --url <url>`,
           ),
         );
+        for (const v of views) {
+          if (!v.active && v.disabledAt)
+            ctx.io.stdout(
+              `\n${v.id} ("${v.name}") was switched off by ipnhub at ${v.disabledAt}: ${v.disabledReason ?? 'it kept failing'}.\nIts pending deliveries are kept; after fixing the cause switch it on with: ipnhub connection enable ${v.id}\n`,
+            );
+        }
       });
     });
 
@@ -389,7 +403,7 @@ export function registerConnectionCommand(program: Command, ctx: CommandContext)
       .command(verb)
       .description(
         active
-          ? 'Switch a connection on: events received from now on are delivered to it.'
+          ? 'Switch a connection on: events received from now on are delivered to it; deliveries kept while ipnhub had switched it off (it kept failing) go out now, in order.'
           : 'Switch a connection off: events received from now on are not delivered to it, and its pending deliveries are skipped when they come up (ipnhub deliveries redeliver still sends one).',
       )
       .argument('<id>', 'connection id (con_…)')

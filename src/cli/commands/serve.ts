@@ -35,7 +35,7 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
       const { io } = ctx;
       const settings = loadSettings(io.env);
       const { config } = settings;
-      const logger = ioLogger(config.logLevel, io.stdout);
+      const logger = ioLogger(config.logLevel, io.stdout, config.logFormat);
       logSettingsWarnings(settings, logger);
       ctx.serverProcess();
       const runtime = await createRuntime(config, {

@@ -25,7 +25,7 @@ export function registerWorkerCommand(program: Command, ctx: CommandContext): vo
       const { io } = ctx;
       const settings = loadSettings(io.env);
       const { config } = settings;
-      const logger = ioLogger(config.logLevel, io.stdout);
+      const logger = ioLogger(config.logLevel, io.stdout, config.logFormat);
       logSettingsWarnings(settings, logger);
       ctx.serverProcess();
       const runtime = await createRuntime(config, { logger, skipAdminToken: true });

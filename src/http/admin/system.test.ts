@@ -31,6 +31,7 @@ for (const dialect of enabledDialects()) {
         database: dialect,
         publicBaseUrl: 'https://ipn.example.com',
         mail: 'files',
+        operatorEmail: null,
       });
       expect(body.migrations).toEqual(
         expect.arrayContaining(['0001_initial', '0006_admin_sessions', '0007_admin_read_indexes']),
@@ -64,7 +65,11 @@ describe('the test e-mail through SMTP', () => {
   beforeAll(async () => {
     sink = await startSmtpSink({ rejectRecipients: ['nobody@example.com'] });
     h = await startAdminHarness('sqlite', {
-      config: { smtpUrl: sink.url, mailFrom: 'ipnhub <hub@example.com>' },
+      config: {
+        smtpUrl: sink.url,
+        mailFrom: 'ipnhub <hub@example.com>',
+        operatorEmail: 'operator@example.com',
+      },
     });
   });
   afterAll(async () => {
@@ -81,7 +86,10 @@ describe('the test e-mail through SMTP', () => {
     expect(sink.messages.map((m) => [m.to, m.subject])).toEqual([
       [['me@example.com'], 'ipnhub test e-mail'],
     ]);
-    expect((await h.call('GET', '/system')).json()).toMatchObject({ mail: 'smtp' });
+    expect((await h.call('GET', '/system')).json()).toMatchObject({
+      mail: 'smtp',
+      operatorEmail: 'operator@example.com',
+    });
   });
 
   it("answers the server's refusal as ok: false with the reason, not as an error", async () => {

@@ -1564,6 +1564,10 @@ export interface components {
                 [key: string]: "set" | "unset";
             };
             errorEmails: string[];
+            /** @description When ipnhub switched the connection off on its own because its deliveries kept failing (`autoDisableAfterDays`); its pending deliveries are kept and go out in order when it is switched on again. Null while it is on, or when it was switched off by hand. */
+            disabledAt: string | null;
+            /** @description Why ipnhub switched it off; null with `disabledAt`. */
+            disabledReason: string | null;
             /** @description ISO 8601 UTC instant. */
             createdAt: string;
             /** @description ISO 8601 UTC instant. */
@@ -1597,6 +1601,10 @@ export interface components {
                 [key: string]: "set" | "unset";
             };
             errorEmails: string[];
+            /** @description When ipnhub switched the connection off on its own because its deliveries kept failing (`autoDisableAfterDays`); its pending deliveries are kept and go out in order when it is switched on again. Null while it is on, or when it was switched off by hand. */
+            disabledAt: string | null;
+            /** @description Why ipnhub switched it off; null with `disabledAt`. */
+            disabledReason: string | null;
             /** @description ISO 8601 UTC instant. */
             createdAt: string;
             /** @description ISO 8601 UTC instant. */
@@ -1653,6 +1661,8 @@ export interface components {
              * @enum {string}
              */
             mail: "smtp" | "files";
+            /** @description The operator address (operatorEmail) that gets the alerts about sources and connections and a copy of the error e-mails, or null (see docs/health-and-alerts.md). */
+            operatorEmail: string | null;
             /** @description The data directory (SQLite only). */
             dataDir?: string;
         };

@@ -18,6 +18,13 @@ const connectionSettings = z.strictObject({
     .record(z.string(), secretStatus)
     .meta({ description: 'Whether each secret field holds a value (never the value).' }),
   errorEmails: z.array(z.string()),
+  disabledAt: instant.nullable().meta({
+    description:
+      'When ipnhub switched the connection off on its own because its deliveries kept failing (`autoDisableAfterDays`); its pending deliveries are kept and go out in order when it is switched on again. Null while it is on, or when it was switched off by hand.',
+  }),
+  disabledReason: z.string().nullable().meta({
+    description: 'Why ipnhub switched it off; null with `disabledAt`.',
+  }),
   createdAt: instant,
   updatedAt: instant,
 });

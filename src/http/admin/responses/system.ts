@@ -17,6 +17,10 @@ export const systemInfo = named(
       description:
         '`smtp`: sent through the configured SMTP server; `files`: written as .eml files into the data directory.',
     }),
+    operatorEmail: z.string().nullable().meta({
+      description:
+        'The operator address (operatorEmail) that gets the alerts about sources and connections and a copy of the error e-mails, or null (see docs/health-and-alerts.md).',
+    }),
     dataDir: z.string().optional().meta({ description: 'The data directory (SQLite only).' }),
   }),
 );

@@ -4,6 +4,7 @@ import { ActiveSwitch } from './active-switch.js';
 import type { Connection, ConnectorEntry } from './connection-types.js';
 import { FailingCounts, isFailing, LastDelivery } from './delivery-health.js';
 import { FilterSummary } from './filter-summary.js';
+import { SwitchedOffNotice } from './switched-off-notice.js';
 
 export interface ConnectionCardProps {
   connection: Connection;
@@ -27,6 +28,7 @@ export function ConnectionCard({ connection, connector, sourceNames }: Connectio
         <span className="card-kicker">{connector?.displayName ?? connection.connector}</span>
       </header>
       <ActiveSwitch connection={connection} />
+      <SwitchedOffNotice connection={connection} />
       <FilterSummary filters={connection.filters} sourceNames={sourceNames} />
       <FailingCounts connection={connection} />
       <LastDelivery connection={connection} />

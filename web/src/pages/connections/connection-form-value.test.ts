@@ -36,6 +36,8 @@ function stored(
     config,
     secretFields,
     errorEmails: ['ops@example.com'],
+    disabledAt: null,
+    disabledReason: null,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     lastDelivery: null,

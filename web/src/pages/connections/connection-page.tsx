@@ -14,6 +14,7 @@ import { PageHeader } from '../../components/page-header.js';
 import { Loading } from '../../components/states.js';
 import { RedeliverAll } from '../deliveries/redeliver-all.js';
 import { ActiveSwitch } from './active-switch.js';
+import { SwitchedOffNotice } from './switched-off-notice.js';
 import {
   connectorById,
   useConnection,
@@ -73,6 +74,7 @@ export function ConnectionPage() {
       />
       <CardSection title={t('connections.status')}>
         <ActiveSwitch connection={data} />
+        <SwitchedOffNotice connection={data} />
         <FailingCounts connection={data} />
         <LastDelivery connection={data} />
         <RedeliverAll connectionId={data.id} connectionName={data.name} />

@@ -15,6 +15,7 @@ import {
   insertDelivery,
   insertEvent,
 } from '../../../../src/http/admin/test-support/admin-harness.js';
+import { PARKED_UNTIL } from '../../../../src/db/parked-deliveries.js';
 import type { LanguageCode } from '../../i18n/languages.js';
 import { expectAccessible } from '../../test-support/axe.js';
 import { startTestServer } from '../../test-support/ipnhub-server.js';
@@ -302,6 +303,62 @@ describe('Connections pages', () => {
     await waitFor(async () =>
       expect((await server.runtime.connections.get(connection.id))?.active).toBe(true),
     );
+  });
+
+  it('says why and since when ipnhub switched a connection off, and switching it on resumes its kept deliveries', async () => {
+    const user = userEvent.setup({ delay: null });
+    const { connection } = await server.runtime.connections.create({
+      connector: 'email',
+      name: 'CRM feed',
+      config: { to: ['me@example.com'] },
+    });
+    const db = server.runtime.dbHandle.db;
+    const kept = await insertDelivery(db, {
+      eventId: await insertEvent(db, { type: 'payment' }),
+      connectionId: connection.id,
+      status: 'pending',
+      attempts: 3,
+      lastError: 'SMTP 451',
+    });
+    // As outbox/auto-disable.ts leaves it: off, why and since when, its delivery parked.
+    await db
+      .updateTable('connections')
+      .set({
+        active: 0,
+        disabled_at: '2026-03-06T10:01:00.000Z',
+        disabled_reason: 'every delivery attempt failed for 5 days 0 hours (9 attempts)',
+        updated_at: '2026-03-06T10:01:00.000Z',
+      })
+      .where('id', '=', connection.id)
+      .execute();
+    await db
+      .updateTable('deliveries')
+      .set({ next_attempt_at: PARKED_UNTIL })
+      .where('id', '=', kept)
+      .execute();
+
+    await render(`/connections/${connection.id}`, 'de');
+    const notice = await screen.findByRole('note');
+    expect(notice.textContent).toContain('ipnhub hat diese Verbindung am');
+    expect(notice.textContent).toContain('weil ihre Zustellungen immer wieder fehlschlugen');
+    expect(
+      within(notice)
+        .getByText(/every delivery attempt failed/)
+        .getAttribute('lang'),
+    ).toBe('en');
+    await expectAccessible();
+
+    await user.click(screen.getByRole('switch', { name: 'Aktiv: CRM feed' }));
+    await waitFor(() => expect(screen.queryByRole('note')).toBeNull());
+    const on = await server.runtime.connections.get(connection.id);
+    expect(on).toMatchObject({ active: true, disabledAt: null, disabledReason: null });
+    const delivery = await db
+      .selectFrom('deliveries')
+      .select(['status', 'next_attempt_at'])
+      .where('id', '=', kept)
+      .executeTakeFirstOrThrow();
+    expect(delivery.status).toBe('pending');
+    expect(delivery.next_attempt_at).not.toBe(PARKED_UNTIL);
   });
 
   it('deletes a connection only after confirming, and keeps its delivery history', async () => {

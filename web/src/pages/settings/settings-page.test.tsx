@@ -41,6 +41,9 @@ describe('Settings page', () => {
     await within(system).findByText('SQLite (a file in the data directory)');
     expect(system.textContent).toContain('Not set. Set publicBaseUrl');
     expect(system.textContent).toContain('No SMTP server configured');
+    expect(system.textContent).toContain(
+      "Not set: only the connections' error addresses get alerts.",
+    );
     expect(system.textContent).toContain(server.runtime.dataDir);
     const migrations = within(system)
       .getAllByRole('listitem')
@@ -138,6 +141,7 @@ function rotationContract(first: string, next: string) {
           migrations: ['0001_initial'],
           publicBaseUrl: 'https://hub.example.com',
           mail: 'smtp',
+          operatorEmail: 'ops@example.com',
         },
       };
     return error(404, 'ROUTE_NOT_FOUND');
@@ -169,6 +173,7 @@ describe('Rotating the admin token', () => {
     expect(await within(facts).findByText('PostgreSQL')).toBeTruthy();
     expect(within(facts).getByText('https://hub.example.com').tagName.toLowerCase()).toBe('code');
     expect(facts.textContent).toContain('Sent through the configured SMTP server');
+    expect(within(facts).getByText('ops@example.com').tagName.toLowerCase()).toBe('code');
 
     await user.click(screen.getByRole('button', { name: 'Replace the admin token' }));
     await user.click(

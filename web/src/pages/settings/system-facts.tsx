@@ -39,6 +39,14 @@ export function SystemFacts() {
             ) : null}
             <dt>{t('settings.system.mail')}</dt>
             <dd>{t(`settings.system.mailKind.${system.data.mail}`)}</dd>
+            <dt>{t('settings.system.operatorEmail')}</dt>
+            <dd>
+              {system.data.operatorEmail ? (
+                <code dir="ltr">{system.data.operatorEmail}</code>
+              ) : (
+                t('settings.system.noOperatorEmail')
+              )}
+            </dd>
           </dl>
           <h3>{t('settings.system.migrations', { count: system.data.migrations.length })}</h3>
           <ol className="migrations">
