@@ -12,6 +12,7 @@ import type { CommandContext } from './cli/command-context.js';
 import { registerAccessCommand } from './cli/commands/access.js';
 import { registerConfigCommand } from './cli/commands/config.js';
 import { registerConnectionCommand } from './cli/commands/connection.js';
+import { registerCustomerCommand } from './cli/commands/customer.js';
 import { registerDeliveriesCommand } from './cli/commands/deliveries.js';
 import { registerDevCommand } from './cli/commands/dev.js';
 import { registerDocumentsCommand } from './cli/commands/documents.js';
@@ -64,6 +65,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerEventsCommand(program, ctx);
   registerDeliveriesCommand(program, ctx);
   registerAccessCommand(program, ctx);
+  registerCustomerCommand(program, ctx);
   registerProfileCommand(program, ctx);
   registerDocumentsCommand(program, ctx);
   registerSimulateCommand(program, ctx);

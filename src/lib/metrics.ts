@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics for `/metrics`: inbound requests by verdict, requests the HTTP layer
- * refused by code, events by type, delivery attempts by outcome, delivery latency, and the
+ * refused by code, events by type, delivery attempts by outcome, delivery latency, what
+ * retention pruned by kind, and the
  * queue depth (read from the database when scraped, so it is right across processes). One
  * registry per app instance, so tests can run several side by side.
  */
@@ -16,6 +17,8 @@ export interface Metrics {
   delivery(outcome: string, durationMs: number): void;
   /** A request the HTTP layer refused before a route handled it (rate limit, parser, authentication). */
   refused(code: ErrorCode): void;
+  /** Rows the retention pruning changed or removed in one run, by kind (retention/prune.ts). */
+  pruned(kind: string, count: number): void;
 }
 
 export function createMetrics(queueDepth: () => Promise<Record<string, number>>): Metrics {
@@ -50,6 +53,12 @@ export function createMetrics(queueDepth: () => Promise<Record<string, number>>)
     labelNames: ['code'],
     registers: [registry],
   });
+  const pruned = new Counter({
+    name: 'ipnhub_pruned_total',
+    help: 'What retention pruning removed, by kind: raw_bodies (bodies and headers emptied), attempt_bodies (attempt requests and responses cleared), rejected_requests (requests deleted).',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'ipnhub_delivery_duration_seconds',
     help: 'Duration of delivery attempts.',
@@ -79,5 +88,6 @@ export function createMetrics(queueDepth: () => Promise<Record<string, number>>)
       latency.observe(durationMs / 1000);
     },
     refused: (code) => refused.inc({ code }),
+    pruned: (kind, count) => pruned.inc({ kind }, count),
   };
 }
