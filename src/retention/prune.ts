@@ -293,10 +293,12 @@ export function createPruner(deps: PrunerDeps): Pruner {
   return {
     async runOnce() {
       const started = performance.now();
+      // Requests that are deleted go first, so their bodies are not emptied before.
+      const rejected = await pruneRejected();
       const counts: PruneCounts = {
+        rejected_requests: rejected,
         raw_bodies: await pruneRawBodies(),
         attempt_bodies: await pruneAttemptBodies(),
-        rejected_requests: await pruneRejected(),
       };
       for (const kind of PRUNE_KINDS) deps.observer?.pruned(kind, counts[kind]);
       logger.info(
