@@ -6,9 +6,6 @@
  * pending delivery is cancelled, and a later notification for the same e-mail makes a new
  * customer while an exact resend of an erased one changes nothing.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../lib/clock.js';
 import type { InboundRequest } from '../providers/provider.js';
@@ -18,6 +15,7 @@ import { ds24Request } from '../../test/helpers/ds24.js';
 import { enabledDialects } from '../../test/helpers/test-db.js';
 import { createTestRuntime } from '../../test/helpers/test-runtime.js';
 import type { TestRuntime } from '../../test/helpers/test-runtime.js';
+import { findTraces } from './test-support/traces.js';
 import { CANCELLED_BY_ERASURE, eraseCustomer, erasedEmail } from './erase-customer.js';
 
 const PASSPHRASE = 'erasure-passphrase';
@@ -103,41 +101,7 @@ for (const dialect of enabledDialects()) {
       return result.outcome.kind;
     }
 
-    /** Where the e-mail or a name still appears, as `table: text`. */
-    async function traces(): Promise<string[]> {
-      const found: string[] = [];
-      const { db } = runtime.dbHandle;
-      if (runtime.target.kind === 'sqlite') {
-        // The runtime's database file (test-runtime.ts puts it in the data directory).
-        const file = join(runtime.dataDir, 'ipnhub.db');
-        for (const path of [file, `${file}-wal`]) {
-          if (!existsSync(path)) continue;
-          const bytes = readFileSync(path);
-          for (const secret of SECRETS)
-            for (const form of new Set([secret, secret.toLowerCase()]))
-              if (bytes.includes(Buffer.from(form, 'utf8'))) found.push(`${path}: ${form}`);
-        }
-        return found;
-      }
-      const tables = await sql<{ table_name: string }>`
-        select table_name from information_schema.tables where table_schema = 'public'
-      `.execute(db);
-      for (const { table_name } of tables.rows) {
-        // A row as text shows bytea columns in hex, so the hex of each secret is searched too.
-        const rows = await sql<{ row: string }>`
-          select t::text as row from ${sql.table(table_name)} t
-        `.execute(db);
-        for (const { row } of rows.rows) {
-          const lower = row.toLowerCase();
-          for (const secret of SECRETS) {
-            const hex = Buffer.from(secret.toLowerCase()).toString('hex');
-            if (lower.includes(secret.toLowerCase()) || lower.includes(hex))
-              found.push(`${table_name}: ${secret}`);
-          }
-        }
-      }
-      return found;
-    }
+    const traces = (): Promise<string[]> => findTraces(runtime, SECRETS);
 
     it('leaves no trace of the e-mail or the name, keeps the accounting, cancels what is pending', async () => {
       const { db } = runtime.dbHandle;

@@ -40,7 +40,6 @@ import {
   personalValues,
   redactJson,
   redactNullable,
-  redactText,
 } from './personal-values.js';
 import type { PersonalValues } from './personal-values.js';
 
@@ -384,18 +383,22 @@ async function eraseDocuments(
   if (documentIds.length > 0) {
     const mails = await trx
       .selectFrom('document_mails')
-      .select(['id', 'recipients', 'status', 'last_error'])
+      .select(['id', 'recipients', 'status', 'last_error', 'subject'])
       .where('document_id', 'in', documentIds)
       .execute();
     for (const mail of mails) {
+      // The seller's "new order" mail names the buyer in its subject; the buyer's is sent to them.
       const recipients = redactRecipients(mail.recipients, values);
-      if (recipients === mail.recipients && mail.status !== 'pending') continue;
       const cancel = mail.status === 'pending' && recipients.includes(ERASED);
+      const subject = redactNullable(mail.subject, values);
+      const error = redactNullable(mail.last_error, values);
+      if (recipients === mail.recipients && !cancel && !subject.changed && !error.changed) continue;
       await trx
         .updateTable('document_mails')
         .set({
           recipients,
-          last_error: cancel ? CANCELLED_BY_ERASURE : redactNullable(mail.last_error, values).text,
+          subject: subject.text,
+          last_error: cancel ? CANCELLED_BY_ERASURE : error.text,
           ...(cancel ? { status: 'failed', lease_until: null } : {}),
         })
         .where('id', '=', mail.id)
@@ -416,7 +419,7 @@ async function eraseDocuments(
       .updateTable('platform_sale_mails')
       .set({
         recipients,
-        subject: mail.subject === null ? null : redactText(mail.subject, values),
+        subject: redactNullable(mail.subject, values).text,
         last_error: cancel ? CANCELLED_BY_ERASURE : redactNullable(mail.last_error, values).text,
         ...(cancel ? { status: 'failed', lease_until: null } : {}),
       })

@@ -14,6 +14,7 @@ import type { InboundRequest } from '../providers/provider.js';
 import { startWebhookSink } from '../../test/fakes/webhook-sink.js';
 import type { WebhookSink } from '../../test/fakes/webhook-sink.js';
 import { ds24Request } from '../../test/helpers/ds24.js';
+import { pollUntil } from '../../test/helpers/poll-until.js';
 import { enabledDialects } from '../../test/helpers/test-db.js';
 import { createTestRuntime } from '../../test/helpers/test-runtime.js';
 import type { TestRuntime } from '../../test/helpers/test-runtime.js';
@@ -197,6 +198,19 @@ for (const dialect of enabledDialects()) {
       expect(finished).toEqual([]);
       expect((await pruner().runOnce()).raw_bodies).toBe(1);
       expect(await bodyOf('RETRYING')).toBe(0);
+    });
+
+    it('runs in the worker: a started worker prunes at once', async () => {
+      expect(await receive(ds24, payment('FORGED', 'wrong-passphrase'))).toBe('rejected');
+      clock.advance(31 * DAY);
+      await runtime.worker.start();
+      const left = await pollUntil(
+        () => runtime.dbHandle.db.selectFrom('inbound_requests').select('id').execute(),
+        (rows) => rows.length === 0,
+      );
+      expect(left).toEqual([]);
+      await runtime.worker.stop();
+      expect(await metric('rejected_requests')).toBe(1);
     });
 
     it('keeps everything with retention 0', async () => {
