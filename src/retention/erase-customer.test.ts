@@ -7,14 +7,14 @@
  * customer while an exact resend of an erased one changes nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../lib/clock.js';
+import type { ManualClock } from '../lib/clock.js';
 import type { InboundRequest } from '../providers/provider.js';
-import { startWebhookSink } from '../../test/fakes/webhook-sink.js';
 import type { WebhookSink } from '../../test/fakes/webhook-sink.js';
 import { ds24Request } from '../../test/helpers/ds24.js';
 import { enabledDialects } from '../../test/helpers/test-db.js';
-import { createTestRuntime } from '../../test/helpers/test-runtime.js';
 import type { TestRuntime } from '../../test/helpers/test-runtime.js';
+import { startRetentionStage } from './test-support/stage.js';
+import type { RetentionStage } from './test-support/stage.js';
 import { findTraces } from './test-support/traces.js';
 import { CANCELLED_BY_ERASURE, eraseCustomer, erasedEmail } from './erase-customer.js';
 
@@ -72,29 +72,14 @@ for (const dialect of enabledDialects()) {
     let runtime: TestRuntime;
     let sink: WebhookSink;
     let sourceId: string;
+    let stage: RetentionStage;
 
     beforeEach(async () => {
-      clock = new ManualClock('2026-03-01T10:00:00.000Z');
-      sink = await startWebhookSink();
-      runtime = await createTestRuntime(dialect, { clock });
-      sourceId = (
-        await runtime.sources.create({
-          provider: 'digistore24',
-          name: 'DS24',
-          config: { passphrase: PASSPHRASE },
-        })
-      ).id;
-      await runtime.connections.create({
-        connector: 'webhook',
-        name: 'Billing',
-        config: { url: `${sink.url}/hook` },
-      });
+      stage = await startRetentionStage(dialect, '2026-03-01T10:00:00.000Z', PASSPHRASE);
+      ({ clock, runtime, sink, ds24: sourceId } = stage);
     });
 
-    afterEach(async () => {
-      await runtime.dispose();
-      await sink.close();
-    });
+    afterEach(() => stage.dispose());
 
     async function receive(req: InboundRequest): Promise<string> {
       const result = await runtime.ingest.receive(sourceId, req);

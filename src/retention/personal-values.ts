@@ -5,6 +5,7 @@
  * text holds it (`anna%40example.com`, `Anna+Beispiel`).
  */
 import type { CanonicalEvent } from '../core/events.js';
+import type { CustomersTable } from '../db/schema.js';
 
 export const ERASED = '[erased]';
 
@@ -25,14 +26,10 @@ function add(into: Set<string>, value: string | null | undefined): void {
 
 /** The values of a customer row and of the buyers of its events. */
 export function personalValues(
-  customer: {
-    email: string;
-    first_name: string | null;
-    last_name: string | null;
-    company: string | null;
-    phone: string | null;
-    address: string | null;
-  },
+  customer: Pick<
+    CustomersTable,
+    'email' | 'first_name' | 'last_name' | 'company' | 'phone' | 'address'
+  >,
   events: readonly Pick<CanonicalEvent, 'buyer' | 'raw'>[],
 ): PersonalValues {
   const emails = new Set<string>();

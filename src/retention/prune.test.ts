@@ -5,20 +5,20 @@
  * it; and pruning while notifications come in loses nothing that was acknowledged.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../lib/clock.js';
+import type { ManualClock } from '../lib/clock.js';
 import {
   encodePayPalIpnBody,
   samplePayPalIpnFields,
 } from '../providers/paypal-ipn/sample-messages.js';
 import type { InboundRequest } from '../providers/provider.js';
-import { startWebhookSink } from '../../test/fakes/webhook-sink.js';
 import type { WebhookSink } from '../../test/fakes/webhook-sink.js';
 import { ds24Request } from '../../test/helpers/ds24.js';
 import { pollUntil } from '../../test/helpers/poll-until.js';
 import { enabledDialects } from '../../test/helpers/test-db.js';
-import { createTestRuntime } from '../../test/helpers/test-runtime.js';
 import type { TestRuntime } from '../../test/helpers/test-runtime.js';
 import { createPruner } from './prune.js';
+import { startRetentionStage } from './test-support/stage.js';
+import type { RetentionStage } from './test-support/stage.js';
 import type { Pruner, RetentionDays } from './prune.js';
 
 const PASSPHRASE = 'retention-passphrase';
@@ -32,18 +32,11 @@ for (const dialect of enabledDialects()) {
     let sink: WebhookSink;
     let ds24: string;
     let paypal: string;
+    let stage: RetentionStage;
 
     beforeEach(async () => {
-      clock = new ManualClock('2026-01-01T10:00:00.000Z');
-      sink = await startWebhookSink();
-      runtime = await createTestRuntime(dialect, { clock });
-      ds24 = (
-        await runtime.sources.create({
-          provider: 'digistore24',
-          name: 'DS24',
-          config: { passphrase: PASSPHRASE },
-        })
-      ).id;
+      stage = await startRetentionStage(dialect, '2026-01-01T10:00:00.000Z', PASSPHRASE);
+      ({ clock, runtime, sink, ds24 } = stage);
       paypal = (
         await runtime.sources.create({
           provider: 'paypal-ipn',
@@ -51,17 +44,9 @@ for (const dialect of enabledDialects()) {
           config: { receiverEmail: 'seller@example.com' },
         })
       ).id;
-      await runtime.connections.create({
-        connector: 'webhook',
-        name: 'Billing',
-        config: { url: `${sink.url}/hook` },
-      });
     });
 
-    afterEach(async () => {
-      await runtime.dispose();
-      await sink.close();
-    });
+    afterEach(() => stage.dispose());
 
     function pruner(retention = DEFAULTS, batchSize?: number): Pruner {
       const { db, adapter } = runtime.dbHandle;
