@@ -119,6 +119,25 @@ export async function eraseCustomer(
   actor: string,
 ): Promise<Erasure | null> {
   const now = deps.clock.now().toISOString();
+  // Searching every stored raw body for the e-mail is the slow part: it runs before the write
+  // transaction (readers do not block ingest); inside it only requests stored since are searched.
+  const before = await deps.db
+    .selectFrom('customers')
+    .selectAll()
+    .where('id', '=', customerId)
+    .executeTakeFirst();
+  if (!before) return null;
+  const top = await deps.db
+    .selectFrom('inbound_requests')
+    .select((eb) => eb.fn.max('id').as('top'))
+    .executeTakeFirst();
+  const upTo = top?.top ?? null;
+  const earlier =
+    upTo === null
+      ? []
+      : await requestsMentioning(deps.db, deps.adapter, (await findBuyer(deps.db, before)).values, {
+          upTo,
+        });
   const erasure = await deps.adapter.writeTransaction(deps.db, async (trx) => {
     const customer = await trx
       .selectFrom('customers')
@@ -126,7 +145,9 @@ export async function eraseCustomer(
       .where('id', '=', customerId)
       .executeTakeFirst();
     if (!customer) return null;
-    const removed = await eraseIn(trx, deps.adapter, customer, now);
+    const buyer = await findBuyer(trx, customer);
+    const later = await requestsMentioning(trx, deps.adapter, buyer.values, { after: upTo });
+    const removed = await eraseIn(trx, customer, buyer, [...earlier, ...later], now);
     const record: Erasure = { id: newId('erasure'), customerId, actor, erasedAt: now, removed };
     await trx
       .insertInto('erasures')
@@ -144,32 +165,74 @@ export async function eraseCustomer(
   return erasure;
 }
 
-async function eraseIn(
-  trx: Trx,
-  adapter: DbAdapter,
-  customer: Database['customers'],
-  now: string,
-): Promise<ErasureCounts> {
-  const orders = await trx
+interface Buyer {
+  events: Array<{ id: string; inbound_request_id: string; payload: CanonicalEvent }>;
+  values: PersonalValues;
+}
+
+/** The buyer's events (by e-mail and by the customer's orders) and personal values. */
+async function findBuyer(db: Trx, customer: Database['customers']): Promise<Buyer> {
+  const orders = await db
     .selectFrom('orders')
     .select(['source_id', 'external_id'])
     .where('customer_id', '=', customer.id)
     .execute();
-  const email = customer.email.toLowerCase();
-  const events = await trx
+  const rows = await db
     .selectFrom('events')
     .select(['id', 'inbound_request_id', 'payload'])
     .where((eb) =>
       eb.or([
-        eb(eb.fn('lower', ['customer_email']), '=', email),
+        // Stored lower-cased (EventBuyer.email), so the index on it serves.
+        eb('customer_email', '=', customer.email.toLowerCase()),
         ...orders.map((order) =>
           eb.and([eb('source_id', '=', order.source_id), eb('order_ref', '=', order.external_id)]),
         ),
       ]),
     )
     .execute();
-  const payloads = events.map((row) => JSON.parse(row.payload) as CanonicalEvent);
-  const values = personalValues(customer, payloads);
+  const events = rows.map((row) => ({
+    ...row,
+    payload: JSON.parse(row.payload) as CanonicalEvent,
+  }));
+  return {
+    events,
+    values: personalValues(
+      customer,
+      events.map((e) => e.payload),
+    ),
+  };
+}
+
+/** Ids of stored requests whose raw body contains one of the e-mails, in an id range. */
+async function requestsMentioning(
+  db: Trx,
+  adapter: DbAdapter,
+  values: PersonalValues,
+  range: { upTo?: string; after?: string | null },
+): Promise<string[]> {
+  const needles = emailNeedles(values);
+  if (needles.length === 0) return [];
+  let query = db
+    .selectFrom('inbound_requests')
+    .select('id')
+    .where((eb) =>
+      eb.or(needles.map((needle) => adapter.containsBytes(eb.ref('raw_body'), needle))),
+    );
+  if (range.upTo !== undefined) query = query.where('id', '<=', range.upTo);
+  if (range.after !== undefined && range.after !== null)
+    query = query.where('id', '>', range.after);
+  return (await query.execute()).map((row) => row.id);
+}
+
+async function eraseIn(
+  trx: Trx,
+  customer: Database['customers'],
+  buyer: Buyer,
+  mentioning: readonly string[],
+  now: string,
+): Promise<ErasureCounts> {
+  const { events, values } = buyer;
+  const email = customer.email.toLowerCase();
   const eventIds = events.map((row) => row.id);
 
   const counts: ErasureCounts = {
@@ -187,10 +250,8 @@ async function eraseIn(
     manualRefunds: 0,
   };
 
-  for (const [i, row] of events.entries()) {
-    const payload = payloads[i];
-    if (payload === undefined) continue;
-    const redacted = { ...(redactJson(payload, values) as CanonicalEvent), buyer: null };
+  for (const row of events) {
+    const redacted = { ...(redactJson(row.payload, values) as CanonicalEvent), buyer: null };
     await trx
       .updateTable('events')
       .set({ payload: JSON.stringify(redacted), customer_email: null })
@@ -199,18 +260,7 @@ async function eraseIn(
     counts.events++;
   }
 
-  const requestIds = new Set(events.map((row) => row.inbound_request_id));
-  const needles = emailNeedles(values);
-  if (needles.length > 0) {
-    const mentioning = await trx
-      .selectFrom('inbound_requests')
-      .select('id')
-      .where((eb) =>
-        eb.or(needles.map((needle) => adapter.containsBytes(eb.ref('raw_body'), needle))),
-      )
-      .execute();
-    for (const row of mentioning) requestIds.add(row.id);
-  }
+  const requestIds = new Set([...events.map((row) => row.inbound_request_id), ...mentioning]);
   counts.inboundRequests = await eraseRequests(trx, [...requestIds], values, counts);
 
   await eraseDeliveries(trx, eventIds, values, now, counts);

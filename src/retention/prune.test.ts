@@ -211,12 +211,12 @@ for (const dialect of enabledDialects()) {
 
     it('loses nothing acknowledged while it prunes under concurrent ingest', async () => {
       const { db } = runtime.dbHandle;
-      const old = Array.from({ length: 120 }, (_, i) => `OLD-${String(i).padStart(3, '0')}`);
+      const old = Array.from({ length: 60 }, (_, i) => `OLD-${String(i).padStart(3, '0')}`);
       for (const orderId of old) expect(await receive(ds24, payment(orderId))).toBe('accepted');
       await runtime.worker.runOnce();
       clock.advance(91 * DAY);
 
-      const fresh = Array.from({ length: 80 }, (_, i) => `NEW-${String(i).padStart(3, '0')}`);
+      const fresh = Array.from({ length: 40 }, (_, i) => `NEW-${String(i).padStart(3, '0')}`);
       // Small batches, so pruning interleaves with the commits of the new notifications.
       const pruning = pruner(DEFAULTS, 7).runOnce();
       const answers = await Promise.all(fresh.map((orderId) => receive(ds24, payment(orderId))));

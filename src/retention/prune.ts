@@ -174,7 +174,9 @@ export function createPruner(deps: PrunerDeps): Pruner {
         .updateTable('inbound_requests')
         .set({ raw_body: EMPTY, headers: '{}' })
         .where('id', 'in', prunable)
-        .where('headers', '!=', '{}')
+        .where((eb) =>
+          eb.or([eb(eb.fn('length', ['raw_body']), '>', 0), eb('headers', '!=', '{}')]),
+        )
         .executeTakeFirst();
       pruned = Number(result.numUpdatedRows);
     }
