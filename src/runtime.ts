@@ -64,6 +64,8 @@ import { redeliver, redeliverConnection } from './outbox/redeliver.js';
 import { sendTestEmail } from './lib/test-email.js';
 import { systemInfo } from './system-info.js';
 import { DELIVERIES_CHANNEL } from './outbox/delivery-job.js';
+import { eraseCustomer } from './retention/erase-customer.js';
+import { createPruner } from './retention/prune.js';
 import { createWorker } from './worker.js';
 import type { Worker } from './worker.js';
 
@@ -272,6 +274,18 @@ export async function createRuntime(
       random: options.random,
       verifier,
       documents,
+      pruner: createPruner({
+        db,
+        adapter,
+        clock,
+        logger,
+        observer: metrics,
+        retention: {
+          rawBodyDays: config.rawBodyRetentionDays,
+          attemptBodyDays: config.attemptBodyRetentionDays,
+          rejectedRequestDays: config.rejectedRequestRetentionDays,
+        },
+      }),
     });
     const ingestStore: IngestStore =
       adapter.writesBestFromOwnThread && config.ingestWriterThread
@@ -362,6 +376,12 @@ export async function createRuntime(
       rotateToken: () => rotateStoredToken({ db, adapter, verifier: auth }),
       system: () => systemInfo({ db, adapter, config }),
       sendTestEmail: (to) => sendTestEmail(mailer, to, clock.now()),
+      async eraseCustomer(customerId, actor) {
+        const erasure = await eraseCustomer({ db, adapter, clock }, customerId, actor);
+        // Documents whose e-mail was removed are rendered again.
+        if (erasure !== null && erasure.removed.documents > 0) worker.wakeDocuments();
+        return erasure;
+      },
     };
 
     const runtime: Runtime = {

@@ -3,7 +3,7 @@
  * runner (jobs/job-runner.ts) for deliveries (outbox/delivery-job.ts), the one for deferred
  * verifications (ingest/verifier.ts) and the ones that issue, render and mail documents
  * (invoicing/document-runners.ts), beside the loop that sends error e-mails whose throttle
- * window has ended (outbox/alerts.ts). New deliveries wake the delivery runner in this process,
+ * window has ended (outbox/alerts.ts) and the hourly retention pruning (retention/prune.ts). New deliveries wake the delivery runner in this process,
  * and in other processes through LISTEN/NOTIFY where the database has it; otherwise runners poll.
  */
 import { hostname } from 'node:os';
@@ -24,7 +24,14 @@ export interface WorkerDeps extends Omit<DeliveryJobDeps, 'owner'> {
   verifier?: JobRunner;
   /** Job runners that issue, render and mail invoicing documents, in that order (invoicing/document-runners.ts). */
   documents?: readonly JobRunner[];
+  /** Retention pruning (retention/prune.ts), run at start and then every `pruneEveryMs`. */
+  pruner?: { runOnce(): Promise<unknown> };
+  /** How often the pruner runs (default {@link PRUNE_EVERY_MS}). */
+  pruneEveryMs?: number;
 }
+
+/** Retention is in days; pruning once an hour keeps each run small. */
+export const PRUNE_EVERY_MS = 3_600_000;
 
 export interface Worker {
   readonly owner: string;
@@ -56,6 +63,7 @@ export function createWorker(deps: WorkerDeps): Worker {
   const documents = deps.documents ?? [];
   let started = false;
   let alertLoop: PollLoop | null = null;
+  let pruneLoop: PollLoop | null = null;
   let unlisten: (() => Promise<void>) | null = null;
 
   return {
@@ -72,6 +80,14 @@ export function createWorker(deps: WorkerDeps): Worker {
         logger,
         round: () => alerter.flushDue(),
       });
+      const { pruner } = deps;
+      if (pruner)
+        pruneLoop = startPollLoop({
+          what: 'pruning what is past its retention',
+          pollMs: deps.pruneEveryMs ?? PRUNE_EVERY_MS,
+          logger,
+          round: () => pruner.runOnce(),
+        });
       unlisten = await deps.adapter
         .listen(DELIVERIES_CHANNEL, () => deliveries.wake())
         .catch((err: unknown) => {
@@ -88,8 +104,10 @@ export function createWorker(deps: WorkerDeps): Worker {
         deps.verifier?.stop(),
         ...documents.map((runner) => runner.stop()),
         alertLoop?.stop(),
+        pruneLoop?.stop(),
       ]);
       alertLoop = null;
+      pruneLoop = null;
       await unlisten?.();
       unlisten = null;
     },

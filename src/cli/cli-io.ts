@@ -15,6 +15,11 @@ export interface CliIo {
    * When absent, those commands wait for SIGINT or SIGTERM.
    */
   shutdownSignal?: Promise<void>;
+  /**
+   * Asks a person a question and resolves with the answer line; absent when nobody can answer
+   * (standard input is not a terminal), so commands that need a confirmation require `--yes`.
+   */
+  ask?: (question: string) => Promise<string>;
 }
 
 /** The real process: stdout, stderr and `process.env`; shutdown on SIGINT/SIGTERM. */
@@ -27,7 +32,18 @@ export function processIo(): CliIo {
       process.stderr.write(s);
     },
     env: process.env,
+    ask: process.stdin.isTTY ? askOnTerminal : undefined,
   };
+}
+
+async function askOnTerminal(question: string): Promise<string> {
+  const { createInterface } = await import('node:readline/promises');
+  const terminal = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await terminal.question(question);
+  } finally {
+    terminal.close();
+  }
 }
 
 /**

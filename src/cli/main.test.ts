@@ -71,6 +71,7 @@ describe('ipnhub CLI', () => {
         'connection remove',
         'connection test',
         'connection update',
+        'customer erase',
         'deliveries list',
         'deliveries redeliver',
         'deliveries show',

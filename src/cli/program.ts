@@ -13,6 +13,7 @@ import { registerAccessCommand } from './commands/access.js';
 import { registerBackupCommand } from './commands/backup.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerConnectionCommand } from './commands/connection.js';
+import { registerCustomerCommand } from './commands/customer.js';
 import { registerDeliveriesCommand } from './commands/deliveries.js';
 import { registerDevCommand } from './commands/dev.js';
 import { registerDocumentsCommand } from './commands/documents.js';
@@ -66,6 +67,7 @@ export function buildProgram(ctx: CommandContext): Command {
   registerEventsCommand(program, ctx);
   registerDeliveriesCommand(program, ctx);
   registerAccessCommand(program, ctx);
+  registerCustomerCommand(program, ctx);
   registerProfileCommand(program, ctx);
   registerDocumentsCommand(program, ctx);
   registerSimulateCommand(program, ctx);

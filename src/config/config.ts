@@ -150,6 +150,10 @@ export const configSchema = z
     // Sign-in sessions of the web UI (secrets/admin-sessions.ts).
     sessionIdleMinutes: integer(1, 60 * 24 * 30).default(12 * 60),
     sessionMaxDays: integer(1, 365).default(7),
+    // Retention (src/retention/prune.ts, docs/retention.md): days, 0 keeps forever.
+    rawBodyRetentionDays: integer(0, 36_500).default(90),
+    attemptBodyRetentionDays: integer(0, 36_500).default(30),
+    rejectedRequestRetentionDays: integer(0, 36_500).default(30),
   })
   .strict();
 
@@ -194,6 +198,9 @@ const EXPECTED: Readonly<Record<Key, string>> = {
   metricsToken: 'a token of at least 16 characters',
   sessionIdleMinutes: 'a whole number of minutes from 1 to 43200 (30 days)',
   sessionMaxDays: 'a whole number of days from 1 to 365',
+  rawBodyRetentionDays: 'a whole number of days from 0 to 36500 (0 keeps them forever)',
+  attemptBodyRetentionDays: 'a whole number of days from 0 to 36500 (0 keeps them forever)',
+  rejectedRequestRetentionDays: 'a whole number of days from 0 to 36500 (0 keeps them forever)',
 };
 
 /** Values never repeated in messages or `ipnhub config` (URLs carry passwords). */

@@ -109,6 +109,16 @@ export const ERROR_CATALOGUE = {
   },
   DOCUMENT_NOT_RENDERED: { status: 409, message: "The document's PDF is not rendered yet." },
   CREDIT_NOT_POSSIBLE: { status: 409, message: 'No credit note can be issued for this document.' },
+  // Erasure of a buyer's personal data
+  PERSONAL_DATA_ERASED: {
+    status: 410,
+    message: "The buyer's personal data was erased before the request could be verified.",
+  },
+  CONFIRMATION_REQUIRED: {
+    status: 400,
+    message:
+      'The command changes data for good and needs a confirmation: answer yes, or pass --yes.',
+  },
   // Web UI (GET / and client-side routes)
   UI_NOT_BUILT: { status: 503, message: 'The web UI is not built.' },
   // Outbound

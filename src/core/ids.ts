@@ -24,6 +24,7 @@ export const ID_PREFIXES = {
   documentMail: 'dml',
   manualRefund: 'mrf',
   platformSaleMail: 'psm',
+  erasure: 'ers',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

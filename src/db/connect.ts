@@ -5,7 +5,8 @@
  *
  * SQLite runs in WAL mode with `synchronous=FULL`, so a committed transaction survives a power
  * cut, which is what "acknowledged only after a durable commit" needs; `busy_timeout` lets a
- * second process (a separate `ipnhub worker`) wait for the write lock instead of failing.
+ * second process (a separate `ipnhub worker`) wait for the write lock instead of failing;
+ * `secure_delete` zeroes what is deleted or overwritten (erasure, retention).
  */
 import { closeSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -97,6 +98,9 @@ function configureSqlite(database: SqliteDatabase.Database): void {
   database.pragma('wal_autocheckpoint = 10000');
   database.pragma('journal_size_limit = 67108864');
   database.pragma('foreign_keys = ON');
+  // Deleted and overwritten content is zeroed in the file, so an erased buyer's data and
+  // pruned raw bodies do not linger in free space (docs/retention.md).
+  database.pragma('secure_delete = ON');
 }
 
 const STATEMENT_CACHE_SIZE = 500;

@@ -17,9 +17,10 @@
  * - `binaryType` and `supportsSkipLocked` feed migrations and the outbox claim.
  * - `listen`/`notify` wake idle workers in other processes (PostgreSQL LISTEN/NOTIFY); on
  *   SQLite they are no-ops and workers poll.
+ * - `containsBytes` and `dropOldVersions` serve erasure (retention/erase-customer.ts).
  */
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { Expression, Kysely, RawBuilder } from 'kysely';
 import { errorCodeOf } from '../lib/error-code.js';
 import type { Database } from './schema.js';
 
@@ -46,6 +47,15 @@ export interface DbAdapter {
   isUniqueViolation(err: unknown): boolean;
   notify(db: Kysely<Database>, channel: string): Promise<void>;
   listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
+  /** True where the binary column `column` contains `needle` (byte-exact). */
+  containsBytes(column: Expression<Buffer>, needle: Buffer): RawBuilder<boolean>;
+  /**
+   * After an erasure: makes the old versions of changed rows leave the database files as far
+   * as the engine allows. SQLite (which zeroes deleted content, see connect.ts) copies the WAL
+   * into the file and truncates it; PostgreSQL vacuums `tables`, so dead row versions become
+   * free space for new rows (their bytes stay on disk until reused).
+   */
+  dropOldVersions(db: Kysely<Database>, tables: readonly string[]): Promise<void>;
 }
 
 export const sqliteAdapter = (): DbAdapter => ({
@@ -83,6 +93,10 @@ export const sqliteAdapter = (): DbAdapter => ({
   async listen() {
     return async () => {};
   },
+  containsBytes: (column, needle) => sql<boolean>`instr(${column}, ${needle}) > 0`,
+  async dropOldVersions(db) {
+    await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+  },
 });
 
 export interface PostgresListenSource {
@@ -109,5 +123,9 @@ export const postgresAdapter = (listener: PostgresListenSource): DbAdapter => ({
   },
   listen(channel, onNotify) {
     return listener.listen(channel, onNotify);
+  },
+  containsBytes: (column, needle) => sql<boolean>`position(${needle} in ${column}) > 0`,
+  async dropOldVersions(db, tables) {
+    for (const table of tables) await sql`vacuum ${sql.table(table)}`.execute(db);
   },
 });

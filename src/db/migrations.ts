@@ -651,6 +651,29 @@ const platformSaleMails: Migration = {
 };
 
 /**
+ * Erasure of a buyer's personal data (src/retention/erase-customer.ts, docs/retention.md): one
+ * audit row per erasure saying when, by whom and what was removed (counts per kind), never
+ * the buyer's e-mail. Retention needs no schema: its progress is kept in `settings`.
+ */
+const retentionErasure: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable('erasures')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('customer_id', 'text', (c) => c.notNull())
+      .addColumn('actor', 'text', (c) => c.notNull())
+      .addColumn('removed', 'text', (c) => c.notNull())
+      .addColumn('erased_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('erasures_customer')
+      .on('erasures')
+      .columns(['customer_id', 'id'])
+      .execute();
+  },
+};
+
+/**
  * Health and alerts (docs/health-and-alerts.md): why and since when a connection was switched
  * off on its own (`disabled_at`, `disabled_reason`; both null while it is on or was switched
  * off by hand); since when each connection has failed without a success in between
@@ -698,6 +721,7 @@ export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
     '0010_invoicing': invoicing(adapter),
     '0011_document_e_invoice': documentEInvoice,
     '0012_platform_sale_mails': platformSaleMails,
+    '0013_retention_erasure': retentionErasure,
     '0015_health': health,
   };
 }

@@ -466,6 +466,21 @@ export interface ManualRefundsTable {
   created_at: string;
 }
 
+/**
+ * One erasure of a buyer's personal data (src/retention/erase-customer.ts): the audit record.
+ * Never holds the e-mail or any other personal value.
+ */
+export interface ErasuresTable {
+  id: string;
+  /** The customer whose data was erased (the row stays, anonymised). */
+  customer_id: string;
+  /** Who asked: `cli`, `api:token` or `api:session`. */
+  actor: string;
+  /** JSON object: rows changed per kind (`{ "events": 3, "inboundRequests": 3, … }`). */
+  removed: string;
+  erased_at: string;
+}
+
 export interface Database {
   sources: SourcesTable;
   inbound_requests: InboundRequestsTable;
@@ -496,4 +511,5 @@ export interface Database {
   document_mails: DocumentMailsTable;
   manual_refunds: ManualRefundsTable;
   platform_sale_mails: PlatformSaleMailsTable;
+  erasures: ErasuresTable;
 }

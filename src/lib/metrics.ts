@@ -1,7 +1,9 @@
 /**
  * Prometheus metrics for `/metrics`: inbound requests by verdict, requests the HTTP layer
  * refused by code, events by type, delivery attempts by outcome, delivery latency, alert mails
- * sent by kind, connections switched off because they kept failing, and the queue depth (read from the database when scraped, so it is right across processes). One
+ * sent by kind, connections switched off because they kept failing, what retention pruned by
+ * kind, and the queue depth (read from the database when scraped, so it is right across
+ * processes). One
  * registry per app instance, so tests can run several side by side.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
@@ -20,6 +22,8 @@ export interface Metrics {
   alertSent(kind: string): void;
   /** A connection was switched off because it kept failing (outbox/auto-disable.ts). */
   connectionDisabled(): void;
+  /** Rows the retention pruning changed or removed in one run, by kind (retention/prune.ts). */
+  pruned(kind: string, count: number): void;
 }
 
 export function createMetrics(queueDepth: () => Promise<Record<string, number>>): Metrics {
@@ -65,6 +69,12 @@ export function createMetrics(queueDepth: () => Promise<Record<string, number>>)
     help: 'Connections this process switched off because their deliveries kept failing.',
     registers: [registry],
   });
+  const pruned = new Counter({
+    name: 'ipnhub_pruned_total',
+    help: 'What retention pruning removed, by kind: raw_bodies (bodies and headers emptied), attempt_bodies (attempt requests and responses cleared), rejected_requests (requests deleted).',
+    labelNames: ['kind'],
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'ipnhub_delivery_duration_seconds',
     help: 'Duration of delivery attempts.',
@@ -96,5 +106,6 @@ export function createMetrics(queueDepth: () => Promise<Record<string, number>>)
     refused: (code) => refused.inc({ code }),
     alertSent: (kind) => alertMails.inc({ kind }),
     connectionDisabled: () => autoDisabled.inc(),
+    pruned: (kind, count) => pruned.inc({ kind }, count),
   };
 }

@@ -291,7 +291,8 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
       .select(['inbound_requests.raw_body', 'inbound_requests.headers'])
       .where('events.id', '=', eventId)
       .executeTakeFirst();
-    if (!row) return null;
+    // An emptied body was pruned (retention) or erased: there is nothing left to forward.
+    if (!row || row.raw_body.length === 0) return null;
     const headers = JSON.parse(row.headers) as Record<string, string>;
     return { body: Buffer.from(row.raw_body), contentType: headers['content-type'] ?? null };
   }

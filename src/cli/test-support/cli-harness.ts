@@ -26,8 +26,8 @@ export interface CliRun {
 export interface CliEnv {
   env: NodeJS.ProcessEnv;
   dataDir: string;
-  /** Runs `ipnhub <argv>` to completion. */
-  run(argv: string[], extraEnv?: NodeJS.ProcessEnv): Promise<CliRun>;
+  /** Runs `ipnhub <argv>` to completion; `answer` is what a person types when asked a question (none: nobody can answer). */
+  run(argv: string[], extraEnv?: NodeJS.ProcessEnv, answer?: string): Promise<CliRun>;
   /**
    * Starts a long-running command (`serve`, `worker`); `stop()` triggers its graceful
    * shutdown and resolves with its result. `output()` is what it printed so far.
@@ -80,9 +80,14 @@ export function createCliEnv(base: NodeJS.ProcessEnv = {}, options: CliEnvOption
   return {
     env,
     dataDir,
-    async run(argv, extraEnv = {}) {
+    async run(argv, extraEnv = {}, answer) {
       await prepared;
       const { io, out, err } = capture(extraEnv);
+      if (answer !== undefined)
+        io.ask = async (question) => {
+          err.push(question);
+          return answer;
+        };
       const code = await main(argv, io);
       return { code, stdout: out.join(''), stderr: err.join('') };
     },

@@ -13,6 +13,7 @@ import type { ProfilesService } from '../../invoicing/profiles.js';
 import type { Database } from '../../db/schema.js';
 import type { TestNotificationResult } from '../../ingest/test-notification.js';
 import type { Clock } from '../../lib/clock.js';
+import type { Erasure } from '../../retention/erase-customer.js';
 import type { BulkRedeliverStatus } from '../../outbox/redeliver.js';
 import type { SystemInfo } from '../../system-info.js';
 
@@ -43,6 +44,8 @@ export interface AdminDeps {
   /** A new admin token, shown once; every session ends. `ADMIN_TOKEN_CONFIGURED` when the token comes from the configuration. */
   rotateToken(): Promise<string>;
   system(): Promise<SystemInfo>;
+  /** Erases a customer's personal data (retention/erase-customer.ts); null when there is no such customer. */
+  eraseCustomer(customerId: string, actor: string): Promise<Erasure | null>;
   /** Sends a test e-mail with the configured mailer; a failure is `ok: false`. */
   sendTestEmail(to: string): Promise<{ ok: boolean; message: string }>;
 }

@@ -124,6 +124,7 @@ describe('OpenAPI document', () => {
         'POST /api/v1/deliveries/:id/redeliver',
         'GET /api/v1/customers',
         'GET /api/v1/customers/:id',
+        'DELETE /api/v1/customers/:id',
         'GET /api/v1/orders',
         'GET /api/v1/orders/:id',
         'GET /api/v1/subscriptions',

@@ -467,7 +467,11 @@ export interface paths {
         get: operations["getCustomer"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Erase a customer's personal data
+         * @description Removes or anonymises the buyer's personal data everywhere ipnhub stores it (customer, events, raw requests, delivery attempts, queued deliveries and mails, documents' e-mail) and keeps amounts, dates, order and transaction ids and document numbers; pending deliveries of the buyer's events are cancelled. The answer is the audit record (also kept in the database), which never holds the e-mail. See docs/retention.md.
+         */
+        delete: operations["eraseCustomer"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1290,6 +1294,29 @@ export interface components {
             data: components["schemas"]["Customer"][];
             /** @description Pass as `cursor` for the next (older) page; null on the last page. */
             nextCursor: string | null;
+        };
+        Erasure: {
+            id: string;
+            customerId: string;
+            /** @description `cli`, `api:token` or `api:session`. */
+            actor: string;
+            /** @description ISO 8601 UTC instant. */
+            erasedAt: string;
+            /** @description Rows changed per kind (docs/retention.md, "Erasure"). */
+            removed: {
+                customers: number;
+                events: number;
+                inboundRequests: number;
+                verifications: number;
+                deliveriesCancelled: number;
+                deliveries: number;
+                attempts: number;
+                alerts: number;
+                documents: number;
+                documentMails: number;
+                saleMails: number;
+                manualRefunds: number;
+            };
         };
         AccessRow: {
             id: string;
@@ -2192,7 +2219,7 @@ export interface components {
                  * @description Stable code from the error catalogue (docs/errors.md).
                  * @enum {string}
                  */
-                code: "SOURCE_NOT_FOUND" | "UNSUPPORTED_CONTENT_TYPE" | "BODY_TOO_LARGE" | "MALFORMED_BODY" | "DUPLICATE_FIELD" | "MISSING_FIELD" | "SIGNATURE_MISSING" | "SIGNATURE_NOT_CONFIGURED" | "SIGNATURE_INVALID" | "INGEST_FAILED" | "UNSUPPORTED_CHARSET" | "MALFORMED_JSON" | "POSTBACK_INVALID" | "RECEIVER_MISMATCH" | "TEST_MESSAGE_ON_LIVE_SOURCE" | "AMOUNT_MISMATCH" | "CERTIFICATE_URL_NOT_ALLOWED" | "CERTIFICATE_INVALID" | "VERIFICATION_UNAVAILABLE" | "MALFORMED_REQUEST" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNAUTHORIZED" | "CSRF_REJECTED" | "ADMIN_TOKEN_CONFIGURED" | "TEST_NOTIFICATION_UNSUPPORTED" | "VALIDATION_FAILED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "UNKNOWN_PROVIDER" | "UNKNOWN_CONNECTOR" | "INVALID_CONFIG" | "UNKNOWN_TEMPLATE_PATH" | "CONFIG_TOO_LARGE" | "INVALID_CURSOR" | "DELIVERY_IN_PROGRESS" | "RATE_LIMITED" | "LOGO_INVALID" | "LOGO_TOO_LARGE" | "SOURCE_HAS_PROFILE" | "PROFILE_HAS_DOCUMENTS" | "DOCUMENT_NOT_RENDERED" | "CREDIT_NOT_POSSIBLE" | "UI_NOT_BUILT" | "TARGET_AUTH_FAILED" | "TARGET_VALIDATION_FAILED" | "TARGET_NOT_ALLOWED" | "EINVOICE_INCOMPLETE" | "EINVOICE_AMOUNTS_INVALID" | "CONFIG_INVALID" | "MASTER_KEY_REQUIRED" | "SECRET_DECRYPT_FAILED" | "DATA_DIR_UNUSABLE" | "DATABASE_NOT_FOUND" | "DATABASE_UNAVAILABLE" | "DATABASE_NEWER_THAN_CODE" | "BACKUP_TARGET_EXISTS" | "BACKUP_FAILED" | "BACKUP_USE_PG_DUMP" | "PORT_IN_USE" | "LISTEN_FAILED" | "INTERNAL";
+                code: "SOURCE_NOT_FOUND" | "UNSUPPORTED_CONTENT_TYPE" | "BODY_TOO_LARGE" | "MALFORMED_BODY" | "DUPLICATE_FIELD" | "MISSING_FIELD" | "SIGNATURE_MISSING" | "SIGNATURE_NOT_CONFIGURED" | "SIGNATURE_INVALID" | "INGEST_FAILED" | "UNSUPPORTED_CHARSET" | "MALFORMED_JSON" | "POSTBACK_INVALID" | "RECEIVER_MISMATCH" | "TEST_MESSAGE_ON_LIVE_SOURCE" | "AMOUNT_MISMATCH" | "CERTIFICATE_URL_NOT_ALLOWED" | "CERTIFICATE_INVALID" | "VERIFICATION_UNAVAILABLE" | "MALFORMED_REQUEST" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNAUTHORIZED" | "CSRF_REJECTED" | "ADMIN_TOKEN_CONFIGURED" | "TEST_NOTIFICATION_UNSUPPORTED" | "VALIDATION_FAILED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "UNKNOWN_PROVIDER" | "UNKNOWN_CONNECTOR" | "INVALID_CONFIG" | "UNKNOWN_TEMPLATE_PATH" | "CONFIG_TOO_LARGE" | "INVALID_CURSOR" | "DELIVERY_IN_PROGRESS" | "RATE_LIMITED" | "LOGO_INVALID" | "LOGO_TOO_LARGE" | "SOURCE_HAS_PROFILE" | "PROFILE_HAS_DOCUMENTS" | "DOCUMENT_NOT_RENDERED" | "CREDIT_NOT_POSSIBLE" | "PERSONAL_DATA_ERASED" | "CONFIRMATION_REQUIRED" | "UI_NOT_BUILT" | "TARGET_AUTH_FAILED" | "TARGET_VALIDATION_FAILED" | "TARGET_NOT_ALLOWED" | "EINVOICE_INCOMPLETE" | "EINVOICE_AMOUNTS_INVALID" | "CONFIG_INVALID" | "MASTER_KEY_REQUIRED" | "SECRET_DECRYPT_FAILED" | "DATA_DIR_UNUSABLE" | "DATABASE_NOT_FOUND" | "DATABASE_UNAVAILABLE" | "DATABASE_NEWER_THAN_CODE" | "BACKUP_TARGET_EXISTS" | "BACKUP_FAILED" | "BACKUP_USE_PG_DUMP" | "PORT_IN_USE" | "LISTEN_FAILED" | "INTERNAL";
                 message: string;
                 /** @description The input fields the error is about, one entry per problem, when it knows them (VALIDATION_FAILED: paths in the request body or query, e.g. `name`, `filters.eventTypes.0`; INVALID_CONFIG, UNKNOWN_TEMPLATE_PATH, CONFIG_TOO_LARGE: paths in the config, e.g. `url`, `mapping.email`; `(root)`: the whole part). */
                 fields?: {
@@ -4280,6 +4307,74 @@ export interface operations {
             };
             /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    eraseCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the resource. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The erasure: when, by whom, rows changed per kind. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Erasure"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

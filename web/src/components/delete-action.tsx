@@ -24,20 +24,23 @@ export interface DeleteActionProps {
   children: ReactNode;
   remove: DeleteMutation;
   onDeleted(): void;
+  /** The button's and the confirmation's text (default: "Delete"). */
+  label?: string;
 }
 
-export function DeleteAction({ title, children, remove, onDeleted }: DeleteActionProps) {
+export function DeleteAction({ title, children, remove, onDeleted, label }: DeleteActionProps) {
   const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
+  const text = label ?? t('common.delete');
   return (
     <>
       <button type="button" className="button button-danger" onClick={() => setConfirming(true)}>
-        {t('common.delete')}
+        {text}
       </button>
       <ConfirmDialog
         open={confirming}
         title={title}
-        confirmLabel={t('common.delete')}
+        confirmLabel={text}
         danger
         busy={remove.isPending}
         onCancel={() => {

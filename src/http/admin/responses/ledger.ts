@@ -34,6 +34,34 @@ export const customer = named(
 
 export const customerPage = pageOf('CustomerPage', customer);
 
+const count = z.number().int().min(0);
+
+export const erasure = named(
+  'Erasure',
+  z.strictObject({
+    id: z.string(),
+    customerId: z.string(),
+    actor: z.string().meta({ description: '`cli`, `api:token` or `api:session`.' }),
+    erasedAt: instant,
+    removed: z
+      .strictObject({
+        customers: count,
+        events: count,
+        inboundRequests: count,
+        verifications: count,
+        deliveriesCancelled: count,
+        deliveries: count,
+        attempts: count,
+        alerts: count,
+        documents: count,
+        documentMails: count,
+        saleMails: count,
+        manualRefunds: count,
+      })
+      .meta({ description: 'Rows changed per kind (docs/retention.md, "Erasure").' }),
+  }),
+);
+
 export const accessRow = named(
   'AccessRow',
   z.strictObject({

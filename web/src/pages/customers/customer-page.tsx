@@ -1,18 +1,20 @@
 /**
  * One buyer: access per product at a glance ("has this buyer paid this month?": the status,
- * paid until, and the order that grants it), contact details and orders.
+ * paid until, and the order that grants it), contact details and orders; "Delete personal
+ * data" erases the buyer's personal data after a confirmation (docs/retention.md).
  */
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { CardSection } from '../../components/card-section.js';
 import { DataTable } from '../../components/data-table.js';
+import { DeleteAction } from '../../components/delete-action.js';
 import { ErrorDisplay } from '../../components/error-display.js';
 import { DateTime } from '../../components/formatted.js';
 import { PageHeader } from '../../components/page-header.js';
 import { Loading } from '../../components/states.js';
 import { accessByProduct } from './access-summary.js';
 import { AccessTable } from './access-table.js';
-import { useCustomer } from './customer-queries.js';
+import { useCustomer, useEraseCustomer } from './customer-queries.js';
 import { OrderStatusBadge, TestBadge, useLedgerText } from './ledger-badges.js';
 import './customers.css';
 
@@ -24,6 +26,7 @@ export function CustomerPage() {
   const text = useLedgerText();
   const { id = '' } = useParams();
   const customer = useCustomer(id);
+  const erase = useEraseCustomer(id);
   if (customer.isPending) return <Loading />;
   if (customer.isError)
     return <ErrorDisplay error={customer.error} onRetry={() => void customer.refetch()} />;
@@ -47,7 +50,20 @@ export function CustomerPage() {
       <PageHeader
         title={data.email}
         description={[name, data.company].filter(Boolean).join(', ') || undefined}
-        actions={<Link to="/customers">{t('customers.backToSearch')}</Link>}
+        actions={
+          <>
+            <Link to="/customers">{t('customers.backToSearch')}</Link>
+            <DeleteAction
+              label={t('customers.erase')}
+              title={t('customers.eraseTitle', { email: data.email })}
+              remove={erase}
+              onDeleted={() => undefined}
+            >
+              <p>{t('customers.eraseBody')}</p>
+              <p>{t('customers.eraseKeeps')}</p>
+            </DeleteAction>
+          </>
+        }
       />
       <CardSection title={t('customers.accessPerProduct')}>
         {data.access.length > 0 ? (

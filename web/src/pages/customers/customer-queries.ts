@@ -1,5 +1,5 @@
 /** The ledger reads of the Customers & access pages, over the generated API client. */
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../api/api-context.js';
 import type { ApiClient } from '../../api/client.js';
 import { unwrap } from '../../api/client.js';
@@ -42,6 +42,16 @@ export function useCustomer(id: string) {
   return useQuery({
     queryKey: [...LEDGER_KEY, 'customer', id],
     queryFn: () => unwrap(client.GET('/customers/{id}', { params: { path: { id } } })),
+  });
+}
+
+/** Erases the buyer's personal data (`DELETE /customers/:id`); the ledger views are read again. */
+export function useEraseCustomer(id: string) {
+  const { client } = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: () => unwrap(client.DELETE('/customers/{id}', { params: { path: { id } } })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: LEDGER_KEY, exact: false }),
   });
 }
 

@@ -249,4 +249,38 @@ describe('Customers & access pages', () => {
     await render('/customers/orders/ord_missing', 'he');
     expect((await screen.findByRole('alert')).textContent).toContain('NOT_FOUND');
   });
+
+  it('deletes a buyer’s personal data after a confirmation in Hebrew, and the page shows the anonymised record', async () => {
+    const user = userEvent.setup();
+    const runtime = server.runtime;
+    const source = await runtime.sources.create({
+      provider: 'digistore24',
+      name: 'Other shop',
+      config: { passphrase: PASSPHRASE },
+    });
+    const other = 'ruth.erased@example.com';
+    const result = await runtime.ingest.receive(
+      source.id,
+      ds24Request(source.id, PASSPHRASE, 'on_payment', { email: other, orderId: 'ERASE1' }),
+    );
+    expect(result.outcome.kind).toBe('accepted');
+    const id = (
+      await runtime.dbHandle.db
+        .selectFrom('customers')
+        .select('id')
+        .where('email', '=', other)
+        .executeTakeFirstOrThrow()
+    ).id;
+    await render(`/customers/${id}`, 'he');
+    await screen.findByRole('heading', { level: 1, name: other });
+    await user.click(screen.getByRole('button', { name: 'מחיקת מידע אישי' }));
+    const dialog = within(
+      screen.getByRole('alertdialog', { name: `למחוק את המידע האישי של ${other}?` }),
+    );
+    await expectAccessible();
+    await user.click(dialog.getByRole('button', { name: 'מחיקת מידע אישי' }));
+    await screen.findByRole('heading', { level: 1, name: `erased:${id}` });
+    const erasures = await runtime.dbHandle.db.selectFrom('erasures').selectAll().execute();
+    expect(erasures.map((e) => [e.customer_id, e.actor])).toEqual([[id, 'api:token']]);
+  });
 });
