@@ -69,6 +69,7 @@ for (const dialect of enabledDialects()) {
           ['0010_invoicing', 'Success'],
           ['0011_document_e_invoice', 'Success'],
           ['0012_platform_sale_mails', 'Success'],
+          ['0014_backfill', 'Success'],
         ]);
         const row = await older.db
           .selectFrom('transactions')

@@ -650,6 +650,30 @@ const platformSaleMails: Migration = {
   },
 };
 
+/**
+ * Backfill (outbox/backfill.ts): every delivery says where it came from, `live` (fan-out at
+ * ingest) or `backfill` (past events sent to a connection later), for the delivery log and for
+ * the claim, which takes due live deliveries before due backfill ones
+ * (db/claim-deliveries.ts). The pending index gains the origin after the status, so each of
+ * the two claim reads walks only its own rows in claim order; it replaces
+ * `deliveries_pending_due`, whose columns it keeps. One delivery per event and connection was
+ * already unique (`deliveries_event_connection`); backfill relies on it.
+ */
+const backfill: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('deliveries')
+      .addColumn('origin', 'text', (c) => c.notNull().defaultTo('live'))
+      .execute();
+    await db.schema
+      .createIndex('deliveries_pending_origin_due')
+      .on('deliveries')
+      .columns(['status', 'origin', 'next_attempt_at', 'event_id'])
+      .execute();
+    await db.schema.dropIndex('deliveries_pending_due').execute();
+  },
+};
+
 export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
   return {
     '0001_initial': initial(adapter),
@@ -664,6 +688,7 @@ export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
     '0010_invoicing': invoicing(adapter),
     '0011_document_e_invoice': documentEInvoice,
     '0012_platform_sale_mails': platformSaleMails,
+    '0014_backfill': backfill,
   };
 }
 
