@@ -63,6 +63,7 @@ describe('ipnhub CLI', () => {
       [
         'access check',
         'connection add',
+        'connection backfill',
         'connection disable',
         'connection enable',
         'connection list',
@@ -71,6 +72,7 @@ describe('ipnhub CLI', () => {
         'connection update',
         'deliveries list',
         'deliveries redeliver',
+        'deliveries replay',
         'deliveries show',
         'documents credit-note',
         'documents export',

@@ -294,9 +294,9 @@ function backfillSummary(id: string, r: BackfillResult): string {
   if (r.matched === 0) return `No past events ${range} match connection ${id}'s filters.`;
   const had = r.existing > 0 ? ` (${r.existing} already had a delivery to it)` : '';
   if (r.dryRun)
-    return `${r.matched} events ${range} match connection ${id}'s filters${had}: ${r.created} deliveries would be created (--dry-run, nothing created).`;
-  if (r.created === 0) return `${r.matched} events ${range} match${had}: nothing to create.`;
-  return `${r.matched} events ${range} match${had}: created ${r.created} backfill deliveries, due until ${r.lastDueAt}; the running worker (ipnhub serve or ipnhub worker) sends them.`;
+    return `${r.matched} event(s) ${range} match connection ${id}'s filters${had}: ${r.created} delivery(ies) would be created (--dry-run, nothing created).`;
+  if (r.created === 0) return `${r.matched} event(s) ${range} match${had}: nothing to create.`;
+  return `${r.matched} event(s) ${range} match${had}: created ${r.created} backfill delivery(ies), due until ${r.lastDueAt}; the running worker (ipnhub serve or ipnhub worker) sends them.`;
 }
 
 /** Adds `connection add|list|update|enable|disable|test|backfill|remove`; `test` sets exit code 1 unless it passed. */

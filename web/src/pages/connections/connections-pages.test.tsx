@@ -224,12 +224,14 @@ describe('Connections pages', () => {
     await user.click(
       within(status).getByRole('button', { name: 'Redeliver everything that failed for Billing' }),
     );
-    const dialog = screen.getByRole('alertdialog', {
+    // Counted first (a dry run), then asked.
+    const dialog = await screen.findByRole('alertdialog', {
       name: 'Redeliver everything that failed for Billing?',
     });
     expect(dialog.textContent).toContain(
       'Every delivery of this connection that failed or was given up is sent again',
     );
+    expect(dialog.textContent).toContain('1 delivery will be sent again.');
     await expectAccessible();
     await user.click(within(dialog).getByRole('button', { name: 'Redeliver all' }));
     expect(await within(status).findByText(/^1 delivery was queued again\./)).toBeTruthy();
