@@ -11,21 +11,14 @@ import { startWebhookSink } from '../../test/fakes/webhook-sink.js';
 import type { WebhookSink } from '../../test/fakes/webhook-sink.js';
 import { claimDueDeliveries } from '../db/claim-deliveries.js';
 import { ManualClock } from '../lib/clock.js';
+import type { BackfillResult } from './backfill.js';
 import { startAdminHarness } from '../http/admin/test-support/admin-harness.js';
 import type { AdminHarness } from '../http/admin/test-support/admin-harness.js';
 
 const PASSPHRASE = 'backfill-passphrase-0123';
 const NOW = '2026-05-10T12:00:00.000Z';
 
-interface Backfilled {
-  dryRun: boolean;
-  from: string;
-  to: string;
-  matched: number;
-  existing: number;
-  created: number;
-  lastDueAt: string | null;
-}
+type Backfilled = BackfillResult;
 
 interface ListedDelivery {
   id: string;
