@@ -296,6 +296,10 @@ describe('Connections pages', () => {
       expect((within(card).getByRole('switch') as HTMLInputElement).checked).toBe(false),
     );
     expect(card.textContent).toContain('Disattivato');
+    // The switch takes the next click once the change is saved and the list read again.
+    await waitFor(() =>
+      expect((within(card).getByRole('switch') as HTMLInputElement).disabled).toBe(false),
+    );
     await user.click(within(card).getByRole('switch'));
     await waitFor(async () =>
       expect((await server.runtime.connections.get(connection.id))?.active).toBe(true),
