@@ -60,6 +60,7 @@ import { createAlerter } from './outbox/alerts.js';
 import { createAutoDisable } from './outbox/auto-disable.js';
 import { SOURCE_ALERT_CODES } from './outbox/health-alerts.js';
 import type { RejectedRequest } from './ingest/ingest.js';
+import { backfillConnection } from './outbox/backfill.js';
 import { redeliver, redeliverConnection } from './outbox/redeliver.js';
 import { sendTestEmail } from './lib/test-email.js';
 import { systemInfo } from './system-info.js';
@@ -366,10 +367,23 @@ export async function createRuntime(
         await redeliver({ db, adapter, clock }, deliveryId);
         worker.wake();
       },
-      redeliverConnection: async (connectionId, statuses) => {
-        const queued = await redeliverConnection({ db, adapter, clock }, connectionId, statuses);
-        worker.wake();
-        return queued;
+      redeliverConnection: async (connectionId, filter, options) => {
+        const result = await redeliverConnection(
+          { db, adapter, clock },
+          connectionId,
+          filter,
+          options,
+        );
+        if (result.redelivered > 0) worker.wake();
+        return result;
+      },
+      backfill: async (request) => {
+        const result = await backfillConnection(
+          { db, adapter, clock, perSecond: config.backfillPerSecond },
+          request,
+        );
+        if (result.created > 0 && !result.dryRun) worker.wake();
+        return result;
       },
       testNotification: (sourceId, remoteAddress) =>
         sendTestNotification({ sources, ingest, clock }, sourceId, remoteAddress),

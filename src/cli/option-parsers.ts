@@ -42,6 +42,21 @@ export function collectOneOf<const T extends string>(
   return (value, previous) => [...(previous ?? []), parse(value)];
 }
 
+/** A repeatable option restricted to a fixed list, each value also a comma list: `--status dead,failed`. */
+export function collectListOf<const T extends string>(
+  choices: readonly T[],
+): (value: string, previous: T[] | undefined) => T[] {
+  const parse = oneOf(choices);
+  return (value, previous) => [
+    ...(previous ?? []),
+    ...value
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+      .map(parse),
+  ];
+}
+
 /** An absolute http:// or https:// URL. */
 export function httpUrl(value: string): string {
   let url: URL;

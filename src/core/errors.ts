@@ -97,6 +97,11 @@ export const ERROR_CATALOGUE = {
   },
   INVALID_CURSOR: { status: 400, message: 'The pagination cursor is not valid.' },
   DELIVERY_IN_PROGRESS: { status: 409, message: 'The delivery is being attempted right now.' },
+  CONNECTION_INACTIVE: {
+    status: 409,
+    message: 'The connection is switched off; switch it on before sending it deliveries in bulk.',
+  },
+  INVALID_RANGE: { status: 400, message: 'The time range is empty: `from` must be before `to`.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests.' },
   // Invoicing (seller profiles and documents)
   LOGO_INVALID: { status: 400, message: 'The logo is not a PNG or JPEG image.' },

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { claimDueDeliveries, nextDueAt, releaseDeliveries } from './claim-deliveries.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
+import type { Insertable } from 'kysely';
+import type { DeliveriesTable } from './schema.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-01-01T00:00:10.000Z';
@@ -11,7 +13,7 @@ function delivery(
   id: string,
   eventId: string,
   orderKey: string,
-  overrides: Record<string, unknown> = {},
+  overrides: Partial<Insertable<DeliveriesTable>> = {},
 ) {
   return {
     id,
@@ -28,6 +30,7 @@ function delivery(
     created_at: T0,
     updated_at: T0,
     completed_at: null,
+    origin: 'live' as const,
     ...overrides,
   };
 }
@@ -227,6 +230,33 @@ for (const dialect of enabledDialects()) {
       expect(await nextDueAt(h.db)).toBe(T0);
       expect(await nextDueAt(h.db, T0)).toBe(LATER);
       expect(await nextDueAt(h.db, LATER)).toBeNull();
+    });
+
+    it('claims due live deliveries before due backfill ones, and backfill ones into the slots left', async () => {
+      await h.db
+        .insertInto('deliveries')
+        .values([
+          delivery('dlv_b1', 'evt_1', 'o1', { origin: 'backfill' }),
+          delivery('dlv_b2', 'evt_2', 'o2', { origin: 'backfill' }),
+          delivery('dlv_b3', 'evt_3', 'o3', { origin: 'backfill' }),
+          // Due later than the backfill ones and with a later event, still first.
+          delivery('dlv_live', 'evt_9', 'o9', { next_attempt_at: T1 }),
+        ])
+        .execute();
+      expect((await claim('w1', T1, 1)).map((d) => d.id)).toEqual(['dlv_live']);
+      expect((await claim('w1', T1, 2)).map((d) => d.id)).toEqual(['dlv_b1', 'dlv_b2']);
+    });
+
+    it('reports the next due time over live and backfill deliveries alike', async () => {
+      await h.db
+        .insertInto('deliveries')
+        .values([
+          delivery('dlv_1', 'evt_1', 'o1', { next_attempt_at: LATER }),
+          delivery('dlv_2', 'evt_2', 'o2', { next_attempt_at: T1, origin: 'backfill' }),
+        ])
+        .execute();
+      expect(await nextDueAt(h.db)).toBe(T1);
+      expect(await nextDueAt(h.db, T1)).toBe(LATER);
     });
 
     it('never hands one delivery to two concurrent claimers', async () => {

@@ -12,7 +12,7 @@
 import { sql } from 'kysely';
 import type { Expression, ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { DbAdapter } from './dialect-adapter.js';
-import type { Database, DeliveriesTable, DeliveryStatus } from './schema.js';
+import type { Database, DeliveriesTable, DeliveryOrigin, DeliveryStatus } from './schema.js';
 
 export type DeliveryRow = Selectable<DeliveriesTable>;
 
@@ -22,6 +22,12 @@ export interface ClaimOptions {
   leaseUntil: string;
   limit: number;
 }
+
+/**
+ * The order in which due pending deliveries are claimed: live ones first, backfill ones only
+ * into the slots that are left, so a large backfill never delays live traffic.
+ */
+export const CLAIM_ORDER = ['live', 'backfill'] as const satisfies readonly DeliveryOrigin[];
 
 type DeliveryScope = ExpressionBuilder<Database & { d: DeliveriesTable }, 'd'>;
 
@@ -77,11 +83,18 @@ function expiredLeaseIds(db: Kysely<Database>, now: string, limit: number, lock:
     .$if(lock, (q) => q.forUpdate().skipLocked());
 }
 
-function pendingDueIds(db: Kysely<Database>, now: string, limit: number, lock: boolean) {
+function pendingDueIds(
+  db: Kysely<Database>,
+  origin: DeliveryOrigin,
+  now: string,
+  limit: number,
+  lock: boolean,
+) {
   return db
     .selectFrom('deliveries as d')
     .select('d.id')
     .where('d.status', '=', 'pending')
+    .where('d.origin', '=', origin)
     .where('d.next_attempt_at', '<=', now)
     .where(noEarlierUnfinished(db))
     .orderBy('d.next_attempt_at')
@@ -93,7 +106,7 @@ function pendingDueIds(db: Kysely<Database>, now: string, limit: number, lock: b
 /**
  * Leases up to `limit` due deliveries to `owner` until `leaseUntil` and returns them as they
  * are now (`delivering`): deliveries whose lease expired first (they have waited longest),
- * then pending ones by `next_attempt_at`, then event id. Never returns two deliveries of the
+ * then pending live ones, then pending backfill ones, each by `next_attempt_at`, then event id. Never returns two deliveries of the
  * same connection and order key, and never one a concurrent claimer got.
  */
 export async function claimDueDeliveries(
@@ -112,10 +125,13 @@ export async function claimDueDeliveries(
       const ids = (await expiredLeaseIds(trx, options.now, options.limit, lock).execute()).map(
         (row) => row.id,
       );
-      if (ids.length < options.limit) {
-        // Rows taken over above stay `delivering`, so the FIFO rule sees the same unfinished set here.
+      // Rows taken over above stay `delivering`, so the FIFO rule sees the same unfinished set here.
+      // Live traffic first: due backfill deliveries fill only the slots live ones leave free.
+      for (const origin of CLAIM_ORDER) {
+        if (ids.length >= options.limit) break;
         const pending = await pendingDueIds(
           trx,
+          origin,
           options.now,
           options.limit - ids.length,
           lock,
@@ -168,11 +184,18 @@ export async function releaseDeliveries(
  * claimable when the delivery ahead of it finishes, not at its own time).
  */
 export async function nextDueAt(db: Kysely<Database>, after?: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('deliveries')
-    .select((eb) => eb.fn.min('next_attempt_at').as('next'))
-    .where('status', '=', 'pending')
-    .$if(after !== undefined, (q) => q.where('next_attempt_at', '>', after ?? ''))
-    .executeTakeFirst();
-  return row?.next ?? null;
+  // One read per origin: each is the first entry of its part of the pending index.
+  let next: string | null = null;
+  for (const origin of CLAIM_ORDER) {
+    const row = await db
+      .selectFrom('deliveries')
+      .select((eb) => eb.fn.min('next_attempt_at').as('next'))
+      .where('status', '=', 'pending')
+      .where('origin', '=', origin)
+      .$if(after !== undefined, (q) => q.where('next_attempt_at', '>', after ?? ''))
+      .executeTakeFirst();
+    const candidate = row?.next ?? null;
+    if (candidate !== null && (next === null || candidate < next)) next = candidate;
+  }
+  return next;
 }

@@ -70,6 +70,7 @@ for (const dialect of enabledDialects()) {
           ['0011_document_e_invoice', 'Success'],
           ['0012_platform_sale_mails', 'Success'],
           ['0013_retention_erasure', 'Success'],
+          ['0014_backfill', 'Success'],
           ['0015_health', 'Success'],
         ]);
         const row = await older.db

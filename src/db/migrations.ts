@@ -674,6 +674,30 @@ const retentionErasure: Migration = {
 };
 
 /**
+ * Backfill (outbox/backfill.ts): every delivery says where it came from, `live` (fan-out at
+ * ingest) or `backfill` (past events sent to a connection later), for the delivery log and for
+ * the claim, which takes due live deliveries before due backfill ones
+ * (db/claim-deliveries.ts). The pending index gains the origin after the status, so each of
+ * the two claim reads walks only its own rows in claim order; it replaces
+ * `deliveries_pending_due`, whose columns it keeps. One delivery per event and connection was
+ * already unique (`deliveries_event_connection`); backfill relies on it.
+ */
+const backfill: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('deliveries')
+      .addColumn('origin', 'text', (c) => c.notNull().defaultTo('live'))
+      .execute();
+    await db.schema
+      .createIndex('deliveries_pending_origin_due')
+      .on('deliveries')
+      .columns(['status', 'origin', 'next_attempt_at', 'event_id'])
+      .execute();
+    await db.schema.dropIndex('deliveries_pending_due').execute();
+  },
+};
+
+/**
  * Health and alerts (docs/health-and-alerts.md): why and since when a connection was switched
  * off on its own (`disabled_at`, `disabled_reason`; both null while it is on or was switched
  * off by hand); since when each connection has failed without a success in between
@@ -722,6 +746,7 @@ export function migrationsFor(adapter: DbAdapter): Record<string, Migration> {
     '0011_document_e_invoice': documentEInvoice,
     '0012_platform_sale_mails': platformSaleMails,
     '0013_retention_erasure': retentionErasure,
+    '0014_backfill': backfill,
     '0015_health': health,
   };
 }

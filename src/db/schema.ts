@@ -11,6 +11,7 @@ import type { InboundVerdict } from '../core/inbound-verdict.js';
 
 export { INBOUND_VERDICTS } from '../core/inbound-verdict.js';
 export type { InboundVerdict };
+import type { ColumnType } from 'kysely';
 
 export type Bool = 0 | 1;
 
@@ -181,6 +182,10 @@ export const DELIVERY_STATUSES = [
 ] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
+/** `live`: created by fan-out when the event arrived; `backfill`: created later for a past event (outbox/backfill.ts). */
+export const DELIVERY_ORIGINS = ['live', 'backfill'] as const;
+export type DeliveryOrigin = (typeof DELIVERY_ORIGINS)[number];
+
 export interface DeliveriesTable {
   id: string;
   event_id: string;
@@ -198,6 +203,8 @@ export interface DeliveriesTable {
   created_at: string;
   updated_at: string;
   completed_at: string | null;
+  /** Where the delivery came from: fan-out at ingest, or a backfill of past events. */
+  origin: ColumnType<DeliveryOrigin, DeliveryOrigin | undefined, DeliveryOrigin>;
 }
 
 export interface AttemptsTable {

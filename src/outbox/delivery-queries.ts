@@ -3,7 +3,7 @@
  * cursor-paged (see db/page.ts).
  */
 import type { Kysely } from 'kysely';
-import type { Database, DeliveryStatus } from '../db/schema.js';
+import type { Database, DeliveryOrigin, DeliveryStatus } from '../db/schema.js';
 import { decodeCursor, pageLimit, toPage } from '../db/page.js';
 import { explainWait } from './delivery-wait.js';
 import type { RecordedRequests, SentRequest } from './request-recorder.js';
@@ -14,6 +14,7 @@ export interface DeliveryFilters extends PageRequest {
   status?: DeliveryStatus | undefined;
   connectionId?: string | undefined;
   eventId?: string | undefined;
+  origin?: DeliveryOrigin | undefined;
 }
 
 export interface DeliveryListItem {
@@ -30,6 +31,8 @@ export interface DeliveryListItem {
   nextAttemptAt: string;
   /** What queued the next attempt: `scheduled` or `manual`. */
   trigger: string;
+  /** `live` (fan-out when the event arrived) or `backfill` (a past event sent later). */
+  origin: DeliveryOrigin;
   lastError: string | null;
   leaseOwner: string | null;
   leaseExpiresAt: string | null;
@@ -82,6 +85,7 @@ function baseQuery(db: Kysely<Database>) {
       'deliveries.attempts as attempts',
       'deliveries.next_attempt_at as next_attempt_at',
       'deliveries.trigger as trigger',
+      'deliveries.origin as origin',
       'deliveries.last_error as last_error',
       'deliveries.lease_owner as lease_owner',
       'deliveries.lease_expires_at as lease_expires_at',
@@ -106,6 +110,7 @@ function toListItem(row: DeliveryRow): DeliveryListItem {
     attemptCount: Number(row.attempts),
     nextAttemptAt: row.next_attempt_at,
     trigger: row.trigger,
+    origin: row.origin,
     lastError: row.last_error,
     leaseOwner: row.lease_owner,
     leaseExpiresAt: row.lease_expires_at,
@@ -131,6 +136,7 @@ export async function listDeliveries(
     query = query.where('deliveries.connection_id', '=', filters.connectionId);
   if (filters.eventId !== undefined)
     query = query.where('deliveries.event_id', '=', filters.eventId);
+  if (filters.origin !== undefined) query = query.where('deliveries.origin', '=', filters.origin);
   return toPage(await query.execute(), limit, toListItem);
 }
 

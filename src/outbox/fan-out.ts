@@ -10,7 +10,7 @@ import type { ConnectionFilterTarget } from '../routing/active-filters.js';
 import { matchesFilters } from '../routing/filters.js';
 import { runTemplate } from '../db/query-template.js';
 import type { QueryTemplate } from '../db/query-template.js';
-import type { Database, DeliveriesTable } from '../db/schema.js';
+import type { Database, DeliveriesTable, DeliveryOrigin } from '../db/schema.js';
 
 /**
  * Deliveries of one order to one connection go out in event order; the order key groups
@@ -19,6 +19,34 @@ import type { Database, DeliveriesTable } from '../db/schema.js';
 export function orderKey(event: CanonicalEvent): string {
   const orderId = event.order?.id ?? null;
   return orderId === null ? event.id : `${event.source.id}:${orderId}`;
+}
+
+/** A new pending delivery of `event` to a connection, first due at `dueAt`; live unless said otherwise. */
+export function newDeliveryRow(
+  event: CanonicalEvent,
+  connectionId: string,
+  now: string,
+  dueAt: string,
+  origin: DeliveryOrigin = 'live',
+): Insertable<DeliveriesTable> {
+  return {
+    id: newId('delivery'),
+    event_id: event.id,
+    connection_id: connectionId,
+    order_key: orderKey(event),
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: dueAt,
+    lease_owner: null,
+    lease_expires_at: null,
+    trigger: 'scheduled',
+    last_error: null,
+    created_at: now,
+    updated_at: now,
+    completed_at: null,
+    // Live rows leave the column to its default, so the hot insert is the one it always was.
+    ...(origin === 'live' ? {} : { origin }),
+  };
 }
 
 const INSERT_DELIVERY: QueryTemplate<Insertable<DeliveriesTable>, never> = {
@@ -34,22 +62,7 @@ export async function fanOut(
 ): Promise<number> {
   const rows = connections
     .filter((connection) => matchesFilters(event, connection.filters))
-    .map((connection) => ({
-      id: newId('delivery'),
-      event_id: event.id,
-      connection_id: connection.id,
-      order_key: orderKey(event),
-      status: 'pending' as const,
-      attempts: 0,
-      next_attempt_at: now,
-      lease_owner: null,
-      lease_expires_at: null,
-      trigger: 'scheduled',
-      last_error: null,
-      created_at: now,
-      updated_at: now,
-      completed_at: null,
-    }));
+    .map((connection) => newDeliveryRow(event, connection.id, now, now));
   for (const row of rows) await runTemplate(trx, INSERT_DELIVERY, row);
   return rows.length;
 }

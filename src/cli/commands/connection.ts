@@ -1,5 +1,5 @@
 /**
- * `ipnhub connection add|list|update|enable|disable|test|remove`: the outbound targets, each
+ * `ipnhub connection add|list|update|enable|disable|test|backfill|remove`: the outbound targets, each
  * with its connector, config, filters and error e-mail addresses. A secret the connector
  * generates (the webhook signing secret) is printed once by the command that generated it and
  * never again; `list` shows secrets only as set/unset. `update` changes only what it is given:
@@ -24,7 +24,8 @@ import { withDbRuntime } from '../db-runtime.js';
 import { runtimeDatabase } from '../describe-database.js';
 import { namingFlags } from '../flag-names.js';
 import type { FlagNames } from '../flag-names.js';
-import { collect, collectOneOf, oneOf } from '../option-parsers.js';
+import { collect, collectOneOf, isoInstantOption, oneOf } from '../option-parsers.js';
+import type { BackfillResult } from '../../outbox/backfill.js';
 import { formatTable, printJson, printLines, truncate } from '../output.js';
 
 const FILTERABLE_EVENTS = EVENT_TYPES.filter((type) => type !== 'connection_test');
@@ -279,7 +280,26 @@ function withConnectionOptions(command: Command, update: boolean): Command {
     );
 }
 
-/** Adds `connection add|list|update|enable|disable|test|remove`; `test` sets exit code 1 unless it passed. */
+interface BackfillOptions {
+  from: string;
+  to?: string;
+  source?: string[];
+  type?: EventType[];
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+function backfillSummary(id: string, r: BackfillResult): string {
+  const range = `received ${r.from} to ${r.to}`;
+  if (r.matched === 0) return `No past events ${range} match connection ${id}'s filters.`;
+  const had = r.existing > 0 ? ` (${r.existing} already had a delivery to it)` : '';
+  if (r.dryRun)
+    return `${r.matched} event(s) ${range} match connection ${id}'s filters${had}: ${r.created} delivery(ies) would be created (--dry-run, nothing created).`;
+  if (r.created === 0) return `${r.matched} event(s) ${range} match${had}: nothing to create.`;
+  return `${r.matched} event(s) ${range} match${had}: created ${r.created} backfill delivery(ies), due until ${r.lastDueAt}; the running worker (ipnhub serve or ipnhub worker) sends them.`;
+}
+
+/** Adds `connection add|list|update|enable|disable|test|backfill|remove`; `test` sets exit code 1 unless it passed. */
 export function registerConnectionCommand(program: Command, ctx: CommandContext): void {
   const connection = program
     .command('connection')
@@ -440,6 +460,41 @@ export function registerConnectionCommand(program: Command, ctx: CommandContext)
         if (options.json === true) printJson(ctx.io, result);
         else printLines(ctx.io, `${result.ok ? 'ok' : 'not ok'}: ${result.message}`);
         ctx.setExitCode(result.ok ? 0 : 1);
+      });
+    });
+
+  connection
+    .command('backfill')
+    .description(
+      "Send past events to a connection: the events received in a time range (of some sources and event types, when given) that the connection's filters take get a delivery each, marked backfill; an event that already has one to this connection keeps it. --dry-run only counts. They go out in event order per order, at most backfillPerSecond per second, after live deliveries that are due.",
+    )
+    .argument('<id>', 'connection id (con_…)')
+    .requiredOption(
+      '--from <instant>',
+      'events received at or after (ISO 8601), e.g. 2026-05-01T00:00:00Z',
+      isoInstantOption,
+    )
+    .option('--to <instant>', 'events received before (ISO 8601); default now', isoInstantOption)
+    .option('--source <id>', 'only events of this source id (repeatable)', collect)
+    .option(
+      '--type <type>',
+      `only events of this type (repeatable): ${FILTERABLE_EVENTS.join(', ')}`,
+      collectOneOf(FILTERABLE_EVENTS),
+    )
+    .option('--dry-run', "only count the events the connection's filters take")
+    .option('--json', 'print the result as JSON')
+    .action(async (id: string, options: BackfillOptions) => {
+      await withDbRuntime(ctx.io, async (runtime) => {
+        const result = await runtime.admin.backfill({
+          connectionId: id,
+          from: options.from,
+          to: options.to,
+          sources: options.source,
+          eventTypes: options.type,
+          dryRun: options.dryRun,
+        });
+        if (options.json === true) printJson(ctx.io, result);
+        else printLines(ctx.io, backfillSummary(id, result));
       });
     });
 

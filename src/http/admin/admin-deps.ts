@@ -14,7 +14,8 @@ import type { Database } from '../../db/schema.js';
 import type { TestNotificationResult } from '../../ingest/test-notification.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Erasure } from '../../retention/erase-customer.js';
-import type { BulkRedeliverStatus } from '../../outbox/redeliver.js';
+import type { BackfillRequest, BackfillResult } from '../../outbox/backfill.js';
+import type { BulkRedeliverFilter, BulkRedeliverResult } from '../../outbox/redeliver.js';
 import type { SystemInfo } from '../../system-info.js';
 
 export interface AdminDeps {
@@ -34,11 +35,14 @@ export interface AdminDeps {
   testConnection(connectionId: string): Promise<{ ok: boolean; message: string }>;
   /** Queues a delivery for one more (manual) attempt. */
   redeliver(deliveryId: string): Promise<void>;
-  /** Queues every delivery of a connection with one of `statuses` for one more attempt; how many. */
+  /** Queues every finished delivery of a connection that matches `filter` for one more attempt (outbox/redeliver.ts); a dry run only counts. */
   redeliverConnection(
     connectionId: string,
-    statuses: readonly BulkRedeliverStatus[],
-  ): Promise<number>;
+    filter: BulkRedeliverFilter,
+    options: { dryRun?: boolean | undefined },
+  ): Promise<BulkRedeliverResult>;
+  /** Counts (dry run) or creates a connection's deliveries of past events (outbox/backfill.ts). */
+  backfill(request: BackfillRequest): Promise<BackfillResult>;
   /** Puts the source's provider's own test notification through the inbound pipeline (see ingest/test-notification.ts). */
   testNotification(sourceId: string, remoteAddress: string): Promise<TestNotificationResult>;
   /** A new admin token, shown once; every session ends. `ADMIN_TOKEN_CONFIGURED` when the token comes from the configuration. */

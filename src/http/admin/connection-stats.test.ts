@@ -108,7 +108,7 @@ for (const dialect of enabledDialects()) {
       });
 
       const redelivered = await h.call('POST', `/connections/${billing}/redeliver`, {});
-      expect(redelivered.json()).toEqual({ redelivered: 3 });
+      expect(redelivered.json()).toEqual({ dryRun: false, matched: 3, redelivered: 3 });
       // Queued again after failed attempts: waiting for their next one.
       expect((await h.call('GET', `/connections/${billing}`)).json<Stats>()).toMatchObject({
         dead: 0,

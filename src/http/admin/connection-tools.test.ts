@@ -269,7 +269,7 @@ for (const dialect of enabledDialects()) {
         statuses: ['dead', 'failed'],
       });
       expect(res.status).toBe(202);
-      expect(res.json()).toEqual({ redelivered: 3 });
+      expect(res.json()).toEqual({ dryRun: false, matched: 3, redelivered: 3 });
       expect(await statuses(hook)).toEqual(['pending/manual', 'pending/manual', 'pending/manual']);
       expect(await statuses(other)).toEqual(['dead/scheduled', 'dead/scheduled', 'dead/scheduled']);
 
@@ -334,6 +334,8 @@ for (const dialect of enabledDialects()) {
       }
       // Nothing is left to redeliver; delivered ones are not touched by the default.
       expect((await h.call('POST', `/connections/${hook}/redeliver`, {})).json()).toEqual({
+        dryRun: false,
+        matched: 0,
         redelivered: 0,
       });
     });
@@ -349,6 +351,127 @@ for (const dialect of enabledDialects()) {
         expect(res.status, JSON.stringify(statuses)).toBe(400);
         expect(res.json<{ error: { code: string } }>().error.code).toBe('VALIDATION_FAILED');
       }
+    });
+
+    it('takes only the deliveries of a time range and event types, counts them in a dry run, and queues each once when calls repeat or race', async () => {
+      clock.set('2026-05-02T10:00:00.000Z');
+      const hook = (
+        await h.call('POST', '/connections', {
+          connector: 'webhook',
+          name: 'Filtered',
+          config: { url: `${sink.url}/filtered`, mapping: { order: 'order.id', event: 'event' } },
+        })
+      ).json<{ id: string }>().id;
+      const receive = (event: string, orderId: string, transactionId: string) =>
+        h.runtime.ingest.receive(
+          sourceId,
+          ds24Request(sourceId, PASSPHRASE, event, { orderId, transactionId }),
+        );
+      await receive('on_payment', 'F1', '1');
+      await receive('on_refund', 'F1', '2');
+      clock.set('2026-05-03T10:00:00.000Z');
+      await receive('on_payment', 'F2', '3');
+      // Three connections take the three events; every attempt fails and, without retries, dies.
+      sink.respondWith(...Array.from({ length: 9 }, () => ({ status: 503 })));
+      await h.runtime.worker.runOnce();
+      await h.runtime.worker.runOnce();
+      const mine = async () =>
+        (await h.call('GET', `/deliveries?connectionId=${hook}`))
+          .json<{ data: Array<{ status: string; trigger: string; eventType: string }> }>()
+          .data.map((d) => `${d.eventType}:${d.status}/${d.trigger}`);
+      expect(await mine()).toEqual([
+        'payment:dead/scheduled',
+        'refund:dead/scheduled',
+        'payment:dead/scheduled',
+      ]);
+      const replay = (body: object) => h.call('POST', `/connections/${hook}/redeliver`, body);
+
+      // Created on 2 May, payments only: F1's payment.
+      const firstDay = { from: '2026-05-02T00:00:00Z', to: '2026-05-03T00:00:00Z' };
+      expect((await replay({ ...firstDay, eventTypes: ['payment'], dryRun: true })).json()).toEqual(
+        { dryRun: true, matched: 1, redelivered: 0 },
+      );
+      expect((await replay({ ...firstDay, dryRun: true })).json()).toEqual({
+        dryRun: true,
+        matched: 2,
+        redelivered: 0,
+      });
+      expect(await mine()).toEqual([
+        'payment:dead/scheduled',
+        'refund:dead/scheduled',
+        'payment:dead/scheduled',
+      ]);
+      expect((await replay({ ...firstDay, eventTypes: ['payment'] })).json()).toEqual({
+        dryRun: false,
+        matched: 1,
+        redelivered: 1,
+      });
+      expect(await mine()).toEqual([
+        'payment:dead/scheduled',
+        'refund:dead/scheduled',
+        'payment:pending/manual',
+      ]);
+
+      // The rest, by three calls at once: each delivery is queued by exactly one of them.
+      const results = await Promise.all([
+        h.runtime.admin.redeliverConnection(hook, { statuses: ['dead'] }, {}),
+        h.runtime.admin.redeliverConnection(hook, { statuses: ['dead'] }, {}),
+        h.runtime.admin.redeliverConnection(hook, { statuses: ['dead'] }, {}),
+      ]);
+      expect(results.reduce((sum, r) => sum + r.redelivered, 0)).toBe(2);
+      expect(await mine()).toEqual([
+        'payment:pending/manual',
+        'refund:pending/manual',
+        'payment:pending/manual',
+      ]);
+      // Each goes out once.
+      const before = sink.requests.filter((r) => r.path === '/filtered').length;
+      await h.runtime.worker.runOnce();
+      await h.runtime.worker.runOnce();
+      await h.runtime.worker.runOnce();
+      expect(sink.requests.filter((r) => r.path === '/filtered').length - before).toBe(3);
+      expect((await mine()).map((d) => d.split('/')[0])).toEqual([
+        'payment:delivered',
+        'refund:delivered',
+        'payment:delivered',
+      ]);
+    });
+
+    it('refuses a switched-off connection and an empty range', async () => {
+      const off = (
+        await h.call('POST', '/connections', {
+          connector: 'webhook',
+          name: 'Off',
+          active: false,
+          config: { url: `${sink.url}/off` },
+        })
+      ).json<{ id: string }>().id;
+      const off409 = await h.call('POST', `/connections/${off}/redeliver`, {});
+      expect([off409.status, off409.json<{ error: { code: string } }>().error.code]).toEqual([
+        409,
+        'CONNECTION_INACTIVE',
+      ]);
+      const on = (
+        await h.call('POST', '/connections', {
+          connector: 'webhook',
+          name: 'On',
+          config: { url: `${sink.url}/on` },
+        })
+      ).json<{ id: string }>().id;
+      const empty = await h.call('POST', `/connections/${on}/redeliver`, {
+        from: '2026-05-03T00:00:00Z',
+        to: '2026-05-02T00:00:00Z',
+      });
+      expect([empty.status, empty.json<{ error: { code: string } }>().error.code]).toEqual([
+        400,
+        'INVALID_RANGE',
+      ]);
+      // Nothing matching is no error: nothing is queued.
+      expect((await h.call('POST', `/connections/${on}/redeliver`, {})).json()).toEqual({
+        dryRun: false,
+        matched: 0,
+        redelivered: 0,
+      });
     });
   });
 }

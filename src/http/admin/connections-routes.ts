@@ -3,13 +3,15 @@
  * deliveries stand (outbox/connection-stats.ts); `POST /connections/:id/test`,
  * which runs the connector's test right now; `POST /connections/:id/preview`, the mapping
  * preview with the stored secrets and unsaved changes; `POST /connections/:id/redeliver`, every
- * dead or failed delivery queued again after the connection was fixed. Views never carry a
+ * dead or failed delivery queued again after the connection was fixed; `POST
+ * /connections/:id/backfill`, past events sent to it (outbox/backfill.ts). Views never carry a
  * secret value; secrets the server generated (e.g. a webhook signing secret) are returned once,
  * by the request that generated them.
  */
 import { z } from 'zod';
 import { previewConfig } from '../../connections/config-preview.js';
 import { IpnhubError } from '../../core/errors.js';
+import { EVENT_TYPES } from '../../core/events.js';
 import { filtersSchema } from '../../routing/filters.js';
 import { connectionWriteView } from '../../connections/connection-write-view.js';
 import { pageOfList } from '../../db/page.js';
@@ -18,7 +20,7 @@ import type { ConnectionStats } from '../../outbox/connection-stats.js';
 import type { ConnectionView } from '../../connections/connections-service.js';
 import type { AdminDeps } from './admin-deps.js';
 import { BULK_REDELIVER_STATUSES } from '../../outbox/redeliver.js';
-import { idParams, pageQuery } from './common-schemas.js';
+import { idParams, isoInstant, pageQuery } from './common-schemas.js';
 import { defineRoute } from './define-route.js';
 import type { AdminRoute } from './define-route.js';
 import { found } from './found.js';
@@ -33,6 +35,7 @@ import {
   connection,
   connectionPage,
   connectionWrite,
+  backfillResult,
   redeliveredCount,
 } from './responses/connections.js';
 import { testResult } from './responses/system.js';
@@ -88,6 +91,17 @@ export const connectionPreviewBody = z
   .strict()
   .refine(oneEventChoice, ONE_EVENT_CHOICE);
 
+const bulkRange = {
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
+  eventTypes: z
+    .array(z.enum(EVENT_TYPES))
+    .max(EVENT_TYPES.length)
+    .default([])
+    .meta({ description: 'Only events of these types; empty = every type.' }),
+  dryRun: z.boolean().default(false).meta({ description: 'Only count; change nothing.' }),
+};
+
 export const redeliverConnectionBody = z
   .object({
     statuses: z
@@ -95,6 +109,24 @@ export const redeliverConnectionBody = z
       .min(1)
       .default(['dead', 'failed'])
       .meta({ description: 'Which finished deliveries to queue again; default dead and failed.' }),
+    ...bulkRange,
+    from: bulkRange.from.meta({
+      description: 'Deliveries created at or after this instant (ISO 8601).',
+    }),
+    to: bulkRange.to.meta({ description: 'Deliveries created before this instant.' }),
+  })
+  .strict();
+
+export const backfillBody = z
+  .object({
+    ...bulkRange,
+    from: isoInstant.meta({ description: 'Events received at or after this instant (ISO 8601).' }),
+    to: bulkRange.to.meta({ description: 'Events received before this instant; default now.' }),
+    sources: z
+      .array(z.string().min(1).max(100))
+      .max(100)
+      .default([])
+      .meta({ description: 'Only events of these source ids; empty = every source.' }),
   })
   .strict();
 
@@ -247,16 +279,51 @@ export const connectionsRoutes: readonly AdminRoute[] = [
     tag: TAG,
     summary: 'Redeliver failed deliveries',
     description:
-      'Queues every delivery of this connection whose status is one of `statuses` (default dead and failed) for one more attempt, recorded with trigger `manual`, as POST /deliveries/{id}/redeliver does for one: after fixing the connection, everything it missed goes out, in event order per order. A running worker picks them up.',
+      'Queues every delivery of this connection whose status is one of `statuses` (default dead and failed), created in `from`…`to` and of `eventTypes` when given, for one more attempt, recorded with trigger `manual`, as POST /deliveries/{id}/redeliver does for one: after fixing the connection, everything it missed goes out, in event order per order. Works in batches; a repeated or concurrent call queues nothing twice. `dryRun` only counts. A running worker picks them up.',
     params: idParams,
     body: redeliverConnectionBody,
+    errors: ['CONNECTION_INACTIVE', 'INVALID_RANGE'],
     response: {
       status: 202,
-      description: '`{ redelivered }`: how many were queued.',
+      description: '`{ dryRun, matched, redelivered }`: how many matched and were queued.',
       schema: redeliveredCount,
     },
-    handler: async ({ params, body, deps }) => ({
-      redelivered: await deps.redeliverConnection(params.id, body.statuses),
-    }),
+    handler: async ({ params, body, deps }) =>
+      deps.redeliverConnection(
+        params.id,
+        {
+          statuses: body.statuses,
+          from: body.from,
+          to: body.to,
+          eventTypes: body.eventTypes,
+        },
+        { dryRun: body.dryRun },
+      ),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/connections/:id/backfill',
+    operationId: 'backfillConnection',
+    tag: TAG,
+    summary: 'Send past events',
+    description:
+      "Gives past events a delivery to this connection: the events received in `from`…`to` (of `sources` and `eventTypes`, when given) that the connection's filters take, each at most once (an event that already has a delivery to this connection keeps it). `dryRun` only counts. The deliveries are marked `origin: backfill`, go out in event order per order, at most `backfillPerSecond` per second, and after due live deliveries. A running worker picks them up.",
+    params: idParams,
+    body: backfillBody,
+    errors: ['CONNECTION_INACTIVE', 'INVALID_RANGE'],
+    response: {
+      status: 202,
+      description: '`{ dryRun, from, to, matched, existing, created, lastDueAt }`',
+      schema: backfillResult,
+    },
+    handler: async ({ params, body, deps }) =>
+      deps.backfill({
+        connectionId: params.id,
+        from: body.from,
+        to: body.to,
+        sources: body.sources,
+        eventTypes: body.eventTypes,
+        dryRun: body.dryRun,
+      }),
   }),
 ];

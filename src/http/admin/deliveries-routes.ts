@@ -3,7 +3,7 @@
  * and `POST /deliveries/:id/redeliver` for a manual attempt.
  */
 import { z } from 'zod';
-import { DELIVERY_STATUSES } from '../../db/schema.js';
+import { DELIVERY_ORIGINS, DELIVERY_STATUSES } from '../../db/schema.js';
 import { getDelivery, listDeliveries } from '../../outbox/delivery-queries.js';
 import { idParams, nonEmpty, pageQuery } from './common-schemas.js';
 import { defineRoute } from './define-route.js';
@@ -17,6 +17,10 @@ export const listDeliveriesQuery = pageQuery.extend({
   status: z.enum(DELIVERY_STATUSES).optional().meta({ description: 'Delivery status.' }),
   connectionId: nonEmpty.optional().meta({ description: 'Connection id.' }),
   eventId: nonEmpty.optional().meta({ description: 'Event id.' }),
+  origin: z
+    .enum(DELIVERY_ORIGINS)
+    .optional()
+    .meta({ description: '`live` or `backfill` (deliveries of past events sent later).' }),
 });
 
 export const deliveriesRoutes: readonly AdminRoute[] = [

@@ -98,6 +98,7 @@ describe('OpenAPI document', () => {
         'POST /api/v1/sources/:id/test-notification',
         'POST /api/v1/connections/:id/preview',
         'POST /api/v1/connections/:id/redeliver',
+        'POST /api/v1/connections/:id/backfill',
         'POST /api/v1/connectors/:connector/preview',
         'GET /api/v1/system',
         'POST /api/v1/system/test-email',

@@ -155,6 +155,7 @@ for (const dialect of enabledDialects()) {
           attemptCount: 0,
           nextAttemptAt: '2026-01-01T00:00:00.000Z',
           trigger: 'scheduled',
+          origin: 'live',
           lastError: null,
           leaseOwner: null,
           leaseExpiresAt: null,

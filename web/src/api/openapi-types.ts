@@ -224,9 +224,29 @@ export interface paths {
         put?: never;
         /**
          * Redeliver failed deliveries
-         * @description Queues every delivery of this connection whose status is one of `statuses` (default dead and failed) for one more attempt, recorded with trigger `manual`, as POST /deliveries/{id}/redeliver does for one: after fixing the connection, everything it missed goes out, in event order per order. A running worker picks them up.
+         * @description Queues every delivery of this connection whose status is one of `statuses` (default dead and failed), created in `from`…`to` and of `eventTypes` when given, for one more attempt, recorded with trigger `manual`, as POST /deliveries/{id}/redeliver does for one: after fixing the connection, everything it missed goes out, in event order per order. Works in batches; a repeated or concurrent call queues nothing twice. `dryRun` only counts. A running worker picks them up.
          */
         post: operations["redeliverConnection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/connections/{id}/backfill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send past events
+         * @description Gives past events a delivery to this connection: the events received in `from`…`to` (of `sources` and `eventTypes`, when given) that the connection's filters take, each at most once (an event that already has a delivery to this connection keeps it). `dryRun` only counts. The deliveries are marked `origin: backfill`, go out in event order per order, at most `backfillPerSecond` per second, and after due live deliveries. A running worker picks them up.
+         */
+        post: operations["backfillConnection"];
         delete?: never;
         options?: never;
         head?: never;
@@ -961,6 +981,11 @@ export interface components {
             nextAttemptAt: string;
             /** @description What queued the next attempt: `scheduled` or `manual`. */
             trigger: string;
+            /**
+             * @description `live`: created when the event arrived; `backfill`: created later for a past event (POST /connections/{id}/backfill).
+             * @enum {string}
+             */
+            origin: "live" | "backfill";
             lastError: string | null;
             leaseOwner: string | null;
             leaseExpiresAt: string | null;
@@ -1060,6 +1085,11 @@ export interface components {
             nextAttemptAt: string;
             /** @description What queued the next attempt: `scheduled` or `manual`. */
             trigger: string;
+            /**
+             * @description `live`: created when the event arrived; `backfill`: created later for a past event (POST /connections/{id}/backfill).
+             * @enum {string}
+             */
+            origin: "live" | "backfill";
             lastError: string | null;
             leaseOwner: string | null;
             leaseExpiresAt: string | null;
@@ -1672,8 +1702,28 @@ export interface components {
             problems: components["schemas"]["FieldProblem"][];
         };
         RedeliveredCount: {
-            /** @description How many deliveries were queued again. */
+            /** @description True when only counted. */
+            dryRun: boolean;
+            /** @description Deliveries that matched (for a dry run: that would be queued). */
+            matched: number;
+            /** @description How many deliveries were queued again (0 for a dry run). */
             redelivered: number;
+        };
+        BackfillResult: {
+            /** @description True when only counted. */
+            dryRun: boolean;
+            /** @description ISO 8601 UTC instant. */
+            from: string;
+            /** @description The end of the range read (now when none was given). */
+            to: string;
+            /** @description Events of the range, sources and types that the connection's filters take. */
+            matched: number;
+            /** @description Of those, events that already have a delivery to this connection. */
+            existing: number;
+            /** @description Deliveries created (for a dry run: that would be created). */
+            created: number;
+            /** @description When the last delivery created becomes due (backfills are paced by `backfillPerSecond`); null when none was created. */
+            lastDueAt: string | null;
         };
         SystemInfo: {
             version: string;
@@ -2219,7 +2269,7 @@ export interface components {
                  * @description Stable code from the error catalogue (docs/errors.md).
                  * @enum {string}
                  */
-                code: "SOURCE_NOT_FOUND" | "UNSUPPORTED_CONTENT_TYPE" | "BODY_TOO_LARGE" | "MALFORMED_BODY" | "DUPLICATE_FIELD" | "MISSING_FIELD" | "SIGNATURE_MISSING" | "SIGNATURE_NOT_CONFIGURED" | "SIGNATURE_INVALID" | "INGEST_FAILED" | "UNSUPPORTED_CHARSET" | "MALFORMED_JSON" | "POSTBACK_INVALID" | "RECEIVER_MISMATCH" | "TEST_MESSAGE_ON_LIVE_SOURCE" | "AMOUNT_MISMATCH" | "CERTIFICATE_URL_NOT_ALLOWED" | "CERTIFICATE_INVALID" | "VERIFICATION_UNAVAILABLE" | "MALFORMED_REQUEST" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNAUTHORIZED" | "CSRF_REJECTED" | "ADMIN_TOKEN_CONFIGURED" | "TEST_NOTIFICATION_UNSUPPORTED" | "VALIDATION_FAILED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "UNKNOWN_PROVIDER" | "UNKNOWN_CONNECTOR" | "INVALID_CONFIG" | "UNKNOWN_TEMPLATE_PATH" | "CONFIG_TOO_LARGE" | "INVALID_CURSOR" | "DELIVERY_IN_PROGRESS" | "RATE_LIMITED" | "LOGO_INVALID" | "LOGO_TOO_LARGE" | "SOURCE_HAS_PROFILE" | "PROFILE_HAS_DOCUMENTS" | "DOCUMENT_NOT_RENDERED" | "CREDIT_NOT_POSSIBLE" | "PERSONAL_DATA_ERASED" | "CONFIRMATION_REQUIRED" | "UI_NOT_BUILT" | "TARGET_AUTH_FAILED" | "TARGET_VALIDATION_FAILED" | "TARGET_NOT_ALLOWED" | "EINVOICE_INCOMPLETE" | "EINVOICE_AMOUNTS_INVALID" | "CONFIG_INVALID" | "MASTER_KEY_REQUIRED" | "SECRET_DECRYPT_FAILED" | "DATA_DIR_UNUSABLE" | "DATABASE_NOT_FOUND" | "DATABASE_UNAVAILABLE" | "DATABASE_NEWER_THAN_CODE" | "BACKUP_TARGET_EXISTS" | "BACKUP_FAILED" | "BACKUP_USE_PG_DUMP" | "PORT_IN_USE" | "LISTEN_FAILED" | "INTERNAL";
+                code: "SOURCE_NOT_FOUND" | "UNSUPPORTED_CONTENT_TYPE" | "BODY_TOO_LARGE" | "MALFORMED_BODY" | "DUPLICATE_FIELD" | "MISSING_FIELD" | "SIGNATURE_MISSING" | "SIGNATURE_NOT_CONFIGURED" | "SIGNATURE_INVALID" | "INGEST_FAILED" | "UNSUPPORTED_CHARSET" | "MALFORMED_JSON" | "POSTBACK_INVALID" | "RECEIVER_MISMATCH" | "TEST_MESSAGE_ON_LIVE_SOURCE" | "AMOUNT_MISMATCH" | "CERTIFICATE_URL_NOT_ALLOWED" | "CERTIFICATE_INVALID" | "VERIFICATION_UNAVAILABLE" | "MALFORMED_REQUEST" | "HEADERS_TOO_LARGE" | "REQUEST_TIMEOUT" | "UNAUTHORIZED" | "CSRF_REJECTED" | "ADMIN_TOKEN_CONFIGURED" | "TEST_NOTIFICATION_UNSUPPORTED" | "VALIDATION_FAILED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "UNKNOWN_PROVIDER" | "UNKNOWN_CONNECTOR" | "INVALID_CONFIG" | "UNKNOWN_TEMPLATE_PATH" | "CONFIG_TOO_LARGE" | "INVALID_CURSOR" | "DELIVERY_IN_PROGRESS" | "CONNECTION_INACTIVE" | "INVALID_RANGE" | "RATE_LIMITED" | "LOGO_INVALID" | "LOGO_TOO_LARGE" | "SOURCE_HAS_PROFILE" | "PROFILE_HAS_DOCUMENTS" | "DOCUMENT_NOT_RENDERED" | "CREDIT_NOT_POSSIBLE" | "PERSONAL_DATA_ERASED" | "CONFIRMATION_REQUIRED" | "UI_NOT_BUILT" | "TARGET_AUTH_FAILED" | "TARGET_VALIDATION_FAILED" | "TARGET_NOT_ALLOWED" | "EINVOICE_INCOMPLETE" | "EINVOICE_AMOUNTS_INVALID" | "CONFIG_INVALID" | "MASTER_KEY_REQUIRED" | "SECRET_DECRYPT_FAILED" | "DATA_DIR_UNUSABLE" | "DATABASE_NOT_FOUND" | "DATABASE_UNAVAILABLE" | "DATABASE_NEWER_THAN_CODE" | "BACKUP_TARGET_EXISTS" | "BACKUP_FAILED" | "BACKUP_USE_PG_DUMP" | "PORT_IN_USE" | "LISTEN_FAILED" | "INTERNAL";
                 message: string;
                 /** @description The input fields the error is about, one entry per problem, when it knows them (VALIDATION_FAILED: paths in the request body or query, e.g. `name`, `filters.eventTypes.0`; INVALID_CONFIG, UNKNOWN_TEMPLATE_PATH, CONFIG_TOO_LARGE: paths in the config, e.g. `url`, `mapping.email`; `(root)`: the whole part). */
                 fields?: {
@@ -3522,11 +3572,31 @@ export interface operations {
                      *     ]
                      */
                     statuses?: ("dead" | "failed" | "skipped")[];
+                    /**
+                     * Format: date-time
+                     * @description Deliveries created at or after this instant (ISO 8601).
+                     */
+                    from?: string;
+                    /**
+                     * Format: date-time
+                     * @description Deliveries created before this instant.
+                     */
+                    to?: string;
+                    /**
+                     * @description Only events of these types; empty = every type.
+                     * @default []
+                     */
+                    eventTypes?: ("payment" | "payment_pending" | "payment_denied" | "refund" | "chargeback" | "chargeback_reversed" | "payment_missed" | "subscription_started" | "rebill_cancelled" | "rebill_resumed" | "subscription_suspended" | "last_paid_day" | "order_approved" | "affiliation" | "connection_test")[];
+                    /**
+                     * @description Only count; change nothing.
+                     * @default false
+                     */
+                    dryRun?: boolean;
                 };
             };
         };
         responses: {
-            /** @description `{ redelivered }`: how many were queued. */
+            /** @description `{ dryRun, matched, redelivered }`: how many matched and were queued. */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -3535,7 +3605,7 @@ export interface operations {
                     "application/json": components["schemas"]["RedeliveredCount"];
                 };
             };
-            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. */
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. INVALID_RANGE: The time range is empty: `from` must be before `to`. */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3564,6 +3634,140 @@ export interface operations {
             };
             /** @description NOT_FOUND: Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONNECTION_INACTIVE: The connection is switched off; switch it on before sending it deliveries in bulk. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description BODY_TOO_LARGE: The body is larger than the configured limit. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNSUPPORTED_CONTENT_TYPE: The body is not of the content type this provider sends. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description RATE_LIMITED: Too many requests. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    backfillConnection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The id of the resource. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date-time
+                     * @description Events received at or after this instant (ISO 8601).
+                     */
+                    from: string;
+                    /**
+                     * Format: date-time
+                     * @description Events received before this instant; default now.
+                     */
+                    to?: string;
+                    /**
+                     * @description Only events of these types; empty = every type.
+                     * @default []
+                     */
+                    eventTypes?: ("payment" | "payment_pending" | "payment_denied" | "refund" | "chargeback" | "chargeback_reversed" | "payment_missed" | "subscription_started" | "rebill_cancelled" | "rebill_resumed" | "subscription_suspended" | "last_paid_day" | "order_approved" | "affiliation" | "connection_test")[];
+                    /**
+                     * @description Only count; change nothing.
+                     * @default false
+                     */
+                    dryRun?: boolean;
+                    /**
+                     * @description Only events of these source ids; empty = every source.
+                     * @default []
+                     */
+                    sources?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description `{ dryRun, from, to, matched, existing, created, lastDueAt }` */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackfillResult"];
+                };
+            };
+            /** @description VALIDATION_FAILED: The request is not valid. MALFORMED_BODY: The body could not be parsed. INVALID_RANGE: The time range is empty: `from` must be before `to`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description UNAUTHORIZED: A valid Bearer token or sign-in session is required. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CSRF_REJECTED: A change made with a session cookie must come from the ipnhub page itself. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description NOT_FOUND: Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description CONNECTION_INACTIVE: The connection is switched off; switch it on before sending it deliveries in bulk. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4038,6 +4242,8 @@ export interface operations {
                 connectionId?: string;
                 /** @description Event id. */
                 eventId?: string;
+                /** @description `live` or `backfill` (deliveries of past events sent later). */
+                origin?: "live" | "backfill";
             };
             header?: never;
             path?: never;

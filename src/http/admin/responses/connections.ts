@@ -133,10 +133,38 @@ export const configPreview = named(
 export const redeliveredCount = named(
   'RedeliveredCount',
   z.strictObject({
+    dryRun: z.boolean().meta({ description: 'True when only counted.' }),
+    matched: z
+      .number()
+      .int()
+      .min(0)
+      .meta({ description: 'Deliveries that matched (for a dry run: that would be queued).' }),
     redelivered: z
       .number()
       .int()
       .min(0)
-      .meta({ description: 'How many deliveries were queued again.' }),
+      .meta({ description: 'How many deliveries were queued again (0 for a dry run).' }),
+  }),
+);
+
+export const backfillResult = named(
+  'BackfillResult',
+  z.strictObject({
+    dryRun: z.boolean().meta({ description: 'True when only counted.' }),
+    from: instant,
+    to: instant.meta({ description: 'The end of the range read (now when none was given).' }),
+    matched: z.number().int().min(0).meta({
+      description: "Events of the range, sources and types that the connection's filters take.",
+    }),
+    existing: z.number().int().min(0).meta({
+      description: 'Of those, events that already have a delivery to this connection.',
+    }),
+    created: z.number().int().min(0).meta({
+      description: 'Deliveries created (for a dry run: that would be created).',
+    }),
+    lastDueAt: instant.nullable().meta({
+      description:
+        'When the last delivery created becomes due (backfills are paced by `backfillPerSecond`); null when none was created.',
+    }),
   }),
 );

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DELIVERY_STATUSES } from '../../../db/schema.js';
+import { DELIVERY_ORIGINS, DELIVERY_STATUSES } from '../../../db/schema.js';
 import { instant, named, pageOf } from './registry.js';
 
 export const deliveryStatus = named('DeliveryStatus', z.enum(DELIVERY_STATUSES));
@@ -21,6 +21,10 @@ export const deliveryListItem = named(
     trigger: z
       .string()
       .meta({ description: 'What queued the next attempt: `scheduled` or `manual`.' }),
+    origin: z.enum(DELIVERY_ORIGINS).meta({
+      description:
+        '`live`: created when the event arrived; `backfill`: created later for a past event (POST /connections/{id}/backfill).',
+    }),
     lastError: z.string().nullable(),
     leaseOwner: z.string().nullable(),
     leaseExpiresAt: instant.nullable(),

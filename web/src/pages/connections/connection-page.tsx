@@ -1,6 +1,6 @@
 /**
  * One connection: whether it is on, how its deliveries stand (with "Redeliver all" after a
- * fix), "Test connection", what it receives, its error addresses, its recent deliveries, and
+ * fix), "Test connection", "Send past events", what it receives, its error addresses, its recent deliveries, and
  * edit and delete — deleting keeps the delivery history and touches nothing already sent.
  */
 import { useTranslation } from 'react-i18next';
@@ -27,6 +27,7 @@ import { FailingCounts, LastDelivery } from './delivery-health.js';
 import { FilterSummary } from './filter-summary.js';
 import { GeneratedSecrets } from './generated-secrets.js';
 import { RecentDeliveries } from './recent-deliveries.js';
+import { SendPastEvents } from './send-past-events.js';
 import { TestConnection } from './test-connection.js';
 import './connections.css';
 
@@ -80,6 +81,7 @@ export function ConnectionPage() {
         <RedeliverAll connectionId={data.id} connectionName={data.name} />
       </CardSection>
       <TestConnection connectionId={data.id} />
+      <SendPastEvents connectionId={data.id} active={data.active} />
       <CardSection title={t('connections.filters.title')}>
         <FilterSummary filters={data.filters} sourceNames={sourceNames} complete />
         <h3>{t('connections.form.errorEmails')}</h3>

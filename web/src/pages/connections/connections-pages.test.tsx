@@ -225,12 +225,14 @@ describe('Connections pages', () => {
     await user.click(
       within(status).getByRole('button', { name: 'Redeliver everything that failed for Billing' }),
     );
-    const dialog = screen.getByRole('alertdialog', {
+    // Counted first (a dry run), then asked.
+    const dialog = await screen.findByRole('alertdialog', {
       name: 'Redeliver everything that failed for Billing?',
     });
     expect(dialog.textContent).toContain(
       'Every delivery of this connection that failed or was given up is sent again',
     );
+    expect(dialog.textContent).toContain('1 delivery will be sent again.');
     await expectAccessible();
     await user.click(within(dialog).getByRole('button', { name: 'Redeliver all' }));
     expect(await within(status).findByText(/^1 delivery was queued again\./)).toBeTruthy();
@@ -299,6 +301,10 @@ describe('Connections pages', () => {
       expect(off.disabled).toBe(false);
     });
     expect(card.textContent).toContain('Disattivato');
+    // The switch takes the next click once the change is saved and the list read again.
+    await waitFor(() =>
+      expect((within(card).getByRole('switch') as HTMLInputElement).disabled).toBe(false),
+    );
     await user.click(within(card).getByRole('switch'));
     await waitFor(async () =>
       expect((await server.runtime.connections.get(connection.id))?.active).toBe(true),

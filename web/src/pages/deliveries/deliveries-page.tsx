@@ -15,8 +15,13 @@ import { PageHeader } from '../../components/page-header.js';
 import { Pager } from '../../components/pager.js';
 import { EmptyState, Loading } from '../../components/states.js';
 import { useDeliveryColumns } from './delivery-columns.js';
-import { DELIVERY_STATUSES, deliveryFiltersOf, NO_DELIVERY_FILTERS } from './delivery-filters.js';
-import type { DeliveryFilters } from './delivery-filters.js';
+import {
+  DELIVERY_ORIGINS,
+  DELIVERY_STATUSES,
+  deliveryFiltersOf,
+  NO_DELIVERY_FILTERS,
+} from './delivery-filters.js';
+import type { DeliveryFilters, DeliveryOrigin } from './delivery-filters.js';
 import { useConnectionList, useDeliveriesPage } from './delivery-queries.js';
 import type { ConnectionItem } from './delivery-queries.js';
 import { RedeliverAll } from './redeliver-all.js';
@@ -66,6 +71,18 @@ function DeliveryFilterBar({
         ]}
         onChange={(status) => setDraft({ ...draft, status: status as DeliveryStatus | '' })}
       />
+      <SelectField
+        label={t('deliveries.origin.label')}
+        value={draft.origin}
+        options={[
+          { value: '', label: t('deliveries.origin.any') },
+          ...DELIVERY_ORIGINS.map((origin) => ({
+            value: origin,
+            label: t(`deliveries.origin.${origin}`),
+          })),
+        ]}
+        onChange={(origin) => setDraft({ ...draft, origin: origin as DeliveryOrigin | '' })}
+      />
     </FilterBar>
   );
 }
@@ -82,7 +99,7 @@ function DeliveryLog({ preset }: { preset: DeliveryFilters }) {
   const connections = useConnectionList();
   const { query, paging } = useDeliveriesPage(filters);
   const columns = useDeliveryColumns({ withEvent: true });
-  const filtered = filters.connectionId !== '' || filters.status !== '';
+  const filtered = filters.connectionId !== '' || filters.status !== '' || filters.origin !== '';
   const chosen = connections.data?.find((connection) => connection.id === filters.connectionId);
 
   return (

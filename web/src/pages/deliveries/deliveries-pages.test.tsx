@@ -233,9 +233,10 @@ describe('Delivery log', () => {
     await user.click(
       screen.getByRole('button', { name: 'Redeliver everything that failed for shop' }),
     );
-    const dialog = screen.getByRole('alertdialog', {
+    const dialog = await screen.findByRole('alertdialog', {
       name: 'Redeliver everything that failed for shop?',
     });
+    expect(dialog.textContent).toContain('2 deliveries will be sent again.');
     await expectAccessible();
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect((await deliveriesOf(connectionId)).map((d) => d.status)).toEqual(['dead', 'failed']);
@@ -244,7 +245,7 @@ describe('Delivery log', () => {
       screen.getByRole('button', { name: 'Redeliver everything that failed for shop' }),
     );
     await user.click(
-      within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Redeliver all' }),
+      within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Redeliver all' }),
     );
     expect(
       await screen.findByText('2 deliveries were queued again. ipnhub sends them within moments.'),
@@ -278,7 +279,7 @@ describe('Delivery log', () => {
       screen.getByRole('button', { name: 'Redeliver everything that failed for shop' }),
     );
     await user.click(
-      within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Redeliver all' }),
+      within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Redeliver all' }),
     );
     expect(
       await screen.findByText(

@@ -6,7 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Column } from '../../components/data-table.js';
 import { DateTime, Num } from '../../components/formatted.js';
-import { DeliveryStatusBadge } from '../../components/status-badge.js';
+import { Badge, DeliveryStatusBadge } from '../../components/status-badge.js';
 import { useEventTypeLabel } from '../events/event-type.js';
 import type { DeliveryListItem } from '../events/event-queries.js';
 
@@ -39,6 +39,31 @@ export function DeliveryWhen({ delivery }: { delivery: DeliveryListItem }) {
     <>
       <span className="cell-note">{t('deliveries.nextAttemptAt')}</span>{' '}
       <DateTime iso={delivery.nextAttemptAt} />
+    </>
+  );
+}
+
+/** A delivery of a past event sent later (backfill), and one whose next attempt was queued by hand (replay). */
+export function DeliveryMarkers({
+  delivery,
+}: {
+  delivery: Pick<DeliveryListItem, 'origin' | 'trigger'>;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {delivery.origin === 'backfill' ? (
+        <>
+          {' '}
+          <Badge tone="neutral">{t('deliveries.marker.backfill')}</Badge>
+        </>
+      ) : null}
+      {delivery.trigger === 'manual' ? (
+        <>
+          {' '}
+          <Badge tone="info">{t('deliveries.marker.replay')}</Badge>
+        </>
+      ) : null}
     </>
   );
 }
@@ -81,7 +106,12 @@ export function useDeliveryColumns({
     {
       key: 'status',
       header: t('deliveries.columns.status'),
-      cell: (delivery) => <DeliveryStatusBadge status={delivery.status} />,
+      cell: (delivery) => (
+        <>
+          <DeliveryStatusBadge status={delivery.status} />
+          <DeliveryMarkers delivery={delivery} />
+        </>
+      ),
     },
     {
       key: 'attempts',

@@ -8,15 +8,21 @@ import type { DeliveryStatus, QueryOf } from '../../api/types.js';
 import type { DeliveryPresetFilters, ListPreset } from '../../app/list-presets.js';
 import { DELIVERY_STATUS_TONES } from '../../components/status-badge.js';
 
+export type DeliveryOrigin = NonNullable<QueryOf<'listDeliveries'>['origin']>;
+
+/** `live`: sent when its event arrived; `backfill`: a past event sent later. */
+export const DELIVERY_ORIGINS: readonly DeliveryOrigin[] = ['live', 'backfill'];
+
 export interface DeliveryFilters {
   connectionId: string;
   status: DeliveryStatus | '';
+  origin: DeliveryOrigin | '';
 }
 
 /** Router state that opens `/deliveries` with these filters applied (web/src/app/list-presets.ts). */
 export type DeliveriesPreset = ListPreset<DeliveryPresetFilters>;
 
-export const NO_DELIVERY_FILTERS: DeliveryFilters = { connectionId: '', status: '' };
+export const NO_DELIVERY_FILTERS: DeliveryFilters = { connectionId: '', status: '', origin: '' };
 
 /** Every delivery status (the badge tones name them all). */
 export const DELIVERY_STATUSES = Object.keys(DELIVERY_STATUS_TONES) as DeliveryStatus[];
@@ -35,6 +41,7 @@ export function deliveryFiltersOf(state: unknown): DeliveryFilters {
       typeof status === 'string' && (DELIVERY_STATUSES as readonly string[]).includes(status)
         ? (status as DeliveryStatus)
         : '',
+    origin: '',
   };
 }
 
@@ -49,5 +56,6 @@ export function deliveriesQuery(
     ...(cursor ? { cursor } : {}),
     ...(filters.connectionId ? { connectionId: filters.connectionId } : {}),
     ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.origin ? { origin: filters.origin } : {}),
   };
 }

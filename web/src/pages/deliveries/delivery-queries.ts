@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useApi } from '../../api/api-context.js';
 import { unwrap } from '../../api/client.js';
-import type { AnswerOf } from '../../api/types.js';
+import type { AnswerOf, BodyOf } from '../../api/types.js';
 import { usePagedQuery } from '../../components/use-paged-query.js';
 import { deliveriesQuery } from './delivery-filters.js';
 import type { DeliveryFilters } from './delivery-filters.js';
@@ -70,7 +70,8 @@ export function useRedeliver(id: string) {
 }
 
 /** Queues every failed and given-up (`dead`) delivery of a connection again; answers how many. */
-export function useRedeliverConnection() {
+/** Queues a connection's dead and failed deliveries again; with `dryRun`, only counts them. */
+export function useRedeliverConnection(dryRun = false) {
   const { client } = useApi();
   const queryClient = useQueryClient();
   return useMutation({
@@ -78,9 +79,29 @@ export function useRedeliverConnection() {
       unwrap(
         client.POST('/connections/{id}/redeliver', {
           params: { path: { id: connectionId } },
-          body: { statuses: ['dead', 'failed'] },
+          body: { statuses: ['dead', 'failed'], dryRun },
         }),
       ),
-    onSettled: () => invalidateDeliveries(queryClient),
+    onSettled: () => (dryRun ? undefined : invalidateDeliveries(queryClient)),
+  });
+}
+
+export type BackfillBody = BodyOf<'backfillConnection'>;
+export type BackfillResult = AnswerOf<'backfillConnection', 202>;
+
+/** Sends past events to a connection (`dryRun`: counts them). */
+export function useBackfill(connectionId: string) {
+  const { client } = useApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: BackfillBody) =>
+      unwrap(
+        client.POST('/connections/{id}/backfill', {
+          params: { path: { id: connectionId } },
+          body,
+        }),
+      ),
+    onSettled: (_data, _error, body) =>
+      body.dryRun ? undefined : invalidateDeliveries(queryClient),
   });
 }

@@ -1,6 +1,6 @@
 /**
- * "Redeliver failed and given-up deliveries" of one connection, after it was fixed: asks first,
- * then says how many were queued again.
+ * "Redeliver failed and given-up deliveries" of one connection, after it was fixed: counts them
+ * (a dry run) and asks first, then says how many were queued again.
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -19,15 +19,20 @@ export function RedeliverAll({ connectionId, connectionName }: RedeliverAllProps
   const { t } = useTranslation();
   const format = useFormat();
   const redeliver = useRedeliverConnection();
+  const count = useRedeliverConnection(true);
   const [confirming, setConfirming] = useState(false);
   const queued = redeliver.data?.redelivered;
+  const matched = count.data?.matched;
   return (
     <div className="redeliver-all">
       <button
         type="button"
         className="button"
-        onClick={() => setConfirming(true)}
-        disabled={redeliver.isPending}
+        onClick={() => {
+          redeliver.reset();
+          count.mutate(connectionId, { onSuccess: () => setConfirming(true) });
+        }}
+        disabled={redeliver.isPending || count.isPending}
       >
         {t('deliveries.redeliverAll.button', { name: connectionName })}
       </button>
@@ -44,6 +49,7 @@ export function RedeliverAll({ connectionId, connectionName }: RedeliverAllProps
         )}
       </div>
       {redeliver.isError ? <ErrorDisplay error={redeliver.error} /> : null}
+      {count.isError ? <ErrorDisplay error={count.error} /> : null}
       <ConfirmDialog
         open={confirming}
         title={t('deliveries.redeliverAll.title', { name: connectionName })}
@@ -53,6 +59,16 @@ export function RedeliverAll({ connectionId, connectionName }: RedeliverAllProps
         onConfirm={() => redeliver.mutate(connectionId, { onSettled: () => setConfirming(false) })}
       >
         <p>{t('deliveries.redeliverAll.body')}</p>
+        {matched === undefined ? null : (
+          <p>
+            <strong>
+              {t('deliveries.redeliverAll.count', {
+                count: matched,
+                formatted: format.number(matched),
+              })}
+            </strong>
+          </p>
+        )}
       </ConfirmDialog>
     </div>
   );
