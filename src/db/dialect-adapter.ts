@@ -28,6 +28,12 @@ export interface DbAdapter {
    * their own connection in a worker thread, overlapping with the HTTP work.
    */
   readonly writesBestFromOwnThread: boolean;
+  /**
+   * True when the database takes many rows as one JSON parameter (`json_populate_recordset`,
+   * PostgreSQL): ingest then writes a batch with one statement per table
+   * (ingest/pg-batch-commit.ts), where each statement is a round trip to a server.
+   */
+  readonly supportsJsonRecordsets: boolean;
   writeTransaction<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
   isUniqueViolation(err: unknown): boolean;
   notify(db: Kysely<Database>, channel: string): Promise<void>;
@@ -39,6 +45,7 @@ export const sqliteAdapter = (): DbAdapter => ({
   binaryType: 'blob',
   supportsSkipLocked: false,
   writesBestFromOwnThread: true,
+  supportsJsonRecordsets: false,
   async writeTransaction(db, fn) {
     // Kysely's SQLite driver has one connection; `connection()` holds it for the whole
     // callback, so nothing else interleaves between BEGIN IMMEDIATE and COMMIT.
@@ -73,6 +80,7 @@ export const postgresAdapter = (listener: PostgresListenSource): DbAdapter => ({
   binaryType: 'bytea',
   supportsSkipLocked: true,
   writesBestFromOwnThread: false,
+  supportsJsonRecordsets: true,
   async writeTransaction(db, fn) {
     return db.transaction().execute(fn);
   },

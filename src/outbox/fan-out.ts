@@ -26,13 +26,13 @@ const INSERT_DELIVERY: QueryTemplate<Insertable<DeliveriesTable>, never> = {
   build: (db, values) => db.insertInto('deliveries').values(values),
 };
 
-export async function fanOut(
-  trx: Kysely<Database>,
+/** The delivery rows of `event`: one per active connection whose filters it matches. */
+export function deliveryRows(
   event: CanonicalEvent,
   connections: readonly ConnectionFilterTarget[],
   now: string,
-): Promise<number> {
-  const rows = connections
+): Array<Insertable<DeliveriesTable>> {
+  return connections
     .filter((connection) => matchesFilters(event, connection.filters))
     .map((connection) => ({
       id: newId('delivery'),
@@ -50,6 +50,15 @@ export async function fanOut(
       updated_at: now,
       completed_at: null,
     }));
+}
+
+export async function fanOut(
+  trx: Kysely<Database>,
+  event: CanonicalEvent,
+  connections: readonly ConnectionFilterTarget[],
+  now: string,
+): Promise<number> {
+  const rows = deliveryRows(event, connections, now);
   for (const row of rows) await runTemplate(trx, INSERT_DELIVERY, row);
   return rows.length;
 }
