@@ -13,6 +13,15 @@ import { perTransaction } from './ingest-store.js';
 import type { PgIngestItem, PgIngestResult } from './pg-batch-commit.js';
 import { writePgBatch } from './pg-batch-commit.js';
 
+/**
+ * Batches in flight at once, each on its own pooled connection: a batch spends most of its time
+ * waiting for the server (round trips, the commit's WAL flush), so a second one fills that wait.
+ * Two notifications of one order in two batches are serialised by the database's row locks; an
+ * order written by the other batch meanwhile fails the batch into one-by-one writes
+ * (pg-batch-commit.ts).
+ */
+export const CONCURRENT_BATCHES = 2;
+
 export function createPgIngestStore(
   db: Kysely<Database>,
   adapter: DbAdapter,
@@ -23,6 +32,7 @@ export function createPgIngestStore(
     db,
     adapter,
     write: (trx, items) => writePgBatch(trx, targets, items),
+    concurrentBatches: CONCURRENT_BATCHES,
   });
   return {
     async record(row) {
