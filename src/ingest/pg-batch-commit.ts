@@ -30,7 +30,7 @@ import { completeFromLedger } from '../ledger/complete-event.js';
 import { ledgerTransactionOf } from '../ledger/refunded-payments.js';
 import { deliveryRows } from '../outbox/fan-out.js';
 import type { ActiveTargets, CommitResult, InboundRow, KeyedEvent } from './ingest-store.js';
-import { writeCommit, writeRecord } from './ingest-store.js';
+import { eventRow, writeCommit, writeRecord } from './ingest-store.js';
 
 export type PgIngestItem =
   | { kind: 'record'; row: InboundRow }
@@ -190,19 +190,7 @@ async function writeGroup(
       await insertRows<{ id: string }>(
         trx,
         'events',
-        candidates.map(({ event, row, dedupKey }) => ({
-          id: event.id,
-          source_id: event.source.id,
-          inbound_request_id: row.id,
-          type: event.type,
-          dedup_key: dedupKey,
-          order_ref: event.order?.id ?? null,
-          customer_email: event.buyer?.email ?? null,
-          test: event.source.test ? 1 : 0,
-          occurred_at: event.occurredAt,
-          received_at: event.receivedAt,
-          payload: JSON.stringify(event),
-        })),
+        candidates.map(({ event, row, dedupKey }) => eventRow(event, row.id, dedupKey)),
         'on conflict (dedup_key) do nothing returning id',
       )
     ).map((r) => r.id),
