@@ -8,13 +8,15 @@ import { z } from 'zod';
 /**
  * `ipnhub-sqlite-invoicing` is `ipnhub-sqlite` with a seller profile that has invoicing on
  * attached to the source before the ingest phase, so every payment's commit also queues a
- * document job.
+ * document job. `ipnhub-postgres-2x2` is `ipnhub-postgres` with two server processes on one port
+ * and, for the delivery phase, two worker processes (bench/cluster-2x2.ts).
  */
 export const SCENARIOS = [
   'baseline',
   'ipnhub-sqlite',
   'ipnhub-sqlite-invoicing',
   'ipnhub-postgres',
+  'ipnhub-postgres-2x2',
 ] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
@@ -119,3 +121,15 @@ export const doneSchema = z.object({
   rssSource: z.enum(['VmHWM', 'maxRSS']),
 });
 export type Done = z.infer<typeof doneSchema>;
+
+/** CPU time one process of a scenario used until now (or until it ended), in ms. */
+export const processCpuSchema = z.object({
+  role: z.string(),
+  pid: z.number().int(),
+  cpuMs: z.number(),
+});
+export type ProcessCpu = z.infer<typeof processCpuSchema>;
+
+/** `breakdown` → `BREAKDOWN`: the CPU of each process of the scenario (the 2x2 scenario's children). */
+export const breakdownSchema = z.object({ processes: z.array(processCpuSchema) });
+export type Breakdown = z.infer<typeof breakdownSchema>;

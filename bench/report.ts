@@ -39,6 +39,33 @@ export interface ScenarioResult {
   startRssKiB: number;
   /** Peak RSS at the end of the ingest phase (KiB). */
   ingestRssKiB: number;
+  /** PostgreSQL scenarios: where the ingest phase's time went (bench/pg-usage.ts). */
+  postgresUsage?: PostgresUsage;
+}
+
+export interface PostgresUsage {
+  /** CPU of PostgreSQL's processes over the ingest phase, per notification answered `OK` (ms). */
+  postgresCpuMsPerRequest: number | null;
+  /** Its backends' states over the ingest phase, share of samples. */
+  backendStates: Array<{ state: string; share: number }>;
+  /** CPU per process of the scenario over its whole life so far (the 2x2 scenario's children). */
+  processes: Array<{ role: string; pid: number; cpuMs: number }>;
+}
+
+/** One line on where a PostgreSQL scenario's ingest time went. */
+export function formatPostgresUsage(usage: PostgresUsage, okTotal: number): string {
+  const pgCpu =
+    usage.postgresCpuMsPerRequest === null
+      ? 'PostgreSQL CPU unknown'
+      : `PostgreSQL ${usage.postgresCpuMsPerRequest.toFixed(3)} CPU ms/req`;
+  const states = usage.backendStates
+    .slice(0, 6)
+    .map((s) => `${s.state} ${(s.share * 100).toFixed(0)} %`)
+    .join(', ');
+  const processes = usage.processes
+    .map((p) => `${p.role} ${p.pid}: ${(p.cpuMs / Math.max(1, okTotal)).toFixed(3)} ms/req`)
+    .join('; ');
+  return `  where the time goes: ${pgCpu}; its backends: ${states || 'no samples'}${processes ? `; per process (whole life so far, per OK): ${processes}` : ''}`;
 }
 
 export interface Verdict {

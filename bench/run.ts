@@ -3,7 +3,8 @@
  * measured in the same run (these machines are noisy). Each server runs in its own child
  * process; the load generator runs here. Scenarios, in order: `baseline`, `ipnhub-sqlite`,
  * `ipnhub-sqlite-invoicing` (the same with invoicing on: ingest only, compared with
- * `ipnhub-sqlite`), `ipnhub-postgres` (on an embedded PostgreSQL started for the run). After
+ * `ipnhub-sqlite`), `ipnhub-postgres` (on an embedded PostgreSQL started for the run),
+ * `ipnhub-postgres-2x2` (two server processes on one port, two worker processes). After
  * their delivery phase, `ipnhub-sqlite` and `ipnhub-postgres` issue, render and mail documents
  * for some of their stored payments. docs/benchmarks.md explains the method and records the
  * figures.
@@ -34,7 +35,9 @@ import { buildServer, startScenarioChild, tsxEntry } from './child.js';
 import type { ServerEntry } from './child.js';
 import { runLoad } from './load.js';
 import { signedPaymentBodies } from './payloads.js';
+import { postgresCpu, sampleWaits } from './pg-usage.js';
 import {
+  breakdownSchema,
   deliveredSchema,
   documentsSchema,
   doneSchema,
@@ -44,13 +47,14 @@ import {
 import type { Delivered, DocumentsDone, ScenarioName, ServerOptions } from './protocol.js';
 import {
   formatCpuComparison,
+  formatPostgresUsage,
   formatTable,
   formatVerdicts,
   megabytes,
   ratioTo,
   verdicts,
 } from './report.js';
-import type { ScenarioResult } from './report.js';
+import type { PostgresUsage, ScenarioResult } from './report.js';
 
 const PASSPHRASE = 'bench-ipn-passphrase-2026';
 const CONCURRENCY = 50;
@@ -138,6 +142,8 @@ function log(message: string): void {
 interface PostgresInfo {
   server: RunningPostgres;
   url: string;
+  /** The 2x2 scenario's own empty database. */
+  url2x2: string;
   version: string;
   fsync: string;
   synchronousCommit: string;
@@ -149,6 +155,7 @@ async function startBenchPostgres(): Promise<PostgresInfo> {
   await admin.connect();
   try {
     await admin.query('CREATE DATABASE ipnhub_bench');
+    await admin.query('CREATE DATABASE ipnhub_bench_2x2');
     const setting = async (name: string): Promise<string> => {
       const res = await admin.query<{ value: string }>('SELECT current_setting($1) AS value', [
         name,
@@ -158,6 +165,7 @@ async function startBenchPostgres(): Promise<PostgresInfo> {
     return {
       server,
       url: server.url('ipnhub_bench'),
+      url2x2: server.url('ipnhub_bench_2x2'),
       version: await setting('server_version'),
       fsync: await setting('fsync'),
       synchronousCommit: await setting('synchronous_commit'),
@@ -172,7 +180,7 @@ async function runScenario(
   name: ScenarioName,
   settings: Settings,
   bodies: readonly Buffer[],
-  options: { cycle: boolean; databaseUrl?: string },
+  options: { cycle: boolean; databaseUrl?: string; postgresAdminUrl?: string },
 ): Promise<ScenarioResult> {
   const serverOptions: ServerOptions = {
     scenario: name,
@@ -192,6 +200,13 @@ async function runScenario(
   });
   try {
     let next = 0;
+    // PostgreSQL scenarios: the server's CPU and its backends' states over the ingest phase.
+    const pgCpu =
+      options.postgresAdminUrl && options.databaseUrl
+        ? postgresCpu(options.postgresAdminUrl)
+        : null;
+    const pgCpuBefore = pgCpu?.read() ?? null;
+    const waits = options.databaseUrl ? await sampleWaits(options.databaseUrl) : null;
     const ingest = await runLoad({
       origin: `http://127.0.0.1:${child.ready.port}`,
       path: child.ready.path,
@@ -205,7 +220,21 @@ async function runScenario(
         `${ingest.errors} errors, ${ingest.okTotal} OK answers in all, load generator at ${ingest.clientCpuCores.toFixed(2)} cores${ingest.exhausted ? ' — RAN OUT OF BODIES, window cut short' : ''}`,
     );
     for (const sample of ingest.errorSamples) log(`    error: ${sample}`);
+    const pgCpuAfter = pgCpu?.read() ?? null;
+    const backendStates = waits ? (await waits.stop()).states : [];
     const stored = await child.ask('stats', 'STATS', statsSchema);
+    let postgresUsage: PostgresUsage | undefined;
+    if (pgCpu) {
+      postgresUsage = {
+        postgresCpuMsPerRequest:
+          pgCpuBefore !== null && pgCpuAfter !== null && ingest.okTotal > 0
+            ? (pgCpuAfter - pgCpuBefore) / ingest.okTotal
+            : null,
+        backendStates,
+        processes: (await child.ask('breakdown', 'BREAKDOWN', breakdownSchema)).processes,
+      };
+      log(formatPostgresUsage(postgresUsage, ingest.okTotal));
+    }
     let delivery: Delivered | null = null;
     let documents: DocumentsDone | null = null;
     if (name !== 'baseline') {
@@ -214,6 +243,18 @@ async function runScenario(
       );
     }
     // The invoicing scenario is there for its ingest figure; its deliveries are ipnhub-sqlite's.
+    if (name === 'ipnhub-postgres-2x2') {
+      log('  delivering with 2 worker processes…');
+      delivery = await child.ask('deliver', 'DELIVERED', deliveredSchema);
+      log(
+        `  delivery: ${delivery.delivered} of ${delivery.queued} in ${delivery.seconds.toFixed(1)} s = ${delivery.perSecond.toFixed(0)}/s` +
+          `${delivery.drained ? '' : ' — QUEUE NOT DRAINED'}, sink saw ${delivery.sinkRequests}`,
+      );
+      const { processes } = await child.ask('breakdown', 'BREAKDOWN', breakdownSchema);
+      log(
+        `  CPU per process over the whole run: ${processes.map((p) => `${p.role} ${p.pid} ${(p.cpuMs / 1000).toFixed(1)} s`).join(', ')}`,
+      );
+    }
     if (name === 'ipnhub-sqlite' || name === 'ipnhub-postgres') {
       log('  delivering…');
       delivery = await child.ask(`deliver ${settings.deliveries}`, 'DELIVERED', deliveredSchema);
@@ -249,6 +290,7 @@ async function runScenario(
       rssSource: done.rssSource,
       startRssKiB: child.ready.peakRssKiB,
       ingestRssKiB: stored.peakRssKiB,
+      postgresUsage,
     };
   } finally {
     child.kill();
@@ -284,7 +326,10 @@ async function main(): Promise<void> {
         ? 'servers run from source under tsx'
         : `servers compiled to ${entry.script} in ${((performance.now() - built) / 1000).toFixed(1)} s; they run on plain node`,
     );
-    if (settings.scenarios.includes('ipnhub-postgres')) {
+    if (
+      settings.scenarios.includes('ipnhub-postgres') ||
+      settings.scenarios.includes('ipnhub-postgres-2x2')
+    ) {
       postgres = await startBenchPostgres();
       log(
         `embedded PostgreSQL ${postgres.version}: fsync=${postgres.fsync}, synchronous_commit=${postgres.synchronousCommit}`,
@@ -320,7 +365,13 @@ async function main(): Promise<void> {
       results.push(
         await runScenario(entry, name, settings, unique, {
           cycle: false,
-          databaseUrl: name === 'ipnhub-postgres' ? postgres?.url : undefined,
+          databaseUrl:
+            name === 'ipnhub-postgres'
+              ? postgres?.url
+              : name === 'ipnhub-postgres-2x2'
+                ? postgres?.url2x2
+                : undefined,
+          postgresAdminUrl: postgres?.server.adminUrl,
         }),
       );
     }

@@ -19,6 +19,7 @@
  *
  * Anything else on stdout is ignored by the parent; logs go to stderr.
  */
+import cluster from 'node:cluster';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,10 +29,18 @@ import type { FastifyInstance } from 'fastify';
 import { newId } from '../src/core/ids.js';
 import type { Runtime } from '../src/runtime.js';
 import { buildBaselineApp } from './baseline.js';
+import { runClusterChild, startCluster2x2 } from './cluster-2x2.js';
 import { startSinkProcess } from './sink.js';
 import { startSmtpCountingSink } from './smtp-sink.js';
 import { serverOptionsSchema } from './protocol.js';
-import type { Delivered, DocumentsDone, Memory, ServerOptions, Stats } from './protocol.js';
+import type {
+  Delivered,
+  DocumentsDone,
+  Memory,
+  ProcessCpu,
+  ServerOptions,
+  Stats,
+} from './protocol.js';
 
 interface Scenario {
   port: number;
@@ -39,6 +48,8 @@ interface Scenario {
   stats(): Promise<Stats>;
   deliver(atLeast: number): Promise<Delivered | null>;
   documents(count: number): Promise<DocumentsDone | null>;
+  /** CPU per process (the 2x2 scenario's children; empty otherwise). */
+  breakdown(): Promise<ProcessCpu[]>;
   close(): Promise<void>;
 }
 
@@ -114,6 +125,7 @@ async function startBaseline(options: ServerOptions): Promise<Scenario> {
     stats: async () => ({ peakRssKiB: peakRssKiB(), cpuMs: cpuMs() }),
     deliver: async () => null,
     documents: async () => null,
+    breakdown: async () => [],
     close: () => app.close(),
   };
 }
@@ -254,9 +266,12 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
   // server's CPU (in the same process it cost about a third of the delivery phase's CPU).
   const sink = await startSinkProcess();
   const smtp = await startSmtpCountingSink();
-  const postgres = options.scenario === 'ipnhub-postgres';
+  const twoByTwo = options.scenario === 'ipnhub-postgres-2x2';
+  const postgres = options.scenario === 'ipnhub-postgres' || twoByTwo;
   if (postgres && options.databaseUrl === undefined)
-    throw new Error('ipnhub-postgres needs databaseUrl');
+    throw new Error(`${options.scenario} needs databaseUrl`);
+  // Every process of the 2x2 scenario opens the database with the same master key.
+  const masterKey = randomBytes(32).toString('base64');
   // Defaults everywhere else: SQLite WAL + synchronous=FULL with group commit, or PostgreSQL
   // with fsync and synchronous_commit on. Nothing is read from the environment.
   const config = loadConfig(
@@ -264,7 +279,7 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
     {
       dataDir,
       databaseUrl: postgres ? options.databaseUrl : undefined,
-      masterKey: postgres ? randomBytes(32).toString('base64') : undefined,
+      masterKey: postgres ? masterKey : undefined,
       logLevel: 'warn',
       inboundRateLimitPerMinute: 0,
       outboundAllowList: ['127.0.0.1'],
@@ -290,8 +305,12 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
   });
   let profileId =
     options.scenario === 'ipnhub-sqlite-invoicing' ? await addProfile(runtime, source.id) : null;
-  const app = await runtime.buildApp();
-  const port = await listen(app);
+  // 2x2: the two server processes listen, this one only coordinates.
+  const cluster2x2 = twoByTwo ? await startCluster2x2({ options, dataDir, masterKey }) : null;
+  const app = cluster2x2 ? null : await runtime.buildApp();
+  const port = cluster2x2 ? cluster2x2.port : await listen(app as FastifyInstance);
+  const startWorker = (): Promise<void> => cluster2x2?.startWorkers() ?? runtime.worker.start();
+  const stopWorker = (): Promise<void> => cluster2x2?.stopWorkers() ?? runtime.worker.stop();
 
   async function deliver(atLeast: number): Promise<Delivered> {
     await topUpDeliveries(runtime, atLeast);
@@ -299,7 +318,7 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
     const queued = (before.pending ?? 0) + (before.delivering ?? 0);
     const startedAt = Date.now();
     const cpuAtStart = cpuMs();
-    await runtime.worker.start();
+    await startWorker();
     let drained = false;
     while (Date.now() - startedAt < options.deliveryTimeoutMs) {
       if ((await countOpen(runtime)) === 0) {
@@ -313,7 +332,7 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
       .selectFrom('deliveries')
       .select((eb) => eb.fn.max('completed_at').as('at'))
       .executeTakeFirst();
-    await runtime.worker.stop();
+    await stopWorker();
     const cpuUsed = cpuMs() - cpuAtStart;
     // Not drained: the phase ends once the attempts in flight have finished and been counted.
     const endedAt = drained && typeof last?.at === 'string' ? Date.parse(last.at) : Date.now();
@@ -415,13 +434,24 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
         deliveries: await countRows(runtime, 'deliveries'),
         documentJobs: await countRows(runtime, 'document_jobs'),
         peakRssKiB: peakRssKiB(),
-        cpuMs: cpuMs(),
+        // The 2x2 scenario's servers do the work: their CPU counts with this process's.
+        cpuMs:
+          cpuMs() +
+          (cluster2x2 ? (await cluster2x2.cpu()).reduce((sum, p) => sum + p.cpuMs, 0) : 0),
       };
     },
     deliver,
     documents,
+    breakdown: async () => {
+      if (!cluster2x2) return [];
+      return [
+        { role: 'coordinator', pid: process.pid, cpuMs: cpuMs() },
+        ...(await cluster2x2.cpu()),
+      ];
+    },
     async close() {
-      await app.close();
+      await cluster2x2?.close();
+      await app?.close();
       await runtime.close();
       await sink.close();
       await smtp.close();
@@ -431,6 +461,11 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
 }
 
 async function main(): Promise<void> {
+  // A server or worker process of the 2x2 scenario, forked by its coordinator.
+  if (cluster.isWorker) {
+    await runClusterChild();
+    return;
+  }
   const options = serverOptionsSchema.parse(JSON.parse(process.argv[2] ?? '{}'));
   const scenario =
     options.scenario === 'baseline' ? await startBaseline(options) : await startIpnhub(options);
@@ -451,6 +486,7 @@ async function main(): Promise<void> {
       send('DELIVERED', await scenario.deliver(Number(command.slice('deliver'.length)) || 0));
     else if (command.startsWith('documents '))
       send('DOCUMENTS', await scenario.documents(Number(command.slice('documents '.length))));
+    else if (command === 'breakdown') send('BREAKDOWN', { processes: await scenario.breakdown() });
     else if (command === 'memory' || command === 'memory gc')
       send('MEMORY', memory(command === 'memory gc'));
     else if (command === 'stop') {

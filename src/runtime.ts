@@ -29,7 +29,8 @@ import { openMigrated } from './db/open-migrated.js';
 import type { AdminDeps } from './http/admin/admin-deps.js';
 import { createGroupCommitter } from './ingest/group-commit.js';
 import { createLocalIngestStore } from './ingest/ingest-store.js';
-import type { IngestStore } from './ingest/ingest-store.js';
+import { createPgIngestStore } from './ingest/pg-ingest-store.js';
+import type { ActiveTargets, IngestStore } from './ingest/ingest-store.js';
 import { createThreadedIngestStore } from './ingest/threaded-ingest-store.js';
 import { createIngest } from './ingest/ingest.js';
 import type { DocumentRenderer } from './invoicing/document-jobs.js';
@@ -288,12 +289,13 @@ export async function createRuntime(
         },
       }),
     });
+    const activeFilters: ActiveTargets = (trx) => connections.activeFilters(trx);
     const ingestStore: IngestStore =
       adapter.writesBestFromOwnThread && config.ingestWriterThread
         ? createThreadedIngestStore({ target, logger })
-        : createLocalIngestStore(createGroupCommitter(db, adapter), (trx) =>
-            connections.activeFilters(trx),
-          );
+        : adapter.supportsJsonRecordsets
+          ? createPgIngestStore(db, adapter, activeFilters)
+          : createLocalIngestStore(createGroupCommitter(db, adapter), activeFilters);
     const ingest = createIngest({
       store: ingestStore,
       sources,

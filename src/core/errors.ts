@@ -175,6 +175,10 @@ export const ERROR_CATALOGUE = {
   },
   PORT_IN_USE: { status: 500, message: 'The port is already in use.' },
   LISTEN_FAILED: { status: 500, message: 'The server cannot listen on the configured address.' },
+  PROCESSES_NEED_POSTGRES: {
+    status: 500,
+    message: 'Several server processes (serve --processes) need a PostgreSQL database.',
+  },
   INTERNAL: { status: 500, message: 'Internal error.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

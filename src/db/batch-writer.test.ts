@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { createBatchWriter } from './batch-writer.js';
 import type { BatchWriterOptions } from './batch-writer.js';
 import type { Database } from './schema.js';
+import { createCondition } from '../../test/helpers/condition.js';
 import { countingAdapter } from '../../test/helpers/counting-adapter.js';
 import type { CountingAdapter } from '../../test/helpers/counting-adapter.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
@@ -134,6 +135,57 @@ for (const dialect of enabledDialects()) {
       const during = w.submit({ key: 'c' });
       await flushed;
       expect(await Promise.all([next, during])).toEqual(['B', 'C']);
+    });
+
+    // SQLite has one connection: its transactions cannot overlap.
+    it.runIf(dialect === 'postgres')(
+      'writes up to concurrentBatches batches at the same time, each in its own transaction',
+      async () => {
+        const started = createCondition();
+        let writing = 0;
+        const w = writer({
+          maxBatch: 2,
+          concurrentBatches: 2,
+          async write(trx, items) {
+            writing += 1;
+            started.notify();
+            // The first batch finishes only once the second one is being written too.
+            await started.until(() => writing >= 2 || batches.length >= 2);
+            return insertEach(trx, items);
+          },
+        });
+        const results = await Promise.all(
+          ['a', 'b', 'c', 'd', 'e'].map((key) => w.submit({ key })),
+        );
+        expect(results).toEqual(['A', 'B', 'C', 'D', 'E']);
+        expect(batches.slice(0, 2)).toEqual([
+          ['a', 'b'],
+          ['c', 'd'],
+        ]);
+        expect(counted.transactions()).toBe(3);
+        expect(await rows()).toEqual(['a=v', 'b=v', 'c=v', 'd=v', 'e=v']);
+      },
+    );
+
+    it('writes one batch at a time with keyOf, whatever concurrentBatches says', async () => {
+      let writing = 0;
+      let most = 0;
+      const w = writer({
+        maxBatch: 1,
+        concurrentBatches: 4,
+        keyOf: (item) => item.key,
+        async write(trx, items) {
+          writing += 1;
+          most = Math.max(most, writing);
+          try {
+            return await insertEach(trx, items);
+          } finally {
+            writing -= 1;
+          }
+        },
+      });
+      await Promise.all(['a', 'b', 'c'].map((key) => w.submit({ key })));
+      expect(most).toBe(1);
     });
 
     it('flush waits for everything submitted, failures included', async () => {

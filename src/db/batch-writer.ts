@@ -34,6 +34,12 @@ export interface BatchWriterOptions<Item, Result> {
    * order submitted (two outcomes of one delivery, say, must not be merged into one statement).
    */
   keyOf?: (item: Item) => string;
+  /**
+   * Batches written at the same time, each in its own transaction (default 1). More than one
+   * pays when a batch waits on round trips to a database server rather than on this process;
+   * only without `keyOf` (two batches in flight could hold the same key).
+   */
+  concurrentBatches?: number;
 }
 
 export interface BatchWriter<Item, Result> {
@@ -57,6 +63,7 @@ export function createBatchWriter<Item, Result>(
   const { db, adapter, write, keyOf } = options;
   const maxBatch = options.maxBatch ?? DEFAULT_MAX_BATCH;
   const lingerMs = options.lingerMs ?? 0;
+  const concurrent = keyOf ? 1 : Math.max(1, options.concurrentBatches ?? 1);
   let queue: Array<Queued<Item, Result>> = [];
   let running: Promise<void> | null = null;
   /** Ends the linger of the batch being gathered; null when none is. */
@@ -128,9 +135,14 @@ export function createBatchWriter<Item, Result>(
   async function drain(): Promise<void> {
     // Let the items submitted in the same turn of the event loop join the batch.
     await new Promise<void>((resolve) => setImmediate(resolve));
-    while (queue.length > 0) {
-      if (lingerMs > 0 && flushing === 0 && queue.length < maxBatch) await linger();
-      await runBatch(nextBatch());
+    const inFlight = new Set<Promise<void>>();
+    while (queue.length > 0 || inFlight.size > 0) {
+      while (queue.length > 0 && inFlight.size < concurrent) {
+        if (lingerMs > 0 && flushing === 0 && queue.length < maxBatch) await linger();
+        const batch: Promise<void> = runBatch(nextBatch()).finally(() => inFlight.delete(batch));
+        inFlight.add(batch);
+      }
+      await Promise.race(inFlight);
     }
     running = null;
   }

@@ -39,6 +39,12 @@ export interface DbAdapter {
    * their own connection in a worker thread, overlapping with the HTTP work.
    */
   readonly writesBestFromOwnThread: boolean;
+  /**
+   * True when the database takes many rows as one JSON parameter (`json_populate_recordset`,
+   * PostgreSQL): ingest then writes a batch with one statement per table
+   * (ingest/pg-batch-commit.ts), where each statement is a round trip to a server.
+   */
+  readonly supportsJsonRecordsets: boolean;
   writeTransaction<T>(
     db: Kysely<Database>,
     fn: (trx: Kysely<Database>) => Promise<T>,
@@ -63,6 +69,7 @@ export const sqliteAdapter = (): DbAdapter => ({
   binaryType: 'blob',
   supportsSkipLocked: false,
   writesBestFromOwnThread: true,
+  supportsJsonRecordsets: false,
   async writeTransaction(db, fn, options) {
     // Kysely's SQLite driver has one connection; `connection()` holds it for the whole
     // callback, so nothing else interleaves between BEGIN IMMEDIATE and COMMIT.
@@ -108,6 +115,7 @@ export const postgresAdapter = (listener: PostgresListenSource): DbAdapter => ({
   binaryType: 'bytea',
   supportsSkipLocked: true,
   writesBestFromOwnThread: false,
+  supportsJsonRecordsets: true,
   async writeTransaction(db, fn, options) {
     if (options?.durable !== false) return db.transaction().execute(fn);
     return db.transaction().execute(async (trx) => {

@@ -72,6 +72,27 @@ const INSERT_EVENT: QueryTemplate<Insertable<EventsTable>, { id: string }> = {
       .returning('id'),
 };
 
+/** An event's row (also written many at a time by pg-batch-commit.ts). */
+export function eventRow(
+  event: CanonicalEvent,
+  inboundRequestId: string,
+  dedupKey: string,
+): Insertable<EventsTable> {
+  return {
+    id: event.id,
+    source_id: event.source.id,
+    inbound_request_id: inboundRequestId,
+    type: event.type,
+    dedup_key: dedupKey,
+    order_ref: event.order?.id ?? null,
+    customer_email: event.buyer?.email ?? null,
+    test: event.source.test ? 1 : 0,
+    occurred_at: event.occurredAt,
+    received_at: event.receivedAt,
+    payload: JSON.stringify(event),
+  };
+}
+
 export async function writeRecord(trx: Kysely<Database>, row: InboundRow): Promise<void> {
   await runTemplate(trx, INSERT_INBOUND, row);
   if (row.verdict === 'pending' && row.source_id !== null) {
@@ -126,19 +147,7 @@ export async function writeCommit(
   for (const keyed of events) {
     const event = await completeFromLedger(trx, keyed.event);
     const { dedupKey } = keyed;
-    const created = await runTemplate(trx, INSERT_EVENT, {
-      id: event.id,
-      source_id: event.source.id,
-      inbound_request_id: row.id,
-      type: event.type,
-      dedup_key: dedupKey,
-      order_ref: event.order?.id ?? null,
-      customer_email: event.buyer?.email ?? null,
-      test: event.source.test ? 1 : 0,
-      occurred_at: event.occurredAt,
-      received_at: event.receivedAt,
-      payload: JSON.stringify(event),
-    });
+    const created = await runTemplate(trx, INSERT_EVENT, eventRow(event, row.id, dedupKey));
     if (created.rows.length === 0) continue;
     await applyToLedger(trx, event, now);
     inserted.push(event);

@@ -159,33 +159,12 @@ export async function applyToLedger(
   // A renewal or refund that does not name the buyer (PayPal webhooks) is the order's buyer's.
   const placed = await upsertOrder(trx, event, order.id, customerId, now);
   const { id: orderId, created } = placed;
-  for (const item of order.items) {
-    await runTemplate(trx, UPSERT_ORDER_ITEM, {
-      order_id: orderId,
-      product_id: item.productId,
-      name: item.name,
-      quantity: item.quantity,
-      is_addon: item.isAddon ? 1 : 0,
-      amount: item.amount,
-    });
-  }
+  for (const item of itemRows(orderId, order)) await runTemplate(trx, UPSERT_ORDER_ITEM, item);
 
   let transaction: LedgerTransaction | null = null;
   if (TRANSACTION_KINDS.has(event.type)) {
     transaction = ledgerTransactionOf(event, order, newId('transaction'));
-    await runTemplate(trx, INSERT_TRANSACTION, {
-      id: transaction.id,
-      order_id: orderId,
-      event_id: event.id,
-      external_id: transaction.externalId,
-      parent_external_id: transaction.parentExternalId,
-      product_id: transaction.productId,
-      kind: transaction.kind,
-      amount: transaction.amount,
-      currency: transaction.currency,
-      pay_sequence_no: order.paySequenceNo,
-      occurred_at: transaction.occurredAt,
-    });
+    await runTemplate(trx, INSERT_TRANSACTION, transactionRow(event, orderId, transaction));
   }
 
   // The order's transactions, read once and only when a decision needs them (a first payment does not).
@@ -311,14 +290,14 @@ function paymentOutrun(
   );
 }
 
-async function upsertCustomer(
-  trx: Kysely<Database>,
-  event: CanonicalEvent,
-  now: string,
-): Promise<string | null> {
+/**
+ * The rows the ledger writes for an event, as values (the PostgreSQL batch commit,
+ * ingest/pg-batch-commit.ts, writes the same rows for many events in one statement).
+ */
+export function customerRow(event: CanonicalEvent, now: string): Insertable<CustomersTable> | null {
   const buyer = event.buyer;
   if (!buyer?.email) return null;
-  const result = await runTemplate(trx, UPSERT_CUSTOMER, {
+  return {
     id: newId('customer'),
     email: buyer.email,
     first_name: buyer.firstName,
@@ -328,7 +307,73 @@ async function upsertCustomer(
     address: buyer.address ? JSON.stringify(buyer.address) : null,
     created_at: now,
     updated_at: now,
-  });
+  };
+}
+
+/** A new order's row; an existing order keeps its status (see `upsertOrder`). */
+export function orderRow(
+  event: CanonicalEvent,
+  placed: { id: string; externalId: string; customerId: string | null; now: string },
+): Insertable<OrdersTable> {
+  const order = event.order;
+  if (!order) throw new Error('upsertOrder needs an order');
+  return {
+    id: placed.id,
+    source_id: event.source.id,
+    provider: event.source.provider,
+    external_id: placed.externalId,
+    customer_id: placed.customerId,
+    billing_type: order.billingType,
+    currency: order.currency,
+    status: ORDER_STATUS[event.type] ?? 'open',
+    test: event.source.test ? 1 : 0,
+    created_at: placed.now,
+    updated_at: placed.now,
+  };
+}
+
+export function itemRows(
+  orderId: string,
+  order: NonNullable<CanonicalEvent['order']>,
+): Array<Insertable<OrderItemsTable>> {
+  return order.items.map((item) => ({
+    order_id: orderId,
+    product_id: item.productId,
+    name: item.name,
+    quantity: item.quantity,
+    is_addon: item.isAddon ? 1 : 0,
+    amount: item.amount,
+  }));
+}
+
+export function transactionRow(
+  event: CanonicalEvent,
+  orderId: string,
+  transaction: LedgerTransaction,
+): Insertable<TransactionsTable> {
+  return {
+    id: transaction.id,
+    order_id: orderId,
+    event_id: event.id,
+    external_id: transaction.externalId,
+    parent_external_id: transaction.parentExternalId,
+    product_id: transaction.productId,
+    kind: transaction.kind,
+    amount: transaction.amount,
+    currency: transaction.currency,
+    pay_sequence_no: event.order?.paySequenceNo ?? null,
+    occurred_at: transaction.occurredAt,
+  };
+}
+
+async function upsertCustomer(
+  trx: Kysely<Database>,
+  event: CanonicalEvent,
+  now: string,
+): Promise<string | null> {
+  const values = customerRow(event, now);
+  if (!values) return null;
+  const result = await runTemplate(trx, UPSERT_CUSTOMER, values);
   const row = result.rows[0];
   if (!row) throw new Error('customer upsert returned no row');
   return row.id;
@@ -347,22 +392,12 @@ async function upsertOrder(
   customerId: string | null,
   now: string,
 ): Promise<{ id: string; created: boolean; customerId: string | null; status: string }> {
-  const order = event.order;
-  if (!order) throw new Error('upsertOrder needs an order');
   const proposedId = newId('order');
-  const result = await runTemplate(trx, UPSERT_ORDER, {
-    id: proposedId,
-    source_id: event.source.id,
-    provider: event.source.provider,
-    external_id: externalId,
-    customer_id: customerId,
-    billing_type: order.billingType,
-    currency: order.currency,
-    status: ORDER_STATUS[event.type] ?? 'open',
-    test: event.source.test ? 1 : 0,
-    created_at: now,
-    updated_at: now,
-  });
+  const result = await runTemplate(
+    trx,
+    UPSERT_ORDER,
+    orderRow(event, { id: proposedId, externalId, customerId, now }),
+  );
   const row = result.rows[0];
   if (!row) throw new Error('order upsert returned no row');
   return {

@@ -54,15 +54,24 @@ const INSERT_DELIVERY: QueryTemplate<Insertable<DeliveriesTable>, never> = {
   build: (db, values) => db.insertInto('deliveries').values(values),
 };
 
+/** The delivery rows of `event`: one per active connection whose filters it matches. */
+export function deliveryRows(
+  event: CanonicalEvent,
+  connections: readonly ConnectionFilterTarget[],
+  now: string,
+): Array<Insertable<DeliveriesTable>> {
+  return connections
+    .filter((connection) => matchesFilters(event, connection.filters))
+    .map((connection) => newDeliveryRow(event, connection.id, now, now));
+}
+
 export async function fanOut(
   trx: Kysely<Database>,
   event: CanonicalEvent,
   connections: readonly ConnectionFilterTarget[],
   now: string,
 ): Promise<number> {
-  const rows = connections
-    .filter((connection) => matchesFilters(event, connection.filters))
-    .map((connection) => newDeliveryRow(event, connection.id, now, now));
+  const rows = deliveryRows(event, connections, now);
   for (const row of rows) await runTemplate(trx, INSERT_DELIVERY, row);
   return rows.length;
 }

@@ -7,6 +7,7 @@
  * their ingest transactions commit before anything else stops; then the worker finishes its
  * attempts; then the runtime closes the database.
  */
+import cluster from 'node:cluster';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { FastifyInstance } from 'fastify';
@@ -17,7 +18,10 @@ import { waitForShutdown } from '../cli-io.js';
 import { logSettingsWarnings } from '../command-settings.js';
 import type { CommandContext } from '../command-context.js';
 import { describeDatabase } from '../describe-database.js';
+import { IpnhubError } from '../../core/errors.js';
 import { ioLogger } from '../io-logger.js';
+import { integerAtLeast } from '../option-parsers.js';
+import { runServeCluster, STOP_MESSAGE } from '../serve-cluster.js';
 import { explainListenError } from '../listen-error.js';
 
 /** Adds `serve`; its action resolves only after a graceful shutdown. */
@@ -31,11 +35,34 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
       '--no-worker',
       'do not run the delivery worker in this process (run `ipnhub worker` separately)',
     )
-    .action(async (options: { worker: boolean }) => {
+    .option(
+      '--processes <n>',
+      'server processes sharing the port, each with its own worker unless --no-worker (PostgreSQL only; default 1)',
+      integerAtLeast(1),
+      1,
+    )
+    .action(async (options: { worker: boolean; processes: number }) => {
       const { io } = ctx;
       const settings = loadSettings(io.env);
       const { config } = settings;
       const logger = ioLogger(config.logLevel, io.stdout, config.logFormat);
+      if (options.processes > 1 && cluster.isPrimary) {
+        if (dbTarget(config).kind !== 'postgres')
+          throw new IpnhubError(
+            'PROCESSES_NEED_POSTGRES',
+            'Run one server process on the embedded SQLite database, or set DATABASE_URL to a PostgreSQL database.',
+          );
+        logSettingsWarnings(settings, logger);
+        await runServeCluster({
+          processes: options.processes,
+          logger,
+          shutdown: waitForShutdown(io),
+        });
+        return;
+      }
+      // A child of `serve --processes` listens for the primary's stop from the start: the
+      // message may come while it is still starting.
+      const childStop = cluster.isWorker ? stopMessageOr(waitForShutdown(io)) : null;
       logSettingsWarnings(settings, logger);
       ctx.serverProcess();
       const runtime = await createRuntime(config, {
@@ -77,7 +104,7 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
           logger.warn(
             'no worker in this process: deliveries and the PayPal IPN postback verification wait for `ipnhub worker` to run',
           );
-        const reason = await waitForShutdown(io);
+        const reason = await (childStop ?? waitForShutdown(io));
         logger.info({ reason }, 'shutting down');
       } finally {
         // Also on a failed start (port in use): nothing may keep the process alive.
@@ -89,5 +116,23 @@ export function registerServeCommand(program: Command, ctx: CommandContext): voi
         await runtime.close();
       }
       logger.info('stopped');
+      // The IPC channel to the primary would keep this process alive.
+      if (cluster.isWorker) cluster.worker?.disconnect();
     });
+}
+
+/** In a child of `serve --processes`: stop on the primary's message or on a signal, whichever comes first. */
+function stopMessageOr(signal: Promise<string>): Promise<string> {
+  return new Promise((resolve) => {
+    const onMessage = (message: unknown): void => {
+      if (message !== STOP_MESSAGE) return;
+      process.off('message', onMessage);
+      resolve('stop requested by the primary process');
+    };
+    process.on('message', onMessage);
+    void signal.then((reason) => {
+      process.off('message', onMessage);
+      resolve(reason);
+    });
+  });
 }
