@@ -37,7 +37,7 @@ for (const dialect of enabledDialects()) {
     });
     afterEach(async () => testDb.dispose());
 
-    it("builds a template once per transaction and runs it with each call's values, in any key order", async () => {
+    it("builds a template once per database and runs it with each call's values, in any key order", async () => {
       const rows = await testDb.adapter.writeTransaction(testDb.db, async (trx) => {
         const first = await runTemplate(trx, UPSERT_SETTING, { key: 'a', value: 'one' });
         const second = await runTemplate(trx, UPSERT_SETTING, { value: 'two', key: 'b' });
@@ -50,20 +50,23 @@ for (const dialect of enabledDialects()) {
         { key: 'a', value: 'uno!' },
       ]);
       expect(builds).toBe(1);
+      // A later transaction, and the database outside any transaction, reuse the compiled SQL.
       await testDb.adapter.writeTransaction(testDb.db, (trx) =>
         runTemplate(trx, UPSERT_SETTING, { key: 'c', value: 'three' }),
       );
-      expect(builds).toBe(2);
+      await runTemplate(testDb.db, UPSERT_SETTING, { key: 'd', value: 'four' });
+      expect(builds).toBe(1);
       const stored = await testDb.db
         .selectFrom('settings')
         .select(['key', 'value'])
-        .where('key', 'in', ['a', 'b', 'c'])
+        .where('key', 'in', ['a', 'b', 'c', 'd'])
         .orderBy('key')
         .execute();
       expect(stored).toEqual([
         { key: 'a', value: 'uno!' },
         { key: 'b', value: 'two' },
         { key: 'c', value: 'three' },
+        { key: 'd', value: 'four' },
       ]);
     });
 

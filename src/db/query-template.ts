@@ -1,8 +1,11 @@
 /**
- * Statements on the ingest hot path, built with Kysely once per transaction and then run with
- * new parameters. Building a query (builder objects, frozen operation nodes, compilation)
- * costs several times what SQLite needs to run one of our small inserts; a group-commit batch
- * runs the same few statements for every notification in it, so each is built once per batch.
+ * Statements on the ingest hot path, built with Kysely once and then run with new parameters.
+ * Building a query (builder objects, frozen operation nodes, compilation) costs several times
+ * what SQLite needs to run one of our small inserts, and the hot path runs the same few
+ * statements for every notification. A compiled template is kept per database (per Kysely
+ * dialect adapter, which a database shares with its connections and transactions, so the SQL
+ * is the one its dialect needs); it used to be rebuilt for every group-commit batch, which at
+ * the small batches of a lightly loaded server was a tenth of the writer thread's time.
  *
  * A template is written like any Kysely query, over a `values` object. It is compiled with a
  * unique marker in place of each value; the compiled parameters tell in which order the values
@@ -26,7 +29,8 @@ interface Compiled {
 }
 
 const MARK = '\u0001ipnhub-param:';
-const compiledByTransaction = new WeakMap<Kysely<Database>, Map<string, Compiled>>();
+/** Keyed by the dialect adapter of the database: the compiled SQL depends on nothing else (no plugins are used). */
+const compiledByDialect = new WeakMap<object, Map<string, Compiled>>();
 
 function compile<V extends object, R>(
   db: Kysely<Database>,
@@ -43,16 +47,17 @@ function compile<V extends object, R>(
   return { sql: query.sql, slots };
 }
 
-/** Runs `template` with `values` in `trx`, compiling it on its first use in this transaction. */
+/** Runs `template` with `values` in `trx` (a database or a transaction), compiling it on its first use with this dialect. */
 export async function runTemplate<V extends object, R>(
   trx: Kysely<Database>,
   template: QueryTemplate<V, R>,
   values: V,
 ): Promise<QueryResult<R>> {
-  let compiled = compiledByTransaction.get(trx);
+  const dialect = trx.getExecutor().adapter;
+  let compiled = compiledByDialect.get(dialect);
   if (!compiled) {
     compiled = new Map();
-    compiledByTransaction.set(trx, compiled);
+    compiledByDialect.set(dialect, compiled);
   }
   let query = compiled.get(template.key);
   if (!query) {
