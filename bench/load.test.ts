@@ -4,6 +4,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runOpenLoop } from './load.js';
+import type { OpenLoopOptions } from './load.js';
 
 let server: Server | null = null;
 
@@ -44,6 +45,14 @@ function bodies(): () => Buffer {
   return () => Buffer.from(`n=${i++}`);
 }
 
+/** The open loop against `origin`, no warm-up and numbered bodies unless said otherwise. */
+function openLoop(
+  origin: string,
+  options: Partial<OpenLoopOptions> & { ratePerSecond: number; durationMs: number },
+) {
+  return runOpenLoop({ origin, path: '/ipn/x', warmupMs: 0, nextBody: bodies(), ...options });
+}
+
 describe('runOpenLoop', () => {
   it('sends on its schedule whatever the answers, and counts latency from the scheduled time', async () => {
     const rate = 400;
@@ -51,13 +60,9 @@ describe('runOpenLoop', () => {
     // Nothing is answered before the last scheduled request has arrived: a closed loop would
     // stall, the open loop keeps sending.
     const origin = await holdingServer(count, () => ({ status: 200, body: 'OK' }));
-    const result = await runOpenLoop({
-      origin,
-      path: '/ipn/x',
+    const result = await openLoop(origin, {
       ratePerSecond: rate,
-      warmupMs: 0,
       durationMs: (count / rate) * 1000,
-      nextBody: bodies(),
     });
     expect(result.sent).toBe(count);
     expect(result.ok).toBe(count);
@@ -76,14 +81,7 @@ describe('runOpenLoop', () => {
     const origin = await holdingServer(1, (i) =>
       i % 2 === 0 ? { status: 200, body: 'OK' } : { status: 500, body: 'boom' },
     );
-    const result = await runOpenLoop({
-      origin,
-      path: '/ipn/x',
-      ratePerSecond: 200,
-      warmupMs: 50,
-      durationMs: 50,
-      nextBody: bodies(),
-    });
+    const result = await openLoop(origin, { ratePerSecond: 200, warmupMs: 50, durationMs: 50 });
     expect(result.sent).toBe(20);
     expect(result.warmupRequests).toBe(10);
     expect(result.okTotal + result.errors).toBe(20);
@@ -92,14 +90,7 @@ describe('runOpenLoop', () => {
 
   it('reports answers other than 200 OK as errors, with a sample', async () => {
     const origin = await holdingServer(1, () => ({ status: 503, body: 'busy' }));
-    const result = await runOpenLoop({
-      origin,
-      path: '/ipn/x',
-      ratePerSecond: 100,
-      warmupMs: 0,
-      durationMs: 50,
-      nextBody: bodies(),
-    });
+    const result = await openLoop(origin, { ratePerSecond: 100, durationMs: 50 });
     expect(result.sent).toBe(5);
     expect(result.ok).toBe(0);
     expect(result.errors).toBe(5);
@@ -109,25 +100,15 @@ describe('runOpenLoop', () => {
   it('stops when the bodies run out and refuses a rate that is not positive', async () => {
     const origin = await holdingServer(1, () => ({ status: 200, body: 'OK' }));
     let left = 3;
-    const result = await runOpenLoop({
-      origin,
-      path: '/ipn/x',
+    const result = await openLoop(origin, {
       ratePerSecond: 100,
-      warmupMs: 0,
       durationMs: 100,
       nextBody: () => (left-- > 0 ? Buffer.from('x') : undefined),
     });
     expect(result.exhausted).toBe(true);
     expect(result.sent).toBe(3);
-    await expect(
-      runOpenLoop({
-        origin,
-        path: '/',
-        ratePerSecond: 0,
-        warmupMs: 0,
-        durationMs: 1,
-        nextBody: bodies(),
-      }),
-    ).rejects.toThrow('rate must be positive');
+    await expect(openLoop(origin, { ratePerSecond: 0, durationMs: 1 })).rejects.toThrow(
+      'rate must be positive',
+    );
   });
 });

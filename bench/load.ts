@@ -107,6 +107,37 @@ function cpuCores(since: NodeJS.CpuUsage | null, seconds: number): number {
   return (cpu.user + cpu.system) / 1e6 / seconds;
 }
 
+/** The figures both loops report, from the measured latencies (sorted here). */
+function summary(
+  latencies: number[],
+  counts: {
+    requests: Requester;
+    okTotal: number;
+    warmupRequests: number;
+    seconds: number;
+    /** The seconds the throughput is per. */
+    perSeconds: number;
+    exhausted: boolean;
+    clientCpuCores: number;
+  },
+): LoadResult {
+  latencies.sort((a, b) => a - b);
+  return {
+    ok: latencies.length,
+    errors: counts.requests.errors(),
+    errorSamples: counts.requests.errorSamples(),
+    okTotal: counts.okTotal,
+    warmupRequests: counts.warmupRequests,
+    seconds: counts.seconds,
+    throughput: counts.perSeconds > 0 ? latencies.length / counts.perSeconds : 0,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    maxMs: latencies.at(-1) ?? 0,
+    exhausted: counts.exhausted,
+    clientCpuCores: counts.clientCpuCores,
+  };
+}
+
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const pool = new Pool(options.origin, {
     connections: options.concurrency,
@@ -149,21 +180,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const clientCpuCores = cpuCores(cpuAtMeasureStart, seconds);
   await pool.close();
 
-  latencies.sort((a, b) => a - b);
-  return {
-    ok: latencies.length,
-    errors: requests.errors(),
-    errorSamples: requests.errorSamples(),
+  return summary(latencies, {
+    requests,
     okTotal,
     warmupRequests,
     seconds,
-    throughput: seconds > 0 ? latencies.length / seconds : 0,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    maxMs: latencies.at(-1) ?? 0,
+    perSeconds: seconds,
     exhausted,
     clientCpuCores,
-  };
+  });
 }
 
 export interface OpenLoopOptions {
@@ -255,22 +280,17 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   const clientCpuCores = cpuCores(cpuAtMeasureStart, seconds);
   await pool.close();
 
-  latencies.sort((a, b) => a - b);
-  const windowSeconds = options.durationMs / 1000;
   return {
-    ok: latencies.length,
-    errors: requests.errors(),
-    errorSamples: requests.errorSamples(),
-    okTotal,
-    warmupRequests,
-    seconds,
-    // Answered OK per second of the schedule's window: the rate itself when the server keeps up.
-    throughput: windowSeconds > 0 ? latencies.length / windowSeconds : 0,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    maxMs: latencies.at(-1) ?? 0,
-    exhausted,
-    clientCpuCores,
+    ...summary(latencies, {
+      requests,
+      okTotal,
+      warmupRequests,
+      seconds,
+      // Answered OK per second of the schedule's window: the rate itself when the server keeps up.
+      perSeconds: options.durationMs / 1000,
+      exhausted,
+      clientCpuCores,
+    }),
     ratePerSecond: options.ratePerSecond,
     sent,
     maxSendLagMs,
