@@ -77,6 +77,7 @@ for (const dialect of enabledDialects()) {
           order_id: string;
           event_id: string;
           external_id: string | null;
+          parent_external_id?: string | null;
           kind: string;
           amount: number | null;
           currency: string | null;
@@ -99,6 +100,29 @@ for (const dialect of enabledDialects()) {
         pay_sequence_no: 0,
         occurred_at: '2026-01-01T00:00:00.000Z',
       });
+      // A later transaction whose values name a column the first ones left out gets a statement
+      // that writes it (the compiled SQL is kept per shape of values, not per template alone).
+      await testDb.adapter.writeTransaction(testDb.db, (trx) =>
+        runTemplate(trx, template, {
+          id: 't2',
+          order_id: 'o1',
+          event_id: 'e2',
+          external_id: 'T2',
+          parent_external_id: 'T1',
+          kind: 'refund',
+          amount: 500,
+          currency: 'EUR',
+          pay_sequence_no: null,
+          occurred_at: '2026-01-02T00:00:00.000Z',
+        }),
+      );
+      const second = await testDb.db
+        .selectFrom('transactions')
+        .select(['id', 'parent_external_id'])
+        .where('id', '=', 't2')
+        .executeTakeFirstOrThrow();
+      expect(second).toEqual({ id: 't2', parent_external_id: 'T1' });
+      await testDb.db.deleteFrom('transactions').where('id', '=', 't2').execute();
       expect(await testDb.db.selectFrom('transactions').selectAll().execute()).toEqual([
         {
           id: 't1',
