@@ -175,7 +175,7 @@ export function verdicts(results: readonly ScenarioResult[]): Verdict[] {
       line(
         `open loop p99 ≤ ${targets.maxOpenP99Ms} ms`,
         open.ok > 0 && open.errors === 0 && open.p99Ms <= targets.maxOpenP99Ms,
-        `${fixed(open.p99Ms, 1)} ms at ${fixed(open.ratePerSecond, 0)} req/s (p50 ${fixed(open.p50Ms, 1)} ms, ${fixed(open.throughput, 0)} OK/s, send lag up to ${fixed(open.maxSendLagMs, 1)} ms)`,
+        `${fixed(open.p99Ms, 1)} ms at ${fixed(open.ratePerSecond, 0)} req/s (p50 ${fixed(open.p50Ms, 1)} ms, ${open.okTotal} of ${open.sent} answered OK, send lag up to ${fixed(open.maxSendLagMs, 1)} ms)`,
       );
     if (r.delivery)
       line(

@@ -224,7 +224,7 @@ async function runScenario(
       });
       log(
         `  open loop at ${settings.openRate} req/s: p50 ${openLoop.p50Ms.toFixed(1)} ms, p99 ${openLoop.p99Ms.toFixed(1)} ms, max ${openLoop.maxMs.toFixed(1)} ms (from the scheduled send), ` +
-          `${openLoop.throughput.toFixed(0)} OK/s, ${openLoop.errors} errors, send lag up to ${openLoop.maxSendLagMs.toFixed(1)} ms${openLoop.exhausted ? ' — RAN OUT OF BODIES' : ''}`,
+          `${openLoop.okTotal} of ${openLoop.sent} answered OK, ${openLoop.errors} errors, send lag up to ${openLoop.maxSendLagMs.toFixed(1)} ms${openLoop.exhausted ? ' — RAN OUT OF BODIES' : ''}`,
       );
       for (const sample of openLoop.errorSamples) log(`    error: ${sample}`);
     }
