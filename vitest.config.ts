@@ -6,6 +6,7 @@ export default defineConfig({
       'src/**/*.test.ts',
       'test/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'bench/**/*.test.ts',
       'web/**/*.test.{ts,tsx}',
     ],
     globalSetup: ['test/helpers/global-setup.ts'],

@@ -20,6 +20,8 @@
  *                      (copies of the stored ones; BENCH_DELIVERIES, default: as ingested)
  *   --documents <n>    stored payments given a document in the documents phase
  *                      (BENCH_DOCUMENTS, default 100)
+ *   --open-rate <n>    the open loop's fixed rate, requests per second, run after each closed
+ *                      loop (BENCH_OPEN_RATE, default 1000; 0 skips it)
  *   --cpu-prof <dir>   write a V8 CPU profile of each server process to <dir> (BENCH_CPU_PROF)
  *   --tsx              run the servers from source under tsx instead of compiling them first
  *                      (BENCH_TSX=1; quicker to start, but their RSS includes the loader)
@@ -33,7 +35,8 @@ import { startPostgres } from '../test/helpers/postgres-server.js';
 import type { RunningPostgres } from '../test/helpers/postgres-server.js';
 import { buildServer, startScenarioChild, tsxEntry } from './child.js';
 import type { ServerEntry } from './child.js';
-import { runLoad } from './load.js';
+import { runLoad, runOpenLoop } from './load.js';
+import type { OpenLoopResult } from './load.js';
 import { signedPaymentBodies } from './payloads.js';
 import { postgresCpu, sampleWaits } from './pg-usage.js';
 import {
@@ -51,6 +54,7 @@ import {
   formatTable,
   formatVerdicts,
   megabytes,
+  OPEN_LOOP_RATE,
   ratioTo,
   verdicts,
 } from './report.js';
@@ -69,6 +73,8 @@ interface Settings {
   /** 0: deliver what the ingest phase stored. */
   deliveries: number;
   documents: number;
+  /** Requests per second of the open loop; 0: no open loop. */
+  openRate: number;
   scenarios: ScenarioName[];
   cpuProfDir: string | null;
   tsx: boolean;
@@ -80,6 +86,11 @@ function positiveNumber(name: string, text: string | undefined, fallback: number
   if (!Number.isFinite(value) || value <= 0)
     throw new Error(`${name}: expected a positive number of seconds, got ${JSON.stringify(text)}`);
   return value;
+}
+
+function openRate(text: string | undefined): number {
+  if (text === '0') return 0;
+  return positiveNumber('--open-rate', text, OPEN_LOOP_RATE);
 }
 
 function isScenario(name: string): name is ScenarioName {
@@ -96,6 +107,7 @@ function readSettings(): Settings {
       documents: { type: 'string' },
       scenario: { type: 'string', multiple: true },
       'cpu-prof': { type: 'string' },
+      'open-rate': { type: 'string' },
       tsx: { type: 'boolean' },
     },
     strict: true,
@@ -129,6 +141,7 @@ function readSettings(): Settings {
     documents: Math.round(
       positiveNumber('--documents', values.documents ?? env.BENCH_DOCUMENTS, 100),
     ),
+    openRate: openRate(values['open-rate'] ?? env.BENCH_OPEN_RATE),
     scenarios: ['baseline', ...ipnhub],
     cpuProfDir: cpuProf ? resolve(cpuProf) : null,
     tsx: values.tsx === true || env.BENCH_TSX === '1',
@@ -222,6 +235,24 @@ async function runScenario(
     for (const sample of ingest.errorSamples) log(`    error: ${sample}`);
     const pgCpuAfter = pgCpu?.read() ?? null;
     const backendStates = waits ? (await waits.stop()).states : [];
+    // CPU per notification is the closed loop's (the open loop's batches are smaller).
+    const afterClosedLoop = await child.ask('stats', 'STATS', statsSchema);
+    let openLoop: OpenLoopResult | null = null;
+    if (settings.openRate > 0) {
+      openLoop = await runOpenLoop({
+        origin: `http://127.0.0.1:${child.ready.port}`,
+        path: child.ready.path,
+        ratePerSecond: settings.openRate,
+        warmupMs: settings.warmupS * 1000,
+        durationMs: settings.durationS * 1000,
+        nextBody: () => (options.cycle ? bodies[next++ % bodies.length] : bodies[next++]),
+      });
+      log(
+        `  open loop at ${settings.openRate} req/s: p50 ${openLoop.p50Ms.toFixed(1)} ms, p99 ${openLoop.p99Ms.toFixed(1)} ms, max ${openLoop.maxMs.toFixed(1)} ms (from the scheduled send), ` +
+          `${openLoop.okTotal} of ${openLoop.sent} answered OK, ${openLoop.errors} errors, send lag up to ${openLoop.maxSendLagMs.toFixed(1)} ms${openLoop.exhausted ? ' — RAN OUT OF BODIES' : ''}`,
+      );
+      for (const sample of openLoop.errorSamples) log(`    error: ${sample}`);
+    }
     const stored = await child.ask('stats', 'STATS', statsSchema);
     let postgresUsage: PostgresUsage | undefined;
     if (pgCpu) {
@@ -278,11 +309,12 @@ async function runScenario(
     return {
       name,
       ingest,
+      openLoop,
       stored: name === 'baseline' ? null : stored,
       delivery,
       documents,
       cpuMsPerRequest:
-        ingest.okTotal > 0 ? (stored.cpuMs - child.ready.cpuMs) / ingest.okTotal : null,
+        ingest.okTotal > 0 ? (afterClosedLoop.cpuMs - child.ready.cpuMs) / ingest.okTotal : null,
       loadAverage,
       // The RSS target covers ingest and delivery; the documents phase (which loads the PDF
       // renderer) reports its own peak.
@@ -313,7 +345,8 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   log(`ipnhub benchmark — ${startedAt}`);
   log(
-    `node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? '?'}; ${CONCURRENCY} connections, ${settings.warmupS} s warm-up + ${settings.durationS} s per ingest phase`,
+    `node ${process.version}, ${cpu.length} × ${cpu[0]?.model ?? '?'}; ${CONCURRENCY} connections, ${settings.warmupS} s warm-up + ${settings.durationS} s per ingest phase` +
+      (settings.openRate > 0 ? `, then the open loop at ${settings.openRate} req/s as long` : ''),
   );
 
   let postgres: PostgresInfo | null = null;
@@ -358,7 +391,9 @@ async function main(): Promise<void> {
         // baseline, so the baseline's rate plus a margin bounds what it can consume.
         const baselineRate = results[0]?.ingest.throughput ?? 0;
         unique = generateBodies(
-          Math.ceil(baselineRate * (settings.warmupS + settings.durationS) * 1.25) + 1000,
+          Math.ceil(
+            (baselineRate * 1.25 + settings.openRate) * (settings.warmupS + settings.durationS),
+          ) + 1000,
           'BU',
         );
       }

@@ -1,4 +1,6 @@
-import { Migrator } from 'kysely';
+import { CompiledQuery, Migrator, sql } from 'kysely';
+import type { Compilable, Kysely } from 'kysely';
+import type { Database } from './schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from './connect.js';
 import { migrateToLatest, migrationsFor } from './migrations.js';
@@ -72,6 +74,7 @@ for (const dialect of enabledDialects()) {
           ['0013_retention_erasure', 'Success'],
           ['0014_backfill', 'Success'],
           ['0015_health', 'Success'],
+          ['0016_ingest_speed', 'Success'],
         ]);
         const row = await older.db
           .selectFrom('transactions')
@@ -124,6 +127,51 @@ for (const dialect of enabledDialects()) {
         );
       expect(handle.adapter.isUniqueViolation(err)).toBe(true);
       expect(handle.adapter.isUniqueViolation(new Error('other'))).toBe(false);
+    });
+
+    it('indexes leased and completed deliveries only, and both dialects read those indexes', async () => {
+      // A pending delivery (what every ingest writes) has neither a lease nor a completion.
+      const definitions =
+        dialect === 'sqlite'
+          ? await sql<{ name: string; def: string }>`
+              select name, sql as def from sqlite_master
+              where name in ('deliveries_lease', 'deliveries_completed')`.execute(handle.db)
+          : await sql<{ name: string; def: string }>`
+              select indexname as name, indexdef as def from pg_indexes
+              where indexname in ('deliveries_lease', 'deliveries_completed')`.execute(handle.db);
+      const byName = new Map(definitions.rows.map((r) => [r.name, r.def.toLowerCase()]));
+      expect(byName.get('deliveries_lease')).toMatch(/where .*lease_expires_at.* is not null/);
+      expect(byName.get('deliveries_completed')).toMatch(/where .*completed_at.* is not null/);
+
+      const expiredLeases = (db: Kysely<Database>) =>
+        db
+          .selectFrom('deliveries')
+          .select('id')
+          .where('status', '=', 'delivering')
+          .where('lease_expires_at', '<', '2026-01-01T00:00:00.000Z')
+          .orderBy('lease_expires_at')
+          .limit(10);
+      const finished = (db: Kysely<Database>) =>
+        db
+          .selectFrom('deliveries')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('status', '=', 'dead')
+          .where('completed_at', '>=', '2026-01-01T00:00:00.000Z');
+      const plan = (db: Kysely<Database>, query: Compilable<unknown>) => {
+        const compiled = query.compile();
+        const explain = dialect === 'sqlite' ? 'explain query plan ' : 'explain ';
+        return db
+          .executeQuery<Record<string, unknown>>(
+            CompiledQuery.raw(explain + compiled.sql, [...compiled.parameters]),
+          )
+          .then((r) => r.rows.map((row) => Object.values(row).join(' ')).join('\n'));
+      };
+      await handle.db.transaction().execute(async (trx) => {
+        // The tables are empty: PostgreSQL would scan them unless told scans are a last resort.
+        if (dialect === 'postgres') await sql`set local enable_seqscan = off`.execute(trx);
+        expect(await plan(trx, expiredLeases(trx))).toContain('deliveries_lease');
+        expect(await plan(trx, finished(trx))).toContain('deliveries_completed');
+      });
     });
   });
 }

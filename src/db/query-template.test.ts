@@ -37,7 +37,7 @@ for (const dialect of enabledDialects()) {
     });
     afterEach(async () => testDb.dispose());
 
-    it("builds a template once per transaction and runs it with each call's values, in any key order", async () => {
+    it("builds a template once per database and runs it with each call's values, in any key order", async () => {
       const rows = await testDb.adapter.writeTransaction(testDb.db, async (trx) => {
         const first = await runTemplate(trx, UPSERT_SETTING, { key: 'a', value: 'one' });
         const second = await runTemplate(trx, UPSERT_SETTING, { value: 'two', key: 'b' });
@@ -50,20 +50,23 @@ for (const dialect of enabledDialects()) {
         { key: 'a', value: 'uno!' },
       ]);
       expect(builds).toBe(1);
+      // A later transaction, and the database outside any transaction, reuse the compiled SQL.
       await testDb.adapter.writeTransaction(testDb.db, (trx) =>
         runTemplate(trx, UPSERT_SETTING, { key: 'c', value: 'three' }),
       );
-      expect(builds).toBe(2);
+      await runTemplate(testDb.db, UPSERT_SETTING, { key: 'd', value: 'four' });
+      expect(builds).toBe(1);
       const stored = await testDb.db
         .selectFrom('settings')
         .select(['key', 'value'])
-        .where('key', 'in', ['a', 'b', 'c'])
+        .where('key', 'in', ['a', 'b', 'c', 'd'])
         .orderBy('key')
         .execute();
       expect(stored).toEqual([
         { key: 'a', value: 'uno!' },
         { key: 'b', value: 'two' },
         { key: 'c', value: 'three' },
+        { key: 'd', value: 'four' },
       ]);
     });
 
@@ -74,6 +77,7 @@ for (const dialect of enabledDialects()) {
           order_id: string;
           event_id: string;
           external_id: string | null;
+          parent_external_id?: string | null;
           kind: string;
           amount: number | null;
           currency: string | null;
@@ -96,6 +100,29 @@ for (const dialect of enabledDialects()) {
         pay_sequence_no: 0,
         occurred_at: '2026-01-01T00:00:00.000Z',
       });
+      // A later transaction whose values name a column the first ones left out gets a statement
+      // that writes it (the compiled SQL is kept per shape of values, not per template alone).
+      await testDb.adapter.writeTransaction(testDb.db, (trx) =>
+        runTemplate(trx, template, {
+          id: 't2',
+          order_id: 'o1',
+          event_id: 'e2',
+          external_id: 'T2',
+          parent_external_id: 'T1',
+          kind: 'refund',
+          amount: 500,
+          currency: 'EUR',
+          pay_sequence_no: null,
+          occurred_at: '2026-01-02T00:00:00.000Z',
+        }),
+      );
+      const second = await testDb.db
+        .selectFrom('transactions')
+        .select(['id', 'parent_external_id'])
+        .where('id', '=', 't2')
+        .executeTakeFirstOrThrow();
+      expect(second).toEqual({ id: 't2', parent_external_id: 'T1' });
+      await testDb.db.deleteFrom('transactions').where('id', '=', 't2').execute();
       expect(await testDb.db.selectFrom('transactions').selectAll().execute()).toEqual([
         {
           id: 't1',

@@ -4,7 +4,7 @@ import { silentLogger } from '../lib/logger.js';
 import { createTestDb } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
 import type { InboundRow } from './ingest-store.js';
-import { createThreadedIngestStore } from './threaded-ingest-store.js';
+import { createThreadedIngestStore, withOwnBody } from './threaded-ingest-store.js';
 
 function row(id: string, body = 'event=on_payment&x=%C3%A4'): InboundRow {
   return {
@@ -74,6 +74,37 @@ describe('threaded ingest store (SQLite)', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('sends a body as its own bytes, transferred, and leaves the caller its Buffer', async () => {
+    // A small Buffer is a view into Node's shared pool: sending the view would clone the pool.
+    const pooled = Buffer.from('event=on_payment&x=%C3%A4', 'utf8');
+    const mine = row('req_p');
+    mine.raw_body = pooled;
+    const [sent, transfer] = withOwnBody(mine);
+    expect(transfer).toHaveLength(1);
+    expect(sent.raw_body.buffer).toBe(transfer[0]);
+    expect(sent.raw_body.buffer.byteLength).toBe(pooled.byteLength);
+    expect(Buffer.from(sent.raw_body).equals(pooled)).toBe(true);
+
+    const store = createThreadedIngestStore({ target: h.target, logger: silentLogger() });
+    try {
+      await store.record(mine);
+      // The caller's body is intact after the send (an ingest error stores the request again).
+      expect(pooled.toString('utf8')).toBe('event=on_payment&x=%C3%A4');
+      await store.record({ ...mine, id: 'req_q' });
+    } finally {
+      await store.close();
+    }
+    const stored = await h.db
+      .selectFrom('inbound_requests')
+      .select(['id', 'raw_body'])
+      .orderBy('id')
+      .execute();
+    expect(stored.map((r) => [r.id, Buffer.from(r.raw_body).toString('utf8')])).toEqual([
+      ['req_p', 'event=on_payment&x=%C3%A4'],
+      ['req_q', 'event=on_payment&x=%C3%A4'],
+    ]);
   });
 
   it('starts a new thread after close, and fails jobs instead of hanging when the thread cannot open the database', async () => {

@@ -12,7 +12,7 @@ import type { Worker } from 'node:worker_threads';
 import type { DbTarget } from '../db/connect.js';
 import type { Logger } from '../lib/logger.js';
 import { startModuleThread } from '../lib/module-thread.js';
-import type { CommitResult, IngestStore } from './ingest-store.js';
+import type { CommitResult, InboundRow, IngestStore } from './ingest-store.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
 
 const WRITER_YOUNG_GENERATION_MB = 8;
@@ -20,6 +20,18 @@ const WRITER_YOUNG_GENERATION_MB = 8;
 // ever exceeded it, the thread would die, its jobs would be answered 5xx (senders retry) and a
 // new thread would start.
 const WRITER_OLD_GENERATION_MB = 96;
+
+/**
+ * The row with its body copied into an ArrayBuffer of its own, to be transferred to the thread
+ * rather than cloned. A body of a few KB is usually a view into Node's shared 8 KB buffer pool,
+ * and cloning a view copies its whole ArrayBuffer: 8 KB per notification copied, and kept
+ * alive in the thread while the row waits. The caller's Buffer stays usable (an ingest error
+ * stores it again).
+ */
+export function withOwnBody(row: InboundRow): [InboundRow, ArrayBuffer[]] {
+  const body = new Uint8Array(row.raw_body);
+  return [{ ...row, raw_body: Buffer.from(body.buffer) }, [body.buffer]];
+}
 
 type Pending = { resolve: (reply: WriterReply) => void; reject: (err: Error) => void };
 type Job = WriterRequest extends infer R
@@ -67,12 +79,12 @@ export function createThreadedIngestStore(options: {
     return thread;
   }
 
-  async function send(job: Job): Promise<CommitResult | null> {
+  async function send(job: Job, transfer: ArrayBuffer[] = []): Promise<CommitResult | null> {
     worker ??= spawn();
     const id = nextId++;
     const reply = await new Promise<WriterReply>((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker?.postMessage({ ...job, id });
+      worker?.postMessage({ ...job, id }, transfer);
     });
     if (!reply.ok) throw new Error(reply.error);
     return reply.result;
@@ -80,10 +92,12 @@ export function createThreadedIngestStore(options: {
 
   return {
     async record(row) {
-      await send({ op: 'record', row });
+      const [sent, transfer] = withOwnBody(row);
+      await send({ op: 'record', row: sent }, transfer);
     },
     async commit(row, events, now) {
-      const result = await send({ op: 'commit', row, events, now });
+      const [sent, transfer] = withOwnBody(row);
+      const result = await send({ op: 'commit', row: sent, events, now }, transfer);
       if (!result) throw new Error('ingest writer thread returned no commit result');
       return result;
     },
