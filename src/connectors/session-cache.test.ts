@@ -33,9 +33,15 @@ describe('session cache', () => {
     });
     expect((await cache.get('k', login)).ok).toBe(true);
     now = 99;
-    expect(await cache.get('k', login)).toEqual({ ok: true, session: { id: 's1', expiresAt: 100 } });
+    expect(await cache.get('k', login)).toEqual({
+      ok: true,
+      session: { id: 's1', expiresAt: 100 },
+    });
     now = 100;
-    expect(await cache.get('k', login)).toEqual({ ok: true, session: { id: 's2', expiresAt: 200 } });
+    expect(await cache.get('k', login)).toEqual({
+      ok: true,
+      session: { id: 's2', expiresAt: 200 },
+    });
     expect(logins).toBe(2);
   });
 

@@ -40,7 +40,9 @@ export function createSessionCache<S>(options: SessionCacheOptions<S> = {}): Ses
     get(key, login) {
       const cached = entries.get(key);
       const stale =
-        cached?.session !== undefined && options.fresh !== undefined && !options.fresh(cached.session);
+        cached?.session !== undefined &&
+        options.fresh !== undefined &&
+        !options.fresh(cached.session);
       if (cached && !stale) return cached.pending;
       const entry: { pending: Promise<LoginResult<S>>; session?: S } = {
         pending: login().then(
