@@ -13,6 +13,7 @@ import type {
 } from '../../connections/connections-service.js';
 import type { ConnectionFilters } from '../../routing/filters.js';
 import { CONNECTOR_IDS } from '../../connectors/registry.js';
+import { flatSample } from '../../connectors/webhook/flat-body.js';
 import { IpnhubError } from '../../core/errors.js';
 import { EVENT_TYPES } from '../../core/events.js';
 import type { EventType } from '../../core/events.js';
@@ -279,7 +280,7 @@ function withConnectionOptions(command: Command, update: boolean): Command {
     );
 }
 
-/** Adds `connection add|list|update|enable|disable|test|remove`; `test` sets exit code 1 unless it passed. */
+/** Adds `connection add|list|update|enable|disable|test|sample|remove`; `test` sets exit code 1 unless it passed. */
 export function registerConnectionCommand(program: Command, ctx: CommandContext): void {
   const connection = program
     .command('connection')
@@ -427,6 +428,21 @@ export function registerConnectionCommand(program: Command, ctx: CommandContext)
         else printLines(ctx.io, `${result.ok ? 'ok' : 'not ok'}: ${result.message}`);
         ctx.setExitCode(result.ok ? 0 : 1);
       });
+    });
+
+  connection
+    .command('sample')
+    .description(
+      'Print the body a webhook connection with the Zapier or Make body format sends, for a sample payment: paste it where Zapier or Make asks for a sample, or compare it with what your scenario expects. Field names: docs/protocols/webhooks.md.',
+    )
+    .option('--preset <preset>', 'zapier or make (both send the same flat body)', 'zapier')
+    .action((options: { preset: string }) => {
+      if (options.preset !== 'zapier' && options.preset !== 'make')
+        throw new IpnhubError(
+          'VALIDATION_FAILED',
+          `--preset: "${options.preset}" is not a preset with a flat body (zapier, make)`,
+        );
+      printJson(ctx.io, flatSample());
     });
 
   connection
