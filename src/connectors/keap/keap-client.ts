@@ -14,7 +14,10 @@ import type { Logger } from '../../lib/logger.js';
 import { sharedRateLimiter } from '../rate-limiter.js';
 import { credentialKey } from '../session-cache.js';
 import type { RetryOrFailed, TargetClient } from '../target-client.js';
-import { createTargetClient } from '../target-client.js';
+import {
+  createTargetClient,
+  unexpectedAnswer as targetUnexpectedAnswer,
+} from '../target-client.js';
 import type { KeapConfig } from './config.js';
 import { oauthSession } from './oauth.js';
 import type { KeapOAuthSession } from './oauth.js';
@@ -102,12 +105,7 @@ export function createKeapClient(config: KeapConfig, deps: KeapDeps): TargetClie
 }
 
 export function unexpectedAnswer(what: string, body: unknown): RetryOrFailed {
-  // A 2xx without the data asked for is not the API as documented; retrying will not change it.
-  const shown = typeof body === 'string' ? body : JSON.stringify(body);
-  return {
-    outcome: 'failed',
-    reason: `${TARGET_NAME} answered ${what} without the expected data: ${(shown ?? '').slice(0, 200)}`,
-  };
+  return targetUnexpectedAnswer(TARGET_NAME, what, body);
 }
 
 /** An id as Keap sends it (a number, or a string of digits in v2), as text. */

@@ -8,10 +8,11 @@
  * request budget, one token refresh on 401 (OAuth), 429/5xx retried after `Retry-After`.
  */
 import type { CanonicalEvent } from '../../core/events.js';
-import type { Connector, DeliveryResult } from '../connector.js';
-import { actionFor, actionKeyOf } from '../event-actions.js';
+import type { Connector, DeliveryResult, TestContext } from '../connector.js';
+import { actionFieldKeys, actionFor, actionKeyOf } from '../event-actions.js';
+import { mappedText, renderedText } from '../mapped-text.js';
 import { testResult } from '../target-client.js';
-import { mappingValue, renderTagNames, renderTemplate, templateScope } from '../template.js';
+import { renderTagNames, renderTemplate, templateScope } from '../template.js';
 import { CONTACT_FIELDS, keapConfigSchema } from './config.js';
 import type { ContactField, KeapAction, KeapConfig } from './config.js';
 import { upsertContact } from './contacts.js';
@@ -22,43 +23,6 @@ import { writeOrderNote } from './order-note.js';
 import { applyTags } from './tags.js';
 
 export type { KeapConfig } from './config.js';
-
-function toText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value.trim();
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
-}
-
-/** Each mapping entry as text; keys taken literally (custom field labels may contain dots). */
-function mappedText(
-  mapping: Readonly<Record<string, string>>,
-  scope: Record<string, unknown>,
-): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(mapping).map(([key, spec]) => [key, toText(mappingValue(spec, scope))]),
-  );
-}
-
-function renderedText(
-  templates: Readonly<Record<string, string>>,
-  scope: Record<string, unknown>,
-): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(templates).map(([key, template]) => [
-      key,
-      renderTemplate(template, scope).trim(),
-    ]),
-  );
-}
-
-/** Every custom field the connection writes: its own and each action's, once. */
-function configuredFieldKeys(config: KeapConfig): string[] {
-  const perEvent = Object.values(config.actions).flatMap((action) =>
-    Object.keys(action?.customFields ?? {}),
-  );
-  return [...new Set([...Object.keys(config.customFields), ...perEvent])];
-}
 
 async function deliver(
   event: CanonicalEvent,
@@ -126,6 +90,18 @@ async function deliver(
   return { outcome: 'delivered', response: summary.join(', ') };
 }
 
+/** What the Keap client needs from a delivery's or a connection test's context. */
+function depsOf(ctx: TestContext): KeapDeps {
+  return {
+    http: ctx.http,
+    clock: ctx.clock,
+    logger: ctx.logger,
+    signal: ctx.signal,
+    caches: ctx.caches,
+    ...(ctx.saveConfig ? { saveConfig: ctx.saveConfig } : {}),
+  };
+}
+
 /** The Keap connector; a plain object that satisfies `Connector<KeapConfig>`. */
 export function keapConnector() {
   return {
@@ -143,28 +119,14 @@ export function keapConnector() {
           outcome: 'skipped',
           reason: `no Keap action is configured for ${actionKeyOf(event) ?? event.type} events`,
         };
-      return deliver(event, config, action, {
-        http: ctx.http,
-        clock: ctx.clock,
-        logger: ctx.logger,
-        signal: ctx.signal,
-        caches: ctx.caches,
-        ...(ctx.saveConfig ? { saveConfig: ctx.saveConfig } : {}),
-      });
+      return deliver(event, config, action, depsOf(ctx));
     },
 
     async testConnection(config, ctx) {
-      const client = createKeapClient(config, {
-        http: ctx.http,
-        clock: ctx.clock,
-        logger: ctx.logger,
-        signal: ctx.signal,
-        caches: ctx.caches,
-        ...(ctx.saveConfig ? { saveConfig: ctx.saveConfig } : {}),
-      });
+      const client = createKeapClient(config, depsOf(ctx));
       const fields = await fetchFields(client);
       if (!fields.ok) return testResult({ ok: false, result: fields.result }, '');
-      const keys = configuredFieldKeys(config);
+      const keys = actionFieldKeys(config.customFields, config.actions);
       const missing = missingFields(fields.value, keys);
       if (missing.length > 0)
         return { ok: false, message: `connected, but ${missingFieldsMessage(missing)}` };
