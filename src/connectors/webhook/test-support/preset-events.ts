@@ -17,7 +17,9 @@ const SUBSCRIPTION_TYPES: readonly EventType[] = [
 
 export function presetEvent(type: EventType): CanonicalEvent {
   const base = sampleEvent(type);
-  const order = base.order!;
+  const { order, buyer } = base;
+  // The sample event always has both; the check keeps the types honest.
+  if (!order || !buyer) throw new Error('the sample event lacks its order or buyer');
   if (type === 'refund' || type === 'chargeback' || type === 'chargeback_reversed')
     return sampleEvent(type, {
       order: {
@@ -56,7 +58,7 @@ export function presetEvent(type: EventType): CanonicalEvent {
     });
   if (type === 'payment')
     return sampleEvent(type, {
-      buyer: { ...base.buyer!, phone: '+49 30 1234567', newsletterConsent: true },
+      buyer: { ...buyer, phone: '+49 30 1234567', newsletterConsent: true },
       affiliate: { id: 'maxpartner', name: 'Max Partner', email: 'max@partner.example' },
     });
   return base;
