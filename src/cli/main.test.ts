@@ -67,6 +67,7 @@ describe('ipnhub CLI', () => {
         'connection enable',
         'connection list',
         'connection remove',
+        'connection sample',
         'connection test',
         'connection update',
         'deliveries list',

@@ -436,7 +436,8 @@ export function registerConnectionCommand(program: Command, ctx: CommandContext)
       'Print the body a webhook connection with the Zapier or Make body format sends, for a sample payment: paste it where Zapier or Make asks for a sample, or compare it with what your scenario expects. Field names: docs/protocols/webhooks.md.',
     )
     .option('--preset <preset>', 'zapier or make (both send the same flat body)', 'zapier')
-    .action((options: { preset: string }) => {
+    .option('--json', 'the body is JSON in any case; accepted like on every other command')
+    .action((options: { preset: string; json?: boolean }) => {
       if (options.preset !== 'zapier' && options.preset !== 'make')
         throw new IpnhubError(
           'VALIDATION_FAILED',
