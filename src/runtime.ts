@@ -338,6 +338,9 @@ export async function createRuntime(
         clock,
         caches,
         signal: AbortSignal.timeout(config.outboundTimeoutMs + 5000),
+        saveConfig: async (patch) => {
+          await connections.update(connectionId, { config: patch });
+        },
       });
     }
 

@@ -70,6 +70,7 @@ describe('ipnhub CLI', () => {
         'connection enable',
         'connection list',
         'connection remove',
+        'connection sample',
         'connection test',
         'connection update',
         'customer erase',

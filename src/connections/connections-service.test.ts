@@ -746,6 +746,7 @@ for (const dialect of enabledDialects()) {
         url: 'https://billing.example.com/ipn',
         secret,
         headers: { authorization: HEADER_TOKEN },
+        preset: 'standard',
       });
 
       const mail = await installed.create({
@@ -829,7 +830,7 @@ for (const dialect of enabledDialects()) {
         }),
       );
       expect(several.detail).toBe(
-        '(root): unknown settings "colour", "timeoutMS" (did you mean "timeoutMs"?); the settings here are: url, secret, headers, mapping, timeoutMs',
+        '(root): unknown settings "colour", "timeoutMS" (did you mean "timeoutMs"?); the settings here are: url, secret, headers, mapping, timeoutMs, preset',
       );
 
       const { connection } = await installed.create({
@@ -847,6 +848,7 @@ for (const dialect of enabledDialects()) {
       expect((await installed.list()).map((c) => c.name)).toEqual(['ok']);
       expect((await installed.get(connection.id))?.config).toEqual({
         url: 'https://a.example.com',
+        preset: 'standard',
       });
     });
 

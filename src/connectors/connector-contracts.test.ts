@@ -9,6 +9,7 @@ import type { Connector } from './connector.js';
 import { runConnectorContract } from './connector-contract.js';
 import type { ConnectorHarness } from './connector-contract.js';
 import { emailContractHarness } from './email/test-support/contract-harness.js';
+import { keapContractHarness } from './keap/test-support/contract-harness.js';
 import { klickTippContractHarness } from './klicktipp/test-support/contract-harness.js';
 import { paypalIpnForwardContractHarness } from './paypal-ipn-forward/test-support/contract-harness.js';
 import { quentnContractHarness } from './quentn/test-support/contract-harness.js';
@@ -28,6 +29,7 @@ const harnesses: { [Id in ConnectorId]: () => ConnectorHarness<ConfigOf<Id>> } =
   activecampaign: activeCampaignContractHarness,
   quentn: quentnContractHarness,
   klicktipp: klickTippContractHarness,
+  keap: keapContractHarness,
 };
 
 function run<Id extends ConnectorId>(id: Id): void {

@@ -72,6 +72,8 @@ export interface DeliveryContext {
    * is gone. Absent in contexts without a database (connection tests).
    */
   originalRequest?(): Promise<OriginalRequest | null>;
+  /** See {@link TestContext.saveConfig}. */
+  saveConfig?(patch: Record<string, unknown>): Promise<void>;
 }
 
 export interface OriginalRequest {
@@ -88,6 +90,13 @@ export interface TestContext {
   signal: AbortSignal;
   /** The runtime's caches, as in a delivery. */
   caches: CacheScope;
+  /**
+   * Merges `patch` into the connection's stored config (top-level JSON Merge Patch, validated,
+   * secret fields encrypted), for credentials the target replaces as it goes: Keap hands out a
+   * new OAuth refresh token with every access token and the old one stops working. Absent when
+   * there is no stored connection (a test of a config not saved yet).
+   */
+  saveConfig?(patch: Record<string, unknown>): Promise<void>;
 }
 
 export interface Connector<Config = unknown> {

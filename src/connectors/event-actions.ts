@@ -64,3 +64,17 @@ export function actionFor<A>(actions: EventActions<A>, event: CanonicalEvent): A
   const key = actionKeyOf(event);
   return key === null ? null : (actions[key] ?? null);
 }
+
+/**
+ * Every custom field a connection writes: the connection's own (`customFields`) and each
+ * action's, once. What a connection test checks exists at the target.
+ */
+export function actionFieldKeys(
+  customFields: Readonly<Record<string, string>>,
+  actions: EventActions<{ customFields?: Readonly<Record<string, string>> }>,
+): string[] {
+  const perEvent = Object.values(actions).flatMap((action) =>
+    Object.keys(action?.customFields ?? {}),
+  );
+  return [...new Set([...Object.keys(customFields), ...perEvent])];
+}

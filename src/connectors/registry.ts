@@ -3,6 +3,7 @@
  */
 import { activeCampaignConnector } from './activecampaign/activecampaign-connector.js';
 import { emailConnector } from './email/email-connector.js';
+import { keapConnector } from './keap/keap-connector.js';
 import { klickTippConnector } from './klicktipp/klicktipp-connector.js';
 import { paypalIpnForwardConnector } from './paypal-ipn-forward/paypal-ipn-forward-connector.js';
 import { quentnConnector } from './quentn/quentn-connector.js';
@@ -18,6 +19,7 @@ export const connectors = {
   activecampaign: activeCampaignConnector(),
   quentn: quentnConnector(),
   klicktipp: klickTippConnector(),
+  keap: keapConnector(),
 } as const;
 
 export type ConnectorId = keyof typeof connectors;

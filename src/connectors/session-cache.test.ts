@@ -21,6 +21,30 @@ describe('session cache', () => {
     expect(logins).toBe(1);
   });
 
+  it('logs in again, before the target refuses it, once a session is no longer fresh', async () => {
+    let now = 0;
+    const cache = createSessionCache<{ id: string; expiresAt: number }>({
+      fresh: (session) => now < session.expiresAt,
+    });
+    let logins = 0;
+    const login = async () => ({
+      ok: true as const,
+      session: { id: `s${++logins}`, expiresAt: now + 100 },
+    });
+    expect((await cache.get('k', login)).ok).toBe(true);
+    now = 99;
+    expect(await cache.get('k', login)).toEqual({
+      ok: true,
+      session: { id: 's1', expiresAt: 100 },
+    });
+    now = 100;
+    expect(await cache.get('k', login)).toEqual({
+      ok: true,
+      session: { id: 's2', expiresAt: 200 },
+    });
+    expect(logins).toBe(2);
+  });
+
   it('logs in again after the session is invalidated, but ignores stale invalidations', async () => {
     const cache = createSessionCache<string>();
     let logins = 0;

@@ -26,12 +26,24 @@ export interface SessionCache<S> {
   invalidate(key: string, session: S): void;
 }
 
-export function createSessionCache<S>(): SessionCache<S> {
+export interface SessionCacheOptions<S> {
+  /**
+   * False when a cached session must not be used any more (an access token close to its
+   * expiry): the next `get` logs in again instead of waiting for the target to refuse it.
+   */
+  fresh?(session: S): boolean;
+}
+
+export function createSessionCache<S>(options: SessionCacheOptions<S> = {}): SessionCache<S> {
   const entries = new Map<string, { pending: Promise<LoginResult<S>>; session?: S }>();
   return {
     get(key, login) {
       const cached = entries.get(key);
-      if (cached) return cached.pending;
+      const stale =
+        cached?.session !== undefined &&
+        options.fresh !== undefined &&
+        !options.fresh(cached.session);
+      if (cached && !stale) return cached.pending;
       const entry: { pending: Promise<LoginResult<S>>; session?: S } = {
         pending: login().then(
           (result) => {

@@ -214,6 +214,18 @@ export function loginFailure(
   };
 }
 
+/**
+ * `failed` for a 2xx without the data asked for: not the target's API as documented, and
+ * retrying will not change it, so it is reported with what came back.
+ */
+export function unexpectedAnswer(name: string, what: string, body: unknown): RetryOrFailed {
+  const shown = typeof body === 'string' ? body : JSON.stringify(body);
+  return {
+    outcome: 'failed',
+    reason: `${name} answered ${what} without the expected data: ${(shown ?? '').slice(0, 200)}`,
+  };
+}
+
 /** A connection-test answer from a call: ok with `success`, else the failure's reason. */
 export function testResult(result: CallResult, success: string): { ok: boolean; message: string } {
   return result.ok ? { ok: true, message: success } : { ok: false, message: result.result.reason };

@@ -108,7 +108,11 @@ export interface WorkerObserver {
 export interface DeliveryJobDeps {
   db: Kysely<Database>;
   adapter: DbAdapter;
-  connections: { loadForDelivery(id: string): Promise<ConnectionForDelivery | null> };
+  connections: {
+    loadForDelivery(id: string): Promise<ConnectionForDelivery | null>;
+    /** Stores credentials a connector was handed by its target (`DeliveryContext.saveConfig`). */
+    update?(id: string, patch: { config: Record<string, unknown> }): Promise<unknown>;
+  };
   http: HttpClient;
   /** The runtime's caches, for connectors (logins, rate limiters). */
   caches: CacheScope;
@@ -297,6 +301,15 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     return { body: Buffer.from(row.raw_body), contentType: headers['content-type'] ?? null };
   }
 
+  function saveConfigOf(connectionId: string) {
+    const update = deps.connections.update;
+    // Deliveries later in the same batch keep the config they loaded; the connector keeps what
+    // it was handed in the runtime's caches (keap/oauth.ts), the next batch loads the new one.
+    return async (patch: Record<string, unknown>): Promise<void> => {
+      await update?.(connectionId, { config: patch });
+    };
+  }
+
   /** A delivery of a connection ipnhub switched off stays pending, parked, without an attempt. */
   async function park(delivery: DeliveryRow): Promise<void> {
     await outcomes.record({
@@ -369,6 +382,7 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
         signal: deadline.signal,
         caches: deps.caches,
         originalRequest: () => originalRequest(delivery.event_id),
+        ...(deps.connections.update ? { saveConfig: saveConfigOf(connection.id) } : {}),
       }).finally(() => {
         deadline.release();
         slots.give();

@@ -112,6 +112,27 @@ describe('request recorder', () => {
     expect(JSON.stringify(recorder.recorded())).not.toMatch(/p@ss|sk_live|abc\.def/);
   });
 
+  it('keeps only the name of form fields that carry credentials, secret values or not', async () => {
+    const recorder = createRequestRecorder(http, []);
+    await recorder.http.request({
+      method: 'POST',
+      url: `${sink.url}/token`,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=refresh_token&refresh_token=rt_handed_out_later&client_secret=cs_1&scope=full',
+    });
+    await recorder.http.request({
+      method: 'POST',
+      url: `${sink.url}/json`,
+      headers: { 'content-type': 'application/json' },
+      body: '{"refresh_token_hint":"kept, not a form"}',
+    });
+    const [token, json] = recorder.recorded().requests;
+    expect(token?.body).toBe(
+      'grant_type=refresh_token&refresh_token=[redacted]&client_secret=[redacted]&scope=full',
+    );
+    expect(json?.body).toBe('{"refresh_token_hint":"kept, not a form"}');
+  });
+
   it('records a request that got no answer with why', async () => {
     const recorder = createRequestRecorder(http, []);
     const result = await recorder.http.request({

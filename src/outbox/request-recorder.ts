@@ -8,7 +8,10 @@
  * connection's secret fields is replaced wherever it appears — URL, header, body — also
  * percent-encoded and JSON-escaped, as form and JSON bodies carry them (a Salesforce login's
  * password, a webhook's extra Authorization header). Tokens a target hands out at login travel
- * in such headers and are covered by the name rule.
+ * in such headers and are covered by the name rule. Form-encoded fields whose name says they
+ * carry credentials (`refresh_token`, `client_secret`, `password`, …) keep only their name too:
+ * a refresh token a target handed out since the connection was loaded (Keap replaces it on every
+ * refresh) is not among the connection's secret values yet.
  *
  * At most {@link MAX_RECORDED_REQUESTS} requests per attempt are kept (the rest are counted),
  * each body cut at {@link MAX_RECORDED_BODY_CHARS} characters, so an attempt row stays small.
@@ -74,6 +77,14 @@ export function secretScrubber(secrets: readonly string[]): Scrubber {
   return (text) => ordered.reduce((out, secret) => out.split(secret).join(REDACTED), text);
 }
 
+/** `name=value` pairs of a form body whose name says the value is a credential. */
+const CREDENTIAL_FORM_FIELD = /(^|&)([^=&]*(?:token|secret|password|api[-_]?key)[^=&]*)=[^&]*/gi;
+
+function scrubCredentialFields(body: string, contentType: string | undefined): string {
+  if (!contentType?.toLowerCase().includes('application/x-www-form-urlencoded')) return body;
+  return body.replace(CREDENTIAL_FORM_FIELD, `$1$2=${REDACTED}`);
+}
+
 function bodyText(body: HttpRequest['body']): string | null {
   if (body === undefined) return null;
   return typeof body === 'string' ? body : body.toString('utf8');
@@ -97,7 +108,10 @@ export function createRequestRecorder(
     for (const [name, value] of Object.entries(req.headers ?? {}))
       headers[name] = CREDENTIAL_HEADER.test(name) ? REDACTED : scrub(value);
     const text = bodyText(req.body);
-    const body = text === null ? null : scrub(text);
+    const contentType = Object.entries(req.headers ?? {}).find(
+      ([name]) => name.toLowerCase() === 'content-type',
+    )?.[1];
+    const body = text === null ? null : scrubCredentialFields(scrub(text), contentType);
     const sent: SentRequest = {
       method: req.method,
       url: scrub(req.url),

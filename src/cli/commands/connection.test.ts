@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeWebhookSecret } from '../../connectors/webhook/secret.js';
 import { signWebhook } from '../../connectors/webhook/signature.js';
+import { flatSample } from '../../connectors/webhook/flat-body.js';
 import { createCliEnv, startHttpTarget } from '../test-support/cli-harness.js';
 import type { CliEnv, HttpTarget } from '../test-support/cli-harness.js';
 
@@ -317,6 +318,17 @@ describe('ipnhub connection', () => {
     );
     return String(request.headers['webhook-signature']).split(' ').includes(expected);
   }
+
+  it('sample prints the flat body of the Zapier and Make presets; another preset is refused', async () => {
+    const zapier = await cli.run(['connection', 'sample']);
+    expect(zapier.code).toBe(0);
+    expect(JSON.parse(zapier.stdout)).toEqual(flatSample());
+    const make = await cli.run(['connection', 'sample', '--preset', 'make']);
+    expect(JSON.parse(make.stdout)).toMatchObject({ buyer_email: 'anna.beispiel@example.com' });
+    const other = await cli.run(['connection', 'sample', '--preset', 'standard']);
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toContain('--preset: "standard" is not a preset with a flat body');
+  });
 
   it('update changes the URL and keeps the signing secret; filter options change one filter each', async () => {
     const added = JSON.parse(

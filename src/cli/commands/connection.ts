@@ -13,6 +13,7 @@ import type {
 } from '../../connections/connections-service.js';
 import type { ConnectionFilters } from '../../routing/filters.js';
 import { CONNECTOR_IDS } from '../../connectors/registry.js';
+import { flatSample } from '../../connectors/webhook/flat-body.js';
 import { IpnhubError } from '../../core/errors.js';
 import { EVENT_TYPES } from '../../core/events.js';
 import type { EventType } from '../../core/events.js';
@@ -299,7 +300,7 @@ function backfillSummary(id: string, r: BackfillResult): string {
   return `${r.matched} event(s) ${range} match${had}: created ${r.created} backfill delivery(ies), due until ${r.lastDueAt}; the running worker (ipnhub serve or ipnhub worker) sends them.`;
 }
 
-/** Adds `connection add|list|update|enable|disable|test|backfill|remove`; `test` sets exit code 1 unless it passed. */
+/** Adds `connection add|list|update|enable|disable|test|sample|backfill|remove`; `test` sets exit code 1 unless it passed. */
 export function registerConnectionCommand(program: Command, ctx: CommandContext): void {
   const connection = program
     .command('connection')
@@ -496,6 +497,22 @@ export function registerConnectionCommand(program: Command, ctx: CommandContext)
         if (options.json === true) printJson(ctx.io, result);
         else printLines(ctx.io, backfillSummary(id, result));
       });
+    });
+
+  connection
+    .command('sample')
+    .description(
+      'Print the body a webhook connection with the Zapier or Make body format sends, for a sample payment: paste it where Zapier or Make asks for a sample, or compare it with what your scenario expects. Field names: docs/protocols/webhooks.md.',
+    )
+    .option('--preset <preset>', 'zapier or make (both send the same flat body)', 'zapier')
+    .option('--json', 'the body is JSON in any case; accepted like on every other command')
+    .action((options: { preset: string; json?: boolean }) => {
+      if (options.preset !== 'zapier' && options.preset !== 'make')
+        throw new IpnhubError(
+          'VALIDATION_FAILED',
+          `--preset: "${options.preset}" is not a preset with a flat body (zapier, make)`,
+        );
+      printJson(ctx.io, flatSample());
     });
 
   connection

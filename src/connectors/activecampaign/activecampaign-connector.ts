@@ -11,13 +11,14 @@ import type { CanonicalEvent } from '../../core/events.js';
 import type { Clock } from '../../lib/clock.js';
 import type { HttpClient } from '../../lib/http-client.js';
 import type { Connector, DeliveryResult } from '../connector.js';
-import { actionFor, actionKeyOf } from '../event-actions.js';
+import { actionFieldKeys, actionFor, actionKeyOf } from '../event-actions.js';
+import { mappedText, renderedText } from '../mapped-text.js';
 import { testResult } from '../target-client.js';
 import { templateScope } from '../template.js';
 import { createActiveCampaignClient } from './client.js';
 import { activeCampaignConfigSchema } from './config.js';
 import type { ActiveCampaignAction, ActiveCampaignConfig } from './config.js';
-import { mappedText, renderedText, syncContact } from './contact.js';
+import { syncContact } from './contact.js';
 import { fetchFields, fieldValues, missingFields, missingFieldsMessage } from './custom-fields.js';
 import type { FieldValue } from './custom-fields.js';
 import { recordOrder } from './deep-data.js';
@@ -124,14 +125,6 @@ async function deliver(
   return { outcome: 'delivered', response: summary.join(', ') };
 }
 
-/** Every custom field the connection writes: its own and each action's, once. */
-function configuredFieldKeys(config: ActiveCampaignConfig): string[] {
-  const perEvent = Object.values(config.actions).flatMap((action) =>
-    Object.keys(action?.customFields ?? {}),
-  );
-  return [...new Set([...Object.keys(config.customFields), ...perEvent])];
-}
-
 /** The ActiveCampaign connector; a plain object that satisfies `Connector<ActiveCampaignConfig>`. */
 export function activeCampaignConnector(options: ActiveCampaignConnectorOptions = {}) {
   return {
@@ -168,7 +161,7 @@ export function activeCampaignConnector(options: ActiveCampaignConnectorOptions 
       });
       const fields = await fetchFields(client);
       if (!fields.ok) return testResult({ ok: false, result: fields.result }, '');
-      const keys = configuredFieldKeys(config);
+      const keys = actionFieldKeys(config.customFields, config.actions);
       const missing = missingFields(fields.value, keys);
       if (missing.length > 0)
         return { ok: false, message: `connected, but ${missingFieldsMessage(missing)}` };

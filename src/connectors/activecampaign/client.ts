@@ -7,7 +7,10 @@
 import type { Clock } from '../../lib/clock.js';
 import type { HttpClient } from '../../lib/http-client.js';
 import type { RetryOrFailed, TargetClient } from '../target-client.js';
-import { createTargetClient } from '../target-client.js';
+import {
+  createTargetClient,
+  unexpectedAnswer as targetUnexpectedAnswer,
+} from '../target-client.js';
 import { sharedRateLimiter } from '../rate-limiter.js';
 import { apiBase } from './config.js';
 import { isRecord } from '../../lib/is-record.js';
@@ -117,13 +120,7 @@ export function mayBeDuplicate(status: number | undefined): boolean {
 }
 
 export function unexpectedAnswer(what: string, body: unknown): RetryOrFailed {
-  // A 2xx without the object we asked for is not the target's API as documented; retrying
-  // will not change it, so it is reported with what came back.
-  const shown = typeof body === 'string' ? body : JSON.stringify(body);
-  return {
-    outcome: 'failed',
-    reason: `${TARGET_NAME} answered ${what} without the expected data: ${(shown ?? '').slice(0, 200)}`,
-  };
+  return targetUnexpectedAnswer(TARGET_NAME, what, body);
 }
 
 const PAGE = 100;

@@ -2,7 +2,8 @@
  * The `webhook` connector: POSTs each event as JSON to a URL, signed per Standard Webhooks
  * v1.0.0 (docs/protocols/webhooks.md#standard-webhooks) and usable as a Zapier/Make catch hook (docs/protocols/webhooks.md#zapier-and-make).
  *
- * - Body: the connection's mapping applied to the event, or the Standard Webhooks envelope
+ * - Body: the connection's mapping applied to the event; for the Zapier and Make presets one
+ *   flat object with fixed snake_case fields (flat-body.ts); else the Standard Webhooks envelope
  *   `{ type, timestamp, data: <canonical event> }`.
  * - `webhook-id` is the delivery id, stable across retries, so receivers can deduplicate;
  *   `webhook-timestamp` is the attempt's time; `webhook-signature` signs the exact bytes sent.
@@ -18,6 +19,7 @@ import { applyMapping, templateScope } from '../template.js';
 import { classifyHttpResult } from '../classify-response.js';
 import { webhookConfigSchema } from './config.js';
 import type { WebhookConfig } from './config.js';
+import { flatBody } from './flat-body.js';
 import { decodeWebhookSecret } from './secret.js';
 import { signWebhook } from './signature.js';
 
@@ -26,11 +28,11 @@ export type { WebhookConfig } from './config.js';
 
 const USER_AGENT = 'ipnhub/0.1';
 
-/** The JSON the endpoint gets: the mapping applied, or the Standard Webhooks envelope. */
+/** The JSON the endpoint gets: the mapping applied, the flat preset body, or the Standard Webhooks envelope. */
 function webhookPayload(event: CanonicalEvent, config: WebhookConfig): unknown {
-  return config.mapping
-    ? applyMapping(config.mapping, templateScope(event))
-    : { type: event.type, timestamp: event.occurredAt, data: event };
+  if (config.mapping) return applyMapping(config.mapping, templateScope(event));
+  if (config.preset === 'zapier' || config.preset === 'make') return flatBody(event);
+  return { type: event.type, timestamp: event.occurredAt, data: event };
 }
 
 function webhookBody(event: CanonicalEvent, config: WebhookConfig): Buffer {
@@ -74,7 +76,7 @@ export function webhookConnector() {
     id: 'webhook',
     displayName: 'Webhook',
     description:
-      'POSTs every event as signed JSON (Standard Webhooks) to your URL: your own system, Zapier, Make or n8n. Any 2xx counts as delivered; 408, 429 and 5xx are retried. The connection test POSTs a connection_test sample event, signed the same way, to the URL: that is the documented way to check a webhook endpoint.',
+      'POSTs every event as signed JSON (Standard Webhooks) to your URL: your own system, Zapier, Make or n8n. The "zapier" and "make" body formats send one flat object with fixed field names that those tools map easily. Any 2xx counts as delivered; 408, 429 and 5xx are retried. The connection test POSTs a connection_test sample event, signed the same way, to the URL: that is the documented way to check a webhook endpoint.',
     configSchema: webhookConfigSchema,
     secretFields: ['secret', 'headers'],
 

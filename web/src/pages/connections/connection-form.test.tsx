@@ -97,6 +97,7 @@ describe('Connection form', () => {
     expect((await server.runtime.connections.get(connection.id))?.config).toEqual({
       url: 'https://hooks.example.com/in',
       mapping: { id: 'order.id' },
+      preset: 'standard',
     });
 
     // A secret that is no signing secret: refused at the secret's field.

@@ -59,6 +59,7 @@ describe('Connections pages', () => {
       '/connections/new/activecampaign',
       '/connections/new/quentn',
       '/connections/new/klicktipp',
+      '/connections/new/keap',
     ]);
     // Described in the user's language.
     expect(screen.getByRole('article', { name: 'Webhook' }).textContent).toContain('signed JSON');
