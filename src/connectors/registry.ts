@@ -2,6 +2,7 @@
  * Every outbound connector, by id. The `ConnectorId` union is derived from this object.
  */
 import { activeCampaignConnector } from './activecampaign/activecampaign-connector.js';
+import { capsuleConnector } from './capsule/capsule-connector.js';
 import { emailConnector } from './email/email-connector.js';
 import { klickTippConnector } from './klicktipp/klicktipp-connector.js';
 import { paypalIpnForwardConnector } from './paypal-ipn-forward/paypal-ipn-forward-connector.js';
@@ -18,6 +19,7 @@ export const connectors = {
   activecampaign: activeCampaignConnector(),
   quentn: quentnConnector(),
   klicktipp: klickTippConnector(),
+  capsule: capsuleConnector(),
 } as const;
 
 export type ConnectorId = keyof typeof connectors;

@@ -66,6 +66,7 @@ describe('templatePathProblems', () => {
         activecampaign: { accountUrl: 'https://x.api-us1.com', apiToken: 't' },
         quentn: { baseUrl: 'https://x.quentn.com/public/api/V1/', apiKey: 'k' },
         klicktipp: { auth: { username: 'u', password: 'p' } },
+        capsule: { apiToken: 't' },
       };
       const parsed = connector.configSchema.safeParse(minimal[connector.id]);
       expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);
