@@ -184,8 +184,11 @@ export async function startCapsuleFake(options: CapsuleFakeOptions = {}): Promis
   let perHour = 4000;
   let used = 0;
   const windowReset = Math.floor(Date.now() / 1000) + 3600;
+  // Parties and opportunities count on their own, so tests can name them; everything else shares one counter.
   let nextId = 1000;
   const id = (): number => nextId++;
+  let nextPartyId = 101;
+  let nextOpportunityId = 201;
   const parties = new Map<number, CapsuleFakeParty>();
   const tags = new Map<number, CapsuleFakeTag>();
   const opportunities = new Map<number, CapsuleFakeOpportunity>();
@@ -499,7 +502,7 @@ export async function startCapsuleFake(options: CapsuleFakeOptions = {}): Promis
       if (input.type !== 'person' && input.type !== 'organisation')
         throw invalid('party', 'type', 'type must be person or organisation');
       const party: CapsuleFakeParty = {
-        id: id(),
+        id: nextPartyId++,
         type: input.type,
         firstName: null,
         lastName: null,
@@ -550,7 +553,7 @@ export async function startCapsuleFake(options: CapsuleFakeOptions = {}): Promis
         if (input[required] === undefined)
           throw invalid('opportunity', required, `${required} is required`);
       const o: CapsuleFakeOpportunity = {
-        id: id(),
+        id: nextOpportunityId++,
         partyId: 0,
         milestoneId: 0,
         name: '',
