@@ -58,6 +58,7 @@ describe('Connections pages', () => {
       '/connections/new/activecampaign',
       '/connections/new/quentn',
       '/connections/new/klicktipp',
+      '/connections/new/capsule',
     ]);
     // Described in the user's language.
     expect(screen.getByRole('article', { name: 'Webhook' }).textContent).toContain('signed JSON');
