@@ -87,8 +87,6 @@ describe('capsule connector', () => {
     const productTag = [...fake.tags.values()].find((t) => t.name === PRODUCT);
     expect(fake.requests[1]?.body).toEqual({
       party: {
-        firstName: 'Anna',
-        lastName: 'Beispiel',
         tags: [{ name: `${PRODUCT} - refund` }, { id: productTag?.id, _delete: true }],
       },
     });
@@ -97,6 +95,18 @@ describe('capsule connector', () => {
     expect(people[0]?.addresses).toHaveLength(1);
     expect(people[0]?.phoneNumbers).toHaveLength(1);
     expect(fake.tagsOf(people[0]?.id ?? 0)).toEqual([`${PRODUCT} - refund`]);
+  });
+
+  it('writes nothing when a repeated delivery finds everything in place, and only a changed name otherwise', async () => {
+    await deliver(withBuyer('payment', { phone: '+49 30 1234567' }));
+    fake.requests.length = 0;
+    expect(await deliver(withBuyer('payment', { phone: '+49301234567' }))).toEqual({
+      outcome: 'delivered',
+      response: 'person 101 unchanged, tags +0 -0',
+    });
+    expect(fake.writes()).toEqual([]);
+    await deliver(withBuyer('payment', { lastName: 'Muster' }));
+    expect(fake.writes().map((r) => r.body)).toEqual([{ party: { lastName: 'Muster' } }]);
   });
 
   it('ignores an organisation with the buyer e-mail and a person whose e-mail only contains it', async () => {

@@ -108,8 +108,8 @@ async function deliverAction(
     fields: fields.value,
   });
   if (!written.ok) return written.result;
-  const { id, created, added, removed } = written.value;
-  const notes = [`person ${id} ${created ? 'created' : 'updated'}`, `tags +${added} -${removed}`];
+  const { id, change, added, removed } = written.value;
+  const notes = [`person ${id} ${change}`, `tags +${added} -${removed}`];
   if (config.opportunity.enabled && action.opportunity) {
     const synced = await syncOpportunity(client, event, id, action.opportunity, config.opportunity);
     if (!synced.ok) return synced.result;

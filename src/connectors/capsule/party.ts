@@ -17,6 +17,7 @@ import type { WantedValue } from './custom-fields.js';
 /** The person as the search answered it (with `embed=tags,fields`). */
 export interface FoundParty {
   id: number;
+  names: Partial<Record<'firstName' | 'lastName' | 'jobTitle', string>>;
   tags: Array<{ id: number; name: string }>;
   fields: Array<{ id: number; definitionId: number; value: unknown }>;
   addresses: Array<Record<string, unknown>>;
@@ -34,8 +35,14 @@ function records(value: unknown): Array<Record<string, unknown>> {
 function parsed(party: Record<string, unknown>): FoundParty | null {
   const id = capsuleId(party.id);
   if (id === null) return null;
+  const names: FoundParty['names'] = {};
+  for (const key of ['firstName', 'lastName', 'jobTitle'] as const) {
+    const value = party[key];
+    if (typeof value === 'string') names[key] = value;
+  }
   return {
     id,
+    names,
     tags: records(party.tags).flatMap((t) => {
       const tagId = capsuleId(t.id);
       return tagId !== null && typeof t.name === 'string' ? [{ id: tagId, name: t.name }] : [];
@@ -123,7 +130,8 @@ export interface PartyChange {
 
 export interface PartyWrite {
   id: number;
-  created: boolean;
+  /** What happened to the person: nothing needed changing → `unchanged`. */
+  change: 'created' | 'updated' | 'unchanged';
   added: number;
   removed: number;
 }
@@ -147,7 +155,7 @@ function partyBody(
   const { values } = change;
   const body: Record<string, unknown> = existing ? {} : { type: 'person' };
   for (const key of ['firstName', 'lastName', 'jobTitle'] as const)
-    if (values[key]) body[key] = values[key];
+    if (values[key] && values[key] !== existing?.names[key]) body[key] = values[key];
   if (!existing) body.emailAddresses = [{ address: email }];
   const address = addressOf(values);
   if (address && !(existing && hasAddress(existing, address))) body.addresses = [address];
@@ -182,7 +190,7 @@ export async function writePerson(
 ): Promise<Step<PartyWrite>> {
   const { body, added, removed } = partyBody(email, change, existing);
   if (existing && Object.keys(body).length === 0)
-    return { ok: true, value: { id: existing.id, created: false, added, removed } };
+    return { ok: true, value: { id: existing.id, change: 'unchanged', added, removed } };
   const answer = existing
     ? await client.call({ method: 'PUT', path: `/parties/${existing.id}`, json: { party: body } })
     : await client.call({ method: 'POST', path: '/parties', json: { party: body } });
@@ -194,5 +202,8 @@ export async function writePerson(
       ok: false,
       result: unexpectedAnswer(existing ? 'the party update' : 'the new party', answer.body),
     };
-  return { ok: true, value: { id, created: existing === null, added, removed } };
+  return {
+    ok: true,
+    value: { id, change: existing === null ? 'created' : 'updated', added, removed },
+  };
 }
