@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { activeCampaignContractHarness } from './activecampaign/test-support/contract-harness.js';
+import { capsuleContractHarness } from './capsule/test-support/contract-harness.js';
 import type { Connector } from './connector.js';
 import { runConnectorContract } from './connector-contract.js';
 import type { ConnectorHarness } from './connector-contract.js';
@@ -30,6 +31,7 @@ const harnesses: { [Id in ConnectorId]: () => ConnectorHarness<ConfigOf<Id>> } =
   quentn: quentnContractHarness,
   klicktipp: klickTippContractHarness,
   keap: keapContractHarness,
+  capsule: capsuleContractHarness,
 };
 
 function run<Id extends ConnectorId>(id: Id): void {

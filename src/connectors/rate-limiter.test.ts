@@ -87,6 +87,16 @@ describe('rate limiter', () => {
     expect(waits).toEqual([200, 400, 600, 800, 1000]);
   });
 
+  it('gives a new account limiter the burst asked for, at the average rate', async () => {
+    const waits: number[] = [];
+    const ticker = { nowMs: () => 0, sleep: async (ms: number) => void waits.push(Math.round(ms)) };
+    const registry = createRateLimiterRegistry(ticker);
+    // An hourly budget: 3 at once, then one per second on average.
+    const limiter = registry.limiterFor('hourly', 1, 3);
+    for (let i = 0; i < 5; i++) await limiter.acquire();
+    expect(waits).toEqual([1000, 2000]);
+  });
+
   it('refills at the old rate up to the change, then at the new one, with the new burst size', async () => {
     let now = 0;
     const waits: number[] = [];

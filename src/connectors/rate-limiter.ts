@@ -88,17 +88,21 @@ export function createRateLimiter(options: {
  * already holding it slow down too: an account never has two budgets at once.
  */
 export function createRateLimiterRegistry(ticker?: Ticker): {
-  limiterFor(key: string, perSecond: number): RateLimiter;
+  limiterFor(key: string, perSecond: number, burst?: number): RateLimiter;
 } {
   const limiters = new Map<string, AdjustableRateLimiter>();
   return {
-    limiterFor(key, perSecond) {
+    limiterFor(key, perSecond, burst) {
       const existing = limiters.get(key);
       if (existing) {
         if (perSecond < existing.perSecond) existing.setRate(perSecond);
         return existing;
       }
-      const limiter = createRateLimiter({ perSecond, ...(ticker ? { ticker } : {}) });
+      const limiter = createRateLimiter({
+        perSecond,
+        ...(burst !== undefined ? { burst } : {}),
+        ...(ticker ? { ticker } : {}),
+      });
       limiters.set(key, limiter);
       return limiter;
     },
@@ -107,7 +111,16 @@ export function createRateLimiterRegistry(ticker?: Ticker): {
 
 const RATE_LIMITERS = cacheSlot('connector rate limiters', () => createRateLimiterRegistry());
 
-/** The runtime's limiter for `key` (the target account), created on first use; see {@link createRateLimiterRegistry}. */
-export function sharedRateLimiter(caches: CacheScope, key: string, perSecond: number): RateLimiter {
-  return caches.get(RATE_LIMITERS).limiterFor(key, perSecond);
+/**
+ * The runtime's limiter for `key` (the target account), created on first use; see
+ * {@link createRateLimiterRegistry}. `burst` (default `perSecond`) applies when it is created:
+ * targets with hourly budgets (Capsule) allow short bursts at an average rate.
+ */
+export function sharedRateLimiter(
+  caches: CacheScope,
+  key: string,
+  perSecond: number,
+  burst?: number,
+): RateLimiter {
+  return caches.get(RATE_LIMITERS).limiterFor(key, perSecond, burst);
 }

@@ -2,6 +2,7 @@
  * Every outbound connector, by id. The `ConnectorId` union is derived from this object.
  */
 import { activeCampaignConnector } from './activecampaign/activecampaign-connector.js';
+import { capsuleConnector } from './capsule/capsule-connector.js';
 import { emailConnector } from './email/email-connector.js';
 import { keapConnector } from './keap/keap-connector.js';
 import { klickTippConnector } from './klicktipp/klicktipp-connector.js';
@@ -20,6 +21,7 @@ export const connectors = {
   quentn: quentnConnector(),
   klicktipp: klickTippConnector(),
   keap: keapConnector(),
+  capsule: capsuleConnector(),
 } as const;
 
 export type ConnectorId = keyof typeof connectors;

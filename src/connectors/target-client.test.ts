@@ -236,6 +236,19 @@ describe('target client', () => {
     });
   });
 
+  it("takes the connector's retry hint from the target's own headers when there is no Retry-After", async () => {
+    handler = (_req, _body, res) => json(res, 429, { message: 'quota' }, { 'x-reset-in': '42' });
+    const hinted = client({ retryAfter: (headers) => Number(headers['x-reset-in']) });
+    expect(await hinted.call({ method: 'GET', path: '/x' })).toMatchObject({
+      result: { outcome: 'retry', retryAfterSeconds: 42 },
+    });
+    handler = (_req, _body, res) =>
+      json(res, 429, { message: 'quota' }, { 'x-reset-in': '42', 'retry-after': '7' });
+    expect(await hinted.call({ method: 'GET', path: '/x' })).toMatchObject({
+      result: { outcome: 'retry', retryAfterSeconds: 7 },
+    });
+  });
+
   it('retries 5xx and network failures', async () => {
     handler = (_req, _body, res) => json(res, 503, { message: 'maintenance' });
     expect(await client().call({ method: 'GET', path: '/x' })).toMatchObject({

@@ -55,6 +55,11 @@ export interface TargetClientOptions<S> {
   classify?(status: number, body: unknown): AnswerClass | undefined;
   /** The target's own error message in an error body. */
   errorMessage?(body: unknown): string | undefined;
+  /**
+   * Seconds to wait before retrying an answer classed `retry` that has no `Retry-After`, from
+   * the target's own headers (Capsule's `X-RateLimit-Reset`); undefined = no hint.
+   */
+  retryAfter?(headers: Record<string, string>, now: Date): number | undefined;
 }
 
 export interface TargetClient {
@@ -132,7 +137,9 @@ export function createTargetClient<S>(options: TargetClientOptions<S>): TargetCl
       result = authFailure(name, message || 'no message', response.status);
     } else if (cls === 'retry') {
       const classified = classifyHttpResult(outcome, options.clock.now());
-      const retryAfter = classified.outcome === 'retry' ? classified.retryAfterSeconds : undefined;
+      const retryAfter =
+        (classified.outcome === 'retry' ? classified.retryAfterSeconds : undefined) ??
+        options.retryAfter?.(response.headers, options.clock.now());
       result = {
         outcome: 'retry',
         reason: `${name} answered HTTP ${response.status}${message ? `: ${message}` : ''}`,

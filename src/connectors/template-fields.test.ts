@@ -67,6 +67,7 @@ describe('templatePathProblems', () => {
         quentn: { baseUrl: 'https://x.quentn.com/public/api/V1/', apiKey: 'k' },
         klicktipp: { auth: { username: 'u', password: 'p' } },
         keap: { credentials: { apiKey: 'k' } },
+        capsule: { apiToken: 't' },
       };
       const parsed = connector.configSchema.safeParse(minimal[connector.id]);
       expect(parsed.success, JSON.stringify(parsed.error?.issues)).toBe(true);

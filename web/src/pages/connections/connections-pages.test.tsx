@@ -60,6 +60,7 @@ describe('Connections pages', () => {
       '/connections/new/quentn',
       '/connections/new/klicktipp',
       '/connections/new/keap',
+      '/connections/new/capsule',
     ]);
     // Described in the user's language.
     expect(screen.getByRole('article', { name: 'Webhook' }).textContent).toContain('signed JSON');
