@@ -304,7 +304,8 @@ async function runScenario(
     const done = await child.ask('stop', 'DONE', doneSchema);
     await child.exited;
     log(
-      `  peak RSS ${megabytes(done.peakRssKiB).toFixed(0)} MB by ${done.rssSource} (at start ${megabytes(child.ready.peakRssKiB).toFixed(0)} MB, after ingest ${megabytes(stored.peakRssKiB).toFixed(0)} MB)`,
+      `  peak RSS ${megabytes(done.peakRssKiB).toFixed(0)} MB by ${done.rssSource} (at start ${megabytes(child.ready.peakRssKiB).toFixed(0)} MB, after ingest ${megabytes(stored.peakRssKiB).toFixed(0)} MB` +
+        `${delivery ? `, after delivery ${megabytes(delivery.peakRssKiB).toFixed(0)} MB` : ''})`,
     );
     return {
       name,
