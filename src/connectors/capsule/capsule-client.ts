@@ -12,7 +12,10 @@ import { isRecord } from '../../lib/is-record.js';
 import type { CacheScope } from '../../lib/cache-scope.js';
 import { sharedRateLimiter } from '../rate-limiter.js';
 import { credentialKey } from '../session-cache.js';
-import { createTargetClient } from '../target-client.js';
+import {
+  createTargetClient,
+  unexpectedAnswer as sharedUnexpectedAnswer,
+} from '../target-client.js';
 import type { RetryOrFailed, TargetClient } from '../target-client.js';
 import type { CapsuleConfig } from './config.js';
 
@@ -92,11 +95,7 @@ export function createCapsuleClient(
 
 /** A 2xx answer without the object asked for: not Capsule's API as documented; retrying will not help. */
 export function unexpectedAnswer(what: string, body: unknown): RetryOrFailed {
-  const shown = typeof body === 'string' ? body : JSON.stringify(body);
-  return {
-    outcome: 'failed',
-    reason: `${CAPSULE} answered ${what} without the expected data: ${(shown ?? '').slice(0, 200)}`,
-  };
+  return sharedUnexpectedAnswer(CAPSULE, what, body);
 }
 
 /** A Capsule id: ids are numbers. */
