@@ -203,7 +203,8 @@ async function runScenario(
     deliveryTimeoutMs: Math.max(1000, Math.round(settings.deliveryLimitS * 1000)),
   };
   const nodeFlags = settings.cpuProfDir
-    ? ['--cpu-prof', `--cpu-prof-dir=${settings.cpuProfDir}`, `--cpu-prof-name=${name}.cpuprofile`]
+    ? // One directory per scenario, Node's own file names: one profile per thread (pid and thread id).
+      ['--cpu-prof', `--cpu-prof-dir=${join(settings.cpuProfDir, name)}`]
     : [];
   const loadAverage = loadavg()[0] ?? 0;
   // The delivery answer may take the whole delivery limit, plus closing down.

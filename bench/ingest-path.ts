@@ -1,0 +1,90 @@
+/**
+ * The ingest path without HTTP, in one thread: signed Digistore24 `on_payment` bodies go
+ * through `runtime.ingest.receive` (verify, normalize, the group-committed write) with the
+ * writer in this thread, 50 at a time as under the closed-loop load, against a real SQLite file
+ * (WAL, synchronous=FULL). Prints CPU per notification and bytes written per notification
+ * (database + WAL), so a change to the write path can be measured apart from HTTP and from
+ * the noise of the load generator:
+ *
+ *   node --import tsx bench/ingest-path.ts [--count 20000] [--rounds 3]
+ *   node --cpu-prof --import tsx bench/ingest-path.ts     # where the time goes, one thread
+ *   node --import tsx bench/ingest-path.ts --keep         # keep the database to inspect it
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../src/config/config.js';
+import { silentLogger } from '../src/lib/logger.js';
+import { createRuntime } from '../src/runtime.js';
+import { signedPaymentBodies } from './payloads.js';
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '20000' },
+    rounds: { type: 'string', default: '3' },
+    'at-once': { type: 'string', default: '50' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const COUNT = Number(values.count);
+const ROUNDS = Number(values.rounds);
+const AT_ONCE = Number(values['at-once']);
+const PASSPHRASE = 'bench-passphrase';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'ipnhub-ingest-path-'));
+const runtime = await createRuntime(
+  loadConfig({}, { dataDir, logLevel: 'warn', ingestWriterThread: false }),
+  { logger: silentLogger(), skipAdminToken: true },
+);
+const source = await runtime.sources.create({
+  provider: 'digistore24',
+  name: 'DS24',
+  config: { passphrase: PASSPHRASE },
+});
+await runtime.connections.create({
+  connector: 'webhook',
+  name: 'Sink',
+  filters: { eventTypes: ['payment'] },
+  config: { url: 'http://127.0.0.1:9/hooks' },
+});
+
+const bytesOnDisk = (): number =>
+  readdirSync(dataDir)
+    .filter((name) => name.startsWith('ipnhub.db') || name.endsWith('.db') || name.endsWith('-wal'))
+    .reduce((sum, name) => sum + statSync(join(dataDir, name)).size, 0);
+
+let prefix = 0;
+for (let round = 0; round <= ROUNDS; round++) {
+  const bodies = signedPaymentBodies(COUNT, {
+    passphrase: PASSPHRASE,
+    prefix: `R${String.fromCharCode(65 + prefix++)}`,
+  });
+  const before = process.cpuUsage();
+  const started = performance.now();
+  for (let done = 0; done < COUNT; done += AT_ONCE) {
+    const results = await Promise.all(
+      bodies.slice(done, done + AT_ONCE).map((rawBody) =>
+        runtime.ingest.receive(source.id, {
+          receivedAt: new Date(),
+          method: 'POST',
+          url: `/ipn/${source.id}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          rawBody,
+          remoteAddress: '127.0.0.1',
+        }),
+      ),
+    );
+    for (const result of results)
+      if (result.ack.body !== 'OK') throw new Error(`not OK: ${result.ack.body}`);
+  }
+  const used = process.cpuUsage(before);
+  const ms = performance.now() - started;
+  process.stdout.write(
+    `${round === 0 ? 'warm-up' : `round ${round}`}: ${((used.user + used.system) / 1000 / COUNT).toFixed(4)} ms CPU per notification, ` +
+      `${((1000 * COUNT) / ms).toFixed(0)}/s, on disk ${(bytesOnDisk() / 1024 / 1024).toFixed(1)} MB\n`,
+  );
+}
+await runtime.close();
+if (values.keep) process.stdout.write(`database kept in ${dataDir}\n`);
+else rmSync(dataDir, { recursive: true, force: true });
