@@ -13,13 +13,13 @@ import type { HttpClient } from '../../lib/http-client.js';
 import type { Connector, DeliveryResult } from '../connector.js';
 import { actionFieldKeys, actionFor, actionKeyOf } from '../event-actions.js';
 import { mappedText, renderedText } from '../mapped-text.js';
-import { testResult } from '../target-client.js';
 import { templateScope } from '../template.js';
 import { createActiveCampaignClient } from './client.js';
 import { activeCampaignConfigSchema } from './config.js';
 import type { ActiveCampaignAction, ActiveCampaignConfig } from './config.js';
 import { syncContact } from './contact.js';
-import { fetchFields, fieldValues, missingFields, missingFieldsMessage } from './custom-fields.js';
+import { activeCampaignFields, fieldValues } from './custom-fields.js';
+import { fieldsForDelivery, fieldsForTest } from '../existing-fields.js';
 import type { FieldValue } from './custom-fields.js';
 import { recordOrder } from './deep-data.js';
 import { applyLists } from './lists.js';
@@ -75,14 +75,8 @@ async function deliver(
     ...new Set([...Object.keys(config.customFields), ...Object.keys(action.customFields)]),
   ];
   if (customKeys.length > 0) {
-    const fields = await fetchFields(client);
+    const fields = await fieldsForDelivery(activeCampaignFields(client), customKeys);
     if (!fields.ok) return fields.result;
-    const missing = missingFields(fields.value, customKeys);
-    if (missing.length > 0)
-      return {
-        outcome: 'failed',
-        reason: `TARGET_VALIDATION_FAILED: ${missingFieldsMessage(missing)}`,
-      };
     // The event's own fields last: they win over the connection's for the same field.
     values = fieldValues(
       fields.value,
@@ -159,12 +153,9 @@ export function activeCampaignConnector(options: ActiveCampaignConnectorOptions 
         caches: ctx.caches,
         requestsPerSecond: options.requestsPerSecond,
       });
-      const fields = await fetchFields(client);
-      if (!fields.ok) return testResult({ ok: false, result: fields.result }, '');
       const keys = actionFieldKeys(config.customFields, config.actions);
-      const missing = missingFields(fields.value, keys);
-      if (missing.length > 0)
-        return { ok: false, message: `connected, but ${missingFieldsMessage(missing)}` };
+      const fields = await fieldsForTest(activeCampaignFields(client), keys);
+      if (!fields.ok) return fields.answer;
       const configured = keys.length;
       return {
         ok: true,

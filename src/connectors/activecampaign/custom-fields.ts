@@ -4,6 +4,7 @@
  * (case-insensitive); ipnhub never creates fields. Values are text; date fields get
  * `YYYY-MM-DD`; empty values are left out so what the contact has stays.
  */
+import type { ExistingFields } from '../existing-fields.js';
 import type { TargetClient } from '../target-client.js';
 import { isEmptyValue } from '../template.js';
 import type { Step } from './client.js';
@@ -95,4 +96,13 @@ export function fieldValues(
     }
   }
   return [...byField.values()];
+}
+
+/** The account's custom fields, as the delivery and the connection test check them. */
+export function activeCampaignFields(client: TargetClient): ExistingFields<AccountField> {
+  return {
+    fetch: () => fetchFields(client),
+    missing: missingFields,
+    message: missingFieldsMessage,
+  };
 }

@@ -29,12 +29,8 @@ import { CAPSULE, createCapsuleClient } from './capsule-client.js';
 import type { CapsuleClientDeps } from './capsule-client.js';
 import { capsuleConfigSchema } from './config.js';
 import type { CapsuleAction, CapsuleConfig } from './config.js';
-import {
-  fetchDefinitions,
-  missingFields,
-  missingFieldsMessage,
-  wantedValues,
-} from './custom-fields.js';
+import { capsuleFields, wantedValues } from './custom-fields.js';
+import { fieldsForDelivery, fieldsForTest } from '../existing-fields.js';
 import type { WantedValue } from './custom-fields.js';
 import { milestoneProblems, syncOpportunity } from './opportunity.js';
 import { findPerson, writePerson } from './party.js';
@@ -71,17 +67,8 @@ async function customValues(
 ): Promise<{ ok: true; value: WantedValue[] } | { ok: false; result: DeliveryResult }> {
   const names = Object.keys(config.customFields);
   if (names.length === 0) return { ok: true, value: [] };
-  const definitions = await fetchDefinitions(client);
+  const definitions = await fieldsForDelivery(capsuleFields(client), names);
   if (!definitions.ok) return definitions;
-  const missing = missingFields(definitions.value, names);
-  if (missing.length > 0)
-    return {
-      ok: false,
-      result: {
-        outcome: 'failed',
-        reason: `TARGET_VALIDATION_FAILED: ${missingFieldsMessage(missing)}`,
-      },
-    };
   return {
     ok: true,
     value: wantedValues(definitions.value, textValues(config.customFields, scope)),
@@ -129,11 +116,8 @@ async function testConnection(
   const checked = ['the API token works'];
   const names = Object.keys(config.customFields);
   if (names.length > 0) {
-    const definitions = await fetchDefinitions(client);
-    if (!definitions.ok) return testResult({ ok: false, result: definitions.result }, '');
-    const missing = missingFields(definitions.value, names);
-    if (missing.length > 0)
-      return { ok: false, message: `connected, but ${missingFieldsMessage(missing)}` };
+    const definitions = await fieldsForTest(capsuleFields(client), names);
+    if (!definitions.ok) return definitions.answer;
     checked.push(`the custom fields ${names.join(', ')} exist`);
   }
   if (config.opportunity.enabled) {

@@ -3,6 +3,7 @@
  * from `GET /parties/fields/definitions`; configured names are matched case-insensitively. ipnhub
  * never creates definitions: a configured name without one is an error naming it.
  */
+import type { ExistingFields } from '../existing-fields.js';
 import type { TargetClient } from '../target-client.js';
 import { capsuleId, listAll } from './capsule-client.js';
 import type { Step } from './capsule-client.js';
@@ -35,11 +36,14 @@ function definitionNamed(
 }
 
 /** The configured names that have no definition. */
-export function missingFields(definitions: readonly FieldDefinition[], names: string[]): string[] {
+export function missingFields(
+  definitions: readonly FieldDefinition[],
+  names: readonly string[],
+): string[] {
   return names.filter((name) => !definitionNamed(definitions, name));
 }
 
-export function missingFieldsMessage(missing: string[]): string {
+export function missingFieldsMessage(missing: readonly string[]): string {
   return `these custom fields do not exist on Capsule people: ${missing.map((m) => `"${m}"`).join(', ')} (create them in Capsule → Settings → Custom Fields; ipnhub never creates fields)`;
 }
 
@@ -76,4 +80,13 @@ export function wantedValues(
     if (value !== null) out.push({ definition, value });
   }
   return out;
+}
+
+/** The account's custom fields on people, as the delivery and the connection test check them. */
+export function capsuleFields(client: TargetClient): ExistingFields<FieldDefinition> {
+  return {
+    fetch: () => fetchDefinitions(client),
+    missing: missingFields,
+    message: missingFieldsMessage,
+  };
 }

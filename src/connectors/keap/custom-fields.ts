@@ -5,6 +5,7 @@
  * fails the delivery and the connection test with its name.
  */
 import { isRecord } from '../../lib/is-record.js';
+import type { ExistingFields } from '../existing-fields.js';
 import type { TargetClient } from '../target-client.js';
 import { idText, unexpectedAnswer } from './keap-client.js';
 import type { Step } from './keap-client.js';
@@ -53,4 +54,13 @@ export function fieldValues(
       if (field && value !== '') byId.set(field.id, value);
     }
   return [...byId].map(([id, content]) => ({ id, content }));
+}
+
+/** The account's contact custom fields, as the delivery and the connection test check them. */
+export function keapFields(client: TargetClient): ExistingFields<CustomField> {
+  return {
+    fetch: () => fetchFields(client),
+    missing: missingFields,
+    message: missingFieldsMessage,
+  };
 }

@@ -11,12 +11,12 @@ import type { CanonicalEvent } from '../../core/events.js';
 import type { Connector, DeliveryResult, TestContext } from '../connector.js';
 import { actionFieldKeys, actionFor, actionKeyOf } from '../event-actions.js';
 import { mappedText, renderedText } from '../mapped-text.js';
-import { testResult } from '../target-client.js';
 import { renderTagNames, renderTemplate, templateScope } from '../template.js';
 import { CONTACT_FIELDS, keapConfigSchema } from './config.js';
 import type { ContactField, KeapAction, KeapConfig } from './config.js';
 import { upsertContact } from './contacts.js';
-import { fetchFields, fieldValues, missingFields, missingFieldsMessage } from './custom-fields.js';
+import { fieldValues, keapFields } from './custom-fields.js';
+import { fieldsForDelivery, fieldsForTest } from '../existing-fields.js';
 import { createKeapClient } from './keap-client.js';
 import type { KeapDeps } from './keap-client.js';
 import { writeOrderNote } from './order-note.js';
@@ -46,14 +46,8 @@ async function deliver(
     ...new Set([...Object.keys(config.customFields), ...Object.keys(action.customFields)]),
   ];
   if (customKeys.length > 0) {
-    const fields = await fetchFields(client);
+    const fields = await fieldsForDelivery(keapFields(client), customKeys);
     if (!fields.ok) return fields.result;
-    const missing = missingFields(fields.value, customKeys);
-    if (missing.length > 0)
-      return {
-        outcome: 'failed',
-        reason: `TARGET_VALIDATION_FAILED: ${missingFieldsMessage(missing)}`,
-      };
     // The event's own fields last: they win over the connection's for the same field.
     customFields = fieldValues(
       fields.value,
@@ -124,12 +118,9 @@ export function keapConnector() {
 
     async testConnection(config, ctx) {
       const client = createKeapClient(config, depsOf(ctx));
-      const fields = await fetchFields(client);
-      if (!fields.ok) return testResult({ ok: false, result: fields.result }, '');
       const keys = actionFieldKeys(config.customFields, config.actions);
-      const missing = missingFields(fields.value, keys);
-      if (missing.length > 0)
-        return { ok: false, message: `connected, but ${missingFieldsMessage(missing)}` };
+      const fields = await fieldsForTest(keapFields(client), keys);
+      if (!fields.ok) return fields.answer;
       const count = fields.value.length;
       return {
         ok: true,
