@@ -5,24 +5,11 @@
  * tag) and wins the order's opportunity, the refund swaps the tag and loses the opportunity.
  * A wrong token fails the delivery at once and mails the connection's error address.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { request } from 'undici';
-import { DEV_PRIVATE_KEY_PEM } from '../../src/dev/fake-paypal/dev-certificate.js';
-import { serveFakeRoutes } from '../../src/dev/fake-paypal/server.js';
-import type { FakeRouteServer } from '../../src/dev/fake-paypal/server.js';
-import {
-  createWebhookApiFake,
-  DEV_CERTIFICATE_PATH,
-} from '../../src/dev/fake-paypal/webhook-api.js';
-import {
-  samplePayPalWebhookEvent,
-  signPayPalWebhook,
-} from '../../src/providers/paypal-webhooks/sign-webhook.js';
+import { describe, expect, it } from 'vitest';
 import { startCapsuleFake } from '../fakes/capsule-fake.js';
 import { useDs24Hub } from '../helpers/ds24-hub.js';
+import { usePayPalWebhookSource } from '../helpers/paypal-webhook-source.js';
 import { enabledDialects } from '../helpers/test-db.js';
-
-const WEBHOOK_ID = '8PT597110X687430LKGECATA';
 
 for (const dialect of enabledDialects()) {
   describe(`Digistore24 and PayPal webhooks → ledger → Capsule on ${dialect}`, () => {
@@ -31,13 +18,7 @@ for (const dialect of enabledDialects()) {
       () => startCapsuleFake({ definitions: [{ name: 'Order ID', type: 'text' }] }),
       { passphrase: 'e2e-passphrase-capsule' },
     );
-    let paypal: FakeRouteServer;
-    beforeEach(async () => {
-      paypal = await serveFakeRoutes([
-        createWebhookApiFake({ clientId: 'e2e-client', clientSecret: 'e2e-client-secret' }).route,
-      ]);
-    });
-    afterEach(() => paypal.close());
+    const paypal = usePayPalWebhookSource();
 
     async function createConnection(apiToken: string): Promise<string> {
       const capsule = stage.target;
@@ -102,38 +83,13 @@ for (const dialect of enabledDialects()) {
     it('creates the buyer of a completed PayPal checkout order (webhook)', async () => {
       const { hub, target: capsule } = stage;
       await createConnection(capsule.token);
-      const source = await hub.call('POST', '/sources', {
-        provider: 'paypal-webhooks',
-        name: 'PayPal REST',
-        config: { webhookId: WEBHOOK_ID, environment: 'sandbox', apiBaseUrl: paypal.url },
+      await paypal.postCompletedOrder(hub.base, await paypal.create(hub), {
+        eventId: 'WH-CAPSULE-1',
+        transactionId: 'CAPTURECAPS0001',
+        email: 'kim.paypal@example.com',
+        firstName: 'Kim',
+        lastName: 'Käufer',
       });
-      expect(source.status, source.text).toBe(201);
-      const body = Buffer.from(
-        JSON.stringify(
-          samplePayPalWebhookEvent('CHECKOUT.ORDER.COMPLETED', {
-            sandbox: true,
-            eventId: 'WH-CAPSULE-1',
-            transactionId: 'CAPTURECAPS0001',
-            email: 'kim.paypal@example.com',
-            firstName: 'Kim',
-            lastName: 'Käufer',
-            createTime: '2026-03-01T10:00:00Z',
-          }),
-        ),
-      );
-      const headers = signPayPalWebhook({
-        body,
-        webhookId: WEBHOOK_ID,
-        transmissionTime: '2026-03-01T10:00:00Z',
-        certUrl: `${paypal.url}${DEV_CERTIFICATE_PATH}`,
-        privateKeyPem: DEV_PRIVATE_KEY_PEM,
-      });
-      const res = await request(`${hub.base}/ipn/${source.json<{ id: string }>().id}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body,
-      });
-      expect(res.statusCode, await res.body.text()).toBe(200);
       expect(await hub.runtime.worker.runOnce()).toBe(1);
       const [person] = capsule.peopleByEmail('kim.paypal@example.com');
       expect(person).toMatchObject({ firstName: 'Kim', lastName: 'Käufer' });

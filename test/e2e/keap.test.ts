@@ -6,37 +6,18 @@
  * with OAuth2: the refresh token Keap hands out is stored encrypted in the connection, never
  * shown by the API, and used after the runtime forgot what it held.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEV_PRIVATE_KEY_PEM } from '../../src/dev/fake-paypal/dev-certificate.js';
-import { serveFakeRoutes } from '../../src/dev/fake-paypal/server.js';
-import type { FakeRouteServer } from '../../src/dev/fake-paypal/server.js';
-import {
-  createWebhookApiFake,
-  DEV_CERTIFICATE_PATH,
-} from '../../src/dev/fake-paypal/webhook-api.js';
-import {
-  samplePayPalWebhookEvent,
-  signPayPalWebhook,
-} from '../../src/providers/paypal-webhooks/sign-webhook.js';
-import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
 import { KEAP_FAKE_CLIENT_ID, KEAP_FAKE_CLIENT_SECRET, startKeapFake } from '../fakes/keap-fake.js';
 import { useDs24Hub } from '../helpers/ds24-hub.js';
+import { usePayPalWebhookSource } from '../helpers/paypal-webhook-source.js';
 import { enabledDialects } from '../helpers/test-db.js';
-
-const WEBHOOK_ID = '8PT597110X687430LKGECATA';
 
 for (const dialect of enabledDialects()) {
   describe(`Digistore24 and PayPal webhooks → ledger → Keap on ${dialect}`, () => {
     const stage = useDs24Hub(dialect, () => startKeapFake(), {
       passphrase: 'e2e-passphrase-keap',
     });
-    let paypal: FakeRouteServer;
-    beforeEach(async () => {
-      paypal = await serveFakeRoutes([
-        createWebhookApiFake({ clientId: 'e2e-client', clientSecret: 'e2e-client-secret' }).route,
-      ]);
-    });
-    afterEach(() => paypal.close());
+    const paypal = usePayPalWebhookSource();
 
     async function createConnection(): Promise<string> {
       const created = await stage.hub.addConnection(
@@ -55,35 +36,6 @@ for (const dialect of enabledDialects()) {
       );
       expect(JSON.stringify(created.response.json())).not.toMatch(/rt-1|fake-client-secret/);
       return created.id;
-    }
-
-    async function postPayPalWebhook(sourceId: string, type: 'CHECKOUT.ORDER.COMPLETED') {
-      const body = Buffer.from(
-        JSON.stringify(
-          samplePayPalWebhookEvent(type, {
-            sandbox: true,
-            eventId: 'WH-KEAP-1',
-            transactionId: 'CAPTUREKEAP0001',
-            email: 'kim.paypal@example.com',
-            firstName: 'Kim',
-            lastName: 'Käufer',
-            createTime: '2026-03-01T10:00:00Z',
-          }),
-        ),
-      );
-      const headers = signPayPalWebhook({
-        body,
-        webhookId: WEBHOOK_ID,
-        transmissionTime: '2026-03-01T10:00:00Z',
-        certUrl: `${paypal.url}${DEV_CERTIFICATE_PATH}`,
-        privateKeyPem: DEV_PRIVATE_KEY_PEM,
-      });
-      const res = await request(`${stage.hub.base}/ipn/${sourceId}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body,
-      });
-      expect(res.statusCode, await res.body.text()).toBe(200);
     }
 
     it('creates and tags the buyer from Digistore24, swaps the tag on refund, and keeps the rotated refresh token', async () => {
@@ -137,13 +89,13 @@ for (const dialect of enabledDialects()) {
     it('creates the buyer of a completed PayPal checkout order (webhook)', async () => {
       const { hub, target: keap } = stage;
       await createConnection();
-      const source = await hub.call('POST', '/sources', {
-        provider: 'paypal-webhooks',
-        name: 'PayPal REST',
-        config: { webhookId: WEBHOOK_ID, environment: 'sandbox', apiBaseUrl: paypal.url },
+      await paypal.postCompletedOrder(hub.base, await paypal.create(hub), {
+        eventId: 'WH-KEAP-1',
+        transactionId: 'CAPTUREKEAP0001',
+        email: 'kim.paypal@example.com',
+        firstName: 'Kim',
+        lastName: 'Käufer',
       });
-      expect(source.status, source.text).toBe(201);
-      await postPayPalWebhook(source.json<{ id: string }>().id, 'CHECKOUT.ORDER.COMPLETED');
       expect(await hub.runtime.worker.runOnce()).toBe(1);
       const [contact] = keap.contactsByEmail('kim.paypal@example.com');
       expect(contact).toMatchObject({ given_name: 'Kim', family_name: 'Käufer' });
