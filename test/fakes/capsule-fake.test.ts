@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { request } from 'undici';
+import { bearerJsonCall } from './bearer-json-call.js';
 import { CAPSULE_FAKE_TOKEN, startCapsuleFake } from './capsule-fake.js';
 import type { CapsuleFake } from './capsule-fake.js';
 
@@ -13,29 +13,7 @@ describe('capsule fake', () => {
     await fake.close();
   });
 
-  async function call(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) {
-    const res = await request(`${fake.url}${path}`, {
-      method: method as 'GET',
-      headers: {
-        authorization: `Bearer ${CAPSULE_FAKE_TOKEN}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      ...(body === undefined
-        ? {}
-        : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    return {
-      status: res.statusCode,
-      headers: res.headers,
-      json: (await res.body.json()) as unknown,
-    };
-  }
+  const call = bearerJsonCall(() => fake.url, CAPSULE_FAKE_TOKEN);
 
   const person = {
     type: 'person',

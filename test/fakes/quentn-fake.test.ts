@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { request } from 'undici';
+import { bearerJsonCall } from './bearer-json-call.js';
 import { QUENTN_FAKE_KEY, startQuentnFake } from './quentn-fake.js';
 import type { QuentnFake } from './quentn-fake.js';
 
@@ -15,29 +15,7 @@ describe('quentn fake', () => {
     await fake.close();
   });
 
-  async function call(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) {
-    const res = await request(`${fake.url}${path}`, {
-      method: method as 'GET',
-      headers: {
-        authorization: `Bearer ${QUENTN_FAKE_KEY}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      ...(body === undefined
-        ? {}
-        : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-    });
-    return {
-      status: res.statusCode,
-      headers: res.headers,
-      json: (await res.body.json()) as unknown,
-    };
-  }
+  const call = bearerJsonCall(() => fake.url, QUENTN_FAKE_KEY);
 
   it('checks the Bearer key and announces rate limits', async () => {
     expect(await call('GET', 'check-credentials')).toMatchObject({
