@@ -20,6 +20,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isRecord } from '../../src/lib/is-record.js';
 
 type Row = Record<string, unknown> & { id: string };
 
@@ -142,10 +143,6 @@ function invalid(title: string, attribute: string, code = 'invalid'): HttpError 
   return new HttpError(422, {
     errors: [{ title, detail: '', code, source: { pointer: `/data/attributes/${attribute}` } }],
   });
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

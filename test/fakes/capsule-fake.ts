@@ -18,8 +18,9 @@
  * state.
  */
 import { createServer } from 'node:http';
-import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './fake-http.js';
+import { isRecord } from '../../src/lib/is-record.js';
 
 export const CAPSULE_FAKE_TOKEN = 'capsule-test-token-0123456789';
 const BASE = '/api/v2';
@@ -144,19 +145,6 @@ class HttpError extends Error {
 
 function invalid(resource: string, field: string, message: string): HttpError {
   return new HttpError(422, 'Validation Failed', [{ message, resource, field }]);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function onlyKeys(value: Record<string, unknown>, allowed: string[], resource: string): void {

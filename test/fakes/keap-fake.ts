@@ -17,6 +17,8 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { HttpError, readBody } from './fake-http.js';
+import { isRecord } from '../../src/lib/is-record.js';
 
 export const KEAP_FAKE_API_KEY = 'KeapAK-fake-0123456789abcdef';
 export const KEAP_FAKE_CLIENT_ID = 'fake-client-id';
@@ -130,28 +132,6 @@ export interface KeapFake {
   tagsOf(contactId: number): string[];
   writes(): KeapFakeRequest[];
   close(): Promise<void>;
-}
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 function onlyKeys(
