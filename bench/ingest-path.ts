@@ -9,8 +9,11 @@
  *   node --import tsx bench/ingest-path.ts [--count 20000] [--rounds 3]
  *   node --cpu-prof --import tsx bench/ingest-path.ts     # where the time goes, one thread
  *   node --import tsx bench/ingest-path.ts --keep         # keep the database to inspect it
+ *   node --import tsx bench/ingest-path.ts --writer-thread  # the writes in their own thread, as
+ *       `ipnhub serve` runs them; also prints the main thread's own CPU per notification (Linux
+ *       per-thread counters), apart from the writer thread's and V8's helpers'
  */
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,8 +28,10 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     'at-once': { type: 'string', default: '50' },
     keep: { type: 'boolean', default: false },
+    'writer-thread': { type: 'boolean', default: false },
   },
 });
+const WRITER_THREAD = values['writer-thread'];
 const COUNT = Number(values.count);
 const ROUNDS = Number(values.rounds);
 const AT_ONCE = Number(values['at-once']);
@@ -34,7 +39,7 @@ const PASSPHRASE = 'bench-passphrase';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'ipnhub-ingest-path-'));
 const runtime = await createRuntime(
-  loadConfig({}, { dataDir, logLevel: 'warn', ingestWriterThread: false }),
+  loadConfig({}, { dataDir, logLevel: 'warn', ingestWriterThread: WRITER_THREAD }),
   { logger: silentLogger(), skipAdminToken: true },
 );
 const source = await runtime.sources.create({
@@ -54,6 +59,14 @@ const bytesOnDisk = (): number =>
     .filter((name) => name.startsWith('ipnhub.db') || name.endsWith('.db') || name.endsWith('-wal'))
     .reduce((sum, name) => sum + statSync(join(dataDir, name)).size, 0);
 
+/** CPU time (user + system) of the main thread so far, in ms (Linux counts it in 1/100 s). */
+function mainThreadCpuMs(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  // The fields after the command name, which is in parentheses; utime and stime are 14 and 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 let prefix = 0;
 for (let round = 0; round <= ROUNDS; round++) {
   const bodies = signedPaymentBodies(COUNT, {
@@ -61,6 +74,7 @@ for (let round = 0; round <= ROUNDS; round++) {
     prefix: `R${String.fromCharCode(65 + prefix++)}`,
   });
   const before = process.cpuUsage();
+  const mainBefore = WRITER_THREAD ? mainThreadCpuMs() : 0;
   const started = performance.now();
   for (let done = 0; done < COUNT; done += AT_ONCE) {
     const results = await Promise.all(
@@ -79,9 +93,12 @@ for (let round = 0; round <= ROUNDS; round++) {
       if (result.ack.body !== 'OK') throw new Error(`not OK: ${result.ack.body}`);
   }
   const used = process.cpuUsage(before);
+  const main = WRITER_THREAD
+    ? `, main thread ${((mainThreadCpuMs() - mainBefore) / COUNT).toFixed(4)} ms`
+    : '';
   const ms = performance.now() - started;
   process.stdout.write(
-    `${round === 0 ? 'warm-up' : `round ${round}`}: ${((used.user + used.system) / 1000 / COUNT).toFixed(4)} ms CPU per notification, ` +
+    `${round === 0 ? 'warm-up' : `round ${round}`}: ${((used.user + used.system) / 1000 / COUNT).toFixed(4)} ms CPU per notification${main}, ` +
       `${((1000 * COUNT) / ms).toFixed(0)}/s, on disk ${(bytesOnDisk() / 1024 / 1024).toFixed(1)} MB\n`,
   );
 }

@@ -22,4 +22,18 @@ describe('newId', () => {
     const late = newId('event', 1_800_000_000_500);
     expect(late > early).toBe(true);
   });
+
+  it('stays increasing when the clock goes back', () => {
+    const later = newId('event', 1_900_000_000_000);
+    const earlier = newId('event', 1_899_999_999_000);
+    expect(earlier > later).toBe(true);
+    expect(earlier.slice(4, 14)).toBe(later.slice(4, 14));
+  });
+
+  it('draws a new random part for each millisecond, past one pool of random bytes', () => {
+    const randomParts = Array.from({ length: 500 }, (_, i) =>
+      newId('event', 2_000_000_000_000 + i).slice(14),
+    );
+    expect(new Set(randomParts).size).toBe(randomParts.length);
+  });
 });

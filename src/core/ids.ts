@@ -4,7 +4,7 @@
  * log line names its row. Within one process ids are strictly increasing even inside one
  * millisecond (the random part is incremented), which the outbox relies on for ordering.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 export const ID_PREFIXES = {
   source: 'src',
@@ -31,8 +31,16 @@ export type IdKind = keyof typeof ID_PREFIXES;
 
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
+const RANDOM_DIGITS = 16;
+
 let lastTime = -1;
-let lastRandom: number[] = [];
+let lastTimeText = '';
+/** The random part of the last id, one base-32 digit per element. */
+const lastRandom = new Uint8Array(RANDOM_DIGITS);
+
+// Random bytes are drawn from the system a pool at a time rather than per id.
+const randomPool = Buffer.alloc(RANDOM_DIGITS * 64);
+let randomPoolUsed = randomPool.length;
 
 function encodeTime(ms: number): string {
   let out = '';
@@ -44,34 +52,39 @@ function encodeTime(ms: number): string {
   return out;
 }
 
-function freshRandom(): number[] {
-  return Array.from(randomBytes(16).subarray(0, 16), (b) => b % 32);
-}
-
-function incrementRandom(digits: number[]): number[] {
-  const next = digits.slice();
-  for (let i = next.length - 1; i >= 0; i--) {
-    const digit = next[i] ?? 0;
-    if (digit < 31) {
-      next[i] = digit + 1;
-      return next;
-    }
-    next[i] = 0;
+function freshRandom(): void {
+  if (randomPoolUsed === randomPool.length) {
+    randomFillSync(randomPool);
+    randomPoolUsed = 0;
   }
-  return freshRandom();
+  for (let i = 0; i < RANDOM_DIGITS; i++)
+    lastRandom[i] = (randomPool[randomPoolUsed++] as number) % 32;
 }
 
-/** A new id such as `evt_01JAB3…` (prefix, underscore, 26 base32 characters). */
+/** Adds one to the random part (the ids of one millisecond stay ordered); fresh on overflow. */
+function incrementRandom(): void {
+  for (let i = RANDOM_DIGITS - 1; i >= 0; i--) {
+    const digit = lastRandom[i] as number;
+    if (digit < 31) {
+      lastRandom[i] = digit + 1;
+      return;
+    }
+    lastRandom[i] = 0;
+  }
+  freshRandom();
+}
+
 export function newId(kind: IdKind, now: number = Date.now()): string {
   if (now <= lastTime) {
-    lastRandom = incrementRandom(lastRandom);
+    incrementRandom();
   } else {
     lastTime = now;
-    lastRandom = freshRandom();
+    lastTimeText = encodeTime(now);
+    freshRandom();
   }
-  const time = encodeTime(Math.max(now, lastTime));
-  const random = lastRandom.map((d) => ALPHABET[d]).join('');
-  return `${ID_PREFIXES[kind]}_${time}${random}`;
+  let random = '';
+  for (let i = 0; i < RANDOM_DIGITS; i++) random += ALPHABET[lastRandom[i] as number];
+  return `${ID_PREFIXES[kind]}_${lastTimeText}${random}`;
 }
 
 export function hasPrefix(id: string, kind: IdKind): boolean {

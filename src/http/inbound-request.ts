@@ -11,8 +11,10 @@ import { clientAddress } from './client-address.js';
 export const EMPTY_BODY = Buffer.alloc(0);
 
 function headersOf(req: FastifyRequest): Record<string, string> {
+  const headers = req.headers;
   const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined) continue;
     out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }

@@ -74,26 +74,34 @@ export async function inboundRoutes(
     );
   });
 
-  app.post<{ Params: { sourceId: string }; Body: Buffer | undefined }>('/ipn/:sourceId', {
-    async onRequest(req: InboundFastifyRequest, reply) {
-      inflight.track(req);
-      if (!rateLimit) return;
-      const count = rateLimit.hit(clientAddress(req));
-      if (!count.limited) return;
-      options.refused('RATE_LIMITED');
-      const precheck: Precheck = {
-        code: 'RATE_LIMITED',
-        reason: `Too many requests from this address; retry in ${count.retryAfterSeconds} s.`,
-        record: count.firstOver,
+  // Without a rate limit the hooks only track the request: plain callbacks, no promise each.
+  const onRequest = rateLimit
+    ? async (req: InboundFastifyRequest, reply: FastifyReply) => {
+        inflight.track(req);
+        const count = rateLimit.hit(clientAddress(req));
+        if (!count.limited) return;
+        options.refused('RATE_LIMITED');
+        const precheck: Precheck = {
+          code: 'RATE_LIMITED',
+          reason: `Too many requests from this address; retry in ${count.retryAfterSeconds} s.`,
+          record: count.firstOver,
+        };
+        reply.header('retry-after', String(count.retryAfterSeconds));
+        return send(
+          reply,
+          await ingest.receive(req.params.sourceId, toInbound(req, EMPTY_BODY, clock), precheck),
+        );
+      }
+    : (req: InboundFastifyRequest, _reply: FastifyReply, done: () => void) => {
+        inflight.track(req);
+        done();
       };
-      reply.header('retry-after', String(count.retryAfterSeconds));
-      return send(
-        reply,
-        await ingest.receive(req.params.sourceId, toInbound(req, EMPTY_BODY, clock), precheck),
-      );
-    },
-    async onResponse(req: InboundFastifyRequest) {
+
+  app.post<{ Params: { sourceId: string }; Body: Buffer | undefined }>('/ipn/:sourceId', {
+    onRequest,
+    onResponse(req: InboundFastifyRequest, _reply, done) {
       inflight.forget(req);
+      done();
     },
     handler: async (req, reply) => {
       const body = Buffer.isBuffer(req.body) ? req.body : EMPTY_BODY;

@@ -154,12 +154,25 @@ export function keyEvents(
   source: { id: string; provider: string },
   receivedAt: string,
 ): KeyedEvent[] {
-  return drafts
-    .filter((d) => d.type !== 'connection_test')
-    .map((d) => ({
-      event: toCanonical(d, source, receivedAt),
-      dedupKey: `${source.id}:${d.dedupKey}`,
-    }));
+  const keyed: KeyedEvent[] = [];
+  for (const draft of drafts) {
+    if (draft.type === 'connection_test') continue;
+    keyed.push({
+      event: toCanonical(draft, source, receivedAt),
+      dedupKey: `${source.id}:${draft.dedupKey}`,
+    });
+  }
+  return keyed;
+}
+
+/** The events of `events` whose ids are in `ids` (the new ones of a commit), in `ids`' order. */
+function insertedEvents(events: readonly KeyedEvent[], ids: readonly string[]): CanonicalEvent[] {
+  const inserted: CanonicalEvent[] = [];
+  for (const id of ids) {
+    const keyed = events.find(({ event }) => event.id === id);
+    if (keyed !== undefined) inserted.push(keyed.event);
+  }
+  return inserted;
 }
 
 export function createIngest(deps: IngestDeps): Ingest {
@@ -313,27 +326,28 @@ export function createIngest(deps: IngestDeps): Ingest {
           return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
         }
 
-        const events = keyEvents(drafts, source, req.receivedAt.toISOString());
-        const byId = new Map(events.map(({ event }) => [event.id, event]));
+        const events = keyEvents(drafts, source, base.received_at);
         const result = await store.commit(
           { ...base, verdict: 'accepted' },
           events,
           deps.clock.now().toISOString(),
         );
-        const inserted = result.inserted.flatMap((id) => byId.get(id) ?? []);
+        const inserted = insertedEvents(events, result.inserted);
         const verdict: InboundVerdict = inserted.length > 0 ? 'accepted' : 'duplicate';
-        logger.info(
-          acceptedLogFields({
-            inboundId: base.id,
-            source,
-            events: events.map(({ event }) => event),
-            inserted: new Set(result.inserted),
-            deliveries: result.deliveries,
-            durationMs: Math.round(performance.now() - started),
-            verification: 'immediate',
-          }),
-          'notification accepted',
-        );
+        // The line's fields are built only when it is written (servers log at warn under load).
+        if (logger.isLevelEnabled('info'))
+          logger.info(
+            acceptedLogFields({
+              inboundId: base.id,
+              source,
+              events: events.map(({ event }) => event),
+              inserted: new Set(result.inserted),
+              deliveries: result.deliveries,
+              durationMs: Math.round(performance.now() - started),
+              verification: 'immediate',
+            }),
+            'notification accepted',
+          );
         deps.observer?.request(verdict);
         if (inserted.length > 0) deps.observer?.events(inserted, result.deliveries);
         if (result.deliveries > 0) deps.onDeliveriesCreated?.();

@@ -81,6 +81,30 @@ describe('parseFormBody', () => {
     expect(Object.getPrototypeOf(result.fields)).toBe(null);
   });
 
+  it('reads raw UTF-8 bytes and escapes mixed in one value', () => {
+    expect(okFields(Buffer.from('city=K%C3%B6ln-Mülheim+Süd&n%C3%A4me=x')).fields).toEqual({
+      city: 'Köln-Mülheim Süd',
+      näme: 'x',
+    });
+  });
+
+  it('reads escapes that decode to ASCII as ASCII', () => {
+    expect(okFields('email=a%40b.de&note=50%25+off').fields).toEqual({
+      email: 'a@b.de',
+      note: '50% off',
+    });
+  });
+
+  it('reads bodies with many fields and long escaped values', () => {
+    const names = Array.from({ length: 1000 }, (_, i) => `f${i}`);
+    const long = 'ä'.repeat(5000);
+    const body = `${names.map((name) => `${name}=${name}`).join('&')}&long=${encodeURIComponent(long)}`;
+    const result = okFields(body);
+    expect(result.order).toEqual([...names, 'long']);
+    expect(result.fields.f999).toBe('f999');
+    expect(result.fields.long).toBe(long);
+  });
+
   it('handles 1 MB of & as zero fields', () => {
     expect(okFields(Buffer.alloc(1024 * 1024, '&'))).toEqual({ fields: {}, order: [] });
   });
@@ -118,6 +142,24 @@ describe('parseFormBody', () => {
         'a=%C0%AF',
         'MALFORMED_BODY',
         'the pair at byte 0 is not valid utf-8',
+      ],
+      [
+        'an escaped UTF-16 surrogate',
+        'a=%ED%A0%80',
+        'MALFORMED_BODY',
+        'the pair at byte 0 is not valid utf-8',
+      ],
+      [
+        'a code point above U+10FFFF',
+        'a=%F4%90%80%80',
+        'MALFORMED_BODY',
+        'the pair at byte 0 is not valid utf-8',
+      ],
+      [
+        'invalid UTF-8 in a name',
+        'ok=1&n%FF=1',
+        'MALFORMED_BODY',
+        'the pair at byte 5 is not valid utf-8',
       ],
       [
         'a raw latin-1 byte',
@@ -211,6 +253,38 @@ describe('parseFormBody with a charset field', () => {
       fields: { item: 'ä' },
       charset: 'utf-8',
       charsetDeclared: false,
+    });
+  });
+
+  it('finds the charset field under an escaped name and reads an escaped label', () => {
+    expect(parseFormBody(Buffer.from('item=%C3%A4&%63harset=utf%2D8'), options)).toMatchObject({
+      ok: true,
+      fields: { item: 'ä', charset: 'utf-8' },
+      charset: 'utf-8',
+      charsetDeclared: true,
+    });
+  });
+
+  it('reads every byte from 0x80 up in windows-1252, raw or escaped', () => {
+    const body = Buffer.concat([
+      Buffer.from('a=%80%9F%A0%FF&b='),
+      Buffer.from([0x80, 0xe4]),
+      Buffer.from('&charset=windows-1252'),
+    ]);
+    expect(parseFormBody(body, options)).toMatchObject({
+      ok: true,
+      fields: { a: '€Ÿ\u00a0ÿ', b: '€ä' },
+    });
+  });
+
+  it('reads a pair in a stateful charset as a whole, escape sequences included', () => {
+    // ISO-2022-JP: ESC $ B switches to JIS X 0208, so the ASCII bytes after it are one kanji;
+    // bytes that are all ASCII still do not read as ASCII there.
+    const body = Buffer.from('name=%1B%24B%3BR%1B%28B&plain=x&charset=iso-2022-jp');
+    expect(parseFormBody(body, options)).toMatchObject({
+      ok: true,
+      fields: { name: '子', plain: 'x', charset: 'iso-2022-jp' },
+      charset: 'iso-2022-jp',
     });
   });
 

@@ -46,8 +46,11 @@ export function berlinWallTimeToIso(date: string, time: string): string | null {
   // Offsets a day before and after bracket any DST switch; each is right if it maps back onto itself.
   const before = berlinOffsetAt(wall - 24 * HOUR_MS);
   const after = berlinOffsetAt(wall + 24 * HOUR_MS);
-  const valid = [wall - before, wall - after].filter((utc) => wall - berlinOffsetAt(utc) === utc);
-  const utc = valid.length > 0 ? Math.min(...valid) : wall - before;
+  const early = wall - before;
+  const late = wall - after;
+  const earlyValid = wall - berlinOffsetAt(early) === early;
+  const lateValid = wall - berlinOffsetAt(late) === late;
+  const utc = earlyValid && lateValid ? Math.min(early, late) : lateValid ? late : early;
   return new Date(utc).toISOString();
 }
 

@@ -31,14 +31,15 @@ interface CheckedBody {
 /**
  * The verdict per body and config: the pipeline calls `verify` and then `normalize` with the
  * same request, and `normalize` must build the event from the fields as signed, which only the
- * verdict knows. Keyed weakly by the body buffer, like the parse.
+ * verdict knows. Keyed weakly by the body buffer.
  */
 const checkedBodies = new WeakMap<Buffer, CheckedBody>();
 
 function check(req: InboundRequest, config: Digistore24Config): Checked {
   const memo = checkedBodies.get(req.rawBody);
   if (memo !== undefined && memo.config === config) return memo.verdict;
-  const parsed = parseBody(req.rawBody);
+  // Parsed here without the parse's own memo: one weak entry per body, not two.
+  const parsed = parseFormBody(req.rawBody);
   const verdict: Checked = parsed.ok
     ? verifyShaSign(parsed.fields, config.passphrase, {
         legacyHtmlDecoding: config.legacyHtmlDecoding,

@@ -90,35 +90,47 @@ export function computeShaSign(
   options: ShaSignOptions = {},
 ): string {
   if (isEmptyPassphrase(passphrase)) return NO_PASSPHRASE_SIGNATURE;
+  return shaSignDigest(fields, passphrase, options).toString('hex').toUpperCase();
+}
+
+/** The SHA-512 of {@link computeShaSign}'s string, as bytes; `passphrase` must not be empty. */
+function shaSignDigest(
+  fields: Readonly<Record<string, string>>,
+  passphrase: string,
+  options: ShaSignOptions,
+): Buffer {
   const upper = options.upperCaseKeys === true;
-  const names = Object.keys(fields)
-    .filter((name) => !isSignatureField(name))
-    .map((name) => ({ name, outName: upper ? asciiUpper(name) : name }));
-  // Byte order like PHP's SORT_STRING (never localeCompare); array_multisort breaks ties of
-  // the upper-cased keys by the original name.
-  names.sort(
-    byteOrder(names)
-      ? (a, b) => compareBytes(a.outName, b.outName) || compareBytes(a.name, b.name)
-      : (a, b) => compareCodeUnits(a.outName, b.outName) || compareCodeUnits(a.name, b.name),
-  );
-  const parts: string[] = [];
-  for (const { name, outName } of names) {
+  const htmlDecode = options.htmlDecode === true;
+  let signed = '';
+  for (const name of sortedNames(fields, upper)) {
     const raw = fields[name] ?? '';
-    const value = options.htmlDecode === true ? decodeHTMLStrict(raw) : raw;
-    if (value === '') continue;
-    parts.push(`${outName}=${value}${passphrase}`);
+    const value = htmlDecode ? decodeHTMLStrict(raw) : raw;
+    if (value !== '') signed += `${upper ? asciiUpper(name) : name}=${value}${passphrase}`;
   }
-  const hash = createHash('sha512').update(parts.join(''), 'utf8');
-  return hash.digest('hex').toUpperCase();
+  return createHash('sha512').update(signed, 'utf8').digest();
+}
+
+/**
+ * The names but the signature's in the order they are hashed: byte order like PHP's
+ * SORT_STRING (never localeCompare) of the names as hashed (upper-cased for variant B);
+ * array_multisort breaks ties of the upper-cased names by the original name.
+ */
+function sortedNames(fields: Readonly<Record<string, string>>, upper: boolean): string[] {
+  const names = Object.keys(fields).filter((name) => !isSignatureField(name));
+  const compare = names.some((name) => NOT_CODE_UNIT_ORDERED.test(name))
+    ? compareBytes
+    : compareCodeUnits;
+  if (!upper) {
+    // Names are unique, so there are no ties; the default sort compares UTF-16 code units.
+    return names.sort(compare === compareBytes ? compareBytes : undefined);
+  }
+  const uppered = new Map(names.map((name) => [name, asciiUpper(name)]));
+  return names.sort((a, b) => compare(uppered.get(a) ?? a, uppered.get(b) ?? b) || compare(a, b));
 }
 
 // UTF-16 code unit order equals UTF-8 byte order for every string without surrogates or
 // characters from U+E000 up; names are ASCII in practice, so the cheap comparison is the rule.
 const NOT_CODE_UNIT_ORDERED = /[\uD800-\uFFFF]/;
-
-function byteOrder(names: ReadonlyArray<{ name: string; outName: string }>): boolean {
-  return names.some(({ name }) => NOT_CODE_UNIT_ORDERED.test(name));
-}
 
 function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -128,8 +140,7 @@ function compareBytes(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-function matches(received: Buffer, expected: string): boolean {
-  const computed = Buffer.from(expected, 'ascii');
+function matches(received: Buffer, computed: Buffer): boolean {
   return computed.length === received.length && timingSafeEqual(computed, received);
 }
 
@@ -200,10 +211,11 @@ export function verifyShaSign(
     reason: 'sha_sign does not match the configured passphrase',
   } as const;
   if (!SIGNATURE_HEX.test(received)) return invalid;
-  const receivedBytes = Buffer.from(received.toUpperCase(), 'ascii');
-  if (matches(receivedBytes, computeShaSign(fields, passphrase)))
+  // The hex is checked above, so its 64 bytes are the digest it spells, in either case.
+  const receivedBytes = Buffer.from(received, 'hex');
+  if (matches(receivedBytes, shaSignDigest(fields, passphrase, {})))
     return { ok: true, variant: 'A', signedFields: fields };
-  if (matches(receivedBytes, computeShaSign(fields, passphrase, { upperCaseKeys: true }))) {
+  if (matches(receivedBytes, shaSignDigest(fields, passphrase, { upperCaseKeys: true }))) {
     const folded = caseFoldedFields(fields);
     return folded === null
       ? {
@@ -219,7 +231,7 @@ export function verifyShaSign(
   );
   if (
     hasAmpersand &&
-    matches(receivedBytes, computeShaSign(fields, passphrase, { htmlDecode: true }))
+    matches(receivedBytes, shaSignDigest(fields, passphrase, { htmlDecode: true }))
   ) {
     return { ok: true, variant: 'C', signedFields: decodedFields(fields) };
   }
