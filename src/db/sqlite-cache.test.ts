@@ -1,19 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDb, SQLITE_CACHE_KIB } from './connect.js';
 
 describe('an SQLite connection', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'ipnhub-cache-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
   it("keeps SQLite's own 2 MB of pages in memory, not the driver's 16 MB", async () => {
-    const handle = openDb({ kind: 'sqlite', file: join(dir, 'ipnhub.db') });
+    const handle = openDb({ kind: 'sqlite', file: ':memory:' });
     try {
       const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(handle.db);
       expect(SQLITE_CACHE_KIB).toBe(2000);
