@@ -1,21 +1,51 @@
 /**
- * V8 heap tuning for the long-running server and worker processes. By default V8 lets the old
- * generation grow to up to ~4 × what survived the last full collection before collecting again;
- * under a steady stream of notifications that is mostly garbage, and it shows as resident
- * memory (measured: ~290 MB peak instead of ~230 MB, docs/benchmarks.md). A growing factor of
- * 1.5 collects sooner; the full collections are incremental and stayed under 11 ms each, with
- * no loss of throughput in the benchmark.
+ * V8 settings for the long-running server and worker processes.
  *
- * V8 flags are process-wide and this one is read at every collection, so setting it once at
- * start (before the load) covers the main thread and the ingest writer thread alike. Being
- * process-wide, it is set only by the entry points of server processes (`serve` and `worker`
- * run from bin/ipnhub.js, see cli/program.ts; the benchmark's server), never by `createRuntime`, other
- * CLI commands or tests, which may share their process with other programs.
+ * - Heap growing factor 1.5. By default V8 lets the old generation grow to up to ~4 × what
+ *   survived the last full collection before collecting again; under a steady stream of
+ *   notifications that is mostly garbage, and it shows as resident memory (measured: ~290 MB
+ *   peak instead of ~230 MB, docs/benchmarks.md). A growing factor of 1.5 collects sooner; the
+ *   full collections are incremental and stayed under 11 ms each, with no loss of throughput in
+ *   the benchmark.
+ * - WebAssembly compiled by the baseline compiler (Liftoff) only. The one WebAssembly module on
+ *   the delivery path is undici's HTTP parser (llhttp), compiled with the first outbound
+ *   connection; V8 then recompiles its hot functions with its optimizing compiler in background
+ *   threads, whose scratch memory for llhttp's large state machine put ~30 MB on the resident
+ *   set in the first fraction of a second of the delivery phase (freed again, but it set the
+ *   process's peak; docs/benchmarks.md). Without it a delivery costs no more CPU: parsing a
+ *   response head is a small part of an attempt, and the optimizing compile itself is saved.
+ *   The render thread's layout engine (yoga) is WebAssembly too and runs on Liftoff as well.
+ *
+ * One more setting cannot be made here: the main thread's young generation. V8 lets its two
+ * semi-spaces grow to 16 MB each under load (32 MB resident, most of it touched); 4 MB each cut
+ * the server's resident set by ~14 MB at start and ~20–25 MB after ingest and delivery, for a
+ * few per cent more CPU per notification (docs/benchmarks.md). V8 sizes the young generation
+ * when the process starts, so `--max-semi-space-size` works only on the node command line:
+ * {@link SERVER_NODE_OPTIONS} holds it, and every way the project starts a server passes it
+ * (`npm start`, deploy/docker-entrypoint.sh, the systemd units in deploy/, the benchmark's
+ * bench/child.ts; heap-tuning.test.ts checks each). `serve --processes` forks its children with
+ * the same node options.
+ *
+ * V8 flags are process-wide and these are read when they apply (at every collection, at every
+ * WebAssembly compile), so setting them once at start (before the load) covers the main thread
+ * and the ingest writer and render threads alike. Being process-wide, they are set only by the
+ * entry points of server processes (`serve` and `worker` run from bin/ipnhub.js, see
+ * cli/program.ts; the benchmark's server), never by `createRuntime`, other CLI commands or
+ * tests, which may share their process with other programs.
  */
 import { setFlagsFromString } from 'node:v8';
 
 const HEAP_GROWING_PERCENT = 50;
 
+/** Node options a server process is started with (V8 reads them only at start). */
+export const SERVER_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=4'];
+
+/** The flags {@link tuneHeapForServer} sets at run time, in order. */
+export const SERVER_V8_FLAGS: readonly string[] = [
+  `--heap-growing-percent=${HEAP_GROWING_PERCENT}`,
+  '--liftoff-only',
+];
+
 export function tuneHeapForServer(): void {
-  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  for (const flag of SERVER_V8_FLAGS) setFlagsFromString(flag);
 }

@@ -1,0 +1,16 @@
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { openDb, SQLITE_CACHE_KIB } from './connect.js';
+
+describe('an SQLite connection', () => {
+  it("keeps SQLite's own 2 MB of pages in memory, not the driver's 16 MB", async () => {
+    const handle = openDb({ kind: 'sqlite', file: ':memory:' });
+    try {
+      const { rows } = await sql<{ cache_size: number }>`pragma cache_size`.execute(handle.db);
+      expect(SQLITE_CACHE_KIB).toBe(2000);
+      expect(rows).toEqual([{ cache_size: -2000 }]);
+    } finally {
+      await handle.close();
+    }
+  });
+});
