@@ -6,6 +6,7 @@
  * through the store (every notification of it written again alone).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
 import { createTestDb } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
@@ -121,13 +122,16 @@ describe('SQLite batch commit', () => {
   it('writes 40 first payments with a statement per table and chunk, not per row', async () => {
     const items = firstPayments(40, 'N');
     const statements: string[] = [];
+    const orderChecks: CompiledQuery[] = [];
     const results = await batched.adapter.writeTransaction(batched.db, (trx) => {
       // Counts the statements sent (both paths send theirs through executeQuery).
       const counting = new Proxy(trx, {
         get(target, name) {
           if (name === 'executeQuery')
             return (query: Parameters<typeof target.executeQuery>[0]) => {
-              statements.push('sql' in query ? query.sql : query.compile().sql);
+              const compiled = 'sql' in query ? query : query.compile();
+              statements.push(compiled.sql);
+              if (compiled.sql.startsWith('select o.')) orderChecks.push(compiled);
               return target.executeQuery(query);
             };
           const value: unknown = Reflect.get(target, name, target);
@@ -144,6 +148,18 @@ describe('SQLite batch commit', () => {
     expect(statements).toHaveLength(20);
     expect(statements.filter((s) => s.startsWith('insert into "events"'))).toHaveLength(2);
     expect(await batched.db.selectFrom('access').select('id').execute()).toHaveLength(40);
+    // The order check looks each order up in its unique index, never scans the table.
+    expect(orderChecks).toHaveLength(2);
+    for (const check of orderChecks) {
+      const plan = await batched.db.executeQuery<{ detail: string }>(
+        CompiledQuery.raw(`explain query plan ${check.sql}`, [...check.parameters]),
+      );
+      expect(plan.rows.map((r) => r.detail)).toContainEqual(
+        expect.stringMatching(
+          /^SEARCH o USING COVERING INDEX .*\(source_id=\? AND external_id=\?\)/,
+        ),
+      );
+    }
   });
 
   it('fails the batch when an order it did not see at the start is there at its insert', async () => {
