@@ -12,7 +12,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { newId } from '../src/core/ids.js';
 import { openDb } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrations.js';
 import { createBatchIngestStore } from '../src/ingest/batch-ingest-store.js';
@@ -21,6 +20,7 @@ import { keyEvents } from '../src/ingest/ingest.js';
 import { createLocalIngestStore } from '../src/ingest/ingest-store.js';
 import type { InboundRow, IngestStore, KeyedEvent } from '../src/ingest/ingest-store.js';
 import { sqliteBatchStatements } from '../src/ingest/sqlite-batch-commit.js';
+import { addConnection, inbound } from '../src/ingest/test-support/batch-items.js';
 import { getProvider } from '../src/providers/registry.js';
 import { createActiveFiltersLoader } from '../src/routing/active-filters.js';
 import { signedPaymentBodies } from './payloads.js';
@@ -34,7 +34,7 @@ const { values } = parseArgs({
 const ROUNDS = Number(values.rounds);
 const AT_ONCE = Number(values['at-once']);
 const PER_ROUND = 1000;
-const SOURCE = 'src_bench';
+const SOURCE = 'src_batch';
 const PASSPHRASE = 'bench-passphrase';
 const NOW = new Date().toISOString();
 
@@ -43,21 +43,7 @@ async function setup(batched: boolean) {
   const handle = openDb({ kind: 'sqlite', file: join(dir, 'ipnhub.db') });
   const migrated = await migrateToLatest(handle.db, handle.adapter);
   if (migrated.error) throw migrated.error;
-  await handle.db
-    .insertInto('connections')
-    .values({
-      id: 'con_sink',
-      connector: 'webhook',
-      name: 'Sink',
-      active: 1,
-      filters: '{}',
-      config: '{}',
-      secrets: '',
-      error_emails: '[]',
-      created_at: NOW,
-      updated_at: NOW,
-    })
-    .execute();
+  await addConnection(handle.db);
   const activeFilters = createActiveFiltersLoader();
   const store: IngestStore = batched
     ? createBatchIngestStore({
@@ -91,20 +77,11 @@ function notifications(prefix: string): Array<{ row: InboundRow; events: KeyedEv
       receivedAt.toISOString(),
     );
     const row: InboundRow = {
-      id: newId('inbound'),
+      ...inbound('accepted'),
       source_id: SOURCE,
-      provider: 'digistore24',
       received_at: receivedAt.toISOString(),
-      method: 'POST',
-      url: request.url,
       headers: JSON.stringify(request.headers),
       raw_body: rawBody,
-      remote_address: '127.0.0.1',
-      verdict: 'accepted',
-      verdict_code: null,
-      verdict_reason: null,
-      verification: null,
-      event_ids: '[]',
     };
     return { row, events };
   });

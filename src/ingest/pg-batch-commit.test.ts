@@ -18,6 +18,7 @@ import {
   addConnection,
   commit,
   mixedBatch,
+  recordingStatements,
   snapshot,
   writeAlone,
 } from './test-support/batch-items.js';
@@ -73,21 +74,15 @@ describe.skipIf(!postgres)('PostgreSQL batch commit', () => {
       commit('on_payment', { orderId: `N${i}`, email: `n${i}@example.com` }),
     );
     let statements = 0;
-    const results = await batched.db.transaction().execute((trx) => {
-      // Counts the statements sent (both paths send theirs through executeQuery).
-      const counting = new Proxy(trx, {
-        get(target, name) {
-          if (name === 'executeQuery')
-            return (query: Parameters<typeof target.executeQuery>[0]) => {
-              statements += 1;
-              return target.executeQuery(query);
-            };
-          const value: unknown = Reflect.get(target, name, target);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
-      return writePgBatch(counting, activeTargets(), items);
-    });
+    const results = await batched.db.transaction().execute((trx) =>
+      writePgBatch(
+        recordingStatements(trx, () => {
+          statements += 1;
+        }),
+        activeTargets(),
+        items,
+      ),
+    );
     expect(results.map((r) => r?.inserted.length)).toEqual(items.map(() => 1));
     expect(results.map((r) => r?.deliveries)).toEqual(items.map(() => 1));
     // The order check, events, customers, orders, items, transactions, access, document jobs,

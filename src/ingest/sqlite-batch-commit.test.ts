@@ -25,6 +25,7 @@ import {
   commit,
   inbound,
   mixedBatch,
+  recordingStatements,
   resend,
   snapshot,
   writeAlone,
@@ -123,23 +124,16 @@ describe('SQLite batch commit', () => {
     const items = firstPayments(40, 'N');
     const statements: string[] = [];
     const orderChecks: CompiledQuery[] = [];
-    const results = await batched.adapter.writeTransaction(batched.db, (trx) => {
-      // Counts the statements sent (both paths send theirs through executeQuery).
-      const counting = new Proxy(trx, {
-        get(target, name) {
-          if (name === 'executeQuery')
-            return (query: Parameters<typeof target.executeQuery>[0]) => {
-              const compiled = 'sql' in query ? query : query.compile();
-              statements.push(compiled.sql);
-              if (compiled.sql.startsWith('select o.')) orderChecks.push(compiled);
-              return target.executeQuery(query);
-            };
-          const value: unknown = Reflect.get(target, name, target);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
-      return writeSqliteBatch(counting, activeTargets(), items);
-    });
+    const results = await batched.adapter.writeTransaction(batched.db, (trx) =>
+      writeSqliteBatch(
+        recordingStatements(trx, (query) => {
+          statements.push(query.sql);
+          if (query.sql.startsWith('select o.')) orderChecks.push(query);
+        }),
+        activeTargets(),
+        items,
+      ),
+    );
     expect(results.map((r) => r?.inserted.length)).toEqual(items.map(() => 1));
     expect(results.map((r) => r?.deliveries)).toEqual(items.map(() => 1));
     // The order check, then events, customers, orders, items, transactions, access, document

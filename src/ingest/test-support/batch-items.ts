@@ -3,7 +3,7 @@
  * connection, and a snapshot of every table the commit writes, to compare a batch written a
  * table at a time with the same notifications written one by one.
  */
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import { ds24Request } from '../../../test/helpers/ds24.js';
 import { newId } from '../../core/ids.js';
 import type { Database } from '../../db/schema.js';
@@ -154,4 +154,22 @@ export function mixedBatch(): BatchItem[] {
     { kind: 'record', row: inbound('pending') },
     commit('on_payment', { orderId: 'D1', email: 'dora@example.com', test: true }),
   ];
+}
+
+/** `trx` with every statement sent through `executeQuery` (both paths send theirs that way) passed to `seen` first. */
+export function recordingStatements(
+  trx: Kysely<Database>,
+  seen: (query: CompiledQuery) => void,
+): Kysely<Database> {
+  return new Proxy(trx, {
+    get(target, name) {
+      if (name === 'executeQuery')
+        return (query: Parameters<typeof target.executeQuery>[0]) => {
+          seen('sql' in query ? query : query.compile());
+          return target.executeQuery(query);
+        };
+      const value: unknown = Reflect.get(target, name, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
