@@ -27,10 +27,10 @@ import { runConnectionTest } from './connectors/run-connector.js';
 import type { Db, DbTarget } from './db/connect.js';
 import { openMigrated } from './db/open-migrated.js';
 import type { AdminDeps } from './http/admin/admin-deps.js';
-import { createGroupCommitter } from './ingest/group-commit.js';
-import { createLocalIngestStore } from './ingest/ingest-store.js';
+import { createBatchIngestStore } from './ingest/batch-ingest-store.js';
 import { createPgIngestStore } from './ingest/pg-ingest-store.js';
 import type { ActiveTargets, IngestStore } from './ingest/ingest-store.js';
+import { sqliteBatchStatements } from './ingest/sqlite-batch-commit.js';
 import { createThreadedIngestStore } from './ingest/threaded-ingest-store.js';
 import { createIngest } from './ingest/ingest.js';
 import type { DocumentRenderer } from './invoicing/document-jobs.js';
@@ -295,7 +295,12 @@ export async function createRuntime(
         ? createThreadedIngestStore({ target, logger })
         : adapter.supportsJsonRecordsets
           ? createPgIngestStore(db, adapter, activeFilters)
-          : createLocalIngestStore(createGroupCommitter(db, adapter), activeFilters);
+          : createBatchIngestStore({
+              db,
+              adapter,
+              activeFilters,
+              statements: sqliteBatchStatements,
+            });
     const ingest = createIngest({
       store: ingestStore,
       sources,

@@ -11,10 +11,11 @@
  *   chargeback of a source whose seller profile issues documents also gets its document job
  *   there (invoicing/queue-document-job.ts); the document is issued after the commit.
  *
- * The local store runs the writes on the caller's database handle through the group
- * committer. `threaded-ingest-store.ts` runs the same functions on a second connection in a
- * worker thread, which lets an embedded SQLite database write on one core while the HTTP
- * server parses and verifies on the other.
+ * The local store runs these writes one notification after the other on the caller's database
+ * handle through the group committer. The stores the server uses (batch-ingest-store.ts, on the
+ * main thread for PostgreSQL, in `threaded-ingest-store.ts`'s worker thread for SQLite) write a
+ * batch a table at a time where that gives the same rows, and fall back to these functions for
+ * the rest (batch-commit.ts).
  */
 import type { Insertable, Kysely } from 'kysely';
 import { runTemplate } from '../db/query-template.js';
@@ -72,7 +73,7 @@ const INSERT_EVENT: QueryTemplate<Insertable<EventsTable>, { id: string }> = {
       .returning('id'),
 };
 
-/** An event's row (also written many at a time by pg-batch-commit.ts). */
+/** An event's row (also written many at a time by batch-commit.ts). */
 export function eventRow(
   event: CanonicalEvent,
   inboundRequestId: string,

@@ -1,15 +1,16 @@
 /**
  * Entry of the ingest writer thread (see threaded-ingest-store.ts): opens its own connection to
- * the database, runs the same write functions as the local store through its own group
- * committer, and answers each job once its transaction has committed.
+ * the database, writes through its own group commit (batch-ingest-store.ts, SQLite's multi-row
+ * statements from sqlite-batch-commit.ts), and answers each job once its transaction has
+ * committed.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createActiveFiltersLoader } from '../routing/active-filters.js';
 import { openDb } from '../db/connect.js';
 import type { DbTarget } from '../db/connect.js';
-import { createGroupCommitter } from './group-commit.js';
-import { createLocalIngestStore } from './ingest-store.js';
+import { createBatchIngestStore } from './batch-ingest-store.js';
 import type { IngestStore } from './ingest-store.js';
+import { sqliteBatchStatements } from './sqlite-batch-commit.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
 import { reviveRow } from './writer-protocol.js';
 
@@ -18,10 +19,12 @@ if (!port) throw new Error('ingest-writer-thread must run in a worker thread');
 
 const { target } = workerData as { target: DbTarget };
 const handle = openDb(target);
-const store: IngestStore = createLocalIngestStore(
-  createGroupCommitter(handle.db, handle.adapter),
-  createActiveFiltersLoader(),
-);
+const store: IngestStore = createBatchIngestStore({
+  db: handle.db,
+  adapter: handle.adapter,
+  activeFilters: createActiveFiltersLoader(),
+  statements: sqliteBatchStatements,
+});
 
 async function run(request: WriterRequest): Promise<WriterReply> {
   try {

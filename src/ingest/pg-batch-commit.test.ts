@@ -6,109 +6,22 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
 import { pollUntil } from '../../test/helpers/poll-until.js';
-import { ds24Request } from '../../test/helpers/ds24.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
-import { newId } from '../core/ids.js';
-import type { Database } from '../db/schema.js';
-import type { Digistore24SampleOverrides } from '../providers/digistore24/sign-request.js';
-import { getProvider } from '../providers/registry.js';
-import { createActiveFiltersLoader } from '../routing/active-filters.js';
-import { keyEvents } from './ingest.js';
-import { perTransaction, writeCommit, writeRecord } from './ingest-store.js';
-import type { ActiveTargets, InboundRow } from './ingest-store.js';
 import { OrderAppearedError, writePgBatch } from './pg-batch-commit.js';
 import type { PgIngestItem } from './pg-batch-commit.js';
-
-const SOURCE = 'src_batch';
-const PASS = 'batch-pass';
-const NOW = '2026-12-05T08:00:00.000Z';
-
-function inbound(verdict: InboundRow['verdict']): InboundRow {
-  return {
-    id: newId('inbound'),
-    source_id: SOURCE,
-    provider: 'digistore24',
-    received_at: NOW,
-    method: 'POST',
-    url: `/ipn/${SOURCE}`,
-    headers: '{}',
-    raw_body: Buffer.from(`body ${verdict} ü`),
-    remote_address: '127.0.0.1',
-    verdict,
-    verdict_code: null,
-    verdict_reason: null,
-    verification: null,
-    event_ids: '[]',
-  };
-}
-
-function commit(event: string, overrides: Digistore24SampleOverrides): PgIngestItem {
-  const req = ds24Request(SOURCE, PASS, event, overrides);
-  const normalized = getProvider('digistore24').normalize(req, { passphrase: PASS });
-  if (normalized.kind !== 'events') throw new Error(`not events: ${normalized.kind}`);
-  const events = keyEvents(
-    normalized.events,
-    { id: SOURCE, provider: 'digistore24' },
-    req.receivedAt.toISOString(),
-  );
-  return { kind: 'commit', row: inbound('accepted'), events, now: NOW };
-}
-
-const activeTargets = (): ActiveTargets => perTransaction(createActiveFiltersLoader());
-
-async function addConnection(db: Kysely<Database>): Promise<void> {
-  await db
-    .insertInto('connections')
-    .values({
-      id: 'con_hook',
-      connector: 'webhook',
-      name: 'hook',
-      active: 1,
-      filters: '{}',
-      config: '{}',
-      secrets: '',
-      error_emails: '[]',
-      created_at: NOW,
-      updated_at: NOW,
-    })
-    .execute();
-}
-
-/** Every table the commit writes, with generated ids replaced by what they stand for. */
-async function snapshot(db: Kysely<Database>): Promise<Record<string, string[]>> {
-  const orders = await db.selectFrom('orders').selectAll().execute();
-  const customers = await db.selectFrom('customers').selectAll().execute();
-  const orderName = new Map(orders.map((o) => [o.id, `order:${o.external_id}`]));
-  const customerName = new Map(customers.map((c) => [c.id, `customer:${c.email}`]));
-  /** `generated`: the table's ids are made by the ledger, so they differ between the two runs. */
-  const named = (rows: Array<Record<string, unknown>>, generated = true): string[] =>
-    rows
-      .map((row) => {
-        const out: Record<string, unknown> = { ...row };
-        if (generated) delete out.id;
-        if (typeof row.order_id === 'string') out.order_id = orderName.get(row.order_id);
-        if (typeof row.customer_id === 'string')
-          out.customer_id = customerName.get(row.customer_id);
-        if (Buffer.isBuffer(row.raw_body)) out.raw_body = row.raw_body.toString('utf8');
-        return JSON.stringify(out);
-      })
-      .sort();
-  return {
-    inbound_requests: named(await db.selectFrom('inbound_requests').selectAll().execute(), false),
-    verifications: named(await db.selectFrom('verifications').selectAll().execute(), false),
-    events: named(await db.selectFrom('events').selectAll().execute(), false),
-    customers: named(customers),
-    orders: named(orders),
-    order_items: named(await db.selectFrom('order_items').selectAll().execute()),
-    transactions: named(await db.selectFrom('transactions').selectAll().execute()),
-    subscriptions: named(await db.selectFrom('subscriptions').selectAll().execute()),
-    access: named(await db.selectFrom('access').selectAll().execute()),
-    deliveries: named(await db.selectFrom('deliveries').selectAll().execute()),
-  };
-}
+import {
+  NOW,
+  SOURCE,
+  activeTargets,
+  addConnection,
+  commit,
+  mixedBatch,
+  recordingStatements,
+  snapshot,
+  writeAlone,
+} from './test-support/batch-items.js';
 
 const postgres = enabledDialects().includes('postgres');
 
@@ -127,48 +40,12 @@ describe.skipIf(!postgres)('PostgreSQL batch commit', () => {
   });
 
   it('stores the same rows as writing each notification alone', async () => {
-    const first = commit('on_payment', { orderId: 'A1', email: 'anna@example.com' });
-    const items: PgIngestItem[] = [
-      first,
-      commit('on_payment', {
-        orderId: 'B1',
-        email: 'bob@example.com',
-        billingType: 'subscription',
-        paySequenceNo: 1,
-        transactionId: 'TB1',
-      }),
-      { kind: 'record', row: inbound('rejected') },
-      // The same buyer again, for another order: a group of its own.
-      commit('on_payment', { orderId: 'C1', email: 'anna@example.com', productId: '999' }),
-      // A resend of the first payment: a duplicate.
-      first.kind === 'commit' ? { ...first, row: inbound('accepted') } : first,
-      // A refund and a renewal go through the per-notification path.
-      commit('on_refund', { orderId: 'A1', email: 'anna@example.com', transactionId: 'TR1' }),
-      commit('on_payment', {
-        orderId: 'B1',
-        email: 'bob@example.com',
-        billingType: 'subscription',
-        paySequenceNo: 2,
-        transactionId: 'TB2',
-      }),
-      { kind: 'record', row: inbound('pending') },
-      commit('on_payment', { orderId: 'D1', email: 'dora@example.com', test: true }),
-    ];
+    const items: PgIngestItem[] = mixedBatch();
 
     const results = await batched.db
       .transaction()
       .execute((trx) => writePgBatch(trx, activeTargets(), items));
-    const targets = activeTargets();
-    const expected = await alone.db.transaction().execute(async (trx) => {
-      const out: unknown[] = [];
-      for (const item of items) {
-        if (item.kind === 'record') {
-          await writeRecord(trx, item.row);
-          out.push(null);
-        } else out.push(await writeCommit(trx, targets, item.row, item.events, item.now));
-      }
-      return out;
-    });
+    const expected = await alone.db.transaction().execute((trx) => writeAlone(trx, items));
 
     expect(results).toEqual(expected);
     expect(results.map((r) => r?.inserted.length ?? null)).toEqual([
@@ -197,21 +74,15 @@ describe.skipIf(!postgres)('PostgreSQL batch commit', () => {
       commit('on_payment', { orderId: `N${i}`, email: `n${i}@example.com` }),
     );
     let statements = 0;
-    const results = await batched.db.transaction().execute((trx) => {
-      // Counts the statements sent (both paths send theirs through executeQuery).
-      const counting = new Proxy(trx, {
-        get(target, name) {
-          if (name === 'executeQuery')
-            return (query: Parameters<typeof target.executeQuery>[0]) => {
-              statements += 1;
-              return target.executeQuery(query);
-            };
-          const value: unknown = Reflect.get(target, name, target);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      });
-      return writePgBatch(counting, activeTargets(), items);
-    });
+    const results = await batched.db.transaction().execute((trx) =>
+      writePgBatch(
+        recordingStatements(trx, () => {
+          statements += 1;
+        }),
+        activeTargets(),
+        items,
+      ),
+    );
     expect(results.map((r) => r?.inserted.length)).toEqual(items.map(() => 1));
     expect(results.map((r) => r?.deliveries)).toEqual(items.map(() => 1));
     // The order check, events, customers, orders, items, transactions, access, document jobs,

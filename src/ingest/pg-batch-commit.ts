@@ -1,361 +1,80 @@
 /**
- * The ingest commit of a whole group-commit batch on PostgreSQL, with one statement per table
- * instead of one per row. Each statement is a round trip to the server, and a batch of 50 first
- * payments ran ~450 of them one after the other (docs/benchmarks.md, "PostgreSQL ingest"); here
- * it runs about ten, whatever the batch size.
- *
- * Only what the per-notification path (`writeCommit` in ingest-store.ts) would write without
- * reading anything is written this way: a request without facts (not `pending`), and a
- * payment that carries its order id, items, buyer e-mail and currency for an order not yet in
- * the ledger — every Digistore24 first payment. Everything else (refunds, renewals of known
- * orders, PayPal events that the ledger completes, pending requests) runs through the
- * per-notification path, in the order submitted. Notifications written together share no
- * event, customer or order, so writing them in one statement gives the rows writing them one
- * after the other would; a notification that touches the rows of an earlier one of the batch
- * starts the next group. Rows go in as one JSON parameter per table
- * (`json_populate_recordset`, typed by the table itself).
- *
- * When an order that was not there at the start of the batch exists at its insert (another
- * process wrote it meanwhile), the batch fails as a whole and the batch writer writes each
- * notification alone, through the per-notification path.
+ * The statements of the batch commit (batch-commit.ts) on PostgreSQL. Each statement is a round
+ * trip to the server, and a batch of 50 first payments ran ~450 of them one after the other
+ * (docs/benchmarks.md, "PostgreSQL ingest"); here it runs about ten, whatever the batch size.
+ * Rows go in as one JSON parameter per table (`json_populate_recordset`, typed by the table
+ * itself).
  */
 import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { CanonicalEvent } from '../core/events.js';
-import { newId } from '../core/ids.js';
 import type { Database } from '../db/schema.js';
-import { DOCUMENT_EVENT_TYPES } from '../invoicing/queue-document-job.js';
-import { customerRow, itemRows, orderRow, transactionRow } from '../ledger/apply-event.js';
-import { completeFromLedger } from '../ledger/complete-event.js';
-import { ledgerTransactionOf } from '../ledger/refunded-payments.js';
-import { deliveryRows } from '../outbox/fan-out.js';
-import type { ActiveTargets, CommitResult, InboundRow, KeyedEvent } from './ingest-store.js';
-import { eventRow, writeCommit, writeRecord } from './ingest-store.js';
+import type { ActiveTargets } from './ingest-store.js';
+import { orderKeyOf, writeBatch } from './batch-commit.js';
+import type { BatchItem, BatchResult, BatchStatements, Row } from './batch-commit.js';
 
-export type PgIngestItem =
-  | { kind: 'record'; row: InboundRow }
-  | { kind: 'commit'; row: InboundRow; events: readonly KeyedEvent[]; now: string };
-
-/** A commit's result; `null` for a record. */
-export type PgIngestResult = CommitResult | null;
-
-/** Thrown inside the batch when an order appeared between the check and the insert. */
-export class OrderAppearedError extends Error {
-  constructor(key: string) {
-    super(`order ${key} appeared during the batch; its notifications are written one by one`);
-    this.name = 'OrderAppearedError';
-  }
-}
-
-type Row = Record<string, unknown>;
-
-/** `insert … select … from json_populate_recordset`: the rows' keys name the columns. */
-async function insertRows<R>(
-  trx: Kysely<Database>,
-  table: string,
-  rows: readonly Row[],
-  tail = '',
-): Promise<R[]> {
-  const first = rows[0];
-  if (!first) return [];
-  const columns = Object.keys(first)
-    .map((c) => `"${c}"`)
-    .join(', ');
-  const query = CompiledQuery.raw(
-    `insert into "${table}" (${columns}) select ${columns} from json_populate_recordset(null::"${table}", $1::json) ${tail}`,
-    [JSON.stringify(rows)],
-  );
-  return (await trx.executeQuery<R>(query)).rows;
-}
-
-const orderKeyOf = (sourceId: string, externalId: string): string =>
-  `${sourceId}\u0000${externalId}`;
-
-/**
- * True when the per-notification path would write this event's rows without reading any: a
- * payment with everything the ledger would otherwise complete (ledger/complete-event.ts), and
- * each product once.
- */
-function batchable(event: CanonicalEvent): boolean {
-  const order = event.order;
-  if (event.type !== 'payment' || !order || order.id === null) return false;
-  if (!event.buyer?.email || order.currency === null || order.items.length === 0) return false;
-  return new Set(order.items.map((item) => item.productId)).size === order.items.length;
-}
-
-/** Keys of the rows an item may write: two items of one group never share one. */
-function keysOf(item: PgIngestItem): string[] {
-  if (item.kind === 'record') return [];
-  return item.events.flatMap(({ event, dedupKey }) => [
-    `e:${dedupKey}`,
-    `c:${event.buyer?.email ?? ''}`,
-    `o:${orderKeyOf(event.source.id, event.order?.id ?? '')}`,
-  ]);
-}
-
-async function existingOrders(
-  trx: Kysely<Database>,
-  items: readonly PgIngestItem[],
-): Promise<Set<string>> {
-  const pairs = items.flatMap((item) =>
-    item.kind === 'commit'
-      ? item.events.map(({ event }) => ({
-          source_id: event.source.id,
-          external_id: event.order?.id ?? '',
-        }))
-      : [],
-  );
-  if (pairs.length === 0) return new Set();
-  const found = await trx.executeQuery<{ source_id: string; external_id: string }>(
-    CompiledQuery.raw(
-      'select o.source_id, o.external_id from orders o join json_to_recordset($1::json) as k(source_id text, external_id text) on o.source_id = k.source_id and o.external_id = k.external_id',
-      [JSON.stringify(pairs)],
-    ),
-  );
-  return new Set(found.rows.map((r) => orderKeyOf(r.source_id, r.external_id)));
-}
-
-/** Writes the batch (see the module comment); one result per item, in order. */
-export async function writePgBatch(
-  trx: Kysely<Database>,
-  activeTargets: ActiveTargets,
-  items: readonly PgIngestItem[],
-): Promise<PgIngestResult[]> {
-  const alone = (item: PgIngestItem): Promise<PgIngestResult> =>
-    item.kind === 'record'
-      ? writeRecord(trx, item.row).then(() => null)
-      : writeCommit(trx, activeTargets, item.row, item.events, item.now);
-  const shaped = (item: PgIngestItem): boolean =>
-    item.kind === 'record'
-      ? item.row.verdict !== 'pending'
-      : item.events.every(({ event }) => batchable(event));
-  const results: PgIngestResult[] = [];
-  if (items.length < 2) {
-    for (const item of items) results.push(await alone(item));
-    return results;
-  }
-  const existing = await existingOrders(trx, items.filter(shaped));
-  let group: PgIngestItem[] = [];
-  let groupKeys = new Set<string>();
-  const flush = async (): Promise<void> => {
-    if (group.length > 0) results.push(...(await writeGroup(trx, activeTargets, group)));
-    // The group's orders exist now: a later payment for one of them is a renewal.
-    for (const key of groupKeys) if (key.startsWith('o:')) existing.add(key.slice(2));
-    group = [];
-    groupKeys = new Set();
-  };
-  for (const item of items) {
-    const keys = keysOf(item);
-    const fits =
-      shaped(item) &&
-      new Set(keys).size === keys.length &&
-      keys.every((key) => !key.startsWith('o:') || !existing.has(key.slice(2)));
-    if (!fits) {
-      await flush();
-      results.push(await alone(item));
-      // Whatever it wrote is in the table now: a later item of this batch reads it there.
-      for (const key of keys) if (key.startsWith('o:')) existing.add(key.slice(2));
-      continue;
-    }
-    if (keys.some((key) => groupKeys.has(key))) await flush();
-    group.push(item);
-    for (const key of keys) groupKeys.add(key);
-  }
-  await flush();
-  return results;
-}
-
-interface NewEvent {
-  event: CanonicalEvent;
-  now: string;
-}
-
-/** One group: items sharing no event, customer or order, every event a first payment. */
-async function writeGroup(
-  trx: Kysely<Database>,
-  activeTargets: ActiveTargets,
-  items: readonly PgIngestItem[],
-): Promise<PgIngestResult[]> {
-  const candidates: Array<NewEvent & { row: InboundRow; dedupKey: string }> = [];
-  for (const item of items) {
-    if (item.kind !== 'commit') continue;
-    for (const keyed of item.events) {
-      // A no-op for a batchable event; kept so both paths store the same event.
-      const event = await completeFromLedger(trx, keyed.event);
-      candidates.push({ event, now: item.now, row: item.row, dedupKey: keyed.dedupKey });
-    }
-  }
-  const insertedIds = new Set(
-    (
-      await insertRows<{ id: string }>(
-        trx,
-        'events',
-        candidates.map(({ event, row, dedupKey }) => eventRow(event, row.id, dedupKey)),
-        'on conflict (dedup_key) do nothing returning id',
-      )
-    ).map((r) => r.id),
-  );
-  const fresh = candidates.filter((c) => insertedIds.has(c.event.id));
-  await writeLedger(trx, fresh);
-  const jobs = await queueDocumentJobs(trx, fresh);
-  const targets = fresh.length > 0 ? await activeTargets(trx) : [];
-  const deliveries = new Map<string, number>();
-  const deliveryInserts = fresh.flatMap(({ event, now }) => {
-    const rows = deliveryRows(event, targets, now);
-    deliveries.set(event.id, rows.length);
-    return rows;
-  });
-  await insertRows(trx, 'deliveries', deliveryInserts);
-
-  const results: PgIngestResult[] = [];
-  const inbound: Row[] = [];
-  for (const item of items) {
-    if (item.kind === 'record') {
-      inbound.push(inboundRow(item.row));
-      results.push(null);
-      continue;
-    }
-    const inserted = item.events.map((k) => k.event.id).filter((id) => insertedIds.has(id));
-    inbound.push(
-      inboundRow({
-        ...item.row,
-        verdict: inserted.length > 0 ? 'accepted' : 'duplicate',
-        event_ids: JSON.stringify(inserted),
-      }),
-    );
-    results.push({
-      inserted,
-      deliveries: inserted.reduce((n, id) => n + (deliveries.get(id) ?? 0), 0),
-      documentJobs: inserted.filter((id) => jobs.has(id)).length,
-    });
-  }
-  await insertRows(trx, 'inbound_requests', inbound);
-  return results;
-}
+export { OrderAppearedError } from './batch-commit.js';
+export type PgIngestItem = BatchItem;
+export type PgIngestResult = BatchResult;
 
 /** bytea travels in JSON in PostgreSQL's hex form. */
-function inboundRow(row: InboundRow): Row {
-  return { ...row, raw_body: `\\x${row.raw_body.toString('hex')}` };
+function inboundRow(row: Row): Row {
+  const body = row.raw_body;
+  return Buffer.isBuffer(body) ? { ...row, raw_body: `\\x${body.toString('hex')}` } : row;
 }
 
-/**
- * The ledger rows of first payments of new orders, as `applyToLedger` writes them for a
- * payment whose order it has just created: customer (upsert), order, items, the payment's
- * transaction, a subscription for a plan, and active access per product.
- */
-async function writeLedger(trx: Kysely<Database>, fresh: readonly NewEvent[]): Promise<void> {
-  if (fresh.length === 0) return;
-  const customers = await insertRows<{ id: string; email: string }>(
-    trx,
-    'customers',
-    fresh.map(({ event, now }) => {
-      const row = customerRow(event, now);
-      if (!row) throw new Error('a batched payment names its buyer');
-      return row;
-    }),
-    `on conflict (email) do update set
-       first_name = coalesce(excluded.first_name, customers.first_name),
-       last_name = coalesce(excluded.last_name, customers.last_name),
-       company = coalesce(excluded.company, customers.company),
-       phone = coalesce(excluded.phone, customers.phone),
-       address = coalesce(excluded.address, customers.address),
-       updated_at = excluded.updated_at
-     returning id, email`,
-  );
-  const customerByEmail = new Map(customers.map((c) => [c.email, c.id]));
-  const placed = fresh.map(({ event, now }) => ({
-    event,
-    now,
-    orderId: newId('order'),
-    customerId: customerByEmail.get(event.buyer?.email ?? '') ?? null,
-  }));
-  const orders = await insertRows<{ id: string; source_id: string; external_id: string }>(
-    trx,
-    'orders',
-    placed.map(({ event, now, orderId, customerId }) =>
-      orderRow(event, { id: orderId, externalId: event.order?.id ?? '', customerId, now }),
-    ),
-    `on conflict (source_id, external_id) do update set
-       customer_id = coalesce(orders.customer_id, excluded.customer_id),
-       billing_type = coalesce(excluded.billing_type, orders.billing_type),
-       currency = coalesce(orders.currency, excluded.currency),
-       updated_at = excluded.updated_at
-     returning id, source_id, external_id`,
-  );
-  const proposed = new Set(placed.map((p) => p.orderId));
-  for (const order of orders) {
-    if (!proposed.has(order.id))
-      throw new OrderAppearedError(orderKeyOf(order.source_id, order.external_id));
-  }
-  const items: Row[] = [];
-  const transactions: Row[] = [];
-  const subscriptions: Row[] = [];
-  const access: Row[] = [];
-  for (const { event, now, orderId, customerId } of placed) {
-    const order = event.order;
-    if (!order || customerId === null)
-      throw new Error('a batched payment has an order and a buyer');
-    items.push(...itemRows(orderId, order));
-    transactions.push(
-      transactionRow(event, orderId, ledgerTransactionOf(event, order, newId('transaction'))),
+export const pgBatchStatements: BatchStatements = {
+  /** `insert … select … from json_populate_recordset`: the rows' keys name the columns. */
+  async insertRows<R>(
+    trx: Kysely<Database>,
+    table: string,
+    rows: readonly Row[],
+    tail = '',
+  ): Promise<R[]> {
+    const first = rows[0];
+    if (!first) return [];
+    const columns = Object.keys(first)
+      .map((c) => `"${c}"`)
+      .join(', ');
+    const values = table === 'inbound_requests' ? rows.map(inboundRow) : rows;
+    const query = CompiledQuery.raw(
+      `insert into "${table}" (${columns}) select ${columns} from json_populate_recordset(null::"${table}", $1::json) ${tail}`,
+      [JSON.stringify(values)],
     );
-    if (order.billingType === 'subscription' || order.billingType === 'installment') {
-      subscriptions.push({
-        id: newId('subscription'),
-        order_id: orderId,
-        billing_type: order.billingType,
-        pay_sequence_no: Math.max(0, order.paySequenceNo ?? 0),
-        next_payment_at: order.nextPaymentAt ?? null,
-        cancelled: 0,
-        status: 'active',
-        updated_at: now,
-      });
-    }
-    for (const item of order.items) {
-      access.push({
-        id: newId('access'),
-        customer_id: customerId,
-        order_id: orderId,
-        product_id: item.productId,
-        status: 'active',
-        paid_until: order.nextPaymentAt ?? null,
-        status_at: event.occurredAt,
-        granted_at: now,
-        updated_at: now,
-      });
-    }
-  }
-  await insertRows(
-    trx,
-    'order_items',
-    items,
-    'on conflict (order_id, product_id) do update set name = coalesce(excluded.name, order_items.name)',
-  );
-  await insertRows(trx, 'transactions', transactions);
-  await insertRows(trx, 'subscriptions', subscriptions);
-  await insertRows(trx, 'access', access);
-}
+    return (await trx.executeQuery<R>(query)).rows;
+  },
 
-/** `queueDocumentJob` for many events: a job for each whose source's profile has invoicing on. */
-async function queueDocumentJobs(
-  trx: Kysely<Database>,
-  fresh: readonly NewEvent[],
-): Promise<Set<string>> {
-  const wanted = fresh
-    .filter(({ event }) => DOCUMENT_EVENT_TYPES.has(event.type))
-    .map(({ event, now }) => ({ event_id: event.id, source_id: event.source.id, now }));
-  if (wanted.length === 0) return new Set();
-  const result = await trx.executeQuery<{ event_id: string }>(
-    CompiledQuery.raw(
-      `insert into document_jobs (event_id, profile_id, attempts, next_attempt_at, lease_until, last_error, created_at)
+  async existingOrders(trx, orders) {
+    const found = await trx.executeQuery<{ source_id: string; external_id: string }>(
+      CompiledQuery.raw(
+        'select o.source_id, o.external_id from orders o join json_to_recordset($1::json) as k(source_id text, external_id text) on o.source_id = k.source_id and o.external_id = k.external_id',
+        [JSON.stringify(orders)],
+      ),
+    );
+    return new Set(found.rows.map((r) => orderKeyOf(r.source_id, r.external_id)));
+  },
+
+  async queueDocumentJobs(trx, wanted) {
+    const result = await trx.executeQuery<{ event_id: string }>(
+      CompiledQuery.raw(
+        `insert into document_jobs (event_id, profile_id, attempts, next_attempt_at, lease_until, last_error, created_at)
        select k.event_id, ps.profile_id, 0, k.now, null, null, k.now
          from json_to_recordset($1::json) as k(event_id text, source_id text, now text)
          join profile_sources ps on ps.source_id = k.source_id
          join seller_profiles sp on sp.id = ps.profile_id
         where sp.invoicing = 1
        returning event_id`,
-      [JSON.stringify(wanted)],
-    ),
-  );
-  return new Set(result.rows.map((r) => r.event_id));
+        [JSON.stringify(wanted)],
+      ),
+    );
+    return new Set(result.rows.map((r) => r.event_id));
+  },
+};
+
+/** Writes the batch with PostgreSQL's statements (batch-commit.ts); one result per item, in order. */
+export function writePgBatch(
+  trx: Kysely<Database>,
+  activeTargets: ActiveTargets,
+  items: readonly PgIngestItem[],
+): Promise<PgIngestResult[]> {
+  return writeBatch(trx, activeTargets, items, pgBatchStatements);
 }

@@ -291,8 +291,8 @@ function paymentOutrun(
 }
 
 /**
- * The rows the ledger writes for an event, as values (the PostgreSQL batch commit,
- * ingest/pg-batch-commit.ts, writes the same rows for many events in one statement).
+ * The rows the ledger writes for an event, as values (the batch commit,
+ * ingest/batch-commit.ts, writes the same rows for many events in one statement).
  */
 export function customerRow(event: CanonicalEvent, now: string): Insertable<CustomersTable> | null {
   const buyer = event.buyer;
