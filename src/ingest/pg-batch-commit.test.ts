@@ -19,7 +19,7 @@ import { createActiveFiltersLoader } from '../routing/active-filters.js';
 import { keyEvents } from './ingest.js';
 import { perTransaction, writeCommit, writeRecord } from './ingest-store.js';
 import type { ActiveTargets, InboundRow } from './ingest-store.js';
-import { OrderAppearedError, writePgBatch } from './pg-batch-commit.js';
+import { OrderAppearedError, byteaText, writePgBatch } from './pg-batch-commit.js';
 import type { PgIngestItem } from './pg-batch-commit.js';
 
 const SOURCE = 'src_batch';
@@ -218,6 +218,30 @@ describe.skipIf(!postgres)('PostgreSQL batch commit', () => {
     // builder).
     expect(statements).toBe(2);
     expect(await batched.db.selectFrom('access').select('id').execute()).toHaveLength(40);
+  });
+
+  it('stores every request body byte for byte, whether it travels as text or as hex', async () => {
+    const bodies = [
+      Buffer.from('order_id=A1&email=anna%40example.com&sha_sign=AB12'),
+      Buffer.from('\\x414243 starts like hex'),
+      Buffer.from('a\\b, a quote \' and a "double" one'),
+      Buffer.from([0, 1, 2, 255, 10, 13]),
+      Buffer.from('Grüße'),
+      Buffer.alloc(0),
+    ];
+    const items: PgIngestItem[] = bodies.map((body) => ({
+      kind: 'record',
+      row: { ...inbound('rejected'), raw_body: body },
+    }));
+    expect(byteaText(bodies[0] as Buffer)).toBe(bodies[0]?.toString('latin1'));
+    expect(byteaText(bodies[1] as Buffer)).toMatch(/^\\x/);
+    await batched.db.transaction().execute((trx) => writePgBatch(trx, activeTargets(), items));
+    const stored = await batched.db
+      .selectFrom('inbound_requests')
+      .select(['id', 'raw_body'])
+      .execute();
+    const byId = new Map(stored.map((r) => [r.id, r.raw_body]));
+    for (const item of items) expect(byId.get(item.row.id)).toEqual(item.row.raw_body);
   });
 
   it('fails the batch when another transaction writes one of its orders meanwhile', async () => {

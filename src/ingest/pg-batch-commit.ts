@@ -242,9 +242,21 @@ async function writeGroup(
   );
 }
 
-/** bytea travels in JSON in PostgreSQL's hex form. */
+/** Printable ASCII but the backslash: bytes that bytea's escape format takes as they are. */
+const PLAIN_BYTES = /^[\x20-\x5b\x5d-\x7e]*$/;
+
+/**
+ * bytea travels in JSON as text that PostgreSQL's bytea input reads: a form-encoded body (all
+ * printable ASCII) as itself, in the escape format, half the size of the hex form that any
+ * other body takes (`\x…`; a plain body has no backslash, so it never reads as hex).
+ */
+export function byteaText(bytes: Buffer): string {
+  const text = bytes.toString('latin1');
+  return PLAIN_BYTES.test(text) ? text : `\\x${bytes.toString('hex')}`;
+}
+
 function inboundRow(row: InboundRow): Row {
-  return { ...row, raw_body: `\\x${row.raw_body.toString('hex')}` };
+  return { ...row, raw_body: byteaText(row.raw_body) };
 }
 
 /**
