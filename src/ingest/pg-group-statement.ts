@@ -176,6 +176,21 @@ const ANSWERS: Readonly<Record<string, string>> = {
   dj: `select 'job', event_id, null, null from dj`,
 };
 
+/**
+ * The events' rows as JSON, each `payload` (the event's JSON text) embedded as JSON rather than
+ * as a string holding it: about a sixth fewer bytes than with its quotes escaped, and neither
+ * side escapes or unescapes it. PostgreSQL gives a text column the JSON text of an object as it
+ * stands in the parameter, so the stored payload is the same text.
+ */
+function eventsJson(rows: readonly object[]): string {
+  const parts = rows.map((row) => {
+    const { payload, ...rest } = row as { payload?: unknown };
+    if (typeof payload !== 'string') return JSON.stringify(row);
+    return `${JSON.stringify(rest).slice(0, -1)},"payload":${payload}}`;
+  });
+  return `[${parts.join(',')}]`;
+}
+
 /** The statement for the tables that have rows, and its parameters in order. */
 export function groupStatement(group: GroupRows): { sql: string; parameters: string[] } {
   const ctes: string[] = [];
@@ -185,7 +200,7 @@ export function groupStatement(group: GroupRows): { sql: string; parameters: str
     const list: readonly object[] = group[part.table];
     const first = list[0];
     if (!first) continue;
-    parameters.push(JSON.stringify(list));
+    parameters.push(part.table === 'events' ? eventsJson(list) : JSON.stringify(list));
     const body = part.body(Object.keys(first)).replace('$p', `$${parameters.length}`);
     ctes.push(`${part.name} as (${body})`);
     const answer = ANSWERS[part.name];
