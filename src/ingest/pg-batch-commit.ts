@@ -1,8 +1,9 @@
 /**
- * The ingest commit of a whole group-commit batch on PostgreSQL, with one statement per table
- * instead of one per row. Each statement is a round trip to the server, and a batch of 50 first
- * payments ran ~450 of them one after the other (docs/benchmarks.md, "PostgreSQL ingest"); here
- * it runs about ten, whatever the batch size.
+ * The ingest commit of a whole group-commit batch on PostgreSQL, with one statement per group
+ * of notifications instead of one per row. Each statement is a round trip to the server, and a
+ * batch of 50 first payments ran ~450 of them one after the other (docs/benchmarks.md,
+ * "PostgreSQL: one statement per table"); here it runs the order check and one statement per
+ * group (pg-group-statement.ts), whatever the batch size.
  *
  * Only what the per-notification path (`writeCommit` in ingest-store.ts) would write without
  * reading anything is written this way: a request without facts (not `pending`), and a
@@ -12,12 +13,11 @@
  * per-notification path, in the order submitted. Notifications written together share no
  * event, customer or order, so writing them in one statement gives the rows writing them one
  * after the other would; a notification that touches the rows of an earlier one of the batch
- * starts the next group. Rows go in as one JSON parameter per table
- * (`json_populate_recordset`, typed by the table itself).
+ * starts the next group.
  *
  * When an order that was not there at the start of the batch exists at its insert (another
- * process wrote it meanwhile), the batch fails as a whole and the batch writer writes each
- * notification alone, through the per-notification path.
+ * process wrote it meanwhile), or an event of a group was stored already, the batch fails as a
+ * whole and the batch writer writes each notification alone, through the per-notification path.
  */
 import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';

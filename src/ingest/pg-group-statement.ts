@@ -66,22 +66,25 @@ const quoted = (columns: readonly string[], from = 'r', replace: Record<string, 
 const into = (table: string, columns: readonly string[]) =>
   `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')})`;
 const rows = (table: string) => `json_populate_recordset(null::"${table}", $p::json) r`;
+/** The rows of the parameter as they are, then `tail` (a filter, a conflict clause). */
+const copied =
+  (table: string, tail: string) =>
+  (c: readonly string[]): string =>
+    `${into(table, c)} select ${quoted(c)} from ${rows(table)} ${tail}`;
 
 /** In dependency order: a part reads only the parts before it. */
 const PARTS: readonly Part[] = [
   {
     name: 'ev',
     table: 'events',
-    body: (c) =>
-      `${into('events', c)} select ${quoted(c)} from ${rows('events')}
-       on conflict (dedup_key) do nothing returning id`,
+    body: copied('events', 'on conflict (dedup_key) do nothing returning id'),
   },
   {
     name: 'cu',
     table: 'customers',
-    body: (c) =>
-      `${into('customers', c)} select ${quoted(c)} from ${rows('customers')}
-       on conflict (email) do update set
+    body: copied(
+      'customers',
+      `on conflict (email) do update set
          first_name = coalesce(excluded.first_name, customers.first_name),
          last_name = coalesce(excluded.last_name, customers.last_name),
          company = coalesce(excluded.company, customers.company),
@@ -89,6 +92,7 @@ const PARTS: readonly Part[] = [
          address = coalesce(excluded.address, customers.address),
          updated_at = excluded.updated_at
        returning id, email`,
+    ),
   },
   {
     name: 'buyer',
@@ -114,24 +118,24 @@ const PARTS: readonly Part[] = [
   {
     name: 'it',
     table: 'order_items',
-    body: (c) =>
-      `${into('order_items', c)} select ${quoted(c)} from ${rows('order_items')}
-        where r.order_id in (select id from ord)
+    body: copied(
+      'order_items',
+      `where r.order_id in (select id from ord)
        on conflict (order_id, product_id) do update set name = coalesce(excluded.name, order_items.name)`,
+    ),
   },
   {
     name: 'tx',
     table: 'transactions',
-    body: (c) =>
-      `${into('transactions', c)} select ${quoted(c)} from ${rows('transactions')}
-        where r.order_id in (select id from ord) and r.event_id in (select id from ev)`,
+    body: copied(
+      'transactions',
+      'where r.order_id in (select id from ord) and r.event_id in (select id from ev)',
+    ),
   },
   {
     name: 'su',
     table: 'subscriptions',
-    body: (c) =>
-      `${into('subscriptions', c)} select ${quoted(c)} from ${rows('subscriptions')}
-        where r.order_id in (select id from ord)`,
+    body: copied('subscriptions', 'where r.order_id in (select id from ord)'),
   },
   {
     name: 'ac',
@@ -157,15 +161,12 @@ const PARTS: readonly Part[] = [
   {
     name: 'de',
     table: 'deliveries',
-    body: (c) =>
-      `${into('deliveries', c)} select ${quoted(c)} from ${rows('deliveries')}
-        where r.event_id in (select id from ev)`,
+    body: copied('deliveries', 'where r.event_id in (select id from ev)'),
   },
   {
     name: 'rq',
     table: 'inbound_requests',
-    body: (c) =>
-      `${into('inbound_requests', c)} select ${quoted(c)} from ${rows('inbound_requests')}`,
+    body: copied('inbound_requests', ''),
   },
 ];
 
