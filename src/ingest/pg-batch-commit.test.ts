@@ -192,10 +192,8 @@ describe.skipIf(!postgres)('PostgreSQL batch commit', () => {
     expect(a.verifications).toHaveLength(1);
   });
 
-  it('writes 40 first payments with one statement, not one per row or per table', async () => {
-    const items = Array.from({ length: 40 }, (_, i) =>
-      commit('on_payment', { orderId: `N${i}`, email: `n${i}@example.com` }),
-    );
+  /** Writes `items` as one batch; answers the results and the statements sent. */
+  async function counted(items: readonly PgIngestItem[]) {
     let statements = 0;
     const results = await batched.db.transaction().execute((trx) => {
       // Counts the statements sent (both paths send theirs through executeQuery).
@@ -212,12 +210,29 @@ describe.skipIf(!postgres)('PostgreSQL batch commit', () => {
       });
       return writePgBatch(counting, activeTargets(), items);
     });
+    return { results, statements };
+  }
+
+  it('writes 40 first payments with one statement, not one per row or per table', async () => {
+    const items = Array.from({ length: 40 }, (_, i) =>
+      commit('on_payment', { orderId: `N${i}`, email: `n${i}@example.com` }),
+    );
+    const { results, statements } = await counted(items);
     expect(results.map((r) => r?.inserted.length)).toEqual(items.map(() => 1));
     expect(results.map((r) => r?.deliveries)).toEqual(items.map(() => 1));
     // The order check and the group's statement (the connections are read through the query
     // builder).
     expect(statements).toBe(2);
     expect(await batched.db.selectFrom('access').select('id').execute()).toHaveLength(40);
+  });
+
+  it('writes a batch of one first payment with the same statement', async () => {
+    const { results, statements } = await counted([
+      commit('on_payment', { orderId: 'S1', email: 's@example.com' }),
+    ]);
+    expect(results.map((r) => [r?.inserted.length, r?.deliveries])).toEqual([[1, 1]]);
+    expect(statements).toBe(2);
+    expect(await batched.db.selectFrom('access').select('id').execute()).toHaveLength(1);
   });
 
   it('stores every request body byte for byte, whether it travels as text or as hex', async () => {

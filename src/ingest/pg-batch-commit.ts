@@ -124,10 +124,8 @@ export async function writePgBatch(
       ? item.row.verdict !== 'pending'
       : item.events.every(({ event }) => batchable(event));
   const results: PgIngestResult[] = [];
-  if (items.length < 2) {
-    for (const item of items) results.push(await alone(item));
-    return results;
-  }
+  // A batch of one goes this way too: the order check and one statement are fewer round trips
+  // than the ~10 of the per-notification path (batches of one are common when traffic is light).
   const existing = await existingOrders(trx, items.filter(shaped));
   let group: PgIngestItem[] = [];
   let groupKeys = new Set<string>();
