@@ -235,6 +235,53 @@ describe.skipIf(!postgres)('PostgreSQL batch commit', () => {
     expect(await batched.db.selectFrom('access').select('id').execute()).toHaveLength(1);
   });
 
+  it('queues the same document jobs as the per-notification path when the source issues documents', async () => {
+    for (const h of [batched, alone]) {
+      await h.db
+        .insertInto('seller_profiles')
+        .values({
+          id: 'prof_1',
+          name: 'Seller',
+          invoicing: 1,
+          settings: '{}',
+          logo: null,
+          logo_media_type: null,
+          created_at: NOW,
+          updated_at: NOW,
+        })
+        .execute();
+      await h.db
+        .insertInto('profile_sources')
+        .values({ source_id: SOURCE, profile_id: 'prof_1' })
+        .execute();
+    }
+    const items = [
+      commit('on_payment', { orderId: 'J1', email: 'j1@example.com' }),
+      commit('on_payment', { orderId: 'J2', email: 'j2@example.com' }),
+    ];
+    const results = await batched.db
+      .transaction()
+      .execute((trx) => writePgBatch(trx, activeTargets(), items));
+    const targets = activeTargets();
+    const expected = await alone.db.transaction().execute(async (trx) => {
+      const out: unknown[] = [];
+      for (const item of items)
+        if (item.kind === 'commit')
+          out.push(await writeCommit(trx, targets, item.row, item.events, item.now));
+      return out;
+    });
+    expect(results).toEqual(expected);
+    expect(results.map((r) => r?.documentJobs)).toEqual([1, 1]);
+    const jobs = (h: TestDb) =>
+      h.db
+        .selectFrom('document_jobs')
+        .select(['event_id', 'profile_id', 'attempts', 'next_attempt_at', 'created_at'])
+        .orderBy('event_id')
+        .execute();
+    expect(await jobs(batched)).toEqual(await jobs(alone));
+    expect(await jobs(batched)).toHaveLength(2);
+  });
+
   it('stores every request body byte for byte, whether it travels as text or as hex', async () => {
     const bodies = [
       Buffer.from('order_id=A1&email=anna%40example.com&sha_sign=AB12'),
