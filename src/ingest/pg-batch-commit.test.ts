@@ -126,6 +126,25 @@ describe.skipIf(!postgres)('PostgreSQL batch commit', () => {
     await alone.dispose();
   });
 
+  /** The batch through `writePgBatch` into one database, item by item into the other. */
+  async function writeBothWays(items: readonly PgIngestItem[]) {
+    const results = await batched.db
+      .transaction()
+      .execute((trx) => writePgBatch(trx, activeTargets(), items));
+    const targets = activeTargets();
+    const expected = await alone.db.transaction().execute(async (trx) => {
+      const out: unknown[] = [];
+      for (const item of items) {
+        if (item.kind === 'record') {
+          await writeRecord(trx, item.row);
+          out.push(null);
+        } else out.push(await writeCommit(trx, targets, item.row, item.events, item.now));
+      }
+      return out;
+    });
+    return { results, expected };
+  }
+
   it('stores the same rows as writing each notification alone', async () => {
     const first = commit('on_payment', { orderId: 'A1', email: 'anna@example.com' });
     const items: PgIngestItem[] = [
@@ -155,20 +174,7 @@ describe.skipIf(!postgres)('PostgreSQL batch commit', () => {
       commit('on_payment', { orderId: 'D1', email: 'dora@example.com', test: true }),
     ];
 
-    const results = await batched.db
-      .transaction()
-      .execute((trx) => writePgBatch(trx, activeTargets(), items));
-    const targets = activeTargets();
-    const expected = await alone.db.transaction().execute(async (trx) => {
-      const out: unknown[] = [];
-      for (const item of items) {
-        if (item.kind === 'record') {
-          await writeRecord(trx, item.row);
-          out.push(null);
-        } else out.push(await writeCommit(trx, targets, item.row, item.events, item.now));
-      }
-      return out;
-    });
+    const { results, expected } = await writeBothWays(items);
 
     expect(results).toEqual(expected);
     expect(results.map((r) => r?.inserted.length ?? null)).toEqual([
@@ -259,17 +265,7 @@ describe.skipIf(!postgres)('PostgreSQL batch commit', () => {
       commit('on_payment', { orderId: 'J1', email: 'j1@example.com' }),
       commit('on_payment', { orderId: 'J2', email: 'j2@example.com' }),
     ];
-    const results = await batched.db
-      .transaction()
-      .execute((trx) => writePgBatch(trx, activeTargets(), items));
-    const targets = activeTargets();
-    const expected = await alone.db.transaction().execute(async (trx) => {
-      const out: unknown[] = [];
-      for (const item of items)
-        if (item.kind === 'commit')
-          out.push(await writeCommit(trx, targets, item.row, item.events, item.now));
-      return out;
-    });
+    const { results, expected } = await writeBothWays(items);
     expect(results).toEqual(expected);
     expect(results.map((r) => r?.documentJobs)).toEqual([1, 1]);
     const jobs = (h: TestDb) =>
