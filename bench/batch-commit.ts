@@ -19,7 +19,7 @@ import { createGroupCommitter } from '../src/ingest/group-commit.js';
 import { keyEvents } from '../src/ingest/ingest.js';
 import { createLocalIngestStore } from '../src/ingest/ingest-store.js';
 import type { InboundRow, IngestStore, KeyedEvent } from '../src/ingest/ingest-store.js';
-import { sqliteBatchStatements } from '../src/ingest/sqlite-batch-commit.js';
+import { sqliteGroupWriter } from '../src/ingest/sqlite-batch-commit.js';
 import { addConnection, inbound } from '../src/ingest/test-support/batch-items.js';
 import { getProvider } from '../src/providers/registry.js';
 import { createActiveFiltersLoader } from '../src/routing/active-filters.js';
@@ -50,7 +50,7 @@ async function setup(batched: boolean) {
         db: handle.db,
         adapter: handle.adapter,
         activeFilters,
-        statements: sqliteBatchStatements,
+        writer: sqliteGroupWriter,
       })
     : createLocalIngestStore(createGroupCommitter(handle.db, handle.adapter), activeFilters);
   return { handle, store, dir };

@@ -120,3 +120,33 @@ export async function sampleWaits(url: string, everyMs = 50): Promise<WaitSample
     },
   };
 }
+
+/**
+ * Gives a fresh cluster the WAL files a running server has. At each checkpoint PostgreSQL renames
+ * the WAL segment files it no longer needs to the names of the next ones, so a server that has
+ * been running rarely creates one; a cluster just made by initdb has none, and every 16 MB of
+ * WAL then waits while a new segment file is created and zero-filled, and every commit waits
+ * with it (130–360 ms per segment on the 2-core machine: docs/benchmarks.md, "PostgreSQL: one
+ * statement per group"). Writes about `mb` of WAL into a throw-away table and checkpoints, so
+ * that as much is recycled ahead, and answers how long that took and how many files are ready.
+ */
+export async function warmWal(adminUrl: string, mb = 400): Promise<{ ms: number; files: number }> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  const started = performance.now();
+  try {
+    // ~1 KB of WAL per row.
+    await client.query(
+      `create table bench_wal_warm as select repeat('x', 900) as x from generate_series(1, $1::int)`,
+      [mb * 1000],
+    );
+    await client.query('drop table bench_wal_warm');
+    await client.query('checkpoint');
+    const { rows } = await client.query<{ n: number }>(
+      'select count(*)::int as n from pg_ls_waldir()',
+    );
+    return { ms: performance.now() - started, files: rows[0]?.n ?? 0 };
+  } finally {
+    await client.end();
+  }
+}

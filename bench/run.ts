@@ -38,7 +38,7 @@ import type { ServerEntry } from './child.js';
 import { runLoad, runOpenLoop } from './load.js';
 import type { OpenLoopResult } from './load.js';
 import { signedPaymentBodies } from './payloads.js';
-import { postgresCpu, sampleWaits } from './pg-usage.js';
+import { postgresCpu, sampleWaits, warmWal } from './pg-usage.js';
 import {
   breakdownSchema,
   deliveredSchema,
@@ -397,6 +397,12 @@ async function main(): Promise<void> {
             (baselineRate * 1.25 + settings.openRate) * (settings.warmupS + settings.durationS),
           ) + 1000,
           'BU',
+        );
+      }
+      if (postgres && name.startsWith('ipnhub-postgres')) {
+        const warmed = await warmWal(postgres.server.adminUrl);
+        log(
+          `[${name}] WAL of a running server: ${warmed.files} segment files ready (${(warmed.ms / 1000).toFixed(1)} s)`,
         );
       }
       results.push(

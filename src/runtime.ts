@@ -30,7 +30,7 @@ import type { AdminDeps } from './http/admin/admin-deps.js';
 import { createBatchIngestStore } from './ingest/batch-ingest-store.js';
 import { createPgIngestStore } from './ingest/pg-ingest-store.js';
 import type { ActiveTargets, IngestStore } from './ingest/ingest-store.js';
-import { sqliteBatchStatements } from './ingest/sqlite-batch-commit.js';
+import { sqliteGroupWriter } from './ingest/sqlite-batch-commit.js';
 import { createThreadedIngestStore } from './ingest/threaded-ingest-store.js';
 import { createIngest } from './ingest/ingest.js';
 import type { DocumentRenderer } from './invoicing/document-jobs.js';
@@ -299,7 +299,7 @@ export async function createRuntime(
               db,
               adapter,
               activeFilters,
-              statements: sqliteBatchStatements,
+              writer: sqliteGroupWriter,
             });
     const ingest = createIngest({
       store: ingestStore,

@@ -12,12 +12,14 @@ import { closeSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
 import { createRequire } from 'node:module';
 import type pg from 'pg';
 import { IpnhubError } from '../core/errors.js';
 import { errorCodeOf } from '../lib/error-code.js';
 import { makeDirectory } from '../lib/make-directory.js';
 import { postgresAdapter, sqliteAdapter } from './dialect-adapter.js';
+import { preparedNameOf } from './pg-prepared.js';
 import type { DbAdapter } from './dialect-adapter.js';
 import type { Database } from './schema.js';
 
@@ -172,7 +174,7 @@ function openPostgres(url: string, poolSize: number): Db {
       };
     },
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparing(pool) }) });
   return {
     db,
     adapter,
@@ -181,5 +183,47 @@ function openPostgres(url: string, poolSize: number): Db {
       listeners.clear();
       await db.destroy();
     },
+  };
+}
+
+/**
+ * The pool as Kysely sees it, sending the texts registered in pg-prepared.ts as named prepared
+ * statements: the driver parses each once per connection, and the server plans it without
+ * parsing it again. Each pooled client is wrapped once, so Kysely keeps one connection object
+ * per client.
+ */
+function preparing(pool: pg.Pool): PostgresPool {
+  const wrapped = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  const wrap = (client: pg.PoolClient): PostgresPoolClient => {
+    function query<R>(
+      sql: string,
+      parameters: ReadonlyArray<unknown>,
+    ): Promise<PostgresQueryResult<R>>;
+    function query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
+    function query<R>(
+      text: string | PostgresCursor<R>,
+      parameters: ReadonlyArray<unknown> = [],
+    ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+      // Kysely passes a cursor only when it is configured with one (streaming); this pool is not.
+      if (typeof text !== 'string') throw new Error('postgres pool: cursors are not configured');
+      const name = preparedNameOf(text);
+      const values = [...parameters];
+      const result =
+        name === undefined ? client.query(text, values) : client.query({ name, text, values });
+      return result as Promise<pg.QueryResult & PostgresQueryResult<R>>;
+    }
+    return { query, release: () => client.release() };
+  };
+  return {
+    async connect() {
+      const client = await pool.connect();
+      let own = wrapped.get(client);
+      if (!own) {
+        own = wrap(client);
+        wrapped.set(client, own);
+      }
+      return own;
+    },
+    end: () => pool.end(),
   };
 }

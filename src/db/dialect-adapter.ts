@@ -22,6 +22,7 @@
 import { sql } from 'kysely';
 import type { Expression, Kysely, RawBuilder } from 'kysely';
 import { errorCodeOf } from '../lib/error-code.js';
+import { coalescedNotify } from './pg-notify.js';
 import type { Database } from './schema.js';
 
 export interface WriteTransactionOptions {
@@ -111,6 +112,17 @@ export interface PostgresListenSource {
 }
 
 export const postgresAdapter = (listener: PostgresListenSource): DbAdapter => ({
+  ...postgresBehaviour,
+  // Per adapter (per opened database): calls to it share their NOTIFYs (db/pg-notify.ts).
+  notify: coalescedNotify(async (db, channel) => {
+    await sql`select pg_notify(${channel}, '')`.execute(db);
+  }),
+  listen(channel, onNotify) {
+    return listener.listen(channel, onNotify);
+  },
+});
+
+const postgresBehaviour: Omit<DbAdapter, 'notify' | 'listen'> = {
   label: 'postgres',
   binaryType: 'bytea',
   supportsSkipLocked: true,
@@ -126,14 +138,8 @@ export const postgresAdapter = (listener: PostgresListenSource): DbAdapter => ({
   isUniqueViolation(err) {
     return errorCodeOf(err) === '23505';
   },
-  async notify(db, channel) {
-    await sql`select pg_notify(${channel}, '')`.execute(db);
-  },
-  listen(channel, onNotify) {
-    return listener.listen(channel, onNotify);
-  },
   containsBytes: (column, needle) => sql<boolean>`position(${needle} in ${column}) > 0`,
   async dropOldVersions(db, tables) {
     for (const table of tables) await sql`vacuum ${sql.table(table)}`.execute(db);
   },
-});
+};

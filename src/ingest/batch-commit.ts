@@ -1,11 +1,11 @@
 /**
- * The ingest commit of a whole group-commit batch with one statement per table instead of one
- * per row, for both dialects: this module decides which notifications of a batch are written
- * together and builds their rows; the dialect's `BatchStatements` run the statements
- * (pg-batch-commit.ts: one JSON parameter per table, since every statement is a round trip to
- * the server; sqlite-batch-commit.ts: multi-row `insert … values`, since every statement costs
- * the writer thread its driver and bookkeeping). A batch of 50 first payments ran ~450
- * statements one after the other; it runs about ten, whatever the batch size.
+ * The ingest commit of a whole group-commit batch with a few statements instead of one per row,
+ * for both dialects: this module decides which notifications of a batch are written together
+ * (a group) and builds their ledger rows; the dialect's `GroupWriter` writes each group
+ * (sqlite-batch-commit.ts: one multi-row `insert … values` per table through `tableByTable`,
+ * since every statement costs the writer thread its driver and bookkeeping;
+ * pg-batch-commit.ts: the whole group as one statement, since every statement is a round trip
+ * to the server). A batch of 50 first payments ran ~450 statements one after the other.
  *
  * Only what the per-notification path (`writeCommit` in ingest-store.ts) would write without
  * reading anything is written this way: a request without facts (not `pending`), and a
@@ -19,7 +19,7 @@
  *
  * When an order that was not there at the start of the batch exists at its insert (another
  * process wrote it meanwhile), the batch fails as a whole and the batch writer writes each
- * notification alone, through the per-notification path.
+ * notification alone, through the per-notification path (db/batch-writer.ts).
  */
 import type { Kysely } from 'kysely';
 import type { CanonicalEvent } from '../core/events.js';
@@ -74,7 +74,24 @@ export type BatchTable =
   | 'deliveries'
   | 'inbound_requests';
 
-/** The statements of a batch, as a dialect runs them. */
+/** How a dialect finds existing orders and writes one group (see the module comment). */
+export interface GroupWriter {
+  /** `orderKeyOf` of each of `orders` that is in the table. */
+  existingOrders(trx: Kysely<Database>, orders: readonly OrderRef[]): Promise<Set<string>>;
+  /** Writes one group: items sharing no event, customer or order, every event a first payment. */
+  writeGroup(
+    trx: Kysely<Database>,
+    activeTargets: ActiveTargets,
+    items: readonly BatchItem[],
+  ): Promise<BatchResult[]>;
+  /**
+   * Whether a batch of a single notification is written as a group too (fewer round trips on
+   * PostgreSQL) or through the per-notification path (as cheap on SQLite).
+   */
+  groupsOfOne: boolean;
+}
+
+/** The statements of a group written table by table (`tableByTable`), as a dialect runs them. */
 export interface BatchStatements {
   /** `orderKeyOf` of each of `orders` that is in the table. */
   existingOrders(trx: Kysely<Database>, orders: readonly OrderRef[]): Promise<Set<string>>;
@@ -149,7 +166,7 @@ export async function writeBatch(
   trx: Kysely<Database>,
   activeTargets: ActiveTargets,
   items: readonly BatchItem[],
-  statements: BatchStatements,
+  writer: GroupWriter,
 ): Promise<BatchResult[]> {
   const alone = (item: BatchItem): Promise<BatchResult> =>
     item.kind === 'record'
@@ -160,17 +177,16 @@ export async function writeBatch(
       ? item.row.verdict !== 'pending'
       : item.events.every(({ event }) => batchable(event));
   const results: BatchResult[] = [];
-  if (items.length < 2) {
+  if (items.length < 2 && !writer.groupsOfOne) {
     for (const item of items) results.push(await alone(item));
     return results;
   }
   const refs = orderRefs(items.filter(shaped));
-  const existing = refs.length > 0 ? await statements.existingOrders(trx, refs) : new Set<string>();
+  const existing = refs.length > 0 ? await writer.existingOrders(trx, refs) : new Set<string>();
   let group: BatchItem[] = [];
   let groupKeys = new Set<string>();
   const flush = async (): Promise<void> => {
-    if (group.length > 0)
-      results.push(...(await writeGroup(trx, activeTargets, group, statements)));
+    if (group.length > 0) results.push(...(await writer.writeGroup(trx, activeTargets, group)));
     // The group's orders exist now: a later payment for one of them is a renewal.
     for (const key of groupKeys) if (key.startsWith('o:')) existing.add(key.slice(2));
     group = [];
@@ -202,8 +218,20 @@ interface NewEvent {
   now: string;
 }
 
-/** One group: items sharing no event, customer or order, every event a first payment. */
-async function writeGroup(
+/**
+ * A group writer that writes a group one statement per table, in order: events (the inserted
+ * ones decide the rest), the ledger, document jobs, deliveries, then the requests.
+ */
+export function tableByTable(statements: BatchStatements): GroupWriter {
+  return {
+    existingOrders: (trx, orders) => statements.existingOrders(trx, orders),
+    writeGroup: (trx, activeTargets, items) =>
+      writeGroupByTable(trx, activeTargets, items, statements),
+    groupsOfOne: false,
+  };
+}
+
+async function writeGroupByTable(
   trx: Kysely<Database>,
   activeTargets: ActiveTargets,
   items: readonly BatchItem[],
@@ -312,46 +340,71 @@ async function writeLedger(
     if (!proposed.has(order.id))
       throw new OrderAppearedError(orderKeyOf(order.source_id, order.external_id));
   }
-  const items: Row[] = [];
-  const transactions: Row[] = [];
-  const subscriptions: Row[] = [];
-  const access: Row[] = [];
+  const rows: FirstPaymentRows = {
+    order_items: [],
+    transactions: [],
+    subscriptions: [],
+    access: [],
+  };
   for (const { event, now, orderId, customerId } of placed) {
-    const order = event.order;
-    if (!order || customerId === null)
-      throw new Error('a batched payment has an order and a buyer');
-    items.push(...itemRows(orderId, order));
-    transactions.push(
-      transactionRow(event, orderId, ledgerTransactionOf(event, order, newId('transaction'))),
-    );
-    if (order.billingType === 'subscription' || order.billingType === 'installment') {
-      subscriptions.push({
-        id: newId('subscription'),
-        order_id: orderId,
-        billing_type: order.billingType,
-        pay_sequence_no: Math.max(0, order.paySequenceNo ?? 0),
-        next_payment_at: order.nextPaymentAt ?? null,
-        cancelled: 0,
-        status: 'active',
-        updated_at: now,
-      });
-    }
-    for (const item of order.items) {
-      access.push({
-        id: newId('access'),
-        customer_id: customerId,
-        order_id: orderId,
-        product_id: item.productId,
-        status: 'active',
-        paid_until: order.nextPaymentAt ?? null,
-        status_at: event.occurredAt,
-        granted_at: now,
-        updated_at: now,
-      });
-    }
+    if (customerId === null) throw new Error('a batched payment has a buyer');
+    addFirstPaymentRows(rows, event, now, orderId, customerId);
   }
-  await statements.insertRows(trx, 'order_items', items, ITEM_UPSERT);
-  await statements.insertRows(trx, 'transactions', transactions);
-  await statements.insertRows(trx, 'subscriptions', subscriptions);
-  await statements.insertRows(trx, 'access', access);
+  await statements.insertRows(trx, 'order_items', rows.order_items, ITEM_UPSERT);
+  await statements.insertRows(trx, 'transactions', rows.transactions);
+  await statements.insertRows(trx, 'subscriptions', rows.subscriptions);
+  await statements.insertRows(trx, 'access', rows.access);
+}
+
+/** The rows a first payment of a new order adds below its order. */
+export interface FirstPaymentRows {
+  order_items: Row[];
+  transactions: Row[];
+  subscriptions: Row[];
+  access: Row[];
+}
+
+/**
+ * Adds a first payment's items, its transaction, a subscription for a plan and active access
+ * per product, as `applyToLedger` writes them for a payment whose order it has just created.
+ * `customerId` null: the dialect's statement fills it in (pg-group-statement.ts).
+ */
+export function addFirstPaymentRows(
+  rows: FirstPaymentRows,
+  event: CanonicalEvent,
+  now: string,
+  orderId: string,
+  customerId: string | null,
+): void {
+  const order = event.order;
+  if (!order) throw new Error('a batched payment has an order');
+  rows.order_items.push(...itemRows(orderId, order));
+  rows.transactions.push(
+    transactionRow(event, orderId, ledgerTransactionOf(event, order, newId('transaction'))),
+  );
+  if (order.billingType === 'subscription' || order.billingType === 'installment') {
+    rows.subscriptions.push({
+      id: newId('subscription'),
+      order_id: orderId,
+      billing_type: order.billingType,
+      pay_sequence_no: Math.max(0, order.paySequenceNo ?? 0),
+      next_payment_at: order.nextPaymentAt ?? null,
+      cancelled: 0,
+      status: 'active',
+      updated_at: now,
+    });
+  }
+  for (const item of order.items) {
+    rows.access.push({
+      id: newId('access'),
+      customer_id: customerId,
+      order_id: orderId,
+      product_id: item.productId,
+      status: 'active',
+      paid_until: order.nextPaymentAt ?? null,
+      status_at: event.occurredAt,
+      granted_at: now,
+      updated_at: now,
+    });
+  }
 }

@@ -10,7 +10,7 @@ import { openDb } from '../db/connect.js';
 import type { DbTarget } from '../db/connect.js';
 import { createBatchIngestStore } from './batch-ingest-store.js';
 import type { IngestStore } from './ingest-store.js';
-import { sqliteBatchStatements } from './sqlite-batch-commit.js';
+import { sqliteGroupWriter } from './sqlite-batch-commit.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
 import { reviveRow } from './writer-protocol.js';
 
@@ -23,7 +23,7 @@ const store: IngestStore = createBatchIngestStore({
   db: handle.db,
   adapter: handle.adapter,
   activeFilters: createActiveFiltersLoader(),
-  statements: sqliteBatchStatements,
+  writer: sqliteGroupWriter,
 });
 
 async function run(request: WriterRequest): Promise<WriterReply> {

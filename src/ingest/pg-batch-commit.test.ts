@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { pollUntil } from '../../test/helpers/poll-until.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
-import { OrderAppearedError, writePgBatch } from './pg-batch-commit.js';
+import { OrderAppearedError, byteaText, writePgBatch } from './pg-batch-commit.js';
 import type { PgIngestItem } from './pg-batch-commit.js';
 import {
   NOW,
@@ -17,6 +17,7 @@ import {
   activeTargets,
   addConnection,
   commit,
+  inbound,
   mixedBatch,
   recordingStatements,
   snapshot,
@@ -39,13 +40,19 @@ describe.skipIf(!postgres)('PostgreSQL batch commit', () => {
     await alone.dispose();
   });
 
-  it('stores the same rows as writing each notification alone', async () => {
-    const items: PgIngestItem[] = mixedBatch();
-
+  /** The batch through `writePgBatch` into one database, item by item into the other. */
+  async function writeBothWays(items: readonly PgIngestItem[]) {
     const results = await batched.db
       .transaction()
       .execute((trx) => writePgBatch(trx, activeTargets(), items));
     const expected = await alone.db.transaction().execute((trx) => writeAlone(trx, items));
+    return { results, expected };
+  }
+
+  it('stores the same rows as writing each notification alone', async () => {
+    const items: PgIngestItem[] = mixedBatch();
+
+    const { results, expected } = await writeBothWays(items);
 
     expect(results).toEqual(expected);
     expect(results.map((r) => r?.inserted.length ?? null)).toEqual([
@@ -69,10 +76,8 @@ describe.skipIf(!postgres)('PostgreSQL batch commit', () => {
     expect(a.verifications).toHaveLength(1);
   });
 
-  it('writes 40 first payments with a statement per table, not per row', async () => {
-    const items = Array.from({ length: 40 }, (_, i) =>
-      commit('on_payment', { orderId: `N${i}`, email: `n${i}@example.com` }),
-    );
+  /** Writes `items` as one batch; answers the results and the statements sent. */
+  async function counted(items: readonly PgIngestItem[]) {
     let statements = 0;
     const results = await batched.db.transaction().execute((trx) =>
       writePgBatch(
@@ -83,12 +88,90 @@ describe.skipIf(!postgres)('PostgreSQL batch commit', () => {
         items,
       ),
     );
+    return { results, statements };
+  }
+
+  it('writes 40 first payments with one statement, not one per row or per table', async () => {
+    const items = Array.from({ length: 40 }, (_, i) =>
+      commit('on_payment', { orderId: `N${i}`, email: `n${i}@example.com` }),
+    );
+    const { results, statements } = await counted(items);
     expect(results.map((r) => r?.inserted.length)).toEqual(items.map(() => 1));
     expect(results.map((r) => r?.deliveries)).toEqual(items.map(() => 1));
-    // The order check, events, customers, orders, items, transactions, access, document jobs,
-    // deliveries, requests (the connections are read through the query builder).
-    expect(statements).toBe(10);
+    // The order check and the group's statement (the connections are read through the query
+    // builder).
+    expect(statements).toBe(2);
     expect(await batched.db.selectFrom('access').select('id').execute()).toHaveLength(40);
+  });
+
+  it('writes a batch of one first payment with the same statement', async () => {
+    const { results, statements } = await counted([
+      commit('on_payment', { orderId: 'S1', email: 's@example.com' }),
+    ]);
+    expect(results.map((r) => [r?.inserted.length, r?.deliveries])).toEqual([[1, 1]]);
+    expect(statements).toBe(2);
+    expect(await batched.db.selectFrom('access').select('id').execute()).toHaveLength(1);
+  });
+
+  it('queues the same document jobs as the per-notification path when the source issues documents', async () => {
+    for (const h of [batched, alone]) {
+      await h.db
+        .insertInto('seller_profiles')
+        .values({
+          id: 'prof_1',
+          name: 'Seller',
+          invoicing: 1,
+          settings: '{}',
+          logo: null,
+          logo_media_type: null,
+          created_at: NOW,
+          updated_at: NOW,
+        })
+        .execute();
+      await h.db
+        .insertInto('profile_sources')
+        .values({ source_id: SOURCE, profile_id: 'prof_1' })
+        .execute();
+    }
+    const items = [
+      commit('on_payment', { orderId: 'J1', email: 'j1@example.com' }),
+      commit('on_payment', { orderId: 'J2', email: 'j2@example.com' }),
+    ];
+    const { results, expected } = await writeBothWays(items);
+    expect(results).toEqual(expected);
+    expect(results.map((r) => r?.documentJobs)).toEqual([1, 1]);
+    const jobs = (h: TestDb) =>
+      h.db
+        .selectFrom('document_jobs')
+        .select(['event_id', 'profile_id', 'attempts', 'next_attempt_at', 'created_at'])
+        .orderBy('event_id')
+        .execute();
+    expect(await jobs(batched)).toEqual(await jobs(alone));
+    expect(await jobs(batched)).toHaveLength(2);
+  });
+
+  it('stores every request body byte for byte, whether it travels as text or as hex', async () => {
+    const bodies = [
+      Buffer.from('order_id=A1&email=anna%40example.com&sha_sign=AB12'),
+      Buffer.from('\\x414243 starts like hex'),
+      Buffer.from('a\\b, a quote \' and a "double" one'),
+      Buffer.from([0, 1, 2, 255, 10, 13]),
+      Buffer.from('Grüße'),
+      Buffer.alloc(0),
+    ];
+    const items: PgIngestItem[] = bodies.map((body) => ({
+      kind: 'record',
+      row: { ...inbound('rejected'), raw_body: body },
+    }));
+    expect(byteaText(bodies[0] as Buffer)).toBe(bodies[0]?.toString('latin1'));
+    expect(byteaText(bodies[1] as Buffer)).toMatch(/^\\x/);
+    await batched.db.transaction().execute((trx) => writePgBatch(trx, activeTargets(), items));
+    const stored = await batched.db
+      .selectFrom('inbound_requests')
+      .select(['id', 'raw_body'])
+      .execute();
+    const byId = new Map(stored.map((r) => [r.id, r.raw_body]));
+    for (const item of items) expect(byId.get(item.row.id)).toEqual(item.row.raw_body);
   });
 
   it('fails the batch when another transaction writes one of its orders meanwhile', async () => {

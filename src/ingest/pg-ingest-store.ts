@@ -1,15 +1,15 @@
 /**
  * The ingest store for PostgreSQL: the same group commit as the local store (one transaction,
  * one commit for every notification that arrives together), but each batch is written with one
- * statement per table for the notifications that allow it (batch-commit.ts with
- * pg-batch-commit.ts's statements), instead of one round trip per row.
+ * statement per group of notifications that allow it (batch-commit.ts with pg-batch-commit.ts's
+ * group writer), instead of one round trip per row.
  */
 import type { Kysely } from 'kysely';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { Database } from '../db/schema.js';
 import type { ActiveTargets, IngestStore } from './ingest-store.js';
 import { createBatchIngestStore } from './batch-ingest-store.js';
-import { pgBatchStatements } from './pg-batch-commit.js';
+import { pgGroupWriter } from './pg-batch-commit.js';
 
 /**
  * Batches in flight at once, each on its own pooled connection: a batch spends most of its time
@@ -29,7 +29,7 @@ export function createPgIngestStore(
     db,
     adapter,
     activeFilters,
-    statements: pgBatchStatements,
+    writer: pgGroupWriter,
     concurrentBatches: CONCURRENT_BATCHES,
   });
 }

@@ -16,7 +16,7 @@ import { OrderAppearedError, writeBatch } from './batch-commit.js';
 import type { BatchItem } from './batch-commit.js';
 import { createBatchIngestStore } from './batch-ingest-store.js';
 import { writeRecord } from './ingest-store.js';
-import { chunkSizes, sqliteBatchStatements, writeSqliteBatch } from './sqlite-batch-commit.js';
+import { chunkSizes, sqliteGroupWriter, writeSqliteBatch } from './sqlite-batch-commit.js';
 import {
   NOW,
   SOURCE,
@@ -158,7 +158,7 @@ describe('SQLite batch commit', () => {
 
   it('fails the batch when an order it did not see at the start is there at its insert', async () => {
     await writeAlone(batched.db, [commit('on_payment', { orderId: 'Y1', email: 'y@example.com' })]);
-    const blind = { ...sqliteBatchStatements, existingOrders: async () => new Set<string>() };
+    const blind = { ...sqliteGroupWriter, existingOrders: async () => new Set<string>() };
     const items = [
       commit('on_payment', { orderId: 'X1', email: 'x@example.com' }),
       commit('on_payment', { orderId: 'Y1', email: 'y@example.com', transactionId: 'TY2' }),
@@ -196,7 +196,7 @@ describe('SQLite batch ingest store', () => {
       db: h.db,
       adapter: h.adapter,
       activeFilters: createActiveFiltersLoader(),
-      statements: sqliteBatchStatements,
+      writer: sqliteGroupWriter,
     });
     const taken = inbound('rejected');
     await writeRecord(h.db, taken);

