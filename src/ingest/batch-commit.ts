@@ -107,8 +107,8 @@ export interface BatchStatements {
 }
 
 /** The upserts' conflict clauses, the same SQL on both dialects (as apply-event.ts's templates). */
-const EVENT_CONFLICT = 'on conflict (dedup_key) do nothing returning id';
-const CUSTOMER_UPSERT = `on conflict (email) do update set
+export const EVENT_CONFLICT = 'on conflict (dedup_key) do nothing returning id';
+export const CUSTOMER_UPSERT = `on conflict (email) do update set
        first_name = coalesce(excluded.first_name, customers.first_name),
        last_name = coalesce(excluded.last_name, customers.last_name),
        company = coalesce(excluded.company, customers.company),
@@ -116,13 +116,13 @@ const CUSTOMER_UPSERT = `on conflict (email) do update set
        address = coalesce(excluded.address, customers.address),
        updated_at = excluded.updated_at
      returning id, email`;
-const ORDER_UPSERT = `on conflict (source_id, external_id) do update set
+export const ORDER_UPSERT = `on conflict (source_id, external_id) do update set
        customer_id = coalesce(orders.customer_id, excluded.customer_id),
        billing_type = coalesce(excluded.billing_type, orders.billing_type),
        currency = coalesce(orders.currency, excluded.currency),
        updated_at = excluded.updated_at
      returning id, source_id, external_id`;
-const ITEM_UPSERT =
+export const ITEM_UPSERT =
   'on conflict (order_id, product_id) do update set name = coalesce(excluded.name, order_items.name)';
 
 export const orderKeyOf = (sourceId: string, externalId: string): string =>

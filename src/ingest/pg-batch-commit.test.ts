@@ -4,10 +4,10 @@
  * facts) goes once through `writePgBatch` and once, item by item, through `writeCommit` and
  * `writeRecord`, each into its own database; the tables must then hold the same rows.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { pollUntil } from '../../test/helpers/poll-until.js';
-import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
+import { enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
 import { OrderAppearedError, byteaText, writePgBatch } from './pg-batch-commit.js';
 import type { PgIngestItem } from './pg-batch-commit.js';
@@ -15,29 +15,25 @@ import {
   NOW,
   SOURCE,
   activeTargets,
-  addConnection,
+  attachInvoicingProfile,
   commit,
   inbound,
   mixedBatch,
   recordingStatements,
   snapshot,
+  useBatchedAndAlone,
   writeAlone,
 } from './test-support/batch-items.js';
 
 const postgres = enabledDialects().includes('postgres');
 
 describe.skipIf(!postgres)('PostgreSQL batch commit', () => {
+  const databases = useBatchedAndAlone('postgres');
   let batched: TestDb;
   let alone: TestDb;
-  beforeEach(async () => {
-    batched = await createTestDb('postgres');
-    alone = await createTestDb('postgres');
-    await addConnection(batched.db);
-    await addConnection(alone.db);
-  });
-  afterEach(async () => {
-    await batched.dispose();
-    await alone.dispose();
+  beforeEach(() => {
+    batched = databases.batched();
+    alone = databases.alone();
   });
 
   /** The batch through `writePgBatch` into one database, item by item into the other. */
@@ -114,25 +110,7 @@ describe.skipIf(!postgres)('PostgreSQL batch commit', () => {
   });
 
   it('queues the same document jobs as the per-notification path when the source issues documents', async () => {
-    for (const h of [batched, alone]) {
-      await h.db
-        .insertInto('seller_profiles')
-        .values({
-          id: 'prof_1',
-          name: 'Seller',
-          invoicing: 1,
-          settings: '{}',
-          logo: null,
-          logo_media_type: null,
-          created_at: NOW,
-          updated_at: NOW,
-        })
-        .execute();
-      await h.db
-        .insertInto('profile_sources')
-        .values({ source_id: SOURCE, profile_id: 'prof_1' })
-        .execute();
-    }
+    for (const h of [batched, alone]) await attachInvoicingProfile(h.db);
     const items = [
       commit('on_payment', { orderId: 'J1', email: 'j1@example.com' }),
       commit('on_payment', { orderId: 'J2', email: 'j2@example.com' }),

@@ -13,6 +13,7 @@
  */
 import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
+import { CUSTOMER_UPSERT, EVENT_CONFLICT, ITEM_UPSERT, ORDER_UPSERT } from './batch-commit.js';
 import { preparedStatement } from '../db/pg-prepared.js';
 import type { Database } from '../db/schema.js';
 
@@ -77,22 +78,12 @@ const PARTS: readonly Part[] = [
   {
     name: 'ev',
     table: 'events',
-    body: copied('events', 'on conflict (dedup_key) do nothing returning id'),
+    body: copied('events', EVENT_CONFLICT),
   },
   {
     name: 'cu',
     table: 'customers',
-    body: copied(
-      'customers',
-      `on conflict (email) do update set
-         first_name = coalesce(excluded.first_name, customers.first_name),
-         last_name = coalesce(excluded.last_name, customers.last_name),
-         company = coalesce(excluded.company, customers.company),
-         phone = coalesce(excluded.phone, customers.phone),
-         address = coalesce(excluded.address, customers.address),
-         updated_at = excluded.updated_at
-       returning id, email`,
-    ),
+    body: copied('customers', CUSTOMER_UPSERT),
   },
   {
     name: 'buyer',
@@ -108,21 +99,12 @@ const PARTS: readonly Part[] = [
     body: (c) =>
       `${into('orders', c)} select ${quoted(c, 'r', { customer_id: 'buyer.customer_id' })}
          from ${rows('orders')} join buyer on buyer.order_id = r.id
-       on conflict (source_id, external_id) do update set
-         customer_id = coalesce(orders.customer_id, excluded.customer_id),
-         billing_type = coalesce(excluded.billing_type, orders.billing_type),
-         currency = coalesce(orders.currency, excluded.currency),
-         updated_at = excluded.updated_at
-       returning id, source_id, external_id`,
+       ${ORDER_UPSERT}`,
   },
   {
     name: 'it',
     table: 'order_items',
-    body: copied(
-      'order_items',
-      `where r.order_id in (select id from ord)
-       on conflict (order_id, product_id) do update set name = coalesce(excluded.name, order_items.name)`,
-    ),
+    body: copied('order_items', `where r.order_id in (select id from ord) ${ITEM_UPSERT}`),
   },
   {
     name: 'tx',

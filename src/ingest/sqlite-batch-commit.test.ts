@@ -7,10 +7,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CompiledQuery } from 'kysely';
-import type { Kysely } from 'kysely';
 import { createTestDb } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
-import type { Database } from '../db/schema.js';
 import { createActiveFiltersLoader } from '../routing/active-filters.js';
 import { OrderAppearedError, writeBatch } from './batch-commit.js';
 import type { BatchItem } from './batch-commit.js';
@@ -18,38 +16,18 @@ import { createBatchIngestStore } from './batch-ingest-store.js';
 import { writeRecord } from './ingest-store.js';
 import { chunkSizes, sqliteGroupWriter, writeSqliteBatch } from './sqlite-batch-commit.js';
 import {
-  NOW,
-  SOURCE,
   activeTargets,
   addConnection,
+  attachInvoicingProfile,
   commit,
   inbound,
   mixedBatch,
   recordingStatements,
   resend,
   snapshot,
+  useBatchedAndAlone,
   writeAlone,
 } from './test-support/batch-items.js';
-
-async function attachInvoicingProfile(db: Kysely<Database>): Promise<void> {
-  await db
-    .insertInto('seller_profiles')
-    .values({
-      id: 'prf_seller',
-      name: 'Seller',
-      invoicing: 1,
-      settings: '{}',
-      logo: null,
-      logo_media_type: null,
-      created_at: NOW,
-      updated_at: NOW,
-    })
-    .execute();
-  await db
-    .insertInto('profile_sources')
-    .values({ source_id: SOURCE, profile_id: 'prf_seller' })
-    .execute();
-}
 
 const firstPayments = (n: number, prefix: string): BatchItem[] =>
   Array.from({ length: n }, (_, i) =>
@@ -60,17 +38,12 @@ const firstPayments = (n: number, prefix: string): BatchItem[] =>
   );
 
 describe('SQLite batch commit', () => {
+  const databases = useBatchedAndAlone('sqlite');
   let batched: TestDb;
   let alone: TestDb;
-  beforeEach(async () => {
-    batched = await createTestDb('sqlite');
-    alone = await createTestDb('sqlite');
-    await addConnection(batched.db);
-    await addConnection(alone.db);
-  });
-  afterEach(async () => {
-    await batched.dispose();
-    await alone.dispose();
+  beforeEach(() => {
+    batched = databases.batched();
+    alone = databases.alone();
   });
 
   /** Writes the batches into both databases, each batch in one write transaction; the results of both. */

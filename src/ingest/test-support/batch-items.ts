@@ -4,6 +4,9 @@
  * table at a time with the same notifications written one by one.
  */
 import type { CompiledQuery, Kysely } from 'kysely';
+import { afterEach, beforeEach } from 'vitest';
+import { createTestDb } from '../../../test/helpers/test-db.js';
+import type { DialectName, TestDb } from '../../../test/helpers/test-db.js';
 import { ds24Request } from '../../../test/helpers/ds24.js';
 import { newId } from '../../core/ids.js';
 import type { Database } from '../../db/schema.js';
@@ -89,6 +92,51 @@ export async function addConnection(db: Kysely<Database>): Promise<void> {
       updated_at: NOW,
     })
     .execute();
+}
+
+/** A seller profile with invoicing on, attached to the batches' source. */
+export async function attachInvoicingProfile(db: Kysely<Database>): Promise<void> {
+  await db
+    .insertInto('seller_profiles')
+    .values({
+      id: 'prf_seller',
+      name: 'Seller',
+      invoicing: 1,
+      settings: '{}',
+      logo: null,
+      logo_media_type: null,
+      created_at: NOW,
+      updated_at: NOW,
+    })
+    .execute();
+  await db
+    .insertInto('profile_sources')
+    .values({ source_id: SOURCE, profile_id: 'prf_seller' })
+    .execute();
+}
+
+/**
+ * Two fresh databases of `dialect` per test, each with the webhook connection: one for the
+ * batch, one for the same notifications written one by one.
+ */
+export function useBatchedAndAlone(dialect: DialectName): { batched(): TestDb; alone(): TestDb } {
+  let batched: TestDb | undefined;
+  let alone: TestDb | undefined;
+  beforeEach(async () => {
+    batched = await createTestDb(dialect);
+    alone = await createTestDb(dialect);
+    await addConnection(batched.db);
+    await addConnection(alone.db);
+  });
+  afterEach(async () => {
+    await batched?.dispose();
+    await alone?.dispose();
+  });
+  const get = (db: TestDb | undefined): TestDb => {
+    if (!db) throw new Error('the databases exist only inside a test');
+    return db;
+  };
+  return { batched: () => get(batched), alone: () => get(alone) };
 }
 
 /** Every table the commit writes, with generated ids replaced by what they stand for. */
