@@ -16,14 +16,13 @@ import { openDb } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrations.js';
 import { createBatchIngestStore } from '../src/ingest/batch-ingest-store.js';
 import { createGroupCommitter } from '../src/ingest/group-commit.js';
-import { keyEvents } from '../src/ingest/ingest.js';
 import { createLocalIngestStore } from '../src/ingest/ingest-store.js';
-import type { InboundRow, IngestStore, KeyedEvent } from '../src/ingest/ingest-store.js';
+import type { IngestStore } from '../src/ingest/ingest-store.js';
 import { sqliteGroupWriter } from '../src/ingest/sqlite-batch-commit.js';
-import { addConnection, inbound } from '../src/ingest/test-support/batch-items.js';
-import { getProvider } from '../src/providers/registry.js';
+import { addConnection } from '../src/ingest/test-support/batch-items.js';
 import { createActiveFiltersLoader } from '../src/routing/active-filters.js';
-import { signedPaymentBodies } from './payloads.js';
+import { paymentItems } from './payment-items.js';
+import type { PaymentItem } from './payment-items.js';
 
 const { values } = parseArgs({
   options: {
@@ -57,35 +56,8 @@ async function setup(batched: boolean) {
 }
 
 /** A round's notifications, verified and normalized: the request row and its keyed events. */
-function notifications(prefix: string): Array<{ row: InboundRow; events: KeyedEvent[] }> {
-  const provider = getProvider('digistore24');
-  return signedPaymentBodies(PER_ROUND, { passphrase: PASSPHRASE, prefix }).map((rawBody) => {
-    const receivedAt = new Date();
-    const request = {
-      receivedAt,
-      method: 'POST',
-      url: `/ipn/${SOURCE}`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      rawBody,
-      remoteAddress: '127.0.0.1',
-    };
-    const normalized = provider.normalize(request, { passphrase: PASSPHRASE });
-    if (normalized.kind !== 'events') throw new Error(`not events: ${normalized.kind}`);
-    const events = keyEvents(
-      normalized.events,
-      { id: SOURCE, provider: 'digistore24' },
-      receivedAt.toISOString(),
-    );
-    const row: InboundRow = {
-      ...inbound('accepted'),
-      source_id: SOURCE,
-      received_at: receivedAt.toISOString(),
-      headers: JSON.stringify(request.headers),
-      raw_body: rawBody,
-    };
-    return { row, events };
-  });
-}
+const notifications = (prefix: string): PaymentItem[] =>
+  paymentItems(PER_ROUND, { sourceId: SOURCE, passphrase: PASSPHRASE, prefix });
 
 const median = (list: readonly number[]): number =>
   [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)] ?? 0;

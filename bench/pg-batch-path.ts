@@ -27,17 +27,11 @@ import { openDb } from '../src/db/connect.js';
 import type { Db } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrations.js';
 import type { Database } from '../src/db/schema.js';
-import { keyEvents } from '../src/ingest/ingest.js';
-import type { ActiveTargets, InboundRow } from '../src/ingest/ingest-store.js';
+import type { ActiveTargets } from '../src/ingest/ingest-store.js';
 import { perTransaction } from '../src/ingest/ingest-store.js';
 import type { PgIngestItem, PgIngestResult } from '../src/ingest/pg-batch-commit.js';
-import { newId } from '../src/core/ids.js';
-import {
-  encodeDigistore24Body,
-  sampleDigistore24Fields,
-} from '../src/providers/digistore24/sign-request.js';
-import { getProvider } from '../src/providers/registry.js';
 import { createActiveFiltersLoader } from '../src/routing/active-filters.js';
+import { paymentItems } from './payment-items.js';
 import { postgresCpu, warmWal } from './pg-usage.js';
 
 const { values } = parseArgs({
@@ -131,55 +125,13 @@ async function database(name: string): Promise<Db> {
   return handle;
 }
 
-let serial = 0;
+let calls = 0;
 function items(count: number): PgIngestItem[] {
-  const out: PgIngestItem[] = [];
-  const provider = getProvider('digistore24');
-  for (let i = 0; i < count; i++) {
-    const n = serial++;
-    const fields = sampleDigistore24Fields('on_payment', {
-      orderId: `B${n.toString(36).toUpperCase().padStart(7, '0')}`,
-      transactionId: String(300_000_000 + n),
-      email: `buyer${n}@example.com`,
-    });
-    const rawBody = Buffer.from(encodeDigistore24Body(fields, PASS));
-    const receivedAt = new Date();
-    const normalized = provider.normalize(
-      {
-        receivedAt,
-        method: 'POST',
-        url: `/ipn/${SOURCE}`,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        rawBody,
-        remoteAddress: '127.0.0.1',
-      },
-      { passphrase: PASS },
-    );
-    if (normalized.kind !== 'events') throw new Error(`not events: ${normalized.kind}`);
-    const events = keyEvents(
-      normalized.events,
-      { id: SOURCE, provider: 'digistore24' },
-      receivedAt.toISOString(),
-    );
-    const row: InboundRow = {
-      id: newId('inbound'),
-      source_id: SOURCE,
-      provider: 'digistore24',
-      received_at: receivedAt.toISOString(),
-      method: 'POST',
-      url: `/ipn/${SOURCE}`,
-      headers: '{"content-type":"application/x-www-form-urlencoded"}',
-      raw_body: rawBody,
-      remote_address: '127.0.0.1',
-      verdict: 'accepted',
-      verdict_code: null,
-      verdict_reason: null,
-      verification: null,
-      event_ids: '[]',
-    };
-    out.push({ kind: 'commit', row, events, now: receivedAt.toISOString() });
-  }
-  return out;
+  const prefix = `B${(calls++).toString(36).toUpperCase()}`;
+  return paymentItems(count, { sourceId: SOURCE, passphrase: PASS, prefix }).map((item) => ({
+    kind: 'commit',
+    ...item,
+  }));
 }
 
 async function walSegment(handle: Db): Promise<string> {

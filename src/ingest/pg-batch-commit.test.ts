@@ -21,9 +21,9 @@ import {
   mixedBatch,
   recordingStatements,
   snapshot,
-  useBatchedAndAlone,
   writeAlone,
 } from './test-support/batch-items.js';
+import { useBatchedAndAlone } from './test-support/batched-and-alone.js';
 
 const postgres = enabledDialects().includes('postgres');
 

@@ -25,9 +25,9 @@ import {
   recordingStatements,
   resend,
   snapshot,
-  useBatchedAndAlone,
   writeAlone,
 } from './test-support/batch-items.js';
+import { useBatchedAndAlone } from './test-support/batched-and-alone.js';
 
 const firstPayments = (n: number, prefix: string): BatchItem[] =>
   Array.from({ length: n }, (_, i) =>

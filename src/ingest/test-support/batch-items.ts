@@ -4,9 +4,6 @@
  * table at a time with the same notifications written one by one.
  */
 import type { CompiledQuery, Kysely } from 'kysely';
-import { afterEach, beforeEach } from 'vitest';
-import { createTestDb } from '../../../test/helpers/test-db.js';
-import type { DialectName, TestDb } from '../../../test/helpers/test-db.js';
 import { ds24Request } from '../../../test/helpers/ds24.js';
 import { newId } from '../../core/ids.js';
 import type { Database } from '../../db/schema.js';
@@ -113,30 +110,6 @@ export async function attachInvoicingProfile(db: Kysely<Database>): Promise<void
     .insertInto('profile_sources')
     .values({ source_id: SOURCE, profile_id: 'prf_seller' })
     .execute();
-}
-
-/**
- * Two fresh databases of `dialect` per test, each with the webhook connection: one for the
- * batch, one for the same notifications written one by one.
- */
-export function useBatchedAndAlone(dialect: DialectName): { batched(): TestDb; alone(): TestDb } {
-  let batched: TestDb | undefined;
-  let alone: TestDb | undefined;
-  beforeEach(async () => {
-    batched = await createTestDb(dialect);
-    alone = await createTestDb(dialect);
-    await addConnection(batched.db);
-    await addConnection(alone.db);
-  });
-  afterEach(async () => {
-    await batched?.dispose();
-    await alone?.dispose();
-  });
-  const get = (db: TestDb | undefined): TestDb => {
-    if (!db) throw new Error('the databases exist only inside a test');
-    return db;
-  };
-  return { batched: () => get(batched), alone: () => get(alone) };
 }
 
 /** Every table the commit writes, with generated ids replaced by what they stand for. */
