@@ -6,9 +6,7 @@
  * The servers run as compiled JavaScript on plain node, as `ipnhub serve` does in production:
  * under tsx the same process holds ~55 MB more (the loader and its transform cache), which
  * would be charged to ipnhub's RSS. {@link buildServer} compiles `bench/server.ts` and the
- * sources it imports into the OS temp dir, so the repository stays untouched. Its node options
- * are those every start path of `ipnhub serve` passes (`SERVER_NODE_OPTIONS`,
- * src/lib/heap-tuning.ts).
+ * sources it imports into the OS temp dir, so the repository stays untouched.
  */
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -19,7 +17,6 @@ import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { SERVER_NODE_OPTIONS } from '../src/lib/heap-tuning.js';
 import { readySchema } from './protocol.js';
 import type { Ready, ServerOptions } from './protocol.js';
 
@@ -135,18 +132,9 @@ export async function startScenarioChild(
 ): Promise<ScenarioChild> {
   const timeoutMs = childOptions.timeoutMs ?? 180_000;
   const loader = entry.kind === 'tsx' ? ['--import', 'tsx'] : [];
-  // An ipnhub scenario runs with the node options `ipnhub serve` is started with (npm start,
-  // the container, the systemd units); the baseline is bare node, as before.
-  const serverOptions = options.scenario === 'baseline' ? [] : SERVER_NODE_OPTIONS;
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      ...serverOptions,
-      ...(childOptions.nodeFlags ?? []),
-      ...loader,
-      entry.script,
-      JSON.stringify(options),
-    ],
+    [...(childOptions.nodeFlags ?? []), ...loader, entry.script, JSON.stringify(options)],
     {
       cwd: REPO_ROOT,
       stdio: ['pipe', 'pipe', 'inherit'],

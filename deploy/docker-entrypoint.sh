@@ -3,11 +3,10 @@
 # it without Docker (test/e2e/container-entrypoint.test.ts): runs the ipnhub command line that
 # sits next to this script, `serve` when no command is given. `exec` makes node the process
 # that receives `docker stop`'s SIGTERM, so ipnhub shuts down gracefully (answers in flight are
-# finished, deliveries being attempted complete) before the container ends. The node option
-# caps V8's young generation, which V8 sizes only at start (src/lib/heap-tuning.ts).
+# finished, deliveries being attempted complete) before the container ends.
 set -eu
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 if [ "$#" -eq 0 ]; then
   set -- serve
 fi
-exec node --max-semi-space-size=4 "$here/../bin/ipnhub.js" "$@"
+exec node "$here/../bin/ipnhub.js" "$@"

@@ -16,16 +16,6 @@
  *   response head is a small part of an attempt, and the optimizing compile itself is saved.
  *   The render thread's layout engine (yoga) is WebAssembly too and runs on Liftoff as well.
  *
- * One more setting cannot be made here: the main thread's young generation. V8 lets its two
- * semi-spaces grow to 16 MB each under load (32 MB resident, most of it touched); 4 MB each cut
- * the server's resident set by ~14 MB at start and ~20–25 MB after ingest and delivery, for a
- * few per cent more CPU per notification (docs/benchmarks.md). V8 sizes the young generation
- * when the process starts, so `--max-semi-space-size` works only on the node command line:
- * {@link SERVER_NODE_OPTIONS} holds it, and every way the project starts a server passes it
- * (`npm start`, deploy/docker-entrypoint.sh, the systemd units in deploy/, the benchmark's
- * bench/child.ts; heap-tuning.test.ts checks each). `serve --processes` forks its children with
- * the same node options.
- *
  * V8 flags are process-wide and these are read when they apply (at every collection, at every
  * WebAssembly compile), so setting them once at start (before the load) covers the main thread
  * and the ingest writer and render threads alike. Being process-wide, they are set only by the
@@ -37,10 +27,7 @@ import { setFlagsFromString } from 'node:v8';
 
 const HEAP_GROWING_PERCENT = 50;
 
-/** Node options a server process is started with (V8 reads them only at start). */
-export const SERVER_NODE_OPTIONS: readonly string[] = ['--max-semi-space-size=4'];
-
-/** The flags {@link tuneHeapForServer} sets at run time, in order. */
+/** The flags {@link tuneHeapForServer} sets, in order. */
 export const SERVER_V8_FLAGS: readonly string[] = [
   `--heap-growing-percent=${HEAP_GROWING_PERCENT}`,
   '--liftoff-only',
