@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { KyselyPlugin } from 'kysely';
 import { z } from 'zod';
 import { IpnhubError } from '../core/errors.js';
 import { openDb } from '../db/connect.js';
@@ -423,6 +424,105 @@ for (const dialect of enabledDialects()) {
         await other.close();
       }
     });
+
+    /** The service on a database whose queries are counted; `holdNext` holds the next one's answer until it settles. */
+    function countedService(now: () => number) {
+      const reads = { count: 0, failNext: false, holdNext: null as Promise<void> | null };
+      const held = new Map<unknown, Promise<void>>();
+      const plugin: KyselyPlugin = {
+        transformQuery(args) {
+          reads.count++;
+          if (reads.failNext) {
+            reads.failNext = false;
+            throw new Error('read failed');
+          }
+          if (reads.holdNext) held.set(args.queryId, reads.holdNext);
+          reads.holdNext = null;
+          return args.node;
+        },
+        async transformResult(args) {
+          await held.get(args.queryId);
+          return args.result;
+        },
+      };
+      const local = createSourcesService({
+        db: handle.db.withPlugin(plugin),
+        adapter: handle.adapter,
+        secretBox: box,
+        clock,
+        registry,
+        ingestRecheckMs: 1000,
+        monotonicNow: now,
+      });
+      return { local, reads };
+    }
+
+    it('shares one recheck read among the callers that find the source due while it runs', async () => {
+      let now = 0;
+      const { local, reads } = countedService(() => now);
+      const created = await service.create({
+        provider: 'fake',
+        name: 'Shop',
+        config: { passphrase: PASSPHRASE },
+      });
+      await local.loadForIngest(created.id);
+      expect(reads.count).toBe(1);
+      now = 1000;
+      const loaded = await Promise.all([1, 2, 3, 4, 5].map(() => local.loadForIngest(created.id)));
+      expect(reads.count).toBe(2);
+      expect(loaded.map((s) => s?.name)).toEqual(['Shop', 'Shop', 'Shop', 'Shop', 'Shop']);
+      // Once it has settled, the next recheck reads again.
+      now = 2000;
+      await local.loadForIngest(created.id);
+      expect(reads.count).toBe(3);
+    });
+
+    it('rejects every caller of a failed shared read, and reads again on the next call', async () => {
+      let now = 0;
+      const { local, reads } = countedService(() => now);
+      const created = await service.create({
+        provider: 'fake',
+        name: 'Shop',
+        config: { passphrase: PASSPHRASE },
+      });
+      await local.loadForIngest(created.id);
+      now = 1000;
+      reads.failNext = true;
+      const settled = await Promise.allSettled([
+        local.loadForIngest(created.id),
+        local.loadForIngest(created.id),
+      ]);
+      expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      expect(reads.count).toBe(2);
+      expect((await local.loadForIngest(created.id))?.name).toBe('Shop');
+      expect(reads.count).toBe(3);
+    });
+
+    // Holding a read's answer holds SQLite's one connection, which the update then waits for.
+    it.skipIf(dialect === 'sqlite')(
+      'does not hand a read started before a change made through the service to a caller after it',
+      async () => {
+        let now = 0;
+        const { local, reads } = countedService(() => now);
+        const created = await local.create({
+          provider: 'fake',
+          name: 'Shop',
+          config: { passphrase: PASSPHRASE },
+        });
+        await local.loadForIngest(created.id);
+        now = 1000;
+        let release = (): void => undefined;
+        reads.holdNext = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        const before = local.loadForIngest(created.id);
+        await local.update(created.id, { name: 'Renamed' });
+        const after = local.loadForIngest(created.id);
+        release();
+        expect((await after)?.name).toBe('Renamed');
+        expect((await before)?.name).toBe('Shop');
+      },
+    );
 
     it('keeps both of two concurrent updates from different processes', async () => {
       const others = [openDb(handle.target), openDb(handle.target)];
