@@ -369,18 +369,22 @@ for (const dialect of enabledDialects()) {
       });
     });
 
-    it('sees updates made by another process once its recheck interval has passed, without a query per call before', async () => {
-      const other: Db = openDb(handle.target);
-      let now = 0;
-      const local = createSourcesService({
-        db: handle.db,
+    /** A service on `db` that trusts a loaded source for 1,000 ms of `now`. */
+    const recheckingService = (db: TestDb['db'], now: () => number): SourcesService =>
+      createSourcesService({
+        db,
         adapter: handle.adapter,
         secretBox: box,
         clock,
         registry,
         ingestRecheckMs: 1000,
-        monotonicNow: () => now,
+        monotonicNow: now,
       });
+
+    it('sees updates made by another process once its recheck interval has passed, without a query per call before', async () => {
+      const other: Db = openDb(handle.target);
+      let now = 0;
+      const local = recheckingService(handle.db, () => now);
       try {
         const elsewhere = createSourcesService({
           db: other.db,
@@ -425,8 +429,12 @@ for (const dialect of enabledDialects()) {
       }
     });
 
-    /** The service on a database whose queries are counted; `holdNext` holds the next one's answer until it settles. */
-    function countedService(now: () => number) {
+    /**
+     * A source loaded once by a service whose queries are counted (from 0 on return) and whose
+     * recheck is due; `holdNext` holds the next query's answer until it settles.
+     */
+    async function dueSource() {
+      let now = 0;
       const reads = { count: 0, failNext: false, holdNext: null as Promise<void> | null };
       const held = new Map<unknown, Promise<void>>();
       const plugin: KyselyPlugin = {
@@ -445,79 +453,54 @@ for (const dialect of enabledDialects()) {
           return args.result;
         },
       };
-      const local = createSourcesService({
-        db: handle.db.withPlugin(plugin),
-        adapter: handle.adapter,
-        secretBox: box,
-        clock,
-        registry,
-        ingestRecheckMs: 1000,
-        monotonicNow: now,
+      const local = recheckingService(handle.db.withPlugin(plugin), () => now);
+      const { id } = await service.create({
+        provider: 'fake',
+        name: 'Shop',
+        config: { passphrase: PASSPHRASE },
       });
-      return { local, reads };
+      await local.loadForIngest(id);
+      now = 1000;
+      reads.count = 0;
+      const setNow = (ms: number): void => {
+        now = ms;
+      };
+      return { local, reads, id, setNow };
     }
 
     it('shares one recheck read among the callers that find the source due while it runs', async () => {
-      let now = 0;
-      const { local, reads } = countedService(() => now);
-      const created = await service.create({
-        provider: 'fake',
-        name: 'Shop',
-        config: { passphrase: PASSPHRASE },
-      });
-      await local.loadForIngest(created.id);
+      const { local, reads, id, setNow } = await dueSource();
+      const loaded = await Promise.all([1, 2, 3, 4, 5].map(() => local.loadForIngest(id)));
       expect(reads.count).toBe(1);
-      now = 1000;
-      const loaded = await Promise.all([1, 2, 3, 4, 5].map(() => local.loadForIngest(created.id)));
-      expect(reads.count).toBe(2);
       expect(loaded.map((s) => s?.name)).toEqual(['Shop', 'Shop', 'Shop', 'Shop', 'Shop']);
       // Once it has settled, the next recheck reads again.
-      now = 2000;
-      await local.loadForIngest(created.id);
-      expect(reads.count).toBe(3);
+      setNow(2000);
+      await local.loadForIngest(id);
+      expect(reads.count).toBe(2);
     });
 
     it('rejects every caller of a failed shared read, and reads again on the next call', async () => {
-      let now = 0;
-      const { local, reads } = countedService(() => now);
-      const created = await service.create({
-        provider: 'fake',
-        name: 'Shop',
-        config: { passphrase: PASSPHRASE },
-      });
-      await local.loadForIngest(created.id);
-      now = 1000;
+      const { local, reads, id } = await dueSource();
       reads.failNext = true;
-      const settled = await Promise.allSettled([
-        local.loadForIngest(created.id),
-        local.loadForIngest(created.id),
-      ]);
+      const settled = await Promise.allSettled([local.loadForIngest(id), local.loadForIngest(id)]);
       expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      expect(reads.count).toBe(1);
+      expect((await local.loadForIngest(id))?.name).toBe('Shop');
       expect(reads.count).toBe(2);
-      expect((await local.loadForIngest(created.id))?.name).toBe('Shop');
-      expect(reads.count).toBe(3);
     });
 
     // Holding a read's answer holds SQLite's one connection, which the update then waits for.
     it.skipIf(dialect === 'sqlite')(
       'does not hand a read started before a change made through the service to a caller after it',
       async () => {
-        let now = 0;
-        const { local, reads } = countedService(() => now);
-        const created = await local.create({
-          provider: 'fake',
-          name: 'Shop',
-          config: { passphrase: PASSPHRASE },
-        });
-        await local.loadForIngest(created.id);
-        now = 1000;
+        const { local, reads, id } = await dueSource();
         let release = (): void => undefined;
         reads.holdNext = new Promise<void>((resolve) => {
           release = resolve;
         });
-        const before = local.loadForIngest(created.id);
-        await local.update(created.id, { name: 'Renamed' });
-        const after = local.loadForIngest(created.id);
+        const before = local.loadForIngest(id);
+        await local.update(id, { name: 'Renamed' });
+        const after = local.loadForIngest(id);
         release();
         expect((await after)?.name).toBe('Renamed');
         expect((await before)?.name).toBe('Shop');
