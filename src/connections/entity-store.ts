@@ -151,8 +151,11 @@ export function createEntityStore<Row extends EntityRow, Spec extends ConfigSpec
    * (docs/benchmarks.md, "PostgreSQL's open-loop tail").
    */
   const reading = new Map<string, Promise<Loaded | null>>();
+  /** Counts `forget`s: a read that started before one does not cache what it read. */
+  let forgets = 0;
   const monotonicNow = deps.monotonicNow ?? (() => performance.now());
   const forget = (id: string): void => {
+    forgets++;
     cache.delete(id);
     checkedAt.delete(id);
     // A caller after a local change must not get a read that started before it.
@@ -243,11 +246,14 @@ export function createEntityStore<Row extends EntityRow, Spec extends ConfigSpec
     load(id, executor, derive) {
       const now = monotonicNow();
       const read = async (): Promise<Loaded | null> => {
+        const forgetsBefore = forgets;
         const row = await find(id, executor);
         if (!row) {
           forget(id);
           return null;
         }
+        // Changed meanwhile through this store: what was read is its caller's, not the cache's.
+        if (forgets !== forgetsBefore) return derive(row);
         checkedAt.set(id, now);
         return cache.get(id, row.updated_at, () => derive(row));
       };
