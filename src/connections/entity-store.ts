@@ -117,7 +117,8 @@ export interface EntityStore<Row extends EntityRow, Spec extends ConfigSpec, Loa
   remove(id: string): Promise<boolean>;
   /**
    * `derive(row)` for the current row, cached per row version (and trusted for `recheckMs`
-   * without a read, when set and no executor is passed). Null when there is no such row.
+   * without a read, when set and no executor is passed; callers that find the row due while
+   * its read runs share that read). Null when there is no such row.
    */
   load(
     id: string,
@@ -142,10 +143,23 @@ export function createEntityStore<Row extends EntityRow, Spec extends ConfigSpec
   const cache = createVersionCache<Loaded>();
   // When each row's version was last read; entries go with the cache's.
   const checkedAt = new Map<string, number>();
+  /**
+   * The recheck read of a row in flight, shared by every caller that finds the row due while it
+   * runs. Without it, each notification arriving before the first read came back started a read
+   * of its own: dozens at once every `recheckMs` under load on PostgreSQL, each holding one of
+   * the pool's connections, with the ingest batches' transactions queued behind them
+   * (docs/benchmarks.md, "PostgreSQL's open-loop tail").
+   */
+  const reading = new Map<string, Promise<Loaded | null>>();
+  /** Counts `forget`s: a read that started before one does not cache what it read. */
+  let forgets = 0;
   const monotonicNow = deps.monotonicNow ?? (() => performance.now());
   const forget = (id: string): void => {
+    forgets++;
     cache.delete(id);
     checkedAt.delete(id);
+    // A caller after a local change must not get a read that started before it.
+    reading.delete(id);
   };
 
   const specOf = (id: string): Spec | undefined =>
@@ -229,20 +243,33 @@ export function createEntityStore<Row extends EntityRow, Spec extends ConfigSpec
       return (result.numAffectedRows ?? 0n) > 0n;
     },
 
-    async load(id, executor, derive) {
+    load(id, executor, derive) {
       const now = monotonicNow();
-      if (executor === undefined && deps.recheckMs !== undefined) {
-        const fresh = cache.peek(id);
-        const at = checkedAt.get(id);
-        if (fresh !== undefined && at !== undefined && now - at < deps.recheckMs) return fresh;
-      }
-      const row = await find(id, executor);
-      if (!row) {
-        forget(id);
-        return null;
-      }
-      checkedAt.set(id, now);
-      return cache.get(id, row.updated_at, () => derive(row));
+      const read = async (): Promise<Loaded | null> => {
+        const forgetsBefore = forgets;
+        const row = await find(id, executor);
+        if (!row) {
+          forget(id);
+          return null;
+        }
+        // Changed meanwhile through this store: what was read is its caller's, not the cache's.
+        if (forgets !== forgetsBefore) return derive(row);
+        checkedAt.set(id, now);
+        return cache.get(id, row.updated_at, () => derive(row));
+      };
+      // Inside a transaction the row is always read, by that transaction.
+      if (executor !== undefined || deps.recheckMs === undefined) return read();
+      const fresh = cache.peek(id);
+      const at = checkedAt.get(id);
+      if (fresh !== undefined && at !== undefined && now - at < deps.recheckMs)
+        return Promise.resolve(fresh);
+      const running = reading.get(id);
+      if (running) return running;
+      const shared = read().finally(() => {
+        if (reading.get(id) === shared) reading.delete(id);
+      });
+      reading.set(id, shared);
+      return shared;
     },
   };
 }

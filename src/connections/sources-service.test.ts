@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { KyselyPlugin } from 'kysely';
 import { z } from 'zod';
 import { IpnhubError } from '../core/errors.js';
 import { openDb } from '../db/connect.js';
@@ -368,18 +369,22 @@ for (const dialect of enabledDialects()) {
       });
     });
 
-    it('sees updates made by another process once its recheck interval has passed, without a query per call before', async () => {
-      const other: Db = openDb(handle.target);
-      let now = 0;
-      const local = createSourcesService({
-        db: handle.db,
+    /** A service on `db` that trusts a loaded source for 1,000 ms of `now`. */
+    const recheckingService = (db: TestDb['db'], now: () => number): SourcesService =>
+      createSourcesService({
+        db,
         adapter: handle.adapter,
         secretBox: box,
         clock,
         registry,
         ingestRecheckMs: 1000,
-        monotonicNow: () => now,
+        monotonicNow: now,
       });
+
+    it('sees updates made by another process once its recheck interval has passed, without a query per call before', async () => {
+      const other: Db = openDb(handle.target);
+      let now = 0;
+      const local = recheckingService(handle.db, () => now);
       try {
         const elsewhere = createSourcesService({
           db: other.db,
@@ -423,6 +428,86 @@ for (const dialect of enabledDialects()) {
         await other.close();
       }
     });
+
+    /**
+     * A source loaded once by a service whose queries are counted (from 0 on return) and whose
+     * recheck is due; `holdNext` holds the next query's answer until it settles.
+     */
+    async function dueSource() {
+      let now = 0;
+      const reads = { count: 0, failNext: false, holdNext: null as Promise<void> | null };
+      const held = new Map<unknown, Promise<void>>();
+      const plugin: KyselyPlugin = {
+        transformQuery(args) {
+          reads.count++;
+          if (reads.failNext) {
+            reads.failNext = false;
+            throw new Error('read failed');
+          }
+          if (reads.holdNext) held.set(args.queryId, reads.holdNext);
+          reads.holdNext = null;
+          return args.node;
+        },
+        async transformResult(args) {
+          await held.get(args.queryId);
+          return args.result;
+        },
+      };
+      const local = recheckingService(handle.db.withPlugin(plugin), () => now);
+      const { id } = await service.create({
+        provider: 'fake',
+        name: 'Shop',
+        config: { passphrase: PASSPHRASE },
+      });
+      await local.loadForIngest(id);
+      now = 1000;
+      reads.count = 0;
+      const setNow = (ms: number): void => {
+        now = ms;
+      };
+      return { local, reads, id, setNow };
+    }
+
+    it('shares one recheck read among the callers that find the source due while it runs', async () => {
+      const { local, reads, id, setNow } = await dueSource();
+      const loaded = await Promise.all([1, 2, 3, 4, 5].map(() => local.loadForIngest(id)));
+      expect(reads.count).toBe(1);
+      expect(loaded.map((s) => s?.name)).toEqual(['Shop', 'Shop', 'Shop', 'Shop', 'Shop']);
+      // Once it has settled, the next recheck reads again.
+      setNow(2000);
+      await local.loadForIngest(id);
+      expect(reads.count).toBe(2);
+    });
+
+    it('rejects every caller of a failed shared read, and reads again on the next call', async () => {
+      const { local, reads, id } = await dueSource();
+      reads.failNext = true;
+      const settled = await Promise.allSettled([local.loadForIngest(id), local.loadForIngest(id)]);
+      expect(settled.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      expect(reads.count).toBe(1);
+      expect((await local.loadForIngest(id))?.name).toBe('Shop');
+      expect(reads.count).toBe(2);
+    });
+
+    // Holding a read's answer holds SQLite's one connection, which the update then waits for.
+    it.skipIf(dialect === 'sqlite')(
+      'does not hand a read started before a change made through the service to a later caller, nor cache it',
+      async () => {
+        const { local, reads, id } = await dueSource();
+        let release = (): void => undefined;
+        reads.holdNext = new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        const before = local.loadForIngest(id);
+        await local.update(id, { name: 'Renamed' });
+        // A read of its own (joining the held one would wait for it).
+        expect((await local.loadForIngest(id))?.name).toBe('Renamed');
+        release();
+        expect((await before)?.name).toBe('Shop');
+        // The earlier read, settling last, did not put the old row back in the cache.
+        expect((await local.loadForIngest(id))?.name).toBe('Renamed');
+      },
+    );
 
     it('keeps both of two concurrent updates from different processes', async () => {
       const others = [openDb(handle.target), openDb(handle.target)];
