@@ -75,6 +75,7 @@ for (const dialect of enabledDialects()) {
           ['0014_backfill', 'Success'],
           ['0015_health', 'Success'],
           ['0016_ingest_speed', 'Success'],
+          ['0017_write_indexes', 'Success'],
         ]);
         const row = await older.db
           .selectFrom('transactions')

@@ -37,6 +37,7 @@ export interface InboundRequestsTable {
   headers: string;
   raw_body: Buffer;
   remote_address: string;
+  /** Indexed for filters only when not `accepted` (partial index, db/write-indexes.ts). */
   verdict: InboundVerdict;
   verdict_code: string | null;
   verdict_reason: string | null;
@@ -64,6 +65,7 @@ export interface EventsTable {
   id: string;
   source_id: string;
   inbound_request_id: string;
+  /** Indexed for filters only when not `payment` (partial index, db/write-indexes.ts). */
   type: string;
   dedup_key: string;
   /** The provider's order id, for filtering and per-order ordering. */

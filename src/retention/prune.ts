@@ -21,6 +21,7 @@
 import type { Kysely } from 'kysely';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { Database, InboundVerdict } from '../db/schema.js';
+import { notAccepted } from '../db/write-indexes.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 
@@ -255,6 +256,7 @@ export function createPruner(deps: PrunerDeps): Pruner {
             .selectFrom('inbound_requests')
             .select(['id', 'received_at'])
             .where('verdict', '=', verdict)
+            .where(notAccepted)
             .orderBy('id')
             .limit(batchSize)
             .execute();

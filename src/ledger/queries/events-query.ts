@@ -7,6 +7,7 @@ import type { CanonicalEvent, EventType } from '../../core/events.js';
 import type { Database } from '../../db/schema.js';
 import { normalizeEmail } from './normalize-email.js';
 import { decodeCursor, pageLimit, toPage } from '../../db/page.js';
+import { PAYMENT_TYPE, notPayment } from '../../db/write-indexes.js';
 import type { Page, PageRequest } from '../../db/page.js';
 
 export interface EventFilters extends PageRequest {
@@ -56,7 +57,11 @@ export async function listEvents(
     .limit(limit + 1);
   if (filters.cursor !== undefined)
     query = query.where('id', '<', decodeCursor(filters.cursor, 'event'));
-  if (filters.type !== undefined) query = query.where('type', '=', filters.type);
+  if (filters.type !== undefined) {
+    query = query.where('type', '=', filters.type);
+    // Other types are read from their partial index; payments walk the newest rows.
+    if (filters.type !== PAYMENT_TYPE) query = query.where(notPayment);
+  }
   if (filters.sourceId !== undefined) query = query.where('source_id', '=', filters.sourceId);
   if (filters.orderId !== undefined) query = query.where('order_ref', '=', filters.orderId);
   if (filters.email !== undefined)

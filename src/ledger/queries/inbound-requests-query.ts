@@ -12,6 +12,7 @@ import { installedProvider } from '../../providers/registry.js';
 import type { ProviderLookup } from '../../providers/registry.js';
 import { normalizeEmail } from './normalize-email.js';
 import { decodeCursor, pageLimit, toPage } from '../../db/page.js';
+import { ACCEPTED_VERDICT, notAccepted } from '../../db/write-indexes.js';
 import type { Page, PageRequest } from '../../db/page.js';
 
 export interface InboundRequestFilters extends PageRequest {
@@ -136,7 +137,11 @@ export async function listInboundRequests(
     .limit(limit + 1);
   if (filters.cursor !== undefined)
     query = query.where('id', '<', decodeCursor(filters.cursor, 'inbound'));
-  if (filters.verdict !== undefined) query = query.where('verdict', '=', filters.verdict);
+  if (filters.verdict !== undefined) {
+    query = query.where('verdict', '=', filters.verdict);
+    // Other verdicts are read from their partial index; accepted ones walk the newest rows.
+    if (filters.verdict !== ACCEPTED_VERDICT) query = query.where(notAccepted);
+  }
   if (filters.sourceId !== undefined) query = query.where('source_id', '=', filters.sourceId);
   if (filters.from !== undefined) query = query.where('received_at', '>=', filters.from);
   if (filters.to !== undefined) query = query.where('received_at', '<', filters.to);
