@@ -315,6 +315,9 @@ async function main(): Promise<void> {
       ['sources with stats', '/sources'],
       ['log, first page', '/inbound-requests'],
       ['log, rejected', '/inbound-requests?verdict=rejected'],
+      ['log, accepted', '/inbound-requests?verdict=accepted'],
+      ['log, one source, first page', `/inbound-requests?sourceId=${shop}`],
+      ['log, one source, rejected', `/inbound-requests?sourceId=${shop}&verdict=rejected`],
       [
         'log, one source, one day 20 days ago',
         `/inbound-requests?sourceId=${shop}&from=${day(21)}&to=${day(20)}`,
@@ -331,6 +334,8 @@ async function main(): Promise<void> {
       ['customers, search order id', `/customers?q=${seeded.sample.orderId}`],
       ['orders, search transaction id', `/orders?q=${seeded.sample.transactionId}`],
       ['events, by e-mail', `/events?email=${encodeURIComponent(seeded.sample.email)}`],
+      ['events, payments', '/events?type=payment'],
+      ['events, refunds (none)', '/events?type=refund'],
     ];
     const results: Array<{ request: string; medianMs: number; maxMs: number; rows: number }> = [];
     for (const [name, url] of requests) {
@@ -373,6 +378,14 @@ async function main(): Promise<void> {
         [
           'source stats',
           sql`explain query plan select source_id, verdict, count(*), max(received_at) from inbound_requests where source_id in (${shop}) group by source_id, verdict`,
+        ],
+        [
+          'log, rejected',
+          sql`explain query plan select id from inbound_requests where verdict = 'rejected' and verdict <> 'accepted' order by id desc limit 51`,
+        ],
+        [
+          'events, refunds',
+          sql`explain query plan select id from events where type = 'refund' and type <> 'payment' order by id desc limit 51`,
         ],
         [
           'log one day',
