@@ -1,11 +1,12 @@
-import { CompiledQuery, Migrator, sql } from 'kysely';
-import type { Compilable, Kysely } from 'kysely';
+import { Migrator } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from './connect.js';
 import { migrateToLatest, migrationsFor } from './migrations.js';
 import { createTestDb, createTestTarget, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
+import { indexDefinitions, planOf, preferringIndexes } from '../../test/helpers/query-plans.js';
 
 for (const dialect of enabledDialects()) {
   describe(`migrations on ${dialect}`, () => {
@@ -132,15 +133,10 @@ for (const dialect of enabledDialects()) {
 
     it('indexes leased and completed deliveries only, and both dialects read those indexes', async () => {
       // A pending delivery (what every ingest writes) has neither a lease nor a completion.
-      const definitions =
-        dialect === 'sqlite'
-          ? await sql<{ name: string; def: string }>`
-              select name, sql as def from sqlite_master
-              where name in ('deliveries_lease', 'deliveries_completed')`.execute(handle.db)
-          : await sql<{ name: string; def: string }>`
-              select indexname as name, indexdef as def from pg_indexes
-              where indexname in ('deliveries_lease', 'deliveries_completed')`.execute(handle.db);
-      const byName = new Map(definitions.rows.map((r) => [r.name, r.def.toLowerCase()]));
+      const byName = await indexDefinitions(handle.db, dialect, [
+        'deliveries_lease',
+        'deliveries_completed',
+      ]);
       expect(byName.get('deliveries_lease')).toMatch(/where .*lease_expires_at.* is not null/);
       expect(byName.get('deliveries_completed')).toMatch(/where .*completed_at.* is not null/);
 
@@ -158,20 +154,13 @@ for (const dialect of enabledDialects()) {
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .where('status', '=', 'dead')
           .where('completed_at', '>=', '2026-01-01T00:00:00.000Z');
-      const plan = (db: Kysely<Database>, query: Compilable<unknown>) => {
-        const compiled = query.compile();
-        const explain = dialect === 'sqlite' ? 'explain query plan ' : 'explain ';
-        return db
-          .executeQuery<Record<string, unknown>>(
-            CompiledQuery.raw(explain + compiled.sql, [...compiled.parameters]),
-          )
-          .then((r) => r.rows.map((row) => Object.values(row).join(' ')).join('\n'));
-      };
-      await handle.db.transaction().execute(async (trx) => {
-        // The tables are empty: PostgreSQL would scan them unless told scans are a last resort.
-        if (dialect === 'postgres') await sql`set local enable_seqscan = off`.execute(trx);
-        expect(await plan(trx, expiredLeases(trx))).toContain('deliveries_lease');
-        expect(await plan(trx, finished(trx))).toContain('deliveries_completed');
+      await preferringIndexes(handle.db, dialect, async (trx) => {
+        expect(await planOf(trx, dialect, expiredLeases(trx).compile())).toContain(
+          'deliveries_lease',
+        );
+        expect(await planOf(trx, dialect, finished(trx).compile())).toContain(
+          'deliveries_completed',
+        );
       });
     });
   });

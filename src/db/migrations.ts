@@ -772,20 +772,27 @@ const ingestSpeed: Migration = {
  */
 const writeIndexes: Migration = {
   async up(db: Kysely<unknown>) {
-    await db.schema.dropIndex('inbound_requests_verdict').execute();
-    await db.schema
-      .createIndex('inbound_requests_verdict')
-      .on('inbound_requests')
-      .columns(['verdict', 'id'])
-      .where(sql.ref('verdict'), '<>', sql.lit(ACCEPTED_VERDICT))
-      .execute();
-    await db.schema.dropIndex('events_type').execute();
-    await db.schema
-      .createIndex('events_type')
-      .on('events')
-      .columns(['type', 'id'])
-      .where(sql.ref('type'), '<>', sql.lit(PAYMENT_TYPE))
-      .execute();
+    const withoutCommonRows = async (
+      name: string,
+      table: string,
+      column: string,
+      common: string,
+    ): Promise<void> => {
+      await db.schema.dropIndex(name).execute();
+      await db.schema
+        .createIndex(name)
+        .on(table)
+        .columns([column, 'id'])
+        .where(sql.ref(column), '<>', sql.lit(common))
+        .execute();
+    };
+    await withoutCommonRows(
+      'inbound_requests_verdict',
+      'inbound_requests',
+      'verdict',
+      ACCEPTED_VERDICT,
+    );
+    await withoutCommonRows('events_type', 'events', 'type', PAYMENT_TYPE);
   },
 };
 

@@ -1,8 +1,9 @@
-import { CompiledQuery, sql } from 'kysely';
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indexDefinitions, planOf, preferringIndexes } from '../../test/helpers/query-plans.js';
 import { createTestDb, enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
+import { inbound } from '../ingest/test-support/batch-items.js';
 import { listEvents } from '../ledger/queries/events-query.js';
 import { listInboundRequests } from '../ledger/queries/inbound-requests-query.js';
 import { ManualClock } from '../lib/clock.js';
@@ -24,40 +25,25 @@ function recording(db: Kysely<Database>, seen: CompiledQuery[]): Kysely<Database
 
 const OLD = '2026-01-01T00:00:00.000Z';
 
-function request(id: string, verdict: InboundVerdict) {
-  return {
-    id,
-    source_id: 'src_1',
-    provider: 'digistore24',
-    received_at: OLD,
-    method: 'POST',
-    url: '/ipn/src_1',
-    headers: '{}',
-    raw_body: Buffer.from('x'),
-    remote_address: '127.0.0.1',
-    verdict,
-    verdict_code: null,
-    verdict_reason: null,
-    verification: null,
-    event_ids: '[]',
-  };
-}
+const request = (id: string, verdict: InboundVerdict) => ({
+  ...inbound(verdict),
+  id,
+  received_at: OLD,
+});
 
-function event(id: string, type: string) {
-  return {
-    id,
-    source_id: 'src_1',
-    inbound_request_id: 'req_1',
-    type,
-    dedup_key: id,
-    order_ref: null,
-    customer_email: null,
-    test: 0 as const,
-    occurred_at: OLD,
-    received_at: OLD,
-    payload: '{}',
-  };
-}
+const event = (id: string, type: string) => ({
+  id,
+  source_id: 'src_1',
+  inbound_request_id: 'req_1',
+  type,
+  dedup_key: id,
+  order_ref: null,
+  customer_email: null,
+  test: 0 as const,
+  occurred_at: OLD,
+  received_at: OLD,
+  payload: '{}',
+});
 
 for (const dialect of enabledDialects()) {
   describe(`the partial verdict and type indexes on ${dialect}`, () => {
@@ -79,56 +65,54 @@ for (const dialect of enabledDialects()) {
     });
     afterAll(async () => handle.dispose());
 
-    /** Each statement's plan, as one text per statement. */
-    async function plans(statements: CompiledQuery[]): Promise<string[]> {
-      return handle.db.transaction().execute(async (trx) => {
-        // The tables are nearly empty: PostgreSQL would scan them unless told scans are a last resort.
-        if (dialect === 'postgres') await sql`set local enable_seqscan = off`.execute(trx);
-        const explain = dialect === 'sqlite' ? 'explain query plan ' : 'explain ';
-        const out: string[] = [];
-        for (const statement of statements) {
-          const result = await trx.executeQuery<Record<string, unknown>>(
-            CompiledQuery.raw(explain + statement.sql, [...statement.parameters]),
-          );
-          out.push(result.rows.map((row) => Object.values(row).join(' ')).join('\n'));
-        }
-        return out;
-      });
-    }
+    const plans = (statements: readonly CompiledQuery[]) =>
+      preferringIndexes(handle.db, dialect, (trx) =>
+        Promise.all(statements.map((s) => planOf(trx, dialect, s))),
+      );
 
     it('holds no accepted request and no payment event', async () => {
-      const definitions =
-        dialect === 'sqlite'
-          ? await sql<{ name: string; def: string }>`
-              select name, sql as def from sqlite_master
-              where name in ('inbound_requests_verdict', 'events_type')`.execute(handle.db)
-          : await sql<{ name: string; def: string }>`
-              select indexname as name, indexdef as def from pg_indexes
-              where indexname in ('inbound_requests_verdict', 'events_type')`.execute(handle.db);
-      const byName = new Map(definitions.rows.map((r) => [r.name, r.def.toLowerCase()]));
+      const byName = await indexDefinitions(handle.db, dialect, [
+        'inbound_requests_verdict',
+        'events_type',
+      ]);
       expect(byName.get('inbound_requests_verdict')).toMatch(/where .*verdict.* <> 'accepted'/);
       expect(byName.get('events_type')).toMatch(/where .*type.* <> 'payment'/);
     });
 
-    it('serves the request log filtered by another verdict, and still lists accepted ones', async () => {
-      const seen: CompiledQuery[] = [];
-      const rejected = await listInboundRequests(recording(handle.db, seen), {
-        verdict: 'rejected',
-      });
-      expect(rejected.data.map((r) => r.id)).toEqual(['req_2']);
-      expect(await plans(seen)).toEqual([expect.stringContaining('inbound_requests_verdict')]);
-      const accepted = await listInboundRequests(handle.db, { verdict: 'accepted' });
-      expect(accepted.data.map((r) => r.id)).toEqual(['req_3', 'req_1']);
-    });
-
-    it('serves the event list filtered by another type, and still lists payments', async () => {
-      const seen: CompiledQuery[] = [];
-      const refunds = await listEvents(recording(handle.db, seen), { type: 'refund' });
-      expect(refunds.data.map((e) => e.id)).toEqual(['evt_2']);
-      expect(await plans(seen)).toEqual([expect.stringContaining('events_type')]);
-      const payments = await listEvents(handle.db, { type: 'payment' });
-      expect(payments.data.map((e) => e.id)).toEqual(['evt_3', 'evt_1']);
-    });
+    it.each([
+      {
+        list: 'the request log',
+        index: 'inbound_requests_verdict',
+        other: 'rejected',
+        common: 'accepted',
+        ids: { other: ['req_2'], common: ['req_3', 'req_1'] },
+        run: async (db: Kysely<Database>, which: 'other' | 'common') =>
+          (
+            await listInboundRequests(db, {
+              verdict: which === 'other' ? 'rejected' : 'accepted',
+            })
+          ).data,
+      },
+      {
+        list: 'the event list',
+        index: 'events_type',
+        other: 'refund',
+        common: 'payment',
+        ids: { other: ['evt_2'], common: ['evt_3', 'evt_1'] },
+        run: async (db: Kysely<Database>, which: 'other' | 'common') =>
+          (await listEvents(db, { type: which === 'other' ? 'refund' : 'payment' })).data,
+      },
+    ])(
+      'serves $list filtered by $other from $index, and still lists $common rows',
+      async ({ index, ids, run }) => {
+        const seen: CompiledQuery[] = [];
+        const found = await run(recording(handle.db, seen), 'other');
+        expect(found.map((row) => row.id)).toEqual(ids.other);
+        expect(await plans(seen)).toEqual([expect.stringContaining(index)]);
+        const all = await run(handle.db, 'common');
+        expect(all.map((row) => row.id)).toEqual(ids.common);
+      },
+    );
 
     it('finds old rejected requests for the retention prune by the index, keeping accepted ones', async () => {
       const seen: CompiledQuery[] = [];
