@@ -32,6 +32,7 @@ import { ledgerTransactionOf } from '../ledger/refunded-payments.js';
 import { deliveryRows } from '../outbox/fan-out.js';
 import type { ActiveTargets, CommitResult, InboundRow, KeyedEvent } from './ingest-store.js';
 import { eventRow, writeCommit, writeRecord } from './ingest-store.js';
+import { completedPayload } from './event-payload.js';
 
 export type BatchItem =
   | { kind: 'record'; row: InboundRow }
@@ -237,13 +238,19 @@ async function writeGroupByTable(
   items: readonly BatchItem[],
   statements: BatchStatements,
 ): Promise<BatchResult[]> {
-  const candidates: Array<NewEvent & { row: InboundRow; dedupKey: string }> = [];
+  const candidates: Array<NewEvent & { row: InboundRow; dedupKey: string; payload: string }> = [];
   for (const item of items) {
     if (item.kind !== 'commit') continue;
     for (const keyed of item.events) {
       // A no-op for a batchable event; kept so both paths store the same event.
       const event = await completeFromLedger(trx, keyed.event);
-      candidates.push({ event, now: item.now, row: item.row, dedupKey: keyed.dedupKey });
+      candidates.push({
+        event,
+        now: item.now,
+        row: item.row,
+        dedupKey: keyed.dedupKey,
+        payload: completedPayload(keyed, event),
+      });
     }
   }
   const insertedIds = new Set(
@@ -251,7 +258,9 @@ async function writeGroupByTable(
       await statements.insertRows<{ id: string }>(
         trx,
         'events',
-        candidates.map(({ event, row, dedupKey }) => eventRow(event, row.id, dedupKey)),
+        candidates.map(({ event, row, dedupKey, payload }) =>
+          eventRow(event, row.id, dedupKey, payload),
+        ),
         EVENT_CONFLICT,
       )
     ).map((r) => r.id),

@@ -28,6 +28,7 @@ import { fanOut } from '../outbox/fan-out.js';
 import { applyToLedger } from '../ledger/apply-event.js';
 import { completeFromLedger } from '../ledger/complete-event.js';
 import type { GroupCommitter } from './group-commit.js';
+import { completedPayload } from './event-payload.js';
 
 export type InboundRow = InboundRequestsTable;
 
@@ -35,6 +36,10 @@ export interface KeyedEvent {
   event: CanonicalEvent;
   /** Unique per source: `<sourceId>:<provider dedup key>`. */
   dedupKey: string;
+  /** `JSON.stringify(event)`, made once where the event is built (event-payload.ts). */
+  payload?: string;
+  /** The event's `raw` fields left out; only `payload` has them (threaded-ingest-store.ts). */
+  slim?: boolean;
 }
 
 export interface CommitResult {
@@ -73,11 +78,15 @@ const INSERT_EVENT: QueryTemplate<Insertable<EventsTable>, { id: string }> = {
       .returning('id'),
 };
 
-/** An event's row (also written many at a time by batch-commit.ts). */
+/**
+ * An event's row (also written many at a time by batch-commit.ts); `payload` is the event's
+ * JSON (event-payload.ts's `completedPayload`).
+ */
 export function eventRow(
   event: CanonicalEvent,
   inboundRequestId: string,
   dedupKey: string,
+  payload: string = JSON.stringify(event),
 ): Insertable<EventsTable> {
   return {
     id: event.id,
@@ -90,7 +99,7 @@ export function eventRow(
     test: event.source.test ? 1 : 0,
     occurred_at: event.occurredAt,
     received_at: event.receivedAt,
-    payload: JSON.stringify(event),
+    payload,
   };
 }
 
@@ -147,8 +156,12 @@ export async function writeCommit(
   const inserted: CanonicalEvent[] = [];
   for (const keyed of events) {
     const event = await completeFromLedger(trx, keyed.event);
-    const { dedupKey } = keyed;
-    const created = await runTemplate(trx, INSERT_EVENT, eventRow(event, row.id, dedupKey));
+    const payload = completedPayload(keyed, event);
+    const created = await runTemplate(
+      trx,
+      INSERT_EVENT,
+      eventRow(event, row.id, keyed.dedupKey, payload),
+    );
     if (created.rows.length === 0) continue;
     await applyToLedger(trx, event, now);
     inserted.push(event);

@@ -157,9 +157,12 @@ export function keyEvents(
   const keyed: KeyedEvent[] = [];
   for (const draft of drafts) {
     if (draft.type === 'connection_test') continue;
+    const event = toCanonical(draft, source, receivedAt);
+    // Serialized once here for the event row of either store (event-payload.ts).
     keyed.push({
-      event: toCanonical(draft, source, receivedAt),
+      event,
       dedupKey: `${source.id}:${draft.dedupKey}`,
+      payload: JSON.stringify(event),
     });
   }
   return keyed;

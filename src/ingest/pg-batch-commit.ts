@@ -23,6 +23,7 @@ import { addFirstPaymentRows, OrderAppearedError, orderKeyOf, writeBatch } from 
 import type { BatchItem, BatchResult, GroupWriter, OrderRef } from './batch-commit.js';
 import type { ActiveTargets, InboundRow } from './ingest-store.js';
 import { eventRow } from './ingest-store.js';
+import { completedPayload } from './event-payload.js';
 import { emptyGroupRows, writeGroupRows } from './pg-group-statement.js';
 import type { GroupRows } from './pg-group-statement.js';
 
@@ -60,6 +61,7 @@ async function existingOrders(
 interface Placed {
   event: CanonicalEvent;
   dedupKey: string;
+  payload: string;
   requestId: string;
   now: string;
   orderId: string;
@@ -99,6 +101,7 @@ async function writeGroup(
       placed.push({
         event,
         dedupKey: keyed.dedupKey,
+        payload: completedPayload(keyed, event),
         requestId: item.row.id,
         now: item.now,
         orderId: newId('order'),
@@ -110,8 +113,8 @@ async function writeGroup(
   const rows: GroupRows = { ...emptyGroupRows(), inbound_requests: inbound };
   const targets = placed.length > 0 ? await activeTargets(trx) : [];
   const deliveries = new Map<string, number>();
-  for (const { event, dedupKey, requestId, now, orderId } of placed) {
-    rows.events.push(eventRow(event, requestId, dedupKey));
+  for (const { event, dedupKey, payload, requestId, now, orderId } of placed) {
+    rows.events.push(eventRow(event, requestId, dedupKey, payload));
     addLedgerRows(rows, event, now, orderId);
     if (DOCUMENT_EVENT_TYPES.has(event.type))
       rows.document_jobs.push({ event_id: event.id, source_id: event.source.id, now });

@@ -14,6 +14,7 @@ import type { Logger } from '../lib/logger.js';
 import { startModuleThread } from '../lib/module-thread.js';
 import type { CommitResult, InboundRow, IngestStore } from './ingest-store.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
+import { slimKeyedEvent } from './event-payload.js';
 
 const WRITER_YOUNG_GENERATION_MB = 8;
 // Far above what the thread keeps alive (a batch of rows and the statement cache); if a burst
@@ -97,7 +98,10 @@ export function createThreadedIngestStore(options: {
     },
     async commit(row, events, now) {
       const [sent, transfer] = withOwnBody(row);
-      const result = await send({ op: 'commit', row: sent, events, now }, transfer);
+      const result = await send(
+        { op: 'commit', row: sent, events: events.map(slimKeyedEvent), now },
+        transfer,
+      );
       if (!result) throw new Error('ingest writer thread returned no commit result');
       return result;
     },

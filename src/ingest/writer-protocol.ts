@@ -1,4 +1,8 @@
-/** Messages between the main thread and the ingest writer thread. */
+/**
+ * Messages between the main thread and the ingest writer thread. A commit's events come without
+ * their raw provider fields, which only the event row's payload needs: each carries that
+ * payload as one string instead (`slimKeyedEvent` in event-payload.ts).
+ */
 import type { CommitResult, InboundRow, KeyedEvent } from './ingest-store.js';
 
 export type WriterRequest =

@@ -103,6 +103,21 @@ describe('digistore24Provider', () => {
       expect(result.events[0]?.raw['sha_sign']).toBe(undefined);
     });
 
+    it('keeps every field but the signature in raw, in body order, however often it is verified and normalized', async () => {
+      const req = request(paymentBody);
+      const sent = [...new URLSearchParams(paymentBody)].filter(([name]) => name !== 'sha_sign');
+      expect(await provider.verify(req, config, ctx)).toMatchObject({ ok: true });
+      const first = provider.normalize(req, config);
+      const again = provider.normalize(req, config);
+      // Another passphrase reads the same body afresh: it does not verify, and has no events.
+      expect(provider.normalize(req, { passphrase: 'other' })).toMatchObject({ kind: 'invalid' });
+      expect(await provider.verify(req, config, ctx)).toMatchObject({ ok: true });
+      for (const result of [first, again, provider.normalize(req, config)]) {
+        if (result.kind !== 'events') throw new Error(result.kind);
+        expect(Object.entries(result.events[0]?.raw ?? {})).toEqual(sent);
+      }
+    });
+
     it('returns the parser error as invalid', () => {
       expect(provider.normalize(request('a=1&a=2'), config)).toEqual({
         kind: 'invalid',

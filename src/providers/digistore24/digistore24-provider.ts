@@ -16,7 +16,7 @@ import { digistore24ConfigSchema } from './config.js';
 import type { Digistore24Config } from './config.js';
 import { normalizeDigistore24 } from './normalize.js';
 import { encodeDigistore24Body, sampleDigistore24Fields } from './sign-request.js';
-import { verifyShaSign } from './sha-sign.js';
+import { SIGNATURE_FIELDS, verifyShaSign } from './sha-sign.js';
 import type { ShaSignVerdict } from './sha-sign.js';
 
 const parseBody = parsedOnce(parseFormBody);
@@ -45,6 +45,11 @@ function check(req: InboundRequest, config: Digistore24Config): Checked {
         legacyHtmlDecoding: config.legacyHtmlDecoding,
       })
     : parsed;
+  if (parsed.ok && verdict.ok && verdict.signedFields === parsed.fields) {
+    // Verified, the signature is of no further use, and these fields are this module's own:
+    // without it they are the event's raw fields as they are, with no copy (normalize.ts).
+    for (const name of SIGNATURE_FIELDS) delete parsed.fields[name];
+  }
   checkedBodies.set(req.rawBody, { config, verdict });
   return verdict;
 }

@@ -69,6 +69,15 @@ function integer(value: string | null): number | null {
 }
 
 function withoutSignature(fields: Fields): Record<string, string> {
+  // Parsed fields (prototype-less) without a signature are the raw fields as they are: the
+  // provider drops the signature from the fields it parsed once they are verified
+  // (digistore24-provider.ts), and nothing changes an event's raw fields, so no copy.
+  if (
+    Object.getPrototypeOf(fields) === null &&
+    !Object.hasOwn(fields, 'sha_sign') &&
+    !Object.hasOwn(fields, 'SHASIGN')
+  )
+    return fields as Record<string, string>;
   // A prototype-less object, so even a field named __proto__ stays a plain field; one pass
   // without the entry arrays of fromEntries/filter (this runs for every notification).
   const raw = Object.create(null) as Record<string, string>;

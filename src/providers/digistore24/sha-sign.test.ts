@@ -97,6 +97,34 @@ describe('computeShaSign', () => {
     expect(computeShaSign(fields, 'p', { upperCaseKeys: true })).toBe(expected);
   });
 
+  it('hashes each body in its own names’ order when the bodies before it had other names or orders', () => {
+    // The sorted names are kept for the next body with the same names in the same order.
+    const a = { b: '2', a: '1', c: '3' };
+    const reordered = { a: 'x', c: 'z', b: 'y' };
+    const fewer = { b: '2', a: '1' };
+    const signatureFirst = { sha_sign: 'S', b: '2', a: '1', c: '3' };
+    for (const upperCaseKeys of [false, true]) {
+      const options = { upperCaseKeys };
+      const name = (n: string): string => (upperCaseKeys ? n.toUpperCase() : n);
+      expect(computeShaSign(a, 'p', options)).toBe(
+        sha512Upper(`${name('a')}=1p${name('b')}=2p${name('c')}=3p`),
+      );
+      expect(computeShaSign({ ...a, c: '9' }, 'p', options)).toBe(
+        sha512Upper(`${name('a')}=1p${name('b')}=2p${name('c')}=9p`),
+      );
+      expect(computeShaSign(reordered, 'p', options)).toBe(
+        sha512Upper(`${name('a')}=xp${name('b')}=yp${name('c')}=zp`),
+      );
+      expect(computeShaSign(fewer, 'p', options)).toBe(
+        sha512Upper(`${name('a')}=1p${name('b')}=2p`),
+      );
+      expect(computeShaSign(signatureFirst, 'p', options)).toBe(computeShaSign(a, 'p', options));
+      expect(computeShaSign({ b: '2', a: '1', d: '3' }, 'p', options)).toBe(
+        sha512Upper(`${name('a')}=1p${name('b')}=2p${name('d')}=3p`),
+      );
+    }
+  });
+
   it('upper-cases only ASCII letters in variant B, like PHP 8 strtoupper', () => {
     expect(computeShaSign({ straße: 'x' }, 'p', { upperCaseKeys: true })).toBe(
       sha512Upper('STRAßE=xp'),

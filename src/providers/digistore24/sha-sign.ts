@@ -101,22 +101,53 @@ function shaSignDigest(
 ): Buffer {
   const upper = options.upperCaseKeys === true;
   const htmlDecode = options.htmlDecode === true;
-  let signed = '';
-  for (const name of sortedNames(fields, upper)) {
+  const names = sortedNames(fields, upper);
+  // The hashed string's pieces, joined once: one flat string instead of a chain of
+  // concatenations that the hash would flatten again.
+  const parts = new Array<string>(4 * names.length);
+  let at = 0;
+  for (const name of names) {
     const raw = fields[name] ?? '';
     const value = htmlDecode ? decodeHTMLStrict(raw) : raw;
-    if (value !== '') signed += `${upper ? asciiUpper(name) : name}=${value}${passphrase}`;
+    if (value === '') continue;
+    parts[at++] = upper ? asciiUpper(name) : name;
+    parts[at++] = '=';
+    parts[at++] = value;
+    parts[at++] = passphrase;
   }
-  return createHash('sha512').update(signed, 'utf8').digest();
+  parts.length = at;
+  return createHash('sha512').update(parts.join(''), 'utf8').digest();
 }
+
+/** The last names sorted for each variant, with the names they were sorted from. */
+const lastSorted: Array<{ from: string[]; sorted: string[] } | undefined> = [undefined, undefined];
 
 /**
  * The names but the signature's in the order they are hashed: byte order like PHP's
  * SORT_STRING (never localeCompare) of the names as hashed (upper-cased for variant B);
- * array_multisort breaks ties of the upper-cased names by the original name.
+ * array_multisort breaks ties of the upper-cased names by the original name. A sender posts
+ * the same names in the same order again and again, so the last order is kept per variant and
+ * reused for the same names in the same order (a function of them: the same result).
  */
-function sortedNames(fields: Readonly<Record<string, string>>, upper: boolean): string[] {
-  const names = Object.keys(fields).filter((name) => !isSignatureField(name));
+function sortedNames(fields: Readonly<Record<string, string>>, upper: boolean): readonly string[] {
+  const keys = Object.keys(fields);
+  const last = lastSorted[upper ? 1 : 0];
+  if (last !== undefined && sameNames(last.from, keys)) return last.sorted;
+  const sorted = sortNames(
+    keys.filter((name) => !isSignatureField(name)),
+    upper,
+  );
+  lastSorted[upper ? 1 : 0] = { from: keys, sorted };
+  return sorted;
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sortNames(names: string[], upper: boolean): string[] {
   const compare = names.some((name) => NOT_CODE_UNIT_ORDERED.test(name))
     ? compareBytes
     : compareCodeUnits;
