@@ -134,7 +134,7 @@ for (let round = 0; round <= ROUNDS; round++) {
   const ms = performance.now() - started;
   process.stdout.write(
     `${round === 0 ? 'warm-up' : `round ${round}`}: ${((used.user + used.system) / 1000 / COUNT).toFixed(4)} ms CPU per notification${main}, ` +
-      `${((1000 * COUNT) / ms).toFixed(0)}/s, on disk ${(bytesOnDisk() / 1024 / 1024).toFixed(1)} MB\n` +
+      `${((1000 * COUNT) / ms).toFixed(0)}/s, on disk ${(bytesOnDisk() / 1024 / 1024).toFixed(1)} MB, RSS ${(process.memoryUsage.rss() / 1024 / 1024).toFixed(0)} MB\n` +
       `  groups of ${AT_ONCE}: ${waits('with a checkpoint', checkpointed)}; ${waits('without', plain)}\n`,
   );
 }
