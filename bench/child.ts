@@ -37,6 +37,7 @@ export function tsxEntry(): ServerEntry {
  */
 const THREAD_ENTRIES = [
   join(REPO_ROOT, 'src', 'ingest', 'ingest-writer-thread.ts'),
+  join(REPO_ROOT, 'src', 'db', 'checkpoint-thread.ts'),
   join(REPO_ROOT, 'src', 'invoicing', 'render-thread-entry.ts'),
   // Loaded on first use (src/invoicing/renderer.ts), which tsc does not follow.
   join(REPO_ROOT, 'src', 'invoicing', 'pdf', 'render-document-pdf.ts'),

@@ -12,14 +12,27 @@
  *   node --import tsx bench/ingest-path.ts --writer-thread  # the writes in their own thread, as
  *       `ipnhub serve` runs them; also prints the main thread's own CPU per notification (Linux
  *       per-thread counters), apart from the writer thread's and V8's helpers'
+ *
+ * It also prints how long each group of `--at-once` notifications waited, for the groups during
+ * which a checkpoint copied WAL frames into the database file (read from the WAL index,
+ * db/wal-index.ts) and for the others: the stall a checkpoint puts on the commits behind it.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/config.js';
 import { silentLogger } from '../src/lib/logger.js';
 import { createRuntime } from '../src/runtime.js';
+import { readWalIndex } from '../src/db/wal-index.js';
 import { signedPaymentBodies } from './payloads.js';
 
 const { values } = parseArgs({
@@ -67,6 +80,16 @@ function mainThreadCpuMs(): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** Nearest-rank percentile of sorted `values`. */
+const percentile = (values: readonly number[], p: number): number =>
+  values[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)] ?? 0;
+
+function waits(label: string, values: number[]): string {
+  values.sort((a, b) => a - b);
+  return `${label} ${values.length}: p50 ${percentile(values, 50).toFixed(1)}, p99 ${percentile(values, 99).toFixed(1)}, max ${(values.at(-1) ?? 0).toFixed(1)} ms`;
+}
+
+const shm = openSync(join(dataDir, 'ipnhub.db-shm'), 'r');
 let prefix = 0;
 for (let round = 0; round <= ROUNDS; round++) {
   const bodies = signedPaymentBodies(COUNT, {
@@ -76,7 +99,11 @@ for (let round = 0; round <= ROUNDS; round++) {
   const before = process.cpuUsage();
   const mainBefore = WRITER_THREAD ? mainThreadCpuMs() : 0;
   const started = performance.now();
+  const plain: number[] = [];
+  const checkpointed: number[] = [];
   for (let done = 0; done < COUNT; done += AT_ONCE) {
+    const groupStarted = performance.now();
+    const walBefore = readWalIndex(shm);
     const results = await Promise.all(
       bodies.slice(done, done + AT_ONCE).map((rawBody) =>
         runtime.ingest.receive(source.id, {
@@ -91,6 +118,14 @@ for (let round = 0; round <= ROUNDS; round++) {
     );
     for (const result of results)
       if (result.ack.body !== 'OK') throw new Error(`not OK: ${result.ack.body}`);
+    const walAfter = readWalIndex(shm);
+    // Frames copied back in the same WAL (not restarted meanwhile): a checkpoint ran.
+    const copied =
+      walBefore !== null &&
+      walAfter !== null &&
+      walAfter.mxFrame >= walBefore.mxFrame &&
+      walAfter.nBackfill > walBefore.nBackfill;
+    (copied ? checkpointed : plain).push(performance.now() - groupStarted);
   }
   const used = process.cpuUsage(before);
   const main = WRITER_THREAD
@@ -99,9 +134,11 @@ for (let round = 0; round <= ROUNDS; round++) {
   const ms = performance.now() - started;
   process.stdout.write(
     `${round === 0 ? 'warm-up' : `round ${round}`}: ${((used.user + used.system) / 1000 / COUNT).toFixed(4)} ms CPU per notification${main}, ` +
-      `${((1000 * COUNT) / ms).toFixed(0)}/s, on disk ${(bytesOnDisk() / 1024 / 1024).toFixed(1)} MB\n`,
+      `${((1000 * COUNT) / ms).toFixed(0)}/s, on disk ${(bytesOnDisk() / 1024 / 1024).toFixed(1)} MB, RSS ${(process.memoryUsage.rss() / 1024 / 1024).toFixed(0)} MB\n` +
+      `  groups of ${AT_ONCE}: ${waits('with a checkpoint', checkpointed)}; ${waits('without', plain)}\n`,
   );
 }
+closeSync(shm);
 await runtime.close();
 if (values.keep) process.stdout.write(`database kept in ${dataDir}\n`);
 else rmSync(dataDir, { recursive: true, force: true });

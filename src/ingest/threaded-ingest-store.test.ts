@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sampleEvent } from '../connectors/sample-event.js';
 import { silentLogger } from '../lib/logger.js';
@@ -126,5 +127,17 @@ describe('threaded ingest store (SQLite)', () => {
     await expect(broken.record(row('req_c'))).rejects.toThrow();
     await expect(broken.record(row('req_d'))).rejects.toThrow();
     await broken.close();
+  });
+
+  it('stops its WAL checkpoint thread on close: the last connection to close removes the WAL', async () => {
+    if (h.target.kind !== 'sqlite') throw new Error('an SQLite suite');
+    const wal = `${h.target.file}-wal`;
+    const store = createThreadedIngestStore({ target: h.target, logger: silentLogger() });
+    await store.record(row('req_w'));
+    await store.close();
+    expect(existsSync(wal)).toBe(true);
+    // Had the writer's or the checkpoint thread's connection stayed open, SQLite would keep it.
+    await h.close();
+    expect(existsSync(wal)).toBe(false);
   });
 });

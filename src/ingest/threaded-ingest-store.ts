@@ -7,11 +7,17 @@
  *
  * If the thread dies, the jobs it held fail (their senders get a 5xx and retry; nothing was
  * acknowledged) and the next job starts a new thread.
+ *
+ * On an SQLite file a second, small thread checkpoints the WAL meanwhile (db/wal-checkpointer.ts),
+ * started with the first writer thread and stopped with the store, so that the writer's commits
+ * do not stop to copy the WAL into the database file.
  */
 import type { Worker } from 'node:worker_threads';
 import type { DbTarget } from '../db/connect.js';
 import type { Logger } from '../lib/logger.js';
 import { startModuleThread } from '../lib/module-thread.js';
+import { startWalCheckpointer } from '../db/wal-checkpointer.js';
+import type { WalCheckpointer } from '../db/wal-checkpointer.js';
 import type { CommitResult, InboundRow, IngestStore } from './ingest-store.js';
 import type { WriterReply, WriterRequest } from './writer-protocol.js';
 import { slimKeyedEvent } from './event-payload.js';
@@ -47,6 +53,8 @@ export function createThreadedIngestStore(options: {
 }): IngestStore {
   const pending = new Map<number, Pending>();
   let worker: Worker | null = null;
+  let checkpointer: WalCheckpointer | null = null;
+  const { target } = options;
   let nextId = 1;
 
   function failAll(err: Error): void {
@@ -55,6 +63,8 @@ export function createThreadedIngestStore(options: {
   }
 
   function spawn(): Worker {
+    if (!checkpointer && target.kind === 'sqlite' && target.file !== ':memory:')
+      checkpointer = startWalCheckpointer({ file: target.file, logger: options.logger });
     const thread = startModuleThread(import.meta.url, 'ingest-writer-thread', {
       // The thread keeps little state; a small young generation keeps its memory small
       // (scavenges of short-lived rows are cheap).
@@ -62,7 +72,7 @@ export function createThreadedIngestStore(options: {
         maxYoungGenerationSizeMb: WRITER_YOUNG_GENERATION_MB,
         maxOldGenerationSizeMb: WRITER_OLD_GENERATION_MB,
       },
-      data: { target: options.target },
+      data: { target },
     });
     thread.on('message', (reply: WriterReply) => {
       const job = pending.get(reply.id);
@@ -110,6 +120,9 @@ export function createThreadedIngestStore(options: {
     },
     async close() {
       const thread = worker;
+      const stopping = checkpointer?.stop();
+      checkpointer = null;
+      await stopping;
       if (!thread) return;
       await send({ op: 'close' }).catch(() => null);
       worker = null;
