@@ -5,7 +5,8 @@
  */
 import { newId } from '../src/core/ids.js';
 import { keyEvents } from '../src/ingest/ingest.js';
-import type { InboundRow, KeyedEvent } from '../src/ingest/ingest-store.js';
+import type { KeyedEvent } from '../src/ingest/event-payload.js';
+import type { InboundRow } from '../src/ingest/ingest-store.js';
 import { getProvider } from '../src/providers/registry.js';
 import { signedPaymentBodies } from './payloads.js';
 

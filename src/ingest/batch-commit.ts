@@ -30,7 +30,8 @@ import { customerRow, itemRows, orderRow, transactionRow } from '../ledger/apply
 import { completeFromLedger } from '../ledger/complete-event.js';
 import { ledgerTransactionOf } from '../ledger/refunded-payments.js';
 import { deliveryRows } from '../outbox/fan-out.js';
-import type { ActiveTargets, CommitResult, InboundRow, KeyedEvent } from './ingest-store.js';
+import type { ActiveTargets, CommitResult, InboundRow } from './ingest-store.js';
+import type { KeyedEvent } from './event-payload.js';
 import { eventRow, writeCommit, writeRecord } from './ingest-store.js';
 import { completedPayload } from './event-payload.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sampleEvent } from '../connectors/sample-event.js';
 import type { CanonicalEvent } from '../core/events.js';
 import { completedPayload, slimKeyedEvent } from './event-payload.js';
-import type { KeyedEvent } from './ingest-store.js';
+import type { KeyedEvent } from './event-payload.js';
 
 /** An event as `toCanonical` builds it: `raw` its last key. */
 function built(): CanonicalEvent {

@@ -12,7 +12,17 @@
  * the completion's spreads keep the key order.
  */
 import type { CanonicalEvent } from '../core/events.js';
-import type { KeyedEvent } from './ingest-store.js';
+
+/** An event to store under its dedup key, with its payload serialized once. */
+export interface KeyedEvent {
+  event: CanonicalEvent;
+  /** Unique per source: `<sourceId>:<provider dedup key>`. */
+  dedupKey: string;
+  /** `JSON.stringify(event)`, made once where the event is built (`keyEvents` in ingest.ts). */
+  payload?: string;
+  /** The event's `raw` fields left out; only `payload` has them (threaded-ingest-store.ts). */
+  slim?: boolean;
+}
 
 const RAW_KEY = ',"raw":';
 const NO_RAW: Readonly<Record<string, string>> = Object.freeze({});

@@ -29,18 +29,9 @@ import { applyToLedger } from '../ledger/apply-event.js';
 import { completeFromLedger } from '../ledger/complete-event.js';
 import type { GroupCommitter } from './group-commit.js';
 import { completedPayload } from './event-payload.js';
+import type { KeyedEvent } from './event-payload.js';
 
 export type InboundRow = InboundRequestsTable;
-
-export interface KeyedEvent {
-  event: CanonicalEvent;
-  /** Unique per source: `<sourceId>:<provider dedup key>`. */
-  dedupKey: string;
-  /** `JSON.stringify(event)`, made once where the event is built (event-payload.ts). */
-  payload?: string;
-  /** The event's `raw` fields left out; only `payload` has them (threaded-ingest-store.ts). */
-  slim?: boolean;
-}
 
 export interface CommitResult {
   /** Ids of the events that were new (the others were duplicates). */

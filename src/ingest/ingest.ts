@@ -35,7 +35,8 @@ import { installedProvider } from '../providers/registry.js';
 import type { ProviderLookup } from '../providers/registry.js';
 import { acceptedLogFields } from './accepted-log.js';
 import type { HeldRequest } from './held-alert.js';
-import type { IngestStore, InboundRow, KeyedEvent } from './ingest-store.js';
+import type { IngestStore, InboundRow } from './ingest-store.js';
+import type { KeyedEvent } from './event-payload.js';
 import { mediaTypeOf } from '../lib/media-type.js';
 import type { CacheScope } from '../lib/cache-scope.js';
 

@@ -3,7 +3,8 @@
  * their raw provider fields, which only the event row's payload needs: each carries that
  * payload as one string instead (`slimKeyedEvent` in event-payload.ts).
  */
-import type { CommitResult, InboundRow, KeyedEvent } from './ingest-store.js';
+import type { CommitResult, InboundRow } from './ingest-store.js';
+import type { KeyedEvent } from './event-payload.js';
 
 export type WriterRequest =
   | { id: number; op: 'record'; row: InboundRow }
