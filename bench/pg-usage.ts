@@ -129,8 +129,14 @@ export async function sampleWaits(url: string, everyMs = 50): Promise<WaitSample
  * with it (130–360 ms per segment on the 2-core machine: docs/benchmarks.md, "PostgreSQL: one
  * statement per group"). Writes about `mb` of WAL into a throw-away table and checkpoints, so
  * that as much is recycled ahead, and answers how long that took and how many files are ready.
+ *
+ * The default covers the WAL a scenario writes up to the end of its open loop (~8 KB per
+ * notification: ~3,500 req/s closed loop and 1,000 req/s open loop for 12 s each, ~440 MB) with
+ * room to spare. With 400 MB (24 files) a run whose closed loop was quick used them up during
+ * the open loop, and from then every ~2 s a commit waited 60–110 ms for a new file: the
+ * open-loop p99 went from 16–20 ms to ~50 ms (docs/benchmarks.md, "The tails").
  */
-export async function warmWal(adminUrl: string, mb = 400): Promise<{ ms: number; files: number }> {
+export async function warmWal(adminUrl: string, mb = 800): Promise<{ ms: number; files: number }> {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   const started = performance.now();
