@@ -7,6 +7,11 @@
  *   peak instead of ~230 MB, docs/benchmarks.md). A growing factor of 1.5 collects sooner; the
  *   full collections are incremental and stayed under 11 ms each, with no loss of throughput in
  *   the benchmark.
+ * - Full collections marked on the main thread (incrementally, in steps between requests), not
+ *   by helper threads alongside it. On two cores the helpers took both from PostgreSQL's
+ *   backend and the load generator for the ~20–30 ms of each marking, and every request due
+ *   meanwhile was answered after it: the open-loop tail at 1,000 notifications a second was
+ *   these episodes (docs/benchmarks.md, "The tails (2026-12-05, second look)").
  * - WebAssembly compiled by the baseline compiler (Liftoff) only. The one WebAssembly module on
  *   the delivery path is undici's HTTP parser (llhttp), compiled with the first outbound
  *   connection; V8 then recompiles its hot functions with its optimizing compiler in background
@@ -30,6 +35,7 @@ const HEAP_GROWING_PERCENT = 50;
 /** The flags {@link tuneHeapForServer} sets, in order. */
 export const SERVER_V8_FLAGS: readonly string[] = [
   `--heap-growing-percent=${HEAP_GROWING_PERCENT}`,
+  '--no-concurrent-marking',
   '--liftoff-only',
 ];
 
