@@ -30,6 +30,7 @@ import type { Database } from '../src/db/schema.js';
 import type { ActiveTargets } from '../src/ingest/ingest-store.js';
 import { perTransaction } from '../src/ingest/ingest-store.js';
 import type { PgIngestItem, PgIngestResult } from '../src/ingest/pg-batch-commit.js';
+import { addConnection } from '../src/ingest/test-support/batch-items.js';
 import { createActiveFiltersLoader } from '../src/routing/active-filters.js';
 import { paymentItems } from './payment-items.js';
 import { postgresCpu, warmWal } from './pg-usage.js';
@@ -106,22 +107,7 @@ async function database(name: string): Promise<Db> {
   const handle = openDb({ kind: 'postgres', url: adminUrl.replace(/\/postgres$/, `/${name}`) });
   const migrated = await migrateToLatest(handle.db, handle.adapter);
   if (migrated.error) throw migrated.error;
-  const now = new Date().toISOString();
-  await handle.db
-    .insertInto('connections')
-    .values({
-      id: 'con_hook',
-      connector: 'webhook',
-      name: 'hook',
-      active: 1,
-      filters: '{}',
-      config: '{}',
-      secrets: '',
-      error_emails: '[]',
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
+  await addConnection(handle.db);
   return handle;
 }
 
