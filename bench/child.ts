@@ -17,6 +17,7 @@ import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
+import { withServerEnvironment } from '../src/lib/server-environment.js';
 import { readySchema } from './protocol.js';
 import type { Ready, ServerOptions } from './protocol.js';
 
@@ -138,6 +139,9 @@ export async function startScenarioChild(
     [...(childOptions.nodeFlags ?? []), ...loader, entry.script, JSON.stringify(options)],
     {
       cwd: REPO_ROOT,
+      // An ipnhub scenario runs with the environment every start path of `ipnhub serve` sets
+      // (src/lib/server-environment.ts); the baseline is bare node.
+      env: options.scenario === 'baseline' ? process.env : withServerEnvironment(process.env),
       stdio: ['pipe', 'pipe', 'inherit'],
     },
   );

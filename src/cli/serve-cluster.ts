@@ -22,6 +22,7 @@ import type { Worker } from 'node:cluster';
 import { IpnhubError } from '../core/errors.js';
 import { DEFAULT_STOP_GRACE_MS } from '../jobs/job-runner.js';
 import type { Logger } from '../lib/logger.js';
+import { withServerEnvironment } from '../lib/server-environment.js';
 
 /** Longest wait for children to stop after the signal: the worker's grace period and closing down. */
 export const STOP_LIMIT_MS = DEFAULT_STOP_GRACE_MS + 20_000;
@@ -61,7 +62,7 @@ export async function runServeCluster(options: ClusterOptions): Promise<void> {
 
   const fork = (): Promise<boolean> =>
     new Promise((resolve) => {
-      const child = cluster.fork();
+      const child = cluster.fork(withServerEnvironment(process.env));
       running.add(child);
       started.set(child, Date.now());
       const onListening = (): void => {

@@ -95,6 +95,12 @@ describe('container image', () => {
           (code) => code === 0,
           100,
         );
+        // The script sets glibc's arena limit for node (`exec`: the same process), as the
+        // environment above does not (src/lib/server-environment.ts).
+        if (process.platform === 'linux')
+          expect(readFileSync(`/proc/${server.pid}/environ`, 'utf8').split('\0')).toContain(
+            'MALLOC_ARENA_MAX=2',
+          );
 
         const base = `http://127.0.0.1:${port}/api/v1/system`;
         const authorised = await request(base, { headers: { authorization: `Bearer ${TOKEN}` } });

@@ -5,7 +5,7 @@
  * the surviving one answer alone in turn; SIGTERM stops everything with exit code 0. On SQLite
  * the option is refused with its code.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,6 +28,10 @@ function logLines(stdout: string): LogLine[] {
     .filter((line) => line.startsWith('{'))
     .map((line) => JSON.parse(line) as LogLine);
 }
+
+/** The environment a running process was started with (Linux). */
+const environOf = (pid: number | undefined): string[] =>
+  readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
 
 const childrenListening = (stdout: string): number[] =>
   logLines(stdout)
@@ -88,6 +92,12 @@ describe('serve --processes', () => {
         serve = proc;
         await proc.waitForOutput((out) => childrenListening(out).length === 2);
         const [first, second] = childrenListening(proc.stdout());
+        // The primary was started without MALLOC_ARENA_MAX; it forks its children with it
+        // (src/lib/server-environment.ts).
+        if (process.platform === 'linux') {
+          expect(environOf(proc.pid)).not.toContain('MALLOC_ARENA_MAX=2');
+          for (const pid of [first, second]) expect(environOf(pid)).toContain('MALLOC_ARENA_MAX=2');
+        }
         const urls = new Set(
           logLines(proc.stdout())
             .filter((l) => l.msg.startsWith('ipnhub listening on'))
