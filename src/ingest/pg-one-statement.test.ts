@@ -6,9 +6,7 @@
  * orders meanwhile.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import { pollUntil } from '../../test/helpers/poll-until.js';
 import { enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
 import type { Database } from '../db/schema.js';
@@ -17,8 +15,6 @@ import type { PgIngestItem } from './pg-batch-commit.js';
 import { createOneStatementWriter } from './pg-one-statement.js';
 import type { OneStatementWriter } from './pg-one-statement.js';
 import {
-  NOW,
-  SOURCE,
   attachInvoicingProfile,
   commit,
   inbound,
@@ -28,6 +24,7 @@ import {
   writeAlone,
 } from './test-support/batch-items.js';
 import { useBatchedAndAlone } from './test-support/batched-and-alone.js';
+import { orderWrittenMeanwhile } from './test-support/order-written-meanwhile.js';
 
 const postgres = enabledDialects().includes('postgres');
 
@@ -130,39 +127,8 @@ describe.skipIf(!postgres)('PostgreSQL batch as one statement', () => {
     const before = await snapshot(batched.db);
     // Another process inserts order E1 and has not committed yet: the gate does not see it,
     // and the statement's insert waits for that transaction; the other one then commits.
-    await batched.db.connection().execute(async (other) => {
-      await sql`begin`.execute(other);
-      await other
-        .insertInto('orders')
-        .values({
-          id: 'ord_other',
-          source_id: SOURCE,
-          provider: 'digistore24',
-          external_id: 'E1',
-          customer_id: null,
-          billing_type: null,
-          currency: 'EUR',
-          status: 'paid',
-          test: 0,
-          created_at: NOW,
-          updated_at: NOW,
-        })
-        .execute();
-      const outcome = write(batched.db, items).then(
-        () => null,
-        (err: unknown) => err,
-      );
-      await pollUntil(
-        async () =>
-          (
-            await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-              where datname = current_database() and wait_event_type = 'Lock'`.execute(batched.db)
-          ).rows[0]?.n ?? 0,
-        (n) => n > 0,
-      );
-      await sql`commit`.execute(other);
-      expect(String(await outcome)).toMatch(/an order or event of the group was written meanwhile/);
-    });
+    const outcome = await orderWrittenMeanwhile(batched.db, 'E1', () => write(batched.db, items));
+    expect(String(outcome)).toMatch(/an order or event of the group was written meanwhile/);
     const after = await snapshot(batched.db);
     expect({ ...after, orders: before.orders }).toEqual(before);
     expect(after.orders).toHaveLength((before.orders?.length ?? 0) + 1);
