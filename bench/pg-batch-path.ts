@@ -10,8 +10,12 @@
  *   node --import tsx bench/pg-batch-path.ts --statements   # also pg_stat_statements' top statements
  *   node --import tsx bench/pg-batch-path.ts --warm-wal     # WAL files recycled ahead, as on a running server
  *   node --import tsx bench/pg-batch-path.ts --module ./other-batch-commit.ts   # A/B another writePgBatch
+ *   node --import tsx bench/pg-batch-path.ts --one-statement   # A/B: each batch in a transaction vs as one statement
+ *   node --import tsx bench/pg-batch-path.ts --in-flight 2      # batches written at the same time, as the ingest store does
  *
- * With `--module`, rounds alternate between the two implementations, each on its own database.
+ * With `--module` or `--one-statement`, rounds alternate between the two ways, each on its own
+ * database; `--one-statement` writes this checkout's batches as the ingest store does when a
+ * batch is one group (ingest/pg-one-statement.ts) against `writePgBatch` in a transaction.
  * Each round also lists its slowest batches, marked `*` when the batch's WAL crossed into a new
  * 16 MB segment file (bench/pg-usage.ts `warmWal` says why that matters).
  */
@@ -30,6 +34,7 @@ import type { Database } from '../src/db/schema.js';
 import type { ActiveTargets } from '../src/ingest/ingest-store.js';
 import { perTransaction } from '../src/ingest/ingest-store.js';
 import type { PgIngestItem, PgIngestResult } from '../src/ingest/pg-batch-commit.js';
+import { createOneStatementWriter } from '../src/ingest/pg-one-statement.js';
 import { addConnection } from '../src/ingest/test-support/batch-items.js';
 import { createActiveFiltersLoader } from '../src/routing/active-filters.js';
 import { paymentItems } from './payment-items.js';
@@ -43,11 +48,14 @@ const { values } = parseArgs({
     statements: { type: 'boolean', default: false },
     'warm-wal': { type: 'boolean', default: false },
     module: { type: 'string' },
+    'one-statement': { type: 'boolean', default: false },
+    'in-flight': { type: 'string', default: '1' },
   },
 });
 const COUNT = Number(values.count);
 const BATCH = Number(values.batch);
 const ROUNDS = Number(values.rounds);
+const IN_FLIGHT = Math.max(1, Number(values['in-flight']));
 const PASS = 'bench-passphrase';
 const SOURCE = 'src_bench';
 
@@ -129,25 +137,38 @@ async function walSegment(handle: Db): Promise<string> {
 
 interface Variant {
   name: string;
-  write: WriteBatch;
+  /** Writes one batch durably; its results. */
+  run(items: readonly PgIngestItem[]): Promise<readonly PgIngestResult[]>;
   handle: Db;
-  targets: ActiveTargets;
+}
+
+/** `write` in a durable transaction of its own per batch. */
+async function inTransaction(name: string, write: WriteBatch, db: string): Promise<Variant> {
+  const handle = await database(db);
+  const targets = perTransaction(createActiveFiltersLoader());
+  return {
+    name,
+    handle,
+    run: (batch) => handle.adapter.writeTransaction(handle.db, (trx) => write(trx, targets, batch)),
+  };
 }
 
 const variants: Variant[] = [];
 const current = await load('../src/ingest/pg-batch-commit.js');
-variants.push({
-  name: 'this checkout',
-  write: current,
-  handle: await database('bench_a'),
-  targets: perTransaction(createActiveFiltersLoader()),
-});
-if (values.module) {
+variants.push(await inTransaction('this checkout', current, 'bench_a'));
+if (values.module)
+  variants.push(await inTransaction(values.module, await load(resolve(values.module)), 'bench_b'));
+else if (values['one-statement']) {
+  const handle = await database('bench_b');
+  const oneStatement = createOneStatementWriter(createActiveFiltersLoader());
   variants.push({
-    name: values.module,
-    write: await load(resolve(values.module)),
-    handle: await database('bench_b'),
-    targets: perTransaction(createActiveFiltersLoader()),
+    name: 'one statement',
+    handle,
+    async run(batch) {
+      const results = await oneStatement(handle.db, batch);
+      if (!results) throw new Error('the batch was not written as one statement');
+      return results;
+    },
   });
 }
 
@@ -160,19 +181,24 @@ async function round(variant: Variant, label: string): Promise<void> {
   /** Per batch: how long it took, and whether its WAL went into a new segment file. */
   const batches: Array<{ ms: number; newSegment: boolean }> = [];
   let segment = await walSegment(variant.handle);
-  for (let done = 0; done < work.length; done += BATCH) {
-    const t = performance.now();
-    const results = await variant.handle.adapter.writeTransaction(variant.handle.db, (trx) =>
-      variant.write(trx, variant.targets, work.slice(done, done + BATCH)),
-    );
-    const ms = performance.now() - t;
-    times.push(ms);
-    // Read after the batch, outside its timing.
-    const now = await walSegment(variant.handle);
-    batches.push({ ms, newSegment: now !== segment });
-    segment = now;
-    for (const r of results) if (r?.inserted.length !== 1) throw new Error('not inserted');
+  let next = 0;
+  /** One of `IN_FLIGHT` writers: takes the next batch of `work` until none is left. */
+  async function writer(): Promise<void> {
+    while (next < work.length) {
+      const done = next;
+      next += BATCH;
+      const t = performance.now();
+      const results = await variant.run(work.slice(done, done + BATCH));
+      const ms = performance.now() - t;
+      times.push(ms);
+      // Read after the batch, outside its timing (with batches in flight, another one's WAL may count).
+      const now = await walSegment(variant.handle);
+      batches.push({ ms, newSegment: now !== segment });
+      segment = now;
+      for (const r of results) if (r?.inserted.length !== 1) throw new Error('not inserted');
+    }
   }
+  await Promise.all(Array.from({ length: IN_FLIGHT }, writer));
   const wall = performance.now() - started;
   const used = process.cpuUsage(before);
   const pgMs = (cpu.read() ?? 0) - pgBefore;
@@ -183,7 +209,7 @@ async function round(variant: Variant, label: string): Promise<void> {
   process.stdout.write(
     `${label} ${variant.name}: client ${((used.user + used.system) / 1000 / COUNT).toFixed(4)} ms CPU/notification, ` +
       `PostgreSQL ${(pgMs / COUNT).toFixed(4)} ms CPU/notification, ${((1000 * COUNT) / wall).toFixed(0)}/s, ` +
-      `batch of ${BATCH}: p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms\n` +
+      `batch of ${BATCH} (${IN_FLIGHT} in flight): p50 ${pct(0.5)} ms, p99 ${pct(0.99)} ms\n` +
       `  ${batches.filter((b) => b.newSegment).length} of ${batches.length} batches started a WAL segment; slowest (ms, * = started one): ` +
       `${slowest.map((b) => `${b.ms.toFixed(1)}${b.newSegment ? '*' : ''}`).join(' ')}\n`,
   );

@@ -188,6 +188,48 @@ for (const dialect of enabledDialects()) {
       expect(most).toBe(1);
     });
 
+    describe('with direct', () => {
+      /** Inserts the items outside a transaction of the writer's when none has `fail`; declines or fails as told. */
+      function direct(mode: 'write' | 'decline' | 'fail') {
+        const seen: string[][] = [];
+        const fn = async (db: Kysely<Database>, items: readonly Item[]) => {
+          seen.push(items.map((i) => i.key));
+          if (mode === 'decline') return undefined;
+          if (mode === 'fail') throw new Error('the statement was rolled back');
+          for (const item of items)
+            await db.insertInto('settings').values({ key: item.key, value: 'direct' }).execute();
+          return items.map((i) => `direct ${i.key}`);
+        };
+        return { fn, seen };
+      }
+
+      it('answers a batch that direct wrote with its results, without a transaction of its own', async () => {
+        const d = direct('write');
+        const w = writer({ direct: d.fn });
+        const results = await Promise.all(['a', 'b'].map((key) => w.submit({ key })));
+        expect(results).toEqual(['direct a', 'direct b']);
+        expect(d.seen).toEqual([['a', 'b']]);
+        expect(batches).toEqual([]);
+        expect(counted.transactions()).toBe(0);
+        expect(await rows()).toEqual(['a=direct', 'b=direct']);
+      });
+
+      it('writes the batch in a transaction when direct declines or fails', async () => {
+        for (const mode of ['decline', 'fail'] as const) {
+          batches = [];
+          const d = direct(mode);
+          const w = writer({ direct: d.fn });
+          const keys = [`${mode}1`, `${mode}2`];
+          const results = await Promise.all(keys.map((key) => w.submit({ key })));
+          expect(results).toEqual(keys.map((k) => k.toUpperCase()));
+          expect(d.seen).toEqual([keys]);
+          expect(batches).toEqual([keys]);
+        }
+        expect(counted.transactions()).toBe(2);
+        expect(await rows()).toEqual(['decline1=v', 'decline2=v', 'fail1=v', 'fail2=v']);
+      });
+    });
+
     it('flush waits for everything submitted, failures included', async () => {
       const w = writer();
       const late = w.submit({ key: 'late' });

@@ -40,6 +40,14 @@ export interface BatchWriterOptions<Item, Result> {
    * only without `keyOf` (two batches in flight could hold the same key).
    */
   concurrentBatches?: number;
+  /**
+   * Writes the items without a transaction of the writer's making when it can: one statement
+   * that is its own transaction, answered only once committed (PostgreSQL, ingest/pg-one-statement.ts).
+   * Answers one result per item, or undefined when it wrote nothing; when it rejects, it wrote
+   * nothing either (the statement was rolled back). Either way the batch is then written by
+   * `write` in a transaction, as without it.
+   */
+  direct?(db: Kysely<Database>, items: readonly Item[]): Promise<readonly Result[] | undefined>;
 }
 
 export interface BatchWriter<Item, Result> {
@@ -94,10 +102,21 @@ export function createBatchWriter<Item, Result>(
     });
   }
 
+  /** `options.direct`'s results, or undefined when it wrote nothing (not given, declined, failed). */
+  async function writeDirect(items: readonly Item[]): Promise<readonly Result[] | undefined> {
+    if (!options.direct) return undefined;
+    try {
+      return await options.direct(db, items);
+    } catch {
+      return undefined;
+    }
+  }
+
   async function runBatch(batch: ReadonlyArray<Queued<Item, Result>>): Promise<void> {
     let results: readonly Result[];
+    const items = batch.map((q) => q.item);
     try {
-      results = await writeAll(batch.map((q) => q.item));
+      results = (await writeDirect(items)) ?? (await writeAll(items));
     } catch {
       for (const queued of batch) {
         try {

@@ -163,6 +163,29 @@ function orderRefs(items: readonly BatchItem[]): OrderRef[] {
   );
 }
 
+/** A request without facts that is not `pending`, or a commit of first payments only. */
+function shaped(item: BatchItem): boolean {
+  return item.kind === 'record'
+    ? item.row.verdict !== 'pending'
+    : item.events.every(({ event }) => batchable(event));
+}
+
+/**
+ * True when the whole batch is one group as `writeBatch` would form it, if none of its orders
+ * is stored yet: every item shaped for a group, no two sharing an event, customer or order.
+ */
+export function isOneGroup(items: readonly BatchItem[]): boolean {
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (!shaped(item)) return false;
+    for (const key of keysOf(item)) {
+      if (seen.has(key)) return false;
+      seen.add(key);
+    }
+  }
+  return true;
+}
+
 /** Writes the batch (see the module comment); one result per item, in order. */
 export async function writeBatch(
   trx: Kysely<Database>,
@@ -174,10 +197,6 @@ export async function writeBatch(
     item.kind === 'record'
       ? writeRecord(trx, item.row).then(() => null)
       : writeCommit(trx, activeTargets, item.row, item.events, item.now);
-  const shaped = (item: BatchItem): boolean =>
-    item.kind === 'record'
-      ? item.row.verdict !== 'pending'
-      : item.events.every(({ event }) => batchable(event));
   const results: BatchResult[] = [];
   if (items.length < 2 && !writer.groupsOfOne) {
     for (const item of items) results.push(await alone(item));

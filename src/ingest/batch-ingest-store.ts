@@ -6,6 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import { createBatchWriter } from '../db/batch-writer.js';
+import type { BatchWriterOptions } from '../db/batch-writer.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { Database } from '../db/schema.js';
 import type { ActiveTargets, IngestStore } from './ingest-store.js';
@@ -20,6 +21,8 @@ export interface BatchIngestStoreOptions {
   writer: GroupWriter;
   /** Batches written at the same time (db/batch-writer.ts; default 1). */
   concurrentBatches?: number;
+  /** A batch written as one statement outside a transaction when it can (db/batch-writer.ts `direct`). */
+  direct?: BatchWriterOptions<BatchItem, BatchResult>['direct'];
 }
 
 export function createBatchIngestStore(options: BatchIngestStoreOptions): IngestStore {
@@ -30,6 +33,7 @@ export function createBatchIngestStore(options: BatchIngestStoreOptions): Ingest
     adapter,
     write: (trx, items) => writeBatch(trx, targets, items, options.writer),
     concurrentBatches: options.concurrentBatches ?? 1,
+    direct: options.direct,
   });
   return {
     async record(row) {

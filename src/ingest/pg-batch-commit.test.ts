@@ -5,15 +5,11 @@
  * `writeRecord`, each into its own database; the tables must then hold the same rows.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { sql } from 'kysely';
-import { pollUntil } from '../../test/helpers/poll-until.js';
 import { enabledDialects } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
 import { OrderAppearedError, byteaText, writePgBatch } from './pg-batch-commit.js';
 import type { PgIngestItem } from './pg-batch-commit.js';
 import {
-  NOW,
-  SOURCE,
   activeTargets,
   attachInvoicingProfile,
   commit,
@@ -24,6 +20,7 @@ import {
   writeAlone,
 } from './test-support/batch-items.js';
 import { useBatchedAndAlone } from './test-support/batched-and-alone.js';
+import { orderWrittenMeanwhile } from './test-support/order-written-meanwhile.js';
 
 const postgres = enabledDialects().includes('postgres');
 
@@ -159,42 +156,10 @@ describe.skipIf(!postgres)('PostgreSQL batch commit', () => {
     ];
     // Another process inserts order Y1 and has not committed yet: the batch's check does not
     // see it, and its insert waits for that transaction; the other one then commits.
-    await batched.db.connection().execute(async (other) => {
-      await sql`begin`.execute(other);
-      await other
-        .insertInto('orders')
-        .values({
-          id: 'ord_other',
-          source_id: SOURCE,
-          provider: 'digistore24',
-          external_id: 'Y1',
-          customer_id: null,
-          billing_type: null,
-          currency: 'EUR',
-          status: 'paid',
-          test: 0,
-          created_at: NOW,
-          updated_at: NOW,
-        })
-        .execute();
-      const batch = batched.db
-        .transaction()
-        .execute((trx) => writePgBatch(trx, activeTargets(), items));
-      const outcome = batch.then(
-        () => null,
-        (err: unknown) => err,
-      );
-      await pollUntil(
-        async () =>
-          (
-            await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
-              where datname = current_database() and wait_event_type = 'Lock'`.execute(batched.db)
-          ).rows[0]?.n ?? 0,
-        (n) => n > 0,
-      );
-      await sql`commit`.execute(other);
-      expect(await outcome).toBeInstanceOf(OrderAppearedError);
-    });
+    const outcome = await orderWrittenMeanwhile(batched.db, 'Y1', () =>
+      batched.db.transaction().execute((trx) => writePgBatch(trx, activeTargets(), items)),
+    );
+    expect(outcome).toBeInstanceOf(OrderAppearedError);
     // Rolled back: nothing of the batch stayed.
     expect(await batched.db.selectFrom('events').select('id').execute()).toEqual([]);
   });

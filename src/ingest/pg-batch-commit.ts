@@ -22,6 +22,7 @@ import { deliveryRows } from '../outbox/fan-out.js';
 import { addFirstPaymentRows, OrderAppearedError, orderKeyOf, writeBatch } from './batch-commit.js';
 import type { BatchItem, BatchResult, GroupWriter, OrderRef } from './batch-commit.js';
 import type { ActiveTargets, InboundRow } from './ingest-store.js';
+import type { ConnectionFilterTarget } from '../routing/active-filters.js';
 import { eventRow } from './ingest-store.js';
 import { completedPayload } from './event-payload.js';
 import { emptyGroupRows, writeGroupRows } from './pg-group-statement.js';
@@ -58,7 +59,7 @@ async function existingOrders(
 }
 
 /** A first payment of a group, with the ids its ledger rows get. */
-interface Placed {
+export interface Placed {
   event: CanonicalEvent;
   dedupKey: string;
   payload: string;
@@ -75,18 +76,23 @@ export class EventExistedError extends Error {
   }
 }
 
+/** A group's rows, and how many deliveries each of its events got. */
+export interface BuiltGroup {
+  rows: GroupRows;
+  /** The group's first payments, with their order's proposed id. */
+  placed: readonly Placed[];
+  deliveries: Map<string, number>;
+}
+
 /**
- * One group: items sharing no event, customer or order, every event a first payment. Its rows
- * are written by one statement (pg-group-statement.ts), one round trip whatever the group's
- * size. The requests are written as `accepted` with all their events; the statement answers
- * which events and orders it inserted, and when an event was a duplicate after all or an order
- * appeared meanwhile, the whole batch fails and is written one by one (the module comment).
+ * The rows of one group: items sharing no event, customer or order, every event a first
+ * payment; the requests as `accepted` with all their events, the deliveries for `targets`.
  */
-async function writeGroup(
-  trx: Kysely<Database>,
-  activeTargets: ActiveTargets,
+export async function buildGroup(
+  executor: Kysely<Database>,
+  targets: () => Promise<readonly ConnectionFilterTarget[]>,
   items: readonly PgIngestItem[],
-): Promise<PgIngestResult[]> {
+): Promise<BuiltGroup> {
   const placed: Placed[] = [];
   const inbound: Row[] = [];
   for (const item of items) {
@@ -97,7 +103,7 @@ async function writeGroup(
     const ids: string[] = [];
     for (const keyed of item.events) {
       // A no-op for a batchable event; kept so both paths store the same event.
-      const event = await completeFromLedger(trx, keyed.event);
+      const event = await completeFromLedger(executor, keyed.event);
       placed.push({
         event,
         dedupKey: keyed.dedupKey,
@@ -111,17 +117,49 @@ async function writeGroup(
     inbound.push(inboundRow({ ...item.row, verdict: 'accepted', event_ids: JSON.stringify(ids) }));
   }
   const rows: GroupRows = { ...emptyGroupRows(), inbound_requests: inbound };
-  const targets = placed.length > 0 ? await activeTargets(trx) : [];
+  const active = placed.length > 0 ? await targets() : [];
   const deliveries = new Map<string, number>();
   for (const { event, dedupKey, payload, requestId, now, orderId } of placed) {
     rows.events.push(eventRow(event, requestId, dedupKey, payload));
     addLedgerRows(rows, event, now, orderId);
     if (DOCUMENT_EVENT_TYPES.has(event.type))
       rows.document_jobs.push({ event_id: event.id, source_id: event.source.id, now });
-    const own = deliveryRows(event, targets, now);
+    const own = deliveryRows(event, active, now);
     deliveries.set(event.id, own.length);
     rows.deliveries.push(...own);
   }
+  return { rows, placed, deliveries };
+}
+
+/** One result per item of a written group. */
+export function groupResults(
+  items: readonly PgIngestItem[],
+  deliveries: ReadonlyMap<string, number>,
+  documentJobs: ReadonlySet<string>,
+): PgIngestResult[] {
+  return items.map((item) =>
+    item.kind === 'record'
+      ? null
+      : {
+          inserted: item.events.map((k) => k.event.id),
+          deliveries: item.events.reduce((n, k) => n + (deliveries.get(k.event.id) ?? 0), 0),
+          documentJobs: item.events.filter((k) => documentJobs.has(k.event.id)).length,
+        },
+  );
+}
+
+/**
+ * One group, written by one statement (pg-group-statement.ts), one round trip whatever the
+ * group's size. The statement answers which events and orders it inserted, and when an event
+ * was a duplicate after all or an order appeared meanwhile, the whole batch fails and is
+ * written one by one (the module comment).
+ */
+async function writeGroup(
+  trx: Kysely<Database>,
+  activeTargets: ActiveTargets,
+  items: readonly PgIngestItem[],
+): Promise<PgIngestResult[]> {
+  const { rows, placed, deliveries } = await buildGroup(trx, () => activeTargets(trx), items);
   const written = await writeGroupRows(trx, rows);
   const proposed = new Set(placed.map((p) => p.orderId));
   for (const order of written.orders) {
@@ -130,16 +168,7 @@ async function writeGroup(
   }
   for (const { event } of placed)
     if (!written.events.has(event.id)) throw new EventExistedError(event.id);
-
-  return items.map((item) =>
-    item.kind === 'record'
-      ? null
-      : {
-          inserted: item.events.map((k) => k.event.id),
-          deliveries: item.events.reduce((n, k) => n + (deliveries.get(k.event.id) ?? 0), 0),
-          documentJobs: item.events.filter((k) => written.documentJobs.has(k.event.id)).length,
-        },
-  );
+  return groupResults(items, deliveries, written.documentJobs);
 }
 
 /** Printable ASCII but the backslash: bytes that bytea's escape format takes as they are. */

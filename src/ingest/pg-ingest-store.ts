@@ -2,7 +2,8 @@
  * The ingest store for PostgreSQL: the same group commit as the local store (one transaction,
  * one commit for every notification that arrives together), but each batch is written with one
  * statement per group of notifications that allow it (batch-commit.ts with pg-batch-commit.ts's
- * group writer), instead of one round trip per row.
+ * group writer), instead of one round trip per row; a batch that is one group of new orders is
+ * written as one statement outside a transaction (pg-one-statement.ts), one round trip in all.
  */
 import type { Kysely } from 'kysely';
 import type { DbAdapter } from '../db/dialect-adapter.js';
@@ -10,6 +11,7 @@ import type { Database } from '../db/schema.js';
 import type { ActiveTargets, IngestStore } from './ingest-store.js';
 import { createBatchIngestStore } from './batch-ingest-store.js';
 import { pgGroupWriter } from './pg-batch-commit.js';
+import { createOneStatementWriter } from './pg-one-statement.js';
 
 /**
  * Batches in flight at once, each on its own pooled connection: a batch spends most of its time
@@ -31,5 +33,6 @@ export function createPgIngestStore(
     activeFilters,
     writer: pgGroupWriter,
     concurrentBatches: CONCURRENT_BATCHES,
+    direct: createOneStatementWriter(activeFilters),
   });
 }
