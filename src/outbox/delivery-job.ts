@@ -364,6 +364,7 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
       started = performance.now();
       const deadline = attemptDeadline(stop, deps.deliveryTimeoutMs);
       const connector = getConnector(connection.connector);
+      let attemptLogger: Logger | undefined;
       // What the connector sends is kept with the attempt, the connection's secrets scrubbed.
       const recorder = createRequestRecorder(
         deps.http,
@@ -377,7 +378,15 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
         trigger: delivery.trigger === 'manual' ? 'manual' : 'scheduled',
         http: recorder.http,
         mailer: deps.mailer,
-        logger: deps.logger.child({ deliveryId: delivery.id, connectionId: connection.id }),
+        // Made when the connector first logs: most attempts never do, and a child logger
+        // serializes its bindings when it is made.
+        get logger() {
+          attemptLogger ??= deps.logger.child({
+            deliveryId: delivery.id,
+            connectionId: connection.id,
+          });
+          return attemptLogger;
+        },
         clock: deps.clock,
         signal: deadline.signal,
         caches: deps.caches,
@@ -432,20 +441,22 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
       );
       return;
     }
-    deps.logger.info(
-      attemptLogFields({
-        delivery,
-        attemptNo,
-        event,
-        connection,
-        result,
-        status: settled.status,
-        durationMs,
-        sent,
-        ranConnector,
-      }),
-      'delivery attempt',
-    );
+    // The line's fields are built only when it is written (servers log at warn under load).
+    if (deps.logger.isLevelEnabled('info'))
+      deps.logger.info(
+        attemptLogFields({
+          delivery,
+          attemptNo,
+          event,
+          connection,
+          result,
+          status: settled.status,
+          durationMs,
+          sent,
+          ranConnector,
+        }),
+        'delivery attempt',
+      );
     if (connection && kind) {
       // Queued with the outcome: if this mail cannot go out now, the alert loop sends it later.
       await deps.alerter

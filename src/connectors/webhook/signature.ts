@@ -10,11 +10,11 @@ export function signWebhook(
   key: Buffer,
   id: string,
   timestampSeconds: number,
-  body: Buffer,
+  body: string | Buffer,
 ): string {
   const mac = createHmac('sha256', key)
     .update(`${id}.${timestampSeconds}.`, 'utf8')
-    .update(body)
+    .update(body) // a string is hashed as its UTF-8 bytes, the bytes it is sent as
     .digest('base64');
   return `v1,${mac}`;
 }

@@ -35,8 +35,12 @@ function webhookPayload(event: CanonicalEvent, config: WebhookConfig): unknown {
   return { type: event.type, timestamp: event.occurredAt, data: event };
 }
 
-function webhookBody(event: CanonicalEvent, config: WebhookConfig): Buffer {
-  return Buffer.from(JSON.stringify(webhookPayload(event, config)), 'utf8');
+/**
+ * The body as text: sent, signed and recorded as its UTF-8 bytes, without a copy into a buffer
+ * and back (the attempt record keeps it as text).
+ */
+function webhookBody(event: CanonicalEvent, config: WebhookConfig): string {
+  return JSON.stringify(webhookPayload(event, config));
 }
 
 /** One signed POST of `event` with `messageId` as webhook-id. */
