@@ -45,6 +45,7 @@ import type { RetryPolicy } from '../core/retry-policy.js';
 import type { DeliveryResult, OriginalRequest } from '../connectors/connector.js';
 import { getConnector, isConnectorId } from '../connectors/registry.js';
 import { runConnector } from '../connectors/run-connector.js';
+import { envelopeText } from '../connectors/webhook/envelope.js';
 import { claimDueDeliveries, nextDueAt, releaseDeliveries } from '../db/claim-deliveries.js';
 import type { DeliveryRow } from '../db/claim-deliveries.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
@@ -140,7 +141,8 @@ export interface DeliveryJobDeps {
 
 /** What one attempt needs besides its delivery row; loaded once per claimed batch. */
 interface Inputs {
-  event: Promise<CanonicalEvent | null>;
+  /** The event, and its stored JSON (the known body of the attempt's record). */
+  event: Promise<{ event: CanonicalEvent; json: string } | null>;
   connection: Promise<ConnectionForDelivery | null>;
 }
 
@@ -282,7 +284,9 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
       }
       const event = payloads.then((byId) => {
         const payload = byId.get(delivery.event_id);
-        return payload === undefined ? null : (JSON.parse(payload) as CanonicalEvent);
+        return payload === undefined
+          ? null
+          : { event: JSON.parse(payload) as CanonicalEvent, json: payload };
       });
       return { event, connection };
     };
@@ -335,7 +339,8 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     let startedAt = deps.clock.now();
     let started = performance.now();
     const attemptNo = delivery.attempts + 1;
-    const [event, connection] = await Promise.all([inputs.event, inputs.connection]);
+    const [loaded, connection] = await Promise.all([inputs.event, inputs.connection]);
+    const event = loaded?.event ?? null;
     if (
       connection &&
       connection.disabledAt !== null &&
@@ -346,7 +351,8 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     let result: DeliveryResult;
     let sent: RecordedRequests | null = null;
     let ranConnector = false;
-    if (!event) result = { outcome: 'failed', reason: `event ${delivery.event_id} not found` };
+    if (loaded === null)
+      result = { outcome: 'failed', reason: `event ${delivery.event_id} not found` };
     else if (!connection) result = { outcome: 'skipped', reason: 'connection was removed' };
     else if (!connection.active && delivery.trigger !== 'manual')
       result = { outcome: 'skipped', reason: 'connection is inactive' };
@@ -366,11 +372,16 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
       const connector = getConnector(connection.connector);
       let attemptLogger: Logger | undefined;
       // What the connector sends is kept with the attempt, the connection's secrets scrubbed.
+      // A webhook envelope of the event is recorded as a reference, rebuilt for the log.
       const recorder = createRequestRecorder(
         deps.http,
         scrubberOf(connection, connector.secretFields),
+        {
+          ref: 'event-envelope',
+          text: envelopeText(loaded.event.type, loaded.event.occurredAt, loaded.json),
+        },
       );
-      result = await runConnector(connector, event, connection.config, {
+      result = await runConnector(connector, loaded.event, connection.config, {
         deliveryId: delivery.id,
         connectionId: connection.id,
         connectionName: connection.name,

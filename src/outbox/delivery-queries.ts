@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, DeliveryOrigin, DeliveryStatus } from '../db/schema.js';
 import { decodeCursor, pageLimit, toPage } from '../db/page.js';
+import { envelopeText } from '../connectors/webhook/envelope.js';
 import { explainWait } from './delivery-wait.js';
 import type { RecordedRequests, SentRequest } from './request-recorder.js';
 import type { DeliveryWait } from './delivery-wait.js';
@@ -152,14 +153,32 @@ export async function deliveriesForEvent(
   return rows.map(toListItem);
 }
 
-function sentRequests(json: string | null): {
-  requests: SentRequest[] | null;
-  omittedRequests: number;
-} {
+/** The event's JSON (`events.payload`) when the delivery has one; read on first need. */
+type EventJson = () => Promise<string | null>;
+
+/**
+ * A recorded request as the log shows it: a body recorded as a reference
+ * (request-recorder.ts) rebuilt from the stored event, text as sent; null when the event is gone.
+ */
+async function shownRequest(request: SentRequest, eventJson: EventJson): Promise<SentRequest> {
+  const { bodyRef, ...shown } = request;
+  if (bodyRef !== 'event-envelope') return shown;
+  const json = await eventJson();
+  if (json === null) return shown;
+  const event = JSON.parse(json) as { type: string; occurredAt: string };
+  return { ...shown, body: envelopeText(event.type, event.occurredAt, json) };
+}
+
+async function sentRequests(
+  json: string | null,
+  eventJson: EventJson,
+): Promise<{ requests: SentRequest[] | null; omittedRequests: number }> {
   if (json === null) return { requests: null, omittedRequests: 0 };
   // Written only by the worker, from a RecordedRequests.
   const recorded = JSON.parse(json) as RecordedRequests;
-  return { requests: recorded.requests, omittedRequests: recorded.omitted };
+  const requests: SentRequest[] = [];
+  for (const request of recorded.requests) requests.push(await shownRequest(request, eventJson));
+  return { requests, omittedRequests: recorded.omitted };
 }
 
 /** One delivery with its attempts and, unless it is finished, why it waits at `now`; null when there is none with this id. */
@@ -185,11 +204,23 @@ export async function getDelivery(
     .orderBy('attempt_no', 'asc')
     .orderBy('id', 'asc')
     .execute();
+  let payload: Promise<string | null> | undefined;
+  const eventJson: EventJson = () => {
+    payload ??= db
+      .selectFrom('events')
+      .select('payload')
+      .where('id', '=', row.event_id)
+      .executeTakeFirst()
+      .then((event) => event?.payload ?? null);
+    return payload;
+  };
+  const shown = [];
+  for (const a of attempts) shown.push({ a, sent: await sentRequests(a.requests, eventJson) });
   return {
     ...item,
     connectionActive,
     waiting,
-    attempts: attempts.map((a) => ({
+    attempts: shown.map(({ a, sent }) => ({
       id: a.id,
       attemptNo: Number(a.attempt_no),
       trigger: a.trigger,
@@ -199,7 +230,7 @@ export async function getDelivery(
       statusCode: a.status_code === null ? null : Number(a.status_code),
       response: a.response,
       error: a.error,
-      ...sentRequests(a.requests),
+      ...sent,
     })),
   };
 }

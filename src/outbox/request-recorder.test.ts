@@ -50,6 +50,51 @@ describe('request recorder', () => {
     });
   });
 
+  it('records a reference instead of a body that is exactly its known body, and copies any other', async () => {
+    const envelope =
+      '{"type":"payment","timestamp":"2026-01-01T00:00:00.000Z","data":{"id":"evt_1"}}';
+    const secret = 'whsec_0123456789';
+    const recorder = createRequestRecorder(http, [secret], {
+      ref: 'event-envelope',
+      text: envelope,
+    });
+    const post = (body: string) =>
+      recorder.http.request({
+        method: 'POST',
+        url: `${sink.url}/in`,
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
+    await post(envelope);
+    await post(`${envelope} `);
+    const [same, other] = recorder.recorded().requests;
+    expect(same).toMatchObject({ body: null, bodyRef: 'event-envelope', bodyTruncated: false });
+    expect(other).toMatchObject({ body: `${envelope} `, bodyTruncated: false });
+    expect(other).not.toHaveProperty('bodyRef');
+    // The sink got the bytes themselves either way.
+    expect(sink.requests.slice(-2).map((r) => r.rawBody.toString('utf8'))).toEqual([
+      envelope,
+      `${envelope} `,
+    ]);
+
+    // A known body with a secret in it is recorded scrubbed, as a copy: rebuilding it from the
+    // event would show the secret.
+    const leaky = `{"type":"payment","timestamp":"t","data":{"note":"${secret}"}}`;
+    const scrubbing = createRequestRecorder(http, [secret], { ref: 'event-envelope', text: leaky });
+    await scrubbing.http.request({ method: 'POST', url: `${sink.url}/in`, body: leaky });
+    expect(scrubbing.recorded().requests[0]).toMatchObject({
+      body: '{"type":"payment","timestamp":"t","data":{"note":"[redacted]"}}',
+    });
+    expect(scrubbing.recorded().requests[0]).not.toHaveProperty('bodyRef');
+
+    // One longer than a record keeps is cut, as a copy.
+    const long = `{"data":"${'x'.repeat(MAX_RECORDED_BODY_CHARS)}"}`;
+    const cutting = createRequestRecorder(http, [], { ref: 'event-envelope', text: long });
+    await cutting.http.request({ method: 'POST', url: `${sink.url}/in`, body: long });
+    expect(cutting.recorded().requests[0]).toMatchObject({ bodyTruncated: true });
+    expect(cutting.recorded().requests[0]?.body).toHaveLength(MAX_RECORDED_BODY_CHARS);
+  });
+
   it('takes a scrubber made once for a connection, and scrubs with it as with the secrets themselves', async () => {
     const token = 'sk_live_0123456789';
     const scrub = secretScrubber([token]);

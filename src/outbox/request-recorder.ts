@@ -15,6 +15,14 @@
  *
  * At most {@link MAX_RECORDED_REQUESTS} requests per attempt are kept (the rest are counted),
  * each body cut at {@link MAX_RECORDED_BODY_CHARS} characters, so an attempt row stays small.
+ *
+ * A body the delivery log can rebuild is not copied: when a request sends exactly the text of
+ * the recorder's {@link KnownBody} (the webhook envelope of the delivery's event, which is the
+ * event's stored JSON in a fixed frame) and nothing in it needs scrubbing, the record keeps
+ * `bodyRef` instead, and the delivery log rebuilds the text from the event
+ * (delivery-queries.ts). Copying the ~3.5 KB of a webhook body into each attempt row, escaped
+ * once more as JSON, was most of what recording an outcome cost (docs/benchmarks.md, "The
+ * delivery phase's outcome commits").
  */
 import type { HttpClient, HttpRequest } from '../lib/http-client.js';
 
@@ -33,8 +41,10 @@ export interface SentRequest {
   url: string;
   /** As sent, credentials replaced by `[redacted]`. */
   headers: Record<string, string>;
-  /** The body as text (UTF-8), secrets replaced, cut at 8 KiB; null without a body. */
+  /** The body as text (UTF-8), secrets replaced, cut at 8 KiB; null without a body or with `bodyRef`. */
   body: string | null;
+  /** Set instead of `body` when the body was the recorder's {@link KnownBody}. */
+  bodyRef?: KnownBodyRef;
   bodyTruncated: boolean;
   /** The answer's HTTP status; null when there was none (see `failure`). */
   status: number | null;
@@ -57,6 +67,15 @@ export interface RequestRecorder {
 
 /** Replaces the secrets it was made for in a text. */
 export type Scrubber = (text: string) => string;
+
+/** What a recorded `bodyRef` stands for: the Standard Webhooks envelope of the delivery's event. */
+export type KnownBodyRef = 'event-envelope';
+
+/** A body the delivery log can rebuild, and the reference recorded instead of it. */
+export interface KnownBody {
+  ref: KnownBodyRef;
+  text: string;
+}
 
 /**
  * Replaces every secret (raw, percent-encoded, form-encoded, JSON-escaped) in a text. Made once
@@ -94,6 +113,7 @@ function bodyText(body: HttpRequest['body']): string | null {
 export function createRequestRecorder(
   inner: HttpClient,
   secrets: readonly string[] | Scrubber,
+  known?: KnownBody,
 ): RequestRecorder {
   const scrub = typeof secrets === 'function' ? secrets : secretScrubber(secrets);
   const requests: SentRequest[] = [];
@@ -112,11 +132,17 @@ export function createRequestRecorder(
       ([name]) => name.toLowerCase() === 'content-type',
     )?.[1];
     const body = text === null ? null : scrubCredentialFields(scrub(text), contentType);
+    const rebuildable =
+      known !== undefined &&
+      text === known.text &&
+      body === text &&
+      text.length <= MAX_RECORDED_BODY_CHARS;
     const sent: SentRequest = {
       method: req.method,
       url: scrub(req.url),
       headers,
-      body: body === null ? null : body.slice(0, MAX_RECORDED_BODY_CHARS),
+      body: body === null || rebuildable ? null : body.slice(0, MAX_RECORDED_BODY_CHARS),
+      ...(rebuildable ? { bodyRef: known.ref } : {}),
       bodyTruncated: body !== null && body.length > MAX_RECORDED_BODY_CHARS,
       status: null,
       failure: null,

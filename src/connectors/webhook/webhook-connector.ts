@@ -21,6 +21,7 @@ import { webhookConfigSchema } from './config.js';
 import type { WebhookConfig } from './config.js';
 import { flatBody } from './flat-body.js';
 import { decodeWebhookSecret } from './secret.js';
+import { envelopeText } from './envelope.js';
 import { signWebhook } from './signature.js';
 
 export { generateWebhookSecret } from './secret.js';
@@ -36,11 +37,14 @@ function webhookPayload(event: CanonicalEvent, config: WebhookConfig): unknown {
 }
 
 /**
- * The body as text: sent, signed and recorded as its UTF-8 bytes, without a copy into a buffer
- * and back (the attempt record keeps it as text).
+ * The body as text: the mapping applied, the flat preset body, or the Standard Webhooks
+ * envelope (envelope.ts). Sent, signed and recorded as its UTF-8 bytes, without a copy into a
+ * buffer and back.
  */
 function webhookBody(event: CanonicalEvent, config: WebhookConfig): string {
-  return JSON.stringify(webhookPayload(event, config));
+  if (config.mapping || config.preset === 'zapier' || config.preset === 'make')
+    return JSON.stringify(webhookPayload(event, config));
+  return envelopeText(event.type, event.occurredAt, JSON.stringify(event));
 }
 
 /** One signed POST of `event` with `messageId` as webhook-id. */

@@ -254,6 +254,18 @@ for (const dialect of enabledDialects()) {
           ds24Request(sourceId, PASSPHRASE, event, { orderId, transactionId }),
         );
       }
+      /** The first recorded request of each attempt of a delivery, as stored. */
+      const storedRequests = async (deliveryId: string) =>
+        (
+          await h.runtime.dbHandle.db
+            .selectFrom('attempts')
+            .select('requests')
+            .where('delivery_id', '=', deliveryId)
+            .orderBy('attempt_no')
+            .execute()
+        ).map(
+          ({ requests }) => (JSON.parse(requests ?? '{}') as { requests: unknown[] }).requests[0],
+        );
       // The sink is down: with no retries left, every delivery dies at its first attempt.
       sink.respondWith(...Array.from({ length: 6 }, () => ({ status: 503 })));
       await h.runtime.worker.runOnce();
@@ -331,6 +343,30 @@ for (const dialect of enabledDialects()) {
         );
         expect(second?.body).toBe(received?.rawBody.toString('utf8'));
         expect(detail.text).not.toContain(SECRET_HEADER);
+        // A mapped body is stored as sent (only the plain envelope is kept as a reference).
+        expect(await storedRequests(id)).toEqual([
+          expect.objectContaining({ body: second?.body }),
+          expect.objectContaining({ body: second?.body }),
+        ]);
+      }
+      // The plain envelope is stored as a reference to the event and rebuilt for the answer, as
+      // sent (outbox/request-recorder.ts).
+      const others = (await h.call('GET', `/deliveries?connectionId=${other}`)).json<{
+        data: Array<{ id: string }>;
+      }>().data;
+      expect(others).toHaveLength(3);
+      for (const { id } of others) {
+        const detail = await h.call('GET', `/deliveries/${id}`);
+        const [attempt] = detail.json<{
+          attempts: Array<{ requests: Array<Record<string, unknown>> | null }>;
+        }>().attempts;
+        const received = sink.requests.find((r) => r.headers['webhook-id'] === id);
+        expect(received).toBeDefined();
+        expect(attempt?.requests?.[0]?.body).toBe(received?.rawBody.toString('utf8'));
+        expect(attempt?.requests?.[0]).not.toHaveProperty('bodyRef');
+        expect(await storedRequests(id)).toEqual([
+          expect.objectContaining({ body: null, bodyRef: 'event-envelope' }),
+        ]);
       }
       // Nothing is left to redeliver; delivered ones are not touched by the default.
       expect((await h.call('POST', `/connections/${hook}/redeliver`, {})).json()).toEqual({
