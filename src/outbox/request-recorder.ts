@@ -20,9 +20,8 @@
  * the recorder's {@link KnownBody} (the webhook envelope of the delivery's event, which is the
  * event's stored JSON in a fixed frame) and nothing in it needs scrubbing, the record keeps
  * `bodyRef` instead, and the delivery log rebuilds the text from the event
- * (delivery-queries.ts). Copying the ~3.5 KB of a webhook body into each attempt row, escaped
- * once more as JSON, was most of what recording an outcome cost (docs/benchmarks.md, "The
- * delivery phase's outcome commits").
+ * (delivery-queries.ts). That keeps ~3.5 KB of webhook body, escaped once more as JSON, out of
+ * each attempt row (docs/benchmarks.md, "The delivery phase's outcome commits").
  */
 import type { HttpClient, HttpRequest } from '../lib/http-client.js';
 
