@@ -29,12 +29,6 @@ export type { WebhookConfig } from './config.js';
 
 const USER_AGENT = 'ipnhub/0.1';
 
-/** The JSON the endpoint gets: the mapping applied, the flat preset body, or the Standard Webhooks envelope. */
-function webhookPayload(event: CanonicalEvent, config: WebhookConfig): unknown {
-  if (config.mapping) return applyMapping(config.mapping, templateScope(event));
-  if (config.preset === 'zapier' || config.preset === 'make') return flatBody(event);
-  return { type: event.type, timestamp: event.occurredAt, data: event };
-}
 
 /**
  * The body as text: the mapping applied, the flat preset body, or the Standard Webhooks
@@ -42,8 +36,9 @@ function webhookPayload(event: CanonicalEvent, config: WebhookConfig): unknown {
  * buffer and back.
  */
 function webhookBody(event: CanonicalEvent, config: WebhookConfig): string {
-  if (config.mapping || config.preset === 'zapier' || config.preset === 'make')
-    return JSON.stringify(webhookPayload(event, config));
+  if (config.mapping) return JSON.stringify(applyMapping(config.mapping, templateScope(event)));
+  if (config.preset === 'zapier' || config.preset === 'make')
+    return JSON.stringify(flatBody(event));
   return envelopeText(event.type, event.occurredAt, JSON.stringify(event));
 }
 
@@ -114,7 +109,8 @@ export function webhookConnector() {
     },
 
     preview(event, config) {
-      return { body: webhookPayload(event, config) };
+      // The body as it would be sent, parsed: one definition of each body (webhookBody).
+      return { body: JSON.parse(webhookBody(event, config)) as unknown };
     },
   } satisfies Connector<WebhookConfig>;
 }
