@@ -29,7 +29,6 @@ export type { WebhookConfig } from './config.js';
 
 const USER_AGENT = 'ipnhub/0.1';
 
-
 /**
  * The body as text: the mapping applied, the flat preset body, or the Standard Webhooks
  * envelope (envelope.ts). Sent, signed and recorded as its UTF-8 bytes, without a copy into a
