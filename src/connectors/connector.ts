@@ -58,6 +58,11 @@ export interface DeliveryContext {
   /** 1 for the first attempt. */
   attempt: number;
   trigger: 'scheduled' | 'manual';
+  /**
+   * The event's JSON as stored, `JSON.stringify(event)` byte for byte, when the worker has it
+   * (the `webhook` connector sends it inside its envelope instead of serializing the event again).
+   */
+  eventJson?: string;
   /** Outbound HTTP with timeouts, the SSRF guard and response truncation. */
   http: HttpClient;
   mailer: Mailer;

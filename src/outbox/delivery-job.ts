@@ -387,6 +387,7 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
         connectionName: connection.name,
         attempt: attemptNo,
         trigger: delivery.trigger === 'manual' ? 'manual' : 'scheduled',
+        eventJson: loaded.json,
         http: recorder.http,
         mailer: deps.mailer,
         // Made when the connector first logs: most attempts never do, and a child logger

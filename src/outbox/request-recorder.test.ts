@@ -65,22 +65,31 @@ describe('request recorder', () => {
         headers: { 'content-type': 'application/json' },
         body,
       });
+    // Same length, one character different inside the event.
+    const changed = envelope.replace('evt_1', 'evt_2');
     await post(envelope);
     await post(`${envelope} `);
-    const [same, other] = recorder.recorded().requests;
+    await post(changed);
+    const [same, longer, different] = recorder.recorded().requests;
     expect(same).toMatchObject({ body: null, bodyRef: 'event-envelope', bodyTruncated: false });
-    expect(other).toMatchObject({ body: `${envelope} `, bodyTruncated: false });
-    expect(other).not.toHaveProperty('bodyRef');
+    expect(longer).toMatchObject({ body: `${envelope} `, bodyTruncated: false });
+    expect(longer).not.toHaveProperty('bodyRef');
+    expect(different).toMatchObject({ body: changed });
+    expect(different).not.toHaveProperty('bodyRef');
     // The sink got the bytes themselves either way.
-    expect(sink.requests.slice(-2).map((r) => r.rawBody.toString('utf8'))).toEqual([
+    expect(sink.requests.slice(-3).map((r) => r.rawBody.toString('utf8'))).toEqual([
       envelope,
       `${envelope} `,
+      changed,
     ]);
 
     // A known body with a secret in it is recorded scrubbed, as a copy: rebuilding it from the
     // event would show the secret.
     const leaky = `{"type":"payment","timestamp":"t","data":{"note":"${secret}"}}`;
-    const scrubbing = createRequestRecorder(http, [secret], { ref: 'event-envelope', text: leaky });
+    const scrubbing = createRequestRecorder(http, [secret], {
+      ref: 'event-envelope',
+      text: leaky,
+    });
     await scrubbing.http.request({ method: 'POST', url: `${sink.url}/in`, body: leaky });
     expect(scrubbing.recorded().requests[0]).toMatchObject({
       body: '{"type":"payment","timestamp":"t","data":{"note":"[redacted]"}}',

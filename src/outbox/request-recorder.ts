@@ -92,7 +92,12 @@ export function secretScrubber(secrets: readonly string[]): Scrubber {
   }
   // Longest first, so a secret containing another is replaced whole.
   const ordered = [...variants].sort((a, b) => b.length - a.length);
-  return (text) => ordered.reduce((out, secret) => out.split(secret).join(REDACTED), text);
+  // Most texts hold no secret: looking costs a third of replacing nothing.
+  return (text) =>
+    ordered.reduce(
+      (out, secret) => (out.includes(secret) ? out.split(secret).join(REDACTED) : out),
+      text,
+    );
 }
 
 /** `name=value` pairs of a form body whose name says the value is a credential. */

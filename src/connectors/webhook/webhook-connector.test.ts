@@ -59,6 +59,20 @@ describe('webhook connector', () => {
     );
   });
 
+  it("sends the worker's stored event JSON as the envelope's data instead of serializing the event again", async () => {
+    const event = sampleEvent('payment');
+    // The worker passes the event's stored text; a spaced copy shows which text was sent.
+    const eventJson = JSON.stringify(event, null, 1);
+    await connector.deliver(event, config({ url: sink.url }), { ...context(), eventJson });
+    const [request] = sink.requests;
+    expect(request?.verified).toBe(true);
+    const sent = request?.rawBody.toString('utf8') ?? '';
+    expect(sent).toBe(
+      `{"type":"payment","timestamp":${JSON.stringify(event.occurredAt)},"data":${eventJson}}`,
+    );
+    expect(JSON.parse(sent)).toEqual({ type: 'payment', timestamp: event.occurredAt, data: event });
+  });
+
   it('keeps the webhook-id on a second attempt and signs a fresh timestamp', async () => {
     const clock = new ManualClock(new Date());
     const target = config({ url: sink.url });
