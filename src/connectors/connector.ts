@@ -59,10 +59,12 @@ export interface DeliveryContext {
   attempt: number;
   trigger: 'scheduled' | 'manual';
   /**
-   * The event's JSON as stored, `JSON.stringify(event)` byte for byte, when the worker has it
-   * (the `webhook` connector sends it inside its envelope instead of serializing the event again).
+   * The event's Standard Webhooks envelope (`connectors/webhook/envelope.ts`), built by the worker
+   * around the event's stored JSON (`JSON.stringify(event)` byte for byte): the `webhook`
+   * connector sends it as it is instead of serializing the event again, and the attempt's record
+   * (outbox/request-recorder.ts) then finds it is the body it knows without a second copy.
    */
-  eventJson?: string;
+  eventEnvelope?: string;
   /** Outbound HTTP with timeouts, the SSRF guard and response truncation. */
   http: HttpClient;
   mailer: Mailer;

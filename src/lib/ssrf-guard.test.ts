@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAddressGuard } from './ssrf-guard.js';
+import { createAddressGuard, REMEMBERED_VERDICTS } from './ssrf-guard.js';
 
 describe('createAddressGuard without an allow-list', () => {
   const guard = createAddressGuard([]);
@@ -105,5 +105,19 @@ describe('createAddressGuard with an allow-list', () => {
     expect(guard.isAllowedHost('crm.internal.')).toBe(true);
     expect(guard.isAllowedHost('evil.crm.internal')).toBe(false);
     expect(guard.isAllowedHost('crm.internal.evil.com')).toBe(false);
+  });
+});
+
+describe('createAddressGuard remembering its verdicts', () => {
+  it('answers an address the same when asked again, also after it forgot every verdict', () => {
+    const guard = createAddressGuard(['192.168.1.20']);
+    const asked = ['192.168.1.20', '192.168.1.21', '8.8.8.8', 'not-an-ip', '::1'];
+    const first = asked.map((ip) => guard.blockReason(ip));
+    expect(first).toEqual([null, 'private', null, 'not an IP address', 'loopback']);
+    expect(asked.map((ip) => guard.blockReason(ip))).toEqual(first);
+    // More distinct addresses than it remembers: it forgets them all, then judges afresh.
+    for (let i = 0; i <= REMEMBERED_VERDICTS; i++)
+      expect(guard.blockReason(`10.0.${i >> 8}.${i & 255}`)).toBe('private');
+    expect(asked.map((ip) => guard.blockReason(ip))).toEqual(first);
   });
 });

@@ -142,18 +142,33 @@ export function isValidAllowEntry(entry: string): boolean {
   return parsed !== null && (parsed.kind === 'cidr' || HOST_NAME.test(parsed.name));
 }
 
+/** Address verdicts a guard remembers before it forgets them all. */
+export const REMEMBERED_VERDICTS = 1024;
+
 /** Builds the guard from the allow-list entries; empty or malformed entries are ignored (the configuration refuses them). */
 export function createAddressGuard(allowList: readonly string[]): AddressGuard {
   const entries = allowList.map(parseAllowEntry).filter((e): e is AllowEntry => e !== null);
   const ranges = entries.flatMap((e) => (e.kind === 'cidr' ? [e.range] : []));
   const hosts = new Set(entries.flatMap((e) => (e.kind === 'host' ? [e.name] : [])));
 
-  const blockReason = (ip: string): string | null => {
+  const verdictOf = (ip: string): string | null => {
     const address = parseIp(ip);
     if (!address) return 'not an IP address';
     const reason = blockedRange(address);
     if (reason === null) return null;
     return ranges.some((range) => inRange(address, range)) ? null : reason;
+  };
+  // The verdict on each address text, remembered: a client asks about the same few targets for
+  // every request, and parsing an address allocates ~1.6 KB (docs/benchmarks.md, "The delivery
+  // attempt's main thread, third look"). Forgotten all at once when full.
+  const verdicts = new Map<string, string | null>();
+  const blockReason = (ip: string): string | null => {
+    const known = verdicts.get(ip);
+    if (known !== undefined) return known;
+    const verdict = verdictOf(ip);
+    if (verdicts.size >= REMEMBERED_VERDICTS) verdicts.clear();
+    verdicts.set(ip, verdict);
+    return verdict;
   };
 
   return {

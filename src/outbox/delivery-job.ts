@@ -372,14 +372,13 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
       const connector = getConnector(connection.connector);
       let attemptLogger: Logger | undefined;
       // What the connector sends is kept with the attempt, the connection's secrets scrubbed.
-      // A webhook envelope of the event is recorded as a reference, rebuilt for the log.
+      // A webhook envelope of the event is recorded as a reference, rebuilt for the log; the
+      // connector gets the same text to send, so the record knows it by identity.
+      const envelope = envelopeText(loaded.event.type, loaded.event.occurredAt, loaded.json);
       const recorder = createRequestRecorder(
         deps.http,
         scrubberOf(connection, connector.secretFields),
-        {
-          ref: 'event-envelope',
-          text: envelopeText(loaded.event.type, loaded.event.occurredAt, loaded.json),
-        },
+        { ref: 'event-envelope', text: envelope },
       );
       result = await runConnector(connector, loaded.event, connection.config, {
         deliveryId: delivery.id,
@@ -387,7 +386,7 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
         connectionName: connection.name,
         attempt: attemptNo,
         trigger: delivery.trigger === 'manual' ? 'manual' : 'scheduled',
-        eventJson: loaded.json,
+        eventEnvelope: envelope,
         http: recorder.http,
         mailer: deps.mailer,
         // Made when the connector first logs: most attempts never do, and a child logger

@@ -5,6 +5,7 @@ import type { WebhookSink } from '../../../test/fakes/webhook-sink.js';
 import { ManualClock } from '../../lib/clock.js';
 import { createHttpClient } from '../../lib/http-client.js';
 import { sampleEvent } from '../sample-event.js';
+import { envelopeText } from './envelope.js';
 import { generateWebhookSecret } from './webhook-connector.js';
 import {
   config,
@@ -59,11 +60,13 @@ describe('webhook connector', () => {
     );
   });
 
-  it("sends the worker's stored event JSON as the envelope's data instead of serializing the event again", async () => {
+  it("sends the worker's envelope of the stored event as it is instead of serializing the event again", async () => {
     const event = sampleEvent('payment');
-    // The worker passes the event's stored text; a spaced copy shows which text was sent.
+    // The worker builds the envelope around the event's stored text; a spaced copy shows which
+    // text was sent.
     const eventJson = JSON.stringify(event, null, 1);
-    await connector.deliver(event, config({ url: sink.url }), { ...context(), eventJson });
+    const eventEnvelope = envelopeText('payment', event.occurredAt, eventJson);
+    await connector.deliver(event, config({ url: sink.url }), { ...context(), eventEnvelope });
     const [request] = sink.requests;
     expect(request?.verified).toBe(true);
     const sent = request?.rawBody.toString('utf8') ?? '';

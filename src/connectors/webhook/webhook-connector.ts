@@ -34,11 +34,11 @@ const USER_AGENT = 'ipnhub/0.1';
  * envelope (envelope.ts). Sent, signed and recorded as its UTF-8 bytes, without a copy into a
  * buffer and back.
  */
-function webhookBody(event: CanonicalEvent, config: WebhookConfig, eventJson?: string): string {
+function webhookBody(event: CanonicalEvent, config: WebhookConfig, envelope?: string): string {
   if (config.mapping) return JSON.stringify(applyMapping(config.mapping, templateScope(event)));
   if (config.preset === 'zapier' || config.preset === 'make')
     return JSON.stringify(flatBody(event));
-  return envelopeText(event.type, event.occurredAt, eventJson ?? JSON.stringify(event));
+  return envelope ?? envelopeText(event.type, event.occurredAt, JSON.stringify(event));
 }
 
 /** One signed POST of `event` with `messageId` as webhook-id. */
@@ -50,14 +50,14 @@ async function post(
     http: HttpClient;
     clock: Clock;
     signal: AbortSignal;
-    /** `JSON.stringify(event)` when the caller has it already (DeliveryContext.eventJson). */
-    eventJson?: string;
+    /** The event's envelope when the caller built it already (DeliveryContext.eventEnvelope). */
+    envelope?: string;
   },
 ): Promise<DeliveryResult> {
   const key = decodeWebhookSecret(config.secret);
   if (!key)
     return { outcome: 'failed', reason: 'the signing secret is not a valid "whsec_…" secret' };
-  const body = webhookBody(event, config, deps.eventJson);
+  const body = webhookBody(event, config, deps.envelope);
   const timestamp = Math.floor(deps.clock.now().getTime() / 1000);
   const extra: Record<string, string> = {};
   for (const [name, value] of Object.entries(config.headers)) extra[name.toLowerCase()] = value;
@@ -95,7 +95,7 @@ export function webhookConnector() {
         http: ctx.http,
         clock: ctx.clock,
         signal: ctx.signal,
-        ...(ctx.eventJson === undefined ? {} : { eventJson: ctx.eventJson }),
+        ...(ctx.eventEnvelope === undefined ? {} : { envelope: ctx.eventEnvelope }),
       });
     },
 
