@@ -71,6 +71,16 @@ export const deliveredSchema = z.object({
   perSecond: z.number(),
   /** CPU time of the server process (all threads, the sink not included) per delivery made. */
   cpuMsPerDelivery: z.number(),
+  /**
+   * Time the main thread's event loop was busy (not waiting) per delivery made, where the worker
+   * runs: JavaScript, synchronous SQLite with its fsyncs, collections. Null in the 2x2 scenario,
+   * whose worker processes deliver, and when nothing was delivered.
+   */
+  mainThreadBusyMsPerDelivery: z.number().nullable(),
+  /** The part of the phase the main thread's event loop was busy, 0–1; null as above. */
+  mainThreadBusyShare: z.number().nullable(),
+  /** Main-thread garbage collection per delivery made (ms); null as above. */
+  gcMsPerDelivery: z.number().nullable(),
   peakRssKiB: z.number(),
 });
 export type Delivered = z.infer<typeof deliveredSchema>;

@@ -188,6 +188,17 @@ async function startBenchPostgres(): Promise<PostgresInfo> {
   }
 }
 
+/** `, main thread busy 0.250 ms per delivery (93 % of the phase), GC 0.031 ms`, when measured. */
+function mainThreadLine(delivery: Delivered): string {
+  const {
+    mainThreadBusyMsPerDelivery: busy,
+    mainThreadBusyShare: share,
+    gcMsPerDelivery: gc,
+  } = delivery;
+  if (busy === null || share === null || gc === null) return '';
+  return `, main thread busy ${busy.toFixed(3)} ms per delivery (${Math.round(share * 100)} % of the phase), GC ${gc.toFixed(3)} ms`;
+}
+
 async function runScenario(
   entry: ServerEntry,
   name: ScenarioName,
@@ -293,7 +304,7 @@ async function runScenario(
       log(
         `  delivery: ${delivery.delivered} of ${delivery.queued} in ${delivery.seconds.toFixed(1)} s = ${delivery.perSecond.toFixed(0)}/s` +
           `${delivery.drained ? '' : ' — QUEUE NOT DRAINED'}, sink saw ${delivery.sinkRequests}, ` +
-          `server CPU ${delivery.cpuMsPerDelivery.toFixed(3)} ms per delivery`,
+          `server CPU ${delivery.cpuMsPerDelivery.toFixed(3)} ms per delivery${mainThreadLine(delivery)}`,
       );
       documents = await child.ask(`documents ${settings.documents}`, 'DOCUMENTS', documentsSchema);
       log(

@@ -24,6 +24,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import type { FastifyInstance } from 'fastify';
 import { newId } from '../src/core/ids.js';
@@ -80,6 +81,30 @@ function peakRss(): { kib: number; source: 'VmHWM' | 'maxRSS' } {
 function cpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
+}
+
+/**
+ * How busy the main thread is from now until `stop()`: the time its event loop was not waiting
+ * (JavaScript, synchronous SQLite with its fsyncs, collections) and the part of that spent
+ * collecting garbage. The worker runs on the main thread, so on a busy main thread these say
+ * where a delivery's time goes more steadily than the rate does on a noisy machine.
+ */
+function mainThreadUse(): { stop(): { busyMs: number; share: number; gcMs: number } } {
+  const loopAtStart = performance.eventLoopUtilization();
+  let gcMs = 0;
+  const add = (entries: readonly { duration: number }[]): void => {
+    for (const entry of entries) gcMs += entry.duration;
+  };
+  const observer = new PerformanceObserver((list) => add(list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      add(observer.takeRecords());
+      observer.disconnect();
+      const loop = performance.eventLoopUtilization(loopAtStart);
+      return { busyMs: loop.active, share: loop.utilization, gcMs };
+    },
+  };
 }
 
 function peakRssKiB(): number {
@@ -351,6 +376,7 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
     const queued = (before.pending ?? 0) + (before.delivering ?? 0);
     const startedAt = Date.now();
     const cpuAtStart = cpuMs();
+    const mainThread = mainThreadUse();
     await startWorker();
     let drained = false;
     while (Date.now() - startedAt < options.deliveryTimeoutMs) {
@@ -367,6 +393,7 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
       .executeTakeFirst();
     await stopWorker();
     const cpuUsed = cpuMs() - cpuAtStart;
+    const used = mainThread.stop();
     // Not drained: the phase ends once the attempts in flight have finished and been counted.
     const endedAt = drained && typeof last?.at === 'string' ? Date.parse(last.at) : Date.now();
     const after = await countDeliveries(runtime);
@@ -383,6 +410,14 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
       seconds,
       perSecond: done / seconds,
       cpuMsPerDelivery: done > 0 ? cpuUsed / done : 0,
+      // In the 2x2 scenario the worker processes deliver; this process only coordinates.
+      ...(cluster2x2 || done === 0
+        ? { mainThreadBusyMsPerDelivery: null, mainThreadBusyShare: null, gcMsPerDelivery: null }
+        : {
+            mainThreadBusyMsPerDelivery: used.busyMs / done,
+            mainThreadBusyShare: used.share,
+            gcMsPerDelivery: used.gcMs / done,
+          }),
       peakRssKiB: peakRssKiB(),
     };
   }
