@@ -4,6 +4,7 @@
  * through {@link AppDeps}, so tests assemble apps against any database.
  */
 import Fastify, { LogController } from 'fastify';
+import { lazyChildLoggerFactory } from './http/lazy-child-logger.js';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance } from 'fastify';
 import { verifierForToken } from './secrets/admin-token.js';
 import { ERROR_CATALOGUE, isIpnhubError } from './core/errors.js';
@@ -74,6 +75,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     loggerInstance: logger as FastifyBaseLogger,
     // The pipeline logs what matters (verdicts, attempts); per-request lines would double it.
     logController: new LogController({ disableRequestLogging: true }),
+    // Each request's logger is made when it first writes (http/lazy-child-logger.ts).
+    childLoggerFactory: lazyChildLoggerFactory,
     trustProxy: deps.trustProxy,
     bodyLimit: 1024 * 1024,
     // Slow clients: Fastify turns Node's request timeout off unless given one.
