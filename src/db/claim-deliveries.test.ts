@@ -164,6 +164,33 @@ for (const dialect of enabledDialects()) {
       expect(await claim('w1', T1, 0)).toEqual([]);
     });
 
+    it('claims and gives back batches of any size, each delivery once (id lists are padded to a power of two)', async () => {
+      await h.db
+        .insertInto('deliveries')
+        .values(Array.from({ length: 5 }, (_, i) => delivery(`dlv_${i}`, `evt_${i}`, `o${i}`)))
+        .execute();
+      const claimed = await claim('w1', T1, 5);
+      expect(claimed.map((d) => d.id)).toEqual(['dlv_0', 'dlv_1', 'dlv_2', 'dlv_3', 'dlv_4']);
+      const given = await releaseDeliveries(h.db, {
+        ids: ['dlv_0', 'dlv_2', 'dlv_4'],
+        owner: 'w1',
+        now: T1,
+      });
+      expect([...given].sort()).toEqual(['dlv_0', 'dlv_2', 'dlv_4']);
+      const statuses = await h.db
+        .selectFrom('deliveries')
+        .select(['id', 'status'])
+        .orderBy('id')
+        .execute();
+      expect(statuses.map((r) => r.status)).toEqual([
+        'pending',
+        'delivering',
+        'pending',
+        'delivering',
+        'pending',
+      ]);
+    });
+
     it('takes expired leases first, then pending deliveries by due time and event id, up to the limit', async () => {
       await h.db
         .insertInto('deliveries')

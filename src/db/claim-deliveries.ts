@@ -12,6 +12,7 @@
 import { sql } from 'kysely';
 import type { Expression, ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { DbAdapter } from './dialect-adapter.js';
+import { paddedInList } from './statement-shapes.js';
 import type { Database, DeliveriesTable, DeliveryOrigin, DeliveryStatus } from './schema.js';
 
 export type DeliveryRow = Selectable<DeliveriesTable>;
@@ -147,7 +148,7 @@ export async function claimDueDeliveries(
           lease_expires_at: options.leaseUntil,
           updated_at: options.now,
         })
-        .where('id', 'in', ids)
+        .where('id', 'in', paddedInList(ids))
         .returningAll()
         .execute();
       const rank = new Map(ids.map((id, i) => [id, i]));
@@ -170,7 +171,7 @@ export async function releaseDeliveries(
   const rows = await db
     .updateTable('deliveries')
     .set({ status: 'pending', lease_owner: null, lease_expires_at: null, updated_at: options.now })
-    .where('id', 'in', [...options.ids])
+    .where('id', 'in', paddedInList(options.ids))
     .where('lease_owner', '=', options.owner)
     .where('status', '=', 'delivering')
     .returning('id')

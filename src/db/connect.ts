@@ -120,11 +120,16 @@ function configureSqlite(database: SqliteDatabase.Database): void {
 
 const STATEMENT_CACHE_SIZE = 500;
 
+/** A migration's schema change: run once, not worth keeping. */
+const SCHEMA_CHANGE = /^\s*(?:create|alter|drop)\b/i;
+
 /**
  * Kysely's SQLite driver prepares every statement anew; preparing costs about as much as
  * running one of our small statements, so prepared statements are kept by SQL text (the
- * queries are few and their text is stable; the least recently added are dropped past the
- * limit). Safe because better-sqlite3 is synchronous and Kysely holds one connection.
+ * queries are few and their text is stable, batch statements come in a few sizes
+ * (db/statement-shapes.ts); the least recently added are dropped past the limit). Schema
+ * changes are prepared and run once. Safe because better-sqlite3 is synchronous and Kysely
+ * holds one connection.
  */
 function withStatementCache(database: SqliteDatabase.Database): {
   close(): void;
@@ -137,6 +142,7 @@ function withStatementCache(database: SqliteDatabase.Database): {
       let statement = cache.get(sql);
       if (!statement) {
         statement = database.prepare(sql);
+        if (SCHEMA_CHANGE.test(sql)) return statement;
         if (cache.size >= STATEMENT_CACHE_SIZE) {
           const oldest = cache.keys().next().value;
           if (oldest !== undefined) cache.delete(oldest);

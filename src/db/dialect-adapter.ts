@@ -14,7 +14,8 @@
  *   since both dialects write their log in order and flush it up to that commit.
  * - `isUniqueViolation` recognises "this row exists already", which the pipeline treats as
  *   "already done", never as an error.
- * - `binaryType` and `supportsSkipLocked` feed migrations and the outbox claim.
+ * - `binaryType` and `supportsSkipLocked` feed migrations and the outbox claim;
+ *   `keepsStatementsByText` says how batch inserts are shaped (db/statement-shapes.ts).
  * - `listen`/`notify` wake idle workers in other processes (PostgreSQL LISTEN/NOTIFY); on
  *   SQLite they are no-ops and workers poll.
  * - `containsBytes` and `dropOldVersions` serve erasure (retention/erase-customer.ts).
@@ -46,6 +47,13 @@ export interface DbAdapter {
    * (ingest/pg-batch-commit.ts), where each statement is a round trip to a server.
    */
   readonly supportsJsonRecordsets: boolean;
+  /**
+   * True when each statement is prepared once per SQL text and kept by it (SQLite's statement
+   * cache, db/connect.ts): a multi-row insert of a batch is then cut into chunks of a few sizes
+   * (db/statement-shapes.ts) rather than kept once per batch size. PostgreSQL parses such a
+   * statement each time, where every extra statement is a round trip.
+   */
+  readonly keepsStatementsByText: boolean;
   writeTransaction<T>(
     db: Kysely<Database>,
     fn: (trx: Kysely<Database>) => Promise<T>,
@@ -71,6 +79,7 @@ export const sqliteAdapter = (): DbAdapter => ({
   supportsSkipLocked: false,
   writesBestFromOwnThread: true,
   supportsJsonRecordsets: false,
+  keepsStatementsByText: true,
   async writeTransaction(db, fn, options) {
     // Kysely's SQLite driver has one connection; `connection()` holds it for the whole
     // callback, so nothing else interleaves between BEGIN IMMEDIATE and COMMIT.
@@ -128,6 +137,7 @@ const postgresBehaviour: Omit<DbAdapter, 'notify' | 'listen'> = {
   supportsSkipLocked: true,
   writesBestFromOwnThread: false,
   supportsJsonRecordsets: true,
+  keepsStatementsByText: false,
   async writeTransaction(db, fn, options) {
     if (options?.durable !== false) return db.transaction().execute(fn);
     return db.transaction().execute(async (trx) => {

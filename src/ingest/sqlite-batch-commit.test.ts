@@ -14,7 +14,7 @@ import { OrderAppearedError, writeBatch } from './batch-commit.js';
 import type { BatchItem } from './batch-commit.js';
 import { createBatchIngestStore } from './batch-ingest-store.js';
 import { writeRecord } from './ingest-store.js';
-import { chunkSizes, sqliteGroupWriter, writeSqliteBatch } from './sqlite-batch-commit.js';
+import { sqliteGroupWriter, writeSqliteBatch } from './sqlite-batch-commit.js';
 import {
   activeTargets,
   addConnection,
@@ -145,14 +145,6 @@ describe('SQLite batch commit', () => {
     expect(outcome).toBeInstanceOf(OrderAppearedError);
     // Rolled back: only the order written before stays.
     expect(await batched.db.selectFrom('events').select('id').execute()).toHaveLength(1);
-  });
-
-  it('cuts rows into chunks of powers of two, at most 64', () => {
-    expect(chunkSizes(0)).toEqual([]);
-    expect(chunkSizes(1)).toEqual([1]);
-    expect(chunkSizes(50)).toEqual([32, 16, 2]);
-    expect(chunkSizes(64)).toEqual([64]);
-    expect(chunkSizes(200)).toEqual([64, 64, 64, 8]);
   });
 });
 

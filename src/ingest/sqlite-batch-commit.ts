@@ -5,32 +5,16 @@
  * rows of one statement share all of that.
  *
  * A statement takes up to 64 rows, and a table's rows are cut into chunks of powers of two
- * (50 rows: 32 + 16 + 2), so each table has at most seven statement texts, which the
- * connection's statement cache (db/connect.ts) prepares once; SQLite's limit of 32,766
- * parameters per statement is far off (64 rows of 14 columns are 896).
+ * (50 rows: 32 + 16 + 2; db/statement-shapes.ts), so each table has at most seven statement
+ * texts, which the connection's statement cache (db/connect.ts) prepares once.
  */
 import { CompiledQuery } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { chunkSizes } from '../db/statement-shapes.js';
 import type { ActiveTargets } from './ingest-store.js';
 import { orderKeyOf, tableByTable, writeBatch } from './batch-commit.js';
 import type { BatchItem, BatchResult, BatchStatements, GroupWriter, Row } from './batch-commit.js';
-
-/** Most rows in one statement. */
-export const MAX_ROWS_PER_STATEMENT = 64;
-
-/** Chunk sizes for `n` rows: powers of two, largest first, each at most the cap. */
-export function chunkSizes(n: number): number[] {
-  const sizes: number[] = [];
-  let left = n;
-  for (let size = MAX_ROWS_PER_STATEMENT; left > 0; ) {
-    if (size <= left) {
-      sizes.push(size);
-      left -= size;
-    } else size /= 2;
-  }
-  return sizes;
-}
 
 /** `(?, ?), (?, ?)`: `rows` tuples of `width` parameters. */
 function tuples(rows: number, width: number): string {

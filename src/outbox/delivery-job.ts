@@ -52,6 +52,7 @@ import type { DbAdapter } from '../db/dialect-adapter.js';
 import type { Database, DeliveryStatus } from '../db/schema.js';
 import type { JobKind } from '../jobs/job-runner.js';
 import { createBatchWriter } from '../db/batch-writer.js';
+import { paddedInList } from '../db/statement-shapes.js';
 import { settleOutcome } from '../jobs/settle-outcome.js';
 import { createSlots } from '../jobs/slots.js';
 import type { Clock } from '../lib/clock.js';
@@ -274,7 +275,7 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
       payloads ??= deps.db
         .selectFrom('events')
         .select(['id', 'payload'])
-        .where('id', 'in', [...new Set(batch.map((d) => d.event_id))])
+        .where('id', 'in', paddedInList([...new Set(batch.map((d) => d.event_id))]))
         .execute()
         .then((rows) => new Map(rows.map((row) => [row.id, row.payload])));
       let connection = connections.get(delivery.connection_id);

@@ -1,4 +1,8 @@
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sqliteAdapter } from '../db/dialect-adapter.js';
+import type { Database } from '../db/schema.js';
 import { ManualClock } from '../lib/clock.js';
 import { createOutcomeWriter } from './outcome-writer.js';
 import type { AttemptOutcome } from './outcome-writer.js';
@@ -250,6 +254,61 @@ for (const dialect of enabledDialects()) {
       expect((await attempts()).map((a) => [a.delivery_id, Number(a.attempt_no)])).toEqual([
         ['d1', 1],
       ]);
+    });
+  });
+}
+
+// SQLite keeps one prepared statement per SQL text (db/connect.ts): batches of every size must
+// not each bring texts of their own (db/statement-shapes.ts).
+for (const dialect of enabledDialects().filter((d) => d === 'sqlite')) {
+  describe(`outcome writer on ${dialect}: statement texts`, () => {
+    let h: TestDb;
+    let database: BetterSqlite3.Database | null = null;
+    beforeEach(async () => {
+      h = await createTestDb(dialect);
+    });
+    afterEach(async () => {
+      database?.close();
+      await h.dispose();
+    });
+
+    it('writes batches of 1 to 8 outcomes with four texts of each statement, not eight', async () => {
+      if (h.target.kind !== 'sqlite') throw new Error('an SQLite test database was expected');
+      await h.db
+        .insertInto('deliveries')
+        .values(Array.from({ length: 36 }, (_, i) => delivering(`d${i}`, 'w1')))
+        .execute();
+      // A second connection to the test file that reports every statement's text.
+      const texts: string[] = [];
+      database = new BetterSqlite3(h.target.file);
+      const db = new Kysely<Database>({
+        dialect: new SqliteDialect({ database }),
+        log: (event) => {
+          texts.push(event.query.sql);
+        },
+      });
+      const counted = countingAdapter(sqliteAdapter());
+      const w = createOutcomeWriter({
+        db,
+        adapter: counted.adapter,
+        clock: new ManualClock(T1),
+        owner: 'w1',
+        lingerMs: 0,
+      });
+      let next = 0;
+      for (let size = 1; size <= 8; size++) {
+        const batch = Array.from({ length: size }, () => delivered(`d${next++}`));
+        expect(await Promise.all(batch.map((o) => w.record(o)))).toEqual(batch.map(() => true));
+      }
+      // One transaction per batch: the batches really had sizes 1 to 8.
+      expect(counted.transactions()).toBe(8);
+      const distinct = (prefix: string) => new Set(texts.filter((t) => t.startsWith(prefix))).size;
+      expect(distinct('update "deliveries"')).toBe(4);
+      expect(distinct('insert into "attempts"')).toBe(4);
+      const stored = await h.db.selectFrom('attempts').select('delivery_id').execute();
+      expect(stored.map((a) => a.delivery_id).sort()).toEqual(
+        Array.from({ length: 36 }, (_, i) => `d${i}`).sort(),
+      );
     });
   });
 }

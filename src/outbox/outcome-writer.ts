@@ -4,7 +4,9 @@
  * `synchronous=FULL`) serves all of them instead of one commit per delivery. Inside the
  * transaction, deliveries that move to the same state share one `UPDATE … WHERE id IN (…)`
  * and all attempt rows go in with one multi-row `INSERT`, so a batch costs a few statements
- * (round trips on PostgreSQL), not two per delivery.
+ * (round trips on PostgreSQL), not two per delivery. On SQLite the `INSERT` is cut into chunks
+ * of power-of-two sizes and the id lists are padded to one (db/statement-shapes.ts), so each
+ * statement is prepared for a few sizes, not for every batch size.
  *
  * Every update is guarded by the lease: it only touches a delivery that is still `delivering`
  * and leased to this worker, and an attempt row is written only for a delivery whose update
@@ -24,6 +26,7 @@ import type { Insertable, Kysely } from 'kysely';
 import { newId } from '../core/ids.js';
 import { createBatchWriter } from '../db/batch-writer.js';
 import type { DbAdapter } from '../db/dialect-adapter.js';
+import { paddedInList, powerOfTwoChunks } from '../db/statement-shapes.js';
 import type { AttemptsTable, Database, DeliveryStatus } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import { queueAlerts } from './alert-queue.js';
@@ -109,7 +112,7 @@ export function createOutcomeWriter(deps: OutcomeWriterDeps): OutcomeWriter {
           updated_at: now,
           completed_at: first.status === 'pending' ? null : now,
         })
-        .where('id', 'in', [first.deliveryId, ...rest.map((o) => o.deliveryId)])
+        .where('id', 'in', paddedInList([first.deliveryId, ...rest.map((o) => o.deliveryId)]))
         .where('lease_owner', '=', deps.owner)
         .where('status', '=', 'delivering')
         .returning('id')
@@ -129,7 +132,9 @@ export function createOutcomeWriter(deps: OutcomeWriterDeps): OutcomeWriter {
           ]
         : [],
     );
-    if (attempts.length > 0) await trx.insertInto('attempts').values(attempts).execute();
+    const inserts = deps.adapter.keepsStatementsByText ? powerOfTwoChunks(attempts) : [attempts];
+    for (const rows of inserts)
+      if (rows.length > 0) await trx.insertInto('attempts').values(rows).execute();
     const alerts = outcomes.flatMap((o) =>
       o.alert && recorded.has(o.deliveryId)
         ? [
