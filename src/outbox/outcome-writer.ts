@@ -4,9 +4,9 @@
  * `synchronous=FULL`) serves all of them instead of one commit per delivery. Inside the
  * transaction, deliveries that move to the same state share one `UPDATE … WHERE id IN (…)`
  * and all attempt rows go in with one multi-row `INSERT`, so a batch costs a few statements
- * (round trips on PostgreSQL), not two per delivery. On SQLite the `INSERT` is cut into chunks
- * of power-of-two sizes and the id lists are padded to one (db/statement-shapes.ts), so each
- * statement is prepared for a few sizes, not for every batch size.
+ * (round trips on PostgreSQL), not two per delivery. The id lists are padded to a power of two
+ * and, on SQLite, the `INSERT` is cut into chunks of power-of-two sizes (db/statement-shapes.ts),
+ * so each statement is prepared for a few sizes, not for every batch size.
  *
  * Every update is guarded by the lease: it only touches a delivery that is still `delivering`
  * and leased to this worker, and an attempt row is written only for a delivery whose update
