@@ -23,10 +23,10 @@ export function bucketSize(n: number): number {
  * An empty list stays empty.
  */
 export function paddedInList<T>(values: readonly T[]): T[] {
-  const last = values.at(-1);
-  if (last === undefined) return [];
+  if (values.length === 0) return [];
   const padded = [...values];
-  while (padded.length < bucketSize(values.length)) padded.push(last);
+  const last = values[values.length - 1] as T;
+  for (let size = bucketSize(values.length); padded.length < size; ) padded.push(last);
   return padded;
 }
 
