@@ -8,7 +8,9 @@
  *   cookie cleared, and is not counted as a failed authentication: after a token rotation
  *   every open tab would otherwise use up its address's allowance at once and lock its user
  *   out of signing in again; a session id (256 random bits) cannot be guessed anyway.
- * - Neither: `401`, counted.
+ * - Neither: `401`, not counted and never `429`: such a request guesses nothing (the sign-in
+ *   page asking whether it is signed in; the requests a page sent just after a dead session's
+ *   cookie was cleared).
  * - Cross-site requests: a change (any method but GET, HEAD, OPTIONS) authenticated by the
  *   cookie must carry `X-Ipnhub-Csrf: 1`, which a form or link on another site cannot send,
  *   and, when the browser sends `Origin`, come from this server's own origin (or the public
@@ -27,10 +29,11 @@ import type { ErrorCode } from '../core/errors.js';
 import { IpnhubError } from '../core/errors.js';
 import type { Logger } from '../lib/logger.js';
 import {
-  bearerToken,
+  MISSING_BEARER_DETAIL,
   checkBearerToken,
   refuseExhaustedClient,
   refuseUnauthenticated,
+  refuseWithoutCredential,
 } from './bearer-guard.js';
 import { clientAddress } from './client-address.js';
 import type { RateWindow } from './rate-window.js';
@@ -103,20 +106,11 @@ export function createAdminGuard(options: AdminGuardOptions): AdminGuard {
   return {
     async authenticate(req, reply) {
       if (req.headers.authorization !== undefined) {
-        await checkBearerToken(bearer, req, reply, bearerToken(req.headers.authorization));
+        await checkBearerToken(bearer, req, reply);
         return { kind: 'token' };
       }
       const id = sessionIdOf(req.headers.cookie);
-      if (id === undefined) {
-        const client = clientAddress(req);
-        refuseExhaustedClient(bearer, client, reply);
-        refuseUnauthenticated(
-          bearer,
-          client,
-          reply,
-          'Send the header Authorization: Bearer <token>.',
-        );
-      }
+      if (id === undefined) refuseWithoutCredential(bearer, reply, MISSING_BEARER_DETAIL);
       const live = await sessions.check(id);
       if (live === null) {
         options.refused('UNAUTHORIZED');

@@ -7,7 +7,10 @@
  * included, since letting the right token through would let a guesser keep guessing at full
  * speed. Successful requests are never counted, so a client that holds the token is not
  * throttled unless its own address also produced the failures (behind a proxy, set
- * `trustProxy` so that the address is the client's, not the proxy's).
+ * `trustProxy` so that the address is the client's, not the proxy's). Nor are requests that
+ * present no credential at all (no `Authorization` header): they guess nothing, and counting
+ * them would lock out a browser whose page merely asked whether it is signed in, or whose
+ * requests went out just after a cleared cookie. They get `401`, never `429`.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AdminTokenVerifier } from '../secrets/admin-token.js';
@@ -63,6 +66,17 @@ export function refuseExhaustedClient(
   );
 }
 
+/** Throws `UNAUTHORIZED` with `detail` for a request that presented no credential; not counted. */
+export function refuseWithoutCredential(
+  options: Pick<BearerGuardOptions, 'refused'>,
+  reply: FastifyReply,
+  detail: string,
+): never {
+  options.refused('UNAUTHORIZED');
+  reply.header('www-authenticate', 'Bearer realm="ipnhub"');
+  throw new IpnhubError('UNAUTHORIZED', detail);
+}
+
 /** Counts a failed authentication of `client` and throws `UNAUTHORIZED` with `detail`. */
 export function refuseUnauthenticated(
   options: Pick<BearerGuardOptions, 'failures' | 'refused'>,
@@ -71,28 +85,32 @@ export function refuseUnauthenticated(
   detail: string,
 ): never {
   options.failures?.hit(client);
-  options.refused('UNAUTHORIZED');
-  reply.header('www-authenticate', 'Bearer realm="ipnhub"');
-  throw new IpnhubError('UNAUTHORIZED', detail);
+  return refuseWithoutCredential(options, reply, detail);
 }
 
-/** Whether `token` is accepted; throws `UNAUTHORIZED` (counted) when it is not, `RATE_LIMITED` when the address is refused anyway. */
+export const MISSING_BEARER_DETAIL = 'Send the header Authorization: Bearer <token>.';
+
+/**
+ * Checks the request's `Authorization` header: passes with an accepted Bearer token; throws
+ * `UNAUTHORIZED` (counted) for a wrong token or another scheme, `RATE_LIMITED` when the address
+ * is refused anyway. Without the header: `UNAUTHORIZED`, not counted.
+ */
 export async function checkBearerToken(
   options: BearerGuardOptions,
   req: FastifyRequest,
   reply: FastifyReply,
-  token: string | undefined,
 ): Promise<void> {
+  const header = req.headers.authorization;
+  if (header === undefined) refuseWithoutCredential(options, reply, MISSING_BEARER_DETAIL);
   const client = clientAddress(req);
   refuseExhaustedClient(options, client, reply);
+  const token = bearerToken(header);
   if (token !== undefined && (await anyAccepts(options.accepts, token))) return;
   refuseUnauthenticated(
     options,
     client,
     reply,
-    token === undefined
-      ? 'Send the header Authorization: Bearer <token>.'
-      : 'The token is not valid.',
+    token === undefined ? MISSING_BEARER_DETAIL : 'The token is not valid.',
   );
 }
 
@@ -100,6 +118,5 @@ export async function checkBearerToken(
 export function bearerGuard(
   options: BearerGuardOptions,
 ): (req: FastifyRequest, reply: FastifyReply) => Promise<void> {
-  return (req, reply) =>
-    checkBearerToken(options, req, reply, bearerToken(req.headers.authorization));
+  return (req, reply) => checkBearerToken(options, req, reply);
 }

@@ -140,8 +140,32 @@ for (const dialect of enabledDialects()) {
       for (let i = 0; i < 10; i++)
         expect((await get('/api/v1/sources', operator, TEST_ADMIN_TOKEN)).statusCode).toBe(200);
       for (let i = 0; i < 3; i++)
-        expect((await get('/api/v1/sources', operator)).statusCode).toBe(401);
-      expect((await get('/api/v1/sources', operator)).statusCode).toBe(429);
+        expect((await get('/api/v1/sources', operator, `guess-${i}`)).statusCode).toBe(401);
+      expect((await get('/api/v1/sources', operator, TEST_ADMIN_TOKEN)).statusCode).toBe(429);
+      clock.advance(60_000);
+    });
+
+    it('does not count requests without any credential, and answers them 401 even over the limit', async () => {
+      const browser = '203.0.113.21';
+      for (let i = 0; i < 10; i++) {
+        expect((await get('/api/v1/sources', browser)).statusCode).toBe(401);
+        expect((await get('/metrics', browser)).statusCode).toBe(401);
+      }
+      expect((await get('/api/v1/sources', browser, TEST_ADMIN_TOKEN)).statusCode).toBe(200);
+      // Another scheme is a credential, a wrong one: counted.
+      for (let i = 0; i < 3; i++) {
+        const basic = await h.app.inject({
+          method: 'GET',
+          url: '/api/v1/sources',
+          remoteAddress: browser,
+          headers: { authorization: 'Basic Z3Vlc3M6Z3Vlc3M=' },
+        });
+        expect(basic.statusCode).toBe(401);
+      }
+      expect((await get('/api/v1/sources', browser, TEST_ADMIN_TOKEN)).statusCode).toBe(429);
+      const bare = await get('/api/v1/sources', browser);
+      expect(bare.statusCode).toBe(401);
+      expect(bare.headers['retry-after']).toBeUndefined();
       clock.advance(60_000);
     });
 

@@ -390,7 +390,7 @@ for (const dialect of enabledDialects()) {
       expect((await client.signIn(TEST_ADMIN_TOKEN, from('203.0.113.7'))).status).toBe(204);
     });
 
-    it('does not count requests with a dead session cookie (every open tab after a rotation)', async () => {
+    it('does not count requests with a dead session cookie (every open tab after a rotation) or without a cookie', async () => {
       const client = api(h);
       for (let i = 0; i < 10; i++) {
         const res = await client.request({
@@ -401,6 +401,18 @@ for (const dialect of enabledDialects()) {
         });
         expect(res.status).toBe(401);
       }
+      // Nor those the page sent after the answer cleared the cookie, nor the sign-in page's
+      // question whether it is signed in: they carry no credential at all.
+      for (let i = 0; i < 10; i++)
+        expect(
+          (
+            await client.request({
+              method: 'GET',
+              url: '/api/v1/session',
+              remoteAddress: '203.0.113.20',
+            })
+          ).status,
+        ).toBe(401);
       expect(
         (await client.signIn(TEST_ADMIN_TOKEN, { remoteAddress: '203.0.113.20' })).status,
       ).toBe(204);
