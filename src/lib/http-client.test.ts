@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort } from '../../test/helpers/closed-port.js';
 import { createHttpClient } from './http-client.js';
-import type { HttpClient, HttpResult } from './http-client.js';
+import type { HttpClient, HttpRequest, HttpResult } from './http-client.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -220,34 +220,50 @@ describe('createHttpClient: requests and responses', () => {
   });
 });
 
+/** Sends a GET with `overrides` and expects it to end as a timeout after `ms`. */
+async function expectTimeout(
+  http: HttpClient,
+  overrides: Partial<HttpRequest>,
+  ms: number,
+): Promise<void> {
+  const failure = expectFailure(
+    await http.request({ method: 'GET', url: `http://127.0.0.1:${port}/slow`, ...overrides }),
+  );
+  expect(failure.kind).toBe('timeout');
+  expect(failure.message).toBe(`no complete answer within ${ms} ms`);
+}
+
+/** Sends a GET that `signal` may abort and expects a failure. */
+async function failureWith(signal: AbortSignal) {
+  return expectFailure(
+    await client().request({ method: 'GET', url: `http://127.0.0.1:${port}/`, signal }),
+  );
+}
+
 describe('createHttpClient: failures as values', () => {
   it('reports a timeout when the server never answers', async () => {
     handler = () => {
       /* never answer */
     };
-    const failure = expectFailure(
-      await client({ timeoutMs: 150 }).request({
-        method: 'GET',
-        url: `http://127.0.0.1:${port}/slow`,
-      }),
-    );
-    expect(failure.kind).toBe('timeout');
-    expect(failure.message).toBe('no complete answer within 150 ms');
+    await expectTimeout(client({ timeoutMs: 150 }), {}, 150);
+  });
+
+  it('ends a request whose body keeps trickling past the whole-request timeout', async () => {
+    // A byte every 20 ms: neither the headers nor the gaps between body chunks time out, only
+    // the limit on the whole request does.
+    handler = (_req, res) => {
+      res.writeHead(200);
+      const trickle = setInterval(() => res.write('.'), 20);
+      res.on('close', () => clearInterval(trickle));
+    };
+    await expectTimeout(client({ timeoutMs: 250 }), {}, 250);
   });
 
   it('lets a request override the timeout', async () => {
     handler = () => {
       /* never answer */
     };
-    const failure = expectFailure(
-      await client({ timeoutMs: 30_000 }).request({
-        method: 'GET',
-        url: `http://127.0.0.1:${port}/slow`,
-        timeoutMs: 100,
-      }),
-    );
-    expect(failure.kind).toBe('timeout');
-    expect(failure.message).toBe('no complete answer within 100 ms');
+    await expectTimeout(client({ timeoutMs: 30_000 }), { timeoutMs: 100 }, 100);
   });
 
   it('lets a request wait longer than the client default', async () => {
@@ -302,13 +318,7 @@ describe('createHttpClient: failures as values', () => {
   it('reports the caller aborting before the start', async () => {
     const controller = new AbortController();
     controller.abort();
-    const failure = expectFailure(
-      await client().request({
-        method: 'GET',
-        url: `http://127.0.0.1:${port}/`,
-        signal: controller.signal,
-      }),
-    );
+    const failure = await failureWith(controller.signal);
     expect(failure.kind).toBe('aborted');
     expect(hits).toEqual([]);
   });
@@ -316,14 +326,19 @@ describe('createHttpClient: failures as values', () => {
   it('reports the caller aborting while waiting for the answer', async () => {
     const controller = new AbortController();
     handler = () => controller.abort();
-    const failure = expectFailure(
-      await client().request({
-        method: 'GET',
-        url: `http://127.0.0.1:${port}/`,
-        signal: controller.signal,
-      }),
-    );
+    const failure = await failureWith(controller.signal);
     expect(failure.kind).toBe('aborted');
     expect(failure.message).toBe('the request was aborted');
+  });
+
+  it('reports the caller aborting while the body is read', async () => {
+    const controller = new AbortController();
+    handler = (_req, res) => {
+      res.writeHead(200);
+      // The first chunk is on its way; the rest never comes.
+      res.write('first', () => controller.abort());
+    };
+    const failure = await failureWith(controller.signal);
+    expect(failure.kind).toBe('aborted');
   });
 });

@@ -10,6 +10,7 @@
  */
 import { lookup as dnsLookup } from 'node:dns';
 import type { LookupAddress, LookupOptions } from 'node:dns';
+import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent } from 'undici';
@@ -187,13 +188,19 @@ export function createHttpClient(
     }
 
     const timeoutMs = req.timeoutMs ?? options.timeoutMs;
-    const controller = new AbortController();
+    // undici's request signal: an `EventEmitter` that emits `abort` (its documented alternative
+    // to an `AbortSignal`), which costs a few microseconds less per request than an
+    // `AbortController` and its `EventTarget` listeners (docs/benchmarks.md, "Abort signals per
+    // attempt"). Emitted once the request is over, it reaches no one.
+    const abort = new EventEmitter();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      controller.abort();
+      abort.emit('abort');
     }, timeoutMs);
-    const onCallerAbort = (): void => controller.abort();
+    const onCallerAbort = (): void => {
+      abort.emit('abort');
+    };
     req.signal?.addEventListener('abort', onCallerAbort, { once: true });
 
     try {
@@ -203,7 +210,7 @@ export function createHttpClient(
         method: req.method.toUpperCase(),
         headers,
         body: req.body ?? null,
-        signal: controller.signal,
+        signal: abort,
         // Per request, so a connection's longer timeout is not cut short by the agent's default.
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,

@@ -55,6 +55,7 @@ import { createBatchWriter } from '../db/batch-writer.js';
 import { paddedInList } from '../db/statement-shapes.js';
 import { settleOutcome } from '../jobs/settle-outcome.js';
 import { createSlots } from '../jobs/slots.js';
+import { createAttemptDeadlines } from '../jobs/attempt-deadlines.js';
 import type { Clock } from '../lib/clock.js';
 import { createEventLoopTurns } from '../lib/event-loop-turns.js';
 import type { TakeTurn } from '../lib/event-loop-turns.js';
@@ -153,30 +154,6 @@ interface Settled {
   lastError: string | null;
 }
 
-/**
- * An abort signal for one attempt: fires when the worker stops or the deadline passes, and is
- * released as soon as the attempt ends. (AbortSignal.timeout + AbortSignal.any would keep a
- * timer and a dependant signal alive for the whole deadline after every attempt: at a few
- * thousand deliveries per second that is tens of megabytes held for a minute.)
- */
-function attemptDeadline(stop: AbortSignal, ms: number): { signal: AbortSignal; release(): void } {
-  const controller = new AbortController();
-  const onStop = (): void => controller.abort(stop.reason);
-  const timer = setTimeout(
-    () => controller.abort(new Error(`delivery attempt timed out after ${ms} ms`)),
-    ms,
-  );
-  if (stop.aborted) onStop();
-  else stop.addEventListener('abort', onStop, { once: true });
-  return {
-    signal: controller.signal,
-    release() {
-      clearTimeout(timer);
-      stop.removeEventListener('abort', onStop);
-    },
-  };
-}
-
 function excerpt(text: string | undefined): string | null {
   if (text === undefined || text === '') return null;
   return text.length > RESPONSE_EXCERPT_CHARS
@@ -194,6 +171,7 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
   });
   const takeTurn = deps.takeTurn ?? createEventLoopTurns();
   const slots = createSlots(deps.concurrency);
+  const attemptDeadline = createAttemptDeadlines();
   const startWithinMs = startWindowMs(deps.leaseMs, deps.deliveryTimeoutMs);
   /** Running mean of the time a connector takes (ms, on `clock`); null until the first one returned. */
   let meanAttemptMs: number | null = null;
@@ -369,7 +347,11 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
       // The attempt starts now, not while it waited for its slot.
       startedAt = deps.clock.now();
       started = performance.now();
-      const deadline = attemptDeadline(stop, deps.deliveryTimeoutMs);
+      const deadline = attemptDeadline(
+        stop,
+        deps.deliveryTimeoutMs,
+        `delivery attempt timed out after ${deps.deliveryTimeoutMs} ms`,
+      );
       const connector = getConnector(connection.connector);
       let attemptLogger: Logger | undefined;
       // What the connector sends is kept with the attempt, the connection's secrets scrubbed.
@@ -381,33 +363,35 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
         scrubberOf(connection, connector.secretFields),
         { ref: 'event-envelope', text: envelope },
       );
-      result = await runConnector(connector, loaded.event, connection.config, {
-        deliveryId: delivery.id,
-        connectionId: connection.id,
-        connectionName: connection.name,
-        attempt: attemptNo,
-        trigger: delivery.trigger === 'manual' ? 'manual' : 'scheduled',
-        eventEnvelope: envelope,
-        http: recorder.http,
-        mailer: deps.mailer,
-        // Made when the connector first logs: most attempts never do, and a child logger
-        // serializes its bindings when it is made.
-        get logger() {
-          attemptLogger ??= deps.logger.child({
-            deliveryId: delivery.id,
-            connectionId: connection.id,
-          });
-          return attemptLogger;
-        },
-        clock: deps.clock,
-        signal: deadline.signal,
-        caches: deps.caches,
-        originalRequest: () => originalRequest(delivery.event_id),
-        ...(deps.connections.update ? { saveConfig: saveConfigOf(connection.id) } : {}),
-      }).finally(() => {
+      try {
+        result = await runConnector(connector, loaded.event, connection.config, {
+          deliveryId: delivery.id,
+          connectionId: connection.id,
+          connectionName: connection.name,
+          attempt: attemptNo,
+          trigger: delivery.trigger === 'manual' ? 'manual' : 'scheduled',
+          eventEnvelope: envelope,
+          http: recorder.http,
+          mailer: deps.mailer,
+          // Made when the connector first logs: most attempts never do, and a child logger
+          // serializes its bindings when it is made.
+          get logger() {
+            attemptLogger ??= deps.logger.child({
+              deliveryId: delivery.id,
+              connectionId: connection.id,
+            });
+            return attemptLogger;
+          },
+          clock: deps.clock,
+          signal: deadline.signal,
+          caches: deps.caches,
+          originalRequest: () => originalRequest(delivery.event_id),
+          ...(deps.connections.update ? { saveConfig: saveConfigOf(connection.id) } : {}),
+        });
+      } finally {
         deadline.release();
         slots.give();
-      });
+      }
       ranConnector = true;
       // On the worker's clock: the wall clock, or a test's manual one.
       const took = deps.clock.now().getTime() - startedAt.getTime();

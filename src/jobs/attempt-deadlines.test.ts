@@ -1,0 +1,58 @@
+import { getEventListeners, once } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { createAttemptDeadlines } from './attempt-deadlines.js';
+
+const LONG_MS = 60_000;
+
+describe('createAttemptDeadlines', () => {
+  it('aborts every attempt still running when the stop signal aborts, with its reason, through one listener', () => {
+    const deadlines = createAttemptDeadlines();
+    const stop = new AbortController();
+    const attempts = Array.from({ length: 5 }, () => deadlines(stop.signal, LONG_MS, 'late'));
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(1);
+    const [ended, ...running] = attempts;
+    ended?.release();
+
+    const reason = new Error('worker stopping');
+    stop.abort(reason);
+    expect(ended?.signal.aborted).toBe(false);
+    for (const attempt of running) {
+      expect(attempt.signal.aborted).toBe(true);
+      expect(attempt.signal.reason).toBe(reason);
+      attempt.release();
+    }
+  });
+
+  it('hands out an aborted signal once the stop signal has aborted', () => {
+    const deadlines = createAttemptDeadlines();
+    const stop = new AbortController();
+    stop.abort(new Error('stopped'));
+    const attempt = deadlines(stop.signal, LONG_MS, 'late');
+    expect(attempt.signal.aborted).toBe(true);
+    expect(attempt.signal.reason).toBe(stop.signal.reason);
+    attempt.release();
+  });
+
+  it('aborts an attempt when its deadline passes, saying so', async () => {
+    const deadlines = createAttemptDeadlines();
+    const stop = new AbortController();
+    const attempt = deadlines(stop.signal, 1, 'delivery attempt timed out after 1 ms');
+    await once(attempt.signal, 'abort');
+    expect(attempt.signal.reason).toEqual(new Error('delivery attempt timed out after 1 ms'));
+    attempt.release();
+  });
+
+  it('keeps one listener per stop signal: a new runner start has its own', () => {
+    const deadlines = createAttemptDeadlines();
+    const first = new AbortController();
+    const second = new AbortController();
+    const a = deadlines(first.signal, LONG_MS, 'late');
+    const b = deadlines(second.signal, LONG_MS, 'late');
+    const c = deadlines(second.signal, LONG_MS, 'late');
+    expect(getEventListeners(first.signal, 'abort')).toHaveLength(1);
+    expect(getEventListeners(second.signal, 'abort')).toHaveLength(1);
+    first.abort();
+    expect([a.signal.aborted, b.signal.aborted, c.signal.aborted]).toEqual([true, false, false]);
+    for (const attempt of [a, b, c]) attempt.release();
+  });
+});
