@@ -6,9 +6,9 @@ const LONG_MS = 60_000;
 
 describe('createAttemptDeadlines', () => {
   it('aborts every attempt still running when the stop signal aborts, with its reason, through one listener', () => {
-    const deadlines = createAttemptDeadlines();
+    const deadlines = createAttemptDeadlines(LONG_MS, 'late');
     const stop = new AbortController();
-    const attempts = Array.from({ length: 5 }, () => deadlines(stop.signal, LONG_MS, 'late'));
+    const attempts = Array.from({ length: 5 }, () => deadlines(stop.signal));
     expect(getEventListeners(stop.signal, 'abort')).toHaveLength(1);
     const [ended, ...running] = attempts;
     ended?.release();
@@ -24,31 +24,31 @@ describe('createAttemptDeadlines', () => {
   });
 
   it('hands out an aborted signal once the stop signal has aborted', () => {
-    const deadlines = createAttemptDeadlines();
+    const deadlines = createAttemptDeadlines(LONG_MS, 'late');
     const stop = new AbortController();
     stop.abort(new Error('stopped'));
-    const attempt = deadlines(stop.signal, LONG_MS, 'late');
+    const attempt = deadlines(stop.signal);
     expect(attempt.signal.aborted).toBe(true);
     expect(attempt.signal.reason).toBe(stop.signal.reason);
     attempt.release();
   });
 
   it('aborts an attempt when its deadline passes, saying so', async () => {
-    const deadlines = createAttemptDeadlines();
+    const deadlines = createAttemptDeadlines(1, 'delivery attempt timed out after 1 ms');
     const stop = new AbortController();
-    const attempt = deadlines(stop.signal, 1, 'delivery attempt timed out after 1 ms');
+    const attempt = deadlines(stop.signal);
     await once(attempt.signal, 'abort');
     expect(attempt.signal.reason).toEqual(new Error('delivery attempt timed out after 1 ms'));
     attempt.release();
   });
 
   it('keeps one listener per stop signal: a new runner start has its own', () => {
-    const deadlines = createAttemptDeadlines();
+    const deadlines = createAttemptDeadlines(LONG_MS, 'late');
     const first = new AbortController();
     const second = new AbortController();
-    const a = deadlines(first.signal, LONG_MS, 'late');
-    const b = deadlines(second.signal, LONG_MS, 'late');
-    const c = deadlines(second.signal, LONG_MS, 'late');
+    const a = deadlines(first.signal);
+    const b = deadlines(second.signal);
+    const c = deadlines(second.signal);
     expect(getEventListeners(first.signal, 'abort')).toHaveLength(1);
     expect(getEventListeners(second.signal, 'abort')).toHaveLength(1);
     first.abort();

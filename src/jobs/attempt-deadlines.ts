@@ -18,16 +18,16 @@ export interface AttemptDeadline {
   release(): void;
 }
 
-export type AttemptDeadlines = (
-  stop: AbortSignal,
-  ms: number,
-  timeoutMessage: string,
-) => AttemptDeadline;
+/** Starts an attempt's deadline under the runner's `stop` signal. */
+export type AttemptDeadlines = (stop: AbortSignal) => AttemptDeadline;
 
 const NOTHING_TO_RELEASE = (): void => undefined;
 
-/** A source of attempt deadlines; stop signals it has seen are held weakly. */
-export function createAttemptDeadlines(): AttemptDeadlines {
+/**
+ * A source of attempt deadlines of `ms` each, aborting with `timeoutMessage` when they pass;
+ * stop signals it has seen are held weakly.
+ */
+export function createAttemptDeadlines(ms: number, timeoutMessage: string): AttemptDeadlines {
   const liveByStop = new WeakMap<AbortSignal, Set<AbortController>>();
 
   function liveUnder(stop: AbortSignal): Set<AbortController> {
@@ -48,7 +48,7 @@ export function createAttemptDeadlines(): AttemptDeadlines {
     return live;
   }
 
-  return (stop, ms, timeoutMessage) => {
+  return (stop) => {
     const controller = new AbortController();
     if (stop.aborted) {
       controller.abort(stop.reason);

@@ -171,7 +171,10 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
   });
   const takeTurn = deps.takeTurn ?? createEventLoopTurns();
   const slots = createSlots(deps.concurrency);
-  const attemptDeadline = createAttemptDeadlines();
+  const attemptDeadline = createAttemptDeadlines(
+    deps.deliveryTimeoutMs,
+    `delivery attempt timed out after ${deps.deliveryTimeoutMs} ms`,
+  );
   const startWithinMs = startWindowMs(deps.leaseMs, deps.deliveryTimeoutMs);
   /** Running mean of the time a connector takes (ms, on `clock`); null until the first one returned. */
   let meanAttemptMs: number | null = null;
@@ -347,11 +350,7 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
       // The attempt starts now, not while it waited for its slot.
       startedAt = deps.clock.now();
       started = performance.now();
-      const deadline = attemptDeadline(
-        stop,
-        deps.deliveryTimeoutMs,
-        `delivery attempt timed out after ${deps.deliveryTimeoutMs} ms`,
-      );
+      const deadline = attemptDeadline(stop);
       const connector = getConnector(connection.connector);
       let attemptLogger: Logger | undefined;
       // What the connector sends is kept with the attempt, the connection's secrets scrubbed.
