@@ -29,7 +29,6 @@ import type { ErrorCode } from '../core/errors.js';
 import { IpnhubError } from '../core/errors.js';
 import type { Logger } from '../lib/logger.js';
 import {
-  MISSING_BEARER_DETAIL,
   checkBearerToken,
   refuseExhaustedClient,
   refuseUnauthenticated,
@@ -110,7 +109,7 @@ export function createAdminGuard(options: AdminGuardOptions): AdminGuard {
         return { kind: 'token' };
       }
       const id = sessionIdOf(req.headers.cookie);
-      if (id === undefined) refuseWithoutCredential(bearer, reply, MISSING_BEARER_DETAIL);
+      if (id === undefined) refuseWithoutCredential(bearer, reply);
       const live = await sessions.check(id);
       if (live === null) {
         options.refused('UNAUTHORIZED');

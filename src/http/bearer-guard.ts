@@ -44,6 +44,8 @@ async function anyAccepts(
   return false;
 }
 
+const MISSING_BEARER_DETAIL = 'Send the header Authorization: Bearer <token>.';
+
 /** Throws `RATE_LIMITED` (with `Retry-After`) when `client` has used up its failed authentications. Sign-in (admin-guard.ts) shares it. */
 export function refuseExhaustedClient(
   options: Pick<BearerGuardOptions, 'failures' | 'logger' | 'refused'>,
@@ -66,8 +68,8 @@ export function refuseExhaustedClient(
   );
 }
 
-/** Throws `UNAUTHORIZED` with `detail` for a request that presented no credential; not counted. */
-export function refuseWithoutCredential(
+/** Throws `UNAUTHORIZED` with `detail`, recording the refusal; counts nothing against the address. */
+function refuse(
   options: Pick<BearerGuardOptions, 'refused'>,
   reply: FastifyReply,
   detail: string,
@@ -75,6 +77,14 @@ export function refuseWithoutCredential(
   options.refused('UNAUTHORIZED');
   reply.header('www-authenticate', 'Bearer realm="ipnhub"');
   throw new IpnhubError('UNAUTHORIZED', detail);
+}
+
+/** Throws `UNAUTHORIZED` for a request that presented no credential at all; not counted. */
+export function refuseWithoutCredential(
+  options: Pick<BearerGuardOptions, 'refused'>,
+  reply: FastifyReply,
+): never {
+  return refuse(options, reply, MISSING_BEARER_DETAIL);
 }
 
 /** Counts a failed authentication of `client` and throws `UNAUTHORIZED` with `detail`. */
@@ -85,10 +95,8 @@ export function refuseUnauthenticated(
   detail: string,
 ): never {
   options.failures?.hit(client);
-  return refuseWithoutCredential(options, reply, detail);
+  return refuse(options, reply, detail);
 }
-
-export const MISSING_BEARER_DETAIL = 'Send the header Authorization: Bearer <token>.';
 
 /**
  * Checks the request's `Authorization` header: passes with an accepted Bearer token; throws
@@ -101,7 +109,7 @@ export async function checkBearerToken(
   reply: FastifyReply,
 ): Promise<void> {
   const header = req.headers.authorization;
-  if (header === undefined) refuseWithoutCredential(options, reply, MISSING_BEARER_DETAIL);
+  if (header === undefined) refuseWithoutCredential(options, reply);
   const client = clientAddress(req);
   refuseExhaustedClient(options, client, reply);
   const token = bearerToken(header);
