@@ -4,7 +4,7 @@
  * navigation focus moves to `<main>`, so keyboard and screen-reader users start at the new
  * page's heading rather than at the link they used.
  */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useId, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { ErrorDisplay } from '../components/error-display.js';
@@ -25,7 +25,10 @@ export function Layout() {
   const [menuOpen, setMenuOpen] = useState(false);
   const navId = useId();
 
-  useEffect(() => {
+  // A layout effect, so focus moves in the same commit that shows the new page: a passive
+  // effect runs a task later, and a keystroke or screen reader arriving in between would still
+  // act on the link that was used.
+  useLayoutEffect(() => {
     if (shownPath.current === location.pathname) return;
     shownPath.current = location.pathname;
     setMenuOpen(false);
