@@ -167,6 +167,37 @@ for (const dialect of enabledDialects()) {
       },
     );
 
+    it.runIf(dialect === 'postgres')(
+      'starts no second batch for items that arrive while one is written: they wait and form the next',
+      async () => {
+        const released = createCondition();
+        let release = false;
+        const w = writer({
+          concurrentBatches: 2,
+          async write(trx, items) {
+            const keys = await insertEach(trx, items);
+            if (items[0]?.key === 'a') {
+              released.notify();
+              await released.until(() => release);
+            }
+            return keys;
+          },
+        });
+        const first = w.submit({ key: 'a' });
+        await released.until(() => batches.length === 1);
+        const later = [w.submit({ key: 'b' }), w.submit({ key: 'c' })];
+        // Turns of the event loop in which a second batch would have begun its transaction: the
+        // writer starts one without waiting for I/O, so none begun by now means none was started.
+        for (let turn = 0; turn < 3; turn++) await new Promise<void>((r) => setImmediate(r));
+        expect(counted.transactions()).toBe(1);
+        release = true;
+        released.notify();
+        expect(await Promise.all([first, ...later])).toEqual(['A', 'B', 'C']);
+        expect(batches).toEqual([['a'], ['b', 'c']]);
+        expect(counted.transactions()).toBe(2);
+      },
+    );
+
     it('writes one batch at a time with keyOf, whatever concurrentBatches says', async () => {
       let writing = 0;
       let most = 0;

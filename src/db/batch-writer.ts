@@ -35,9 +35,10 @@ export interface BatchWriterOptions<Item, Result> {
    */
   keyOf?: (item: Item) => string;
   /**
-   * Batches written at the same time, each in its own transaction (default 1). More than one
-   * pays when a batch waits on round trips to a database server rather than on this process;
-   * only without `keyOf` (two batches in flight could hold the same key).
+   * Batches written at the same time, each in its own transaction (default 1); only without
+   * `keyOf` (two batches in flight could hold the same key). Another batch starts when one starts
+   * or ends and items are still queued, so a second is in flight only when more than `maxBatch`
+   * items wait at that moment; items that arrive while a batch is written wait for the next one.
    */
   concurrentBatches?: number;
   /**

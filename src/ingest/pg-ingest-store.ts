@@ -14,8 +14,12 @@ import { pgGroupWriter } from './pg-batch-commit.js';
 import { createOneStatementWriter } from './pg-one-statement.js';
 
 /**
- * Batches in flight at once, each on its own pooled connection: a batch spends most of its time
- * waiting for the server (round trips, the commit's WAL flush), so a second one fills that wait.
+ * Batches in flight at once, each on its own pooled connection. The batch writer starts a second
+ * one only when more than a full batch (`maxBatch`, 256) is waiting as a batch starts or ends, a
+ * burst from many clients at once; under a steady load the notifications that arrive while a
+ * batch is written wait for it and form the next one, so one batch is in flight. Starting a
+ * second batch for them as they arrive was measured and cost PostgreSQL more CPU per notification
+ * for no higher rate (docs/benchmarks.md, "PostgreSQL ingest: what one process is bound by").
  * Two notifications of one order in two batches are serialised by the database's row locks; an
  * order written by the other batch meanwhile fails the batch into one-by-one writes
  * (batch-commit.ts).
