@@ -2,7 +2,7 @@
  * Sign-in: the admin token is sent once to `POST /api/v1/session`, which answers with an
  * HttpOnly session cookie; the token is kept only in this field's state and dropped after.
  */
-import { useEffect, useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router';
@@ -29,7 +29,7 @@ export function SignInPage() {
   const target =
     state.from?.startsWith('/') && !state.from.startsWith('/sign-in') ? state.from : '/';
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     document.title = `${t('signIn.title')} · ipnhub`;
   }, [t]);
 

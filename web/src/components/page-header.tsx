@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useLayoutEffect } from 'react';
 import type { ReactNode } from 'react';
 
 export interface PageHeaderProps {
@@ -10,7 +10,9 @@ export interface PageHeaderProps {
 
 /** The page's one `<h1>`, its description and actions; also the document's title. */
 export function PageHeader({ title, description, actions }: PageHeaderProps) {
-  useEffect(() => {
+  // Set in the commit that shows the page, as the layout moves focus (app/layout.tsx): a passive
+  // effect would run a task later.
+  useLayoutEffect(() => {
     document.title = `${title} · ipnhub`;
   }, [title]);
   return (
