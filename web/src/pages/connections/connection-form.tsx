@@ -11,7 +11,7 @@
  * A CRM's form is large (an action form per event type): its parts are memoized and get
  * stable callbacks, so a keystroke re-renders the part it is typed in, not the whole form.
  */
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorDisplay } from '../../components/error-display.js';
@@ -137,8 +137,9 @@ export function ConnectionForm({
   );
 
   const refusal = useMemo(() => problemsOfRefusal(t, error), [t, error]);
-  // After a refusal, to the first field it names (the summary lists them all).
-  useEffect(() => {
+  // After a refusal, to the first field it names (the summary lists them all), in the commit
+  // that shows it: a passive effect runs a task later.
+  useLayoutEffect(() => {
     if (error) focusFirstProblem(form.current);
   }, [error]);
   const configProblems: Problems = useMemo(

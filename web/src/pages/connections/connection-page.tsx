@@ -39,7 +39,9 @@ export function ConnectionPage() {
   const sources = useSourcesForFilter();
   const connection = useConnection(id);
   const remove = useDeleteConnection(id);
-  if (connection.isPending) return <Loading />;
+  // The page names the connector and the filters' sources: it waits for both lists too, so no
+  // id shows before its name (a list that fails leaves its ids).
+  if (connection.isPending || connectors.isPending || sources.isPending) return <Loading />;
   if (connection.isError)
     return <ErrorDisplay error={connection.error} onRetry={() => void connection.refetch()} />;
   const data = connection.data;

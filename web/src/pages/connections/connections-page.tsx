@@ -30,6 +30,9 @@ export function ConnectionsPage() {
     fetchPage: (cursor) => fetchConnectionsPage(client, cursor),
   });
   const sourceNames = new Map((sources.data?.data ?? []).map((source) => [source.id, source.name]));
+  // The cards name each connection's connector and sources: they wait for both lists, so no id
+  // shows before its name (a list that fails leaves its ids, beside its error).
+  const waiting = query.isPending || connectors.isPending || sources.isPending;
   const add = (
     <Link className="button button-primary" to="/connections/new">
       {t('connections.add')}
@@ -46,11 +49,11 @@ export function ConnectionsPage() {
       {connectors.isError ? (
         <ErrorDisplay error={connectors.error} onRetry={() => void connectors.refetch()} />
       ) : null}
-      {query.isPending ? <Loading /> : null}
+      {waiting ? <Loading /> : null}
       {query.isError ? (
         <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} />
       ) : null}
-      {query.data ? (
+      {query.data && !waiting ? (
         query.data.data.length === 0 ? (
           <EmptyState title={t('connections.emptyTitle')}>{t('connections.emptyBody')}</EmptyState>
         ) : (

@@ -62,7 +62,8 @@ export function OrderPage() {
   const order = useOrder(id);
   const providers = useProviders();
   const source = useSourceOf(order.data?.sourceId);
-  if (order.isPending) return <Loading />;
+  // The header names the provider: the page waits for the catalogue too, so no id shows first.
+  if (order.isPending || providers.isPending) return <Loading />;
   if (order.isError)
     return <ErrorDisplay error={order.error} onRetry={() => void order.refetch()} />;
   const data = order.data;

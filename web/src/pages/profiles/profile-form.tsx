@@ -4,7 +4,7 @@
  * next number), mails and their texts, and the invoicing switch. The browser checks what it can
  * before sending; a refusal of the server is shown at the fields it names.
  */
-import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorDisplay } from '../../components/error-display.js';
@@ -107,8 +107,8 @@ export function ProfileForm({
     disabled: busy,
     onChange: (next: string) => set({ [field]: next } as Partial<ProfileFormValue>),
   });
-  useEffect(() => {
-    // After a refusal, to the first field it names (if any).
+  useLayoutEffect(() => {
+    // After a refusal, to the first field it names (if any), in the commit that shows it.
     if (error) focusFirstProblem(form.current);
   }, [error]);
   const rated = value.taxKind === 'vat_included' || value.taxKind === 'israel_vat';

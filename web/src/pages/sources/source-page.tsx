@@ -19,7 +19,8 @@ export function SourcePage() {
   const providers = useProviders();
   const source = useSource(id);
   const remove = useDeleteSource(id);
-  if (source.isPending) return <Loading />;
+  // The header names the provider: the page waits for the catalogue too, so no id shows first.
+  if (source.isPending || providers.isPending) return <Loading />;
   if (source.isError)
     return <ErrorDisplay error={source.error} onRetry={() => void source.refetch()} />;
   const data = source.data;

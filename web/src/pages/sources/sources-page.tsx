@@ -21,6 +21,9 @@ export function SourcesPage() {
     queryKey: [...SOURCES_KEY, 'list'],
     fetchPage: (cursor) => fetchSourcesPage(client, cursor),
   });
+  // The cards name each source's provider: they wait for the catalogue, so no id shows before
+  // its name (a catalogue that fails leaves the ids, beside its error).
+  const waiting = query.isPending || providers.isPending;
 
   const addButtons = providers.data ? (
     <div className="add-buttons" role="group" aria-label={t('sources.addSource')}>
@@ -46,11 +49,11 @@ export function SourcesPage() {
       {providers.isError ? (
         <ErrorDisplay error={providers.error} onRetry={() => void providers.refetch()} />
       ) : null}
-      {query.isPending ? <Loading /> : null}
+      {waiting ? <Loading /> : null}
       {query.isError ? (
         <ErrorDisplay error={query.error} onRetry={() => void query.refetch()} />
       ) : null}
-      {query.data ? (
+      {query.data && !waiting ? (
         query.data.data.length === 0 ? (
           <EmptyState title={t('sources.emptyTitle')}>{t('sources.emptyBody')}</EmptyState>
         ) : (
