@@ -31,7 +31,7 @@ export function ConnectionsPage() {
   });
   const sourceNames = new Map((sources.data?.data ?? []).map((source) => [source.id, source.name]));
   // The cards name each connection's connector and sources: they wait for both lists, so no id
-  // shows before its name (a list that fails leaves its ids, beside its error).
+  // shows before its name (a list that fails leaves its ids).
   const waiting = query.isPending || connectors.isPending || sources.isPending;
   const add = (
     <Link className="button button-primary" to="/connections/new">
