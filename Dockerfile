@@ -17,7 +17,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts \
  && npm rebuild better-sqlite3 esbuild
 COPY . .
-# Server (dist/) and web UI (dist/web/); then the development dependencies go.
+# Server (dist/server/, bundled) and web UI (dist/web/); then the development dependencies go.
 RUN npm run build \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 

@@ -5,10 +5,11 @@
  *
  * The servers run as compiled JavaScript on plain node, as `ipnhub serve` does in production:
  * under tsx the same process holds ~55 MB more (the loader and its transform cache), which
- * would be charged to ipnhub's RSS. {@link buildServer} compiles `bench/server.ts` and the
- * sources it imports into the OS temp dir, so the repository stays untouched.
+ * would be charged to ipnhub's RSS. {@link buildServer} bundles `bench/server.ts` and the
+ * sources it imports as the shipped build is bundled, into the OS temp dir, so the repository
+ * stays untouched.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { withServerEnvironment } from '../src/lib/server-environment.js';
+import { bundleServer } from '../scripts/server-bundle.js';
 import { readySchema } from './protocol.js';
 import type { Ready, ServerOptions } from './protocol.js';
 
@@ -31,78 +33,37 @@ export function tsxEntry(): ServerEntry {
   return { kind: 'tsx', script: SERVER_SOURCE };
 }
 
-/**
- * Compiles `bench/server.ts` and everything it imports with the project's TypeScript into
- * `<tmp>/ipnhub-bench/build-<checkout>/build` (type errors are not this step's business: `tsc --noEmit` is).
- * A `node_modules` link beside the output lets the compiled files resolve the dependencies.
- */
-const THREAD_ENTRIES = [
-  join(REPO_ROOT, 'src', 'ingest', 'ingest-writer-thread.ts'),
-  join(REPO_ROOT, 'src', 'db', 'checkpoint-thread.ts'),
-  join(REPO_ROOT, 'src', 'invoicing', 'render-thread-entry.ts'),
-  // Loaded on first use (src/invoicing/renderer.ts), which tsc does not follow.
-  join(REPO_ROOT, 'src', 'invoicing', 'pdf', 'render-document-pdf.ts'),
-  join(REPO_ROOT, 'src', 'invoicing', 'e-invoice', 'embed-e-invoice.ts'),
-  // The delivery sink's own process (bench/sink.ts forks it).
-  join(REPO_ROOT, 'bench', 'sink-process.ts'),
-];
-
 export async function buildServer(): Promise<ServerEntry> {
   return { kind: 'compiled', script: await compileForBench(SERVER_SOURCE, 'build') };
 }
 
 /**
- * Compiles `source` (a file under `bench/`), what it imports and the thread entries into
- * `<tmp>/ipnhub-bench/build-<checkout>/<name>`; answers the compiled script's path.
+ * Bundles `source` (a file under `bench/`) as `npm run build` bundles the CLI
+ * (scripts/server-bundle.ts), with the thread entries and the delivery sink's own process
+ * (bench/sink-process.ts) beside it, into `<tmp>/ipnhub-bench/build-<checkout>/<name>/dist/server`;
+ * answers the bundled script's path. A `node_modules` link above it lets the bundle load the
+ * packages it leaves outside, and a package.json in `<name>` makes the files ES modules and is
+ * where the server looks for its version (src/lib/package-root.ts).
  */
 export async function compileForBench(source: string, name: string): Promise<string> {
   // One directory per checkout: two checkouts (git worktrees) on one machine must neither
   // overwrite each other's build nor resolve packages from each other's node_modules.
   const checkout = createHash('sha256').update(REPO_ROOT).digest('hex').slice(0, 12);
   const root = join(tmpdir(), 'ipnhub-bench', `build-${checkout}`);
-  const outDir = join(root, name);
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(root, { recursive: true });
+  const packageDir = join(root, name);
+  rmSync(packageDir, { recursive: true, force: true });
+  mkdirSync(packageDir, { recursive: true });
   const link = join(root, 'node_modules');
   if (!existsSync(link)) symlinkSync(join(REPO_ROOT, 'node_modules'), link, 'dir');
-  const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const flags = [
-    // Threads are started from a URL, and some modules are loaded with import(): name them too.
-    source,
-    ...THREAD_ENTRIES,
-    '--outDir',
-    outDir,
-    '--rootDir',
+  writeFileSync(join(packageDir, 'package.json'), '{ "type": "module" }\n');
+  const outDir = join(packageDir, 'dist', 'server');
+  const entry = basename(source).replace(/\.ts$/, '');
+  await bundleServer(
     REPO_ROOT,
-    '--module',
-    'nodenext',
-    '--moduleResolution',
-    'nodenext',
-    '--target',
-    'es2022',
-    '--esModuleInterop',
-    '--verbatimModuleSyntax',
-    '--resolveJsonModule',
-    '--skipLibCheck',
-    '--types',
-    'node',
-    '--jsx',
-    'react-jsx',
-    '--sourceMap',
-    'false',
-    '--declaration',
-    'false',
-    '--noEmitOnError',
-    'false',
-  ];
-  await new Promise<void>((resolve) =>
-    execFile(process.execPath, [tsc, ...flags], { cwd: REPO_ROOT }, () => resolve()),
+    { [entry]: source, 'sink-process': join(REPO_ROOT, 'bench', 'sink-process.ts') },
+    outDir,
   );
-  const script = join(outDir, 'bench', basename(source).replace(/\.ts$/, '.js'));
-  if (!existsSync(script)) throw new Error(`compiling ${source} produced no ${script}`);
-  // The output is ESM, like the project; without this node would have to guess per file.
-  writeFileSync(join(outDir, 'package.json'), '{ "type": "module" }\n');
-  return script;
+  return join(outDir, `${entry}.js`);
 }
 
 export interface ChildOptions {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Entry for the `ipnhub` command: runs the compiled CLI (built by `npm install` via `prepare`).
-import { main } from '../dist/main.js';
+// Entry for the `ipnhub` command: runs the bundled CLI (dist/server/, built by `npm install` via `prepare`).
+import { main } from '../dist/server/main.js';
 
 main(process.argv.slice(2), undefined, { entryPoint: true }).then(
   (code) => {

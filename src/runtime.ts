@@ -4,8 +4,7 @@
  * commands, the end-to-end tests and the benchmark all start from here, so they run the same
  * wiring. Nothing here listens on a port or starts the worker loop; callers decide.
  */
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import type { Config } from './config/config.js';
@@ -50,6 +49,7 @@ import type { Clock } from './lib/clock.js';
 import { createCacheScope } from './lib/cache-scope.js';
 import type { CacheScope } from './lib/cache-scope.js';
 import { createHttpClient } from './lib/http-client.js';
+import { PACKAGE_ROOT } from './lib/package-root.js';
 import type { HttpClient } from './lib/http-client.js';
 import { createLogger } from './lib/logger.js';
 import type { Logger } from './lib/logger.js';
@@ -111,13 +111,8 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/** `dist/web` of this package, from `src/` (tsx, tests) and from `dist/` alike. */
-export const DEFAULT_WEB_ROOT = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'dist',
-  'web',
-);
+/** `dist/web` of this package, from `src/` (tsx, tests) and from the bundle alike. */
+export const DEFAULT_WEB_ROOT = join(PACKAGE_ROOT, 'dist', 'web');
 
 export function dbTarget(config: Config): DbTarget {
   return config.databaseUrl

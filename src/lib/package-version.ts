@@ -1,15 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from './package-root.js';
 
-/** The version in package.json, which sits two levels above this file in src/lib/ (tsx) and dist/lib/ (built). */
+/** The version in this package's package.json. */
 export function packageVersion(): string {
-  // A path rather than `new URL('../../package.json', import.meta.url)`, which bundlers (and
-  // vitest's DOM environment, where the web UI's tests run a server) rewrite to a web address.
-  const text = readFileSync(
-    join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'package.json'),
-    'utf8',
-  );
+  const text = readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8');
   const parsed: unknown = JSON.parse(text);
   const version =
     typeof parsed === 'object' && parsed !== null && 'version' in parsed

@@ -1,5 +1,6 @@
 /**
- * `ipnhub backup` of a live SQLite database: a real `ipnhub serve` process ingests signed
+ * `ipnhub backup` of a live SQLite database: a real `ipnhub serve` process (the build users run,
+ * with its ingest writer and checkpoint threads) ingests signed
  * Digistore24 notifications from concurrent HTTP clients while a second real process takes the
  * backup. The backup, restored into a fresh data directory with the master key and opened by a
  * fresh runtime, holds every notification acknowledged before the backup started and passes
@@ -92,7 +93,7 @@ describe('backup of a live SQLite database under load', () => {
   }
 
   it('holds every notification acknowledged before it started, and ingest never stops', async () => {
-    serve = startCliProcess(['serve'], { env });
+    serve = startCliProcess(['serve'], { env, build: true });
     await serve.waitForOutput((out) => out.includes('ipnhub listening on'));
 
     // Database, its WAL and shared-memory files, the master key and the data directory: owner only.

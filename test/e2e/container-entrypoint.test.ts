@@ -4,16 +4,17 @@
  * image's own entry point script and health check, run outside Docker with the environment
  * the image sets: the server starts through the script, takes its admin token from a file (as
  * compose.yaml hands over secrets), answers the health check, and stops cleanly on the SIGTERM
- * `docker stop` sends. The script runs the built CLI (bin/ipnhub.js → dist/), as in the image:
+ * `docker stop` sends. The script runs the built CLI (bin/ipnhub.js → dist/server/), as in the image:
  * `npm ci` builds it (the `prepare` script); after changing the server, `npm run build` first.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuildCurrent } from '../helpers/cli-process.js';
 import { closedPort } from '../helpers/closed-port.js';
 import { createCondition } from '../helpers/condition.js';
 import { pollUntil } from '../helpers/poll-until.js';
@@ -53,10 +54,7 @@ describe('container image', () => {
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     it('starts serve, reads the admin token from its file, answers the health check and stops on SIGTERM', async () => {
-      expect(
-        existsSync(join(ROOT, 'dist', 'main.js')),
-        'dist/main.js is missing: run `npm run build` (npm ci does it)',
-      ).toBe(true);
+      assertBuildCurrent();
       const port = await closedPort();
       mkdirSync(join(dir, 'secrets'), { mode: 0o700 });
       writeFileSync(join(dir, 'secrets', 'admin_token'), `${TOKEN}\n`, { mode: 0o600 });

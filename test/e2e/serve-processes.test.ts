@@ -1,5 +1,5 @@
 /**
- * `ipnhub serve --processes 2` as users run it: a real primary with two real server processes
+ * `ipnhub serve --processes 2` as users run it (the build): a real primary with two real server processes
  * on one port and one PostgreSQL database. Both children start and the port answers; a child
  * killed from outside is replaced, the other one answering meanwhile, and then the new one and
  * the surviving one answer alone in turn; SIGTERM stops everything with exit code 0. On SQLite
@@ -63,6 +63,7 @@ describe('serve --processes', () => {
     'is refused on SQLite with PROCESSES_NEED_POSTGRES',
     async () => {
       const result = await runCliProcess(['serve', '--processes', '2'], {
+        build: true,
         env: { IPNHUB_DATA_DIR: dataDir, IPNHUB_PORT: '0' },
       });
       expect(result.code).toBe(1);
@@ -88,7 +89,10 @@ describe('serve --processes', () => {
           IPNHUB_PORT: '0',
           IPNHUB_LOG_LEVEL: 'info',
         };
-        const proc = startCliProcess(['serve', '--processes', '2', '--no-worker'], { env });
+        const proc = startCliProcess(['serve', '--processes', '2', '--no-worker'], {
+          env,
+          build: true,
+        });
         serve = proc;
         await proc.waitForOutput((out) => childrenListening(out).length === 2);
         const [first, second] = childrenListening(proc.stdout());

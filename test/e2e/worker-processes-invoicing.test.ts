@@ -1,6 +1,7 @@
 /**
  * Invoicing with several worker processes, as users run it: the in-process worker of a runtime
- * (what `ipnhub serve` runs) and two real `ipnhub worker` processes on one SQLite file or one
+ * (what `ipnhub serve` runs) and two real `ipnhub worker` processes (the build users run, with
+ * its render thread) on one SQLite file or one
  * PostgreSQL database. N different stored payments get the invoice numbers 1..N, without gaps
  * or duplicates, each payment exactly one document, every document rendered (by the real
  * renderer) and its two mails sent once, as the test SMTP server counts them. No process may
@@ -102,7 +103,7 @@ for (const dialect of enabledDialects()) {
 
       // The worker processes run (and poll) before the first payment arrives.
       workers = Array.from({ length: WORKER_PROCESSES }, () =>
-        startCliProcess(['worker'], { env }),
+        startCliProcess(['worker'], { env, build: true }),
       );
       await Promise.all(
         workers.map((w) => w.waitForOutput((out) => out.includes('"msg":"ipnhub worker running"'))),

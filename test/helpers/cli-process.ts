@@ -1,20 +1,53 @@
 /**
- * Runs `ipnhub` as a real process (from source, through tsx), for tests of what only a real
- * process shows: that it exits at all, its exit code, and what it printed. The wait is bounded:
- * a process still running after `exitWithinMs` is killed and the test fails saying so (a hang,
- * not a slow machine, is what that catches; the bound is generous). `startCliProcess` starts a
+ * Runs `ipnhub` as a real process, for tests of what only a real process shows: that it exits at
+ * all, its exit code, and what it printed. From source through tsx by default; with
+ * `build: true`, the way users run it: bin/ipnhub.js and the bundle in dist/server/
+ * (scripts/server-bundle.ts), which must be newer than every source file. The wait is bounded: a
+ * process still running after `exitWithinMs` is killed and the test fails saying so (a hang, not
+ * a slow machine, is what that catches; the bound is generous). `startCliProcess` starts a
  * long-running command (`worker`, `serve`) that the test ends itself.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
-import type { Readable } from 'node:stream';
-import { createCondition } from './condition.js';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createCondition } from './condition.js';
 
 const ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
 // Absolute, so the process may run in any working directory.
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = join(ROOT, 'bin', 'ipnhub.js');
+const BUNDLE = join(ROOT, 'dist', 'server', 'main.js');
+
+export interface CliProcessOptions {
+  env: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Run bin/ipnhub.js (the bundle) instead of the source. */
+  build?: boolean;
+}
+
+/** The newest modification time of the server's sources (src/, tests aside), in ms. */
+function newestSourceMs(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMs(path));
+    else if (!entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Fails unless dist/server/ holds a bundle of the sources as they are now. */
+export function assertBuildCurrent(): void {
+  if (!existsSync(BUNDLE))
+    throw new Error(`${BUNDLE} is missing: run \`npm run build\` (npm ci does it)`);
+  if (statSync(BUNDLE).mtimeMs < newestSourceMs(join(ROOT, 'src')))
+    throw new Error(`${BUNDLE} is older than src/: run \`npm run build\``);
+}
 
 export interface CliProcessResult {
   code: number | null;
@@ -25,9 +58,11 @@ export interface CliProcessResult {
 
 function spawnCli(
   args: readonly string[],
-  options: { env: NodeJS.ProcessEnv; cwd?: string },
+  options: CliProcessOptions,
 ): ChildProcessByStdio<null, Readable, Readable> {
-  return spawn(process.execPath, ['--import', TSX, ENTRY, ...args], {
+  if (options.build) assertBuildCurrent();
+  const command = options.build ? [BIN, ...args] : ['--import', TSX, ENTRY, ...args];
+  return spawn(process.execPath, command, {
     cwd: options.cwd,
     // Only what is given: the test runner's own IPNHUB_* variables must not leak in.
     env: { PATH: process.env.PATH, ...options.env },
@@ -48,10 +83,7 @@ export interface CliProcess {
   kill(): void;
 }
 
-export function startCliProcess(
-  args: readonly string[],
-  options: { env: NodeJS.ProcessEnv; cwd?: string },
-): CliProcess {
+export function startCliProcess(args: readonly string[], options: CliProcessOptions): CliProcess {
   const child = spawnCli(args, options);
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
@@ -111,7 +143,7 @@ export function startCliProcess(
 
 export function runCliProcess(
   args: readonly string[],
-  options: { env: NodeJS.ProcessEnv; cwd?: string; exitWithinMs?: number },
+  options: CliProcessOptions & { exitWithinMs?: number },
 ): Promise<CliProcessResult> {
   const child = spawnCli(args, options);
   const stdout: Buffer[] = [];
