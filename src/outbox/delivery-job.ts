@@ -68,6 +68,7 @@ import type { AutoDisable } from './auto-disable.js';
 import { PARKED_UNTIL } from '../db/parked-deliveries.js';
 import { attemptLogFields } from './attempt-log.js';
 import { createOutcomeWriter } from './outcome-writer.js';
+import { lazyEvent } from './lazy-event.js';
 import { createRequestRecorder, secretScrubber } from './request-recorder.js';
 import type { RecordedRequests, Scrubber } from './request-recorder.js';
 import type { CacheScope } from '../lib/cache-scope.js';
@@ -141,10 +142,20 @@ export interface DeliveryJobDeps {
   takeTurn?: TakeTurn;
 }
 
+interface StoredEvent {
+  event: CanonicalEvent;
+  json: string;
+  type: string;
+  occurredAt: string;
+}
+
 /** What one attempt needs besides its delivery row; loaded once per claimed batch. */
 interface Inputs {
-  /** The event, and its stored JSON (the known body of the attempt's record). */
-  event: Promise<{ event: CanonicalEvent; json: string } | null>;
+  /**
+   * The event (parsed on first use, lazy-event.ts), its stored JSON (the known body of the
+   * attempt's record) and the two fields of the envelope, from their own columns.
+   */
+  event: Promise<StoredEvent | null>;
   connection: Promise<ConnectionForDelivery | null>;
 }
 
@@ -250,26 +261,34 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
 
   // Promises are made on first use, so every one that can reject has an attempt awaiting it.
   function inputsFor(batch: readonly DeliveryRow[]): (delivery: DeliveryRow) => Inputs {
-    let payloads: Promise<Map<string, string>> | null = null;
+    let payloads: Promise<Map<string, StoredEvent>> | null = null;
     const connections = new Map<string, Promise<ConnectionForDelivery | null>>();
     return (delivery) => {
       payloads ??= deps.db
         .selectFrom('events')
-        .select(['id', 'payload'])
+        .select(['id', 'type', 'occurred_at', 'payload'])
         .where('id', 'in', paddedInList([...new Set(batch.map((d) => d.event_id))]))
         .execute()
-        .then((rows) => new Map(rows.map((row) => [row.id, row.payload])));
+        .then(
+          (rows) =>
+            new Map(
+              rows.map((row) => [
+                row.id,
+                {
+                  event: lazyEvent(row.payload),
+                  json: row.payload,
+                  type: row.type,
+                  occurredAt: row.occurred_at,
+                },
+              ]),
+            ),
+        );
       let connection = connections.get(delivery.connection_id);
       if (!connection) {
         connection = deps.connections.loadForDelivery(delivery.connection_id);
         connections.set(delivery.connection_id, connection);
       }
-      const event = payloads.then((byId) => {
-        const payload = byId.get(delivery.event_id);
-        return payload === undefined
-          ? null
-          : { event: JSON.parse(payload) as CanonicalEvent, json: payload };
-      });
+      const event = payloads.then((byId) => byId.get(delivery.event_id) ?? null);
       return { event, connection };
     };
   }
@@ -356,7 +375,7 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
       // What the connector sends is kept with the attempt, the connection's secrets scrubbed.
       // A webhook envelope of the event is recorded as a reference, rebuilt for the log; the
       // connector gets the same text to send, so the record knows it by identity.
-      const envelope = envelopeText(loaded.event.type, loaded.event.occurredAt, loaded.json);
+      const envelope = envelopeText(loaded.type, loaded.occurredAt, loaded.json);
       const recorder = createRequestRecorder(
         deps.http,
         scrubberOf(connection, connector.secretFields),
