@@ -22,11 +22,29 @@ export interface CliIo {
   ask?: (question: string) => Promise<string>;
 }
 
+let stdoutReaderGone = false;
+let watchingStdout = false;
+
+/**
+ * Standard output whose reader has gone (`ipnhub events list | head`): what is left to print
+ * is dropped, as a Unix tool's would be, instead of the write's EPIPE ending the process with
+ * an unhandled error and its stack trace. Any other write error still ends it.
+ */
+function watchStdout(): void {
+  if (watchingStdout) return;
+  watchingStdout = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    stdoutReaderGone = true;
+  });
+}
+
 /** The real process: stdout, stderr and `process.env`; shutdown on SIGINT/SIGTERM. */
 export function processIo(): CliIo {
+  watchStdout();
   return {
     stdout: (s) => {
-      process.stdout.write(s);
+      if (!stdoutReaderGone) process.stdout.write(s);
     },
     stderr: (s) => {
       process.stderr.write(s);

@@ -28,6 +28,8 @@ export interface CliProcessOptions {
   cwd?: string;
   /** Run bin/ipnhub.js (the bundle) instead of the source. */
   build?: boolean;
+  /** Close the reading end of its standard output at once, as `ipnhub … | head` does in time. */
+  closeStdout?: boolean;
 }
 
 /** The newest modification time of the server's sources (src/, tests aside), in ms. */
@@ -62,12 +64,15 @@ function spawnCli(
 ): ChildProcessByStdio<null, Readable, Readable> {
   if (options.build) assertBuildCurrent();
   const command = options.build ? [BIN, ...args] : ['--import', TSX, ENTRY, ...args];
-  return spawn(process.execPath, command, {
+  const child = spawn(process.execPath, command, {
     cwd: options.cwd,
     // Only what is given: the test runner's own IPNHUB_* variables must not leak in.
     env: { PATH: process.env.PATH, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Before the process can have written anything: its first write finds no reader.
+  if (options.closeStdout) child.stdout.destroy();
+  return child;
 }
 
 export interface CliProcess {
