@@ -39,6 +39,9 @@ describe('lazyEvent', () => {
     expect(() => Object.defineProperty(event, 'fixed', { value: 1, configurable: false })).toThrow(
       TypeError,
     );
+    expect(() => Object.defineProperty(event, 'unsaid', { value: 1 })).toThrow(TypeError);
+    Object.defineProperty(event, 'type', { value: 'payment' });
+    expect(event.type).toBe('payment');
     Object.defineProperty(event, 'added', { value: 2, configurable: true, enumerable: true });
     expect((event as unknown as { added: number }).added).toBe(2);
   });

@@ -25,8 +25,13 @@ export function lazyEvent(json: string): CanonicalEvent {
     getOwnPropertyDescriptor: (_target, key) => Reflect.getOwnPropertyDescriptor(event(), key),
     set: (_target, key, value) => Reflect.set(event(), key, value),
     deleteProperty: (_target, key) => Reflect.deleteProperty(event(), key),
-    defineProperty: (_target, key, descriptor) =>
-      descriptor.configurable === false ? false : Reflect.defineProperty(event(), key, descriptor),
+    // Refused when the property would end up non-configurable (a new one without
+    // `configurable: true` is), which the empty target could not report.
+    defineProperty: (_target, key, descriptor) => {
+      const existing = Reflect.getOwnPropertyDescriptor(event(), key);
+      const configurable = descriptor.configurable ?? existing?.configurable ?? false;
+      return configurable && Reflect.defineProperty(event(), key, descriptor);
+    },
   };
   return new Proxy<Parsed>({}, handler) as unknown as CanonicalEvent;
 }
