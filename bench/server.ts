@@ -244,14 +244,19 @@ async function topUpDeliveries(runtime: Runtime, atLeast: number): Promise<void>
   }
 }
 
-/** Pending or delivering: an index range, cheap enough to poll while the worker runs. */
-async function countOpen(runtime: Runtime): Promise<number> {
+/**
+ * Whether any delivery is still pending or delivering. Polled every 100 ms on the server's own
+ * main thread while the worker runs, so it stops at the first row: counting them all took ~2 ms
+ * per poll over 40,000 deliveries, ~2 % of the delivery phase's main thread charged to ipnhub.
+ */
+async function anyOpen(runtime: Runtime): Promise<boolean> {
   const row = await runtime.dbHandle.db
     .selectFrom('deliveries')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select('id')
     .where('status', 'in', ['pending', 'delivering'])
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 async function countRows(
@@ -380,7 +385,7 @@ async function startIpnhub(options: ServerOptions): Promise<Scenario> {
     await startWorker();
     let drained = false;
     while (Date.now() - startedAt < options.deliveryTimeoutMs) {
-      if ((await countOpen(runtime)) === 0) {
+      if (!(await anyOpen(runtime))) {
         drained = true;
         break;
       }
