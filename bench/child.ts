@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { withServerEnvironment } from '../src/lib/server-environment.js';
 import { bundleServer } from '../scripts/server-bundle.js';
 import { readySchema } from './protocol.js';

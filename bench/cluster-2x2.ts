@@ -10,7 +10,7 @@
  */
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Runtime } from '../src/runtime.js';
 import type { ProcessCpu, ServerOptions } from './protocol.js';
 

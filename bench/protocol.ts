@@ -3,7 +3,7 @@
  * child's options (one JSON argument) and the JSON of its `READY`, `STATS`, `DELIVERED`,
  * `MEMORY` and `DONE` lines. Both sides parse with these schemas, so a changed field fails loudly.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * `ipnhub-sqlite-invoicing` is `ipnhub-sqlite` with a seller profile that has invoicing on

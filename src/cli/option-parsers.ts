@@ -3,7 +3,7 @@
  * `InvalidArgumentError`, which commander reports as a usage error naming the option.
  */
 import { InvalidArgumentError } from 'commander';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { parseMoney } from '../core/money.js';
 import { isoInstant } from '../http/admin/common-schemas.js';
 import { MAX_PAGE_LIMIT } from '../db/page.js';

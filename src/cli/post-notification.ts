@@ -3,7 +3,7 @@
  * provider would send it. No SSRF guard: the target is the user's own hub, usually on
  * localhost. Network failures are values, so each simulator reports them its own way.
  */
-import { request } from 'undici';
+import { Agent, requestVia } from '../lib/undici-parts.js';
 
 const TIMEOUT_MS = 30_000;
 
@@ -37,8 +37,12 @@ export async function postNotification(
   body: Buffer | string,
   headers: Record<string, string>,
 ): Promise<PostAnswer> {
+  const agent = new Agent();
   try {
-    const response = await request(url, {
+    const target = new URL(url);
+    const response = await requestVia(agent, {
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
       method: 'POST',
       headers: { 'user-agent': 'ipnhub-simulate/0.1', ...headers },
       body,
@@ -48,5 +52,7 @@ export async function postNotification(
     return { ok: true, status: response.statusCode, body: await response.body.text() };
   } catch (err) {
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    await agent.close();
   }
 }

@@ -9,7 +9,7 @@
  * environment holds other programs' variables too, and may be shared between versions).
  * `docs/configuration.md` documents every key; a test keeps the two in sync.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IpnhubError } from '../core/errors.js';
 import { DEFAULT_RETRY_POLICY } from '../core/retry-policy.js';
 import { didYouMean } from '../lib/closest-name.js';

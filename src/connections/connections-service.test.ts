@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Connector } from '../connectors/connector.js';
 import { openDb } from '../db/connect.js';
 import { ManualClock } from '../lib/clock.js';

@@ -9,7 +9,7 @@
 import { createActiveFiltersLoader } from '../routing/active-filters.js';
 import type { ConnectionFilterTarget } from '../routing/active-filters.js';
 import type { Kysely, Selectable } from 'kysely';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Connector } from '../connectors/connector.js';
 import { CONNECTOR_IDS, getConnector } from '../connectors/registry.js';
 import { templatePathIssues } from '../connectors/template-fields.js';

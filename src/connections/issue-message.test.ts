@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { fieldProblems, issueMessage, validationError } from './issue-message.js';
 
 function problems(schema: z.ZodType, input: unknown): Record<string, string> {

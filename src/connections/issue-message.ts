@@ -9,7 +9,7 @@
  * `issueMessage` joins them as `<path>: <problem>; …` for an error's detail; the structured
  * list travels on the `IpnhubError` as `fields`, so the CLI can name its flags instead of paths.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { didYouMean } from '../lib/closest-name.js';
 import { IpnhubError } from '../core/errors.js';
 import type { ErrorCode, FieldProblem } from '../core/errors.js';

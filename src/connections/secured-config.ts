@@ -4,7 +4,7 @@
  * rest as JSON in the `config` column. One codec serves both services, so validation, secret
  * scrubbing and the merge-patch rules cannot drift apart.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { IpnhubError } from '../core/errors.js';
 import { issueMessage, validationError } from './issue-message.js';
 import type { SecretBox } from '../secrets/secret-box.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { KyselyPlugin } from 'kysely';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IpnhubError } from '../core/errors.js';
 import { openDb } from '../db/connect.js';
 import type { Db } from '../db/connect.js';

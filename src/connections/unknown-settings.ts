@@ -8,7 +8,7 @@
  *   ({@link withoutUnknownSettings}), so a delivery never fails over a key that never did
  *   anything.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { didYouMean } from '../lib/closest-name.js';
 import { isRecord } from '../lib/is-record.js';
 

@@ -18,7 +18,7 @@
  * - `testConnection` is ok on the healthy target, not ok on the unreachable one, and never throws.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CanonicalEvent } from '../core/events.js';
 import { newId } from '../core/ids.js';
 import { systemClock } from '../lib/clock.js';

@@ -29,7 +29,7 @@
  *   mappings, which the core finds in every config itself (`template-fields.ts`). It never
  *   contains a secret.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { CanonicalEvent } from '../core/events.js';
 import type { Clock } from '../lib/clock.js';
 import type { HttpClient } from '../lib/http-client.js';

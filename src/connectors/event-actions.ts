@@ -9,7 +9,7 @@
  * `payment` gets no action on refunds, which is what "only on payment" means. Events without an
  * action are `skipped` by the connector.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_TYPES } from '../core/events.js';
 import type { CanonicalEvent, EventType } from '../core/events.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ManualClock } from '../lib/clock.js';
 import type { HttpClient } from '../lib/http-client.js';
 import { silentLogger } from '../lib/logger.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { connectors } from './registry.js';
 import { templatePathProblems } from './template-fields.js';
 import { mappingSchema, templateSchema } from './template.js';

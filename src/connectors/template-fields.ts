@@ -6,7 +6,7 @@
  * connector cannot forget to list a template field. The same walk renders them all for the
  * admin UI's preview (`connections/config-preview.ts`).
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { pathProblem } from './template-paths.js';
 import {
   mappingSpecPaths,

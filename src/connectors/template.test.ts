@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { sampleEvent } from './sample-event.js';
 import {
   applyMapping,

@@ -18,7 +18,7 @@
  * an amount renders one space) renders as the empty string, and connectors leave empty values
  * out, so they never overwrite what the target already holds.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CanonicalEvent } from '../core/events.js';
 import { formatMoney } from '../core/money.js';
 import { isRecord } from '../lib/is-record.js';

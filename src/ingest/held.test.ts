@@ -5,7 +5,7 @@
  * throttle: src/outbox/health-alerts.test.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createActiveFiltersLoader } from '../routing/active-filters.js';
 import { ManualClock } from '../lib/clock.js';
 import { silentLogger } from '../lib/logger.js';

@@ -4,7 +4,7 @@
  * crashed verifier, two verifiers) is driven through the real pipeline and database.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createActiveFiltersLoader } from '../routing/active-filters.js';
 import type { EventDraft } from '../core/events.js';
 import { ManualClock } from '../lib/clock.js';

@@ -4,7 +4,7 @@
  * texts. One strict Zod schema: an unknown key is refused by name, so a typo never silently
  * leaves a legal field empty. The API, the CLI and the store all parse with it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DOCUMENT_LANGUAGES } from './document-snapshot.js';
 import type { DocumentTaxMode } from './document-snapshot.js';
 import { MAIL_TEMPLATE_KEYS, unknownPlaceholders } from './mail-templates.js';

@@ -5,7 +5,7 @@
  * Changes never touch issued documents: each carries the profile as it was when issued.
  */
 import type { Kysely, Selectable } from 'kysely';
-import { z } from 'zod';
+import * as z from 'zod';
 import { updateWithCompareAndSet } from '../connections/compare-and-set.js';
 import { nextUpdatedAt } from '../connections/row-version.js';
 import { validationError } from '../connections/issue-message.js';

@@ -13,10 +13,10 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Agent } from 'undici';
 import { errorCodeOf } from './error-code.js';
 import { createAddressGuard } from './ssrf-guard.js';
 import type { AddressGuard } from './ssrf-guard.js';
+import { Agent, requestVia } from './undici-parts.js';
 
 export interface HttpRequest {
   method: string;
@@ -204,7 +204,7 @@ export function createHttpClient(
     req.signal?.addEventListener('abort', onCallerAbort, { once: true });
 
     try {
-      const res = await agent.request({
+      const res = await requestVia(agent, {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: req.method.toUpperCase(),

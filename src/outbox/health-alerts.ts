@@ -17,7 +17,7 @@
  */
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Database, HealthAlertsTable } from '../db/schema.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';

@@ -24,7 +24,7 @@
  *   (which the pipeline records and never delivers); with a changed secret it is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { openObjects, schemaAt, unlabelledFields } from '../lib/config-schema-shape.js';
 import type { JsonSchemaNode } from '../lib/config-schema-shape.js';
 import { EVENT_TYPES } from '../core/events.js';

@@ -32,7 +32,7 @@
  *   connection" button sends (Digistore24's signed `connection_test`), authenticated with the
  *   source's config, so the admin UI can check a source end to end through the real pipeline.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { EventDraft } from '../core/events.js';
 import type { ErrorCode } from '../core/errors.js';
 import type { Clock } from '../lib/clock.js';

@@ -4,7 +4,7 @@
  * source. An empty list means "all". The matcher is pure and runs inside the ingest
  * transaction, once per event and connection.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_TYPES } from '../core/events.js';
 import type { CanonicalEvent } from '../core/events.js';
 

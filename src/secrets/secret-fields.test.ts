@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { issueMessage } from '../connections/issue-message.js';
 import { nextUpdatedAt } from '../connections/row-version.js';
 import { createSecretBox } from './secret-box.js';

@@ -3,7 +3,7 @@
  * API URL and token, how the event fills the contact and its existing custom fields, what
  * happens per event type (tags, lists) and the optional Deep Data e-commerce orders.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventActionsSchema } from '../event-actions.js';
 import type { EventActions } from '../event-actions.js';
 import { mappingSchema, templateSchema } from '../template.js';

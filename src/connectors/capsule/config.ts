@@ -3,7 +3,7 @@
  * event fills the person party and its existing custom fields, the tags each event type adds
  * and removes, and the optional opportunity per order with its pipeline and milestones.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventActionsSchema } from '../event-actions.js';
 import type { EventActions } from '../event-actions.js';
 import { mappingSchema, templateSchema } from '../template.js';

@@ -2,7 +2,7 @@
  * Configuration of the `email` connector: recipients, subject and body templates (rendered
  * with the shared template engine, see `../template.ts`) and an optional Reply-To.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { templateSchema } from '../template.js';
 
 export const DEFAULT_SUBJECT = '[ipnhub] {event} — order {order.id}';

@@ -5,7 +5,7 @@
  * the opt-in from the buyer's newsletter consent, the optional order note, and what each
  * event type does to the contact's tags.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventActionsSchema } from '../event-actions.js';
 import type { EventActions } from '../event-actions.js';
 import { mappingSchema, templateSchema } from '../template.js';

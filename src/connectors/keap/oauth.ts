@@ -11,7 +11,7 @@
  * - an access token is refreshed {@link REFRESH_MARGIN_MS} before it expires, and once more when
  *   Keap answers 401 (the target client's one re-login).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { cacheSlot } from '../../lib/cache-scope.js';
 import type { CacheScope } from '../../lib/cache-scope.js';
 import type { Clock } from '../../lib/clock.js';

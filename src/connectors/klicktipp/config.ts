@@ -4,7 +4,7 @@
  * key, docs/protocols/klicktipp.md#authentication), the opt-in process, which Klick-Tipp fields get which event values (docs/protocols/klicktipp.md#fields), how
  * values are converted for decimal and date fields, and what happens on each event.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventActionsSchema } from '../event-actions.js';
 import { mappingSchema, templateSchema } from '../template.js';
 

@@ -4,7 +4,7 @@
  * name, order id, invoice link), the buyer e-mail status option of Quentn's own Digistore24
  * integration, and what happens on each event (tags — Quentn "terms" — added or removed).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventActionsSchema } from '../event-actions.js';
 import type { EventActions } from '../event-actions.js';
 import { mappingSchema, templateSchema } from '../template.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_ACTIONS, salesforceConfigSchema } from './config.js';
 
 const credentials = {

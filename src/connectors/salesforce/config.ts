@@ -4,7 +4,7 @@
  * buyer becomes and how it is matched (docs/protocols/salesforce.md#upsert-by-external-id, docs/protocols/salesforce.md#idempotency), the field mapping (docs/protocols/salesforce.md#standard-fields), the optional tag
  * field, the optional Opportunity per order, and what each event type does.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventActionsSchema } from '../event-actions.js';
 import type { EventActions } from '../event-actions.js';
 import { mappingSchema, templateSchema } from '../template.js';

@@ -7,7 +7,7 @@
  * instead of being treated as a credential failure; error bodies are arrays (or, for some
  * 404s, one object) of `{ message, errorCode }`; 300 lists the records an upsert matched.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../../lib/clock.js';
 import type { HttpClient } from '../../lib/http-client.js';
 import { sharedRateLimiter } from '../rate-limiter.js';

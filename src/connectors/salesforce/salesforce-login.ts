@@ -5,7 +5,7 @@
  * every later call uses. OAuth errors (400 `invalid_grant`, `invalid_client_id`, …) are
  * credential problems; 429, 5xx and network failures are transient.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../../lib/clock.js';
 import type { HttpClient } from '../../lib/http-client.js';
 import type { RateLimiter } from '../rate-limiter.js';

@@ -6,7 +6,7 @@
  * docs/protocols/salesforce.md#upsert-by-external-id). The describe answer's `fields[].name/externalId/idLookup/
  * relationshipName` are Salesforce's documented describe properties (docs/protocols/salesforce.md#standard-fields).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SalesforceConfig } from './config.js';
 import { contactFieldsFromLead } from './converted-lead.js';
 import { effectiveMapping } from './record-body.js';

@@ -3,7 +3,7 @@
  * left out; the connections service shows generated secrets to the user once), extra headers,
  * an optional field mapping and a per-connection timeout.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { mappingSchema } from '../template.js';
 import { generateWebhookSecret, isValidWebhookSecret } from './secret.js';
 

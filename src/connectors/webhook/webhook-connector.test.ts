@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { startWebhookSink } from '../../../test/fakes/webhook-sink.js';
 import type { WebhookSink } from '../../../test/fakes/webhook-sink.js';
 import { ManualClock } from '../../lib/clock.js';

@@ -2,7 +2,7 @@
  * `GET /access?email=…&productId=…`: the membership question — has this buyer access to this
  * product right now? — answered from the ledger's access rows.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkAccess } from '../../ledger/queries/access-query.js';
 import { emailFilter, nonEmpty } from './common-schemas.js';
 import { defineRoute } from './define-route.js';

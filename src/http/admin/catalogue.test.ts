@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { enabledDialects } from '../../../test/helpers/test-db.js';
 import { configJsonSchema } from './config-json-schema.js';
 import { startAdminHarness } from './test-support/admin-harness.js';

@@ -2,7 +2,7 @@
  * Zod schemas shared by the admin API routes: ids in paths, paging and time filters in query
  * strings. Query values arrive as strings, so numbers are coerced.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../db/page.js';
 
 export const idParams = z.object({

@@ -4,7 +4,7 @@
  * write-only (secret) field is dropped: a generated default such as a fresh signing secret
  * must never be shown, and a fixed one would be a secret shown to everyone.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export function configJsonSchema(schema: z.ZodType): Record<string, unknown> {
   return z.toJSONSchema(schema, {

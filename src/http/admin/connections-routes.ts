@@ -8,7 +8,7 @@
  * secret value; secrets the server generated (e.g. a webhook signing secret) are returned once,
  * by the request that generated them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { previewConfig } from '../../connections/config-preview.js';
 import { IpnhubError } from '../../core/errors.js';
 import { EVENT_TYPES } from '../../core/events.js';

@@ -3,7 +3,7 @@
  * forms from (each config schema as JSON Schema, with titles and descriptions) — and
  * `POST /connectors/:connector/preview`, the mapping preview of a connection being created.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { previewConfig } from '../../connections/config-preview.js';
 import type { Connector } from '../../connectors/connector.js';
 import { CONNECTOR_IDS, getConnector, isConnectorId } from '../../connectors/registry.js';

@@ -8,7 +8,7 @@
  * `IpnhubError('VALIDATION_FAILED', '<field>: <message>')`. Handlers return the response
  * body; the status is the route's declared `response.status`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { fieldProblems, joinFieldProblems } from '../../connections/issue-message.js';
 import { IpnhubError } from '../../core/errors.js';
 import type { ErrorCode } from '../../core/errors.js';

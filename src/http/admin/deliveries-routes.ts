@@ -2,7 +2,7 @@
  * `/deliveries`: the delivery log (one row per event × matching connection) with attempts,
  * and `POST /deliveries/:id/redeliver` for a manual attempt.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DELIVERY_ORIGINS, DELIVERY_STATUSES } from '../../db/schema.js';
 import { getDelivery, listDeliveries } from '../../outbox/delivery-queries.js';
 import { idParams, nonEmpty, pageQuery } from './common-schemas.js';

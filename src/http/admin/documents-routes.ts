@@ -4,7 +4,7 @@
  * credit notes by hand; the period export for the accountant; refunds left for manual handling;
  * the mails of Digistore24 sales (with Digistore24's links instead of a document).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   documentPdf,
   getDocument,

@@ -1,7 +1,7 @@
 /**
  * `/events`: the canonical events, newest first, filterable; one event with its deliveries.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_TYPES } from '../../core/events.js';
 import { listEvents } from '../../ledger/queries/events-query.js';
 import { getEvent } from '../../views/event-detail.js';

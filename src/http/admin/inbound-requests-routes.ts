@@ -3,7 +3,7 @@
  * its verdict. The detail shows headers and the raw body; a provider's body carries no secret
  * of ours (Digistore24 sends only the signature), so showing it is safe.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { INBOUND_VERDICTS } from '../../db/schema.js';
 import {
   getInboundRequest,

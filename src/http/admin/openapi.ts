@@ -6,7 +6,7 @@
  * `GET /api/v1/openapi.json` without authentication. The web UI's API types are generated from
  * this document.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ERROR_CATALOGUE } from '../../core/errors.js';
 import type { ErrorCode } from '../../core/errors.js';
 import { defineRoute } from './define-route.js';

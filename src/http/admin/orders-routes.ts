@@ -1,7 +1,7 @@
 /**
  * `/orders`: the ledger's orders, with items, transactions, subscription and access.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { getOrder, listOrders } from '../../ledger/queries/orders-query.js';
 import { emailFilter, idParams, nonEmpty, pageQuery } from './common-schemas.js';
 import { defineRoute } from './define-route.js';

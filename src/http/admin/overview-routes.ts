@@ -2,7 +2,7 @@
  * `GET /overview`: the web UI's start page — notifications and events per UTC hour, deliveries
  * by status, the queue, failing connections and rejecting sources (views/overview-query.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { overview } from '../../views/overview-query.js';
 import { defineRoute } from './define-route.js';
 import type { AdminRoute } from './define-route.js';

@@ -3,7 +3,7 @@
  * recorded event of the user's choice (`eventId`), or a sample of a type (`sampleEventType`,
  * default `payment`: a complete Digistore24-shaped purchase, connectors/sample-event.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { sampleEvent } from '../../connectors/sample-event.js';
 import { IpnhubError } from '../../core/errors.js';
 import { EVENT_TYPES } from '../../core/events.js';

@@ -2,7 +2,7 @@
  * What the seller profile form shows beside its fields: the stored logo (to preview it) and the
  * number the next document of a series would get with the settings being edited.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IpnhubError } from '../../core/errors.js';
 import { previewNumber } from '../../invoicing/number-preview.js';
 import { loadProfileForIssue } from '../../invoicing/profiles.js';

@@ -2,7 +2,7 @@
  * `/profiles`: seller profiles (docs/invoicing.md) — the legal facts, tax mode, number series
  * and mail settings with which documents are issued for the sources attached to a profile.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_LOGO_UPLOAD_BYTES } from '../../invoicing/logo.js';
 import { profileSettingsSchema } from '../../invoicing/profile-settings.js';
 import { pageOfList } from '../../db/page.js';

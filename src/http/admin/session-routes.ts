@@ -4,7 +4,7 @@
  * ../admin-guard.ts for the rules and secrets/admin-sessions.ts for how sessions end.
  * `POST /token/rotate` (system-routes.ts) ends every session.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IpnhubError } from '../../core/errors.js';
 import { defineRoute } from './define-route.js';
 import type { AdminRoute } from './define-route.js';

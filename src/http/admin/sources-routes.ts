@@ -4,7 +4,7 @@
  * the source's stats (last notification, counts by verdict). `POST /sources/:id/test-notification`
  * sends the provider's own connection test through the inbound pipeline.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { withInboundUrl } from '../../connections/inbound-url.js';
 import type { SourceView } from '../../connections/sources-service.js';
 import { IpnhubError } from '../../core/errors.js';

@@ -1,7 +1,7 @@
 /**
  * `/subscriptions`: rebilling and instalment plans in the ledger.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { listSubscriptions } from '../../ledger/queries/subscriptions-query.js';
 import { pageQuery } from './common-schemas.js';
 import { defineRoute } from './define-route.js';

@@ -3,7 +3,7 @@
  * facts (no secrets), a test e-mail through the configured mailer, and rotating the admin
  * token (which ends every sign-in session; the CLI's `ipnhub token rotate` does the same).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineRoute } from './define-route.js';
 import type { AdminRoute } from './define-route.js';
 import { rotatedToken } from './responses/session.js';

@@ -2,7 +2,7 @@
  * A Digistore24 source's configuration: the IPN passphrase of the Generic IPN connection
  * (docs/protocols/digistore24.md#signature, docs/protocols/digistore24.md#connection-settings "IPN password (SHA passphrase)").
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const digistore24ConfigSchema = z.strictObject({
   passphrase: z

@@ -2,7 +2,7 @@
  * A PayPal IPN source's configuration (docs/protocols/paypal.md#ipn-postback endpoints, docs/protocols/paypal.md#ipn-checks-after-verified checks after
  * VERIFIED). Nothing in it is secret: IPN is authenticated by asking PayPal, not by a key.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The postback endpoints (docs/protocols/paypal.md#ipn-postback): the `ipnpb` hosts, not the older `www` ones. */
 export const PAYPAL_IPN_ENDPOINTS = {

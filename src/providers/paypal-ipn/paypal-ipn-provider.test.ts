@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ManualClock } from '../../lib/clock.js';
 import { offlineHttpClient } from '../../lib/offline-http-client.js';
 import type { PayPalIpnConfig } from './config.js';

@@ -4,7 +4,7 @@
  * verified — locally with PayPal's certificate (method 1) or by asking PayPal's
  * verify-webhook-signature API (method 2, needs the REST app's client credentials).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** PayPal's REST API per environment (docs/protocols/paypal.md#webhook-signature-verification method 2). */
 export const PAYPAL_API_BASE = {

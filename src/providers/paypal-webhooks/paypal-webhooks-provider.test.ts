@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { paypalApiBase, paypalWebhooksConfigSchema } from './config.js';
 import type { PayPalWebhooksConfig } from './config.js';
 import { paypalWebhooksProvider } from './paypal-webhooks-provider.js';

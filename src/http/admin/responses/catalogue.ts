@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { looseObject, named } from './registry.js';
 
 const catalogueFields = {

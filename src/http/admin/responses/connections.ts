@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { filtersSchema } from '../../../routing/filters.js';
 import { instant, looseObject, named, pageOf } from './registry.js';
 import { deliveryStatus } from './deliveries.js';

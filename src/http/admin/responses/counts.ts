@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `{ <key>: n }` with every key present (0 when none), e.g. counts by verdict. */
 export function countsBy<const K extends readonly string[]>(keys: K) {

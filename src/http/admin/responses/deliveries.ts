@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DELIVERY_ORIGINS, DELIVERY_STATUSES } from '../../../db/schema.js';
 import { instant, named, pageOf } from './registry.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { EVENT_TYPES } from '../../../core/events.js';
 import { deliveryListItem } from './deliveries.js';
 import { instant, named, pageOf } from './registry.js';

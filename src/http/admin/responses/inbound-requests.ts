@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { INBOUND_VERDICTS } from '../../../db/schema.js';
 import { instant, named, pageOf } from './registry.js';
 

@@ -2,7 +2,7 @@
  * Answers of the invoicing routes: seller profiles, issued documents with their snapshot,
  * render state and mails, and refunds left for manual handling.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DOCUMENT_LANGUAGES } from '../../../invoicing/document-snapshot.js';
 import { MAIL_TEMPLATE_KEYS } from '../../../invoicing/mail-templates.js';
 import { taxModeSchema } from '../../../invoicing/profile-settings.js';

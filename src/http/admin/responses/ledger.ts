@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { eventAddress } from './events.js';
 import { instant, named, pageOf } from './registry.js';
 

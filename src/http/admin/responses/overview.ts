@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DELIVERY_STATUSES } from '../../../db/schema.js';
 import { countsBy } from './counts.js';
 import { instant, named } from './registry.js';

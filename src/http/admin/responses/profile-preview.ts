@@ -1,5 +1,5 @@
 /** Answers of the profile form's helpers (profile-preview-routes.ts). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { named } from './registry.js';
 
 export const profileLogo = named(

@@ -3,7 +3,7 @@
  * docs/protocols/digistore24.md#worked-examples and docs/protocols/digistore24.md#example-payloads), validated on load so a broken copy fails loudly.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundRequest } from '../../provider.js';
 
 const params = z.record(z.string(), z.string());

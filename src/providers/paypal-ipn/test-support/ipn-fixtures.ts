@@ -4,7 +4,7 @@
  * ASCII, so a JSON string holds their bytes exactly; the loader refuses anything else.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PayPalIpnConfig } from '../config.js';
 import type { InboundRequest } from '../../provider.js';
 

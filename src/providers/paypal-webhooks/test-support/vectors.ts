@@ -4,7 +4,7 @@
  * valid 2015-03-18 to 2017-03-22), validated on load so a broken copy fails loudly.
  */
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { InboundRequest } from '../../provider.js';
 
 const fixtureSchema = z.object({
