@@ -48,7 +48,8 @@ import { systemClock } from './lib/clock.js';
 import type { Clock } from './lib/clock.js';
 import { createCacheScope } from './lib/cache-scope.js';
 import type { CacheScope } from './lib/cache-scope.js';
-import { createHttpClient } from './lib/http-client.js';
+import { triggerOfSignal } from './lib/abort-trigger.js';
+import { abortingWith, createHttpClient } from './lib/http-client.js';
 import type { HttpClient } from './lib/http-client.js';
 import { PACKAGE_ROOT } from './lib/package-root.js';
 import { createLogger } from './lib/logger.js';
@@ -331,13 +332,14 @@ export async function createRuntime(
       if (!connection) throw new IpnhubError('NOT_FOUND', `No connection ${connectionId}.`);
       if (!isConnectorId(connection.connector))
         throw new IpnhubError('UNKNOWN_CONNECTOR', connection.connector);
+      const signal = AbortSignal.timeout(config.outboundTimeoutMs + 5000);
       return runConnectionTest(getConnector(connection.connector), connection.config, {
-        http,
+        http: abortingWith(http, triggerOfSignal(signal)),
         mailer,
         logger: logger.child({ connectionId }),
         clock,
         caches,
-        signal: AbortSignal.timeout(config.outboundTimeoutMs + 5000),
+        signal,
         saveConfig: async (patch) => {
           await connections.update(connectionId, { config: patch });
         },

@@ -33,13 +33,22 @@ async function startHeldTarget(): Promise<{
   total(): number;
   /** The most requests held at once. */
   most(): number;
+  /** Resolves once `n` held requests were closed by their client before being answered. */
+  abandoned(n: number): Promise<void>;
   close(): Promise<void>;
 }> {
   const held: ServerResponse[] = [];
   const arrivals = createCondition();
+  const closes = createCondition();
   let total = 0;
   let most = 0;
+  let abandoned = 0;
   const server = createServer((req, res) => {
+    res.on('close', () => {
+      if (res.writableEnded) return;
+      abandoned++;
+      closes.notify();
+    });
     req.resume();
     req.on('end', () => {
       held.push(res);
@@ -60,6 +69,9 @@ async function startHeldTarget(): Promise<{
     },
     total: () => total,
     most: () => most,
+    abandoned: async (n) => {
+      await closes.until(() => abandoned >= n);
+    },
     close: () => {
       server.closeAllConnections();
       return new Promise<void>((resolve) => server.close(() => resolve()));
@@ -114,7 +126,13 @@ for (const dialect of enabledDialects()) {
       };
     }
 
-    function worker(owner = 'w1', concurrency = 4, pollMs = 20, takeTurn?: TakeTurn): Worker {
+    function worker(
+      owner = 'w1',
+      concurrency = 4,
+      pollMs = 20,
+      takeTurn?: TakeTurn,
+      deliveryTimeoutMs = 5000,
+    ): Worker {
       const w = createWorker({
         db: h.db,
         adapter: h.adapter,
@@ -137,7 +155,7 @@ for (const dialect of enabledDialects()) {
         concurrency,
         leaseMs: LEASE_MS,
         pollMs,
-        deliveryTimeoutMs: 5000,
+        deliveryTimeoutMs,
         failingAfterAttempts: 2,
         owner,
         takeTurn,
@@ -214,6 +232,28 @@ for (const dialect of enabledDialects()) {
         .orderBy('delivery_id')
         .orderBy('attempt_no')
         .execute();
+
+    it('ends the request of an attempt that outlives its deadline: the target sees it closed, the delivery is retried', async () => {
+      // The client's own timeout is far beyond the attempt's deadline, so only the deadline can
+      // end the request (the webhook connector does not pass ctx.signal on; connector.ts).
+      await http.close();
+      http = createHttpClient({ timeoutMs: 600_000, allowList: ['127.0.0.1'] });
+      const target = await startHeldTarget();
+      try {
+        targets.set('con_held', target.url);
+        await queue(1, 'o1', { connectionId: 'con_held' });
+        expect(await worker('w1', 4, 20, undefined, 100).runOnce()).toBe(1);
+        await target.abandoned(1);
+        const [row] = await deliveryRows();
+        expect([row?.status, Number(row?.attempts), row?.last_error]).toEqual([
+          'pending',
+          1,
+          'timed out',
+        ]);
+      } finally {
+        await target.close();
+      }
+    });
 
     it('records every outcome of a batch: one attempt row per try, retries rescheduled, alerts after repeated failures', async () => {
       const down = await startWebhookSink();

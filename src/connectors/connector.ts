@@ -65,11 +65,18 @@ export interface DeliveryContext {
    * (outbox/request-recorder.ts) then finds it is the body it knows without a second copy.
    */
   eventEnvelope?: string;
-  /** Outbound HTTP with timeouts, the SSRF guard and response truncation. */
+  /**
+   * Outbound HTTP with timeouts, the SSRF guard and response truncation. Its requests end when
+   * the attempt's deadline fires, whether or not they carry `signal`.
+   */
   http: HttpClient;
   mailer: Mailer;
   logger: Logger;
   clock: Clock;
+  /**
+   * Fires at the attempt's deadline. For what the connector waits on other than `http` (a rate
+   * limiter, a mail); made when first read.
+   */
   signal: AbortSignal;
   /** The runtime's caches (logins, rate limiters): shared by its deliveries, never by two runtimes. */
   caches: CacheScope;
@@ -90,6 +97,7 @@ export interface OriginalRequest {
 }
 
 export interface TestContext {
+  /** As in a delivery: its requests end when the test's deadline (`signal`) fires. */
   http: HttpClient;
   mailer: Mailer;
   logger: Logger;

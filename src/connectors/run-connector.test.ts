@@ -9,6 +9,7 @@ import { runConnectionTest, runConnector } from './run-connector.js';
 import { sampleEvent } from './sample-event.js';
 import { captureLogger } from '../../test/helpers/capture-logger.js';
 import { createCacheScope } from '../lib/cache-scope.js';
+import { triggerOfSignal } from '../lib/abort-trigger.js';
 
 const http: HttpClient = {
   request: async () => ({ ok: false, kind: 'blocked', message: 'unused', durationMs: 0 }),
@@ -125,6 +126,28 @@ describe('runConnector', () => {
     expect(
       await runConnector(connector, sampleEvent(), { n: 1 }, ctx({ signal: deadline.signal })),
     ).toEqual({ outcome: 'retry', reason: 'timed out' });
+  });
+
+  it('watches a deadline given as a trigger and never makes ctx.signal unless the connector reads it', async () => {
+    const stop = new AbortController();
+    let signalRead = false;
+    const context = ctx();
+    Object.defineProperty(context, 'signal', {
+      get() {
+        signalRead = true;
+        return stop.signal;
+      },
+    });
+    const connector = fakeConnector({
+      deliver: () => {
+        stop.abort(new Error('worker stopping'));
+        return new Promise<DeliveryResult>(() => undefined);
+      },
+    });
+    expect(
+      await runConnector(connector, sampleEvent(), { n: 1 }, context, triggerOfSignal(stop.signal)),
+    ).toEqual({ outcome: 'retry', reason: 'timed out' });
+    expect(signalRead).toBe(false);
   });
 
   it('does not call the connector when the deadline has already passed', async () => {

@@ -55,4 +55,37 @@ describe('createAttemptDeadlines', () => {
     expect([a.signal.aborted, b.signal.aborted, c.signal.aborted]).toEqual([true, false, false]);
     for (const attempt of [a, b, c]) attempt.release();
   });
+
+  it('is a trigger: its listeners run when it fires, a forgotten one does not, and none after release', () => {
+    const deadlines = createAttemptDeadlines(LONG_MS, 'late');
+    const stop = new AbortController();
+    const fired: string[] = [];
+    const running = deadlines(stop.signal);
+    running.onAbort(() => fired.push('kept'));
+    const forget = running.onAbort(() => fired.push('forgotten'));
+    forget();
+    const ended = deadlines(stop.signal);
+    ended.onAbort(() => fired.push('released'));
+    ended.release();
+
+    stop.abort(new Error('stopping'));
+    expect(fired).toEqual(['kept']);
+    expect([running.aborted, ended.aborted]).toEqual([true, false]);
+    // Added after it fired: not called, as with an AbortSignal.
+    running.onAbort(() => fired.push('late'));
+    expect(fired).toEqual(['kept']);
+    running.release();
+  });
+
+  it('makes its signal when first read, already aborted with the reason if it has fired', () => {
+    const deadlines = createAttemptDeadlines(LONG_MS, 'late');
+    const stop = new AbortController();
+    const attempt = deadlines(stop.signal);
+    const reason = new Error('stopping');
+    stop.abort(reason);
+    expect(attempt.signal.aborted).toBe(true);
+    expect(attempt.signal.reason).toBe(reason);
+    expect(attempt.reason).toBe(reason);
+    attempt.release();
+  });
 });

@@ -3,7 +3,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { closedPort } from '../../test/helpers/closed-port.js';
-import { createHttpClient } from './http-client.js';
+import { triggerOfSignal } from './abort-trigger.js';
+import { abortingWith, createHttpClient } from './http-client.js';
 import type { HttpClient, HttpRequest, HttpResult } from './http-client.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -329,6 +330,34 @@ describe('createHttpClient: failures as values', () => {
     const failure = await failureWith(controller.signal);
     expect(failure.kind).toBe('aborted');
     expect(failure.message).toBe('the request was aborted');
+  });
+
+  it('ends a request when its abortOn trigger fires, as with a signal', async () => {
+    const stop = new AbortController();
+    const trigger = triggerOfSignal(stop.signal);
+    handler = (_req, res) => {
+      res.writeHead(200);
+      res.write('first', () => stop.abort());
+    };
+    const failure = expectFailure(
+      await abortingWith(client(), trigger).request({
+        method: 'GET',
+        url: `http://127.0.0.1:${port}/`,
+      }),
+    );
+    expect(failure.kind).toBe('aborted');
+    expect(failure.message).toBe('the request was aborted');
+  });
+
+  it('does not start a request whose abortOn trigger has fired', async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const trigger = triggerOfSignal(stop.signal);
+    const failure = expectFailure(
+      await client().request({ method: 'GET', url: `http://127.0.0.1:${port}/`, abortOn: trigger }),
+    );
+    expect(failure.kind).toBe('aborted');
+    expect(hits).toEqual([]);
   });
 
   it('reports the caller aborting while the body is read', async () => {

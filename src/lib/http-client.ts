@@ -13,6 +13,7 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import type { AbortTrigger } from './abort-trigger.js';
 import { errorCodeOf } from './error-code.js';
 import { createAddressGuard } from './ssrf-guard.js';
 import type { AddressGuard } from './ssrf-guard.js';
@@ -26,6 +27,11 @@ export interface HttpRequest {
   /** Overrides the client's default request timeout. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Also ends the request when it fires, like `signal`: set by {@link abortingWith} on every
+   * request of a client handed to an attempt, with the attempt's deadline.
+   */
+  abortOn?: AbortTrigger;
 }
 
 export interface HttpResponse {
@@ -178,7 +184,8 @@ export function createHttpClient(
       const reason = guard.blockReason(host);
       if (reason !== null) return fail('blocked', blockedMessage(host, host, reason));
     }
-    if (req.signal?.aborted) return fail('aborted', 'the request was aborted before it started');
+    if (req.signal?.aborted || req.abortOn?.aborted)
+      return fail('aborted', 'the request was aborted before it started');
 
     const headers = lowerCaseKeys(req.headers);
     headers['user-agent'] ??= userAgent;
@@ -202,6 +209,7 @@ export function createHttpClient(
       abort.emit('abort');
     };
     req.signal?.addEventListener('abort', onCallerAbort, { once: true });
+    const forgetTrigger = req.abortOn?.onAbort(onCallerAbort);
 
     try {
       const res = await requestVia(agent, {
@@ -249,12 +257,13 @@ export function createHttpClient(
       return classifyError(err, {
         timedOut,
         timeoutMs,
-        callerAborted: req.signal?.aborted === true,
+        callerAborted: req.signal?.aborted === true || req.abortOn?.aborted === true,
         fail,
       });
     } finally {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', onCallerAbort);
+      forgetTrigger?.();
     }
   }
 
@@ -264,6 +273,14 @@ export function createHttpClient(
       await agent.close();
     },
   };
+}
+
+/**
+ * `http` with every request also ended when `trigger` fires: the client a connector gets for one
+ * attempt, ended by the attempt's deadline whether or not the connector passes `ctx.signal` on.
+ */
+export function abortingWith(http: HttpClient, trigger: AbortTrigger): HttpClient {
+  return { request: (req) => http.request({ ...req, abortOn: trigger }) };
 }
 
 function classifyError(

@@ -59,6 +59,7 @@ import { createAttemptDeadlines } from '../jobs/attempt-deadlines.js';
 import type { Clock } from '../lib/clock.js';
 import { createEventLoopTurns } from '../lib/event-loop-turns.js';
 import type { TakeTurn } from '../lib/event-loop-turns.js';
+import { abortingWith } from '../lib/http-client.js';
 import type { HttpClient } from '../lib/http-client.js';
 import type { Logger } from '../lib/logger.js';
 import type { Mailer } from '../lib/mailer.js';
@@ -377,35 +378,45 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
       // connector gets the same text to send, so the record knows it by identity.
       const envelope = envelopeText(loaded.type, loaded.occurredAt, loaded.json);
       const recorder = createRequestRecorder(
-        deps.http,
+        abortingWith(deps.http, deadline),
         scrubberOf(connection, connector.secretFields),
         { ref: 'event-envelope', text: envelope },
       );
       try {
-        result = await runConnector(connector, loaded.event, connection.config, {
-          deliveryId: delivery.id,
-          connectionId: connection.id,
-          connectionName: connection.name,
-          attempt: attemptNo,
-          trigger: delivery.trigger === 'manual' ? 'manual' : 'scheduled',
-          eventEnvelope: envelope,
-          http: recorder.http,
-          mailer: deps.mailer,
-          // Made when the connector first logs: most attempts never do, and a child logger
-          // serializes its bindings when it is made.
-          get logger() {
-            attemptLogger ??= deps.logger.child({
-              deliveryId: delivery.id,
-              connectionId: connection.id,
-            });
-            return attemptLogger;
+        result = await runConnector(
+          connector,
+          loaded.event,
+          connection.config,
+          {
+            deliveryId: delivery.id,
+            connectionId: connection.id,
+            connectionName: connection.name,
+            attempt: attemptNo,
+            trigger: delivery.trigger === 'manual' ? 'manual' : 'scheduled',
+            eventEnvelope: envelope,
+            http: recorder.http,
+            mailer: deps.mailer,
+            // Made when the connector first logs: most attempts never do, and a child logger
+            // serializes its bindings when it is made.
+            get logger() {
+              attemptLogger ??= deps.logger.child({
+                deliveryId: delivery.id,
+                connectionId: connection.id,
+              });
+              return attemptLogger;
+            },
+            clock: deps.clock,
+            // Made when the connector reads it; the attempt itself and its requests through
+            // `http` watch the deadline directly (lib/abort-trigger.ts).
+            get signal() {
+              return deadline.signal;
+            },
+            caches: deps.caches,
+            originalRequest: () => originalRequest(delivery.event_id),
+            ...(deps.connections.update ? { saveConfig: saveConfigOf(connection.id) } : {}),
           },
-          clock: deps.clock,
-          signal: deadline.signal,
-          caches: deps.caches,
-          originalRequest: () => originalRequest(delivery.event_id),
-          ...(deps.connections.update ? { saveConfig: saveConfigOf(connection.id) } : {}),
-        });
+          deadline,
+        );
       } finally {
         deadline.release();
         slots.give();

@@ -49,7 +49,6 @@ async function post(
     messageId: string;
     http: HttpClient;
     clock: Clock;
-    signal: AbortSignal;
     /** The event's envelope when the caller built it already (DeliveryContext.eventEnvelope). */
     envelope?: string;
   },
@@ -74,7 +73,7 @@ async function post(
     },
     body,
     ...(config.timeoutMs !== undefined ? { timeoutMs: config.timeoutMs } : {}),
-    signal: deps.signal,
+    // No `signal`: the deadline ends requests made through `ctx.http` (connectors/connector.ts).
   });
   return classifyHttpResult(result, deps.clock.now());
 }
@@ -94,7 +93,6 @@ export function webhookConnector() {
         messageId: ctx.deliveryId,
         http: ctx.http,
         clock: ctx.clock,
-        signal: ctx.signal,
         ...(ctx.eventEnvelope === undefined ? {} : { envelope: ctx.eventEnvelope }),
       });
     },
@@ -105,7 +103,6 @@ export function webhookConnector() {
         messageId,
         http: ctx.http,
         clock: ctx.clock,
-        signal: ctx.signal,
       });
       if (result.outcome === 'delivered')
         return {
