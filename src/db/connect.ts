@@ -113,6 +113,14 @@ function configureSqlite(database: SqliteDatabase.Database): void {
   // (the process's resident set ~30 MB larger after ingest and delivery, no faster:
   // docs/benchmarks.md); the file's pages stay in the OS page cache either way.
   database.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
+  // Statement journals in memory. A statement that writes several rows inside a transaction
+  // (the ingest writer's multi-row inserts, db/statement-shapes.ts) keeps a copy of each page
+  // it changes, so that it can be undone alone; past 64 KiB SQLite moves that copy to a temp
+  // file, two system calls per page for a file nobody reads back. In memory the copy is freed
+  // with the statement: ~40 % fewer writes and ~12 % less CPU per notification on the ingest
+  // path (docs/benchmarks.md, "Statement journals in memory"). It also keeps SQLite's other
+  // temporary tables in memory; no query of ours builds a large one.
+  database.pragma('temp_store = MEMORY');
   // Deleted and overwritten content is zeroed in the file, so an erased buyer's data and
   // pruned raw bodies do not linger in free space (docs/retention.md).
   database.pragma('secure_delete = ON');

@@ -13,4 +13,15 @@ describe('an SQLite connection', () => {
       await handle.close();
     }
   });
+
+  it('keeps statement journals and temporary tables in memory, not in temp files', async () => {
+    const handle = openDb({ kind: 'sqlite', file: ':memory:' });
+    try {
+      // 0 = the build's default (files here), 1 = file, 2 = memory.
+      const { rows } = await sql<{ temp_store: number }>`pragma temp_store`.execute(handle.db);
+      expect(rows).toEqual([{ temp_store: 2 }]);
+    } finally {
+      await handle.close();
+    }
+  });
 });
