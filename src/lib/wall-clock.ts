@@ -15,19 +15,26 @@ export interface WallClock {
   offsetMs: number;
 }
 
-/** A reader of the wall clock in `timeZone` at an instant (whole seconds; milliseconds are dropped). */
+/**
+ * A reader of the wall clock in `timeZone` at an instant (whole seconds; milliseconds are
+ * dropped). The zone's formatter is made on the reader's first use, not here: the first
+ * `Intl.DateTimeFormat` of a process maps ~9 MB of the platform's time zone and locale data
+ * (docs/benchmarks.md, "Berlin's offsets without Intl"), which a server that never reads a
+ * time in such a zone need not hold.
+ */
 export function wallClockIn(timeZone: string): (utcMs: number) => WallClock {
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
+  let format: Intl.DateTimeFormat | undefined;
   return (utcMs) => {
+    format ??= new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
     const whole = Math.floor(utcMs / 1000) * 1000;
     const parts: Record<string, number> = {};
     for (const part of format.formatToParts(new Date(whole))) parts[part.type] = Number(part.value);

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { berlinDateTimeToIso, berlinWallTimeToIso, isoToBerlinWallTime } from './berlin-time.js';
+import { wallClockIn } from '../../lib/wall-clock.js';
+import {
+  berlinDateTimeToIso,
+  berlinOffsetAt,
+  berlinWallTimeToIso,
+  EU_RULE_YEARS,
+  isoToBerlinWallTime,
+} from './berlin-time.js';
 
 describe('berlinWallTimeToIso', () => {
   it('reads a summer time (CEST, UTC+2)', () => {
@@ -82,5 +89,43 @@ describe('isoToBerlinWallTime', () => {
       const { date, time } = isoToBerlinWallTime(new Date(iso));
       expect(berlinWallTimeToIso(date, time), iso).toBe(iso);
     }
+  });
+});
+
+describe("Berlin's offset", () => {
+  const HOUR = 3_600_000;
+  /** The offset by the platform's time zone data (Intl), for comparison. */
+  const intlBerlin = wallClockIn('Europe/Berlin');
+  const intlOffset = (utcMs: number): number => intlBerlin(utcMs).offsetMs;
+
+  it("agrees with the platform's time zone data at every hour of March and October and every day of the EU rule's years", () => {
+    const disagreements: string[] = [];
+    for (let year = EU_RULE_YEARS.from; year <= EU_RULE_YEARS.to; year++) {
+      for (let t = Date.UTC(year, 0, 1, 12); t < Date.UTC(year + 1, 0, 1); t += 24 * HOUR)
+        if (berlinOffsetAt(t) !== intlOffset(t)) disagreements.push(new Date(t).toISOString());
+      for (const month of [2, 9]) {
+        for (let t = Date.UTC(year, month, 1); t < Date.UTC(year, month + 1, 1); t += HOUR) {
+          for (const at of [t - 1000, t])
+            if (berlinOffsetAt(at) !== intlOffset(at))
+              disagreements.push(new Date(at).toISOString());
+        }
+      }
+    }
+    expect(disagreements).toEqual([]);
+  });
+
+  it('switches at 01:00 UTC on the last Sundays of March and October', () => {
+    expect(berlinOffsetAt(Date.UTC(2025, 2, 30, 0, 59, 59))).toBe(HOUR);
+    expect(berlinOffsetAt(Date.UTC(2025, 2, 30, 1))).toBe(2 * HOUR);
+    expect(berlinOffsetAt(Date.UTC(2025, 9, 26, 0, 59, 59))).toBe(2 * HOUR);
+    expect(berlinOffsetAt(Date.UTC(2025, 9, 26, 1))).toBe(HOUR);
+  });
+
+  it("reads the years outside the EU rule from the platform's data: summer time ended in September before 1996", () => {
+    // 1995: summer time ended on 24 September; the EU rule would still say summer on 15 October.
+    expect(berlinOffsetAt(Date.UTC(1995, 9, 15, 12))).toBe(HOUR);
+    expect(berlinWallTimeToIso('1995-10-15', '12:00:00')).toBe('1995-10-15T11:00:00.000Z');
+    expect(berlinOffsetAt(Date.UTC(1995, 8, 20, 12))).toBe(2 * HOUR);
+    expect(berlinOffsetAt(Date.UTC(2040, 6, 1, 12))).toBe(intlOffset(Date.UTC(2040, 6, 1, 12)));
   });
 });

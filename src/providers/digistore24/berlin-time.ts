@@ -1,7 +1,8 @@
 /**
  * Digistore24 wall-clock times to UTC and back. DS24 sends dates and times without a zone and
  * does not document which one; it is presumably its server time, Europe/Berlin, which this
- * module assumes, with the real DST rules from Intl (see docs/providers.md).
+ * module assumes, with Berlin's real offsets (see docs/providers.md): from the EU's summer-time
+ * rule for the years it covers, from the platform's time zone data (Intl) before and after.
  */
 import { wallClockIn } from '../../lib/wall-clock.js';
 
@@ -11,13 +12,42 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME = /^(\d{2}):(\d{2})(?::(\d{2}))?$/;
 const HOUR_MS = 3_600_000;
 
+const DAY_MS = 24 * HOUR_MS;
+
+/**
+ * The years in which Berlin's offset follows the EU rule as written below: summer time (UTC+2)
+ * from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October, UTC+1
+ * otherwise. The rule has held since 1996 (before, summer time ended in September); the end
+ * year is how far ahead it is taken as settled. `berlin-time.test.ts` checks every switch of
+ * these years against the platform's time zone data, so a change to the rule shows there.
+ * Outside them the offset comes from Intl, whose first use costs the process ~9 MB of mapped
+ * data (docs/benchmarks.md, "Berlin's offsets without Intl").
+ */
+export const EU_RULE_YEARS = { from: 1996, to: 2037 } as const;
+
+/** 01:00 UTC on the last Sunday of `monthIndex` (0-based) of `year`. */
+function lastSundayAtOneUtc(year: number, monthIndex: number): number {
+  const lastDay = Date.UTC(year, monthIndex + 1, 0);
+  return lastDay - new Date(lastDay).getUTCDay() * DAY_MS + HOUR_MS;
+}
+
+/** Berlin's offset by the EU rule, or undefined outside {@link EU_RULE_YEARS}. */
+function euRuleOffset(utcMs: number): number | undefined {
+  const year = new Date(utcMs).getUTCFullYear();
+  if (year < EU_RULE_YEARS.from || year > EU_RULE_YEARS.to) return undefined;
+  const summer = utcMs >= lastSundayAtOneUtc(year, 2) && utcMs < lastSundayAtOneUtc(year, 9);
+  return summer ? 2 * HOUR_MS : HOUR_MS;
+}
+
 // Berlin changes its offset only on whole UTC hours (01:00 UTC), so the offset is constant
 // within an hour: remember it per hour instead of asking Intl for every notification.
 const offsetByHour = new Map<number, number>();
 const MAX_CACHED_HOURS = 4096;
 
 /** Berlin's offset from UTC in ms at the instant `utcMs` (whole seconds). */
-function berlinOffsetAt(utcMs: number): number {
+export function berlinOffsetAt(utcMs: number): number {
+  const ruled = euRuleOffset(utcMs);
+  if (ruled !== undefined) return ruled;
   const hour = Math.floor(utcMs / HOUR_MS);
   const cached = offsetByHour.get(hour);
   if (cached !== undefined) return cached;
