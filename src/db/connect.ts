@@ -35,9 +35,18 @@ export type DbTarget =
 
 const INT8_OID = 20;
 
-export function openDb(target: DbTarget): Db {
+export interface OpenOptions {
+  /**
+   * SQLite: keep statement journals in memory instead of spilling them to temp files past
+   * 64 KiB. For a connection whose statements change a bounded number of pages each and many
+   * of them, the ingest writer's (see `configureSqlite`); PostgreSQL ignores it.
+   */
+  statementJournalsInMemory?: boolean;
+}
+
+export function openDb(target: DbTarget, options: OpenOptions = {}): Db {
   return target.kind === 'sqlite'
-    ? openSqlite(target.file)
+    ? openSqlite(target.file, options)
     : openPostgres(target.url, target.poolSize ?? 10);
 }
 
@@ -67,7 +76,7 @@ function createPrivateFile(file: string): void {
   }
 }
 
-function openSqlite(file: string): Db {
+function openSqlite(file: string, options: OpenOptions): Db {
   let database: SqliteDatabase.Database | undefined;
   try {
     if (file !== ':memory:') {
@@ -75,7 +84,7 @@ function openSqlite(file: string): Db {
       createPrivateFile(file);
     }
     database = new SqliteDatabase(file);
-    configureSqlite(database);
+    configureSqlite(database, options);
   } catch (err) {
     database?.close();
     const code = errorCodeOf(err);
@@ -93,7 +102,7 @@ function openSqlite(file: string): Db {
 /** The page cache of each SQLite connection, in KiB. */
 export const SQLITE_CACHE_KIB = 2000;
 
-function configureSqlite(database: SqliteDatabase.Database): void {
+function configureSqlite(database: SqliteDatabase.Database, options: OpenOptions): void {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');
   database.pragma('busy_timeout = 10000');
@@ -113,14 +122,15 @@ function configureSqlite(database: SqliteDatabase.Database): void {
   // (the process's resident set ~30 MB larger after ingest and delivery, no faster:
   // docs/benchmarks.md); the file's pages stay in the OS page cache either way.
   database.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
-  // Statement journals in memory. A statement that writes several rows inside a transaction
-  // (the ingest writer's multi-row inserts, db/statement-shapes.ts) keeps a copy of each page
-  // it changes, so that it can be undone alone; past 64 KiB SQLite moves that copy to a temp
-  // file, two system calls per page for a file nobody reads back. In memory the copy is freed
-  // with the statement: ~40 % fewer writes and ~12 % less CPU per notification on the ingest
-  // path (docs/benchmarks.md, "Statement journals in memory"). It also keeps SQLite's other
-  // temporary tables in memory; no query of ours builds a large one.
-  database.pragma('temp_store = MEMORY');
+  // Statement journals in memory, where asked for. A statement that writes several rows inside
+  // a transaction (the ingest writer's multi-row inserts, db/statement-shapes.ts) keeps a copy
+  // of each page it changes, so that it can be undone alone; past 64 KiB SQLite moves that copy
+  // to a temp file, two system calls per page for a file nobody reads back. In memory the copy
+  // is freed with the statement: ~40 % fewer writes and ~12 % less CPU per notification on the
+  // ingest path (docs/benchmarks.md, "Statement journals in memory"). Not for every
+  // connection: one statement that changes a whole table (parking a connection's backlog)
+  // would hold a copy of all its pages in memory until it ends.
+  if (options.statementJournalsInMemory === true) database.pragma('temp_store = MEMORY');
   // Deleted and overwritten content is zeroed in the file, so an erased buyer's data and
   // pruned raw bodies do not linger in free space (docs/retention.md).
   database.pragma('secure_delete = ON');

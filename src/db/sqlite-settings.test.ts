@@ -14,14 +14,20 @@ describe('an SQLite connection', () => {
     }
   });
 
-  it('keeps statement journals and temporary tables in memory, not in temp files', async () => {
-    const handle = openDb({ kind: 'sqlite', file: ':memory:' });
+  it('keeps statement journals in memory only where asked to, as the ingest writer does', async () => {
+    // 0 = the build's default (temp files here), 1 = file, 2 = memory.
+    const plain = openDb({ kind: 'sqlite', file: ':memory:' });
+    const writer = openDb(
+      { kind: 'sqlite', file: ':memory:' },
+      { statementJournalsInMemory: true },
+    );
     try {
-      // 0 = the build's default (files here), 1 = file, 2 = memory.
-      const { rows } = await sql<{ temp_store: number }>`pragma temp_store`.execute(handle.db);
-      expect(rows).toEqual([{ temp_store: 2 }]);
+      const query = sql<{ temp_store: number }>`pragma temp_store`;
+      expect((await query.execute(plain.db)).rows).toEqual([{ temp_store: 0 }]);
+      expect((await query.execute(writer.db)).rows).toEqual([{ temp_store: 2 }]);
     } finally {
-      await handle.close();
+      await plain.close();
+      await writer.close();
     }
   });
 });

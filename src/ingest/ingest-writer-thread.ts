@@ -18,7 +18,9 @@ const port = parentPort;
 if (!port) throw new Error('ingest-writer-thread must run in a worker thread');
 
 const { target } = workerData as { target: DbTarget };
-const handle = openDb(target);
+// Its statements change a bounded number of pages each (batches of at most 64 rows per
+// statement), many times a second: their statement journals stay in memory (db/connect.ts).
+const handle = openDb(target, { statementJournalsInMemory: true });
 const store: IngestStore = createBatchIngestStore({
   db: handle.db,
   adapter: handle.adapter,
