@@ -40,18 +40,17 @@ function euRuleOffset(utcMs: number): number | undefined {
 }
 
 // Berlin changes its offset only on whole UTC hours (01:00 UTC), so the offset is constant
-// within an hour: remember it per hour instead of asking Intl for every notification.
+// within an hour: remember it per hour instead of working it out for every notification.
 const offsetByHour = new Map<number, number>();
 const MAX_CACHED_HOURS = 4096;
 
 /** Berlin's offset from UTC in ms at the instant `utcMs` (whole seconds). */
 export function berlinOffsetAt(utcMs: number): number {
-  const ruled = euRuleOffset(utcMs);
-  if (ruled !== undefined) return ruled;
   const hour = Math.floor(utcMs / HOUR_MS);
   const cached = offsetByHour.get(hour);
   if (cached !== undefined) return cached;
-  const offset = berlinWallClock(hour * HOUR_MS).offsetMs;
+  const start = hour * HOUR_MS;
+  const offset = euRuleOffset(start) ?? berlinWallClock(start).offsetMs;
   if (offsetByHour.size >= MAX_CACHED_HOURS) offsetByHour.clear();
   offsetByHour.set(hour, offset);
   return offset;
