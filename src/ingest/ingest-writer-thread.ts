@@ -2,7 +2,7 @@
  * Entry of the ingest writer thread (see threaded-ingest-store.ts): opens its own connection to
  * the database, writes through its own group commit (batch-ingest-store.ts, SQLite's multi-row
  * statements from sqlite-batch-commit.ts), and answers each job once its transaction has
- * committed.
+ * committed, the jobs of one message in one answer.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createActiveFiltersLoader } from '../routing/active-filters.js';
@@ -11,7 +11,7 @@ import type { DbTarget } from '../db/connect.js';
 import { createBatchIngestStore } from './batch-ingest-store.js';
 import type { IngestStore } from './ingest-store.js';
 import { sqliteGroupWriter } from './sqlite-batch-commit.js';
-import type { WriterReply, WriterRequest } from './writer-protocol.js';
+import type { WriterAnswer, WriterMessage, WriterReply, WriterRequest } from './writer-protocol.js';
 import { reviveRow } from './writer-protocol.js';
 
 const port = parentPort;
@@ -53,6 +53,8 @@ async function run(request: WriterRequest): Promise<WriterReply> {
   }
 }
 
-port.on('message', (request: WriterRequest) => {
-  void run(request).then((reply) => port.postMessage(reply));
+// One answer per message: its jobs were submitted together and join one transaction (a
+// message of more than one batch's worth, 256 jobs, is answered when its last batch commits).
+port.on('message', (requests: WriterMessage) => {
+  void Promise.all(requests.map(run)).then((replies: WriterAnswer) => port.postMessage(replies));
 });

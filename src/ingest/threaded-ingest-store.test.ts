@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sampleEvent } from '../connectors/sample-event.js';
+import type { CanonicalEvent } from '../core/events.js';
 import { silentLogger } from '../lib/logger.js';
 import { createTestDb } from '../../test/helpers/test-db.js';
 import type { TestDb } from '../../test/helpers/test-db.js';
@@ -23,6 +24,36 @@ function row(id: string, body = 'event=on_payment&x=%C3%A4'): InboundRow {
     verdict_reason: null,
     verification: null,
     event_ids: '[]',
+  };
+}
+
+/**
+ * The SQLite WAL `file`'s generation (the salts in its header, new each time a writer restarts
+ * it) and the transactions committed in it: its frames that carry those salts and end a
+ * transaction (a commit frame records the database's size in pages; SQLite's file format,
+ * "WAL file format").
+ */
+function walCommits(file: string): { generation: string; commits: number } {
+  const wal = readFileSync(file);
+  const pageSize = wal.readUInt32BE(8);
+  const salts = wal.subarray(16, 24);
+  let commits = 0;
+  for (let at = 32; at + 24 + pageSize <= wal.length; at += 24 + pageSize)
+    if (wal.subarray(at + 8, at + 16).equals(salts) && wal.readUInt32BE(at + 4) > 0) commits++;
+  return { generation: salts.toString('hex'), commits };
+}
+
+/** A first payment of an order of its own, by a buyer of its own: what a batch writes together. */
+function paymentOf(n: number): CanonicalEvent {
+  const sample = sampleEvent('payment');
+  const { order, buyer } = sample;
+  if (!order || !buyer) throw new Error('the sample payment has an order and a buyer');
+  return {
+    ...sample,
+    id: `evt_${n}`,
+    source: { id: 'src_1', provider: 'digistore24', test: false },
+    order: { ...order, id: `ORDER${n}`, transactionId: `9100000${n}` },
+    buyer: { ...buyer, email: `buyer${n}@example.com` },
   };
 }
 
@@ -75,6 +106,49 @@ describe('threaded ingest store (SQLite)', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('writes the commits submitted in one turn of the event loop in one transaction, later ones in their own', async () => {
+    if (h.target.kind !== 'sqlite') throw new Error('an SQLite suite');
+    const wal = `${h.target.file}-wal`;
+    const store = createThreadedIngestStore({ target: h.target, logger: silentLogger() });
+    try {
+      await store.record(row('req_start'));
+      // ~350 frames after the migrations, ~45 per commit here: far from the 1,000 at which the
+      // checkpoint thread copies the WAL back (db/wal-checkpointer.ts), after which the next
+      // writer restarts it (checked: the generation stays the same).
+      const before = walCommits(wal);
+      const commit = (n: number) =>
+        store.commit(
+          row(`req_${n}`),
+          [{ event: paymentOf(n), dedupKey: `src_1:k${n}` }],
+          '2026-01-01T00:00:00.000Z',
+        );
+      // Five commits of one turn, each after some work of its own, as the HTTP server hands
+      // on the requests that one poll of its sockets brought in: the writer, idle, gets them
+      // together at the end of the turn.
+      const together = await Promise.all(
+        [1, 2, 3, 4, 5].map((n) => {
+          const busyUntil = performance.now() + 10;
+          while (performance.now() < busyUntil);
+          return commit(n);
+        }),
+      );
+      expect(together.map((r) => r.inserted)).toEqual([
+        ['evt_1'],
+        ['evt_2'],
+        ['evt_3'],
+        ['evt_4'],
+        ['evt_5'],
+      ]);
+      expect(walCommits(wal)).toEqual({ ...before, commits: before.commits + 1 });
+      for (const n of [6, 7, 8]) await commit(n);
+      expect(walCommits(wal)).toEqual({ ...before, commits: before.commits + 4 });
+    } finally {
+      await store.close();
+    }
+    const events = await h.db.selectFrom('events').select('id').orderBy('id').execute();
+    expect(events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8].map((n) => `evt_${n}`));
   });
 
   it('sends a body as its own bytes, transferred, and leaves the caller its Buffer', async () => {

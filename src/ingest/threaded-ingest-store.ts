@@ -16,10 +16,11 @@ import type { Worker } from 'node:worker_threads';
 import type { DbTarget } from '../db/connect.js';
 import type { Logger } from '../lib/logger.js';
 import { startModuleThread } from '../lib/module-thread.js';
+import { createTurnBatch } from '../lib/turn-batch.js';
 import { startWalCheckpointer } from '../db/wal-checkpointer.js';
 import type { WalCheckpointer } from '../db/wal-checkpointer.js';
 import type { CommitResult, InboundRow, IngestStore } from './ingest-store.js';
-import type { WriterReply, WriterRequest } from './writer-protocol.js';
+import type { WriterAnswer, WriterReply, WriterRequest } from './writer-protocol.js';
 import { slimKeyedEvent } from './event-payload.js';
 
 const WRITER_YOUNG_GENERATION_MB = 8;
@@ -74,10 +75,12 @@ export function createThreadedIngestStore(options: {
       },
       data: { target },
     });
-    thread.on('message', (reply: WriterReply) => {
-      const job = pending.get(reply.id);
-      pending.delete(reply.id);
-      job?.resolve(reply);
+    thread.on('message', (replies: WriterAnswer) => {
+      for (const reply of replies) {
+        const job = pending.get(reply.id);
+        pending.delete(reply.id);
+        job?.resolve(reply);
+      }
     });
     thread.on('error', (err) => {
       options.logger.error({ err }, 'ingest writer thread failed');
@@ -90,12 +93,23 @@ export function createThreadedIngestStore(options: {
     return thread;
   }
 
-  async function send(job: Job, transfer: ArrayBuffer[] = []): Promise<CommitResult | null> {
+  // The jobs of one turn of the event loop go to the thread as one message, so that it takes
+  // them into one transaction (lib/turn-batch.ts); posted one at a time, the first of a turn
+  // found the writer idle and was committed alone, its fsync and its ~45 pages of B-tree
+  // leaves for one notification (docs/benchmarks.md, "One message per turn to the writer thread").
+  const post = createTurnBatch<{ request: WriterRequest; transfer: ArrayBuffer[] }>((jobs) => {
     worker ??= spawn();
+    worker.postMessage(
+      jobs.map((job) => job.request),
+      jobs.flatMap((job) => job.transfer),
+    );
+  });
+
+  async function send(job: Job, transfer: ArrayBuffer[] = []): Promise<CommitResult | null> {
     const id = nextId++;
     const reply = await new Promise<WriterReply>((resolve, reject) => {
       pending.set(id, { resolve, reject });
-      worker?.postMessage({ ...job, id }, transfer);
+      post({ request: { ...job, id }, transfer });
     });
     if (!reply.ok) throw new Error(reply.error);
     return reply.result;
