@@ -215,6 +215,9 @@ export async function writeBatch(
   };
   for (const item of items) {
     const keys = keysOf(item);
+    // An item that shares a row with the group starts the next one, and is judged after the
+    // group is written: a payment of an order the group creates is that order's renewal.
+    if (keys.some((key) => groupKeys.has(key))) await flush();
     const fits =
       shaped(item) &&
       new Set(keys).size === keys.length &&
@@ -226,7 +229,6 @@ export async function writeBatch(
       for (const key of keys) if (key.startsWith('o:')) existing.add(key.slice(2));
       continue;
     }
-    if (keys.some((key) => groupKeys.has(key))) await flush();
     group.push(item);
     for (const key of keys) groupKeys.add(key);
   }

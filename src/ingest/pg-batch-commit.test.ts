@@ -69,6 +69,20 @@ describe.skipIf(!postgres)('PostgreSQL batch commit', () => {
     expect(a.verifications).toHaveLength(1);
   });
 
+  it('writes a renewal of an order first paid earlier in the same batch without failing the batch', async () => {
+    const items = [
+      commit('on_payment', { orderId: 'R1', email: 'r@example.com' }),
+      commit('on_payment', { orderId: 'R1', email: 'r@example.com', transactionId: 'TR2' }),
+      commit('on_payment', { orderId: 'R2', email: 'r2@example.com' }),
+    ];
+    const { results, expected } = await writeBothWays(items);
+    expect(results).toEqual(expected);
+    const a = await snapshot(batched.db);
+    expect(a).toEqual(await snapshot(alone.db));
+    expect(a.orders).toHaveLength(2);
+    expect(a.transactions).toHaveLength(3);
+  });
+
   /** Writes `items` as one batch; answers the results and the statements sent. */
   async function counted(items: readonly PgIngestItem[]) {
     let statements = 0;

@@ -129,6 +129,23 @@ describe('SQLite batch commit', () => {
     }
   });
 
+  it('writes a renewal of an order first paid earlier in the same batch without failing the batch', async () => {
+    // Two notifications of one order a few milliseconds apart (a provider sending a payment
+    // twice under two transaction ids, or a rebill right after the first payment): the second
+    // is the order's renewal once the first is written, and goes through the per-notification path.
+    const items = [
+      commit('on_payment', { orderId: 'R1', email: 'r@example.com' }),
+      commit('on_payment', { orderId: 'R1', email: 'r@example.com', transactionId: 'TR2' }),
+      commit('on_payment', { orderId: 'R2', email: 'r2@example.com' }),
+    ];
+    const { results, expected } = await both([items]);
+    expect(results).toEqual(expected);
+    const a = await snapshot(batched.db);
+    expect(a).toEqual(await snapshot(alone.db));
+    expect(a.orders).toHaveLength(2);
+    expect(a.transactions).toHaveLength(3);
+  });
+
   it('fails the batch when an order it did not see at the start is there at its insert', async () => {
     await writeAlone(batched.db, [commit('on_payment', { orderId: 'Y1', email: 'y@example.com' })]);
     const blind = { ...sqliteGroupWriter, existingOrders: async () => new Set<string>() };
