@@ -6,11 +6,27 @@
  */
 import type { CanonicalEvent } from '../core/events.js';
 
+/**
+ * What ingest keeps of an event while its commit is in flight: enough for the log line and the
+ * metrics, not the event itself, whose raw fields would otherwise stay reachable (and be copied
+ * by every young-generation collection) until the answer (docs/benchmarks.md, "What a request
+ * holds while its commit is in flight").
+ */
+export interface EventSummary {
+  id: string;
+  type: CanonicalEvent['type'];
+  orderId: string | null;
+}
+
+export function summarizeEvent(event: CanonicalEvent): EventSummary {
+  return { id: event.id, type: event.type, orderId: event.order?.id ?? null };
+}
+
 export interface AcceptedLogInput {
   inboundId: string;
   source: { id: string; provider: string };
   /** The events made of the request; `inserted` are the new ones (the others were resends). */
-  events: readonly CanonicalEvent[];
+  events: readonly EventSummary[];
   inserted: ReadonlySet<string>;
   deliveries: number;
   /** From receipt to commit; for a deferred request, the verification round's time. */
@@ -19,7 +35,7 @@ export interface AcceptedLogInput {
 }
 
 export function acceptedLogFields(input: AcceptedLogInput): Record<string, unknown> {
-  const orderIds = [...new Set(input.events.flatMap((e) => (e.order?.id ? [e.order.id] : [])))];
+  const orderIds = [...new Set(input.events.flatMap((e) => (e.orderId ? [e.orderId] : [])))];
   return {
     inboundId: input.inboundId,
     sourceId: input.source.id,

@@ -33,9 +33,10 @@ import type {
 } from '../providers/provider.js';
 import { installedProvider } from '../providers/registry.js';
 import type { ProviderLookup } from '../providers/registry.js';
-import { acceptedLogFields } from './accepted-log.js';
+import { acceptedLogFields, summarizeEvent } from './accepted-log.js';
+import type { EventSummary } from './accepted-log.js';
 import type { HeldRequest } from './held-alert.js';
-import type { IngestStore, InboundRow } from './ingest-store.js';
+import type { CommitResult, IngestStore, InboundRow } from './ingest-store.js';
 import type { KeyedEvent } from './event-payload.js';
 import { mediaTypeOf } from '../lib/media-type.js';
 import type { CacheScope } from '../lib/cache-scope.js';
@@ -48,7 +49,7 @@ export interface IngestSources {
 
 export interface IngestObserver {
   request(verdict: InboundVerdict): void;
-  events(events: readonly CanonicalEvent[], deliveries: number): void;
+  events(events: readonly Pick<CanonicalEvent, 'type'>[], deliveries: number): void;
 }
 
 export interface IngestDeps {
@@ -170,11 +171,11 @@ export function keyEvents(
 }
 
 /** The events of `events` whose ids are in `ids` (the new ones of a commit), in `ids`' order. */
-function insertedEvents(events: readonly KeyedEvent[], ids: readonly string[]): CanonicalEvent[] {
-  const inserted: CanonicalEvent[] = [];
+function insertedEvents(events: readonly EventSummary[], ids: readonly string[]): EventSummary[] {
+  const inserted: EventSummary[] = [];
   for (const id of ids) {
-    const keyed = events.find(({ event }) => event.id === id);
-    if (keyed !== undefined) inserted.push(keyed.event);
+    const event = events.find((e) => e.id === id);
+    if (event !== undefined) inserted.push(event);
   }
   return inserted;
 }
@@ -234,6 +235,125 @@ export function createIngest(deps: IngestDeps): Ingest {
     logger.info({ inboundId: base.id, sourceId, code }, 'inbound request rejected');
     deps.onRejected?.({ inboundId: base.id, sourceId, code, reason });
     return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
+  }
+
+  type Source = NonNullable<Awaited<ReturnType<IngestSources['loadForIngest']>>>;
+  type Base = ReturnType<typeof inboundRow>;
+
+  /**
+   * Normalizes a verified request and stores what it says. Not an async function: the parsed
+   * request (its events and their raw fields) lives only in this frame, which ends when the
+   * commit has been started. What waits for the commit holds the events' summaries, so a request
+   * in flight keeps a few hundred bytes reachable, not its ~70 fields (docs/benchmarks.md, "What
+   * a request holds while its commit is in flight").
+   */
+  function afterVerification(
+    provider: Provider<unknown>,
+    source: Source,
+    base: Base,
+    req: InboundRequest,
+    started: number,
+  ): Promise<IngestResult> {
+    const normalized = provider.normalize(req, source.config);
+    if (normalized.kind === 'invalid')
+      return reject(provider, base, normalized.code, normalized.reason);
+    if (normalized.kind === 'ignored')
+      return settled(
+        provider,
+        base,
+        { ...base, verdict: 'ignored', verdict_reason: normalized.reason },
+        {
+          kind: 'ignored',
+          reason: normalized.reason,
+        },
+      );
+    if (normalized.kind === 'held') {
+      const held: HeldRequest = {
+        inboundId: base.id,
+        sourceId: source.id,
+        provider: source.provider,
+        code: normalized.code,
+        reason: normalized.reason,
+      };
+      return settled(
+        provider,
+        base,
+        {
+          ...base,
+          verdict: 'held',
+          verdict_code: normalized.code,
+          verdict_reason: normalized.reason,
+        },
+        { kind: 'held', reason: normalized.reason },
+        () => deps.onHeld?.(held),
+      );
+    }
+    const drafts = normalized.events;
+    if (drafts.length > 0 && drafts.every((d) => d.type === 'connection_test'))
+      return settled(
+        provider,
+        base,
+        { ...base, verdict: 'test', verdict_reason: 'connection test' },
+        {
+          kind: 'accepted',
+          eventIds: [],
+        },
+      );
+    const events = keyEvents(drafts, source, base.received_at);
+    const summaries = events.map(({ event }) => summarizeEvent(event));
+    const committing = store.commit(
+      { ...base, verdict: 'accepted' },
+      events,
+      deps.clock.now().toISOString(),
+    );
+    return committed(provider, source, base.id, summaries, committing, started);
+  }
+
+  /** Records a request that adds no events and answers `outcome`; `then` runs once it is stored. */
+  async function settled(
+    provider: Provider<unknown>,
+    base: Base,
+    row: InboundRow,
+    outcome: IngestOutcome,
+    then?: () => void,
+  ): Promise<IngestResult> {
+    await record(row);
+    then?.();
+    return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
+  }
+
+  async function committed(
+    provider: Provider<unknown>,
+    source: Source,
+    inboundId: string,
+    summaries: readonly EventSummary[],
+    committing: Promise<CommitResult>,
+    started: number,
+  ): Promise<IngestResult> {
+    const result = await committing;
+    const inserted = insertedEvents(summaries, result.inserted);
+    const verdict: InboundVerdict = inserted.length > 0 ? 'accepted' : 'duplicate';
+    // The line's fields are built only when it is written (servers log at warn under load).
+    if (logger.isLevelEnabled('info'))
+      logger.info(
+        acceptedLogFields({
+          inboundId,
+          source,
+          events: summaries,
+          inserted: new Set(result.inserted),
+          deliveries: result.deliveries,
+          durationMs: Math.round(performance.now() - started),
+          verification: 'immediate',
+        }),
+        'notification accepted',
+      );
+    deps.observer?.request(verdict);
+    if (inserted.length > 0) deps.observer?.events(inserted, result.deliveries);
+    if (result.deliveries > 0) deps.onDeliveriesCreated?.();
+    if (result.documentJobs > 0) deps.onDocumentJobs?.();
+    const outcome: IngestOutcome =
+      inserted.length > 0 ? { kind: 'accepted', eventIds: result.inserted } : { kind: 'duplicate' };
+    return { inboundId, outcome, ack: provider.acknowledge(outcome) };
   }
 
   return {
@@ -297,70 +417,7 @@ export function createIngest(deps: IngestDeps): Ingest {
           return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
         }
 
-        const normalized = provider.normalize(req, source.config);
-        if (normalized.kind === 'invalid')
-          return await reject(provider, base, normalized.code, normalized.reason);
-        if (normalized.kind === 'ignored') {
-          await record({ ...base, verdict: 'ignored', verdict_reason: normalized.reason });
-          const outcome: IngestOutcome = { kind: 'ignored', reason: normalized.reason };
-          return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
-        }
-        if (normalized.kind === 'held') {
-          await record({
-            ...base,
-            verdict: 'held',
-            verdict_code: normalized.code,
-            verdict_reason: normalized.reason,
-          });
-          deps.onHeld?.({
-            inboundId: base.id,
-            sourceId: source.id,
-            provider: source.provider,
-            code: normalized.code,
-            reason: normalized.reason,
-          });
-          const outcome: IngestOutcome = { kind: 'held', reason: normalized.reason };
-          return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
-        }
-
-        const drafts = normalized.events;
-        if (drafts.length > 0 && drafts.every((d) => d.type === 'connection_test')) {
-          await record({ ...base, verdict: 'test', verdict_reason: 'connection test' });
-          const outcome: IngestOutcome = { kind: 'accepted', eventIds: [] };
-          return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
-        }
-
-        const events = keyEvents(drafts, source, base.received_at);
-        const result = await store.commit(
-          { ...base, verdict: 'accepted' },
-          events,
-          deps.clock.now().toISOString(),
-        );
-        const inserted = insertedEvents(events, result.inserted);
-        const verdict: InboundVerdict = inserted.length > 0 ? 'accepted' : 'duplicate';
-        // The line's fields are built only when it is written (servers log at warn under load).
-        if (logger.isLevelEnabled('info'))
-          logger.info(
-            acceptedLogFields({
-              inboundId: base.id,
-              source,
-              events: events.map(({ event }) => event),
-              inserted: new Set(result.inserted),
-              deliveries: result.deliveries,
-              durationMs: Math.round(performance.now() - started),
-              verification: 'immediate',
-            }),
-            'notification accepted',
-          );
-        deps.observer?.request(verdict);
-        if (inserted.length > 0) deps.observer?.events(inserted, result.deliveries);
-        if (result.deliveries > 0) deps.onDeliveriesCreated?.();
-        if (result.documentJobs > 0) deps.onDocumentJobs?.();
-        const outcome: IngestOutcome =
-          inserted.length > 0
-            ? { kind: 'accepted', eventIds: result.inserted }
-            : { kind: 'duplicate' };
-        return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
+        return await afterVerification(provider, source, base, req, started);
       } catch (err) {
         logger.error(
           { err, inboundId: base.id, sourceId: source.id },

@@ -48,6 +48,12 @@ type Job = WriterRequest extends infer R
     : never
   : never;
 
+async function commitResult(reply: Promise<CommitResult | null>): Promise<CommitResult> {
+  const result = await reply;
+  if (!result) throw new Error('ingest writer thread returned no commit result');
+  return result;
+}
+
 export function createThreadedIngestStore(options: {
   target: DbTarget;
   logger: Logger;
@@ -120,14 +126,13 @@ export function createThreadedIngestStore(options: {
       const [sent, transfer] = withOwnBody(row);
       await send({ op: 'record', row: sent }, transfer);
     },
-    async commit(row, events, now) {
+    // Not an async function: its arguments (the row and the events with their raw fields) are
+    // not held in a suspended frame while the thread commits; the posted copy is all it needs.
+    commit(row, events, now) {
       const [sent, transfer] = withOwnBody(row);
-      const result = await send(
-        { op: 'commit', row: sent, events: events.map(slimKeyedEvent), now },
-        transfer,
+      return commitResult(
+        send({ op: 'commit', row: sent, events: events.map(slimKeyedEvent), now }, transfer),
       );
-      if (!result) throw new Error('ingest writer thread returned no commit result');
-      return result;
     },
     async flush() {
       if (worker) await send({ op: 'flush' });

@@ -43,7 +43,7 @@ import { settleOutcome } from '../jobs/settle-outcome.js';
 import type { InboundRequest } from '../providers/provider.js';
 import { installedProvider } from '../providers/registry.js';
 import type { ProviderLookup } from '../providers/registry.js';
-import { acceptedLogFields } from './accepted-log.js';
+import { acceptedLogFields, summarizeEvent } from './accepted-log.js';
 import type { HeldRequest } from './held-alert.js';
 import type { IngestObserver, IngestSources, RejectedRequest } from './ingest.js';
 import { keyEvents, verificationRecord } from './ingest.js';
@@ -201,7 +201,7 @@ export function createVerificationJobs(deps: VerifierDeps): JobKind<Job> {
       acceptedLogFields({
         inboundId: job.inbound_request_id,
         source: s.source,
-        events: events.map((e) => e.event),
+        events: events.map((e) => summarizeEvent(e.event)),
         inserted,
         deliveries: result.deliveries,
         durationMs: Math.round(performance.now() - s.startedAt),

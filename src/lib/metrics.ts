@@ -14,7 +14,7 @@ import type { InboundVerdict } from '../core/inbound-verdict.js';
 export interface Metrics {
   registry: Registry;
   request(verdict: InboundVerdict): void;
-  events(events: readonly CanonicalEvent[], deliveries: number): void;
+  events(events: readonly Pick<CanonicalEvent, 'type'>[], deliveries: number): void;
   delivery(outcome: string, durationMs: number): void;
   /** A request the HTTP layer refused before a route handled it (rate limit, parser, authentication). */
   refused(code: ErrorCode): void;

@@ -67,6 +67,11 @@ function verify(req: InboundRequest, config: Digistore24Config): Verification {
  */
 function normalize(req: InboundRequest, config: Digistore24Config): Normalized {
   const verdict = check(req, config);
+  // The pipeline's last use of the verdict: the memo would keep the fields reachable for as
+  // long as the request's body lives (its whole commit), a copy for every young-generation
+  // collection in between (docs/benchmarks.md, "What a request holds while its commit is in
+  // flight"). A later call parses and checks again.
+  checkedBodies.delete(req.rawBody);
   return verdict.ok
     ? normalizeDigistore24(verdict.signedFields)
     : { kind: 'invalid', code: verdict.code, reason: verdict.reason };
