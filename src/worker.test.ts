@@ -13,6 +13,8 @@ import type { TakeTurn } from './lib/event-loop-turns.js';
 import { silentLogger } from './lib/logger.js';
 import type { Mailer } from './lib/mailer.js';
 import { createWorker } from './worker.js';
+import { EVENT_CHUNK } from './outbox/delivery-job.js';
+import { sql } from 'kysely';
 import type { Worker } from './worker.js';
 import { startWebhookSink } from '../test/fakes/webhook-sink.js';
 import { createCondition } from '../test/helpers/condition.js';
@@ -35,9 +37,17 @@ async function startHeldTarget(): Promise<{
   most(): number;
   /** Resolves once `n` held requests were closed by their client before being answered. */
   abandoned(n: number): Promise<void>;
+  /** The bodies received, in order of arrival. */
+  bodies(): string[];
+  /** Answers the held requests and every later one at once. */
+  open(): void;
+  /** Holds every later request again. */
+  hold(): void;
   close(): Promise<void>;
 }> {
   const held: ServerResponse[] = [];
+  const bodies: string[] = [];
+  let opened = false;
   const arrivals = createCondition();
   const closes = createCondition();
   let total = 0;
@@ -49,8 +59,15 @@ async function startHeldTarget(): Promise<{
       abandoned++;
       closes.notify();
     });
-    req.resume();
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      bodies.push(Buffer.concat(chunks).toString('utf8'));
+      if (opened) {
+        total++;
+        res.writeHead(200).end('ok');
+        return;
+      }
       held.push(res);
       total++;
       most = Math.max(most, held.length);
@@ -71,6 +88,14 @@ async function startHeldTarget(): Promise<{
     most: () => most,
     abandoned: async (n) => {
       await closes.until(() => abandoned >= n);
+    },
+    bodies: () => [...bodies],
+    open: () => {
+      opened = true;
+      for (const res of held.splice(0)) res.writeHead(200).end('ok');
+    },
+    hold: () => {
+      opened = false;
     },
     close: () => {
       server.closeAllConnections();
@@ -432,6 +457,49 @@ for (const dialect of enabledDialects()) {
         expect(held.most()).toBe(2);
         expect((await deliveryRows()).map((r) => r.status)).toEqual(
           Array.from({ length: 5 }, () => 'delivered'),
+        );
+      } finally {
+        await held.close();
+      }
+    });
+
+    it('reads the events of a claimed batch a chunk at a time, when the first delivery of a chunk has its slot', async () => {
+      const held = await startHeldTarget();
+      try {
+        targets.set('con_1', held.url);
+        const w = worker('w1', 2);
+        // One delivery first, so that the worker knows its attempt time and claims ahead.
+        held.open();
+        await queue(1, 'o1');
+        expect(await w.runOnce()).toBe(1);
+        held.hold();
+        const count = EVENT_CHUNK + 4;
+        for (let n = 2; n <= count + 1; n++) await queue(n, `o${n}`);
+        const run = w.runOnce();
+        await held.arrived(2);
+        // All of them were claimed in one batch; two are being sent, so the batch's first chunk
+        // of events was read and its second not.
+        expect((await deliveryRows()).filter((r) => r.status === 'delivering')).toHaveLength(count);
+        await h.db
+          .updateTable('events')
+          .set({ payload: sql<string>`replace(payload, '"payment"', '"payment-late"')` })
+          .execute();
+        held.open();
+        expect(await run).toBe(count);
+        const late = held
+          .bodies()
+          .slice(1)
+          .map((body) => JSON.parse(body) as { data: { id: string; type: string } })
+          .map((e) => [e.data.id, e.data.type === 'payment-late'])
+          .sort(([a], [b]) => String(a).localeCompare(String(b)));
+        expect(late).toEqual(
+          Array.from({ length: count }, (_, i) => [
+            `evt_${String(i + 2).padStart(4, '0')}`,
+            i >= EVENT_CHUNK,
+          ]),
+        );
+        expect((await deliveryRows()).map((r) => r.status)).toEqual(
+          Array.from({ length: count + 1 }, () => 'delivered'),
         );
       } finally {
         await held.close();

@@ -20,8 +20,8 @@
  * recent attempt time, between `concurrency` and {@link MAX_HELD}, and claims again when half of
  * them are done. `concurrency` still bounds the connectors running at once (jobs/slots.ts); a slot
  * is given back when the connector returns, before its outcome commits. A batch's events are read
- * with one query, and the outcomes of attempts that finish together are written in one
- * transaction (group commit).
+ * {@link EVENT_CHUNK} at a time, as the slots reach them, and the outcomes of attempts that finish
+ * together are written in one transaction (group commit).
  *
  * A delivery claimed ahead is started only within {@link startWindowMs} of its claim, so its
  * lease still covers a whole attempt (as when it is started at once); one that could not be
@@ -44,6 +44,7 @@ import type { CanonicalEvent } from '../core/events.js';
 import type { RetryPolicy } from '../core/retry-policy.js';
 import type { DeliveryResult, OriginalRequest } from '../connectors/connector.js';
 import { getConnector, isConnectorId } from '../connectors/registry.js';
+import type { ConnectorId } from '../connectors/registry.js';
 import { runConnector } from '../connectors/run-connector.js';
 import { envelopeText } from '../connectors/webhook/envelope.js';
 import { claimDueDeliveries, nextDueAt, releaseDeliveries } from '../db/claim-deliveries.js';
@@ -81,6 +82,9 @@ const RESPONSE_EXCERPT_CHARS = 4096;
 export const CLAIM_AHEAD_MS = 1000;
 /** Most deliveries held at once (claimed, not yet settled), unless `concurrency` is larger. */
 export const MAX_HELD = 256;
+
+/** Deliveries of a claimed batch whose events are read with one query (see `inputsFor`). */
+export const EVENT_CHUNK = 16;
 /** The shortest time after its claim within which a delivery may still be started. */
 const MIN_START_WINDOW_MS = 1000;
 /** Weight of the newest attempt in the running mean of attempt times. */
@@ -150,14 +154,27 @@ interface StoredEvent {
   occurredAt: string;
 }
 
-/** What one attempt needs besides its delivery row; loaded once per claimed batch. */
+/** What one attempt needs besides its delivery row; shared by the deliveries of a claimed batch. */
 interface Inputs {
   /**
    * The event (parsed on first use, lazy-event.ts), its stored JSON (the known body of the
-   * attempt's record) and the two fields of the envelope, from their own columns.
+   * attempt's record) and the two fields of the envelope, from their own columns; read with
+   * the {@link EVENT_CHUNK} deliveries around it when it is first asked for.
    */
-  event: Promise<StoredEvent | null>;
+  event: () => Promise<StoredEvent | null>;
   connection: Promise<ConnectionForDelivery | null>;
+}
+
+/** What running a delivery's connector came to (`runConnectorInSlot`). */
+interface Ran {
+  result: DeliveryResult;
+  sent: RecordedRequests | null;
+  /** False when the event was not found and the connector never ran. */
+  ranConnector: boolean;
+  startedAt: Date;
+  started: number;
+  /** The event, for the log line; null when it was not found or is not logged. */
+  event: CanonicalEvent | null;
 }
 
 interface Settled {
@@ -260,37 +277,55 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     return status === 'pending' && attemptNo === deps.failingAfterAttempts ? 'failing' : null;
   }
 
+  async function loadEvents(ids: readonly string[]): Promise<Map<string, StoredEvent>> {
+    const rows = await deps.db
+      .selectFrom('events')
+      .select(['id', 'type', 'occurred_at', 'payload'])
+      .where('id', 'in', paddedInList([...new Set(ids)]))
+      .execute();
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          event: lazyEvent(row.payload),
+          json: row.payload,
+          type: row.type,
+          occurredAt: row.occurred_at,
+        },
+      ]),
+    );
+  }
+
   // Promises are made on first use, so every one that can reject has an attempt awaiting it.
-  function inputsFor(batch: readonly DeliveryRow[]): (delivery: DeliveryRow) => Inputs {
-    let payloads: Promise<Map<string, StoredEvent>> | null = null;
+  // A chunk of the batch's events is read when the first of its deliveries has its slot, and
+  // dropped once each of them has taken its own: the events wait in the database, not on the
+  // heap, while up to MAX_HELD deliveries wait for their slots (each a ~4 KB JSON text that
+  // young-generation collections would otherwise copy and promote; docs/benchmarks.md, "What a
+  // delivery holds while it waits").
+  function inputsFor(
+    batch: readonly DeliveryRow[],
+  ): (delivery: DeliveryRow, index: number) => Inputs {
+    const chunks = new Map<number, { loading: Promise<Map<string, StoredEvent>>; left: number }>();
     const connections = new Map<string, Promise<ConnectionForDelivery | null>>();
-    return (delivery) => {
-      payloads ??= deps.db
-        .selectFrom('events')
-        .select(['id', 'type', 'occurred_at', 'payload'])
-        .where('id', 'in', paddedInList([...new Set(batch.map((d) => d.event_id))]))
-        .execute()
-        .then(
-          (rows) =>
-            new Map(
-              rows.map((row) => [
-                row.id,
-                {
-                  event: lazyEvent(row.payload),
-                  json: row.payload,
-                  type: row.type,
-                  occurredAt: row.occurred_at,
-                },
-              ]),
-            ),
-        );
+    function eventAt(index: number, eventId: string): Promise<StoredEvent | null> {
+      const at = Math.floor(index / EVENT_CHUNK);
+      let chunk = chunks.get(at);
+      if (!chunk) {
+        const members = batch.slice(at * EVENT_CHUNK, (at + 1) * EVENT_CHUNK);
+        chunk = { loading: loadEvents(members.map((d) => d.event_id)), left: members.length };
+        chunks.set(at, chunk);
+      }
+      chunk.left -= 1;
+      if (chunk.left === 0) chunks.delete(at);
+      return chunk.loading.then((byId) => byId.get(eventId) ?? null);
+    }
+    return (delivery, index) => {
       let connection = connections.get(delivery.connection_id);
       if (!connection) {
         connection = deps.connections.loadForDelivery(delivery.connection_id);
         connections.set(delivery.connection_id, connection);
       }
-      const event = payloads.then((byId) => byId.get(delivery.event_id) ?? null);
-      return { event, connection };
+      return { event: () => eventAt(index, delivery.event_id), connection };
     };
   }
 
@@ -332,6 +367,117 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     );
   }
 
+  /**
+   * Takes a slot, reads the event and runs the connector: null when the delivery could not start
+   * in time (given back unattempted). Its own frame, so that what only the attempt needs (the
+   * event, its JSON, the envelope, the recorder) is not held while the outcome commits.
+   */
+  async function runConnectorInSlot(
+    delivery: DeliveryRow,
+    connection: ConnectionForDelivery,
+    connectorId: ConnectorId,
+    inputs: Inputs,
+    attemptNo: number,
+    stop: AbortSignal,
+    stopping: AbortSignal,
+  ): Promise<Ran | null> {
+    await slots.take();
+    if (!mayStart(delivery, stopping)) {
+      slots.give();
+      return null;
+    }
+    await takeTurn();
+    let loaded: StoredEvent | null;
+    try {
+      loaded = await inputs.event();
+    } catch (err) {
+      slots.give();
+      throw err;
+    }
+    if (loaded === null) {
+      slots.give();
+      return {
+        result: { outcome: 'failed', reason: `event ${delivery.event_id} not found` },
+        sent: null,
+        ranConnector: false,
+        startedAt: deps.clock.now(),
+        started: performance.now(),
+        event: null,
+      };
+    }
+    // The attempt starts now, not while it waited for its slot.
+    const startedAt = deps.clock.now();
+    const started = performance.now();
+    let result: DeliveryResult;
+    let sent: RecordedRequests | null = null;
+    const deadline = attemptDeadline(stop);
+    const connector = getConnector(connectorId);
+    let attemptLogger: Logger | undefined;
+    // What the connector sends is kept with the attempt, the connection's secrets scrubbed.
+    // A webhook envelope of the event is recorded as a reference, rebuilt for the log; the
+    // connector gets the same text to send, so the record knows it by identity.
+    const envelope = envelopeText(loaded.type, loaded.occurredAt, loaded.json);
+    const recorder = createRequestRecorder(
+      abortingWith(deps.http, deadline),
+      scrubberOf(connection, connector.secretFields),
+      { ref: 'event-envelope', text: envelope },
+    );
+    try {
+      result = await runConnector(
+        connector,
+        loaded.event,
+        connection.config,
+        {
+          deliveryId: delivery.id,
+          connectionId: connection.id,
+          connectionName: connection.name,
+          attempt: attemptNo,
+          trigger: delivery.trigger === 'manual' ? 'manual' : 'scheduled',
+          eventEnvelope: envelope,
+          http: recorder.http,
+          mailer: deps.mailer,
+          // Made when the connector first logs: most attempts never do, and a child logger
+          // serializes its bindings when it is made.
+          get logger() {
+            attemptLogger ??= deps.logger.child({
+              deliveryId: delivery.id,
+              connectionId: connection.id,
+            });
+            return attemptLogger;
+          },
+          clock: deps.clock,
+          // Made when the connector reads it; the attempt itself and its requests through
+          // `http` watch the deadline directly (lib/abort-trigger.ts).
+          get signal() {
+            return deadline.signal;
+          },
+          caches: deps.caches,
+          originalRequest: () => originalRequest(delivery.event_id),
+          ...(deps.connections.update ? { saveConfig: saveConfigOf(connection.id) } : {}),
+        },
+        deadline,
+      );
+    } finally {
+      deadline.release();
+      slots.give();
+    }
+    // On the worker's clock: the wall clock, or a test's manual one.
+    const took = deps.clock.now().getTime() - startedAt.getTime();
+    meanAttemptMs =
+      meanAttemptMs === null ? took : meanAttemptMs + MEAN_WEIGHT * (took - meanAttemptMs);
+    const recorded = recorder.recorded();
+    if (recorded.requests.length > 0) sent = recorded;
+    return {
+      result,
+      sent,
+      ranConnector: true,
+      startedAt,
+      started,
+      // Only the log line reads it, and only servers logging at info write that line.
+      event: deps.logger.isLevelEnabled('info') ? loaded.event : null,
+    };
+  }
+
   async function attempt(
     delivery: DeliveryRow,
     inputs: Inputs,
@@ -341,8 +487,7 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     let startedAt = deps.clock.now();
     let started = performance.now();
     const attemptNo = delivery.attempts + 1;
-    const [loaded, connection] = await Promise.all([inputs.event, inputs.connection]);
-    const event = loaded?.event ?? null;
+    const connection = await inputs.connection;
     if (
       connection &&
       connection.disabledAt !== null &&
@@ -353,81 +498,33 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     let result: DeliveryResult;
     let sent: RecordedRequests | null = null;
     let ranConnector = false;
-    if (loaded === null)
-      result = { outcome: 'failed', reason: `event ${delivery.event_id} not found` };
-    else if (!connection) result = { outcome: 'skipped', reason: 'connection was removed' };
-    else if (!connection.active && delivery.trigger !== 'manual')
-      result = { outcome: 'skipped', reason: 'connection is inactive' };
-    else if (!isConnectorId(connection.connector))
-      result = { outcome: 'failed', reason: `unknown connector ${connection.connector}` };
-    else {
-      await slots.take();
-      if (!mayStart(delivery, stopping)) {
-        slots.give();
-        return release(delivery, stopping);
-      }
-      await takeTurn();
-      // The attempt starts now, not while it waited for its slot.
-      startedAt = deps.clock.now();
-      started = performance.now();
-      const deadline = attemptDeadline(stop);
-      const connector = getConnector(connection.connector);
-      let attemptLogger: Logger | undefined;
-      // What the connector sends is kept with the attempt, the connection's secrets scrubbed.
-      // A webhook envelope of the event is recorded as a reference, rebuilt for the log; the
-      // connector gets the same text to send, so the record knows it by identity.
-      const envelope = envelopeText(loaded.type, loaded.occurredAt, loaded.json);
-      const recorder = createRequestRecorder(
-        abortingWith(deps.http, deadline),
-        scrubberOf(connection, connector.secretFields),
-        { ref: 'event-envelope', text: envelope },
+    let event: CanonicalEvent | null = null;
+    if (
+      connection &&
+      (connection.active || delivery.trigger === 'manual') &&
+      isConnectorId(connection.connector)
+    ) {
+      const ran = await runConnectorInSlot(
+        delivery,
+        connection,
+        connection.connector,
+        inputs,
+        attemptNo,
+        stop,
+        stopping,
       );
-      try {
-        result = await runConnector(
-          connector,
-          loaded.event,
-          connection.config,
-          {
-            deliveryId: delivery.id,
-            connectionId: connection.id,
-            connectionName: connection.name,
-            attempt: attemptNo,
-            trigger: delivery.trigger === 'manual' ? 'manual' : 'scheduled',
-            eventEnvelope: envelope,
-            http: recorder.http,
-            mailer: deps.mailer,
-            // Made when the connector first logs: most attempts never do, and a child logger
-            // serializes its bindings when it is made.
-            get logger() {
-              attemptLogger ??= deps.logger.child({
-                deliveryId: delivery.id,
-                connectionId: connection.id,
-              });
-              return attemptLogger;
-            },
-            clock: deps.clock,
-            // Made when the connector reads it; the attempt itself and its requests through
-            // `http` watch the deadline directly (lib/abort-trigger.ts).
-            get signal() {
-              return deadline.signal;
-            },
-            caches: deps.caches,
-            originalRequest: () => originalRequest(delivery.event_id),
-            ...(deps.connections.update ? { saveConfig: saveConfigOf(connection.id) } : {}),
-          },
-          deadline,
-        );
-      } finally {
-        deadline.release();
-        slots.give();
-      }
-      ranConnector = true;
-      // On the worker's clock: the wall clock, or a test's manual one.
-      const took = deps.clock.now().getTime() - startedAt.getTime();
-      meanAttemptMs =
-        meanAttemptMs === null ? took : meanAttemptMs + MEAN_WEIGHT * (took - meanAttemptMs);
-      const recorded = recorder.recorded();
-      if (recorded.requests.length > 0) sent = recorded;
+      if (ran === null) return release(delivery, stopping);
+      ({ result, sent, ranConnector, startedAt, started, event } = ran);
+    } else {
+      // Not attempted: the event is read for the outcome and the log line alone.
+      const loaded = await inputs.event();
+      event = loaded?.event ?? null;
+      if (loaded === null)
+        result = { outcome: 'failed', reason: `event ${delivery.event_id} not found` };
+      else if (!connection) result = { outcome: 'skipped', reason: 'connection was removed' };
+      else if (!connection.active && delivery.trigger !== 'manual')
+        result = { outcome: 'skipped', reason: 'connection is inactive' };
+      else result = { outcome: 'failed', reason: `unknown connector ${connection.connector}` };
     }
     const durationMs = Math.round(performance.now() - started);
     const settled = settle(delivery, result, attemptNo);
@@ -518,7 +615,9 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
       }),
     run(deliveries, stop, stopping) {
       const inputs = inputsFor(deliveries);
-      return deliveries.map((delivery) => attempt(delivery, inputs(delivery), stop, stopping));
+      return deliveries.map((delivery, i) =>
+        attempt(delivery, inputs(delivery, i), stop, stopping),
+      );
     },
     nextDueAt: (now) => nextDueAt(deps.db, now),
     describe: (delivery) => ({ deliveryId: delivery.id }),
