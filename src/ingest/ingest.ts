@@ -411,10 +411,13 @@ export function createIngest(deps: IngestDeps): Ingest {
         if (provider.confirm) {
           // Authenticity is confirmed later by asking the sender (PayPal's postback): store the
           // request durably with its verification job, acknowledge, and let the worker go on.
-          await record({ ...base, verdict: 'pending' });
-          deps.onPending?.();
-          const outcome: IngestOutcome = { kind: 'pending' };
-          return { inboundId: base.id, outcome, ack: provider.acknowledge(outcome) };
+          return await settled(
+            provider,
+            base,
+            { ...base, verdict: 'pending' },
+            { kind: 'pending' },
+            deps.onPending,
+          );
         }
 
         return await afterVerification(provider, source, base, req, started);

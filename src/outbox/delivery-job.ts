@@ -177,6 +177,10 @@ interface Ran {
   event: CanonicalEvent | null;
 }
 
+function eventNotFound(delivery: DeliveryRow): DeliveryResult {
+  return { outcome: 'failed', reason: `event ${delivery.event_id} not found` };
+}
+
 interface Settled {
   status: Exclude<DeliveryStatus, 'delivering'>;
   nextAttemptAt: string | null;
@@ -397,7 +401,7 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
     if (loaded === null) {
       slots.give();
       return {
-        result: { outcome: 'failed', reason: `event ${delivery.event_id} not found` },
+        result: eventNotFound(delivery),
         sent: null,
         ranConnector: false,
         startedAt: deps.clock.now(),
@@ -519,8 +523,7 @@ export function createDeliveryJobs(deps: DeliveryJobDeps): JobKind<DeliveryRow> 
       // Not attempted: the event is read for the outcome and the log line alone.
       const loaded = await inputs.event();
       event = loaded?.event ?? null;
-      if (loaded === null)
-        result = { outcome: 'failed', reason: `event ${delivery.event_id} not found` };
+      if (loaded === null) result = eventNotFound(delivery);
       else if (!connection) result = { outcome: 'skipped', reason: 'connection was removed' };
       else if (!connection.active && delivery.trigger !== 'manual')
         result = { outcome: 'skipped', reason: 'connection is inactive' };
