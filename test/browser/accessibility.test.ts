@@ -2,7 +2,9 @@
  * axe-core on every page of the UI in the real browser (colour contrast included), in English
  * and in Hebrew (right to left), over the demo data (support/demo-data.ts): no serious or
  * critical violation anywhere. Every page also has exactly one `<h1>` and names itself in the
- * document title.
+ * document title. The signed-in pages are reached one after the other through the app's
+ * router, as a person clicking through the app reaches them (support/in-app-navigation.ts):
+ * axe-core and the app load once per language, not once per page.
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +13,7 @@ import { expectAccessiblePage, seriousViolations } from './support/axe.js';
 import { useBrowserHarness } from './support/browser-harness.js';
 import { DEMO_CONFIG, seedDemoData } from './support/demo-data.js';
 import type { DemoData } from './support/demo-data.js';
+import { showInApp, UNMATCHED_PATH } from './support/in-app-navigation.js';
 import { settled } from './support/settled.js';
 import { signInQuietly } from './support/sign-in.js';
 import { rowTexts, tableNamed } from './support/tables.js';
@@ -64,14 +67,16 @@ function signedInPages(): string[] {
     '/profiles/new',
     `/profiles/${demo.invoicing.profileId}`,
     '/settings',
-    '/no-such-page',
+    UNMATCHED_PATH,
   ];
 }
 
-/** What is wrong with the page at `path`: axe's serious and critical violations, headings, title. */
+/**
+ * What is wrong with the page at `path`, reached through the app's router from the page on
+ * screen: axe's serious and critical violations, headings, title.
+ */
 async function problemsOf(page: Page, path: string): Promise<string[]> {
-  await page.goto(path);
-  await settled(page);
+  await showInApp(page, path);
   const problems = await seriousViolations(page);
   const headings = await page.locator('h1').count();
   if (headings !== 1) problems.push(`${headings} h1 elements`);
@@ -118,6 +123,8 @@ describe.each(['en', 'he'] as const)('every page in %s', (language) => {
   it('passes axe on every signed-in page', async () => {
     const page = await harness.current.newPage({ language });
     await signInQuietly(page);
+    await page.goto('/');
+    await settled(page);
     const problems: string[] = [];
     for (const path of signedInPages()) problems.push(...(await problemsOf(page, path)));
     expect(problems).toEqual([]);
