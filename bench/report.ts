@@ -70,7 +70,33 @@ export interface ScenarioResult {
   ingestRssKiB: number;
   /** PostgreSQL scenarios: where the ingest phase's time went (bench/pg-usage.ts). */
   postgresUsage?: PostgresUsage;
+  /**
+   * ipnhub scenarios: the baseline's closed-loop rate measured just before and just after this
+   * scenario (req/s). Its ratio is to their mean, so that a change in the machine's speed
+   * between the baseline and the scenario does not pass for a change in ipnhub's.
+   */
+  baselineAround?: BaselineAround;
 }
+
+/** The baseline's rate on either side of one scenario (req/s). */
+export interface BaselineAround {
+  before: number;
+  after: number;
+}
+
+/** The baseline rate a scenario is compared with: the mean of the two around it. */
+export function aroundMean(around: BaselineAround): number {
+  return (around.before + around.after) / 2;
+}
+
+/** How far the machine's speed moved around a scenario: the two baselines' gap over their mean. */
+export function aroundDrift(around: BaselineAround): number {
+  const mean = aroundMean(around);
+  return mean === 0 ? 0 : Math.abs(around.after - around.before) / mean;
+}
+
+/** Beyond this drift between the baselines around a scenario, its ratio is flagged as uncertain. */
+export const UNCERTAIN_DRIFT = 0.2;
 
 export interface PostgresUsage {
   /** CPU of PostgreSQL's processes over the ingest phase, per notification answered `OK` (ms). */
@@ -114,12 +140,39 @@ function fixed(value: number, digits: number): string {
   return value.toFixed(digits);
 }
 
+/**
+ * The baseline rate `result` is compared with: the mean of the baselines around it when they
+ * were measured, else the run's first baseline (the baseline itself, and reports written before
+ * the baselines around each scenario existed).
+ */
+export function baselineRateFor(
+  baseline: ScenarioResult | undefined,
+  result: ScenarioResult,
+): number | null {
+  const rate = result.baselineAround
+    ? aroundMean(result.baselineAround)
+    : (baseline?.ingest.throughput ?? 0);
+  return rate > 0 ? rate : null;
+}
+
 export function ratioTo(
   baseline: ScenarioResult | undefined,
   result: ScenarioResult,
 ): number | null {
-  if (!baseline || baseline.ingest.throughput === 0) return null;
-  return result.ingest.throughput / baseline.ingest.throughput;
+  const rate = baselineRateFor(baseline, result);
+  return rate === null ? null : result.ingest.throughput / rate;
+}
+
+/** ` (the baseline's mean of 10788 before and 9500 after; the machine moved 13 %)`, when measured. */
+function aroundDetail(result: ScenarioResult): string {
+  const around = result.baselineAround;
+  if (!around) return '';
+  const drift = aroundDrift(around);
+  return `, the baseline's mean of ${fixed(around.before, 0)} before and ${fixed(around.after, 0)} after; ${
+    drift > UNCERTAIN_DRIFT
+      ? `UNCERTAIN: the machine's speed moved ${fixed(drift * 100, 0)} % meanwhile`
+      : `moved ${fixed(drift * 100, 0)} %`
+  }`;
 }
 
 const COLUMNS = [
@@ -187,7 +240,7 @@ export function verdicts(results: readonly ScenarioResult[]): Verdict[] {
       ratio !== null && ratio >= targets.minRatio,
       ratio === null
         ? 'no baseline'
-        : `${fixed(ratio, 2)} × (${fixed(r.ingest.throughput, 0)} vs ${fixed(baseline?.ingest.throughput ?? 0, 0)} req/s)`,
+        : `${fixed(ratio, 2)} × (${fixed(r.ingest.throughput, 0)} vs ${fixed(baselineRateFor(baseline, r) ?? 0, 0)} req/s${aroundDetail(r)})`,
     );
     const maxP99 = targets.maxP99Ms ?? TARGETS['ipnhub-sqlite']?.maxP99Ms ?? null;
     if (maxP99 !== null)

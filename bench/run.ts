@@ -1,6 +1,8 @@
 /**
  * `npm run bench`: ingest and delivery figures for ipnhub, as ratios to a bare Fastify baseline
- * measured in the same run (these machines are noisy). Each server runs in its own child
+ * measured in the same run (these machines are noisy): the baseline runs first and again after
+ * each ipnhub scenario, and each scenario's ratio is to the mean of the two baselines around
+ * it (a change in the machine's speed meanwhile is printed with it). Each server runs in its own child
  * process; the load generator runs here. Scenarios, in order: `baseline`, `ipnhub-sqlite`,
  * `ipnhub-sqlite-invoicing` (the same with invoicing on: ingest only, compared with
  * `ipnhub-sqlite`), `ipnhub-postgres` (on an embedded PostgreSQL started for the run),
@@ -342,6 +344,29 @@ async function runScenario(
   }
 }
 
+/**
+ * The baseline's closed loop once more, right after the scenario `after` (no open loop): the
+ * machine's speed now, for the ratio of the scenario before it and of the one after it. These
+ * machines change speed by a third within minutes, and a scenario compared only with a baseline
+ * measured minutes earlier showed 0.27 × in one run and 0.48 × in the next for one build.
+ */
+async function baselineAgain(
+  entry: ServerEntry,
+  settings: Settings,
+  bodies: readonly Buffer[],
+  after: ScenarioName,
+): Promise<number> {
+  log(
+    `\n[baseline, again after ${after}] load average ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}`,
+  );
+  const again = await runScenario(entry, 'baseline', { ...settings, openRate: 0 }, bodies, {
+    cycle: true,
+  });
+  return again.ingest.throughput;
+}
+
 function generateBodies(count: number, prefix: string): Buffer[] {
   const started = performance.now();
   const bodies = signedPaymentBodies(count, { passphrase: PASSPHRASE, prefix });
@@ -384,6 +409,11 @@ async function main(): Promise<void> {
     // Each ipnhub scenario has its own empty database, so one set of unique bodies serves both:
     // within a scenario no body is sent twice.
     let unique: Buffer[] = [];
+    let baselineBodies: Buffer[] = [];
+    // The baseline's rate just before the next ipnhub scenario: measured first, then again
+    // after each scenario (baselineAgain), so that each one is compared with the baseline on
+    // both sides of it.
+    let baselineBefore = 0;
     for (const name of settings.scenarios) {
       // Other processes on this machine skew every figure; the load average makes that visible.
       log(
@@ -392,11 +422,10 @@ async function main(): Promise<void> {
           .join(' ')}`,
       );
       if (name === 'baseline') {
-        results.push(
-          await runScenario(entry, name, settings, generateBodies(BASELINE_BODIES, 'BB'), {
-            cycle: true,
-          }),
-        );
+        baselineBodies = generateBodies(BASELINE_BODIES, 'BB');
+        const baseline = await runScenario(entry, name, settings, baselineBodies, { cycle: true });
+        results.push(baseline);
+        baselineBefore = baseline.ingest.throughput;
         continue;
       }
       if (unique.length === 0) {
@@ -416,18 +445,19 @@ async function main(): Promise<void> {
           `[${name}] WAL of a running server: ${warmed.files} segment files ready (${(warmed.ms / 1000).toFixed(1)} s)`,
         );
       }
-      results.push(
-        await runScenario(entry, name, settings, unique, {
-          cycle: false,
-          databaseUrl:
-            name === 'ipnhub-postgres'
-              ? postgres?.url
-              : name === 'ipnhub-postgres-2x2'
-                ? postgres?.url2x2
-                : undefined,
-          postgresAdminUrl: postgres?.server.adminUrl,
-        }),
-      );
+      const result = await runScenario(entry, name, settings, unique, {
+        cycle: false,
+        databaseUrl:
+          name === 'ipnhub-postgres'
+            ? postgres?.url
+            : name === 'ipnhub-postgres-2x2'
+              ? postgres?.url2x2
+              : undefined,
+        postgresAdminUrl: postgres?.server.adminUrl,
+      });
+      const baselineAfter = await baselineAgain(entry, settings, baselineBodies, name);
+      results.push({ ...result, baselineAround: { before: baselineBefore, after: baselineAfter } });
+      baselineBefore = baselineAfter;
     }
   } finally {
     await postgres?.server.stop();
