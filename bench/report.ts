@@ -163,16 +163,17 @@ export function ratioTo(
   return rate === null ? null : result.ingest.throughput / rate;
 }
 
-/** ` (the baseline's mean of 10788 before and 9500 after; the machine moved 13 %)`, when measured. */
+/** The ingest line's words on the baselines around the scenario, when they were measured. */
 function aroundDetail(result: ScenarioResult): string {
   const around = result.baselineAround;
   if (!around) return '';
   const drift = aroundDrift(around);
-  return `, the baseline's mean of ${fixed(around.before, 0)} before and ${fixed(around.after, 0)} after; ${
+  const moved = `${fixed(drift * 100, 0)} %`;
+  const verdict =
     drift > UNCERTAIN_DRIFT
-      ? `UNCERTAIN: the machine's speed moved ${fixed(drift * 100, 0)} % meanwhile`
-      : `moved ${fixed(drift * 100, 0)} %`
-  }`;
+      ? `UNCERTAIN: the machine's speed moved ${moved} meanwhile`
+      : `moved ${moved}`;
+  return `, the baseline's mean of ${fixed(around.before, 0)} before and ${fixed(around.after, 0)} after; ${verdict}`;
 }
 
 const COLUMNS = [
