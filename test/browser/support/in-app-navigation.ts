@@ -12,14 +12,16 @@ export const UNMATCHED_PATH = '/no-such-page';
  * DOM.)
  */
 async function pushPath(page: Page, path: string): Promise<void> {
-  await page.locator('main h1').waitFor();
+  // `first()`: a page with two headings is the check's to report (accessibility.test.ts), not a
+  // strict-mode error of the wait.
+  await page.locator('main h1').first().waitFor();
   await page.evaluate(
     `document.querySelector('main h1').setAttribute('data-left', '');
      document.title = '';
      window.history.pushState(null, '', ${JSON.stringify(path)});
      window.dispatchEvent(new PopStateEvent('popstate'));`,
   );
-  await page.locator('main h1:not([data-left])').waitFor();
+  await page.locator('main h1:not([data-left])').first().waitFor();
 }
 
 /**
