@@ -154,6 +154,15 @@ function log(message: string): void {
   process.stdout.write(`${message}\n`);
 }
 
+/** A phase's heading with the machine's load averages: other work on it skews every figure. */
+function logPhaseHeading(phase: string): void {
+  log(
+    `\n[${phase}] load average ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}`,
+  );
+}
+
 interface PostgresInfo {
   server: RunningPostgres;
   url: string;
@@ -356,11 +365,7 @@ async function baselineAgain(
   bodies: readonly Buffer[],
   after: ScenarioName,
 ): Promise<number> {
-  log(
-    `\n[baseline, again after ${after}] load average ${loadavg()
-      .map((n) => n.toFixed(2))
-      .join(' ')}`,
-  );
+  logPhaseHeading(`baseline, again after ${after}`);
   const again = await runScenario(entry, 'baseline', { ...settings, openRate: 0 }, bodies, {
     cycle: true,
   });
@@ -415,12 +420,7 @@ async function main(): Promise<void> {
     // both sides of it.
     let baselineBefore = 0;
     for (const name of settings.scenarios) {
-      // Other processes on this machine skew every figure; the load average makes that visible.
-      log(
-        `\n[${name}] load average ${loadavg()
-          .map((n) => n.toFixed(2))
-          .join(' ')}`,
-      );
+      logPhaseHeading(name);
       if (name === 'baseline') {
         baselineBodies = generateBodies(BASELINE_BODIES, 'BB');
         const baseline = await runScenario(entry, name, settings, baselineBodies, { cycle: true });
