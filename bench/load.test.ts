@@ -76,6 +76,36 @@ describe('runOpenLoop', () => {
     expect(result.p99Ms).toBeGreaterThanOrEqual(firstWaitedAtLeast);
   });
 
+  it("tells the client's send lag apart from the latency after the send", async () => {
+    const rate = 200;
+    const count = 40;
+    const blockMs = 60;
+    // Answered as each arrives; the client itself stalls once, producing the 10th body.
+    const origin = await holdingServer(1, () => ({ status: 200, body: 'OK' }));
+    let produced = 0;
+    const result = await openLoop(origin, {
+      ratePerSecond: rate,
+      durationMs: (count / rate) * 1000,
+      nextBody: () => {
+        if (++produced === 10) {
+          const until = performance.now() + blockMs;
+          while (performance.now() < until) {
+            // The load generator's own stall: the request goes out late by at least this.
+          }
+        }
+        return Buffer.from(`n=${produced}`);
+      },
+    });
+    expect(result.ok).toBe(count);
+    // 40 measured requests: the p99 is the largest, here the stalled one or one due behind it.
+    expect(result.maxSendLagMs).toBeGreaterThanOrEqual(blockMs);
+    expect(result.sendLagP99Ms).toBeGreaterThanOrEqual(blockMs);
+    expect(result.p99Ms).toBeGreaterThanOrEqual(blockMs);
+    // The same requests counted from their actual send: each one's latency less its own lag.
+    expect(result.fromSendP99Ms).toBeLessThanOrEqual(result.p99Ms);
+    expect(result.fromSendP99Ms).toBeGreaterThan(0);
+  });
+
   it('counts the requests scheduled in the warm-up apart from the measured ones', async () => {
     // Every other request fails; failures count as errors in the warm-up and the window alike.
     const origin = await holdingServer(1, (i) =>

@@ -37,7 +37,7 @@ import { startPostgres } from '../test/helpers/postgres-server.js';
 import type { RunningPostgres } from '../test/helpers/postgres-server.js';
 import { buildServer, startScenarioChild, tsxEntry } from './child.js';
 import type { ServerEntry } from './child.js';
-import { runLoad, runOpenLoop } from './load.js';
+import { runLoad, runOpenLoop, sendLagWords } from './load.js';
 import type { OpenLoopResult } from './load.js';
 import { signedPaymentBodies } from './payloads.js';
 import { postgresCpu, sampleWaits, warmWal } from './pg-usage.js';
@@ -272,7 +272,7 @@ async function runScenario(
       });
       log(
         `  open loop at ${settings.openRate} req/s: p50 ${openLoop.p50Ms.toFixed(1)} ms, p99 ${openLoop.p99Ms.toFixed(1)} ms, max ${openLoop.maxMs.toFixed(1)} ms (from the scheduled send), ` +
-          `${openLoop.okTotal} of ${openLoop.sent} answered OK, ${openLoop.errors} errors, send lag up to ${openLoop.maxSendLagMs.toFixed(1)} ms${openLoop.exhausted ? ' — RAN OUT OF BODIES' : ''}`,
+          `${openLoop.okTotal} of ${openLoop.sent} answered OK, ${openLoop.errors} errors, ${sendLagWords(openLoop)}${openLoop.exhausted ? ' — RAN OUT OF BODIES' : ''}`,
       );
       for (const sample of openLoop.errorSamples) log(`    error: ${sample}`);
     }
