@@ -1,19 +1,21 @@
 /**
  * Runs `ipnhub` as a real process, for tests of what only a real process shows: that it exits at
- * all, its exit code, and what it printed. From source through tsx by default; with
- * `build: true`, the way users run it: bin/ipnhub.js and the bundle in dist/server/
- * (scripts/server-bundle.ts), which must be newer than every source file. The wait is bounded: a
+ * all, its exit code, and what it printed. By default the sources as they are: bin/ipnhub.js when
+ * the bundle in dist/server/ (scripts/server-bundle.ts) is newer than every source file
+ * (src/lib/built-server.ts; `npm test` builds it first), else the sources through tsx, which
+ * take seconds more to start. With `build: true`, the way users run it: bin/ipnhub.js, and the
+ * test fails when the bundle is missing or older than the sources. The wait is bounded: a
  * process still running after `exitWithinMs` is killed and the test fails saying so (a hang, not
  * a slow machine, is what that catches; the bound is generous). `startCliProcess` starts a
  * long-running command (`worker`, `serve`) that the test ends itself.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcessByStdio } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { BUILT_SERVER_DIR, builtServerState } from '../../src/lib/built-server.js';
 import { createCondition } from './condition.js';
 
 const ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
@@ -21,34 +23,23 @@ const ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'ipnhub.js');
-const BUNDLE = join(ROOT, 'dist', 'server', 'main.js');
+const BUNDLE = join(BUILT_SERVER_DIR, 'main.js');
 
 export interface CliProcessOptions {
   env: NodeJS.ProcessEnv;
   cwd?: string;
-  /** Run bin/ipnhub.js (the bundle) instead of the source. */
+  /** Run bin/ipnhub.js (the bundle), and fail when it is not current, instead of the fastest current form. */
   build?: boolean;
   /** Close the reading end of its standard output at once, as `ipnhub … | head` does in time. */
   closeStdout?: boolean;
 }
 
-/** The newest modification time of the server's sources (src/, tests aside), in ms. */
-function newestSourceMs(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSourceMs(path));
-    else if (!entry.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
 /** Fails unless dist/server/ holds a bundle of the sources as they are now. */
 export function assertBuildCurrent(): void {
-  if (!existsSync(BUNDLE))
+  const state = builtServerState();
+  if (state === 'missing')
     throw new Error(`${BUNDLE} is missing: run \`npm run build\` (npm ci does it)`);
-  if (statSync(BUNDLE).mtimeMs < newestSourceMs(join(ROOT, 'src')))
-    throw new Error(`${BUNDLE} is older than src/: run \`npm run build\``);
+  if (state === 'stale') throw new Error(`${BUNDLE} is older than src/: run \`npm run build\``);
 }
 
 export interface CliProcessResult {
@@ -63,7 +54,8 @@ function spawnCli(
   options: CliProcessOptions,
 ): ChildProcessByStdio<null, Readable, Readable> {
   if (options.build) assertBuildCurrent();
-  const command = options.build ? [BIN, ...args] : ['--import', TSX, ENTRY, ...args];
+  const built = options.build === true || builtServerState() === 'current';
+  const command = built ? [BIN, ...args] : ['--import', TSX, ENTRY, ...args];
   const child = spawn(process.execPath, command, {
     cwd: options.cwd,
     // Only what is given: the test runner's own IPNHUB_* variables must not leak in.
