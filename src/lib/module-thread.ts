@@ -4,7 +4,7 @@
  * --tsx`) the thread loads the module's entry from `dist/server/` if that bundle holds the
  * sources as they are (lib/built-server.ts; `npm test` builds it first), and otherwise the
  * TypeScript through tsx: the same code either way, but tsx takes ~1 s per thread to load a
- * thread's modules through its hooks and the bundle ~0.1 s, and the tests start hundreds.
+ * thread's modules through its hooks and the bundle ~0.1 s, and tests start many threads.
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
