@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { restartDelayMs } from '../../src/cli/serve-cluster.js';
 import { runCliProcess, startCliProcess } from '../helpers/cli-process.js';
@@ -32,6 +33,22 @@ function logLines(stdout: string): LogLine[] {
 /** The environment a running process was started with (Linux). */
 const environOf = (pid: number | undefined): string[] =>
   readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+
+/**
+ * `/healthz`'s status over a connection of its own. A pooled one (global `fetch`'s) may lead to
+ * a process killed a moment ago, whose end this process has not read yet: the request then
+ * fails on the dead socket ("other side closed") although the port answers.
+ */
+async function healthStatus(url: string): Promise<number> {
+  const client = new Client(url);
+  try {
+    const res = await client.request({ method: 'GET', path: '/healthz' });
+    await res.body.dump();
+    return res.statusCode;
+  } finally {
+    await client.close();
+  }
+}
 
 const childrenListening = (stdout: string): number[] =>
   logLines(stdout)
@@ -110,7 +127,7 @@ describe('serve --processes', () => {
         // Port 0: the primary chose one port, and both children listen on it.
         expect(urls.size).toBe(1);
         const [url] = [...urls];
-        const healthy = async (): Promise<number> => (await fetch(`${url}/healthz`)).status;
+        const healthy = (): Promise<number> => healthStatus(url ?? '');
         expect(await healthy()).toBe(200);
 
         // Kill one: the other one answers while the primary starts a replacement.
